@@ -1,0 +1,4033 @@
+#!/usr/bin/env node
+import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
+/******/ var __webpack_modules__ = ({
+
+/***/ 581:
+/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
+
+__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony import */ var _cli_args_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(890);
+/* harmony import */ var _cli_help_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(911);
+/* harmony import */ var _config_build_config_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(740);
+/* harmony import */ var _engine_sync_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(388);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(916);
+/* harmony import */ var _report_text_summary_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(870);
+/* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(311);
+
+
+
+
+
+
+
+/** Exit codes: 0 all delivered, 1 something left pending, 2 bad usage or unreadable database. */
+async function main(argv) {
+    try {
+        const command = (0,_cli_args_js__WEBPACK_IMPORTED_MODULE_0__/* .parseCli */ .w)(argv);
+        if (command.kind === 'help') {
+            process.stdout.write(command.text === 'sync' ? _cli_help_js__WEBPACK_IMPORTED_MODULE_3__/* .SYNC_HELP */ .e : _cli_help_js__WEBPACK_IMPORTED_MODULE_3__/* .MAIN_HELP */ .I);
+            return 0;
+        }
+        if (command.kind === 'version') {
+            process.stdout.write(`${_version_js__WEBPACK_IMPORTED_MODULE_4__/* .VERSION */ .x}\n`);
+            return 0;
+        }
+        const config = (0,_config_build_config_js__WEBPACK_IMPORTED_MODULE_1__/* .buildSyncConfig */ .q)(command.settings, process.env, Date.now());
+        const result = await (0,_engine_sync_js__WEBPACK_IMPORTED_MODULE_2__/* .runSync */ .H)(config, {
+            now: Date.now,
+            log: (line) => process.stderr.write(`telemetry-sync: ${line}\n`),
+            userAgent: _version_js__WEBPACK_IMPORTED_MODULE_4__/* .USER_AGENT */ ._,
+        });
+        process.stderr.write((0,_report_text_summary_js__WEBPACK_IMPORTED_MODULE_5__/* .formatTextSummary */ .P)(result));
+        if (command.json)
+            process.stdout.write(`${JSON.stringify(result)}\n`);
+        return result.exitCode;
+    }
+    catch (err) {
+        if (err instanceof _errors_js__WEBPACK_IMPORTED_MODULE_6__/* .UsageError */ .e || err instanceof _errors_js__WEBPACK_IMPORTED_MODULE_6__/* .DatabaseError */ .a) {
+            process.stderr.write(`telemetry-sync: error: ${err.message}\n`);
+            if (err instanceof _errors_js__WEBPACK_IMPORTED_MODULE_6__/* .UsageError */ .e)
+                process.stderr.write('(see: telemetry-sync sync --help)\n');
+            return 2;
+        }
+        process.stderr.write(`telemetry-sync: unexpected error: ${err instanceof Error ? err.stack : String(err)}\n`);
+        return 1;
+    }
+}
+process.exitCode = await main(process.argv.slice(2));
+
+__webpack_async_result__();
+} catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 890:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  w: () => (/* binding */ parseCli)
+});
+
+;// CONCATENATED MODULE: external "node:util"
+const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(916);
+;// CONCATENATED MODULE: ./src/cli/args.ts
+
+
+const SYNC_OPTIONS = {
+    db: { type: 'string' },
+    endpoint: { type: 'string' },
+    headers: { type: 'string' },
+    protocol: { type: 'string' },
+    compression: { type: 'string' },
+    timeout: { type: 'string' },
+    'batch-size': { type: 'string' },
+    since: { type: 'string' },
+    until: { type: 'string' },
+    limit: { type: 'string' },
+    'dry-run': { type: 'boolean' },
+    'service-name': { type: 'string' },
+    'service-version': { type: 'string' },
+    'resource-attributes': { type: 'string' },
+    'otlp-json-out': { type: 'string' },
+    json: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+};
+/** argv (without node and the script) to a command; every mistake is a UsageError. */
+function parseCli(argv) {
+    const [command, ...rest] = argv;
+    if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+        return { kind: 'help', text: 'main' };
+    }
+    if (command === '--version' || command === '-V')
+        return { kind: 'version' };
+    if (command !== 'sync') {
+        throw new errors/* UsageError */.e(`unknown command "${command}" (try: telemetry-sync sync --help)`);
+    }
+    let parsed;
+    try {
+        parsed = (0,external_node_util_namespaceObject.parseArgs)({ args: [...rest], options: SYNC_OPTIONS, strict: true, allowPositionals: false });
+    }
+    catch (err) {
+        throw new errors/* UsageError */.e(describeParseError(err));
+    }
+    const v = parsed.values;
+    if (v.help === true)
+        return { kind: 'help', text: 'sync' };
+    const settings = {
+        ...(v.db !== undefined && { db: v.db }),
+        ...(v.endpoint !== undefined && { endpoint: v.endpoint }),
+        ...(v.headers !== undefined && { headers: v.headers }),
+        ...(v.protocol !== undefined && { protocol: v.protocol }),
+        ...(v.compression !== undefined && { compression: v.compression }),
+        ...(v.timeout !== undefined && { timeout: v.timeout }),
+        ...(v['batch-size'] !== undefined && { batchSize: v['batch-size'] }),
+        ...(v.since !== undefined && { since: v.since }),
+        ...(v.until !== undefined && { until: v.until }),
+        ...(v.limit !== undefined && { limit: v.limit }),
+        dryRun: v['dry-run'] === true,
+        ...(v['service-name'] !== undefined && { serviceName: v['service-name'] }),
+        ...(v['service-version'] !== undefined && { serviceVersion: v['service-version'] }),
+        ...(v['resource-attributes'] !== undefined && { resourceAttributes: v['resource-attributes'] }),
+        ...(v['otlp-json-out'] !== undefined && { otlpJsonOut: v['otlp-json-out'] }),
+    };
+    for (const [flag, value] of Object.entries(v)) {
+        if (typeof value === 'string' && value.trim() === '') {
+            throw new errors/* UsageError */.e(`--${flag} needs a value`);
+        }
+    }
+    return { kind: 'sync', settings, json: v.json === true };
+}
+function describeParseError(err) {
+    const message = err instanceof Error ? err.message : String(err);
+    // Node's messages end with advice about "--" that does not apply to us.
+    return message.replace(/\s*To specify an option argument starting with a dash.*$/s, '').replace(/\. To specify a positional.*$/s, '.');
+}
+
+
+/***/ }),
+
+/***/ 911:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   I: () => (/* binding */ MAIN_HELP),
+/* harmony export */   e: () => (/* binding */ SYNC_HELP)
+/* harmony export */ });
+const MAIN_HELP = `telemetry-sync: replay tokf's tracking database to an OpenTelemetry OTLP/HTTP endpoint
+
+Usage:
+  telemetry-sync sync [options]     deliver pending events (see: telemetry-sync sync --help)
+  telemetry-sync --help | --version
+
+Exit codes: 0 all selected events delivered (or dry run / file export); 1 some could not be
+delivered (they stay pending); 2 bad usage or unreadable database, nothing changed.
+`;
+const SYNC_HELP = `Usage: telemetry-sync sync [options]
+
+Replays every pending event of a tokf tracking database as OTLP metrics with its original
+timestamp, in id order, and records what the endpoint acknowledged so the next run sends the rest.
+
+Source
+  --db PATH                   tracking database (default: tokf's own rules: $TOKF_DB_PATH,
+                              $TOKF_HOME/tracking.db, $XDG_DATA_HOME/tokf/tracking.db,
+                              ~/.local/share/tokf/tracking.db)
+  --since T                   only events at or after T (inclusive)
+  --until T                   only events before T (exclusive)
+                              T: a date (2026-03-05), a date-time (2026-03-05T10:22:13Z; UTC when
+                              no zone is given) or a duration back from now (90m, 24h, 7d)
+  --limit N                   send at most the first N pending events in id order
+
+Endpoint
+  --endpoint URL              OTLP/HTTP base URL; v1/metrics is appended
+                              (env: OTEL_EXPORTER_OTLP_ENDPOINT, or
+                              OTEL_EXPORTER_OTLP_METRICS_ENDPOINT used as is)
+  --headers k=v,...           request headers, values percent-decoded (env:
+                              OTEL_EXPORTER_OTLP_HEADERS, OTEL_EXPORTER_OTLP_METRICS_HEADERS)
+  --protocol P                http/protobuf (default) or http/json; gRPC is not supported
+                              (env: OTEL_EXPORTER_OTLP_[METRICS_]PROTOCOL)
+  --compression C             gzip (default) or none (env: OTEL_EXPORTER_OTLP_[METRICS_]COMPRESSION)
+  --timeout MS                per attempt, in milliseconds (default 10000;
+                              env: OTEL_EXPORTER_OTLP_[METRICS_]TIMEOUT)
+  --batch-size N              events per request (default 1000; a request is also split to stay
+                              under 3 MiB)
+
+Resource
+  --service-name NAME         service.name (default tokf; env: OTEL_SERVICE_NAME)
+  --service-version V         service.version (tokf's live exporter sets tokf's version)
+  --resource-attributes k=v,..  more resource attributes (env: OTEL_RESOURCE_ATTRIBUTES)
+
+Output
+  --otlp-json-out DIR         also write what was sent (or would be) to DIR/metrics.jsonl as
+                              OTLP JSON Lines; with no endpoint this file is the whole job and
+                              nothing is marked delivered
+  --dry-run                   report what would be sent; send nothing, open the database read-only
+  --json                      print the result as one JSON object on stdout
+  -h, --help                  this help
+
+Flags beat environment variables. Exit codes: 0 all selected events delivered (or dry run / file
+export); 1 some could not be delivered (they stay pending); 2 bad usage or unreadable database.
+`;
+
+
+/***/ }),
+
+/***/ 740:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  q: () => (/* binding */ buildSyncConfig)
+});
+
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(916);
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(760);
+;// CONCATENATED MODULE: ./src/source/tokf-paths.ts
+
+
+/**
+ * Where tokf keeps its tracking database, by tokf's own rules: `TOKF_DB_PATH` wins over
+ * `TOKF_HOME` (`$TOKF_HOME/tracking.db`), which wins over the platform's local data directory
+ * (on Linux `$XDG_DATA_HOME/tokf/tracking.db`, else `~/.local/share/tokf/tracking.db`).
+ */
+function defaultTokfDbPath(env, home = (0,external_node_os_namespaceObject.homedir)(), platform = process.platform) {
+    if (nonEmpty(env.TOKF_DB_PATH))
+        return env.TOKF_DB_PATH;
+    if (nonEmpty(env.TOKF_HOME))
+        return (0,external_node_path_.join)(env.TOKF_HOME, 'tracking.db');
+    return (0,external_node_path_.join)(localDataDir(env, home, platform), 'tokf', 'tracking.db');
+}
+// The `dirs` crate's data_local_dir, which tokf uses; it ignores a relative XDG_DATA_HOME.
+function localDataDir(env, home, platform) {
+    if (platform === 'darwin')
+        return (0,external_node_path_.join)(home, 'Library', 'Application Support');
+    if (platform === 'win32' && nonEmpty(env.LOCALAPPDATA))
+        return env.LOCALAPPDATA;
+    if (nonEmpty(env.XDG_DATA_HOME) && (0,external_node_path_.isAbsolute)(env.XDG_DATA_HOME))
+        return env.XDG_DATA_HOME;
+    return (0,external_node_path_.join)(home, '.local', 'share');
+}
+function nonEmpty(value) {
+    return value !== undefined && value !== '';
+}
+
+// EXTERNAL MODULE: ./src/config/endpoint.ts
+var config_endpoint = __nccwpck_require__(849);
+// EXTERNAL MODULE: ./src/config/key-values.ts
+var key_values = __nccwpck_require__(668);
+;// CONCATENATED MODULE: ./src/config/sync-config.ts
+const DEFAULT_BATCH_SIZE = 1000;
+const DEFAULT_TIMEOUT_MS = 10_000;
+const DEFAULT_SERVICE_NAME = 'tokf';
+// Collectors accept 20 MiB by default and most vendors 4-5 MiB; stay under the smaller figure.
+const DEFAULT_MAX_REQUEST_BYTES = 3 * 1024 * 1024;
+
+;// CONCATENATED MODULE: ./src/config/time-spec.ts
+
+const UNIT_MS = {
+    s: 1000,
+    m: 60_000,
+    h: 3_600_000,
+    d: 86_400_000,
+    w: 604_800_000,
+};
+const RELATIVE = /^(\d+)([smhdw])$/;
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+// Date-time with an optional zone; without one we read it as UTC, because tokf stores UTC.
+const DATE_TIME = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)(Z|[+-]\d{2}:?\d{2})?$/i;
+/**
+ * Turns a `--since`/`--until` value into epoch milliseconds: an ISO 8601 date (midnight UTC), an
+ * ISO 8601 date-time (UTC when it has no zone), or a duration back from `now` such as `90m`,
+ * `24h`, `7d` (also `s` and `w`).
+ */
+function parseTimeSpec(value, flag, now) {
+    const text = value.trim();
+    const relative = RELATIVE.exec(text);
+    if (relative) {
+        const amount = Number(relative[1]);
+        const unit = UNIT_MS[relative[2]];
+        return now - amount * unit;
+    }
+    let iso;
+    if (DATE_ONLY.test(text)) {
+        iso = `${text}T00:00:00Z`;
+    }
+    else {
+        const m = DATE_TIME.exec(text);
+        if (m)
+            iso = `${m[1]}T${m[2]}${normaliseZone(m[3])}`;
+    }
+    const ms = iso === undefined ? NaN : Date.parse(iso);
+    if (Number.isNaN(ms) || !sameCalendarDate(text, ms, iso)) {
+        throw new errors/* UsageError */.e(`${flag}: "${value}" is not a date (2026-03-05), a date-time (2026-03-05T10:22:13Z) or a duration (90m, 24h, 7d)`);
+    }
+    return ms;
+}
+function normaliseZone(zone) {
+    if (zone === undefined || zone.toUpperCase() === 'Z')
+        return 'Z';
+    return zone.length === 5 ? `${zone.slice(0, 3)}:${zone.slice(3)}` : zone;
+}
+// Date.parse rolls 2026-02-31 over into March; a date the user mistyped must be an error instead.
+function sameCalendarDate(text, ms, iso) {
+    if (iso === undefined || !iso.endsWith('Z'))
+        return true;
+    return new Date(ms).toISOString().slice(0, 10) === text.slice(0, 10);
+}
+
+;// CONCATENATED MODULE: ./src/config/build-config.ts
+
+
+
+
+
+
+const MAX_BATCH_SIZE = 100_000;
+/**
+ * Validates the settings against the environment and returns the one config the engine runs on.
+ * Flags (or action inputs) beat OTEL_* variables, which beat defaults. Every bad value is a
+ * UsageError that names the flag or variable.
+ */
+function buildSyncConfig(settings, env, now) {
+    const protocol = resolveProtocol(settings, env);
+    const compression = resolveCompression(settings, env);
+    const timeoutMs = resolveTimeout(settings, env);
+    const batchSize = (0,config_endpoint/* given */.gI)(settings.batchSize)
+        ? parseWholeNumber(settings.batchSize, '--batch-size', 1, MAX_BATCH_SIZE)
+        : DEFAULT_BATCH_SIZE;
+    const limit = (0,config_endpoint/* given */.gI)(settings.limit)
+        ? parseWholeNumber(settings.limit, '--limit', 1, Number.MAX_SAFE_INTEGER)
+        : undefined;
+    const since = (0,config_endpoint/* given */.gI)(settings.since) ? parseTimeSpec(settings.since, '--since', now) : undefined;
+    const until = (0,config_endpoint/* given */.gI)(settings.until) ? parseTimeSpec(settings.until, '--until', now) : undefined;
+    if (since !== undefined && until !== undefined && until <= since) {
+        throw new errors/* UsageError */.e('--until must be later than --since (since is inclusive, until exclusive)');
+    }
+    const endpoint = (0,config_endpoint/* resolveEndpoint */.sO)(settings, env);
+    const dryRun = settings.dryRun === true;
+    const otlpJsonOut = (0,config_endpoint/* given */.gI)(settings.otlpJsonOut) ? settings.otlpJsonOut : undefined;
+    if (endpoint === undefined && otlpJsonOut === undefined && !dryRun) {
+        throw new errors/* UsageError */.e('nothing to do: give --endpoint (or OTEL_EXPORTER_OTLP_ENDPOINT), --otlp-json-out DIR, or --dry-run');
+    }
+    return {
+        dbPath: (0,config_endpoint/* given */.gI)(settings.db) ? settings.db : defaultTokfDbPath(env),
+        ...(endpoint !== undefined && { endpoint }),
+        protocol,
+        compression,
+        timeoutMs,
+        batchSize,
+        maxRequestBytes: DEFAULT_MAX_REQUEST_BYTES,
+        ...(since !== undefined && { since }),
+        ...(until !== undefined && { until }),
+        ...(limit !== undefined && { limit }),
+        dryRun,
+        resource: resolveResource(settings, env),
+        ...(otlpJsonOut !== undefined && { otlpJsonOut }),
+    };
+}
+/** The first given value among flag and variables, with the name to blame if it is bad. */
+function firstGiven(flagValue, flag, env, names) {
+    if ((0,config_endpoint/* given */.gI)(flagValue))
+        return [flagValue.trim(), flag];
+    for (const name of names) {
+        const value = env[name];
+        if ((0,config_endpoint/* given */.gI)(value))
+            return [value.trim(), name];
+    }
+    return undefined;
+}
+function resolveProtocol(settings, env) {
+    const found = firstGiven(settings.protocol, '--protocol', env, [
+        'OTEL_EXPORTER_OTLP_METRICS_PROTOCOL',
+        'OTEL_EXPORTER_OTLP_PROTOCOL',
+    ]);
+    if (found === undefined)
+        return 'http/protobuf';
+    const [value, source] = found;
+    const lower = value.toLowerCase();
+    if (lower === 'http/protobuf' || lower === 'http/json')
+        return lower;
+    if (lower === 'grpc') {
+        throw new errors/* UsageError */.e(`${source}: gRPC is not supported; use http/protobuf (the default) or http/json against the endpoint's OTLP/HTTP port (usually 4318)`);
+    }
+    throw new errors/* UsageError */.e(`${source}: "${value}" is not a protocol (use http/protobuf or http/json)`);
+}
+function resolveCompression(settings, env) {
+    const found = firstGiven(settings.compression, '--compression', env, [
+        'OTEL_EXPORTER_OTLP_METRICS_COMPRESSION',
+        'OTEL_EXPORTER_OTLP_COMPRESSION',
+    ]);
+    if (found === undefined)
+        return 'gzip';
+    const [value, source] = found;
+    const lower = value.toLowerCase();
+    if (lower === 'gzip' || lower === 'none')
+        return lower;
+    throw new errors/* UsageError */.e(`${source}: "${value}" is not a compression (use gzip or none)`);
+}
+function resolveTimeout(settings, env) {
+    const found = firstGiven(settings.timeout, '--timeout', env, [
+        'OTEL_EXPORTER_OTLP_METRICS_TIMEOUT',
+        'OTEL_EXPORTER_OTLP_TIMEOUT',
+    ]);
+    if (found === undefined)
+        return DEFAULT_TIMEOUT_MS;
+    return parseWholeNumber(found[0], `${found[1]} (milliseconds)`, 1, 600_000);
+}
+function resolveResource(settings, env) {
+    const fromEnv = (0,config_endpoint/* given */.gI)(env.OTEL_RESOURCE_ATTRIBUTES)
+        ? (0,key_values/* parseKeyValueList */.a)(env.OTEL_RESOURCE_ATTRIBUTES, 'OTEL_RESOURCE_ATTRIBUTES')
+        : new Map();
+    const fromFlag = (0,config_endpoint/* given */.gI)(settings.resourceAttributes)
+        ? (0,key_values/* parseKeyValueList */.a)(settings.resourceAttributes, '--resource-attributes')
+        : new Map();
+    // Flags beat the environment; within each, the dedicated name beats the attribute list.
+    const serviceName = [
+        settings.serviceName,
+        fromFlag.get('service.name'),
+        env.OTEL_SERVICE_NAME,
+        fromEnv.get('service.name'),
+    ].find(config_endpoint/* given */.gI);
+    const attributes = Object.fromEntries([...fromEnv, ...fromFlag]);
+    attributes['service.name'] = serviceName?.trim() ?? DEFAULT_SERVICE_NAME;
+    if ((0,config_endpoint/* given */.gI)(settings.serviceVersion))
+        attributes['service.version'] = settings.serviceVersion.trim();
+    return attributes;
+}
+function parseWholeNumber(text, source, min, max) {
+    const trimmed = text.trim();
+    if (!/^\d+$/.test(trimmed)) {
+        throw new errors/* UsageError */.e(`${source}: "${text}" is not a whole number`);
+    }
+    const value = Number(trimmed);
+    if (value < min || value > max) {
+        throw new errors/* UsageError */.e(`${source}: ${value} is out of range (${min} to ${max})`);
+    }
+    return value;
+}
+
+
+/***/ }),
+
+/***/ 849:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   OI: () => (/* binding */ displayEndpoint),
+/* harmony export */   gI: () => (/* binding */ given),
+/* harmony export */   sO: () => (/* binding */ resolveEndpoint)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(916);
+/* harmony import */ var _key_values_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(668);
+
+
+// RFC 9110 token: what a header name may contain.
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/**
+ * The metrics endpoint by the OpenTelemetry rules: a base URL (flag or OTEL_EXPORTER_OTLP_ENDPOINT)
+ * gets `v1/metrics` appended, OTEL_EXPORTER_OTLP_METRICS_ENDPOINT is used as is, and the flag beats
+ * both variables. Headers merge general, then per-signal, then flag values.
+ */
+function resolveEndpoint(settings, env) {
+    let url;
+    if (given(settings.endpoint)) {
+        url = withMetricsPath(parseUrl(settings.endpoint, '--endpoint'));
+    }
+    else if (given(env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT)) {
+        url = parseUrl(env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT, 'OTEL_EXPORTER_OTLP_METRICS_ENDPOINT');
+    }
+    else if (given(env.OTEL_EXPORTER_OTLP_ENDPOINT)) {
+        url = withMetricsPath(parseUrl(env.OTEL_EXPORTER_OTLP_ENDPOINT, 'OTEL_EXPORTER_OTLP_ENDPOINT'));
+    }
+    const headers = resolveHeaders(settings, env);
+    if (url === undefined)
+        return undefined;
+    const secrets = Object.values(headers).filter((v) => v !== '');
+    // fetch refuses URLs with credentials; send them as Basic auth, which is what they mean.
+    if (url.username !== '' || url.password !== '') {
+        const user = decodeURIComponent(url.username);
+        const password = decodeURIComponent(url.password);
+        secrets.push(...[url.username, url.password, user, password].filter((v) => v !== ''));
+        if (!hasHeader(headers, 'authorization')) {
+            const basic = Buffer.from(`${user}:${password}`).toString('base64');
+            headers.Authorization = `Basic ${basic}`;
+            secrets.push(basic);
+        }
+        url.username = '';
+        url.password = '';
+    }
+    // A query string is where some vendors put API keys.
+    for (const value of url.searchParams.values())
+        if (value !== '')
+            secrets.push(value);
+    return { url: url.toString(), headers, secrets: [...new Set(secrets)] };
+}
+function resolveHeaders(settings, env) {
+    const merged = new Map();
+    const layers = [
+        [env.OTEL_EXPORTER_OTLP_HEADERS, 'OTEL_EXPORTER_OTLP_HEADERS'],
+        [env.OTEL_EXPORTER_OTLP_METRICS_HEADERS, 'OTEL_EXPORTER_OTLP_METRICS_HEADERS'],
+        [settings.headers, '--headers'],
+    ];
+    for (const [text, source] of layers) {
+        if (!given(text))
+            continue;
+        for (const [name, value] of (0,_key_values_js__WEBPACK_IMPORTED_MODULE_0__/* .parseKeyValueList */ .a)(text, source)) {
+            if (!HEADER_NAME.test(name)) {
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .UsageError */ .e(`${source}: "${name}" is not a valid HTTP header name`);
+            }
+            if (/[\r\n\0]/.test(value)) {
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .UsageError */ .e(`${source}: the value of "${name}" contains a line break`);
+            }
+            // Header names are case-insensitive: a later layer replaces an earlier one whatever its case.
+            merged.set(name.toLowerCase(), [name, value]);
+        }
+    }
+    return Object.fromEntries(merged.values());
+}
+function hasHeader(headers, name) {
+    return Object.keys(headers).some((k) => k.toLowerCase() === name);
+}
+function parseUrl(text, source) {
+    let url;
+    try {
+        url = new URL(text.trim());
+    }
+    catch {
+        // The text is not echoed: it may carry a token.
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .UsageError */ .e(`${source}: not a valid URL (expected http://host:4318 or https://...)`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .UsageError */ .e(`${source}: scheme "${url.protocol.replace(/:$/, '')}" is not supported; OTLP/HTTP needs http or https`);
+    }
+    return url;
+}
+function withMetricsPath(base) {
+    const url = new URL(base.toString());
+    url.pathname = url.pathname.endsWith('/') ? `${url.pathname}v1/metrics` : `${url.pathname}/v1/metrics`;
+    return url;
+}
+function given(value) {
+    return value !== undefined && value.trim() !== '';
+}
+/** The endpoint as it may be shown: scheme, host and path, never credentials or query. */
+function displayEndpoint(url) {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}${u.pathname}`;
+}
+
+
+/***/ }),
+
+/***/ 668:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   a: () => (/* binding */ parseKeyValueList)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(916);
+
+/**
+ * Parses the OpenTelemetry `k=v,k2=v2` list used by OTEL_EXPORTER_OTLP_HEADERS and
+ * OTEL_RESOURCE_ATTRIBUTES. Values are percent-decoded (the W3C baggage rule the spec points to);
+ * keys are trimmed. `source` names the flag or variable in the error so the user knows what to fix.
+ */
+function parseKeyValueList(text, source) {
+    const out = new Map();
+    if (text.trim() === '')
+        return out;
+    const items = text.split(',');
+    for (const [index, rawItem] of items.entries()) {
+        const item = rawItem.trim();
+        if (item === '')
+            continue;
+        const eq = item.indexOf('=');
+        // The item is not echoed: a header pasted without its key may be a bare secret.
+        if (eq < 0) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .UsageError */ .e(`${source}: item ${index + 1} has no "=" (expected k=v,k2=v2)`);
+        }
+        if (eq === 0) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .UsageError */ .e(`${source}: item ${index + 1} has an empty key (expected k=v,k2=v2)`);
+        }
+        const key = item.slice(0, eq).trim();
+        const rawValue = item.slice(eq + 1).trim();
+        let value;
+        try {
+            value = decodeURIComponent(rawValue);
+        }
+        catch {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .UsageError */ .e(`${source}: the value of "${key}" is not valid percent-encoding`);
+        }
+        out.set(key, value);
+    }
+    return out;
+}
+
+
+/***/ }),
+
+/***/ 388:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  H: () => (/* binding */ runSync)
+});
+
+// EXTERNAL MODULE: ./src/config/endpoint.ts
+var endpoint = __nccwpck_require__(849);
+;// CONCATENATED MODULE: external "node:zlib"
+const external_node_zlib_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/core/dist/common/time.mjs
+//#region src/common/time.ts
+const NANOSECOND_DIGITS = 9;
+const MILLISECONDS_TO_NANOSECONDS = Math.pow(10, 6);
+const SECOND_TO_NANOSECONDS = Math.pow(10, NANOSECOND_DIGITS);
+/**
+* Converts a number of milliseconds from epoch to HrTime([seconds, remainder in nanoseconds]).
+* @param epochMillis
+*/
+function millisToHrTime(epochMillis) {
+	const epochSeconds = epochMillis / 1e3;
+	return [Math.trunc(epochSeconds), Math.round(epochMillis % 1e3 * MILLISECONDS_TO_NANOSECONDS)];
+}
+/**
+* Returns an hrtime calculated via performance component.
+* @param performanceNow
+*/
+function hrTime(performanceNow) {
+	return addHrTimes(millisToHrTime(performance.timeOrigin), millisToHrTime(typeof performanceNow === "number" ? performanceNow : performance.now()));
+}
+/**
+*
+* Converts a TimeInput to an HrTime, defaults to _hrtime().
+* @param time
+*/
+function timeInputToHrTime(time) {
+	if (isTimeInputHrTime(time)) return time;
+	else if (typeof time === "number") {
+		if (time < performance.timeOrigin / 2) return hrTime(time);
+		else return millisToHrTime(time);
+	} else if (time instanceof Date) return millisToHrTime(time.getTime());
+	else throw TypeError("Invalid input type");
+}
+/**
+* Returns a duration of two hrTime.
+* @param startTime
+* @param endTime
+*/
+function hrTimeDuration(startTime, endTime) {
+	let seconds = endTime[0] - startTime[0];
+	let nanos = endTime[1] - startTime[1];
+	if (nanos < 0) {
+		seconds -= 1;
+		nanos += SECOND_TO_NANOSECONDS;
+	}
+	return [seconds, nanos];
+}
+/**
+* Convert hrTime to timestamp, for example "2019-05-14T17:00:00.000123456Z"
+* @param time
+*/
+function hrTimeToTimeStamp(time) {
+	const precision = NANOSECOND_DIGITS;
+	const tmp = `${"0".repeat(precision)}${time[1]}Z`;
+	const nanoString = tmp.substring(tmp.length - precision - 1);
+	return (/* @__PURE__ */ new Date(time[0] * 1e3)).toISOString().replace("000Z", nanoString);
+}
+/**
+* Convert hrTime to nanoseconds.
+* @param time
+*/
+function hrTimeToNanoseconds(time) {
+	return time[0] * SECOND_TO_NANOSECONDS + time[1];
+}
+/**
+* Convert hrTime to microseconds.
+* @param time
+*/
+function hrTimeToMicroseconds(time) {
+	return time[0] * 1e6 + time[1] / 1e3;
+}
+/**
+* Convert hrTime to milliseconds.
+* @param time
+*/
+function hrTimeToMilliseconds(time) {
+	return time[0] * 1e3 + time[1] / 1e6;
+}
+/**
+* Convert hrTime to seconds.
+* @param time
+*/
+function hrTimeToSeconds(time) {
+	return time[0] + time[1] / SECOND_TO_NANOSECONDS;
+}
+/**
+* check if time is HrTime
+* @param value
+*/
+function isTimeInputHrTime(value) {
+	return Array.isArray(value) && value.length === 2 && typeof value[0] === "number" && typeof value[1] === "number";
+}
+/**
+* check if input value is a correct types.TimeInput
+* @param value
+*/
+function isTimeInput(value) {
+	return isTimeInputHrTime(value) || typeof value === "number" || value instanceof Date;
+}
+/**
+* Given 2 HrTime formatted times, return their sum as an HrTime.
+*/
+function addHrTimes(time1, time2) {
+	const out = [time1[0] + time2[0], time1[1] + time2[1]];
+	if (out[1] >= SECOND_TO_NANOSECONDS) {
+		out[1] -= SECOND_TO_NANOSECONDS;
+		out[0] += 1;
+	}
+	return out;
+}
+//#endregion
+
+
+//# sourceMappingURL=time.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/platform/node/base64.mjs
+//#region src/platform/node/base64.ts
+function encodeBase64(bytes) {
+	return Buffer.from(bytes).toString("base64");
+}
+//#endregion
+
+
+//# sourceMappingURL=base64.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/common/utils.mjs
+
+
+//#region src/common/utils.ts
+function hrTimeToNanos(hrTime) {
+	const NANOSECONDS = BigInt(1e9);
+	return BigInt(Math.trunc(hrTime[0])) * NANOSECONDS + BigInt(Math.trunc(hrTime[1]));
+}
+function encodeAsString(hrTime) {
+	return hrTimeToNanos(hrTime).toString();
+}
+const encodeTimestamp = typeof BigInt !== "undefined" ? encodeAsString : hrTimeToNanoseconds;
+function identity(value) {
+	return value;
+}
+/**
+* Encoder for JSON format.
+* Uses string timestamps, hex for span/trace IDs, and base64 for Uint8Array.
+*/
+const JSON_ENCODER = {
+	encodeHrTime: encodeTimestamp,
+	encodeSpanContext: identity,
+	encodeOptionalSpanContext: identity,
+	encodeUint8Array: encodeBase64
+};
+//#endregion
+
+
+//# sourceMappingURL=utils.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/common/internal.mjs
+//#region src/common/internal.ts
+function createResource(resource, encoder) {
+	const result = {
+		attributes: toAttributes(resource.attributes, encoder),
+		droppedAttributesCount: 0
+	};
+	const schemaUrl = resource.schemaUrl;
+	if (schemaUrl && schemaUrl !== "") result.schemaUrl = schemaUrl;
+	return result;
+}
+function createInstrumentationScope(scope, encoder) {
+	const result = {
+		name: scope.name,
+		version: scope.version
+	};
+	if (scope.attributes && Object.keys(scope.attributes).length > 0) {
+		result.attributes = toAttributes(scope.attributes, encoder);
+		result.droppedAttributesCount = scope.droppedAttributesCount ?? 0;
+	}
+	return result;
+}
+function toAttributes(attributes, encoder) {
+	return Object.keys(attributes).map((key) => toKeyValue(key, attributes[key], encoder));
+}
+function toKeyValue(key, value, encoder) {
+	return {
+		key,
+		value: toAnyValue(value, encoder)
+	};
+}
+function toAnyValue(value, encoder) {
+	const t = typeof value;
+	if (t === "string") return { stringValue: value };
+	if (t === "number") {
+		if (!Number.isInteger(value)) return { doubleValue: value };
+		return { intValue: value };
+	}
+	if (t === "boolean") return { boolValue: value };
+	if (value instanceof Uint8Array) return { bytesValue: encoder.encodeUint8Array(value) };
+	if (Array.isArray(value)) {
+		const values = new Array(value.length);
+		for (let i = 0; i < value.length; i++) values[i] = toAnyValue(value[i], encoder);
+		return { arrayValue: { values } };
+	}
+	if (t === "object" && value != null) {
+		const keys = Object.keys(value);
+		const values = new Array(keys.length);
+		for (let i = 0; i < keys.length; i++) values[i] = {
+			key: keys[i],
+			value: toAnyValue(value[keys[i]], encoder)
+		};
+		return { kvlistValue: { values } };
+	}
+	return {};
+}
+//#endregion
+
+
+//# sourceMappingURL=internal.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/api/dist/metrics/Metric.mjs
+//#region src/metrics/Metric.ts
+/**
+* The Type of value. It describes how the data is reported.
+*
+* @since 1.3.0
+*/
+let ValueType = /* @__PURE__ */ function(ValueType) {
+	ValueType[ValueType["INT"] = 0] = "INT";
+	ValueType[ValueType["DOUBLE"] = 1] = "DOUBLE";
+	return ValueType;
+}({});
+//#endregion
+
+
+//# sourceMappingURL=Metric.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/sdk-metrics/dist/export/MetricData.mjs
+//#region src/export/MetricData.ts
+/**
+* Supported types of metric instruments.
+*/
+let InstrumentType = /* @__PURE__ */ function(InstrumentType) {
+	InstrumentType["COUNTER"] = "COUNTER";
+	InstrumentType["GAUGE"] = "GAUGE";
+	InstrumentType["HISTOGRAM"] = "HISTOGRAM";
+	InstrumentType["UP_DOWN_COUNTER"] = "UP_DOWN_COUNTER";
+	InstrumentType["OBSERVABLE_COUNTER"] = "OBSERVABLE_COUNTER";
+	InstrumentType["OBSERVABLE_GAUGE"] = "OBSERVABLE_GAUGE";
+	InstrumentType["OBSERVABLE_UP_DOWN_COUNTER"] = "OBSERVABLE_UP_DOWN_COUNTER";
+	return InstrumentType;
+}({});
+/**
+* The aggregated point data type.
+*/
+let DataPointType = /* @__PURE__ */ function(DataPointType) {
+	/**
+	* A histogram data point contains a histogram statistics of collected
+	* values with a list of explicit bucket boundaries and statistics such
+	* as min, max, count, and sum of all collected values.
+	*/
+	DataPointType[DataPointType["HISTOGRAM"] = 0] = "HISTOGRAM";
+	/**
+	* An exponential histogram data point contains a histogram statistics of
+	* collected values where bucket boundaries are automatically calculated
+	* using an exponential function, and statistics such as min, max, count,
+	* and sum of all collected values.
+	*/
+	DataPointType[DataPointType["EXPONENTIAL_HISTOGRAM"] = 1] = "EXPONENTIAL_HISTOGRAM";
+	/**
+	* A gauge metric data point has only a single numeric value.
+	*/
+	DataPointType[DataPointType["GAUGE"] = 2] = "GAUGE";
+	/**
+	* A sum metric data point has a single numeric value and a
+	* monotonicity-indicator.
+	*/
+	DataPointType[DataPointType["SUM"] = 3] = "SUM";
+	return DataPointType;
+}({});
+//#endregion
+
+
+//# sourceMappingURL=MetricData.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/sdk-metrics/dist/export/AggregationTemporality.mjs
+//#region src/export/AggregationTemporality.ts
+/**
+* AggregationTemporality indicates the way additive quantities are expressed.
+*/
+let AggregationTemporality = /* @__PURE__ */ function(AggregationTemporality) {
+	AggregationTemporality[AggregationTemporality["DELTA"] = 0] = "DELTA";
+	AggregationTemporality[AggregationTemporality["CUMULATIVE"] = 1] = "CUMULATIVE";
+	return AggregationTemporality;
+}({});
+//#endregion
+
+
+//# sourceMappingURL=AggregationTemporality.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/metrics/internal.mjs
+
+
+
+//#region src/metrics/internal.ts
+function toResourceMetrics(resourceMetrics, encoder) {
+	const processedResource = createResource(resourceMetrics.resource, encoder);
+	return {
+		resource: processedResource,
+		schemaUrl: processedResource.schemaUrl,
+		scopeMetrics: toScopeMetrics(resourceMetrics.scopeMetrics, encoder)
+	};
+}
+function toScopeMetrics(scopeMetrics, encoder) {
+	return Array.from(scopeMetrics.map((metrics) => ({
+		scope: createInstrumentationScope(metrics.scope, encoder),
+		metrics: metrics.metrics.map((metricData) => toMetric(metricData, encoder)),
+		schemaUrl: metrics.scope.schemaUrl
+	})));
+}
+function toMetric(metricData, encoder) {
+	const out = {
+		name: metricData.descriptor.name,
+		description: metricData.descriptor.description,
+		unit: metricData.descriptor.unit
+	};
+	const aggregationTemporality = toAggregationTemporality(metricData.aggregationTemporality);
+	switch (metricData.dataPointType) {
+		case DataPointType.SUM:
+			out.sum = {
+				aggregationTemporality,
+				isMonotonic: metricData.isMonotonic,
+				dataPoints: toSingularDataPoints(metricData, encoder)
+			};
+			break;
+		case DataPointType.GAUGE:
+			out.gauge = { dataPoints: toSingularDataPoints(metricData, encoder) };
+			break;
+		case DataPointType.HISTOGRAM:
+			out.histogram = {
+				aggregationTemporality,
+				dataPoints: toHistogramDataPoints(metricData, encoder)
+			};
+			break;
+		case DataPointType.EXPONENTIAL_HISTOGRAM: out.exponentialHistogram = {
+			aggregationTemporality,
+			dataPoints: toExponentialHistogramDataPoints(metricData, encoder)
+		};
+	}
+	return out;
+}
+function toSingularDataPoint(dataPoint, valueType, encoder) {
+	const out = {
+		attributes: toAttributes(dataPoint.attributes, encoder),
+		startTimeUnixNano: encoder.encodeHrTime(dataPoint.startTime),
+		timeUnixNano: encoder.encodeHrTime(dataPoint.endTime)
+	};
+	switch (valueType) {
+		case ValueType.INT:
+			out.asInt = dataPoint.value;
+			break;
+		case ValueType.DOUBLE: out.asDouble = dataPoint.value;
+	}
+	return out;
+}
+function toSingularDataPoints(metricData, encoder) {
+	return metricData.dataPoints.map((dataPoint) => {
+		return toSingularDataPoint(dataPoint, metricData.descriptor.valueType, encoder);
+	});
+}
+function toHistogramDataPoints(metricData, encoder) {
+	return metricData.dataPoints.map((dataPoint) => {
+		const histogram = dataPoint.value;
+		return {
+			attributes: toAttributes(dataPoint.attributes, encoder),
+			bucketCounts: histogram.buckets.counts,
+			explicitBounds: histogram.buckets.boundaries,
+			count: histogram.count,
+			sum: histogram.sum,
+			min: histogram.min,
+			max: histogram.max,
+			startTimeUnixNano: encoder.encodeHrTime(dataPoint.startTime),
+			timeUnixNano: encoder.encodeHrTime(dataPoint.endTime)
+		};
+	});
+}
+function toExponentialHistogramDataPoints(metricData, encoder) {
+	return metricData.dataPoints.map((dataPoint) => {
+		const histogram = dataPoint.value;
+		return {
+			attributes: toAttributes(dataPoint.attributes, encoder),
+			count: histogram.count,
+			min: histogram.min,
+			max: histogram.max,
+			sum: histogram.sum,
+			positive: {
+				offset: histogram.positive.offset,
+				bucketCounts: histogram.positive.bucketCounts
+			},
+			negative: {
+				offset: histogram.negative.offset,
+				bucketCounts: histogram.negative.bucketCounts
+			},
+			scale: histogram.scale,
+			zeroCount: histogram.zeroCount,
+			startTimeUnixNano: encoder.encodeHrTime(dataPoint.startTime),
+			timeUnixNano: encoder.encodeHrTime(dataPoint.endTime)
+		};
+	});
+}
+function toAggregationTemporality(temporality) {
+	switch (temporality) {
+		case AggregationTemporality.DELTA: return 1;
+		case AggregationTemporality.CUMULATIVE: return 2;
+	}
+}
+function createExportMetricsServiceRequest(resourceMetrics, encoder) {
+	return { resourceMetrics: resourceMetrics.map((metrics) => toResourceMetrics(metrics, encoder)) };
+}
+//#endregion
+
+
+//# sourceMappingURL=internal.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/api/dist/version.mjs
+//#region src/version.ts
+const VERSION = "1.10.0";
+//#endregion
+
+
+//# sourceMappingURL=version.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/api/dist/internal/semver.mjs
+
+//#region src/internal/semver.ts
+const re = /^(\d+)\.(\d+)\.(\d+)(-(.+))?$/;
+/**
+* Create a function to test an API version to see if it is compatible with the provided ownVersion.
+*
+* The returned function has the following semantics:
+* - Exact match is always compatible
+* - Major versions must match exactly
+*    - 1.x package cannot use global 2.x package
+*    - 2.x package cannot use global 1.x package
+* - The minor version of the API module requesting access to the global API must be less than or equal to the minor version of this API
+*    - 1.3 package may use 1.4 global because the later global contains all functions 1.3 expects
+*    - 1.4 package may NOT use 1.3 global because it may try to call functions which don't exist on 1.3
+* - If the major version is 0, the minor version is treated as the major and the patch is treated as the minor
+* - Patch and build tag differences are not considered at this time
+*
+* @param ownVersion version which should be checked against
+*/
+function _makeCompatibilityCheck(ownVersion) {
+	const acceptedVersions = /* @__PURE__ */ new Set([ownVersion]);
+	const rejectedVersions = /* @__PURE__ */ new Set();
+	const myVersionMatch = ownVersion.match(re);
+	if (!myVersionMatch) return () => false;
+	const ownVersionParsed = {
+		major: +myVersionMatch[1],
+		minor: +myVersionMatch[2],
+		patch: +myVersionMatch[3],
+		prerelease: myVersionMatch[4]
+	};
+	if (ownVersionParsed.prerelease != null) return function isExactmatch(globalVersion) {
+		return globalVersion === ownVersion;
+	};
+	function _reject(v) {
+		rejectedVersions.add(v);
+		return false;
+	}
+	function _accept(v) {
+		acceptedVersions.add(v);
+		return true;
+	}
+	return function isCompatible(globalVersion) {
+		if (acceptedVersions.has(globalVersion)) return true;
+		if (rejectedVersions.has(globalVersion)) return false;
+		const globalVersionMatch = globalVersion.match(re);
+		if (!globalVersionMatch) return _reject(globalVersion);
+		const globalVersionParsed = {
+			major: +globalVersionMatch[1],
+			minor: +globalVersionMatch[2],
+			patch: +globalVersionMatch[3],
+			prerelease: globalVersionMatch[4]
+		};
+		if (globalVersionParsed.prerelease != null) return _reject(globalVersion);
+		if (ownVersionParsed.major !== globalVersionParsed.major) return _reject(globalVersion);
+		if (ownVersionParsed.major === 0) {
+			if (ownVersionParsed.minor === globalVersionParsed.minor && ownVersionParsed.patch <= globalVersionParsed.patch) return _accept(globalVersion);
+			return _reject(globalVersion);
+		}
+		if (ownVersionParsed.minor <= globalVersionParsed.minor) return _accept(globalVersion);
+		return _reject(globalVersion);
+	};
+}
+/**
+* Test an API version to see if it is compatible with this API.
+*
+* - Exact match is always compatible
+* - Major versions must match exactly
+*    - 1.x package cannot use global 2.x package
+*    - 2.x package cannot use global 1.x package
+* - The minor version of the API module requesting access to the global API must be less than or equal to the minor version of this API
+*    - 1.3 package may use 1.4 global because the later global contains all functions 1.3 expects
+*    - 1.4 package may NOT use 1.3 global because it may try to call functions which don't exist on 1.3
+* - If the major version is 0, the minor version is treated as the major and the patch is treated as the minor
+* - Patch and build tag differences are not considered at this time
+*
+* @param version version of the API requesting an instance of the global API
+*/
+const isCompatible = _makeCompatibilityCheck(VERSION);
+//#endregion
+
+
+//# sourceMappingURL=semver.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/api/dist/internal/global-utils.mjs
+
+
+//#region src/internal/global-utils.ts
+const major = VERSION.split(".")[0];
+const GLOBAL_OPENTELEMETRY_API_KEY = Symbol.for(`opentelemetry.js.api.${major}`);
+const _global = typeof globalThis === "object" ? globalThis : typeof self === "object" ? self : typeof window === "object" ? window : typeof global === "object" ? global : {};
+function _makeGlobalApi() {
+	return Object.defineProperty({}, "version", {
+		value: VERSION,
+		enumerable: true,
+		writable: false,
+		configurable: false
+	});
+}
+function registerGlobal(type, instance, diag, allowOverride = false) {
+	var _global$GLOBAL_OPENTE;
+	const api = _global[GLOBAL_OPENTELEMETRY_API_KEY] = (_global$GLOBAL_OPENTE = _global[GLOBAL_OPENTELEMETRY_API_KEY]) !== null && _global$GLOBAL_OPENTE !== void 0 ? _global$GLOBAL_OPENTE : _makeGlobalApi();
+	if (!allowOverride && api[type]) {
+		const err = /* @__PURE__ */ new Error(`@opentelemetry/api: Attempted duplicate registration of API: ${type}`);
+		diag.error(err.stack || err.message);
+		return false;
+	}
+	if (api.version !== "1.10.0") {
+		const err = /* @__PURE__ */ new Error(`@opentelemetry/api: Registration of version v${api.version} for ${type} does not match previously registered API v${VERSION}`);
+		diag.error(err.stack || err.message);
+		return false;
+	}
+	api[type] = instance;
+	diag.debug(`@opentelemetry/api: Registered a global for ${type} v${VERSION}.`);
+	return true;
+}
+let _compatibleGlobalApi;
+function getGlobal(type) {
+	const api = _global[GLOBAL_OPENTELEMETRY_API_KEY];
+	if (api == null) return;
+	if (api !== _compatibleGlobalApi) {
+		if (!api.version || !isCompatible(api.version)) return;
+		_compatibleGlobalApi = api;
+	}
+	return api[type];
+}
+function unregisterGlobal(type, diag) {
+	diag.debug(`@opentelemetry/api: Unregistering a global for ${type} v${VERSION}.`);
+	const api = _global[GLOBAL_OPENTELEMETRY_API_KEY];
+	if (api) delete api[type];
+}
+//#endregion
+
+
+//# sourceMappingURL=global-utils.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/api/dist/diag/ComponentLogger.mjs
+
+//#region src/diag/ComponentLogger.ts
+/**
+* Component Logger which is meant to be used as part of any component which
+* will add automatically additional namespace in front of the log message.
+* It will then forward all message to global diag logger
+* @example
+* const cLogger = diag.createComponentLogger({ namespace: '@opentelemetry/instrumentation-http' });
+* cLogger.debug('test');
+* // @opentelemetry/instrumentation-http test
+*/
+var DiagComponentLogger = class {
+	constructor(props) {
+		this._namespace = props.namespace || "DiagComponentLogger";
+	}
+	debug(...args) {
+		return logProxy("debug", this._namespace, args);
+	}
+	error(...args) {
+		return logProxy("error", this._namespace, args);
+	}
+	info(...args) {
+		return logProxy("info", this._namespace, args);
+	}
+	warn(...args) {
+		return logProxy("warn", this._namespace, args);
+	}
+	verbose(...args) {
+		return logProxy("verbose", this._namespace, args);
+	}
+};
+function logProxy(funcName, namespace, args) {
+	const logger = getGlobal("diag");
+	if (!logger) return;
+	return logger[funcName](namespace, ...args);
+}
+//#endregion
+
+
+//# sourceMappingURL=ComponentLogger.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/api/dist/diag/internal/logLevelLogger.mjs
+
+//#region src/diag/internal/logLevelLogger.ts
+function createLogLevelDiagLogger(maxLevel, logger) {
+	if (maxLevel < 0) maxLevel = 0;
+	else if (maxLevel > 9999) maxLevel = 9999;
+	logger = logger || {};
+	function _filterFunc(funcName, theLevel) {
+		const theFunc = logger[funcName];
+		if (typeof theFunc === "function" && maxLevel >= theLevel) return theFunc.bind(logger);
+		return function() {};
+	}
+	return {
+		error: _filterFunc("error", 30),
+		warn: _filterFunc("warn", 50),
+		info: _filterFunc("info", 60),
+		debug: _filterFunc("debug", 70),
+		verbose: _filterFunc("verbose", 80)
+	};
+}
+//#endregion
+
+
+//# sourceMappingURL=logLevelLogger.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/api/dist/api/diag.mjs
+
+
+
+
+//#region src/api/diag.ts
+const API_NAME = "diag";
+/**
+* Singleton object which represents the entry point to the OpenTelemetry internal
+* diagnostic API
+*
+* @since 1.0.0
+*/
+var DiagAPI = class DiagAPI {
+	/** Get the singleton instance of the DiagAPI API */
+	static instance() {
+		if (!this._instance) this._instance = new DiagAPI();
+		return this._instance;
+	}
+	/**
+	* Private internal constructor
+	* @private
+	*/
+	constructor() {
+		function _logProxy(funcName) {
+			return function(...args) {
+				const logger = getGlobal("diag");
+				if (!logger) return;
+				return logger[funcName](...args);
+			};
+		}
+		const self = this;
+		const setLogger = (logger, optionsOrLogLevel = { logLevel: 60 }) => {
+			var _optionsOrLogLevel$lo;
+			if (logger === self) {
+				var _err$stack;
+				const err = /* @__PURE__ */ new Error("Cannot use diag as the logger for itself. Please use a DiagLogger implementation like ConsoleDiagLogger or a custom implementation");
+				self.error((_err$stack = err.stack) !== null && _err$stack !== void 0 ? _err$stack : err.message);
+				return false;
+			}
+			if (typeof optionsOrLogLevel === "number") optionsOrLogLevel = { logLevel: optionsOrLogLevel };
+			const oldLogger = getGlobal("diag");
+			const newLogger = createLogLevelDiagLogger((_optionsOrLogLevel$lo = optionsOrLogLevel.logLevel) !== null && _optionsOrLogLevel$lo !== void 0 ? _optionsOrLogLevel$lo : 60, logger);
+			if (oldLogger && !optionsOrLogLevel.suppressOverrideMessage) {
+				var _Error$stack;
+				const stack = (_Error$stack = (/* @__PURE__ */ new Error()).stack) !== null && _Error$stack !== void 0 ? _Error$stack : "<failed to generate stacktrace>";
+				oldLogger.warn(`Current logger will be overwritten from ${stack}`);
+				newLogger.warn(`Current logger will overwrite one already registered from ${stack}`);
+			}
+			return registerGlobal("diag", newLogger, self, true);
+		};
+		self.setLogger = setLogger;
+		self.disable = () => {
+			unregisterGlobal(API_NAME, self);
+		};
+		self.createComponentLogger = (options) => {
+			return new DiagComponentLogger(options);
+		};
+		self.verbose = _logProxy("verbose");
+		self.debug = _logProxy("debug");
+		self.info = _logProxy("info");
+		self.warn = _logProxy("warn");
+		self.error = _logProxy("error");
+	}
+};
+//#endregion
+
+
+//# sourceMappingURL=diag.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/api/dist/diag-api.mjs
+
+//#region src/diag-api.ts
+/**
+* Entrypoint for Diag API.
+* Defines Diagnostic handler used for internal diagnostic logging operations.
+* The default provides a Noop DiagLogger implementation which may be changed via the
+* diag.setLogger(logger: DiagLogger) function.
+*
+* @since 1.0.0
+*/
+const diag_api_diag = DiagAPI.instance();
+//#endregion
+
+
+//# sourceMappingURL=diag-api.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/metrics/json/metrics.mjs
+
+
+
+//#region src/metrics/json/metrics.ts
+const JsonMetricsSerializer = {
+	serializeRequest: (arg) => {
+		const request = createExportMetricsServiceRequest([arg], JSON_ENCODER);
+		return new TextEncoder().encode(JSON.stringify(request));
+	},
+	deserializeResponse: (arg) => {
+		if (arg.length === 0) return {};
+		const decoder = new TextDecoder();
+		try {
+			return JSON.parse(decoder.decode(arg));
+		} catch (err) {
+			diag_api_diag.warn(`Failed to parse metrics export response: ${err.message}. Returning empty response`);
+			return {};
+		}
+	}
+};
+//#endregion
+
+
+//# sourceMappingURL=metrics.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/common/protobuf/utils.mjs
+//#region src/common/protobuf/utils.ts
+/**
+* Estimate size of a number encoded as varint.
+* @param v value to calculate size for
+* @returns size in bytes of the varint encoding of the value
+*/
+function estimateVarintSize(v) {
+	if (v < 0) return 10;
+	if (v < 128) return 1;
+	if (v < 16384) return 2;
+	if (v < 2097152) return 3;
+	if (v < 268435456) return 4;
+	if (v < 34359738368) return 5;
+	if (v < 4398046511104) return 6;
+	if (v < 562949953421312) return 7;
+	if (v < 72057594037927940) return 8;
+	return 9;
+}
+//#endregion
+
+
+//# sourceMappingURL=utils.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/common/protobuf/protobuf-writer.mjs
+
+
+//#region src/common/protobuf/protobuf-writer.ts
+const GROWING_BUFFER_DEBUG_MESSAGE = "ProtobufWriter: estimated size was too small, growing buffer.";
+/**
+* bytes reserved for length in length-delimited fields
+* using 1 to assume most length-delimited fields are small
+*/
+const RESERVED_LENGTH_BYTES = 1;
+/**
+* Primitive protobuf writer, optimized to avoid small object allocations.
+* Grows buffer dynamically if initial size is exceeded.
+*/
+var ProtobufWriter = class {
+	_buffer;
+	_textEncoder;
+	_dataView;
+	pos = 0;
+	constructor(estimatedSize = 65536) {
+		this._buffer = new Uint8Array(estimatedSize);
+		this._textEncoder = new TextEncoder();
+		this._dataView = new DataView(this._buffer.buffer, this._buffer.byteOffset);
+	}
+	/**
+	* Ensure buffer has capacity for at least size more bytes
+	*/
+	_ensureCapacity(size) {
+		const needed = this.pos + size;
+		if (needed <= this._buffer.length) return;
+		diag_api_diag.debug(GROWING_BUFFER_DEBUG_MESSAGE);
+		let newSize = this._buffer.length * 2;
+		while (newSize < needed) newSize *= 2;
+		const newBuffer = new Uint8Array(newSize);
+		newBuffer.set(this._buffer);
+		this._buffer = newBuffer;
+		this._dataView = new DataView(this._buffer.buffer, this._buffer.byteOffset);
+	}
+	/**
+	* Get the written bytes as a Uint8Array
+	*/
+	finish() {
+		return this._buffer.subarray(0, this.pos);
+	}
+	/**
+	* Insert placeholder for length. Update later with {@link finishLengthDelimited}
+	* Returns the position where to write the length.
+	*/
+	startLengthDelimited() {
+		const lengthPos = this.pos;
+		this._ensureCapacity(RESERVED_LENGTH_BYTES);
+		this.pos += RESERVED_LENGTH_BYTES;
+		return lengthPos;
+	}
+	/**
+	* Write length varint at placeholder position and shift content forward if needed.
+	* Most messages are small (< 128 bytes), so we reserve 1 byte and only shift
+	* when the length needs more bytes.
+	*/
+	finishLengthDelimited(pos, length) {
+		const v = length >>> 0;
+		const varintSize = estimateVarintSize(v);
+		if (varintSize > RESERVED_LENGTH_BYTES) {
+			const additionalBytes = varintSize - RESERVED_LENGTH_BYTES;
+			this._ensureCapacity(additionalBytes);
+			this._buffer.copyWithin(pos + varintSize, pos + RESERVED_LENGTH_BYTES, this.pos);
+			this.pos += additionalBytes;
+		}
+		let writePos = pos;
+		if (v < 128) this._buffer[writePos] = v;
+		else if (v < 16384) {
+			this._buffer[writePos++] = v & 127 | 128;
+			this._buffer[writePos] = v >>> 7;
+		} else if (v < 2097152) {
+			this._buffer[writePos++] = v & 127 | 128;
+			this._buffer[writePos++] = v >>> 7 & 127 | 128;
+			this._buffer[writePos] = v >>> 14;
+		} else if (v < 268435456) {
+			this._buffer[writePos++] = v & 127 | 128;
+			this._buffer[writePos++] = v >>> 7 & 127 | 128;
+			this._buffer[writePos++] = v >>> 14 & 127 | 128;
+			this._buffer[writePos] = v >>> 21;
+		} else {
+			this._buffer[writePos++] = v & 127 | 128;
+			this._buffer[writePos++] = v >>> 7 & 127 | 128;
+			this._buffer[writePos++] = v >>> 14 & 127 | 128;
+			this._buffer[writePos++] = v >>> 21 & 127 | 128;
+			this._buffer[writePos] = v >>> 28;
+		}
+	}
+	/**
+	* Write a sint32 value using zigzag encoding
+	*/
+	writeSint32(value) {
+		this.writeVarint((value << 1 ^ value >> 31) >>> 0);
+	}
+	/**
+	* Write a signed 64-bit fixed integer (sfixed64) from a JS number.
+	* Handles negative values via two's complement.
+	*/
+	writeSfixed64(value) {
+		let low;
+		let high;
+		if (value >= 0) {
+			low = value >>> 0;
+			high = value / 4294967296 >>> 0;
+		} else {
+			const abs = Math.abs(value);
+			low = abs >>> 0;
+			high = abs / 4294967296 >>> 0;
+			low = ~low >>> 0;
+			high = ~high >>> 0;
+			low = low + 1 >>> 0;
+			if (low === 0) high = high + 1 >>> 0;
+		}
+		this.writeFixed64(low, high);
+	}
+	/**
+	* Write a varint (variable-length integer)
+	*/
+	writeVarint(value) {
+		this._ensureCapacity(estimateVarintSize(value));
+		if (value >= 0 && value <= 4294967295) {
+			let v = value >>> 0;
+			while (v > 127) {
+				this._buffer[this.pos++] = v & 127 | 128;
+				v >>>= 7;
+			}
+			this._buffer[this.pos++] = v;
+		} else {
+			let low;
+			let high;
+			if (value >= 0) {
+				low = value >>> 0;
+				high = value / 4294967296 >>> 0;
+			} else {
+				const abs = Math.abs(value);
+				low = abs >>> 0;
+				high = abs / 4294967296 >>> 0;
+				low = ~low >>> 0;
+				high = ~high >>> 0;
+				low = low + 1 >>> 0;
+				if (low === 0) high = high + 1 >>> 0;
+			}
+			while (high > 0 || low > 127) {
+				this._buffer[this.pos++] = low & 127 | 128;
+				low = (low >>> 7 | high << 25) >>> 0;
+				high >>>= 7;
+			}
+			this._buffer[this.pos++] = low & 127;
+		}
+	}
+	/**
+	* Write a 32-bit fixed integer (little-endian)
+	*/
+	writeFixed32(value) {
+		this._ensureCapacity(4);
+		const v = value >>> 0;
+		this._buffer[this.pos++] = v & 255;
+		this._buffer[this.pos++] = v >>> 8 & 255;
+		this._buffer[this.pos++] = v >>> 16 & 255;
+		this._buffer[this.pos++] = v >>> 24 & 255;
+	}
+	/**
+	* Write a 64-bit fixed integer (little-endian)
+	* @param low - Low 32 bits
+	* @param high - High 32 bits
+	*/
+	writeFixed64(low, high) {
+		this._ensureCapacity(8);
+		const l = low >>> 0;
+		const h = high >>> 0;
+		this._buffer[this.pos++] = l & 255;
+		this._buffer[this.pos++] = l >>> 8 & 255;
+		this._buffer[this.pos++] = l >>> 16 & 255;
+		this._buffer[this.pos++] = l >>> 24 & 255;
+		this._buffer[this.pos++] = h & 255;
+		this._buffer[this.pos++] = h >>> 8 & 255;
+		this._buffer[this.pos++] = h >>> 16 & 255;
+		this._buffer[this.pos++] = h >>> 24 & 255;
+	}
+	/**
+	* Write length-delimited data (varint length + bytes)
+	*/
+	writeBytes(bytes) {
+		this.writeVarint(bytes.length);
+		this._ensureCapacity(bytes.length);
+		this._buffer.set(bytes, this.pos);
+		this.pos += bytes.length;
+	}
+	/**
+	* Write a field key (field number + wire type)
+	*/
+	writeTag(fieldNumber, wireType) {
+		this.writeVarint(fieldNumber << 3 | wireType);
+	}
+	/**
+	* Write a double (64-bit IEEE 754)
+	*/
+	writeDouble(value) {
+		this._ensureCapacity(8);
+		this._dataView.setFloat64(this.pos, value, true);
+		this.pos += 8;
+	}
+	/**
+	* Write a string as UTF-8 bytes (length-delimited)
+	*/
+	writeString(str) {
+		let isAscii = true;
+		const len = str.length;
+		for (let i = 0; i < len; i++) if (str.charCodeAt(i) > 127) {
+			isAscii = false;
+			break;
+		}
+		if (isAscii) {
+			this.writeVarint(len);
+			this._ensureCapacity(len);
+			for (let i = 0; i < len; i++) this._buffer[this.pos++] = str.charCodeAt(i);
+		} else {
+			const bytes = this._textEncoder.encode(str);
+			this.writeBytes(bytes);
+		}
+	}
+};
+//#endregion
+
+
+//# sourceMappingURL=protobuf-writer.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/common/protobuf/common-serializer.mjs
+//#region src/common/protobuf/common-serializer.ts
+/**
+* Write HrTime [seconds, nanoseconds] directly as fixed64 to the serializer.
+* Converts to nanoseconds and writes as 64-bit little-endian integer without allocations.
+*
+* HrTime represents: total_nanos = seconds * 1_000_000_000 + nanoseconds
+* We need to split this into low (bits 0-31) and high (bits 32-63).
+*
+* @param serializer - The protobuf writer
+* @param hrTime - HrTime tuple [seconds, nanoseconds]
+*/
+function writeHrTimeAsFixed64(serializer, hrTime) {
+	const seconds = hrTime[0];
+	const nanos = hrTime[1];
+	const nanosPerSecond = 1e9;
+	const secondsLower16Bits = seconds & 65535;
+	const secondsUpperBits = seconds / 65536 >>> 0;
+	const nanosFromLower16Bits = secondsLower16Bits * nanosPerSecond;
+	const nanosFromUpperBits = secondsUpperBits * nanosPerSecond;
+	const lower16ContributionLow32 = nanosFromLower16Bits >>> 0;
+	const lower16ContributionHigh32 = Math.floor(nanosFromLower16Bits / 4294967296);
+	const upperBitsContributionLow32 = (nanosFromUpperBits & 65535) * 65536 >>> 0;
+	const upperBitsContributionHigh32 = nanosFromUpperBits / 65536 >>> 0;
+	const low32WithCarry = lower16ContributionLow32 + upperBitsContributionLow32 + nanos;
+	const totalLow = low32WithCarry >>> 0;
+	const carry = Math.floor(low32WithCarry / 4294967296);
+	const totalHigh = lower16ContributionHigh32 + upperBitsContributionHigh32 + carry >>> 0;
+	serializer.writeFixed64(totalLow, totalHigh);
+}
+/**
+* Write Attributes directly to protobuf as repeated KeyValue
+*/
+function writeAttributes(writer, attributes, fieldNumber) {
+	for (const key in attributes) {
+		if (!Object.prototype.hasOwnProperty.call(attributes, key)) continue;
+		const value = attributes[key];
+		writer.writeTag(fieldNumber, 2);
+		const kvStart = writer.startLengthDelimited();
+		const startPos = writer.pos;
+		writeKeyValue(writer, key, value);
+		writer.finishLengthDelimited(kvStart, writer.pos - startPos);
+	}
+}
+/**
+* Write a KeyValue pair directly to protobuf
+*/
+function writeKeyValue(writer, key, value) {
+	writer.writeTag(1, 2);
+	writer.writeString(key);
+	writer.writeTag(2, 2);
+	const valueStart = writer.startLengthDelimited();
+	const startPos = writer.pos;
+	writeAnyValue(writer, value);
+	writer.finishLengthDelimited(valueStart, writer.pos - startPos);
+}
+const MIN_64_BIT_INT = -(2 ** 63);
+const MAX_64_BIT_INT = 2 ** 63;
+/**
+* Write an AnyValue directly from raw attribute value to protobuf
+*/
+function writeAnyValue(writer, value) {
+	const t = typeof value;
+	if (t === "string") {
+		writer.writeTag(1, 2);
+		writer.writeString(value);
+	} else if (t === "boolean") {
+		writer.writeTag(2, 0);
+		writer.writeVarint(value ? 1 : 0);
+	} else if (t === "number") {
+		const numValue = value;
+		if (Number.isInteger(numValue) && numValue >= MIN_64_BIT_INT && numValue < MAX_64_BIT_INT) {
+			writer.writeTag(3, 0);
+			writer.writeVarint(numValue);
+		} else {
+			writer.writeTag(4, 1);
+			writer.writeDouble(numValue);
+		}
+	} else if (value instanceof Uint8Array) {
+		writer.writeTag(7, 2);
+		writer.writeBytes(value);
+	} else if (Array.isArray(value)) {
+		writer.writeTag(5, 2);
+		const arrayStart = writer.startLengthDelimited();
+		const arrayStartPos = writer.pos;
+		for (const item of value) {
+			writer.writeTag(1, 2);
+			const itemStart = writer.startLengthDelimited();
+			const itemStartPos = writer.pos;
+			writeAnyValue(writer, item);
+			writer.finishLengthDelimited(itemStart, writer.pos - itemStartPos);
+		}
+		writer.finishLengthDelimited(arrayStart, writer.pos - arrayStartPos);
+	} else if (t === "object" && value != null) {
+		writer.writeTag(6, 2);
+		const kvlistStart = writer.startLengthDelimited();
+		const kvlistStartPos = writer.pos;
+		const obj = value;
+		for (const k in obj) {
+			if (!Object.prototype.hasOwnProperty.call(obj, k)) continue;
+			const v = obj[k];
+			writer.writeTag(1, 2);
+			const kvStart = writer.startLengthDelimited();
+			const kvStartPos = writer.pos;
+			writer.writeTag(1, 2);
+			writer.writeString(k);
+			writer.writeTag(2, 2);
+			const valueStart = writer.startLengthDelimited();
+			const valueStartPos = writer.pos;
+			writeAnyValue(writer, v);
+			writer.finishLengthDelimited(valueStart, writer.pos - valueStartPos);
+			writer.finishLengthDelimited(kvStart, writer.pos - kvStartPos);
+		}
+		writer.finishLengthDelimited(kvlistStart, writer.pos - kvlistStartPos);
+	}
+}
+/**
+* Write an InstrumentationScope message.
+*
+* Proto fields (InstrumentationScope):
+*   1  name     string  (wire type 2)
+*   2  version  string  (wire type 2)
+*/
+function writeInstrumentationScope(writer, scope, fieldNumber) {
+	writer.writeTag(fieldNumber, 2);
+	const start = writer.startLengthDelimited();
+	const startPos = writer.pos;
+	writer.writeTag(1, 2);
+	writer.writeString(scope.name);
+	if (scope.version) {
+		writer.writeTag(2, 2);
+		writer.writeString(scope.version);
+	}
+	if (scope.attributes) writeAttributes(writer, scope.attributes, 3);
+	if (scope.droppedAttributesCount) {
+		writer.writeTag(4, 0);
+		writer.writeVarint(scope.droppedAttributesCount);
+	}
+	writer.finishLengthDelimited(start, writer.pos - startPos);
+}
+/**
+* Write a Resource message and its enclosing tag.
+*
+* Proto fields (Resource):
+*   1  attributes                repeated KeyValue  (wire type 2)
+*   2  dropped_attributes_count  uint32             (wire type 0)
+*/
+function writeResource(writer, resource, fieldNumber) {
+	writer.writeTag(fieldNumber, 2);
+	const resourceStart = writer.startLengthDelimited();
+	const resourceStartPos = writer.pos;
+	if (resource.attributes) writeAttributes(writer, resource.attributes, 1);
+	writer.writeTag(2, 0);
+	writer.writeVarint(0);
+	writer.finishLengthDelimited(resourceStart, writer.pos - resourceStartPos);
+}
+//#endregion
+
+
+//# sourceMappingURL=common-serializer.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/common/protobuf/protobuf-size-estimator.mjs
+
+//#region src/common/protobuf/protobuf-size-estimator.ts
+/**
+* Calculate UTF-8 byte length without encoding
+* @param str valid UTF-16 string
+*/
+function utf8ByteLength(str) {
+	const len = str.length;
+	let byteLen = 0;
+	for (let i = 0; i < len; i++) {
+		const code = str.charCodeAt(i);
+		if (code < 128) byteLen += 1;
+		else if (code < 2048) byteLen += 2;
+		else if (code < 55296 || code >= 57344) byteLen += 3;
+		else {
+			i++;
+			byteLen += 4;
+		}
+	}
+	return byteLen;
+}
+/**
+* Size estimator for protobuf messages.
+* Implements the same interface as ProtobufWriter but only counts bytes without allocating a buffer.
+* @internal
+*/
+var ProtobufSizeEstimator = class {
+	pos = 0;
+	startLengthDelimited() {
+		return this.pos;
+	}
+	finishLengthDelimited(_, length) {
+		this.pos += estimateVarintSize(length);
+	}
+	writeVarint(value) {
+		this.pos += estimateVarintSize(value);
+	}
+	writeSint32(value) {
+		this.pos += estimateVarintSize((value << 1 ^ value >> 31) >>> 0);
+	}
+	writeSfixed64(_value) {
+		this.pos += 8;
+	}
+	writeFixed32(_value) {
+		this.pos += 4;
+	}
+	writeFixed64(_low, _high) {
+		this.pos += 8;
+	}
+	writeBytes(bytes) {
+		this.pos += estimateVarintSize(bytes.length);
+		this.pos += bytes.length;
+	}
+	writeTag(fieldNumber, wireType) {
+		this.writeVarint(fieldNumber << 3 | wireType);
+	}
+	writeDouble(_value) {
+		this.pos += 8;
+	}
+	writeString(str) {
+		const byteLen = utf8ByteLength(str);
+		this.pos += estimateVarintSize(byteLen);
+		this.pos += byteLen;
+	}
+};
+//#endregion
+
+
+//# sourceMappingURL=protobuf-size-estimator.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/metrics/protobuf/metrics-serializer.mjs
+
+
+
+
+
+//#region src/metrics/protobuf/metrics-serializer.ts
+/**
+* Serialize a NumberDataPoint directly from SDK DataPoint<number>
+*
+* Proto fields (NumberDataPoint):
+*   7  attributes               repeated KeyValue  (wire type 2)
+*   2  start_time_unix_nano     fixed64            (wire type 1)
+*   3  time_unix_nano           fixed64            (wire type 1)
+*   4  as_double                double             (wire type 1)
+*   6  as_int                   sfixed64           (wire type 1)
+*   5  exemplars                repeated Exemplar  (wire type 2)
+*   8  flags                    uint32             (wire type 0)
+*/
+function serializeNumberDataPoint(writer, dataPoint, valueType) {
+	const start = writer.startLengthDelimited();
+	const startPos = writer.pos;
+	writer.writeTag(2, 1);
+	writeHrTimeAsFixed64(writer, dataPoint.startTime);
+	writer.writeTag(3, 1);
+	writeHrTimeAsFixed64(writer, dataPoint.endTime);
+	if (valueType === ValueType.INT) {
+		writer.writeTag(6, 1);
+		writer.writeSfixed64(dataPoint.value);
+	} else {
+		writer.writeTag(4, 1);
+		writer.writeDouble(dataPoint.value);
+	}
+	if (dataPoint.attributes) writeAttributes(writer, dataPoint.attributes, 7);
+	writer.finishLengthDelimited(start, writer.pos - startPos);
+}
+/**
+* Serialize a HistogramDataPoint directly from SDK DataPoint<Histogram>
+*
+* Proto fields (HistogramDataPoint):
+*   9  attributes               repeated KeyValue  (wire type 2)
+*   2  start_time_unix_nano     fixed64            (wire type 1)
+*   3  time_unix_nano           fixed64            (wire type 1)
+*   4  count                    fixed64            (wire type 1)
+*   5  sum                      optional double    (wire type 1)
+*   6  bucket_counts            repeated fixed64   (packed, wire type 2)
+*   7  explicit_bounds          repeated double    (packed, wire type 2)
+*   8  exemplars                repeated Exemplar  (wire type 2)
+*  10  flags                    uint32             (wire type 0)
+*  11  min                      optional double    (wire type 1)
+*  12  max                      optional double    (wire type 1)
+*/
+function serializeHistogramDataPoint(writer, dataPoint) {
+	const start = writer.startLengthDelimited();
+	const startPos = writer.pos;
+	const histogram = dataPoint.value;
+	writer.writeTag(2, 1);
+	writeHrTimeAsFixed64(writer, dataPoint.startTime);
+	writer.writeTag(3, 1);
+	writeHrTimeAsFixed64(writer, dataPoint.endTime);
+	writer.writeTag(4, 1);
+	writer.writeFixed64(histogram.count >>> 0, histogram.count / 4294967296 >>> 0);
+	if (histogram.sum !== void 0) {
+		writer.writeTag(5, 1);
+		writer.writeDouble(histogram.sum);
+	}
+	if (histogram.buckets.counts.length > 0) {
+		writer.writeTag(6, 2);
+		const countsStart = writer.startLengthDelimited();
+		const countsStartPos = writer.pos;
+		for (const count of histogram.buckets.counts) writer.writeFixed64(count >>> 0, count / 4294967296 >>> 0);
+		writer.finishLengthDelimited(countsStart, writer.pos - countsStartPos);
+	}
+	if (histogram.buckets.boundaries.length > 0) {
+		writer.writeTag(7, 2);
+		const boundsStart = writer.startLengthDelimited();
+		const boundsStartPos = writer.pos;
+		for (const bound of histogram.buckets.boundaries) writer.writeDouble(bound);
+		writer.finishLengthDelimited(boundsStart, writer.pos - boundsStartPos);
+	}
+	if (dataPoint.attributes) writeAttributes(writer, dataPoint.attributes, 9);
+	if (histogram.min !== void 0) {
+		writer.writeTag(11, 1);
+		writer.writeDouble(histogram.min);
+	}
+	if (histogram.max !== void 0) {
+		writer.writeTag(12, 1);
+		writer.writeDouble(histogram.max);
+	}
+	writer.finishLengthDelimited(start, writer.pos - startPos);
+}
+/**
+* Serialize ExponentialHistogramDataPoint.Buckets
+*
+* Proto fields (Buckets):
+*   1  offset         sint32           (wire type 0, zigzag)
+*   2  bucket_counts  repeated uint64  (packed, wire type 2)
+*/
+function serializeExponentialBuckets(writer, offset, bucketCounts) {
+	const start = writer.startLengthDelimited();
+	const startPos = writer.pos;
+	if (offset !== 0) {
+		writer.writeTag(1, 0);
+		writer.writeSint32(offset);
+	}
+	if (bucketCounts.length > 0) {
+		writer.writeTag(2, 2);
+		const bcStart = writer.startLengthDelimited();
+		const bcStartPos = writer.pos;
+		for (const count of bucketCounts) writer.writeVarint(count);
+		writer.finishLengthDelimited(bcStart, writer.pos - bcStartPos);
+	}
+	writer.finishLengthDelimited(start, writer.pos - startPos);
+}
+/**
+* Serialize an ExponentialHistogramDataPoint directly from SDK DataPoint<ExponentialHistogram>
+*
+* Proto fields (ExponentialHistogramDataPoint):
+*   1  attributes               repeated KeyValue  (wire type 2)
+*   2  start_time_unix_nano     fixed64            (wire type 1)
+*   3  time_unix_nano           fixed64            (wire type 1)
+*   4  count                    fixed64            (wire type 1)
+*   5  sum                      optional double    (wire type 1)
+*   6  scale                    sint32             (wire type 0, zigzag)
+*   7  zero_count               fixed64            (wire type 1)
+*   8  positive                 Buckets            (wire type 2)
+*   9  negative                 Buckets            (wire type 2)
+*  10  flags                    uint32             (wire type 0)
+*  11  exemplars                repeated Exemplar  (wire type 2)
+*  12  min                      optional double    (wire type 1)
+*  13  max                      optional double    (wire type 1)
+*/
+function serializeExponentialHistogramDataPoint(writer, dataPoint) {
+	const start = writer.startLengthDelimited();
+	const startPos = writer.pos;
+	const histogram = dataPoint.value;
+	if (dataPoint.attributes) writeAttributes(writer, dataPoint.attributes, 1);
+	writer.writeTag(2, 1);
+	writeHrTimeAsFixed64(writer, dataPoint.startTime);
+	writer.writeTag(3, 1);
+	writeHrTimeAsFixed64(writer, dataPoint.endTime);
+	writer.writeTag(4, 1);
+	writer.writeFixed64(histogram.count >>> 0, histogram.count / 4294967296 >>> 0);
+	if (histogram.sum !== void 0) {
+		writer.writeTag(5, 1);
+		writer.writeDouble(histogram.sum);
+	}
+	if (histogram.scale !== 0) {
+		writer.writeTag(6, 0);
+		writer.writeSint32(histogram.scale);
+	}
+	writer.writeTag(7, 1);
+	writer.writeFixed64(histogram.zeroCount >>> 0, histogram.zeroCount / 4294967296 >>> 0);
+	writer.writeTag(8, 2);
+	serializeExponentialBuckets(writer, histogram.positive.offset, histogram.positive.bucketCounts);
+	writer.writeTag(9, 2);
+	serializeExponentialBuckets(writer, histogram.negative.offset, histogram.negative.bucketCounts);
+	if (histogram.min !== void 0) {
+		writer.writeTag(12, 1);
+		writer.writeDouble(histogram.min);
+	}
+	if (histogram.max !== void 0) {
+		writer.writeTag(13, 1);
+		writer.writeDouble(histogram.max);
+	}
+	writer.finishLengthDelimited(start, writer.pos - startPos);
+}
+/**
+* Serialize a Metric message with its data type
+*
+* Proto fields (Metric):
+*   1  name                     string             (wire type 2)
+*   2  description              string             (wire type 2)
+*   3  unit                     string             (wire type 2)
+*   5  gauge                    Gauge              (wire type 2)
+*   7  sum                      Sum                (wire type 2)
+*   9  histogram                Histogram          (wire type 2)
+*  10  exponential_histogram    ExponentialHist    (wire type 2)
+*  11  summary                  Summary            (wire type 2)
+*/
+function serializeMetric(writer, metricData) {
+	const metricStart = writer.startLengthDelimited();
+	const metricStartPos = writer.pos;
+	writer.writeTag(1, 2);
+	writer.writeString(metricData.descriptor.name);
+	if (metricData.descriptor.description) {
+		writer.writeTag(2, 2);
+		writer.writeString(metricData.descriptor.description);
+	}
+	if (metricData.descriptor.unit) {
+		writer.writeTag(3, 2);
+		writer.writeString(metricData.descriptor.unit);
+	}
+	switch (metricData.dataPointType) {
+		case DataPointType.GAUGE:
+			writer.writeTag(5, 2);
+			serializeGauge(writer, metricData);
+			break;
+		case DataPointType.SUM:
+			writer.writeTag(7, 2);
+			serializeSum(writer, metricData);
+			break;
+		case DataPointType.HISTOGRAM:
+			writer.writeTag(9, 2);
+			serializeHistogramMetric(writer, metricData);
+			break;
+		case DataPointType.EXPONENTIAL_HISTOGRAM:
+			writer.writeTag(10, 2);
+			serializeExponentialHistogramMetric(writer, metricData);
+	}
+	writer.finishLengthDelimited(metricStart, writer.pos - metricStartPos);
+}
+/**
+* Proto fields (Gauge):
+*   1  data_points  repeated NumberDataPoint  (wire type 2)
+*/
+function serializeGauge(writer, metricData) {
+	const start = writer.startLengthDelimited();
+	const startPos = writer.pos;
+	for (const dataPoint of metricData.dataPoints) {
+		writer.writeTag(1, 2);
+		serializeNumberDataPoint(writer, dataPoint, metricData.descriptor.valueType);
+	}
+	writer.finishLengthDelimited(start, writer.pos - startPos);
+}
+/**
+* Proto fields (Sum):
+*   1  data_points               repeated NumberDataPoint  (wire type 2)
+*   2  aggregation_temporality   AggregationTemporality    (wire type 0)
+*   3  is_monotonic              bool                      (wire type 0)
+*/
+function serializeSum(writer, metricData) {
+	const start = writer.startLengthDelimited();
+	const startPos = writer.pos;
+	for (const dataPoint of metricData.dataPoints) {
+		writer.writeTag(1, 2);
+		serializeNumberDataPoint(writer, dataPoint, metricData.descriptor.valueType);
+	}
+	const temporality = toProtoAggregationTemporality(metricData.aggregationTemporality);
+	if (temporality !== 0) {
+		writer.writeTag(2, 0);
+		writer.writeVarint(temporality);
+	}
+	if (metricData.isMonotonic) {
+		writer.writeTag(3, 0);
+		writer.writeVarint(1);
+	}
+	writer.finishLengthDelimited(start, writer.pos - startPos);
+}
+/**
+* Proto fields (Histogram):
+*   1  data_points               repeated HistogramDataPoint  (wire type 2)
+*   2  aggregation_temporality   AggregationTemporality       (wire type 0)
+*/
+function serializeHistogramMetric(writer, metricData) {
+	const start = writer.startLengthDelimited();
+	const startPos = writer.pos;
+	for (const dataPoint of metricData.dataPoints) {
+		writer.writeTag(1, 2);
+		serializeHistogramDataPoint(writer, dataPoint);
+	}
+	const temporality = toProtoAggregationTemporality(metricData.aggregationTemporality);
+	if (temporality !== 0) {
+		writer.writeTag(2, 0);
+		writer.writeVarint(temporality);
+	}
+	writer.finishLengthDelimited(start, writer.pos - startPos);
+}
+/**
+* Proto fields (ExponentialHistogram):
+*   1  data_points               repeated ExponentialHistogramDataPoint  (wire type 2)
+*   2  aggregation_temporality   AggregationTemporality                 (wire type 0)
+*/
+function serializeExponentialHistogramMetric(writer, metricData) {
+	const start = writer.startLengthDelimited();
+	const startPos = writer.pos;
+	for (const dataPoint of metricData.dataPoints) {
+		writer.writeTag(1, 2);
+		serializeExponentialHistogramDataPoint(writer, dataPoint);
+	}
+	const temporality = toProtoAggregationTemporality(metricData.aggregationTemporality);
+	if (temporality !== 0) {
+		writer.writeTag(2, 0);
+		writer.writeVarint(temporality);
+	}
+	writer.finishLengthDelimited(start, writer.pos - startPos);
+}
+/**
+* Serialize ScopeMetrics directly from SDK types
+*/
+function serializeScopeMetrics(writer, scopeMetrics) {
+	const scopeStart = writer.startLengthDelimited();
+	const scopeStartPos = writer.pos;
+	writeInstrumentationScope(writer, scopeMetrics.scope, 1);
+	for (const metric of scopeMetrics.metrics) {
+		writer.writeTag(2, 2);
+		serializeMetric(writer, metric);
+	}
+	if (scopeMetrics.scope.schemaUrl) {
+		writer.writeTag(3, 2);
+		writer.writeString(scopeMetrics.scope.schemaUrl);
+	}
+	writer.finishLengthDelimited(scopeStart, writer.pos - scopeStartPos);
+}
+/**
+* Serialize ResourceMetrics directly from SDK types
+*
+* Proto fields (ResourceMetrics):
+*   1  resource       Resource           (wire type 2)
+*   2  scope_metrics  repeated ScopeMetrics  (wire type 2)
+*   3  schema_url     string             (wire type 2)
+*/
+function serializeResourceMetrics(writer, resourceMetrics) {
+	const start = writer.startLengthDelimited();
+	const startPos = writer.pos;
+	writeResource(writer, resourceMetrics.resource, 1);
+	for (const scopeMetrics of resourceMetrics.scopeMetrics) {
+		writer.writeTag(2, 2);
+		serializeScopeMetrics(writer, scopeMetrics);
+	}
+	if (resourceMetrics.resource.schemaUrl) {
+		writer.writeTag(3, 2);
+		writer.writeString(resourceMetrics.resource.schemaUrl);
+	}
+	writer.finishLengthDelimited(start, writer.pos - startPos);
+}
+function toProtoAggregationTemporality(temporality) {
+	switch (temporality) {
+		case AggregationTemporality.DELTA: return 1;
+		case AggregationTemporality.CUMULATIVE: return 2;
+		default: return 0;
+	}
+}
+/**
+* Serialize ExportMetricsServiceRequest directly from ResourceMetrics
+*/
+function serializeMetricsExportRequest(resourceMetrics) {
+	const estimator = new ProtobufSizeEstimator();
+	estimator.writeTag(1, 2);
+	serializeResourceMetrics(estimator, resourceMetrics);
+	const writer = new ProtobufWriter(estimator.pos);
+	writer.writeTag(1, 2);
+	serializeResourceMetrics(writer, resourceMetrics);
+	return writer.finish();
+}
+//#endregion
+
+
+//# sourceMappingURL=metrics-serializer.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/common/protobuf/protobuf-reader.mjs
+//#region src/common/protobuf/protobuf-reader.ts
+/**
+* Minimal binary protobuf reader.
+* Only implements the wire-types that we currently need; this is not intended
+* to be a general-purpose protobuf reader.
+*
+* Since the values we parse are generally small and not very nested, it's public
+* interface does not enforce the same low-allocation philosophy that ProtobufWriter does.
+* If this is needed in the future, we should refactor this to fit the use-case.
+*/
+var ProtobufReader = class {
+	pos = 0;
+	_buf;
+	_textDecoder;
+	constructor(buf) {
+		this._buf = buf;
+		this._textDecoder = new TextDecoder();
+	}
+	isAtEnd() {
+		return this.pos >= this._buf.length;
+	}
+	/** Read a varint and decode it as a tag, returning field number and wire type. */
+	readTag() {
+		const raw = this.readVarint();
+		return {
+			fieldNumber: raw >>> 3,
+			wireType: raw & 7
+		};
+	}
+	/**
+	* Read a base-128 varint.
+	* Returns a JS `number`; precision above 2^53 is silently lost.
+	* Throws if the buffer is truncated mid-varint.
+	*/
+	readVarint() {
+		let result = 0;
+		let shift = 0;
+		let terminated = false;
+		while (this.pos < this._buf.length) {
+			const b = this._buf[this.pos++];
+			result += (b & 127) * Math.pow(2, shift);
+			shift += 7;
+			if ((b & 128) === 0) {
+				terminated = true;
+				break;
+			}
+		}
+		if (!terminated) throw new Error("Truncated buffer: unexpected end of data while reading varint");
+		return result;
+	}
+	/** Read a length-delimited byte sequence (bytes field or embedded message). */
+	readBytes() {
+		const len = this.readVarint();
+		if (this.pos + len > this._buf.length) throw new Error(`Truncated buffer: expected ${len} bytes at position ${this.pos}, but only ${this._buf.length - this.pos} available`);
+		const slice = this._buf.subarray(this.pos, this.pos + len);
+		this.pos += len;
+		return slice;
+	}
+	/** Read a length-delimited UTF-8 string. */
+	readString() {
+		return this._textDecoder.decode(this.readBytes());
+	}
+	/**
+	* Skip an unknown field.
+	* Handles wire types 0 (varint), 1 (64-bit), 2 (length-delimited),
+	* and 5 (32-bit).
+	*
+	* Wire types 3 and 4 (start-group / end-group) are deprecated in proto3
+	* and are not used by any OpenTelemetry proto definition. Encountering
+	* them is treated as an error.
+	*/
+	skip(wireType) {
+		switch (wireType) {
+			case 0:
+				this.readVarint();
+				break;
+			case 1:
+				this.pos += 8;
+				break;
+			case 2:
+				this.readBytes();
+				break;
+			case 5:
+				this.pos += 4;
+				break;
+			default: throw new Error(`Unknown wire type ${wireType}, cannot safely skip`);
+		}
+	}
+};
+//#endregion
+
+
+//# sourceMappingURL=protobuf-reader.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/metrics/protobuf/response-deserializer.mjs
+
+//#region src/metrics/protobuf/response-deserializer.ts
+/**
+* Parse an ExportMetricsPartialSuccess embedded message from raw bytes.
+*
+* Field map (opentelemetry/proto/collector/metrics/v1/metrics_service.proto):
+*   1  rejected_data_points  int64   (varint)
+*   2  error_message         string  (length-delimited)
+*/
+function deserializePartialSuccess(data) {
+	const reader = new ProtobufReader(data);
+	const result = {};
+	while (!reader.isAtEnd()) {
+		const { fieldNumber, wireType } = reader.readTag();
+		switch (fieldNumber) {
+			case 1:
+				if (wireType === 0) result.rejectedDataPoints = reader.readVarint();
+				else reader.skip(wireType);
+				break;
+			case 2:
+				if (wireType === 2) result.errorMessage = reader.readString();
+				else reader.skip(wireType);
+				break;
+			default: reader.skip(wireType);
+		}
+	}
+	return result;
+}
+/**
+* Parse an ExportMetricsServiceResponse protobuf message from raw bytes.
+*
+* Field map (opentelemetry/proto/collector/metrics/v1/metrics_service.proto):
+*   1  partial_success  ExportMetricsPartialSuccess  (length-delimited)
+*/
+function deserializeExportMetricsServiceResponse(data) {
+	const reader = new ProtobufReader(data);
+	const result = {};
+	while (!reader.isAtEnd()) {
+		const { fieldNumber, wireType } = reader.readTag();
+		switch (fieldNumber) {
+			case 1:
+				if (wireType === 2) result.partialSuccess = deserializePartialSuccess(reader.readBytes());
+				else reader.skip(wireType);
+				break;
+			default: reader.skip(wireType);
+		}
+	}
+	return result;
+}
+//#endregion
+
+
+//# sourceMappingURL=response-deserializer.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/metrics/protobuf/metrics.mjs
+
+
+//#region src/metrics/protobuf/metrics.ts
+const ProtobufMetricsSerializer = {
+	serializeRequest: (arg) => {
+		return serializeMetricsExportRequest(arg);
+	},
+	deserializeResponse: (arg) => {
+		return deserializeExportMetricsServiceResponse(arg);
+	}
+};
+//#endregion
+
+
+//# sourceMappingURL=metrics.mjs.map
+;// CONCATENATED MODULE: ./src/encode/serialize.ts
+
+const CONTENT_TYPES = {
+    'http/protobuf': 'application/x-protobuf',
+    'http/json': 'application/json',
+};
+/** An ExportMetricsServiceRequest in the wire encoding of `protocol`. */
+function serialize(metrics, protocol) {
+    const serializer = protocol === 'http/json' ? JsonMetricsSerializer : ProtobufMetricsSerializer;
+    const body = serializer.serializeRequest(metrics);
+    if (body === undefined)
+        throw new Error('the OTLP transformer could not serialize the request');
+    return body;
+}
+
+;// CONCATENATED MODULE: ./src/deliver/response.ts
+
+/**
+ * Reads `partial_success` from a 200 response body, in protobuf or JSON (where the count may be
+ * a string). An empty body means full success. A body we cannot read is still an
+ * acknowledgement: the status said so.
+ */
+function readPartialSuccess(body, contentType) {
+    const none = { rejectedPoints: 0, message: undefined };
+    if (body.byteLength === 0)
+        return none;
+    const isJson = (contentType ?? '').toLowerCase().includes('json') || looksLikeJson(body);
+    let parsed;
+    try {
+        parsed = (isJson ? JsonMetricsSerializer : ProtobufMetricsSerializer).deserializeResponse(body);
+    }
+    catch {
+        return none;
+    }
+    const partial = parsed
+        ?.partialSuccess;
+    if (partial === undefined || partial === null)
+        return none;
+    const rejected = Number(partial.rejectedDataPoints ?? 0);
+    const message = typeof partial.errorMessage === 'string' && partial.errorMessage !== '' ? partial.errorMessage : undefined;
+    return { rejectedPoints: Number.isFinite(rejected) && rejected > 0 ? rejected : 0, message };
+}
+// Some receivers answer JSON without saying so; a protobuf response never starts with "{".
+function looksLikeJson(body) {
+    return body[0] === 0x7b;
+}
+
+;// CONCATENATED MODULE: ./src/deliver/retry-policy.ts
+/** Statuses the OTLP specification calls retryable; every other failure status is permanent. */
+const RETRYABLE_STATUSES = new Set([429, 502, 503, 504]);
+const DEFAULT_RETRY_POLICY = {
+    maxAttempts: 6,
+    initialBackoffMs: 1000,
+    maxBackoffMs: 30_000,
+    maxTotalWaitMs: 120_000,
+};
+/**
+ * Exponential backoff with jitter: half the step is fixed and half random, so retries from many
+ * runners spread out without ever retrying at once. `random` is in [0, 1).
+ */
+function backoffMs(policy, retry, random) {
+    const step = Math.min(policy.maxBackoffMs, policy.initialBackoffMs * 2 ** (retry - 1));
+    return Math.round(step / 2 + (step / 2) * random);
+}
+/** Retry-After in milliseconds: delta-seconds or an HTTP date; undefined if absent or unreadable. */
+function parseRetryAfter(value, now) {
+    if (value === null || value.trim() === '')
+        return undefined;
+    const text = value.trim();
+    if (/^\d+$/.test(text))
+        return Number(text) * 1000;
+    const date = Date.parse(text);
+    if (Number.isNaN(date))
+        return undefined;
+    return Math.max(0, date - now);
+}
+
+;// CONCATENATED MODULE: ./src/deliver/http-attempt.ts
+
+
+// Connection failures worth another try: the peer dropped us, refused us while starting, or the
+// network blinked. A host that does not exist or a bad certificate will not heal by retrying.
+const TRANSIENT_CODES = new Set([
+    'ECONNRESET',
+    'ECONNREFUSED',
+    'ECONNABORTED',
+    'EPIPE',
+    'ETIMEDOUT',
+    'EHOSTUNREACH',
+    'ENETUNREACH',
+    'EAI_AGAIN',
+    'UND_ERR_SOCKET',
+    'UND_ERR_CONNECT_TIMEOUT',
+    'UND_ERR_HEADERS_TIMEOUT',
+    'UND_ERR_BODY_TIMEOUT',
+    'UND_ERR_CLOSED',
+]);
+/** Longest slice of an error response kept for the report. */
+const ERROR_BODY_LIMIT = 300;
+/** One POST, classified by the OTLP rules. Never throws. */
+async function attempt(request, now) {
+    let response;
+    let body;
+    try {
+        response = await fetch(request.url, {
+            method: 'POST',
+            headers: request.headers,
+            body: request.body,
+            signal: AbortSignal.timeout(request.timeoutMs),
+        });
+        body = new Uint8Array(await response.arrayBuffer());
+    }
+    catch (err) {
+        return classifyFailure(err, request.timeoutMs);
+    }
+    const { status } = response;
+    if (status >= 200 && status < 300) {
+        return { kind: 'acknowledged', status, partial: readPartialSuccess(body, response.headers.get('content-type')) };
+    }
+    const reason = `HTTP ${status}${describeBody(body)}`;
+    if (RETRYABLE_STATUSES.has(status)) {
+        const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), now());
+        return { kind: 'retryable', status, reason, ...(retryAfterMs !== undefined && { retryAfterMs }) };
+    }
+    return { kind: 'permanent', status, reason };
+}
+function classifyFailure(err, timeoutMs) {
+    const e = err;
+    if (e?.name === 'TimeoutError' || e?.name === 'AbortError') {
+        return { kind: 'retryable', reason: `no answer within ${timeoutMs} ms` };
+    }
+    const code = e?.cause?.code;
+    const detail = code ?? e?.cause?.message ?? e?.message ?? String(err);
+    if (code !== undefined && TRANSIENT_CODES.has(code)) {
+        return { kind: 'retryable', reason: `connection failed (${detail})` };
+    }
+    return { kind: 'permanent', reason: `request failed (${detail})` };
+}
+function describeBody(body) {
+    if (body.byteLength === 0)
+        return '';
+    const text = new TextDecoder('utf-8', { fatal: false }).decode(body.subarray(0, ERROR_BODY_LIMIT));
+    // Only printable text helps a reader; a protobuf Status does not.
+    const printable = text.replace(/[^\x20-\x7e]+/g, ' ').trim();
+    return printable === '' ? '' : `: ${printable}${body.byteLength > ERROR_BODY_LIMIT ? '…' : ''}`;
+}
+
+;// CONCATENATED MODULE: ./src/deliver/otlp-http-client.ts
+
+
+
+
+/** Sends one OTLP request with retries by the OTLP rules and reports how it ended. */
+class OtlpHttpClient {
+    options;
+    policy;
+    sleep;
+    random;
+    now;
+    constructor(options) {
+        this.options = options;
+        this.policy = options.policy ?? DEFAULT_RETRY_POLICY;
+        this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+        this.random = options.random ?? Math.random;
+        this.now = options.now ?? Date.now;
+    }
+    async send(payload) {
+        const { endpoint, protocol, compression, timeoutMs, userAgent } = this.options;
+        const gzip = compression === 'gzip';
+        const body = gzip ? (0,external_node_zlib_namespaceObject.gzipSync)(payload) : payload;
+        const headers = {
+            ...endpoint.headers,
+            'Content-Type': CONTENT_TYPES[protocol],
+            'User-Agent': userAgent,
+            ...(gzip && { 'Content-Encoding': 'gzip' }),
+        };
+        let waited = 0;
+        let bytesSent = 0;
+        for (let n = 1;; n++) {
+            const result = await attempt({ url: endpoint.url, headers, body, timeoutMs }, this.now);
+            bytesSent += body.byteLength;
+            const base = { attempts: n, bytesSent, ...(result.status !== undefined && { status: result.status }) };
+            if (result.kind === 'acknowledged') {
+                return {
+                    ...base,
+                    acknowledged: true,
+                    rejectedPoints: result.partial.rejectedPoints,
+                    ...(result.partial.message !== undefined && { message: result.partial.message }),
+                    tooLarge: false,
+                };
+            }
+            const failed = { ...base, acknowledged: false, rejectedPoints: 0, tooLarge: result.status === 413 };
+            if (result.kind === 'permanent')
+                return { ...failed, message: result.reason };
+            if (n >= this.policy.maxAttempts) {
+                return { ...failed, message: `${result.reason}; gave up after ${n} attempts` };
+            }
+            const wait = result.retryAfterMs ?? backoffMs(this.policy, n, this.random());
+            if (waited + wait > this.policy.maxTotalWaitMs) {
+                const why = result.retryAfterMs !== undefined ? `the endpoint asked to wait ${Math.ceil(wait / 1000)} s` : 'backoff';
+                return { ...failed, message: `${result.reason}; gave up: ${why} would exceed the ${this.policy.maxTotalWaitMs / 1000} s retry budget` };
+            }
+            waited += wait;
+            await this.sleep(wait);
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/encode/instruments.ts
+
+/** The OpenTelemetry SDK's default explicit bucket boundaries, which tokf's live exporter uses. */
+const DEFAULT_BOUNDARIES = [
+    0, 5, 10, 25, 50, 75, 100, 250, 500, 750, 1000, 2500, 5000, 7500, 10000,
+];
+/**
+ * The instruments of tokf's live exporter that a stored row can rebuild, with its names, units
+ * and descriptions, so that replayed series continue the live ones. Line counts, the compression
+ * ratio and `tokf.pipeline` are not stored, so they are not here.
+ */
+const INVOCATIONS = {
+    name: 'tokf.filter.invocations',
+    unit: '{invocation}',
+    description: 'Number of filter invocations',
+    kind: 'sum',
+    valueType: ValueType.INT,
+};
+const TOKENS_SAVED = {
+    name: 'tokf.tokens.saved',
+    unit: '{token}',
+    description: 'Estimated tokens saved by filtering',
+    kind: 'sum',
+    valueType: ValueType.INT,
+};
+const TOKEN_USAGE = {
+    name: 'gen_ai.client.token.usage',
+    unit: '{token}',
+    description: 'Token usage per invocation',
+    kind: 'histogram',
+    valueType: ValueType.INT,
+};
+const FILTER_DURATION = {
+    name: 'tokf.filter.duration',
+    unit: 's',
+    description: 'Time spent applying the filter',
+    kind: 'histogram',
+    valueType: ValueType.DOUBLE,
+};
+/** In the order they appear in every request. */
+const INSTRUMENTS = [
+    INVOCATIONS,
+    TOKENS_SAVED,
+    TOKEN_USAGE,
+    FILTER_DURATION,
+];
+/** tokf's meter name, which becomes the instrumentation scope. */
+const SCOPE_NAME = 'tokf';
+
+;// CONCATENATED MODULE: ./src/encode/aggregate.ts
+
+/**
+ * Folds events into points the way tokf's live exporter records them. Events of one series in
+ * the same second become one point (sums added, histograms merged): backends keep one sample per
+ * series and timestamp, and the totals must survive exactly.
+ *
+ * Events without a readable timestamp must be left out by the caller.
+ */
+function aggregate(events) {
+    const byInstrument = new Map(INSTRUMENTS.map((i) => [i, []]));
+    const index = new Map();
+    const point = (instrument, attributes, seconds) => {
+        const key = `${instrument.name}\u0000${seconds}\u0000${JSON.stringify(attributes)}`;
+        let p = index.get(key);
+        if (p === undefined) {
+            p = { attributes, epochSeconds: seconds, sum: 0, histogram: undefined };
+            index.set(key, p);
+            byInstrument.get(instrument).push(p);
+        }
+        return p;
+    };
+    for (const e of events) {
+        const seconds = e.epochSeconds;
+        const attrs = pointAttributes(e);
+        point(INVOCATIONS, attrs, seconds).sum += 1;
+        point(TOKENS_SAVED, attrs, seconds).sum += Math.max(0, e.inputTokens - e.outputTokens);
+        record(point(TOKEN_USAGE, { ...attrs, 'gen_ai.token.type': 'input' }, seconds), e.inputTokens);
+        record(point(TOKEN_USAGE, { ...attrs, 'gen_ai.token.type': 'output' }, seconds), e.outputTokens);
+        record(point(FILTER_DURATION, attrs, seconds), e.filterTimeMs / 1000);
+    }
+    return byInstrument;
+}
+/** tokf's point attributes, in its order; the filter name only when a filter matched. */
+function pointAttributes(e) {
+    const attrs = { 'tokf.command': e.command };
+    if (e.exitCode !== null)
+        attrs['tokf.exit_code'] = e.exitCode;
+    if (e.filterName !== null)
+        attrs['tokf.filter.name'] = e.filterName;
+    return attrs;
+}
+function record(p, value) {
+    const h = (p.histogram ??= {
+        count: 0,
+        sum: 0,
+        min: value,
+        max: value,
+        bucketCounts: new Array(DEFAULT_BOUNDARIES.length + 1).fill(0),
+    });
+    h.count += 1;
+    h.sum += value;
+    h.min = Math.min(h.min, value);
+    h.max = Math.max(h.max, value);
+    h.bucketCounts[bucketIndex(value)] += 1;
+}
+// Buckets are (previous boundary, boundary]: a value equal to a boundary falls in that bucket.
+function bucketIndex(value) {
+    const i = DEFAULT_BOUNDARIES.findIndex((b) => value <= b);
+    return i === -1 ? DEFAULT_BOUNDARIES.length : i;
+}
+
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/resources/dist/utils.mjs
+//#region src/utils.ts
+const isPromiseLike = (val) => {
+	return val !== null && typeof val === "object" && typeof val.then === "function";
+};
+//#endregion
+
+
+//# sourceMappingURL=utils.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/core/dist/common/attributes.mjs
+
+//#region src/common/attributes.ts
+let AddAttributeDecision = /* @__PURE__ */ function(AddAttributeDecision) {
+	AddAttributeDecision[AddAttributeDecision["DROP_UNDEFINED"] = 0] = "DROP_UNDEFINED";
+	AddAttributeDecision[AddAttributeDecision["DROP_INVALID"] = 1] = "DROP_INVALID";
+	AddAttributeDecision[AddAttributeDecision["DROP_LIMIT_REACHED"] = 2] = "DROP_LIMIT_REACHED";
+	AddAttributeDecision[AddAttributeDecision["ADD_NEW"] = 3] = "ADD_NEW";
+	AddAttributeDecision[AddAttributeDecision["ADD_OVERWRITE_EXISTING"] = 4] = "ADD_OVERWRITE_EXISTING";
+	return AddAttributeDecision;
+}({});
+const DEFAULT_ATTRIBUTE_LIMITS = {
+	attributeCountLimit: 128,
+	attributeValueLengthLimit: Infinity
+};
+/**
+* Maybe add the `key`/`val` attribute to the given `attributes`.
+* - "Maybe" because this ensures the `key` is valid (the string is not empty),
+*   the `val` is an accepted spec AnyValue type (see `isAnyValue` below),
+*   and the attribute does not need to be dropped because of a count limit.
+*   Note that the TypeScript `AnyValue` type is *looser* than the spec
+*   `AnyValue`.
+* - This also applies attribute count and value length limits.
+* - This returns an `AddAttributeDecision` enum value indicating whether,
+*   why, and how the attribute was added. This can be relevant for the
+*   caller updating metrics (e.g. `droppedAttributesCount`).
+*/
+function maybeAddAttribute(opts) {
+	return maybeAddAttributeInternal(opts, isAnyValue);
+}
+/**
+* A version of `maybeAddAttribute` that limits allowed attribute value
+* types to "simple" types (`SimpleAttributeValue`).
+*/
+function maybeAddSimpleAttribute(opts) {
+	return maybeAddAttributeInternal(opts, isSimpleAttributeValue);
+}
+function maybeAddAttributeInternal(opts, isValidValue) {
+	if (opts.value === void 0) return 0;
+	if (opts.key.length === 0) {
+		diag.warn(`Invalid attribute key: ${opts.key}`);
+		return 1;
+	}
+	const isNewKey = !Object.hasOwn(opts.attributes, opts.key);
+	if (isNewKey && opts.currentAttributesCount >= opts.limits.attributeCountLimit) return 2;
+	if (!isValidValue(opts.value)) {
+		diag.warn(`Invalid attribute value set for key: ${opts.key}`);
+		return 1;
+	}
+	let attributeValueLengthLimit = opts.limits.attributeValueLengthLimit;
+	if (attributeValueLengthLimit <= 0) {
+		diag.warn(`Invalid attributeValueLengthLimit: must be positive, got ${attributeValueLengthLimit} (ignoring)`);
+		attributeValueLengthLimit = Infinity;
+	}
+	opts.attributes[opts.key] = copyAndTruncAnyValue(opts.value, attributeValueLengthLimit);
+	if (isNewKey) return 3;
+	return 4;
+}
+/**
+* Clean a given set of attributes.
+* - `undefined` values, at the top-level and properties of nested objects,
+*   are silently dropped
+* - invalid attribute value types are removed, with a warning
+* - attribute count and value length *limits* are applied
+*
+* The call signature is meant to make it ergonomic for creating SDK things
+* that take `attributes` and `droppedAttributesCount` arguments, e.g.:
+*    this.links({
+*      context: opts.context,
+*      ...cleanAttributes(opts.attributes, attributeLimits)
+*    });
+*
+* If the given `inAttributes` is undefined, then the properties in the
+* return value will be undefined.
+*/
+function cleanAttributes(inAttributes, limits) {
+	return cleanAttributesInternal(inAttributes, limits, isAnyValue);
+}
+/**
+* A version of `cleanAttributes` that limits allowed attribute value types to
+* "simple" types (`SimpleAttributeValue`).
+*/
+function cleanSimpleAttributes(inAttributes, limits) {
+	return cleanAttributesInternal(inAttributes, limits, isSimpleAttributeValue);
+}
+function cleanAttributesInternal(inAttributes, limits, isValidValue) {
+	if (typeof inAttributes !== "object" || inAttributes == null) return {};
+	const attributes = {};
+	let droppedAttributesCount = 0;
+	let attributeValueLengthLimit = limits.attributeValueLengthLimit;
+	if (attributeValueLengthLimit <= 0) {
+		diag.warn(`Invalid attributeValueLengthLimit: must be positive, got ${attributeValueLengthLimit} (ignoring)`);
+		attributeValueLengthLimit = Infinity;
+	}
+	let count = 0;
+	for (const [key, val] of Object.entries(inAttributes)) {
+		if (val === void 0) continue;
+		if (count >= limits.attributeCountLimit) {
+			droppedAttributesCount++;
+			continue;
+		}
+		if (key.length === 0) {
+			diag.warn(`Invalid attribute key: ${key}`);
+			droppedAttributesCount++;
+			continue;
+		}
+		if (!isValidValue(val)) {
+			diag.warn(`Invalid attribute value set for key: ${key}`);
+			droppedAttributesCount++;
+			continue;
+		}
+		attributes[key] = copyAndTruncAnyValue(val, attributeValueLengthLimit);
+		count++;
+	}
+	return {
+		attributes,
+		droppedAttributesCount
+	};
+}
+/**
+* Returns true iff the given value is a supported AnyValue per
+* https://opentelemetry.io/docs/specs/otel/common/#anyvalue
+*
+* - Primitives/scalars: string, boolean, number
+*   (Note that this *excludes* BigInt and Symbol)
+* - Byte arrays (Uint8Array, Buffer)
+* - Arrays of AnyValue (heterogeneous arrays allowed)
+* - Maps from string to AnyValue (nested objects)
+* - Empty values (null)
+*
+* Notes:
+* - `undefined` is *not* considered an AnyValue.
+*
+* @param val
+* @returns true if the value is a valid AnyValue, false otherwise
+*/
+function isAnyValue(val) {
+	return isAnyValueInternal(val, /* @__PURE__ */ new WeakSet());
+}
+function isAnyValueInternal(val, visited) {
+	switch (typeof val) {
+		case "undefined":
+		case "bigint":
+		case "symbol":
+		case "function": return false;
+		case "string":
+		case "number":
+		case "boolean": return true;
+		case "object": break;
+		default: return false;
+	}
+	if (val === null) return true;
+	if (val instanceof Uint8Array) return true;
+	if (visited.has(val)) return false;
+	visited.add(val);
+	const isValid = isAnyValueObject(val, visited);
+	visited.delete(val);
+	return isValid;
+}
+function isAnyValueObject(val, visited) {
+	if (Array.isArray(val)) {
+		for (const item of val) if (item !== void 0 && !isAnyValueInternal(item, visited)) return false;
+		return true;
+	}
+	const obj = val;
+	if (obj.constructor !== Object && obj.constructor !== void 0) return false;
+	for (const k of Object.keys(obj)) {
+		const v = obj[k];
+		if (v !== void 0 && !isAnyValueInternal(v, visited)) return false;
+	}
+	return true;
+}
+/**
+* Attribute value length limiting/truncation per:
+* https://opentelemetry.io/docs/specs/otel/common/#attribute-limits
+*
+* For arrays and objects, this also returns a deep copy to avoid mutating data
+* passed in by calling code.
+*
+* @param {AnyValue} val - The attribute value. We are assuming this has
+*    already been guarded by `isAnyValue`. This filters out non-plain objects,
+*    like RegExp & Date, and circular references.
+*/
+function copyAndTruncAnyValue(val, limit) {
+	switch (typeof val) {
+		case "number":
+		case "boolean":
+		case "undefined":
+		case "bigint":
+		case "symbol":
+		case "function": return val;
+		case "string": if (val.length <= limit) return val;
+		else return val.substring(0, limit);
+		case "object": break;
+		default: return val;
+	}
+	if (val === null) return val;
+	if (val instanceof Uint8Array) {
+		if (val.length <= limit) return val;
+		else return val.slice(0, limit);
+	}
+	if (Array.isArray(val)) return val.map((elem) => copyAndTruncAnyValue(elem, limit));
+	const truncObj = {};
+	const obj = val;
+	for (const k of Object.keys(obj)) if (obj[k] !== void 0) truncObj[k] = copyAndTruncAnyValue(obj[k], limit);
+	return truncObj;
+}
+/**
+* Clean the given attributes to just those with "simple" attribute types.
+* This remains for backwards compatibility with 2.x.
+*
+* Changes to previous behavior:
+* - a default attribute count limit of 128 is applied
+* - nullish values (except in arrays) are removed
+*
+* @deprecated Use `cleanAttributes` or `cleanSimpleAttributes`.
+*/
+function sanitizeAttributes(inAttributes) {
+	const { attributes } = cleanSimpleAttributes(inAttributes, DEFAULT_ATTRIBUTE_LIMITS);
+	return attributes ?? {};
+}
+/**
+* Return true if the given attribute value is a "simple" attribute value type.
+*
+* Changes to previous behavior: nullish values now return *false*.
+*
+* @deprecated use `isAnyValue`, or `isSimpleAttributeValue`.
+*/
+const isAttributeValue = (/* unused pure expression or super */ null && (isSimpleAttributeValue));
+function isSimpleAttributeValue(val) {
+	if (Array.isArray(val)) return isHomogeneousAttributeValueArray(val);
+	return isValidPrimitiveAttributeValueType(typeof val);
+}
+function isHomogeneousAttributeValueArray(arr) {
+	let type;
+	for (const element of arr) {
+		if (element == null) continue;
+		const elementType = typeof element;
+		if (elementType === type) continue;
+		if (!type) {
+			if (isValidPrimitiveAttributeValueType(elementType)) {
+				type = elementType;
+				continue;
+			}
+			return false;
+		}
+		return false;
+	}
+	return true;
+}
+function isValidPrimitiveAttributeValueType(valType) {
+	switch (valType) {
+		case "number":
+		case "boolean":
+		case "string": return true;
+	}
+	return false;
+}
+//#endregion
+
+
+//# sourceMappingURL=attributes.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/resources/dist/ResourceImpl.mjs
+
+
+
+
+
+//#region src/ResourceImpl.ts
+var ResourceImpl = class ResourceImpl {
+	_rawAttributes;
+	_asyncAttributesPending = false;
+	_schemaUrl;
+	_memoizedAttributes;
+	static FromAttributeList(attributes, options) {
+		const res = new ResourceImpl({}, options);
+		res._rawAttributes = guardedRawAttributes(attributes);
+		res._asyncAttributesPending = attributes.filter(([_, val]) => isPromiseLike(val)).length > 0;
+		return res;
+	}
+	constructor(resource, options) {
+		const attributes = resource.attributes ?? {};
+		this._rawAttributes = Object.entries(attributes).map(([k, v]) => {
+			if (isPromiseLike(v)) this._asyncAttributesPending = true;
+			return [k, v];
+		});
+		this._rawAttributes = guardedRawAttributes(this._rawAttributes);
+		this._schemaUrl = validateSchemaUrl(options?.schemaUrl);
+	}
+	get asyncAttributesPending() {
+		return this._asyncAttributesPending;
+	}
+	async waitForAsyncAttributes() {
+		if (!this.asyncAttributesPending) return;
+		for (let i = 0; i < this._rawAttributes.length; i++) {
+			const [k, v] = this._rawAttributes[i];
+			this._rawAttributes[i] = [k, isPromiseLike(v) ? await v : v];
+		}
+		this._asyncAttributesPending = false;
+	}
+	get attributes() {
+		if (this.asyncAttributesPending) diag_api_diag.error("Accessing resource attributes before async attributes settled");
+		if (this._memoizedAttributes) return this._memoizedAttributes;
+		const attrs = {};
+		for (const [k, v] of this._rawAttributes) {
+			if (isPromiseLike(v)) {
+				diag_api_diag.debug(`Unsettled resource attribute ${k} skipped`);
+				continue;
+			}
+			if (Object.hasOwn(attrs, k)) {} else if (k.length === 0) diag_api_diag.warn("dropping invalid resource attribute key: <empty string>");
+			else if (!isSimpleAttributeValue(v)) diag_api_diag.warn(`dropping invalid resource attribute value for key "${k}"`);
+			else attrs[k] = v;
+		}
+		if (!this._asyncAttributesPending) this._memoizedAttributes = attrs;
+		return attrs;
+	}
+	getRawAttributes() {
+		return this._rawAttributes;
+	}
+	get schemaUrl() {
+		return this._schemaUrl;
+	}
+	merge(resource) {
+		if (resource == null) return this;
+		const mergedSchemaUrl = mergeSchemaUrl(this, resource);
+		const mergedOptions = mergedSchemaUrl ? { schemaUrl: mergedSchemaUrl } : void 0;
+		return ResourceImpl.FromAttributeList([...resource.getRawAttributes(), ...this.getRawAttributes()], mergedOptions);
+	}
+};
+/**
+* Create a `Resource` from the given attributes object.
+*
+* Only *simple* attributes are supported: string, bool, number, and homogeneous
+* arrays of these three scalar types. Complex attribute values will be
+* dropped with a warning. (See OTEP 4485.)
+*/
+function resourceFromAttributes(attributes, options) {
+	return ResourceImpl.FromAttributeList(Object.entries(attributes), options);
+}
+function resourceFromDetectedResource(detectedResource, options) {
+	return new ResourceImpl(detectedResource, options);
+}
+function emptyResource() {
+	return resourceFromAttributes({});
+}
+function defaultResource() {
+	return resourceFromAttributes({
+		[ATTR_SERVICE_NAME]: defaultServiceName(),
+		[ATTR_TELEMETRY_SDK_LANGUAGE]: SDK_INFO[ATTR_TELEMETRY_SDK_LANGUAGE],
+		[ATTR_TELEMETRY_SDK_NAME]: SDK_INFO[ATTR_TELEMETRY_SDK_NAME],
+		[ATTR_TELEMETRY_SDK_VERSION]: SDK_INFO[ATTR_TELEMETRY_SDK_VERSION]
+	});
+}
+function guardedRawAttributes(attributes) {
+	return attributes.map(([k, v]) => {
+		if (isPromiseLike(v)) return [k, v.then((val) => val, (err) => {
+			diag_api_diag.debug("promise rejection for resource attribute: %s - %s", k, err);
+		})];
+		return [k, v];
+	});
+}
+function validateSchemaUrl(schemaUrl) {
+	if (typeof schemaUrl === "string" || schemaUrl === void 0) return schemaUrl;
+	diag_api_diag.warn("Schema URL must be string or undefined, got %s. Schema URL will be ignored.", schemaUrl);
+}
+function mergeSchemaUrl(old, updating) {
+	const oldSchemaUrl = old?.schemaUrl;
+	const updatingSchemaUrl = updating?.schemaUrl;
+	const isOldEmpty = oldSchemaUrl === void 0 || oldSchemaUrl === "";
+	const isUpdatingEmpty = updatingSchemaUrl === void 0 || updatingSchemaUrl === "";
+	if (isOldEmpty) return updatingSchemaUrl;
+	if (isUpdatingEmpty) return oldSchemaUrl;
+	if (oldSchemaUrl === updatingSchemaUrl) return oldSchemaUrl;
+	diag_api_diag.warn("Schema URL merge conflict: old resource has \"%s\", updating resource has \"%s\". Resulting resource will have undefined Schema URL.", oldSchemaUrl, updatingSchemaUrl);
+}
+//#endregion
+
+
+//# sourceMappingURL=ResourceImpl.mjs.map
+;// CONCATENATED MODULE: ./src/encode/resource-metrics.ts
+
+
+
+/**
+ * Builds the SDK's ResourceMetrics, which the OTLP transformer serializes.
+ *
+ * Time rule: a point's `time_unix_nano` is the events' timestamp exactly, and its
+ * `start_time_unix_nano` is one second earlier, so each point is the delta of the one-second
+ * interval (t-1s, t]. tokf timestamps are whole seconds and a series has at most one point per
+ * second, so a series' intervals never overlap, and replaying the same events gives the same points.
+ */
+function resource_metrics_toResourceMetrics(points, resource) {
+    const metrics = [];
+    for (const [instrument, list] of points) {
+        if (list.length > 0)
+            metrics.push(toMetricData(instrument, list));
+    }
+    return {
+        resource: resourceFromAttributes(resource),
+        scopeMetrics: [{ scope: { name: SCOPE_NAME }, metrics }],
+    };
+}
+function toMetricData(instrument, points) {
+    const descriptor = {
+        name: instrument.name,
+        description: instrument.description,
+        unit: instrument.unit,
+        valueType: instrument.valueType,
+    };
+    const sorted = [...points].sort((a, b) => a.epochSeconds - b.epochSeconds);
+    if (instrument.kind === 'sum') {
+        return {
+            descriptor,
+            aggregationTemporality: AggregationTemporality.DELTA,
+            dataPointType: DataPointType.SUM,
+            isMonotonic: true,
+            dataPoints: sorted.map((p) => ({ ...times(p), attributes: p.attributes, value: p.sum })),
+        };
+    }
+    return {
+        descriptor,
+        aggregationTemporality: AggregationTemporality.DELTA,
+        dataPointType: DataPointType.HISTOGRAM,
+        dataPoints: sorted.map((p) => {
+            const h = p.histogram;
+            return {
+                ...times(p),
+                attributes: p.attributes,
+                value: {
+                    buckets: { boundaries: [...DEFAULT_BOUNDARIES], counts: h.bucketCounts },
+                    count: h.count,
+                    sum: h.sum,
+                    min: h.min,
+                    max: h.max,
+                },
+            };
+        }),
+    };
+}
+function times(p) {
+    return { startTime: [p.epochSeconds - 1, 0], endTime: [p.epochSeconds, 0] };
+}
+
+;// CONCATENATED MODULE: ./src/encode/requests.ts
+
+
+
+/**
+ * Encodes events into as few requests as fit `maxBytes` each, splitting the list in two (at a
+ * change of second where one is near the middle, so a second's points stay together) until each
+ * part fits. A single event larger than the cap is sent alone: there is nothing left to split.
+ */
+function encodeRequests(events, resource, protocol, maxBytes) {
+    const points = aggregate(events);
+    const body = serialize(resource_metrics_toResourceMetrics(points, resource), protocol);
+    if (body.byteLength <= maxBytes || events.length <= 1) {
+        const counts = {};
+        for (const [instrument, list] of points)
+            if (list.length > 0)
+                counts[instrument.name] = list.length;
+        return [{ body, events, points: counts }];
+    }
+    const cut = splitPoint(events);
+    return [
+        ...encodeRequests(events.slice(0, cut), resource, protocol, maxBytes),
+        ...encodeRequests(events.slice(cut), resource, protocol, maxBytes),
+    ];
+}
+function splitPoint(events) {
+    const mid = Math.floor(events.length / 2);
+    const reach = Math.floor(events.length / 4);
+    for (let d = 0; d <= reach; d++) {
+        for (const i of [mid - d, mid + d]) {
+            if (i > 0 && i < events.length && events[i].epochSeconds !== events[i - 1].epochSeconds)
+                return i;
+        }
+    }
+    return mid;
+}
+/** The id ranges a set of events stands for once acknowledged (see TokfEvent.coverFrom). */
+function coverage(events) {
+    const ranges = [];
+    for (const e of events) {
+        const last = ranges[ranges.length - 1];
+        if (last !== undefined && e.coverFrom === last.last + 1)
+            last.last = e.id;
+        else
+            ranges.push({ first: e.coverFrom, last: e.id });
+    }
+    return ranges;
+}
+
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(760);
+;// CONCATENATED MODULE: ./src/output/otlp-json-lines.ts
+
+
+
+/**
+ * The Collector's otlpjsonfile receiver truncates lines over 1 MiB by default; keep every line
+ * well under that.
+ */
+const MAX_LINE_BYTES = 512 * 1024;
+const NEWLINE = new Uint8Array([0x0a]);
+/**
+ * Writes OTLP/JSON Lines in the file exporter's format: one MetricsData object per line, metrics
+ * only. The file is created afresh each run and holds what this run sent or would have sent.
+ */
+class OtlpJsonLinesWriter {
+    resource;
+    path;
+    fd;
+    lines = 0;
+    events = 0;
+    constructor(dir, resource) {
+        this.resource = resource;
+        (0,external_node_fs_namespaceObject.mkdirSync)(dir, { recursive: true });
+        this.path = (0,external_node_path_.join)(dir, 'metrics.jsonl');
+        this.fd = (0,external_node_fs_namespaceObject.openSync)(this.path, 'w');
+    }
+    write(events) {
+        for (const line of encodeRequests(events, this.resource, 'http/json', MAX_LINE_BYTES)) {
+            (0,external_node_fs_namespaceObject.writeSync)(this.fd, line.body);
+            (0,external_node_fs_namespaceObject.writeSync)(this.fd, NEWLINE);
+            this.lines += 1;
+        }
+        this.events += events.length;
+    }
+    close() {
+        (0,external_node_fs_namespaceObject.fsyncSync)(this.fd);
+        (0,external_node_fs_namespaceObject.closeSync)(this.fd);
+    }
+}
+
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(916);
+;// CONCATENATED MODULE: ./src/source/events-schema.ts
+
+/** Columns every tokf release has had since 0.1.0; replay needs all of them. */
+const REQUIRED_COLUMNS = [
+    'id',
+    'timestamp',
+    'command',
+    'filter_name',
+    'input_tokens_est',
+    'output_tokens_est',
+    'filter_time_ms',
+    'exit_code',
+];
+/** The column a proposed tokf release used to mark delivered events; used where present. */
+const SYNCED_COLUMN = 'synced_to_otel_at';
+/** Recognises tokf's events table by its column names, or says exactly what is missing. */
+function readEventsSchema(db, path) {
+    const tables = db
+        .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
+        .all()
+        .map((row) => String(row.name));
+    if (!tables.includes('events')) {
+        const found = tables.length === 0 ? 'it has no tables' : `tables found: ${tables.join(', ')}`;
+        throw new errors/* DatabaseError */.a(`${path} is not a tokf tracking database: no "events" table (${found})`);
+    }
+    const columns = new Set(db
+        .prepare("SELECT name FROM pragma_table_info('events')")
+        .all()
+        .map((row) => String(row.name)));
+    const missing = REQUIRED_COLUMNS.filter((c) => !columns.has(c));
+    if (missing.length > 0) {
+        throw new errors/* DatabaseError */.a(`${path}: the "events" table lacks column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}, so it is not tokf's`);
+    }
+    return { columns, hasSyncedColumn: columns.has(SYNCED_COLUMN) };
+}
+
+;// CONCATENATED MODULE: ./src/progress/progress-store.ts
+/** tokf's own timestamp format, which the synced column uses too: UTC, whole seconds. */
+function tokfTimestamp(at) {
+    return at.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+;// CONCATENATED MODULE: external "node:sqlite"
+const external_node_sqlite_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:sqlite");
+;// CONCATENATED MODULE: ./src/source/database.ts
+
+
+
+/** How long a statement waits for tokf's write lock before giving up. */
+const BUSY_TIMEOUT_MS = 5000;
+/**
+ * Opens the tracking database without ever creating it. Read-only where the run records nothing
+ * (dry runs, file-only exports), so such runs leave the file byte for byte as it was.
+ */
+function openDatabase(path, readOnly) {
+    if (!(0,external_node_fs_namespaceObject.existsSync)(path))
+        throw new errors/* DatabaseError */.a(`no database at ${path}`);
+    if ((0,external_node_fs_namespaceObject.statSync)(path).isDirectory())
+        throw new errors/* DatabaseError */.a(`${path} is a directory, not a database`);
+    let db;
+    try {
+        db = new external_node_sqlite_namespaceObject.DatabaseSync(path, { readOnly });
+    }
+    catch (err) {
+        throw new errors/* DatabaseError */.a(`cannot open ${path}: ${messageOf(err)}`);
+    }
+    try {
+        db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
+        // SQLite reads the header lazily: ask for something so a non-database fails here, clearly.
+        db.prepare('SELECT count(*) FROM sqlite_schema').get();
+    }
+    catch (err) {
+        db.close();
+        const msg = messageOf(err);
+        if (/not a database|file is encrypted/i.test(msg)) {
+            throw new errors/* DatabaseError */.a(`${path} is not an SQLite database`);
+        }
+        throw new errors/* DatabaseError */.a(`cannot read ${path}: ${msg}`);
+    }
+    return db;
+}
+function messageOf(err) {
+    return err instanceof Error ? err.message : String(err);
+}
+
+;// CONCATENATED MODULE: ./src/progress/transaction.ts
+
+
+/**
+ * Runs `work` in an IMMEDIATE transaction: the write lock is taken up front (waiting up to the busy
+ * timeout while tokf writes) and held only for `work`, which must be short.
+ */
+function inWriteTransaction(db, what, work) {
+    try {
+        db.exec('BEGIN IMMEDIATE');
+    }
+    catch (err) {
+        throw new errors/* DatabaseError */.a(`cannot ${what}: ${messageOf(err)}`);
+    }
+    try {
+        work();
+        db.exec('COMMIT');
+    }
+    catch (err) {
+        if (db.isTransaction)
+            db.exec('ROLLBACK');
+        throw new errors/* DatabaseError */.a(`cannot ${what}: ${messageOf(err)}`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/progress/column-store.ts
+
+
+
+/** Progress kept in `events.synced_to_otel_at`: NULL means pending, a time means delivered. */
+class ColumnProgressStore {
+    db;
+    mode = 'column';
+    constructor(db) {
+        this.db = db;
+    }
+    pendingScan(minId, maxId) {
+        const gaps = maxId >= minId ? [{ first: minId, last: maxId }] : [];
+        return { gaps, condition: `${SYNCED_COLUMN} IS NULL` };
+    }
+    prepareForWriting() {
+        // A write that changes nothing still needs the write lock and a journal: a read-only file or
+        // directory fails here, before anything is sent.
+        inWriteTransaction(this.db, 'check that progress can be recorded', () => {
+            this.db
+                .prepare(`UPDATE events SET ${SYNCED_COLUMN} = ${SYNCED_COLUMN} WHERE id = (SELECT max(id) FROM events)`)
+                .run();
+        });
+    }
+    markDelivered(ranges, at) {
+        const update = this.db.prepare(`UPDATE events SET ${SYNCED_COLUMN} = ? WHERE id BETWEEN ? AND ? AND ${SYNCED_COLUMN} IS NULL`);
+        const stamp = tokfTimestamp(at);
+        inWriteTransaction(this.db, 'record delivered events', () => {
+            for (const r of ranges)
+                update.run(stamp, r.first, r.last);
+        });
+    }
+    countPending() {
+        const row = this.db
+            .prepare(`SELECT count(*) AS n FROM events WHERE ${SYNCED_COLUMN} IS NULL`)
+            .get();
+        return Number(row?.n ?? 0);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/progress/id-ranges.ts
+/** Sorts and merges ranges that overlap or touch, so [1,3] and [4,9] become [1,9]. */
+function coalesce(ranges) {
+    const sorted = [...ranges].sort((a, b) => a.first - b.first);
+    const out = [];
+    for (const r of sorted) {
+        const prev = out[out.length - 1];
+        if (prev !== undefined && r.first <= prev.last + 1) {
+            prev.last = Math.max(prev.last, r.last);
+        }
+        else {
+            out.push({ first: r.first, last: r.last });
+        }
+    }
+    return out;
+}
+/** The parts of [lo, hi] that no range covers, in order. */
+function gapsBetween(covered, lo, hi) {
+    const gaps = [];
+    let next = lo;
+    for (const r of coalesce(covered)) {
+        if (r.last < next)
+            continue;
+        if (r.first > hi)
+            break;
+        if (r.first > next)
+            gaps.push({ first: next, last: r.first - 1 });
+        next = r.last + 1;
+    }
+    if (next <= hi)
+        gaps.push({ first: next, last: hi });
+    return gaps;
+}
+
+;// CONCATENATED MODULE: ./src/progress/ranges-store.ts
+
+
+
+/**
+ * Our own table in tokf's database. It never touches tokf's tables or its `sync_state` key
+ * `last_synced_id`. Ranges rather than a "last id" cursor, because `--since`, `--until` and
+ * `--limit` leave gaps that a later run must still send.
+ */
+const RANGES_TABLE = 'telemetry_sync_delivered';
+const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS ${RANGES_TABLE} (
+  first_id INTEGER PRIMARY KEY,
+  last_id INTEGER NOT NULL,
+  delivered_at TEXT NOT NULL
+)`;
+/** Progress kept as acknowledged id ranges in a table of ours, merged as they grow. */
+class RangesProgressStore {
+    db;
+    mode = 'ranges';
+    constructor(db) {
+        this.db = db;
+    }
+    pendingScan(minId, maxId) {
+        return { gaps: gapsBetween(this.delivered(), minId, maxId) };
+    }
+    prepareForWriting() {
+        inWriteTransaction(this.db, 'create the progress table', () => {
+            this.db.exec(CREATE_TABLE);
+        });
+    }
+    markDelivered(ranges, at) {
+        if (ranges.length === 0)
+            return;
+        const stamp = tokfTimestamp(at);
+        const touching = this.db.prepare(`SELECT first_id AS first, last_id AS last FROM ${RANGES_TABLE} WHERE first_id <= ? AND last_id >= ?`);
+        const remove = this.db.prepare(`DELETE FROM ${RANGES_TABLE} WHERE first_id = ?`);
+        const insert = this.db.prepare(`INSERT INTO ${RANGES_TABLE} (first_id, last_id, delivered_at) VALUES (?, ?, ?)`);
+        inWriteTransaction(this.db, 'record delivered events', () => {
+            for (const r of coalesce(ranges)) {
+                // Ranges that overlap or touch this one are folded into it, so the table stays small.
+                const neighbours = touching.all(r.last + 1, r.first - 1).map(toRange);
+                const merged = coalesce([r, ...neighbours]);
+                for (const n of neighbours)
+                    remove.run(n.first);
+                for (const m of merged)
+                    insert.run(m.first, m.last, stamp);
+            }
+        });
+    }
+    countPending() {
+        const total = Number(this.db.prepare('SELECT count(*) AS n FROM events').get()?.n ?? 0);
+        const inRange = this.db.prepare('SELECT count(*) AS n FROM events WHERE id BETWEEN ? AND ?');
+        let delivered = 0;
+        for (const r of this.delivered())
+            delivered += Number(inRange.get(r.first, r.last)?.n ?? 0);
+        return total - delivered;
+    }
+    /** Acknowledged ranges; none when a read-only run finds no table of ours yet. */
+    delivered() {
+        const exists = this.db
+            .prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?")
+            .get(RANGES_TABLE);
+        if (exists === undefined)
+            return [];
+        return this.db
+            .prepare(`SELECT first_id AS first, last_id AS last FROM ${RANGES_TABLE} ORDER BY first_id`)
+            .all()
+            .map(toRange);
+    }
+}
+function toRange(row) {
+    return { first: Number(row.first), last: Number(row.last) };
+}
+
+;// CONCATENATED MODULE: ./src/source/tokf-event.ts
+// tokf writes `YYYY-MM-DDTHH:MM:SSZ`; we also take fractions and offsets, which other writers use.
+const TIMESTAMP = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})?$/i;
+/** Epoch seconds of a stored timestamp (UTC when it has no zone), or undefined if unreadable. */
+function parseEventTime(text) {
+    const trimmed = text.trim();
+    if (!TIMESTAMP.test(trimmed))
+        return undefined;
+    let iso = trimmed.replace(' ', 'T');
+    if (!/(Z|[+-]\d{2}:?\d{2})$/i.test(iso))
+        iso += 'Z';
+    const ms = Date.parse(iso);
+    if (Number.isNaN(ms))
+        return undefined;
+    // Whole seconds: OTLP carries nanoseconds, but tokf's resolution is the second.
+    return Math.floor(ms / 1000);
+}
+
+;// CONCATENATED MODULE: ./src/source/pending-events.ts
+
+/** Rows fetched per query. Each query ends before the next, so tokf's writes wait at most one. */
+const PAGE_SIZE = 2000;
+/**
+ * Pending events in id order, read a page at a time so that memory is bounded by the page and no
+ * read lock is held between pages. Columns are selected by name: tokf's column order varies.
+ */
+function scanPending(db, progress) {
+    const bounds = db.prepare('SELECT min(id) AS lo, max(id) AS hi FROM events').get();
+    const minId = bounds?.lo == null ? 1 : Number(bounds.lo);
+    const maxId = bounds?.hi == null ? 0 : Number(bounds.hi);
+    const { gaps, condition } = progress.pendingScan(minId, maxId);
+    const page = db.prepare(`SELECT id, timestamp, command, filter_name, input_tokens_est, output_tokens_est,
+            filter_time_ms, exit_code
+       FROM events
+      WHERE id >= ? AND id <= ?${condition === undefined ? '' : ` AND ${condition}`}
+      ORDER BY id
+      LIMIT ${PAGE_SIZE}`);
+    function* events() {
+        for (const gap of gaps) {
+            let from = gap.first;
+            while (from <= gap.last) {
+                const rows = page.all(from, gap.last);
+                for (const row of rows) {
+                    const event = toEvent(row, from);
+                    from = event.id + 1;
+                    yield event;
+                }
+                if (rows.length < PAGE_SIZE)
+                    break;
+            }
+        }
+    }
+    return { maxId, events: events() };
+}
+function toEvent(row, coverFrom) {
+    const timestamp = row.timestamp == null ? '' : String(row.timestamp);
+    return {
+        id: Number(row.id),
+        timestamp,
+        epochSeconds: parseEventTime(timestamp),
+        command: row.command == null ? '' : String(row.command),
+        filterName: row.filter_name == null ? null : String(row.filter_name),
+        inputTokens: toNumber(row.input_tokens_est),
+        outputTokens: toNumber(row.output_tokens_est),
+        filterTimeMs: toNumber(row.filter_time_ms),
+        exitCode: row.exit_code == null ? null : toNumber(row.exit_code),
+        coverFrom,
+    };
+}
+// tokf declares these INTEGER NOT NULL, but SQLite stores whatever it is given.
+function toNumber(value) {
+    const n = Number(value);
+    return Number.isFinite(n) ? n : 0;
+}
+
+;// CONCATENATED MODULE: ./src/engine/redact.ts
+/** Replaces every occurrence of each secret with `***`, longest first so none leaks in part. */
+function redact(text, secrets) {
+    let out = text;
+    for (const s of [...secrets].sort((a, b) => b.length - a.length)) {
+        if (s.length > 0)
+            out = out.split(s).join('***');
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/engine/selection.ts
+/**
+ * The pending events this run sends: inside [since, until), the first `limit` of them in id
+ * order. Rows left out break the chain of covered ids (see TokfEvent.coverFrom), so they stay
+ * pending for a later run.
+ */
+function* selectEvents(events, options, tally) {
+    const { since, until, limit } = options;
+    for (const e of events) {
+        if (limit !== undefined && tally.selected >= limit)
+            return;
+        if (e.epochSeconds === undefined) {
+            tally.unreadable += 1;
+            continue;
+        }
+        const ms = e.epochSeconds * 1000;
+        if ((since !== undefined && ms < since) || (until !== undefined && ms >= until))
+            continue;
+        tally.selected += 1;
+        tally.firstSeconds = Math.min(tally.firstSeconds ?? e.epochSeconds, e.epochSeconds);
+        tally.lastSeconds = Math.max(tally.lastSeconds ?? e.epochSeconds, e.epochSeconds);
+        yield e;
+    }
+}
+/** A bound on how far a batch may grow past its size to keep one second's events together. */
+const SAME_SECOND_SLACK = 4;
+/**
+ * Groups events into batches of `size`, except that a batch does not end inside a second (up to
+ * SAME_SECOND_SLACK times its size): points are merged per series and second, and a second split
+ * across two requests would give a backend two samples with the same timestamp.
+ */
+function* batchEvents(events, size) {
+    let batch = [];
+    for (const e of events) {
+        const last = batch[batch.length - 1];
+        const full = batch.length >= size;
+        if (full && (last?.epochSeconds !== e.epochSeconds || batch.length >= size * SAME_SECOND_SLACK)) {
+            yield batch;
+            batch = [];
+        }
+        batch.push(e);
+    }
+    if (batch.length > 0)
+        yield batch;
+}
+
+;// CONCATENATED MODULE: ./src/engine/sync.ts
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * One replay: pending events in id order -> selection -> batches -> OTLP requests -> endpoint,
+ * recording each acknowledged request before the next is sent. After a request fails no later
+ * one is sent, so nothing overtakes it; the rest of the selection still goes to the OTLP/JSON file.
+ *
+ * Throws UsageError/DatabaseError only before anything is sent.
+ */
+async function runSync(config, deps) {
+    const started = deps.now();
+    const sending = config.endpoint !== undefined && !config.dryRun;
+    const db = openDatabase(config.dbPath, !sending);
+    const run = new SyncRun(config, deps);
+    try {
+        const schema = readEventsSchema(db, config.dbPath);
+        const progress = schema.hasSyncedColumn
+            ? new ColumnProgressStore(db)
+            : new RangesProgressStore(db);
+        if (sending)
+            progress.prepareForWriting();
+        await run.execute(db, progress, sending);
+        return run.result(progress, started);
+    }
+    finally {
+        db.close();
+    }
+}
+class SyncRun {
+    config;
+    deps;
+    tally = {
+        selected: 0,
+        unreadable: 0,
+        firstSeconds: undefined,
+        lastSeconds: undefined,
+    };
+    points = {};
+    errors = [];
+    warnings = [];
+    delivered = 0;
+    rejected = 0;
+    requests = 0;
+    failedRequests = 0;
+    retries = 0;
+    bytesSent = 0;
+    bytesEncoded = 0;
+    pending = 0;
+    file;
+    /** Set once a request fails: no later request is sent in this run. */
+    halted = false;
+    client;
+    progress;
+    constructor(config, deps) {
+        this.config = config;
+        this.deps = deps;
+    }
+    async execute(db, progress, sending) {
+        const { config, deps } = this;
+        this.progress = progress;
+        if (sending && config.endpoint !== undefined) {
+            this.client = new OtlpHttpClient({
+                endpoint: config.endpoint,
+                protocol: config.protocol,
+                compression: config.compression,
+                timeoutMs: config.timeoutMs,
+                userAgent: deps.userAgent,
+                ...(deps.retryPolicy !== undefined && { policy: deps.retryPolicy }),
+                ...(deps.sleep !== undefined && { sleep: deps.sleep }),
+                now: deps.now,
+            });
+        }
+        if (config.otlpJsonOut !== undefined) {
+            this.file = new OtlpJsonLinesWriter(config.otlpJsonOut, config.resource);
+        }
+        try {
+            const scan = scanPending(db, progress);
+            const selected = selectEvents(scan.events, config, this.tally);
+            for (const batch of batchEvents(selected, config.batchSize)) {
+                this.file?.write(batch);
+                const requests = encodeRequests(batch, config.resource, config.protocol, config.maxRequestBytes);
+                for (const r of requests) {
+                    this.bytesEncoded += r.body.byteLength;
+                    for (const [name, n] of Object.entries(r.points))
+                        this.points[name] = (this.points[name] ?? 0) + n;
+                }
+                if (this.client === undefined || this.halted)
+                    continue;
+                for (const r of requests) {
+                    if (!(await this.deliver(r)))
+                        break;
+                }
+            }
+        }
+        finally {
+            this.file?.close();
+        }
+        this.pending = progress.countPending();
+        if (this.tally.unreadable > 0) {
+            this.warnings.push(`${this.tally.unreadable} pending event(s) have a timestamp that is not a time; they were not sent and stay pending`);
+        }
+    }
+    /** Sends one request (split on 413) and records it; false once something failed. */
+    async deliver(request) {
+        const client = this.client;
+        const outcome = await client.send(request.body);
+        this.requests += 1;
+        this.retries += outcome.attempts - 1;
+        this.bytesSent += outcome.bytesSent;
+        if (outcome.tooLarge && request.events.length > 1) {
+            this.deps.log(`endpoint answered 413 for ${request.events.length} events; splitting the request`);
+            const halves = encodeRequests(request.events, this.config.resource, this.config.protocol, Math.floor(request.body.byteLength / 2));
+            for (const half of halves)
+                if (!(await this.deliver(half)))
+                    return false;
+            return true;
+        }
+        if (!outcome.acknowledged) {
+            this.failedRequests += 1;
+            this.halted = true;
+            this.errors.push(`request of ${request.events.length} events (ids ${request.events[0]?.id}-${request.events.at(-1)?.id}) failed: ${outcome.message ?? 'unknown error'}; it and all later events stay pending`);
+            return false;
+        }
+        try {
+            this.progress.markDelivered(coverage(request.events), new Date(this.deps.now()));
+        }
+        catch (err) {
+            this.halted = true;
+            this.errors.push(`the endpoint acknowledged ${request.events.length} events but recording that failed (${messageOf(err)}); they will be sent again by the next run`);
+            return false;
+        }
+        this.delivered += request.events.length;
+        if (outcome.rejectedPoints > 0) {
+            this.rejected += outcome.rejectedPoints;
+            this.warnings.push(`the endpoint rejected ${outcome.rejectedPoints} data point(s) of an acknowledged request${outcome.message ? `: ${outcome.message}` : ''}`);
+        }
+        return true;
+    }
+    result(progress, started) {
+        const { config } = this;
+        const secrets = config.endpoint?.secrets ?? [];
+        const sending = this.client !== undefined;
+        const allDelivered = this.delivered === this.tally.selected && this.errors.length === 0;
+        const status = config.dryRun
+            ? 'dry-run'
+            : !sending
+                ? 'exported'
+                : allDelivered
+                    ? 'delivered'
+                    : this.delivered > 0
+                        ? 'partial'
+                        : 'failed';
+        return {
+            status,
+            exitCode: status === 'partial' || status === 'failed' ? 1 : 0,
+            database: config.dbPath,
+            progress: progress.mode,
+            endpoint: config.endpoint === undefined ? null : (0,endpoint/* displayEndpoint */.OI)(config.endpoint.url),
+            protocol: config.protocol,
+            compression: config.compression,
+            dryRun: config.dryRun,
+            selected: this.tally.selected,
+            delivered: this.delivered,
+            rejected: this.rejected,
+            pending: this.pending,
+            unreadable: this.tally.unreadable,
+            exported: this.file?.events ?? 0,
+            points: this.points,
+            firstEventTime: isoOf(this.tally.firstSeconds),
+            lastEventTime: isoOf(this.tally.lastSeconds),
+            requests: this.requests,
+            failedRequests: this.failedRequests,
+            retries: this.retries,
+            bytesSent: this.bytesSent,
+            bytesEncoded: this.bytesEncoded,
+            durationMs: this.deps.now() - started,
+            otlpJsonFile: this.file?.path ?? null,
+            errors: this.errors.map((e) => redact(e, secrets)),
+            warnings: this.warnings.map((w) => redact(w, secrets)),
+        };
+    }
+}
+function isoOf(seconds) {
+    return seconds === undefined ? null : new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+
+/***/ }),
+
+/***/ 916:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   a: () => (/* binding */ DatabaseError),
+/* harmony export */   e: () => (/* binding */ UsageError)
+/* harmony export */ });
+/**
+ * Errors the entry points map to exit code 2: the user has to change something before a run can
+ * do anything. Everything else that goes wrong during delivery is an outcome, not an exception.
+ */
+class UsageError extends Error {
+    name = 'UsageError';
+}
+/** The database cannot be opened or is not a tokf tracking database. */
+class DatabaseError extends Error {
+    name = 'DatabaseError';
+}
+
+
+/***/ }),
+
+/***/ 870:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   P: () => (/* binding */ formatTextSummary)
+/* harmony export */ });
+/** The human summary the CLI prints on stderr. */
+function formatTextSummary(r) {
+    const lines = [`telemetry-sync: ${headline(r)}`];
+    lines.push(`  events    ${r.selected} selected, ${r.delivered} delivered, ${r.pending} still pending` +
+        (r.rejected > 0 ? `, ${r.rejected} points rejected by the endpoint` : ''));
+    if (r.firstEventTime !== null)
+        lines.push(`  time      ${r.firstEventTime} .. ${r.lastEventTime}`);
+    const points = Object.entries(r.points);
+    if (points.length > 0) {
+        lines.push(`  points    ${points.map(([name, n]) => `${name} ${n}`).join(', ')}`);
+    }
+    if (r.requests > 0 || r.endpoint !== null) {
+        lines.push(`  requests  ${r.requests} sent, ${r.failedRequests} failed, ${r.retries} retries, ` +
+            `${kib(r.bytesSent)} on the wire (${kib(r.bytesEncoded)} encoded)`);
+    }
+    if (r.otlpJsonFile !== null)
+        lines.push(`  file      ${r.otlpJsonFile} (${r.exported} events)`);
+    lines.push(`  database  ${r.database} (progress in ${r.progress === 'column' ? 'events.synced_to_otel_at' : 'telemetry_sync_delivered'})`);
+    lines.push(`  took      ${(r.durationMs / 1000).toFixed(2)} s`);
+    for (const w of r.warnings)
+        lines.push(`  warning: ${w}`);
+    for (const e of r.errors)
+        lines.push(`  error: ${e}`);
+    return `${lines.join('\n')}\n`;
+}
+function headline(r) {
+    switch (r.status) {
+        case 'dry-run':
+            return `dry run: ${r.selected} events would be sent${r.endpoint ? ` to ${r.endpoint}` : ''}; nothing was sent or changed`;
+        case 'exported':
+            return `wrote ${r.exported} events to ${r.otlpJsonFile}; no endpoint, nothing marked delivered`;
+        case 'delivered':
+            return r.selected === 0
+                ? 'nothing to send: no pending events selected'
+                : `delivered ${r.delivered} events to ${r.endpoint}`;
+        case 'partial':
+            return `delivered ${r.delivered} of ${r.selected} selected events to ${r.endpoint}; the rest stay pending`;
+        case 'failed':
+            return `could not deliver to ${r.endpoint}; all ${r.selected} selected events stay pending`;
+    }
+}
+function kib(bytes) {
+    return bytes < 1024 ? `${bytes} B` : `${(bytes / 1024).toFixed(1)} KiB`;
+}
+
+
+/***/ }),
+
+/***/ 311:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   _: () => (/* binding */ USER_AGENT),
+/* harmony export */   x: () => (/* binding */ VERSION)
+/* harmony export */ });
+/** Kept equal to package.json's version by a test. */
+const VERSION = '0.1.0';
+const USER_AGENT = `telemetry-sync/${VERSION}`;
+
+
+/***/ }),
+
+/***/ 760:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+
+/***/ })
+
+/******/ });
+/************************************************************************/
+/******/ // The module cache
+/******/ var __webpack_module_cache__ = {};
+/******/ 
+/******/ // The require function
+/******/ function __nccwpck_require__(moduleId) {
+/******/ 	// Check if module is in cache
+/******/ 	var cachedModule = __webpack_module_cache__[moduleId];
+/******/ 	if (cachedModule !== undefined) {
+/******/ 		return cachedModule.exports;
+/******/ 	}
+/******/ 	// Create a new module (and put it into the cache)
+/******/ 	var module = __webpack_module_cache__[moduleId] = {
+/******/ 		// no module.id needed
+/******/ 		// no module.loaded needed
+/******/ 		exports: {}
+/******/ 	};
+/******/ 
+/******/ 	// Execute the module function
+/******/ 	var threw = true;
+/******/ 	try {
+/******/ 		__webpack_modules__[moduleId](module, module.exports, __nccwpck_require__);
+/******/ 		threw = false;
+/******/ 	} finally {
+/******/ 		if(threw) delete __webpack_module_cache__[moduleId];
+/******/ 	}
+/******/ 
+/******/ 	// Return the exports of the module
+/******/ 	return module.exports;
+/******/ }
+/******/ 
+/************************************************************************/
+/******/ /* webpack/runtime/asset-relocator-loader */
+/******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = decodeURIComponent(new URL('.', import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
+/******/ 
+/******/ /* webpack/runtime/async module */
+/******/ (() => {
+/******/ 	var webpackQueues = typeof Symbol === "function" ? Symbol("webpack queues") : "__webpack_queues__";
+/******/ 	var webpackExports = typeof Symbol === "function" ? Symbol("webpack exports") : "__webpack_exports__";
+/******/ 	var webpackError = typeof Symbol === "function" ? Symbol("webpack error") : "__webpack_error__";
+/******/ 	var resolveQueue = (queue) => {
+/******/ 		if(queue && queue.d < 1) {
+/******/ 			queue.d = 1;
+/******/ 			queue.forEach((fn) => (fn.r--));
+/******/ 			queue.forEach((fn) => (fn.r-- ? fn.r++ : fn()));
+/******/ 		}
+/******/ 	}
+/******/ 	var wrapDeps = (deps) => (deps.map((dep) => {
+/******/ 		if(dep !== null && typeof dep === "object") {
+/******/ 			if(dep[webpackQueues]) return dep;
+/******/ 			if(dep.then) {
+/******/ 				var queue = [];
+/******/ 				queue.d = 0;
+/******/ 				dep.then((r) => {
+/******/ 					obj[webpackExports] = r;
+/******/ 					resolveQueue(queue);
+/******/ 				}, (e) => {
+/******/ 					obj[webpackError] = e;
+/******/ 					resolveQueue(queue);
+/******/ 				});
+/******/ 				var obj = {};
+/******/ 				obj[webpackQueues] = (fn) => (fn(queue));
+/******/ 				return obj;
+/******/ 			}
+/******/ 		}
+/******/ 		var ret = {};
+/******/ 		ret[webpackQueues] = x => {};
+/******/ 		ret[webpackExports] = dep;
+/******/ 		return ret;
+/******/ 	}));
+/******/ 	__nccwpck_require__.a = (module, body, hasAwait) => {
+/******/ 		var queue;
+/******/ 		hasAwait && ((queue = []).d = -1);
+/******/ 		var depQueues = new Set();
+/******/ 		var exports = module.exports;
+/******/ 		var currentDeps;
+/******/ 		var outerResolve;
+/******/ 		var reject;
+/******/ 		var promise = new Promise((resolve, rej) => {
+/******/ 			reject = rej;
+/******/ 			outerResolve = resolve;
+/******/ 		});
+/******/ 		promise[webpackExports] = exports;
+/******/ 		promise[webpackQueues] = (fn) => (queue && fn(queue), depQueues.forEach(fn), promise["catch"](x => {}));
+/******/ 		module.exports = promise;
+/******/ 		body((deps) => {
+/******/ 			currentDeps = wrapDeps(deps);
+/******/ 			var fn;
+/******/ 			var getResult = () => (currentDeps.map((d) => {
+/******/ 				if(d[webpackError]) throw d[webpackError];
+/******/ 				return d[webpackExports];
+/******/ 			}))
+/******/ 			var promise = new Promise((resolve) => {
+/******/ 				fn = () => (resolve(getResult));
+/******/ 				fn.r = 0;
+/******/ 				var fnQueue = (q) => (q !== queue && !depQueues.has(q) && (depQueues.add(q), q && !q.d && (fn.r++, q.push(fn))));
+/******/ 				currentDeps.map((dep) => (dep[webpackQueues](fnQueue)));
+/******/ 			});
+/******/ 			return fn.r ? promise : getResult();
+/******/ 		}, (err) => ((err ? reject(promise[webpackError] = err) : outerResolve(exports)), resolveQueue(queue)));
+/******/ 		queue && queue.d < 0 && (queue.d = 0);
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/define property getters */
+/******/ (() => {
+/******/ 	// define getter functions for harmony exports
+/******/ 	__nccwpck_require__.d = (exports, definition) => {
+/******/ 		for(var key in definition) {
+/******/ 			if(__nccwpck_require__.o(definition, key) && !__nccwpck_require__.o(exports, key)) {
+/******/ 				Object.defineProperty(exports, key, { enumerable: true, get: definition[key] });
+/******/ 			}
+/******/ 		}
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/hasOwnProperty shorthand */
+/******/ (() => {
+/******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/************************************************************************/
+/******/ 
+/******/ // startup
+/******/ // Load entry module and return exports
+/******/ // This entry module used 'module' so it can't be inlined
+/******/ var __webpack_exports__ = __nccwpck_require__(581);
+/******/ __webpack_exports__ = await __webpack_exports__;
+/******/ 

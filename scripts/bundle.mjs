@@ -1,0 +1,25 @@
+// Bundles each entry point into one committed file under dist/ (the action runs dist/, not src/).
+// ncc's API gives the code and its assets, so the output names are ours: dist/<entry>.js.
+import ncc from '@vercel/ncc';
+import { mkdirSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+const ENTRIES = { cli: 'src/cli.ts' };
+
+rmSync('dist', { recursive: true, force: true });
+mkdirSync('dist', { recursive: true });
+for (const [name, input] of Object.entries(ENTRIES)) {
+  const { code, assets } = await ncc(join(process.cwd(), input), {
+    license: 'licenses.txt',
+    quiet: true,
+    sourceMap: false,
+  });
+  writeFileSync(`dist/${name}.js`, code);
+  chmodSync(`dist/${name}.js`, 0o755);
+  for (const [file, asset] of Object.entries(assets ?? {})) {
+    // Every bundle has the same package.json marker ({"type":"module"}) and licence list.
+    const target = join('dist', file);
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, asset.source);
+  }
+}

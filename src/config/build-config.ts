@@ -1,0 +1,149 @@
+import { UsageError } from '../errors.js';
+import { defaultTokfDbPath } from '../source/tokf-paths.js';
+import { given, resolveEndpoint } from './endpoint.js';
+import { parseKeyValueList } from './key-values.js';
+import {
+  DEFAULT_BATCH_SIZE,
+  DEFAULT_MAX_REQUEST_BYTES,
+  DEFAULT_SERVICE_NAME,
+  DEFAULT_TIMEOUT_MS,
+  type Compression,
+  type Protocol,
+  type SyncConfig,
+  type SyncSettings,
+} from './sync-config.js';
+import { parseTimeSpec } from './time-spec.js';
+
+type Env = NodeJS.ProcessEnv;
+
+const MAX_BATCH_SIZE = 100_000;
+
+/**
+ * Validates the settings against the environment and returns the one config the engine runs on.
+ * Flags (or action inputs) beat OTEL_* variables, which beat defaults. Every bad value is a
+ * UsageError that names the flag or variable.
+ */
+export function buildSyncConfig(settings: SyncSettings, env: Env, now: number): SyncConfig {
+  const protocol = resolveProtocol(settings, env);
+  const compression = resolveCompression(settings, env);
+  const timeoutMs = resolveTimeout(settings, env);
+  const batchSize = given(settings.batchSize)
+    ? parseWholeNumber(settings.batchSize, '--batch-size', 1, MAX_BATCH_SIZE)
+    : DEFAULT_BATCH_SIZE;
+  const limit = given(settings.limit)
+    ? parseWholeNumber(settings.limit, '--limit', 1, Number.MAX_SAFE_INTEGER)
+    : undefined;
+  const since = given(settings.since) ? parseTimeSpec(settings.since, '--since', now) : undefined;
+  const until = given(settings.until) ? parseTimeSpec(settings.until, '--until', now) : undefined;
+  if (since !== undefined && until !== undefined && until <= since) {
+    throw new UsageError('--until must be later than --since (since is inclusive, until exclusive)');
+  }
+  const endpoint = resolveEndpoint(settings, env);
+  const dryRun = settings.dryRun === true;
+  const otlpJsonOut = given(settings.otlpJsonOut) ? settings.otlpJsonOut : undefined;
+  if (endpoint === undefined && otlpJsonOut === undefined && !dryRun) {
+    throw new UsageError(
+      'nothing to do: give --endpoint (or OTEL_EXPORTER_OTLP_ENDPOINT), --otlp-json-out DIR, or --dry-run',
+    );
+  }
+  return {
+    dbPath: given(settings.db) ? settings.db : defaultTokfDbPath(env),
+    ...(endpoint !== undefined && { endpoint }),
+    protocol,
+    compression,
+    timeoutMs,
+    batchSize,
+    maxRequestBytes: DEFAULT_MAX_REQUEST_BYTES,
+    ...(since !== undefined && { since }),
+    ...(until !== undefined && { until }),
+    ...(limit !== undefined && { limit }),
+    dryRun,
+    resource: resolveResource(settings, env),
+    ...(otlpJsonOut !== undefined && { otlpJsonOut }),
+  };
+}
+
+/** The first given value among flag and variables, with the name to blame if it is bad. */
+function firstGiven(
+  flagValue: string | undefined,
+  flag: string,
+  env: Env,
+  names: string[],
+): [string, string] | undefined {
+  if (given(flagValue)) return [flagValue.trim(), flag];
+  for (const name of names) {
+    const value = env[name];
+    if (given(value)) return [value.trim(), name];
+  }
+  return undefined;
+}
+
+function resolveProtocol(settings: SyncSettings, env: Env): Protocol {
+  const found = firstGiven(settings.protocol, '--protocol', env, [
+    'OTEL_EXPORTER_OTLP_METRICS_PROTOCOL',
+    'OTEL_EXPORTER_OTLP_PROTOCOL',
+  ]);
+  if (found === undefined) return 'http/protobuf';
+  const [value, source] = found;
+  const lower = value.toLowerCase();
+  if (lower === 'http/protobuf' || lower === 'http/json') return lower;
+  if (lower === 'grpc') {
+    throw new UsageError(
+      `${source}: gRPC is not supported; use http/protobuf (the default) or http/json against the endpoint's OTLP/HTTP port (usually 4318)`,
+    );
+  }
+  throw new UsageError(`${source}: "${value}" is not a protocol (use http/protobuf or http/json)`);
+}
+
+function resolveCompression(settings: SyncSettings, env: Env): Compression {
+  const found = firstGiven(settings.compression, '--compression', env, [
+    'OTEL_EXPORTER_OTLP_METRICS_COMPRESSION',
+    'OTEL_EXPORTER_OTLP_COMPRESSION',
+  ]);
+  if (found === undefined) return 'gzip';
+  const [value, source] = found;
+  const lower = value.toLowerCase();
+  if (lower === 'gzip' || lower === 'none') return lower;
+  throw new UsageError(`${source}: "${value}" is not a compression (use gzip or none)`);
+}
+
+function resolveTimeout(settings: SyncSettings, env: Env): number {
+  const found = firstGiven(settings.timeout, '--timeout', env, [
+    'OTEL_EXPORTER_OTLP_METRICS_TIMEOUT',
+    'OTEL_EXPORTER_OTLP_TIMEOUT',
+  ]);
+  if (found === undefined) return DEFAULT_TIMEOUT_MS;
+  return parseWholeNumber(found[0], `${found[1]} (milliseconds)`, 1, 600_000);
+}
+
+function resolveResource(settings: SyncSettings, env: Env): Record<string, string> {
+  const fromEnv = given(env.OTEL_RESOURCE_ATTRIBUTES)
+    ? parseKeyValueList(env.OTEL_RESOURCE_ATTRIBUTES, 'OTEL_RESOURCE_ATTRIBUTES')
+    : new Map<string, string>();
+  const fromFlag = given(settings.resourceAttributes)
+    ? parseKeyValueList(settings.resourceAttributes, '--resource-attributes')
+    : new Map<string, string>();
+  // Flags beat the environment; within each, the dedicated name beats the attribute list.
+  const serviceName = [
+    settings.serviceName,
+    fromFlag.get('service.name'),
+    env.OTEL_SERVICE_NAME,
+    fromEnv.get('service.name'),
+  ].find(given);
+  const attributes = Object.fromEntries([...fromEnv, ...fromFlag]);
+  attributes['service.name'] = serviceName?.trim() ?? DEFAULT_SERVICE_NAME;
+  if (given(settings.serviceVersion)) attributes['service.version'] = settings.serviceVersion.trim();
+  return attributes;
+}
+
+function parseWholeNumber(text: string, source: string, min: number, max: number): number {
+  const trimmed = text.trim();
+  if (!/^\d+$/.test(trimmed)) {
+    throw new UsageError(`${source}: "${text}" is not a whole number`);
+  }
+  const value = Number(trimmed);
+  if (value < min || value > max) {
+    throw new UsageError(`${source}: ${value} is out of range (${min} to ${max})`);
+  }
+  return value;
+}

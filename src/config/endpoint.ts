@@ -1,0 +1,103 @@
+import { UsageError } from '../errors.js';
+import { parseKeyValueList } from './key-values.js';
+import type { EndpointConfig, SyncSettings } from './sync-config.js';
+
+type Env = NodeJS.ProcessEnv;
+
+// RFC 9110 token: what a header name may contain.
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+/**
+ * The metrics endpoint by the OpenTelemetry rules: a base URL (flag or OTEL_EXPORTER_OTLP_ENDPOINT)
+ * gets `v1/metrics` appended, OTEL_EXPORTER_OTLP_METRICS_ENDPOINT is used as is, and the flag beats
+ * both variables. Headers merge general, then per-signal, then flag values.
+ */
+export function resolveEndpoint(settings: SyncSettings, env: Env): EndpointConfig | undefined {
+  let url: URL | undefined;
+  if (given(settings.endpoint)) {
+    url = withMetricsPath(parseUrl(settings.endpoint, '--endpoint'));
+  } else if (given(env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT)) {
+    url = parseUrl(env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT, 'OTEL_EXPORTER_OTLP_METRICS_ENDPOINT');
+  } else if (given(env.OTEL_EXPORTER_OTLP_ENDPOINT)) {
+    url = withMetricsPath(parseUrl(env.OTEL_EXPORTER_OTLP_ENDPOINT, 'OTEL_EXPORTER_OTLP_ENDPOINT'));
+  }
+  const headers = resolveHeaders(settings, env);
+  if (url === undefined) return undefined;
+
+  const secrets = Object.values(headers).filter((v) => v !== '');
+  // fetch refuses URLs with credentials; send them as Basic auth, which is what they mean.
+  if (url.username !== '' || url.password !== '') {
+    const user = decodeURIComponent(url.username);
+    const password = decodeURIComponent(url.password);
+    secrets.push(...[url.username, url.password, user, password].filter((v) => v !== ''));
+    if (!hasHeader(headers, 'authorization')) {
+      const basic = Buffer.from(`${user}:${password}`).toString('base64');
+      headers.Authorization = `Basic ${basic}`;
+      secrets.push(basic);
+    }
+    url.username = '';
+    url.password = '';
+  }
+  // A query string is where some vendors put API keys.
+  for (const value of url.searchParams.values()) if (value !== '') secrets.push(value);
+  return { url: url.toString(), headers, secrets: [...new Set(secrets)] };
+}
+
+function resolveHeaders(settings: SyncSettings, env: Env): Record<string, string> {
+  const merged = new Map<string, [string, string]>();
+  const layers: [string | undefined, string][] = [
+    [env.OTEL_EXPORTER_OTLP_HEADERS, 'OTEL_EXPORTER_OTLP_HEADERS'],
+    [env.OTEL_EXPORTER_OTLP_METRICS_HEADERS, 'OTEL_EXPORTER_OTLP_METRICS_HEADERS'],
+    [settings.headers, '--headers'],
+  ];
+  for (const [text, source] of layers) {
+    if (!given(text)) continue;
+    for (const [name, value] of parseKeyValueList(text, source)) {
+      if (!HEADER_NAME.test(name)) {
+        throw new UsageError(`${source}: "${name}" is not a valid HTTP header name`);
+      }
+      if (/[\r\n\0]/.test(value)) {
+        throw new UsageError(`${source}: the value of "${name}" contains a line break`);
+      }
+      // Header names are case-insensitive: a later layer replaces an earlier one whatever its case.
+      merged.set(name.toLowerCase(), [name, value]);
+    }
+  }
+  return Object.fromEntries(merged.values());
+}
+
+function hasHeader(headers: Record<string, string>, name: string): boolean {
+  return Object.keys(headers).some((k) => k.toLowerCase() === name);
+}
+
+function parseUrl(text: string, source: string): URL {
+  let url: URL;
+  try {
+    url = new URL(text.trim());
+  } catch {
+    // The text is not echoed: it may carry a token.
+    throw new UsageError(`${source}: not a valid URL (expected http://host:4318 or https://...)`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new UsageError(
+      `${source}: scheme "${url.protocol.replace(/:$/, '')}" is not supported; OTLP/HTTP needs http or https`,
+    );
+  }
+  return url;
+}
+
+function withMetricsPath(base: URL): URL {
+  const url = new URL(base.toString());
+  url.pathname = url.pathname.endsWith('/') ? `${url.pathname}v1/metrics` : `${url.pathname}/v1/metrics`;
+  return url;
+}
+
+export function given(value: string | undefined): value is string {
+  return value !== undefined && value.trim() !== '';
+}
+
+/** The endpoint as it may be shown: scheme, host and path, never credentials or query. */
+export function displayEndpoint(url: string): string {
+  const u = new URL(url);
+  return `${u.protocol}//${u.host}${u.pathname}`;
+}

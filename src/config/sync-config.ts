@@ -1,0 +1,66 @@
+/** Everything one sync run needs, validated. Built only by `buildSyncConfig`. */
+export interface SyncConfig {
+  /** The tokf tracking database. */
+  dbPath: string;
+  /** Where to POST metrics; undefined when the run only writes OTLP/JSON files or is a dry run. */
+  endpoint?: EndpointConfig;
+  protocol: Protocol;
+  compression: Compression;
+  /** Per attempt, in milliseconds. */
+  timeoutMs: number;
+  /** Events per request before the byte cap splits it further. */
+  batchSize: number;
+  /** Upper bound of one request body before compression; larger batches are split. */
+  maxRequestBytes: number;
+  /** Inclusive lower bound on event time, epoch ms. */
+  since?: number;
+  /** Exclusive upper bound on event time, epoch ms. */
+  until?: number;
+  /** Send at most this many pending events, the first ones in id order. */
+  limit?: number;
+  dryRun: boolean;
+  /** Resource attributes, service.name always present. */
+  resource: Record<string, string>;
+  /** Directory that receives metrics.jsonl. */
+  otlpJsonOut?: string;
+}
+
+export interface EndpointConfig {
+  /** The full metrics URL, credentials removed (they moved into headers). */
+  url: string;
+  headers: Record<string, string>;
+  /** Every value that must never be printed: header values and URL credentials. */
+  secrets: string[];
+}
+
+export type Protocol = 'http/protobuf' | 'http/json';
+export type Compression = 'gzip' | 'none';
+
+export const DEFAULT_BATCH_SIZE = 1000;
+export const DEFAULT_TIMEOUT_MS = 10_000;
+export const DEFAULT_SERVICE_NAME = 'tokf';
+// Collectors accept 20 MiB by default and most vendors 4-5 MiB; stay under the smaller figure.
+export const DEFAULT_MAX_REQUEST_BYTES = 3 * 1024 * 1024;
+
+/**
+ * The settings as given, before validation: CLI flags, or the action's inputs, as strings.
+ * Absent and empty both mean "not given", so that an action input left blank falls back to the
+ * environment like an omitted flag does.
+ */
+export interface SyncSettings {
+  db?: string;
+  endpoint?: string;
+  headers?: string;
+  protocol?: string;
+  compression?: string;
+  timeout?: string;
+  batchSize?: string;
+  since?: string;
+  until?: string;
+  limit?: string;
+  dryRun?: boolean;
+  serviceName?: string;
+  serviceVersion?: string;
+  resourceAttributes?: string;
+  otlpJsonOut?: string;
+}

@@ -1,0 +1,83 @@
+import { readPartialSuccess, type PartialSuccess } from './response.js';
+import { RETRYABLE_STATUSES, parseRetryAfter } from './retry-policy.js';
+
+export type AttemptResult =
+  | { kind: 'acknowledged'; status: number; partial: PartialSuccess }
+  | { kind: 'retryable'; status?: number; reason: string; retryAfterMs?: number }
+  | { kind: 'permanent'; status?: number; reason: string };
+
+export interface HttpRequest {
+  url: string;
+  headers: Record<string, string>;
+  body: Uint8Array;
+  timeoutMs: number;
+}
+
+// Connection failures worth another try: the peer dropped us, refused us while starting, or the
+// network blinked. A host that does not exist or a bad certificate will not heal by retrying.
+const TRANSIENT_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_CLOSED',
+]);
+
+/** Longest slice of an error response kept for the report. */
+const ERROR_BODY_LIMIT = 300;
+
+/** One POST, classified by the OTLP rules. Never throws. */
+export async function attempt(request: HttpRequest, now: () => number): Promise<AttemptResult> {
+  let response: Response;
+  let body: Uint8Array;
+  try {
+    response = await fetch(request.url, {
+      method: 'POST',
+      headers: request.headers,
+      body: request.body,
+      signal: AbortSignal.timeout(request.timeoutMs),
+    });
+    body = new Uint8Array(await response.arrayBuffer());
+  } catch (err) {
+    return classifyFailure(err, request.timeoutMs);
+  }
+  const { status } = response;
+  if (status >= 200 && status < 300) {
+    return { kind: 'acknowledged', status, partial: readPartialSuccess(body, response.headers.get('content-type')) };
+  }
+  const reason = `HTTP ${status}${describeBody(body)}`;
+  if (RETRYABLE_STATUSES.has(status)) {
+    const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), now());
+    return { kind: 'retryable', status, reason, ...(retryAfterMs !== undefined && { retryAfterMs }) };
+  }
+  return { kind: 'permanent', status, reason };
+}
+
+function classifyFailure(err: unknown, timeoutMs: number): AttemptResult {
+  const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') {
+    return { kind: 'retryable', reason: `no answer within ${timeoutMs} ms` };
+  }
+  const code = e?.cause?.code;
+  const detail = code ?? e?.cause?.message ?? e?.message ?? String(err);
+  if (code !== undefined && TRANSIENT_CODES.has(code)) {
+    return { kind: 'retryable', reason: `connection failed (${detail})` };
+  }
+  return { kind: 'permanent', reason: `request failed (${detail})` };
+}
+
+function describeBody(body: Uint8Array): string {
+  if (body.byteLength === 0) return '';
+  const text = new TextDecoder('utf-8', { fatal: false }).decode(body.subarray(0, ERROR_BODY_LIMIT));
+  // Only printable text helps a reader; a protobuf Status does not.
+  const printable = text.replace(/[^\x20-\x7e]+/g, ' ').trim();
+  return printable === '' ? '' : `: ${printable}${body.byteLength > ERROR_BODY_LIMIT ? '…' : ''}`;
+}

@@ -1,0 +1,95 @@
+import type { Attributes } from '@opentelemetry/api';
+import type { TokfEvent } from '../source/tokf-event.js';
+import {
+  DEFAULT_BOUNDARIES,
+  FILTER_DURATION,
+  INSTRUMENTS,
+  INVOCATIONS,
+  TOKEN_USAGE,
+  TOKENS_SAVED,
+  type Instrument,
+} from './instruments.js';
+
+export interface HistogramValue {
+  count: number;
+  sum: number;
+  min: number;
+  max: number;
+  /** One more than the boundaries: the last bucket holds values above the highest boundary. */
+  bucketCounts: number[];
+}
+
+/** One point: a series (instrument and attributes) at one whole second. */
+export interface AggregatedPoint {
+  attributes: Attributes;
+  /** The events' timestamp, epoch seconds. */
+  epochSeconds: number;
+  sum: number;
+  histogram: HistogramValue | undefined;
+}
+
+/** Points per instrument, in first-seen order. */
+export type PointsByInstrument = Map<Instrument, AggregatedPoint[]>;
+
+/**
+ * Folds events into points the way tokf's live exporter records them. Events of one series in
+ * the same second become one point (sums added, histograms merged): backends keep one sample per
+ * series and timestamp, and the totals must survive exactly.
+ *
+ * Events without a readable timestamp must be left out by the caller.
+ */
+export function aggregate(events: Iterable<TokfEvent>): PointsByInstrument {
+  const byInstrument: PointsByInstrument = new Map(INSTRUMENTS.map((i) => [i, []]));
+  const index = new Map<string, AggregatedPoint>();
+
+  const point = (instrument: Instrument, attributes: Attributes, seconds: number) => {
+    const key = `${instrument.name}\u0000${seconds}\u0000${JSON.stringify(attributes)}`;
+    let p = index.get(key);
+    if (p === undefined) {
+      p = { attributes, epochSeconds: seconds, sum: 0, histogram: undefined };
+      index.set(key, p);
+      (byInstrument.get(instrument) as AggregatedPoint[]).push(p);
+    }
+    return p;
+  };
+
+  for (const e of events) {
+    const seconds = e.epochSeconds as number;
+    const attrs = pointAttributes(e);
+    point(INVOCATIONS, attrs, seconds).sum += 1;
+    point(TOKENS_SAVED, attrs, seconds).sum += Math.max(0, e.inputTokens - e.outputTokens);
+    record(point(TOKEN_USAGE, { ...attrs, 'gen_ai.token.type': 'input' }, seconds), e.inputTokens);
+    record(point(TOKEN_USAGE, { ...attrs, 'gen_ai.token.type': 'output' }, seconds), e.outputTokens);
+    record(point(FILTER_DURATION, attrs, seconds), e.filterTimeMs / 1000);
+  }
+  return byInstrument;
+}
+
+/** tokf's point attributes, in its order; the filter name only when a filter matched. */
+function pointAttributes(e: TokfEvent): Attributes {
+  const attrs: Attributes = { 'tokf.command': e.command };
+  if (e.exitCode !== null) attrs['tokf.exit_code'] = e.exitCode;
+  if (e.filterName !== null) attrs['tokf.filter.name'] = e.filterName;
+  return attrs;
+}
+
+function record(p: AggregatedPoint, value: number): void {
+  const h = (p.histogram ??= {
+    count: 0,
+    sum: 0,
+    min: value,
+    max: value,
+    bucketCounts: new Array<number>(DEFAULT_BOUNDARIES.length + 1).fill(0),
+  });
+  h.count += 1;
+  h.sum += value;
+  h.min = Math.min(h.min, value);
+  h.max = Math.max(h.max, value);
+  h.bucketCounts[bucketIndex(value)]! += 1;
+}
+
+// Buckets are (previous boundary, boundary]: a value equal to a boundary falls in that bucket.
+function bucketIndex(value: number): number {
+  const i = DEFAULT_BOUNDARIES.findIndex((b) => value <= b);
+  return i === -1 ? DEFAULT_BOUNDARIES.length : i;
+}

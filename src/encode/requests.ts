@@ -1,0 +1,61 @@
+import type { Protocol } from '../config/sync-config.js';
+import type { IdRange } from '../progress/id-ranges.js';
+import type { TokfEvent } from '../source/tokf-event.js';
+import { aggregate } from './aggregate.js';
+import { toResourceMetrics } from './resource-metrics.js';
+import { serialize } from './serialize.js';
+
+/** One encoded request and the events it carries. */
+export interface EncodedRequest {
+  body: Uint8Array;
+  events: TokfEvent[];
+  /** Points per metric name in this request. */
+  points: Record<string, number>;
+}
+
+/**
+ * Encodes events into as few requests as fit `maxBytes` each, splitting the list in two (at a
+ * change of second where one is near the middle, so a second's points stay together) until each
+ * part fits. A single event larger than the cap is sent alone: there is nothing left to split.
+ */
+export function encodeRequests(
+  events: TokfEvent[],
+  resource: Record<string, string>,
+  protocol: Protocol,
+  maxBytes: number,
+): EncodedRequest[] {
+  const points = aggregate(events);
+  const body = serialize(toResourceMetrics(points, resource), protocol);
+  if (body.byteLength <= maxBytes || events.length <= 1) {
+    const counts: Record<string, number> = {};
+    for (const [instrument, list] of points) if (list.length > 0) counts[instrument.name] = list.length;
+    return [{ body, events, points: counts }];
+  }
+  const cut = splitPoint(events);
+  return [
+    ...encodeRequests(events.slice(0, cut), resource, protocol, maxBytes),
+    ...encodeRequests(events.slice(cut), resource, protocol, maxBytes),
+  ];
+}
+
+function splitPoint(events: TokfEvent[]): number {
+  const mid = Math.floor(events.length / 2);
+  const reach = Math.floor(events.length / 4);
+  for (let d = 0; d <= reach; d++) {
+    for (const i of [mid - d, mid + d]) {
+      if (i > 0 && i < events.length && events[i]!.epochSeconds !== events[i - 1]!.epochSeconds) return i;
+    }
+  }
+  return mid;
+}
+
+/** The id ranges a set of events stands for once acknowledged (see TokfEvent.coverFrom). */
+export function coverage(events: readonly TokfEvent[]): IdRange[] {
+  const ranges: IdRange[] = [];
+  for (const e of events) {
+    const last = ranges[ranges.length - 1];
+    if (last !== undefined && e.coverFrom === last.last + 1) last.last = e.id;
+    else ranges.push({ first: e.coverFrom, last: e.id });
+  }
+  return ranges;
+}

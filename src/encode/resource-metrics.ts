@@ -1,0 +1,74 @@
+import type { HrTime } from '@opentelemetry/api';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import {
+  AggregationTemporality,
+  DataPointType,
+  type MetricData,
+  type ResourceMetrics,
+} from '@opentelemetry/sdk-metrics';
+import type { AggregatedPoint, PointsByInstrument } from './aggregate.js';
+import { DEFAULT_BOUNDARIES, SCOPE_NAME, type Instrument } from './instruments.js';
+
+/**
+ * Builds the SDK's ResourceMetrics, which the OTLP transformer serializes.
+ *
+ * Time rule: a point's `time_unix_nano` is the events' timestamp exactly, and its
+ * `start_time_unix_nano` is one second earlier, so each point is the delta of the one-second
+ * interval (t-1s, t]. tokf timestamps are whole seconds and a series has at most one point per
+ * second, so a series' intervals never overlap, and replaying the same events gives the same points.
+ */
+export function toResourceMetrics(
+  points: PointsByInstrument,
+  resource: Record<string, string>,
+): ResourceMetrics {
+  const metrics: MetricData[] = [];
+  for (const [instrument, list] of points) {
+    if (list.length > 0) metrics.push(toMetricData(instrument, list));
+  }
+  return {
+    resource: resourceFromAttributes(resource),
+    scopeMetrics: [{ scope: { name: SCOPE_NAME }, metrics }],
+  };
+}
+
+function toMetricData(instrument: Instrument, points: AggregatedPoint[]): MetricData {
+  const descriptor = {
+    name: instrument.name,
+    description: instrument.description,
+    unit: instrument.unit,
+    valueType: instrument.valueType,
+  };
+  const sorted = [...points].sort((a, b) => a.epochSeconds - b.epochSeconds);
+  if (instrument.kind === 'sum') {
+    return {
+      descriptor,
+      aggregationTemporality: AggregationTemporality.DELTA,
+      dataPointType: DataPointType.SUM,
+      isMonotonic: true,
+      dataPoints: sorted.map((p) => ({ ...times(p), attributes: p.attributes, value: p.sum })),
+    };
+  }
+  return {
+    descriptor,
+    aggregationTemporality: AggregationTemporality.DELTA,
+    dataPointType: DataPointType.HISTOGRAM,
+    dataPoints: sorted.map((p) => {
+      const h = p.histogram!;
+      return {
+        ...times(p),
+        attributes: p.attributes,
+        value: {
+          buckets: { boundaries: [...DEFAULT_BOUNDARIES], counts: h.bucketCounts },
+          count: h.count,
+          sum: h.sum,
+          min: h.min,
+          max: h.max,
+        },
+      };
+    }),
+  };
+}
+
+function times(p: AggregatedPoint): { startTime: HrTime; endTime: HrTime } {
+  return { startTime: [p.epochSeconds - 1, 0], endTime: [p.epochSeconds, 0] };
+}

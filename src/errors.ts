@@ -1,0 +1,12 @@
+/**
+ * Errors the entry points map to exit code 2: the user has to change something before a run can
+ * do anything. Everything else that goes wrong during delivery is an outcome, not an exception.
+ */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+/** The database cannot be opened or is not a tokf tracking database. */
+export class DatabaseError extends Error {
+  override name = 'DatabaseError';
+}

@@ -1,0 +1,34 @@
+/** A closed interval of event ids: every existing event with first <= id <= last. */
+export interface IdRange {
+  first: number;
+  last: number;
+}
+
+/** Sorts and merges ranges that overlap or touch, so [1,3] and [4,9] become [1,9]. */
+export function coalesce(ranges: readonly IdRange[]): IdRange[] {
+  const sorted = [...ranges].sort((a, b) => a.first - b.first);
+  const out: IdRange[] = [];
+  for (const r of sorted) {
+    const prev = out[out.length - 1];
+    if (prev !== undefined && r.first <= prev.last + 1) {
+      prev.last = Math.max(prev.last, r.last);
+    } else {
+      out.push({ first: r.first, last: r.last });
+    }
+  }
+  return out;
+}
+
+/** The parts of [lo, hi] that no range covers, in order. */
+export function gapsBetween(covered: readonly IdRange[], lo: number, hi: number): IdRange[] {
+  const gaps: IdRange[] = [];
+  let next = lo;
+  for (const r of coalesce(covered)) {
+    if (r.last < next) continue;
+    if (r.first > hi) break;
+    if (r.first > next) gaps.push({ first: next, last: r.first - 1 });
+    next = r.last + 1;
+  }
+  if (next <= hi) gaps.push({ first: next, last: hi });
+  return gaps;
+}

@@ -1,0 +1,22 @@
+import type { DatabaseSync } from 'node:sqlite';
+import { DatabaseError } from '../errors.js';
+import { messageOf } from '../source/database.js';
+
+/**
+ * Runs `work` in an IMMEDIATE transaction: the write lock is taken up front (waiting up to the busy
+ * timeout while tokf writes) and held only for `work`, which must be short.
+ */
+export function inWriteTransaction(db: DatabaseSync, what: string, work: () => void): void {
+  try {
+    db.exec('BEGIN IMMEDIATE');
+  } catch (err) {
+    throw new DatabaseError(`cannot ${what}: ${messageOf(err)}`);
+  }
+  try {
+    work();
+    db.exec('COMMIT');
+  } catch (err) {
+    if (db.isTransaction) db.exec('ROLLBACK');
+    throw new DatabaseError(`cannot ${what}: ${messageOf(err)}`);
+  }
+}

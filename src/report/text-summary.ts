@@ -1,0 +1,48 @@
+import type { SyncResult } from '../engine/sync-result.js';
+
+/** The human summary the CLI prints on stderr. */
+export function formatTextSummary(r: SyncResult): string {
+  const lines = [`telemetry-sync: ${headline(r)}`];
+  lines.push(
+    `  events    ${r.selected} selected, ${r.delivered} delivered, ${r.pending} still pending` +
+      (r.rejected > 0 ? `, ${r.rejected} points rejected by the endpoint` : ''),
+  );
+  if (r.firstEventTime !== null) lines.push(`  time      ${r.firstEventTime} .. ${r.lastEventTime}`);
+  const points = Object.entries(r.points);
+  if (points.length > 0) {
+    lines.push(`  points    ${points.map(([name, n]) => `${name} ${n}`).join(', ')}`);
+  }
+  if (r.requests > 0 || r.endpoint !== null) {
+    lines.push(
+      `  requests  ${r.requests} sent, ${r.failedRequests} failed, ${r.retries} retries, ` +
+        `${kib(r.bytesSent)} on the wire (${kib(r.bytesEncoded)} encoded)`,
+    );
+  }
+  if (r.otlpJsonFile !== null) lines.push(`  file      ${r.otlpJsonFile} (${r.exported} events)`);
+  lines.push(`  database  ${r.database} (progress in ${r.progress === 'column' ? 'events.synced_to_otel_at' : 'telemetry_sync_delivered'})`);
+  lines.push(`  took      ${(r.durationMs / 1000).toFixed(2)} s`);
+  for (const w of r.warnings) lines.push(`  warning: ${w}`);
+  for (const e of r.errors) lines.push(`  error: ${e}`);
+  return `${lines.join('\n')}\n`;
+}
+
+function headline(r: SyncResult): string {
+  switch (r.status) {
+    case 'dry-run':
+      return `dry run: ${r.selected} events would be sent${r.endpoint ? ` to ${r.endpoint}` : ''}; nothing was sent or changed`;
+    case 'exported':
+      return `wrote ${r.exported} events to ${r.otlpJsonFile}; no endpoint, nothing marked delivered`;
+    case 'delivered':
+      return r.selected === 0
+        ? 'nothing to send: no pending events selected'
+        : `delivered ${r.delivered} events to ${r.endpoint}`;
+    case 'partial':
+      return `delivered ${r.delivered} of ${r.selected} selected events to ${r.endpoint}; the rest stay pending`;
+    case 'failed':
+      return `could not deliver to ${r.endpoint}; all ${r.selected} selected events stay pending`;
+  }
+}
+
+function kib(bytes: number): string {
+  return bytes < 1024 ? `${bytes} B` : `${(bytes / 1024).toFixed(1)} KiB`;
+}
