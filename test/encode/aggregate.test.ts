@@ -1,0 +1,81 @@
+import { aggregate } from '../../src/encode/aggregate.js';
+import {
+  FILTER_DURATION,
+  INVOCATIONS,
+  TOKEN_USAGE,
+  TOKENS_SAVED,
+} from '../../src/encode/instruments.js';
+import { tokfEvent } from '../helpers/events.js';
+
+const T = '2026-03-05T10:22:13Z';
+const SECONDS = Date.parse(T) / 1000;
+
+describe('aggregate', () => {
+  it('rebuilds the live exporter points of one event', () => {
+    const points = aggregate([
+      tokfEvent(1, T, { inputTokens: 300, outputTokens: 120, filterTimeMs: 5, exitCode: 101 }),
+    ]);
+    const attrs = {
+      'tokf.command': 'cargo test',
+      'tokf.exit_code': 101,
+      'tokf.filter.name': 'cargo/test',
+    };
+    expect(points.get(INVOCATIONS)).toEqual([
+      { attributes: attrs, epochSeconds: SECONDS, sum: 1, histogram: undefined },
+    ]);
+    expect(points.get(TOKENS_SAVED)?.[0]?.sum).toBe(180);
+    const usage = points.get(TOKEN_USAGE)!;
+    expect(usage.map((p) => [p.attributes['gen_ai.token.type'], p.histogram?.sum])).toEqual([
+      ['input', 300],
+      ['output', 120],
+    ]);
+    expect(usage[0]?.attributes).toEqual({ ...attrs, 'gen_ai.token.type': 'input' });
+    const duration = points.get(FILTER_DURATION)![0]!.histogram!;
+    expect(duration).toMatchObject({ count: 1, sum: 0.005, min: 0.005, max: 0.005 });
+    // 0.005 s lies in (0, 5].
+    expect(duration.bucketCounts).toEqual([0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+  });
+
+  it('leaves out the filter name for passthrough and floors tokens saved at zero', () => {
+    const points = aggregate([
+      tokfEvent(1, T, { filterName: null, inputTokens: 10, outputTokens: 50 }),
+    ]);
+    expect(points.get(INVOCATIONS)![0]!.attributes).toEqual({
+      'tokf.command': 'cargo test',
+      'tokf.exit_code': 0,
+    });
+    expect(points.get(TOKENS_SAVED)![0]!.sum).toBe(0);
+  });
+
+  it('merges events of one series in one second into one point, totals exact', () => {
+    const events = [
+      tokfEvent(1, T, { inputTokens: 100, outputTokens: 10, filterTimeMs: 1 }),
+      tokfEvent(2, T, { inputTokens: 7000, outputTokens: 20, filterTimeMs: 30000 }),
+      tokfEvent(3, T, { inputTokens: 5, outputTokens: 1, filterTimeMs: 0 }),
+      tokfEvent(4, T, { exitCode: 1 }), // another series
+      tokfEvent(5, '2026-03-05T10:22:14Z'), // another second
+    ];
+    const points = aggregate(events);
+    const inv = points.get(INVOCATIONS)!;
+    expect(inv.map((p) => p.sum)).toEqual([3, 1, 1]);
+    expect(points.get(TOKENS_SAVED)![0]!.sum).toBe(90 + 6980 + 4);
+    const input = points
+      .get(TOKEN_USAGE)!
+      .find((p) => p.attributes['gen_ai.token.type'] === 'input')!;
+    expect(input.histogram).toMatchObject({ count: 3, sum: 7105, min: 5, max: 7000 });
+    // 5 -> (0,5], 100 -> (75,100], 7000 -> (5000,7500]
+    expect(input.histogram!.bucketCounts).toEqual([0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1, 0, 0]);
+    const duration = points.get(FILTER_DURATION)![0]!.histogram!;
+    expect(duration).toMatchObject({ count: 3, sum: 30.001, min: 0, max: 30 });
+    // 0 -> (-inf,0], 0.001 -> (0,5], 30 -> (25,50]
+    expect(duration.bucketCounts).toEqual([1, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    const total = (name: typeof INVOCATIONS) => points.get(name)!.reduce((s, p) => s + p.sum, 0);
+    expect(total(INVOCATIONS)).toBe(events.length);
+  });
+
+  it('puts values above the last boundary in the overflow bucket', () => {
+    const points = aggregate([tokfEvent(1, T, { inputTokens: 10001 })]);
+    const input = points.get(TOKEN_USAGE)![0]!.histogram!;
+    expect(input.bucketCounts.at(-1)).toBe(1);
+  });
+});
