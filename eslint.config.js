@@ -15,7 +15,14 @@ export default tseslint.config(
   },
   {
     // The engine must never import the GitHub toolkit: GitHub stays at the edge.
-    files: ['src/engine/**', 'src/source/**', 'src/encode/**', 'src/deliver/**', 'src/progress/**', 'src/config/**'],
+    files: [
+      'src/engine/**',
+      'src/source/**',
+      'src/encode/**',
+      'src/deliver/**',
+      'src/progress/**',
+      'src/config/**',
+    ],
     rules: {
       'no-restricted-imports': ['error', { patterns: ['@actions/*'] }],
     },

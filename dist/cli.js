@@ -109,7 +109,12 @@ function parseCli(argv) {
     }
     let parsed;
     try {
-        parsed = (0,external_node_util_namespaceObject.parseArgs)({ args: [...rest], options: SYNC_OPTIONS, strict: true, allowPositionals: false });
+        parsed = (0,external_node_util_namespaceObject.parseArgs)({
+            args: [...rest],
+            options: SYNC_OPTIONS,
+            strict: true,
+            allowPositionals: false,
+        });
     }
     catch (err) {
         throw new errors/* UsageError */.e(describeParseError(err));
@@ -144,7 +149,9 @@ function parseCli(argv) {
 function describeParseError(err) {
     const message = err instanceof Error ? err.message : String(err);
     // Node's messages end with advice about "--" that does not apply to us.
-    return message.replace(/\s*To specify an option argument starting with a dash.*$/s, '').replace(/\. To specify a positional.*$/s, '.');
+    return message
+        .replace(/\s*To specify an option argument starting with a dash.*$/s, '')
+        .replace(/\. To specify a positional.*$/s, '.');
 }
 
 
@@ -552,7 +559,9 @@ function parseUrl(text, source) {
 }
 function withMetricsPath(base) {
     const url = new URL(base.toString());
-    url.pathname = url.pathname.endsWith('/') ? `${url.pathname}v1/metrics` : `${url.pathname}/v1/metrics`;
+    url.pathname = url.pathname.endsWith('/')
+        ? `${url.pathname}v1/metrics`
+        : `${url.pathname}/v1/metrics`;
     return url;
 }
 function given(value) {
@@ -627,418 +636,29 @@ __nccwpck_require__.d(__webpack_exports__, {
 var endpoint = __nccwpck_require__(849);
 ;// CONCATENATED MODULE: external "node:zlib"
 const external_node_zlib_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/core/dist/common/time.mjs
-//#region src/common/time.ts
-const NANOSECOND_DIGITS = 9;
-const MILLISECONDS_TO_NANOSECONDS = Math.pow(10, 6);
-const SECOND_TO_NANOSECONDS = Math.pow(10, NANOSECOND_DIGITS);
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/common/protobuf/utils.mjs
+//#region src/common/protobuf/utils.ts
 /**
-* Converts a number of milliseconds from epoch to HrTime([seconds, remainder in nanoseconds]).
-* @param epochMillis
+* Estimate size of a number encoded as varint.
+* @param v value to calculate size for
+* @returns size in bytes of the varint encoding of the value
 */
-function millisToHrTime(epochMillis) {
-	const epochSeconds = epochMillis / 1e3;
-	return [Math.trunc(epochSeconds), Math.round(epochMillis % 1e3 * MILLISECONDS_TO_NANOSECONDS)];
+function estimateVarintSize(v) {
+	if (v < 0) return 10;
+	if (v < 128) return 1;
+	if (v < 16384) return 2;
+	if (v < 2097152) return 3;
+	if (v < 268435456) return 4;
+	if (v < 34359738368) return 5;
+	if (v < 4398046511104) return 6;
+	if (v < 562949953421312) return 7;
+	if (v < 72057594037927940) return 8;
+	return 9;
 }
-/**
-* Returns an hrtime calculated via performance component.
-* @param performanceNow
-*/
-function hrTime(performanceNow) {
-	return addHrTimes(millisToHrTime(performance.timeOrigin), millisToHrTime(typeof performanceNow === "number" ? performanceNow : performance.now()));
-}
-/**
-*
-* Converts a TimeInput to an HrTime, defaults to _hrtime().
-* @param time
-*/
-function timeInputToHrTime(time) {
-	if (isTimeInputHrTime(time)) return time;
-	else if (typeof time === "number") {
-		if (time < performance.timeOrigin / 2) return hrTime(time);
-		else return millisToHrTime(time);
-	} else if (time instanceof Date) return millisToHrTime(time.getTime());
-	else throw TypeError("Invalid input type");
-}
-/**
-* Returns a duration of two hrTime.
-* @param startTime
-* @param endTime
-*/
-function hrTimeDuration(startTime, endTime) {
-	let seconds = endTime[0] - startTime[0];
-	let nanos = endTime[1] - startTime[1];
-	if (nanos < 0) {
-		seconds -= 1;
-		nanos += SECOND_TO_NANOSECONDS;
-	}
-	return [seconds, nanos];
-}
-/**
-* Convert hrTime to timestamp, for example "2019-05-14T17:00:00.000123456Z"
-* @param time
-*/
-function hrTimeToTimeStamp(time) {
-	const precision = NANOSECOND_DIGITS;
-	const tmp = `${"0".repeat(precision)}${time[1]}Z`;
-	const nanoString = tmp.substring(tmp.length - precision - 1);
-	return (/* @__PURE__ */ new Date(time[0] * 1e3)).toISOString().replace("000Z", nanoString);
-}
-/**
-* Convert hrTime to nanoseconds.
-* @param time
-*/
-function hrTimeToNanoseconds(time) {
-	return time[0] * SECOND_TO_NANOSECONDS + time[1];
-}
-/**
-* Convert hrTime to microseconds.
-* @param time
-*/
-function hrTimeToMicroseconds(time) {
-	return time[0] * 1e6 + time[1] / 1e3;
-}
-/**
-* Convert hrTime to milliseconds.
-* @param time
-*/
-function hrTimeToMilliseconds(time) {
-	return time[0] * 1e3 + time[1] / 1e6;
-}
-/**
-* Convert hrTime to seconds.
-* @param time
-*/
-function hrTimeToSeconds(time) {
-	return time[0] + time[1] / SECOND_TO_NANOSECONDS;
-}
-/**
-* check if time is HrTime
-* @param value
-*/
-function isTimeInputHrTime(value) {
-	return Array.isArray(value) && value.length === 2 && typeof value[0] === "number" && typeof value[1] === "number";
-}
-/**
-* check if input value is a correct types.TimeInput
-* @param value
-*/
-function isTimeInput(value) {
-	return isTimeInputHrTime(value) || typeof value === "number" || value instanceof Date;
-}
-/**
-* Given 2 HrTime formatted times, return their sum as an HrTime.
-*/
-function addHrTimes(time1, time2) {
-	const out = [time1[0] + time2[0], time1[1] + time2[1]];
-	if (out[1] >= SECOND_TO_NANOSECONDS) {
-		out[1] -= SECOND_TO_NANOSECONDS;
-		out[0] += 1;
-	}
-	return out;
-}
-//#endregion
-
-
-//# sourceMappingURL=time.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/platform/node/base64.mjs
-//#region src/platform/node/base64.ts
-function encodeBase64(bytes) {
-	return Buffer.from(bytes).toString("base64");
-}
-//#endregion
-
-
-//# sourceMappingURL=base64.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/common/utils.mjs
-
-
-//#region src/common/utils.ts
-function hrTimeToNanos(hrTime) {
-	const NANOSECONDS = BigInt(1e9);
-	return BigInt(Math.trunc(hrTime[0])) * NANOSECONDS + BigInt(Math.trunc(hrTime[1]));
-}
-function encodeAsString(hrTime) {
-	return hrTimeToNanos(hrTime).toString();
-}
-const encodeTimestamp = typeof BigInt !== "undefined" ? encodeAsString : hrTimeToNanoseconds;
-function identity(value) {
-	return value;
-}
-/**
-* Encoder for JSON format.
-* Uses string timestamps, hex for span/trace IDs, and base64 for Uint8Array.
-*/
-const JSON_ENCODER = {
-	encodeHrTime: encodeTimestamp,
-	encodeSpanContext: identity,
-	encodeOptionalSpanContext: identity,
-	encodeUint8Array: encodeBase64
-};
 //#endregion
 
 
 //# sourceMappingURL=utils.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/common/internal.mjs
-//#region src/common/internal.ts
-function createResource(resource, encoder) {
-	const result = {
-		attributes: toAttributes(resource.attributes, encoder),
-		droppedAttributesCount: 0
-	};
-	const schemaUrl = resource.schemaUrl;
-	if (schemaUrl && schemaUrl !== "") result.schemaUrl = schemaUrl;
-	return result;
-}
-function createInstrumentationScope(scope, encoder) {
-	const result = {
-		name: scope.name,
-		version: scope.version
-	};
-	if (scope.attributes && Object.keys(scope.attributes).length > 0) {
-		result.attributes = toAttributes(scope.attributes, encoder);
-		result.droppedAttributesCount = scope.droppedAttributesCount ?? 0;
-	}
-	return result;
-}
-function toAttributes(attributes, encoder) {
-	return Object.keys(attributes).map((key) => toKeyValue(key, attributes[key], encoder));
-}
-function toKeyValue(key, value, encoder) {
-	return {
-		key,
-		value: toAnyValue(value, encoder)
-	};
-}
-function toAnyValue(value, encoder) {
-	const t = typeof value;
-	if (t === "string") return { stringValue: value };
-	if (t === "number") {
-		if (!Number.isInteger(value)) return { doubleValue: value };
-		return { intValue: value };
-	}
-	if (t === "boolean") return { boolValue: value };
-	if (value instanceof Uint8Array) return { bytesValue: encoder.encodeUint8Array(value) };
-	if (Array.isArray(value)) {
-		const values = new Array(value.length);
-		for (let i = 0; i < value.length; i++) values[i] = toAnyValue(value[i], encoder);
-		return { arrayValue: { values } };
-	}
-	if (t === "object" && value != null) {
-		const keys = Object.keys(value);
-		const values = new Array(keys.length);
-		for (let i = 0; i < keys.length; i++) values[i] = {
-			key: keys[i],
-			value: toAnyValue(value[keys[i]], encoder)
-		};
-		return { kvlistValue: { values } };
-	}
-	return {};
-}
-//#endregion
-
-
-//# sourceMappingURL=internal.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/api/dist/metrics/Metric.mjs
-//#region src/metrics/Metric.ts
-/**
-* The Type of value. It describes how the data is reported.
-*
-* @since 1.3.0
-*/
-let ValueType = /* @__PURE__ */ function(ValueType) {
-	ValueType[ValueType["INT"] = 0] = "INT";
-	ValueType[ValueType["DOUBLE"] = 1] = "DOUBLE";
-	return ValueType;
-}({});
-//#endregion
-
-
-//# sourceMappingURL=Metric.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/sdk-metrics/dist/export/MetricData.mjs
-//#region src/export/MetricData.ts
-/**
-* Supported types of metric instruments.
-*/
-let InstrumentType = /* @__PURE__ */ function(InstrumentType) {
-	InstrumentType["COUNTER"] = "COUNTER";
-	InstrumentType["GAUGE"] = "GAUGE";
-	InstrumentType["HISTOGRAM"] = "HISTOGRAM";
-	InstrumentType["UP_DOWN_COUNTER"] = "UP_DOWN_COUNTER";
-	InstrumentType["OBSERVABLE_COUNTER"] = "OBSERVABLE_COUNTER";
-	InstrumentType["OBSERVABLE_GAUGE"] = "OBSERVABLE_GAUGE";
-	InstrumentType["OBSERVABLE_UP_DOWN_COUNTER"] = "OBSERVABLE_UP_DOWN_COUNTER";
-	return InstrumentType;
-}({});
-/**
-* The aggregated point data type.
-*/
-let DataPointType = /* @__PURE__ */ function(DataPointType) {
-	/**
-	* A histogram data point contains a histogram statistics of collected
-	* values with a list of explicit bucket boundaries and statistics such
-	* as min, max, count, and sum of all collected values.
-	*/
-	DataPointType[DataPointType["HISTOGRAM"] = 0] = "HISTOGRAM";
-	/**
-	* An exponential histogram data point contains a histogram statistics of
-	* collected values where bucket boundaries are automatically calculated
-	* using an exponential function, and statistics such as min, max, count,
-	* and sum of all collected values.
-	*/
-	DataPointType[DataPointType["EXPONENTIAL_HISTOGRAM"] = 1] = "EXPONENTIAL_HISTOGRAM";
-	/**
-	* A gauge metric data point has only a single numeric value.
-	*/
-	DataPointType[DataPointType["GAUGE"] = 2] = "GAUGE";
-	/**
-	* A sum metric data point has a single numeric value and a
-	* monotonicity-indicator.
-	*/
-	DataPointType[DataPointType["SUM"] = 3] = "SUM";
-	return DataPointType;
-}({});
-//#endregion
-
-
-//# sourceMappingURL=MetricData.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/sdk-metrics/dist/export/AggregationTemporality.mjs
-//#region src/export/AggregationTemporality.ts
-/**
-* AggregationTemporality indicates the way additive quantities are expressed.
-*/
-let AggregationTemporality = /* @__PURE__ */ function(AggregationTemporality) {
-	AggregationTemporality[AggregationTemporality["DELTA"] = 0] = "DELTA";
-	AggregationTemporality[AggregationTemporality["CUMULATIVE"] = 1] = "CUMULATIVE";
-	return AggregationTemporality;
-}({});
-//#endregion
-
-
-//# sourceMappingURL=AggregationTemporality.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/metrics/internal.mjs
-
-
-
-//#region src/metrics/internal.ts
-function toResourceMetrics(resourceMetrics, encoder) {
-	const processedResource = createResource(resourceMetrics.resource, encoder);
-	return {
-		resource: processedResource,
-		schemaUrl: processedResource.schemaUrl,
-		scopeMetrics: toScopeMetrics(resourceMetrics.scopeMetrics, encoder)
-	};
-}
-function toScopeMetrics(scopeMetrics, encoder) {
-	return Array.from(scopeMetrics.map((metrics) => ({
-		scope: createInstrumentationScope(metrics.scope, encoder),
-		metrics: metrics.metrics.map((metricData) => toMetric(metricData, encoder)),
-		schemaUrl: metrics.scope.schemaUrl
-	})));
-}
-function toMetric(metricData, encoder) {
-	const out = {
-		name: metricData.descriptor.name,
-		description: metricData.descriptor.description,
-		unit: metricData.descriptor.unit
-	};
-	const aggregationTemporality = toAggregationTemporality(metricData.aggregationTemporality);
-	switch (metricData.dataPointType) {
-		case DataPointType.SUM:
-			out.sum = {
-				aggregationTemporality,
-				isMonotonic: metricData.isMonotonic,
-				dataPoints: toSingularDataPoints(metricData, encoder)
-			};
-			break;
-		case DataPointType.GAUGE:
-			out.gauge = { dataPoints: toSingularDataPoints(metricData, encoder) };
-			break;
-		case DataPointType.HISTOGRAM:
-			out.histogram = {
-				aggregationTemporality,
-				dataPoints: toHistogramDataPoints(metricData, encoder)
-			};
-			break;
-		case DataPointType.EXPONENTIAL_HISTOGRAM: out.exponentialHistogram = {
-			aggregationTemporality,
-			dataPoints: toExponentialHistogramDataPoints(metricData, encoder)
-		};
-	}
-	return out;
-}
-function toSingularDataPoint(dataPoint, valueType, encoder) {
-	const out = {
-		attributes: toAttributes(dataPoint.attributes, encoder),
-		startTimeUnixNano: encoder.encodeHrTime(dataPoint.startTime),
-		timeUnixNano: encoder.encodeHrTime(dataPoint.endTime)
-	};
-	switch (valueType) {
-		case ValueType.INT:
-			out.asInt = dataPoint.value;
-			break;
-		case ValueType.DOUBLE: out.asDouble = dataPoint.value;
-	}
-	return out;
-}
-function toSingularDataPoints(metricData, encoder) {
-	return metricData.dataPoints.map((dataPoint) => {
-		return toSingularDataPoint(dataPoint, metricData.descriptor.valueType, encoder);
-	});
-}
-function toHistogramDataPoints(metricData, encoder) {
-	return metricData.dataPoints.map((dataPoint) => {
-		const histogram = dataPoint.value;
-		return {
-			attributes: toAttributes(dataPoint.attributes, encoder),
-			bucketCounts: histogram.buckets.counts,
-			explicitBounds: histogram.buckets.boundaries,
-			count: histogram.count,
-			sum: histogram.sum,
-			min: histogram.min,
-			max: histogram.max,
-			startTimeUnixNano: encoder.encodeHrTime(dataPoint.startTime),
-			timeUnixNano: encoder.encodeHrTime(dataPoint.endTime)
-		};
-	});
-}
-function toExponentialHistogramDataPoints(metricData, encoder) {
-	return metricData.dataPoints.map((dataPoint) => {
-		const histogram = dataPoint.value;
-		return {
-			attributes: toAttributes(dataPoint.attributes, encoder),
-			count: histogram.count,
-			min: histogram.min,
-			max: histogram.max,
-			sum: histogram.sum,
-			positive: {
-				offset: histogram.positive.offset,
-				bucketCounts: histogram.positive.bucketCounts
-			},
-			negative: {
-				offset: histogram.negative.offset,
-				bucketCounts: histogram.negative.bucketCounts
-			},
-			scale: histogram.scale,
-			zeroCount: histogram.zeroCount,
-			startTimeUnixNano: encoder.encodeHrTime(dataPoint.startTime),
-			timeUnixNano: encoder.encodeHrTime(dataPoint.endTime)
-		};
-	});
-}
-function toAggregationTemporality(temporality) {
-	switch (temporality) {
-		case AggregationTemporality.DELTA: return 1;
-		case AggregationTemporality.CUMULATIVE: return 2;
-	}
-}
-function createExportMetricsServiceRequest(resourceMetrics, encoder) {
-	return { resourceMetrics: resourceMetrics.map((metrics) => toResourceMetrics(metrics, encoder)) };
-}
-//#endregion
-
-
-//# sourceMappingURL=internal.mjs.map
 ;// CONCATENATED MODULE: ./node_modules/@opentelemetry/api/dist/version.mjs
 //#region src/version.ts
 const VERSION = "1.10.0";
@@ -1330,54 +950,6 @@ const diag_api_diag = DiagAPI.instance();
 
 
 //# sourceMappingURL=diag-api.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/metrics/json/metrics.mjs
-
-
-
-//#region src/metrics/json/metrics.ts
-const JsonMetricsSerializer = {
-	serializeRequest: (arg) => {
-		const request = createExportMetricsServiceRequest([arg], JSON_ENCODER);
-		return new TextEncoder().encode(JSON.stringify(request));
-	},
-	deserializeResponse: (arg) => {
-		if (arg.length === 0) return {};
-		const decoder = new TextDecoder();
-		try {
-			return JSON.parse(decoder.decode(arg));
-		} catch (err) {
-			diag_api_diag.warn(`Failed to parse metrics export response: ${err.message}. Returning empty response`);
-			return {};
-		}
-	}
-};
-//#endregion
-
-
-//# sourceMappingURL=metrics.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/common/protobuf/utils.mjs
-//#region src/common/protobuf/utils.ts
-/**
-* Estimate size of a number encoded as varint.
-* @param v value to calculate size for
-* @returns size in bytes of the varint encoding of the value
-*/
-function estimateVarintSize(v) {
-	if (v < 0) return 10;
-	if (v < 128) return 1;
-	if (v < 16384) return 2;
-	if (v < 2097152) return 3;
-	if (v < 268435456) return 4;
-	if (v < 34359738368) return 5;
-	if (v < 4398046511104) return 6;
-	if (v < 562949953421312) return 7;
-	if (v < 72057594037927940) return 8;
-	return 9;
-}
-//#endregion
-
-
-//# sourceMappingURL=utils.mjs.map
 ;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/common/protobuf/protobuf-writer.mjs
 
 
@@ -1836,6 +1408,83 @@ var ProtobufSizeEstimator = class {
 
 
 //# sourceMappingURL=protobuf-size-estimator.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/api/dist/metrics/Metric.mjs
+//#region src/metrics/Metric.ts
+/**
+* The Type of value. It describes how the data is reported.
+*
+* @since 1.3.0
+*/
+let ValueType = /* @__PURE__ */ function(ValueType) {
+	ValueType[ValueType["INT"] = 0] = "INT";
+	ValueType[ValueType["DOUBLE"] = 1] = "DOUBLE";
+	return ValueType;
+}({});
+//#endregion
+
+
+//# sourceMappingURL=Metric.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/sdk-metrics/dist/export/MetricData.mjs
+//#region src/export/MetricData.ts
+/**
+* Supported types of metric instruments.
+*/
+let InstrumentType = /* @__PURE__ */ function(InstrumentType) {
+	InstrumentType["COUNTER"] = "COUNTER";
+	InstrumentType["GAUGE"] = "GAUGE";
+	InstrumentType["HISTOGRAM"] = "HISTOGRAM";
+	InstrumentType["UP_DOWN_COUNTER"] = "UP_DOWN_COUNTER";
+	InstrumentType["OBSERVABLE_COUNTER"] = "OBSERVABLE_COUNTER";
+	InstrumentType["OBSERVABLE_GAUGE"] = "OBSERVABLE_GAUGE";
+	InstrumentType["OBSERVABLE_UP_DOWN_COUNTER"] = "OBSERVABLE_UP_DOWN_COUNTER";
+	return InstrumentType;
+}({});
+/**
+* The aggregated point data type.
+*/
+let DataPointType = /* @__PURE__ */ function(DataPointType) {
+	/**
+	* A histogram data point contains a histogram statistics of collected
+	* values with a list of explicit bucket boundaries and statistics such
+	* as min, max, count, and sum of all collected values.
+	*/
+	DataPointType[DataPointType["HISTOGRAM"] = 0] = "HISTOGRAM";
+	/**
+	* An exponential histogram data point contains a histogram statistics of
+	* collected values where bucket boundaries are automatically calculated
+	* using an exponential function, and statistics such as min, max, count,
+	* and sum of all collected values.
+	*/
+	DataPointType[DataPointType["EXPONENTIAL_HISTOGRAM"] = 1] = "EXPONENTIAL_HISTOGRAM";
+	/**
+	* A gauge metric data point has only a single numeric value.
+	*/
+	DataPointType[DataPointType["GAUGE"] = 2] = "GAUGE";
+	/**
+	* A sum metric data point has a single numeric value and a
+	* monotonicity-indicator.
+	*/
+	DataPointType[DataPointType["SUM"] = 3] = "SUM";
+	return DataPointType;
+}({});
+//#endregion
+
+
+//# sourceMappingURL=MetricData.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/sdk-metrics/dist/export/AggregationTemporality.mjs
+//#region src/export/AggregationTemporality.ts
+/**
+* AggregationTemporality indicates the way additive quantities are expressed.
+*/
+let AggregationTemporality = /* @__PURE__ */ function(AggregationTemporality) {
+	AggregationTemporality[AggregationTemporality["DELTA"] = 0] = "DELTA";
+	AggregationTemporality[AggregationTemporality["CUMULATIVE"] = 1] = "CUMULATIVE";
+	return AggregationTemporality;
+}({});
+//#endregion
+
+
+//# sourceMappingURL=AggregationTemporality.mjs.map
 ;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/metrics/protobuf/metrics-serializer.mjs
 
 
@@ -2349,6 +1998,366 @@ const ProtobufMetricsSerializer = {
 
 
 //# sourceMappingURL=metrics.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/core/dist/common/time.mjs
+//#region src/common/time.ts
+const NANOSECOND_DIGITS = 9;
+const MILLISECONDS_TO_NANOSECONDS = Math.pow(10, 6);
+const SECOND_TO_NANOSECONDS = Math.pow(10, NANOSECOND_DIGITS);
+/**
+* Converts a number of milliseconds from epoch to HrTime([seconds, remainder in nanoseconds]).
+* @param epochMillis
+*/
+function millisToHrTime(epochMillis) {
+	const epochSeconds = epochMillis / 1e3;
+	return [Math.trunc(epochSeconds), Math.round(epochMillis % 1e3 * MILLISECONDS_TO_NANOSECONDS)];
+}
+/**
+* Returns an hrtime calculated via performance component.
+* @param performanceNow
+*/
+function hrTime(performanceNow) {
+	return addHrTimes(millisToHrTime(performance.timeOrigin), millisToHrTime(typeof performanceNow === "number" ? performanceNow : performance.now()));
+}
+/**
+*
+* Converts a TimeInput to an HrTime, defaults to _hrtime().
+* @param time
+*/
+function timeInputToHrTime(time) {
+	if (isTimeInputHrTime(time)) return time;
+	else if (typeof time === "number") {
+		if (time < performance.timeOrigin / 2) return hrTime(time);
+		else return millisToHrTime(time);
+	} else if (time instanceof Date) return millisToHrTime(time.getTime());
+	else throw TypeError("Invalid input type");
+}
+/**
+* Returns a duration of two hrTime.
+* @param startTime
+* @param endTime
+*/
+function hrTimeDuration(startTime, endTime) {
+	let seconds = endTime[0] - startTime[0];
+	let nanos = endTime[1] - startTime[1];
+	if (nanos < 0) {
+		seconds -= 1;
+		nanos += SECOND_TO_NANOSECONDS;
+	}
+	return [seconds, nanos];
+}
+/**
+* Convert hrTime to timestamp, for example "2019-05-14T17:00:00.000123456Z"
+* @param time
+*/
+function hrTimeToTimeStamp(time) {
+	const precision = NANOSECOND_DIGITS;
+	const tmp = `${"0".repeat(precision)}${time[1]}Z`;
+	const nanoString = tmp.substring(tmp.length - precision - 1);
+	return (/* @__PURE__ */ new Date(time[0] * 1e3)).toISOString().replace("000Z", nanoString);
+}
+/**
+* Convert hrTime to nanoseconds.
+* @param time
+*/
+function hrTimeToNanoseconds(time) {
+	return time[0] * SECOND_TO_NANOSECONDS + time[1];
+}
+/**
+* Convert hrTime to microseconds.
+* @param time
+*/
+function hrTimeToMicroseconds(time) {
+	return time[0] * 1e6 + time[1] / 1e3;
+}
+/**
+* Convert hrTime to milliseconds.
+* @param time
+*/
+function hrTimeToMilliseconds(time) {
+	return time[0] * 1e3 + time[1] / 1e6;
+}
+/**
+* Convert hrTime to seconds.
+* @param time
+*/
+function hrTimeToSeconds(time) {
+	return time[0] + time[1] / SECOND_TO_NANOSECONDS;
+}
+/**
+* check if time is HrTime
+* @param value
+*/
+function isTimeInputHrTime(value) {
+	return Array.isArray(value) && value.length === 2 && typeof value[0] === "number" && typeof value[1] === "number";
+}
+/**
+* check if input value is a correct types.TimeInput
+* @param value
+*/
+function isTimeInput(value) {
+	return isTimeInputHrTime(value) || typeof value === "number" || value instanceof Date;
+}
+/**
+* Given 2 HrTime formatted times, return their sum as an HrTime.
+*/
+function addHrTimes(time1, time2) {
+	const out = [time1[0] + time2[0], time1[1] + time2[1]];
+	if (out[1] >= SECOND_TO_NANOSECONDS) {
+		out[1] -= SECOND_TO_NANOSECONDS;
+		out[0] += 1;
+	}
+	return out;
+}
+//#endregion
+
+
+//# sourceMappingURL=time.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/platform/node/base64.mjs
+//#region src/platform/node/base64.ts
+function encodeBase64(bytes) {
+	return Buffer.from(bytes).toString("base64");
+}
+//#endregion
+
+
+//# sourceMappingURL=base64.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/common/utils.mjs
+
+
+//#region src/common/utils.ts
+function hrTimeToNanos(hrTime) {
+	const NANOSECONDS = BigInt(1e9);
+	return BigInt(Math.trunc(hrTime[0])) * NANOSECONDS + BigInt(Math.trunc(hrTime[1]));
+}
+function encodeAsString(hrTime) {
+	return hrTimeToNanos(hrTime).toString();
+}
+const encodeTimestamp = typeof BigInt !== "undefined" ? encodeAsString : hrTimeToNanoseconds;
+function identity(value) {
+	return value;
+}
+/**
+* Encoder for JSON format.
+* Uses string timestamps, hex for span/trace IDs, and base64 for Uint8Array.
+*/
+const JSON_ENCODER = {
+	encodeHrTime: encodeTimestamp,
+	encodeSpanContext: identity,
+	encodeOptionalSpanContext: identity,
+	encodeUint8Array: encodeBase64
+};
+//#endregion
+
+
+//# sourceMappingURL=utils.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/common/internal.mjs
+//#region src/common/internal.ts
+function createResource(resource, encoder) {
+	const result = {
+		attributes: toAttributes(resource.attributes, encoder),
+		droppedAttributesCount: 0
+	};
+	const schemaUrl = resource.schemaUrl;
+	if (schemaUrl && schemaUrl !== "") result.schemaUrl = schemaUrl;
+	return result;
+}
+function createInstrumentationScope(scope, encoder) {
+	const result = {
+		name: scope.name,
+		version: scope.version
+	};
+	if (scope.attributes && Object.keys(scope.attributes).length > 0) {
+		result.attributes = toAttributes(scope.attributes, encoder);
+		result.droppedAttributesCount = scope.droppedAttributesCount ?? 0;
+	}
+	return result;
+}
+function toAttributes(attributes, encoder) {
+	return Object.keys(attributes).map((key) => toKeyValue(key, attributes[key], encoder));
+}
+function toKeyValue(key, value, encoder) {
+	return {
+		key,
+		value: toAnyValue(value, encoder)
+	};
+}
+function toAnyValue(value, encoder) {
+	const t = typeof value;
+	if (t === "string") return { stringValue: value };
+	if (t === "number") {
+		if (!Number.isInteger(value)) return { doubleValue: value };
+		return { intValue: value };
+	}
+	if (t === "boolean") return { boolValue: value };
+	if (value instanceof Uint8Array) return { bytesValue: encoder.encodeUint8Array(value) };
+	if (Array.isArray(value)) {
+		const values = new Array(value.length);
+		for (let i = 0; i < value.length; i++) values[i] = toAnyValue(value[i], encoder);
+		return { arrayValue: { values } };
+	}
+	if (t === "object" && value != null) {
+		const keys = Object.keys(value);
+		const values = new Array(keys.length);
+		for (let i = 0; i < keys.length; i++) values[i] = {
+			key: keys[i],
+			value: toAnyValue(value[keys[i]], encoder)
+		};
+		return { kvlistValue: { values } };
+	}
+	return {};
+}
+//#endregion
+
+
+//# sourceMappingURL=internal.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/metrics/internal.mjs
+
+
+
+//#region src/metrics/internal.ts
+function toResourceMetrics(resourceMetrics, encoder) {
+	const processedResource = createResource(resourceMetrics.resource, encoder);
+	return {
+		resource: processedResource,
+		schemaUrl: processedResource.schemaUrl,
+		scopeMetrics: toScopeMetrics(resourceMetrics.scopeMetrics, encoder)
+	};
+}
+function toScopeMetrics(scopeMetrics, encoder) {
+	return Array.from(scopeMetrics.map((metrics) => ({
+		scope: createInstrumentationScope(metrics.scope, encoder),
+		metrics: metrics.metrics.map((metricData) => toMetric(metricData, encoder)),
+		schemaUrl: metrics.scope.schemaUrl
+	})));
+}
+function toMetric(metricData, encoder) {
+	const out = {
+		name: metricData.descriptor.name,
+		description: metricData.descriptor.description,
+		unit: metricData.descriptor.unit
+	};
+	const aggregationTemporality = toAggregationTemporality(metricData.aggregationTemporality);
+	switch (metricData.dataPointType) {
+		case DataPointType.SUM:
+			out.sum = {
+				aggregationTemporality,
+				isMonotonic: metricData.isMonotonic,
+				dataPoints: toSingularDataPoints(metricData, encoder)
+			};
+			break;
+		case DataPointType.GAUGE:
+			out.gauge = { dataPoints: toSingularDataPoints(metricData, encoder) };
+			break;
+		case DataPointType.HISTOGRAM:
+			out.histogram = {
+				aggregationTemporality,
+				dataPoints: toHistogramDataPoints(metricData, encoder)
+			};
+			break;
+		case DataPointType.EXPONENTIAL_HISTOGRAM: out.exponentialHistogram = {
+			aggregationTemporality,
+			dataPoints: toExponentialHistogramDataPoints(metricData, encoder)
+		};
+	}
+	return out;
+}
+function toSingularDataPoint(dataPoint, valueType, encoder) {
+	const out = {
+		attributes: toAttributes(dataPoint.attributes, encoder),
+		startTimeUnixNano: encoder.encodeHrTime(dataPoint.startTime),
+		timeUnixNano: encoder.encodeHrTime(dataPoint.endTime)
+	};
+	switch (valueType) {
+		case ValueType.INT:
+			out.asInt = dataPoint.value;
+			break;
+		case ValueType.DOUBLE: out.asDouble = dataPoint.value;
+	}
+	return out;
+}
+function toSingularDataPoints(metricData, encoder) {
+	return metricData.dataPoints.map((dataPoint) => {
+		return toSingularDataPoint(dataPoint, metricData.descriptor.valueType, encoder);
+	});
+}
+function toHistogramDataPoints(metricData, encoder) {
+	return metricData.dataPoints.map((dataPoint) => {
+		const histogram = dataPoint.value;
+		return {
+			attributes: toAttributes(dataPoint.attributes, encoder),
+			bucketCounts: histogram.buckets.counts,
+			explicitBounds: histogram.buckets.boundaries,
+			count: histogram.count,
+			sum: histogram.sum,
+			min: histogram.min,
+			max: histogram.max,
+			startTimeUnixNano: encoder.encodeHrTime(dataPoint.startTime),
+			timeUnixNano: encoder.encodeHrTime(dataPoint.endTime)
+		};
+	});
+}
+function toExponentialHistogramDataPoints(metricData, encoder) {
+	return metricData.dataPoints.map((dataPoint) => {
+		const histogram = dataPoint.value;
+		return {
+			attributes: toAttributes(dataPoint.attributes, encoder),
+			count: histogram.count,
+			min: histogram.min,
+			max: histogram.max,
+			sum: histogram.sum,
+			positive: {
+				offset: histogram.positive.offset,
+				bucketCounts: histogram.positive.bucketCounts
+			},
+			negative: {
+				offset: histogram.negative.offset,
+				bucketCounts: histogram.negative.bucketCounts
+			},
+			scale: histogram.scale,
+			zeroCount: histogram.zeroCount,
+			startTimeUnixNano: encoder.encodeHrTime(dataPoint.startTime),
+			timeUnixNano: encoder.encodeHrTime(dataPoint.endTime)
+		};
+	});
+}
+function toAggregationTemporality(temporality) {
+	switch (temporality) {
+		case AggregationTemporality.DELTA: return 1;
+		case AggregationTemporality.CUMULATIVE: return 2;
+	}
+}
+function createExportMetricsServiceRequest(resourceMetrics, encoder) {
+	return { resourceMetrics: resourceMetrics.map((metrics) => toResourceMetrics(metrics, encoder)) };
+}
+//#endregion
+
+
+//# sourceMappingURL=internal.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/metrics/json/metrics.mjs
+
+
+
+//#region src/metrics/json/metrics.ts
+const JsonMetricsSerializer = {
+	serializeRequest: (arg) => {
+		const request = createExportMetricsServiceRequest([arg], JSON_ENCODER);
+		return new TextEncoder().encode(JSON.stringify(request));
+	},
+	deserializeResponse: (arg) => {
+		if (arg.length === 0) return {};
+		const decoder = new TextDecoder();
+		try {
+			return JSON.parse(decoder.decode(arg));
+		} catch (err) {
+			diag_api_diag.warn(`Failed to parse metrics export response: ${err.message}. Returning empty response`);
+			return {};
+		}
+	}
+};
+//#endregion
+
+
+//# sourceMappingURL=metrics.mjs.map
 ;// CONCATENATED MODULE: ./src/encode/serialize.ts
 
 const CONTENT_TYPES = {
@@ -2357,11 +2366,34 @@ const CONTENT_TYPES = {
 };
 /** An ExportMetricsServiceRequest in the wire encoding of `protocol`. */
 function serialize(metrics, protocol) {
-    const serializer = protocol === 'http/json' ? JsonMetricsSerializer : ProtobufMetricsSerializer;
-    const body = serializer.serializeRequest(metrics);
+    if (protocol === 'http/protobuf')
+        return required(ProtobufMetricsSerializer.serializeRequest(metrics));
+    return int64AsStrings(required(JsonMetricsSerializer.serializeRequest(metrics)));
+}
+function required(body) {
     if (body === undefined)
         throw new Error('the OTLP transformer could not serialize the request');
     return body;
+}
+/**
+ * The fields of a metrics request that are 64-bit integers in the schema. The transformer writes
+ * them as JSON numbers; OTLP/JSON (and the Collector's file format) writes them as decimal strings.
+ * Timestamps it already writes as strings. Attribute keys never appear here as JSON keys (they are
+ * the value of "key"), so matching by field name is exact.
+ */
+const INT64_FIELDS = new Set(['asInt', 'intValue', 'count', 'bucketCounts']);
+function int64AsStrings(body) {
+    const text = new TextDecoder().decode(body);
+    const fixed = JSON.stringify(JSON.parse(text), (key, value) => {
+        if (!INT64_FIELDS.has(key))
+            return value;
+        if (typeof value === 'number')
+            return String(value);
+        if (Array.isArray(value))
+            return value.map((v) => (typeof v === 'number' ? String(v) : v));
+        return value;
+    });
+    return new TextEncoder().encode(fixed);
 }
 
 ;// CONCATENATED MODULE: ./src/deliver/response.ts
@@ -2383,12 +2415,13 @@ function readPartialSuccess(body, contentType) {
     catch {
         return none;
     }
-    const partial = parsed
-        ?.partialSuccess;
+    const partial = parsed?.partialSuccess;
     if (partial === undefined || partial === null)
         return none;
     const rejected = Number(partial.rejectedDataPoints ?? 0);
-    const message = typeof partial.errorMessage === 'string' && partial.errorMessage !== '' ? partial.errorMessage : undefined;
+    const message = typeof partial.errorMessage === 'string' && partial.errorMessage !== ''
+        ? partial.errorMessage
+        : undefined;
     return { rejectedPoints: Number.isFinite(rejected) && rejected > 0 ? rejected : 0, message };
 }
 // Some receivers answer JSON without saying so; a protobuf response never starts with "{".
@@ -2466,12 +2499,21 @@ async function attempt(request, now) {
     }
     const { status } = response;
     if (status >= 200 && status < 300) {
-        return { kind: 'acknowledged', status, partial: readPartialSuccess(body, response.headers.get('content-type')) };
+        return {
+            kind: 'acknowledged',
+            status,
+            partial: readPartialSuccess(body, response.headers.get('content-type')),
+        };
     }
     const reason = `HTTP ${status}${describeBody(body)}`;
     if (RETRYABLE_STATUSES.has(status)) {
         const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), now());
-        return { kind: 'retryable', status, reason, ...(retryAfterMs !== undefined && { retryAfterMs }) };
+        return {
+            kind: 'retryable',
+            status,
+            reason,
+            ...(retryAfterMs !== undefined && { retryAfterMs }),
+        };
     }
     return { kind: 'permanent', status, reason };
 }
@@ -2530,7 +2572,11 @@ class OtlpHttpClient {
         for (let n = 1;; n++) {
             const result = await attempt({ url: endpoint.url, headers, body, timeoutMs }, this.now);
             bytesSent += body.byteLength;
-            const base = { attempts: n, bytesSent, ...(result.status !== undefined && { status: result.status }) };
+            const base = {
+                attempts: n,
+                bytesSent,
+                ...(result.status !== undefined && { status: result.status }),
+            };
             if (result.kind === 'acknowledged') {
                 return {
                     ...base,
@@ -2540,7 +2586,12 @@ class OtlpHttpClient {
                     tooLarge: false,
                 };
             }
-            const failed = { ...base, acknowledged: false, rejectedPoints: 0, tooLarge: result.status === 413 };
+            const failed = {
+                ...base,
+                acknowledged: false,
+                rejectedPoints: 0,
+                tooLarge: result.status === 413,
+            };
             if (result.kind === 'permanent')
                 return { ...failed, message: result.reason };
             if (n >= this.policy.maxAttempts) {
@@ -2548,8 +2599,13 @@ class OtlpHttpClient {
             }
             const wait = result.retryAfterMs ?? backoffMs(this.policy, n, this.random());
             if (waited + wait > this.policy.maxTotalWaitMs) {
-                const why = result.retryAfterMs !== undefined ? `the endpoint asked to wait ${Math.ceil(wait / 1000)} s` : 'backoff';
-                return { ...failed, message: `${result.reason}; gave up: ${why} would exceed the ${this.policy.maxTotalWaitMs / 1000} s retry budget` };
+                const why = result.retryAfterMs !== undefined
+                    ? `the endpoint asked to wait ${Math.ceil(wait / 1000)} s`
+                    : 'backoff';
+                return {
+                    ...failed,
+                    message: `${result.reason}; gave up: ${why} would exceed the ${this.policy.maxTotalWaitMs / 1000} s retry budget`,
+                };
             }
             waited += wait;
             await this.sleep(wait);
@@ -3595,7 +3651,8 @@ function* batchEvents(events, size) {
     for (const e of events) {
         const last = batch[batch.length - 1];
         const full = batch.length >= size;
-        if (full && (last?.epochSeconds !== e.epochSeconds || batch.length >= size * SAME_SECOND_SLACK)) {
+        if (full &&
+            (last?.epochSeconds !== e.epochSeconds || batch.length >= size * SAME_SECOND_SLACK)) {
             yield batch;
             batch = [];
         }
@@ -3798,7 +3855,9 @@ class SyncRun {
     }
 }
 function isoOf(seconds) {
-    return seconds === undefined ? null : new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
+    return seconds === undefined
+        ? null
+        : new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
 }
 
 

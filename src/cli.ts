@@ -34,7 +34,9 @@ async function main(argv: string[]): Promise<number> {
       if (err instanceof UsageError) process.stderr.write('(see: telemetry-sync sync --help)\n');
       return 2;
     }
-    process.stderr.write(`telemetry-sync: unexpected error: ${err instanceof Error ? err.stack : String(err)}\n`);
+    process.stderr.write(
+      `telemetry-sync: unexpected error: ${err instanceof Error ? err.stack : String(err)}\n`,
+    );
     return 1;
   }
 }

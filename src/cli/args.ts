@@ -39,7 +39,12 @@ export function parseCli(argv: readonly string[]): CliCommand {
   }
   let parsed;
   try {
-    parsed = parseArgs({ args: [...rest], options: SYNC_OPTIONS, strict: true, allowPositionals: false });
+    parsed = parseArgs({
+      args: [...rest],
+      options: SYNC_OPTIONS,
+      strict: true,
+      allowPositionals: false,
+    });
   } catch (err) {
     throw new UsageError(describeParseError(err));
   }
@@ -73,5 +78,7 @@ export function parseCli(argv: readonly string[]): CliCommand {
 function describeParseError(err: unknown): string {
   const message = err instanceof Error ? err.message : String(err);
   // Node's messages end with advice about "--" that does not apply to us.
-  return message.replace(/\s*To specify an option argument starting with a dash.*$/s, '').replace(/\. To specify a positional.*$/s, '.');
+  return message
+    .replace(/\s*To specify an option argument starting with a dash.*$/s, '')
+    .replace(/\. To specify a positional.*$/s, '.');
 }

@@ -36,7 +36,9 @@ export function buildSyncConfig(settings: SyncSettings, env: Env, now: number): 
   const since = given(settings.since) ? parseTimeSpec(settings.since, '--since', now) : undefined;
   const until = given(settings.until) ? parseTimeSpec(settings.until, '--until', now) : undefined;
   if (since !== undefined && until !== undefined && until <= since) {
-    throw new UsageError('--until must be later than --since (since is inclusive, until exclusive)');
+    throw new UsageError(
+      '--until must be later than --since (since is inclusive, until exclusive)',
+    );
   }
   const endpoint = resolveEndpoint(settings, env);
   const dryRun = settings.dryRun === true;
@@ -132,7 +134,8 @@ function resolveResource(settings: SyncSettings, env: Env): Record<string, strin
   ].find(given);
   const attributes = Object.fromEntries([...fromEnv, ...fromFlag]);
   attributes['service.name'] = serviceName?.trim() ?? DEFAULT_SERVICE_NAME;
-  if (given(settings.serviceVersion)) attributes['service.version'] = settings.serviceVersion.trim();
+  if (given(settings.serviceVersion))
+    attributes['service.version'] = settings.serviceVersion.trim();
   return attributes;
 }
 

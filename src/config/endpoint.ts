@@ -88,7 +88,9 @@ function parseUrl(text: string, source: string): URL {
 
 function withMetricsPath(base: URL): URL {
   const url = new URL(base.toString());
-  url.pathname = url.pathname.endsWith('/') ? `${url.pathname}v1/metrics` : `${url.pathname}/v1/metrics`;
+  url.pathname = url.pathname.endsWith('/')
+    ? `${url.pathname}v1/metrics`
+    : `${url.pathname}/v1/metrics`;
   return url;
 }
 

@@ -11,7 +11,8 @@ const UNIT_MS: Record<string, number> = {
 const RELATIVE = /^(\d+)([smhdw])$/;
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 // Date-time with an optional zone; without one we read it as UTC, because tokf stores UTC.
-const DATE_TIME = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)(Z|[+-]\d{2}:?\d{2})?$/i;
+const DATE_TIME =
+  /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)(Z|[+-]\d{2}:?\d{2})?$/i;
 
 /**
  * Turns a `--since`/`--until` value into epoch milliseconds: an ISO 8601 date (midnight UTC), an

@@ -51,12 +51,21 @@ export async function attempt(request: HttpRequest, now: () => number): Promise<
   }
   const { status } = response;
   if (status >= 200 && status < 300) {
-    return { kind: 'acknowledged', status, partial: readPartialSuccess(body, response.headers.get('content-type')) };
+    return {
+      kind: 'acknowledged',
+      status,
+      partial: readPartialSuccess(body, response.headers.get('content-type')),
+    };
   }
   const reason = `HTTP ${status}${describeBody(body)}`;
   if (RETRYABLE_STATUSES.has(status)) {
     const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), now());
-    return { kind: 'retryable', status, reason, ...(retryAfterMs !== undefined && { retryAfterMs }) };
+    return {
+      kind: 'retryable',
+      status,
+      reason,
+      ...(retryAfterMs !== undefined && { retryAfterMs }),
+    };
   }
   return { kind: 'permanent', status, reason };
 }
@@ -76,7 +85,9 @@ function classifyFailure(err: unknown, timeoutMs: number): AttemptResult {
 
 function describeBody(body: Uint8Array): string {
   if (body.byteLength === 0) return '';
-  const text = new TextDecoder('utf-8', { fatal: false }).decode(body.subarray(0, ERROR_BODY_LIMIT));
+  const text = new TextDecoder('utf-8', { fatal: false }).decode(
+    body.subarray(0, ERROR_BODY_LIMIT),
+  );
   // Only printable text helps a reader; a protobuf Status does not.
   const printable = text.replace(/[^\x20-\x7e]+/g, ' ').trim();
   return printable === '' ? '' : `: ${printable}${body.byteLength > ERROR_BODY_LIMIT ? '…' : ''}`;

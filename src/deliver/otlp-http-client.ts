@@ -58,9 +58,16 @@ export class OtlpHttpClient {
     let waited = 0;
     let bytesSent = 0;
     for (let n = 1; ; n++) {
-      const result: AttemptResult = await attempt({ url: endpoint.url, headers, body, timeoutMs }, this.now);
+      const result: AttemptResult = await attempt(
+        { url: endpoint.url, headers, body, timeoutMs },
+        this.now,
+      );
       bytesSent += body.byteLength;
-      const base = { attempts: n, bytesSent, ...(result.status !== undefined && { status: result.status }) };
+      const base = {
+        attempts: n,
+        bytesSent,
+        ...(result.status !== undefined && { status: result.status }),
+      };
       if (result.kind === 'acknowledged') {
         return {
           ...base,
@@ -70,15 +77,26 @@ export class OtlpHttpClient {
           tooLarge: false,
         };
       }
-      const failed = { ...base, acknowledged: false, rejectedPoints: 0, tooLarge: result.status === 413 };
+      const failed = {
+        ...base,
+        acknowledged: false,
+        rejectedPoints: 0,
+        tooLarge: result.status === 413,
+      };
       if (result.kind === 'permanent') return { ...failed, message: result.reason };
       if (n >= this.policy.maxAttempts) {
         return { ...failed, message: `${result.reason}; gave up after ${n} attempts` };
       }
       const wait = result.retryAfterMs ?? backoffMs(this.policy, n, this.random());
       if (waited + wait > this.policy.maxTotalWaitMs) {
-        const why = result.retryAfterMs !== undefined ? `the endpoint asked to wait ${Math.ceil(wait / 1000)} s` : 'backoff';
-        return { ...failed, message: `${result.reason}; gave up: ${why} would exceed the ${this.policy.maxTotalWaitMs / 1000} s retry budget` };
+        const why =
+          result.retryAfterMs !== undefined
+            ? `the endpoint asked to wait ${Math.ceil(wait / 1000)} s`
+            : 'backoff';
+        return {
+          ...failed,
+          message: `${result.reason}; gave up: ${why} would exceed the ${this.policy.maxTotalWaitMs / 1000} s retry budget`,
+        };
       }
       waited += wait;
       await this.sleep(wait);

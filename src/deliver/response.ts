@@ -20,11 +20,15 @@ export function readPartialSuccess(body: Uint8Array, contentType: string | null)
   } catch {
     return none;
   }
-  const partial = (parsed as { partialSuccess?: { rejectedDataPoints?: unknown; errorMessage?: unknown } })
-    ?.partialSuccess;
+  const partial = (
+    parsed as { partialSuccess?: { rejectedDataPoints?: unknown; errorMessage?: unknown } }
+  )?.partialSuccess;
   if (partial === undefined || partial === null) return none;
   const rejected = Number(partial.rejectedDataPoints ?? 0);
-  const message = typeof partial.errorMessage === 'string' && partial.errorMessage !== '' ? partial.errorMessage : undefined;
+  const message =
+    typeof partial.errorMessage === 'string' && partial.errorMessage !== ''
+      ? partial.errorMessage
+      : undefined;
   return { rejectedPoints: Number.isFinite(rejected) && rejected > 0 ? rejected : 0, message };
 }
 

@@ -59,7 +59,10 @@ export function aggregate(events: Iterable<TokfEvent>): PointsByInstrument {
     point(INVOCATIONS, attrs, seconds).sum += 1;
     point(TOKENS_SAVED, attrs, seconds).sum += Math.max(0, e.inputTokens - e.outputTokens);
     record(point(TOKEN_USAGE, { ...attrs, 'gen_ai.token.type': 'input' }, seconds), e.inputTokens);
-    record(point(TOKEN_USAGE, { ...attrs, 'gen_ai.token.type': 'output' }, seconds), e.outputTokens);
+    record(
+      point(TOKEN_USAGE, { ...attrs, 'gen_ai.token.type': 'output' }, seconds),
+      e.outputTokens,
+    );
     record(point(FILTER_DURATION, attrs, seconds), e.filterTimeMs / 1000);
   }
   return byInstrument;

@@ -28,7 +28,8 @@ export function encodeRequests(
   const body = serialize(toResourceMetrics(points, resource), protocol);
   if (body.byteLength <= maxBytes || events.length <= 1) {
     const counts: Record<string, number> = {};
-    for (const [instrument, list] of points) if (list.length > 0) counts[instrument.name] = list.length;
+    for (const [instrument, list] of points)
+      if (list.length > 0) counts[instrument.name] = list.length;
     return [{ body, events, points: counts }];
   }
   const cut = splitPoint(events);
@@ -43,7 +44,8 @@ function splitPoint(events: TokfEvent[]): number {
   const reach = Math.floor(events.length / 4);
   for (let d = 0; d <= reach; d++) {
     for (const i of [mid - d, mid + d]) {
-      if (i > 0 && i < events.length && events[i]!.epochSeconds !== events[i - 1]!.epochSeconds) return i;
+      if (i > 0 && i < events.length && events[i]!.epochSeconds !== events[i - 1]!.epochSeconds)
+        return i;
     }
   }
   return mid;

@@ -9,7 +9,8 @@ export const CONTENT_TYPES: Record<Protocol, string> = {
 
 /** An ExportMetricsServiceRequest in the wire encoding of `protocol`. */
 export function serialize(metrics: ResourceMetrics, protocol: Protocol): Uint8Array {
-  if (protocol === 'http/protobuf') return required(ProtobufMetricsSerializer.serializeRequest(metrics));
+  if (protocol === 'http/protobuf')
+    return required(ProtobufMetricsSerializer.serializeRequest(metrics));
   return int64AsStrings(required(JsonMetricsSerializer.serializeRequest(metrics)));
 }
 

@@ -55,7 +55,10 @@ export function* batchEvents(events: Iterable<TokfEvent>, size: number): Generat
   for (const e of events) {
     const last = batch[batch.length - 1];
     const full = batch.length >= size;
-    if (full && (last?.epochSeconds !== e.epochSeconds || batch.length >= size * SAME_SECOND_SLACK)) {
+    if (
+      full &&
+      (last?.epochSeconds !== e.epochSeconds || batch.length >= size * SAME_SECOND_SLACK)
+    ) {
       yield batch;
       batch = [];
     }

@@ -104,10 +104,16 @@ class SyncRun {
       const selected = selectEvents(scan.events, config, this.tally);
       for (const batch of batchEvents(selected, config.batchSize)) {
         this.file?.write(batch);
-        const requests = encodeRequests(batch, config.resource, config.protocol, config.maxRequestBytes);
+        const requests = encodeRequests(
+          batch,
+          config.resource,
+          config.protocol,
+          config.maxRequestBytes,
+        );
         for (const r of requests) {
           this.bytesEncoded += r.body.byteLength;
-          for (const [name, n] of Object.entries(r.points)) this.points[name] = (this.points[name] ?? 0) + n;
+          for (const [name, n] of Object.entries(r.points))
+            this.points[name] = (this.points[name] ?? 0) + n;
         }
         if (this.client === undefined || this.halted) continue;
         for (const r of requests) {
@@ -133,7 +139,9 @@ class SyncRun {
     this.retries += outcome.attempts - 1;
     this.bytesSent += outcome.bytesSent;
     if (outcome.tooLarge && request.events.length > 1) {
-      this.deps.log(`endpoint answered 413 for ${request.events.length} events; splitting the request`);
+      this.deps.log(
+        `endpoint answered 413 for ${request.events.length} events; splitting the request`,
+      );
       const halves = encodeRequests(
         request.events,
         this.config.resource,
@@ -152,7 +160,10 @@ class SyncRun {
       return false;
     }
     try {
-      (this.progress as ProgressStore).markDelivered(coverage(request.events), new Date(this.deps.now()));
+      (this.progress as ProgressStore).markDelivered(
+        coverage(request.events),
+        new Date(this.deps.now()),
+      );
     } catch (err) {
       this.halted = true;
       this.errors.push(
@@ -216,5 +227,7 @@ class SyncRun {
 }
 
 function isoOf(seconds: number | undefined): string | null {
-  return seconds === undefined ? null : new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
+  return seconds === undefined
+    ? null
+    : new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
 }

@@ -21,7 +21,10 @@ export class OtlpJsonLinesWriter {
   lines = 0;
   events = 0;
 
-  constructor(dir: string, private readonly resource: Record<string, string>) {
+  constructor(
+    dir: string,
+    private readonly resource: Record<string, string>,
+  ) {
     mkdirSync(dir, { recursive: true });
     this.path = join(dir, 'metrics.jsonl');
     this.fd = openSync(this.path, 'w');

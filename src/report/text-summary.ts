@@ -7,7 +7,8 @@ export function formatTextSummary(r: SyncResult): string {
     `  events    ${r.selected} selected, ${r.delivered} delivered, ${r.pending} still pending` +
       (r.rejected > 0 ? `, ${r.rejected} points rejected by the endpoint` : ''),
   );
-  if (r.firstEventTime !== null) lines.push(`  time      ${r.firstEventTime} .. ${r.lastEventTime}`);
+  if (r.firstEventTime !== null)
+    lines.push(`  time      ${r.firstEventTime} .. ${r.lastEventTime}`);
   const points = Object.entries(r.points);
   if (points.length > 0) {
     lines.push(`  points    ${points.map(([name, n]) => `${name} ${n}`).join(', ')}`);
@@ -19,7 +20,9 @@ export function formatTextSummary(r: SyncResult): string {
     );
   }
   if (r.otlpJsonFile !== null) lines.push(`  file      ${r.otlpJsonFile} (${r.exported} events)`);
-  lines.push(`  database  ${r.database} (progress in ${r.progress === 'column' ? 'events.synced_to_otel_at' : 'telemetry_sync_delivered'})`);
+  lines.push(
+    `  database  ${r.database} (progress in ${r.progress === 'column' ? 'events.synced_to_otel_at' : 'telemetry_sync_delivered'})`,
+  );
   lines.push(`  took      ${(r.durationMs / 1000).toFixed(2)} s`);
   for (const w of r.warnings) lines.push(`  warning: ${w}`);
   for (const e of r.errors) lines.push(`  error: ${e}`);

@@ -11,7 +11,8 @@ export const BUSY_TIMEOUT_MS = 5000;
  */
 export function openDatabase(path: string, readOnly: boolean): DatabaseSync {
   if (!existsSync(path)) throw new DatabaseError(`no database at ${path}`);
-  if (statSync(path).isDirectory()) throw new DatabaseError(`${path} is a directory, not a database`);
+  if (statSync(path).isDirectory())
+    throw new DatabaseError(`${path} is a directory, not a database`);
   let db: DatabaseSync;
   try {
     db = new DatabaseSync(path, { readOnly });

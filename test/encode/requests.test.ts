@@ -69,6 +69,7 @@ describe('encodeRequests', () => {
     const [json] = encodeRequests(events, RESOURCE, 'http/json', 1 << 20);
     const fromJson = decodeMetricsRequestJson(new TextDecoder().decode(json!.body));
     expect(fromJson.issues).toEqual([]);
+    expect(fromJson.notes).toEqual([]);
     expect(flattenPoints(fromJson.decoded)).toEqual(
       flattenPoints(decodeMetricsRequestProtobuf(pb!.body)),
     );

@@ -274,6 +274,7 @@ describe('delivery outcomes', () => {
     );
     expect(req.contentEncoding).toBe(compression === 'gzip' ? 'gzip' : undefined);
     expect(req.jsonIssues).toEqual([]);
+    expect(req.jsonNotes).toEqual([]);
     expect(sumsByPoint(receiver.acceptedPoints(), 'tokf.filter.invocations')).toEqual(
       expectedSums(readEvents(path)).invocations,
     );
@@ -284,7 +285,11 @@ describe('delivery outcomes', () => {
     await sync(path, {}, { OTEL_EXPORTER_OTLP_HEADERS: 'x-tenant=a,x-key=s%3Dcret' });
     expect(receiver.requests[0]!.headers).toMatchObject({ 'x-tenant': 'a', 'x-key': 's=cret' });
     insertEvents(path, makeEvents(1, { start: '2026-03-09T00:00:00Z' }));
-    await sync(path, { headers: 'X-Key=flag' }, { OTEL_EXPORTER_OTLP_HEADERS: 'x-tenant=a,x-key=s%3Dcret' });
+    await sync(
+      path,
+      { headers: 'X-Key=flag' },
+      { OTEL_EXPORTER_OTLP_HEADERS: 'x-tenant=a,x-key=s%3Dcret' },
+    );
     expect(receiver.requests[1]!.headers).toMatchObject({ 'x-tenant': 'a', 'x-key': 'flag' });
   });
 });
@@ -347,8 +352,9 @@ describe('dry run and file export', () => {
     const lines = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trimEnd().split('\n');
     expect(lines.length).toBeGreaterThanOrEqual(4);
     const points = lines.flatMap((line) => {
-      const { decoded, issues } = decodeMetricsDataJson(line);
+      const { decoded, issues, notes } = decodeMetricsDataJson(line);
       expect(issues).toEqual([]);
+      expect(notes).toEqual([]);
       return flattenPoints(decoded);
     });
     expect(sumsByPoint(points, 'tokf.filter.invocations')).toEqual(
