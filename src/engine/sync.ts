@@ -1,3 +1,4 @@
+import type { DatabaseSync } from 'node:sqlite';
 import type { SyncConfig } from '../config/sync-config.js';
 import { displayEndpoint } from '../config/endpoint.js';
 import { OtlpHttpClient, type DeliveryOutcome } from '../deliver/otlp-http-client.js';
@@ -77,11 +78,7 @@ class SyncRun {
     private readonly deps: SyncDeps,
   ) {}
 
-  async execute(
-    db: import('node:sqlite').DatabaseSync,
-    progress: ProgressStore,
-    sending: boolean,
-  ): Promise<void> {
+  async execute(db: DatabaseSync, progress: ProgressStore, sending: boolean): Promise<void> {
     const { config, deps } = this;
     this.progress = progress;
     if (sending && config.endpoint !== undefined) {
