@@ -8,8 +8,8 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _cli_args_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(890);
 /* harmony import */ var _cli_help_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(911);
-/* harmony import */ var _config_build_config_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(740);
-/* harmony import */ var _engine_sync_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(388);
+/* harmony import */ var _config_build_config_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(656);
+/* harmony import */ var _engine_sync_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(241);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(916);
 /* harmony import */ var _report_text_summary_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(870);
 /* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(311);
@@ -222,7 +222,7 @@ export); 1 some could not be delivered (they stay pending); 2 bad usage or unrea
 
 /***/ }),
 
-/***/ 740:
+/***/ 656:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -270,13 +270,8 @@ function nonEmpty(value) {
 var config_endpoint = __nccwpck_require__(849);
 // EXTERNAL MODULE: ./src/config/key-values.ts
 var key_values = __nccwpck_require__(668);
-;// CONCATENATED MODULE: ./src/config/sync-config.ts
-const DEFAULT_BATCH_SIZE = 1000;
-const DEFAULT_TIMEOUT_MS = 10_000;
-const DEFAULT_SERVICE_NAME = 'tokf';
-// Collectors accept 20 MiB by default and most vendors 4-5 MiB; stay under the smaller figure.
-const DEFAULT_MAX_REQUEST_BYTES = 3 * 1024 * 1024;
-
+// EXTERNAL MODULE: ./src/config/sync-config.ts
+var sync_config = __nccwpck_require__(418);
 ;// CONCATENATED MODULE: ./src/config/time-spec.ts
 
 const UNIT_MS = {
@@ -343,26 +338,30 @@ const MAX_BATCH_SIZE = 100_000;
  * Flags (or action inputs) beat OTEL_* variables, which beat defaults. Every bad value is a
  * UsageError that names the flag or variable.
  */
-function buildSyncConfig(settings, env, now) {
-    const protocol = resolveProtocol(settings, env);
-    const compression = resolveCompression(settings, env);
-    const timeoutMs = resolveTimeout(settings, env);
+function buildSyncConfig(settings, env, now, label = sync_config/* flagLabel */.dV) {
+    const protocol = resolveProtocol(settings, env, label);
+    const compression = resolveCompression(settings, env, label);
+    const timeoutMs = resolveTimeout(settings, env, label);
     const batchSize = (0,config_endpoint/* given */.gI)(settings.batchSize)
-        ? parseWholeNumber(settings.batchSize, '--batch-size', 1, MAX_BATCH_SIZE)
-        : DEFAULT_BATCH_SIZE;
+        ? parseWholeNumber(settings.batchSize, label('batch-size'), 1, MAX_BATCH_SIZE)
+        : sync_config/* DEFAULT_BATCH_SIZE */.jg;
     const limit = (0,config_endpoint/* given */.gI)(settings.limit)
-        ? parseWholeNumber(settings.limit, '--limit', 1, Number.MAX_SAFE_INTEGER)
+        ? parseWholeNumber(settings.limit, label('limit'), 1, Number.MAX_SAFE_INTEGER)
         : undefined;
-    const since = (0,config_endpoint/* given */.gI)(settings.since) ? parseTimeSpec(settings.since, '--since', now) : undefined;
-    const until = (0,config_endpoint/* given */.gI)(settings.until) ? parseTimeSpec(settings.until, '--until', now) : undefined;
+    const since = (0,config_endpoint/* given */.gI)(settings.since)
+        ? parseTimeSpec(settings.since, label('since'), now)
+        : undefined;
+    const until = (0,config_endpoint/* given */.gI)(settings.until)
+        ? parseTimeSpec(settings.until, label('until'), now)
+        : undefined;
     if (since !== undefined && until !== undefined && until <= since) {
-        throw new errors/* UsageError */.e('--until must be later than --since (since is inclusive, until exclusive)');
+        throw new errors/* UsageError */.e(`${label('until')} must be later than ${label('since')} (since is inclusive, until exclusive)`);
     }
-    const endpoint = (0,config_endpoint/* resolveEndpoint */.sO)(settings, env);
+    const endpoint = (0,config_endpoint/* resolveEndpoint */.sO)(settings, env, label);
     const dryRun = settings.dryRun === true;
     const otlpJsonOut = (0,config_endpoint/* given */.gI)(settings.otlpJsonOut) ? settings.otlpJsonOut : undefined;
     if (endpoint === undefined && otlpJsonOut === undefined && !dryRun) {
-        throw new errors/* UsageError */.e('nothing to do: give --endpoint (or OTEL_EXPORTER_OTLP_ENDPOINT), --otlp-json-out DIR, or --dry-run');
+        throw new errors/* UsageError */.e(`nothing to do: give ${label('endpoint')} (or OTEL_EXPORTER_OTLP_ENDPOINT), ${label('otlp-json-out')}, or ${label('dry-run')}`);
     }
     return {
         dbPath: (0,config_endpoint/* given */.gI)(settings.db) ? settings.db : defaultTokfDbPath(env),
@@ -371,12 +370,12 @@ function buildSyncConfig(settings, env, now) {
         compression,
         timeoutMs,
         batchSize,
-        maxRequestBytes: DEFAULT_MAX_REQUEST_BYTES,
+        maxRequestBytes: sync_config/* DEFAULT_MAX_REQUEST_BYTES */.Z6,
         ...(since !== undefined && { since }),
         ...(until !== undefined && { until }),
         ...(limit !== undefined && { limit }),
         dryRun,
-        resource: resolveResource(settings, env),
+        resource: resolveResource(settings, env, label),
         ...(otlpJsonOut !== undefined && { otlpJsonOut }),
     };
 }
@@ -391,8 +390,8 @@ function firstGiven(flagValue, flag, env, names) {
     }
     return undefined;
 }
-function resolveProtocol(settings, env) {
-    const found = firstGiven(settings.protocol, '--protocol', env, [
+function resolveProtocol(settings, env, label) {
+    const found = firstGiven(settings.protocol, label('protocol'), env, [
         'OTEL_EXPORTER_OTLP_METRICS_PROTOCOL',
         'OTEL_EXPORTER_OTLP_PROTOCOL',
     ]);
@@ -407,8 +406,8 @@ function resolveProtocol(settings, env) {
     }
     throw new errors/* UsageError */.e(`${source}: "${value}" is not a protocol (use http/protobuf or http/json)`);
 }
-function resolveCompression(settings, env) {
-    const found = firstGiven(settings.compression, '--compression', env, [
+function resolveCompression(settings, env, label) {
+    const found = firstGiven(settings.compression, label('compression'), env, [
         'OTEL_EXPORTER_OTLP_METRICS_COMPRESSION',
         'OTEL_EXPORTER_OTLP_COMPRESSION',
     ]);
@@ -420,21 +419,21 @@ function resolveCompression(settings, env) {
         return lower;
     throw new errors/* UsageError */.e(`${source}: "${value}" is not a compression (use gzip or none)`);
 }
-function resolveTimeout(settings, env) {
-    const found = firstGiven(settings.timeout, '--timeout', env, [
+function resolveTimeout(settings, env, label) {
+    const found = firstGiven(settings.timeout, label('timeout'), env, [
         'OTEL_EXPORTER_OTLP_METRICS_TIMEOUT',
         'OTEL_EXPORTER_OTLP_TIMEOUT',
     ]);
     if (found === undefined)
-        return DEFAULT_TIMEOUT_MS;
+        return sync_config/* DEFAULT_TIMEOUT_MS */.t1;
     return parseWholeNumber(found[0], `${found[1]} (milliseconds)`, 1, 600_000);
 }
-function resolveResource(settings, env) {
+function resolveResource(settings, env, label) {
     const fromEnv = (0,config_endpoint/* given */.gI)(env.OTEL_RESOURCE_ATTRIBUTES)
         ? (0,key_values/* parseKeyValueList */.a)(env.OTEL_RESOURCE_ATTRIBUTES, 'OTEL_RESOURCE_ATTRIBUTES')
         : new Map();
     const fromFlag = (0,config_endpoint/* given */.gI)(settings.resourceAttributes)
-        ? (0,key_values/* parseKeyValueList */.a)(settings.resourceAttributes, '--resource-attributes')
+        ? (0,key_values/* parseKeyValueList */.a)(settings.resourceAttributes, label('resource-attributes'))
         : new Map();
     // Flags beat the environment; within each, the dedicated name beats the attribute list.
     const serviceName = [
@@ -444,7 +443,7 @@ function resolveResource(settings, env) {
         fromEnv.get('service.name'),
     ].find(config_endpoint/* given */.gI);
     const attributes = Object.fromEntries([...fromEnv, ...fromFlag]);
-    attributes['service.name'] = serviceName?.trim() ?? DEFAULT_SERVICE_NAME;
+    attributes['service.name'] = serviceName?.trim() ?? sync_config/* DEFAULT_SERVICE_NAME */.GG;
     if ((0,config_endpoint/* given */.gI)(settings.serviceVersion))
         attributes['service.version'] = settings.serviceVersion.trim();
     return attributes;
@@ -472,8 +471,10 @@ function parseWholeNumber(text, source, min, max) {
 /* harmony export */   gI: () => (/* binding */ given),
 /* harmony export */   sO: () => (/* binding */ resolveEndpoint)
 /* harmony export */ });
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(916);
-/* harmony import */ var _key_values_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(668);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(916);
+/* harmony import */ var _key_values_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(668);
+/* harmony import */ var _sync_config_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(418);
+
 
 
 // RFC 9110 token: what a header name may contain.
@@ -483,10 +484,10 @@ const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
  * gets `v1/metrics` appended, OTEL_EXPORTER_OTLP_METRICS_ENDPOINT is used as is, and the flag beats
  * both variables. Headers merge general, then per-signal, then flag values.
  */
-function resolveEndpoint(settings, env) {
+function resolveEndpoint(settings, env, label = _sync_config_js__WEBPACK_IMPORTED_MODULE_0__/* .flagLabel */ .dV) {
     let url;
     if (given(settings.endpoint)) {
-        url = withMetricsPath(parseUrl(settings.endpoint, '--endpoint'));
+        url = withMetricsPath(parseUrl(settings.endpoint, label('endpoint')));
     }
     else if (given(env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT)) {
         url = parseUrl(env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT, 'OTEL_EXPORTER_OTLP_METRICS_ENDPOINT');
@@ -494,7 +495,7 @@ function resolveEndpoint(settings, env) {
     else if (given(env.OTEL_EXPORTER_OTLP_ENDPOINT)) {
         url = withMetricsPath(parseUrl(env.OTEL_EXPORTER_OTLP_ENDPOINT, 'OTEL_EXPORTER_OTLP_ENDPOINT'));
     }
-    const headers = resolveHeaders(settings, env);
+    const headers = resolveHeaders(settings, env, label);
     if (url === undefined)
         return undefined;
     const secrets = Object.values(headers).filter((v) => v !== '');
@@ -517,22 +518,22 @@ function resolveEndpoint(settings, env) {
             secrets.push(value);
     return { url: url.toString(), headers, secrets: [...new Set(secrets)] };
 }
-function resolveHeaders(settings, env) {
+function resolveHeaders(settings, env, label) {
     const merged = new Map();
     const layers = [
         [env.OTEL_EXPORTER_OTLP_HEADERS, 'OTEL_EXPORTER_OTLP_HEADERS'],
         [env.OTEL_EXPORTER_OTLP_METRICS_HEADERS, 'OTEL_EXPORTER_OTLP_METRICS_HEADERS'],
-        [settings.headers, '--headers'],
+        [settings.headers, label('headers')],
     ];
     for (const [text, source] of layers) {
         if (!given(text))
             continue;
-        for (const [name, value] of (0,_key_values_js__WEBPACK_IMPORTED_MODULE_0__/* .parseKeyValueList */ .a)(text, source)) {
+        for (const [name, value] of (0,_key_values_js__WEBPACK_IMPORTED_MODULE_1__/* .parseKeyValueList */ .a)(text, source)) {
             if (!HEADER_NAME.test(name)) {
-                throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .UsageError */ .e(`${source}: "${name}" is not a valid HTTP header name`);
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UsageError */ .e(`${source}: "${name}" is not a valid HTTP header name`);
             }
             if (/[\r\n\0]/.test(value)) {
-                throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .UsageError */ .e(`${source}: the value of "${name}" contains a line break`);
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UsageError */ .e(`${source}: the value of "${name}" contains a line break`);
             }
             // Header names are case-insensitive: a later layer replaces an earlier one whatever its case.
             merged.set(name.toLowerCase(), [name, value]);
@@ -550,10 +551,10 @@ function parseUrl(text, source) {
     }
     catch {
         // The text is not echoed: it may carry a token.
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .UsageError */ .e(`${source}: not a valid URL (expected http://host:4318 or https://...)`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UsageError */ .e(`${source}: not a valid URL (expected http://host:4318 or https://...)`);
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .UsageError */ .e(`${source}: scheme "${url.protocol.replace(/:$/, '')}" is not supported; OTLP/HTTP needs http or https`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UsageError */ .e(`${source}: scheme "${url.protocol.replace(/:$/, '')}" is not supported; OTLP/HTTP needs http or https`);
     }
     return url;
 }
@@ -623,7 +624,27 @@ function parseKeyValueList(text, source) {
 
 /***/ }),
 
-/***/ 388:
+/***/ 418:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   GG: () => (/* binding */ DEFAULT_SERVICE_NAME),
+/* harmony export */   Z6: () => (/* binding */ DEFAULT_MAX_REQUEST_BYTES),
+/* harmony export */   dV: () => (/* binding */ flagLabel),
+/* harmony export */   jg: () => (/* binding */ DEFAULT_BATCH_SIZE),
+/* harmony export */   t1: () => (/* binding */ DEFAULT_TIMEOUT_MS)
+/* harmony export */ });
+const DEFAULT_BATCH_SIZE = 1000;
+const DEFAULT_TIMEOUT_MS = 10_000;
+const DEFAULT_SERVICE_NAME = 'tokf';
+// Collectors accept 20 MiB by default and most vendors 4-5 MiB; stay under the smaller figure.
+const DEFAULT_MAX_REQUEST_BYTES = 3 * 1024 * 1024;
+const flagLabel = (name) => `--${name}`;
+
+
+/***/ }),
+
+/***/ 241:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -3604,6 +3625,49 @@ function toNumber(value) {
     return Number.isFinite(n) ? n : 0;
 }
 
+;// CONCATENATED MODULE: ./src/engine/clock-check.ts
+/** How far ahead of this machine's clock an event may be before it counts as skewed. */
+const FUTURE_TOLERANCE_S = 300;
+/** Watches event times for the two signs of a wrong clock on the machine that ran tokf. */
+class ClockCheck {
+    nowSeconds;
+    latest;
+    report = {
+        future: 0,
+        backwards: 0,
+        firstFutureId: null,
+        firstBackwardsId: null,
+    };
+    constructor(nowSeconds) {
+        this.nowSeconds = nowSeconds;
+    }
+    observe(e) {
+        const t = e.epochSeconds;
+        if (t === undefined)
+            return;
+        if (t > this.nowSeconds + FUTURE_TOLERANCE_S) {
+            this.report.future += 1;
+            this.report.firstFutureId ??= e.id;
+        }
+        if (this.latest !== undefined && t < this.latest) {
+            this.report.backwards += 1;
+            this.report.firstBackwardsId ??= e.id;
+        }
+        this.latest = Math.max(this.latest ?? t, t);
+    }
+    warnings() {
+        const r = this.report;
+        const out = [];
+        if (r.future > 0) {
+            out.push(`${r.future} event(s) are stamped more than ${FUTURE_TOLERANCE_S / 60} minutes in the future (first: id ${r.firstFutureId}); the clock of the machine that recorded them may be wrong`);
+        }
+        if (r.backwards > 0) {
+            out.push(`${r.backwards} event(s) are stamped earlier than an event recorded before them (first: id ${r.firstBackwardsId}); the recording clock went backwards`);
+        }
+        return out;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/engine/redact.ts
 /** Replaces every occurrence of each secret with `***`, longest first so none leaks in part. */
 function redact(text, secrets) {
@@ -3613,6 +3677,39 @@ function redact(text, secrets) {
             out = out.split(s).join('***');
     }
     return out;
+}
+
+;// CONCATENATED MODULE: ./src/engine/savings.ts
+// tokf.command holds the whole argv, so distinct commands are unbounded; past this many the
+// rest are pooled, keeping memory bounded by a constant rather than by the database.
+const MAX_KEYS = 5000;
+const OTHER_COMMANDS = '(other commands)';
+/** Tallies tokens saved per command and filter, for the report. */
+class SavingsTally {
+    rows = new Map();
+    add(e) {
+        let key = `${e.filterName ?? ''}\u0000${e.command}`;
+        let command = e.command;
+        let filter = e.filterName;
+        if (!this.rows.has(key) && this.rows.size >= MAX_KEYS) {
+            key = '\u0001other';
+            command = OTHER_COMMANDS;
+            filter = null;
+        }
+        let row = this.rows.get(key);
+        if (row === undefined) {
+            row = { command, filter, events: 0, tokensSaved: 0 };
+            this.rows.set(key, row);
+        }
+        row.events += 1;
+        row.tokensSaved += Math.max(0, e.inputTokens - e.outputTokens);
+    }
+    /** The rows that saved most, largest first. */
+    top(n) {
+        return [...this.rows.values()]
+            .sort((a, b) => b.tokensSaved - a.tokensSaved || b.events - a.events)
+            .slice(0, n);
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/engine/selection.ts
@@ -3674,6 +3771,10 @@ function* batchEvents(events, size) {
 
 
 
+
+
+/** Rows of the tokens-saved breakdown kept in the result. */
+const SAVINGS_ROWS = 20;
 /**
  * One replay: pending events in id order -> selection -> batches -> OTLP requests -> endpoint,
  * recording each acknowledged request before the next is sent. After a request fails no later
@@ -3720,6 +3821,8 @@ class SyncRun {
     bytesSent = 0;
     bytesEncoded = 0;
     pending = 0;
+    savings = new SavingsTally();
+    clock;
     file;
     /** Set once a request fails: no later request is sent in this run. */
     halted = false;
@@ -3728,6 +3831,7 @@ class SyncRun {
     constructor(config, deps) {
         this.config = config;
         this.deps = deps;
+        this.clock = new ClockCheck(Math.floor(deps.now() / 1000));
     }
     async execute(db, progress, sending) {
         const { config, deps } = this;
@@ -3751,6 +3855,10 @@ class SyncRun {
             const scan = scanPending(db, progress);
             const selected = selectEvents(scan.events, config, this.tally);
             for (const batch of batchEvents(selected, config.batchSize)) {
+                for (const e of batch) {
+                    this.savings.add(e);
+                    this.clock.observe(e);
+                }
                 this.file?.write(batch);
                 const requests = encodeRequests(batch, config.resource, config.protocol, config.maxRequestBytes);
                 for (const r of requests) {
@@ -3770,6 +3878,7 @@ class SyncRun {
             this.file?.close();
         }
         this.pending = progress.countPending();
+        this.warnings.push(...this.clock.warnings());
         if (this.tally.unreadable > 0) {
             this.warnings.push(`${this.tally.unreadable} pending event(s) have a timestamp that is not a time; they were not sent and stay pending`);
         }
@@ -3849,6 +3958,8 @@ class SyncRun {
             bytesEncoded: this.bytesEncoded,
             durationMs: this.deps.now() - started,
             otlpJsonFile: this.file?.path ?? null,
+            savedBy: this.savings.top(SAVINGS_ROWS),
+            clock: this.clock.report,
             errors: this.errors.map((e) => redact(e, secrets)),
             warnings: this.warnings.map((w) => redact(w, secrets)),
         };

@@ -4,20 +4,21 @@ import ncc from '@vercel/ncc';
 import { mkdirSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
-const ENTRIES = { cli: 'src/cli.ts' };
+// The action (main and post steps) and the CLI; each bundle lists the licences of what it holds.
+const ENTRIES = { index: 'src/index.ts', cli: 'src/cli.ts' };
 
 rmSync('dist', { recursive: true, force: true });
 mkdirSync('dist', { recursive: true });
 for (const [name, input] of Object.entries(ENTRIES)) {
   const { code, assets } = await ncc(join(process.cwd(), input), {
-    license: 'licenses.txt',
+    license: `${name}.licenses.txt`,
     quiet: true,
     sourceMap: false,
   });
   writeFileSync(`dist/${name}.js`, code);
   chmodSync(`dist/${name}.js`, 0o755);
   for (const [file, asset] of Object.entries(assets ?? {})) {
-    // Every bundle has the same package.json marker ({"type":"module"}) and licence list.
+    // Every bundle has the same package.json marker ({"type":"module"}).
     const target = join('dist', file);
     mkdirSync(dirname(target), { recursive: true });
     writeFileSync(target, asset.source);

@@ -8,7 +8,9 @@ import {
   DEFAULT_SERVICE_NAME,
   DEFAULT_TIMEOUT_MS,
   type Compression,
+  flagLabel,
   type Protocol,
+  type SettingLabel,
   type SyncConfig,
   type SyncSettings,
 } from './sync-config.js';
@@ -23,29 +25,38 @@ const MAX_BATCH_SIZE = 100_000;
  * Flags (or action inputs) beat OTEL_* variables, which beat defaults. Every bad value is a
  * UsageError that names the flag or variable.
  */
-export function buildSyncConfig(settings: SyncSettings, env: Env, now: number): SyncConfig {
-  const protocol = resolveProtocol(settings, env);
-  const compression = resolveCompression(settings, env);
-  const timeoutMs = resolveTimeout(settings, env);
+export function buildSyncConfig(
+  settings: SyncSettings,
+  env: Env,
+  now: number,
+  label: SettingLabel = flagLabel,
+): SyncConfig {
+  const protocol = resolveProtocol(settings, env, label);
+  const compression = resolveCompression(settings, env, label);
+  const timeoutMs = resolveTimeout(settings, env, label);
   const batchSize = given(settings.batchSize)
-    ? parseWholeNumber(settings.batchSize, '--batch-size', 1, MAX_BATCH_SIZE)
+    ? parseWholeNumber(settings.batchSize, label('batch-size'), 1, MAX_BATCH_SIZE)
     : DEFAULT_BATCH_SIZE;
   const limit = given(settings.limit)
-    ? parseWholeNumber(settings.limit, '--limit', 1, Number.MAX_SAFE_INTEGER)
+    ? parseWholeNumber(settings.limit, label('limit'), 1, Number.MAX_SAFE_INTEGER)
     : undefined;
-  const since = given(settings.since) ? parseTimeSpec(settings.since, '--since', now) : undefined;
-  const until = given(settings.until) ? parseTimeSpec(settings.until, '--until', now) : undefined;
+  const since = given(settings.since)
+    ? parseTimeSpec(settings.since, label('since'), now)
+    : undefined;
+  const until = given(settings.until)
+    ? parseTimeSpec(settings.until, label('until'), now)
+    : undefined;
   if (since !== undefined && until !== undefined && until <= since) {
     throw new UsageError(
-      '--until must be later than --since (since is inclusive, until exclusive)',
+      `${label('until')} must be later than ${label('since')} (since is inclusive, until exclusive)`,
     );
   }
-  const endpoint = resolveEndpoint(settings, env);
+  const endpoint = resolveEndpoint(settings, env, label);
   const dryRun = settings.dryRun === true;
   const otlpJsonOut = given(settings.otlpJsonOut) ? settings.otlpJsonOut : undefined;
   if (endpoint === undefined && otlpJsonOut === undefined && !dryRun) {
     throw new UsageError(
-      'nothing to do: give --endpoint (or OTEL_EXPORTER_OTLP_ENDPOINT), --otlp-json-out DIR, or --dry-run',
+      `nothing to do: give ${label('endpoint')} (or OTEL_EXPORTER_OTLP_ENDPOINT), ${label('otlp-json-out')}, or ${label('dry-run')}`,
     );
   }
   return {
@@ -60,7 +71,7 @@ export function buildSyncConfig(settings: SyncSettings, env: Env, now: number): 
     ...(until !== undefined && { until }),
     ...(limit !== undefined && { limit }),
     dryRun,
-    resource: resolveResource(settings, env),
+    resource: resolveResource(settings, env, label),
     ...(otlpJsonOut !== undefined && { otlpJsonOut }),
   };
 }
@@ -80,8 +91,8 @@ function firstGiven(
   return undefined;
 }
 
-function resolveProtocol(settings: SyncSettings, env: Env): Protocol {
-  const found = firstGiven(settings.protocol, '--protocol', env, [
+function resolveProtocol(settings: SyncSettings, env: Env, label: SettingLabel): Protocol {
+  const found = firstGiven(settings.protocol, label('protocol'), env, [
     'OTEL_EXPORTER_OTLP_METRICS_PROTOCOL',
     'OTEL_EXPORTER_OTLP_PROTOCOL',
   ]);
@@ -97,8 +108,8 @@ function resolveProtocol(settings: SyncSettings, env: Env): Protocol {
   throw new UsageError(`${source}: "${value}" is not a protocol (use http/protobuf or http/json)`);
 }
 
-function resolveCompression(settings: SyncSettings, env: Env): Compression {
-  const found = firstGiven(settings.compression, '--compression', env, [
+function resolveCompression(settings: SyncSettings, env: Env, label: SettingLabel): Compression {
+  const found = firstGiven(settings.compression, label('compression'), env, [
     'OTEL_EXPORTER_OTLP_METRICS_COMPRESSION',
     'OTEL_EXPORTER_OTLP_COMPRESSION',
   ]);
@@ -109,8 +120,8 @@ function resolveCompression(settings: SyncSettings, env: Env): Compression {
   throw new UsageError(`${source}: "${value}" is not a compression (use gzip or none)`);
 }
 
-function resolveTimeout(settings: SyncSettings, env: Env): number {
-  const found = firstGiven(settings.timeout, '--timeout', env, [
+function resolveTimeout(settings: SyncSettings, env: Env, label: SettingLabel): number {
+  const found = firstGiven(settings.timeout, label('timeout'), env, [
     'OTEL_EXPORTER_OTLP_METRICS_TIMEOUT',
     'OTEL_EXPORTER_OTLP_TIMEOUT',
   ]);
@@ -118,12 +129,16 @@ function resolveTimeout(settings: SyncSettings, env: Env): number {
   return parseWholeNumber(found[0], `${found[1]} (milliseconds)`, 1, 600_000);
 }
 
-function resolveResource(settings: SyncSettings, env: Env): Record<string, string> {
+function resolveResource(
+  settings: SyncSettings,
+  env: Env,
+  label: SettingLabel,
+): Record<string, string> {
   const fromEnv = given(env.OTEL_RESOURCE_ATTRIBUTES)
     ? parseKeyValueList(env.OTEL_RESOURCE_ATTRIBUTES, 'OTEL_RESOURCE_ATTRIBUTES')
     : new Map<string, string>();
   const fromFlag = given(settings.resourceAttributes)
-    ? parseKeyValueList(settings.resourceAttributes, '--resource-attributes')
+    ? parseKeyValueList(settings.resourceAttributes, label('resource-attributes'))
     : new Map<string, string>();
   // Flags beat the environment; within each, the dedicated name beats the attribute list.
   const serviceName = [

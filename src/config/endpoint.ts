@@ -1,6 +1,11 @@
 import { UsageError } from '../errors.js';
 import { parseKeyValueList } from './key-values.js';
-import type { EndpointConfig, SyncSettings } from './sync-config.js';
+import {
+  flagLabel,
+  type EndpointConfig,
+  type SettingLabel,
+  type SyncSettings,
+} from './sync-config.js';
 
 type Env = NodeJS.ProcessEnv;
 
@@ -12,16 +17,20 @@ const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
  * gets `v1/metrics` appended, OTEL_EXPORTER_OTLP_METRICS_ENDPOINT is used as is, and the flag beats
  * both variables. Headers merge general, then per-signal, then flag values.
  */
-export function resolveEndpoint(settings: SyncSettings, env: Env): EndpointConfig | undefined {
+export function resolveEndpoint(
+  settings: SyncSettings,
+  env: Env,
+  label: SettingLabel = flagLabel,
+): EndpointConfig | undefined {
   let url: URL | undefined;
   if (given(settings.endpoint)) {
-    url = withMetricsPath(parseUrl(settings.endpoint, '--endpoint'));
+    url = withMetricsPath(parseUrl(settings.endpoint, label('endpoint')));
   } else if (given(env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT)) {
     url = parseUrl(env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT, 'OTEL_EXPORTER_OTLP_METRICS_ENDPOINT');
   } else if (given(env.OTEL_EXPORTER_OTLP_ENDPOINT)) {
     url = withMetricsPath(parseUrl(env.OTEL_EXPORTER_OTLP_ENDPOINT, 'OTEL_EXPORTER_OTLP_ENDPOINT'));
   }
-  const headers = resolveHeaders(settings, env);
+  const headers = resolveHeaders(settings, env, label);
   if (url === undefined) return undefined;
 
   const secrets = Object.values(headers).filter((v) => v !== '');
@@ -43,12 +52,16 @@ export function resolveEndpoint(settings: SyncSettings, env: Env): EndpointConfi
   return { url: url.toString(), headers, secrets: [...new Set(secrets)] };
 }
 
-function resolveHeaders(settings: SyncSettings, env: Env): Record<string, string> {
+function resolveHeaders(
+  settings: SyncSettings,
+  env: Env,
+  label: SettingLabel,
+): Record<string, string> {
   const merged = new Map<string, [string, string]>();
   const layers: [string | undefined, string][] = [
     [env.OTEL_EXPORTER_OTLP_HEADERS, 'OTEL_EXPORTER_OTLP_HEADERS'],
     [env.OTEL_EXPORTER_OTLP_METRICS_HEADERS, 'OTEL_EXPORTER_OTLP_METRICS_HEADERS'],
-    [settings.headers, '--headers'],
+    [settings.headers, label('headers')],
   ];
   for (const [text, source] of layers) {
     if (!given(text)) continue;

@@ -64,3 +64,10 @@ export interface SyncSettings {
   resourceAttributes?: string;
   otlpJsonOut?: string;
 }
+
+/**
+ * How an error names a setting: `--limit` on the command line, `input "limit"` in the action, so
+ * that each entry point's users read the name they typed.
+ */
+export type SettingLabel = (name: string) => string;
+export const flagLabel: SettingLabel = (name) => `--${name}`;

@@ -1,3 +1,6 @@
+import type { ClockReport } from './clock-check.js';
+import type { SavingsRow } from './savings.js';
+
 /** What one sync did. The CLI prints it; the action turns it into outputs and a summary. */
 export interface SyncResult {
   /**
@@ -39,6 +42,10 @@ export interface SyncResult {
   bytesEncoded: number;
   durationMs: number;
   otlpJsonFile: string | null;
+  /** Tokens saved by command and filter over the selected events, largest first (top 20). */
+  savedBy: SavingsRow[];
+  /** Signs of a wrong clock where the events were recorded (also given as warnings). */
+  clock: ClockReport;
   errors: string[];
   warnings: string[];
 }

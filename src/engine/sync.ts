@@ -11,9 +11,14 @@ import { RangesProgressStore } from '../progress/ranges-store.js';
 import { messageOf, openDatabase } from '../source/database.js';
 import { readEventsSchema } from '../source/events-schema.js';
 import { scanPending } from '../source/pending-events.js';
+import { ClockCheck } from './clock-check.js';
 import { redact } from './redact.js';
+import { SavingsTally } from './savings.js';
 import { batchEvents, selectEvents, type SelectionTally } from './selection.js';
 import type { SyncResult } from './sync-result.js';
+
+/** Rows of the tokens-saved breakdown kept in the result. */
+const SAVINGS_ROWS = 20;
 
 export interface SyncDeps {
   now: () => number;
@@ -67,6 +72,8 @@ class SyncRun {
   private bytesSent = 0;
   private bytesEncoded = 0;
   private pending = 0;
+  private readonly savings = new SavingsTally();
+  private readonly clock: ClockCheck;
   private file: OtlpJsonLinesWriter | undefined;
   /** Set once a request fails: no later request is sent in this run. */
   private halted = false;
@@ -76,7 +83,9 @@ class SyncRun {
   constructor(
     private readonly config: SyncConfig,
     private readonly deps: SyncDeps,
-  ) {}
+  ) {
+    this.clock = new ClockCheck(Math.floor(deps.now() / 1000));
+  }
 
   async execute(db: DatabaseSync, progress: ProgressStore, sending: boolean): Promise<void> {
     const { config, deps } = this;
@@ -100,6 +109,10 @@ class SyncRun {
       const scan = scanPending(db, progress);
       const selected = selectEvents(scan.events, config, this.tally);
       for (const batch of batchEvents(selected, config.batchSize)) {
+        for (const e of batch) {
+          this.savings.add(e);
+          this.clock.observe(e);
+        }
         this.file?.write(batch);
         const requests = encodeRequests(
           batch,
@@ -121,6 +134,7 @@ class SyncRun {
       this.file?.close();
     }
     this.pending = progress.countPending();
+    this.warnings.push(...this.clock.warnings());
     if (this.tally.unreadable > 0) {
       this.warnings.push(
         `${this.tally.unreadable} pending event(s) have a timestamp that is not a time; they were not sent and stay pending`,
@@ -217,6 +231,8 @@ class SyncRun {
       bytesEncoded: this.bytesEncoded,
       durationMs: this.deps.now() - started,
       otlpJsonFile: this.file?.path ?? null,
+      savedBy: this.savings.top(SAVINGS_ROWS),
+      clock: this.clock.report,
       errors: this.errors.map((e) => redact(e, secrets)),
       warnings: this.warnings.map((w) => redact(w, secrets)),
     };

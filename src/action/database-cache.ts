@@ -1,0 +1,107 @@
+import * as cache from '@actions/cache';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { DatabaseSync, backup } from 'node:sqlite';
+import type { GithubRun } from './github-env.js';
+import { moveFile } from './files.js';
+
+/**
+ * The cache stores paths relative to GITHUB_WORKSPACE, and its version hashes the path patterns as
+ * given. So the database goes through a fixed staging path inside the workspace, given to the cache
+ * as the same relative pattern on restore and save: the key matches on any runner, wherever the
+ * workspace or the database lives. The staging copy exists only during the step.
+ */
+const STAGING_DIR = '.telemetry-sync-cache';
+const STAGING_PATTERN = `${STAGING_DIR}/tracking.db`;
+
+export interface CacheKeys {
+  /** This run's key: keys are immutable, so every run saves a new one. */
+  primary: string;
+  /** Restores take the newest key with this prefix. */
+  restorePrefix: string;
+}
+
+export function cacheKeys(prefix: string, run: GithubRun): CacheKeys {
+  const restorePrefix = `${prefix}-${run.os}-`;
+  return { primary: `${restorePrefix}${run.runId}-${run.runAttempt}`, restorePrefix };
+}
+
+/** Restores the newest cached database to `target`; the key restored, or undefined on a miss. */
+export async function restoreDatabaseFromCache(
+  keys: CacheKeys,
+  run: GithubRun,
+  target: string,
+): Promise<string | undefined> {
+  if (!cache.isFeatureAvailable()) return undefined;
+  return inWorkspace(run, async () => {
+    try {
+      const key = await cache.restoreCache([STAGING_PATTERN], keys.primary, [keys.restorePrefix]);
+      if (key !== undefined) moveFile(join(run.workspace, STAGING_PATTERN), target);
+      return key;
+    } finally {
+      rmSync(join(run.workspace, STAGING_DIR), { recursive: true, force: true });
+    }
+  });
+}
+
+export type SaveOutcome =
+  { saved: true; key: string } | { saved: false; reason: string; warn: boolean };
+
+/**
+ * Saves a consistent copy of the database (SQLite's online backup, so tokf writing meanwhile
+ * cannot tear it) under this run's key.
+ */
+export async function saveDatabaseToCache(
+  keys: CacheKeys,
+  run: GithubRun,
+  dbPath: string,
+): Promise<SaveOutcome> {
+  if (!cache.isFeatureAvailable()) {
+    return {
+      saved: false,
+      reason: 'the Actions cache service is not available on this runner',
+      warn: true,
+    };
+  }
+  return inWorkspace(run, async () => {
+    const staging = join(run.workspace, STAGING_PATTERN);
+    try {
+      mkdirSync(join(run.workspace, STAGING_DIR), { recursive: true });
+      const source = new DatabaseSync(dbPath, { readOnly: true });
+      try {
+        await backup(source, staging);
+      } finally {
+        source.close();
+      }
+      const id = await cache.saveCache([STAGING_PATTERN], keys.primary);
+      if (id === -1) {
+        return {
+          saved: false,
+          reason: `the cache did not save key ${keys.primary} (see the log above)`,
+          warn: true,
+        };
+      }
+      return { saved: true, key: keys.primary };
+    } catch (err) {
+      return {
+        saved: false,
+        reason: `saving the cache failed: ${err instanceof Error ? err.message : String(err)}`,
+        warn: true,
+      };
+    } finally {
+      rmSync(join(run.workspace, STAGING_DIR), { recursive: true, force: true });
+    }
+  });
+}
+
+// The cache resolves its path patterns against the working directory.
+async function inWorkspace<T>(run: GithubRun, work: () => Promise<T>): Promise<T> {
+  const before = process.cwd();
+  mkdirSync(run.workspace, { recursive: true });
+  process.chdir(run.workspace);
+  try {
+    return await work();
+  } finally {
+    process.chdir(before);
+  }
+}

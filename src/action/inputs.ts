@@ -1,0 +1,140 @@
+import type { SettingLabel, SyncSettings } from '../config/sync-config.js';
+import { UsageError } from '../errors.js';
+import { defaultTokfDbPath } from '../source/tokf-paths.js';
+import {
+  DEFAULT_ARTIFACT_NAME,
+  DEFAULT_CACHE_KEY_PREFIX,
+  DEFAULT_OTLP_ARTIFACT_NAME,
+  Inputs,
+} from './constants.js';
+
+export type RestoreMode = 'cache' | 'artifact' | 'cache-then-artifact' | 'none';
+export type SyncMode = 'post' | 'now';
+export type OtlpArtifactMode = 'always' | 'on-failure' | 'never';
+
+/** The action's inputs, validated. */
+export interface ActionInputs {
+  databasePath: string;
+  restore: RestoreMode;
+  sync: SyncMode;
+  cacheKeyPrefix: string;
+  saveCache: boolean;
+  artifactName: string;
+  artifactRunId: number | undefined;
+  githubToken: string;
+  /** The engine's settings; validated by buildSyncConfig when the sync runs. */
+  settings: SyncSettings;
+  ciAttributes: boolean;
+  otlpArtifact: OtlpArtifactMode;
+  otlpArtifactName: string;
+  retentionDays: number | undefined;
+  summary: boolean;
+  commentOnPr: boolean;
+  failOnError: boolean;
+}
+
+/** Engine errors name action inputs the way a workflow author wrote them. */
+export const inputLabel: SettingLabel = (name) => `input "${name}"`;
+
+type GetInput = (name: string) => string;
+
+/** Reads and checks every input; a bad value is a UsageError naming the input. */
+export function readActionInputs(getInput: GetInput, env: NodeJS.ProcessEnv): ActionInputs {
+  const get = (name: string) => getInput(name).trim();
+  const databasePath = get(Inputs.DatabasePath) || defaultTokfDbPath(env);
+  return {
+    databasePath,
+    restore: oneOf(get(Inputs.Restore) || 'cache-then-artifact', Inputs.Restore, [
+      'cache',
+      'artifact',
+      'cache-then-artifact',
+      'none',
+    ]),
+    sync: oneOf(get(Inputs.Sync) || 'post', Inputs.Sync, ['post', 'now']),
+    cacheKeyPrefix: cacheKeyPrefix(get(Inputs.CacheKeyPrefix) || DEFAULT_CACHE_KEY_PREFIX),
+    saveCache: bool(get(Inputs.SaveCache), Inputs.SaveCache, true),
+    artifactName: get(Inputs.ArtifactName) || DEFAULT_ARTIFACT_NAME,
+    artifactRunId: runId(get(Inputs.ArtifactRunId)),
+    githubToken: get(Inputs.GithubToken) || env.GITHUB_TOKEN || '',
+    settings: {
+      db: databasePath,
+      endpoint: get(Inputs.Endpoint),
+      headers: get(Inputs.Headers),
+      protocol: get(Inputs.Protocol),
+      compression: get(Inputs.Compression),
+      timeout: get(Inputs.Timeout),
+      batchSize: get(Inputs.BatchSize),
+      since: get(Inputs.Since),
+      until: get(Inputs.Until),
+      limit: get(Inputs.Limit),
+      dryRun: bool(get(Inputs.DryRun), Inputs.DryRun, false),
+      serviceName: get(Inputs.ServiceName),
+      resourceAttributes: get(Inputs.ResourceAttributes),
+    },
+    ciAttributes: bool(get(Inputs.CiAttributes), Inputs.CiAttributes, true),
+    otlpArtifact: oneOf(get(Inputs.OtlpArtifact) || 'always', Inputs.OtlpArtifact, [
+      'always',
+      'on-failure',
+      'never',
+    ]),
+    otlpArtifactName: artifactName(get(Inputs.OtlpArtifactName) || DEFAULT_OTLP_ARTIFACT_NAME),
+    retentionDays: retentionDays(get(Inputs.RetentionDays)),
+    summary: bool(get(Inputs.Summary), Inputs.Summary, true),
+    commentOnPr: bool(get(Inputs.CommentOnPr), Inputs.CommentOnPr, false),
+    failOnError: bool(get(Inputs.FailOnError), Inputs.FailOnError, false),
+  };
+}
+
+function oneOf<T extends string>(value: string, input: string, allowed: readonly T[]): T {
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new UsageError(`${inputLabel(input)}: "${value}" is not one of ${allowed.join(', ')}`);
+}
+
+// The YAML 1.2 core schema booleans, which is what @actions/core accepts too.
+function bool(value: string, input: string, fallback: boolean): boolean {
+  if (value === '') return fallback;
+  if (['true', 'True', 'TRUE'].includes(value)) return true;
+  if (['false', 'False', 'FALSE'].includes(value)) return false;
+  throw new UsageError(`${inputLabel(input)}: "${value}" is not true or false`);
+}
+
+function runId(value: string): number | undefined {
+  if (value === '') return undefined;
+  if (!/^\d+$/.test(value) || Number(value) === 0) {
+    throw new UsageError(
+      `${inputLabel(Inputs.ArtifactRunId)}: "${value}" is not a workflow run id`,
+    );
+  }
+  return Number(value);
+}
+
+function retentionDays(value: string): number | undefined {
+  if (value === '') return undefined;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > 90) {
+    throw new UsageError(
+      `${inputLabel(Inputs.RetentionDays)}: "${value}" is not a number of days from 1 to 90`,
+    );
+  }
+  return n;
+}
+
+// Cache keys may not contain commas and are at most 512 characters; ours append about 40.
+function cacheKeyPrefix(value: string): string {
+  if (value.includes(',') || value.length > 400) {
+    throw new UsageError(
+      `${inputLabel(Inputs.CacheKeyPrefix)}: must have no commas and at most 400 characters`,
+    );
+  }
+  return value;
+}
+
+// Characters GitHub refuses in artifact names.
+function artifactName(value: string): string {
+  if (/[":<>|*?\\/\r\n]/.test(value)) {
+    throw new UsageError(
+      `${inputLabel(Inputs.OtlpArtifactName)}: "${value}" contains a character artifact names may not have (" : < > | * ? \\ /)`,
+    );
+  }
+  return value;
+}

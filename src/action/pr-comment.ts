@@ -1,0 +1,47 @@
+import type { GithubRun } from './github-env.js';
+import type { GithubRest } from './github-rest.js';
+
+interface IssueComment {
+  id: number;
+  body?: string;
+}
+
+const WRITE_PERMISSION = 'pull-requests: write';
+const PAGE_SIZE = 100;
+const MAX_PAGES = 20;
+
+/** The hidden first line that marks our comment, one per workflow and job. */
+export function commentMarker(run: GithubRun): string {
+  return `<!-- telemetry-sync: ${run.workflow.replace(/--/g, '')}/${run.job.replace(/--/g, '')} -->`;
+}
+
+/** Keeps one comment on the pull request: edits ours if it exists, else creates it. */
+export async function upsertPullRequestComment(
+  rest: GithubRest,
+  run: GithubRun,
+  pullRequest: number,
+  body: string,
+  marker: string,
+): Promise<{ id: number; created: boolean }> {
+  const base = `/repos/${run.owner}/${run.repo}/issues`;
+  for (let page = 1; page <= MAX_PAGES; page++) {
+    const comments = await rest.request<IssueComment[]>(
+      'GET',
+      `${base}/${pullRequest}/comments?per_page=${PAGE_SIZE}&page=${page}`,
+      WRITE_PERMISSION,
+    );
+    const ours = comments.find((c) => c.body?.startsWith(marker));
+    if (ours !== undefined) {
+      await rest.request('PATCH', `${base}/comments/${ours.id}`, WRITE_PERMISSION, { body });
+      return { id: ours.id, created: false };
+    }
+    if (comments.length < PAGE_SIZE) break;
+  }
+  const created = await rest.request<IssueComment>(
+    'POST',
+    `${base}/${pullRequest}/comments`,
+    WRITE_PERMISSION,
+    { body },
+  );
+  return { id: created.id, created: true };
+}

@@ -1,0 +1,55 @@
+import * as core from '@actions/core';
+import type { GithubRun } from './github-env.js';
+import { GithubRest } from './github-rest.js';
+import type { ActionInputs } from './inputs.js';
+import { commentMarker, upsertPullRequestComment } from './pr-comment.js';
+import { messageOf } from './restore.js';
+import { renderReport, type ActionReport } from './summary.js';
+
+/** Job summary and pull-request comment. Never throws: failures join the report's problems. */
+export async function publishReport(
+  inputs: ActionInputs,
+  run: GithubRun,
+  report: ActionReport,
+): Promise<void> {
+  if (inputs.commentOnPr && run.pullRequest !== undefined) {
+    if (inputs.githubToken === '') {
+      report.problems.push('comment-on-pr is set but there is no github-token');
+    } else {
+      try {
+        const marker = commentMarker(run);
+        const rest = new GithubRest(run, inputs.githubToken);
+        const { created } = await upsertPullRequestComment(
+          rest,
+          run,
+          run.pullRequest,
+          renderReport(report, marker),
+          marker,
+        );
+        core.info(
+          `${created ? 'created' : 'updated'} the telemetry comment on pull request #${run.pullRequest}`,
+        );
+      } catch (err) {
+        report.problems.push(`updating the pull-request comment failed: ${messageOf(err)}`);
+      }
+    }
+  }
+  if (inputs.summary) {
+    try {
+      await core.summary.addRaw(renderReport(report)).write();
+    } catch (err) {
+      report.problems.push(`writing the job summary failed: ${messageOf(err)}`);
+    }
+  }
+}
+
+/**
+ * Problems become warning annotations: telemetry must not fail the user's job unless they ask
+ * with fail-on-error.
+ */
+export function reportProblems(problems: readonly string[], failOnError: boolean): void {
+  for (const p of problems) core.warning(p, { title: 'telemetry-sync' });
+  if (failOnError && problems.length > 0) {
+    core.setFailed(`telemetry-sync: ${problems.length} problem(s); the first: ${problems[0]}`);
+  }
+}

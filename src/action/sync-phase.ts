@@ -1,0 +1,141 @@
+import * as core from '@actions/core';
+import { existsSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { buildSyncConfig } from '../config/build-config.js';
+import type { SyncConfig } from '../config/sync-config.js';
+import { runSync } from '../engine/sync.js';
+import type { SyncResult } from '../engine/sync-result.js';
+import { USER_AGENT } from '../version.js';
+import { ciResourceAttributes } from './ci-attributes.js';
+import { Outputs } from './constants.js';
+import type { GithubRun } from './github-env.js';
+import { inputLabel, type ActionInputs } from './inputs.js';
+import { otlpArtifactName, uploadOtlpArtifact } from './otlp-artifact.js';
+import { messageOf, type RestoreState } from './restore.js';
+import { combine, type ActionReport } from './summary.js';
+
+/**
+ * Syncs the database (and a restored copy kept beside it), sets the outputs and uploads the
+ * OTLP/JSON artifact. Never throws: what went wrong is in the report's problems.
+ */
+export async function syncPhase(
+  inputs: ActionInputs,
+  run: GithubRun,
+  restore: RestoreState,
+): Promise<ActionReport> {
+  const report: ActionReport = {
+    result: undefined,
+    restoredCopy: undefined,
+    restoredFrom: restore.restoredFrom,
+    restoredKey: restore.restoredKey,
+    artifact: undefined,
+    save: undefined,
+    pullRequest: run.pullRequest,
+    notes: [...restore.notes],
+    problems: [...restore.problems],
+  };
+  const otlpDir = join(run.runnerTemp, 'telemetry-sync', `otlp-${run.runId}-${run.runAttempt}`);
+  let config: SyncConfig;
+  try {
+    config = buildSyncConfig(
+      { ...inputs.settings, db: restore.dbPath, otlpJsonOut: otlpDir },
+      process.env,
+      Date.now(),
+      inputLabel,
+    );
+  } catch (err) {
+    report.problems.push(messageOf(err));
+    return report;
+  }
+  if (inputs.ciAttributes) config.resource = { ...ciResourceAttributes(run), ...config.resource };
+
+  // The restored copy first: its events are older than the ones tokf wrote in this job.
+  if (restore.sidePath !== undefined && existsSync(restore.sidePath)) {
+    report.restoredCopy = await syncOne(
+      { ...config, dbPath: restore.sidePath, otlpJsonOut: join(otlpDir, 'restored-copy') },
+      report,
+    );
+    const left = report.restoredCopy?.pending ?? 0;
+    if (left > 0) {
+      report.notes.push(
+        `${left} event(s) of the restored copy are still pending and are not in the database that will be saved; they will be lost unless this run is retried (they are in the OTLP/JSON artifact)`,
+      );
+    }
+  }
+  if (existsSync(restore.dbPath)) {
+    report.result = await syncOne(config, report);
+  } else {
+    report.notes.push(`no database at ${restore.dbPath}: nothing to sync`);
+  }
+
+  const results = [report.result, report.restoredCopy].filter(
+    (r): r is SyncResult => r !== undefined,
+  );
+  setSyncOutputs(results);
+  await uploadArtifact(inputs, run, results, otlpDir, report);
+  return report;
+}
+
+async function syncOne(config: SyncConfig, report: ActionReport): Promise<SyncResult | undefined> {
+  try {
+    const result = await runSync(config, {
+      now: Date.now,
+      log: (line) => core.info(line),
+      userAgent: USER_AGENT,
+    });
+    if (result.exitCode !== 0) {
+      report.problems.push(
+        `${result.selected - result.delivered} of ${result.selected} events could not be delivered and stay pending: ${result.errors[0] ?? 'see the log'}`,
+      );
+    }
+    return result;
+  } catch (err) {
+    report.problems.push(`${config.dbPath}: ${messageOf(err)}`);
+    return undefined;
+  }
+}
+
+function setSyncOutputs(results: SyncResult[]): void {
+  const total = combine(results);
+  core.setOutput(Outputs.Selected, total.selected);
+  core.setOutput(Outputs.Delivered, total.delivered);
+  core.setOutput(Outputs.Rejected, total.rejected);
+  core.setOutput(Outputs.Pending, total.pending);
+  const firsts = results
+    .map((r) => r.firstEventTime)
+    .filter((t): t is string => t !== null)
+    .sort();
+  const lasts = results
+    .map((r) => r.lastEventTime)
+    .filter((t): t is string => t !== null)
+    .sort();
+  core.setOutput(Outputs.FirstEventTime, firsts[0] ?? '');
+  core.setOutput(Outputs.LastEventTime, lasts.at(-1) ?? '');
+}
+
+async function uploadArtifact(
+  inputs: ActionInputs,
+  run: GithubRun,
+  results: SyncResult[],
+  otlpDir: string,
+  report: ActionReport,
+): Promise<void> {
+  const files = results
+    .filter((r) => r.otlpJsonFile !== null && r.exported > 0)
+    .map((r) => r.otlpJsonFile as string);
+  const noEndpoint = results.every((r) => r.endpoint === null);
+  const somethingLeft = results.some((r) => r.delivered < r.selected) || report.problems.length > 0;
+  const wanted =
+    inputs.otlpArtifact === 'always' ||
+    (inputs.otlpArtifact === 'on-failure' && (somethingLeft || noEndpoint));
+  if (!wanted || files.length === 0) return;
+  const name = otlpArtifactName(inputs.otlpArtifactName, run);
+  try {
+    report.artifact = await uploadOtlpArtifact(name, files, otlpDir, inputs.retentionDays, run);
+    core.setOutput(Outputs.OtlpArtifactId, report.artifact.id);
+    core.setOutput(Outputs.OtlpArtifactUrl, report.artifact.url);
+    core.info(`uploaded ${files.map((f) => relative(otlpDir, f)).join(', ')} as artifact ${name}`);
+  } catch (err) {
+    report.problems.push(`uploading the OTLP/JSON artifact ${name} failed: ${messageOf(err)}`);
+  }
+}

@@ -1,0 +1,191 @@
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { OtlpReceiver } from '../helpers/otlp-receiver.js';
+import { createTokfDb, insertEvents, makeEvents, readEvents } from '../helpers/tokf-db.js';
+import { expectedSums, sumsByPoint } from '../helpers/expectations.js';
+import { ActionJob, withoutMaskCommands } from './runner.js';
+
+let receiver: OtlpReceiver;
+beforeEach(async () => {
+  receiver = new OtlpReceiver();
+  await receiver.start();
+});
+afterEach(() => receiver.close());
+
+/** tokf creates its directory and database on first use. */
+function tokfWrites(path: string, layout: 'fresh' | 'upgraded'): void {
+  mkdirSync(dirname(path), { recursive: true });
+  createTokfDb(path, layout);
+}
+
+const RUN_ENV = {
+  GITHUB_REPOSITORY: 'acme/widgets',
+  GITHUB_RUN_ID: '4242',
+  GITHUB_RUN_ATTEMPT: '2',
+  GITHUB_JOB: 'build',
+  GITHUB_WORKFLOW: 'CI',
+  GITHUB_SHA: 'abc123',
+  GITHUB_REF_NAME: 'main',
+  GITHUB_REF_TYPE: 'branch',
+  GITHUB_SERVER_URL: 'https://github.com',
+};
+
+// Without cache or artifact services: the toolkit paths are covered in action-toolkit.test.ts.
+const LOCAL = { restore: 'none', 'save-cache': 'false', 'otlp-artifact': 'never' };
+
+describe('the action, main then post, as the runner runs it', () => {
+  it('syncs in post what tokf wrote during the job: outputs, summary, secrets masked', async () => {
+    const secret = 'hdr-s3cret-value-77';
+    const job = new ActionJob(RUN_ENV, {
+      ...LOCAL,
+      endpoint: receiver.url,
+      headers: `x-api-key=${secret},x-team=core`,
+    });
+    const main = await job.runMain();
+    expect(main.code).toBe(0);
+    expect(main.outputs).toMatchObject({ 'cache-hit': 'false', 'restored-from': 'none' });
+    expect(main.state.isPost).toBe('true');
+    expect(main.stdout).toContain(`::add-mask::${secret}`);
+
+    // A later step runs tokf, which writes its default database.
+    tokfWrites(job.tokfDbPath, 'fresh');
+    insertEvents(job.tokfDbPath, makeEvents(50));
+
+    const post = await job.runPost();
+    expect(post.code).toBe(0);
+    expect(post.outputs).toMatchObject({
+      selected: '50',
+      delivered: '50',
+      rejected: '0',
+      pending: '0',
+    });
+    const rows = readEvents(job.tokfDbPath);
+    expect(post.outputs['first-event-time']).toBe(rows[0]!.timestamp);
+    expect(post.outputs['last-event-time']).toBe(rows.at(-1)!.timestamp);
+    expect(sumsByPoint(receiver.acceptedPoints(), 'tokf.filter.invocations')).toEqual(
+      expectedSums(rows).invocations,
+    );
+    expect(receiver.requests[0]!.headers['x-api-key']).toBe(secret);
+
+    // CI/CD and VCS resource attributes, beside service.name.
+    expect(receiver.acceptedPoints()[0]!.resource).toMatchObject({
+      'service.name': 'tokf',
+      'cicd.pipeline.name': 'CI',
+      'cicd.pipeline.run.id': '4242',
+      'cicd.pipeline.run.url.full': 'https://github.com/acme/widgets/actions/runs/4242/attempts/2',
+      'cicd.pipeline.task.name': 'build',
+      'vcs.repository.url.full': 'https://github.com/acme/widgets',
+      'vcs.ref.head.name': 'main',
+      'vcs.ref.head.revision': 'abc123',
+    });
+
+    expect(post.summary).toContain('telemetry-sync: delivered 50 events');
+    expect(post.summary).toMatch(/\| delivered \| 50 \|/);
+    expect(post.summary).toContain(`127.0.0.1:${new URL(receiver.url).port}`);
+    for (const text of [
+      withoutMaskCommands(main.stdout),
+      withoutMaskCommands(post.stdout),
+      main.stderr,
+      post.stderr,
+      post.summary,
+      JSON.stringify(post.outputs),
+    ]) {
+      expect(text).not.toContain(secret);
+    }
+  });
+
+  it('with sync: now, syncs in the main step and sets the outputs there', async () => {
+    const job = new ActionJob(RUN_ENV, { ...LOCAL, endpoint: receiver.url, sync: 'now' });
+    tokfWrites(job.tokfDbPath, 'upgraded');
+    insertEvents(job.tokfDbPath, makeEvents(12));
+    const main = await job.runMain();
+    expect(main.outputs).toMatchObject({
+      delivered: '12',
+      pending: '0',
+      'restored-from': 'existing',
+    });
+    expect(main.summary).toContain('delivered 12 events');
+    insertEvents(job.tokfDbPath, makeEvents(3, { start: '2026-03-09T00:00:00Z' }));
+    const post = await job.runPost();
+    expect(post.code).toBe(0);
+    // The post step only saves: events written after the main step wait for the next run.
+    expect(post.outputs.delivered).toBeUndefined();
+    expect(receiver.requests).toHaveLength(1);
+  });
+
+  it('exports TOKF_DB_PATH when the database is not at tokf’s default', async () => {
+    const job = new ActionJob(RUN_ENV, { ...LOCAL, endpoint: receiver.url });
+    const custom = join(job.root, 'custom', 'tracking.db');
+    const jobWithPath = new ActionJob(RUN_ENV, {
+      ...LOCAL,
+      endpoint: receiver.url,
+      'database-path': custom,
+    });
+    const main = await jobWithPath.runMain();
+    expect(main.exported.TOKF_DB_PATH).toBe(custom);
+    const plain = await job.runMain();
+    expect(plain.exported.TOKF_DB_PATH).toBeUndefined();
+  });
+
+  it('says that no database was found, without failing', async () => {
+    const job = new ActionJob(RUN_ENV, { ...LOCAL, endpoint: receiver.url });
+    await job.runMain();
+    const post = await job.runPost();
+    expect(post.code).toBe(0);
+    expect(post.summary).toContain('no database found');
+    expect(post.outputs).toMatchObject({ selected: '0', delivered: '0' });
+  });
+
+  it('turns a bad input into a warning annotation, or a failure with fail-on-error', async () => {
+    const bad = new ActionJob(RUN_ENV, { ...LOCAL, endpoint: receiver.url, limit: 'lots' });
+    const main = await bad.runMain();
+    expect(main.code).toBe(0);
+    expect(main.stdout).toMatch(
+      /::warning title=telemetry-sync::input "limit": "lots" is not a whole number/,
+    );
+
+    const strict = new ActionJob(RUN_ENV, { ...LOCAL, protocol: 'grpc', 'fail-on-error': 'true' });
+    const failed = await strict.runMain();
+    expect(failed.code).toBe(1);
+    expect(failed.stdout).toMatch(
+      /::error::telemetry-sync: .*input "protocol": gRPC is not supported/,
+    );
+  });
+
+  it('reports events it could not deliver as a warning and keeps them pending', async () => {
+    const job = new ActionJob(RUN_ENV, { ...LOCAL, endpoint: receiver.url });
+    await job.runMain();
+    tokfWrites(job.tokfDbPath, 'fresh');
+    insertEvents(job.tokfDbPath, makeEvents(8));
+    receiver.enqueue({ status: 403, errorMessage: 'forbidden tenant' });
+    const post = await job.runPost();
+    expect(post.code).toBe(0);
+    expect(post.outputs).toMatchObject({ delivered: '0', pending: '8' });
+    expect(post.stdout).toMatch(
+      /::warning title=telemetry-sync::8 of 8 events could not be delivered/,
+    );
+    expect(post.summary).toContain('forbidden tenant');
+    expect(existsSync(job.tokfDbPath)).toBe(true);
+  });
+
+  it('escapes what comes from the database in the summary', async () => {
+    const job = new ActionJob(
+      { ...RUN_ENV, GITHUB_EVENT_PATH: '' },
+      { ...LOCAL, endpoint: receiver.url },
+    );
+    await job.runMain();
+    tokfWrites(job.tokfDbPath, 'fresh');
+    insertEvents(job.tokfDbPath, [
+      {
+        timestamp: '2026-03-05T10:22:13Z',
+        command: '<img src=x onerror=alert(1)> | rm',
+        exitCode: 0,
+      },
+    ]);
+    receiver.enqueue({ status: 400, errorMessage: '<script>alert(2)</script>' });
+    const post = await job.runPost();
+    expect(post.summary).not.toContain('<script>');
+    expect(post.summary).toContain('&lt;script&gt;');
+    expect(readFileSync(job.tokfDbPath).length).toBeGreaterThan(0);
+  });
+});
