@@ -1,0 +1,93 @@
+import { readFileSync } from 'node:fs';
+import { Inputs, Outputs } from '../../src/action/constants.js';
+import { readActionInputs } from '../../src/action/inputs.js';
+import { UsageError } from '../../src/errors.js';
+
+const read = (inputs: Record<string, string>, env: NodeJS.ProcessEnv = { HOME: '/home/r' }) =>
+  readActionInputs((name) => inputs[name] ?? '', env);
+
+describe('action inputs', () => {
+  it('has the documented defaults', () => {
+    const inputs = read({}, { TOKF_HOME: '/t', GITHUB_TOKEN: 'gh' });
+    expect(inputs).toMatchObject({
+      databasePath: '/t/tracking.db',
+      restore: 'cache-then-artifact',
+      sync: 'post',
+      cacheKeyPrefix: 'telemetry-db-v1',
+      saveCache: true,
+      artifactName: 'tokf-tracking-db',
+      artifactRunId: undefined,
+      githubToken: 'gh',
+      ciAttributes: true,
+      otlpArtifact: 'always',
+      otlpArtifactName: 'telemetry-otlp',
+      retentionDays: undefined,
+      summary: true,
+      commentOnPr: false,
+      failOnError: false,
+    });
+    expect(inputs.settings).toMatchObject({ db: '/t/tracking.db', dryRun: false, endpoint: '' });
+  });
+
+  it('maps the engine inputs to its settings', () => {
+    const inputs = read({
+      endpoint: 'https://e',
+      headers: 'a=1',
+      limit: '5',
+      'dry-run': 'true',
+      since: '24h',
+      'batch-size': '10',
+    });
+    expect(inputs.settings).toMatchObject({
+      endpoint: 'https://e',
+      headers: 'a=1',
+      limit: '5',
+      dryRun: true,
+      since: '24h',
+      batchSize: '10',
+    });
+  });
+
+  it.each<[Record<string, string>, RegExp]>([
+    [
+      { restore: 's3' },
+      /input "restore": "s3" is not one of cache, artifact, cache-then-artifact, none/,
+    ],
+    [{ sync: 'later' }, /input "sync": "later" is not one of post, now/],
+    [{ 'save-cache': 'yes' }, /input "save-cache": "yes" is not true or false/],
+    [{ 'dry-run': '1' }, /input "dry-run"/],
+    [{ 'artifact-run-id': 'last' }, /input "artifact-run-id": "last" is not a workflow run id/],
+    [
+      { 'retention-days': '400' },
+      /input "retention-days": "400" is not a number of days from 1 to 90/,
+    ],
+    [{ 'otlp-artifact': 'sometimes' }, /input "otlp-artifact"/],
+    [{ 'otlp-artifact-name': 'a/b' }, /input "otlp-artifact-name": "a\/b" contains a character/],
+    [{ 'cache-key-prefix': 'a,b' }, /input "cache-key-prefix": must have no commas/],
+  ])('rejects %j', (inputs, message) => {
+    expect(() => read(inputs)).toThrow(UsageError);
+    expect(() => read(inputs)).toThrow(message);
+  });
+});
+
+describe('action.yml', () => {
+  const yml = readFileSync('action.yml', 'utf8');
+  const section = (name: string) => {
+    const body = yml.split(new RegExp(`^${name}:\\n`, 'm'))[1]!.split(/^\S/m)[0]!;
+    return [...body.matchAll(/^ {2}([a-z-]+):$/gm)].map((m) => m[1]);
+  };
+
+  it('declares exactly the inputs the code reads', () => {
+    expect(section('inputs').sort()).toEqual(Object.values(Inputs).sort());
+  });
+
+  it('declares exactly the outputs the code sets', () => {
+    expect(section('outputs').sort()).toEqual(Object.values(Outputs).sort());
+  });
+
+  it('runs on node24 with a post step that runs even when the job failed', () => {
+    expect(yml).toMatch(
+      /using: node24\n\s+main: dist\/index.js\n\s+post: dist\/index.js\n\s+post-if: always\(\)/,
+    );
+  });
+});

@@ -1,0 +1,36 @@
+import { secretValues } from '../../src/action/secrets.js';
+
+describe('secretValues', () => {
+  it('finds header values raw and decoded, URL credentials and query values', () => {
+    const secrets = secretValues(
+      {
+        headers: 'api-key=abc%2Fdef, x-team = core',
+        endpoint: 'https://user:p%40ss@otlp.example.com/?token=qtok',
+      },
+      {
+        OTEL_EXPORTER_OTLP_HEADERS: 'authorization=Bearer env-tok',
+        OTEL_EXPORTER_OTLP_METRICS_HEADERS: 'k=metrics-tok',
+      },
+    );
+    expect(secrets).toEqual(
+      expect.arrayContaining([
+        'abc%2Fdef',
+        'abc/def',
+        'core',
+        'Bearer env-tok',
+        'metrics-tok',
+        'user',
+        'p%40ss',
+        'p@ss',
+        Buffer.from('user:p@ss').toString('base64'),
+        'qtok',
+      ]),
+    );
+  });
+
+  it('masks a malformed header item or endpoint whole', () => {
+    expect(
+      secretValues({ headers: 'a=1,bare-token-value', endpoint: 'not a url with tok' }, {}),
+    ).toEqual(expect.arrayContaining(['bare-token-value', 'not a url with tok']));
+  });
+});
