@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { inputEnv, readCommandFile } from '../toolkit/job-env.js';
 
 const ACTION = resolve('dist/index.js');
 
@@ -18,25 +19,6 @@ export interface StepRun {
   state: Record<string, string>;
   exported: Record<string, string>;
   summary: string;
-}
-
-/** Parses the `name<<delimiter` / `name=value` file-command format. */
-export function parseFileCommands(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const lines = text.split(/\r?\n/);
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] as string;
-    const heredoc = /^([^=<]+)<<(.+)$/.exec(line);
-    if (heredoc) {
-      const [, name, delimiter] = heredoc;
-      const value: string[] = [];
-      for (i++; i < lines.length && lines[i] !== delimiter; i++) value.push(lines[i] as string);
-      out[name as string] = value.join('\n');
-    } else if (line.includes('=')) {
-      out[line.slice(0, line.indexOf('='))] = line.slice(line.indexOf('=') + 1);
-    }
-  }
-  return out;
 }
 
 /** One job on a fresh runner: its own home, workspace and temp directory. */
@@ -104,13 +86,13 @@ export class ActionJob {
       GITHUB_STEP_SUMMARY: join(this.runnerTemp, `summary-${this.step}`),
     };
     for (const f of Object.values(files)) writeFileSync(f, '');
-    const inputEnv = Object.fromEntries(
-      Object.entries(this.inputs).map(([k, v]) => [
-        `INPUT_${k.replace(/ /g, '_').toUpperCase()}`,
-        v,
-      ]),
-    );
-    const env = { ...this.jobEnv(), ...this.exported, ...inputEnv, ...files, ...extra };
+    const env = {
+      ...this.jobEnv(),
+      ...this.exported,
+      ...inputEnv(this.inputs),
+      ...files,
+      ...extra,
+    };
     const { code, stdout, stderr } = await new Promise<{
       code: number | null;
       stdout: string;
@@ -128,15 +110,15 @@ export class ActionJob {
       child.on('error', fail);
       child.on('close', (c) => done({ code: c, stdout: out, stderr: err }));
     });
-    const state = parseFileCommands(readFileSync(files.GITHUB_STATE, 'utf8'));
-    const exported = parseFileCommands(readFileSync(files.GITHUB_ENV, 'utf8'));
+    const state = await readCommandFile(files.GITHUB_STATE);
+    const exported = await readCommandFile(files.GITHUB_ENV);
     Object.assign(this.state, state);
     Object.assign(this.exported, exported);
     return {
       code,
       stdout,
       stderr,
-      outputs: parseFileCommands(readFileSync(files.GITHUB_OUTPUT, 'utf8')),
+      outputs: await readCommandFile(files.GITHUB_OUTPUT),
       state,
       exported,
       summary: readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8'),

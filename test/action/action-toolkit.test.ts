@@ -1,0 +1,343 @@
+/**
+ * The action through the real @actions/cache and @actions/artifact code, against the services
+ * they call served on loopback (Azurite for blobs, ToolkitServer for the rest).
+ */
+import { execFile } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { OtlpReceiver } from '../helpers/otlp-receiver.js';
+import { expectedSums, sumsByPoint } from '../helpers/expectations.js';
+import {
+  createTokfDb,
+  insertEvents,
+  makeEvents,
+  readEvents,
+  tmpDbPath,
+  removeTmpDirs,
+} from '../helpers/tokf-db.js';
+import { ToolkitServer, type ToolkitRun } from '../toolkit/toolkit-server.js';
+import { ActionJob, withoutMaskCommands } from './runner.js';
+
+let server: ToolkitServer;
+let receiver: OtlpReceiver;
+
+beforeAll(async () => {
+  server = new ToolkitServer();
+  await server.start();
+}, 60_000);
+afterAll(async () => {
+  await server.close();
+  removeTmpDirs();
+});
+beforeEach(async () => {
+  receiver = new OtlpReceiver();
+  await receiver.start();
+});
+afterEach(() => receiver.close());
+
+function job(run: ToolkitRun, inputs: Record<string, string> = {}): ActionJob {
+  return new ActionJob(run.env, { 'github-token': run.token, endpoint: receiver.url, ...inputs });
+}
+
+/** tokf writing events into its default database during a job. */
+function tokfWrites(path: string, n: number, start: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  createTokfDb(path, 'fresh');
+  insertEvents(path, makeEvents(n, { start, seed: Date.parse(start) }));
+}
+
+function invocations(): number {
+  return receiver
+    .acceptedPoints()
+    .filter((p) => p.metric === 'tokf.filter.invocations')
+    .reduce((s, p) => s + (p.value ?? 0), 0);
+}
+
+describe('two jobs on fresh runners', () => {
+  it('saves after the first and continues from the cache in the second, sending exactly the new events', async () => {
+    const prefix = `two-jobs-${Date.now()}`;
+    const run1 = server.newRun({ job: 'build' });
+    const first = job(run1, { 'cache-key-prefix': prefix });
+    const main1 = await first.runMain();
+    expect(main1.outputs).toMatchObject({
+      'cache-hit': 'false',
+      'restored-from': 'none',
+      'cache-key': '',
+    });
+    tokfWrites(first.tokfDbPath, 30, '2026-03-02T09:00:00Z');
+    const post1 = await first.runPost();
+    expect(post1.code).toBe(0);
+    expect(post1.outputs).toMatchObject({ selected: '30', delivered: '30', pending: '0' });
+    const key1 = `${prefix}-linux-${run1.runId}-${run1.attempt}`;
+    expect(server.cacheEntries().map((e) => e.key)).toContain(key1);
+    expect(post1.summary).toContain(`cache key ${key1}`);
+    // The OTLP/JSON artifact of the run, named per job and attempt.
+    expect(post1.outputs['otlp-artifact-id']).toMatch(/^\d+$/);
+    expect(post1.outputs['otlp-artifact-url']).toBe(
+      `https://github.com/${server.repository}/actions/runs/${run1.runId}/artifacts/${post1.outputs['otlp-artifact-id']}`,
+    );
+    expect(server.artifacts({ runId: run1.runId }).map((a) => a.name)).toContain(
+      `telemetry-otlp-build-${run1.attempt}`,
+    );
+    expect(invocations()).toBe(30);
+
+    const run2 = server.newRun({ job: 'build' });
+    const second = job(run2, { 'cache-key-prefix': prefix });
+    const main2 = await second.runMain();
+    expect(main2.outputs).toMatchObject({
+      'cache-hit': 'true',
+      'restored-from': 'cache',
+      'cache-key': key1,
+    });
+    expect(readEvents(second.tokfDbPath)).toHaveLength(30);
+    insertEvents(second.tokfDbPath, makeEvents(10, { start: '2026-03-03T09:00:00Z', seed: 7 }));
+    const post2 = await second.runPost();
+    expect(post2.outputs).toMatchObject({ selected: '10', delivered: '10', pending: '0' });
+    expect(invocations()).toBe(40);
+    expect(sumsByPoint(receiver.acceptedPoints(), 'tokf.filter.invocations')).toEqual(
+      expectedSums(readEvents(second.tokfDbPath)).invocations,
+    );
+    expect(server.cacheEntries().map((e) => e.key)).toContain(
+      `${prefix}-linux-${run2.runId}-${run2.attempt}`,
+    );
+
+    // A third job that adds nothing: nothing to send, and the unchanged database is not saved again.
+    const run3 = server.newRun({ job: 'build' });
+    const third = job(run3, { 'cache-key-prefix': prefix });
+    await third.runMain();
+    const post3 = await third.runPost();
+    expect(post3.outputs).toMatchObject({ selected: '0', delivered: '0' });
+    expect(post3.summary).toContain('not saved: unchanged since it was restored');
+    expect(server.cacheEntries().map((e) => e.key)).not.toContain(
+      `${prefix}-linux-${run3.runId}-${run3.attempt}`,
+    );
+  }, 120_000);
+});
+
+describe('restoring from artifacts', () => {
+  const exec = promisify(execFile);
+
+  /** Another run uploads tokf's database as an artifact, as a workflow with upload-artifact would. */
+  async function uploadDatabaseArtifact(
+    run: ToolkitRun,
+    name: string,
+    events: number,
+  ): Promise<string> {
+    const db = tmpDbPath('artifact-');
+    createTokfDb(db, 'fresh');
+    insertEvents(db, makeEvents(events, { start: '2026-03-01T00:00:00Z' }));
+    const request = { op: 'upload-artifact', name, files: [db], root: dirname(db) };
+    const { stdout } = await exec(
+      process.execPath,
+      [resolve('test/toolkit/toolkit-driver.mjs'), JSON.stringify(request)],
+      {
+        env: {
+          PATH: process.env.PATH,
+          ...run.env,
+          GITHUB_WORKSPACE: dirname(db),
+          RUNNER_TEMP: dirname(db),
+        },
+      },
+    );
+    expect(stdout).toContain('TOOLKIT_RESULT');
+    return db;
+  }
+
+  it('takes the newest artifact of that name in the repository, found with the token', async () => {
+    const name = `db-newest-${Date.now()}`;
+    await uploadDatabaseArtifact(server.newRun(), name, 5);
+    await uploadDatabaseArtifact(server.newRun(), name, 12);
+    const j = job(server.newRun(), {
+      restore: 'artifact',
+      'artifact-name': name,
+      'save-cache': 'false',
+      'otlp-artifact': 'never',
+    });
+    const main = await j.runMain();
+    expect(main.outputs).toMatchObject({ 'restored-from': 'artifact', 'cache-hit': 'false' });
+    expect(readEvents(j.tokfDbPath)).toHaveLength(12);
+    const post = await j.runPost();
+    expect(post.outputs).toMatchObject({ delivered: '12' });
+  }, 60_000);
+
+  it('takes the artifact of the run given by artifact-run-id', async () => {
+    const name = `db-by-id-${Date.now()}`;
+    const older = server.newRun();
+    await uploadDatabaseArtifact(older, name, 4);
+    await uploadDatabaseArtifact(server.newRun(), name, 9);
+    const j = job(server.newRun(), {
+      restore: 'artifact',
+      'artifact-name': name,
+      'artifact-run-id': String(older.runId),
+      'save-cache': 'false',
+    });
+    const main = await j.runMain();
+    expect(main.outputs['restored-from']).toBe('artifact');
+    expect(readEvents(j.tokfDbPath)).toHaveLength(4);
+  }, 60_000);
+
+  it('falls back to an artifact on a cache miss, and names the missing permission', async () => {
+    const name = `db-denied-${Date.now()}`;
+    await uploadDatabaseArtifact(server.newRun(), name, 3);
+    server.deny('list-repo-artifacts');
+    try {
+      const j = job(server.newRun(), {
+        'cache-key-prefix': `none-${Date.now()}`,
+        'artifact-name': name,
+        'save-cache': 'false',
+      });
+      const main = await j.runMain();
+      expect(main.code).toBe(0);
+      expect(main.outputs['restored-from']).toBe('none');
+      expect(main.stdout).toMatch(
+        /::warning title=telemetry-sync::restoring from artifact .* answered 403 .*"actions: read" permission/,
+      );
+    } finally {
+      server.allow();
+    }
+  }, 60_000);
+
+  it('says that no database was found when there is none anywhere', async () => {
+    const j = job(server.newRun(), {
+      'cache-key-prefix': `empty-${Date.now()}`,
+      'artifact-name': `nothing-${Date.now()}`,
+    });
+    const main = await j.runMain();
+    expect(main.outputs).toMatchObject({ 'restored-from': 'none', 'cache-hit': 'false' });
+    const post = await j.runPost();
+    expect(post.code).toBe(0);
+    expect(post.summary).toContain('no database was found to restore');
+  }, 60_000);
+});
+
+describe('a database that already exists on the runner', () => {
+  it('is not overwritten; the restored copy’s pending events are synced too', async () => {
+    const prefix = `existing-${Date.now()}`;
+    // A first job leaves 6 events pending in the cache: its endpoint refused them.
+    const run1 = server.newRun();
+    const first = job(run1, { 'cache-key-prefix': prefix, 'otlp-artifact': 'never' });
+    await first.runMain();
+    tokfWrites(first.tokfDbPath, 6, '2026-03-02T09:00:00Z');
+    receiver.enqueue({ status: 401 });
+    const post1 = await first.runPost();
+    expect(post1.outputs).toMatchObject({ delivered: '0', pending: '6' });
+
+    // On the next runner tokf already wrote 4 events before the action's main step.
+    const second = job(server.newRun(), { 'cache-key-prefix': prefix, 'otlp-artifact': 'never' });
+    tokfWrites(second.tokfDbPath, 4, '2026-03-04T09:00:00Z');
+    const before = readEvents(second.tokfDbPath);
+    const main = await second.runMain();
+    expect(main.outputs).toMatchObject({ 'restored-from': 'cache', 'cache-hit': 'true' });
+    expect(readEvents(second.tokfDbPath)).toEqual(before);
+    const post = await second.runPost();
+    expect(post.outputs).toMatchObject({ selected: '10', delivered: '10', pending: '0' });
+    expect(post.summary).toContain('a database already existed');
+    expect(invocations()).toBe(10);
+  }, 120_000);
+});
+
+describe('pull requests', () => {
+  it('keeps one comment up to date, with tokens saved by command and filter', async () => {
+    const run = server.newRun({ eventName: 'pull_request' });
+    const eventPath = join(tmpDbPath('event-'), '..', 'event.json');
+    writeFileSync(eventPath, JSON.stringify({ pull_request: { number: 31 } }));
+    const inputs = {
+      'comment-on-pr': 'true',
+      'save-cache': 'false',
+      restore: 'none',
+      'otlp-artifact': 'never',
+    };
+    const first = new ActionJob(
+      { ...run.env, GITHUB_EVENT_PATH: eventPath },
+      { 'github-token': run.token, ...inputs },
+    );
+    await first.runMain();
+    tokfWrites(first.tokfDbPath, 20, '2026-03-02T09:00:00Z');
+    const post = await first.runPost();
+    expect(post.code).toBe(0);
+    const [comment] = server.comments(31);
+    expect(comment!.body).toContain('Tokens saved by command and filter');
+    expect(post.summary).toContain('Tokens saved by command and filter');
+
+    const again = new ActionJob(
+      { ...run.env, GITHUB_EVENT_PATH: eventPath },
+      { 'github-token': run.token, ...inputs },
+    );
+    await again.runMain();
+    tokfWrites(again.tokfDbPath, 3, '2026-03-05T09:00:00Z');
+    await again.runPost();
+    const comments = server.comments(31);
+    expect(comments).toHaveLength(1);
+    expect(comments[0]!.body).toContain('| selected | 3 |');
+  }, 60_000);
+
+  it('names the permission a refused comment needs', async () => {
+    const run = server.newRun({ eventName: 'pull_request' });
+    const eventPath = join(tmpDbPath('event-'), '..', 'event.json');
+    writeFileSync(eventPath, JSON.stringify({ pull_request: { number: 32 } }));
+    server.deny('create-comment');
+    try {
+      const j = new ActionJob(
+        { ...run.env, GITHUB_EVENT_PATH: eventPath },
+        {
+          'github-token': run.token,
+          'comment-on-pr': 'true',
+          restore: 'none',
+          'save-cache': 'false',
+        },
+      );
+      await j.runMain();
+      const post = await j.runPost();
+      expect(post.code).toBe(0);
+      expect(post.stdout).toMatch(
+        /::warning title=telemetry-sync::updating the pull-request comment failed: .*403.*"pull-requests: write"/,
+      );
+    } finally {
+      server.allow();
+    }
+  }, 60_000);
+});
+
+describe('secrets', () => {
+  it('appear in none of stdout, stderr, summary, outputs, OTLP files or the saved database', async () => {
+    const secret = 'sk-toolkit-0a1b2c3d4e';
+    const urlToken = 'urltok-998877';
+    const run = server.newRun();
+    const j = new ActionJob(run.env, {
+      'github-token': run.token,
+      endpoint: receiver.url.replace('http://', `http://bot:${urlToken}@`),
+      headers: `authorization=Bearer%20${secret}`,
+      'cache-key-prefix': `secrets-${Date.now()}`,
+    });
+    const main = await j.runMain();
+    tokfWrites(j.tokfDbPath, 15, '2026-03-02T09:00:00Z');
+    receiver.enqueue({}, { status: 400, errorMessage: `bad token Bearer ${secret}` });
+    const post = await j.runPost();
+    expect(receiver.requests[0]!.headers.authorization).toBe(`Bearer ${secret}`);
+    const otlpFiles = listFiles(join(j.runnerTemp, 'telemetry-sync')).map((f) =>
+      readFileSync(f, 'latin1'),
+    );
+    expect(otlpFiles.length).toBeGreaterThan(0);
+    const texts = [
+      withoutMaskCommands(main.stdout),
+      withoutMaskCommands(post.stdout),
+      main.stderr,
+      post.stderr,
+      post.summary,
+      JSON.stringify(post.outputs),
+      readFileSync(j.tokfDbPath, 'latin1'),
+      ...otlpFiles,
+    ];
+    for (const t of texts) {
+      expect(t).not.toContain(secret);
+      expect(t).not.toContain(urlToken);
+    }
+  }, 60_000);
+});
+
+function listFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? listFiles(join(dir, e.name)) : [join(dir, e.name)],
+  );
+}
