@@ -181,8 +181,9 @@ function isString(v: string | null): v is string {
 }
 
 /**
- * Markdown-safe text: HTML's special characters as entities, other Markdown punctuation
- * backslash-escaped, line breaks folded.
+ * Markdown-safe text: HTML's special characters as entities, the Markdown punctuation that can
+ * start emphasis, code, links or table cells backslash-escaped, line breaks folded. (Characters
+ * that matter only at the start of a line never start one here: every value follows a label.)
  */
 export function text(value: string): string {
   return value
@@ -191,7 +192,7 @@ export function text(value: string): string {
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
     .replace(/"/g, '&quot;')
-    .replace(/[\\`*_{}[\]()#+!|~]/g, (c) => `\\${c}`);
+    .replace(/[\\`*_[\]|~]/g, (c) => `\\${c}`);
 }
 
 /** A table cell: escaped and shortened. */

@@ -299,6 +299,69 @@ describe('pull requests', () => {
   }, 60_000);
 });
 
+describe('the OTLP/JSON artifact and the save', () => {
+  it('with no endpoint, is the whole job: every event in the artifact, nothing marked delivered', async () => {
+    const run = server.newRun({ job: 'offline' });
+    const j = new ActionJob(run.env, {
+      'github-token': run.token,
+      restore: 'none',
+      'save-cache': 'false',
+    });
+    await j.runMain();
+    tokfWrites(j.tokfDbPath, 25, '2026-03-02T09:00:00Z');
+    const post = await j.runPost();
+    expect(post.outputs).toMatchObject({ selected: '25', delivered: '0', pending: '25' });
+    const [artifact] = server.artifacts({ runId: run.runId });
+    expect(artifact).toMatchObject({ name: `telemetry-otlp-offline-${run.attempt}` });
+    expect(post.outputs['otlp-artifact-id']).toBe(String(artifact!.id));
+    expect(post.summary).toContain('25 events written to the OTLP/JSON artifact (no endpoint)');
+  }, 60_000);
+
+  it('on-failure uploads only when something was not delivered', async () => {
+    const inputs = { 'otlp-artifact': 'on-failure', restore: 'none', 'save-cache': 'false' };
+    const fine = server.newRun({ job: 'fine' });
+    const ok = job(fine, inputs);
+    await ok.runMain();
+    tokfWrites(ok.tokfDbPath, 5, '2026-03-02T09:00:00Z');
+    const okPost = await ok.runPost();
+    expect(okPost.outputs.delivered).toBe('5');
+    expect(okPost.outputs['otlp-artifact-id']).toBeUndefined();
+    expect(server.artifacts({ runId: fine.runId })).toHaveLength(0);
+
+    const broken = server.newRun({ job: 'broken' });
+    const bad = job(broken, inputs);
+    await bad.runMain();
+    tokfWrites(bad.tokfDbPath, 5, '2026-03-02T09:00:00Z');
+    receiver.enqueue({ status: 500 });
+    const badPost = await bad.runPost();
+    expect(badPost.outputs.delivered).toBe('0');
+    expect(server.artifacts({ runId: broken.runId }).map((a) => a.name)).toEqual([
+      `telemetry-otlp-broken-${broken.attempt}`,
+    ]);
+  }, 60_000);
+
+  it('turns a refused cache save into a warning, and fails the step only with fail-on-error', async () => {
+    server.deny('CreateCacheEntry');
+    try {
+      for (const failOnError of ['false', 'true']) {
+        const j = job(server.newRun(), {
+          restore: 'none',
+          'otlp-artifact': 'never',
+          'fail-on-error': failOnError,
+        });
+        await j.runMain();
+        tokfWrites(j.tokfDbPath, 2, '2026-03-02T09:00:00Z');
+        const post = await j.runPost();
+        expect(post.outputs.delivered).toBe('2');
+        expect(post.stdout).toMatch(/::warning title=telemetry-sync::the cache did not save key/);
+        expect(post.code).toBe(failOnError === 'true' ? 1 : 0);
+      }
+    } finally {
+      server.allow();
+    }
+  }, 60_000);
+});
+
 describe('secrets', () => {
   it('appear in none of stdout, stderr, summary, outputs, OTLP files or the saved database', async () => {
     const secret = 'sk-toolkit-0a1b2c3d4e';

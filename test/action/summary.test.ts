@@ -67,7 +67,7 @@ describe('renderReport', () => {
     expect(md).toContain('| tokf.filter.invocations | 9 |');
     expect(md).toContain('**Endpoint:** otlp.example.com:4318');
     expect(md).not.toContain('/v1/metrics');
-    expect(md).toContain('restored from the cache \\(key telemetry-db-v1-linux-1-1\\)');
+    expect(md).toContain('restored from the cache (key telemetry-db-v1-linux-1-1)');
     expect(md).toContain(
       '[telemetry-otlp-build-1](https://github.com/a/b/actions/runs/1/artifacts/7)',
     );
@@ -117,8 +117,8 @@ describe('renderReport', () => {
 
 describe('escaping', () => {
   it('neutralises HTML and Markdown', () => {
-    expect(text('<script>&"x"</script> *a* [l](u) `c` | #')).toBe(
-      '&lt;script&gt;&amp;&quot;x&quot;&lt;/script&gt; \\*a\\* \\[l\\]\\(u\\) \\`c\\` \\| \\#',
+    expect(text('<script>&"x"</script> *a* [l](u) `c` | _b_ ~s~')).toBe(
+      '&lt;script&gt;&amp;&quot;x&quot;&lt;/script&gt; \\*a\\* \\[l\\](u) \\`c\\` \\| \\_b\\_ \\~s\\~',
     );
     expect(text('two\nlines')).toBe('two lines');
     expect(cell('y'.repeat(200))).toHaveLength(80);
