@@ -7,12 +7,14 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _cli_args_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(890);
-/* harmony import */ var _cli_help_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(911);
-/* harmony import */ var _config_build_config_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(656);
-/* harmony import */ var _engine_sync_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(241);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(916);
-/* harmony import */ var _report_text_summary_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(870);
-/* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(311);
+/* harmony import */ var _cli_help_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(911);
+/* harmony import */ var _config_build_config_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(664);
+/* harmony import */ var _engine_sync_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(642);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(916);
+/* harmony import */ var _progress_sync_lock_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(262);
+/* harmony import */ var _report_text_summary_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(870);
+/* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(311);
+
 
 
 
@@ -25,28 +27,32 @@ async function main(argv) {
     try {
         const command = (0,_cli_args_js__WEBPACK_IMPORTED_MODULE_0__/* .parseCli */ .w)(argv);
         if (command.kind === 'help') {
-            process.stdout.write(command.text === 'sync' ? _cli_help_js__WEBPACK_IMPORTED_MODULE_3__/* .SYNC_HELP */ .e : _cli_help_js__WEBPACK_IMPORTED_MODULE_3__/* .MAIN_HELP */ .I);
+            process.stdout.write(command.text === 'sync' ? _cli_help_js__WEBPACK_IMPORTED_MODULE_4__/* .SYNC_HELP */ .e : _cli_help_js__WEBPACK_IMPORTED_MODULE_4__/* .MAIN_HELP */ .I);
             return 0;
         }
         if (command.kind === 'version') {
-            process.stdout.write(`${_version_js__WEBPACK_IMPORTED_MODULE_4__/* .VERSION */ .x}\n`);
+            process.stdout.write(`${_version_js__WEBPACK_IMPORTED_MODULE_5__/* .VERSION */ .x}\n`);
             return 0;
         }
         const config = (0,_config_build_config_js__WEBPACK_IMPORTED_MODULE_1__/* .buildSyncConfig */ .q)(command.settings, process.env, Date.now());
         const result = await (0,_engine_sync_js__WEBPACK_IMPORTED_MODULE_2__/* .runSync */ .H)(config, {
             now: Date.now,
             log: (line) => process.stderr.write(`telemetry-sync: ${line}\n`),
-            userAgent: _version_js__WEBPACK_IMPORTED_MODULE_4__/* .USER_AGENT */ ._,
+            userAgent: _version_js__WEBPACK_IMPORTED_MODULE_5__/* .USER_AGENT */ ._,
         });
-        process.stderr.write((0,_report_text_summary_js__WEBPACK_IMPORTED_MODULE_5__/* .formatTextSummary */ .P)(result));
+        process.stderr.write((0,_report_text_summary_js__WEBPACK_IMPORTED_MODULE_6__/* .formatTextSummary */ .P)(result));
         if (command.json)
             process.stdout.write(`${JSON.stringify(result)}\n`);
         return result.exitCode;
     }
     catch (err) {
-        if (err instanceof _errors_js__WEBPACK_IMPORTED_MODULE_6__/* .UsageError */ .e || err instanceof _errors_js__WEBPACK_IMPORTED_MODULE_6__/* .DatabaseError */ .a) {
+        if (err instanceof _progress_sync_lock_js__WEBPACK_IMPORTED_MODULE_3__/* .SyncBusyError */ .zU) {
+            process.stderr.write(`telemetry-sync: ${err.message}\n`);
+            return 1;
+        }
+        if (err instanceof _errors_js__WEBPACK_IMPORTED_MODULE_7__/* .UsageError */ .e || err instanceof _errors_js__WEBPACK_IMPORTED_MODULE_7__/* .DatabaseError */ .a) {
             process.stderr.write(`telemetry-sync: error: ${err.message}\n`);
-            if (err instanceof _errors_js__WEBPACK_IMPORTED_MODULE_6__/* .UsageError */ .e)
+            if (err instanceof _errors_js__WEBPACK_IMPORTED_MODULE_7__/* .UsageError */ .e)
                 process.stderr.write('(see: telemetry-sync sync --help)\n');
             return 2;
         }
@@ -89,6 +95,9 @@ const SYNC_OPTIONS = {
     until: { type: 'string' },
     limit: { type: 'string' },
     'dry-run': { type: 'boolean' },
+    'max-age': { type: 'string' },
+    'retry-rejected': { type: 'boolean' },
+    'max-consecutive-failures': { type: 'string' },
     'service-name': { type: 'string' },
     'service-version': { type: 'string' },
     'resource-attributes': { type: 'string' },
@@ -134,6 +143,11 @@ function parseCli(argv) {
         ...(v.until !== undefined && { until: v.until }),
         ...(v.limit !== undefined && { limit: v.limit }),
         dryRun: v['dry-run'] === true,
+        ...(v['max-age'] !== undefined && { maxAge: v['max-age'] }),
+        retryRejected: v['retry-rejected'] === true,
+        ...(v['max-consecutive-failures'] !== undefined && {
+            maxConsecutiveFailures: v['max-consecutive-failures'],
+        }),
         ...(v['service-name'] !== undefined && { serviceName: v['service-name'] }),
         ...(v['service-version'] !== undefined && { serviceVersion: v['service-version'] }),
         ...(v['resource-attributes'] !== undefined && { resourceAttributes: v['resource-attributes'] }),
@@ -171,7 +185,8 @@ Usage:
   telemetry-sync --help | --version
 
 Exit codes: 0 all selected events delivered (or dry run / file export); 1 some could not be
-delivered (they stay pending); 2 bad usage or unreadable database, nothing changed.
+delivered (they stay pending or were set aside as rejected), or another sync holds the database;
+2 bad usage or unreadable database, nothing changed.
 `;
 const SYNC_HELP = `Usage: telemetry-sync sync [options]
 
@@ -187,6 +202,10 @@ Source
                               T: a date (2026-03-05), a date-time (2026-03-05T10:22:13Z; UTC when
                               no zone is given) or a duration back from now (90m, 24h, 7d)
   --limit N                   send at most the first N pending events in id order
+  --max-age D                 do not send events older than D (90m, 1h, 7d), to match a backend
+                              that refuses old points; they go to the OTLP/JSON file only (and,
+                              with one, are set aside so later runs do not export them again)
+  --retry-rejected            send again the events earlier runs set aside as rejected
 
 Endpoint
   --endpoint URL              OTLP/HTTP base URL; v1/metrics is appended
@@ -201,6 +220,9 @@ Endpoint
                               env: OTEL_EXPORTER_OTLP_[METRICS_]TIMEOUT)
   --batch-size N              events per request (default 1000; a request is also split to stay
                               under 3 MiB)
+  --max-consecutive-failures N
+                              circuit breaker: stop sending after N events in a row were refused
+                              (default 5); the rest stay pending
 
 Resource
   --service-name NAME         service.name (default tokf; env: OTEL_SERVICE_NAME)
@@ -209,20 +231,27 @@ Resource
 
 Output
   --otlp-json-out DIR         also write what was sent (or would be) to DIR/metrics.jsonl as
-                              OTLP JSON Lines; with no endpoint this file is the whole job and
-                              nothing is marked delivered
+                              OTLP JSON Lines, and refused events to DIR/rejected-metrics.jsonl;
+                              with no endpoint this file is the whole job and nothing is marked
+                              delivered
   --dry-run                   report what would be sent; send nothing, open the database read-only
   --json                      print the result as one JSON object on stdout
   -h, --help                  this help
 
+Refused data: a request an endpoint refuses as bad (400, 413, 422) is split in halves until the
+refused events are found; those are set aside as rejected (with the reason) and the rest are
+delivered. Any other failure stops the run: nothing later overtakes it. One sync at a time per
+database: a second one waits up to 10 s, then refuses.
+
 Flags beat environment variables. Exit codes: 0 all selected events delivered (or dry run / file
-export); 1 some could not be delivered (they stay pending); 2 bad usage or unreadable database.
+export); 1 some could not be delivered (they stay pending or were set aside as rejected), or
+another sync holds the database; 2 bad usage or unreadable database, nothing changed.
 `;
 
 
 /***/ }),
 
-/***/ 656:
+/***/ 664:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -233,8 +262,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(916);
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(161);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(760);
 ;// CONCATENATED MODULE: ./src/source/tokf-paths.ts
@@ -245,7 +274,7 @@ var external_node_path_ = __nccwpck_require__(760);
  * `TOKF_HOME` (`$TOKF_HOME/tracking.db`), which wins over the platform's local data directory
  * (on Linux `$XDG_DATA_HOME/tokf/tracking.db`, else `~/.local/share/tokf/tracking.db`).
  */
-function defaultTokfDbPath(env, home = (0,external_node_os_namespaceObject.homedir)(), platform = process.platform) {
+function defaultTokfDbPath(env, home = (0,external_node_os_.homedir)(), platform = process.platform) {
     if (nonEmpty(env.TOKF_DB_PATH))
         return env.TOKF_DB_PATH;
     if (nonEmpty(env.TOKF_HOME))
@@ -285,6 +314,14 @@ const RELATIVE = /^(\d+)([smhdw])$/;
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 // Date-time with an optional zone; without one we read it as UTC, because tokf stores UTC.
 const DATE_TIME = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)(Z|[+-]\d{2}:?\d{2})?$/i;
+/** A duration such as `90m`, `24h` or `7d` in milliseconds. */
+function parseDuration(value, flag) {
+    const m = RELATIVE.exec(value.trim());
+    if (m === null || Number(m[1]) === 0) {
+        throw new errors/* UsageError */.e(`${flag}: "${value}" is not a duration (such as 90m, 1h, 7d)`);
+    }
+    return Number(m[1]) * UNIT_MS[m[2]];
+}
 /**
  * Turns a `--since`/`--until` value into epoch milliseconds: an ISO 8601 date (midnight UTC), an
  * ISO 8601 date-time (UTC when it has no zone), or a duration back from `now` such as `90m`,
@@ -292,12 +329,8 @@ const DATE_TIME = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?
  */
 function parseTimeSpec(value, flag, now) {
     const text = value.trim();
-    const relative = RELATIVE.exec(text);
-    if (relative) {
-        const amount = Number(relative[1]);
-        const unit = UNIT_MS[relative[2]];
-        return now - amount * unit;
-    }
+    if (RELATIVE.test(text))
+        return now - parseDuration(text, flag);
     let iso;
     if (DATE_ONLY.test(text)) {
         iso = `${text}T00:00:00Z`;
@@ -357,6 +390,12 @@ function buildSyncConfig(settings, env, now, label = sync_config/* flagLabel */.
     if (since !== undefined && until !== undefined && until <= since) {
         throw new errors/* UsageError */.e(`${label('until')} must be later than ${label('since')} (since is inclusive, until exclusive)`);
     }
+    const maxAgeMs = (0,config_endpoint/* given */.gI)(settings.maxAge)
+        ? parseDuration(settings.maxAge, label('max-age'))
+        : undefined;
+    const maxConsecutiveFailures = (0,config_endpoint/* given */.gI)(settings.maxConsecutiveFailures)
+        ? parseWholeNumber(settings.maxConsecutiveFailures, label('max-consecutive-failures'), 1, 1_000_000)
+        : sync_config/* DEFAULT_MAX_CONSECUTIVE_FAILURES */.YV;
     const endpoint = (0,config_endpoint/* resolveEndpoint */.sO)(settings, env, label);
     const dryRun = settings.dryRun === true;
     const otlpJsonOut = (0,config_endpoint/* given */.gI)(settings.otlpJsonOut) ? settings.otlpJsonOut : undefined;
@@ -375,6 +414,9 @@ function buildSyncConfig(settings, env, now, label = sync_config/* flagLabel */.
         ...(until !== undefined && { until }),
         ...(limit !== undefined && { limit }),
         dryRun,
+        ...(maxAgeMs !== undefined && { maxAgeMs }),
+        retryRejected: settings.retryRejected === true,
+        maxConsecutiveFailures,
         resource: resolveResource(settings, env, label),
         ...(otlpJsonOut !== undefined && { otlpJsonOut }),
     };
@@ -629,12 +671,14 @@ function parseKeyValueList(text, source) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   GG: () => (/* binding */ DEFAULT_SERVICE_NAME),
+/* harmony export */   YV: () => (/* binding */ DEFAULT_MAX_CONSECUTIVE_FAILURES),
 /* harmony export */   Z6: () => (/* binding */ DEFAULT_MAX_REQUEST_BYTES),
 /* harmony export */   dV: () => (/* binding */ flagLabel),
 /* harmony export */   jg: () => (/* binding */ DEFAULT_BATCH_SIZE),
 /* harmony export */   t1: () => (/* binding */ DEFAULT_TIMEOUT_MS)
 /* harmony export */ });
 const DEFAULT_BATCH_SIZE = 1000;
+const DEFAULT_MAX_CONSECUTIVE_FAILURES = 5;
 const DEFAULT_TIMEOUT_MS = 10_000;
 const DEFAULT_SERVICE_NAME = 'tokf';
 // Collectors accept 20 MiB by default and most vendors 4-5 MiB; stay under the smaller figure.
@@ -644,7 +688,7 @@ const flagLabel = (name) => `--${name}`;
 
 /***/ }),
 
-/***/ 241:
+/***/ 642:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -3246,8 +3290,8 @@ function coverage(events) {
     return ranges;
 }
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(24);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(760);
 ;// CONCATENATED MODULE: ./src/output/otlp-json-lines.ts
@@ -3262,31 +3306,45 @@ const MAX_LINE_BYTES = 512 * 1024;
 const NEWLINE = new Uint8Array([0x0a]);
 /**
  * Writes OTLP/JSON Lines in the file exporter's format: one MetricsData object per line, metrics
- * only. The file is created afresh each run and holds what this run sent or would have sent.
+ * only, afresh each run. The main file is created at once, so that it never shows an earlier run's
+ * events; a file that only some runs need (the rejected events) is created by its first write.
  */
 class OtlpJsonLinesWriter {
+    dir;
     resource;
     path;
     fd;
     lines = 0;
     events = 0;
-    constructor(dir, resource) {
+    constructor(dir, resource, fileName, options) {
+        this.dir = dir;
         this.resource = resource;
-        (0,external_node_fs_namespaceObject.mkdirSync)(dir, { recursive: true });
-        this.path = (0,external_node_path_.join)(dir, 'metrics.jsonl');
-        this.fd = (0,external_node_fs_namespaceObject.openSync)(this.path, 'w');
+        this.path = (0,external_node_path_.join)(dir, fileName);
+        if (options.createNow)
+            this.open();
     }
     write(events) {
+        if (events.length === 0)
+            return;
+        const fd = this.fd ?? this.open();
         for (const line of encodeRequests(events, this.resource, 'http/json', MAX_LINE_BYTES)) {
-            (0,external_node_fs_namespaceObject.writeSync)(this.fd, line.body);
-            (0,external_node_fs_namespaceObject.writeSync)(this.fd, NEWLINE);
+            (0,external_node_fs_.writeSync)(fd, line.body);
+            (0,external_node_fs_.writeSync)(fd, NEWLINE);
             this.lines += 1;
         }
         this.events += events.length;
     }
     close() {
-        (0,external_node_fs_namespaceObject.fsyncSync)(this.fd);
-        (0,external_node_fs_namespaceObject.closeSync)(this.fd);
+        if (this.fd === undefined)
+            return;
+        (0,external_node_fs_.fsyncSync)(this.fd);
+        (0,external_node_fs_.closeSync)(this.fd);
+        this.fd = undefined;
+    }
+    open() {
+        (0,external_node_fs_.mkdirSync)(this.dir, { recursive: true });
+        this.fd = (0,external_node_fs_.openSync)(this.path, 'w');
+        return this.fd;
     }
 }
 
@@ -3328,80 +3386,10 @@ function readEventsSchema(db, path) {
     return { columns, hasSyncedColumn: columns.has(SYNCED_COLUMN) };
 }
 
-;// CONCATENATED MODULE: ./src/progress/progress-store.ts
-/** tokf's own timestamp format, which the synced column uses too: UTC, whole seconds. */
-function tokfTimestamp(at) {
-    return at.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
-;// CONCATENATED MODULE: external "node:sqlite"
-const external_node_sqlite_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:sqlite");
-;// CONCATENATED MODULE: ./src/source/database.ts
-
-
-
-/** How long a statement waits for tokf's write lock before giving up. */
-const BUSY_TIMEOUT_MS = 5000;
-/**
- * Opens the tracking database without ever creating it. Read-only where the run records nothing
- * (dry runs, file-only exports), so such runs leave the file byte for byte as it was.
- */
-function openDatabase(path, readOnly) {
-    if (!(0,external_node_fs_namespaceObject.existsSync)(path))
-        throw new errors/* DatabaseError */.a(`no database at ${path}`);
-    if ((0,external_node_fs_namespaceObject.statSync)(path).isDirectory())
-        throw new errors/* DatabaseError */.a(`${path} is a directory, not a database`);
-    let db;
-    try {
-        db = new external_node_sqlite_namespaceObject.DatabaseSync(path, { readOnly });
-    }
-    catch (err) {
-        throw new errors/* DatabaseError */.a(`cannot open ${path}: ${messageOf(err)}`);
-    }
-    try {
-        db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
-        // SQLite reads the header lazily: ask for something so a non-database fails here, clearly.
-        db.prepare('SELECT count(*) FROM sqlite_schema').get();
-    }
-    catch (err) {
-        db.close();
-        const msg = messageOf(err);
-        if (/not a database|file is encrypted/i.test(msg)) {
-            throw new errors/* DatabaseError */.a(`${path} is not an SQLite database`);
-        }
-        throw new errors/* DatabaseError */.a(`cannot read ${path}: ${msg}`);
-    }
-    return db;
-}
-function messageOf(err) {
-    return err instanceof Error ? err.message : String(err);
-}
-
-;// CONCATENATED MODULE: ./src/progress/transaction.ts
-
-
-/**
- * Runs `work` in an IMMEDIATE transaction: the write lock is taken up front (waiting up to the busy
- * timeout while tokf writes) and held only for `work`, which must be short.
- */
-function inWriteTransaction(db, what, work) {
-    try {
-        db.exec('BEGIN IMMEDIATE');
-    }
-    catch (err) {
-        throw new errors/* DatabaseError */.a(`cannot ${what}: ${messageOf(err)}`);
-    }
-    try {
-        work();
-        db.exec('COMMIT');
-    }
-    catch (err) {
-        if (db.isTransaction)
-            db.exec('ROLLBACK');
-        throw new errors/* DatabaseError */.a(`cannot ${what}: ${messageOf(err)}`);
-    }
-}
-
+// EXTERNAL MODULE: ./src/progress/progress-store.ts
+var progress_store = __nccwpck_require__(748);
+// EXTERNAL MODULE: ./src/progress/transaction.ts
+var transaction = __nccwpck_require__(435);
 ;// CONCATENATED MODULE: ./src/progress/column-store.ts
 
 
@@ -3420,7 +3408,7 @@ class ColumnProgressStore {
     prepareForWriting() {
         // A write that changes nothing still needs the write lock and a journal: a read-only file or
         // directory fails here, before anything is sent.
-        inWriteTransaction(this.db, 'check that progress can be recorded', () => {
+        (0,transaction/* inWriteTransaction */.Z)(this.db, 'check that progress can be recorded', () => {
             this.db
                 .prepare(`UPDATE events SET ${SYNCED_COLUMN} = ${SYNCED_COLUMN} WHERE id = (SELECT max(id) FROM events)`)
                 .run();
@@ -3428,8 +3416,8 @@ class ColumnProgressStore {
     }
     markDelivered(ranges, at) {
         const update = this.db.prepare(`UPDATE events SET ${SYNCED_COLUMN} = ? WHERE id BETWEEN ? AND ? AND ${SYNCED_COLUMN} IS NULL`);
-        const stamp = tokfTimestamp(at);
-        inWriteTransaction(this.db, 'record delivered events', () => {
+        const stamp = (0,progress_store/* tokfTimestamp */.P)(at);
+        (0,transaction/* inWriteTransaction */.Z)(this.db, 'record delivered events', () => {
             for (const r of ranges)
                 update.run(stamp, r.first, r.last);
         });
@@ -3439,6 +3427,70 @@ class ColumnProgressStore {
             .prepare(`SELECT count(*) AS n FROM events WHERE ${SYNCED_COLUMN} IS NULL`)
             .get();
         return Number(row?.n ?? 0);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/progress/dead-letters.ts
+
+
+/** Our table of events refused for good, with why; never tokf's tables. */
+const REJECTED_TABLE = 'telemetry_sync_rejected';
+const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS ${REJECTED_TABLE} (
+  event_id INTEGER PRIMARY KEY,
+  reason TEXT NOT NULL,
+  status INTEGER,
+  rejected_at TEXT NOT NULL
+)`;
+/**
+ * Dead letters: events an endpoint refused permanently (or that can never be replayed). They are
+ * not retried by later runs, so one bad point cannot block the events behind it, unless a run asks
+ * for them again (`--retry-rejected`); a later delivery removes them from here.
+ */
+class DeadLetters {
+    db;
+    constructor(db) {
+        this.db = db;
+    }
+    prepareForWriting() {
+        (0,transaction/* inWriteTransaction */.Z)(this.db, 'create the rejected-events table', () => this.db.exec(CREATE_TABLE));
+    }
+    /** Ids of rejected events; empty when a read-only run finds no table of ours. */
+    ids() {
+        if (!this.exists())
+            return new Set();
+        const rows = this.db.prepare(`SELECT event_id AS id FROM ${REJECTED_TABLE}`).all();
+        return new Set(rows.map((r) => Number(r.id)));
+    }
+    count() {
+        if (!this.exists())
+            return 0;
+        return Number(this.db.prepare(`SELECT count(*) AS n FROM ${REJECTED_TABLE}`).get()?.n ?? 0);
+    }
+    record(ids, rejection, at) {
+        if (ids.length === 0)
+            return;
+        const upsert = this.db.prepare(`INSERT INTO ${REJECTED_TABLE} (event_id, reason, status, rejected_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT(event_id) DO UPDATE SET reason = excluded.reason, status = excluded.status, rejected_at = excluded.rejected_at`);
+        const stamp = (0,progress_store/* tokfTimestamp */.P)(at);
+        (0,transaction/* inWriteTransaction */.Z)(this.db, 'record rejected events', () => {
+            for (const id of ids)
+                upsert.run(id, rejection.reason, rejection.status, stamp);
+        });
+    }
+    /** Forgets rejections of events that have now been delivered. */
+    forget(ids) {
+        if (ids.length === 0 || !this.exists())
+            return;
+        const remove = this.db.prepare(`DELETE FROM ${REJECTED_TABLE} WHERE event_id = ?`);
+        (0,transaction/* inWriteTransaction */.Z)(this.db, 'clear re-sent rejected events', () => {
+            for (const id of ids)
+                remove.run(id);
+        });
+    }
+    exists() {
+        return (this.db
+            .prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?")
+            .get(REJECTED_TABLE) !== undefined);
     }
 }
 
@@ -3486,7 +3538,7 @@ function gapsBetween(covered, lo, hi) {
  * `--limit` leave gaps that a later run must still send.
  */
 const RANGES_TABLE = 'telemetry_sync_delivered';
-const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS ${RANGES_TABLE} (
+const ranges_store_CREATE_TABLE = `CREATE TABLE IF NOT EXISTS ${RANGES_TABLE} (
   first_id INTEGER PRIMARY KEY,
   last_id INTEGER NOT NULL,
   delivered_at TEXT NOT NULL
@@ -3502,18 +3554,18 @@ class RangesProgressStore {
         return { gaps: gapsBetween(this.delivered(), minId, maxId) };
     }
     prepareForWriting() {
-        inWriteTransaction(this.db, 'create the progress table', () => {
-            this.db.exec(CREATE_TABLE);
+        (0,transaction/* inWriteTransaction */.Z)(this.db, 'create the progress table', () => {
+            this.db.exec(ranges_store_CREATE_TABLE);
         });
     }
     markDelivered(ranges, at) {
         if (ranges.length === 0)
             return;
-        const stamp = tokfTimestamp(at);
+        const stamp = (0,progress_store/* tokfTimestamp */.P)(at);
         const touching = this.db.prepare(`SELECT first_id AS first, last_id AS last FROM ${RANGES_TABLE} WHERE first_id <= ? AND last_id >= ?`);
         const remove = this.db.prepare(`DELETE FROM ${RANGES_TABLE} WHERE first_id = ?`);
         const insert = this.db.prepare(`INSERT INTO ${RANGES_TABLE} (first_id, last_id, delivered_at) VALUES (?, ?, ?)`);
-        inWriteTransaction(this.db, 'record delivered events', () => {
+        (0,transaction/* inWriteTransaction */.Z)(this.db, 'record delivered events', () => {
             for (const r of coalesce(ranges)) {
                 // Ranges that overlap or touch this one are folded into it, so the table stays small.
                 const neighbours = touching.all(r.last + 1, r.first - 1).map(toRange);
@@ -3550,6 +3602,10 @@ function toRange(row) {
     return { first: Number(row.first), last: Number(row.last) };
 }
 
+// EXTERNAL MODULE: ./src/progress/sync-lock.ts
+var sync_lock = __nccwpck_require__(262);
+// EXTERNAL MODULE: ./src/source/database.ts + 1 modules
+var database = __nccwpck_require__(907);
 ;// CONCATENATED MODULE: ./src/source/tokf-event.ts
 // tokf writes `YYYY-MM-DDTHH:MM:SSZ`; we also take fractions and offsets, which other writers use.
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})?$/i;
@@ -3668,6 +3724,135 @@ class ClockCheck {
     }
 }
 
+;// CONCATENATED MODULE: ./src/engine/delivery.ts
+
+
+/** Statuses that mean "this data is bad": the request is split to find the events refused. */
+const POISON_STATUSES = new Set([400, 413, 422]);
+/**
+ * Sends requests in order and records their outcome durably, one short transaction each:
+ *
+ * - acknowledged: the events are marked delivered;
+ * - refused as bad data (400, 413, 422): the request is split in two and each half sent again, down
+ *   to single events; an event refused on its own is a dead letter (recorded with the reason, not
+ *   retried by later runs), and the events around it still get delivered;
+ * - anything else that failed (retries exhausted, other statuses): sending stops, so that no later
+ *   request overtakes it; it and everything after it stay pending.
+ *
+ * A circuit breaker stops the run after `maxConsecutiveFailures` refused single events in a row:
+ * an endpoint that refuses everything must not turn the whole database into dead letters.
+ */
+class Deliverer {
+    ctx;
+    stats = {
+        delivered: 0,
+        rejectedEvents: 0,
+        rejectedPoints: 0,
+        requests: 0,
+        failedRequests: 0,
+        retries: 0,
+        bytesSent: 0,
+    };
+    errors = [];
+    warnings = [];
+    /** Set once sending stopped for good in this run. */
+    halted = false;
+    consecutiveFailures = 0;
+    rejections = new Map();
+    constructor(ctx) {
+        this.ctx = ctx;
+    }
+    /** Sends one request and whatever splitting it takes; false once sending has stopped. */
+    async deliver(request) {
+        if (this.halted)
+            return false;
+        const outcome = await this.send(request);
+        if (outcome.acknowledged)
+            return this.acknowledged(request, outcome);
+        const status = outcome.status;
+        if (status !== undefined && POISON_STATUSES.has(status)) {
+            if (request.events.length > 1)
+                return this.split(request, status);
+            return this.reject(request.events, outcome);
+        }
+        this.stop(request.events, `failed: ${outcome.message ?? 'unknown error'}; it and all later events stay pending`);
+        this.stats.failedRequests += 1;
+        return false;
+    }
+    async send(request) {
+        const outcome = await this.ctx.client.send(request.body);
+        this.stats.requests += 1;
+        this.stats.retries += outcome.attempts - 1;
+        this.stats.bytesSent += outcome.bytesSent;
+        return outcome;
+    }
+    acknowledged(request, outcome) {
+        const ids = request.events.map((e) => e.id);
+        const at = new Date(this.ctx.now());
+        try {
+            this.ctx.progress.markDelivered(coverage(request.events), at);
+            this.ctx.deadLetters.forget(ids);
+            this.ctx.lock.refresh(at.getTime());
+        }
+        catch (err) {
+            this.stop(request.events, `was acknowledged but recording that failed (${(0,database/* messageOf */.bD)(err)}); these events will be sent again by the next run`);
+            return false;
+        }
+        this.consecutiveFailures = 0;
+        this.stats.delivered += request.events.length;
+        if (outcome.rejectedPoints > 0) {
+            this.stats.rejectedPoints += outcome.rejectedPoints;
+            this.warnings.push(`the endpoint accepted a request but rejected ${outcome.rejectedPoints} data point(s) of it${outcome.message ? `: ${outcome.message}` : ''}`);
+        }
+        return true;
+    }
+    async split(request, status) {
+        const { config } = this.ctx;
+        this.ctx.log(`HTTP ${status} for ${request.events.length} events; splitting the request to find the refused ones`);
+        const mid = Math.ceil(request.events.length / 2);
+        for (const half of [request.events.slice(0, mid), request.events.slice(mid)]) {
+            const parts = encodeRequests(half, config.resource, config.protocol, config.maxRequestBytes);
+            for (const part of parts)
+                if (!(await this.deliver(part)))
+                    return false;
+        }
+        return true;
+    }
+    reject(events, outcome) {
+        const reason = `HTTP ${outcome.status}: ${outcome.message ?? 'refused'}`;
+        try {
+            this.ctx.rejectedFile?.write(events);
+            this.ctx.deadLetters.record(events.map((e) => e.id), { reason, status: outcome.status ?? null }, new Date(this.ctx.now()));
+        }
+        catch (err) {
+            this.stop(events, `was refused (${reason}) but recording that failed (${(0,database/* messageOf */.bD)(err)})`);
+            return false;
+        }
+        this.stats.rejectedEvents += events.length;
+        this.stats.failedRequests += 1;
+        this.consecutiveFailures += 1;
+        this.rejections.set(reason, (this.rejections.get(reason) ?? 0) + events.length);
+        const max = this.ctx.config.maxConsecutiveFailures;
+        if (this.consecutiveFailures >= max) {
+            this.halted = true;
+            this.errors.push(`circuit breaker: ${max} events in a row were refused, so sending stopped; the events after them stay pending`);
+            return false;
+        }
+        return true;
+    }
+    /** Warnings that sum up the run, one per kind of rejection however many events it hit. */
+    summaryWarnings() {
+        return [
+            ...this.warnings,
+            ...[...this.rejections].map(([reason, n]) => `${n} event(s) were refused and set aside as rejected (${reason}); --retry-rejected sends them again`),
+        ];
+    }
+    stop(events, what) {
+        this.halted = true;
+        this.errors.push(`request of ${events.length} events (ids ${events[0]?.id}-${events.at(-1)?.id}) ${what}`);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/engine/redact.ts
 /** Replaces every occurrence of each secret with `***`, longest first so none leaks in part. */
 function redact(text, secrets) {
@@ -3719,12 +3904,17 @@ class SavingsTally {
  * pending for a later run.
  */
 function* selectEvents(events, options, tally) {
-    const { since, until, limit } = options;
+    const { since, until, limit, rejected, onUnreadable } = options;
     for (const e of events) {
         if (limit !== undefined && tally.selected >= limit)
             return;
+        if (rejected?.has(e.id)) {
+            tally.skippedRejected += 1;
+            continue;
+        }
         if (e.epochSeconds === undefined) {
             tally.unreadable += 1;
+            onUnreadable?.(e);
             continue;
         }
         const ms = e.epochSeconds * 1000;
@@ -3773,29 +3963,47 @@ function* batchEvents(events, size) {
 
 
 
+
+
+
 /** Rows of the tokens-saved breakdown kept in the result. */
 const SAVINGS_ROWS = 20;
+/** How long a sync waits for another one on the same database before refusing. */
+const LOCK_WAIT_MS = 10_000;
 /**
  * One replay: pending events in id order -> selection -> batches -> OTLP requests -> endpoint,
- * recording each acknowledged request before the next is sent. After a request fails no later
- * one is sent, so nothing overtakes it; the rest of the selection still goes to the OTLP/JSON file.
+ * recording each acknowledged request before the next is sent (see Deliverer). The whole selection
+ * also goes to the OTLP/JSON file, including what was not sent.
  *
- * Throws UsageError/DatabaseError only before anything is sent.
+ * Throws UsageError, DatabaseError or SyncBusyError only before anything is sent.
  */
 async function runSync(config, deps) {
     const started = deps.now();
     const sending = config.endpoint !== undefined && !config.dryRun;
-    const db = openDatabase(config.dbPath, !sending);
-    const run = new SyncRun(config, deps);
+    if (sending)
+        (0,database/* assertWritable */.Bz)(config.dbPath);
+    const db = (0,database/* openDatabase */.qI)(config.dbPath, !sending);
     try {
         const schema = readEventsSchema(db, config.dbPath);
-        const progress = schema.hasSyncedColumn
-            ? new ColumnProgressStore(db)
-            : new RangesProgressStore(db);
-        if (sending)
-            progress.prepareForWriting();
-        await run.execute(db, progress, sending);
-        return run.result(progress, started);
+        const stores = {
+            db,
+            progress: schema.hasSyncedColumn ? new ColumnProgressStore(db) : new RangesProgressStore(db),
+            deadLetters: new DeadLetters(db),
+            lock: new sync_lock/* SyncLock */.TR(db),
+        };
+        if (!sending)
+            return await new SyncRun(config, deps, stores).execute(started);
+        // Before anything is sent: that progress can be recorded, and that no other sync is running.
+        stores.progress.prepareForWriting();
+        stores.deadLetters.prepareForWriting();
+        const sleep = deps.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+        await stores.lock.acquire({ waitMs: deps.lockWaitMs ?? LOCK_WAIT_MS, now: deps.now, sleep });
+        try {
+            return await new SyncRun(config, deps, stores).execute(started);
+        }
+        finally {
+            stores.lock.release();
+        }
     }
     finally {
         db.close();
@@ -3804,40 +4012,43 @@ async function runSync(config, deps) {
 class SyncRun {
     config;
     deps;
+    stores;
     tally = {
         selected: 0,
         unreadable: 0,
+        skippedRejected: 0,
         firstSeconds: undefined,
         lastSeconds: undefined,
     };
     points = {};
-    errors = [];
-    warnings = [];
-    delivered = 0;
-    rejected = 0;
-    requests = 0;
-    failedRequests = 0;
-    retries = 0;
-    bytesSent = 0;
-    bytesEncoded = 0;
-    pending = 0;
     savings = new SavingsTally();
     clock;
+    warnings = [];
+    errors = [];
+    bytesEncoded = 0;
+    tooOld = 0;
     file;
-    /** Set once a request fails: no later request is sent in this run. */
-    halted = false;
-    client;
-    progress;
-    constructor(config, deps) {
+    rejectedFile;
+    deliverer;
+    /** Unreadable rows met while sending: set aside as rejected, as they can never be replayed. */
+    unreadableIds = [];
+    constructor(config, deps, stores) {
         this.config = config;
         this.deps = deps;
+        this.stores = stores;
         this.clock = new ClockCheck(Math.floor(deps.now() / 1000));
     }
-    async execute(db, progress, sending) {
-        const { config, deps } = this;
-        this.progress = progress;
+    async execute(started) {
+        const { config, deps, stores } = this;
+        const sending = config.endpoint !== undefined && !config.dryRun;
+        if (config.otlpJsonOut !== undefined) {
+            this.file = new OtlpJsonLinesWriter(config.otlpJsonOut, config.resource, 'metrics.jsonl', {
+                createNow: true,
+            });
+            this.rejectedFile = new OtlpJsonLinesWriter(config.otlpJsonOut, config.resource, 'rejected-metrics.jsonl', { createNow: false });
+        }
         if (sending && config.endpoint !== undefined) {
-            this.client = new OtlpHttpClient({
+            const client = new OtlpHttpClient({
                 endpoint: config.endpoint,
                 protocol: config.protocol,
                 compression: config.compression,
@@ -3847,122 +4058,151 @@ class SyncRun {
                 ...(deps.sleep !== undefined && { sleep: deps.sleep }),
                 now: deps.now,
             });
-        }
-        if (config.otlpJsonOut !== undefined) {
-            this.file = new OtlpJsonLinesWriter(config.otlpJsonOut, config.resource);
+            this.deliverer = new Deliverer({
+                ...stores,
+                config,
+                client,
+                rejectedFile: this.rejectedFile,
+                now: deps.now,
+                log: deps.log,
+            });
         }
         try {
-            const scan = scanPending(db, progress);
-            const selected = selectEvents(scan.events, config, this.tally);
-            for (const batch of batchEvents(selected, config.batchSize)) {
-                for (const e of batch) {
-                    this.savings.add(e);
-                    this.clock.observe(e);
-                }
-                this.file?.write(batch);
-                const requests = encodeRequests(batch, config.resource, config.protocol, config.maxRequestBytes);
-                for (const r of requests) {
-                    this.bytesEncoded += r.body.byteLength;
-                    for (const [name, n] of Object.entries(r.points))
-                        this.points[name] = (this.points[name] ?? 0) + n;
-                }
-                if (this.client === undefined || this.halted)
-                    continue;
-                for (const r of requests) {
-                    if (!(await this.deliver(r)))
-                        break;
-                }
-            }
+            const scan = scanPending(stores.db, stores.progress);
+            const selected = selectEvents(scan.events, {
+                ...config,
+                ...(!config.retryRejected && { rejected: stores.deadLetters.ids() }),
+                ...(sending && { onUnreadable: (e) => this.unreadableIds.push(e.id) }),
+            }, this.tally);
+            for (const batch of batchEvents(selected, config.batchSize))
+                await this.handle(batch);
         }
         finally {
             this.file?.close();
+            this.rejectedFile?.close();
         }
-        this.pending = progress.countPending();
-        this.warnings.push(...this.clock.warnings());
-        if (this.tally.unreadable > 0) {
-            this.warnings.push(`${this.tally.unreadable} pending event(s) have a timestamp that is not a time; they were not sent and stay pending`);
-        }
+        this.setAsideUnreadable();
+        return this.result(started);
     }
-    /** Sends one request (split on 413) and records it; false once something failed. */
-    async deliver(request) {
-        const client = this.client;
-        const outcome = await client.send(request.body);
-        this.requests += 1;
-        this.retries += outcome.attempts - 1;
-        this.bytesSent += outcome.bytesSent;
-        if (outcome.tooLarge && request.events.length > 1) {
-            this.deps.log(`endpoint answered 413 for ${request.events.length} events; splitting the request`);
-            const halves = encodeRequests(request.events, this.config.resource, this.config.protocol, Math.floor(request.body.byteLength / 2));
-            for (const half of halves)
-                if (!(await this.deliver(half)))
-                    return false;
-            return true;
+    async handle(batch) {
+        const { config } = this;
+        for (const e of batch) {
+            this.savings.add(e);
+            this.clock.observe(e);
         }
-        if (!outcome.acknowledged) {
-            this.failedRequests += 1;
-            this.halted = true;
-            this.errors.push(`request of ${request.events.length} events (ids ${request.events[0]?.id}-${request.events.at(-1)?.id}) failed: ${outcome.message ?? 'unknown error'}; it and all later events stay pending`);
-            return false;
+        this.file?.write(batch);
+        const oldest = config.maxAgeMs === undefined ? undefined : (this.deps.now() - config.maxAgeMs) / 1000;
+        const tooOld = oldest === undefined ? [] : batch.filter((e) => e.epochSeconds < oldest);
+        const fresh = tooOld.length === 0 ? batch : batch.filter((e) => !tooOld.includes(e));
+        this.setAsideTooOld(tooOld);
+        const requests = encodeRequests(fresh, config.resource, config.protocol, config.maxRequestBytes);
+        for (const r of requests) {
+            this.bytesEncoded += r.body.byteLength;
+            for (const [name, n] of Object.entries(r.points))
+                this.points[name] = (this.points[name] ?? 0) + n;
         }
+        if (this.deliverer === undefined)
+            return;
+        for (const r of requests)
+            if (!(await this.deliverer.deliver(r)))
+                break;
+    }
+    /**
+     * Events older than max-age go to the OTLP/JSON file only. Where that file exists they are set
+     * aside as rejected, so later runs do not export them again; without a file they stay pending.
+     */
+    setAsideTooOld(events) {
+        if (events.length === 0)
+            return;
+        this.tooOld += events.length;
+        if (this.deliverer === undefined || this.file === undefined)
+            return;
+        this.stores.deadLetters.record(events.map((e) => e.id), { reason: `older than max-age; exported to ${this.file.path} only`, status: null }, new Date(this.deps.now()));
+    }
+    setAsideUnreadable() {
+        if (this.unreadableIds.length === 0)
+            return;
         try {
-            this.progress.markDelivered(coverage(request.events), new Date(this.deps.now()));
+            this.stores.deadLetters.record(this.unreadableIds, { reason: 'the timestamp is not a time, so the event cannot be replayed', status: null }, new Date(this.deps.now()));
         }
         catch (err) {
-            this.halted = true;
-            this.errors.push(`the endpoint acknowledged ${request.events.length} events but recording that failed (${messageOf(err)}); they will be sent again by the next run`);
-            return false;
+            this.errors.push(`could not set aside events with unreadable timestamps: ${String(err)}`);
         }
-        this.delivered += request.events.length;
-        if (outcome.rejectedPoints > 0) {
-            this.rejected += outcome.rejectedPoints;
-            this.warnings.push(`the endpoint rejected ${outcome.rejectedPoints} data point(s) of an acknowledged request${outcome.message ? `: ${outcome.message}` : ''}`);
-        }
-        return true;
     }
-    result(progress, started) {
-        const { config } = this;
-        const secrets = config.endpoint?.secrets ?? [];
-        const sending = this.client !== undefined;
-        const allDelivered = this.delivered === this.tally.selected && this.errors.length === 0;
+    result(started) {
+        const { config, stores, tally } = this;
+        const d = this.deliverer;
+        const stats = d?.stats;
+        const delivered = stats?.delivered ?? 0;
+        const errors = [...this.errors, ...(d?.errors ?? [])];
+        const warnings = [
+            ...(d?.summaryWarnings() ?? []),
+            ...this.clock.warnings(),
+            ...this.selectionWarnings(),
+        ];
+        const toSend = tally.selected - this.tooOld;
         const status = config.dryRun
             ? 'dry-run'
-            : !sending
+            : d === undefined
                 ? 'exported'
-                : allDelivered
+                : delivered === toSend && errors.length === 0 && (stats?.rejectedEvents ?? 0) === 0
                     ? 'delivered'
-                    : this.delivered > 0
+                    : delivered > 0
                         ? 'partial'
                         : 'failed';
+        const secrets = config.endpoint?.secrets ?? [];
         return {
             status,
             exitCode: status === 'partial' || status === 'failed' ? 1 : 0,
             database: config.dbPath,
-            progress: progress.mode,
+            progress: stores.progress.mode,
             endpoint: config.endpoint === undefined ? null : (0,endpoint/* displayEndpoint */.OI)(config.endpoint.url),
             protocol: config.protocol,
             compression: config.compression,
             dryRun: config.dryRun,
-            selected: this.tally.selected,
-            delivered: this.delivered,
-            rejected: this.rejected,
-            pending: this.pending,
-            unreadable: this.tally.unreadable,
+            selected: tally.selected,
+            delivered,
+            rejected: stats?.rejectedPoints ?? 0,
+            rejectedEvents: stats?.rejectedEvents ?? 0,
+            tooOld: this.tooOld,
+            pending: Math.max(0, stores.progress.countPending() - stores.deadLetters.count()),
+            setAside: stores.deadLetters.count(),
+            unreadable: tally.unreadable,
             exported: this.file?.events ?? 0,
             points: this.points,
-            firstEventTime: isoOf(this.tally.firstSeconds),
-            lastEventTime: isoOf(this.tally.lastSeconds),
-            requests: this.requests,
-            failedRequests: this.failedRequests,
-            retries: this.retries,
-            bytesSent: this.bytesSent,
+            firstEventTime: isoOf(tally.firstSeconds),
+            lastEventTime: isoOf(tally.lastSeconds),
+            requests: stats?.requests ?? 0,
+            failedRequests: stats?.failedRequests ?? 0,
+            retries: stats?.retries ?? 0,
+            bytesSent: stats?.bytesSent ?? 0,
             bytesEncoded: this.bytesEncoded,
             durationMs: this.deps.now() - started,
             otlpJsonFile: this.file?.path ?? null,
+            rejectedFile: this.rejectedFile !== undefined && this.rejectedFile.events > 0
+                ? this.rejectedFile.path
+                : null,
             savedBy: this.savings.top(SAVINGS_ROWS),
             clock: this.clock.report,
-            errors: this.errors.map((e) => redact(e, secrets)),
-            warnings: this.warnings.map((w) => redact(w, secrets)),
+            errors: errors.map((e) => redact(e, secrets)),
+            warnings: warnings.map((w) => redact(w, secrets)),
         };
+    }
+    selectionWarnings() {
+        const { tally, config } = this;
+        const out = [];
+        if (tally.unreadable > 0) {
+            out.push(`${tally.unreadable} pending event(s) have a timestamp that is not a time and cannot be replayed${this.deliverer ? '; they were set aside as rejected' : ''}`);
+        }
+        if (this.tooOld > 0) {
+            out.push(this.file !== undefined
+                ? `${this.tooOld} event(s) older than max-age were not sent, only written to ${this.file.path}`
+                : `${this.tooOld} event(s) older than max-age were not sent and stay pending; give an OTLP/JSON output directory to export them`);
+        }
+        if (tally.skippedRejected > 0 && !config.retryRejected) {
+            out.push(`${tally.skippedRejected} event(s) set aside as rejected by earlier runs were skipped (--retry-rejected sends them again)`);
+        }
+        return out;
     }
 }
 function isoOf(seconds) {
@@ -3996,6 +4236,161 @@ class DatabaseError extends Error {
 
 /***/ }),
 
+/***/ 748:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   P: () => (/* binding */ tokfTimestamp)
+/* harmony export */ });
+/** tokf's own timestamp format, which the synced column uses too: UTC, whole seconds. */
+function tokfTimestamp(at) {
+    return at.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+
+/***/ }),
+
+/***/ 262:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   TR: () => (/* binding */ SyncLock),
+/* harmony export */   zU: () => (/* binding */ SyncBusyError)
+/* harmony export */ });
+/* unused harmony exports LOCK_TABLE, STALE_AFTER_MS */
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _progress_store_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(748);
+/* harmony import */ var _transaction_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(435);
+
+
+
+const LOCK_TABLE = 'telemetry_sync_lock';
+const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS ${LOCK_TABLE} (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  owner TEXT NOT NULL,
+  host TEXT NOT NULL,
+  pid INTEGER NOT NULL,
+  acquired_at TEXT NOT NULL,
+  heartbeat_ms INTEGER NOT NULL
+)`;
+/** A lock whose holder has not shown signs of life for this long is taken over. */
+const STALE_AFTER_MS = 120_000;
+/** Another sync holds the database. */
+class SyncBusyError extends Error {
+    name = 'SyncBusyError';
+}
+/**
+ * One sync at a time per database, so two runs never send the same events. The lock is a row in a
+ * table of ours, taken and refreshed in short write transactions. A holder that was killed leaves
+ * its row behind: the row is taken over when its process is gone (same host) or it is stale.
+ */
+class SyncLock {
+    db;
+    owner = `${(0,node_os__WEBPACK_IMPORTED_MODULE_0__.hostname)()}:${process.pid}:${Math.random().toString(36).slice(2)}`;
+    constructor(db) {
+        this.db = db;
+    }
+    async acquire(options) {
+        const deadline = options.now() + options.waitMs;
+        for (;;) {
+            const holder = this.tryAcquire(options.now());
+            if (holder === undefined)
+                return;
+            if (options.now() >= deadline) {
+                throw new SyncBusyError(`another telemetry-sync (pid ${holder.pid} on ${holder.host}, since ${holder.acquired_at}) is syncing this database; nothing was sent, try again when it has finished`);
+            }
+            await options.sleep(Math.min(250, Math.max(1, deadline - options.now())));
+        }
+    }
+    /** Shows the holder is alive, so a long run is not taken for a dead one. */
+    refresh(now) {
+        this.db
+            .prepare(`UPDATE ${LOCK_TABLE} SET heartbeat_ms = ? WHERE owner = ?`)
+            .run(now, this.owner);
+    }
+    release() {
+        try {
+            (0,_transaction_js__WEBPACK_IMPORTED_MODULE_1__/* .inWriteTransaction */ .Z)(this.db, 'release the sync lock', () => {
+                this.db.prepare(`DELETE FROM ${LOCK_TABLE} WHERE owner = ?`).run(this.owner);
+            });
+        }
+        catch {
+            // A lock we could not release goes stale and is taken over; the run's outcome stands.
+        }
+    }
+    /** Takes the lock, or returns who holds it. */
+    tryAcquire(now) {
+        let holder;
+        (0,_transaction_js__WEBPACK_IMPORTED_MODULE_1__/* .inWriteTransaction */ .Z)(this.db, 'take the sync lock', () => {
+            this.db.exec(CREATE_TABLE);
+            const row = this.db
+                .prepare(`SELECT host, pid, acquired_at, heartbeat_ms FROM ${LOCK_TABLE} WHERE id = 1`)
+                .get();
+            if (row !== undefined && isAlive(row, now)) {
+                holder = row;
+                return;
+            }
+            this.db
+                .prepare(`INSERT OR REPLACE INTO ${LOCK_TABLE} (id, owner, host, pid, acquired_at, heartbeat_ms) VALUES (1, ?, ?, ?, ?, ?)`)
+                .run(this.owner, (0,node_os__WEBPACK_IMPORTED_MODULE_0__.hostname)(), process.pid, (0,_progress_store_js__WEBPACK_IMPORTED_MODULE_2__/* .tokfTimestamp */ .P)(new Date(now)), now);
+        });
+        return holder;
+    }
+}
+function isAlive(row, now) {
+    if (now - Number(row.heartbeat_ms) > STALE_AFTER_MS)
+        return false;
+    if (row.host !== (0,node_os__WEBPACK_IMPORTED_MODULE_0__.hostname)())
+        return true;
+    try {
+        process.kill(Number(row.pid), 0);
+        return true;
+    }
+    catch (err) {
+        // EPERM: the process exists but belongs to someone else.
+        return err.code === 'EPERM';
+    }
+}
+
+
+/***/ }),
+
+/***/ 435:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Z: () => (/* binding */ inWriteTransaction)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(916);
+/* harmony import */ var _source_database_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(907);
+
+
+/**
+ * Runs `work` in an IMMEDIATE transaction: the write lock is taken up front (waiting up to the busy
+ * timeout while tokf writes) and held only for `work`, which must be short.
+ */
+function inWriteTransaction(db, what, work) {
+    try {
+        db.exec('BEGIN IMMEDIATE');
+    }
+    catch (err) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .DatabaseError */ .a(`cannot ${what}: ${(0,_source_database_js__WEBPACK_IMPORTED_MODULE_0__/* .messageOf */ .bD)(err)}`);
+    }
+    try {
+        work();
+        db.exec('COMMIT');
+    }
+    catch (err) {
+        if (db.isTransaction)
+            db.exec('ROLLBACK');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .DatabaseError */ .a(`cannot ${what}: ${(0,_source_database_js__WEBPACK_IMPORTED_MODULE_0__/* .messageOf */ .bD)(err)}`);
+    }
+}
+
+
+/***/ }),
+
 /***/ 870:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -4006,6 +4401,8 @@ class DatabaseError extends Error {
 function formatTextSummary(r) {
     const lines = [`telemetry-sync: ${headline(r)}`];
     lines.push(`  events    ${r.selected} selected, ${r.delivered} delivered, ${r.pending} still pending` +
+        (r.rejectedEvents > 0 ? `, ${r.rejectedEvents} refused and set aside` : '') +
+        (r.tooOld > 0 ? `, ${r.tooOld} older than max-age (file only)` : '') +
         (r.rejected > 0 ? `, ${r.rejected} points rejected by the endpoint` : ''));
     if (r.firstEventTime !== null)
         lines.push(`  time      ${r.firstEventTime} .. ${r.lastEventTime}`);
@@ -4019,6 +4416,11 @@ function formatTextSummary(r) {
     }
     if (r.otlpJsonFile !== null)
         lines.push(`  file      ${r.otlpJsonFile} (${r.exported} events)`);
+    if (r.rejectedFile !== null)
+        lines.push(`  rejected  ${r.rejectedFile}`);
+    if (r.setAside > 0) {
+        lines.push(`  set aside ${r.setAside} event(s) rejected in all; --retry-rejected sends them again`);
+    }
     lines.push(`  database  ${r.database} (progress in ${r.progress === 'column' ? 'events.synced_to_otel_at' : 'telemetry_sync_delivered'})`);
     lines.push(`  took      ${(r.durationMs / 1000).toFixed(2)} s`);
     for (const w of r.warnings)
@@ -4050,6 +4452,91 @@ function kib(bytes) {
 
 /***/ }),
 
+/***/ 907:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Bz: () => (/* binding */ assertWritable),
+  bD: () => (/* binding */ messageOf),
+  qI: () => (/* binding */ openDatabase)
+});
+
+// UNUSED EXPORTS: BUSY_TIMEOUT_MS
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(24);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(760);
+;// CONCATENATED MODULE: external "node:sqlite"
+const external_node_sqlite_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:sqlite");
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(916);
+;// CONCATENATED MODULE: ./src/source/database.ts
+
+
+
+
+/** How long a statement waits for tokf's write lock before giving up. */
+const BUSY_TIMEOUT_MS = 5000;
+/**
+ * Opens the tracking database without ever creating it. Read-only where the run records nothing
+ * (dry runs, file-only exports), so such runs leave the file byte for byte as it was.
+ */
+function openDatabase(path, readOnly) {
+    if (!(0,external_node_fs_.existsSync)(path))
+        throw new errors/* DatabaseError */.a(`no database at ${path}`);
+    if ((0,external_node_fs_.statSync)(path).isDirectory())
+        throw new errors/* DatabaseError */.a(`${path} is a directory, not a database`);
+    let db;
+    try {
+        db = new external_node_sqlite_namespaceObject.DatabaseSync(path, { readOnly });
+    }
+    catch (err) {
+        throw new errors/* DatabaseError */.a(`cannot open ${path}: ${messageOf(err)}`);
+    }
+    try {
+        db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
+        // SQLite reads the header lazily: ask for something so a non-database fails here, clearly.
+        db.prepare('SELECT count(*) FROM sqlite_schema').get();
+    }
+    catch (err) {
+        db.close();
+        const msg = messageOf(err);
+        if (/not a database|file is encrypted/i.test(msg)) {
+            throw new errors/* DatabaseError */.a(`${path} is not an SQLite database`);
+        }
+        throw new errors/* DatabaseError */.a(`cannot read ${path}: ${msg}`);
+    }
+    return db;
+}
+/**
+ * Before anything is sent, the database and its directory (where SQLite puts its journal) must be
+ * writable, or delivered events could not be recorded and would be sent again next time. The
+ * permission bits are checked as well as access: root can write a file marked read-only, but the
+ * user who marked it meant it.
+ */
+function assertWritable(path) {
+    if (!(0,external_node_fs_.existsSync)(path))
+        return; // openDatabase says so
+    for (const [what, target] of [
+        ['database file', path],
+        ['directory', (0,external_node_path_.dirname)(path)],
+    ]) {
+        const mode = (0,external_node_fs_.statSync)(target).mode;
+        if ((mode & 0o222) === 0) {
+            throw new errors/* DatabaseError */.a(`the ${what} ${target} is read-only (mode ${(mode & 0o777).toString(8)}), so delivered events could not be recorded; nothing was sent (use --dry-run or --otlp-json-out to read it)`);
+        }
+    }
+}
+function messageOf(err) {
+    return err instanceof Error ? err.message : String(err);
+}
+
+
+/***/ }),
+
 /***/ 311:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -4061,6 +4548,20 @@ function kib(bytes) {
 const VERSION = '0.1.0';
 const USER_AGENT = `telemetry-sync/${VERSION}`;
 
+
+/***/ }),
+
+/***/ 24:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+
+/***/ }),
+
+/***/ 161:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 
 /***/ }),
 
@@ -4173,6 +4674,18 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 /******/ 			return fn.r ? promise : getResult();
 /******/ 		}, (err) => ((err ? reject(promise[webpackError] = err) : outerResolve(exports)), resolveQueue(queue)));
 /******/ 		queue && queue.d < 0 && (queue.d = 0);
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/compat get default export */
+/******/ (() => {
+/******/ 	// getDefaultExport function for compatibility with non-harmony modules
+/******/ 	__nccwpck_require__.n = (module) => {
+/******/ 		var getter = module && module.__esModule ?
+/******/ 			() => (module['default']) :
+/******/ 			() => (module);
+/******/ 		__nccwpck_require__.d(getter, { a: getter });
+/******/ 		return getter;
 /******/ 	};
 /******/ })();
 /******/ 

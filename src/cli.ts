@@ -4,6 +4,7 @@ import { MAIN_HELP, SYNC_HELP } from './cli/help.js';
 import { buildSyncConfig } from './config/build-config.js';
 import { runSync } from './engine/sync.js';
 import { DatabaseError, UsageError } from './errors.js';
+import { SyncBusyError } from './progress/sync-lock.js';
 import { formatTextSummary } from './report/text-summary.js';
 import { USER_AGENT, VERSION } from './version.js';
 
@@ -29,6 +30,10 @@ async function main(argv: string[]): Promise<number> {
     if (command.json) process.stdout.write(`${JSON.stringify(result)}\n`);
     return result.exitCode;
   } catch (err) {
+    if (err instanceof SyncBusyError) {
+      process.stderr.write(`telemetry-sync: ${err.message}\n`);
+      return 1;
+    }
     if (err instanceof UsageError || err instanceof DatabaseError) {
       process.stderr.write(`telemetry-sync: error: ${err.message}\n`);
       if (err instanceof UsageError) process.stderr.write('(see: telemetry-sync sync --help)\n');

@@ -2,7 +2,7 @@ import * as core from '@actions/core';
 import { existsSync } from 'node:fs';
 import { cacheKeys, saveDatabaseToCache, type SaveOutcome } from './database-cache.js';
 import { State } from './constants.js';
-import { hashFile } from './files.js';
+import { databaseFingerprint } from '../source/fingerprint.js';
 import { readGithubRun, type GithubRun } from './github-env.js';
 import type { ActionInputs } from './inputs.js';
 import { readInputsOrReport } from './read-inputs.js';
@@ -64,7 +64,7 @@ async function saveDatabase(
   }
   if (
     restore.restoredFrom === 'cache' &&
-    restore.restoredHash === (await hashFile(restore.dbPath))
+    restore.restoredFingerprint === fingerprintOrNone(restore.dbPath)
   ) {
     return {
       saved: false,
@@ -73,4 +73,12 @@ async function saveDatabase(
     };
   }
   return saveDatabaseToCache(cacheKeys(inputs.cacheKeyPrefix, run), run, restore.dbPath);
+}
+
+function fingerprintOrNone(path: string): string | undefined {
+  try {
+    return databaseFingerprint(path);
+  } catch {
+    return undefined;
+  }
 }

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { restoreDatabaseFromArtifact } from './artifact-source.js';
 import { cacheKeys, restoreDatabaseFromCache } from './database-cache.js';
-import { hashFile } from './files.js';
+import { databaseFingerprint } from '../source/fingerprint.js';
 import type { GithubRun } from './github-env.js';
 import type { ActionInputs } from './inputs.js';
 
@@ -15,8 +15,8 @@ export interface RestoreState {
   cacheHit: boolean;
   /** A restored copy kept beside a database that already existed, synced too. */
   sidePath?: string;
-  /** SHA-256 of the database as restored, to skip saving an unchanged copy. */
-  restoredHash?: string;
+  /** The database's fingerprint as restored, to skip saving an unchanged copy. */
+  restoredFingerprint?: string;
   notes: string[];
   problems: string[];
 }
@@ -84,7 +84,11 @@ export async function restoreDatabase(inputs: ActionInputs, run: GithubRun): Pro
       `a database already existed at ${dbPath}, so it was not overwritten; the restored copy was kept beside it and its pending events are synced too`,
     );
   } else if (restored) {
-    state.restoredHash = await hashFile(dbPath);
+    try {
+      state.restoredFingerprint = databaseFingerprint(dbPath);
+    } catch (err) {
+      state.problems.push(`the restored database cannot be read: ${messageOf(err)}`);
+    }
   } else if (!existing) {
     state.notes.push(
       `no database was found to restore (${describeSources(inputs)}); tokf will start a new one`,

@@ -42,6 +42,8 @@ export function renderReport(report: ActionReport, marker = ''): string {
       '| --- | ---: |',
       `| selected | ${total.selected} |`,
       `| delivered | ${total.delivered} |`,
+      `| refused and set aside | ${total.rejectedEvents} |`,
+      `| older than max-age (artifact only) | ${total.tooOld} |`,
       `| rejected points | ${total.rejected} |`,
       `| still pending | ${total.pending} |`,
       '',
@@ -146,6 +148,8 @@ function restoreLine(report: ActionReport): string {
 /** Totals over several results. */
 export function combine(results: readonly SyncResult[]) {
   const total = {
+    rejectedEvents: 0,
+    tooOld: 0,
     selected: 0,
     delivered: 0,
     rejected: 0,
@@ -159,6 +163,8 @@ export function combine(results: readonly SyncResult[]) {
     total.selected += r.selected;
     total.delivered += r.delivered;
     total.rejected += r.rejected;
+    total.rejectedEvents += r.rejectedEvents;
+    total.tooOld += r.tooOld;
     total.pending += r.pending;
     total.requests += r.requests;
     total.retries += r.retries;

@@ -5,7 +5,8 @@ Usage:
   telemetry-sync --help | --version
 
 Exit codes: 0 all selected events delivered (or dry run / file export); 1 some could not be
-delivered (they stay pending); 2 bad usage or unreadable database, nothing changed.
+delivered (they stay pending or were set aside as rejected), or another sync holds the database;
+2 bad usage or unreadable database, nothing changed.
 `;
 
 export const SYNC_HELP = `Usage: telemetry-sync sync [options]
@@ -22,6 +23,10 @@ Source
                               T: a date (2026-03-05), a date-time (2026-03-05T10:22:13Z; UTC when
                               no zone is given) or a duration back from now (90m, 24h, 7d)
   --limit N                   send at most the first N pending events in id order
+  --max-age D                 do not send events older than D (90m, 1h, 7d), to match a backend
+                              that refuses old points; they go to the OTLP/JSON file only (and,
+                              with one, are set aside so later runs do not export them again)
+  --retry-rejected            send again the events earlier runs set aside as rejected
 
 Endpoint
   --endpoint URL              OTLP/HTTP base URL; v1/metrics is appended
@@ -36,6 +41,9 @@ Endpoint
                               env: OTEL_EXPORTER_OTLP_[METRICS_]TIMEOUT)
   --batch-size N              events per request (default 1000; a request is also split to stay
                               under 3 MiB)
+  --max-consecutive-failures N
+                              circuit breaker: stop sending after N events in a row were refused
+                              (default 5); the rest stay pending
 
 Resource
   --service-name NAME         service.name (default tokf; env: OTEL_SERVICE_NAME)
@@ -44,12 +52,19 @@ Resource
 
 Output
   --otlp-json-out DIR         also write what was sent (or would be) to DIR/metrics.jsonl as
-                              OTLP JSON Lines; with no endpoint this file is the whole job and
-                              nothing is marked delivered
+                              OTLP JSON Lines, and refused events to DIR/rejected-metrics.jsonl;
+                              with no endpoint this file is the whole job and nothing is marked
+                              delivered
   --dry-run                   report what would be sent; send nothing, open the database read-only
   --json                      print the result as one JSON object on stdout
   -h, --help                  this help
 
+Refused data: a request an endpoint refuses as bad (400, 413, 422) is split in halves until the
+refused events are found; those are set aside as rejected (with the reason) and the rest are
+delivered. Any other failure stops the run: nothing later overtakes it. One sync at a time per
+database: a second one waits up to 10 s, then refuses.
+
 Flags beat environment variables. Exit codes: 0 all selected events delivered (or dry run / file
-export); 1 some could not be delivered (they stay pending); 2 bad usage or unreadable database.
+export); 1 some could not be delivered (they stay pending or were set aside as rejected), or
+another sync holds the database; 2 bad usage or unreadable database, nothing changed.
 `;

@@ -4,6 +4,7 @@ import { given, resolveEndpoint } from './endpoint.js';
 import { parseKeyValueList } from './key-values.js';
 import {
   DEFAULT_BATCH_SIZE,
+  DEFAULT_MAX_CONSECUTIVE_FAILURES,
   DEFAULT_MAX_REQUEST_BYTES,
   DEFAULT_SERVICE_NAME,
   DEFAULT_TIMEOUT_MS,
@@ -14,7 +15,7 @@ import {
   type SyncConfig,
   type SyncSettings,
 } from './sync-config.js';
-import { parseTimeSpec } from './time-spec.js';
+import { parseDuration, parseTimeSpec } from './time-spec.js';
 
 type Env = NodeJS.ProcessEnv;
 
@@ -51,6 +52,17 @@ export function buildSyncConfig(
       `${label('until')} must be later than ${label('since')} (since is inclusive, until exclusive)`,
     );
   }
+  const maxAgeMs = given(settings.maxAge)
+    ? parseDuration(settings.maxAge, label('max-age'))
+    : undefined;
+  const maxConsecutiveFailures = given(settings.maxConsecutiveFailures)
+    ? parseWholeNumber(
+        settings.maxConsecutiveFailures,
+        label('max-consecutive-failures'),
+        1,
+        1_000_000,
+      )
+    : DEFAULT_MAX_CONSECUTIVE_FAILURES;
   const endpoint = resolveEndpoint(settings, env, label);
   const dryRun = settings.dryRun === true;
   const otlpJsonOut = given(settings.otlpJsonOut) ? settings.otlpJsonOut : undefined;
@@ -71,6 +83,9 @@ export function buildSyncConfig(
     ...(until !== undefined && { until }),
     ...(limit !== undefined && { limit }),
     dryRun,
+    ...(maxAgeMs !== undefined && { maxAgeMs }),
+    retryRejected: settings.retryRejected === true,
+    maxConsecutiveFailures,
     resource: resolveResource(settings, env, label),
     ...(otlpJsonOut !== undefined && { otlpJsonOut }),
   };

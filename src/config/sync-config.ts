@@ -19,6 +19,12 @@ export interface SyncConfig {
   /** Send at most this many pending events, the first ones in id order. */
   limit?: number;
   dryRun: boolean;
+  /** Events older than this (ms before now) are not sent, only written to the OTLP/JSON file. */
+  maxAgeMs?: number;
+  /** Send events earlier runs set aside as rejected again. */
+  retryRejected: boolean;
+  /** Refused single events in a row after which a run stops sending (circuit breaker). */
+  maxConsecutiveFailures: number;
   /** Resource attributes, service.name always present. */
   resource: Record<string, string>;
   /** Directory that receives metrics.jsonl. */
@@ -37,6 +43,7 @@ export type Protocol = 'http/protobuf' | 'http/json';
 export type Compression = 'gzip' | 'none';
 
 export const DEFAULT_BATCH_SIZE = 1000;
+export const DEFAULT_MAX_CONSECUTIVE_FAILURES = 5;
 export const DEFAULT_TIMEOUT_MS = 10_000;
 export const DEFAULT_SERVICE_NAME = 'tokf';
 // Collectors accept 20 MiB by default and most vendors 4-5 MiB; stay under the smaller figure.
@@ -59,6 +66,9 @@ export interface SyncSettings {
   until?: string;
   limit?: string;
   dryRun?: boolean;
+  maxAge?: string;
+  retryRejected?: boolean;
+  maxConsecutiveFailures?: string;
   serviceName?: string;
   serviceVersion?: string;
   resourceAttributes?: string;

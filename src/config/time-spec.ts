@@ -14,6 +14,15 @@ const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 const DATE_TIME =
   /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)(Z|[+-]\d{2}:?\d{2})?$/i;
 
+/** A duration such as `90m`, `24h` or `7d` in milliseconds. */
+export function parseDuration(value: string, flag: string): number {
+  const m = RELATIVE.exec(value.trim());
+  if (m === null || Number(m[1]) === 0) {
+    throw new UsageError(`${flag}: "${value}" is not a duration (such as 90m, 1h, 7d)`);
+  }
+  return Number(m[1]) * (UNIT_MS[m[2] as string] as number);
+}
+
 /**
  * Turns a `--since`/`--until` value into epoch milliseconds: an ISO 8601 date (midnight UTC), an
  * ISO 8601 date-time (UTC when it has no zone), or a duration back from `now` such as `90m`,
@@ -21,12 +30,7 @@ const DATE_TIME =
  */
 export function parseTimeSpec(value: string, flag: string, now: number): number {
   const text = value.trim();
-  const relative = RELATIVE.exec(text);
-  if (relative) {
-    const amount = Number(relative[1]);
-    const unit = UNIT_MS[relative[2] as string] as number;
-    return now - amount * unit;
-  }
+  if (RELATIVE.test(text)) return now - parseDuration(text, flag);
   let iso: string | undefined;
   if (DATE_ONLY.test(text)) {
     iso = `${text}T00:00:00Z`;

@@ -6,12 +6,18 @@ export interface SelectionOptions {
   /** Exclusive, epoch ms. */
   until?: number;
   limit?: number;
+  /** Ids set aside as rejected by earlier runs: skipped unless they are asked for again. */
+  rejected?: ReadonlySet<number>;
+  /** Called for each pending row whose timestamp is not a time. */
+  onUnreadable?: (e: TokfEvent) => void;
 }
 
 export interface SelectionTally {
   selected: number;
-  /** Pending rows whose timestamp is not a time: they cannot be replayed and stay pending. */
+  /** Pending rows whose timestamp is not a time: they cannot be replayed. */
   unreadable: number;
+  /** Pending rows skipped because an earlier run set them aside as rejected. */
+  skippedRejected: number;
   firstSeconds: number | undefined;
   lastSeconds: number | undefined;
 }
@@ -26,11 +32,16 @@ export function* selectEvents(
   options: SelectionOptions,
   tally: SelectionTally,
 ): Generator<TokfEvent> {
-  const { since, until, limit } = options;
+  const { since, until, limit, rejected, onUnreadable } = options;
   for (const e of events) {
     if (limit !== undefined && tally.selected >= limit) return;
+    if (rejected?.has(e.id)) {
+      tally.skippedRejected += 1;
+      continue;
+    }
     if (e.epochSeconds === undefined) {
       tally.unreadable += 1;
+      onUnreadable?.(e);
       continue;
     }
     const ms = e.epochSeconds * 1000;

@@ -23,7 +23,13 @@ export interface SyncResult {
   delivered: number;
   /** Data points the endpoint acknowledged but reported rejected (partial_success). */
   rejected: number;
-  /** Events in the database not yet acknowledged, after this run. */
+  /** Selected events refused for good in this run and set aside as rejected (dead letters). */
+  rejectedEvents: number;
+  /** Selected events older than max-age: not sent, only written to the OTLP/JSON file. */
+  tooOld: number;
+  /** Events set aside as rejected in the database, by this run or earlier ones. */
+  setAside: number;
+  /** Events in the database not yet acknowledged nor set aside, after this run. */
   pending: number;
   /** Pending events skipped because their timestamp is unreadable. */
   unreadable: number;
@@ -42,6 +48,8 @@ export interface SyncResult {
   bytesEncoded: number;
   durationMs: number;
   otlpJsonFile: string | null;
+  /** The points of refused events (rejected-metrics.jsonl), when there were any. */
+  rejectedFile: string | null;
   /** Tokens saved by command and filter over the selected events, largest first (top 20). */
   savedBy: SavingsRow[];
   /** Signs of a wrong clock where the events were recorded (also given as warnings). */

@@ -1,17 +1,21 @@
 import type { DatabaseSync } from 'node:sqlite';
-import type { SyncConfig } from '../config/sync-config.js';
 import { displayEndpoint } from '../config/endpoint.js';
-import { OtlpHttpClient, type DeliveryOutcome } from '../deliver/otlp-http-client.js';
+import type { SyncConfig } from '../config/sync-config.js';
+import { OtlpHttpClient } from '../deliver/otlp-http-client.js';
 import type { RetryPolicy } from '../deliver/retry-policy.js';
-import { coverage, encodeRequests, type EncodedRequest } from '../encode/requests.js';
+import { encodeRequests } from '../encode/requests.js';
 import { OtlpJsonLinesWriter } from '../output/otlp-json-lines.js';
 import { ColumnProgressStore } from '../progress/column-store.js';
+import { DeadLetters } from '../progress/dead-letters.js';
 import type { ProgressStore } from '../progress/progress-store.js';
 import { RangesProgressStore } from '../progress/ranges-store.js';
-import { messageOf, openDatabase } from '../source/database.js';
+import { SyncLock } from '../progress/sync-lock.js';
+import { assertWritable, openDatabase } from '../source/database.js';
 import { readEventsSchema } from '../source/events-schema.js';
 import { scanPending } from '../source/pending-events.js';
+import type { TokfEvent } from '../source/tokf-event.js';
 import { ClockCheck } from './clock-check.js';
+import { Deliverer } from './delivery.js';
 import { redact } from './redact.js';
 import { SavingsTally } from './savings.js';
 import { batchEvents, selectEvents, type SelectionTally } from './selection.js';
@@ -19,6 +23,8 @@ import type { SyncResult } from './sync-result.js';
 
 /** Rows of the tokens-saved breakdown kept in the result. */
 const SAVINGS_ROWS = 20;
+/** How long a sync waits for another one on the same database before refusing. */
+const LOCK_WAIT_MS = 10_000;
 
 export interface SyncDeps {
   now: () => number;
@@ -27,28 +33,48 @@ export interface SyncDeps {
   userAgent: string;
   retryPolicy?: RetryPolicy;
   sleep?: (ms: number) => Promise<void>;
+  lockWaitMs?: number;
+}
+
+/** Everything a run opened: the database and the stores of ours inside it. */
+interface Stores {
+  db: DatabaseSync;
+  progress: ProgressStore;
+  deadLetters: DeadLetters;
+  lock: SyncLock;
 }
 
 /**
  * One replay: pending events in id order -> selection -> batches -> OTLP requests -> endpoint,
- * recording each acknowledged request before the next is sent. After a request fails no later
- * one is sent, so nothing overtakes it; the rest of the selection still goes to the OTLP/JSON file.
+ * recording each acknowledged request before the next is sent (see Deliverer). The whole selection
+ * also goes to the OTLP/JSON file, including what was not sent.
  *
- * Throws UsageError/DatabaseError only before anything is sent.
+ * Throws UsageError, DatabaseError or SyncBusyError only before anything is sent.
  */
 export async function runSync(config: SyncConfig, deps: SyncDeps): Promise<SyncResult> {
   const started = deps.now();
   const sending = config.endpoint !== undefined && !config.dryRun;
+  if (sending) assertWritable(config.dbPath);
   const db = openDatabase(config.dbPath, !sending);
-  const run = new SyncRun(config, deps);
   try {
     const schema = readEventsSchema(db, config.dbPath);
-    const progress: ProgressStore = schema.hasSyncedColumn
-      ? new ColumnProgressStore(db)
-      : new RangesProgressStore(db);
-    if (sending) progress.prepareForWriting();
-    await run.execute(db, progress, sending);
-    return run.result(progress, started);
+    const stores: Stores = {
+      db,
+      progress: schema.hasSyncedColumn ? new ColumnProgressStore(db) : new RangesProgressStore(db),
+      deadLetters: new DeadLetters(db),
+      lock: new SyncLock(db),
+    };
+    if (!sending) return await new SyncRun(config, deps, stores).execute(started);
+    // Before anything is sent: that progress can be recorded, and that no other sync is running.
+    stores.progress.prepareForWriting();
+    stores.deadLetters.prepareForWriting();
+    const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+    await stores.lock.acquire({ waitMs: deps.lockWaitMs ?? LOCK_WAIT_MS, now: deps.now, sleep });
+    try {
+      return await new SyncRun(config, deps, stores).execute(started);
+    } finally {
+      stores.lock.release();
+    }
   } finally {
     db.close();
   }
@@ -58,40 +84,47 @@ class SyncRun {
   private readonly tally: SelectionTally = {
     selected: 0,
     unreadable: 0,
+    skippedRejected: 0,
     firstSeconds: undefined,
     lastSeconds: undefined,
   };
   private readonly points: Record<string, number> = {};
-  private readonly errors: string[] = [];
-  private readonly warnings: string[] = [];
-  private delivered = 0;
-  private rejected = 0;
-  private requests = 0;
-  private failedRequests = 0;
-  private retries = 0;
-  private bytesSent = 0;
-  private bytesEncoded = 0;
-  private pending = 0;
   private readonly savings = new SavingsTally();
   private readonly clock: ClockCheck;
+  private readonly warnings: string[] = [];
+  private readonly errors: string[] = [];
+  private bytesEncoded = 0;
+  private tooOld = 0;
   private file: OtlpJsonLinesWriter | undefined;
-  /** Set once a request fails: no later request is sent in this run. */
-  private halted = false;
-  private client: OtlpHttpClient | undefined;
-  private progress: ProgressStore | undefined;
+  private rejectedFile: OtlpJsonLinesWriter | undefined;
+  private deliverer: Deliverer | undefined;
+  /** Unreadable rows met while sending: set aside as rejected, as they can never be replayed. */
+  private unreadableIds: number[] = [];
 
   constructor(
     private readonly config: SyncConfig,
     private readonly deps: SyncDeps,
+    private readonly stores: Stores,
   ) {
     this.clock = new ClockCheck(Math.floor(deps.now() / 1000));
   }
 
-  async execute(db: DatabaseSync, progress: ProgressStore, sending: boolean): Promise<void> {
-    const { config, deps } = this;
-    this.progress = progress;
+  async execute(started: number): Promise<SyncResult> {
+    const { config, deps, stores } = this;
+    const sending = config.endpoint !== undefined && !config.dryRun;
+    if (config.otlpJsonOut !== undefined) {
+      this.file = new OtlpJsonLinesWriter(config.otlpJsonOut, config.resource, 'metrics.jsonl', {
+        createNow: true,
+      });
+      this.rejectedFile = new OtlpJsonLinesWriter(
+        config.otlpJsonOut,
+        config.resource,
+        'rejected-metrics.jsonl',
+        { createNow: false },
+      );
+    }
     if (sending && config.endpoint !== undefined) {
-      this.client = new OtlpHttpClient({
+      const client = new OtlpHttpClient({
         endpoint: config.endpoint,
         protocol: config.protocol,
         compression: config.compression,
@@ -101,141 +134,173 @@ class SyncRun {
         ...(deps.sleep !== undefined && { sleep: deps.sleep }),
         now: deps.now,
       });
-    }
-    if (config.otlpJsonOut !== undefined) {
-      this.file = new OtlpJsonLinesWriter(config.otlpJsonOut, config.resource);
+      this.deliverer = new Deliverer({
+        ...stores,
+        config,
+        client,
+        rejectedFile: this.rejectedFile,
+        now: deps.now,
+        log: deps.log,
+      });
     }
     try {
-      const scan = scanPending(db, progress);
-      const selected = selectEvents(scan.events, config, this.tally);
-      for (const batch of batchEvents(selected, config.batchSize)) {
-        for (const e of batch) {
-          this.savings.add(e);
-          this.clock.observe(e);
-        }
-        this.file?.write(batch);
-        const requests = encodeRequests(
-          batch,
-          config.resource,
-          config.protocol,
-          config.maxRequestBytes,
-        );
-        for (const r of requests) {
-          this.bytesEncoded += r.body.byteLength;
-          for (const [name, n] of Object.entries(r.points))
-            this.points[name] = (this.points[name] ?? 0) + n;
-        }
-        if (this.client === undefined || this.halted) continue;
-        for (const r of requests) {
-          if (!(await this.deliver(r))) break;
-        }
-      }
+      const scan = scanPending(stores.db, stores.progress);
+      const selected = selectEvents(
+        scan.events,
+        {
+          ...config,
+          ...(!config.retryRejected && { rejected: stores.deadLetters.ids() }),
+          ...(sending && { onUnreadable: (e: TokfEvent) => this.unreadableIds.push(e.id) }),
+        },
+        this.tally,
+      );
+      for (const batch of batchEvents(selected, config.batchSize)) await this.handle(batch);
     } finally {
       this.file?.close();
+      this.rejectedFile?.close();
     }
-    this.pending = progress.countPending();
-    this.warnings.push(...this.clock.warnings());
-    if (this.tally.unreadable > 0) {
-      this.warnings.push(
-        `${this.tally.unreadable} pending event(s) have a timestamp that is not a time; they were not sent and stay pending`,
-      );
-    }
+    this.setAsideUnreadable();
+    return this.result(started);
   }
 
-  /** Sends one request (split on 413) and records it; false once something failed. */
-  private async deliver(request: EncodedRequest): Promise<boolean> {
-    const client = this.client as OtlpHttpClient;
-    const outcome: DeliveryOutcome = await client.send(request.body);
-    this.requests += 1;
-    this.retries += outcome.attempts - 1;
-    this.bytesSent += outcome.bytesSent;
-    if (outcome.tooLarge && request.events.length > 1) {
-      this.deps.log(
-        `endpoint answered 413 for ${request.events.length} events; splitting the request`,
-      );
-      const halves = encodeRequests(
-        request.events,
-        this.config.resource,
-        this.config.protocol,
-        Math.floor(request.body.byteLength / 2),
-      );
-      for (const half of halves) if (!(await this.deliver(half))) return false;
-      return true;
+  private async handle(batch: TokfEvent[]): Promise<void> {
+    const { config } = this;
+    for (const e of batch) {
+      this.savings.add(e);
+      this.clock.observe(e);
     }
-    if (!outcome.acknowledged) {
-      this.failedRequests += 1;
-      this.halted = true;
-      this.errors.push(
-        `request of ${request.events.length} events (ids ${request.events[0]?.id}-${request.events.at(-1)?.id}) failed: ${outcome.message ?? 'unknown error'}; it and all later events stay pending`,
-      );
-      return false;
+    this.file?.write(batch);
+    const oldest =
+      config.maxAgeMs === undefined ? undefined : (this.deps.now() - config.maxAgeMs) / 1000;
+    const tooOld =
+      oldest === undefined ? [] : batch.filter((e) => (e.epochSeconds as number) < oldest);
+    const fresh = tooOld.length === 0 ? batch : batch.filter((e) => !tooOld.includes(e));
+    this.setAsideTooOld(tooOld);
+    const requests = encodeRequests(
+      fresh,
+      config.resource,
+      config.protocol,
+      config.maxRequestBytes,
+    );
+    for (const r of requests) {
+      this.bytesEncoded += r.body.byteLength;
+      for (const [name, n] of Object.entries(r.points))
+        this.points[name] = (this.points[name] ?? 0) + n;
     }
+    if (this.deliverer === undefined) return;
+    for (const r of requests) if (!(await this.deliverer.deliver(r))) break;
+  }
+
+  /**
+   * Events older than max-age go to the OTLP/JSON file only. Where that file exists they are set
+   * aside as rejected, so later runs do not export them again; without a file they stay pending.
+   */
+  private setAsideTooOld(events: TokfEvent[]): void {
+    if (events.length === 0) return;
+    this.tooOld += events.length;
+    if (this.deliverer === undefined || this.file === undefined) return;
+    this.stores.deadLetters.record(
+      events.map((e) => e.id),
+      { reason: `older than max-age; exported to ${this.file.path} only`, status: null },
+      new Date(this.deps.now()),
+    );
+  }
+
+  private setAsideUnreadable(): void {
+    if (this.unreadableIds.length === 0) return;
     try {
-      (this.progress as ProgressStore).markDelivered(
-        coverage(request.events),
+      this.stores.deadLetters.record(
+        this.unreadableIds,
+        { reason: 'the timestamp is not a time, so the event cannot be replayed', status: null },
         new Date(this.deps.now()),
       );
     } catch (err) {
-      this.halted = true;
-      this.errors.push(
-        `the endpoint acknowledged ${request.events.length} events but recording that failed (${messageOf(err)}); they will be sent again by the next run`,
-      );
-      return false;
+      this.errors.push(`could not set aside events with unreadable timestamps: ${String(err)}`);
     }
-    this.delivered += request.events.length;
-    if (outcome.rejectedPoints > 0) {
-      this.rejected += outcome.rejectedPoints;
-      this.warnings.push(
-        `the endpoint rejected ${outcome.rejectedPoints} data point(s) of an acknowledged request${outcome.message ? `: ${outcome.message}` : ''}`,
-      );
-    }
-    return true;
   }
 
-  result(progress: ProgressStore, started: number): SyncResult {
-    const { config } = this;
-    const secrets = config.endpoint?.secrets ?? [];
-    const sending = this.client !== undefined;
-    const allDelivered = this.delivered === this.tally.selected && this.errors.length === 0;
+  private result(started: number): SyncResult {
+    const { config, stores, tally } = this;
+    const d = this.deliverer;
+    const stats = d?.stats;
+    const delivered = stats?.delivered ?? 0;
+    const errors = [...this.errors, ...(d?.errors ?? [])];
+    const warnings = [
+      ...(d?.summaryWarnings() ?? []),
+      ...this.clock.warnings(),
+      ...this.selectionWarnings(),
+    ];
+    const toSend = tally.selected - this.tooOld;
     const status: SyncResult['status'] = config.dryRun
       ? 'dry-run'
-      : !sending
+      : d === undefined
         ? 'exported'
-        : allDelivered
+        : delivered === toSend && errors.length === 0 && (stats?.rejectedEvents ?? 0) === 0
           ? 'delivered'
-          : this.delivered > 0
+          : delivered > 0
             ? 'partial'
             : 'failed';
+    const secrets = config.endpoint?.secrets ?? [];
     return {
       status,
       exitCode: status === 'partial' || status === 'failed' ? 1 : 0,
       database: config.dbPath,
-      progress: progress.mode,
+      progress: stores.progress.mode,
       endpoint: config.endpoint === undefined ? null : displayEndpoint(config.endpoint.url),
       protocol: config.protocol,
       compression: config.compression,
       dryRun: config.dryRun,
-      selected: this.tally.selected,
-      delivered: this.delivered,
-      rejected: this.rejected,
-      pending: this.pending,
-      unreadable: this.tally.unreadable,
+      selected: tally.selected,
+      delivered,
+      rejected: stats?.rejectedPoints ?? 0,
+      rejectedEvents: stats?.rejectedEvents ?? 0,
+      tooOld: this.tooOld,
+      pending: Math.max(0, stores.progress.countPending() - stores.deadLetters.count()),
+      setAside: stores.deadLetters.count(),
+      unreadable: tally.unreadable,
       exported: this.file?.events ?? 0,
       points: this.points,
-      firstEventTime: isoOf(this.tally.firstSeconds),
-      lastEventTime: isoOf(this.tally.lastSeconds),
-      requests: this.requests,
-      failedRequests: this.failedRequests,
-      retries: this.retries,
-      bytesSent: this.bytesSent,
+      firstEventTime: isoOf(tally.firstSeconds),
+      lastEventTime: isoOf(tally.lastSeconds),
+      requests: stats?.requests ?? 0,
+      failedRequests: stats?.failedRequests ?? 0,
+      retries: stats?.retries ?? 0,
+      bytesSent: stats?.bytesSent ?? 0,
       bytesEncoded: this.bytesEncoded,
       durationMs: this.deps.now() - started,
       otlpJsonFile: this.file?.path ?? null,
+      rejectedFile:
+        this.rejectedFile !== undefined && this.rejectedFile.events > 0
+          ? this.rejectedFile.path
+          : null,
       savedBy: this.savings.top(SAVINGS_ROWS),
       clock: this.clock.report,
-      errors: this.errors.map((e) => redact(e, secrets)),
-      warnings: this.warnings.map((w) => redact(w, secrets)),
+      errors: errors.map((e) => redact(e, secrets)),
+      warnings: warnings.map((w) => redact(w, secrets)),
     };
+  }
+
+  private selectionWarnings(): string[] {
+    const { tally, config } = this;
+    const out: string[] = [];
+    if (tally.unreadable > 0) {
+      out.push(
+        `${tally.unreadable} pending event(s) have a timestamp that is not a time and cannot be replayed${this.deliverer ? '; they were set aside as rejected' : ''}`,
+      );
+    }
+    if (this.tooOld > 0) {
+      out.push(
+        this.file !== undefined
+          ? `${this.tooOld} event(s) older than max-age were not sent, only written to ${this.file.path}`
+          : `${this.tooOld} event(s) older than max-age were not sent and stay pending; give an OTLP/JSON output directory to export them`,
+      );
+    }
+    if (tally.skippedRejected > 0 && !config.retryRejected) {
+      out.push(
+        `${tally.skippedRejected} event(s) set aside as rejected by earlier runs were skipped (--retry-rejected sends them again)`,
+      );
+    }
+    return out;
   }
 }
 

@@ -13,34 +13,46 @@ const NEWLINE = new Uint8Array([0x0a]);
 
 /**
  * Writes OTLP/JSON Lines in the file exporter's format: one MetricsData object per line, metrics
- * only. The file is created afresh each run and holds what this run sent or would have sent.
+ * only, afresh each run. The main file is created at once, so that it never shows an earlier run's
+ * events; a file that only some runs need (the rejected events) is created by its first write.
  */
 export class OtlpJsonLinesWriter {
   readonly path: string;
-  private readonly fd: number;
+  private fd: number | undefined;
   lines = 0;
   events = 0;
 
   constructor(
-    dir: string,
+    private readonly dir: string,
     private readonly resource: Record<string, string>,
+    fileName: string,
+    options: { createNow: boolean },
   ) {
-    mkdirSync(dir, { recursive: true });
-    this.path = join(dir, 'metrics.jsonl');
-    this.fd = openSync(this.path, 'w');
+    this.path = join(dir, fileName);
+    if (options.createNow) this.open();
   }
 
   write(events: TokfEvent[]): void {
+    if (events.length === 0) return;
+    const fd = this.fd ?? this.open();
     for (const line of encodeRequests(events, this.resource, 'http/json', MAX_LINE_BYTES)) {
-      writeSync(this.fd, line.body);
-      writeSync(this.fd, NEWLINE);
+      writeSync(fd, line.body);
+      writeSync(fd, NEWLINE);
       this.lines += 1;
     }
     this.events += events.length;
   }
 
   close(): void {
+    if (this.fd === undefined) return;
     fsyncSync(this.fd);
     closeSync(this.fd);
+    this.fd = undefined;
+  }
+
+  private open(): number {
+    mkdirSync(this.dir, { recursive: true });
+    this.fd = openSync(this.path, 'w');
+    return this.fd;
   }
 }

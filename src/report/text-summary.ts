@@ -5,6 +5,8 @@ export function formatTextSummary(r: SyncResult): string {
   const lines = [`telemetry-sync: ${headline(r)}`];
   lines.push(
     `  events    ${r.selected} selected, ${r.delivered} delivered, ${r.pending} still pending` +
+      (r.rejectedEvents > 0 ? `, ${r.rejectedEvents} refused and set aside` : '') +
+      (r.tooOld > 0 ? `, ${r.tooOld} older than max-age (file only)` : '') +
       (r.rejected > 0 ? `, ${r.rejected} points rejected by the endpoint` : ''),
   );
   if (r.firstEventTime !== null)
@@ -20,6 +22,12 @@ export function formatTextSummary(r: SyncResult): string {
     );
   }
   if (r.otlpJsonFile !== null) lines.push(`  file      ${r.otlpJsonFile} (${r.exported} events)`);
+  if (r.rejectedFile !== null) lines.push(`  rejected  ${r.rejectedFile}`);
+  if (r.setAside > 0) {
+    lines.push(
+      `  set aside ${r.setAside} event(s) rejected in all; --retry-rejected sends them again`,
+    );
+  }
   lines.push(
     `  database  ${r.database} (progress in ${r.progress === 'column' ? 'events.synced_to_otel_at' : 'telemetry_sync_delivered'})`,
   );

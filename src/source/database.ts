@@ -1,4 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { DatabaseError } from '../errors.js';
 
@@ -32,6 +33,27 @@ export function openDatabase(path: string, readOnly: boolean): DatabaseSync {
     throw new DatabaseError(`cannot read ${path}: ${msg}`);
   }
   return db;
+}
+
+/**
+ * Before anything is sent, the database and its directory (where SQLite puts its journal) must be
+ * writable, or delivered events could not be recorded and would be sent again next time. The
+ * permission bits are checked as well as access: root can write a file marked read-only, but the
+ * user who marked it meant it.
+ */
+export function assertWritable(path: string): void {
+  if (!existsSync(path)) return; // openDatabase says so
+  for (const [what, target] of [
+    ['database file', path],
+    ['directory', dirname(path)],
+  ] as const) {
+    const mode = statSync(target).mode;
+    if ((mode & 0o222) === 0) {
+      throw new DatabaseError(
+        `the ${what} ${target} is read-only (mode ${(mode & 0o777).toString(8)}), so delivered events could not be recorded; nothing was sent (use --dry-run or --otlp-json-out to read it)`,
+      );
+    }
+  }
 }
 
 export function messageOf(err: unknown): string {

@@ -120,11 +120,11 @@ describe('telemetry-sync CLI', () => {
 
   it('exits 1 when events could not be delivered, and they stay pending', async () => {
     const db = tokfDb(10);
-    receiver.enqueue({ status: 400, errorMessage: 'stale sample' });
+    receiver.enqueue({ status: 500, errorMessage: 'storage unavailable' });
     const run = await runCli(['sync', '--db', db, '--endpoint', receiver.url, '--json']);
     expect(run.code).toBe(1);
     expect(JSON.parse(run.stdout)).toMatchObject({ status: 'failed', delivered: 0, pending: 10 });
-    expect(run.stderr).toMatch(/error: .*HTTP 400: .*stale sample/);
+    expect(run.stderr).toMatch(/error: .*HTTP 500: .*storage unavailable/);
   });
 
   it.each<[string, string[], RegExp]>([

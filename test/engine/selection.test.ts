@@ -4,6 +4,7 @@ import { tokfEvent } from '../helpers/events.js';
 const tally = (): SelectionTally => ({
   selected: 0,
   unreadable: 0,
+  skippedRejected: 0,
   firstSeconds: undefined,
   lastSeconds: undefined,
 });

@@ -196,7 +196,7 @@ describe('merging', () => {
 describe('delivery outcomes', () => {
   it('stops after a failed request: nothing later is sent, the rest stays pending, exit 1', async () => {
     const path = dbWith('fresh', 100);
-    receiver.enqueue({}, { status: 400, errorMessage: 'bad point' });
+    receiver.enqueue({}, { status: 500, errorMessage: 'backend broken' });
     const result = await sync(path, { batchSize: '20' });
     expect(result).toMatchObject({
       status: 'partial',
@@ -207,7 +207,7 @@ describe('delivery outcomes', () => {
     });
     expect(result.delivered).toBeGreaterThanOrEqual(20);
     expect(result.pending).toBe(100 - result.delivered);
-    expect(result.errors[0]).toMatch(/HTTP 400.*bad point.*stay pending/);
+    expect(result.errors[0]).toMatch(/HTTP 500.*backend broken.*stay pending/);
     expect(receiver.requests).toHaveLength(2);
 
     const again = await sync(path, { batchSize: '20' });

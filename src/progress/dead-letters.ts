@@ -1,0 +1,75 @@
+import type { DatabaseSync } from 'node:sqlite';
+import { tokfTimestamp } from './progress-store.js';
+import { inWriteTransaction } from './transaction.js';
+
+/** Our table of events refused for good, with why; never tokf's tables. */
+export const REJECTED_TABLE = 'telemetry_sync_rejected';
+
+const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS ${REJECTED_TABLE} (
+  event_id INTEGER PRIMARY KEY,
+  reason TEXT NOT NULL,
+  status INTEGER,
+  rejected_at TEXT NOT NULL
+)`;
+
+export interface Rejection {
+  reason: string;
+  /** The HTTP status that refused it, when an endpoint did. */
+  status: number | null;
+}
+
+/**
+ * Dead letters: events an endpoint refused permanently (or that can never be replayed). They are
+ * not retried by later runs, so one bad point cannot block the events behind it, unless a run asks
+ * for them again (`--retry-rejected`); a later delivery removes them from here.
+ */
+export class DeadLetters {
+  constructor(private readonly db: DatabaseSync) {}
+
+  prepareForWriting(): void {
+    inWriteTransaction(this.db, 'create the rejected-events table', () =>
+      this.db.exec(CREATE_TABLE),
+    );
+  }
+
+  /** Ids of rejected events; empty when a read-only run finds no table of ours. */
+  ids(): Set<number> {
+    if (!this.exists()) return new Set();
+    const rows = this.db.prepare(`SELECT event_id AS id FROM ${REJECTED_TABLE}`).all();
+    return new Set(rows.map((r) => Number(r.id)));
+  }
+
+  count(): number {
+    if (!this.exists()) return 0;
+    return Number(this.db.prepare(`SELECT count(*) AS n FROM ${REJECTED_TABLE}`).get()?.n ?? 0);
+  }
+
+  record(ids: readonly number[], rejection: Rejection, at: Date): void {
+    if (ids.length === 0) return;
+    const upsert = this.db.prepare(
+      `INSERT INTO ${REJECTED_TABLE} (event_id, reason, status, rejected_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT(event_id) DO UPDATE SET reason = excluded.reason, status = excluded.status, rejected_at = excluded.rejected_at`,
+    );
+    const stamp = tokfTimestamp(at);
+    inWriteTransaction(this.db, 'record rejected events', () => {
+      for (const id of ids) upsert.run(id, rejection.reason, rejection.status, stamp);
+    });
+  }
+
+  /** Forgets rejections of events that have now been delivered. */
+  forget(ids: readonly number[]): void {
+    if (ids.length === 0 || !this.exists()) return;
+    const remove = this.db.prepare(`DELETE FROM ${REJECTED_TABLE} WHERE event_id = ?`);
+    inWriteTransaction(this.db, 'clear re-sent rejected events', () => {
+      for (const id of ids) remove.run(id);
+    });
+  }
+
+  private exists(): boolean {
+    return (
+      this.db
+        .prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?")
+        .get(REJECTED_TABLE) !== undefined
+    );
+  }
+}

@@ -1,0 +1,38 @@
+import { createHash } from 'node:crypto';
+import { REJECTED_TABLE } from '../progress/dead-letters.js';
+import { RANGES_TABLE } from '../progress/ranges-store.js';
+import { openDatabase } from './database.js';
+import { SYNCED_COLUMN, readEventsSchema } from './events-schema.js';
+
+/**
+ * What the database holds, as far as a replay is concerned: the events (count and highest id; tokf
+ * only appends) and our progress (delivered ranges or the synced column, and the rejected events).
+ * A sync's bookkeeping that leaves no trace (the lock) does not change it, where the file's bytes
+ * would: this is what "unchanged since it was restored" compares.
+ */
+export function databaseFingerprint(path: string): string {
+  const db = openDatabase(path, true);
+  try {
+    const schema = readEventsSchema(db, path);
+    const hash = createHash('sha256');
+    const add = (sql: string) => {
+      for (const row of db.prepare(sql).all()) hash.update(JSON.stringify(Object.values(row)));
+    };
+    add('SELECT count(*), max(id) FROM events');
+    if (schema.hasSyncedColumn)
+      add(`SELECT count(${SYNCED_COLUMN}), max(${SYNCED_COLUMN}) FROM events`);
+    const tables = new Set(
+      db
+        .prepare("SELECT name FROM sqlite_schema WHERE type = 'table'")
+        .all()
+        .map((r) => String(r.name)),
+    );
+    if (tables.has(RANGES_TABLE))
+      add(`SELECT first_id, last_id FROM ${RANGES_TABLE} ORDER BY first_id`);
+    if (tables.has(REJECTED_TABLE))
+      add(`SELECT event_id, reason FROM ${REJECTED_TABLE} ORDER BY event_id`);
+    return hash.digest('hex');
+  } finally {
+    db.close();
+  }
+}
