@@ -68,12 +68,24 @@ export function aggregate(events: Iterable<TokfEvent>): PointsByInstrument {
   return byInstrument;
 }
 
+/**
+ * Attribute values longer than this are cut: tokf.command is the whole argv, and backends refuse
+ * (or choke on) attributes of megabytes. Ordinary commands are far shorter.
+ */
+export const MAX_ATTRIBUTE_LENGTH = 4096;
+
 /** tokf's point attributes, in its order; the filter name only when a filter matched. */
 function pointAttributes(e: TokfEvent): Attributes {
-  const attrs: Attributes = { 'tokf.command': e.command };
+  const attrs: Attributes = { 'tokf.command': truncate(e.command) };
   if (e.exitCode !== null) attrs['tokf.exit_code'] = e.exitCode;
-  if (e.filterName !== null) attrs['tokf.filter.name'] = e.filterName;
+  if (e.filterName !== null) attrs['tokf.filter.name'] = truncate(e.filterName);
   return attrs;
+}
+
+function truncate(value: string): string {
+  return value.length <= MAX_ATTRIBUTE_LENGTH
+    ? value
+    : `${value.slice(0, MAX_ATTRIBUTE_LENGTH - 1)}…`;
 }
 
 function record(p: AggregatedPoint, value: number): void {

@@ -24,6 +24,7 @@ export function encodeRequests(
   protocol: Protocol,
   maxBytes: number,
 ): EncodedRequest[] {
+  if (events.length === 0) return [];
   const points = aggregate(events);
   const body = serialize(toResourceMetrics(points, resource), protocol);
   if (body.byteLength <= maxBytes || events.length <= 1) {

@@ -159,6 +159,11 @@ export class Deliverer {
     return true;
   }
 
+  /** Stops sending for the rest of the run. */
+  halt(): void {
+    this.halted = true;
+  }
+
   /** Warnings that sum up the run, one per kind of rejection however many events it hit. */
   summaryWarnings(): string[] {
     return [

@@ -10,7 +10,7 @@ import { DeadLetters } from '../progress/dead-letters.js';
 import type { ProgressStore } from '../progress/progress-store.js';
 import { RangesProgressStore } from '../progress/ranges-store.js';
 import { SyncLock } from '../progress/sync-lock.js';
-import { assertWritable, openDatabase } from '../source/database.js';
+import { assertWritable, messageOf, openDatabase } from '../source/database.js';
 import { readEventsSchema } from '../source/events-schema.js';
 import { scanPending } from '../source/pending-events.js';
 import type { TokfEvent } from '../source/tokf-event.js';
@@ -155,6 +155,12 @@ class SyncRun {
         this.tally,
       );
       for (const batch of batchEvents(selected, config.batchSize)) await this.handle(batch);
+    } catch (err) {
+      // A page that cannot be read (a damaged file) ends the run; what was recorded stands.
+      this.deliverer?.halt();
+      this.errors.push(
+        `reading the database failed part way: ${messageOf(err)}; the events not yet read stay pending`,
+      );
     } finally {
       this.file?.close();
       this.rejectedFile?.close();
@@ -221,6 +227,10 @@ class SyncRun {
 
   private result(started: number): SyncResult {
     const { config, stores, tally } = this;
+    const pending = this.safeCount(
+      () => stores.progress.countPending() - stores.deadLetters.count(),
+    );
+    const setAside = this.safeCount(() => stores.deadLetters.count());
     const d = this.deliverer;
     const stats = d?.stats;
     const delivered = stats?.delivered ?? 0;
@@ -255,8 +265,8 @@ class SyncRun {
       rejected: stats?.rejectedPoints ?? 0,
       rejectedEvents: stats?.rejectedEvents ?? 0,
       tooOld: this.tooOld,
-      pending: Math.max(0, stores.progress.countPending() - stores.deadLetters.count()),
-      setAside: stores.deadLetters.count(),
+      pending,
+      setAside,
       unreadable: tally.unreadable,
       exported: this.file?.events ?? 0,
       points: this.points,
@@ -278,6 +288,16 @@ class SyncRun {
       errors: errors.map((e) => redact(e, secrets)),
       warnings: warnings.map((w) => redact(w, secrets)),
     };
+  }
+
+  // Counting reads the whole table; in a damaged file that may fail after the run did its work.
+  private safeCount(count: () => number): number {
+    try {
+      return Math.max(0, count());
+    } catch (err) {
+      this.errors.push(`counting pending events failed: ${messageOf(err)}`);
+      return -1;
+    }
   }
 
   private selectionWarnings(): string[] {

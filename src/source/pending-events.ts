@@ -28,6 +28,9 @@ export function scanPending(db: DatabaseSync, progress: ProgressStore): PendingS
       ORDER BY id
       LIMIT ${PAGE_SIZE}`,
   );
+  // SQLite integers can exceed what a JS number holds exactly; read them all as BigInt and clamp,
+  // so a corrupt or odd row cannot stop the scan.
+  page.setReadBigInts(true);
   function* events(): Generator<TokfEvent> {
     for (const gap of gaps) {
       let from = gap.first;
@@ -46,23 +49,40 @@ export function scanPending(db: DatabaseSync, progress: ProgressStore): PendingS
 }
 
 function toEvent(row: Record<string, unknown>, coverFrom: number): TokfEvent {
-  const timestamp = row.timestamp == null ? '' : String(row.timestamp);
+  const timestamp = typeof row.timestamp === 'string' ? row.timestamp : '';
   return {
     id: Number(row.id),
     timestamp,
     epochSeconds: parseEventTime(timestamp),
-    command: row.command == null ? '' : String(row.command),
-    filterName: row.filter_name == null ? null : String(row.filter_name),
-    inputTokens: toNumber(row.input_tokens_est),
-    outputTokens: toNumber(row.output_tokens_est),
-    filterTimeMs: toNumber(row.filter_time_ms),
-    exitCode: row.exit_code == null ? null : toNumber(row.exit_code),
+    command: toText(row.command) ?? '',
+    filterName: toText(row.filter_name),
+    inputTokens: toCount(row.input_tokens_est),
+    outputTokens: toCount(row.output_tokens_est),
+    filterTimeMs: toCount(row.filter_time_ms),
+    exitCode: row.exit_code == null ? null : toInteger(row.exit_code),
     coverFrom,
   };
 }
 
-// tokf declares these INTEGER NOT NULL, but SQLite stores whatever it is given.
-function toNumber(value: unknown): number {
-  const n = Number(value);
-  return Number.isFinite(n) ? n : 0;
+// tokf declares these INTEGER NOT NULL, but SQLite stores whatever it is given: NULL, text,
+// negative or huge numbers. Counts and durations are clamped to [0, 2^53), which is what a
+// histogram or a monotonic sum can carry; anything that is not a number counts as 0.
+function toCount(value: unknown): number {
+  const n = toInteger(value);
+  return n === null || n < 0 ? 0 : n;
+}
+
+function toInteger(value: unknown): number | null {
+  const n =
+    typeof value === 'bigint' ? Number(value) : typeof value === 'number' ? value : Number(value);
+  if (!Number.isFinite(n)) return null;
+  return Math.max(-Number.MAX_SAFE_INTEGER, Math.min(Number.MAX_SAFE_INTEGER, Math.trunc(n)));
+}
+
+// Text columns may hold blobs or numbers in a damaged database; SQLite has already replaced
+// invalid UTF-8 in text with U+FFFD.
+function toText(value: unknown): string | null {
+  if (value == null) return null;
+  if (value instanceof Uint8Array) return new TextDecoder().decode(value);
+  return String(value);
 }

@@ -84,6 +84,11 @@ export interface ReceivedRequest {
 export interface OtlpReceiverOptions {
   /** Answer 413 (without using the script) to bodies larger than this on the wire. */
   maxBodyBytes?: number;
+  /**
+   * Decides the answer from the decoded request when the script is empty, e.g. a 400 for any
+   * request that carries a poison point, as a backend validating each point would.
+   */
+  respond?: (request: ReceivedRequest) => ScriptedResponse | undefined;
 }
 
 // google.rpc.Status, the body OTLP/HTTP servers send with error statuses. Built by reflection so
@@ -241,7 +246,7 @@ export class OtlpReceiver {
       this.send(record, res, refusal, { errorMessage: record.decodeError ?? '' });
       return;
     }
-    const response = this.queue.shift() ?? {};
+    const response = this.queue.shift() ?? this.options.respond?.(record) ?? {};
     record.response = response;
     const delay = response.hangMs ?? response.delayMs ?? 0;
     const answer = (): void => {
