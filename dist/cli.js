@@ -2760,14 +2760,24 @@ function aggregate(events) {
     }
     return byInstrument;
 }
+/**
+ * Attribute values longer than this are cut: tokf.command is the whole argv, and backends refuse
+ * (or choke on) attributes of megabytes. Ordinary commands are far shorter.
+ */
+const MAX_ATTRIBUTE_LENGTH = 4096;
 /** tokf's point attributes, in its order; the filter name only when a filter matched. */
 function pointAttributes(e) {
-    const attrs = { 'tokf.command': e.command };
+    const attrs = { 'tokf.command': truncate(e.command) };
     if (e.exitCode !== null)
         attrs['tokf.exit_code'] = e.exitCode;
     if (e.filterName !== null)
-        attrs['tokf.filter.name'] = e.filterName;
+        attrs['tokf.filter.name'] = truncate(e.filterName);
     return attrs;
+}
+function truncate(value) {
+    return value.length <= MAX_ATTRIBUTE_LENGTH
+        ? value
+        : `${value.slice(0, MAX_ATTRIBUTE_LENGTH - 1)}…`;
 }
 function record(p, value) {
     const h = (p.histogram ??= {
@@ -3251,6 +3261,8 @@ function times(p) {
  * part fits. A single event larger than the cap is sent alone: there is nothing left to split.
  */
 function encodeRequests(events, resource, protocol, maxBytes) {
+    if (events.length === 0)
+        return [];
     const points = aggregate(events);
     const body = serialize(resource_metrics_toResourceMetrics(points, resource), protocol);
     if (body.byteLength <= maxBytes || events.length <= 1) {
@@ -3643,6 +3655,9 @@ function scanPending(db, progress) {
       WHERE id >= ? AND id <= ?${condition === undefined ? '' : ` AND ${condition}`}
       ORDER BY id
       LIMIT ${PAGE_SIZE}`);
+    // SQLite integers can exceed what a JS number holds exactly; read them all as BigInt and clamp,
+    // so a corrupt or odd row cannot stop the scan.
+    page.setReadBigInts(true);
     function* events() {
         for (const gap of gaps) {
             let from = gap.first;
@@ -3661,24 +3676,41 @@ function scanPending(db, progress) {
     return { maxId, events: events() };
 }
 function toEvent(row, coverFrom) {
-    const timestamp = row.timestamp == null ? '' : String(row.timestamp);
+    const timestamp = typeof row.timestamp === 'string' ? row.timestamp : '';
     return {
         id: Number(row.id),
         timestamp,
         epochSeconds: parseEventTime(timestamp),
-        command: row.command == null ? '' : String(row.command),
-        filterName: row.filter_name == null ? null : String(row.filter_name),
-        inputTokens: toNumber(row.input_tokens_est),
-        outputTokens: toNumber(row.output_tokens_est),
-        filterTimeMs: toNumber(row.filter_time_ms),
-        exitCode: row.exit_code == null ? null : toNumber(row.exit_code),
+        command: toText(row.command) ?? '',
+        filterName: toText(row.filter_name),
+        inputTokens: toCount(row.input_tokens_est),
+        outputTokens: toCount(row.output_tokens_est),
+        filterTimeMs: toCount(row.filter_time_ms),
+        exitCode: row.exit_code == null ? null : toInteger(row.exit_code),
         coverFrom,
     };
 }
-// tokf declares these INTEGER NOT NULL, but SQLite stores whatever it is given.
-function toNumber(value) {
-    const n = Number(value);
-    return Number.isFinite(n) ? n : 0;
+// tokf declares these INTEGER NOT NULL, but SQLite stores whatever it is given: NULL, text,
+// negative or huge numbers. Counts and durations are clamped to [0, 2^53), which is what a
+// histogram or a monotonic sum can carry; anything that is not a number counts as 0.
+function toCount(value) {
+    const n = toInteger(value);
+    return n === null || n < 0 ? 0 : n;
+}
+function toInteger(value) {
+    const n = typeof value === 'bigint' ? Number(value) : typeof value === 'number' ? value : Number(value);
+    if (!Number.isFinite(n))
+        return null;
+    return Math.max(-Number.MAX_SAFE_INTEGER, Math.min(Number.MAX_SAFE_INTEGER, Math.trunc(n)));
+}
+// Text columns may hold blobs or numbers in a damaged database; SQLite has already replaced
+// invalid UTF-8 in text with U+FFFD.
+function toText(value) {
+    if (value == null)
+        return null;
+    if (value instanceof Uint8Array)
+        return new TextDecoder().decode(value);
+    return String(value);
 }
 
 ;// CONCATENATED MODULE: ./src/engine/clock-check.ts
@@ -3839,6 +3871,10 @@ class Deliverer {
             return false;
         }
         return true;
+    }
+    /** Stops sending for the rest of the run. */
+    halt() {
+        this.halted = true;
     }
     /** Warnings that sum up the run, one per kind of rejection however many events it hit. */
     summaryWarnings() {
@@ -4077,6 +4113,11 @@ class SyncRun {
             for (const batch of batchEvents(selected, config.batchSize))
                 await this.handle(batch);
         }
+        catch (err) {
+            // A page that cannot be read (a damaged file) ends the run; what was recorded stands.
+            this.deliverer?.halt();
+            this.errors.push(`reading the database failed part way: ${(0,database/* messageOf */.bD)(err)}; the events not yet read stay pending`);
+        }
         finally {
             this.file?.close();
             this.rejectedFile?.close();
@@ -4131,6 +4172,8 @@ class SyncRun {
     }
     result(started) {
         const { config, stores, tally } = this;
+        const pending = this.safeCount(() => stores.progress.countPending() - stores.deadLetters.count());
+        const setAside = this.safeCount(() => stores.deadLetters.count());
         const d = this.deliverer;
         const stats = d?.stats;
         const delivered = stats?.delivered ?? 0;
@@ -4165,8 +4208,8 @@ class SyncRun {
             rejected: stats?.rejectedPoints ?? 0,
             rejectedEvents: stats?.rejectedEvents ?? 0,
             tooOld: this.tooOld,
-            pending: Math.max(0, stores.progress.countPending() - stores.deadLetters.count()),
-            setAside: stores.deadLetters.count(),
+            pending,
+            setAside,
             unreadable: tally.unreadable,
             exported: this.file?.events ?? 0,
             points: this.points,
@@ -4187,6 +4230,16 @@ class SyncRun {
             errors: errors.map((e) => redact(e, secrets)),
             warnings: warnings.map((w) => redact(w, secrets)),
         };
+    }
+    // Counting reads the whole table; in a damaged file that may fail after the run did its work.
+    safeCount(count) {
+        try {
+            return Math.max(0, count());
+        }
+        catch (err) {
+            this.errors.push(`counting pending events failed: ${(0,database/* messageOf */.bD)(err)}`);
+            return -1;
+        }
     }
     selectionWarnings() {
         const { tally, config } = this;
