@@ -1,0 +1,254 @@
+/**
+ * Bad input across flags, environment variables and action inputs: each gets its own specific
+ * message, the CLI exits 2, and nothing changes (no request, the database byte for byte the same).
+ */
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { OtlpReceiver } from '../helpers/otlp-receiver.js';
+import { removeTmpDirs } from '../helpers/tokf-db.js';
+import { ActionJob } from '../action/runner.js';
+import { distinctEventsDb } from './fault-kit.js';
+
+const CLI = resolve('dist/cli.js');
+let receiver: OtlpReceiver;
+let db: string;
+let before: string;
+const hash = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
+
+beforeAll(async () => {
+  receiver = new OtlpReceiver();
+  await receiver.start();
+  db = distinctEventsDb(20);
+  before = hash(db);
+});
+afterAll(async () => {
+  await receiver.close();
+  removeTmpDirs();
+});
+
+function cli(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number | null; stderr: string; stdout: string }> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [CLI, 'sync', '--db', db, ...args], {
+      env: { PATH: process.env.PATH, ...env },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => done({ code, stdout, stderr }));
+  });
+}
+
+const ep = () => ['--endpoint', receiver.url];
+
+const CLI_CASES: Array<[string, () => string[], NodeJS.ProcessEnv, RegExp]> = [
+  ['malformed endpoint', () => ['--endpoint', 'http//nope'], {}, /--endpoint: not a valid URL/],
+  [
+    'endpoint with another scheme',
+    () => ['--endpoint', 'grpc://h:4317'],
+    {},
+    /--endpoint: scheme "grpc" is not supported/,
+  ],
+  [
+    'malformed endpoint variable',
+    () => [],
+    { OTEL_EXPORTER_OTLP_ENDPOINT: 'not a url' },
+    /^telemetry-sync: error: OTEL_EXPORTER_OTLP_ENDPOINT: not a valid URL/m,
+  ],
+  [
+    'malformed metrics endpoint variable',
+    () => [],
+    { OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: '::1' },
+    /OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: not a valid URL/,
+  ],
+  ['header without =', () => [...ep(), '--headers', 'api-key'], {}, /--headers: item 1 has no "="/],
+  [
+    'header with an empty name',
+    () => [...ep(), '--headers', '=v'],
+    {},
+    /--headers: item 1 has an empty key/,
+  ],
+  [
+    'header with a bad name',
+    () => [...ep(), '--headers', 'my key=v'],
+    {},
+    /"my key" is not a valid HTTP header name/,
+  ],
+  [
+    'header variable without =',
+    () => ep(),
+    { OTEL_EXPORTER_OTLP_HEADERS: 'a=1,b' },
+    /OTEL_EXPORTER_OTLP_HEADERS: item 2 has no "="/,
+  ],
+  [
+    'bad percent-encoding in a header',
+    () => [...ep(), '--headers', 'k=%E0%A4%A'],
+    {},
+    /--headers: the value of "k" is not valid percent-encoding/,
+  ],
+  ['negative limit', () => [...ep(), '--limit=-3'], {}, /--limit: "-3" is not a whole number/],
+  [
+    'non-numeric limit',
+    () => [...ep(), '--limit', 'ten'],
+    {},
+    /--limit: "ten" is not a whole number/,
+  ],
+  ['zero limit', () => [...ep(), '--limit', '0'], {}, /--limit: 0 is out of range/],
+  ['zero batch size', () => [...ep(), '--batch-size', '0'], {}, /--batch-size: 0 is out of range/],
+  [
+    'huge batch size',
+    () => [...ep(), '--batch-size', '1000000'],
+    {},
+    /--batch-size: 1000000 is out of range/,
+  ],
+  [
+    'unparseable since',
+    () => [...ep(), '--since', 'last week'],
+    {},
+    /--since: "last week" is not a date/,
+  ],
+  [
+    'impossible date',
+    () => [...ep(), '--until', '2026-02-30'],
+    {},
+    /--until: "2026-02-30" is not a date/,
+  ],
+  [
+    'until before since',
+    () => [...ep(), '--since', '2026-03-05', '--until', '2026-03-01'],
+    {},
+    /--until must be later than --since/,
+  ],
+  [
+    'unknown protocol',
+    () => [...ep(), '--protocol', 'http/thrift'],
+    {},
+    /--protocol: "http\/thrift" is not a protocol/,
+  ],
+  [
+    'grpc',
+    () => [...ep(), '--protocol', 'grpc'],
+    {},
+    /--protocol: gRPC is not supported; use http\/protobuf/,
+  ],
+  [
+    'grpc in the environment',
+    () => ep(),
+    { OTEL_EXPORTER_OTLP_METRICS_PROTOCOL: 'grpc' },
+    /OTEL_EXPORTER_OTLP_METRICS_PROTOCOL: gRPC is not supported/,
+  ],
+  [
+    'unknown compression',
+    () => [...ep(), '--compression', 'brotli'],
+    {},
+    /--compression: "brotli" is not a compression/,
+  ],
+  [
+    'compression variable',
+    () => ep(),
+    { OTEL_EXPORTER_OTLP_COMPRESSION: 'lz4' },
+    /OTEL_EXPORTER_OTLP_COMPRESSION: "lz4"/,
+  ],
+  [
+    'timeout with a unit',
+    () => [...ep(), '--timeout', '5s'],
+    {},
+    /--timeout \(milliseconds\): "5s" is not a whole number/,
+  ],
+  [
+    'timeout variable',
+    () => ep(),
+    { OTEL_EXPORTER_OTLP_TIMEOUT: '-1' },
+    /OTEL_EXPORTER_OTLP_TIMEOUT \(milliseconds\): "-1"/,
+  ],
+  [
+    'bad max-age',
+    () => [...ep(), '--max-age', 'an hour'],
+    {},
+    /--max-age: "an hour" is not a duration/,
+  ],
+  [
+    'zero circuit breaker',
+    () => [...ep(), '--max-consecutive-failures', '0'],
+    {},
+    /--max-consecutive-failures: 0 is out of range/,
+  ],
+  [
+    'resource attribute without =',
+    () => [...ep(), '--resource-attributes', 'team'],
+    {},
+    /--resource-attributes: item 1 has no "="/,
+  ],
+  [
+    'resource attribute variable',
+    () => ep(),
+    { OTEL_RESOURCE_ATTRIBUTES: 'a=1,,=x' },
+    /OTEL_RESOURCE_ATTRIBUTES: item 3 has an empty key/,
+  ],
+  ['unknown flag', () => [...ep(), '--endpiont', 'x'], {}, /Unknown option '--endpiont'/],
+  ['a value for a switch', () => [...ep(), '--dry-run=yes'], {}, /--dry-run/],
+  ['missing value', () => [...ep(), '--batch-size'], {}, /--batch-size/],
+  ['empty value', () => [...ep(), '--service-name', ''], {}, /--service-name needs a value/],
+  ['nothing to do', () => [], {}, /nothing to do: give --endpoint/],
+];
+
+describe.each(CLI_CASES)('CLI: %s', (_name, args, env, message) => {
+  it('exits 2 with a specific message and changes nothing', async () => {
+    const requests = receiver.requests.length;
+    const run = await cli(args(), env);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(message);
+    expect(run.stdout).toBe('');
+    expect(receiver.requests.length).toBe(requests);
+    expect(hash(db)).toBe(before);
+  });
+});
+
+const ACTION_CASES: Array<[Record<string, string>, RegExp]> = [
+  [{ restore: 'ftp' }, /input "restore": "ftp" is not one of/],
+  [{ sync: 'sometime' }, /input "sync": "sometime" is not one of post, now/],
+  [{ limit: '-1' }, /input "limit": "-1" is not a whole number/],
+  [{ since: 'soon' }, /input "since": "soon" is not a date/],
+  [{ protocol: 'grpc' }, /input "protocol": gRPC is not supported/],
+  [{ headers: 'token' }, /input "headers": item 1 has no "="/],
+  [{ 'batch-size': '0' }, /input "batch-size": 0 is out of range/],
+  [{ 'dry-run': 'maybe' }, /input "dry-run": "maybe" is not true or false/],
+  [{ 'retention-days': '0' }, /input "retention-days": "0" is not a number of days/],
+];
+
+describe('action inputs', () => {
+  it.each(ACTION_CASES)(
+    '%j: a specific warning, nothing restored, sent or changed',
+    async (inputs, message) => {
+      const job = new ActionJob(
+        { GITHUB_RUN_ID: '1' },
+        { restore: 'none', 'database-path': db, endpoint: receiver.url, ...inputs },
+      );
+      const requests = receiver.requests.length;
+      const main = await job.runMain();
+      expect(main.code).toBe(0);
+      expect(main.stdout).toMatch(new RegExp(`::warning title=telemetry-sync::${message.source}`));
+      const post = await job.runPost();
+      expect(post.code).toBe(0);
+      expect(receiver.requests.length).toBe(requests);
+      expect(hash(db)).toBe(before);
+    },
+  );
+
+  it('fails the step with fail-on-error', async () => {
+    const job = new ActionJob(
+      {},
+      { restore: 'none', 'database-path': db, limit: 'x', 'fail-on-error': 'true' },
+    );
+    const main = await job.runMain();
+    expect(main.code).toBe(1);
+    expect(main.stdout).toMatch(
+      /::error::telemetry-sync: 1 problem\(s\); the first: input "limit": "x" is not a whole number/,
+    );
+  });
+});
