@@ -1,3 +1,6 @@
+import type http from 'node:http';
+import type https from 'node:https';
+import { post, type PostResponse } from './http-post.js';
 import { readPartialSuccess, type PartialSuccess } from './response.js';
 import { RETRYABLE_STATUSES, parseRetryAfter } from './retry-policy.js';
 
@@ -7,10 +10,11 @@ export type AttemptResult =
   | { kind: 'permanent'; status?: number; reason: string };
 
 export interface HttpRequest {
-  url: string;
+  url: URL;
   headers: Record<string, string>;
   body: Uint8Array;
   timeoutMs: number;
+  agents: { http: http.Agent; https: https.Agent };
 }
 
 // Connection failures worth another try: the peer dropped us, refused us while starting, or the
@@ -36,30 +40,29 @@ const ERROR_BODY_LIMIT = 300;
 
 /** One POST, classified by the OTLP rules. Never throws. */
 export async function attempt(request: HttpRequest, now: () => number): Promise<AttemptResult> {
-  let response: Response;
-  let body: Uint8Array;
+  let response: PostResponse;
   try {
-    response = await fetch(request.url, {
-      method: 'POST',
-      headers: request.headers,
-      body: request.body,
-      signal: AbortSignal.timeout(request.timeoutMs),
-    });
-    body = new Uint8Array(await response.arrayBuffer());
+    response = await post(
+      request.url,
+      request.headers,
+      request.body,
+      request.timeoutMs,
+      request.agents,
+    );
   } catch (err) {
     return classifyFailure(err, request.timeoutMs);
   }
-  const { status } = response;
+  const { status, body } = response;
   if (status >= 200 && status < 300) {
     return {
       kind: 'acknowledged',
       status,
-      partial: readPartialSuccess(body, response.headers.get('content-type')),
+      partial: readPartialSuccess(body, response.contentType),
     };
   }
   const reason = `HTTP ${status}${describeBody(body)}`;
   if (RETRYABLE_STATUSES.has(status)) {
-    const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), now());
+    const retryAfterMs = parseRetryAfter(response.retryAfter, now());
     return {
       kind: 'retryable',
       status,
@@ -71,11 +74,16 @@ export async function attempt(request: HttpRequest, now: () => number): Promise<
 }
 
 function classifyFailure(err: unknown, timeoutMs: number): AttemptResult {
-  const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+  const e = err as {
+    name?: string;
+    code?: string;
+    message?: string;
+    cause?: { code?: string; message?: string };
+  };
   if (e?.name === 'TimeoutError' || e?.name === 'AbortError') {
     return { kind: 'retryable', reason: `no answer within ${timeoutMs} ms` };
   }
-  const code = e?.cause?.code;
+  const code = e?.code ?? e?.cause?.code;
   const detail = code ?? e?.cause?.message ?? e?.message ?? String(err);
   if (code !== undefined && TRANSIENT_CODES.has(code)) {
     return { kind: 'retryable', reason: `connection failed (${detail})` };

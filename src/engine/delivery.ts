@@ -1,3 +1,4 @@
+import type { DatabaseSync } from 'node:sqlite';
 import type { SyncConfig } from '../config/sync-config.js';
 import type { DeliveryOutcome, OtlpHttpClient } from '../deliver/otlp-http-client.js';
 import { coverage, encodeRequests, type EncodedRequest } from '../encode/requests.js';
@@ -5,6 +6,7 @@ import type { OtlpJsonLinesWriter } from '../output/otlp-json-lines.js';
 import type { DeadLetters } from '../progress/dead-letters.js';
 import type { ProgressStore } from '../progress/progress-store.js';
 import type { SyncLock } from '../progress/sync-lock.js';
+import { inWriteTransaction } from '../progress/transaction.js';
 import { messageOf } from '../source/database.js';
 import type { TokfEvent } from '../source/tokf-event.js';
 
@@ -21,9 +23,12 @@ export interface DeliveryStats {
   failedRequests: number;
   retries: number;
   bytesSent: number;
+  /** Time spent recording progress (the write transactions), in ms. */
+  recordMs: number;
 }
 
 export interface DeliveryContext {
+  db: DatabaseSync;
   config: SyncConfig;
   client: OtlpHttpClient;
   progress: ProgressStore;
@@ -57,6 +62,7 @@ export class Deliverer {
     failedRequests: 0,
     retries: 0,
     bytesSent: 0,
+    recordMs: 0,
   };
   readonly errors: string[] = [];
   readonly warnings: string[] = [];
@@ -67,10 +73,18 @@ export class Deliverer {
 
   constructor(private readonly ctx: DeliveryContext) {}
 
+  /** Starts compressing a request ahead of its turn (see OtlpHttpClient.wireBody). */
+  prepare(request: EncodedRequest): Promise<Uint8Array> {
+    const wire = this.ctx.client.wireBody(request.body);
+    // A request never sent (the run stopped) must not leave an unhandled rejection behind.
+    wire.catch(() => {});
+    return wire;
+  }
+
   /** Sends one request and whatever splitting it takes; false once sending has stopped. */
-  async deliver(request: EncodedRequest): Promise<boolean> {
+  async deliver(request: EncodedRequest, wire?: Promise<Uint8Array>): Promise<boolean> {
     if (this.halted) return false;
-    const outcome = await this.send(request);
+    const outcome = await this.send(request, wire);
     if (outcome.acknowledged) return this.acknowledged(request, outcome);
     const status = outcome.status;
     if (status !== undefined && POISON_STATUSES.has(status)) {
@@ -85,8 +99,11 @@ export class Deliverer {
     return false;
   }
 
-  private async send(request: EncodedRequest): Promise<DeliveryOutcome> {
-    const outcome = await this.ctx.client.send(request.body);
+  private async send(
+    request: EncodedRequest,
+    wire?: Promise<Uint8Array>,
+  ): Promise<DeliveryOutcome> {
+    const outcome = await this.ctx.client.send(request.body, wire);
     this.stats.requests += 1;
     this.stats.retries += outcome.attempts - 1;
     this.stats.bytesSent += outcome.bytesSent;
@@ -96,16 +113,21 @@ export class Deliverer {
   private acknowledged(request: EncodedRequest, outcome: DeliveryOutcome): boolean {
     const ids = request.events.map((e) => e.id);
     const at = new Date(this.ctx.now());
+    const recordStart = performance.now();
     try {
-      this.ctx.progress.markDelivered(coverage(request.events), at);
-      this.ctx.deadLetters.forget(ids);
-      this.ctx.lock.refresh(at.getTime());
+      inWriteTransaction(this.ctx.db, 'record delivered events', () => {
+        this.ctx.progress.markDelivered(coverage(request.events), at);
+        this.ctx.deadLetters.forget(ids);
+        this.ctx.lock.refresh(at.getTime());
+      });
     } catch (err) {
       this.stop(
         request.events,
         `was acknowledged but recording that failed (${messageOf(err)}); these events will be sent again by the next run`,
       );
       return false;
+    } finally {
+      this.stats.recordMs += performance.now() - recordStart;
     }
     this.consecutiveFailures = 0;
     this.stats.delivered += request.events.length;

@@ -47,6 +47,8 @@ export interface SyncResult {
   /** Encoded request bodies before compression, for the selected events. */
   bytesEncoded: number;
   durationMs: number;
+  /** Of which recording progress (the write transactions after each acknowledgement). */
+  recordMs: number;
   otlpJsonFile: string | null;
   /** The points of refused events (rejected-metrics.jsonl), when there were any. */
   rejectedFile: string | null;

@@ -23,6 +23,8 @@ import type { SyncResult } from './sync-result.js';
 
 /** Rows of the tokens-saved breakdown kept in the result. */
 const SAVINGS_ROWS = 20;
+/** Batches encoded ahead of the one being sent. */
+const PIPELINE_DEPTH = 3;
 /** How long a sync waits for another one on the same database before refusing. */
 const LOCK_WAIT_MS = 10_000;
 
@@ -98,6 +100,11 @@ class SyncRun {
   private file: OtlpJsonLinesWriter | undefined;
   private rejectedFile: OtlpJsonLinesWriter | undefined;
   private deliverer: Deliverer | undefined;
+  private client: OtlpHttpClient | undefined;
+  /** The last batch handed to the sender; each batch's sending chains on the one before. */
+  private inflight: Promise<void> = Promise.resolve();
+  /** Batches encoded but not yet known to be sent. */
+  private readonly window: Promise<void>[] = [];
   /** Unreadable rows met while sending: set aside as rejected, as they can never be replayed. */
   private unreadableIds: number[] = [];
 
@@ -124,7 +131,7 @@ class SyncRun {
       );
     }
     if (sending && config.endpoint !== undefined) {
-      const client = new OtlpHttpClient({
+      const client = (this.client = new OtlpHttpClient({
         endpoint: config.endpoint,
         protocol: config.protocol,
         compression: config.compression,
@@ -133,7 +140,7 @@ class SyncRun {
         ...(deps.retryPolicy !== undefined && { policy: deps.retryPolicy }),
         ...(deps.sleep !== undefined && { sleep: deps.sleep }),
         now: deps.now,
-      });
+      }));
       this.deliverer = new Deliverer({
         ...stores,
         config,
@@ -155,6 +162,7 @@ class SyncRun {
         this.tally,
       );
       for (const batch of batchEvents(selected, config.batchSize)) await this.handle(batch);
+      await this.inflight;
     } catch (err) {
       // A page that cannot be read (a damaged file) ends the run; what was recorded stands.
       this.deliverer?.halt();
@@ -164,6 +172,7 @@ class SyncRun {
     } finally {
       this.file?.close();
       this.rejectedFile?.close();
+      this.client?.close();
     }
     this.setAsideUnreadable();
     return this.result(started);
@@ -193,8 +202,17 @@ class SyncRun {
       for (const [name, n] of Object.entries(r.points))
         this.points[name] = (this.points[name] ?? 0) + n;
     }
-    if (this.deliverer === undefined) return;
-    for (const r of requests) if (!(await this.deliverer.deliver(r))) break;
+    const deliverer = this.deliverer;
+    if (deliverer === undefined) return;
+    // Batches are sent while the next ones are read, encoded and compressed; a batch is sent only
+    // once the one before it has been acknowledged and recorded (or sending stopped), so order
+    // holds. At most PIPELINE_DEPTH batches wait, which bounds memory.
+    const wires = requests.map((r) => deliverer.prepare(r));
+    this.inflight = this.inflight.then(async () => {
+      for (const [i, r] of requests.entries()) if (!(await deliverer.deliver(r, wires[i]))) break;
+    });
+    this.window.push(this.inflight);
+    if (this.window.length >= PIPELINE_DEPTH) await this.window.shift();
   }
 
   /**
@@ -278,6 +296,7 @@ class SyncRun {
       bytesSent: stats?.bytesSent ?? 0,
       bytesEncoded: this.bytesEncoded,
       durationMs: this.deps.now() - started,
+      recordMs: Math.round(stats?.recordMs ?? 0),
       otlpJsonFile: this.file?.path ?? null,
       rejectedFile:
         this.rejectedFile !== undefined && this.rejectedFile.events > 0

@@ -4,9 +4,14 @@ import { messageOf } from '../source/database.js';
 
 /**
  * Runs `work` in an IMMEDIATE transaction: the write lock is taken up front (waiting up to the busy
- * timeout while tokf writes) and held only for `work`, which must be short.
+ * timeout while tokf writes) and held only for `work`, which must be short. Inside a transaction
+ * already, `work` joins it, so that several records commit together (one journal sync, not three).
  */
 export function inWriteTransaction(db: DatabaseSync, what: string, work: () => void): void {
+  if (db.isTransaction) {
+    work();
+    return;
+  }
   try {
     db.exec('BEGIN IMMEDIATE');
   } catch (err) {

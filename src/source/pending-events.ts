@@ -20,22 +20,31 @@ export function scanPending(db: DatabaseSync, progress: ProgressStore): PendingS
   const minId = bounds?.lo == null ? 1 : Number(bounds.lo);
   const maxId = bounds?.hi == null ? 0 : Number(bounds.hi);
   const { gaps, condition } = progress.pendingScan(minId, maxId);
-  const page = db.prepare(
-    `SELECT id, timestamp, command, filter_name, input_tokens_est, output_tokens_est,
+  const sql = `SELECT id, timestamp, command, filter_name, input_tokens_est, output_tokens_est,
             filter_time_ms, exit_code
        FROM events
       WHERE id >= ? AND id <= ?${condition === undefined ? '' : ` AND ${condition}`}
       ORDER BY id
-      LIMIT ${PAGE_SIZE}`,
-  );
-  // SQLite integers can exceed what a JS number holds exactly; read them all as BigInt and clamp,
-  // so a corrupt or odd row cannot stop the scan.
-  page.setReadBigInts(true);
+      LIMIT ${PAGE_SIZE}`;
+  const page = db.prepare(sql);
+  // SQLite integers can exceed what a JS number holds, and node:sqlite then refuses the whole
+  // page. Such a page is read again as BigInt and clamped, so an odd row cannot stop the scan;
+  // ordinary pages keep the faster number path.
+  const bigPage = db.prepare(sql);
+  bigPage.setReadBigInts(true);
+  const readPage = (from: number, to: number): Record<string, unknown>[] => {
+    try {
+      return page.all(from, to);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ERR_OUT_OF_RANGE') throw err;
+      return bigPage.all(from, to);
+    }
+  };
   function* events(): Generator<TokfEvent> {
     for (const gap of gaps) {
       let from = gap.first;
       while (from <= gap.last) {
-        const rows = page.all(from, gap.last);
+        const rows = readPage(from, gap.last);
         for (const row of rows) {
           const event = toEvent(row, from);
           from = event.id + 1;

@@ -29,6 +29,7 @@ function result(overrides: Partial<SyncResult> = {}): SyncResult {
     bytesSent: 100,
     bytesEncoded: 300,
     durationMs: 5,
+    recordMs: 1,
     otlpJsonFile: null,
     rejectedFile: null,
     savedBy: [],
