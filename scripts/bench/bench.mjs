@@ -26,7 +26,9 @@ const NODE = process.execPath;
 const CLI = path.resolve(args.cli);
 const SIZES = args.sizes.split(',').map(Number);
 const RUNS = Number(args.runs);
-const CONFIGS = (args.configs ?? 'http/protobuf+gzip,http/protobuf+none,http/json+gzip,http/json+none')
+const CONFIGS = (
+  args.configs ?? 'http/protobuf+gzip,http/protobuf+none,http/json+gzip,http/json+none'
+)
   .split(',')
   .map((c) => {
     const [protocol, compression] = c.split('+');
