@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=8 --max-old-space-size=192
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
@@ -9,11 +9,13 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _cli_args_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(593);
 /* harmony import */ var _cli_help_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(911);
 /* harmony import */ var _config_build_config_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(664);
-/* harmony import */ var _engine_sync_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(982);
+/* harmony import */ var _engine_sync_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(930);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(916);
 /* harmony import */ var _progress_sync_lock_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(262);
 /* harmony import */ var _report_text_summary_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(870);
 /* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(311);
+// The V8 limits above keep a long sync's memory flat (the defaults let the young generation alone
+// grow past 90 MB); they apply when the bundle runs as the telemetry-sync command.
 
 
 
@@ -213,7 +215,7 @@ Endpoint
   --compression C             gzip (default) or none (env: OTEL_EXPORTER_OTLP_[METRICS_]COMPRESSION)
   --timeout MS                per attempt, in milliseconds (default 10000;
                               env: OTEL_EXPORTER_OTLP_[METRICS_]TIMEOUT)
-  --batch-size N              events per request (default 1000; a request is also split to stay
+  --batch-size N              events per request (default 2000; a request is also split to stay
                               under 3 MiB)
   --max-consecutive-failures N
                               circuit breaker: stop sending after N events in a row were refused
@@ -672,7 +674,7 @@ function parseKeyValueList(text, source) {
 /* harmony export */   jg: () => (/* binding */ DEFAULT_BATCH_SIZE),
 /* harmony export */   t1: () => (/* binding */ DEFAULT_TIMEOUT_MS)
 /* harmony export */ });
-const DEFAULT_BATCH_SIZE = 1000;
+const DEFAULT_BATCH_SIZE = 2000;
 const DEFAULT_MAX_CONSECUTIVE_FAILURES = 5;
 const DEFAULT_TIMEOUT_MS = 10_000;
 const DEFAULT_SERVICE_NAME = 'tokf';
@@ -683,7 +685,7 @@ const flagLabel = (name) => `--${name}`;
 
 /***/ }),
 
-/***/ 982:
+/***/ 930:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -692,8 +694,6 @@ __nccwpck_require__.d(__webpack_exports__, {
   H: () => (/* binding */ runSync)
 });
 
-// EXTERNAL MODULE: ./src/config/endpoint.ts
-var endpoint = __nccwpck_require__(849);
 // EXTERNAL MODULE: external "node:util"
 var external_node_util_ = __nccwpck_require__(975);
 ;// CONCATENATED MODULE: external "node:zlib"
@@ -2438,23 +2438,19 @@ function required(body) {
     return body;
 }
 /**
- * The fields of a metrics request that are 64-bit integers in the schema. The transformer writes
- * them as JSON numbers; OTLP/JSON (and the Collector's file format) writes them as decimal strings.
- * Timestamps it already writes as strings. Attribute keys never appear here as JSON keys (they are
- * the value of "key"), so matching by field name is exact.
+ * The transformer writes the schema's 64-bit integers (asInt, intValue, count, bucketCounts) as
+ * JSON numbers; OTLP/JSON, and the Collector's file format, write them as decimal strings
+ * (timestamps it already writes as strings). Rewritten on the text: these names only ever appear
+ * there as keys, since inside a string value a quote is escaped (`\"asInt\":` cannot match), and
+ * a rewrite of the text is several times cheaper than parsing and printing the request again.
  */
-const INT64_FIELDS = new Set(['asInt', 'intValue', 'count', 'bucketCounts']);
+const INT64_FIELD = /"(asInt|intValue|count)":(-?\d+)/g;
+const INT64_LIST = /"bucketCounts":\[([\d,]*)\]/g;
 function int64AsStrings(body) {
     const text = new TextDecoder().decode(body);
-    const fixed = JSON.stringify(JSON.parse(text), (key, value) => {
-        if (!INT64_FIELDS.has(key))
-            return value;
-        if (typeof value === 'number')
-            return String(value);
-        if (Array.isArray(value))
-            return value.map((v) => (typeof v === 'number' ? String(v) : v));
-        return value;
-    });
+    const fixed = text
+        .replace(INT64_FIELD, '"$1":"$2"')
+        .replace(INT64_LIST, (_, list) => `"bucketCounts":[${list === '' ? '' : `"${list.split(',').join('","')}"`}]`);
     return new TextEncoder().encode(fixed);
 }
 
@@ -2758,6 +2754,29 @@ class OtlpHttpClient {
     }
 }
 
+;// CONCATENATED MODULE: ./src/source/tokf-event.ts
+/**
+ * Text longer than this is cut: tokf.command is the whole argv, and backends refuse (or choke on)
+ * attribute values of megabytes. Ordinary commands are far shorter.
+ */
+const MAX_TEXT_LENGTH = 4096;
+// tokf writes `YYYY-MM-DDTHH:MM:SSZ`; we also take fractions and offsets, which other writers use.
+const TIMESTAMP = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})?$/i;
+/** Epoch seconds of a stored timestamp (UTC when it has no zone), or undefined if unreadable. */
+function parseEventTime(text) {
+    const trimmed = text.trim();
+    if (!TIMESTAMP.test(trimmed))
+        return undefined;
+    let iso = trimmed.replace(' ', 'T');
+    if (!/(Z|[+-]\d{2}:?\d{2})$/i.test(iso))
+        iso += 'Z';
+    const ms = Date.parse(iso);
+    if (Number.isNaN(ms))
+        return undefined;
+    // Whole seconds: OTLP carries nanoseconds, but tokf's resolution is the second.
+    return Math.floor(ms / 1000);
+}
+
 ;// CONCATENATED MODULE: ./src/encode/instruments.ts
 
 /** The OpenTelemetry SDK's default explicit bucket boundaries, which tokf's live exporter uses. */
@@ -2808,6 +2827,7 @@ const INSTRUMENTS = [
 const SCOPE_NAME = 'tokf';
 
 ;// CONCATENATED MODULE: ./src/encode/aggregate.ts
+
 
 /**
  * Folds events into points the way tokf's live exporter records them. Events of one series in
@@ -2862,11 +2882,8 @@ function aggregate(events) {
         [FILTER_DURATION, duration],
     ]);
 }
-/**
- * Attribute values longer than this are cut: tokf.command is the whole argv, and backends refuse
- * (or choke on) attributes of megabytes. Ordinary commands are far shorter.
- */
-const MAX_ATTRIBUTE_LENGTH = 4096;
+/** Attribute values are cut at the source's text limit, with an ellipsis to show it. */
+const MAX_ATTRIBUTE_LENGTH = MAX_TEXT_LENGTH;
 /** tokf's point attributes, in its order; the filter name only when a filter matched. */
 function pointAttributes(e) {
     const attrs = { 'tokf.command': truncate(e.command) };
@@ -3365,6 +3382,15 @@ function times(p) {
 function encodeRequests(events, resource, protocol, maxBytes) {
     if (events.length === 0)
         return [];
+    // Long commands make big points; when the text alone would be far over the cap, split before
+    // encoding, so that no body many times the cap is ever built.
+    if (events.length > 1 && estimatedBytes(events) > 2 * maxBytes) {
+        const cut = splitPoint(events);
+        return [
+            ...encodeRequests(events.slice(0, cut), resource, protocol, maxBytes),
+            ...encodeRequests(events.slice(cut), resource, protocol, maxBytes),
+        ];
+    }
     const points = aggregate(events);
     const body = serialize(resource_metrics_toResourceMetrics(points, resource), protocol);
     if (body.byteLength <= maxBytes || events.length <= 1) {
@@ -3379,6 +3405,13 @@ function encodeRequests(events, resource, protocol, maxBytes) {
         ...encodeRequests(events.slice(0, cut), resource, protocol, maxBytes),
         ...encodeRequests(events.slice(cut), resource, protocol, maxBytes),
     ];
+}
+/** A lower bound of a request's size: five points per event, each repeating the attributes. */
+function estimatedBytes(events) {
+    let bytes = 0;
+    for (const e of events)
+        bytes += 5 * (e.command.length + (e.filterName?.length ?? 0));
+    return bytes;
 }
 function splitPoint(events) {
     const mid = Math.floor(events.length / 2);
@@ -3562,23 +3595,32 @@ const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS ${REJECTED_TABLE} (
  */
 class DeadLetters {
     db;
+    /** Known once created: forget() runs after every acknowledgement and must stay cheap. */
+    created = false;
+    /** The rejected ids, read once per run and kept up to date by record() and forget(). */
+    known;
     constructor(db) {
         this.db = db;
     }
     prepareForWriting() {
         (0,transaction/* inWriteTransaction */.Z)(this.db, 'create the rejected-events table', () => this.db.exec(CREATE_TABLE));
+        this.created = true;
     }
     /** Ids of rejected events; empty when a read-only run finds no table of ours. */
     ids() {
-        if (!this.exists())
-            return new Set();
-        const rows = this.db.prepare(`SELECT event_id AS id FROM ${REJECTED_TABLE}`).all();
-        return new Set(rows.map((r) => Number(r.id)));
+        return this.knownIds();
+    }
+    knownIds() {
+        if (this.known === undefined) {
+            const rows = this.exists()
+                ? this.db.prepare(`SELECT event_id AS id FROM ${REJECTED_TABLE}`).all()
+                : [];
+            this.known = new Set(rows.map((r) => Number(r.id)));
+        }
+        return this.known;
     }
     count() {
-        if (!this.exists())
-            return 0;
-        return Number(this.db.prepare(`SELECT count(*) AS n FROM ${REJECTED_TABLE}`).get()?.n ?? 0);
+        return this.ids().size;
     }
     record(ids, rejection, at) {
         if (ids.length === 0)
@@ -3590,18 +3632,27 @@ class DeadLetters {
             for (const id of ids)
                 upsert.run(id, rejection.reason, rejection.status, stamp);
         });
+        const known = this.knownIds();
+        for (const id of ids)
+            known.add(id);
     }
-    /** Forgets rejections of events that have now been delivered. */
+    /** Forgets rejections of events that have now been delivered (re-sent rejected ones). */
     forget(ids) {
-        if (ids.length === 0 || !this.exists())
+        const known = this.knownIds();
+        const resent = ids.filter((id) => known.has(id));
+        if (resent.length === 0)
             return;
         const remove = this.db.prepare(`DELETE FROM ${REJECTED_TABLE} WHERE event_id = ?`);
         (0,transaction/* inWriteTransaction */.Z)(this.db, 'clear re-sent rejected events', () => {
-            for (const id of ids)
+            for (const id of resent)
                 remove.run(id);
         });
+        for (const id of resent)
+            known.delete(id);
     }
     exists() {
+        if (this.created)
+            return true;
         return (this.db
             .prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?")
             .get(REJECTED_TABLE) !== undefined);
@@ -3720,26 +3771,10 @@ function toRange(row) {
 var sync_lock = __nccwpck_require__(262);
 // EXTERNAL MODULE: ./src/source/database.ts + 1 modules
 var database = __nccwpck_require__(907);
-;// CONCATENATED MODULE: ./src/source/tokf-event.ts
-// tokf writes `YYYY-MM-DDTHH:MM:SSZ`; we also take fractions and offsets, which other writers use.
-const TIMESTAMP = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})?$/i;
-/** Epoch seconds of a stored timestamp (UTC when it has no zone), or undefined if unreadable. */
-function parseEventTime(text) {
-    const trimmed = text.trim();
-    if (!TIMESTAMP.test(trimmed))
-        return undefined;
-    let iso = trimmed.replace(' ', 'T');
-    if (!/(Z|[+-]\d{2}:?\d{2})$/i.test(iso))
-        iso += 'Z';
-    const ms = Date.parse(iso);
-    if (Number.isNaN(ms))
-        return undefined;
-    // Whole seconds: OTLP carries nanoseconds, but tokf's resolution is the second.
-    return Math.floor(ms / 1000);
-}
-
 ;// CONCATENATED MODULE: ./src/source/pending-events.ts
 
+/** One more than attribute values keep, so that a cut value is still seen as too long. */
+const TEXT_LIMIT = MAX_TEXT_LENGTH + 1;
 /** Rows fetched per query. Each query ends before the next, so tokf's writes wait at most one. */
 const PAGE_SIZE = 2000;
 /**
@@ -3751,7 +3786,10 @@ function scanPending(db, progress) {
     const minId = bounds?.lo == null ? 1 : Number(bounds.lo);
     const maxId = bounds?.hi == null ? 0 : Number(bounds.hi);
     const { gaps, condition } = progress.pendingScan(minId, maxId);
-    const sql = `SELECT id, timestamp, command, filter_name, input_tokens_est, output_tokens_est,
+    // Text is cut in SQL: a damaged or odd row may hold megabytes, which would otherwise be copied
+    // into memory only to be cut at MAX_TEXT_LENGTH when encoded.
+    const sql = `SELECT id, timestamp, substr(command, 1, ${TEXT_LIMIT}) AS command,
+            substr(filter_name, 1, ${TEXT_LIMIT}) AS filter_name, input_tokens_est, output_tokens_est,
             filter_time_ms, exit_code
        FROM events
       WHERE id >= ? AND id <= ?${condition === undefined ? '' : ` AND ${condition}`}
@@ -4019,6 +4057,8 @@ class Deliverer {
     }
 }
 
+// EXTERNAL MODULE: ./src/config/endpoint.ts
+var endpoint = __nccwpck_require__(849);
 ;// CONCATENATED MODULE: ./src/engine/redact.ts
 /** Replaces every occurrence of each secret with `***`, longest first so none leaks in part. */
 function redact(text, secrets) {
@@ -4028,6 +4068,91 @@ function redact(text, secrets) {
             out = out.split(s).join('***');
     }
     return out;
+}
+
+;// CONCATENATED MODULE: ./src/engine/run-result.ts
+
+
+/** The result of a run, its status and exit code, with every secret redacted from messages. */
+function runResult(f) {
+    const { config, tally } = f;
+    const stats = f.delivery?.stats;
+    const delivered = stats?.delivered ?? 0;
+    const errors = [...f.errors, ...(f.delivery?.errors ?? [])];
+    const warnings = [
+        ...(f.delivery?.summaryWarnings() ?? []),
+        ...f.clock.warnings(),
+        ...selectionWarnings(f),
+    ];
+    const allSent = delivered === tally.selected - f.tooOld &&
+        errors.length === 0 &&
+        (stats?.rejectedEvents ?? 0) === 0;
+    const status = config.dryRun
+        ? 'dry-run'
+        : f.delivery === undefined
+            ? 'exported'
+            : allSent
+                ? 'delivered'
+                : delivered > 0
+                    ? 'partial'
+                    : 'failed';
+    const secrets = config.endpoint?.secrets ?? [];
+    return {
+        status,
+        exitCode: status === 'partial' || status === 'failed' ? 1 : 0,
+        database: config.dbPath,
+        progress: f.progressMode,
+        endpoint: config.endpoint === undefined ? null : (0,endpoint/* displayEndpoint */.OI)(config.endpoint.url),
+        protocol: config.protocol,
+        compression: config.compression,
+        dryRun: config.dryRun,
+        selected: tally.selected,
+        delivered,
+        rejected: stats?.rejectedPoints ?? 0,
+        rejectedEvents: stats?.rejectedEvents ?? 0,
+        tooOld: f.tooOld,
+        pending: f.pending,
+        setAside: f.setAside,
+        unreadable: tally.unreadable,
+        exported: f.file?.events ?? 0,
+        points: f.points,
+        firstEventTime: isoOf(tally.firstSeconds),
+        lastEventTime: isoOf(tally.lastSeconds),
+        requests: stats?.requests ?? 0,
+        failedRequests: stats?.failedRequests ?? 0,
+        retries: stats?.retries ?? 0,
+        bytesSent: stats?.bytesSent ?? 0,
+        bytesEncoded: f.bytesEncoded,
+        durationMs: f.durationMs,
+        recordMs: Math.round(stats?.recordMs ?? 0),
+        otlpJsonFile: f.file?.path ?? null,
+        rejectedFile: f.rejectedFile !== undefined && f.rejectedFile.events > 0 ? f.rejectedFile.path : null,
+        savedBy: f.savedBy,
+        clock: f.clock.report,
+        errors: errors.map((e) => redact(e, secrets)),
+        warnings: warnings.map((w) => redact(w, secrets)),
+    };
+}
+function selectionWarnings(f) {
+    const { tally, config } = f;
+    const out = [];
+    if (tally.unreadable > 0) {
+        out.push(`${tally.unreadable} pending event(s) have a timestamp that is not a time and cannot be replayed${f.delivery ? '; they were set aside as rejected' : ''}`);
+    }
+    if (f.tooOld > 0) {
+        out.push(f.file !== undefined
+            ? `${f.tooOld} event(s) older than max-age were not sent, only written to ${f.file.path}`
+            : `${f.tooOld} event(s) older than max-age were not sent and stay pending; give an OTLP/JSON output directory to export them`);
+    }
+    if (tally.skippedRejected > 0 && !config.retryRejected) {
+        out.push(`${tally.skippedRejected} event(s) set aside as rejected by earlier runs were skipped (--retry-rejected sends them again)`);
+    }
+    return out;
+}
+function isoOf(seconds) {
+    return seconds === undefined
+        ? null
+        : new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
 }
 
 ;// CONCATENATED MODULE: ./src/engine/savings.ts
@@ -4116,7 +4241,6 @@ function* batchEvents(events, size) {
 }
 
 ;// CONCATENATED MODULE: ./src/engine/sync.ts
-
 
 
 
@@ -4249,7 +4373,6 @@ class SyncRun {
             }, this.tally);
             for (const batch of batchEvents(selected, config.batchSize))
                 await this.handle(batch);
-            await this.inflight;
         }
         catch (err) {
             // A page that cannot be read (a damaged file) ends the run; what was recorded stands.
@@ -4257,6 +4380,10 @@ class SyncRun {
             this.errors.push(`reading the database failed part way: ${(0,database/* messageOf */.bD)(err)}; the events not yet read stay pending`);
         }
         finally {
+            // Batches already handed to the sender finish (or stop) before anything is closed.
+            await this.inflight.catch((err) => {
+                this.errors.push(`sending failed unexpectedly: ${(0,database/* messageOf */.bD)(err)}`);
+            });
             this.file?.close();
             this.rejectedFile?.close();
             this.client?.close();
@@ -4273,7 +4400,8 @@ class SyncRun {
         this.file?.write(batch);
         const oldest = config.maxAgeMs === undefined ? undefined : (this.deps.now() - config.maxAgeMs) / 1000;
         const tooOld = oldest === undefined ? [] : batch.filter((e) => e.epochSeconds < oldest);
-        const fresh = tooOld.length === 0 ? batch : batch.filter((e) => !tooOld.includes(e));
+        const old = new Set(tooOld);
+        const fresh = old.size === 0 ? batch : batch.filter((e) => !old.has(e));
         this.setAsideTooOld(tooOld);
         const requests = encodeRequests(fresh, config.resource, config.protocol, config.maxRequestBytes);
         for (const r of requests) {
@@ -4320,66 +4448,26 @@ class SyncRun {
         }
     }
     result(started) {
-        const { config, stores, tally } = this;
+        const { stores } = this;
         const pending = this.safeCount(() => stores.progress.countPending() - stores.deadLetters.count());
         const setAside = this.safeCount(() => stores.deadLetters.count());
-        const d = this.deliverer;
-        const stats = d?.stats;
-        const delivered = stats?.delivered ?? 0;
-        const errors = [...this.errors, ...(d?.errors ?? [])];
-        const warnings = [
-            ...(d?.summaryWarnings() ?? []),
-            ...this.clock.warnings(),
-            ...this.selectionWarnings(),
-        ];
-        const toSend = tally.selected - this.tooOld;
-        const status = config.dryRun
-            ? 'dry-run'
-            : d === undefined
-                ? 'exported'
-                : delivered === toSend && errors.length === 0 && (stats?.rejectedEvents ?? 0) === 0
-                    ? 'delivered'
-                    : delivered > 0
-                        ? 'partial'
-                        : 'failed';
-        const secrets = config.endpoint?.secrets ?? [];
-        return {
-            status,
-            exitCode: status === 'partial' || status === 'failed' ? 1 : 0,
-            database: config.dbPath,
-            progress: stores.progress.mode,
-            endpoint: config.endpoint === undefined ? null : (0,endpoint/* displayEndpoint */.OI)(config.endpoint.url),
-            protocol: config.protocol,
-            compression: config.compression,
-            dryRun: config.dryRun,
-            selected: tally.selected,
-            delivered,
-            rejected: stats?.rejectedPoints ?? 0,
-            rejectedEvents: stats?.rejectedEvents ?? 0,
-            tooOld: this.tooOld,
+        return runResult({
+            config: this.config,
+            progressMode: stores.progress.mode,
+            tally: this.tally,
             pending,
             setAside,
-            unreadable: tally.unreadable,
-            exported: this.file?.events ?? 0,
+            delivery: this.deliverer,
+            errors: this.errors,
+            clock: this.clock,
+            tooOld: this.tooOld,
+            file: this.file,
+            rejectedFile: this.rejectedFile,
             points: this.points,
-            firstEventTime: isoOf(tally.firstSeconds),
-            lastEventTime: isoOf(tally.lastSeconds),
-            requests: stats?.requests ?? 0,
-            failedRequests: stats?.failedRequests ?? 0,
-            retries: stats?.retries ?? 0,
-            bytesSent: stats?.bytesSent ?? 0,
             bytesEncoded: this.bytesEncoded,
-            durationMs: this.deps.now() - started,
-            recordMs: Math.round(stats?.recordMs ?? 0),
-            otlpJsonFile: this.file?.path ?? null,
-            rejectedFile: this.rejectedFile !== undefined && this.rejectedFile.events > 0
-                ? this.rejectedFile.path
-                : null,
             savedBy: this.savings.top(SAVINGS_ROWS),
-            clock: this.clock.report,
-            errors: errors.map((e) => redact(e, secrets)),
-            warnings: warnings.map((w) => redact(w, secrets)),
-        };
+            durationMs: this.deps.now() - started,
+        });
     }
     // Counting reads the whole table; in a damaged file that may fail after the run did its work.
     safeCount(count) {
@@ -4391,27 +4479,6 @@ class SyncRun {
             return -1;
         }
     }
-    selectionWarnings() {
-        const { tally, config } = this;
-        const out = [];
-        if (tally.unreadable > 0) {
-            out.push(`${tally.unreadable} pending event(s) have a timestamp that is not a time and cannot be replayed${this.deliverer ? '; they were set aside as rejected' : ''}`);
-        }
-        if (this.tooOld > 0) {
-            out.push(this.file !== undefined
-                ? `${this.tooOld} event(s) older than max-age were not sent, only written to ${this.file.path}`
-                : `${this.tooOld} event(s) older than max-age were not sent and stay pending; give an OTLP/JSON output directory to export them`);
-        }
-        if (tally.skippedRejected > 0 && !config.retryRejected) {
-            out.push(`${tally.skippedRejected} event(s) set aside as rejected by earlier runs were skipped (--retry-rejected sends them again)`);
-        }
-        return out;
-    }
-}
-function isoOf(seconds) {
-    return seconds === undefined
-        ? null
-        : new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
 }
 
 

@@ -39,7 +39,7 @@ Endpoint
   --compression C             gzip (default) or none (env: OTEL_EXPORTER_OTLP_[METRICS_]COMPRESSION)
   --timeout MS                per attempt, in milliseconds (default 10000;
                               env: OTEL_EXPORTER_OTLP_[METRICS_]TIMEOUT)
-  --batch-size N              events per request (default 1000; a request is also split to stay
+  --batch-size N              events per request (default 2000; a request is also split to stay
                               under 3 MiB)
   --max-consecutive-failures N
                               circuit breaker: stop sending after N events in a row were refused

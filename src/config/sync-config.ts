@@ -42,7 +42,7 @@ export interface EndpointConfig {
 export type Protocol = 'http/protobuf' | 'http/json';
 export type Compression = 'gzip' | 'none';
 
-export const DEFAULT_BATCH_SIZE = 1000;
+export const DEFAULT_BATCH_SIZE = 2000;
 export const DEFAULT_MAX_CONSECUTIVE_FAILURES = 5;
 export const DEFAULT_TIMEOUT_MS = 10_000;
 export const DEFAULT_SERVICE_NAME = 'tokf';

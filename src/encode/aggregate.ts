@@ -1,5 +1,5 @@
 import type { Attributes } from '@opentelemetry/api';
-import type { TokfEvent } from '../source/tokf-event.js';
+import { MAX_TEXT_LENGTH, type TokfEvent } from '../source/tokf-event.js';
 import {
   DEFAULT_BOUNDARIES,
   FILTER_DURATION,
@@ -93,11 +93,8 @@ interface SecondPoints {
   duration: AggregatedPoint;
 }
 
-/**
- * Attribute values longer than this are cut: tokf.command is the whole argv, and backends refuse
- * (or choke on) attributes of megabytes. Ordinary commands are far shorter.
- */
-export const MAX_ATTRIBUTE_LENGTH = 4096;
+/** Attribute values are cut at the source's text limit, with an ellipsis to show it. */
+export const MAX_ATTRIBUTE_LENGTH = MAX_TEXT_LENGTH;
 
 /** tokf's point attributes, in its order; the filter name only when a filter matched. */
 function pointAttributes(e: TokfEvent): Attributes {

@@ -25,6 +25,15 @@ export function encodeRequests(
   maxBytes: number,
 ): EncodedRequest[] {
   if (events.length === 0) return [];
+  // Long commands make big points; when the text alone would be far over the cap, split before
+  // encoding, so that no body many times the cap is ever built.
+  if (events.length > 1 && estimatedBytes(events) > 2 * maxBytes) {
+    const cut = splitPoint(events);
+    return [
+      ...encodeRequests(events.slice(0, cut), resource, protocol, maxBytes),
+      ...encodeRequests(events.slice(cut), resource, protocol, maxBytes),
+    ];
+  }
   const points = aggregate(events);
   const body = serialize(toResourceMetrics(points, resource), protocol);
   if (body.byteLength <= maxBytes || events.length <= 1) {
@@ -38,6 +47,13 @@ export function encodeRequests(
     ...encodeRequests(events.slice(0, cut), resource, protocol, maxBytes),
     ...encodeRequests(events.slice(cut), resource, protocol, maxBytes),
   ];
+}
+
+/** A lower bound of a request's size: five points per event, each repeating the attributes. */
+function estimatedBytes(events: readonly TokfEvent[]): number {
+  let bytes = 0;
+  for (const e of events) bytes += 5 * (e.command.length + (e.filterName?.length ?? 0));
+  return bytes;
 }
 
 function splitPoint(events: TokfEvent[]): number {

@@ -1,5 +1,4 @@
 import type { DatabaseSync } from 'node:sqlite';
-import { displayEndpoint } from '../config/endpoint.js';
 import type { SyncConfig } from '../config/sync-config.js';
 import { OtlpHttpClient } from '../deliver/otlp-http-client.js';
 import type { RetryPolicy } from '../deliver/retry-policy.js';
@@ -16,7 +15,7 @@ import { scanPending } from '../source/pending-events.js';
 import type { TokfEvent } from '../source/tokf-event.js';
 import { ClockCheck } from './clock-check.js';
 import { Deliverer } from './delivery.js';
-import { redact } from './redact.js';
+import { runResult } from './run-result.js';
 import { SavingsTally } from './savings.js';
 import { batchEvents, selectEvents, type SelectionTally } from './selection.js';
 import type { SyncResult } from './sync-result.js';
@@ -162,7 +161,6 @@ class SyncRun {
         this.tally,
       );
       for (const batch of batchEvents(selected, config.batchSize)) await this.handle(batch);
-      await this.inflight;
     } catch (err) {
       // A page that cannot be read (a damaged file) ends the run; what was recorded stands.
       this.deliverer?.halt();
@@ -170,6 +168,10 @@ class SyncRun {
         `reading the database failed part way: ${messageOf(err)}; the events not yet read stay pending`,
       );
     } finally {
+      // Batches already handed to the sender finish (or stop) before anything is closed.
+      await this.inflight.catch((err: unknown) => {
+        this.errors.push(`sending failed unexpectedly: ${messageOf(err)}`);
+      });
       this.file?.close();
       this.rejectedFile?.close();
       this.client?.close();
@@ -189,7 +191,8 @@ class SyncRun {
       config.maxAgeMs === undefined ? undefined : (this.deps.now() - config.maxAgeMs) / 1000;
     const tooOld =
       oldest === undefined ? [] : batch.filter((e) => (e.epochSeconds as number) < oldest);
-    const fresh = tooOld.length === 0 ? batch : batch.filter((e) => !tooOld.includes(e));
+    const old = new Set(tooOld);
+    const fresh = old.size === 0 ? batch : batch.filter((e) => !old.has(e));
     this.setAsideTooOld(tooOld);
     const requests = encodeRequests(
       fresh,
@@ -244,69 +247,28 @@ class SyncRun {
   }
 
   private result(started: number): SyncResult {
-    const { config, stores, tally } = this;
+    const { stores } = this;
     const pending = this.safeCount(
       () => stores.progress.countPending() - stores.deadLetters.count(),
     );
     const setAside = this.safeCount(() => stores.deadLetters.count());
-    const d = this.deliverer;
-    const stats = d?.stats;
-    const delivered = stats?.delivered ?? 0;
-    const errors = [...this.errors, ...(d?.errors ?? [])];
-    const warnings = [
-      ...(d?.summaryWarnings() ?? []),
-      ...this.clock.warnings(),
-      ...this.selectionWarnings(),
-    ];
-    const toSend = tally.selected - this.tooOld;
-    const status: SyncResult['status'] = config.dryRun
-      ? 'dry-run'
-      : d === undefined
-        ? 'exported'
-        : delivered === toSend && errors.length === 0 && (stats?.rejectedEvents ?? 0) === 0
-          ? 'delivered'
-          : delivered > 0
-            ? 'partial'
-            : 'failed';
-    const secrets = config.endpoint?.secrets ?? [];
-    return {
-      status,
-      exitCode: status === 'partial' || status === 'failed' ? 1 : 0,
-      database: config.dbPath,
-      progress: stores.progress.mode,
-      endpoint: config.endpoint === undefined ? null : displayEndpoint(config.endpoint.url),
-      protocol: config.protocol,
-      compression: config.compression,
-      dryRun: config.dryRun,
-      selected: tally.selected,
-      delivered,
-      rejected: stats?.rejectedPoints ?? 0,
-      rejectedEvents: stats?.rejectedEvents ?? 0,
-      tooOld: this.tooOld,
+    return runResult({
+      config: this.config,
+      progressMode: stores.progress.mode,
+      tally: this.tally,
       pending,
       setAside,
-      unreadable: tally.unreadable,
-      exported: this.file?.events ?? 0,
+      delivery: this.deliverer,
+      errors: this.errors,
+      clock: this.clock,
+      tooOld: this.tooOld,
+      file: this.file,
+      rejectedFile: this.rejectedFile,
       points: this.points,
-      firstEventTime: isoOf(tally.firstSeconds),
-      lastEventTime: isoOf(tally.lastSeconds),
-      requests: stats?.requests ?? 0,
-      failedRequests: stats?.failedRequests ?? 0,
-      retries: stats?.retries ?? 0,
-      bytesSent: stats?.bytesSent ?? 0,
       bytesEncoded: this.bytesEncoded,
-      durationMs: this.deps.now() - started,
-      recordMs: Math.round(stats?.recordMs ?? 0),
-      otlpJsonFile: this.file?.path ?? null,
-      rejectedFile:
-        this.rejectedFile !== undefined && this.rejectedFile.events > 0
-          ? this.rejectedFile.path
-          : null,
       savedBy: this.savings.top(SAVINGS_ROWS),
-      clock: this.clock.report,
-      errors: errors.map((e) => redact(e, secrets)),
-      warnings: warnings.map((w) => redact(w, secrets)),
-    };
+      durationMs: this.deps.now() - started,
+    });
   }
 
   // Counting reads the whole table; in a damaged file that may fail after the run did its work.
@@ -318,33 +280,4 @@ class SyncRun {
       return -1;
     }
   }
-
-  private selectionWarnings(): string[] {
-    const { tally, config } = this;
-    const out: string[] = [];
-    if (tally.unreadable > 0) {
-      out.push(
-        `${tally.unreadable} pending event(s) have a timestamp that is not a time and cannot be replayed${this.deliverer ? '; they were set aside as rejected' : ''}`,
-      );
-    }
-    if (this.tooOld > 0) {
-      out.push(
-        this.file !== undefined
-          ? `${this.tooOld} event(s) older than max-age were not sent, only written to ${this.file.path}`
-          : `${this.tooOld} event(s) older than max-age were not sent and stay pending; give an OTLP/JSON output directory to export them`,
-      );
-    }
-    if (tally.skippedRejected > 0 && !config.retryRejected) {
-      out.push(
-        `${tally.skippedRejected} event(s) set aside as rejected by earlier runs were skipped (--retry-rejected sends them again)`,
-      );
-    }
-    return out;
-  }
-}
-
-function isoOf(seconds: number | undefined): string | null {
-  return seconds === undefined
-    ? null
-    : new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
 }

@@ -24,24 +24,37 @@ export interface Rejection {
  * for them again (`--retry-rejected`); a later delivery removes them from here.
  */
 export class DeadLetters {
+  /** Known once created: forget() runs after every acknowledgement and must stay cheap. */
+  private created = false;
+  /** The rejected ids, read once per run and kept up to date by record() and forget(). */
+  private known: Set<number> | undefined;
+
   constructor(private readonly db: DatabaseSync) {}
 
   prepareForWriting(): void {
     inWriteTransaction(this.db, 'create the rejected-events table', () =>
       this.db.exec(CREATE_TABLE),
     );
+    this.created = true;
   }
 
   /** Ids of rejected events; empty when a read-only run finds no table of ours. */
-  ids(): Set<number> {
-    if (!this.exists()) return new Set();
-    const rows = this.db.prepare(`SELECT event_id AS id FROM ${REJECTED_TABLE}`).all();
-    return new Set(rows.map((r) => Number(r.id)));
+  ids(): ReadonlySet<number> {
+    return this.knownIds();
+  }
+
+  private knownIds(): Set<number> {
+    if (this.known === undefined) {
+      const rows = this.exists()
+        ? this.db.prepare(`SELECT event_id AS id FROM ${REJECTED_TABLE}`).all()
+        : [];
+      this.known = new Set(rows.map((r) => Number(r.id)));
+    }
+    return this.known;
   }
 
   count(): number {
-    if (!this.exists()) return 0;
-    return Number(this.db.prepare(`SELECT count(*) AS n FROM ${REJECTED_TABLE}`).get()?.n ?? 0);
+    return this.ids().size;
   }
 
   record(ids: readonly number[], rejection: Rejection, at: Date): void {
@@ -54,18 +67,24 @@ export class DeadLetters {
     inWriteTransaction(this.db, 'record rejected events', () => {
       for (const id of ids) upsert.run(id, rejection.reason, rejection.status, stamp);
     });
+    const known = this.knownIds();
+    for (const id of ids) known.add(id);
   }
 
-  /** Forgets rejections of events that have now been delivered. */
+  /** Forgets rejections of events that have now been delivered (re-sent rejected ones). */
   forget(ids: readonly number[]): void {
-    if (ids.length === 0 || !this.exists()) return;
+    const known = this.knownIds();
+    const resent = ids.filter((id) => known.has(id));
+    if (resent.length === 0) return;
     const remove = this.db.prepare(`DELETE FROM ${REJECTED_TABLE} WHERE event_id = ?`);
     inWriteTransaction(this.db, 'clear re-sent rejected events', () => {
-      for (const id of ids) remove.run(id);
+      for (const id of resent) remove.run(id);
     });
+    for (const id of resent) known.delete(id);
   }
 
   private exists(): boolean {
+    if (this.created) return true;
     return (
       this.db
         .prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?")

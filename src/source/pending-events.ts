@@ -1,6 +1,9 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { ProgressStore } from '../progress/progress-store.js';
-import { parseEventTime, type TokfEvent } from './tokf-event.js';
+import { MAX_TEXT_LENGTH, parseEventTime, type TokfEvent } from './tokf-event.js';
+
+/** One more than attribute values keep, so that a cut value is still seen as too long. */
+const TEXT_LIMIT = MAX_TEXT_LENGTH + 1;
 
 /** Rows fetched per query. Each query ends before the next, so tokf's writes wait at most one. */
 const PAGE_SIZE = 2000;
@@ -20,7 +23,10 @@ export function scanPending(db: DatabaseSync, progress: ProgressStore): PendingS
   const minId = bounds?.lo == null ? 1 : Number(bounds.lo);
   const maxId = bounds?.hi == null ? 0 : Number(bounds.hi);
   const { gaps, condition } = progress.pendingScan(minId, maxId);
-  const sql = `SELECT id, timestamp, command, filter_name, input_tokens_est, output_tokens_est,
+  // Text is cut in SQL: a damaged or odd row may hold megabytes, which would otherwise be copied
+  // into memory only to be cut at MAX_TEXT_LENGTH when encoded.
+  const sql = `SELECT id, timestamp, substr(command, 1, ${TEXT_LIMIT}) AS command,
+            substr(filter_name, 1, ${TEXT_LIMIT}) AS filter_name, input_tokens_est, output_tokens_est,
             filter_time_ms, exit_code
        FROM events
       WHERE id >= ? AND id <= ?${condition === undefined ? '' : ` AND ${condition}`}

@@ -1,3 +1,9 @@
+/**
+ * Text longer than this is cut: tokf.command is the whole argv, and backends refuse (or choke on)
+ * attribute values of megabytes. Ordinary commands are far shorter.
+ */
+export const MAX_TEXT_LENGTH = 4096;
+
 /** One row of tokf's `events` table, as the encoder needs it. */
 export interface TokfEvent {
   id: number;

@@ -1,6 +1,6 @@
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
+import { CLI, runCli } from '../helpers/run-cli.js';
 import { OtlpReceiver } from '../helpers/otlp-receiver.js';
 import {
   createTokfDb,
@@ -10,30 +10,6 @@ import {
   tmpDbPath,
 } from '../helpers/tokf-db.js';
 import { SYNC_HELP } from '../../src/cli/help.js';
-
-/** The committed bundle, as users run it. */
-const CLI = resolve('dist/cli.js');
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
 
 function tokfDb(n: number): string {
   const path = tmpDbPath('cli-');

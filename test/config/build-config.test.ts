@@ -75,7 +75,7 @@ describe('buildSyncConfig: defaults and precedence', () => {
       protocol: 'http/protobuf',
       compression: 'gzip',
       timeoutMs: 10000,
-      batchSize: 1000,
+      batchSize: 2000,
       dryRun: false,
       resource: { 'service.name': 'tokf' },
     });

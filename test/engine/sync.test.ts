@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
@@ -8,6 +7,7 @@ import { runSync } from '../../src/engine/sync.js';
 import { DatabaseError } from '../../src/errors.js';
 import { RANGES_TABLE } from '../../src/progress/ranges-store.js';
 import { expectedSums, nanosOf, sumsByPoint } from '../helpers/expectations.js';
+import { fileHash } from '../helpers/run-cli.js';
 import { decodeMetricsDataJson, flattenPoints } from '../helpers/otlp-proto.js';
 import { OtlpReceiver } from '../helpers/otlp-receiver.js';
 import {
@@ -50,10 +50,6 @@ function dbWith(layout: TokfLayout, n: number, start?: string): string {
   createTokfDb(path, layout);
   insertEvents(path, makeEvents(n, start === undefined ? {} : { start }));
   return path;
-}
-
-function fileHash(path: string): string {
-  return createHash('sha256').update(readFileSync(path)).digest('hex');
 }
 
 describe.each(TOKF_LAYOUTS)('a %s tokf database', (layout) => {

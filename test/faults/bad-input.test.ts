@@ -2,20 +2,16 @@
  * Bad input across flags, environment variables and action inputs: each gets its own specific
  * message, the CLI exits 2, and nothing changes (no request, the database byte for byte the same).
  */
-import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { fileHash, runCli } from '../helpers/run-cli.js';
 import { OtlpReceiver } from '../helpers/otlp-receiver.js';
 import { removeTmpDirs } from '../helpers/tokf-db.js';
 import { ActionJob } from '../action/runner.js';
 import { distinctEventsDb } from './fault-kit.js';
 
-const CLI = resolve('dist/cli.js');
 let receiver: OtlpReceiver;
 let db: string;
 let before: string;
-const hash = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
+const hash = fileHash;
 
 beforeAll(async () => {
   receiver = new OtlpReceiver();
@@ -28,21 +24,7 @@ afterAll(async () => {
   removeTmpDirs();
 });
 
-function cli(
-  args: string[],
-  env: NodeJS.ProcessEnv,
-): Promise<{ code: number | null; stderr: string; stdout: string }> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [CLI, 'sync', '--db', db, ...args], {
-      env: { PATH: process.env.PATH, ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
+const cli = (args: string[], env: NodeJS.ProcessEnv) => runCli(['sync', '--db', db, ...args], env);
 
 const ep = () => ['--endpoint', receiver.url];
 

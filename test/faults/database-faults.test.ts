@@ -1,8 +1,8 @@
 /** Database faults: each is handled without a crash, with a clear message, and loses nothing. */
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { chmodSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname } from 'node:path';
+import { fileHash, runCli } from '../helpers/run-cli.js';
 import { DatabaseSync } from 'node:sqlite';
 import { MAX_ATTRIBUTE_LENGTH } from '../../src/encode/aggregate.js';
 import { SyncBusyError } from '../../src/progress/sync-lock.js';
@@ -18,7 +18,6 @@ import { deliveriesByCommand, distinctEventsDb, rejectedCommands, syncTo } from 
 import { buildSyncConfig } from '../../src/config/build-config.js';
 import { runSync } from '../../src/engine/sync.js';
 
-const CLI = resolve('dist/cli.js');
 let receiver: OtlpReceiver;
 beforeEach(async () => {
   receiver = new OtlpReceiver();
@@ -27,20 +26,8 @@ beforeEach(async () => {
 afterEach(() => receiver.close());
 afterAll(removeTmpDirs);
 
-const hash = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
-
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [CLI, 'sync', ...args], {
-      env: { PATH: process.env.PATH },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
+const hash = fileHash;
+const cli = (args: string[]) => runCli(['sync', ...args]);
 
 /** Holds SQLite's exclusive lock on the database from another process for `ms`. */
 function holdLock(path: string, ms: number): Promise<void> {
