@@ -41,12 +41,18 @@ function runCli(cliArgs) {
   const timeFile = path.join(work, 'time.txt');
   return new Promise((resolve, reject) => {
     const started = Date.now();
+    // Run as the telemetry-sync command is run, so that its shebang's V8 limits apply, with this
+    // Node first on the PATH. A bundle from an older commit (--cli) may have no such line.
+    const command = fs.readFileSync(CLI, 'utf8').startsWith('#!') ? [CLI] : [NODE, CLI];
     const child = spawn(
       '/usr/bin/time',
-      ['-f', '%M', '-o', timeFile, NODE, CLI, ...cliArgs, '--json'],
+      ['-f', '%M', '-o', timeFile, ...command, ...cliArgs, '--json'],
       {
         stdio: ['ignore', 'pipe', 'pipe'],
-        env: { PATH: process.env.PATH, HOME: process.env.HOME },
+        env: {
+          PATH: `${path.dirname(NODE)}${path.delimiter}${process.env.PATH}`,
+          HOME: process.env.HOME,
+        },
       },
     );
     let stdout = '';
