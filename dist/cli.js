@@ -2595,11 +2595,6 @@ const TRANSIENT_CODES = new Set([
     'EHOSTUNREACH',
     'ENETUNREACH',
     'EAI_AGAIN',
-    'UND_ERR_SOCKET',
-    'UND_ERR_CONNECT_TIMEOUT',
-    'UND_ERR_HEADERS_TIMEOUT',
-    'UND_ERR_BODY_TIMEOUT',
-    'UND_ERR_CLOSED',
 ]);
 /** Longest slice of an error response kept for the report. */
 const ERROR_BODY_LIMIT = 300;
@@ -2634,11 +2629,11 @@ async function attempt(request, now) {
 }
 function classifyFailure(err, timeoutMs) {
     const e = err;
-    if (e?.name === 'TimeoutError' || e?.name === 'AbortError') {
+    if (e?.name === 'TimeoutError') {
         return { kind: 'retryable', reason: `no answer within ${timeoutMs} ms` };
     }
-    const code = e?.code ?? e?.cause?.code;
-    const detail = code ?? e?.cause?.message ?? e?.message ?? String(err);
+    const code = e?.code;
+    const detail = code ?? e?.message ?? String(err);
     if (code !== undefined && TRANSIENT_CODES.has(code)) {
         return { kind: 'retryable', reason: `connection failed (${detail})` };
     }

@@ -1,6 +1,6 @@
 import type { GithubRun } from './github-env.js';
 
-/** A REST call GitHub refused; `permission` says which permission a 403/404 most likely lacks. */
+/** A REST call GitHub refused; its message names the permission the token most likely lacks. */
 export class GithubApiError extends Error {
   override name = 'GithubApiError';
   constructor(

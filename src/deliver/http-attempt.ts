@@ -28,11 +28,6 @@ const TRANSIENT_CODES = new Set([
   'EHOSTUNREACH',
   'ENETUNREACH',
   'EAI_AGAIN',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_HEADERS_TIMEOUT',
-  'UND_ERR_BODY_TIMEOUT',
-  'UND_ERR_CLOSED',
 ]);
 
 /** Longest slice of an error response kept for the report. */
@@ -74,17 +69,12 @@ export async function attempt(request: HttpRequest, now: () => number): Promise<
 }
 
 function classifyFailure(err: unknown, timeoutMs: number): AttemptResult {
-  const e = err as {
-    name?: string;
-    code?: string;
-    message?: string;
-    cause?: { code?: string; message?: string };
-  };
-  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') {
+  const e = err as { name?: string; code?: string; message?: string };
+  if (e?.name === 'TimeoutError') {
     return { kind: 'retryable', reason: `no answer within ${timeoutMs} ms` };
   }
-  const code = e?.code ?? e?.cause?.code;
-  const detail = code ?? e?.cause?.message ?? e?.message ?? String(err);
+  const code = e?.code;
+  const detail = code ?? e?.message ?? String(err);
   if (code !== undefined && TRANSIENT_CODES.has(code)) {
     return { kind: 'retryable', reason: `connection failed (${detail})` };
   }
