@@ -2719,15 +2719,9 @@ class OtlpHttpClient {
                     acknowledged: true,
                     rejectedPoints: result.partial.rejectedPoints,
                     ...(result.partial.message !== undefined && { message: result.partial.message }),
-                    tooLarge: false,
                 };
             }
-            const failed = {
-                ...base,
-                acknowledged: false,
-                rejectedPoints: 0,
-                tooLarge: result.status === 413,
-            };
+            const failed = { ...base, acknowledged: false, rejectedPoints: 0 };
             if (result.kind === 'permanent')
                 return { ...failed, message: result.reason };
             if (n >= this.policy.maxAttempts) {

@@ -22,8 +22,6 @@ export interface DeliveryOutcome {
   rejectedPoints: number;
   /** partial_success's message, or why the request failed. */
   message?: string;
-  /** The endpoint answered 413: the request should be split and sent again. */
-  tooLarge: boolean;
   /** Bytes put on the wire, every attempt counted. */
   bytesSent: number;
 }
@@ -103,15 +101,9 @@ export class OtlpHttpClient {
           acknowledged: true,
           rejectedPoints: result.partial.rejectedPoints,
           ...(result.partial.message !== undefined && { message: result.partial.message }),
-          tooLarge: false,
         };
       }
-      const failed = {
-        ...base,
-        acknowledged: false,
-        rejectedPoints: 0,
-        tooLarge: result.status === 413,
-      };
+      const failed = { ...base, acknowledged: false, rejectedPoints: 0 };
       if (result.kind === 'permanent') return { ...failed, message: result.reason };
       if (n >= this.policy.maxAttempts) {
         return { ...failed, message: `${result.reason}; gave up after ${n} attempts` };

@@ -51,7 +51,6 @@ describe('OtlpHttpClient', () => {
       status: 200,
       attempts: 1,
       rejectedPoints: 0,
-      tooLarge: false,
     });
     const [req] = receiver.requests;
     expect(req).toMatchObject({
@@ -94,14 +93,14 @@ describe('OtlpHttpClient', () => {
     receiver.enqueue({ status, errorMessage: 'nope' });
     const { c } = client();
     const outcome = await c.send(BODY);
-    expect(outcome).toMatchObject({ acknowledged: false, attempts: 1, status, tooLarge: false });
+    expect(outcome).toMatchObject({ acknowledged: false, attempts: 1, status });
     expect(receiver.requests).toHaveLength(1);
   });
 
-  it('flags 413 so that the caller splits', async () => {
+  it('reports 413 without retrying, for the caller to split', async () => {
     receiver.enqueue({ status: 413 });
     const outcome = await client().c.send(BODY);
-    expect(outcome).toMatchObject({ acknowledged: false, tooLarge: true, attempts: 1 });
+    expect(outcome).toMatchObject({ acknowledged: false, status: 413, attempts: 1 });
   });
 
   it('retries a reset connection and a response slower than the timeout', async () => {
