@@ -694,6 +694,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   H: () => (/* binding */ runSync)
 });
 
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(24);
 // EXTERNAL MODULE: external "node:util"
 var external_node_util_ = __nccwpck_require__(975);
 ;// CONCATENATED MODULE: external "node:zlib"
@@ -2743,6 +2745,8 @@ class OtlpHttpClient {
     }
 }
 
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(916);
 ;// CONCATENATED MODULE: ./src/source/tokf-event.ts
 /**
  * Text longer than this is cut: tokf.command is the whole argv, and backends refuse (or choke on)
@@ -3426,8 +3430,6 @@ function coverage(events) {
     return ranges;
 }
 
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(24);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(760);
 ;// CONCATENATED MODULE: ./src/output/otlp-json-lines.ts
@@ -3484,8 +3486,6 @@ class OtlpJsonLinesWriter {
     }
 }
 
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(916);
 ;// CONCATENATED MODULE: ./src/source/events-schema.ts
 
 /** Columns every tokf release has had since 0.1.0; replay needs all of them. */
@@ -4245,6 +4245,8 @@ function* batchEvents(events, size) {
 
 
 
+
+
 /** Rows of the tokens-saved breakdown kept in the result. */
 const SAVINGS_ROWS = 20;
 /** Batches encoded ahead of the one being sent. */
@@ -4261,6 +4263,8 @@ const LOCK_WAIT_MS = 10_000;
 async function runSync(config, deps) {
     const started = deps.now();
     const sending = config.endpoint !== undefined && !config.dryRun;
+    if (config.otlpJsonOut !== undefined)
+        prepareOutputDir(config.otlpJsonOut);
     if (sending)
         (0,database/* assertWritable */.Bz)(config.dbPath);
     const db = (0,database/* openDatabase */.qI)(config.dbPath, !sending);
@@ -4288,6 +4292,16 @@ async function runSync(config, deps) {
     }
     finally {
         db.close();
+    }
+}
+/** The OTLP/JSON directory must be usable before the database is touched or anything sent. */
+function prepareOutputDir(dir) {
+    try {
+        (0,external_node_fs_.mkdirSync)(dir, { recursive: true });
+        (0,external_node_fs_.accessSync)(dir, external_node_fs_.constants.W_OK);
+    }
+    catch (err) {
+        throw new errors/* UsageError */.e(`--otlp-json-out: cannot write to ${dir} (${(0,database/* messageOf */.bD)(err)})`);
     }
 }
 class SyncRun {

@@ -1,7 +1,9 @@
+import { accessSync, constants, mkdirSync } from 'node:fs';
 import type { DatabaseSync } from 'node:sqlite';
 import type { SyncConfig } from '../config/sync-config.js';
 import { OtlpHttpClient } from '../deliver/otlp-http-client.js';
 import type { RetryPolicy } from '../deliver/retry-policy.js';
+import { UsageError } from '../errors.js';
 import { encodeRequests } from '../encode/requests.js';
 import { OtlpJsonLinesWriter } from '../output/otlp-json-lines.js';
 import { ColumnProgressStore } from '../progress/column-store.js';
@@ -55,6 +57,7 @@ interface Stores {
 export async function runSync(config: SyncConfig, deps: SyncDeps): Promise<SyncResult> {
   const started = deps.now();
   const sending = config.endpoint !== undefined && !config.dryRun;
+  if (config.otlpJsonOut !== undefined) prepareOutputDir(config.otlpJsonOut);
   if (sending) assertWritable(config.dbPath);
   const db = openDatabase(config.dbPath, !sending);
   try {
@@ -78,6 +81,16 @@ export async function runSync(config: SyncConfig, deps: SyncDeps): Promise<SyncR
     }
   } finally {
     db.close();
+  }
+}
+
+/** The OTLP/JSON directory must be usable before the database is touched or anything sent. */
+function prepareOutputDir(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK);
+  } catch (err) {
+    throw new UsageError(`--otlp-json-out: cannot write to ${dir} (${messageOf(err)})`);
   }
 }
 

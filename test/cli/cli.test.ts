@@ -119,6 +119,11 @@ describe('telemetry-sync CLI', () => {
       /no database at \/no\/such\/tracking.db/,
     ],
     ['nothing to do', ['sync', '--db', 'x.db'], /nothing to do/],
+    [
+      'an output directory that is a file',
+      ['sync', '--db', 'test/fixtures/tokf-sample.db', '--otlp-json-out', 'package.json'],
+      /--otlp-json-out: cannot write to package.json/,
+    ],
   ])('exits 2 on %s', async (_name, args, message) => {
     const run = await runCli(args);
     expect(run.code).toBe(2);
