@@ -13,13 +13,7 @@ import process from 'node:process';
 import { DatabaseSync } from 'node:sqlite';
 import { fileURLToPath } from 'node:url';
 
-import {
-  CREATE_EVENTS_FRESH,
-  CREATE_INDEXES,
-  CREATE_SYNC_STATE,
-  FRESH_COLUMNS,
-} from '../test/helpers/tokf-ddl.mjs';
-import { eventColumnValues, generateEvents } from '../test/helpers/tokf-events.mjs';
+import { freshTokfSchema, generateEvents } from '../test/helpers/tokf-events.mjs';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DEFAULT_OUT = path.join(REPO_ROOT, 'test', 'fixtures', 'tokf-sample.db');
@@ -73,18 +67,9 @@ function writeDb(out, events) {
   fs.rmSync(out, { force: true });
   const db = new DatabaseSync(out);
   try {
-    db.exec(CREATE_EVENTS_FRESH);
-    db.exec(CREATE_INDEXES);
-    db.exec(CREATE_SYNC_STATE);
-    const columns = FRESH_COLUMNS.filter((column) => column !== 'id');
-    const insert = db.prepare(
-      `INSERT INTO events (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
-    );
+    const insert = freshTokfSchema(db);
     db.exec('BEGIN');
-    for (const event of events) {
-      const values = eventColumnValues(event);
-      insert.run(...columns.map((column) => values[column]));
-    }
+    for (const event of events) insert(event);
     db.exec('COMMIT');
   } finally {
     db.close();

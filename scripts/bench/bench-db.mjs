@@ -5,13 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import {
-  CREATE_EVENTS_FRESH,
-  CREATE_INDEXES,
-  CREATE_SYNC_STATE,
-  FRESH_COLUMNS,
-} from '../../test/helpers/tokf-ddl.mjs';
-import { eventColumnValues, generateEvents } from '../../test/helpers/tokf-events.mjs';
+import { freshTokfSchema, generateEvents } from '../../test/helpers/tokf-events.mjs';
 
 const VERSION = 1;
 const CHUNK = 20_000;
@@ -33,13 +27,7 @@ export function benchDatabase(size) {
   const tmp = `${file}.tmp-${process.pid}`;
   fs.rmSync(tmp, { force: true });
   const db = new DatabaseSync(tmp);
-  db.exec(CREATE_EVENTS_FRESH);
-  db.exec(CREATE_INDEXES);
-  db.exec(CREATE_SYNC_STATE);
-  const columns = FRESH_COLUMNS.filter((c) => c !== 'id');
-  const insert = db.prepare(
-    `INSERT INTO events (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
-  );
+  const insert = freshTokfSchema(db);
   let start = Date.parse('2025-09-01T08:00:00Z');
   db.exec('BEGIN');
   for (let done = 0; done < size; done += CHUNK) {
@@ -48,10 +36,7 @@ export function benchDatabase(size) {
       seed: 1000 + done,
       maxGapSeconds: 20,
     });
-    for (const e of events) {
-      const v = eventColumnValues(e);
-      insert.run(...columns.map((c) => v[c]));
-    }
+    for (const e of events) insert(e);
     start = Date.parse(events.at(-1).timestamp) + 1000;
   }
   db.exec('COMMIT');

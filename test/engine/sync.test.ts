@@ -1,13 +1,12 @@
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { buildSyncConfig } from '../../src/config/build-config.js';
 import type { SyncSettings } from '../../src/config/sync-config.js';
-import { runSync } from '../../src/engine/sync.js';
 import { DatabaseError } from '../../src/errors.js';
 import { RANGES_TABLE } from '../../src/progress/ranges-store.js';
 import { expectedSums, nanosOf, sumsByPoint } from '../helpers/expectations.js';
 import { fileHash } from '../helpers/run-cli.js';
+import { syncTo } from '../helpers/sync-engine.js';
 import { decodeMetricsDataJson, flattenPoints } from '../helpers/otlp-proto.js';
 import { OtlpReceiver } from '../helpers/otlp-receiver.js';
 import {
@@ -23,8 +22,6 @@ import {
   type TokfLayout,
 } from '../helpers/tokf-db.js';
 
-const FAST = { maxAttempts: 3, initialBackoffMs: 5, maxBackoffMs: 10, maxTotalWaitMs: 2000 };
-
 let receiver: OtlpReceiver;
 beforeEach(async () => {
   receiver = new OtlpReceiver();
@@ -34,15 +31,7 @@ afterEach(() => receiver.close());
 afterAll(removeTmpDirs);
 
 function sync(db: string, settings: SyncSettings = {}, env: NodeJS.ProcessEnv = {}) {
-  const config = buildSyncConfig({ db, endpoint: receiver.url, ...settings }, env, Date.now());
-  const logs: string[] = [];
-  return runSync(config, {
-    now: Date.now,
-    log: (l) => logs.push(l),
-    userAgent: 'telemetry-sync/test',
-    retryPolicy: FAST,
-    sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-  });
+  return syncTo(receiver.url, db, settings, env);
 }
 
 function dbWith(layout: TokfLayout, n: number, start?: string): string {
@@ -335,8 +324,7 @@ describe('dry run and file export', () => {
     const path = dbWith('legacy', 80);
     const hash = fileHash(path);
     const out = join(dirname(path), 'otlp');
-    const config = buildSyncConfig({ db: path, otlpJsonOut: out, batchSize: '25' }, {}, Date.now());
-    const result = await runSync(config, { now: Date.now, log: () => {}, userAgent: 't' });
+    const result = await syncTo(undefined, path, { otlpJsonOut: out, batchSize: '25' });
     expect(result).toMatchObject({
       status: 'exported',
       exitCode: 0,

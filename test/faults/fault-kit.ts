@@ -1,18 +1,9 @@
 /** Shared pieces of the fault suite: databases whose events can be told apart on the wire. */
+export { syncTo } from '../helpers/sync-engine.js';
 import { DatabaseSync } from 'node:sqlite';
-import { buildSyncConfig } from '../../src/config/build-config.js';
-import type { SyncSettings } from '../../src/config/sync-config.js';
-import { runSync } from '../../src/engine/sync.js';
 import { REJECTED_TABLE } from '../../src/progress/dead-letters.js';
 import type { FlatPoint } from '../helpers/otlp-proto.js';
 import { createTokfDb, insertEvents, tmpDbPath } from '../helpers/tokf-db.js';
-
-export const FAST_RETRY = {
-  maxAttempts: 3,
-  initialBackoffMs: 5,
-  maxBackoffMs: 20,
-  maxTotalWaitMs: 3000,
-};
 
 /**
  * A tokf database whose every event has its own command (`cmd-<n>`), so each event is its own
@@ -62,20 +53,4 @@ export function rejectedCommands(path: string): Map<string, string> {
   } finally {
     db.close();
   }
-}
-
-/** The engine in-process, with fast retries and no real waiting. */
-export function syncTo(url: string | undefined, db: string, settings: SyncSettings = {}) {
-  const config = buildSyncConfig(
-    { db, ...(url !== undefined && { endpoint: url }), ...settings },
-    {},
-    Date.now(),
-  );
-  return runSync(config, {
-    now: Date.now,
-    log: () => {},
-    userAgent: 'telemetry-sync/faults',
-    retryPolicy: FAST_RETRY,
-    sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 50))),
-  });
 }

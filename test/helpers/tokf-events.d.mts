@@ -94,3 +94,11 @@ export declare function eventColumnValues(event: TokfEventInput): {
   project: string;
   synced_to_otel_at: string | null;
 };
+
+/**
+ * Creates a fresh-layout tokf schema in `db` and returns a function that inserts one event; the
+ * caller owns the transaction.
+ */
+export declare function freshTokfSchema(
+  db: import('node:sqlite').DatabaseSync,
+): (event: TokfEventInput) => void;

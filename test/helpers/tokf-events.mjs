@@ -2,7 +2,13 @@
 // fixture generator (scripts/make-sample-db.mjs). Plain ESM so that both Node and ts-jest load it.
 // Types: tokf-events.d.mts.
 
-import { estimateTokens } from './tokf-ddl.mjs';
+import {
+  CREATE_EVENTS_FRESH,
+  CREATE_INDEXES,
+  CREATE_SYNC_STATE,
+  FRESH_COLUMNS,
+  estimateTokens,
+} from './tokf-ddl.mjs';
 
 /**
  * mulberry32: a small deterministic PRNG, the same sequence on every platform.
@@ -264,5 +270,23 @@ export function eventColumnValues(event) {
     raw_tokens_est: event.rawTokensEst ?? estimateTokens(rawBytes),
     project: event.project ?? '',
     synced_to_otel_at: event.syncedToOtelAt ?? null,
+  };
+}
+
+/**
+ * Creates a fresh-layout tokf schema in `db` (tables and indexes, as current tokf does) and returns
+ * a function that inserts one event. The caller owns the transaction.
+ */
+export function freshTokfSchema(db) {
+  db.exec(CREATE_EVENTS_FRESH);
+  db.exec(CREATE_INDEXES);
+  db.exec(CREATE_SYNC_STATE);
+  const columns = FRESH_COLUMNS.filter((column) => column !== 'id');
+  const insert = db.prepare(
+    `INSERT INTO events (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
+  );
+  return (event) => {
+    const values = eventColumnValues(event);
+    insert.run(...columns.map((column) => values[column]));
   };
 }

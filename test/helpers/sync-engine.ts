@@ -1,0 +1,33 @@
+/** The sync engine in-process for tests: fast retries, waits capped, no log. */
+import { buildSyncConfig } from '../../src/config/build-config.js';
+import type { SyncSettings } from '../../src/config/sync-config.js';
+import { runSync } from '../../src/engine/sync.js';
+import type { SyncResult } from '../../src/engine/sync-result.js';
+
+export const FAST_RETRY = {
+  maxAttempts: 3,
+  initialBackoffMs: 5,
+  maxBackoffMs: 20,
+  maxTotalWaitMs: 3000,
+};
+
+/** Syncs `db` to `url` (none: a file export or dry run) with `settings` over `env`. */
+export function syncTo(
+  url: string | undefined,
+  db: string,
+  settings: SyncSettings = {},
+  env: NodeJS.ProcessEnv = {},
+): Promise<SyncResult> {
+  const config = buildSyncConfig(
+    { db, ...(url !== undefined && { endpoint: url }), ...settings },
+    env,
+    Date.now(),
+  );
+  return runSync(config, {
+    now: Date.now,
+    log: () => {},
+    userAgent: 'telemetry-sync/test',
+    retryPolicy: FAST_RETRY,
+    sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 50))),
+  });
+}
