@@ -3,6 +3,7 @@
 import ncc from '@vercel/ncc';
 import { mkdirSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { writeStamp } from './bundle-stamp.mjs';
 
 // The action (main and post steps) and the CLI; each bundle lists the licences of what it holds.
 const ENTRIES = { index: 'src/index.ts', cli: 'src/cli.ts' };
@@ -24,3 +25,4 @@ for (const [name, input] of Object.entries(ENTRIES)) {
     writeFileSync(target, asset.source);
   }
 }
+writeStamp();

@@ -14,7 +14,7 @@ let requestType;
 
 if (decode) {
   const { default: protobuf } = await import('protobufjs');
-  const dir = process.env.OTLP_PROTO_DIR ?? path.resolve('..', 'shared', 'otlp-proto');
+  const dir = process.env.OTLP_PROTO_DIR ?? path.resolve('test', 'vendor', 'opentelemetry-proto');
   const root = new protobuf.Root();
   root.resolvePath = (_origin, target) =>
     path.isAbsolute(target) ? target : path.join(dir, target);

@@ -1,6 +1,6 @@
 /**
  * An OTLP metrics decoder we did not write: protobufjs reading the official opentelemetry-proto
- * schema from ../shared/otlp-proto (or $OTLP_PROTO_DIR). Protobuf and OTLP/JSON payloads decode to
+ * schema vendored unmodified in test/vendor/opentelemetry-proto (v1.11.0; or $OTLP_PROTO_DIR). Protobuf and OTLP/JSON payloads decode to
  * the same plain-object shape, so tests can assert on either encoding the same way.
  */
 import path from 'node:path';
@@ -14,7 +14,7 @@ const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..
 
 /** Where the official .proto files live. */
 export const OTLP_PROTO_DIR =
-  process.env.OTLP_PROTO_DIR ?? path.resolve(REPO_ROOT, '../shared/otlp-proto');
+  process.env.OTLP_PROTO_DIR ?? path.resolve(REPO_ROOT, 'test/vendor/opentelemetry-proto');
 
 const PACKAGE = 'opentelemetry.proto.collector.metrics.v1';
 

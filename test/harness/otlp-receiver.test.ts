@@ -5,8 +5,8 @@ import {
   decodeMetricsRequestJson,
   encodeMetricsRequest,
   exportResponseType,
-} from './otlp-proto.js';
-import { OtlpReceiver, flattenPoints } from './otlp-receiver.js';
+} from '../helpers/otlp-proto.js';
+import { OtlpReceiver, flattenPoints } from '../helpers/otlp-receiver.js';
 
 const START = '1772445600000000000'; // 2026-03-02T10:00:00Z
 const TIME = '1772445613000000001'; // beyond 2^53: only exact if nothing goes through a double

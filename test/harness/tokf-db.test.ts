@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 
-import { FRESH_COLUMNS, LEGACY_COLUMNS } from './tokf-ddl.mjs';
+import { FRESH_COLUMNS, LEGACY_COLUMNS } from '../helpers/tokf-ddl.mjs';
 import {
   TOKF_LAYOUTS,
   createTokfDb,
@@ -18,7 +18,7 @@ import {
   tmpDbPath,
   tokfTimestamp,
   upgradeTokfDb,
-} from './tokf-db.js';
+} from '../helpers/tokf-db.js';
 
 afterAll(removeTmpDirs);
 

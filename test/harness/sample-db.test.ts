@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { FRESH_COLUMNS, estimateTokens } from './tokf-ddl.mjs';
+import { FRESH_COLUMNS, estimateTokens } from '../helpers/tokf-ddl.mjs';
 import {
   eventColumns,
   readEvents,
@@ -10,7 +10,7 @@ import {
   removeTmpDirs,
   schemaObjects,
   tmpDbPath,
-} from './tokf-db.js';
+} from '../helpers/tokf-db.js';
 
 const FIXTURE = path.resolve('test/fixtures/tokf-sample.db');
 const SCRIPT = path.resolve('scripts/make-sample-db.mjs');

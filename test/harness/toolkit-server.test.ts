@@ -14,10 +14,10 @@ import { promisify } from 'node:util';
 
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 
-import { applyEnv, createJobDirs, inputEnv, readCommandFile } from './job-env.js';
-import type { JobDirs } from './job-env.js';
-import { ToolkitServer } from './toolkit-server.js';
-import type { ToolkitRun } from './toolkit-server.js';
+import { applyEnv, createJobDirs, inputEnv, readCommandFile } from '../toolkit/job-env.js';
+import type { JobDirs } from '../toolkit/job-env.js';
+import { ToolkitServer } from '../toolkit/toolkit-server.js';
+import type { ToolkitRun } from '../toolkit/toolkit-server.js';
 
 type CacheModule = typeof import('@actions/cache');
 type ArtifactModule = typeof import('@actions/artifact');
@@ -453,7 +453,7 @@ describe('issue comments', () => {
 describe('in a child process', () => {
   const exec = promisify(execFile);
   const node = process.execPath;
-  const driver = path.join(here, 'toolkit-driver.mjs');
+  const driver = path.join(here, '..', 'toolkit', 'toolkit-driver.mjs');
 
   async function drive(
     run: ToolkitRun,
