@@ -1,6 +1,43 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/**
+ * The folders of src/ in the direction data flows, each with the folders it may import. Anything
+ * else is refused, so no two folders import each other, directly or round a loop. The entry
+ * points (cli, action) see the engine only through its facade, engine/index.ts.
+ */
+const LAYERS = {
+  config: [],
+  source: ['config'],
+  encode: ['config', 'source'],
+  output: ['config', 'source', 'encode'],
+  deliver: ['config'],
+  progress: ['config', 'source'],
+  engine: ['config', 'source', 'encode', 'output', 'deliver', 'progress'],
+  report: ['engine-facade'],
+  cli: ['config', 'engine-facade', 'report'],
+  action: ['config', 'engine-facade', 'report'],
+};
+const FOLDERS = Object.keys(LAYERS);
+
+function layerRules(folder, allowed) {
+  const forbidden = FOLDERS.filter((f) => f !== folder && !allowed.includes(f));
+  const patterns = forbidden.map((f) => ({
+    group:
+      f === 'engine' && allowed.includes('engine-facade')
+        ? [`../${f}/*`, `!../${f}/index.js`]
+        : [`../${f}/*`],
+    message: `src/${folder} may import only ${allowed.join(', ') || 'nothing of src/ but errors.ts'} (see LAYERS in eslint.config.js)`,
+  }));
+  // The engine never sees GitHub: the toolkit stays at the edge.
+  if (folder !== 'action')
+    patterns.push({ group: ['@actions/*'], message: 'only src/action may use the GitHub toolkit' });
+  return {
+    files: [`src/${folder}/**`],
+    rules: { 'no-restricted-imports': ['error', { patterns }] },
+  };
+}
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'demo-out/**'] },
   js.configs.recommended,
@@ -21,18 +58,5 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
   },
-  {
-    // The engine must never import the GitHub toolkit: GitHub stays at the edge.
-    files: [
-      'src/engine/**',
-      'src/source/**',
-      'src/encode/**',
-      'src/deliver/**',
-      'src/progress/**',
-      'src/config/**',
-    ],
-    rules: {
-      'no-restricted-imports': ['error', { patterns: ['@actions/*'] }],
-    },
-  },
+  ...Object.entries(LAYERS).map(([folder, allowed]) => layerRules(folder, allowed)),
 );

@@ -6,298 +6,84 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_args_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(593);
-/* harmony import */ var _cli_help_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(911);
-/* harmony import */ var _config_build_config_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(664);
-/* harmony import */ var _engine_sync_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(930);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(916);
-/* harmony import */ var _progress_sync_lock_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(262);
-/* harmony import */ var _report_text_summary_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(870);
-/* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(311);
+/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(570);
 // The V8 limits above keep a long sync's memory flat (the defaults let the young generation alone
 // grow past 90 MB); they apply when the bundle runs as the telemetry-sync command.
 
-
-
-
-
-
-
-
-/** Exit codes: 0 all delivered, 1 something left pending, 2 bad usage or unreadable database. */
-async function main(argv) {
-    try {
-        const command = (0,_cli_args_js__WEBPACK_IMPORTED_MODULE_0__/* .parseCli */ .w)(argv);
-        if (command.kind === 'help') {
-            process.stdout.write(command.text === 'sync' ? _cli_help_js__WEBPACK_IMPORTED_MODULE_4__/* .SYNC_HELP */ .e : _cli_help_js__WEBPACK_IMPORTED_MODULE_4__/* .MAIN_HELP */ .I);
-            return 0;
-        }
-        if (command.kind === 'version') {
-            process.stdout.write(`${_version_js__WEBPACK_IMPORTED_MODULE_5__/* .VERSION */ .x}\n`);
-            return 0;
-        }
-        const config = (0,_config_build_config_js__WEBPACK_IMPORTED_MODULE_1__/* .buildSyncConfig */ .q)(command.settings, process.env, Date.now());
-        const result = await (0,_engine_sync_js__WEBPACK_IMPORTED_MODULE_2__/* .runSync */ .H)(config, {
-            now: Date.now,
-            log: (line) => process.stderr.write(`telemetry-sync: ${line}\n`),
-            userAgent: _version_js__WEBPACK_IMPORTED_MODULE_5__/* .USER_AGENT */ ._,
-        });
-        process.stderr.write((0,_report_text_summary_js__WEBPACK_IMPORTED_MODULE_6__/* .formatTextSummary */ .P)(result));
-        if (command.json)
-            process.stdout.write(`${JSON.stringify(result)}\n`);
-        return result.exitCode;
-    }
-    catch (err) {
-        if (err instanceof _progress_sync_lock_js__WEBPACK_IMPORTED_MODULE_3__/* .SyncBusyError */ .zU) {
-            process.stderr.write(`telemetry-sync: ${err.message}\n`);
-            return 1;
-        }
-        if (err instanceof _errors_js__WEBPACK_IMPORTED_MODULE_7__/* .UsageError */ .e || err instanceof _errors_js__WEBPACK_IMPORTED_MODULE_7__/* .DatabaseError */ .a) {
-            process.stderr.write(`telemetry-sync: error: ${err.message}\n`);
-            if (err instanceof _errors_js__WEBPACK_IMPORTED_MODULE_7__/* .UsageError */ .e)
-                process.stderr.write('(see: telemetry-sync sync --help)\n');
-            return 2;
-        }
-        process.stderr.write(`telemetry-sync: unexpected error: ${err instanceof Error ? err.stack : String(err)}\n`);
-        return 1;
-    }
-}
-process.exitCode = await main(process.argv.slice(2));
+process.exitCode = await (0,_cli_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)(process.argv.slice(2));
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
-/***/ 593:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   w: () => (/* binding */ parseCli)
-/* harmony export */ });
-/* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(975);
-/* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_util__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(916);
-
-
-const SYNC_OPTIONS = {
-    db: { type: 'string' },
-    endpoint: { type: 'string' },
-    headers: { type: 'string' },
-    protocol: { type: 'string' },
-    compression: { type: 'string' },
-    timeout: { type: 'string' },
-    'batch-size': { type: 'string' },
-    since: { type: 'string' },
-    until: { type: 'string' },
-    limit: { type: 'string' },
-    'dry-run': { type: 'boolean' },
-    'max-age': { type: 'string' },
-    'retry-rejected': { type: 'boolean' },
-    'max-consecutive-failures': { type: 'string' },
-    'service-name': { type: 'string' },
-    'service-version': { type: 'string' },
-    'resource-attributes': { type: 'string' },
-    'otlp-json-out': { type: 'string' },
-    json: { type: 'boolean' },
-    help: { type: 'boolean', short: 'h' },
-};
-/** argv (without node and the script) to a command; every mistake is a UsageError. */
-function parseCli(argv) {
-    const [command, ...rest] = argv;
-    if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
-        return { kind: 'help', text: 'main' };
-    }
-    if (command === '--version' || command === '-V')
-        return { kind: 'version' };
-    if (command !== 'sync') {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .UsageError */ .e(`unknown command "${command}" (try: telemetry-sync sync --help)`);
-    }
-    let parsed;
-    try {
-        parsed = (0,node_util__WEBPACK_IMPORTED_MODULE_0__.parseArgs)({
-            args: [...rest],
-            options: SYNC_OPTIONS,
-            strict: true,
-            allowPositionals: false,
-        });
-    }
-    catch (err) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .UsageError */ .e(describeParseError(err));
-    }
-    const v = parsed.values;
-    if (v.help === true)
-        return { kind: 'help', text: 'sync' };
-    const settings = {
-        ...(v.db !== undefined && { db: v.db }),
-        ...(v.endpoint !== undefined && { endpoint: v.endpoint }),
-        ...(v.headers !== undefined && { headers: v.headers }),
-        ...(v.protocol !== undefined && { protocol: v.protocol }),
-        ...(v.compression !== undefined && { compression: v.compression }),
-        ...(v.timeout !== undefined && { timeout: v.timeout }),
-        ...(v['batch-size'] !== undefined && { batchSize: v['batch-size'] }),
-        ...(v.since !== undefined && { since: v.since }),
-        ...(v.until !== undefined && { until: v.until }),
-        ...(v.limit !== undefined && { limit: v.limit }),
-        dryRun: v['dry-run'] === true,
-        ...(v['max-age'] !== undefined && { maxAge: v['max-age'] }),
-        retryRejected: v['retry-rejected'] === true,
-        ...(v['max-consecutive-failures'] !== undefined && {
-            maxConsecutiveFailures: v['max-consecutive-failures'],
-        }),
-        ...(v['service-name'] !== undefined && { serviceName: v['service-name'] }),
-        ...(v['service-version'] !== undefined && { serviceVersion: v['service-version'] }),
-        ...(v['resource-attributes'] !== undefined && { resourceAttributes: v['resource-attributes'] }),
-        ...(v['otlp-json-out'] !== undefined && { otlpJsonOut: v['otlp-json-out'] }),
-    };
-    for (const [flag, value] of Object.entries(v)) {
-        if (typeof value === 'string' && value.trim() === '') {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .UsageError */ .e(`--${flag} needs a value`);
-        }
-    }
-    return { kind: 'sync', settings, json: v.json === true };
-}
-function describeParseError(err) {
-    const message = err instanceof Error ? err.message : String(err);
-    // Node's messages end with advice about "--" that does not apply to us.
-    return message
-        .replace(/\s*To specify an option argument starting with a dash.*$/s, '')
-        .replace(/\. To specify a positional.*$/s, '.');
-}
-
-
-/***/ }),
-
-/***/ 911:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   I: () => (/* binding */ MAIN_HELP),
-/* harmony export */   e: () => (/* binding */ SYNC_HELP)
-/* harmony export */ });
-const MAIN_HELP = `telemetry-sync: replay tokf's tracking database to an OpenTelemetry OTLP/HTTP endpoint
-
-Usage:
-  telemetry-sync sync [options]     deliver pending events (see: telemetry-sync sync --help)
-  telemetry-sync --help | --version
-
-Exit codes: 0 all selected events delivered (or dry run / file export); 1 some could not be
-delivered (they stay pending or were set aside as rejected), or another sync holds the database;
-2 bad usage or unreadable database, nothing changed.
-`;
-const SYNC_HELP = `Usage: telemetry-sync sync [options]
-
-Replays every pending event of a tokf tracking database as OTLP metrics with its original
-timestamp, in id order, and records what the endpoint acknowledged so the next run sends the rest.
-
-Source
-  --db PATH                   tracking database (default: tokf's own rules: $TOKF_DB_PATH,
-                              $TOKF_HOME/tracking.db, $XDG_DATA_HOME/tokf/tracking.db,
-                              ~/.local/share/tokf/tracking.db)
-  --since T                   only events at or after T (inclusive)
-  --until T                   only events before T (exclusive)
-                              T: a date (2026-03-05), a date-time (2026-03-05T10:22:13Z; UTC when
-                              no zone is given) or a duration back from now (90m, 24h, 7d)
-  --limit N                   send at most the first N pending events in id order
-  --max-age D                 do not send events older than D (90m, 1h, 7d), to match a backend
-                              that refuses old points; they go to the OTLP/JSON file only (and,
-                              with one, are set aside so later runs do not export them again)
-  --retry-rejected            send again the events earlier runs set aside as rejected
-
-Endpoint
-  --endpoint URL              OTLP/HTTP base URL; v1/metrics is appended
-                              (env: OTEL_EXPORTER_OTLP_ENDPOINT, or
-                              OTEL_EXPORTER_OTLP_METRICS_ENDPOINT used as is)
-  --headers k=v,...           request headers, values percent-decoded (env:
-                              OTEL_EXPORTER_OTLP_HEADERS, OTEL_EXPORTER_OTLP_METRICS_HEADERS)
-  --protocol P                http/protobuf (default) or http/json; gRPC is not supported
-                              (env: OTEL_EXPORTER_OTLP_[METRICS_]PROTOCOL)
-  --compression C             gzip (default) or none (env: OTEL_EXPORTER_OTLP_[METRICS_]COMPRESSION)
-  --timeout MS                per attempt, in milliseconds (default 10000;
-                              env: OTEL_EXPORTER_OTLP_[METRICS_]TIMEOUT)
-  --batch-size N              events per request (default 2000; a request is also split to stay
-                              under 3 MiB)
-  --max-consecutive-failures N
-                              circuit breaker: stop sending after N events in a row were refused
-                              (default 5); the rest stay pending
-
-Resource
-  --service-name NAME         service.name (default tokf; env: OTEL_SERVICE_NAME)
-  --service-version V         service.version (tokf's live exporter sets tokf's version)
-  --resource-attributes k=v,..  more resource attributes (env: OTEL_RESOURCE_ATTRIBUTES)
-
-Output
-  --otlp-json-out DIR         also write what was sent (or would be) to DIR/metrics.jsonl as
-                              OTLP JSON Lines, and refused events to DIR/rejected-metrics.jsonl;
-                              with no endpoint this file is the whole job and nothing is marked
-                              delivered
-  --dry-run                   report what would be sent; send nothing, open the database read-only
-  --json                      print the result as one JSON object on stdout
-  -h, --help                  this help
-
-Refused data: a request an endpoint refuses as bad (400, 413, 422) is split in halves until the
-refused events are found; those are set aside as rejected (with the reason) and the rest are
-delivered. Any other failure stops the run: nothing later overtakes it. One sync at a time per
-database: a second one waits up to 10 s, then refuses.
-
-Flags beat environment variables. Exit codes: 0 all selected events delivered (or dry run / file
-export); 1 some could not be delivered (they stay pending or were set aside as rejected), or
-another sync holds the database; 2 bad usage or unreadable database, nothing changed.
-`;
-
-
-/***/ }),
-
-/***/ 664:
+/***/ 570:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  q: () => (/* binding */ buildSyncConfig)
+  i: () => (/* binding */ main)
 });
 
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(916);
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(161);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(760);
-;// CONCATENATED MODULE: ./src/source/tokf-paths.ts
-
-
+;// CONCATENATED MODULE: external "node:util"
+const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
+;// CONCATENATED MODULE: ./src/errors.ts
 /**
- * Where tokf keeps its tracking database, by tokf's own rules: `TOKF_DB_PATH` wins over
- * `TOKF_HOME` (`$TOKF_HOME/tracking.db`), which wins over the platform's local data directory
- * (on Linux `$XDG_DATA_HOME/tokf/tracking.db`, else `~/.local/share/tokf/tracking.db`).
+ * Errors the entry points map to exit code 2: the user has to change something before a run can
+ * do anything. Everything else that goes wrong during delivery is an outcome, not an exception.
  */
-function defaultTokfDbPath(env, home = (0,external_node_os_.homedir)(), platform = process.platform) {
-    if (nonEmpty(env.TOKF_DB_PATH))
-        return env.TOKF_DB_PATH;
-    if (nonEmpty(env.TOKF_HOME))
-        return (0,external_node_path_.join)(env.TOKF_HOME, 'tracking.db');
-    return (0,external_node_path_.join)(localDataDir(env, home, platform), 'tokf', 'tracking.db');
+class UsageError extends Error {
+    name = 'UsageError';
 }
-// The `dirs` crate's data_local_dir, which tokf uses; it ignores a relative XDG_DATA_HOME.
-function localDataDir(env, home, platform) {
-    if (platform === 'darwin')
-        return (0,external_node_path_.join)(home, 'Library', 'Application Support');
-    if (platform === 'win32' && nonEmpty(env.LOCALAPPDATA))
-        return env.LOCALAPPDATA;
-    if (nonEmpty(env.XDG_DATA_HOME) && (0,external_node_path_.isAbsolute)(env.XDG_DATA_HOME))
-        return env.XDG_DATA_HOME;
-    return (0,external_node_path_.join)(home, '.local', 'share');
-}
-function nonEmpty(value) {
-    return value !== undefined && value !== '';
+/** The database cannot be opened or is not a tokf tracking database. */
+class DatabaseError extends Error {
+    name = 'DatabaseError';
 }
 
-// EXTERNAL MODULE: ./src/config/endpoint.ts
-var config_endpoint = __nccwpck_require__(849);
-// EXTERNAL MODULE: ./src/config/key-values.ts
-var key_values = __nccwpck_require__(668);
-// EXTERNAL MODULE: ./src/config/sync-config.ts
-var sync_config = __nccwpck_require__(418);
+;// CONCATENATED MODULE: ./src/config/parsers.ts
+
+const parseProtocol = (text, source) => {
+    const value = text.trim();
+    const lower = value.toLowerCase();
+    if (lower === 'http/protobuf' || lower === 'http/json')
+        return lower;
+    if (lower === 'grpc') {
+        throw new UsageError(`${source}: gRPC is not supported; use http/protobuf or http/json against the endpoint's OTLP/HTTP port (usually 4318)`);
+    }
+    throw new UsageError(`${source}: "${value}" is not a protocol (use http/protobuf or http/json)`);
+};
+const parseCompression = (text, source) => {
+    const value = text.trim();
+    const lower = value.toLowerCase();
+    if (lower === 'gzip' || lower === 'none')
+        return lower;
+    throw new UsageError(`${source}: "${value}" is not a compression (use gzip or none)`);
+};
+function wholeNumber(min, max) {
+    return (text, source) => {
+        const trimmed = text.trim();
+        if (!/^\d+$/.test(trimmed)) {
+            throw new UsageError(`${source}: "${text}" is not a whole number`);
+        }
+        const value = Number(trimmed);
+        if (value < min || value > max) {
+            throw new UsageError(`${source}: ${value} is out of range (${min} to ${max})`);
+        }
+        return value;
+    };
+}
+/** The same parser, with the unit its number is in named in its errors. */
+function withUnit(unit, parser) {
+    return (text, source, now) => parser(text, `${source} (${unit})`, now);
+}
+/** Paths are taken as written: a directory name may begin or end with a space. */
+const asWritten = (text) => text;
+
+;// CONCATENATED MODULE: ./src/config/sync-config.ts
+// Collectors accept 20 MiB by default and most vendors 4-5 MiB; stay under the smaller figure.
+const DEFAULT_MAX_REQUEST_BYTES = 3 * 1024 * 1024;
+
 ;// CONCATENATED MODULE: ./src/config/time-spec.ts
 
 const UNIT_MS = {
@@ -315,7 +101,7 @@ const DATE_TIME = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?
 function parseDuration(value, flag) {
     const m = RELATIVE.exec(value.trim());
     if (m === null || Number(m[1]) === 0) {
-        throw new errors/* UsageError */.e(`${flag}: "${value}" is not a duration (such as 90m, 1h, 7d)`);
+        throw new UsageError(`${flag}: "${value}" is not a duration (such as 90m, 1h, 7d)`);
     }
     return Number(m[1]) * UNIT_MS[m[2]];
 }
@@ -339,7 +125,7 @@ function parseTimeSpec(value, flag, now) {
     }
     const ms = iso === undefined ? NaN : Date.parse(iso);
     if (Number.isNaN(ms) || !sameCalendarDate(text, ms, iso)) {
-        throw new errors/* UsageError */.e(`${flag}: "${value}" is not a date (2026-03-05), a date-time (2026-03-05T10:22:13Z) or a duration (90m, 24h, 7d)`);
+        throw new UsageError(`${flag}: "${value}" is not a date (2026-03-05), a date-time (2026-03-05T10:22:13Z) or a duration (90m, 24h, 7d)`);
     }
     return ms;
 }
@@ -355,164 +141,467 @@ function sameCalendarDate(text, ms, iso) {
     return new Date(ms).toISOString().slice(0, 10) === text.slice(0, 10);
 }
 
-;// CONCATENATED MODULE: ./src/config/build-config.ts
+;// CONCATENATED MODULE: ./src/config/settings.ts
 
 
 
-
-
-
+/** The groups of `sync --help`, in the order it shows them. */
+const SECTIONS = ['Source', 'Endpoint', 'Resource', 'Output'];
 const MAX_BATCH_SIZE = 100_000;
+const MAX_REQUEST_MIB = DEFAULT_MAX_REQUEST_BYTES / (1024 * 1024);
+/** The engine's settings: the one place their names, defaults and docs are written. */
+const SETTINGS = {
+    db: {
+        flag: 'db',
+        value: 'PATH',
+        type: 'string',
+        input: 'database-path',
+        env: ['TOKF_DB_PATH', 'TOKF_HOME', 'XDG_DATA_HOME'],
+        defaultText: "tokf's own rules",
+        section: 'Source',
+        help: 'tracking database',
+        meaning: 'the tracking database (where tokf keeps it: below)',
+    },
+    since: {
+        flag: 'since',
+        value: 'T',
+        type: 'string',
+        input: 'since',
+        env: [],
+        parse: parseTimeSpec,
+        section: 'Source',
+        help: 'only events at or after T (inclusive); T is a date (2026-03-05), a date-time (2026-03-05T10:22:13Z; UTC when no zone is given) or a duration back from now (90m, 24h, 7d)',
+        meaning: 'only events at or after T: a date `2026-03-05`, a date-time `2026-03-05T10:22:13Z` (UTC when no zone is given), or a duration back from now: `90m`, `24h`, `7d` (also `s`, `w`)',
+    },
+    until: {
+        flag: 'until',
+        value: 'T',
+        type: 'string',
+        input: 'until',
+        env: [],
+        parse: parseTimeSpec,
+        section: 'Source',
+        help: 'only events before T (exclusive), T as for --since',
+        meaning: 'only events before T (exclusive), T as for `--since`',
+    },
+    limit: {
+        flag: 'limit',
+        value: 'N',
+        type: 'string',
+        input: 'limit',
+        env: [],
+        parse: wholeNumber(1, Number.MAX_SAFE_INTEGER),
+        section: 'Source',
+        help: 'send at most the first N pending events in id order',
+        meaning: 'send the first N pending events in id order',
+    },
+    maxAge: {
+        flag: 'max-age',
+        value: 'D',
+        type: 'string',
+        input: 'max-age',
+        env: [],
+        parse: parseDuration,
+        section: 'Source',
+        help: 'do not send events older than D (90m, 1h, 7d), to match a backend that refuses old points; they go to the OTLP/JSON file only (and, with one, are set aside so later runs do not export them again)',
+        meaning: 'do not send events older than D (`90m`, `1h`, `7d`): they go to the OTLP/JSON file only',
+    },
+    retryRejected: {
+        flag: 'retry-rejected',
+        type: 'boolean',
+        input: 'retry-rejected',
+        env: [],
+        section: 'Source',
+        help: 'send again the events earlier runs set aside as rejected',
+        meaning: 'send again the events earlier runs set aside as rejected',
+    },
+    endpoint: {
+        flag: 'endpoint',
+        value: 'URL',
+        type: 'string',
+        input: 'endpoint',
+        env: ['OTEL_EXPORTER_OTLP_METRICS_ENDPOINT', 'OTEL_EXPORTER_OTLP_ENDPOINT'],
+        section: 'Endpoint',
+        help: 'OTLP/HTTP base URL; v1/metrics is appended, also to OTEL_EXPORTER_OTLP_ENDPOINT (the METRICS variable is used as is)',
+        meaning: 'OTLP/HTTP base URL; `v1/metrics` is appended, also to `OTEL_EXPORTER_OTLP_ENDPOINT` (`OTEL_EXPORTER_OTLP_METRICS_ENDPOINT` is used as is)',
+    },
+    headers: {
+        flag: 'headers',
+        value: 'k=v,...',
+        type: 'string',
+        input: 'headers',
+        env: ['OTEL_EXPORTER_OTLP_METRICS_HEADERS', 'OTEL_EXPORTER_OTLP_HEADERS'],
+        section: 'Endpoint',
+        help: 'request headers, values percent-decoded; merged by name with the variables, the flag first',
+        meaning: 'request headers, values percent-decoded; merged by name with the variables, the flag first',
+    },
+    protocol: {
+        flag: 'protocol',
+        value: 'P',
+        type: 'string',
+        input: 'protocol',
+        env: ['OTEL_EXPORTER_OTLP_METRICS_PROTOCOL', 'OTEL_EXPORTER_OTLP_PROTOCOL'],
+        parse: parseProtocol,
+        default: 'http/protobuf',
+        section: 'Endpoint',
+        help: 'http/protobuf or http/json; gRPC is not supported',
+        meaning: '`http/protobuf` or `http/json`; `grpc` is refused',
+    },
+    compression: {
+        flag: 'compression',
+        value: 'C',
+        type: 'string',
+        input: 'compression',
+        env: ['OTEL_EXPORTER_OTLP_METRICS_COMPRESSION', 'OTEL_EXPORTER_OTLP_COMPRESSION'],
+        parse: parseCompression,
+        default: 'gzip',
+        section: 'Endpoint',
+        help: 'gzip or none',
+        meaning: '`gzip` or `none`',
+    },
+    timeout: {
+        flag: 'timeout',
+        value: 'MS',
+        type: 'string',
+        input: 'timeout',
+        env: ['OTEL_EXPORTER_OTLP_METRICS_TIMEOUT', 'OTEL_EXPORTER_OTLP_TIMEOUT'],
+        // The variables are in milliseconds too; the unit in the error tells a user who wrote "10s".
+        parse: withUnit('milliseconds', wholeNumber(1, 600_000)),
+        default: 10_000,
+        section: 'Endpoint',
+        help: 'per attempt, in milliseconds',
+        meaning: 'per attempt, in milliseconds',
+    },
+    batchSize: {
+        flag: 'batch-size',
+        value: 'N',
+        type: 'string',
+        input: 'batch-size',
+        env: [],
+        parse: wholeNumber(1, MAX_BATCH_SIZE),
+        default: 2000,
+        section: 'Endpoint',
+        help: `events per request (1 to ${MAX_BATCH_SIZE}); a request is also split to stay under ${MAX_REQUEST_MIB} MiB`,
+        meaning: `events per request (1 to ${MAX_BATCH_SIZE}); a request is also split to stay under ${MAX_REQUEST_MIB} MiB`,
+    },
+    maxConsecutiveFailures: {
+        flag: 'max-consecutive-failures',
+        value: 'N',
+        type: 'string',
+        input: 'max-consecutive-failures',
+        env: [],
+        parse: wholeNumber(1, 1_000_000),
+        default: 5,
+        section: 'Endpoint',
+        help: 'circuit breaker: stop sending after N events in a row were refused; the rest stay pending',
+        meaning: 'circuit breaker: stop sending after N events in a row were refused',
+    },
+    serviceName: {
+        flag: 'service-name',
+        value: 'NAME',
+        type: 'string',
+        input: 'service-name',
+        env: ['OTEL_SERVICE_NAME', 'OTEL_RESOURCE_ATTRIBUTES'],
+        default: 'tokf',
+        section: 'Resource',
+        help: 'resource service.name; service.name in --resource-attributes comes next, then the variables',
+        meaning: 'resource `service.name`; `service.name` in `--resource-attributes` comes next, then the variables (the attribute list last)',
+    },
+    serviceVersion: {
+        flag: 'service-version',
+        value: 'V',
+        type: 'string',
+        env: ['OTEL_RESOURCE_ATTRIBUTES'],
+        section: 'Resource',
+        help: "resource service.version, else service.version in the attribute lists (tokf's live exporter sets tokf's version)",
+        meaning: "resource `service.version`, else `service.version` in the attribute lists (tokf's live exporter sets tokf's version)",
+    },
+    resourceAttributes: {
+        flag: 'resource-attributes',
+        value: 'k=v,...',
+        type: 'string',
+        input: 'resource-attributes',
+        env: ['OTEL_RESOURCE_ATTRIBUTES'],
+        section: 'Resource',
+        help: "more resource attributes, values percent-decoded; they replace the variable's by key",
+        meaning: "more resource attributes, values percent-decoded; they replace the variable's by key",
+    },
+    otlpJsonOut: {
+        flag: 'otlp-json-out',
+        value: 'DIR',
+        type: 'string',
+        env: [],
+        parse: asWritten,
+        section: 'Output',
+        help: 'also write what was sent (or would be) to DIR/metrics.jsonl as OTLP JSON Lines, and refused events to DIR/rejected-metrics.jsonl; with no endpoint this file is the whole job and nothing is marked delivered',
+        meaning: 'also write `DIR/metrics.jsonl` (below)',
+    },
+    dryRun: {
+        flag: 'dry-run',
+        type: 'boolean',
+        input: 'dry-run',
+        env: [],
+        section: 'Output',
+        help: 'report what would be sent; send nothing, open the database read-only',
+        meaning: 'report what would be sent; send nothing; the database is opened read-only',
+    },
+};
+const SETTING_KEYS = Object.keys(SETTINGS);
+/** One setting, seen through the common shape (where every field may be asked for). */
+const specOf = (key) => SETTINGS[key];
+const flagLabel = (key) => `--${SETTINGS[key].flag}`;
 /**
- * Validates the settings against the environment and returns the one config the engine runs on.
- * Flags (or action inputs) beat OTEL_* variables, which beat defaults. Every bad value is a
- * UsageError that names the flag or variable.
+ * The settings an entry point was given, from one reader per setting (a flag's value, an input's
+ * text). A value of the wrong kind for its setting is left out rather than passed on.
  */
-function buildSyncConfig(settings, env, now, label = sync_config/* flagLabel */.dV) {
-    const protocol = resolveProtocol(settings, env, label);
-    const compression = resolveCompression(settings, env, label);
-    const timeoutMs = resolveTimeout(settings, env, label);
-    const batchSize = (0,config_endpoint/* given */.gI)(settings.batchSize)
-        ? parseWholeNumber(settings.batchSize, label('batch-size'), 1, MAX_BATCH_SIZE)
-        : sync_config/* DEFAULT_BATCH_SIZE */.jg;
-    const limit = (0,config_endpoint/* given */.gI)(settings.limit)
-        ? parseWholeNumber(settings.limit, label('limit'), 1, Number.MAX_SAFE_INTEGER)
-        : undefined;
-    const since = (0,config_endpoint/* given */.gI)(settings.since)
-        ? parseTimeSpec(settings.since, label('since'), now)
-        : undefined;
-    const until = (0,config_endpoint/* given */.gI)(settings.until)
-        ? parseTimeSpec(settings.until, label('until'), now)
-        : undefined;
-    if (since !== undefined && until !== undefined && until <= since) {
-        throw new errors/* UsageError */.e(`${label('until')} must be later than ${label('since')} (since is inclusive, until exclusive)`);
+function settingsFrom(read) {
+    const settings = {};
+    for (const key of SETTING_KEYS) {
+        const spec = specOf(key);
+        const value = read(spec);
+        if (value !== undefined && typeof value === spec.type)
+            settings[key] = value;
     }
-    const maxAgeMs = (0,config_endpoint/* given */.gI)(settings.maxAge)
-        ? parseDuration(settings.maxAge, label('max-age'))
-        : undefined;
-    const maxConsecutiveFailures = (0,config_endpoint/* given */.gI)(settings.maxConsecutiveFailures)
-        ? parseWholeNumber(settings.maxConsecutiveFailures, label('max-consecutive-failures'), 1, 1_000_000)
-        : sync_config/* DEFAULT_MAX_CONSECUTIVE_FAILURES */.YV;
-    const endpoint = (0,config_endpoint/* resolveEndpoint */.sO)(settings, env, label);
-    const dryRun = settings.dryRun === true;
-    const otlpJsonOut = (0,config_endpoint/* given */.gI)(settings.otlpJsonOut) ? settings.otlpJsonOut : undefined;
-    if (endpoint === undefined && otlpJsonOut === undefined && !dryRun) {
-        throw new errors/* UsageError */.e(`nothing to do: give ${label('endpoint')} (or OTEL_EXPORTER_OTLP_ENDPOINT), ${label('otlp-json-out')}, or ${label('dry-run')}`);
-    }
-    return {
-        dbPath: (0,config_endpoint/* given */.gI)(settings.db) ? settings.db : defaultTokfDbPath(env),
-        ...(endpoint !== undefined && { endpoint }),
-        protocol,
-        compression,
-        timeoutMs,
-        batchSize,
-        maxRequestBytes: sync_config/* DEFAULT_MAX_REQUEST_BYTES */.Z6,
-        ...(since !== undefined && { since }),
-        ...(until !== undefined && { until }),
-        ...(limit !== undefined && { limit }),
-        dryRun,
-        ...(maxAgeMs !== undefined && { maxAgeMs }),
-        retryRejected: settings.retryRejected === true,
-        maxConsecutiveFailures,
-        resource: resolveResource(settings, env, label),
-        ...(otlpJsonOut !== undefined && { otlpJsonOut }),
-    };
+    return settings;
 }
-/** The first given value among flag and variables, with the name to blame if it is bad. */
-function firstGiven(flagValue, flag, env, names) {
-    if ((0,config_endpoint/* given */.gI)(flagValue))
-        return [flagValue.trim(), flag];
-    for (const name of names) {
-        const value = env[name];
-        if ((0,config_endpoint/* given */.gI)(value))
-            return [value.trim(), name];
-    }
-    return undefined;
+/** The flag as the docs write it: `--batch-size N`. */
+function flagUsage(doc) {
+    return doc.value === undefined ? `--${doc.flag}` : `--${doc.flag} ${doc.value}`;
 }
-function resolveProtocol(settings, env, label) {
-    const found = firstGiven(settings.protocol, label('protocol'), env, [
-        'OTEL_EXPORTER_OTLP_METRICS_PROTOCOL',
-        'OTEL_EXPORTER_OTLP_PROTOCOL',
-    ]);
-    if (found === undefined)
-        return 'http/protobuf';
-    const [value, source] = found;
-    const lower = value.toLowerCase();
-    if (lower === 'http/protobuf' || lower === 'http/json')
-        return lower;
-    if (lower === 'grpc') {
-        throw new errors/* UsageError */.e(`${source}: gRPC is not supported; use http/protobuf (the default) or http/json against the endpoint's OTLP/HTTP port (usually 4318)`);
-    }
-    throw new errors/* UsageError */.e(`${source}: "${value}" is not a protocol (use http/protobuf or http/json)`);
-}
-function resolveCompression(settings, env, label) {
-    const found = firstGiven(settings.compression, label('compression'), env, [
-        'OTEL_EXPORTER_OTLP_METRICS_COMPRESSION',
-        'OTEL_EXPORTER_OTLP_COMPRESSION',
-    ]);
-    if (found === undefined)
-        return 'gzip';
-    const [value, source] = found;
-    const lower = value.toLowerCase();
-    if (lower === 'gzip' || lower === 'none')
-        return lower;
-    throw new errors/* UsageError */.e(`${source}: "${value}" is not a compression (use gzip or none)`);
-}
-function resolveTimeout(settings, env, label) {
-    const found = firstGiven(settings.timeout, label('timeout'), env, [
-        'OTEL_EXPORTER_OTLP_METRICS_TIMEOUT',
-        'OTEL_EXPORTER_OTLP_TIMEOUT',
-    ]);
-    if (found === undefined)
-        return sync_config/* DEFAULT_TIMEOUT_MS */.t1;
-    return parseWholeNumber(found[0], `${found[1]} (milliseconds)`, 1, 600_000);
-}
-function resolveResource(settings, env, label) {
-    const fromEnv = (0,config_endpoint/* given */.gI)(env.OTEL_RESOURCE_ATTRIBUTES)
-        ? (0,key_values/* parseKeyValueList */.a)(env.OTEL_RESOURCE_ATTRIBUTES, 'OTEL_RESOURCE_ATTRIBUTES')
-        : new Map();
-    const fromFlag = (0,config_endpoint/* given */.gI)(settings.resourceAttributes)
-        ? (0,key_values/* parseKeyValueList */.a)(settings.resourceAttributes, label('resource-attributes'))
-        : new Map();
-    // Flags beat the environment; within each, the dedicated name beats the attribute list.
-    const serviceName = [
-        settings.serviceName,
-        fromFlag.get('service.name'),
-        env.OTEL_SERVICE_NAME,
-        fromEnv.get('service.name'),
-    ].find(config_endpoint/* given */.gI);
-    const attributes = Object.fromEntries([...fromEnv, ...fromFlag]);
-    attributes['service.name'] = serviceName?.trim() ?? sync_config/* DEFAULT_SERVICE_NAME */.GG;
-    if ((0,config_endpoint/* given */.gI)(settings.serviceVersion))
-        attributes['service.version'] = settings.serviceVersion.trim();
-    return attributes;
-}
-function parseWholeNumber(text, source, min, max) {
-    const trimmed = text.trim();
-    if (!/^\d+$/.test(trimmed)) {
-        throw new errors/* UsageError */.e(`${source}: "${text}" is not a whole number`);
-    }
-    const value = Number(trimmed);
-    if (value < min || value > max) {
-        throw new errors/* UsageError */.e(`${source}: ${value} is out of range (${min} to ${max})`);
-    }
-    return value;
+/** The default as the docs show it, or undefined for none (a switch is off). */
+function shownDefault(spec) {
+    return spec.defaultText ?? (spec.default === undefined ? undefined : String(spec.default));
 }
 
+;// CONCATENATED MODULE: ./src/cli/args.ts
 
-/***/ }),
 
-/***/ 849:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   OI: () => (/* binding */ displayEndpoint),
-/* harmony export */   gI: () => (/* binding */ given),
-/* harmony export */   sO: () => (/* binding */ resolveEndpoint)
-/* harmony export */ });
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(916);
-/* harmony import */ var _key_values_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(668);
-/* harmony import */ var _sync_config_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(418);
+/** The command line's own switches, which are not engine settings but are documented with them. */
+const CLI_FLAGS = [
+    {
+        flag: 'json',
+        section: 'Output',
+        help: 'print the result as one JSON object on stdout',
+        meaning: 'print the result as one JSON object on stdout',
+    },
+    { flag: 'help', short: 'h', section: 'Output', help: 'this help' },
+];
+const SYNC_OPTIONS = Object.fromEntries([
+    ...SETTING_KEYS.map((key) => [specOf(key).flag, { type: specOf(key).type }]),
+    ...CLI_FLAGS.map(({ flag, short }) => [
+        flag,
+        short === undefined ? { type: 'boolean' } : { type: 'boolean', short },
+    ]),
+]);
+/** argv (without node and the script) to a command; every mistake is a UsageError. */
+function parseCli(argv) {
+    const [command, ...rest] = argv;
+    if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+        return { kind: 'help', text: 'main' };
+    }
+    if (command === '--version' || command === '-V')
+        return { kind: 'version' };
+    if (command !== 'sync') {
+        throw new UsageError(`unknown command "${command}" (try: telemetry-sync sync --help)`);
+    }
+    let parsed;
+    try {
+        parsed = (0,external_node_util_namespaceObject.parseArgs)({
+            args: [...rest],
+            options: SYNC_OPTIONS,
+            strict: true,
+            allowPositionals: false,
+        });
+    }
+    catch (err) {
+        throw new UsageError(describeParseError(err));
+    }
+    const v = parsed.values;
+    if (v.help === true)
+        return { kind: 'help', text: 'sync' };
+    const settings = settingsFrom((spec) => {
+        const value = v[spec.flag];
+        if (spec.type === 'boolean')
+            return value === true;
+        return typeof value === 'string' ? value : undefined;
+    });
+    for (const [flag, value] of Object.entries(v)) {
+        if (typeof value === 'string' && value.trim() === '') {
+            throw new UsageError(`--${flag} needs a value`);
+        }
+    }
+    return { kind: 'sync', settings, json: v.json === true };
+}
+function describeParseError(err) {
+    const message = err instanceof Error ? err.message : String(err);
+    // Node's messages end with advice about "--" that does not apply to us.
+    return message
+        .replace(/\s*To specify an option argument starting with a dash.*$/s, '')
+        .replace(/\. To specify a positional.*$/s, '.');
+}
+
+;// CONCATENATED MODULE: ./src/cli/help.ts
+
+
+const MAIN_HELP = `telemetry-sync: replay tokf's tracking database to an OpenTelemetry OTLP/HTTP endpoint
+
+Usage:
+  telemetry-sync sync [options]     deliver pending events (see: telemetry-sync sync --help)
+  telemetry-sync --help | --version
+
+Exit codes: 0 all selected events delivered (or dry run / file export); 1 some could not be
+delivered (they stay pending or were set aside as rejected), or another sync holds the database;
+2 bad usage or unreadable database, nothing changed.
+`;
+const INTRO = `Usage: telemetry-sync sync [options]
+
+Replays every pending event of a tokf tracking database as OTLP metrics with its original
+timestamp, in id order, and records what the endpoint acknowledged so the next run sends the rest.
+`;
+const OUTRO = `tokf's own rules for the database: $TOKF_DB_PATH, else $TOKF_HOME/tracking.db, else
+$XDG_DATA_HOME/tokf/tracking.db or ~/.local/share/tokf/tracking.db (on macOS
+~/Library/Application Support/tokf/tracking.db).
+
+Refused data: a request an endpoint refuses as bad (400, 413, 422) is split in halves until the
+refused events are found; those are set aside as rejected (with the reason) and the rest are
+delivered. Any other failure stops the run: nothing later overtakes it. One sync at a time per
+database: a second one waits up to 10 s, then refuses.
+
+Flags beat environment variables. Exit codes: 0 all selected events delivered (or dry run / file
+export); 1 some could not be delivered (they stay pending or were set aside as rejected), or
+another sync holds the database; 2 bad usage or unreadable database, nothing changed.
+`;
+// Where descriptions start, and the width they wrap to: the layout of the hand-written help this
+// replaced, which terminals of 100 columns show unbroken.
+const COLUMN = 30;
+const WIDTH = 100;
+const SYNC_HELP = syncHelp();
+/** The options part is made from the settings table, so that it lists every flag as it is. */
+function syncHelp() {
+    const options = [
+        ...SETTING_KEYS.map((key) => {
+            const spec = specOf(key);
+            return { doc: spec, label: flagUsage(spec), text: spec.help + notes(spec) };
+        }),
+        ...CLI_FLAGS.map((doc) => ({
+            doc,
+            label: doc.short === undefined ? flagUsage(doc) : `-${doc.short}, ${flagUsage(doc)}`,
+            text: doc.help,
+        })),
+    ];
+    const sections = SECTIONS.map((section) => {
+        const lines = options
+            .filter(({ doc }) => doc.section === section)
+            .flatMap(({ label, text }) => help_option(label, text));
+        return `${section}\n${lines.join('\n')}\n`;
+    });
+    return [INTRO, ...sections, OUTRO].join('\n');
+}
+function notes(spec) {
+    const shown = shownDefault(spec);
+    const parts = [
+        ...(shown === undefined ? [] : [`default ${shown}`]),
+        ...(spec.env.length === 0 ? [] : [`env: ${spec.env.join(', ')}`]),
+    ];
+    return parts.length === 0 ? '' : ` (${parts.join('; ')})`;
+}
+/** A flag and its text; a flag too long for the column gets a line of its own. */
+function help_option(label, text) {
+    const indent = ' '.repeat(COLUMN);
+    const lines = wrap(text, WIDTH - COLUMN).map((line) => indent + line);
+    const head = `  ${label}`;
+    if (head.length + 2 > COLUMN)
+        return [head, ...lines];
+    return [head.padEnd(COLUMN) + lines[0].trimStart(), ...lines.slice(1)];
+}
+function wrap(text, width) {
+    const lines = [];
+    let line = '';
+    for (const word of text.split(' ')) {
+        if (line !== '' && line.length + 1 + word.length > width) {
+            lines.push(line);
+            line = word;
+        }
+        else {
+            line = line === '' ? word : `${line} ${word}`;
+        }
+    }
+    return [...lines, line];
+}
+
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: ./src/config/tokf-paths.ts
+
+
+/**
+ * Where tokf keeps its tracking database, by tokf's own rules: `TOKF_DB_PATH` wins over
+ * `TOKF_HOME` (`$TOKF_HOME/tracking.db`), which wins over the platform's local data directory
+ * (on Linux `$XDG_DATA_HOME/tokf/tracking.db`, else `~/.local/share/tokf/tracking.db`).
+ */
+function defaultTokfDbPath(env, home = (0,external_node_os_namespaceObject.homedir)(), platform = process.platform) {
+    if (nonEmpty(env.TOKF_DB_PATH))
+        return env.TOKF_DB_PATH;
+    if (nonEmpty(env.TOKF_HOME))
+        return (0,external_node_path_namespaceObject.join)(env.TOKF_HOME, 'tracking.db');
+    return (0,external_node_path_namespaceObject.join)(localDataDir(env, home, platform), 'tokf', 'tracking.db');
+}
+// The `dirs` crate's data_local_dir, which tokf uses; it ignores a relative XDG_DATA_HOME.
+function localDataDir(env, home, platform) {
+    if (platform === 'darwin')
+        return (0,external_node_path_namespaceObject.join)(home, 'Library', 'Application Support');
+    if (platform === 'win32' && nonEmpty(env.LOCALAPPDATA))
+        return env.LOCALAPPDATA;
+    if (nonEmpty(env.XDG_DATA_HOME) && (0,external_node_path_namespaceObject.isAbsolute)(env.XDG_DATA_HOME))
+        return env.XDG_DATA_HOME;
+    return (0,external_node_path_namespaceObject.join)(home, '.local', 'share');
+}
+function nonEmpty(value) {
+    return value !== undefined && value !== '';
+}
+
+;// CONCATENATED MODULE: ./src/config/key-values.ts
+
+/**
+ * Parses the OpenTelemetry `k=v,k2=v2` list used by OTEL_EXPORTER_OTLP_HEADERS and
+ * OTEL_RESOURCE_ATTRIBUTES. Values are percent-decoded (the W3C baggage rule the spec points to);
+ * keys are trimmed. `source` names the flag or variable in the error so the user knows what to fix.
+ */
+function parseKeyValueList(text, source) {
+    const out = new Map();
+    if (text.trim() === '')
+        return out;
+    const items = text.split(',');
+    for (const [index, rawItem] of items.entries()) {
+        const item = rawItem.trim();
+        if (item === '')
+            continue;
+        const eq = item.indexOf('=');
+        // The item is not echoed: a header pasted without its key may be a bare secret.
+        if (eq < 0) {
+            throw new UsageError(`${source}: item ${index + 1} has no "=" (expected k=v,k2=v2)`);
+        }
+        if (eq === 0) {
+            throw new UsageError(`${source}: item ${index + 1} has an empty key (expected k=v,k2=v2)`);
+        }
+        const key = item.slice(0, eq).trim();
+        const rawValue = item.slice(eq + 1).trim();
+        let value;
+        try {
+            value = decodeURIComponent(rawValue);
+        }
+        catch {
+            throw new UsageError(`${source}: the value of "${key}" is not valid percent-encoding`);
+        }
+        out.set(key, value);
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/config/endpoint.ts
 
 
 
@@ -523,7 +612,7 @@ const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
  * gets `v1/metrics` appended, OTEL_EXPORTER_OTLP_METRICS_ENDPOINT is used as is, and the flag beats
  * both variables. Headers merge general, then per-signal, then flag values.
  */
-function resolveEndpoint(settings, env, label = _sync_config_js__WEBPACK_IMPORTED_MODULE_0__/* .flagLabel */ .dV) {
+function resolveEndpoint(settings, env, label = flagLabel) {
     let url;
     if (given(settings.endpoint)) {
         url = withMetricsPath(parseUrl(settings.endpoint, label('endpoint')));
@@ -538,7 +627,8 @@ function resolveEndpoint(settings, env, label = _sync_config_js__WEBPACK_IMPORTE
     if (url === undefined)
         return undefined;
     const secrets = Object.values(headers).filter((v) => v !== '');
-    // fetch refuses URLs with credentials; send them as Basic auth, which is what they mean.
+    // Credentials in a URL are Basic auth, which is how they are sent: as a header, so that the URL
+    // shown in reports and logs never carries them.
     if (url.username !== '' || url.password !== '') {
         const user = decodeURIComponent(url.username);
         const password = decodeURIComponent(url.password);
@@ -567,12 +657,12 @@ function resolveHeaders(settings, env, label) {
     for (const [text, source] of layers) {
         if (!given(text))
             continue;
-        for (const [name, value] of (0,_key_values_js__WEBPACK_IMPORTED_MODULE_1__/* .parseKeyValueList */ .a)(text, source)) {
+        for (const [name, value] of parseKeyValueList(text, source)) {
             if (!HEADER_NAME.test(name)) {
-                throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UsageError */ .e(`${source}: "${name}" is not a valid HTTP header name`);
+                throw new UsageError(`${source}: "${name}" is not a valid HTTP header name`);
             }
             if (/[\r\n\0]/.test(value)) {
-                throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UsageError */ .e(`${source}: the value of "${name}" contains a line break`);
+                throw new UsageError(`${source}: the value of "${name}" contains a line break`);
             }
             // Header names are case-insensitive: a later layer replaces an earlier one whatever its case.
             merged.set(name.toLowerCase(), [name, value]);
@@ -590,10 +680,10 @@ function parseUrl(text, source) {
     }
     catch {
         // The text is not echoed: it may carry a token.
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UsageError */ .e(`${source}: not a valid URL (expected http://host:4318 or https://...)`);
+        throw new UsageError(`${source}: not a valid URL (expected http://host:4318 or https://...)`);
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UsageError */ .e(`${source}: scheme "${url.protocol.replace(/:$/, '')}" is not supported; OTLP/HTTP needs http or https`);
+        throw new UsageError(`${source}: scheme "${url.protocol.replace(/:$/, '')}" is not supported; OTLP/HTTP needs http or https`);
     }
     return url;
 }
@@ -613,116 +703,1057 @@ function displayEndpoint(url) {
     return `${u.protocol}//${u.host}${u.pathname}`;
 }
 
+;// CONCATENATED MODULE: ./src/config/build-config.ts
 
-/***/ }),
 
-/***/ 668:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   a: () => (/* binding */ parseKeyValueList)
-/* harmony export */ });
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(916);
+
+
 
 /**
- * Parses the OpenTelemetry `k=v,k2=v2` list used by OTEL_EXPORTER_OTLP_HEADERS and
- * OTEL_RESOURCE_ATTRIBUTES. Values are percent-decoded (the W3C baggage rule the spec points to);
- * keys are trimmed. `source` names the flag or variable in the error so the user knows what to fix.
+ * Validates the settings against the environment and returns the one config the engine runs on.
+ * Flags (or action inputs) beat OTEL_* variables, which beat defaults. Every bad value is a
+ * UsageError that names the flag or variable.
  */
-function parseKeyValueList(text, source) {
-    const out = new Map();
-    if (text.trim() === '')
-        return out;
-    const items = text.split(',');
-    for (const [index, rawItem] of items.entries()) {
-        const item = rawItem.trim();
-        if (item === '')
-            continue;
-        const eq = item.indexOf('=');
-        // The item is not echoed: a header pasted without its key may be a bare secret.
-        if (eq < 0) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .UsageError */ .e(`${source}: item ${index + 1} has no "=" (expected k=v,k2=v2)`);
+function buildSyncConfig(settings, env, now, label = flagLabel) {
+    const read = (key) => {
+        const spec = specOf(key);
+        // Every parsed setting is a string one; only switches are booleans.
+        const found = firstGiven(settings[key], label(key), env, spec.env);
+        const value = found === undefined ? spec.default : spec.parse?.(found[0], found[1], now);
+        return value;
+    };
+    const protocol = read('protocol');
+    const compression = read('compression');
+    const timeoutMs = read('timeout');
+    const batchSize = read('batchSize');
+    const limit = read('limit');
+    const since = read('since');
+    const until = read('until');
+    if (since !== undefined && until !== undefined && until <= since) {
+        throw new UsageError(`${label('until')} must be later than ${label('since')} (since is inclusive, until exclusive)`);
+    }
+    const maxAgeMs = read('maxAge');
+    const maxConsecutiveFailures = read('maxConsecutiveFailures');
+    const endpoint = resolveEndpoint(settings, env, label);
+    const dryRun = settings.dryRun === true;
+    const otlpJsonOut = read('otlpJsonOut');
+    if (endpoint === undefined && otlpJsonOut === undefined && !dryRun) {
+        throw new UsageError(`nothing to do: give ${label('endpoint')} (or OTEL_EXPORTER_OTLP_ENDPOINT), ${label('otlpJsonOut')}, or ${label('dryRun')}`);
+    }
+    return {
+        dbPath: given(settings.db) ? settings.db : defaultTokfDbPath(env),
+        ...(endpoint !== undefined && { endpoint }),
+        protocol,
+        compression,
+        timeoutMs,
+        batchSize,
+        maxRequestBytes: DEFAULT_MAX_REQUEST_BYTES,
+        ...(since !== undefined && { since }),
+        ...(until !== undefined && { until }),
+        ...(limit !== undefined && { limit }),
+        dryRun,
+        ...(maxAgeMs !== undefined && { maxAgeMs }),
+        retryRejected: settings.retryRejected === true,
+        maxConsecutiveFailures,
+        resource: resolveResource(settings, env, label),
+        ...(otlpJsonOut !== undefined && { otlpJsonOut }),
+    };
+}
+/** The first given value among setting and variables, with the name to blame if it is bad. */
+function firstGiven(value, name, env, variables) {
+    if (given(value))
+        return [value, name];
+    for (const variable of variables) {
+        const fromEnv = env[variable];
+        if (given(fromEnv))
+            return [fromEnv, variable];
+    }
+    return undefined;
+}
+function resolveResource(settings, env, label) {
+    const fromEnv = given(env.OTEL_RESOURCE_ATTRIBUTES)
+        ? parseKeyValueList(env.OTEL_RESOURCE_ATTRIBUTES, 'OTEL_RESOURCE_ATTRIBUTES')
+        : new Map();
+    const fromFlag = given(settings.resourceAttributes)
+        ? parseKeyValueList(settings.resourceAttributes, label('resourceAttributes'))
+        : new Map();
+    // Flags beat the environment; within each, the dedicated name beats the attribute list.
+    const serviceName = [
+        settings.serviceName,
+        fromFlag.get('service.name'),
+        env.OTEL_SERVICE_NAME,
+        fromEnv.get('service.name'),
+    ].find(given);
+    const attributes = Object.fromEntries([...fromEnv, ...fromFlag]);
+    attributes['service.name'] = serviceName?.trim() ?? SETTINGS.serviceName.default;
+    if (given(settings.serviceVersion))
+        attributes['service.version'] = settings.serviceVersion.trim();
+    return attributes;
+}
+
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: ./src/source/events-schema.ts
+
+/** Columns every tokf release has had since 0.1.0; replay needs all of them. */
+const REQUIRED_COLUMNS = [
+    'id',
+    'timestamp',
+    'command',
+    'filter_name',
+    'input_tokens_est',
+    'output_tokens_est',
+    'filter_time_ms',
+    'exit_code',
+];
+/** The column a proposed tokf release used to mark delivered events; used where present. */
+const events_schema_SYNCED_COLUMN = 'synced_to_otel_at';
+/** Recognises tokf's events table by its column names, or says exactly what is missing. */
+function events_schema_readEventsSchema(db, path) {
+    const tables = db
+        .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
+        .all()
+        .map((row) => String(row.name));
+    if (!tables.includes('events')) {
+        const found = tables.length === 0 ? 'it has no tables' : `tables found: ${tables.join(', ')}`;
+        throw new DatabaseError(`${path} is not a tokf tracking database: no "events" table (${found})`);
+    }
+    const columns = new Set(db
+        .prepare("SELECT name FROM pragma_table_info('events')")
+        .all()
+        .map((row) => String(row.name)));
+    const missing = REQUIRED_COLUMNS.filter((c) => !columns.has(c));
+    if (missing.length > 0) {
+        throw new DatabaseError(`${path}: the "events" table lacks column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}, so it is not tokf's`);
+    }
+    return { columns, hasSyncedColumn: columns.has(events_schema_SYNCED_COLUMN) };
+}
+
+;// CONCATENATED MODULE: ./src/progress/progress-store.ts
+/** tokf's own timestamp format, which the synced column uses too: UTC, whole seconds. */
+function tokfTimestamp(at) {
+    return at.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+;// CONCATENATED MODULE: external "node:sqlite"
+const external_node_sqlite_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:sqlite");
+;// CONCATENATED MODULE: ./src/source/database.ts
+
+
+
+
+/** How long a statement waits for tokf's write lock before giving up. */
+const BUSY_TIMEOUT_MS = 5000;
+/**
+ * Opens the tracking database without ever creating it. Read-only where the run records nothing
+ * (dry runs, file-only exports), so such runs leave the file byte for byte as it was.
+ */
+function database_openDatabase(path, readOnly, busyTimeoutMs = BUSY_TIMEOUT_MS) {
+    if (!(0,external_node_fs_namespaceObject.existsSync)(path))
+        throw new DatabaseError(`no database at ${path}`);
+    if ((0,external_node_fs_namespaceObject.statSync)(path).isDirectory())
+        throw new DatabaseError(`${path} is a directory, not a database`);
+    let db;
+    try {
+        db = new external_node_sqlite_namespaceObject.DatabaseSync(path, { readOnly });
+    }
+    catch (err) {
+        throw new DatabaseError(`cannot open ${path}: ${messageOf(err)}`);
+    }
+    try {
+        db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
+        // SQLite reads the header lazily: ask for something so a non-database fails here, clearly.
+        db.prepare('SELECT count(*) FROM sqlite_schema').get();
+    }
+    catch (err) {
+        db.close();
+        const msg = messageOf(err);
+        if (/not a database|file is encrypted/i.test(msg)) {
+            throw new DatabaseError(`${path} is not an SQLite database`);
         }
-        if (eq === 0) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .UsageError */ .e(`${source}: item ${index + 1} has an empty key (expected k=v,k2=v2)`);
+        throw new DatabaseError(`cannot read ${path}: ${msg}`);
+    }
+    return db;
+}
+/**
+ * Before anything is sent, the database and its directory (where SQLite puts its journal) must be
+ * writable, or delivered events could not be recorded and would be sent again next time. The
+ * permission bits are checked as well as access: root can write a file marked read-only, but the
+ * user who marked it meant it.
+ */
+function assertWritable(path) {
+    if (!(0,external_node_fs_namespaceObject.existsSync)(path))
+        return; // openDatabase says so
+    for (const [what, target] of [
+        ['database file', path],
+        ['directory', (0,external_node_path_namespaceObject.dirname)(path)],
+    ]) {
+        const mode = (0,external_node_fs_namespaceObject.statSync)(target).mode;
+        if ((mode & 0o222) === 0) {
+            throw new DatabaseError(`the ${what} ${target} is read-only (mode ${(mode & 0o777).toString(8)}), so delivered events could not be recorded; nothing was sent (use --dry-run or --otlp-json-out to read it)`);
         }
-        const key = item.slice(0, eq).trim();
-        const rawValue = item.slice(eq + 1).trim();
-        let value;
-        try {
-            value = decodeURIComponent(rawValue);
+    }
+}
+/** An error's message; errors from another realm (a worker, a VM context) are not `instanceof Error`. */
+function messageOf(err) {
+    const message = err?.message;
+    return typeof message === 'string' ? message : String(err);
+}
+/**
+ * A consistent copy of the database at `to`, through SQLite's online backup: tokf writing
+ * meanwhile cannot tear it, as a file copy could.
+ */
+async function copyDatabase(from, to) {
+    const source = new DatabaseSync(from, { readOnly: true });
+    try {
+        await backup(source, to);
+    }
+    finally {
+        source.close();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/progress/transaction.ts
+
+
+/**
+ * Runs `work` in an IMMEDIATE transaction: the write lock is taken up front (waiting up to the busy
+ * timeout while tokf writes) and held only for `work`, which must be short. Inside a transaction
+ * already, `work` joins it, so that several records commit together (one journal sync, not three).
+ */
+function inWriteTransaction(db, what, work) {
+    if (db.isTransaction) {
+        work();
+        return;
+    }
+    try {
+        db.exec('BEGIN IMMEDIATE');
+    }
+    catch (err) {
+        throw new DatabaseError(`cannot ${what}: ${messageOf(err)}`);
+    }
+    try {
+        work();
+        db.exec('COMMIT');
+    }
+    catch (err) {
+        if (db.isTransaction)
+            db.exec('ROLLBACK');
+        throw new DatabaseError(`cannot ${what}: ${messageOf(err)}`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/progress/column-store.ts
+
+
+
+/** Progress kept in `events.synced_to_otel_at`: NULL means pending, a time means delivered. */
+class ColumnProgressStore {
+    db;
+    mode = 'column';
+    constructor(db) {
+        this.db = db;
+    }
+    pendingScan(minId, maxId) {
+        const gaps = maxId >= minId ? [{ first: minId, last: maxId }] : [];
+        return { gaps, condition: `${events_schema_SYNCED_COLUMN} IS NULL` };
+    }
+    prepareForWriting() {
+        // A write that changes nothing still needs the write lock and a journal: a read-only file or
+        // directory fails here, before anything is sent.
+        inWriteTransaction(this.db, 'check that progress can be recorded', () => {
+            this.db
+                .prepare(`UPDATE events SET ${events_schema_SYNCED_COLUMN} = ${events_schema_SYNCED_COLUMN} WHERE id = (SELECT max(id) FROM events)`)
+                .run();
+        });
+    }
+    markDelivered(ranges, at) {
+        const update = this.db.prepare(`UPDATE events SET ${events_schema_SYNCED_COLUMN} = ? WHERE id BETWEEN ? AND ? AND ${events_schema_SYNCED_COLUMN} IS NULL`);
+        const stamp = tokfTimestamp(at);
+        inWriteTransaction(this.db, 'record delivered events', () => {
+            for (const r of ranges)
+                update.run(stamp, r.first, r.last);
+        });
+    }
+    countPending() {
+        const row = this.db
+            .prepare(`SELECT count(*) AS n FROM events WHERE ${events_schema_SYNCED_COLUMN} IS NULL`)
+            .get();
+        return Number(row?.n ?? 0);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/progress/dead-letters.ts
+
+
+/** Our table of events refused for good, with why; never tokf's tables. */
+const dead_letters_REJECTED_TABLE = 'telemetry_sync_rejected';
+const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS ${dead_letters_REJECTED_TABLE} (
+  event_id INTEGER PRIMARY KEY,
+  reason TEXT NOT NULL,
+  status INTEGER,
+  rejected_at TEXT NOT NULL
+)`;
+/**
+ * Dead letters: events an endpoint refused permanently (or that can never be replayed). They are
+ * not retried by later runs, so one bad point cannot block the events behind it, unless a run asks
+ * for them again (`--retry-rejected`); a later delivery removes them from here.
+ */
+class DeadLetters {
+    db;
+    /** Known once created: forget() runs after every acknowledgement and must stay cheap. */
+    created = false;
+    /** The rejected ids, read once per run and kept up to date by record() and forget(). */
+    known;
+    constructor(db) {
+        this.db = db;
+    }
+    prepareForWriting() {
+        inWriteTransaction(this.db, 'create the rejected-events table', () => this.db.exec(CREATE_TABLE));
+        this.created = true;
+    }
+    /** Ids of rejected events; empty when a read-only run finds no table of ours. */
+    ids() {
+        return this.knownIds();
+    }
+    knownIds() {
+        if (this.known === undefined) {
+            const rows = this.exists()
+                ? this.db.prepare(`SELECT event_id AS id FROM ${dead_letters_REJECTED_TABLE}`).all()
+                : [];
+            this.known = new Set(rows.map((r) => Number(r.id)));
         }
-        catch {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .UsageError */ .e(`${source}: the value of "${key}" is not valid percent-encoding`);
+        return this.known;
+    }
+    count() {
+        return this.ids().size;
+    }
+    record(ids, rejection, at) {
+        if (ids.length === 0)
+            return;
+        const upsert = this.db.prepare(`INSERT INTO ${dead_letters_REJECTED_TABLE} (event_id, reason, status, rejected_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT(event_id) DO UPDATE SET reason = excluded.reason, status = excluded.status, rejected_at = excluded.rejected_at`);
+        const stamp = tokfTimestamp(at);
+        inWriteTransaction(this.db, 'record rejected events', () => {
+            for (const id of ids)
+                upsert.run(id, rejection.reason, rejection.status, stamp);
+        });
+        const known = this.knownIds();
+        for (const id of ids)
+            known.add(id);
+    }
+    /** Forgets rejections of events that have now been delivered (re-sent rejected ones). */
+    forget(ids) {
+        const known = this.knownIds();
+        const resent = ids.filter((id) => known.has(id));
+        if (resent.length === 0)
+            return;
+        const remove = this.db.prepare(`DELETE FROM ${dead_letters_REJECTED_TABLE} WHERE event_id = ?`);
+        inWriteTransaction(this.db, 'clear re-sent rejected events', () => {
+            for (const id of resent)
+                remove.run(id);
+        });
+        for (const id of resent)
+            known.delete(id);
+    }
+    exists() {
+        if (this.created)
+            return true;
+        return (this.db
+            .prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?")
+            .get(dead_letters_REJECTED_TABLE) !== undefined);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/source/id-ranges.ts
+/** Sorts and merges ranges that overlap or touch, so [1,3] and [4,9] become [1,9]. */
+function coalesce(ranges) {
+    const sorted = [...ranges].sort((a, b) => a.first - b.first);
+    const out = [];
+    for (const r of sorted) {
+        const prev = out[out.length - 1];
+        if (prev !== undefined && r.first <= prev.last + 1) {
+            prev.last = Math.max(prev.last, r.last);
         }
-        out.set(key, value);
+        else {
+            out.push({ first: r.first, last: r.last });
+        }
     }
     return out;
 }
+/** The parts of [lo, hi] that no range covers, in order. */
+function gapsBetween(covered, lo, hi) {
+    const gaps = [];
+    let next = lo;
+    for (const r of coalesce(covered)) {
+        if (r.last < next)
+            continue;
+        if (r.first > hi)
+            break;
+        if (r.first > next)
+            gaps.push({ first: next, last: r.first - 1 });
+        next = r.last + 1;
+    }
+    if (next <= hi)
+        gaps.push({ first: next, last: hi });
+    return gaps;
+}
+/** The id ranges a set of events stands for once acknowledged (see TokfEvent.coverFrom). */
+function coverage(events) {
+    const ranges = [];
+    for (const e of events) {
+        const last = ranges[ranges.length - 1];
+        if (last !== undefined && e.coverFrom === last.last + 1)
+            last.last = e.id;
+        else
+            ranges.push({ first: e.coverFrom, last: e.id });
+    }
+    return ranges;
+}
+
+;// CONCATENATED MODULE: ./src/progress/ranges-store.ts
 
 
-/***/ }),
 
-/***/ 418:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+/**
+ * Our own table in tokf's database. It never touches tokf's tables or its `sync_state` key
+ * `last_synced_id`. Ranges rather than a "last id" cursor, because `--since`, `--until` and
+ * `--limit` leave gaps that a later run must still send.
+ */
+const ranges_store_RANGES_TABLE = 'telemetry_sync_delivered';
+const ranges_store_CREATE_TABLE = `CREATE TABLE IF NOT EXISTS ${ranges_store_RANGES_TABLE} (
+  first_id INTEGER PRIMARY KEY,
+  last_id INTEGER NOT NULL,
+  delivered_at TEXT NOT NULL
+)`;
+/** Progress kept as acknowledged id ranges in a table of ours, merged as they grow. */
+class RangesProgressStore {
+    db;
+    mode = 'ranges';
+    constructor(db) {
+        this.db = db;
+    }
+    pendingScan(minId, maxId) {
+        return { gaps: gapsBetween(this.delivered(), minId, maxId) };
+    }
+    prepareForWriting() {
+        inWriteTransaction(this.db, 'create the progress table', () => {
+            this.db.exec(ranges_store_CREATE_TABLE);
+        });
+    }
+    markDelivered(ranges, at) {
+        if (ranges.length === 0)
+            return;
+        const stamp = tokfTimestamp(at);
+        const touching = this.db.prepare(`SELECT first_id AS first, last_id AS last FROM ${ranges_store_RANGES_TABLE} WHERE first_id <= ? AND last_id >= ?`);
+        const remove = this.db.prepare(`DELETE FROM ${ranges_store_RANGES_TABLE} WHERE first_id = ?`);
+        const insert = this.db.prepare(`INSERT INTO ${ranges_store_RANGES_TABLE} (first_id, last_id, delivered_at) VALUES (?, ?, ?)`);
+        inWriteTransaction(this.db, 'record delivered events', () => {
+            for (const r of coalesce(ranges)) {
+                // Ranges that overlap or touch this one are folded into it, so the table stays small.
+                const neighbours = touching.all(r.last + 1, r.first - 1).map(toRange);
+                const merged = coalesce([r, ...neighbours]);
+                for (const n of neighbours)
+                    remove.run(n.first);
+                for (const m of merged)
+                    insert.run(m.first, m.last, stamp);
+            }
+        });
+    }
+    countPending() {
+        const total = Number(this.db.prepare('SELECT count(*) AS n FROM events').get()?.n ?? 0);
+        const inRange = this.db.prepare('SELECT count(*) AS n FROM events WHERE id BETWEEN ? AND ?');
+        let delivered = 0;
+        for (const r of this.delivered())
+            delivered += Number(inRange.get(r.first, r.last)?.n ?? 0);
+        return total - delivered;
+    }
+    /** Acknowledged ranges; none when a read-only run finds no table of ours yet. */
+    delivered() {
+        const exists = this.db
+            .prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?")
+            .get(ranges_store_RANGES_TABLE);
+        if (exists === undefined)
+            return [];
+        return this.db
+            .prepare(`SELECT first_id AS first, last_id AS last FROM ${ranges_store_RANGES_TABLE} ORDER BY first_id`)
+            .all()
+            .map(toRange);
+    }
+}
+function toRange(row) {
+    return { first: Number(row.first), last: Number(row.last) };
+}
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   GG: () => (/* binding */ DEFAULT_SERVICE_NAME),
-/* harmony export */   YV: () => (/* binding */ DEFAULT_MAX_CONSECUTIVE_FAILURES),
-/* harmony export */   Z6: () => (/* binding */ DEFAULT_MAX_REQUEST_BYTES),
-/* harmony export */   dV: () => (/* binding */ flagLabel),
-/* harmony export */   jg: () => (/* binding */ DEFAULT_BATCH_SIZE),
-/* harmony export */   t1: () => (/* binding */ DEFAULT_TIMEOUT_MS)
-/* harmony export */ });
-const DEFAULT_BATCH_SIZE = 2000;
-const DEFAULT_MAX_CONSECUTIVE_FAILURES = 5;
-const DEFAULT_TIMEOUT_MS = 10_000;
-const DEFAULT_SERVICE_NAME = 'tokf';
-// Collectors accept 20 MiB by default and most vendors 4-5 MiB; stay under the smaller figure.
-const DEFAULT_MAX_REQUEST_BYTES = 3 * 1024 * 1024;
-const flagLabel = (name) => `--${name}`;
+;// CONCATENATED MODULE: ./src/progress/sync-lock.ts
 
 
-/***/ }),
 
-/***/ 930:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+const LOCK_TABLE = 'telemetry_sync_lock';
+const sync_lock_CREATE_TABLE = `CREATE TABLE IF NOT EXISTS ${LOCK_TABLE} (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  owner TEXT NOT NULL,
+  host TEXT NOT NULL,
+  pid INTEGER NOT NULL,
+  acquired_at TEXT NOT NULL,
+  heartbeat_ms INTEGER NOT NULL
+)`;
+/** A lock whose holder has not shown signs of life for this long is taken over. */
+const STALE_AFTER_MS = 120_000;
+/** Another sync holds the database. */
+class SyncBusyError extends Error {
+    name = 'SyncBusyError';
+}
+/**
+ * One sync at a time per database, so two runs never send the same events. The lock is a row in a
+ * table of ours, taken and refreshed in short write transactions. A holder that was killed leaves
+ * its row behind: the row is taken over when its process is gone (same host) or it is stale.
+ */
+class SyncLock {
+    db;
+    owner = `${(0,external_node_os_namespaceObject.hostname)()}:${process.pid}:${Math.random().toString(36).slice(2)}`;
+    constructor(db) {
+        this.db = db;
+    }
+    async acquire(options) {
+        const deadline = options.now() + options.waitMs;
+        for (;;) {
+            const holder = this.tryAcquire(options.now());
+            if (holder === undefined)
+                return;
+            if (options.now() >= deadline) {
+                throw new SyncBusyError(`another telemetry-sync (pid ${holder.pid} on ${holder.host}, since ${holder.acquired_at}) is syncing this database; nothing was sent, try again when it has finished`);
+            }
+            await options.sleep(Math.min(250, Math.max(1, deadline - options.now())));
+        }
+    }
+    /** Shows the holder is alive, so a long run is not taken for a dead one. */
+    refresh(now) {
+        this.db
+            .prepare(`UPDATE ${LOCK_TABLE} SET heartbeat_ms = ? WHERE owner = ?`)
+            .run(now, this.owner);
+    }
+    release() {
+        try {
+            inWriteTransaction(this.db, 'release the sync lock', () => {
+                this.db.prepare(`DELETE FROM ${LOCK_TABLE} WHERE owner = ?`).run(this.owner);
+            });
+        }
+        catch {
+            // A lock we could not release goes stale and is taken over; the run's outcome stands.
+        }
+    }
+    /** Takes the lock, or returns who holds it. */
+    tryAcquire(now) {
+        let holder;
+        inWriteTransaction(this.db, 'take the sync lock', () => {
+            this.db.exec(sync_lock_CREATE_TABLE);
+            const row = this.db
+                .prepare(`SELECT host, pid, acquired_at, heartbeat_ms FROM ${LOCK_TABLE} WHERE id = 1`)
+                .get();
+            if (row !== undefined && isAlive(row, now)) {
+                holder = row;
+                return;
+            }
+            this.db
+                .prepare(`INSERT OR REPLACE INTO ${LOCK_TABLE} (id, owner, host, pid, acquired_at, heartbeat_ms) VALUES (1, ?, ?, ?, ?, ?)`)
+                .run(this.owner, (0,external_node_os_namespaceObject.hostname)(), process.pid, tokfTimestamp(new Date(now)), now);
+        });
+        return holder;
+    }
+}
+function isAlive(row, now) {
+    if (now - Number(row.heartbeat_ms) > STALE_AFTER_MS)
+        return false;
+    if (row.host !== (0,external_node_os_namespaceObject.hostname)())
+        return true;
+    try {
+        process.kill(Number(row.pid), 0);
+        return true;
+    }
+    catch (err) {
+        // EPERM: the process exists but belongs to someone else.
+        return err.code === 'EPERM';
+    }
+}
 
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  H: () => (/* binding */ runSync)
-});
-
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(24);
-// EXTERNAL MODULE: external "node:util"
-var external_node_util_ = __nccwpck_require__(975);
 ;// CONCATENATED MODULE: external "node:zlib"
 const external_node_zlib_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/common/protobuf/utils.mjs
-//#region src/common/protobuf/utils.ts
+;// CONCATENATED MODULE: external "node:http"
+const external_node_http_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
+var external_node_http_default = /*#__PURE__*/__nccwpck_require__.n(external_node_http_namespaceObject);
+;// CONCATENATED MODULE: external "node:https"
+const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+var external_node_https_default = /*#__PURE__*/__nccwpck_require__.n(external_node_https_namespaceObject);
+;// CONCATENATED MODULE: ./src/deliver/http-post.ts
+
+
+/** The exchange outlived its timeout: worth another attempt, unlike most request errors. */
+class TimeoutError extends Error {
+    name = 'TimeoutError';
+}
 /**
-* Estimate size of a number encoded as varint.
-* @param v value to calculate size for
-* @returns size in bytes of the varint encoding of the value
+ * A POST over node:http(s) with a keep-alive agent of the caller's, so that a thousand requests
+ * in a run share one connection. The timeout covers the whole exchange, response body included.
+ */
+function post(url, headers, body, timeoutMs, agents) {
+    const client = url.protocol === 'https:' ? (external_node_https_default()) : (external_node_http_default());
+    const agent = url.protocol === 'https:' ? agents.https : agents.http;
+    return new Promise((resolve, reject) => {
+        const req = client.request(url, {
+            method: 'POST',
+            agent,
+            headers: { ...headers, 'Content-Length': String(body.byteLength) },
+        });
+        const timer = setTimeout(() => req.destroy(new TimeoutError(`no answer within ${timeoutMs} ms`)), timeoutMs);
+        req.on('error', (err) => {
+            clearTimeout(timer);
+            reject(err);
+        });
+        req.on('response', (res) => {
+            const chunks = [];
+            res.on('data', (c) => chunks.push(c));
+            res.on('error', (err) => {
+                clearTimeout(timer);
+                reject(err);
+            });
+            res.on('end', () => {
+                clearTimeout(timer);
+                resolve({
+                    status: res.statusCode ?? 0,
+                    contentType: header(res.headers['content-type']),
+                    retryAfter: header(res.headers['retry-after']),
+                    body: new Uint8Array(Buffer.concat(chunks)),
+                });
+            });
+        });
+        req.end(body);
+    });
+}
+function header(value) {
+    return Array.isArray(value) ? (value[0] ?? null) : (value ?? null);
+}
+/** Keep-alive agents for one client: one connection reused request after request. */
+function keepAliveAgents() {
+    return {
+        http: new (external_node_http_default()).Agent({ keepAlive: true, maxSockets: 1 }),
+        https: new (external_node_https_default()).Agent({ keepAlive: true, maxSockets: 1 }),
+    };
+}
+
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/core/dist/common/time.mjs
+//#region src/common/time.ts
+const NANOSECOND_DIGITS = 9;
+const MILLISECONDS_TO_NANOSECONDS = Math.pow(10, 6);
+const SECOND_TO_NANOSECONDS = Math.pow(10, NANOSECOND_DIGITS);
+/**
+* Converts a number of milliseconds from epoch to HrTime([seconds, remainder in nanoseconds]).
+* @param epochMillis
 */
-function estimateVarintSize(v) {
-	if (v < 0) return 10;
-	if (v < 128) return 1;
-	if (v < 16384) return 2;
-	if (v < 2097152) return 3;
-	if (v < 268435456) return 4;
-	if (v < 34359738368) return 5;
-	if (v < 4398046511104) return 6;
-	if (v < 562949953421312) return 7;
-	if (v < 72057594037927940) return 8;
-	return 9;
+function millisToHrTime(epochMillis) {
+	const epochSeconds = epochMillis / 1e3;
+	return [Math.trunc(epochSeconds), Math.round(epochMillis % 1e3 * MILLISECONDS_TO_NANOSECONDS)];
+}
+/**
+* Returns an hrtime calculated via performance component.
+* @param performanceNow
+*/
+function hrTime(performanceNow) {
+	return addHrTimes(millisToHrTime(performance.timeOrigin), millisToHrTime(typeof performanceNow === "number" ? performanceNow : performance.now()));
+}
+/**
+*
+* Converts a TimeInput to an HrTime, defaults to _hrtime().
+* @param time
+*/
+function timeInputToHrTime(time) {
+	if (isTimeInputHrTime(time)) return time;
+	else if (typeof time === "number") {
+		if (time < performance.timeOrigin / 2) return hrTime(time);
+		else return millisToHrTime(time);
+	} else if (time instanceof Date) return millisToHrTime(time.getTime());
+	else throw TypeError("Invalid input type");
+}
+/**
+* Returns a duration of two hrTime.
+* @param startTime
+* @param endTime
+*/
+function hrTimeDuration(startTime, endTime) {
+	let seconds = endTime[0] - startTime[0];
+	let nanos = endTime[1] - startTime[1];
+	if (nanos < 0) {
+		seconds -= 1;
+		nanos += SECOND_TO_NANOSECONDS;
+	}
+	return [seconds, nanos];
+}
+/**
+* Convert hrTime to timestamp, for example "2019-05-14T17:00:00.000123456Z"
+* @param time
+*/
+function hrTimeToTimeStamp(time) {
+	const precision = NANOSECOND_DIGITS;
+	const tmp = `${"0".repeat(precision)}${time[1]}Z`;
+	const nanoString = tmp.substring(tmp.length - precision - 1);
+	return (/* @__PURE__ */ new Date(time[0] * 1e3)).toISOString().replace("000Z", nanoString);
+}
+/**
+* Convert hrTime to nanoseconds.
+* @param time
+*/
+function hrTimeToNanoseconds(time) {
+	return time[0] * SECOND_TO_NANOSECONDS + time[1];
+}
+/**
+* Convert hrTime to microseconds.
+* @param time
+*/
+function hrTimeToMicroseconds(time) {
+	return time[0] * 1e6 + time[1] / 1e3;
+}
+/**
+* Convert hrTime to milliseconds.
+* @param time
+*/
+function hrTimeToMilliseconds(time) {
+	return time[0] * 1e3 + time[1] / 1e6;
+}
+/**
+* Convert hrTime to seconds.
+* @param time
+*/
+function hrTimeToSeconds(time) {
+	return time[0] + time[1] / SECOND_TO_NANOSECONDS;
+}
+/**
+* check if time is HrTime
+* @param value
+*/
+function isTimeInputHrTime(value) {
+	return Array.isArray(value) && value.length === 2 && typeof value[0] === "number" && typeof value[1] === "number";
+}
+/**
+* check if input value is a correct types.TimeInput
+* @param value
+*/
+function isTimeInput(value) {
+	return isTimeInputHrTime(value) || typeof value === "number" || value instanceof Date;
+}
+/**
+* Given 2 HrTime formatted times, return their sum as an HrTime.
+*/
+function addHrTimes(time1, time2) {
+	const out = [time1[0] + time2[0], time1[1] + time2[1]];
+	if (out[1] >= SECOND_TO_NANOSECONDS) {
+		out[1] -= SECOND_TO_NANOSECONDS;
+		out[0] += 1;
+	}
+	return out;
 }
 //#endregion
 
 
+//# sourceMappingURL=time.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/platform/node/base64.mjs
+//#region src/platform/node/base64.ts
+function encodeBase64(bytes) {
+	return Buffer.from(bytes).toString("base64");
+}
+//#endregion
+
+
+//# sourceMappingURL=base64.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/common/utils.mjs
+
+
+//#region src/common/utils.ts
+function hrTimeToNanos(hrTime) {
+	const NANOSECONDS = BigInt(1e9);
+	return BigInt(Math.trunc(hrTime[0])) * NANOSECONDS + BigInt(Math.trunc(hrTime[1]));
+}
+function encodeAsString(hrTime) {
+	return hrTimeToNanos(hrTime).toString();
+}
+const encodeTimestamp = typeof BigInt !== "undefined" ? encodeAsString : hrTimeToNanoseconds;
+function identity(value) {
+	return value;
+}
+/**
+* Encoder for JSON format.
+* Uses string timestamps, hex for span/trace IDs, and base64 for Uint8Array.
+*/
+const JSON_ENCODER = {
+	encodeHrTime: encodeTimestamp,
+	encodeSpanContext: identity,
+	encodeOptionalSpanContext: identity,
+	encodeUint8Array: encodeBase64
+};
+//#endregion
+
+
 //# sourceMappingURL=utils.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/common/internal.mjs
+//#region src/common/internal.ts
+function createResource(resource, encoder) {
+	const result = {
+		attributes: toAttributes(resource.attributes, encoder),
+		droppedAttributesCount: 0
+	};
+	const schemaUrl = resource.schemaUrl;
+	if (schemaUrl && schemaUrl !== "") result.schemaUrl = schemaUrl;
+	return result;
+}
+function createInstrumentationScope(scope, encoder) {
+	const result = {
+		name: scope.name,
+		version: scope.version
+	};
+	if (scope.attributes && Object.keys(scope.attributes).length > 0) {
+		result.attributes = toAttributes(scope.attributes, encoder);
+		result.droppedAttributesCount = scope.droppedAttributesCount ?? 0;
+	}
+	return result;
+}
+function toAttributes(attributes, encoder) {
+	return Object.keys(attributes).map((key) => toKeyValue(key, attributes[key], encoder));
+}
+function toKeyValue(key, value, encoder) {
+	return {
+		key,
+		value: toAnyValue(value, encoder)
+	};
+}
+function toAnyValue(value, encoder) {
+	const t = typeof value;
+	if (t === "string") return { stringValue: value };
+	if (t === "number") {
+		if (!Number.isInteger(value)) return { doubleValue: value };
+		return { intValue: value };
+	}
+	if (t === "boolean") return { boolValue: value };
+	if (value instanceof Uint8Array) return { bytesValue: encoder.encodeUint8Array(value) };
+	if (Array.isArray(value)) {
+		const values = new Array(value.length);
+		for (let i = 0; i < value.length; i++) values[i] = toAnyValue(value[i], encoder);
+		return { arrayValue: { values } };
+	}
+	if (t === "object" && value != null) {
+		const keys = Object.keys(value);
+		const values = new Array(keys.length);
+		for (let i = 0; i < keys.length; i++) values[i] = {
+			key: keys[i],
+			value: toAnyValue(value[keys[i]], encoder)
+		};
+		return { kvlistValue: { values } };
+	}
+	return {};
+}
+//#endregion
+
+
+//# sourceMappingURL=internal.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/api/dist/metrics/Metric.mjs
+//#region src/metrics/Metric.ts
+/**
+* The Type of value. It describes how the data is reported.
+*
+* @since 1.3.0
+*/
+let ValueType = /* @__PURE__ */ function(ValueType) {
+	ValueType[ValueType["INT"] = 0] = "INT";
+	ValueType[ValueType["DOUBLE"] = 1] = "DOUBLE";
+	return ValueType;
+}({});
+//#endregion
+
+
+//# sourceMappingURL=Metric.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/sdk-metrics/dist/export/MetricData.mjs
+//#region src/export/MetricData.ts
+/**
+* Supported types of metric instruments.
+*/
+let InstrumentType = /* @__PURE__ */ function(InstrumentType) {
+	InstrumentType["COUNTER"] = "COUNTER";
+	InstrumentType["GAUGE"] = "GAUGE";
+	InstrumentType["HISTOGRAM"] = "HISTOGRAM";
+	InstrumentType["UP_DOWN_COUNTER"] = "UP_DOWN_COUNTER";
+	InstrumentType["OBSERVABLE_COUNTER"] = "OBSERVABLE_COUNTER";
+	InstrumentType["OBSERVABLE_GAUGE"] = "OBSERVABLE_GAUGE";
+	InstrumentType["OBSERVABLE_UP_DOWN_COUNTER"] = "OBSERVABLE_UP_DOWN_COUNTER";
+	return InstrumentType;
+}({});
+/**
+* The aggregated point data type.
+*/
+let DataPointType = /* @__PURE__ */ function(DataPointType) {
+	/**
+	* A histogram data point contains a histogram statistics of collected
+	* values with a list of explicit bucket boundaries and statistics such
+	* as min, max, count, and sum of all collected values.
+	*/
+	DataPointType[DataPointType["HISTOGRAM"] = 0] = "HISTOGRAM";
+	/**
+	* An exponential histogram data point contains a histogram statistics of
+	* collected values where bucket boundaries are automatically calculated
+	* using an exponential function, and statistics such as min, max, count,
+	* and sum of all collected values.
+	*/
+	DataPointType[DataPointType["EXPONENTIAL_HISTOGRAM"] = 1] = "EXPONENTIAL_HISTOGRAM";
+	/**
+	* A gauge metric data point has only a single numeric value.
+	*/
+	DataPointType[DataPointType["GAUGE"] = 2] = "GAUGE";
+	/**
+	* A sum metric data point has a single numeric value and a
+	* monotonicity-indicator.
+	*/
+	DataPointType[DataPointType["SUM"] = 3] = "SUM";
+	return DataPointType;
+}({});
+//#endregion
+
+
+//# sourceMappingURL=MetricData.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/sdk-metrics/dist/export/AggregationTemporality.mjs
+//#region src/export/AggregationTemporality.ts
+/**
+* AggregationTemporality indicates the way additive quantities are expressed.
+*/
+let AggregationTemporality = /* @__PURE__ */ function(AggregationTemporality) {
+	AggregationTemporality[AggregationTemporality["DELTA"] = 0] = "DELTA";
+	AggregationTemporality[AggregationTemporality["CUMULATIVE"] = 1] = "CUMULATIVE";
+	return AggregationTemporality;
+}({});
+//#endregion
+
+
+//# sourceMappingURL=AggregationTemporality.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/metrics/internal.mjs
+
+
+
+//#region src/metrics/internal.ts
+function toResourceMetrics(resourceMetrics, encoder) {
+	const processedResource = createResource(resourceMetrics.resource, encoder);
+	return {
+		resource: processedResource,
+		schemaUrl: processedResource.schemaUrl,
+		scopeMetrics: toScopeMetrics(resourceMetrics.scopeMetrics, encoder)
+	};
+}
+function toScopeMetrics(scopeMetrics, encoder) {
+	return Array.from(scopeMetrics.map((metrics) => ({
+		scope: createInstrumentationScope(metrics.scope, encoder),
+		metrics: metrics.metrics.map((metricData) => toMetric(metricData, encoder)),
+		schemaUrl: metrics.scope.schemaUrl
+	})));
+}
+function toMetric(metricData, encoder) {
+	const out = {
+		name: metricData.descriptor.name,
+		description: metricData.descriptor.description,
+		unit: metricData.descriptor.unit
+	};
+	const aggregationTemporality = toAggregationTemporality(metricData.aggregationTemporality);
+	switch (metricData.dataPointType) {
+		case DataPointType.SUM:
+			out.sum = {
+				aggregationTemporality,
+				isMonotonic: metricData.isMonotonic,
+				dataPoints: toSingularDataPoints(metricData, encoder)
+			};
+			break;
+		case DataPointType.GAUGE:
+			out.gauge = { dataPoints: toSingularDataPoints(metricData, encoder) };
+			break;
+		case DataPointType.HISTOGRAM:
+			out.histogram = {
+				aggregationTemporality,
+				dataPoints: toHistogramDataPoints(metricData, encoder)
+			};
+			break;
+		case DataPointType.EXPONENTIAL_HISTOGRAM: out.exponentialHistogram = {
+			aggregationTemporality,
+			dataPoints: toExponentialHistogramDataPoints(metricData, encoder)
+		};
+	}
+	return out;
+}
+function toSingularDataPoint(dataPoint, valueType, encoder) {
+	const out = {
+		attributes: toAttributes(dataPoint.attributes, encoder),
+		startTimeUnixNano: encoder.encodeHrTime(dataPoint.startTime),
+		timeUnixNano: encoder.encodeHrTime(dataPoint.endTime)
+	};
+	switch (valueType) {
+		case ValueType.INT:
+			out.asInt = dataPoint.value;
+			break;
+		case ValueType.DOUBLE: out.asDouble = dataPoint.value;
+	}
+	return out;
+}
+function toSingularDataPoints(metricData, encoder) {
+	return metricData.dataPoints.map((dataPoint) => {
+		return toSingularDataPoint(dataPoint, metricData.descriptor.valueType, encoder);
+	});
+}
+function toHistogramDataPoints(metricData, encoder) {
+	return metricData.dataPoints.map((dataPoint) => {
+		const histogram = dataPoint.value;
+		return {
+			attributes: toAttributes(dataPoint.attributes, encoder),
+			bucketCounts: histogram.buckets.counts,
+			explicitBounds: histogram.buckets.boundaries,
+			count: histogram.count,
+			sum: histogram.sum,
+			min: histogram.min,
+			max: histogram.max,
+			startTimeUnixNano: encoder.encodeHrTime(dataPoint.startTime),
+			timeUnixNano: encoder.encodeHrTime(dataPoint.endTime)
+		};
+	});
+}
+function toExponentialHistogramDataPoints(metricData, encoder) {
+	return metricData.dataPoints.map((dataPoint) => {
+		const histogram = dataPoint.value;
+		return {
+			attributes: toAttributes(dataPoint.attributes, encoder),
+			count: histogram.count,
+			min: histogram.min,
+			max: histogram.max,
+			sum: histogram.sum,
+			positive: {
+				offset: histogram.positive.offset,
+				bucketCounts: histogram.positive.bucketCounts
+			},
+			negative: {
+				offset: histogram.negative.offset,
+				bucketCounts: histogram.negative.bucketCounts
+			},
+			scale: histogram.scale,
+			zeroCount: histogram.zeroCount,
+			startTimeUnixNano: encoder.encodeHrTime(dataPoint.startTime),
+			timeUnixNano: encoder.encodeHrTime(dataPoint.endTime)
+		};
+	});
+}
+function toAggregationTemporality(temporality) {
+	switch (temporality) {
+		case AggregationTemporality.DELTA: return 1;
+		case AggregationTemporality.CUMULATIVE: return 2;
+	}
+}
+function createExportMetricsServiceRequest(resourceMetrics, encoder) {
+	return { resourceMetrics: resourceMetrics.map((metrics) => toResourceMetrics(metrics, encoder)) };
+}
+//#endregion
+
+
+//# sourceMappingURL=internal.mjs.map
 ;// CONCATENATED MODULE: ./node_modules/@opentelemetry/api/dist/version.mjs
 //#region src/version.ts
 const VERSION = "1.10.0";
@@ -1014,6 +2045,54 @@ const diag_api_diag = DiagAPI.instance();
 
 
 //# sourceMappingURL=diag-api.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/metrics/json/metrics.mjs
+
+
+
+//#region src/metrics/json/metrics.ts
+const JsonMetricsSerializer = {
+	serializeRequest: (arg) => {
+		const request = createExportMetricsServiceRequest([arg], JSON_ENCODER);
+		return new TextEncoder().encode(JSON.stringify(request));
+	},
+	deserializeResponse: (arg) => {
+		if (arg.length === 0) return {};
+		const decoder = new TextDecoder();
+		try {
+			return JSON.parse(decoder.decode(arg));
+		} catch (err) {
+			diag_api_diag.warn(`Failed to parse metrics export response: ${err.message}. Returning empty response`);
+			return {};
+		}
+	}
+};
+//#endregion
+
+
+//# sourceMappingURL=metrics.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/common/protobuf/utils.mjs
+//#region src/common/protobuf/utils.ts
+/**
+* Estimate size of a number encoded as varint.
+* @param v value to calculate size for
+* @returns size in bytes of the varint encoding of the value
+*/
+function estimateVarintSize(v) {
+	if (v < 0) return 10;
+	if (v < 128) return 1;
+	if (v < 16384) return 2;
+	if (v < 2097152) return 3;
+	if (v < 268435456) return 4;
+	if (v < 34359738368) return 5;
+	if (v < 4398046511104) return 6;
+	if (v < 562949953421312) return 7;
+	if (v < 72057594037927940) return 8;
+	return 9;
+}
+//#endregion
+
+
+//# sourceMappingURL=utils.mjs.map
 ;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/common/protobuf/protobuf-writer.mjs
 
 
@@ -1472,83 +2551,6 @@ var ProtobufSizeEstimator = class {
 
 
 //# sourceMappingURL=protobuf-size-estimator.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/api/dist/metrics/Metric.mjs
-//#region src/metrics/Metric.ts
-/**
-* The Type of value. It describes how the data is reported.
-*
-* @since 1.3.0
-*/
-let ValueType = /* @__PURE__ */ function(ValueType) {
-	ValueType[ValueType["INT"] = 0] = "INT";
-	ValueType[ValueType["DOUBLE"] = 1] = "DOUBLE";
-	return ValueType;
-}({});
-//#endregion
-
-
-//# sourceMappingURL=Metric.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/sdk-metrics/dist/export/MetricData.mjs
-//#region src/export/MetricData.ts
-/**
-* Supported types of metric instruments.
-*/
-let InstrumentType = /* @__PURE__ */ function(InstrumentType) {
-	InstrumentType["COUNTER"] = "COUNTER";
-	InstrumentType["GAUGE"] = "GAUGE";
-	InstrumentType["HISTOGRAM"] = "HISTOGRAM";
-	InstrumentType["UP_DOWN_COUNTER"] = "UP_DOWN_COUNTER";
-	InstrumentType["OBSERVABLE_COUNTER"] = "OBSERVABLE_COUNTER";
-	InstrumentType["OBSERVABLE_GAUGE"] = "OBSERVABLE_GAUGE";
-	InstrumentType["OBSERVABLE_UP_DOWN_COUNTER"] = "OBSERVABLE_UP_DOWN_COUNTER";
-	return InstrumentType;
-}({});
-/**
-* The aggregated point data type.
-*/
-let DataPointType = /* @__PURE__ */ function(DataPointType) {
-	/**
-	* A histogram data point contains a histogram statistics of collected
-	* values with a list of explicit bucket boundaries and statistics such
-	* as min, max, count, and sum of all collected values.
-	*/
-	DataPointType[DataPointType["HISTOGRAM"] = 0] = "HISTOGRAM";
-	/**
-	* An exponential histogram data point contains a histogram statistics of
-	* collected values where bucket boundaries are automatically calculated
-	* using an exponential function, and statistics such as min, max, count,
-	* and sum of all collected values.
-	*/
-	DataPointType[DataPointType["EXPONENTIAL_HISTOGRAM"] = 1] = "EXPONENTIAL_HISTOGRAM";
-	/**
-	* A gauge metric data point has only a single numeric value.
-	*/
-	DataPointType[DataPointType["GAUGE"] = 2] = "GAUGE";
-	/**
-	* A sum metric data point has a single numeric value and a
-	* monotonicity-indicator.
-	*/
-	DataPointType[DataPointType["SUM"] = 3] = "SUM";
-	return DataPointType;
-}({});
-//#endregion
-
-
-//# sourceMappingURL=MetricData.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/sdk-metrics/dist/export/AggregationTemporality.mjs
-//#region src/export/AggregationTemporality.ts
-/**
-* AggregationTemporality indicates the way additive quantities are expressed.
-*/
-let AggregationTemporality = /* @__PURE__ */ function(AggregationTemporality) {
-	AggregationTemporality[AggregationTemporality["DELTA"] = 0] = "DELTA";
-	AggregationTemporality[AggregationTemporality["CUMULATIVE"] = 1] = "CUMULATIVE";
-	return AggregationTemporality;
-}({});
-//#endregion
-
-
-//# sourceMappingURL=AggregationTemporality.mjs.map
 ;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/metrics/protobuf/metrics-serializer.mjs
 
 
@@ -2062,463 +3064,6 @@ const ProtobufMetricsSerializer = {
 
 
 //# sourceMappingURL=metrics.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/core/dist/common/time.mjs
-//#region src/common/time.ts
-const NANOSECOND_DIGITS = 9;
-const MILLISECONDS_TO_NANOSECONDS = Math.pow(10, 6);
-const SECOND_TO_NANOSECONDS = Math.pow(10, NANOSECOND_DIGITS);
-/**
-* Converts a number of milliseconds from epoch to HrTime([seconds, remainder in nanoseconds]).
-* @param epochMillis
-*/
-function millisToHrTime(epochMillis) {
-	const epochSeconds = epochMillis / 1e3;
-	return [Math.trunc(epochSeconds), Math.round(epochMillis % 1e3 * MILLISECONDS_TO_NANOSECONDS)];
-}
-/**
-* Returns an hrtime calculated via performance component.
-* @param performanceNow
-*/
-function hrTime(performanceNow) {
-	return addHrTimes(millisToHrTime(performance.timeOrigin), millisToHrTime(typeof performanceNow === "number" ? performanceNow : performance.now()));
-}
-/**
-*
-* Converts a TimeInput to an HrTime, defaults to _hrtime().
-* @param time
-*/
-function timeInputToHrTime(time) {
-	if (isTimeInputHrTime(time)) return time;
-	else if (typeof time === "number") {
-		if (time < performance.timeOrigin / 2) return hrTime(time);
-		else return millisToHrTime(time);
-	} else if (time instanceof Date) return millisToHrTime(time.getTime());
-	else throw TypeError("Invalid input type");
-}
-/**
-* Returns a duration of two hrTime.
-* @param startTime
-* @param endTime
-*/
-function hrTimeDuration(startTime, endTime) {
-	let seconds = endTime[0] - startTime[0];
-	let nanos = endTime[1] - startTime[1];
-	if (nanos < 0) {
-		seconds -= 1;
-		nanos += SECOND_TO_NANOSECONDS;
-	}
-	return [seconds, nanos];
-}
-/**
-* Convert hrTime to timestamp, for example "2019-05-14T17:00:00.000123456Z"
-* @param time
-*/
-function hrTimeToTimeStamp(time) {
-	const precision = NANOSECOND_DIGITS;
-	const tmp = `${"0".repeat(precision)}${time[1]}Z`;
-	const nanoString = tmp.substring(tmp.length - precision - 1);
-	return (/* @__PURE__ */ new Date(time[0] * 1e3)).toISOString().replace("000Z", nanoString);
-}
-/**
-* Convert hrTime to nanoseconds.
-* @param time
-*/
-function hrTimeToNanoseconds(time) {
-	return time[0] * SECOND_TO_NANOSECONDS + time[1];
-}
-/**
-* Convert hrTime to microseconds.
-* @param time
-*/
-function hrTimeToMicroseconds(time) {
-	return time[0] * 1e6 + time[1] / 1e3;
-}
-/**
-* Convert hrTime to milliseconds.
-* @param time
-*/
-function hrTimeToMilliseconds(time) {
-	return time[0] * 1e3 + time[1] / 1e6;
-}
-/**
-* Convert hrTime to seconds.
-* @param time
-*/
-function hrTimeToSeconds(time) {
-	return time[0] + time[1] / SECOND_TO_NANOSECONDS;
-}
-/**
-* check if time is HrTime
-* @param value
-*/
-function isTimeInputHrTime(value) {
-	return Array.isArray(value) && value.length === 2 && typeof value[0] === "number" && typeof value[1] === "number";
-}
-/**
-* check if input value is a correct types.TimeInput
-* @param value
-*/
-function isTimeInput(value) {
-	return isTimeInputHrTime(value) || typeof value === "number" || value instanceof Date;
-}
-/**
-* Given 2 HrTime formatted times, return their sum as an HrTime.
-*/
-function addHrTimes(time1, time2) {
-	const out = [time1[0] + time2[0], time1[1] + time2[1]];
-	if (out[1] >= SECOND_TO_NANOSECONDS) {
-		out[1] -= SECOND_TO_NANOSECONDS;
-		out[0] += 1;
-	}
-	return out;
-}
-//#endregion
-
-
-//# sourceMappingURL=time.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/platform/node/base64.mjs
-//#region src/platform/node/base64.ts
-function encodeBase64(bytes) {
-	return Buffer.from(bytes).toString("base64");
-}
-//#endregion
-
-
-//# sourceMappingURL=base64.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/common/utils.mjs
-
-
-//#region src/common/utils.ts
-function hrTimeToNanos(hrTime) {
-	const NANOSECONDS = BigInt(1e9);
-	return BigInt(Math.trunc(hrTime[0])) * NANOSECONDS + BigInt(Math.trunc(hrTime[1]));
-}
-function encodeAsString(hrTime) {
-	return hrTimeToNanos(hrTime).toString();
-}
-const encodeTimestamp = typeof BigInt !== "undefined" ? encodeAsString : hrTimeToNanoseconds;
-function identity(value) {
-	return value;
-}
-/**
-* Encoder for JSON format.
-* Uses string timestamps, hex for span/trace IDs, and base64 for Uint8Array.
-*/
-const JSON_ENCODER = {
-	encodeHrTime: encodeTimestamp,
-	encodeSpanContext: identity,
-	encodeOptionalSpanContext: identity,
-	encodeUint8Array: encodeBase64
-};
-//#endregion
-
-
-//# sourceMappingURL=utils.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/common/internal.mjs
-//#region src/common/internal.ts
-function createResource(resource, encoder) {
-	const result = {
-		attributes: toAttributes(resource.attributes, encoder),
-		droppedAttributesCount: 0
-	};
-	const schemaUrl = resource.schemaUrl;
-	if (schemaUrl && schemaUrl !== "") result.schemaUrl = schemaUrl;
-	return result;
-}
-function createInstrumentationScope(scope, encoder) {
-	const result = {
-		name: scope.name,
-		version: scope.version
-	};
-	if (scope.attributes && Object.keys(scope.attributes).length > 0) {
-		result.attributes = toAttributes(scope.attributes, encoder);
-		result.droppedAttributesCount = scope.droppedAttributesCount ?? 0;
-	}
-	return result;
-}
-function toAttributes(attributes, encoder) {
-	return Object.keys(attributes).map((key) => toKeyValue(key, attributes[key], encoder));
-}
-function toKeyValue(key, value, encoder) {
-	return {
-		key,
-		value: toAnyValue(value, encoder)
-	};
-}
-function toAnyValue(value, encoder) {
-	const t = typeof value;
-	if (t === "string") return { stringValue: value };
-	if (t === "number") {
-		if (!Number.isInteger(value)) return { doubleValue: value };
-		return { intValue: value };
-	}
-	if (t === "boolean") return { boolValue: value };
-	if (value instanceof Uint8Array) return { bytesValue: encoder.encodeUint8Array(value) };
-	if (Array.isArray(value)) {
-		const values = new Array(value.length);
-		for (let i = 0; i < value.length; i++) values[i] = toAnyValue(value[i], encoder);
-		return { arrayValue: { values } };
-	}
-	if (t === "object" && value != null) {
-		const keys = Object.keys(value);
-		const values = new Array(keys.length);
-		for (let i = 0; i < keys.length; i++) values[i] = {
-			key: keys[i],
-			value: toAnyValue(value[keys[i]], encoder)
-		};
-		return { kvlistValue: { values } };
-	}
-	return {};
-}
-//#endregion
-
-
-//# sourceMappingURL=internal.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/metrics/internal.mjs
-
-
-
-//#region src/metrics/internal.ts
-function toResourceMetrics(resourceMetrics, encoder) {
-	const processedResource = createResource(resourceMetrics.resource, encoder);
-	return {
-		resource: processedResource,
-		schemaUrl: processedResource.schemaUrl,
-		scopeMetrics: toScopeMetrics(resourceMetrics.scopeMetrics, encoder)
-	};
-}
-function toScopeMetrics(scopeMetrics, encoder) {
-	return Array.from(scopeMetrics.map((metrics) => ({
-		scope: createInstrumentationScope(metrics.scope, encoder),
-		metrics: metrics.metrics.map((metricData) => toMetric(metricData, encoder)),
-		schemaUrl: metrics.scope.schemaUrl
-	})));
-}
-function toMetric(metricData, encoder) {
-	const out = {
-		name: metricData.descriptor.name,
-		description: metricData.descriptor.description,
-		unit: metricData.descriptor.unit
-	};
-	const aggregationTemporality = toAggregationTemporality(metricData.aggregationTemporality);
-	switch (metricData.dataPointType) {
-		case DataPointType.SUM:
-			out.sum = {
-				aggregationTemporality,
-				isMonotonic: metricData.isMonotonic,
-				dataPoints: toSingularDataPoints(metricData, encoder)
-			};
-			break;
-		case DataPointType.GAUGE:
-			out.gauge = { dataPoints: toSingularDataPoints(metricData, encoder) };
-			break;
-		case DataPointType.HISTOGRAM:
-			out.histogram = {
-				aggregationTemporality,
-				dataPoints: toHistogramDataPoints(metricData, encoder)
-			};
-			break;
-		case DataPointType.EXPONENTIAL_HISTOGRAM: out.exponentialHistogram = {
-			aggregationTemporality,
-			dataPoints: toExponentialHistogramDataPoints(metricData, encoder)
-		};
-	}
-	return out;
-}
-function toSingularDataPoint(dataPoint, valueType, encoder) {
-	const out = {
-		attributes: toAttributes(dataPoint.attributes, encoder),
-		startTimeUnixNano: encoder.encodeHrTime(dataPoint.startTime),
-		timeUnixNano: encoder.encodeHrTime(dataPoint.endTime)
-	};
-	switch (valueType) {
-		case ValueType.INT:
-			out.asInt = dataPoint.value;
-			break;
-		case ValueType.DOUBLE: out.asDouble = dataPoint.value;
-	}
-	return out;
-}
-function toSingularDataPoints(metricData, encoder) {
-	return metricData.dataPoints.map((dataPoint) => {
-		return toSingularDataPoint(dataPoint, metricData.descriptor.valueType, encoder);
-	});
-}
-function toHistogramDataPoints(metricData, encoder) {
-	return metricData.dataPoints.map((dataPoint) => {
-		const histogram = dataPoint.value;
-		return {
-			attributes: toAttributes(dataPoint.attributes, encoder),
-			bucketCounts: histogram.buckets.counts,
-			explicitBounds: histogram.buckets.boundaries,
-			count: histogram.count,
-			sum: histogram.sum,
-			min: histogram.min,
-			max: histogram.max,
-			startTimeUnixNano: encoder.encodeHrTime(dataPoint.startTime),
-			timeUnixNano: encoder.encodeHrTime(dataPoint.endTime)
-		};
-	});
-}
-function toExponentialHistogramDataPoints(metricData, encoder) {
-	return metricData.dataPoints.map((dataPoint) => {
-		const histogram = dataPoint.value;
-		return {
-			attributes: toAttributes(dataPoint.attributes, encoder),
-			count: histogram.count,
-			min: histogram.min,
-			max: histogram.max,
-			sum: histogram.sum,
-			positive: {
-				offset: histogram.positive.offset,
-				bucketCounts: histogram.positive.bucketCounts
-			},
-			negative: {
-				offset: histogram.negative.offset,
-				bucketCounts: histogram.negative.bucketCounts
-			},
-			scale: histogram.scale,
-			zeroCount: histogram.zeroCount,
-			startTimeUnixNano: encoder.encodeHrTime(dataPoint.startTime),
-			timeUnixNano: encoder.encodeHrTime(dataPoint.endTime)
-		};
-	});
-}
-function toAggregationTemporality(temporality) {
-	switch (temporality) {
-		case AggregationTemporality.DELTA: return 1;
-		case AggregationTemporality.CUMULATIVE: return 2;
-	}
-}
-function createExportMetricsServiceRequest(resourceMetrics, encoder) {
-	return { resourceMetrics: resourceMetrics.map((metrics) => toResourceMetrics(metrics, encoder)) };
-}
-//#endregion
-
-
-//# sourceMappingURL=internal.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/metrics/json/metrics.mjs
-
-
-
-//#region src/metrics/json/metrics.ts
-const JsonMetricsSerializer = {
-	serializeRequest: (arg) => {
-		const request = createExportMetricsServiceRequest([arg], JSON_ENCODER);
-		return new TextEncoder().encode(JSON.stringify(request));
-	},
-	deserializeResponse: (arg) => {
-		if (arg.length === 0) return {};
-		const decoder = new TextDecoder();
-		try {
-			return JSON.parse(decoder.decode(arg));
-		} catch (err) {
-			diag_api_diag.warn(`Failed to parse metrics export response: ${err.message}. Returning empty response`);
-			return {};
-		}
-	}
-};
-//#endregion
-
-
-//# sourceMappingURL=metrics.mjs.map
-;// CONCATENATED MODULE: ./src/encode/serialize.ts
-
-const CONTENT_TYPES = {
-    'http/protobuf': 'application/x-protobuf',
-    'http/json': 'application/json',
-};
-/** An ExportMetricsServiceRequest in the wire encoding of `protocol`. */
-function serialize(metrics, protocol) {
-    if (protocol === 'http/protobuf')
-        return required(ProtobufMetricsSerializer.serializeRequest(metrics));
-    return int64AsStrings(required(JsonMetricsSerializer.serializeRequest(metrics)));
-}
-function required(body) {
-    if (body === undefined)
-        throw new Error('the OTLP transformer could not serialize the request');
-    return body;
-}
-/**
- * The transformer writes the schema's 64-bit integers (asInt, intValue, count, bucketCounts) as
- * JSON numbers; OTLP/JSON, and the Collector's file format, write them as decimal strings
- * (timestamps it already writes as strings). Rewritten on the text: these names only ever appear
- * there as keys, since inside a string value a quote is escaped (`\"asInt\":` cannot match), and
- * a rewrite of the text is several times cheaper than parsing and printing the request again.
- */
-const INT64_FIELD = /"(asInt|intValue|count)":(-?\d+)/g;
-const INT64_LIST = /"bucketCounts":\[([\d,]*)\]/g;
-function int64AsStrings(body) {
-    const text = new TextDecoder().decode(body);
-    const fixed = text
-        .replace(INT64_FIELD, '"$1":"$2"')
-        .replace(INT64_LIST, (_, list) => `"bucketCounts":[${list === '' ? '' : `"${list.split(',').join('","')}"`}]`);
-    return new TextEncoder().encode(fixed);
-}
-
-;// CONCATENATED MODULE: external "node:http"
-const external_node_http_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
-var external_node_http_default = /*#__PURE__*/__nccwpck_require__.n(external_node_http_namespaceObject);
-;// CONCATENATED MODULE: external "node:https"
-const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
-var external_node_https_default = /*#__PURE__*/__nccwpck_require__.n(external_node_https_namespaceObject);
-;// CONCATENATED MODULE: ./src/deliver/http-post.ts
-
-
-/** The attempt outlived its timeout (the name matches fetch's, which callers already know). */
-class TimeoutError extends Error {
-    name = 'TimeoutError';
-}
-/**
- * A POST over node:http(s) with a keep-alive agent of the caller's: cheaper per request than
- * fetch, which matters at a thousand requests per run. The timeout covers the whole exchange,
- * response body included.
- */
-function post(url, headers, body, timeoutMs, agents) {
-    const client = url.protocol === 'https:' ? (external_node_https_default()) : (external_node_http_default());
-    const agent = url.protocol === 'https:' ? agents.https : agents.http;
-    return new Promise((resolve, reject) => {
-        const req = client.request(url, {
-            method: 'POST',
-            agent,
-            headers: { ...headers, 'Content-Length': String(body.byteLength) },
-        });
-        const timer = setTimeout(() => req.destroy(new TimeoutError(`no answer within ${timeoutMs} ms`)), timeoutMs);
-        req.on('error', (err) => {
-            clearTimeout(timer);
-            reject(err);
-        });
-        req.on('response', (res) => {
-            const chunks = [];
-            res.on('data', (c) => chunks.push(c));
-            res.on('error', (err) => {
-                clearTimeout(timer);
-                reject(err);
-            });
-            res.on('end', () => {
-                clearTimeout(timer);
-                resolve({
-                    status: res.statusCode ?? 0,
-                    contentType: header(res.headers['content-type']),
-                    retryAfter: header(res.headers['retry-after']),
-                    body: new Uint8Array(Buffer.concat(chunks)),
-                });
-            });
-        });
-        req.end(body);
-    });
-}
-function header(value) {
-    return Array.isArray(value) ? (value[0] ?? null) : (value ?? null);
-}
-/** Keep-alive agents for one client: one connection reused request after request. */
-function keepAliveAgents() {
-    return {
-        http: new (external_node_http_default()).Agent({ keepAlive: true, maxSockets: 1 }),
-        https: new (external_node_https_default()).Agent({ keepAlive: true, maxSockets: 1 }),
-    };
-}
-
 ;// CONCATENATED MODULE: ./src/deliver/response.ts
 
 /**
@@ -2552,40 +3097,11 @@ function looksLikeJson(body) {
     return body[0] === 0x7b;
 }
 
-;// CONCATENATED MODULE: ./src/deliver/retry-policy.ts
+;// CONCATENATED MODULE: ./src/deliver/http-transport.ts
+
+
 /** Statuses the OTLP specification calls retryable; every other failure status is permanent. */
 const RETRYABLE_STATUSES = new Set([429, 502, 503, 504]);
-const DEFAULT_RETRY_POLICY = {
-    maxAttempts: 6,
-    initialBackoffMs: 1000,
-    maxBackoffMs: 30_000,
-    maxTotalWaitMs: 120_000,
-};
-/**
- * Exponential backoff with jitter: half the step is fixed and half random, so retries from many
- * runners spread out without ever retrying at once. `random` is in [0, 1).
- */
-function backoffMs(policy, retry, random) {
-    const step = Math.min(policy.maxBackoffMs, policy.initialBackoffMs * 2 ** (retry - 1));
-    return Math.round(step / 2 + (step / 2) * random);
-}
-/** Retry-After in milliseconds: delta-seconds or an HTTP date; undefined if absent or unreadable. */
-function parseRetryAfter(value, now) {
-    if (value === null || value.trim() === '')
-        return undefined;
-    const text = value.trim();
-    if (/^\d+$/.test(text))
-        return Number(text) * 1000;
-    const date = Date.parse(text);
-    if (Number.isNaN(date))
-        return undefined;
-    return Math.max(0, date - now);
-}
-
-;// CONCATENATED MODULE: ./src/deliver/http-attempt.ts
-
-
-
 // Connection failures worth another try: the peer dropped us, refused us while starting, or the
 // network blinked. A host that does not exist or a bad certificate will not heal by retrying.
 const TRANSIENT_CODES = new Set([
@@ -2600,46 +3116,63 @@ const TRANSIENT_CODES = new Set([
 ]);
 /** Longest slice of an error response kept for the report. */
 const ERROR_BODY_LIMIT = 300;
-/** One POST, classified by the OTLP rules. Never throws. */
-async function attempt(request, now) {
-    let response;
-    try {
-        response = await post(request.url, request.headers, request.body, request.timeoutMs, request.agents);
+/** One POST per send over a kept-alive connection, classified by the OTLP rules. Never throws. */
+class HttpTransport {
+    target;
+    now;
+    url;
+    agents = keepAliveAgents();
+    constructor(target, now = Date.now) {
+        this.target = target;
+        this.now = now;
+        this.url = new URL(target.url);
     }
-    catch (err) {
-        return classifyFailure(err, request.timeoutMs);
+    async send(body) {
+        const { headers, timeoutMs } = this.target;
+        let response;
+        try {
+            response = await post(this.url, headers, body, timeoutMs, this.agents);
+        }
+        catch (err) {
+            return classifyFailure(err, timeoutMs);
+        }
+        const { status } = response;
+        if (status >= 200 && status < 300) {
+            return {
+                kind: 'acknowledged',
+                status,
+                partial: readPartialSuccess(response.body, response.contentType),
+            };
+        }
+        const message = describeBody(response.body);
+        if (RETRYABLE_STATUSES.has(status)) {
+            const retryAfterMs = parseRetryAfter(response.retryAfter, this.now());
+            return {
+                kind: 'retryable',
+                status,
+                message,
+                ...(retryAfterMs !== undefined && { retryAfterMs }),
+            };
+        }
+        return { kind: 'permanent', status, message };
     }
-    const { status, body } = response;
-    if (status >= 200 && status < 300) {
-        return {
-            kind: 'acknowledged',
-            status,
-            partial: readPartialSuccess(body, response.contentType),
-        };
+    /** Closes the kept-alive connection, so that the process can exit at once. */
+    close() {
+        this.agents.http.destroy();
+        this.agents.https.destroy();
     }
-    const reason = `HTTP ${status}${describeBody(body)}`;
-    if (RETRYABLE_STATUSES.has(status)) {
-        const retryAfterMs = parseRetryAfter(response.retryAfter, now());
-        return {
-            kind: 'retryable',
-            status,
-            reason,
-            ...(retryAfterMs !== undefined && { retryAfterMs }),
-        };
-    }
-    return { kind: 'permanent', status, reason };
 }
 function classifyFailure(err, timeoutMs) {
-    const e = err;
-    if (e?.name === 'TimeoutError') {
-        return { kind: 'retryable', reason: `no answer within ${timeoutMs} ms` };
+    if (err instanceof TimeoutError) {
+        return { kind: 'retryable', message: `no answer within ${timeoutMs} ms` };
     }
+    const e = err;
     const code = e?.code;
     const detail = code ?? e?.message ?? String(err);
     if (code !== undefined && TRANSIENT_CODES.has(code)) {
-        return { kind: 'retryable', reason: `connection failed (${detail})` };
+        return { kind: 'retryable', message: `connection failed (${detail})` };
     }
-    return { kind: 'permanent', reason: `request failed (${detail})` };
+    return { kind: 'permanent', message: `request failed (${detail})` };
 }
 function describeBody(body) {
     if (body.byteLength === 0)
@@ -2647,43 +3180,173 @@ function describeBody(body) {
     const text = new TextDecoder('utf-8', { fatal: false }).decode(body.subarray(0, ERROR_BODY_LIMIT));
     // Only printable text helps a reader; a protobuf Status does not.
     const printable = text.replace(/[^\x20-\x7e]+/g, ' ').trim();
-    return printable === '' ? '' : `: ${printable}${body.byteLength > ERROR_BODY_LIMIT ? '…' : ''}`;
+    return printable === '' ? '' : `${printable}${body.byteLength > ERROR_BODY_LIMIT ? '…' : ''}`;
+}
+/** Retry-After in milliseconds: delta-seconds or an HTTP date; undefined if absent or unreadable. */
+function parseRetryAfter(value, now) {
+    if (value === null || value.trim() === '')
+        return undefined;
+    const text = value.trim();
+    if (/^\d+$/.test(text))
+        return Number(text) * 1000;
+    const date = Date.parse(text);
+    if (Number.isNaN(date))
+        return undefined;
+    return Math.max(0, date - now);
 }
 
-;// CONCATENATED MODULE: ./src/deliver/otlp-http-client.ts
+;// CONCATENATED MODULE: ./src/deliver/outcome.ts
+function isRefusal(outcome) {
+    return outcome.kind === 'bad-data' || outcome.kind === 'too-old';
+}
+/** Statuses by which an endpoint says "this data is bad", 413 (too large) included. */
+const BAD_DATA_STATUSES = new Set([400, 413, 422]);
+/**
+ * What backends answer when points are older than they accept or arrive out of order, as the
+ * message of a bad-data status. Prometheus: "out of bounds", "too old", "out of order sample";
+ * Mimir and Grafana Cloud: err-mimir-sample-timestamp-too-old, err-mimir-sample-out-of-order.
+ */
+const TOO_OLD_MESSAGES = [
+    /out of bounds/i,
+    /too old/i,
+    /out[ -]of[ -]order/i,
+    /err-mimir-sample-timestamp-too-old/i,
+    /err-mimir-sample-out-of-order/i,
+];
+/** The kind of a final non-2xx answer that was not to be retried. */
+function classifyRefusal(status, message) {
+    if (!BAD_DATA_STATUSES.has(status))
+        return 'failed';
+    return TOO_OLD_MESSAGES.some((re) => re.test(message)) ? 'too-old' : 'bad-data';
+}
+/** One line for a person: the status and what the endpoint said. */
+function describeOutcome(outcome) {
+    const status = 'status' in outcome && outcome.status !== undefined ? `HTTP ${outcome.status}` : '';
+    const message = outcome.message ?? '';
+    if (status === '')
+        return message;
+    return message === '' ? status : `${status}: ${message}`;
+}
+
+;// CONCATENATED MODULE: ./src/deliver/retrying-transport.ts
+
+/** Attempts per request, the first included. */
+const MAX_ATTEMPTS = 6;
+/** Wait before the first retry; it doubles each time, up to MAX_BACKOFF_MS. */
+const INITIAL_BACKOFF_MS = 1000;
+const MAX_BACKOFF_MS = 30_000;
+/** Upper bound on all waits for one request together, Retry-After included. */
+const MAX_TOTAL_WAIT_MS = 120_000;
+const DEFAULT_RETRY_POLICY = {
+    maxAttempts: MAX_ATTEMPTS,
+    initialBackoffMs: INITIAL_BACKOFF_MS,
+    maxBackoffMs: MAX_BACKOFF_MS,
+    maxTotalWaitMs: MAX_TOTAL_WAIT_MS,
+};
+/**
+ * Exponential backoff with jitter: half the step is fixed and half random, so retries from many
+ * runners spread out without ever retrying at once.
+ */
+function backoffMs(policy, retry, random) {
+    const step = Math.min(policy.maxBackoffMs, policy.initialBackoffMs * 2 ** (retry - 1));
+    return Math.round(step / 2 + (step / 2) * random);
+}
+/**
+ * Wraps a transport: retries what the OTLP rules call transient, within the policy, and turns the
+ * last attempt into the one classified outcome of the request.
+ */
+class RetryingTransport {
+    transport;
+    policy;
+    sleep;
+    random;
+    constructor(transport, options = {}) {
+        this.transport = transport;
+        this.policy = options.policy ?? DEFAULT_RETRY_POLICY;
+        this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+        this.random = options.random ?? Math.random;
+    }
+    async send(body) {
+        let waited = 0;
+        let bytesSent = 0;
+        for (let attempts = 1;; attempts++) {
+            const result = await this.transport.send(body);
+            bytesSent += body.byteLength;
+            const exchange = { attempts, bytesSent };
+            if (result.kind === 'acknowledged') {
+                const { rejectedPoints, message } = result.partial;
+                return {
+                    ...exchange,
+                    kind: 'acknowledged',
+                    rejectedPoints,
+                    ...(message !== undefined && { message }),
+                };
+            }
+            const status = result.status === undefined ? {} : { status: result.status };
+            if (result.kind === 'permanent') {
+                const kind = result.status === undefined ? 'failed' : classifyRefusal(result.status, result.message);
+                if (kind === 'failed')
+                    return { ...exchange, ...status, kind, message: result.message };
+                return { ...exchange, kind, status: result.status, message: result.message };
+            }
+            const gaveUp = (why) => ({
+                ...exchange,
+                ...status,
+                kind: 'retries-exhausted',
+                message: result.message === '' ? why : `${result.message}; ${why}`,
+            });
+            if (attempts >= this.policy.maxAttempts)
+                return gaveUp(`gave up after ${attempts} attempts`);
+            const wait = result.retryAfterMs ?? backoffMs(this.policy, attempts, this.random());
+            if (waited + wait > this.policy.maxTotalWaitMs) {
+                const why = result.retryAfterMs !== undefined
+                    ? `the endpoint asked to wait ${Math.ceil(wait / 1000)} s`
+                    : 'backoff';
+                return gaveUp(`gave up: ${why} would exceed the ${this.policy.maxTotalWaitMs / 1000} s retry budget`);
+            }
+            waited += wait;
+            await this.sleep(wait);
+        }
+    }
+    close() {
+        this.transport.close();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/deliver/otlp-exporter.ts
 
 
 
 
-
-
-const gzipAsync = (0,external_node_util_.promisify)(external_node_zlib_namespaceObject.gzip);
+const gzipAsync = (0,external_node_util_namespaceObject.promisify)(external_node_zlib_namespaceObject.gzip);
 /**
  * Fastest zlib level: OTLP bodies repeat the same attributes and bucket bounds point after point,
  * so level 1 already shrinks them about fifteen times, at a quarter of the default level's cost.
  */
 const GZIP_LEVEL = 1;
-/** Sends one OTLP request with retries by the OTLP rules and reports how it ended. */
-class OtlpHttpClient {
+const CONTENT_TYPES = {
+    'http/protobuf': 'application/x-protobuf',
+    'http/json': 'application/json',
+};
+/** Sends encoded OTLP requests to one endpoint: compression, headers, retries, one outcome each. */
+class OtlpExporter {
     options;
-    policy;
-    sleep;
-    random;
-    now;
-    url;
-    agents = keepAliveAgents();
+    retrying;
     constructor(options) {
         this.options = options;
-        this.url = new URL(options.endpoint.url);
-        this.policy = options.policy ?? DEFAULT_RETRY_POLICY;
-        this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
-        this.random = options.random ?? Math.random;
-        this.now = options.now ?? Date.now;
-    }
-    /** Closes the kept-alive connection, so that the process can exit at once. */
-    close() {
-        this.agents.http.destroy();
-        this.agents.https.destroy();
+        const { endpoint, protocol, compression, timeoutMs, userAgent } = options;
+        const transport = options.transport ??
+            new HttpTransport({
+                url: endpoint.url,
+                headers: {
+                    ...endpoint.headers,
+                    'Content-Type': CONTENT_TYPES[protocol],
+                    'User-Agent': userAgent,
+                    ...(compression === 'gzip' && { 'Content-Encoding': 'gzip' }),
+                },
+                timeoutMs,
+            }, options.now);
+        this.retrying = new RetryingTransport(transport, options);
     }
     /**
      * The body as it goes on the wire. Compression runs in the thread pool, so a caller that starts
@@ -2696,57 +3359,13 @@ class OtlpHttpClient {
     }
     /** Sends `payload`; `wire` is its wire body when the caller started that already. */
     async send(payload, wire) {
-        const { endpoint, protocol, compression, timeoutMs, userAgent } = this.options;
-        const gzip = compression === 'gzip';
-        const body = await (wire ?? this.wireBody(payload));
-        const headers = {
-            ...endpoint.headers,
-            'Content-Type': CONTENT_TYPES[protocol],
-            'User-Agent': userAgent,
-            ...(gzip && { 'Content-Encoding': 'gzip' }),
-        };
-        let waited = 0;
-        let bytesSent = 0;
-        for (let n = 1;; n++) {
-            const result = await attempt({ url: this.url, headers, body, timeoutMs, agents: this.agents }, this.now);
-            bytesSent += body.byteLength;
-            const base = {
-                attempts: n,
-                bytesSent,
-                ...(result.status !== undefined && { status: result.status }),
-            };
-            if (result.kind === 'acknowledged') {
-                return {
-                    ...base,
-                    acknowledged: true,
-                    rejectedPoints: result.partial.rejectedPoints,
-                    ...(result.partial.message !== undefined && { message: result.partial.message }),
-                };
-            }
-            const failed = { ...base, acknowledged: false, rejectedPoints: 0 };
-            if (result.kind === 'permanent')
-                return { ...failed, message: result.reason };
-            if (n >= this.policy.maxAttempts) {
-                return { ...failed, message: `${result.reason}; gave up after ${n} attempts` };
-            }
-            const wait = result.retryAfterMs ?? backoffMs(this.policy, n, this.random());
-            if (waited + wait > this.policy.maxTotalWaitMs) {
-                const why = result.retryAfterMs !== undefined
-                    ? `the endpoint asked to wait ${Math.ceil(wait / 1000)} s`
-                    : 'backoff';
-                return {
-                    ...failed,
-                    message: `${result.reason}; gave up: ${why} would exceed the ${this.policy.maxTotalWaitMs / 1000} s retry budget`,
-                };
-            }
-            waited += wait;
-            await this.sleep(wait);
-        }
+        return this.retrying.send(await (wire ?? this.wireBody(payload)));
+    }
+    close() {
+        this.retrying.close();
     }
 }
 
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(916);
 ;// CONCATENATED MODULE: ./src/source/tokf-event.ts
 /**
  * Text longer than this is cut: tokf.command is the whole argv, and backends refuse (or choke on)
@@ -2809,13 +3428,6 @@ const FILTER_DURATION = {
     kind: 'histogram',
     valueType: ValueType.DOUBLE,
 };
-/** In the order they appear in every request. */
-const INSTRUMENTS = [
-    INVOCATIONS,
-    TOKENS_SAVED,
-    TOKEN_USAGE,
-    FILTER_DURATION,
-];
 /** tokf's meter name, which becomes the instrumentation scope. */
 const SCOPE_NAME = 'tokf';
 
@@ -3363,6 +3975,40 @@ function times(p) {
     return { startTime: [p.epochSeconds - 1, 0], endTime: [p.epochSeconds, 0] };
 }
 
+;// CONCATENATED MODULE: ./src/encode/serialize.ts
+
+const serialize_CONTENT_TYPES = {
+    'http/protobuf': 'application/x-protobuf',
+    'http/json': 'application/json',
+};
+/** An ExportMetricsServiceRequest in the wire encoding of `protocol`. */
+function serialize(metrics, protocol) {
+    if (protocol === 'http/protobuf')
+        return required(ProtobufMetricsSerializer.serializeRequest(metrics));
+    return int64AsStrings(required(JsonMetricsSerializer.serializeRequest(metrics)));
+}
+function required(body) {
+    if (body === undefined)
+        throw new Error('the OTLP transformer could not serialize the request');
+    return body;
+}
+/**
+ * The transformer writes the schema's 64-bit integers (asInt, intValue, count, bucketCounts) as
+ * JSON numbers; OTLP/JSON, and the Collector's file format, write them as decimal strings
+ * (timestamps it already writes as strings). Rewritten on the text: these names only ever appear
+ * there as keys, since inside a string value a quote is escaped (`\"asInt\":` cannot match), and
+ * a rewrite of the text is several times cheaper than parsing and printing the request again.
+ */
+const INT64_FIELD = /"(asInt|intValue|count)":(-?\d+)/g;
+const INT64_LIST = /"bucketCounts":\[([\d,]*)\]/g;
+function int64AsStrings(body) {
+    const text = new TextDecoder().decode(body);
+    const fixed = text
+        .replace(INT64_FIELD, '"$1":"$2"')
+        .replace(INT64_LIST, (_, list) => `"bucketCounts":[${list === '' ? '' : `"${list.split(',').join('","')}"`}]`);
+    return new TextEncoder().encode(fixed);
+}
+
 ;// CONCATENATED MODULE: ./src/encode/requests.ts
 
 
@@ -3417,21 +4063,7 @@ function splitPoint(events) {
     }
     return mid;
 }
-/** The id ranges a set of events stands for once acknowledged (see TokfEvent.coverFrom). */
-function coverage(events) {
-    const ranges = [];
-    for (const e of events) {
-        const last = ranges[ranges.length - 1];
-        if (last !== undefined && e.coverFrom === last.last + 1)
-            last.last = e.id;
-        else
-            ranges.push({ first: e.coverFrom, last: e.id });
-    }
-    return ranges;
-}
 
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(760);
 ;// CONCATENATED MODULE: ./src/output/otlp-json-lines.ts
 
 
@@ -3457,7 +4089,7 @@ class OtlpJsonLinesWriter {
     constructor(dir, resource, fileName, options) {
         this.dir = dir;
         this.resource = resource;
-        this.path = (0,external_node_path_.join)(dir, fileName);
+        this.path = (0,external_node_path_namespaceObject.join)(dir, fileName);
         if (options.createNow)
             this.open();
     }
@@ -3466,8 +4098,8 @@ class OtlpJsonLinesWriter {
             return;
         const fd = this.fd ?? this.open();
         for (const line of encodeRequests(events, this.resource, 'http/json', MAX_LINE_BYTES)) {
-            (0,external_node_fs_.writeSync)(fd, line.body);
-            (0,external_node_fs_.writeSync)(fd, NEWLINE);
+            (0,external_node_fs_namespaceObject.writeSync)(fd, line.body);
+            (0,external_node_fs_namespaceObject.writeSync)(fd, NEWLINE);
             this.lines += 1;
         }
         this.events += events.length;
@@ -3475,291 +4107,69 @@ class OtlpJsonLinesWriter {
     close() {
         if (this.fd === undefined)
             return;
-        (0,external_node_fs_.fsyncSync)(this.fd);
-        (0,external_node_fs_.closeSync)(this.fd);
+        (0,external_node_fs_namespaceObject.fsyncSync)(this.fd);
+        (0,external_node_fs_namespaceObject.closeSync)(this.fd);
         this.fd = undefined;
     }
     open() {
-        (0,external_node_fs_.mkdirSync)(this.dir, { recursive: true });
-        this.fd = (0,external_node_fs_.openSync)(this.path, 'w');
+        (0,external_node_fs_namespaceObject.mkdirSync)(this.dir, { recursive: true });
+        this.fd = (0,external_node_fs_namespaceObject.openSync)(this.path, 'w');
         return this.fd;
     }
 }
 
-;// CONCATENATED MODULE: ./src/source/events-schema.ts
-
-/** Columns every tokf release has had since 0.1.0; replay needs all of them. */
-const REQUIRED_COLUMNS = [
-    'id',
-    'timestamp',
-    'command',
-    'filter_name',
-    'input_tokens_est',
-    'output_tokens_est',
-    'filter_time_ms',
-    'exit_code',
-];
-/** The column a proposed tokf release used to mark delivered events; used where present. */
-const SYNCED_COLUMN = 'synced_to_otel_at';
-/** Recognises tokf's events table by its column names, or says exactly what is missing. */
-function readEventsSchema(db, path) {
-    const tables = db
-        .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
-        .all()
-        .map((row) => String(row.name));
-    if (!tables.includes('events')) {
-        const found = tables.length === 0 ? 'it has no tables' : `tables found: ${tables.join(', ')}`;
-        throw new errors/* DatabaseError */.a(`${path} is not a tokf tracking database: no "events" table (${found})`);
-    }
-    const columns = new Set(db
-        .prepare("SELECT name FROM pragma_table_info('events')")
-        .all()
-        .map((row) => String(row.name)));
-    const missing = REQUIRED_COLUMNS.filter((c) => !columns.has(c));
-    if (missing.length > 0) {
-        throw new errors/* DatabaseError */.a(`${path}: the "events" table lacks column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}, so it is not tokf's`);
-    }
-    return { columns, hasSyncedColumn: columns.has(SYNCED_COLUMN) };
-}
-
-// EXTERNAL MODULE: ./src/progress/progress-store.ts
-var progress_store = __nccwpck_require__(748);
-// EXTERNAL MODULE: ./src/progress/transaction.ts
-var transaction = __nccwpck_require__(435);
-;// CONCATENATED MODULE: ./src/progress/column-store.ts
+;// CONCATENATED MODULE: ./src/progress/recorder.ts
 
 
-
-/** Progress kept in `events.synced_to_otel_at`: NULL means pending, a time means delivered. */
-class ColumnProgressStore {
-    db;
-    mode = 'column';
-    constructor(db) {
-        this.db = db;
-    }
-    pendingScan(minId, maxId) {
-        const gaps = maxId >= minId ? [{ first: minId, last: maxId }] : [];
-        return { gaps, condition: `${SYNCED_COLUMN} IS NULL` };
-    }
-    prepareForWriting() {
-        // A write that changes nothing still needs the write lock and a journal: a read-only file or
-        // directory fails here, before anything is sent.
-        (0,transaction/* inWriteTransaction */.Z)(this.db, 'check that progress can be recorded', () => {
-            this.db
-                .prepare(`UPDATE events SET ${SYNCED_COLUMN} = ${SYNCED_COLUMN} WHERE id = (SELECT max(id) FROM events)`)
-                .run();
-        });
-    }
-    markDelivered(ranges, at) {
-        const update = this.db.prepare(`UPDATE events SET ${SYNCED_COLUMN} = ? WHERE id BETWEEN ? AND ? AND ${SYNCED_COLUMN} IS NULL`);
-        const stamp = (0,progress_store/* tokfTimestamp */.P)(at);
-        (0,transaction/* inWriteTransaction */.Z)(this.db, 'record delivered events', () => {
-            for (const r of ranges)
-                update.run(stamp, r.first, r.last);
-        });
-    }
-    countPending() {
-        const row = this.db
-            .prepare(`SELECT count(*) AS n FROM events WHERE ${SYNCED_COLUMN} IS NULL`)
-            .get();
-        return Number(row?.n ?? 0);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/progress/dead-letters.ts
-
-
-/** Our table of events refused for good, with why; never tokf's tables. */
-const REJECTED_TABLE = 'telemetry_sync_rejected';
-const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS ${REJECTED_TABLE} (
-  event_id INTEGER PRIMARY KEY,
-  reason TEXT NOT NULL,
-  status INTEGER,
-  rejected_at TEXT NOT NULL
-)`;
 /**
- * Dead letters: events an endpoint refused permanently (or that can never be replayed). They are
- * not retried by later runs, so one bad point cannot block the events behind it, unless a run asks
- * for them again (`--retry-rejected`); a later delivery removes them from here.
+ * The one place a run writes what happened to its events, each call one short transaction, so
+ * that tokf's writes wait at most that long and a crash loses at most the request in flight:
+ * - acknowledged: the events are delivered, no longer set aside, and the lock shows we live;
+ * - set aside: the events are skipped by later runs, with why, until they are asked for again.
  */
-class DeadLetters {
+class ProgressRecorder {
     db;
-    /** Known once created: forget() runs after every acknowledgement and must stay cheap. */
-    created = false;
-    /** The rejected ids, read once per run and kept up to date by record() and forget(). */
-    known;
-    constructor(db) {
+    store;
+    deadLetters;
+    lock;
+    now;
+    /** Time spent in the write transactions, in ms. */
+    recordMs = 0;
+    constructor(db, store, deadLetters, lock, now) {
         this.db = db;
+        this.store = store;
+        this.deadLetters = deadLetters;
+        this.lock = lock;
+        this.now = now;
     }
-    prepareForWriting() {
-        (0,transaction/* inWriteTransaction */.Z)(this.db, 'create the rejected-events table', () => this.db.exec(CREATE_TABLE));
-        this.created = true;
+    /** Throws when the database refuses the write: the events then stay pending. */
+    acknowledged(events) {
+        this.write('record delivered events', (at) => {
+            this.store.markDelivered(coverage(events), at);
+            this.deadLetters.forget(events.map((e) => e.id));
+        });
     }
-    /** Ids of rejected events; empty when a read-only run finds no table of ours. */
-    ids() {
-        return this.knownIds();
-    }
-    knownIds() {
-        if (this.known === undefined) {
-            const rows = this.exists()
-                ? this.db.prepare(`SELECT event_id AS id FROM ${REJECTED_TABLE}`).all()
-                : [];
-            this.known = new Set(rows.map((r) => Number(r.id)));
-        }
-        return this.known;
-    }
-    count() {
-        return this.ids().size;
-    }
-    record(ids, rejection, at) {
+    /** Throws when the database refuses the write: the events then stay pending. */
+    setAside(ids, rejection) {
         if (ids.length === 0)
             return;
-        const upsert = this.db.prepare(`INSERT INTO ${REJECTED_TABLE} (event_id, reason, status, rejected_at) VALUES (?, ?, ?, ?)
-       ON CONFLICT(event_id) DO UPDATE SET reason = excluded.reason, status = excluded.status, rejected_at = excluded.rejected_at`);
-        const stamp = (0,progress_store/* tokfTimestamp */.P)(at);
-        (0,transaction/* inWriteTransaction */.Z)(this.db, 'record rejected events', () => {
-            for (const id of ids)
-                upsert.run(id, rejection.reason, rejection.status, stamp);
-        });
-        const known = this.knownIds();
-        for (const id of ids)
-            known.add(id);
+        this.write('record set-aside events', (at) => this.deadLetters.record(ids, rejection, at));
     }
-    /** Forgets rejections of events that have now been delivered (re-sent rejected ones). */
-    forget(ids) {
-        const known = this.knownIds();
-        const resent = ids.filter((id) => known.has(id));
-        if (resent.length === 0)
-            return;
-        const remove = this.db.prepare(`DELETE FROM ${REJECTED_TABLE} WHERE event_id = ?`);
-        (0,transaction/* inWriteTransaction */.Z)(this.db, 'clear re-sent rejected events', () => {
-            for (const id of resent)
-                remove.run(id);
-        });
-        for (const id of resent)
-            known.delete(id);
-    }
-    exists() {
-        if (this.created)
-            return true;
-        return (this.db
-            .prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?")
-            .get(REJECTED_TABLE) !== undefined);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/progress/id-ranges.ts
-/** Sorts and merges ranges that overlap or touch, so [1,3] and [4,9] become [1,9]. */
-function coalesce(ranges) {
-    const sorted = [...ranges].sort((a, b) => a.first - b.first);
-    const out = [];
-    for (const r of sorted) {
-        const prev = out[out.length - 1];
-        if (prev !== undefined && r.first <= prev.last + 1) {
-            prev.last = Math.max(prev.last, r.last);
+    write(what, work) {
+        const at = new Date(this.now());
+        const started = performance.now();
+        try {
+            inWriteTransaction(this.db, what, () => {
+                work(at);
+                this.lock.refresh(at.getTime());
+            });
         }
-        else {
-            out.push({ first: r.first, last: r.last });
+        finally {
+            this.recordMs += performance.now() - started;
         }
     }
-    return out;
-}
-/** The parts of [lo, hi] that no range covers, in order. */
-function gapsBetween(covered, lo, hi) {
-    const gaps = [];
-    let next = lo;
-    for (const r of coalesce(covered)) {
-        if (r.last < next)
-            continue;
-        if (r.first > hi)
-            break;
-        if (r.first > next)
-            gaps.push({ first: next, last: r.first - 1 });
-        next = r.last + 1;
-    }
-    if (next <= hi)
-        gaps.push({ first: next, last: hi });
-    return gaps;
 }
 
-;// CONCATENATED MODULE: ./src/progress/ranges-store.ts
-
-
-
-/**
- * Our own table in tokf's database. It never touches tokf's tables or its `sync_state` key
- * `last_synced_id`. Ranges rather than a "last id" cursor, because `--since`, `--until` and
- * `--limit` leave gaps that a later run must still send.
- */
-const RANGES_TABLE = 'telemetry_sync_delivered';
-const ranges_store_CREATE_TABLE = `CREATE TABLE IF NOT EXISTS ${RANGES_TABLE} (
-  first_id INTEGER PRIMARY KEY,
-  last_id INTEGER NOT NULL,
-  delivered_at TEXT NOT NULL
-)`;
-/** Progress kept as acknowledged id ranges in a table of ours, merged as they grow. */
-class RangesProgressStore {
-    db;
-    mode = 'ranges';
-    constructor(db) {
-        this.db = db;
-    }
-    pendingScan(minId, maxId) {
-        return { gaps: gapsBetween(this.delivered(), minId, maxId) };
-    }
-    prepareForWriting() {
-        (0,transaction/* inWriteTransaction */.Z)(this.db, 'create the progress table', () => {
-            this.db.exec(ranges_store_CREATE_TABLE);
-        });
-    }
-    markDelivered(ranges, at) {
-        if (ranges.length === 0)
-            return;
-        const stamp = (0,progress_store/* tokfTimestamp */.P)(at);
-        const touching = this.db.prepare(`SELECT first_id AS first, last_id AS last FROM ${RANGES_TABLE} WHERE first_id <= ? AND last_id >= ?`);
-        const remove = this.db.prepare(`DELETE FROM ${RANGES_TABLE} WHERE first_id = ?`);
-        const insert = this.db.prepare(`INSERT INTO ${RANGES_TABLE} (first_id, last_id, delivered_at) VALUES (?, ?, ?)`);
-        (0,transaction/* inWriteTransaction */.Z)(this.db, 'record delivered events', () => {
-            for (const r of coalesce(ranges)) {
-                // Ranges that overlap or touch this one are folded into it, so the table stays small.
-                const neighbours = touching.all(r.last + 1, r.first - 1).map(toRange);
-                const merged = coalesce([r, ...neighbours]);
-                for (const n of neighbours)
-                    remove.run(n.first);
-                for (const m of merged)
-                    insert.run(m.first, m.last, stamp);
-            }
-        });
-    }
-    countPending() {
-        const total = Number(this.db.prepare('SELECT count(*) AS n FROM events').get()?.n ?? 0);
-        const inRange = this.db.prepare('SELECT count(*) AS n FROM events WHERE id BETWEEN ? AND ?');
-        let delivered = 0;
-        for (const r of this.delivered())
-            delivered += Number(inRange.get(r.first, r.last)?.n ?? 0);
-        return total - delivered;
-    }
-    /** Acknowledged ranges; none when a read-only run finds no table of ours yet. */
-    delivered() {
-        const exists = this.db
-            .prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?")
-            .get(RANGES_TABLE);
-        if (exists === undefined)
-            return [];
-        return this.db
-            .prepare(`SELECT first_id AS first, last_id AS last FROM ${RANGES_TABLE} ORDER BY first_id`)
-            .all()
-            .map(toRange);
-    }
-}
-function toRange(row) {
-    return { first: Number(row.first), last: Number(row.last) };
-}
-
-// EXTERNAL MODULE: ./src/progress/sync-lock.ts
-var sync_lock = __nccwpck_require__(262);
-// EXTERNAL MODULE: ./src/source/database.ts + 1 modules
-var database = __nccwpck_require__(907);
 ;// CONCATENATED MODULE: ./src/source/pending-events.ts
 
 /** One more than attribute values keep, so that a cut value is still seen as too long. */
@@ -3768,13 +4178,14 @@ const TEXT_LIMIT = MAX_TEXT_LENGTH + 1;
 const PAGE_SIZE = 2000;
 /**
  * Pending events in id order, read a page at a time so that memory is bounded by the page and no
- * read lock is held between pages. Columns are selected by name: tokf's column order varies.
+ * read lock is held between pages. Columns are selected by name: tokf's column order varies. Rows
+ * tokf adds after the scan began (above the highest id then) wait for the next run.
  */
-function scanPending(db, progress) {
+function scanPending(db, plan) {
     const bounds = db.prepare('SELECT min(id) AS lo, max(id) AS hi FROM events').get();
     const minId = bounds?.lo == null ? 1 : Number(bounds.lo);
     const maxId = bounds?.hi == null ? 0 : Number(bounds.hi);
-    const { gaps, condition } = progress.pendingScan(minId, maxId);
+    const { gaps, condition } = plan(minId, maxId);
     // Text is cut in SQL: a damaged or odd row may hold megabytes, which would otherwise be copied
     // into memory only to be cut at MAX_TEXT_LENGTH when encoded.
     const sql = `SELECT id, timestamp, substr(command, 1, ${TEXT_LIMIT}) AS command,
@@ -3815,7 +4226,7 @@ function scanPending(db, progress) {
             }
         }
     }
-    return { maxId, events: events() };
+    return events();
 }
 function toEvent(row, coverFrom) {
     const timestamp = typeof row.timestamp === 'string' ? row.timestamp : '';
@@ -3855,6 +4266,202 @@ function toText(value) {
     return String(value);
 }
 
+;// CONCATENATED MODULE: ./src/deliver/poison-isolation.ts
+
+/**
+ * Sends a request; when the endpoint refuses its content, sends each half again, down to single
+ * events, so that the refused events are found and the others still get delivered. In order:
+ * the first half is settled before the second is sent. Finding one bad event among n costs about
+ * 2·log2(n) requests.
+ */
+async function sendIsolating(request, steps) {
+    const outcome = await steps.send(request);
+    if (!isRefusal(outcome) || request.events.length <= 1)
+        return steps.settle(request, outcome);
+    steps.splitting?.(request, outcome);
+    const mid = Math.ceil(request.events.length / 2);
+    for (const half of [request.events.slice(0, mid), request.events.slice(mid)]) {
+        for (const part of steps.encode(half)) {
+            if ((await sendIsolating(part, steps)) === 'stop')
+                return 'stop';
+        }
+    }
+    return 'continue';
+}
+
+;// CONCATENATED MODULE: ./src/engine/delivery.ts
+
+
+
+/**
+ * Sends a run's requests in order, each through poison isolation, and settles every outcome:
+ * acknowledged events are recorded as delivered, refused single events are set aside with the
+ * reason, and any other failure stops sending so that nothing later overtakes it.
+ *
+ * The circuit breaker stops the run after `maxConsecutiveRefusals` refused events in a row: an
+ * endpoint that refuses everything must not turn the whole database into dead letters.
+ */
+class Delivery {
+    parts;
+    stats = {
+        deliveredEvents: 0,
+        refusedEvents: 0,
+        rejectedPoints: 0,
+        requests: 0,
+        failedRequests: 0,
+        retries: 0,
+        bytesSent: 0,
+    };
+    stopped = false;
+    consecutiveRefusals = 0;
+    /** Wire bodies started ahead of their turn, by request. */
+    wires = new WeakMap();
+    constructor(parts) {
+        this.parts = parts;
+    }
+    /**
+     * Starts compressing the requests now and returns the job that sends them, for the pipeline.
+     * A request never sent (the run stopped) leaves no unhandled rejection behind.
+     */
+    prepare(requests) {
+        for (const r of requests) {
+            const wire = this.parts.exporter.wireBody(r.body);
+            wire.catch(() => { });
+            this.wires.set(r, wire);
+        }
+        return async () => {
+            for (const r of requests)
+                if ((await this.deliver(r)) === 'stop')
+                    return;
+        };
+    }
+    /** Sends nothing more in this run. */
+    stop() {
+        this.stopped = true;
+    }
+    async deliver(request) {
+        if (this.stopped)
+            return 'stop';
+        const verdict = await sendIsolating(request, {
+            send: (r) => this.send(r),
+            encode: this.parts.encode,
+            settle: (r, outcome) => this.settle(r, outcome),
+            splitting: (r, refusal) => this.parts.log(`${describeOutcome(refusal)} for ${r.events.length} events; splitting the request to find the refused ones`),
+        });
+        if (verdict === 'stop')
+            this.stopped = true;
+        return verdict;
+    }
+    async send(request) {
+        const outcome = await this.parts.exporter.send(request.body, this.wires.get(request));
+        this.stats.requests += 1;
+        this.stats.retries += outcome.attempts - 1;
+        this.stats.bytesSent += outcome.bytesSent;
+        return outcome;
+    }
+    settle(request, outcome) {
+        switch (outcome.kind) {
+            case 'acknowledged':
+                return this.acknowledged(request, outcome);
+            case 'bad-data':
+            case 'too-old':
+                return this.refused(request.events, outcome);
+            case 'retries-exhausted':
+            case 'failed':
+                this.stats.failedRequests += 1;
+                this.failed('send-failed', request.events, describeOutcome(outcome));
+                return 'stop';
+        }
+    }
+    acknowledged(request, outcome) {
+        try {
+            this.parts.recorder.acknowledged(request.events);
+        }
+        catch (err) {
+            this.failed('record-failed', request.events, messageOf(err));
+            return 'stop';
+        }
+        this.consecutiveRefusals = 0;
+        this.stats.deliveredEvents += request.events.length;
+        if (outcome.rejectedPoints > 0) {
+            this.stats.rejectedPoints += outcome.rejectedPoints;
+            this.parts.notices.warning({
+                kind: 'partial-success',
+                count: outcome.rejectedPoints,
+                firstId: request.events[0]?.id ?? null,
+                message: outcome.message ?? null,
+            });
+        }
+        return 'continue';
+    }
+    refused(events, refusal) {
+        const reason = describeOutcome(refusal);
+        try {
+            this.parts.refusedFile?.write([...events]);
+            this.parts.recorder.setAside(events.map((e) => e.id), { reason, status: refusal.status });
+        }
+        catch (err) {
+            this.failed('record-failed', events, `${reason}; recording the refusal failed: ${messageOf(err)}`);
+            return 'stop';
+        }
+        this.stats.refusedEvents += events.length;
+        this.stats.failedRequests += 1;
+        this.parts.notices.warning({
+            kind: 'refused',
+            count: events.length,
+            firstId: events[0]?.id ?? null,
+            message: reason,
+        });
+        this.consecutiveRefusals += 1;
+        const max = this.parts.maxConsecutiveRefusals;
+        if (this.consecutiveRefusals < max)
+            return 'continue';
+        this.parts.notices.error({ kind: 'circuit-breaker', count: max, firstId: events[0]?.id });
+        return 'stop';
+    }
+    failed(kind, events, message) {
+        this.parts.notices.error({ kind, count: events.length, firstId: events[0]?.id, message });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/engine/notices.ts
+/**
+ * Collects a run's notices. Warnings of one kind and message are summed into one record, so a
+ * thousand refused events with the same reason read as one line.
+ */
+class Notices {
+    errors = [];
+    warningsByKey = new Map();
+    error(notice) {
+        this.errors.push(toNotice(notice));
+    }
+    warning(notice) {
+        const n = toNotice(notice);
+        const key = `${n.kind}\u0000${n.message ?? ''}\u0000${n.file ?? ''}`;
+        const same = this.warningsByKey.get(key);
+        if (same === undefined) {
+            this.warningsByKey.set(key, n);
+            return;
+        }
+        same.count += n.count;
+        if (same.firstId === null || (n.firstId !== null && n.firstId < same.firstId))
+            same.firstId = n.firstId;
+    }
+    get warnings() {
+        return [...this.warningsByKey.values()];
+    }
+}
+function toNotice(n) {
+    return {
+        kind: n.kind,
+        count: n.count,
+        firstId: n.firstId ?? null,
+        message: n.message ?? null,
+        ...(n.file !== undefined && { file: n.file }),
+        ...(n.setAside !== undefined && { setAside: n.setAside }),
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/engine/clock-check.ts
 /** How far ahead of this machine's clock an event may be before it counts as skewed. */
 const FUTURE_TOLERANCE_S = 300;
@@ -3885,263 +4492,22 @@ class ClockCheck {
         }
         this.latest = Math.max(this.latest ?? t, t);
     }
-    warnings() {
+    /** Clock-skew notices for the run's result, one per sign seen. */
+    notices() {
         const r = this.report;
         const out = [];
-        if (r.future > 0) {
-            out.push(`${r.future} event(s) are stamped more than ${FUTURE_TOLERANCE_S / 60} minutes in the future (first: id ${r.firstFutureId}); the clock of the machine that recorded them may be wrong`);
-        }
+        if (r.future > 0)
+            out.push({ kind: 'clock-future', count: r.future, firstId: r.firstFutureId, message: null });
         if (r.backwards > 0) {
-            out.push(`${r.backwards} event(s) are stamped earlier than an event recorded before them (first: id ${r.firstBackwardsId}); the recording clock went backwards`);
+            out.push({
+                kind: 'clock-backwards',
+                count: r.backwards,
+                firstId: r.firstBackwardsId,
+                message: null,
+            });
         }
         return out;
     }
-}
-
-;// CONCATENATED MODULE: ./src/engine/delivery.ts
-
-
-
-/** Statuses that mean "this data is bad": the request is split to find the events refused. */
-const POISON_STATUSES = new Set([400, 413, 422]);
-/**
- * Sends requests in order and records their outcome durably, one short transaction each:
- *
- * - acknowledged: the events are marked delivered;
- * - refused as bad data (400, 413, 422): the request is split in two and each half sent again, down
- *   to single events; an event refused on its own is a dead letter (recorded with the reason, not
- *   retried by later runs), and the events around it still get delivered;
- * - anything else that failed (retries exhausted, other statuses): sending stops, so that no later
- *   request overtakes it; it and everything after it stay pending.
- *
- * A circuit breaker stops the run after `maxConsecutiveFailures` refused single events in a row:
- * an endpoint that refuses everything must not turn the whole database into dead letters.
- */
-class Deliverer {
-    ctx;
-    stats = {
-        delivered: 0,
-        rejectedEvents: 0,
-        rejectedPoints: 0,
-        requests: 0,
-        failedRequests: 0,
-        retries: 0,
-        bytesSent: 0,
-        recordMs: 0,
-    };
-    errors = [];
-    warnings = [];
-    /** Set once sending stopped for good in this run. */
-    halted = false;
-    consecutiveFailures = 0;
-    rejections = new Map();
-    constructor(ctx) {
-        this.ctx = ctx;
-    }
-    /** Starts compressing a request ahead of its turn (see OtlpHttpClient.wireBody). */
-    prepare(request) {
-        const wire = this.ctx.client.wireBody(request.body);
-        // A request never sent (the run stopped) must not leave an unhandled rejection behind.
-        wire.catch(() => { });
-        return wire;
-    }
-    /** Sends one request and whatever splitting it takes; false once sending has stopped. */
-    async deliver(request, wire) {
-        if (this.halted)
-            return false;
-        const outcome = await this.send(request, wire);
-        if (outcome.acknowledged)
-            return this.acknowledged(request, outcome);
-        const status = outcome.status;
-        if (status !== undefined && POISON_STATUSES.has(status)) {
-            if (request.events.length > 1)
-                return this.split(request, status);
-            return this.reject(request.events, outcome);
-        }
-        this.stop(request.events, `failed: ${outcome.message ?? 'unknown error'}; it and all later events stay pending`);
-        this.stats.failedRequests += 1;
-        return false;
-    }
-    async send(request, wire) {
-        const outcome = await this.ctx.client.send(request.body, wire);
-        this.stats.requests += 1;
-        this.stats.retries += outcome.attempts - 1;
-        this.stats.bytesSent += outcome.bytesSent;
-        return outcome;
-    }
-    acknowledged(request, outcome) {
-        const ids = request.events.map((e) => e.id);
-        const at = new Date(this.ctx.now());
-        const recordStart = performance.now();
-        try {
-            (0,transaction/* inWriteTransaction */.Z)(this.ctx.db, 'record delivered events', () => {
-                this.ctx.progress.markDelivered(coverage(request.events), at);
-                this.ctx.deadLetters.forget(ids);
-                this.ctx.lock.refresh(at.getTime());
-            });
-        }
-        catch (err) {
-            this.stop(request.events, `was acknowledged but recording that failed (${(0,database/* messageOf */.bD)(err)}); these events will be sent again by the next run`);
-            return false;
-        }
-        finally {
-            this.stats.recordMs += performance.now() - recordStart;
-        }
-        this.consecutiveFailures = 0;
-        this.stats.delivered += request.events.length;
-        if (outcome.rejectedPoints > 0) {
-            this.stats.rejectedPoints += outcome.rejectedPoints;
-            this.warnings.push(`the endpoint accepted a request but rejected ${outcome.rejectedPoints} data point(s) of it${outcome.message ? `: ${outcome.message}` : ''}`);
-        }
-        return true;
-    }
-    async split(request, status) {
-        const { config } = this.ctx;
-        this.ctx.log(`HTTP ${status} for ${request.events.length} events; splitting the request to find the refused ones`);
-        const mid = Math.ceil(request.events.length / 2);
-        for (const half of [request.events.slice(0, mid), request.events.slice(mid)]) {
-            const parts = encodeRequests(half, config.resource, config.protocol, config.maxRequestBytes);
-            for (const part of parts)
-                if (!(await this.deliver(part)))
-                    return false;
-        }
-        return true;
-    }
-    reject(events, outcome) {
-        const reason = `HTTP ${outcome.status}: ${outcome.message ?? 'refused'}`;
-        try {
-            this.ctx.rejectedFile?.write(events);
-            this.ctx.deadLetters.record(events.map((e) => e.id), { reason, status: outcome.status ?? null }, new Date(this.ctx.now()));
-        }
-        catch (err) {
-            this.stop(events, `was refused (${reason}) but recording that failed (${(0,database/* messageOf */.bD)(err)})`);
-            return false;
-        }
-        this.stats.rejectedEvents += events.length;
-        this.stats.failedRequests += 1;
-        this.consecutiveFailures += 1;
-        this.rejections.set(reason, (this.rejections.get(reason) ?? 0) + events.length);
-        const max = this.ctx.config.maxConsecutiveFailures;
-        if (this.consecutiveFailures >= max) {
-            this.halted = true;
-            this.errors.push(`circuit breaker: ${max} events in a row were refused, so sending stopped; the events after them stay pending`);
-            return false;
-        }
-        return true;
-    }
-    /** Stops sending for the rest of the run. */
-    halt() {
-        this.halted = true;
-    }
-    /** Warnings that sum up the run, one per kind of rejection however many events it hit. */
-    summaryWarnings() {
-        return [
-            ...this.warnings,
-            ...[...this.rejections].map(([reason, n]) => `${n} event(s) were refused and set aside as rejected (${reason}); --retry-rejected sends them again`),
-        ];
-    }
-    stop(events, what) {
-        this.halted = true;
-        this.errors.push(`request of ${events.length} events (ids ${events[0]?.id}-${events.at(-1)?.id}) ${what}`);
-    }
-}
-
-// EXTERNAL MODULE: ./src/config/endpoint.ts
-var endpoint = __nccwpck_require__(849);
-;// CONCATENATED MODULE: ./src/engine/redact.ts
-/** Replaces every occurrence of each secret with `***`, longest first so none leaks in part. */
-function redact(text, secrets) {
-    let out = text;
-    for (const s of [...secrets].sort((a, b) => b.length - a.length)) {
-        if (s.length > 0)
-            out = out.split(s).join('***');
-    }
-    return out;
-}
-
-;// CONCATENATED MODULE: ./src/engine/run-result.ts
-
-
-/** The result of a run, its status and exit code, with every secret redacted from messages. */
-function runResult(f) {
-    const { config, tally } = f;
-    const stats = f.delivery?.stats;
-    const delivered = stats?.delivered ?? 0;
-    const errors = [...f.errors, ...(f.delivery?.errors ?? [])];
-    const warnings = [
-        ...(f.delivery?.summaryWarnings() ?? []),
-        ...f.clock.warnings(),
-        ...selectionWarnings(f),
-    ];
-    const allSent = delivered === tally.selected - f.tooOld &&
-        errors.length === 0 &&
-        (stats?.rejectedEvents ?? 0) === 0;
-    const status = config.dryRun
-        ? 'dry-run'
-        : f.delivery === undefined
-            ? 'exported'
-            : allSent
-                ? 'delivered'
-                : delivered > 0
-                    ? 'partial'
-                    : 'failed';
-    const secrets = config.endpoint?.secrets ?? [];
-    return {
-        status,
-        exitCode: status === 'partial' || status === 'failed' ? 1 : 0,
-        database: config.dbPath,
-        progress: f.progressMode,
-        endpoint: config.endpoint === undefined ? null : (0,endpoint/* displayEndpoint */.OI)(config.endpoint.url),
-        protocol: config.protocol,
-        compression: config.compression,
-        dryRun: config.dryRun,
-        selected: tally.selected,
-        delivered,
-        rejected: stats?.rejectedPoints ?? 0,
-        rejectedEvents: stats?.rejectedEvents ?? 0,
-        tooOld: f.tooOld,
-        pending: f.pending,
-        setAside: f.setAside,
-        unreadable: tally.unreadable,
-        exported: f.file?.events ?? 0,
-        points: f.points,
-        firstEventTime: isoOf(tally.firstSeconds),
-        lastEventTime: isoOf(tally.lastSeconds),
-        requests: stats?.requests ?? 0,
-        failedRequests: stats?.failedRequests ?? 0,
-        retries: stats?.retries ?? 0,
-        bytesSent: stats?.bytesSent ?? 0,
-        bytesEncoded: f.bytesEncoded,
-        durationMs: f.durationMs,
-        recordMs: Math.round(stats?.recordMs ?? 0),
-        otlpJsonFile: f.file?.path ?? null,
-        rejectedFile: f.rejectedFile !== undefined && f.rejectedFile.events > 0 ? f.rejectedFile.path : null,
-        savedBy: f.savedBy,
-        clock: f.clock.report,
-        errors: errors.map((e) => redact(e, secrets)),
-        warnings: warnings.map((w) => redact(w, secrets)),
-    };
-}
-function selectionWarnings(f) {
-    const { tally, config } = f;
-    const out = [];
-    if (tally.unreadable > 0) {
-        out.push(`${tally.unreadable} pending event(s) have a timestamp that is not a time and cannot be replayed${f.delivery ? '; they were set aside as rejected' : ''}`);
-    }
-    if (f.tooOld > 0) {
-        out.push(f.file !== undefined
-            ? `${f.tooOld} event(s) older than max-age were not sent, only written to ${f.file.path}`
-            : `${f.tooOld} event(s) older than max-age were not sent and stay pending; give an OTLP/JSON output directory to export them`);
-    }
-    if (tally.skippedRejected > 0 && !config.retryRejected) {
-        out.push(`${tally.skippedRejected} event(s) set aside as rejected by earlier runs were skipped (--retry-rejected sends them again)`);
-    }
-    return out;
-}
-function isoOf(seconds) {
-    return seconds === undefined
-        ? null
-        : new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
 }
 
 ;// CONCATENATED MODULE: ./src/engine/savings.ts
@@ -4175,6 +4541,181 @@ class SavingsTally {
             .sort((a, b) => b.tokensSaved - a.tokensSaved || b.events - a.events)
             .slice(0, n);
     }
+}
+
+;// CONCATENATED MODULE: ./src/engine/observed.ts
+
+
+/** What a run saw of its selected events, for the result; bounded whatever the database size. */
+class Observed {
+    selection = {
+        selected: 0,
+        unreadable: 0,
+        skippedRejected: 0,
+        firstSeconds: undefined,
+        lastSeconds: undefined,
+    };
+    savings = new SavingsTally();
+    clock;
+    /** Points per metric name, over the requests encoded for sending. */
+    points = {};
+    bytesEncoded = 0;
+    /** Selected events older than max-age: written to the file only. */
+    tooOld = 0;
+    constructor(nowSeconds) {
+        this.clock = new ClockCheck(nowSeconds);
+    }
+    batch(events) {
+        for (const e of events) {
+            this.savings.add(e);
+            this.clock.observe(e);
+        }
+    }
+    encoded(requests) {
+        for (const r of requests) {
+            this.bytesEncoded += r.body.byteLength;
+            for (const [name, n] of Object.entries(r.points))
+                this.points[name] = (this.points[name] ?? 0) + n;
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/engine/pipeline.ts
+/**
+ * Batches encoded (and compressing) ahead of the one being sent. Enough to keep the sender busy
+ * while the next batches are read and encoded; few enough that memory stays bounded by it.
+ */
+const PIPELINE_DEPTH = 3;
+/**
+ * Runs jobs one after another, in the order they were pushed, while the caller prepares the next
+ * ones. `push` returns once fewer than `depth` jobs wait, which is the caller's back-pressure.
+ * A job that throws stops the ones after it; `drain` reports the error.
+ */
+class OrderedPipeline {
+    depth;
+    tail = Promise.resolve();
+    waiting = [];
+    constructor(depth = PIPELINE_DEPTH) {
+        this.depth = depth;
+    }
+    async push(job) {
+        this.tail = this.tail.then(job);
+        // Errors are drain's to report; here a failed job only frees its place.
+        this.waiting.push(this.tail.catch(() => { }));
+        if (this.waiting.length >= this.depth)
+            await this.waiting.shift();
+    }
+    /** Waits for every job; the first error of a job, if one threw. */
+    async drain() {
+        this.waiting.length = 0;
+        try {
+            await this.tail;
+            return undefined;
+        }
+        catch (err) {
+            return err ?? new Error('a pipeline job failed');
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/engine/redact.ts
+/** Replaces every occurrence of each secret with `***`, longest first so none leaks in part. */
+function redact(text, secrets) {
+    let out = text;
+    for (const s of [...secrets].sort((a, b) => b.length - a.length)) {
+        if (s.length > 0)
+            out = out.split(s).join('***');
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/engine/run-result.ts
+
+
+/** The result of a run, its status and exit code, with every secret redacted from messages. */
+function runResult(f) {
+    const { config, observed } = f;
+    const selection = observed.selection;
+    const stats = f.delivery;
+    const delivered = stats?.deliveredEvents ?? 0;
+    const errors = f.notices.errors;
+    const warnings = [...f.notices.warnings, ...observed.clock.notices(), ...selectionNotices(f)];
+    const allSent = delivered === selection.selected - observed.tooOld &&
+        errors.length === 0 &&
+        (stats?.refusedEvents ?? 0) === 0;
+    const status = config.dryRun
+        ? 'dry-run'
+        : stats === undefined
+            ? 'exported'
+            : allSent
+                ? 'delivered'
+                : delivered > 0
+                    ? 'partial'
+                    : 'failed';
+    const secrets = config.endpoint?.secrets ?? [];
+    const clean = (n) => n.message === null ? n : { ...n, message: redact(n.message, secrets) };
+    return {
+        status,
+        exitCode: status === 'partial' || status === 'failed' ? 1 : 0,
+        database: config.dbPath,
+        progress: f.progressMode,
+        endpoint: config.endpoint === undefined ? null : displayEndpoint(config.endpoint.url),
+        protocol: config.protocol,
+        compression: config.compression,
+        dryRun: config.dryRun,
+        selected: selection.selected,
+        delivered,
+        refusedEvents: stats?.refusedEvents ?? 0,
+        rejectedPoints: stats?.rejectedPoints ?? 0,
+        tooOld: observed.tooOld,
+        pending: f.counts.pending,
+        setAside: f.counts.setAside,
+        unreadable: selection.unreadable,
+        exported: f.file?.events ?? 0,
+        points: observed.points,
+        firstEventTime: isoOf(selection.firstSeconds),
+        lastEventTime: isoOf(selection.lastSeconds),
+        requests: stats?.requests ?? 0,
+        failedRequests: stats?.failedRequests ?? 0,
+        retries: stats?.retries ?? 0,
+        bytesSent: stats?.bytesSent ?? 0,
+        bytesEncoded: observed.bytesEncoded,
+        durationMs: f.durationMs,
+        recordMs: Math.round(f.recordMs),
+        otlpJsonFile: f.file?.path ?? null,
+        rejectedFile: f.refusedFile !== undefined && f.refusedFile.events > 0 ? f.refusedFile.path : null,
+        savedBy: f.savedBy,
+        clock: observed.clock.report,
+        errors: errors.map(clean),
+        warnings: warnings.map(clean),
+    };
+}
+function selectionNotices(f) {
+    const { selection } = f.observed;
+    const out = [];
+    if (selection.unreadable > 0) {
+        out.push({
+            kind: 'unreadable-time',
+            count: selection.unreadable,
+            firstId: null,
+            message: null,
+            setAside: f.delivery !== undefined,
+        });
+    }
+    if (selection.skippedRejected > 0 && !f.config.retryRejected) {
+        out.push({
+            kind: 'skipped-rejected',
+            count: selection.skippedRejected,
+            firstId: null,
+            message: null,
+        });
+    }
+    return out;
+}
+function isoOf(seconds) {
+    return seconds === undefined
+        ? null
+        : new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
 }
 
 ;// CONCATENATED MODULE: ./src/engine/selection.ts
@@ -4229,12 +4770,7 @@ function* batchEvents(events, size) {
         yield batch;
 }
 
-;// CONCATENATED MODULE: ./src/engine/sync.ts
-
-
-
-
-
+;// CONCATENATED MODULE: ./src/engine/replay.ts
 
 
 
@@ -4249,16 +4785,205 @@ function* batchEvents(events, size) {
 
 /** Rows of the tokens-saved breakdown kept in the result. */
 const SAVINGS_ROWS = 20;
-/** Batches encoded ahead of the one being sent. */
-const PIPELINE_DEPTH = 3;
+/**
+ * One pass over the pending events, in one direction:
+ *   rows (source) -> selection -> batches -> requests (encode) -> pipeline -> Delivery
+ *   (deliver: send, isolate refused events) -> ProgressRecorder (progress) -> result.
+ * A batch is sent only after the one before it was acknowledged and recorded, while the next
+ * batches are read, encoded and compressed. The whole selection also goes to the OTLP/JSON file,
+ * including what was not sent.
+ */
+class Replay {
+    config;
+    deps;
+    stores;
+    sending;
+    notices = new Notices();
+    observed;
+    recorder;
+    /** Unreadable rows met while sending: set aside, as they can never be replayed. */
+    unreadableIds = [];
+    constructor(config, deps, stores, 
+    /** Whether this run sends and records (not a dry run, not a file-only export). */
+    sending) {
+        this.config = config;
+        this.deps = deps;
+        this.stores = stores;
+        this.sending = sending;
+        this.observed = new Observed(Math.floor(deps.now() / 1000));
+        if (sending) {
+            const { db, progress, deadLetters, lock } = stores;
+            this.recorder = new ProgressRecorder(db, progress, deadLetters, lock, deps.now);
+        }
+    }
+    async run(started) {
+        const files = this.openFiles();
+        const exporter = this.recorder === undefined ? undefined : this.exporter();
+        const delivery = exporter === undefined || this.recorder === undefined
+            ? undefined
+            : new Delivery({
+                exporter,
+                recorder: this.recorder,
+                encode: (events) => this.encode(events),
+                refusedFile: files?.refused,
+                notices: this.notices,
+                maxConsecutiveRefusals: this.config.maxConsecutiveFailures,
+                log: this.deps.log,
+            });
+        const pipeline = new OrderedPipeline();
+        try {
+            for (const batch of batchEvents(this.selected(), this.config.batchSize)) {
+                this.observed.batch(batch);
+                files?.all.write(batch);
+                const requests = this.encode(this.freshOnly(batch, files));
+                this.observed.encoded(requests);
+                if (delivery !== undefined)
+                    await pipeline.push(delivery.prepare(requests));
+            }
+        }
+        catch (err) {
+            // A page that cannot be read (a damaged file) ends the run; what was recorded stands.
+            delivery?.stop();
+            this.notices.error({ kind: 'read-failed', count: 0, message: messageOf(err) });
+        }
+        finally {
+            // Batches already handed to the sender finish (or stop) before anything is closed.
+            const failure = await pipeline.drain();
+            if (failure !== undefined)
+                this.notices.error({ kind: 'unexpected', count: 0, message: messageOf(failure) });
+            files?.all.close();
+            files?.refused.close();
+            exporter?.close();
+        }
+        this.setAside(this.unreadableIds, 'the timestamp is not a time, so the event cannot be replayed');
+        return runResult({
+            config: this.config,
+            progressMode: this.stores.progress.mode,
+            observed: this.observed,
+            counts: this.countAfter(),
+            delivery: delivery?.stats,
+            recordMs: this.recorder?.recordMs ?? 0,
+            notices: this.notices,
+            file: files?.all,
+            refusedFile: files?.refused,
+            savedBy: this.observed.savings.top(SAVINGS_ROWS),
+            durationMs: this.deps.now() - started,
+        });
+    }
+    selected() {
+        const { stores, config } = this;
+        const pending = scanPending(stores.db, (lo, hi) => stores.progress.pendingScan(lo, hi));
+        return selectEvents(pending, {
+            ...config,
+            ...(!config.retryRejected && { rejected: stores.deadLetters.ids() }),
+            ...(this.sending && { onUnreadable: (e) => this.unreadableIds.push(e.id) }),
+        }, this.observed.selection);
+    }
+    encode(events) {
+        const { resource, protocol, maxRequestBytes } = this.config;
+        return encodeRequests(events, resource, protocol, maxRequestBytes);
+    }
+    /**
+     * Events older than max-age go to the OTLP/JSON file only. Where that file exists they are set
+     * aside, so later runs do not export them again; without a file they stay pending.
+     */
+    freshOnly(batch, files) {
+        const { maxAgeMs } = this.config;
+        if (maxAgeMs === undefined)
+            return batch;
+        const oldest = (this.deps.now() - maxAgeMs) / 1000;
+        const old = batch.filter((e) => e.epochSeconds < oldest);
+        if (old.length === 0)
+            return batch;
+        this.observed.tooOld += old.length;
+        this.notices.warning({
+            kind: 'too-old',
+            count: old.length,
+            firstId: old[0]?.id,
+            ...(files !== undefined && { file: files.all.path }),
+            setAside: files !== undefined && this.recorder !== undefined,
+        });
+        if (files !== undefined) {
+            this.setAside(old.map((e) => e.id), `older than max-age; exported to ${files.all.path} only`);
+        }
+        const set = new Set(old);
+        return batch.filter((e) => !set.has(e));
+    }
+    setAside(ids, reason) {
+        if (this.recorder === undefined || ids.length === 0)
+            return;
+        try {
+            this.recorder.setAside(ids, { reason, status: null });
+        }
+        catch (err) {
+            this.notices.error({
+                kind: 'set-aside-failed',
+                count: ids.length,
+                firstId: ids[0],
+                message: messageOf(err),
+            });
+        }
+    }
+    openFiles() {
+        const dir = this.config.otlpJsonOut;
+        if (dir === undefined)
+            return undefined;
+        const { resource } = this.config;
+        return {
+            // Created at once, so that it never shows an earlier run's events.
+            all: new OtlpJsonLinesWriter(dir, resource, 'metrics.jsonl', { createNow: true }),
+            refused: new OtlpJsonLinesWriter(dir, resource, 'rejected-metrics.jsonl', {
+                createNow: false,
+            }),
+        };
+    }
+    exporter() {
+        const { config, deps } = this;
+        if (config.endpoint === undefined)
+            return undefined;
+        return new OtlpExporter({
+            endpoint: config.endpoint,
+            protocol: config.protocol,
+            compression: config.compression,
+            timeoutMs: config.timeoutMs,
+            userAgent: deps.userAgent,
+            now: deps.now,
+            ...(deps.retryPolicy !== undefined && { policy: deps.retryPolicy }),
+            ...(deps.sleep !== undefined && { sleep: deps.sleep }),
+            ...(deps.transport !== undefined && { transport: deps.transport }),
+        });
+    }
+    /** Pending and set-aside events of the whole database after the run. */
+    countAfter() {
+        const { progress, deadLetters } = this.stores;
+        try {
+            const setAside = deadLetters.count();
+            return { pending: Math.max(0, progress.countPending() - setAside), setAside };
+        }
+        catch (err) {
+            // Counting reads the whole table; in a damaged file that may fail after the run did its work.
+            this.notices.error({ kind: 'count-failed', count: 0, message: messageOf(err) });
+            return { pending: -1, setAside: -1 };
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/engine/sync.ts
+
+
+
+
+
+
+
+
+
 /** How long a sync waits for another one on the same database before refusing. */
 const LOCK_WAIT_MS = 10_000;
 /**
- * One replay: pending events in id order -> selection -> batches -> OTLP requests -> endpoint,
- * recording each acknowledged request before the next is sent (see Deliverer). The whole selection
- * also goes to the OTLP/JSON file, including what was not sent.
- *
- * Throws UsageError, DatabaseError or SyncBusyError only before anything is sent.
+ * One replay of a database: opens it, takes the sync lock when anything will be recorded, and
+ * runs the replay (see Replay). Throws UsageError, DatabaseError or SyncBusyError only before
+ * anything is sent; everything after that is in the result.
  */
 async function runSync(config, deps) {
     const started = deps.now();
@@ -4266,25 +4991,25 @@ async function runSync(config, deps) {
     if (config.otlpJsonOut !== undefined)
         prepareOutputDir(config.otlpJsonOut);
     if (sending)
-        (0,database/* assertWritable */.Bz)(config.dbPath);
-    const db = (0,database/* openDatabase */.qI)(config.dbPath, !sending);
+        assertWritable(config.dbPath);
+    const db = database_openDatabase(config.dbPath, !sending, deps.busyTimeoutMs ?? BUSY_TIMEOUT_MS);
     try {
-        const schema = readEventsSchema(db, config.dbPath);
+        const schema = events_schema_readEventsSchema(db, config.dbPath);
         const stores = {
             db,
             progress: schema.hasSyncedColumn ? new ColumnProgressStore(db) : new RangesProgressStore(db),
             deadLetters: new DeadLetters(db),
-            lock: new sync_lock/* SyncLock */.TR(db),
+            lock: new SyncLock(db),
         };
         if (!sending)
-            return await new SyncRun(config, deps, stores).execute(started);
+            return await new Replay(config, deps, stores, false).run(started);
         // Before anything is sent: that progress can be recorded, and that no other sync is running.
         stores.progress.prepareForWriting();
         stores.deadLetters.prepareForWriting();
         const sleep = deps.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
         await stores.lock.acquire({ waitMs: deps.lockWaitMs ?? LOCK_WAIT_MS, now: deps.now, sleep });
         try {
-            return await new SyncRun(config, deps, stores).execute(started);
+            return await new Replay(config, deps, stores, true).run(started);
         }
         finally {
             stores.lock.release();
@@ -4297,391 +5022,123 @@ async function runSync(config, deps) {
 /** The OTLP/JSON directory must be usable before the database is touched or anything sent. */
 function prepareOutputDir(dir) {
     try {
-        (0,external_node_fs_.mkdirSync)(dir, { recursive: true });
-        (0,external_node_fs_.accessSync)(dir, external_node_fs_.constants.W_OK);
+        (0,external_node_fs_namespaceObject.mkdirSync)(dir, { recursive: true });
+        (0,external_node_fs_namespaceObject.accessSync)(dir, external_node_fs_namespaceObject.constants.W_OK);
     }
     catch (err) {
-        throw new errors/* UsageError */.e(`--otlp-json-out: cannot write to ${dir} (${(0,database/* messageOf */.bD)(err)})`);
-    }
-}
-class SyncRun {
-    config;
-    deps;
-    stores;
-    tally = {
-        selected: 0,
-        unreadable: 0,
-        skippedRejected: 0,
-        firstSeconds: undefined,
-        lastSeconds: undefined,
-    };
-    points = {};
-    savings = new SavingsTally();
-    clock;
-    warnings = [];
-    errors = [];
-    bytesEncoded = 0;
-    tooOld = 0;
-    file;
-    rejectedFile;
-    deliverer;
-    client;
-    /** The last batch handed to the sender; each batch's sending chains on the one before. */
-    inflight = Promise.resolve();
-    /** Batches encoded but not yet known to be sent. */
-    window = [];
-    /** Unreadable rows met while sending: set aside as rejected, as they can never be replayed. */
-    unreadableIds = [];
-    constructor(config, deps, stores) {
-        this.config = config;
-        this.deps = deps;
-        this.stores = stores;
-        this.clock = new ClockCheck(Math.floor(deps.now() / 1000));
-    }
-    async execute(started) {
-        const { config, deps, stores } = this;
-        const sending = config.endpoint !== undefined && !config.dryRun;
-        if (config.otlpJsonOut !== undefined) {
-            this.file = new OtlpJsonLinesWriter(config.otlpJsonOut, config.resource, 'metrics.jsonl', {
-                createNow: true,
-            });
-            this.rejectedFile = new OtlpJsonLinesWriter(config.otlpJsonOut, config.resource, 'rejected-metrics.jsonl', { createNow: false });
-        }
-        if (sending && config.endpoint !== undefined) {
-            const client = (this.client = new OtlpHttpClient({
-                endpoint: config.endpoint,
-                protocol: config.protocol,
-                compression: config.compression,
-                timeoutMs: config.timeoutMs,
-                userAgent: deps.userAgent,
-                ...(deps.retryPolicy !== undefined && { policy: deps.retryPolicy }),
-                ...(deps.sleep !== undefined && { sleep: deps.sleep }),
-                now: deps.now,
-            }));
-            this.deliverer = new Deliverer({
-                ...stores,
-                config,
-                client,
-                rejectedFile: this.rejectedFile,
-                now: deps.now,
-                log: deps.log,
-            });
-        }
-        try {
-            const scan = scanPending(stores.db, stores.progress);
-            const selected = selectEvents(scan.events, {
-                ...config,
-                ...(!config.retryRejected && { rejected: stores.deadLetters.ids() }),
-                ...(sending && { onUnreadable: (e) => this.unreadableIds.push(e.id) }),
-            }, this.tally);
-            for (const batch of batchEvents(selected, config.batchSize))
-                await this.handle(batch);
-        }
-        catch (err) {
-            // A page that cannot be read (a damaged file) ends the run; what was recorded stands.
-            this.deliverer?.halt();
-            this.errors.push(`reading the database failed part way: ${(0,database/* messageOf */.bD)(err)}; the events not yet read stay pending`);
-        }
-        finally {
-            // Batches already handed to the sender finish (or stop) before anything is closed.
-            await this.inflight.catch((err) => {
-                this.errors.push(`sending failed unexpectedly: ${(0,database/* messageOf */.bD)(err)}`);
-            });
-            this.file?.close();
-            this.rejectedFile?.close();
-            this.client?.close();
-        }
-        this.setAsideUnreadable();
-        return this.result(started);
-    }
-    async handle(batch) {
-        const { config } = this;
-        for (const e of batch) {
-            this.savings.add(e);
-            this.clock.observe(e);
-        }
-        this.file?.write(batch);
-        const oldest = config.maxAgeMs === undefined ? undefined : (this.deps.now() - config.maxAgeMs) / 1000;
-        const tooOld = oldest === undefined ? [] : batch.filter((e) => e.epochSeconds < oldest);
-        const old = new Set(tooOld);
-        const fresh = old.size === 0 ? batch : batch.filter((e) => !old.has(e));
-        this.setAsideTooOld(tooOld);
-        const requests = encodeRequests(fresh, config.resource, config.protocol, config.maxRequestBytes);
-        for (const r of requests) {
-            this.bytesEncoded += r.body.byteLength;
-            for (const [name, n] of Object.entries(r.points))
-                this.points[name] = (this.points[name] ?? 0) + n;
-        }
-        const deliverer = this.deliverer;
-        if (deliverer === undefined)
-            return;
-        // Batches are sent while the next ones are read, encoded and compressed; a batch is sent only
-        // once the one before it has been acknowledged and recorded (or sending stopped), so order
-        // holds. At most PIPELINE_DEPTH batches wait, which bounds memory.
-        const wires = requests.map((r) => deliverer.prepare(r));
-        this.inflight = this.inflight.then(async () => {
-            for (const [i, r] of requests.entries())
-                if (!(await deliverer.deliver(r, wires[i])))
-                    break;
-        });
-        this.window.push(this.inflight);
-        if (this.window.length >= PIPELINE_DEPTH)
-            await this.window.shift();
-    }
-    /**
-     * Events older than max-age go to the OTLP/JSON file only. Where that file exists they are set
-     * aside as rejected, so later runs do not export them again; without a file they stay pending.
-     */
-    setAsideTooOld(events) {
-        if (events.length === 0)
-            return;
-        this.tooOld += events.length;
-        if (this.deliverer === undefined || this.file === undefined)
-            return;
-        this.stores.deadLetters.record(events.map((e) => e.id), { reason: `older than max-age; exported to ${this.file.path} only`, status: null }, new Date(this.deps.now()));
-    }
-    setAsideUnreadable() {
-        if (this.unreadableIds.length === 0)
-            return;
-        try {
-            this.stores.deadLetters.record(this.unreadableIds, { reason: 'the timestamp is not a time, so the event cannot be replayed', status: null }, new Date(this.deps.now()));
-        }
-        catch (err) {
-            this.errors.push(`could not set aside events with unreadable timestamps: ${String(err)}`);
-        }
-    }
-    result(started) {
-        const { stores } = this;
-        const pending = this.safeCount(() => stores.progress.countPending() - stores.deadLetters.count());
-        const setAside = this.safeCount(() => stores.deadLetters.count());
-        return runResult({
-            config: this.config,
-            progressMode: stores.progress.mode,
-            tally: this.tally,
-            pending,
-            setAside,
-            delivery: this.deliverer,
-            errors: this.errors,
-            clock: this.clock,
-            tooOld: this.tooOld,
-            file: this.file,
-            rejectedFile: this.rejectedFile,
-            points: this.points,
-            bytesEncoded: this.bytesEncoded,
-            savedBy: this.savings.top(SAVINGS_ROWS),
-            durationMs: this.deps.now() - started,
-        });
-    }
-    // Counting reads the whole table; in a damaged file that may fail after the run did its work.
-    safeCount(count) {
-        try {
-            return Math.max(0, count());
-        }
-        catch (err) {
-            this.errors.push(`counting pending events failed: ${(0,database/* messageOf */.bD)(err)}`);
-            return -1;
-        }
+        throw new UsageError(`--otlp-json-out: cannot write to ${dir} (${messageOf(err)})`);
     }
 }
 
-
-/***/ }),
-
-/***/ 916:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   a: () => (/* binding */ DatabaseError),
-/* harmony export */   e: () => (/* binding */ UsageError)
-/* harmony export */ });
-/**
- * Errors the entry points map to exit code 2: the user has to change something before a run can
- * do anything. Everything else that goes wrong during delivery is an outcome, not an exception.
- */
-class UsageError extends Error {
-    name = 'UsageError';
-}
-/** The database cannot be opened or is not a tokf tracking database. */
-class DatabaseError extends Error {
-    name = 'DatabaseError';
-}
-
-
-/***/ }),
-
-/***/ 748:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   P: () => (/* binding */ tokfTimestamp)
-/* harmony export */ });
-/** tokf's own timestamp format, which the synced column uses too: UTC, whole seconds. */
-function tokfTimestamp(at) {
-    return at.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
-
-/***/ }),
-
-/***/ 262:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   TR: () => (/* binding */ SyncLock),
-/* harmony export */   zU: () => (/* binding */ SyncBusyError)
-/* harmony export */ });
-/* unused harmony exports LOCK_TABLE, STALE_AFTER_MS */
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(161);
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _progress_store_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(748);
-/* harmony import */ var _transaction_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(435);
+;// CONCATENATED MODULE: external "node:crypto"
+const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+;// CONCATENATED MODULE: ./src/progress/fingerprint.ts
 
 
 
-const LOCK_TABLE = 'telemetry_sync_lock';
-const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS ${LOCK_TABLE} (
-  id INTEGER PRIMARY KEY CHECK (id = 1),
-  owner TEXT NOT NULL,
-  host TEXT NOT NULL,
-  pid INTEGER NOT NULL,
-  acquired_at TEXT NOT NULL,
-  heartbeat_ms INTEGER NOT NULL
-)`;
-/** A lock whose holder has not shown signs of life for this long is taken over. */
-const STALE_AFTER_MS = 120_000;
-/** Another sync holds the database. */
-class SyncBusyError extends Error {
-    name = 'SyncBusyError';
-}
-/**
- * One sync at a time per database, so two runs never send the same events. The lock is a row in a
- * table of ours, taken and refreshed in short write transactions. A holder that was killed leaves
- * its row behind: the row is taken over when its process is gone (same host) or it is stale.
- */
-class SyncLock {
-    db;
-    owner = `${(0,node_os__WEBPACK_IMPORTED_MODULE_0__.hostname)()}:${process.pid}:${Math.random().toString(36).slice(2)}`;
-    constructor(db) {
-        this.db = db;
-    }
-    async acquire(options) {
-        const deadline = options.now() + options.waitMs;
-        for (;;) {
-            const holder = this.tryAcquire(options.now());
-            if (holder === undefined)
-                return;
-            if (options.now() >= deadline) {
-                throw new SyncBusyError(`another telemetry-sync (pid ${holder.pid} on ${holder.host}, since ${holder.acquired_at}) is syncing this database; nothing was sent, try again when it has finished`);
-            }
-            await options.sleep(Math.min(250, Math.max(1, deadline - options.now())));
-        }
-    }
-    /** Shows the holder is alive, so a long run is not taken for a dead one. */
-    refresh(now) {
-        this.db
-            .prepare(`UPDATE ${LOCK_TABLE} SET heartbeat_ms = ? WHERE owner = ?`)
-            .run(now, this.owner);
-    }
-    release() {
-        try {
-            (0,_transaction_js__WEBPACK_IMPORTED_MODULE_1__/* .inWriteTransaction */ .Z)(this.db, 'release the sync lock', () => {
-                this.db.prepare(`DELETE FROM ${LOCK_TABLE} WHERE owner = ?`).run(this.owner);
-            });
-        }
-        catch {
-            // A lock we could not release goes stale and is taken over; the run's outcome stands.
-        }
-    }
-    /** Takes the lock, or returns who holds it. */
-    tryAcquire(now) {
-        let holder;
-        (0,_transaction_js__WEBPACK_IMPORTED_MODULE_1__/* .inWriteTransaction */ .Z)(this.db, 'take the sync lock', () => {
-            this.db.exec(CREATE_TABLE);
-            const row = this.db
-                .prepare(`SELECT host, pid, acquired_at, heartbeat_ms FROM ${LOCK_TABLE} WHERE id = 1`)
-                .get();
-            if (row !== undefined && isAlive(row, now)) {
-                holder = row;
-                return;
-            }
-            this.db
-                .prepare(`INSERT OR REPLACE INTO ${LOCK_TABLE} (id, owner, host, pid, acquired_at, heartbeat_ms) VALUES (1, ?, ?, ?, ?, ?)`)
-                .run(this.owner, (0,node_os__WEBPACK_IMPORTED_MODULE_0__.hostname)(), process.pid, (0,_progress_store_js__WEBPACK_IMPORTED_MODULE_2__/* .tokfTimestamp */ .P)(new Date(now)), now);
-        });
-        return holder;
-    }
-}
-function isAlive(row, now) {
-    if (now - Number(row.heartbeat_ms) > STALE_AFTER_MS)
-        return false;
-    if (row.host !== (0,node_os__WEBPACK_IMPORTED_MODULE_0__.hostname)())
-        return true;
-    try {
-        process.kill(Number(row.pid), 0);
-        return true;
-    }
-    catch (err) {
-        // EPERM: the process exists but belongs to someone else.
-        return err.code === 'EPERM';
-    }
-}
-
-
-/***/ }),
-
-/***/ 435:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Z: () => (/* binding */ inWriteTransaction)
-/* harmony export */ });
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(916);
-/* harmony import */ var _source_database_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(907);
 
 
 /**
- * Runs `work` in an IMMEDIATE transaction: the write lock is taken up front (waiting up to the busy
- * timeout while tokf writes) and held only for `work`, which must be short. Inside a transaction
- * already, `work` joins it, so that several records commit together (one journal sync, not three).
+ * What the database holds, as far as a replay is concerned: the events (count and highest id; tokf
+ * only appends) and our progress (delivered ranges or the synced column, and the rejected events).
+ * A sync's bookkeeping that leaves no trace (the lock) does not change it, where the file's bytes
+ * would: this is what "unchanged since it was restored" compares.
  */
-function inWriteTransaction(db, what, work) {
-    if (db.isTransaction) {
-        work();
-        return;
-    }
+function databaseFingerprint(path) {
+    const db = openDatabase(path, true);
     try {
-        db.exec('BEGIN IMMEDIATE');
+        const schema = readEventsSchema(db, path);
+        const hash = createHash('sha256');
+        const add = (sql) => {
+            for (const row of db.prepare(sql).all())
+                hash.update(JSON.stringify(Object.values(row)));
+        };
+        add('SELECT count(*), max(id) FROM events');
+        if (schema.hasSyncedColumn)
+            add(`SELECT count(${SYNCED_COLUMN}), max(${SYNCED_COLUMN}) FROM events`);
+        const tables = new Set(db
+            .prepare("SELECT name FROM sqlite_schema WHERE type = 'table'")
+            .all()
+            .map((r) => String(r.name)));
+        if (tables.has(RANGES_TABLE))
+            add(`SELECT first_id, last_id FROM ${RANGES_TABLE} ORDER BY first_id`);
+        if (tables.has(REJECTED_TABLE))
+            add(`SELECT event_id, reason FROM ${REJECTED_TABLE} ORDER BY event_id`);
+        return hash.digest('hex');
     }
-    catch (err) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .DatabaseError */ .a(`cannot ${what}: ${(0,_source_database_js__WEBPACK_IMPORTED_MODULE_0__/* .messageOf */ .bD)(err)}`);
-    }
-    try {
-        work();
-        db.exec('COMMIT');
-    }
-    catch (err) {
-        if (db.isTransaction)
-            db.exec('ROLLBACK');
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .DatabaseError */ .a(`cannot ${what}: ${(0,_source_database_js__WEBPACK_IMPORTED_MODULE_0__/* .messageOf */ .bD)(err)}`);
+    finally {
+        db.close();
     }
 }
 
+;// CONCATENATED MODULE: ./src/engine/index.ts
+/**
+ * The engine as its entry points see it: the CLI and the action import this module and nothing
+ * else below the config, so that how a replay reads, encodes, sends and records stays free to
+ * change behind it.
+ */
 
-/***/ }),
 
-/***/ 870:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   P: () => (/* binding */ formatTextSummary)
-/* harmony export */ });
+
+
+
+;// CONCATENATED MODULE: ./src/report/notices.ts
+
+/** A notice in a person's words, as the CLI, the job summary and annotations show it. */
+function describeNotice(n) {
+    const events = plural(n.count, 'event');
+    const from = n.firstId === null ? '' : ` (first: id ${n.firstId})`;
+    const said = n.message === null ? '' : `: ${n.message}`;
+    const one = n.count === 1;
+    const were = one ? 'was' : 'were';
+    const are = one ? 'is' : 'are';
+    switch (n.kind) {
+        case 'send-failed':
+            return `a request of ${events}${from} failed${said}; it and all later events stay pending`;
+        case 'record-failed':
+            return `a request of ${events}${from} was answered but recording that failed${said}; these events will be sent again by the next run`;
+        case 'circuit-breaker':
+            return `circuit breaker: ${n.count} events in a row were refused, so sending stopped; the events after them stay pending`;
+        case 'read-failed':
+            return `reading the database failed part way${said}; the events not yet read stay pending`;
+        case 'count-failed':
+            return `counting pending events failed${said}`;
+        case 'set-aside-failed':
+            return `could not set aside ${events}${from}${said}; they stay pending`;
+        case 'unexpected':
+            return `sending failed unexpectedly${said}`;
+        case 'refused':
+            return `${events} ${were} refused and set aside as rejected (${n.message ?? 'refused'}); --retry-rejected sends them again`;
+        case 'partial-success':
+            return `the endpoint accepted a request but rejected ${plural(n.count, 'data point')} of it${said}`;
+        case 'too-old':
+            return n.file !== undefined
+                ? `${events} older than max-age ${were} not sent, only written to ${n.file}`
+                : `${events} older than max-age ${were} not sent and stay pending; give an OTLP/JSON output directory to export them`;
+        case 'unreadable-time':
+            return `${plural(n.count, 'pending event')} ${one ? 'has' : 'have'} a timestamp that is not a time and cannot be replayed${n.setAside ? `; ${one ? 'it was' : 'they were'} set aside as rejected` : ''}`;
+        case 'skipped-rejected':
+            return `${events} set aside as rejected by earlier runs ${were} skipped (--retry-rejected sends them again)`;
+        case 'clock-future':
+            return `${events} ${are} stamped more than ${FUTURE_TOLERANCE_S / 60} minutes in the future${from}; the clock of the machine that recorded them may be wrong`;
+        case 'clock-backwards':
+            return `${events} ${are} stamped earlier than an event recorded before them${from}; the recording clock went backwards`;
+    }
+}
+function plural(n, noun) {
+    return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+;// CONCATENATED MODULE: ./src/report/text-summary.ts
+
 /** The human summary the CLI prints on stderr. */
 function formatTextSummary(r) {
     const lines = [`telemetry-sync: ${headline(r)}`];
     lines.push(`  events    ${r.selected} selected, ${r.delivered} delivered, ${r.pending} still pending` +
-        (r.rejectedEvents > 0 ? `, ${r.rejectedEvents} refused and set aside` : '') +
+        (r.refusedEvents > 0 ? `, ${r.refusedEvents} refused and set aside` : '') +
         (r.tooOld > 0 ? `, ${r.tooOld} older than max-age (file only)` : '') +
-        (r.rejected > 0 ? `, ${r.rejected} points rejected by the endpoint` : ''));
+        (r.rejectedPoints > 0 ? `, ${r.rejectedPoints} points rejected by the endpoint` : ''));
     if (r.firstEventTime !== null)
         lines.push(`  time      ${r.firstEventTime} .. ${r.lastEventTime}`);
     const points = Object.entries(r.points);
@@ -4702,9 +5159,9 @@ function formatTextSummary(r) {
     lines.push(`  database  ${r.database} (progress in ${r.progress === 'column' ? 'events.synced_to_otel_at' : 'telemetry_sync_delivered'})`);
     lines.push(`  took      ${(r.durationMs / 1000).toFixed(2)} s`);
     for (const w of r.warnings)
-        lines.push(`  warning: ${w}`);
+        lines.push(`  warning: ${describeNotice(w)}`);
     for (const e of r.errors)
-        lines.push(`  error: ${e}`);
+        lines.push(`  error: ${describeNotice(e)}`);
     return `${lines.join('\n')}\n`;
 }
 function headline(r) {
@@ -4727,133 +5184,58 @@ function kib(bytes) {
     return bytes < 1024 ? `${bytes} B` : `${(bytes / 1024).toFixed(1)} KiB`;
 }
 
-
-/***/ }),
-
-/***/ 907:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  Bz: () => (/* binding */ assertWritable),
-  bD: () => (/* binding */ messageOf),
-  qI: () => (/* binding */ openDatabase)
-});
-
-// UNUSED EXPORTS: BUSY_TIMEOUT_MS
-
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(24);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(760);
-;// CONCATENATED MODULE: external "node:sqlite"
-const external_node_sqlite_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:sqlite");
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(916);
-;// CONCATENATED MODULE: ./src/source/database.ts
-
-
-
-
-/** How long a statement waits for tokf's write lock before giving up. */
-const BUSY_TIMEOUT_MS = 5000;
-/**
- * Opens the tracking database without ever creating it. Read-only where the run records nothing
- * (dry runs, file-only exports), so such runs leave the file byte for byte as it was.
- */
-function openDatabase(path, readOnly) {
-    if (!(0,external_node_fs_.existsSync)(path))
-        throw new errors/* DatabaseError */.a(`no database at ${path}`);
-    if ((0,external_node_fs_.statSync)(path).isDirectory())
-        throw new errors/* DatabaseError */.a(`${path} is a directory, not a database`);
-    let db;
-    try {
-        db = new external_node_sqlite_namespaceObject.DatabaseSync(path, { readOnly });
-    }
-    catch (err) {
-        throw new errors/* DatabaseError */.a(`cannot open ${path}: ${messageOf(err)}`);
-    }
-    try {
-        db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
-        // SQLite reads the header lazily: ask for something so a non-database fails here, clearly.
-        db.prepare('SELECT count(*) FROM sqlite_schema').get();
-    }
-    catch (err) {
-        db.close();
-        const msg = messageOf(err);
-        if (/not a database|file is encrypted/i.test(msg)) {
-            throw new errors/* DatabaseError */.a(`${path} is not an SQLite database`);
-        }
-        throw new errors/* DatabaseError */.a(`cannot read ${path}: ${msg}`);
-    }
-    return db;
-}
-/**
- * Before anything is sent, the database and its directory (where SQLite puts its journal) must be
- * writable, or delivered events could not be recorded and would be sent again next time. The
- * permission bits are checked as well as access: root can write a file marked read-only, but the
- * user who marked it meant it.
- */
-function assertWritable(path) {
-    if (!(0,external_node_fs_.existsSync)(path))
-        return; // openDatabase says so
-    for (const [what, target] of [
-        ['database file', path],
-        ['directory', (0,external_node_path_.dirname)(path)],
-    ]) {
-        const mode = (0,external_node_fs_.statSync)(target).mode;
-        if ((mode & 0o222) === 0) {
-            throw new errors/* DatabaseError */.a(`the ${what} ${target} is read-only (mode ${(mode & 0o777).toString(8)}), so delivered events could not be recorded; nothing was sent (use --dry-run or --otlp-json-out to read it)`);
-        }
-    }
-}
-function messageOf(err) {
-    return err instanceof Error ? err.message : String(err);
-}
-
-
-/***/ }),
-
-/***/ 311:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   _: () => (/* binding */ USER_AGENT),
-/* harmony export */   x: () => (/* binding */ VERSION)
-/* harmony export */ });
+;// CONCATENATED MODULE: ./src/version.ts
 /** Kept equal to package.json's version by a test. */
-const VERSION = '0.1.0';
-const USER_AGENT = `telemetry-sync/${VERSION}`;
+const version_VERSION = '0.1.0';
+const USER_AGENT = `telemetry-sync/${version_VERSION}`;
+
+;// CONCATENATED MODULE: ./src/cli/main.ts
 
 
-/***/ }),
 
-/***/ 24:
-/***/ ((module) => {
 
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 
-/***/ }),
 
-/***/ 161:
-/***/ ((module) => {
 
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+/** Exit codes: 0 all delivered, 1 something left pending, 2 bad usage or unreadable database. */
+async function main(argv) {
+    try {
+        const command = parseCli(argv);
+        if (command.kind === 'help') {
+            process.stdout.write(command.text === 'sync' ? SYNC_HELP : MAIN_HELP);
+            return 0;
+        }
+        if (command.kind === 'version') {
+            process.stdout.write(`${version_VERSION}\n`);
+            return 0;
+        }
+        const config = buildSyncConfig(command.settings, process.env, Date.now());
+        const result = await runSync(config, {
+            now: Date.now,
+            log: (line) => process.stderr.write(`telemetry-sync: ${line}\n`),
+            userAgent: USER_AGENT,
+        });
+        process.stderr.write(formatTextSummary(result));
+        if (command.json)
+            process.stdout.write(`${JSON.stringify(result)}\n`);
+        return result.exitCode;
+    }
+    catch (err) {
+        if (err instanceof SyncBusyError) {
+            process.stderr.write(`telemetry-sync: ${err.message}\n`);
+            return 1;
+        }
+        if (err instanceof UsageError || err instanceof DatabaseError) {
+            process.stderr.write(`telemetry-sync: error: ${err.message}\n`);
+            if (err instanceof UsageError)
+                process.stderr.write('(see: telemetry-sync sync --help)\n');
+            return 2;
+        }
+        process.stderr.write(`telemetry-sync: unexpected error: ${err instanceof Error ? err.stack : String(err)}\n`);
+        return 1;
+    }
+}
 
-/***/ }),
-
-/***/ 760:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-
-/***/ }),
-
-/***/ 975:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
 
 /***/ })
 

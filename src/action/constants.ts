@@ -1,6 +1,9 @@
-/** The action's inputs, named once (the contract in action.yml). */
+/**
+ * The inputs of the action's own (restoring, saving, reporting), named once. The inputs that give
+ * engine settings are named in the settings table (src/config/settings.ts); action.yml declares
+ * both.
+ */
 export const Inputs = {
-  DatabasePath: 'database-path',
   Restore: 'restore',
   Sync: 'sync',
   CacheKeyPrefix: 'cache-key-prefix',
@@ -8,21 +11,6 @@ export const Inputs = {
   ArtifactName: 'artifact-name',
   ArtifactRunId: 'artifact-run-id',
   GithubToken: 'github-token',
-  Endpoint: 'endpoint',
-  Headers: 'headers',
-  Protocol: 'protocol',
-  Compression: 'compression',
-  Timeout: 'timeout',
-  Since: 'since',
-  Until: 'until',
-  Limit: 'limit',
-  DryRun: 'dry-run',
-  MaxAge: 'max-age',
-  RetryRejected: 'retry-rejected',
-  MaxConsecutiveFailures: 'max-consecutive-failures',
-  BatchSize: 'batch-size',
-  ServiceName: 'service-name',
-  ResourceAttributes: 'resource-attributes',
   CiAttributes: 'ci-attributes',
   OtlpArtifact: 'otlp-artifact',
   OtlpArtifactName: 'otlp-artifact-name',

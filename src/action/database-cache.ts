@@ -1,9 +1,9 @@
 import * as cache from '@actions/cache';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { DatabaseSync, backup } from 'node:sqlite';
 import type { GithubRun } from './github-env.js';
 import { moveFile } from './files.js';
+import { copyDatabase } from '../engine/index.js';
 
 /**
  * The cache stores paths relative to GITHUB_WORKSPACE, and its version hashes the path patterns as
@@ -67,12 +67,7 @@ export async function saveDatabaseToCache(
     const staging = join(run.workspace, STAGING_PATTERN);
     try {
       mkdirSync(join(run.workspace, STAGING_DIR), { recursive: true });
-      const source = new DatabaseSync(dbPath, { readOnly: true });
-      try {
-        await backup(source, staging);
-      } finally {
-        source.close();
-      }
+      await copyDatabase(dbPath, staging);
       const id = await cache.saveCache([STAGING_PATTERN], keys.primary);
       if (id === -1) {
         return {

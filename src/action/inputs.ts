@@ -1,6 +1,12 @@
-import type { SettingLabel, SyncSettings } from '../config/sync-config.js';
+import {
+  SETTINGS,
+  settingsFrom,
+  specOf,
+  type SettingLabel,
+  type SyncSettings,
+} from '../config/settings.js';
 import { UsageError } from '../errors.js';
-import { defaultTokfDbPath } from '../source/tokf-paths.js';
+import { defaultTokfDbPath } from '../config/tokf-paths.js';
 import {
   DEFAULT_ARTIFACT_NAME,
   DEFAULT_CACHE_KEY_PREFIX,
@@ -34,14 +40,16 @@ export interface ActionInputs {
 }
 
 /** Engine errors name action inputs the way a workflow author wrote them. */
-export const inputLabel: SettingLabel = (name) => `input "${name}"`;
+export const inputLabel: SettingLabel = (key) => named(specOf(key).input ?? specOf(key).flag);
+
+const named = (input: string) => `input "${input}"`;
 
 type GetInput = (name: string) => string;
 
 /** Reads and checks every input; a bad value is a UsageError naming the input. */
 export function readActionInputs(getInput: GetInput, env: NodeJS.ProcessEnv): ActionInputs {
   const get = (name: string) => getInput(name).trim();
-  const databasePath = get(Inputs.DatabasePath) || defaultTokfDbPath(env);
+  const databasePath = get(SETTINGS.db.input) || defaultTokfDbPath(env);
   return {
     databasePath,
     restore: oneOf(get(Inputs.Restore) || 'cache-then-artifact', Inputs.Restore, [
@@ -56,24 +64,7 @@ export function readActionInputs(getInput: GetInput, env: NodeJS.ProcessEnv): Ac
     artifactName: get(Inputs.ArtifactName) || DEFAULT_ARTIFACT_NAME,
     artifactRunId: runId(get(Inputs.ArtifactRunId)),
     githubToken: get(Inputs.GithubToken) || env.GITHUB_TOKEN || '',
-    settings: {
-      db: databasePath,
-      endpoint: get(Inputs.Endpoint),
-      headers: get(Inputs.Headers),
-      protocol: get(Inputs.Protocol),
-      compression: get(Inputs.Compression),
-      timeout: get(Inputs.Timeout),
-      batchSize: get(Inputs.BatchSize),
-      since: get(Inputs.Since),
-      until: get(Inputs.Until),
-      limit: get(Inputs.Limit),
-      dryRun: bool(get(Inputs.DryRun), Inputs.DryRun, false),
-      maxAge: get(Inputs.MaxAge),
-      retryRejected: bool(get(Inputs.RetryRejected), Inputs.RetryRejected, false),
-      maxConsecutiveFailures: get(Inputs.MaxConsecutiveFailures),
-      serviceName: get(Inputs.ServiceName),
-      resourceAttributes: get(Inputs.ResourceAttributes),
-    },
+    settings: { ...engineSettings(get), db: databasePath },
     ciAttributes: bool(get(Inputs.CiAttributes), Inputs.CiAttributes, true),
     otlpArtifact: oneOf(get(Inputs.OtlpArtifact) || 'always', Inputs.OtlpArtifact, [
       'always',
@@ -88,9 +79,20 @@ export function readActionInputs(getInput: GetInput, env: NodeJS.ProcessEnv): Ac
   };
 }
 
+/**
+ * Every engine setting the action has an input for, as given (blank included: the engine then
+ * falls back to the environment and its default, as for an omitted flag).
+ */
+function engineSettings(get: GetInput): SyncSettings {
+  return settingsFrom((spec) => {
+    if (spec.input === undefined) return undefined;
+    return spec.type === 'boolean' ? bool(get(spec.input), spec.input, false) : get(spec.input);
+  });
+}
+
 function oneOf<T extends string>(value: string, input: string, allowed: readonly T[]): T {
   if ((allowed as readonly string[]).includes(value)) return value as T;
-  throw new UsageError(`${inputLabel(input)}: "${value}" is not one of ${allowed.join(', ')}`);
+  throw new UsageError(`${named(input)}: "${value}" is not one of ${allowed.join(', ')}`);
 }
 
 // The YAML 1.2 core schema booleans, which is what @actions/core accepts too.
@@ -98,15 +100,13 @@ function bool(value: string, input: string, fallback: boolean): boolean {
   if (value === '') return fallback;
   if (['true', 'True', 'TRUE'].includes(value)) return true;
   if (['false', 'False', 'FALSE'].includes(value)) return false;
-  throw new UsageError(`${inputLabel(input)}: "${value}" is not true or false`);
+  throw new UsageError(`${named(input)}: "${value}" is not true or false`);
 }
 
 function runId(value: string): number | undefined {
   if (value === '') return undefined;
   if (!/^\d+$/.test(value) || Number(value) === 0) {
-    throw new UsageError(
-      `${inputLabel(Inputs.ArtifactRunId)}: "${value}" is not a workflow run id`,
-    );
+    throw new UsageError(`${named(Inputs.ArtifactRunId)}: "${value}" is not a workflow run id`);
   }
   return Number(value);
 }
@@ -116,7 +116,7 @@ function retentionDays(value: string): number | undefined {
   const n = Number(value);
   if (!/^\d+$/.test(value) || n < 1 || n > 90) {
     throw new UsageError(
-      `${inputLabel(Inputs.RetentionDays)}: "${value}" is not a number of days from 1 to 90`,
+      `${named(Inputs.RetentionDays)}: "${value}" is not a number of days from 1 to 90`,
     );
   }
   return n;
@@ -126,7 +126,7 @@ function retentionDays(value: string): number | undefined {
 function cacheKeyPrefix(value: string): string {
   if (value.includes(',') || value.length > 400) {
     throw new UsageError(
-      `${inputLabel(Inputs.CacheKeyPrefix)}: must have no commas and at most 400 characters`,
+      `${named(Inputs.CacheKeyPrefix)}: must have no commas and at most 400 characters`,
     );
   }
   return value;
@@ -136,7 +136,7 @@ function cacheKeyPrefix(value: string): string {
 function artifactName(value: string): string {
   if (/[":<>|*?\\/\r\n]/.test(value)) {
     throw new UsageError(
-      `${inputLabel(Inputs.OtlpArtifactName)}: "${value}" contains a character artifact names may not have (" : < > | * ? \\ /)`,
+      `${named(Inputs.OtlpArtifactName)}: "${value}" contains a character artifact names may not have (" : < > | * ? \\ /)`,
     );
   }
   return value;

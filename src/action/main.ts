@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import { defaultTokfDbPath } from '../source/tokf-paths.js';
+import { defaultTokfDbPath } from '../config/tokf-paths.js';
 import { Outputs, State } from './constants.js';
 import { readGithubRun } from './github-env.js';
 import { publishReport, reportProblems } from './report-phase.js';

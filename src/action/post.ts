@@ -2,7 +2,7 @@ import * as core from '@actions/core';
 import { existsSync } from 'node:fs';
 import { cacheKeys, saveDatabaseToCache, type SaveOutcome } from './database-cache.js';
 import { State } from './constants.js';
-import { databaseFingerprint } from '../source/fingerprint.js';
+import { databaseFingerprint } from '../engine/index.js';
 import { readGithubRun, type GithubRun } from './github-env.js';
 import type { ActionInputs } from './inputs.js';
 import { readInputsOrReport } from './read-inputs.js';

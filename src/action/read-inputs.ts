@@ -1,6 +1,7 @@
 import * as core from '@actions/core';
 import { Inputs } from './constants.js';
 import { buildSyncConfig } from '../config/build-config.js';
+import { SETTINGS } from '../config/settings.js';
 import { inputLabel, readActionInputs, type ActionInputs } from './inputs.js';
 import { reportProblems } from './report-phase.js';
 import { messageOf } from './restore.js';
@@ -12,7 +13,10 @@ import { secretValues } from './secrets.js';
  */
 export function readInputsOrReport(): ActionInputs | undefined {
   const getInput = (name: string) => core.getInput(name);
-  const raw = { headers: getInput(Inputs.Headers), endpoint: getInput(Inputs.Endpoint) };
+  const raw = {
+    headers: getInput(SETTINGS.headers.input),
+    endpoint: getInput(SETTINGS.endpoint.input),
+  };
   for (const secret of secretValues(raw, process.env)) core.setSecret(secret);
   try {
     const inputs = readActionInputs(getInput, process.env);

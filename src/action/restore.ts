@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { restoreDatabaseFromArtifact } from './artifact-source.js';
 import { cacheKeys, restoreDatabaseFromCache } from './database-cache.js';
-import { databaseFingerprint } from '../source/fingerprint.js';
+import { databaseFingerprint } from '../engine/index.js';
 import type { GithubRun } from './github-env.js';
 import type { ActionInputs } from './inputs.js';
 

@@ -1,4 +1,5 @@
-import type { SyncResult } from '../engine/sync-result.js';
+import type { SyncResult } from '../engine/index.js';
+import { describeNotice } from '../report/notices.js';
 import type { SaveOutcome } from './database-cache.js';
 import type { UploadedArtifact } from './otlp-artifact.js';
 
@@ -42,9 +43,9 @@ export function renderReport(report: ActionReport, marker = ''): string {
       '| --- | ---: |',
       `| selected | ${total.selected} |`,
       `| delivered | ${total.delivered} |`,
-      `| refused and set aside | ${total.rejectedEvents} |`,
+      `| refused and set aside | ${total.refusedEvents} |`,
       `| older than max-age (artifact only) | ${total.tooOld} |`,
-      `| rejected points | ${total.rejected} |`,
+      `| rejected points | ${total.rejectedPoints} |`,
       `| still pending | ${total.pending} |`,
       '',
     );
@@ -85,8 +86,8 @@ export function renderReport(report: ActionReport, marker = ''): string {
       '',
     );
   }
-  const warnings = results.flatMap((r) => r.warnings);
-  const errors = [...report.problems, ...results.flatMap((r) => r.errors)];
+  const warnings = results.flatMap((r) => r.warnings.map(describeNotice));
+  const errors = [...report.problems, ...results.flatMap((r) => r.errors.map(describeNotice))];
   for (const [title, list] of [
     ['Notes', report.notes],
     ['Warnings', warnings],
@@ -148,11 +149,11 @@ function restoreLine(report: ActionReport): string {
 /** Totals over several results. */
 export function combine(results: readonly SyncResult[]) {
   const total = {
-    rejectedEvents: 0,
+    refusedEvents: 0,
     tooOld: 0,
     selected: 0,
     delivered: 0,
-    rejected: 0,
+    rejectedPoints: 0,
     pending: 0,
     requests: 0,
     retries: 0,
@@ -162,8 +163,8 @@ export function combine(results: readonly SyncResult[]) {
   for (const r of results) {
     total.selected += r.selected;
     total.delivered += r.delivered;
-    total.rejected += r.rejected;
-    total.rejectedEvents += r.rejectedEvents;
+    total.rejectedPoints += r.rejectedPoints;
+    total.refusedEvents += r.refusedEvents;
     total.tooOld += r.tooOld;
     total.pending += r.pending;
     total.requests += r.requests;

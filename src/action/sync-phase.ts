@@ -3,8 +3,7 @@ import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { buildSyncConfig } from '../config/build-config.js';
 import type { SyncConfig } from '../config/sync-config.js';
-import { runSync } from '../engine/sync.js';
-import type { SyncResult } from '../engine/sync-result.js';
+import { runSync, type SyncResult } from '../engine/index.js';
 import { USER_AGENT } from '../version.js';
 import { ciResourceAttributes } from './ci-attributes.js';
 import { Outputs } from './constants.js';
@@ -13,6 +12,7 @@ import { inputLabel, type ActionInputs } from './inputs.js';
 import { otlpArtifactName, uploadOtlpArtifact } from './otlp-artifact.js';
 import { messageOf, type RestoreState } from './restore.js';
 import { combine, type ActionReport } from './summary.js';
+import { describeNotice } from '../report/notices.js';
 
 /**
  * Syncs the database (and a restored copy kept beside it), sets the outputs and uploads the
@@ -83,9 +83,10 @@ async function syncOne(config: SyncConfig, report: ActionReport): Promise<SyncRe
       log: (line) => core.info(line),
       userAgent: USER_AGENT,
     });
+    const first = result.errors[0];
     if (result.exitCode !== 0) {
       report.problems.push(
-        `${result.selected - result.delivered} of ${result.selected} events could not be delivered and stay pending: ${result.errors[0] ?? 'see the log'}`,
+        `${result.selected - result.delivered} of ${result.selected} events could not be delivered and stay pending: ${first === undefined ? 'see the log' : describeNotice(first)}`,
       );
     }
     return result;
@@ -99,7 +100,7 @@ function setSyncOutputs(results: SyncResult[]): void {
   const total = combine(results);
   core.setOutput(Outputs.Selected, total.selected);
   core.setOutput(Outputs.Delivered, total.delivered);
-  core.setOutput(Outputs.Rejected, total.rejected);
+  core.setOutput(Outputs.Rejected, total.rejectedPoints);
   core.setOutput(Outputs.Pending, total.pending);
   const firsts = results
     .map((r) => r.firstEventTime)

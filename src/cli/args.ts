@@ -1,5 +1,11 @@
-import { parseArgs } from 'node:util';
-import type { SyncSettings } from '../config/sync-config.js';
+import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
+import {
+  SETTING_KEYS,
+  settingsFrom,
+  specOf,
+  type FlagDoc,
+  type SyncSettings,
+} from '../config/settings.js';
 import { UsageError } from '../errors.js';
 
 export type CliCommand =
@@ -7,28 +13,24 @@ export type CliCommand =
   | { kind: 'version' }
   | { kind: 'sync'; settings: SyncSettings; json: boolean };
 
-const SYNC_OPTIONS = {
-  db: { type: 'string' },
-  endpoint: { type: 'string' },
-  headers: { type: 'string' },
-  protocol: { type: 'string' },
-  compression: { type: 'string' },
-  timeout: { type: 'string' },
-  'batch-size': { type: 'string' },
-  since: { type: 'string' },
-  until: { type: 'string' },
-  limit: { type: 'string' },
-  'dry-run': { type: 'boolean' },
-  'max-age': { type: 'string' },
-  'retry-rejected': { type: 'boolean' },
-  'max-consecutive-failures': { type: 'string' },
-  'service-name': { type: 'string' },
-  'service-version': { type: 'string' },
-  'resource-attributes': { type: 'string' },
-  'otlp-json-out': { type: 'string' },
-  json: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
+/** The command line's own switches, which are not engine settings but are documented with them. */
+export const CLI_FLAGS: readonly (FlagDoc & { short?: string })[] = [
+  {
+    flag: 'json',
+    section: 'Output',
+    help: 'print the result as one JSON object on stdout',
+    meaning: 'print the result as one JSON object on stdout',
+  },
+  { flag: 'help', short: 'h', section: 'Output', help: 'this help' },
+];
+
+const SYNC_OPTIONS: ParseArgsOptionsConfig = Object.fromEntries([
+  ...SETTING_KEYS.map((key) => [specOf(key).flag, { type: specOf(key).type }]),
+  ...CLI_FLAGS.map(({ flag, short }) => [
+    flag,
+    short === undefined ? { type: 'boolean' } : { type: 'boolean', short },
+  ]),
+]);
 
 /** argv (without node and the script) to a command; every mistake is a UsageError. */
 export function parseCli(argv: readonly string[]): CliCommand {
@@ -53,28 +55,11 @@ export function parseCli(argv: readonly string[]): CliCommand {
   }
   const v = parsed.values;
   if (v.help === true) return { kind: 'help', text: 'sync' };
-  const settings: SyncSettings = {
-    ...(v.db !== undefined && { db: v.db }),
-    ...(v.endpoint !== undefined && { endpoint: v.endpoint }),
-    ...(v.headers !== undefined && { headers: v.headers }),
-    ...(v.protocol !== undefined && { protocol: v.protocol }),
-    ...(v.compression !== undefined && { compression: v.compression }),
-    ...(v.timeout !== undefined && { timeout: v.timeout }),
-    ...(v['batch-size'] !== undefined && { batchSize: v['batch-size'] }),
-    ...(v.since !== undefined && { since: v.since }),
-    ...(v.until !== undefined && { until: v.until }),
-    ...(v.limit !== undefined && { limit: v.limit }),
-    dryRun: v['dry-run'] === true,
-    ...(v['max-age'] !== undefined && { maxAge: v['max-age'] }),
-    retryRejected: v['retry-rejected'] === true,
-    ...(v['max-consecutive-failures'] !== undefined && {
-      maxConsecutiveFailures: v['max-consecutive-failures'],
-    }),
-    ...(v['service-name'] !== undefined && { serviceName: v['service-name'] }),
-    ...(v['service-version'] !== undefined && { serviceVersion: v['service-version'] }),
-    ...(v['resource-attributes'] !== undefined && { resourceAttributes: v['resource-attributes'] }),
-    ...(v['otlp-json-out'] !== undefined && { otlpJsonOut: v['otlp-json-out'] }),
-  };
+  const settings = settingsFrom((spec) => {
+    const value = v[spec.flag];
+    if (spec.type === 'boolean') return value === true;
+    return typeof value === 'string' ? value : undefined;
+  });
   for (const [flag, value] of Object.entries(v)) {
     if (typeof value === 'string' && value.trim() === '') {
       throw new UsageError(`--${flag} needs a value`);

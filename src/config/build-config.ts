@@ -1,25 +1,19 @@
 import { UsageError } from '../errors.js';
-import { defaultTokfDbPath } from '../source/tokf-paths.js';
+import { defaultTokfDbPath } from './tokf-paths.js';
 import { given, resolveEndpoint } from './endpoint.js';
 import { parseKeyValueList } from './key-values.js';
 import {
-  DEFAULT_BATCH_SIZE,
-  DEFAULT_MAX_CONSECUTIVE_FAILURES,
-  DEFAULT_MAX_REQUEST_BYTES,
-  DEFAULT_SERVICE_NAME,
-  DEFAULT_TIMEOUT_MS,
-  type Compression,
   flagLabel,
-  type Protocol,
+  SETTINGS,
+  specOf,
+  type ParsedKey,
+  type Resolved,
   type SettingLabel,
-  type SyncConfig,
   type SyncSettings,
-} from './sync-config.js';
-import { parseDuration, parseTimeSpec } from './time-spec.js';
+} from './settings.js';
+import { DEFAULT_MAX_REQUEST_BYTES, type SyncConfig } from './sync-config.js';
 
 type Env = NodeJS.ProcessEnv;
-
-const MAX_BATCH_SIZE = 100_000;
 
 /**
  * Validates the settings against the environment and returns the one config the engine runs on.
@@ -32,43 +26,33 @@ export function buildSyncConfig(
   now: number,
   label: SettingLabel = flagLabel,
 ): SyncConfig {
-  const protocol = resolveProtocol(settings, env, label);
-  const compression = resolveCompression(settings, env, label);
-  const timeoutMs = resolveTimeout(settings, env, label);
-  const batchSize = given(settings.batchSize)
-    ? parseWholeNumber(settings.batchSize, label('batch-size'), 1, MAX_BATCH_SIZE)
-    : DEFAULT_BATCH_SIZE;
-  const limit = given(settings.limit)
-    ? parseWholeNumber(settings.limit, label('limit'), 1, Number.MAX_SAFE_INTEGER)
-    : undefined;
-  const since = given(settings.since)
-    ? parseTimeSpec(settings.since, label('since'), now)
-    : undefined;
-  const until = given(settings.until)
-    ? parseTimeSpec(settings.until, label('until'), now)
-    : undefined;
+  const read = <K extends ParsedKey>(key: K): Resolved<K> => {
+    const spec = specOf(key);
+    // Every parsed setting is a string one; only switches are booleans.
+    const found = firstGiven(settings[key] as string | undefined, label(key), env, spec.env);
+    const value = found === undefined ? spec.default : spec.parse?.(found[0], found[1], now);
+    return value as Resolved<K>;
+  };
+  const protocol = read('protocol');
+  const compression = read('compression');
+  const timeoutMs = read('timeout');
+  const batchSize = read('batchSize');
+  const limit = read('limit');
+  const since = read('since');
+  const until = read('until');
   if (since !== undefined && until !== undefined && until <= since) {
     throw new UsageError(
       `${label('until')} must be later than ${label('since')} (since is inclusive, until exclusive)`,
     );
   }
-  const maxAgeMs = given(settings.maxAge)
-    ? parseDuration(settings.maxAge, label('max-age'))
-    : undefined;
-  const maxConsecutiveFailures = given(settings.maxConsecutiveFailures)
-    ? parseWholeNumber(
-        settings.maxConsecutiveFailures,
-        label('max-consecutive-failures'),
-        1,
-        1_000_000,
-      )
-    : DEFAULT_MAX_CONSECUTIVE_FAILURES;
+  const maxAgeMs = read('maxAge');
+  const maxConsecutiveFailures = read('maxConsecutiveFailures');
   const endpoint = resolveEndpoint(settings, env, label);
   const dryRun = settings.dryRun === true;
-  const otlpJsonOut = given(settings.otlpJsonOut) ? settings.otlpJsonOut : undefined;
+  const otlpJsonOut = read('otlpJsonOut');
   if (endpoint === undefined && otlpJsonOut === undefined && !dryRun) {
     throw new UsageError(
-      `nothing to do: give ${label('endpoint')} (or OTEL_EXPORTER_OTLP_ENDPOINT), ${label('otlp-json-out')}, or ${label('dry-run')}`,
+      `nothing to do: give ${label('endpoint')} (or OTEL_EXPORTER_OTLP_ENDPOINT), ${label('otlpJsonOut')}, or ${label('dryRun')}`,
     );
   }
   return {
@@ -91,57 +75,19 @@ export function buildSyncConfig(
   };
 }
 
-/** The first given value among flag and variables, with the name to blame if it is bad. */
+/** The first given value among setting and variables, with the name to blame if it is bad. */
 function firstGiven(
-  flagValue: string | undefined,
-  flag: string,
+  value: string | undefined,
+  name: string,
   env: Env,
-  names: string[],
+  variables: readonly string[],
 ): [string, string] | undefined {
-  if (given(flagValue)) return [flagValue.trim(), flag];
-  for (const name of names) {
-    const value = env[name];
-    if (given(value)) return [value.trim(), name];
+  if (given(value)) return [value, name];
+  for (const variable of variables) {
+    const fromEnv = env[variable];
+    if (given(fromEnv)) return [fromEnv, variable];
   }
   return undefined;
-}
-
-function resolveProtocol(settings: SyncSettings, env: Env, label: SettingLabel): Protocol {
-  const found = firstGiven(settings.protocol, label('protocol'), env, [
-    'OTEL_EXPORTER_OTLP_METRICS_PROTOCOL',
-    'OTEL_EXPORTER_OTLP_PROTOCOL',
-  ]);
-  if (found === undefined) return 'http/protobuf';
-  const [value, source] = found;
-  const lower = value.toLowerCase();
-  if (lower === 'http/protobuf' || lower === 'http/json') return lower;
-  if (lower === 'grpc') {
-    throw new UsageError(
-      `${source}: gRPC is not supported; use http/protobuf (the default) or http/json against the endpoint's OTLP/HTTP port (usually 4318)`,
-    );
-  }
-  throw new UsageError(`${source}: "${value}" is not a protocol (use http/protobuf or http/json)`);
-}
-
-function resolveCompression(settings: SyncSettings, env: Env, label: SettingLabel): Compression {
-  const found = firstGiven(settings.compression, label('compression'), env, [
-    'OTEL_EXPORTER_OTLP_METRICS_COMPRESSION',
-    'OTEL_EXPORTER_OTLP_COMPRESSION',
-  ]);
-  if (found === undefined) return 'gzip';
-  const [value, source] = found;
-  const lower = value.toLowerCase();
-  if (lower === 'gzip' || lower === 'none') return lower;
-  throw new UsageError(`${source}: "${value}" is not a compression (use gzip or none)`);
-}
-
-function resolveTimeout(settings: SyncSettings, env: Env, label: SettingLabel): number {
-  const found = firstGiven(settings.timeout, label('timeout'), env, [
-    'OTEL_EXPORTER_OTLP_METRICS_TIMEOUT',
-    'OTEL_EXPORTER_OTLP_TIMEOUT',
-  ]);
-  if (found === undefined) return DEFAULT_TIMEOUT_MS;
-  return parseWholeNumber(found[0], `${found[1]} (milliseconds)`, 1, 600_000);
 }
 
 function resolveResource(
@@ -153,7 +99,7 @@ function resolveResource(
     ? parseKeyValueList(env.OTEL_RESOURCE_ATTRIBUTES, 'OTEL_RESOURCE_ATTRIBUTES')
     : new Map<string, string>();
   const fromFlag = given(settings.resourceAttributes)
-    ? parseKeyValueList(settings.resourceAttributes, label('resource-attributes'))
+    ? parseKeyValueList(settings.resourceAttributes, label('resourceAttributes'))
     : new Map<string, string>();
   // Flags beat the environment; within each, the dedicated name beats the attribute list.
   const serviceName = [
@@ -163,20 +109,8 @@ function resolveResource(
     fromEnv.get('service.name'),
   ].find(given);
   const attributes = Object.fromEntries([...fromEnv, ...fromFlag]);
-  attributes['service.name'] = serviceName?.trim() ?? DEFAULT_SERVICE_NAME;
+  attributes['service.name'] = serviceName?.trim() ?? SETTINGS.serviceName.default;
   if (given(settings.serviceVersion))
     attributes['service.version'] = settings.serviceVersion.trim();
   return attributes;
-}
-
-function parseWholeNumber(text: string, source: string, min: number, max: number): number {
-  const trimmed = text.trim();
-  if (!/^\d+$/.test(trimmed)) {
-    throw new UsageError(`${source}: "${text}" is not a whole number`);
-  }
-  const value = Number(trimmed);
-  if (value < min || value > max) {
-    throw new UsageError(`${source}: ${value} is out of range (${min} to ${max})`);
-  }
-  return value;
 }

@@ -1,11 +1,7 @@
 import { UsageError } from '../errors.js';
 import { parseKeyValueList } from './key-values.js';
-import {
-  flagLabel,
-  type EndpointConfig,
-  type SettingLabel,
-  type SyncSettings,
-} from './sync-config.js';
+import { flagLabel, type SettingLabel, type SyncSettings } from './settings.js';
+import type { EndpointConfig } from './sync-config.js';
 
 type Env = NodeJS.ProcessEnv;
 
@@ -34,7 +30,8 @@ export function resolveEndpoint(
   if (url === undefined) return undefined;
 
   const secrets = Object.values(headers).filter((v) => v !== '');
-  // fetch refuses URLs with credentials; send them as Basic auth, which is what they mean.
+  // Credentials in a URL are Basic auth, which is how they are sent: as a header, so that the URL
+  // shown in reports and logs never carries them.
   if (url.username !== '' || url.password !== '') {
     const user = decodeURIComponent(url.username);
     const password = decodeURIComponent(url.password);

@@ -42,42 +42,8 @@ export interface EndpointConfig {
 export type Protocol = 'http/protobuf' | 'http/json';
 export type Compression = 'gzip' | 'none';
 
-export const DEFAULT_BATCH_SIZE = 2000;
-export const DEFAULT_MAX_CONSECUTIVE_FAILURES = 5;
-export const DEFAULT_TIMEOUT_MS = 10_000;
-export const DEFAULT_SERVICE_NAME = 'tokf';
 // Collectors accept 20 MiB by default and most vendors 4-5 MiB; stay under the smaller figure.
 export const DEFAULT_MAX_REQUEST_BYTES = 3 * 1024 * 1024;
 
-/**
- * The settings as given, before validation: CLI flags, or the action's inputs, as strings.
- * Absent and empty both mean "not given", so that an action input left blank falls back to the
- * environment like an omitted flag does.
- */
-export interface SyncSettings {
-  db?: string;
-  endpoint?: string;
-  headers?: string;
-  protocol?: string;
-  compression?: string;
-  timeout?: string;
-  batchSize?: string;
-  since?: string;
-  until?: string;
-  limit?: string;
-  dryRun?: boolean;
-  maxAge?: string;
-  retryRejected?: boolean;
-  maxConsecutiveFailures?: string;
-  serviceName?: string;
-  serviceVersion?: string;
-  resourceAttributes?: string;
-  otlpJsonOut?: string;
-}
-
-/**
- * How an error names a setting: `--limit` on the command line, `input "limit"` in the action, so
- * that each entry point's users read the name they typed.
- */
-export type SettingLabel = (name: string) => string;
-export const flagLabel: SettingLabel = (name) => `--${name}`;
+// The settings as given are defined by their table; modules elsewhere import them from here.
+export type { SettingLabel, SyncSettings } from './settings.js';

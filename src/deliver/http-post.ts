@@ -8,15 +8,14 @@ export interface PostResponse {
   body: Uint8Array;
 }
 
-/** The attempt outlived its timeout (the name matches fetch's, which callers already know). */
+/** The exchange outlived its timeout: worth another attempt, unlike most request errors. */
 export class TimeoutError extends Error {
   override name = 'TimeoutError';
 }
 
 /**
- * A POST over node:http(s) with a keep-alive agent of the caller's: cheaper per request than
- * fetch, which matters at a thousand requests per run. The timeout covers the whole exchange,
- * response body included.
+ * A POST over node:http(s) with a keep-alive agent of the caller's, so that a thousand requests
+ * in a run share one connection. The timeout covers the whole exchange, response body included.
  */
 export function post(
   url: URL,

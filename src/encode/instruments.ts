@@ -47,13 +47,5 @@ export const FILTER_DURATION: Instrument = {
   valueType: ValueType.DOUBLE,
 };
 
-/** In the order they appear in every request. */
-export const INSTRUMENTS: readonly Instrument[] = [
-  INVOCATIONS,
-  TOKENS_SAVED,
-  TOKEN_USAGE,
-  FILTER_DURATION,
-];
-
 /** tokf's meter name, which becomes the instrumentation scope. */
 export const SCOPE_NAME = 'tokf';

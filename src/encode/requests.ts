@@ -1,5 +1,4 @@
 import type { Protocol } from '../config/sync-config.js';
-import type { IdRange } from '../progress/id-ranges.js';
 import type { TokfEvent } from '../source/tokf-event.js';
 import { aggregate } from './aggregate.js';
 import { toResourceMetrics } from './resource-metrics.js';
@@ -66,15 +65,4 @@ function splitPoint(events: TokfEvent[]): number {
     }
   }
   return mid;
-}
-
-/** The id ranges a set of events stands for once acknowledged (see TokfEvent.coverFrom). */
-export function coverage(events: readonly TokfEvent[]): IdRange[] {
-  const ranges: IdRange[] = [];
-  for (const e of events) {
-    const last = ranges[ranges.length - 1];
-    if (last !== undefined && e.coverFrom === last.last + 1) last.last = e.id;
-    else ranges.push({ first: e.coverFrom, last: e.id });
-  }
-  return ranges;
 }

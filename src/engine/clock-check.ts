@@ -1,3 +1,4 @@
+import type { Notice } from './notices.js';
 import type { TokfEvent } from '../source/tokf-event.js';
 
 /** How far ahead of this machine's clock an event may be before it counts as skewed. */
@@ -39,18 +40,19 @@ export class ClockCheck {
     this.latest = Math.max(this.latest ?? t, t);
   }
 
-  warnings(): string[] {
+  /** Clock-skew notices for the run's result, one per sign seen. */
+  notices(): Notice[] {
     const r = this.report;
-    const out: string[] = [];
-    if (r.future > 0) {
-      out.push(
-        `${r.future} event(s) are stamped more than ${FUTURE_TOLERANCE_S / 60} minutes in the future (first: id ${r.firstFutureId}); the clock of the machine that recorded them may be wrong`,
-      );
-    }
+    const out: Notice[] = [];
+    if (r.future > 0)
+      out.push({ kind: 'clock-future', count: r.future, firstId: r.firstFutureId, message: null });
     if (r.backwards > 0) {
-      out.push(
-        `${r.backwards} event(s) are stamped earlier than an event recorded before them (first: id ${r.firstBackwardsId}); the recording clock went backwards`,
-      );
+      out.push({
+        kind: 'clock-backwards',
+        count: r.backwards,
+        firstId: r.firstBackwardsId,
+        message: null,
+      });
     }
     return out;
   }

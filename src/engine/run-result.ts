@@ -1,50 +1,44 @@
 import { displayEndpoint } from '../config/endpoint.js';
 import type { SyncConfig } from '../config/sync-config.js';
-import type { ClockCheck } from './clock-check.js';
-import type { Deliverer } from './delivery.js';
+import type { DeliveryStats } from './delivery.js';
+import type { Notice, Notices } from './notices.js';
+import type { Observed } from './observed.js';
 import { redact } from './redact.js';
 import type { SavingsRow } from './savings.js';
-import type { SelectionTally } from './selection.js';
 import type { SyncResult } from './sync-result.js';
 
 /** What a run knows at its end, gathered for the result. */
 export interface RunFacts {
   config: SyncConfig;
   progressMode: SyncResult['progress'];
-  tally: SelectionTally;
-  pending: number;
-  setAside: number;
+  observed: Observed;
+  /** Of the whole database after the run; -1 when counting failed. */
+  counts: { pending: number; setAside: number };
   /** Undefined when nothing was to be sent (dry run, file export). */
-  delivery: Pick<Deliverer, 'stats' | 'errors' | 'summaryWarnings'> | undefined;
-  errors: readonly string[];
-  clock: ClockCheck;
-  tooOld: number;
+  delivery: DeliveryStats | undefined;
+  recordMs: number;
+  notices: Notices;
   file: { path: string; events: number } | undefined;
-  rejectedFile: { path: string; events: number } | undefined;
-  points: Record<string, number>;
-  bytesEncoded: number;
+  refusedFile: { path: string; events: number } | undefined;
   savedBy: SavingsRow[];
   durationMs: number;
 }
 
 /** The result of a run, its status and exit code, with every secret redacted from messages. */
 export function runResult(f: RunFacts): SyncResult {
-  const { config, tally } = f;
-  const stats = f.delivery?.stats;
-  const delivered = stats?.delivered ?? 0;
-  const errors = [...f.errors, ...(f.delivery?.errors ?? [])];
-  const warnings = [
-    ...(f.delivery?.summaryWarnings() ?? []),
-    ...f.clock.warnings(),
-    ...selectionWarnings(f),
-  ];
+  const { config, observed } = f;
+  const selection = observed.selection;
+  const stats = f.delivery;
+  const delivered = stats?.deliveredEvents ?? 0;
+  const errors = f.notices.errors;
+  const warnings = [...f.notices.warnings, ...observed.clock.notices(), ...selectionNotices(f)];
   const allSent =
-    delivered === tally.selected - f.tooOld &&
+    delivered === selection.selected - observed.tooOld &&
     errors.length === 0 &&
-    (stats?.rejectedEvents ?? 0) === 0;
+    (stats?.refusedEvents ?? 0) === 0;
   const status: SyncResult['status'] = config.dryRun
     ? 'dry-run'
-    : f.delivery === undefined
+    : stats === undefined
       ? 'exported'
       : allSent
         ? 'delivered'
@@ -52,6 +46,8 @@ export function runResult(f: RunFacts): SyncResult {
           ? 'partial'
           : 'failed';
   const secrets = config.endpoint?.secrets ?? [];
+  const clean = (n: Notice): Notice =>
+    n.message === null ? n : { ...n, message: redact(n.message, secrets) };
   return {
     status,
     exitCode: status === 'partial' || status === 'failed' ? 1 : 0,
@@ -61,54 +57,54 @@ export function runResult(f: RunFacts): SyncResult {
     protocol: config.protocol,
     compression: config.compression,
     dryRun: config.dryRun,
-    selected: tally.selected,
+    selected: selection.selected,
     delivered,
-    rejected: stats?.rejectedPoints ?? 0,
-    rejectedEvents: stats?.rejectedEvents ?? 0,
-    tooOld: f.tooOld,
-    pending: f.pending,
-    setAside: f.setAside,
-    unreadable: tally.unreadable,
+    refusedEvents: stats?.refusedEvents ?? 0,
+    rejectedPoints: stats?.rejectedPoints ?? 0,
+    tooOld: observed.tooOld,
+    pending: f.counts.pending,
+    setAside: f.counts.setAside,
+    unreadable: selection.unreadable,
     exported: f.file?.events ?? 0,
-    points: f.points,
-    firstEventTime: isoOf(tally.firstSeconds),
-    lastEventTime: isoOf(tally.lastSeconds),
+    points: observed.points,
+    firstEventTime: isoOf(selection.firstSeconds),
+    lastEventTime: isoOf(selection.lastSeconds),
     requests: stats?.requests ?? 0,
     failedRequests: stats?.failedRequests ?? 0,
     retries: stats?.retries ?? 0,
     bytesSent: stats?.bytesSent ?? 0,
-    bytesEncoded: f.bytesEncoded,
+    bytesEncoded: observed.bytesEncoded,
     durationMs: f.durationMs,
-    recordMs: Math.round(stats?.recordMs ?? 0),
+    recordMs: Math.round(f.recordMs),
     otlpJsonFile: f.file?.path ?? null,
     rejectedFile:
-      f.rejectedFile !== undefined && f.rejectedFile.events > 0 ? f.rejectedFile.path : null,
+      f.refusedFile !== undefined && f.refusedFile.events > 0 ? f.refusedFile.path : null,
     savedBy: f.savedBy,
-    clock: f.clock.report,
-    errors: errors.map((e) => redact(e, secrets)),
-    warnings: warnings.map((w) => redact(w, secrets)),
+    clock: observed.clock.report,
+    errors: errors.map(clean),
+    warnings: warnings.map(clean),
   };
 }
 
-function selectionWarnings(f: RunFacts): string[] {
-  const { tally, config } = f;
-  const out: string[] = [];
-  if (tally.unreadable > 0) {
-    out.push(
-      `${tally.unreadable} pending event(s) have a timestamp that is not a time and cannot be replayed${f.delivery ? '; they were set aside as rejected' : ''}`,
-    );
+function selectionNotices(f: RunFacts): Notice[] {
+  const { selection } = f.observed;
+  const out: Notice[] = [];
+  if (selection.unreadable > 0) {
+    out.push({
+      kind: 'unreadable-time',
+      count: selection.unreadable,
+      firstId: null,
+      message: null,
+      setAside: f.delivery !== undefined,
+    });
   }
-  if (f.tooOld > 0) {
-    out.push(
-      f.file !== undefined
-        ? `${f.tooOld} event(s) older than max-age were not sent, only written to ${f.file.path}`
-        : `${f.tooOld} event(s) older than max-age were not sent and stay pending; give an OTLP/JSON output directory to export them`,
-    );
-  }
-  if (tally.skippedRejected > 0 && !config.retryRejected) {
-    out.push(
-      `${tally.skippedRejected} event(s) set aside as rejected by earlier runs were skipped (--retry-rejected sends them again)`,
-    );
+  if (selection.skippedRejected > 0 && !f.config.retryRejected) {
+    out.push({
+      kind: 'skipped-rejected',
+      count: selection.skippedRejected,
+      firstId: null,
+      message: null,
+    });
   }
   return out;
 }

@@ -1,5 +1,8 @@
 import type { ClockReport } from './clock-check.js';
+import type { Notice } from './notices.js';
 import type { SavingsRow } from './savings.js';
+
+export type { Notice, NoticeKind } from './notices.js';
 
 /** What one sync did. The CLI prints it; the action turns it into outputs and a summary. */
 export interface SyncResult {
@@ -21,15 +24,15 @@ export interface SyncResult {
   selected: number;
   /** Selected events the endpoint acknowledged. */
   delivered: number;
+  /** Selected events refused for good in this run and set aside (dead letters). */
+  refusedEvents: number;
   /** Data points the endpoint acknowledged but reported rejected (partial_success). */
-  rejected: number;
-  /** Selected events refused for good in this run and set aside as rejected (dead letters). */
-  rejectedEvents: number;
+  rejectedPoints: number;
   /** Selected events older than max-age: not sent, only written to the OTLP/JSON file. */
   tooOld: number;
-  /** Events set aside as rejected in the database, by this run or earlier ones. */
+  /** Events set aside in the database, by this run or earlier ones; -1 if counting failed. */
   setAside: number;
-  /** Events in the database not yet acknowledged nor set aside, after this run. */
+  /** Events in the database neither acknowledged nor set aside, after this run; -1 if unknown. */
   pending: number;
   /** Pending events skipped because their timestamp is unreadable. */
   unreadable: number;
@@ -56,6 +59,8 @@ export interface SyncResult {
   savedBy: SavingsRow[];
   /** Signs of a wrong clock where the events were recorded (also given as warnings). */
   clock: ClockReport;
-  errors: string[];
-  warnings: string[];
+  /** Why events could not be delivered or recorded; they stay pending. */
+  errors: Notice[];
+  /** What a person should know about a run that did its job. */
+  warnings: Notice[];
 }

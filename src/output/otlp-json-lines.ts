@@ -7,7 +7,7 @@ import type { TokfEvent } from '../source/tokf-event.js';
  * The Collector's otlpjsonfile receiver truncates lines over 1 MiB by default; keep every line
  * well under that.
  */
-export const MAX_LINE_BYTES = 512 * 1024;
+const MAX_LINE_BYTES = 512 * 1024;
 
 const NEWLINE = new Uint8Array([0x0a]);
 

@@ -1,6 +1,6 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { SYNCED_COLUMN } from '../source/events-schema.js';
-import type { IdRange } from './id-ranges.js';
+import type { IdRange } from '../source/id-ranges.js';
 import { tokfTimestamp, type ProgressStore } from './progress-store.js';
 import { inWriteTransaction } from './transaction.js';
 

@@ -1,9 +1,9 @@
-import type { IdRange } from './id-ranges.js';
+import type { IdRange } from '../source/id-ranges.js';
 
 /**
- * Where a database keeps what the endpoint acknowledged. Two layouts exist in the wild (see
- * DESIGN.md): tokf builds that have `events.synced_to_otel_at`, and all the released ones, where we
- * keep acknowledged id ranges in a table of our own.
+ * Where a database keeps what the endpoint acknowledged. Two layouts exist: databases with an
+ * `events.synced_to_otel_at` column (proposed for tokf, never released) keep it in the rows; every
+ * released tokf has none, and there we keep acknowledged id ranges in a table of our own.
  */
 export interface ProgressStore {
   readonly mode: 'column' | 'ranges';

@@ -1,5 +1,5 @@
 import type { DatabaseSync } from 'node:sqlite';
-import { coalesce, gapsBetween, type IdRange } from './id-ranges.js';
+import { coalesce, gapsBetween, type IdRange } from '../source/id-ranges.js';
 import { tokfTimestamp, type ProgressStore } from './progress-store.js';
 import { inWriteTransaction } from './transaction.js';
 

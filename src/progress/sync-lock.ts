@@ -15,7 +15,7 @@ const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS ${LOCK_TABLE} (
 )`;
 
 /** A lock whose holder has not shown signs of life for this long is taken over. */
-export const STALE_AFTER_MS = 120_000;
+const STALE_AFTER_MS = 120_000;
 
 /** Another sync holds the database. */
 export class SyncBusyError extends Error {

@@ -1,13 +1,14 @@
-import type { SyncResult } from '../engine/sync-result.js';
+import type { SyncResult } from '../engine/index.js';
+import { describeNotice } from './notices.js';
 
 /** The human summary the CLI prints on stderr. */
 export function formatTextSummary(r: SyncResult): string {
   const lines = [`telemetry-sync: ${headline(r)}`];
   lines.push(
     `  events    ${r.selected} selected, ${r.delivered} delivered, ${r.pending} still pending` +
-      (r.rejectedEvents > 0 ? `, ${r.rejectedEvents} refused and set aside` : '') +
+      (r.refusedEvents > 0 ? `, ${r.refusedEvents} refused and set aside` : '') +
       (r.tooOld > 0 ? `, ${r.tooOld} older than max-age (file only)` : '') +
-      (r.rejected > 0 ? `, ${r.rejected} points rejected by the endpoint` : ''),
+      (r.rejectedPoints > 0 ? `, ${r.rejectedPoints} points rejected by the endpoint` : ''),
   );
   if (r.firstEventTime !== null)
     lines.push(`  time      ${r.firstEventTime} .. ${r.lastEventTime}`);
@@ -32,8 +33,8 @@ export function formatTextSummary(r: SyncResult): string {
     `  database  ${r.database} (progress in ${r.progress === 'column' ? 'events.synced_to_otel_at' : 'telemetry_sync_delivered'})`,
   );
   lines.push(`  took      ${(r.durationMs / 1000).toFixed(2)} s`);
-  for (const w of r.warnings) lines.push(`  warning: ${w}`);
-  for (const e of r.errors) lines.push(`  error: ${e}`);
+  for (const w of r.warnings) lines.push(`  warning: ${describeNotice(w)}`);
+  for (const e of r.errors) lines.push(`  error: ${describeNotice(e)}`);
   return `${lines.join('\n')}\n`;
 }
 

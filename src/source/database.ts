@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
+import { DatabaseSync, backup } from 'node:sqlite';
 import { DatabaseError } from '../errors.js';
 
 /** How long a statement waits for tokf's write lock before giving up. */
@@ -10,7 +10,11 @@ export const BUSY_TIMEOUT_MS = 5000;
  * Opens the tracking database without ever creating it. Read-only where the run records nothing
  * (dry runs, file-only exports), so such runs leave the file byte for byte as it was.
  */
-export function openDatabase(path: string, readOnly: boolean): DatabaseSync {
+export function openDatabase(
+  path: string,
+  readOnly: boolean,
+  busyTimeoutMs: number = BUSY_TIMEOUT_MS,
+): DatabaseSync {
   if (!existsSync(path)) throw new DatabaseError(`no database at ${path}`);
   if (statSync(path).isDirectory())
     throw new DatabaseError(`${path} is a directory, not a database`);
@@ -21,7 +25,7 @@ export function openDatabase(path: string, readOnly: boolean): DatabaseSync {
     throw new DatabaseError(`cannot open ${path}: ${messageOf(err)}`);
   }
   try {
-    db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
     // SQLite reads the header lazily: ask for something so a non-database fails here, clearly.
     db.prepare('SELECT count(*) FROM sqlite_schema').get();
   } catch (err) {
@@ -56,6 +60,21 @@ export function assertWritable(path: string): void {
   }
 }
 
+/** An error's message; errors from another realm (a worker, a VM context) are not `instanceof Error`. */
 export function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+  const message = (err as { message?: unknown } | null)?.message;
+  return typeof message === 'string' ? message : String(err);
+}
+
+/**
+ * A consistent copy of the database at `to`, through SQLite's online backup: tokf writing
+ * meanwhile cannot tear it, as a file copy could.
+ */
+export async function copyDatabase(from: string, to: string): Promise<void> {
+  const source = new DatabaseSync(from, { readOnly: true });
+  try {
+    await backup(source, to);
+  } finally {
+    source.close();
+  }
 }

@@ -1,5 +1,5 @@
 import type { DatabaseSync } from 'node:sqlite';
-import type { ProgressStore } from '../progress/progress-store.js';
+import type { IdRange } from './id-ranges.js';
 import { MAX_TEXT_LENGTH, parseEventTime, type TokfEvent } from './tokf-event.js';
 
 /** One more than attribute values keep, so that a cut value is still seen as too long. */
@@ -8,21 +8,22 @@ const TEXT_LIMIT = MAX_TEXT_LENGTH + 1;
 /** Rows fetched per query. Each query ends before the next, so tokf's writes wait at most one. */
 const PAGE_SIZE = 2000;
 
-export interface PendingScan {
-  /** The highest id when the scan began; rows tokf adds later wait for the next run. */
-  maxId: number;
-  events: Iterable<TokfEvent>;
-}
+/**
+ * Where pending rows may be, within [minId, maxId]: id intervals, and an SQL condition on `events`
+ * that pending rows also meet, if any. The progress store answers it; the source only reads.
+ */
+export type PendingPlan = (minId: number, maxId: number) => { gaps: IdRange[]; condition?: string };
 
 /**
  * Pending events in id order, read a page at a time so that memory is bounded by the page and no
- * read lock is held between pages. Columns are selected by name: tokf's column order varies.
+ * read lock is held between pages. Columns are selected by name: tokf's column order varies. Rows
+ * tokf adds after the scan began (above the highest id then) wait for the next run.
  */
-export function scanPending(db: DatabaseSync, progress: ProgressStore): PendingScan {
+export function scanPending(db: DatabaseSync, plan: PendingPlan): Iterable<TokfEvent> {
   const bounds = db.prepare('SELECT min(id) AS lo, max(id) AS hi FROM events').get();
   const minId = bounds?.lo == null ? 1 : Number(bounds.lo);
   const maxId = bounds?.hi == null ? 0 : Number(bounds.hi);
-  const { gaps, condition } = progress.pendingScan(minId, maxId);
+  const { gaps, condition } = plan(minId, maxId);
   // Text is cut in SQL: a damaged or odd row may hold megabytes, which would otherwise be copied
   // into memory only to be cut at MAX_TEXT_LENGTH when encoded.
   const sql = `SELECT id, timestamp, substr(command, 1, ${TEXT_LIMIT}) AS command,
@@ -60,7 +61,7 @@ export function scanPending(db: DatabaseSync, progress: ProgressStore): PendingS
       }
     }
   }
-  return { maxId, events: events() };
+  return events();
 }
 
 function toEvent(row: Record<string, unknown>, coverFrom: number): TokfEvent {

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { Inputs, Outputs } from '../../src/action/constants.js';
-import { readActionInputs } from '../../src/action/inputs.js';
+import { inputLabel, readActionInputs } from '../../src/action/inputs.js';
+import { SETTING_KEYS, specOf } from '../../src/config/settings.js';
 import { UsageError } from '../../src/errors.js';
+import { readActionYml } from '../../scripts/docs/action-yml.js';
 
 const read = (inputs: Record<string, string>, env: NodeJS.ProcessEnv = { HOME: '/home/r' }) =>
   readActionInputs((name) => inputs[name] ?? '', env);
@@ -48,6 +50,33 @@ describe('action inputs', () => {
     });
   });
 
+  it.each(SETTING_KEYS.filter((key) => specOf(key).input !== undefined))(
+    'gives its input to the setting %s',
+    (key) => {
+      const spec = specOf(key);
+      const inputs = read({ [spec.input!]: spec.type === 'boolean' ? 'true' : '/x' });
+      expect(inputs.settings[key]).toBe(spec.type === 'boolean' ? true : '/x');
+    },
+  );
+
+  it('names a setting by its input in engine errors', () => {
+    expect(inputLabel('db')).toBe('input "database-path"');
+    expect(inputLabel('batchSize')).toBe('input "batch-size"');
+  });
+
+  it("reads action.yml's defaults as it reads blank inputs", () => {
+    const defaults = new Map(
+      readActionYml(readFileSync('action.yml', 'utf8')).inputs.map((i) => [i.name, i.default]),
+    );
+    // An expression such as ${{ github.token }} is the runner's to fill in.
+    const fromYml = read(
+      Object.fromEntries(
+        [...defaults].filter(([, value]) => value !== undefined && !value.includes('${{')),
+      ) as Record<string, string>,
+    );
+    expect(fromYml).toEqual(read({}));
+  });
+
   it.each<[Record<string, string>, RegExp]>([
     [
       { restore: 's3' },
@@ -78,7 +107,8 @@ describe('action.yml', () => {
   };
 
   it('declares exactly the inputs the code reads', () => {
-    expect(section('inputs').sort()).toEqual(Object.values(Inputs).sort());
+    const settingInputs = SETTING_KEYS.flatMap((key) => specOf(key).input ?? []);
+    expect(section('inputs').sort()).toEqual([...settingInputs, ...Object.values(Inputs)].sort());
   });
 
   it('declares exactly the outputs the code sets', () => {

@@ -1,5 +1,5 @@
 import { cell, renderReport, text, type ActionReport } from '../../src/action/summary.js';
-import type { SyncResult } from '../../src/engine/sync-result.js';
+import type { SyncResult } from '../../src/engine/index.js';
 
 function result(overrides: Partial<SyncResult> = {}): SyncResult {
   return {
@@ -13,8 +13,8 @@ function result(overrides: Partial<SyncResult> = {}): SyncResult {
     dryRun: false,
     selected: 10,
     delivered: 10,
-    rejected: 0,
-    rejectedEvents: 0,
+    refusedEvents: 0,
+    rejectedPoints: 0,
     tooOld: 0,
     setAside: 0,
     pending: 0,
@@ -84,14 +84,14 @@ describe('renderReport', () => {
         restoredCopy: result({
           selected: 5,
           delivered: 5,
-          warnings: ['2 event(s) are stamped more than 5 minutes in the future'],
+          warnings: [{ kind: 'clock-future', count: 2, firstId: 4, message: null }],
         }),
         notes: ['a database already existed'],
       }),
     );
     expect(md).toContain('| selected | 15 |');
     expect(md).toContain('- a database already existed');
-    expect(md).toContain('stamped more than 5 minutes in the future');
+    expect(md).toContain('2 events are stamped more than 5 minutes in the future (first: id 4)');
   });
 
   it('shows tokens saved by command and filter on pull requests only, escaped', () => {

@@ -63,7 +63,7 @@ describe('telemetry-sync CLI', () => {
       status: 'delivered',
       selected: 40,
       delivered: 40,
-      rejected: 0,
+      rejectedPoints: 0,
       pending: 0,
       requests: 1,
       retries: 0,

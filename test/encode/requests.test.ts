@@ -1,4 +1,4 @@
-import { coverage, encodeRequests } from '../../src/encode/requests.js';
+import { encodeRequests } from '../../src/encode/requests.js';
 import {
   decodeMetricsRequestJson,
   decodeMetricsRequestProtobuf,
@@ -98,17 +98,5 @@ describe('encodeRequests', () => {
     const parts = encodeRequests([huge], RESOURCE, 'http/protobuf', 100);
     expect(parts).toHaveLength(1);
     expect(parts[0]!.events).toEqual([huge]);
-  });
-});
-
-describe('coverage', () => {
-  it('joins events whose cover starts right after the previous id, across deleted ids', () => {
-    const e = (id: number, coverFrom: number) =>
-      tokfEvent(id, '2026-03-05T10:22:13Z', { coverFrom });
-    expect(coverage([e(1, 1), e(3, 2), e(4, 4), e(9, 7), e(10, 10)])).toEqual([
-      { first: 1, last: 4 },
-      { first: 7, last: 10 },
-    ]);
-    expect(coverage([])).toEqual([]);
   });
 });

@@ -9,6 +9,7 @@ import { decodeMetricsDataJson, flattenPoints } from '../helpers/otlp-proto.js';
 import { OtlpReceiver, type ReceivedRequest } from '../helpers/otlp-receiver.js';
 import { removeTmpDirs } from '../helpers/tokf-db.js';
 import { deliveriesByCommand, distinctEventsDb, rejectedCommands, syncTo } from './fault-kit.js';
+import { describeNotice } from '../../src/report/notices.js';
 
 const N = 60;
 let receiver: OtlpReceiver;
@@ -99,12 +100,12 @@ describe('endpoint faults: nothing is lost', () => {
       status: 'partial',
       exitCode: 1,
       delivered: N - 1,
-      rejectedEvents: 1,
+      refusedEvents: 1,
       pending: 0,
       setAside: 1,
     });
-    expect(r.warnings.join('\n')).toMatch(
-      /1 event\(s\) were refused and set aside as rejected \(HTTP 400: .*out of bounds sample for cmd-37\)/,
+    expect(r.warnings.map(describeNotice).join('\n')).toMatch(
+      /1 event was refused and set aside as rejected \(HTTP 400: .*out of bounds sample for cmd-37\)/,
     );
     expect(rejectedCommands(db).get('cmd-37')).toMatch(
       /^HTTP 400: .*out of bounds sample for cmd-37/,
@@ -140,7 +141,7 @@ describe('endpoint faults: nothing is lost', () => {
     await receiver.start();
     const db = distinctEventsDb(N);
     const r = await syncTo(receiver.url, db, { batchSize: '60', compression: 'none' });
-    expect(r).toMatchObject({ status: 'delivered', delivered: N, rejectedEvents: 0 });
+    expect(r).toMatchObject({ status: 'delivered', delivered: N, refusedEvents: 0 });
     expect(receiver.requests.filter((q) => q.answeredStatus === 413).length).toBeGreaterThan(0);
     await expectNothingLost(db);
   });
@@ -150,7 +151,7 @@ describe('endpoint faults: nothing is lost', () => {
     receiver.enqueue({ partialSuccess: { rejectedDataPoints: 4, errorMessage: 'too old' } });
     const db = distinctEventsDb(N);
     const r = await syncTo(receiver.url, db);
-    expect(r).toMatchObject({ status: 'delivered', delivered: N, rejected: 4, requests: 1 });
+    expect(r).toMatchObject({ status: 'delivered', delivered: N, rejectedPoints: 4, requests: 1 });
     await expectNothingLost(db);
   });
 
@@ -170,7 +171,7 @@ describe('endpoint faults: nothing is lost', () => {
     const db = distinctEventsDb(N);
     const r = await syncTo(url, db);
     expect(r).toMatchObject({ status: 'failed', exitCode: 1, delivered: 0, pending: N });
-    expect(r.errors[0]).toMatch(/ECONNREFUSED/);
+    expect(r.errors[0]).toMatchObject({ kind: 'send-failed', message: /ECONNREFUSED/ });
     await start();
     await expectNothingLost(db);
   });
@@ -192,11 +193,13 @@ describe('endpoint faults: nothing is lost', () => {
       status: 'failed',
       exitCode: 1,
       delivered: 0,
-      rejectedEvents: 3,
+      refusedEvents: 3,
       setAside: 3,
       pending: N - 3,
     });
-    expect(r.errors.join('\n')).toMatch(/circuit breaker: 3 events in a row were refused/);
+    expect(r.errors.map(describeNotice).join('\n')).toMatch(
+      /circuit breaker: 3 events in a row were refused/,
+    );
     await expectNothingLost(db, ['cmd-1', 'cmd-2', 'cmd-3']);
   });
 

@@ -1,8 +1,7 @@
 /** The sync engine in-process for tests: fast retries, waits capped, no log. */
 import { buildSyncConfig } from '../../src/config/build-config.js';
 import type { SyncSettings } from '../../src/config/sync-config.js';
-import { runSync } from '../../src/engine/sync.js';
-import type { SyncResult } from '../../src/engine/sync-result.js';
+import { runSync, type SyncResult } from '../../src/engine/index.js';
 
 export const FAST_RETRY = {
   maxAttempts: 3,

@@ -1,5 +1,6 @@
-import { OtlpHttpClient } from '../../src/deliver/otlp-http-client.js';
-import type { RetryPolicy } from '../../src/deliver/retry-policy.js';
+import { OtlpExporter, type ExporterOptions } from '../../src/deliver/otlp-exporter.js';
+import { describeOutcome } from '../../src/deliver/outcome.js';
+import type { RetryPolicy } from '../../src/deliver/retrying-transport.js';
 import { encodeRequests } from '../../src/encode/requests.js';
 import { tokfEvent } from '../helpers/events.js';
 import { OtlpReceiver } from '../helpers/otlp-receiver.js';
@@ -25,9 +26,9 @@ beforeEach(async () => {
 });
 afterEach(() => receiver.close());
 
-function client(overrides: Partial<ConstructorParameters<typeof OtlpHttpClient>[0]> = {}) {
+function exporter(overrides: Partial<ExporterOptions> = {}) {
   const waits: number[] = [];
-  const c = new OtlpHttpClient({
+  const c = new OtlpExporter({
     endpoint: { url: receiver.metricsUrl, headers: { 'x-api-key': 'k3y' }, secrets: ['k3y'] },
     protocol: 'http/protobuf',
     compression: 'gzip',
@@ -42,16 +43,12 @@ function client(overrides: Partial<ConstructorParameters<typeof OtlpHttpClient>[
   return { c, waits };
 }
 
-describe('OtlpHttpClient', () => {
+describe('OtlpExporter over HTTP on loopback', () => {
   it('posts gzip protobuf with the headers and reports an acknowledgement', async () => {
-    const { c } = client();
+    const { c } = exporter();
     const outcome = await c.send(BODY);
-    expect(outcome).toMatchObject({
-      acknowledged: true,
-      status: 200,
-      attempts: 1,
-      rejectedPoints: 0,
-    });
+    c.close();
+    expect(outcome).toMatchObject({ kind: 'acknowledged', attempts: 1, rejectedPoints: 0 });
     const [req] = receiver.requests;
     expect(req).toMatchObject({
       path: '/v1/metrics',
@@ -63,62 +60,88 @@ describe('OtlpHttpClient', () => {
     expect(outcome.bytesSent).toBe(req!.bodyBytes);
   });
 
-  it('retries 429 honouring Retry-After, then 503/502/504 with backoff', async () => {
+  it('retries 429 honouring Retry-After, then 503/502 with backoff', async () => {
     receiver.enqueue({ status: 429, retryAfter: '3' }, { status: 503 }, { status: 502 });
-    const { c, waits } = client();
+    const { c, waits } = exporter();
     const outcome = await c.send(BODY);
-    expect(outcome).toMatchObject({ acknowledged: true, attempts: 4 });
+    c.close();
+    expect(outcome).toMatchObject({ kind: 'acknowledged', attempts: 4 });
     expect(waits[0]).toBe(3000);
     expect(waits.slice(1).every((w) => w >= 2 && w <= 20)).toBe(true);
   });
 
-  it('gives up after the attempts allowed, with the last reason', async () => {
+  it('gives up after the attempts allowed, with the last status and reason', async () => {
     receiver.enqueue({ status: 504 }, { status: 504 }, { status: 504 }, { status: 504 }, {});
-    const { c } = client();
+    const { c } = exporter();
     const outcome = await c.send(BODY);
-    expect(outcome).toMatchObject({ acknowledged: false, attempts: 4, status: 504 });
-    expect(outcome.message).toMatch(/HTTP 504.*gave up after 4 attempts/);
+    c.close();
+    expect(outcome).toMatchObject({ kind: 'retries-exhausted', attempts: 4, status: 504 });
+    expect(describeOutcome(outcome)).toMatch(/^HTTP 504.*gave up after 4 attempts$/);
   });
 
   it('gives up at once when Retry-After exceeds the retry budget', async () => {
     receiver.enqueue({ status: 429, retryAfter: '3600' });
-    const { c, waits } = client();
+    const { c, waits } = exporter();
     const outcome = await c.send(BODY);
-    expect(outcome).toMatchObject({ acknowledged: false, attempts: 1 });
+    c.close();
+    expect(outcome).toMatchObject({ kind: 'retries-exhausted', attempts: 1 });
     expect(outcome.message).toMatch(/asked to wait 3600 s.*retry budget/);
     expect(waits).toEqual([]);
   });
 
-  it.each([400, 401, 403, 404, 500])('treats HTTP %i as permanent: no retry', async (status) => {
+  it.each([
+    [400, 'bad-data'],
+    [413, 'bad-data'],
+    [422, 'bad-data'],
+    [401, 'failed'],
+    [404, 'failed'],
+    [500, 'failed'],
+  ] as const)('classifies HTTP %i as %s, without a retry', async (status, kind) => {
     receiver.enqueue({ status, errorMessage: 'nope' });
-    const { c } = client();
+    const { c } = exporter();
     const outcome = await c.send(BODY);
-    expect(outcome).toMatchObject({ acknowledged: false, attempts: 1, status });
+    c.close();
+    expect(outcome).toMatchObject({ kind, attempts: 1, status });
     expect(receiver.requests).toHaveLength(1);
   });
 
-  it('reports 413 without retrying, for the caller to split', async () => {
-    receiver.enqueue({ status: 413 });
-    const outcome = await client().c.send(BODY);
-    expect(outcome).toMatchObject({ acknowledged: false, status: 413, attempts: 1 });
+  it("classifies Prometheus's 400 out of bounds as too old", async () => {
+    receiver.enqueue({ status: 400, errorMessage: 'out of bounds' });
+    const { c } = exporter();
+    const outcome = await c.send(BODY);
+    c.close();
+    expect(outcome).toMatchObject({ kind: 'too-old', status: 400 });
+    expect(describeOutcome(outcome)).toMatch(/^HTTP 400: .*out of bounds/);
   });
 
   it('retries a reset connection and a response slower than the timeout', async () => {
     receiver.enqueue({ reset: true }, { hangMs: 1000 }, {});
-    const { c } = client({ timeoutMs: 200 });
+    const { c } = exporter({ timeoutMs: 200 });
     const outcome = await c.send(BODY);
-    expect(outcome).toMatchObject({ acknowledged: true, attempts: 3 });
+    c.close();
+    expect(outcome).toMatchObject({ kind: 'acknowledged', attempts: 3 });
   });
 
   it('retries a refused connection and then reports it', async () => {
     const url = receiver.metricsUrl;
     await receiver.close();
-    const { c } = client({ endpoint: { url, headers: {}, secrets: [] } });
+    const { c } = exporter({ endpoint: { url, headers: {}, secrets: [] } });
     const outcome = await c.send(BODY);
-    expect(outcome).toMatchObject({ acknowledged: false, attempts: 4 });
+    c.close();
+    expect(outcome).toMatchObject({ kind: 'retries-exhausted', attempts: 4 });
     expect(outcome.message).toMatch(/ECONNREFUSED/);
     receiver = new OtlpReceiver();
     await receiver.start();
+  });
+
+  it('fails at once, without retries, for a host that does not resolve', async () => {
+    const { c } = exporter({
+      endpoint: { url: 'http://telemetry-sync.invalid:4318/v1/metrics', headers: {}, secrets: [] },
+    });
+    const outcome = await c.send(BODY);
+    c.close();
+    expect(outcome).toMatchObject({ kind: 'failed', attempts: 1 });
+    expect(outcome.message).toMatch(/ENOTFOUND|EAI_/);
   });
 
   it.each(['http/protobuf', 'http/json'] as const)(
@@ -131,8 +154,14 @@ describe('OtlpHttpClient', () => {
         protocol,
         1 << 20,
       );
-      const outcome = await client({ protocol, compression: 'none' }).c.send(req!.body);
-      expect(outcome).toMatchObject({ acknowledged: true, rejectedPoints: 3, message: 'too old' });
+      const { c } = exporter({ protocol, compression: 'none' });
+      const outcome = await c.send(req!.body);
+      c.close();
+      expect(outcome).toMatchObject({
+        kind: 'acknowledged',
+        rejectedPoints: 3,
+        message: 'too old',
+      });
       expect(receiver.requests[0]!.contentType).toBe(
         protocol === 'http/json' ? 'application/json' : 'application/x-protobuf',
       );

@@ -1,4 +1,4 @@
-import { defaultTokfDbPath } from '../../src/source/tokf-paths.js';
+import { defaultTokfDbPath } from '../../src/config/tokf-paths.js';
 
 describe('defaultTokfDbPath follows tokf', () => {
   it('prefers TOKF_DB_PATH, then TOKF_HOME, then XDG_DATA_HOME, then ~/.local/share', () => {

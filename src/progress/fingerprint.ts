@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { REJECTED_TABLE } from '../progress/dead-letters.js';
-import { RANGES_TABLE } from '../progress/ranges-store.js';
-import { openDatabase } from './database.js';
-import { SYNCED_COLUMN, readEventsSchema } from './events-schema.js';
+import { REJECTED_TABLE } from './dead-letters.js';
+import { RANGES_TABLE } from './ranges-store.js';
+import { openDatabase } from '../source/database.js';
+import { SYNCED_COLUMN, readEventsSchema } from '../source/events-schema.js';
 
 /**
  * What the database holds, as far as a replay is concerned: the events (count and highest id; tokf

@@ -1,3 +1,5 @@
+import type { TokfEvent } from './tokf-event.js';
+
 /** A closed interval of event ids: every existing event with first <= id <= last. */
 export interface IdRange {
   first: number;
@@ -31,4 +33,15 @@ export function gapsBetween(covered: readonly IdRange[], lo: number, hi: number)
   }
   if (next <= hi) gaps.push({ first: next, last: hi });
   return gaps;
+}
+
+/** The id ranges a set of events stands for once acknowledged (see TokfEvent.coverFrom). */
+export function coverage(events: readonly Pick<TokfEvent, 'id' | 'coverFrom'>[]): IdRange[] {
+  const ranges: IdRange[] = [];
+  for (const e of events) {
+    const last = ranges[ranges.length - 1];
+    if (last !== undefined && e.coverFrom === last.last + 1) last.last = e.id;
+    else ranges.push({ first: e.coverFrom, last: e.id });
+  }
+  return ranges;
 }

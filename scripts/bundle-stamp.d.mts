@@ -1,0 +1,3 @@
+export function currentStamp(root?: string): { inputs: string; outputs: string };
+export function writeStamp(root?: string): void;
+export function bundleIsFresh(root?: string): boolean;

@@ -1,0 +1,49 @@
+import { UsageError } from '../errors.js';
+import type { Compression, Protocol } from './sync-config.js';
+
+/**
+ * A setting's text to its value. `source` is how the user named it (a flag, an action input or an
+ * environment variable) so that the error points at what to fix.
+ */
+export type Parser<T> = (text: string, source: string, now: number) => T;
+
+export const parseProtocol: Parser<Protocol> = (text, source) => {
+  const value = text.trim();
+  const lower = value.toLowerCase();
+  if (lower === 'http/protobuf' || lower === 'http/json') return lower;
+  if (lower === 'grpc') {
+    throw new UsageError(
+      `${source}: gRPC is not supported; use http/protobuf or http/json against the endpoint's OTLP/HTTP port (usually 4318)`,
+    );
+  }
+  throw new UsageError(`${source}: "${value}" is not a protocol (use http/protobuf or http/json)`);
+};
+
+export const parseCompression: Parser<Compression> = (text, source) => {
+  const value = text.trim();
+  const lower = value.toLowerCase();
+  if (lower === 'gzip' || lower === 'none') return lower;
+  throw new UsageError(`${source}: "${value}" is not a compression (use gzip or none)`);
+};
+
+export function wholeNumber(min: number, max: number): Parser<number> {
+  return (text, source) => {
+    const trimmed = text.trim();
+    if (!/^\d+$/.test(trimmed)) {
+      throw new UsageError(`${source}: "${text}" is not a whole number`);
+    }
+    const value = Number(trimmed);
+    if (value < min || value > max) {
+      throw new UsageError(`${source}: ${value} is out of range (${min} to ${max})`);
+    }
+    return value;
+  };
+}
+
+/** The same parser, with the unit its number is in named in its errors. */
+export function withUnit<T>(unit: string, parser: Parser<T>): Parser<T> {
+  return (text, source, now) => parser(text, `${source} (${unit})`, now);
+}
+
+/** Paths are taken as written: a directory name may begin or end with a space. */
+export const asWritten: Parser<string> = (text) => text;

@@ -1,0 +1,309 @@
+import {
+  asWritten,
+  parseCompression,
+  parseProtocol,
+  wholeNumber,
+  withUnit,
+  type Parser,
+} from './parsers.js';
+import { DEFAULT_MAX_REQUEST_BYTES } from './sync-config.js';
+import { parseDuration, parseTimeSpec } from './time-spec.js';
+
+/** The groups of `sync --help`, in the order it shows them. */
+export const SECTIONS = ['Source', 'Endpoint', 'Resource', 'Output'] as const;
+export type Section = (typeof SECTIONS)[number];
+
+/** How a flag is documented: `--help`, the README and the CLI's own flags share this shape. */
+export interface FlagDoc {
+  /** The flag without its dashes. */
+  flag: string;
+  /** What the value stands for in the docs (`URL`, `N`); switches take none. */
+  value?: string;
+  section: Section;
+  /** The `--help` text, plain; defaults and variables are added from the fields below. */
+  help: string;
+  /** The README's "meaning" column, Markdown. */
+  meaning?: string;
+}
+
+/** One engine setting, as every entry point and every document sees it. */
+export interface SettingSpec extends FlagDoc {
+  type: 'string' | 'boolean';
+  /** The action input that gives it, when the action exposes it. */
+  input?: string;
+  /** The variables it falls back to, strongest first (for headers and attributes: merged). */
+  env: readonly string[];
+  /**
+   * When present, the flag and then each variable in `env` are tried in turn and the first given
+   * value is parsed; without it, buildSyncConfig resolves the setting by its own rules.
+   */
+  parse?: Parser<unknown>;
+  /** What applies when nothing is given; switches are off. */
+  default?: string | number;
+  /** For a default that is worked out rather than a value: how the docs describe it. */
+  defaultText?: string;
+}
+
+const MAX_BATCH_SIZE = 100_000;
+const MAX_REQUEST_MIB = DEFAULT_MAX_REQUEST_BYTES / (1024 * 1024);
+
+/** The engine's settings: the one place their names, defaults and docs are written. */
+export const SETTINGS = {
+  db: {
+    flag: 'db',
+    value: 'PATH',
+    type: 'string',
+    input: 'database-path',
+    env: ['TOKF_DB_PATH', 'TOKF_HOME', 'XDG_DATA_HOME'],
+    defaultText: "tokf's own rules",
+    section: 'Source',
+    help: 'tracking database',
+    meaning: 'the tracking database (where tokf keeps it: below)',
+  },
+  since: {
+    flag: 'since',
+    value: 'T',
+    type: 'string',
+    input: 'since',
+    env: [],
+    parse: parseTimeSpec,
+    section: 'Source',
+    help: 'only events at or after T (inclusive); T is a date (2026-03-05), a date-time (2026-03-05T10:22:13Z; UTC when no zone is given) or a duration back from now (90m, 24h, 7d)',
+    meaning:
+      'only events at or after T: a date `2026-03-05`, a date-time `2026-03-05T10:22:13Z` (UTC when no zone is given), or a duration back from now: `90m`, `24h`, `7d` (also `s`, `w`)',
+  },
+  until: {
+    flag: 'until',
+    value: 'T',
+    type: 'string',
+    input: 'until',
+    env: [],
+    parse: parseTimeSpec,
+    section: 'Source',
+    help: 'only events before T (exclusive), T as for --since',
+    meaning: 'only events before T (exclusive), T as for `--since`',
+  },
+  limit: {
+    flag: 'limit',
+    value: 'N',
+    type: 'string',
+    input: 'limit',
+    env: [],
+    parse: wholeNumber(1, Number.MAX_SAFE_INTEGER),
+    section: 'Source',
+    help: 'send at most the first N pending events in id order',
+    meaning: 'send the first N pending events in id order',
+  },
+  maxAge: {
+    flag: 'max-age',
+    value: 'D',
+    type: 'string',
+    input: 'max-age',
+    env: [],
+    parse: parseDuration,
+    section: 'Source',
+    help: 'do not send events older than D (90m, 1h, 7d), to match a backend that refuses old points; they go to the OTLP/JSON file only (and, with one, are set aside so later runs do not export them again)',
+    meaning:
+      'do not send events older than D (`90m`, `1h`, `7d`): they go to the OTLP/JSON file only',
+  },
+  retryRejected: {
+    flag: 'retry-rejected',
+    type: 'boolean',
+    input: 'retry-rejected',
+    env: [],
+    section: 'Source',
+    help: 'send again the events earlier runs set aside as rejected',
+    meaning: 'send again the events earlier runs set aside as rejected',
+  },
+  endpoint: {
+    flag: 'endpoint',
+    value: 'URL',
+    type: 'string',
+    input: 'endpoint',
+    env: ['OTEL_EXPORTER_OTLP_METRICS_ENDPOINT', 'OTEL_EXPORTER_OTLP_ENDPOINT'],
+    section: 'Endpoint',
+    help: 'OTLP/HTTP base URL; v1/metrics is appended, also to OTEL_EXPORTER_OTLP_ENDPOINT (the METRICS variable is used as is)',
+    meaning:
+      'OTLP/HTTP base URL; `v1/metrics` is appended, also to `OTEL_EXPORTER_OTLP_ENDPOINT` (`OTEL_EXPORTER_OTLP_METRICS_ENDPOINT` is used as is)',
+  },
+  headers: {
+    flag: 'headers',
+    value: 'k=v,...',
+    type: 'string',
+    input: 'headers',
+    env: ['OTEL_EXPORTER_OTLP_METRICS_HEADERS', 'OTEL_EXPORTER_OTLP_HEADERS'],
+    section: 'Endpoint',
+    help: 'request headers, values percent-decoded; merged by name with the variables, the flag first',
+    meaning:
+      'request headers, values percent-decoded; merged by name with the variables, the flag first',
+  },
+  protocol: {
+    flag: 'protocol',
+    value: 'P',
+    type: 'string',
+    input: 'protocol',
+    env: ['OTEL_EXPORTER_OTLP_METRICS_PROTOCOL', 'OTEL_EXPORTER_OTLP_PROTOCOL'],
+    parse: parseProtocol,
+    default: 'http/protobuf',
+    section: 'Endpoint',
+    help: 'http/protobuf or http/json; gRPC is not supported',
+    meaning: '`http/protobuf` or `http/json`; `grpc` is refused',
+  },
+  compression: {
+    flag: 'compression',
+    value: 'C',
+    type: 'string',
+    input: 'compression',
+    env: ['OTEL_EXPORTER_OTLP_METRICS_COMPRESSION', 'OTEL_EXPORTER_OTLP_COMPRESSION'],
+    parse: parseCompression,
+    default: 'gzip',
+    section: 'Endpoint',
+    help: 'gzip or none',
+    meaning: '`gzip` or `none`',
+  },
+  timeout: {
+    flag: 'timeout',
+    value: 'MS',
+    type: 'string',
+    input: 'timeout',
+    env: ['OTEL_EXPORTER_OTLP_METRICS_TIMEOUT', 'OTEL_EXPORTER_OTLP_TIMEOUT'],
+    // The variables are in milliseconds too; the unit in the error tells a user who wrote "10s".
+    parse: withUnit('milliseconds', wholeNumber(1, 600_000)),
+    default: 10_000,
+    section: 'Endpoint',
+    help: 'per attempt, in milliseconds',
+    meaning: 'per attempt, in milliseconds',
+  },
+  batchSize: {
+    flag: 'batch-size',
+    value: 'N',
+    type: 'string',
+    input: 'batch-size',
+    env: [],
+    parse: wholeNumber(1, MAX_BATCH_SIZE),
+    default: 2000,
+    section: 'Endpoint',
+    help: `events per request (1 to ${MAX_BATCH_SIZE}); a request is also split to stay under ${MAX_REQUEST_MIB} MiB`,
+    meaning: `events per request (1 to ${MAX_BATCH_SIZE}); a request is also split to stay under ${MAX_REQUEST_MIB} MiB`,
+  },
+  maxConsecutiveFailures: {
+    flag: 'max-consecutive-failures',
+    value: 'N',
+    type: 'string',
+    input: 'max-consecutive-failures',
+    env: [],
+    parse: wholeNumber(1, 1_000_000),
+    default: 5,
+    section: 'Endpoint',
+    help: 'circuit breaker: stop sending after N events in a row were refused; the rest stay pending',
+    meaning: 'circuit breaker: stop sending after N events in a row were refused',
+  },
+  serviceName: {
+    flag: 'service-name',
+    value: 'NAME',
+    type: 'string',
+    input: 'service-name',
+    env: ['OTEL_SERVICE_NAME', 'OTEL_RESOURCE_ATTRIBUTES'],
+    default: 'tokf',
+    section: 'Resource',
+    help: 'resource service.name; service.name in --resource-attributes comes next, then the variables',
+    meaning:
+      'resource `service.name`; `service.name` in `--resource-attributes` comes next, then the variables (the attribute list last)',
+  },
+  serviceVersion: {
+    flag: 'service-version',
+    value: 'V',
+    type: 'string',
+    env: ['OTEL_RESOURCE_ATTRIBUTES'],
+    section: 'Resource',
+    help: "resource service.version, else service.version in the attribute lists (tokf's live exporter sets tokf's version)",
+    meaning:
+      "resource `service.version`, else `service.version` in the attribute lists (tokf's live exporter sets tokf's version)",
+  },
+  resourceAttributes: {
+    flag: 'resource-attributes',
+    value: 'k=v,...',
+    type: 'string',
+    input: 'resource-attributes',
+    env: ['OTEL_RESOURCE_ATTRIBUTES'],
+    section: 'Resource',
+    help: "more resource attributes, values percent-decoded; they replace the variable's by key",
+    meaning: "more resource attributes, values percent-decoded; they replace the variable's by key",
+  },
+  otlpJsonOut: {
+    flag: 'otlp-json-out',
+    value: 'DIR',
+    type: 'string',
+    env: [],
+    parse: asWritten,
+    section: 'Output',
+    help: 'also write what was sent (or would be) to DIR/metrics.jsonl as OTLP JSON Lines, and refused events to DIR/rejected-metrics.jsonl; with no endpoint this file is the whole job and nothing is marked delivered',
+    meaning: 'also write `DIR/metrics.jsonl` (below)',
+  },
+  dryRun: {
+    flag: 'dry-run',
+    type: 'boolean',
+    input: 'dry-run',
+    env: [],
+    section: 'Output',
+    help: 'report what would be sent; send nothing, open the database read-only',
+    meaning: 'report what would be sent; send nothing; the database is opened read-only',
+  },
+} as const satisfies Record<string, SettingSpec>;
+
+type Specs = typeof SETTINGS;
+export type SettingKey = keyof Specs;
+export const SETTING_KEYS = Object.keys(SETTINGS) as SettingKey[];
+
+/** One setting, seen through the common shape (where every field may be asked for). */
+export const specOf = (key: SettingKey): SettingSpec => SETTINGS[key];
+
+/**
+ * The settings as given, before validation: CLI flags, or the action's inputs, as strings.
+ * Absent and empty both mean "not given", so that an action input left blank falls back to the
+ * environment like an omitted flag does.
+ */
+export type SyncSettings = {
+  [K in SettingKey]?: Specs[K]['type'] extends 'boolean' ? boolean : string;
+};
+
+/** The settings that the table's parser resolves, and what each resolves to. */
+export type ParsedKey = {
+  [K in SettingKey]: Specs[K] extends { parse: Parser<unknown> } ? K : never;
+}[SettingKey];
+export type Resolved<K extends ParsedKey> =
+  | (Specs[K] extends { parse: Parser<infer T> } ? T : never)
+  | (Specs[K] extends { default: infer D } ? D : undefined);
+
+/**
+ * How an error names a setting: `--limit` on the command line, `input "limit"` in the action, so
+ * that each entry point's users read the name they typed.
+ */
+export type SettingLabel = (key: SettingKey) => string;
+export const flagLabel: SettingLabel = (key) => `--${SETTINGS[key].flag}`;
+
+/**
+ * The settings an entry point was given, from one reader per setting (a flag's value, an input's
+ * text). A value of the wrong kind for its setting is left out rather than passed on.
+ */
+export function settingsFrom(
+  read: (spec: SettingSpec) => string | boolean | undefined,
+): SyncSettings {
+  const settings: Partial<Record<SettingKey, string | boolean>> = {};
+  for (const key of SETTING_KEYS) {
+    const spec = specOf(key);
+    const value = read(spec);
+    if (value !== undefined && typeof value === spec.type) settings[key] = value;
+  }
+  return settings as SyncSettings;
+}
+
+/** The flag as the docs write it: `--batch-size N`. */
+export function flagUsage(doc: FlagDoc): string {
+  return doc.value === undefined ? `--${doc.flag}` : `--${doc.flag} ${doc.value}`;
+}
+
+/** The default as the docs show it, or undefined for none (a switch is off). */
+export function shownDefault(spec: SettingSpec): string | undefined {
+  return spec.defaultText ?? (spec.default === undefined ? undefined : String(spec.default));
+}

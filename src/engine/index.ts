@@ -1,0 +1,12 @@
+/**
+ * The engine as its entry points see it: the CLI and the action import this module and nothing
+ * else below the config, so that how a replay reads, encodes, sends and records stays free to
+ * change behind it.
+ */
+export { runSync, type SyncDeps } from './sync.js';
+export type { Notice, NoticeKind, SyncResult } from './sync-result.js';
+export type { SavingsRow } from './savings.js';
+export { FUTURE_TOLERANCE_S } from './clock-check.js';
+export { copyDatabase } from '../source/database.js';
+export { databaseFingerprint } from '../progress/fingerprint.js';
+export { SyncBusyError } from '../progress/sync-lock.js';

@@ -1,0 +1,35 @@
+/**
+ * Batches encoded (and compressing) ahead of the one being sent. Enough to keep the sender busy
+ * while the next batches are read and encoded; few enough that memory stays bounded by it.
+ */
+const PIPELINE_DEPTH = 3;
+
+/**
+ * Runs jobs one after another, in the order they were pushed, while the caller prepares the next
+ * ones. `push` returns once fewer than `depth` jobs wait, which is the caller's back-pressure.
+ * A job that throws stops the ones after it; `drain` reports the error.
+ */
+export class OrderedPipeline {
+  private tail: Promise<void> = Promise.resolve();
+  private readonly waiting: Promise<void>[] = [];
+
+  constructor(private readonly depth: number = PIPELINE_DEPTH) {}
+
+  async push(job: () => Promise<void>): Promise<void> {
+    this.tail = this.tail.then(job);
+    // Errors are drain's to report; here a failed job only frees its place.
+    this.waiting.push(this.tail.catch(() => {}));
+    if (this.waiting.length >= this.depth) await this.waiting.shift();
+  }
+
+  /** Waits for every job; the first error of a job, if one threw. */
+  async drain(): Promise<unknown> {
+    this.waiting.length = 0;
+    try {
+      await this.tail;
+      return undefined;
+    } catch (err) {
+      return err ?? new Error('a pipeline job failed');
+    }
+  }
+}

@@ -1,0 +1,226 @@
+import type { DatabaseSync } from 'node:sqlite';
+import type { SyncConfig } from '../config/sync-config.js';
+import { OtlpExporter } from '../deliver/otlp-exporter.js';
+import { encodeRequests } from '../encode/requests.js';
+import { OtlpJsonLinesWriter } from '../output/otlp-json-lines.js';
+import type { DeadLetters } from '../progress/dead-letters.js';
+import type { ProgressStore } from '../progress/progress-store.js';
+import { ProgressRecorder } from '../progress/recorder.js';
+import type { SyncLock } from '../progress/sync-lock.js';
+import { messageOf } from '../source/database.js';
+import { scanPending } from '../source/pending-events.js';
+import type { TokfEvent } from '../source/tokf-event.js';
+import { Delivery } from './delivery.js';
+import { Notices } from './notices.js';
+import { Observed } from './observed.js';
+import { OrderedPipeline } from './pipeline.js';
+import { runResult } from './run-result.js';
+import { batchEvents, selectEvents } from './selection.js';
+import type { SyncDeps } from './sync.js';
+import type { SyncResult } from './sync-result.js';
+
+/** Rows of the tokens-saved breakdown kept in the result. */
+const SAVINGS_ROWS = 20;
+
+/** The database a run works on and the stores of ours inside it. */
+export interface Stores {
+  db: DatabaseSync;
+  progress: ProgressStore;
+  deadLetters: DeadLetters;
+  lock: SyncLock;
+}
+
+/** Where a run writes OTLP/JSON Lines: every selected event, and the points of refused ones. */
+interface Files {
+  all: OtlpJsonLinesWriter;
+  refused: OtlpJsonLinesWriter;
+}
+
+/**
+ * One pass over the pending events, in one direction:
+ *   rows (source) -> selection -> batches -> requests (encode) -> pipeline -> Delivery
+ *   (deliver: send, isolate refused events) -> ProgressRecorder (progress) -> result.
+ * A batch is sent only after the one before it was acknowledged and recorded, while the next
+ * batches are read, encoded and compressed. The whole selection also goes to the OTLP/JSON file,
+ * including what was not sent.
+ */
+export class Replay {
+  private readonly notices = new Notices();
+  private readonly observed: Observed;
+  private readonly recorder: ProgressRecorder | undefined;
+  /** Unreadable rows met while sending: set aside, as they can never be replayed. */
+  private readonly unreadableIds: number[] = [];
+
+  constructor(
+    private readonly config: SyncConfig,
+    private readonly deps: SyncDeps,
+    private readonly stores: Stores,
+    /** Whether this run sends and records (not a dry run, not a file-only export). */
+    private readonly sending: boolean,
+  ) {
+    this.observed = new Observed(Math.floor(deps.now() / 1000));
+    if (sending) {
+      const { db, progress, deadLetters, lock } = stores;
+      this.recorder = new ProgressRecorder(db, progress, deadLetters, lock, deps.now);
+    }
+  }
+
+  async run(started: number): Promise<SyncResult> {
+    const files = this.openFiles();
+    const exporter = this.recorder === undefined ? undefined : this.exporter();
+    const delivery =
+      exporter === undefined || this.recorder === undefined
+        ? undefined
+        : new Delivery({
+            exporter,
+            recorder: this.recorder,
+            encode: (events) => this.encode(events),
+            refusedFile: files?.refused,
+            notices: this.notices,
+            maxConsecutiveRefusals: this.config.maxConsecutiveFailures,
+            log: this.deps.log,
+          });
+    const pipeline = new OrderedPipeline();
+    try {
+      for (const batch of batchEvents(this.selected(), this.config.batchSize)) {
+        this.observed.batch(batch);
+        files?.all.write(batch);
+        const requests = this.encode(this.freshOnly(batch, files));
+        this.observed.encoded(requests);
+        if (delivery !== undefined) await pipeline.push(delivery.prepare(requests));
+      }
+    } catch (err) {
+      // A page that cannot be read (a damaged file) ends the run; what was recorded stands.
+      delivery?.stop();
+      this.notices.error({ kind: 'read-failed', count: 0, message: messageOf(err) });
+    } finally {
+      // Batches already handed to the sender finish (or stop) before anything is closed.
+      const failure = await pipeline.drain();
+      if (failure !== undefined)
+        this.notices.error({ kind: 'unexpected', count: 0, message: messageOf(failure) });
+      files?.all.close();
+      files?.refused.close();
+      exporter?.close();
+    }
+    this.setAside(
+      this.unreadableIds,
+      'the timestamp is not a time, so the event cannot be replayed',
+    );
+    return runResult({
+      config: this.config,
+      progressMode: this.stores.progress.mode,
+      observed: this.observed,
+      counts: this.countAfter(),
+      delivery: delivery?.stats,
+      recordMs: this.recorder?.recordMs ?? 0,
+      notices: this.notices,
+      file: files?.all,
+      refusedFile: files?.refused,
+      savedBy: this.observed.savings.top(SAVINGS_ROWS),
+      durationMs: this.deps.now() - started,
+    });
+  }
+
+  private selected(): Iterable<TokfEvent> {
+    const { stores, config } = this;
+    const pending = scanPending(stores.db, (lo, hi) => stores.progress.pendingScan(lo, hi));
+    return selectEvents(
+      pending,
+      {
+        ...config,
+        ...(!config.retryRejected && { rejected: stores.deadLetters.ids() }),
+        ...(this.sending && { onUnreadable: (e: TokfEvent) => this.unreadableIds.push(e.id) }),
+      },
+      this.observed.selection,
+    );
+  }
+
+  private encode(events: TokfEvent[]) {
+    const { resource, protocol, maxRequestBytes } = this.config;
+    return encodeRequests(events, resource, protocol, maxRequestBytes);
+  }
+
+  /**
+   * Events older than max-age go to the OTLP/JSON file only. Where that file exists they are set
+   * aside, so later runs do not export them again; without a file they stay pending.
+   */
+  private freshOnly(batch: TokfEvent[], files: Files | undefined): TokfEvent[] {
+    const { maxAgeMs } = this.config;
+    if (maxAgeMs === undefined) return batch;
+    const oldest = (this.deps.now() - maxAgeMs) / 1000;
+    const old = batch.filter((e) => (e.epochSeconds as number) < oldest);
+    if (old.length === 0) return batch;
+    this.observed.tooOld += old.length;
+    this.notices.warning({
+      kind: 'too-old',
+      count: old.length,
+      firstId: old[0]?.id,
+      ...(files !== undefined && { file: files.all.path }),
+      setAside: files !== undefined && this.recorder !== undefined,
+    });
+    if (files !== undefined) {
+      this.setAside(
+        old.map((e) => e.id),
+        `older than max-age; exported to ${files.all.path} only`,
+      );
+    }
+    const set = new Set(old);
+    return batch.filter((e) => !set.has(e));
+  }
+
+  private setAside(ids: number[], reason: string): void {
+    if (this.recorder === undefined || ids.length === 0) return;
+    try {
+      this.recorder.setAside(ids, { reason, status: null });
+    } catch (err) {
+      this.notices.error({
+        kind: 'set-aside-failed',
+        count: ids.length,
+        firstId: ids[0],
+        message: messageOf(err),
+      });
+    }
+  }
+
+  private openFiles(): Files | undefined {
+    const dir = this.config.otlpJsonOut;
+    if (dir === undefined) return undefined;
+    const { resource } = this.config;
+    return {
+      // Created at once, so that it never shows an earlier run's events.
+      all: new OtlpJsonLinesWriter(dir, resource, 'metrics.jsonl', { createNow: true }),
+      refused: new OtlpJsonLinesWriter(dir, resource, 'rejected-metrics.jsonl', {
+        createNow: false,
+      }),
+    };
+  }
+
+  private exporter(): OtlpExporter | undefined {
+    const { config, deps } = this;
+    if (config.endpoint === undefined) return undefined;
+    return new OtlpExporter({
+      endpoint: config.endpoint,
+      protocol: config.protocol,
+      compression: config.compression,
+      timeoutMs: config.timeoutMs,
+      userAgent: deps.userAgent,
+      now: deps.now,
+      ...(deps.retryPolicy !== undefined && { policy: deps.retryPolicy }),
+      ...(deps.sleep !== undefined && { sleep: deps.sleep }),
+      ...(deps.transport !== undefined && { transport: deps.transport }),
+    });
+  }
+
+  /** Pending and set-aside events of the whole database after the run. */
+  private countAfter(): { pending: number; setAside: number } {
+    const { progress, deadLetters } = this.stores;
+    try {
+      const setAside = deadLetters.count();
+      return { pending: Math.max(0, progress.countPending() - setAside), setAside };
+    } catch (err) {
+      // Counting reads the whole table; in a damaged file that may fail after the run did its work.
+      this.notices.error({ kind: 'count-failed', count: 0, message: messageOf(err) });
+      return { pending: -1, setAside: -1 };
+    }
+  }
+}

@@ -1,0 +1,53 @@
+import type { DatabaseSync } from 'node:sqlite';
+import { coverage } from '../source/id-ranges.js';
+import type { TokfEvent } from '../source/tokf-event.js';
+import type { DeadLetters, Rejection } from './dead-letters.js';
+import type { ProgressStore } from './progress-store.js';
+import type { SyncLock } from './sync-lock.js';
+import { inWriteTransaction } from './transaction.js';
+
+/**
+ * The one place a run writes what happened to its events, each call one short transaction, so
+ * that tokf's writes wait at most that long and a crash loses at most the request in flight:
+ * - acknowledged: the events are delivered, no longer set aside, and the lock shows we live;
+ * - set aside: the events are skipped by later runs, with why, until they are asked for again.
+ */
+export class ProgressRecorder {
+  /** Time spent in the write transactions, in ms. */
+  recordMs = 0;
+
+  constructor(
+    private readonly db: DatabaseSync,
+    private readonly store: ProgressStore,
+    private readonly deadLetters: DeadLetters,
+    private readonly lock: SyncLock,
+    private readonly now: () => number,
+  ) {}
+
+  /** Throws when the database refuses the write: the events then stay pending. */
+  acknowledged(events: readonly TokfEvent[]): void {
+    this.write('record delivered events', (at) => {
+      this.store.markDelivered(coverage(events), at);
+      this.deadLetters.forget(events.map((e) => e.id));
+    });
+  }
+
+  /** Throws when the database refuses the write: the events then stay pending. */
+  setAside(ids: readonly number[], rejection: Rejection): void {
+    if (ids.length === 0) return;
+    this.write('record set-aside events', (at) => this.deadLetters.record(ids, rejection, at));
+  }
+
+  private write(what: string, work: (at: Date) => void): void {
+    const at = new Date(this.now());
+    const started = performance.now();
+    try {
+      inWriteTransaction(this.db, what, () => {
+        work(at);
+        this.lock.refresh(at.getTime());
+      });
+    } finally {
+      this.recordMs += performance.now() - started;
+    }
+  }
+}

@@ -1,0 +1,47 @@
+import { FUTURE_TOLERANCE_S, type Notice } from '../engine/index.js';
+
+/** A notice in a person's words, as the CLI, the job summary and annotations show it. */
+export function describeNotice(n: Notice): string {
+  const events = plural(n.count, 'event');
+  const from = n.firstId === null ? '' : ` (first: id ${n.firstId})`;
+  const said = n.message === null ? '' : `: ${n.message}`;
+  const one = n.count === 1;
+  const were = one ? 'was' : 'were';
+  const are = one ? 'is' : 'are';
+  switch (n.kind) {
+    case 'send-failed':
+      return `a request of ${events}${from} failed${said}; it and all later events stay pending`;
+    case 'record-failed':
+      return `a request of ${events}${from} was answered but recording that failed${said}; these events will be sent again by the next run`;
+    case 'circuit-breaker':
+      return `circuit breaker: ${n.count} events in a row were refused, so sending stopped; the events after them stay pending`;
+    case 'read-failed':
+      return `reading the database failed part way${said}; the events not yet read stay pending`;
+    case 'count-failed':
+      return `counting pending events failed${said}`;
+    case 'set-aside-failed':
+      return `could not set aside ${events}${from}${said}; they stay pending`;
+    case 'unexpected':
+      return `sending failed unexpectedly${said}`;
+    case 'refused':
+      return `${events} ${were} refused and set aside as rejected (${n.message ?? 'refused'}); --retry-rejected sends them again`;
+    case 'partial-success':
+      return `the endpoint accepted a request but rejected ${plural(n.count, 'data point')} of it${said}`;
+    case 'too-old':
+      return n.file !== undefined
+        ? `${events} older than max-age ${were} not sent, only written to ${n.file}`
+        : `${events} older than max-age ${were} not sent and stay pending; give an OTLP/JSON output directory to export them`;
+    case 'unreadable-time':
+      return `${plural(n.count, 'pending event')} ${one ? 'has' : 'have'} a timestamp that is not a time and cannot be replayed${n.setAside ? `; ${one ? 'it was' : 'they were'} set aside as rejected` : ''}`;
+    case 'skipped-rejected':
+      return `${events} set aside as rejected by earlier runs ${were} skipped (--retry-rejected sends them again)`;
+    case 'clock-future':
+      return `${events} ${are} stamped more than ${FUTURE_TOLERANCE_S / 60} minutes in the future${from}; the clock of the machine that recorded them may be wrong`;
+    case 'clock-backwards':
+      return `${events} ${are} stamped earlier than an event recorded before them${from}; the recording clock went backwards`;
+  }
+}
+
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}

@@ -1,0 +1,144 @@
+import type { AttemptResult, Transport } from '../../src/deliver/http-transport.js';
+import { parseRetryAfter } from '../../src/deliver/http-transport.js';
+import {
+  backoffMs,
+  DEFAULT_RETRY_POLICY,
+  RetryingTransport,
+} from '../../src/deliver/retrying-transport.js';
+
+/** A transport that answers from a script, one result per attempt, and counts what it was sent. */
+class ScriptedTransport implements Transport {
+  readonly sent: number[] = [];
+  closed = false;
+  constructor(private readonly script: AttemptResult[]) {}
+  async send(body: Uint8Array): Promise<AttemptResult> {
+    this.sent.push(body.byteLength);
+    const next = this.script.shift();
+    if (next === undefined) throw new Error('the script ran out');
+    return next;
+  }
+  close(): void {
+    this.closed = true;
+  }
+}
+
+const ACK: AttemptResult = {
+  kind: 'acknowledged',
+  status: 200,
+  partial: { rejectedPoints: 0, message: undefined },
+};
+const BODY = new Uint8Array(10);
+
+function retrying(script: AttemptResult[], policy = DEFAULT_RETRY_POLICY) {
+  const transport = new ScriptedTransport(script);
+  const waits: number[] = [];
+  const r = new RetryingTransport(transport, {
+    policy,
+    random: () => 0.5,
+    sleep: async (ms) => {
+      waits.push(ms);
+    },
+  });
+  return { r, transport, waits };
+}
+
+describe('RetryingTransport', () => {
+  it('returns an acknowledgement with what the exchange cost', async () => {
+    const { r } = retrying([{ kind: 'retryable', status: 503, message: '' }, ACK]);
+    await expect(r.send(BODY)).resolves.toEqual({
+      kind: 'acknowledged',
+      rejectedPoints: 0,
+      attempts: 2,
+      bytesSent: 20,
+    });
+  });
+
+  it('waits what Retry-After asks, else backs off with jitter', async () => {
+    const { r, waits } = retrying([
+      { kind: 'retryable', status: 429, message: '', retryAfterMs: 4000 },
+      { kind: 'retryable', status: 503, message: '' },
+      { kind: 'retryable', message: 'connection failed (ECONNRESET)' },
+      ACK,
+    ]);
+    await r.send(BODY);
+    expect(waits).toEqual([4000, 1500, 3000]);
+  });
+
+  it('stops at the attempt cap with the last answer', async () => {
+    const busy: AttemptResult = { kind: 'retryable', status: 503, message: 'busy' };
+    const { r, transport } = retrying(Array(6).fill(busy));
+    const outcome = await r.send(BODY);
+    expect(outcome).toEqual({
+      kind: 'retries-exhausted',
+      status: 503,
+      message: 'busy; gave up after 6 attempts',
+      attempts: 6,
+      bytesSent: 60,
+    });
+    expect(transport.sent).toHaveLength(6);
+  });
+
+  it('stops before a wait that would pass the budget', async () => {
+    const { r, waits } = retrying(
+      [
+        { kind: 'retryable', status: 503, message: '' },
+        { kind: 'retryable', status: 503, message: '' },
+      ],
+      { ...DEFAULT_RETRY_POLICY, maxTotalWaitMs: 2000 },
+    );
+    const outcome = await r.send(BODY);
+    expect(outcome.kind).toBe('retries-exhausted');
+    expect(outcome.message).toBe('gave up: backoff would exceed the 2 s retry budget');
+    expect(waits).toEqual([750]);
+  });
+
+  it.each([
+    [400, 'the point is bad', 'bad-data'],
+    [413, '', 'bad-data'],
+    [422, 'invalid', 'bad-data'],
+    [400, 'out of bounds', 'too-old'],
+    [400, 'too old sample', 'too-old'],
+    [400, 'out of order sample', 'too-old'],
+    [400, 'err-mimir-sample-timestamp-too-old', 'too-old'],
+    [422, 'err-mimir-sample-out-of-order', 'too-old'],
+    [500, 'out of bounds', 'failed'],
+    [401, 'unauthorized', 'failed'],
+  ] as const)('classifies a final HTTP %i "%s" as %s', async (status, message, kind) => {
+    const { r } = retrying([{ kind: 'permanent', status, message }]);
+    await expect(r.send(BODY)).resolves.toMatchObject({ kind, status, attempts: 1 });
+  });
+
+  it('classifies a permanent failure without a status as failed', async () => {
+    const { r } = retrying([{ kind: 'permanent', message: 'request failed (CERT_HAS_EXPIRED)' }]);
+    await expect(r.send(BODY)).resolves.toEqual({
+      kind: 'failed',
+      message: 'request failed (CERT_HAS_EXPIRED)',
+      attempts: 1,
+      bytesSent: 10,
+    });
+  });
+
+  it('closes the transport it wraps', () => {
+    const { r, transport } = retrying([]);
+    r.close();
+    expect(transport.closed).toBe(true);
+  });
+});
+
+describe('retry timing', () => {
+  it('doubles the backoff up to the cap, with half of each step random', () => {
+    const p = DEFAULT_RETRY_POLICY;
+    expect([1, 2, 3, 4].map((n) => backoffMs(p, n, 0))).toEqual([500, 1000, 2000, 4000]);
+    expect([1, 2, 3, 4].map((n) => backoffMs(p, n, 0.999999))).toEqual([1000, 2000, 4000, 8000]);
+    expect(backoffMs(p, 20, 0.5)).toBe(22500);
+  });
+
+  it('reads Retry-After as seconds or as an HTTP date', () => {
+    const now = Date.parse('2026-03-05T10:00:00Z');
+    expect(parseRetryAfter('7', now)).toBe(7000);
+    expect(parseRetryAfter('Thu, 05 Mar 2026 10:00:30 GMT', now)).toBe(30000);
+    expect(parseRetryAfter('Thu, 05 Mar 2026 09:00:00 GMT', now)).toBe(0);
+    expect(parseRetryAfter(null, now)).toBeUndefined();
+    expect(parseRetryAfter('soon', now)).toBeUndefined();
+  });
+});
