@@ -12,7 +12,7 @@ const LAYERS = {
   encode: ['config', 'source'],
   output: ['config', 'source', 'encode'],
   deliver: ['config'],
-  progress: ['config', 'source'],
+  progress: ['config', 'source', 'encode'],
   engine: ['config', 'source', 'encode', 'output', 'deliver', 'progress'],
   report: ['engine-facade'],
   cli: ['config', 'engine-facade', 'report'],

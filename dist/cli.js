@@ -6,7 +6,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(570);
+/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(925);
 // The V8 limits above keep a long sync's memory flat (the defaults let the young generation alone
 // grow past 90 MB); they apply when the bundle runs as the telemetry-sync command.
 
@@ -17,7 +17,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 570:
+/***/ 925:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -79,6 +79,19 @@ function withUnit(unit, parser) {
 }
 /** Paths are taken as written: a directory name may begin or end with a space. */
 const asWritten = (text) => text;
+/**
+ * Temporality, as the OpenTelemetry SDK reads OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE:
+ * `lowmemory` means delta for counters and histograms, which is all tokf has.
+ */
+const parseTemporality = (text, source) => {
+    const value = text.trim();
+    const lower = value.toLowerCase();
+    if (lower === 'delta' || lower === 'cumulative')
+        return lower;
+    if (lower === 'lowmemory')
+        return 'delta';
+    throw new UsageError(`${source}: "${value}" is not a temporality (use delta or cumulative)`);
+};
 
 ;// CONCATENATED MODULE: ./src/config/sync-config.ts
 // Collectors accept 20 MiB by default and most vendors 4-5 MiB; stay under the smaller figure.
@@ -271,6 +284,31 @@ const SETTINGS = {
         section: 'Endpoint',
         help: 'per attempt, in milliseconds',
         meaning: 'per attempt, in milliseconds',
+    },
+    retryBudget: {
+        flag: 'retry-budget',
+        value: 'D',
+        type: 'string',
+        input: 'retry-budget',
+        env: [],
+        parse: parseDuration,
+        default: 120_000,
+        defaultText: '120s',
+        section: 'Endpoint',
+        help: 'how long one request may keep retrying transient failures (429, 502-504, dropped connections, timeouts), waits included (30s, 2m, 1h)',
+        meaning: 'how long one request may keep retrying transient failures (429, 502-504, dropped connections, timeouts), waits included',
+    },
+    temporality: {
+        flag: 'temporality',
+        value: 'T',
+        type: 'string',
+        input: 'temporality',
+        env: ['OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE'],
+        parse: parseTemporality,
+        default: 'delta',
+        section: 'Endpoint',
+        help: "delta (each point counts its own events, as tokf's live exporter sends) or cumulative (running totals per series, kept in the database across runs; what Prometheus and Mimir take); lowmemory means delta",
+        meaning: "`delta` (each point counts its own events, as tokf's live exporter sends) or `cumulative` (running totals per series, kept in the database across runs: what Prometheus and Mimir take); `lowmemory` means delta",
     },
     batchSize: {
         flag: 'batch-size',
@@ -726,6 +764,8 @@ function buildSyncConfig(settings, env, now, label = flagLabel) {
     const protocol = read('protocol');
     const compression = read('compression');
     const timeoutMs = read('timeout');
+    const retryBudgetMs = read('retryBudget');
+    const temporality = read('temporality');
     const batchSize = read('batchSize');
     const limit = read('limit');
     const since = read('since');
@@ -747,6 +787,8 @@ function buildSyncConfig(settings, env, now, label = flagLabel) {
         protocol,
         compression,
         timeoutMs,
+        retryBudgetMs,
+        temporality,
         batchSize,
         maxRequestBytes: DEFAULT_MAX_REQUEST_BYTES,
         ...(since !== undefined && { since }),
@@ -1184,6 +1226,69 @@ class RangesProgressStore {
 }
 function toRange(row) {
     return { first: Number(row.first), last: Number(row.last) };
+}
+
+;// CONCATENATED MODULE: ./src/progress/series-store.ts
+
+/** Our table of cumulative series: each series' start and running totals, as acknowledged. */
+const series_store_SERIES_TABLE = 'telemetry_sync_series';
+const series_store_CREATE_TABLE = `CREATE TABLE IF NOT EXISTS ${series_store_SERIES_TABLE} (
+  series_key TEXT PRIMARY KEY,
+  start_s INTEGER NOT NULL,
+  last_s INTEGER NOT NULL,
+  sum REAL NOT NULL,
+  histogram TEXT
+)`;
+/**
+ * The running totals of cumulative series, kept in the database beside our progress so that a later
+ * run, on another runner, continues each series where the last acknowledged point left it. Memory
+ * holds one entry per series, whatever the number of events.
+ */
+class SeriesStore {
+    db;
+    created = false;
+    constructor(db) {
+        this.db = db;
+    }
+    prepareForWriting() {
+        inWriteTransaction(this.db, 'create the series table', () => this.db.exec(series_store_CREATE_TABLE));
+        this.created = true;
+    }
+    /** Every series' totals; none when a read-only run finds no table of ours. */
+    load() {
+        const out = new Map();
+        if (!this.created && !this.exists())
+            return out;
+        const rows = this.db
+            .prepare(`SELECT series_key, start_s, last_s, sum, histogram FROM ${series_store_SERIES_TABLE}`)
+            .all();
+        for (const r of rows) {
+            out.set(String(r.series_key), {
+                startSeconds: Number(r.start_s),
+                lastSeconds: Number(r.last_s),
+                sum: Number(r.sum),
+                histogram: r.histogram == null ? undefined : JSON.parse(String(r.histogram)),
+            });
+        }
+        return out;
+    }
+    /** Records totals reached; joins the caller's transaction (see ProgressRecorder). */
+    save(totals) {
+        if (totals.size === 0)
+            return;
+        const upsert = this.db.prepare(`INSERT INTO ${series_store_SERIES_TABLE} (series_key, start_s, last_s, sum, histogram) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT(series_key) DO UPDATE SET last_s = excluded.last_s, sum = excluded.sum, histogram = excluded.histogram`);
+        inWriteTransaction(this.db, 'record series totals', () => {
+            for (const [key, t] of totals) {
+                upsert.run(key, t.startSeconds, t.lastSeconds, t.sum, t.histogram === undefined ? null : JSON.stringify(t.histogram));
+            }
+        });
+    }
+    exists() {
+        return (this.db
+            .prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?")
+            .get(series_store_SERIES_TABLE) !== undefined);
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/progress/sync-lock.ts
@@ -3230,18 +3335,19 @@ function describeOutcome(outcome) {
 
 ;// CONCATENATED MODULE: ./src/deliver/retrying-transport.ts
 
-/** Attempts per request, the first included. */
-const MAX_ATTEMPTS = 6;
 /** Wait before the first retry; it doubles each time, up to MAX_BACKOFF_MS. */
 const INITIAL_BACKOFF_MS = 1000;
 const MAX_BACKOFF_MS = 30_000;
-/** Upper bound on all waits for one request together, Retry-After included. */
-const MAX_TOTAL_WAIT_MS = 120_000;
+/**
+ * How long one request may take in all, its attempts and the waits between them, before a
+ * transient failure is given up: a time, not a count of attempts, so that a flapping endpoint gets
+ * the same chance whether it fails fast or slowly.
+ */
+const RETRY_BUDGET_MS = 120_000;
 const DEFAULT_RETRY_POLICY = {
-    maxAttempts: MAX_ATTEMPTS,
     initialBackoffMs: INITIAL_BACKOFF_MS,
     maxBackoffMs: MAX_BACKOFF_MS,
-    maxTotalWaitMs: MAX_TOTAL_WAIT_MS,
+    budgetMs: RETRY_BUDGET_MS,
 };
 /**
  * Exponential backoff with jitter: half the step is fixed and half random, so retries from many
@@ -3260,17 +3366,22 @@ class RetryingTransport {
     policy;
     sleep;
     random;
+    now;
     constructor(transport, options = {}) {
         this.transport = transport;
         this.policy = options.policy ?? DEFAULT_RETRY_POLICY;
         this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
         this.random = options.random ?? Math.random;
+        this.now = options.now ?? Date.now;
     }
     async send(body) {
-        let waited = 0;
+        // Time spent: attempts as measured, waits as slept (a test's sleep may not pass real time).
+        let spent = 0;
         let bytesSent = 0;
         for (let attempts = 1;; attempts++) {
+            const started = this.now();
             const result = await this.transport.send(body);
+            spent += Math.max(0, this.now() - started);
             bytesSent += body.byteLength;
             const exchange = { attempts, bytesSent };
             if (result.kind === 'acknowledged') {
@@ -3295,22 +3406,26 @@ class RetryingTransport {
                 kind: 'retries-exhausted',
                 message: result.message === '' ? why : `${result.message}; ${why}`,
             });
-            if (attempts >= this.policy.maxAttempts)
-                return gaveUp(`gave up after ${attempts} attempts`);
             const wait = result.retryAfterMs ?? backoffMs(this.policy, attempts, this.random());
-            if (waited + wait > this.policy.maxTotalWaitMs) {
-                const why = result.retryAfterMs !== undefined
-                    ? `the endpoint asked to wait ${Math.ceil(wait / 1000)} s`
-                    : 'backoff';
-                return gaveUp(`gave up: ${why} would exceed the ${this.policy.maxTotalWaitMs / 1000} s retry budget`);
+            if (spent + wait > this.policy.budgetMs) {
+                const budget = `the ${seconds(this.policy.budgetMs)} retry budget`;
+                return gaveUp(result.retryAfterMs !== undefined
+                    ? `gave up after ${plural(attempts, 'attempt')}: the endpoint asked to wait ${seconds(wait)}, past ${budget}`
+                    : `gave up after ${plural(attempts, 'attempt')} over ${seconds(spent)}: the next wait would pass ${budget}`);
             }
-            waited += wait;
+            spent += wait;
             await this.sleep(wait);
         }
     }
     close() {
         this.transport.close();
     }
+}
+function seconds(ms) {
+    return `${Math.round(ms / 100) / 10} s`;
+}
+function plural(n, noun) {
+    return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 ;// CONCATENATED MODULE: ./src/deliver/otlp-exporter.ts
@@ -3521,6 +3636,119 @@ function record(p, value) {
 function bucketIndex(value) {
     const i = DEFAULT_BOUNDARIES.findIndex((b) => value <= b);
     return i === -1 ? DEFAULT_BOUNDARIES.length : i;
+}
+
+;// CONCATENATED MODULE: ./src/encode/cumulative.ts
+/** `top` over `base`: the totals a later request continues from, before either is recorded. */
+function overlay(base, top) {
+    return { get: (key) => top.get(key) ?? base.get(key) };
+}
+/**
+ * Resource attributes that name a series in a backend (Prometheus makes `job` and `instance` of
+ * them; the rest go to `target_info`). Only these enter the key, so that a run whose other
+ * resource attributes differ (a CI run id) continues the same series rather than restarting it.
+ */
+const IDENTIFYING_RESOURCE = ['service.namespace', 'service.name', 'service.instance.id'];
+/** What identifies a series across runs: its naming resource attributes, metric and attributes. */
+function seriesKey(resource, instrument, attributes) {
+    const named = IDENTIFYING_RESOURCE.map((k) => resource[k] ?? null);
+    const attrs = Object.keys(attributes)
+        .sort()
+        .map((k) => [k, attributes[k]]);
+    return JSON.stringify([named, instrument.name, attrs]);
+}
+/**
+ * Turns per-second delta points into cumulative ones, continuing each series from `ledger`. A
+ * point carries its series' total up to and including its second, and the series' start time.
+ *
+ * A backend refuses a point at or before the series' last one as out of order, so events older
+ * than a series' last point are counted into its next point; where none follows, into a point one
+ * second after the last. Totals stay exact; only such late events move in time.
+ */
+function cumulate(deltas, ledger, resource) {
+    const totals = new Map();
+    const points = new Map();
+    for (const [instrument, list] of deltas) {
+        const bySeries = new Map();
+        for (const p of list) {
+            const key = seriesKey(resource, instrument, p.attributes);
+            let series = bySeries.get(key);
+            if (series === undefined)
+                bySeries.set(key, (series = []));
+            series.push(p);
+        }
+        const out = [];
+        for (const [key, series] of bySeries) {
+            series.sort((a, b) => a.epochSeconds - b.epochSeconds);
+            const first = series[0];
+            const before = ledger.get(key);
+            const state = before
+                ? { ...before, histogram: copyHistogram(before.histogram) }
+                : {
+                    startSeconds: first.epochSeconds - 1,
+                    lastSeconds: first.epochSeconds - 1,
+                    sum: 0,
+                    histogram: undefined,
+                };
+            let late;
+            for (const p of series) {
+                if (p.epochSeconds <= state.lastSeconds) {
+                    late =
+                        late === undefined ? { ...p, histogram: copyHistogram(p.histogram) } : merge(late, p);
+                    continue;
+                }
+                const delta = late === undefined ? p : merge(late, p);
+                late = undefined;
+                out.push(advance(state, delta, p.epochSeconds));
+            }
+            if (late !== undefined)
+                out.push(advance(state, late, state.lastSeconds + 1));
+            totals.set(key, state);
+        }
+        points.set(instrument, out);
+    }
+    return { points, totals };
+}
+/** Adds a delta to the series and returns the cumulative point at `at`. */
+function advance(state, delta, at) {
+    state.sum += delta.sum;
+    if (delta.histogram !== undefined) {
+        state.histogram =
+            state.histogram === undefined
+                ? copyHistogram(delta.histogram)
+                : mergeHistograms(state.histogram, delta.histogram);
+    }
+    state.lastSeconds = at;
+    return {
+        attributes: delta.attributes,
+        epochSeconds: at,
+        startSeconds: state.startSeconds,
+        sum: state.sum,
+        histogram: copyHistogram(state.histogram),
+    };
+}
+function merge(a, b) {
+    return {
+        ...b,
+        sum: a.sum + b.sum,
+        histogram: a.histogram === undefined
+            ? copyHistogram(b.histogram)
+            : b.histogram === undefined
+                ? a.histogram
+                : mergeHistograms(a.histogram, b.histogram),
+    };
+}
+function mergeHistograms(a, b) {
+    return {
+        count: a.count + b.count,
+        sum: a.sum + b.sum,
+        min: Math.min(a.min, b.min),
+        max: Math.max(a.max, b.max),
+        bucketCounts: a.bucketCounts.map((n, i) => n + (b.bucketCounts[i] ?? 0)),
+    };
+}
+function copyHistogram(h) {
+    return h === undefined ? undefined : { ...h, bucketCounts: [...h.bucketCounts] };
 }
 
 ;// CONCATENATED MODULE: ./node_modules/@opentelemetry/resources/dist/utils.mjs
@@ -3918,23 +4146,25 @@ function mergeSchemaUrl(old, updating) {
 /**
  * Builds the SDK's ResourceMetrics, which the OTLP transformer serializes.
  *
- * Time rule: a point's `time_unix_nano` is the events' timestamp exactly, and its
+ * Time rule: a point's `time_unix_nano` is the events' timestamp exactly. A delta point's
  * `start_time_unix_nano` is one second earlier, so each point is the delta of the one-second
- * interval (t-1s, t]. tokf timestamps are whole seconds and a series has at most one point per
- * second, so a series' intervals never overlap, and replaying the same events gives the same points.
+ * interval (t-1s, t]: tokf timestamps are whole seconds and a series has at most one point per
+ * second, so a series' intervals never overlap, and replaying the same events gives the same
+ * points. A cumulative point starts where its series started.
  */
-function resource_metrics_toResourceMetrics(points, resource) {
+function resource_metrics_toResourceMetrics(points, resource, temporality = 'delta') {
     const metrics = [];
+    const aggregation = temporality === 'cumulative' ? AggregationTemporality.CUMULATIVE : AggregationTemporality.DELTA;
     for (const [instrument, list] of points) {
         if (list.length > 0)
-            metrics.push(toMetricData(instrument, list));
+            metrics.push(toMetricData(instrument, list, aggregation));
     }
     return {
         resource: resourceFromAttributes(resource),
         scopeMetrics: [{ scope: { name: SCOPE_NAME }, metrics }],
     };
 }
-function toMetricData(instrument, points) {
+function toMetricData(instrument, points, aggregationTemporality) {
     const descriptor = {
         name: instrument.name,
         description: instrument.description,
@@ -3945,7 +4175,7 @@ function toMetricData(instrument, points) {
     if (instrument.kind === 'sum') {
         return {
             descriptor,
-            aggregationTemporality: AggregationTemporality.DELTA,
+            aggregationTemporality,
             dataPointType: DataPointType.SUM,
             isMonotonic: true,
             dataPoints: sorted.map((p) => ({ ...times(p), attributes: p.attributes, value: p.sum })),
@@ -3953,7 +4183,7 @@ function toMetricData(instrument, points) {
     }
     return {
         descriptor,
-        aggregationTemporality: AggregationTemporality.DELTA,
+        aggregationTemporality,
         dataPointType: DataPointType.HISTOGRAM,
         dataPoints: sorted.map((p) => {
             const h = p.histogram;
@@ -3972,7 +4202,7 @@ function toMetricData(instrument, points) {
     };
 }
 function times(p) {
-    return { startTime: [p.epochSeconds - 1, 0], endTime: [p.epochSeconds, 0] };
+    return { startTime: [p.startSeconds ?? p.epochSeconds - 1, 0], endTime: [p.epochSeconds, 0] };
 }
 
 ;// CONCATENATED MODULE: ./src/encode/serialize.ts
@@ -4013,37 +4243,47 @@ function int64AsStrings(body) {
 
 
 
+
+const DELTA = { temporality: 'delta' };
 /**
  * Encodes events into as few requests as fit `maxBytes` each, splitting the list in two (at a
  * change of second where one is near the middle, so a second's points stay together) until each
  * part fits. A single event larger than the cap is sent alone: there is nothing left to split.
  */
-function encodeRequests(events, resource, protocol, maxBytes) {
+function encodeRequests(events, resource, protocol, maxBytes, encoding = DELTA) {
     if (events.length === 0)
         return [];
     // Long commands make big points; when the text alone would be far over the cap, split before
     // encoding, so that no body many times the cap is ever built.
     if (events.length > 1 && estimatedBytes(events) > 2 * maxBytes) {
-        const cut = splitPoint(events);
-        return [
-            ...encodeRequests(events.slice(0, cut), resource, protocol, maxBytes),
-            ...encodeRequests(events.slice(cut), resource, protocol, maxBytes),
-        ];
+        return split(events, resource, protocol, maxBytes, encoding);
     }
-    const points = aggregate(events);
-    const body = serialize(resource_metrics_toResourceMetrics(points, resource), protocol);
+    const deltas = aggregate(events);
+    const cumulated = encoding.temporality === 'cumulative' ? cumulate(deltas, encoding.ledger, resource) : undefined;
+    const points = cumulated?.points ?? deltas;
+    const body = serialize(resource_metrics_toResourceMetrics(points, resource, encoding.temporality), protocol);
     if (body.byteLength <= maxBytes || events.length <= 1) {
         const counts = {};
         for (const [instrument, list] of points)
             if (list.length > 0)
                 counts[instrument.name] = list.length;
-        return [{ body, events, points: counts }];
+        return [{ body, events, points: counts, ...(cumulated && { totals: cumulated.totals }) }];
     }
+    return split(events, resource, protocol, maxBytes, encoding);
+}
+/** Two halves, the second continuing the first's totals when cumulative. */
+function split(events, resource, protocol, maxBytes, encoding) {
     const cut = splitPoint(events);
-    return [
-        ...encodeRequests(events.slice(0, cut), resource, protocol, maxBytes),
-        ...encodeRequests(events.slice(cut), resource, protocol, maxBytes),
-    ];
+    const first = encodeRequests(events.slice(0, cut), resource, protocol, maxBytes, encoding);
+    let next = encoding;
+    if (encoding.temporality === 'cumulative') {
+        let ledger = encoding.ledger;
+        for (const r of first)
+            if (r.totals !== undefined)
+                ledger = overlay(ledger, r.totals);
+        next = { temporality: 'cumulative', ledger };
+    }
+    return [...first, ...encodeRequests(events.slice(cut), resource, protocol, maxBytes, next)];
 }
 /** A lower bound of a request's size: five points per event, each repeating the attributes. */
 function estimatedBytes(events) {
@@ -4124,7 +4364,8 @@ class OtlpJsonLinesWriter {
 /**
  * The one place a run writes what happened to its events, each call one short transaction, so
  * that tokf's writes wait at most that long and a crash loses at most the request in flight:
- * - acknowledged: the events are delivered, no longer set aside, and the lock shows we live;
+ * - acknowledged: the events are delivered, no longer set aside, their cumulative series have
+ *   reached the totals sent, and the lock shows we live;
  * - set aside: the events are skipped by later runs, with why, until they are asked for again.
  */
 class ProgressRecorder {
@@ -4133,20 +4374,27 @@ class ProgressRecorder {
     deadLetters;
     lock;
     now;
+    series;
     /** Time spent in the write transactions, in ms. */
     recordMs = 0;
-    constructor(db, store, deadLetters, lock, now) {
+    constructor(db, store, deadLetters, lock, now, series) {
         this.db = db;
         this.store = store;
         this.deadLetters = deadLetters;
         this.lock = lock;
         this.now = now;
+        this.series = series;
     }
     /** Throws when the database refuses the write: the events then stay pending. */
-    acknowledged(events) {
+    acknowledged(events, totals) {
         this.write('record delivered events', (at) => {
             this.store.markDelivered(coverage(events), at);
             this.deadLetters.forget(events.map((e) => e.id));
+            if (totals === undefined)
+                return;
+            if (this.series === undefined)
+                throw new Error('cumulative totals but no series table');
+            this.series.save(totals);
         });
     }
     /** Throws when the database refuses the write: the events then stay pending. */
@@ -4320,20 +4568,30 @@ class Delivery {
         this.parts = parts;
     }
     /**
-     * Starts compressing the requests now and returns the job that sends them, for the pipeline.
-     * A request never sent (the run stopped) leaves no unhandled rejection behind.
+     * The job that sends a batch, for the pipeline. Where it may, the batch is encoded and its
+     * compression started now, while earlier batches are still being sent.
      */
-    prepare(requests) {
+    prepare(batch) {
+        const ahead = this.parts.encodeAhead ? this.encodeBatch(batch) : undefined;
+        return async () => {
+            if (this.stopped)
+                return;
+            const requests = ahead ?? this.encodeBatch(batch);
+            for (const r of requests)
+                if ((await this.deliver(r)) === 'stop')
+                    return;
+        };
+    }
+    /** Encodes a batch and starts compressing it. A request never sent leaves no rejection behind. */
+    encodeBatch(batch) {
+        const requests = this.parts.encode(batch);
+        this.parts.encoded(requests);
         for (const r of requests) {
             const wire = this.parts.exporter.wireBody(r.body);
             wire.catch(() => { });
             this.wires.set(r, wire);
         }
-        return async () => {
-            for (const r of requests)
-                if ((await this.deliver(r)) === 'stop')
-                    return;
-        };
+        return requests;
     }
     /** Sends nothing more in this run. */
     stop() {
@@ -4375,12 +4633,13 @@ class Delivery {
     }
     acknowledged(request, outcome) {
         try {
-            this.parts.recorder.acknowledged(request.events);
+            this.parts.recorder.acknowledged(request.events, request.totals);
         }
         catch (err) {
             this.failed('record-failed', request.events, messageOf(err));
             return 'stop';
         }
+        this.parts.acknowledged(request);
         this.consecutiveRefusals = 0;
         this.stats.deliveredEvents += request.events.length;
         if (outcome.rejectedPoints > 0) {
@@ -4783,6 +5042,7 @@ function* batchEvents(events, size) {
 
 
 
+
 /** Rows of the tokens-saved breakdown kept in the result. */
 const SAVINGS_ROWS = 20;
 /**
@@ -4803,6 +5063,8 @@ class Replay {
     recorder;
     /** Unreadable rows met while sending: set aside, as they can never be replayed. */
     unreadableIds = [];
+    /** Cumulative series' totals as acknowledged, kept up to date as requests are recorded. */
+    ledger;
     constructor(config, deps, stores, 
     /** Whether this run sends and records (not a dry run, not a file-only export). */
     sending) {
@@ -4812,8 +5074,10 @@ class Replay {
         this.sending = sending;
         this.observed = new Observed(Math.floor(deps.now() / 1000));
         if (sending) {
-            const { db, progress, deadLetters, lock } = stores;
-            this.recorder = new ProgressRecorder(db, progress, deadLetters, lock, deps.now);
+            const { db, progress, deadLetters, lock, series } = stores;
+            this.recorder = new ProgressRecorder(db, progress, deadLetters, lock, deps.now, series);
+            if (config.temporality === 'cumulative')
+                this.ledger = series.load();
         }
     }
     async run(started) {
@@ -4825,6 +5089,9 @@ class Replay {
                 exporter,
                 recorder: this.recorder,
                 encode: (events) => this.encode(events),
+                encodeAhead: this.ledger === undefined,
+                encoded: (requests) => this.observed.encoded(requests),
+                acknowledged: (request) => this.advanceLedger(request),
                 refusedFile: files?.refused,
                 notices: this.notices,
                 maxConsecutiveRefusals: this.config.maxConsecutiveFailures,
@@ -4835,10 +5102,12 @@ class Replay {
             for (const batch of batchEvents(this.selected(), this.config.batchSize)) {
                 this.observed.batch(batch);
                 files?.all.write(batch);
-                const requests = this.encode(this.freshOnly(batch, files));
-                this.observed.encoded(requests);
-                if (delivery !== undefined)
-                    await pipeline.push(delivery.prepare(requests));
+                const fresh = this.freshOnly(batch, files);
+                // Without a sender, the requests are encoded only to report what would be sent.
+                if (delivery === undefined)
+                    this.observed.encoded(this.encode(fresh));
+                else
+                    await pipeline.push(delivery.prepare(fresh));
             }
         }
         catch (err) {
@@ -4879,9 +5148,19 @@ class Replay {
             ...(this.sending && { onUnreadable: (e) => this.unreadableIds.push(e.id) }),
         }, this.observed.selection);
     }
+    /** Cumulative points continue from the totals acknowledged so far (see Delivery). */
     encode(events) {
         const { resource, protocol, maxRequestBytes } = this.config;
-        return encodeRequests(events, resource, protocol, maxRequestBytes);
+        const encoding = this.ledger === undefined
+            ? { temporality: 'delta' }
+            : { temporality: 'cumulative', ledger: this.ledger };
+        return encodeRequests(events, resource, protocol, maxRequestBytes, encoding);
+    }
+    advanceLedger(request) {
+        if (this.ledger === undefined || request.totals === undefined)
+            return;
+        for (const [key, totals] of request.totals)
+            this.ledger.set(key, totals);
     }
     /**
      * Events older than max-age go to the OTLP/JSON file only. Where that file exists they are set
@@ -4948,7 +5227,7 @@ class Replay {
             timeoutMs: config.timeoutMs,
             userAgent: deps.userAgent,
             now: deps.now,
-            ...(deps.retryPolicy !== undefined && { policy: deps.retryPolicy }),
+            policy: { ...DEFAULT_RETRY_POLICY, budgetMs: config.retryBudgetMs, ...deps.retryPolicy },
             ...(deps.sleep !== undefined && { sleep: deps.sleep }),
             ...(deps.transport !== undefined && { transport: deps.transport }),
         });
@@ -4969,6 +5248,7 @@ class Replay {
 }
 
 ;// CONCATENATED MODULE: ./src/engine/sync.ts
+
 
 
 
@@ -5000,12 +5280,15 @@ async function runSync(config, deps) {
             progress: schema.hasSyncedColumn ? new ColumnProgressStore(db) : new RangesProgressStore(db),
             deadLetters: new DeadLetters(db),
             lock: new SyncLock(db),
+            series: new SeriesStore(db),
         };
         if (!sending)
             return await new Replay(config, deps, stores, false).run(started);
         // Before anything is sent: that progress can be recorded, and that no other sync is running.
         stores.progress.prepareForWriting();
         stores.deadLetters.prepareForWriting();
+        if (config.temporality === 'cumulative')
+            stores.series.prepareForWriting();
         const sleep = deps.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
         await stores.lock.acquire({ waitMs: deps.lockWaitMs ?? LOCK_WAIT_MS, now: deps.now, sleep });
         try {
@@ -5038,6 +5321,7 @@ const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(im
 
 
 
+
 /**
  * What the database holds, as far as a replay is concerned: the events (count and highest id; tokf
  * only appends) and our progress (delivered ranges or the synced column, and the rejected events).
@@ -5062,6 +5346,8 @@ function databaseFingerprint(path) {
             .map((r) => String(r.name)));
         if (tables.has(RANGES_TABLE))
             add(`SELECT first_id, last_id FROM ${RANGES_TABLE} ORDER BY first_id`);
+        if (tables.has(SERIES_TABLE))
+            add(`SELECT series_key, last_s, sum FROM ${SERIES_TABLE} ORDER BY series_key`);
         if (tables.has(REJECTED_TABLE))
             add(`SELECT event_id, reason FROM ${REJECTED_TABLE} ORDER BY event_id`);
         return hash.digest('hex');
@@ -5087,7 +5373,7 @@ function databaseFingerprint(path) {
 
 /** A notice in a person's words, as the CLI, the job summary and annotations show it. */
 function describeNotice(n) {
-    const events = plural(n.count, 'event');
+    const events = notices_plural(n.count, 'event');
     const from = n.firstId === null ? '' : ` (first: id ${n.firstId})`;
     const said = n.message === null ? '' : `: ${n.message}`;
     const one = n.count === 1;
@@ -5111,13 +5397,13 @@ function describeNotice(n) {
         case 'refused':
             return `${events} ${were} refused and set aside as rejected (${n.message ?? 'refused'}); --retry-rejected sends them again`;
         case 'partial-success':
-            return `the endpoint accepted a request but rejected ${plural(n.count, 'data point')} of it${said}`;
+            return `the endpoint accepted a request but rejected ${notices_plural(n.count, 'data point')} of it${said}`;
         case 'too-old':
             return n.file !== undefined
                 ? `${events} older than max-age ${were} not sent, only written to ${n.file}`
                 : `${events} older than max-age ${were} not sent and stay pending; give an OTLP/JSON output directory to export them`;
         case 'unreadable-time':
-            return `${plural(n.count, 'pending event')} ${one ? 'has' : 'have'} a timestamp that is not a time and cannot be replayed${n.setAside ? `; ${one ? 'it was' : 'they were'} set aside as rejected` : ''}`;
+            return `${notices_plural(n.count, 'pending event')} ${one ? 'has' : 'have'} a timestamp that is not a time and cannot be replayed${n.setAside ? `; ${one ? 'it was' : 'they were'} set aside as rejected` : ''}`;
         case 'skipped-rejected':
             return `${events} set aside as rejected by earlier runs ${were} skipped (--retry-rejected sends them again)`;
         case 'clock-future':
@@ -5126,7 +5412,7 @@ function describeNotice(n) {
             return `${events} ${are} stamped earlier than an event recorded before them${from}; the recording clock went backwards`;
     }
 }
-function plural(n, noun) {
+function notices_plural(n, noun) {
     return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 

@@ -36,6 +36,8 @@ export function buildSyncConfig(
   const protocol = read('protocol');
   const compression = read('compression');
   const timeoutMs = read('timeout');
+  const retryBudgetMs = read('retryBudget');
+  const temporality = read('temporality');
   const batchSize = read('batchSize');
   const limit = read('limit');
   const since = read('since');
@@ -61,6 +63,8 @@ export function buildSyncConfig(
     protocol,
     compression,
     timeoutMs,
+    retryBudgetMs,
+    temporality,
     batchSize,
     maxRequestBytes: DEFAULT_MAX_REQUEST_BYTES,
     ...(since !== undefined && { since }),

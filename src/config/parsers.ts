@@ -1,5 +1,5 @@
 import { UsageError } from '../errors.js';
-import type { Compression, Protocol } from './sync-config.js';
+import type { Compression, Protocol, Temporality } from './sync-config.js';
 
 /**
  * A setting's text to its value. `source` is how the user named it (a flag, an action input or an
@@ -47,3 +47,15 @@ export function withUnit<T>(unit: string, parser: Parser<T>): Parser<T> {
 
 /** Paths are taken as written: a directory name may begin or end with a space. */
 export const asWritten: Parser<string> = (text) => text;
+
+/**
+ * Temporality, as the OpenTelemetry SDK reads OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE:
+ * `lowmemory` means delta for counters and histograms, which is all tokf has.
+ */
+export const parseTemporality: Parser<Temporality> = (text, source) => {
+  const value = text.trim();
+  const lower = value.toLowerCase();
+  if (lower === 'delta' || lower === 'cumulative') return lower;
+  if (lower === 'lowmemory') return 'delta';
+  throw new UsageError(`${source}: "${value}" is not a temporality (use delta or cumulative)`);
+};

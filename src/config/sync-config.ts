@@ -8,6 +8,10 @@ export interface SyncConfig {
   compression: Compression;
   /** Per attempt, in milliseconds. */
   timeoutMs: number;
+  /** How long one request may wait between transient failures, in all, before it gives up. */
+  retryBudgetMs: number;
+  /** Sums and histograms per point (delta) or as running totals per series (cumulative). */
+  temporality: Temporality;
   /** Events per request before the byte cap splits it further. */
   batchSize: number;
   /** Upper bound of one request body before compression; larger batches are split. */
@@ -41,6 +45,7 @@ export interface EndpointConfig {
 
 export type Protocol = 'http/protobuf' | 'http/json';
 export type Compression = 'gzip' | 'none';
+export type Temporality = 'delta' | 'cumulative';
 
 // Collectors accept 20 MiB by default and most vendors 4-5 MiB; stay under the smaller figure.
 export const DEFAULT_MAX_REQUEST_BYTES = 3 * 1024 * 1024;

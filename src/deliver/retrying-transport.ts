@@ -1,26 +1,27 @@
 import { classifyRefusal, type DeliveryOutcome } from './outcome.js';
 import type { AttemptResult, Transport } from './http-transport.js';
 
-/** Attempts per request, the first included. */
-const MAX_ATTEMPTS = 6;
 /** Wait before the first retry; it doubles each time, up to MAX_BACKOFF_MS. */
 const INITIAL_BACKOFF_MS = 1000;
 const MAX_BACKOFF_MS = 30_000;
-/** Upper bound on all waits for one request together, Retry-After included. */
-const MAX_TOTAL_WAIT_MS = 120_000;
+/**
+ * How long one request may take in all, its attempts and the waits between them, before a
+ * transient failure is given up: a time, not a count of attempts, so that a flapping endpoint gets
+ * the same chance whether it fails fast or slowly.
+ */
+const RETRY_BUDGET_MS = 120_000;
 
 export interface RetryPolicy {
-  maxAttempts: number;
   initialBackoffMs: number;
   maxBackoffMs: number;
-  maxTotalWaitMs: number;
+  /** The budget: attempts and waits of one request together, Retry-After included. */
+  budgetMs: number;
 }
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
-  maxAttempts: MAX_ATTEMPTS,
   initialBackoffMs: INITIAL_BACKOFF_MS,
   maxBackoffMs: MAX_BACKOFF_MS,
-  maxTotalWaitMs: MAX_TOTAL_WAIT_MS,
+  budgetMs: RETRY_BUDGET_MS,
 };
 
 export interface RetryOptions {
@@ -28,6 +29,8 @@ export interface RetryOptions {
   sleep?: (ms: number) => Promise<void>;
   /** In [0, 1): the jitter. */
   random?: () => number;
+  /** Measures the attempts; waits are counted as slept. */
+  now?: () => number;
 }
 
 /**
@@ -47,6 +50,7 @@ export class RetryingTransport {
   private readonly policy: RetryPolicy;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
+  private readonly now: () => number;
 
   constructor(
     private readonly transport: Transport,
@@ -55,13 +59,17 @@ export class RetryingTransport {
     this.policy = options.policy ?? DEFAULT_RETRY_POLICY;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.random = options.random ?? Math.random;
+    this.now = options.now ?? Date.now;
   }
 
   async send(body: Uint8Array): Promise<DeliveryOutcome> {
-    let waited = 0;
+    // Time spent: attempts as measured, waits as slept (a test's sleep may not pass real time).
+    let spent = 0;
     let bytesSent = 0;
     for (let attempts = 1; ; attempts++) {
+      const started = this.now();
       const result: AttemptResult = await this.transport.send(body);
+      spent += Math.max(0, this.now() - started);
       bytesSent += body.byteLength;
       const exchange = { attempts, bytesSent };
       if (result.kind === 'acknowledged') {
@@ -86,18 +94,16 @@ export class RetryingTransport {
         kind: 'retries-exhausted',
         message: result.message === '' ? why : `${result.message}; ${why}`,
       });
-      if (attempts >= this.policy.maxAttempts) return gaveUp(`gave up after ${attempts} attempts`);
       const wait = result.retryAfterMs ?? backoffMs(this.policy, attempts, this.random());
-      if (waited + wait > this.policy.maxTotalWaitMs) {
-        const why =
-          result.retryAfterMs !== undefined
-            ? `the endpoint asked to wait ${Math.ceil(wait / 1000)} s`
-            : 'backoff';
+      if (spent + wait > this.policy.budgetMs) {
+        const budget = `the ${seconds(this.policy.budgetMs)} retry budget`;
         return gaveUp(
-          `gave up: ${why} would exceed the ${this.policy.maxTotalWaitMs / 1000} s retry budget`,
+          result.retryAfterMs !== undefined
+            ? `gave up after ${plural(attempts, 'attempt')}: the endpoint asked to wait ${seconds(wait)}, past ${budget}`
+            : `gave up after ${plural(attempts, 'attempt')} over ${seconds(spent)}: the next wait would pass ${budget}`,
         );
       }
-      waited += wait;
+      spent += wait;
       await this.sleep(wait);
     }
   }
@@ -105,4 +111,12 @@ export class RetryingTransport {
   close(): void {
     this.transport.close();
   }
+}
+
+function seconds(ms: number): string {
+  return `${Math.round(ms / 100) / 10} s`;
+}
+
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }

@@ -23,6 +23,8 @@ export interface AggregatedPoint {
   attributes: Attributes;
   /** The events' timestamp, epoch seconds. */
   epochSeconds: number;
+  /** Where the point's interval starts, for a cumulative point (the series' start). */
+  startSeconds?: number;
   sum: number;
   histogram: HistogramValue | undefined;
 }

@@ -1,6 +1,7 @@
 import type { Protocol } from '../config/sync-config.js';
 import type { TokfEvent } from '../source/tokf-event.js';
 import { aggregate } from './aggregate.js';
+import { cumulate, overlay, type SeriesLedger, type SeriesTotals } from './cumulative.js';
 import { toResourceMetrics } from './resource-metrics.js';
 import { serialize } from './serialize.js';
 
@@ -10,7 +11,15 @@ export interface EncodedRequest {
   events: TokfEvent[];
   /** Points per metric name in this request. */
   points: Record<string, number>;
+  /** Cumulative only: the totals its series reach, to record when it is acknowledged. */
+  totals?: Map<string, SeriesTotals>;
 }
+
+/** How points are encoded: deltas, or running totals continuing from `ledger`. */
+export type Encoding =
+  { temporality: 'delta' } | { temporality: 'cumulative'; ledger: SeriesLedger };
+
+const DELTA: Encoding = { temporality: 'delta' };
 
 /**
  * Encodes events into as few requests as fit `maxBytes` each, splitting the list in two (at a
@@ -22,30 +31,45 @@ export function encodeRequests(
   resource: Record<string, string>,
   protocol: Protocol,
   maxBytes: number,
+  encoding: Encoding = DELTA,
 ): EncodedRequest[] {
   if (events.length === 0) return [];
   // Long commands make big points; when the text alone would be far over the cap, split before
   // encoding, so that no body many times the cap is ever built.
   if (events.length > 1 && estimatedBytes(events) > 2 * maxBytes) {
-    const cut = splitPoint(events);
-    return [
-      ...encodeRequests(events.slice(0, cut), resource, protocol, maxBytes),
-      ...encodeRequests(events.slice(cut), resource, protocol, maxBytes),
-    ];
+    return split(events, resource, protocol, maxBytes, encoding);
   }
-  const points = aggregate(events);
-  const body = serialize(toResourceMetrics(points, resource), protocol);
+  const deltas = aggregate(events);
+  const cumulated =
+    encoding.temporality === 'cumulative' ? cumulate(deltas, encoding.ledger, resource) : undefined;
+  const points = cumulated?.points ?? deltas;
+  const body = serialize(toResourceMetrics(points, resource, encoding.temporality), protocol);
   if (body.byteLength <= maxBytes || events.length <= 1) {
     const counts: Record<string, number> = {};
     for (const [instrument, list] of points)
       if (list.length > 0) counts[instrument.name] = list.length;
-    return [{ body, events, points: counts }];
+    return [{ body, events, points: counts, ...(cumulated && { totals: cumulated.totals }) }];
   }
+  return split(events, resource, protocol, maxBytes, encoding);
+}
+
+/** Two halves, the second continuing the first's totals when cumulative. */
+function split(
+  events: TokfEvent[],
+  resource: Record<string, string>,
+  protocol: Protocol,
+  maxBytes: number,
+  encoding: Encoding,
+): EncodedRequest[] {
   const cut = splitPoint(events);
-  return [
-    ...encodeRequests(events.slice(0, cut), resource, protocol, maxBytes),
-    ...encodeRequests(events.slice(cut), resource, protocol, maxBytes),
-  ];
+  const first = encodeRequests(events.slice(0, cut), resource, protocol, maxBytes, encoding);
+  let next = encoding;
+  if (encoding.temporality === 'cumulative') {
+    let ledger = encoding.ledger;
+    for (const r of first) if (r.totals !== undefined) ledger = overlay(ledger, r.totals);
+    next = { temporality: 'cumulative', ledger };
+  }
+  return [...first, ...encodeRequests(events.slice(cut), resource, protocol, maxBytes, next)];
 }
 
 /** A lower bound of a request's size: five points per event, each repeating the attributes. */

@@ -7,23 +7,28 @@ import {
   type ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
 import type { AggregatedPoint, PointsByInstrument } from './aggregate.js';
+import type { Temporality } from '../config/sync-config.js';
 import { DEFAULT_BOUNDARIES, SCOPE_NAME, type Instrument } from './instruments.js';
 
 /**
  * Builds the SDK's ResourceMetrics, which the OTLP transformer serializes.
  *
- * Time rule: a point's `time_unix_nano` is the events' timestamp exactly, and its
+ * Time rule: a point's `time_unix_nano` is the events' timestamp exactly. A delta point's
  * `start_time_unix_nano` is one second earlier, so each point is the delta of the one-second
- * interval (t-1s, t]. tokf timestamps are whole seconds and a series has at most one point per
- * second, so a series' intervals never overlap, and replaying the same events gives the same points.
+ * interval (t-1s, t]: tokf timestamps are whole seconds and a series has at most one point per
+ * second, so a series' intervals never overlap, and replaying the same events gives the same
+ * points. A cumulative point starts where its series started.
  */
 export function toResourceMetrics(
   points: PointsByInstrument,
   resource: Record<string, string>,
+  temporality: Temporality = 'delta',
 ): ResourceMetrics {
   const metrics: MetricData[] = [];
+  const aggregation =
+    temporality === 'cumulative' ? AggregationTemporality.CUMULATIVE : AggregationTemporality.DELTA;
   for (const [instrument, list] of points) {
-    if (list.length > 0) metrics.push(toMetricData(instrument, list));
+    if (list.length > 0) metrics.push(toMetricData(instrument, list, aggregation));
   }
   return {
     resource: resourceFromAttributes(resource),
@@ -31,7 +36,11 @@ export function toResourceMetrics(
   };
 }
 
-function toMetricData(instrument: Instrument, points: AggregatedPoint[]): MetricData {
+function toMetricData(
+  instrument: Instrument,
+  points: AggregatedPoint[],
+  aggregationTemporality: AggregationTemporality,
+): MetricData {
   const descriptor = {
     name: instrument.name,
     description: instrument.description,
@@ -42,7 +51,7 @@ function toMetricData(instrument: Instrument, points: AggregatedPoint[]): Metric
   if (instrument.kind === 'sum') {
     return {
       descriptor,
-      aggregationTemporality: AggregationTemporality.DELTA,
+      aggregationTemporality,
       dataPointType: DataPointType.SUM,
       isMonotonic: true,
       dataPoints: sorted.map((p) => ({ ...times(p), attributes: p.attributes, value: p.sum })),
@@ -50,7 +59,7 @@ function toMetricData(instrument: Instrument, points: AggregatedPoint[]): Metric
   }
   return {
     descriptor,
-    aggregationTemporality: AggregationTemporality.DELTA,
+    aggregationTemporality,
     dataPointType: DataPointType.HISTOGRAM,
     dataPoints: sorted.map((p) => {
       const h = p.histogram!;
@@ -70,5 +79,5 @@ function toMetricData(instrument: Instrument, points: AggregatedPoint[]): Metric
 }
 
 function times(p: AggregatedPoint): { startTime: HrTime; endTime: HrTime } {
-  return { startTime: [p.epochSeconds - 1, 0], endTime: [p.epochSeconds, 0] };
+  return { startTime: [p.startSeconds ?? p.epochSeconds - 1, 0], endTime: [p.epochSeconds, 0] };
 }

@@ -24,8 +24,17 @@ export interface DeliveryStats {
 export interface DeliveryParts {
   exporter: OtlpExporter;
   recorder: ProgressRecorder;
-  /** Encodes events again, for splitting a refused request. */
+  /** Encodes events into requests: a batch, or part of a refused request being split. */
   encode: (events: TokfEvent[]) => EncodedRequest[];
+  /**
+   * Whether a batch may be encoded as soon as it is read. Cumulative points continue the totals
+   * acknowledged so far, so they are encoded at their turn, once the request before is settled.
+   */
+  encodeAhead: boolean;
+  /** Told of each batch's requests as encoded (not of the parts of a split). */
+  encoded: (requests: readonly EncodedRequest[]) => void;
+  /** Told of each request once its acknowledgement is recorded. */
+  acknowledged: (request: EncodedRequest) => void;
   /** Receives the points of refused events, for a person or another backend. */
   refusedFile: OtlpJsonLinesWriter | undefined;
   notices: Notices;
@@ -60,18 +69,28 @@ export class Delivery {
   constructor(private readonly parts: DeliveryParts) {}
 
   /**
-   * Starts compressing the requests now and returns the job that sends them, for the pipeline.
-   * A request never sent (the run stopped) leaves no unhandled rejection behind.
+   * The job that sends a batch, for the pipeline. Where it may, the batch is encoded and its
+   * compression started now, while earlier batches are still being sent.
    */
-  prepare(requests: EncodedRequest[]): () => Promise<void> {
+  prepare(batch: TokfEvent[]): () => Promise<void> {
+    const ahead = this.parts.encodeAhead ? this.encodeBatch(batch) : undefined;
+    return async () => {
+      if (this.stopped) return;
+      const requests = ahead ?? this.encodeBatch(batch);
+      for (const r of requests) if ((await this.deliver(r)) === 'stop') return;
+    };
+  }
+
+  /** Encodes a batch and starts compressing it. A request never sent leaves no rejection behind. */
+  private encodeBatch(batch: TokfEvent[]): EncodedRequest[] {
+    const requests = this.parts.encode(batch);
+    this.parts.encoded(requests);
     for (const r of requests) {
       const wire = this.parts.exporter.wireBody(r.body);
       wire.catch(() => {});
       this.wires.set(r, wire);
     }
-    return async () => {
-      for (const r of requests) if ((await this.deliver(r)) === 'stop') return;
-    };
+    return requests;
   }
 
   /** Sends nothing more in this run. */
@@ -122,11 +141,12 @@ export class Delivery {
     outcome: Extract<DeliveryOutcome, { kind: 'acknowledged' }>,
   ): Verdict {
     try {
-      this.parts.recorder.acknowledged(request.events);
+      this.parts.recorder.acknowledged(request.events, request.totals);
     } catch (err) {
       this.failed('record-failed', request.events, messageOf(err));
       return 'stop';
     }
+    this.parts.acknowledged(request);
     this.consecutiveRefusals = 0;
     this.stats.deliveredEvents += request.events.length;
     if (outcome.rejectedPoints > 0) {

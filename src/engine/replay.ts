@@ -1,10 +1,13 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { SyncConfig } from '../config/sync-config.js';
 import { OtlpExporter } from '../deliver/otlp-exporter.js';
-import { encodeRequests } from '../encode/requests.js';
+import { DEFAULT_RETRY_POLICY } from '../deliver/retrying-transport.js';
+import type { SeriesTotals } from '../encode/cumulative.js';
+import { encodeRequests, type EncodedRequest } from '../encode/requests.js';
 import { OtlpJsonLinesWriter } from '../output/otlp-json-lines.js';
 import type { DeadLetters } from '../progress/dead-letters.js';
 import type { ProgressStore } from '../progress/progress-store.js';
+import type { SeriesStore } from '../progress/series-store.js';
 import { ProgressRecorder } from '../progress/recorder.js';
 import type { SyncLock } from '../progress/sync-lock.js';
 import { messageOf } from '../source/database.js';
@@ -28,6 +31,7 @@ export interface Stores {
   progress: ProgressStore;
   deadLetters: DeadLetters;
   lock: SyncLock;
+  series: SeriesStore;
 }
 
 /** Where a run writes OTLP/JSON Lines: every selected event, and the points of refused ones. */
@@ -50,6 +54,8 @@ export class Replay {
   private readonly recorder: ProgressRecorder | undefined;
   /** Unreadable rows met while sending: set aside, as they can never be replayed. */
   private readonly unreadableIds: number[] = [];
+  /** Cumulative series' totals as acknowledged, kept up to date as requests are recorded. */
+  private readonly ledger: Map<string, SeriesTotals> | undefined;
 
   constructor(
     private readonly config: SyncConfig,
@@ -60,8 +66,9 @@ export class Replay {
   ) {
     this.observed = new Observed(Math.floor(deps.now() / 1000));
     if (sending) {
-      const { db, progress, deadLetters, lock } = stores;
-      this.recorder = new ProgressRecorder(db, progress, deadLetters, lock, deps.now);
+      const { db, progress, deadLetters, lock, series } = stores;
+      this.recorder = new ProgressRecorder(db, progress, deadLetters, lock, deps.now, series);
+      if (config.temporality === 'cumulative') this.ledger = series.load();
     }
   }
 
@@ -75,6 +82,9 @@ export class Replay {
             exporter,
             recorder: this.recorder,
             encode: (events) => this.encode(events),
+            encodeAhead: this.ledger === undefined,
+            encoded: (requests) => this.observed.encoded(requests),
+            acknowledged: (request) => this.advanceLedger(request),
             refusedFile: files?.refused,
             notices: this.notices,
             maxConsecutiveRefusals: this.config.maxConsecutiveFailures,
@@ -85,9 +95,10 @@ export class Replay {
       for (const batch of batchEvents(this.selected(), this.config.batchSize)) {
         this.observed.batch(batch);
         files?.all.write(batch);
-        const requests = this.encode(this.freshOnly(batch, files));
-        this.observed.encoded(requests);
-        if (delivery !== undefined) await pipeline.push(delivery.prepare(requests));
+        const fresh = this.freshOnly(batch, files);
+        // Without a sender, the requests are encoded only to report what would be sent.
+        if (delivery === undefined) this.observed.encoded(this.encode(fresh));
+        else await pipeline.push(delivery.prepare(fresh));
       }
     } catch (err) {
       // A page that cannot be read (a damaged file) ends the run; what was recorded stands.
@@ -135,9 +146,19 @@ export class Replay {
     );
   }
 
-  private encode(events: TokfEvent[]) {
+  /** Cumulative points continue from the totals acknowledged so far (see Delivery). */
+  private encode(events: TokfEvent[]): EncodedRequest[] {
     const { resource, protocol, maxRequestBytes } = this.config;
-    return encodeRequests(events, resource, protocol, maxRequestBytes);
+    const encoding =
+      this.ledger === undefined
+        ? ({ temporality: 'delta' } as const)
+        : ({ temporality: 'cumulative', ledger: this.ledger } as const);
+    return encodeRequests(events, resource, protocol, maxRequestBytes, encoding);
+  }
+
+  private advanceLedger(request: EncodedRequest): void {
+    if (this.ledger === undefined || request.totals === undefined) return;
+    for (const [key, totals] of request.totals) this.ledger.set(key, totals);
   }
 
   /**
@@ -205,7 +226,7 @@ export class Replay {
       timeoutMs: config.timeoutMs,
       userAgent: deps.userAgent,
       now: deps.now,
-      ...(deps.retryPolicy !== undefined && { policy: deps.retryPolicy }),
+      policy: { ...DEFAULT_RETRY_POLICY, budgetMs: config.retryBudgetMs, ...deps.retryPolicy },
       ...(deps.sleep !== undefined && { sleep: deps.sleep }),
       ...(deps.transport !== undefined && { transport: deps.transport }),
     });

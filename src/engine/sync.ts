@@ -6,6 +6,7 @@ import { UsageError } from '../errors.js';
 import { ColumnProgressStore } from '../progress/column-store.js';
 import { DeadLetters } from '../progress/dead-letters.js';
 import { RangesProgressStore } from '../progress/ranges-store.js';
+import { SeriesStore } from '../progress/series-store.js';
 import { SyncLock } from '../progress/sync-lock.js';
 import { assertWritable, BUSY_TIMEOUT_MS, messageOf, openDatabase } from '../source/database.js';
 import { readEventsSchema } from '../source/events-schema.js';
@@ -20,7 +21,8 @@ export interface SyncDeps {
   /** Progress lines for a person watching; the result carries everything that matters. */
   log: (line: string) => void;
   userAgent: string;
-  retryPolicy?: RetryPolicy;
+  /** Backoff and budget for tests; the budget is the config's otherwise. */
+  retryPolicy?: Partial<RetryPolicy>;
   sleep?: (ms: number) => Promise<void>;
   lockWaitMs?: number;
   /** How long a statement waits for tokf's write lock. */
@@ -47,11 +49,13 @@ export async function runSync(config: SyncConfig, deps: SyncDeps): Promise<SyncR
       progress: schema.hasSyncedColumn ? new ColumnProgressStore(db) : new RangesProgressStore(db),
       deadLetters: new DeadLetters(db),
       lock: new SyncLock(db),
+      series: new SeriesStore(db),
     };
     if (!sending) return await new Replay(config, deps, stores, false).run(started);
     // Before anything is sent: that progress can be recorded, and that no other sync is running.
     stores.progress.prepareForWriting();
     stores.deadLetters.prepareForWriting();
+    if (config.temporality === 'cumulative') stores.series.prepareForWriting();
     const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
     await stores.lock.acquire({ waitMs: deps.lockWaitMs ?? LOCK_WAIT_MS, now: deps.now, sleep });
     try {

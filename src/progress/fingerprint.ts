@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { REJECTED_TABLE } from './dead-letters.js';
 import { RANGES_TABLE } from './ranges-store.js';
+import { SERIES_TABLE } from './series-store.js';
 import { openDatabase } from '../source/database.js';
 import { SYNCED_COLUMN, readEventsSchema } from '../source/events-schema.js';
 
@@ -29,6 +30,8 @@ export function databaseFingerprint(path: string): string {
     );
     if (tables.has(RANGES_TABLE))
       add(`SELECT first_id, last_id FROM ${RANGES_TABLE} ORDER BY first_id`);
+    if (tables.has(SERIES_TABLE))
+      add(`SELECT series_key, last_s, sum FROM ${SERIES_TABLE} ORDER BY series_key`);
     if (tables.has(REJECTED_TABLE))
       add(`SELECT event_id, reason FROM ${REJECTED_TABLE} ORDER BY event_id`);
     return hash.digest('hex');

@@ -1,15 +1,18 @@
 import type { DatabaseSync } from 'node:sqlite';
+import type { SeriesTotals } from '../encode/cumulative.js';
 import { coverage } from '../source/id-ranges.js';
 import type { TokfEvent } from '../source/tokf-event.js';
 import type { DeadLetters, Rejection } from './dead-letters.js';
 import type { ProgressStore } from './progress-store.js';
+import type { SeriesStore } from './series-store.js';
 import type { SyncLock } from './sync-lock.js';
 import { inWriteTransaction } from './transaction.js';
 
 /**
  * The one place a run writes what happened to its events, each call one short transaction, so
  * that tokf's writes wait at most that long and a crash loses at most the request in flight:
- * - acknowledged: the events are delivered, no longer set aside, and the lock shows we live;
+ * - acknowledged: the events are delivered, no longer set aside, their cumulative series have
+ *   reached the totals sent, and the lock shows we live;
  * - set aside: the events are skipped by later runs, with why, until they are asked for again.
  */
 export class ProgressRecorder {
@@ -22,13 +25,17 @@ export class ProgressRecorder {
     private readonly deadLetters: DeadLetters,
     private readonly lock: SyncLock,
     private readonly now: () => number,
+    private readonly series?: SeriesStore,
   ) {}
 
   /** Throws when the database refuses the write: the events then stay pending. */
-  acknowledged(events: readonly TokfEvent[]): void {
+  acknowledged(events: readonly TokfEvent[], totals?: ReadonlyMap<string, SeriesTotals>): void {
     this.write('record delivered events', (at) => {
       this.store.markDelivered(coverage(events), at);
       this.deadLetters.forget(events.map((e) => e.id));
+      if (totals === undefined) return;
+      if (this.series === undefined) throw new Error('cumulative totals but no series table');
+      this.series.save(totals);
     });
   }
 

@@ -196,3 +196,35 @@ describe('buildSyncConfig: bad values are specific usage errors', () => {
     expect(() => build({ ...base, endpoint: 'https://tok3n@@@ bad' })).toThrow(/^(?!.*tok3n).*$/);
   });
 });
+
+describe('temporality and the retry budget', () => {
+  const NOW = Date.parse('2026-03-10T12:00:00Z');
+  const build = (settings: SyncSettings, env: NodeJS.ProcessEnv = {}) =>
+    buildSyncConfig({ otlpJsonOut: 'out', ...settings }, env, NOW);
+
+  it('defaults to delta and 120 s', () => {
+    expect(build({})).toMatchObject({ temporality: 'delta', retryBudgetMs: 120_000 });
+  });
+
+  it('reads the SDK variable, lowmemory meaning delta for counters and histograms, the flag first', () => {
+    const env = (v: string) => ({ OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE: v });
+    expect(build({}, env('Cumulative')).temporality).toBe('cumulative');
+    expect(build({}, env('lowmemory')).temporality).toBe('delta');
+    expect(build({ temporality: 'delta' }, env('cumulative')).temporality).toBe('delta');
+  });
+
+  it('refuses what is neither, naming where it came from', () => {
+    expect(() => build({ temporality: 'sometimes' })).toThrow(
+      '--temporality: "sometimes" is not a temporality (use delta or cumulative)',
+    );
+    expect(() => build({}, { OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE: 'x' })).toThrow(
+      /^OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE: "x" is not a temporality/,
+    );
+    expect(() => build({ retryBudget: '0s' })).toThrow(/--retry-budget: "0s" is not a duration/);
+  });
+
+  it('takes a retry budget as a duration', () => {
+    expect(build({ retryBudget: '30s' }).retryBudgetMs).toBe(30_000);
+    expect(build({ retryBudget: '1h' }).retryBudgetMs).toBe(3_600_000);
+  });
+});

@@ -92,6 +92,7 @@ const SAMPLES: Record<string, [string, string]> = {
   OTEL_EXPORTER_OTLP_COMPRESSION: ['none', 'gzip'],
   OTEL_EXPORTER_OTLP_METRICS_TIMEOUT: ['1234', '4321'],
   OTEL_EXPORTER_OTLP_TIMEOUT: ['1234', '4321'],
+  OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE: ['cumulative', 'delta'],
   OTEL_SERVICE_NAME: ['a', 'b'],
   OTEL_RESOURCE_ATTRIBUTES: ['service.name=r1,service.version=1,t=1', 'service.name=r2'],
 };

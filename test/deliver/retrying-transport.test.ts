@@ -35,6 +35,7 @@ function retrying(script: AttemptResult[], policy = DEFAULT_RETRY_POLICY) {
   const r = new RetryingTransport(transport, {
     policy,
     random: () => 0.5,
+    now: () => 0,
     sleep: async (ms) => {
       waits.push(ms);
     },
@@ -64,32 +65,58 @@ describe('RetryingTransport', () => {
     expect(waits).toEqual([4000, 1500, 3000]);
   });
 
-  it('stops at the attempt cap with the last answer', async () => {
+  it('keeps retrying within the time budget, not a count: six failures in a row then success', async () => {
+    const { r, waits } = retrying([
+      { kind: 'retryable', status: 503, message: '' },
+      { kind: 'retryable', status: 429, message: '' },
+      { kind: 'retryable', message: 'connection failed (ECONNRESET)' },
+      { kind: 'retryable', status: 502, message: '' },
+      { kind: 'retryable', status: 504, message: '' },
+      { kind: 'retryable', status: 503, message: '' },
+      ACK,
+    ]);
+    await expect(r.send(BODY)).resolves.toMatchObject({ kind: 'acknowledged', attempts: 7 });
+    expect(waits).toEqual([750, 1500, 3000, 6000, 12000, 22500]);
+  });
+
+  it('gives up when the next wait would pass the budget, with the last answer', async () => {
     const busy: AttemptResult = { kind: 'retryable', status: 503, message: 'busy' };
-    const { r, transport } = retrying(Array(6).fill(busy));
+    const { r, transport, waits } = retrying(Array(20).fill(busy));
     const outcome = await r.send(BODY);
+    // Waits of 0.75, 1.5, 3, 6, 12 s, then 22.5 s four times: 113.25 s; one more would pass 120 s.
+    expect(waits.reduce((a, b) => a + b, 0)).toBe(113_250);
     expect(outcome).toEqual({
       kind: 'retries-exhausted',
       status: 503,
-      message: 'busy; gave up after 6 attempts',
-      attempts: 6,
-      bytesSent: 60,
+      message:
+        'busy; gave up after 10 attempts over 113.3 s: the next wait would pass the 120 s retry budget',
+      attempts: 10,
+      bytesSent: 100,
     });
-    expect(transport.sent).toHaveLength(6);
+    expect(transport.sent).toHaveLength(10);
   });
 
-  it('stops before a wait that would pass the budget', async () => {
-    const { r, waits } = retrying(
-      [
-        { kind: 'retryable', status: 503, message: '' },
-        { kind: 'retryable', status: 503, message: '' },
-      ],
-      { ...DEFAULT_RETRY_POLICY, maxTotalWaitMs: 2000 },
+  it('counts the time attempts take against the budget', async () => {
+    let clock = 0;
+    const transport = new ScriptedTransport(
+      Array(5).fill({ kind: 'retryable', message: 'no answer within 10000 ms' }),
     );
+    const slow = {
+      send: async (body: Uint8Array) => {
+        clock += 10_000;
+        return transport.send(body);
+      },
+      close: () => {},
+    };
+    const r = new RetryingTransport(slow, {
+      policy: { ...DEFAULT_RETRY_POLICY, budgetMs: 25_000 },
+      random: () => 0.5,
+      now: () => clock,
+      sleep: async (ms) => void (clock += ms),
+    });
     const outcome = await r.send(BODY);
-    expect(outcome.kind).toBe('retries-exhausted');
-    expect(outcome.message).toBe('gave up: backoff would exceed the 2 s retry budget');
-    expect(waits).toEqual([750]);
+    // 10 s, wait 0.75 s, 10 s, wait 1.5 s: 22.25 s; another 10 s attempt and wait would pass 25 s.
+    expect(outcome).toMatchObject({ kind: 'retries-exhausted', attempts: 3 });
   });
 
   it.each([

@@ -4,10 +4,9 @@ import type { SyncSettings } from '../../src/config/sync-config.js';
 import { runSync, type SyncResult } from '../../src/engine/index.js';
 
 export const FAST_RETRY = {
-  maxAttempts: 3,
   initialBackoffMs: 5,
   maxBackoffMs: 20,
-  maxTotalWaitMs: 3000,
+  budgetMs: 300,
 };
 
 /** Syncs `db` to `url` (none: a file export or dry run) with `settings` over `env`. */
