@@ -503,8 +503,11 @@ $XDG_DATA_HOME/tokf/tracking.db or ~/.local/share/tokf/tracking.db (on macOS
 
 Refused data: a request an endpoint refuses as bad (400, 413, 422) is split in halves until the
 refused events are found; those are set aside as rejected (with the reason) and the rest are
-delivered. Any other failure stops the run: nothing later overtakes it. One sync at a time per
-database: a second one waits up to 10 s, then refuses.
+delivered. A refusal for age ("out of bounds", "too old", "out of order") is not bad data: the
+endpoint's horizon is searched in a few single-event probes, older events stay in the
+--otlp-json-out file and are set aside (without one they stay pending), newer ones are sent.
+Any other failure stops the run: nothing later overtakes it. One sync at a time per database: a
+second one waits up to 10 s, then refuses.
 
 Flags beat environment variables. Exit codes: 0 all selected events delivered (or dry run / file
 export); 1 some could not be delivered (they stay pending or were set aside as rejected), or
@@ -4517,24 +4520,87 @@ function toText(value) {
 ;// CONCATENATED MODULE: ./src/deliver/poison-isolation.ts
 
 /**
- * Sends a request; when the endpoint refuses its content, sends each half again, down to single
- * events, so that the refused events are found and the others still get delivered. In order:
- * the first half is settled before the second is sent. Finding one bad event among n costs about
- * 2·log2(n) requests.
+ * Sends a request and deals with a refusal of its content:
+ * - bad data: each half is sent again, down to single events, so that the refused events are
+ *   found and the others still get delivered, in order; one bad event among n costs about
+ *   2·log2(n) requests;
+ * - too old: the backend's history horizon is searched (see findHorizon), the events older than
+ *   it are handed to `tooOld` unsent, and the newer ones are delivered.
  */
 async function sendIsolating(request, steps) {
     const outcome = await steps.send(request);
-    if (!isRefusal(outcome) || request.events.length <= 1)
+    if (!isRefusal(outcome))
+        return steps.settle(request, outcome);
+    if (outcome.kind === 'too-old') {
+        if (request.events.length <= 1)
+            return steps.tooOld([...request.events], outcome);
+        steps.splitting?.(request, outcome);
+        return findHorizon([...request.events], outcome, steps);
+    }
+    if (request.events.length <= 1)
         return steps.settle(request, outcome);
     steps.splitting?.(request, outcome);
     const mid = Math.ceil(request.events.length / 2);
-    for (const half of [request.events.slice(0, mid), request.events.slice(mid)]) {
-        for (const part of steps.encode(half)) {
+    return sendAll([request.events.slice(0, mid), request.events.slice(mid)], steps);
+}
+async function sendAll(groups, steps) {
+    for (const events of groups) {
+        if (events.length === 0)
+            continue;
+        for (const part of steps.encode([...events])) {
             if ((await sendIsolating(part, steps)) === 'stop')
                 return 'stop';
         }
     }
     return 'continue';
+}
+/**
+ * A backend refuses points older than its horizon (Prometheus: about an hour behind its newest
+ * sample), often failing the whole request for one of them. The horizon is found by binary search
+ * over the events' times, one event per probe: a probe refused as too old puts the horizon after
+ * it, an acknowledged probe (now delivered) puts it at or before it. log2(n) probes, then the
+ * events older than the horizon go to `tooOld` and the rest are sent as usual.
+ *
+ * Probes that are acknowledged arrive ahead of older events of the batch; cumulative series count
+ * such events into their next point, and delta backends that keep order per series refuse them as
+ * out of order, which sends them to `tooOld` too.
+ */
+async function findHorizon(events, refusal, steps) {
+    const byTime = events
+        .map((e, order) => ({ e, order }))
+        .sort((a, b) => steps.timeOf(a.e) - steps.timeOf(b.e) || a.order - b.order);
+    const settled = new Set();
+    let lo = 0;
+    let hi = byTime.length;
+    while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        const probe = byTime[mid].e;
+        const requests = steps.encode([probe]);
+        const outcome = await steps.send(requests[0]);
+        if (outcome.kind === 'too-old') {
+            lo = mid + 1;
+            continue;
+        }
+        settled.add(probe);
+        if ((await steps.settle(requests[0], outcome)) === 'stop')
+            return 'stop';
+        if (outcome.kind === 'acknowledged')
+            hi = mid;
+        else {
+            // Bad data, now set aside: it tells nothing of the horizon.
+            byTime.splice(mid, 1);
+            hi -= 1;
+        }
+    }
+    const old = byTime.slice(0, lo).map((x) => x.e);
+    if (old.length > 0 && steps.tooOld(old, refusal) === 'stop')
+        return 'stop';
+    const rest = byTime
+        .slice(lo)
+        .filter((x) => !settled.has(x.e))
+        .sort((a, b) => a.order - b.order)
+        .map((x) => x.e);
+    return sendAll([rest], steps);
 }
 
 ;// CONCATENATED MODULE: ./src/engine/delivery.ts
@@ -4555,6 +4621,8 @@ class Delivery {
         deliveredEvents: 0,
         refusedEvents: 0,
         rejectedPoints: 0,
+        tooOldForEndpoint: 0,
+        tooOldUnsent: 0,
         requests: 0,
         failedRequests: 0,
         retries: 0,
@@ -4604,6 +4672,8 @@ class Delivery {
             send: (r) => this.send(r),
             encode: this.parts.encode,
             settle: (r, outcome) => this.settle(r, outcome),
+            timeOf: (e) => e.epochSeconds ?? 0,
+            tooOld: (events, refusal) => this.tooOld(events, refusal),
             splitting: (r, refusal) => this.parts.log(`${describeOutcome(refusal)} for ${r.events.length} events; splitting the request to find the refused ones`),
         });
         if (verdict === 'stop')
@@ -4622,8 +4692,9 @@ class Delivery {
             case 'acknowledged':
                 return this.acknowledged(request, outcome);
             case 'bad-data':
-            case 'too-old':
                 return this.refused(request.events, outcome);
+            case 'too-old':
+                return this.tooOld(request.events, outcome);
             case 'retries-exhausted':
             case 'failed':
                 this.stats.failedRequests += 1;
@@ -4677,6 +4748,44 @@ class Delivery {
             return 'continue';
         this.parts.notices.error({ kind: 'circuit-breaker', count: max, firstId: events[0]?.id });
         return 'stop';
+    }
+    /**
+     * Events older than the endpoint's horizon are not refused data: they are not counted by the
+     * circuit breaker, and the events after them are still sent. With a file holding them they are
+     * set aside (so later runs do not try again); without one they stay pending, and the run says
+     * how to keep them.
+     */
+    tooOld(events, refusal) {
+        const said = describeOutcome(refusal);
+        const file = this.parts.allFile;
+        const firstId = events[0]?.id;
+        if (file === undefined) {
+            this.stats.tooOldUnsent += events.length;
+            this.parts.notices.error({
+                kind: 'too-old-unsent',
+                count: events.length,
+                firstId,
+                message: said,
+            });
+            return 'continue';
+        }
+        try {
+            this.parts.recorder.setAside(events.map((e) => e.id), { reason: `too old for this endpoint (${said}); kept in ${file}`, status: refusal.status });
+        }
+        catch (err) {
+            this.failed('record-failed', events, `${said}; recording that failed: ${messageOf(err)}`);
+            return 'stop';
+        }
+        this.stats.tooOldForEndpoint += events.length;
+        this.parts.notices.warning({
+            kind: 'too-old-for-endpoint',
+            count: events.length,
+            firstId,
+            message: said,
+            file,
+            setAside: true,
+        });
+        return 'continue';
     }
     failed(kind, events, message) {
         this.parts.notices.error({ kind, count: events.length, firstId: events[0]?.id, message });
@@ -4899,7 +5008,7 @@ function runResult(f) {
     const delivered = stats?.deliveredEvents ?? 0;
     const errors = f.notices.errors;
     const warnings = [...f.notices.warnings, ...observed.clock.notices(), ...selectionNotices(f)];
-    const allSent = delivered === selection.selected - observed.tooOld &&
+    const allSent = delivered === selection.selected - observed.tooOld - (stats?.tooOldForEndpoint ?? 0) &&
         errors.length === 0 &&
         (stats?.refusedEvents ?? 0) === 0;
     const status = config.dryRun
@@ -4927,6 +5036,7 @@ function runResult(f) {
         refusedEvents: stats?.refusedEvents ?? 0,
         rejectedPoints: stats?.rejectedPoints ?? 0,
         tooOld: observed.tooOld,
+        tooOldForEndpoint: (stats?.tooOldForEndpoint ?? 0) + (stats?.tooOldUnsent ?? 0),
         pending: f.counts.pending,
         setAside: f.counts.setAside,
         unreadable: selection.unreadable,
@@ -5093,6 +5203,7 @@ class Replay {
                 encoded: (requests) => this.observed.encoded(requests),
                 acknowledged: (request) => this.advanceLedger(request),
                 refusedFile: files?.refused,
+                allFile: files?.all.path,
                 notices: this.notices,
                 maxConsecutiveRefusals: this.config.maxConsecutiveFailures,
                 log: this.deps.log,
@@ -5392,6 +5503,10 @@ function describeNotice(n) {
             return `counting pending events failed${said}`;
         case 'set-aside-failed':
             return `could not set aside ${events}${from}${said}; they stay pending`;
+        case 'too-old-unsent':
+            return `${events}${from} ${were} refused as older than the endpoint keeps${said}; they stay pending: give --otlp-json-out DIR (the action always has one) to keep them in a file and set them aside, or --max-age to leave such events out`;
+        case 'too-old-for-endpoint':
+            return `${events}${from} ${were} older than the endpoint keeps${said}; not sent, kept in ${n.file ?? 'the OTLP/JSON file'} and set aside`;
         case 'unexpected':
             return `sending failed unexpectedly${said}`;
         case 'refused':
@@ -5424,6 +5539,7 @@ function formatTextSummary(r) {
     lines.push(`  events    ${r.selected} selected, ${r.delivered} delivered, ${r.pending} still pending` +
         (r.refusedEvents > 0 ? `, ${r.refusedEvents} refused and set aside` : '') +
         (r.tooOld > 0 ? `, ${r.tooOld} older than max-age (file only)` : '') +
+        (r.tooOldForEndpoint > 0 ? `, ${r.tooOldForEndpoint} older than the endpoint keeps` : '') +
         (r.rejectedPoints > 0 ? `, ${r.rejectedPoints} points rejected by the endpoint` : ''));
     if (r.firstEventTime !== null)
         lines.push(`  time      ${r.firstEventTime} .. ${r.lastEventTime}`);

@@ -45,6 +45,7 @@ export function renderReport(report: ActionReport, marker = ''): string {
       `| delivered | ${total.delivered} |`,
       `| refused and set aside | ${total.refusedEvents} |`,
       `| older than max-age (artifact only) | ${total.tooOld} |`,
+      `| older than the endpoint keeps (artifact only) | ${total.tooOldForEndpoint} |`,
       `| rejected points | ${total.rejectedPoints} |`,
       `| still pending | ${total.pending} |`,
       '',
@@ -151,6 +152,7 @@ export function combine(results: readonly SyncResult[]) {
   const total = {
     refusedEvents: 0,
     tooOld: 0,
+    tooOldForEndpoint: 0,
     selected: 0,
     delivered: 0,
     rejectedPoints: 0,
@@ -166,6 +168,7 @@ export function combine(results: readonly SyncResult[]) {
     total.rejectedPoints += r.rejectedPoints;
     total.refusedEvents += r.refusedEvents;
     total.tooOld += r.tooOld;
+    total.tooOldForEndpoint += r.tooOldForEndpoint;
     total.pending += r.pending;
     total.requests += r.requests;
     total.retries += r.retries;

@@ -32,8 +32,11 @@ $XDG_DATA_HOME/tokf/tracking.db or ~/.local/share/tokf/tracking.db (on macOS
 
 Refused data: a request an endpoint refuses as bad (400, 413, 422) is split in halves until the
 refused events are found; those are set aside as rejected (with the reason) and the rest are
-delivered. Any other failure stops the run: nothing later overtakes it. One sync at a time per
-database: a second one waits up to 10 s, then refuses.
+delivered. A refusal for age ("out of bounds", "too old", "out of order") is not bad data: the
+endpoint's horizon is searched in a few single-event probes, older events stay in the
+--otlp-json-out file and are set aside (without one they stay pending), newer ones are sent.
+Any other failure stops the run: nothing later overtakes it. One sync at a time per database: a
+second one waits up to 10 s, then refuses.
 
 Flags beat environment variables. Exit codes: 0 all selected events delivered (or dry run / file
 export); 1 some could not be delivered (they stay pending or were set aside as rejected), or

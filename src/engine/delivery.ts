@@ -15,6 +15,10 @@ export interface DeliveryStats {
   refusedEvents: number;
   /** Points acknowledged but reported rejected through partial_success. */
   rejectedPoints: number;
+  /** Events the endpoint refused as older than it keeps, set aside with the file holding them. */
+  tooOldForEndpoint: number;
+  /** The same, with no file to hold them: they stay pending. */
+  tooOldUnsent: number;
   requests: number;
   failedRequests: number;
   retries: number;
@@ -37,6 +41,8 @@ export interface DeliveryParts {
   acknowledged: (request: EncodedRequest) => void;
   /** Receives the points of refused events, for a person or another backend. */
   refusedFile: OtlpJsonLinesWriter | undefined;
+  /** The file that holds every selected event, where too-old events can be taken from. */
+  allFile: string | undefined;
   notices: Notices;
   /** Refused single events in a row after which sending stops (circuit breaker). */
   maxConsecutiveRefusals: number;
@@ -56,6 +62,8 @@ export class Delivery {
     deliveredEvents: 0,
     refusedEvents: 0,
     rejectedPoints: 0,
+    tooOldForEndpoint: 0,
+    tooOldUnsent: 0,
     requests: 0,
     failedRequests: 0,
     retries: 0,
@@ -104,6 +112,8 @@ export class Delivery {
       send: (r) => this.send(r),
       encode: this.parts.encode,
       settle: (r, outcome) => this.settle(r, outcome),
+      timeOf: (e) => e.epochSeconds ?? 0,
+      tooOld: (events, refusal) => this.tooOld(events, refusal),
       splitting: (r, refusal) =>
         this.parts.log(
           `${describeOutcome(refusal)} for ${r.events.length} events; splitting the request to find the refused ones`,
@@ -126,8 +136,9 @@ export class Delivery {
       case 'acknowledged':
         return this.acknowledged(request, outcome);
       case 'bad-data':
-      case 'too-old':
         return this.refused(request.events, outcome);
+      case 'too-old':
+        return this.tooOld(request.events, outcome);
       case 'retries-exhausted':
       case 'failed':
         this.stats.failedRequests += 1;
@@ -190,6 +201,47 @@ export class Delivery {
     if (this.consecutiveRefusals < max) return 'continue';
     this.parts.notices.error({ kind: 'circuit-breaker', count: max, firstId: events[0]?.id });
     return 'stop';
+  }
+
+  /**
+   * Events older than the endpoint's horizon are not refused data: they are not counted by the
+   * circuit breaker, and the events after them are still sent. With a file holding them they are
+   * set aside (so later runs do not try again); without one they stay pending, and the run says
+   * how to keep them.
+   */
+  private tooOld(events: readonly TokfEvent[], refusal: Refusal): Verdict {
+    const said = describeOutcome(refusal);
+    const file = this.parts.allFile;
+    const firstId = events[0]?.id;
+    if (file === undefined) {
+      this.stats.tooOldUnsent += events.length;
+      this.parts.notices.error({
+        kind: 'too-old-unsent',
+        count: events.length,
+        firstId,
+        message: said,
+      });
+      return 'continue';
+    }
+    try {
+      this.parts.recorder.setAside(
+        events.map((e) => e.id),
+        { reason: `too old for this endpoint (${said}); kept in ${file}`, status: refusal.status },
+      );
+    } catch (err) {
+      this.failed('record-failed', events, `${said}; recording that failed: ${messageOf(err)}`);
+      return 'stop';
+    }
+    this.stats.tooOldForEndpoint += events.length;
+    this.parts.notices.warning({
+      kind: 'too-old-for-endpoint',
+      count: events.length,
+      firstId,
+      message: said,
+      file,
+      setAside: true,
+    });
+    return 'continue';
   }
 
   private failed(

@@ -11,10 +11,12 @@ export type NoticeKind =
   | 'count-failed'
   | 'set-aside-failed'
   | 'unexpected'
+  | 'too-old-unsent'
   // warnings: the run did its job, with something a person should know
   | 'refused'
   | 'partial-success'
   | 'too-old'
+  | 'too-old-for-endpoint'
   | 'unreadable-time'
   | 'skipped-rejected'
   | 'clock-future'

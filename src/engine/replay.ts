@@ -86,6 +86,7 @@ export class Replay {
             encoded: (requests) => this.observed.encoded(requests),
             acknowledged: (request) => this.advanceLedger(request),
             refusedFile: files?.refused,
+            allFile: files?.all.path,
             notices: this.notices,
             maxConsecutiveRefusals: this.config.maxConsecutiveFailures,
             log: this.deps.log,

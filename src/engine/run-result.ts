@@ -33,7 +33,7 @@ export function runResult(f: RunFacts): SyncResult {
   const errors = f.notices.errors;
   const warnings = [...f.notices.warnings, ...observed.clock.notices(), ...selectionNotices(f)];
   const allSent =
-    delivered === selection.selected - observed.tooOld &&
+    delivered === selection.selected - observed.tooOld - (stats?.tooOldForEndpoint ?? 0) &&
     errors.length === 0 &&
     (stats?.refusedEvents ?? 0) === 0;
   const status: SyncResult['status'] = config.dryRun
@@ -62,6 +62,7 @@ export function runResult(f: RunFacts): SyncResult {
     refusedEvents: stats?.refusedEvents ?? 0,
     rejectedPoints: stats?.rejectedPoints ?? 0,
     tooOld: observed.tooOld,
+    tooOldForEndpoint: (stats?.tooOldForEndpoint ?? 0) + (stats?.tooOldUnsent ?? 0),
     pending: f.counts.pending,
     setAside: f.counts.setAside,
     unreadable: selection.unreadable,

@@ -30,6 +30,11 @@ export interface SyncResult {
   rejectedPoints: number;
   /** Selected events older than max-age: not sent, only written to the OTLP/JSON file. */
   tooOld: number;
+  /**
+   * Selected events the endpoint refused as older than it keeps: set aside when the OTLP/JSON
+   * file holds them (the run can still succeed), else left pending (see errors).
+   */
+  tooOldForEndpoint: number;
   /** Events set aside in the database, by this run or earlier ones; -1 if counting failed. */
   setAside: number;
   /** Events in the database neither acknowledged nor set aside, after this run; -1 if unknown. */

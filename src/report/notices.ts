@@ -21,6 +21,10 @@ export function describeNotice(n: Notice): string {
       return `counting pending events failed${said}`;
     case 'set-aside-failed':
       return `could not set aside ${events}${from}${said}; they stay pending`;
+    case 'too-old-unsent':
+      return `${events}${from} ${were} refused as older than the endpoint keeps${said}; they stay pending: give --otlp-json-out DIR (the action always has one) to keep them in a file and set them aside, or --max-age to leave such events out`;
+    case 'too-old-for-endpoint':
+      return `${events}${from} ${were} older than the endpoint keeps${said}; not sent, kept in ${n.file ?? 'the OTLP/JSON file'} and set aside`;
     case 'unexpected':
       return `sending failed unexpectedly${said}`;
     case 'refused':

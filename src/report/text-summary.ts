@@ -8,6 +8,7 @@ export function formatTextSummary(r: SyncResult): string {
     `  events    ${r.selected} selected, ${r.delivered} delivered, ${r.pending} still pending` +
       (r.refusedEvents > 0 ? `, ${r.refusedEvents} refused and set aside` : '') +
       (r.tooOld > 0 ? `, ${r.tooOld} older than max-age (file only)` : '') +
+      (r.tooOldForEndpoint > 0 ? `, ${r.tooOldForEndpoint} older than the endpoint keeps` : '') +
       (r.rejectedPoints > 0 ? `, ${r.rejectedPoints} points rejected by the endpoint` : ''),
   );
   if (r.firstEventTime !== null)

@@ -16,6 +16,7 @@ function result(overrides: Partial<SyncResult> = {}): SyncResult {
     refusedEvents: 0,
     rejectedPoints: 0,
     tooOld: 0,
+    tooOldForEndpoint: 0,
     setAside: 0,
     pending: 0,
     unreadable: 0,

@@ -14,13 +14,20 @@ const bad: DeliveryOutcome = { ...EXCHANGE, kind: 'bad-data', status: 400, messa
  * `failing`; a settle that records what it was told, stopping on failures and after `breaker`
  * refusals in a row.
  */
-function harness(poison: number[], options: { failing?: number[]; breaker?: number } = {}) {
+function harness(
+  poison: number[],
+  options: { failing?: number[]; breaker?: number; horizon?: number } = {},
+) {
   const sent: number[][] = [];
   const settled: [number[], DeliveryOutcome['kind']][] = [];
+  const tooOld: number[] = [];
   let inARow = 0;
   const steps = {
     send: async (r: Req): Promise<DeliveryOutcome> => {
       sent.push(r.events);
+      // Events are their own times here: below the horizon, a whole request is refused.
+      if (options.horizon !== undefined && r.events.some((e) => e < options.horizon!))
+        return { ...EXCHANGE, kind: 'too-old', status: 400, message: 'out of bounds' };
       if (r.events.some((e) => poison.includes(e))) return bad;
       if (r.events.some((e) => options.failing?.includes(e)))
         return { ...EXCHANGE, kind: 'failed', status: 500, message: 'down' };
@@ -34,8 +41,13 @@ function harness(poison: number[], options: { failing?: number[]; breaker?: numb
       else return 'stop';
       return inARow >= (options.breaker ?? Infinity) ? 'stop' : 'continue';
     },
+    timeOf: (e: number) => e,
+    tooOld: (events: number[]): Verdict => {
+      tooOld.push(...events);
+      return 'continue';
+    },
   };
-  return { sent, settled, steps };
+  return { sent, settled, tooOld, steps };
 }
 
 const range = (a: number, b: number) => Array.from({ length: b - a + 1 }, (_, i) => a + i);
@@ -91,5 +103,48 @@ describe('poison isolation', () => {
         : [{ events }];
     await sendIsolating({ events: range(1, 8) }, { ...steps, encode });
     expect(sent).toEqual([range(1, 8), [1, 2], [3, 4], [3], [4], [5, 6], [7, 8]]);
+  });
+});
+
+describe('the history horizon', () => {
+  const acknowledged = (settled: [number[], DeliveryOutcome['kind']][]) =>
+    settled.filter(([, k]) => k === 'acknowledged').flatMap(([e]) => e);
+
+  it('sets aside the events older than the horizon unsent and delivers the rest, in log2(n) probes', async () => {
+    const { sent, settled, tooOld, steps } = harness([], { horizon: 700 });
+    const events = range(1, 1000);
+    await expect(sendIsolating({ events }, steps)).resolves.toBe('continue');
+    expect(tooOld).toEqual(range(1, 699));
+    expect(acknowledged(settled).sort((a, b) => a - b)).toEqual(range(700, 1000));
+    // The first request, about ten single-event probes, then the rest in one request.
+    expect(sent.length).toBeLessThanOrEqual(1 + Math.ceil(Math.log2(1000)) + 1);
+    // Old events are not sent one by one: only the probes that found the horizon were.
+    expect(sent.filter((r) => r.length === 1 && r[0]! < 700).length).toBeLessThanOrEqual(10);
+  });
+
+  it('when every event is too old, sets them all aside', async () => {
+    const { settled, tooOld, steps } = harness([], { horizon: 10_000 });
+    await sendIsolating({ events: range(1, 64) }, steps);
+    expect(tooOld).toEqual(range(1, 64));
+    expect(settled).toEqual([]);
+  });
+
+  it('searches by time, not by order in the request, and keeps the request order for the rest', async () => {
+    const { sent, tooOld, steps } = harness([], { horizon: 50 });
+    const events = [60, 10, 70, 20, 80, 30, 90, 40];
+    await sendIsolating({ events }, steps);
+    expect(tooOld.sort((a, b) => a - b)).toEqual([10, 20, 30, 40]);
+    const last = sent.at(-1)!;
+    expect(last).toEqual(events.filter((e) => e >= 50 && last.includes(e)));
+  });
+
+  it('isolates bad data met among the recent events as usual', async () => {
+    const { settled, tooOld, steps } = harness([900], { horizon: 500 });
+    await sendIsolating({ events: range(1, 1000) }, steps);
+    expect(tooOld).toEqual(range(1, 499));
+    expect(settled.filter(([, k]) => k === 'bad-data')).toEqual([[[900], 'bad-data']]);
+    expect(acknowledged(settled).sort((a, b) => a - b)).toEqual(
+      range(500, 1000).filter((e) => e !== 900),
+    );
   });
 });

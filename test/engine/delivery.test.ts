@@ -87,12 +87,15 @@ describe('settling outcomes', () => {
     expect(order).toEqual([...order].sort((a, b) => a - b));
   });
 
-  it('a refusal for age is isolated like bad data for now, with the reason kept once', async () => {
+  it('a refusal for age is not poison: with no file, the event stays pending', async () => {
     const db = distinctEventsDb(12);
-    const stub = new StubTransport(refuseIf((c) => c === 'cmd-2', 'out of bounds'));
+    const stub = new StubTransport(refuseIf((c) => c === 'cmd-1', 'out of bounds'));
     const r = await syncWith(db, stub);
-    expect(r).toMatchObject({ delivered: 11, refusedEvents: 1 });
-    expect(rejectedCommands(db).get('cmd-2')).toBe('HTTP 400: out of bounds');
+    expect(r).toMatchObject({ delivered: 11, refusedEvents: 0, tooOldForEndpoint: 1, pending: 1 });
+    expect(rejectedCommands(db).size).toBe(0);
+    expect(r.errors).toEqual([
+      { kind: 'too-old-unsent', count: 1, firstId: 1, message: 'HTTP 400: out of bounds' },
+    ]);
   });
 
   it('retries exhausted: sending stops, nothing after it is sent or recorded, exit 1', async () => {
