@@ -6,7 +6,7 @@ import { runSync, type SyncResult } from '../../src/engine/index.js';
 export const FAST_RETRY = {
   initialBackoffMs: 5,
   maxBackoffMs: 20,
-  budgetMs: 300,
+  budgetMs: 2000,
 };
 
 /** Syncs `db` to `url` (none: a file export or dry run) with `settings` over `env`. */
