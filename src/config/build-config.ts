@@ -52,7 +52,13 @@ export function buildSyncConfig(
   const endpoint = resolveEndpoint(settings, env, label);
   const dryRun = settings.dryRun === true;
   const otlpJsonOut = read('otlpJsonOut');
-  if (endpoint === undefined && otlpJsonOut === undefined && !dryRun) {
+  const openmetricsOut = read('openmetricsOut');
+  if (
+    endpoint === undefined &&
+    otlpJsonOut === undefined &&
+    openmetricsOut === undefined &&
+    !dryRun
+  ) {
     throw new UsageError(
       `nothing to do: give ${label('endpoint')} (or OTEL_EXPORTER_OTLP_ENDPOINT), ${label('otlpJsonOut')}, or ${label('dryRun')}`,
     );
@@ -76,6 +82,7 @@ export function buildSyncConfig(
     maxConsecutiveFailures,
     resource: resolveResource(settings, env, label),
     ...(otlpJsonOut !== undefined && { otlpJsonOut }),
+    ...(openmetricsOut !== undefined && { openmetricsOut }),
   };
 }
 

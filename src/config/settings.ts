@@ -268,6 +268,17 @@ export const SETTINGS = {
     help: 'also write what was sent (or would be) to DIR/metrics.jsonl as OTLP JSON Lines, and refused events to DIR/rejected-metrics.jsonl; with no endpoint this file is the whole job and nothing is marked delivered',
     meaning: 'also write `DIR/metrics.jsonl` (below)',
   },
+  openmetricsOut: {
+    flag: 'openmetrics-out',
+    value: 'DIR',
+    type: 'string',
+    env: [],
+    parse: asWritten,
+    section: 'Output',
+    help: 'also write DIR/metrics.om: OpenMetrics text of the selected events as cumulative series named as Prometheus names OTLP metrics, for promtool tsdb create-blocks-from openmetrics (a backfill of what Prometheus refuses as too old)',
+    meaning:
+      'also write `DIR/metrics.om`, an OpenMetrics backfill for Prometheus-family backends (below)',
+  },
   dryRun: {
     flag: 'dry-run',
     type: 'boolean',

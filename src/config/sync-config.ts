@@ -33,6 +33,8 @@ export interface SyncConfig {
   resource: Record<string, string>;
   /** Directory that receives metrics.jsonl. */
   otlpJsonOut?: string;
+  /** Directory that receives metrics.om, the OpenMetrics backfill. */
+  openmetricsOut?: string;
 }
 
 export interface EndpointConfig {
