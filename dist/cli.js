@@ -2,11 +2,11 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 581:
+/***/ 792:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(925);
+/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(873);
 // The V8 limits above keep a long sync's memory flat (the defaults let the young generation alone
 // grow past 90 MB); they apply when the bundle runs as the telemetry-sync command.
 
@@ -17,7 +17,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 925:
+/***/ 873:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -373,6 +373,16 @@ const SETTINGS = {
         section: 'Output',
         help: 'also write what was sent (or would be) to DIR/metrics.jsonl as OTLP JSON Lines, and refused events to DIR/rejected-metrics.jsonl; with no endpoint this file is the whole job and nothing is marked delivered',
         meaning: 'also write `DIR/metrics.jsonl` (below)',
+    },
+    openmetricsOut: {
+        flag: 'openmetrics-out',
+        value: 'DIR',
+        type: 'string',
+        env: [],
+        parse: asWritten,
+        section: 'Output',
+        help: 'also write DIR/metrics.om: OpenMetrics text of the selected events as cumulative series named as Prometheus names OTLP metrics, for promtool tsdb create-blocks-from openmetrics (a backfill of what Prometheus refuses as too old)',
+        meaning: 'also write `DIR/metrics.om`, an OpenMetrics backfill for Prometheus-family backends (below)',
     },
     dryRun: {
         flag: 'dry-run',
@@ -781,7 +791,11 @@ function buildSyncConfig(settings, env, now, label = flagLabel) {
     const endpoint = resolveEndpoint(settings, env, label);
     const dryRun = settings.dryRun === true;
     const otlpJsonOut = read('otlpJsonOut');
-    if (endpoint === undefined && otlpJsonOut === undefined && !dryRun) {
+    const openmetricsOut = read('openmetricsOut');
+    if (endpoint === undefined &&
+        otlpJsonOut === undefined &&
+        openmetricsOut === undefined &&
+        !dryRun) {
         throw new UsageError(`nothing to do: give ${label('endpoint')} (or OTEL_EXPORTER_OTLP_ENDPOINT), ${label('otlpJsonOut')}, or ${label('dryRun')}`);
     }
     return {
@@ -803,6 +817,7 @@ function buildSyncConfig(settings, env, now, label = flagLabel) {
         maxConsecutiveFailures,
         resource: resolveResource(settings, env, label),
         ...(otlpJsonOut !== undefined && { otlpJsonOut }),
+        ...(openmetricsOut !== undefined && { openmetricsOut }),
     };
 }
 /** The first given value among setting and variables, with the name to blame if it is bad. */
@@ -1003,6 +1018,10 @@ class ColumnProgressStore {
     pendingScan(minId, maxId) {
         const gaps = maxId >= minId ? [{ first: minId, last: maxId }] : [];
         return { gaps, condition: `${events_schema_SYNCED_COLUMN} IS NULL` };
+    }
+    /** The column is tokf's schema's own: progress lives there from the start. */
+    hasRecords() {
+        return true;
     }
     prepareForWriting() {
         // A write that changes nothing still needs the write lock and a journal: a read-only file or
@@ -1214,12 +1233,14 @@ class RangesProgressStore {
             delivered += Number(inRange.get(r.first, r.last)?.n ?? 0);
         return total - delivered;
     }
+    hasRecords() {
+        return (this.db
+            .prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?")
+            .get(ranges_store_RANGES_TABLE) !== undefined);
+    }
     /** Acknowledged ranges; none when a read-only run finds no table of ours yet. */
     delivered() {
-        const exists = this.db
-            .prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?")
-            .get(ranges_store_RANGES_TABLE);
-        if (exists === undefined)
+        if (!this.hasRecords())
             return [];
         return this.db
             .prepare(`SELECT first_id AS first, last_id AS last FROM ${ranges_store_RANGES_TABLE} ORDER BY first_id`)
@@ -1450,7 +1471,7 @@ function keepAliveAgents() {
     };
 }
 
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/core/dist/common/time.mjs
+;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/core/dist/common/time.mjs
 //#region src/common/time.ts
 const NANOSECOND_DIGITS = 9;
 const MILLISECONDS_TO_NANOSECONDS = Math.pow(10, 6);
@@ -1564,7 +1585,7 @@ function addHrTimes(time1, time2) {
 
 
 //# sourceMappingURL=time.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/platform/node/base64.mjs
+;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/otlp-transformer/dist/platform/node/base64.mjs
 //#region src/platform/node/base64.ts
 function encodeBase64(bytes) {
 	return Buffer.from(bytes).toString("base64");
@@ -1573,7 +1594,7 @@ function encodeBase64(bytes) {
 
 
 //# sourceMappingURL=base64.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/common/utils.mjs
+;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/otlp-transformer/dist/common/utils.mjs
 
 
 //#region src/common/utils.ts
@@ -1602,7 +1623,7 @@ const JSON_ENCODER = {
 
 
 //# sourceMappingURL=utils.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/common/internal.mjs
+;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/otlp-transformer/dist/common/internal.mjs
 //#region src/common/internal.ts
 function createResource(resource, encoder) {
 	const result = {
@@ -1662,7 +1683,7 @@ function toAnyValue(value, encoder) {
 
 
 //# sourceMappingURL=internal.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/api/dist/metrics/Metric.mjs
+;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/api/dist/metrics/Metric.mjs
 //#region src/metrics/Metric.ts
 /**
 * The Type of value. It describes how the data is reported.
@@ -1678,7 +1699,7 @@ let ValueType = /* @__PURE__ */ function(ValueType) {
 
 
 //# sourceMappingURL=Metric.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/sdk-metrics/dist/export/MetricData.mjs
+;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/sdk-metrics/dist/export/MetricData.mjs
 //#region src/export/MetricData.ts
 /**
 * Supported types of metric instruments.
@@ -1725,7 +1746,7 @@ let DataPointType = /* @__PURE__ */ function(DataPointType) {
 
 
 //# sourceMappingURL=MetricData.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/sdk-metrics/dist/export/AggregationTemporality.mjs
+;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/sdk-metrics/dist/export/AggregationTemporality.mjs
 //#region src/export/AggregationTemporality.ts
 /**
 * AggregationTemporality indicates the way additive quantities are expressed.
@@ -1739,7 +1760,7 @@ let AggregationTemporality = /* @__PURE__ */ function(AggregationTemporality) {
 
 
 //# sourceMappingURL=AggregationTemporality.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/metrics/internal.mjs
+;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/otlp-transformer/dist/metrics/internal.mjs
 
 
 
@@ -1862,14 +1883,14 @@ function createExportMetricsServiceRequest(resourceMetrics, encoder) {
 
 
 //# sourceMappingURL=internal.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/api/dist/version.mjs
+;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/api/dist/version.mjs
 //#region src/version.ts
 const VERSION = "1.10.0";
 //#endregion
 
 
 //# sourceMappingURL=version.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/api/dist/internal/semver.mjs
+;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/api/dist/internal/semver.mjs
 
 //#region src/internal/semver.ts
 const re = /^(\d+)\.(\d+)\.(\d+)(-(.+))?$/;
@@ -1952,7 +1973,7 @@ const isCompatible = _makeCompatibilityCheck(VERSION);
 
 
 //# sourceMappingURL=semver.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/api/dist/internal/global-utils.mjs
+;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/api/dist/internal/global-utils.mjs
 
 
 //#region src/internal/global-utils.ts
@@ -2003,7 +2024,7 @@ function unregisterGlobal(type, diag) {
 
 
 //# sourceMappingURL=global-utils.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/api/dist/diag/ComponentLogger.mjs
+;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/api/dist/diag/ComponentLogger.mjs
 
 //#region src/diag/ComponentLogger.ts
 /**
@@ -2044,7 +2065,7 @@ function logProxy(funcName, namespace, args) {
 
 
 //# sourceMappingURL=ComponentLogger.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/api/dist/diag/internal/logLevelLogger.mjs
+;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/api/dist/diag/internal/logLevelLogger.mjs
 
 //#region src/diag/internal/logLevelLogger.ts
 function createLogLevelDiagLogger(maxLevel, logger) {
@@ -2068,7 +2089,7 @@ function createLogLevelDiagLogger(maxLevel, logger) {
 
 
 //# sourceMappingURL=logLevelLogger.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/api/dist/api/diag.mjs
+;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/api/dist/api/diag.mjs
 
 
 
@@ -2137,7 +2158,7 @@ var DiagAPI = class DiagAPI {
 
 
 //# sourceMappingURL=diag.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/api/dist/diag-api.mjs
+;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/api/dist/diag-api.mjs
 
 //#region src/diag-api.ts
 /**
@@ -2153,7 +2174,7 @@ const diag_api_diag = DiagAPI.instance();
 
 
 //# sourceMappingURL=diag-api.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/metrics/json/metrics.mjs
+;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/otlp-transformer/dist/metrics/json/metrics.mjs
 
 
 
@@ -2178,7 +2199,7 @@ const JsonMetricsSerializer = {
 
 
 //# sourceMappingURL=metrics.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/common/protobuf/utils.mjs
+;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/otlp-transformer/dist/common/protobuf/utils.mjs
 //#region src/common/protobuf/utils.ts
 /**
 * Estimate size of a number encoded as varint.
@@ -2201,7 +2222,7 @@ function estimateVarintSize(v) {
 
 
 //# sourceMappingURL=utils.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/common/protobuf/protobuf-writer.mjs
+;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/otlp-transformer/dist/common/protobuf/protobuf-writer.mjs
 
 
 //#region src/common/protobuf/protobuf-writer.ts
@@ -2429,7 +2450,7 @@ var ProtobufWriter = class {
 
 
 //# sourceMappingURL=protobuf-writer.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/common/protobuf/common-serializer.mjs
+;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/otlp-transformer/dist/common/protobuf/common-serializer.mjs
 //#region src/common/protobuf/common-serializer.ts
 /**
 * Write HrTime [seconds, nanoseconds] directly as fixed64 to the serializer.
@@ -2589,7 +2610,7 @@ function writeResource(writer, resource, fieldNumber) {
 
 
 //# sourceMappingURL=common-serializer.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/common/protobuf/protobuf-size-estimator.mjs
+;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/otlp-transformer/dist/common/protobuf/protobuf-size-estimator.mjs
 
 //#region src/common/protobuf/protobuf-size-estimator.ts
 /**
@@ -2659,7 +2680,7 @@ var ProtobufSizeEstimator = class {
 
 
 //# sourceMappingURL=protobuf-size-estimator.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/metrics/protobuf/metrics-serializer.mjs
+;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/otlp-transformer/dist/metrics/protobuf/metrics-serializer.mjs
 
 
 
@@ -3008,7 +3029,7 @@ function serializeMetricsExportRequest(resourceMetrics) {
 
 
 //# sourceMappingURL=metrics-serializer.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/common/protobuf/protobuf-reader.mjs
+;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/otlp-transformer/dist/common/protobuf/protobuf-reader.mjs
 //#region src/common/protobuf/protobuf-reader.ts
 /**
 * Minimal binary protobuf reader.
@@ -3102,7 +3123,7 @@ var ProtobufReader = class {
 
 
 //# sourceMappingURL=protobuf-reader.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/metrics/protobuf/response-deserializer.mjs
+;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/otlp-transformer/dist/metrics/protobuf/response-deserializer.mjs
 
 //#region src/metrics/protobuf/response-deserializer.ts
 /**
@@ -3156,7 +3177,7 @@ function deserializeExportMetricsServiceResponse(data) {
 
 
 //# sourceMappingURL=response-deserializer.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/metrics/protobuf/metrics.mjs
+;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/otlp-transformer/dist/metrics/protobuf/metrics.mjs
 
 
 //#region src/metrics/protobuf/metrics.ts
@@ -3385,7 +3406,9 @@ class RetryingTransport {
             const started = this.now();
             const result = await this.transport.send(body);
             spent += Math.max(0, this.now() - started);
-            bytesSent += body.byteLength;
+            // Counted once the endpoint answered: a connection that never opened carried nothing.
+            if (result.kind === 'acknowledged' || result.status !== undefined)
+                bytesSent += body.byteLength;
             const exchange = { attempts, bytesSent };
             if (result.kind === 'acknowledged') {
                 const { rejectedPoints, message } = result.partial;
@@ -3754,7 +3777,7 @@ function copyHistogram(h) {
     return h === undefined ? undefined : { ...h, bucketCounts: [...h.bucketCounts] };
 }
 
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/resources/dist/utils.mjs
+;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/resources/dist/utils.mjs
 //#region src/utils.ts
 const isPromiseLike = (val) => {
 	return val !== null && typeof val === "object" && typeof val.then === "function";
@@ -3763,7 +3786,7 @@ const isPromiseLike = (val) => {
 
 
 //# sourceMappingURL=utils.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/core/dist/common/attributes.mjs
+;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/core/dist/common/attributes.mjs
 
 //#region src/common/attributes.ts
 let AddAttributeDecision = /* @__PURE__ */ function(AddAttributeDecision) {
@@ -4025,7 +4048,7 @@ function isValidPrimitiveAttributeValueType(valType) {
 
 
 //# sourceMappingURL=attributes.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/resources/dist/ResourceImpl.mjs
+;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/resources/dist/ResourceImpl.mjs
 
 
 
@@ -4319,8 +4342,8 @@ const MAX_LINE_BYTES = 512 * 1024;
 const NEWLINE = new Uint8Array([0x0a]);
 /**
  * Writes OTLP/JSON Lines in the file exporter's format: one MetricsData object per line, metrics
- * only, afresh each run. The main file is created at once, so that it never shows an earlier run's
- * events; a file that only some runs need (the rejected events) is created by its first write.
+ * only. The file is replaced by the first write of a run; a run that writes nothing leaves it as
+ * an earlier run wrote it.
  */
 class OtlpJsonLinesWriter {
     dir;
@@ -4329,12 +4352,10 @@ class OtlpJsonLinesWriter {
     fd;
     lines = 0;
     events = 0;
-    constructor(dir, resource, fileName, options) {
+    constructor(dir, resource, fileName) {
         this.dir = dir;
         this.resource = resource;
         this.path = (0,external_node_path_namespaceObject.join)(dir, fileName);
-        if (options.createNow)
-            this.open();
     }
     write(events) {
         if (events.length === 0)
@@ -5020,6 +5041,9 @@ function runResult(f) {
                 : delivered > 0
                     ? 'partial'
                     : 'failed';
+    // Too-old events are set aside only where a run records and a file holds them.
+    const maxAgeSetAside = stats !== undefined && f.file !== undefined ? observed.tooOld : 0;
+    const selectedSetAside = (stats?.refusedEvents ?? 0) + (stats?.tooOldForEndpoint ?? 0) + maxAgeSetAside;
     const secrets = config.endpoint?.secrets ?? [];
     const clean = (n) => n.message === null ? n : { ...n, message: redact(n.message, secrets) };
     return {
@@ -5035,6 +5059,10 @@ function runResult(f) {
         delivered,
         refusedEvents: stats?.refusedEvents ?? 0,
         rejectedPoints: stats?.rejectedPoints ?? 0,
+        selectedSetAside,
+        selectedPending: status === 'dry-run' || status === 'exported'
+            ? selection.selected
+            : selection.selected - delivered - selectedSetAside,
         tooOld: observed.tooOld,
         tooOldForEndpoint: (stats?.tooOldForEndpoint ?? 0) + (stats?.tooOldUnsent ?? 0),
         pending: f.counts.pending,
@@ -5051,7 +5079,7 @@ function runResult(f) {
         bytesEncoded: observed.bytesEncoded,
         durationMs: f.durationMs,
         recordMs: Math.round(f.recordMs),
-        otlpJsonFile: f.file?.path ?? null,
+        otlpJsonFile: f.file !== undefined && f.file.events > 0 ? f.file.path : null,
         rejectedFile: f.refusedFile !== undefined && f.refusedFile.events > 0 ? f.refusedFile.path : null,
         savedBy: f.savedBy,
         clock: observed.clock.report,
@@ -5238,7 +5266,7 @@ class Replay {
         this.setAside(this.unreadableIds, 'the timestamp is not a time, so the event cannot be replayed');
         return runResult({
             config: this.config,
-            progressMode: this.stores.progress.mode,
+            progressMode: this.stores.progress.hasRecords() ? this.stores.progress.mode : 'none',
             observed: this.observed,
             counts: this.countAfter(),
             delivery: delivery?.stats,
@@ -5320,11 +5348,9 @@ class Replay {
             return undefined;
         const { resource } = this.config;
         return {
-            // Created at once, so that it never shows an earlier run's events.
-            all: new OtlpJsonLinesWriter(dir, resource, 'metrics.jsonl', { createNow: true }),
-            refused: new OtlpJsonLinesWriter(dir, resource, 'rejected-metrics.jsonl', {
-                createNow: false,
-            }),
+            // Replaced by the first batch written: a run with nothing to send leaves an earlier run's file.
+            all: new OtlpJsonLinesWriter(dir, resource, 'metrics.jsonl'),
+            refused: new OtlpJsonLinesWriter(dir, resource, 'rejected-metrics.jsonl'),
         };
     }
     exporter() {
@@ -5547,7 +5573,7 @@ function formatTextSummary(r) {
     if (points.length > 0) {
         lines.push(`  points    ${points.map(([name, n]) => `${name} ${n}`).join(', ')}`);
     }
-    if (r.requests > 0 || r.endpoint !== null) {
+    if (r.requests > 0) {
         lines.push(`  requests  ${r.requests} sent, ${r.failedRequests} failed, ${r.retries} retries, ` +
             `${kib(r.bytesSent)} on the wire (${kib(r.bytesEncoded)} encoded)`);
     }
@@ -5558,7 +5584,7 @@ function formatTextSummary(r) {
     if (r.setAside > 0) {
         lines.push(`  set aside ${r.setAside} event(s) rejected in all; --retry-rejected sends them again`);
     }
-    lines.push(`  database  ${r.database} (progress in ${r.progress === 'column' ? 'events.synced_to_otel_at' : 'telemetry_sync_delivered'})`);
+    lines.push(`  database  ${r.database} (${progressText(r)})`);
     lines.push(`  took      ${(r.durationMs / 1000).toFixed(2)} s`);
     for (const w of r.warnings)
         lines.push(`  warning: ${describeNotice(w)}`);
@@ -5577,13 +5603,30 @@ function headline(r) {
                 ? 'nothing to send: no pending events selected'
                 : `delivered ${r.delivered} events to ${r.endpoint}`;
         case 'partial':
-            return `delivered ${r.delivered} of ${r.selected} selected events to ${r.endpoint}; the rest stay pending`;
+            return `delivered ${r.delivered} of ${r.selected} selected events to ${r.endpoint}; ${rest(r)}`;
         case 'failed':
-            return `could not deliver to ${r.endpoint}; all ${r.selected} selected events stay pending`;
+            return `could not deliver to ${r.endpoint}; ${rest(r)}`;
     }
+}
+/** What became of the selected events that were not delivered, adding up to them. */
+function rest(r) {
+    const parts = [`${r.selectedPending} stay pending`];
+    if (r.selectedSetAside > 0)
+        parts.push(`${r.selectedSetAside} set aside`);
+    return parts.join(', ');
 }
 function kib(bytes) {
     return bytes < 1024 ? `${bytes} B` : `${(bytes / 1024).toFixed(1)} KiB`;
+}
+function progressText(r) {
+    switch (r.progress) {
+        case 'column':
+            return 'progress in events.synced_to_otel_at';
+        case 'ranges':
+            return 'progress in telemetry_sync_delivered';
+        case 'none':
+            return 'no progress recorded yet';
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/version.ts
@@ -5780,6 +5823,6 @@ async function main(argv) {
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(581);
+/******/ var __webpack_exports__ = __nccwpck_require__(792);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 

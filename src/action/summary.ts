@@ -129,7 +129,8 @@ function headline(report: ActionReport): string {
   if (results.every((x) => x.status === 'exported'))
     return `${total.selected} events written to the OTLP/JSON artifact (no endpoint)`;
   if (results.some((x) => x.status === 'failed' || x.status === 'partial')) {
-    return `delivered ${total.delivered} of ${total.selected} events; ${total.selected - total.delivered} stay pending`;
+    const setAside = total.selectedSetAside > 0 ? `, ${total.selectedSetAside} set aside` : '';
+    return `delivered ${total.delivered} of ${total.selected} events; ${total.selectedPending} stay pending${setAside}`;
   }
   return total.selected === 0 ? 'nothing new to deliver' : `delivered ${total.delivered} events`;
 }
@@ -153,6 +154,8 @@ export function combine(results: readonly SyncResult[]) {
     refusedEvents: 0,
     tooOld: 0,
     tooOldForEndpoint: 0,
+    selectedSetAside: 0,
+    selectedPending: 0,
     selected: 0,
     delivered: 0,
     rejectedPoints: 0,
@@ -169,6 +172,8 @@ export function combine(results: readonly SyncResult[]) {
     total.refusedEvents += r.refusedEvents;
     total.tooOld += r.tooOld;
     total.tooOldForEndpoint += r.tooOldForEndpoint;
+    total.selectedSetAside += r.selectedSetAside;
+    total.selectedPending += r.selectedPending;
     total.pending += r.pending;
     total.requests += r.requests;
     total.retries += r.retries;

@@ -13,6 +13,7 @@ import { otlpArtifactName, uploadOtlpArtifact } from './otlp-artifact.js';
 import { messageOf, type RestoreState } from './restore.js';
 import { combine, type ActionReport } from './summary.js';
 import { describeNotice } from '../report/notices.js';
+import { rest } from '../report/text-summary.js';
 
 /**
  * Syncs the database (and a restored copy kept beside it), sets the outputs and uploads the
@@ -86,7 +87,7 @@ async function syncOne(config: SyncConfig, report: ActionReport): Promise<SyncRe
     const first = result.errors[0];
     if (result.exitCode !== 0) {
       report.problems.push(
-        `${result.selected - result.delivered} of ${result.selected} events could not be delivered and stay pending: ${first === undefined ? 'see the log' : describeNotice(first)}`,
+        `${result.selected - result.delivered} of ${result.selected} events were not delivered (${rest(result)}): ${first === undefined ? 'see the log' : describeNotice(first)}`,
       );
     }
     return result;

@@ -41,7 +41,7 @@ export type DeliveryOutcome = Exchange &
 export interface Exchange {
   /** Attempts made, the first included. */
   attempts: number;
-  /** Bytes put on the wire, every attempt counted. */
+  /** Bytes the endpoint received: every attempt it answered (not connections that failed). */
   bytesSent: number;
 }
 

@@ -70,7 +70,9 @@ export class RetryingTransport {
       const started = this.now();
       const result: AttemptResult = await this.transport.send(body);
       spent += Math.max(0, this.now() - started);
-      bytesSent += body.byteLength;
+      // Counted once the endpoint answered: a connection that never opened carried nothing.
+      if (result.kind === 'acknowledged' || result.status !== undefined)
+        bytesSent += body.byteLength;
       const exchange = { attempts, bytesSent };
       if (result.kind === 'acknowledged') {
         const { rejectedPoints, message } = result.partial;

@@ -120,7 +120,7 @@ export class Replay {
     );
     return runResult({
       config: this.config,
-      progressMode: this.stores.progress.mode,
+      progressMode: this.stores.progress.hasRecords() ? this.stores.progress.mode : 'none',
       observed: this.observed,
       counts: this.countAfter(),
       delivery: delivery?.stats,
@@ -209,11 +209,9 @@ export class Replay {
     if (dir === undefined) return undefined;
     const { resource } = this.config;
     return {
-      // Created at once, so that it never shows an earlier run's events.
-      all: new OtlpJsonLinesWriter(dir, resource, 'metrics.jsonl', { createNow: true }),
-      refused: new OtlpJsonLinesWriter(dir, resource, 'rejected-metrics.jsonl', {
-        createNow: false,
-      }),
+      // Replaced by the first batch written: a run with nothing to send leaves an earlier run's file.
+      all: new OtlpJsonLinesWriter(dir, resource, 'metrics.jsonl'),
+      refused: new OtlpJsonLinesWriter(dir, resource, 'rejected-metrics.jsonl'),
     };
   }
 

@@ -45,6 +45,10 @@ export function runResult(f: RunFacts): SyncResult {
         : delivered > 0
           ? 'partial'
           : 'failed';
+  // Too-old events are set aside only where a run records and a file holds them.
+  const maxAgeSetAside = stats !== undefined && f.file !== undefined ? observed.tooOld : 0;
+  const selectedSetAside =
+    (stats?.refusedEvents ?? 0) + (stats?.tooOldForEndpoint ?? 0) + maxAgeSetAside;
   const secrets = config.endpoint?.secrets ?? [];
   const clean = (n: Notice): Notice =>
     n.message === null ? n : { ...n, message: redact(n.message, secrets) };
@@ -61,6 +65,11 @@ export function runResult(f: RunFacts): SyncResult {
     delivered,
     refusedEvents: stats?.refusedEvents ?? 0,
     rejectedPoints: stats?.rejectedPoints ?? 0,
+    selectedSetAside,
+    selectedPending:
+      status === 'dry-run' || status === 'exported'
+        ? selection.selected
+        : selection.selected - delivered - selectedSetAside,
     tooOld: observed.tooOld,
     tooOldForEndpoint: (stats?.tooOldForEndpoint ?? 0) + (stats?.tooOldUnsent ?? 0),
     pending: f.counts.pending,
@@ -77,7 +86,7 @@ export function runResult(f: RunFacts): SyncResult {
     bytesEncoded: observed.bytesEncoded,
     durationMs: f.durationMs,
     recordMs: Math.round(f.recordMs),
-    otlpJsonFile: f.file?.path ?? null,
+    otlpJsonFile: f.file !== undefined && f.file.events > 0 ? f.file.path : null,
     rejectedFile:
       f.refusedFile !== undefined && f.refusedFile.events > 0 ? f.refusedFile.path : null,
     savedBy: f.savedBy,

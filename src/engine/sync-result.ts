@@ -13,8 +13,11 @@ export interface SyncResult {
   status: 'delivered' | 'partial' | 'failed' | 'exported' | 'dry-run';
   exitCode: 0 | 1;
   database: string;
-  /** Where progress lives: tokf's synced_to_otel_at column, or our own ranges table. */
-  progress: 'column' | 'ranges';
+  /**
+   * Where progress lives: tokf's synced_to_otel_at column, our own ranges table, or nowhere yet
+   * (no run has recorded anything in this database).
+   */
+  progress: 'column' | 'ranges' | 'none';
   /** Scheme, host and path of the metrics URL; never credentials. */
   endpoint: string | null;
   protocol: string;
@@ -35,6 +38,10 @@ export interface SyncResult {
    * file holds them (the run can still succeed), else left pending (see errors).
    */
   tooOldForEndpoint: number;
+  /** Of the selected events, those set aside by this run: refused, or too old and kept in a file. */
+  selectedSetAside: number;
+  /** Of the selected events, those that stay pending after this run. */
+  selectedPending: number;
   /** Events set aside in the database, by this run or earlier ones; -1 if counting failed. */
   setAside: number;
   /** Events in the database neither acknowledged nor set aside, after this run; -1 if unknown. */

@@ -13,8 +13,8 @@ const NEWLINE = new Uint8Array([0x0a]);
 
 /**
  * Writes OTLP/JSON Lines in the file exporter's format: one MetricsData object per line, metrics
- * only, afresh each run. The main file is created at once, so that it never shows an earlier run's
- * events; a file that only some runs need (the rejected events) is created by its first write.
+ * only. The file is replaced by the first write of a run; a run that writes nothing leaves it as
+ * an earlier run wrote it.
  */
 export class OtlpJsonLinesWriter {
   readonly path: string;
@@ -26,10 +26,8 @@ export class OtlpJsonLinesWriter {
     private readonly dir: string,
     private readonly resource: Record<string, string>,
     fileName: string,
-    options: { createNow: boolean },
   ) {
     this.path = join(dir, fileName);
-    if (options.createNow) this.open();
   }
 
   write(events: TokfEvent[]): void {

@@ -15,6 +15,11 @@ export class ColumnProgressStore implements ProgressStore {
     return { gaps, condition: `${SYNCED_COLUMN} IS NULL` };
   }
 
+  /** The column is tokf's schema's own: progress lives there from the start. */
+  hasRecords(): boolean {
+    return true;
+  }
+
   prepareForWriting(): void {
     // A write that changes nothing still needs the write lock and a journal: a read-only file or
     // directory fails here, before anything is sent.

@@ -7,6 +7,8 @@ import type { IdRange } from '../source/id-ranges.js';
  */
 export interface ProgressStore {
   readonly mode: 'column' | 'ranges';
+  /** Whether anything of ours is there yet: false for a database no run has recorded in. */
+  hasRecords(): boolean;
   /**
    * The id intervals that may hold pending events, within [minId, maxId], and an SQL condition
    * on `events` that pending rows also meet, if any.

@@ -61,12 +61,17 @@ export class RangesProgressStore implements ProgressStore {
     return total - delivered;
   }
 
+  hasRecords(): boolean {
+    return (
+      this.db
+        .prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?")
+        .get(RANGES_TABLE) !== undefined
+    );
+  }
+
   /** Acknowledged ranges; none when a read-only run finds no table of ours yet. */
   delivered(): IdRange[] {
-    const exists = this.db
-      .prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?")
-      .get(RANGES_TABLE);
-    if (exists === undefined) return [];
+    if (!this.hasRecords()) return [];
     return this.db
       .prepare(`SELECT first_id AS first, last_id AS last FROM ${RANGES_TABLE} ORDER BY first_id`)
       .all()

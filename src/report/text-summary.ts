@@ -17,7 +17,7 @@ export function formatTextSummary(r: SyncResult): string {
   if (points.length > 0) {
     lines.push(`  points    ${points.map(([name, n]) => `${name} ${n}`).join(', ')}`);
   }
-  if (r.requests > 0 || r.endpoint !== null) {
+  if (r.requests > 0) {
     lines.push(
       `  requests  ${r.requests} sent, ${r.failedRequests} failed, ${r.retries} retries, ` +
         `${kib(r.bytesSent)} on the wire (${kib(r.bytesEncoded)} encoded)`,
@@ -30,9 +30,7 @@ export function formatTextSummary(r: SyncResult): string {
       `  set aside ${r.setAside} event(s) rejected in all; --retry-rejected sends them again`,
     );
   }
-  lines.push(
-    `  database  ${r.database} (progress in ${r.progress === 'column' ? 'events.synced_to_otel_at' : 'telemetry_sync_delivered'})`,
-  );
+  lines.push(`  database  ${r.database} (${progressText(r)})`);
   lines.push(`  took      ${(r.durationMs / 1000).toFixed(2)} s`);
   for (const w of r.warnings) lines.push(`  warning: ${describeNotice(w)}`);
   for (const e of r.errors) lines.push(`  error: ${describeNotice(e)}`);
@@ -50,12 +48,30 @@ function headline(r: SyncResult): string {
         ? 'nothing to send: no pending events selected'
         : `delivered ${r.delivered} events to ${r.endpoint}`;
     case 'partial':
-      return `delivered ${r.delivered} of ${r.selected} selected events to ${r.endpoint}; the rest stay pending`;
+      return `delivered ${r.delivered} of ${r.selected} selected events to ${r.endpoint}; ${rest(r)}`;
     case 'failed':
-      return `could not deliver to ${r.endpoint}; all ${r.selected} selected events stay pending`;
+      return `could not deliver to ${r.endpoint}; ${rest(r)}`;
   }
+}
+
+/** What became of the selected events that were not delivered, adding up to them. */
+export function rest(r: SyncResult): string {
+  const parts = [`${r.selectedPending} stay pending`];
+  if (r.selectedSetAside > 0) parts.push(`${r.selectedSetAside} set aside`);
+  return parts.join(', ');
 }
 
 function kib(bytes: number): string {
   return bytes < 1024 ? `${bytes} B` : `${(bytes / 1024).toFixed(1)} KiB`;
+}
+
+function progressText(r: SyncResult): string {
+  switch (r.progress) {
+    case 'column':
+      return 'progress in events.synced_to_otel_at';
+    case 'ranges':
+      return 'progress in telemetry_sync_delivered';
+    case 'none':
+      return 'no progress recorded yet';
+  }
 }

@@ -162,7 +162,7 @@ describe('the action, main then post, as the runner runs it', () => {
     expect(post.code).toBe(0);
     expect(post.outputs).toMatchObject({ delivered: '0', pending: '8' });
     expect(post.stdout).toMatch(
-      /::warning title=telemetry-sync::8 of 8 events could not be delivered/,
+      /::warning title=telemetry-sync::8 of 8 events were not delivered \(8 stay pending\)/,
     );
     expect(post.summary).toContain('forbidden tenant');
     expect(existsSync(job.tokfDbPath)).toBe(true);

@@ -17,6 +17,8 @@ function result(overrides: Partial<SyncResult> = {}): SyncResult {
     rejectedPoints: 0,
     tooOld: 0,
     tooOldForEndpoint: 0,
+    selectedSetAside: 0,
+    selectedPending: 0,
     setAside: 0,
     pending: 0,
     unreadable: 0,

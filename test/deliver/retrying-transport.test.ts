@@ -135,13 +135,13 @@ describe('RetryingTransport', () => {
     await expect(r.send(BODY)).resolves.toMatchObject({ kind, status, attempts: 1 });
   });
 
-  it('classifies a permanent failure without a status as failed', async () => {
+  it('classifies a failure without an answer as failed, with nothing counted on the wire', async () => {
     const { r } = retrying([{ kind: 'permanent', message: 'request failed (CERT_HAS_EXPIRED)' }]);
     await expect(r.send(BODY)).resolves.toEqual({
       kind: 'failed',
       message: 'request failed (CERT_HAS_EXPIRED)',
       attempts: 1,
-      bytesSent: 10,
+      bytesSent: 0,
     });
   });
 
