@@ -2,11 +2,11 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 792:
+/***/ 581:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(873);
+/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(93);
 // The V8 limits above keep a long sync's memory flat (the defaults let the young generation alone
 // grow past 90 MB); they apply when the bundle runs as the telemetry-sync command.
 
@@ -17,7 +17,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 873:
+/***/ 93:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -41,61 +41,75 @@ class DatabaseError extends Error {
     name = 'DatabaseError';
 }
 
-;// CONCATENATED MODULE: ./src/config/parsers.ts
+;// CONCATENATED MODULE: ./src/config/backends.ts
 
-const parseProtocol = (text, source) => {
-    const value = text.trim();
-    const lower = value.toLowerCase();
-    if (lower === 'http/protobuf' || lower === 'http/json')
-        return lower;
-    if (lower === 'grpc') {
-        throw new UsageError(`${source}: gRPC is not supported; use http/protobuf or http/json against the endpoint's OTLP/HTTP port (usually 4318)`);
-    }
-    throw new UsageError(`${source}: "${value}" is not a protocol (use http/protobuf or http/json)`);
-};
-const parseCompression = (text, source) => {
-    const value = text.trim();
-    const lower = value.toLowerCase();
-    if (lower === 'gzip' || lower === 'none')
-        return lower;
-    throw new UsageError(`${source}: "${value}" is not a compression (use gzip or none)`);
-};
-function wholeNumber(min, max) {
-    return (text, source) => {
-        const trimmed = text.trim();
-        if (!/^\d+$/.test(trimmed)) {
-            throw new UsageError(`${source}: "${text}" is not a whole number`);
-        }
-        const value = Number(trimmed);
-        if (value < min || value > max) {
-            throw new UsageError(`${source}: ${value} is out of range (${min} to ${max})`);
-        }
-        return value;
-    };
-}
-/** The same parser, with the unit its number is in named in its errors. */
-function withUnit(unit, parser) {
-    return (text, source, now) => parser(text, `${source} (${unit})`, now);
-}
-/** Paths are taken as written: a directory name may begin or end with a space. */
-const asWritten = (text) => text;
+/** The backends `--backend` knows; `otlp` is a plain OTLP/HTTP receiver, such as a Collector. */
+const BACKENDS = [
+    'otlp',
+    'prometheus',
+    'mimir',
+    'victoriametrics',
+    'datadog',
+    'newrelic',
+    'honeycomb',
+    'elastic',
+];
 /**
- * Temporality, as the OpenTelemetry SDK reads OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE:
- * `lowmemory` means delta for counters and histograms, which is all tokf has.
+ * Sources: the vendors' OTLP ingestion docs; for VictoriaMetrics' silent drop, what it was seen to
+ * do.
+ * Prometheus and Mimir refuse old points with an error, which the too-old search handles, so
+ * they get no age limit; the others drop old points while answering success, so an age limit is
+ * the only protection.
  */
-const parseTemporality = (text, source) => {
-    const value = text.trim();
-    const lower = value.toLowerCase();
-    if (lower === 'delta' || lower === 'cumulative')
-        return lower;
-    if (lower === 'lowmemory')
-        return 'delta';
-    throw new UsageError(`${source}: "${value}" is not a temporality (use delta or cumulative)`);
+const PRESETS = {
+    otlp: { path: '' },
+    prometheus: { path: '/api/v1/otlp', temporality: 'cumulative' },
+    // Grafana Cloud's OTLP gateway too.
+    mimir: { path: '/otlp', temporality: 'cumulative' },
+    // Points older than the retention (-retentionPeriod, one month by default) are dropped with a
+    // 200; 31 days is that month at its longest.
+    victoriametrics: { path: '/opentelemetry', temporality: 'cumulative', maxAge: '31d' },
+    // The OTLP intake takes delta only; points older than an hour are dropped unless historical
+    // metrics ingestion is enabled for the metric.
+    datadog: { path: '', temporality: 'delta', maxAge: '1h' },
+    // The Metric API drops points older than 48 hours.
+    newrelic: { path: '', temporality: 'delta', maxAge: '48h' },
+    // Honeycomb aggregates either temporality by the metadata each point carries; delta needs no
+    // state of ours and is what tokf's own exporter sends. No documented age limit.
+    honeycomb: { path: '', temporality: 'delta' },
+    // The managed OTLP endpoint; a time series data stream created now takes points back to
+    // index.look_back_time, 2 hours by default.
+    elastic: { path: '', temporality: 'delta', maxAge: '2h' },
 };
-
-;// CONCATENATED MODULE: ./src/config/sync-config.ts
-// Collectors accept 20 MiB by default and most vendors 4-5 MiB; stay under the smaller figure.
-const DEFAULT_MAX_REQUEST_BYTES = 3 * 1024 * 1024;
+/** The presets in a line, for `--help`: made from the table so that it cannot fall behind. */
+function describePresets() {
+    return BACKENDS.filter((b) => b !== 'otlp')
+        .map((backend) => {
+        const { path, temporality, maxAge } = PRESETS[backend];
+        const parts = [
+            ...(path === '' ? [] : [path]),
+            ...(temporality === undefined ? [] : [temporality]),
+            ...(maxAge === undefined ? [] : [`max-age ${maxAge}`]),
+        ];
+        return `${backend} (${parts.join(', ')})`;
+    })
+        .join(', ');
+}
+const parseBackend = (text, source) => {
+    const value = text.trim();
+    const lower = value.toLowerCase().replace(/[\s_-]/g, '');
+    const aliases = {
+        grafana: 'mimir',
+        grafanacloud: 'mimir',
+        vm: 'victoriametrics',
+    };
+    const found = BACKENDS.includes(lower)
+        ? lower
+        : aliases[lower];
+    if (found !== undefined)
+        return found;
+    throw new UsageError(`${source}: "${value}" is not a backend (use one of ${BACKENDS.join(', ')})`);
+};
 
 ;// CONCATENATED MODULE: ./src/config/time-spec.ts
 
@@ -154,7 +168,146 @@ function sameCalendarDate(text, ms, iso) {
     return new Date(ms).toISOString().slice(0, 10) === text.slice(0, 10);
 }
 
+;// CONCATENATED MODULE: ./src/config/parsers.ts
+
+
+const parseProtocol = (text, source) => {
+    const value = text.trim();
+    const lower = value.toLowerCase();
+    if (lower === 'http/protobuf' || lower === 'http/json')
+        return lower;
+    if (lower === 'grpc') {
+        throw new UsageError(`${source}: gRPC is not supported; use http/protobuf or http/json against the endpoint's OTLP/HTTP port (usually 4318)`);
+    }
+    throw new UsageError(`${source}: "${value}" is not a protocol (use http/protobuf or http/json)`);
+};
+const parseCompression = (text, source) => {
+    const value = text.trim();
+    const lower = value.toLowerCase();
+    if (lower === 'gzip' || lower === 'none')
+        return lower;
+    throw new UsageError(`${source}: "${value}" is not a compression (use gzip or none)`);
+};
+function wholeNumber(min, max) {
+    return (text, source) => {
+        const trimmed = text.trim();
+        if (!/^\d+$/.test(trimmed)) {
+            throw new UsageError(`${source}: "${text}" is not a whole number`);
+        }
+        const value = Number(trimmed);
+        if (value < min || value > max) {
+            throw new UsageError(`${source}: ${value} is out of range (${min} to ${max})`);
+        }
+        return value;
+    };
+}
+/** The same parser, with the unit its number is in named in its errors. */
+function withUnit(unit, parser) {
+    return (text, source, now) => parser(text, `${source} (${unit})`, now);
+}
+/** Paths are taken as written: a directory name may begin or end with a space. */
+const asWritten = (text) => text;
+/**
+ * Temporality, as the OpenTelemetry SDK reads OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE:
+ * `lowmemory` means delta for counters and histograms, which is all tokf has.
+ */
+const parseTemporality = (text, source) => {
+    const value = text.trim();
+    const lower = value.toLowerCase();
+    if (lower === 'delta' || lower === 'cumulative')
+        return lower;
+    if (lower === 'lowmemory')
+        return 'delta';
+    throw new UsageError(`${source}: "${value}" is not a temporality (use delta or cumulative)`);
+};
+/** A duration, or `none` for no limit at all, which lifts the limit a backend preset sets. */
+const durationOrNone = (text, source) => {
+    if (text.trim().toLowerCase() === 'none')
+        return null;
+    try {
+        return parseDuration(text, source);
+    }
+    catch {
+        throw new UsageError(`${source}: "${text}" is not a duration (such as 90m, 1h, 7d) or none`);
+    }
+};
+
+;// CONCATENATED MODULE: ./src/config/sync-config.ts
+// Collectors accept 20 MiB by default and most vendors 4-5 MiB; stay under the smaller figure.
+const DEFAULT_MAX_REQUEST_BYTES = 3 * 1024 * 1024;
+
+;// CONCATENATED MODULE: external "node:crypto"
+const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: ./src/config/tls.ts
+
+
+
+const CERTIFICATE = /-----BEGIN CERTIFICATE-----/;
+const PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----/;
+/**
+ * A file of PEM certificates, read now so that a wrong path is a usage error before anything is
+ * sent, rather than a failed handshake after the database was opened.
+ */
+const readCertificateFile = (path, source) => {
+    const pem = readPem(path, source);
+    if (!CERTIFICATE.test(pem)) {
+        throw new UsageError(`${source}: "${path}" holds no PEM certificate (a "-----BEGIN CERTIFICATE-----" block)`);
+    }
+    try {
+        new external_node_crypto_namespaceObject.X509Certificate(pem);
+    }
+    catch {
+        throw new UsageError(`${source}: the certificate in "${path}" cannot be read`);
+    }
+    return pem;
+};
+/** A PEM private key file; one with a passphrase cannot be used, as nothing could unlock it. */
+const readKeyFile = (path, source) => {
+    const pem = readPem(path, source);
+    if (!PRIVATE_KEY.test(pem)) {
+        throw new UsageError(`${source}: "${path}" holds no PEM private key (a "-----BEGIN PRIVATE KEY-----" block)`);
+    }
+    if (/ENCRYPTED/.test(pem)) {
+        throw new UsageError(`${source}: the key in "${path}" is protected by a passphrase; give an unencrypted copy (openssl pkey -in KEY -out PLAIN)`);
+    }
+    try {
+        (0,external_node_crypto_namespaceObject.createPrivateKey)(pem);
+    }
+    catch {
+        throw new UsageError(`${source}: the private key in "${path}" cannot be read`);
+    }
+    return pem;
+};
+/** Whether a PEM file also holds a private key, as a combined certificate-and-key file does. */
+function holdsPrivateKey(pem) {
+    return PRIVATE_KEY.test(pem);
+}
+/** Whether the key is the one the certificate (the first in the file) was issued for. */
+function keyFits(certificatePem, keyPem) {
+    return new external_node_crypto_namespaceObject.X509Certificate(certificatePem).checkPrivateKey((0,external_node_crypto_namespaceObject.createPrivateKey)(keyPem));
+}
+function readPem(path, source) {
+    try {
+        return (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8');
+    }
+    catch (err) {
+        const code = err.code;
+        const why = code === 'ENOENT'
+            ? 'no such file'
+            : code === 'EACCES' || code === 'EPERM'
+                ? 'permission denied'
+                : code === 'EISDIR'
+                    ? 'it is a directory'
+                    : (code ?? 'unreadable');
+        throw new UsageError(`${source}: cannot read "${path}": ${why}`);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/config/settings.ts
+
+
 
 
 
@@ -214,10 +367,10 @@ const SETTINGS = {
         type: 'string',
         input: 'max-age',
         env: [],
-        parse: parseDuration,
+        parse: durationOrNone,
         section: 'Source',
-        help: 'do not send events older than D (90m, 1h, 7d), to match a backend that refuses old points; they go to the OTLP/JSON file only (and, with one, are set aside so later runs do not export them again)',
-        meaning: 'do not send events older than D (`90m`, `1h`, `7d`): they go to the OTLP/JSON file only',
+        help: 'do not send events older than D (90m, 1h, 7d), to match a backend that refuses or drops old points; they go to the OTLP/JSON file only (and, with one, are set aside so later runs do not export them again); --backend may set it, none lifts it',
+        meaning: 'do not send events older than D (`90m`, `1h`, `7d`): they go to the OTLP/JSON file only; `--backend` may set it (below), `none` lifts it',
     },
     retryRejected: {
         flag: 'retry-rejected',
@@ -235,8 +388,30 @@ const SETTINGS = {
         input: 'endpoint',
         env: ['OTEL_EXPORTER_OTLP_METRICS_ENDPOINT', 'OTEL_EXPORTER_OTLP_ENDPOINT'],
         section: 'Endpoint',
-        help: 'OTLP/HTTP base URL; v1/metrics is appended, also to OTEL_EXPORTER_OTLP_ENDPOINT (the METRICS variable is used as is)',
-        meaning: 'OTLP/HTTP base URL; `v1/metrics` is appended, also to `OTEL_EXPORTER_OTLP_ENDPOINT` (`OTEL_EXPORTER_OTLP_METRICS_ENDPOINT` is used as is)',
+        help: 'OTLP/HTTP base URL (http:// or https://); the --backend path and v1/metrics are appended, also to OTEL_EXPORTER_OTLP_ENDPOINT, unless the URL already ends in /v1/metrics (the METRICS variable is used as is)',
+        meaning: 'OTLP/HTTP base URL (`http://` or `https://`); the `--backend` path and `v1/metrics` are appended, also to `OTEL_EXPORTER_OTLP_ENDPOINT`, unless it already ends in `/v1/metrics` (`OTEL_EXPORTER_OTLP_METRICS_ENDPOINT` is used as is)',
+    },
+    metricsEndpoint: {
+        flag: 'metrics-endpoint',
+        value: 'URL',
+        type: 'string',
+        input: 'metrics-endpoint',
+        env: ['OTEL_EXPORTER_OTLP_METRICS_ENDPOINT'],
+        section: 'Endpoint',
+        help: 'the full metrics URL, used as is (nothing appended); beats --endpoint',
+        meaning: 'the full metrics URL, used as is (nothing appended); beats `--endpoint`',
+    },
+    backend: {
+        flag: 'backend',
+        value: 'B',
+        type: 'string',
+        input: 'backend',
+        env: [],
+        parse: parseBackend,
+        default: 'otlp',
+        section: 'Endpoint',
+        help: `what the endpoint is, for the URL path, temporality and age limit it needs: ${describePresets()}; otlp changes nothing; flags and variables still win`,
+        meaning: `${BACKENDS.map((b) => `\`${b}\``).join(', ')}: sets the path appended to the base URL, the default temporality and the default \`--max-age\` ([Backends](#backends))`,
     },
     headers: {
         flag: 'headers',
@@ -247,6 +422,36 @@ const SETTINGS = {
         section: 'Endpoint',
         help: 'request headers, values percent-decoded; merged by name with the variables, the flag first',
         meaning: 'request headers, values percent-decoded; merged by name with the variables, the flag first',
+    },
+    certificate: {
+        flag: 'certificate',
+        value: 'PATH',
+        type: 'string',
+        env: ['OTEL_EXPORTER_OTLP_METRICS_CERTIFICATE', 'OTEL_EXPORTER_OTLP_CERTIFICATE'],
+        parse: readCertificateFile,
+        section: 'Endpoint',
+        help: "PEM file of the CA (or self-signed certificate) to trust for an https endpoint, besides the system's",
+        meaning: "PEM file of the CA (or self-signed certificate) to trust for an `https` endpoint, besides the system's",
+    },
+    clientCertificate: {
+        flag: 'client-certificate',
+        value: 'PATH',
+        type: 'string',
+        env: ['OTEL_EXPORTER_OTLP_METRICS_CLIENT_CERTIFICATE', 'OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE'],
+        parse: readCertificateFile,
+        section: 'Endpoint',
+        help: 'PEM file of the client certificate for mutual TLS (with --client-key, unless the file holds the key too)',
+        meaning: 'PEM file of the client certificate for mutual TLS (with `--client-key`, unless the file holds the key too)',
+    },
+    clientKey: {
+        flag: 'client-key',
+        value: 'PATH',
+        type: 'string',
+        env: ['OTEL_EXPORTER_OTLP_METRICS_CLIENT_KEY', 'OTEL_EXPORTER_OTLP_CLIENT_KEY'],
+        parse: readKeyFile,
+        section: 'Endpoint',
+        help: "PEM file of the client certificate's private key, unencrypted",
+        meaning: "PEM file of the client certificate's private key, unencrypted",
     },
     protocol: {
         flag: 'protocol',
@@ -307,8 +512,8 @@ const SETTINGS = {
         parse: parseTemporality,
         default: 'delta',
         section: 'Endpoint',
-        help: "delta (each point counts its own events, as tokf's live exporter sends) or cumulative (running totals per series, kept in the database across runs; what Prometheus and Mimir take); lowmemory means delta",
-        meaning: "`delta` (each point counts its own events, as tokf's live exporter sends) or `cumulative` (running totals per series, kept in the database across runs: what Prometheus and Mimir take); `lowmemory` means delta",
+        help: "delta (each point counts its own events, as tokf's live exporter sends) or cumulative (running totals per series, kept in the database across runs; what Prometheus and Mimir take); lowmemory means delta; --backend may change the default",
+        meaning: "`delta` (each point counts its own events, as tokf's live exporter sends) or `cumulative` (running totals per series, kept in the database across runs: what Prometheus and Mimir take); `lowmemory` means delta; `--backend` may change the default",
     },
     batchSize: {
         flag: 'batch-size',
@@ -660,19 +865,25 @@ function parseKeyValueList(text, source) {
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 /**
  * The metrics endpoint by the OpenTelemetry rules: a base URL (flag or OTEL_EXPORTER_OTLP_ENDPOINT)
- * gets `v1/metrics` appended, OTEL_EXPORTER_OTLP_METRICS_ENDPOINT is used as is, and the flag beats
- * both variables. Headers merge general, then per-signal, then flag values.
+ * gets the backend's path and `v1/metrics` appended, a metrics URL (--metrics-endpoint or
+ * OTEL_EXPORTER_OTLP_METRICS_ENDPOINT) is used as is, and flags beat variables. One rule of ours
+ * on top: a base URL that already ends in `/v1/metrics` is taken for the metrics URL it plainly
+ * is, since appending would only make a path that answers 404. Headers merge general, then
+ * per-signal, then flag values.
  */
-function resolveEndpoint(settings, env, label = flagLabel) {
+function resolveEndpoint(settings, env, label = flagLabel, backendPath = '') {
     let url;
-    if (given(settings.endpoint)) {
-        url = withMetricsPath(parseUrl(settings.endpoint, label('endpoint')));
+    if (given(settings.metricsEndpoint)) {
+        url = parseUrl(settings.metricsEndpoint, label('metricsEndpoint'));
+    }
+    else if (given(settings.endpoint)) {
+        url = withMetricsPath(parseUrl(settings.endpoint, label('endpoint')), backendPath);
     }
     else if (given(env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT)) {
         url = parseUrl(env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT, 'OTEL_EXPORTER_OTLP_METRICS_ENDPOINT');
     }
     else if (given(env.OTEL_EXPORTER_OTLP_ENDPOINT)) {
-        url = withMetricsPath(parseUrl(env.OTEL_EXPORTER_OTLP_ENDPOINT, 'OTEL_EXPORTER_OTLP_ENDPOINT'));
+        url = withMetricsPath(parseUrl(env.OTEL_EXPORTER_OTLP_ENDPOINT, 'OTEL_EXPORTER_OTLP_ENDPOINT'), backendPath);
     }
     const headers = resolveHeaders(settings, env, label);
     if (url === undefined)
@@ -724,10 +935,25 @@ function resolveHeaders(settings, env, label) {
 function hasHeader(headers, name) {
     return Object.keys(headers).some((k) => k.toLowerCase() === name);
 }
+// host:port with nothing before it, which URL would read as a scheme ("localhost:") and a path.
+const HOST_PORT = /^([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]):(\d{1,5})(?=[/?#]|$)/;
+const HAS_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//;
 function parseUrl(text, source) {
+    const trimmed = text.trim();
+    if (!HAS_SCHEME.test(trimmed)) {
+        const hostPort = HOST_PORT.exec(trimmed);
+        // Only a bare host and port is echoed: it cannot hold a credential, unlike the rest.
+        if (hostPort !== null) {
+            throw new UsageError(`${source}: "${hostPort[0]}" has no scheme; add http:// (or https:// for TLS): http://${hostPort[0]}`);
+        }
+        // user:password@host would otherwise parse with "user" for a scheme.
+        if (trimmed.includes('@')) {
+            throw new UsageError(`${source}: the URL has no scheme; start it with http:// or https://`);
+        }
+    }
     let url;
     try {
-        url = new URL(text.trim());
+        url = new URL(trimmed);
     }
     catch {
         // The text is not echoed: it may carry a token.
@@ -738,11 +964,22 @@ function parseUrl(text, source) {
     }
     return url;
 }
-function withMetricsPath(base) {
+const METRICS_PATH = /\/v1\/metrics\/?$/;
+/**
+ * The base URL with the backend's path (unless the base ends in it already) and `/v1/metrics`;
+ * a URL that ends in `/v1/metrics` is left alone, but for a trailing slash, which receivers
+ * (Go's router among them) answer with 404.
+ */
+function withMetricsPath(base, backendPath) {
     const url = new URL(base.toString());
-    url.pathname = url.pathname.endsWith('/')
-        ? `${url.pathname}v1/metrics`
-        : `${url.pathname}/v1/metrics`;
+    let path = url.pathname.replace(/\/+$/, '');
+    if (METRICS_PATH.test(url.pathname)) {
+        url.pathname = path;
+        return url;
+    }
+    if (backendPath !== '' && !path.endsWith(backendPath))
+        path += backendPath;
+    url.pathname = `${path}/v1/metrics`;
     return url;
 }
 function given(value) {
@@ -761,24 +998,31 @@ function displayEndpoint(url) {
 
 
 
+
+
+
 /**
  * Validates the settings against the environment and returns the one config the engine runs on.
- * Flags (or action inputs) beat OTEL_* variables, which beat defaults. Every bad value is a
- * UsageError that names the flag or variable.
+ * Flags (or action inputs) beat OTEL_* variables, which beat the backend preset's defaults, which
+ * beat the general ones. Every bad value is a UsageError that names the flag or variable.
  */
 function buildSyncConfig(settings, env, now, label = flagLabel) {
-    const read = (key) => {
+    /** The setting as given, parsed, with the name it was given by; undefined when not given. */
+    const lookUp = (key) => {
         const spec = specOf(key);
         // Every parsed setting is a string one; only switches are booleans.
         const found = firstGiven(settings[key], label(key), env, spec.env);
-        const value = found === undefined ? spec.default : spec.parse?.(found[0], found[1], now);
-        return value;
+        if (found === undefined)
+            return undefined;
+        return { value: spec.parse?.(found[0], found[1], now), source: found[1] };
     };
+    const read = (key) => lookUp(key)?.value ?? specOf(key).default;
+    const preset = PRESETS[read('backend')];
     const protocol = read('protocol');
     const compression = read('compression');
     const timeoutMs = read('timeout');
     const retryBudgetMs = read('retryBudget');
-    const temporality = read('temporality');
+    const temporality = lookUp('temporality')?.value ?? preset.temporality ?? SETTINGS.temporality.default;
     const batchSize = read('batchSize');
     const limit = read('limit');
     const since = read('since');
@@ -786,9 +1030,16 @@ function buildSyncConfig(settings, env, now, label = flagLabel) {
     if (since !== undefined && until !== undefined && until <= since) {
         throw new UsageError(`${label('until')} must be later than ${label('since')} (since is inclusive, until exclusive)`);
     }
-    const maxAgeMs = read('maxAge');
+    // `none` (null) lifts a preset's limit as well.
+    const maxAgeGiven = lookUp('maxAge');
+    const presetMaxAgeMs = preset.maxAge === undefined ? undefined : parseDuration(preset.maxAge, label('backend'));
+    const maxAgeMs = maxAgeGiven === undefined ? presetMaxAgeMs : (maxAgeGiven.value ?? undefined);
     const maxConsecutiveFailures = read('maxConsecutiveFailures');
-    const endpoint = resolveEndpoint(settings, env, label);
+    const endpoint = withTls(resolveEndpoint(settings, env, label, preset.path), () => ({
+        ca: lookUp('certificate'),
+        cert: lookUp('clientCertificate'),
+        key: lookUp('clientKey'),
+    }), label);
     const dryRun = settings.dryRun === true;
     const otlpJsonOut = read('otlpJsonOut');
     const openmetricsOut = read('openmetricsOut');
@@ -819,6 +1070,29 @@ function buildSyncConfig(settings, env, now, label = flagLabel) {
         ...(otlpJsonOut !== undefined && { otlpJsonOut }),
         ...(openmetricsOut !== undefined && { openmetricsOut }),
     };
+}
+/**
+ * The endpoint with its TLS files. They are read only when there is an endpoint: the variables may
+ * be set for other programs, and a file export has no use for them.
+ */
+function withTls(endpoint, lookUpFiles, label) {
+    if (endpoint === undefined)
+        return undefined;
+    const { ca, cert, key } = lookUpFiles();
+    if (cert !== undefined && key === undefined && !holdsPrivateKey(cert.value)) {
+        throw new UsageError(`${cert.source}: a client certificate needs its private key: give ${label('clientKey')} or OTEL_EXPORTER_OTLP_CLIENT_KEY`);
+    }
+    if (key !== undefined && cert === undefined) {
+        throw new UsageError(`${key.source}: a client key needs its certificate: give ${label('clientCertificate')} or OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE`);
+    }
+    if (cert !== undefined && key !== undefined && !keyFits(cert.value, key.value)) {
+        throw new UsageError(`${key.source}: this key does not belong to the client certificate (${cert.source})`);
+    }
+    const tls = {
+        ...(ca !== undefined && { ca: ca.value }),
+        ...(cert !== undefined && { cert: cert.value, key: key?.value ?? cert.value }),
+    };
+    return Object.keys(tls).length === 0 ? endpoint : { ...endpoint, tls };
 }
 /** The first given value among setting and variables, with the name to blame if it is bad. */
 function firstGiven(value, name, env, variables) {
@@ -852,8 +1126,6 @@ function resolveResource(settings, env, label) {
     return attributes;
 }
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: ./src/source/events-schema.ts
 
 /** Columns every tokf release has had since 0.1.0; replay needs all of them. */
@@ -1415,7 +1687,11 @@ var external_node_http_default = /*#__PURE__*/__nccwpck_require__.n(external_nod
 ;// CONCATENATED MODULE: external "node:https"
 const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
 var external_node_https_default = /*#__PURE__*/__nccwpck_require__.n(external_node_https_namespaceObject);
+;// CONCATENATED MODULE: external "node:tls"
+const external_node_tls_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
+var external_node_tls_default = /*#__PURE__*/__nccwpck_require__.n(external_node_tls_namespaceObject);
 ;// CONCATENATED MODULE: ./src/deliver/http-post.ts
+
 
 
 /** The exchange outlived its timeout: worth another attempt, unlike most request errors. */
@@ -1463,15 +1739,26 @@ function post(url, headers, body, timeoutMs, agents) {
 function header(value) {
     return Array.isArray(value) ? (value[0] ?? null) : (value ?? null);
 }
-/** Keep-alive agents for one client: one connection reused request after request. */
-function keepAliveAgents() {
+/**
+ * Keep-alive agents for one client: one connection reused request after request. A CA of the
+ * user's is trusted besides the usual ones (Node's `ca` would otherwise replace them), so that one
+ * variable set for a private collector does not break a public endpoint reached through it.
+ */
+function keepAliveAgents(tlsFiles = {}) {
+    const { ca, cert, key } = tlsFiles;
     return {
         http: new (external_node_http_default()).Agent({ keepAlive: true, maxSockets: 1 }),
-        https: new (external_node_https_default()).Agent({ keepAlive: true, maxSockets: 1 }),
+        https: new (external_node_https_default()).Agent({
+            keepAlive: true,
+            maxSockets: 1,
+            ...(ca !== undefined && { ca: [...external_node_tls_default().getCACertificates('default'), ca] }),
+            ...(cert !== undefined && { cert }),
+            ...(key !== undefined && { key }),
+        }),
     };
 }
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/core/dist/common/time.mjs
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/core/dist/common/time.mjs
 //#region src/common/time.ts
 const NANOSECOND_DIGITS = 9;
 const MILLISECONDS_TO_NANOSECONDS = Math.pow(10, 6);
@@ -1585,7 +1872,7 @@ function addHrTimes(time1, time2) {
 
 
 //# sourceMappingURL=time.mjs.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/otlp-transformer/dist/platform/node/base64.mjs
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/platform/node/base64.mjs
 //#region src/platform/node/base64.ts
 function encodeBase64(bytes) {
 	return Buffer.from(bytes).toString("base64");
@@ -1594,7 +1881,7 @@ function encodeBase64(bytes) {
 
 
 //# sourceMappingURL=base64.mjs.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/otlp-transformer/dist/common/utils.mjs
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/common/utils.mjs
 
 
 //#region src/common/utils.ts
@@ -1623,7 +1910,7 @@ const JSON_ENCODER = {
 
 
 //# sourceMappingURL=utils.mjs.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/otlp-transformer/dist/common/internal.mjs
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/common/internal.mjs
 //#region src/common/internal.ts
 function createResource(resource, encoder) {
 	const result = {
@@ -1683,7 +1970,7 @@ function toAnyValue(value, encoder) {
 
 
 //# sourceMappingURL=internal.mjs.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/api/dist/metrics/Metric.mjs
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/api/dist/metrics/Metric.mjs
 //#region src/metrics/Metric.ts
 /**
 * The Type of value. It describes how the data is reported.
@@ -1699,7 +1986,7 @@ let ValueType = /* @__PURE__ */ function(ValueType) {
 
 
 //# sourceMappingURL=Metric.mjs.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/sdk-metrics/dist/export/MetricData.mjs
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/sdk-metrics/dist/export/MetricData.mjs
 //#region src/export/MetricData.ts
 /**
 * Supported types of metric instruments.
@@ -1746,7 +2033,7 @@ let DataPointType = /* @__PURE__ */ function(DataPointType) {
 
 
 //# sourceMappingURL=MetricData.mjs.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/sdk-metrics/dist/export/AggregationTemporality.mjs
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/sdk-metrics/dist/export/AggregationTemporality.mjs
 //#region src/export/AggregationTemporality.ts
 /**
 * AggregationTemporality indicates the way additive quantities are expressed.
@@ -1760,7 +2047,7 @@ let AggregationTemporality = /* @__PURE__ */ function(AggregationTemporality) {
 
 
 //# sourceMappingURL=AggregationTemporality.mjs.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/otlp-transformer/dist/metrics/internal.mjs
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/metrics/internal.mjs
 
 
 
@@ -1883,14 +2170,14 @@ function createExportMetricsServiceRequest(resourceMetrics, encoder) {
 
 
 //# sourceMappingURL=internal.mjs.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/api/dist/version.mjs
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/api/dist/version.mjs
 //#region src/version.ts
 const VERSION = "1.10.0";
 //#endregion
 
 
 //# sourceMappingURL=version.mjs.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/api/dist/internal/semver.mjs
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/api/dist/internal/semver.mjs
 
 //#region src/internal/semver.ts
 const re = /^(\d+)\.(\d+)\.(\d+)(-(.+))?$/;
@@ -1973,7 +2260,7 @@ const isCompatible = _makeCompatibilityCheck(VERSION);
 
 
 //# sourceMappingURL=semver.mjs.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/api/dist/internal/global-utils.mjs
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/api/dist/internal/global-utils.mjs
 
 
 //#region src/internal/global-utils.ts
@@ -2024,7 +2311,7 @@ function unregisterGlobal(type, diag) {
 
 
 //# sourceMappingURL=global-utils.mjs.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/api/dist/diag/ComponentLogger.mjs
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/api/dist/diag/ComponentLogger.mjs
 
 //#region src/diag/ComponentLogger.ts
 /**
@@ -2065,7 +2352,7 @@ function logProxy(funcName, namespace, args) {
 
 
 //# sourceMappingURL=ComponentLogger.mjs.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/api/dist/diag/internal/logLevelLogger.mjs
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/api/dist/diag/internal/logLevelLogger.mjs
 
 //#region src/diag/internal/logLevelLogger.ts
 function createLogLevelDiagLogger(maxLevel, logger) {
@@ -2089,7 +2376,7 @@ function createLogLevelDiagLogger(maxLevel, logger) {
 
 
 //# sourceMappingURL=logLevelLogger.mjs.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/api/dist/api/diag.mjs
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/api/dist/api/diag.mjs
 
 
 
@@ -2158,7 +2445,7 @@ var DiagAPI = class DiagAPI {
 
 
 //# sourceMappingURL=diag.mjs.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/api/dist/diag-api.mjs
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/api/dist/diag-api.mjs
 
 //#region src/diag-api.ts
 /**
@@ -2174,7 +2461,7 @@ const diag_api_diag = DiagAPI.instance();
 
 
 //# sourceMappingURL=diag-api.mjs.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/otlp-transformer/dist/metrics/json/metrics.mjs
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/metrics/json/metrics.mjs
 
 
 
@@ -2199,7 +2486,7 @@ const JsonMetricsSerializer = {
 
 
 //# sourceMappingURL=metrics.mjs.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/otlp-transformer/dist/common/protobuf/utils.mjs
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/common/protobuf/utils.mjs
 //#region src/common/protobuf/utils.ts
 /**
 * Estimate size of a number encoded as varint.
@@ -2222,7 +2509,7 @@ function estimateVarintSize(v) {
 
 
 //# sourceMappingURL=utils.mjs.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/otlp-transformer/dist/common/protobuf/protobuf-writer.mjs
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/common/protobuf/protobuf-writer.mjs
 
 
 //#region src/common/protobuf/protobuf-writer.ts
@@ -2450,7 +2737,7 @@ var ProtobufWriter = class {
 
 
 //# sourceMappingURL=protobuf-writer.mjs.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/otlp-transformer/dist/common/protobuf/common-serializer.mjs
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/common/protobuf/common-serializer.mjs
 //#region src/common/protobuf/common-serializer.ts
 /**
 * Write HrTime [seconds, nanoseconds] directly as fixed64 to the serializer.
@@ -2610,7 +2897,7 @@ function writeResource(writer, resource, fieldNumber) {
 
 
 //# sourceMappingURL=common-serializer.mjs.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/otlp-transformer/dist/common/protobuf/protobuf-size-estimator.mjs
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/common/protobuf/protobuf-size-estimator.mjs
 
 //#region src/common/protobuf/protobuf-size-estimator.ts
 /**
@@ -2680,7 +2967,7 @@ var ProtobufSizeEstimator = class {
 
 
 //# sourceMappingURL=protobuf-size-estimator.mjs.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/otlp-transformer/dist/metrics/protobuf/metrics-serializer.mjs
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/metrics/protobuf/metrics-serializer.mjs
 
 
 
@@ -3029,7 +3316,7 @@ function serializeMetricsExportRequest(resourceMetrics) {
 
 
 //# sourceMappingURL=metrics-serializer.mjs.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/otlp-transformer/dist/common/protobuf/protobuf-reader.mjs
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/common/protobuf/protobuf-reader.mjs
 //#region src/common/protobuf/protobuf-reader.ts
 /**
 * Minimal binary protobuf reader.
@@ -3123,7 +3410,7 @@ var ProtobufReader = class {
 
 
 //# sourceMappingURL=protobuf-reader.mjs.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/otlp-transformer/dist/metrics/protobuf/response-deserializer.mjs
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/metrics/protobuf/response-deserializer.mjs
 
 //#region src/metrics/protobuf/response-deserializer.ts
 /**
@@ -3177,7 +3464,7 @@ function deserializeExportMetricsServiceResponse(data) {
 
 
 //# sourceMappingURL=response-deserializer.mjs.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/otlp-transformer/dist/metrics/protobuf/metrics.mjs
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/metrics/protobuf/metrics.mjs
 
 
 //#region src/metrics/protobuf/metrics.ts
@@ -3250,11 +3537,12 @@ class HttpTransport {
     target;
     now;
     url;
-    agents = keepAliveAgents();
+    agents;
     constructor(target, now = Date.now) {
         this.target = target;
         this.now = now;
         this.url = new URL(target.url);
+        this.agents = keepAliveAgents(target.tls);
     }
     async send(body) {
         const { headers, timeoutMs } = this.target;
@@ -3263,7 +3551,7 @@ class HttpTransport {
             response = await post(this.url, headers, body, timeoutMs, this.agents);
         }
         catch (err) {
-            return classifyFailure(err, timeoutMs);
+            return classifyFailure(err, timeoutMs, this.target.tls ?? {});
         }
         const { status } = response;
         if (status >= 200 && status < 300) {
@@ -3283,6 +3571,8 @@ class HttpTransport {
                 ...(retryAfterMs !== undefined && { retryAfterMs }),
             };
         }
+        if (status === 404)
+            return { kind: 'permanent', status, message: notFound(this.url, message) };
         return { kind: 'permanent', status, message };
     }
     /** Closes the kept-alive connection, so that the process can exit at once. */
@@ -3291,7 +3581,7 @@ class HttpTransport {
         this.agents.https.destroy();
     }
 }
-function classifyFailure(err, timeoutMs) {
+function classifyFailure(err, timeoutMs, tls) {
     if (err instanceof TimeoutError) {
         return { kind: 'retryable', message: `no answer within ${timeoutMs} ms` };
     }
@@ -3299,9 +3589,121 @@ function classifyFailure(err, timeoutMs) {
     const code = e?.code;
     const detail = code ?? e?.message ?? String(err);
     if (code !== undefined && TRANSIENT_CODES.has(code)) {
-        return { kind: 'retryable', message: `connection failed (${detail})` };
+        // Over TLS 1.3 a server that refuses the client certificate just drops the connection after
+        // the handshake; it still may be a passing reset, so it is retried, but with the likely cause.
+        const hint = (code === 'ECONNRESET' || code === 'EPIPE') && tls.cert !== undefined
+            ? '; if it persists, the endpoint may be refusing the client certificate'
+            : '';
+        return { kind: 'retryable', message: `connection failed (${detail})${hint}` };
     }
+    const words = tlsFailure(e ?? {}, tls);
+    if (words !== undefined)
+        return { kind: 'permanent', message: `TLS: ${words} (${detail})` };
     return { kind: 'permanent', message: `request failed (${detail})` };
+}
+const CA_SETTING = 'OTEL_EXPORTER_OTLP_CERTIFICATE (or --certificate)';
+const CLIENT_SETTINGS = 'OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE and OTEL_EXPORTER_OTLP_CLIENT_KEY (or --client-certificate and --client-key)';
+/**
+ * TLS alerts the server may send, by number (RFC 8446 6.2). OpenSSL reports them as a code for
+ * TLS 1.3 but only as EPROTO with the number in the message for TLS 1.2, so the number is what
+ * is read.
+ */
+const ALERTS = {
+    '40': 'handshake-failure',
+    '42': 'bad-certificate',
+    '45': 'certificate-expired',
+    '46': 'certificate-unknown',
+    '48': 'unknown-ca',
+    '49': 'access-denied',
+    '116': 'certificate-required',
+};
+/**
+ * A failed handshake in words, with what to set: OpenSSL's codes name the symptom, not the cure.
+ * Undefined for a failure that is not about TLS.
+ */
+function tlsFailure(e, tls) {
+    // With a CA file given, the advice is about that file rather than to give one.
+    const trust = (what) => tls.ca === undefined
+        ? `set ${CA_SETTING} to ${what}`
+        : `the file in ${CA_SETTING} is not ${what}; give that one`;
+    const wantsClientCertificate = `the endpoint wants a client certificate: set ${CLIENT_SETTINGS}`;
+    const refusedOurs = (why) => tls.cert === undefined
+        ? wantsClientCertificate
+        : `the endpoint refused our client certificate: ${why}`;
+    switch (e.code) {
+        case 'DEPTH_ZERO_SELF_SIGNED_CERT':
+            return `the endpoint's certificate is self-signed: ${trust('its PEM file')}`;
+        case 'SELF_SIGNED_CERT_IN_CHAIN':
+            return `the endpoint's certificate is issued by a private CA: ${trust("that CA's PEM file")}`;
+        case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
+        case 'UNABLE_TO_GET_ISSUER_CERT':
+        case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
+            return `the endpoint's certificate is issued by a CA this machine does not trust (or the server leaves out its intermediate certificates): ${trust("the issuing CA's PEM file")}`;
+        case 'CERT_HAS_EXPIRED':
+            return "the endpoint's certificate has expired: renew it on the server (or check this machine's clock)";
+        case 'CERT_NOT_YET_VALID':
+            return "the endpoint's certificate is not valid yet: check this machine's clock and the server's";
+        case 'ERR_TLS_CERT_ALTNAME_INVALID': {
+            const facts = [
+                e.reason?.replace(/[:\s]+$/, ''),
+                e.cert?.subjectaltname === undefined ? undefined : `it names ${e.cert.subjectaltname}`,
+            ].filter((fact) => fact !== undefined && fact !== '');
+            const why = facts.length === 0 ? '' : ` (${facts.join('; ')})`;
+            return `the endpoint's certificate is for another host name${why}: connect by a name it lists, or reissue it for this one`;
+        }
+    }
+    const message = e.message ?? '';
+    if (/wrong version number|packet length too long/i.test(message)) {
+        return 'the endpoint does not speak TLS on this port: use http:// for it, or its TLS port';
+    }
+    const alert = ALERTS[/SSL alert number (\d+)/.exec(message)?.[1] ?? ''];
+    switch (alert) {
+        case 'certificate-required':
+            return wantsClientCertificate;
+        case 'handshake-failure':
+            return tls.cert === undefined
+                ? `the endpoint ended the handshake; it may want a client certificate: set ${CLIENT_SETTINGS}`
+                : 'the endpoint ended the handshake: it refused our client certificate, or has no cipher in common with us';
+        case 'bad-certificate':
+        case 'certificate-unknown':
+        case 'unknown-ca':
+        case 'access-denied':
+            return refusedOurs('it is not issued by a CA the endpoint trusts');
+        case 'certificate-expired':
+            return refusedOurs('it has expired');
+        default:
+            return undefined;
+    }
+}
+/** Paths by which backends take OTLP metrics, so that a 404 can say where to look instead. */
+const KNOWN_PREFIXES = ['/api/v1/otlp', '/otlp', '/opentelemetry'];
+/**
+ * A 404 in words: the URL asked (scheme, host and path; credentials left the URL before it got
+ * here, and a query may hold a key, so it is left out) and where OTLP metrics usually are.
+ */
+function notFound(url, said) {
+    let path = url.pathname.replace(/\/+$/, '');
+    // What remains once the paths we know are taken off is the user's own prefix, if any.
+    for (let before = ''; before !== path;) {
+        before = path;
+        path = path.replace(/\/v1\/metrics$/, '');
+        for (const prefix of KNOWN_PREFIXES)
+            if (path.endsWith(prefix))
+                path = path.slice(0, -prefix.length);
+    }
+    const base = `${url.protocol}//${url.host}${path}`;
+    const twice = /\/v1\/metrics\/(.*\/)?v1\/metrics/.test(url.pathname)
+        ? ' (v1/metrics twice: give the base URL, or the whole URL with --metrics-endpoint)'
+        : '';
+    return [
+        `nothing at ${url.protocol}//${url.host}${url.pathname}${twice}`,
+        `OTLP/HTTP metrics are usually at ${base}/v1/metrics (Collector, Datadog, New Relic, Honeycomb, Elastic)`,
+        `Prometheus: ${base}/api/v1/otlp/v1/metrics (started with --web.enable-otlp-receiver)`,
+        `Mimir and Grafana Cloud: ${base}/otlp/v1/metrics`,
+        `VictoriaMetrics: ${base}/opentelemetry/v1/metrics`,
+        '--backend sets the path',
+        ...(said === '' ? [] : [`the endpoint said: ${said}`]),
+    ].join('; ');
 }
 function describeBody(body) {
     if (body.byteLength === 0)
@@ -3486,6 +3888,7 @@ class OtlpExporter {
                     ...(compression === 'gzip' && { 'Content-Encoding': 'gzip' }),
                 },
                 timeoutMs,
+                ...(endpoint.tls !== undefined && { tls: endpoint.tls }),
             }, options.now);
         this.retrying = new RetryingTransport(transport, options);
     }
@@ -3777,7 +4180,7 @@ function copyHistogram(h) {
     return h === undefined ? undefined : { ...h, bucketCounts: [...h.bucketCounts] };
 }
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/resources/dist/utils.mjs
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/resources/dist/utils.mjs
 //#region src/utils.ts
 const isPromiseLike = (val) => {
 	return val !== null && typeof val === "object" && typeof val.then === "function";
@@ -3786,7 +4189,7 @@ const isPromiseLike = (val) => {
 
 
 //# sourceMappingURL=utils.mjs.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/core/dist/common/attributes.mjs
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/core/dist/common/attributes.mjs
 
 //#region src/common/attributes.ts
 let AddAttributeDecision = /* @__PURE__ */ function(AddAttributeDecision) {
@@ -4048,7 +4451,7 @@ function isValidPrimitiveAttributeValueType(valType) {
 
 
 //# sourceMappingURL=attributes.mjs.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/resources/dist/ResourceImpl.mjs
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/resources/dist/ResourceImpl.mjs
 
 
 
@@ -5450,8 +5853,6 @@ function prepareOutputDir(dir) {
     }
 }
 
-;// CONCATENATED MODULE: external "node:crypto"
-const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
 ;// CONCATENATED MODULE: ./src/progress/fingerprint.ts
 
 
@@ -5823,6 +6224,6 @@ async function main(argv) {
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(792);
+/******/ var __webpack_exports__ = __nccwpck_require__(581);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 

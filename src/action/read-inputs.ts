@@ -16,6 +16,7 @@ export function readInputsOrReport(): ActionInputs | undefined {
   const raw = {
     headers: getInput(SETTINGS.headers.input),
     endpoint: getInput(SETTINGS.endpoint.input),
+    metricsEndpoint: getInput(SETTINGS.metricsEndpoint.input),
   };
   for (const secret of secretValues(raw, process.env)) core.setSecret(secret);
   try {

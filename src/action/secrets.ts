@@ -24,6 +24,7 @@ export function secretValues(settings: SyncSettings, env: NodeJS.ProcessEnv): st
   }
   const endpoints = [
     settings.endpoint,
+    settings.metricsEndpoint,
     env.OTEL_EXPORTER_OTLP_ENDPOINT,
     env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT,
   ];

@@ -10,21 +10,30 @@ const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 /**
  * The metrics endpoint by the OpenTelemetry rules: a base URL (flag or OTEL_EXPORTER_OTLP_ENDPOINT)
- * gets `v1/metrics` appended, OTEL_EXPORTER_OTLP_METRICS_ENDPOINT is used as is, and the flag beats
- * both variables. Headers merge general, then per-signal, then flag values.
+ * gets the backend's path and `v1/metrics` appended, a metrics URL (--metrics-endpoint or
+ * OTEL_EXPORTER_OTLP_METRICS_ENDPOINT) is used as is, and flags beat variables. One rule of ours
+ * on top: a base URL that already ends in `/v1/metrics` is taken for the metrics URL it plainly
+ * is, since appending would only make a path that answers 404. Headers merge general, then
+ * per-signal, then flag values.
  */
 export function resolveEndpoint(
   settings: SyncSettings,
   env: Env,
   label: SettingLabel = flagLabel,
+  backendPath = '',
 ): EndpointConfig | undefined {
   let url: URL | undefined;
-  if (given(settings.endpoint)) {
-    url = withMetricsPath(parseUrl(settings.endpoint, label('endpoint')));
+  if (given(settings.metricsEndpoint)) {
+    url = parseUrl(settings.metricsEndpoint, label('metricsEndpoint'));
+  } else if (given(settings.endpoint)) {
+    url = withMetricsPath(parseUrl(settings.endpoint, label('endpoint')), backendPath);
   } else if (given(env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT)) {
     url = parseUrl(env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT, 'OTEL_EXPORTER_OTLP_METRICS_ENDPOINT');
   } else if (given(env.OTEL_EXPORTER_OTLP_ENDPOINT)) {
-    url = withMetricsPath(parseUrl(env.OTEL_EXPORTER_OTLP_ENDPOINT, 'OTEL_EXPORTER_OTLP_ENDPOINT'));
+    url = withMetricsPath(
+      parseUrl(env.OTEL_EXPORTER_OTLP_ENDPOINT, 'OTEL_EXPORTER_OTLP_ENDPOINT'),
+      backendPath,
+    );
   }
   const headers = resolveHeaders(settings, env, label);
   if (url === undefined) return undefined;
@@ -80,10 +89,28 @@ function hasHeader(headers: Record<string, string>, name: string): boolean {
   return Object.keys(headers).some((k) => k.toLowerCase() === name);
 }
 
+// host:port with nothing before it, which URL would read as a scheme ("localhost:") and a path.
+const HOST_PORT = /^([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]):(\d{1,5})(?=[/?#]|$)/;
+const HAS_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//;
+
 function parseUrl(text: string, source: string): URL {
+  const trimmed = text.trim();
+  if (!HAS_SCHEME.test(trimmed)) {
+    const hostPort = HOST_PORT.exec(trimmed);
+    // Only a bare host and port is echoed: it cannot hold a credential, unlike the rest.
+    if (hostPort !== null) {
+      throw new UsageError(
+        `${source}: "${hostPort[0]}" has no scheme; add http:// (or https:// for TLS): http://${hostPort[0]}`,
+      );
+    }
+    // user:password@host would otherwise parse with "user" for a scheme.
+    if (trimmed.includes('@')) {
+      throw new UsageError(`${source}: the URL has no scheme; start it with http:// or https://`);
+    }
+  }
   let url: URL;
   try {
-    url = new URL(text.trim());
+    url = new URL(trimmed);
   } catch {
     // The text is not echoed: it may carry a token.
     throw new UsageError(`${source}: not a valid URL (expected http://host:4318 or https://...)`);
@@ -96,11 +123,22 @@ function parseUrl(text: string, source: string): URL {
   return url;
 }
 
-function withMetricsPath(base: URL): URL {
+const METRICS_PATH = /\/v1\/metrics\/?$/;
+
+/**
+ * The base URL with the backend's path (unless the base ends in it already) and `/v1/metrics`;
+ * a URL that ends in `/v1/metrics` is left alone, but for a trailing slash, which receivers
+ * (Go's router among them) answer with 404.
+ */
+function withMetricsPath(base: URL, backendPath: string): URL {
   const url = new URL(base.toString());
-  url.pathname = url.pathname.endsWith('/')
-    ? `${url.pathname}v1/metrics`
-    : `${url.pathname}/v1/metrics`;
+  let path = url.pathname.replace(/\/+$/, '');
+  if (METRICS_PATH.test(url.pathname)) {
+    url.pathname = path;
+    return url;
+  }
+  if (backendPath !== '' && !path.endsWith(backendPath)) path += backendPath;
+  url.pathname = `${path}/v1/metrics`;
   return url;
 }
 

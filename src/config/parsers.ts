@@ -1,5 +1,6 @@
 import { UsageError } from '../errors.js';
 import type { Compression, Protocol, Temporality } from './sync-config.js';
+import { parseDuration } from './time-spec.js';
 
 /**
  * A setting's text to its value. `source` is how the user named it (a flag, an action input or an
@@ -58,4 +59,14 @@ export const parseTemporality: Parser<Temporality> = (text, source) => {
   if (lower === 'delta' || lower === 'cumulative') return lower;
   if (lower === 'lowmemory') return 'delta';
   throw new UsageError(`${source}: "${value}" is not a temporality (use delta or cumulative)`);
+};
+
+/** A duration, or `none` for no limit at all, which lifts the limit a backend preset sets. */
+export const durationOrNone: Parser<number | null> = (text, source) => {
+  if (text.trim().toLowerCase() === 'none') return null;
+  try {
+    return parseDuration(text, source);
+  } catch {
+    throw new UsageError(`${source}: "${text}" is not a duration (such as 90m, 1h, 7d) or none`);
+  }
 };

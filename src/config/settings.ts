@@ -1,5 +1,7 @@
+import { BACKENDS, describePresets, parseBackend } from './backends.js';
 import {
   asWritten,
+  durationOrNone,
   parseCompression,
   parseProtocol,
   parseTemporality,
@@ -9,6 +11,7 @@ import {
 } from './parsers.js';
 import { DEFAULT_MAX_REQUEST_BYTES } from './sync-config.js';
 import { parseDuration, parseTimeSpec } from './time-spec.js';
+import { readCertificateFile, readKeyFile } from './tls.js';
 
 /** The groups of `sync --help`, in the order it shows them. */
 export const SECTIONS = ['Source', 'Endpoint', 'Resource', 'Output'] as const;
@@ -101,11 +104,11 @@ export const SETTINGS = {
     type: 'string',
     input: 'max-age',
     env: [],
-    parse: parseDuration,
+    parse: durationOrNone,
     section: 'Source',
-    help: 'do not send events older than D (90m, 1h, 7d), to match a backend that refuses old points; they go to the OTLP/JSON file only (and, with one, are set aside so later runs do not export them again)',
+    help: 'do not send events older than D (90m, 1h, 7d), to match a backend that refuses or drops old points; they go to the OTLP/JSON file only (and, with one, are set aside so later runs do not export them again); --backend may set it, none lifts it',
     meaning:
-      'do not send events older than D (`90m`, `1h`, `7d`): they go to the OTLP/JSON file only',
+      'do not send events older than D (`90m`, `1h`, `7d`): they go to the OTLP/JSON file only; `--backend` may set it (below), `none` lifts it',
   },
   retryRejected: {
     flag: 'retry-rejected',
@@ -123,9 +126,31 @@ export const SETTINGS = {
     input: 'endpoint',
     env: ['OTEL_EXPORTER_OTLP_METRICS_ENDPOINT', 'OTEL_EXPORTER_OTLP_ENDPOINT'],
     section: 'Endpoint',
-    help: 'OTLP/HTTP base URL; v1/metrics is appended, also to OTEL_EXPORTER_OTLP_ENDPOINT (the METRICS variable is used as is)',
+    help: 'OTLP/HTTP base URL (http:// or https://); the --backend path and v1/metrics are appended, also to OTEL_EXPORTER_OTLP_ENDPOINT, unless the URL already ends in /v1/metrics (the METRICS variable is used as is)',
     meaning:
-      'OTLP/HTTP base URL; `v1/metrics` is appended, also to `OTEL_EXPORTER_OTLP_ENDPOINT` (`OTEL_EXPORTER_OTLP_METRICS_ENDPOINT` is used as is)',
+      'OTLP/HTTP base URL (`http://` or `https://`); the `--backend` path and `v1/metrics` are appended, also to `OTEL_EXPORTER_OTLP_ENDPOINT`, unless it already ends in `/v1/metrics` (`OTEL_EXPORTER_OTLP_METRICS_ENDPOINT` is used as is)',
+  },
+  metricsEndpoint: {
+    flag: 'metrics-endpoint',
+    value: 'URL',
+    type: 'string',
+    input: 'metrics-endpoint',
+    env: ['OTEL_EXPORTER_OTLP_METRICS_ENDPOINT'],
+    section: 'Endpoint',
+    help: 'the full metrics URL, used as is (nothing appended); beats --endpoint',
+    meaning: 'the full metrics URL, used as is (nothing appended); beats `--endpoint`',
+  },
+  backend: {
+    flag: 'backend',
+    value: 'B',
+    type: 'string',
+    input: 'backend',
+    env: [],
+    parse: parseBackend,
+    default: 'otlp',
+    section: 'Endpoint',
+    help: `what the endpoint is, for the URL path, temporality and age limit it needs: ${describePresets()}; otlp changes nothing; flags and variables still win`,
+    meaning: `${BACKENDS.map((b) => `\`${b}\``).join(', ')}: sets the path appended to the base URL, the default temporality and the default \`--max-age\` ([Backends](#backends))`,
   },
   headers: {
     flag: 'headers',
@@ -137,6 +162,38 @@ export const SETTINGS = {
     help: 'request headers, values percent-decoded; merged by name with the variables, the flag first',
     meaning:
       'request headers, values percent-decoded; merged by name with the variables, the flag first',
+  },
+  certificate: {
+    flag: 'certificate',
+    value: 'PATH',
+    type: 'string',
+    env: ['OTEL_EXPORTER_OTLP_METRICS_CERTIFICATE', 'OTEL_EXPORTER_OTLP_CERTIFICATE'],
+    parse: readCertificateFile,
+    section: 'Endpoint',
+    help: "PEM file of the CA (or self-signed certificate) to trust for an https endpoint, besides the system's",
+    meaning:
+      "PEM file of the CA (or self-signed certificate) to trust for an `https` endpoint, besides the system's",
+  },
+  clientCertificate: {
+    flag: 'client-certificate',
+    value: 'PATH',
+    type: 'string',
+    env: ['OTEL_EXPORTER_OTLP_METRICS_CLIENT_CERTIFICATE', 'OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE'],
+    parse: readCertificateFile,
+    section: 'Endpoint',
+    help: 'PEM file of the client certificate for mutual TLS (with --client-key, unless the file holds the key too)',
+    meaning:
+      'PEM file of the client certificate for mutual TLS (with `--client-key`, unless the file holds the key too)',
+  },
+  clientKey: {
+    flag: 'client-key',
+    value: 'PATH',
+    type: 'string',
+    env: ['OTEL_EXPORTER_OTLP_METRICS_CLIENT_KEY', 'OTEL_EXPORTER_OTLP_CLIENT_KEY'],
+    parse: readKeyFile,
+    section: 'Endpoint',
+    help: "PEM file of the client certificate's private key, unencrypted",
+    meaning: "PEM file of the client certificate's private key, unencrypted",
   },
   protocol: {
     flag: 'protocol',
@@ -198,9 +255,9 @@ export const SETTINGS = {
     parse: parseTemporality,
     default: 'delta',
     section: 'Endpoint',
-    help: "delta (each point counts its own events, as tokf's live exporter sends) or cumulative (running totals per series, kept in the database across runs; what Prometheus and Mimir take); lowmemory means delta",
+    help: "delta (each point counts its own events, as tokf's live exporter sends) or cumulative (running totals per series, kept in the database across runs; what Prometheus and Mimir take); lowmemory means delta; --backend may change the default",
     meaning:
-      "`delta` (each point counts its own events, as tokf's live exporter sends) or `cumulative` (running totals per series, kept in the database across runs: what Prometheus and Mimir take); `lowmemory` means delta",
+      "`delta` (each point counts its own events, as tokf's live exporter sends) or `cumulative` (running totals per series, kept in the database across runs: what Prometheus and Mimir take); `lowmemory` means delta; `--backend` may change the default",
   },
   batchSize: {
     flag: 'batch-size',
@@ -310,9 +367,12 @@ export type SyncSettings = {
 export type ParsedKey = {
   [K in SettingKey]: Specs[K] extends { parse: Parser<unknown> } ? K : never;
 }[SettingKey];
+/** What the setting's parser makes of a given value. */
+export type ParsedValue<K extends ParsedKey> = Specs[K] extends { parse: Parser<infer T> }
+  ? T
+  : never;
 export type Resolved<K extends ParsedKey> =
-  | (Specs[K] extends { parse: Parser<infer T> } ? T : never)
-  | (Specs[K] extends { default: infer D } ? D : undefined);
+  ParsedValue<K> | (Specs[K] extends { default: infer D } ? D : undefined);
 
 /**
  * How an error names a setting: `--limit` on the command line, `input "limit"` in the action, so

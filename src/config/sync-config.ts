@@ -1,3 +1,5 @@
+import type { TlsFiles } from './tls.js';
+
 /** Everything one sync run needs, validated. Built only by `buildSyncConfig`. */
 export interface SyncConfig {
   /** The tokf tracking database. */
@@ -43,6 +45,8 @@ export interface EndpointConfig {
   headers: Record<string, string>;
   /** Every value that must never be printed: header values and URL credentials. */
   secrets: string[];
+  /** PEM contents for an https endpoint: a CA to trust, a client certificate and its key. */
+  tls?: TlsFiles;
 }
 
 export type Protocol = 'http/protobuf' | 'http/json';

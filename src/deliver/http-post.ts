@@ -1,5 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
+import tls from 'node:tls';
 
 export interface PostResponse {
   status: number;
@@ -65,10 +66,31 @@ function header(value: string | string[] | undefined): string | null {
   return Array.isArray(value) ? (value[0] ?? null) : (value ?? null);
 }
 
-/** Keep-alive agents for one client: one connection reused request after request. */
-export function keepAliveAgents(): { http: http.Agent; https: https.Agent } {
+/** PEM contents for the https agent: a CA to trust, a client certificate and its key. */
+export interface TlsOptions {
+  ca?: string;
+  cert?: string;
+  key?: string;
+}
+
+/**
+ * Keep-alive agents for one client: one connection reused request after request. A CA of the
+ * user's is trusted besides the usual ones (Node's `ca` would otherwise replace them), so that one
+ * variable set for a private collector does not break a public endpoint reached through it.
+ */
+export function keepAliveAgents(tlsFiles: TlsOptions = {}): {
+  http: http.Agent;
+  https: https.Agent;
+} {
+  const { ca, cert, key } = tlsFiles;
   return {
     http: new http.Agent({ keepAlive: true, maxSockets: 1 }),
-    https: new https.Agent({ keepAlive: true, maxSockets: 1 }),
+    https: new https.Agent({
+      keepAlive: true,
+      maxSockets: 1,
+      ...(ca !== undefined && { ca: [...tls.getCACertificates('default'), ca] }),
+      ...(cert !== undefined && { cert }),
+      ...(key !== undefined && { key }),
+    }),
   };
 }

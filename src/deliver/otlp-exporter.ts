@@ -47,6 +47,7 @@ export class OtlpExporter {
             ...(compression === 'gzip' && { 'Content-Encoding': 'gzip' }),
           },
           timeoutMs,
+          ...(endpoint.tls !== undefined && { tls: endpoint.tls }),
         },
         options.now,
       );

@@ -33,4 +33,10 @@ describe('secretValues', () => {
       secretValues({ headers: 'a=1,bare-token-value', endpoint: 'not a url with tok' }, {}),
     ).toEqual(expect.arrayContaining(['bare-token-value', 'not a url with tok']));
   });
+
+  it('masks credentials and query values of the metrics-endpoint input too', () => {
+    expect(
+      secretValues({ metricsEndpoint: 'https://u2:pw2@m.example.com/v1/metrics?key=mkey' }, {}),
+    ).toEqual(expect.arrayContaining(['pw2', 'mkey']));
+  });
 });

@@ -1,4 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { readActionYml } from '../../scripts/docs/action-yml.js';
 import { renderReadme } from '../../scripts/docs/tables.js';
 import { Inputs } from '../../src/action/constants.js';
@@ -77,6 +80,33 @@ describe('the command line', () => {
   });
 });
 
+// PEM files for the TLS variables, made with openssl: two self-signed certificates (also used as
+// CAs), one of them with its key in the same file, and that key alone in two encodings.
+const pemDir = mkdtempSync(join(tmpdir(), 'settings-pem-'));
+const pem = (name: string) => join(pemDir, name);
+for (const name of ['a', 'b']) {
+  execFileSync(
+    'openssl',
+    [
+      ...['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'],
+      ...['-keyout', pem(`${name}.key`), '-out', pem(`${name}.crt`), '-days', '1'],
+      ...['-subj', `/CN=${name}`],
+    ],
+    { stdio: 'ignore' },
+  );
+}
+execFileSync('openssl', ['ec', '-in', pem('a.key'), '-out', pem('a-sec1.key')], {
+  stdio: 'ignore',
+});
+writeFileSync(
+  pem('a-both.pem'),
+  readFileSync(pem('a.crt'), 'utf8') + readFileSync(pem('a.key'), 'utf8'),
+);
+writeFileSync(
+  pem('b-both.pem'),
+  readFileSync(pem('b.crt'), 'utf8') + readFileSync(pem('b.key'), 'utf8'),
+);
+
 // Two valid values per variable: the first not the default, the second only what it is tried for.
 const SAMPLES: Record<string, [string, string]> = {
   TOKF_DB_PATH: ['/p/a.db', '/p/b.db'],
@@ -93,6 +123,12 @@ const SAMPLES: Record<string, [string, string]> = {
   OTEL_EXPORTER_OTLP_METRICS_TIMEOUT: ['1234', '4321'],
   OTEL_EXPORTER_OTLP_TIMEOUT: ['1234', '4321'],
   OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE: ['cumulative', 'delta'],
+  OTEL_EXPORTER_OTLP_METRICS_CERTIFICATE: [pem('a.crt'), pem('b.crt')],
+  OTEL_EXPORTER_OTLP_CERTIFICATE: [pem('a.crt'), pem('b.crt')],
+  OTEL_EXPORTER_OTLP_METRICS_CLIENT_CERTIFICATE: [pem('a-both.pem'), pem('b-both.pem')],
+  OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE: [pem('a-both.pem'), pem('b-both.pem')],
+  OTEL_EXPORTER_OTLP_METRICS_CLIENT_KEY: [pem('a.key'), pem('a-sec1.key')],
+  OTEL_EXPORTER_OTLP_CLIENT_KEY: [pem('a.key'), pem('a-sec1.key')],
   OTEL_SERVICE_NAME: ['a', 'b'],
   OTEL_RESOURCE_ATTRIBUTES: ['service.name=r1,service.version=1,t=1', 'service.name=r2'],
 };
@@ -103,8 +139,15 @@ describe('the variables of each setting', () => {
   // An endpoint from the environment, so that headers show; a file, so that a run has a job.
   const BASE_ENV = { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://e:4318', HOME: '/home/u' };
   const build = (env: NodeJS.ProcessEnv) => buildSyncConfig({ otlpJsonOut: 'out' }, env, NOW);
-  const without = (...names: string[]) =>
-    Object.fromEntries(Object.entries(BASE_ENV).filter(([name]) => !names.includes(name)));
+  // A key is only taken with its certificate: this one holds a key too, so that it stands alone.
+  const companion = (name: string): NodeJS.ProcessEnv =>
+    name.endsWith('_CLIENT_KEY')
+      ? { OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE: pem('a-both.pem') }
+      : {};
+  const without = (...names: string[]) => ({
+    ...Object.fromEntries(Object.entries(BASE_ENV).filter(([name]) => !names.includes(name))),
+    ...companion(names[0]!),
+  });
   const cases = SETTING_KEYS.flatMap((key) =>
     specOf(key)
       .env.filter((name) => name !== 'XDG_DATA_HOME' || process.platform === 'linux')
