@@ -6,7 +6,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(93);
+/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(616);
 // The V8 limits above keep a long sync's memory flat (the defaults let the young generation alone
 // grow past 90 MB); they apply when the bundle runs as the telemetry-sync command.
 
@@ -17,7 +17,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 93:
+/***/ 616:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -4733,6 +4733,458 @@ function splitPoint(events) {
     return mid;
 }
 
+;// CONCATENATED MODULE: ./src/output/prometheus-names.ts
+/**
+ * How Prometheus's OTLP receiver names what it receives, under its default translation strategy
+ * (`UnderscoreEscapingWithSuffixes`, with the default label options of Prometheus 3.16:
+ * underscore sanitization on, multiple underscores kept). A file backfilled with these names
+ * holds the very series that the same metrics sent over OTLP would make, so the two join up.
+ * The rules follow prometheus/otlptranslator v1.0.0 (metric_namer.go, unit_namer.go,
+ * label_namer.go) and Prometheus's prometheusremotewrite (job and instance from the resource).
+ */
+// OTLP (UCUM) units Prometheus spells out as a suffix; a unit not here is used as written.
+const UNIT_WORDS = {
+    d: 'days',
+    h: 'hours',
+    min: 'minutes',
+    s: 'seconds',
+    ms: 'milliseconds',
+    us: 'microseconds',
+    ns: 'nanoseconds',
+    By: 'bytes',
+    KiBy: 'kibibytes',
+    MiBy: 'mebibytes',
+    GiBy: 'gibibytes',
+    TiBy: 'tibibytes',
+    KBy: 'kilobytes',
+    MBy: 'megabytes',
+    GBy: 'gigabytes',
+    TBy: 'terabytes',
+    m: 'meters',
+    V: 'volts',
+    A: 'amperes',
+    J: 'joules',
+    W: 'watts',
+    g: 'grams',
+    Cel: 'celsius',
+    Hz: 'hertz',
+    '1': '',
+    '%': 'percent',
+};
+// The denominators of rates (`By/s`), spelled in the singular after `per_`.
+const PER_UNIT_WORDS = {
+    s: 'second',
+    m: 'minute',
+    h: 'hour',
+    d: 'day',
+    w: 'week',
+    mo: 'month',
+    y: 'year',
+};
+/**
+ * The Prometheus metric name of an OTLP metric: its name cut into words at every character other
+ * than a letter, digit or colon, then the unit's word (annotations in braces such as `{token}`
+ * name no unit and are dropped), `_total` for a monotonic sum and `_ratio` for a gauge of unit 1.
+ * `tokf.filter.duration` in `s` becomes `tokf_filter_duration_seconds`; a histogram's samples
+ * then add `_bucket`, `_sum` and `_count` to it.
+ */
+function prometheusMetricName(name, unit, kind) {
+    let words = name.split(/[^A-Za-z0-9:]+/u).filter((w) => w !== '');
+    const [main, per] = unitSuffixes(unit);
+    words = addUnitWords(words, cleanUnit(main), cleanUnit(per));
+    if (kind === 'monotonic-sum')
+        words = [...words.filter((w) => w !== 'total'), 'total'];
+    if (unit === '1' && kind === 'gauge')
+        words = [...words.filter((w) => w !== 'ratio'), 'ratio'];
+    const joined = words.join('_');
+    if (/^_*$/.test(joined))
+        throw new Error(`metric ${JSON.stringify(name)} has no Prometheus name`);
+    return /^[0-9]/.test(joined) ? `_${joined}` : joined;
+}
+function unitSuffixes(unit) {
+    const slash = unit.indexOf('/');
+    const mainPart = (slash === -1 ? unit : unit.slice(0, slash)).trim();
+    const perPart = slash === -1 ? '' : unit.slice(slash + 1).trim();
+    const main = mainPart !== '' && !/[{}]/.test(mainPart) ? (UNIT_WORDS[mainPart] ?? mainPart) : '';
+    const perWord = perPart !== '' && !/[{}]/.test(perPart) ? (PER_UNIT_WORDS[perPart] ?? perPart) : '';
+    return [main, perWord === '' ? '' : `per_${perWord}`];
+}
+// A unit word joins the name only when the name does not already say it (`..._seconds`).
+function addUnitWords(words, main, per) {
+    let mainWord = words.includes(main) ? '' : main;
+    let perWord = per === 'per_' ? '' : per.replace(/_$/, '');
+    if (words.includes(perWord))
+        perWord = '';
+    if (perWord !== '')
+        mainWord = mainWord.replace(/_$/, '');
+    const out = [...words];
+    if (mainWord !== '')
+        out.push(mainWord);
+    if (perWord !== '')
+        out.push(perWord);
+    return out;
+}
+function cleanUnit(unit) {
+    return unit
+        .replace(/[^A-Za-z0-9:]/gu, '_')
+        .replace(/_+/g, '_')
+        .replace(/^_/, '');
+}
+/**
+ * The Prometheus label name of an attribute key: every character other than an ASCII letter or
+ * digit becomes `_`, one per character (Prometheus keeps runs of underscores by default), then a
+ * leading digit gets `key_` and a single leading underscore `key`.
+ */
+function prometheusLabelName(key) {
+    let label = key.replace(/[^A-Za-z0-9]/gu, '_');
+    if (/^[0-9]/.test(label))
+        label = `key_${label}`;
+    else if (label.startsWith('_') && !label.startsWith('__'))
+        label = `key${label}`;
+    if (/^_*$/.test(label))
+        throw new Error(`attribute key ${JSON.stringify(key)} has no label name`);
+    return label;
+}
+/**
+ * The labels a data point gets: its attributes, keys sorted and renamed, values as text; keys
+ * that rename alike are joined with `;` in key order, as Prometheus does; empty values are left
+ * out, which Prometheus also treats as no label. Then `job` and `instance` from the resource,
+ * which win over attributes of those names. Sorted by label name.
+ */
+function prometheusLabels(attributes, resource) {
+    const labels = new Map();
+    for (const key of Object.keys(attributes).sort()) {
+        const value = String(attributes[key]);
+        const name = prometheusLabelName(key);
+        const existing = labels.get(name);
+        if (existing !== undefined && existing !== '')
+            labels.set(name, `${existing};${value}`);
+        else
+            labels.set(name, value);
+    }
+    const { job, instance } = jobAndInstance(resource);
+    if (job !== undefined)
+        labels.set('job', job);
+    if (instance !== undefined)
+        labels.set('instance', instance);
+    return [...labels]
+        .filter(([, value]) => value !== '')
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+/**
+ * `job` is `service.name`, prefixed `namespace/` when `service.namespace` is set; `instance` is
+ * `service.instance.id`. Either is absent when its attribute is (or when it comes out empty).
+ */
+function jobAndInstance(resource) {
+    const name = resource['service.name'];
+    const namespace = resource['service.namespace'];
+    const instance = resource['service.instance.id'];
+    const out = {};
+    // Prometheus prefixes whenever the namespace attribute exists, even empty, and sets `job` when
+    // the result is not empty.
+    const job = name === undefined ? '' : namespace !== undefined ? `${namespace}/${name}` : name;
+    if (job !== '')
+        out.job = job;
+    if (instance !== undefined && instance !== '')
+        out.instance = instance;
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/output/openmetrics.ts
+
+
+
+
+
+/** The file's name in the output directory. */
+const OPENMETRICS_FILE = 'metrics.om';
+/** Text buffered per family before it goes to that family's part file. */
+const FLUSH_CHARS = 256 * 1024;
+/** Bytes copied at a time when the parts are joined into the file. */
+const COPY_BYTES = 1024 * 1024;
+/** The `le` of each finite bucket, spelled once: every histogram sample writes them all. */
+const BOUND_LABELS = DEFAULT_BOUNDARIES.map((b) => formatBound(b));
+/**
+ * One metric family of the file. OpenMetrics wants a family's lines together, while events bring
+ * lines for every family at once: each family collects its samples in a part file of its own
+ * while the run streams, and close() joins the parts under their metadata.
+ */
+class FamilyPart {
+    header;
+    partPath;
+    fd;
+    chunks = [];
+    chars = 0;
+    constructor(header, partPath) {
+        this.header = header;
+        this.partPath = partPath;
+    }
+    append(line) {
+        this.chunks.push(line);
+        this.chars += line.length;
+        if (this.chars >= FLUSH_CHARS)
+            this.flush();
+    }
+    flush() {
+        if (this.chunks.length === 0)
+            return;
+        this.fd ??= (0,external_node_fs_namespaceObject.openSync)(this.partPath, 'w');
+        (0,external_node_fs_namespaceObject.writeSync)(this.fd, this.chunks.join(''));
+        this.chunks = [];
+        this.chars = 0;
+    }
+    /** Copies the family (metadata, then samples) to `out` and removes its part file. */
+    copyTo(out, buffer) {
+        (0,external_node_fs_namespaceObject.writeSync)(out, this.header);
+        this.flush();
+        if (this.fd === undefined)
+            return;
+        (0,external_node_fs_namespaceObject.closeSync)(this.fd);
+        this.fd = undefined;
+        const input = (0,external_node_fs_namespaceObject.openSync)(this.partPath, 'r');
+        try {
+            for (;;) {
+                const n = (0,external_node_fs_namespaceObject.readSync)(input, buffer, 0, buffer.length, null);
+                if (n === 0)
+                    break;
+                (0,external_node_fs_namespaceObject.writeSync)(out, buffer, 0, n);
+            }
+        }
+        finally {
+            (0,external_node_fs_namespaceObject.closeSync)(input);
+        }
+        (0,external_node_fs_namespaceObject.rmSync)(this.partPath, { force: true });
+    }
+    discard() {
+        if (this.fd !== undefined)
+            (0,external_node_fs_namespaceObject.closeSync)(this.fd);
+        this.fd = undefined;
+        this.chunks = [];
+        (0,external_node_fs_namespaceObject.rmSync)(this.partPath, { force: true });
+    }
+}
+/**
+ * Writes the events as OpenMetrics text for `promtool tsdb create-blocks-from openmetrics`, which
+ * backfills Prometheus (and, through its blocks, Thanos or Mimir). Series are named and labelled
+ * as Prometheus's OTLP receiver names the live metrics (see prometheus-names.ts), so backfilled
+ * history and series that arrive over OTLP are the same series.
+ *
+ * Every sample is cumulative from 0, which the series is given one second before its first event
+ * in the file (where the cumulative OTLP series of this project start), so `increase()` counts the first events. Events
+ * of a series in one second make one sample at that second. An event older than its series' held
+ * sample (tokf's clock went back) is counted into that sample, so a series' samples are always in
+ * increasing time order, which the TSDB requires; totals stay exact. Each series ends with its
+ * total at the file's last second.
+ *
+ * Memory holds one entry per series and a fixed buffer per family; the samples wait on disk.
+ */
+class OpenMetricsWriter {
+    dir;
+    resource;
+    path;
+    /** Events written (those with a readable timestamp). */
+    events = 0;
+    families;
+    byInstrument = new Map();
+    series = new Map();
+    labelCache = new Map();
+    closed = false;
+    dirReady = false;
+    constructor(dir, resource) {
+        this.dir = dir;
+        this.resource = resource;
+        this.path = (0,external_node_path_namespaceObject.join)(dir, OPENMETRICS_FILE);
+        let part = 0;
+        const family = (name, type, help) => new FamilyPart(`# TYPE ${name} ${type}\n# HELP ${name} ${escapeHelp(help)}\n`, `${this.path}.part${part++}`);
+        this.families = [INVOCATIONS, TOKENS_SAVED, TOKEN_USAGE, FILTER_DURATION].map((instrument) => {
+            if (instrument.kind === 'sum') {
+                const name = prometheusMetricName(instrument.name, instrument.unit, 'monotonic-sum');
+                // An OpenMetrics counter family is named without `_total`; its samples carry it.
+                const total = family(name.replace(/_total$/, ''), 'counter', instrument.description);
+                return { instrument, name, total };
+            }
+            const name = prometheusMetricName(instrument.name, instrument.unit, 'histogram');
+            // Declared as three untyped families rather than one histogram: promtool rewrites the
+            // `le` of a histogram family to OpenMetrics' canonical form (`5` becomes `5.0`), while
+            // the OTLP receiver writes `5`; untyped, the buckets keep the receiver's labels and stay
+            // the same series. Prometheus keeps no type in the blocks either way.
+            return {
+                instrument,
+                name,
+                bucket: family(`${name}_bucket`, 'unknown', `${instrument.description} (buckets)`),
+                sum: family(`${name}_sum`, 'unknown', `${instrument.description} (sum)`),
+                count: family(`${name}_count`, 'unknown', `${instrument.description} (count)`),
+            };
+        });
+        for (const f of this.families)
+            this.byInstrument.set(f.instrument, f);
+    }
+    write(events) {
+        if (this.closed)
+            throw new Error('OpenMetricsWriter: write after close');
+        const timed = events.filter((e) => e.epochSeconds !== undefined);
+        if (timed.length === 0)
+            return;
+        this.prepareDir();
+        for (const [instrument, points] of aggregate(timed)) {
+            const families = this.byInstrument.get(instrument);
+            if (families === undefined)
+                continue;
+            for (const p of points)
+                this.add(families, p);
+        }
+        this.events += timed.length;
+    }
+    /**
+     * Writes the held samples and the file; removes the parts. Safe to call twice. A run that wrote
+     * no event leaves the directory as it was, an earlier run's file included.
+     */
+    close() {
+        if (this.closed)
+            return;
+        this.closed = true;
+        if (this.events === 0) {
+            for (const f of this.families)
+                for (const part of [f.total, f.bucket, f.sum, f.count])
+                    part?.discard();
+            return;
+        }
+        this.prepareDir();
+        let last = -Infinity;
+        for (const s of this.series.values())
+            last = Math.max(last, s.heldSeconds);
+        for (const s of this.series.values()) {
+            this.emit(s, s.heldSeconds);
+            // Every series once more at the file's last second, with the same total: an instant query
+            // sees a series only within its lookback (5 minutes) of a sample, and at the end of the
+            // history `sum(...)` should give the database's totals, not only the recent series'.
+            if (s.heldSeconds < last)
+                this.emit(s, last);
+        }
+        this.series.clear();
+        this.labelCache.clear();
+        const parts = this.families.flatMap((f) => [f.total, f.bucket, f.sum, f.count].filter((p) => p !== undefined));
+        const tmp = `${this.path}.tmp`;
+        const out = (0,external_node_fs_namespaceObject.openSync)(tmp, 'w');
+        try {
+            const buffer = Buffer.allocUnsafe(COPY_BYTES);
+            for (const part of parts)
+                part.copyTo(out, buffer);
+            (0,external_node_fs_namespaceObject.writeSync)(out, '# EOF\n');
+            (0,external_node_fs_namespaceObject.fsyncSync)(out);
+        }
+        catch (err) {
+            for (const part of parts)
+                part.discard();
+            (0,external_node_fs_namespaceObject.closeSync)(out);
+            (0,external_node_fs_namespaceObject.rmSync)(tmp, { force: true });
+            throw err;
+        }
+        (0,external_node_fs_namespaceObject.closeSync)(out);
+        // Renamed whole, so that no one backfills half a file.
+        (0,external_node_fs_namespaceObject.renameSync)(tmp, this.path);
+    }
+    prepareDir() {
+        if (this.dirReady)
+            return;
+        (0,external_node_fs_namespaceObject.mkdirSync)(this.dir, { recursive: true });
+        this.dirReady = true;
+    }
+    add(families, p) {
+        const attrs = JSON.stringify(p.attributes);
+        const key = `${families.instrument.name}\u0000${attrs}`;
+        let s = this.series.get(key);
+        if (s === undefined) {
+            s = {
+                families,
+                labels: this.renderLabels(attrs, p.attributes),
+                heldSeconds: p.epochSeconds,
+                sum: 0,
+                count: 0,
+                buckets: families.bucket
+                    ? new Array(DEFAULT_BOUNDARIES.length + 1).fill(0)
+                    : undefined,
+            };
+            this.series.set(key, s);
+            // The series starts from 0 a second before its first event, as its OTLP twin does.
+            this.emit(s, p.epochSeconds - 1);
+        }
+        else if (p.epochSeconds > s.heldSeconds) {
+            this.emit(s, s.heldSeconds);
+            s.heldSeconds = p.epochSeconds;
+        }
+        // At or before the held second: counted into the held sample.
+        s.sum += p.histogram === undefined ? p.sum : p.histogram.sum;
+        if (p.histogram !== undefined && s.buckets !== undefined) {
+            s.count += p.histogram.count;
+            p.histogram.bucketCounts.forEach((n, i) => (s.buckets[i] += n));
+        }
+    }
+    /**
+     * Labels by attribute set, rendered once: the invocations, tokens-saved and duration series of
+     * a command share theirs, and rendering means renaming, sorting and escaping up to 4 KiB.
+     */
+    renderLabels(attrsKey, attributes) {
+        let labels = this.labelCache.get(attrsKey);
+        if (labels === undefined) {
+            labels = prometheusLabels(attributes, this.resource)
+                .map(([name, value]) => `${name}="${escapeLabelValue(value)}"`)
+                .join(',');
+            this.labelCache.set(attrsKey, labels);
+        }
+        return labels;
+    }
+    emit(s, seconds) {
+        const f = s.families;
+        const at = ` ${seconds}\n`;
+        if (f.total !== undefined) {
+            f.total.append(`${f.name}{${s.labels}} ${formatValue(s.sum)}${at}`);
+            return;
+        }
+        const buckets = s.buckets;
+        const prefix = `${f.name}_bucket{${s.labels}${s.labels === '' ? '' : ','}le="`;
+        let cumulative = 0;
+        BOUND_LABELS.forEach((le, i) => {
+            cumulative += buckets[i] ?? 0;
+            f.bucket.append(`${prefix}${le}"} ${cumulative}${at}`);
+        });
+        f.bucket.append(`${prefix}+Inf"} ${s.count}${at}`);
+        f.sum.append(`${f.name}_sum{${s.labels}} ${formatValue(s.sum)}${at}`);
+        f.count.append(`${f.name}_count{${s.labels}} ${s.count}${at}`);
+    }
+}
+/** OpenMetrics label value escaping: backslash, double quote and line feed. */
+function escapeLabelValue(value) {
+    return value.replace(/[\\"\n]/g, (c) => (c === '\n' ? '\\n' : `\\${c}`));
+}
+function escapeHelp(text) {
+    return escapeLabelValue(text);
+}
+/** A sample value: integers without a point, as OpenMetrics asks; others in shortest form. */
+function formatValue(v) {
+    return String(v);
+}
+/**
+ * A bucket bound as the OTLP receiver writes it (Go's FormatFloat 'f', -1): the shortest digits
+ * that give the number back, never in exponent form.
+ */
+function formatBound(bound) {
+    if (bound === Infinity)
+        return '+Inf';
+    const text = String(bound);
+    const match = /^(-?)(\d)(?:\.(\d+))?e([+-]\d+)$/.exec(text);
+    if (match === null)
+        return text;
+    const [, sign, lead, rest = '', exp] = match;
+    const digits = `${lead}${rest}`;
+    const point = 1 + Number(exp);
+    if (point <= 0)
+        return `${sign}0.${'0'.repeat(-point)}${digits}`;
+    if (point >= digits.length)
+        return `${sign}${digits}${'0'.repeat(point - digits.length)}`;
+    return `${sign}${digits.slice(0, point)}.${digits.slice(point)}`;
+}
+
 ;// CONCATENATED MODULE: ./src/output/otlp-json-lines.ts
 
 
@@ -5484,6 +5936,7 @@ function runResult(f) {
         recordMs: Math.round(f.recordMs),
         otlpJsonFile: f.file !== undefined && f.file.events > 0 ? f.file.path : null,
         rejectedFile: f.refusedFile !== undefined && f.refusedFile.events > 0 ? f.refusedFile.path : null,
+        openmetricsFile: f.backfillFile !== undefined && f.backfillFile.events > 0 ? f.backfillFile.path : null,
         savedBy: f.savedBy,
         clock: observed.clock.report,
         errors: errors.map(clean),
@@ -5584,6 +6037,7 @@ function* batchEvents(events, size) {
 
 
 
+
 /** Rows of the tokens-saved breakdown kept in the result. */
 const SAVINGS_ROWS = 20;
 /**
@@ -5623,6 +6077,10 @@ class Replay {
     }
     async run(started) {
         const files = this.openFiles();
+        const { openmetricsOut } = this.config;
+        const backfill = openmetricsOut === undefined
+            ? undefined
+            : new OpenMetricsWriter(openmetricsOut, this.config.resource);
         const exporter = this.recorder === undefined ? undefined : this.exporter();
         const delivery = exporter === undefined || this.recorder === undefined
             ? undefined
@@ -5644,6 +6102,7 @@ class Replay {
             for (const batch of batchEvents(this.selected(), this.config.batchSize)) {
                 this.observed.batch(batch);
                 files?.all.write(batch);
+                backfill?.write(batch);
                 const fresh = this.freshOnly(batch, files);
                 // Without a sender, the requests are encoded only to report what would be sent.
                 if (delivery === undefined)
@@ -5664,6 +6123,7 @@ class Replay {
                 this.notices.error({ kind: 'unexpected', count: 0, message: messageOf(failure) });
             files?.all.close();
             files?.refused.close();
+            this.closeBackfill(backfill);
             exporter?.close();
         }
         this.setAside(this.unreadableIds, 'the timestamp is not a time, so the event cannot be replayed');
@@ -5677,9 +6137,24 @@ class Replay {
             notices: this.notices,
             file: files?.all,
             refusedFile: files?.refused,
+            backfillFile: backfill,
             savedBy: this.observed.savings.top(SAVINGS_ROWS),
             durationMs: this.deps.now() - started,
         });
+    }
+    /** The backfill is written whole at the end; a failure there must not undo what was sent. */
+    closeBackfill(backfill) {
+        try {
+            backfill?.close();
+        }
+        catch (err) {
+            this.notices.error({
+                kind: 'file-failed',
+                count: backfill?.events ?? 0,
+                message: messageOf(err),
+                ...(backfill && { file: backfill.path }),
+            });
+        }
     }
     selected() {
         const { stores, config } = this;
@@ -5809,7 +6284,9 @@ async function runSync(config, deps) {
     const started = deps.now();
     const sending = config.endpoint !== undefined && !config.dryRun;
     if (config.otlpJsonOut !== undefined)
-        prepareOutputDir(config.otlpJsonOut);
+        prepareOutputDir(config.otlpJsonOut, '--otlp-json-out');
+    if (config.openmetricsOut !== undefined)
+        prepareOutputDir(config.openmetricsOut, '--openmetrics-out');
     if (sending)
         assertWritable(config.dbPath);
     const db = database_openDatabase(config.dbPath, !sending, deps.busyTimeoutMs ?? BUSY_TIMEOUT_MS);
@@ -5842,14 +6319,14 @@ async function runSync(config, deps) {
         db.close();
     }
 }
-/** The OTLP/JSON directory must be usable before the database is touched or anything sent. */
-function prepareOutputDir(dir) {
+/** An output directory must be usable before the database is touched or anything sent. */
+function prepareOutputDir(dir, flag) {
     try {
         (0,external_node_fs_namespaceObject.mkdirSync)(dir, { recursive: true });
         (0,external_node_fs_namespaceObject.accessSync)(dir, external_node_fs_namespaceObject.constants.W_OK);
     }
     catch (err) {
-        throw new UsageError(`--otlp-json-out: cannot write to ${dir} (${messageOf(err)})`);
+        throw new UsageError(`${flag}: cannot write to ${dir} (${messageOf(err)})`);
     }
 }
 
@@ -5934,6 +6411,8 @@ function describeNotice(n) {
             return `${events}${from} ${were} refused as older than the endpoint keeps${said}; they stay pending: give --otlp-json-out DIR (the action always has one) to keep them in a file and set them aside, or --max-age to leave such events out`;
         case 'too-old-for-endpoint':
             return `${events}${from} ${were} older than the endpoint keeps${said}; not sent, kept in ${n.file ?? 'the OTLP/JSON file'} and set aside`;
+        case 'file-failed':
+            return `writing ${n.file ?? 'a file'} failed${said}; what was sent is recorded`;
         case 'unexpected':
             return `sending failed unexpectedly${said}`;
         case 'refused':
@@ -5982,6 +6461,8 @@ function formatTextSummary(r) {
         lines.push(`  file      ${r.otlpJsonFile} (${r.exported} events)`);
     if (r.rejectedFile !== null)
         lines.push(`  rejected  ${r.rejectedFile}`);
+    if (r.openmetricsFile !== null)
+        lines.push(`  backfill  ${r.openmetricsFile} (OpenMetrics)`);
     if (r.setAside > 0) {
         lines.push(`  set aside ${r.setAside} event(s) rejected in all; --retry-rejected sends them again`);
     }

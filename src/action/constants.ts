@@ -13,6 +13,7 @@ export const Inputs = {
   GithubToken: 'github-token',
   CiAttributes: 'ci-attributes',
   OtlpArtifact: 'otlp-artifact',
+  Openmetrics: 'openmetrics',
   OtlpArtifactName: 'otlp-artifact-name',
   RetentionDays: 'retention-days',
   Summary: 'summary',

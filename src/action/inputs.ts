@@ -32,6 +32,8 @@ export interface ActionInputs {
   settings: SyncSettings;
   ciAttributes: boolean;
   otlpArtifact: OtlpArtifactMode;
+  /** Also write the OpenMetrics backfill of the selected events into the artifact. */
+  openmetrics: boolean;
   otlpArtifactName: string;
   retentionDays: number | undefined;
   summary: boolean;
@@ -71,6 +73,7 @@ export function readActionInputs(getInput: GetInput, env: NodeJS.ProcessEnv): Ac
       'on-failure',
       'never',
     ]),
+    openmetrics: bool(get(Inputs.Openmetrics), Inputs.Openmetrics, false),
     otlpArtifactName: artifactName(get(Inputs.OtlpArtifactName) || DEFAULT_OTLP_ARTIFACT_NAME),
     retentionDays: retentionDays(get(Inputs.RetentionDays)),
     summary: bool(get(Inputs.Summary), Inputs.Summary, true),

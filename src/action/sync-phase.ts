@@ -39,7 +39,12 @@ export async function syncPhase(
   let config: SyncConfig;
   try {
     config = buildSyncConfig(
-      { ...inputs.settings, db: restore.dbPath, otlpJsonOut: otlpDir },
+      {
+        ...inputs.settings,
+        db: restore.dbPath,
+        otlpJsonOut: otlpDir,
+        ...(inputs.openmetrics && { openmetricsOut: otlpDir }),
+      },
       process.env,
       Date.now(),
       inputLabel,
@@ -53,7 +58,14 @@ export async function syncPhase(
   // The restored copy first: its events are older than the ones tokf wrote in this job.
   if (restore.sidePath !== undefined && existsSync(restore.sidePath)) {
     report.restoredCopy = await syncOne(
-      { ...config, dbPath: restore.sidePath, otlpJsonOut: join(otlpDir, 'restored-copy') },
+      {
+        ...config,
+        dbPath: restore.sidePath,
+        otlpJsonOut: join(otlpDir, 'restored-copy'),
+        ...(config.openmetricsOut !== undefined && {
+          openmetricsOut: join(otlpDir, 'restored-copy'),
+        }),
+      },
       report,
     );
     const left = report.restoredCopy?.pending ?? 0;
@@ -122,9 +134,9 @@ async function uploadArtifact(
   otlpDir: string,
   report: ActionReport,
 ): Promise<void> {
-  const files = results
-    .filter((r) => r.otlpJsonFile !== null && r.exported > 0)
-    .map((r) => r.otlpJsonFile as string);
+  const files = results.flatMap((r) =>
+    [r.otlpJsonFile, r.openmetricsFile].filter((f): f is string => f !== null),
+  );
   const noEndpoint = results.every((r) => r.endpoint === null);
   const somethingLeft = results.some((r) => r.delivered < r.selected) || report.problems.length > 0;
   const wanted =

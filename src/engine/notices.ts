@@ -11,6 +11,7 @@ export type NoticeKind =
   | 'count-failed'
   | 'set-aside-failed'
   | 'unexpected'
+  | 'file-failed'
   | 'too-old-unsent'
   // warnings: the run did its job, with something a person should know
   | 'refused'

@@ -4,6 +4,7 @@ import { OtlpExporter } from '../deliver/otlp-exporter.js';
 import { DEFAULT_RETRY_POLICY } from '../deliver/retrying-transport.js';
 import type { SeriesTotals } from '../encode/cumulative.js';
 import { encodeRequests, type EncodedRequest } from '../encode/requests.js';
+import { OpenMetricsWriter } from '../output/openmetrics.js';
 import { OtlpJsonLinesWriter } from '../output/otlp-json-lines.js';
 import type { DeadLetters } from '../progress/dead-letters.js';
 import type { ProgressStore } from '../progress/progress-store.js';
@@ -74,6 +75,11 @@ export class Replay {
 
   async run(started: number): Promise<SyncResult> {
     const files = this.openFiles();
+    const { openmetricsOut } = this.config;
+    const backfill =
+      openmetricsOut === undefined
+        ? undefined
+        : new OpenMetricsWriter(openmetricsOut, this.config.resource);
     const exporter = this.recorder === undefined ? undefined : this.exporter();
     const delivery =
       exporter === undefined || this.recorder === undefined
@@ -96,6 +102,7 @@ export class Replay {
       for (const batch of batchEvents(this.selected(), this.config.batchSize)) {
         this.observed.batch(batch);
         files?.all.write(batch);
+        backfill?.write(batch);
         const fresh = this.freshOnly(batch, files);
         // Without a sender, the requests are encoded only to report what would be sent.
         if (delivery === undefined) this.observed.encoded(this.encode(fresh));
@@ -112,6 +119,7 @@ export class Replay {
         this.notices.error({ kind: 'unexpected', count: 0, message: messageOf(failure) });
       files?.all.close();
       files?.refused.close();
+      this.closeBackfill(backfill);
       exporter?.close();
     }
     this.setAside(
@@ -128,9 +136,24 @@ export class Replay {
       notices: this.notices,
       file: files?.all,
       refusedFile: files?.refused,
+      backfillFile: backfill,
       savedBy: this.observed.savings.top(SAVINGS_ROWS),
       durationMs: this.deps.now() - started,
     });
+  }
+
+  /** The backfill is written whole at the end; a failure there must not undo what was sent. */
+  private closeBackfill(backfill: OpenMetricsWriter | undefined): void {
+    try {
+      backfill?.close();
+    } catch (err) {
+      this.notices.error({
+        kind: 'file-failed',
+        count: backfill?.events ?? 0,
+        message: messageOf(err),
+        ...(backfill && { file: backfill.path }),
+      });
+    }
   }
 
   private selected(): Iterable<TokfEvent> {

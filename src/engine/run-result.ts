@@ -20,6 +20,7 @@ export interface RunFacts {
   notices: Notices;
   file: { path: string; events: number } | undefined;
   refusedFile: { path: string; events: number } | undefined;
+  backfillFile: { path: string; events: number } | undefined;
   savedBy: SavingsRow[];
   durationMs: number;
 }
@@ -89,6 +90,8 @@ export function runResult(f: RunFacts): SyncResult {
     otlpJsonFile: f.file !== undefined && f.file.events > 0 ? f.file.path : null,
     rejectedFile:
       f.refusedFile !== undefined && f.refusedFile.events > 0 ? f.refusedFile.path : null,
+    openmetricsFile:
+      f.backfillFile !== undefined && f.backfillFile.events > 0 ? f.backfillFile.path : null,
     savedBy: f.savedBy,
     clock: observed.clock.report,
     errors: errors.map(clean),

@@ -67,6 +67,8 @@ export interface SyncResult {
   otlpJsonFile: string | null;
   /** The points of refused events (rejected-metrics.jsonl), when there were any. */
   rejectedFile: string | null;
+  /** The OpenMetrics backfill of the selected events (metrics.om), when one was asked for. */
+  openmetricsFile: string | null;
   /** Tokens saved by command and filter over the selected events, largest first (top 20). */
   savedBy: SavingsRow[];
   /** Signs of a wrong clock where the events were recorded (also given as warnings). */

@@ -39,7 +39,9 @@ export interface SyncDeps {
 export async function runSync(config: SyncConfig, deps: SyncDeps): Promise<SyncResult> {
   const started = deps.now();
   const sending = config.endpoint !== undefined && !config.dryRun;
-  if (config.otlpJsonOut !== undefined) prepareOutputDir(config.otlpJsonOut);
+  if (config.otlpJsonOut !== undefined) prepareOutputDir(config.otlpJsonOut, '--otlp-json-out');
+  if (config.openmetricsOut !== undefined)
+    prepareOutputDir(config.openmetricsOut, '--openmetrics-out');
   if (sending) assertWritable(config.dbPath);
   const db = openDatabase(config.dbPath, !sending, deps.busyTimeoutMs ?? BUSY_TIMEOUT_MS);
   try {
@@ -68,12 +70,12 @@ export async function runSync(config: SyncConfig, deps: SyncDeps): Promise<SyncR
   }
 }
 
-/** The OTLP/JSON directory must be usable before the database is touched or anything sent. */
-function prepareOutputDir(dir: string): void {
+/** An output directory must be usable before the database is touched or anything sent. */
+function prepareOutputDir(dir: string, flag: string): void {
   try {
     mkdirSync(dir, { recursive: true });
     accessSync(dir, constants.W_OK);
   } catch (err) {
-    throw new UsageError(`--otlp-json-out: cannot write to ${dir} (${messageOf(err)})`);
+    throw new UsageError(`${flag}: cannot write to ${dir} (${messageOf(err)})`);
   }
 }

@@ -25,6 +25,8 @@ export function describeNotice(n: Notice): string {
       return `${events}${from} ${were} refused as older than the endpoint keeps${said}; they stay pending: give --otlp-json-out DIR (the action always has one) to keep them in a file and set them aside, or --max-age to leave such events out`;
     case 'too-old-for-endpoint':
       return `${events}${from} ${were} older than the endpoint keeps${said}; not sent, kept in ${n.file ?? 'the OTLP/JSON file'} and set aside`;
+    case 'file-failed':
+      return `writing ${n.file ?? 'a file'} failed${said}; what was sent is recorded`;
     case 'unexpected':
       return `sending failed unexpectedly${said}`;
     case 'refused':

@@ -25,6 +25,7 @@ export function formatTextSummary(r: SyncResult): string {
   }
   if (r.otlpJsonFile !== null) lines.push(`  file      ${r.otlpJsonFile} (${r.exported} events)`);
   if (r.rejectedFile !== null) lines.push(`  rejected  ${r.rejectedFile}`);
+  if (r.openmetricsFile !== null) lines.push(`  backfill  ${r.openmetricsFile} (OpenMetrics)`);
   if (r.setAside > 0) {
     lines.push(
       `  set aside ${r.setAside} event(s) rejected in all; --retry-rejected sends them again`,

@@ -35,6 +35,7 @@ function result(overrides: Partial<SyncResult> = {}): SyncResult {
     recordMs: 1,
     otlpJsonFile: null,
     rejectedFile: null,
+    openmetricsFile: null,
     savedBy: [],
     clock: { future: 0, backwards: 0, firstFutureId: null, firstBackwardsId: null },
     errors: [],

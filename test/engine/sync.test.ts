@@ -362,6 +362,27 @@ describe('dry run and file export', () => {
     const result = await sync(path, { otlpJsonOut: out, batchSize: '20' });
     expect(result).toMatchObject({ status: 'failed', exported: 60, delivered: 0 });
   });
+
+  it('writes the OpenMetrics backfill of the selection where asked, alone or beside a delivery', async () => {
+    const path = dbWith('fresh', 40);
+    const out = join(dirname(path), 'om');
+    const alone = await syncTo(undefined, path, { openmetricsOut: out });
+    expect(alone).toMatchObject({ status: 'exported', openmetricsFile: join(out, 'metrics.om') });
+    const text = readFileSync(join(out, 'metrics.om'), 'utf8');
+    expect(text).toMatch(/^# TYPE tokf_filter_invocations counter$/m);
+    expect(text.endsWith('# EOF\n')).toBe(true);
+    // The counters end at the rows' count.
+    const finals = new Map<string, number>();
+    for (const line of text.split('\n')) {
+      const m = /^tokf_filter_invocations_total(\{.*\}) (\d+) /.exec(line);
+      if (m) finals.set(m[1]!, Number(m[2]));
+    }
+    expect([...finals.values()].reduce((a, b) => a + b, 0)).toBe(40);
+
+    const sent = await sync(path, { openmetricsOut: out });
+    expect(sent).toMatchObject({ status: 'delivered', delivered: 40 });
+    expect(sent.openmetricsFile).toBe(join(out, 'metrics.om'));
+  });
 });
 
 describe('bad databases are clear errors and change nothing', () => {
