@@ -1,13 +1,12 @@
 /**
- * Where the end-to-end peers (an ocb-built OpenTelemetry Collector and tokf built with its OTel
- * feature) live on this machine. Shared by scripts/e2e/peers.mjs, which builds them, and the e2e
- * suite, which only looks for them.
+ * The end-to-end suite's peers (test/e2e/peers.json) and where they live on this machine. Shared
+ * by scripts/e2e/peers.mjs, which builds them, and the suite, which finds them.
  *
- * Everything is cached outside the repository, under `$TELEMETRY_SYNC_CACHE_DIR`, else
- * `$XDG_CACHE_HOME/telemetry-sync`, else `~/.cache/telemetry-sync`, in directories named after the
- * pinned versions (and, for the Collector, a hash of its manifest), so a changed pin is a new
- * build and an unchanged one is found again. `OTELCOL_E2E_BIN` and `TOKF_E2E_BIN` point the suite
- * at binaries built some other way.
+ * Everything is cached outside the repository, under `$TELEMETRY_SYNC_CACHE_DIR/peers`, else
+ * `$XDG_CACHE_HOME/telemetry-sync/peers`, else `~/.cache/telemetry-sync/peers`, one directory per
+ * peer named after its version and a hash of its pins (and of the files it is built from), so a
+ * changed pin is a new build and an unchanged one is found again. There is no way to point the
+ * suite at binaries built elsewhere: the pins are what the suite's results are about.
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -18,59 +17,132 @@ import { fileURLToPath } from 'node:url';
 /** Repository root (this file is scripts/e2e/peers-lib.mjs). */
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** The ocb manifest with the Collector's pinned components. */
-export const MANIFEST = path.join(REPO_ROOT, 'test', 'e2e', 'builder-config.yaml');
+export const E2E_DIR = path.join(REPO_ROOT, 'test', 'e2e');
 
-/** Pins of ocb and tokf. */
-export const PINS_FILE = path.join(REPO_ROOT, 'test', 'e2e', 'peers.json');
+/** The manifest of pinned peers. */
+export const PEERS_FILE = path.join(E2E_DIR, 'peers.json');
 
-/** Name of the Collector binary (`dist.name` in the manifest). */
-export const COLLECTOR_NAME = 'otelcol-e2e';
+const COLLECTOR_MODULES =
+  /^(go\.opentelemetry\.io\/collector\/|github\.com\/open-telemetry\/opentelemetry-collector-contrib\/)/;
 
 export function cacheRoot() {
-  if (process.env.TELEMETRY_SYNC_CACHE_DIR)
-    return path.resolve(process.env.TELEMETRY_SYNC_CACHE_DIR);
-  const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
-  return path.join(base, 'telemetry-sync');
+  const base =
+    process.env.TELEMETRY_SYNC_CACHE_DIR ||
+    path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'telemetry-sync');
+  return path.join(path.resolve(base), 'peers');
 }
 
-/** The pinned versions, read from test/e2e/peers.json and the manifest. */
-export function readPins() {
-  const pins = JSON.parse(fs.readFileSync(PINS_FILE, 'utf8'));
-  const manifest = fs.readFileSync(MANIFEST);
-  const collectorVersion = /otlpreceiver (v[0-9][^\s]*)/.exec(manifest.toString())?.[1];
-  if (!collectorVersion) throw new Error(`${MANIFEST}: no otlpreceiver pin`);
-  return {
-    ocbModule: pins.ocb.module,
-    ocbVersion: pins.ocb.version,
-    collectorVersion,
-    manifestHash: createHash('sha256').update(manifest).digest('hex').slice(0, 12),
-    tokfCrate: pins.tokf.crate,
-    tokfVersion: pins.tokf.version,
-    tokfFeatures: pins.tokf.features,
-  };
+function filesUnder(dir) {
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .flatMap((entry) => {
+      const full = path.join(dir, entry.name);
+      return entry.isDirectory() ? filesUnder(full) : [full];
+    });
 }
 
-/** Every path the build uses, keyed by the pins. */
-export function peerPaths(pins = readPins(), root = cacheRoot()) {
-  const ocbDir = path.join(root, `ocb-${pins.ocbVersion}`);
-  const collectorDir = path.join(root, `otelcol-${pins.collectorVersion}-${pins.manifestHash}`);
-  const tokfDir = path.join(root, `tokf-${pins.tokfVersion}-${pins.tokfFeatures.join('+')}`);
-  return {
-    root,
-    goPath: path.join(root, 'go'),
-    goCache: path.join(root, 'go', 'build-cache'),
-    cargoTarget: path.join(root, 'cargo-target'),
-    ocbDir,
-    ocbBin: path.join(ocbDir, 'bin', 'builder'),
-    collectorDir,
-    collectorBin: path.join(collectorDir, 'dist', COLLECTOR_NAME),
-    tokfDir,
-    tokfBin: path.join(tokfDir, 'bin', 'tokf'),
-  };
+/** The files a peer is built from, beside its pins: they are part of its cache key. */
+function inputFiles(spec) {
+  if (spec.kind === 'ocb') return [path.join(E2E_DIR, spec.manifest)];
+  if (spec.kind === 'go-build') return filesUnder(path.join(E2E_DIR, spec.dir));
+  return [];
 }
 
-function executable(file) {
+function versionOf(spec) {
+  switch (spec.kind) {
+    case 'ocb':
+      return spec.builder.version;
+    case 'go-build':
+      return Object.values(spec.requires).join('+');
+    case 'cargo-install':
+    case 'go-install':
+      return spec.version;
+    default:
+      throw new Error(`${PEERS_FILE}: unknown peer kind ${spec.kind}`);
+  }
+}
+
+/** `module version` pairs of an ocb manifest's `gomod:` lines. */
+function manifestModules(file) {
+  const text = fs.readFileSync(file, 'utf8');
+  return [...text.matchAll(/^\s*-\s*gomod:\s*(\S+)\s+(\S+)/gm)].map((m) => [m[1], m[2]]);
+}
+
+/** Direct requirements of a go.mod, as a map. */
+function goModRequires(file) {
+  const text = fs.readFileSync(file, 'utf8');
+  const requires = new Map();
+  const direct = (line) => !line.includes('// indirect');
+  for (const m of text.matchAll(/^require\s+(\S+)\s+(\S+)(.*)$/gm)) {
+    if (direct(m[3])) requires.set(m[1], m[2]);
+  }
+  for (const block of text.matchAll(/^require\s*\(([^)]*)\)/gm)) {
+    for (const line of block[1].split('\n')) {
+      const m = /^\s*(\S+)\s+(\S+)(.*)$/.exec(line);
+      if (m && direct(m[3])) requires.set(m[1], m[2]);
+    }
+  }
+  return requires;
+}
+
+/**
+ * Refuse pins that mix Collector releases: a Collector release is a v0.x for its unstable modules
+ * and a v1.x for its stable ones, and the builder, every component and pdata must all be of it.
+ */
+function checkOneCollectorRelease(specs) {
+  const collector = Object.values(specs).find((spec) => spec.kind === 'ocb');
+  if (!collector) return;
+  const release = new Set([collector.builder.version, collector.stableVersion]);
+  const problems = [];
+  for (const [module, version] of manifestModules(path.join(E2E_DIR, collector.manifest))) {
+    if (COLLECTOR_MODULES.test(module) && !release.has(version))
+      problems.push(`${collector.manifest}: ${module} ${version}`);
+  }
+  for (const [name, spec] of Object.entries(specs)) {
+    if (spec.kind !== 'go-build') continue;
+    const goMod = goModRequires(path.join(E2E_DIR, spec.dir, 'go.mod'));
+    for (const [module, version] of Object.entries(spec.requires)) {
+      if (goMod.get(module) !== version)
+        problems.push(
+          `${spec.dir}/go.mod requires ${module} ${goMod.get(module)}, peers.json ${name} pins ${version}`,
+        );
+      if (COLLECTOR_MODULES.test(module) && !release.has(version))
+        problems.push(`peers.json ${name}: ${module} ${version}`);
+    }
+  }
+  if (problems.length > 0)
+    throw new Error(
+      `${PEERS_FILE}: Collector modules must all be of one release (${[...release].join(' / ')}):\n  ${problems.join('\n  ')}`,
+    );
+}
+
+/**
+ * @typedef {object} Peer
+ * @property {string} name      key in peers.json
+ * @property {object} spec      its entry in peers.json
+ * @property {string} version
+ * @property {string} dir       cache directory of this build
+ * @property {Record<string, string>} bins  binary name -> path
+ */
+
+/** Every pinned peer with its cache directory and binaries. Throws on inconsistent pins. */
+export function readPeers(root = cacheRoot()) {
+  const { peers: specs } = JSON.parse(fs.readFileSync(PEERS_FILE, 'utf8'));
+  checkOneCollectorRelease(specs);
+  return Object.entries(specs).map(([name, spec]) => {
+    const hash = createHash('sha256').update(JSON.stringify(spec));
+    for (const file of inputFiles(spec)) {
+      hash.update(path.relative(E2E_DIR, file)).update('\0').update(fs.readFileSync(file));
+    }
+    const version = versionOf(spec);
+    const dir = path.join(root, `${name}-${version}-${hash.digest('hex').slice(0, 12)}`);
+    const bins = Object.fromEntries(spec.bins.map((bin) => [bin, path.join(dir, 'bin', bin)]));
+    return { name, spec, version, dir, bins };
+  });
+}
+
+export function isExecutable(file) {
   try {
     fs.accessSync(file, fs.constants.X_OK);
     return fs.statSync(file).isFile();
@@ -79,24 +151,14 @@ function executable(file) {
   }
 }
 
-/**
- * The peers if they are built (or given by OTELCOL_E2E_BIN / TOKF_E2E_BIN), with what is missing.
- * @returns {{ collector: string | null, tokf: string | null, missing: string[], pins: ReturnType<typeof readPins>, paths: ReturnType<typeof peerPaths> }}
- */
-export function findPeers() {
-  const pins = readPins();
-  const paths = peerPaths(pins);
-  const collector = process.env.OTELCOL_E2E_BIN || paths.collectorBin;
-  const tokf = process.env.TOKF_E2E_BIN || paths.tokfBin;
-  const missing = [];
-  if (!executable(collector)) missing.push(`Collector ${pins.collectorVersion} (${collector})`);
-  if (!executable(tokf))
-    missing.push(`tokf ${pins.tokfVersion} --features ${pins.tokfFeatures.join(',')} (${tokf})`);
-  return {
-    collector: executable(collector) ? collector : null,
-    tokf: executable(tokf) ? tokf : null,
-    missing,
-    pins,
-    paths,
-  };
+export function isBuilt(peer) {
+  return Object.values(peer.bins).every(isExecutable);
+}
+
+/** Every binary of every peer by name, and the peers not built yet. */
+export function findPeers(root = cacheRoot()) {
+  const peers = readPeers(root);
+  const bins = {};
+  for (const peer of peers) Object.assign(bins, peer.bins);
+  return { bins, missing: peers.filter((peer) => !isBuilt(peer)).map((peer) => peer.name), peers };
 }

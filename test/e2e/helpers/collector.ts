@@ -1,0 +1,202 @@
+/**
+ * A real OpenTelemetry Collector (the ocb build of test/e2e/builder-config.yaml) for the end-to-end
+ * suite: OTLP/HTTP in on a free loopback port, the file exporter writing what it received as OTLP
+ * JSON Lines, read back and decoded with the official schema.
+ */
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+
+import { decodeMetricsDataJson, flattenPoints } from '../../helpers/otlp-proto.js';
+import type { FlatPoint } from '../../helpers/otlp-proto.js';
+import { e2eTmpDir, peerBin } from './peers.js';
+
+/** What the Collector logs once every pipeline is listening. */
+const READY_LINE = 'Everything is ready';
+const START_TIMEOUT_MS = 30_000;
+/** The file exporter buffers its writes; a short flush keeps the waits short. */
+const FLUSH_INTERVAL = '100ms';
+const POLL_MS = 100;
+
+export interface CollectorOptions {
+  /**
+   * Also write every batch to the Collector's log with the debug exporter, to look at a run by eye
+   * (with KEEP_E2E_TMP=1 the log stays). Default: E2E_COLLECTOR_DEBUG set.
+   */
+  debug?: boolean;
+}
+
+export class Collector {
+  /** OTLP/HTTP base URL, e.g. `http://127.0.0.1:43123` (what `--endpoint` takes). */
+  readonly endpoint: string;
+  /** The metrics path itself (what tokf's live exporter takes: it appends nothing). */
+  readonly metricsUrl: string;
+  /** The file exporter's output. */
+  readonly outputFile: string;
+  /** The Collector's own stdout and stderr. */
+  readonly logFile: string;
+  private readonly child: ChildProcess;
+
+  private constructor(child: ChildProcess, port: number, dir: string) {
+    this.child = child;
+    this.endpoint = `http://127.0.0.1:${port}`;
+    this.metricsUrl = `${this.endpoint}/v1/metrics`;
+    this.outputFile = path.join(dir, 'received.jsonl');
+    this.logFile = path.join(dir, 'collector.log');
+  }
+
+  /** Start a Collector and wait until it listens. Retries on a port taken in between. */
+  static async start(options: CollectorOptions = {}): Promise<Collector> {
+    let lastError: unknown;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        return await Collector.startOnce(options);
+      } catch (error) {
+        lastError = error;
+        if (!/address already in use/i.test(String(error))) throw error;
+      }
+    }
+    throw lastError;
+  }
+
+  private static async startOnce(options: CollectorOptions): Promise<Collector> {
+    const dir = fs.mkdtempSync(path.join(e2eTmpDir(), 'otelcol-'));
+    const port = await freePort();
+    const outputFile = path.join(dir, 'received.jsonl');
+    const config = path.join(dir, 'config.yaml');
+    const debug = options.debug ?? Boolean(process.env.E2E_COLLECTOR_DEBUG);
+    const exporters = debug ? ['file', 'debug'] : ['file'];
+    fs.writeFileSync(
+      config,
+      [
+        'receivers:',
+        '  otlp:',
+        '    protocols:',
+        '      http:',
+        `        endpoint: 127.0.0.1:${port}`,
+        'exporters:',
+        '  file:',
+        `    path: ${JSON.stringify(outputFile)}`,
+        '    format: json',
+        `    flush_interval: ${FLUSH_INTERVAL}`,
+        '  debug:',
+        '    verbosity: detailed',
+        'service:',
+        // No internal metrics endpoint: several Collectors run at once and would fight over :8888.
+        '  telemetry:',
+        '    metrics:',
+        '      level: none',
+        '  pipelines:',
+        '    metrics:',
+        '      receivers: [otlp]',
+        `      exporters: [${exporters.join(', ')}]`,
+        '',
+      ].join('\n'),
+    );
+    const child = spawn(peerBin('otelcol-e2e'), ['--config', config], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { PATH: process.env.PATH, HOME: dir },
+    });
+    const logFile = fs.createWriteStream(path.join(dir, 'collector.log'));
+    let startLog = '';
+    child.on('close', () => logFile.end());
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        reject(new Error(`the Collector did not start in ${START_TIMEOUT_MS} ms:\n${startLog}`));
+      }, START_TIMEOUT_MS);
+      const onData = (data: Buffer): void => {
+        logFile.write(data);
+        if (startLog.includes(READY_LINE)) return;
+        startLog += data.toString();
+        if (!startLog.includes(READY_LINE)) return;
+        clearTimeout(timer);
+        resolve();
+      };
+      child.stdout?.on('data', onData);
+      child.stderr?.on('data', onData);
+      child.on('exit', (code, signal) => {
+        clearTimeout(timer);
+        reject(
+          new Error(`the Collector exited (${signal ?? code}) before it was ready:\n${startLog}`),
+        );
+      });
+      child.on('error', (error) => {
+        clearTimeout(timer);
+        reject(error);
+      });
+    });
+    return new Collector(child, port, dir);
+  }
+
+  /** Every complete line the file exporter wrote so far, as text. */
+  lines(): string[] {
+    if (!fs.existsSync(this.outputFile)) return [];
+    const lines = fs.readFileSync(this.outputFile, 'utf8').split('\n');
+    // The exporter's buffer is flushed by size too, so the last line may be cut short for now.
+    lines.pop();
+    return lines.filter((line) => line.trim() !== '');
+  }
+
+  /**
+   * Every data point received so far, decoded with the official schema, each with the number of
+   * the exporter line it came from (one line per request received, as there is no batching).
+   */
+  points(): (FlatPoint & { line: number })[] {
+    return this.lines().flatMap((line, index) => {
+      const { decoded, issues } = decodeMetricsDataJson(line);
+      if (issues.length > 0)
+        throw new Error(`file exporter line ${index + 1}: ${issues.join('; ')}`);
+      return flattenPoints(decoded).map((point) => ({ ...point, line: index + 1 }));
+    });
+  }
+
+  /** Poll the exporter's file until `done(points)` holds; throws with what arrived on timeout. */
+  async waitForPoints(
+    done: (points: (FlatPoint & { line: number })[]) => boolean,
+    timeoutMs = 15_000,
+  ): Promise<(FlatPoint & { line: number })[]> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const points = this.points();
+      if (done(points)) return points;
+      if (Date.now() > deadline)
+        throw new Error(
+          `waited ${timeoutMs} ms on the Collector; ${points.length} points in ${this.lines().length} lines so far`,
+        );
+      await sleep(POLL_MS);
+    }
+  }
+
+  /** Wait long enough for anything received to have reached the file. */
+  settle(): Promise<void> {
+    return sleep(1000);
+  }
+
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const exited = new Promise((resolve) => this.child.once('exit', resolve));
+    this.child.kill('SIGTERM');
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(timer);
+  }
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** A loopback port free at the moment of asking (the Collector retries if it is taken since). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
