@@ -5308,7 +5308,7 @@ const PAGE_SIZE = 2000;
  * read lock is held between pages. Columns are selected by name: tokf's column order varies. Rows
  * tokf adds after the scan began (above the highest id then) wait for the next run.
  */
-function scanPending(db, plan) {
+function scanPending(db, plan, columns) {
     const bounds = db.prepare('SELECT min(id) AS lo, max(id) AS hi FROM events').get();
     const minId = bounds?.lo == null ? 1 : Number(bounds.lo);
     const maxId = bounds?.hi == null ? 0 : Number(bounds.hi);
@@ -5317,7 +5317,7 @@ function scanPending(db, plan) {
     // into memory only to be cut at MAX_TEXT_LENGTH when encoded.
     const sql = `SELECT id, timestamp, substr(command, 1, ${TEXT_LIMIT}) AS command,
             substr(filter_name, 1, ${TEXT_LIMIT}) AS filter_name, input_tokens_est, output_tokens_est,
-            filter_time_ms, exit_code
+            filter_time_ms, ${exitCode(columns)} AS exit_code
        FROM events
       WHERE id >= ? AND id <= ?${condition === undefined ? '' : ` AND ${condition}`}
       ORDER BY id
@@ -5355,6 +5355,14 @@ function scanPending(db, plan) {
     }
     return events();
 }
+/**
+ * tokf 0.2.54 stores a piped run's (`--pipe-through`) own exit code in `head_exit_code` and the
+ * pipeline's in `exit_code`; its live exporter sends the former as `tokf.exit_code`, so the
+ * replayed series continue the live ones only if we do too.
+ */
+function exitCode(columns) {
+    return columns.has('head_exit_code') ? 'COALESCE(head_exit_code, exit_code)' : 'exit_code';
+}
 function toEvent(row, coverFrom) {
     const timestamp = typeof row.timestamp === 'string' ? row.timestamp : '';
     return {
@@ -5391,6 +5399,54 @@ function toText(value) {
     if (value instanceof Uint8Array)
         return new TextDecoder().decode(value);
     return String(value);
+}
+
+;// CONCATENATED MODULE: ./src/engine/clock-check.ts
+/** How far ahead of this machine's clock an event may be before it counts as skewed. */
+const FUTURE_TOLERANCE_S = 300;
+/** Watches event times for the two signs of a wrong clock on the machine that ran tokf. */
+class ClockCheck {
+    nowSeconds;
+    latest;
+    report = {
+        future: 0,
+        backwards: 0,
+        firstFutureId: null,
+        firstBackwardsId: null,
+    };
+    constructor(nowSeconds) {
+        this.nowSeconds = nowSeconds;
+    }
+    observe(e) {
+        const t = e.epochSeconds;
+        if (t === undefined)
+            return;
+        if (t > this.nowSeconds + FUTURE_TOLERANCE_S) {
+            this.report.future += 1;
+            this.report.firstFutureId ??= e.id;
+        }
+        if (this.latest !== undefined && t < this.latest) {
+            this.report.backwards += 1;
+            this.report.firstBackwardsId ??= e.id;
+        }
+        this.latest = Math.max(this.latest ?? t, t);
+    }
+    /** Clock-skew notices for the run's result, one per sign seen. */
+    notices() {
+        const r = this.report;
+        const out = [];
+        if (r.future > 0)
+            out.push({ kind: 'clock-future', count: r.future, firstId: r.firstFutureId, message: null });
+        if (r.backwards > 0) {
+            out.push({
+                kind: 'clock-backwards',
+                count: r.backwards,
+                firstId: r.firstBackwardsId,
+                message: null,
+            });
+        }
+        return out;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/deliver/poison-isolation.ts
@@ -5706,54 +5762,6 @@ function toNotice(n) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/engine/clock-check.ts
-/** How far ahead of this machine's clock an event may be before it counts as skewed. */
-const FUTURE_TOLERANCE_S = 300;
-/** Watches event times for the two signs of a wrong clock on the machine that ran tokf. */
-class ClockCheck {
-    nowSeconds;
-    latest;
-    report = {
-        future: 0,
-        backwards: 0,
-        firstFutureId: null,
-        firstBackwardsId: null,
-    };
-    constructor(nowSeconds) {
-        this.nowSeconds = nowSeconds;
-    }
-    observe(e) {
-        const t = e.epochSeconds;
-        if (t === undefined)
-            return;
-        if (t > this.nowSeconds + FUTURE_TOLERANCE_S) {
-            this.report.future += 1;
-            this.report.firstFutureId ??= e.id;
-        }
-        if (this.latest !== undefined && t < this.latest) {
-            this.report.backwards += 1;
-            this.report.firstBackwardsId ??= e.id;
-        }
-        this.latest = Math.max(this.latest ?? t, t);
-    }
-    /** Clock-skew notices for the run's result, one per sign seen. */
-    notices() {
-        const r = this.report;
-        const out = [];
-        if (r.future > 0)
-            out.push({ kind: 'clock-future', count: r.future, firstId: r.firstFutureId, message: null });
-        if (r.backwards > 0) {
-            out.push({
-                kind: 'clock-backwards',
-                count: r.backwards,
-                firstId: r.firstBackwardsId,
-                message: null,
-            });
-        }
-        return out;
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/engine/savings.ts
 // tokf.command holds the whole argv, so distinct commands are unbounded; past this many the
 // rest are pooled, keeping memory bounded by a constant rather than by the database.
@@ -5796,6 +5804,7 @@ class Observed {
         selected: 0,
         unreadable: 0,
         skippedRejected: 0,
+        held: 0,
         firstSeconds: undefined,
         lastSeconds: undefined,
     };
@@ -5922,6 +5931,7 @@ function runResult(f) {
         tooOldForEndpoint: (stats?.tooOldForEndpoint ?? 0) + (stats?.tooOldUnsent ?? 0),
         pending: f.counts.pending,
         setAside: f.counts.setAside,
+        held: selection.held,
         unreadable: selection.unreadable,
         exported: f.file?.events ?? 0,
         points: observed.points,
@@ -5978,7 +5988,7 @@ function isoOf(seconds) {
  * pending for a later run.
  */
 function* selectEvents(events, options, tally) {
-    const { since, until, limit, rejected, onUnreadable } = options;
+    const { since, until, limit, rejected, onUnreadable, hold } = options;
     for (const e of events) {
         if (limit !== undefined && tally.selected >= limit)
             return;
@@ -5994,6 +6004,10 @@ function* selectEvents(events, options, tally) {
         const ms = e.epochSeconds * 1000;
         if ((since !== undefined && ms < since) || (until !== undefined && ms >= until))
             continue;
+        if (hold !== undefined && e.epochSeconds >= hold.from && e.epochSeconds <= hold.to) {
+            tally.held += 1;
+            continue;
+        }
         tally.selected += 1;
         tally.firstSeconds = Math.min(tally.firstSeconds ?? e.epochSeconds, e.epochSeconds);
         tally.lastSeconds = Math.max(tally.lastSeconds ?? e.epochSeconds, e.epochSeconds);
@@ -6038,6 +6052,14 @@ function* batchEvents(events, size) {
 
 
 
+
+
+/**
+ * Seconds held back for a later run: the current one and the one before, since tokf stamps an
+ * event with the second it ended in and writes the row a moment later (measured with tokf 0.2.54:
+ * holding 2 s gave no second sent twice while tokf wrote 300 rows during back-to-back syncs).
+ */
+const UNFINISHED_SECONDS = 2;
 /** Rows of the tokens-saved breakdown kept in the result. */
 const SAVINGS_ROWS = 20;
 /**
@@ -6098,6 +6120,7 @@ class Replay {
                 log: this.deps.log,
             });
         const pipeline = new OrderedPipeline();
+        await this.letNewestSecondEnd();
         try {
             for (const batch of batchEvents(this.selected(), this.config.batchSize)) {
                 this.observed.batch(batch);
@@ -6158,12 +6181,47 @@ class Replay {
     }
     selected() {
         const { stores, config } = this;
-        const pending = scanPending(stores.db, (lo, hi) => stores.progress.pendingScan(lo, hi));
+        const pending = scanPending(stores.db, (lo, hi) => stores.progress.pendingScan(lo, hi), stores.columns);
         return selectEvents(pending, {
             ...config,
             ...(!config.retryRejected && { rejected: stores.deadLetters.ids() }),
             ...(this.sending && { onUnreadable: (e) => this.unreadableIds.push(e.id) }),
+            hold: this.unfinishedSeconds(),
         }, this.observed.selection);
+    }
+    /**
+     * A sync often runs right after tokf: rather than hold its newest events for the next run, wait
+     * (at most UNFINISHED_SECONDS) for their second to be over. Only the newest row is looked at.
+     */
+    async letNewestSecondEnd() {
+        let newest;
+        try {
+            const row = this.stores.db
+                .prepare('SELECT timestamp FROM events ORDER BY id DESC LIMIT 1')
+                .get();
+            newest = parseEventTime(typeof row?.timestamp === 'string' ? row.timestamp : '');
+        }
+        catch {
+            return; // the scan reports what is wrong with the database
+        }
+        if (newest === undefined)
+            return;
+        const { from, to } = this.unfinishedSeconds();
+        if (newest < from || newest > to)
+            return;
+        const wait = (newest + UNFINISHED_SECONDS) * 1000 - this.deps.now();
+        if (wait <= 0 || wait > UNFINISHED_SECONDS * 1000)
+            return;
+        const sleep = this.deps.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+        await sleep(wait + 50);
+    }
+    /**
+     * The seconds not over yet, and those up to the clock-skew tolerance ahead: events stamped
+     * further ahead are a wrong clock (reported), not a second in progress, and are sent.
+     */
+    unfinishedSeconds() {
+        const now = Math.floor(this.deps.now() / 1000);
+        return { from: now - UNFINISHED_SECONDS + 1, to: now + FUTURE_TOLERANCE_S };
     }
     /** Cumulative points continue from the totals acknowledged so far (see Delivery). */
     encode(events) {
@@ -6298,6 +6356,7 @@ async function runSync(config, deps) {
             deadLetters: new DeadLetters(db),
             lock: new SyncLock(db),
             series: new SeriesStore(db),
+            columns: schema.columns,
         };
         if (!sending)
             return await new Replay(config, deps, stores, false).run(started);
@@ -6446,7 +6505,8 @@ function formatTextSummary(r) {
         (r.refusedEvents > 0 ? `, ${r.refusedEvents} refused and set aside` : '') +
         (r.tooOld > 0 ? `, ${r.tooOld} older than max-age (file only)` : '') +
         (r.tooOldForEndpoint > 0 ? `, ${r.tooOldForEndpoint} older than the endpoint keeps` : '') +
-        (r.rejectedPoints > 0 ? `, ${r.rejectedPoints} points rejected by the endpoint` : ''));
+        (r.rejectedPoints > 0 ? `, ${r.rejectedPoints} points rejected by the endpoint` : '') +
+        (r.held > 0 ? `, ${r.held} of the last seconds held for the next run` : ''));
     if (r.firstEventTime !== null)
         lines.push(`  time      ${r.firstEventTime} .. ${r.lastEventTime}`);
     const points = Object.entries(r.points);

@@ -1,4 +1,5 @@
 import * as core from '@actions/core';
+import { rerunWithBoundedHeap } from './action/bounded-heap.js';
 import { State } from './action/constants.js';
 import { runMain } from './action/main.js';
 import { runPost } from './action/post.js';
@@ -22,4 +23,6 @@ async function run(): Promise<void> {
   }
 }
 
-await run();
+const exitCode = rerunWithBoundedHeap();
+if (exitCode === undefined) await run();
+else process.exitCode = exitCode;

@@ -10,6 +10,7 @@ export class Observed {
     selected: 0,
     unreadable: 0,
     skippedRejected: 0,
+    held: 0,
     firstSeconds: undefined,
     lastSeconds: undefined,
   };

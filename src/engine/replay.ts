@@ -13,7 +13,8 @@ import { ProgressRecorder } from '../progress/recorder.js';
 import type { SyncLock } from '../progress/sync-lock.js';
 import { messageOf } from '../source/database.js';
 import { scanPending } from '../source/pending-events.js';
-import type { TokfEvent } from '../source/tokf-event.js';
+import { parseEventTime, type TokfEvent } from '../source/tokf-event.js';
+import { FUTURE_TOLERANCE_S } from './clock-check.js';
 import { Delivery } from './delivery.js';
 import { Notices } from './notices.js';
 import { Observed } from './observed.js';
@@ -22,6 +23,13 @@ import { runResult } from './run-result.js';
 import { batchEvents, selectEvents } from './selection.js';
 import type { SyncDeps } from './sync.js';
 import type { SyncResult } from './sync-result.js';
+
+/**
+ * Seconds held back for a later run: the current one and the one before, since tokf stamps an
+ * event with the second it ended in and writes the row a moment later (measured with tokf 0.2.54:
+ * holding 2 s gave no second sent twice while tokf wrote 300 rows during back-to-back syncs).
+ */
+const UNFINISHED_SECONDS = 2;
 
 /** Rows of the tokens-saved breakdown kept in the result. */
 const SAVINGS_ROWS = 20;
@@ -33,6 +41,8 @@ export interface Stores {
   deadLetters: DeadLetters;
   lock: SyncLock;
   series: SeriesStore;
+  /** The columns of tokf's events table (they vary by release). */
+  columns: ReadonlySet<string>;
 }
 
 /** Where a run writes OTLP/JSON Lines: every selected event, and the points of refused ones. */
@@ -98,6 +108,7 @@ export class Replay {
             log: this.deps.log,
           });
     const pipeline = new OrderedPipeline();
+    await this.letNewestSecondEnd();
     try {
       for (const batch of batchEvents(this.selected(), this.config.batchSize)) {
         this.observed.batch(batch);
@@ -158,16 +169,53 @@ export class Replay {
 
   private selected(): Iterable<TokfEvent> {
     const { stores, config } = this;
-    const pending = scanPending(stores.db, (lo, hi) => stores.progress.pendingScan(lo, hi));
+    const pending = scanPending(
+      stores.db,
+      (lo, hi) => stores.progress.pendingScan(lo, hi),
+      stores.columns,
+    );
     return selectEvents(
       pending,
       {
         ...config,
         ...(!config.retryRejected && { rejected: stores.deadLetters.ids() }),
         ...(this.sending && { onUnreadable: (e: TokfEvent) => this.unreadableIds.push(e.id) }),
+        hold: this.unfinishedSeconds(),
       },
       this.observed.selection,
     );
+  }
+
+  /**
+   * A sync often runs right after tokf: rather than hold its newest events for the next run, wait
+   * (at most UNFINISHED_SECONDS) for their second to be over. Only the newest row is looked at.
+   */
+  private async letNewestSecondEnd(): Promise<void> {
+    let newest: number | undefined;
+    try {
+      const row = this.stores.db
+        .prepare('SELECT timestamp FROM events ORDER BY id DESC LIMIT 1')
+        .get();
+      newest = parseEventTime(typeof row?.timestamp === 'string' ? row.timestamp : '');
+    } catch {
+      return; // the scan reports what is wrong with the database
+    }
+    if (newest === undefined) return;
+    const { from, to } = this.unfinishedSeconds();
+    if (newest < from || newest > to) return;
+    const wait = (newest + UNFINISHED_SECONDS) * 1000 - this.deps.now();
+    if (wait <= 0 || wait > UNFINISHED_SECONDS * 1000) return;
+    const sleep = this.deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+    await sleep(wait + 50);
+  }
+
+  /**
+   * The seconds not over yet, and those up to the clock-skew tolerance ahead: events stamped
+   * further ahead are a wrong clock (reported), not a second in progress, and are sent.
+   */
+  private unfinishedSeconds(): { from: number; to: number } {
+    const now = Math.floor(this.deps.now() / 1000);
+    return { from: now - UNFINISHED_SECONDS + 1, to: now + FUTURE_TOLERANCE_S };
   }
 
   /** Cumulative points continue from the totals acknowledged so far (see Delivery). */

@@ -75,6 +75,7 @@ export function runResult(f: RunFacts): SyncResult {
     tooOldForEndpoint: (stats?.tooOldForEndpoint ?? 0) + (stats?.tooOldUnsent ?? 0),
     pending: f.counts.pending,
     setAside: f.counts.setAside,
+    held: selection.held,
     unreadable: selection.unreadable,
     exported: f.file?.events ?? 0,
     points: observed.points,

@@ -10,6 +10,11 @@ export interface SelectionOptions {
   rejected?: ReadonlySet<number>;
   /** Called for each pending row whose timestamp is not a time. */
   onUnreadable?: (e: TokfEvent) => void;
+  /**
+   * Events in these seconds (epoch seconds, inclusive) wait for a later run: tokf may still be
+   * writing into them, and a second sent twice gives a backend two samples at one timestamp.
+   */
+  hold?: { from: number; to: number };
 }
 
 export interface SelectionTally {
@@ -18,6 +23,8 @@ export interface SelectionTally {
   unreadable: number;
   /** Pending rows skipped because an earlier run set them aside as rejected. */
   skippedRejected: number;
+  /** Pending rows of seconds not over yet, left for a later run. */
+  held: number;
   firstSeconds: number | undefined;
   lastSeconds: number | undefined;
 }
@@ -32,7 +39,7 @@ export function* selectEvents(
   options: SelectionOptions,
   tally: SelectionTally,
 ): Generator<TokfEvent> {
-  const { since, until, limit, rejected, onUnreadable } = options;
+  const { since, until, limit, rejected, onUnreadable, hold } = options;
   for (const e of events) {
     if (limit !== undefined && tally.selected >= limit) return;
     if (rejected?.has(e.id)) {
@@ -46,6 +53,10 @@ export function* selectEvents(
     }
     const ms = e.epochSeconds * 1000;
     if ((since !== undefined && ms < since) || (until !== undefined && ms >= until)) continue;
+    if (hold !== undefined && e.epochSeconds >= hold.from && e.epochSeconds <= hold.to) {
+      tally.held += 1;
+      continue;
+    }
     tally.selected += 1;
     tally.firstSeconds = Math.min(tally.firstSeconds ?? e.epochSeconds, e.epochSeconds);
     tally.lastSeconds = Math.max(tally.lastSeconds ?? e.epochSeconds, e.epochSeconds);

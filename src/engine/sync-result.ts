@@ -46,6 +46,8 @@ export interface SyncResult {
   setAside: number;
   /** Events in the database neither acknowledged nor set aside, after this run; -1 if unknown. */
   pending: number;
+  /** Pending events of the last seconds, which tokf may still be writing: left for a later run. */
+  held: number;
   /** Pending events skipped because their timestamp is unreadable. */
   unreadable: number;
   /** Events written to the OTLP/JSON Lines file. */

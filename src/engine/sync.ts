@@ -52,6 +52,7 @@ export async function runSync(config: SyncConfig, deps: SyncDeps): Promise<SyncR
       deadLetters: new DeadLetters(db),
       lock: new SyncLock(db),
       series: new SeriesStore(db),
+      columns: schema.columns,
     };
     if (!sending) return await new Replay(config, deps, stores, false).run(started);
     // Before anything is sent: that progress can be recorded, and that no other sync is running.

@@ -9,7 +9,8 @@ export function formatTextSummary(r: SyncResult): string {
       (r.refusedEvents > 0 ? `, ${r.refusedEvents} refused and set aside` : '') +
       (r.tooOld > 0 ? `, ${r.tooOld} older than max-age (file only)` : '') +
       (r.tooOldForEndpoint > 0 ? `, ${r.tooOldForEndpoint} older than the endpoint keeps` : '') +
-      (r.rejectedPoints > 0 ? `, ${r.rejectedPoints} points rejected by the endpoint` : ''),
+      (r.rejectedPoints > 0 ? `, ${r.rejectedPoints} points rejected by the endpoint` : '') +
+      (r.held > 0 ? `, ${r.held} of the last seconds held for the next run` : ''),
   );
   if (r.firstEventTime !== null)
     lines.push(`  time      ${r.firstEventTime} .. ${r.lastEventTime}`);

@@ -19,7 +19,11 @@ export type PendingPlan = (minId: number, maxId: number) => { gaps: IdRange[]; c
  * read lock is held between pages. Columns are selected by name: tokf's column order varies. Rows
  * tokf adds after the scan began (above the highest id then) wait for the next run.
  */
-export function scanPending(db: DatabaseSync, plan: PendingPlan): Iterable<TokfEvent> {
+export function scanPending(
+  db: DatabaseSync,
+  plan: PendingPlan,
+  columns: ReadonlySet<string>,
+): Iterable<TokfEvent> {
   const bounds = db.prepare('SELECT min(id) AS lo, max(id) AS hi FROM events').get();
   const minId = bounds?.lo == null ? 1 : Number(bounds.lo);
   const maxId = bounds?.hi == null ? 0 : Number(bounds.hi);
@@ -28,7 +32,7 @@ export function scanPending(db: DatabaseSync, plan: PendingPlan): Iterable<TokfE
   // into memory only to be cut at MAX_TEXT_LENGTH when encoded.
   const sql = `SELECT id, timestamp, substr(command, 1, ${TEXT_LIMIT}) AS command,
             substr(filter_name, 1, ${TEXT_LIMIT}) AS filter_name, input_tokens_est, output_tokens_est,
-            filter_time_ms, exit_code
+            filter_time_ms, ${exitCode(columns)} AS exit_code
        FROM events
       WHERE id >= ? AND id <= ?${condition === undefined ? '' : ` AND ${condition}`}
       ORDER BY id
@@ -62,6 +66,15 @@ export function scanPending(db: DatabaseSync, plan: PendingPlan): Iterable<TokfE
     }
   }
   return events();
+}
+
+/**
+ * tokf 0.2.54 stores a piped run's (`--pipe-through`) own exit code in `head_exit_code` and the
+ * pipeline's in `exit_code`; its live exporter sends the former as `tokf.exit_code`, so the
+ * replayed series continue the live ones only if we do too.
+ */
+function exitCode(columns: ReadonlySet<string>): string {
+  return columns.has('head_exit_code') ? 'COALESCE(head_exit_code, exit_code)' : 'exit_code';
 }
 
 function toEvent(row: Record<string, unknown>, coverFrom: number): TokfEvent {

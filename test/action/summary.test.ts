@@ -21,6 +21,7 @@ function result(overrides: Partial<SyncResult> = {}): SyncResult {
     selectedPending: 0,
     setAside: 0,
     pending: 0,
+    held: 0,
     unreadable: 0,
     exported: 10,
     points: { 'tokf.filter.invocations': 9 },

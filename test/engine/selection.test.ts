@@ -5,10 +5,30 @@ const tally = (): SelectionTally => ({
   selected: 0,
   unreadable: 0,
   skippedRejected: 0,
+  held: 0,
   firstSeconds: undefined,
   lastSeconds: undefined,
 });
 const at = (id: number, time: string) => tokfEvent(id, time);
+
+describe('selectEvents: seconds not over yet', () => {
+  it('holds the events of the held seconds for a later run, and only those', () => {
+    const t = Date.parse('2026-03-05T10:00:00Z') / 1000;
+    const events = [
+      at(1, '2026-03-05T09:59:58Z'),
+      at(2, '2026-03-05T09:59:59Z'),
+      at(3, '2026-03-05T10:00:00Z'),
+      at(4, '2026-03-05T11:00:00Z'),
+    ];
+    const counts = tally();
+    const ids = [...selectEvents(events, { hold: { from: t - 1, to: t + 300 } }, counts)].map(
+      (e) => e.id,
+    );
+    // 09:59:59 and 10:00:00 are held; 11:00:00 is a wrong clock, sent (and warned about elsewhere).
+    expect(ids).toEqual([1, 4]);
+    expect(counts.held).toBe(2);
+  });
+});
 
 describe('selectEvents', () => {
   const events = [

@@ -45,7 +45,7 @@ afterAll(() => {
 function scanAll(dbPath: string): TokfEvent[] {
   const db = new DatabaseSync(dbPath, { readOnly: true });
   try {
-    return [...scanPending(db, (lo, hi) => ({ gaps: [{ first: lo, last: hi }] }))];
+    return [...scanPending(db, (lo, hi) => ({ gaps: [{ first: lo, last: hi }] }), new Set())];
   } finally {
     db.close();
   }

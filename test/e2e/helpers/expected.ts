@@ -53,11 +53,10 @@ export const STORED_EXIT_CODE: ExitCodeOf = (row) => row.exit_code;
 export const LIVE_EXIT_CODE: ExitCodeOf = (row) => row.head_exit_code ?? row.exit_code;
 
 /**
- * The exit code our replay puts on a row's points today: `exit_code`, also for a --pipe-through
- * run, whose live export carries `head_exit_code`. EXPECTED TO CHANGE to LIVE_EXIT_CODE with the
- * src change for piped runs: flip it here, and every scenario's expectation follows.
+ * The exit code our replay puts on a row's points: tokf's own rule, `head_exit_code` for a
+ * --pipe-through run, so that replayed series continue the live ones.
  */
-export const REPLAY_EXIT_CODE: ExitCodeOf = STORED_EXIT_CODE;
+export const REPLAY_EXIT_CODE: ExitCodeOf = LIVE_EXIT_CODE;
 
 export function rowAttributes(row: TokfEventRow, exitCode: ExitCodeOf = REPLAY_EXIT_CODE) {
   return {
