@@ -2,8 +2,17 @@
 // databases of 10k, 100k and 1M events, beside the floor (the same rows read by name and encoded,
 // nothing sent or recorded: a dry run). Prints a table per size and writes the same as JSON.
 //
+// Each sync is also run through the other entry points asked for, for their wall time and peak RSS:
+//   cli          the bundle as the telemetry-sync command (its shebang's V8 limits apply)
+//   cli-noflags  `node dist/cli.js`: the same bundle without those limits
+//   action       `node dist/index.js` as the Actions runner runs the post step (INPUT_* variables,
+//                STATE_isPost, command files, no Node flags): restore none, no cache, no artifact
+// The first entry point gives the table's detail columns; a last table sets peak RSS side by side
+// per size, with the spread from the smallest to the largest database.
+//
 //   npm run bench -- [--sizes 10000,100000] [--out bench-results.json] [--decode] [--runs 1]
-//                    [--configs http/protobuf+gzip,...] [--cli path/to/cli.js]
+//                    [--configs http/protobuf+gzip,...] [--entries cli,cli-noflags,action]
+//                    [--cli path/to/cli.js] [--action path/to/index.js] [--batch-size 2000]
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -20,10 +29,22 @@ const { values: args } = parseArgs({
     // e.g. http/protobuf+gzip,http/json+none
     configs: { type: 'string' },
     cli: { type: 'string', default: 'dist/cli.js' },
+    action: { type: 'string', default: 'dist/index.js' },
+    entries: { type: 'string', default: 'cli,action' },
+    // Events per request for every entry point (default: the tool's own).
+    'batch-size': { type: 'string' },
   },
 });
+const ENTRY_POINTS = ['cli', 'cli-noflags', 'action'];
 const NODE = process.execPath;
 const CLI = path.resolve(args.cli);
+const ACTION = path.resolve(args.action);
+const BATCH = args['batch-size'];
+const ENTRIES = args.entries.split(',').filter((e) => e !== '');
+for (const e of ENTRIES) {
+  if (!ENTRY_POINTS.includes(e)) throw new Error(`--entries: ${e} is not one of ${ENTRY_POINTS}`);
+}
+if (ENTRIES.length === 0) throw new Error('--entries: name at least one entry point');
 const SIZES = args.sizes.split(',').map(Number);
 const RUNS = Number(args.runs);
 const CONFIGS = (
@@ -36,25 +57,24 @@ const CONFIGS = (
   });
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'telemetry-sync-bench-'));
 
-/** Runs the CLI under GNU time for its peak RSS; returns wall time, RSS, the --json result. */
-function runCli(cliArgs) {
+/**
+ * Runs `command` under GNU time for its peak RSS (the maximum resident set size of the process,
+ * in KB) and CPU time (user + system, which other load on the machine disturbs less than wall
+ * time); returns those, wall time, exit code and output.
+ */
+function runTimed(command, { env, cwd } = {}) {
   const timeFile = path.join(work, 'time.txt');
   return new Promise((resolve, reject) => {
     const started = Date.now();
-    // Run as the telemetry-sync command is run, so that its shebang's V8 limits apply, with this
-    // Node first on the PATH. A bundle from an older commit (--cli) may have no such line.
-    const command = fs.readFileSync(CLI, 'utf8').startsWith('#!') ? [CLI] : [NODE, CLI];
-    const child = spawn(
-      '/usr/bin/time',
-      ['-f', '%M', '-o', timeFile, ...command, ...cliArgs, '--json'],
-      {
-        stdio: ['ignore', 'pipe', 'pipe'],
-        env: {
-          PATH: `${path.dirname(NODE)}${path.delimiter}${process.env.PATH}`,
-          HOME: process.env.HOME,
-        },
+    const child = spawn('/usr/bin/time', ['-f', '%M %U %S', '-o', timeFile, ...command], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      cwd,
+      env: {
+        PATH: `${path.dirname(NODE)}${path.delimiter}${process.env.PATH}`,
+        HOME: process.env.HOME,
+        ...env,
       },
-    );
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -62,15 +82,104 @@ function runCli(cliArgs) {
     child.on('error', reject);
     child.on('close', (code) => {
       const wallMs = Date.now() - started;
-      if (code !== 0) return reject(new Error(`CLI exited ${code}: ${stderr}`));
-      resolve({
-        started,
-        wallMs,
-        rssKb: Number(fs.readFileSync(timeFile, 'utf8').trim().split('\n').pop()),
-        result: JSON.parse(stdout),
-      });
+      // The last line: a killed child makes GNU time write a line about it first.
+      const [rssKb, user, sys] = fs
+        .readFileSync(timeFile, 'utf8')
+        .trim()
+        .split('\n')
+        .pop()
+        .split(' ');
+      const cpuMs = Math.round((Number(user) + Number(sys)) * 1000);
+      resolve({ started, wallMs, cpuMs, code, stdout, stderr, rssKb: Number(rssKb) });
     });
   });
+}
+
+/**
+ * Runs the CLI with --json; `entry` is cli (as the telemetry-sync command is run, so that its
+ * shebang's V8 limits apply, with this Node first on the PATH; a bundle from an older commit may
+ * have no such line) or cli-noflags (`node cli.js`).
+ */
+async function runCli(cliArgs, entry = 'cli') {
+  const shebang = fs.readFileSync(CLI, 'utf8').startsWith('#!');
+  const command = entry === 'cli' && shebang ? [CLI] : [NODE, CLI];
+  const run = await runTimed([...command, ...cliArgs, '--json']);
+  if (run.code !== 0) throw new Error(`CLI (${entry}) exited ${run.code}: ${run.stderr}`);
+  return { ...run, result: JSON.parse(run.stdout) };
+}
+
+/**
+ * Runs the action's bundle as the runner runs its post step: `node index.js` with no flags, the
+ * inputs as INPUT_* variables, STATE_isPost from the main step, the command files, a workspace and
+ * a temp directory of its own. Nothing restored, cached, uploaded or summarised, so that what is
+ * measured is the sync (and the OTLP/JSON file the action always writes for its artifact).
+ */
+async function runAction(db, cfg, sinkUrl) {
+  const job = fs.mkdtempSync(path.join(work, 'job-'));
+  const dirs = { workspace: 'workspace', temp: 'runner-temp', home: 'home' };
+  for (const [k, d] of Object.entries(dirs)) {
+    dirs[k] = path.join(job, d);
+    fs.mkdirSync(dirs[k]);
+  }
+  const files = {};
+  for (const name of ['GITHUB_OUTPUT', 'GITHUB_STATE', 'GITHUB_ENV', 'GITHUB_STEP_SUMMARY']) {
+    files[name] = path.join(dirs.temp, name.toLowerCase());
+    fs.writeFileSync(files[name], '');
+  }
+  const inputs = {
+    'database-path': db,
+    endpoint: sinkUrl,
+    protocol: cfg.protocol,
+    compression: cfg.compression,
+    restore: 'none',
+    'save-cache': 'false',
+    'otlp-artifact': 'never',
+    summary: 'false',
+    'comment-on-pr': 'false',
+    'ci-attributes': 'false',
+    ...(BATCH !== undefined && { 'batch-size': BATCH }),
+  };
+  const env = {
+    HOME: dirs.home,
+    GITHUB_ACTIONS: 'true',
+    CI: 'true',
+    RUNNER_OS: 'Linux',
+    GITHUB_WORKSPACE: dirs.workspace,
+    RUNNER_TEMP: dirs.temp,
+    GITHUB_RUN_ID: '1',
+    GITHUB_RUN_ATTEMPT: '1',
+    GITHUB_REPOSITORY: 'bench/bench',
+    ...files,
+    ...Object.fromEntries(
+      Object.entries(inputs).map(([k, v]) => [`INPUT_${k.replace(/ /g, '_').toUpperCase()}`, v]),
+    ),
+    STATE_isPost: 'true',
+  };
+  const run = await runTimed([NODE, ACTION], { env, cwd: dirs.workspace });
+  const outputs = readCommandFile(files.GITHUB_OUTPUT);
+  const warnings = run.stdout.split('\n').filter((l) => /^::(warning|error)/.test(l));
+  if (run.code !== 0 || warnings.length > 0 || outputs.delivered === undefined)
+    throw new Error(`action exited ${run.code}: ${warnings.join('\n') || run.stderr}`);
+  fs.rmSync(job, { recursive: true, force: true });
+  return { ...run, outputs };
+}
+
+/** A GITHUB_OUTPUT file as @actions/core writes it: `name<<delimiter` blocks or `name=value`. */
+function readCommandFile(file) {
+  const out = {};
+  const lines = fs.readFileSync(file, 'utf8').split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const block = /^([^=<]+)<<(.+)$/.exec(lines[i]);
+    if (block) {
+      const value = [];
+      for (i++; i < lines.length && lines[i] !== block[2]; i++) value.push(lines[i]);
+      out[block[1]] = value.join('\n');
+    } else if (lines[i].includes('=')) {
+      const at = lines[i].indexOf('=');
+      out[lines[i].slice(0, at)] = lines[i].slice(at + 1);
+    }
+  }
+  return out;
 }
 
 function startSink() {
@@ -93,61 +202,103 @@ const freshCopy = (file) => {
 };
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-async function measure(size, sink) {
-  const db = benchDatabase(size);
-  if (db.built) console.error(`built the ${size}-event database in ${(db.ms / 1000).toFixed(1)} s`);
-  const rows = [];
-  for (const cfg of CONFIGS) {
-    const floors = [];
-    const e2es = [];
-    for (let i = 0; i < RUNS; i++) {
-      floors.push(
-        await runCli(['sync', '--db', freshCopy(db.file), '--dry-run', '--protocol', cfg.protocol]),
-      );
-      await resetSink(sink.url);
-      const e2e = await runCli([
+/** One sync of a fresh copy of `file` through `entry`; wall time, RSS and what was delivered. */
+async function runEntry(entry, file, cfg, sink) {
+  await resetSink(sink.url);
+  let run;
+  let delivered;
+  if (entry === 'action') {
+    run = await runAction(freshCopy(file), cfg, sink.url);
+    delivered = Number(run.outputs.delivered);
+  } else {
+    run = await runCli(
+      [
         'sync',
         '--db',
-        freshCopy(db.file),
+        freshCopy(file),
         '--endpoint',
         sink.url,
         '--protocol',
         cfg.protocol,
         '--compression',
         cfg.compression,
-      ]);
-      e2e.sink = await sinkStats(sink.url);
-      e2es.push(e2e);
+        ...(BATCH !== undefined ? ['--batch-size', BATCH] : []),
+      ],
+      entry,
+    );
+    delivered = run.result.delivered;
+  }
+  run.sink = await sinkStats(sink.url);
+  run.delivered = delivered;
+  return run;
+}
+
+async function measure(size, sink) {
+  const db = benchDatabase(size);
+  if (db.built) console.error(`built the ${size}-event database in ${(db.ms / 1000).toFixed(1)} s`);
+  const rows = [];
+  for (const cfg of CONFIGS) {
+    const floors = [];
+    const runs = Object.fromEntries(ENTRIES.map((e) => [e, []]));
+    for (let i = 0; i < RUNS; i++) {
+      floors.push(
+        await runCli(['sync', '--db', freshCopy(db.file), '--dry-run', '--protocol', cfg.protocol]),
+      );
+      for (const entry of ENTRIES) runs[entry].push(await runEntry(entry, db.file, cfg, sink));
     }
     const floor = floors.sort((a, b) => a.wallMs - b.wallMs)[Math.floor(RUNS / 2)];
-    const e2e = e2es.sort((a, b) => a.wallMs - b.wallMs)[Math.floor(RUNS / 2)];
+    // Per entry point: the run of median wall time, and the median of the peak RSS.
+    const entries = {};
+    for (const entry of ENTRIES) {
+      const all = runs[entry];
+      const mid = [...all].sort((a, b) => a.wallMs - b.wallMs)[Math.floor(RUNS / 2)];
+      if (mid.delivered !== size)
+        throw new Error(`${entry}: delivered ${mid.delivered} of ${size}`);
+      entries[entry] = {
+        run: mid,
+        wallMs: mid.wallMs,
+        cpuMs: mid.cpuMs,
+        peakRssMb: +(median(all.map((x) => x.rssKb)) / 1024).toFixed(1),
+        eventsPerSec: Math.round(mid.delivered / (mid.wallMs / 1000)),
+        wallMsAll: all.map((x) => x.wallMs),
+        peakRssMbAll: all.map((x) => +(x.rssKb / 1024).toFixed(1)),
+      };
+    }
+    const first = entries[ENTRIES[0]];
+    const e2e = first.run;
+    // The detail columns come from the CLI's --json result; the action reports only its outputs.
     const r = e2e.result;
-    const points = Object.values(r.points).reduce((a, b) => a + b, 0);
+    const points = r === undefined ? null : Object.values(r.points).reduce((a, b) => a + b, 0);
+    const perSec = (n) => (n === null ? null : Math.round(n / (e2e.wallMs / 1000)));
     rows.push({
       size,
       protocol: cfg.protocol,
       compression: cfg.compression,
-      events: r.delivered,
-      eventsPerSec: Math.round(r.delivered / (e2e.wallMs / 1000)),
-      pointsPerSec: Math.round(points / (e2e.wallMs / 1000)),
-      requests: r.requests,
-      bytesEncoded: r.bytesEncoded,
-      bytesSent: r.bytesSent,
+      entry: ENTRIES[0],
+      events: e2e.delivered,
+      eventsPerSec: perSec(e2e.delivered),
+      pointsPerSec: perSec(points),
+      requests: r?.requests ?? e2e.sink.requests,
+      bytesEncoded: r?.bytesEncoded ?? null,
+      bytesSent: r?.bytesSent ?? e2e.sink.bytes,
       wallMs: e2e.wallMs,
-      peakRssMb: +(e2e.rssKb / 1024).toFixed(1),
+      cpuMs: e2e.cpuMs,
+      peakRssMb: first.peakRssMb,
       firstRequestMs: e2e.sink.firstAt === null ? null : e2e.sink.firstAt - e2e.started,
-      recordMs: r.recordMs,
-      recordShare: +(r.recordMs / e2e.wallMs).toFixed(3),
+      recordMs: r?.recordMs ?? null,
+      recordShare: r === undefined ? null : +(r.recordMs / e2e.wallMs).toFixed(3),
       floorMs: floor.wallMs,
       floorRssMb: +(floor.rssKb / 1024).toFixed(1),
       ratio: +(e2e.wallMs / floor.wallMs).toFixed(2),
       sinkRequests: e2e.sink.requests,
       decodedPoints: e2e.sink.decodedPoints,
       runs: RUNS,
-      wallMsAll: e2es.map((x) => x.wallMs),
+      wallMsAll: first.wallMsAll,
       floorMsAll: floors.map((x) => x.wallMs),
+      entries: Object.fromEntries(
+        Object.entries(entries).map(([k, { run: _run, ...v }]) => [k, v]),
+      ),
     });
-    void median;
   }
   return rows;
 }
@@ -161,7 +312,19 @@ async function startupMs() {
   return median(times);
 }
 
+function table(head, lines) {
+  const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
+  const fmt = (cells) => `| ${cells.map((c, i) => c.padStart(widths[i])).join(' | ')} |`;
+  console.log(fmt(head));
+  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+  for (const l of lines) console.log(fmt(l));
+}
+
+const dash = (v, f = String) => (v === null || v === undefined ? '-' : f(v));
+
 function printTable(rows) {
+  // The other entry points' wall time and peak RSS go beside the first's detail columns.
+  const others = ENTRIES.slice(1);
   const head = [
     'protocol',
     'gzip',
@@ -176,30 +339,57 @@ function printTable(rows) {
     'record %',
     'floor s',
     'ratio',
+    ...others.flatMap((e) => [`${e} s`, `${e} RSS`]),
   ];
   const lines = rows.map((r) =>
     [
       r.protocol,
       r.compression === 'gzip' ? 'yes' : 'no',
       r.eventsPerSec,
-      r.pointsPerSec,
+      dash(r.pointsPerSec),
       r.requests,
-      (r.bytesEncoded / 1e6).toFixed(1),
+      dash(r.bytesEncoded, (b) => (b / 1e6).toFixed(1)),
       (r.bytesSent / 1e6).toFixed(1),
       (r.wallMs / 1000).toFixed(2),
       r.peakRssMb,
       r.firstRequestMs,
-      (r.recordShare * 100).toFixed(1),
+      dash(r.recordShare, (x) => (x * 100).toFixed(1)),
       (r.floorMs / 1000).toFixed(2),
       r.ratio,
+      ...others.flatMap((e) => [(r.entries[e].wallMs / 1000).toFixed(2), r.entries[e].peakRssMb]),
     ].map(String),
   );
-  const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
-  const fmt = (cells) => `| ${cells.map((c, i) => c.padStart(widths[i])).join(' | ')} |`;
-  console.log(`\n${rows[0].size} events`);
-  console.log(fmt(head));
-  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
-  for (const l of lines) console.log(fmt(l));
+  console.log(`\n${rows[0].size} events (${ENTRIES[0]}${others.map((e) => `, ${e}`).join('')})`);
+  table(head, lines);
+}
+
+/** Peak RSS per entry point and configuration across the sizes, its growth, and the times. */
+function printRssTable(all) {
+  const sizes = [...new Set(all.map((r) => r.size))];
+  const rssLines = [];
+  const timeLines = [];
+  for (const cfg of CONFIGS) {
+    for (const entry of ENTRIES) {
+      const runs = sizes.map(
+        (size) =>
+          all.find(
+            (r) =>
+              r.size === size && r.protocol === cfg.protocol && r.compression === cfg.compression,
+          ).entries[entry],
+      );
+      const rss = runs.map((e) => e.peakRssMb);
+      const growth = sizes.length > 1 ? `${((rss.at(-1) / rss[0] - 1) * 100).toFixed(1)} %` : '-';
+      const config = `${cfg.protocol}+${cfg.compression}`;
+      rssLines.push([entry, config, ...rss.map(String), growth]);
+      const secs = (ms) => (ms / 1000).toFixed(1);
+      timeLines.push([entry, config, ...runs.map((e) => `${secs(e.wallMs)} (${secs(e.cpuMs)})`)]);
+    }
+  }
+  const sizeHeads = sizes.map((s) => `${s}`);
+  console.log('\npeak RSS MB by entry point');
+  table(['entry', 'config', ...sizeHeads, 'largest/smallest'], rssLines);
+  console.log('\nwall s (CPU s) by entry point');
+  table(['entry', 'config', ...sizeHeads], timeLines);
 }
 
 const sink = await startSink();
@@ -210,6 +400,7 @@ try {
     printTable(rows);
     all.push(...rows);
   }
+  printRssTable(all);
   const startup = await startupMs();
   console.log(`\nstart-up to database (dry run of an empty database, median of 5): ${startup} ms`);
   const report = {
@@ -217,6 +408,8 @@ try {
     node: process.version,
     cpus: os.cpus().length,
     decode: args.decode,
+    batchSize: BATCH ?? null,
+    entries: ENTRIES,
     startupMs: startup,
     rows: all,
   };
