@@ -5586,6 +5586,9 @@ class Delivery {
     encodeBatch(batch) {
         const requests = this.parts.encode(batch);
         this.parts.encoded(requests);
+        // Once sending stopped, no job waits on these: compressing them would only hold their bodies.
+        if (this.stopped)
+            return requests;
         for (const r of requests) {
             const wire = this.parts.exporter.wireBody(r.body);
             wire.catch(() => { });
