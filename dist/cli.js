@@ -5207,6 +5207,8 @@ class OtlpJsonLinesWriter {
     fd;
     lines = 0;
     events = 0;
+    /** Bytes of the lines written, for the size of the next parts. */
+    bytes = 0;
     constructor(dir, resource, fileName) {
         this.dir = dir;
         this.resource = resource;
@@ -5216,12 +5218,33 @@ class OtlpJsonLinesWriter {
         if (events.length === 0)
             return;
         const fd = this.fd ?? this.open();
-        for (const line of encodeRequests(events, this.resource, 'http/json', MAX_LINE_BYTES)) {
-            (0,external_node_fs_namespaceObject.writeSync)(fd, line.body);
-            (0,external_node_fs_namespaceObject.writeSync)(fd, NEWLINE);
-            this.lines += 1;
+        for (const part of this.parts(events)) {
+            for (const line of encodeRequests(part, this.resource, 'http/json', MAX_LINE_BYTES)) {
+                (0,external_node_fs_namespaceObject.writeSync)(fd, line.body);
+                (0,external_node_fs_namespaceObject.writeSync)(fd, NEWLINE);
+                this.lines += 1;
+                this.bytes += line.body.byteLength;
+            }
+            this.events += part.length;
         }
-        this.events += events.length;
+    }
+    /**
+     * A batch cut into parts that should fit a line, by the bytes per event seen so far: encoding a
+     * whole batch only to halve it until it fits costs several JSON encodings and their garbage.
+     * Parts end at a change of second, so that a second's points stay on one line where they fit.
+     */
+    *parts(events) {
+        const perEvent = this.events === 0 ? 0 : this.bytes / this.events;
+        const size = perEvent === 0 ? events.length : Math.max(1, Math.floor((0.75 * MAX_LINE_BYTES) / perEvent));
+        let start = 0;
+        while (start < events.length) {
+            let end = Math.min(events.length, start + size);
+            const limit = Math.min(events.length, start + 4 * size);
+            while (end < limit && events[end].epochSeconds === events[end - 1].epochSeconds)
+                end += 1;
+            yield events.slice(start, end);
+            start = end;
+        }
     }
     close() {
         if (this.fd === undefined)

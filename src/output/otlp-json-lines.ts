@@ -21,6 +21,8 @@ export class OtlpJsonLinesWriter {
   private fd: number | undefined;
   lines = 0;
   events = 0;
+  /** Bytes of the lines written, for the size of the next parts. */
+  private bytes = 0;
 
   constructor(
     private readonly dir: string,
@@ -33,12 +35,34 @@ export class OtlpJsonLinesWriter {
   write(events: TokfEvent[]): void {
     if (events.length === 0) return;
     const fd = this.fd ?? this.open();
-    for (const line of encodeRequests(events, this.resource, 'http/json', MAX_LINE_BYTES)) {
-      writeSync(fd, line.body);
-      writeSync(fd, NEWLINE);
-      this.lines += 1;
+    for (const part of this.parts(events)) {
+      for (const line of encodeRequests(part, this.resource, 'http/json', MAX_LINE_BYTES)) {
+        writeSync(fd, line.body);
+        writeSync(fd, NEWLINE);
+        this.lines += 1;
+        this.bytes += line.body.byteLength;
+      }
+      this.events += part.length;
     }
-    this.events += events.length;
+  }
+
+  /**
+   * A batch cut into parts that should fit a line, by the bytes per event seen so far: encoding a
+   * whole batch only to halve it until it fits costs several JSON encodings and their garbage.
+   * Parts end at a change of second, so that a second's points stay on one line where they fit.
+   */
+  private *parts(events: TokfEvent[]): Generator<TokfEvent[]> {
+    const perEvent = this.events === 0 ? 0 : this.bytes / this.events;
+    const size =
+      perEvent === 0 ? events.length : Math.max(1, Math.floor((0.75 * MAX_LINE_BYTES) / perEvent));
+    let start = 0;
+    while (start < events.length) {
+      let end = Math.min(events.length, start + size);
+      const limit = Math.min(events.length, start + 4 * size);
+      while (end < limit && events[end]!.epochSeconds === events[end - 1]!.epochSeconds) end += 1;
+      yield events.slice(start, end);
+      start = end;
+    }
   }
 
   close(): void {
