@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=8 --max-old-space-size=192
+#!/usr/bin/env -S MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=65536 node --max-semi-space-size=8 --max-old-space-size=192
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
@@ -6,9 +6,9 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(616);
-// The V8 limits above keep a long sync's memory flat (the defaults let the young generation alone
-// grow past 90 MB); they apply when the bundle runs as the telemetry-sync command.
+/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(729);
+// The limits above keep a long sync's memory flat; they apply when the bundle runs as the
+// telemetry-sync command and are the ones src/action/bounded-heap.ts gives the action (see there).
 
 process.exitCode = await (0,_cli_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)(process.argv.slice(2));
 
@@ -17,7 +17,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 616:
+/***/ 729:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -231,6 +231,14 @@ const durationOrNone = (text, source) => {
         throw new UsageError(`${source}: "${text}" is not a duration (such as 90m, 1h, 7d) or none`);
     }
 };
+/** What to do with the rows of tokf's built-in commands: send them, or skip them as live export does. */
+const parseBuiltins = (text, source) => {
+    const value = text.trim();
+    const lower = value.toLowerCase();
+    if (lower === 'send' || lower === 'skip')
+        return lower;
+    throw new UsageError(`${source}: "${value}" is not send or skip`);
+};
 
 ;// CONCATENATED MODULE: ./src/config/sync-config.ts
 // Collectors accept 20 MiB by default and most vendors 4-5 MiB; stay under the smaller figure.
@@ -381,6 +389,18 @@ const SETTINGS = {
         help: 'send again the events earlier runs set aside as rejected',
         meaning: 'send again the events earlier runs set aside as rejected',
     },
+    builtins: {
+        flag: 'builtins',
+        value: 'B',
+        type: 'string',
+        input: 'builtins',
+        env: ['TELEMETRY_SYNC_BUILTINS'],
+        parse: parseBuiltins,
+        default: 'send',
+        section: 'Source',
+        help: "the rows of tokf's built-in commands (tokf err, test, summary; filter _builtin/...), which tokf's live export never sends: send (they count in tokf gain) or skip (recorded as done without being sent, as live export leaves them out; a later send run does not go back for them)",
+        meaning: "the rows of `tokf err`, `tokf test` and `tokf summary` (filter `_builtin/...`), which tokf's live export never sends: `send` them, or `skip` them as live export does ([Built-in commands](#built-in-commands))",
+    },
     endpoint: {
         flag: 'endpoint',
         value: 'URL',
@@ -420,8 +440,8 @@ const SETTINGS = {
         input: 'headers',
         env: ['OTEL_EXPORTER_OTLP_METRICS_HEADERS', 'OTEL_EXPORTER_OTLP_HEADERS'],
         section: 'Endpoint',
-        help: 'request headers, values percent-decoded; merged by name with the variables, the flag first',
-        meaning: 'request headers, values percent-decoded; merged by name with the variables, the flag first',
+        help: 'request headers, separated by commas or line breaks, values percent-decoded; merged by name with the variables, the flag first',
+        meaning: 'request headers, separated by commas or line breaks, values percent-decoded; merged by name with the variables, the flag first',
     },
     certificate: {
         flag: 'certificate',
@@ -544,20 +564,21 @@ const SETTINGS = {
         value: 'NAME',
         type: 'string',
         input: 'service-name',
-        env: ['OTEL_SERVICE_NAME', 'OTEL_RESOURCE_ATTRIBUTES'],
-        default: 'tokf',
+        env: ['OTEL_RESOURCE_ATTRIBUTES'],
+        defaultText: "tokf's own rules",
         section: 'Resource',
-        help: 'resource service.name; service.name in --resource-attributes comes next, then the variables',
-        meaning: 'resource `service.name`; `service.name` in `--resource-attributes` comes next, then the variables (the attribute list last)',
+        help: "resource service.name; else service.name in --resource-attributes; else as tokf's live export names it: service.name in OTEL_RESOURCE_ATTRIBUTES (as written, the first one), else service_name in the [telemetry] table of tokf's config.toml ($TOKF_HOME/config.toml, else ~/.config/tokf/config.toml), else tokf; OTEL_SERVICE_NAME is not read, as tokf does not read it",
+        meaning: "resource `service.name`; else `service.name` in `--resource-attributes`; else as tokf's live export names it ([Resource](#resource)): `service.name` in the variable, else `service_name` in `[telemetry]` of tokf's `config.toml`, else `tokf`. `OTEL_SERVICE_NAME` is not read, as tokf does not read it",
     },
     serviceVersion: {
         flag: 'service-version',
         value: 'V',
         type: 'string',
-        env: ['OTEL_RESOURCE_ATTRIBUTES'],
+        input: 'service-version',
+        env: [],
         section: 'Resource',
-        help: "resource service.version, else service.version in the attribute lists (tokf's live exporter sets tokf's version)",
-        meaning: "resource `service.version`, else `service.version` in the attribute lists (tokf's live exporter sets tokf's version)",
+        help: "resource service.version (else service.version in --resource-attributes); none by default: tokf's live export sends its own version, which its rows do not record",
+        meaning: "resource `service.version` (else `service.version` in `--resource-attributes`); none by default: tokf's live export sends its own version, which the rows do not record ([Resource](#resource))",
     },
     resourceAttributes: {
         flag: 'resource-attributes',
@@ -566,8 +587,8 @@ const SETTINGS = {
         input: 'resource-attributes',
         env: ['OTEL_RESOURCE_ATTRIBUTES'],
         section: 'Resource',
-        help: "more resource attributes, values percent-decoded; they replace the variable's by key",
-        meaning: "more resource attributes, values percent-decoded; they replace the variable's by key",
+        help: "more resource attributes, values percent-decoded; they replace the variable's by key; of the variable, service.namespace, service.instance.id and service.version are not taken (tokf's live export never sends them, so they would make other series)",
+        meaning: "more resource attributes, values percent-decoded; they replace the variable's by key. Of the variable, `service.namespace`, `service.instance.id` and `service.version` are not taken: tokf's live export never sends them",
     },
     otlpJsonOut: {
         flag: 'otlp-json-out',
@@ -786,10 +807,10 @@ function wrap(text, width) {
     return [...lines, line];
 }
 
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: ./src/config/tokf-paths.ts
 
 
@@ -815,8 +836,650 @@ function localDataDir(env, home, platform) {
         return env.XDG_DATA_HOME;
     return (0,external_node_path_namespaceObject.join)(home, '.local', 'share');
 }
+/**
+ * The directory tokf reads its `config.toml` from (tokf's user directory): `$TOKF_HOME` when set,
+ * else the platform's configuration directory with `tokf` appended (the `dirs` crate's
+ * config_dir: on Linux `$XDG_CONFIG_HOME`, if absolute, else `~/.config`; on macOS
+ * `~/Library/Application Support`; on Windows the roaming `%APPDATA%`).
+ */
+function tokfConfigDir(env, home = homeOf(env), platform = process.platform) {
+    if (nonEmpty(env.TOKF_HOME))
+        return env.TOKF_HOME;
+    if (platform === 'darwin')
+        return (0,external_node_path_namespaceObject.join)(home, 'Library', 'Application Support', 'tokf');
+    if (platform === 'win32')
+        return nonEmpty(env.APPDATA) ? (0,external_node_path_namespaceObject.join)(env.APPDATA, 'tokf') : undefined;
+    if (nonEmpty(env.XDG_CONFIG_HOME) && (0,external_node_path_namespaceObject.isAbsolute)(env.XDG_CONFIG_HOME))
+        return (0,external_node_path_namespaceObject.join)(env.XDG_CONFIG_HOME, 'tokf');
+    return (0,external_node_path_namespaceObject.join)(home, '.config', 'tokf');
+}
+/** The home directory as the `dirs` crate finds it on Unix: `$HOME`, else the user's entry. */
+function homeOf(env) {
+    return process.platform !== 'win32' && nonEmpty(env.HOME) ? env.HOME : (0,external_node_os_namespaceObject.homedir)();
+}
 function nonEmpty(value) {
     return value !== undefined && value !== '';
+}
+
+;// CONCATENATED MODULE: ./src/config/tokf-toml.ts
+/**
+ * A reader of TOML documents, written for tokf's `config.toml` (tokf reads it with the `toml`
+ * crate, TOML 1.1). It parses the whole document, as tokf must before it takes anything from it:
+ * a file that is not TOML is ignored by tokf, so it is by us. Strings and booleans are kept;
+ * other values (numbers, dates, arrays) are checked for their syntax and kept only as present.
+ * It follows TOML 1.1's rules for keys, strings (escapes \e and \xHH included), multi-line inline
+ * tables, times without seconds, and for defining a key or a table once. What it leaves out:
+ * recursion limits on deeply nested values.
+ */
+class TomlTable {
+    origin;
+    entries = new Map();
+    constructor(origin) {
+        this.origin = origin;
+    }
+}
+/** `[[a]]`: an array of tables, which later `[[a]]` headers extend. */
+class TomlTableArray {
+    tables = [];
+}
+/** The document's root table, or undefined when the text is not TOML. */
+function parseToml(text) {
+    try {
+        return new Parser(text).document();
+    }
+    catch (err) {
+        if (err instanceof TomlSyntaxError)
+            return undefined;
+        throw err;
+    }
+}
+/** The string at a key path (`['telemetry', 'service_name']`), through tables, if there is one. */
+function tomlString(root, path) {
+    const leaf = tomlLeaf(root, path);
+    return leaf?.type === 'string' ? leaf.value : undefined;
+}
+/** The boolean at a key path, if there is one. */
+function tomlBoolean(root, path) {
+    const leaf = tomlLeaf(root, path);
+    return leaf?.type === 'boolean' ? leaf.value : undefined;
+}
+function tomlLeaf(root, path) {
+    let node = root;
+    for (const key of path) {
+        if (!(node instanceof TomlTable))
+            return undefined;
+        node = node.entries.get(key);
+    }
+    return node instanceof TomlTable || node instanceof TomlTableArray ? undefined : node;
+}
+class TomlSyntaxError extends Error {
+}
+const BARE_KEY = /[A-Za-z0-9_-]/;
+/** Characters of numbers, booleans, dates and times. */
+const SCALAR_CHAR = /[A-Za-z0-9_+\-.:]/;
+const DEC_INT = /^[+-]?(?:0|[1-9](?:_?\d)*)$/;
+const PREFIXED_INT = /^(?:0x[0-9A-Fa-f](?:_?[0-9A-Fa-f])*|0o[0-7](?:_?[0-7])*|0b[01](?:_?[01])*)$/;
+const FLOAT = /^[+-]?(?:0|[1-9](?:_?\d)*)(?:\.\d(?:_?\d)*(?:[eE][+-]?\d(?:_?\d)*)?|[eE][+-]?\d(?:_?\d)*)$/;
+const SPECIAL_FLOAT = /^[+-]?(?:inf|nan)$/;
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const TIME = /^(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?$/;
+const OFFSET = /(?:[Zz]|[+-](\d{2}):(\d{2}))$/;
+const LINE_ENDING_BACKSLASH = /\\[ \t]*\r?\n/y;
+class Parser {
+    text;
+    pos = 0;
+    root = new TomlTable('header');
+    constructor(text) {
+        this.text = text;
+        // A byte order mark is not part of the document (the toml crate skips it too).
+        if (text.startsWith('\uFEFF'))
+            this.pos = 1;
+    }
+    document() {
+        let current = this.root;
+        for (;;) {
+            this.skipSpaces();
+            if (this.atEnd())
+                return this.root;
+            const ch = this.peek();
+            if (ch === '#' || ch === '\n' || ch === '\r') {
+                this.endOfLine();
+                continue;
+            }
+            if (ch === '[')
+                current = this.header();
+            else
+                this.keyValue(current);
+            this.endOfLine();
+        }
+    }
+    // --- lines, whitespace and comments ---------------------------------------------------------
+    atEnd() {
+        return this.pos >= this.text.length;
+    }
+    peek(offset = 0) {
+        return this.text.charAt(this.pos + offset);
+    }
+    startsWith(s) {
+        return this.text.startsWith(s, this.pos);
+    }
+    fail(what) {
+        throw new TomlSyntaxError(`${what} at offset ${this.pos}`);
+    }
+    skipSpaces() {
+        while (this.peek() === ' ' || this.peek() === '\t')
+            this.pos += 1;
+    }
+    /** Whitespace, comments and newlines, as allowed inside arrays and inline tables. */
+    skipBlank() {
+        for (;;) {
+            this.skipSpaces();
+            const ch = this.peek();
+            if (ch === '#')
+                this.comment();
+            else if (ch === '\n')
+                this.pos += 1;
+            else if (this.startsWith('\r\n'))
+                this.pos += 2;
+            else
+                return;
+        }
+    }
+    comment() {
+        this.pos += 1;
+        while (!this.atEnd() && this.peek() !== '\n') {
+            if (this.startsWith('\r\n'))
+                return;
+            if (isControl(this.peek()))
+                this.fail('control character in a comment');
+            this.pos += 1;
+        }
+    }
+    /** Optional spaces and comment, then a newline or the end of the text. */
+    endOfLine() {
+        this.skipSpaces();
+        if (this.peek() === '#')
+            this.comment();
+        if (this.atEnd())
+            return;
+        if (this.peek() === '\n')
+            this.pos += 1;
+        else if (this.startsWith('\r\n'))
+            this.pos += 2;
+        else
+            this.fail('expected the end of the line');
+    }
+    // --- keys and tables --------------------------------------------------------------------------
+    /** A key, dotted or not: its parts, unquoted. */
+    key() {
+        const parts = [];
+        for (;;) {
+            this.skipSpaces();
+            const ch = this.peek();
+            if (ch === '"') {
+                if (this.startsWith('"""'))
+                    this.fail('a multi-line string cannot be a key');
+                parts.push(this.basicString());
+            }
+            else if (ch === "'") {
+                if (this.startsWith("'''"))
+                    this.fail('a multi-line string cannot be a key');
+                parts.push(this.literalString());
+            }
+            else {
+                const start = this.pos;
+                while (BARE_KEY.test(this.peek()))
+                    this.pos += 1;
+                if (this.pos === start)
+                    this.fail('expected a key');
+                parts.push(this.text.slice(start, this.pos));
+            }
+            this.skipSpaces();
+            if (this.peek() !== '.')
+                return parts;
+            this.pos += 1;
+        }
+    }
+    /** `[a.b]` or `[[a.b]]`: the table that the following keys go into. */
+    header() {
+        const array = this.startsWith('[[');
+        this.pos += array ? 2 : 1;
+        const keys = this.key();
+        if (!this.startsWith(array ? ']]' : ']'))
+            this.fail('expected the end of a table header');
+        this.pos += array ? 2 : 1;
+        let table = this.root;
+        for (const key of keys.slice(0, -1)) {
+            const node = table.entries.get(key);
+            if (node === undefined) {
+                const made = new TomlTable('implicit');
+                table.entries.set(key, made);
+                table = made;
+            }
+            else if (node instanceof TomlTableArray) {
+                table = node.tables.at(-1);
+            }
+            else if (node instanceof TomlTable && node.origin !== 'inline') {
+                table = node;
+            }
+            else {
+                this.fail(`"${key}" is not a table`);
+            }
+        }
+        const last = keys.at(-1);
+        const node = table.entries.get(last);
+        if (array) {
+            let tables;
+            if (node === undefined) {
+                tables = new TomlTableArray();
+                table.entries.set(last, tables);
+            }
+            else if (node instanceof TomlTableArray) {
+                tables = node;
+            }
+            else {
+                return this.fail(`"${last}" is not an array of tables`);
+            }
+            const made = new TomlTable('header');
+            tables.tables.push(made);
+            return made;
+        }
+        if (node === undefined) {
+            const made = new TomlTable('header');
+            table.entries.set(last, made);
+            return made;
+        }
+        if (node instanceof TomlTable && node.origin === 'implicit') {
+            node.origin = 'header';
+            return node;
+        }
+        return this.fail(`table "${keys.join('.')}" is defined twice`);
+    }
+    /** `key = value` into a table; a dotted key makes or extends the tables on its way. */
+    keyValue(into) {
+        const keys = this.key();
+        if (this.peek() !== '=')
+            this.fail('expected "=" after a key');
+        this.pos += 1;
+        this.skipSpaces();
+        const value = this.value();
+        let table = into;
+        for (const key of keys.slice(0, -1)) {
+            const node = table.entries.get(key);
+            if (node === undefined) {
+                const made = new TomlTable('dotted');
+                table.entries.set(key, made);
+                table = made;
+            }
+            else if (node instanceof TomlTable &&
+                (node.origin === 'dotted' || node.origin === 'implicit')) {
+                node.origin = 'dotted';
+                table = node;
+            }
+            else {
+                this.fail(`"${key}" cannot take more keys here`);
+            }
+        }
+        const last = keys.at(-1);
+        if (table.entries.has(last))
+            this.fail(`key "${keys.join('.')}" is defined twice`);
+        table.entries.set(last, value);
+    }
+    // --- values -----------------------------------------------------------------------------------
+    value() {
+        const ch = this.peek();
+        if (ch === '"') {
+            return {
+                type: 'string',
+                value: this.startsWith('"""') ? this.multiLineBasicString() : this.basicString(),
+            };
+        }
+        if (ch === "'") {
+            return {
+                type: 'string',
+                value: this.startsWith("'''") ? this.multiLineLiteralString() : this.literalString(),
+            };
+        }
+        if (ch === '[')
+            return this.array();
+        if (ch === '{')
+            return this.inlineTable();
+        return this.scalar();
+    }
+    array() {
+        this.pos += 1;
+        for (;;) {
+            this.skipBlank();
+            if (this.peek() === ']')
+                break;
+            this.value();
+            this.skipBlank();
+            if (this.peek() === ',')
+                this.pos += 1;
+            else if (this.peek() === ']')
+                break;
+            else
+                this.fail('expected "," or "]" in an array');
+        }
+        this.pos += 1;
+        return { type: 'other' };
+    }
+    /** TOML 1.1: may span lines and end with a comma. */
+    inlineTable() {
+        this.pos += 1;
+        const table = new TomlTable('dotted');
+        for (;;) {
+            this.skipBlank();
+            if (this.peek() === '}')
+                break;
+            this.keyValue(table);
+            this.skipBlank();
+            if (this.peek() === ',')
+                this.pos += 1;
+            else if (this.peek() === '}')
+                break;
+            else
+                this.fail('expected "," or "}" in an inline table');
+        }
+        this.pos += 1;
+        tokf_toml_close(table);
+        return table;
+    }
+    /** A boolean, number, date or time. */
+    scalar() {
+        const start = this.pos;
+        while (SCALAR_CHAR.test(this.peek()))
+            this.pos += 1;
+        let token = this.text.slice(start, this.pos);
+        // A date and a time may be separated by a space.
+        if (DATE.test(token) && this.peek() === ' ' && /^\d{2}:/.test(this.text.slice(this.pos + 1))) {
+            this.pos += 1;
+            while (SCALAR_CHAR.test(this.peek()))
+                this.pos += 1;
+            token = this.text.slice(start, this.pos).replace(' ', 'T');
+        }
+        if (token === 'true' || token === 'false')
+            return { type: 'boolean', value: token === 'true' };
+        if (((DEC_INT.test(token) || PREFIXED_INT.test(token)) && fitsInt64(token)) ||
+            (FLOAT.test(token) && Number.isFinite(Number(token.replaceAll('_', '')))) ||
+            SPECIAL_FLOAT.test(token) ||
+            isDateTime(token)) {
+            return { type: 'other' };
+        }
+        this.pos = start;
+        return this.fail('expected a value');
+    }
+    // --- strings ----------------------------------------------------------------------------------
+    basicString() {
+        this.pos += 1;
+        let out = '';
+        for (;;) {
+            if (this.atEnd())
+                this.fail('unterminated string');
+            const ch = this.peek();
+            if (ch === '"') {
+                this.pos += 1;
+                return out;
+            }
+            if (ch === '\\')
+                out += this.escape();
+            else if (isControl(ch))
+                this.fail('control character in a string');
+            else {
+                out += ch;
+                this.pos += 1;
+            }
+        }
+    }
+    multiLineBasicString() {
+        this.pos += 3;
+        this.skipFirstNewline();
+        let out = '';
+        for (;;) {
+            if (this.atEnd())
+                this.fail('unterminated string');
+            if (this.startsWith('"""'))
+                return out + this.closingQuotes('"');
+            const ch = this.peek();
+            if (ch === '\\') {
+                // A backslash at the end of a line trims the newline and the whitespace that follows.
+                LINE_ENDING_BACKSLASH.lastIndex = this.pos;
+                if (LINE_ENDING_BACKSLASH.test(this.text)) {
+                    this.pos = LINE_ENDING_BACKSLASH.lastIndex;
+                    while (/[ \t\n]/.test(this.peek()) || this.startsWith('\r\n'))
+                        this.pos += 1;
+                }
+                else {
+                    out += this.escape();
+                }
+            }
+            else if (this.startsWith('\r\n')) {
+                out += '\r\n';
+                this.pos += 2;
+            }
+            else if (ch === '\n') {
+                out += ch;
+                this.pos += 1;
+            }
+            else if (isControl(ch)) {
+                this.fail('control character in a string');
+            }
+            else {
+                out += ch;
+                this.pos += 1;
+            }
+        }
+    }
+    literalString() {
+        this.pos += 1;
+        const start = this.pos;
+        for (;;) {
+            if (this.atEnd())
+                this.fail('unterminated string');
+            const ch = this.peek();
+            if (ch === "'")
+                break;
+            if (isControl(ch))
+                this.fail('control character in a string');
+            this.pos += 1;
+        }
+        const out = this.text.slice(start, this.pos);
+        this.pos += 1;
+        return out;
+    }
+    multiLineLiteralString() {
+        this.pos += 3;
+        this.skipFirstNewline();
+        let out = '';
+        for (;;) {
+            if (this.atEnd())
+                this.fail('unterminated string');
+            if (this.startsWith("'''"))
+                return out + this.closingQuotes("'");
+            const ch = this.peek();
+            if (this.startsWith('\r\n')) {
+                out += '\r\n';
+                this.pos += 2;
+            }
+            else if (ch !== '\n' && isControl(ch)) {
+                this.fail('control character in a string');
+            }
+            else {
+                out += ch;
+                this.pos += 1;
+            }
+        }
+    }
+    skipFirstNewline() {
+        if (this.peek() === '\n')
+            this.pos += 1;
+        else if (this.startsWith('\r\n'))
+            this.pos += 2;
+    }
+    /** At three or more quotes closing a multi-line string: up to two more belong to it. */
+    closingQuotes(quote) {
+        let n = 0;
+        while (this.peek(n) === quote)
+            n += 1;
+        if (n > 5)
+            this.fail('too many quotes at the end of a string');
+        this.pos += n;
+        return quote.repeat(n - 3);
+    }
+    escape() {
+        const ch = this.peek(1);
+        const simple = {
+            b: '\b',
+            t: '\t',
+            n: '\n',
+            f: '\f',
+            r: '\r',
+            e: '\x1b',
+            '"': '"',
+            '\\': '\\',
+        };
+        if (Object.hasOwn(simple, ch)) {
+            this.pos += 2;
+            return simple[ch];
+        }
+        const digits = ch === 'x' ? 2 : ch === 'u' ? 4 : ch === 'U' ? 8 : 0;
+        if (digits === 0)
+            this.fail('unknown escape in a string');
+        const hex = this.text.slice(this.pos + 2, this.pos + 2 + digits);
+        if (!new RegExp(`^[0-9A-Fa-f]{${digits}}$`).test(hex))
+            this.fail('bad escape in a string');
+        const code = Number.parseInt(hex, 16);
+        if (code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) {
+            this.fail('escape that is not a Unicode scalar value');
+        }
+        this.pos += 2 + digits;
+        return String.fromCodePoint(code);
+    }
+}
+/** Inline tables and the tables inside them take nothing more once written. */
+function tokf_toml_close(table) {
+    table.origin = 'inline';
+    for (const node of table.entries.values())
+        if (node instanceof TomlTable)
+            tokf_toml_close(node);
+}
+/** Control characters other than tab may not appear raw in strings and comments. */
+function isControl(ch) {
+    const code = ch.charCodeAt(0);
+    return (code < 0x20 && code !== 0x09) || code === 0x7f;
+}
+/** TOML integers are 64-bit signed. */
+function fitsInt64(token) {
+    const digits = token.replaceAll('_', '');
+    const value = /^0[xob]/.test(digits)
+        ? BigInt(digits)
+        : BigInt(digits.startsWith('+') ? digits.slice(1) : digits);
+    return value >= -(2n ** 63n) && value < 2n ** 63n;
+}
+/** An offset or local date-time, a local date, or a local time, with valid fields. */
+function isDateTime(token) {
+    const t = token.search(/[Tt]/);
+    if (t === -1)
+        return validDate(token) || validTime(token);
+    if (!validDate(token.slice(0, t)))
+        return false;
+    let time = token.slice(t + 1);
+    const offset = OFFSET.exec(time);
+    if (offset !== null) {
+        if (offset[1] !== undefined && (Number(offset[1]) > 23 || Number(offset[2]) > 59))
+            return false;
+        time = time.slice(0, offset.index);
+    }
+    return validTime(time);
+}
+function validDate(text) {
+    const m = DATE.exec(text);
+    if (m === null)
+        return false;
+    const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+    if (month < 1 || month > 12 || day < 1)
+        return false;
+    const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+    const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
+    return day <= days;
+}
+function validTime(text) {
+    const m = TIME.exec(text);
+    if (m === null)
+        return false;
+    // TOML allows a leap second.
+    return Number(m[1]) <= 23 && Number(m[2]) <= 59 && (m[3] === undefined || Number(m[3]) <= 60);
+}
+
+;// CONCATENATED MODULE: ./src/config/tokf-config.ts
+
+
+
+
+/**
+ * The variable that turns tokf's live export on or off, over `enabled` in its config.toml
+ * (tokf 0.2.54, telemetry::config::load): on for `true`, `1` or `yes` in any case, off for any
+ * other value, empty included. Only `tokf --otel-export` still turns it on.
+ */
+const TOKF_TELEMETRY_ENABLED = 'TOKF_TELEMETRY_ENABLED';
+/** The service.name tokf's live export sends when nothing sets another. */
+const TOKF_SERVICE_NAME = 'tokf';
+/**
+ * The `service.name` tokf 0.2.54's live export sends (`telemetry::config::load`): the first
+ * `service.name` item of `OTEL_RESOURCE_ATTRIBUTES`, as written (not percent-decoded), else
+ * `service_name` of the `[telemetry]` table in tokf's `config.toml`, else `tokf`.
+ * `OTEL_SERVICE_NAME` is not read.
+ */
+function tokfServiceName(env, configDir = tokfConfigDir(env)) {
+    const attributes = env.OTEL_RESOURCE_ATTRIBUTES;
+    const fromAttributes = attributes === undefined ? undefined : serviceNameAsTokfReads(attributes);
+    if (fromAttributes !== undefined) {
+        return {
+            name: fromAttributes,
+            from: 'service.name in OTEL_RESOURCE_ATTRIBUTES, as tokf reads it',
+        };
+    }
+    const file = configDir === undefined ? undefined : (0,external_node_path_namespaceObject.join)(configDir, 'config.toml');
+    const config = file === undefined ? undefined : readTokfConfig(file);
+    const fromFile = config === undefined ? undefined : tomlString(config, ['telemetry', 'service_name']);
+    if (fromFile !== undefined) {
+        return { name: fromFile, from: `service_name in [telemetry] of tokf's ${file}` };
+    }
+    return { name: TOKF_SERVICE_NAME, from: "tokf's default" };
+}
+/**
+ * tokf's reading of `OTEL_RESOURCE_ATTRIBUTES`: items split at commas, each at its first `=`, key
+ * and value trimmed of whitespace; the first item whose key is `service.name` gives the value as
+ * written, even empty. Items without `=` are passed over.
+ */
+function serviceNameAsTokfReads(attributes) {
+    for (const item of attributes.split(',')) {
+        const eq = item.indexOf('=');
+        if (eq < 0)
+            continue;
+        if (trimWhitespace(item.slice(0, eq)) === 'service.name') {
+            return trimWhitespace(item.slice(eq + 1));
+        }
+    }
+    return undefined;
+}
+/**
+ * tokf's `config.toml`, parsed; undefined when it is missing, unreadable, not UTF-8 or not TOML,
+ * all of which make tokf go on without it.
+ */
+function readTokfConfig(file) {
+    let text;
+    try {
+        text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode((0,external_node_fs_namespaceObject.readFileSync)(file));
+    }
+    catch {
+        return undefined;
+    }
+    return parseToml(text);
+}
+// Rust's str::trim: Unicode White_Space, which (unlike String.prototype.trim) leaves U+FEFF.
+function trimWhitespace(text) {
+    return text.replace(/^\p{White_Space}+|\p{White_Space}+$/gu, '');
 }
 
 ;// CONCATENATED MODULE: ./src/config/key-values.ts
@@ -824,13 +1487,15 @@ function nonEmpty(value) {
 /**
  * Parses the OpenTelemetry `k=v,k2=v2` list used by OTEL_EXPORTER_OTLP_HEADERS and
  * OTEL_RESOURCE_ATTRIBUTES. Values are percent-decoded (the W3C baggage rule the spec points to);
- * keys are trimmed. `source` names the flag or variable in the error so the user knows what to fix.
+ * keys are trimmed. Line breaks separate items too, as commas do: a workflow's `headers: |` block
+ * gives one item per line. `source` names the flag or variable in the error so the user knows
+ * what to fix.
  */
 function parseKeyValueList(text, source) {
     const out = new Map();
     if (text.trim() === '')
         return out;
-    const items = text.split(',');
+    const items = text.split(/[,\r\n]/);
     for (const [index, rawItem] of items.entries()) {
         const item = rawItem.trim();
         if (item === '')
@@ -1001,6 +1666,7 @@ function displayEndpoint(url) {
 
 
 
+
 /**
  * Validates the settings against the environment and returns the one config the engine runs on.
  * Flags (or action inputs) beat OTEL_* variables, which beat the backend preset's defaults, which
@@ -1066,7 +1732,8 @@ function buildSyncConfig(settings, env, now, label = flagLabel) {
         ...(maxAgeMs !== undefined && { maxAgeMs }),
         retryRejected: settings.retryRejected === true,
         maxConsecutiveFailures,
-        resource: resolveResource(settings, env, label),
+        ...resolveResource(settings, env, label),
+        builtins: read('builtins'),
         ...(otlpJsonOut !== undefined && { otlpJsonOut }),
         ...(openmetricsOut !== undefined && { openmetricsOut }),
     };
@@ -1105,26 +1772,49 @@ function firstGiven(value, name, env, variables) {
     }
     return undefined;
 }
+/**
+ * The resource, named as tokf's live export names it so that the replayed series continue the
+ * live ones: service.name from --service-name, else `service.name` in --resource-attributes, else
+ * by tokf's own rules (OTEL_RESOURCE_ATTRIBUTES as tokf reads it, tokf's config.toml, `tokf`);
+ * OTEL_SERVICE_NAME is not read, as tokf does not read it. Of OTEL_RESOURCE_ATTRIBUTES the other
+ * attributes are taken, except those that name the service, which tokf's live export never sends
+ * from it (service.namespace, service.instance.id, service.version): given there, they would make
+ * other series than the live ones. --resource-attributes is taken whole.
+ */
 function resolveResource(settings, env, label) {
     const fromEnv = given(env.OTEL_RESOURCE_ATTRIBUTES)
         ? parseKeyValueList(env.OTEL_RESOURCE_ATTRIBUTES, 'OTEL_RESOURCE_ATTRIBUTES')
         : new Map();
+    for (const key of NOT_FROM_ENV)
+        fromEnv.delete(key);
     const fromFlag = given(settings.resourceAttributes)
         ? parseKeyValueList(settings.resourceAttributes, label('resourceAttributes'))
         : new Map();
-    // Flags beat the environment; within each, the dedicated name beats the attribute list.
-    const serviceName = [
-        settings.serviceName,
-        fromFlag.get('service.name'),
-        env.OTEL_SERVICE_NAME,
-        fromEnv.get('service.name'),
-    ].find(given);
     const attributes = Object.fromEntries([...fromEnv, ...fromFlag]);
-    attributes['service.name'] = serviceName?.trim() ?? SETTINGS.serviceName.default;
+    const flagName = fromFlag.get('service.name');
+    const service = given(settings.serviceName)
+        ? { name: settings.serviceName.trim(), from: label('serviceName') }
+        : flagName !== undefined
+            ? { name: flagName.trim(), from: `service.name in ${label('resourceAttributes')}` }
+            : tokfServiceName(env);
+    attributes['service.name'] = service.name;
     if (given(settings.serviceVersion))
         attributes['service.version'] = settings.serviceVersion.trim();
-    return attributes;
+    const ignored = given(env.OTEL_SERVICE_NAME) && env.OTEL_SERVICE_NAME !== service.name;
+    return {
+        resource: attributes,
+        serviceNameFrom: ignored
+            ? `${service.from}; OTEL_SERVICE_NAME is not read, as tokf does not read it`
+            : service.from,
+    };
 }
+/** What tokf's live export never takes from OTEL_RESOURCE_ATTRIBUTES, and neither do we. */
+const NOT_FROM_ENV = [
+    'service.name',
+    'service.namespace',
+    'service.instance.id',
+    'service.version',
+];
 
 ;// CONCATENATED MODULE: ./src/source/events-schema.ts
 
@@ -1164,7 +1854,7 @@ function events_schema_readEventsSchema(db, path) {
 
 ;// CONCATENATED MODULE: ./src/progress/progress-store.ts
 /** tokf's own timestamp format, which the synced column uses too: UTC, whole seconds. */
-function tokfTimestamp(at) {
+function progress_store_tokfTimestamp(at) {
     return at.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
@@ -1254,7 +1944,7 @@ async function copyDatabase(from, to) {
  * timeout while tokf writes) and held only for `work`, which must be short. Inside a transaction
  * already, `work` joins it, so that several records commit together (one journal sync, not three).
  */
-function inWriteTransaction(db, what, work) {
+function transaction_inWriteTransaction(db, what, work) {
     if (db.isTransaction) {
         work();
         return;
@@ -1281,7 +1971,7 @@ function inWriteTransaction(db, what, work) {
 
 
 /** Progress kept in `events.synced_to_otel_at`: NULL means pending, a time means delivered. */
-class ColumnProgressStore {
+class column_store_ColumnProgressStore {
     db;
     mode = 'column';
     constructor(db) {
@@ -1298,7 +1988,7 @@ class ColumnProgressStore {
     prepareForWriting() {
         // A write that changes nothing still needs the write lock and a journal: a read-only file or
         // directory fails here, before anything is sent.
-        inWriteTransaction(this.db, 'check that progress can be recorded', () => {
+        transaction_inWriteTransaction(this.db, 'check that progress can be recorded', () => {
             this.db
                 .prepare(`UPDATE events SET ${events_schema_SYNCED_COLUMN} = ${events_schema_SYNCED_COLUMN} WHERE id = (SELECT max(id) FROM events)`)
                 .run();
@@ -1306,8 +1996,8 @@ class ColumnProgressStore {
     }
     markDelivered(ranges, at) {
         const update = this.db.prepare(`UPDATE events SET ${events_schema_SYNCED_COLUMN} = ? WHERE id BETWEEN ? AND ? AND ${events_schema_SYNCED_COLUMN} IS NULL`);
-        const stamp = tokfTimestamp(at);
-        inWriteTransaction(this.db, 'record delivered events', () => {
+        const stamp = progress_store_tokfTimestamp(at);
+        transaction_inWriteTransaction(this.db, 'record delivered events', () => {
             for (const r of ranges)
                 update.run(stamp, r.first, r.last);
         });
@@ -1346,7 +2036,7 @@ class DeadLetters {
         this.db = db;
     }
     prepareForWriting() {
-        inWriteTransaction(this.db, 'create the rejected-events table', () => this.db.exec(CREATE_TABLE));
+        transaction_inWriteTransaction(this.db, 'create the rejected-events table', () => this.db.exec(CREATE_TABLE));
         this.created = true;
     }
     /** Ids of rejected events; empty when a read-only run finds no table of ours. */
@@ -1370,8 +2060,8 @@ class DeadLetters {
             return;
         const upsert = this.db.prepare(`INSERT INTO ${dead_letters_REJECTED_TABLE} (event_id, reason, status, rejected_at) VALUES (?, ?, ?, ?)
        ON CONFLICT(event_id) DO UPDATE SET reason = excluded.reason, status = excluded.status, rejected_at = excluded.rejected_at`);
-        const stamp = tokfTimestamp(at);
-        inWriteTransaction(this.db, 'record rejected events', () => {
+        const stamp = progress_store_tokfTimestamp(at);
+        transaction_inWriteTransaction(this.db, 'record rejected events', () => {
             for (const id of ids)
                 upsert.run(id, rejection.reason, rejection.status, stamp);
         });
@@ -1386,7 +2076,7 @@ class DeadLetters {
         if (resent.length === 0)
             return;
         const remove = this.db.prepare(`DELETE FROM ${dead_letters_REJECTED_TABLE} WHERE event_id = ?`);
-        inWriteTransaction(this.db, 'clear re-sent rejected events', () => {
+        transaction_inWriteTransaction(this.db, 'clear re-sent rejected events', () => {
             for (const id of resent)
                 remove.run(id);
         });
@@ -1404,7 +2094,7 @@ class DeadLetters {
 
 ;// CONCATENATED MODULE: ./src/source/id-ranges.ts
 /** Sorts and merges ranges that overlap or touch, so [1,3] and [4,9] become [1,9]. */
-function coalesce(ranges) {
+function id_ranges_coalesce(ranges) {
     const sorted = [...ranges].sort((a, b) => a.first - b.first);
     const out = [];
     for (const r of sorted) {
@@ -1422,7 +2112,7 @@ function coalesce(ranges) {
 function gapsBetween(covered, lo, hi) {
     const gaps = [];
     let next = lo;
-    for (const r of coalesce(covered)) {
+    for (const r of id_ranges_coalesce(covered)) {
         if (r.last < next)
             continue;
         if (r.first > hi)
@@ -1464,7 +2154,7 @@ const ranges_store_CREATE_TABLE = `CREATE TABLE IF NOT EXISTS ${ranges_store_RAN
   delivered_at TEXT NOT NULL
 )`;
 /** Progress kept as acknowledged id ranges in a table of ours, merged as they grow. */
-class RangesProgressStore {
+class ranges_store_RangesProgressStore {
     db;
     mode = 'ranges';
     constructor(db) {
@@ -1474,22 +2164,22 @@ class RangesProgressStore {
         return { gaps: gapsBetween(this.delivered(), minId, maxId) };
     }
     prepareForWriting() {
-        inWriteTransaction(this.db, 'create the progress table', () => {
+        transaction_inWriteTransaction(this.db, 'create the progress table', () => {
             this.db.exec(ranges_store_CREATE_TABLE);
         });
     }
     markDelivered(ranges, at) {
         if (ranges.length === 0)
             return;
-        const stamp = tokfTimestamp(at);
+        const stamp = progress_store_tokfTimestamp(at);
         const touching = this.db.prepare(`SELECT first_id AS first, last_id AS last FROM ${ranges_store_RANGES_TABLE} WHERE first_id <= ? AND last_id >= ?`);
         const remove = this.db.prepare(`DELETE FROM ${ranges_store_RANGES_TABLE} WHERE first_id = ?`);
         const insert = this.db.prepare(`INSERT INTO ${ranges_store_RANGES_TABLE} (first_id, last_id, delivered_at) VALUES (?, ?, ?)`);
-        inWriteTransaction(this.db, 'record delivered events', () => {
-            for (const r of coalesce(ranges)) {
+        transaction_inWriteTransaction(this.db, 'record delivered events', () => {
+            for (const r of id_ranges_coalesce(ranges)) {
                 // Ranges that overlap or touch this one are folded into it, so the table stays small.
                 const neighbours = touching.all(r.last + 1, r.first - 1).map(toRange);
-                const merged = coalesce([r, ...neighbours]);
+                const merged = id_ranges_coalesce([r, ...neighbours]);
                 for (const n of neighbours)
                     remove.run(n.first);
                 for (const m of merged)
@@ -1547,7 +2237,7 @@ class SeriesStore {
         this.db = db;
     }
     prepareForWriting() {
-        inWriteTransaction(this.db, 'create the series table', () => this.db.exec(series_store_CREATE_TABLE));
+        transaction_inWriteTransaction(this.db, 'create the series table', () => this.db.exec(series_store_CREATE_TABLE));
         this.created = true;
     }
     /** Every series' totals; none when a read-only run finds no table of ours. */
@@ -1574,7 +2264,7 @@ class SeriesStore {
             return;
         const upsert = this.db.prepare(`INSERT INTO ${series_store_SERIES_TABLE} (series_key, start_s, last_s, sum, histogram) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT(series_key) DO UPDATE SET last_s = excluded.last_s, sum = excluded.sum, histogram = excluded.histogram`);
-        inWriteTransaction(this.db, 'record series totals', () => {
+        transaction_inWriteTransaction(this.db, 'record series totals', () => {
             for (const [key, t] of totals) {
                 upsert.run(key, t.startSeconds, t.lastSeconds, t.sum, t.histogram === undefined ? null : JSON.stringify(t.histogram));
             }
@@ -1637,7 +2327,7 @@ class SyncLock {
     }
     release() {
         try {
-            inWriteTransaction(this.db, 'release the sync lock', () => {
+            transaction_inWriteTransaction(this.db, 'release the sync lock', () => {
                 this.db.prepare(`DELETE FROM ${LOCK_TABLE} WHERE owner = ?`).run(this.owner);
             });
         }
@@ -1648,7 +2338,7 @@ class SyncLock {
     /** Takes the lock, or returns who holds it. */
     tryAcquire(now) {
         let holder;
-        inWriteTransaction(this.db, 'take the sync lock', () => {
+        transaction_inWriteTransaction(this.db, 'take the sync lock', () => {
             this.db.exec(sync_lock_CREATE_TABLE);
             const row = this.db
                 .prepare(`SELECT host, pid, acquired_at, heartbeat_ms FROM ${LOCK_TABLE} WHERE id = 1`)
@@ -1659,7 +2349,7 @@ class SyncLock {
             }
             this.db
                 .prepare(`INSERT OR REPLACE INTO ${LOCK_TABLE} (id, owner, host, pid, acquired_at, heartbeat_ms) VALUES (1, ?, ?, ?, ?, ?)`)
-                .run(this.owner, (0,external_node_os_namespaceObject.hostname)(), process.pid, tokfTimestamp(new Date(now)), now);
+                .run(this.owner, (0,external_node_os_namespaceObject.hostname)(), process.pid, progress_store_tokfTimestamp(new Date(now)), now);
         });
         return holder;
     }
@@ -3910,12 +4600,134 @@ class OtlpExporter {
     }
 }
 
+;// CONCATENATED MODULE: ./src/encode/cumulative.ts
+/** `top` over `base`: the totals a later request continues from, before either is recorded. */
+function overlay(base, top) {
+    return { get: (key) => top.get(key) ?? base.get(key) };
+}
+/**
+ * Resource attributes that name a series in a backend (Prometheus makes `job` and `instance` of
+ * them; the rest go to `target_info`). Only these enter the key, so that a run whose other
+ * resource attributes differ (a CI run id) continues the same series rather than restarting it.
+ */
+const IDENTIFYING_RESOURCE = ['service.namespace', 'service.name', 'service.instance.id'];
+/** What identifies a series across runs: its naming resource attributes, metric and attributes. */
+function seriesKey(resource, instrument, attributes) {
+    const named = IDENTIFYING_RESOURCE.map((k) => resource[k] ?? null);
+    const attrs = Object.keys(attributes)
+        .sort()
+        .map((k) => [k, attributes[k]]);
+    return JSON.stringify([named, instrument.name, attrs]);
+}
+/**
+ * Turns per-second delta points into cumulative ones, continuing each series from `ledger`. A
+ * point carries its series' total up to and including its second, and the series' start time.
+ *
+ * A backend refuses a point at or before the series' last one as out of order, so events older
+ * than a series' last point are counted into its next point; where none follows, into a point one
+ * second after the last. Totals stay exact; only such late events move in time.
+ */
+function cumulate(deltas, ledger, resource) {
+    const totals = new Map();
+    const points = new Map();
+    for (const [instrument, list] of deltas) {
+        const bySeries = new Map();
+        for (const p of list) {
+            const key = seriesKey(resource, instrument, p.attributes);
+            let series = bySeries.get(key);
+            if (series === undefined)
+                bySeries.set(key, (series = []));
+            series.push(p);
+        }
+        const out = [];
+        for (const [key, series] of bySeries) {
+            series.sort((a, b) => a.epochSeconds - b.epochSeconds);
+            const first = series[0];
+            const before = ledger.get(key);
+            const state = before
+                ? { ...before, histogram: copyHistogram(before.histogram) }
+                : {
+                    startSeconds: first.epochSeconds - 1,
+                    lastSeconds: first.epochSeconds - 1,
+                    sum: 0,
+                    histogram: undefined,
+                };
+            let late;
+            for (const p of series) {
+                if (p.epochSeconds <= state.lastSeconds) {
+                    late =
+                        late === undefined ? { ...p, histogram: copyHistogram(p.histogram) } : merge(late, p);
+                    continue;
+                }
+                const delta = late === undefined ? p : merge(late, p);
+                late = undefined;
+                out.push(advance(state, delta, p.epochSeconds));
+            }
+            if (late !== undefined)
+                out.push(advance(state, late, state.lastSeconds + 1));
+            totals.set(key, state);
+        }
+        points.set(instrument, out);
+    }
+    return { points, totals };
+}
+/** Adds a delta to the series and returns the cumulative point at `at`. */
+function advance(state, delta, at) {
+    state.sum += delta.sum;
+    if (delta.histogram !== undefined) {
+        state.histogram =
+            state.histogram === undefined
+                ? copyHistogram(delta.histogram)
+                : mergeHistograms(state.histogram, delta.histogram);
+    }
+    state.lastSeconds = at;
+    return {
+        attributes: delta.attributes,
+        epochSeconds: at,
+        startSeconds: state.startSeconds,
+        sum: state.sum,
+        histogram: copyHistogram(state.histogram),
+    };
+}
+function merge(a, b) {
+    return {
+        ...b,
+        sum: a.sum + b.sum,
+        histogram: a.histogram === undefined
+            ? copyHistogram(b.histogram)
+            : b.histogram === undefined
+                ? a.histogram
+                : mergeHistograms(a.histogram, b.histogram),
+    };
+}
+function mergeHistograms(a, b) {
+    return {
+        count: a.count + b.count,
+        sum: a.sum + b.sum,
+        min: Math.min(a.min, b.min),
+        max: Math.max(a.max, b.max),
+        bucketCounts: a.bucketCounts.map((n, i) => n + (b.bucketCounts[i] ?? 0)),
+    };
+}
+function copyHistogram(h) {
+    return h === undefined ? undefined : { ...h, bucketCounts: [...h.bucketCounts] };
+}
+
 ;// CONCATENATED MODULE: ./src/source/tokf-event.ts
 /**
  * Text longer than this is cut: tokf.command is the whole argv, and backends refuse (or choke on)
  * attribute values of megabytes. Ordinary commands are far shorter.
  */
 const MAX_TEXT_LENGTH = 4096;
+/**
+ * Whether the row is one of tokf's built-in commands, `tokf err`, `tokf test` and `tokf summary`:
+ * tokf 0.2.54 records them with filter names `_builtin/err`, `_builtin/test` and
+ * `_builtin/summary` (main.rs, through generic::cmd_generic_run), which never calls the live
+ * exporter: tokf's live export leaves these rows out.
+ */
+function isBuiltinCommand(e) {
+    return e.filterName?.startsWith('_builtin/') === true;
+}
 // tokf writes `YYYY-MM-DDTHH:MM:SSZ`; we also take fractions and offsets, which other writers use.
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})?$/i;
 /** Epoch seconds of a stored timestamp (UTC when it has no zone), or undefined if unreadable. */
@@ -4033,6 +4845,17 @@ function aggregate(events) {
 }
 /** Attribute values are cut at the source's text limit, with an ellipsis to show it. */
 const MAX_ATTRIBUTE_LENGTH = MAX_TEXT_LENGTH;
+/**
+ * The series an event's points belong to, as one key: events share all their series (one per
+ * instrument and token type) when their point attributes are equal, and none otherwise.
+ */
+function seriesOfEvent(e) {
+    return JSON.stringify([
+        truncate(e.command),
+        e.exitCode,
+        e.filterName === null ? null : truncate(e.filterName),
+    ]);
+}
 /** tokf's point attributes, in its order; the filter name only when a filter matched. */
 function pointAttributes(e) {
     const attrs = { 'tokf.command': truncate(e.command) };
@@ -4065,119 +4888,6 @@ function record(p, value) {
 function bucketIndex(value) {
     const i = DEFAULT_BOUNDARIES.findIndex((b) => value <= b);
     return i === -1 ? DEFAULT_BOUNDARIES.length : i;
-}
-
-;// CONCATENATED MODULE: ./src/encode/cumulative.ts
-/** `top` over `base`: the totals a later request continues from, before either is recorded. */
-function overlay(base, top) {
-    return { get: (key) => top.get(key) ?? base.get(key) };
-}
-/**
- * Resource attributes that name a series in a backend (Prometheus makes `job` and `instance` of
- * them; the rest go to `target_info`). Only these enter the key, so that a run whose other
- * resource attributes differ (a CI run id) continues the same series rather than restarting it.
- */
-const IDENTIFYING_RESOURCE = ['service.namespace', 'service.name', 'service.instance.id'];
-/** What identifies a series across runs: its naming resource attributes, metric and attributes. */
-function seriesKey(resource, instrument, attributes) {
-    const named = IDENTIFYING_RESOURCE.map((k) => resource[k] ?? null);
-    const attrs = Object.keys(attributes)
-        .sort()
-        .map((k) => [k, attributes[k]]);
-    return JSON.stringify([named, instrument.name, attrs]);
-}
-/**
- * Turns per-second delta points into cumulative ones, continuing each series from `ledger`. A
- * point carries its series' total up to and including its second, and the series' start time.
- *
- * A backend refuses a point at or before the series' last one as out of order, so events older
- * than a series' last point are counted into its next point; where none follows, into a point one
- * second after the last. Totals stay exact; only such late events move in time.
- */
-function cumulate(deltas, ledger, resource) {
-    const totals = new Map();
-    const points = new Map();
-    for (const [instrument, list] of deltas) {
-        const bySeries = new Map();
-        for (const p of list) {
-            const key = seriesKey(resource, instrument, p.attributes);
-            let series = bySeries.get(key);
-            if (series === undefined)
-                bySeries.set(key, (series = []));
-            series.push(p);
-        }
-        const out = [];
-        for (const [key, series] of bySeries) {
-            series.sort((a, b) => a.epochSeconds - b.epochSeconds);
-            const first = series[0];
-            const before = ledger.get(key);
-            const state = before
-                ? { ...before, histogram: copyHistogram(before.histogram) }
-                : {
-                    startSeconds: first.epochSeconds - 1,
-                    lastSeconds: first.epochSeconds - 1,
-                    sum: 0,
-                    histogram: undefined,
-                };
-            let late;
-            for (const p of series) {
-                if (p.epochSeconds <= state.lastSeconds) {
-                    late =
-                        late === undefined ? { ...p, histogram: copyHistogram(p.histogram) } : merge(late, p);
-                    continue;
-                }
-                const delta = late === undefined ? p : merge(late, p);
-                late = undefined;
-                out.push(advance(state, delta, p.epochSeconds));
-            }
-            if (late !== undefined)
-                out.push(advance(state, late, state.lastSeconds + 1));
-            totals.set(key, state);
-        }
-        points.set(instrument, out);
-    }
-    return { points, totals };
-}
-/** Adds a delta to the series and returns the cumulative point at `at`. */
-function advance(state, delta, at) {
-    state.sum += delta.sum;
-    if (delta.histogram !== undefined) {
-        state.histogram =
-            state.histogram === undefined
-                ? copyHistogram(delta.histogram)
-                : mergeHistograms(state.histogram, delta.histogram);
-    }
-    state.lastSeconds = at;
-    return {
-        attributes: delta.attributes,
-        epochSeconds: at,
-        startSeconds: state.startSeconds,
-        sum: state.sum,
-        histogram: copyHistogram(state.histogram),
-    };
-}
-function merge(a, b) {
-    return {
-        ...b,
-        sum: a.sum + b.sum,
-        histogram: a.histogram === undefined
-            ? copyHistogram(b.histogram)
-            : b.histogram === undefined
-                ? a.histogram
-                : mergeHistograms(a.histogram, b.histogram),
-    };
-}
-function mergeHistograms(a, b) {
-    return {
-        count: a.count + b.count,
-        sum: a.sum + b.sum,
-        min: Math.min(a.min, b.min),
-        max: Math.max(a.max, b.max),
-        bucketCounts: a.bucketCounts.map((n, i) => n + (b.bucketCounts[i] ?? 0)),
-    };
-}
-function copyHistogram(h) {
-    return h === undefined ? undefined : { ...h, bucketCounts: [...h.bucketCounts] };
 }
 
 ;// CONCATENATED MODULE: ./node_modules/@opentelemetry/resources/dist/utils.mjs
@@ -5299,6 +6009,18 @@ class ProgressRecorder {
             this.series.save(totals);
         });
     }
+    /**
+     * Events left out for good by the run's choice (tokf's built-in commands with `builtins: skip`):
+     * done, as delivered ones are, but never sent. Throws when the database refuses the write.
+     */
+    leftOut(events) {
+        if (events.length === 0)
+            return;
+        this.write('record skipped events', (at) => {
+            this.store.markDelivered(coverage(events), at);
+            this.deadLetters.forget(events.map((e) => e.id));
+        });
+    }
     /** Throws when the database refuses the write: the events then stay pending. */
     setAside(ids, rejection) {
         if (ids.length === 0)
@@ -5309,7 +6031,7 @@ class ProgressRecorder {
         const at = new Date(this.now());
         const started = performance.now();
         try {
-            inWriteTransaction(this.db, what, () => {
+            transaction_inWriteTransaction(this.db, what, () => {
                 work(at);
                 this.lock.refresh(at.getTime());
             });
@@ -5513,41 +6235,83 @@ async function sendAll(groups, steps) {
  * A backend refuses points older than its horizon (Prometheus: about an hour behind its newest
  * sample), often failing the whole request for one of them. The horizon is found by binary search
  * over the events' times, one event per probe: a probe refused as too old puts the horizon after
- * it, an acknowledged probe (now delivered) puts it at or before it. log2(n) probes, then the
- * events older than the horizon go to `tooOld` and the rest are sent as usual.
+ * it, an acknowledged probe (now delivered) puts it at or before it. Then the events older than
+ * the horizon go to `tooOld` and the rest are sent as usual.
  *
- * Probes that are acknowledged arrive ahead of older events of the batch; cumulative series count
- * such events into their next point, and delta backends that keep order per series refuse them as
- * out of order, which sends them to `tooOld` too.
+ * An acknowledged probe gives its series a point at its time, and an older event of that series
+ * can then be sent only counted into a later point (cumulative) or not at all (refused as out of
+ * order): its own time can no longer be probed, and if it is older than the horizon it would land
+ * days late. So a probe is an event none of whose series holds an older unresolved event, the
+ * one nearest the middle of what is left: the search stays exact. With few series those events
+ * crowd at the old end and each probe resolves little; after 2·log2(n) probes the middle event is
+ * probed whatever it is, as binary search does, which keeps the cost near 3·log2(n) probes but may
+ * count old events of the probed series into a later point.
+ *
+ * Probes that are acknowledged arrive ahead of the newer events of the batch (a cumulative series
+ * counts an event of the probe's own second into its next point).
  */
 async function findHorizon(events, refusal, steps) {
     const byTime = events
         .map((e, order) => ({ e, order }))
         .sort((a, b) => steps.timeOf(a.e) - steps.timeOf(b.e) || a.order - b.order);
+    // Each series' events by position in byTime, in order, and the first one not yet resolved.
+    const series = new Map();
+    byTime.forEach(({ e }, i) => {
+        const key = steps.seriesOf?.(e) ?? i;
+        const s = series.get(key);
+        if (s === undefined)
+            series.set(key, { at: [i], next: 0 });
+        else
+            s.at.push(i);
+    });
+    /** Set aside as bad data while probing: resolved, and neither old nor to send. */
+    const dropped = new Set();
     const settled = new Set();
+    const exactProbes = 2 * Math.ceil(Math.log2(byTime.length + 1));
+    let probes = 0;
     let lo = 0;
     let hi = byTime.length;
+    // Invariant: byTime[0, lo) is older than the horizon, byTime[hi, n) is not.
     while (lo < hi) {
         const mid = (lo + hi) >> 1;
-        const probe = byTime[mid].e;
+        let at = -1;
+        const closer = (i) => at === -1 || Math.abs(i - mid) < Math.abs(at - mid);
+        if (probes++ < exactProbes) {
+            for (const s of series.values()) {
+                while (s.next < s.at.length && (s.at[s.next] < lo || dropped.has(s.at[s.next])))
+                    s.next++;
+                const first = s.at[s.next];
+                if (first !== undefined && first < hi && closer(first))
+                    at = first;
+            }
+        }
+        else {
+            for (let i = lo; i < hi; i++)
+                if (!dropped.has(i) && closer(i))
+                    at = i;
+        }
+        if (at === -1)
+            break;
+        const probe = byTime[at].e;
         const requests = steps.encode([probe]);
         const outcome = await steps.send(requests[0]);
         if (outcome.kind === 'too-old') {
-            lo = mid + 1;
+            lo = at + 1;
             continue;
         }
         settled.add(probe);
         if ((await steps.settle(requests[0], outcome)) === 'stop')
             return 'stop';
+        // Bad data, now set aside, tells nothing of the horizon.
         if (outcome.kind === 'acknowledged')
-            hi = mid;
-        else {
-            // Bad data, now set aside: it tells nothing of the horizon.
-            byTime.splice(mid, 1);
-            hi -= 1;
-        }
+            hi = at;
+        else
+            dropped.add(at);
     }
-    const old = byTime.slice(0, lo).map((x) => x.e);
+    const old = byTime
+        .slice(0, lo)
+        .filter((_, i) => !dropped.has(i))
+        .map((x) => x.e);
     if (old.length > 0 && steps.tooOld(old, refusal) === 'stop')
         return 'stop';
     const rest = byTime
@@ -5559,6 +6323,7 @@ async function findHorizon(events, refusal, steps) {
 }
 
 ;// CONCATENATED MODULE: ./src/engine/delivery.ts
+
 
 
 
@@ -5587,37 +6352,65 @@ class Delivery {
     consecutiveRefusals = 0;
     /** Wire bodies started ahead of their turn, by request. */
     wires = new WeakMap();
+    /** Batches prepared and not yet started, in order. */
+    queued = [];
+    /** Whether the request being delivered was acknowledged as encoded, not split or refused. */
+    wholeAck = false;
+    current;
     constructor(parts) {
         this.parts = parts;
     }
     /**
-     * The job that sends a batch, for the pipeline. Where it may, the batch is encoded and its
-     * compression started now, while earlier batches are still being sent.
+     * The job that sends a batch, for the pipeline. The batch is encoded and its compression started
+     * now, while earlier batches are still being sent.
      */
     prepare(batch) {
-        const ahead = this.parts.encodeAhead ? this.encodeBatch(batch) : undefined;
+        const job = { batch, requests: this.encodeBatch(batch, this.parts.encodeAhead) };
+        this.queued.push(job);
         return async () => {
-            if (this.stopped)
-                return;
-            const requests = ahead ?? this.encodeBatch(batch);
-            for (const r of requests)
-                if ((await this.deliver(r)) === 'stop')
+            this.queued.shift();
+            const requests = job.requests;
+            for (let i = 0; i < requests.length; i += 1) {
+                if (this.stopped)
                     return;
+                const request = requests[i];
+                this.wholeAck = false;
+                if ((await this.deliver(request)) === 'stop')
+                    return;
+                if (this.wholeAck || this.parts.speculationLost === undefined)
+                    continue;
+                // What follows assumed this request's totals: encode it again from what was recorded.
+                this.parts.speculationLost();
+                const rest = requests.slice(i + 1).flatMap((r) => r.events);
+                if (rest.length > 0)
+                    requests.splice(i + 1, Infinity, ...this.reencode(rest));
+                for (const later of this.queued)
+                    later.requests = this.reencode(later.batch);
+            }
         };
     }
     /** Encodes a batch and starts compressing it. A request never sent leaves no rejection behind. */
-    encodeBatch(batch) {
-        const requests = this.parts.encode(batch);
+    encodeBatch(batch, encode) {
+        const requests = encode(batch);
         this.parts.encoded(requests);
+        this.compress(requests);
+        return requests;
+    }
+    /** Encoded again after a speculation was lost: counted once already, as first encoded. */
+    reencode(events) {
+        const requests = this.parts.encodeAhead(events);
+        this.compress(requests);
+        return requests;
+    }
+    compress(requests) {
         // Once sending stopped, no job waits on these: compressing them would only hold their bodies.
         if (this.stopped)
-            return requests;
+            return;
         for (const r of requests) {
             const wire = this.parts.exporter.wireBody(r.body);
             wire.catch(() => { });
             this.wires.set(r, wire);
         }
-        return requests;
     }
     /** Sends nothing more in this run. */
     stop() {
@@ -5626,11 +6419,13 @@ class Delivery {
     async deliver(request) {
         if (this.stopped)
             return 'stop';
+        this.current = request;
         const verdict = await sendIsolating(request, {
             send: (r) => this.send(r),
             encode: this.parts.encode,
             settle: (r, outcome) => this.settle(r, outcome),
             timeOf: (e) => e.epochSeconds ?? 0,
+            seriesOf: seriesOfEvent,
             tooOld: (events, refusal) => this.tooOld(events, refusal),
             splitting: (r, refusal) => this.parts.log(`${describeOutcome(refusal)} for ${r.events.length} events; splitting the request to find the refused ones`),
         });
@@ -5648,6 +6443,8 @@ class Delivery {
     settle(request, outcome) {
         switch (outcome.kind) {
             case 'acknowledged':
+                if (request === this.current)
+                    this.wholeAck = true;
                 return this.acknowledged(request, outcome);
             case 'bad-data':
                 return this.refused(request.events, outcome);
@@ -5831,6 +6628,7 @@ class Observed {
         unreadable: 0,
         skippedRejected: 0,
         held: 0,
+        skipped: 0,
         firstSeconds: undefined,
         lastSeconds: undefined,
     };
@@ -5958,6 +6756,8 @@ function runResult(f) {
         pending: f.counts.pending,
         setAside: f.counts.setAside,
         held: selection.held,
+        skippedBuiltins: selection.skipped,
+        service: { name: config.resource['service.name'] ?? '', from: config.serviceNameFrom },
         unreadable: selection.unreadable,
         exported: f.file?.events ?? 0,
         points: observed.points,
@@ -6014,7 +6814,7 @@ function isoOf(seconds) {
  * pending for a later run.
  */
 function* selectEvents(events, options, tally) {
-    const { since, until, limit, rejected, onUnreadable, hold } = options;
+    const { since, until, limit, rejected, onUnreadable, skip, onSkipped, hold } = options;
     for (const e of events) {
         if (limit !== undefined && tally.selected >= limit)
             return;
@@ -6030,6 +6830,11 @@ function* selectEvents(events, options, tally) {
         const ms = e.epochSeconds * 1000;
         if ((since !== undefined && ms < since) || (until !== undefined && ms >= until))
             continue;
+        if (skip?.(e) === true) {
+            tally.skipped += 1;
+            onSkipped?.(e);
+            continue;
+        }
         if (hold !== undefined && e.epochSeconds >= hold.from && e.epochSeconds <= hold.to) {
             tally.held += 1;
             continue;
@@ -6080,12 +6885,15 @@ function* batchEvents(events, size) {
 
 
 
+
 /**
  * Seconds held back for a later run: the current one and the one before, since tokf stamps an
  * event with the second it ended in and writes the row a moment later (measured with tokf 0.2.54:
  * holding 2 s gave no second sent twice while tokf wrote 300 rows during back-to-back syncs).
  */
 const UNFINISHED_SECONDS = 2;
+/** Skipped events recorded per write transaction. */
+const SKIPPED_PER_WRITE = 2000;
 /** Rows of the tokens-saved breakdown kept in the result. */
 const SAVINGS_ROWS = 20;
 /**
@@ -6106,8 +6914,12 @@ class Replay {
     recorder;
     /** Unreadable rows met while sending: set aside, as they can never be replayed. */
     unreadableIds = [];
+    /** Events left out by `builtins: skip`, waiting to be recorded as done. */
+    skipped = [];
     /** Cumulative series' totals as acknowledged, kept up to date as requests are recorded. */
     ledger;
+    /** Cumulative: the totals of requests encoded ahead of their acknowledgement (see encodeAhead). */
+    projected = new Map();
     constructor(config, deps, stores, 
     /** Whether this run sends and records (not a dry run, not a file-only export). */
     sending) {
@@ -6136,7 +6948,8 @@ class Replay {
                 exporter,
                 recorder: this.recorder,
                 encode: (events) => this.encode(events),
-                encodeAhead: this.ledger === undefined,
+                encodeAhead: (events) => this.encodeAhead(events),
+                speculationLost: this.ledger === undefined ? undefined : () => this.projected.clear(),
                 encoded: (requests) => this.observed.encoded(requests),
                 acknowledged: (request) => this.advanceLedger(request),
                 refusedFile: files?.refused,
@@ -6170,6 +6983,7 @@ class Replay {
             const failure = await pipeline.drain();
             if (failure !== undefined)
                 this.notices.error({ kind: 'unexpected', count: 0, message: messageOf(failure) });
+            this.recordSkipped();
             files?.all.close();
             files?.refused.close();
             this.closeBackfill(backfill);
@@ -6207,13 +7021,45 @@ class Replay {
     }
     selected() {
         const { stores, config } = this;
-        const pending = scanPending(stores.db, (lo, hi) => stores.progress.pendingScan(lo, hi), stores.columns);
+        const pending = scanPending(stores.db, (lo, hi) => stores.progress.pendingScan(Math.max(lo, config.fromId ?? lo), hi), stores.columns);
         return selectEvents(pending, {
             ...config,
             ...(!config.retryRejected && { rejected: stores.deadLetters.ids() }),
             ...(this.sending && { onUnreadable: (e) => this.unreadableIds.push(e.id) }),
+            ...(config.builtins === 'skip' && {
+                skip: isBuiltinCommand,
+                onSkipped: (e) => this.skip(e),
+            }),
             hold: this.unfinishedSeconds(),
         }, this.observed.selection);
+    }
+    /**
+     * A skipped event is recorded as done where the run records (not a dry run or a file export),
+     * so that it is not pending: in writes of SKIPPED_PER_WRITE, whatever lies between them.
+     */
+    skip(e) {
+        if (this.recorder === undefined)
+            return;
+        this.skipped.push({ id: e.id, coverFrom: e.coverFrom });
+        if (this.skipped.length >= SKIPPED_PER_WRITE)
+            this.recordSkipped();
+    }
+    recordSkipped() {
+        const events = this.skipped;
+        if (this.recorder === undefined || events.length === 0)
+            return;
+        this.skipped = [];
+        try {
+            this.recorder.leftOut(events);
+        }
+        catch (err) {
+            this.notices.error({
+                kind: 'skip-failed',
+                count: events.length,
+                firstId: events[0]?.id,
+                message: messageOf(err),
+            });
+        }
     }
     /**
      * A sync often runs right after tokf: rather than hold its newest events for the next run, wait
@@ -6251,10 +7097,26 @@ class Replay {
     }
     /** Cumulative points continue from the totals acknowledged so far (see Delivery). */
     encode(events) {
+        return this.encodeOver(events, this.ledger);
+    }
+    /**
+     * Cumulative points continue from the totals of the requests encoded before, acknowledged or
+     * not; Delivery encodes again what follows a request that was not acknowledged whole.
+     */
+    encodeAhead(events) {
+        if (this.ledger === undefined)
+            return this.encode(events);
+        const requests = this.encodeOver(events, overlay(this.ledger, this.projected));
+        for (const r of requests)
+            for (const [key, totals] of r.totals ?? [])
+                this.projected.set(key, totals);
+        return requests;
+    }
+    encodeOver(events, ledger) {
         const { resource, protocol, maxRequestBytes } = this.config;
-        const encoding = this.ledger === undefined
+        const encoding = ledger === undefined
             ? { temporality: 'delta' }
-            : { temporality: 'cumulative', ledger: this.ledger };
+            : { temporality: 'cumulative', ledger };
         return encodeRequests(events, resource, protocol, maxRequestBytes, encoding);
     }
     advanceLedger(request) {
@@ -6378,7 +7240,7 @@ async function runSync(config, deps) {
         const schema = events_schema_readEventsSchema(db, config.dbPath);
         const stores = {
             db,
-            progress: schema.hasSyncedColumn ? new ColumnProgressStore(db) : new RangesProgressStore(db),
+            progress: schema.hasSyncedColumn ? new column_store_ColumnProgressStore(db) : new ranges_store_RangesProgressStore(db),
             deadLetters: new DeadLetters(db),
             lock: new SyncLock(db),
             series: new SeriesStore(db),
@@ -6457,12 +7319,438 @@ function databaseFingerprint(path) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/progress/merge.ts
+
+
+
+
+
+
+
+
+
+
+/**
+ * Where each event came from, so that copies of one database that forked (two CI runs restored the
+ * same cache entry, then each added events) can be merged again without relying on ids, which the
+ * copies share for their older rows and reuse for their new ones.
+ *
+ * A row's identity is the copy that recorded it and its id there: the rows from `first_id` up to
+ * the next segment were recorded by `origin` as its ids `origin_first` onward. A copy stamps a
+ * segment for the rows it is about to record; rows merged in from another copy keep their identity
+ * in segments of their own. Rows no segment names (written before any stamp, or by a copy that
+ * never stamped: an older version, the command line) are identified by their content instead: every
+ * column of tokf's but the id, with the k-th of several identical rows counted as the k-th.
+ */
+const ORIGINS_TABLE = 'telemetry_sync_origins';
+/** The cache entries whose events a database holds, so that a later merge can skip them. */
+const LINEAGE_TABLE = 'telemetry_sync_lineage';
+const CREATE_ORIGINS = (/* unused pure expression or super */ null && (`CREATE TABLE IF NOT EXISTS ${ORIGINS_TABLE} (
+  first_id INTEGER PRIMARY KEY,
+  origin TEXT,
+  origin_first INTEGER
+)`));
+const CREATE_LINEAGE = (/* unused pure expression or super */ null && (`CREATE TABLE IF NOT EXISTS ${LINEAGE_TABLE} (
+  entry_key TEXT PRIMARY KEY
+)`));
+const CREATE_REJECTED = (/* unused pure expression or super */ null && (`CREATE TABLE IF NOT EXISTS ${REJECTED_TABLE} (
+  event_id INTEGER PRIMARY KEY,
+  reason TEXT NOT NULL,
+  status INTEGER,
+  rejected_at TEXT NOT NULL
+)`));
+const CREATE_SERIES = (/* unused pure expression or super */ null && (`CREATE TABLE IF NOT EXISTS ${SERIES_TABLE} (
+  series_key TEXT PRIMARY KEY,
+  start_s INTEGER NOT NULL,
+  last_s INTEGER NOT NULL,
+  sum REAL NOT NULL,
+  histogram TEXT
+)`));
+/**
+ * Merges the database at `sourcePath` into the one at `targetPath`, in one write transaction on
+ * the target (the source is only read):
+ * - events: every event of the source the target does not hold (see ORIGINS_TABLE) is appended
+ *   with new ids, keeping its identity; an event both hold is kept once;
+ * - delivered: an event is delivered when any copy acknowledged it;
+ * - set aside: an event the source set aside stays set aside, unless a copy delivered it;
+ * - cumulative series: each series takes the state of the copy that acknowledged its latest
+ *   point (the later `last_s`; for the same second, the larger total), so the next point continues
+ *   from what the backend last received;
+ * - lineage: the cache entries the source held, and `sourceKey`, are held by the target too.
+ */
+function mergeDatabase(targetPath, sourcePath, options = {}) {
+    const db = openDatabase(targetPath, false);
+    try {
+        const target = readEventsSchema(db, targetPath);
+        db.exec(`ATTACH DATABASE ${sqlText(sourcePath)} AS src`);
+        try {
+            const sourceColumns = new Set(db
+                .prepare("SELECT name FROM pragma_table_info('events', 'src')")
+                .all()
+                .map((r) => String(r.name)));
+            if (!sourceColumns.has('id') || !sourceColumns.has('timestamp')) {
+                throw new Error(`${sourcePath} is not a tokf tracking database: no "events" table`);
+            }
+            const shared = [...target.columns]
+                .filter((c) => c !== 'id' && c !== SYNCED_COLUMN && sourceColumns.has(c))
+                .sort();
+            registerDigest(db);
+            let outcome;
+            inWriteTransaction(db, 'merge another copy of the database', () => {
+                outcome = mergeInto(db, {
+                    shared,
+                    targetSynced: target.hasSyncedColumn,
+                    sourceSynced: sourceColumns.has(SYNCED_COLUMN),
+                    sourceKey: options.sourceKey,
+                    stamp: tokfTimestamp(options.now ?? new Date()),
+                });
+            });
+            return outcome;
+        }
+        finally {
+            dropTemp(db);
+            db.exec('DETACH DATABASE src');
+        }
+    }
+    finally {
+        db.close();
+    }
+}
+function mergeInto(db, plan) {
+    db.exec(CREATE_ORIGINS);
+    db.exec(CREATE_LINEAGE);
+    buildIdentities(db, 'main', 'ts_target', plan.shared, plan.targetSynced);
+    buildIdentities(db, 'src', 'ts_source', plan.shared, plan.sourceSynced);
+    db.exec('CREATE TEMP TABLE ts_map (source_id INTEGER PRIMARY KEY, target_id INTEGER NOT NULL)');
+    db.exec(`INSERT OR IGNORE INTO temp.ts_map (source_id, target_id)
+           SELECT s.id, t.id FROM temp.ts_source s JOIN temp.ts_target t ON t.ident = s.ident`);
+    const alreadyHeld = count(db, 'SELECT count(*) AS n FROM temp.ts_map');
+    const store = plan.targetSynced
+        ? new ColumnProgressStore(db)
+        : new RangesProgressStore(db);
+    store.prepareForWriting();
+    const at = new Date(Date.parse(plan.stamp));
+    // Held by both, acknowledged only by the source.
+    const nowDelivered = db
+        .prepare(`SELECT m.target_id AS id FROM temp.ts_map m
+         JOIN temp.ts_source s ON s.id = m.source_id
+         JOIN temp.ts_target t ON t.id = m.target_id
+        WHERE s.delivered = 1 AND t.delivered = 0 ORDER BY m.target_id`)
+        .all()
+        .map((r) => Number(r.id));
+    const added = appendMissing(db, plan, store, at);
+    store.markDelivered(singleRanges(nowDelivered), at);
+    const setAside = mergeRejected(db);
+    const seriesTaken = mergeSeries(db);
+    mergeLineage(db, plan.sourceKey);
+    const notSetAside = (schema, id) => tableExists(db, schema, REJECTED_TABLE)
+        ? `AND NOT EXISTS (SELECT 1 FROM ${schema}.${REJECTED_TABLE} r WHERE r.event_id = ${id})`
+        : '';
+    const pendingFromSource = count(db, `SELECT count(*) AS n FROM temp.ts_map m JOIN temp.ts_source s ON s.id = m.source_id
+      WHERE s.delivered = 0 ${notSetAside('src', 's.id')} ${notSetAside('main', 'm.target_id')}
+        AND NOT (${deliveredExpr('main', plan.targetSynced, 'm.target_id', db)})`);
+    return {
+        added,
+        alreadyHeld,
+        nowDelivered: nowDelivered.length,
+        pendingFromSource,
+        seriesTaken,
+        setAside,
+    };
+}
+/**
+ * Appends the source's events the target lacks, in the source's order, at ids after every id the
+ * target has used, with segments that keep each one's identity; then closes the last segment so
+ * that rows written later are not taken for the source's.
+ */
+function appendMissing(db, plan, store, at) {
+    const missing = db
+        .prepare(`SELECT s.id, s.origin, s.local, s.delivered FROM temp.ts_source s
+        WHERE NOT EXISTS (SELECT 1 FROM temp.ts_map m WHERE m.source_id = s.id) ORDER BY s.id`)
+        .all();
+    if (missing.length === 0)
+        return 0;
+    let next = nextId(db);
+    const columns = plan.shared.map(quoteName);
+    const syncedTarget = plan.targetSynced ? [quoteName(SYNCED_COLUMN)] : [];
+    const syncedValue = plan.targetSynced
+        ? [
+            `CASE WHEN ? = 1 THEN ${plan.sourceSynced ? `coalesce(${quoteName(SYNCED_COLUMN)}, ?)` : '?'} ELSE NULL END`,
+        ]
+        : [];
+    const insert = db.prepare(`INSERT INTO main.events (id, ${[...columns, ...syncedTarget].join(', ')})
+     SELECT ?, ${[...columns, ...syncedValue].join(', ')} FROM src.events WHERE id = ?`);
+    const segment = db.prepare(`INSERT OR REPLACE INTO main.${ORIGINS_TABLE} (first_id, origin, origin_first) VALUES (?, ?, ?)`);
+    const mapId = db.prepare('INSERT INTO temp.ts_map (source_id, target_id) VALUES (?, ?)');
+    const delivered = [];
+    let previous;
+    for (const row of missing) {
+        const origin = row.origin == null ? null : String(row.origin);
+        const local = row.local == null ? null : Number(row.local);
+        const continues = previous !== undefined &&
+            previous.origin === origin &&
+            (origin === null || (previous.local !== null && local === previous.local + 1));
+        if (!continues)
+            segment.run(next, origin, local);
+        previous = { origin, local };
+        const wasDelivered = Number(row.delivered) === 1;
+        const args = [next];
+        if (plan.targetSynced)
+            args.push(wasDelivered ? 1 : 0, plan.stamp);
+        args.push(Number(row.id));
+        insert.run(...args);
+        mapId.run(Number(row.id), next);
+        if (wasDelivered && !plan.targetSynced)
+            delivered.push(next);
+        next += 1;
+    }
+    // Rows appended later (tokf's, before a copy stamps its own) are identified by content.
+    segment.run(next, null, null);
+    store.markDelivered(singleRanges(delivered), at);
+    return missing.length;
+}
+/** Events the source set aside stay set aside in the target, unless some copy delivered them. */
+function mergeRejected(db) {
+    if (!tableExists(db, 'src', REJECTED_TABLE))
+        return 0;
+    db.exec(CREATE_REJECTED);
+    const before = count(db, `SELECT count(*) AS n FROM main.${REJECTED_TABLE}`);
+    db.exec(`INSERT OR IGNORE INTO main.${REJECTED_TABLE} (event_id, reason, status, rejected_at)
+           SELECT m.target_id, r.reason, r.status, r.rejected_at
+             FROM src.${REJECTED_TABLE} r JOIN temp.ts_map m ON m.source_id = r.event_id`);
+    // A copy that delivered an event (a run with --retry-rejected) wins over one that set it aside.
+    const ranges = tableExists(db, 'main', RANGES_TABLE);
+    const synced = columnExists(db, 'main', SYNCED_COLUMN);
+    if (ranges || synced) {
+        db.exec(`DELETE FROM main.${REJECTED_TABLE} WHERE ${deliveredExpr('main', synced, 'event_id', db)}`);
+    }
+    return Math.max(0, count(db, `SELECT count(*) AS n FROM main.${REJECTED_TABLE}`) - before);
+}
+/** Each series takes the state of the copy that acknowledged its latest point. */
+function mergeSeries(db) {
+    if (!tableExists(db, 'src', SERIES_TABLE))
+        return 0;
+    db.exec(CREATE_SERIES);
+    const before = db.prepare('SELECT total_changes() AS n').get();
+    db.exec(`INSERT INTO main.${SERIES_TABLE} (series_key, start_s, last_s, sum, histogram)
+           SELECT series_key, start_s, last_s, sum, histogram FROM src.${SERIES_TABLE} WHERE true
+           ON CONFLICT(series_key) DO UPDATE SET
+             start_s = excluded.start_s, last_s = excluded.last_s,
+             sum = excluded.sum, histogram = excluded.histogram
+           WHERE excluded.last_s > ${SERIES_TABLE}.last_s
+              OR (excluded.last_s = ${SERIES_TABLE}.last_s AND excluded.sum > ${SERIES_TABLE}.sum)`);
+    const after = db.prepare('SELECT total_changes() AS n').get();
+    return Number(after?.n ?? 0) - Number(before?.n ?? 0);
+}
+function mergeLineage(db, sourceKey) {
+    if (tableExists(db, 'src', LINEAGE_TABLE)) {
+        db.exec(`INSERT OR IGNORE INTO main.${LINEAGE_TABLE} (entry_key)
+             SELECT entry_key FROM src.${LINEAGE_TABLE}`);
+    }
+    if (sourceKey !== undefined) {
+        db.prepare(`INSERT OR IGNORE INTO main.${LINEAGE_TABLE} (entry_key) VALUES (?)`).run(sourceKey);
+    }
+}
+/**
+ * A temp table of every event of `schema` with its identity (see ORIGINS_TABLE) and whether it
+ * was delivered. The content of unnamed rows is digested, so the table stays small whatever the
+ * commands hold.
+ */
+function buildIdentities(db, schema, table, shared, synced) {
+    db.exec(`CREATE TEMP TABLE ${table} (
+    id INTEGER PRIMARY KEY, origin TEXT, local INTEGER, ident TEXT NOT NULL, delivered INTEGER NOT NULL
+  )`);
+    const hasOrigins = tableExists(db, schema, ORIGINS_TABLE);
+    const segment = hasOrigins
+        ? `LEFT JOIN ${schema}.${ORIGINS_TABLE} g ON g.first_id =
+         (SELECT max(first_id) FROM ${schema}.${ORIGINS_TABLE} WHERE first_id <= e.id)`
+        : '';
+    const origin = hasOrigins ? 'g.origin' : 'NULL';
+    const local = hasOrigins
+        ? 'CASE WHEN g.origin IS NULL THEN NULL ELSE g.origin_first + e.id - g.first_id END'
+        : 'NULL';
+    // Only rows no segment names need their content: digesting every row would be most of the work.
+    const digest = `ts_digest(${shared.map((c) => `quote(e.${quoteName(c)})`).join(" || '|' || ")})`;
+    const content = hasOrigins ? `CASE WHEN g.origin IS NULL THEN ${digest} END` : digest;
+    db.exec(`INSERT INTO temp.${table} (id, origin, local, ident, delivered)
+    SELECT id, origin, local,
+           CASE WHEN origin IS NOT NULL THEN 'o|' || origin || '|' || local
+                ELSE 'c|' || content || '|' || row_number() OVER (PARTITION BY origin IS NULL, content ORDER BY id)
+           END,
+           delivered
+      FROM (SELECT e.id AS id, ${origin} AS origin, ${local} AS local, ${content} AS content,
+                   ${synced ? `e.${SYNCED_COLUMN} IS NOT NULL` : deliveredExpr(schema, false, 'e.id', db)} AS delivered
+              FROM ${schema}.events e ${segment})`);
+    db.exec(`CREATE INDEX temp.${table}_ident ON ${table}(ident)`);
+}
+/** An SQL condition: the event `idExpr` of `schema` was acknowledged. */
+function deliveredExpr(schema, synced, idExpr, db) {
+    if (synced) {
+        return `coalesce((SELECT x.${SYNCED_COLUMN} IS NOT NULL FROM ${schema}.events x WHERE x.id = ${idExpr}), 0)`;
+    }
+    if (!tableExists(db, schema, RANGES_TABLE))
+        return '0';
+    return `coalesce((SELECT d.last_id >= ${idExpr} FROM ${schema}.${RANGES_TABLE} d
+                     WHERE d.first_id <= ${idExpr} ORDER BY d.first_id DESC LIMIT 1), 0)`;
+}
+function registerDigest(db) {
+    db.function('ts_digest', { deterministic: true }, (text) => createHash('sha256')
+        .update(String(text ?? ''))
+        .digest('base64')
+        .slice(0, 24));
+}
+function dropTemp(db) {
+    for (const t of ['ts_target', 'ts_source', 'ts_map'])
+        db.exec(`DROP TABLE IF EXISTS temp.${t}`);
+}
+/** The first id after every id the table has used (AUTOINCREMENT never reuses one). */
+function nextId(db) {
+    const max = Number(db.prepare('SELECT coalesce(max(id), 0) AS n FROM main.events').get()?.n ?? 0);
+    const seq = tableExists(db, 'main', 'sqlite_sequence')
+        ? Number(db
+            .prepare("SELECT coalesce(max(seq), 0) AS n FROM main.sqlite_sequence WHERE name = 'events'")
+            .get()?.n ?? 0)
+        : 0;
+    return Math.max(max, seq) + 1;
+}
+/**
+ * Marks the rows this copy is about to record as its own (`origin`, from `fromId` on), so that a
+ * later merge tells them from another copy's rows with the same ids.
+ */
+function stampOwnRows(path, origin, fromId) {
+    const db = openDatabase(path, false);
+    try {
+        inWriteTransaction(db, 'record where new events come from', () => {
+            db.exec(CREATE_ORIGINS);
+            db.prepare(`INSERT OR REPLACE INTO ${ORIGINS_TABLE} (first_id, origin, origin_first) VALUES (?, ?, ?)`).run(fromId, origin, fromId);
+        });
+    }
+    finally {
+        db.close();
+    }
+}
+/** The first id an event recorded next will have. */
+function nextEventId(path) {
+    const db = openDatabase(path, true);
+    try {
+        readEventsSchema(db, path);
+        return nextId(db);
+    }
+    finally {
+        db.close();
+    }
+}
+/** The cache entries a database holds the events of (see LINEAGE_TABLE). */
+function readLineage(path) {
+    const db = openDatabase(path, true);
+    try {
+        if (!tableExists(db, 'main', LINEAGE_TABLE))
+            return [];
+        return db
+            .prepare(`SELECT entry_key FROM ${LINEAGE_TABLE} ORDER BY entry_key`)
+            .all()
+            .map((r) => String(r.entry_key));
+    }
+    finally {
+        db.close();
+    }
+}
+/** Replaces the lineage: entries that no longer exist need not be remembered. */
+function writeLineage(path, keys) {
+    const db = openDatabase(path, false);
+    try {
+        inWriteTransaction(db, 'record the cache entries merged', () => {
+            db.exec(CREATE_LINEAGE);
+            db.exec(`DELETE FROM ${LINEAGE_TABLE}`);
+            const insert = db.prepare(`INSERT OR IGNORE INTO ${LINEAGE_TABLE} (entry_key) VALUES (?)`);
+            for (const key of keys)
+                insert.run(key);
+        });
+    }
+    finally {
+        db.close();
+    }
+}
+/**
+ * Events neither delivered nor set aside, among ids up to `lastId` (all when omitted): what the
+ * copy's runs left for later ones.
+ */
+function countPendingUpTo(path, lastId = Number.MAX_SAFE_INTEGER) {
+    const db = openDatabase(path, true);
+    try {
+        const schema = readEventsSchema(db, path);
+        const rejected = tableExists(db, 'main', REJECTED_TABLE)
+            ? `AND NOT EXISTS (SELECT 1 FROM ${REJECTED_TABLE} r WHERE r.event_id = e.id)`
+            : '';
+        return count(db, `SELECT count(*) AS n FROM events e WHERE e.id <= ${Math.floor(lastId)}
+         AND NOT (${deliveredExpr('main', schema.hasSyncedColumn, 'e.id', db)}) ${rejected}`);
+    }
+    finally {
+        db.close();
+    }
+}
+/**
+ * Marks every pending event as done without sending it, and says how many: for a copy restored
+ * from another branch's cache, whose runs still hold those events and send them themselves.
+ */
+function markPendingDone(path, now = new Date()) {
+    const db = openDatabase(path, false);
+    try {
+        const schema = readEventsSchema(db, path);
+        const store = schema.hasSyncedColumn
+            ? new ColumnProgressStore(db)
+            : new RangesProgressStore(db);
+        const rejected = tableExists(db, 'main', REJECTED_TABLE)
+            ? `AND NOT EXISTS (SELECT 1 FROM ${REJECTED_TABLE} r WHERE r.event_id = e.id)`
+            : '';
+        const ids = db
+            .prepare(`SELECT e.id AS id FROM events e
+          WHERE NOT (${deliveredExpr('main', schema.hasSyncedColumn, 'e.id', db)}) ${rejected}
+          ORDER BY e.id`)
+            .all()
+            .map((r) => Number(r.id));
+        if (ids.length === 0)
+            return 0;
+        inWriteTransaction(db, 'leave pending events to their own branch', () => {
+            store.prepareForWriting();
+            store.markDelivered(singleRanges(ids), now);
+        });
+        return ids.length;
+    }
+    finally {
+        db.close();
+    }
+}
+function singleRanges(ids) {
+    return coalesce(ids.map((id) => ({ first: id, last: id })));
+}
+function count(db, sql) {
+    return Number(db.prepare(sql).get()?.n ?? 0);
+}
+function tableExists(db, schema, name) {
+    return (db
+        .prepare(`SELECT 1 FROM ${schema}.sqlite_schema WHERE type = 'table' AND name = ?`)
+        .get(name) !== undefined);
+}
+function columnExists(db, schema, column) {
+    return (db
+        .prepare(`SELECT 1 FROM pragma_table_info('events', '${schema}') WHERE name = ?`)
+        .get(column) !== undefined);
+}
+function quoteName(name) {
+    return `"${name.replace(/"/g, '""')}"`;
+}
+function sqlText(value) {
+    return `'${value.replace(/'/g, "''")}'`;
+}
+
 ;// CONCATENATED MODULE: ./src/engine/index.ts
 /**
  * The engine as its entry points see it: the CLI and the action import this module and nothing
  * else below the config, so that how a replay reads, encodes, sends and records stays free to
  * change behind it.
  */
+
 
 
 
@@ -6492,6 +7780,8 @@ function describeNotice(n) {
             return `counting pending events failed${said}`;
         case 'set-aside-failed':
             return `could not set aside ${events}${from}${said}; they stay pending`;
+        case 'skip-failed':
+            return `could not record ${events} of tokf's built-in commands as skipped${from}${said}; they stay pending`;
         case 'too-old-unsent':
             return `${events}${from} ${were} refused as older than the endpoint keeps${said}; they stay pending: give --otlp-json-out DIR (the action always has one) to keep them in a file and set them aside, or --max-age to leave such events out`;
         case 'too-old-for-endpoint':
@@ -6532,7 +7822,11 @@ function formatTextSummary(r) {
         (r.tooOld > 0 ? `, ${r.tooOld} older than max-age (file only)` : '') +
         (r.tooOldForEndpoint > 0 ? `, ${r.tooOldForEndpoint} older than the endpoint keeps` : '') +
         (r.rejectedPoints > 0 ? `, ${r.rejectedPoints} points rejected by the endpoint` : '') +
-        (r.held > 0 ? `, ${r.held} of the last seconds held for the next run` : ''));
+        (r.held > 0 ? `, ${r.held} of the last seconds held for the next run` : '') +
+        (r.skippedBuiltins > 0
+            ? `, ${r.skippedBuiltins} of tokf's built-in commands skipped, as its live export does`
+            : ''));
+    lines.push(`  service   ${r.service.name} (${r.service.from})`);
     if (r.firstEventTime !== null)
         lines.push(`  time      ${r.firstEventTime} .. ${r.lastEventTime}`);
     const points = Object.entries(r.points);

@@ -19,6 +19,8 @@ export const Inputs = {
   Summary: 'summary',
   CommentOnPr: 'comment-on-pr',
   FailOnError: 'fail-on-error',
+  Leg: 'leg',
+  TokfLiveExport: 'tokf-live-export',
 } as const;
 
 /** The action's outputs. */
@@ -41,6 +43,8 @@ export const State = {
   IsPost: 'isPost',
   Restore: 'restore',
   SyncDone: 'syncDone',
+  /** Which cache entries the main step took to send their events (sync: now). */
+  Claim: 'claim',
 } as const;
 
 export const DEFAULT_CACHE_KEY_PREFIX = 'telemetry-db-v1';

@@ -3,6 +3,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GithubRun } from './github-env.js';
 import { moveFile } from './files.js';
+import type { Leg } from './leg.js';
 import { copyDatabase } from '../engine/index.js';
 
 /**
@@ -15,15 +16,25 @@ const STAGING_DIR = '.telemetry-sync-cache';
 const STAGING_PATTERN = `${STAGING_DIR}/tracking.db`;
 
 export interface CacheKeys {
-  /** This run's key: keys are immutable, so every run saves a new one. */
+  /**
+   * This run's key: keys are immutable, so every run saves a new one, and each leg of a matrix
+   * (same job name, run, attempt and OS) its own, told apart by the job's backend id.
+   */
   primary: string;
-  /** Restores take the newest key with this prefix. */
+  /** Every key of this action's entries starts so: restores take the newest of them. */
   restorePrefix: string;
 }
 
-export function cacheKeys(prefix: string, run: GithubRun): CacheKeys {
+export function cacheKeys(prefix: string, run: GithubRun, leg: Leg): CacheKeys {
   const restorePrefix = `${prefix}-${run.os}-`;
-  return { primary: `${restorePrefix}${run.runId}-${run.runAttempt}`, restorePrefix };
+  return {
+    primary: `${restorePrefix}${run.runId}-${run.runAttempt}-${leg.id}`,
+    restorePrefix,
+  };
+}
+
+export function cacheAvailable(): boolean {
+  return cache.isFeatureAvailable();
 }
 
 /** Restores the newest cached database to `target`; the key restored, or undefined on a miss. */
@@ -32,10 +43,28 @@ export async function restoreDatabaseFromCache(
   run: GithubRun,
   target: string,
 ): Promise<string | undefined> {
+  return restoreEntry(run, keys.primary, [keys.restorePrefix], target);
+}
+
+/** Restores the entry of exactly this key to `target`; the key, or undefined on a miss. */
+export async function restoreCacheEntry(
+  run: GithubRun,
+  key: string,
+  target: string,
+): Promise<string | undefined> {
+  return restoreEntry(run, key, [], target);
+}
+
+async function restoreEntry(
+  run: GithubRun,
+  primary: string,
+  restoreKeys: string[],
+  target: string,
+): Promise<string | undefined> {
   if (!cache.isFeatureAvailable()) return undefined;
   return inWorkspace(run, async () => {
     try {
-      const key = await cache.restoreCache([STAGING_PATTERN], keys.primary, [keys.restorePrefix]);
+      const key = await cache.restoreCache([STAGING_PATTERN], primary, restoreKeys);
       if (key !== undefined) moveFile(join(run.workspace, STAGING_PATTERN), target);
       return key;
     } finally {

@@ -17,6 +17,8 @@ import {
 export type RestoreMode = 'cache' | 'artifact' | 'cache-then-artifact' | 'none';
 export type SyncMode = 'post' | 'now';
 export type OtlpArtifactMode = 'always' | 'on-failure' | 'never';
+/** Whether the main step leaves tokf's own live export as it is or turns it off for the job. */
+export type TokfLiveExport = 'keep' | 'off';
 
 /** The action's inputs, validated. */
 export interface ActionInputs {
@@ -39,6 +41,9 @@ export interface ActionInputs {
   summary: boolean;
   commentOnPr: boolean;
   failOnError: boolean;
+  /** What tells the legs of a matrix apart, as given (see leg.ts); by default toJSON(matrix). */
+  leg: string;
+  tokfLiveExport: TokfLiveExport;
 }
 
 /** Engine errors name action inputs the way a workflow author wrote them. */
@@ -68,7 +73,7 @@ export function readActionInputs(getInput: GetInput, env: NodeJS.ProcessEnv): Ac
     githubToken: get(Inputs.GithubToken) || env.GITHUB_TOKEN || '',
     settings: { ...engineSettings(get), db: databasePath },
     ciAttributes: bool(get(Inputs.CiAttributes), Inputs.CiAttributes, true),
-    otlpArtifact: oneOf(get(Inputs.OtlpArtifact) || 'always', Inputs.OtlpArtifact, [
+    otlpArtifact: oneOf(get(Inputs.OtlpArtifact) || 'on-failure', Inputs.OtlpArtifact, [
       'always',
       'on-failure',
       'never',
@@ -79,6 +84,11 @@ export function readActionInputs(getInput: GetInput, env: NodeJS.ProcessEnv): Ac
     summary: bool(get(Inputs.Summary), Inputs.Summary, true),
     commentOnPr: bool(get(Inputs.CommentOnPr), Inputs.CommentOnPr, false),
     failOnError: bool(get(Inputs.FailOnError), Inputs.FailOnError, false),
+    leg: get(Inputs.Leg),
+    tokfLiveExport: oneOf(get(Inputs.TokfLiveExport) || 'keep', Inputs.TokfLiveExport, [
+      'keep',
+      'off',
+    ]),
   };
 }
 

@@ -1,6 +1,7 @@
 import { DefaultArtifactClient } from '@actions/artifact';
 import { basename } from 'node:path';
 import type { GithubRun } from './github-env.js';
+import type { Leg } from './leg.js';
 
 export interface UploadedArtifact {
   name: string;
@@ -9,11 +10,12 @@ export interface UploadedArtifact {
 }
 
 /**
- * Names must be unique within a run, and a re-run attempt or a second job must not collide with
- * the first, so the job and attempt are part of the name.
+ * Names must be unique within a run: a re-run attempt, a second job and every leg of a matrix
+ * (which share the job's name) must not collide, so the job, the leg's matrix values, the attempt
+ * and the leg's id (from its backend id: unique even when the values are not) are in the name.
  */
-export function otlpArtifactName(base: string, run: GithubRun): string {
-  return [base, run.job, run.runAttempt].filter((p) => p !== '').join('-');
+export function otlpArtifactName(base: string, run: GithubRun, leg: Leg): string {
+  return [base, run.job, leg.label, run.runAttempt, leg.id].filter((p) => p !== '').join('-');
 }
 
 /** Uploads OTLP JSON Lines files, kept at their paths below `root`, as one artifact. */

@@ -1,39 +1,60 @@
 import * as core from '@actions/core';
 import { existsSync } from 'node:fs';
+import { noClaim, removeMergedEntries, type Claim } from './cache-claims.js';
 import { cacheKeys, saveDatabaseToCache, type SaveOutcome } from './database-cache.js';
 import { State } from './constants.js';
-import { databaseFingerprint } from '../engine/index.js';
+import { databaseFingerprint, stampOwnRows } from '../engine/index.js';
 import { readGithubRun, type GithubRun } from './github-env.js';
 import type { ActionInputs } from './inputs.js';
+import { readLeg, type Leg } from './leg.js';
+import { messageOf } from './messages.js';
 import { readInputsOrReport } from './read-inputs.js';
 import { publishReport, reportProblems } from './report-phase.js';
 import type { RestoreState } from './restore.js';
 import { syncPhase } from './sync-phase.js';
 
-/** The post step: after tokf's steps, even in failed jobs. Sync, report, save. */
+/** The post step: after tokf's steps, even in failed jobs. Sync, report, save, clean up. */
 export async function runPost(): Promise<void> {
-  const inputs = readInputsOrReport();
+  const inputs = readInputsOrReport('post');
   if (inputs === undefined) return;
   const run = readGithubRun(process.env);
+  const leg = readLeg(process.env, inputs.leg);
   const restore = readRestoreState(inputs);
 
   if (core.getState(State.SyncDone) === 'true') {
     // sync: now already reported in the main step; only the save is left.
-    const save = await saveDatabase(inputs, run, restore);
+    const claim = readClaim();
+    const save = await saveDatabase(inputs, run, leg, restore, claim);
     if (save !== undefined)
       core.info(save.saved ? `saved the database as ${save.key}` : save.reason);
+    const cleanup = await removeMergedEntries(inputs, run, restore, claim, save?.saved === true);
     reportProblems(
-      save !== undefined && !save.saved && save.warn ? [save.reason] : [],
+      [
+        ...(save !== undefined && !save.saved && save.warn ? [save.reason] : []),
+        ...cleanup.problems,
+      ],
       inputs.failOnError,
+      cleanup.advice,
     );
     return;
   }
-  const report = await syncPhase(inputs, run, restore);
-  report.save = await saveDatabase(inputs, run, restore);
+  const report = await syncPhase(inputs, run, restore, leg);
+  const claim = report.claim ?? noClaim();
+  report.save = await saveDatabase(inputs, run, leg, restore, claim);
   if (report.save !== undefined && !report.save.saved && report.save.warn)
     report.problems.push(report.save.reason);
-  await publishReport(inputs, run, report);
-  reportProblems(report.problems, inputs.failOnError);
+  const cleanup = await removeMergedEntries(
+    inputs,
+    run,
+    restore,
+    claim,
+    report.save?.saved === true,
+  );
+  report.notes.push(...cleanup.notes);
+  report.problems.push(...cleanup.problems);
+  (report.advice ??= []).push(...cleanup.advice);
+  await publishReport(inputs, run, report, leg);
+  reportProblems(report.problems, inputs.failOnError, report.advice);
 }
 
 // The main step may not have run (or failed early): then nothing was restored.
@@ -49,10 +70,17 @@ function readRestoreState(inputs: ActionInputs): RestoreState {
   };
 }
 
+function readClaim(): Claim {
+  const saved = core.getState(State.Claim);
+  return saved === '' ? noClaim() : (JSON.parse(saved) as Claim);
+}
+
 async function saveDatabase(
   inputs: ActionInputs,
   run: GithubRun,
+  leg: Leg,
   restore: RestoreState,
+  claim: Claim,
 ): Promise<SaveOutcome | undefined> {
   if (!inputs.saveCache) return undefined;
   if (!existsSync(restore.dbPath)) {
@@ -62,7 +90,18 @@ async function saveDatabase(
       warn: false,
     };
   }
+  const keys = cacheKeys(inputs.cacheKeyPrefix, run, leg);
+  // tokf started the database during the job: every row in it is this run's own.
+  if (restore.stampAtPost === true && !inputs.settings.dryRun) {
+    try {
+      stampOwnRows(restore.dbPath, keys.primary, 1);
+    } catch (err) {
+      core.debug(`could not stamp the database's own rows: ${messageOf(err)}`);
+    }
+  }
+  // An entry this run took must be replaced, whatever changed.
   if (
+    claim.taken.length === 0 &&
     restore.restoredFrom === 'cache' &&
     restore.restoredFingerprint === fingerprintOrNone(restore.dbPath)
   ) {
@@ -72,7 +111,7 @@ async function saveDatabase(
       warn: false,
     };
   }
-  return saveDatabaseToCache(cacheKeys(inputs.cacheKeyPrefix, run), run, restore.dbPath);
+  return saveDatabaseToCache(keys, run, restore.dbPath);
 }
 
 function fingerprintOrNone(path: string): string | undefined {

@@ -1,4 +1,5 @@
 import type { GithubRun } from './github-env.js';
+import type { Leg } from './leg.js';
 import type { GithubRest } from './github-rest.js';
 
 interface IssueComment {
@@ -10,9 +11,13 @@ const WRITE_PERMISSION = 'pull-requests: write';
 const PAGE_SIZE = 100;
 const MAX_PAGES = 20;
 
-/** The hidden first line that marks our comment, one per workflow and job. */
-export function commentMarker(run: GithubRun): string {
-  return `<!-- telemetry-sync: ${run.workflow.replace(/--/g, '')}/${run.job.replace(/--/g, '')} -->`;
+/**
+ * The hidden first line that marks our comment: one per workflow, job and matrix leg, found again
+ * by later runs (the leg's label is its matrix values, the same from run to run).
+ */
+export function commentMarker(run: GithubRun, leg: Leg): string {
+  const parts = [run.workflow, run.job, leg.label].filter((p) => p !== '');
+  return `<!-- telemetry-sync: ${parts.map((p) => p.replace(/--/g, '')).join('/')} -->`;
 }
 
 /** Keeps one comment on the pull request: edits ours if it exists, else creates it. */

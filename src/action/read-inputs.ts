@@ -1,17 +1,17 @@
 import * as core from '@actions/core';
-import { Inputs } from './constants.js';
 import { buildSyncConfig } from '../config/build-config.js';
 import { SETTINGS } from '../config/settings.js';
 import { inputLabel, readActionInputs, type ActionInputs } from './inputs.js';
-import { reportProblems } from './report-phase.js';
 import { messageOf } from './restore.js';
 import { secretValues } from './secrets.js';
 
 /**
- * Masks every secret before anything is logged, then validates. A bad input is a warning (or a
- * failure with fail-on-error) and the step does nothing else.
+ * Masks every secret before anything is logged, then validates. A bad input is a configuration
+ * error that every run would repeat: it fails the step with its message, whatever fail-on-error
+ * says (that governs delivery), and the step does nothing else. The post step only notes it: the
+ * main step has failed on it already.
  */
-export function readInputsOrReport(): ActionInputs | undefined {
+export function readInputsOrReport(step: 'main' | 'post' = 'main'): ActionInputs | undefined {
   const getInput = (name: string) => core.getInput(name);
   const raw = {
     headers: getInput(SETTINGS.headers.input),
@@ -31,8 +31,8 @@ export function readInputsOrReport(): ActionInputs | undefined {
     );
     return inputs;
   } catch (err) {
-    const failOnError = /^(true|True|TRUE)$/.test(getInput(Inputs.FailOnError).trim());
-    reportProblems([messageOf(err)], failOnError);
+    if (step === 'main') core.setFailed(`telemetry-sync: ${messageOf(err)}`);
+    else core.info(`telemetry-sync did nothing: ${messageOf(err)} (reported by the main step)`);
     return undefined;
   }
 }

@@ -2,22 +2,26 @@ import * as core from '@actions/core';
 import type { GithubRun } from './github-env.js';
 import { GithubRest } from './github-rest.js';
 import type { ActionInputs } from './inputs.js';
+import type { Leg } from './leg.js';
 import { commentMarker, upsertPullRequestComment } from './pr-comment.js';
 import { messageOf } from './restore.js';
-import { renderReport, type ActionReport } from './summary.js';
+import { logLines, renderReport, type ActionReport } from './summary.js';
 
 /** Job summary and pull-request comment. Never throws: failures join the report's problems. */
 export async function publishReport(
   inputs: ActionInputs,
   run: GithubRun,
   report: ActionReport,
+  leg: Leg,
 ): Promise<void> {
-  if (inputs.commentOnPr && run.pullRequest !== undefined) {
+  for (const line of logLines(report)) core.info(line);
+  // A fork's token cannot comment; the fork note in the report says so once.
+  if (inputs.commentOnPr && run.pullRequest !== undefined && !run.fromFork) {
     if (inputs.githubToken === '') {
       report.problems.push('comment-on-pr is set but there is no github-token');
     } else {
       try {
-        const marker = commentMarker(run);
+        const marker = commentMarker(run, leg);
         const rest = new GithubRest(run, inputs.githubToken);
         const { created } = await upsertPullRequestComment(
           rest,
@@ -47,7 +51,13 @@ export async function publishReport(
  * Problems become warning annotations: telemetry must not fail the user's job unless they ask
  * with fail-on-error.
  */
-export function reportProblems(problems: readonly string[], failOnError: boolean): void {
+export function reportProblems(
+  problems: readonly string[],
+  failOnError: boolean,
+  advice: readonly string[] = [],
+): void {
+  // Missing permissions: a warning to act on, but telemetry that works around them is not a failure.
+  for (const a of advice) core.warning(a, { title: 'telemetry-sync' });
   for (const p of problems) core.warning(p, { title: 'telemetry-sync' });
   if (failOnError && problems.length > 0) {
     core.setFailed(`telemetry-sync: ${problems.length} problem(s); the first: ${problems[0]}`);

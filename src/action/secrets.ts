@@ -14,7 +14,7 @@ export function secretValues(settings: SyncSettings, env: NodeJS.ProcessEnv): st
   ];
   for (const list of headerLists) {
     if (list === undefined || list.trim() === '') continue;
-    for (const item of list.split(',')) {
+    for (const item of list.split(/[,\r\n]/)) {
       const eq = item.indexOf('=');
       // An item without "=" may be a bare token pasted by mistake: mask all of it.
       const value = (eq < 0 ? item : item.slice(eq + 1)).trim();

@@ -1,5 +1,6 @@
 import type { SyncResult } from '../engine/index.js';
 import { describeNotice } from '../report/notices.js';
+import type { Claim } from './cache-claims.js';
 import type { SaveOutcome } from './database-cache.js';
 import type { UploadedArtifact } from './otlp-artifact.js';
 
@@ -19,6 +20,12 @@ export interface ActionReport {
   /** Plain-language facts for the reader (what was not found, what was left and why). */
   notes: string[];
   problems: string[];
+  /** Warnings about missing permissions: annotated, never a reason to fail the step. */
+  advice?: string[];
+  /** Who sends what earlier runs left pending (see cache-claims.ts). */
+  claim?: Claim;
+  /** Why no OTLP/JSON artifact was uploaded, when the run had files for one. */
+  artifactSkipped?: string;
 }
 
 const MAX_CELL = 80;
@@ -87,7 +94,10 @@ export function renderReport(report: ActionReport, marker = ''): string {
       '',
     );
   }
-  const warnings = results.flatMap((r) => r.warnings.map(describeNotice));
+  const warnings = [
+    ...(report.advice ?? []),
+    ...results.flatMap((r) => r.warnings.map(describeNotice)),
+  ];
   const errors = [...report.problems, ...results.flatMap((r) => r.errors.map(describeNotice))];
   for (const [title, list] of [
     ['Notes', report.notes],
@@ -116,6 +126,38 @@ export function renderReport(report: ActionReport, marker = ''): string {
     lines.push('');
   }
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * What happened, in a few plain lines for the step log: where the database came from, what became
+ * of the events, where the artifact went and what was saved.
+ */
+export function logLines(report: ActionReport): string[] {
+  const lines = [`telemetry-sync: ${headline(report)}`, `  database: ${restoreLine(report)}`];
+  const results = [report.result, report.restoredCopy].filter(
+    (r): r is SyncResult => r !== undefined,
+  );
+  if (results.length > 0) {
+    const t = combine(results);
+    const parts = [`${t.selected} selected`, `${t.delivered} delivered`, `${t.pending} pending`];
+    if (t.refusedEvents > 0) parts.push(`${t.refusedEvents} refused and set aside`);
+    if (t.tooOld > 0) parts.push(`${t.tooOld} older than max-age`);
+    if (t.tooOldForEndpoint > 0) parts.push(`${t.tooOldForEndpoint} older than the endpoint keeps`);
+    if (t.rejectedPoints > 0) parts.push(`${t.rejectedPoints} points rejected`);
+    lines.push(`  events: ${parts.join(', ')}`);
+    const endpoint = results.find((r) => r.endpoint !== null)?.endpoint;
+    lines.push(`  endpoint: ${endpoint ? hostOf(endpoint) : 'none (OTLP/JSON file only)'}`);
+  }
+  if (report.artifact !== undefined)
+    lines.push(`  artifact: ${report.artifact.name} (${report.artifact.url})`);
+  else if (report.artifactSkipped !== undefined)
+    lines.push(`  artifact: ${report.artifactSkipped}`);
+  if (report.save !== undefined)
+    lines.push(
+      `  saved: ${report.save.saved ? `cache key ${report.save.key}` : report.save.reason}`,
+    );
+  for (const note of report.notes) lines.push(`  note: ${note}`);
+  return lines;
 }
 
 function headline(report: ActionReport): string {

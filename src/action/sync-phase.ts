@@ -5,15 +5,20 @@ import { buildSyncConfig } from '../config/build-config.js';
 import type { SyncConfig } from '../config/sync-config.js';
 import { runSync, type SyncResult } from '../engine/index.js';
 import { USER_AGENT } from '../version.js';
+import { claimLeftovers, noClaim } from './cache-claims.js';
 import { ciResourceAttributes } from './ci-attributes.js';
 import { Outputs } from './constants.js';
 import type { GithubRun } from './github-env.js';
 import { inputLabel, type ActionInputs } from './inputs.js';
+import type { Leg } from './leg.js';
 import { otlpArtifactName, uploadOtlpArtifact } from './otlp-artifact.js';
 import { messageOf, type RestoreState } from './restore.js';
 import { combine, type ActionReport } from './summary.js';
 import { describeNotice } from '../report/notices.js';
 import { rest } from '../report/text-summary.js';
+
+const FORK_NOTE =
+  'this pull request comes from a fork, whose workflows get no secrets and a read-only token: telemetry-sync writes the summary and the OTLP/JSON artifact, posts no comment and leaves older cache entries alone';
 
 /**
  * Syncs the database (and a restored copy kept beside it), sets the outputs and uploads the
@@ -23,6 +28,7 @@ export async function syncPhase(
   inputs: ActionInputs,
   run: GithubRun,
   restore: RestoreState,
+  leg: Leg,
 ): Promise<ActionReport> {
   const report: ActionReport = {
     result: undefined,
@@ -34,7 +40,11 @@ export async function syncPhase(
     pullRequest: run.pullRequest,
     notes: [...restore.notes],
     problems: [...restore.problems],
+    advice: [...(restore.advice ?? [])],
+    claim: noClaim(),
   };
+  // Said once, with the other notes, in the log and the summary.
+  if (run.fromFork) report.notes.push(FORK_NOTE);
   const otlpDir = join(run.runnerTemp, 'telemetry-sync', `otlp-${run.runId}-${run.runAttempt}`);
   let config: SyncConfig;
   try {
@@ -54,6 +64,14 @@ export async function syncPhase(
     return report;
   }
   if (inputs.ciAttributes) config.resource = { ...ciResourceAttributes(run), ...config.resource };
+
+  // Before sending what earlier runs left pending, take charge of it (see cache-claims.ts).
+  if (config.endpoint !== undefined && !config.dryRun) {
+    report.claim = await claimLeftovers(inputs, run, restore);
+    report.notes.push(...report.claim.notes);
+    report.advice?.push(...report.claim.advice);
+  }
+  const fromId = report.claim?.fromId;
 
   // The restored copy first: its events are older than the ones tokf wrote in this job.
   if (restore.sidePath !== undefined && existsSync(restore.sidePath)) {
@@ -76,7 +94,7 @@ export async function syncPhase(
     }
   }
   if (existsSync(restore.dbPath)) {
-    report.result = await syncOne(config, report);
+    report.result = await syncOne(fromId === undefined ? config : { ...config, fromId }, report);
   } else {
     report.notes.push(`no database at ${restore.dbPath}: nothing to sync`);
   }
@@ -85,7 +103,7 @@ export async function syncPhase(
     (r): r is SyncResult => r !== undefined,
   );
   setSyncOutputs(results);
-  await uploadArtifact(inputs, run, results, otlpDir, report);
+  await uploadArtifact(inputs, run, leg, results, otlpDir, report);
   return report;
 }
 
@@ -130,6 +148,7 @@ function setSyncOutputs(results: SyncResult[]): void {
 async function uploadArtifact(
   inputs: ActionInputs,
   run: GithubRun,
+  leg: Leg,
   results: SyncResult[],
   otlpDir: string,
   report: ActionReport,
@@ -142,13 +161,22 @@ async function uploadArtifact(
   const wanted =
     inputs.otlpArtifact === 'always' ||
     (inputs.otlpArtifact === 'on-failure' && (somethingLeft || noEndpoint));
-  if (!wanted || files.length === 0) return;
-  const name = otlpArtifactName(inputs.otlpArtifactName, run);
+  if (files.length === 0) return;
+  if (!wanted) {
+    report.artifactSkipped =
+      inputs.otlpArtifact === 'never'
+        ? 'no OTLP/JSON artifact (otlp-artifact: never)'
+        : 'no OTLP/JSON artifact: every selected event was delivered (otlp-artifact: on-failure)';
+    return;
+  }
+  const name = otlpArtifactName(inputs.otlpArtifactName, run, leg);
   try {
     report.artifact = await uploadOtlpArtifact(name, files, otlpDir, inputs.retentionDays, run);
     core.setOutput(Outputs.OtlpArtifactId, report.artifact.id);
     core.setOutput(Outputs.OtlpArtifactUrl, report.artifact.url);
-    core.info(`uploaded ${files.map((f) => relative(otlpDir, f)).join(', ')} as artifact ${name}`);
+    core.info(
+      `uploaded ${files.map((f) => relative(otlpDir, f)).join(', ')} as artifact ${name} (${report.artifact.url})`,
+    );
   } catch (err) {
     report.problems.push(`uploading the OTLP/JSON artifact ${name} failed: ${messageOf(err)}`);
   }

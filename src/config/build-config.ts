@@ -1,5 +1,6 @@
 import { UsageError } from '../errors.js';
 import { PRESETS } from './backends.js';
+import { tokfServiceName, type NamedSource } from './tokf-config.js';
 import { defaultTokfDbPath } from './tokf-paths.js';
 import { given, resolveEndpoint } from './endpoint.js';
 import { parseKeyValueList } from './key-values.js';
@@ -103,7 +104,8 @@ export function buildSyncConfig(
     ...(maxAgeMs !== undefined && { maxAgeMs }),
     retryRejected: settings.retryRejected === true,
     maxConsecutiveFailures,
-    resource: resolveResource(settings, env, label),
+    ...resolveResource(settings, env, label),
+    builtins: read('builtins'),
     ...(otlpJsonOut !== undefined && { otlpJsonOut }),
     ...(openmetricsOut !== undefined && { openmetricsOut }),
   };
@@ -159,27 +161,50 @@ function firstGiven(
   return undefined;
 }
 
+/**
+ * The resource, named as tokf's live export names it so that the replayed series continue the
+ * live ones: service.name from --service-name, else `service.name` in --resource-attributes, else
+ * by tokf's own rules (OTEL_RESOURCE_ATTRIBUTES as tokf reads it, tokf's config.toml, `tokf`);
+ * OTEL_SERVICE_NAME is not read, as tokf does not read it. Of OTEL_RESOURCE_ATTRIBUTES the other
+ * attributes are taken, except those that name the service, which tokf's live export never sends
+ * from it (service.namespace, service.instance.id, service.version): given there, they would make
+ * other series than the live ones. --resource-attributes is taken whole.
+ */
 function resolveResource(
   settings: SyncSettings,
   env: Env,
   label: SettingLabel,
-): Record<string, string> {
+): { resource: Record<string, string>; serviceNameFrom: string } {
   const fromEnv = given(env.OTEL_RESOURCE_ATTRIBUTES)
     ? parseKeyValueList(env.OTEL_RESOURCE_ATTRIBUTES, 'OTEL_RESOURCE_ATTRIBUTES')
     : new Map<string, string>();
+  for (const key of NOT_FROM_ENV) fromEnv.delete(key);
   const fromFlag = given(settings.resourceAttributes)
     ? parseKeyValueList(settings.resourceAttributes, label('resourceAttributes'))
     : new Map<string, string>();
-  // Flags beat the environment; within each, the dedicated name beats the attribute list.
-  const serviceName = [
-    settings.serviceName,
-    fromFlag.get('service.name'),
-    env.OTEL_SERVICE_NAME,
-    fromEnv.get('service.name'),
-  ].find(given);
   const attributes = Object.fromEntries([...fromEnv, ...fromFlag]);
-  attributes['service.name'] = serviceName?.trim() ?? SETTINGS.serviceName.default;
+  const flagName = fromFlag.get('service.name');
+  const service: NamedSource = given(settings.serviceName)
+    ? { name: settings.serviceName.trim(), from: label('serviceName') }
+    : flagName !== undefined
+      ? { name: flagName.trim(), from: `service.name in ${label('resourceAttributes')}` }
+      : tokfServiceName(env);
+  attributes['service.name'] = service.name;
   if (given(settings.serviceVersion))
     attributes['service.version'] = settings.serviceVersion.trim();
-  return attributes;
+  const ignored = given(env.OTEL_SERVICE_NAME) && env.OTEL_SERVICE_NAME !== service.name;
+  return {
+    resource: attributes,
+    serviceNameFrom: ignored
+      ? `${service.from}; OTEL_SERVICE_NAME is not read, as tokf does not read it`
+      : service.from,
+  };
 }
+
+/** What tokf's live export never takes from OTEL_RESOURCE_ATTRIBUTES, and neither do we. */
+const NOT_FROM_ENV = [
+  'service.name',
+  'service.namespace',
+  'service.instance.id',
+  'service.version',
+];

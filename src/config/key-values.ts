@@ -3,12 +3,14 @@ import { UsageError } from '../errors.js';
 /**
  * Parses the OpenTelemetry `k=v,k2=v2` list used by OTEL_EXPORTER_OTLP_HEADERS and
  * OTEL_RESOURCE_ATTRIBUTES. Values are percent-decoded (the W3C baggage rule the spec points to);
- * keys are trimmed. `source` names the flag or variable in the error so the user knows what to fix.
+ * keys are trimmed. Line breaks separate items too, as commas do: a workflow's `headers: |` block
+ * gives one item per line. `source` names the flag or variable in the error so the user knows
+ * what to fix.
  */
 export function parseKeyValueList(text: string, source: string): Map<string, string> {
   const out = new Map<string, string>();
   if (text.trim() === '') return out;
-  const items = text.split(',');
+  const items = text.split(/[,\r\n]/);
   for (const [index, rawItem] of items.entries()) {
     const item = rawItem.trim();
     if (item === '') continue;

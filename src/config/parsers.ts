@@ -1,5 +1,5 @@
 import { UsageError } from '../errors.js';
-import type { Compression, Protocol, Temporality } from './sync-config.js';
+import type { Builtins, Compression, Protocol, Temporality } from './sync-config.js';
 import { parseDuration } from './time-spec.js';
 
 /**
@@ -69,4 +69,12 @@ export const durationOrNone: Parser<number | null> = (text, source) => {
   } catch {
     throw new UsageError(`${source}: "${text}" is not a duration (such as 90m, 1h, 7d) or none`);
   }
+};
+
+/** What to do with the rows of tokf's built-in commands: send them, or skip them as live export does. */
+export const parseBuiltins: Parser<Builtins> = (text, source) => {
+  const value = text.trim();
+  const lower = value.toLowerCase();
+  if (lower === 'send' || lower === 'skip') return lower;
+  throw new UsageError(`${source}: "${value}" is not send or skip`);
 };

@@ -2,6 +2,7 @@ import { BACKENDS, describePresets, parseBackend } from './backends.js';
 import {
   asWritten,
   durationOrNone,
+  parseBuiltins,
   parseCompression,
   parseProtocol,
   parseTemporality,
@@ -119,6 +120,19 @@ export const SETTINGS = {
     help: 'send again the events earlier runs set aside as rejected',
     meaning: 'send again the events earlier runs set aside as rejected',
   },
+  builtins: {
+    flag: 'builtins',
+    value: 'B',
+    type: 'string',
+    input: 'builtins',
+    env: ['TELEMETRY_SYNC_BUILTINS'],
+    parse: parseBuiltins,
+    default: 'send',
+    section: 'Source',
+    help: "the rows of tokf's built-in commands (tokf err, test, summary; filter _builtin/...), which tokf's live export never sends: send (they count in tokf gain) or skip (recorded as done without being sent, as live export leaves them out; a later send run does not go back for them)",
+    meaning:
+      "the rows of `tokf err`, `tokf test` and `tokf summary` (filter `_builtin/...`), which tokf's live export never sends: `send` them, or `skip` them as live export does ([Built-in commands](#built-in-commands))",
+  },
   endpoint: {
     flag: 'endpoint',
     value: 'URL',
@@ -159,9 +173,9 @@ export const SETTINGS = {
     input: 'headers',
     env: ['OTEL_EXPORTER_OTLP_METRICS_HEADERS', 'OTEL_EXPORTER_OTLP_HEADERS'],
     section: 'Endpoint',
-    help: 'request headers, values percent-decoded; merged by name with the variables, the flag first',
+    help: 'request headers, separated by commas or line breaks, values percent-decoded; merged by name with the variables, the flag first',
     meaning:
-      'request headers, values percent-decoded; merged by name with the variables, the flag first',
+      'request headers, separated by commas or line breaks, values percent-decoded; merged by name with the variables, the flag first',
   },
   certificate: {
     flag: 'certificate',
@@ -288,22 +302,23 @@ export const SETTINGS = {
     value: 'NAME',
     type: 'string',
     input: 'service-name',
-    env: ['OTEL_SERVICE_NAME', 'OTEL_RESOURCE_ATTRIBUTES'],
-    default: 'tokf',
+    env: ['OTEL_RESOURCE_ATTRIBUTES'],
+    defaultText: "tokf's own rules",
     section: 'Resource',
-    help: 'resource service.name; service.name in --resource-attributes comes next, then the variables',
+    help: "resource service.name; else service.name in --resource-attributes; else as tokf's live export names it: service.name in OTEL_RESOURCE_ATTRIBUTES (as written, the first one), else service_name in the [telemetry] table of tokf's config.toml ($TOKF_HOME/config.toml, else ~/.config/tokf/config.toml), else tokf; OTEL_SERVICE_NAME is not read, as tokf does not read it",
     meaning:
-      'resource `service.name`; `service.name` in `--resource-attributes` comes next, then the variables (the attribute list last)',
+      "resource `service.name`; else `service.name` in `--resource-attributes`; else as tokf's live export names it ([Resource](#resource)): `service.name` in the variable, else `service_name` in `[telemetry]` of tokf's `config.toml`, else `tokf`. `OTEL_SERVICE_NAME` is not read, as tokf does not read it",
   },
   serviceVersion: {
     flag: 'service-version',
     value: 'V',
     type: 'string',
-    env: ['OTEL_RESOURCE_ATTRIBUTES'],
+    input: 'service-version',
+    env: [],
     section: 'Resource',
-    help: "resource service.version, else service.version in the attribute lists (tokf's live exporter sets tokf's version)",
+    help: "resource service.version (else service.version in --resource-attributes); none by default: tokf's live export sends its own version, which its rows do not record",
     meaning:
-      "resource `service.version`, else `service.version` in the attribute lists (tokf's live exporter sets tokf's version)",
+      "resource `service.version` (else `service.version` in `--resource-attributes`); none by default: tokf's live export sends its own version, which the rows do not record ([Resource](#resource))",
   },
   resourceAttributes: {
     flag: 'resource-attributes',
@@ -312,8 +327,9 @@ export const SETTINGS = {
     input: 'resource-attributes',
     env: ['OTEL_RESOURCE_ATTRIBUTES'],
     section: 'Resource',
-    help: "more resource attributes, values percent-decoded; they replace the variable's by key",
-    meaning: "more resource attributes, values percent-decoded; they replace the variable's by key",
+    help: "more resource attributes, values percent-decoded; they replace the variable's by key; of the variable, service.namespace, service.instance.id and service.version are not taken (tokf's live export never sends them, so they would make other series)",
+    meaning:
+      "more resource attributes, values percent-decoded; they replace the variable's by key. Of the variable, `service.namespace`, `service.instance.id` and `service.version` are not taken: tokf's live export never sends them",
   },
   otlpJsonOut: {
     flag: 'otlp-json-out',

@@ -24,6 +24,11 @@ export interface SyncConfig {
   until?: number;
   /** Send at most this many pending events, the first ones in id order. */
   limit?: number;
+  /**
+   * Send only events with this id or a higher one; earlier pending events stay pending. Not a
+   * setting: the action sets it to leave events that another run has taken charge of.
+   */
+  fromId?: number;
   dryRun: boolean;
   /** Events older than this (ms before now) are not sent, only written to the OTLP/JSON file. */
   maxAgeMs?: number;
@@ -33,6 +38,13 @@ export interface SyncConfig {
   maxConsecutiveFailures: number;
   /** Resource attributes, service.name always present. */
   resource: Record<string, string>;
+  /** Where service.name came from, in words (a flag, a variable, tokf's config.toml, a default). */
+  serviceNameFrom: string;
+  /**
+   * Rows of tokf's built-in commands (`tokf err|test|summary`, filter `_builtin/...`), which
+   * tokf's live export never sends: sent (`send`) or recorded as done without sending (`skip`).
+   */
+  builtins: Builtins;
   /** Directory that receives metrics.jsonl. */
   otlpJsonOut?: string;
   /** Directory that receives metrics.om, the OpenMetrics backfill. */
@@ -52,6 +64,7 @@ export interface EndpointConfig {
 export type Protocol = 'http/protobuf' | 'http/json';
 export type Compression = 'gzip' | 'none';
 export type Temporality = 'delta' | 'cumulative';
+export type Builtins = 'send' | 'skip';
 
 // Collectors accept 20 MiB by default and most vendors 4-5 MiB; stay under the smaller figure.
 export const DEFAULT_MAX_REQUEST_BYTES = 3 * 1024 * 1024;

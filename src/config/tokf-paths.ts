@@ -24,6 +24,30 @@ function localDataDir(env: NodeJS.ProcessEnv, home: string, platform: NodeJS.Pla
   return join(home, '.local', 'share');
 }
 
+/**
+ * The directory tokf reads its `config.toml` from (tokf's user directory): `$TOKF_HOME` when set,
+ * else the platform's configuration directory with `tokf` appended (the `dirs` crate's
+ * config_dir: on Linux `$XDG_CONFIG_HOME`, if absolute, else `~/.config`; on macOS
+ * `~/Library/Application Support`; on Windows the roaming `%APPDATA%`).
+ */
+export function tokfConfigDir(
+  env: NodeJS.ProcessEnv,
+  home: string = homeOf(env),
+  platform: NodeJS.Platform = process.platform,
+): string | undefined {
+  if (nonEmpty(env.TOKF_HOME)) return env.TOKF_HOME;
+  if (platform === 'darwin') return join(home, 'Library', 'Application Support', 'tokf');
+  if (platform === 'win32') return nonEmpty(env.APPDATA) ? join(env.APPDATA, 'tokf') : undefined;
+  if (nonEmpty(env.XDG_CONFIG_HOME) && isAbsolute(env.XDG_CONFIG_HOME))
+    return join(env.XDG_CONFIG_HOME, 'tokf');
+  return join(home, '.config', 'tokf');
+}
+
+/** The home directory as the `dirs` crate finds it on Unix: `$HOME`, else the user's entry. */
+function homeOf(env: NodeJS.ProcessEnv): string {
+  return process.platform !== 'win32' && nonEmpty(env.HOME) ? env.HOME : homedir();
+}
+
 function nonEmpty(value: string | undefined): value is string {
   return value !== undefined && value !== '';
 }

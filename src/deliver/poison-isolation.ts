@@ -19,6 +19,12 @@ export interface IsolationSteps<E, R extends Carrier<E>> {
   settle(request: R, outcome: DeliveryOutcome): Verdict | Promise<Verdict>;
   /** The event's time: a backend's history horizon is a time. */
   timeOf(event: E): number;
+  /**
+   * The series the event's points belong to, where events can share series (events of one
+   * series share all of them); default: every event its own. The horizon search never probes an
+   * event while an older one of its series is unresolved (see findHorizon).
+   */
+  seriesOf?(event: E): string;
   /** Records events older than the backend's horizon, which are not sent again one by one. */
   tooOld(events: E[], refusal: Refusal): Verdict;
   /** Told before a refused request is split or searched. */
@@ -67,12 +73,20 @@ async function sendAll<E, R extends Carrier<E>>(
  * A backend refuses points older than its horizon (Prometheus: about an hour behind its newest
  * sample), often failing the whole request for one of them. The horizon is found by binary search
  * over the events' times, one event per probe: a probe refused as too old puts the horizon after
- * it, an acknowledged probe (now delivered) puts it at or before it. log2(n) probes, then the
- * events older than the horizon go to `tooOld` and the rest are sent as usual.
+ * it, an acknowledged probe (now delivered) puts it at or before it. Then the events older than
+ * the horizon go to `tooOld` and the rest are sent as usual.
  *
- * Probes that are acknowledged arrive ahead of older events of the batch; cumulative series count
- * such events into their next point, and delta backends that keep order per series refuse them as
- * out of order, which sends them to `tooOld` too.
+ * An acknowledged probe gives its series a point at its time, and an older event of that series
+ * can then be sent only counted into a later point (cumulative) or not at all (refused as out of
+ * order): its own time can no longer be probed, and if it is older than the horizon it would land
+ * days late. So a probe is an event none of whose series holds an older unresolved event, the
+ * one nearest the middle of what is left: the search stays exact. With few series those events
+ * crowd at the old end and each probe resolves little; after 2·log2(n) probes the middle event is
+ * probed whatever it is, as binary search does, which keeps the cost near 3·log2(n) probes but may
+ * count old events of the probed series into a later point.
+ *
+ * Probes that are acknowledged arrive ahead of the newer events of the batch (a cumulative series
+ * counts an event of the probe's own second into its next point).
  */
 async function findHorizon<E, R extends Carrier<E>>(
   events: E[],
@@ -82,28 +96,53 @@ async function findHorizon<E, R extends Carrier<E>>(
   const byTime = events
     .map((e, order) => ({ e, order }))
     .sort((a, b) => steps.timeOf(a.e) - steps.timeOf(b.e) || a.order - b.order);
+  // Each series' events by position in byTime, in order, and the first one not yet resolved.
+  const series = new Map<string | number, { at: number[]; next: number }>();
+  byTime.forEach(({ e }, i) => {
+    const key = steps.seriesOf?.(e) ?? i;
+    const s = series.get(key);
+    if (s === undefined) series.set(key, { at: [i], next: 0 });
+    else s.at.push(i);
+  });
+  /** Set aside as bad data while probing: resolved, and neither old nor to send. */
+  const dropped = new Set<number>();
   const settled = new Set<E>();
+  const exactProbes = 2 * Math.ceil(Math.log2(byTime.length + 1));
+  let probes = 0;
   let lo = 0;
   let hi = byTime.length;
+  // Invariant: byTime[0, lo) is older than the horizon, byTime[hi, n) is not.
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    const probe = (byTime[mid] as { e: E }).e;
+    let at = -1;
+    const closer = (i: number) => at === -1 || Math.abs(i - mid) < Math.abs(at - mid);
+    if (probes++ < exactProbes) {
+      for (const s of series.values()) {
+        while (s.next < s.at.length && (s.at[s.next]! < lo || dropped.has(s.at[s.next]!))) s.next++;
+        const first = s.at[s.next];
+        if (first !== undefined && first < hi && closer(first)) at = first;
+      }
+    } else {
+      for (let i = lo; i < hi; i++) if (!dropped.has(i) && closer(i)) at = i;
+    }
+    if (at === -1) break;
+    const probe = (byTime[at] as { e: E }).e;
     const requests = steps.encode([probe]);
     const outcome = await steps.send(requests[0] as R);
     if (outcome.kind === 'too-old') {
-      lo = mid + 1;
+      lo = at + 1;
       continue;
     }
     settled.add(probe);
     if ((await steps.settle(requests[0] as R, outcome)) === 'stop') return 'stop';
-    if (outcome.kind === 'acknowledged') hi = mid;
-    else {
-      // Bad data, now set aside: it tells nothing of the horizon.
-      byTime.splice(mid, 1);
-      hi -= 1;
-    }
+    // Bad data, now set aside, tells nothing of the horizon.
+    if (outcome.kind === 'acknowledged') hi = at;
+    else dropped.add(at);
   }
-  const old = byTime.slice(0, lo).map((x) => x.e);
+  const old = byTime
+    .slice(0, lo)
+    .filter((_, i) => !dropped.has(i))
+    .map((x) => x.e);
   if (old.length > 0 && steps.tooOld(old, refusal) === 'stop') return 'stop';
   const rest = byTime
     .slice(lo)

@@ -98,6 +98,18 @@ interface SecondPoints {
 /** Attribute values are cut at the source's text limit, with an ellipsis to show it. */
 export const MAX_ATTRIBUTE_LENGTH = MAX_TEXT_LENGTH;
 
+/**
+ * The series an event's points belong to, as one key: events share all their series (one per
+ * instrument and token type) when their point attributes are equal, and none otherwise.
+ */
+export function seriesOfEvent(e: TokfEvent): string {
+  return JSON.stringify([
+    truncate(e.command),
+    e.exitCode,
+    e.filterName === null ? null : truncate(e.filterName),
+  ]);
+}
+
 /** tokf's point attributes, in its order; the filter name only when a filter matched. */
 function pointAttributes(e: TokfEvent): Attributes {
   const attrs: Attributes = { 'tokf.command': truncate(e.command) };

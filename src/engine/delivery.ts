@@ -1,6 +1,7 @@
 import { describeOutcome, type DeliveryOutcome, type Refusal } from '../deliver/outcome.js';
 import type { OtlpExporter } from '../deliver/otlp-exporter.js';
 import { sendIsolating, type Verdict } from '../deliver/poison-isolation.js';
+import { seriesOfEvent } from '../encode/aggregate.js';
 import type { EncodedRequest } from '../encode/requests.js';
 import type { OtlpJsonLinesWriter } from '../output/otlp-json-lines.js';
 import type { ProgressRecorder } from '../progress/recorder.js';
@@ -25,16 +26,32 @@ export interface DeliveryStats {
   bytesSent: number;
 }
 
+/** A batch handed to the pipeline, with its requests as encoded (again, if a speculation was lost). */
+interface Prepared {
+  batch: TokfEvent[];
+  requests: EncodedRequest[];
+}
+
 export interface DeliveryParts {
   exporter: OtlpExporter;
   recorder: ProgressRecorder;
-  /** Encodes events into requests: a batch, or part of a refused request being split. */
+  /**
+   * Encodes events into requests at their turn, continuing the totals acknowledged so far: a batch
+   * whose early encoding was given up, or part of a refused request being split.
+   */
   encode: (events: TokfEvent[]) => EncodedRequest[];
   /**
-   * Whether a batch may be encoded as soon as it is read. Cumulative points continue the totals
-   * acknowledged so far, so they are encoded at their turn, once the request before is settled.
+   * Encodes a batch as soon as it is read, while earlier ones are still being sent. Cumulative
+   * points then continue the totals of the batches encoded before it, as if those will all be
+   * acknowledged whole; `speculationLost` says when one was not.
    */
-  encodeAhead: boolean;
+  encodeAhead: (events: TokfEvent[]) => EncodedRequest[];
+  /**
+   * Told when a request was not acknowledged as encoded (split, refused, too old): the requests
+   * encoded ahead of it assumed it was, so they are encoded again. Absent where encodings never
+   * depend on earlier requests (delta).
+   */
+  speculationLost: (() => void) | undefined;
   /** Told of each batch's requests as encoded (not of the parts of a split). */
   encoded: (requests: readonly EncodedRequest[]) => void;
   /** Told of each request once its acknowledgement is recorded. */
@@ -73,34 +90,65 @@ export class Delivery {
   private consecutiveRefusals = 0;
   /** Wire bodies started ahead of their turn, by request. */
   private readonly wires = new WeakMap<EncodedRequest, Promise<Uint8Array>>();
+  /** Batches prepared and not yet started, in order. */
+  private readonly queued: Prepared[] = [];
+  /** Whether the request being delivered was acknowledged as encoded, not split or refused. */
+  private wholeAck = false;
+  private current: EncodedRequest | undefined;
 
   constructor(private readonly parts: DeliveryParts) {}
 
   /**
-   * The job that sends a batch, for the pipeline. Where it may, the batch is encoded and its
-   * compression started now, while earlier batches are still being sent.
+   * The job that sends a batch, for the pipeline. The batch is encoded and its compression started
+   * now, while earlier batches are still being sent.
    */
   prepare(batch: TokfEvent[]): () => Promise<void> {
-    const ahead = this.parts.encodeAhead ? this.encodeBatch(batch) : undefined;
+    const job: Prepared = { batch, requests: this.encodeBatch(batch, this.parts.encodeAhead) };
+    this.queued.push(job);
     return async () => {
-      if (this.stopped) return;
-      const requests = ahead ?? this.encodeBatch(batch);
-      for (const r of requests) if ((await this.deliver(r)) === 'stop') return;
+      this.queued.shift();
+      const requests = job.requests;
+      for (let i = 0; i < requests.length; i += 1) {
+        if (this.stopped) return;
+        const request = requests[i] as EncodedRequest;
+        this.wholeAck = false;
+        if ((await this.deliver(request)) === 'stop') return;
+        if (this.wholeAck || this.parts.speculationLost === undefined) continue;
+        // What follows assumed this request's totals: encode it again from what was recorded.
+        this.parts.speculationLost();
+        const rest = requests.slice(i + 1).flatMap((r) => r.events);
+        if (rest.length > 0) requests.splice(i + 1, Infinity, ...this.reencode(rest));
+        for (const later of this.queued) later.requests = this.reencode(later.batch);
+      }
     };
   }
 
   /** Encodes a batch and starts compressing it. A request never sent leaves no rejection behind. */
-  private encodeBatch(batch: TokfEvent[]): EncodedRequest[] {
-    const requests = this.parts.encode(batch);
+  private encodeBatch(
+    batch: TokfEvent[],
+    encode: (events: TokfEvent[]) => EncodedRequest[],
+  ): EncodedRequest[] {
+    const requests = encode(batch);
     this.parts.encoded(requests);
+    this.compress(requests);
+    return requests;
+  }
+
+  /** Encoded again after a speculation was lost: counted once already, as first encoded. */
+  private reencode(events: TokfEvent[]): EncodedRequest[] {
+    const requests = this.parts.encodeAhead(events);
+    this.compress(requests);
+    return requests;
+  }
+
+  private compress(requests: readonly EncodedRequest[]): void {
     // Once sending stopped, no job waits on these: compressing them would only hold their bodies.
-    if (this.stopped) return requests;
+    if (this.stopped) return;
     for (const r of requests) {
       const wire = this.parts.exporter.wireBody(r.body);
       wire.catch(() => {});
       this.wires.set(r, wire);
     }
-    return requests;
   }
 
   /** Sends nothing more in this run. */
@@ -110,11 +158,13 @@ export class Delivery {
 
   private async deliver(request: EncodedRequest): Promise<Verdict> {
     if (this.stopped) return 'stop';
+    this.current = request;
     const verdict = await sendIsolating<TokfEvent, EncodedRequest>(request, {
       send: (r) => this.send(r),
       encode: this.parts.encode,
       settle: (r, outcome) => this.settle(r, outcome),
       timeOf: (e) => e.epochSeconds ?? 0,
+      seriesOf: seriesOfEvent,
       tooOld: (events, refusal) => this.tooOld(events, refusal),
       splitting: (r, refusal) =>
         this.parts.log(
@@ -136,6 +186,7 @@ export class Delivery {
   private settle(request: EncodedRequest, outcome: DeliveryOutcome): Verdict {
     switch (outcome.kind) {
       case 'acknowledged':
+        if (request === this.current) this.wholeAck = true;
         return this.acknowledged(request, outcome);
       case 'bad-data':
         return this.refused(request.events, outcome);

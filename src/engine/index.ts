@@ -10,3 +10,13 @@ export { FUTURE_TOLERANCE_S } from './clock-check.js';
 export { copyDatabase } from '../source/database.js';
 export { databaseFingerprint } from '../progress/fingerprint.js';
 export { SyncBusyError } from '../progress/sync-lock.js';
+export {
+  countPendingUpTo,
+  markPendingDone,
+  mergeDatabase,
+  nextEventId,
+  readLineage,
+  stampOwnRows,
+  writeLineage,
+  type MergeOutcome,
+} from '../progress/merge.js';

@@ -10,6 +10,7 @@ export type NoticeKind =
   | 'read-failed'
   | 'count-failed'
   | 'set-aside-failed'
+  | 'skip-failed'
   | 'unexpected'
   | 'file-failed'
   | 'too-old-unsent'

@@ -11,6 +11,7 @@ export class Observed {
     unreadable: 0,
     skippedRejected: 0,
     held: 0,
+    skipped: 0,
     firstSeconds: undefined,
     lastSeconds: undefined,
   };

@@ -2,7 +2,7 @@ import type { DatabaseSync } from 'node:sqlite';
 import type { SyncConfig } from '../config/sync-config.js';
 import { OtlpExporter } from '../deliver/otlp-exporter.js';
 import { DEFAULT_RETRY_POLICY } from '../deliver/retrying-transport.js';
-import type { SeriesTotals } from '../encode/cumulative.js';
+import { overlay, type SeriesLedger, type SeriesTotals } from '../encode/cumulative.js';
 import { encodeRequests, type EncodedRequest } from '../encode/requests.js';
 import { OpenMetricsWriter } from '../output/openmetrics.js';
 import { OtlpJsonLinesWriter } from '../output/otlp-json-lines.js';
@@ -13,7 +13,7 @@ import { ProgressRecorder } from '../progress/recorder.js';
 import type { SyncLock } from '../progress/sync-lock.js';
 import { messageOf } from '../source/database.js';
 import { scanPending } from '../source/pending-events.js';
-import { parseEventTime, type TokfEvent } from '../source/tokf-event.js';
+import { isBuiltinCommand, parseEventTime, type TokfEvent } from '../source/tokf-event.js';
 import { FUTURE_TOLERANCE_S } from './clock-check.js';
 import { Delivery } from './delivery.js';
 import { Notices } from './notices.js';
@@ -30,6 +30,9 @@ import type { SyncResult } from './sync-result.js';
  * holding 2 s gave no second sent twice while tokf wrote 300 rows during back-to-back syncs).
  */
 const UNFINISHED_SECONDS = 2;
+
+/** Skipped events recorded per write transaction. */
+const SKIPPED_PER_WRITE = 2000;
 
 /** Rows of the tokens-saved breakdown kept in the result. */
 const SAVINGS_ROWS = 20;
@@ -65,8 +68,12 @@ export class Replay {
   private readonly recorder: ProgressRecorder | undefined;
   /** Unreadable rows met while sending: set aside, as they can never be replayed. */
   private readonly unreadableIds: number[] = [];
+  /** Events left out by `builtins: skip`, waiting to be recorded as done. */
+  private skipped: Pick<TokfEvent, 'id' | 'coverFrom'>[] = [];
   /** Cumulative series' totals as acknowledged, kept up to date as requests are recorded. */
   private readonly ledger: Map<string, SeriesTotals> | undefined;
+  /** Cumulative: the totals of requests encoded ahead of their acknowledgement (see encodeAhead). */
+  private readonly projected = new Map<string, SeriesTotals>();
 
   constructor(
     private readonly config: SyncConfig,
@@ -98,7 +105,8 @@ export class Replay {
             exporter,
             recorder: this.recorder,
             encode: (events) => this.encode(events),
-            encodeAhead: this.ledger === undefined,
+            encodeAhead: (events) => this.encodeAhead(events),
+            speculationLost: this.ledger === undefined ? undefined : () => this.projected.clear(),
             encoded: (requests) => this.observed.encoded(requests),
             acknowledged: (request) => this.advanceLedger(request),
             refusedFile: files?.refused,
@@ -128,6 +136,7 @@ export class Replay {
       const failure = await pipeline.drain();
       if (failure !== undefined)
         this.notices.error({ kind: 'unexpected', count: 0, message: messageOf(failure) });
+      this.recordSkipped();
       files?.all.close();
       files?.refused.close();
       this.closeBackfill(backfill);
@@ -171,7 +180,7 @@ export class Replay {
     const { stores, config } = this;
     const pending = scanPending(
       stores.db,
-      (lo, hi) => stores.progress.pendingScan(lo, hi),
+      (lo, hi) => stores.progress.pendingScan(Math.max(lo, config.fromId ?? lo), hi),
       stores.columns,
     );
     return selectEvents(
@@ -180,10 +189,40 @@ export class Replay {
         ...config,
         ...(!config.retryRejected && { rejected: stores.deadLetters.ids() }),
         ...(this.sending && { onUnreadable: (e: TokfEvent) => this.unreadableIds.push(e.id) }),
+        ...(config.builtins === 'skip' && {
+          skip: isBuiltinCommand,
+          onSkipped: (e: TokfEvent) => this.skip(e),
+        }),
         hold: this.unfinishedSeconds(),
       },
       this.observed.selection,
     );
+  }
+
+  /**
+   * A skipped event is recorded as done where the run records (not a dry run or a file export),
+   * so that it is not pending: in writes of SKIPPED_PER_WRITE, whatever lies between them.
+   */
+  private skip(e: TokfEvent): void {
+    if (this.recorder === undefined) return;
+    this.skipped.push({ id: e.id, coverFrom: e.coverFrom });
+    if (this.skipped.length >= SKIPPED_PER_WRITE) this.recordSkipped();
+  }
+
+  private recordSkipped(): void {
+    const events = this.skipped;
+    if (this.recorder === undefined || events.length === 0) return;
+    this.skipped = [];
+    try {
+      this.recorder.leftOut(events);
+    } catch (err) {
+      this.notices.error({
+        kind: 'skip-failed',
+        count: events.length,
+        firstId: events[0]?.id,
+        message: messageOf(err),
+      });
+    }
   }
 
   /**
@@ -220,11 +259,27 @@ export class Replay {
 
   /** Cumulative points continue from the totals acknowledged so far (see Delivery). */
   private encode(events: TokfEvent[]): EncodedRequest[] {
+    return this.encodeOver(events, this.ledger);
+  }
+
+  /**
+   * Cumulative points continue from the totals of the requests encoded before, acknowledged or
+   * not; Delivery encodes again what follows a request that was not acknowledged whole.
+   */
+  private encodeAhead(events: TokfEvent[]): EncodedRequest[] {
+    if (this.ledger === undefined) return this.encode(events);
+    const requests = this.encodeOver(events, overlay(this.ledger, this.projected));
+    for (const r of requests)
+      for (const [key, totals] of r.totals ?? []) this.projected.set(key, totals);
+    return requests;
+  }
+
+  private encodeOver(events: TokfEvent[], ledger: SeriesLedger | undefined): EncodedRequest[] {
     const { resource, protocol, maxRequestBytes } = this.config;
     const encoding =
-      this.ledger === undefined
+      ledger === undefined
         ? ({ temporality: 'delta' } as const)
-        : ({ temporality: 'cumulative', ledger: this.ledger } as const);
+        : ({ temporality: 'cumulative', ledger } as const);
     return encodeRequests(events, resource, protocol, maxRequestBytes, encoding);
   }
 

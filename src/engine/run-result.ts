@@ -76,6 +76,8 @@ export function runResult(f: RunFacts): SyncResult {
     pending: f.counts.pending,
     setAside: f.counts.setAside,
     held: selection.held,
+    skippedBuiltins: selection.skipped,
+    service: { name: config.resource['service.name'] ?? '', from: config.serviceNameFrom },
     unreadable: selection.unreadable,
     exported: f.file?.events ?? 0,
     points: observed.points,

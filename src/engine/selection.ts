@@ -11,6 +11,12 @@ export interface SelectionOptions {
   /** Called for each pending row whose timestamp is not a time. */
   onUnreadable?: (e: TokfEvent) => void;
   /**
+   * Events of the window this run leaves out for good (tokf's built-in commands, with
+   * `builtins: skip`): not selected, and handed to `onSkipped`, which may record them as done.
+   */
+  skip?: (e: TokfEvent) => boolean;
+  onSkipped?: (e: TokfEvent) => void;
+  /**
    * Events in these seconds (epoch seconds, inclusive) wait for a later run: tokf may still be
    * writing into them, and a second sent twice gives a backend two samples at one timestamp.
    */
@@ -25,6 +31,8 @@ export interface SelectionTally {
   skippedRejected: number;
   /** Pending rows of seconds not over yet, left for a later run. */
   held: number;
+  /** Pending rows of the window left out for good by `skip`. */
+  skipped: number;
   firstSeconds: number | undefined;
   lastSeconds: number | undefined;
 }
@@ -39,7 +47,7 @@ export function* selectEvents(
   options: SelectionOptions,
   tally: SelectionTally,
 ): Generator<TokfEvent> {
-  const { since, until, limit, rejected, onUnreadable, hold } = options;
+  const { since, until, limit, rejected, onUnreadable, skip, onSkipped, hold } = options;
   for (const e of events) {
     if (limit !== undefined && tally.selected >= limit) return;
     if (rejected?.has(e.id)) {
@@ -53,6 +61,11 @@ export function* selectEvents(
     }
     const ms = e.epochSeconds * 1000;
     if ((since !== undefined && ms < since) || (until !== undefined && ms >= until)) continue;
+    if (skip?.(e) === true) {
+      tally.skipped += 1;
+      onSkipped?.(e);
+      continue;
+    }
     if (hold !== undefined && e.epochSeconds >= hold.from && e.epochSeconds <= hold.to) {
       tally.held += 1;
       continue;

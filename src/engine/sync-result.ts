@@ -48,6 +48,13 @@ export interface SyncResult {
   pending: number;
   /** Pending events of the last seconds, which tokf may still be writing: left for a later run. */
   held: number;
+  /**
+   * Pending events of tokf's built-in commands left out by `builtins: skip` (recorded as done
+   * unless the run was a dry run or a file export).
+   */
+  skippedBuiltins: number;
+  /** The resource's service.name and where it came from, in words. */
+  service: { name: string; from: string };
   /** Pending events skipped because their timestamp is unreadable. */
   unreadable: number;
   /** Events written to the OTLP/JSON Lines file. */

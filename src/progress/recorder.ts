@@ -39,6 +39,18 @@ export class ProgressRecorder {
     });
   }
 
+  /**
+   * Events left out for good by the run's choice (tokf's built-in commands with `builtins: skip`):
+   * done, as delivered ones are, but never sent. Throws when the database refuses the write.
+   */
+  leftOut(events: readonly Pick<TokfEvent, 'id' | 'coverFrom'>[]): void {
+    if (events.length === 0) return;
+    this.write('record skipped events', (at) => {
+      this.store.markDelivered(coverage(events), at);
+      this.deadLetters.forget(events.map((e) => e.id));
+    });
+  }
+
   /** Throws when the database refuses the write: the events then stay pending. */
   setAside(ids: readonly number[], rejection: Rejection): void {
     if (ids.length === 0) return;

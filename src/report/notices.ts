@@ -21,6 +21,8 @@ export function describeNotice(n: Notice): string {
       return `counting pending events failed${said}`;
     case 'set-aside-failed':
       return `could not set aside ${events}${from}${said}; they stay pending`;
+    case 'skip-failed':
+      return `could not record ${events} of tokf's built-in commands as skipped${from}${said}; they stay pending`;
     case 'too-old-unsent':
       return `${events}${from} ${were} refused as older than the endpoint keeps${said}; they stay pending: give --otlp-json-out DIR (the action always has one) to keep them in a file and set them aside, or --max-age to leave such events out`;
     case 'too-old-for-endpoint':

@@ -10,8 +10,12 @@ export function formatTextSummary(r: SyncResult): string {
       (r.tooOld > 0 ? `, ${r.tooOld} older than max-age (file only)` : '') +
       (r.tooOldForEndpoint > 0 ? `, ${r.tooOldForEndpoint} older than the endpoint keeps` : '') +
       (r.rejectedPoints > 0 ? `, ${r.rejectedPoints} points rejected by the endpoint` : '') +
-      (r.held > 0 ? `, ${r.held} of the last seconds held for the next run` : ''),
+      (r.held > 0 ? `, ${r.held} of the last seconds held for the next run` : '') +
+      (r.skippedBuiltins > 0
+        ? `, ${r.skippedBuiltins} of tokf's built-in commands skipped, as its live export does`
+        : ''),
   );
+  lines.push(`  service   ${r.service.name} (${r.service.from})`);
   if (r.firstEventTime !== null)
     lines.push(`  time      ${r.firstEventTime} .. ${r.lastEventTime}`);
   const points = Object.entries(r.points);

@@ -26,6 +26,16 @@ export interface TokfEvent {
   coverFrom: number;
 }
 
+/**
+ * Whether the row is one of tokf's built-in commands, `tokf err`, `tokf test` and `tokf summary`:
+ * tokf 0.2.54 records them with filter names `_builtin/err`, `_builtin/test` and
+ * `_builtin/summary` (main.rs, through generic::cmd_generic_run), which never calls the live
+ * exporter: tokf's live export leaves these rows out.
+ */
+export function isBuiltinCommand(e: Pick<TokfEvent, 'filterName'>): boolean {
+  return e.filterName?.startsWith('_builtin/') === true;
+}
+
 // tokf writes `YYYY-MM-DDTHH:MM:SSZ`; we also take fractions and offsets, which other writers use.
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})?$/i;
 

@@ -136,13 +136,17 @@ describe('the action, main then post, as the runner runs it', () => {
     expect(post.outputs).toMatchObject({ selected: '0', delivered: '0' });
   });
 
-  it('turns a bad input into a warning annotation, or a failure with fail-on-error', async () => {
+  it('fails the step on a bad input, whatever fail-on-error says', async () => {
     const bad = new ActionJob(RUN_ENV, { ...LOCAL, endpoint: receiver.url, limit: 'lots' });
     const main = await bad.runMain();
-    expect(main.code).toBe(0);
+    expect(main.code).toBe(1);
     expect(main.stdout).toMatch(
-      /::warning title=telemetry-sync::input "limit": "lots" is not a whole number/,
+      /::error::telemetry-sync: input "limit": "lots" is not a whole number/,
     );
+    // The post step does nothing more and does not fail again.
+    const post = await bad.runPost();
+    expect(post.code).toBe(0);
+    expect(receiver.requests).toHaveLength(0);
 
     const strict = new ActionJob(RUN_ENV, { ...LOCAL, protocol: 'grpc', 'fail-on-error': 'true' });
     const failed = await strict.runMain();

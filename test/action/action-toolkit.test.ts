@@ -36,6 +36,11 @@ beforeEach(async () => {
 });
 afterEach(() => receiver.close());
 
+/** The leg's part of cache keys and artifact names: the start of the job's backend id. */
+function legId(run: ToolkitRun): string {
+  return run.jobBackendId.replace(/-/g, '').slice(0, 8);
+}
+
 function job(run: ToolkitRun, inputs: Record<string, string> = {}): ActionJob {
   return new ActionJob(run.env, { 'github-token': run.token, endpoint: receiver.url, ...inputs });
 }
@@ -58,7 +63,7 @@ describe('two jobs on fresh runners', () => {
   it('saves after the first and continues from the cache in the second, sending exactly the new events', async () => {
     const prefix = `two-jobs-${Date.now()}`;
     const run1 = server.newRun({ job: 'build' });
-    const first = job(run1, { 'cache-key-prefix': prefix });
+    const first = job(run1, { 'cache-key-prefix': prefix, 'otlp-artifact': 'always' });
     const main1 = await first.runMain();
     expect(main1.outputs).toMatchObject({
       'cache-hit': 'false',
@@ -69,16 +74,16 @@ describe('two jobs on fresh runners', () => {
     const post1 = await first.runPost();
     expect(post1.code).toBe(0);
     expect(post1.outputs).toMatchObject({ selected: '30', delivered: '30', pending: '0' });
-    const key1 = `${prefix}-linux-${run1.runId}-${run1.attempt}`;
+    const key1 = `${prefix}-linux-${run1.runId}-${run1.attempt}-${legId(run1)}`;
     expect(server.cacheEntries().map((e) => e.key)).toContain(key1);
     expect(post1.summary).toContain(`cache key ${key1}`);
-    // The OTLP/JSON artifact of the run, named per job and attempt.
+    // The OTLP/JSON artifact of the run, named per job, attempt and leg.
     expect(post1.outputs['otlp-artifact-id']).toMatch(/^\d+$/);
     expect(post1.outputs['otlp-artifact-url']).toBe(
       `https://github.com/${server.repository}/actions/runs/${run1.runId}/artifacts/${post1.outputs['otlp-artifact-id']}`,
     );
     expect(server.artifacts({ runId: run1.runId }).map((a) => a.name)).toContain(
-      `telemetry-otlp-build-${run1.attempt}`,
+      `telemetry-otlp-build-${run1.attempt}-${legId(run1)}`,
     );
     expect(invocations()).toBe(30);
 
@@ -98,9 +103,13 @@ describe('two jobs on fresh runners', () => {
     expect(sumsByPoint(receiver.acceptedPoints(), 'tokf.filter.invocations')).toEqual(
       expectedSums(readEvents(second.tokfDbPath)).invocations,
     );
-    expect(server.cacheEntries().map((e) => e.key)).toContain(
-      `${prefix}-linux-${run2.runId}-${run2.attempt}`,
-    );
+    // The second entry holds the first one's events: the first is deleted.
+    expect(
+      server
+        .cacheEntries()
+        .map((e) => e.key)
+        .filter((k) => k.startsWith(prefix)),
+    ).toEqual([`${prefix}-linux-${run2.runId}-${run2.attempt}-${legId(run2)}`]);
 
     // A third job that adds nothing: nothing to send, and the unchanged database is not saved again.
     const run3 = server.newRun({ job: 'build' });
@@ -110,7 +119,7 @@ describe('two jobs on fresh runners', () => {
     expect(post3.outputs).toMatchObject({ selected: '0', delivered: '0' });
     expect(post3.summary).toContain('not saved: unchanged since it was restored');
     expect(server.cacheEntries().map((e) => e.key)).not.toContain(
-      `${prefix}-linux-${run3.runId}-${run3.attempt}`,
+      `${prefix}-linux-${run3.runId}-${run3.attempt}-${legId(run3)}`,
     );
   }, 120_000);
 });
@@ -312,7 +321,9 @@ describe('the OTLP/JSON artifact and the save', () => {
     const post = await j.runPost();
     expect(post.outputs).toMatchObject({ selected: '25', delivered: '0', pending: '25' });
     const [artifact] = server.artifacts({ runId: run.runId });
-    expect(artifact).toMatchObject({ name: `telemetry-otlp-offline-${run.attempt}` });
+    expect(artifact).toMatchObject({
+      name: `telemetry-otlp-offline-${run.attempt}-${legId(run)}`,
+    });
     expect(post.outputs['otlp-artifact-id']).toBe(String(artifact!.id));
     expect(post.summary).toContain('25 events written to the OTLP/JSON artifact (no endpoint)');
   }, 60_000);
@@ -336,7 +347,7 @@ describe('the OTLP/JSON artifact and the save', () => {
     const badPost = await bad.runPost();
     expect(badPost.outputs.delivered).toBe('0');
     expect(server.artifacts({ runId: broken.runId }).map((a) => a.name)).toEqual([
-      `telemetry-otlp-broken-${broken.attempt}`,
+      `telemetry-otlp-broken-${broken.attempt}-${legId(broken)}`,
     ]);
   }, 60_000);
 

@@ -21,12 +21,13 @@ describe('action inputs', () => {
       artifactRunId: undefined,
       githubToken: 'gh',
       ciAttributes: true,
-      otlpArtifact: 'always',
+      otlpArtifact: 'on-failure',
       otlpArtifactName: 'telemetry-otlp',
       retentionDays: undefined,
       summary: true,
       commentOnPr: false,
       failOnError: false,
+      tokfLiveExport: 'keep',
     });
     expect(inputs.settings).toMatchObject({ db: '/t/tracking.db', dryRun: false, endpoint: '' });
   });
@@ -93,6 +94,7 @@ describe('action inputs', () => {
     [{ 'otlp-artifact': 'sometimes' }, /input "otlp-artifact"/],
     [{ 'otlp-artifact-name': 'a/b' }, /input "otlp-artifact-name": "a\/b" contains a character/],
     [{ 'cache-key-prefix': 'a,b' }, /input "cache-key-prefix": must have no commas/],
+    [{ 'tokf-live-export': 'false' }, /input "tokf-live-export": "false" is not one of keep, off/],
   ])('rejects %j', (inputs, message) => {
     expect(() => read(inputs)).toThrow(UsageError);
     expect(() => read(inputs)).toThrow(message);

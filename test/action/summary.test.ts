@@ -22,6 +22,8 @@ function result(overrides: Partial<SyncResult> = {}): SyncResult {
     setAside: 0,
     pending: 0,
     held: 0,
+    skippedBuiltins: 0,
+    service: { name: 'tokf', from: "tokf's default" },
     unreadable: 0,
     exported: 10,
     points: { 'tokf.filter.invocations': 9 },

@@ -101,12 +101,12 @@ describe('buildSyncConfig: defaults and precedence', () => {
     });
   });
 
-  it('resolves service.name: flag, flag attributes, OTEL_SERVICE_NAME, env attributes, default', () => {
+  it('resolves service.name: flag, flag attributes, env attributes as tokf reads them, default', () => {
     const env = {
-      OTEL_SERVICE_NAME: 'from-env',
+      OTEL_SERVICE_NAME: 'not-read',
       OTEL_RESOURCE_ATTRIBUTES: 'service.name=attr-env,team=core',
     };
-    expect(build(base, env).resource).toEqual({ 'service.name': 'from-env', team: 'core' });
+    expect(build(base, env).resource).toEqual({ 'service.name': 'attr-env', team: 'core' });
     expect(
       build({ ...base, resourceAttributes: 'service.name=attr-flag' }, env).resource[
         'service.name'
@@ -116,9 +116,7 @@ describe('buildSyncConfig: defaults and precedence', () => {
       build({ ...base, serviceName: 'flag', resourceAttributes: 'service.name=attr-flag' }, env)
         .resource['service.name'],
     ).toBe('flag');
-    expect(
-      build(base, { OTEL_RESOURCE_ATTRIBUTES: 'service.name=attr-env' }).resource['service.name'],
-    ).toBe('attr-env');
+    expect(build(base, { OTEL_SERVICE_NAME: 'not-read' }).resource['service.name']).toBe('tokf');
     expect(build({ ...base, serviceVersion: '0.2.52' }).resource['service.version']).toBe('0.2.52');
   });
 

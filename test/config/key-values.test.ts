@@ -15,6 +15,15 @@ describe('parseKeyValueList', () => {
     expect(parseKeyValueList('k=a=b', 'X').get('k')).toBe('a=b');
   });
 
+  it('takes line breaks as separators too (one header per line in a workflow block)', () => {
+    expect([...parseKeyValueList('a=1\r\nb=2%0A\n\nc=3,d=4\n', 'X')]).toEqual([
+      ['a', '1'],
+      ['b', '2\n'],
+      ['c', '3'],
+      ['d', '4'],
+    ]);
+  });
+
   it('treats blank text and blank items as nothing', () => {
     expect(parseKeyValueList('  ', 'X').size).toBe(0);
     expect(parseKeyValueList('a=1,,b=2,', 'X').size).toBe(2);

@@ -129,7 +129,7 @@ const SAMPLES: Record<string, [string, string]> = {
   OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE: [pem('a-both.pem'), pem('b-both.pem')],
   OTEL_EXPORTER_OTLP_METRICS_CLIENT_KEY: [pem('a.key'), pem('a-sec1.key')],
   OTEL_EXPORTER_OTLP_CLIENT_KEY: [pem('a.key'), pem('a-sec1.key')],
-  OTEL_SERVICE_NAME: ['a', 'b'],
+  TELEMETRY_SYNC_BUILTINS: ['skip', 'send'],
   OTEL_RESOURCE_ATTRIBUTES: ['service.name=r1,service.version=1,t=1', 'service.name=r2'],
 };
 

@@ -148,3 +148,85 @@ describe('the history horizon', () => {
     );
   });
 });
+
+/**
+ * Events of shared series, against an endpoint that keeps each series' last acknowledged time as
+ * a cumulative backend does: an event at or before it is counted into the series' next point
+ * (here: sent at one second after it, as the cumulative encoder does), and a request is refused as
+ * too old when any point it sends is below the horizon.
+ */
+function seriesHarness(horizon: number) {
+  interface Ev {
+    t: number;
+    s: string;
+  }
+  const last = new Map<string, number>();
+  const landed: { e: Ev; at: number }[] = [];
+  const tooOld: Ev[] = [];
+  let requests = 0;
+  const steps = {
+    send: async (r: { events: Ev[] }): Promise<DeliveryOutcome> => {
+      requests++;
+      const seen = new Map(last);
+      const points = [...r.events]
+        .sort((a, b) => a.t - b.t)
+        .map((e) => {
+          const before = seen.get(e.s);
+          const at = before !== undefined && e.t <= before ? before + 1 : e.t;
+          seen.set(e.s, at);
+          return { e, at };
+        });
+      if (points.some((p) => p.at < horizon))
+        return { ...EXCHANGE, kind: 'too-old', status: 400, message: 'out of bounds' };
+      for (const [s, at] of seen) last.set(s, at);
+      landed.push(...points);
+      return ack;
+    },
+    encode: (events: Ev[]) => [{ events }],
+    settle: (): Verdict => 'continue',
+    timeOf: (e: Ev) => e.t,
+    seriesOf: (e: Ev) => e.s,
+    tooOld: (events: Ev[]): Verdict => {
+      tooOld.push(...events);
+      return 'continue';
+    },
+  };
+  return { steps, landed, tooOld, requests: () => requests };
+}
+
+describe('the history horizon, with events sharing series', () => {
+  it('never probes an event behind an acknowledged point of its series: old events are all set aside, none lands late', async () => {
+    // Four series in turn: 40 events days old, then 40 recent ones.
+    const old = range(1, 40).map((t) => ({ t, s: `s${t % 4}` }));
+    const recent = range(1000, 1039).map((t) => ({ t, s: `s${t % 4}` }));
+    const { steps, landed, tooOld, requests } = seriesHarness(500);
+    await expect(sendIsolating({ events: [...old, ...recent] }, steps)).resolves.toBe('continue');
+    expect(tooOld.map((e) => e.t).sort((a, b) => a - b)).toEqual(old.map((e) => e.t));
+    expect(landed.map((p) => p.e.t).sort((a, b) => a - b)).toEqual(recent.map((e) => e.t));
+    // Each recent event at its own time.
+    for (const p of landed) expect(p.at).toBe(p.e.t);
+    expect(requests()).toBeLessThanOrEqual(1 + 3 * Math.ceil(Math.log2(81)) + 1);
+  });
+
+  it('with one series, stays within about 3·log2(n) probes', async () => {
+    const events = [
+      ...range(1, 2000).map((t) => ({ t, s: 'only' })),
+      ...range(5000, 5009).map((t) => ({ t, s: 'only' })),
+    ];
+    const { steps, landed, tooOld, requests } = seriesHarness(3000);
+    await sendIsolating({ events }, steps);
+    // The first request, the probes, then the rest in one request.
+    expect(requests()).toBeLessThanOrEqual(1 + 3 * Math.ceil(Math.log2(2011)) + 1);
+    expect(tooOld.length + landed.length).toBe(events.length);
+    expect(landed.filter((p) => p.e.t >= 3000)).toHaveLength(10);
+  });
+
+  it('when every event is too old, sets them all aside, whatever the series', async () => {
+    const events = range(1, 500).map((t) => ({ t, s: `s${t % 2}` }));
+    const { steps, landed, tooOld, requests } = seriesHarness(10_000);
+    await sendIsolating({ events }, steps);
+    expect(tooOld).toHaveLength(500);
+    expect(landed).toEqual([]);
+    expect(requests()).toBeLessThanOrEqual(1 + 3 * Math.ceil(Math.log2(501)));
+  });
+});

@@ -8,10 +8,14 @@
  * - A --pipe-through run is exported live with tokf.exit_code = head_exit_code; we replay the
  *   row's exit_code. EXPECTED TO CHANGE: when src sends head_exit_code, flip REPLAY_EXIT_CODE
  *   in helpers/expected.ts and the assertions here follow.
- * - Live export never sends the `_builtin/*` rows (tokf err|test|summary); we replay them.
- * - Live resource: service.name from OTEL_RESOURCE_ATTRIBUTES (nothing else of it) and always
- *   service.version = tokf's version; ours: service.name and every attribute given, no version
- *   unless given.
+ * - Live export never sends the `_builtin/*` rows (tokf err|test|summary); we replay them, unless
+ *   --builtins skip, which then gives exactly the live series.
+ * - Live resource: service.name by tokf's rules (OTEL_RESOURCE_ATTRIBUTES, else config.toml's
+ *   [telemetry] service_name, else tokf; never OTEL_SERVICE_NAME) and always service.version =
+ *   tokf's version. Ours: service.name by the same rules (checked against tokf's own reading of
+ *   every file in helpers/tokf-config-cases.ts), the variable's other attributes but not
+ *   service.namespace, service.instance.id or service.version, and no version unless given.
+ * - tokf-live-export: off (the action's main step) turns tokf's live export off for later steps.
  * - Durations: the row stores whole milliseconds (truncated), live sends the exact seconds; a
  *   piped run's row stores 0 while live sends the whole run's time.
  * - Times: live points are stamped at the flush at exit and start when the process started; ours
@@ -22,6 +26,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+
+import { serviceNameAsTokfReads, tokfServiceName } from '../../src/config/tokf-config.js';
+import { ActionJob } from '../action/runner.js';
+import { CONFIG_CASES } from '../helpers/tokf-config-cases.js';
 
 import type { FlatPoint } from '../helpers/otlp-proto.js';
 import { nanosOf } from '../helpers/expectations.js';
@@ -59,6 +68,8 @@ let rows: Row[];
 let exportedRows: Row[];
 let live: FlatPoint[];
 let replay: FlatPoint[];
+/** The database as tokf left it, before our sync recorded anything in it. */
+let untouchedDb: string;
 const measured: Record<string, unknown> = {};
 
 const isBuiltin = (name: unknown): boolean =>
@@ -75,12 +86,20 @@ beforeAll(async () => {
   }
   rows = readEvents(sandbox.db);
   exportedRows = rows.filter((row) => !isBuiltin(row.filter_name));
+  untouchedDb = path.join(sandbox.dir, 'untouched.db');
+  const copy = new DatabaseSync(sandbox.db, { readOnly: true });
+  try {
+    copy.exec(`VACUUM INTO '${untouchedDb.replaceAll("'", "''")}'`);
+  } finally {
+    copy.close();
+  }
   live = await liveCollector.waitForPoints(
     (points) =>
       instrumentTotal(comparable(four(points)), 'tokf.filter.invocations') >= exportedRows.length,
   );
 
-  const run = await sync(sandbox.db, ['--endpoint', replayCollector.endpoint]);
+  // Our CLI in tokf's environment (its home, no config.toml), as a user runs the two side by side.
+  const run = await sync(sandbox.db, ['--endpoint', replayCollector.endpoint], sandbox.env());
   expect(run.code).toBe(0);
   expect(run.result.delivered).toBe(rows.length);
   const replayCount = expectedPoints(rows).length;
@@ -161,6 +180,30 @@ function totalsOf(points: ComparablePoint[], metric: InstrumentName): Map<string
   return seriesTotals(points.filter((p) => p.metric === metric));
 }
 
+/** Our points have live export's values per series, for the three instruments rows rebuild exactly. */
+function expectLiveValues(replayed: FlatPoint[]): void {
+  const map = liveToReplaySeries();
+  const ours = comparable(replayed);
+  const theirs = comparable(four(live));
+  for (const metric of [
+    'tokf.filter.invocations',
+    'tokf.tokens.saved',
+    'gen_ai.client.token.usage',
+  ] as const) {
+    const liveTotals = new Map(
+      [...totalsOf(theirs, metric)].map(([key, total]) => [
+        map.get(key) ?? `unmapped ${key}`,
+        total,
+      ]),
+    );
+    const replayTotals = totalsOf(ours, metric);
+    // Values, not the number of points: live sends one point per invocation, we one per second.
+    const values = (totals: Map<string, SeriesTotal>) =>
+      Object.fromEntries([...totals].map(([key, { points: _points, ...rest }]) => [key, rest]));
+    expect(values(replayTotals)).toEqual(values(liveTotals));
+  }
+}
+
 describe('side by side with tokf live export', () => {
   it('live export sends one request per invocation and never the _builtin rows', () => {
     expect(liveCollector.lines()).toHaveLength(exportedRows.length);
@@ -220,25 +263,39 @@ describe('side by side with tokf live export', () => {
   });
 
   it('the same values per series for invocations, tokens saved and token usage', () => {
-    const map = liveToReplaySeries();
-    const ours = comparable(replay.filter((p) => !isBuiltin(p.attributes['tokf.filter.name'])));
-    const theirs = comparable(four(live));
-    for (const metric of [
-      'tokf.filter.invocations',
-      'tokf.tokens.saved',
-      'gen_ai.client.token.usage',
-    ] as const) {
-      const liveTotals = new Map(
-        [...totalsOf(theirs, metric)].map(([key, total]) => [
-          map.get(key) ?? `unmapped ${key}`,
-          total,
-        ]),
+    expectLiveValues(replay.filter((p) => !isBuiltin(p.attributes['tokf.filter.name'])));
+  });
+
+  it('with --builtins skip, the replay holds exactly the live series', async () => {
+    const skipping = await Collector.start();
+    try {
+      const run = await sync(
+        untouchedDb,
+        ['--endpoint', skipping.endpoint, '--builtins', 'skip'],
+        sandbox.env(),
       );
-      const replayTotals = totalsOf(ours, metric);
-      // Values, not the number of points: live sends one point per invocation, we one per second.
-      const values = (totals: Map<string, SeriesTotal>) =>
-        Object.fromEntries([...totals].map(([key, { points: _points, ...rest }]) => [key, rest]));
-      expect(values(replayTotals)).toEqual(values(liveTotals));
+      expect(run.code).toBe(0);
+      expect(run.result).toMatchObject({
+        delivered: exportedRows.length,
+        skippedBuiltins: rows.length - exportedRows.length,
+        pending: 0,
+      });
+      const count = expectedPoints(exportedRows).length;
+      const points = await skipping.waitForPoints((p) => p.length >= count);
+      await skipping.settle();
+      expect(skipping.points()).toHaveLength(points.length);
+      expect(points.filter((p) => isBuiltin(p.attributes['tokf.filter.name']))).toEqual([]);
+      expectLiveValues(points);
+      // Every series of the four instruments, durations included, is one live export has.
+      const keys = (ps: FlatPoint[]) => [...seriesTotals(comparable(four(ps))).keys()].sort();
+      const map = liveToReplaySeries();
+      expect(keys(points)).toEqual(
+        keys(live)
+          .map((key) => map.get(key) ?? key)
+          .sort(),
+      );
+    } finally {
+      await skipping.stop();
     }
   });
 
@@ -318,37 +375,203 @@ describe('side by side with tokf live export', () => {
     ]);
     expect(resources(replay)).toEqual([attributesKey({ 'service.name': 'tokf' })]);
   });
+});
 
-  it('resource from OTEL_RESOURCE_ATTRIBUTES: tokf takes service.name only, we take every attribute', async () => {
-    const attributes = 'service.name=e2e-svc,deployment.environment.name=e2e';
-    const own = new TokfSandbox('live-resource');
-    const [liveAlone, replayAlone] = await Promise.all([Collector.start(), Collector.start()]);
+interface ResourceScenario {
+  name: string;
+  /** tokf's config.toml, if any. */
+  config?: string;
+  /** The environment both tokf and our CLI run in. */
+  env: NodeJS.ProcessEnv;
+  flags?: string[];
+  serviceName: string;
+  /** What our resource has beside service.name. */
+  replayExtra?: Record<string, string>;
+}
+
+const FROM_CONFIG = '[telemetry]\nservice_name = "from-config"\n';
+const RESOURCE_SCENARIOS: ResourceScenario[] = [
+  {
+    name: 'OTEL_RESOURCE_ATTRIBUTES: tokf takes service.name; we take it and what does not name the service',
+    env: {
+      OTEL_RESOURCE_ATTRIBUTES:
+        'service.name=e2e-svc,deployment.environment.name=e2e,service.namespace=ns,service.instance.id=i,service.version=9',
+    },
+    serviceName: 'e2e-svc',
+    replayExtra: { 'deployment.environment.name': 'e2e' },
+  },
+  {
+    name: "service_name in tokf's config.toml; with --service-version the resources are the same",
+    config: FROM_CONFIG,
+    env: {},
+    flags: ['--service-version', TOKF_VERSION],
+    serviceName: 'from-config',
+    replayExtra: { 'service.version': TOKF_VERSION },
+  },
+  {
+    name: 'OTEL_RESOURCE_ATTRIBUTES beats config.toml',
+    config: FROM_CONFIG,
+    env: { OTEL_RESOURCE_ATTRIBUTES: 'service.name=from-env' },
+    serviceName: 'from-env',
+  },
+  {
+    name: 'OTEL_SERVICE_NAME is read by neither',
+    config: FROM_CONFIG,
+    env: { OTEL_SERVICE_NAME: 'not-read' },
+    serviceName: 'from-config',
+  },
+  {
+    name: 'OTEL_SERVICE_NAME alone leaves tokf',
+    env: { OTEL_SERVICE_NAME: 'not-read' },
+    serviceName: 'tokf',
+  },
+  {
+    name: 'service.name as written: not percent-decoded, the first one',
+    env: { OTEL_RESOURCE_ATTRIBUTES: 'service.name=a%20b,service.name=second' },
+    serviceName: 'a%20b',
+  },
+  {
+    name: 'a config.toml that is not TOML is ignored by both',
+    config: '[telemetry]\nservice_name = "a"\nservice_name = "b"\n',
+    env: {},
+    serviceName: 'tokf',
+  },
+];
+
+describe('the resource: live export and our replay name the service alike (real tokf)', () => {
+  let liveAll: Collector;
+  let replayAll: Collector;
+  beforeAll(async () => {
+    [liveAll, replayAll] = await Promise.all([Collector.start(), Collector.start()]);
+  });
+  afterAll(async () => {
+    await Promise.all([liveAll?.stop(), replayAll?.stop()]);
+  });
+  const seen: Record<string, unknown>[] = [];
+  afterAll(() => {
+    measured.resources = seen;
+  });
+
+  it.each(RESOURCE_SCENARIOS.map((s, i) => [s.name, s, i] as const))('%s', async (_name, s, i) => {
+    const own = new TokfSandbox(`live-resource-${i}`);
+    if (s.config !== undefined) fs.writeFileSync(path.join(own.home, 'config.toml'), s.config);
+    const command = ['echo', `resource-${i}`];
+    await own.runOk(['run', ...command], { metricsUrl: liveAll.metricsUrl }, s.env);
+    const run = await sync(
+      own.db,
+      ['--endpoint', replayAll.endpoint, ...(s.flags ?? [])],
+      own.env(undefined, s.env),
+    );
+    expect(run.code).toBe(0);
+    const mine = (p: FlatPoint) => p.attributes['tokf.command'] === command.join(' ');
+    const livePoints = (await liveAll.waitForPoints((ps) => ps.some(mine))).filter(mine);
+    const replayPoints = (
+      await replayAll.waitForPoints((ps) => ps.filter(mine).length >= 5)
+    ).filter(mine);
+    const resources = (ps: FlatPoint[]) => [...new Set(ps.map((p) => attributesKey(p.resource)))];
+    expect(resources(livePoints)).toEqual([
+      attributesKey({ 'service.name': s.serviceName, 'service.version': TOKF_VERSION }),
+    ]);
+    expect(resources(replayPoints)).toEqual([
+      attributesKey({ 'service.name': s.serviceName, ...s.replayExtra }),
+    ]);
+    expect(run.result.service.name).toBe(s.serviceName);
+    seen.push({
+      scenario: s.name,
+      live: livePoints[0]!.resource,
+      replay: replayPoints[0]!.resource,
+      from: run.result.service.from,
+    });
+  });
+});
+
+describe("tokf's reading of its config.toml and OTEL_RESOURCE_ATTRIBUTES, and ours", () => {
+  let own: TokfSandbox;
+  beforeAll(() => {
+    own = new TokfSandbox('config-reading');
+  });
+
+  /** The service name `tokf telemetry status` reports. */
+  async function tokfSays(extra: NodeJS.ProcessEnv = {}): Promise<string> {
+    const run = await own.runOk(['telemetry', 'status'], undefined, extra);
+    const found = /^service: {3}([\s\S]*?)\npipeline: /m.exec(run.stdout);
+    if (found === null) throw new Error(`tokf telemetry status said:\n${run.stdout}`);
+    return found[1]!;
+  }
+
+  const configFile = () => path.join(own.home, 'config.toml');
+
+  it.each(CONFIG_CASES.map((c) => [c.name, c] as const))('config.toml: %s', async (_name, c) => {
+    fs.writeFileSync(configFile(), c.toml);
+    const theirs = await tokfSays();
+    expect(theirs).toBe(c.serviceName);
+    expect(tokfServiceName({}, own.home).name).toBe(theirs);
+  });
+
+  it('config.toml: not UTF-8', async () => {
+    fs.writeFileSync(
+      configFile(),
+      Buffer.from('[telemetry]\nservice_name = "caf\xe9"\n', 'latin1'),
+    );
+    expect(await tokfSays()).toBe('tokf');
+    expect(tokfServiceName({}, own.home).name).toBe('tokf');
+  });
+
+  it.each([
+    'a=1, service.name = svc ,service.name=second',
+    'service.name=a%20b',
+    'service.name=x=y',
+    'junk,service.name=after-junk',
+    'service.name=',
+    '',
+    'service.namespace=n',
+    'service.name=\uFEFFbom',
+    ' service.name\t=\ttabs\t',
+  ])('OTEL_RESOURCE_ATTRIBUTES=%j', async (attributes) => {
+    fs.writeFileSync(configFile(), FROM_CONFIG);
+    const env = { OTEL_RESOURCE_ATTRIBUTES: attributes };
+    const theirs = await tokfSays(env);
+    expect(theirs).toBe(serviceNameAsTokfReads(attributes) ?? 'from-config');
+    expect(tokfServiceName(env, own.home).name).toBe(theirs);
+  });
+});
+
+describe("the action's tokf-live-export input, with real tokf in a later step", () => {
+  it.each([
+    ['keep', 1],
+    ['off', 0],
+  ] as const)('%s: %i live request(s)', async (mode, requests) => {
+    const own = new TokfSandbox(`live-export-${mode}`);
+    const collector = await Collector.start();
     try {
-      await own.runOk(['run', 'echo', 'resource'], {
-        metricsUrl: liveAlone.metricsUrl,
-        resourceAttributes: attributes,
+      // tokf's own configuration turns its live export on.
+      fs.writeFileSync(
+        path.join(own.home, 'config.toml'),
+        `[telemetry]\nenabled = true\nendpoint = "${collector.metricsUrl}"\n`,
+      );
+      const job = new ActionJob(
+        {},
+        {
+          restore: 'none',
+          'save-cache': 'false',
+          'otlp-artifact': 'never',
+          'tokf-live-export': mode,
+        },
+      );
+      const main = await job.runMain();
+      expect(main.code).toBe(0);
+      // The later step sees what the main step exported, and nothing else sets the variable.
+      await own.runOk(['run', 'echo', 'later step'], undefined, {
+        TOKF_TELEMETRY_ENABLED: undefined,
+        ...main.exported,
       });
-      const livePoints = await liveAlone.waitForPoints((points) => points.length > 0);
-      const run = await sync(own.db, ['--endpoint', replayAlone.endpoint], {
-        OTEL_RESOURCE_ATTRIBUTES: attributes,
-      });
-      expect(run.code).toBe(0);
-      const replayPoints = await replayAlone.waitForPoints((points) => points.length >= 5);
-      expect(livePoints[0]!.resource).toEqual({
-        'service.name': 'e2e-svc',
-        'service.version': TOKF_VERSION,
-      });
-      expect(replayPoints[0]!.resource).toEqual({
-        'service.name': 'e2e-svc',
-        'deployment.environment.name': 'e2e',
-      });
-      measured.resourceFromEnvironment = {
-        OTEL_RESOURCE_ATTRIBUTES: attributes,
-        live: livePoints[0]!.resource,
-        replay: replayPoints[0]!.resource,
-      };
+      expect(readEvents(own.db)).toHaveLength(1);
+      if (requests > 0) await collector.waitForPoints((points) => points.length > 0);
+      await collector.settle();
+      expect(collector.lines()).toHaveLength(requests);
+      measured[`tokfLiveExport_${mode}`] = { exported: main.exported, liveRequests: requests };
     } finally {
-      await Promise.all([liveAlone.stop(), replayAlone.stop()]);
+      await collector.stop();
     }
   });
 });

@@ -1,4 +1,4 @@
-import { aggregate } from '../../src/encode/aggregate.js';
+import { aggregate, seriesOfEvent } from '../../src/encode/aggregate.js';
 import {
   FILTER_DURATION,
   INVOCATIONS,
@@ -77,5 +77,25 @@ describe('aggregate', () => {
     const points = aggregate([tokfEvent(1, T, { inputTokens: 10001 })]);
     const input = points.get(TOKEN_USAGE)![0]!.histogram!;
     expect(input.bucketCounts.at(-1)).toBe(1);
+  });
+});
+
+describe('seriesOfEvent', () => {
+  it('is the same exactly for events whose points share series', () => {
+    const a = tokfEvent(1, T);
+    const key = seriesOfEvent(a);
+    // Time, id and values are not part of a series.
+    expect(seriesOfEvent(tokfEvent(2, '2026-03-06T00:00:00Z', { inputTokens: 5 }))).toBe(key);
+    for (const other of [
+      tokfEvent(3, T, { exitCode: 1 }),
+      tokfEvent(4, T, { exitCode: null }),
+      tokfEvent(5, T, { filterName: null }),
+      tokfEvent(6, T, { command: 'cargo test --workspace' }),
+    ])
+      expect(seriesOfEvent(other)).not.toBe(key);
+    // Commands cut to the same attribute value are one series, as their points' attributes are.
+    const long = 'x'.repeat(5000);
+    const cut = seriesOfEvent(tokfEvent(7, T, { command: `${long}a` }));
+    expect(seriesOfEvent(tokfEvent(8, T, { command: `${long}b` }))).toBe(cut);
   });
 });

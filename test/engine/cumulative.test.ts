@@ -161,4 +161,49 @@ describe('cumulative temporality', () => {
     expect(finalInvocations(points)).toEqual(expected);
     expect([...expected.values()]).toEqual([10, 10, 10]);
   });
+  it('points encoded ahead of a refusal are encoded again without the refused event', async () => {
+    const db = tmpDbPath();
+    createTokfDb(db);
+    // One series; the endpoint refuses the point of one second. Batches after it were encoded
+    // while it was being sent, assuming it would be acknowledged.
+    const start = Date.parse('2026-03-02T09:00:00Z');
+    const at = (i: number) => new Date(start + i * 2000).toISOString().replace('.000Z', 'Z');
+    insertEvents(
+      db,
+      Array.from({ length: 40 }, (_, i) => ({
+        timestamp: at(i),
+        command: 'cargo test',
+        filterName: 'cargo/test',
+        inputTokensEst: 100,
+        outputTokensEst: 10,
+        filterTimeMs: 5,
+        exitCode: 0,
+      })),
+    );
+    const refusedNano = String(BigInt(Date.parse(at(6))) * 1_000_000n);
+    receiver.close();
+    receiver = new OtlpReceiver({
+      respond: (req) => {
+        const times = req.decoded ? flattenPoints(req.decoded).map((p) => p.timeUnixNano) : [];
+        return times.includes(refusedNano)
+          ? { status: 400, errorMessage: 'bad point' }
+          : { status: 200 };
+      },
+    });
+    await receiver.start();
+    const run = await syncTo(receiver.url, db, { temporality: 'cumulative', batchSize: '4' });
+    expect(run).toMatchObject({ status: 'partial', refusedEvents: 1, pending: 0 });
+    const points = receiver.acceptedPoints();
+    expectWellFormed(points);
+    expect([...finalInvocations(points).values()]).toEqual([39]);
+    // Every total is the count of the acknowledged events up to its time.
+    const invocations = points.filter((p) => p.metric === 'tokf.filter.invocations');
+    for (const p of invocations) {
+      const upTo = Number(BigInt(p.timeUnixNano) / 1_000_000n);
+      const acked = Array.from({ length: 40 }, (_, i) => i).filter(
+        (i) => i !== 6 && Date.parse(at(i)) <= upTo,
+      ).length;
+      expect(p.value).toBe(acked);
+    }
+  });
 });

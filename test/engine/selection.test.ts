@@ -6,6 +6,7 @@ const tally = (): SelectionTally => ({
   unreadable: 0,
   skippedRejected: 0,
   held: 0,
+  skipped: 0,
   firstSeconds: undefined,
   lastSeconds: undefined,
 });

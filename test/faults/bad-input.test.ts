@@ -205,7 +205,7 @@ const ACTION_CASES: Array<[Record<string, string>, RegExp]> = [
 
 describe('action inputs', () => {
   it.each(ACTION_CASES)(
-    '%j: a specific warning, nothing restored, sent or changed',
+    '%j: the step fails with the specific message; nothing restored, sent or changed',
     async (inputs, message) => {
       const job = new ActionJob(
         { GITHUB_RUN_ID: '1' },
@@ -213,8 +213,9 @@ describe('action inputs', () => {
       );
       const requests = receiver.requests.length;
       const main = await job.runMain();
-      expect(main.code).toBe(0);
-      expect(main.stdout).toMatch(new RegExp(`::warning title=telemetry-sync::${message.source}`));
+      // A configuration error fails the step whatever fail-on-error says.
+      expect(main.code).toBe(1);
+      expect(main.stdout).toMatch(new RegExp(`::error::telemetry-sync: ${message.source}`));
       const post = await job.runPost();
       expect(post.code).toBe(0);
       expect(receiver.requests.length).toBe(requests);
@@ -222,7 +223,7 @@ describe('action inputs', () => {
     },
   );
 
-  it('fails the step with fail-on-error', async () => {
+  it('fails the step the same way with fail-on-error', async () => {
     const job = new ActionJob(
       {},
       { restore: 'none', 'database-path': db, limit: 'x', 'fail-on-error': 'true' },
@@ -230,7 +231,7 @@ describe('action inputs', () => {
     const main = await job.runMain();
     expect(main.code).toBe(1);
     expect(main.stdout).toMatch(
-      /::error::telemetry-sync: 1 problem\(s\); the first: input "limit": "x" is not a whole number/,
+      /::error::telemetry-sync: input "limit": "x" is not a whole number/,
     );
   });
 });

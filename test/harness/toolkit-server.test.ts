@@ -405,6 +405,65 @@ describe('artifacts through @actions/artifact', () => {
   });
 });
 
+describe('cache entries through the REST API', () => {
+  test('listed by key prefix newest first with their ref, deleted by id once', async () => {
+    const headers = { authorization: `Bearer ${server.token}` };
+    const prefix = `rest-${Date.now()}-`;
+    const keys: string[] = [];
+    for (const [i, ref] of ['refs/heads/main', 'refs/pull/3/merge'].entries()) {
+      const run = server.newRun({ ref });
+      const job = await cacheJobDirs(`rest${i}`);
+      await writeDb(job, randomBytes(128));
+      keys.push(`${prefix}${run.runId}`);
+      const saved = await inJob(run, job, () => cache.saveCache([dbPath()], keys[i]!));
+      expect(saved.result).toBeGreaterThan(0);
+    }
+    const list = await fetch(
+      `${server.url}/repos/${server.repository}/actions/caches?key=${prefix}&sort=created_at&direction=desc&per_page=100`,
+      { headers },
+    );
+    expect(list.status).toBe(200);
+    const body = (await list.json()) as {
+      total_count: number;
+      actions_caches: { id: number; key: string; ref: string; size_in_bytes: number }[];
+    };
+    expect(body.total_count).toBe(2);
+    expect(body.actions_caches.map((e) => [e.key, e.ref])).toEqual([
+      [keys[1], 'refs/pull/3/merge'],
+      [keys[0], 'refs/heads/main'],
+    ]);
+    const id = body.actions_caches[0]!.id;
+    const url = `${server.url}/repos/${server.repository}/actions/caches/${id}`;
+    expect((await fetch(url, { method: 'DELETE', headers })).status).toBe(204);
+    // A second deletion of the same entry: another run got there first.
+    expect((await fetch(url, { method: 'DELETE', headers })).status).toBe(404);
+    expect(server.cacheEntries().map((e) => e.key)).not.toContain(keys[1]);
+
+    server.deny('delete-cache');
+    try {
+      const refused = await fetch(
+        `${server.url}/repos/${server.repository}/actions/caches/${body.actions_caches[1]!.id}`,
+        { method: 'DELETE', headers },
+      );
+      expect(refused.status).toBe(403);
+      expect(refused.headers.get('x-accepted-github-permissions')).toBe('actions=write');
+    } finally {
+      server.allow();
+    }
+  });
+
+  test('gives the legs of a matrix one job name and a backend id each', () => {
+    const first = server.newRun({ job: 'test', leg: 'a' });
+    const second = server.newRun({ runId: first.runId, job: 'test', leg: 'b' });
+    expect(second.env.GITHUB_JOB).toBe('test');
+    expect(second.runBackendId).toBe(first.runBackendId);
+    expect(second.jobBackendId).not.toBe(first.jobBackendId);
+    expect(server.newRun({ runId: first.runId, job: 'test', leg: 'a' }).jobBackendId).toBe(
+      first.jobBackendId,
+    );
+  });
+});
+
 describe('issue comments', () => {
   test('list (paginated), create and update', async () => {
     const base = `${server.url}/repos/${server.repository}/issues`;

@@ -6,7 +6,7 @@
  *   `github.actions.results.api.v1.CacheService` (cache v2, used when ACTIONS_CACHE_SERVICE_V2 is
  *   set) and `github.actions.results.api.v1.ArtifactService`;
  * - the GitHub REST routes used to find and download artifacts of other runs, the repository-wide
- *   artifact listing, and issue comments;
+ *   artifact listing, the cache listing and deletion, and issue comments;
  * - blob storage through Azurite (see azurite.ts) with signed URLs, as GitHub hands out Azure SAS
  *   URLs.
  *
@@ -52,6 +52,8 @@ export type RestRoute =
   | 'get-artifact' // GET /repos/{o}/{r}/actions/artifacts/{id}
   | 'download-artifact' // GET /repos/{o}/{r}/actions/artifacts/{id}/{archive_format}
   | 'delete-artifact' // DELETE /repos/{o}/{r}/actions/artifacts/{id}
+  | 'list-caches' // GET /repos/{o}/{r}/actions/caches
+  | 'delete-cache' // DELETE /repos/{o}/{r}/actions/caches/{cache_id}
   | 'list-comments' // GET /repos/{o}/{r}/issues/{n}/comments
   | 'create-comment' // POST /repos/{o}/{r}/issues/{n}/comments
   | 'get-comment' // GET /repos/{o}/{r}/issues/comments/{id}
@@ -93,6 +95,11 @@ export interface RunOptions {
   attempt?: number;
   /** GITHUB_JOB. Default `sync`. The same run, attempt and job give the same job backend id. */
   job?: string;
+  /**
+   * A leg of a matrix: legs share GITHUB_JOB (and run, attempt, OS) but each is a job of its own
+   * with its own backend id, as on GitHub. Default: not a matrix.
+   */
+  leg?: string;
   /** GITHUB_REF. Default `refs/heads/<defaultBranch>`. Scopes cache entries like GitHub. */
   ref?: string;
   /** GITHUB_SHA. Default a fixed fake sha. */
@@ -247,6 +254,8 @@ const ROUTE_PERMISSION: Record<RestRoute, string> = {
   'get-artifact': 'actions=read',
   'download-artifact': 'actions=read',
   'delete-artifact': 'actions=write',
+  'list-caches': 'actions=read',
+  'delete-cache': 'actions=write',
   'list-comments': 'issues=read; pull_requests=read',
   'create-comment': 'issues=write; pull_requests=write',
   'get-comment': 'issues=read; pull_requests=read',
@@ -413,7 +422,8 @@ export class ToolkitServer {
       this.runsByBackendId.set(run.runBackendId, run);
     }
     const jobName = options.job ?? 'sync';
-    let job = run.jobs.get(jobName);
+    const jobKey = options.leg === undefined ? jobName : `${jobName}\u0000${options.leg}`;
+    let job = run.jobs.get(jobKey);
     if (!job) {
       const jobBackendId = randomUUID();
       job = {
@@ -422,7 +432,7 @@ export class ToolkitServer {
         jobBackendId,
         runtimeToken: runtimeToken(run, jobBackendId, `refs/heads/${this.defaultBranch}`),
       };
-      run.jobs.set(jobName, job);
+      run.jobs.set(jobKey, job);
       this.jobsByToken.set(job.runtimeToken, job);
     }
     const refName = run.ref.replace(/^refs\/(heads|tags)\//, '').replace(/^refs\//, '');
@@ -886,6 +896,8 @@ export class ToolkitServer {
       ['GET', /^\/actions\/artifacts\/(\d+)$/, 'get-artifact'],
       ['DELETE', /^\/actions\/artifacts\/(\d+)$/, 'delete-artifact'],
       ['GET', /^\/actions\/artifacts\/(\d+)\/([^/]+)$/, 'download-artifact'],
+      ['GET', /^\/actions\/caches$/, 'list-caches'],
+      ['DELETE', /^\/actions\/caches\/(\d+)$/, 'delete-cache'],
       ['GET', /^\/issues\/(\d+)\/comments$/, 'list-comments'],
       ['POST', /^\/issues\/(\d+)\/comments$/, 'create-comment'],
       ['GET', /^\/issues\/comments\/(\d+)$/, 'get-comment'],
@@ -953,6 +965,15 @@ export class ToolkitServer {
         if (artifact.expired) throw restError(410, 'Artifact has expired');
         return { status: 302, headers: { location: this.downloadUrl(artifact) } };
       }
+      case 'list-caches':
+        return this.cachePage(url);
+      case 'delete-cache': {
+        const entry = this.cacheList.find((e) => e.id === first && e.finalized);
+        if (!entry) throw restError(404, 'Not Found');
+        this.cacheList = this.cacheList.filter((e) => e !== entry);
+        await this.azurite.deleteBlob(CACHE_CONTAINER, entry.blobName);
+        return { status: 204 };
+      }
       case 'list-comments': {
         const all = this.commentList.filter((c) => c.issueNumber === first);
         const perPage = positiveInt(url.searchParams.get('per_page'), 30, 100);
@@ -1005,6 +1026,45 @@ export class ToolkitServer {
         artifacts: matching
           .slice((page - 1) * perPage, page * perPage)
           .map((a) => this.restArtifact(a)),
+      },
+      ...(link ? { headers: { link } } : {}),
+    };
+  }
+
+  /**
+   * GitHub's cache listing: finalized entries of every ref, `key` a prefix (or the whole key),
+   * `ref` exact, sorted by `sort` (created_at, last_accessed_at: here both the creation order;
+   * size_in_bytes) in `direction` (desc by default), paged.
+   */
+  private cachePage(url: URL): { status: number; body: unknown; headers?: Record<string, string> } {
+    const key = url.searchParams.get('key');
+    const ref = url.searchParams.get('ref');
+    const sort = url.searchParams.get('sort') ?? 'last_accessed_at';
+    const ascending = url.searchParams.get('direction') === 'asc';
+    const matching = this.cacheList
+      .filter((e) => e.finalized)
+      .filter((e) => key === null || e.key.startsWith(key))
+      .filter((e) => ref === null || e.ref === ref)
+      .sort((a, b) => {
+        const order = sort === 'size_in_bytes' ? a.sizeBytes - b.sizeBytes : a.id - b.id;
+        return ascending ? order : -order;
+      });
+    const perPage = positiveInt(url.searchParams.get('per_page'), 30, 100);
+    const page = positiveInt(url.searchParams.get('page'), 1);
+    const link = linkHeader(url, page, Math.max(1, Math.ceil(matching.length / perPage)));
+    return {
+      status: 200,
+      body: {
+        total_count: matching.length,
+        actions_caches: matching.slice((page - 1) * perPage, page * perPage).map((e) => ({
+          id: e.id,
+          ref: e.ref,
+          key: e.key,
+          version: e.version,
+          last_accessed_at: e.createdAt.toISOString(),
+          created_at: e.createdAt.toISOString(),
+          size_in_bytes: e.sizeBytes,
+        })),
       },
       ...(link ? { headers: { link } } : {}),
     };

@@ -15,6 +15,8 @@ export interface SyncResult {
   errors: unknown[];
   warnings: unknown[];
   otlpJsonFile: string | null;
+  skippedBuiltins: number;
+  service: { name: string; from: string };
 }
 
 export interface SyncRun {

@@ -42,7 +42,8 @@ export class TokfSandbox {
       fs.mkdirSync(dir, { recursive: true });
   }
 
-  env(live?: LiveExport): NodeJS.ProcessEnv {
+  /** tokf's environment; `extra` last (an undefined value removes a variable). */
+  env(live?: LiveExport, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
     const home = path.join(this.dir, 'home');
     return {
       PATH: process.env.PATH,
@@ -56,16 +57,17 @@ export class TokfSandbox {
       TOKF_TELEMETRY_ENABLED: live ? '1' : '0',
       ...(live && { OTEL_EXPORTER_OTLP_ENDPOINT: live.metricsUrl }),
       ...(live?.resourceAttributes && { OTEL_RESOURCE_ATTRIBUTES: live.resourceAttributes }),
+      ...extra,
     };
   }
 
   /** Run `tokf ...args` in the work directory. */
-  run(args: string[], live?: LiveExport): Promise<TokfRun> {
+  run(args: string[], live?: LiveExport, extra: NodeJS.ProcessEnv = {}): Promise<TokfRun> {
     const started = performance.now();
     return new Promise((resolve, reject) => {
       const child = spawn(peerBin('tokf'), args, {
         cwd: this.workdir,
-        env: this.env(live),
+        env: this.env(live, extra),
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let stdout = '';
@@ -80,8 +82,8 @@ export class TokfSandbox {
   }
 
   /** Run and insist that tokf itself worked (it exits 0 whatever the wrapped command did). */
-  async runOk(args: string[], live?: LiveExport): Promise<TokfRun> {
-    const run = await this.run(args, live);
+  async runOk(args: string[], live?: LiveExport, extra: NodeJS.ProcessEnv = {}): Promise<TokfRun> {
+    const run = await this.run(args, live, extra);
     if (run.code !== 0 || /tracking error|warning: OTel/i.test(run.stderr))
       throw new Error(`tokf ${args.join(' ')}: exit ${run.code}\n${run.stdout}\n${run.stderr}`);
     return run;

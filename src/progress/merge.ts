@@ -1,0 +1,512 @@
+import { createHash } from 'node:crypto';
+import type { DatabaseSync } from 'node:sqlite';
+import { openDatabase } from '../source/database.js';
+import { SYNCED_COLUMN, readEventsSchema } from '../source/events-schema.js';
+import { coalesce, type IdRange } from '../source/id-ranges.js';
+import { ColumnProgressStore } from './column-store.js';
+import { REJECTED_TABLE } from './dead-letters.js';
+import { tokfTimestamp, type ProgressStore } from './progress-store.js';
+import { RANGES_TABLE, RangesProgressStore } from './ranges-store.js';
+import { SERIES_TABLE } from './series-store.js';
+import { inWriteTransaction } from './transaction.js';
+
+/**
+ * Where each event came from, so that copies of one database that forked (two CI runs restored the
+ * same cache entry, then each added events) can be merged again without relying on ids, which the
+ * copies share for their older rows and reuse for their new ones.
+ *
+ * A row's identity is the copy that recorded it and its id there: the rows from `first_id` up to
+ * the next segment were recorded by `origin` as its ids `origin_first` onward. A copy stamps a
+ * segment for the rows it is about to record; rows merged in from another copy keep their identity
+ * in segments of their own. Rows no segment names (written before any stamp, or by a copy that
+ * never stamped: an older version, the command line) are identified by their content instead: every
+ * column of tokf's but the id, with the k-th of several identical rows counted as the k-th.
+ */
+export const ORIGINS_TABLE = 'telemetry_sync_origins';
+
+/** The cache entries whose events a database holds, so that a later merge can skip them. */
+export const LINEAGE_TABLE = 'telemetry_sync_lineage';
+
+const CREATE_ORIGINS = `CREATE TABLE IF NOT EXISTS ${ORIGINS_TABLE} (
+  first_id INTEGER PRIMARY KEY,
+  origin TEXT,
+  origin_first INTEGER
+)`;
+
+const CREATE_LINEAGE = `CREATE TABLE IF NOT EXISTS ${LINEAGE_TABLE} (
+  entry_key TEXT PRIMARY KEY
+)`;
+
+const CREATE_REJECTED = `CREATE TABLE IF NOT EXISTS ${REJECTED_TABLE} (
+  event_id INTEGER PRIMARY KEY,
+  reason TEXT NOT NULL,
+  status INTEGER,
+  rejected_at TEXT NOT NULL
+)`;
+
+const CREATE_SERIES = `CREATE TABLE IF NOT EXISTS ${SERIES_TABLE} (
+  series_key TEXT PRIMARY KEY,
+  start_s INTEGER NOT NULL,
+  last_s INTEGER NOT NULL,
+  sum REAL NOT NULL,
+  histogram TEXT
+)`;
+
+/** What merging one copy into another did. */
+export interface MergeOutcome {
+  /** Events of the source the target did not hold: appended, with their progress. */
+  added: number;
+  /** Events both held. */
+  alreadyHeld: number;
+  /** Events the target held as pending that the source had delivered: now delivered. */
+  nowDelivered: number;
+  /** Events pending in the source (neither delivered nor set aside) and still pending after. */
+  pendingFromSource: number;
+  /** Cumulative series whose state was taken from the source (it had acknowledged later). */
+  seriesTaken: number;
+  /** Events set aside in the source (rejected), now set aside in the target too. */
+  setAside: number;
+}
+
+/**
+ * Merges the database at `sourcePath` into the one at `targetPath`, in one write transaction on
+ * the target (the source is only read):
+ * - events: every event of the source the target does not hold (see ORIGINS_TABLE) is appended
+ *   with new ids, keeping its identity; an event both hold is kept once;
+ * - delivered: an event is delivered when any copy acknowledged it;
+ * - set aside: an event the source set aside stays set aside, unless a copy delivered it;
+ * - cumulative series: each series takes the state of the copy that acknowledged its latest
+ *   point (the later `last_s`; for the same second, the larger total), so the next point continues
+ *   from what the backend last received;
+ * - lineage: the cache entries the source held, and `sourceKey`, are held by the target too.
+ */
+export function mergeDatabase(
+  targetPath: string,
+  sourcePath: string,
+  options: { sourceKey?: string; now?: Date } = {},
+): MergeOutcome {
+  const db = openDatabase(targetPath, false);
+  try {
+    const target = readEventsSchema(db, targetPath);
+    db.exec(`ATTACH DATABASE ${sqlText(sourcePath)} AS src`);
+    try {
+      const sourceColumns = new Set(
+        db
+          .prepare("SELECT name FROM pragma_table_info('events', 'src')")
+          .all()
+          .map((r) => String(r.name)),
+      );
+      if (!sourceColumns.has('id') || !sourceColumns.has('timestamp')) {
+        throw new Error(`${sourcePath} is not a tokf tracking database: no "events" table`);
+      }
+      const shared = [...target.columns]
+        .filter((c) => c !== 'id' && c !== SYNCED_COLUMN && sourceColumns.has(c))
+        .sort();
+      registerDigest(db);
+      let outcome: MergeOutcome | undefined;
+      inWriteTransaction(db, 'merge another copy of the database', () => {
+        outcome = mergeInto(db, {
+          shared,
+          targetSynced: target.hasSyncedColumn,
+          sourceSynced: sourceColumns.has(SYNCED_COLUMN),
+          sourceKey: options.sourceKey,
+          stamp: tokfTimestamp(options.now ?? new Date()),
+        });
+      });
+      return outcome as MergeOutcome;
+    } finally {
+      dropTemp(db);
+      db.exec('DETACH DATABASE src');
+    }
+  } finally {
+    db.close();
+  }
+}
+
+interface MergePlan {
+  shared: string[];
+  targetSynced: boolean;
+  sourceSynced: boolean;
+  sourceKey: string | undefined;
+  stamp: string;
+}
+
+function mergeInto(db: DatabaseSync, plan: MergePlan): MergeOutcome {
+  db.exec(CREATE_ORIGINS);
+  db.exec(CREATE_LINEAGE);
+  buildIdentities(db, 'main', 'ts_target', plan.shared, plan.targetSynced);
+  buildIdentities(db, 'src', 'ts_source', plan.shared, plan.sourceSynced);
+  db.exec('CREATE TEMP TABLE ts_map (source_id INTEGER PRIMARY KEY, target_id INTEGER NOT NULL)');
+  db.exec(`INSERT OR IGNORE INTO temp.ts_map (source_id, target_id)
+           SELECT s.id, t.id FROM temp.ts_source s JOIN temp.ts_target t ON t.ident = s.ident`);
+  const alreadyHeld = count(db, 'SELECT count(*) AS n FROM temp.ts_map');
+
+  const store: ProgressStore = plan.targetSynced
+    ? new ColumnProgressStore(db)
+    : new RangesProgressStore(db);
+  store.prepareForWriting();
+  const at = new Date(Date.parse(plan.stamp));
+
+  // Held by both, acknowledged only by the source.
+  const nowDelivered = db
+    .prepare(
+      `SELECT m.target_id AS id FROM temp.ts_map m
+         JOIN temp.ts_source s ON s.id = m.source_id
+         JOIN temp.ts_target t ON t.id = m.target_id
+        WHERE s.delivered = 1 AND t.delivered = 0 ORDER BY m.target_id`,
+    )
+    .all()
+    .map((r) => Number(r.id));
+
+  const added = appendMissing(db, plan, store, at);
+
+  store.markDelivered(singleRanges(nowDelivered), at);
+  const setAside = mergeRejected(db);
+  const seriesTaken = mergeSeries(db);
+  mergeLineage(db, plan.sourceKey);
+
+  const notSetAside = (schema: 'main' | 'src', id: string) =>
+    tableExists(db, schema, REJECTED_TABLE)
+      ? `AND NOT EXISTS (SELECT 1 FROM ${schema}.${REJECTED_TABLE} r WHERE r.event_id = ${id})`
+      : '';
+  const pendingFromSource = count(
+    db,
+    `SELECT count(*) AS n FROM temp.ts_map m JOIN temp.ts_source s ON s.id = m.source_id
+      WHERE s.delivered = 0 ${notSetAside('src', 's.id')} ${notSetAside('main', 'm.target_id')}
+        AND NOT (${deliveredExpr('main', plan.targetSynced, 'm.target_id', db)})`,
+  );
+  return {
+    added,
+    alreadyHeld,
+    nowDelivered: nowDelivered.length,
+    pendingFromSource,
+    seriesTaken,
+    setAside,
+  };
+}
+
+/**
+ * Appends the source's events the target lacks, in the source's order, at ids after every id the
+ * target has used, with segments that keep each one's identity; then closes the last segment so
+ * that rows written later are not taken for the source's.
+ */
+function appendMissing(db: DatabaseSync, plan: MergePlan, store: ProgressStore, at: Date): number {
+  const missing = db
+    .prepare(
+      `SELECT s.id, s.origin, s.local, s.delivered FROM temp.ts_source s
+        WHERE NOT EXISTS (SELECT 1 FROM temp.ts_map m WHERE m.source_id = s.id) ORDER BY s.id`,
+    )
+    .all();
+  if (missing.length === 0) return 0;
+  let next = nextId(db);
+  const columns = plan.shared.map(quoteName);
+  const syncedTarget = plan.targetSynced ? [quoteName(SYNCED_COLUMN)] : [];
+  const syncedValue = plan.targetSynced
+    ? [
+        `CASE WHEN ? = 1 THEN ${plan.sourceSynced ? `coalesce(${quoteName(SYNCED_COLUMN)}, ?)` : '?'} ELSE NULL END`,
+      ]
+    : [];
+  const insert = db.prepare(
+    `INSERT INTO main.events (id, ${[...columns, ...syncedTarget].join(', ')})
+     SELECT ?, ${[...columns, ...syncedValue].join(', ')} FROM src.events WHERE id = ?`,
+  );
+  const segment = db.prepare(
+    `INSERT OR REPLACE INTO main.${ORIGINS_TABLE} (first_id, origin, origin_first) VALUES (?, ?, ?)`,
+  );
+  const mapId = db.prepare('INSERT INTO temp.ts_map (source_id, target_id) VALUES (?, ?)');
+  const delivered: number[] = [];
+  let previous: { origin: string | null; local: number | null } | undefined;
+  for (const row of missing) {
+    const origin = row.origin == null ? null : String(row.origin);
+    const local = row.local == null ? null : Number(row.local);
+    const continues =
+      previous !== undefined &&
+      previous.origin === origin &&
+      (origin === null || (previous.local !== null && local === previous.local + 1));
+    if (!continues) segment.run(next, origin, local);
+    previous = { origin, local };
+    const wasDelivered = Number(row.delivered) === 1;
+    const args: (number | string)[] = [next];
+    if (plan.targetSynced) args.push(wasDelivered ? 1 : 0, plan.stamp);
+    args.push(Number(row.id));
+    insert.run(...args);
+    mapId.run(Number(row.id), next);
+    if (wasDelivered && !plan.targetSynced) delivered.push(next);
+    next += 1;
+  }
+  // Rows appended later (tokf's, before a copy stamps its own) are identified by content.
+  segment.run(next, null, null);
+  store.markDelivered(singleRanges(delivered), at);
+  return missing.length;
+}
+
+/** Events the source set aside stay set aside in the target, unless some copy delivered them. */
+function mergeRejected(db: DatabaseSync): number {
+  if (!tableExists(db, 'src', REJECTED_TABLE)) return 0;
+  db.exec(CREATE_REJECTED);
+  const before = count(db, `SELECT count(*) AS n FROM main.${REJECTED_TABLE}`);
+  db.exec(`INSERT OR IGNORE INTO main.${REJECTED_TABLE} (event_id, reason, status, rejected_at)
+           SELECT m.target_id, r.reason, r.status, r.rejected_at
+             FROM src.${REJECTED_TABLE} r JOIN temp.ts_map m ON m.source_id = r.event_id`);
+  // A copy that delivered an event (a run with --retry-rejected) wins over one that set it aside.
+  const ranges = tableExists(db, 'main', RANGES_TABLE);
+  const synced = columnExists(db, 'main', SYNCED_COLUMN);
+  if (ranges || synced) {
+    db.exec(
+      `DELETE FROM main.${REJECTED_TABLE} WHERE ${deliveredExpr('main', synced, 'event_id', db)}`,
+    );
+  }
+  return Math.max(0, count(db, `SELECT count(*) AS n FROM main.${REJECTED_TABLE}`) - before);
+}
+
+/** Each series takes the state of the copy that acknowledged its latest point. */
+function mergeSeries(db: DatabaseSync): number {
+  if (!tableExists(db, 'src', SERIES_TABLE)) return 0;
+  db.exec(CREATE_SERIES);
+  const before = db.prepare('SELECT total_changes() AS n').get();
+  db.exec(`INSERT INTO main.${SERIES_TABLE} (series_key, start_s, last_s, sum, histogram)
+           SELECT series_key, start_s, last_s, sum, histogram FROM src.${SERIES_TABLE} WHERE true
+           ON CONFLICT(series_key) DO UPDATE SET
+             start_s = excluded.start_s, last_s = excluded.last_s,
+             sum = excluded.sum, histogram = excluded.histogram
+           WHERE excluded.last_s > ${SERIES_TABLE}.last_s
+              OR (excluded.last_s = ${SERIES_TABLE}.last_s AND excluded.sum > ${SERIES_TABLE}.sum)`);
+  const after = db.prepare('SELECT total_changes() AS n').get();
+  return Number(after?.n ?? 0) - Number(before?.n ?? 0);
+}
+
+function mergeLineage(db: DatabaseSync, sourceKey: string | undefined): void {
+  if (tableExists(db, 'src', LINEAGE_TABLE)) {
+    db.exec(`INSERT OR IGNORE INTO main.${LINEAGE_TABLE} (entry_key)
+             SELECT entry_key FROM src.${LINEAGE_TABLE}`);
+  }
+  if (sourceKey !== undefined) {
+    db.prepare(`INSERT OR IGNORE INTO main.${LINEAGE_TABLE} (entry_key) VALUES (?)`).run(sourceKey);
+  }
+}
+
+/**
+ * A temp table of every event of `schema` with its identity (see ORIGINS_TABLE) and whether it
+ * was delivered. The content of unnamed rows is digested, so the table stays small whatever the
+ * commands hold.
+ */
+function buildIdentities(
+  db: DatabaseSync,
+  schema: 'main' | 'src',
+  table: string,
+  shared: string[],
+  synced: boolean,
+): void {
+  db.exec(`CREATE TEMP TABLE ${table} (
+    id INTEGER PRIMARY KEY, origin TEXT, local INTEGER, ident TEXT NOT NULL, delivered INTEGER NOT NULL
+  )`);
+  const hasOrigins = tableExists(db, schema, ORIGINS_TABLE);
+  const segment = hasOrigins
+    ? `LEFT JOIN ${schema}.${ORIGINS_TABLE} g ON g.first_id =
+         (SELECT max(first_id) FROM ${schema}.${ORIGINS_TABLE} WHERE first_id <= e.id)`
+    : '';
+  const origin = hasOrigins ? 'g.origin' : 'NULL';
+  const local = hasOrigins
+    ? 'CASE WHEN g.origin IS NULL THEN NULL ELSE g.origin_first + e.id - g.first_id END'
+    : 'NULL';
+  // Only rows no segment names need their content: digesting every row would be most of the work.
+  const digest = `ts_digest(${shared.map((c) => `quote(e.${quoteName(c)})`).join(" || '|' || ")})`;
+  const content = hasOrigins ? `CASE WHEN g.origin IS NULL THEN ${digest} END` : digest;
+  db.exec(`INSERT INTO temp.${table} (id, origin, local, ident, delivered)
+    SELECT id, origin, local,
+           CASE WHEN origin IS NOT NULL THEN 'o|' || origin || '|' || local
+                ELSE 'c|' || content || '|' || row_number() OVER (PARTITION BY origin IS NULL, content ORDER BY id)
+           END,
+           delivered
+      FROM (SELECT e.id AS id, ${origin} AS origin, ${local} AS local, ${content} AS content,
+                   ${synced ? `e.${SYNCED_COLUMN} IS NOT NULL` : deliveredExpr(schema, false, 'e.id', db)} AS delivered
+              FROM ${schema}.events e ${segment})`);
+  db.exec(`CREATE INDEX temp.${table}_ident ON ${table}(ident)`);
+}
+
+/** An SQL condition: the event `idExpr` of `schema` was acknowledged. */
+function deliveredExpr(
+  schema: 'main' | 'src',
+  synced: boolean,
+  idExpr: string,
+  db: DatabaseSync,
+): string {
+  if (synced) {
+    return `coalesce((SELECT x.${SYNCED_COLUMN} IS NOT NULL FROM ${schema}.events x WHERE x.id = ${idExpr}), 0)`;
+  }
+  if (!tableExists(db, schema, RANGES_TABLE)) return '0';
+  return `coalesce((SELECT d.last_id >= ${idExpr} FROM ${schema}.${RANGES_TABLE} d
+                     WHERE d.first_id <= ${idExpr} ORDER BY d.first_id DESC LIMIT 1), 0)`;
+}
+
+function registerDigest(db: DatabaseSync): void {
+  db.function('ts_digest', { deterministic: true }, (text) =>
+    createHash('sha256')
+      .update(String(text ?? ''))
+      .digest('base64')
+      .slice(0, 24),
+  );
+}
+
+function dropTemp(db: DatabaseSync): void {
+  for (const t of ['ts_target', 'ts_source', 'ts_map']) db.exec(`DROP TABLE IF EXISTS temp.${t}`);
+}
+
+/** The first id after every id the table has used (AUTOINCREMENT never reuses one). */
+function nextId(db: DatabaseSync): number {
+  const max = Number(db.prepare('SELECT coalesce(max(id), 0) AS n FROM main.events').get()?.n ?? 0);
+  const seq = tableExists(db, 'main', 'sqlite_sequence')
+    ? Number(
+        db
+          .prepare(
+            "SELECT coalesce(max(seq), 0) AS n FROM main.sqlite_sequence WHERE name = 'events'",
+          )
+          .get()?.n ?? 0,
+      )
+    : 0;
+  return Math.max(max, seq) + 1;
+}
+
+/**
+ * Marks the rows this copy is about to record as its own (`origin`, from `fromId` on), so that a
+ * later merge tells them from another copy's rows with the same ids.
+ */
+export function stampOwnRows(path: string, origin: string, fromId: number): void {
+  const db = openDatabase(path, false);
+  try {
+    inWriteTransaction(db, 'record where new events come from', () => {
+      db.exec(CREATE_ORIGINS);
+      db.prepare(
+        `INSERT OR REPLACE INTO ${ORIGINS_TABLE} (first_id, origin, origin_first) VALUES (?, ?, ?)`,
+      ).run(fromId, origin, fromId);
+    });
+  } finally {
+    db.close();
+  }
+}
+
+/** The first id an event recorded next will have. */
+export function nextEventId(path: string): number {
+  const db = openDatabase(path, true);
+  try {
+    readEventsSchema(db, path);
+    return nextId(db);
+  } finally {
+    db.close();
+  }
+}
+
+/** The cache entries a database holds the events of (see LINEAGE_TABLE). */
+export function readLineage(path: string): string[] {
+  const db = openDatabase(path, true);
+  try {
+    if (!tableExists(db, 'main', LINEAGE_TABLE)) return [];
+    return db
+      .prepare(`SELECT entry_key FROM ${LINEAGE_TABLE} ORDER BY entry_key`)
+      .all()
+      .map((r) => String(r.entry_key));
+  } finally {
+    db.close();
+  }
+}
+
+/** Replaces the lineage: entries that no longer exist need not be remembered. */
+export function writeLineage(path: string, keys: readonly string[]): void {
+  const db = openDatabase(path, false);
+  try {
+    inWriteTransaction(db, 'record the cache entries merged', () => {
+      db.exec(CREATE_LINEAGE);
+      db.exec(`DELETE FROM ${LINEAGE_TABLE}`);
+      const insert = db.prepare(`INSERT OR IGNORE INTO ${LINEAGE_TABLE} (entry_key) VALUES (?)`);
+      for (const key of keys) insert.run(key);
+    });
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * Events neither delivered nor set aside, among ids up to `lastId` (all when omitted): what the
+ * copy's runs left for later ones.
+ */
+export function countPendingUpTo(path: string, lastId = Number.MAX_SAFE_INTEGER): number {
+  const db = openDatabase(path, true);
+  try {
+    const schema = readEventsSchema(db, path);
+    const rejected = tableExists(db, 'main', REJECTED_TABLE)
+      ? `AND NOT EXISTS (SELECT 1 FROM ${REJECTED_TABLE} r WHERE r.event_id = e.id)`
+      : '';
+    return count(
+      db,
+      `SELECT count(*) AS n FROM events e WHERE e.id <= ${Math.floor(lastId)}
+         AND NOT (${deliveredExpr('main', schema.hasSyncedColumn, 'e.id', db)}) ${rejected}`,
+    );
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * Marks every pending event as done without sending it, and says how many: for a copy restored
+ * from another branch's cache, whose runs still hold those events and send them themselves.
+ */
+export function markPendingDone(path: string, now: Date = new Date()): number {
+  const db = openDatabase(path, false);
+  try {
+    const schema = readEventsSchema(db, path);
+    const store: ProgressStore = schema.hasSyncedColumn
+      ? new ColumnProgressStore(db)
+      : new RangesProgressStore(db);
+    const rejected = tableExists(db, 'main', REJECTED_TABLE)
+      ? `AND NOT EXISTS (SELECT 1 FROM ${REJECTED_TABLE} r WHERE r.event_id = e.id)`
+      : '';
+    const ids = db
+      .prepare(
+        `SELECT e.id AS id FROM events e
+          WHERE NOT (${deliveredExpr('main', schema.hasSyncedColumn, 'e.id', db)}) ${rejected}
+          ORDER BY e.id`,
+      )
+      .all()
+      .map((r) => Number(r.id));
+    if (ids.length === 0) return 0;
+    inWriteTransaction(db, 'leave pending events to their own branch', () => {
+      store.prepareForWriting();
+      store.markDelivered(singleRanges(ids), now);
+    });
+    return ids.length;
+  } finally {
+    db.close();
+  }
+}
+
+function singleRanges(ids: readonly number[]): IdRange[] {
+  return coalesce(ids.map((id) => ({ first: id, last: id })));
+}
+
+function count(db: DatabaseSync, sql: string): number {
+  return Number(db.prepare(sql).get()?.n ?? 0);
+}
+
+function tableExists(db: DatabaseSync, schema: string, name: string): boolean {
+  return (
+    db
+      .prepare(`SELECT 1 FROM ${schema}.sqlite_schema WHERE type = 'table' AND name = ?`)
+      .get(name) !== undefined
+  );
+}
+
+function columnExists(db: DatabaseSync, schema: string, column: string): boolean {
+  return (
+    db
+      .prepare(`SELECT 1 FROM pragma_table_info('events', '${schema}') WHERE name = ?`)
+      .get(column) !== undefined
+  );
+}
+
+function quoteName(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+function sqlText(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
