@@ -2,11 +2,11 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 581:
+/***/ 792:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(729);
+/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(506);
 // The limits above keep a long sync's memory flat; they apply when the bundle runs as the
 // telemetry-sync command and are the ones src/action/bounded-heap.ts gives the action (see there).
 
@@ -17,7 +17,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 729:
+/***/ 506:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -2448,7 +2448,7 @@ function keepAliveAgents(tlsFiles = {}) {
     };
 }
 
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/core/dist/common/time.mjs
+;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/core/dist/common/time.mjs
 //#region src/common/time.ts
 const NANOSECOND_DIGITS = 9;
 const MILLISECONDS_TO_NANOSECONDS = Math.pow(10, 6);
@@ -2562,7 +2562,7 @@ function addHrTimes(time1, time2) {
 
 
 //# sourceMappingURL=time.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/platform/node/base64.mjs
+;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/otlp-transformer/dist/platform/node/base64.mjs
 //#region src/platform/node/base64.ts
 function encodeBase64(bytes) {
 	return Buffer.from(bytes).toString("base64");
@@ -2571,7 +2571,7 @@ function encodeBase64(bytes) {
 
 
 //# sourceMappingURL=base64.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/common/utils.mjs
+;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/otlp-transformer/dist/common/utils.mjs
 
 
 //#region src/common/utils.ts
@@ -2600,7 +2600,7 @@ const JSON_ENCODER = {
 
 
 //# sourceMappingURL=utils.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/common/internal.mjs
+;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/otlp-transformer/dist/common/internal.mjs
 //#region src/common/internal.ts
 function createResource(resource, encoder) {
 	const result = {
@@ -2660,7 +2660,7 @@ function toAnyValue(value, encoder) {
 
 
 //# sourceMappingURL=internal.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/api/dist/metrics/Metric.mjs
+;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/api/dist/metrics/Metric.mjs
 //#region src/metrics/Metric.ts
 /**
 * The Type of value. It describes how the data is reported.
@@ -2676,7 +2676,7 @@ let ValueType = /* @__PURE__ */ function(ValueType) {
 
 
 //# sourceMappingURL=Metric.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/sdk-metrics/dist/export/MetricData.mjs
+;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/sdk-metrics/dist/export/MetricData.mjs
 //#region src/export/MetricData.ts
 /**
 * Supported types of metric instruments.
@@ -2723,7 +2723,7 @@ let DataPointType = /* @__PURE__ */ function(DataPointType) {
 
 
 //# sourceMappingURL=MetricData.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/sdk-metrics/dist/export/AggregationTemporality.mjs
+;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/sdk-metrics/dist/export/AggregationTemporality.mjs
 //#region src/export/AggregationTemporality.ts
 /**
 * AggregationTemporality indicates the way additive quantities are expressed.
@@ -2737,7 +2737,7 @@ let AggregationTemporality = /* @__PURE__ */ function(AggregationTemporality) {
 
 
 //# sourceMappingURL=AggregationTemporality.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/metrics/internal.mjs
+;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/otlp-transformer/dist/metrics/internal.mjs
 
 
 
@@ -2860,14 +2860,14 @@ function createExportMetricsServiceRequest(resourceMetrics, encoder) {
 
 
 //# sourceMappingURL=internal.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/api/dist/version.mjs
+;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/api/dist/version.mjs
 //#region src/version.ts
 const VERSION = "1.10.0";
 //#endregion
 
 
 //# sourceMappingURL=version.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/api/dist/internal/semver.mjs
+;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/api/dist/internal/semver.mjs
 
 //#region src/internal/semver.ts
 const re = /^(\d+)\.(\d+)\.(\d+)(-(.+))?$/;
@@ -2950,7 +2950,7 @@ const isCompatible = _makeCompatibilityCheck(VERSION);
 
 
 //# sourceMappingURL=semver.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/api/dist/internal/global-utils.mjs
+;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/api/dist/internal/global-utils.mjs
 
 
 //#region src/internal/global-utils.ts
@@ -3001,7 +3001,7 @@ function unregisterGlobal(type, diag) {
 
 
 //# sourceMappingURL=global-utils.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/api/dist/diag/ComponentLogger.mjs
+;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/api/dist/diag/ComponentLogger.mjs
 
 //#region src/diag/ComponentLogger.ts
 /**
@@ -3042,7 +3042,7 @@ function logProxy(funcName, namespace, args) {
 
 
 //# sourceMappingURL=ComponentLogger.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/api/dist/diag/internal/logLevelLogger.mjs
+;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/api/dist/diag/internal/logLevelLogger.mjs
 
 //#region src/diag/internal/logLevelLogger.ts
 function createLogLevelDiagLogger(maxLevel, logger) {
@@ -3066,7 +3066,7 @@ function createLogLevelDiagLogger(maxLevel, logger) {
 
 
 //# sourceMappingURL=logLevelLogger.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/api/dist/api/diag.mjs
+;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/api/dist/api/diag.mjs
 
 
 
@@ -3135,7 +3135,7 @@ var DiagAPI = class DiagAPI {
 
 
 //# sourceMappingURL=diag.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/api/dist/diag-api.mjs
+;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/api/dist/diag-api.mjs
 
 //#region src/diag-api.ts
 /**
@@ -3151,7 +3151,7 @@ const diag_api_diag = DiagAPI.instance();
 
 
 //# sourceMappingURL=diag-api.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/metrics/json/metrics.mjs
+;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/otlp-transformer/dist/metrics/json/metrics.mjs
 
 
 
@@ -3176,7 +3176,7 @@ const JsonMetricsSerializer = {
 
 
 //# sourceMappingURL=metrics.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/common/protobuf/utils.mjs
+;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/otlp-transformer/dist/common/protobuf/utils.mjs
 //#region src/common/protobuf/utils.ts
 /**
 * Estimate size of a number encoded as varint.
@@ -3199,7 +3199,7 @@ function estimateVarintSize(v) {
 
 
 //# sourceMappingURL=utils.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/common/protobuf/protobuf-writer.mjs
+;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/otlp-transformer/dist/common/protobuf/protobuf-writer.mjs
 
 
 //#region src/common/protobuf/protobuf-writer.ts
@@ -3427,7 +3427,7 @@ var ProtobufWriter = class {
 
 
 //# sourceMappingURL=protobuf-writer.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/common/protobuf/common-serializer.mjs
+;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/otlp-transformer/dist/common/protobuf/common-serializer.mjs
 //#region src/common/protobuf/common-serializer.ts
 /**
 * Write HrTime [seconds, nanoseconds] directly as fixed64 to the serializer.
@@ -3587,7 +3587,7 @@ function writeResource(writer, resource, fieldNumber) {
 
 
 //# sourceMappingURL=common-serializer.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/common/protobuf/protobuf-size-estimator.mjs
+;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/otlp-transformer/dist/common/protobuf/protobuf-size-estimator.mjs
 
 //#region src/common/protobuf/protobuf-size-estimator.ts
 /**
@@ -3657,7 +3657,7 @@ var ProtobufSizeEstimator = class {
 
 
 //# sourceMappingURL=protobuf-size-estimator.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/metrics/protobuf/metrics-serializer.mjs
+;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/otlp-transformer/dist/metrics/protobuf/metrics-serializer.mjs
 
 
 
@@ -4006,7 +4006,7 @@ function serializeMetricsExportRequest(resourceMetrics) {
 
 
 //# sourceMappingURL=metrics-serializer.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/common/protobuf/protobuf-reader.mjs
+;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/otlp-transformer/dist/common/protobuf/protobuf-reader.mjs
 //#region src/common/protobuf/protobuf-reader.ts
 /**
 * Minimal binary protobuf reader.
@@ -4100,7 +4100,7 @@ var ProtobufReader = class {
 
 
 //# sourceMappingURL=protobuf-reader.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/metrics/protobuf/response-deserializer.mjs
+;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/otlp-transformer/dist/metrics/protobuf/response-deserializer.mjs
 
 //#region src/metrics/protobuf/response-deserializer.ts
 /**
@@ -4154,7 +4154,7 @@ function deserializeExportMetricsServiceResponse(data) {
 
 
 //# sourceMappingURL=response-deserializer.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/metrics/protobuf/metrics.mjs
+;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/otlp-transformer/dist/metrics/protobuf/metrics.mjs
 
 
 //#region src/metrics/protobuf/metrics.ts
@@ -4622,92 +4622,119 @@ function seriesKey(resource, instrument, attributes) {
 /**
  * Turns per-second delta points into cumulative ones, continuing each series from `ledger`. A
  * point carries its series' total up to and including its second, and the series' start time.
+ * The deltas are consumed: the points returned are the same objects, rewritten.
  *
  * A backend refuses a point at or before the series' last one as out of order, so events older
  * than a series' last point are counted into its next point; where none follows, into a point one
  * second after the last. Totals stay exact; only such late events move in time.
+ *
+ * Points are taken in time order and come out in it (the encoder sorts them; in order that is
+ * one pass), and a series' running state is updated in place: at a million events, per-series
+ * grouping and a copy per step were a fifth of the run.
  */
 function cumulate(deltas, ledger, resource) {
     const totals = new Map();
     const points = new Map();
     for (const [instrument, list] of deltas) {
-        const bySeries = new Map();
-        for (const p of list) {
-            const key = seriesKey(resource, instrument, p.attributes);
-            let series = bySeries.get(key);
-            if (series === undefined)
-                bySeries.set(key, (series = []));
-            series.push(p);
-        }
+        // Points of one series share their attributes object (see aggregate): named once per batch.
+        const running = new Map();
         const out = [];
-        for (const [key, series] of bySeries) {
-            series.sort((a, b) => a.epochSeconds - b.epochSeconds);
-            const first = series[0];
-            const before = ledger.get(key);
-            const state = before
-                ? { ...before, histogram: copyHistogram(before.histogram) }
-                : {
-                    startSeconds: first.epochSeconds - 1,
-                    lastSeconds: first.epochSeconds - 1,
-                    sum: 0,
-                    histogram: undefined,
-                };
-            let late;
-            for (const p of series) {
-                if (p.epochSeconds <= state.lastSeconds) {
-                    late =
-                        late === undefined ? { ...p, histogram: copyHistogram(p.histogram) } : merge(late, p);
-                    continue;
-                }
-                const delta = late === undefined ? p : merge(late, p);
-                late = undefined;
-                out.push(advance(state, delta, p.epochSeconds));
+        for (const p of inTimeOrder(list)) {
+            let series = running.get(p.attributes);
+            if (series === undefined) {
+                const key = seriesKey(resource, instrument, p.attributes);
+                const before = ledger.get(key);
+                const state = before
+                    ? { ...before, histogram: copyHistogram(before.histogram) }
+                    : {
+                        startSeconds: p.epochSeconds - 1,
+                        lastSeconds: p.epochSeconds - 1,
+                        sum: 0,
+                        histogram: undefined,
+                    };
+                running.set(p.attributes, (series = { state, late: undefined }));
+                totals.set(key, state);
             }
-            if (late !== undefined)
-                out.push(advance(state, late, state.lastSeconds + 1));
-            totals.set(key, state);
+            if (p.epochSeconds <= series.state.lastSeconds) {
+                series.late = addInto(series.late, p);
+                continue;
+            }
+            out.push(advance(series.state, p, series.late));
+            series.late = undefined;
         }
+        for (const { state, late } of running.values())
+            if (late !== undefined)
+                out.push(advance(state, late, undefined, state.lastSeconds + 1));
         points.set(instrument, out);
     }
     return { points, totals };
 }
-/** Adds a delta to the series and returns the cumulative point at `at`. */
-function advance(state, delta, at) {
-    state.sum += delta.sum;
-    if (delta.histogram !== undefined) {
-        state.histogram =
-            state.histogram === undefined
-                ? copyHistogram(delta.histogram)
-                : mergeHistograms(state.histogram, delta.histogram);
+/** The points sorted by time, stably; a list already in order (the usual case) is not copied. */
+function inTimeOrder(list) {
+    for (let i = 1; i < list.length; i += 1) {
+        if (list[i].epochSeconds < list[i - 1].epochSeconds)
+            return [...list].sort((a, b) => a.epochSeconds - b.epochSeconds);
     }
+    return list;
+}
+/**
+ * Adds a point's delta (and the late events before it) to the series, and turns the point into
+ * the cumulative one at `at` (its own second unless given), in place: the deltas are this call's
+ * own, and a copy per point was most of what cumulative encoding added to a run's garbage.
+ */
+function advance(state, delta, late, at = delta.epochSeconds) {
+    if (late !== undefined)
+        add(state, late);
+    add(state, delta);
     state.lastSeconds = at;
-    return {
-        attributes: delta.attributes,
-        epochSeconds: at,
-        startSeconds: state.startSeconds,
-        sum: state.sum,
-        histogram: copyHistogram(state.histogram),
-    };
+    delta.epochSeconds = at;
+    delta.startSeconds = state.startSeconds;
+    delta.sum = state.sum;
+    const total = state.histogram;
+    if (total === undefined)
+        return delta;
+    if (delta.histogram === undefined)
+        delta.histogram = copyHistogram(total);
+    else {
+        const h = delta.histogram;
+        h.count = total.count;
+        h.sum = total.sum;
+        h.min = total.min;
+        h.max = total.max;
+        for (let i = 0; i < total.bucketCounts.length; i += 1)
+            h.bucketCounts[i] = total.bucketCounts[i];
+    }
+    return delta;
 }
-function merge(a, b) {
-    return {
-        ...b,
-        sum: a.sum + b.sum,
-        histogram: a.histogram === undefined
-            ? copyHistogram(b.histogram)
-            : b.histogram === undefined
-                ? a.histogram
-                : mergeHistograms(a.histogram, b.histogram),
-    };
+function add(state, d) {
+    state.sum += d.sum;
+    if (d.histogram === undefined)
+        return;
+    if (state.histogram === undefined)
+        state.histogram = copyHistogram(d.histogram);
+    else
+        addHistogram(state.histogram, d.histogram);
 }
-function mergeHistograms(a, b) {
-    return {
-        count: a.count + b.count,
-        sum: a.sum + b.sum,
-        min: Math.min(a.min, b.min),
-        max: Math.max(a.max, b.max),
-        bucketCounts: a.bucketCounts.map((n, i) => n + (b.bucketCounts[i] ?? 0)),
-    };
+/** Late events gathered for a series' next point: a copy, so that the deltas stay as they are. */
+function addInto(late, p) {
+    if (late === undefined)
+        return { ...p, histogram: copyHistogram(p.histogram) };
+    late.sum += p.sum;
+    if (p.histogram !== undefined) {
+        if (late.histogram === undefined)
+            late.histogram = copyHistogram(p.histogram);
+        else
+            addHistogram(late.histogram, p.histogram);
+    }
+    return late;
+}
+function addHistogram(into, h) {
+    into.count += h.count;
+    into.sum += h.sum;
+    into.min = Math.min(into.min, h.min);
+    into.max = Math.max(into.max, h.max);
+    for (let i = 0; i < into.bucketCounts.length; i += 1)
+        into.bucketCounts[i] = into.bucketCounts[i] + (h.bucketCounts[i] ?? 0);
 }
 function copyHistogram(h) {
     return h === undefined ? undefined : { ...h, bucketCounts: [...h.bucketCounts] };
@@ -4805,12 +4832,18 @@ function aggregate(events) {
     // One entry per series and second, holding that second's five points: the key is built once
     // per event rather than once per point, which matters at a million events.
     const index = new Map();
+    // The attributes of each series, shared by its points of every second: one object per series
+    // and instrument, which lets the cumulative step name a series once per batch, not per point.
+    const seriesAttributes = new Map();
     for (const e of events) {
         const seconds = e.epochSeconds;
-        const key = `${seconds}\u0000${e.exitCode}\u0000${e.filterName ?? '\u0001'}\u0000${e.command}`;
+        const series = seriesOfEvent(e);
+        const key = `${seconds}\u0000${series}`;
         let p = index.get(key);
         if (p === undefined) {
-            const attrs = pointAttributes(e);
+            let attrs = seriesAttributes.get(series);
+            if (attrs === undefined)
+                seriesAttributes.set(series, (attrs = attributesOf(e)));
             const at = (attributes) => ({
                 attributes,
                 epochSeconds: seconds,
@@ -4818,11 +4851,11 @@ function aggregate(events) {
                 histogram: undefined,
             });
             p = {
-                invocations: at(attrs),
-                saved: at(attrs),
-                input: at({ ...attrs, 'gen_ai.token.type': 'input' }),
-                output: at({ ...attrs, 'gen_ai.token.type': 'output' }),
-                duration: at(attrs),
+                invocations: at(attrs.point),
+                saved: at(attrs.point),
+                input: at(attrs.input),
+                output: at(attrs.output),
+                duration: at(attrs.point),
             };
             index.set(key, p);
             invocations.push(p.invocations);
@@ -4842,6 +4875,14 @@ function aggregate(events) {
         [TOKEN_USAGE, usage],
         [FILTER_DURATION, duration],
     ]);
+}
+function attributesOf(e) {
+    const point = pointAttributes(e);
+    return {
+        point,
+        input: { ...point, 'gen_ai.token.type': 'input' },
+        output: { ...point, 'gen_ai.token.type': 'output' },
+    };
 }
 /** Attribute values are cut at the source's text limit, with an ellipsis to show it. */
 const MAX_ATTRIBUTE_LENGTH = MAX_TEXT_LENGTH;
@@ -4890,7 +4931,7 @@ function bucketIndex(value) {
     return i === -1 ? DEFAULT_BOUNDARIES.length : i;
 }
 
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/resources/dist/utils.mjs
+;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/resources/dist/utils.mjs
 //#region src/utils.ts
 const isPromiseLike = (val) => {
 	return val !== null && typeof val === "object" && typeof val.then === "function";
@@ -4899,7 +4940,7 @@ const isPromiseLike = (val) => {
 
 
 //# sourceMappingURL=utils.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/core/dist/common/attributes.mjs
+;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/core/dist/common/attributes.mjs
 
 //#region src/common/attributes.ts
 let AddAttributeDecision = /* @__PURE__ */ function(AddAttributeDecision) {
@@ -5161,7 +5202,7 @@ function isValidPrimitiveAttributeValueType(valType) {
 
 
 //# sourceMappingURL=attributes.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/resources/dist/ResourceImpl.mjs
+;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/resources/dist/ResourceImpl.mjs
 
 
 
@@ -8085,6 +8126,6 @@ async function main(argv) {
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(581);
+/******/ var __webpack_exports__ = __nccwpck_require__(792);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 

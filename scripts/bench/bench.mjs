@@ -29,7 +29,7 @@ const { values: args } = parseArgs({
     out: { type: 'string', default: 'bench-results.json' },
     decode: { type: 'boolean', default: false },
     runs: { type: 'string', default: '1' },
-    // e.g. http/protobuf+gzip,http/json+none
+    // e.g. http/protobuf+gzip,http/json+none,http/protobuf+gzip+cumulative (delta unless said)
     configs: { type: 'string' },
     cli: { type: 'string', default: 'dist/cli.js' },
     action: { type: 'string', default: 'dist/index.js' },
@@ -55,8 +55,10 @@ const CONFIGS = (
 )
   .split(',')
   .map((c) => {
-    const [protocol, compression] = c.split('+');
-    return { protocol, compression };
+    const [protocol, compression, temporality = 'delta'] = c.split('+');
+    if (!['delta', 'cumulative'].includes(temporality))
+      throw new Error(`--configs: ${c}: the third part is delta or cumulative`);
+    return { protocol, compression, temporality, label: c };
   });
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'telemetry-sync-bench-'));
 
@@ -180,6 +182,7 @@ async function runAction(db, cfg, sinkUrl) {
     endpoint: sinkUrl,
     protocol: cfg.protocol,
     compression: cfg.compression,
+    temporality: cfg.temporality,
     restore: 'none',
     'save-cache': 'false',
     'otlp-artifact': 'never',
@@ -271,6 +274,8 @@ async function runEntry(entry, file, cfg, sink) {
         cfg.protocol,
         '--compression',
         cfg.compression,
+        '--temporality',
+        cfg.temporality,
         ...(BATCH !== undefined ? ['--batch-size', BATCH] : []),
       ],
       entry,
@@ -324,6 +329,8 @@ async function measure(size, sink) {
       size,
       protocol: cfg.protocol,
       compression: cfg.compression,
+      temporality: cfg.temporality,
+      config: cfg.label,
       entry: ENTRIES[0],
       events: e2e.delivered,
       eventsPerSec: perSec(e2e.delivered),
@@ -378,6 +385,7 @@ function printTable(rows) {
   const head = [
     'protocol',
     'gzip',
+    'temporality',
     'events/s',
     'points/s',
     'requests',
@@ -395,6 +403,7 @@ function printTable(rows) {
     [
       r.protocol,
       r.compression === 'gzip' ? 'yes' : 'no',
+      r.temporality,
       r.eventsPerSec,
       dash(r.pointsPerSec),
       r.requests,
@@ -421,11 +430,7 @@ function printRssTable(all) {
   for (const cfg of CONFIGS) {
     for (const entry of ENTRIES) {
       const runs = sizes.map(
-        (size) =>
-          all.find(
-            (r) =>
-              r.size === size && r.protocol === cfg.protocol && r.compression === cfg.compression,
-          ).entries[entry],
+        (size) => all.find((r) => r.size === size && r.config === cfg.label).entries[entry],
       );
       // The whole tree where it holds more than the largest process (a parent that waits).
       const tree = runs.map((e) => Math.max(e.peakRssMb, e.peakTreeRssMb));
@@ -433,7 +438,7 @@ function printRssTable(all) {
         tree[i] > e.peakRssMb * 1.02 ? `${e.peakRssMb} / ${tree[i]}` : String(e.peakRssMb),
       );
       const growth = sizes.length > 1 ? `${((tree.at(-1) / tree[0] - 1) * 100).toFixed(1)} %` : '-';
-      const config = `${cfg.protocol}+${cfg.compression}`;
+      const config = cfg.label;
       rssLines.push([entry, config, ...cells, growth]);
       const secs = (ms) => (ms / 1000).toFixed(1);
       timeLines.push([entry, config, ...runs.map((e) => `${secs(e.wallMs)} (${secs(e.cpuMs)})`)]);

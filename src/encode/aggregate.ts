@@ -47,13 +47,18 @@ export function aggregate(events: Iterable<TokfEvent>): PointsByInstrument {
   // One entry per series and second, holding that second's five points: the key is built once
   // per event rather than once per point, which matters at a million events.
   const index = new Map<string, SecondPoints>();
+  // The attributes of each series, shared by its points of every second: one object per series
+  // and instrument, which lets the cumulative step name a series once per batch, not per point.
+  const seriesAttributes = new Map<string, SeriesAttributes>();
 
   for (const e of events) {
     const seconds = e.epochSeconds as number;
-    const key = `${seconds}\u0000${e.exitCode}\u0000${e.filterName ?? '\u0001'}\u0000${e.command}`;
+    const series = seriesOfEvent(e);
+    const key = `${seconds}\u0000${series}`;
     let p = index.get(key);
     if (p === undefined) {
-      const attrs = pointAttributes(e);
+      let attrs = seriesAttributes.get(series);
+      if (attrs === undefined) seriesAttributes.set(series, (attrs = attributesOf(e)));
       const at = (attributes: Attributes): AggregatedPoint => ({
         attributes,
         epochSeconds: seconds,
@@ -61,11 +66,11 @@ export function aggregate(events: Iterable<TokfEvent>): PointsByInstrument {
         histogram: undefined,
       });
       p = {
-        invocations: at(attrs),
-        saved: at(attrs),
-        input: at({ ...attrs, 'gen_ai.token.type': 'input' }),
-        output: at({ ...attrs, 'gen_ai.token.type': 'output' }),
-        duration: at(attrs),
+        invocations: at(attrs.point),
+        saved: at(attrs.point),
+        input: at(attrs.input),
+        output: at(attrs.output),
+        duration: at(attrs.point),
       };
       index.set(key, p);
       invocations.push(p.invocations);
@@ -85,6 +90,21 @@ export function aggregate(events: Iterable<TokfEvent>): PointsByInstrument {
     [TOKEN_USAGE, usage],
     [FILTER_DURATION, duration],
   ]);
+}
+
+interface SeriesAttributes {
+  point: Attributes;
+  input: Attributes;
+  output: Attributes;
+}
+
+function attributesOf(e: TokfEvent): SeriesAttributes {
+  const point = pointAttributes(e);
+  return {
+    point,
+    input: { ...point, 'gen_ai.token.type': 'input' },
+    output: { ...point, 'gen_ai.token.type': 'output' },
+  };
 }
 
 interface SecondPoints {

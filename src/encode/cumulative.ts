@@ -49,13 +49,24 @@ export interface Cumulated {
   totals: Map<string, SeriesTotals>;
 }
 
+/** A series being continued: its running totals and the late events waiting for its next point. */
+interface Running {
+  state: SeriesTotals;
+  late: AggregatedPoint | undefined;
+}
+
 /**
  * Turns per-second delta points into cumulative ones, continuing each series from `ledger`. A
  * point carries its series' total up to and including its second, and the series' start time.
+ * The deltas are consumed: the points returned are the same objects, rewritten.
  *
  * A backend refuses a point at or before the series' last one as out of order, so events older
  * than a series' last point are counted into its next point; where none follows, into a point one
  * second after the last. Totals stay exact; only such late events move in time.
+ *
+ * Points are taken in time order and come out in it (the encoder sorts them; in order that is
+ * one pass), and a series' running state is updated in place: at a million events, per-series
+ * grouping and a copy per step were a fifth of the run.
  */
 export function cumulate(
   deltas: PointsByInstrument,
@@ -65,85 +76,105 @@ export function cumulate(
   const totals = new Map<string, SeriesTotals>();
   const points: PointsByInstrument = new Map();
   for (const [instrument, list] of deltas) {
-    const bySeries = new Map<string, AggregatedPoint[]>();
-    for (const p of list) {
-      const key = seriesKey(resource, instrument, p.attributes);
-      let series = bySeries.get(key);
-      if (series === undefined) bySeries.set(key, (series = []));
-      series.push(p);
-    }
+    // Points of one series share their attributes object (see aggregate): named once per batch.
+    const running = new Map<Attributes, Running>();
     const out: AggregatedPoint[] = [];
-    for (const [key, series] of bySeries) {
-      series.sort((a, b) => a.epochSeconds - b.epochSeconds);
-      const first = series[0] as AggregatedPoint;
-      const before = ledger.get(key);
-      const state: SeriesTotals = before
-        ? { ...before, histogram: copyHistogram(before.histogram) }
-        : {
-            startSeconds: first.epochSeconds - 1,
-            lastSeconds: first.epochSeconds - 1,
-            sum: 0,
-            histogram: undefined,
-          };
-      let late: AggregatedPoint | undefined;
-      for (const p of series) {
-        if (p.epochSeconds <= state.lastSeconds) {
-          late =
-            late === undefined ? { ...p, histogram: copyHistogram(p.histogram) } : merge(late, p);
-          continue;
-        }
-        const delta = late === undefined ? p : merge(late, p);
-        late = undefined;
-        out.push(advance(state, delta, p.epochSeconds));
+    for (const p of inTimeOrder(list)) {
+      let series = running.get(p.attributes);
+      if (series === undefined) {
+        const key = seriesKey(resource, instrument, p.attributes);
+        const before = ledger.get(key);
+        const state: SeriesTotals = before
+          ? { ...before, histogram: copyHistogram(before.histogram) }
+          : {
+              startSeconds: p.epochSeconds - 1,
+              lastSeconds: p.epochSeconds - 1,
+              sum: 0,
+              histogram: undefined,
+            };
+        running.set(p.attributes, (series = { state, late: undefined }));
+        totals.set(key, state);
       }
-      if (late !== undefined) out.push(advance(state, late, state.lastSeconds + 1));
-      totals.set(key, state);
+      if (p.epochSeconds <= series.state.lastSeconds) {
+        series.late = addInto(series.late, p);
+        continue;
+      }
+      out.push(advance(series.state, p, series.late));
+      series.late = undefined;
     }
+    for (const { state, late } of running.values())
+      if (late !== undefined) out.push(advance(state, late, undefined, state.lastSeconds + 1));
     points.set(instrument, out);
   }
   return { points, totals };
 }
 
-/** Adds a delta to the series and returns the cumulative point at `at`. */
-function advance(state: SeriesTotals, delta: AggregatedPoint, at: number): AggregatedPoint {
-  state.sum += delta.sum;
-  if (delta.histogram !== undefined) {
-    state.histogram =
-      state.histogram === undefined
-        ? copyHistogram(delta.histogram)
-        : mergeHistograms(state.histogram, delta.histogram);
+/** The points sorted by time, stably; a list already in order (the usual case) is not copied. */
+function inTimeOrder(list: AggregatedPoint[]): readonly AggregatedPoint[] {
+  for (let i = 1; i < list.length; i += 1) {
+    if ((list[i] as AggregatedPoint).epochSeconds < (list[i - 1] as AggregatedPoint).epochSeconds)
+      return [...list].sort((a, b) => a.epochSeconds - b.epochSeconds);
   }
+  return list;
+}
+
+/**
+ * Adds a point's delta (and the late events before it) to the series, and turns the point into
+ * the cumulative one at `at` (its own second unless given), in place: the deltas are this call's
+ * own, and a copy per point was most of what cumulative encoding added to a run's garbage.
+ */
+function advance(
+  state: SeriesTotals,
+  delta: AggregatedPoint,
+  late: AggregatedPoint | undefined,
+  at: number = delta.epochSeconds,
+): AggregatedPoint {
+  if (late !== undefined) add(state, late);
+  add(state, delta);
   state.lastSeconds = at;
-  return {
-    attributes: delta.attributes,
-    epochSeconds: at,
-    startSeconds: state.startSeconds,
-    sum: state.sum,
-    histogram: copyHistogram(state.histogram),
-  };
+  delta.epochSeconds = at;
+  delta.startSeconds = state.startSeconds;
+  delta.sum = state.sum;
+  const total = state.histogram;
+  if (total === undefined) return delta;
+  if (delta.histogram === undefined) delta.histogram = copyHistogram(total);
+  else {
+    const h = delta.histogram;
+    h.count = total.count;
+    h.sum = total.sum;
+    h.min = total.min;
+    h.max = total.max;
+    for (let i = 0; i < total.bucketCounts.length; i += 1)
+      h.bucketCounts[i] = total.bucketCounts[i] as number;
+  }
+  return delta;
 }
 
-function merge(a: AggregatedPoint, b: AggregatedPoint): AggregatedPoint {
-  return {
-    ...b,
-    sum: a.sum + b.sum,
-    histogram:
-      a.histogram === undefined
-        ? copyHistogram(b.histogram)
-        : b.histogram === undefined
-          ? a.histogram
-          : mergeHistograms(a.histogram, b.histogram),
-  };
+function add(state: SeriesTotals, d: AggregatedPoint): void {
+  state.sum += d.sum;
+  if (d.histogram === undefined) return;
+  if (state.histogram === undefined) state.histogram = copyHistogram(d.histogram);
+  else addHistogram(state.histogram, d.histogram);
 }
 
-function mergeHistograms(a: HistogramValue, b: HistogramValue): HistogramValue {
-  return {
-    count: a.count + b.count,
-    sum: a.sum + b.sum,
-    min: Math.min(a.min, b.min),
-    max: Math.max(a.max, b.max),
-    bucketCounts: a.bucketCounts.map((n, i) => n + (b.bucketCounts[i] ?? 0)),
-  };
+/** Late events gathered for a series' next point: a copy, so that the deltas stay as they are. */
+function addInto(late: AggregatedPoint | undefined, p: AggregatedPoint): AggregatedPoint {
+  if (late === undefined) return { ...p, histogram: copyHistogram(p.histogram) };
+  late.sum += p.sum;
+  if (p.histogram !== undefined) {
+    if (late.histogram === undefined) late.histogram = copyHistogram(p.histogram);
+    else addHistogram(late.histogram, p.histogram);
+  }
+  return late;
+}
+
+function addHistogram(into: HistogramValue, h: HistogramValue): void {
+  into.count += h.count;
+  into.sum += h.sum;
+  into.min = Math.min(into.min, h.min);
+  into.max = Math.max(into.max, h.max);
+  for (let i = 0; i < into.bucketCounts.length; i += 1)
+    into.bucketCounts[i] = (into.bucketCounts[i] as number) + (h.bucketCounts[i] ?? 0);
 }
 
 function copyHistogram(h: HistogramValue | undefined): HistogramValue | undefined {
