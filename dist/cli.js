@@ -1,12 +1,16 @@
 #!/usr/bin/env -S MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=65536 node --max-semi-space-size=8 --max-old-space-size=192
+if (Number(process.versions.node.split('.')[0]) < 24) {
+  process.stderr.write('telemetry-sync: error: Node.js 24 or newer is needed (for its built-in node:sqlite); this is Node ' + process.versions.node + '\n');
+  process.exit(2);
+}
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 792:
+/***/ 581:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(506);
+/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(325);
 // The limits above keep a long sync's memory flat; they apply when the bundle runs as the
 // telemetry-sync command and are the ones src/action/bounded-heap.ts gives the action (see there).
 
@@ -17,7 +21,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 506:
+/***/ 325:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -68,18 +72,23 @@ const PRESETS = {
     mimir: { path: '/otlp', temporality: 'cumulative' },
     // Points older than the retention (-retentionPeriod, one month by default) are dropped with a
     // 200; 31 days is that month at its longest.
-    victoriametrics: { path: '/opentelemetry', temporality: 'cumulative', maxAge: '31d' },
+    victoriametrics: {
+        path: '/opentelemetry',
+        temporality: 'cumulative',
+        maxAge: '31d',
+        dropsOlderSilently: true,
+    },
     // The OTLP intake takes delta only; points older than an hour are dropped unless historical
     // metrics ingestion is enabled for the metric.
-    datadog: { path: '', temporality: 'delta', maxAge: '1h' },
+    datadog: { path: '', temporality: 'delta', maxAge: '1h', dropsOlderSilently: true },
     // The Metric API drops points older than 48 hours.
-    newrelic: { path: '', temporality: 'delta', maxAge: '48h' },
+    newrelic: { path: '', temporality: 'delta', maxAge: '48h', dropsOlderSilently: true },
     // Honeycomb aggregates either temporality by the metadata each point carries; delta needs no
     // state of ours and is what tokf's own exporter sends. No documented age limit.
     honeycomb: { path: '', temporality: 'delta' },
     // The managed OTLP endpoint; a time series data stream created now takes points back to
     // index.look_back_time, 2 hours by default.
-    elastic: { path: '', temporality: 'delta', maxAge: '2h' },
+    elastic: { path: '', temporality: 'delta', maxAge: '2h', dropsOlderSilently: true },
 };
 /** The presets in a line, for `--help`: made from the table so that it cannot fall behind. */
 function describePresets() {
@@ -135,10 +144,11 @@ function parseDuration(value, flag) {
 /**
  * Turns a `--since`/`--until` value into epoch milliseconds: an ISO 8601 date (midnight UTC), an
  * ISO 8601 date-time (UTC when it has no zone), or a duration back from `now` such as `90m`,
- * `24h`, `7d` (also `s` and `w`).
+ * `24h`, `7d` (also `s` and `w`; `-7d` means the same).
  */
 function parseTimeSpec(value, flag, now) {
-    const text = value.trim();
+    // A minus changes nothing: `-7d` is 7 days ago too, as `date -d -7days` reads it.
+    const text = value.trim().replace(/^-(?=\d+[smhdw]$)/, '');
     if (RELATIVE.test(text))
         return now - parseDuration(text, flag);
     let iso;
@@ -344,8 +354,8 @@ const SETTINGS = {
         env: [],
         parse: parseTimeSpec,
         section: 'Source',
-        help: 'only events at or after T (inclusive); T is a date (2026-03-05), a date-time (2026-03-05T10:22:13Z; UTC when no zone is given) or a duration back from now (90m, 24h, 7d)',
-        meaning: 'only events at or after T: a date `2026-03-05`, a date-time `2026-03-05T10:22:13Z` (UTC when no zone is given), or a duration back from now: `90m`, `24h`, `7d` (also `s`, `w`)',
+        help: 'only events at or after T (inclusive); T is a date (2026-03-05), a date-time (2026-03-05T10:22:13Z; UTC when no zone is given) or a duration back from now (90m, 24h, 7d; -7d means the same)',
+        meaning: 'only events at or after T: a date `2026-03-05`, a date-time `2026-03-05T10:22:13Z` (UTC when no zone is given), or a duration back from now: `90m`, `24h`, `7d` (also `s`, `w`; `-7d` means the same)',
     },
     until: {
         flag: 'until',
@@ -647,10 +657,98 @@ function shownDefault(spec) {
     return spec.defaultText ?? (spec.default === undefined ? undefined : String(spec.default));
 }
 
+;// CONCATENATED MODULE: ./src/config/replay-settings.ts
+/**
+ * The settings of `telemetry-sync replay`: those of the settings table it shares with `sync`
+ * (same flags, same parsers, same documentation), and the two of its own below.
+ */
+const REPLAY_SHARED_KEYS = [
+    'since',
+    'until',
+    'endpoint',
+    'headers',
+    'certificate',
+    'clientCertificate',
+    'clientKey',
+    'compression',
+    'timeout',
+    'retryBudget',
+    'maxConsecutiveFailures',
+    'dryRun',
+];
+/** The flags only `replay` has: where its progress and its rejected lines are kept. */
+const REPLAY_OWN_SETTINGS = {
+    state: {
+        flag: 'state',
+        value: 'FILE',
+        type: 'string',
+        env: [],
+        defaultText: '$XDG_STATE_HOME/telemetry-sync/replay-state.db',
+        section: 'Source',
+        help: 'the state database: per file, what identifies it and the byte offset up to which its lines were acknowledged (default $XDG_STATE_HOME/telemetry-sync/replay-state.db, else ~/.local/state/telemetry-sync/replay-state.db)',
+    },
+    rejects: {
+        flag: 'rejects',
+        value: 'FILE',
+        type: 'string',
+        env: [],
+        defaultText: 'next to the state database',
+        section: 'Output',
+        help: 'where bad and refused lines are appended, one JSON object each with file, line number, offset, reason and the line itself (default: the state database with .rejects.jsonl for .db)',
+    },
+};
+
+;// CONCATENATED MODULE: ./src/cli/replay-args.ts
+
+
+
+
+/** Replay's flags: the shared settings by their keys, then its own, as `--help` lists them. */
+const REPLAY_SPECS = [
+    ...REPLAY_SHARED_KEYS.map((key) => [key, specOf(key)]),
+    ...Object.entries(REPLAY_OWN_SETTINGS),
+];
+const OPTIONS = Object.fromEntries([
+    ...REPLAY_SPECS.map(([, spec]) => [spec.flag, { type: spec.type }]),
+    ['json', { type: 'boolean' }],
+    ['help', { type: 'boolean', short: 'h' }],
+]);
+/** `replay`'s arguments (after the word `replay`); every mistake is a UsageError. */
+function parseReplayArgs(args) {
+    let parsed;
+    try {
+        parsed = (0,external_node_util_namespaceObject.parseArgs)({ args: [...args], options: OPTIONS, strict: true, allowPositionals: true });
+    }
+    catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        throw new UsageError(message.replace(/\s*To specify an option argument.*$/s, ''));
+    }
+    const v = parsed.values;
+    if (v.help === true)
+        return { kind: 'replay-help' };
+    const settings = {};
+    for (const [key, spec] of REPLAY_SPECS) {
+        const value = v[spec.flag];
+        if (typeof value === 'string' && value.trim() === '')
+            throw new UsageError(`--${spec.flag} needs a value`);
+        if ((typeof value === 'string' || typeof value === 'boolean') && typeof value === spec.type)
+            settings[key] = value;
+    }
+    return {
+        kind: 'replay',
+        settings: settings,
+        paths: parsed.positionals,
+        json: v.json === true,
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/cli/args.ts
 
 
 
+
+/** The commands, for the usage line and "did you mean". */
+const COMMANDS = ['sync', 'status', 'replay'];
 /** The command line's own switches, which are not engine settings but are documented with them. */
 const CLI_FLAGS = [
     {
@@ -658,6 +756,13 @@ const CLI_FLAGS = [
         section: 'Output',
         help: 'print the result as one JSON object on stdout',
         meaning: 'print the result as one JSON object on stdout',
+    },
+    {
+        flag: 'quiet',
+        short: 'q',
+        section: 'Output',
+        help: 'no progress on stderr (one updating line on a terminal, else a line every 5 s), only the summary',
+        meaning: 'no progress on stderr (on a terminal one updating line: events done of about how many, events/s, time left, the wait before a retry and why; elsewhere a line every 5 s), only the summary',
     },
     { flag: 'help', short: 'h', section: 'Output', help: 'this help' },
 ];
@@ -668,30 +773,38 @@ const SYNC_OPTIONS = Object.fromEntries([
         short === undefined ? { type: 'boolean' } : { type: 'boolean', short },
     ]),
 ]);
+/** `status` reads the database only: where it is, and how to print. */
+const STATUS_OPTIONS = {
+    [specOf('db').flag]: { type: 'string' },
+    json: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+};
 /** argv (without node and the script) to a command; every mistake is a UsageError. */
 function parseCli(argv) {
     const [command, ...rest] = argv;
     if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
         return { kind: 'help', text: 'main' };
     }
-    if (command === '--version' || command === '-V')
+    if (command === '--version' || command === '-V' || command === 'version') {
         return { kind: 'version' };
+    }
+    if (command === 'replay')
+        return parseReplayArgs(rest);
+    if (command === 'status') {
+        const v = parseOptions(rest, STATUS_OPTIONS);
+        if (v.help === true)
+            return { kind: 'help', text: 'status' };
+        const db = v[specOf('db').flag];
+        if (typeof db === 'string' && db.trim() === '')
+            throw new UsageError('--db needs a value');
+        return { kind: 'status', db: typeof db === 'string' ? db : undefined, json: v.json === true };
+    }
     if (command !== 'sync') {
-        throw new UsageError(`unknown command "${command}" (try: telemetry-sync sync --help)`);
+        const near = closest(command, COMMANDS);
+        throw new UsageError(`unknown command "${command}"` +
+            (near === undefined ? ` (commands: ${COMMANDS.join(', ')})` : `; did you mean ${near}?`));
     }
-    let parsed;
-    try {
-        parsed = (0,external_node_util_namespaceObject.parseArgs)({
-            args: [...rest],
-            options: SYNC_OPTIONS,
-            strict: true,
-            allowPositionals: false,
-        });
-    }
-    catch (err) {
-        throw new UsageError(describeParseError(err));
-    }
-    const v = parsed.values;
+    const v = parseOptions(rest, SYNC_OPTIONS);
     if (v.help === true)
         return { kind: 'help', text: 'sync' };
     const settings = settingsFrom((spec) => {
@@ -705,112 +818,88 @@ function parseCli(argv) {
             throw new UsageError(`--${flag} needs a value`);
         }
     }
-    return { kind: 'sync', settings, json: v.json === true };
+    return { kind: 'sync', settings, json: v.json === true, quiet: v.quiet === true };
 }
-function describeParseError(err) {
+/**
+ * Durations back from now may be written with a minus (`--since -7d`, 7 days ago), as `date -d`
+ * users write them: such a value is joined to its flag, which parseArgs would take for an option.
+ */
+const NEGATIVE_DURATION = /^-\d+[smhdw]$/;
+const TAKES_TIME = new Set([`--${specOf('since').flag}`, `--${specOf('until').flag}`]);
+function parseOptions(args, options) {
+    const joined = [];
+    for (let i = 0; i < args.length; i++) {
+        const arg = args[i];
+        const next = args[i + 1];
+        if (TAKES_TIME.has(arg) && next !== undefined && NEGATIVE_DURATION.test(next)) {
+            joined.push(`${arg}=${next}`);
+            i++;
+        }
+        else {
+            joined.push(arg);
+        }
+    }
+    try {
+        return (0,external_node_util_namespaceObject.parseArgs)({ args: joined, options, strict: true, allowPositionals: false }).values;
+    }
+    catch (err) {
+        throw new UsageError(describeParseError(err, options));
+    }
+}
+function describeParseError(err, options) {
     const message = err instanceof Error ? err.message : String(err);
+    const code = err.code;
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+        const given = /'(-{1,2}[^'=]*)/.exec(message)?.[1];
+        if (given !== undefined) {
+            const near = closest(given.replace(/^-+/, ''), Object.keys(options));
+            return `unknown option ${given}` + (near === undefined ? '' : `; did you mean --${near}?`);
+        }
+    }
+    if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
+        return message.replace(/\. To specify a positional.*$/s, '.');
+    }
     // Node's messages end with advice about "--" that does not apply to us.
     return message
         .replace(/\s*To specify an option argument starting with a dash.*$/s, '')
-        .replace(/\. To specify a positional.*$/s, '.');
+        .replace(/\s*Did you forget to specify the option argument for '([^']*)'\?/, ' ($1 needs a value)');
 }
-
-;// CONCATENATED MODULE: ./src/cli/help.ts
-
-
-const MAIN_HELP = `telemetry-sync: replay tokf's tracking database to an OpenTelemetry OTLP/HTTP endpoint
-
-Usage:
-  telemetry-sync sync [options]     deliver pending events (see: telemetry-sync sync --help)
-  telemetry-sync --help | --version
-
-Exit codes: 0 all selected events delivered (or dry run / file export); 1 some could not be
-delivered (they stay pending or were set aside as rejected), or another sync holds the database;
-2 bad usage or unreadable database, nothing changed.
-`;
-const INTRO = `Usage: telemetry-sync sync [options]
-
-Replays every pending event of a tokf tracking database as OTLP metrics with its original
-timestamp, in id order, and records what the endpoint acknowledged so the next run sends the rest.
-`;
-const OUTRO = `tokf's own rules for the database: $TOKF_DB_PATH, else $TOKF_HOME/tracking.db, else
-$XDG_DATA_HOME/tokf/tracking.db or ~/.local/share/tokf/tracking.db (on macOS
-~/Library/Application Support/tokf/tracking.db).
-
-Refused data: a request an endpoint refuses as bad (400, 413, 422) is split in halves until the
-refused events are found; those are set aside as rejected (with the reason) and the rest are
-delivered. A refusal for age ("out of bounds", "too old", "out of order") is not bad data: the
-endpoint's horizon is searched in a few single-event probes, older events stay in the
---otlp-json-out file and are set aside (without one they stay pending), newer ones are sent.
-Any other failure stops the run: nothing later overtakes it. One sync at a time per database: a
-second one waits up to 10 s, then refuses.
-
-Flags beat environment variables. Exit codes: 0 all selected events delivered (or dry run / file
-export); 1 some could not be delivered (they stay pending or were set aside as rejected), or
-another sync holds the database; 2 bad usage or unreadable database, nothing changed.
-`;
-// Where descriptions start, and the width they wrap to: the layout of the hand-written help this
-// replaced, which terminals of 100 columns show unbroken.
-const COLUMN = 30;
-const WIDTH = 100;
-const SYNC_HELP = syncHelp();
-/** The options part is made from the settings table, so that it lists every flag as it is. */
-function syncHelp() {
-    const options = [
-        ...SETTING_KEYS.map((key) => {
-            const spec = specOf(key);
-            return { doc: spec, label: flagUsage(spec), text: spec.help + notes(spec) };
-        }),
-        ...CLI_FLAGS.map((doc) => ({
-            doc,
-            label: doc.short === undefined ? flagUsage(doc) : `-${doc.short}, ${flagUsage(doc)}`,
-            text: doc.help,
-        })),
-    ];
-    const sections = SECTIONS.map((section) => {
-        const lines = options
-            .filter(({ doc }) => doc.section === section)
-            .flatMap(({ label, text }) => help_option(label, text));
-        return `${section}\n${lines.join('\n')}\n`;
-    });
-    return [INTRO, ...sections, OUTRO].join('\n');
-}
-function notes(spec) {
-    const shown = shownDefault(spec);
-    const parts = [
-        ...(shown === undefined ? [] : [`default ${shown}`]),
-        ...(spec.env.length === 0 ? [] : [`env: ${spec.env.join(', ')}`]),
-    ];
-    return parts.length === 0 ? '' : ` (${parts.join('; ')})`;
-}
-/** A flag and its text; a flag too long for the column gets a line of its own. */
-function help_option(label, text) {
-    const indent = ' '.repeat(COLUMN);
-    const lines = wrap(text, WIDTH - COLUMN).map((line) => indent + line);
-    const head = `  ${label}`;
-    if (head.length + 2 > COLUMN)
-        return [head, ...lines];
-    return [head.padEnd(COLUMN) + lines[0].trimStart(), ...lines.slice(1)];
-}
-function wrap(text, width) {
-    const lines = [];
-    let line = '';
-    for (const word of text.split(' ')) {
-        if (line !== '' && line.length + 1 + word.length > width) {
-            lines.push(line);
-            line = word;
-        }
-        else {
-            line = line === '' ? word : `${line} ${word}`;
+/** The candidate nearest to a mistyped word, if it is near enough to be what was meant. */
+function closest(word, candidates) {
+    let best;
+    let bestDistance = Infinity;
+    for (const c of candidates) {
+        const d = editDistance(word.toLowerCase(), c);
+        if (d < bestDistance) {
+            best = c;
+            bestDistance = d;
         }
     }
-    return [...lines, line];
+    // One edit in short words, a third of the letters in long ones; a prefix is near too.
+    const limit = Math.max(1, Math.floor(word.length / 3));
+    if (best !== undefined && (bestDistance <= limit || (word.length >= 3 && best.startsWith(word))))
+        return best;
+    return undefined;
+}
+/** Damerau-Levenshtein (optimal string alignment): swapped neighbours count as one edit. */
+function editDistance(a, b) {
+    const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+    for (let i = 1; i <= a.length; i++) {
+        for (let j = 1; j <= b.length; j++) {
+            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+            let v = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+                v = Math.min(v, d[i - 2][j - 2] + 1);
+            d[i][j] = v;
+        }
+    }
+    return d[a.length][b.length];
 }
 
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: ./src/config/tokf-paths.ts
 
 
@@ -1534,23 +1623,25 @@ const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
  * OTEL_EXPORTER_OTLP_METRICS_ENDPOINT) is used as is, and flags beat variables. One rule of ours
  * on top: a base URL that already ends in `/v1/metrics` is taken for the metrics URL it plainly
  * is, since appending would only make a path that answers 404. Headers merge general, then
- * per-signal, then flag values.
+ * per-signal, then flag values. For `signal` logs or traces (a replay of OTLP JSON Lines files),
+ * the same rules with that signal's path and OTEL_EXPORTER_OTLP_<SIGNAL>_* variables.
  */
-function resolveEndpoint(settings, env, label = flagLabel, backendPath = '') {
+function resolveEndpoint(settings, env, label = flagLabel, backendPath = '', signal = 'metrics') {
+    const signalVariable = `OTEL_EXPORTER_OTLP_${signal.toUpperCase()}_ENDPOINT`;
     let url;
-    if (given(settings.metricsEndpoint)) {
+    if (signal === 'metrics' && given(settings.metricsEndpoint)) {
         url = parseUrl(settings.metricsEndpoint, label('metricsEndpoint'));
     }
     else if (given(settings.endpoint)) {
-        url = withMetricsPath(parseUrl(settings.endpoint, label('endpoint')), backendPath);
+        url = withSignalPath(parseUrl(settings.endpoint, label('endpoint')), backendPath, signal);
     }
-    else if (given(env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT)) {
-        url = parseUrl(env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT, 'OTEL_EXPORTER_OTLP_METRICS_ENDPOINT');
+    else if (given(env[signalVariable])) {
+        url = parseUrl(env[signalVariable], signalVariable);
     }
     else if (given(env.OTEL_EXPORTER_OTLP_ENDPOINT)) {
-        url = withMetricsPath(parseUrl(env.OTEL_EXPORTER_OTLP_ENDPOINT, 'OTEL_EXPORTER_OTLP_ENDPOINT'), backendPath);
+        url = withSignalPath(parseUrl(env.OTEL_EXPORTER_OTLP_ENDPOINT, 'OTEL_EXPORTER_OTLP_ENDPOINT'), backendPath, signal);
     }
-    const headers = resolveHeaders(settings, env, label);
+    const headers = resolveHeaders(settings, env, label, signal);
     if (url === undefined)
         return undefined;
     const secrets = Object.values(headers).filter((v) => v !== '');
@@ -1574,11 +1665,12 @@ function resolveEndpoint(settings, env, label = flagLabel, backendPath = '') {
             secrets.push(value);
     return { url: url.toString(), headers, secrets: [...new Set(secrets)] };
 }
-function resolveHeaders(settings, env, label) {
+function resolveHeaders(settings, env, label, signal) {
     const merged = new Map();
+    const signalVariable = `OTEL_EXPORTER_OTLP_${signal.toUpperCase()}_HEADERS`;
     const layers = [
         [env.OTEL_EXPORTER_OTLP_HEADERS, 'OTEL_EXPORTER_OTLP_HEADERS'],
-        [env.OTEL_EXPORTER_OTLP_METRICS_HEADERS, 'OTEL_EXPORTER_OTLP_METRICS_HEADERS'],
+        [env[signalVariable], signalVariable],
         [settings.headers, label('headers')],
     ];
     for (const [text, source] of layers) {
@@ -1629,22 +1721,24 @@ function parseUrl(text, source) {
     }
     return url;
 }
-const METRICS_PATH = /\/v1\/metrics\/?$/;
+const SIGNAL_PATH = /\/v1\/(metrics|logs|traces)\/?$/;
 /**
- * The base URL with the backend's path (unless the base ends in it already) and `/v1/metrics`;
- * a URL that ends in `/v1/metrics` is left alone, but for a trailing slash, which receivers
- * (Go's router among them) answer with 404.
+ * The base URL with the backend's path (unless the base ends in it already) and `/v1/<signal>`;
+ * a URL that ends in `/v1/<signal>` is left alone, but for a trailing slash, which receivers
+ * (Go's router among them) answer with 404. A URL that ends in another signal's path gets this
+ * signal's path in its place (a replay of files sends every signal from one `--endpoint`).
  */
-function withMetricsPath(base, backendPath) {
+function withSignalPath(base, backendPath, signal) {
     const url = new URL(base.toString());
     let path = url.pathname.replace(/\/+$/, '');
-    if (METRICS_PATH.test(url.pathname)) {
-        url.pathname = path;
+    const ending = SIGNAL_PATH.exec(url.pathname);
+    if (ending !== null) {
+        url.pathname = ending[1] === signal ? path : path.replace(SIGNAL_PATH, `/v1/${signal}`);
         return url;
     }
     if (backendPath !== '' && !path.endsWith(backendPath))
         path += backendPath;
-    url.pathname = `${path}/v1/metrics`;
+    url.pathname = `${path}/v1/${signal}`;
     return url;
 }
 function given(value) {
@@ -1700,6 +1794,9 @@ function buildSyncConfig(settings, env, now, label = flagLabel) {
     const maxAgeGiven = lookUp('maxAge');
     const presetMaxAgeMs = preset.maxAge === undefined ? undefined : parseDuration(preset.maxAge, label('backend'));
     const maxAgeMs = maxAgeGiven === undefined ? presetMaxAgeMs : (maxAgeGiven.value ?? undefined);
+    const silentHorizon = preset.dropsOlderSilently === true && presetMaxAgeMs !== undefined
+        ? { backend: read('backend'), ageMs: presetMaxAgeMs }
+        : undefined;
     const maxConsecutiveFailures = read('maxConsecutiveFailures');
     const endpoint = withTls(resolveEndpoint(settings, env, label, preset.path), () => ({
         ca: lookUp('certificate'),
@@ -1730,6 +1827,7 @@ function buildSyncConfig(settings, env, now, label = flagLabel) {
         ...(limit !== undefined && { limit }),
         dryRun,
         ...(maxAgeMs !== undefined && { maxAgeMs }),
+        ...(silentHorizon !== undefined && { silentHorizon }),
         retryRejected: settings.retryRejected === true,
         maxConsecutiveFailures,
         ...resolveResource(settings, env, label),
@@ -1815,6 +1913,145 @@ const NOT_FROM_ENV = [
     'service.instance.id',
     'service.version',
 ];
+
+;// CONCATENATED MODULE: ./src/config/replay-config.ts
+
+
+
+
+
+
+
+const SIGNALS = ['metrics', 'logs', 'traces'];
+/**
+ * The replay's config: shared settings parsed by the settings table's own parsers. The variables
+ * tried are the general OTEL_EXPORTER_OTLP_* ones (the table's METRICS ones are for `sync`); the
+ * endpoint and headers follow the per-signal rules of resolveEndpoint.
+ */
+function buildReplayConfig(settings, paths, env, now) {
+    if (paths.length === 0)
+        throw new UsageError('replay needs at least one file or directory');
+    const lookUp = (key) => {
+        const spec = specOf(key);
+        const text = settings[key];
+        if (typeof text === 'string' && given(text))
+            return { value: spec.parse?.(text, flagLabel(key), now), source: flagLabel(key) };
+        for (const variable of spec.env.filter((v) => !v.includes('_METRICS_'))) {
+            const value = env[variable];
+            if (given(value))
+                return { value: spec.parse?.(value, variable, now), source: variable };
+        }
+        return undefined;
+    };
+    const read = (key) => (lookUp(key)?.value ?? specOf(key).default);
+    const since = read('since');
+    const until = read('until');
+    if (since !== undefined && until !== undefined && until <= since) {
+        throw new UsageError('--until must be later than --since (since is inclusive, until exclusive)');
+    }
+    const dryRun = settings.dryRun === true;
+    const endpoints = {};
+    const shared = pick(settings);
+    let files;
+    const tlsFiles = () => ({
+        ca: found(lookUp('certificate')),
+        cert: found(lookUp('clientCertificate')),
+        key: found(lookUp('clientKey')),
+    });
+    for (const signal of SIGNALS) {
+        const resolved = resolveEndpoint(shared, env, flagLabel, '', signal);
+        const endpoint = withTls(resolved, () => (files ??= tlsFiles()), flagLabel);
+        if (endpoint !== undefined)
+            endpoints[signal] = endpoint;
+    }
+    if (Object.keys(endpoints).length === 0 && !dryRun) {
+        throw new UsageError('nothing to do: give --endpoint (or OTEL_EXPORTER_OTLP_ENDPOINT), or --dry-run');
+    }
+    const statePath = given(settings.state) ? settings.state : defaultStatePath(env);
+    return {
+        paths: [...paths],
+        endpoints: dryRun ? {} : endpoints,
+        compression: read('compression'),
+        timeoutMs: read('timeout'),
+        retryBudgetMs: read('retryBudget'),
+        maxConsecutiveFailures: read('maxConsecutiveFailures'),
+        ...(since !== undefined && { since }),
+        ...(until !== undefined && { until }),
+        dryRun,
+        statePath,
+        rejectsPath: given(settings.rejects) ? settings.rejects : defaultRejectsPath(statePath),
+    };
+}
+/**
+ * `$XDG_STATE_HOME/telemetry-sync/replay-state.db`, else `~/.local/state/...` (the XDG default),
+ * on every platform: it is our own file, not tokf's.
+ */
+function defaultStatePath(env, home = (0,external_node_os_namespaceObject.homedir)()) {
+    const xdg = env.XDG_STATE_HOME;
+    const base = given(xdg) && (0,external_node_path_namespaceObject.isAbsolute)(xdg) ? xdg : (0,external_node_path_namespaceObject.join)(home, '.local', 'state');
+    return (0,external_node_path_namespaceObject.join)(base, 'telemetry-sync', 'replay-state.db');
+}
+/** Next to the state database: `replay-state.db` gives `replay-state.rejects.jsonl`. */
+function defaultRejectsPath(statePath) {
+    const name = statePath.slice((0,external_node_path_namespaceObject.dirname)(statePath).length).replace(/^[/\\]/, '');
+    return (0,external_node_path_namespaceObject.join)((0,external_node_path_namespaceObject.dirname)(statePath), `${name.replace(/\.db$/, '')}.rejects.jsonl`);
+}
+function pick(settings) {
+    const out = {};
+    for (const key of REPLAY_SHARED_KEYS)
+        if (settings[key] !== undefined)
+            out[key] = settings[key];
+    return out;
+}
+function found(value) {
+    return value === undefined ? undefined : { value: value.value, source: value.source };
+}
+
+;// CONCATENATED MODULE: ./src/output/directory.ts
+
+
+/**
+ * `mkdir -p` that gives up: Node's `mkdirSync(dir, { recursive: true })` loops for ever where a
+ * parent exists but refuses children with ENOENT (`/proc/x`: 80% CPU, no end). Here the missing
+ * directories are made one at a time from the nearest existing one, so every failure is an error.
+ */
+function makeDirectory(dir) {
+    const missing = [];
+    let at = (0,external_node_path_namespaceObject.resolve)(dir);
+    for (;;) {
+        const stat = statOrUndefined(at);
+        if (stat !== undefined) {
+            if (!stat.isDirectory())
+                throw Object.assign(new Error(`${at} is not a directory`), { code: 'ENOTDIR' });
+            break;
+        }
+        const parent = (0,external_node_path_namespaceObject.dirname)(at);
+        if (parent === at)
+            break;
+        missing.push(at);
+        at = parent;
+    }
+    for (const path of missing.reverse()) {
+        try {
+            (0,external_node_fs_namespaceObject.mkdirSync)(path);
+        }
+        catch (err) {
+            // Made meanwhile by someone else: fine, as long as it is a directory now.
+            if (err.code !== 'EEXIST' || !statOrUndefined(path)?.isDirectory())
+                throw err;
+        }
+    }
+}
+function statOrUndefined(path) {
+    try {
+        return (0,external_node_fs_namespaceObject.statSync)(path);
+    }
+    catch (err) {
+        if (err.code === 'ENOENT')
+            return undefined;
+        throw err;
+    }
+}
 
 ;// CONCATENATED MODULE: ./src/source/events-schema.ts
 
@@ -2368,6 +2605,83 @@ function isAlive(row, now) {
         return err.code === 'EPERM';
     }
 }
+/** Reads the lock without taking it (a read-only database is fine); undefined when none is held. */
+function readLockHolder(db, now) {
+    const exists = db
+        .prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?")
+        .get(LOCK_TABLE);
+    if (exists === undefined)
+        return undefined;
+    const row = db
+        .prepare(`SELECT host, pid, acquired_at, heartbeat_ms FROM ${LOCK_TABLE} WHERE id = 1`)
+        .get();
+    if (row === undefined)
+        return undefined;
+    return {
+        host: String(row.host),
+        pid: Number(row.pid),
+        since: String(row.acquired_at),
+        heartbeatAt: progress_store_tokfTimestamp(new Date(Number(row.heartbeat_ms))),
+        alive: isAlive(row, now),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/progress/run-log.ts
+
+
+/**
+ * Our table of the last sending runs, so that `telemetry-sync status` can say when the last sync
+ * was and what it did. Deliberately small: one row per run that sent (dry runs and file exports
+ * open the database read-only and leave none), the newest RUNS_KEPT kept. It is bookkeeping, not
+ * progress: the database's fingerprint and a merge of copies leave it out.
+ */
+const RUNS_TABLE = 'telemetry_sync_runs';
+const RUNS_KEPT = 20;
+const run_log_CREATE_TABLE = `CREATE TABLE IF NOT EXISTS ${RUNS_TABLE} (
+  id INTEGER PRIMARY KEY,
+  started_at TEXT NOT NULL,
+  finished_at TEXT NOT NULL,
+  status TEXT NOT NULL,
+  endpoint TEXT,
+  selected INTEGER NOT NULL,
+  delivered INTEGER NOT NULL,
+  set_aside INTEGER NOT NULL,
+  pending INTEGER NOT NULL
+)`;
+/** Appends a run and drops the oldest beyond RUNS_KEPT, in one short write transaction. */
+function recordRun(db, run) {
+    transaction_inWriteTransaction(db, 'record the run', () => {
+        db.exec(run_log_CREATE_TABLE);
+        db.prepare(`INSERT INTO ${RUNS_TABLE} (started_at, finished_at, status, endpoint, selected, delivered, set_aside, pending)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`).run(progress_store_tokfTimestamp(new Date(run.startedMs)), progress_store_tokfTimestamp(new Date(run.finishedMs)), run.status, run.endpoint, run.selected, run.delivered, run.setAside, run.pending);
+        db.prepare(`DELETE FROM ${RUNS_TABLE} WHERE id <= (SELECT max(id) FROM ${RUNS_TABLE}) - ${RUNS_KEPT}`).run();
+    });
+}
+/** The newest recorded run, or undefined when none was (or the table is not there). */
+function lastRun(db) {
+    if (!tableExists(db, RUNS_TABLE))
+        return undefined;
+    const row = db
+        .prepare(`SELECT started_at, finished_at, status, endpoint, selected, delivered, set_aside, pending
+         FROM ${RUNS_TABLE} ORDER BY id DESC LIMIT 1`)
+        .get();
+    if (row === undefined)
+        return undefined;
+    return {
+        startedAt: String(row.started_at),
+        finishedAt: String(row.finished_at),
+        status: String(row.status),
+        endpoint: row.endpoint == null ? null : String(row.endpoint),
+        selected: Number(row.selected),
+        delivered: Number(row.delivered),
+        setAside: Number(row.set_aside),
+        pending: Number(row.pending),
+    };
+}
+function tableExists(db, name) {
+    return (db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?").get(name) !==
+        undefined);
+}
 
 ;// CONCATENATED MODULE: external "node:zlib"
 const external_node_zlib_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
@@ -2448,7 +2762,7 @@ function keepAliveAgents(tlsFiles = {}) {
     };
 }
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/core/dist/common/time.mjs
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/core/dist/common/time.mjs
 //#region src/common/time.ts
 const NANOSECOND_DIGITS = 9;
 const MILLISECONDS_TO_NANOSECONDS = Math.pow(10, 6);
@@ -2562,7 +2876,7 @@ function addHrTimes(time1, time2) {
 
 
 //# sourceMappingURL=time.mjs.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/otlp-transformer/dist/platform/node/base64.mjs
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/platform/node/base64.mjs
 //#region src/platform/node/base64.ts
 function encodeBase64(bytes) {
 	return Buffer.from(bytes).toString("base64");
@@ -2571,7 +2885,7 @@ function encodeBase64(bytes) {
 
 
 //# sourceMappingURL=base64.mjs.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/otlp-transformer/dist/common/utils.mjs
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/common/utils.mjs
 
 
 //#region src/common/utils.ts
@@ -2600,7 +2914,7 @@ const JSON_ENCODER = {
 
 
 //# sourceMappingURL=utils.mjs.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/otlp-transformer/dist/common/internal.mjs
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/common/internal.mjs
 //#region src/common/internal.ts
 function createResource(resource, encoder) {
 	const result = {
@@ -2660,7 +2974,7 @@ function toAnyValue(value, encoder) {
 
 
 //# sourceMappingURL=internal.mjs.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/api/dist/metrics/Metric.mjs
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/api/dist/metrics/Metric.mjs
 //#region src/metrics/Metric.ts
 /**
 * The Type of value. It describes how the data is reported.
@@ -2676,7 +2990,7 @@ let ValueType = /* @__PURE__ */ function(ValueType) {
 
 
 //# sourceMappingURL=Metric.mjs.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/sdk-metrics/dist/export/MetricData.mjs
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/sdk-metrics/dist/export/MetricData.mjs
 //#region src/export/MetricData.ts
 /**
 * Supported types of metric instruments.
@@ -2723,7 +3037,7 @@ let DataPointType = /* @__PURE__ */ function(DataPointType) {
 
 
 //# sourceMappingURL=MetricData.mjs.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/sdk-metrics/dist/export/AggregationTemporality.mjs
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/sdk-metrics/dist/export/AggregationTemporality.mjs
 //#region src/export/AggregationTemporality.ts
 /**
 * AggregationTemporality indicates the way additive quantities are expressed.
@@ -2737,7 +3051,7 @@ let AggregationTemporality = /* @__PURE__ */ function(AggregationTemporality) {
 
 
 //# sourceMappingURL=AggregationTemporality.mjs.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/otlp-transformer/dist/metrics/internal.mjs
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/metrics/internal.mjs
 
 
 
@@ -2860,14 +3174,14 @@ function createExportMetricsServiceRequest(resourceMetrics, encoder) {
 
 
 //# sourceMappingURL=internal.mjs.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/api/dist/version.mjs
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/api/dist/version.mjs
 //#region src/version.ts
 const VERSION = "1.10.0";
 //#endregion
 
 
 //# sourceMappingURL=version.mjs.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/api/dist/internal/semver.mjs
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/api/dist/internal/semver.mjs
 
 //#region src/internal/semver.ts
 const re = /^(\d+)\.(\d+)\.(\d+)(-(.+))?$/;
@@ -2950,7 +3264,7 @@ const isCompatible = _makeCompatibilityCheck(VERSION);
 
 
 //# sourceMappingURL=semver.mjs.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/api/dist/internal/global-utils.mjs
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/api/dist/internal/global-utils.mjs
 
 
 //#region src/internal/global-utils.ts
@@ -3001,7 +3315,7 @@ function unregisterGlobal(type, diag) {
 
 
 //# sourceMappingURL=global-utils.mjs.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/api/dist/diag/ComponentLogger.mjs
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/api/dist/diag/ComponentLogger.mjs
 
 //#region src/diag/ComponentLogger.ts
 /**
@@ -3042,7 +3356,7 @@ function logProxy(funcName, namespace, args) {
 
 
 //# sourceMappingURL=ComponentLogger.mjs.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/api/dist/diag/internal/logLevelLogger.mjs
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/api/dist/diag/internal/logLevelLogger.mjs
 
 //#region src/diag/internal/logLevelLogger.ts
 function createLogLevelDiagLogger(maxLevel, logger) {
@@ -3066,7 +3380,7 @@ function createLogLevelDiagLogger(maxLevel, logger) {
 
 
 //# sourceMappingURL=logLevelLogger.mjs.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/api/dist/api/diag.mjs
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/api/dist/api/diag.mjs
 
 
 
@@ -3135,7 +3449,7 @@ var DiagAPI = class DiagAPI {
 
 
 //# sourceMappingURL=diag.mjs.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/api/dist/diag-api.mjs
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/api/dist/diag-api.mjs
 
 //#region src/diag-api.ts
 /**
@@ -3151,7 +3465,7 @@ const diag_api_diag = DiagAPI.instance();
 
 
 //# sourceMappingURL=diag-api.mjs.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/otlp-transformer/dist/metrics/json/metrics.mjs
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/metrics/json/metrics.mjs
 
 
 
@@ -3176,7 +3490,7 @@ const JsonMetricsSerializer = {
 
 
 //# sourceMappingURL=metrics.mjs.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/otlp-transformer/dist/common/protobuf/utils.mjs
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/common/protobuf/utils.mjs
 //#region src/common/protobuf/utils.ts
 /**
 * Estimate size of a number encoded as varint.
@@ -3199,7 +3513,7 @@ function estimateVarintSize(v) {
 
 
 //# sourceMappingURL=utils.mjs.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/otlp-transformer/dist/common/protobuf/protobuf-writer.mjs
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/common/protobuf/protobuf-writer.mjs
 
 
 //#region src/common/protobuf/protobuf-writer.ts
@@ -3427,7 +3741,7 @@ var ProtobufWriter = class {
 
 
 //# sourceMappingURL=protobuf-writer.mjs.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/otlp-transformer/dist/common/protobuf/common-serializer.mjs
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/common/protobuf/common-serializer.mjs
 //#region src/common/protobuf/common-serializer.ts
 /**
 * Write HrTime [seconds, nanoseconds] directly as fixed64 to the serializer.
@@ -3587,7 +3901,7 @@ function writeResource(writer, resource, fieldNumber) {
 
 
 //# sourceMappingURL=common-serializer.mjs.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/otlp-transformer/dist/common/protobuf/protobuf-size-estimator.mjs
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/common/protobuf/protobuf-size-estimator.mjs
 
 //#region src/common/protobuf/protobuf-size-estimator.ts
 /**
@@ -3657,7 +3971,7 @@ var ProtobufSizeEstimator = class {
 
 
 //# sourceMappingURL=protobuf-size-estimator.mjs.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/otlp-transformer/dist/metrics/protobuf/metrics-serializer.mjs
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/metrics/protobuf/metrics-serializer.mjs
 
 
 
@@ -4006,7 +4320,7 @@ function serializeMetricsExportRequest(resourceMetrics) {
 
 
 //# sourceMappingURL=metrics-serializer.mjs.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/otlp-transformer/dist/common/protobuf/protobuf-reader.mjs
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/common/protobuf/protobuf-reader.mjs
 //#region src/common/protobuf/protobuf-reader.ts
 /**
 * Minimal binary protobuf reader.
@@ -4100,7 +4414,7 @@ var ProtobufReader = class {
 
 
 //# sourceMappingURL=protobuf-reader.mjs.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/otlp-transformer/dist/metrics/protobuf/response-deserializer.mjs
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/metrics/protobuf/response-deserializer.mjs
 
 //#region src/metrics/protobuf/response-deserializer.ts
 /**
@@ -4154,7 +4468,7 @@ function deserializeExportMetricsServiceResponse(data) {
 
 
 //# sourceMappingURL=response-deserializer.mjs.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/otlp-transformer/dist/metrics/protobuf/metrics.mjs
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/metrics/protobuf/metrics.mjs
 
 
 //#region src/metrics/protobuf/metrics.ts
@@ -4449,7 +4763,52 @@ function describeOutcome(outcome) {
     return message === '' ? status : `${status}: ${message}`;
 }
 
+;// CONCATENATED MODULE: ./src/words.ts
+/**
+ * How numbers read in messages a person reads (the CLI's summary, status, notices, errors): every
+ * layer may use these, as they depend on nothing.
+ */
+/** A whole number with thousands separators: 1234567 is `1,234,567`. */
+function count(n) {
+    return n.toLocaleString('en-US', { maximumFractionDigits: 0 });
+}
+/** `1 event`, `2 events`, `1,234 events`. */
+function plural(n, noun, nouns = `${noun}s`) {
+    return `${count(n)} ${n === 1 ? noun : nouns}`;
+}
+const UNITS = ['kB', 'MB', 'GB', 'TB'];
+/** Bytes in the units people use, decimal as disks and networks count: `512 B`, `36.1 MB`. */
+function bytes(n) {
+    if (n < 1000)
+        return `${count(n)} B`;
+    let value = n;
+    let unit = UNITS[0];
+    for (const u of UNITS) {
+        value /= 1000;
+        unit = u;
+        if (value < 1000)
+            break;
+    }
+    return `${value < 100 ? value.toFixed(1) : count(Math.round(value))} ${unit}`;
+}
+/** A duration in milliseconds as `850 ms`, `2.4 s`, `3 min 20 s`, `2 h 5 min`. */
+function duration(ms) {
+    if (ms < 1000)
+        return `${Math.round(ms)} ms`;
+    const s = ms / 1000;
+    if (s < 60)
+        return `${s.toFixed(1)} s`;
+    const minutes = Math.floor(s / 60);
+    if (minutes < 60)
+        return `${minutes} min ${Math.round(s - minutes * 60)} s`;
+    const hours = Math.floor(minutes / 60);
+    if (hours < 48)
+        return `${hours} h ${minutes - hours * 60} min`;
+    return `${count(Math.floor(hours / 24))} days`;
+}
+
 ;// CONCATENATED MODULE: ./src/deliver/retrying-transport.ts
+
 
 /** Wait before the first retry; it doubles each time, up to MAX_BACKOFF_MS. */
 const INITIAL_BACKOFF_MS = 1000;
@@ -4479,22 +4838,60 @@ function backoffMs(policy, retry, random) {
  */
 class RetryingTransport {
     transport;
+    options;
     policy;
     sleep;
     random;
     now;
+    custom;
     constructor(transport, options = {}) {
         this.transport = transport;
+        this.options = options;
         this.policy = options.policy ?? DEFAULT_RETRY_POLICY;
+        this.custom = options.sleep;
         this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
         this.random = options.random ?? Math.random;
         this.now = options.now ?? Date.now;
+    }
+    /** Sleeps `ms`, or less when the signal aborts the wait; true when it did. */
+    wait(ms) {
+        const { signal } = this.options;
+        if (signal === undefined)
+            return this.sleep(ms).then(() => false);
+        if (signal.aborted)
+            return Promise.resolve(true);
+        return new Promise((resolve) => {
+            let timer;
+            const onAbort = () => {
+                // The default timer is cleared, so that it keeps nothing waiting once the run ends.
+                if (timer !== undefined)
+                    clearTimeout(timer);
+                resolve(true);
+            };
+            signal.addEventListener('abort', onAbort, { once: true });
+            const done = () => {
+                signal.removeEventListener('abort', onAbort);
+                resolve(false);
+            };
+            if (this.custom !== undefined)
+                void this.custom(ms).then(done);
+            else
+                timer = setTimeout(done, ms);
+        });
     }
     async send(body) {
         // Time spent: attempts as measured, waits as slept (a test's sleep may not pass real time).
         let spent = 0;
         let bytesSent = 0;
         for (let attempts = 1;; attempts++) {
+            if (this.options.signal?.aborted === true) {
+                return {
+                    kind: 'interrupted',
+                    attempts: attempts - 1,
+                    bytesSent,
+                    message: attempts === 1 ? 'interrupted before it was sent' : 'interrupted between retries',
+                };
+            }
             const started = this.now();
             const result = await this.transport.send(body);
             spent += Math.max(0, this.now() - started);
@@ -4532,18 +4929,26 @@ class RetryingTransport {
                     : `gave up after ${plural(attempts, 'attempt')} over ${seconds(spent)}: the next wait would pass ${budget}`);
             }
             spent += wait;
-            await this.sleep(wait);
+            this.options.onRetry?.({
+                waitMs: wait,
+                attempts,
+                reason: result.status === undefined ? result.message : describeStatus(result),
+            });
+            // Interrupted: the loop's check above ends the request.
+            await this.wait(wait);
         }
     }
     close() {
         this.transport.close();
     }
 }
+function describeStatus(result) {
+    return result.message === ''
+        ? `HTTP ${result.status}`
+        : `HTTP ${result.status}: ${result.message}`;
+}
 function seconds(ms) {
     return `${Math.round(ms / 100) / 10} s`;
-}
-function plural(n, noun) {
-    return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 ;// CONCATENATED MODULE: ./src/deliver/otlp-exporter.ts
@@ -4931,7 +5336,7 @@ function bucketIndex(value) {
     return i === -1 ? DEFAULT_BOUNDARIES.length : i;
 }
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/resources/dist/utils.mjs
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/resources/dist/utils.mjs
 //#region src/utils.ts
 const isPromiseLike = (val) => {
 	return val !== null && typeof val === "object" && typeof val.then === "function";
@@ -4940,7 +5345,7 @@ const isPromiseLike = (val) => {
 
 
 //# sourceMappingURL=utils.mjs.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/core/dist/common/attributes.mjs
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/core/dist/common/attributes.mjs
 
 //#region src/common/attributes.ts
 let AddAttributeDecision = /* @__PURE__ */ function(AddAttributeDecision) {
@@ -5202,7 +5607,7 @@ function isValidPrimitiveAttributeValueType(valType) {
 
 
 //# sourceMappingURL=attributes.mjs.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@opentelemetry/resources/dist/ResourceImpl.mjs
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/resources/dist/ResourceImpl.mjs
 
 
 
@@ -6464,18 +6869,25 @@ class Delivery {
         const verdict = await sendIsolating(request, {
             send: (r) => this.send(r),
             encode: this.parts.encode,
-            settle: (r, outcome) => this.settle(r, outcome),
+            settle: (r, outcome) => this.settled(this.settle(r, outcome)),
             timeOf: (e) => e.epochSeconds ?? 0,
             seriesOf: seriesOfEvent,
-            tooOld: (events, refusal) => this.tooOld(events, refusal),
+            tooOld: (events, refusal) => this.settled(this.tooOld(events, refusal)),
             splitting: (r, refusal) => this.parts.log(`${describeOutcome(refusal)} for ${r.events.length} events; splitting the request to find the refused ones`),
         });
         if (verdict === 'stop')
             this.stopped = true;
         return verdict;
     }
+    settled(verdict) {
+        this.parts.progressed?.();
+        return verdict;
+    }
     async send(request) {
         const outcome = await this.parts.exporter.send(request.body, this.wires.get(request));
+        // Interrupted before its first attempt: nothing went out.
+        if (outcome.attempts === 0)
+            return outcome;
         this.stats.requests += 1;
         this.stats.retries += outcome.attempts - 1;
         this.stats.bytesSent += outcome.bytesSent;
@@ -6491,6 +6903,11 @@ class Delivery {
                 return this.refused(request.events, outcome);
             case 'too-old':
                 return this.tooOld(request.events, outcome);
+            case 'interrupted':
+                // The run reports the interruption once, with every event it leaves pending.
+                if (outcome.attempts > 0)
+                    this.stats.failedRequests += 1;
+                return 'stop';
             case 'retries-exhausted':
             case 'failed':
                 this.stats.failedRequests += 1;
@@ -6633,10 +7050,15 @@ const MAX_KEYS = 5000;
 const OTHER_COMMANDS = '(other commands)';
 /** Tallies tokens saved per command and filter, for the report. */
 class SavingsTally {
+    label;
     rows = new Map();
+    /** `label` names a command in the rows: the whole command line by default. */
+    constructor(label = (c) => c) {
+        this.label = label;
+    }
     add(e) {
-        let key = `${e.filterName ?? ''}\u0000${e.command}`;
-        let command = e.command;
+        let command = this.label(e.command);
+        let key = `${e.filterName ?? ''}\u0000${command}`;
         let filter = e.filterName;
         if (!this.rows.has(key) && this.rows.size >= MAX_KEYS) {
             key = '\u0001other';
@@ -6658,6 +7080,61 @@ class SavingsTally {
             .slice(0, n);
     }
 }
+/**
+ * A command line cut to its program and subcommand (`git status`, `cargo test`), for reports that
+ * may be read by others: tokf.command holds the whole command line, and arguments can hold
+ * secrets (tokens, URLs with credentials, paths). Leading `NAME=value` assignments are skipped,
+ * the program is named without its directory, and the next word is kept only when it looks like
+ * a subcommand (lower-case letters and hyphens, not too long); anything else is left out.
+ */
+function programOf(command) {
+    const words = command.trim().split(/\s+/);
+    let i = 0;
+    while (i < words.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[i]))
+        i += 1;
+    const first = words[i];
+    if (first === undefined || first === '')
+        return '(empty)';
+    const program = first.replace(/^.*[/\\]/, '');
+    if (!/^[A-Za-z0-9._+-]{1,40}$/.test(program))
+        return '(other program)';
+    const next = words[i + 1];
+    return next !== undefined && /^[a-z][a-z-]{0,23}$/.test(next) ? `${program} ${next}` : program;
+}
+function emptyTokens() {
+    return { events: 0, input: 0, output: 0, saved: 0 };
+}
+function addTokens(t, e) {
+    t.events += 1;
+    t.input += e.inputTokens;
+    t.output += e.outputTokens;
+    t.saved += Math.max(0, e.inputTokens - e.outputTokens);
+}
+// A wrong clock could stamp events over any number of days; a chart needs far fewer than this.
+const MAX_DAYS = 4000;
+/** Tallies invocations and tokens saved per UTC day, for a chart of the run. */
+class DailyTally {
+    days = new Map();
+    add(e) {
+        if (e.epochSeconds === undefined)
+            return;
+        const index = Math.floor(e.epochSeconds / 86_400);
+        let day = this.days.get(index);
+        if (day === undefined) {
+            if (this.days.size >= MAX_DAYS)
+                return;
+            const iso = new Date(index * 86_400_000).toISOString().slice(0, 10);
+            day = { day: iso, events: 0, tokensSaved: 0 };
+            this.days.set(index, day);
+        }
+        day.events += 1;
+        day.tokensSaved += Math.max(0, e.inputTokens - e.outputTokens);
+    }
+    /** Oldest first. */
+    list() {
+        return [...this.days.entries()].sort(([a], [b]) => a - b).map(([, d]) => d);
+    }
+}
 
 ;// CONCATENATED MODULE: ./src/engine/observed.ts
 
@@ -6674,6 +7151,13 @@ class Observed {
         lastSeconds: undefined,
     };
     savings = new SavingsTally();
+    /** The same by program and subcommand only (see programOf). */
+    savingsByProgram = new SavingsTally(programOf);
+    /** Tokens of the selected events. */
+    tokens = emptyTokens();
+    /** Tokens of the events the endpoint acknowledged. */
+    deliveredTokens = emptyTokens();
+    daily = new DailyTally();
     clock;
     /** Points per metric name, over the requests encoded for sending. */
     points = {};
@@ -6686,8 +7170,15 @@ class Observed {
     batch(events) {
         for (const e of events) {
             this.savings.add(e);
+            this.savingsByProgram.add(e);
+            addTokens(this.tokens, e);
+            this.daily.add(e);
             this.clock.observe(e);
         }
+    }
+    acknowledged(events) {
+        for (const e of events)
+            addTokens(this.deliveredTokens, e);
     }
     encoded(requests) {
         for (const r of requests) {
@@ -6815,6 +7306,11 @@ function runResult(f) {
         rejectedFile: f.refusedFile !== undefined && f.refusedFile.events > 0 ? f.refusedFile.path : null,
         openmetricsFile: f.backfillFile !== undefined && f.backfillFile.events > 0 ? f.backfillFile.path : null,
         savedBy: f.savedBy,
+        savedByProgram: f.savedByProgram,
+        tokens: { ...observed.tokens },
+        deliveredTokens: { ...observed.deliveredTokens },
+        daily: observed.daily.list(),
+        interrupted: f.interrupted,
         clock: observed.clock.report,
         errors: errors.map(clean),
         warnings: warnings.map(clean),
@@ -6961,6 +7457,8 @@ class Replay {
     ledger;
     /** Cumulative: the totals of requests encoded ahead of their acknowledgement (see encodeAhead). */
     projected = new Map();
+    /** For the progress display: about how many events the run selects (see estimateTotal). */
+    total;
     constructor(config, deps, stores, 
     /** Whether this run sends and records (not a dry run, not a file-only export). */
     sending) {
@@ -6992,24 +7490,38 @@ class Replay {
                 encodeAhead: (events) => this.encodeAhead(events),
                 speculationLost: this.ledger === undefined ? undefined : () => this.projected.clear(),
                 encoded: (requests) => this.observed.encoded(requests),
-                acknowledged: (request) => this.advanceLedger(request),
+                acknowledged: (request) => {
+                    this.observed.acknowledged(request.events);
+                    this.advanceLedger(request);
+                },
                 refusedFile: files?.refused,
                 allFile: files?.all.path,
                 notices: this.notices,
                 maxConsecutiveRefusals: this.config.maxConsecutiveFailures,
                 log: this.deps.log,
+                progressed: () => this.reportProgress(delivery),
             });
+        const { signal } = this.deps;
+        const interrupt = () => delivery?.stop();
+        signal?.addEventListener('abort', interrupt, { once: true });
         const pipeline = new OrderedPipeline();
+        this.total = this.deps.progress === undefined ? undefined : this.estimateTotal();
+        this.reportProgress(delivery);
         await this.letNewestSecondEnd();
         try {
             for (const batch of batchEvents(this.selected(), this.config.batchSize)) {
+                // Interrupted: the batches read so far are settled; nothing more is read.
+                if (signal?.aborted === true)
+                    break;
                 this.observed.batch(batch);
                 files?.all.write(batch);
                 backfill?.write(batch);
                 const fresh = this.freshOnly(batch, files);
                 // Without a sender, the requests are encoded only to report what would be sent.
-                if (delivery === undefined)
+                if (delivery === undefined) {
                     this.observed.encoded(this.encode(fresh));
+                    this.reportProgress(undefined);
+                }
                 else
                     await pipeline.push(delivery.prepare(fresh));
             }
@@ -7029,7 +7541,11 @@ class Replay {
             files?.refused.close();
             this.closeBackfill(backfill);
             exporter?.close();
+            signal?.removeEventListener('abort', interrupt);
         }
+        const interrupted = signal?.aborted === true;
+        if (interrupted)
+            this.noteInterruption(delivery);
         this.setAside(this.unreadableIds, 'the timestamp is not a time, so the event cannot be replayed');
         return runResult({
             config: this.config,
@@ -7043,7 +7559,56 @@ class Replay {
             refusedFile: files?.refused,
             backfillFile: backfill,
             savedBy: this.observed.savings.top(SAVINGS_ROWS),
+            savedByProgram: this.observed.savingsByProgram.top(SAVINGS_ROWS),
             durationMs: this.deps.now() - started,
+            interrupted,
+        });
+    }
+    /** The selected events an interruption left pending, as one error. */
+    noteInterruption(delivery) {
+        const s = delivery?.stats;
+        const settled = s === undefined
+            ? 0
+            : s.deliveredEvents + s.refusedEvents + s.tooOldForEndpoint + this.observed.tooOld;
+        this.notices.error({
+            kind: 'interrupted',
+            count: Math.max(0, this.observed.selection.selected - settled),
+        });
+    }
+    /** For the progress display: about how many events the run will select, if that is cheap to know. */
+    estimateTotal() {
+        const { config, stores } = this;
+        if (config.since !== undefined || config.until !== undefined || config.fromId !== undefined)
+            return undefined;
+        try {
+            let n = stores.progress.countPending();
+            if (!config.retryRejected)
+                n -= stores.deadLetters.count();
+            n = Math.max(0, n);
+            return config.limit === undefined ? n : Math.min(n, config.limit);
+        }
+        catch {
+            return undefined; // the scan reports what is wrong with the database
+        }
+    }
+    reportProgress(delivery) {
+        const { progress } = this.deps;
+        if (progress === undefined)
+            return;
+        const s = delivery?.stats;
+        const done = s === undefined
+            ? this.observed.selection.selected
+            : s.deliveredEvents +
+                s.refusedEvents +
+                s.tooOldForEndpoint +
+                s.tooOldUnsent +
+                this.observed.tooOld;
+        progress({
+            kind: 'events',
+            done,
+            delivered: s?.deliveredEvents ?? 0,
+            total: this.total === undefined ? undefined : Math.max(this.total, done),
+            sending: s !== undefined,
         });
     }
     /** The backfill is written whole at the end; a failure there must not undo what was sent. */
@@ -7171,6 +7736,30 @@ class Replay {
      * aside, so later runs do not export them again; without a file they stay pending.
      */
     freshOnly(batch, files) {
+        const fresh = this.withinMaxAge(batch, files);
+        this.warnBeyondHistory(fresh);
+        return fresh;
+    }
+    /**
+     * A backend that drops points older than its history while answering success would count them
+     * delivered here and show nothing there: said once per run, with how many.
+     */
+    warnBeyondHistory(batch) {
+        const horizon = this.config.silentHorizon;
+        if (horizon === undefined || this.recorder === undefined)
+            return;
+        const oldest = (this.deps.now() - horizon.ageMs) / 1000;
+        const old = batch.filter((e) => e.epochSeconds < oldest);
+        if (old.length === 0)
+            return;
+        this.notices.warning({
+            kind: 'beyond-backend-history',
+            count: old.length,
+            firstId: old[0]?.id,
+            message: horizon.backend,
+        });
+    }
+    withinMaxAge(batch, files) {
         const { maxAgeMs } = this.config;
         if (maxAgeMs === undefined)
             return batch;
@@ -7230,6 +7819,10 @@ class Replay {
             userAgent: deps.userAgent,
             now: deps.now,
             policy: { ...DEFAULT_RETRY_POLICY, budgetMs: config.retryBudgetMs, ...deps.retryPolicy },
+            ...(deps.signal !== undefined && { signal: deps.signal }),
+            ...(deps.progress !== undefined && {
+                onRetry: (wait) => deps.progress?.({ kind: 'retry', ...wait }),
+            }),
             ...(deps.sleep !== undefined && { sleep: deps.sleep }),
             ...(deps.transport !== undefined && { transport: deps.transport }),
         });
@@ -7250,6 +7843,8 @@ class Replay {
 }
 
 ;// CONCATENATED MODULE: ./src/engine/sync.ts
+
+
 
 
 
@@ -7297,7 +7892,9 @@ async function runSync(config, deps) {
         const sleep = deps.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
         await stores.lock.acquire({ waitMs: deps.lockWaitMs ?? LOCK_WAIT_MS, now: deps.now, sleep });
         try {
-            return await new Replay(config, deps, stores, true).run(started);
+            const result = await new Replay(config, deps, stores, true).run(started);
+            logRun(db, result, started, deps);
+            return result;
         }
         finally {
             stores.lock.release();
@@ -7307,15 +7904,219 @@ async function runSync(config, deps) {
         db.close();
     }
 }
+/** Leaves a line in the run log for `telemetry-sync status`; the run's outcome stands if it fails. */
+function logRun(db, result, started, deps) {
+    try {
+        recordRun(db, {
+            startedMs: started,
+            finishedMs: deps.now(),
+            status: result.status,
+            endpoint: result.endpoint,
+            selected: result.selected,
+            delivered: result.delivered,
+            setAside: result.selectedSetAside,
+            pending: result.pending,
+        });
+    }
+    catch (err) {
+        deps.log(`could not record the run for telemetry-sync status: ${messageOf(err)}`);
+    }
+}
 /** An output directory must be usable before the database is touched or anything sent. */
 function prepareOutputDir(dir, flag) {
     try {
-        (0,external_node_fs_namespaceObject.mkdirSync)(dir, { recursive: true });
+        makeDirectory(dir);
         (0,external_node_fs_namespaceObject.accessSync)(dir, external_node_fs_namespaceObject.constants.W_OK);
     }
     catch (err) {
         throw new UsageError(`${flag}: cannot write to ${dir} (${messageOf(err)})`);
     }
+}
+
+;// CONCATENATED MODULE: ./src/progress/progress-status.ts
+
+
+
+
+
+/**
+ * Counts with the store's own plan of where pending events may be (id gaps between delivered
+ * ranges, or the synced column's condition): one `count(*)` per id interval, so that the table is
+ * read once in all (a 1M-event database in about 0.2 s), and the set-aside events in the gaps
+ * subtracted. The first and last pending events are found from either end of the gaps.
+ */
+function countProgress(db, store) {
+    // min and max of the primary key, each alone, are lookups (together in one SELECT, and as
+    // count(*), SQLite reads the whole table).
+    const bounds = db
+        .prepare('SELECT (SELECT min(id) FROM events) AS lo, (SELECT max(id) FROM events) AS hi')
+        .get();
+    if (bounds?.lo == null || bounds.hi == null) {
+        return { events: 0, delivered: 0, pending: 0, firstPending: undefined, lastPending: undefined };
+    }
+    const lo = Number(bounds.lo);
+    const hi = Number(bounds.hi);
+    const { gaps, condition } = store.pendingScan(lo, hi);
+    const where = condition === undefined ? '' : ` AND ${condition}`;
+    const hasRejected = tableExists(db, dead_letters_REJECTED_TABLE);
+    const undeliveredId = condition === undefined ? 'id' : `CASE WHEN ${condition} THEN id END`;
+    const inGap = db.prepare(`SELECT count(*) AS n, count(${undeliveredId}) AS u, min(${undeliveredId}) AS first,
+            max(${undeliveredId}) AS last
+       FROM events WHERE id BETWEEN ? AND ?`);
+    const inBetween = db.prepare('SELECT count(*) AS n FROM events WHERE id BETWEEN ? AND ?');
+    const rejectedIn = hasRejected
+        ? db.prepare(
+        // CROSS JOIN keeps this order: our few rows, each looked up in events (not the reverse).
+        `SELECT count(*) AS n FROM ${dead_letters_REJECTED_TABLE} CROSS JOIN events ON events.id = event_id
+          WHERE event_id BETWEEN ? AND ?${where}`)
+        : undefined;
+    let events = 0;
+    let undelivered = 0;
+    let setAside = 0;
+    const undeliveredIds = [];
+    for (const gap of gaps) {
+        const row = inGap.get(gap.first, gap.last);
+        events += Number(row?.n ?? 0);
+        undelivered += Number(row?.u ?? 0);
+        if (row?.first != null)
+            undeliveredIds.push(Number(row.first), Number(row.last));
+        if (rejectedIn !== undefined)
+            setAside += Number(rejectedIn.get(gap.first, gap.last)?.n ?? 0);
+    }
+    // What lies between the gaps is delivered: counted only, without a condition.
+    for (const between of gapsBetween(gaps, lo, hi)) {
+        events += Number(inBetween.get(between.first, between.last)?.n ?? 0);
+    }
+    const pending = undelivered - setAside;
+    const byId = db.prepare('SELECT id, timestamp FROM events WHERE id = ?');
+    const notRejected = hasRejected ? ` AND id NOT IN (SELECT event_id FROM ${dead_letters_REJECTED_TABLE})` : '';
+    const find = (order) => db.prepare(`SELECT id, timestamp FROM events WHERE id BETWEEN ? AND ?${where}${notRejected}
+        ORDER BY id ${order} LIMIT 1`);
+    const mark = (order) => {
+        if (pending <= 0)
+            return undefined;
+        // With nothing set aside among them, the first and last undelivered events are the ones.
+        const id = order === 'ASC' ? undeliveredIds[0] : undeliveredIds[undeliveredIds.length - 1];
+        let found;
+        if (setAside === 0 && id !== undefined) {
+            found = byId.get(id);
+        }
+        else {
+            const query = find(order);
+            for (const gap of order === 'ASC' ? gaps : [...gaps].reverse()) {
+                found = query.get(gap.first, gap.last);
+                if (found !== undefined)
+                    break;
+            }
+        }
+        return found === undefined
+            ? undefined
+            : { id: Number(found.id), timestamp: String(found.timestamp) };
+    };
+    return {
+        events,
+        delivered: events - undelivered,
+        pending,
+        firstPending: mark('ASC'),
+        lastPending: mark('DESC'),
+    };
+}
+/** Set-aside events grouped by reason and status, the largest groups first. */
+function setAsideGroups(db) {
+    if (!tableExists(db, dead_letters_REJECTED_TABLE))
+        return [];
+    return db
+        .prepare(`SELECT reason, status, count(*) AS n, max(rejected_at) AS last_at FROM ${dead_letters_REJECTED_TABLE}
+        GROUP BY reason, status ORDER BY n DESC, reason`)
+        .all()
+        .map((r) => ({
+        reason: String(r.reason),
+        status: r.status == null ? null : Number(r.status),
+        count: Number(r.n),
+        lastAt: String(r.last_at),
+    }));
+}
+/** When events were last recorded as delivered, from the progress itself (any tool's, any run). */
+function lastDeliveredAt(db, store) {
+    if (!store.hasRecords())
+        return undefined;
+    const sql = store.mode === 'ranges'
+        ? `SELECT max(delivered_at) AS at FROM ${ranges_store_RANGES_TABLE}`
+        : `SELECT max(${events_schema_SYNCED_COLUMN}) AS at FROM events`;
+    const at = db.prepare(sql).get()?.at;
+    return at == null ? undefined : String(at);
+}
+
+;// CONCATENATED MODULE: ./src/engine/status.ts
+
+
+
+
+
+
+
+
+/** Reasons kept per kind in the result; the counts always cover every set-aside event. */
+const REASONS_SHOWN = 10;
+/**
+ * Where the database at `dbPath` stands: opened read-only, so that it works on a read-only file or
+ * directory and changes nothing; throws DatabaseError when it cannot be read.
+ */
+function readStatus(dbPath, now) {
+    const db = database_openDatabase(dbPath, true);
+    try {
+        const schema = events_schema_readEventsSchema(db, dbPath);
+        const store = schema.hasSyncedColumn
+            ? new column_store_ColumnProgressStore(db)
+            : new ranges_store_RangesProgressStore(db);
+        const counts = countProgress(db, store);
+        const lastSync = lastRun(db) ?? null;
+        const groups = setAsideGroups(db).map((g) => ({ kind: kindOf(g.reason), ...g }));
+        const total = (kind) => groups.filter((g) => g.kind === kind).reduce((sum, g) => sum + g.count, 0);
+        return {
+            database: dbPath,
+            progress: store.hasRecords() ? store.mode : 'none',
+            events: counts.events,
+            delivered: counts.delivered,
+            pending: {
+                count: counts.pending,
+                firstId: counts.firstPending?.id ?? null,
+                firstEventTime: timeOf(counts.firstPending),
+                lastId: counts.lastPending?.id ?? null,
+                lastEventTime: timeOf(counts.lastPending),
+            },
+            setAside: {
+                count: groups.reduce((sum, g) => sum + g.count, 0),
+                tooOld: total('too-old'),
+                refused: total('refused'),
+                unreadable: total('unreadable'),
+                byReason: groups.slice(0, REASONS_SHOWN),
+            },
+            lastSync,
+            // Read from the progress only where no run was recorded: in tokf's column it reads the table.
+            lastDeliveredAt: lastSync === null ? (lastDeliveredAt(db, store) ?? null) : null,
+            lock: readLockHolder(db, now) ?? null,
+        };
+    }
+    finally {
+        db.close();
+    }
+}
+/** The reasons the engine writes (replay.ts, delivery.ts), sorted into what a person asks about. */
+function kindOf(reason) {
+    if (/^older than max-age|^too old for this endpoint/.test(reason))
+        return 'too-old';
+    if (/^the timestamp is not a time/.test(reason))
+        return 'unreadable';
+    return 'refused';
+}
+function timeOf(mark) {
+    if (mark === undefined)
+        return null;
+    const seconds = parseEventTime(mark.timestamp);
+    return seconds === undefined
+        ? mark.timestamp
+        : new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
 }
 
 ;// CONCATENATED MODULE: ./src/progress/fingerprint.ts
@@ -7465,7 +8266,7 @@ function mergeInto(db, plan) {
     db.exec('CREATE TEMP TABLE ts_map (source_id INTEGER PRIMARY KEY, target_id INTEGER NOT NULL)');
     db.exec(`INSERT OR IGNORE INTO temp.ts_map (source_id, target_id)
            SELECT s.id, t.id FROM temp.ts_source s JOIN temp.ts_target t ON t.ident = s.ident`);
-    const alreadyHeld = count(db, 'SELECT count(*) AS n FROM temp.ts_map');
+    const alreadyHeld = merge_count(db, 'SELECT count(*) AS n FROM temp.ts_map');
     const store = plan.targetSynced
         ? new ColumnProgressStore(db)
         : new RangesProgressStore(db);
@@ -7484,10 +8285,10 @@ function mergeInto(db, plan) {
     const setAside = mergeRejected(db);
     const seriesTaken = mergeSeries(db);
     mergeLineage(db, plan.sourceKey);
-    const notSetAside = (schema, id) => tableExists(db, schema, REJECTED_TABLE)
+    const notSetAside = (schema, id) => merge_tableExists(db, schema, REJECTED_TABLE)
         ? `AND NOT EXISTS (SELECT 1 FROM ${schema}.${REJECTED_TABLE} r WHERE r.event_id = ${id})`
         : '';
-    const pendingFromSource = count(db, `SELECT count(*) AS n FROM temp.ts_map m JOIN temp.ts_source s ON s.id = m.source_id
+    const pendingFromSource = merge_count(db, `SELECT count(*) AS n FROM temp.ts_map m JOIN temp.ts_source s ON s.id = m.source_id
       WHERE s.delivered = 0 ${notSetAside('src', 's.id')} ${notSetAside('main', 'm.target_id')}
         AND NOT (${deliveredExpr('main', plan.targetSynced, 'm.target_id', db)})`);
     return {
@@ -7552,24 +8353,24 @@ function appendMissing(db, plan, store, at) {
 }
 /** Events the source set aside stay set aside in the target, unless some copy delivered them. */
 function mergeRejected(db) {
-    if (!tableExists(db, 'src', REJECTED_TABLE))
+    if (!merge_tableExists(db, 'src', REJECTED_TABLE))
         return 0;
     db.exec(CREATE_REJECTED);
-    const before = count(db, `SELECT count(*) AS n FROM main.${REJECTED_TABLE}`);
+    const before = merge_count(db, `SELECT count(*) AS n FROM main.${REJECTED_TABLE}`);
     db.exec(`INSERT OR IGNORE INTO main.${REJECTED_TABLE} (event_id, reason, status, rejected_at)
            SELECT m.target_id, r.reason, r.status, r.rejected_at
              FROM src.${REJECTED_TABLE} r JOIN temp.ts_map m ON m.source_id = r.event_id`);
     // A copy that delivered an event (a run with --retry-rejected) wins over one that set it aside.
-    const ranges = tableExists(db, 'main', RANGES_TABLE);
+    const ranges = merge_tableExists(db, 'main', RANGES_TABLE);
     const synced = columnExists(db, 'main', SYNCED_COLUMN);
     if (ranges || synced) {
         db.exec(`DELETE FROM main.${REJECTED_TABLE} WHERE ${deliveredExpr('main', synced, 'event_id', db)}`);
     }
-    return Math.max(0, count(db, `SELECT count(*) AS n FROM main.${REJECTED_TABLE}`) - before);
+    return Math.max(0, merge_count(db, `SELECT count(*) AS n FROM main.${REJECTED_TABLE}`) - before);
 }
 /** Each series takes the state of the copy that acknowledged its latest point. */
 function mergeSeries(db) {
-    if (!tableExists(db, 'src', SERIES_TABLE))
+    if (!merge_tableExists(db, 'src', SERIES_TABLE))
         return 0;
     db.exec(CREATE_SERIES);
     const before = db.prepare('SELECT total_changes() AS n').get();
@@ -7584,7 +8385,7 @@ function mergeSeries(db) {
     return Number(after?.n ?? 0) - Number(before?.n ?? 0);
 }
 function mergeLineage(db, sourceKey) {
-    if (tableExists(db, 'src', LINEAGE_TABLE)) {
+    if (merge_tableExists(db, 'src', LINEAGE_TABLE)) {
         db.exec(`INSERT OR IGNORE INTO main.${LINEAGE_TABLE} (entry_key)
              SELECT entry_key FROM src.${LINEAGE_TABLE}`);
     }
@@ -7601,7 +8402,7 @@ function buildIdentities(db, schema, table, shared, synced) {
     db.exec(`CREATE TEMP TABLE ${table} (
     id INTEGER PRIMARY KEY, origin TEXT, local INTEGER, ident TEXT NOT NULL, delivered INTEGER NOT NULL
   )`);
-    const hasOrigins = tableExists(db, schema, ORIGINS_TABLE);
+    const hasOrigins = merge_tableExists(db, schema, ORIGINS_TABLE);
     const segment = hasOrigins
         ? `LEFT JOIN ${schema}.${ORIGINS_TABLE} g ON g.first_id =
          (SELECT max(first_id) FROM ${schema}.${ORIGINS_TABLE} WHERE first_id <= e.id)`
@@ -7629,7 +8430,7 @@ function deliveredExpr(schema, synced, idExpr, db) {
     if (synced) {
         return `coalesce((SELECT x.${SYNCED_COLUMN} IS NOT NULL FROM ${schema}.events x WHERE x.id = ${idExpr}), 0)`;
     }
-    if (!tableExists(db, schema, RANGES_TABLE))
+    if (!merge_tableExists(db, schema, RANGES_TABLE))
         return '0';
     return `coalesce((SELECT d.last_id >= ${idExpr} FROM ${schema}.${RANGES_TABLE} d
                      WHERE d.first_id <= ${idExpr} ORDER BY d.first_id DESC LIMIT 1), 0)`;
@@ -7647,7 +8448,7 @@ function dropTemp(db) {
 /** The first id after every id the table has used (AUTOINCREMENT never reuses one). */
 function nextId(db) {
     const max = Number(db.prepare('SELECT coalesce(max(id), 0) AS n FROM main.events').get()?.n ?? 0);
-    const seq = tableExists(db, 'main', 'sqlite_sequence')
+    const seq = merge_tableExists(db, 'main', 'sqlite_sequence')
         ? Number(db
             .prepare("SELECT coalesce(max(seq), 0) AS n FROM main.sqlite_sequence WHERE name = 'events'")
             .get()?.n ?? 0)
@@ -7685,7 +8486,7 @@ function nextEventId(path) {
 function readLineage(path) {
     const db = openDatabase(path, true);
     try {
-        if (!tableExists(db, 'main', LINEAGE_TABLE))
+        if (!merge_tableExists(db, 'main', LINEAGE_TABLE))
             return [];
         return db
             .prepare(`SELECT entry_key FROM ${LINEAGE_TABLE} ORDER BY entry_key`)
@@ -7720,10 +8521,10 @@ function countPendingUpTo(path, lastId = Number.MAX_SAFE_INTEGER) {
     const db = openDatabase(path, true);
     try {
         const schema = readEventsSchema(db, path);
-        const rejected = tableExists(db, 'main', REJECTED_TABLE)
+        const rejected = merge_tableExists(db, 'main', REJECTED_TABLE)
             ? `AND NOT EXISTS (SELECT 1 FROM ${REJECTED_TABLE} r WHERE r.event_id = e.id)`
             : '';
-        return count(db, `SELECT count(*) AS n FROM events e WHERE e.id <= ${Math.floor(lastId)}
+        return merge_count(db, `SELECT count(*) AS n FROM events e WHERE e.id <= ${Math.floor(lastId)}
          AND NOT (${deliveredExpr('main', schema.hasSyncedColumn, 'e.id', db)}) ${rejected}`);
     }
     finally {
@@ -7741,7 +8542,7 @@ function markPendingDone(path, now = new Date()) {
         const store = schema.hasSyncedColumn
             ? new ColumnProgressStore(db)
             : new RangesProgressStore(db);
-        const rejected = tableExists(db, 'main', REJECTED_TABLE)
+        const rejected = merge_tableExists(db, 'main', REJECTED_TABLE)
             ? `AND NOT EXISTS (SELECT 1 FROM ${REJECTED_TABLE} r WHERE r.event_id = e.id)`
             : '';
         const ids = db
@@ -7765,10 +8566,10 @@ function markPendingDone(path, now = new Date()) {
 function singleRanges(ids) {
     return coalesce(ids.map((id) => ({ first: id, last: id })));
 }
-function count(db, sql) {
+function merge_count(db, sql) {
     return Number(db.prepare(sql).get()?.n ?? 0);
 }
-function tableExists(db, schema, name) {
+function merge_tableExists(db, schema, name) {
     return (db
         .prepare(`SELECT 1 FROM ${schema}.sqlite_schema WHERE type = 'table' AND name = ?`)
         .get(name) !== undefined);
@@ -7785,6 +8586,883 @@ function sqlText(value) {
     return `'${value.replace(/'/g, "''")}'`;
 }
 
+;// CONCATENATED MODULE: ./src/jsonl/discover.ts
+
+
+
+const JSONL = /\.jsonl(\.gz)?$/;
+/** `name-<time>`: a rotated sibling of `name`, the time starting and ending with a digit. */
+const ROTATED = /^(.+?)-(\d(?:[\dTt:._-]*\d)?[Zz]?)$/;
+/**
+ * The files to replay, in order: a file argument as given, a directory's `*.jsonl` and
+ * `*.jsonl.gz` files (not recursively) grouped by base name, each group's rotated siblings
+ * (`name-<time>.jsonl[.gz]`) oldest first by their time and the live `name.jsonl` last. A path
+ * that does not exist, or a directory with no such file, is a usage error. A file named twice is
+ * taken once.
+ */
+function discoverFiles(paths) {
+    const files = [];
+    const seen = new Set();
+    for (const path of paths) {
+        let isDirectory;
+        try {
+            isDirectory = (0,external_node_fs_namespaceObject.statSync)(path).isDirectory();
+        }
+        catch {
+            throw new UsageError(`${path}: no such file or directory`);
+        }
+        const found = isDirectory ? directoryFiles(path) : [path];
+        if (found.length === 0)
+            throw new UsageError(`${path}: no *.jsonl or *.jsonl.gz files in it`);
+        for (const file of found) {
+            if (seen.has(file))
+                continue;
+            seen.add(file);
+            files.push({ path: file, gzip: file.endsWith('.gz') });
+        }
+    }
+    return files;
+}
+function directoryFiles(dir) {
+    const names = (0,external_node_fs_namespaceObject.readdirSync)(dir, { withFileTypes: true })
+        .filter((entry) => entry.isFile() && JSONL.test(entry.name))
+        .map((entry) => entry.name);
+    return orderRotated(names).map((name) => (0,external_node_path_namespaceObject.join)(dir, name));
+}
+/** File names in replay order: by group, rotated siblings oldest first, the live file last. */
+function orderRotated(names) {
+    const keyed = names.map((name) => {
+        const stem = name.replace(JSONL, '');
+        const rotated = ROTATED.exec(stem);
+        return rotated === null
+            ? { name, group: stem, time: undefined }
+            : { name, group: rotated[1], time: rotated[2] };
+    });
+    // A rotated-looking name whose base has no live file and no other sibling is still a group.
+    return keyed
+        .sort((a, b) => {
+        if (a.group !== b.group)
+            return compare(a.group, b.group);
+        if (a.time === undefined || b.time === undefined) {
+            if (a.time === b.time)
+                return compare(a.name, b.name);
+            return a.time === undefined ? 1 : -1;
+        }
+        return compare(a.time, b.time) || compare(a.name, b.name);
+    })
+        .map((k) => k.name);
+}
+function compare(a, b) {
+    return a.localeCompare(b, 'en', { numeric: true });
+}
+
+;// CONCATENATED MODULE: ./src/jsonl/otlp-line.ts
+/** How each signal nests its records: resources, scopes, records. */
+const SHAPES = {
+    metrics: { resources: 'resourceMetrics', scopes: 'scopeMetrics', records: 'metrics' },
+    logs: { resources: 'resourceLogs', scopes: 'scopeLogs', records: 'logRecords' },
+    traces: { resources: 'resourceSpans', scopes: 'scopeSpans', records: 'spans' },
+};
+const SIGNAL_OF_KEY = new Map(Object.entries(SHAPES).map(([s, v]) => [v.resources, s]));
+/**
+ * One line read as OTLP JSON: a `MetricsData`, `LogsData` or `TracesData` object, its signal
+ * told by its one top-level key (`resourceMetrics`, `resourceLogs`, `resourceSpans`), an array of
+ * objects, each scope's records an array too. Deeper checks are the endpoint's: what it refuses
+ * as bad data goes to the rejects file with its answer.
+ */
+function parseLine(bytes) {
+    const text = bytes.toString('utf8');
+    if (text.trim() === '')
+        return { kind: 'blank' };
+    let value;
+    try {
+        value = JSON.parse(text);
+    }
+    catch (err) {
+        return { kind: 'bad', reason: `not JSON (${err.message})` };
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+        return { kind: 'bad', reason: 'not OTLP: not a JSON object' };
+    }
+    const data = value;
+    const keys = Object.keys(data).filter((k) => SIGNAL_OF_KEY.has(k));
+    if (keys.length !== 1) {
+        return {
+            kind: 'bad',
+            reason: keys.length === 0
+                ? 'not OTLP: no resourceMetrics, resourceLogs or resourceSpans'
+                : `not OTLP: more than one signal (${keys.join(', ')})`,
+        };
+    }
+    const signal = SIGNAL_OF_KEY.get(keys[0]);
+    const shape = SHAPES[signal];
+    const resources = data[shape.resources];
+    if (!isObjectArray(resources))
+        return { kind: 'bad', reason: `not OTLP: ${shape.resources} is not an array of objects` };
+    for (const resource of resources) {
+        const scopes = resource[shape.scopes];
+        if (scopes === undefined)
+            continue;
+        if (!isObjectArray(scopes))
+            return { kind: 'bad', reason: `not OTLP: ${shape.scopes} is not an array of objects` };
+        for (const scope of scopes) {
+            const records = scope[shape.records];
+            if (records !== undefined && !isObjectArray(records))
+                return { kind: 'bad', reason: `not OTLP: ${shape.records} is not an array of objects` };
+        }
+    }
+    return { kind: 'otlp', signal, data };
+}
+function isObjectArray(value) {
+    return (Array.isArray(value) &&
+        value.every((v) => typeof v === 'object' && v !== null && !Array.isArray(v)));
+}
+/** The resources of a line, its scopes, their records: empty arrays where absent. */
+function resourcesOf(signal, data) {
+    return data[SHAPES[signal].resources] ?? [];
+}
+function scopesOf(signal, resource) {
+    return resource[SHAPES[signal].scopes] ?? [];
+}
+function recordsOf(signal, scope) {
+    return scope[SHAPES[signal].records] ?? [];
+}
+/** How many records (metrics, log records, spans) a line holds. */
+function countRecords(signal, data) {
+    let n = 0;
+    for (const resource of resourcesOf(signal, data))
+        for (const scope of scopesOf(signal, resource))
+            n += recordsOf(signal, scope).length;
+    return n;
+}
+
+;// CONCATENATED MODULE: ./src/jsonl/time-filter.ts
+
+/** Where a metric keeps its points, whichever type it is. */
+const METRIC_DATA = ['gauge', 'sum', 'histogram', 'exponentialHistogram', 'summary'];
+/** Epoch milliseconds to the window's nanoseconds. */
+function windowOf(since, until) {
+    return {
+        ...(since !== undefined && { sinceNs: BigInt(since) * 1000000n }),
+        ...(until !== undefined && { untilNs: BigInt(until) * 1000000n }),
+    };
+}
+/**
+ * The records inside the window, by their own times: a data point's `timeUnixNano`, a log
+ * record's `timeUnixNano` (its `observedTimeUnixNano` when that is unset), a span's
+ * `startTimeUnixNano`. A record without a time is kept, there being nothing to judge it by.
+ * A line whose records straddle a bound is cut: the records outside are left out, the rest sent.
+ * Scopes, resources (and metrics) left with nothing are left out too.
+ */
+function filterByTime(signal, data, window) {
+    if (window.sinceNs === undefined && window.untilNs === undefined)
+        return { data, dropped: 0, empty: isEmpty(signal, data) };
+    const inside = (ns) => ns === undefined ||
+        ((window.sinceNs === undefined || ns >= window.sinceNs) &&
+            (window.untilNs === undefined || ns < window.untilNs));
+    let dropped = 0;
+    const shape = SHAPES[signal];
+    const resources = resourcesOf(signal, data)
+        .map((resource) => {
+        const scopes = scopesOf(signal, resource)
+            .map((scope) => {
+            const records = recordsOf(signal, scope);
+            let kept;
+            if (signal === 'metrics') {
+                kept = records
+                    .map((metric) => {
+                    const result = filterMetric(metric, inside);
+                    dropped += result.dropped;
+                    return result.metric;
+                })
+                    .filter((m) => m !== undefined);
+            }
+            else {
+                kept = records.filter((record) => inside(recordTime(signal, record)));
+                dropped += records.length - kept.length;
+            }
+            return kept.length === 0 ? undefined : { ...scope, [shape.records]: kept };
+        })
+            .filter((s) => s !== undefined);
+        return scopes.length === 0 ? undefined : { ...resource, [shape.scopes]: scopes };
+    })
+        .filter((r) => r !== undefined);
+    if (dropped === 0)
+        return { data, dropped, empty: isEmpty(signal, data) };
+    return {
+        data: { ...data, [shape.resources]: resources },
+        dropped,
+        empty: resources.length === 0,
+    };
+}
+function filterMetric(metric, inside) {
+    for (const key of METRIC_DATA) {
+        const body = metric[key];
+        if (body === undefined || body === null)
+            continue;
+        const points = body.dataPoints ?? [];
+        const kept = points.filter((point) => inside(nanos(point.timeUnixNano)));
+        const dropped = points.length - kept.length;
+        if (dropped === 0)
+            return { metric, dropped };
+        if (kept.length === 0)
+            return { metric: undefined, dropped };
+        return { metric: { ...metric, [key]: { ...body, dataPoints: kept } }, dropped };
+    }
+    return { metric, dropped: 0 };
+}
+/** A log record's or span's own time, as the window judges it. */
+function recordTime(signal, record) {
+    if (signal === 'traces')
+        return nanos(record.startTimeUnixNano);
+    return nanos(record.timeUnixNano) ?? nanos(record.observedTimeUnixNano);
+}
+/** A uint64 of OTLP/JSON (a decimal string or a number); undefined for unset (absent or 0). */
+function nanos(value) {
+    let n;
+    try {
+        if (typeof value === 'string' && /^\d+$/.test(value))
+            n = BigInt(value);
+        else if (typeof value === 'number' && Number.isFinite(value) && value >= 0)
+            n = BigInt(Math.trunc(value));
+        else
+            return undefined;
+    }
+    catch {
+        return undefined;
+    }
+    return n === 0n ? undefined : n;
+}
+function isEmpty(signal, data) {
+    return resourcesOf(signal, data).length === 0;
+}
+
+;// CONCATENATED MODULE: ./src/output/rejects-file.ts
+
+
+/**
+ * The rejects file: appended to, one JSON object per line, so that runs add to it and nothing is
+ * lost; `jq -r .text` gives the lines back for another try. Created on the first reject only.
+ */
+class RejectsFile {
+    path;
+    ready = false;
+    constructor(path) {
+        this.path = path;
+    }
+    append(rejected) {
+        if (!this.ready) {
+            (0,external_node_fs_namespaceObject.mkdirSync)((0,external_node_path_namespaceObject.dirname)(this.path), { recursive: true });
+            this.ready = true;
+        }
+        (0,external_node_fs_namespaceObject.appendFileSync)(this.path, `${JSON.stringify(rejected)}\n`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/progress/replay-state.ts
+
+
+
+
+
+
+
+const TABLE = 'replay_files';
+const replay_state_CREATE_TABLE = `CREATE TABLE IF NOT EXISTS ${TABLE} (
+  id INTEGER PRIMARY KEY,
+  dev TEXT NOT NULL,
+  ino TEXT NOT NULL,
+  first_line_sha256 TEXT NOT NULL,
+  offset INTEGER NOT NULL,
+  line INTEGER NOT NULL,
+  path TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  UNIQUE (dev, ino, first_line_sha256)
+)`;
+/**
+ * The progress of replays of OTLP JSON Lines files, in a small SQLite database of its own: per
+ * file, what identifies it and the offset up to which its lines were acknowledged. Each record is
+ * one short transaction, committed before the next line is sent.
+ */
+class ReplayState {
+    db;
+    constructor(db) {
+        this.db = db;
+    }
+    /** Opens (and creates, unless read-only) the state database. Read-only and absent: empty. */
+    static open(path, readOnly) {
+        if (readOnly && !(0,external_node_fs_namespaceObject.existsSync)(path))
+            return new ReplayState(undefined);
+        try {
+            if (!readOnly)
+                (0,external_node_fs_namespaceObject.mkdirSync)((0,external_node_path_namespaceObject.dirname)(path), { recursive: true });
+            const db = new external_node_sqlite_namespaceObject.DatabaseSync(path, { readOnly });
+            db.exec('PRAGMA busy_timeout = 5000');
+            if (!readOnly) {
+                db.exec('PRAGMA journal_mode = WAL');
+                db.exec('PRAGMA synchronous = FULL');
+                db.exec(replay_state_CREATE_TABLE);
+            }
+            return new ReplayState(db);
+        }
+        catch (err) {
+            throw new DatabaseError(`cannot open the replay state ${path}: ${messageOf(err)}`);
+        }
+    }
+    /** Where to resume a file: by inode and first line, else by first line alone, else from 0. */
+    find(id) {
+        if (this.db === undefined || !this.hasTable())
+            return { recognition: 'new', offset: 0, line: 0 };
+        const same = this.db
+            .prepare(`SELECT offset, line FROM ${TABLE} WHERE dev = ? AND ino = ? AND first_line_sha256 = ?`)
+            .get(id.dev, id.ino, id.firstLine);
+        if (same !== undefined)
+            return { recognition: 'same', offset: same.offset, line: same.line };
+        const copy = this.db
+            .prepare(`SELECT offset, line FROM ${TABLE} WHERE first_line_sha256 = ? ORDER BY offset DESC LIMIT 1`)
+            .get(id.firstLine);
+        if (copy !== undefined)
+            return { recognition: 'copy', offset: copy.offset, line: copy.line };
+        const replaced = this.db
+            .prepare(`SELECT 1 FROM ${TABLE} WHERE dev = ? AND ino = ?`)
+            .get(id.dev, id.ino);
+        return { recognition: replaced === undefined ? 'new' : 'replaced', offset: 0, line: 0 };
+    }
+    /**
+     * Records that the file's lines up to `offset` are done, in one transaction: what the inode
+     * held before (another first line) is forgotten.
+     */
+    save(id, offset, line, path, at) {
+        const db = this.db;
+        if (db === undefined)
+            throw new DatabaseError('the replay state is open read-only');
+        transaction_inWriteTransaction(db, 'record replay progress', () => {
+            db.prepare(`DELETE FROM ${TABLE} WHERE dev = ? AND ino = ? AND first_line_sha256 <> ?`).run(id.dev, id.ino, id.firstLine);
+            db.prepare(`INSERT INTO ${TABLE} (dev, ino, first_line_sha256, offset, line, path, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (dev, ino, first_line_sha256)
+         DO UPDATE SET offset = excluded.offset, line = excluded.line, path = excluded.path,
+           updated_at = excluded.updated_at`).run(id.dev, id.ino, id.firstLine, offset, line, path, progress_store_tokfTimestamp(at));
+        });
+    }
+    close() {
+        this.db?.close();
+    }
+    hasTable() {
+        return (this.db
+            ?.prepare(`SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?`)
+            .get(TABLE) !== undefined);
+    }
+}
+
+;// CONCATENATED MODULE: external "node:stream"
+const external_node_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
+;// CONCATENATED MODULE: ./src/jsonl/file-stream.ts
+
+
+
+/**
+ * A file's content as a stream of chunks, from byte `from` of a plain file; a .gz file is
+ * decompressed from its start (gzip cannot be entered midway; the caller skips what it has), its
+ * members one after another, as gzip tools append them.
+ */
+function openChunks(path, gzip, from = 0) {
+    if (!gzip)
+        return (0,external_node_fs_namespaceObject.createReadStream)(path, { start: from });
+    const gunzip = (0,external_node_zlib_namespaceObject.createGunzip)();
+    // Errors of either stream reach the reader through the gunzip stream it iterates.
+    (0,external_node_stream_namespaceObject.pipeline)((0,external_node_fs_namespaceObject.createReadStream)(path), gunzip, () => { });
+    return gunzip;
+}
+
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: ./src/jsonl/identity.ts
+
+
+
+/**
+ * The file's identity, or undefined while it has no complete first line: nothing to send yet (a
+ * plain file's unterminated last line may still be being written). For a .gz file an
+ * unterminated first line counts, gzip files being written whole. The first line is hashed as it
+ * streams by, never held.
+ */
+async function fileIdentity(path, gzip) {
+    const info = await (0,promises_namespaceObject.stat)(path, { bigint: true });
+    const hash = (0,external_node_crypto_namespaceObject.createHash)('sha256');
+    let seen = 0;
+    let complete = false;
+    const chunks = openChunks(path, gzip);
+    for await (const chunk of chunks) {
+        const newline = chunk.indexOf(0x0a);
+        hash.update(newline === -1 ? chunk : chunk.subarray(0, newline));
+        seen += newline === -1 ? chunk.byteLength : newline;
+        if (newline !== -1) {
+            complete = true;
+            break;
+        }
+    }
+    if (!complete && !(gzip && seen > 0))
+        return undefined;
+    return {
+        dev: info.dev.toString(),
+        ino: info.ino.toString(),
+        firstLine: hash.digest('hex'),
+        size: Number(info.size),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/jsonl/line-reader.ts
+const line_reader_NEWLINE = 0x0a;
+/**
+ * The lines of a stream of chunks that starts at byte `start` of its file, one at a time: only
+ * the current line is held (at most `maxBytes` of it; a longer one is passed over and reported
+ * without its bytes), so memory stays proportional to one line whatever the file's size.
+ * readline cannot say where a line starts in bytes, which progress needs; this can.
+ */
+async function* readLines(chunks, start, maxBytes) {
+    let parts = [];
+    let length = 0;
+    let lineStart = start;
+    let tooLong = false;
+    const take = (piece) => {
+        length += piece.byteLength;
+        if (tooLong)
+            return;
+        if (length > maxBytes) {
+            tooLong = true;
+            parts = [];
+        }
+        else if (piece.byteLength > 0)
+            parts.push(piece);
+    };
+    const finish = (terminated) => {
+        const end = lineStart + length + (terminated ? 1 : 0);
+        const line = {
+            bytes: tooLong ? undefined : parts.length === 1 ? parts[0] : Buffer.concat(parts),
+            start: lineStart,
+            end,
+            length,
+            terminated,
+        };
+        parts = [];
+        length = 0;
+        tooLong = false;
+        lineStart = end;
+        return line;
+    };
+    for await (const chunk of chunks) {
+        let from = 0;
+        for (;;) {
+            const newline = chunk.indexOf(line_reader_NEWLINE, from);
+            if (newline === -1) {
+                // Copied: a slice would keep the whole chunk alive with the line.
+                if (from < chunk.byteLength)
+                    take(Buffer.from(chunk.subarray(from)));
+                break;
+            }
+            take(chunk.subarray(from, newline));
+            yield finish(true);
+            from = newline + 1;
+        }
+    }
+    if (length > 0 || tooLong)
+        yield finish(false);
+}
+
+;// CONCATENATED MODULE: ./src/jsonl/split.ts
+
+/** The Collector's limit on one line of OTLP JSON (its otlpjsonfile receiver's buffer): 1 MiB. */
+const LINE_LIMIT_BYTES = 1024 * 1024;
+/**
+ * A line's data cut into pieces of at most `limit` bytes of JSON each, in order, where it can be:
+ * by resource first, then by scope within a resource, then by records within a scope (each piece
+ * keeps its resource and scope). A single record larger than the limit is a piece of its own,
+ * over the limit: it cannot be cut without changing it. The pieces hold every record once.
+ */
+function splitBySize(signal, data, limit = LINE_LIMIT_BYTES) {
+    const text = JSON.stringify(data);
+    if (Buffer.byteLength(text) <= limit)
+        return [text];
+    const shape = SHAPES[signal];
+    const resources = resourcesOf(signal, data);
+    const withResources = (rs) => ({ ...data, [shape.resources]: rs });
+    if (resources.length > 1)
+        return halves(resources).flatMap((rs) => splitBySize(signal, withResources(rs), limit));
+    const resource = resources[0];
+    if (resource === undefined)
+        return [text];
+    const scopes = scopesOf(signal, resource);
+    const withScopes = (ss) => withResources([{ ...resource, [shape.scopes]: ss }]);
+    if (scopes.length > 1)
+        return halves(scopes).flatMap((ss) => splitBySize(signal, withScopes(ss), limit));
+    const scope = scopes[0];
+    if (scope === undefined)
+        return [text];
+    const records = recordsOf(signal, scope);
+    if (records.length <= 1)
+        return [text];
+    return halves(records).flatMap((rs) => splitBySize(signal, withScopes([{ ...scope, [shape.records]: rs }]), limit));
+}
+function halves(items) {
+    const middle = Math.ceil(items.length / 2);
+    return [items.slice(0, middle), items.slice(middle)];
+}
+
+;// CONCATENATED MODULE: ./src/engine/jsonl-file.ts
+
+
+
+
+
+
+
+
+/** A line longer than this is not read into memory: it is a bad line, "too large". */
+const jsonl_file_MAX_LINE_BYTES = 16 * 1024 * 1024;
+/** Problems kept in the result; the rest are counted (and all are in the rejects file). */
+const PROBLEMS_KEPT = 100;
+/** Replays one file from where the state says it stopped; returns whether the run goes on. */
+async function replayFile(ctx, file) {
+    const report = {
+        path: file.path,
+        gzip: file.gzip,
+        from: 0,
+        to: 0,
+        lines: 0,
+        sent: 0,
+        bad: 0,
+        refused: 0,
+        filtered: 0,
+        heldBack: false,
+    };
+    ctx.totals.files.push(report);
+    let id;
+    try {
+        id = await fileIdentity(file.path, file.gzip);
+    }
+    catch (err) {
+        return fail(ctx, report, err);
+    }
+    if (id === undefined) {
+        ctx.log(`${file.path}: no complete line yet`);
+        return true;
+    }
+    const progress = ctx.state.find(id);
+    let start = progress.recognition;
+    let from = progress.offset;
+    let line = progress.line;
+    // A plain file smaller than the offset was truncated: its content is new, from the start.
+    if (!file.gzip && id.size < from)
+        [start, from, line] = ['truncated', 0, 0];
+    let pass = await readFrom(ctx, file, id, report, start, from, line);
+    // A .gz file that ends before the offset was replaced by a shorter one with the same first line.
+    if (pass === 'short')
+        pass = await readFrom(ctx, file, id, report, 'truncated', 0, 0);
+    return pass !== 'stop';
+}
+async function readFrom(ctx, file, id, report, start, from, firstLine) {
+    Object.assign(report, { start, from, to: from });
+    ctx.log(`${file.path}: ${describeStart(start, from, firstLine)}`);
+    let saved = { offset: from, line: firstLine };
+    let done = { offset: from, line: firstLine };
+    const commit = () => {
+        if (ctx.send === undefined || done.offset === saved.offset)
+            return;
+        ctx.state.save(id, done.offset, done.line, file.path, new Date(ctx.now()));
+        saved = done;
+        report.to = done.offset;
+        ctx.onProgress();
+    };
+    let lineNo = file.gzip ? 0 : firstLine;
+    let reached = file.gzip ? 0 : from;
+    try {
+        const chunks = openChunks(file.path, file.gzip, file.gzip ? 0 : from);
+        for await (const raw of readLines(chunks, file.gzip ? 0 : from, jsonl_file_MAX_LINE_BYTES)) {
+            lineNo++;
+            reached = raw.end;
+            if (raw.end <= from)
+                continue; // a .gz file is read from its start to the offset
+            if (!raw.terminated && !file.gzip) {
+                report.heldBack = true;
+                break;
+            }
+            report.lines++;
+            ctx.totals.lines++;
+            const { end, wrote } = await replayLine(ctx, file, raw, lineNo, report);
+            // A line is done unless the run stopped on it before it was recorded anywhere.
+            if (end === 'next' || wrote)
+                done = { offset: raw.end, line: lineNo };
+            if (wrote || end === 'stop')
+                commit();
+            if (end === 'stop')
+                return 'stop';
+            if (!ctx.send)
+                report.to = done.offset;
+        }
+    }
+    catch (err) {
+        commit();
+        fail(ctx, report, err);
+        return 'done';
+    }
+    if (file.gzip && reached < from)
+        return 'short';
+    commit();
+    return 'done';
+}
+/** One line: read, filter, cut, send, and where it ends up. `wrote`: progress is worth a commit. */
+async function replayLine(ctx, file, raw, lineNo, report) {
+    const where = { file: file.path, line: lineNo, offset: raw.start };
+    if (raw.bytes === undefined) {
+        bad(ctx, report, where, `too large: ${raw.length} bytes, over the ${jsonl_file_MAX_LINE_BYTES / 1048576} MiB a line may have`);
+        return { end: 'next', wrote: true };
+    }
+    const parsed = parseLine(raw.bytes);
+    if (parsed.kind === 'blank')
+        return { end: 'next', wrote: false };
+    if (parsed.kind === 'bad') {
+        bad(ctx, report, where, parsed.reason, raw.bytes.toString('utf8'));
+        return { end: 'next', wrote: true };
+    }
+    const { signal } = parsed;
+    const filtered = filterByTime(signal, parsed.data, ctx.window);
+    ctx.totals.filteredRecords += filtered.dropped;
+    if (filtered.empty) {
+        report.filtered++;
+        ctx.totals.filteredLines++;
+        return { end: 'next', wrote: false };
+    }
+    if (!ctx.canSend(signal)) {
+        stop(ctx, where, `no endpoint for ${signal}: give --endpoint, OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_${signal.toUpperCase()}_ENDPOINT`);
+        return { end: 'stop', wrote: false };
+    }
+    // Sent as it is unless the window cut it or it is over the line limit.
+    const pieces = filtered.dropped === 0 && raw.length <= LINE_LIMIT_BYTES
+        ? [raw.bytes]
+        : splitBySize(signal, filtered.data).map((text) => Buffer.from(text));
+    if (pieces.length > 1)
+        ctx.totals.splitLines++;
+    if (ctx.send === undefined) {
+        report.sent++;
+        ctx.totals.sentLines++;
+        ctx.totals.signals[signal]++;
+        return { end: 'next', wrote: false };
+    }
+    let refused = false;
+    for (const piece of pieces) {
+        const outcome = await ctx.send(signal, piece);
+        ctx.totals.bytesSent += outcome.bytesSent;
+        ctx.totals.retries += outcome.attempts - 1;
+        if (outcome.attempts > 0)
+            ctx.totals.requests++;
+        if (outcome.kind === 'acknowledged') {
+            ctx.totals.rejectedRecords += outcome.rejectedPoints;
+            ctx.consecutiveRefusals = 0;
+            continue;
+        }
+        if (outcome.kind === 'bad-data' || outcome.kind === 'too-old') {
+            refused = true;
+            ctx.rejects?.append({
+                ...where,
+                reason: `refused: ${describeOutcome(outcome)}`,
+                status: outcome.status,
+                text: piece.toString('utf8'),
+            });
+            continue;
+        }
+        stop(ctx, where, describeOutcome(outcome));
+        return { end: 'stop', wrote: false };
+    }
+    if (refused) {
+        report.refused++;
+        ctx.totals.refusedLines++;
+        problem(ctx, {
+            file: file.path,
+            line: lineNo,
+            kind: 'refused',
+            reason: 'refused by the endpoint',
+        });
+        ctx.consecutiveRefusals++;
+        if (ctx.consecutiveRefusals >= ctx.maxConsecutiveFailures) {
+            // This line is set aside (in the rejects file) like the ones before it; the rest wait.
+            const reason = `${ctx.consecutiveRefusals} lines in a row were refused; stopping (--max-consecutive-failures)`;
+            ctx.totals.stopped = { file: file.path, line: lineNo, reason };
+            return { end: 'stop', wrote: true };
+        }
+        return { end: 'next', wrote: true };
+    }
+    report.sent++;
+    ctx.totals.sentLines++;
+    ctx.totals.signals[signal]++;
+    return { end: 'next', wrote: true };
+}
+function bad(ctx, report, where, reason, text) {
+    report.bad++;
+    ctx.totals.badLines++;
+    ctx.rejects?.append({ ...where, reason, ...(text !== undefined && { text }) });
+    problem(ctx, { file: where.file, line: where.line, kind: 'bad', reason });
+}
+function problem(ctx, p) {
+    if (ctx.totals.problems.length < PROBLEMS_KEPT)
+        ctx.totals.problems.push(p);
+    else
+        ctx.totals.problemsOmitted++;
+}
+function stop(ctx, where, reason) {
+    ctx.totals.stopped = { file: where.file, line: where.line, reason };
+}
+function fail(ctx, report, err) {
+    report.error = messageOf(err);
+    ctx.log(`${report.path}: cannot read: ${report.error}`);
+    return true;
+}
+function describeStart(start, from, line) {
+    switch (start) {
+        case 'new':
+            return 'new, from its start';
+        case 'replaced':
+            return 'replaced since the last run, from its start';
+        case 'truncated':
+            return 'truncated since the last run, from its start';
+        case 'copy':
+        case 'same':
+            return from === 0
+                ? 'from its start'
+                : `from byte ${from} (after line ${line})${start === 'copy' ? ', recognised by its first line' : ''}`;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/engine/jsonl-run.ts
+
+
+
+
+
+
+
+
+
+
+
+/** How long a replay waits for another one on the same state database before refusing. */
+const jsonl_run_LOCK_WAIT_MS = 10_000;
+/** How often a long replay shows the lock it holds is alive. */
+const HEARTBEAT_MS = 30_000;
+/**
+ * One replay of OTLP JSON Lines files: each line, in file order, to its signal's endpoint as it
+ * is, the offset up to which lines were acknowledged recorded per file after each line. Throws
+ * UsageError, DatabaseError or SyncBusyError only before anything is sent.
+ */
+async function runReplayFiles(config, deps) {
+    const started = deps.now();
+    // The run's own rejects file is never a source, even in a directory it reads.
+    const files = discoverFiles(config.paths).filter((file) => (0,external_node_path_namespaceObject.resolve)(file.path) !== (0,external_node_path_namespaceObject.resolve)(config.rejectsPath));
+    const sending = !config.dryRun;
+    const state = ReplayState.open(config.statePath, !sending);
+    const lock = sending && state.db !== undefined ? new SyncLock(state.db) : undefined;
+    const exporters = new Map();
+    const totals = emptyResult(config);
+    try {
+        const sleep = deps.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+        await lock?.acquire({ waitMs: jsonl_run_LOCK_WAIT_MS, now: deps.now, sleep });
+        let beat = deps.now();
+        const exporter = (signal) => {
+            let found = exporters.get(signal);
+            if (found === undefined) {
+                found = new OtlpExporter({
+                    endpoint: config.endpoints[signal],
+                    protocol: 'http/json',
+                    compression: config.compression,
+                    timeoutMs: config.timeoutMs,
+                    userAgent: deps.userAgent,
+                    policy: { ...DEFAULT_RETRY_POLICY, budgetMs: config.retryBudgetMs, ...deps.retryPolicy },
+                    now: deps.now,
+                    ...(deps.sleep !== undefined && { sleep: deps.sleep }),
+                    ...(deps.transport !== undefined && { transport: deps.transport }),
+                });
+                exporters.set(signal, found);
+            }
+            return found;
+        };
+        const ctx = {
+            state,
+            rejects: sending ? new RejectsFile(config.rejectsPath) : undefined,
+            window: windowOf(config.since, config.until),
+            send: sending ? (signal, body) => exporter(signal).send(body) : undefined,
+            canSend: (signal) => !sending || config.endpoints[signal] !== undefined,
+            maxConsecutiveFailures: config.maxConsecutiveFailures,
+            totals,
+            now: deps.now,
+            log: deps.log,
+            onProgress: () => {
+                if (deps.now() - beat < HEARTBEAT_MS)
+                    return;
+                beat = deps.now();
+                lock?.refresh(beat);
+            },
+            consecutiveRefusals: 0,
+        };
+        for (const file of files)
+            if (!(await replayFile(ctx, file)))
+                break;
+    }
+    finally {
+        for (const e of exporters.values())
+            e.close();
+        lock?.release();
+        state.close();
+    }
+    return finish(totals, deps.now() - started);
+}
+function emptyResult(config) {
+    const endpoints = {};
+    for (const signal of SIGNALS) {
+        const endpoint = config.endpoints[signal];
+        if (endpoint !== undefined)
+            endpoints[signal] = displayEndpoint(endpoint.url);
+    }
+    return {
+        command: 'replay',
+        status: 'delivered',
+        exitCode: 0,
+        dryRun: config.dryRun,
+        endpoints,
+        statePath: config.statePath,
+        rejectsPath: config.rejectsPath,
+        files: [],
+        lines: 0,
+        sentLines: 0,
+        signals: { metrics: 0, logs: 0, traces: 0 },
+        requests: 0,
+        retries: 0,
+        bytesSent: 0,
+        splitLines: 0,
+        badLines: 0,
+        refusedLines: 0,
+        filteredRecords: 0,
+        filteredLines: 0,
+        rejectedRecords: 0,
+        problems: [],
+        problemsOmitted: 0,
+        stopped: null,
+        durationMs: 0,
+    };
+}
+function finish(result, durationMs) {
+    const unread = result.files.some((f) => f.error !== undefined);
+    const setAside = result.badLines + result.refusedLines > 0;
+    const trouble = result.stopped !== null || unread || setAside;
+    let status = 'delivered';
+    if (result.dryRun)
+        status = 'dry-run';
+    else if (result.stopped !== null && result.sentLines === 0)
+        status = 'failed';
+    else if (trouble)
+        status = 'partial';
+    return { ...result, status, exitCode: trouble && !result.dryRun ? 1 : 0, durationMs };
+}
+
 ;// CONCATENATED MODULE: ./src/engine/index.ts
 /**
  * The engine as its entry points see it: the CLI and the action import this module and nothing
@@ -7798,138 +9476,51 @@ function sqlText(value) {
 
 
 
-;// CONCATENATED MODULE: ./src/report/notices.ts
 
-/** A notice in a person's words, as the CLI, the job summary and annotations show it. */
-function describeNotice(n) {
-    const events = notices_plural(n.count, 'event');
-    const from = n.firstId === null ? '' : ` (first: id ${n.firstId})`;
-    const said = n.message === null ? '' : `: ${n.message}`;
-    const one = n.count === 1;
-    const were = one ? 'was' : 'were';
-    const are = one ? 'is' : 'are';
-    switch (n.kind) {
-        case 'send-failed':
-            return `a request of ${events}${from} failed${said}; it and all later events stay pending`;
-        case 'record-failed':
-            return `a request of ${events}${from} was answered but recording that failed${said}; these events will be sent again by the next run`;
-        case 'circuit-breaker':
-            return `circuit breaker: ${n.count} events in a row were refused, so sending stopped; the events after them stay pending`;
-        case 'read-failed':
-            return `reading the database failed part way${said}; the events not yet read stay pending`;
-        case 'count-failed':
-            return `counting pending events failed${said}`;
-        case 'set-aside-failed':
-            return `could not set aside ${events}${from}${said}; they stay pending`;
-        case 'skip-failed':
-            return `could not record ${events} of tokf's built-in commands as skipped${from}${said}; they stay pending`;
-        case 'too-old-unsent':
-            return `${events}${from} ${were} refused as older than the endpoint keeps${said}; they stay pending: give --otlp-json-out DIR (the action always has one) to keep them in a file and set them aside, or --max-age to leave such events out`;
-        case 'too-old-for-endpoint':
-            return `${events}${from} ${were} older than the endpoint keeps${said}; not sent, kept in ${n.file ?? 'the OTLP/JSON file'} and set aside`;
-        case 'file-failed':
-            return `writing ${n.file ?? 'a file'} failed${said}; what was sent is recorded`;
-        case 'unexpected':
-            return `sending failed unexpectedly${said}`;
-        case 'refused':
-            return `${events} ${were} refused and set aside as rejected (${n.message ?? 'refused'}); --retry-rejected sends them again`;
-        case 'partial-success':
-            return `the endpoint accepted a request but rejected ${notices_plural(n.count, 'data point')} of it${said}`;
-        case 'too-old':
-            return n.file !== undefined
-                ? `${events} older than max-age ${were} not sent, only written to ${n.file}`
-                : `${events} older than max-age ${were} not sent and stay pending; give an OTLP/JSON output directory to export them`;
-        case 'unreadable-time':
-            return `${notices_plural(n.count, 'pending event')} ${one ? 'has' : 'have'} a timestamp that is not a time and cannot be replayed${n.setAside ? `; ${one ? 'it was' : 'they were'} set aside as rejected` : ''}`;
-        case 'skipped-rejected':
-            return `${events} set aside as rejected by earlier runs ${were} skipped (--retry-rejected sends them again)`;
-        case 'clock-future':
-            return `${events} ${are} stamped more than ${FUTURE_TOLERANCE_S / 60} minutes in the future${from}; the clock of the machine that recorded them may be wrong`;
-        case 'clock-backwards':
-            return `${events} ${are} stamped earlier than an event recorded before them${from}; the recording clock went backwards`;
-    }
-}
-function notices_plural(n, noun) {
-    return `${n} ${noun}${n === 1 ? '' : 's'}`;
-}
 
-;// CONCATENATED MODULE: ./src/report/text-summary.ts
-
-/** The human summary the CLI prints on stderr. */
-function formatTextSummary(r) {
-    const lines = [`telemetry-sync: ${headline(r)}`];
-    lines.push(`  events    ${r.selected} selected, ${r.delivered} delivered, ${r.pending} still pending` +
-        (r.refusedEvents > 0 ? `, ${r.refusedEvents} refused and set aside` : '') +
-        (r.tooOld > 0 ? `, ${r.tooOld} older than max-age (file only)` : '') +
-        (r.tooOldForEndpoint > 0 ? `, ${r.tooOldForEndpoint} older than the endpoint keeps` : '') +
-        (r.rejectedPoints > 0 ? `, ${r.rejectedPoints} points rejected by the endpoint` : '') +
-        (r.held > 0 ? `, ${r.held} of the last seconds held for the next run` : '') +
-        (r.skippedBuiltins > 0
-            ? `, ${r.skippedBuiltins} of tokf's built-in commands skipped, as its live export does`
-            : ''));
-    lines.push(`  service   ${r.service.name} (${r.service.from})`);
-    if (r.firstEventTime !== null)
-        lines.push(`  time      ${r.firstEventTime} .. ${r.lastEventTime}`);
-    const points = Object.entries(r.points);
-    if (points.length > 0) {
-        lines.push(`  points    ${points.map(([name, n]) => `${name} ${n}`).join(', ')}`);
+;// CONCATENATED MODULE: ./src/report/replay-summary.ts
+/** Problems listed in the summary; the rest are in the rejects file and the JSON result. */
+const LISTED = 20;
+/** The replay's result for a person, on stderr. */
+function formatReplaySummary(r) {
+    const lines = [];
+    const where = Object.entries(r.endpoints)
+        .map(([signal, url]) => (r.signals[signal] > 0 ? url : undefined))
+        .filter((u) => u !== undefined);
+    const files = `${r.files.length} file${r.files.length === 1 ? '' : 's'}`;
+    const perSignal = Object.entries(r.signals)
+        .filter(([, n]) => n > 0)
+        .map(([s, n]) => `${n} ${s}`)
+        .join(', ');
+    const sent = `${r.sentLines} line${r.sentLines === 1 ? '' : 's'}${perSignal === '' ? '' : ` (${perSignal})`}`;
+    lines.push(r.dryRun
+        ? `dry run: ${sent} of ${files} would be sent; nothing sent or recorded`
+        : `replayed ${files}: ${sent} delivered${where.length === 0 ? '' : ` to ${where.join(', ')}`} in ${r.requests} request${r.requests === 1 ? '' : 's'}`);
+    if (r.splitLines > 0)
+        lines.push(`${r.splitLines} line(s) sent in pieces (over 1 MiB or cut by the window)`);
+    if (r.filteredLines + r.filteredRecords > 0)
+        lines.push(`outside --since/--until: ${r.filteredRecords} record(s), ${r.filteredLines} whole line(s)`);
+    if (r.rejectedRecords > 0)
+        lines.push(`the endpoint rejected ${r.rejectedRecords} record(s) in partial successes`);
+    if (r.badLines + r.refusedLines > 0) {
+        lines.push(`set aside: ${r.badLines} bad line(s), ${r.refusedLines} refused by the endpoint${r.dryRun ? '' : `, in ${r.rejectsPath}`}`);
+        for (const p of r.problems.slice(0, LISTED))
+            lines.push(`  ${p.file}:${p.line}: ${p.reason}`);
+        const more = r.problems.length - LISTED + r.problemsOmitted;
+        if (more > 0)
+            lines.push(`  ... and ${more} more`);
     }
-    if (r.requests > 0) {
-        lines.push(`  requests  ${r.requests} sent, ${r.failedRequests} failed, ${r.retries} retries, ` +
-            `${kib(r.bytesSent)} on the wire (${kib(r.bytesEncoded)} encoded)`);
+    for (const f of r.files) {
+        if (f.error !== undefined)
+            lines.push(`could not read ${f.path}: ${f.error}`);
+        if (f.heldBack)
+            lines.push(`${f.path}: its last line has no newline yet; left for a later run`);
     }
-    if (r.otlpJsonFile !== null)
-        lines.push(`  file      ${r.otlpJsonFile} (${r.exported} events)`);
-    if (r.rejectedFile !== null)
-        lines.push(`  rejected  ${r.rejectedFile}`);
-    if (r.openmetricsFile !== null)
-        lines.push(`  backfill  ${r.openmetricsFile} (OpenMetrics)`);
-    if (r.setAside > 0) {
-        lines.push(`  set aside ${r.setAside} event(s) rejected in all; --retry-rejected sends them again`);
-    }
-    lines.push(`  database  ${r.database} (${progressText(r)})`);
-    lines.push(`  took      ${(r.durationMs / 1000).toFixed(2)} s`);
-    for (const w of r.warnings)
-        lines.push(`  warning: ${describeNotice(w)}`);
-    for (const e of r.errors)
-        lines.push(`  error: ${describeNotice(e)}`);
-    return `${lines.join('\n')}\n`;
-}
-function headline(r) {
-    switch (r.status) {
-        case 'dry-run':
-            return `dry run: ${r.selected} events would be sent${r.endpoint ? ` to ${r.endpoint}` : ''}; nothing was sent or changed`;
-        case 'exported':
-            return `wrote ${r.exported} events to ${r.otlpJsonFile}; no endpoint, nothing marked delivered`;
-        case 'delivered':
-            return r.selected === 0
-                ? 'nothing to send: no pending events selected'
-                : `delivered ${r.delivered} events to ${r.endpoint}`;
-        case 'partial':
-            return `delivered ${r.delivered} of ${r.selected} selected events to ${r.endpoint}; ${rest(r)}`;
-        case 'failed':
-            return `could not deliver to ${r.endpoint}; ${rest(r)}`;
-    }
-}
-/** What became of the selected events that were not delivered, adding up to them. */
-function rest(r) {
-    const parts = [`${r.selectedPending} stay pending`];
-    if (r.selectedSetAside > 0)
-        parts.push(`${r.selectedSetAside} set aside`);
-    return parts.join(', ');
-}
-function kib(bytes) {
-    return bytes < 1024 ? `${bytes} B` : `${(bytes / 1024).toFixed(1)} KiB`;
-}
-function progressText(r) {
-    switch (r.progress) {
-        case 'column':
-            return 'progress in events.synced_to_otel_at';
-        case 'ranges':
-            return 'progress in telemetry_sync_delivered';
-        case 'none':
-            return 'no progress recorded yet';
-    }
+    if (r.stopped !== null)
+        lines.push(`stopped at ${r.stopped.file}:${r.stopped.line}: ${r.stopped.reason}; the rest waits for the next run`);
+    if (!r.dryRun)
+        lines.push(`progress: ${r.statePath}`);
+    return lines.map((l) => `telemetry-sync: ${l}\n`).join('');
 }
 
 ;// CONCATENATED MODULE: ./src/version.ts
@@ -7937,33 +9528,81 @@ function progressText(r) {
 const version_VERSION = '0.1.0';
 const USER_AGENT = `telemetry-sync/${version_VERSION}`;
 
-;// CONCATENATED MODULE: ./src/cli/main.ts
+;// CONCATENATED MODULE: ./src/cli/replay-help.ts
+
+
+const INTRO = `Usage: telemetry-sync replay PATH... [options]
+
+Sends files of OTLP JSON Lines (one MetricsData, LogsData or TracesData object per line, plain or
+.gz) to an OTLP/HTTP endpoint, each line as it is (application/json) to its signal's path
+(v1/metrics, v1/logs, v1/traces), and records per file the byte offset up to which lines were
+acknowledged, so that the next run sends only what was appended since. A directory takes its
+*.jsonl and *.jsonl.gz files, rotated siblings (name-<time>.jsonl) oldest first, name.jsonl last.
+`;
+const OUTRO = `Bad lines (not JSON, not OTLP, over 16 MiB) and lines the endpoint refuses (400, 413, 422) go
+to the rejects file with file, line number and reason, and the run goes on past them. Lines over
+1 MiB are cut by resource, scope and record into requests of at most 1 MiB. --since and --until
+keep the records inside the window by their own times and count the others as done. A plain
+file's last line without a newline waits for a later run. Any other failure stops the run at the
+last acknowledged line.
+
+Exit codes: 0 every line read was delivered (or dry run); 1 lines were set aside, a file could not
+be read, or delivery failed (the rest waits for the next run); 2 bad usage, nothing sent.
+`;
+const COLUMN = 30;
+/** \`telemetry-sync replay --help\`. */
+function replayHelp() {
+    const lines = REPLAY_SPECS.map(([, spec]) => {
+        const shown = shownDefault(spec);
+        const text = spec.help + (shown === undefined ? '' : ` (default ${shown})`);
+        return replay_help_option(flagUsage(spec), text);
+    });
+    lines.push(replay_help_option('--json', 'print the result as one JSON object on stdout'));
+    lines.push(replay_help_option('-h, --help', 'this help'));
+    return `${INTRO}\nOptions\n${lines.join('\n')}\n\n${OUTRO}`;
+}
+function replay_help_option(label, text) {
+    const head = `  ${label}`;
+    const body = wrap(text, 100 - COLUMN).map((l) => ' '.repeat(COLUMN) + l);
+    if (head.length + 2 > COLUMN)
+        return [head, ...body].join('\n');
+    return [head.padEnd(COLUMN) + body[0].trimStart(), ...body.slice(1)].join('\n');
+}
+function wrap(text, width) {
+    const out = [];
+    let line = '';
+    for (const word of text.split(' ')) {
+        if (line !== '' && line.length + 1 + word.length > width) {
+            out.push(line);
+            line = word;
+        }
+        else
+            line = line === '' ? word : `${line} ${word}`;
+    }
+    return [...out, line];
+}
+
+;// CONCATENATED MODULE: ./src/cli/replay-main.ts
 
 
 
 
 
 
-
-/** Exit codes: 0 all delivered, 1 something left pending, 2 bad usage or unreadable database. */
-async function main(argv) {
+/** `telemetry-sync replay`: exit 0 all delivered, 1 something set aside or unsent, 2 bad usage. */
+async function runReplayCommand(command) {
+    if (command.kind === 'replay-help') {
+        process.stdout.write(replayHelp());
+        return 0;
+    }
     try {
-        const command = parseCli(argv);
-        if (command.kind === 'help') {
-            process.stdout.write(command.text === 'sync' ? SYNC_HELP : MAIN_HELP);
-            return 0;
-        }
-        if (command.kind === 'version') {
-            process.stdout.write(`${version_VERSION}\n`);
-            return 0;
-        }
-        const config = buildSyncConfig(command.settings, process.env, Date.now());
-        const result = await runSync(config, {
+        const config = buildReplayConfig(command.settings, command.paths, process.env, Date.now());
+        const result = await runReplayFiles(config, {
             now: Date.now,
             log: (line) => process.stderr.write(`telemetry-sync: ${line}\n`),
             userAgent: USER_AGENT,
         });
-        process.stderr.write(formatTextSummary(result));
+        process.stderr.write(formatReplaySummary(result));
         if (command.json)
             process.stdout.write(`${JSON.stringify(result)}\n`);
         return result.exitCode;
@@ -7976,12 +9615,631 @@ async function main(argv) {
         if (err instanceof UsageError || err instanceof DatabaseError) {
             process.stderr.write(`telemetry-sync: error: ${err.message}\n`);
             if (err instanceof UsageError)
-                process.stderr.write('(see: telemetry-sync sync --help)\n');
+                process.stderr.write('(see: telemetry-sync replay --help)\n');
             return 2;
         }
-        process.stderr.write(`telemetry-sync: unexpected error: ${err instanceof Error ? err.stack : String(err)}\n`);
-        return 1;
+        throw err;
     }
+}
+
+;// CONCATENATED MODULE: ./src/cli/help.ts
+
+
+const MAIN_HELP = `telemetry-sync: replay tokf's tracking database to an OpenTelemetry OTLP/HTTP endpoint
+
+Usage:
+  telemetry-sync sync [options]     deliver pending events (see: telemetry-sync sync --help)
+  telemetry-sync status [--db PATH] [--json]
+                                    what is pending, delivered and set aside, the last sync, and
+                                    whether one is running; reads the database only, sends nothing
+  telemetry-sync replay PATH... [options]
+                                    send files of OTLP JSON Lines, each line once (see:
+                                    telemetry-sync replay --help)
+  telemetry-sync --help | --version
+
+Exit codes: 0 all selected events delivered (or dry run / file export); 1 some could not be
+delivered (they stay pending or were set aside as rejected), or another sync holds the database;
+2 bad usage or unreadable database, nothing changed.
+`;
+const STATUS_HELP = `Usage: telemetry-sync status [--db PATH] [--json]
+
+Where a tokf tracking database stands: the pending events (how many, the first and last), the
+delivered ones, those set aside (too old, refused by an endpoint) by reason, the last sync (when,
+what it did) and whether a sync holds the database now. The database is opened read-only: a
+read-only file will do, nothing is sent or changed.
+
+  --db PATH                   tracking database (default: tokf's own rules, as for sync)
+  --json                      print the status as one JSON object on stdout
+  -h, --help                  this help
+
+Exit codes: 0 the status was read; 2 bad usage or unreadable database.
+`;
+const help_INTRO = `Usage: telemetry-sync sync [options]
+
+Replays every pending event of a tokf tracking database as OTLP metrics with its original
+timestamp, in id order, and records what the endpoint acknowledged so the next run sends the rest.
+`;
+const help_OUTRO = `tokf's own rules for the database: $TOKF_DB_PATH, else $TOKF_HOME/tracking.db, else
+$XDG_DATA_HOME/tokf/tracking.db or ~/.local/share/tokf/tracking.db (on macOS
+~/Library/Application Support/tokf/tracking.db).
+
+Refused data: a request an endpoint refuses as bad (400, 413, 422) is split in halves until the
+refused events are found; those are set aside as rejected (with the reason) and the rest are
+delivered. A refusal for age ("out of bounds", "too old", "out of order") is not bad data: the
+endpoint's horizon is searched in a few single-event probes, older events stay in the
+--otlp-json-out file and are set aside (without one they stay pending), newer ones are sent.
+Any other failure stops the run: nothing later overtakes it. One sync at a time per database: a
+second one waits up to 10 s, then refuses.
+
+Flags beat environment variables. Exit codes: 0 all selected events delivered (or dry run / file
+export); 1 some could not be delivered (they stay pending or were set aside as rejected), or
+another sync holds the database; 2 bad usage or unreadable database, nothing changed; 130
+interrupted (Ctrl-C): what was acknowledged is recorded, the rest stays pending.
+`;
+// Where descriptions start, and the width they wrap to: the layout of the hand-written help this
+// replaced, which terminals of 100 columns show unbroken.
+const help_COLUMN = 30;
+const WIDTH = 100;
+const SYNC_HELP = syncHelp();
+/** The options part is made from the settings table, so that it lists every flag as it is. */
+function syncHelp() {
+    const options = [
+        ...SETTING_KEYS.map((key) => {
+            const spec = specOf(key);
+            return { doc: spec, label: flagUsage(spec), text: spec.help + notes(spec) };
+        }),
+        ...CLI_FLAGS.map((doc) => ({
+            doc,
+            label: doc.short === undefined ? flagUsage(doc) : `-${doc.short}, ${flagUsage(doc)}`,
+            text: doc.help,
+        })),
+    ];
+    const sections = SECTIONS.map((section) => {
+        const lines = options
+            .filter(({ doc }) => doc.section === section)
+            .flatMap(({ label, text }) => help_option(label, text));
+        return `${section}\n${lines.join('\n')}\n`;
+    });
+    return [help_INTRO, ...sections, help_OUTRO].join('\n');
+}
+function notes(spec) {
+    const shown = shownDefault(spec);
+    const parts = [
+        ...(shown === undefined ? [] : [`default ${shown}`]),
+        ...(spec.env.length === 0 ? [] : [`env: ${spec.env.join(', ')}`]),
+    ];
+    return parts.length === 0 ? '' : ` (${parts.join('; ')})`;
+}
+/** A flag and its text; a flag too long for the column gets a line of its own. */
+function help_option(label, text) {
+    const indent = ' '.repeat(help_COLUMN);
+    const lines = help_wrap(text, WIDTH - help_COLUMN).map((line) => indent + line);
+    const head = `  ${label}`;
+    if (head.length + 2 > help_COLUMN)
+        return [head, ...lines];
+    return [head.padEnd(help_COLUMN) + lines[0].trimStart(), ...lines.slice(1)];
+}
+function help_wrap(text, width) {
+    const lines = [];
+    let line = '';
+    for (const word of text.split(' ')) {
+        if (line !== '' && line.length + 1 + word.length > width) {
+            lines.push(line);
+            line = word;
+        }
+        else {
+            line = line === '' ? word : `${line} ${word}`;
+        }
+    }
+    return [...lines, line];
+}
+
+;// CONCATENATED MODULE: ./src/report/status-text.ts
+
+/** Set-aside reasons shown one per line; the rest are summed up. */
+const REASON_LINES = 5;
+/** `telemetry-sync status` for a person: what is pending, done, set aside, and who syncs now. */
+function formatStatusText(s, now) {
+    const lines = [`telemetry-sync status of ${s.database}`];
+    const p = s.pending;
+    lines.push(`  pending    ${plural(p.count, 'event')}` +
+        (p.firstEventTime === null
+            ? ''
+            : p.count === 1
+                ? ` at ${p.firstEventTime} (id ${p.firstId})`
+                : `, ${p.firstEventTime} .. ${p.lastEventTime} (ids ${p.firstId} .. ${p.lastId})`));
+    lines.push(`  delivered  ${plural(s.delivered, 'event')} of ${count(s.events)}`);
+    lines.push(`  set aside  ${setAsideLine(s)}`);
+    for (const g of s.setAside.byReason.slice(0, REASON_LINES)) {
+        const status = g.status === null || g.reason.includes(`HTTP ${g.status}`) ? '' : `HTTP ${g.status}: `;
+        lines.push(`             ${count(g.count)}  ${status}${g.reason} (last ${g.lastAt})`);
+    }
+    const shown = s.setAside.byReason.slice(0, REASON_LINES).reduce((n, g) => n + g.count, 0);
+    if (shown < s.setAside.count) {
+        lines.push(`             ${count(s.setAside.count - shown)}  for other reasons (see --json)`);
+    }
+    lines.push(`  last sync  ${lastSyncLine(s)}`);
+    lines.push(`  lock       ${lockLine(s, now)}`);
+    lines.push(`  progress   ${progressText(s.progress)}`);
+    return `${lines.join('\n')}\n`;
+}
+function setAsideLine(s) {
+    const a = s.setAside;
+    if (a.count === 0)
+        return 'none';
+    const parts = [
+        ...(a.tooOld > 0 ? [`${count(a.tooOld)} too old (in an OTLP/JSON file only)`] : []),
+        ...(a.refused > 0 ? [`${count(a.refused)} refused by the endpoint`] : []),
+        ...(a.unreadable > 0 ? [`${count(a.unreadable)} with a timestamp that is not a time`] : []),
+    ];
+    const retry = a.refused + a.unreadable > 0 ? '; --retry-rejected sends them again' : '';
+    return `${plural(a.count, 'event')}: ${parts.join(', ')}${retry}`;
+}
+function lastSyncLine(s) {
+    const run = s.lastSync;
+    if (run === null) {
+        return s.lastDeliveredAt === null
+            ? 'none recorded'
+            : `none recorded; events last marked delivered at ${s.lastDeliveredAt}`;
+    }
+    const to = run.endpoint === null ? '' : ` to ${run.endpoint}`;
+    const aside = run.setAside > 0 ? `, ${count(run.setAside)} set aside` : '';
+    const left = run.pending < 0 ? '' : `, ${count(run.pending)} left pending`;
+    return (`${run.finishedAt} (${run.status}): ${plural(run.delivered, 'event')} of ` +
+        `${count(run.selected)} selected delivered${to}${aside}${left}`);
+}
+function lockLine(s, now) {
+    const l = s.lock;
+    if (l === null)
+        return 'free: no sync is running';
+    const who = `pid ${l.pid} on ${l.host}, since ${l.since}`;
+    if (!l.alive) {
+        return `left by a sync that is gone (${who}); the next sync takes it over`;
+    }
+    const heartbeat = Math.max(0, Math.round((now - Date.parse(l.heartbeatAt)) / 1000));
+    return `held by a running sync (${who}, last sign of life ${plural(heartbeat, 'second')} ago)`;
+}
+function progressText(mode) {
+    switch (mode) {
+        case 'column':
+            return 'in events.synced_to_otel_at';
+        case 'ranges':
+            return 'in the table telemetry_sync_delivered';
+        case 'none':
+            return 'none recorded yet';
+    }
+}
+
+;// CONCATENATED MODULE: ./src/report/notices.ts
+
+
+/** A notice in a person's words, as the CLI, the job summary and annotations show it. */
+function describeNotice(n) {
+    const events = plural(n.count, 'event');
+    const from = n.firstId === null ? '' : ` (first: id ${n.firstId})`;
+    const said = n.message === null ? '' : `: ${n.message}`;
+    const one = n.count === 1;
+    const were = one ? 'was' : 'were';
+    const are = one ? 'is' : 'are';
+    switch (n.kind) {
+        case 'send-failed':
+            return `a request of ${events}${from} failed${said}; it and all later events stay pending`;
+        case 'record-failed':
+            return `a request of ${events}${from} was answered but recording that failed${said}; these events will be sent again by the next run`;
+        case 'circuit-breaker':
+            return `circuit breaker: ${count(n.count)} events in a row were refused, so sending stopped; the events after them stay pending`;
+        case 'read-failed':
+            return `reading the database failed part way${said}; the events not yet read stay pending`;
+        case 'count-failed':
+            return `counting pending events failed${said}`;
+        case 'set-aside-failed':
+            return `could not set aside ${events}${from}${said}; they stay pending`;
+        case 'skip-failed':
+            return `could not record ${events} of tokf's built-in commands as skipped${from}${said}; they stay pending`;
+        case 'interrupted':
+            return `interrupted: sending stopped and what was acknowledged is recorded; ${n.count} selected ${one ? 'event stays' : 'events stay'} pending for the next run`;
+        case 'too-old-unsent':
+            return `${events}${from} ${were} refused as older than the endpoint keeps${said}; they stay pending: give --otlp-json-out DIR (the action always has one) to keep them in a file and set them aside, or --max-age to leave such events out`;
+        case 'too-old-for-endpoint':
+            return `${events}${from} ${were} older than the endpoint keeps${said}; not sent, kept in ${n.file ?? 'the OTLP/JSON file'} and set aside`;
+        case 'beyond-backend-history':
+            return `${events}${from} ${are} older than ${n.message ?? 'the backend'} keeps by default and ${were} sent: it answers success to such points and drops them, so they count as delivered here but may not be stored there; keep the preset's --max-age, or set it to the server's own retention`;
+        case 'file-failed':
+            return `writing ${n.file ?? 'a file'} failed${said}; what was sent is recorded`;
+        case 'unexpected':
+            return `sending failed unexpectedly${said}`;
+        case 'refused':
+            return `${events} ${were} refused and set aside as rejected (${n.message ?? 'refused'}); --retry-rejected sends them again`;
+        case 'partial-success':
+            return `the endpoint accepted a request but rejected ${plural(n.count, 'data point')} of it${said}`;
+        case 'too-old':
+            return n.file !== undefined
+                ? `${events} older than max-age ${were} not sent, only written to ${n.file}`
+                : `${events} older than max-age ${were} not sent and stay pending; give an OTLP/JSON output directory to export them`;
+        case 'unreadable-time':
+            return `${plural(n.count, 'pending event')} ${one ? 'has' : 'have'} a timestamp that is not a time and cannot be replayed${n.setAside ? `; ${one ? 'it was' : 'they were'} set aside as rejected` : ''}`;
+        case 'skipped-rejected':
+            return `${events} set aside as rejected by earlier runs ${were} skipped (--retry-rejected sends them again)`;
+        case 'clock-future':
+            return `${events} ${are} stamped more than ${FUTURE_TOLERANCE_S / 60} minutes in the future${from}; the clock of the machine that recorded them may be wrong`;
+        case 'clock-backwards':
+            return `${events} ${are} stamped earlier than an event recorded before them${from}; the recording clock went backwards`;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/report/text-summary.ts
+
+
+/** The human summary the CLI prints on stderr. */
+function formatTextSummary(r) {
+    const lines = [`telemetry-sync: ${headline(r)}`];
+    lines.push(`  events    ${count(r.selected)} selected, ${count(r.delivered)} delivered, ${count(r.pending)} still pending` +
+        (r.refusedEvents > 0 ? `, ${count(r.refusedEvents)} refused and set aside` : '') +
+        (r.tooOld > 0 ? `, ${count(r.tooOld)} older than max-age (file only)` : '') +
+        (r.tooOldForEndpoint > 0
+            ? `, ${count(r.tooOldForEndpoint)} older than the endpoint keeps`
+            : '') +
+        (r.rejectedPoints > 0
+            ? `, ${plural(r.rejectedPoints, 'point')} rejected by the endpoint`
+            : '') +
+        (r.held > 0 ? `, ${count(r.held)} of the last seconds held for the next run` : '') +
+        (r.skippedBuiltins > 0
+            ? `, ${count(r.skippedBuiltins)} of tokf's built-in commands skipped, as its live export does`
+            : ''));
+    const tokens = tokensLine(r);
+    if (tokens !== undefined)
+        lines.push(`  tokens    ${tokens}`);
+    lines.push(`  service   ${r.service.name} (${r.service.from})`);
+    if (r.firstEventTime !== null)
+        lines.push(`  time      ${r.firstEventTime} .. ${r.lastEventTime}`);
+    const points = Object.entries(r.points);
+    if (points.length > 0) {
+        lines.push(`  points    ${points.map(([name, n]) => `${name} ${count(n)}`).join(', ')}`);
+    }
+    if (r.requests > 0) {
+        lines.push(`  requests  ${count(r.requests)} sent, ${count(r.failedRequests)} failed, ` +
+            `${plural(r.retries, 'retry', 'retries')}, ` +
+            `${bytes(r.bytesSent)} on the wire (${bytes(r.bytesEncoded)} encoded)`);
+    }
+    if (r.otlpJsonFile !== null)
+        lines.push(`  file      ${r.otlpJsonFile} (${plural(r.exported, 'event')})`);
+    if (r.rejectedFile !== null)
+        lines.push(`  rejected  ${r.rejectedFile}`);
+    if (r.openmetricsFile !== null)
+        lines.push(`  backfill  ${r.openmetricsFile} (OpenMetrics)`);
+    if (r.setAside > 0) {
+        lines.push(`  set aside ${plural(r.setAside, 'event')} in all (telemetry-sync status says why); --retry-rejected sends the refused ones again`);
+    }
+    lines.push(`  database  ${r.database} (${text_summary_progressText(r)})`);
+    lines.push(`  took      ${(r.durationMs / 1000).toFixed(2)} s`);
+    for (const w of r.warnings)
+        lines.push(`  warning: ${describeNotice(w)}`);
+    for (const e of r.errors)
+        lines.push(`  error: ${describeNotice(e)}`);
+    return `${lines.join('\n')}\n`;
+}
+function headline(r) {
+    switch (r.status) {
+        case 'dry-run':
+            return `dry run: ${plural(r.selected, 'event')} would be sent${r.endpoint ? ` to ${r.endpoint}` : ''}; nothing was sent or changed`;
+        case 'exported':
+            return `wrote ${plural(r.exported, 'event')} to ${r.otlpJsonFile}; no endpoint, nothing marked delivered`;
+        case 'delivered':
+            return r.selected === 0
+                ? 'nothing to send: no pending events selected'
+                : `delivered ${plural(r.delivered, 'event')} to ${r.endpoint}`;
+        case 'partial':
+            return `delivered ${count(r.delivered)} of ${plural(r.selected, 'selected event')} to ${r.endpoint}; ${rest(r)}`;
+        case 'failed':
+            return `could not deliver to ${r.endpoint}; ${rest(r)}`;
+    }
+}
+/**
+ * The tokens the selected events saved, as tokf's tokens.saved metric counts them, with the
+ * input and output estimates they come from; and what the delivered ones saved, when that differs.
+ */
+function tokensLine(r) {
+    const t = r.tokens;
+    if (t.events === 0)
+        return undefined;
+    const line = `${count(t.saved)} saved (${count(t.input)} in, ${count(t.output)} out) by ${plural(t.events, 'event')}`;
+    const d = r.deliveredTokens;
+    if (r.requests === 0 || d.events === 0 || d.events === t.events)
+        return line;
+    return `${line}; the ${count(d.events)} delivered saved ${count(d.saved)}`;
+}
+/** What became of the selected events that were not delivered, adding up to them. */
+function rest(r) {
+    const parts = [
+        `${count(r.selectedPending)} ${r.selectedPending === 1 ? 'stays' : 'stay'} pending`,
+    ];
+    if (r.selectedSetAside > 0)
+        parts.push(`${count(r.selectedSetAside)} set aside`);
+    return parts.join(', ');
+}
+function text_summary_progressText(r) {
+    switch (r.progress) {
+        case 'column':
+            return 'progress in events.synced_to_otel_at';
+        case 'ranges':
+            return 'progress in telemetry_sync_delivered';
+        case 'none':
+            return 'no progress recorded yet';
+    }
+}
+
+;// CONCATENATED MODULE: ./src/cli/progress-line.ts
+
+const PREFIX = 'telemetry-sync: ';
+/** Below this many events done, a rate and an ETA would mostly be noise. */
+const MIN_EVENTS_FOR_RATE = 1;
+/** Erase the line the cursor is on and go back to its start. */
+const CLEAR_LINE = '\r\x1b[2K';
+/**
+ * Renders a run's progress on stderr, for a person watching: on a terminal one line updated in
+ * place (events done of about how many, events per second, time left, or the wait before a retry
+ * and why), elsewhere a plain line every few seconds, so that a CI log shows the run is alive
+ * without filling up. Log lines of the run are written above the terminal's line.
+ */
+class ProgressLine {
+    stream;
+    now;
+    redrawMs;
+    plainEveryMs;
+    started;
+    events;
+    /** The wait before a retry, until the next events progress. */
+    retry;
+    shown = '';
+    lastDraw = 0;
+    lastPlain;
+    timer;
+    done = false;
+    constructor(stream, options = {}) {
+        this.stream = stream;
+        this.now = options.now ?? Date.now;
+        this.redrawMs = options.redrawMs ?? 200;
+        this.plainEveryMs = options.plainEveryMs ?? 5000;
+        this.started = this.now();
+        this.lastPlain = this.started;
+        if (options.timers !== false) {
+            this.timer = setInterval(() => this.tick(), this.tty ? 1000 : this.plainEveryMs);
+            // The display never keeps the process alive.
+            this.timer.unref();
+        }
+    }
+    get tty() {
+        return this.stream.isTTY === true;
+    }
+    /** The engine's progress callback. */
+    update(p) {
+        if (this.done)
+            return;
+        if (p.kind === 'events') {
+            if (this.events !== undefined && p.done > this.events.done)
+                this.retry = undefined;
+            this.events = p;
+            if (this.tty && this.now() - this.lastDraw >= this.redrawMs)
+                this.draw();
+            return;
+        }
+        this.retry = { until: this.now() + p.waitMs, reason: p.reason, attempts: p.attempts };
+        // A wait is news: shown at once, also in a log, since it may be long.
+        if (this.tty)
+            this.draw();
+        else
+            this.plain();
+    }
+    /** A line of the run's log, written above the progress line. */
+    log(line) {
+        if (this.tty && this.shown !== '') {
+            this.stream.write(`${CLEAR_LINE}${PREFIX}${line}\n`);
+            this.shown = '';
+            this.draw();
+            return;
+        }
+        this.stream.write(`${PREFIX}${line}\n`);
+    }
+    /** A line that is not the run's progress (Ctrl-C's notice), written the same way. */
+    note(line) {
+        this.log(line);
+    }
+    /** Called by the timer: a terminal's countdown moves on; elsewhere, the periodic line. */
+    tick() {
+        if (this.done)
+            return;
+        if (this.tty) {
+            if (this.events !== undefined || this.retry !== undefined)
+                this.draw();
+            return;
+        }
+        if (this.now() - this.lastPlain >= this.plainEveryMs)
+            this.plain();
+    }
+    /** Clears the terminal's line before the summary; nothing more is drawn. */
+    finish() {
+        if (this.timer !== undefined)
+            clearInterval(this.timer);
+        if (this.done)
+            return;
+        this.done = true;
+        if (this.tty && this.shown !== '')
+            this.stream.write(CLEAR_LINE);
+        this.shown = '';
+    }
+    /** The progress in words, without the prefix. */
+    describe() {
+        const now = this.now();
+        const parts = [];
+        const e = this.events;
+        if (e === undefined)
+            parts.push('starting');
+        else {
+            const verb = e.sending ? 'sent' : 'written';
+            parts.push(e.total === undefined || e.total === 0
+                ? `${count(e.done)} events ${verb}`
+                : `${count(e.done)} of ${count(e.total)} events ${verb} (${Math.floor((100 * e.done) / e.total)}%)`);
+            const seconds = (now - this.started) / 1000;
+            if (e.done >= MIN_EVENTS_FOR_RATE && seconds > 0) {
+                const rate = e.done / seconds;
+                parts.push(`${count(Math.round(rate))} events/s`);
+                if (e.total !== undefined && e.total > e.done && rate > 0 && this.retry === undefined)
+                    parts.push(`about ${duration(((e.total - e.done) / rate) * 1000)} left`);
+            }
+        }
+        if (this.retry !== undefined) {
+            const left = Math.max(0, this.retry.until - now);
+            parts.push(left > 0
+                ? `retrying in ${duration(Math.ceil(left / 1000) * 1000)}: ${this.retry.reason}`
+                : `retrying: ${this.retry.reason}`);
+        }
+        return parts.join(', ');
+    }
+    draw() {
+        const text = `${PREFIX}${this.describe()}`;
+        this.lastDraw = this.now();
+        if (text === this.shown)
+            return;
+        this.stream.write(`${CLEAR_LINE}${text}`);
+        this.shown = text;
+    }
+    plain() {
+        this.lastPlain = this.now();
+        this.stream.write(`${PREFIX}${this.describe()}\n`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/cli/sync-command.ts
+
+
+
+
+/** The exit code of a sync interrupted by Ctrl-C (SIGINT) or SIGTERM, as shells give it: 128 + 2. */
+const INTERRUPTED_EXIT_CODE = 130;
+const sync_command_SIGNALS = ['SIGINT', 'SIGTERM'];
+/**
+ * `telemetry-sync sync`: runs the engine with a progress line on stderr (unless quiet) and
+ * Ctrl-C handling, then prints the summary (and the JSON result). The first Ctrl-C (or SIGTERM)
+ * stops the run: no new request, the one in flight finishes within its timeout, what was
+ * acknowledged is recorded, the summary is printed and the exit code is 130. A second one exits
+ * at once: every acknowledgement already recorded was recorded in its own transaction, so nothing
+ * recorded is lost, and what was not recorded is still pending.
+ */
+async function syncCommand(config, options) {
+    const stderr = options.stderr ?? process.stderr;
+    const stdout = options.stdout ?? process.stdout;
+    const display = options.quiet ? undefined : new ProgressLine(stderr);
+    const controller = new AbortController();
+    const onSignal = (signal) => {
+        if (controller.signal.aborted) {
+            display?.finish();
+            stderr.write(`\ntelemetry-sync: ${signal} again: exiting now\n`);
+            process.exit(INTERRUPTED_EXIT_CODE);
+        }
+        controller.abort();
+        const line = `${signal === 'SIGINT' ? 'Ctrl-C' : signal}: stopping; the request in flight may finish (within --timeout), then the summary (${signal === 'SIGINT' ? 'Ctrl-C' : signal} again to exit at once)`;
+        if (display !== undefined)
+            display.note(line);
+        else
+            stderr.write(`telemetry-sync: ${line}\n`);
+    };
+    for (const s of sync_command_SIGNALS)
+        process.on(s, onSignal);
+    let result;
+    try {
+        result = await runSync(config, {
+            now: Date.now,
+            log: (line) => {
+                if (display !== undefined)
+                    display.log(line);
+            },
+            userAgent: USER_AGENT,
+            signal: controller.signal,
+            ...(display !== undefined && { progress: (p) => display.update(p) }),
+        });
+    }
+    finally {
+        display?.finish();
+        for (const s of sync_command_SIGNALS)
+            process.off(s, onSignal);
+    }
+    stderr.write(formatTextSummary(result));
+    if (options.json)
+        stdout.write(`${JSON.stringify(result)}\n`);
+    return result.interrupted ? INTERRUPTED_EXIT_CODE : result.exitCode;
+}
+
+;// CONCATENATED MODULE: ./src/cli/main.ts
+
+
+
+
+
+
+
+
+
+
+/**
+ * Exit codes: 0 all delivered, 1 something left pending, 2 bad usage or unreadable database, 130
+ * interrupted (Ctrl-C).
+ */
+async function main(argv) {
+    try {
+        const command = parseCli(argv);
+        if (command.kind === 'help') {
+            const text = { main: MAIN_HELP, sync: SYNC_HELP, status: STATUS_HELP }[command.text];
+            process.stdout.write(text);
+            return 0;
+        }
+        if (command.kind === 'replay' || command.kind === 'replay-help') {
+            return await runReplayCommand(command);
+        }
+        if (command.kind === 'version') {
+            process.stdout.write(`${version_VERSION}\n`);
+            return 0;
+        }
+        if (command.kind === 'status') {
+            const now = Date.now();
+            const status = readStatus(command.db ?? defaultTokfDbPath(process.env), now);
+            if (command.json)
+                process.stdout.write(`${JSON.stringify(status)}\n`);
+            else
+                process.stdout.write(formatStatusText(status, now));
+            return 0;
+        }
+        const config = buildSyncConfig(command.settings, process.env, Date.now());
+        return await syncCommand(config, { json: command.json, quiet: command.quiet });
+    }
+    catch (err) {
+        // With --json, a script reads stdout: it gets an object there whatever went wrong.
+        const json = argv.includes('--json');
+        const fail = (code, kind, message) => {
+            if (json) {
+                const error = { status: 'error', exitCode: code, error: { kind, message } };
+                process.stdout.write(`${JSON.stringify(error)}\n`);
+            }
+            return code;
+        };
+        if (err instanceof SyncBusyError) {
+            process.stderr.write(`telemetry-sync: ${err.message}\n`);
+            return fail(1, 'busy', err.message);
+        }
+        if (err instanceof UsageError || err instanceof DatabaseError) {
+            process.stderr.write(`telemetry-sync: error: ${err.message}\n`);
+            if (err instanceof UsageError)
+                process.stderr.write(`(see: ${helpFor(argv[0])})\n`);
+            return fail(2, err instanceof UsageError ? 'usage' : 'database', err.message);
+        }
+        process.stderr.write(`telemetry-sync: unexpected error: ${err instanceof Error ? err.stack : String(err)}\n`);
+        return fail(1, 'unexpected', err instanceof Error ? err.message : String(err));
+    }
+}
+/** The one help a usage error points to: the command's own, or the main one. */
+function helpFor(command) {
+    return command === 'sync' || command === 'status'
+        ? `telemetry-sync ${command} --help`
+        : 'telemetry-sync --help';
 }
 
 
@@ -8126,6 +10384,6 @@ async function main(argv) {
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(792);
+/******/ var __webpack_exports__ = __nccwpck_require__(581);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 

@@ -19,6 +19,8 @@ export type SyncMode = 'post' | 'now';
 export type OtlpArtifactMode = 'always' | 'on-failure' | 'never';
 /** Whether the main step leaves tokf's own live export as it is or turns it off for the job. */
 export type TokfLiveExport = 'keep' | 'off';
+/** How the job summary and the pull-request comment name commands (see programOf). */
+export type SummaryCommands = 'program' | 'full';
 
 /** The action's inputs, validated. */
 export interface ActionInputs {
@@ -39,6 +41,7 @@ export interface ActionInputs {
   otlpArtifactName: string;
   retentionDays: number | undefined;
   summary: boolean;
+  summaryCommands: SummaryCommands;
   commentOnPr: boolean;
   failOnError: boolean;
   /** What tells the legs of a matrix apart, as given (see leg.ts); by default toJSON(matrix). */
@@ -82,6 +85,10 @@ export function readActionInputs(getInput: GetInput, env: NodeJS.ProcessEnv): Ac
     otlpArtifactName: artifactName(get(Inputs.OtlpArtifactName) || DEFAULT_OTLP_ARTIFACT_NAME),
     retentionDays: retentionDays(get(Inputs.RetentionDays)),
     summary: bool(get(Inputs.Summary), Inputs.Summary, true),
+    summaryCommands: oneOf(get(Inputs.SummaryCommands) || 'program', Inputs.SummaryCommands, [
+      'program',
+      'full',
+    ]),
     commentOnPr: bool(get(Inputs.CommentOnPr), Inputs.CommentOnPr, false),
     failOnError: bool(get(Inputs.FailOnError), Inputs.FailOnError, false),
     leg: get(Inputs.Leg),

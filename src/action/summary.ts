@@ -1,4 +1,5 @@
-import type { SyncResult } from '../engine/index.js';
+import type { DayTotals, SavingsRow, SyncResult, TokenTotals } from '../engine/index.js';
+import { count } from '../words.js';
 import { describeNotice } from '../report/notices.js';
 import type { Claim } from './cache-claims.js';
 import type { SaveOutcome } from './database-cache.js';
@@ -15,8 +16,13 @@ export interface ActionReport {
   restoredKey: string | undefined;
   artifact: UploadedArtifact | undefined;
   save: SaveOutcome | undefined;
-  /** Set on pull requests: the saved-tokens table is shown then. */
+  /** Set on pull requests. */
   pullRequest: number | undefined;
+  /**
+   * How commands are named in the tokens-saved table: by program and subcommand (default), or
+   * as whole command lines, which may hold secrets (input summary-commands).
+   */
+  commands?: 'program' | 'full';
   /** Plain-language facts for the reader (what was not found, what was left and why). */
   notes: string[];
   problems: string[];
@@ -46,17 +52,18 @@ export function renderReport(report: ActionReport, marker = ''): string {
   if (results.length > 0) {
     const total = combine(results);
     lines.push(
-      '| events | count |',
-      '| --- | ---: |',
-      `| selected | ${total.selected} |`,
-      `| delivered | ${total.delivered} |`,
-      `| refused and set aside | ${total.refusedEvents} |`,
-      `| older than max-age (artifact only) | ${total.tooOld} |`,
-      `| older than the endpoint keeps (artifact only) | ${total.tooOldForEndpoint} |`,
-      `| rejected points | ${total.rejectedPoints} |`,
-      `| still pending | ${total.pending} |`,
+      '| delivered | pending | set aside | too old | tokens saved |',
+      '| ---: | ---: | ---: | ---: | ---: |',
+      `| ${count(total.delivered)} | ${known(total.pending)} | ${known(total.setAside)} | ${count(total.tooOld + total.tooOldForEndpoint)} | **${count(total.tokens.saved)}** |`,
+      '',
+      `${count(total.selected)} events selected in this run: ${count(total.tokens.input)} tokens in, ` +
+        `${count(total.tokens.output)} out, ${count(total.tokens.saved)} saved (${percent(total.tokens)}).` +
+        ` Of them ${count(total.refusedEvents)} refused and set aside, ${count(total.tooOld)} older than max-age` +
+        ` and ${count(total.tooOldForEndpoint)} older than the endpoint keeps (artifact only),` +
+        ` ${count(total.rejectedPoints)} points rejected. Pending and set aside count the whole database after the run.`,
       '',
     );
+    lines.push(...dailyCharts(total.daily));
     const first = results
       .map((r) => r.firstEventTime)
       .filter(isString)
@@ -110,22 +117,117 @@ export function renderReport(report: ActionReport, marker = ''): string {
     if (list.length > MAX_LIST) lines.push(`- … and ${list.length - MAX_LIST} more`);
     lines.push('');
   }
-  const saved = report.result?.savedBy ?? [];
-  if (report.pullRequest !== undefined && saved.length > 0) {
-    lines.push(
-      '**Tokens saved by command and filter**',
-      '',
-      '| command | filter | events | tokens saved |',
-      '| --- | --- | ---: | ---: |',
-    );
-    for (const row of saved) {
-      lines.push(
-        `| ${cell(row.command)} | ${row.filter === null ? '(passthrough)' : cell(row.filter)} | ${row.events} | ${row.tokensSaved} |`,
-      );
-    }
-    lines.push('');
-  }
+  lines.push(...commandTable(results, report.commands ?? 'program'));
   return `${lines.join('\n')}\n`;
+}
+
+/** Rows of the tokens-saved table; the rest are summed into "others". */
+export const COMMAND_ROWS = 10;
+
+/**
+ * Tokens saved by command and filter, largest first, the top COMMAND_ROWS and the rest as
+ * "others", with the total of the selected events. Commands are named by program and subcommand
+ * unless whole command lines are asked for (they may hold secrets).
+ */
+function commandTable(results: readonly SyncResult[], commands: 'program' | 'full'): string[] {
+  const byKey = new Map<string, SavingsRow>();
+  for (const r of results) {
+    for (const row of commands === 'full' ? r.savedBy : r.savedByProgram) {
+      const key = `${row.filter ?? ''}\u0000${row.command}`;
+      const same = byKey.get(key);
+      if (same === undefined) byKey.set(key, { ...row });
+      else {
+        same.events += row.events;
+        same.tokensSaved += row.tokensSaved;
+      }
+    }
+  }
+  if (byKey.size === 0) return [];
+  const rows = [...byKey.values()].sort(
+    (a, b) => b.tokensSaved - a.tokensSaved || b.events - a.events,
+  );
+  const shown = rows.slice(0, COMMAND_ROWS);
+  const total = combine(results).tokens;
+  const otherEvents = total.events - sum(shown, (r) => r.events);
+  const otherSaved = total.saved - sum(shown, (r) => r.tokensSaved);
+  const lines = [
+    `**Tokens saved by command and filter**${commands === 'full' ? '' : ' (program and subcommand; `summary-commands: full` shows whole command lines)'}`,
+    '',
+    '| command | filter | events | tokens saved |',
+    '| --- | --- | ---: | ---: |',
+  ];
+  for (const row of shown) {
+    lines.push(
+      `| ${cell(row.command)} | ${row.filter === null ? '(passthrough)' : cell(row.filter)} | ${count(row.events)} | ${count(row.tokensSaved)} |`,
+    );
+  }
+  if (otherEvents > 0) lines.push(`| others | | ${count(otherEvents)} | ${count(otherSaved)} |`);
+  lines.push(`| **total** | | **${count(total.events)}** | **${count(total.saved)}** |`, '');
+  return lines;
+}
+
+/** Days (or months, over a long run) a chart shows at most. */
+const MAX_BARS = 62;
+
+/**
+ * Tokens saved and invocations per day of the selected events, as mermaid `xychart-beta` blocks
+ * (GitHub renders them in job summaries and comments): per month when the run spans more days
+ * than a chart can show, and then the latest MAX_BARS months.
+ */
+export function dailyCharts(days: readonly DayTotals[]): string[] {
+  if (days.length === 0) return [];
+  let buckets = days.map((d) => ({ label: d.day, events: d.events, saved: d.tokensSaved }));
+  let unit = 'day';
+  if (buckets.length > MAX_BARS) {
+    unit = 'month';
+    const months = new Map<string, { label: string; events: number; saved: number }>();
+    for (const b of buckets) {
+      const label = b.label.slice(0, 7);
+      const m = months.get(label) ?? { label, events: 0, saved: 0 };
+      m.events += b.events;
+      m.saved += b.saved;
+      months.set(label, m);
+    }
+    buckets = [...months.values()].slice(-MAX_BARS);
+  }
+  const axis = `x-axis [${buckets.map((b) => `"${b.label}"`).join(', ')}]`;
+  const chart = (title: string, yAxis: string, kind: 'bar' | 'line', values: number[]) => [
+    '```mermaid',
+    'xychart-beta',
+    `  title "${title}"`,
+    `  ${axis}`,
+    `  y-axis "${yAxis}"`,
+    `  ${kind} [${values.join(', ')}]`,
+    '```',
+    '',
+  ];
+  return [
+    ...chart(
+      `Tokens saved per ${unit}`,
+      'tokens saved',
+      'bar',
+      buckets.map((b) => b.saved),
+    ),
+    ...chart(
+      `Invocations per ${unit}`,
+      'invocations',
+      'line',
+      buckets.map((b) => b.events),
+    ),
+  ];
+}
+
+function sum<T>(items: readonly T[], of: (item: T) => number): number {
+  return items.reduce((n, item) => n + of(item), 0);
+}
+
+/** A count that may be unknown (-1: counting failed). */
+function known(n: number): string {
+  return n < 0 ? '?' : count(n);
+}
+
+function percent(t: TokenTotals): string {
+  return t.input === 0 ? '0%' : `${((100 * t.saved) / t.input).toFixed(1)}% of the input`;
 }
 
 /**
@@ -139,12 +241,19 @@ export function logLines(report: ActionReport): string[] {
   );
   if (results.length > 0) {
     const t = combine(results);
-    const parts = [`${t.selected} selected`, `${t.delivered} delivered`, `${t.pending} pending`];
+    const parts = [
+      `${count(t.selected)} selected`,
+      `${count(t.delivered)} delivered`,
+      `${known(t.pending)} pending`,
+    ];
     if (t.refusedEvents > 0) parts.push(`${t.refusedEvents} refused and set aside`);
     if (t.tooOld > 0) parts.push(`${t.tooOld} older than max-age`);
     if (t.tooOldForEndpoint > 0) parts.push(`${t.tooOldForEndpoint} older than the endpoint keeps`);
     if (t.rejectedPoints > 0) parts.push(`${t.rejectedPoints} points rejected`);
     lines.push(`  events: ${parts.join(', ')}`);
+    lines.push(
+      `  tokens: ${count(t.tokens.saved)} saved (${count(t.tokens.input)} in, ${count(t.tokens.output)} out)`,
+    );
     const endpoint = results.find((r) => r.endpoint !== null)?.endpoint;
     lines.push(`  endpoint: ${endpoint ? hostOf(endpoint) : 'none (OTLP/JSON file only)'}`);
   }
@@ -166,15 +275,32 @@ function headline(report: ActionReport): string {
     return 'no database found, nothing to sync';
   const results = [r, report.restoredCopy].filter((x): x is SyncResult => x !== undefined);
   const total = combine(results);
+  const saved = total.selected === 0 ? '' : `, ${count(total.tokens.saved)} tokens saved`;
   if (results.some((x) => x.status === 'dry-run'))
-    return `dry run: ${total.selected} events would be sent`;
+    return `dry run: ${count(total.selected)} events would be sent${saved}`;
   if (results.every((x) => x.status === 'exported'))
-    return `${total.selected} events written to the OTLP/JSON artifact (no endpoint)`;
+    return `${count(total.selected)} events written to the OTLP/JSON artifact (no endpoint)${saved}`;
   if (results.some((x) => x.status === 'failed' || x.status === 'partial')) {
-    const setAside = total.selectedSetAside > 0 ? `, ${total.selectedSetAside} set aside` : '';
-    return `delivered ${total.delivered} of ${total.selected} events; ${total.selectedPending} stay pending${setAside}`;
+    const setAside =
+      total.selectedSetAside > 0 ? `, ${count(total.selectedSetAside)} set aside` : '';
+    return `delivered ${count(total.delivered)} of ${count(total.selected)} events; ${count(total.selectedPending)} stay pending${setAside}${saved}`;
   }
-  return total.selected === 0 ? 'nothing new to deliver' : `delivered ${total.delivered} events`;
+  return total.selected === 0
+    ? 'nothing new to deliver'
+    : `delivered ${count(total.delivered)} events${saved}`;
+}
+
+/**
+ * What the sync came to, over the database and a restored copy: none without a database, the
+ * worst of the runs otherwise (a dry run or a file export being what was asked for).
+ */
+export function statusOf(results: readonly SyncResult[]): SyncResult['status'] | 'none' {
+  if (results.length === 0) return 'none';
+  if (results.some((r) => r.status === 'dry-run')) return 'dry-run';
+  if (results.every((r) => r.status === 'exported')) return 'exported';
+  if (results.every((r) => r.status === 'failed')) return 'failed';
+  if (results.some((r) => r.status === 'failed' || r.status === 'partial')) return 'partial';
+  return 'delivered';
 }
 
 function restoreLine(report: ActionReport): string {
@@ -205,8 +331,12 @@ export function combine(results: readonly SyncResult[]) {
     requests: 0,
     retries: 0,
     failedRequests: 0,
+    setAside: 0,
     points: {} as Record<string, number>,
+    tokens: { events: 0, input: 0, output: 0, saved: 0 } as TokenTotals,
+    daily: [] as DayTotals[],
   };
+  const days = new Map<string, DayTotals>();
   for (const r of results) {
     total.selected += r.selected;
     total.delivered += r.delivered;
@@ -216,12 +346,27 @@ export function combine(results: readonly SyncResult[]) {
     total.tooOldForEndpoint += r.tooOldForEndpoint;
     total.selectedSetAside += r.selectedSetAside;
     total.selectedPending += r.selectedPending;
-    total.pending += r.pending;
+    total.pending = total.pending < 0 || r.pending < 0 ? -1 : total.pending + r.pending;
     total.requests += r.requests;
     total.retries += r.retries;
     total.failedRequests += r.failedRequests;
+    // -1: a run could not count; the total is unknown then.
+    total.setAside = total.setAside < 0 || r.setAside < 0 ? -1 : total.setAside + r.setAside;
     for (const [k, v] of Object.entries(r.points)) total.points[k] = (total.points[k] ?? 0) + v;
+    total.tokens.events += r.tokens.events;
+    total.tokens.input += r.tokens.input;
+    total.tokens.output += r.tokens.output;
+    total.tokens.saved += r.tokens.saved;
+    for (const d of r.daily) {
+      const same = days.get(d.day);
+      if (same === undefined) days.set(d.day, { ...d });
+      else {
+        same.events += d.events;
+        same.tokensSaved += d.tokensSaved;
+      }
+    }
   }
+  total.daily = [...days.values()].sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
   return total;
 }
 

@@ -13,7 +13,7 @@ import { inputLabel, type ActionInputs } from './inputs.js';
 import type { Leg } from './leg.js';
 import { otlpArtifactName, uploadOtlpArtifact } from './otlp-artifact.js';
 import { messageOf, type RestoreState } from './restore.js';
-import { combine, type ActionReport } from './summary.js';
+import { combine, statusOf, type ActionReport } from './summary.js';
 import { describeNotice } from '../report/notices.js';
 import { rest } from '../report/text-summary.js';
 
@@ -38,6 +38,7 @@ export async function syncPhase(
     artifact: undefined,
     save: undefined,
     pullRequest: run.pullRequest,
+    commands: inputs.summaryCommands,
     notes: [...restore.notes],
     problems: [...restore.problems],
     advice: [...(restore.advice ?? [])],
@@ -133,6 +134,10 @@ function setSyncOutputs(results: SyncResult[]): void {
   core.setOutput(Outputs.Delivered, total.delivered);
   core.setOutput(Outputs.Rejected, total.rejectedPoints);
   core.setOutput(Outputs.Pending, total.pending);
+  core.setOutput(Outputs.TokensSaved, total.tokens.saved);
+  core.setOutput(Outputs.Status, statusOf(results));
+  core.setOutput(Outputs.TooOld, total.tooOld + total.tooOldForEndpoint);
+  core.setOutput(Outputs.SetAside, total.setAside);
   const firsts = results
     .map((r) => r.firstEventTime)
     .filter((t): t is string => t !== null)

@@ -13,11 +13,31 @@ export const MAIN_HELP = `telemetry-sync: replay tokf's tracking database to an 
 
 Usage:
   telemetry-sync sync [options]     deliver pending events (see: telemetry-sync sync --help)
+  telemetry-sync status [--db PATH] [--json]
+                                    what is pending, delivered and set aside, the last sync, and
+                                    whether one is running; reads the database only, sends nothing
+  telemetry-sync replay PATH... [options]
+                                    send files of OTLP JSON Lines, each line once (see:
+                                    telemetry-sync replay --help)
   telemetry-sync --help | --version
 
 Exit codes: 0 all selected events delivered (or dry run / file export); 1 some could not be
 delivered (they stay pending or were set aside as rejected), or another sync holds the database;
 2 bad usage or unreadable database, nothing changed.
+`;
+
+export const STATUS_HELP = `Usage: telemetry-sync status [--db PATH] [--json]
+
+Where a tokf tracking database stands: the pending events (how many, the first and last), the
+delivered ones, those set aside (too old, refused by an endpoint) by reason, the last sync (when,
+what it did) and whether a sync holds the database now. The database is opened read-only: a
+read-only file will do, nothing is sent or changed.
+
+  --db PATH                   tracking database (default: tokf's own rules, as for sync)
+  --json                      print the status as one JSON object on stdout
+  -h, --help                  this help
+
+Exit codes: 0 the status was read; 2 bad usage or unreadable database.
 `;
 
 const INTRO = `Usage: telemetry-sync sync [options]
@@ -40,7 +60,8 @@ second one waits up to 10 s, then refuses.
 
 Flags beat environment variables. Exit codes: 0 all selected events delivered (or dry run / file
 export); 1 some could not be delivered (they stay pending or were set aside as rejected), or
-another sync holds the database; 2 bad usage or unreadable database, nothing changed.
+another sync holds the database; 2 bad usage or unreadable database, nothing changed; 130
+interrupted (Ctrl-C): what was acknowledged is recorded, the rest stays pending.
 `;
 
 // Where descriptions start, and the width they wrap to: the layout of the hand-written help this

@@ -1,45 +1,71 @@
 import { parseCli } from './args.js';
-import { MAIN_HELP, SYNC_HELP } from './help.js';
+import { runReplayCommand } from './replay-main.js';
+import { MAIN_HELP, STATUS_HELP, SYNC_HELP } from './help.js';
 import { buildSyncConfig } from '../config/build-config.js';
-import { runSync, SyncBusyError } from '../engine/index.js';
+import { defaultTokfDbPath } from '../config/tokf-paths.js';
+import { readStatus, SyncBusyError } from '../engine/index.js';
 import { DatabaseError, UsageError } from '../errors.js';
-import { formatTextSummary } from '../report/text-summary.js';
-import { USER_AGENT, VERSION } from '../version.js';
+import { formatStatusText } from '../report/status-text.js';
+import { VERSION } from '../version.js';
+import { syncCommand } from './sync-command.js';
 
-/** Exit codes: 0 all delivered, 1 something left pending, 2 bad usage or unreadable database. */
+/**
+ * Exit codes: 0 all delivered, 1 something left pending, 2 bad usage or unreadable database, 130
+ * interrupted (Ctrl-C).
+ */
 export async function main(argv: string[]): Promise<number> {
   try {
     const command = parseCli(argv);
     if (command.kind === 'help') {
-      process.stdout.write(command.text === 'sync' ? SYNC_HELP : MAIN_HELP);
+      const text = { main: MAIN_HELP, sync: SYNC_HELP, status: STATUS_HELP }[command.text];
+      process.stdout.write(text);
       return 0;
+    }
+    if (command.kind === 'replay' || command.kind === 'replay-help') {
+      return await runReplayCommand(command);
     }
     if (command.kind === 'version') {
       process.stdout.write(`${VERSION}\n`);
       return 0;
     }
+    if (command.kind === 'status') {
+      const now = Date.now();
+      const status = readStatus(command.db ?? defaultTokfDbPath(process.env), now);
+      if (command.json) process.stdout.write(`${JSON.stringify(status)}\n`);
+      else process.stdout.write(formatStatusText(status, now));
+      return 0;
+    }
     const config = buildSyncConfig(command.settings, process.env, Date.now());
-    const result = await runSync(config, {
-      now: Date.now,
-      log: (line) => process.stderr.write(`telemetry-sync: ${line}\n`),
-      userAgent: USER_AGENT,
-    });
-    process.stderr.write(formatTextSummary(result));
-    if (command.json) process.stdout.write(`${JSON.stringify(result)}\n`);
-    return result.exitCode;
+    return await syncCommand(config, { json: command.json, quiet: command.quiet });
   } catch (err) {
+    // With --json, a script reads stdout: it gets an object there whatever went wrong.
+    const json = argv.includes('--json');
+    const fail = (code: 1 | 2, kind: string, message: string): 1 | 2 => {
+      if (json) {
+        const error = { status: 'error', exitCode: code, error: { kind, message } };
+        process.stdout.write(`${JSON.stringify(error)}\n`);
+      }
+      return code;
+    };
     if (err instanceof SyncBusyError) {
       process.stderr.write(`telemetry-sync: ${err.message}\n`);
-      return 1;
+      return fail(1, 'busy', err.message);
     }
     if (err instanceof UsageError || err instanceof DatabaseError) {
       process.stderr.write(`telemetry-sync: error: ${err.message}\n`);
-      if (err instanceof UsageError) process.stderr.write('(see: telemetry-sync sync --help)\n');
-      return 2;
+      if (err instanceof UsageError) process.stderr.write(`(see: ${helpFor(argv[0])})\n`);
+      return fail(2, err instanceof UsageError ? 'usage' : 'database', err.message);
     }
     process.stderr.write(
       `telemetry-sync: unexpected error: ${err instanceof Error ? err.stack : String(err)}\n`,
     );
-    return 1;
+    return fail(1, 'unexpected', err instanceof Error ? err.message : String(err));
   }
+}
+
+/** The one help a usage error points to: the command's own, or the main one. */
+function helpFor(command: string | undefined): string {
+  return command === 'sync' || command === 'status'
+    ? `telemetry-sync ${command} --help`
+    : 'telemetry-sync --help';
 }

@@ -26,6 +26,11 @@ export interface BackendPreset {
   temporality?: Temporality;
   /** How far back the backend accepts points, as --max-age takes it; older ones are not sent. */
   maxAge?: string;
+  /**
+   * Whether the backend answers success to points older than `maxAge` and drops them. Sending
+   * such points (--max-age none, or longer) then loses them silently, which the run warns about.
+   */
+  dropsOlderSilently?: boolean;
 }
 
 /**
@@ -42,18 +47,23 @@ export const PRESETS: Record<Backend, BackendPreset> = {
   mimir: { path: '/otlp', temporality: 'cumulative' },
   // Points older than the retention (-retentionPeriod, one month by default) are dropped with a
   // 200; 31 days is that month at its longest.
-  victoriametrics: { path: '/opentelemetry', temporality: 'cumulative', maxAge: '31d' },
+  victoriametrics: {
+    path: '/opentelemetry',
+    temporality: 'cumulative',
+    maxAge: '31d',
+    dropsOlderSilently: true,
+  },
   // The OTLP intake takes delta only; points older than an hour are dropped unless historical
   // metrics ingestion is enabled for the metric.
-  datadog: { path: '', temporality: 'delta', maxAge: '1h' },
+  datadog: { path: '', temporality: 'delta', maxAge: '1h', dropsOlderSilently: true },
   // The Metric API drops points older than 48 hours.
-  newrelic: { path: '', temporality: 'delta', maxAge: '48h' },
+  newrelic: { path: '', temporality: 'delta', maxAge: '48h', dropsOlderSilently: true },
   // Honeycomb aggregates either temporality by the metadata each point carries; delta needs no
   // state of ours and is what tokf's own exporter sends. No documented age limit.
   honeycomb: { path: '', temporality: 'delta' },
   // The managed OTLP endpoint; a time series data stream created now takes points back to
   // index.look_back_time, 2 hours by default.
-  elastic: { path: '', temporality: 'delta', maxAge: '2h' },
+  elastic: { path: '', temporality: 'delta', maxAge: '2h', dropsOlderSilently: true },
 };
 
 /** The presets in a line, for `--help`: made from the table so that it cannot fall behind. */

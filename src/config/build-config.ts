@@ -64,6 +64,10 @@ export function buildSyncConfig(
   const presetMaxAgeMs =
     preset.maxAge === undefined ? undefined : parseDuration(preset.maxAge, label('backend'));
   const maxAgeMs = maxAgeGiven === undefined ? presetMaxAgeMs : (maxAgeGiven.value ?? undefined);
+  const silentHorizon =
+    preset.dropsOlderSilently === true && presetMaxAgeMs !== undefined
+      ? { backend: read('backend'), ageMs: presetMaxAgeMs }
+      : undefined;
   const maxConsecutiveFailures = read('maxConsecutiveFailures');
   const endpoint = withTls(
     resolveEndpoint(settings, env, label, preset.path),
@@ -102,6 +106,7 @@ export function buildSyncConfig(
     ...(limit !== undefined && { limit }),
     dryRun,
     ...(maxAgeMs !== undefined && { maxAgeMs }),
+    ...(silentHorizon !== undefined && { silentHorizon }),
     retryRejected: settings.retryRejected === true,
     maxConsecutiveFailures,
     ...resolveResource(settings, env, label),
@@ -117,7 +122,7 @@ type Found = { value: string; source: string } | undefined;
  * The endpoint with its TLS files. They are read only when there is an endpoint: the variables may
  * be set for other programs, and a file export has no use for them.
  */
-function withTls(
+export function withTls(
   endpoint: EndpointConfig | undefined,
   lookUpFiles: () => { ca: Found; cert: Found; key: Found },
   label: SettingLabel,

@@ -14,28 +14,32 @@ const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
  * OTEL_EXPORTER_OTLP_METRICS_ENDPOINT) is used as is, and flags beat variables. One rule of ours
  * on top: a base URL that already ends in `/v1/metrics` is taken for the metrics URL it plainly
  * is, since appending would only make a path that answers 404. Headers merge general, then
- * per-signal, then flag values.
+ * per-signal, then flag values. For `signal` logs or traces (a replay of OTLP JSON Lines files),
+ * the same rules with that signal's path and OTEL_EXPORTER_OTLP_<SIGNAL>_* variables.
  */
 export function resolveEndpoint(
   settings: SyncSettings,
   env: Env,
   label: SettingLabel = flagLabel,
   backendPath = '',
+  signal: Signal = 'metrics',
 ): EndpointConfig | undefined {
+  const signalVariable = `OTEL_EXPORTER_OTLP_${signal.toUpperCase()}_ENDPOINT`;
   let url: URL | undefined;
-  if (given(settings.metricsEndpoint)) {
+  if (signal === 'metrics' && given(settings.metricsEndpoint)) {
     url = parseUrl(settings.metricsEndpoint, label('metricsEndpoint'));
   } else if (given(settings.endpoint)) {
-    url = withMetricsPath(parseUrl(settings.endpoint, label('endpoint')), backendPath);
-  } else if (given(env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT)) {
-    url = parseUrl(env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT, 'OTEL_EXPORTER_OTLP_METRICS_ENDPOINT');
+    url = withSignalPath(parseUrl(settings.endpoint, label('endpoint')), backendPath, signal);
+  } else if (given(env[signalVariable])) {
+    url = parseUrl(env[signalVariable], signalVariable);
   } else if (given(env.OTEL_EXPORTER_OTLP_ENDPOINT)) {
-    url = withMetricsPath(
+    url = withSignalPath(
       parseUrl(env.OTEL_EXPORTER_OTLP_ENDPOINT, 'OTEL_EXPORTER_OTLP_ENDPOINT'),
       backendPath,
+      signal,
     );
   }
-  const headers = resolveHeaders(settings, env, label);
+  const headers = resolveHeaders(settings, env, label, signal);
   if (url === undefined) return undefined;
 
   const secrets = Object.values(headers).filter((v) => v !== '');
@@ -62,11 +66,13 @@ function resolveHeaders(
   settings: SyncSettings,
   env: Env,
   label: SettingLabel,
+  signal: Signal,
 ): Record<string, string> {
   const merged = new Map<string, [string, string]>();
+  const signalVariable = `OTEL_EXPORTER_OTLP_${signal.toUpperCase()}_HEADERS`;
   const layers: [string | undefined, string][] = [
     [env.OTEL_EXPORTER_OTLP_HEADERS, 'OTEL_EXPORTER_OTLP_HEADERS'],
-    [env.OTEL_EXPORTER_OTLP_METRICS_HEADERS, 'OTEL_EXPORTER_OTLP_METRICS_HEADERS'],
+    [env[signalVariable], signalVariable],
     [settings.headers, label('headers')],
   ];
   for (const [text, source] of layers) {
@@ -123,22 +129,27 @@ function parseUrl(text: string, source: string): URL {
   return url;
 }
 
-const METRICS_PATH = /\/v1\/metrics\/?$/;
+/** The OTLP signals, each with its own path (`v1/metrics`, `v1/logs`, `v1/traces`). */
+export type Signal = 'metrics' | 'logs' | 'traces';
+
+const SIGNAL_PATH = /\/v1\/(metrics|logs|traces)\/?$/;
 
 /**
- * The base URL with the backend's path (unless the base ends in it already) and `/v1/metrics`;
- * a URL that ends in `/v1/metrics` is left alone, but for a trailing slash, which receivers
- * (Go's router among them) answer with 404.
+ * The base URL with the backend's path (unless the base ends in it already) and `/v1/<signal>`;
+ * a URL that ends in `/v1/<signal>` is left alone, but for a trailing slash, which receivers
+ * (Go's router among them) answer with 404. A URL that ends in another signal's path gets this
+ * signal's path in its place (a replay of files sends every signal from one `--endpoint`).
  */
-function withMetricsPath(base: URL, backendPath: string): URL {
+function withSignalPath(base: URL, backendPath: string, signal: Signal): URL {
   const url = new URL(base.toString());
   let path = url.pathname.replace(/\/+$/, '');
-  if (METRICS_PATH.test(url.pathname)) {
-    url.pathname = path;
+  const ending = SIGNAL_PATH.exec(url.pathname);
+  if (ending !== null) {
+    url.pathname = ending[1] === signal ? path : path.replace(SIGNAL_PATH, `/v1/${signal}`);
     return url;
   }
   if (backendPath !== '' && !path.endsWith(backendPath)) path += backendPath;
-  url.pathname = `${path}/v1/metrics`;
+  url.pathname = `${path}/v1/${signal}`;
   return url;
 }
 

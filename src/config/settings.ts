@@ -73,9 +73,9 @@ export const SETTINGS = {
     env: [],
     parse: parseTimeSpec,
     section: 'Source',
-    help: 'only events at or after T (inclusive); T is a date (2026-03-05), a date-time (2026-03-05T10:22:13Z; UTC when no zone is given) or a duration back from now (90m, 24h, 7d)',
+    help: 'only events at or after T (inclusive); T is a date (2026-03-05), a date-time (2026-03-05T10:22:13Z; UTC when no zone is given) or a duration back from now (90m, 24h, 7d; -7d means the same)',
     meaning:
-      'only events at or after T: a date `2026-03-05`, a date-time `2026-03-05T10:22:13Z` (UTC when no zone is given), or a duration back from now: `90m`, `24h`, `7d` (also `s`, `w`)',
+      'only events at or after T: a date `2026-03-05`, a date-time `2026-03-05T10:22:13Z` (UTC when no zone is given), or a duration back from now: `90m`, `24h`, `7d` (also `s`, `w`; `-7d` means the same)',
   },
   until: {
     flag: 'until',

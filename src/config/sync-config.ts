@@ -32,6 +32,11 @@ export interface SyncConfig {
   dryRun: boolean;
   /** Events older than this (ms before now) are not sent, only written to the OTLP/JSON file. */
   maxAgeMs?: number;
+  /**
+   * The chosen backend's history, where it answers success to older points and drops them: the
+   * run warns about events older than this that it sends (max-age lifted or made longer).
+   */
+  silentHorizon?: { backend: string; ageMs: number };
   /** Send events earlier runs set aside as rejected again. */
   retryRejected: boolean;
   /** Refused single events in a row after which a run stops sending (circuit breaker). */

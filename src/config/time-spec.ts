@@ -26,10 +26,11 @@ export function parseDuration(value: string, flag: string): number {
 /**
  * Turns a `--since`/`--until` value into epoch milliseconds: an ISO 8601 date (midnight UTC), an
  * ISO 8601 date-time (UTC when it has no zone), or a duration back from `now` such as `90m`,
- * `24h`, `7d` (also `s` and `w`).
+ * `24h`, `7d` (also `s` and `w`; `-7d` means the same).
  */
 export function parseTimeSpec(value: string, flag: string, now: number): number {
-  const text = value.trim();
+  // A minus changes nothing: `-7d` is 7 days ago too, as `date -d -7days` reads it.
+  const text = value.trim().replace(/^-(?=\d+[smhdw]$)/, '');
   if (RELATIVE.test(text)) return now - parseDuration(text, flag);
   let iso: string | undefined;
   if (DATE_ONLY.test(text)) {

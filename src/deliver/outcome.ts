@@ -31,6 +31,12 @@ export type DeliveryOutcome = Exchange &
         message: string;
       }
     | {
+        /** The run was interrupted before this request got an answer: not sent, or not again. */
+        kind: 'interrupted';
+        status?: number;
+        message: string;
+      }
+    | {
         /** Anything else (401, 404, 500, an unknown host, a bad certificate): retrying won't help. */
         kind: 'failed';
         status?: number;

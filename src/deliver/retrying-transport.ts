@@ -1,5 +1,6 @@
 import { classifyRefusal, type DeliveryOutcome } from './outcome.js';
 import type { AttemptResult, Transport } from './http-transport.js';
+import { plural } from '../words.js';
 
 /** Wait before the first retry; it doubles each time, up to MAX_BACKOFF_MS. */
 const INITIAL_BACKOFF_MS = 1000;
@@ -31,6 +32,14 @@ export interface RetryOptions {
   random?: () => number;
   /** Measures the attempts; waits are counted as slept. */
   now?: () => number;
+  /** Told before each wait between attempts, with what the last attempt came to. */
+  onRetry?: (wait: { waitMs: number; attempts: number; reason: string }) => void;
+  /**
+   * Once aborted, no attempt is started and a wait between attempts ends at once: the request
+   * comes to `interrupted`. An attempt already in flight is let finish, within its timeout, so that
+   * a request the endpoint may have taken is settled rather than sent again by a later run.
+   */
+  signal?: AbortSignal;
 }
 
 /**
@@ -51,15 +60,39 @@ export class RetryingTransport {
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
   private readonly now: () => number;
+  private readonly custom: ((ms: number) => Promise<void>) | undefined;
 
   constructor(
     private readonly transport: Transport,
-    options: RetryOptions = {},
+    private readonly options: RetryOptions = {},
   ) {
     this.policy = options.policy ?? DEFAULT_RETRY_POLICY;
+    this.custom = options.sleep;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.random = options.random ?? Math.random;
     this.now = options.now ?? Date.now;
+  }
+
+  /** Sleeps `ms`, or less when the signal aborts the wait; true when it did. */
+  private wait(ms: number): Promise<boolean> {
+    const { signal } = this.options;
+    if (signal === undefined) return this.sleep(ms).then(() => false);
+    if (signal.aborted) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      let timer: NodeJS.Timeout | undefined;
+      const onAbort = () => {
+        // The default timer is cleared, so that it keeps nothing waiting once the run ends.
+        if (timer !== undefined) clearTimeout(timer);
+        resolve(true);
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      const done = () => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(false);
+      };
+      if (this.custom !== undefined) void this.custom(ms).then(done);
+      else timer = setTimeout(done, ms);
+    });
   }
 
   async send(body: Uint8Array): Promise<DeliveryOutcome> {
@@ -67,6 +100,15 @@ export class RetryingTransport {
     let spent = 0;
     let bytesSent = 0;
     for (let attempts = 1; ; attempts++) {
+      if (this.options.signal?.aborted === true) {
+        return {
+          kind: 'interrupted',
+          attempts: attempts - 1,
+          bytesSent,
+          message:
+            attempts === 1 ? 'interrupted before it was sent' : 'interrupted between retries',
+        };
+      }
       const started = this.now();
       const result: AttemptResult = await this.transport.send(body);
       spent += Math.max(0, this.now() - started);
@@ -106,7 +148,13 @@ export class RetryingTransport {
         );
       }
       spent += wait;
-      await this.sleep(wait);
+      this.options.onRetry?.({
+        waitMs: wait,
+        attempts,
+        reason: result.status === undefined ? result.message : describeStatus(result),
+      });
+      // Interrupted: the loop's check above ends the request.
+      await this.wait(wait);
     }
   }
 
@@ -115,10 +163,12 @@ export class RetryingTransport {
   }
 }
 
-function seconds(ms: number): string {
-  return `${Math.round(ms / 100) / 10} s`;
+function describeStatus(result: { status?: number; message: string }): string {
+  return result.message === ''
+    ? `HTTP ${result.status}`
+    : `HTTP ${result.status}: ${result.message}`;
 }
 
-function plural(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+function seconds(ms: number): string {
+  return `${Math.round(ms / 100) / 10} s`;
 }

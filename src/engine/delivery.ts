@@ -64,6 +64,8 @@ export interface DeliveryParts {
   /** Refused single events in a row after which sending stops (circuit breaker). */
   maxConsecutiveRefusals: number;
   log: (line: string) => void;
+  /** Told after each request (or part of a split one) is settled, for a progress display. */
+  progressed?: () => void;
 }
 
 /**
@@ -162,10 +164,10 @@ export class Delivery {
     const verdict = await sendIsolating<TokfEvent, EncodedRequest>(request, {
       send: (r) => this.send(r),
       encode: this.parts.encode,
-      settle: (r, outcome) => this.settle(r, outcome),
+      settle: (r, outcome) => this.settled(this.settle(r, outcome)),
       timeOf: (e) => e.epochSeconds ?? 0,
       seriesOf: seriesOfEvent,
-      tooOld: (events, refusal) => this.tooOld(events, refusal),
+      tooOld: (events, refusal) => this.settled(this.tooOld(events, refusal)),
       splitting: (r, refusal) =>
         this.parts.log(
           `${describeOutcome(refusal)} for ${r.events.length} events; splitting the request to find the refused ones`,
@@ -175,8 +177,15 @@ export class Delivery {
     return verdict;
   }
 
+  private settled(verdict: Verdict): Verdict {
+    this.parts.progressed?.();
+    return verdict;
+  }
+
   private async send(request: EncodedRequest): Promise<DeliveryOutcome> {
     const outcome = await this.parts.exporter.send(request.body, this.wires.get(request));
+    // Interrupted before its first attempt: nothing went out.
+    if (outcome.attempts === 0) return outcome;
     this.stats.requests += 1;
     this.stats.retries += outcome.attempts - 1;
     this.stats.bytesSent += outcome.bytesSent;
@@ -192,6 +201,10 @@ export class Delivery {
         return this.refused(request.events, outcome);
       case 'too-old':
         return this.tooOld(request.events, outcome);
+      case 'interrupted':
+        // The run reports the interruption once, with every event it leaves pending.
+        if (outcome.attempts > 0) this.stats.failedRequests += 1;
+        return 'stop';
       case 'retries-exhausted':
       case 'failed':
         this.stats.failedRequests += 1;

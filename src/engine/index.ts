@@ -3,9 +3,10 @@
  * else below the config, so that how a replay reads, encodes, sends and records stays free to
  * change behind it.
  */
-export { runSync, type SyncDeps } from './sync.js';
+export { runSync, type SyncDeps, type SyncProgress } from './sync.js';
+export { readStatus, type SetAsideKind, type SyncStatus } from './status.js';
 export type { Notice, NoticeKind, SyncResult } from './sync-result.js';
-export type { SavingsRow } from './savings.js';
+export type { DayTotals, SavingsRow, TokenTotals } from './savings.js';
 export { FUTURE_TOLERANCE_S } from './clock-check.js';
 export { copyDatabase } from '../source/database.js';
 export { databaseFingerprint } from '../progress/fingerprint.js';
@@ -20,3 +21,5 @@ export {
   writeLineage,
   type MergeOutcome,
 } from '../progress/merge.js';
+export { runReplayFiles, type ReplayFilesDeps } from './jsonl-run.js';
+export type { ReplayFileReport, ReplayFilesResult, ReplayProblem } from './jsonl-result.js';

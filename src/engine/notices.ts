@@ -14,11 +14,13 @@ export type NoticeKind =
   | 'unexpected'
   | 'file-failed'
   | 'too-old-unsent'
+  | 'interrupted'
   // warnings: the run did its job, with something a person should know
   | 'refused'
   | 'partial-success'
   | 'too-old'
   | 'too-old-for-endpoint'
+  | 'beyond-backend-history'
   | 'unreadable-time'
   | 'skipped-rejected'
   | 'clock-future'

@@ -1,7 +1,7 @@
 import type { EncodedRequest } from '../encode/requests.js';
 import type { TokfEvent } from '../source/tokf-event.js';
 import { ClockCheck } from './clock-check.js';
-import { SavingsTally } from './savings.js';
+import { addTokens, DailyTally, emptyTokens, programOf, SavingsTally } from './savings.js';
 import type { SelectionTally } from './selection.js';
 
 /** What a run saw of its selected events, for the result; bounded whatever the database size. */
@@ -16,6 +16,13 @@ export class Observed {
     lastSeconds: undefined,
   };
   readonly savings = new SavingsTally();
+  /** The same by program and subcommand only (see programOf). */
+  readonly savingsByProgram = new SavingsTally(programOf);
+  /** Tokens of the selected events. */
+  readonly tokens = emptyTokens();
+  /** Tokens of the events the endpoint acknowledged. */
+  readonly deliveredTokens = emptyTokens();
+  readonly daily = new DailyTally();
   readonly clock: ClockCheck;
   /** Points per metric name, over the requests encoded for sending. */
   readonly points: Record<string, number> = {};
@@ -30,8 +37,15 @@ export class Observed {
   batch(events: readonly TokfEvent[]): void {
     for (const e of events) {
       this.savings.add(e);
+      this.savingsByProgram.add(e);
+      addTokens(this.tokens, e);
+      this.daily.add(e);
       this.clock.observe(e);
     }
+  }
+
+  acknowledged(events: readonly TokfEvent[]): void {
+    for (const e of events) addTokens(this.deliveredTokens, e);
   }
 
   encoded(requests: readonly EncodedRequest[]): void {

@@ -74,6 +74,8 @@ export class Replay {
   private readonly ledger: Map<string, SeriesTotals> | undefined;
   /** Cumulative: the totals of requests encoded ahead of their acknowledgement (see encodeAhead). */
   private readonly projected = new Map<string, SeriesTotals>();
+  /** For the progress display: about how many events the run selects (see estimateTotal). */
+  private total: number | undefined;
 
   constructor(
     private readonly config: SyncConfig,
@@ -108,24 +110,37 @@ export class Replay {
             encodeAhead: (events) => this.encodeAhead(events),
             speculationLost: this.ledger === undefined ? undefined : () => this.projected.clear(),
             encoded: (requests) => this.observed.encoded(requests),
-            acknowledged: (request) => this.advanceLedger(request),
+            acknowledged: (request) => {
+              this.observed.acknowledged(request.events);
+              this.advanceLedger(request);
+            },
             refusedFile: files?.refused,
             allFile: files?.all.path,
             notices: this.notices,
             maxConsecutiveRefusals: this.config.maxConsecutiveFailures,
             log: this.deps.log,
+            progressed: () => this.reportProgress(delivery),
           });
+    const { signal } = this.deps;
+    const interrupt = () => delivery?.stop();
+    signal?.addEventListener('abort', interrupt, { once: true });
     const pipeline = new OrderedPipeline();
+    this.total = this.deps.progress === undefined ? undefined : this.estimateTotal();
+    this.reportProgress(delivery);
     await this.letNewestSecondEnd();
     try {
       for (const batch of batchEvents(this.selected(), this.config.batchSize)) {
+        // Interrupted: the batches read so far are settled; nothing more is read.
+        if (signal?.aborted === true) break;
         this.observed.batch(batch);
         files?.all.write(batch);
         backfill?.write(batch);
         const fresh = this.freshOnly(batch, files);
         // Without a sender, the requests are encoded only to report what would be sent.
-        if (delivery === undefined) this.observed.encoded(this.encode(fresh));
-        else await pipeline.push(delivery.prepare(fresh));
+        if (delivery === undefined) {
+          this.observed.encoded(this.encode(fresh));
+          this.reportProgress(undefined);
+        } else await pipeline.push(delivery.prepare(fresh));
       }
     } catch (err) {
       // A page that cannot be read (a damaged file) ends the run; what was recorded stands.
@@ -141,7 +156,10 @@ export class Replay {
       files?.refused.close();
       this.closeBackfill(backfill);
       exporter?.close();
+      signal?.removeEventListener('abort', interrupt);
     }
+    const interrupted = signal?.aborted === true;
+    if (interrupted) this.noteInterruption(delivery);
     this.setAside(
       this.unreadableIds,
       'the timestamp is not a time, so the event cannot be replayed',
@@ -158,7 +176,58 @@ export class Replay {
       refusedFile: files?.refused,
       backfillFile: backfill,
       savedBy: this.observed.savings.top(SAVINGS_ROWS),
+      savedByProgram: this.observed.savingsByProgram.top(SAVINGS_ROWS),
       durationMs: this.deps.now() - started,
+      interrupted,
+    });
+  }
+
+  /** The selected events an interruption left pending, as one error. */
+  private noteInterruption(delivery: Delivery | undefined): void {
+    const s = delivery?.stats;
+    const settled =
+      s === undefined
+        ? 0
+        : s.deliveredEvents + s.refusedEvents + s.tooOldForEndpoint + this.observed.tooOld;
+    this.notices.error({
+      kind: 'interrupted',
+      count: Math.max(0, this.observed.selection.selected - settled),
+    });
+  }
+
+  /** For the progress display: about how many events the run will select, if that is cheap to know. */
+  private estimateTotal(): number | undefined {
+    const { config, stores } = this;
+    if (config.since !== undefined || config.until !== undefined || config.fromId !== undefined)
+      return undefined;
+    try {
+      let n = stores.progress.countPending();
+      if (!config.retryRejected) n -= stores.deadLetters.count();
+      n = Math.max(0, n);
+      return config.limit === undefined ? n : Math.min(n, config.limit);
+    } catch {
+      return undefined; // the scan reports what is wrong with the database
+    }
+  }
+
+  private reportProgress(delivery: Delivery | undefined): void {
+    const { progress } = this.deps;
+    if (progress === undefined) return;
+    const s = delivery?.stats;
+    const done =
+      s === undefined
+        ? this.observed.selection.selected
+        : s.deliveredEvents +
+          s.refusedEvents +
+          s.tooOldForEndpoint +
+          s.tooOldUnsent +
+          this.observed.tooOld;
+    progress({
+      kind: 'events',
+      done,
+      delivered: s?.deliveredEvents ?? 0,
+      total: this.total === undefined ? undefined : Math.max(this.total, done),
+      sending: s !== undefined,
     });
   }
 
@@ -293,6 +362,30 @@ export class Replay {
    * aside, so later runs do not export them again; without a file they stay pending.
    */
   private freshOnly(batch: TokfEvent[], files: Files | undefined): TokfEvent[] {
+    const fresh = this.withinMaxAge(batch, files);
+    this.warnBeyondHistory(fresh);
+    return fresh;
+  }
+
+  /**
+   * A backend that drops points older than its history while answering success would count them
+   * delivered here and show nothing there: said once per run, with how many.
+   */
+  private warnBeyondHistory(batch: TokfEvent[]): void {
+    const horizon = this.config.silentHorizon;
+    if (horizon === undefined || this.recorder === undefined) return;
+    const oldest = (this.deps.now() - horizon.ageMs) / 1000;
+    const old = batch.filter((e) => (e.epochSeconds as number) < oldest);
+    if (old.length === 0) return;
+    this.notices.warning({
+      kind: 'beyond-backend-history',
+      count: old.length,
+      firstId: old[0]?.id,
+      message: horizon.backend,
+    });
+  }
+
+  private withinMaxAge(batch: TokfEvent[], files: Files | undefined): TokfEvent[] {
     const { maxAgeMs } = this.config;
     if (maxAgeMs === undefined) return batch;
     const oldest = (this.deps.now() - maxAgeMs) / 1000;
@@ -352,6 +445,10 @@ export class Replay {
       userAgent: deps.userAgent,
       now: deps.now,
       policy: { ...DEFAULT_RETRY_POLICY, budgetMs: config.retryBudgetMs, ...deps.retryPolicy },
+      ...(deps.signal !== undefined && { signal: deps.signal }),
+      ...(deps.progress !== undefined && {
+        onRetry: (wait) => deps.progress?.({ kind: 'retry', ...wait }),
+      }),
       ...(deps.sleep !== undefined && { sleep: deps.sleep }),
       ...(deps.transport !== undefined && { transport: deps.transport }),
     });

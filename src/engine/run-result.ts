@@ -22,7 +22,9 @@ export interface RunFacts {
   refusedFile: { path: string; events: number } | undefined;
   backfillFile: { path: string; events: number } | undefined;
   savedBy: SavingsRow[];
+  savedByProgram: SavingsRow[];
   durationMs: number;
+  interrupted: boolean;
 }
 
 /** The result of a run, its status and exit code, with every secret redacted from messages. */
@@ -96,6 +98,11 @@ export function runResult(f: RunFacts): SyncResult {
     openmetricsFile:
       f.backfillFile !== undefined && f.backfillFile.events > 0 ? f.backfillFile.path : null,
     savedBy: f.savedBy,
+    savedByProgram: f.savedByProgram,
+    tokens: { ...observed.tokens },
+    deliveredTokens: { ...observed.deliveredTokens },
+    daily: observed.daily.list(),
+    interrupted: f.interrupted,
     clock: observed.clock.report,
     errors: errors.map(clean),
     warnings: warnings.map(clean),

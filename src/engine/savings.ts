@@ -18,9 +18,12 @@ export const OTHER_COMMANDS = '(other commands)';
 export class SavingsTally {
   private readonly rows = new Map<string, SavingsRow>();
 
+  /** `label` names a command in the rows: the whole command line by default. */
+  constructor(private readonly label: (command: string) => string = (c) => c) {}
+
   add(e: TokfEvent): void {
-    let key = `${e.filterName ?? ''}\u0000${e.command}`;
-    let command = e.command;
+    let command = this.label(e.command);
+    let key = `${e.filterName ?? ''}\u0000${command}`;
     let filter = e.filterName;
     if (!this.rows.has(key) && this.rows.size >= MAX_KEYS) {
       key = '\u0001other';
@@ -41,5 +44,86 @@ export class SavingsTally {
     return [...this.rows.values()]
       .sort((a, b) => b.tokensSaved - a.tokensSaved || b.events - a.events)
       .slice(0, n);
+  }
+}
+
+/**
+ * A command line cut to its program and subcommand (`git status`, `cargo test`), for reports that
+ * may be read by others: tokf.command holds the whole command line, and arguments can hold
+ * secrets (tokens, URLs with credentials, paths). Leading `NAME=value` assignments are skipped,
+ * the program is named without its directory, and the next word is kept only when it looks like
+ * a subcommand (lower-case letters and hyphens, not too long); anything else is left out.
+ */
+export function programOf(command: string): string {
+  const words = command.trim().split(/\s+/);
+  let i = 0;
+  while (i < words.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[i] as string)) i += 1;
+  const first = words[i];
+  if (first === undefined || first === '') return '(empty)';
+  const program = first.replace(/^.*[/\\]/, '');
+  if (!/^[A-Za-z0-9._+-]{1,40}$/.test(program)) return '(other program)';
+  const next = words[i + 1];
+  return next !== undefined && /^[a-z][a-z-]{0,23}$/.test(next) ? `${program} ${next}` : program;
+}
+
+/**
+ * Tokens of some events as tokf estimates them. `saved` is what the tokf.tokens.saved metric
+ * counts: each event's input minus output, floored at zero (tokf's live exporter never records a
+ * negative saving). `tokf gain` sums input minus output unfloored, so where some events grew
+ * their output it shows less than `saved`; `input - output` here is that figure.
+ */
+export interface TokenTotals {
+  events: number;
+  input: number;
+  output: number;
+  saved: number;
+}
+
+export function emptyTokens(): TokenTotals {
+  return { events: 0, input: 0, output: 0, saved: 0 };
+}
+
+export function addTokens(
+  t: TokenTotals,
+  e: Pick<TokfEvent, 'inputTokens' | 'outputTokens'>,
+): void {
+  t.events += 1;
+  t.input += e.inputTokens;
+  t.output += e.outputTokens;
+  t.saved += Math.max(0, e.inputTokens - e.outputTokens);
+}
+
+/** Invocations and tokens saved on one UTC day. */
+export interface DayTotals {
+  /** YYYY-MM-DD, UTC. */
+  day: string;
+  events: number;
+  tokensSaved: number;
+}
+
+// A wrong clock could stamp events over any number of days; a chart needs far fewer than this.
+const MAX_DAYS = 4000;
+
+/** Tallies invocations and tokens saved per UTC day, for a chart of the run. */
+export class DailyTally {
+  private readonly days = new Map<number, DayTotals>();
+
+  add(e: TokfEvent): void {
+    if (e.epochSeconds === undefined) return;
+    const index = Math.floor(e.epochSeconds / 86_400);
+    let day = this.days.get(index);
+    if (day === undefined) {
+      if (this.days.size >= MAX_DAYS) return;
+      const iso = new Date(index * 86_400_000).toISOString().slice(0, 10);
+      day = { day: iso, events: 0, tokensSaved: 0 };
+      this.days.set(index, day);
+    }
+    day.events += 1;
+    day.tokensSaved += Math.max(0, e.inputTokens - e.outputTokens);
+  }
+
+  /** Oldest first. */
+  list(): DayTotals[] {
+    return [...this.days.entries()].sort(([a], [b]) => a - b).map(([, d]) => d);
   }
 }

@@ -1,6 +1,6 @@
 import type { ClockReport } from './clock-check.js';
 import type { Notice } from './notices.js';
-import type { SavingsRow } from './savings.js';
+import type { DayTotals, SavingsRow, TokenTotals } from './savings.js';
 
 export type { Notice, NoticeKind } from './notices.js';
 
@@ -80,6 +80,22 @@ export interface SyncResult {
   openmetricsFile: string | null;
   /** Tokens saved by command and filter over the selected events, largest first (top 20). */
   savedBy: SavingsRow[];
+  /**
+   * The same with each command cut to its program and subcommand (`git status`): what reports
+   * read by others show, since a command line may hold secrets (top 20).
+   */
+  savedByProgram: SavingsRow[];
+  /**
+   * Tokens of the selected events, as tokf estimates them: input, output, and saved, which is
+   * the tokf.tokens.saved metric (each event's input minus output, floored at zero).
+   */
+  tokens: TokenTotals;
+  /** The same over the events the endpoint acknowledged in this run. */
+  deliveredTokens: TokenTotals;
+  /** Invocations and tokens saved per UTC day of the selected events, oldest first. */
+  daily: DayTotals[];
+  /** The run was interrupted (Ctrl-C): it sent nothing more and recorded what was acknowledged. */
+  interrupted: boolean;
   /** Signs of a wrong clock where the events were recorded (also given as warnings). */
   clock: ClockReport;
   /** Why events could not be delivered or recorded; they stay pending. */

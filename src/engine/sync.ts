@@ -1,13 +1,16 @@
-import { accessSync, constants, mkdirSync } from 'node:fs';
+import type { DatabaseSync } from 'node:sqlite';
+import { accessSync, constants } from 'node:fs';
 import type { SyncConfig } from '../config/sync-config.js';
 import type { RetryPolicy } from '../deliver/retrying-transport.js';
 import type { Transport } from '../deliver/http-transport.js';
 import { UsageError } from '../errors.js';
+import { makeDirectory } from '../output/directory.js';
 import { ColumnProgressStore } from '../progress/column-store.js';
 import { DeadLetters } from '../progress/dead-letters.js';
 import { RangesProgressStore } from '../progress/ranges-store.js';
 import { SeriesStore } from '../progress/series-store.js';
 import { SyncLock } from '../progress/sync-lock.js';
+import { recordRun } from '../progress/run-log.js';
 import { assertWritable, BUSY_TIMEOUT_MS, messageOf, openDatabase } from '../source/database.js';
 import { readEventsSchema } from '../source/events-schema.js';
 import { Replay, type Stores } from './replay.js';
@@ -29,7 +32,46 @@ export interface SyncDeps {
   busyTimeoutMs?: number;
   /** Stands in for the network (tests). */
   transport?: Transport;
+  /**
+   * Told how far the run is, for a person watching: after each request is settled (or, when
+   * nothing is sent, each batch written), and before each wait between retries. No terminal here:
+   * the entry point renders it, or not.
+   */
+  progress?: (p: SyncProgress) => void;
+  /**
+   * Aborted to interrupt the run (Ctrl-C): no further request or attempt is started and waits
+   * between retries end at once; a request in flight is let finish (within its timeout), so that
+   * one the endpoint may have taken is recorded rather than sent again. What was acknowledged is
+   * recorded, the rest stays pending, and the result has `interrupted` set.
+   */
+  signal?: AbortSignal;
 }
+
+/** How far a run is (see SyncDeps.progress). */
+export type SyncProgress =
+  | {
+      kind: 'events';
+      /** Selected events settled so far: acknowledged, set aside, too old; or written, when not sending. */
+      done: number;
+      /** Of which the endpoint acknowledged. */
+      delivered: number;
+      /**
+       * About how many events the run will select, from a count of the pending events before it
+       * starts; undefined where that count would not be near (since, until).
+       */
+      total: number | undefined;
+      /** Whether the run sends (else it only writes files or is a dry run). */
+      sending: boolean;
+    }
+  | {
+      kind: 'retry';
+      /** The wait before the next attempt. */
+      waitMs: number;
+      /** Attempts made so far for this request. */
+      attempts: number;
+      /** What the last attempt came to. */
+      reason: string;
+    };
 
 /**
  * One replay of a database: opens it, takes the sync lock when anything will be recorded, and
@@ -62,7 +104,9 @@ export async function runSync(config: SyncConfig, deps: SyncDeps): Promise<SyncR
     const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
     await stores.lock.acquire({ waitMs: deps.lockWaitMs ?? LOCK_WAIT_MS, now: deps.now, sleep });
     try {
-      return await new Replay(config, deps, stores, true).run(started);
+      const result = await new Replay(config, deps, stores, true).run(started);
+      logRun(db, result, started, deps);
+      return result;
     } finally {
       stores.lock.release();
     }
@@ -71,10 +115,28 @@ export async function runSync(config: SyncConfig, deps: SyncDeps): Promise<SyncR
   }
 }
 
+/** Leaves a line in the run log for `telemetry-sync status`; the run's outcome stands if it fails. */
+function logRun(db: DatabaseSync, result: SyncResult, started: number, deps: SyncDeps): void {
+  try {
+    recordRun(db, {
+      startedMs: started,
+      finishedMs: deps.now(),
+      status: result.status,
+      endpoint: result.endpoint,
+      selected: result.selected,
+      delivered: result.delivered,
+      setAside: result.selectedSetAside,
+      pending: result.pending,
+    });
+  } catch (err) {
+    deps.log(`could not record the run for telemetry-sync status: ${messageOf(err)}`);
+  }
+}
+
 /** An output directory must be usable before the database is touched or anything sent. */
 function prepareOutputDir(dir: string, flag: string): void {
   try {
-    mkdirSync(dir, { recursive: true });
+    makeDirectory(dir);
     accessSync(dir, constants.W_OK);
   } catch (err) {
     throw new UsageError(`${flag}: cannot write to ${dir} (${messageOf(err)})`);

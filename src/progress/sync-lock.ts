@@ -110,3 +110,34 @@ function isAlive(row: LockRow, now: number): boolean {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
+
+/** Who holds the sync lock, as `telemetry-sync status` shows it. */
+export interface LockHolder {
+  host: string;
+  pid: number;
+  /** When it took the lock (tokf's timestamp format). */
+  since: string;
+  /** When it last showed signs of life. */
+  heartbeatAt: string;
+  /** False for a row left by a sync that died: the next sync takes the lock over. */
+  alive: boolean;
+}
+
+/** Reads the lock without taking it (a read-only database is fine); undefined when none is held. */
+export function readLockHolder(db: DatabaseSync, now: number): LockHolder | undefined {
+  const exists = db
+    .prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?")
+    .get(LOCK_TABLE);
+  if (exists === undefined) return undefined;
+  const row = db
+    .prepare(`SELECT host, pid, acquired_at, heartbeat_ms FROM ${LOCK_TABLE} WHERE id = 1`)
+    .get() as LockRow | undefined;
+  if (row === undefined) return undefined;
+  return {
+    host: String(row.host),
+    pid: Number(row.pid),
+    since: String(row.acquired_at),
+    heartbeatAt: tokfTimestamp(new Date(Number(row.heartbeat_ms))),
+    alive: isAlive(row, now),
+  };
+}

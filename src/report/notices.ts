@@ -1,4 +1,5 @@
 import { FUTURE_TOLERANCE_S, type Notice } from '../engine/index.js';
+import { count, plural } from '../words.js';
 
 /** A notice in a person's words, as the CLI, the job summary and annotations show it. */
 export function describeNotice(n: Notice): string {
@@ -14,7 +15,7 @@ export function describeNotice(n: Notice): string {
     case 'record-failed':
       return `a request of ${events}${from} was answered but recording that failed${said}; these events will be sent again by the next run`;
     case 'circuit-breaker':
-      return `circuit breaker: ${n.count} events in a row were refused, so sending stopped; the events after them stay pending`;
+      return `circuit breaker: ${count(n.count)} events in a row were refused, so sending stopped; the events after them stay pending`;
     case 'read-failed':
       return `reading the database failed part way${said}; the events not yet read stay pending`;
     case 'count-failed':
@@ -23,10 +24,14 @@ export function describeNotice(n: Notice): string {
       return `could not set aside ${events}${from}${said}; they stay pending`;
     case 'skip-failed':
       return `could not record ${events} of tokf's built-in commands as skipped${from}${said}; they stay pending`;
+    case 'interrupted':
+      return `interrupted: sending stopped and what was acknowledged is recorded; ${n.count} selected ${one ? 'event stays' : 'events stay'} pending for the next run`;
     case 'too-old-unsent':
       return `${events}${from} ${were} refused as older than the endpoint keeps${said}; they stay pending: give --otlp-json-out DIR (the action always has one) to keep them in a file and set them aside, or --max-age to leave such events out`;
     case 'too-old-for-endpoint':
       return `${events}${from} ${were} older than the endpoint keeps${said}; not sent, kept in ${n.file ?? 'the OTLP/JSON file'} and set aside`;
+    case 'beyond-backend-history':
+      return `${events}${from} ${are} older than ${n.message ?? 'the backend'} keeps by default and ${were} sent: it answers success to such points and drops them, so they count as delivered here but may not be stored there; keep the preset's --max-age, or set it to the server's own retention`;
     case 'file-failed':
       return `writing ${n.file ?? 'a file'} failed${said}; what was sent is recorded`;
     case 'unexpected':
@@ -48,8 +53,4 @@ export function describeNotice(n: Notice): string {
     case 'clock-backwards':
       return `${events} ${are} stamped earlier than an event recorded before them${from}; the recording clock went backwards`;
   }
-}
-
-function plural(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }

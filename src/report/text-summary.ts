@@ -1,39 +1,48 @@
 import type { SyncResult } from '../engine/index.js';
+import { bytes, count, plural } from '../words.js';
 import { describeNotice } from './notices.js';
 
 /** The human summary the CLI prints on stderr. */
 export function formatTextSummary(r: SyncResult): string {
   const lines = [`telemetry-sync: ${headline(r)}`];
   lines.push(
-    `  events    ${r.selected} selected, ${r.delivered} delivered, ${r.pending} still pending` +
-      (r.refusedEvents > 0 ? `, ${r.refusedEvents} refused and set aside` : '') +
-      (r.tooOld > 0 ? `, ${r.tooOld} older than max-age (file only)` : '') +
-      (r.tooOldForEndpoint > 0 ? `, ${r.tooOldForEndpoint} older than the endpoint keeps` : '') +
-      (r.rejectedPoints > 0 ? `, ${r.rejectedPoints} points rejected by the endpoint` : '') +
-      (r.held > 0 ? `, ${r.held} of the last seconds held for the next run` : '') +
+    `  events    ${count(r.selected)} selected, ${count(r.delivered)} delivered, ${count(r.pending)} still pending` +
+      (r.refusedEvents > 0 ? `, ${count(r.refusedEvents)} refused and set aside` : '') +
+      (r.tooOld > 0 ? `, ${count(r.tooOld)} older than max-age (file only)` : '') +
+      (r.tooOldForEndpoint > 0
+        ? `, ${count(r.tooOldForEndpoint)} older than the endpoint keeps`
+        : '') +
+      (r.rejectedPoints > 0
+        ? `, ${plural(r.rejectedPoints, 'point')} rejected by the endpoint`
+        : '') +
+      (r.held > 0 ? `, ${count(r.held)} of the last seconds held for the next run` : '') +
       (r.skippedBuiltins > 0
-        ? `, ${r.skippedBuiltins} of tokf's built-in commands skipped, as its live export does`
+        ? `, ${count(r.skippedBuiltins)} of tokf's built-in commands skipped, as its live export does`
         : ''),
   );
+  const tokens = tokensLine(r);
+  if (tokens !== undefined) lines.push(`  tokens    ${tokens}`);
   lines.push(`  service   ${r.service.name} (${r.service.from})`);
   if (r.firstEventTime !== null)
     lines.push(`  time      ${r.firstEventTime} .. ${r.lastEventTime}`);
   const points = Object.entries(r.points);
   if (points.length > 0) {
-    lines.push(`  points    ${points.map(([name, n]) => `${name} ${n}`).join(', ')}`);
+    lines.push(`  points    ${points.map(([name, n]) => `${name} ${count(n)}`).join(', ')}`);
   }
   if (r.requests > 0) {
     lines.push(
-      `  requests  ${r.requests} sent, ${r.failedRequests} failed, ${r.retries} retries, ` +
-        `${kib(r.bytesSent)} on the wire (${kib(r.bytesEncoded)} encoded)`,
+      `  requests  ${count(r.requests)} sent, ${count(r.failedRequests)} failed, ` +
+        `${plural(r.retries, 'retry', 'retries')}, ` +
+        `${bytes(r.bytesSent)} on the wire (${bytes(r.bytesEncoded)} encoded)`,
     );
   }
-  if (r.otlpJsonFile !== null) lines.push(`  file      ${r.otlpJsonFile} (${r.exported} events)`);
+  if (r.otlpJsonFile !== null)
+    lines.push(`  file      ${r.otlpJsonFile} (${plural(r.exported, 'event')})`);
   if (r.rejectedFile !== null) lines.push(`  rejected  ${r.rejectedFile}`);
   if (r.openmetricsFile !== null) lines.push(`  backfill  ${r.openmetricsFile} (OpenMetrics)`);
   if (r.setAside > 0) {
     lines.push(
-      `  set aside ${r.setAside} event(s) rejected in all; --retry-rejected sends them again`,
+      `  set aside ${plural(r.setAside, 'event')} in all (telemetry-sync status says why); --retry-rejected sends the refused ones again`,
     );
   }
   lines.push(`  database  ${r.database} (${progressText(r)})`);
@@ -46,29 +55,40 @@ export function formatTextSummary(r: SyncResult): string {
 function headline(r: SyncResult): string {
   switch (r.status) {
     case 'dry-run':
-      return `dry run: ${r.selected} events would be sent${r.endpoint ? ` to ${r.endpoint}` : ''}; nothing was sent or changed`;
+      return `dry run: ${plural(r.selected, 'event')} would be sent${r.endpoint ? ` to ${r.endpoint}` : ''}; nothing was sent or changed`;
     case 'exported':
-      return `wrote ${r.exported} events to ${r.otlpJsonFile}; no endpoint, nothing marked delivered`;
+      return `wrote ${plural(r.exported, 'event')} to ${r.otlpJsonFile}; no endpoint, nothing marked delivered`;
     case 'delivered':
       return r.selected === 0
         ? 'nothing to send: no pending events selected'
-        : `delivered ${r.delivered} events to ${r.endpoint}`;
+        : `delivered ${plural(r.delivered, 'event')} to ${r.endpoint}`;
     case 'partial':
-      return `delivered ${r.delivered} of ${r.selected} selected events to ${r.endpoint}; ${rest(r)}`;
+      return `delivered ${count(r.delivered)} of ${plural(r.selected, 'selected event')} to ${r.endpoint}; ${rest(r)}`;
     case 'failed':
       return `could not deliver to ${r.endpoint}; ${rest(r)}`;
   }
 }
 
-/** What became of the selected events that were not delivered, adding up to them. */
-export function rest(r: SyncResult): string {
-  const parts = [`${r.selectedPending} stay pending`];
-  if (r.selectedSetAside > 0) parts.push(`${r.selectedSetAside} set aside`);
-  return parts.join(', ');
+/**
+ * The tokens the selected events saved, as tokf's tokens.saved metric counts them, with the
+ * input and output estimates they come from; and what the delivered ones saved, when that differs.
+ */
+export function tokensLine(r: SyncResult): string | undefined {
+  const t = r.tokens;
+  if (t.events === 0) return undefined;
+  const line = `${count(t.saved)} saved (${count(t.input)} in, ${count(t.output)} out) by ${plural(t.events, 'event')}`;
+  const d = r.deliveredTokens;
+  if (r.requests === 0 || d.events === 0 || d.events === t.events) return line;
+  return `${line}; the ${count(d.events)} delivered saved ${count(d.saved)}`;
 }
 
-function kib(bytes: number): string {
-  return bytes < 1024 ? `${bytes} B` : `${(bytes / 1024).toFixed(1)} KiB`;
+/** What became of the selected events that were not delivered, adding up to them. */
+export function rest(r: SyncResult): string {
+  const parts = [
+    `${count(r.selectedPending)} ${r.selectedPending === 1 ? 'stays' : 'stay'} pending`,
+  ];
+  if (r.selectedSetAside > 0) parts.push(`${count(r.selectedSetAside)} set aside`);
+  return parts.join(', ');
 }
 
 function progressText(r: SyncResult): string {

@@ -80,7 +80,19 @@ describe('the action, main then post, as the runner runs it', () => {
     });
 
     expect(post.summary).toContain('telemetry-sync: delivered 50 events');
-    expect(post.summary).toMatch(/\| delivered \| 50 \|/);
+    const saved = rows.reduce(
+      (n, r) => n + Math.max(0, r.input_tokens_est - r.output_tokens_est),
+      0,
+    );
+    expect(post.outputs).toMatchObject({
+      'tokens-saved': String(saved),
+      status: 'delivered',
+      'too-old': '0',
+      'set-aside': '0',
+    });
+    expect(post.summary).toContain(`| 50 | 0 | 0 | 0 | **${saved.toLocaleString('en-US')}** |`);
+    expect(post.summary).toContain('xychart-beta');
+    expect(post.summary).toContain('Tokens saved by command and filter');
     expect(post.summary).toContain(`127.0.0.1:${new URL(receiver.url).port}`);
     for (const text of [
       withoutMaskCommands(main.stdout),

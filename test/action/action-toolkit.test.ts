@@ -278,7 +278,7 @@ describe('pull requests', () => {
     await again.runPost();
     const comments = server.comments(31);
     expect(comments).toHaveLength(1);
-    expect(comments[0]!.body).toContain('| selected | 3 |');
+    expect(comments[0]!.body).toContain('3 events selected in this run');
   }, 60_000);
 
   it('names the permission a refused comment needs', async () => {

@@ -21,6 +21,9 @@ describe('parseTimeSpec', () => {
     ['7d', 7 * 86_400_000],
     ['30s', 30_000],
     ['2w', 14 * 86_400_000],
+    // With a minus, as `date -d -7days` users write it: the same, 7 days ago (not 7 days ahead).
+    ['-7d', 7 * 86_400_000],
+    ['-3h', 3 * 3_600_000],
   ])('reads the duration %s as that long before now', (text, ms) => {
     expect(parseTimeSpec(text, '--since', NOW)).toBe(NOW - ms);
   });
@@ -30,7 +33,9 @@ describe('parseTimeSpec', () => {
     '2026-13-01',
     '2026-02-31',
     '5 days',
-    '-3h',
+    '--3h',
+    '-0d',
+    '+3h',
     '1.5h',
     '',
     '2026-03-05T25:00:00Z',

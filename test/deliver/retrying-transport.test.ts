@@ -169,3 +169,53 @@ describe('retry timing', () => {
     expect(parseRetryAfter('soon', now)).toBeUndefined();
   });
 });
+
+describe('RetryingTransport interrupted', () => {
+  const REFUSED: AttemptResult = { kind: 'retryable', message: 'connection failed (ECONNREFUSED)' };
+
+  it('tells each wait and why, and ends a wait at once when the signal aborts', async () => {
+    const transport = new ScriptedTransport([REFUSED, REFUSED, ACK]);
+    const controller = new AbortController();
+    const told: { waitMs: number; attempts: number; reason: string }[] = [];
+    const r = new RetryingTransport(transport, {
+      random: () => 0.5,
+      signal: controller.signal,
+      onRetry: (wait) => {
+        told.push(wait);
+        if (told.length === 2) setTimeout(() => controller.abort(), 20);
+      },
+    });
+    const started = Date.now();
+    const outcome = await r.send(BODY);
+    // The first wait (750 ms) is slept; the second (1.5 s) ends when the signal aborts.
+    expect(Date.now() - started).toBeLessThan(1400);
+    expect(outcome).toMatchObject({ kind: 'interrupted', attempts: 2 });
+    expect(transport.sent).toHaveLength(2);
+    expect(told).toEqual([
+      { waitMs: 750, attempts: 1, reason: 'connection failed (ECONNREFUSED)' },
+      { waitMs: 1500, attempts: 2, reason: 'connection failed (ECONNREFUSED)' },
+    ]);
+  });
+
+  it('starts no attempt once interrupted, and lets one in flight finish', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const idle = new ScriptedTransport([ACK]);
+    expect(
+      await new RetryingTransport(idle, { signal: controller.signal }).send(BODY),
+    ).toMatchObject({ kind: 'interrupted', attempts: 0, bytesSent: 0 });
+    expect(idle.sent).toHaveLength(0);
+
+    const later = new AbortController();
+    const inFlight: Transport = {
+      send: async () => {
+        later.abort();
+        return ACK;
+      },
+      close: () => {},
+    };
+    expect(
+      await new RetryingTransport(inFlight, { signal: later.signal }).send(BODY),
+    ).toMatchObject({ kind: 'acknowledged', attempts: 1 });
+  });
+});

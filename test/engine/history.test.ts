@@ -7,7 +7,7 @@ import { describeNotice } from '../../src/report/notices.js';
 import { flattenPoints, OtlpReceiver } from '../helpers/otlp-receiver.js';
 import { syncTo } from '../helpers/sync-engine.js';
 import { distinctEventsDb } from '../faults/fault-kit.js';
-import { removeTmpDirs } from '../helpers/tokf-db.js';
+import { insertEvents, removeTmpDirs } from '../helpers/tokf-db.js';
 
 afterAll(removeTmpDirs);
 
@@ -104,5 +104,52 @@ describe('events older than the endpoint keeps', () => {
     });
     expect(r).toMatchObject({ status: 'delivered', delivered: 300, tooOldForEndpoint: 600 });
     expect(deliveredCommands().size).toBe(300);
+  });
+});
+
+describe('a backend that answers success to points older than it keeps', () => {
+  const DAY = 86_400_000;
+  async function acceptsAll(): Promise<void> {
+    receiver = new OtlpReceiver({ respond: () => ({ status: 200 }) });
+    await receiver.start();
+  }
+  // 60 events 40 days old, then 30 from an hour ago.
+  function agedDb(): string {
+    const db = distinctEventsDb(60, Date.now() - 40 * DAY);
+    insertEvents(
+      db,
+      Array.from({ length: 30 }, (_, i) => ({
+        timestamp: new Date(Date.now() - 3_600_000 + i * 1000)
+          .toISOString()
+          .replace(/\.\d+Z$/, 'Z'),
+        command: `recent-${i}`,
+      })),
+    );
+    return db;
+  }
+
+  it('warns with how many were sent beyond its history when max-age is lifted', async () => {
+    await acceptsAll();
+    const r = await syncTo(receiver.url, agedDb(), { backend: 'victoriametrics', maxAge: 'none' });
+    expect(r).toMatchObject({ status: 'delivered', delivered: 90 });
+    const said = r.warnings.filter((w) => w.kind === 'beyond-backend-history');
+    expect(said).toEqual([expect.objectContaining({ count: 60, firstId: 1 })]);
+    expect(describeNotice(said[0]!)).toMatch(
+      /^60 events \(first: id 1\) are older than victoriametrics keeps by default and were sent: it answers success to such points and drops them/,
+    );
+  });
+
+  it('says nothing under the preset, which keeps the old events out', async () => {
+    await acceptsAll();
+    const r = await syncTo(receiver.url, agedDb(), { backend: 'victoriametrics' });
+    expect(r).toMatchObject({ delivered: 30, tooOld: 60 });
+    expect(r.warnings.map((w) => w.kind)).not.toContain('beyond-backend-history');
+  });
+
+  it('says nothing for a backend that refuses old points itself', async () => {
+    await acceptsAll();
+    const r = await syncTo(receiver.url, agedDb(), { backend: 'prometheus' });
+    expect(r.delivered).toBe(90);
+    expect(r.warnings.map((w) => w.kind)).not.toContain('beyond-backend-history');
   });
 });

@@ -1,4 +1,11 @@
-import { OTHER_COMMANDS, SavingsTally } from '../../src/engine/savings.js';
+import {
+  addTokens,
+  DailyTally,
+  emptyTokens,
+  OTHER_COMMANDS,
+  programOf,
+  SavingsTally,
+} from '../../src/engine/savings.js';
 import { tokfEvent } from '../helpers/events.js';
 
 describe('SavingsTally', () => {
@@ -50,5 +57,53 @@ describe('SavingsTally', () => {
     const other = t.top(6000).find((r) => r.command === OTHER_COMMANDS);
     expect(other).toMatchObject({ events: 1000, tokensSaved: 10000 });
     expect(t.top(10000)).toHaveLength(5001);
+  });
+});
+
+describe('programOf', () => {
+  it.each([
+    ['git status --short', 'git status'],
+    ['cargo test -p core', 'cargo test'],
+    ['/usr/bin/git log --oneline', 'git log'],
+    ['FOO=1 BAR=x npm run build', 'npm run'],
+    ['echo ghp_secretsecret', 'echo'],
+    ['curl https://user:pw@host/x', 'curl'],
+    ['ls', 'ls'],
+    ['', '(empty)'],
+  ])('%j is %j', (command, expected) => {
+    expect(programOf(command)).toBe(expected);
+  });
+});
+
+describe('token totals and days', () => {
+  it('sum input and output, and saved floored at zero per event as the tokens.saved metric', () => {
+    const t = emptyTokens();
+    const days = new DailyTally();
+    const events = [
+      tokfEvent(1, '2026-03-05T23:59:59Z', { inputTokens: 1000, outputTokens: 100 }),
+      tokfEvent(2, '2026-03-06T00:00:00Z', { inputTokens: 10, outputTokens: 50 }),
+      tokfEvent(3, '2026-03-06T10:00:00Z', { inputTokens: 300, outputTokens: 100 }),
+    ];
+    for (const e of events) {
+      addTokens(t, e);
+      days.add(e);
+    }
+    expect(t).toEqual({ events: 3, input: 1310, output: 250, saved: 1100 });
+    expect(days.list()).toEqual([
+      { day: '2026-03-05', events: 1, tokensSaved: 900 },
+      { day: '2026-03-06', events: 2, tokensSaved: 200 },
+    ]);
+  });
+
+  it('tallies by program and subcommand when asked', () => {
+    const t = new SavingsTally(programOf);
+    const at = '2026-03-05T10:22:13Z';
+    t.add(
+      tokfEvent(1, at, { command: 'git commit -m "token abc"', inputTokens: 50, outputTokens: 0 }),
+    );
+    t.add(tokfEvent(2, at, { command: 'git commit -m other', inputTokens: 30, outputTokens: 0 }));
+    expect(t.top(5)).toEqual([
+      { command: 'git commit', filter: 'cargo/test', events: 2, tokensSaved: 80 },
+    ]);
   });
 });

@@ -172,7 +172,12 @@ const CLI_CASES: Array<[string, () => string[], NodeJS.ProcessEnv, RegExp]> = [
     { OTEL_RESOURCE_ATTRIBUTES: 'a=1,,=x' },
     /OTEL_RESOURCE_ATTRIBUTES: item 3 has an empty key/,
   ],
-  ['unknown flag', () => [...ep(), '--endpiont', 'x'], {}, /Unknown option '--endpiont'/],
+  [
+    'unknown flag',
+    () => [...ep(), '--endpiont', 'x'],
+    {},
+    /unknown option --endpiont; did you mean --endpoint\?/,
+  ],
   ['a value for a switch', () => [...ep(), '--dry-run=yes'], {}, /--dry-run/],
   ['missing value', () => [...ep(), '--batch-size'], {}, /--batch-size/],
   ['empty value', () => [...ep(), '--service-name', ''], {}, /--service-name needs a value/],

@@ -17,6 +17,11 @@ import {
   TO_OBJECT_OPTIONS,
 } from './otlp-proto.js';
 import type { DecodedMetricsRequest, FlatPoint } from './otlp-proto.js';
+import {
+  decodeSignalRequest,
+  otherSignalOfPath,
+  type DecodedSignalRequest,
+} from './otlp-signals.js';
 
 export { flattenPoints } from './otlp-proto.js';
 export type { DecodedMetricsRequest, FlatPoint } from './otlp-proto.js';
@@ -65,6 +70,8 @@ export interface ReceivedRequest {
   body: Buffer;
   /** The decoded ExportMetricsServiceRequest, when decoding worked. */
   decoded?: DecodedMetricsRequest;
+  /** On /v1/logs and /v1/traces: the decoded logs or traces request instead. */
+  signalDecoded?: DecodedSignalRequest;
   /** Why decoding failed (the request was then answered 400/413/415). */
   decodeError?: string;
   /** For JSON bodies: violations of OTLP/JSON (see JsonDecodeResult.issues). */
@@ -292,7 +299,17 @@ export class OtlpReceiver {
         record.decodeError = `unsupported Content-Encoding ${record.contentEncoding}`;
         return 415;
       }
-      if (record.contentType === PROTOBUF) {
+      const other = otherSignalOfPath(record.path);
+      if (
+        other !== undefined &&
+        (record.contentType === PROTOBUF || record.contentType === JSON_TYPE)
+      ) {
+        record.signalDecoded = decodeSignalRequest(
+          other,
+          record.body,
+          record.contentType === JSON_TYPE,
+        );
+      } else if (record.contentType === PROTOBUF) {
         record.decoded = decodeMetricsRequestProtobuf(record.body);
       } else if (record.contentType === JSON_TYPE) {
         const json = decodeMetricsRequestJson(record.body.toString('utf8'));

@@ -10,6 +10,17 @@ import { removeTmpDirs } from '../helpers/tokf-db.js';
 afterAll(removeTmpDirs);
 
 describe('the text summary', () => {
+  it('gives the tokens saved, in and out, as the sample database holds them', async () => {
+    const r = await syncTo(undefined, 'test/fixtures/tokf-sample.db', { dryRun: true });
+    // tokf's own sum of input minus output, floored per event as the tokens.saved metric is.
+    expect(r.tokens).toEqual({ events: 201, input: 899_783, output: 99_376, saved: 800_407 });
+    expect(formatTextSummary(r)).toContain(
+      '  tokens    800,407 saved (899,783 in, 99,376 out) by 201 events\n',
+    );
+    expect(r.daily.map((d) => d.day)).toEqual(['2026-03-02', '2026-03-03', '2026-03-04']);
+    expect(r.daily.reduce((n, d) => n + d.tokensSaved, 0)).toBe(800_407);
+  });
+
   it('adds up: delivered, pending and set aside make the selected events', async () => {
     // 5 events refused one by one, then the endpoint fails for good.
     const bad = new Set(['cmd-3', 'cmd-9', 'cmd-14', 'cmd-15', 'cmd-16']);

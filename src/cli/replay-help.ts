@@ -1,0 +1,55 @@
+import { flagUsage, shownDefault } from '../config/settings.js';
+import { REPLAY_SPECS } from './replay-args.js';
+
+const INTRO = `Usage: telemetry-sync replay PATH... [options]
+
+Sends files of OTLP JSON Lines (one MetricsData, LogsData or TracesData object per line, plain or
+.gz) to an OTLP/HTTP endpoint, each line as it is (application/json) to its signal's path
+(v1/metrics, v1/logs, v1/traces), and records per file the byte offset up to which lines were
+acknowledged, so that the next run sends only what was appended since. A directory takes its
+*.jsonl and *.jsonl.gz files, rotated siblings (name-<time>.jsonl) oldest first, name.jsonl last.
+`;
+
+const OUTRO = `Bad lines (not JSON, not OTLP, over 16 MiB) and lines the endpoint refuses (400, 413, 422) go
+to the rejects file with file, line number and reason, and the run goes on past them. Lines over
+1 MiB are cut by resource, scope and record into requests of at most 1 MiB. --since and --until
+keep the records inside the window by their own times and count the others as done. A plain
+file's last line without a newline waits for a later run. Any other failure stops the run at the
+last acknowledged line.
+
+Exit codes: 0 every line read was delivered (or dry run); 1 lines were set aside, a file could not
+be read, or delivery failed (the rest waits for the next run); 2 bad usage, nothing sent.
+`;
+
+const COLUMN = 30;
+
+/** \`telemetry-sync replay --help\`. */
+export function replayHelp(): string {
+  const lines = REPLAY_SPECS.map(([, spec]) => {
+    const shown = shownDefault(spec);
+    const text = spec.help + (shown === undefined ? '' : ` (default ${shown})`);
+    return option(flagUsage(spec), text);
+  });
+  lines.push(option('--json', 'print the result as one JSON object on stdout'));
+  lines.push(option('-h, --help', 'this help'));
+  return `${INTRO}\nOptions\n${lines.join('\n')}\n\n${OUTRO}`;
+}
+
+function option(label: string, text: string): string {
+  const head = `  ${label}`;
+  const body = wrap(text, 100 - COLUMN).map((l) => ' '.repeat(COLUMN) + l);
+  if (head.length + 2 > COLUMN) return [head, ...body].join('\n');
+  return [head.padEnd(COLUMN) + body[0]!.trimStart(), ...body.slice(1)].join('\n');
+}
+
+function wrap(text: string, width: number): string[] {
+  const out: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line !== '' && line.length + 1 + word.length > width) {
+      out.push(line);
+      line = word;
+    } else line = line === '' ? word : `${line} ${word}`;
+  }
+  return [...out, line];
+}

@@ -1,0 +1,272 @@
+import type { Signal } from '../config/endpoint.js';
+import { describeOutcome, type DeliveryOutcome } from '../deliver/outcome.js';
+import type { JsonlFile } from '../jsonl/discover.js';
+import { openChunks } from '../jsonl/file-stream.js';
+import { fileIdentity, type FileIdentity } from '../jsonl/identity.js';
+import { readLines, type RawLine } from '../jsonl/line-reader.js';
+import { parseLine } from '../jsonl/otlp-line.js';
+import { LINE_LIMIT_BYTES, splitBySize } from '../jsonl/split.js';
+import { filterByTime, type TimeWindow } from '../jsonl/time-filter.js';
+import type { RejectsFile } from '../output/rejects-file.js';
+import type { ReplayState } from '../progress/replay-state.js';
+import { messageOf } from '../source/database.js';
+import type { FileStart, ReplayFileReport, ReplayFilesResult } from './jsonl-result.js';
+
+/** A line longer than this is not read into memory: it is a bad line, "too large". */
+export const MAX_LINE_BYTES = 16 * 1024 * 1024;
+
+/** Problems kept in the result; the rest are counted (and all are in the rejects file). */
+const PROBLEMS_KEPT = 100;
+
+/** What the per-file loop works with; `totals` is the run's result, filled in as it goes. */
+export interface ReplayContext {
+  state: ReplayState;
+  /** Undefined on a dry run: nothing is written. */
+  rejects: RejectsFile | undefined;
+  window: TimeWindow;
+  /** Sends one body to its signal's endpoint; undefined on a dry run. */
+  send: ((signal: Signal, body: Buffer) => Promise<DeliveryOutcome>) | undefined;
+  /** Whether a signal has an endpoint (on a dry run: every one). */
+  canSend: (signal: Signal) => boolean;
+  maxConsecutiveFailures: number;
+  totals: ReplayFilesResult;
+  now: () => number;
+  log: (line: string) => void;
+  /** Called after each record of progress, so a long run shows it is alive. */
+  onProgress: () => void;
+  consecutiveRefusals: number;
+}
+
+type LineEnd = 'next' | 'stop';
+
+/** Replays one file from where the state says it stopped; returns whether the run goes on. */
+export async function replayFile(ctx: ReplayContext, file: JsonlFile): Promise<boolean> {
+  const report: ReplayFileReport = {
+    path: file.path,
+    gzip: file.gzip,
+    from: 0,
+    to: 0,
+    lines: 0,
+    sent: 0,
+    bad: 0,
+    refused: 0,
+    filtered: 0,
+    heldBack: false,
+  };
+  ctx.totals.files.push(report);
+  let id: FileIdentity | undefined;
+  try {
+    id = await fileIdentity(file.path, file.gzip);
+  } catch (err) {
+    return fail(ctx, report, err);
+  }
+  if (id === undefined) {
+    ctx.log(`${file.path}: no complete line yet`);
+    return true;
+  }
+  const progress = ctx.state.find(id);
+  let start: FileStart = progress.recognition;
+  let from = progress.offset;
+  let line = progress.line;
+  // A plain file smaller than the offset was truncated: its content is new, from the start.
+  if (!file.gzip && id.size < from) [start, from, line] = ['truncated', 0, 0];
+  let pass = await readFrom(ctx, file, id, report, start, from, line);
+  // A .gz file that ends before the offset was replaced by a shorter one with the same first line.
+  if (pass === 'short') pass = await readFrom(ctx, file, id, report, 'truncated', 0, 0);
+  return pass !== 'stop';
+}
+
+async function readFrom(
+  ctx: ReplayContext,
+  file: JsonlFile,
+  id: FileIdentity,
+  report: ReplayFileReport,
+  start: FileStart,
+  from: number,
+  firstLine: number,
+): Promise<'done' | 'stop' | 'short'> {
+  Object.assign(report, { start, from, to: from });
+  ctx.log(`${file.path}: ${describeStart(start, from, firstLine)}`);
+  let saved = { offset: from, line: firstLine };
+  let done = { offset: from, line: firstLine };
+  const commit = (): void => {
+    if (ctx.send === undefined || done.offset === saved.offset) return;
+    ctx.state.save(id, done.offset, done.line, file.path, new Date(ctx.now()));
+    saved = done;
+    report.to = done.offset;
+    ctx.onProgress();
+  };
+  let lineNo = file.gzip ? 0 : firstLine;
+  let reached = file.gzip ? 0 : from;
+  try {
+    const chunks = openChunks(file.path, file.gzip, file.gzip ? 0 : from);
+    for await (const raw of readLines(chunks, file.gzip ? 0 : from, MAX_LINE_BYTES)) {
+      lineNo++;
+      reached = raw.end;
+      if (raw.end <= from) continue; // a .gz file is read from its start to the offset
+      if (!raw.terminated && !file.gzip) {
+        report.heldBack = true;
+        break;
+      }
+      report.lines++;
+      ctx.totals.lines++;
+      const { end, wrote } = await replayLine(ctx, file, raw, lineNo, report);
+      // A line is done unless the run stopped on it before it was recorded anywhere.
+      if (end === 'next' || wrote) done = { offset: raw.end, line: lineNo };
+      if (wrote || end === 'stop') commit();
+      if (end === 'stop') return 'stop';
+      if (!ctx.send) report.to = done.offset;
+    }
+  } catch (err) {
+    commit();
+    fail(ctx, report, err);
+    return 'done';
+  }
+  if (file.gzip && reached < from) return 'short';
+  commit();
+  return 'done';
+}
+
+/** One line: read, filter, cut, send, and where it ends up. `wrote`: progress is worth a commit. */
+async function replayLine(
+  ctx: ReplayContext,
+  file: JsonlFile,
+  raw: RawLine,
+  lineNo: number,
+  report: ReplayFileReport,
+): Promise<{ end: LineEnd; wrote: boolean }> {
+  const where = { file: file.path, line: lineNo, offset: raw.start };
+  if (raw.bytes === undefined) {
+    bad(
+      ctx,
+      report,
+      where,
+      `too large: ${raw.length} bytes, over the ${MAX_LINE_BYTES / 1048576} MiB a line may have`,
+    );
+    return { end: 'next', wrote: true };
+  }
+  const parsed = parseLine(raw.bytes);
+  if (parsed.kind === 'blank') return { end: 'next', wrote: false };
+  if (parsed.kind === 'bad') {
+    bad(ctx, report, where, parsed.reason, raw.bytes.toString('utf8'));
+    return { end: 'next', wrote: true };
+  }
+  const { signal } = parsed;
+  const filtered = filterByTime(signal, parsed.data, ctx.window);
+  ctx.totals.filteredRecords += filtered.dropped;
+  if (filtered.empty) {
+    report.filtered++;
+    ctx.totals.filteredLines++;
+    return { end: 'next', wrote: false };
+  }
+  if (!ctx.canSend(signal)) {
+    stop(
+      ctx,
+      where,
+      `no endpoint for ${signal}: give --endpoint, OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_${signal.toUpperCase()}_ENDPOINT`,
+    );
+    return { end: 'stop', wrote: false };
+  }
+  // Sent as it is unless the window cut it or it is over the line limit.
+  const pieces =
+    filtered.dropped === 0 && raw.length <= LINE_LIMIT_BYTES
+      ? [raw.bytes]
+      : splitBySize(signal, filtered.data).map((text) => Buffer.from(text));
+  if (pieces.length > 1) ctx.totals.splitLines++;
+  if (ctx.send === undefined) {
+    report.sent++;
+    ctx.totals.sentLines++;
+    ctx.totals.signals[signal]++;
+    return { end: 'next', wrote: false };
+  }
+  let refused = false;
+  for (const piece of pieces) {
+    const outcome = await ctx.send(signal, piece);
+    ctx.totals.bytesSent += outcome.bytesSent;
+    ctx.totals.retries += outcome.attempts - 1;
+    if (outcome.attempts > 0) ctx.totals.requests++;
+    if (outcome.kind === 'acknowledged') {
+      ctx.totals.rejectedRecords += outcome.rejectedPoints;
+      ctx.consecutiveRefusals = 0;
+      continue;
+    }
+    if (outcome.kind === 'bad-data' || outcome.kind === 'too-old') {
+      refused = true;
+      ctx.rejects?.append({
+        ...where,
+        reason: `refused: ${describeOutcome(outcome)}`,
+        status: outcome.status,
+        text: piece.toString('utf8'),
+      });
+      continue;
+    }
+    stop(ctx, where, describeOutcome(outcome));
+    return { end: 'stop', wrote: false };
+  }
+  if (refused) {
+    report.refused++;
+    ctx.totals.refusedLines++;
+    problem(ctx, {
+      file: file.path,
+      line: lineNo,
+      kind: 'refused',
+      reason: 'refused by the endpoint',
+    });
+    ctx.consecutiveRefusals++;
+    if (ctx.consecutiveRefusals >= ctx.maxConsecutiveFailures) {
+      // This line is set aside (in the rejects file) like the ones before it; the rest wait.
+      const reason = `${ctx.consecutiveRefusals} lines in a row were refused; stopping (--max-consecutive-failures)`;
+      ctx.totals.stopped = { file: file.path, line: lineNo, reason };
+      return { end: 'stop', wrote: true };
+    }
+    return { end: 'next', wrote: true };
+  }
+  report.sent++;
+  ctx.totals.sentLines++;
+  ctx.totals.signals[signal]++;
+  return { end: 'next', wrote: true };
+}
+
+function bad(
+  ctx: ReplayContext,
+  report: ReplayFileReport,
+  where: { file: string; line: number; offset: number },
+  reason: string,
+  text?: string,
+): void {
+  report.bad++;
+  ctx.totals.badLines++;
+  ctx.rejects?.append({ ...where, reason, ...(text !== undefined && { text }) });
+  problem(ctx, { file: where.file, line: where.line, kind: 'bad', reason });
+}
+
+function problem(ctx: ReplayContext, p: ReplayFilesResult['problems'][number]): void {
+  if (ctx.totals.problems.length < PROBLEMS_KEPT) ctx.totals.problems.push(p);
+  else ctx.totals.problemsOmitted++;
+}
+
+function stop(ctx: ReplayContext, where: { file: string; line: number }, reason: string): void {
+  ctx.totals.stopped = { file: where.file, line: where.line, reason };
+}
+
+function fail(ctx: ReplayContext, report: ReplayFileReport, err: unknown): boolean {
+  report.error = messageOf(err);
+  ctx.log(`${report.path}: cannot read: ${report.error}`);
+  return true;
+}
+
+function describeStart(start: FileStart, from: number, line: number): string {
+  switch (start) {
+    case 'new':
+      return 'new, from its start';
+    case 'replaced':
+      return 'replaced since the last run, from its start';
+    case 'truncated':
+      return 'truncated since the last run, from its start';
+    case 'copy':
+    case 'same':
+      return from === 0
+        ? 'from its start'
+        : `from byte ${from} (after line ${line})${start === 'copy' ? ', recognised by its first line' : ''}`;
+  }
+}

@@ -1,0 +1,141 @@
+import { resolve } from 'node:path';
+import { SIGNALS, type ReplayConfig } from '../config/replay-config.js';
+import type { Signal } from '../config/endpoint.js';
+import { displayEndpoint } from '../config/endpoint.js';
+import type { Transport } from '../deliver/http-transport.js';
+import { OtlpExporter } from '../deliver/otlp-exporter.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../deliver/retrying-transport.js';
+import { discoverFiles } from '../jsonl/discover.js';
+import { windowOf } from '../jsonl/time-filter.js';
+import { RejectsFile } from '../output/rejects-file.js';
+import { ReplayState } from '../progress/replay-state.js';
+import { SyncLock } from '../progress/sync-lock.js';
+import { replayFile, type ReplayContext } from './jsonl-file.js';
+import type { ReplayFilesResult } from './jsonl-result.js';
+
+/** How long a replay waits for another one on the same state database before refusing. */
+const LOCK_WAIT_MS = 10_000;
+/** How often a long replay shows the lock it holds is alive. */
+const HEARTBEAT_MS = 30_000;
+
+export interface ReplayFilesDeps {
+  now: () => number;
+  log: (line: string) => void;
+  userAgent: string;
+  retryPolicy?: Partial<RetryPolicy>;
+  sleep?: (ms: number) => Promise<void>;
+  /** Stands in for the network, every signal's (tests). */
+  transport?: Transport;
+}
+
+/**
+ * One replay of OTLP JSON Lines files: each line, in file order, to its signal's endpoint as it
+ * is, the offset up to which lines were acknowledged recorded per file after each line. Throws
+ * UsageError, DatabaseError or SyncBusyError only before anything is sent.
+ */
+export async function runReplayFiles(
+  config: ReplayConfig,
+  deps: ReplayFilesDeps,
+): Promise<ReplayFilesResult> {
+  const started = deps.now();
+  // The run's own rejects file is never a source, even in a directory it reads.
+  const files = discoverFiles(config.paths).filter(
+    (file) => resolve(file.path) !== resolve(config.rejectsPath),
+  );
+  const sending = !config.dryRun;
+  const state = ReplayState.open(config.statePath, !sending);
+  const lock = sending && state.db !== undefined ? new SyncLock(state.db) : undefined;
+  const exporters = new Map<Signal, OtlpExporter>();
+  const totals = emptyResult(config);
+  try {
+    const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+    await lock?.acquire({ waitMs: LOCK_WAIT_MS, now: deps.now, sleep });
+    let beat = deps.now();
+    const exporter = (signal: Signal): OtlpExporter => {
+      let found = exporters.get(signal);
+      if (found === undefined) {
+        found = new OtlpExporter({
+          endpoint: config.endpoints[signal]!,
+          protocol: 'http/json',
+          compression: config.compression,
+          timeoutMs: config.timeoutMs,
+          userAgent: deps.userAgent,
+          policy: { ...DEFAULT_RETRY_POLICY, budgetMs: config.retryBudgetMs, ...deps.retryPolicy },
+          now: deps.now,
+          ...(deps.sleep !== undefined && { sleep: deps.sleep }),
+          ...(deps.transport !== undefined && { transport: deps.transport }),
+        });
+        exporters.set(signal, found);
+      }
+      return found;
+    };
+    const ctx: ReplayContext = {
+      state,
+      rejects: sending ? new RejectsFile(config.rejectsPath) : undefined,
+      window: windowOf(config.since, config.until),
+      send: sending ? (signal, body) => exporter(signal).send(body) : undefined,
+      canSend: (signal) => !sending || config.endpoints[signal] !== undefined,
+      maxConsecutiveFailures: config.maxConsecutiveFailures,
+      totals,
+      now: deps.now,
+      log: deps.log,
+      onProgress: () => {
+        if (deps.now() - beat < HEARTBEAT_MS) return;
+        beat = deps.now();
+        lock?.refresh(beat);
+      },
+      consecutiveRefusals: 0,
+    };
+    for (const file of files) if (!(await replayFile(ctx, file))) break;
+  } finally {
+    for (const e of exporters.values()) e.close();
+    lock?.release();
+    state.close();
+  }
+  return finish(totals, deps.now() - started);
+}
+
+function emptyResult(config: ReplayConfig): ReplayFilesResult {
+  const endpoints: ReplayFilesResult['endpoints'] = {};
+  for (const signal of SIGNALS) {
+    const endpoint = config.endpoints[signal];
+    if (endpoint !== undefined) endpoints[signal] = displayEndpoint(endpoint.url);
+  }
+  return {
+    command: 'replay',
+    status: 'delivered',
+    exitCode: 0,
+    dryRun: config.dryRun,
+    endpoints,
+    statePath: config.statePath,
+    rejectsPath: config.rejectsPath,
+    files: [],
+    lines: 0,
+    sentLines: 0,
+    signals: { metrics: 0, logs: 0, traces: 0 },
+    requests: 0,
+    retries: 0,
+    bytesSent: 0,
+    splitLines: 0,
+    badLines: 0,
+    refusedLines: 0,
+    filteredRecords: 0,
+    filteredLines: 0,
+    rejectedRecords: 0,
+    problems: [],
+    problemsOmitted: 0,
+    stopped: null,
+    durationMs: 0,
+  };
+}
+
+function finish(result: ReplayFilesResult, durationMs: number): ReplayFilesResult {
+  const unread = result.files.some((f) => f.error !== undefined);
+  const setAside = result.badLines + result.refusedLines > 0;
+  const trouble = result.stopped !== null || unread || setAside;
+  let status: ReplayFilesResult['status'] = 'delivered';
+  if (result.dryRun) status = 'dry-run';
+  else if (result.stopped !== null && result.sentLines === 0) status = 'failed';
+  else if (trouble) status = 'partial';
+  return { ...result, status, exitCode: trouble && !result.dryRun ? 1 : 0, durationMs };
+}

@@ -1,0 +1,121 @@
+import { ColumnProgressStore } from '../progress/column-store.js';
+import {
+  countProgress,
+  lastDeliveredAt,
+  setAsideGroups,
+  type EventMark,
+} from '../progress/progress-status.js';
+import { RangesProgressStore } from '../progress/ranges-store.js';
+import { lastRun, type RunRecord } from '../progress/run-log.js';
+import { readLockHolder, type LockHolder } from '../progress/sync-lock.js';
+import { openDatabase } from '../source/database.js';
+import { readEventsSchema } from '../source/events-schema.js';
+import { parseEventTime } from '../source/tokf-event.js';
+
+/** Why events were set aside, in the words status groups them by. */
+export type SetAsideKind = 'too-old' | 'refused' | 'unreadable';
+
+/** What `telemetry-sync status` reports: where a database stands, read without changing it. */
+export interface SyncStatus {
+  database: string;
+  /** Where progress lives (see SyncResult.progress). */
+  progress: 'column' | 'ranges' | 'none';
+  /** Events in the database. */
+  events: number;
+  /** Acknowledged by an endpoint (or recorded as done: skipped built-in commands). */
+  delivered: number;
+  pending: {
+    count: number;
+    /** The first and last pending events in id order, with their times (UTC, ISO 8601). */
+    firstId: number | null;
+    firstEventTime: string | null;
+    lastId: number | null;
+    lastEventTime: string | null;
+  };
+  /** Set aside (not sent again unless asked), in all and by reason; tooOld is part of count. */
+  setAside: {
+    count: number;
+    tooOld: number;
+    refused: number;
+    unreadable: number;
+    byReason: {
+      kind: SetAsideKind;
+      reason: string;
+      status: number | null;
+      count: number;
+      lastAt: string;
+    }[];
+  };
+  /** The last run that sent (recorded since this version), or null. */
+  lastSync: RunRecord | null;
+  /**
+   * Where no run is recorded (databases synced before the run log, or by another tool): when
+   * events were last recorded as delivered, from the progress itself; null otherwise, or never.
+   */
+  lastDeliveredAt: string | null;
+  /** The sync holding the lock now, if any (alive false: left by a run that died). */
+  lock: LockHolder | null;
+}
+
+/** Reasons kept per kind in the result; the counts always cover every set-aside event. */
+const REASONS_SHOWN = 10;
+
+/**
+ * Where the database at `dbPath` stands: opened read-only, so that it works on a read-only file or
+ * directory and changes nothing; throws DatabaseError when it cannot be read.
+ */
+export function readStatus(dbPath: string, now: number): SyncStatus {
+  const db = openDatabase(dbPath, true);
+  try {
+    const schema = readEventsSchema(db, dbPath);
+    const store = schema.hasSyncedColumn
+      ? new ColumnProgressStore(db)
+      : new RangesProgressStore(db);
+    const counts = countProgress(db, store);
+    const lastSync = lastRun(db) ?? null;
+    const groups = setAsideGroups(db).map((g) => ({ kind: kindOf(g.reason), ...g }));
+    const total = (kind: SetAsideKind) =>
+      groups.filter((g) => g.kind === kind).reduce((sum, g) => sum + g.count, 0);
+    return {
+      database: dbPath,
+      progress: store.hasRecords() ? store.mode : 'none',
+      events: counts.events,
+      delivered: counts.delivered,
+      pending: {
+        count: counts.pending,
+        firstId: counts.firstPending?.id ?? null,
+        firstEventTime: timeOf(counts.firstPending),
+        lastId: counts.lastPending?.id ?? null,
+        lastEventTime: timeOf(counts.lastPending),
+      },
+      setAside: {
+        count: groups.reduce((sum, g) => sum + g.count, 0),
+        tooOld: total('too-old'),
+        refused: total('refused'),
+        unreadable: total('unreadable'),
+        byReason: groups.slice(0, REASONS_SHOWN),
+      },
+      lastSync,
+      // Read from the progress only where no run was recorded: in tokf's column it reads the table.
+      lastDeliveredAt: lastSync === null ? (lastDeliveredAt(db, store) ?? null) : null,
+      lock: readLockHolder(db, now) ?? null,
+    };
+  } finally {
+    db.close();
+  }
+}
+
+/** The reasons the engine writes (replay.ts, delivery.ts), sorted into what a person asks about. */
+function kindOf(reason: string): SetAsideKind {
+  if (/^older than max-age|^too old for this endpoint/.test(reason)) return 'too-old';
+  if (/^the timestamp is not a time/.test(reason)) return 'unreadable';
+  return 'refused';
+}
+
+function timeOf(mark: EventMark | undefined): string | null {
+  if (mark === undefined) return null;
+  const seconds = parseEventTime(mark.timestamp);
+  return seconds === undefined
+    ? mark.timestamp
+    : new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
+}

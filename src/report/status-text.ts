@@ -1,0 +1,84 @@
+import type { SyncStatus } from '../engine/index.js';
+import { count, plural } from '../words.js';
+
+/** Set-aside reasons shown one per line; the rest are summed up. */
+const REASON_LINES = 5;
+
+/** `telemetry-sync status` for a person: what is pending, done, set aside, and who syncs now. */
+export function formatStatusText(s: SyncStatus, now: number): string {
+  const lines = [`telemetry-sync status of ${s.database}`];
+  const p = s.pending;
+  lines.push(
+    `  pending    ${plural(p.count, 'event')}` +
+      (p.firstEventTime === null
+        ? ''
+        : p.count === 1
+          ? ` at ${p.firstEventTime} (id ${p.firstId})`
+          : `, ${p.firstEventTime} .. ${p.lastEventTime} (ids ${p.firstId} .. ${p.lastId})`),
+  );
+  lines.push(`  delivered  ${plural(s.delivered, 'event')} of ${count(s.events)}`);
+  lines.push(`  set aside  ${setAsideLine(s)}`);
+  for (const g of s.setAside.byReason.slice(0, REASON_LINES)) {
+    const status =
+      g.status === null || g.reason.includes(`HTTP ${g.status}`) ? '' : `HTTP ${g.status}: `;
+    lines.push(`             ${count(g.count)}  ${status}${g.reason} (last ${g.lastAt})`);
+  }
+  const shown = s.setAside.byReason.slice(0, REASON_LINES).reduce((n, g) => n + g.count, 0);
+  if (shown < s.setAside.count) {
+    lines.push(`             ${count(s.setAside.count - shown)}  for other reasons (see --json)`);
+  }
+  lines.push(`  last sync  ${lastSyncLine(s)}`);
+  lines.push(`  lock       ${lockLine(s, now)}`);
+  lines.push(`  progress   ${progressText(s.progress)}`);
+  return `${lines.join('\n')}\n`;
+}
+
+function setAsideLine(s: SyncStatus): string {
+  const a = s.setAside;
+  if (a.count === 0) return 'none';
+  const parts = [
+    ...(a.tooOld > 0 ? [`${count(a.tooOld)} too old (in an OTLP/JSON file only)`] : []),
+    ...(a.refused > 0 ? [`${count(a.refused)} refused by the endpoint`] : []),
+    ...(a.unreadable > 0 ? [`${count(a.unreadable)} with a timestamp that is not a time`] : []),
+  ];
+  const retry = a.refused + a.unreadable > 0 ? '; --retry-rejected sends them again' : '';
+  return `${plural(a.count, 'event')}: ${parts.join(', ')}${retry}`;
+}
+
+function lastSyncLine(s: SyncStatus): string {
+  const run = s.lastSync;
+  if (run === null) {
+    return s.lastDeliveredAt === null
+      ? 'none recorded'
+      : `none recorded; events last marked delivered at ${s.lastDeliveredAt}`;
+  }
+  const to = run.endpoint === null ? '' : ` to ${run.endpoint}`;
+  const aside = run.setAside > 0 ? `, ${count(run.setAside)} set aside` : '';
+  const left = run.pending < 0 ? '' : `, ${count(run.pending)} left pending`;
+  return (
+    `${run.finishedAt} (${run.status}): ${plural(run.delivered, 'event')} of ` +
+    `${count(run.selected)} selected delivered${to}${aside}${left}`
+  );
+}
+
+function lockLine(s: SyncStatus, now: number): string {
+  const l = s.lock;
+  if (l === null) return 'free: no sync is running';
+  const who = `pid ${l.pid} on ${l.host}, since ${l.since}`;
+  if (!l.alive) {
+    return `left by a sync that is gone (${who}); the next sync takes it over`;
+  }
+  const heartbeat = Math.max(0, Math.round((now - Date.parse(l.heartbeatAt)) / 1000));
+  return `held by a running sync (${who}, last sign of life ${plural(heartbeat, 'second')} ago)`;
+}
+
+function progressText(mode: SyncStatus['progress']): string {
+  switch (mode) {
+    case 'column':
+      return 'in events.synced_to_otel_at';
+    case 'ranges':
+      return 'in the table telemetry_sync_delivered';
+    case 'none':
+      return 'none recorded yet';
+  }
+}
