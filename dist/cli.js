@@ -8591,8 +8591,12 @@ function sqlText(value) {
 
 
 const JSONL = /\.jsonl(\.gz)?$/;
-/** `name-<time>`: a rotated sibling of `name`, the time starting and ending with a digit. */
-const ROTATED = /^(.+?)-(\d(?:[\dTt:._-]*\d)?[Zz]?)$/;
+/**
+ * `name-<time>`: a rotated sibling of `name`, the time starting and ending with a digit. The
+ * Collector's file exporter (timberjack) adds why it rotated: `name-<time>-size` (or `-time`,
+ * `-manual`).
+ */
+const ROTATED = /^(.+?)-(\d(?:[\dTt:._-]*\d)?[Zz]?)(?:-(?:size|time|manual))?$/;
 /**
  * The files to replay, in order: a file argument as given, a directory's `*.jsonl` and
  * `*.jsonl.gz` files (not recursively) grouped by base name, each group's rotated siblings

@@ -1,11 +1,12 @@
 // Memory of `telemetry-sync replay` against the size of the file it reads: generates OTLP JSON
-// Lines files of logs (default 100 MB and 1 GB, in /tmp), replays each into a loopback sink that
-// answers 200, and reports the CLI's peak RSS (VmHWM, polled from /proc) and its throughput.
+// Lines files of logs (default 100 MB and 1 GB, in /tmp), replays each, through the command as
+// installed (its shebang), into a loopback sink that answers 200, and reports the CLI's peak RSS
+// (VmHWM, polled from /proc) and its throughput.
 //   node scripts/bench/replay-bench.mjs [--sizes 100,1000] [--line-kb 256] [--dir /tmp]
 import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import http from 'node:http';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { setInterval, clearInterval } from 'node:timers';
 import { parseArgs } from 'node:util';
 
@@ -66,7 +67,11 @@ async function sink() {
 
 function run(args) {
   return new Promise((done) => {
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // As the telemetry-sync command runs: through its shebang, with its V8 and malloc settings.
+    const child = spawn(CLI, args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}` },
+    });
     let peakKb = 0;
     const poll = setInterval(() => {
       try {

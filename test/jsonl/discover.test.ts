@@ -24,6 +24,23 @@ describe('orderRotated', () => {
     ]);
   });
 
+  it("takes the Collector file exporter's rotated names, with the reason after the time", () => {
+    const names = [
+      'received.jsonl',
+      'received-2026-11-29T13-29-52.343-size.jsonl',
+      'received-2026-11-29T13-29-52.251-size.jsonl.gz',
+      'received-2026-11-28T00-00-00.000-time.jsonl',
+      'received-2026-11-29T13-29-52.300-manual.jsonl',
+    ];
+    expect(orderRotated(names)).toEqual([
+      'received-2026-11-28T00-00-00.000-time.jsonl',
+      'received-2026-11-29T13-29-52.251-size.jsonl.gz',
+      'received-2026-11-29T13-29-52.300-manual.jsonl',
+      'received-2026-11-29T13-29-52.343-size.jsonl',
+      'received.jsonl',
+    ]);
+  });
+
   it('does not take a name whose suffix is not a time for a rotation', () => {
     expect(orderRotated(['a-b.jsonl', 'a.jsonl'])).toEqual(['a.jsonl', 'a-b.jsonl']);
   });
