@@ -29,6 +29,8 @@ function oldNodes(): { path: string; version: string }[] {
 describe('the npm package', () => {
   it('can be published, and ships the CLI bundle, README and LICENSE only', () => {
     expect(pkg.private).toBeUndefined();
+    // The bundle carries what it uses: an install fetches nothing else.
+    expect(pkg.dependencies).toBeUndefined();
     expect(pkg.license).toBe('MIT');
     expect(pkg.bin).toEqual({ 'telemetry-sync': 'dist/cli.js' });
     expect(pkg.engines.node).toBe('>=24');
