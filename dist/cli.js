@@ -10,7 +10,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(325);
+/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(45);
 // The limits above keep a long sync's memory flat; they apply when the bundle runs as the
 // telemetry-sync command and are the ones src/action/bounded-heap.ts gives the action (see there).
 
@@ -21,7 +21,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 325:
+/***/ 45:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -2659,7 +2659,7 @@ function recordRun(db, run) {
 }
 /** The newest recorded run, or undefined when none was (or the table is not there). */
 function lastRun(db) {
-    if (!tableExists(db, RUNS_TABLE))
+    if (!run_log_tableExists(db, RUNS_TABLE))
         return undefined;
     const row = db
         .prepare(`SELECT started_at, finished_at, status, endpoint, selected, delivered, set_aside, pending
@@ -2678,7 +2678,7 @@ function lastRun(db) {
         pending: Number(row.pending),
     };
 }
-function tableExists(db, name) {
+function run_log_tableExists(db, name) {
     return (db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?").get(name) !==
         undefined);
 }
@@ -4769,18 +4769,18 @@ function describeOutcome(outcome) {
  * layer may use these, as they depend on nothing.
  */
 /** A whole number with thousands separators: 1234567 is `1,234,567`. */
-function count(n) {
+function words_count(n) {
     return n.toLocaleString('en-US', { maximumFractionDigits: 0 });
 }
 /** `1 event`, `2 events`, `1,234 events`. */
 function plural(n, noun, nouns = `${noun}s`) {
-    return `${count(n)} ${n === 1 ? noun : nouns}`;
+    return `${words_count(n)} ${n === 1 ? noun : nouns}`;
 }
 const UNITS = ['kB', 'MB', 'GB', 'TB'];
 /** Bytes in the units people use, decimal as disks and networks count: `512 B`, `36.1 MB`. */
 function bytes(n) {
     if (n < 1000)
-        return `${count(n)} B`;
+        return `${words_count(n)} B`;
     let value = n;
     let unit = UNITS[0];
     for (const u of UNITS) {
@@ -4789,7 +4789,7 @@ function bytes(n) {
         if (value < 1000)
             break;
     }
-    return `${value < 100 ? value.toFixed(1) : count(Math.round(value))} ${unit}`;
+    return `${value < 100 ? value.toFixed(1) : words_count(Math.round(value))} ${unit}`;
 }
 /** A duration in milliseconds as `850 ms`, `2.4 s`, `3 min 20 s`, `2 h 5 min`. */
 function duration(ms) {
@@ -4804,7 +4804,7 @@ function duration(ms) {
     const hours = Math.floor(minutes / 60);
     if (hours < 48)
         return `${hours} h ${minutes - hours * 60} min`;
-    return `${count(Math.floor(hours / 24))} days`;
+    return `${words_count(Math.floor(hours / 24))} days`;
 }
 
 ;// CONCATENATED MODULE: ./src/deliver/retrying-transport.ts
@@ -7958,7 +7958,7 @@ function countProgress(db, store) {
     const hi = Number(bounds.hi);
     const { gaps, condition } = store.pendingScan(lo, hi);
     const where = condition === undefined ? '' : ` AND ${condition}`;
-    const hasRejected = tableExists(db, dead_letters_REJECTED_TABLE);
+    const hasRejected = run_log_tableExists(db, dead_letters_REJECTED_TABLE);
     const undeliveredId = condition === undefined ? 'id' : `CASE WHEN ${condition} THEN id END`;
     const inGap = db.prepare(`SELECT count(*) AS n, count(${undeliveredId}) AS u, min(${undeliveredId}) AS first,
             max(${undeliveredId}) AS last
@@ -8023,7 +8023,7 @@ function countProgress(db, store) {
 }
 /** Set-aside events grouped by reason and status, the largest groups first. */
 function setAsideGroups(db) {
-    if (!tableExists(db, dead_letters_REJECTED_TABLE))
+    if (!run_log_tableExists(db, dead_letters_REJECTED_TABLE))
         return [];
     return db
         .prepare(`SELECT reason, status, count(*) AS n, max(rejected_at) AS last_at FROM ${dead_letters_REJECTED_TABLE}
@@ -8161,13 +8161,7 @@ function databaseFingerprint(path) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/progress/merge.ts
-
-
-
-
-
-
+;// CONCATENATED MODULE: ./src/progress/lineage.ts
 
 
 
@@ -8184,17 +8178,89 @@ function databaseFingerprint(path) {
  * never stamped: an older version, the command line) are identified by their content instead: every
  * column of tokf's but the id, with the k-th of several identical rows counted as the k-th.
  */
-const ORIGINS_TABLE = 'telemetry_sync_origins';
+const lineage_ORIGINS_TABLE = 'telemetry_sync_origins';
 /** The cache entries whose events a database holds, so that a later merge can skip them. */
-const LINEAGE_TABLE = 'telemetry_sync_lineage';
-const CREATE_ORIGINS = (/* unused pure expression or super */ null && (`CREATE TABLE IF NOT EXISTS ${ORIGINS_TABLE} (
+const lineage_LINEAGE_TABLE = 'telemetry_sync_lineage';
+const lineage_CREATE_ORIGINS = (/* unused pure expression or super */ null && (`CREATE TABLE IF NOT EXISTS ${lineage_ORIGINS_TABLE} (
   first_id INTEGER PRIMARY KEY,
   origin TEXT,
   origin_first INTEGER
 )`));
-const CREATE_LINEAGE = (/* unused pure expression or super */ null && (`CREATE TABLE IF NOT EXISTS ${LINEAGE_TABLE} (
+const lineage_CREATE_LINEAGE = (/* unused pure expression or super */ null && (`CREATE TABLE IF NOT EXISTS ${lineage_LINEAGE_TABLE} (
   entry_key TEXT PRIMARY KEY
 )`));
+/**
+ * Marks the rows this copy is about to record as its own (`origin`, from `fromId` on), so that a
+ * later merge tells them from another copy's rows with the same ids.
+ */
+function stampOwnRows(path, origin, fromId) {
+    const db = openDatabase(path, false);
+    try {
+        inWriteTransaction(db, 'record where new events come from', () => {
+            db.exec(lineage_CREATE_ORIGINS);
+            db.prepare(`INSERT OR REPLACE INTO ${lineage_ORIGINS_TABLE} (first_id, origin, origin_first) VALUES (?, ?, ?)`).run(fromId, origin, fromId);
+        });
+    }
+    finally {
+        db.close();
+    }
+}
+/** The first id an event recorded next will have. */
+function nextEventId(path) {
+    const db = openDatabase(path, true);
+    try {
+        readEventsSchema(db, path);
+        return nextId(db);
+    }
+    finally {
+        db.close();
+    }
+}
+/** The cache entries a database holds the events of (see LINEAGE_TABLE). */
+function readLineage(path) {
+    const db = openDatabase(path, true);
+    try {
+        if (!tableExists(db, 'main', lineage_LINEAGE_TABLE))
+            return [];
+        return db
+            .prepare(`SELECT entry_key FROM ${lineage_LINEAGE_TABLE} ORDER BY entry_key`)
+            .all()
+            .map((r) => String(r.entry_key));
+    }
+    finally {
+        db.close();
+    }
+}
+/** Replaces the lineage: entries that no longer exist need not be remembered. */
+function writeLineage(path, keys) {
+    const db = openDatabase(path, false);
+    try {
+        inWriteTransaction(db, 'record the cache entries merged', () => {
+            db.exec(lineage_CREATE_LINEAGE);
+            db.exec(`DELETE FROM ${lineage_LINEAGE_TABLE}`);
+            const insert = db.prepare(`INSERT OR IGNORE INTO ${lineage_LINEAGE_TABLE} (entry_key) VALUES (?)`);
+            for (const key of keys)
+                insert.run(key);
+        });
+    }
+    finally {
+        db.close();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/progress/merge.ts
+
+
+
+
+
+
+
+
+
+
+
+
 const CREATE_REJECTED = (/* unused pure expression or super */ null && (`CREATE TABLE IF NOT EXISTS ${REJECTED_TABLE} (
   event_id INTEGER PRIMARY KEY,
   reason TEXT NOT NULL,
@@ -8266,7 +8332,7 @@ function mergeInto(db, plan) {
     db.exec('CREATE TEMP TABLE ts_map (source_id INTEGER PRIMARY KEY, target_id INTEGER NOT NULL)');
     db.exec(`INSERT OR IGNORE INTO temp.ts_map (source_id, target_id)
            SELECT s.id, t.id FROM temp.ts_source s JOIN temp.ts_target t ON t.ident = s.ident`);
-    const alreadyHeld = merge_count(db, 'SELECT count(*) AS n FROM temp.ts_map');
+    const alreadyHeld = count(db, 'SELECT count(*) AS n FROM temp.ts_map');
     const store = plan.targetSynced
         ? new ColumnProgressStore(db)
         : new RangesProgressStore(db);
@@ -8285,10 +8351,10 @@ function mergeInto(db, plan) {
     const setAside = mergeRejected(db);
     const seriesTaken = mergeSeries(db);
     mergeLineage(db, plan.sourceKey);
-    const notSetAside = (schema, id) => merge_tableExists(db, schema, REJECTED_TABLE)
+    const notSetAside = (schema, id) => tableExists(db, schema, REJECTED_TABLE)
         ? `AND NOT EXISTS (SELECT 1 FROM ${schema}.${REJECTED_TABLE} r WHERE r.event_id = ${id})`
         : '';
-    const pendingFromSource = merge_count(db, `SELECT count(*) AS n FROM temp.ts_map m JOIN temp.ts_source s ON s.id = m.source_id
+    const pendingFromSource = count(db, `SELECT count(*) AS n FROM temp.ts_map m JOIN temp.ts_source s ON s.id = m.source_id
       WHERE s.delivered = 0 ${notSetAside('src', 's.id')} ${notSetAside('main', 'm.target_id')}
         AND NOT (${deliveredExpr('main', plan.targetSynced, 'm.target_id', db)})`);
     return {
@@ -8353,24 +8419,24 @@ function appendMissing(db, plan, store, at) {
 }
 /** Events the source set aside stay set aside in the target, unless some copy delivered them. */
 function mergeRejected(db) {
-    if (!merge_tableExists(db, 'src', REJECTED_TABLE))
+    if (!tableExists(db, 'src', REJECTED_TABLE))
         return 0;
     db.exec(CREATE_REJECTED);
-    const before = merge_count(db, `SELECT count(*) AS n FROM main.${REJECTED_TABLE}`);
+    const before = count(db, `SELECT count(*) AS n FROM main.${REJECTED_TABLE}`);
     db.exec(`INSERT OR IGNORE INTO main.${REJECTED_TABLE} (event_id, reason, status, rejected_at)
            SELECT m.target_id, r.reason, r.status, r.rejected_at
              FROM src.${REJECTED_TABLE} r JOIN temp.ts_map m ON m.source_id = r.event_id`);
     // A copy that delivered an event (a run with --retry-rejected) wins over one that set it aside.
-    const ranges = merge_tableExists(db, 'main', RANGES_TABLE);
+    const ranges = tableExists(db, 'main', RANGES_TABLE);
     const synced = columnExists(db, 'main', SYNCED_COLUMN);
     if (ranges || synced) {
         db.exec(`DELETE FROM main.${REJECTED_TABLE} WHERE ${deliveredExpr('main', synced, 'event_id', db)}`);
     }
-    return Math.max(0, merge_count(db, `SELECT count(*) AS n FROM main.${REJECTED_TABLE}`) - before);
+    return Math.max(0, count(db, `SELECT count(*) AS n FROM main.${REJECTED_TABLE}`) - before);
 }
 /** Each series takes the state of the copy that acknowledged its latest point. */
 function mergeSeries(db) {
-    if (!merge_tableExists(db, 'src', SERIES_TABLE))
+    if (!tableExists(db, 'src', SERIES_TABLE))
         return 0;
     db.exec(CREATE_SERIES);
     const before = db.prepare('SELECT total_changes() AS n').get();
@@ -8385,7 +8451,7 @@ function mergeSeries(db) {
     return Number(after?.n ?? 0) - Number(before?.n ?? 0);
 }
 function mergeLineage(db, sourceKey) {
-    if (merge_tableExists(db, 'src', LINEAGE_TABLE)) {
+    if (tableExists(db, 'src', LINEAGE_TABLE)) {
         db.exec(`INSERT OR IGNORE INTO main.${LINEAGE_TABLE} (entry_key)
              SELECT entry_key FROM src.${LINEAGE_TABLE}`);
     }
@@ -8402,7 +8468,7 @@ function buildIdentities(db, schema, table, shared, synced) {
     db.exec(`CREATE TEMP TABLE ${table} (
     id INTEGER PRIMARY KEY, origin TEXT, local INTEGER, ident TEXT NOT NULL, delivered INTEGER NOT NULL
   )`);
-    const hasOrigins = merge_tableExists(db, schema, ORIGINS_TABLE);
+    const hasOrigins = tableExists(db, schema, ORIGINS_TABLE);
     const segment = hasOrigins
         ? `LEFT JOIN ${schema}.${ORIGINS_TABLE} g ON g.first_id =
          (SELECT max(first_id) FROM ${schema}.${ORIGINS_TABLE} WHERE first_id <= e.id)`
@@ -8430,7 +8496,7 @@ function deliveredExpr(schema, synced, idExpr, db) {
     if (synced) {
         return `coalesce((SELECT x.${SYNCED_COLUMN} IS NOT NULL FROM ${schema}.events x WHERE x.id = ${idExpr}), 0)`;
     }
-    if (!merge_tableExists(db, schema, RANGES_TABLE))
+    if (!tableExists(db, schema, RANGES_TABLE))
         return '0';
     return `coalesce((SELECT d.last_id >= ${idExpr} FROM ${schema}.${RANGES_TABLE} d
                      WHERE d.first_id <= ${idExpr} ORDER BY d.first_id DESC LIMIT 1), 0)`;
@@ -8445,74 +8511,6 @@ function dropTemp(db) {
     for (const t of ['ts_target', 'ts_source', 'ts_map'])
         db.exec(`DROP TABLE IF EXISTS temp.${t}`);
 }
-/** The first id after every id the table has used (AUTOINCREMENT never reuses one). */
-function nextId(db) {
-    const max = Number(db.prepare('SELECT coalesce(max(id), 0) AS n FROM main.events').get()?.n ?? 0);
-    const seq = merge_tableExists(db, 'main', 'sqlite_sequence')
-        ? Number(db
-            .prepare("SELECT coalesce(max(seq), 0) AS n FROM main.sqlite_sequence WHERE name = 'events'")
-            .get()?.n ?? 0)
-        : 0;
-    return Math.max(max, seq) + 1;
-}
-/**
- * Marks the rows this copy is about to record as its own (`origin`, from `fromId` on), so that a
- * later merge tells them from another copy's rows with the same ids.
- */
-function stampOwnRows(path, origin, fromId) {
-    const db = openDatabase(path, false);
-    try {
-        inWriteTransaction(db, 'record where new events come from', () => {
-            db.exec(CREATE_ORIGINS);
-            db.prepare(`INSERT OR REPLACE INTO ${ORIGINS_TABLE} (first_id, origin, origin_first) VALUES (?, ?, ?)`).run(fromId, origin, fromId);
-        });
-    }
-    finally {
-        db.close();
-    }
-}
-/** The first id an event recorded next will have. */
-function nextEventId(path) {
-    const db = openDatabase(path, true);
-    try {
-        readEventsSchema(db, path);
-        return nextId(db);
-    }
-    finally {
-        db.close();
-    }
-}
-/** The cache entries a database holds the events of (see LINEAGE_TABLE). */
-function readLineage(path) {
-    const db = openDatabase(path, true);
-    try {
-        if (!merge_tableExists(db, 'main', LINEAGE_TABLE))
-            return [];
-        return db
-            .prepare(`SELECT entry_key FROM ${LINEAGE_TABLE} ORDER BY entry_key`)
-            .all()
-            .map((r) => String(r.entry_key));
-    }
-    finally {
-        db.close();
-    }
-}
-/** Replaces the lineage: entries that no longer exist need not be remembered. */
-function writeLineage(path, keys) {
-    const db = openDatabase(path, false);
-    try {
-        inWriteTransaction(db, 'record the cache entries merged', () => {
-            db.exec(CREATE_LINEAGE);
-            db.exec(`DELETE FROM ${LINEAGE_TABLE}`);
-            const insert = db.prepare(`INSERT OR IGNORE INTO ${LINEAGE_TABLE} (entry_key) VALUES (?)`);
-            for (const key of keys)
-                insert.run(key);
-        });
-    }
-    finally {
-        db.close();
-    }
-}
 /**
  * Events neither delivered nor set aside, among ids up to `lastId` (all when omitted): what the
  * copy's runs left for later ones.
@@ -8521,10 +8519,10 @@ function countPendingUpTo(path, lastId = Number.MAX_SAFE_INTEGER) {
     const db = openDatabase(path, true);
     try {
         const schema = readEventsSchema(db, path);
-        const rejected = merge_tableExists(db, 'main', REJECTED_TABLE)
+        const rejected = tableExists(db, 'main', REJECTED_TABLE)
             ? `AND NOT EXISTS (SELECT 1 FROM ${REJECTED_TABLE} r WHERE r.event_id = e.id)`
             : '';
-        return merge_count(db, `SELECT count(*) AS n FROM events e WHERE e.id <= ${Math.floor(lastId)}
+        return count(db, `SELECT count(*) AS n FROM events e WHERE e.id <= ${Math.floor(lastId)}
          AND NOT (${deliveredExpr('main', schema.hasSyncedColumn, 'e.id', db)}) ${rejected}`);
     }
     finally {
@@ -8542,7 +8540,7 @@ function markPendingDone(path, now = new Date()) {
         const store = schema.hasSyncedColumn
             ? new ColumnProgressStore(db)
             : new RangesProgressStore(db);
-        const rejected = merge_tableExists(db, 'main', REJECTED_TABLE)
+        const rejected = tableExists(db, 'main', REJECTED_TABLE)
             ? `AND NOT EXISTS (SELECT 1 FROM ${REJECTED_TABLE} r WHERE r.event_id = e.id)`
             : '';
         const ids = db
@@ -8565,25 +8563,6 @@ function markPendingDone(path, now = new Date()) {
 }
 function singleRanges(ids) {
     return coalesce(ids.map((id) => ({ first: id, last: id })));
-}
-function merge_count(db, sql) {
-    return Number(db.prepare(sql).get()?.n ?? 0);
-}
-function merge_tableExists(db, schema, name) {
-    return (db
-        .prepare(`SELECT 1 FROM ${schema}.sqlite_schema WHERE type = 'table' AND name = ?`)
-        .get(name) !== undefined);
-}
-function columnExists(db, schema, column) {
-    return (db
-        .prepare(`SELECT 1 FROM pragma_table_info('events', '${schema}') WHERE name = ?`)
-        .get(column) !== undefined);
-}
-function quoteName(name) {
-    return `"${name.replace(/"/g, '""')}"`;
-}
-function sqlText(value) {
-    return `'${value.replace(/'/g, "''")}'`;
 }
 
 ;// CONCATENATED MODULE: ./src/jsonl/discover.ts
@@ -9482,6 +9461,7 @@ function finish(result, durationMs) {
 
 
 
+
 ;// CONCATENATED MODULE: ./src/report/replay-summary.ts
 /** Problems listed in the summary; the rest are in the rejects file and the JSON result. */
 const LISTED = 20;
@@ -9752,15 +9732,15 @@ function formatStatusText(s, now) {
             : p.count === 1
                 ? ` at ${p.firstEventTime} (id ${p.firstId})`
                 : `, ${p.firstEventTime} .. ${p.lastEventTime} (ids ${p.firstId} .. ${p.lastId})`));
-    lines.push(`  delivered  ${plural(s.delivered, 'event')} of ${count(s.events)}`);
+    lines.push(`  delivered  ${plural(s.delivered, 'event')} of ${words_count(s.events)}`);
     lines.push(`  set aside  ${setAsideLine(s)}`);
     for (const g of s.setAside.byReason.slice(0, REASON_LINES)) {
         const status = g.status === null || g.reason.includes(`HTTP ${g.status}`) ? '' : `HTTP ${g.status}: `;
-        lines.push(`             ${count(g.count)}  ${status}${g.reason} (last ${g.lastAt})`);
+        lines.push(`             ${words_count(g.count)}  ${status}${g.reason} (last ${g.lastAt})`);
     }
     const shown = s.setAside.byReason.slice(0, REASON_LINES).reduce((n, g) => n + g.count, 0);
     if (shown < s.setAside.count) {
-        lines.push(`             ${count(s.setAside.count - shown)}  for other reasons (see --json)`);
+        lines.push(`             ${words_count(s.setAside.count - shown)}  for other reasons (see --json)`);
     }
     lines.push(`  last sync  ${lastSyncLine(s)}`);
     lines.push(`  lock       ${lockLine(s, now)}`);
@@ -9772,9 +9752,9 @@ function setAsideLine(s) {
     if (a.count === 0)
         return 'none';
     const parts = [
-        ...(a.tooOld > 0 ? [`${count(a.tooOld)} too old (in an OTLP/JSON file only)`] : []),
-        ...(a.refused > 0 ? [`${count(a.refused)} refused by the endpoint`] : []),
-        ...(a.unreadable > 0 ? [`${count(a.unreadable)} with a timestamp that is not a time`] : []),
+        ...(a.tooOld > 0 ? [`${words_count(a.tooOld)} too old (in an OTLP/JSON file only)`] : []),
+        ...(a.refused > 0 ? [`${words_count(a.refused)} refused by the endpoint`] : []),
+        ...(a.unreadable > 0 ? [`${words_count(a.unreadable)} with a timestamp that is not a time`] : []),
     ];
     const retry = a.refused + a.unreadable > 0 ? '; --retry-rejected sends them again' : '';
     return `${plural(a.count, 'event')}: ${parts.join(', ')}${retry}`;
@@ -9787,10 +9767,10 @@ function lastSyncLine(s) {
             : `none recorded; events last marked delivered at ${s.lastDeliveredAt}`;
     }
     const to = run.endpoint === null ? '' : ` to ${run.endpoint}`;
-    const aside = run.setAside > 0 ? `, ${count(run.setAside)} set aside` : '';
-    const left = run.pending < 0 ? '' : `, ${count(run.pending)} left pending`;
+    const aside = run.setAside > 0 ? `, ${words_count(run.setAside)} set aside` : '';
+    const left = run.pending < 0 ? '' : `, ${words_count(run.pending)} left pending`;
     return (`${run.finishedAt} (${run.status}): ${plural(run.delivered, 'event')} of ` +
-        `${count(run.selected)} selected delivered${to}${aside}${left}`);
+        `${words_count(run.selected)} selected delivered${to}${aside}${left}`);
 }
 function lockLine(s, now) {
     const l = s.lock;
@@ -9831,7 +9811,7 @@ function describeNotice(n) {
         case 'record-failed':
             return `a request of ${events}${from} was answered but recording that failed${said}; these events will be sent again by the next run`;
         case 'circuit-breaker':
-            return `circuit breaker: ${count(n.count)} events in a row were refused, so sending stopped; the events after them stay pending`;
+            return `circuit breaker: ${words_count(n.count)} events in a row were refused, so sending stopped; the events after them stay pending`;
         case 'read-failed':
             return `reading the database failed part way${said}; the events not yet read stay pending`;
         case 'count-failed':
@@ -9877,18 +9857,18 @@ function describeNotice(n) {
 /** The human summary the CLI prints on stderr. */
 function formatTextSummary(r) {
     const lines = [`telemetry-sync: ${headline(r)}`];
-    lines.push(`  events    ${count(r.selected)} selected, ${count(r.delivered)} delivered, ${count(r.pending)} still pending` +
-        (r.refusedEvents > 0 ? `, ${count(r.refusedEvents)} refused and set aside` : '') +
-        (r.tooOld > 0 ? `, ${count(r.tooOld)} older than max-age (file only)` : '') +
+    lines.push(`  events    ${words_count(r.selected)} selected, ${words_count(r.delivered)} delivered, ${words_count(r.pending)} still pending` +
+        (r.refusedEvents > 0 ? `, ${words_count(r.refusedEvents)} refused and set aside` : '') +
+        (r.tooOld > 0 ? `, ${words_count(r.tooOld)} older than max-age (file only)` : '') +
         (r.tooOldForEndpoint > 0
-            ? `, ${count(r.tooOldForEndpoint)} older than the endpoint keeps`
+            ? `, ${words_count(r.tooOldForEndpoint)} older than the endpoint keeps`
             : '') +
         (r.rejectedPoints > 0
             ? `, ${plural(r.rejectedPoints, 'point')} rejected by the endpoint`
             : '') +
-        (r.held > 0 ? `, ${count(r.held)} of the last seconds held for the next run` : '') +
+        (r.held > 0 ? `, ${words_count(r.held)} of the last seconds held for the next run` : '') +
         (r.skippedBuiltins > 0
-            ? `, ${count(r.skippedBuiltins)} of tokf's built-in commands skipped, as its live export does`
+            ? `, ${words_count(r.skippedBuiltins)} of tokf's built-in commands skipped, as its live export does`
             : ''));
     const tokens = tokensLine(r);
     if (tokens !== undefined)
@@ -9898,10 +9878,10 @@ function formatTextSummary(r) {
         lines.push(`  time      ${r.firstEventTime} .. ${r.lastEventTime}`);
     const points = Object.entries(r.points);
     if (points.length > 0) {
-        lines.push(`  points    ${points.map(([name, n]) => `${name} ${count(n)}`).join(', ')}`);
+        lines.push(`  points    ${points.map(([name, n]) => `${name} ${words_count(n)}`).join(', ')}`);
     }
     if (r.requests > 0) {
-        lines.push(`  requests  ${count(r.requests)} sent, ${count(r.failedRequests)} failed, ` +
+        lines.push(`  requests  ${words_count(r.requests)} sent, ${words_count(r.failedRequests)} failed, ` +
             `${plural(r.retries, 'retry', 'retries')}, ` +
             `${bytes(r.bytesSent)} on the wire (${bytes(r.bytesEncoded)} encoded)`);
     }
@@ -9933,7 +9913,7 @@ function headline(r) {
                 ? 'nothing to send: no pending events selected'
                 : `delivered ${plural(r.delivered, 'event')} to ${r.endpoint}`;
         case 'partial':
-            return `delivered ${count(r.delivered)} of ${plural(r.selected, 'selected event')} to ${r.endpoint}; ${rest(r)}`;
+            return `delivered ${words_count(r.delivered)} of ${plural(r.selected, 'selected event')} to ${r.endpoint}; ${rest(r)}`;
         case 'failed':
             return `could not deliver to ${r.endpoint}; ${rest(r)}`;
     }
@@ -9946,19 +9926,19 @@ function tokensLine(r) {
     const t = r.tokens;
     if (t.events === 0)
         return undefined;
-    const line = `${count(t.saved)} saved (${count(t.input)} in, ${count(t.output)} out) by ${plural(t.events, 'event')}`;
+    const line = `${words_count(t.saved)} saved (${words_count(t.input)} in, ${words_count(t.output)} out) by ${plural(t.events, 'event')}`;
     const d = r.deliveredTokens;
     if (r.requests === 0 || d.events === 0 || d.events === t.events)
         return line;
-    return `${line}; the ${count(d.events)} delivered saved ${count(d.saved)}`;
+    return `${line}; the ${words_count(d.events)} delivered saved ${words_count(d.saved)}`;
 }
 /** What became of the selected events that were not delivered, adding up to them. */
 function rest(r) {
     const parts = [
-        `${count(r.selectedPending)} ${r.selectedPending === 1 ? 'stays' : 'stay'} pending`,
+        `${words_count(r.selectedPending)} ${r.selectedPending === 1 ? 'stays' : 'stay'} pending`,
     ];
     if (r.selectedSetAside > 0)
-        parts.push(`${count(r.selectedSetAside)} set aside`);
+        parts.push(`${words_count(r.selectedSetAside)} set aside`);
     return parts.join(', ');
 }
 function text_summary_progressText(r) {
@@ -10081,12 +10061,12 @@ class ProgressLine {
         else {
             const verb = e.sending ? 'sent' : 'written';
             parts.push(e.total === undefined || e.total === 0
-                ? `${count(e.done)} events ${verb}`
-                : `${count(e.done)} of ${count(e.total)} events ${verb} (${Math.floor((100 * e.done) / e.total)}%)`);
+                ? `${words_count(e.done)} events ${verb}`
+                : `${words_count(e.done)} of ${words_count(e.total)} events ${verb} (${Math.floor((100 * e.done) / e.total)}%)`);
             const seconds = (now - this.started) / 1000;
             if (e.done >= MIN_EVENTS_FOR_RATE && seconds > 0) {
                 const rate = e.done / seconds;
-                parts.push(`${count(Math.round(rate))} events/s`);
+                parts.push(`${words_count(Math.round(rate))} events/s`);
                 if (e.total !== undefined && e.total > e.done && rate > 0 && this.retry === undefined)
                     parts.push(`about ${duration(((e.total - e.done) / rate) * 1000)} left`);
             }

@@ -15,11 +15,8 @@ export {
   countPendingUpTo,
   markPendingDone,
   mergeDatabase,
-  nextEventId,
-  readLineage,
-  stampOwnRows,
-  writeLineage,
   type MergeOutcome,
 } from '../progress/merge.js';
+export { nextEventId, readLineage, stampOwnRows, writeLineage } from '../progress/lineage.js';
 export { runReplayFiles, type ReplayFilesDeps } from './jsonl-run.js';
 export type { ReplayFileReport, ReplayFilesResult, ReplayProblem } from './jsonl-result.js';

@@ -1,14 +1,12 @@
 import { copyFileSync } from 'node:fs';
 import { DatabaseSync } from 'node:sqlite';
 import {
-  countPendingUpTo,
-  markPendingDone,
-  mergeDatabase,
   nextEventId,
   readLineage,
   stampOwnRows,
   writeLineage,
-} from '../../src/progress/merge.js';
+} from '../../src/progress/lineage.js';
+import { countPendingUpTo, markPendingDone, mergeDatabase } from '../../src/progress/merge.js';
 import { DeadLetters } from '../../src/progress/dead-letters.js';
 import { RangesProgressStore } from '../../src/progress/ranges-store.js';
 import { SeriesStore } from '../../src/progress/series-store.js';
