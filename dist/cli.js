@@ -10,7 +10,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(45);
+/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(994);
 // The limits above keep a long sync's memory flat; they apply when the bundle runs as the
 // telemetry-sync command and are the ones src/action/bounded-heap.ts gives the action (see there).
 
@@ -21,7 +21,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 45:
+/***/ 994:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -249,6 +249,23 @@ const parseBuiltins = (text, source) => {
         return lower;
     throw new UsageError(`${source}: "${value}" is not send or skip`);
 };
+const SIGNAL_ORDER = ['metrics', 'logs', 'traces'];
+/**
+ * The signals to send each event as, a comma-separated list of metrics, logs and traces; always
+ * in that order, whatever the order given, each once.
+ */
+const parseSignals = (text, source) => {
+    const given = text
+        .split(',')
+        .map((w) => w.trim().toLowerCase())
+        .filter((w) => w !== '');
+    const unknown = given.filter((w) => !SIGNAL_ORDER.includes(w));
+    if (unknown.length > 0)
+        throw new UsageError(`${source}: "${unknown[0]}" is not a signal (use metrics, logs, traces)`);
+    if (given.length === 0)
+        throw new UsageError(`${source}: name at least one signal`);
+    return SIGNAL_ORDER.filter((s) => given.includes(s));
+};
 
 ;// CONCATENATED MODULE: ./src/config/sync-config.ts
 // Collectors accept 20 MiB by default and most vendors 4-5 MiB; stay under the smaller figure.
@@ -410,6 +427,18 @@ const SETTINGS = {
         section: 'Source',
         help: "the rows of tokf's built-in commands (tokf err, test, summary; filter _builtin/...), which tokf's live export never sends: send (they count in tokf gain) or skip (recorded as done without being sent, as live export leaves them out; a later send run does not go back for them)",
         meaning: "the rows of `tokf err`, `tokf test` and `tokf summary` (filter `_builtin/...`), which tokf's live export never sends: `send` them, or `skip` them as live export does ([Built-in commands](#built-in-commands))",
+    },
+    signals: {
+        flag: 'signals',
+        value: 'LIST',
+        type: 'string',
+        input: 'signals',
+        env: ['TELEMETRY_SYNC_SIGNALS'],
+        parse: parseSignals,
+        default: 'metrics',
+        section: 'Source',
+        help: 'what each event is sent as: metrics, logs (one record per invocation), traces (one span per invocation), comma-separated; each to its own path (v1/logs, v1/traces) with its own progress',
+        meaning: 'what each event is sent as, comma-separated: `metrics`, `logs` (one record per invocation), `traces` (one span per invocation); each signal goes to its own path and keeps its own progress ([Logs and spans](#logs-and-spans))',
     },
     endpoint: {
         flag: 'endpoint',
@@ -607,8 +636,8 @@ const SETTINGS = {
         env: [],
         parse: asWritten,
         section: 'Output',
-        help: 'also write what was sent (or would be) to DIR/metrics.jsonl as OTLP JSON Lines, and refused events to DIR/rejected-metrics.jsonl; with no endpoint this file is the whole job and nothing is marked delivered',
-        meaning: 'also write `DIR/metrics.jsonl` (below)',
+        help: 'also write what was sent (or would be) to DIR/metrics.jsonl as OTLP JSON Lines (logs.jsonl, traces.jsonl for --signals logs, traces), and refused events to DIR/rejected-metrics.jsonl (and so on); with no endpoint these files are the whole job and nothing is marked delivered',
+        meaning: 'also write `DIR/metrics.jsonl` (below; `logs.jsonl`, `traces.jsonl` for those signals)',
     },
     openmetricsOut: {
         flag: 'openmetrics-out',
@@ -1798,15 +1827,30 @@ function buildSyncConfig(settings, env, now, label = flagLabel) {
         ? { backend: read('backend'), ageMs: presetMaxAgeMs }
         : undefined;
     const maxConsecutiveFailures = read('maxConsecutiveFailures');
-    const endpoint = withTls(resolveEndpoint(settings, env, label, preset.path), () => ({
+    const tlsFiles = () => ({
         ca: lookUp('certificate'),
         cert: lookUp('clientCertificate'),
         key: lookUp('clientKey'),
-    }), label);
+    });
+    const signals = lookUp('signals')?.value ?? ['metrics'];
+    const endpoint = withTls(resolveEndpoint(settings, env, label, preset.path), tlsFiles, label);
+    const endpoints = {};
+    for (const signal of signals) {
+        if (signal === 'metrics')
+            continue;
+        const found = withTls(resolveEndpoint(settings, env, label, preset.path, signal), tlsFiles, label);
+        if (found !== undefined)
+            endpoints[signal] = found;
+    }
     const dryRun = settings.dryRun === true;
     const otlpJsonOut = read('otlpJsonOut');
     const openmetricsOut = read('openmetricsOut');
-    if (endpoint === undefined &&
+    const sendingSignals = signals.filter((s) => (s === 'metrics' ? endpoint : endpoints[s]));
+    if (sendingSignals.length > 0 && sendingSignals.length < signals.length) {
+        const missing = signals.find((s) => !sendingSignals.includes(s));
+        throw new UsageError(`${label('signals')}: no endpoint for ${missing}: give ${label('endpoint')} or OTEL_EXPORTER_OTLP_${missing.toUpperCase()}_ENDPOINT`);
+    }
+    if (sendingSignals.length === 0 &&
         otlpJsonOut === undefined &&
         openmetricsOut === undefined &&
         !dryRun) {
@@ -1834,6 +1878,11 @@ function buildSyncConfig(settings, env, now, label = flagLabel) {
         builtins: read('builtins'),
         ...(otlpJsonOut !== undefined && { otlpJsonOut }),
         ...(openmetricsOut !== undefined && { openmetricsOut }),
+        signals,
+        otherSignals: {
+            endpoints,
+            ...(maxAgeGiven?.value != null && { maxAgeMs: maxAgeGiven.value }),
+        },
     };
 }
 /**
@@ -2252,7 +2301,11 @@ class column_store_ColumnProgressStore {
 
 /** Our table of events refused for good, with why; never tokf's tables. */
 const dead_letters_REJECTED_TABLE = 'telemetry_sync_rejected';
-const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS ${dead_letters_REJECTED_TABLE} (
+/** The dead letters of a signal: metrics keep the original name. */
+function dead_letters_rejectedTable(signal) {
+    return signal === 'metrics' ? dead_letters_REJECTED_TABLE : `${dead_letters_REJECTED_TABLE}_${signal}`;
+}
+const createTable = (table) => `CREATE TABLE IF NOT EXISTS ${table} (
   event_id INTEGER PRIMARY KEY,
   reason TEXT NOT NULL,
   status INTEGER,
@@ -2263,17 +2316,21 @@ const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS ${dead_letters_REJECTED_TABLE} 
  * not retried by later runs, so one bad point cannot block the events behind it, unless a run asks
  * for them again (`--retry-rejected`); a later delivery removes them from here.
  */
-class DeadLetters {
+class dead_letters_DeadLetters {
     db;
+    table;
     /** Known once created: forget() runs after every acknowledgement and must stay cheap. */
     created = false;
     /** The rejected ids, read once per run and kept up to date by record() and forget(). */
     known;
-    constructor(db) {
+    constructor(db, 
+    /** Our table of refused events: one per signal (see rejectedTable). */
+    table = dead_letters_REJECTED_TABLE) {
         this.db = db;
+        this.table = table;
     }
     prepareForWriting() {
-        transaction_inWriteTransaction(this.db, 'create the rejected-events table', () => this.db.exec(CREATE_TABLE));
+        transaction_inWriteTransaction(this.db, 'create the rejected-events table', () => this.db.exec(createTable(this.table)));
         this.created = true;
     }
     /** Ids of rejected events; empty when a read-only run finds no table of ours. */
@@ -2283,7 +2340,7 @@ class DeadLetters {
     knownIds() {
         if (this.known === undefined) {
             const rows = this.exists()
-                ? this.db.prepare(`SELECT event_id AS id FROM ${dead_letters_REJECTED_TABLE}`).all()
+                ? this.db.prepare(`SELECT event_id AS id FROM ${this.table}`).all()
                 : [];
             this.known = new Set(rows.map((r) => Number(r.id)));
         }
@@ -2295,7 +2352,7 @@ class DeadLetters {
     record(ids, rejection, at) {
         if (ids.length === 0)
             return;
-        const upsert = this.db.prepare(`INSERT INTO ${dead_letters_REJECTED_TABLE} (event_id, reason, status, rejected_at) VALUES (?, ?, ?, ?)
+        const upsert = this.db.prepare(`INSERT INTO ${this.table} (event_id, reason, status, rejected_at) VALUES (?, ?, ?, ?)
        ON CONFLICT(event_id) DO UPDATE SET reason = excluded.reason, status = excluded.status, rejected_at = excluded.rejected_at`);
         const stamp = progress_store_tokfTimestamp(at);
         transaction_inWriteTransaction(this.db, 'record rejected events', () => {
@@ -2312,7 +2369,7 @@ class DeadLetters {
         const resent = ids.filter((id) => known.has(id));
         if (resent.length === 0)
             return;
-        const remove = this.db.prepare(`DELETE FROM ${dead_letters_REJECTED_TABLE} WHERE event_id = ?`);
+        const remove = this.db.prepare(`DELETE FROM ${this.table} WHERE event_id = ?`);
         transaction_inWriteTransaction(this.db, 'clear re-sent rejected events', () => {
             for (const id of resent)
                 remove.run(id);
@@ -2325,7 +2382,7 @@ class DeadLetters {
             return true;
         return (this.db
             .prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?")
-            .get(dead_letters_REJECTED_TABLE) !== undefined);
+            .get(this.table) !== undefined);
     }
 }
 
@@ -2385,7 +2442,11 @@ function coverage(events) {
  * `--limit` leave gaps that a later run must still send.
  */
 const ranges_store_RANGES_TABLE = 'telemetry_sync_delivered';
-const ranges_store_CREATE_TABLE = `CREATE TABLE IF NOT EXISTS ${ranges_store_RANGES_TABLE} (
+/** The ranges table of a signal: metrics keep the original name, so earlier progress stands. */
+function ranges_store_rangesTable(signal) {
+    return signal === 'metrics' ? ranges_store_RANGES_TABLE : `${ranges_store_RANGES_TABLE}_${signal}`;
+}
+const ranges_store_createTable = (table) => `CREATE TABLE IF NOT EXISTS ${table} (
   first_id INTEGER PRIMARY KEY,
   last_id INTEGER NOT NULL,
   delivered_at TEXT NOT NULL
@@ -2393,25 +2454,29 @@ const ranges_store_CREATE_TABLE = `CREATE TABLE IF NOT EXISTS ${ranges_store_RAN
 /** Progress kept as acknowledged id ranges in a table of ours, merged as they grow. */
 class ranges_store_RangesProgressStore {
     db;
+    table;
     mode = 'ranges';
-    constructor(db) {
+    constructor(db, 
+    /** Our table of acknowledged ranges: one per signal (see rangesTable). */
+    table = ranges_store_RANGES_TABLE) {
         this.db = db;
+        this.table = table;
     }
     pendingScan(minId, maxId) {
         return { gaps: gapsBetween(this.delivered(), minId, maxId) };
     }
     prepareForWriting() {
         transaction_inWriteTransaction(this.db, 'create the progress table', () => {
-            this.db.exec(ranges_store_CREATE_TABLE);
+            this.db.exec(ranges_store_createTable(this.table));
         });
     }
     markDelivered(ranges, at) {
         if (ranges.length === 0)
             return;
         const stamp = progress_store_tokfTimestamp(at);
-        const touching = this.db.prepare(`SELECT first_id AS first, last_id AS last FROM ${ranges_store_RANGES_TABLE} WHERE first_id <= ? AND last_id >= ?`);
-        const remove = this.db.prepare(`DELETE FROM ${ranges_store_RANGES_TABLE} WHERE first_id = ?`);
-        const insert = this.db.prepare(`INSERT INTO ${ranges_store_RANGES_TABLE} (first_id, last_id, delivered_at) VALUES (?, ?, ?)`);
+        const touching = this.db.prepare(`SELECT first_id AS first, last_id AS last FROM ${this.table} WHERE first_id <= ? AND last_id >= ?`);
+        const remove = this.db.prepare(`DELETE FROM ${this.table} WHERE first_id = ?`);
+        const insert = this.db.prepare(`INSERT INTO ${this.table} (first_id, last_id, delivered_at) VALUES (?, ?, ?)`);
         transaction_inWriteTransaction(this.db, 'record delivered events', () => {
             for (const r of id_ranges_coalesce(ranges)) {
                 // Ranges that overlap or touch this one are folded into it, so the table stays small.
@@ -2435,14 +2500,14 @@ class ranges_store_RangesProgressStore {
     hasRecords() {
         return (this.db
             .prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?")
-            .get(ranges_store_RANGES_TABLE) !== undefined);
+            .get(this.table) !== undefined);
     }
     /** Acknowledged ranges; none when a read-only run finds no table of ours yet. */
     delivered() {
         if (!this.hasRecords())
             return [];
         return this.db
-            .prepare(`SELECT first_id AS first, last_id AS last FROM ${ranges_store_RANGES_TABLE} ORDER BY first_id`)
+            .prepare(`SELECT first_id AS first, last_id AS last FROM ${this.table} ORDER BY first_id`)
             .all()
             .map(toRange);
     }
@@ -2455,7 +2520,7 @@ function toRange(row) {
 
 /** Our table of cumulative series: each series' start and running totals, as acknowledged. */
 const series_store_SERIES_TABLE = 'telemetry_sync_series';
-const series_store_CREATE_TABLE = `CREATE TABLE IF NOT EXISTS ${series_store_SERIES_TABLE} (
+const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS ${series_store_SERIES_TABLE} (
   series_key TEXT PRIMARY KEY,
   start_s INTEGER NOT NULL,
   last_s INTEGER NOT NULL,
@@ -2474,7 +2539,7 @@ class SeriesStore {
         this.db = db;
     }
     prepareForWriting() {
-        transaction_inWriteTransaction(this.db, 'create the series table', () => this.db.exec(series_store_CREATE_TABLE));
+        transaction_inWriteTransaction(this.db, 'create the series table', () => this.db.exec(CREATE_TABLE));
         this.created = true;
     }
     /** Every series' totals; none when a read-only run finds no table of ours. */
@@ -5176,6 +5241,27 @@ function parseEventTime(text) {
     // Whole seconds: OTLP carries nanoseconds, but tokf's resolution is the second.
     return Math.floor(ms / 1000);
 }
+/**
+ * A command line cut to its program and subcommand (`git status`, `cargo test`), for reports that
+ * may be read by others: tokf.command holds the whole command line, and arguments can hold
+ * secrets (tokens, URLs with credentials, paths). Leading `NAME=value` assignments are skipped,
+ * the program is named without its directory, and the next word is kept only when it looks like
+ * a subcommand (lower-case letters and hyphens, not too long); anything else is left out.
+ */
+function programOf(command) {
+    const words = command.trim().split(/\s+/);
+    let i = 0;
+    while (i < words.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[i]))
+        i += 1;
+    const first = words[i];
+    if (first === undefined || first === '')
+        return '(empty)';
+    const program = first.replace(/^.*[/\\]/, '');
+    if (!/^[A-Za-z0-9._+-]{1,40}$/.test(program))
+        return '(other program)';
+    const next = words[i + 1];
+    return next !== undefined && /^[a-z][a-z-]{0,23}$/.test(next) ? `${program} ${next}` : program;
+}
 
 ;// CONCATENATED MODULE: ./src/encode/instruments.ts
 
@@ -5889,6 +5975,1053 @@ function splitPoint(events) {
     return mid;
 }
 
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/common/hex-to-binary.mjs
+//#region src/common/hex-to-binary.ts
+function intValue(charCode) {
+	if (charCode >= 48 && charCode <= 57) return charCode - 48;
+	if (charCode >= 97 && charCode <= 102) return charCode - 87;
+	return charCode - 55;
+}
+function hexToBinary(hexStr) {
+	const buf = new Uint8Array(hexStr.length / 2);
+	let offset = 0;
+	for (let i = 0; i < hexStr.length; i += 2) {
+		const hi = intValue(hexStr.charCodeAt(i));
+		const lo = intValue(hexStr.charCodeAt(i + 1));
+		buf[offset++] = hi << 4 | lo;
+	}
+	return buf;
+}
+//#endregion
+
+
+//# sourceMappingURL=hex-to-binary.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/api/dist/logs/LogRecord.mjs
+//#region src/logs/LogRecord.ts
+let SeverityNumber = /* @__PURE__ */ function(SeverityNumber) {
+	SeverityNumber[SeverityNumber["UNSPECIFIED"] = 0] = "UNSPECIFIED";
+	SeverityNumber[SeverityNumber["TRACE"] = 1] = "TRACE";
+	SeverityNumber[SeverityNumber["TRACE2"] = 2] = "TRACE2";
+	SeverityNumber[SeverityNumber["TRACE3"] = 3] = "TRACE3";
+	SeverityNumber[SeverityNumber["TRACE4"] = 4] = "TRACE4";
+	SeverityNumber[SeverityNumber["DEBUG"] = 5] = "DEBUG";
+	SeverityNumber[SeverityNumber["DEBUG2"] = 6] = "DEBUG2";
+	SeverityNumber[SeverityNumber["DEBUG3"] = 7] = "DEBUG3";
+	SeverityNumber[SeverityNumber["DEBUG4"] = 8] = "DEBUG4";
+	SeverityNumber[SeverityNumber["INFO"] = 9] = "INFO";
+	SeverityNumber[SeverityNumber["INFO2"] = 10] = "INFO2";
+	SeverityNumber[SeverityNumber["INFO3"] = 11] = "INFO3";
+	SeverityNumber[SeverityNumber["INFO4"] = 12] = "INFO4";
+	SeverityNumber[SeverityNumber["WARN"] = 13] = "WARN";
+	SeverityNumber[SeverityNumber["WARN2"] = 14] = "WARN2";
+	SeverityNumber[SeverityNumber["WARN3"] = 15] = "WARN3";
+	SeverityNumber[SeverityNumber["WARN4"] = 16] = "WARN4";
+	SeverityNumber[SeverityNumber["ERROR"] = 17] = "ERROR";
+	SeverityNumber[SeverityNumber["ERROR2"] = 18] = "ERROR2";
+	SeverityNumber[SeverityNumber["ERROR3"] = 19] = "ERROR3";
+	SeverityNumber[SeverityNumber["ERROR4"] = 20] = "ERROR4";
+	SeverityNumber[SeverityNumber["FATAL"] = 21] = "FATAL";
+	SeverityNumber[SeverityNumber["FATAL2"] = 22] = "FATAL2";
+	SeverityNumber[SeverityNumber["FATAL3"] = 23] = "FATAL3";
+	SeverityNumber[SeverityNumber["FATAL4"] = 24] = "FATAL4";
+	return SeverityNumber;
+}({});
+//#endregion
+
+
+//# sourceMappingURL=LogRecord.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/logs/protobuf/logs-serializer.mjs
+
+
+
+
+
+//#region src/logs/protobuf/logs-serializer.ts
+/**
+* Serialize a single LogRecord directly from ReadableLogRecord
+*/
+function serializeLogRecord(writer, logRecord) {
+	const logStart = writer.startLengthDelimited();
+	const logStartPos = writer.pos;
+	writer.writeTag(1, 1);
+	writeHrTimeAsFixed64(writer, logRecord.hrTime);
+	if (logRecord.severityNumber !== void 0 && logRecord.severityNumber !== SeverityNumber.UNSPECIFIED) {
+		writer.writeTag(2, 0);
+		writer.writeVarint(logRecord.severityNumber);
+	}
+	if (logRecord.severityText) {
+		writer.writeTag(3, 2);
+		writer.writeString(logRecord.severityText);
+	}
+	if (logRecord.body !== void 0) {
+		writer.writeTag(5, 2);
+		const bodyStart = writer.startLengthDelimited();
+		const bodyStartPos = writer.pos;
+		writeAnyValue(writer, logRecord.body);
+		writer.finishLengthDelimited(bodyStart, writer.pos - bodyStartPos);
+	}
+	if (logRecord.attributes) writeAttributes(writer, logRecord.attributes, 6);
+	writer.writeTag(7, 0);
+	writer.writeVarint(logRecord.droppedAttributesCount);
+	if (logRecord.spanContext?.traceFlags) {
+		writer.writeTag(8, 5);
+		writer.writeFixed32(logRecord.spanContext.traceFlags);
+	}
+	if (logRecord.spanContext?.traceId) {
+		writer.writeTag(9, 2);
+		writer.writeBytes(hexToBinary(logRecord.spanContext.traceId));
+	}
+	if (logRecord.spanContext?.spanId) {
+		writer.writeTag(10, 2);
+		writer.writeBytes(hexToBinary(logRecord.spanContext.spanId));
+	}
+	writer.writeTag(11, 1);
+	writeHrTimeAsFixed64(writer, logRecord.hrTimeObserved);
+	if (logRecord.eventName) {
+		writer.writeTag(12, 2);
+		writer.writeString(logRecord.eventName);
+	}
+	writer.finishLengthDelimited(logStart, writer.pos - logStartPos);
+}
+/**
+* Serialize ScopeLogs directly from SDK types
+*/
+function serializeScopeLogs(writer, scope, logRecords) {
+	const scopeLogsStart = writer.startLengthDelimited();
+	const scopeLogsStartPos = writer.pos;
+	writeInstrumentationScope(writer, scope, 1);
+	for (const logRecord of logRecords) {
+		writer.writeTag(2, 2);
+		serializeLogRecord(writer, logRecord);
+	}
+	if (scope.schemaUrl) {
+		writer.writeTag(3, 2);
+		writer.writeString(scope.schemaUrl);
+	}
+	writer.finishLengthDelimited(scopeLogsStart, writer.pos - scopeLogsStartPos);
+}
+/**
+* Serialize ResourceLogs directly from SDK Resource type
+*/
+function serializeResourceLogs(writer, resource, scopeMap) {
+	const resourceLogsStart = writer.startLengthDelimited();
+	const resourceLogsStartPos = writer.pos;
+	writeResource(writer, resource, 1);
+	for (const scopeLogs of scopeMap.values()) {
+		writer.writeTag(2, 2);
+		const scope = scopeLogs[0].instrumentationScope;
+		serializeScopeLogs(writer, scope, scopeLogs);
+	}
+	if (resource.schemaUrl) {
+		writer.writeTag(3, 2);
+		writer.writeString(resource.schemaUrl);
+	}
+	writer.finishLengthDelimited(resourceLogsStart, writer.pos - resourceLogsStartPos);
+}
+/**
+* Group log records by resource and instrumentation scope
+*/
+function createResourceMap(logRecords) {
+	const resourceMap = /* @__PURE__ */ new Map();
+	for (const record of logRecords) {
+		const resource = record.resource;
+		const scope = record.instrumentationScope;
+		let ismMap = resourceMap.get(resource);
+		if (!ismMap) {
+			ismMap = /* @__PURE__ */ new Map();
+			resourceMap.set(resource, ismMap);
+		}
+		let records = ismMap.get(scope);
+		if (!records) {
+			records = [];
+			ismMap.set(scope, records);
+		}
+		records.push(record);
+	}
+	return resourceMap;
+}
+/**
+* Serialize ExportLogsServiceRequest directly from ReadableLogRecord[]
+*/
+function serializeLogsExportRequest(logRecords) {
+	const resourceMap = createResourceMap(logRecords);
+	const estimator = new ProtobufSizeEstimator();
+	for (const [resource, scopeMap] of resourceMap) {
+		estimator.writeTag(1, 2);
+		serializeResourceLogs(estimator, resource, scopeMap);
+	}
+	const writer = new ProtobufWriter(estimator.pos);
+	for (const [resource, scopeMap] of resourceMap) {
+		writer.writeTag(1, 2);
+		serializeResourceLogs(writer, resource, scopeMap);
+	}
+	return writer.finish();
+}
+//#endregion
+
+
+//# sourceMappingURL=logs-serializer.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/logs/protobuf/response-deserializer.mjs
+
+//#region src/logs/protobuf/response-deserializer.ts
+/**
+* Parse an ExportLogsPartialSuccess embedded message from raw bytes.
+*
+* Field map (opentelemetry/proto/collector/logs/v1/logs_service.proto):
+*   1  rejected_log_records  int64   (varint)
+*   2  error_message         string  (length-delimited)
+*/
+function response_deserializer_deserializePartialSuccess(data) {
+	const reader = new ProtobufReader(data);
+	const result = {};
+	while (!reader.isAtEnd()) {
+		const { fieldNumber, wireType } = reader.readTag();
+		switch (fieldNumber) {
+			case 1:
+				if (wireType === 0) result.rejectedLogRecords = reader.readVarint();
+				else reader.skip(wireType);
+				break;
+			case 2:
+				if (wireType === 2) result.errorMessage = reader.readString();
+				else reader.skip(wireType);
+				break;
+			default: reader.skip(wireType);
+		}
+	}
+	return result;
+}
+/**
+* Parse an ExportLogsServiceResponse protobuf message from raw bytes.
+*
+* Field map (opentelemetry/proto/collector/logs/v1/logs_service.proto):
+*   1  partial_success  ExportLogsPartialSuccess  (length-delimited)
+*/
+function deserializeExportLogsServiceResponse(data) {
+	const reader = new ProtobufReader(data);
+	const result = {};
+	while (!reader.isAtEnd()) {
+		const { fieldNumber, wireType } = reader.readTag();
+		switch (fieldNumber) {
+			case 1:
+				if (wireType === 2) result.partialSuccess = response_deserializer_deserializePartialSuccess(reader.readBytes());
+				else reader.skip(wireType);
+				break;
+			default: reader.skip(wireType);
+		}
+	}
+	return result;
+}
+//#endregion
+
+
+//# sourceMappingURL=response-deserializer.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/logs/protobuf/logs.mjs
+
+
+//#region src/logs/protobuf/logs.ts
+/**
+* @experimental this serializer may receive breaking changes in minor versions, pin this package's version when using this constant
+*/
+const ProtobufLogsSerializer = {
+	serializeRequest: (arg) => {
+		return serializeLogsExportRequest(arg);
+	},
+	deserializeResponse: (arg) => {
+		return deserializeExportLogsServiceResponse(arg);
+	}
+};
+//#endregion
+
+
+//# sourceMappingURL=logs.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/logs/internal.mjs
+
+//#region src/logs/internal.ts
+function createExportLogsServiceRequest(logRecords, encoder) {
+	return { resourceLogs: logRecordsToResourceLogs(logRecords, encoder) };
+}
+function internal_createResourceMap(logRecords) {
+	const resourceMap = /* @__PURE__ */ new Map();
+	for (const record of logRecords) {
+		const { resource, instrumentationScope } = record;
+		let ismMap = resourceMap.get(resource);
+		if (!ismMap) {
+			ismMap = /* @__PURE__ */ new Map();
+			resourceMap.set(resource, ismMap);
+		}
+		let records = ismMap.get(instrumentationScope);
+		if (!records) {
+			records = [];
+			ismMap.set(instrumentationScope, records);
+		}
+		records.push(record);
+	}
+	return resourceMap;
+}
+function logRecordsToResourceLogs(logRecords, encoder) {
+	const resourceMap = internal_createResourceMap(logRecords);
+	return Array.from(resourceMap, ([resource, ismMap]) => {
+		const processedResource = createResource(resource, encoder);
+		return {
+			resource: processedResource,
+			scopeLogs: Array.from(ismMap, ([, scopeLogs]) => {
+				return {
+					scope: createInstrumentationScope(scopeLogs[0].instrumentationScope, encoder),
+					logRecords: scopeLogs.map((log) => toLogRecord(log, encoder)),
+					schemaUrl: scopeLogs[0].instrumentationScope.schemaUrl
+				};
+			}),
+			schemaUrl: processedResource.schemaUrl
+		};
+	});
+}
+function toLogRecord(log, encoder) {
+	return {
+		timeUnixNano: encoder.encodeHrTime(log.hrTime),
+		observedTimeUnixNano: encoder.encodeHrTime(log.hrTimeObserved),
+		severityNumber: toSeverityNumber(log.severityNumber),
+		severityText: log.severityText,
+		body: toAnyValue(log.body, encoder),
+		eventName: log.eventName,
+		attributes: toAttributes(log.attributes, encoder),
+		droppedAttributesCount: log.droppedAttributesCount,
+		flags: log.spanContext?.traceFlags,
+		traceId: encoder.encodeOptionalSpanContext(log.spanContext?.traceId),
+		spanId: encoder.encodeOptionalSpanContext(log.spanContext?.spanId)
+	};
+}
+function toSeverityNumber(severityNumber) {
+	return severityNumber;
+}
+//#endregion
+
+
+//# sourceMappingURL=internal.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/logs/json/logs.mjs
+
+
+
+//#region src/logs/json/logs.ts
+/**
+* @experimental this serializer may receive breaking changes in minor versions, pin this package's version when using this constant
+*/
+const JsonLogsSerializer = {
+	serializeRequest: (arg) => {
+		const request = createExportLogsServiceRequest(arg, JSON_ENCODER);
+		return new TextEncoder().encode(JSON.stringify(request));
+	},
+	deserializeResponse: (arg) => {
+		if (arg.length === 0) return {};
+		const decoder = new TextDecoder();
+		try {
+			return JSON.parse(decoder.decode(arg));
+		} catch (err) {
+			diag_api_diag.warn(`Failed to parse logs export response: ${err.message}. Returning empty response`);
+			return {};
+		}
+	}
+};
+//#endregion
+
+
+//# sourceMappingURL=logs.mjs.map
+;// CONCATENATED MODULE: ./src/encode/event-attributes.ts
+
+/** What a log record and a span say about one invocation: the row's fields under tokf's names. */
+function eventAttributes(e) {
+    const attrs = { 'tokf.command': cut(e.command) };
+    if (e.exitCode !== null)
+        attrs['tokf.exit_code'] = e.exitCode;
+    if (e.filterName !== null)
+        attrs['tokf.filter.name'] = cut(e.filterName);
+    attrs['tokf.tokens.input'] = e.inputTokens;
+    attrs['tokf.tokens.output'] = e.outputTokens;
+    // As the tokf.tokens.saved metric counts them: input minus output, floored at zero.
+    attrs['tokf.tokens.saved'] = Math.max(0, e.inputTokens - e.outputTokens);
+    attrs['tokf.filter.time_ms'] = e.filterTimeMs;
+    if (e.project !== undefined)
+        attrs['tokf.project'] = cut(e.project);
+    if (e.pipeOverride !== undefined)
+        attrs['tokf.pipe_override'] = e.pipeOverride;
+    if (e.pipelineExitCode !== undefined && e.pipelineExitCode !== null)
+        attrs['tokf.pipeline.exit_code'] = e.pipelineExitCode;
+    attrs['tokf.event.id'] = e.id;
+    return attrs;
+}
+/** The event's time as OTLP's [seconds, nanoseconds], plus `ms` milliseconds. */
+function eventTime(e, ms = 0) {
+    const seconds = (e.epochSeconds ?? 0) + Math.floor(ms / 1000);
+    return [seconds, (ms % 1000) * 1_000_000];
+}
+function cut(value) {
+    return value.length <= MAX_TEXT_LENGTH ? value : `${value.slice(0, MAX_TEXT_LENGTH - 1)}…`;
+}
+
+;// CONCATENATED MODULE: ./src/encode/fit.ts
+/**
+ * Requests of one record per event (logs, spans), as few as fit `maxBytes` each: the list is
+ * halved until each part fits; a single event larger than the cap is sent alone.
+ */
+function encodeFitting(events, maxBytes, unit, build) {
+    if (events.length === 0)
+        return [];
+    const body = build(events);
+    if (body.byteLength <= maxBytes || events.length === 1)
+        return [{ body, events, points: { [unit]: events.length } }];
+    const mid = Math.floor(events.length / 2);
+    return [
+        ...encodeFitting(events.slice(0, mid), maxBytes, unit, build),
+        ...encodeFitting(events.slice(mid), maxBytes, unit, build),
+    ];
+}
+
+;// CONCATENATED MODULE: ./src/encode/logs.ts
+
+
+
+
+
+
+/** The event name of every record: one tokf invocation. */
+const LOG_EVENT_NAME = 'tokf.invocation';
+// OpenTelemetry's SeverityNumber: INFO and ERROR.
+const INFO = 9;
+const ERROR = 17;
+/**
+ * One log record per event, at the event's own time; observed now (when it is sent). A non-zero
+ * exit code is an ERROR, anything else INFO; the body is the command.
+ */
+function encodeLogRequests(events, resource, protocol, maxBytes, nowMs) {
+    const res = resourceFromAttributes(resource);
+    const observed = [Math.floor(nowMs / 1000), (nowMs % 1000) * 1_000_000];
+    return encodeFitting(events, maxBytes, 'logs', (part) => {
+        const records = part.map((e) => logs_toLogRecord(e, res, observed));
+        if (protocol === 'http/protobuf')
+            return required(ProtobufLogsSerializer.serializeRequest(records));
+        return int64AsStrings(required(JsonLogsSerializer.serializeRequest(records)));
+    });
+}
+function logs_toLogRecord(e, resource, observed) {
+    const failed = e.exitCode !== null && e.exitCode !== 0;
+    const attributes = eventAttributes(e);
+    return {
+        hrTime: eventTime(e),
+        hrTimeObserved: observed,
+        severityNumber: failed ? ERROR : INFO,
+        severityText: failed ? 'ERROR' : 'INFO',
+        body: attributes['tokf.command'],
+        eventName: LOG_EVENT_NAME,
+        attributes,
+        droppedAttributesCount: 0,
+        resource,
+        instrumentationScope: { name: SCOPE_NAME },
+    };
+}
+
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/api/dist/trace/span_kind.mjs
+//#region src/trace/span_kind.ts
+/**
+* @since 1.0.0
+*/
+let SpanKind = /* @__PURE__ */ function(SpanKind) {
+	/** Default value. Indicates that the span is used internally. */
+	SpanKind[SpanKind["INTERNAL"] = 0] = "INTERNAL";
+	/**
+	* Indicates that the span covers server-side handling of an RPC or other
+	* remote request.
+	*/
+	SpanKind[SpanKind["SERVER"] = 1] = "SERVER";
+	/**
+	* Indicates that the span covers the client-side wrapper around an RPC or
+	* other remote request.
+	*/
+	SpanKind[SpanKind["CLIENT"] = 2] = "CLIENT";
+	/**
+	* Indicates that the span describes producer sending a message to a
+	* broker. Unlike client and server, there is no direct critical path latency
+	* relationship between producer and consumer spans.
+	*/
+	SpanKind[SpanKind["PRODUCER"] = 3] = "PRODUCER";
+	/**
+	* Indicates that the span describes consumer receiving a message from a
+	* broker. Unlike client and server, there is no direct critical path latency
+	* relationship between producer and consumer spans.
+	*/
+	SpanKind[SpanKind["CONSUMER"] = 4] = "CONSUMER";
+	return SpanKind;
+}({});
+//#endregion
+
+
+//# sourceMappingURL=span_kind.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/api/dist/trace/trace_flags.mjs
+//#region src/trace/trace_flags.ts
+/**
+* @since 1.0.0
+*/
+let TraceFlags = /* @__PURE__ */ function(TraceFlags) {
+	/** Represents no flag set. */
+	TraceFlags[TraceFlags["NONE"] = 0] = "NONE";
+	/** Bit to represent whether trace is sampled in trace flags. */
+	TraceFlags[TraceFlags["SAMPLED"] = 1] = "SAMPLED";
+	return TraceFlags;
+}({});
+//#endregion
+
+
+//# sourceMappingURL=trace_flags.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/api/dist/trace/status.mjs
+//#region src/trace/status.ts
+/**
+* An enumeration of status codes.
+*
+* @since 1.0.0
+*/
+let SpanStatusCode = /* @__PURE__ */ function(SpanStatusCode) {
+	/**
+	* The default status.
+	*/
+	SpanStatusCode[SpanStatusCode["UNSET"] = 0] = "UNSET";
+	/**
+	* The operation has been validated by an Application developer or
+	* Operator to have completed successfully.
+	*/
+	SpanStatusCode[SpanStatusCode["OK"] = 1] = "OK";
+	/**
+	* The operation contains an error.
+	*/
+	SpanStatusCode[SpanStatusCode["ERROR"] = 2] = "ERROR";
+	return SpanStatusCode;
+}({});
+//#endregion
+
+
+//# sourceMappingURL=status.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/trace/protobuf/trace-serializer.mjs
+
+
+
+
+//#region src/trace/protobuf/trace-serializer.ts
+const SPAN_FLAGS_CONTEXT_HAS_IS_REMOTE_MASK = 256;
+const SPAN_FLAGS_CONTEXT_IS_REMOTE_MASK = 512;
+function buildSpanFlags(traceFlags, isRemote) {
+	let flags = traceFlags & 255 | SPAN_FLAGS_CONTEXT_HAS_IS_REMOTE_MASK;
+	if (isRemote) flags |= SPAN_FLAGS_CONTEXT_IS_REMOTE_MASK;
+	return flags;
+}
+/**
+* Serialize a Span.Status message
+*
+* Proto fields (Status):
+*   1  (reserved)
+*   2  message   string         (length-delimited)
+*   3  code      StatusCode     (varint)
+*/
+function serializeStatus(writer, status) {
+	const statusStart = writer.startLengthDelimited();
+	const statusStartPos = writer.pos;
+	if (status.message) {
+		writer.writeTag(2, 2);
+		writer.writeString(status.message);
+	}
+	writer.writeTag(3, 0);
+	writer.writeVarint(status.code);
+	writer.finishLengthDelimited(statusStart, writer.pos - statusStartPos);
+}
+/**
+* Serialize a Span.Event message
+*
+* Proto fields (Span.Event):
+*   1  time_unix_nano           fixed64            (wire type 1)
+*   2  name                     string             (wire type 2)
+*   3  attributes               repeated KeyValue  (wire type 2)
+*   4  dropped_attributes_count uint32             (wire type 0)
+*/
+function serializeEvent(writer, event) {
+	const eventStart = writer.startLengthDelimited();
+	const eventStartPos = writer.pos;
+	writer.writeTag(1, 1);
+	writeHrTimeAsFixed64(writer, event.time);
+	writer.writeTag(2, 2);
+	writer.writeString(event.name);
+	if (event.attributes) writeAttributes(writer, event.attributes, 3);
+	writer.writeTag(4, 0);
+	writer.writeVarint(event.droppedAttributesCount || 0);
+	writer.finishLengthDelimited(eventStart, writer.pos - eventStartPos);
+}
+/**
+* Serialize a Span.Link message
+*
+* Proto fields (Span.Link):
+*   1  trace_id                 bytes              (wire type 2)
+*   2  span_id                  bytes              (wire type 2)
+*   3  trace_state              string             (wire type 2)
+*   4  attributes               repeated KeyValue  (wire type 2)
+*   5  dropped_attributes_count uint32             (wire type 0)
+*   6  flags                    fixed32            (wire type 5)
+*/
+function serializeLink(writer, link) {
+	const linkStart = writer.startLengthDelimited();
+	const linkStartPos = writer.pos;
+	const context = link.context;
+	writer.writeTag(1, 2);
+	writer.writeBytes(hexToBinary(context.traceId));
+	writer.writeTag(2, 2);
+	writer.writeBytes(hexToBinary(context.spanId));
+	const linkTraceState = context.traceState?.serialize();
+	if (linkTraceState) {
+		writer.writeTag(3, 2);
+		writer.writeString(linkTraceState);
+	}
+	if (link.attributes) writeAttributes(writer, link.attributes, 4);
+	writer.writeTag(5, 0);
+	writer.writeVarint(link.droppedAttributesCount || 0);
+	const linkFlags = buildSpanFlags(context.traceFlags, context.isRemote);
+	if (linkFlags) {
+		writer.writeTag(6, 5);
+		writer.writeFixed32(linkFlags);
+	}
+	writer.finishLengthDelimited(linkStart, writer.pos - linkStartPos);
+}
+/**
+* Serialize a single Span message directly from ReadableSpan
+*
+* Proto fields (Span):
+*   1  trace_id                 bytes              (wire type 2)
+*   2  span_id                  bytes              (wire type 2)
+*   3  trace_state              string             (wire type 2)
+*   4  parent_span_id           bytes              (wire type 2)
+*   5  name                     string             (wire type 2)
+*   6  kind                     SpanKind           (wire type 0)
+*   7  start_time_unix_nano     fixed64            (wire type 1)
+*   8  end_time_unix_nano       fixed64            (wire type 1)
+*   9  attributes               repeated KeyValue  (wire type 2)
+*  10  dropped_attributes_count uint32             (wire type 0)
+*  11  events                   repeated Event     (wire type 2)
+*  12  dropped_events_count     uint32             (wire type 0)
+*  13  links                    repeated Link      (wire type 2)
+*  14  dropped_links_count      uint32             (wire type 0)
+*  15  status                   Status             (wire type 2)
+*  16  flags                    fixed32            (wire type 5)
+*/
+function serializeSpan(writer, span) {
+	const spanStart = writer.startLengthDelimited();
+	const spanStartPos = writer.pos;
+	const ctx = span.spanContext();
+	writer.writeTag(1, 2);
+	writer.writeBytes(hexToBinary(ctx.traceId));
+	writer.writeTag(2, 2);
+	writer.writeBytes(hexToBinary(ctx.spanId));
+	const traceState = ctx.traceState?.serialize();
+	if (traceState) {
+		writer.writeTag(3, 2);
+		writer.writeString(traceState);
+	}
+	if (span.parentSpanContext?.spanId) {
+		writer.writeTag(4, 2);
+		writer.writeBytes(hexToBinary(span.parentSpanContext.spanId));
+	}
+	writer.writeTag(5, 2);
+	writer.writeString(span.name);
+	const kind = span.kind == null ? 0 : span.kind + 1;
+	if (kind !== 0) {
+		writer.writeTag(6, 0);
+		writer.writeVarint(kind);
+	}
+	writer.writeTag(7, 1);
+	writeHrTimeAsFixed64(writer, span.startTime);
+	writer.writeTag(8, 1);
+	writeHrTimeAsFixed64(writer, span.endTime);
+	if (span.attributes) writeAttributes(writer, span.attributes, 9);
+	writer.writeTag(10, 0);
+	writer.writeVarint(span.droppedAttributesCount);
+	for (const event of span.events) {
+		writer.writeTag(11, 2);
+		serializeEvent(writer, event);
+	}
+	writer.writeTag(12, 0);
+	writer.writeVarint(span.droppedEventsCount);
+	for (const link of span.links) {
+		writer.writeTag(13, 2);
+		serializeLink(writer, link);
+	}
+	writer.writeTag(14, 0);
+	writer.writeVarint(span.droppedLinksCount);
+	writer.writeTag(15, 2);
+	serializeStatus(writer, span.status);
+	const flags = buildSpanFlags(ctx.traceFlags, span.parentSpanContext?.isRemote);
+	if (flags) {
+		writer.writeTag(16, 5);
+		writer.writeFixed32(flags);
+	}
+	writer.finishLengthDelimited(spanStart, writer.pos - spanStartPos);
+}
+/**
+* Serialize ScopeSpans directly from SDK types
+*/
+function serializeScopeSpans(writer, scope, spans) {
+	const scopeSpansStart = writer.startLengthDelimited();
+	const scopeSpansStartPos = writer.pos;
+	writeInstrumentationScope(writer, scope, 1);
+	for (const span of spans) {
+		writer.writeTag(2, 2);
+		serializeSpan(writer, span);
+	}
+	if (scope.schemaUrl) {
+		writer.writeTag(3, 2);
+		writer.writeString(scope.schemaUrl);
+	}
+	writer.finishLengthDelimited(scopeSpansStart, writer.pos - scopeSpansStartPos);
+}
+/**
+* Serialize ResourceSpans directly from SDK Resource type
+*/
+function serializeResourceSpans(writer, resource, scopeMap) {
+	const resourceSpansStart = writer.startLengthDelimited();
+	const resourceSpansStartPos = writer.pos;
+	writeResource(writer, resource, 1);
+	for (const scopeSpans of scopeMap.values()) {
+		writer.writeTag(2, 2);
+		const scope = scopeSpans[0].instrumentationScope;
+		serializeScopeSpans(writer, scope, scopeSpans);
+	}
+	if (resource.schemaUrl) {
+		writer.writeTag(3, 2);
+		writer.writeString(resource.schemaUrl);
+	}
+	writer.finishLengthDelimited(resourceSpansStart, writer.pos - resourceSpansStartPos);
+}
+/**
+* Group spans by resource and instrumentation scope using identity comparison
+*/
+function trace_serializer_createResourceMap(spans) {
+	const resourceMap = /* @__PURE__ */ new Map();
+	for (const span of spans) {
+		const resource = span.resource;
+		const scope = span.instrumentationScope;
+		let scopeMap = resourceMap.get(resource);
+		if (!scopeMap) {
+			scopeMap = /* @__PURE__ */ new Map();
+			resourceMap.set(resource, scopeMap);
+		}
+		let records = scopeMap.get(scope);
+		if (!records) {
+			records = [];
+			scopeMap.set(scope, records);
+		}
+		records.push(span);
+	}
+	return resourceMap;
+}
+/**
+* Serialize ExportTraceServiceRequest directly from ReadableSpan[]
+*/
+function serializeTraceExportRequest(spans) {
+	const resourceMap = trace_serializer_createResourceMap(spans);
+	const estimator = new ProtobufSizeEstimator();
+	for (const [resource, scopeMap] of resourceMap) {
+		estimator.writeTag(1, 2);
+		serializeResourceSpans(estimator, resource, scopeMap);
+	}
+	const writer = new ProtobufWriter(estimator.pos);
+	for (const [resource, scopeMap] of resourceMap) {
+		writer.writeTag(1, 2);
+		serializeResourceSpans(writer, resource, scopeMap);
+	}
+	return writer.finish();
+}
+//#endregion
+
+
+//# sourceMappingURL=trace-serializer.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/trace/protobuf/response-deserializer.mjs
+
+//#region src/trace/protobuf/response-deserializer.ts
+/**
+* Parse an ExportTracePartialSuccess embedded message from raw bytes.
+*
+* Field map (opentelemetry/proto/collector/trace/v1/trace_service.proto):
+*   1  rejected_spans   int64   (varint)
+*   2  error_message    string  (length-delimited)
+*/
+function protobuf_response_deserializer_deserializePartialSuccess(data) {
+	const reader = new ProtobufReader(data);
+	const result = {};
+	while (!reader.isAtEnd()) {
+		const { fieldNumber, wireType } = reader.readTag();
+		switch (fieldNumber) {
+			case 1:
+				if (wireType === 0) result.rejectedSpans = reader.readVarint();
+				else reader.skip(wireType);
+				break;
+			case 2:
+				if (wireType === 2) result.errorMessage = reader.readString();
+				else reader.skip(wireType);
+				break;
+			default: reader.skip(wireType);
+		}
+	}
+	return result;
+}
+/**
+* Parse an ExportTraceServiceResponse protobuf message from raw bytes.
+*
+* Field map (opentelemetry/proto/collector/trace/v1/trace_service.proto):
+*   1  partial_success  ExportTracePartialSuccess  (length-delimited)
+*/
+function deserializeExportTraceServiceResponse(data) {
+	const reader = new ProtobufReader(data);
+	const result = {};
+	while (!reader.isAtEnd()) {
+		const { fieldNumber, wireType } = reader.readTag();
+		switch (fieldNumber) {
+			case 1:
+				if (wireType === 2) result.partialSuccess = protobuf_response_deserializer_deserializePartialSuccess(reader.readBytes());
+				else reader.skip(wireType);
+				break;
+			default: reader.skip(wireType);
+		}
+	}
+	return result;
+}
+//#endregion
+
+
+//# sourceMappingURL=response-deserializer.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/trace/protobuf/trace.mjs
+
+
+//#region src/trace/protobuf/trace.ts
+const ProtobufTraceSerializer = {
+	serializeRequest: (arg) => {
+		return serializeTraceExportRequest(arg);
+	},
+	deserializeResponse: (arg) => {
+		return deserializeExportTraceServiceResponse(arg);
+	}
+};
+//#endregion
+
+
+//# sourceMappingURL=trace.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/trace/internal.mjs
+
+//#region src/trace/internal.ts
+const internal_SPAN_FLAGS_CONTEXT_HAS_IS_REMOTE_MASK = 256;
+const internal_SPAN_FLAGS_CONTEXT_IS_REMOTE_MASK = 512;
+/**
+* Builds the 32-bit span flags value combining the low 8-bit W3C TraceFlags
+* with the HAS_IS_REMOTE and IS_REMOTE bits according to the OTLP spec.
+*/
+function buildSpanFlagsFrom(traceFlags, isRemote) {
+	let flags = traceFlags & 255 | internal_SPAN_FLAGS_CONTEXT_HAS_IS_REMOTE_MASK;
+	if (isRemote) flags |= internal_SPAN_FLAGS_CONTEXT_IS_REMOTE_MASK;
+	return flags;
+}
+function sdkSpanToOtlpSpan(span, encoder) {
+	const ctx = span.spanContext();
+	const status = span.status;
+	const parentSpanId = span.parentSpanContext?.spanId ? encoder.encodeSpanContext(span.parentSpanContext?.spanId) : void 0;
+	return {
+		traceId: encoder.encodeSpanContext(ctx.traceId),
+		spanId: encoder.encodeSpanContext(ctx.spanId),
+		parentSpanId,
+		traceState: ctx.traceState?.serialize(),
+		name: span.name,
+		kind: span.kind == null ? 0 : span.kind + 1,
+		startTimeUnixNano: encoder.encodeHrTime(span.startTime),
+		endTimeUnixNano: encoder.encodeHrTime(span.endTime),
+		attributes: toAttributes(span.attributes, encoder),
+		droppedAttributesCount: span.droppedAttributesCount,
+		events: span.events.map((event) => toOtlpSpanEvent(event, encoder)),
+		droppedEventsCount: span.droppedEventsCount,
+		status: {
+			code: status.code,
+			message: status.message
+		},
+		links: span.links.map((link) => toOtlpLink(link, encoder)),
+		droppedLinksCount: span.droppedLinksCount,
+		flags: buildSpanFlagsFrom(ctx.traceFlags, span.parentSpanContext?.isRemote)
+	};
+}
+function toOtlpLink(link, encoder) {
+	return {
+		attributes: link.attributes ? toAttributes(link.attributes, encoder) : [],
+		spanId: encoder.encodeSpanContext(link.context.spanId),
+		traceId: encoder.encodeSpanContext(link.context.traceId),
+		traceState: link.context.traceState?.serialize(),
+		droppedAttributesCount: link.droppedAttributesCount || 0,
+		flags: buildSpanFlagsFrom(link.context.traceFlags, link.context.isRemote)
+	};
+}
+function toOtlpSpanEvent(timedEvent, encoder) {
+	return {
+		attributes: timedEvent.attributes ? toAttributes(timedEvent.attributes, encoder) : [],
+		name: timedEvent.name,
+		timeUnixNano: encoder.encodeHrTime(timedEvent.time),
+		droppedAttributesCount: timedEvent.droppedAttributesCount || 0
+	};
+}
+function createExportTraceServiceRequest(spans, encoder) {
+	return { resourceSpans: spanRecordsToResourceSpans(spans, encoder) };
+}
+function trace_internal_createResourceMap(readableSpans) {
+	const resourceMap = /* @__PURE__ */ new Map();
+	for (const record of readableSpans) {
+		let ilsMap = resourceMap.get(record.resource);
+		if (!ilsMap) {
+			ilsMap = /* @__PURE__ */ new Map();
+			resourceMap.set(record.resource, ilsMap);
+		}
+		const instrumentationScopeKey = `${record.instrumentationScope.name}@${record.instrumentationScope.version || ""}:${record.instrumentationScope.schemaUrl || ""}`;
+		let records = ilsMap.get(instrumentationScopeKey);
+		if (!records) {
+			records = [];
+			ilsMap.set(instrumentationScopeKey, records);
+		}
+		records.push(record);
+	}
+	return resourceMap;
+}
+function spanRecordsToResourceSpans(readableSpans, encoder) {
+	const resourceMap = trace_internal_createResourceMap(readableSpans);
+	const out = [];
+	const entryIterator = resourceMap.entries();
+	let entry = entryIterator.next();
+	while (!entry.done) {
+		const [resource, ilmMap] = entry.value;
+		const scopeResourceSpans = [];
+		const ilmIterator = ilmMap.values();
+		let ilmEntry = ilmIterator.next();
+		while (!ilmEntry.done) {
+			const scopeSpans = ilmEntry.value;
+			if (scopeSpans.length > 0) {
+				const spans = scopeSpans.map((readableSpan) => sdkSpanToOtlpSpan(readableSpan, encoder));
+				scopeResourceSpans.push({
+					scope: createInstrumentationScope(scopeSpans[0].instrumentationScope, encoder),
+					spans,
+					schemaUrl: scopeSpans[0].instrumentationScope.schemaUrl
+				});
+			}
+			ilmEntry = ilmIterator.next();
+		}
+		const processedResource = createResource(resource, encoder);
+		const transformedSpans = {
+			resource: processedResource,
+			scopeSpans: scopeResourceSpans,
+			schemaUrl: processedResource.schemaUrl
+		};
+		out.push(transformedSpans);
+		entry = entryIterator.next();
+	}
+	return out;
+}
+//#endregion
+
+
+//# sourceMappingURL=internal.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/trace/json/trace.mjs
+
+
+
+//#region src/trace/json/trace.ts
+const JsonTraceSerializer = {
+	serializeRequest: (arg) => {
+		const request = createExportTraceServiceRequest(arg, JSON_ENCODER);
+		return new TextEncoder().encode(JSON.stringify(request));
+	},
+	deserializeResponse: (arg) => {
+		if (arg.length === 0) return {};
+		const decoder = new TextDecoder();
+		try {
+			return JSON.parse(decoder.decode(arg));
+		} catch (err) {
+			diag_api_diag.warn(`Failed to parse trace export response: ${err.message}. Returning empty response`);
+			return {};
+		}
+	}
+};
+//#endregion
+
+
+//# sourceMappingURL=trace.mjs.map
+;// CONCATENATED MODULE: ./src/encode/spans.ts
+
+
+
+
+
+
+
+
+
+/**
+ * One span per event, a trace of its own: named for the program and subcommand that ran (`git
+ * status`; see programOf), starting at the event's time and lasting its recorded filter time,
+ * which is the only duration tokf stores. A non-zero exit code is status ERROR.
+ */
+function encodeSpanRequests(events, resource, protocol, maxBytes) {
+    const res = resourceFromAttributes(resource);
+    return encodeFitting(events, maxBytes, 'spans', (part) => {
+        const spans = part.map((e) => toSpan(e, res));
+        if (protocol === 'http/protobuf')
+            return required(ProtobufTraceSerializer.serializeRequest(spans));
+        return int64AsStrings(required(JsonTraceSerializer.serializeRequest(spans)));
+    });
+}
+/**
+ * Trace and span id of an event, from what the row holds (id, time, command, filter) and nothing
+ * of where the database lies: the same row sent again is the same span.
+ */
+function spanIdsOf(e) {
+    const identity = JSON.stringify([e.id, e.timestamp, e.command, e.filterName]);
+    const hash = (0,external_node_crypto_namespaceObject.createHash)('sha256').update(`tokf.invocation\n${identity}`).digest('hex');
+    return { traceId: hash.slice(0, 32), spanId: hash.slice(32, 48) };
+}
+function toSpan(e, resource) {
+    const { traceId, spanId } = spanIdsOf(e);
+    const failed = e.exitCode !== null && e.exitCode !== 0;
+    const startTime = eventTime(e);
+    const endTime = eventTime(e, e.filterTimeMs);
+    return {
+        name: programOf(e.command),
+        kind: SpanKind.INTERNAL,
+        spanContext: () => ({ traceId, spanId, traceFlags: TraceFlags.SAMPLED }),
+        startTime,
+        endTime,
+        duration: [Math.floor(e.filterTimeMs / 1000), (e.filterTimeMs % 1000) * 1_000_000],
+        status: failed
+            ? { code: SpanStatusCode.ERROR, message: `exit code ${e.exitCode}` }
+            : { code: SpanStatusCode.UNSET },
+        attributes: eventAttributes(e),
+        links: [],
+        events: [],
+        ended: true,
+        resource,
+        instrumentationScope: { name: SCOPE_NAME },
+        droppedAttributesCount: 0,
+        droppedEventsCount: 0,
+        droppedLinksCount: 0,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/encode/signal-requests.ts
+
+
+
+/** Requests of one signal for these events (metrics as delta points; see encodeRequests). */
+function encodeSignalRequests(signal, events, resource, protocol, maxBytes, nowMs) {
+    switch (signal) {
+        case 'metrics':
+            return encodeRequests(events, resource, protocol, maxBytes);
+        case 'logs':
+            return encodeLogRequests(events, resource, protocol, maxBytes, nowMs);
+        case 'traces':
+            return encodeSpanRequests(events, resource, protocol, maxBytes);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/output/prometheus-names.ts
 /**
  * How Prometheus's OTLP receiver names what it receives, under its default translation strategy
@@ -6352,22 +7485,28 @@ function formatBound(bound) {
 const MAX_LINE_BYTES = 512 * 1024;
 const NEWLINE = new Uint8Array([0x0a]);
 /**
- * Writes OTLP/JSON Lines in the file exporter's format: one MetricsData object per line, metrics
- * only. The file is replaced by the first write of a run; a run that writes nothing leaves it as
+ * Writes OTLP/JSON Lines in the file exporter's format: one MetricsData, LogsData or TracesData
+ * object per line, of one signal. The file is replaced by the first write of a run; a run that writes nothing leaves it as
  * an earlier run wrote it.
  */
 class OtlpJsonLinesWriter {
     dir;
     resource;
+    signal;
+    now;
     path;
     fd;
     lines = 0;
     events = 0;
     /** Bytes of the lines written, for the size of the next parts. */
     bytes = 0;
-    constructor(dir, resource, fileName) {
+    constructor(dir, resource, fileName, signal = 'metrics', 
+    /** The clock, for the observed time of log records. */
+    now = Date.now) {
         this.dir = dir;
         this.resource = resource;
+        this.signal = signal;
+        this.now = now;
         this.path = (0,external_node_path_namespaceObject.join)(dir, fileName);
     }
     write(events) {
@@ -6375,7 +7514,9 @@ class OtlpJsonLinesWriter {
             return;
         const fd = this.fd ?? this.open();
         for (const part of this.parts(events)) {
-            for (const line of encodeRequests(part, this.resource, 'http/json', MAX_LINE_BYTES)) {
+            const { signal, resource } = this;
+            const lines = encodeSignalRequests(signal, part, resource, 'http/json', MAX_LINE_BYTES, this.now());
+            for (const line of lines) {
                 (0,external_node_fs_namespaceObject.writeSync)(fd, line.body);
                 (0,external_node_fs_namespaceObject.writeSync)(fd, NEWLINE);
                 this.lines += 1;
@@ -6508,7 +7649,7 @@ function scanPending(db, plan, columns) {
     // into memory only to be cut at MAX_TEXT_LENGTH when encoded.
     const sql = `SELECT id, timestamp, substr(command, 1, ${TEXT_LIMIT}) AS command,
             substr(filter_name, 1, ${TEXT_LIMIT}) AS filter_name, input_tokens_est, output_tokens_est,
-            filter_time_ms, ${exitCode(columns)} AS exit_code
+            filter_time_ms, ${exitCode(columns)} AS exit_code${optionalColumns(columns)}
        FROM events
       WHERE id >= ? AND id <= ?${condition === undefined ? '' : ` AND ${condition}`}
       ORDER BY id
@@ -6554,9 +7695,29 @@ function scanPending(db, plan, columns) {
 function exitCode(columns) {
     return columns.has('head_exit_code') ? 'COALESCE(head_exit_code, exit_code)' : 'exit_code';
 }
+/**
+ * Columns later tokf releases added, read where present: the logs and spans carry them (metrics
+ * leave them out, as tokf's live exporter does).
+ */
+function optionalColumns(columns) {
+    let sql = '';
+    if (columns.has('project'))
+        sql += `, substr(project, 1, ${TEXT_LIMIT}) AS project`;
+    if (columns.has('pipe_override'))
+        sql += ', pipe_override';
+    if (columns.has('head_exit_code'))
+        sql += ', CASE WHEN head_exit_code IS NULL THEN NULL ELSE exit_code END AS pipeline_exit_code';
+    return sql;
+}
 function toEvent(row, coverFrom) {
     const timestamp = typeof row.timestamp === 'string' ? row.timestamp : '';
+    const project = toText(row.project);
     return {
+        ...(project !== null && project !== '' && { project }),
+        ...(row.pipe_override != null && { pipeOverride: toInteger(row.pipe_override) === 1 }),
+        ...(row.pipeline_exit_code != null && {
+            pipelineExitCode: toInteger(row.pipeline_exit_code),
+        }),
         id: Number(row.id),
         timestamp,
         epochSeconds: parseEventTime(timestamp),
@@ -7044,6 +8205,7 @@ function toNotice(n) {
 }
 
 ;// CONCATENATED MODULE: ./src/engine/savings.ts
+
 // tokf.command holds the whole argv, so distinct commands are unbounded; past this many the
 // rest are pooled, keeping memory bounded by a constant rather than by the database.
 const MAX_KEYS = 5000;
@@ -7079,27 +8241,6 @@ class SavingsTally {
             .sort((a, b) => b.tokensSaved - a.tokensSaved || b.events - a.events)
             .slice(0, n);
     }
-}
-/**
- * A command line cut to its program and subcommand (`git status`, `cargo test`), for reports that
- * may be read by others: tokf.command holds the whole command line, and arguments can hold
- * secrets (tokens, URLs with credentials, paths). Leading `NAME=value` assignments are skipped,
- * the program is named without its directory, and the next word is kept only when it looks like
- * a subcommand (lower-case letters and hyphens, not too long); anything else is left out.
- */
-function programOf(command) {
-    const words = command.trim().split(/\s+/);
-    let i = 0;
-    while (i < words.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[i]))
-        i += 1;
-    const first = words[i];
-    if (first === undefined || first === '')
-        return '(empty)';
-    const program = first.replace(/^.*[/\\]/, '');
-    if (!/^[A-Za-z0-9._+-]{1,40}$/.test(program))
-        return '(other program)';
-    const next = words[i + 1];
-    return next !== undefined && /^[a-z][a-z-]{0,23}$/.test(next) ? `${program} ${next}` : program;
 }
 function emptyTokens() {
     return { events: 0, input: 0, output: 0, saved: 0 };
@@ -7311,6 +8452,7 @@ function runResult(f) {
         deliveredTokens: { ...observed.deliveredTokens },
         daily: observed.daily.list(),
         interrupted: f.interrupted,
+        signals: [],
         clock: observed.clock.report,
         errors: errors.map(clean),
         warnings: warnings.map(clean),
@@ -7406,6 +8548,7 @@ function* batchEvents(events, size) {
 }
 
 ;// CONCATENATED MODULE: ./src/engine/replay.ts
+
 
 
 
@@ -7720,6 +8863,11 @@ class Replay {
     }
     encodeOver(events, ledger) {
         const { resource, protocol, maxRequestBytes } = this.config;
+        const { signal } = this.stores;
+        if (signal !== 'metrics') {
+            const now = this.deps.now();
+            return encodeSignalRequests(signal, events, resource, protocol, maxRequestBytes, now);
+        }
         const encoding = ledger === undefined
             ? { temporality: 'delta' }
             : { temporality: 'cumulative', ledger };
@@ -7801,10 +8949,12 @@ class Replay {
         if (dir === undefined)
             return undefined;
         const { resource } = this.config;
+        const { signal } = this.stores;
+        const { now } = this.deps;
         return {
             // Replaced by the first batch written: a run with nothing to send leaves an earlier run's file.
-            all: new OtlpJsonLinesWriter(dir, resource, 'metrics.jsonl'),
-            refused: new OtlpJsonLinesWriter(dir, resource, 'rejected-metrics.jsonl'),
+            all: new OtlpJsonLinesWriter(dir, resource, `${signal}.jsonl`, signal, now),
+            refused: new OtlpJsonLinesWriter(dir, resource, `rejected-${signal}.jsonl`, signal, now),
         };
     }
     exporter() {
@@ -7842,7 +8992,53 @@ class Replay {
     }
 }
 
+;// CONCATENATED MODULE: ./src/engine/signal-results.ts
+/** A signal's own figures, from the result of its replay. */
+function summary(signal, r) {
+    return {
+        signal,
+        status: r.status,
+        endpoint: r.endpoint,
+        selected: r.selected,
+        delivered: r.delivered,
+        refusedEvents: r.refusedEvents,
+        tooOld: r.tooOld,
+        tooOldForEndpoint: r.tooOldForEndpoint,
+        setAside: r.setAside,
+        pending: r.pending,
+        otlpJsonFile: r.otlpJsonFile,
+    };
+}
+/**
+ * One result of the replays of every signal: the first signal's figures, each signal's own in
+ * `signals`, and the run's status (the worst), errors and warnings (each marked with its signal).
+ */
+function mergeSignalResults(runs, durationMs) {
+    const first = runs[0];
+    if (first === undefined)
+        throw new Error('a sync runs at least one signal');
+    const mark = (signal) => (n) => signal === 'metrics' ? n : { ...n, signal };
+    const statuses = runs.map((r) => r.result.status);
+    const bad = statuses.filter((s) => s === 'failed' || s === 'partial');
+    const status = bad.length === 0
+        ? first.result.status
+        : bad.length === statuses.length && bad.every((s) => s === 'failed')
+            ? 'failed'
+            : 'partial';
+    return {
+        ...first.result,
+        status,
+        exitCode: status === 'failed' || status === 'partial' ? 1 : 0,
+        errors: runs.flatMap((r) => r.result.errors.map(mark(r.signal))),
+        warnings: runs.flatMap((r) => r.result.warnings.map(mark(r.signal))),
+        interrupted: runs.some((r) => r.result.interrupted),
+        durationMs,
+        signals: runs.map((r) => summary(r.signal, r.result)),
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/engine/sync.ts
+
 
 
 
@@ -7864,7 +9060,11 @@ const LOCK_WAIT_MS = 10_000;
  */
 async function runSync(config, deps) {
     const started = deps.now();
-    const sending = config.endpoint !== undefined && !config.dryRun;
+    const signals = config.signals.map((signal) => ({
+        signal,
+        config: signalConfig(config, signal),
+    }));
+    const sending = !config.dryRun && signals.some((s) => s.config.endpoint !== undefined);
     if (config.otlpJsonOut !== undefined)
         prepareOutputDir(config.otlpJsonOut, '--otlp-json-out');
     if (config.openmetricsOut !== undefined)
@@ -7874,35 +9074,75 @@ async function runSync(config, deps) {
     const db = database_openDatabase(config.dbPath, !sending, deps.busyTimeoutMs ?? BUSY_TIMEOUT_MS);
     try {
         const schema = events_schema_readEventsSchema(db, config.dbPath);
-        const stores = {
-            db,
-            progress: schema.hasSyncedColumn ? new column_store_ColumnProgressStore(db) : new ranges_store_RangesProgressStore(db),
-            deadLetters: new DeadLetters(db),
-            lock: new SyncLock(db),
-            series: new SeriesStore(db),
-            columns: schema.columns,
+        const lock = new SyncLock(db);
+        const series = new SeriesStore(db);
+        const runs = signals.map((s) => ({
+            ...s,
+            stores: signalStores(db, schema, s.signal, lock, series),
+        }));
+        const replayAll = async () => {
+            const results = [];
+            for (const run of runs) {
+                // Interrupted: the signals not begun stay pending.
+                if (results.length > 0 && deps.signal?.aborted === true)
+                    break;
+                const replay = new Replay(run.config, deps, run.stores, sending);
+                results.push({ signal: run.signal, result: await replay.run(deps.now()) });
+            }
+            return mergeSignalResults(results, deps.now() - started);
         };
         if (!sending)
-            return await new Replay(config, deps, stores, false).run(started);
+            return await replayAll();
         // Before anything is sent: that progress can be recorded, and that no other sync is running.
-        stores.progress.prepareForWriting();
-        stores.deadLetters.prepareForWriting();
-        if (config.temporality === 'cumulative')
-            stores.series.prepareForWriting();
+        for (const { stores } of runs) {
+            stores.progress.prepareForWriting();
+            stores.deadLetters.prepareForWriting();
+        }
+        if (config.temporality === 'cumulative' && config.signals.includes('metrics'))
+            series.prepareForWriting();
         const sleep = deps.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
-        await stores.lock.acquire({ waitMs: deps.lockWaitMs ?? LOCK_WAIT_MS, now: deps.now, sleep });
+        await lock.acquire({ waitMs: deps.lockWaitMs ?? LOCK_WAIT_MS, now: deps.now, sleep });
         try {
-            const result = await new Replay(config, deps, stores, true).run(started);
+            const result = await replayAll();
             logRun(db, result, started, deps);
             return result;
         }
         finally {
-            stores.lock.release();
+            lock.release();
         }
     }
     finally {
         db.close();
     }
+}
+/**
+ * A signal's stores. Metrics keep the tables (or tokf's synced_to_otel_at column) they always
+ * had; logs and traces have ranges and dead-letter tables of their own.
+ */
+function signalStores(db, schema, signal, lock, series) {
+    const progress = signal === 'metrics' && schema.hasSyncedColumn
+        ? new column_store_ColumnProgressStore(db)
+        : new ranges_store_RangesProgressStore(db, ranges_store_rangesTable(signal));
+    const deadLetters = new dead_letters_DeadLetters(db, dead_letters_rejectedTable(signal));
+    return { db, progress, deadLetters, lock, series, columns: schema.columns, signal };
+}
+/**
+ * The config of one signal's replay. Logs and traces go to their own endpoint, as delta-free
+ * records (no temporality), with max-age only where it was given (a backend preset's max-age is
+ * about metrics), and no OpenMetrics backfill.
+ */
+function signalConfig(config, signal) {
+    if (signal === 'metrics')
+        return config;
+    const { endpoints, maxAgeMs } = config.otherSignals;
+    return {
+        ...config,
+        endpoint: endpoints[signal],
+        maxAgeMs,
+        silentHorizon: undefined,
+        temporality: 'delta',
+        openmetricsOut: undefined,
+    };
 }
 /** Leaves a line in the run log for `telemetry-sync status`; the run's outcome stands if it fails. */
 function logRun(db, result, started, deps) {
@@ -7945,7 +9185,9 @@ function prepareOutputDir(dir, flag) {
  * read once in all (a 1M-event database in about 0.2 s), and the set-aside events in the gaps
  * subtracted. The first and last pending events are found from either end of the gaps.
  */
-function countProgress(db, store) {
+function countProgress(db, store, 
+/** The signal's dead letters (see rejectedTable). */
+rejectedTable = dead_letters_REJECTED_TABLE) {
     // min and max of the primary key, each alone, are lookups (together in one SELECT, and as
     // count(*), SQLite reads the whole table).
     const bounds = db
@@ -7958,7 +9200,7 @@ function countProgress(db, store) {
     const hi = Number(bounds.hi);
     const { gaps, condition } = store.pendingScan(lo, hi);
     const where = condition === undefined ? '' : ` AND ${condition}`;
-    const hasRejected = run_log_tableExists(db, dead_letters_REJECTED_TABLE);
+    const hasRejected = run_log_tableExists(db, rejectedTable);
     const undeliveredId = condition === undefined ? 'id' : `CASE WHEN ${condition} THEN id END`;
     const inGap = db.prepare(`SELECT count(*) AS n, count(${undeliveredId}) AS u, min(${undeliveredId}) AS first,
             max(${undeliveredId}) AS last
@@ -7967,7 +9209,7 @@ function countProgress(db, store) {
     const rejectedIn = hasRejected
         ? db.prepare(
         // CROSS JOIN keeps this order: our few rows, each looked up in events (not the reverse).
-        `SELECT count(*) AS n FROM ${dead_letters_REJECTED_TABLE} CROSS JOIN events ON events.id = event_id
+        `SELECT count(*) AS n FROM ${rejectedTable} CROSS JOIN events ON events.id = event_id
           WHERE event_id BETWEEN ? AND ?${where}`)
         : undefined;
     let events = 0;
@@ -7989,7 +9231,7 @@ function countProgress(db, store) {
     }
     const pending = undelivered - setAside;
     const byId = db.prepare('SELECT id, timestamp FROM events WHERE id = ?');
-    const notRejected = hasRejected ? ` AND id NOT IN (SELECT event_id FROM ${dead_letters_REJECTED_TABLE})` : '';
+    const notRejected = hasRejected ? ` AND id NOT IN (SELECT event_id FROM ${rejectedTable})` : '';
     const find = (order) => db.prepare(`SELECT id, timestamp FROM events WHERE id BETWEEN ? AND ?${where}${notRejected}
         ORDER BY id ${order} LIMIT 1`);
     const mark = (order) => {
@@ -8022,11 +9264,11 @@ function countProgress(db, store) {
     };
 }
 /** Set-aside events grouped by reason and status, the largest groups first. */
-function setAsideGroups(db) {
-    if (!run_log_tableExists(db, dead_letters_REJECTED_TABLE))
+function setAsideGroups(db, rejectedTable = dead_letters_REJECTED_TABLE) {
+    if (!run_log_tableExists(db, rejectedTable))
         return [];
     return db
-        .prepare(`SELECT reason, status, count(*) AS n, max(rejected_at) AS last_at FROM ${dead_letters_REJECTED_TABLE}
+        .prepare(`SELECT reason, status, count(*) AS n, max(rejected_at) AS last_at FROM ${rejectedTable}
         GROUP BY reason, status ORDER BY n DESC, reason`)
         .all()
         .map((r) => ({
@@ -8048,6 +9290,7 @@ function lastDeliveredAt(db, store) {
 }
 
 ;// CONCATENATED MODULE: ./src/engine/status.ts
+
 
 
 
@@ -8096,11 +9339,30 @@ function readStatus(dbPath, now) {
             // Read from the progress only where no run was recorded: in tokf's column it reads the table.
             lastDeliveredAt: lastSync === null ? (lastDeliveredAt(db, store) ?? null) : null,
             lock: readLockHolder(db, now) ?? null,
+            signals: [
+                {
+                    signal: 'metrics',
+                    delivered: counts.delivered,
+                    pending: counts.pending,
+                    setAside: groups.reduce((sum, g) => sum + g.count, 0),
+                },
+                ...otherSignals(db),
+            ],
         };
     }
     finally {
         db.close();
     }
+}
+/** Logs' and traces' progress, where a run has recorded any. */
+function otherSignals(db) {
+    const signals = ['logs', 'traces'].filter((s) => run_log_tableExists(db, ranges_store_rangesTable(s)) || run_log_tableExists(db, dead_letters_rejectedTable(s)));
+    return signals.map((signal) => {
+        const store = new ranges_store_RangesProgressStore(db, ranges_store_rangesTable(signal));
+        const counts = countProgress(db, store, dead_letters_rejectedTable(signal));
+        const setAside = setAsideGroups(db, dead_letters_rejectedTable(signal)).reduce((n, g) => n + g.count, 0);
+        return { signal, delivered: counts.delivered, pending: counts.pending, setAside };
+    });
 }
 /** The reasons the engine writes (replay.ts, delivery.ts), sorted into what a person asks about. */
 function kindOf(reason) {
@@ -8126,6 +9388,8 @@ function timeOf(mark) {
 
 
 
+/** Every signal's progress counts: a sync of logs alone changes the database too. */
+const fingerprint_SIGNALS = (/* unused pure expression or super */ null && (['metrics', 'logs', 'traces']));
 /**
  * What the database holds, as far as a replay is concerned: the events (count and highest id; tokf
  * only appends) and our progress (delivered ranges or the synced column, and the rejected events).
@@ -8148,12 +9412,16 @@ function databaseFingerprint(path) {
             .prepare("SELECT name FROM sqlite_schema WHERE type = 'table'")
             .all()
             .map((r) => String(r.name)));
-        if (tables.has(RANGES_TABLE))
-            add(`SELECT first_id, last_id FROM ${RANGES_TABLE} ORDER BY first_id`);
+        for (const signal of fingerprint_SIGNALS) {
+            const ranges = rangesTable(signal);
+            if (tables.has(ranges))
+                add(`SELECT first_id, last_id FROM ${ranges} ORDER BY first_id`);
+            const rejected = rejectedTable(signal);
+            if (tables.has(rejected))
+                add(`SELECT event_id, reason FROM ${rejected} ORDER BY event_id`);
+        }
         if (tables.has(SERIES_TABLE))
             add(`SELECT series_key, last_s, sum FROM ${SERIES_TABLE} ORDER BY series_key`);
-        if (tables.has(REJECTED_TABLE))
-            add(`SELECT event_id, reason FROM ${REJECTED_TABLE} ORDER BY event_id`);
         return hash.digest('hex');
     }
     finally {
@@ -8349,6 +9617,8 @@ function mergeInto(db, plan) {
     const added = appendMissing(db, plan, store, at);
     store.markDelivered(singleRanges(nowDelivered), at);
     const setAside = mergeRejected(db);
+    for (const signal of OTHER_SIGNALS)
+        mergeSignal(db, signal, at);
     const seriesTaken = mergeSeries(db);
     mergeLineage(db, plan.sourceKey);
     const notSetAside = (schema, id) => tableExists(db, schema, REJECTED_TABLE)
@@ -8433,6 +9703,38 @@ function mergeRejected(db) {
         db.exec(`DELETE FROM main.${REJECTED_TABLE} WHERE ${deliveredExpr('main', synced, 'event_id', db)}`);
     }
     return Math.max(0, count(db, `SELECT count(*) AS n FROM main.${REJECTED_TABLE}`) - before);
+}
+/** The signals besides metrics, whose progress is always in ranges tables of their own. */
+const OTHER_SIGNALS = (/* unused pure expression or super */ null && (['logs', 'traces']));
+/**
+ * A signal's progress after metrics': delivered if either copy acknowledged the event as that
+ * signal, set aside if either set it aside and neither delivered it.
+ */
+function mergeSignal(db, signal, at) {
+    const ranges = rangesTable(signal);
+    const rejected = rejectedTable(signal);
+    if (tableExists(db, 'src', ranges)) {
+        const ids = db
+            .prepare(`SELECT m.target_id AS id FROM temp.ts_map m
+          WHERE coalesce((SELECT d.last_id >= m.source_id FROM src.${ranges} d
+                           WHERE d.first_id <= m.source_id ORDER BY d.first_id DESC LIMIT 1), 0)
+          ORDER BY m.target_id`)
+            .all()
+            .map((r) => Number(r.id));
+        const store = new RangesProgressStore(db, ranges);
+        store.prepareForWriting();
+        store.markDelivered(singleRanges(ids), at);
+    }
+    if (!tableExists(db, 'src', rejected))
+        return;
+    new DeadLetters(db, rejected).prepareForWriting();
+    db.exec(`INSERT OR IGNORE INTO main.${rejected} (event_id, reason, status, rejected_at)
+           SELECT m.target_id, r.reason, r.status, r.rejected_at
+             FROM src.${rejected} r JOIN temp.ts_map m ON m.source_id = r.event_id`);
+    if (tableExists(db, 'main', ranges)) {
+        db.exec(`DELETE FROM main.${rejected} WHERE coalesce((SELECT d.last_id >= event_id
+               FROM main.${ranges} d WHERE d.first_id <= event_id ORDER BY d.first_id DESC LIMIT 1), 0)`);
+    }
 }
 /** Each series takes the state of the copy that acknowledged its latest point. */
 function mergeSeries(db) {
@@ -9742,6 +11044,11 @@ function formatStatusText(s, now) {
     if (shown < s.setAside.count) {
         lines.push(`             ${words_count(s.setAside.count - shown)}  for other reasons (see --json)`);
     }
+    // Logs and traces, where a run has sent them: the lines above are metrics'.
+    for (const g of s.signals.filter((g) => g.signal !== 'metrics')) {
+        const aside = g.setAside === 0 ? '' : `, ${words_count(g.setAside)} set aside`;
+        lines.push(`  ${g.signal.padEnd(9)}  ${words_count(g.delivered)} delivered, ${words_count(g.pending)} pending${aside}`);
+    }
     lines.push(`  last sync  ${lastSyncLine(s)}`);
     lines.push(`  lock       ${lockLine(s, now)}`);
     lines.push(`  progress   ${progressText(s.progress)}`);
@@ -9799,6 +11106,9 @@ function progressText(mode) {
 
 /** A notice in a person's words, as the CLI, the job summary and annotations show it. */
 function describeNotice(n) {
+    return n.signal === undefined ? describe(n) : `${n.signal}: ${describe(n)}`;
+}
+function describe(n) {
     const events = plural(n.count, 'event');
     const from = n.firstId === null ? '' : ` (first: id ${n.firstId})`;
     const said = n.message === null ? '' : `: ${n.message}`;
@@ -9893,6 +11203,13 @@ function formatTextSummary(r) {
         lines.push(`  backfill  ${r.openmetricsFile} (OpenMetrics)`);
     if (r.setAside > 0) {
         lines.push(`  set aside ${plural(r.setAside, 'event')} in all (telemetry-sync status says why); --retry-rejected sends the refused ones again`);
+    }
+    // Several signals: each one's own figures (the lines above are the first one's).
+    if (r.signals.length > 1 || r.signals.some((s) => s.signal !== 'metrics')) {
+        for (const s of r.signals) {
+            const pending = s.pending < 0 ? 'unknown' : words_count(s.pending);
+            lines.push(`  ${s.signal.padEnd(9)} ${s.status}: ${words_count(s.delivered)} of ${plural(s.selected, 'event')} delivered, ${pending} pending${s.endpoint === null ? '' : ` (${s.endpoint})`}`);
+        }
     }
     lines.push(`  database  ${r.database} (${text_summary_progressText(r)})`);
     lines.push(`  took      ${(r.durationMs / 1000).toFixed(2)} s`);

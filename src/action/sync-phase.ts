@@ -118,7 +118,7 @@ async function syncOne(config: SyncConfig, report: ActionReport): Promise<SyncRe
     const first = result.errors[0];
     if (result.exitCode !== 0) {
       report.problems.push(
-        `${result.selected - result.delivered} of ${result.selected} events were not delivered (${rest(result)}): ${first === undefined ? 'see the log' : describeNotice(first)}`,
+        `${notDelivered(result)} (${rest(result)}): ${first === undefined ? 'see the log' : describeNotice(first)}`,
       );
     }
     return result;
@@ -126,6 +126,17 @@ async function syncOne(config: SyncConfig, report: ActionReport): Promise<SyncRe
     report.problems.push(`${config.dbPath}: ${messageOf(err)}`);
     return undefined;
   }
+}
+
+/** How many selected events were not delivered, per signal where the run sent more than metrics. */
+function notDelivered(r: SyncResult): string {
+  const signals = r.signals.filter((s) => s.signal !== 'metrics' || r.signals.length > 1);
+  if (signals.length === 0)
+    return `${r.selected - r.delivered} of ${r.selected} events were not delivered`;
+  const left = signals
+    .filter((s) => s.delivered < s.selected)
+    .map((s) => `${s.selected - s.delivered} of ${s.selected} as ${s.signal}`);
+  return `events were not delivered: ${left.length === 0 ? 'see the log' : left.join(', ')}`;
 }
 
 function setSyncOutputs(results: SyncResult[]): void {
@@ -158,11 +169,21 @@ async function uploadArtifact(
   otlpDir: string,
   report: ActionReport,
 ): Promise<void> {
-  const files = results.flatMap((r) =>
-    [r.otlpJsonFile, r.openmetricsFile].filter((f): f is string => f !== null),
-  );
+  // One OTLP/JSON file per signal sent (metrics.jsonl, logs.jsonl, traces.jsonl).
+  const files = [
+    ...new Set(
+      results.flatMap((r) =>
+        [r.otlpJsonFile, ...r.signals.map((s) => s.otlpJsonFile), r.openmetricsFile].filter(
+          (f): f is string => f !== null,
+        ),
+      ),
+    ),
+  ];
   const noEndpoint = results.every((r) => r.endpoint === null);
-  const somethingLeft = results.some((r) => r.delivered < r.selected) || report.problems.length > 0;
+  const somethingLeft =
+    results.some(
+      (r) => r.delivered < r.selected || r.signals.some((s) => s.delivered < s.selected),
+    ) || report.problems.length > 0;
   const wanted =
     inputs.otlpArtifact === 'always' ||
     (inputs.otlpArtifact === 'on-failure' && (somethingLeft || noEndpoint));

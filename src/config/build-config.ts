@@ -2,7 +2,7 @@ import { UsageError } from '../errors.js';
 import { PRESETS } from './backends.js';
 import { tokfServiceName, type NamedSource } from './tokf-config.js';
 import { defaultTokfDbPath } from './tokf-paths.js';
-import { given, resolveEndpoint } from './endpoint.js';
+import { given, resolveEndpoint, type Signal } from './endpoint.js';
 import { parseKeyValueList } from './key-values.js';
 import {
   flagLabel,
@@ -69,20 +69,35 @@ export function buildSyncConfig(
       ? { backend: read('backend'), ageMs: presetMaxAgeMs }
       : undefined;
   const maxConsecutiveFailures = read('maxConsecutiveFailures');
-  const endpoint = withTls(
-    resolveEndpoint(settings, env, label, preset.path),
-    () => ({
-      ca: lookUp('certificate'),
-      cert: lookUp('clientCertificate'),
-      key: lookUp('clientKey'),
-    }),
-    label,
-  );
+  const tlsFiles = () => ({
+    ca: lookUp('certificate'),
+    cert: lookUp('clientCertificate'),
+    key: lookUp('clientKey'),
+  });
+  const signals = lookUp('signals')?.value ?? (['metrics'] as Signal[]);
+  const endpoint = withTls(resolveEndpoint(settings, env, label, preset.path), tlsFiles, label);
+  const endpoints: Partial<Record<Signal, EndpointConfig>> = {};
+  for (const signal of signals) {
+    if (signal === 'metrics') continue;
+    const found = withTls(
+      resolveEndpoint(settings, env, label, preset.path, signal),
+      tlsFiles,
+      label,
+    );
+    if (found !== undefined) endpoints[signal] = found;
+  }
   const dryRun = settings.dryRun === true;
   const otlpJsonOut = read('otlpJsonOut');
   const openmetricsOut = read('openmetricsOut');
+  const sendingSignals = signals.filter((s) => (s === 'metrics' ? endpoint : endpoints[s]));
+  if (sendingSignals.length > 0 && sendingSignals.length < signals.length) {
+    const missing = signals.find((s) => !sendingSignals.includes(s)) as Signal;
+    throw new UsageError(
+      `${label('signals')}: no endpoint for ${missing}: give ${label('endpoint')} or OTEL_EXPORTER_OTLP_${missing.toUpperCase()}_ENDPOINT`,
+    );
+  }
   if (
-    endpoint === undefined &&
+    sendingSignals.length === 0 &&
     otlpJsonOut === undefined &&
     openmetricsOut === undefined &&
     !dryRun
@@ -113,6 +128,11 @@ export function buildSyncConfig(
     builtins: read('builtins'),
     ...(otlpJsonOut !== undefined && { otlpJsonOut }),
     ...(openmetricsOut !== undefined && { openmetricsOut }),
+    signals,
+    otherSignals: {
+      endpoints,
+      ...(maxAgeGiven?.value != null && { maxAgeMs: maxAgeGiven.value }),
+    },
   };
 }
 

@@ -1,4 +1,5 @@
 import { UsageError } from '../errors.js';
+import type { Signal } from './endpoint.js';
 import type { Builtins, Compression, Protocol, Temporality } from './sync-config.js';
 import { parseDuration } from './time-spec.js';
 
@@ -77,4 +78,22 @@ export const parseBuiltins: Parser<Builtins> = (text, source) => {
   const lower = value.toLowerCase();
   if (lower === 'send' || lower === 'skip') return lower;
   throw new UsageError(`${source}: "${value}" is not send or skip`);
+};
+
+const SIGNAL_ORDER = ['metrics', 'logs', 'traces'] as const;
+
+/**
+ * The signals to send each event as, a comma-separated list of metrics, logs and traces; always
+ * in that order, whatever the order given, each once.
+ */
+export const parseSignals: Parser<Signal[]> = (text, source) => {
+  const given = text
+    .split(',')
+    .map((w) => w.trim().toLowerCase())
+    .filter((w) => w !== '');
+  const unknown = given.filter((w) => !(SIGNAL_ORDER as readonly string[]).includes(w));
+  if (unknown.length > 0)
+    throw new UsageError(`${source}: "${unknown[0]}" is not a signal (use metrics, logs, traces)`);
+  if (given.length === 0) throw new UsageError(`${source}: name at least one signal`);
+  return SIGNAL_ORDER.filter((s) => given.includes(s));
 };

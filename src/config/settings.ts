@@ -5,6 +5,7 @@ import {
   parseBuiltins,
   parseCompression,
   parseProtocol,
+  parseSignals,
   parseTemporality,
   wholeNumber,
   withUnit,
@@ -132,6 +133,19 @@ export const SETTINGS = {
     help: "the rows of tokf's built-in commands (tokf err, test, summary; filter _builtin/...), which tokf's live export never sends: send (they count in tokf gain) or skip (recorded as done without being sent, as live export leaves them out; a later send run does not go back for them)",
     meaning:
       "the rows of `tokf err`, `tokf test` and `tokf summary` (filter `_builtin/...`), which tokf's live export never sends: `send` them, or `skip` them as live export does ([Built-in commands](#built-in-commands))",
+  },
+  signals: {
+    flag: 'signals',
+    value: 'LIST',
+    type: 'string',
+    input: 'signals',
+    env: ['TELEMETRY_SYNC_SIGNALS'],
+    parse: parseSignals,
+    default: 'metrics',
+    section: 'Source',
+    help: 'what each event is sent as: metrics, logs (one record per invocation), traces (one span per invocation), comma-separated; each to its own path (v1/logs, v1/traces) with its own progress',
+    meaning:
+      'what each event is sent as, comma-separated: `metrics`, `logs` (one record per invocation), `traces` (one span per invocation); each signal goes to its own path and keeps its own progress ([Logs and spans](#logs-and-spans))',
   },
   endpoint: {
     flag: 'endpoint',
@@ -338,8 +352,9 @@ export const SETTINGS = {
     env: [],
     parse: asWritten,
     section: 'Output',
-    help: 'also write what was sent (or would be) to DIR/metrics.jsonl as OTLP JSON Lines, and refused events to DIR/rejected-metrics.jsonl; with no endpoint this file is the whole job and nothing is marked delivered',
-    meaning: 'also write `DIR/metrics.jsonl` (below)',
+    help: 'also write what was sent (or would be) to DIR/metrics.jsonl as OTLP JSON Lines (logs.jsonl, traces.jsonl for --signals logs, traces), and refused events to DIR/rejected-metrics.jsonl (and so on); with no endpoint these files are the whole job and nothing is marked delivered',
+    meaning:
+      'also write `DIR/metrics.jsonl` (below; `logs.jsonl`, `traces.jsonl` for those signals)',
   },
   openmetricsOut: {
     flag: 'openmetrics-out',

@@ -1,3 +1,4 @@
+import type { Signal } from './endpoint.js';
 import type { TlsFiles } from './tls.js';
 
 /** Everything one sync run needs, validated. Built only by `buildSyncConfig`. */
@@ -50,7 +51,14 @@ export interface SyncConfig {
    * tokf's live export never sends: sent (`send`) or recorded as done without sending (`skip`).
    */
   builtins: Builtins;
-  /** Directory that receives metrics.jsonl. */
+  /** What each event is sent as, in the order metrics, logs, traces; at least one. */
+  signals: Signal[];
+  /**
+   * For logs and traces: where to POST them (their own path and OTEL_EXPORTER_OTLP_<SIGNAL>_*
+   * variables) and max-age as given (a backend preset's max-age is about metrics only).
+   */
+  otherSignals: { endpoints: Partial<Record<Signal, EndpointConfig>>; maxAgeMs?: number };
+  /** Directory that receives metrics.jsonl (and logs.jsonl, traces.jsonl). */
   otlpJsonOut?: string;
   /** Directory that receives metrics.om, the OpenMetrics backfill. */
   openmetricsOut?: string;

@@ -14,7 +14,7 @@ export function serialize(metrics: ResourceMetrics, protocol: Protocol): Uint8Ar
   return int64AsStrings(required(JsonMetricsSerializer.serializeRequest(metrics)));
 }
 
-function required(body: Uint8Array | undefined): Uint8Array {
+export function required(body: Uint8Array | undefined): Uint8Array {
   if (body === undefined) throw new Error('the OTLP transformer could not serialize the request');
   return body;
 }
@@ -29,7 +29,7 @@ function required(body: Uint8Array | undefined): Uint8Array {
 const INT64_FIELD = /"(asInt|intValue|count)":(-?\d+)/g;
 const INT64_LIST = /"bucketCounts":\[([\d,]*)\]/g;
 
-function int64AsStrings(body: Uint8Array): Uint8Array {
+export function int64AsStrings(body: Uint8Array): Uint8Array {
   const text = new TextDecoder().decode(body);
   const fixed = text
     .replace(INT64_FIELD, '"$1":"$2"')

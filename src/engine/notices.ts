@@ -38,6 +38,8 @@ export interface Notice {
   file?: string;
   /** Whether the events concerned were set aside, so that later runs skip them. */
   setAside?: boolean;
+  /** The signal concerned, in a run that sends logs or traces (absent for metrics). */
+  signal?: 'logs' | 'traces';
 }
 
 /**

@@ -1,9 +1,11 @@
 import type { DatabaseSync } from 'node:sqlite';
+import type { Signal } from '../config/endpoint.js';
 import type { SyncConfig } from '../config/sync-config.js';
 import { OtlpExporter } from '../deliver/otlp-exporter.js';
 import { DEFAULT_RETRY_POLICY } from '../deliver/retrying-transport.js';
 import { overlay, type SeriesLedger, type SeriesTotals } from '../encode/cumulative.js';
 import { encodeRequests, type EncodedRequest } from '../encode/requests.js';
+import { encodeSignalRequests } from '../encode/signal-requests.js';
 import { OpenMetricsWriter } from '../output/openmetrics.js';
 import { OtlpJsonLinesWriter } from '../output/otlp-json-lines.js';
 import type { DeadLetters } from '../progress/dead-letters.js';
@@ -46,6 +48,8 @@ export interface Stores {
   series: SeriesStore;
   /** The columns of tokf's events table (they vary by release). */
   columns: ReadonlySet<string>;
+  /** What the events are sent as; progress and dead letters above are this signal's own. */
+  signal: Signal;
 }
 
 /** Where a run writes OTLP/JSON Lines: every selected event, and the points of refused ones. */
@@ -345,6 +349,11 @@ export class Replay {
 
   private encodeOver(events: TokfEvent[], ledger: SeriesLedger | undefined): EncodedRequest[] {
     const { resource, protocol, maxRequestBytes } = this.config;
+    const { signal } = this.stores;
+    if (signal !== 'metrics') {
+      const now = this.deps.now();
+      return encodeSignalRequests(signal, events, resource, protocol, maxRequestBytes, now);
+    }
     const encoding =
       ledger === undefined
         ? ({ temporality: 'delta' } as const)
@@ -427,10 +436,12 @@ export class Replay {
     const dir = this.config.otlpJsonOut;
     if (dir === undefined) return undefined;
     const { resource } = this.config;
+    const { signal } = this.stores;
+    const { now } = this.deps;
     return {
       // Replaced by the first batch written: a run with nothing to send leaves an earlier run's file.
-      all: new OtlpJsonLinesWriter(dir, resource, 'metrics.jsonl'),
-      refused: new OtlpJsonLinesWriter(dir, resource, 'rejected-metrics.jsonl'),
+      all: new OtlpJsonLinesWriter(dir, resource, `${signal}.jsonl`, signal, now),
+      refused: new OtlpJsonLinesWriter(dir, resource, `rejected-${signal}.jsonl`, signal, now),
     };
   }
 

@@ -103,6 +103,7 @@ export function runResult(f: RunFacts): SyncResult {
     deliveredTokens: { ...observed.deliveredTokens },
     daily: observed.daily.list(),
     interrupted: f.interrupted,
+    signals: [],
     clock: observed.clock.report,
     errors: errors.map(clean),
     warnings: warnings.map(clean),

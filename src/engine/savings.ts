@@ -1,5 +1,7 @@
 import type { TokfEvent } from '../source/tokf-event.js';
 
+export { programOf } from '../source/tokf-event.js';
+
 /** Tokens saved by one command and filter, over the selected events. */
 export interface SavingsRow {
   command: string;
@@ -45,25 +47,6 @@ export class SavingsTally {
       .sort((a, b) => b.tokensSaved - a.tokensSaved || b.events - a.events)
       .slice(0, n);
   }
-}
-
-/**
- * A command line cut to its program and subcommand (`git status`, `cargo test`), for reports that
- * may be read by others: tokf.command holds the whole command line, and arguments can hold
- * secrets (tokens, URLs with credentials, paths). Leading `NAME=value` assignments are skipped,
- * the program is named without its directory, and the next word is kept only when it looks like
- * a subcommand (lower-case letters and hyphens, not too long); anything else is left out.
- */
-export function programOf(command: string): string {
-  const words = command.trim().split(/\s+/);
-  let i = 0;
-  while (i < words.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[i] as string)) i += 1;
-  const first = words[i];
-  if (first === undefined || first === '') return '(empty)';
-  const program = first.replace(/^.*[/\\]/, '');
-  if (!/^[A-Za-z0-9._+-]{1,40}$/.test(program)) return '(other program)';
-  const next = words[i + 1];
-  return next !== undefined && /^[a-z][a-z-]{0,23}$/.test(next) ? `${program} ${next}` : program;
 }
 
 /**

@@ -1,3 +1,5 @@
+import type { DatabaseSync } from 'node:sqlite';
+import type { Signal } from '../config/endpoint.js';
 import { ColumnProgressStore } from '../progress/column-store.js';
 import {
   countProgress,
@@ -5,8 +7,9 @@ import {
   setAsideGroups,
   type EventMark,
 } from '../progress/progress-status.js';
-import { RangesProgressStore } from '../progress/ranges-store.js';
-import { lastRun, type RunRecord } from '../progress/run-log.js';
+import { rejectedTable } from '../progress/dead-letters.js';
+import { RangesProgressStore, rangesTable } from '../progress/ranges-store.js';
+import { lastRun, tableExists, type RunRecord } from '../progress/run-log.js';
 import { readLockHolder, type LockHolder } from '../progress/sync-lock.js';
 import { openDatabase } from '../source/database.js';
 import { readEventsSchema } from '../source/events-schema.js';
@@ -55,6 +58,11 @@ export interface SyncStatus {
   lastDeliveredAt: string | null;
   /** The sync holding the lock now, if any (alive false: left by a run that died). */
   lock: LockHolder | null;
+  /**
+   * Each signal's own progress: metrics (the figures above) and logs and traces where a run has
+   * sent them (--signals); each has its own delivered ranges and set-aside events.
+   */
+  signals: { signal: Signal; delivered: number; pending: number; setAside: number }[];
 }
 
 /** Reasons kept per kind in the result; the counts always cover every set-aside event. */
@@ -99,10 +107,32 @@ export function readStatus(dbPath: string, now: number): SyncStatus {
       // Read from the progress only where no run was recorded: in tokf's column it reads the table.
       lastDeliveredAt: lastSync === null ? (lastDeliveredAt(db, store) ?? null) : null,
       lock: readLockHolder(db, now) ?? null,
+      signals: [
+        {
+          signal: 'metrics',
+          delivered: counts.delivered,
+          pending: counts.pending,
+          setAside: groups.reduce((sum, g) => sum + g.count, 0),
+        },
+        ...otherSignals(db),
+      ],
     };
   } finally {
     db.close();
   }
+}
+
+/** Logs' and traces' progress, where a run has recorded any. */
+function otherSignals(db: DatabaseSync): SyncStatus['signals'] {
+  const signals = (['logs', 'traces'] as const).filter(
+    (s) => tableExists(db, rangesTable(s)) || tableExists(db, rejectedTable(s)),
+  );
+  return signals.map((signal) => {
+    const store = new RangesProgressStore(db, rangesTable(signal));
+    const counts = countProgress(db, store, rejectedTable(signal));
+    const setAside = setAsideGroups(db, rejectedTable(signal)).reduce((n, g) => n + g.count, 0);
+    return { signal, delivered: counts.delivered, pending: counts.pending, setAside };
+  });
 }
 
 /** The reasons the engine writes (replay.ts, delivery.ts), sorted into what a person asks about. */

@@ -4,6 +4,24 @@ import type { DayTotals, SavingsRow, TokenTotals } from './savings.js';
 
 export type { Notice, NoticeKind } from './notices.js';
 
+/** What one signal's replay did, of a run that sends more than one (see --signals). */
+export interface SignalResult {
+  signal: 'metrics' | 'logs' | 'traces';
+  status: SyncResult['status'];
+  /** Scheme, host and path of this signal's URL; never credentials. */
+  endpoint: string | null;
+  selected: number;
+  delivered: number;
+  refusedEvents: number;
+  tooOld: number;
+  tooOldForEndpoint: number;
+  /** Set aside for this signal in the database (its own dead letters); -1 if counting failed. */
+  setAside: number;
+  /** Pending for this signal in the database after the run; -1 if unknown. */
+  pending: number;
+  otlpJsonFile: string | null;
+}
+
 /** What one sync did. The CLI prints it; the action turns it into outputs and a summary. */
 export interface SyncResult {
   /**
@@ -98,6 +116,12 @@ export interface SyncResult {
   interrupted: boolean;
   /** Signs of a wrong clock where the events were recorded (also given as warnings). */
   clock: ClockReport;
+  /**
+   * Each signal sent (--signals), in the order metrics, logs, traces. The fields above are the
+   * first signal's, but for status, exitCode, errors, warnings (of every signal, with
+   * `signal` set on those of logs and traces), durationMs and interrupted, which are the run's.
+   */
+  signals: SignalResult[];
   /** Why events could not be delivered or recorded; they stay pending. */
   errors: Notice[];
   /** What a person should know about a run that did its job. */

@@ -1,19 +1,21 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { accessSync, constants } from 'node:fs';
+import type { Signal } from '../config/endpoint.js';
 import type { SyncConfig } from '../config/sync-config.js';
 import type { RetryPolicy } from '../deliver/retrying-transport.js';
 import type { Transport } from '../deliver/http-transport.js';
 import { UsageError } from '../errors.js';
 import { makeDirectory } from '../output/directory.js';
 import { ColumnProgressStore } from '../progress/column-store.js';
-import { DeadLetters } from '../progress/dead-letters.js';
-import { RangesProgressStore } from '../progress/ranges-store.js';
+import { DeadLetters, rejectedTable } from '../progress/dead-letters.js';
+import { RangesProgressStore, rangesTable } from '../progress/ranges-store.js';
 import { SeriesStore } from '../progress/series-store.js';
 import { SyncLock } from '../progress/sync-lock.js';
 import { recordRun } from '../progress/run-log.js';
 import { assertWritable, BUSY_TIMEOUT_MS, messageOf, openDatabase } from '../source/database.js';
-import { readEventsSchema } from '../source/events-schema.js';
+import { readEventsSchema, type EventsSchema } from '../source/events-schema.js';
 import { Replay, type Stores } from './replay.js';
+import { mergeSignalResults } from './signal-results.js';
 import type { SyncResult } from './sync-result.js';
 
 /** How long a sync waits for another one on the same database before refusing. */
@@ -80,7 +82,11 @@ export type SyncProgress =
  */
 export async function runSync(config: SyncConfig, deps: SyncDeps): Promise<SyncResult> {
   const started = deps.now();
-  const sending = config.endpoint !== undefined && !config.dryRun;
+  const signals = config.signals.map((signal) => ({
+    signal,
+    config: signalConfig(config, signal),
+  }));
+  const sending = !config.dryRun && signals.some((s) => s.config.endpoint !== undefined);
   if (config.otlpJsonOut !== undefined) prepareOutputDir(config.otlpJsonOut, '--otlp-json-out');
   if (config.openmetricsOut !== undefined)
     prepareOutputDir(config.openmetricsOut, '--openmetrics-out');
@@ -88,31 +94,79 @@ export async function runSync(config: SyncConfig, deps: SyncDeps): Promise<SyncR
   const db = openDatabase(config.dbPath, !sending, deps.busyTimeoutMs ?? BUSY_TIMEOUT_MS);
   try {
     const schema = readEventsSchema(db, config.dbPath);
-    const stores: Stores = {
-      db,
-      progress: schema.hasSyncedColumn ? new ColumnProgressStore(db) : new RangesProgressStore(db),
-      deadLetters: new DeadLetters(db),
-      lock: new SyncLock(db),
-      series: new SeriesStore(db),
-      columns: schema.columns,
+    const lock = new SyncLock(db);
+    const series = new SeriesStore(db);
+    const runs = signals.map((s) => ({
+      ...s,
+      stores: signalStores(db, schema, s.signal, lock, series),
+    }));
+    const replayAll = async (): Promise<SyncResult> => {
+      const results: { signal: Signal; result: SyncResult }[] = [];
+      for (const run of runs) {
+        // Interrupted: the signals not begun stay pending.
+        if (results.length > 0 && deps.signal?.aborted === true) break;
+        const replay = new Replay(run.config, deps, run.stores, sending);
+        results.push({ signal: run.signal, result: await replay.run(deps.now()) });
+      }
+      return mergeSignalResults(results, deps.now() - started);
     };
-    if (!sending) return await new Replay(config, deps, stores, false).run(started);
+    if (!sending) return await replayAll();
     // Before anything is sent: that progress can be recorded, and that no other sync is running.
-    stores.progress.prepareForWriting();
-    stores.deadLetters.prepareForWriting();
-    if (config.temporality === 'cumulative') stores.series.prepareForWriting();
+    for (const { stores } of runs) {
+      stores.progress.prepareForWriting();
+      stores.deadLetters.prepareForWriting();
+    }
+    if (config.temporality === 'cumulative' && config.signals.includes('metrics'))
+      series.prepareForWriting();
     const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-    await stores.lock.acquire({ waitMs: deps.lockWaitMs ?? LOCK_WAIT_MS, now: deps.now, sleep });
+    await lock.acquire({ waitMs: deps.lockWaitMs ?? LOCK_WAIT_MS, now: deps.now, sleep });
     try {
-      const result = await new Replay(config, deps, stores, true).run(started);
+      const result = await replayAll();
       logRun(db, result, started, deps);
       return result;
     } finally {
-      stores.lock.release();
+      lock.release();
     }
   } finally {
     db.close();
   }
+}
+
+/**
+ * A signal's stores. Metrics keep the tables (or tokf's synced_to_otel_at column) they always
+ * had; logs and traces have ranges and dead-letter tables of their own.
+ */
+function signalStores(
+  db: DatabaseSync,
+  schema: EventsSchema,
+  signal: Signal,
+  lock: SyncLock,
+  series: SeriesStore,
+): Stores {
+  const progress =
+    signal === 'metrics' && schema.hasSyncedColumn
+      ? new ColumnProgressStore(db)
+      : new RangesProgressStore(db, rangesTable(signal));
+  const deadLetters = new DeadLetters(db, rejectedTable(signal));
+  return { db, progress, deadLetters, lock, series, columns: schema.columns, signal };
+}
+
+/**
+ * The config of one signal's replay. Logs and traces go to their own endpoint, as delta-free
+ * records (no temporality), with max-age only where it was given (a backend preset's max-age is
+ * about metrics), and no OpenMetrics backfill.
+ */
+function signalConfig(config: SyncConfig, signal: Signal): SyncConfig {
+  if (signal === 'metrics') return config;
+  const { endpoints, maxAgeMs } = config.otherSignals;
+  return {
+    ...config,
+    endpoint: endpoints[signal],
+    maxAgeMs,
+    silentHorizon: undefined,
+    temporality: 'delta',
+    openmetricsOut: undefined,
+  };
 }
 
 /** Leaves a line in the run log for `telemetry-sync status`; the run's outcome stands if it fails. */

@@ -1,6 +1,7 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { encodeRequests } from '../encode/requests.js';
+import type { Signal } from '../config/endpoint.js';
+import { encodeSignalRequests } from '../encode/signal-requests.js';
 import type { TokfEvent } from '../source/tokf-event.js';
 
 /**
@@ -12,8 +13,8 @@ const MAX_LINE_BYTES = 512 * 1024;
 const NEWLINE = new Uint8Array([0x0a]);
 
 /**
- * Writes OTLP/JSON Lines in the file exporter's format: one MetricsData object per line, metrics
- * only. The file is replaced by the first write of a run; a run that writes nothing leaves it as
+ * Writes OTLP/JSON Lines in the file exporter's format: one MetricsData, LogsData or TracesData
+ * object per line, of one signal. The file is replaced by the first write of a run; a run that writes nothing leaves it as
  * an earlier run wrote it.
  */
 export class OtlpJsonLinesWriter {
@@ -28,6 +29,9 @@ export class OtlpJsonLinesWriter {
     private readonly dir: string,
     private readonly resource: Record<string, string>,
     fileName: string,
+    private readonly signal: Signal = 'metrics',
+    /** The clock, for the observed time of log records. */
+    private readonly now: () => number = Date.now,
   ) {
     this.path = join(dir, fileName);
   }
@@ -36,7 +40,16 @@ export class OtlpJsonLinesWriter {
     if (events.length === 0) return;
     const fd = this.fd ?? this.open();
     for (const part of this.parts(events)) {
-      for (const line of encodeRequests(part, this.resource, 'http/json', MAX_LINE_BYTES)) {
+      const { signal, resource } = this;
+      const lines = encodeSignalRequests(
+        signal,
+        part,
+        resource,
+        'http/json',
+        MAX_LINE_BYTES,
+        this.now(),
+      );
+      for (const line of lines) {
         writeSync(fd, line.body);
         writeSync(fd, NEWLINE);
         this.lines += 1;

@@ -5,7 +5,12 @@ import { inWriteTransaction } from './transaction.js';
 /** Our table of events refused for good, with why; never tokf's tables. */
 export const REJECTED_TABLE = 'telemetry_sync_rejected';
 
-const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS ${REJECTED_TABLE} (
+/** The dead letters of a signal: metrics keep the original name. */
+export function rejectedTable(signal: string): string {
+  return signal === 'metrics' ? REJECTED_TABLE : `${REJECTED_TABLE}_${signal}`;
+}
+
+const createTable = (table: string) => `CREATE TABLE IF NOT EXISTS ${table} (
   event_id INTEGER PRIMARY KEY,
   reason TEXT NOT NULL,
   status INTEGER,
@@ -29,11 +34,15 @@ export class DeadLetters {
   /** The rejected ids, read once per run and kept up to date by record() and forget(). */
   private known: Set<number> | undefined;
 
-  constructor(private readonly db: DatabaseSync) {}
+  constructor(
+    private readonly db: DatabaseSync,
+    /** Our table of refused events: one per signal (see rejectedTable). */
+    private readonly table: string = REJECTED_TABLE,
+  ) {}
 
   prepareForWriting(): void {
     inWriteTransaction(this.db, 'create the rejected-events table', () =>
-      this.db.exec(CREATE_TABLE),
+      this.db.exec(createTable(this.table)),
     );
     this.created = true;
   }
@@ -46,7 +55,7 @@ export class DeadLetters {
   private knownIds(): Set<number> {
     if (this.known === undefined) {
       const rows = this.exists()
-        ? this.db.prepare(`SELECT event_id AS id FROM ${REJECTED_TABLE}`).all()
+        ? this.db.prepare(`SELECT event_id AS id FROM ${this.table}`).all()
         : [];
       this.known = new Set(rows.map((r) => Number(r.id)));
     }
@@ -60,7 +69,7 @@ export class DeadLetters {
   record(ids: readonly number[], rejection: Rejection, at: Date): void {
     if (ids.length === 0) return;
     const upsert = this.db.prepare(
-      `INSERT INTO ${REJECTED_TABLE} (event_id, reason, status, rejected_at) VALUES (?, ?, ?, ?)
+      `INSERT INTO ${this.table} (event_id, reason, status, rejected_at) VALUES (?, ?, ?, ?)
        ON CONFLICT(event_id) DO UPDATE SET reason = excluded.reason, status = excluded.status, rejected_at = excluded.rejected_at`,
     );
     const stamp = tokfTimestamp(at);
@@ -76,7 +85,7 @@ export class DeadLetters {
     const known = this.knownIds();
     const resent = ids.filter((id) => known.has(id));
     if (resent.length === 0) return;
-    const remove = this.db.prepare(`DELETE FROM ${REJECTED_TABLE} WHERE event_id = ?`);
+    const remove = this.db.prepare(`DELETE FROM ${this.table} WHERE event_id = ?`);
     inWriteTransaction(this.db, 'clear re-sent rejected events', () => {
       for (const id of resent) remove.run(id);
     });
@@ -88,7 +97,7 @@ export class DeadLetters {
     return (
       this.db
         .prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?")
-        .get(REJECTED_TABLE) !== undefined
+        .get(this.table) !== undefined
     );
   }
 }

@@ -1,9 +1,12 @@
 import { createHash } from 'node:crypto';
-import { REJECTED_TABLE } from './dead-letters.js';
-import { RANGES_TABLE } from './ranges-store.js';
+import { rejectedTable } from './dead-letters.js';
+import { rangesTable } from './ranges-store.js';
 import { SERIES_TABLE } from './series-store.js';
 import { openDatabase } from '../source/database.js';
 import { SYNCED_COLUMN, readEventsSchema } from '../source/events-schema.js';
+
+/** Every signal's progress counts: a sync of logs alone changes the database too. */
+const SIGNALS = ['metrics', 'logs', 'traces'] as const;
 
 /**
  * What the database holds, as far as a replay is concerned: the events (count and highest id; tokf
@@ -28,12 +31,14 @@ export function databaseFingerprint(path: string): string {
         .all()
         .map((r) => String(r.name)),
     );
-    if (tables.has(RANGES_TABLE))
-      add(`SELECT first_id, last_id FROM ${RANGES_TABLE} ORDER BY first_id`);
+    for (const signal of SIGNALS) {
+      const ranges = rangesTable(signal);
+      if (tables.has(ranges)) add(`SELECT first_id, last_id FROM ${ranges} ORDER BY first_id`);
+      const rejected = rejectedTable(signal);
+      if (tables.has(rejected)) add(`SELECT event_id, reason FROM ${rejected} ORDER BY event_id`);
+    }
     if (tables.has(SERIES_TABLE))
       add(`SELECT series_key, last_s, sum FROM ${SERIES_TABLE} ORDER BY series_key`);
-    if (tables.has(REJECTED_TABLE))
-      add(`SELECT event_id, reason FROM ${REJECTED_TABLE} ORDER BY event_id`);
     return hash.digest('hex');
   } finally {
     db.close();

@@ -4,9 +4,9 @@ import { openDatabase } from '../source/database.js';
 import { SYNCED_COLUMN, readEventsSchema } from '../source/events-schema.js';
 import { coalesce, type IdRange } from '../source/id-ranges.js';
 import { ColumnProgressStore } from './column-store.js';
-import { REJECTED_TABLE } from './dead-letters.js';
+import { DeadLetters, REJECTED_TABLE, rejectedTable } from './dead-letters.js';
 import { tokfTimestamp, type ProgressStore } from './progress-store.js';
-import { RANGES_TABLE, RangesProgressStore } from './ranges-store.js';
+import { RANGES_TABLE, RangesProgressStore, rangesTable } from './ranges-store.js';
 import { SERIES_TABLE } from './series-store.js';
 import { inWriteTransaction } from './transaction.js';
 import { CREATE_LINEAGE, CREATE_ORIGINS, LINEAGE_TABLE, ORIGINS_TABLE } from './lineage.js';
@@ -137,6 +137,7 @@ function mergeInto(db: DatabaseSync, plan: MergePlan): MergeOutcome {
 
   store.markDelivered(singleRanges(nowDelivered), at);
   const setAside = mergeRejected(db);
+  for (const signal of OTHER_SIGNALS) mergeSignal(db, signal, at);
   const seriesTaken = mergeSeries(db);
   mergeLineage(db, plan.sourceKey);
 
@@ -232,6 +233,41 @@ function mergeRejected(db: DatabaseSync): number {
     );
   }
   return Math.max(0, count(db, `SELECT count(*) AS n FROM main.${REJECTED_TABLE}`) - before);
+}
+
+/** The signals besides metrics, whose progress is always in ranges tables of their own. */
+const OTHER_SIGNALS = ['logs', 'traces'] as const;
+
+/**
+ * A signal's progress after metrics': delivered if either copy acknowledged the event as that
+ * signal, set aside if either set it aside and neither delivered it.
+ */
+function mergeSignal(db: DatabaseSync, signal: (typeof OTHER_SIGNALS)[number], at: Date): void {
+  const ranges = rangesTable(signal);
+  const rejected = rejectedTable(signal);
+  if (tableExists(db, 'src', ranges)) {
+    const ids = db
+      .prepare(
+        `SELECT m.target_id AS id FROM temp.ts_map m
+          WHERE coalesce((SELECT d.last_id >= m.source_id FROM src.${ranges} d
+                           WHERE d.first_id <= m.source_id ORDER BY d.first_id DESC LIMIT 1), 0)
+          ORDER BY m.target_id`,
+      )
+      .all()
+      .map((r) => Number(r.id));
+    const store = new RangesProgressStore(db, ranges);
+    store.prepareForWriting();
+    store.markDelivered(singleRanges(ids), at);
+  }
+  if (!tableExists(db, 'src', rejected)) return;
+  new DeadLetters(db, rejected).prepareForWriting();
+  db.exec(`INSERT OR IGNORE INTO main.${rejected} (event_id, reason, status, rejected_at)
+           SELECT m.target_id, r.reason, r.status, r.rejected_at
+             FROM src.${rejected} r JOIN temp.ts_map m ON m.source_id = r.event_id`);
+  if (tableExists(db, 'main', ranges)) {
+    db.exec(`DELETE FROM main.${rejected} WHERE coalesce((SELECT d.last_id >= event_id
+               FROM main.${ranges} d WHERE d.first_id <= event_id ORDER BY d.first_id DESC LIMIT 1), 0)`);
+  }
 }
 
 /** Each series takes the state of the copy that acknowledged its latest point. */

@@ -39,7 +39,12 @@ export interface SetAsideGroup {
  * read once in all (a 1M-event database in about 0.2 s), and the set-aside events in the gaps
  * subtracted. The first and last pending events are found from either end of the gaps.
  */
-export function countProgress(db: DatabaseSync, store: ProgressStore): ProgressCounts {
+export function countProgress(
+  db: DatabaseSync,
+  store: ProgressStore,
+  /** The signal's dead letters (see rejectedTable). */
+  rejectedTable: string = REJECTED_TABLE,
+): ProgressCounts {
   // min and max of the primary key, each alone, are lookups (together in one SELECT, and as
   // count(*), SQLite reads the whole table).
   const bounds = db
@@ -52,7 +57,7 @@ export function countProgress(db: DatabaseSync, store: ProgressStore): ProgressC
   const hi = Number(bounds.hi);
   const { gaps, condition } = store.pendingScan(lo, hi);
   const where = condition === undefined ? '' : ` AND ${condition}`;
-  const hasRejected = tableExists(db, REJECTED_TABLE);
+  const hasRejected = tableExists(db, rejectedTable);
   const undeliveredId = condition === undefined ? 'id' : `CASE WHEN ${condition} THEN id END`;
   const inGap = db.prepare(
     `SELECT count(*) AS n, count(${undeliveredId}) AS u, min(${undeliveredId}) AS first,
@@ -63,7 +68,7 @@ export function countProgress(db: DatabaseSync, store: ProgressStore): ProgressC
   const rejectedIn = hasRejected
     ? db.prepare(
         // CROSS JOIN keeps this order: our few rows, each looked up in events (not the reverse).
-        `SELECT count(*) AS n FROM ${REJECTED_TABLE} CROSS JOIN events ON events.id = event_id
+        `SELECT count(*) AS n FROM ${rejectedTable} CROSS JOIN events ON events.id = event_id
           WHERE event_id BETWEEN ? AND ?${where}`,
       )
     : undefined;
@@ -84,7 +89,7 @@ export function countProgress(db: DatabaseSync, store: ProgressStore): ProgressC
   }
   const pending = undelivered - setAside;
   const byId = db.prepare('SELECT id, timestamp FROM events WHERE id = ?');
-  const notRejected = hasRejected ? ` AND id NOT IN (SELECT event_id FROM ${REJECTED_TABLE})` : '';
+  const notRejected = hasRejected ? ` AND id NOT IN (SELECT event_id FROM ${rejectedTable})` : '';
   const find = (order: 'ASC' | 'DESC') =>
     db.prepare(
       `SELECT id, timestamp FROM events WHERE id BETWEEN ? AND ?${where}${notRejected}
@@ -118,11 +123,14 @@ export function countProgress(db: DatabaseSync, store: ProgressStore): ProgressC
 }
 
 /** Set-aside events grouped by reason and status, the largest groups first. */
-export function setAsideGroups(db: DatabaseSync): SetAsideGroup[] {
-  if (!tableExists(db, REJECTED_TABLE)) return [];
+export function setAsideGroups(
+  db: DatabaseSync,
+  rejectedTable: string = REJECTED_TABLE,
+): SetAsideGroup[] {
+  if (!tableExists(db, rejectedTable)) return [];
   return db
     .prepare(
-      `SELECT reason, status, count(*) AS n, max(rejected_at) AS last_at FROM ${REJECTED_TABLE}
+      `SELECT reason, status, count(*) AS n, max(rejected_at) AS last_at FROM ${rejectedTable}
         GROUP BY reason, status ORDER BY n DESC, reason`,
     )
     .all()

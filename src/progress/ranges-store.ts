@@ -10,7 +10,12 @@ import { inWriteTransaction } from './transaction.js';
  */
 export const RANGES_TABLE = 'telemetry_sync_delivered';
 
-const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS ${RANGES_TABLE} (
+/** The ranges table of a signal: metrics keep the original name, so earlier progress stands. */
+export function rangesTable(signal: string): string {
+  return signal === 'metrics' ? RANGES_TABLE : `${RANGES_TABLE}_${signal}`;
+}
+
+const createTable = (table: string) => `CREATE TABLE IF NOT EXISTS ${table} (
   first_id INTEGER PRIMARY KEY,
   last_id INTEGER NOT NULL,
   delivered_at TEXT NOT NULL
@@ -20,7 +25,11 @@ const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS ${RANGES_TABLE} (
 export class RangesProgressStore implements ProgressStore {
   readonly mode = 'ranges';
 
-  constructor(private readonly db: DatabaseSync) {}
+  constructor(
+    private readonly db: DatabaseSync,
+    /** Our table of acknowledged ranges: one per signal (see rangesTable). */
+    private readonly table: string = RANGES_TABLE,
+  ) {}
 
   pendingScan(minId: number, maxId: number): { gaps: IdRange[] } {
     return { gaps: gapsBetween(this.delivered(), minId, maxId) };
@@ -28,7 +37,7 @@ export class RangesProgressStore implements ProgressStore {
 
   prepareForWriting(): void {
     inWriteTransaction(this.db, 'create the progress table', () => {
-      this.db.exec(CREATE_TABLE);
+      this.db.exec(createTable(this.table));
     });
   }
 
@@ -36,11 +45,11 @@ export class RangesProgressStore implements ProgressStore {
     if (ranges.length === 0) return;
     const stamp = tokfTimestamp(at);
     const touching = this.db.prepare(
-      `SELECT first_id AS first, last_id AS last FROM ${RANGES_TABLE} WHERE first_id <= ? AND last_id >= ?`,
+      `SELECT first_id AS first, last_id AS last FROM ${this.table} WHERE first_id <= ? AND last_id >= ?`,
     );
-    const remove = this.db.prepare(`DELETE FROM ${RANGES_TABLE} WHERE first_id = ?`);
+    const remove = this.db.prepare(`DELETE FROM ${this.table} WHERE first_id = ?`);
     const insert = this.db.prepare(
-      `INSERT INTO ${RANGES_TABLE} (first_id, last_id, delivered_at) VALUES (?, ?, ?)`,
+      `INSERT INTO ${this.table} (first_id, last_id, delivered_at) VALUES (?, ?, ?)`,
     );
     inWriteTransaction(this.db, 'record delivered events', () => {
       for (const r of coalesce(ranges)) {
@@ -65,7 +74,7 @@ export class RangesProgressStore implements ProgressStore {
     return (
       this.db
         .prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?")
-        .get(RANGES_TABLE) !== undefined
+        .get(this.table) !== undefined
     );
   }
 
@@ -73,7 +82,7 @@ export class RangesProgressStore implements ProgressStore {
   delivered(): IdRange[] {
     if (!this.hasRecords()) return [];
     return this.db
-      .prepare(`SELECT first_id AS first, last_id AS last FROM ${RANGES_TABLE} ORDER BY first_id`)
+      .prepare(`SELECT first_id AS first, last_id AS last FROM ${this.table} ORDER BY first_id`)
       .all()
       .map(toRange);
   }

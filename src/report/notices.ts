@@ -3,6 +3,10 @@ import { count, plural } from '../words.js';
 
 /** A notice in a person's words, as the CLI, the job summary and annotations show it. */
 export function describeNotice(n: Notice): string {
+  return n.signal === undefined ? describe(n) : `${n.signal}: ${describe(n)}`;
+}
+
+function describe(n: Notice): string {
   const events = plural(n.count, 'event');
   const from = n.firstId === null ? '' : ` (first: id ${n.firstId})`;
   const said = n.message === null ? '' : `: ${n.message}`;

@@ -27,6 +27,13 @@ export function formatStatusText(s: SyncStatus, now: number): string {
   if (shown < s.setAside.count) {
     lines.push(`             ${count(s.setAside.count - shown)}  for other reasons (see --json)`);
   }
+  // Logs and traces, where a run has sent them: the lines above are metrics'.
+  for (const g of s.signals.filter((g) => g.signal !== 'metrics')) {
+    const aside = g.setAside === 0 ? '' : `, ${count(g.setAside)} set aside`;
+    lines.push(
+      `  ${g.signal.padEnd(9)}  ${count(g.delivered)} delivered, ${count(g.pending)} pending${aside}`,
+    );
+  }
   lines.push(`  last sync  ${lastSyncLine(s)}`);
   lines.push(`  lock       ${lockLine(s, now)}`);
   lines.push(`  progress   ${progressText(s.progress)}`);

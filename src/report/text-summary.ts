@@ -45,6 +45,15 @@ export function formatTextSummary(r: SyncResult): string {
       `  set aside ${plural(r.setAside, 'event')} in all (telemetry-sync status says why); --retry-rejected sends the refused ones again`,
     );
   }
+  // Several signals: each one's own figures (the lines above are the first one's).
+  if (r.signals.length > 1 || r.signals.some((s) => s.signal !== 'metrics')) {
+    for (const s of r.signals) {
+      const pending = s.pending < 0 ? 'unknown' : count(s.pending);
+      lines.push(
+        `  ${s.signal.padEnd(9)} ${s.status}: ${count(s.delivered)} of ${plural(s.selected, 'event')} delivered, ${pending} pending${s.endpoint === null ? '' : ` (${s.endpoint})`}`,
+      );
+    }
+  }
   lines.push(`  database  ${r.database} (${progressText(r)})`);
   lines.push(`  took      ${(r.durationMs / 1000).toFixed(2)} s`);
   for (const w of r.warnings) lines.push(`  warning: ${describeNotice(w)}`);

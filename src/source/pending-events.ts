@@ -32,7 +32,7 @@ export function scanPending(
   // into memory only to be cut at MAX_TEXT_LENGTH when encoded.
   const sql = `SELECT id, timestamp, substr(command, 1, ${TEXT_LIMIT}) AS command,
             substr(filter_name, 1, ${TEXT_LIMIT}) AS filter_name, input_tokens_est, output_tokens_est,
-            filter_time_ms, ${exitCode(columns)} AS exit_code
+            filter_time_ms, ${exitCode(columns)} AS exit_code${optionalColumns(columns)}
        FROM events
       WHERE id >= ? AND id <= ?${condition === undefined ? '' : ` AND ${condition}`}
       ORDER BY id
@@ -77,9 +77,28 @@ function exitCode(columns: ReadonlySet<string>): string {
   return columns.has('head_exit_code') ? 'COALESCE(head_exit_code, exit_code)' : 'exit_code';
 }
 
+/**
+ * Columns later tokf releases added, read where present: the logs and spans carry them (metrics
+ * leave them out, as tokf's live exporter does).
+ */
+function optionalColumns(columns: ReadonlySet<string>): string {
+  let sql = '';
+  if (columns.has('project')) sql += `, substr(project, 1, ${TEXT_LIMIT}) AS project`;
+  if (columns.has('pipe_override')) sql += ', pipe_override';
+  if (columns.has('head_exit_code'))
+    sql += ', CASE WHEN head_exit_code IS NULL THEN NULL ELSE exit_code END AS pipeline_exit_code';
+  return sql;
+}
+
 function toEvent(row: Record<string, unknown>, coverFrom: number): TokfEvent {
   const timestamp = typeof row.timestamp === 'string' ? row.timestamp : '';
+  const project = toText(row.project);
   return {
+    ...(project !== null && project !== '' && { project }),
+    ...(row.pipe_override != null && { pipeOverride: toInteger(row.pipe_override) === 1 }),
+    ...(row.pipeline_exit_code != null && {
+      pipelineExitCode: toInteger(row.pipeline_exit_code),
+    }),
     id: Number(row.id),
     timestamp,
     epochSeconds: parseEventTime(timestamp),

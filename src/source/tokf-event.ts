@@ -24,6 +24,12 @@ export interface TokfEvent {
    * lets delivered ranges span deleted ids and join up across batches.
    */
   coverFrom: number;
+  /** The project tokf recorded (column `project`, tokf 0.2.x); undefined where absent or empty. */
+  project?: string;
+  /** Whether `--pipe-through` overrode the filter (column `pipe_override`), where present. */
+  pipeOverride?: boolean;
+  /** A piped run's pipeline exit code (`exit_code` where `head_exit_code` holds the run's own). */
+  pipelineExitCode?: number | null;
 }
 
 /**
@@ -49,4 +55,23 @@ export function parseEventTime(text: string): number | undefined {
   if (Number.isNaN(ms)) return undefined;
   // Whole seconds: OTLP carries nanoseconds, but tokf's resolution is the second.
   return Math.floor(ms / 1000);
+}
+
+/**
+ * A command line cut to its program and subcommand (`git status`, `cargo test`), for reports that
+ * may be read by others: tokf.command holds the whole command line, and arguments can hold
+ * secrets (tokens, URLs with credentials, paths). Leading `NAME=value` assignments are skipped,
+ * the program is named without its directory, and the next word is kept only when it looks like
+ * a subcommand (lower-case letters and hyphens, not too long); anything else is left out.
+ */
+export function programOf(command: string): string {
+  const words = command.trim().split(/\s+/);
+  let i = 0;
+  while (i < words.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[i] as string)) i += 1;
+  const first = words[i];
+  if (first === undefined || first === '') return '(empty)';
+  const program = first.replace(/^.*[/\\]/, '');
+  if (!/^[A-Za-z0-9._+-]{1,40}$/.test(program)) return '(other program)';
+  const next = words[i + 1];
+  return next !== undefined && /^[a-z][a-z-]{0,23}$/.test(next) ? `${program} ${next}` : program;
 }

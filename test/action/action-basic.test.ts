@@ -34,6 +34,34 @@ const RUN_ENV = {
 const LOCAL = { restore: 'none', 'save-cache': 'false', 'otlp-artifact': 'never' };
 
 describe('the action, main then post, as the runner runs it', () => {
+  it('sends the events as logs and spans too with input signals', async () => {
+    const job = new ActionJob(RUN_ENV, {
+      ...LOCAL,
+      endpoint: receiver.url,
+      signals: 'metrics,logs,traces',
+    });
+    expect((await job.runMain()).code).toBe(0);
+    tokfWrites(job.tokfDbPath, 'fresh');
+    insertEvents(job.tokfDbPath, makeEvents(20));
+    const post = await job.runPost();
+    expect(post.code).toBe(0);
+    const paths = new Set(receiver.requests.map((r) => r.path.split('?')[0]));
+    expect(paths).toEqual(new Set(['/v1/metrics', '/v1/logs', '/v1/traces']));
+    const count = (signal: 'logs' | 'traces') =>
+      receiver.requests
+        .map((r) => r.signalDecoded)
+        .filter((d) => d?.signal === signal)
+        .flatMap((d) =>
+          (signal === 'logs' ? d!.resourceLogs! : d!.resourceSpans!).flatMap((res) =>
+            (
+              res[signal === 'logs' ? 'scopeLogs' : 'scopeSpans'] as Record<string, unknown[]>[]
+            ).flatMap((sc) => sc[signal === 'logs' ? 'logRecords' : 'spans']!),
+          ),
+        ).length;
+    expect(count('logs')).toBe(20);
+    expect(count('traces')).toBe(20);
+  });
+
   it('syncs in post what tokf wrote during the job: outputs, summary, secrets masked', async () => {
     const secret = 'hdr-s3cret-value-77';
     const job = new ActionJob(RUN_ENV, {

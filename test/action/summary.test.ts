@@ -16,6 +16,7 @@ function result(overrides: Partial<SyncResult> = {}): SyncResult {
     status: 'delivered',
     exitCode: 0,
     database: '/db',
+    signals: [],
     progress: 'ranges',
     endpoint: 'https://otlp.example.com:4318/v1/metrics',
     protocol: 'http/protobuf',

@@ -130,6 +130,7 @@ const SAMPLES: Record<string, [string, string]> = {
   OTEL_EXPORTER_OTLP_METRICS_CLIENT_KEY: [pem('a.key'), pem('a-sec1.key')],
   OTEL_EXPORTER_OTLP_CLIENT_KEY: [pem('a.key'), pem('a-sec1.key')],
   TELEMETRY_SYNC_BUILTINS: ['skip', 'send'],
+  TELEMETRY_SYNC_SIGNALS: ['metrics,logs', 'metrics'],
   OTEL_RESOURCE_ATTRIBUTES: ['service.name=r1,service.version=1,t=1', 'service.name=r2'],
 };
 

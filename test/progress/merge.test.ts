@@ -7,8 +7,8 @@ import {
   writeLineage,
 } from '../../src/progress/lineage.js';
 import { countPendingUpTo, markPendingDone, mergeDatabase } from '../../src/progress/merge.js';
-import { DeadLetters } from '../../src/progress/dead-letters.js';
-import { RangesProgressStore } from '../../src/progress/ranges-store.js';
+import { DeadLetters, rejectedTable } from '../../src/progress/dead-letters.js';
+import { RangesProgressStore, rangesTable } from '../../src/progress/ranges-store.js';
 import { SeriesStore } from '../../src/progress/series-store.js';
 import {
   createTokfDb,
@@ -110,6 +110,38 @@ describe('mergeDatabase', () => {
     expect(delivered(b)).toBe(15);
     expect(countPendingUpTo(b)).toBe(3);
     expect(readLineage(b)).toEqual(['key-a']);
+  });
+
+  it('carries logs and traces progress of either copy, each apart from metrics', () => {
+    const root = base();
+    const a = fork(root, 'run-a', makeEvents(4, { start: '2026-03-05T11:00:00Z', seed: 5 }));
+    const b = fork(root, 'run-b', makeEvents(2, { start: '2026-03-05T12:00:00Z', seed: 9 }));
+    // A sent everything it holds as logs (1..14) and set event 3 aside as traces; B sent 1..2 as
+    // traces.
+    withDb(a, (db) => {
+      const logs = new RangesProgressStore(db, rangesTable('logs'));
+      logs.prepareForWriting();
+      logs.markDelivered([{ first: 1, last: 14 }], AT);
+      const dead = new DeadLetters(db, rejectedTable('traces'));
+      dead.prepareForWriting();
+      dead.record([3], { reason: 'HTTP 400: bad span', status: 400 }, AT);
+    });
+    withDb(b, (db) => {
+      const traces = new RangesProgressStore(db, rangesTable('traces'));
+      traces.prepareForWriting();
+      traces.markDelivered([{ first: 1, last: 2 }], AT);
+    });
+    mergeDatabase(b, a, { sourceKey: 'key-a', now: AT });
+    withDb(b, (db) => {
+      const all = Number(db.prepare('SELECT count(*) AS n FROM events').get()?.n);
+      expect(all).toBe(16);
+      // As logs: A's 14 (the shared 10 and A's 4, now at B's ids 13..16); B's own two pending.
+      expect(new RangesProgressStore(db, rangesTable('logs')).countPending()).toBe(2);
+      expect(new RangesProgressStore(db, rangesTable('traces')).countPending()).toBe(14);
+      expect([...new DeadLetters(db, rejectedTable('traces')).ids()]).toEqual([3]);
+      // Metrics progress is its own: run 0's six only.
+      expect(new RangesProgressStore(db).countPending()).toBe(10);
+    });
   });
 
   it('keeps genuinely identical events of two copies apart, and recognises each later', () => {

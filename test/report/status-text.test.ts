@@ -7,6 +7,7 @@ function status(over: Partial<SyncStatus> = {}): SyncStatus {
   return {
     database: '/home/u/.local/share/tokf/tracking.db',
     progress: 'ranges',
+    signals: [],
     events: 1_000_000,
     delivered: 300_000,
     pending: {

@@ -1,0 +1,51 @@
+import type { Signal } from '../config/endpoint.js';
+import type { SignalResult, SyncResult } from './sync-result.js';
+
+/** A signal's own figures, from the result of its replay. */
+function summary(signal: Signal, r: SyncResult): SignalResult {
+  return {
+    signal,
+    status: r.status,
+    endpoint: r.endpoint,
+    selected: r.selected,
+    delivered: r.delivered,
+    refusedEvents: r.refusedEvents,
+    tooOld: r.tooOld,
+    tooOldForEndpoint: r.tooOldForEndpoint,
+    setAside: r.setAside,
+    pending: r.pending,
+    otlpJsonFile: r.otlpJsonFile,
+  };
+}
+
+/**
+ * One result of the replays of every signal: the first signal's figures, each signal's own in
+ * `signals`, and the run's status (the worst), errors and warnings (each marked with its signal).
+ */
+export function mergeSignalResults(
+  runs: readonly { signal: Signal; result: SyncResult }[],
+  durationMs: number,
+): SyncResult {
+  const first = runs[0];
+  if (first === undefined) throw new Error('a sync runs at least one signal');
+  const mark = (signal: Signal) => (n: SyncResult['errors'][number]) =>
+    signal === 'metrics' ? n : { ...n, signal };
+  const statuses = runs.map((r) => r.result.status);
+  const bad = statuses.filter((s) => s === 'failed' || s === 'partial');
+  const status: SyncResult['status'] =
+    bad.length === 0
+      ? first.result.status
+      : bad.length === statuses.length && bad.every((s) => s === 'failed')
+        ? 'failed'
+        : 'partial';
+  return {
+    ...first.result,
+    status,
+    exitCode: status === 'failed' || status === 'partial' ? 1 : 0,
+    errors: runs.flatMap((r) => r.result.errors.map(mark(r.signal))),
+    warnings: runs.flatMap((r) => r.result.warnings.map(mark(r.signal))),
+    interrupted: runs.some((r) => r.result.interrupted),
+    durationMs,
+    signals: runs.map((r) => summary(r.signal, r.result)),
+  };
+}
