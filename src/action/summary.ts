@@ -63,6 +63,7 @@ export function renderReport(report: ActionReport, marker = ''): string {
         ` ${count(total.rejectedPoints)} points rejected. Pending and set aside count the whole database after the run.`,
       '',
     );
+    lines.push(...signalTable(results));
     lines.push(...dailyCharts(total.daily));
     const first = results
       .map((r) => r.firstEventTime)
@@ -129,6 +130,24 @@ export const COMMAND_ROWS = 10;
  * "others", with the total of the selected events. Commands are named by program and subcommand
  * unless whole command lines are asked for (they may hold secrets).
  */
+/**
+ * Where a run sent more than metrics (input signals), each signal's own figures: an event
+ * delivered as metrics may still be pending as logs. The table above is the first signal's.
+ */
+function signalTable(results: readonly SyncResult[]): string[] {
+  const rows = results.flatMap((r) => r.signals ?? []);
+  if (new Set(rows.map((r) => r.signal)).size < 2) return [];
+  return [
+    '| signal | delivered | pending | set aside | too old |',
+    '| --- | ---: | ---: | ---: | ---: |',
+    ...rows.map(
+      (r) =>
+        `| ${r.signal} | ${count(r.delivered)} | ${known(r.pending)} | ${known(r.setAside)} | ${count(r.tooOld + r.tooOldForEndpoint)} |`,
+    ),
+    '',
+  ];
+}
+
 function commandTable(results: readonly SyncResult[], commands: 'program' | 'full'): string[] {
   const byKey = new Map<string, SavingsRow>();
   for (const r of results) {

@@ -60,6 +60,9 @@ describe('the action, main then post, as the runner runs it', () => {
         ).length;
     expect(count('logs')).toBe(20);
     expect(count('traces')).toBe(20);
+    // The job summary gives each signal's own figures.
+    for (const signal of ['metrics', 'logs', 'traces'])
+      expect(post.summary).toContain(`| ${signal} | 20 | 0 | 0 | 0 |`);
   });
 
   it('syncs in post what tokf wrote during the job: outputs, summary, secrets masked', async () => {
@@ -120,6 +123,8 @@ describe('the action, main then post, as the runner runs it', () => {
     });
     expect(post.summary).toContain(`| 50 | 0 | 0 | 0 | **${saved.toLocaleString('en-US')}** |`);
     expect(post.summary).toContain('xychart-beta');
+    // Metrics only: no table per signal.
+    expect(post.summary).not.toContain('| signal |');
     expect(post.summary).toContain('Tokens saved by command and filter');
     expect(post.summary).toContain(`127.0.0.1:${new URL(receiver.url).port}`);
     for (const text of [
