@@ -7,25 +7,10 @@ import { ColumnProgressStore } from './column-store.js';
 import { DeadLetters, REJECTED_TABLE, rejectedTable } from './dead-letters.js';
 import { tokfTimestamp, type ProgressStore } from './progress-store.js';
 import { RANGES_TABLE, RangesProgressStore, rangesTable } from './ranges-store.js';
-import { SERIES_TABLE } from './series-store.js';
+import { SERIES_TABLE, SeriesStore } from './series-store.js';
 import { inWriteTransaction } from './transaction.js';
 import { CREATE_LINEAGE, CREATE_ORIGINS, LINEAGE_TABLE, ORIGINS_TABLE } from './lineage.js';
 import { columnExists, count, nextId, quoteName, sqlText, tableExists } from './sql.js';
-
-const CREATE_REJECTED = `CREATE TABLE IF NOT EXISTS ${REJECTED_TABLE} (
-  event_id INTEGER PRIMARY KEY,
-  reason TEXT NOT NULL,
-  status INTEGER,
-  rejected_at TEXT NOT NULL
-)`;
-
-const CREATE_SERIES = `CREATE TABLE IF NOT EXISTS ${SERIES_TABLE} (
-  series_key TEXT PRIMARY KEY,
-  start_s INTEGER NOT NULL,
-  last_s INTEGER NOT NULL,
-  sum REAL NOT NULL,
-  histogram TEXT
-)`;
 
 /** What merging one copy into another did. */
 export interface MergeOutcome {
@@ -136,7 +121,7 @@ function mergeInto(db: DatabaseSync, plan: MergePlan): MergeOutcome {
   const added = appendMissing(db, plan, store, at);
 
   store.markDelivered(singleRanges(nowDelivered), at);
-  const setAside = mergeRejected(db);
+  const setAside = mergeRejected(db, 'metrics');
   for (const signal of OTHER_SIGNALS) mergeSignal(db, signal, at);
   const seriesTaken = mergeSeries(db);
   mergeLineage(db, plan.sourceKey);
@@ -216,27 +201,28 @@ function appendMissing(db: DatabaseSync, plan: MergePlan, store: ProgressStore, 
   return missing.length;
 }
 
-/** Events the source set aside stay set aside in the target, unless some copy delivered them. */
-function mergeRejected(db: DatabaseSync): number {
-  if (!tableExists(db, 'src', REJECTED_TABLE)) return 0;
-  db.exec(CREATE_REJECTED);
-  const before = count(db, `SELECT count(*) AS n FROM main.${REJECTED_TABLE}`);
-  db.exec(`INSERT OR IGNORE INTO main.${REJECTED_TABLE} (event_id, reason, status, rejected_at)
+/**
+ * Events the source set aside as `signal` stay set aside in the target, unless some copy delivered
+ * them as that signal; how many were added.
+ */
+function mergeRejected(db: DatabaseSync, signal: Signal): number {
+  const table = rejectedTable(signal);
+  if (!tableExists(db, 'src', table)) return 0;
+  new DeadLetters(db, table).prepareForWriting();
+  const before = count(db, `SELECT count(*) AS n FROM main.${table}`);
+  db.exec(`INSERT OR IGNORE INTO main.${table} (event_id, reason, status, rejected_at)
            SELECT m.target_id, r.reason, r.status, r.rejected_at
-             FROM src.${REJECTED_TABLE} r JOIN temp.ts_map m ON m.source_id = r.event_id`);
+             FROM src.${table} r JOIN temp.ts_map m ON m.source_id = r.event_id`);
   // A copy that delivered an event (a run with --retry-rejected) wins over one that set it aside.
-  const ranges = tableExists(db, 'main', RANGES_TABLE);
-  const synced = columnExists(db, 'main', SYNCED_COLUMN);
-  if (ranges || synced) {
-    db.exec(
-      `DELETE FROM main.${REJECTED_TABLE} WHERE ${deliveredExpr('main', synced, 'event_id', db)}`,
-    );
-  }
-  return Math.max(0, count(db, `SELECT count(*) AS n FROM main.${REJECTED_TABLE}`) - before);
+  const synced = signal === 'metrics' && columnExists(db, 'main', SYNCED_COLUMN);
+  const delivered = deliveredExpr('main', synced, 'event_id', db, rangesTable(signal));
+  db.exec(`DELETE FROM main.${table} WHERE ${delivered}`);
+  return Math.max(0, count(db, `SELECT count(*) AS n FROM main.${table}`) - before);
 }
 
 /** The signals besides metrics, whose progress is always in ranges tables of their own. */
 const OTHER_SIGNALS = ['logs', 'traces'] as const;
+type Signal = 'metrics' | (typeof OTHER_SIGNALS)[number];
 
 /**
  * A signal's progress after metrics': delivered if either copy acknowledged the event as that
@@ -244,14 +230,11 @@ const OTHER_SIGNALS = ['logs', 'traces'] as const;
  */
 function mergeSignal(db: DatabaseSync, signal: (typeof OTHER_SIGNALS)[number], at: Date): void {
   const ranges = rangesTable(signal);
-  const rejected = rejectedTable(signal);
   if (tableExists(db, 'src', ranges)) {
     const ids = db
       .prepare(
         `SELECT m.target_id AS id FROM temp.ts_map m
-          WHERE coalesce((SELECT d.last_id >= m.source_id FROM src.${ranges} d
-                           WHERE d.first_id <= m.source_id ORDER BY d.first_id DESC LIMIT 1), 0)
-          ORDER BY m.target_id`,
+          WHERE ${inRanges('src', ranges, 'm.source_id')} ORDER BY m.target_id`,
       )
       .all()
       .map((r) => Number(r.id));
@@ -259,21 +242,13 @@ function mergeSignal(db: DatabaseSync, signal: (typeof OTHER_SIGNALS)[number], a
     store.prepareForWriting();
     store.markDelivered(singleRanges(ids), at);
   }
-  if (!tableExists(db, 'src', rejected)) return;
-  new DeadLetters(db, rejected).prepareForWriting();
-  db.exec(`INSERT OR IGNORE INTO main.${rejected} (event_id, reason, status, rejected_at)
-           SELECT m.target_id, r.reason, r.status, r.rejected_at
-             FROM src.${rejected} r JOIN temp.ts_map m ON m.source_id = r.event_id`);
-  if (tableExists(db, 'main', ranges)) {
-    db.exec(`DELETE FROM main.${rejected} WHERE coalesce((SELECT d.last_id >= event_id
-               FROM main.${ranges} d WHERE d.first_id <= event_id ORDER BY d.first_id DESC LIMIT 1), 0)`);
-  }
+  mergeRejected(db, signal);
 }
 
 /** Each series takes the state of the copy that acknowledged its latest point. */
 function mergeSeries(db: DatabaseSync): number {
   if (!tableExists(db, 'src', SERIES_TABLE)) return 0;
-  db.exec(CREATE_SERIES);
+  new SeriesStore(db).prepareForWriting();
   const before = db.prepare('SELECT total_changes() AS n').get();
   db.exec(`INSERT INTO main.${SERIES_TABLE} (series_key, start_s, last_s, sum, histogram)
            SELECT series_key, start_s, last_s, sum, histogram FROM src.${SERIES_TABLE} WHERE true
@@ -335,18 +310,23 @@ function buildIdentities(
   db.exec(`CREATE INDEX temp.${table}_ident ON ${table}(ident)`);
 }
 
-/** An SQL condition: the event `idExpr` of `schema` was acknowledged. */
+/** An SQL condition: the event `idExpr` of `schema` was acknowledged (as metrics by default). */
 function deliveredExpr(
   schema: 'main' | 'src',
   synced: boolean,
   idExpr: string,
   db: DatabaseSync,
+  ranges: string = RANGES_TABLE,
 ): string {
   if (synced) {
     return `coalesce((SELECT x.${SYNCED_COLUMN} IS NOT NULL FROM ${schema}.events x WHERE x.id = ${idExpr}), 0)`;
   }
-  if (!tableExists(db, schema, RANGES_TABLE)) return '0';
-  return `coalesce((SELECT d.last_id >= ${idExpr} FROM ${schema}.${RANGES_TABLE} d
+  return tableExists(db, schema, ranges) ? inRanges(schema, ranges, idExpr) : '0';
+}
+
+/** An SQL condition: `idExpr` lies in one of the acknowledged ranges of `schema.table`. */
+function inRanges(schema: 'main' | 'src', table: string, idExpr: string): string {
+  return `coalesce((SELECT d.last_id >= ${idExpr} FROM ${schema}.${table} d
                      WHERE d.first_id <= ${idExpr} ORDER BY d.first_id DESC LIMIT 1), 0)`;
 }
 
