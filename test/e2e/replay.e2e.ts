@@ -29,14 +29,17 @@ import {
   tmpDbPath,
 } from '../helpers/tokf-db.js';
 import { comparable, expectedPoints } from './helpers/expected.js';
-import { FileCollector, sleep } from './helpers/file-collector.js';
+import { Collector, sleep } from './helpers/collector.js';
 import { e2eTmpDir, removeE2eTmpDir } from './helpers/peers.js';
 import { sync } from './helpers/sync.js';
 
-const started: FileCollector[] = [];
+const started: Collector[] = [];
 
-async function startCollector(rotateMegabytes?: number): Promise<FileCollector> {
-  const collector = await FileCollector.start({ rotateMegabytes });
+async function startCollector(rotateMegabytes?: number): Promise<Collector> {
+  const collector = await Collector.start({
+    signals: ['metrics', 'logs', 'traces'],
+    rotateMegabytes,
+  });
   started.push(collector);
   return collector;
 }
@@ -278,8 +281,8 @@ const sorted = <T>(items: readonly T[]): string[] =>
   items.map((item) => JSON.stringify(item)).sort();
 
 describe("the Collector's file exporter output replays into another Collector", () => {
-  let source: FileCollector;
-  let sink: FileCollector;
+  let source: Collector;
+  let sink: Collector;
   let state: string;
   let db: string;
   let syncRequests = 0;
@@ -366,7 +369,7 @@ describe("the Collector's file exporter output replays into another Collector", 
 });
 
 describe('our --otlp-json-out artifact replays into the Collector', () => {
-  let sink: FileCollector;
+  let sink: Collector;
   let db: string;
   let outDir: string;
   let state: string;
@@ -435,8 +438,8 @@ describe('our --otlp-json-out artifact replays into the Collector', () => {
 describe("the file exporter's rotation replays in order, compressed or not", () => {
   const RECORDS = 3;
   const BODY_BYTES = 100_000; // about 300 KB a line: a rotation every three lines or so
-  let source: FileCollector;
-  let sink: FileCollector;
+  let source: Collector;
+  let sink: Collector;
   let state: string;
   let posted = 0;
 
@@ -520,7 +523,7 @@ describe("the file exporter's rotation replays in order, compressed or not", () 
 });
 
 describe('lines the replay cuts still arrive whole in content', () => {
-  let source: FileCollector;
+  let source: Collector;
   let state: string;
 
   /** Each log record with the resource and scope around it, as JSON objects. */

@@ -1,13 +1,15 @@
 /**
  * A real OpenTelemetry Collector (the ocb build of test/e2e/builder-config.yaml) for the end-to-end
- * suite: OTLP/HTTP in on a free loopback port, the file exporter writing what it received as OTLP
- * JSON Lines, read back and decoded with the official schema.
+ * suite: OTLP/HTTP in on a free loopback port, one file exporter shared by the pipelines of the
+ * signals asked for, writing what it received as OTLP JSON Lines into its own directory (rotated
+ * there when `rotateMegabytes` is given), read back and decoded with the official schema.
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import zlib from 'node:zlib';
 
 import { decodeMetricsDataJson, flattenPoints } from '../../helpers/otlp-proto.js';
 import type { FlatPoint } from '../../helpers/otlp-proto.js';
@@ -26,14 +28,25 @@ export interface CollectorOptions {
    * (with KEEP_E2E_TMP=1 the log stays). Default: E2E_COLLECTOR_DEBUG set.
    */
   debug?: boolean;
+  /** The signals with a pipeline (default: metrics only). */
+  signals?: readonly OtlpSignal[];
+  /** The file exporter's `rotation.max_megabytes` (timberjack; 1 is the smallest). */
+  rotateMegabytes?: number;
 }
+
+export type OtlpSignal = 'metrics' | 'logs' | 'traces';
+
+/** The exporter's live file, in outputDir. */
+const LIVE_FILE = 'received.jsonl';
 
 export class Collector {
   /** OTLP/HTTP base URL, e.g. `http://127.0.0.1:43123` (what `--endpoint` takes). */
   readonly endpoint: string;
   /** The metrics path itself (what tokf's live exporter takes: it appends nothing). */
   readonly metricsUrl: string;
-  /** The file exporter's output. */
+  /** Where the file exporter writes: `outputFile` and, with rotation, its rotated siblings. */
+  readonly outputDir: string;
+  /** The file exporter's live output. */
   readonly outputFile: string;
   /** The Collector's own stdout and stderr. */
   readonly logFile: string;
@@ -43,7 +56,8 @@ export class Collector {
     this.child = child;
     this.endpoint = `http://127.0.0.1:${port}`;
     this.metricsUrl = `${this.endpoint}/v1/metrics`;
-    this.outputFile = path.join(dir, 'received.jsonl');
+    this.outputDir = path.join(dir, 'out');
+    this.outputFile = path.join(this.outputDir, LIVE_FILE);
     this.logFile = path.join(dir, 'collector.log');
   }
 
@@ -64,10 +78,20 @@ export class Collector {
   private static async startOnce(options: CollectorOptions): Promise<Collector> {
     const dir = fs.mkdtempSync(path.join(e2eTmpDir(), 'otelcol-'));
     const port = await freePort();
-    const outputFile = path.join(dir, 'received.jsonl');
+    fs.mkdirSync(path.join(dir, 'out'));
+    const outputFile = path.join(dir, 'out', LIVE_FILE);
     const config = path.join(dir, 'config.yaml');
     const debug = options.debug ?? Boolean(process.env.E2E_COLLECTOR_DEBUG);
     const exporters = debug ? ['file', 'debug'] : ['file'];
+    const rotation =
+      options.rotateMegabytes === undefined
+        ? []
+        : ['    rotation:', `      max_megabytes: ${options.rotateMegabytes}`];
+    const pipelines = (options.signals ?? ['metrics']).flatMap((signal) => [
+      `    ${signal}:`,
+      '      receivers: [otlp]',
+      `      exporters: [${exporters.join(', ')}]`,
+    ]);
     fs.writeFileSync(
       config,
       [
@@ -81,6 +105,7 @@ export class Collector {
         `    path: ${JSON.stringify(outputFile)}`,
         '    format: json',
         `    flush_interval: ${FLUSH_INTERVAL}`,
+        ...rotation,
         '  debug:',
         '    verbosity: detailed',
         'service:',
@@ -89,9 +114,7 @@ export class Collector {
         '    metrics:',
         '      level: none',
         '  pipelines:',
-        '    metrics:',
-        '      receivers: [otlp]',
-        `      exporters: [${exporters.join(', ')}]`,
+        ...pipelines,
         '',
       ].join('\n'),
     );
@@ -131,13 +154,49 @@ export class Collector {
     return new Collector(child, port, dir);
   }
 
-  /** Every complete line the file exporter wrote so far, as text. */
+  /** The exporter's files, rotated ones (oldest first, by timberjack's time stamp) then live. */
+  files(): string[] {
+    // timberjack names a rotated file received-2006-01-02T15-04-05.000-size.jsonl (UTC): by time.
+    const names = fs.readdirSync(this.outputDir).sort();
+    const live = names.filter((name) => name === LIVE_FILE);
+    return [...names.filter((name) => name !== LIVE_FILE), ...live].map((name) =>
+      path.join(this.outputDir, name),
+    );
+  }
+
+  /** Every complete line written so far, over all files in replay order (`.gz` ones gunzipped). */
   lines(): string[] {
-    if (!fs.existsSync(this.outputFile)) return [];
-    const lines = fs.readFileSync(this.outputFile, 'utf8').split('\n');
-    // The exporter's buffer is flushed by size too, so the last line may be cut short for now.
-    lines.pop();
-    return lines.filter((line) => line.trim() !== '');
+    return this.files().flatMap((file) => {
+      const bytes = fs.readFileSync(file);
+      const text = (file.endsWith('.gz') ? zlib.gunzipSync(bytes) : bytes).toString('utf8');
+      const lines = text.split('\n');
+      // The exporter's buffer is flushed by size too, so the last line may be cut short for now.
+      lines.pop();
+      return lines.filter((line) => line.trim() !== '');
+    });
+  }
+
+  /** Poll until at least `count` lines were written; throws with the count so far on timeout. */
+  async waitForLines(count: number, timeoutMs = 15_000): Promise<string[]> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const lines = this.lines();
+      if (lines.length >= count) return lines;
+      if (Date.now() > deadline)
+        throw new Error(`waited ${timeoutMs} ms for ${count} lines; ${lines.length} so far`);
+      await sleep(POLL_MS);
+    }
+  }
+
+  /** POST one OTLP/JSON request body to a signal's path; throws unless the answer is 200. */
+  async post(signal: OtlpSignal, body: unknown): Promise<void> {
+    const response = await fetch(`${this.endpoint}/v1/${signal}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    const text = await response.text();
+    if (response.status !== 200) throw new Error(`POST /v1/${signal}: ${response.status} ${text}`);
   }
 
   /**
