@@ -7,13 +7,15 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import zlib from 'node:zlib';
 
 import { decodeMetricsDataJson, flattenPoints } from '../../helpers/otlp-proto.js';
 import type { FlatPoint } from '../../helpers/otlp-proto.js';
+import { freePort, sleep, stopProcess } from './backend-process.js';
 import { e2eTmpDir, peerBin } from './peers.js';
+
+export { sleep };
 
 /** What the Collector logs once every pipeline is listening. */
 const READY_LINE = 'Everything is ready';
@@ -234,28 +236,7 @@ export class Collector {
     return sleep(1000);
   }
 
-  async stop(): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    const exited = new Promise((resolve) => this.child.once('exit', resolve));
-    this.child.kill('SIGTERM');
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), 10_000);
-    await exited;
-    clearTimeout(timer);
+  stop(): Promise<void> {
+    return stopProcess(this.child, 10_000);
   }
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** A loopback port free at the moment of asking (the Collector retries if it is taken since). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
