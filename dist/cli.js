@@ -44,6 +44,11 @@ class UsageError extends Error {
 class DatabaseError extends Error {
     name = 'DatabaseError';
 }
+/** An error's message; errors from another realm (a worker, a VM context) are not `instanceof Error`. */
+function messageOf(err) {
+    const message = err?.message;
+    return typeof message === 'string' ? message : String(err);
+}
 
 ;// CONCATENATED MODULE: ./src/config/backends.ts
 
@@ -2144,84 +2149,6 @@ function progress_store_tokfTimestamp(at) {
     return at.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-;// CONCATENATED MODULE: external "node:sqlite"
-const external_node_sqlite_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:sqlite");
-;// CONCATENATED MODULE: ./src/source/database.ts
-
-
-
-
-/** How long a statement waits for tokf's write lock before giving up. */
-const BUSY_TIMEOUT_MS = 5000;
-/**
- * Opens the tracking database without ever creating it. Read-only where the run records nothing
- * (dry runs, file-only exports), so such runs leave the file byte for byte as it was.
- */
-function database_openDatabase(path, readOnly, busyTimeoutMs = BUSY_TIMEOUT_MS) {
-    if (!(0,external_node_fs_namespaceObject.existsSync)(path))
-        throw new DatabaseError(`no database at ${path}`);
-    if ((0,external_node_fs_namespaceObject.statSync)(path).isDirectory())
-        throw new DatabaseError(`${path} is a directory, not a database`);
-    let db;
-    try {
-        db = new external_node_sqlite_namespaceObject.DatabaseSync(path, { readOnly });
-    }
-    catch (err) {
-        throw new DatabaseError(`cannot open ${path}: ${messageOf(err)}`);
-    }
-    try {
-        db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
-        // SQLite reads the header lazily: ask for something so a non-database fails here, clearly.
-        db.prepare('SELECT count(*) FROM sqlite_schema').get();
-    }
-    catch (err) {
-        db.close();
-        const msg = messageOf(err);
-        if (/not a database|file is encrypted/i.test(msg)) {
-            throw new DatabaseError(`${path} is not an SQLite database`);
-        }
-        throw new DatabaseError(`cannot read ${path}: ${msg}`);
-    }
-    return db;
-}
-/**
- * Before anything is sent, the database and its directory (where SQLite puts its journal) must be
- * writable, or delivered events could not be recorded and would be sent again next time. The
- * permission bits are checked as well as access: root can write a file marked read-only, but the
- * user who marked it meant it.
- */
-function assertWritable(path) {
-    if (!(0,external_node_fs_namespaceObject.existsSync)(path))
-        return; // openDatabase says so
-    for (const [what, target] of [
-        ['database file', path],
-        ['directory', (0,external_node_path_namespaceObject.dirname)(path)],
-    ]) {
-        const mode = (0,external_node_fs_namespaceObject.statSync)(target).mode;
-        if ((mode & 0o222) === 0) {
-            throw new DatabaseError(`the ${what} ${target} is read-only (mode ${(mode & 0o777).toString(8)}), so delivered events could not be recorded; nothing was sent (use --dry-run or --otlp-json-out to read it)`);
-        }
-    }
-}
-/** An error's message; errors from another realm (a worker, a VM context) are not `instanceof Error`. */
-function messageOf(err) {
-    const message = err?.message;
-    return typeof message === 'string' ? message : String(err);
-}
-/**
- * A consistent copy of the database at `to`, through SQLite's online backup: tokf writing
- * meanwhile cannot tear it, as a file copy could.
- */
-async function copyDatabase(from, to) {
-    const source = new DatabaseSync(from, { readOnly: true });
-    try {
-        await backup(source, to);
-    }
-    finally {
-        source.close();
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/progress/transaction.ts
 
 
@@ -2746,6 +2673,79 @@ function lastRun(db) {
 function run_log_tableExists(db, name) {
     return (db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?").get(name) !==
         undefined);
+}
+
+;// CONCATENATED MODULE: external "node:sqlite"
+const external_node_sqlite_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:sqlite");
+;// CONCATENATED MODULE: ./src/source/database.ts
+
+
+
+
+/** How long a statement waits for tokf's write lock before giving up. */
+const BUSY_TIMEOUT_MS = 5000;
+/**
+ * Opens the tracking database without ever creating it. Read-only where the run records nothing
+ * (dry runs, file-only exports), so such runs leave the file byte for byte as it was.
+ */
+function database_openDatabase(path, readOnly, busyTimeoutMs = BUSY_TIMEOUT_MS) {
+    if (!(0,external_node_fs_namespaceObject.existsSync)(path))
+        throw new DatabaseError(`no database at ${path}`);
+    if ((0,external_node_fs_namespaceObject.statSync)(path).isDirectory())
+        throw new DatabaseError(`${path} is a directory, not a database`);
+    let db;
+    try {
+        db = new external_node_sqlite_namespaceObject.DatabaseSync(path, { readOnly });
+    }
+    catch (err) {
+        throw new DatabaseError(`cannot open ${path}: ${messageOf(err)}`);
+    }
+    try {
+        db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
+        // SQLite reads the header lazily: ask for something so a non-database fails here, clearly.
+        db.prepare('SELECT count(*) FROM sqlite_schema').get();
+    }
+    catch (err) {
+        db.close();
+        const msg = messageOf(err);
+        if (/not a database|file is encrypted/i.test(msg)) {
+            throw new DatabaseError(`${path} is not an SQLite database`);
+        }
+        throw new DatabaseError(`cannot read ${path}: ${msg}`);
+    }
+    return db;
+}
+/**
+ * Before anything is sent, the database and its directory (where SQLite puts its journal) must be
+ * writable, or delivered events could not be recorded and would be sent again next time. The
+ * permission bits are checked as well as access: root can write a file marked read-only, but the
+ * user who marked it meant it.
+ */
+function assertWritable(path) {
+    if (!(0,external_node_fs_namespaceObject.existsSync)(path))
+        return; // openDatabase says so
+    for (const [what, target] of [
+        ['database file', path],
+        ['directory', (0,external_node_path_namespaceObject.dirname)(path)],
+    ]) {
+        const mode = (0,external_node_fs_namespaceObject.statSync)(target).mode;
+        if ((mode & 0o222) === 0) {
+            throw new DatabaseError(`the ${what} ${target} is read-only (mode ${(mode & 0o777).toString(8)}), so delivered events could not be recorded; nothing was sent (use --dry-run or --otlp-json-out to read it)`);
+        }
+    }
+}
+/**
+ * A consistent copy of the database at `to`, through SQLite's online backup: tokf writing
+ * meanwhile cannot tear it, as a file copy could.
+ */
+async function copyDatabase(from, to) {
+    const source = new DatabaseSync(from, { readOnly: true });
+    try {
+        await backup(source, to);
+    }
+    finally {
+        source.close();
+    }
 }
 
 ;// CONCATENATED MODULE: external "node:zlib"
@@ -9038,6 +9038,7 @@ function mergeSignalResults(runs, durationMs) {
 }
 
 ;// CONCATENATED MODULE: ./src/engine/sync.ts
+
 
 
 

@@ -10,3 +10,9 @@ export class UsageError extends Error {
 export class DatabaseError extends Error {
   override name = 'DatabaseError';
 }
+
+/** An error's message; errors from another realm (a worker, a VM context) are not `instanceof Error`. */
+export function messageOf(err: unknown): string {
+  const message = (err as { message?: unknown } | null)?.message;
+  return typeof message === 'string' ? message : String(err);
+}

@@ -3,7 +3,7 @@ import { DELETE_PERMISSION, deleteCacheEntry, isPermissionRefusal } from './cach
 import type { GithubRun } from './github-env.js';
 import { GithubRest } from './github-rest.js';
 import type { ActionInputs } from './inputs.js';
-import { messageOf } from './messages.js';
+import { messageOf } from '../errors.js';
 import type { RestoreState } from './restore.js';
 
 /**

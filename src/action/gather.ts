@@ -13,7 +13,7 @@ import { listCacheEntries, type CacheEntry } from './cache-entries.js';
 import { restoreCacheEntry, type CacheKeys } from './database-cache.js';
 import type { GithubRun } from './github-env.js';
 import { GithubRest } from './github-rest.js';
-import { messageOf } from './messages.js';
+import { messageOf } from '../errors.js';
 import { readRuntimeToken } from './runtime-token.js';
 
 /** A cache entry of this run's own ref whose events the restored database holds. */

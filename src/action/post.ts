@@ -7,7 +7,7 @@ import { databaseFingerprint, stampOwnRows } from '../engine/index.js';
 import { readGithubRun, type GithubRun } from './github-env.js';
 import type { ActionInputs } from './inputs.js';
 import { readLeg, type Leg } from './leg.js';
-import { messageOf } from './messages.js';
+import { messageOf } from '../errors.js';
 import { readInputsOrReport } from './read-inputs.js';
 import { publishReport, reportProblems } from './report-phase.js';
 import type { RestoreState } from './restore.js';

@@ -2,7 +2,7 @@ import * as core from '@actions/core';
 import { buildSyncConfig } from '../config/build-config.js';
 import { SETTINGS } from '../config/settings.js';
 import { inputLabel, readActionInputs, type ActionInputs } from './inputs.js';
-import { messageOf } from './restore.js';
+import { messageOf } from '../errors.js';
 import { secretValues } from './secrets.js';
 
 /**

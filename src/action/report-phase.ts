@@ -4,7 +4,7 @@ import { GithubRest } from './github-rest.js';
 import type { ActionInputs } from './inputs.js';
 import type { Leg } from './leg.js';
 import { commentMarker, upsertPullRequestComment } from './pr-comment.js';
-import { messageOf } from './restore.js';
+import { messageOf } from '../errors.js';
 import { logLines, renderReport, type ActionReport } from './summary.js';
 
 /** Job summary and pull-request comment. Never throws: failures join the report's problems. */

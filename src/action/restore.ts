@@ -9,9 +9,7 @@ import { gatherFromCache, type HeldEntry } from './gather.js';
 import type { GithubRun } from './github-env.js';
 import type { ActionInputs } from './inputs.js';
 import type { Leg } from './leg.js';
-import { messageOf } from './messages.js';
-
-export { messageOf } from './messages.js';
+import { messageOf } from '../errors.js';
 
 /** What the main step restored, handed to the post step as state. */
 export interface RestoreState {

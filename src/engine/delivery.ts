@@ -5,7 +5,7 @@ import { seriesOfEvent } from '../encode/aggregate.js';
 import type { EncodedRequest } from '../encode/requests.js';
 import type { OtlpJsonLinesWriter } from '../output/otlp-json-lines.js';
 import type { ProgressRecorder } from '../progress/recorder.js';
-import { messageOf } from '../source/database.js';
+import { messageOf } from '../errors.js';
 import type { TokfEvent } from '../source/tokf-event.js';
 import type { Notices } from './notices.js';
 

@@ -9,7 +9,7 @@ import { LINE_LIMIT_BYTES, splitBySize } from '../jsonl/split.js';
 import { filterByTime, type TimeWindow } from '../jsonl/time-filter.js';
 import type { RejectsFile } from '../output/rejects-file.js';
 import type { ReplayState } from '../progress/replay-state.js';
-import { messageOf } from '../source/database.js';
+import { messageOf } from '../errors.js';
 import type { FileStart, ReplayFileReport, ReplayFilesResult } from './jsonl-result.js';
 
 /** A line longer than this is not read into memory: it is a bad line, "too large". */

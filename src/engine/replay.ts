@@ -13,7 +13,7 @@ import type { ProgressStore } from '../progress/progress-store.js';
 import type { SeriesStore } from '../progress/series-store.js';
 import { ProgressRecorder } from '../progress/recorder.js';
 import type { SyncLock } from '../progress/sync-lock.js';
-import { messageOf } from '../source/database.js';
+import { messageOf } from '../errors.js';
 import { scanPending } from '../source/pending-events.js';
 import { isBuiltinCommand, parseEventTime, type TokfEvent } from '../source/tokf-event.js';
 import { FUTURE_TOLERANCE_S } from './clock-check.js';

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { DatabaseError } from '../errors.js';
 import type { FileIdentity } from '../jsonl/identity.js';
-import { messageOf } from '../source/database.js';
+import { messageOf } from '../errors.js';
 import { tokfTimestamp } from './progress-store.js';
 import { inWriteTransaction } from './transaction.js';
 

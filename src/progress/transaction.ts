@@ -1,6 +1,6 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { DatabaseError } from '../errors.js';
-import { messageOf } from '../source/database.js';
+import { messageOf } from '../errors.js';
 
 /**
  * Runs `work` in an IMMEDIATE transaction: the write lock is taken up front (waiting up to the busy

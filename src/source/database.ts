@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, backup } from 'node:sqlite';
-import { DatabaseError } from '../errors.js';
+import { DatabaseError, messageOf } from '../errors.js';
 
 /** How long a statement waits for tokf's write lock before giving up. */
 export const BUSY_TIMEOUT_MS = 5000;
@@ -58,12 +58,6 @@ export function assertWritable(path: string): void {
       );
     }
   }
-}
-
-/** An error's message; errors from another realm (a worker, a VM context) are not `instanceof Error`. */
-export function messageOf(err: unknown): string {
-  const message = (err as { message?: unknown } | null)?.message;
-  return typeof message === 'string' ? message : String(err);
 }
 
 /**
