@@ -1795,21 +1795,15 @@ function displayEndpoint(url) {
 
 
 
+/** What each event is sent as when --signals is not given. */
+const DEFAULT_SIGNALS = ['metrics'];
 /**
  * Validates the settings against the environment and returns the one config the engine runs on.
  * Flags (or action inputs) beat OTEL_* variables, which beat the backend preset's defaults, which
  * beat the general ones. Every bad value is a UsageError that names the flag or variable.
  */
 function buildSyncConfig(settings, env, now, label = flagLabel) {
-    /** The setting as given, parsed, with the name it was given by; undefined when not given. */
-    const lookUp = (key) => {
-        const spec = specOf(key);
-        // Every parsed setting is a string one; only switches are booleans.
-        const found = firstGiven(settings[key], label(key), env, spec.env);
-        if (found === undefined)
-            return undefined;
-        return { value: spec.parse?.(found[0], found[1], now), source: found[1] };
-    };
+    const lookUp = (key) => lookUpSetting(key, settings, env, now, label);
     const read = (key) => lookUp(key)?.value ?? specOf(key).default;
     const preset = PRESETS[read('backend')];
     const protocol = read('protocol');
@@ -1837,7 +1831,7 @@ function buildSyncConfig(settings, env, now, label = flagLabel) {
         cert: lookUp('clientCertificate'),
         key: lookUp('clientKey'),
     });
-    const signals = lookUp('signals')?.value ?? ['metrics'];
+    const signals = lookUp('signals')?.value ?? [...DEFAULT_SIGNALS];
     const endpoint = withTls(resolveEndpoint(settings, env, label, preset.path), tlsFiles, label);
     const endpoints = {};
     for (const signal of signals) {
@@ -1914,6 +1908,18 @@ function withTls(endpoint, lookUpFiles, label) {
     return Object.keys(tls).length === 0 ? endpoint : { ...endpoint, tls };
 }
 /** The first given value among setting and variables, with the name to blame if it is bad. */
+/**
+ * The setting as given (flag or input, else its variables), parsed, with the name it was given
+ * by; undefined when not given. Throws UsageError as buildSyncConfig would.
+ */
+function lookUpSetting(key, settings, env, now, label) {
+    const spec = specOf(key);
+    // Every parsed setting is a string one; only switches are booleans.
+    const found = firstGiven(settings[key], label(key), env, spec.env);
+    if (found === undefined)
+        return undefined;
+    return { value: spec.parse?.(found[0], found[1], now), source: found[1] };
+}
 function firstGiven(value, name, env, variables) {
     if (given(value))
         return [value, name];
@@ -2227,10 +2233,10 @@ class column_store_ColumnProgressStore {
 
 
 /** Our table of events refused for good, with why; never tokf's tables. */
-const dead_letters_REJECTED_TABLE = 'telemetry_sync_rejected';
+const REJECTED_TABLE = 'telemetry_sync_rejected';
 /** The dead letters of a signal: metrics keep the original name. */
 function dead_letters_rejectedTable(signal) {
-    return signal === 'metrics' ? dead_letters_REJECTED_TABLE : `${dead_letters_REJECTED_TABLE}_${signal}`;
+    return signal === 'metrics' ? REJECTED_TABLE : `${REJECTED_TABLE}_${signal}`;
 }
 const createTable = (table) => `CREATE TABLE IF NOT EXISTS ${table} (
   event_id INTEGER PRIMARY KEY,
@@ -2252,7 +2258,7 @@ class dead_letters_DeadLetters {
     known;
     constructor(db, 
     /** Our table of refused events: one per signal (see rejectedTable). */
-    table = dead_letters_REJECTED_TABLE) {
+    table = REJECTED_TABLE) {
         this.db = db;
         this.table = table;
     }
@@ -9188,7 +9194,7 @@ function prepareOutputDir(dir, flag) {
  */
 function countProgress(db, store, 
 /** The signal's dead letters (see rejectedTable). */
-rejectedTable = dead_letters_REJECTED_TABLE) {
+rejectedTable = REJECTED_TABLE) {
     // min and max of the primary key, each alone, are lookups (together in one SELECT, and as
     // count(*), SQLite reads the whole table).
     const bounds = db
@@ -9265,7 +9271,7 @@ rejectedTable = dead_letters_REJECTED_TABLE) {
     };
 }
 /** Set-aside events grouped by reason and status, the largest groups first. */
-function setAsideGroups(db, rejectedTable = dead_letters_REJECTED_TABLE) {
+function setAsideGroups(db, rejectedTable = REJECTED_TABLE) {
     if (!run_log_tableExists(db, rejectedTable))
         return [];
     return db
@@ -9566,6 +9572,7 @@ function mergeDatabase(targetPath, sourcePath, options = {}) {
                     targetSynced: target.hasSyncedColumn,
                     sourceSynced: sourceColumns.has(SYNCED_COLUMN),
                     sourceKey: options.sourceKey,
+                    signals: options.signals ?? ['metrics'],
                     stamp: tokfTimestamp(options.now ?? new Date()),
                 });
             });
@@ -9609,12 +9616,12 @@ function mergeInto(db, plan) {
         mergeSignal(db, signal, at);
     const seriesTaken = mergeSeries(db);
     mergeLineage(db, plan.sourceKey);
-    const notSetAside = (schema, id) => tableExists(db, schema, REJECTED_TABLE)
-        ? `AND NOT EXISTS (SELECT 1 FROM ${schema}.${REJECTED_TABLE} r WHERE r.event_id = ${id})`
-        : '';
-    const pendingFromSource = count(db, `SELECT count(*) AS n FROM temp.ts_map m JOIN temp.ts_source s ON s.id = m.source_id
-      WHERE s.delivered = 0 ${notSetAside('src', 's.id')} ${notSetAside('main', 'm.target_id')}
-        AND NOT (${deliveredExpr('main', plan.targetSynced, 'm.target_id', db)})`);
+    // Left pending by the source as a signal this run sends, and still pending as that signal.
+    const stillOwed = plan.signals
+        .map((signal) => `(${pendingAs(db, 'src', signal, plan.sourceSynced, 'm.source_id')}
+          AND ${pendingAs(db, 'main', signal, plan.targetSynced, 'm.target_id')})`)
+        .join(' OR ');
+    const pendingFromSource = count(db, `SELECT count(*) AS n FROM temp.ts_map m WHERE ${stillOwed}`);
     return {
         added,
         alreadyHeld,
@@ -9794,50 +9801,70 @@ function dropTemp(db) {
         db.exec(`DROP TABLE IF EXISTS temp.${t}`);
 }
 /**
- * Events neither delivered nor set aside, among ids up to `lastId` (all when omitted): what the
- * copy's runs left for later ones.
+ * An SQL condition: event `idExpr` of `schema` is pending as `signal`, neither acknowledged nor
+ * set aside as that signal.
  */
-function countPendingUpTo(path, lastId = Number.MAX_SAFE_INTEGER) {
+function pendingAs(db, schema, signal, synced, idExpr) {
+    const delivered = deliveredExpr(schema, signal === 'metrics' && synced, idExpr, db, rangesTable(signal));
+    const table = rejectedTable(signal);
+    const setAside = tableExists(db, schema, table)
+        ? `OR EXISTS (SELECT 1 FROM ${schema}.${table} r WHERE r.event_id = ${idExpr})`
+        : '';
+    return `NOT (${delivered} ${setAside})`;
+}
+/** An SQL condition: event `idExpr` is pending as at least one of `signals`. */
+function pendingAsAny(db, schema, signals, synced, idExpr) {
+    return `(${signals.map((s) => pendingAs(db, schema, s, synced, idExpr)).join(' OR ')})`;
+}
+/**
+ * Events pending as any of `signals` (metrics by default), among ids up to `lastId` (all when
+ * omitted): what the copy's runs left for later ones.
+ */
+function countPendingUpTo(path, lastId = Number.MAX_SAFE_INTEGER, signals = ['metrics']) {
     const db = openDatabase(path, true);
     try {
         const schema = readEventsSchema(db, path);
-        const rejected = tableExists(db, 'main', REJECTED_TABLE)
-            ? `AND NOT EXISTS (SELECT 1 FROM ${REJECTED_TABLE} r WHERE r.event_id = e.id)`
-            : '';
         return count(db, `SELECT count(*) AS n FROM events e WHERE e.id <= ${Math.floor(lastId)}
-         AND NOT (${deliveredExpr('main', schema.hasSyncedColumn, 'e.id', db)}) ${rejected}`);
+         AND ${pendingAsAny(db, 'main', signals, schema.hasSyncedColumn, 'e.id')}`);
     }
     finally {
         db.close();
     }
 }
 /**
- * Marks every pending event as done without sending it, and says how many: for a copy restored
- * from another branch's cache, whose runs still hold those events and send them themselves.
+ * Marks every event pending as one of `signals` as done for that signal without sending it, and
+ * says how many events that was: for a copy restored from another branch's cache, whose runs
+ * still hold those events and send them themselves.
  */
-function markPendingDone(path, now = new Date()) {
+function markPendingDone(path, signals = ['metrics'], now = new Date()) {
     const db = openDatabase(path, false);
     try {
         const schema = readEventsSchema(db, path);
-        const store = schema.hasSyncedColumn
-            ? new ColumnProgressStore(db)
-            : new RangesProgressStore(db);
-        const rejected = tableExists(db, 'main', REJECTED_TABLE)
-            ? `AND NOT EXISTS (SELECT 1 FROM ${REJECTED_TABLE} r WHERE r.event_id = e.id)`
-            : '';
-        const ids = db
-            .prepare(`SELECT e.id AS id FROM events e
-          WHERE NOT (${deliveredExpr('main', schema.hasSyncedColumn, 'e.id', db)}) ${rejected}
-          ORDER BY e.id`)
-            .all()
-            .map((r) => Number(r.id));
-        if (ids.length === 0)
+        const marked = new Set();
+        const plan = signals.map((signal) => {
+            const ids = db
+                .prepare(`SELECT e.id AS id FROM events e
+            WHERE ${pendingAs(db, 'main', signal, schema.hasSyncedColumn, 'e.id')} ORDER BY e.id`)
+                .all()
+                .map((r) => Number(r.id));
+            for (const id of ids)
+                marked.add(id);
+            const store = signal === 'metrics' && schema.hasSyncedColumn
+                ? new ColumnProgressStore(db)
+                : new RangesProgressStore(db, rangesTable(signal));
+            return { store, ids };
+        });
+        if (marked.size === 0)
             return 0;
         inWriteTransaction(db, 'leave pending events to their own branch', () => {
-            store.prepareForWriting();
-            store.markDelivered(singleRanges(ids), now);
+            for (const { store, ids } of plan) {
+                if (ids.length === 0)
+                    continue;
+                store.prepareForWriting();
+                store.markDelivered(singleRanges(ids), now);
+            }
         });
-        return ids.length;
+        return marked.size;
     }
     finally {
         db.close();

@@ -34,6 +34,7 @@ export const Outputs = {
   Status: 'status',
   TooOld: 'too-old',
   SetAside: 'set-aside',
+  Signals: 'signals',
   FirstEventTime: 'first-event-time',
   LastEventTime: 'last-event-time',
   CacheHit: 'cache-hit',

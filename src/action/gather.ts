@@ -13,6 +13,7 @@ import { listCacheEntries, type CacheEntry } from './cache-entries.js';
 import { restoreCacheEntry, type CacheKeys } from './database-cache.js';
 import type { GithubRun } from './github-env.js';
 import { GithubRest } from './github-rest.js';
+import type { Signal } from '../config/endpoint.js';
 import { messageOf } from '../errors.js';
 import { readRuntimeToken } from './runtime-token.js';
 
@@ -61,6 +62,8 @@ export async function gatherFromCache(
   keys: CacheKeys,
   token: string,
   target: string,
+  /** What this run sends each event as: an event is a leftover while one of them still owes it. */
+  signals: readonly Signal[],
 ): Promise<GatherOutcome> {
   if (token === '')
     return { kind: 'unlisted', reason: 'there is no github-token to list them with' };
@@ -101,7 +104,7 @@ export async function gatherFromCache(
   if (!ownRef(base)) {
     // That branch's runs still hold its pending events and send them; sending them here too would
     // count them twice.
-    const left = markPendingDone(target);
+    const left = markPendingDone(target, signals);
     if (left > 0) {
       result.notes.push(
         `${left} event(s) pending in the database of ${base.ref} were left to that branch's runs, which hold and send them`,
@@ -123,7 +126,7 @@ export async function gatherFromCache(
     const copy = join(run.runnerTemp, 'telemetry-sync', `merge-${entry.id}.db`);
     try {
       if ((await restoreCacheEntry(run, entry.key, copy)) === undefined) continue;
-      const outcome = mergeDatabase(target, copy, { sourceKey: entry.key });
+      const outcome = mergeDatabase(target, copy, { sourceKey: entry.key, signals });
       for (const key of readLineage(copy)) lineage.add(key);
       lineage.add(entry.key);
       result.held.push({ id: entry.id, key: entry.key, pending: outcome.pendingFromSource });
@@ -141,7 +144,7 @@ export async function gatherFromCache(
     }
   }
   const baseEntry = result.held.find((h) => h.id === base.id);
-  if (baseEntry !== undefined) baseEntry.pending = countPendingUpTo(target, baseLastId);
+  if (baseEntry !== undefined) baseEntry.pending = countPendingUpTo(target, baseLastId, signals);
   const heldIds = new Set(result.held.map((h) => h.id));
   result.superseded = own
     .filter((e) => !heldIds.has(e.id) && lineage.has(e.key))

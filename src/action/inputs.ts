@@ -6,6 +6,8 @@ import {
   type SyncSettings,
 } from '../config/settings.js';
 import { UsageError } from '../errors.js';
+import { DEFAULT_SIGNALS, lookUpSetting } from '../config/build-config.js';
+import type { Signal } from '../config/endpoint.js';
 import { defaultTokfDbPath } from '../config/tokf-paths.js';
 import {
   DEFAULT_ARTIFACT_NAME,
@@ -34,6 +36,8 @@ export interface ActionInputs {
   githubToken: string;
   /** The engine's settings; validated by buildSyncConfig when the sync runs. */
   settings: SyncSettings;
+  /** What each event is sent as (input signals): the restore counts leftovers per signal. */
+  signals: Signal[];
   ciAttributes: boolean;
   otlpArtifact: OtlpArtifactMode;
   /** Also write the OpenMetrics backfill of the selected events into the artifact. */
@@ -60,6 +64,7 @@ type GetInput = (name: string) => string;
 export function readActionInputs(getInput: GetInput, env: NodeJS.ProcessEnv): ActionInputs {
   const get = (name: string) => getInput(name).trim();
   const databasePath = get(SETTINGS.db.input) || defaultTokfDbPath(env);
+  const settings = { ...engineSettings(get), db: databasePath };
   return {
     databasePath,
     restore: oneOf(get(Inputs.Restore) || 'cache-then-artifact', Inputs.Restore, [
@@ -74,7 +79,11 @@ export function readActionInputs(getInput: GetInput, env: NodeJS.ProcessEnv): Ac
     artifactName: get(Inputs.ArtifactName) || DEFAULT_ARTIFACT_NAME,
     artifactRunId: runId(get(Inputs.ArtifactRunId)),
     githubToken: get(Inputs.GithubToken) || env.GITHUB_TOKEN || '',
-    settings: { ...engineSettings(get), db: databasePath },
+    settings,
+    signals: [
+      ...(lookUpSetting('signals', settings, env, Date.now(), inputLabel)?.value ??
+        DEFAULT_SIGNALS),
+    ],
     ciAttributes: bool(get(Inputs.CiAttributes), Inputs.CiAttributes, true),
     otlpArtifact: oneOf(get(Inputs.OtlpArtifact) || 'on-failure', Inputs.OtlpArtifact, [
       'always',

@@ -129,7 +129,7 @@ async function restoreFromCache(
   state: RestoreState,
 ): Promise<void> {
   const keys = cacheKeys(inputs.cacheKeyPrefix, run, leg);
-  const outcome = await gatherFromCache(run, keys, inputs.githubToken, target);
+  const outcome = await gatherFromCache(run, keys, inputs.githubToken, target, inputs.signals);
   if (outcome.kind === 'gathered') {
     const g = outcome.gathered;
     Object.assign(state, {

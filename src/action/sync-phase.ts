@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { buildSyncConfig } from '../config/build-config.js';
 import type { SyncConfig } from '../config/sync-config.js';
-import { runSync, type SyncResult } from '../engine/index.js';
+import { runSync, type SignalResult, type SyncResult } from '../engine/index.js';
 import { USER_AGENT } from '../version.js';
 import { claimLeftovers, noClaim } from './cache-claims.js';
 import { ciResourceAttributes } from './ci-attributes.js';
@@ -142,14 +142,24 @@ function notDelivered(r: SyncResult): string {
 
 function setSyncOutputs(results: SyncResult[]): void {
   const total = combine(results);
-  core.setOutput(Outputs.Selected, total.selected);
-  core.setOutput(Outputs.Delivered, total.delivered);
+  // Several signals: the counts add up each signal's, so that an event still owed as logs keeps
+  // `pending` above zero although its metrics were delivered.
+  const perSignal = results.flatMap((r) => r.signals);
+  const several = results.some((r) => r.signals.length > 1);
+  const sum = (pick: (s: SignalResult) => number) =>
+    perSignal.some((s) => pick(s) < 0) ? -1 : perSignal.reduce((n, s) => n + pick(s), 0);
+  core.setOutput(Outputs.Selected, several ? sum((s) => s.selected) : total.selected);
+  core.setOutput(Outputs.Delivered, several ? sum((s) => s.delivered) : total.delivered);
   core.setOutput(Outputs.Rejected, total.rejectedPoints);
-  core.setOutput(Outputs.Pending, total.pending);
+  core.setOutput(Outputs.Pending, several ? sum((s) => s.pending) : total.pending);
   core.setOutput(Outputs.TokensSaved, total.tokens.saved);
   core.setOutput(Outputs.Status, statusOf(results));
-  core.setOutput(Outputs.TooOld, total.tooOld + total.tooOldForEndpoint);
-  core.setOutput(Outputs.SetAside, total.setAside);
+  core.setOutput(
+    Outputs.TooOld,
+    several ? sum((s) => s.tooOld + s.tooOldForEndpoint) : total.tooOld + total.tooOldForEndpoint,
+  );
+  core.setOutput(Outputs.SetAside, several ? sum((s) => s.setAside) : total.setAside);
+  core.setOutput(Outputs.Signals, JSON.stringify(signalOutputs(perSignal)));
   const firsts = results
     .map((r) => r.firstEventTime)
     .filter((t): t is string => t !== null)
@@ -160,6 +170,32 @@ function setSyncOutputs(results: SyncResult[]): void {
     .sort();
   core.setOutput(Outputs.FirstEventTime, firsts[0] ?? '');
   core.setOutput(Outputs.LastEventTime, lasts.at(-1) ?? '');
+}
+
+interface SignalFigures {
+  selected: number;
+  delivered: number;
+  /** -1 when a count failed. */
+  pending: number;
+  setAside: number;
+  tooOld: number;
+}
+
+/** Each signal's own figures, the `signals` output; a restored copy's add to the database's. */
+function signalOutputs(perSignal: readonly SignalResult[]): Record<string, SignalFigures> {
+  const add = (a: number, b: number) => (a < 0 || b < 0 ? -1 : a + b);
+  const out: Record<string, SignalFigures> = {};
+  for (const s of perSignal) {
+    const o = out[s.signal] ?? { selected: 0, delivered: 0, pending: 0, setAside: 0, tooOld: 0 };
+    out[s.signal] = {
+      selected: o.selected + s.selected,
+      delivered: o.delivered + s.delivered,
+      pending: add(o.pending, s.pending),
+      setAside: add(o.setAside, s.setAside),
+      tooOld: o.tooOld + s.tooOld + s.tooOldForEndpoint,
+    };
+  }
+  return out;
 }
 
 async function uploadArtifact(

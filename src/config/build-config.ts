@@ -20,6 +20,9 @@ import { holdsPrivateKey, keyFits, type TlsFiles } from './tls.js';
 
 type Env = NodeJS.ProcessEnv;
 
+/** What each event is sent as when --signals is not given. */
+export const DEFAULT_SIGNALS: readonly Signal[] = ['metrics'];
+
 /**
  * Validates the settings against the environment and returns the one config the engine runs on.
  * Flags (or action inputs) beat OTEL_* variables, which beat the backend preset's defaults, which
@@ -31,16 +34,7 @@ export function buildSyncConfig(
   now: number,
   label: SettingLabel = flagLabel,
 ): SyncConfig {
-  /** The setting as given, parsed, with the name it was given by; undefined when not given. */
-  const lookUp = <K extends ParsedKey>(
-    key: K,
-  ): { value: ParsedValue<K>; source: string } | undefined => {
-    const spec = specOf(key);
-    // Every parsed setting is a string one; only switches are booleans.
-    const found = firstGiven(settings[key] as string | undefined, label(key), env, spec.env);
-    if (found === undefined) return undefined;
-    return { value: spec.parse?.(found[0], found[1], now) as ParsedValue<K>, source: found[1] };
-  };
+  const lookUp = <K extends ParsedKey>(key: K) => lookUpSetting(key, settings, env, now, label);
   const read = <K extends ParsedKey>(key: K): Resolved<K> =>
     lookUp(key)?.value ?? (specOf(key).default as Resolved<K>);
   const preset = PRESETS[read('backend')];
@@ -74,7 +68,7 @@ export function buildSyncConfig(
     cert: lookUp('clientCertificate'),
     key: lookUp('clientKey'),
   });
-  const signals = lookUp('signals')?.value ?? (['metrics'] as Signal[]);
+  const signals = lookUp('signals')?.value ?? [...DEFAULT_SIGNALS];
   const endpoint = withTls(resolveEndpoint(settings, env, label, preset.path), tlsFiles, label);
   const endpoints: Partial<Record<Signal, EndpointConfig>> = {};
   for (const signal of signals) {
@@ -172,6 +166,24 @@ export function withTls(
 }
 
 /** The first given value among setting and variables, with the name to blame if it is bad. */
+/**
+ * The setting as given (flag or input, else its variables), parsed, with the name it was given
+ * by; undefined when not given. Throws UsageError as buildSyncConfig would.
+ */
+export function lookUpSetting<K extends ParsedKey>(
+  key: K,
+  settings: SyncSettings,
+  env: Env,
+  now: number,
+  label: SettingLabel,
+): { value: ParsedValue<K>; source: string } | undefined {
+  const spec = specOf(key);
+  // Every parsed setting is a string one; only switches are booleans.
+  const found = firstGiven(settings[key] as string | undefined, label(key), env, spec.env);
+  if (found === undefined) return undefined;
+  return { value: spec.parse?.(found[0], found[1], now) as ParsedValue<K>, source: found[1] };
+}
+
 function firstGiven(
   value: string | undefined,
   name: string,

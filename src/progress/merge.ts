@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
+import type { Signal } from '../config/endpoint.js';
 import type { DatabaseSync } from 'node:sqlite';
 import { openDatabase } from '../source/database.js';
 import { SYNCED_COLUMN, readEventsSchema } from '../source/events-schema.js';
 import { coalesce, type IdRange } from '../source/id-ranges.js';
 import { ColumnProgressStore } from './column-store.js';
-import { DeadLetters, REJECTED_TABLE, rejectedTable } from './dead-letters.js';
+import { DeadLetters, rejectedTable } from './dead-letters.js';
 import { tokfTimestamp, type ProgressStore } from './progress-store.js';
 import { RANGES_TABLE, RangesProgressStore, rangesTable } from './ranges-store.js';
 import { SERIES_TABLE, SeriesStore } from './series-store.js';
@@ -20,7 +21,10 @@ export interface MergeOutcome {
   alreadyHeld: number;
   /** Events the target held as pending that the source had delivered: now delivered. */
   nowDelivered: number;
-  /** Events pending in the source (neither delivered nor set aside) and still pending after. */
+  /**
+   * Events pending in the source (neither delivered nor set aside) as one of the signals asked
+   * about (metrics by default) and still pending as that signal after.
+   */
   pendingFromSource: number;
   /** Cumulative series whose state was taken from the source (it had acknowledged later). */
   seriesTaken: number;
@@ -43,7 +47,7 @@ export interface MergeOutcome {
 export function mergeDatabase(
   targetPath: string,
   sourcePath: string,
-  options: { sourceKey?: string; now?: Date } = {},
+  options: { sourceKey?: string; now?: Date; signals?: PendingSignals } = {},
 ): MergeOutcome {
   const db = openDatabase(targetPath, false);
   try {
@@ -70,6 +74,7 @@ export function mergeDatabase(
           targetSynced: target.hasSyncedColumn,
           sourceSynced: sourceColumns.has(SYNCED_COLUMN),
           sourceKey: options.sourceKey,
+          signals: options.signals ?? ['metrics'],
           stamp: tokfTimestamp(options.now ?? new Date()),
         });
       });
@@ -89,6 +94,7 @@ interface MergePlan {
   sourceSynced: boolean;
   sourceKey: string | undefined;
   stamp: string;
+  signals: PendingSignals;
 }
 
 function mergeInto(db: DatabaseSync, plan: MergePlan): MergeOutcome {
@@ -126,16 +132,15 @@ function mergeInto(db: DatabaseSync, plan: MergePlan): MergeOutcome {
   const seriesTaken = mergeSeries(db);
   mergeLineage(db, plan.sourceKey);
 
-  const notSetAside = (schema: 'main' | 'src', id: string) =>
-    tableExists(db, schema, REJECTED_TABLE)
-      ? `AND NOT EXISTS (SELECT 1 FROM ${schema}.${REJECTED_TABLE} r WHERE r.event_id = ${id})`
-      : '';
-  const pendingFromSource = count(
-    db,
-    `SELECT count(*) AS n FROM temp.ts_map m JOIN temp.ts_source s ON s.id = m.source_id
-      WHERE s.delivered = 0 ${notSetAside('src', 's.id')} ${notSetAside('main', 'm.target_id')}
-        AND NOT (${deliveredExpr('main', plan.targetSynced, 'm.target_id', db)})`,
-  );
+  // Left pending by the source as a signal this run sends, and still pending as that signal.
+  const stillOwed = plan.signals
+    .map(
+      (signal) =>
+        `(${pendingAs(db, 'src', signal, plan.sourceSynced, 'm.source_id')}
+          AND ${pendingAs(db, 'main', signal, plan.targetSynced, 'm.target_id')})`,
+    )
+    .join(' OR ');
+  const pendingFromSource = count(db, `SELECT count(*) AS n FROM temp.ts_map m WHERE ${stillOwed}`);
   return {
     added,
     alreadyHeld,
@@ -222,7 +227,6 @@ function mergeRejected(db: DatabaseSync, signal: Signal): number {
 
 /** The signals besides metrics, whose progress is always in ranges tables of their own. */
 const OTHER_SIGNALS = ['logs', 'traces'] as const;
-type Signal = 'metrics' | (typeof OTHER_SIGNALS)[number];
 
 /**
  * A signal's progress after metrics': delivered if either copy acknowledged the event as that
@@ -343,21 +347,61 @@ function dropTemp(db: DatabaseSync): void {
   for (const t of ['ts_target', 'ts_source', 'ts_map']) db.exec(`DROP TABLE IF EXISTS temp.${t}`);
 }
 
+/** The signals a pending count is about: an event is pending while any of them still owes it. */
+export type PendingSignals = readonly Signal[];
+
 /**
- * Events neither delivered nor set aside, among ids up to `lastId` (all when omitted): what the
- * copy's runs left for later ones.
+ * An SQL condition: event `idExpr` of `schema` is pending as `signal`, neither acknowledged nor
+ * set aside as that signal.
  */
-export function countPendingUpTo(path: string, lastId = Number.MAX_SAFE_INTEGER): number {
+function pendingAs(
+  db: DatabaseSync,
+  schema: 'main' | 'src',
+  signal: Signal,
+  synced: boolean,
+  idExpr: string,
+): string {
+  const delivered = deliveredExpr(
+    schema,
+    signal === 'metrics' && synced,
+    idExpr,
+    db,
+    rangesTable(signal),
+  );
+  const table = rejectedTable(signal);
+  const setAside = tableExists(db, schema, table)
+    ? `OR EXISTS (SELECT 1 FROM ${schema}.${table} r WHERE r.event_id = ${idExpr})`
+    : '';
+  return `NOT (${delivered} ${setAside})`;
+}
+
+/** An SQL condition: event `idExpr` is pending as at least one of `signals`. */
+function pendingAsAny(
+  db: DatabaseSync,
+  schema: 'main' | 'src',
+  signals: PendingSignals,
+  synced: boolean,
+  idExpr: string,
+): string {
+  return `(${signals.map((s) => pendingAs(db, schema, s, synced, idExpr)).join(' OR ')})`;
+}
+
+/**
+ * Events pending as any of `signals` (metrics by default), among ids up to `lastId` (all when
+ * omitted): what the copy's runs left for later ones.
+ */
+export function countPendingUpTo(
+  path: string,
+  lastId = Number.MAX_SAFE_INTEGER,
+  signals: PendingSignals = ['metrics'],
+): number {
   const db = openDatabase(path, true);
   try {
     const schema = readEventsSchema(db, path);
-    const rejected = tableExists(db, 'main', REJECTED_TABLE)
-      ? `AND NOT EXISTS (SELECT 1 FROM ${REJECTED_TABLE} r WHERE r.event_id = e.id)`
-      : '';
     return count(
       db,
       `SELECT count(*) AS n FROM events e WHERE e.id <= ${Math.floor(lastId)}
-         AND NOT (${deliveredExpr('main', schema.hasSyncedColumn, 'e.id', db)}) ${rejected}`,
+         AND ${pendingAsAny(db, 'main', signals, schema.hasSyncedColumn, 'e.id')}`,
     );
   } finally {
     db.close();
@@ -365,33 +409,43 @@ export function countPendingUpTo(path: string, lastId = Number.MAX_SAFE_INTEGER)
 }
 
 /**
- * Marks every pending event as done without sending it, and says how many: for a copy restored
- * from another branch's cache, whose runs still hold those events and send them themselves.
+ * Marks every event pending as one of `signals` as done for that signal without sending it, and
+ * says how many events that was: for a copy restored from another branch's cache, whose runs
+ * still hold those events and send them themselves.
  */
-export function markPendingDone(path: string, now: Date = new Date()): number {
+export function markPendingDone(
+  path: string,
+  signals: PendingSignals = ['metrics'],
+  now: Date = new Date(),
+): number {
   const db = openDatabase(path, false);
   try {
     const schema = readEventsSchema(db, path);
-    const store: ProgressStore = schema.hasSyncedColumn
-      ? new ColumnProgressStore(db)
-      : new RangesProgressStore(db);
-    const rejected = tableExists(db, 'main', REJECTED_TABLE)
-      ? `AND NOT EXISTS (SELECT 1 FROM ${REJECTED_TABLE} r WHERE r.event_id = e.id)`
-      : '';
-    const ids = db
-      .prepare(
-        `SELECT e.id AS id FROM events e
-          WHERE NOT (${deliveredExpr('main', schema.hasSyncedColumn, 'e.id', db)}) ${rejected}
-          ORDER BY e.id`,
-      )
-      .all()
-      .map((r) => Number(r.id));
-    if (ids.length === 0) return 0;
-    inWriteTransaction(db, 'leave pending events to their own branch', () => {
-      store.prepareForWriting();
-      store.markDelivered(singleRanges(ids), now);
+    const marked = new Set<number>();
+    const plan = signals.map((signal) => {
+      const ids = db
+        .prepare(
+          `SELECT e.id AS id FROM events e
+            WHERE ${pendingAs(db, 'main', signal, schema.hasSyncedColumn, 'e.id')} ORDER BY e.id`,
+        )
+        .all()
+        .map((r) => Number(r.id));
+      for (const id of ids) marked.add(id);
+      const store: ProgressStore =
+        signal === 'metrics' && schema.hasSyncedColumn
+          ? new ColumnProgressStore(db)
+          : new RangesProgressStore(db, rangesTable(signal));
+      return { store, ids };
     });
-    return ids.length;
+    if (marked.size === 0) return 0;
+    inWriteTransaction(db, 'leave pending events to their own branch', () => {
+      for (const { store, ids } of plan) {
+        if (ids.length === 0) continue;
+        store.prepareForWriting();
+        store.markDelivered(singleRanges(ids), now);
+      }
+    });
+    return marked.size;
   } finally {
     db.close();
   }

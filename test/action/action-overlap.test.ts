@@ -93,6 +93,28 @@ function expectExactlyOnce(rows: readonly TokfEventRow[]): void {
   expect(sumsByPoint(points, 'tokf.tokens.saved')).toEqual(expected.saved);
 }
 
+/** The log records that reached the receiver, as `time command`, sorted. */
+function logLines(): string[] {
+  const out: string[] = [];
+  for (const r of receiver.requests) {
+    if (r.signalDecoded?.signal !== 'logs' || (r.answeredStatus ?? 500) >= 300) continue;
+    for (const res of r.signalDecoded.resourceLogs ?? []) {
+      for (const scope of (res.scopeLogs ?? []) as Record<string, unknown>[]) {
+        for (const rec of (scope.logRecords ?? []) as Record<string, unknown>[]) {
+          const body = rec.body as { stringValue?: string } | undefined;
+          out.push(`${String(rec.timeUnixNano)} ${body?.stringValue ?? ''}`);
+        }
+      }
+    }
+  }
+  return out.sort();
+}
+
+/** What tokf's rows become as log records (see logLines). */
+function expectedLogLines(rows: readonly TokfEventRow[]): string[] {
+  return rows.map((r) => `${BigInt(Date.parse(r.timestamp)) * 1_000_000n} ${r.command}`).sort();
+}
+
 function entries(prefix: string): string[] {
   return server
     .cacheEntries()
@@ -193,6 +215,55 @@ describe('overlapping runs', () => {
     await c.runMain();
     const postC = await c.runPost();
     expect(postC.outputs).toMatchObject({ selected: '0', pending: '0' });
+    expectExactlyOnce([...rows0, ...rowsA, ...rowsB]);
+  }, 180_000);
+});
+
+describe('overlapping runs sending logs too', () => {
+  it('logs run 0 left pending (its metrics delivered) are sent by one of two overlapping runs, not both', async () => {
+    const prefix = `leftover-logs-${Date.now()}`;
+    const both = { signals: 'metrics,logs' };
+    // Run 0: metrics reach the receiver, logs go to an endpoint that is down.
+    const run0 = job(
+      server.newRun({ job: 'test' }),
+      prefix,
+      { ...both, endpoint: '', 'metrics-endpoint': `${receiver.url}/v1/metrics` },
+      { OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: `${downUrl}/v1/logs` },
+    );
+    await run0.runMain();
+    const rows0 = tokfWrites(run0, events(5, '2026-03-02T09:00:00Z', 21));
+    await run0.runPost();
+    expect(invocations()).toBe(5);
+    expect(logLines()).toEqual([]);
+
+    const a = job(server.newRun({ job: 'test' }), prefix, both);
+    const b = job(server.newRun({ job: 'test' }), prefix, both);
+    await Promise.all([a.runMain(), b.runMain()]);
+    const rowsA = tokfWrites(a, events(2, '2026-03-03T09:00:00Z', 22));
+    const rowsB = tokfWrites(b, events(3, '2026-03-03T10:00:00Z', 23));
+    const postA = await a.runPost();
+    const postB = await b.runPost();
+    expectSuccess(postA);
+    expectSuccess(postB);
+    // A took run 0's entry and sent its five logs; B sent only its own events, in both signals.
+    expect(postB.summary).toContain('left to another run');
+    expect(JSON.parse(postA.outputs.signals!)).toEqual({
+      metrics: { selected: 2, delivered: 2, pending: 0, setAside: 0, tooOld: 0 },
+      logs: { selected: 7, delivered: 7, pending: 0, setAside: 0, tooOld: 0 },
+    });
+    // The plain outputs add up the signals.
+    expect(postA.outputs).toMatchObject({ selected: '9', delivered: '9', pending: '0' });
+    // B keeps run 0's logs pending in its own entry, in case A fails; C finds A sent them.
+    expect(postB.outputs).toMatchObject({ selected: '6', delivered: '6', pending: '5' });
+    expect(logLines()).toEqual(expectedLogLines([...rows0, ...rowsA, ...rowsB]));
+    expectExactlyOnce([...rows0, ...rowsA, ...rowsB]);
+
+    const c = job(server.newRun({ job: 'test' }), prefix, both);
+    await c.runMain();
+    const postC = await c.runPost();
+    expectSuccess(postC);
+    expect(postC.outputs).toMatchObject({ selected: '0', pending: '0' });
+    expect(logLines()).toEqual(expectedLogLines([...rows0, ...rowsA, ...rowsB]));
     expectExactlyOnce([...rows0, ...rowsA, ...rowsB]);
   }, 180_000);
 });

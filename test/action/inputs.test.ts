@@ -55,10 +55,21 @@ describe('action inputs', () => {
     'gives its input to the setting %s',
     (key) => {
       const spec = specOf(key);
-      const inputs = read({ [spec.input!]: spec.type === 'boolean' ? 'true' : '/x' });
-      expect(inputs.settings[key]).toBe(spec.type === 'boolean' ? true : '/x');
+      // Signals are parsed here already (the restore counts leftovers per signal).
+      const text = key === 'signals' ? 'logs' : '/x';
+      const inputs = read({ [spec.input!]: spec.type === 'boolean' ? 'true' : text });
+      expect(inputs.settings[key]).toBe(spec.type === 'boolean' ? true : text);
     },
   );
+
+  it('resolves the signals as the engine will: input, else TELEMETRY_SYNC_SIGNALS, else metrics', () => {
+    expect(read({}).signals).toEqual(['metrics']);
+    expect(read({ signals: 'traces, metrics' }).signals).toEqual(['metrics', 'traces']);
+    expect(read({}, { TELEMETRY_SYNC_SIGNALS: 'logs' }).signals).toEqual(['logs']);
+    expect(() => read({ signals: 'spans' })).toThrow(
+      'input "signals": "spans" is not a signal (use metrics, logs, traces)',
+    );
+  });
 
   it('names a setting by its input in engine errors', () => {
     expect(inputLabel('db')).toBe('input "database-path"');

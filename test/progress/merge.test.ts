@@ -33,17 +33,17 @@ function withDb<T>(path: string, work: (db: DatabaseSync) => T): T {
   }
 }
 
-function deliver(path: string, first: number, last: number): void {
+function deliver(path: string, first: number, last: number, signal = 'metrics'): void {
   withDb(path, (db) => {
-    const store = new RangesProgressStore(db);
+    const store = new RangesProgressStore(db, rangesTable(signal));
     store.prepareForWriting();
     store.markDelivered([{ first, last }], AT);
   });
 }
 
-function setAside(path: string, ids: number[], reason = 'HTTP 400: bad'): void {
+function setAside(path: string, ids: number[], reason = 'HTTP 400: bad', signal = 'metrics'): void {
   withDb(path, (db) => {
-    const dead = new DeadLetters(db);
+    const dead = new DeadLetters(db, rejectedTable(signal));
     dead.prepareForWriting();
     dead.record(ids, { reason, status: 400 }, AT);
   });
@@ -261,15 +261,47 @@ describe('mergeDatabase', () => {
     expect(countPendingUpTo(b)).toBe(4);
     expect(countPendingUpTo(b, 5)).toBe(2);
   });
+
+  it('counts an event delivered as metrics but not as logs as a leftover of a run that sends both', () => {
+    const root = base(5, 5);
+    const a = fork(root, 'a', makeEvents(2, { seed: 5 }));
+    const b = fork(root, 'b', []);
+    // a sent all 7 as metrics and its first 3 as logs; b sent nothing as logs.
+    deliver(a, 6, 7);
+    deliver(a, 1, 3, 'logs');
+    expect(mergeDatabase(b, a, { now: AT }).pendingFromSource).toBe(0);
+    const c = fork(root, 'c', []);
+    expect(mergeDatabase(c, a, { now: AT, signals: ['metrics', 'logs'] }).pendingFromSource).toBe(
+      4,
+    );
+    expect(countPendingUpTo(c)).toBe(0);
+    expect(countPendingUpTo(c, undefined, ['metrics', 'logs'])).toBe(4);
+    expect(countPendingUpTo(c, undefined, ['logs', 'traces'])).toBe(7);
+  });
 });
 
 describe('the helpers around a merge', () => {
   it('marks pending events done without sending them, leaving set-aside ones alone', () => {
     const path = base(6, 2);
     setAside(path, [3]);
-    expect(markPendingDone(path, AT)).toBe(3);
+    expect(markPendingDone(path, ['metrics'], AT)).toBe(3);
     expect(countPendingUpTo(path)).toBe(0);
     expect(withDb(path, (db) => [...new DeadLetters(db).ids()])).toEqual([3]);
+  });
+
+  it('marks each signal’s pending events done in that signal’s own progress', () => {
+    const path = base(6, 6);
+    deliver(path, 1, 2, 'logs');
+    setAside(path, [4], 'HTTP 400: bad', 'logs');
+    // Metrics owe nothing; logs owe 3, 5 and 6; traces owe all six.
+    expect(markPendingDone(path, ['metrics', 'logs'], AT)).toBe(3);
+    expect(countPendingUpTo(path, undefined, ['metrics', 'logs'])).toBe(0);
+    expect(countPendingUpTo(path, undefined, ['traces'])).toBe(6);
+    expect(withDb(path, (db) => [...new DeadLetters(db, rejectedTable('logs')).ids()])).toEqual([
+      4,
+    ]);
+    expect(markPendingDone(path, ['traces'], AT)).toBe(6);
+    expect(countPendingUpTo(path, undefined, ['metrics', 'logs', 'traces'])).toBe(0);
   });
 
   it('replaces the lineage', () => {
