@@ -10,7 +10,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(994);
+/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(571);
 // The limits above keep a long sync's memory flat; they apply when the bundle runs as the
 // telemetry-sync command and are the ones src/action/bounded-heap.ts gives the action (see there).
 
@@ -21,7 +21,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 994:
+/***/ 571:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -5076,146 +5076,6 @@ class OtlpExporter {
     }
 }
 
-;// CONCATENATED MODULE: ./src/encode/cumulative.ts
-/** `top` over `base`: the totals a later request continues from, before either is recorded. */
-function overlay(base, top) {
-    return { get: (key) => top.get(key) ?? base.get(key) };
-}
-/**
- * Resource attributes that name a series in a backend (Prometheus makes `job` and `instance` of
- * them; the rest go to `target_info`). Only these enter the key, so that a run whose other
- * resource attributes differ (a CI run id) continues the same series rather than restarting it.
- */
-const IDENTIFYING_RESOURCE = ['service.namespace', 'service.name', 'service.instance.id'];
-/** What identifies a series across runs: its naming resource attributes, metric and attributes. */
-function seriesKey(resource, instrument, attributes) {
-    const named = IDENTIFYING_RESOURCE.map((k) => resource[k] ?? null);
-    const attrs = Object.keys(attributes)
-        .sort()
-        .map((k) => [k, attributes[k]]);
-    return JSON.stringify([named, instrument.name, attrs]);
-}
-/**
- * Turns per-second delta points into cumulative ones, continuing each series from `ledger`. A
- * point carries its series' total up to and including its second, and the series' start time.
- * The deltas are consumed: the points returned are the same objects, rewritten.
- *
- * A backend refuses a point at or before the series' last one as out of order, so events older
- * than a series' last point are counted into its next point; where none follows, into a point one
- * second after the last. Totals stay exact; only such late events move in time.
- *
- * Points are taken in time order and come out in it (the encoder sorts them; in order that is
- * one pass), and a series' running state is updated in place: at a million events, per-series
- * grouping and a copy per step were a fifth of the run.
- */
-function cumulate(deltas, ledger, resource) {
-    const totals = new Map();
-    const points = new Map();
-    for (const [instrument, list] of deltas) {
-        // Points of one series share their attributes object (see aggregate): named once per batch.
-        const running = new Map();
-        const out = [];
-        for (const p of inTimeOrder(list)) {
-            let series = running.get(p.attributes);
-            if (series === undefined) {
-                const key = seriesKey(resource, instrument, p.attributes);
-                const before = ledger.get(key);
-                const state = before
-                    ? { ...before, histogram: copyHistogram(before.histogram) }
-                    : {
-                        startSeconds: p.epochSeconds - 1,
-                        lastSeconds: p.epochSeconds - 1,
-                        sum: 0,
-                        histogram: undefined,
-                    };
-                running.set(p.attributes, (series = { state, late: undefined }));
-                totals.set(key, state);
-            }
-            if (p.epochSeconds <= series.state.lastSeconds) {
-                series.late = addInto(series.late, p);
-                continue;
-            }
-            out.push(advance(series.state, p, series.late));
-            series.late = undefined;
-        }
-        for (const { state, late } of running.values())
-            if (late !== undefined)
-                out.push(advance(state, late, undefined, state.lastSeconds + 1));
-        points.set(instrument, out);
-    }
-    return { points, totals };
-}
-/** The points sorted by time, stably; a list already in order (the usual case) is not copied. */
-function inTimeOrder(list) {
-    for (let i = 1; i < list.length; i += 1) {
-        if (list[i].epochSeconds < list[i - 1].epochSeconds)
-            return [...list].sort((a, b) => a.epochSeconds - b.epochSeconds);
-    }
-    return list;
-}
-/**
- * Adds a point's delta (and the late events before it) to the series, and turns the point into
- * the cumulative one at `at` (its own second unless given), in place: the deltas are this call's
- * own, and a copy per point was most of what cumulative encoding added to a run's garbage.
- */
-function advance(state, delta, late, at = delta.epochSeconds) {
-    if (late !== undefined)
-        add(state, late);
-    add(state, delta);
-    state.lastSeconds = at;
-    delta.epochSeconds = at;
-    delta.startSeconds = state.startSeconds;
-    delta.sum = state.sum;
-    const total = state.histogram;
-    if (total === undefined)
-        return delta;
-    if (delta.histogram === undefined)
-        delta.histogram = copyHistogram(total);
-    else {
-        const h = delta.histogram;
-        h.count = total.count;
-        h.sum = total.sum;
-        h.min = total.min;
-        h.max = total.max;
-        for (let i = 0; i < total.bucketCounts.length; i += 1)
-            h.bucketCounts[i] = total.bucketCounts[i];
-    }
-    return delta;
-}
-function add(state, d) {
-    state.sum += d.sum;
-    if (d.histogram === undefined)
-        return;
-    if (state.histogram === undefined)
-        state.histogram = copyHistogram(d.histogram);
-    else
-        addHistogram(state.histogram, d.histogram);
-}
-/** Late events gathered for a series' next point: a copy, so that the deltas stay as they are. */
-function addInto(late, p) {
-    if (late === undefined)
-        return { ...p, histogram: copyHistogram(p.histogram) };
-    late.sum += p.sum;
-    if (p.histogram !== undefined) {
-        if (late.histogram === undefined)
-            late.histogram = copyHistogram(p.histogram);
-        else
-            addHistogram(late.histogram, p.histogram);
-    }
-    return late;
-}
-function addHistogram(into, h) {
-    into.count += h.count;
-    into.sum += h.sum;
-    into.min = Math.min(into.min, h.min);
-    into.max = Math.max(into.max, h.max);
-    for (let i = 0; i < into.bucketCounts.length; i += 1)
-        into.bucketCounts[i] = into.bucketCounts[i] + (h.bucketCounts[i] ?? 0);
-}
-function copyHistogram(h) {
-    return h === undefined ? undefined : { ...h, bucketCounts: [...h.bucketCounts] };
-}
-
 ;// CONCATENATED MODULE: ./src/source/tokf-event.ts
 /**
  * Text longer than this is cut: tokf.command is the whole argv, and backends refuse (or choke on)
@@ -5428,6 +5288,808 @@ function bucketIndex(value) {
     return i === -1 ? DEFAULT_BOUNDARIES.length : i;
 }
 
+;// CONCATENATED MODULE: ./src/output/prometheus-names.ts
+/**
+ * How Prometheus's OTLP receiver names what it receives, under its default translation strategy
+ * (`UnderscoreEscapingWithSuffixes`, with the default label options of Prometheus 3.16:
+ * underscore sanitization on, multiple underscores kept). A file backfilled with these names
+ * holds the very series that the same metrics sent over OTLP would make, so the two join up.
+ * The rules follow prometheus/otlptranslator v1.0.0 (metric_namer.go, unit_namer.go,
+ * label_namer.go) and Prometheus's prometheusremotewrite (job and instance from the resource).
+ */
+// OTLP (UCUM) units Prometheus spells out as a suffix; a unit not here is used as written.
+const UNIT_WORDS = {
+    d: 'days',
+    h: 'hours',
+    min: 'minutes',
+    s: 'seconds',
+    ms: 'milliseconds',
+    us: 'microseconds',
+    ns: 'nanoseconds',
+    By: 'bytes',
+    KiBy: 'kibibytes',
+    MiBy: 'mebibytes',
+    GiBy: 'gibibytes',
+    TiBy: 'tibibytes',
+    KBy: 'kilobytes',
+    MBy: 'megabytes',
+    GBy: 'gigabytes',
+    TBy: 'terabytes',
+    m: 'meters',
+    V: 'volts',
+    A: 'amperes',
+    J: 'joules',
+    W: 'watts',
+    g: 'grams',
+    Cel: 'celsius',
+    Hz: 'hertz',
+    '1': '',
+    '%': 'percent',
+};
+// The denominators of rates (`By/s`), spelled in the singular after `per_`.
+const PER_UNIT_WORDS = {
+    s: 'second',
+    m: 'minute',
+    h: 'hour',
+    d: 'day',
+    w: 'week',
+    mo: 'month',
+    y: 'year',
+};
+/**
+ * The Prometheus metric name of an OTLP metric: its name cut into words at every character other
+ * than a letter, digit or colon, then the unit's word (annotations in braces such as `{token}`
+ * name no unit and are dropped), `_total` for a monotonic sum and `_ratio` for a gauge of unit 1.
+ * `tokf.filter.duration` in `s` becomes `tokf_filter_duration_seconds`; a histogram's samples
+ * then add `_bucket`, `_sum` and `_count` to it.
+ */
+function prometheusMetricName(name, unit, kind) {
+    let words = name.split(/[^A-Za-z0-9:]+/u).filter((w) => w !== '');
+    const [main, per] = unitSuffixes(unit);
+    words = addUnitWords(words, cleanUnit(main), cleanUnit(per));
+    if (kind === 'monotonic-sum')
+        words = [...words.filter((w) => w !== 'total'), 'total'];
+    if (unit === '1' && kind === 'gauge')
+        words = [...words.filter((w) => w !== 'ratio'), 'ratio'];
+    const joined = words.join('_');
+    if (/^_*$/.test(joined))
+        throw new Error(`metric ${JSON.stringify(name)} has no Prometheus name`);
+    return /^[0-9]/.test(joined) ? `_${joined}` : joined;
+}
+function unitSuffixes(unit) {
+    const slash = unit.indexOf('/');
+    const mainPart = (slash === -1 ? unit : unit.slice(0, slash)).trim();
+    const perPart = slash === -1 ? '' : unit.slice(slash + 1).trim();
+    const main = mainPart !== '' && !/[{}]/.test(mainPart) ? (UNIT_WORDS[mainPart] ?? mainPart) : '';
+    const perWord = perPart !== '' && !/[{}]/.test(perPart) ? (PER_UNIT_WORDS[perPart] ?? perPart) : '';
+    return [main, perWord === '' ? '' : `per_${perWord}`];
+}
+// A unit word joins the name only when the name does not already say it (`..._seconds`).
+function addUnitWords(words, main, per) {
+    let mainWord = words.includes(main) ? '' : main;
+    let perWord = per === 'per_' ? '' : per.replace(/_$/, '');
+    if (words.includes(perWord))
+        perWord = '';
+    if (perWord !== '')
+        mainWord = mainWord.replace(/_$/, '');
+    const out = [...words];
+    if (mainWord !== '')
+        out.push(mainWord);
+    if (perWord !== '')
+        out.push(perWord);
+    return out;
+}
+function cleanUnit(unit) {
+    return unit
+        .replace(/[^A-Za-z0-9:]/gu, '_')
+        .replace(/_+/g, '_')
+        .replace(/^_/, '');
+}
+/**
+ * The Prometheus label name of an attribute key: every character other than an ASCII letter or
+ * digit becomes `_`, one per character (Prometheus keeps runs of underscores by default), then a
+ * leading digit gets `key_` and a single leading underscore `key`.
+ */
+function prometheusLabelName(key) {
+    let label = key.replace(/[^A-Za-z0-9]/gu, '_');
+    if (/^[0-9]/.test(label))
+        label = `key_${label}`;
+    else if (label.startsWith('_') && !label.startsWith('__'))
+        label = `key${label}`;
+    if (/^_*$/.test(label))
+        throw new Error(`attribute key ${JSON.stringify(key)} has no label name`);
+    return label;
+}
+/**
+ * The labels a data point gets: its attributes, keys sorted and renamed, values as text; keys
+ * that rename alike are joined with `;` in key order, as Prometheus does; empty values are left
+ * out, which Prometheus also treats as no label. Then `job` and `instance` from the resource,
+ * which win over attributes of those names. Sorted by label name.
+ */
+function prometheusLabels(attributes, resource) {
+    const labels = new Map();
+    for (const key of Object.keys(attributes).sort()) {
+        const value = String(attributes[key]);
+        const name = prometheusLabelName(key);
+        const existing = labels.get(name);
+        if (existing !== undefined && existing !== '')
+            labels.set(name, `${existing};${value}`);
+        else
+            labels.set(name, value);
+    }
+    const { job, instance } = jobAndInstance(resource);
+    if (job !== undefined)
+        labels.set('job', job);
+    if (instance !== undefined)
+        labels.set('instance', instance);
+    return [...labels]
+        .filter(([, value]) => value !== '')
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+/**
+ * `job` is `service.name`, prefixed `namespace/` when `service.namespace` is set; `instance` is
+ * `service.instance.id`. Either is absent when its attribute is (or when it comes out empty).
+ */
+function jobAndInstance(resource) {
+    const name = resource['service.name'];
+    const namespace = resource['service.namespace'];
+    const instance = resource['service.instance.id'];
+    const out = {};
+    // Prometheus prefixes whenever the namespace attribute exists, even empty, and sets `job` when
+    // the result is not empty.
+    const job = name === undefined ? '' : namespace !== undefined ? `${namespace}/${name}` : name;
+    if (job !== '')
+        out.job = job;
+    if (instance !== undefined && instance !== '')
+        out.instance = instance;
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/output/openmetrics.ts
+
+
+
+
+
+/** The file's name in the output directory. */
+const OPENMETRICS_FILE = 'metrics.om';
+/** Text buffered per family before it goes to that family's part file. */
+const FLUSH_CHARS = 256 * 1024;
+/** Bytes copied at a time when the parts are joined into the file. */
+const COPY_BYTES = 1024 * 1024;
+/** The `le` of each finite bucket, spelled once: every histogram sample writes them all. */
+const BOUND_LABELS = DEFAULT_BOUNDARIES.map((b) => formatBound(b));
+/**
+ * One metric family of the file. OpenMetrics wants a family's lines together, while events bring
+ * lines for every family at once: each family collects its samples in a part file of its own
+ * while the run streams, and close() joins the parts under their metadata.
+ */
+class FamilyPart {
+    header;
+    partPath;
+    fd;
+    chunks = [];
+    chars = 0;
+    constructor(header, partPath) {
+        this.header = header;
+        this.partPath = partPath;
+    }
+    append(line) {
+        this.chunks.push(line);
+        this.chars += line.length;
+        if (this.chars >= FLUSH_CHARS)
+            this.flush();
+    }
+    flush() {
+        if (this.chunks.length === 0)
+            return;
+        this.fd ??= (0,external_node_fs_namespaceObject.openSync)(this.partPath, 'w');
+        (0,external_node_fs_namespaceObject.writeSync)(this.fd, this.chunks.join(''));
+        this.chunks = [];
+        this.chars = 0;
+    }
+    /** Copies the family (metadata, then samples) to `out` and removes its part file. */
+    copyTo(out, buffer) {
+        (0,external_node_fs_namespaceObject.writeSync)(out, this.header);
+        this.flush();
+        if (this.fd === undefined)
+            return;
+        (0,external_node_fs_namespaceObject.closeSync)(this.fd);
+        this.fd = undefined;
+        const input = (0,external_node_fs_namespaceObject.openSync)(this.partPath, 'r');
+        try {
+            for (;;) {
+                const n = (0,external_node_fs_namespaceObject.readSync)(input, buffer, 0, buffer.length, null);
+                if (n === 0)
+                    break;
+                (0,external_node_fs_namespaceObject.writeSync)(out, buffer, 0, n);
+            }
+        }
+        finally {
+            (0,external_node_fs_namespaceObject.closeSync)(input);
+        }
+        (0,external_node_fs_namespaceObject.rmSync)(this.partPath, { force: true });
+    }
+    discard() {
+        if (this.fd !== undefined)
+            (0,external_node_fs_namespaceObject.closeSync)(this.fd);
+        this.fd = undefined;
+        this.chunks = [];
+        (0,external_node_fs_namespaceObject.rmSync)(this.partPath, { force: true });
+    }
+}
+/**
+ * Writes the events as OpenMetrics text for `promtool tsdb create-blocks-from openmetrics`, which
+ * backfills Prometheus (and, through its blocks, Thanos or Mimir). Series are named and labelled
+ * as Prometheus's OTLP receiver names the live metrics (see prometheus-names.ts), so backfilled
+ * history and series that arrive over OTLP are the same series.
+ *
+ * Every sample is cumulative from 0, which the series is given one second before its first event
+ * in the file (where the cumulative OTLP series of this project start), so `increase()` counts the first events. Events
+ * of a series in one second make one sample at that second. An event older than its series' held
+ * sample (tokf's clock went back) is counted into that sample, so a series' samples are always in
+ * increasing time order, which the TSDB requires; totals stay exact. Each series ends with its
+ * total at the file's last second.
+ *
+ * Memory holds one entry per series and a fixed buffer per family; the samples wait on disk.
+ */
+class OpenMetricsWriter {
+    dir;
+    resource;
+    path;
+    /** Events written (those with a readable timestamp). */
+    events = 0;
+    families;
+    byInstrument = new Map();
+    series = new Map();
+    labelCache = new Map();
+    closed = false;
+    dirReady = false;
+    constructor(dir, resource) {
+        this.dir = dir;
+        this.resource = resource;
+        this.path = (0,external_node_path_namespaceObject.join)(dir, OPENMETRICS_FILE);
+        let part = 0;
+        const family = (name, type, help) => new FamilyPart(`# TYPE ${name} ${type}\n# HELP ${name} ${escapeHelp(help)}\n`, `${this.path}.part${part++}`);
+        this.families = [INVOCATIONS, TOKENS_SAVED, TOKEN_USAGE, FILTER_DURATION].map((instrument) => {
+            if (instrument.kind === 'sum') {
+                const name = prometheusMetricName(instrument.name, instrument.unit, 'monotonic-sum');
+                // An OpenMetrics counter family is named without `_total`; its samples carry it.
+                const total = family(name.replace(/_total$/, ''), 'counter', instrument.description);
+                return { instrument, name, total };
+            }
+            const name = prometheusMetricName(instrument.name, instrument.unit, 'histogram');
+            // Declared as three untyped families rather than one histogram: promtool rewrites the
+            // `le` of a histogram family to OpenMetrics' canonical form (`5` becomes `5.0`), while
+            // the OTLP receiver writes `5`; untyped, the buckets keep the receiver's labels and stay
+            // the same series. Prometheus keeps no type in the blocks either way.
+            return {
+                instrument,
+                name,
+                bucket: family(`${name}_bucket`, 'unknown', `${instrument.description} (buckets)`),
+                sum: family(`${name}_sum`, 'unknown', `${instrument.description} (sum)`),
+                count: family(`${name}_count`, 'unknown', `${instrument.description} (count)`),
+            };
+        });
+        for (const f of this.families)
+            this.byInstrument.set(f.instrument, f);
+    }
+    write(events) {
+        if (this.closed)
+            throw new Error('OpenMetricsWriter: write after close');
+        const timed = events.filter((e) => e.epochSeconds !== undefined);
+        if (timed.length === 0)
+            return;
+        this.prepareDir();
+        for (const [instrument, points] of aggregate(timed)) {
+            const families = this.byInstrument.get(instrument);
+            if (families === undefined)
+                continue;
+            for (const p of points)
+                this.add(families, p);
+        }
+        this.events += timed.length;
+    }
+    /**
+     * Writes the held samples and the file; removes the parts. Safe to call twice. A run that wrote
+     * no event leaves the directory as it was, an earlier run's file included.
+     */
+    close() {
+        if (this.closed)
+            return;
+        this.closed = true;
+        if (this.events === 0) {
+            for (const f of this.families)
+                for (const part of [f.total, f.bucket, f.sum, f.count])
+                    part?.discard();
+            return;
+        }
+        this.prepareDir();
+        let last = -Infinity;
+        for (const s of this.series.values())
+            last = Math.max(last, s.heldSeconds);
+        for (const s of this.series.values()) {
+            this.emit(s, s.heldSeconds);
+            // Every series once more at the file's last second, with the same total: an instant query
+            // sees a series only within its lookback (5 minutes) of a sample, and at the end of the
+            // history `sum(...)` should give the database's totals, not only the recent series'.
+            if (s.heldSeconds < last)
+                this.emit(s, last);
+        }
+        this.series.clear();
+        this.labelCache.clear();
+        const parts = this.families.flatMap((f) => [f.total, f.bucket, f.sum, f.count].filter((p) => p !== undefined));
+        const tmp = `${this.path}.tmp`;
+        const out = (0,external_node_fs_namespaceObject.openSync)(tmp, 'w');
+        try {
+            const buffer = Buffer.allocUnsafe(COPY_BYTES);
+            for (const part of parts)
+                part.copyTo(out, buffer);
+            (0,external_node_fs_namespaceObject.writeSync)(out, '# EOF\n');
+            (0,external_node_fs_namespaceObject.fsyncSync)(out);
+        }
+        catch (err) {
+            for (const part of parts)
+                part.discard();
+            (0,external_node_fs_namespaceObject.closeSync)(out);
+            (0,external_node_fs_namespaceObject.rmSync)(tmp, { force: true });
+            throw err;
+        }
+        (0,external_node_fs_namespaceObject.closeSync)(out);
+        // Renamed whole, so that no one backfills half a file.
+        (0,external_node_fs_namespaceObject.renameSync)(tmp, this.path);
+    }
+    prepareDir() {
+        if (this.dirReady)
+            return;
+        (0,external_node_fs_namespaceObject.mkdirSync)(this.dir, { recursive: true });
+        this.dirReady = true;
+    }
+    add(families, p) {
+        const attrs = JSON.stringify(p.attributes);
+        const key = `${families.instrument.name}\u0000${attrs}`;
+        let s = this.series.get(key);
+        if (s === undefined) {
+            s = {
+                families,
+                labels: this.renderLabels(attrs, p.attributes),
+                heldSeconds: p.epochSeconds,
+                sum: 0,
+                count: 0,
+                buckets: families.bucket
+                    ? new Array(DEFAULT_BOUNDARIES.length + 1).fill(0)
+                    : undefined,
+            };
+            this.series.set(key, s);
+            // The series starts from 0 a second before its first event, as its OTLP twin does.
+            this.emit(s, p.epochSeconds - 1);
+        }
+        else if (p.epochSeconds > s.heldSeconds) {
+            this.emit(s, s.heldSeconds);
+            s.heldSeconds = p.epochSeconds;
+        }
+        // At or before the held second: counted into the held sample.
+        s.sum += p.histogram === undefined ? p.sum : p.histogram.sum;
+        if (p.histogram !== undefined && s.buckets !== undefined) {
+            s.count += p.histogram.count;
+            p.histogram.bucketCounts.forEach((n, i) => (s.buckets[i] += n));
+        }
+    }
+    /**
+     * Labels by attribute set, rendered once: the invocations, tokens-saved and duration series of
+     * a command share theirs, and rendering means renaming, sorting and escaping up to 4 KiB.
+     */
+    renderLabels(attrsKey, attributes) {
+        let labels = this.labelCache.get(attrsKey);
+        if (labels === undefined) {
+            labels = prometheusLabels(attributes, this.resource)
+                .map(([name, value]) => `${name}="${escapeLabelValue(value)}"`)
+                .join(',');
+            this.labelCache.set(attrsKey, labels);
+        }
+        return labels;
+    }
+    emit(s, seconds) {
+        const f = s.families;
+        const at = ` ${seconds}\n`;
+        if (f.total !== undefined) {
+            f.total.append(`${f.name}{${s.labels}} ${formatValue(s.sum)}${at}`);
+            return;
+        }
+        const buckets = s.buckets;
+        const prefix = `${f.name}_bucket{${s.labels}${s.labels === '' ? '' : ','}le="`;
+        let cumulative = 0;
+        BOUND_LABELS.forEach((le, i) => {
+            cumulative += buckets[i] ?? 0;
+            f.bucket.append(`${prefix}${le}"} ${cumulative}${at}`);
+        });
+        f.bucket.append(`${prefix}+Inf"} ${s.count}${at}`);
+        f.sum.append(`${f.name}_sum{${s.labels}} ${formatValue(s.sum)}${at}`);
+        f.count.append(`${f.name}_count{${s.labels}} ${s.count}${at}`);
+    }
+}
+/** OpenMetrics label value escaping: backslash, double quote and line feed. */
+function escapeLabelValue(value) {
+    return value.replace(/[\\"\n]/g, (c) => (c === '\n' ? '\\n' : `\\${c}`));
+}
+function escapeHelp(text) {
+    return escapeLabelValue(text);
+}
+/** A sample value: integers without a point, as OpenMetrics asks; others in shortest form. */
+function formatValue(v) {
+    return String(v);
+}
+/**
+ * A bucket bound as the OTLP receiver writes it (Go's FormatFloat 'f', -1): the shortest digits
+ * that give the number back, never in exponent form.
+ */
+function formatBound(bound) {
+    if (bound === Infinity)
+        return '+Inf';
+    const text = String(bound);
+    const match = /^(-?)(\d)(?:\.(\d+))?e([+-]\d+)$/.exec(text);
+    if (match === null)
+        return text;
+    const [, sign, lead, rest = '', exp] = match;
+    const digits = `${lead}${rest}`;
+    const point = 1 + Number(exp);
+    if (point <= 0)
+        return `${sign}0.${'0'.repeat(-point)}${digits}`;
+    if (point >= digits.length)
+        return `${sign}${digits}${'0'.repeat(point - digits.length)}`;
+    return `${sign}${digits.slice(0, point)}.${digits.slice(point)}`;
+}
+
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/common/hex-to-binary.mjs
+//#region src/common/hex-to-binary.ts
+function intValue(charCode) {
+	if (charCode >= 48 && charCode <= 57) return charCode - 48;
+	if (charCode >= 97 && charCode <= 102) return charCode - 87;
+	return charCode - 55;
+}
+function hexToBinary(hexStr) {
+	const buf = new Uint8Array(hexStr.length / 2);
+	let offset = 0;
+	for (let i = 0; i < hexStr.length; i += 2) {
+		const hi = intValue(hexStr.charCodeAt(i));
+		const lo = intValue(hexStr.charCodeAt(i + 1));
+		buf[offset++] = hi << 4 | lo;
+	}
+	return buf;
+}
+//#endregion
+
+
+//# sourceMappingURL=hex-to-binary.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/api/dist/logs/LogRecord.mjs
+//#region src/logs/LogRecord.ts
+let SeverityNumber = /* @__PURE__ */ function(SeverityNumber) {
+	SeverityNumber[SeverityNumber["UNSPECIFIED"] = 0] = "UNSPECIFIED";
+	SeverityNumber[SeverityNumber["TRACE"] = 1] = "TRACE";
+	SeverityNumber[SeverityNumber["TRACE2"] = 2] = "TRACE2";
+	SeverityNumber[SeverityNumber["TRACE3"] = 3] = "TRACE3";
+	SeverityNumber[SeverityNumber["TRACE4"] = 4] = "TRACE4";
+	SeverityNumber[SeverityNumber["DEBUG"] = 5] = "DEBUG";
+	SeverityNumber[SeverityNumber["DEBUG2"] = 6] = "DEBUG2";
+	SeverityNumber[SeverityNumber["DEBUG3"] = 7] = "DEBUG3";
+	SeverityNumber[SeverityNumber["DEBUG4"] = 8] = "DEBUG4";
+	SeverityNumber[SeverityNumber["INFO"] = 9] = "INFO";
+	SeverityNumber[SeverityNumber["INFO2"] = 10] = "INFO2";
+	SeverityNumber[SeverityNumber["INFO3"] = 11] = "INFO3";
+	SeverityNumber[SeverityNumber["INFO4"] = 12] = "INFO4";
+	SeverityNumber[SeverityNumber["WARN"] = 13] = "WARN";
+	SeverityNumber[SeverityNumber["WARN2"] = 14] = "WARN2";
+	SeverityNumber[SeverityNumber["WARN3"] = 15] = "WARN3";
+	SeverityNumber[SeverityNumber["WARN4"] = 16] = "WARN4";
+	SeverityNumber[SeverityNumber["ERROR"] = 17] = "ERROR";
+	SeverityNumber[SeverityNumber["ERROR2"] = 18] = "ERROR2";
+	SeverityNumber[SeverityNumber["ERROR3"] = 19] = "ERROR3";
+	SeverityNumber[SeverityNumber["ERROR4"] = 20] = "ERROR4";
+	SeverityNumber[SeverityNumber["FATAL"] = 21] = "FATAL";
+	SeverityNumber[SeverityNumber["FATAL2"] = 22] = "FATAL2";
+	SeverityNumber[SeverityNumber["FATAL3"] = 23] = "FATAL3";
+	SeverityNumber[SeverityNumber["FATAL4"] = 24] = "FATAL4";
+	return SeverityNumber;
+}({});
+//#endregion
+
+
+//# sourceMappingURL=LogRecord.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/logs/protobuf/logs-serializer.mjs
+
+
+
+
+
+//#region src/logs/protobuf/logs-serializer.ts
+/**
+* Serialize a single LogRecord directly from ReadableLogRecord
+*/
+function serializeLogRecord(writer, logRecord) {
+	const logStart = writer.startLengthDelimited();
+	const logStartPos = writer.pos;
+	writer.writeTag(1, 1);
+	writeHrTimeAsFixed64(writer, logRecord.hrTime);
+	if (logRecord.severityNumber !== void 0 && logRecord.severityNumber !== SeverityNumber.UNSPECIFIED) {
+		writer.writeTag(2, 0);
+		writer.writeVarint(logRecord.severityNumber);
+	}
+	if (logRecord.severityText) {
+		writer.writeTag(3, 2);
+		writer.writeString(logRecord.severityText);
+	}
+	if (logRecord.body !== void 0) {
+		writer.writeTag(5, 2);
+		const bodyStart = writer.startLengthDelimited();
+		const bodyStartPos = writer.pos;
+		writeAnyValue(writer, logRecord.body);
+		writer.finishLengthDelimited(bodyStart, writer.pos - bodyStartPos);
+	}
+	if (logRecord.attributes) writeAttributes(writer, logRecord.attributes, 6);
+	writer.writeTag(7, 0);
+	writer.writeVarint(logRecord.droppedAttributesCount);
+	if (logRecord.spanContext?.traceFlags) {
+		writer.writeTag(8, 5);
+		writer.writeFixed32(logRecord.spanContext.traceFlags);
+	}
+	if (logRecord.spanContext?.traceId) {
+		writer.writeTag(9, 2);
+		writer.writeBytes(hexToBinary(logRecord.spanContext.traceId));
+	}
+	if (logRecord.spanContext?.spanId) {
+		writer.writeTag(10, 2);
+		writer.writeBytes(hexToBinary(logRecord.spanContext.spanId));
+	}
+	writer.writeTag(11, 1);
+	writeHrTimeAsFixed64(writer, logRecord.hrTimeObserved);
+	if (logRecord.eventName) {
+		writer.writeTag(12, 2);
+		writer.writeString(logRecord.eventName);
+	}
+	writer.finishLengthDelimited(logStart, writer.pos - logStartPos);
+}
+/**
+* Serialize ScopeLogs directly from SDK types
+*/
+function serializeScopeLogs(writer, scope, logRecords) {
+	const scopeLogsStart = writer.startLengthDelimited();
+	const scopeLogsStartPos = writer.pos;
+	writeInstrumentationScope(writer, scope, 1);
+	for (const logRecord of logRecords) {
+		writer.writeTag(2, 2);
+		serializeLogRecord(writer, logRecord);
+	}
+	if (scope.schemaUrl) {
+		writer.writeTag(3, 2);
+		writer.writeString(scope.schemaUrl);
+	}
+	writer.finishLengthDelimited(scopeLogsStart, writer.pos - scopeLogsStartPos);
+}
+/**
+* Serialize ResourceLogs directly from SDK Resource type
+*/
+function serializeResourceLogs(writer, resource, scopeMap) {
+	const resourceLogsStart = writer.startLengthDelimited();
+	const resourceLogsStartPos = writer.pos;
+	writeResource(writer, resource, 1);
+	for (const scopeLogs of scopeMap.values()) {
+		writer.writeTag(2, 2);
+		const scope = scopeLogs[0].instrumentationScope;
+		serializeScopeLogs(writer, scope, scopeLogs);
+	}
+	if (resource.schemaUrl) {
+		writer.writeTag(3, 2);
+		writer.writeString(resource.schemaUrl);
+	}
+	writer.finishLengthDelimited(resourceLogsStart, writer.pos - resourceLogsStartPos);
+}
+/**
+* Group log records by resource and instrumentation scope
+*/
+function createResourceMap(logRecords) {
+	const resourceMap = /* @__PURE__ */ new Map();
+	for (const record of logRecords) {
+		const resource = record.resource;
+		const scope = record.instrumentationScope;
+		let ismMap = resourceMap.get(resource);
+		if (!ismMap) {
+			ismMap = /* @__PURE__ */ new Map();
+			resourceMap.set(resource, ismMap);
+		}
+		let records = ismMap.get(scope);
+		if (!records) {
+			records = [];
+			ismMap.set(scope, records);
+		}
+		records.push(record);
+	}
+	return resourceMap;
+}
+/**
+* Serialize ExportLogsServiceRequest directly from ReadableLogRecord[]
+*/
+function serializeLogsExportRequest(logRecords) {
+	const resourceMap = createResourceMap(logRecords);
+	const estimator = new ProtobufSizeEstimator();
+	for (const [resource, scopeMap] of resourceMap) {
+		estimator.writeTag(1, 2);
+		serializeResourceLogs(estimator, resource, scopeMap);
+	}
+	const writer = new ProtobufWriter(estimator.pos);
+	for (const [resource, scopeMap] of resourceMap) {
+		writer.writeTag(1, 2);
+		serializeResourceLogs(writer, resource, scopeMap);
+	}
+	return writer.finish();
+}
+//#endregion
+
+
+//# sourceMappingURL=logs-serializer.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/logs/protobuf/response-deserializer.mjs
+
+//#region src/logs/protobuf/response-deserializer.ts
+/**
+* Parse an ExportLogsPartialSuccess embedded message from raw bytes.
+*
+* Field map (opentelemetry/proto/collector/logs/v1/logs_service.proto):
+*   1  rejected_log_records  int64   (varint)
+*   2  error_message         string  (length-delimited)
+*/
+function response_deserializer_deserializePartialSuccess(data) {
+	const reader = new ProtobufReader(data);
+	const result = {};
+	while (!reader.isAtEnd()) {
+		const { fieldNumber, wireType } = reader.readTag();
+		switch (fieldNumber) {
+			case 1:
+				if (wireType === 0) result.rejectedLogRecords = reader.readVarint();
+				else reader.skip(wireType);
+				break;
+			case 2:
+				if (wireType === 2) result.errorMessage = reader.readString();
+				else reader.skip(wireType);
+				break;
+			default: reader.skip(wireType);
+		}
+	}
+	return result;
+}
+/**
+* Parse an ExportLogsServiceResponse protobuf message from raw bytes.
+*
+* Field map (opentelemetry/proto/collector/logs/v1/logs_service.proto):
+*   1  partial_success  ExportLogsPartialSuccess  (length-delimited)
+*/
+function deserializeExportLogsServiceResponse(data) {
+	const reader = new ProtobufReader(data);
+	const result = {};
+	while (!reader.isAtEnd()) {
+		const { fieldNumber, wireType } = reader.readTag();
+		switch (fieldNumber) {
+			case 1:
+				if (wireType === 2) result.partialSuccess = response_deserializer_deserializePartialSuccess(reader.readBytes());
+				else reader.skip(wireType);
+				break;
+			default: reader.skip(wireType);
+		}
+	}
+	return result;
+}
+//#endregion
+
+
+//# sourceMappingURL=response-deserializer.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/logs/protobuf/logs.mjs
+
+
+//#region src/logs/protobuf/logs.ts
+/**
+* @experimental this serializer may receive breaking changes in minor versions, pin this package's version when using this constant
+*/
+const ProtobufLogsSerializer = {
+	serializeRequest: (arg) => {
+		return serializeLogsExportRequest(arg);
+	},
+	deserializeResponse: (arg) => {
+		return deserializeExportLogsServiceResponse(arg);
+	}
+};
+//#endregion
+
+
+//# sourceMappingURL=logs.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/logs/internal.mjs
+
+//#region src/logs/internal.ts
+function createExportLogsServiceRequest(logRecords, encoder) {
+	return { resourceLogs: logRecordsToResourceLogs(logRecords, encoder) };
+}
+function internal_createResourceMap(logRecords) {
+	const resourceMap = /* @__PURE__ */ new Map();
+	for (const record of logRecords) {
+		const { resource, instrumentationScope } = record;
+		let ismMap = resourceMap.get(resource);
+		if (!ismMap) {
+			ismMap = /* @__PURE__ */ new Map();
+			resourceMap.set(resource, ismMap);
+		}
+		let records = ismMap.get(instrumentationScope);
+		if (!records) {
+			records = [];
+			ismMap.set(instrumentationScope, records);
+		}
+		records.push(record);
+	}
+	return resourceMap;
+}
+function logRecordsToResourceLogs(logRecords, encoder) {
+	const resourceMap = internal_createResourceMap(logRecords);
+	return Array.from(resourceMap, ([resource, ismMap]) => {
+		const processedResource = createResource(resource, encoder);
+		return {
+			resource: processedResource,
+			scopeLogs: Array.from(ismMap, ([, scopeLogs]) => {
+				return {
+					scope: createInstrumentationScope(scopeLogs[0].instrumentationScope, encoder),
+					logRecords: scopeLogs.map((log) => toLogRecord(log, encoder)),
+					schemaUrl: scopeLogs[0].instrumentationScope.schemaUrl
+				};
+			}),
+			schemaUrl: processedResource.schemaUrl
+		};
+	});
+}
+function toLogRecord(log, encoder) {
+	return {
+		timeUnixNano: encoder.encodeHrTime(log.hrTime),
+		observedTimeUnixNano: encoder.encodeHrTime(log.hrTimeObserved),
+		severityNumber: toSeverityNumber(log.severityNumber),
+		severityText: log.severityText,
+		body: toAnyValue(log.body, encoder),
+		eventName: log.eventName,
+		attributes: toAttributes(log.attributes, encoder),
+		droppedAttributesCount: log.droppedAttributesCount,
+		flags: log.spanContext?.traceFlags,
+		traceId: encoder.encodeOptionalSpanContext(log.spanContext?.traceId),
+		spanId: encoder.encodeOptionalSpanContext(log.spanContext?.spanId)
+	};
+}
+function toSeverityNumber(severityNumber) {
+	return severityNumber;
+}
+//#endregion
+
+
+//# sourceMappingURL=internal.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/logs/json/logs.mjs
+
+
+
+//#region src/logs/json/logs.ts
+/**
+* @experimental this serializer may receive breaking changes in minor versions, pin this package's version when using this constant
+*/
+const JsonLogsSerializer = {
+	serializeRequest: (arg) => {
+		const request = createExportLogsServiceRequest(arg, JSON_ENCODER);
+		return new TextEncoder().encode(JSON.stringify(request));
+	},
+	deserializeResponse: (arg) => {
+		if (arg.length === 0) return {};
+		const decoder = new TextDecoder();
+		try {
+			return JSON.parse(decoder.decode(arg));
+		} catch (err) {
+			diag_api_diag.warn(`Failed to parse logs export response: ${err.message}. Returning empty response`);
+			return {};
+		}
+	}
+};
+//#endregion
+
+
+//# sourceMappingURL=logs.mjs.map
 ;// CONCATENATED MODULE: ./node_modules/@opentelemetry/resources/dist/utils.mjs
 //#region src/utils.ts
 const isPromiseLike = (val) => {
@@ -5816,6 +6478,273 @@ function mergeSchemaUrl(old, updating) {
 
 
 //# sourceMappingURL=ResourceImpl.mjs.map
+;// CONCATENATED MODULE: ./src/encode/event-attributes.ts
+
+/** What a log record and a span say about one invocation: the row's fields under tokf's names. */
+function eventAttributes(e) {
+    const attrs = { 'tokf.command': cut(e.command) };
+    if (e.exitCode !== null)
+        attrs['tokf.exit_code'] = e.exitCode;
+    if (e.filterName !== null)
+        attrs['tokf.filter.name'] = cut(e.filterName);
+    attrs['tokf.tokens.input'] = e.inputTokens;
+    attrs['tokf.tokens.output'] = e.outputTokens;
+    // As the tokf.tokens.saved metric counts them: input minus output, floored at zero.
+    attrs['tokf.tokens.saved'] = Math.max(0, e.inputTokens - e.outputTokens);
+    attrs['tokf.filter.time_ms'] = e.filterTimeMs;
+    if (e.project !== undefined)
+        attrs['tokf.project'] = cut(e.project);
+    if (e.pipeOverride !== undefined)
+        attrs['tokf.pipe_override'] = e.pipeOverride;
+    if (e.pipelineExitCode !== undefined && e.pipelineExitCode !== null)
+        attrs['tokf.pipeline.exit_code'] = e.pipelineExitCode;
+    attrs['tokf.event.id'] = e.id;
+    return attrs;
+}
+/** The event's time as OTLP's [seconds, nanoseconds], plus `ms` milliseconds. */
+function eventTime(e, ms = 0) {
+    const seconds = (e.epochSeconds ?? 0) + Math.floor(ms / 1000);
+    return [seconds, (ms % 1000) * 1_000_000];
+}
+function cut(value) {
+    return value.length <= MAX_TEXT_LENGTH ? value : `${value.slice(0, MAX_TEXT_LENGTH - 1)}…`;
+}
+
+;// CONCATENATED MODULE: ./src/encode/fit.ts
+/**
+ * Requests of one record per event (logs, spans), as few as fit `maxBytes` each: the list is
+ * halved until each part fits; a single event larger than the cap is sent alone.
+ */
+function encodeFitting(events, maxBytes, unit, build) {
+    if (events.length === 0)
+        return [];
+    const body = build(events);
+    if (body.byteLength <= maxBytes || events.length === 1)
+        return [{ body, events, points: { [unit]: events.length } }];
+    const mid = Math.floor(events.length / 2);
+    return [
+        ...encodeFitting(events.slice(0, mid), maxBytes, unit, build),
+        ...encodeFitting(events.slice(mid), maxBytes, unit, build),
+    ];
+}
+
+;// CONCATENATED MODULE: ./src/encode/serialize.ts
+
+const serialize_CONTENT_TYPES = {
+    'http/protobuf': 'application/x-protobuf',
+    'http/json': 'application/json',
+};
+/** An ExportMetricsServiceRequest in the wire encoding of `protocol`. */
+function serialize(metrics, protocol) {
+    if (protocol === 'http/protobuf')
+        return required(ProtobufMetricsSerializer.serializeRequest(metrics));
+    return int64AsStrings(required(JsonMetricsSerializer.serializeRequest(metrics)));
+}
+function required(body) {
+    if (body === undefined)
+        throw new Error('the OTLP transformer could not serialize the request');
+    return body;
+}
+/**
+ * The transformer writes the schema's 64-bit integers (asInt, intValue, count, bucketCounts) as
+ * JSON numbers; OTLP/JSON, and the Collector's file format, write them as decimal strings
+ * (timestamps it already writes as strings). Rewritten on the text: these names only ever appear
+ * there as keys, since inside a string value a quote is escaped (`\"asInt\":` cannot match), and
+ * a rewrite of the text is several times cheaper than parsing and printing the request again.
+ */
+const INT64_FIELD = /"(asInt|intValue|count)":(-?\d+)/g;
+const INT64_LIST = /"bucketCounts":\[([\d,]*)\]/g;
+function int64AsStrings(body) {
+    const text = new TextDecoder().decode(body);
+    const fixed = text
+        .replace(INT64_FIELD, '"$1":"$2"')
+        .replace(INT64_LIST, (_, list) => `"bucketCounts":[${list === '' ? '' : `"${list.split(',').join('","')}"`}]`);
+    return new TextEncoder().encode(fixed);
+}
+
+;// CONCATENATED MODULE: ./src/encode/logs.ts
+
+
+
+
+
+
+/** The event name of every record: one tokf invocation. */
+const LOG_EVENT_NAME = 'tokf.invocation';
+// OpenTelemetry's SeverityNumber: INFO and ERROR.
+const INFO = 9;
+const ERROR = 17;
+/**
+ * One log record per event, at the event's own time; observed now (when it is sent). A non-zero
+ * exit code is an ERROR, anything else INFO; the body is the command.
+ */
+function encodeLogRequests(events, resource, protocol, maxBytes, nowMs) {
+    const res = resourceFromAttributes(resource);
+    const observed = [Math.floor(nowMs / 1000), (nowMs % 1000) * 1_000_000];
+    return encodeFitting(events, maxBytes, 'logs', (part) => {
+        const records = part.map((e) => logs_toLogRecord(e, res, observed));
+        if (protocol === 'http/protobuf')
+            return required(ProtobufLogsSerializer.serializeRequest(records));
+        return int64AsStrings(required(JsonLogsSerializer.serializeRequest(records)));
+    });
+}
+function logs_toLogRecord(e, resource, observed) {
+    const failed = e.exitCode !== null && e.exitCode !== 0;
+    const attributes = eventAttributes(e);
+    return {
+        hrTime: eventTime(e),
+        hrTimeObserved: observed,
+        severityNumber: failed ? ERROR : INFO,
+        severityText: failed ? 'ERROR' : 'INFO',
+        body: attributes['tokf.command'],
+        eventName: LOG_EVENT_NAME,
+        attributes,
+        droppedAttributesCount: 0,
+        resource,
+        instrumentationScope: { name: SCOPE_NAME },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/encode/cumulative.ts
+/** `top` over `base`: the totals a later request continues from, before either is recorded. */
+function overlay(base, top) {
+    return { get: (key) => top.get(key) ?? base.get(key) };
+}
+/**
+ * Resource attributes that name a series in a backend (Prometheus makes `job` and `instance` of
+ * them; the rest go to `target_info`). Only these enter the key, so that a run whose other
+ * resource attributes differ (a CI run id) continues the same series rather than restarting it.
+ */
+const IDENTIFYING_RESOURCE = ['service.namespace', 'service.name', 'service.instance.id'];
+/** What identifies a series across runs: its naming resource attributes, metric and attributes. */
+function seriesKey(resource, instrument, attributes) {
+    const named = IDENTIFYING_RESOURCE.map((k) => resource[k] ?? null);
+    const attrs = Object.keys(attributes)
+        .sort()
+        .map((k) => [k, attributes[k]]);
+    return JSON.stringify([named, instrument.name, attrs]);
+}
+/**
+ * Turns per-second delta points into cumulative ones, continuing each series from `ledger`. A
+ * point carries its series' total up to and including its second, and the series' start time.
+ * The deltas are consumed: the points returned are the same objects, rewritten.
+ *
+ * A backend refuses a point at or before the series' last one as out of order, so events older
+ * than a series' last point are counted into its next point; where none follows, into a point one
+ * second after the last. Totals stay exact; only such late events move in time.
+ *
+ * Points are taken in time order and come out in it (the encoder sorts them; in order that is
+ * one pass), and a series' running state is updated in place: at a million events, per-series
+ * grouping and a copy per step were a fifth of the run.
+ */
+function cumulate(deltas, ledger, resource) {
+    const totals = new Map();
+    const points = new Map();
+    for (const [instrument, list] of deltas) {
+        // Points of one series share their attributes object (see aggregate): named once per batch.
+        const running = new Map();
+        const out = [];
+        for (const p of inTimeOrder(list)) {
+            let series = running.get(p.attributes);
+            if (series === undefined) {
+                const key = seriesKey(resource, instrument, p.attributes);
+                const before = ledger.get(key);
+                const state = before
+                    ? { ...before, histogram: copyHistogram(before.histogram) }
+                    : {
+                        startSeconds: p.epochSeconds - 1,
+                        lastSeconds: p.epochSeconds - 1,
+                        sum: 0,
+                        histogram: undefined,
+                    };
+                running.set(p.attributes, (series = { state, late: undefined }));
+                totals.set(key, state);
+            }
+            if (p.epochSeconds <= series.state.lastSeconds) {
+                series.late = addInto(series.late, p);
+                continue;
+            }
+            out.push(advance(series.state, p, series.late));
+            series.late = undefined;
+        }
+        for (const { state, late } of running.values())
+            if (late !== undefined)
+                out.push(advance(state, late, undefined, state.lastSeconds + 1));
+        points.set(instrument, out);
+    }
+    return { points, totals };
+}
+/** The points sorted by time, stably; a list already in order (the usual case) is not copied. */
+function inTimeOrder(list) {
+    for (let i = 1; i < list.length; i += 1) {
+        if (list[i].epochSeconds < list[i - 1].epochSeconds)
+            return [...list].sort((a, b) => a.epochSeconds - b.epochSeconds);
+    }
+    return list;
+}
+/**
+ * Adds a point's delta (and the late events before it) to the series, and turns the point into
+ * the cumulative one at `at` (its own second unless given), in place: the deltas are this call's
+ * own, and a copy per point was most of what cumulative encoding added to a run's garbage.
+ */
+function advance(state, delta, late, at = delta.epochSeconds) {
+    if (late !== undefined)
+        add(state, late);
+    add(state, delta);
+    state.lastSeconds = at;
+    delta.epochSeconds = at;
+    delta.startSeconds = state.startSeconds;
+    delta.sum = state.sum;
+    const total = state.histogram;
+    if (total === undefined)
+        return delta;
+    if (delta.histogram === undefined)
+        delta.histogram = copyHistogram(total);
+    else {
+        const h = delta.histogram;
+        h.count = total.count;
+        h.sum = total.sum;
+        h.min = total.min;
+        h.max = total.max;
+        for (let i = 0; i < total.bucketCounts.length; i += 1)
+            h.bucketCounts[i] = total.bucketCounts[i];
+    }
+    return delta;
+}
+function add(state, d) {
+    state.sum += d.sum;
+    if (d.histogram === undefined)
+        return;
+    if (state.histogram === undefined)
+        state.histogram = copyHistogram(d.histogram);
+    else
+        addHistogram(state.histogram, d.histogram);
+}
+/** Late events gathered for a series' next point: a copy, so that the deltas stay as they are. */
+function addInto(late, p) {
+    if (late === undefined)
+        return { ...p, histogram: copyHistogram(p.histogram) };
+    late.sum += p.sum;
+    if (p.histogram !== undefined) {
+        if (late.histogram === undefined)
+            late.histogram = copyHistogram(p.histogram);
+        else
+            addHistogram(late.histogram, p.histogram);
+    }
+    return late;
+}
+function addHistogram(into, h) {
+    into.count += h.count;
+    into.sum += h.sum;
+    into.min = Math.min(into.min, h.min);
+    into.max = Math.max(into.max, h.max);
+    for (let i = 0; i < into.bucketCounts.length; i += 1)
+        into.bucketCounts[i] = into.bucketCounts[i] + (h.bucketCounts[i] ?? 0);
+}
+function copyHistogram(h) {
+    return h === undefined ? undefined : { ...h, bucketCounts: [...h.bucketCounts] };
+}
+
 ;// CONCATENATED MODULE: ./src/encode/resource-metrics.ts
 
 
@@ -5882,40 +6811,6 @@ function times(p) {
     return { startTime: [p.startSeconds ?? p.epochSeconds - 1, 0], endTime: [p.epochSeconds, 0] };
 }
 
-;// CONCATENATED MODULE: ./src/encode/serialize.ts
-
-const serialize_CONTENT_TYPES = {
-    'http/protobuf': 'application/x-protobuf',
-    'http/json': 'application/json',
-};
-/** An ExportMetricsServiceRequest in the wire encoding of `protocol`. */
-function serialize(metrics, protocol) {
-    if (protocol === 'http/protobuf')
-        return required(ProtobufMetricsSerializer.serializeRequest(metrics));
-    return int64AsStrings(required(JsonMetricsSerializer.serializeRequest(metrics)));
-}
-function required(body) {
-    if (body === undefined)
-        throw new Error('the OTLP transformer could not serialize the request');
-    return body;
-}
-/**
- * The transformer writes the schema's 64-bit integers (asInt, intValue, count, bucketCounts) as
- * JSON numbers; OTLP/JSON, and the Collector's file format, write them as decimal strings
- * (timestamps it already writes as strings). Rewritten on the text: these names only ever appear
- * there as keys, since inside a string value a quote is escaped (`\"asInt\":` cannot match), and
- * a rewrite of the text is several times cheaper than parsing and printing the request again.
- */
-const INT64_FIELD = /"(asInt|intValue|count)":(-?\d+)/g;
-const INT64_LIST = /"bucketCounts":\[([\d,]*)\]/g;
-function int64AsStrings(body) {
-    const text = new TextDecoder().decode(body);
-    const fixed = text
-        .replace(INT64_FIELD, '"$1":"$2"')
-        .replace(INT64_LIST, (_, list) => `"bucketCounts":[${list === '' ? '' : `"${list.split(',').join('","')}"`}]`);
-    return new TextEncoder().encode(fixed);
-}
-
 ;// CONCATENATED MODULE: ./src/encode/requests.ts
 
 
@@ -5979,449 +6874,6 @@ function splitPoint(events) {
         }
     }
     return mid;
-}
-
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/common/hex-to-binary.mjs
-//#region src/common/hex-to-binary.ts
-function intValue(charCode) {
-	if (charCode >= 48 && charCode <= 57) return charCode - 48;
-	if (charCode >= 97 && charCode <= 102) return charCode - 87;
-	return charCode - 55;
-}
-function hexToBinary(hexStr) {
-	const buf = new Uint8Array(hexStr.length / 2);
-	let offset = 0;
-	for (let i = 0; i < hexStr.length; i += 2) {
-		const hi = intValue(hexStr.charCodeAt(i));
-		const lo = intValue(hexStr.charCodeAt(i + 1));
-		buf[offset++] = hi << 4 | lo;
-	}
-	return buf;
-}
-//#endregion
-
-
-//# sourceMappingURL=hex-to-binary.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/api/dist/logs/LogRecord.mjs
-//#region src/logs/LogRecord.ts
-let SeverityNumber = /* @__PURE__ */ function(SeverityNumber) {
-	SeverityNumber[SeverityNumber["UNSPECIFIED"] = 0] = "UNSPECIFIED";
-	SeverityNumber[SeverityNumber["TRACE"] = 1] = "TRACE";
-	SeverityNumber[SeverityNumber["TRACE2"] = 2] = "TRACE2";
-	SeverityNumber[SeverityNumber["TRACE3"] = 3] = "TRACE3";
-	SeverityNumber[SeverityNumber["TRACE4"] = 4] = "TRACE4";
-	SeverityNumber[SeverityNumber["DEBUG"] = 5] = "DEBUG";
-	SeverityNumber[SeverityNumber["DEBUG2"] = 6] = "DEBUG2";
-	SeverityNumber[SeverityNumber["DEBUG3"] = 7] = "DEBUG3";
-	SeverityNumber[SeverityNumber["DEBUG4"] = 8] = "DEBUG4";
-	SeverityNumber[SeverityNumber["INFO"] = 9] = "INFO";
-	SeverityNumber[SeverityNumber["INFO2"] = 10] = "INFO2";
-	SeverityNumber[SeverityNumber["INFO3"] = 11] = "INFO3";
-	SeverityNumber[SeverityNumber["INFO4"] = 12] = "INFO4";
-	SeverityNumber[SeverityNumber["WARN"] = 13] = "WARN";
-	SeverityNumber[SeverityNumber["WARN2"] = 14] = "WARN2";
-	SeverityNumber[SeverityNumber["WARN3"] = 15] = "WARN3";
-	SeverityNumber[SeverityNumber["WARN4"] = 16] = "WARN4";
-	SeverityNumber[SeverityNumber["ERROR"] = 17] = "ERROR";
-	SeverityNumber[SeverityNumber["ERROR2"] = 18] = "ERROR2";
-	SeverityNumber[SeverityNumber["ERROR3"] = 19] = "ERROR3";
-	SeverityNumber[SeverityNumber["ERROR4"] = 20] = "ERROR4";
-	SeverityNumber[SeverityNumber["FATAL"] = 21] = "FATAL";
-	SeverityNumber[SeverityNumber["FATAL2"] = 22] = "FATAL2";
-	SeverityNumber[SeverityNumber["FATAL3"] = 23] = "FATAL3";
-	SeverityNumber[SeverityNumber["FATAL4"] = 24] = "FATAL4";
-	return SeverityNumber;
-}({});
-//#endregion
-
-
-//# sourceMappingURL=LogRecord.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/logs/protobuf/logs-serializer.mjs
-
-
-
-
-
-//#region src/logs/protobuf/logs-serializer.ts
-/**
-* Serialize a single LogRecord directly from ReadableLogRecord
-*/
-function serializeLogRecord(writer, logRecord) {
-	const logStart = writer.startLengthDelimited();
-	const logStartPos = writer.pos;
-	writer.writeTag(1, 1);
-	writeHrTimeAsFixed64(writer, logRecord.hrTime);
-	if (logRecord.severityNumber !== void 0 && logRecord.severityNumber !== SeverityNumber.UNSPECIFIED) {
-		writer.writeTag(2, 0);
-		writer.writeVarint(logRecord.severityNumber);
-	}
-	if (logRecord.severityText) {
-		writer.writeTag(3, 2);
-		writer.writeString(logRecord.severityText);
-	}
-	if (logRecord.body !== void 0) {
-		writer.writeTag(5, 2);
-		const bodyStart = writer.startLengthDelimited();
-		const bodyStartPos = writer.pos;
-		writeAnyValue(writer, logRecord.body);
-		writer.finishLengthDelimited(bodyStart, writer.pos - bodyStartPos);
-	}
-	if (logRecord.attributes) writeAttributes(writer, logRecord.attributes, 6);
-	writer.writeTag(7, 0);
-	writer.writeVarint(logRecord.droppedAttributesCount);
-	if (logRecord.spanContext?.traceFlags) {
-		writer.writeTag(8, 5);
-		writer.writeFixed32(logRecord.spanContext.traceFlags);
-	}
-	if (logRecord.spanContext?.traceId) {
-		writer.writeTag(9, 2);
-		writer.writeBytes(hexToBinary(logRecord.spanContext.traceId));
-	}
-	if (logRecord.spanContext?.spanId) {
-		writer.writeTag(10, 2);
-		writer.writeBytes(hexToBinary(logRecord.spanContext.spanId));
-	}
-	writer.writeTag(11, 1);
-	writeHrTimeAsFixed64(writer, logRecord.hrTimeObserved);
-	if (logRecord.eventName) {
-		writer.writeTag(12, 2);
-		writer.writeString(logRecord.eventName);
-	}
-	writer.finishLengthDelimited(logStart, writer.pos - logStartPos);
-}
-/**
-* Serialize ScopeLogs directly from SDK types
-*/
-function serializeScopeLogs(writer, scope, logRecords) {
-	const scopeLogsStart = writer.startLengthDelimited();
-	const scopeLogsStartPos = writer.pos;
-	writeInstrumentationScope(writer, scope, 1);
-	for (const logRecord of logRecords) {
-		writer.writeTag(2, 2);
-		serializeLogRecord(writer, logRecord);
-	}
-	if (scope.schemaUrl) {
-		writer.writeTag(3, 2);
-		writer.writeString(scope.schemaUrl);
-	}
-	writer.finishLengthDelimited(scopeLogsStart, writer.pos - scopeLogsStartPos);
-}
-/**
-* Serialize ResourceLogs directly from SDK Resource type
-*/
-function serializeResourceLogs(writer, resource, scopeMap) {
-	const resourceLogsStart = writer.startLengthDelimited();
-	const resourceLogsStartPos = writer.pos;
-	writeResource(writer, resource, 1);
-	for (const scopeLogs of scopeMap.values()) {
-		writer.writeTag(2, 2);
-		const scope = scopeLogs[0].instrumentationScope;
-		serializeScopeLogs(writer, scope, scopeLogs);
-	}
-	if (resource.schemaUrl) {
-		writer.writeTag(3, 2);
-		writer.writeString(resource.schemaUrl);
-	}
-	writer.finishLengthDelimited(resourceLogsStart, writer.pos - resourceLogsStartPos);
-}
-/**
-* Group log records by resource and instrumentation scope
-*/
-function createResourceMap(logRecords) {
-	const resourceMap = /* @__PURE__ */ new Map();
-	for (const record of logRecords) {
-		const resource = record.resource;
-		const scope = record.instrumentationScope;
-		let ismMap = resourceMap.get(resource);
-		if (!ismMap) {
-			ismMap = /* @__PURE__ */ new Map();
-			resourceMap.set(resource, ismMap);
-		}
-		let records = ismMap.get(scope);
-		if (!records) {
-			records = [];
-			ismMap.set(scope, records);
-		}
-		records.push(record);
-	}
-	return resourceMap;
-}
-/**
-* Serialize ExportLogsServiceRequest directly from ReadableLogRecord[]
-*/
-function serializeLogsExportRequest(logRecords) {
-	const resourceMap = createResourceMap(logRecords);
-	const estimator = new ProtobufSizeEstimator();
-	for (const [resource, scopeMap] of resourceMap) {
-		estimator.writeTag(1, 2);
-		serializeResourceLogs(estimator, resource, scopeMap);
-	}
-	const writer = new ProtobufWriter(estimator.pos);
-	for (const [resource, scopeMap] of resourceMap) {
-		writer.writeTag(1, 2);
-		serializeResourceLogs(writer, resource, scopeMap);
-	}
-	return writer.finish();
-}
-//#endregion
-
-
-//# sourceMappingURL=logs-serializer.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/logs/protobuf/response-deserializer.mjs
-
-//#region src/logs/protobuf/response-deserializer.ts
-/**
-* Parse an ExportLogsPartialSuccess embedded message from raw bytes.
-*
-* Field map (opentelemetry/proto/collector/logs/v1/logs_service.proto):
-*   1  rejected_log_records  int64   (varint)
-*   2  error_message         string  (length-delimited)
-*/
-function response_deserializer_deserializePartialSuccess(data) {
-	const reader = new ProtobufReader(data);
-	const result = {};
-	while (!reader.isAtEnd()) {
-		const { fieldNumber, wireType } = reader.readTag();
-		switch (fieldNumber) {
-			case 1:
-				if (wireType === 0) result.rejectedLogRecords = reader.readVarint();
-				else reader.skip(wireType);
-				break;
-			case 2:
-				if (wireType === 2) result.errorMessage = reader.readString();
-				else reader.skip(wireType);
-				break;
-			default: reader.skip(wireType);
-		}
-	}
-	return result;
-}
-/**
-* Parse an ExportLogsServiceResponse protobuf message from raw bytes.
-*
-* Field map (opentelemetry/proto/collector/logs/v1/logs_service.proto):
-*   1  partial_success  ExportLogsPartialSuccess  (length-delimited)
-*/
-function deserializeExportLogsServiceResponse(data) {
-	const reader = new ProtobufReader(data);
-	const result = {};
-	while (!reader.isAtEnd()) {
-		const { fieldNumber, wireType } = reader.readTag();
-		switch (fieldNumber) {
-			case 1:
-				if (wireType === 2) result.partialSuccess = response_deserializer_deserializePartialSuccess(reader.readBytes());
-				else reader.skip(wireType);
-				break;
-			default: reader.skip(wireType);
-		}
-	}
-	return result;
-}
-//#endregion
-
-
-//# sourceMappingURL=response-deserializer.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/logs/protobuf/logs.mjs
-
-
-//#region src/logs/protobuf/logs.ts
-/**
-* @experimental this serializer may receive breaking changes in minor versions, pin this package's version when using this constant
-*/
-const ProtobufLogsSerializer = {
-	serializeRequest: (arg) => {
-		return serializeLogsExportRequest(arg);
-	},
-	deserializeResponse: (arg) => {
-		return deserializeExportLogsServiceResponse(arg);
-	}
-};
-//#endregion
-
-
-//# sourceMappingURL=logs.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/logs/internal.mjs
-
-//#region src/logs/internal.ts
-function createExportLogsServiceRequest(logRecords, encoder) {
-	return { resourceLogs: logRecordsToResourceLogs(logRecords, encoder) };
-}
-function internal_createResourceMap(logRecords) {
-	const resourceMap = /* @__PURE__ */ new Map();
-	for (const record of logRecords) {
-		const { resource, instrumentationScope } = record;
-		let ismMap = resourceMap.get(resource);
-		if (!ismMap) {
-			ismMap = /* @__PURE__ */ new Map();
-			resourceMap.set(resource, ismMap);
-		}
-		let records = ismMap.get(instrumentationScope);
-		if (!records) {
-			records = [];
-			ismMap.set(instrumentationScope, records);
-		}
-		records.push(record);
-	}
-	return resourceMap;
-}
-function logRecordsToResourceLogs(logRecords, encoder) {
-	const resourceMap = internal_createResourceMap(logRecords);
-	return Array.from(resourceMap, ([resource, ismMap]) => {
-		const processedResource = createResource(resource, encoder);
-		return {
-			resource: processedResource,
-			scopeLogs: Array.from(ismMap, ([, scopeLogs]) => {
-				return {
-					scope: createInstrumentationScope(scopeLogs[0].instrumentationScope, encoder),
-					logRecords: scopeLogs.map((log) => toLogRecord(log, encoder)),
-					schemaUrl: scopeLogs[0].instrumentationScope.schemaUrl
-				};
-			}),
-			schemaUrl: processedResource.schemaUrl
-		};
-	});
-}
-function toLogRecord(log, encoder) {
-	return {
-		timeUnixNano: encoder.encodeHrTime(log.hrTime),
-		observedTimeUnixNano: encoder.encodeHrTime(log.hrTimeObserved),
-		severityNumber: toSeverityNumber(log.severityNumber),
-		severityText: log.severityText,
-		body: toAnyValue(log.body, encoder),
-		eventName: log.eventName,
-		attributes: toAttributes(log.attributes, encoder),
-		droppedAttributesCount: log.droppedAttributesCount,
-		flags: log.spanContext?.traceFlags,
-		traceId: encoder.encodeOptionalSpanContext(log.spanContext?.traceId),
-		spanId: encoder.encodeOptionalSpanContext(log.spanContext?.spanId)
-	};
-}
-function toSeverityNumber(severityNumber) {
-	return severityNumber;
-}
-//#endregion
-
-
-//# sourceMappingURL=internal.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/logs/json/logs.mjs
-
-
-
-//#region src/logs/json/logs.ts
-/**
-* @experimental this serializer may receive breaking changes in minor versions, pin this package's version when using this constant
-*/
-const JsonLogsSerializer = {
-	serializeRequest: (arg) => {
-		const request = createExportLogsServiceRequest(arg, JSON_ENCODER);
-		return new TextEncoder().encode(JSON.stringify(request));
-	},
-	deserializeResponse: (arg) => {
-		if (arg.length === 0) return {};
-		const decoder = new TextDecoder();
-		try {
-			return JSON.parse(decoder.decode(arg));
-		} catch (err) {
-			diag_api_diag.warn(`Failed to parse logs export response: ${err.message}. Returning empty response`);
-			return {};
-		}
-	}
-};
-//#endregion
-
-
-//# sourceMappingURL=logs.mjs.map
-;// CONCATENATED MODULE: ./src/encode/event-attributes.ts
-
-/** What a log record and a span say about one invocation: the row's fields under tokf's names. */
-function eventAttributes(e) {
-    const attrs = { 'tokf.command': cut(e.command) };
-    if (e.exitCode !== null)
-        attrs['tokf.exit_code'] = e.exitCode;
-    if (e.filterName !== null)
-        attrs['tokf.filter.name'] = cut(e.filterName);
-    attrs['tokf.tokens.input'] = e.inputTokens;
-    attrs['tokf.tokens.output'] = e.outputTokens;
-    // As the tokf.tokens.saved metric counts them: input minus output, floored at zero.
-    attrs['tokf.tokens.saved'] = Math.max(0, e.inputTokens - e.outputTokens);
-    attrs['tokf.filter.time_ms'] = e.filterTimeMs;
-    if (e.project !== undefined)
-        attrs['tokf.project'] = cut(e.project);
-    if (e.pipeOverride !== undefined)
-        attrs['tokf.pipe_override'] = e.pipeOverride;
-    if (e.pipelineExitCode !== undefined && e.pipelineExitCode !== null)
-        attrs['tokf.pipeline.exit_code'] = e.pipelineExitCode;
-    attrs['tokf.event.id'] = e.id;
-    return attrs;
-}
-/** The event's time as OTLP's [seconds, nanoseconds], plus `ms` milliseconds. */
-function eventTime(e, ms = 0) {
-    const seconds = (e.epochSeconds ?? 0) + Math.floor(ms / 1000);
-    return [seconds, (ms % 1000) * 1_000_000];
-}
-function cut(value) {
-    return value.length <= MAX_TEXT_LENGTH ? value : `${value.slice(0, MAX_TEXT_LENGTH - 1)}…`;
-}
-
-;// CONCATENATED MODULE: ./src/encode/fit.ts
-/**
- * Requests of one record per event (logs, spans), as few as fit `maxBytes` each: the list is
- * halved until each part fits; a single event larger than the cap is sent alone.
- */
-function encodeFitting(events, maxBytes, unit, build) {
-    if (events.length === 0)
-        return [];
-    const body = build(events);
-    if (body.byteLength <= maxBytes || events.length === 1)
-        return [{ body, events, points: { [unit]: events.length } }];
-    const mid = Math.floor(events.length / 2);
-    return [
-        ...encodeFitting(events.slice(0, mid), maxBytes, unit, build),
-        ...encodeFitting(events.slice(mid), maxBytes, unit, build),
-    ];
-}
-
-;// CONCATENATED MODULE: ./src/encode/logs.ts
-
-
-
-
-
-
-/** The event name of every record: one tokf invocation. */
-const LOG_EVENT_NAME = 'tokf.invocation';
-// OpenTelemetry's SeverityNumber: INFO and ERROR.
-const INFO = 9;
-const ERROR = 17;
-/**
- * One log record per event, at the event's own time; observed now (when it is sent). A non-zero
- * exit code is an ERROR, anything else INFO; the body is the command.
- */
-function encodeLogRequests(events, resource, protocol, maxBytes, nowMs) {
-    const res = resourceFromAttributes(resource);
-    const observed = [Math.floor(nowMs / 1000), (nowMs % 1000) * 1_000_000];
-    return encodeFitting(events, maxBytes, 'logs', (part) => {
-        const records = part.map((e) => logs_toLogRecord(e, res, observed));
-        if (protocol === 'http/protobuf')
-            return required(ProtobufLogsSerializer.serializeRequest(records));
-        return int64AsStrings(required(JsonLogsSerializer.serializeRequest(records)));
-    });
-}
-function logs_toLogRecord(e, resource, observed) {
-    const failed = e.exitCode !== null && e.exitCode !== 0;
-    const attributes = eventAttributes(e);
-    return {
-        hrTime: eventTime(e),
-        hrTimeObserved: observed,
-        severityNumber: failed ? ERROR : INFO,
-        severityText: failed ? 'ERROR' : 'INFO',
-        body: attributes['tokf.command'],
-        eventName: LOG_EVENT_NAME,
-        attributes,
-        droppedAttributesCount: 0,
-        resource,
-        instrumentationScope: { name: SCOPE_NAME },
-    };
 }
 
 ;// CONCATENATED MODULE: ./node_modules/@opentelemetry/api/dist/trace/span_kind.mjs
@@ -6977,11 +7429,12 @@ function encodeSpanRequests(events, resource, protocol, maxBytes) {
     });
 }
 /**
- * Trace and span id of an event, from what the row holds (id, time, command, filter) and nothing
- * of where the database lies: the same row sent again is the same span.
+ * Trace and span id of an event, from what the row holds (its origin, else its id; time, command,
+ * filter) and nothing of where the database lies: the same row sent again is the same span, from a
+ * merged copy too.
  */
 function spanIdsOf(e) {
-    const identity = JSON.stringify([e.id, e.timestamp, e.command, e.filterName]);
+    const identity = JSON.stringify([e.origin ?? e.id, e.timestamp, e.command, e.filterName]);
     const hash = (0,external_node_crypto_namespaceObject.createHash)('sha256').update(`tokf.invocation\n${identity}`).digest('hex');
     return { traceId: hash.slice(0, 32), spanId: hash.slice(32, 48) };
 }
@@ -7026,458 +7479,6 @@ function encodeSignalRequests(signal, events, resource, protocol, maxBytes, nowM
         case 'traces':
             return encodeSpanRequests(events, resource, protocol, maxBytes);
     }
-}
-
-;// CONCATENATED MODULE: ./src/output/prometheus-names.ts
-/**
- * How Prometheus's OTLP receiver names what it receives, under its default translation strategy
- * (`UnderscoreEscapingWithSuffixes`, with the default label options of Prometheus 3.16:
- * underscore sanitization on, multiple underscores kept). A file backfilled with these names
- * holds the very series that the same metrics sent over OTLP would make, so the two join up.
- * The rules follow prometheus/otlptranslator v1.0.0 (metric_namer.go, unit_namer.go,
- * label_namer.go) and Prometheus's prometheusremotewrite (job and instance from the resource).
- */
-// OTLP (UCUM) units Prometheus spells out as a suffix; a unit not here is used as written.
-const UNIT_WORDS = {
-    d: 'days',
-    h: 'hours',
-    min: 'minutes',
-    s: 'seconds',
-    ms: 'milliseconds',
-    us: 'microseconds',
-    ns: 'nanoseconds',
-    By: 'bytes',
-    KiBy: 'kibibytes',
-    MiBy: 'mebibytes',
-    GiBy: 'gibibytes',
-    TiBy: 'tibibytes',
-    KBy: 'kilobytes',
-    MBy: 'megabytes',
-    GBy: 'gigabytes',
-    TBy: 'terabytes',
-    m: 'meters',
-    V: 'volts',
-    A: 'amperes',
-    J: 'joules',
-    W: 'watts',
-    g: 'grams',
-    Cel: 'celsius',
-    Hz: 'hertz',
-    '1': '',
-    '%': 'percent',
-};
-// The denominators of rates (`By/s`), spelled in the singular after `per_`.
-const PER_UNIT_WORDS = {
-    s: 'second',
-    m: 'minute',
-    h: 'hour',
-    d: 'day',
-    w: 'week',
-    mo: 'month',
-    y: 'year',
-};
-/**
- * The Prometheus metric name of an OTLP metric: its name cut into words at every character other
- * than a letter, digit or colon, then the unit's word (annotations in braces such as `{token}`
- * name no unit and are dropped), `_total` for a monotonic sum and `_ratio` for a gauge of unit 1.
- * `tokf.filter.duration` in `s` becomes `tokf_filter_duration_seconds`; a histogram's samples
- * then add `_bucket`, `_sum` and `_count` to it.
- */
-function prometheusMetricName(name, unit, kind) {
-    let words = name.split(/[^A-Za-z0-9:]+/u).filter((w) => w !== '');
-    const [main, per] = unitSuffixes(unit);
-    words = addUnitWords(words, cleanUnit(main), cleanUnit(per));
-    if (kind === 'monotonic-sum')
-        words = [...words.filter((w) => w !== 'total'), 'total'];
-    if (unit === '1' && kind === 'gauge')
-        words = [...words.filter((w) => w !== 'ratio'), 'ratio'];
-    const joined = words.join('_');
-    if (/^_*$/.test(joined))
-        throw new Error(`metric ${JSON.stringify(name)} has no Prometheus name`);
-    return /^[0-9]/.test(joined) ? `_${joined}` : joined;
-}
-function unitSuffixes(unit) {
-    const slash = unit.indexOf('/');
-    const mainPart = (slash === -1 ? unit : unit.slice(0, slash)).trim();
-    const perPart = slash === -1 ? '' : unit.slice(slash + 1).trim();
-    const main = mainPart !== '' && !/[{}]/.test(mainPart) ? (UNIT_WORDS[mainPart] ?? mainPart) : '';
-    const perWord = perPart !== '' && !/[{}]/.test(perPart) ? (PER_UNIT_WORDS[perPart] ?? perPart) : '';
-    return [main, perWord === '' ? '' : `per_${perWord}`];
-}
-// A unit word joins the name only when the name does not already say it (`..._seconds`).
-function addUnitWords(words, main, per) {
-    let mainWord = words.includes(main) ? '' : main;
-    let perWord = per === 'per_' ? '' : per.replace(/_$/, '');
-    if (words.includes(perWord))
-        perWord = '';
-    if (perWord !== '')
-        mainWord = mainWord.replace(/_$/, '');
-    const out = [...words];
-    if (mainWord !== '')
-        out.push(mainWord);
-    if (perWord !== '')
-        out.push(perWord);
-    return out;
-}
-function cleanUnit(unit) {
-    return unit
-        .replace(/[^A-Za-z0-9:]/gu, '_')
-        .replace(/_+/g, '_')
-        .replace(/^_/, '');
-}
-/**
- * The Prometheus label name of an attribute key: every character other than an ASCII letter or
- * digit becomes `_`, one per character (Prometheus keeps runs of underscores by default), then a
- * leading digit gets `key_` and a single leading underscore `key`.
- */
-function prometheusLabelName(key) {
-    let label = key.replace(/[^A-Za-z0-9]/gu, '_');
-    if (/^[0-9]/.test(label))
-        label = `key_${label}`;
-    else if (label.startsWith('_') && !label.startsWith('__'))
-        label = `key${label}`;
-    if (/^_*$/.test(label))
-        throw new Error(`attribute key ${JSON.stringify(key)} has no label name`);
-    return label;
-}
-/**
- * The labels a data point gets: its attributes, keys sorted and renamed, values as text; keys
- * that rename alike are joined with `;` in key order, as Prometheus does; empty values are left
- * out, which Prometheus also treats as no label. Then `job` and `instance` from the resource,
- * which win over attributes of those names. Sorted by label name.
- */
-function prometheusLabels(attributes, resource) {
-    const labels = new Map();
-    for (const key of Object.keys(attributes).sort()) {
-        const value = String(attributes[key]);
-        const name = prometheusLabelName(key);
-        const existing = labels.get(name);
-        if (existing !== undefined && existing !== '')
-            labels.set(name, `${existing};${value}`);
-        else
-            labels.set(name, value);
-    }
-    const { job, instance } = jobAndInstance(resource);
-    if (job !== undefined)
-        labels.set('job', job);
-    if (instance !== undefined)
-        labels.set('instance', instance);
-    return [...labels]
-        .filter(([, value]) => value !== '')
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-}
-/**
- * `job` is `service.name`, prefixed `namespace/` when `service.namespace` is set; `instance` is
- * `service.instance.id`. Either is absent when its attribute is (or when it comes out empty).
- */
-function jobAndInstance(resource) {
-    const name = resource['service.name'];
-    const namespace = resource['service.namespace'];
-    const instance = resource['service.instance.id'];
-    const out = {};
-    // Prometheus prefixes whenever the namespace attribute exists, even empty, and sets `job` when
-    // the result is not empty.
-    const job = name === undefined ? '' : namespace !== undefined ? `${namespace}/${name}` : name;
-    if (job !== '')
-        out.job = job;
-    if (instance !== undefined && instance !== '')
-        out.instance = instance;
-    return out;
-}
-
-;// CONCATENATED MODULE: ./src/output/openmetrics.ts
-
-
-
-
-
-/** The file's name in the output directory. */
-const OPENMETRICS_FILE = 'metrics.om';
-/** Text buffered per family before it goes to that family's part file. */
-const FLUSH_CHARS = 256 * 1024;
-/** Bytes copied at a time when the parts are joined into the file. */
-const COPY_BYTES = 1024 * 1024;
-/** The `le` of each finite bucket, spelled once: every histogram sample writes them all. */
-const BOUND_LABELS = DEFAULT_BOUNDARIES.map((b) => formatBound(b));
-/**
- * One metric family of the file. OpenMetrics wants a family's lines together, while events bring
- * lines for every family at once: each family collects its samples in a part file of its own
- * while the run streams, and close() joins the parts under their metadata.
- */
-class FamilyPart {
-    header;
-    partPath;
-    fd;
-    chunks = [];
-    chars = 0;
-    constructor(header, partPath) {
-        this.header = header;
-        this.partPath = partPath;
-    }
-    append(line) {
-        this.chunks.push(line);
-        this.chars += line.length;
-        if (this.chars >= FLUSH_CHARS)
-            this.flush();
-    }
-    flush() {
-        if (this.chunks.length === 0)
-            return;
-        this.fd ??= (0,external_node_fs_namespaceObject.openSync)(this.partPath, 'w');
-        (0,external_node_fs_namespaceObject.writeSync)(this.fd, this.chunks.join(''));
-        this.chunks = [];
-        this.chars = 0;
-    }
-    /** Copies the family (metadata, then samples) to `out` and removes its part file. */
-    copyTo(out, buffer) {
-        (0,external_node_fs_namespaceObject.writeSync)(out, this.header);
-        this.flush();
-        if (this.fd === undefined)
-            return;
-        (0,external_node_fs_namespaceObject.closeSync)(this.fd);
-        this.fd = undefined;
-        const input = (0,external_node_fs_namespaceObject.openSync)(this.partPath, 'r');
-        try {
-            for (;;) {
-                const n = (0,external_node_fs_namespaceObject.readSync)(input, buffer, 0, buffer.length, null);
-                if (n === 0)
-                    break;
-                (0,external_node_fs_namespaceObject.writeSync)(out, buffer, 0, n);
-            }
-        }
-        finally {
-            (0,external_node_fs_namespaceObject.closeSync)(input);
-        }
-        (0,external_node_fs_namespaceObject.rmSync)(this.partPath, { force: true });
-    }
-    discard() {
-        if (this.fd !== undefined)
-            (0,external_node_fs_namespaceObject.closeSync)(this.fd);
-        this.fd = undefined;
-        this.chunks = [];
-        (0,external_node_fs_namespaceObject.rmSync)(this.partPath, { force: true });
-    }
-}
-/**
- * Writes the events as OpenMetrics text for `promtool tsdb create-blocks-from openmetrics`, which
- * backfills Prometheus (and, through its blocks, Thanos or Mimir). Series are named and labelled
- * as Prometheus's OTLP receiver names the live metrics (see prometheus-names.ts), so backfilled
- * history and series that arrive over OTLP are the same series.
- *
- * Every sample is cumulative from 0, which the series is given one second before its first event
- * in the file (where the cumulative OTLP series of this project start), so `increase()` counts the first events. Events
- * of a series in one second make one sample at that second. An event older than its series' held
- * sample (tokf's clock went back) is counted into that sample, so a series' samples are always in
- * increasing time order, which the TSDB requires; totals stay exact. Each series ends with its
- * total at the file's last second.
- *
- * Memory holds one entry per series and a fixed buffer per family; the samples wait on disk.
- */
-class OpenMetricsWriter {
-    dir;
-    resource;
-    path;
-    /** Events written (those with a readable timestamp). */
-    events = 0;
-    families;
-    byInstrument = new Map();
-    series = new Map();
-    labelCache = new Map();
-    closed = false;
-    dirReady = false;
-    constructor(dir, resource) {
-        this.dir = dir;
-        this.resource = resource;
-        this.path = (0,external_node_path_namespaceObject.join)(dir, OPENMETRICS_FILE);
-        let part = 0;
-        const family = (name, type, help) => new FamilyPart(`# TYPE ${name} ${type}\n# HELP ${name} ${escapeHelp(help)}\n`, `${this.path}.part${part++}`);
-        this.families = [INVOCATIONS, TOKENS_SAVED, TOKEN_USAGE, FILTER_DURATION].map((instrument) => {
-            if (instrument.kind === 'sum') {
-                const name = prometheusMetricName(instrument.name, instrument.unit, 'monotonic-sum');
-                // An OpenMetrics counter family is named without `_total`; its samples carry it.
-                const total = family(name.replace(/_total$/, ''), 'counter', instrument.description);
-                return { instrument, name, total };
-            }
-            const name = prometheusMetricName(instrument.name, instrument.unit, 'histogram');
-            // Declared as three untyped families rather than one histogram: promtool rewrites the
-            // `le` of a histogram family to OpenMetrics' canonical form (`5` becomes `5.0`), while
-            // the OTLP receiver writes `5`; untyped, the buckets keep the receiver's labels and stay
-            // the same series. Prometheus keeps no type in the blocks either way.
-            return {
-                instrument,
-                name,
-                bucket: family(`${name}_bucket`, 'unknown', `${instrument.description} (buckets)`),
-                sum: family(`${name}_sum`, 'unknown', `${instrument.description} (sum)`),
-                count: family(`${name}_count`, 'unknown', `${instrument.description} (count)`),
-            };
-        });
-        for (const f of this.families)
-            this.byInstrument.set(f.instrument, f);
-    }
-    write(events) {
-        if (this.closed)
-            throw new Error('OpenMetricsWriter: write after close');
-        const timed = events.filter((e) => e.epochSeconds !== undefined);
-        if (timed.length === 0)
-            return;
-        this.prepareDir();
-        for (const [instrument, points] of aggregate(timed)) {
-            const families = this.byInstrument.get(instrument);
-            if (families === undefined)
-                continue;
-            for (const p of points)
-                this.add(families, p);
-        }
-        this.events += timed.length;
-    }
-    /**
-     * Writes the held samples and the file; removes the parts. Safe to call twice. A run that wrote
-     * no event leaves the directory as it was, an earlier run's file included.
-     */
-    close() {
-        if (this.closed)
-            return;
-        this.closed = true;
-        if (this.events === 0) {
-            for (const f of this.families)
-                for (const part of [f.total, f.bucket, f.sum, f.count])
-                    part?.discard();
-            return;
-        }
-        this.prepareDir();
-        let last = -Infinity;
-        for (const s of this.series.values())
-            last = Math.max(last, s.heldSeconds);
-        for (const s of this.series.values()) {
-            this.emit(s, s.heldSeconds);
-            // Every series once more at the file's last second, with the same total: an instant query
-            // sees a series only within its lookback (5 minutes) of a sample, and at the end of the
-            // history `sum(...)` should give the database's totals, not only the recent series'.
-            if (s.heldSeconds < last)
-                this.emit(s, last);
-        }
-        this.series.clear();
-        this.labelCache.clear();
-        const parts = this.families.flatMap((f) => [f.total, f.bucket, f.sum, f.count].filter((p) => p !== undefined));
-        const tmp = `${this.path}.tmp`;
-        const out = (0,external_node_fs_namespaceObject.openSync)(tmp, 'w');
-        try {
-            const buffer = Buffer.allocUnsafe(COPY_BYTES);
-            for (const part of parts)
-                part.copyTo(out, buffer);
-            (0,external_node_fs_namespaceObject.writeSync)(out, '# EOF\n');
-            (0,external_node_fs_namespaceObject.fsyncSync)(out);
-        }
-        catch (err) {
-            for (const part of parts)
-                part.discard();
-            (0,external_node_fs_namespaceObject.closeSync)(out);
-            (0,external_node_fs_namespaceObject.rmSync)(tmp, { force: true });
-            throw err;
-        }
-        (0,external_node_fs_namespaceObject.closeSync)(out);
-        // Renamed whole, so that no one backfills half a file.
-        (0,external_node_fs_namespaceObject.renameSync)(tmp, this.path);
-    }
-    prepareDir() {
-        if (this.dirReady)
-            return;
-        (0,external_node_fs_namespaceObject.mkdirSync)(this.dir, { recursive: true });
-        this.dirReady = true;
-    }
-    add(families, p) {
-        const attrs = JSON.stringify(p.attributes);
-        const key = `${families.instrument.name}\u0000${attrs}`;
-        let s = this.series.get(key);
-        if (s === undefined) {
-            s = {
-                families,
-                labels: this.renderLabels(attrs, p.attributes),
-                heldSeconds: p.epochSeconds,
-                sum: 0,
-                count: 0,
-                buckets: families.bucket
-                    ? new Array(DEFAULT_BOUNDARIES.length + 1).fill(0)
-                    : undefined,
-            };
-            this.series.set(key, s);
-            // The series starts from 0 a second before its first event, as its OTLP twin does.
-            this.emit(s, p.epochSeconds - 1);
-        }
-        else if (p.epochSeconds > s.heldSeconds) {
-            this.emit(s, s.heldSeconds);
-            s.heldSeconds = p.epochSeconds;
-        }
-        // At or before the held second: counted into the held sample.
-        s.sum += p.histogram === undefined ? p.sum : p.histogram.sum;
-        if (p.histogram !== undefined && s.buckets !== undefined) {
-            s.count += p.histogram.count;
-            p.histogram.bucketCounts.forEach((n, i) => (s.buckets[i] += n));
-        }
-    }
-    /**
-     * Labels by attribute set, rendered once: the invocations, tokens-saved and duration series of
-     * a command share theirs, and rendering means renaming, sorting and escaping up to 4 KiB.
-     */
-    renderLabels(attrsKey, attributes) {
-        let labels = this.labelCache.get(attrsKey);
-        if (labels === undefined) {
-            labels = prometheusLabels(attributes, this.resource)
-                .map(([name, value]) => `${name}="${escapeLabelValue(value)}"`)
-                .join(',');
-            this.labelCache.set(attrsKey, labels);
-        }
-        return labels;
-    }
-    emit(s, seconds) {
-        const f = s.families;
-        const at = ` ${seconds}\n`;
-        if (f.total !== undefined) {
-            f.total.append(`${f.name}{${s.labels}} ${formatValue(s.sum)}${at}`);
-            return;
-        }
-        const buckets = s.buckets;
-        const prefix = `${f.name}_bucket{${s.labels}${s.labels === '' ? '' : ','}le="`;
-        let cumulative = 0;
-        BOUND_LABELS.forEach((le, i) => {
-            cumulative += buckets[i] ?? 0;
-            f.bucket.append(`${prefix}${le}"} ${cumulative}${at}`);
-        });
-        f.bucket.append(`${prefix}+Inf"} ${s.count}${at}`);
-        f.sum.append(`${f.name}_sum{${s.labels}} ${formatValue(s.sum)}${at}`);
-        f.count.append(`${f.name}_count{${s.labels}} ${s.count}${at}`);
-    }
-}
-/** OpenMetrics label value escaping: backslash, double quote and line feed. */
-function escapeLabelValue(value) {
-    return value.replace(/[\\"\n]/g, (c) => (c === '\n' ? '\\n' : `\\${c}`));
-}
-function escapeHelp(text) {
-    return escapeLabelValue(text);
-}
-/** A sample value: integers without a point, as OpenMetrics asks; others in shortest form. */
-function formatValue(v) {
-    return String(v);
-}
-/**
- * A bucket bound as the OTLP receiver writes it (Go's FormatFloat 'f', -1): the shortest digits
- * that give the number back, never in exponent form.
- */
-function formatBound(bound) {
-    if (bound === Infinity)
-        return '+Inf';
-    const text = String(bound);
-    const match = /^(-?)(\d)(?:\.(\d+))?e([+-]\d+)$/.exec(text);
-    if (match === null)
-        return text;
-    const [, sign, lead, rest = '', exp] = match;
-    const digits = `${lead}${rest}`;
-    const point = 1 + Number(exp);
-    if (point <= 0)
-        return `${sign}0.${'0'.repeat(-point)}${digits}`;
-    if (point >= digits.length)
-        return `${sign}${digits}${'0'.repeat(point - digits.length)}`;
-    return `${sign}${digits.slice(0, point)}.${digits.slice(point)}`;
 }
 
 ;// CONCATENATED MODULE: ./src/output/otlp-json-lines.ts
@@ -8172,6 +8173,250 @@ class Delivery {
     }
 }
 
+;// CONCATENATED MODULE: ./src/progress/sql.ts
+// Small SQL helpers of the merge and lineage code, over a database that may have others attached.
+function sql_count(db, sql) {
+    return Number(db.prepare(sql).get()?.n ?? 0);
+}
+function sql_tableExists(db, schema, name) {
+    return (db
+        .prepare(`SELECT 1 FROM ${schema}.sqlite_schema WHERE type = 'table' AND name = ?`)
+        .get(name) !== undefined);
+}
+function sql_columnExists(db, schema, column) {
+    return (db
+        .prepare(`SELECT 1 FROM pragma_table_info('events', '${schema}') WHERE name = ?`)
+        .get(column) !== undefined);
+}
+function sql_quoteName(name) {
+    return `"${name.replace(/"/g, '""')}"`;
+}
+function sql_sqlText(value) {
+    return `'${value.replace(/'/g, "''")}'`;
+}
+/** The first id after every id the table has used (AUTOINCREMENT never reuses one). */
+function sql_nextId(db) {
+    const max = Number(db.prepare('SELECT coalesce(max(id), 0) AS n FROM main.events').get()?.n ?? 0);
+    const seq = sql_tableExists(db, 'main', 'sqlite_sequence')
+        ? Number(db
+            .prepare("SELECT coalesce(max(seq), 0) AS n FROM main.sqlite_sequence WHERE name = 'events'")
+            .get()?.n ?? 0)
+        : 0;
+    return Math.max(max, seq) + 1;
+}
+
+;// CONCATENATED MODULE: ./src/progress/lineage.ts
+
+
+
+
+/**
+ * Where each event came from, so that copies of one database that forked (two CI runs restored the
+ * same cache entry, then each added events) can be merged again without relying on ids, which the
+ * copies share for their older rows and reuse for their new ones.
+ *
+ * A row's identity is the copy that recorded it and its id there: the rows from `first_id` up to
+ * the next segment were recorded by `origin` as its ids `origin_first` onward. A copy stamps a
+ * segment for the rows it is about to record; rows merged in from another copy keep their identity
+ * in segments of their own. Rows no segment names (written before any stamp, or by a copy that
+ * never stamped: an older version, the command line) are identified by their content instead: every
+ * column of tokf's but the id, with the k-th of several identical rows counted as the k-th.
+ */
+const lineage_ORIGINS_TABLE = 'telemetry_sync_origins';
+/** The cache entries whose events a database holds, so that a later merge can skip them. */
+const lineage_LINEAGE_TABLE = 'telemetry_sync_lineage';
+const lineage_CREATE_ORIGINS = (/* unused pure expression or super */ null && (`CREATE TABLE IF NOT EXISTS ${lineage_ORIGINS_TABLE} (
+  first_id INTEGER PRIMARY KEY,
+  origin TEXT,
+  origin_first INTEGER
+)`));
+const lineage_CREATE_LINEAGE = (/* unused pure expression or super */ null && (`CREATE TABLE IF NOT EXISTS ${lineage_LINEAGE_TABLE} (
+  entry_key TEXT PRIMARY KEY
+)`));
+/**
+ * Marks the rows this copy is about to record as its own (`origin`, from `fromId` on), so that a
+ * later merge tells them from another copy's rows with the same ids.
+ */
+function stampOwnRows(path, origin, fromId) {
+    const db = openDatabase(path, false);
+    try {
+        inWriteTransaction(db, 'record where new events come from', () => {
+            db.exec(lineage_CREATE_ORIGINS);
+            db.prepare(`INSERT OR REPLACE INTO ${lineage_ORIGINS_TABLE} (first_id, origin, origin_first) VALUES (?, ?, ?)`).run(fromId, origin, fromId);
+        });
+    }
+    finally {
+        db.close();
+    }
+}
+/**
+ * The identity of rows that a segment names, as `origin#id` (the copy that recorded the row and
+ * its id there), which a merge into another copy keeps although it gives the row a new id.
+ */
+class RowOrigins {
+    segments;
+    constructor(
+    /** Segments by first id, ascending. */
+    segments) {
+        this.segments = segments;
+    }
+    static load(db) {
+        if (!sql_tableExists(db, 'main', lineage_ORIGINS_TABLE))
+            return new RowOrigins([]);
+        const rows = db
+            .prepare(`SELECT first_id, origin, origin_first FROM ${lineage_ORIGINS_TABLE} ORDER BY first_id`)
+            .all();
+        return new RowOrigins(rows.map((r) => ({
+            first: Number(r.first_id),
+            origin: r.origin == null ? null : String(r.origin),
+            originFirst: Number(r.origin_first ?? 0),
+        })));
+    }
+    /** Undefined for a row no segment names: its id is all that tells it apart. */
+    of(id) {
+        let lo = 0;
+        let hi = this.segments.length - 1;
+        let found = -1;
+        while (lo <= hi) {
+            const mid = (lo + hi) >> 1;
+            if (this.segments[mid].first <= id) {
+                found = mid;
+                lo = mid + 1;
+            }
+            else
+                hi = mid - 1;
+        }
+        const segment = this.segments[found];
+        if (segment === undefined || segment.origin === null)
+            return undefined;
+        return `${segment.origin}#${segment.originFirst + id - segment.first}`;
+    }
+}
+/** The first id an event recorded next will have. */
+function nextEventId(path) {
+    const db = openDatabase(path, true);
+    try {
+        readEventsSchema(db, path);
+        return nextId(db);
+    }
+    finally {
+        db.close();
+    }
+}
+/** The cache entries a database holds the events of (see LINEAGE_TABLE). */
+function readLineage(path) {
+    const db = openDatabase(path, true);
+    try {
+        if (!tableExists(db, 'main', lineage_LINEAGE_TABLE))
+            return [];
+        return db
+            .prepare(`SELECT entry_key FROM ${lineage_LINEAGE_TABLE} ORDER BY entry_key`)
+            .all()
+            .map((r) => String(r.entry_key));
+    }
+    finally {
+        db.close();
+    }
+}
+/** Replaces the lineage: entries that no longer exist need not be remembered. */
+function writeLineage(path, keys) {
+    const db = openDatabase(path, false);
+    try {
+        inWriteTransaction(db, 'record the cache entries merged', () => {
+            db.exec(lineage_CREATE_LINEAGE);
+            db.exec(`DELETE FROM ${lineage_LINEAGE_TABLE}`);
+            const insert = db.prepare(`INSERT OR IGNORE INTO ${lineage_LINEAGE_TABLE} (entry_key) VALUES (?)`);
+            for (const key of keys)
+                insert.run(key);
+        });
+    }
+    finally {
+        db.close();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/engine/replay-encoder.ts
+
+
+
+
+/**
+ * Turns a replay's batches into requests for its signal. Cumulative metrics continue each series
+ * from its totals: those acknowledged (`encode`), or those of the requests encoded ahead of their
+ * acknowledgement (`encodeAhead`), which Delivery throws away (`speculationLost`) when a request
+ * is not acknowledged whole.
+ */
+class ReplayEncoder {
+    config;
+    signal;
+    db;
+    now;
+    ledger;
+    /** Cumulative: the totals of requests encoded ahead of their acknowledgement. */
+    projected = new Map();
+    /** Traces: where each row was first recorded, read when the first span is encoded. */
+    origins;
+    constructor(config, signal, db, now, 
+    /** Cumulative: the series' totals acknowledged so far; undefined for delta. */
+    ledger) {
+        this.config = config;
+        this.signal = signal;
+        this.db = db;
+        this.now = now;
+        this.ledger = ledger;
+    }
+    get cumulative() {
+        return this.ledger !== undefined;
+    }
+    /** Cumulative points continue from the totals acknowledged so far (see Delivery). */
+    encode(events) {
+        return this.encodeOver(events, this.ledger);
+    }
+    /**
+     * Cumulative points continue from the totals of the requests encoded before, acknowledged or
+     * not; Delivery encodes again what follows a request that was not acknowledged whole.
+     */
+    encodeAhead(events) {
+        if (this.ledger === undefined)
+            return this.encode(events);
+        const requests = this.encodeOver(events, overlay(this.ledger, this.projected));
+        for (const r of requests)
+            for (const [key, totals] of r.totals ?? [])
+                this.projected.set(key, totals);
+        return requests;
+    }
+    /** The requests encoded ahead will be encoded again from the acknowledged totals. */
+    speculationLost() {
+        this.projected.clear();
+    }
+    acknowledged(request) {
+        if (this.ledger === undefined || request.totals === undefined)
+            return;
+        for (const [key, totals] of request.totals)
+            this.ledger.set(key, totals);
+    }
+    encodeOver(events, ledger) {
+        const { resource, protocol, maxRequestBytes } = this.config;
+        if (this.signal !== 'metrics') {
+            const named = this.signal === 'traces' ? this.withOrigins(events) : events;
+            return encodeSignalRequests(this.signal, named, resource, protocol, maxRequestBytes, this.now());
+        }
+        const encoding = ledger === undefined
+            ? { temporality: 'delta' }
+            : { temporality: 'cumulative', ledger };
+        return encodeRequests(events, resource, protocol, maxRequestBytes, encoding);
+    }
+    /** Span ids come from a row's origin where it has one: a merged copy resends the same span. */
+    withOrigins(events) {
+        this.origins ??= RowOrigins.load(this.db);
+        const origins = this.origins;
+        return events.map((e) => {
+            const origin = origins.of(e.id);
+            return origin === undefined ? e : { ...e, origin };
+        });
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/engine/notices.ts
 /**
  * Collects a run's notices. Warnings of one kind and message are summed into one record, so a
@@ -8570,8 +8815,6 @@ function* batchEvents(events, size) {
 
 
 
-
-
 /**
  * Seconds held back for a later run: the current one and the one before, since tokf stamps an
  * event with the second it ended in and writes the row a moment later (measured with tokf 0.2.54:
@@ -8602,10 +8845,7 @@ class Replay {
     unreadableIds = [];
     /** Events left out by `builtins: skip`, waiting to be recorded as done. */
     skipped = [];
-    /** Cumulative series' totals as acknowledged, kept up to date as requests are recorded. */
-    ledger;
-    /** Cumulative: the totals of requests encoded ahead of their acknowledgement (see encodeAhead). */
-    projected = new Map();
+    encoder;
     /** For the progress display: about how many events the run selects (see estimateTotal). */
     total;
     constructor(config, deps, stores, 
@@ -8616,12 +8856,12 @@ class Replay {
         this.stores = stores;
         this.sending = sending;
         this.observed = new Observed(Math.floor(deps.now() / 1000));
-        if (sending) {
-            const { db, progress, deadLetters, lock, series } = stores;
+        const { db, progress, deadLetters, lock, series, signal } = stores;
+        if (sending)
             this.recorder = new ProgressRecorder(db, progress, deadLetters, lock, deps.now, series);
-            if (config.temporality === 'cumulative')
-                this.ledger = series.load();
-        }
+        // Cumulative totals continue from what the database records as acknowledged.
+        const ledger = sending && config.temporality === 'cumulative' ? series.load() : undefined;
+        this.encoder = new ReplayEncoder(config, signal, db, deps.now, ledger);
     }
     async run(started) {
         const files = this.openFiles();
@@ -8635,13 +8875,15 @@ class Replay {
             : new Delivery({
                 exporter,
                 recorder: this.recorder,
-                encode: (events) => this.encode(events),
-                encodeAhead: (events) => this.encodeAhead(events),
-                speculationLost: this.ledger === undefined ? undefined : () => this.projected.clear(),
+                encode: (events) => this.encoder.encode(events),
+                encodeAhead: (events) => this.encoder.encodeAhead(events),
+                speculationLost: this.encoder.cumulative
+                    ? () => this.encoder.speculationLost()
+                    : undefined,
                 encoded: (requests) => this.observed.encoded(requests),
                 acknowledged: (request) => {
                     this.observed.acknowledged(request.events);
-                    this.advanceLedger(request);
+                    this.encoder.acknowledged(request);
                 },
                 refusedFile: files?.refused,
                 allFile: files?.all.path,
@@ -8668,7 +8910,7 @@ class Replay {
                 const fresh = this.freshOnly(batch, files);
                 // Without a sender, the requests are encoded only to report what would be sent.
                 if (delivery === undefined) {
-                    this.observed.encoded(this.encode(fresh));
+                    this.observed.encoded(this.encoder.encode(fresh));
                     this.reportProgress(undefined);
                 }
                 else
@@ -8849,41 +9091,6 @@ class Replay {
     unfinishedSeconds() {
         const now = Math.floor(this.deps.now() / 1000);
         return { from: now - UNFINISHED_SECONDS + 1, to: now + FUTURE_TOLERANCE_S };
-    }
-    /** Cumulative points continue from the totals acknowledged so far (see Delivery). */
-    encode(events) {
-        return this.encodeOver(events, this.ledger);
-    }
-    /**
-     * Cumulative points continue from the totals of the requests encoded before, acknowledged or
-     * not; Delivery encodes again what follows a request that was not acknowledged whole.
-     */
-    encodeAhead(events) {
-        if (this.ledger === undefined)
-            return this.encode(events);
-        const requests = this.encodeOver(events, overlay(this.ledger, this.projected));
-        for (const r of requests)
-            for (const [key, totals] of r.totals ?? [])
-                this.projected.set(key, totals);
-        return requests;
-    }
-    encodeOver(events, ledger) {
-        const { resource, protocol, maxRequestBytes } = this.config;
-        const { signal } = this.stores;
-        if (signal !== 'metrics') {
-            const now = this.deps.now();
-            return encodeSignalRequests(signal, events, resource, protocol, maxRequestBytes, now);
-        }
-        const encoding = ledger === undefined
-            ? { temporality: 'delta' }
-            : { temporality: 'cumulative', ledger };
-        return encodeRequests(events, resource, protocol, maxRequestBytes, encoding);
-    }
-    advanceLedger(request) {
-        if (this.ledger === undefined || request.totals === undefined)
-            return;
-        for (const [key, totals] of request.totals)
-            this.ledger.set(key, totals);
     }
     /**
      * Events older than max-age go to the OTLP/JSON file only. Where that file exists they are set
@@ -9430,93 +9637,6 @@ function databaseFingerprint(path) {
         if (tables.has(SERIES_TABLE))
             add(`SELECT series_key, last_s, sum FROM ${SERIES_TABLE} ORDER BY series_key`);
         return hash.digest('hex');
-    }
-    finally {
-        db.close();
-    }
-}
-
-;// CONCATENATED MODULE: ./src/progress/lineage.ts
-
-
-
-
-/**
- * Where each event came from, so that copies of one database that forked (two CI runs restored the
- * same cache entry, then each added events) can be merged again without relying on ids, which the
- * copies share for their older rows and reuse for their new ones.
- *
- * A row's identity is the copy that recorded it and its id there: the rows from `first_id` up to
- * the next segment were recorded by `origin` as its ids `origin_first` onward. A copy stamps a
- * segment for the rows it is about to record; rows merged in from another copy keep their identity
- * in segments of their own. Rows no segment names (written before any stamp, or by a copy that
- * never stamped: an older version, the command line) are identified by their content instead: every
- * column of tokf's but the id, with the k-th of several identical rows counted as the k-th.
- */
-const lineage_ORIGINS_TABLE = 'telemetry_sync_origins';
-/** The cache entries whose events a database holds, so that a later merge can skip them. */
-const lineage_LINEAGE_TABLE = 'telemetry_sync_lineage';
-const lineage_CREATE_ORIGINS = (/* unused pure expression or super */ null && (`CREATE TABLE IF NOT EXISTS ${lineage_ORIGINS_TABLE} (
-  first_id INTEGER PRIMARY KEY,
-  origin TEXT,
-  origin_first INTEGER
-)`));
-const lineage_CREATE_LINEAGE = (/* unused pure expression or super */ null && (`CREATE TABLE IF NOT EXISTS ${lineage_LINEAGE_TABLE} (
-  entry_key TEXT PRIMARY KEY
-)`));
-/**
- * Marks the rows this copy is about to record as its own (`origin`, from `fromId` on), so that a
- * later merge tells them from another copy's rows with the same ids.
- */
-function stampOwnRows(path, origin, fromId) {
-    const db = openDatabase(path, false);
-    try {
-        inWriteTransaction(db, 'record where new events come from', () => {
-            db.exec(lineage_CREATE_ORIGINS);
-            db.prepare(`INSERT OR REPLACE INTO ${lineage_ORIGINS_TABLE} (first_id, origin, origin_first) VALUES (?, ?, ?)`).run(fromId, origin, fromId);
-        });
-    }
-    finally {
-        db.close();
-    }
-}
-/** The first id an event recorded next will have. */
-function nextEventId(path) {
-    const db = openDatabase(path, true);
-    try {
-        readEventsSchema(db, path);
-        return nextId(db);
-    }
-    finally {
-        db.close();
-    }
-}
-/** The cache entries a database holds the events of (see LINEAGE_TABLE). */
-function readLineage(path) {
-    const db = openDatabase(path, true);
-    try {
-        if (!tableExists(db, 'main', lineage_LINEAGE_TABLE))
-            return [];
-        return db
-            .prepare(`SELECT entry_key FROM ${lineage_LINEAGE_TABLE} ORDER BY entry_key`)
-            .all()
-            .map((r) => String(r.entry_key));
-    }
-    finally {
-        db.close();
-    }
-}
-/** Replaces the lineage: entries that no longer exist need not be remembered. */
-function writeLineage(path, keys) {
-    const db = openDatabase(path, false);
-    try {
-        inWriteTransaction(db, 'record the cache entries merged', () => {
-            db.exec(lineage_CREATE_LINEAGE);
-            db.exec(`DELETE FROM ${lineage_LINEAGE_TABLE}`);
-            const insert = db.prepare(`INSERT OR IGNORE INTO ${lineage_LINEAGE_TABLE} (entry_key) VALUES (?)`);
-            for (const key of keys)
-                insert.run(key);
-        });
     }
     finally {
         db.close();

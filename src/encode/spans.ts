@@ -34,11 +34,12 @@ export function encodeSpanRequests(
 }
 
 /**
- * Trace and span id of an event, from what the row holds (id, time, command, filter) and nothing
- * of where the database lies: the same row sent again is the same span.
+ * Trace and span id of an event, from what the row holds (its origin, else its id; time, command,
+ * filter) and nothing of where the database lies: the same row sent again is the same span, from a
+ * merged copy too.
  */
 export function spanIdsOf(e: TokfEvent): { traceId: string; spanId: string } {
-  const identity = JSON.stringify([e.id, e.timestamp, e.command, e.filterName]);
+  const identity = JSON.stringify([e.origin ?? e.id, e.timestamp, e.command, e.filterName]);
   const hash = createHash('sha256').update(`tokf.invocation\n${identity}`).digest('hex');
   return { traceId: hash.slice(0, 32), spanId: hash.slice(32, 48) };
 }

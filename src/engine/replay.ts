@@ -3,9 +3,6 @@ import type { Signal } from '../config/endpoint.js';
 import type { SyncConfig } from '../config/sync-config.js';
 import { OtlpExporter } from '../deliver/otlp-exporter.js';
 import { DEFAULT_RETRY_POLICY } from '../deliver/retrying-transport.js';
-import { overlay, type SeriesLedger, type SeriesTotals } from '../encode/cumulative.js';
-import { encodeRequests, type EncodedRequest } from '../encode/requests.js';
-import { encodeSignalRequests } from '../encode/signal-requests.js';
 import { OpenMetricsWriter } from '../output/openmetrics.js';
 import { OtlpJsonLinesWriter } from '../output/otlp-json-lines.js';
 import type { DeadLetters } from '../progress/dead-letters.js';
@@ -18,6 +15,7 @@ import { scanPending } from '../source/pending-events.js';
 import { isBuiltinCommand, parseEventTime, type TokfEvent } from '../source/tokf-event.js';
 import { FUTURE_TOLERANCE_S } from './clock-check.js';
 import { Delivery } from './delivery.js';
+import { ReplayEncoder } from './replay-encoder.js';
 import { Notices } from './notices.js';
 import { Observed } from './observed.js';
 import { OrderedPipeline } from './pipeline.js';
@@ -74,10 +72,7 @@ export class Replay {
   private readonly unreadableIds: number[] = [];
   /** Events left out by `builtins: skip`, waiting to be recorded as done. */
   private skipped: Pick<TokfEvent, 'id' | 'coverFrom'>[] = [];
-  /** Cumulative series' totals as acknowledged, kept up to date as requests are recorded. */
-  private readonly ledger: Map<string, SeriesTotals> | undefined;
-  /** Cumulative: the totals of requests encoded ahead of their acknowledgement (see encodeAhead). */
-  private readonly projected = new Map<string, SeriesTotals>();
+  private readonly encoder: ReplayEncoder;
   /** For the progress display: about how many events the run selects (see estimateTotal). */
   private total: number | undefined;
 
@@ -89,11 +84,12 @@ export class Replay {
     private readonly sending: boolean,
   ) {
     this.observed = new Observed(Math.floor(deps.now() / 1000));
-    if (sending) {
-      const { db, progress, deadLetters, lock, series } = stores;
+    const { db, progress, deadLetters, lock, series, signal } = stores;
+    if (sending)
       this.recorder = new ProgressRecorder(db, progress, deadLetters, lock, deps.now, series);
-      if (config.temporality === 'cumulative') this.ledger = series.load();
-    }
+    // Cumulative totals continue from what the database records as acknowledged.
+    const ledger = sending && config.temporality === 'cumulative' ? series.load() : undefined;
+    this.encoder = new ReplayEncoder(config, signal, db, deps.now, ledger);
   }
 
   async run(started: number): Promise<SyncResult> {
@@ -110,13 +106,15 @@ export class Replay {
         : new Delivery({
             exporter,
             recorder: this.recorder,
-            encode: (events) => this.encode(events),
-            encodeAhead: (events) => this.encodeAhead(events),
-            speculationLost: this.ledger === undefined ? undefined : () => this.projected.clear(),
+            encode: (events) => this.encoder.encode(events),
+            encodeAhead: (events) => this.encoder.encodeAhead(events),
+            speculationLost: this.encoder.cumulative
+              ? () => this.encoder.speculationLost()
+              : undefined,
             encoded: (requests) => this.observed.encoded(requests),
             acknowledged: (request) => {
               this.observed.acknowledged(request.events);
-              this.advanceLedger(request);
+              this.encoder.acknowledged(request);
             },
             refusedFile: files?.refused,
             allFile: files?.all.path,
@@ -142,7 +140,7 @@ export class Replay {
         const fresh = this.freshOnly(batch, files);
         // Without a sender, the requests are encoded only to report what would be sent.
         if (delivery === undefined) {
-          this.observed.encoded(this.encode(fresh));
+          this.observed.encoded(this.encoder.encode(fresh));
           this.reportProgress(undefined);
         } else await pipeline.push(delivery.prepare(fresh));
       }
@@ -328,42 +326,6 @@ export class Replay {
   private unfinishedSeconds(): { from: number; to: number } {
     const now = Math.floor(this.deps.now() / 1000);
     return { from: now - UNFINISHED_SECONDS + 1, to: now + FUTURE_TOLERANCE_S };
-  }
-
-  /** Cumulative points continue from the totals acknowledged so far (see Delivery). */
-  private encode(events: TokfEvent[]): EncodedRequest[] {
-    return this.encodeOver(events, this.ledger);
-  }
-
-  /**
-   * Cumulative points continue from the totals of the requests encoded before, acknowledged or
-   * not; Delivery encodes again what follows a request that was not acknowledged whole.
-   */
-  private encodeAhead(events: TokfEvent[]): EncodedRequest[] {
-    if (this.ledger === undefined) return this.encode(events);
-    const requests = this.encodeOver(events, overlay(this.ledger, this.projected));
-    for (const r of requests)
-      for (const [key, totals] of r.totals ?? []) this.projected.set(key, totals);
-    return requests;
-  }
-
-  private encodeOver(events: TokfEvent[], ledger: SeriesLedger | undefined): EncodedRequest[] {
-    const { resource, protocol, maxRequestBytes } = this.config;
-    const { signal } = this.stores;
-    if (signal !== 'metrics') {
-      const now = this.deps.now();
-      return encodeSignalRequests(signal, events, resource, protocol, maxRequestBytes, now);
-    }
-    const encoding =
-      ledger === undefined
-        ? ({ temporality: 'delta' } as const)
-        : ({ temporality: 'cumulative', ledger } as const);
-    return encodeRequests(events, resource, protocol, maxRequestBytes, encoding);
-  }
-
-  private advanceLedger(request: EncodedRequest): void {
-    if (this.ledger === undefined || request.totals === undefined) return;
-    for (const [key, totals] of request.totals) this.ledger.set(key, totals);
   }
 
   /**

@@ -1,3 +1,4 @@
+import type { DatabaseSync } from 'node:sqlite';
 import { openDatabase } from '../source/database.js';
 import { readEventsSchema } from '../source/events-schema.js';
 import { nextId, tableExists } from './sql.js';
@@ -45,6 +46,48 @@ export function stampOwnRows(path: string, origin: string, fromId: number): void
     });
   } finally {
     db.close();
+  }
+}
+
+/**
+ * The identity of rows that a segment names, as `origin#id` (the copy that recorded the row and
+ * its id there), which a merge into another copy keeps although it gives the row a new id.
+ */
+export class RowOrigins {
+  private constructor(
+    /** Segments by first id, ascending. */
+    private readonly segments: { first: number; origin: string | null; originFirst: number }[],
+  ) {}
+
+  static load(db: DatabaseSync): RowOrigins {
+    if (!tableExists(db, 'main', ORIGINS_TABLE)) return new RowOrigins([]);
+    const rows = db
+      .prepare(`SELECT first_id, origin, origin_first FROM ${ORIGINS_TABLE} ORDER BY first_id`)
+      .all();
+    return new RowOrigins(
+      rows.map((r) => ({
+        first: Number(r.first_id),
+        origin: r.origin == null ? null : String(r.origin),
+        originFirst: Number(r.origin_first ?? 0),
+      })),
+    );
+  }
+
+  /** Undefined for a row no segment names: its id is all that tells it apart. */
+  of(id: number): string | undefined {
+    let lo = 0;
+    let hi = this.segments.length - 1;
+    let found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.segments[mid]!.first <= id) {
+        found = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    const segment = this.segments[found];
+    if (segment === undefined || segment.origin === null) return undefined;
+    return `${segment.origin}#${segment.originFirst + id - segment.first}`;
   }
 }
 

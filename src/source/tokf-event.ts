@@ -30,6 +30,12 @@ export interface TokfEvent {
   pipeOverride?: boolean;
   /** A piped run's pipeline exit code (`exit_code` where `head_exit_code` holds the run's own). */
   pipelineExitCode?: number | null;
+  /**
+   * The copy of the database that first recorded the row and its id there (`run-a#17`), where the
+   * database names one: unlike `id`, it stays the same when a merge appends the row to another
+   * copy under a new id. Set by the engine where an identity must outlive merges (span ids).
+   */
+  origin?: string;
 }
 
 /**

@@ -3,6 +3,8 @@ import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readStatus } from '../../src/engine/index.js';
+import { nextEventId, stampOwnRows } from '../../src/progress/lineage.js';
+import { mergeDatabase } from '../../src/progress/merge.js';
 import { decodeSignalRequest } from '../helpers/otlp-signals.js';
 import type { SyncSettings } from '../../src/config/sync-config.js';
 import { spanIdsOf } from '../../src/encode/spans.js';
@@ -139,6 +141,37 @@ describe('--signals logs,traces', () => {
       filterName: row.filter_name,
     } as Parameters<typeof spanIdsOf>[0]);
     expect(first[0]).toEqual([ids.traceId, ids.spanId]);
+  });
+
+  test('a span resent from a merged copy, where the row has another id, is the same span', async () => {
+    // Two forks of one database record rows of their own, then b takes a's in by a merge: a's rows
+    // land after b's, under other ids.
+    const base = dbWith(3);
+    const a = tmpDbPath();
+    const b = tmpDbPath();
+    copyFileSync(base, a);
+    copyFileSync(base, b);
+    stampOwnRows(a, 'run-a', nextEventId(a));
+    stampOwnRows(b, 'run-b', nextEventId(b));
+    insertEvents(a, makeEvents(2, { start: '2026-03-05T11:00:00Z', seed: 41 }));
+    insertEvents(b, makeEvents(2, { start: '2026-03-05T12:00:00Z', seed: 42 }));
+    mergeDatabase(b, a);
+    const spanOf = (s: Rec) => `${String(s.startTimeUnixNano)} ${String(s.name)}`;
+    const idsBy = () =>
+      new Map(received('traces').map((s) => [spanOf(s), `${hex(s.traceId)}/${hex(s.spanId)}`]));
+
+    await sync(a, { signals: 'traces' });
+    const fromA = idsBy();
+    receiver.clear();
+    await sync(b, { signals: 'traces' });
+    const fromB = idsBy();
+    expect(fromB.size).toBe(7);
+    const aRows = readEvents(a).slice(3);
+    const bRowsOfA = readEvents(b).slice(5);
+    // The same rows, under other ids in b.
+    expect(bRowsOfA.map((r) => r.command)).toEqual(aRows.map((r) => r.command));
+    expect(bRowsOfA.map((r) => r.id)).not.toEqual(aRows.map((r) => r.id));
+    for (const [span, ids] of fromA) expect(fromB.get(span)).toBe(ids);
   });
 
   test.each(['fresh', 'with-synced-column'] as const)(
