@@ -7941,6 +7941,8 @@ async function findHorizon(events, refusal, steps) {
 
 
 
+/** What an encoded body becomes once its compressed form is ready (see compress). */
+const RELEASED = new Uint8Array(0);
 /**
  * Sends a run's requests in order, each through poison isolation, and settles every outcome:
  * acknowledged events are recorded as delivered, refused single events are set aside with the
@@ -8021,7 +8023,13 @@ class Delivery {
         if (this.stopped)
             return;
         for (const r of requests) {
-            const wire = this.parts.exporter.wireBody(r.body);
+            const wire = this.parts.exporter.wireBody(r.body).then((body) => {
+                // Only the wire body is sent from here on (a split re-encodes from the events): the
+                // encoded one, ten times larger, need not wait in the queue with it.
+                if (body !== r.body)
+                    r.body = RELEASED;
+                return body;
+            });
             wire.catch(() => { });
             this.wires.set(r, wire);
         }

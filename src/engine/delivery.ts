@@ -9,6 +9,9 @@ import { messageOf } from '../errors.js';
 import type { TokfEvent } from '../source/tokf-event.js';
 import type { Notices } from './notices.js';
 
+/** What an encoded body becomes once its compressed form is ready (see compress). */
+const RELEASED = new Uint8Array(0);
+
 export interface DeliveryStats {
   /** Events the endpoint acknowledged. */
   deliveredEvents: number;
@@ -147,7 +150,12 @@ export class Delivery {
     // Once sending stopped, no job waits on these: compressing them would only hold their bodies.
     if (this.stopped) return;
     for (const r of requests) {
-      const wire = this.parts.exporter.wireBody(r.body);
+      const wire = this.parts.exporter.wireBody(r.body).then((body) => {
+        // Only the wire body is sent from here on (a split re-encodes from the events): the
+        // encoded one, ten times larger, need not wait in the queue with it.
+        if (body !== r.body) r.body = RELEASED;
+        return body;
+      });
       wire.catch(() => {});
       this.wires.set(r, wire);
     }
