@@ -5,9 +5,9 @@
  * rebuild, both must show the same names, kinds, units, temporality, attribute keys and values per
  * series, apart from the differences measured with tokf 0.2.54, each asserted below as it is:
  *
- * - A --pipe-through run is exported live with tokf.exit_code = head_exit_code; we replay the
- *   row's exit_code. EXPECTED TO CHANGE: when src sends head_exit_code, flip REPLAY_EXIT_CODE
- *   in helpers/expected.ts and the assertions here follow.
+ * - A --pipe-through run is exported live with tokf.exit_code = head_exit_code (the wrapped
+ *   command's), not the row's exit_code (the pipeline's); we follow tokf's rule, so both land in
+ *   one series (REPLAY_EXIT_CODE in helpers/expected.ts).
  * - Live export never sends the `_builtin/*` rows (tokf err|test|summary); we replay them, unless
  *   --builtins skip, which then gives exactly the live series.
  * - Live resource: service.name by tokf's rules (OTEL_RESOURCE_ATTRIBUTES, else config.toml's
@@ -238,7 +238,7 @@ describe('side by side with tokf live export', () => {
     expect(attributeKeys(replayed)).toEqual(attributeKeys(four(live)));
   });
 
-  it('the piped run: live carries head_exit_code, we carry exit_code (EXPECTED TO CHANGE)', () => {
+  it('the piped run: live and we both carry head_exit_code, tokf’s rule', () => {
     const piped = rows.filter(
       (row) => row.head_exit_code !== null && row.head_exit_code !== undefined,
     );
