@@ -138,4 +138,43 @@ describe('telemetry-sync replay (CLI)', () => {
     for (const flag of ['--state', '--rejects', '--since', '--until', '--dry-run', '--json'])
       expect(help.stdout).toContain(flag);
   });
+
+  it('answers a mistyped flag and any usage error as sync does, with --json on stdout too', async () => {
+    const file = join(dir, 'u.jsonl');
+    writeFileSync(file, lines(logsLine('a')));
+    const typo = await replay([file, '--sinse', '1d']);
+    const syncTypo = await runCli(['sync', '--sinse', '1d', '--json']);
+    expect(typo.code).toBe(2);
+    expect(syncTypo.code).toBe(2);
+    expect(typo.result).toEqual({
+      status: 'error',
+      exitCode: 2,
+      error: { kind: 'usage', message: 'unknown option --sinse; did you mean --since?' },
+    });
+    expect(typo.result).toEqual(JSON.parse(syncTypo.stdout));
+    expect(typo.stderr).toBe(
+      'telemetry-sync: error: unknown option --sinse; did you mean --since?\n' +
+        '(see: telemetry-sync replay --help)\n',
+    );
+    expect(typo.got).toEqual([]);
+
+    // Found after parsing, by the config: the same object.
+    const missing = await replay([join(dir, 'nope.jsonl')]);
+    expect(missing.code).toBe(2);
+    expect(missing.result).toEqual({
+      status: 'error',
+      exitCode: 2,
+      error: { kind: 'usage', message: `${join(dir, 'nope.jsonl')}: no such file or directory` },
+    });
+    const noEndpoint = await runCli(['replay', file, '--state', join(dir, 's.db'), '--json']);
+    expect(noEndpoint.code).toBe(2);
+    expect(JSON.parse(noEndpoint.stdout)).toMatchObject({ error: { kind: 'usage' } });
+    // Without --json, stdout stays empty.
+    expect((await runCli(['replay', file, '--sinse', '1d'])).stdout).toBe('');
+
+    // A duration back from now with its minus, as sync takes it.
+    const since = await replay([file, '--since', '-7d']);
+    expect(since.code).toBe(0);
+    expect(since.result).toMatchObject({ status: 'delivered', filteredLines: 1 });
+  });
 });
