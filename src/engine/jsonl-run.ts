@@ -124,6 +124,7 @@ function emptyResult(config: ReplayConfig): ReplayFilesResult {
     rejectedRecords: 0,
     problems: [],
     problemsOmitted: 0,
+    warnings: [...config.warnings],
     stopped: null,
     durationMs: 0,
   };

@@ -177,4 +177,34 @@ describe('telemetry-sync replay (CLI)', () => {
     expect(since.code).toBe(0);
     expect(since.result).toMatchObject({ status: 'delivered', filteredLines: 1 });
   });
+
+  it('takes --protocol http/json only, and notes protocol variables it does not apply', async () => {
+    const file = join(dir, 'p.jsonl');
+    writeFileSync(file, lines(logsLine('a')));
+    for (const protocol of ['http/protobuf', 'grpc']) {
+      const run = await replay([file, '--protocol', protocol]);
+      expect(run.code).toBe(2);
+      expect(run.result.error.message).toBe(
+        `--protocol ${protocol}: replay sends each line as it is, in OTLP/JSON (application/json), so only http/json applies; converting the lines to protobuf or sending them over gRPC is not offered`,
+      );
+      expect(run.got).toEqual([]);
+    }
+    const env = { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf' };
+    const noted = await replay([file], env);
+    expect(noted.code).toBe(0);
+    expect(noted.requests.map((r) => r.contentType)).toEqual(['application/json']);
+    const note =
+      'OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf not applied: replay sends each line as it is, in OTLP/JSON (application/json)';
+    expect(noted.result.warnings).toEqual([note]);
+    expect(noted.stderr.split(note)).toHaveLength(2);
+    expect(noted.stderr).toContain(`telemetry-sync: warning: ${note}\n`);
+    appendFileSync(file, lines(logsLine('b')));
+    const chosen = await replay([file, '--protocol', 'http/json'], env);
+    expect(chosen.code).toBe(0);
+    expect(chosen.got).toEqual(['b#0']);
+    expect(chosen.stderr).not.toContain('not applied');
+
+    const help = await runCli(['replay', '--help']);
+    expect(help.stdout).toMatch(/--protocol P\s+http\/json only/);
+  });
 });

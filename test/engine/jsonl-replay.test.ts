@@ -13,6 +13,7 @@ import { gzipSync } from 'node:zlib';
 import { buildReplayConfig } from '../../src/config/replay-config.js';
 import type { ReplaySettings } from '../../src/config/replay-settings.js';
 import { runReplayFiles } from '../../src/engine/index.js';
+import { UsageError } from '../../src/errors.js';
 import { logsLine, markersOf, metricsLine, tracesLine } from '../helpers/jsonl-files.js';
 import { OtlpReceiver } from '../helpers/otlp-receiver.js';
 
@@ -30,22 +31,32 @@ afterEach(async () => {
 
 const lines = (...ls: string[]) => ls.map((l) => `${l}\n`).join('');
 
-async function replay(paths: string[], settings: ReplaySettings = {}) {
+const DAY = 24 * 60 * 60 * 1000;
+
+/** `day`: the run's clock that many days ahead of the real one. */
+async function replay(
+  paths: string[],
+  settings: ReplaySettings = {},
+  { day = 0, env = {} }: { day?: number; env?: NodeJS.ProcessEnv } = {},
+) {
+  const now = () => Date.now() + day * DAY;
   const config = buildReplayConfig(
     { endpoint: receiver.url, state: join(dir, 'state.db'), ...settings },
     paths,
-    {},
-    Date.now(),
+    env,
+    now(),
   );
+  const log: string[] = [];
   const result = await runReplayFiles(config, {
-    now: Date.now,
-    log: () => {},
+    now,
+    log: (line) => log.push(line),
     userAgent: 'test',
     retryPolicy: { initialBackoffMs: 1, maxBackoffMs: 1, budgetMs: 50 },
   });
   const got = markersOf(receiver.requests);
+  const requests = [...receiver.requests];
   receiver.clear();
-  return { result, got };
+  return { result, got, log, requests };
 }
 
 const rejects = () =>
@@ -234,5 +245,38 @@ describe('replay of OTLP JSON Lines files', () => {
     expect(got).toEqual([]);
     expect(result).toMatchObject({ exitCode: 0, status: 'dry-run', sentLines: 1, badLines: 1 });
     expect((await replay([file])).got).toEqual(['1#0']);
+  });
+
+  it('refuses a --protocol other than http/json, and notes protocol variables it does not apply', async () => {
+    const file = join(dir, 'p.jsonl');
+    writeFileSync(file, lines(logsLine('a')));
+    for (const protocol of ['http/protobuf', 'grpc']) {
+      expect(() =>
+        buildReplayConfig({ endpoint: receiver.url, protocol }, [file], {}, Date.now()),
+      ).toThrow(
+        new UsageError(
+          `--protocol ${protocol}: replay sends each line as it is, in OTLP/JSON (application/json), so only http/json applies; converting the lines to protobuf or sending them over gRPC is not offered`,
+        ),
+      );
+    }
+    const env = {
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+      OTEL_EXPORTER_OTLP_LOGS_PROTOCOL: 'HTTP/JSON',
+      OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'grpc',
+    };
+    const noted = await replay([file], {}, { env });
+    expect(noted.result.warnings).toEqual([
+      'OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf, OTEL_EXPORTER_OTLP_TRACES_PROTOCOL=grpc not applied: replay sends each line as it is, in OTLP/JSON (application/json)',
+    ]);
+    expect(noted.requests.map((r) => r.contentType)).toEqual(['application/json']);
+    // Asked for on the command line, JSON is the user's own choice: nothing to note.
+    appendFileSync(file, lines(logsLine('b')));
+    const chosen = await replay([file], { protocol: 'http/json' }, { env });
+    expect(chosen.got).toEqual(['b#0']);
+    expect(chosen.result.warnings).toEqual([]);
+    expect(
+      (await replay([file], {}, { env: { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' } })).result
+        .warnings,
+    ).toEqual([]);
   });
 });
