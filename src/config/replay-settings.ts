@@ -46,18 +46,19 @@ export const REPLAY_OWN_SETTINGS = {
     value: 'FILE',
     type: 'string',
     env: [],
-    defaultText: '$XDG_STATE_HOME/telemetry-sync/replay-state.db',
+    defaultText:
+      '$XDG_STATE_HOME/telemetry-sync/replay-state.db, else ~/.local/state/telemetry-sync/replay-state.db',
     section: 'Source',
-    help: 'the state database: per file, what identifies it and the byte offset up to which its lines were acknowledged (default $XDG_STATE_HOME/telemetry-sync/replay-state.db, else ~/.local/state/telemetry-sync/replay-state.db)',
+    help: 'the state database: per file, what identifies it and the byte offset up to which its lines were acknowledged',
   },
   rejects: {
     flag: 'rejects',
     value: 'FILE',
     type: 'string',
     env: [],
-    defaultText: 'next to the state database',
+    defaultText: 'the state database with .rejects.jsonl for .db',
     section: 'Output',
-    help: 'where bad and refused lines are appended, one JSON object each with file, line number, offset, reason and the line itself (default: the state database with .rejects.jsonl for .db)',
+    help: 'where bad and refused lines are appended, one JSON object each with file, line number, offset, reason and the line itself',
   },
   protocol: {
     flag: 'protocol',

@@ -15,6 +15,8 @@ import { logsLine, markersOf, tracesLine, type Loose } from '../helpers/jsonl-fi
 import { flattenPoints } from '../helpers/otlp-proto.js';
 import { OtlpReceiver } from '../helpers/otlp-receiver.js';
 import { CLI, runCli } from '../helpers/run-cli.js';
+import { REPLAY_SPECS } from '../../src/cli/replay-args.js';
+import { shownDefault } from '../../src/config/settings.js';
 
 let receiver: OtlpReceiver;
 let dir: string;
@@ -137,6 +139,9 @@ describe('telemetry-sync replay (CLI)', () => {
     expect(help.code).toBe(0);
     for (const flag of ['--state', '--rejects', '--since', '--until', '--dry-run', '--json'])
       expect(help.stdout).toContain(flag);
+    // Each default said once, by the help's own rule.
+    const defaults = REPLAY_SPECS.filter(([, spec]) => shownDefault(spec) !== undefined);
+    expect(help.stdout.split('(default').length - 1).toBe(defaults.length);
   });
 
   it('answers a mistyped flag and any usage error as sync does, with --json on stdout too', async () => {
