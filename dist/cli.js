@@ -10,7 +10,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(571);
+/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(336);
 // The limits above keep a long sync's memory flat; they apply when the bundle runs as the
 // telemetry-sync command and are the ones src/action/bounded-heap.ts gives the action (see there).
 
@@ -21,7 +21,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 571:
+/***/ 336:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -30,8 +30,6 @@ __nccwpck_require__.d(__webpack_exports__, {
   i: () => (/* binding */ main)
 });
 
-;// CONCATENATED MODULE: external "node:util"
-const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
 ;// CONCATENATED MODULE: ./src/errors.ts
 /**
  * Errors the entry points map to exit code 2: the user has to change something before a run can
@@ -691,10 +689,103 @@ function shownDefault(spec) {
     return spec.defaultText ?? (spec.default === undefined ? undefined : String(spec.default));
 }
 
+;// CONCATENATED MODULE: external "node:util"
+const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
+;// CONCATENATED MODULE: ./src/cli/parse-options.ts
+
+
+
+/**
+ * Durations back from now may be written with a minus (`--since -7d`, 7 days ago), as `date -d`
+ * users write them: such a value is joined to its flag, which parseArgs would take for an option.
+ */
+const NEGATIVE_DURATION = /^-\d+[smhdw]$/;
+const TAKES_TIME = new Set([`--${specOf('since').flag}`, `--${specOf('until').flag}`]);
+/**
+ * A command's options, every mistake a UsageError in our words: an unknown option gets the nearest
+ * known one, and Node's advice about "--" is left out.
+ */
+function parseOptions(args, options, allowPositionals = false) {
+    const joined = [];
+    for (let i = 0; i < args.length; i++) {
+        const arg = args[i];
+        const next = args[i + 1];
+        if (TAKES_TIME.has(arg) && next !== undefined && NEGATIVE_DURATION.test(next)) {
+            joined.push(`${arg}=${next}`);
+            i++;
+        }
+        else {
+            joined.push(arg);
+        }
+    }
+    try {
+        const { values, positionals } = (0,external_node_util_namespaceObject.parseArgs)({
+            args: joined,
+            options,
+            strict: true,
+            allowPositionals,
+        });
+        return { values, positionals };
+    }
+    catch (err) {
+        throw new UsageError(describeParseError(err, options));
+    }
+}
+function describeParseError(err, options) {
+    const message = err instanceof Error ? err.message : String(err);
+    const code = err.code;
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+        const given = /'(-{1,2}[^'=]*)/.exec(message)?.[1];
+        if (given !== undefined) {
+            const near = closest(given.replace(/^-+/, ''), Object.keys(options));
+            return `unknown option ${given}` + (near === undefined ? '' : `; did you mean --${near}?`);
+        }
+    }
+    if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
+        return message.replace(/\. To specify a positional.*$/s, '.');
+    }
+    // Node's messages end with advice about "--" that does not apply to us.
+    return message
+        .replace(/\s*To specify an option argument starting with a dash.*$/s, '')
+        .replace(/\s*Did you forget to specify the option argument for '([^']*)'\?/, ' ($1 needs a value)');
+}
+/** The candidate nearest to a mistyped word, if it is near enough to be what was meant. */
+function closest(word, candidates) {
+    let best;
+    let bestDistance = Infinity;
+    for (const c of candidates) {
+        const d = editDistance(word.toLowerCase(), c);
+        if (d < bestDistance) {
+            best = c;
+            bestDistance = d;
+        }
+    }
+    // One edit in short words, a third of the letters in long ones; a prefix is near too.
+    const limit = Math.max(1, Math.floor(word.length / 3));
+    if (best !== undefined && (bestDistance <= limit || (word.length >= 3 && best.startsWith(word))))
+        return best;
+    return undefined;
+}
+/** Damerau-Levenshtein (optimal string alignment): swapped neighbours count as one edit. */
+function editDistance(a, b) {
+    const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+    for (let i = 1; i <= a.length; i++) {
+        for (let j = 1; j <= b.length; j++) {
+            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+            let v = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+                v = Math.min(v, d[i - 2][j - 2] + 1);
+            d[i][j] = v;
+        }
+    }
+    return d[a.length][b.length];
+}
+
 ;// CONCATENATED MODULE: ./src/config/replay-settings.ts
+
 /**
  * The settings of `telemetry-sync replay`: those of the settings table it shares with `sync`
- * (same flags, same parsers, same documentation), and the two of its own below.
+ * (same flags, same parsers, same documentation), and its own below.
  */
 const REPLAY_SHARED_KEYS = [
     'since',
@@ -710,25 +801,50 @@ const REPLAY_SHARED_KEYS = [
     'maxConsecutiveFailures',
     'dryRun',
 ];
-/** The flags only `replay` has: where its progress and its rejected lines are kept. */
+/**
+ * The lines are sent as they were written, byte for byte where the window does not cut them:
+ * turning them into protobuf would be a second encoder of every OTLP message for no gain, so
+ * OTLP/JSON is the one protocol, and asking for another is a mistake to say rather than ignore.
+ */
+const parseReplayProtocol = (text, source) => {
+    const value = text.trim();
+    if (value.toLowerCase() === 'http/json')
+        return 'http/json';
+    throw new UsageError(`${source} ${value}: replay sends each line as it is, in OTLP/JSON (application/json), so only http/json applies; converting the lines to protobuf or sending them over gRPC is not offered`);
+};
+/**
+ * The flags only `replay` has: where its progress and its rejected lines are kept, and the
+ * protocol, whose values and default differ from `sync`'s.
+ */
 const REPLAY_OWN_SETTINGS = {
     state: {
         flag: 'state',
         value: 'FILE',
         type: 'string',
         env: [],
-        defaultText: '$XDG_STATE_HOME/telemetry-sync/replay-state.db',
+        defaultText: '$XDG_STATE_HOME/telemetry-sync/replay-state.db, else ~/.local/state/telemetry-sync/replay-state.db',
         section: 'Source',
-        help: 'the state database: per file, what identifies it and the byte offset up to which its lines were acknowledged (default $XDG_STATE_HOME/telemetry-sync/replay-state.db, else ~/.local/state/telemetry-sync/replay-state.db)',
+        help: 'the state database: per file, what identifies it and the byte offset up to which its lines were acknowledged',
     },
     rejects: {
         flag: 'rejects',
         value: 'FILE',
         type: 'string',
         env: [],
-        defaultText: 'next to the state database',
+        defaultText: 'the state database with .rejects.jsonl for .db',
         section: 'Output',
-        help: 'where bad and refused lines are appended, one JSON object each with file, line number, offset, reason and the line itself (default: the state database with .rejects.jsonl for .db)',
+        help: 'where bad and refused lines are appended, one JSON object each with file, line number, offset, reason and the line itself',
+    },
+    protocol: {
+        flag: 'protocol',
+        value: 'P',
+        type: 'string',
+        // Not OTEL_EXPORTER_OTLP_PROTOCOL: set for other tools, it is noted in the warnings instead.
+        env: [],
+        parse: parseReplayProtocol,
+        default: 'http/json',
+        section: 'Endpoint',
+        help: 'http/json only: each line is sent as it is, in OTLP/JSON; http/protobuf and grpc are refused. OTEL_EXPORTER_OTLP_PROTOCOL and OTEL_EXPORTER_OTLP_<SIGNAL>_PROTOCOL are not applied; set to another protocol, they are noted in the warnings',
     },
 };
 
@@ -749,14 +865,7 @@ const OPTIONS = Object.fromEntries([
 ]);
 /** `replay`'s arguments (after the word `replay`); every mistake is a UsageError. */
 function parseReplayArgs(args) {
-    let parsed;
-    try {
-        parsed = (0,external_node_util_namespaceObject.parseArgs)({ args: [...args], options: OPTIONS, strict: true, allowPositionals: true });
-    }
-    catch (err) {
-        const message = err instanceof Error ? err.message : String(err);
-        throw new UsageError(message.replace(/\s*To specify an option argument.*$/s, ''));
-    }
+    const parsed = parseOptions(args, OPTIONS, true);
     const v = parsed.values;
     if (v.help === true)
         return { kind: 'replay-help' };
@@ -825,7 +934,7 @@ function parseCli(argv) {
     if (command === 'replay')
         return parseReplayArgs(rest);
     if (command === 'status') {
-        const v = parseOptions(rest, STATUS_OPTIONS);
+        const v = parseOptions(rest, STATUS_OPTIONS).values;
         if (v.help === true)
             return { kind: 'help', text: 'status' };
         const db = v[specOf('db').flag];
@@ -838,7 +947,7 @@ function parseCli(argv) {
         throw new UsageError(`unknown command "${command}"` +
             (near === undefined ? ` (commands: ${COMMANDS.join(', ')})` : `; did you mean ${near}?`));
     }
-    const v = parseOptions(rest, SYNC_OPTIONS);
+    const v = parseOptions(rest, SYNC_OPTIONS).values;
     if (v.help === true)
         return { kind: 'help', text: 'sync' };
     const settings = settingsFrom((spec) => {
@@ -853,81 +962,6 @@ function parseCli(argv) {
         }
     }
     return { kind: 'sync', settings, json: v.json === true, quiet: v.quiet === true };
-}
-/**
- * Durations back from now may be written with a minus (`--since -7d`, 7 days ago), as `date -d`
- * users write them: such a value is joined to its flag, which parseArgs would take for an option.
- */
-const NEGATIVE_DURATION = /^-\d+[smhdw]$/;
-const TAKES_TIME = new Set([`--${specOf('since').flag}`, `--${specOf('until').flag}`]);
-function parseOptions(args, options) {
-    const joined = [];
-    for (let i = 0; i < args.length; i++) {
-        const arg = args[i];
-        const next = args[i + 1];
-        if (TAKES_TIME.has(arg) && next !== undefined && NEGATIVE_DURATION.test(next)) {
-            joined.push(`${arg}=${next}`);
-            i++;
-        }
-        else {
-            joined.push(arg);
-        }
-    }
-    try {
-        return (0,external_node_util_namespaceObject.parseArgs)({ args: joined, options, strict: true, allowPositionals: false }).values;
-    }
-    catch (err) {
-        throw new UsageError(describeParseError(err, options));
-    }
-}
-function describeParseError(err, options) {
-    const message = err instanceof Error ? err.message : String(err);
-    const code = err.code;
-    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
-        const given = /'(-{1,2}[^'=]*)/.exec(message)?.[1];
-        if (given !== undefined) {
-            const near = closest(given.replace(/^-+/, ''), Object.keys(options));
-            return `unknown option ${given}` + (near === undefined ? '' : `; did you mean --${near}?`);
-        }
-    }
-    if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
-        return message.replace(/\. To specify a positional.*$/s, '.');
-    }
-    // Node's messages end with advice about "--" that does not apply to us.
-    return message
-        .replace(/\s*To specify an option argument starting with a dash.*$/s, '')
-        .replace(/\s*Did you forget to specify the option argument for '([^']*)'\?/, ' ($1 needs a value)');
-}
-/** The candidate nearest to a mistyped word, if it is near enough to be what was meant. */
-function closest(word, candidates) {
-    let best;
-    let bestDistance = Infinity;
-    for (const c of candidates) {
-        const d = editDistance(word.toLowerCase(), c);
-        if (d < bestDistance) {
-            best = c;
-            bestDistance = d;
-        }
-    }
-    // One edit in short words, a third of the letters in long ones; a prefix is near too.
-    const limit = Math.max(1, Math.floor(word.length / 3));
-    if (best !== undefined && (bestDistance <= limit || (word.length >= 3 && best.startsWith(word))))
-        return best;
-    return undefined;
-}
-/** Damerau-Levenshtein (optimal string alignment): swapped neighbours count as one edit. */
-function editDistance(a, b) {
-    const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-    for (let i = 1; i <= a.length; i++) {
-        for (let j = 1; j <= b.length; j++) {
-            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-            let v = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-                v = Math.min(v, d[i - 2][j - 2] + 1);
-            d[i][j] = v;
-        }
-    }
-    return d[a.length][b.length];
 }
 
 ;// CONCATENATED MODULE: external "node:os"
@@ -1991,6 +2025,9 @@ const SIGNALS = ['metrics', 'logs', 'traces'];
 function buildReplayConfig(settings, paths, env, now) {
     if (paths.length === 0)
         throw new UsageError('replay needs at least one file or directory');
+    const protocol = settings.protocol;
+    if (given(protocol))
+        parseReplayProtocol(protocol, '--protocol', now);
     const lookUp = (key) => {
         const spec = specOf(key);
         const text = settings[key];
@@ -2040,7 +2077,27 @@ function buildReplayConfig(settings, paths, env, now) {
         dryRun,
         statePath,
         rejectsPath: given(settings.rejects) ? settings.rejects : defaultRejectsPath(statePath),
+        // A protocol given on the command line is the user's choice: nothing there to surprise them.
+        warnings: given(protocol) ? [] : protocolWarnings(env),
     };
+}
+/**
+ * The protocol variables are shared with every OpenTelemetry tool of the environment, so one set
+ * to protobuf is no mistake of the replay's user; but it is not applied, which they should hear.
+ */
+function protocolWarnings(env) {
+    const variables = [
+        'OTEL_EXPORTER_OTLP_PROTOCOL',
+        ...SIGNALS.map((s) => `OTEL_EXPORTER_OTLP_${s.toUpperCase()}_PROTOCOL`),
+    ];
+    const other = variables.filter((v) => {
+        const value = env[v];
+        return given(value) && value.trim().toLowerCase() !== 'http/json';
+    });
+    if (other.length === 0)
+        return [];
+    const set = other.map((v) => `${v}=${env[v].trim()}`).join(', ');
+    return [`${set} not applied: replay sends each line as it is, in OTLP/JSON (application/json)`];
 }
 /**
  * `$XDG_STATE_HOME/telemetry-sync/replay-state.db`, else `~/.local/state/...` (the XDG default),
@@ -10287,6 +10344,13 @@ class RejectsFile {
 
 
 
+/**
+ * How long a file's row is kept after a run last matched it to a file (by inode and first line,
+ * or by first line alone), unless the file is still where the row says. Long enough for a file
+ * rotated away for a while, or left out of the PATH arguments of some runs, to keep its progress.
+ */
+const FORGET_AFTER_DAYS = 30;
+const FORGET_AFTER_MS = FORGET_AFTER_DAYS * 24 * 60 * 60 * 1000;
 const TABLE = 'replay_files';
 const replay_state_CREATE_TABLE = `CREATE TABLE IF NOT EXISTS ${TABLE} (
   id INTEGER PRIMARY KEY,
@@ -10297,6 +10361,7 @@ const replay_state_CREATE_TABLE = `CREATE TABLE IF NOT EXISTS ${TABLE} (
   line INTEGER NOT NULL,
   path TEXT NOT NULL,
   updated_at TEXT NOT NULL,
+  seen_at TEXT,
   UNIQUE (dev, ino, first_line_sha256)
 )`;
 /**
@@ -10322,6 +10387,9 @@ class ReplayState {
                 db.exec('PRAGMA journal_mode = WAL');
                 db.exec('PRAGMA synchronous = FULL');
                 db.exec(replay_state_CREATE_TABLE);
+                const columns = db.prepare(`PRAGMA table_info(${TABLE})`).all();
+                if (!columns.some((c) => c.name === 'seen_at'))
+                    db.exec(`ALTER TABLE ${TABLE} ADD COLUMN seen_at TEXT`);
             }
             return new ReplayState(db);
         }
@@ -10349,6 +10417,54 @@ class ReplayState {
         return { recognition: replaced === undefined ? 'new' : 'replaced', offset: 0, line: 0 };
     }
     /**
+     * Records that a run met these files, so that the rows their progress comes from are kept: each
+     * one's own, and those of files with its first line, from which a copy takes its offset (a copy
+     * read to its end never gets a row of its own). The path follows a file renamed by a rotation.
+     */
+    seen(files, at) {
+        const db = this.db;
+        if (db === undefined)
+            throw new DatabaseError('the replay state is open read-only');
+        if (files.length === 0)
+            return;
+        const when = progress_store_tokfTimestamp(at);
+        transaction_inWriteTransaction(db, 'record the files met', () => {
+            const mark = db.prepare(`UPDATE ${TABLE} SET seen_at = ?,
+           path = CASE WHEN dev = ? AND ino = ? THEN ? ELSE path END
+         WHERE first_line_sha256 = ?`);
+            for (const { id, path } of files)
+                mark.run(when, id.dev, id.ino, (0,external_node_path_namespaceObject.resolve)(path), id.firstLine);
+        });
+    }
+    /**
+     * Forgets the files no run has met for FORGET_AFTER_DAYS, and returns how many. A row whose file
+     * is still at its path (same device and inode) is kept whatever its age, and counts as seen:
+     * only a file that is gone, or has left its path, can lose its progress.
+     */
+    prune(at) {
+        const db = this.db;
+        if (db === undefined)
+            throw new DatabaseError('the replay state is open read-only');
+        const now = progress_store_tokfTimestamp(at);
+        const cutoff = progress_store_tokfTimestamp(new Date(at.getTime() - FORGET_AFTER_MS));
+        let forgotten = 0;
+        transaction_inWriteTransaction(db, 'prune the replay state', () => {
+            db.prepare(`UPDATE ${TABLE} SET seen_at = ? WHERE seen_at IS NULL`).run(now);
+            const stale = db
+                .prepare(`SELECT id, dev, ino, path FROM ${TABLE} WHERE seen_at < ?`)
+                .all(cutoff);
+            const keep = db.prepare(`UPDATE ${TABLE} SET seen_at = ? WHERE id = ?`);
+            const forget = db.prepare(`DELETE FROM ${TABLE} WHERE id = ?`);
+            for (const row of stale) {
+                if (stillAt(row.path, row.dev, row.ino))
+                    keep.run(now, row.id);
+                else
+                    forgotten += Number(forget.run(row.id).changes);
+            }
+        });
+        return forgotten;
+    }
+    /**
      * Records that the file's lines up to `offset` are done, in one transaction: what the inode
      * held before (another first line) is forgotten.
      */
@@ -10358,11 +10474,13 @@ class ReplayState {
             throw new DatabaseError('the replay state is open read-only');
         transaction_inWriteTransaction(db, 'record replay progress', () => {
             db.prepare(`DELETE FROM ${TABLE} WHERE dev = ? AND ino = ? AND first_line_sha256 <> ?`).run(id.dev, id.ino, id.firstLine);
-            db.prepare(`INSERT INTO ${TABLE} (dev, ino, first_line_sha256, offset, line, path, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)
+            db.prepare(`INSERT INTO ${TABLE} (dev, ino, first_line_sha256, offset, line, path, updated_at, seen_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (dev, ino, first_line_sha256)
          DO UPDATE SET offset = excluded.offset, line = excluded.line, path = excluded.path,
-           updated_at = excluded.updated_at`).run(id.dev, id.ino, id.firstLine, offset, line, path, progress_store_tokfTimestamp(at));
+           updated_at = excluded.updated_at, seen_at = excluded.seen_at`).run(id.dev, id.ino, id.firstLine, offset, line, 
+            // Absolute, so that pruning, from whatever directory it runs, finds the file.
+            (0,external_node_path_namespaceObject.resolve)(path), progress_store_tokfTimestamp(at), progress_store_tokfTimestamp(at));
         });
     }
     close() {
@@ -10372,6 +10490,20 @@ class ReplayState {
         return (this.db
             ?.prepare(`SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?`)
             .get(TABLE) !== undefined);
+    }
+}
+/**
+ * Whether the file at `path` is still the one of the row. Only an answer that it is not there
+ * (or is another file) lets the row go: an unreadable directory keeps it.
+ */
+function stillAt(path, dev, ino) {
+    try {
+        const info = (0,external_node_fs_namespaceObject.statSync)(path, { bigint: true });
+        return info.dev.toString() === dev && info.ino.toString() === ino;
+    }
+    catch (err) {
+        const code = err.code;
+        return code !== 'ENOENT' && code !== 'ENOTDIR';
     }
 }
 
@@ -10569,6 +10701,8 @@ async function replayFile(ctx, file) {
         return true;
     }
     const progress = ctx.state.find(id);
+    if (progress.recognition === 'same' || progress.recognition === 'copy')
+        ctx.met.push({ id, path: file.path });
     let start = progress.recognition;
     let from = progress.offset;
     let line = progress.line;
@@ -10765,6 +10899,7 @@ function describeStart(start, from, line) {
 
 
 
+
 /** How long a replay waits for another one on the same state database before refusing. */
 const jsonl_run_LOCK_WAIT_MS = 10_000;
 /** How often a long replay shows the lock it holds is alive. */
@@ -10822,10 +10957,21 @@ async function runReplayFiles(config, deps) {
                 lock?.refresh(beat);
             },
             consecutiveRefusals: 0,
+            met: [],
         };
         for (const file of files)
             if (!(await replayFile(ctx, file)))
                 break;
+        if (sending) {
+            const at = new Date(deps.now());
+            state.seen(ctx.met, at);
+            // After a stop, the files not reached were not met: their rows must not look abandoned.
+            if (totals.stopped === null) {
+                const forgotten = state.prune(at);
+                if (forgotten > 0)
+                    deps.log(`forgot ${plural(forgotten, 'file')} no run has met for ${FORGET_AFTER_DAYS} days, no longer at the path recorded`);
+            }
+        }
     }
     finally {
         for (const e of exporters.values())
@@ -10865,6 +11011,7 @@ function emptyResult(config) {
         rejectedRecords: 0,
         problems: [],
         problemsOmitted: 0,
+        warnings: [...config.warnings],
         stopped: null,
         durationMs: 0,
     };
@@ -10889,6 +11036,7 @@ function finish(result, durationMs) {
  * else below the config, so that how a replay reads, encodes, sends and records stays free to
  * change behind it.
  */
+
 
 
 
@@ -10931,6 +11079,8 @@ function formatReplaySummary(r) {
         if (more > 0)
             lines.push(`  ... and ${more} more`);
     }
+    for (const w of r.warnings)
+        lines.push(`warning: ${w}`);
     for (const f of r.files) {
         if (f.error !== undefined)
             lines.push(`could not read ${f.path}: ${f.error}`);
@@ -10952,6 +11102,7 @@ const USER_AGENT = `telemetry-sync/${version_VERSION}`;
 ;// CONCATENATED MODULE: ./src/cli/replay-help.ts
 
 
+
 const INTRO = `Usage: telemetry-sync replay PATH... [options]
 
 Sends files of OTLP JSON Lines (one MetricsData, LogsData or TracesData object per line, plain or
@@ -10965,7 +11116,8 @@ to the rejects file with file, line number and reason, and the run goes on past 
 1 MiB are cut by resource, scope and record into requests of at most 1 MiB. --since and --until
 keep the records inside the window by their own times and count the others as done. A plain
 file's last line without a newline waits for a later run. Any other failure stops the run at the
-last acknowledged line.
+last acknowledged line. The state forgets a file no run has met for ${FORGET_AFTER_DAYS} days, unless
+it is still at its path.
 
 Exit codes: 0 every line read was delivered (or dry run); 1 lines were set aside, a file could not
 be read, or delivery failed (the rest waits for the next run); 2 bad usage, nothing sent.
@@ -11009,38 +11161,26 @@ function wrap(text, width) {
 
 
 
-
-/** `telemetry-sync replay`: exit 0 all delivered, 1 something set aside or unsent, 2 bad usage. */
+/**
+ * `telemetry-sync replay`: exit 0 all delivered, 1 something set aside or unsent. Usage, database
+ * and busy errors are thrown to main, so that they are reported (with --json, on stdout too) and
+ * exit as those of `sync` do.
+ */
 async function runReplayCommand(command) {
     if (command.kind === 'replay-help') {
         process.stdout.write(replayHelp());
         return 0;
     }
-    try {
-        const config = buildReplayConfig(command.settings, command.paths, process.env, Date.now());
-        const result = await runReplayFiles(config, {
-            now: Date.now,
-            log: (line) => process.stderr.write(`telemetry-sync: ${line}\n`),
-            userAgent: USER_AGENT,
-        });
-        process.stderr.write(formatReplaySummary(result));
-        if (command.json)
-            process.stdout.write(`${JSON.stringify(result)}\n`);
-        return result.exitCode;
-    }
-    catch (err) {
-        if (err instanceof SyncBusyError) {
-            process.stderr.write(`telemetry-sync: ${err.message}\n`);
-            return 1;
-        }
-        if (err instanceof UsageError || err instanceof DatabaseError) {
-            process.stderr.write(`telemetry-sync: error: ${err.message}\n`);
-            if (err instanceof UsageError)
-                process.stderr.write('(see: telemetry-sync replay --help)\n');
-            return 2;
-        }
-        throw err;
-    }
+    const config = buildReplayConfig(command.settings, command.paths, process.env, Date.now());
+    const result = await runReplayFiles(config, {
+        now: Date.now,
+        log: (line) => process.stderr.write(`telemetry-sync: ${line}\n`),
+        userAgent: USER_AGENT,
+    });
+    process.stderr.write(formatReplaySummary(result));
+    if (command.json)
+        process.stdout.write(`${JSON.stringify(result)}\n`);
+    return result.exitCode;
 }
 
 ;// CONCATENATED MODULE: ./src/cli/help.ts
@@ -11673,7 +11813,7 @@ async function main(argv) {
 }
 /** The one help a usage error points to: the command's own, or the main one. */
 function helpFor(command) {
-    return command === 'sync' || command === 'status'
+    return command === 'sync' || command === 'status' || command === 'replay'
         ? `telemetry-sync ${command} --help`
         : 'telemetry-sync --help';
 }

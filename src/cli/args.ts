@@ -1,4 +1,4 @@
-import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
+import type { ParseArgsOptionsConfig } from 'node:util';
 import {
   SETTING_KEYS,
   settingsFrom,
@@ -7,6 +7,7 @@ import {
   type SyncSettings,
 } from '../config/settings.js';
 import { UsageError } from '../errors.js';
+import { closest, parseOptions } from './parse-options.js';
 import { parseReplayArgs, type ReplayCommand } from './replay-args.js';
 
 export type CliCommand =
@@ -64,7 +65,7 @@ export function parseCli(argv: readonly string[]): CliCommand {
   }
   if (command === 'replay') return parseReplayArgs(rest);
   if (command === 'status') {
-    const v = parseOptions(rest, STATUS_OPTIONS);
+    const v = parseOptions(rest, STATUS_OPTIONS).values;
     if (v.help === true) return { kind: 'help', text: 'status' };
     const db = v[specOf('db').flag];
     if (typeof db === 'string' && db.trim() === '') throw new UsageError('--db needs a value');
@@ -77,7 +78,7 @@ export function parseCli(argv: readonly string[]): CliCommand {
         (near === undefined ? ` (commands: ${COMMANDS.join(', ')})` : `; did you mean ${near}?`),
     );
   }
-  const v = parseOptions(rest, SYNC_OPTIONS);
+  const v = parseOptions(rest, SYNC_OPTIONS).values;
   if (v.help === true) return { kind: 'help', text: 'sync' };
   const settings = settingsFrom((spec) => {
     const value = v[spec.flag];
@@ -90,90 +91,4 @@ export function parseCli(argv: readonly string[]): CliCommand {
     }
   }
   return { kind: 'sync', settings, json: v.json === true, quiet: v.quiet === true };
-}
-
-/**
- * Durations back from now may be written with a minus (`--since -7d`, 7 days ago), as `date -d`
- * users write them: such a value is joined to its flag, which parseArgs would take for an option.
- */
-const NEGATIVE_DURATION = /^-\d+[smhdw]$/;
-const TAKES_TIME = new Set([`--${specOf('since').flag}`, `--${specOf('until').flag}`]);
-
-function parseOptions(
-  args: readonly string[],
-  options: ParseArgsOptionsConfig,
-): Record<string, string | boolean | (string | boolean)[] | undefined> {
-  const joined: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] as string;
-    const next = args[i + 1];
-    if (TAKES_TIME.has(arg) && next !== undefined && NEGATIVE_DURATION.test(next)) {
-      joined.push(`${arg}=${next}`);
-      i++;
-    } else {
-      joined.push(arg);
-    }
-  }
-  try {
-    return parseArgs({ args: joined, options, strict: true, allowPositionals: false }).values;
-  } catch (err) {
-    throw new UsageError(describeParseError(err, options));
-  }
-}
-
-function describeParseError(err: unknown, options: ParseArgsOptionsConfig): string {
-  const message = err instanceof Error ? err.message : String(err);
-  const code = (err as NodeJS.ErrnoException).code;
-  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
-    const given = /'(-{1,2}[^'=]*)/.exec(message)?.[1];
-    if (given !== undefined) {
-      const near = closest(given.replace(/^-+/, ''), Object.keys(options));
-      return `unknown option ${given}` + (near === undefined ? '' : `; did you mean --${near}?`);
-    }
-  }
-  if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
-    return message.replace(/\. To specify a positional.*$/s, '.');
-  }
-  // Node's messages end with advice about "--" that does not apply to us.
-  return message
-    .replace(/\s*To specify an option argument starting with a dash.*$/s, '')
-    .replace(
-      /\s*Did you forget to specify the option argument for '([^']*)'\?/,
-      ' ($1 needs a value)',
-    );
-}
-
-/** The candidate nearest to a mistyped word, if it is near enough to be what was meant. */
-export function closest(word: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const c of candidates) {
-    const d = editDistance(word.toLowerCase(), c);
-    if (d < bestDistance) {
-      best = c;
-      bestDistance = d;
-    }
-  }
-  // One edit in short words, a third of the letters in long ones; a prefix is near too.
-  const limit = Math.max(1, Math.floor(word.length / 3));
-  if (best !== undefined && (bestDistance <= limit || (word.length >= 3 && best.startsWith(word))))
-    return best;
-  return undefined;
-}
-
-/** Damerau-Levenshtein (optimal string alignment): swapped neighbours count as one edit. */
-function editDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
-    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
-  );
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-        v = Math.min(v, d[i - 2]![j - 2]! + 1);
-      d[i]![j] = v;
-    }
-  }
-  return d[a.length]![b.length]!;
 }

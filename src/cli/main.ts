@@ -65,7 +65,7 @@ export async function main(argv: string[]): Promise<number> {
 
 /** The one help a usage error points to: the command's own, or the main one. */
 function helpFor(command: string | undefined): string {
-  return command === 'sync' || command === 'status'
+  return command === 'sync' || command === 'status' || command === 'replay'
     ? `telemetry-sync ${command} --help`
     : 'telemetry-sync --help';
 }

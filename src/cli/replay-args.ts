@@ -1,4 +1,4 @@
-import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
+import type { ParseArgsOptionsConfig } from 'node:util';
 import {
   REPLAY_OWN_SETTINGS,
   REPLAY_SHARED_KEYS,
@@ -6,6 +6,7 @@ import {
 } from '../config/replay-settings.js';
 import { specOf, type SettingSpec } from '../config/settings.js';
 import { UsageError } from '../errors.js';
+import { parseOptions } from './parse-options.js';
 
 export type ReplayCommand =
   | { kind: 'replay-help' }
@@ -25,13 +26,7 @@ const OPTIONS: ParseArgsOptionsConfig = Object.fromEntries([
 
 /** `replay`'s arguments (after the word `replay`); every mistake is a UsageError. */
 export function parseReplayArgs(args: readonly string[]): ReplayCommand {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: [...args], options: OPTIONS, strict: true, allowPositionals: true });
-  } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    throw new UsageError(message.replace(/\s*To specify an option argument.*$/s, ''));
-  }
+  const parsed = parseOptions(args, OPTIONS, true);
   const v = parsed.values;
   if (v.help === true) return { kind: 'replay-help' };
   const settings: Record<string, string | boolean> = {};

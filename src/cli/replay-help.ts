@@ -1,4 +1,5 @@
 import { flagUsage, shownDefault } from '../config/settings.js';
+import { FORGET_AFTER_DAYS } from '../engine/index.js';
 import { REPLAY_SPECS } from './replay-args.js';
 
 const INTRO = `Usage: telemetry-sync replay PATH... [options]
@@ -15,7 +16,8 @@ to the rejects file with file, line number and reason, and the run goes on past 
 1 MiB are cut by resource, scope and record into requests of at most 1 MiB. --since and --until
 keep the records inside the window by their own times and count the others as done. A plain
 file's last line without a newline waits for a later run. Any other failure stops the run at the
-last acknowledged line.
+last acknowledged line. The state forgets a file no run has met for ${FORGET_AFTER_DAYS} days, unless
+it is still at its path.
 
 Exit codes: 0 every line read was delivered (or dry run); 1 lines were set aside, a file could not
 be read, or delivery failed (the rest waits for the next run); 2 bad usage, nothing sent.

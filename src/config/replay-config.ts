@@ -3,7 +3,7 @@ import { dirname, isAbsolute, join } from 'node:path';
 import { UsageError } from '../errors.js';
 import { withTls } from './build-config.js';
 import { given, resolveEndpoint, type Signal } from './endpoint.js';
-import { REPLAY_SHARED_KEYS, type ReplaySettings } from './replay-settings.js';
+import { parseReplayProtocol, REPLAY_SHARED_KEYS, type ReplaySettings } from './replay-settings.js';
 import { flagLabel, specOf, type ParsedKey, type SyncSettings } from './settings.js';
 import type { Compression, EndpointConfig } from './sync-config.js';
 
@@ -28,6 +28,8 @@ export interface ReplayConfig {
   dryRun: boolean;
   statePath: string;
   rejectsPath: string;
+  /** What the user should know before reading the result, such as settings not applied. */
+  warnings: string[];
 }
 
 /**
@@ -42,6 +44,8 @@ export function buildReplayConfig(
   now: number,
 ): ReplayConfig {
   if (paths.length === 0) throw new UsageError('replay needs at least one file or directory');
+  const protocol = settings.protocol;
+  if (given(protocol)) parseReplayProtocol(protocol, '--protocol', now);
   const lookUp = (key: ParsedKey): { value: unknown; source: string } | undefined => {
     const spec = specOf(key);
     const text = (settings as Record<string, unknown>)[key];
@@ -93,7 +97,27 @@ export function buildReplayConfig(
     dryRun,
     statePath,
     rejectsPath: given(settings.rejects) ? settings.rejects : defaultRejectsPath(statePath),
+    // A protocol given on the command line is the user's choice: nothing there to surprise them.
+    warnings: given(protocol) ? [] : protocolWarnings(env),
   };
+}
+
+/**
+ * The protocol variables are shared with every OpenTelemetry tool of the environment, so one set
+ * to protobuf is no mistake of the replay's user; but it is not applied, which they should hear.
+ */
+function protocolWarnings(env: Env): string[] {
+  const variables = [
+    'OTEL_EXPORTER_OTLP_PROTOCOL',
+    ...SIGNALS.map((s) => `OTEL_EXPORTER_OTLP_${s.toUpperCase()}_PROTOCOL`),
+  ];
+  const other = variables.filter((v) => {
+    const value = env[v];
+    return given(value) && value.trim().toLowerCase() !== 'http/json';
+  });
+  if (other.length === 0) return [];
+  const set = other.map((v) => `${v}=${env[v]!.trim()}`).join(', ');
+  return [`${set} not applied: replay sends each line as it is, in OTLP/JSON (application/json)`];
 }
 
 /**

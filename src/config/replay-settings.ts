@@ -1,8 +1,10 @@
+import { UsageError } from '../errors.js';
+import type { Parser } from './parsers.js';
 import type { SettingKey, SettingSpec } from './settings.js';
 
 /**
  * The settings of `telemetry-sync replay`: those of the settings table it shares with `sync`
- * (same flags, same parsers, same documentation), and the two of its own below.
+ * (same flags, same parsers, same documentation), and its own below.
  */
 export const REPLAY_SHARED_KEYS = [
   'since',
@@ -21,29 +23,57 @@ export const REPLAY_SHARED_KEYS = [
 
 export type ReplaySharedKey = (typeof REPLAY_SHARED_KEYS)[number];
 
-/** The flags only `replay` has: where its progress and its rejected lines are kept. */
+/**
+ * The lines are sent as they were written, byte for byte where the window does not cut them:
+ * turning them into protobuf would be a second encoder of every OTLP message for no gain, so
+ * OTLP/JSON is the one protocol, and asking for another is a mistake to say rather than ignore.
+ */
+export const parseReplayProtocol: Parser<'http/json'> = (text, source) => {
+  const value = text.trim();
+  if (value.toLowerCase() === 'http/json') return 'http/json';
+  throw new UsageError(
+    `${source} ${value}: replay sends each line as it is, in OTLP/JSON (application/json), so only http/json applies; converting the lines to protobuf or sending them over gRPC is not offered`,
+  );
+};
+
+/**
+ * The flags only `replay` has: where its progress and its rejected lines are kept, and the
+ * protocol, whose values and default differ from `sync`'s.
+ */
 export const REPLAY_OWN_SETTINGS = {
   state: {
     flag: 'state',
     value: 'FILE',
     type: 'string',
     env: [],
-    defaultText: '$XDG_STATE_HOME/telemetry-sync/replay-state.db',
+    defaultText:
+      '$XDG_STATE_HOME/telemetry-sync/replay-state.db, else ~/.local/state/telemetry-sync/replay-state.db',
     section: 'Source',
-    help: 'the state database: per file, what identifies it and the byte offset up to which its lines were acknowledged (default $XDG_STATE_HOME/telemetry-sync/replay-state.db, else ~/.local/state/telemetry-sync/replay-state.db)',
+    help: 'the state database: per file, what identifies it and the byte offset up to which its lines were acknowledged',
   },
   rejects: {
     flag: 'rejects',
     value: 'FILE',
     type: 'string',
     env: [],
-    defaultText: 'next to the state database',
+    defaultText: 'the state database with .rejects.jsonl for .db',
     section: 'Output',
-    help: 'where bad and refused lines are appended, one JSON object each with file, line number, offset, reason and the line itself (default: the state database with .rejects.jsonl for .db)',
+    help: 'where bad and refused lines are appended, one JSON object each with file, line number, offset, reason and the line itself',
+  },
+  protocol: {
+    flag: 'protocol',
+    value: 'P',
+    type: 'string',
+    // Not OTEL_EXPORTER_OTLP_PROTOCOL: set for other tools, it is noted in the warnings instead.
+    env: [],
+    parse: parseReplayProtocol,
+    default: 'http/json',
+    section: 'Endpoint',
+    help: 'http/json only: each line is sent as it is, in OTLP/JSON; http/protobuf and grpc are refused. OTEL_EXPORTER_OTLP_PROTOCOL and OTEL_EXPORTER_OTLP_<SIGNAL>_PROTOCOL are not applied; set to another protocol, they are noted in the warnings',
   },
 } as const satisfies Record<string, SettingSpec>;
 
 /** Replay's settings as given, before validation. */
 export type ReplaySettings = {
   [K in ReplaySharedKey]?: K extends 'dryRun' ? boolean : string;
-} & { state?: string; rejects?: string };
+} & { state?: string; rejects?: string; protocol?: string };

@@ -19,4 +19,5 @@ export {
 } from '../progress/merge.js';
 export { nextEventId, readLineage, stampOwnRows, writeLineage } from '../progress/lineage.js';
 export { runReplayFiles, type ReplayFilesDeps } from './jsonl-run.js';
+export { FORGET_AFTER_DAYS } from '../progress/replay-state.js';
 export type { ReplayFileReport, ReplayFilesResult, ReplayProblem } from './jsonl-result.js';

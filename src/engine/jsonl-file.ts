@@ -35,6 +35,8 @@ export interface ReplayContext {
   /** Called after each record of progress, so a long run shows it is alive. */
   onProgress: () => void;
   consecutiveRefusals: number;
+  /** The files whose progress the state held, recorded as met at the end of the run. */
+  met: { id: FileIdentity; path: string }[];
 }
 
 type LineEnd = 'next' | 'stop';
@@ -65,6 +67,8 @@ export async function replayFile(ctx: ReplayContext, file: JsonlFile): Promise<b
     return true;
   }
   const progress = ctx.state.find(id);
+  if (progress.recognition === 'same' || progress.recognition === 'copy')
+    ctx.met.push({ id, path: file.path });
   let start: FileStart = progress.recognition;
   let from = progress.offset;
   let line = progress.line;

@@ -68,6 +68,8 @@ export interface ReplayFilesResult {
   /** The first problems; `problemsOmitted` more were counted and written to the rejects file. */
   problems: ReplayProblem[];
   problemsOmitted: number;
+  /** What the user should know though nothing went wrong, such as settings not applied. */
+  warnings: string[];
   /** Where and why the run stopped early; the progress stands at the last acknowledged line. */
   stopped: { file: string; line: number; reason: string } | null;
   durationMs: number;

@@ -8,8 +8,9 @@ import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../deliver/retrying-tran
 import { discoverFiles } from '../jsonl/discover.js';
 import { windowOf } from '../jsonl/time-filter.js';
 import { RejectsFile } from '../output/rejects-file.js';
-import { ReplayState } from '../progress/replay-state.js';
+import { FORGET_AFTER_DAYS, ReplayState } from '../progress/replay-state.js';
 import { SyncLock } from '../progress/sync-lock.js';
+import { plural } from '../words.js';
 import { replayFile, type ReplayContext } from './jsonl-file.js';
 import type { ReplayFilesResult } from './jsonl-result.js';
 
@@ -85,8 +86,21 @@ export async function runReplayFiles(
         lock?.refresh(beat);
       },
       consecutiveRefusals: 0,
+      met: [],
     };
     for (const file of files) if (!(await replayFile(ctx, file))) break;
+    if (sending) {
+      const at = new Date(deps.now());
+      state.seen(ctx.met, at);
+      // After a stop, the files not reached were not met: their rows must not look abandoned.
+      if (totals.stopped === null) {
+        const forgotten = state.prune(at);
+        if (forgotten > 0)
+          deps.log(
+            `forgot ${plural(forgotten, 'file')} no run has met for ${FORGET_AFTER_DAYS} days, no longer at the path recorded`,
+          );
+      }
+    }
   } finally {
     for (const e of exporters.values()) e.close();
     lock?.release();
@@ -124,6 +138,7 @@ function emptyResult(config: ReplayConfig): ReplayFilesResult {
     rejectedRecords: 0,
     problems: [],
     problemsOmitted: 0,
+    warnings: [...config.warnings],
     stopped: null,
     durationMs: 0,
   };

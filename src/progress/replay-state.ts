@@ -1,11 +1,19 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { DatabaseError } from '../errors.js';
 import type { FileIdentity } from '../jsonl/identity.js';
 import { messageOf } from '../errors.js';
 import { tokfTimestamp } from './progress-store.js';
 import { inWriteTransaction } from './transaction.js';
+
+/**
+ * How long a file's row is kept after a run last matched it to a file (by inode and first line,
+ * or by first line alone), unless the file is still where the row says. Long enough for a file
+ * rotated away for a while, or left out of the PATH arguments of some runs, to keep its progress.
+ */
+export const FORGET_AFTER_DAYS = 30;
+const FORGET_AFTER_MS = FORGET_AFTER_DAYS * 24 * 60 * 60 * 1000;
 
 const TABLE = 'replay_files';
 
@@ -18,8 +26,11 @@ const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS ${TABLE} (
   line INTEGER NOT NULL,
   path TEXT NOT NULL,
   updated_at TEXT NOT NULL,
+  seen_at TEXT,
   UNIQUE (dev, ino, first_line_sha256)
 )`;
+// seen_at may be NULL: in rows from before it existed, and in rows an older telemetry-sync writes
+// into this database. Such a row counts as seen at the first pruning that meets it.
 
 /**
  * How a file was recognised: `same` (its inode and first line, perhaps under another name after a
@@ -60,6 +71,9 @@ export class ReplayState {
         db.exec('PRAGMA journal_mode = WAL');
         db.exec('PRAGMA synchronous = FULL');
         db.exec(CREATE_TABLE);
+        const columns = db.prepare(`PRAGMA table_info(${TABLE})`).all() as { name: string }[];
+        if (!columns.some((c) => c.name === 'seen_at'))
+          db.exec(`ALTER TABLE ${TABLE} ADD COLUMN seen_at TEXT`);
       }
       return new ReplayState(db);
     } catch (err) {
@@ -90,6 +104,52 @@ export class ReplayState {
   }
 
   /**
+   * Records that a run met these files, so that the rows their progress comes from are kept: each
+   * one's own, and those of files with its first line, from which a copy takes its offset (a copy
+   * read to its end never gets a row of its own). The path follows a file renamed by a rotation.
+   */
+  seen(files: readonly { id: FileIdentity; path: string }[], at: Date): void {
+    const db = this.db;
+    if (db === undefined) throw new DatabaseError('the replay state is open read-only');
+    if (files.length === 0) return;
+    const when = tokfTimestamp(at);
+    inWriteTransaction(db, 'record the files met', () => {
+      const mark = db.prepare(
+        `UPDATE ${TABLE} SET seen_at = ?,
+           path = CASE WHEN dev = ? AND ino = ? THEN ? ELSE path END
+         WHERE first_line_sha256 = ?`,
+      );
+      for (const { id, path } of files) mark.run(when, id.dev, id.ino, resolve(path), id.firstLine);
+    });
+  }
+
+  /**
+   * Forgets the files no run has met for FORGET_AFTER_DAYS, and returns how many. A row whose file
+   * is still at its path (same device and inode) is kept whatever its age, and counts as seen:
+   * only a file that is gone, or has left its path, can lose its progress.
+   */
+  prune(at: Date): number {
+    const db = this.db;
+    if (db === undefined) throw new DatabaseError('the replay state is open read-only');
+    const now = tokfTimestamp(at);
+    const cutoff = tokfTimestamp(new Date(at.getTime() - FORGET_AFTER_MS));
+    let forgotten = 0;
+    inWriteTransaction(db, 'prune the replay state', () => {
+      db.prepare(`UPDATE ${TABLE} SET seen_at = ? WHERE seen_at IS NULL`).run(now);
+      const stale = db
+        .prepare(`SELECT id, dev, ino, path FROM ${TABLE} WHERE seen_at < ?`)
+        .all(cutoff) as { id: number; dev: string; ino: string; path: string }[];
+      const keep = db.prepare(`UPDATE ${TABLE} SET seen_at = ? WHERE id = ?`);
+      const forget = db.prepare(`DELETE FROM ${TABLE} WHERE id = ?`);
+      for (const row of stale) {
+        if (stillAt(row.path, row.dev, row.ino)) keep.run(now, row.id);
+        else forgotten += Number(forget.run(row.id).changes);
+      }
+    });
+    return forgotten;
+  }
+
+  /**
    * Records that the file's lines up to `offset` are done, in one transaction: what the inode
    * held before (another first line) is forgotten.
    */
@@ -103,12 +163,22 @@ export class ReplayState {
         id.firstLine,
       );
       db.prepare(
-        `INSERT INTO ${TABLE} (dev, ino, first_line_sha256, offset, line, path, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO ${TABLE} (dev, ino, first_line_sha256, offset, line, path, updated_at, seen_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (dev, ino, first_line_sha256)
          DO UPDATE SET offset = excluded.offset, line = excluded.line, path = excluded.path,
-           updated_at = excluded.updated_at`,
-      ).run(id.dev, id.ino, id.firstLine, offset, line, path, tokfTimestamp(at));
+           updated_at = excluded.updated_at, seen_at = excluded.seen_at`,
+      ).run(
+        id.dev,
+        id.ino,
+        id.firstLine,
+        offset,
+        line,
+        // Absolute, so that pruning, from whatever directory it runs, finds the file.
+        resolve(path),
+        tokfTimestamp(at),
+        tokfTimestamp(at),
+      );
     });
   }
 
@@ -122,5 +192,19 @@ export class ReplayState {
         ?.prepare(`SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?`)
         .get(TABLE) !== undefined
     );
+  }
+}
+
+/**
+ * Whether the file at `path` is still the one of the row. Only an answer that it is not there
+ * (or is another file) lets the row go: an unreadable directory keeps it.
+ */
+function stillAt(path: string, dev: string, ino: string): boolean {
+  try {
+    const info = statSync(path, { bigint: true });
+    return info.dev.toString() === dev && info.ino.toString() === ino;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return code !== 'ENOENT' && code !== 'ENOTDIR';
   }
 }

@@ -36,6 +36,7 @@ export function formatReplaySummary(r: ReplayFilesResult): string {
     const more = r.problems.length - LISTED + r.problemsOmitted;
     if (more > 0) lines.push(`  ... and ${more} more`);
   }
+  for (const w of r.warnings) lines.push(`warning: ${w}`);
   for (const f of r.files) {
     if (f.error !== undefined) lines.push(`could not read ${f.path}: ${f.error}`);
     if (f.heldBack) lines.push(`${f.path}: its last line has no newline yet; left for a later run`);

@@ -15,6 +15,8 @@ import { logsLine, markersOf, tracesLine, type Loose } from '../helpers/jsonl-fi
 import { flattenPoints } from '../helpers/otlp-proto.js';
 import { OtlpReceiver } from '../helpers/otlp-receiver.js';
 import { CLI, runCli } from '../helpers/run-cli.js';
+import { REPLAY_SPECS } from '../../src/cli/replay-args.js';
+import { shownDefault } from '../../src/config/settings.js';
 
 let receiver: OtlpReceiver;
 let dir: string;
@@ -137,5 +139,77 @@ describe('telemetry-sync replay (CLI)', () => {
     expect(help.code).toBe(0);
     for (const flag of ['--state', '--rejects', '--since', '--until', '--dry-run', '--json'])
       expect(help.stdout).toContain(flag);
+    // Each default said once, by the help's own rule.
+    const defaults = REPLAY_SPECS.filter(([, spec]) => shownDefault(spec) !== undefined);
+    expect(help.stdout.split('(default').length - 1).toBe(defaults.length);
+  });
+
+  it('answers a mistyped flag and any usage error as sync does, with --json on stdout too', async () => {
+    const file = join(dir, 'u.jsonl');
+    writeFileSync(file, lines(logsLine('a')));
+    const typo = await replay([file, '--sinse', '1d']);
+    const syncTypo = await runCli(['sync', '--sinse', '1d', '--json']);
+    expect(typo.code).toBe(2);
+    expect(syncTypo.code).toBe(2);
+    expect(typo.result).toEqual({
+      status: 'error',
+      exitCode: 2,
+      error: { kind: 'usage', message: 'unknown option --sinse; did you mean --since?' },
+    });
+    expect(typo.result).toEqual(JSON.parse(syncTypo.stdout));
+    expect(typo.stderr).toBe(
+      'telemetry-sync: error: unknown option --sinse; did you mean --since?\n' +
+        '(see: telemetry-sync replay --help)\n',
+    );
+    expect(typo.got).toEqual([]);
+
+    // Found after parsing, by the config: the same object.
+    const missing = await replay([join(dir, 'nope.jsonl')]);
+    expect(missing.code).toBe(2);
+    expect(missing.result).toEqual({
+      status: 'error',
+      exitCode: 2,
+      error: { kind: 'usage', message: `${join(dir, 'nope.jsonl')}: no such file or directory` },
+    });
+    const noEndpoint = await runCli(['replay', file, '--state', join(dir, 's.db'), '--json']);
+    expect(noEndpoint.code).toBe(2);
+    expect(JSON.parse(noEndpoint.stdout)).toMatchObject({ error: { kind: 'usage' } });
+    // Without --json, stdout stays empty.
+    expect((await runCli(['replay', file, '--sinse', '1d'])).stdout).toBe('');
+
+    // A duration back from now with its minus, as sync takes it.
+    const since = await replay([file, '--since', '-7d']);
+    expect(since.code).toBe(0);
+    expect(since.result).toMatchObject({ status: 'delivered', filteredLines: 1 });
+  });
+
+  it('takes --protocol http/json only, and notes protocol variables it does not apply', async () => {
+    const file = join(dir, 'p.jsonl');
+    writeFileSync(file, lines(logsLine('a')));
+    for (const protocol of ['http/protobuf', 'grpc']) {
+      const run = await replay([file, '--protocol', protocol]);
+      expect(run.code).toBe(2);
+      expect(run.result.error.message).toBe(
+        `--protocol ${protocol}: replay sends each line as it is, in OTLP/JSON (application/json), so only http/json applies; converting the lines to protobuf or sending them over gRPC is not offered`,
+      );
+      expect(run.got).toEqual([]);
+    }
+    const env = { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf' };
+    const noted = await replay([file], env);
+    expect(noted.code).toBe(0);
+    expect(noted.requests.map((r) => r.contentType)).toEqual(['application/json']);
+    const note =
+      'OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf not applied: replay sends each line as it is, in OTLP/JSON (application/json)';
+    expect(noted.result.warnings).toEqual([note]);
+    expect(noted.stderr.split(note)).toHaveLength(2);
+    expect(noted.stderr).toContain(`telemetry-sync: warning: ${note}\n`);
+    appendFileSync(file, lines(logsLine('b')));
+    const chosen = await replay([file, '--protocol', 'http/json'], env);
+    expect(chosen.code).toBe(0);
+    expect(chosen.got).toEqual(['b#0']);
+    expect(chosen.stderr).not.toContain('not applied');
+
+    const help = await runCli(['replay', '--help']);
+    expect(help.stdout).toMatch(/--protocol P\s+http\/json only/);
   });
 });

@@ -1,5 +1,6 @@
 import {
   appendFileSync,
+  mkdirSync,
   mkdtempSync,
   readFileSync,
   renameSync,
@@ -8,11 +9,12 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { buildReplayConfig } from '../../src/config/replay-config.js';
 import type { ReplaySettings } from '../../src/config/replay-settings.js';
 import { runReplayFiles } from '../../src/engine/index.js';
+import { UsageError } from '../../src/errors.js';
 import { logsLine, markersOf, metricsLine, tracesLine } from '../helpers/jsonl-files.js';
 import { OtlpReceiver } from '../helpers/otlp-receiver.js';
 
@@ -30,22 +32,32 @@ afterEach(async () => {
 
 const lines = (...ls: string[]) => ls.map((l) => `${l}\n`).join('');
 
-async function replay(paths: string[], settings: ReplaySettings = {}) {
+const DAY = 24 * 60 * 60 * 1000;
+
+/** `day`: the run's clock that many days ahead of the real one. */
+async function replay(
+  paths: string[],
+  settings: ReplaySettings = {},
+  { day = 0, env = {} }: { day?: number; env?: NodeJS.ProcessEnv } = {},
+) {
+  const now = () => Date.now() + day * DAY;
   const config = buildReplayConfig(
     { endpoint: receiver.url, state: join(dir, 'state.db'), ...settings },
     paths,
-    {},
-    Date.now(),
+    env,
+    now(),
   );
+  const log: string[] = [];
   const result = await runReplayFiles(config, {
-    now: Date.now,
-    log: () => {},
+    now,
+    log: (line) => log.push(line),
     userAgent: 'test',
     retryPolicy: { initialBackoffMs: 1, maxBackoffMs: 1, budgetMs: 50 },
   });
   const got = markersOf(receiver.requests);
+  const requests = [...receiver.requests];
   receiver.clear();
-  return { result, got };
+  return { result, got, log, requests };
 }
 
 const rejects = () =>
@@ -234,5 +246,110 @@ describe('replay of OTLP JSON Lines files', () => {
     expect(got).toEqual([]);
     expect(result).toMatchObject({ exitCode: 0, status: 'dry-run', sentLines: 1, badLines: 1 });
     expect((await replay([file])).got).toEqual(['1#0']);
+  });
+
+  it('keeps the progress of a file absent from some runs for 30 days, and of one still at its path', async () => {
+    const a = join(dir, 'a', 'a.jsonl');
+    const b = join(dir, 'b.jsonl');
+    const moved = join(dir, 'moved', 'b.jsonl');
+    mkdirSync(dirname(a));
+    mkdirSync(dirname(moved));
+    writeFileSync(a, lines(logsLine('a1')));
+    writeFileSync(b, lines(logsLine('b1'), logsLine('b2')));
+    expect((await replay([dirname(a), b], {}, { day: 0 })).got).toEqual(['a1#0', 'b1#0', 'b2#0']);
+
+    // Rotated away where this run does not look: its row names a path that is gone.
+    renameSync(b, moved);
+    const without = await replay([dirname(a)], {}, { day: 29 });
+    expect(without.log.filter((l) => l.startsWith('forgot'))).toEqual([]);
+    const back = await replay([moved], {}, { day: 29 });
+    expect(back.got).toEqual([]);
+    expect(back.result.files[0]).toMatchObject({ start: 'same' });
+
+    // Not met for 31 days, but still at the path it was last met under: kept.
+    expect((await replay([dirname(a)], {}, { day: 60 })).log).not.toContainEqual(
+      expect.stringMatching(/^forgot/),
+    );
+    expect((await replay([moved], {}, { day: 60 })).got).toEqual([]);
+
+    // Gone, and not met for 31 days: forgotten, so a copy coming back is new.
+    const content = readFileSync(moved);
+    rmSync(moved);
+    const prune = await replay([dirname(a)], {}, { day: 91 });
+    expect(prune.log).toContain(
+      'forgot 1 file no run has met for 30 days, no longer at the path recorded',
+    );
+    writeFileSync(join(dir, 'moved', 'b-copy.jsonl'), content);
+    const again = await replay([join(dir, 'moved', 'b-copy.jsonl')], {}, { day: 91 });
+    expect(again.got).toEqual(['b1#0', 'b2#0']);
+    expect(again.result.files[0]).toMatchObject({ start: 'new' });
+    // The file met on every run kept its progress throughout.
+    expect((await replay([a], {}, { day: 91 })).result.files[0]).toMatchObject({ start: 'same' });
+  });
+
+  it("keeps a copy's source row while the copy is met, though the source is gone", async () => {
+    const live = join(dir, 'app.jsonl');
+    writeFileSync(live, lines(logsLine('1'), logsLine('2')));
+    await replay([live], {}, { day: 0 });
+    const gz = join(dir, 'app-1.jsonl.gz');
+    writeFileSync(gz, gzipSync(readFileSync(live)));
+    rmSync(live);
+    // The copy is read to its end: it never gets a row of its own, its offset is the source's.
+    for (const day of [20, 40, 60]) {
+      const run = await replay([gz], {}, { day });
+      expect(run.got).toEqual([]);
+      expect(run.result.files[0]).toMatchObject({ start: 'copy' });
+    }
+  });
+
+  it('forgets nothing on a run that stopped before meeting every file', async () => {
+    const a = join(dir, 'a.jsonl');
+    const b = join(dir, 'b.jsonl');
+    writeFileSync(a, lines(logsLine('a1')));
+    writeFileSync(b, lines(logsLine('b1')));
+    await replay([a, b], {}, { day: 0 });
+    const renamed = join(dir, 'b-renamed.jsonl');
+    renameSync(b, renamed);
+    appendFileSync(a, lines(logsLine('a2')));
+    receiver.enqueue({ status: 401 });
+    const stopped = await replay([a, renamed], {}, { day: 40 });
+    expect(stopped.result.stopped).toMatchObject({ file: a });
+    expect(stopped.result.files).toHaveLength(1);
+    const next = await replay([a, renamed], {}, { day: 41 });
+    expect(next.got).toEqual(['a2#0']);
+    expect(next.result.files[1]).toMatchObject({ start: 'same', sent: 0 });
+  });
+
+  it('refuses a --protocol other than http/json, and notes protocol variables it does not apply', async () => {
+    const file = join(dir, 'p.jsonl');
+    writeFileSync(file, lines(logsLine('a')));
+    for (const protocol of ['http/protobuf', 'grpc']) {
+      expect(() =>
+        buildReplayConfig({ endpoint: receiver.url, protocol }, [file], {}, Date.now()),
+      ).toThrow(
+        new UsageError(
+          `--protocol ${protocol}: replay sends each line as it is, in OTLP/JSON (application/json), so only http/json applies; converting the lines to protobuf or sending them over gRPC is not offered`,
+        ),
+      );
+    }
+    const env = {
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+      OTEL_EXPORTER_OTLP_LOGS_PROTOCOL: 'HTTP/JSON',
+      OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'grpc',
+    };
+    const noted = await replay([file], {}, { env });
+    expect(noted.result.warnings).toEqual([
+      'OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf, OTEL_EXPORTER_OTLP_TRACES_PROTOCOL=grpc not applied: replay sends each line as it is, in OTLP/JSON (application/json)',
+    ]);
+    expect(noted.requests.map((r) => r.contentType)).toEqual(['application/json']);
+    // Asked for on the command line, JSON is the user's own choice: nothing to note.
+    appendFileSync(file, lines(logsLine('b')));
+    const chosen = await replay([file], { protocol: 'http/json' }, { env });
+    expect(chosen.got).toEqual(['b#0']);
+    expect(chosen.result.warnings).toEqual([]);
+    expect(
+      (await replay([file], {}, { env: { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' } })).result
+        .warnings,
+    ).toEqual([]);
   });
 });

@@ -1,13 +1,18 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ReplayState } from '../../src/progress/replay-state.js';
+import { DatabaseSync } from 'node:sqlite';
+import { fileIdentity } from '../../src/jsonl/identity.js';
+import { FORGET_AFTER_DAYS, ReplayState } from '../../src/progress/replay-state.js';
 
 let dir: string;
 beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'replay-state-'))));
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 const id = (ino: string, firstLine: string) => ({ dev: '1', ino, firstLine, size: 100 });
+const DAY = 24 * 60 * 60 * 1000;
+const T0 = Date.parse('2026-03-01T00:00:00Z');
+const day = (n: number) => new Date(T0 + n * DAY);
 
 describe('ReplayState', () => {
   it('recognises a file by inode and first line, a copy by its first line, a reused inode as replaced', () => {
@@ -35,5 +40,68 @@ describe('ReplayState', () => {
     expect(state.find(id('1', 'h')).recognition).toBe('new');
     state.close();
     expect(existsSync(path)).toBe(false);
+  });
+
+  it(`forgets a row no run has met for ${FORGET_AFTER_DAYS} days unless its file is still at its path`, async () => {
+    const state = ReplayState.open(join(dir, 'state.db'), false);
+    const kept = join(dir, 'kept.jsonl');
+    writeFileSync(kept, 'line\n');
+    const keptId = (await fileIdentity(kept, false))!;
+    state.save(keptId, 5, 1, kept, day(0));
+    state.save(id('7', 'gone'), 10, 1, join(dir, 'gone.jsonl'), day(0));
+    state.save(id('8', 'later'), 10, 1, join(dir, 'later.jsonl'), day(0));
+    // Met on day 5 (a copy of it, under another inode and path).
+    state.seen([{ id: id('99', 'later'), path: join(dir, 'later-1.jsonl') }], day(5));
+    expect(FORGET_AFTER_DAYS).toBe(30);
+
+    expect(state.prune(day(30))).toBe(0);
+    expect(state.find(id('7', 'gone')).recognition).toBe('same');
+    expect(state.prune(day(31))).toBe(1);
+    expect(state.find(id('7', 'gone')).recognition).toBe('new');
+    expect(state.find(id('8', 'later')).recognition).toBe('same');
+    expect(state.find(keptId)).toMatchObject({ recognition: 'same', offset: 5 });
+    expect(state.prune(day(36))).toBe(1);
+    expect(state.find(id('99', 'later')).recognition).toBe('new');
+    // Still at its path a year on.
+    expect(state.prune(day(365))).toBe(0);
+    expect(state.find(keptId)).toMatchObject({ recognition: 'same', offset: 5 });
+    // Moved away, it is one more file not met.
+    rmSync(kept);
+    expect(state.prune(day(365 + 29))).toBe(0);
+    expect(state.prune(day(365 + 31))).toBe(1);
+    state.close();
+  });
+
+  it('follows a renamed file to its new path when a run meets it', async () => {
+    const state = ReplayState.open(join(dir, 'state.db'), false);
+    const file = join(dir, 'a.jsonl');
+    writeFileSync(file, 'line\n');
+    const fileId = (await fileIdentity(file, false))!;
+    state.save(fileId, 5, 1, join(dir, 'before-rotation.jsonl'), day(0));
+    state.seen([{ id: fileId, path: file }], day(1));
+    expect(state.prune(day(100))).toBe(0);
+    expect(state.find(fileId).recognition).toBe('same');
+    state.close();
+  });
+
+  it('adds the column to a database of an earlier version, its rows counted as met at the first pruning', () => {
+    const path = join(dir, 'old.db');
+    const old = new DatabaseSync(path);
+    old.exec(`CREATE TABLE replay_files (
+      id INTEGER PRIMARY KEY, dev TEXT NOT NULL, ino TEXT NOT NULL,
+      first_line_sha256 TEXT NOT NULL, offset INTEGER NOT NULL, line INTEGER NOT NULL,
+      path TEXT NOT NULL, updated_at TEXT NOT NULL, UNIQUE (dev, ino, first_line_sha256))`);
+    old
+      .prepare(
+        `INSERT INTO replay_files (dev, ino, first_line_sha256, offset, line, path, updated_at)
+        VALUES ('1', '7', 'h', 42, 2, '/nowhere/a.jsonl', '2020-01-01T00:00:00Z')`,
+      )
+      .run();
+    old.close();
+    const state = ReplayState.open(path, false);
+    expect(state.prune(day(0))).toBe(0);
+    expect(state.find(id('7', 'h'))).toMatchObject({ recognition: 'same', offset: 42 });
+    expect(state.prune(day(31))).toBe(1);
+    state.close();
   });
 });

@@ -1,0 +1,103 @@
+import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
+import { specOf } from '../config/settings.js';
+import { UsageError } from '../errors.js';
+
+/**
+ * Durations back from now may be written with a minus (`--since -7d`, 7 days ago), as `date -d`
+ * users write them: such a value is joined to its flag, which parseArgs would take for an option.
+ */
+const NEGATIVE_DURATION = /^-\d+[smhdw]$/;
+const TAKES_TIME = new Set([`--${specOf('since').flag}`, `--${specOf('until').flag}`]);
+
+/**
+ * A command's options, every mistake a UsageError in our words: an unknown option gets the nearest
+ * known one, and Node's advice about "--" is left out.
+ */
+export function parseOptions(
+  args: readonly string[],
+  options: ParseArgsOptionsConfig,
+  allowPositionals = false,
+): {
+  values: Record<string, string | boolean | (string | boolean)[] | undefined>;
+  positionals: string[];
+} {
+  const joined: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    const next = args[i + 1];
+    if (TAKES_TIME.has(arg) && next !== undefined && NEGATIVE_DURATION.test(next)) {
+      joined.push(`${arg}=${next}`);
+      i++;
+    } else {
+      joined.push(arg);
+    }
+  }
+  try {
+    const { values, positionals } = parseArgs({
+      args: joined,
+      options,
+      strict: true,
+      allowPositionals,
+    });
+    return { values, positionals };
+  } catch (err) {
+    throw new UsageError(describeParseError(err, options));
+  }
+}
+
+function describeParseError(err: unknown, options: ParseArgsOptionsConfig): string {
+  const message = err instanceof Error ? err.message : String(err);
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    const given = /'(-{1,2}[^'=]*)/.exec(message)?.[1];
+    if (given !== undefined) {
+      const near = closest(given.replace(/^-+/, ''), Object.keys(options));
+      return `unknown option ${given}` + (near === undefined ? '' : `; did you mean --${near}?`);
+    }
+  }
+  if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
+    return message.replace(/\. To specify a positional.*$/s, '.');
+  }
+  // Node's messages end with advice about "--" that does not apply to us.
+  return message
+    .replace(/\s*To specify an option argument starting with a dash.*$/s, '')
+    .replace(
+      /\s*Did you forget to specify the option argument for '([^']*)'\?/,
+      ' ($1 needs a value)',
+    );
+}
+
+/** The candidate nearest to a mistyped word, if it is near enough to be what was meant. */
+export function closest(word: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const c of candidates) {
+    const d = editDistance(word.toLowerCase(), c);
+    if (d < bestDistance) {
+      best = c;
+      bestDistance = d;
+    }
+  }
+  // One edit in short words, a third of the letters in long ones; a prefix is near too.
+  const limit = Math.max(1, Math.floor(word.length / 3));
+  if (best !== undefined && (bestDistance <= limit || (word.length >= 3 && best.startsWith(word))))
+    return best;
+  return undefined;
+}
+
+/** Damerau-Levenshtein (optimal string alignment): swapped neighbours count as one edit. */
+function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        v = Math.min(v, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = v;
+    }
+  }
+  return d[a.length]![b.length]!;
+}
