@@ -802,6 +802,17 @@ const REPLAY_SHARED_KEYS = [
     'dryRun',
 ];
 /**
+ * Where `sync`'s help line speaks of events, metrics or the tokf database, what the same flag does
+ * for `replay`: lines of files, every signal's path, the state database.
+ */
+const REPLAY_HELP = {
+    since: 'only records at or after T (inclusive), by their own times; T is a date (2026-03-05), a date-time (2026-03-05T10:22:13Z; UTC when no zone is given) or a duration back from now (90m, 24h, 7d; -7d means the same)',
+    until: 'only records before T (exclusive), T as for --since',
+    endpoint: "OTLP/HTTP base URL (http:// or https://); each line goes to its signal's path under it (v1/metrics, v1/logs, v1/traces); without it, OTEL_EXPORTER_OTLP_<SIGNAL>_ENDPOINT (used as it is), else OTEL_EXPORTER_OTLP_ENDPOINT",
+    maxConsecutiveFailures: 'circuit breaker: stop sending after N lines in a row were refused; the rest stay for the next run',
+    dryRun: 'report what would be sent; send nothing and record nothing in the state database',
+};
+/**
  * The lines are sent as they were written, byte for byte where the window does not cut them:
  * turning them into protobuf would be a second encoder of every OTLP message for no gain, so
  * OTLP/JSON is the one protocol, and asking for another is a mistake to say rather than ignore.
@@ -11103,6 +11114,7 @@ const USER_AGENT = `telemetry-sync/${version_VERSION}`;
 
 
 
+
 const INTRO = `Usage: telemetry-sync replay PATH... [options]
 
 Sends files of OTLP JSON Lines (one MetricsData, LogsData or TracesData object per line, plain or
@@ -11125,9 +11137,10 @@ be read, or delivery failed (the rest waits for the next run); 2 bad usage, noth
 const COLUMN = 30;
 /** \`telemetry-sync replay --help\`. */
 function replayHelp() {
-    const lines = REPLAY_SPECS.map(([, spec]) => {
+    const lines = REPLAY_SPECS.map(([key, spec]) => {
         const shown = shownDefault(spec);
-        const text = spec.help + (shown === undefined ? '' : ` (default ${shown})`);
+        const help = REPLAY_HELP[key] ?? spec.help;
+        const text = help + (shown === undefined ? '' : ` (default ${shown})`);
         return replay_help_option(flagUsage(spec), text);
     });
     lines.push(replay_help_option('--json', 'print the result as one JSON object on stdout'));

@@ -1,4 +1,5 @@
 import { flagUsage, shownDefault } from '../config/settings.js';
+import { REPLAY_HELP, type ReplaySharedKey } from '../config/replay-settings.js';
 import { FORGET_AFTER_DAYS } from '../engine/index.js';
 import { REPLAY_SPECS } from './replay-args.js';
 
@@ -27,9 +28,10 @@ const COLUMN = 30;
 
 /** \`telemetry-sync replay --help\`. */
 export function replayHelp(): string {
-  const lines = REPLAY_SPECS.map(([, spec]) => {
+  const lines = REPLAY_SPECS.map(([key, spec]) => {
     const shown = shownDefault(spec);
-    const text = spec.help + (shown === undefined ? '' : ` (default ${shown})`);
+    const help = REPLAY_HELP[key as ReplaySharedKey] ?? spec.help;
+    const text = help + (shown === undefined ? '' : ` (default ${shown})`);
     return option(flagUsage(spec), text);
   });
   lines.push(option('--json', 'print the result as one JSON object on stdout'));

@@ -24,6 +24,21 @@ export const REPLAY_SHARED_KEYS = [
 export type ReplaySharedKey = (typeof REPLAY_SHARED_KEYS)[number];
 
 /**
+ * Where `sync`'s help line speaks of events, metrics or the tokf database, what the same flag does
+ * for `replay`: lines of files, every signal's path, the state database.
+ */
+export const REPLAY_HELP: Partial<Record<ReplaySharedKey, string>> = {
+  since:
+    'only records at or after T (inclusive), by their own times; T is a date (2026-03-05), a date-time (2026-03-05T10:22:13Z; UTC when no zone is given) or a duration back from now (90m, 24h, 7d; -7d means the same)',
+  until: 'only records before T (exclusive), T as for --since',
+  endpoint:
+    "OTLP/HTTP base URL (http:// or https://); each line goes to its signal's path under it (v1/metrics, v1/logs, v1/traces); without it, OTEL_EXPORTER_OTLP_<SIGNAL>_ENDPOINT (used as it is), else OTEL_EXPORTER_OTLP_ENDPOINT",
+  maxConsecutiveFailures:
+    'circuit breaker: stop sending after N lines in a row were refused; the rest stay for the next run',
+  dryRun: 'report what would be sent; send nothing and record nothing in the state database',
+};
+
+/**
  * The lines are sent as they were written, byte for byte where the window does not cut them:
  * turning them into protobuf would be a second encoder of every OTLP message for no gain, so
  * OTLP/JSON is the one protocol, and asking for another is a mistake to say rather than ignore.

@@ -142,6 +142,9 @@ describe('telemetry-sync replay (CLI)', () => {
     // Each default said once, by the help's own rule.
     const defaults = REPLAY_SPECS.filter(([, spec]) => shownDefault(spec) !== undefined);
     expect(help.stdout.split('(default').length - 1).toBe(defaults.length);
+    // Flags shared with sync speak of lines and every signal's path, not of sync's metrics.
+    expect(help.stdout).not.toMatch(/--backend|N events in a row|open the database read-only/);
+    expect(help.stdout).toContain('lines in a row');
   });
 
   it('answers a mistyped flag and any usage error as sync does, with --json on stdout too', async () => {
