@@ -291,15 +291,23 @@ async function measure(size, sink) {
   const db = benchDatabase(size);
   if (db.built) console.error(`built the ${size}-event database in ${(db.ms / 1000).toFixed(1)} s`);
   const rows = [];
-  for (const cfg of CONFIGS) {
-    const floors = [];
-    const runs = Object.fromEntries(ENTRIES.map((e) => [e, []]));
-    for (let i = 0; i < RUNS; i++) {
+  // Runs interleave the configs (A B A B, not A A B B): this machine's speed drifts by more than
+  // the differences measured, and a drift then weighs on every config alike.
+  const measured = CONFIGS.map(() => ({
+    floors: [],
+    runs: Object.fromEntries(ENTRIES.map((e) => [e, []])),
+  }));
+  for (let i = 0; i < RUNS; i++) {
+    for (const [c, cfg] of CONFIGS.entries()) {
+      const { floors, runs } = measured[c];
       floors.push(
         await runCli(['sync', '--db', freshCopy(db.file), '--dry-run', '--protocol', cfg.protocol]),
       );
       for (const entry of ENTRIES) runs[entry].push(await runEntry(entry, db.file, cfg, sink));
     }
+  }
+  for (const [c, cfg] of CONFIGS.entries()) {
+    const { floors, runs } = measured[c];
     const floor = floors.sort((a, b) => a.wallMs - b.wallMs)[Math.floor(RUNS / 2)];
     // Per entry point: the run of median wall time, and the median of the peak RSS.
     const entries = {};
