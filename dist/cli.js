@@ -1,4 +1,4 @@
-#!/usr/bin/env -S MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=65536 node --max-semi-space-size=8 --max-old-space-size=192
+#!/usr/bin/env -S MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=65536 node --min-semi-space-size=8 --max-semi-space-size=8 --max-old-space-size=192
 if (Number(process.versions.node.split('.')[0]) < 24) {
   process.stderr.write('telemetry-sync: error: Node.js 24 or newer is needed (for its built-in node:sqlite); this is Node ' + process.versions.node + '\n');
   process.exit(2);

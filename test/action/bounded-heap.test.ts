@@ -36,7 +36,11 @@ describe('rerunWithBoundedHeap', () => {
   it('runs the step once more under the V8 limits and fixed malloc settings, and passes its exit code on', () => {
     const { status, report } = runScript(base);
     expect(status).toBe(7);
-    expect(report.execArgv).toEqual(['--max-semi-space-size=8', '--max-old-space-size=192']);
+    expect(report.execArgv).toEqual([
+      '--min-semi-space-size=8',
+      '--max-semi-space-size=8',
+      '--max-old-space-size=192',
+    ]);
     expect(report.arena).toBe('2');
     expect(report.mmap).toBe('65536');
   });
