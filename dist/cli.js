@@ -10,7 +10,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(336);
+/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(37);
 // The limits above keep a long sync's memory flat; they apply when the bundle runs as the
 // telemetry-sync command and are the ones src/action/bounded-heap.ts gives the action (see there).
 
@@ -21,7 +21,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 336:
+/***/ 37:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -11112,7 +11112,36 @@ function formatReplaySummary(r) {
 const version_VERSION = '0.1.0';
 const USER_AGENT = `telemetry-sync/${version_VERSION}`;
 
+;// CONCATENATED MODULE: ./src/cli/help-format.ts
+/** Where an option's text starts, and how wide the help is: `sync --help` and `replay --help`. */
+const COLUMN = 30;
+const WIDTH = 100;
+/** A flag and its text; a flag too long for the column gets a line of its own. */
+function help_format_option(label, text) {
+    const indent = ' '.repeat(COLUMN);
+    const lines = wrap(text, WIDTH - COLUMN).map((line) => indent + line);
+    const head = `  ${label}`;
+    if (head.length + 2 > COLUMN)
+        return [head, ...lines];
+    return [head.padEnd(COLUMN) + lines[0].trimStart(), ...lines.slice(1)];
+}
+function wrap(text, width) {
+    const lines = [];
+    let line = '';
+    for (const word of text.split(' ')) {
+        if (line !== '' && line.length + 1 + word.length > width) {
+            lines.push(line);
+            line = word;
+        }
+        else {
+            line = line === '' ? word : `${line} ${word}`;
+        }
+    }
+    return [...lines, line];
+}
+
 ;// CONCATENATED MODULE: ./src/cli/replay-help.ts
+
 
 
 
@@ -11136,38 +11165,17 @@ it is still at its path.
 Exit codes: 0 every line read was delivered (or dry run); 1 lines were set aside, a file could not
 be read, or delivery failed (the rest waits for the next run); 2 bad usage, nothing sent.
 `;
-const COLUMN = 30;
 /** \`telemetry-sync replay --help\`. */
 function replayHelp() {
-    const lines = REPLAY_SPECS.map(([key, spec]) => {
+    const lines = REPLAY_SPECS.flatMap(([key, spec]) => {
         const shown = shownDefault(spec);
         const help = REPLAY_HELP[key] ?? spec.help;
         const text = help + (shown === undefined ? '' : ` (default ${shown})`);
-        return replay_help_option(flagUsage(spec), text);
+        return help_format_option(flagUsage(spec), text);
     });
-    lines.push(replay_help_option('--json', 'print the result as one JSON object on stdout'));
-    lines.push(replay_help_option('-h, --help', 'this help'));
+    lines.push(...help_format_option('--json', 'print the result as one JSON object on stdout'));
+    lines.push(...help_format_option('-h, --help', 'this help'));
     return `${INTRO}\nOptions\n${lines.join('\n')}\n\n${OUTRO}`;
-}
-function replay_help_option(label, text) {
-    const head = `  ${label}`;
-    const body = wrap(text, 100 - COLUMN).map((l) => ' '.repeat(COLUMN) + l);
-    if (head.length + 2 > COLUMN)
-        return [head, ...body].join('\n');
-    return [head.padEnd(COLUMN) + body[0].trimStart(), ...body.slice(1)].join('\n');
-}
-function wrap(text, width) {
-    const out = [];
-    let line = '';
-    for (const word of text.split(' ')) {
-        if (line !== '' && line.length + 1 + word.length > width) {
-            out.push(line);
-            line = word;
-        }
-        else
-            line = line === '' ? word : `${line} ${word}`;
-    }
-    return [...out, line];
 }
 
 ;// CONCATENATED MODULE: ./src/cli/replay-main.ts
@@ -11199,6 +11207,7 @@ async function runReplayCommand(command) {
 }
 
 ;// CONCATENATED MODULE: ./src/cli/help.ts
+
 
 
 const MAIN_HELP = `telemetry-sync: replay tokf's tracking database to an OpenTelemetry OTLP/HTTP endpoint
@@ -11254,8 +11263,6 @@ interrupted (Ctrl-C): what was acknowledged is recorded, the rest stays pending.
 `;
 // Where descriptions start, and the width they wrap to: the layout of the hand-written help this
 // replaced, which terminals of 100 columns show unbroken.
-const help_COLUMN = 30;
-const WIDTH = 100;
 const SYNC_HELP = syncHelp();
 /** The options part is made from the settings table, so that it lists every flag as it is. */
 function syncHelp() {
@@ -11273,7 +11280,7 @@ function syncHelp() {
     const sections = SECTIONS.map((section) => {
         const lines = options
             .filter(({ doc }) => doc.section === section)
-            .flatMap(({ label, text }) => help_option(label, text));
+            .flatMap(({ label, text }) => help_format_option(label, text));
         return `${section}\n${lines.join('\n')}\n`;
     });
     return [help_INTRO, ...sections, help_OUTRO].join('\n');
@@ -11285,29 +11292,6 @@ function notes(spec) {
         ...(spec.env.length === 0 ? [] : [`env: ${spec.env.join(', ')}`]),
     ];
     return parts.length === 0 ? '' : ` (${parts.join('; ')})`;
-}
-/** A flag and its text; a flag too long for the column gets a line of its own. */
-function help_option(label, text) {
-    const indent = ' '.repeat(help_COLUMN);
-    const lines = help_wrap(text, WIDTH - help_COLUMN).map((line) => indent + line);
-    const head = `  ${label}`;
-    if (head.length + 2 > help_COLUMN)
-        return [head, ...lines];
-    return [head.padEnd(help_COLUMN) + lines[0].trimStart(), ...lines.slice(1)];
-}
-function help_wrap(text, width) {
-    const lines = [];
-    let line = '';
-    for (const word of text.split(' ')) {
-        if (line !== '' && line.length + 1 + word.length > width) {
-            lines.push(line);
-            line = word;
-        }
-        else {
-            line = line === '' ? word : `${line} ${word}`;
-        }
-    }
-    return [...lines, line];
 }
 
 ;// CONCATENATED MODULE: ./src/report/status-text.ts

@@ -8,6 +8,7 @@ import {
   type SettingSpec,
 } from '../config/settings.js';
 import { CLI_FLAGS } from './args.js';
+import { option } from './help-format.js';
 
 export const MAIN_HELP = `telemetry-sync: replay tokf's tracking database to an OpenTelemetry OTLP/HTTP endpoint
 
@@ -66,8 +67,6 @@ interrupted (Ctrl-C): what was acknowledged is recorded, the rest stays pending.
 
 // Where descriptions start, and the width they wrap to: the layout of the hand-written help this
 // replaced, which terminals of 100 columns show unbroken.
-const COLUMN = 30;
-const WIDTH = 100;
 
 export const SYNC_HELP = syncHelp();
 
@@ -100,27 +99,4 @@ function notes(spec: SettingSpec): string {
     ...(spec.env.length === 0 ? [] : [`env: ${spec.env.join(', ')}`]),
   ];
   return parts.length === 0 ? '' : ` (${parts.join('; ')})`;
-}
-
-/** A flag and its text; a flag too long for the column gets a line of its own. */
-function option(label: string, text: string): string[] {
-  const indent = ' '.repeat(COLUMN);
-  const lines = wrap(text, WIDTH - COLUMN).map((line) => indent + line);
-  const head = `  ${label}`;
-  if (head.length + 2 > COLUMN) return [head, ...lines];
-  return [head.padEnd(COLUMN) + lines[0]!.trimStart(), ...lines.slice(1)];
-}
-
-function wrap(text: string, width: number): string[] {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(' ')) {
-    if (line !== '' && line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = word;
-    } else {
-      line = line === '' ? word : `${line} ${word}`;
-    }
-  }
-  return [...lines, line];
 }

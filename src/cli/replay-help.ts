@@ -1,6 +1,7 @@
 import { flagUsage, shownDefault } from '../config/settings.js';
 import { REPLAY_HELP, type ReplaySharedKey } from '../config/replay-settings.js';
 import { FORGET_AFTER_DAYS } from '../engine/index.js';
+import { option } from './help-format.js';
 import { REPLAY_SPECS } from './replay-args.js';
 
 const INTRO = `Usage: telemetry-sync replay PATH... [options]
@@ -24,36 +25,15 @@ Exit codes: 0 every line read was delivered (or dry run); 1 lines were set aside
 be read, or delivery failed (the rest waits for the next run); 2 bad usage, nothing sent.
 `;
 
-const COLUMN = 30;
-
 /** \`telemetry-sync replay --help\`. */
 export function replayHelp(): string {
-  const lines = REPLAY_SPECS.map(([key, spec]) => {
+  const lines = REPLAY_SPECS.flatMap(([key, spec]) => {
     const shown = shownDefault(spec);
     const help = REPLAY_HELP[key as ReplaySharedKey] ?? spec.help;
     const text = help + (shown === undefined ? '' : ` (default ${shown})`);
     return option(flagUsage(spec), text);
   });
-  lines.push(option('--json', 'print the result as one JSON object on stdout'));
-  lines.push(option('-h, --help', 'this help'));
+  lines.push(...option('--json', 'print the result as one JSON object on stdout'));
+  lines.push(...option('-h, --help', 'this help'));
   return `${INTRO}\nOptions\n${lines.join('\n')}\n\n${OUTRO}`;
-}
-
-function option(label: string, text: string): string {
-  const head = `  ${label}`;
-  const body = wrap(text, 100 - COLUMN).map((l) => ' '.repeat(COLUMN) + l);
-  if (head.length + 2 > COLUMN) return [head, ...body].join('\n');
-  return [head.padEnd(COLUMN) + body[0]!.trimStart(), ...body.slice(1)].join('\n');
-}
-
-function wrap(text: string, width: number): string[] {
-  const out: string[] = [];
-  let line = '';
-  for (const word of text.split(' ')) {
-    if (line !== '' && line.length + 1 + word.length > width) {
-      out.push(line);
-      line = word;
-    } else line = line === '' ? word : `${line} ${word}`;
-  }
-  return [...out, line];
 }
