@@ -42,14 +42,6 @@ afterAll(async () => {
   removeE2eTmpDir();
 });
 
-/** A copy of tokf's database for one case, so that each case starts with every row pending. */
-function copyOfDb(name: string): string {
-  const dir = fs.mkdtempSync(path.join(e2eTmpDir(), `${name}-`));
-  const db = path.join(dir, 'tracking.db');
-  fs.copyFileSync(sandbox.db, db);
-  return db;
-}
-
 function ofCase(points: FlatPoint[], name: string): FlatPoint[] {
   return points.filter((p) => p.resource['e2e.case'] === name);
 }
@@ -103,7 +95,7 @@ describe('tokf writes, we deliver', () => {
     ];
 
     beforeAll(() => {
-      db = copyOfDb(name);
+      db = sandbox.copyOfDb(name);
     });
 
     it('delivers every row: names, units, temporality, times to the nanosecond, attributes, totals', async () => {
@@ -138,7 +130,7 @@ describe('tokf writes, we deliver', () => {
   it('writes OTLP JSON Lines that the Collector parses as written and accepts back', async () => {
     const name = 'jsonl';
     const out = fs.mkdtempSync(path.join(e2eTmpDir(), 'jsonl-out-'));
-    const run = await sync(copyOfDb(name), [
+    const run = await sync(sandbox.copyOfDb(name), [
       '--otlp-json-out',
       out,
       '--resource-attributes',

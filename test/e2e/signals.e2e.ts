@@ -6,13 +6,11 @@
  * span timing and status, attributes under tokf's names. A second sync sends nothing; a copy of
  * the database sent again gives the same trace and span ids.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 
 import { readEvents, type TokfEventRow } from '../helpers/tokf-db.js';
 import { Collector } from './helpers/collector.js';
 import { INVOCATIONS } from './helpers/commands.js';
-import { e2eTmpDir, removeE2eTmpDir } from './helpers/peers.js';
+import { removeE2eTmpDir } from './helpers/peers.js';
 import { sync } from './helpers/sync.js';
 import { TokfSandbox } from './helpers/tokf.js';
 
@@ -40,13 +38,6 @@ afterAll(async () => {
   await collector?.stop();
   removeE2eTmpDir();
 });
-
-function copyOfDb(name: string): string {
-  const dir = fs.mkdtempSync(path.join(e2eTmpDir(), `${name}-`));
-  const db = path.join(dir, 'tracking.db');
-  fs.copyFileSync(sandbox.db, db);
-  return db;
-}
 
 const all = <T = Loose>(items: unknown, key: string): T[] =>
   ((items ?? []) as Loose[]).flatMap((item) => (item[key] ?? []) as T[]);
@@ -130,7 +121,7 @@ describe.each(['http/protobuf', 'http/json'] as const)(
     ];
 
     beforeAll(() => {
-      db = copyOfDb(name);
+      db = sandbox.copyOfDb(name);
     });
 
     it('sends one log record and one span per row, as the row says', async () => {
@@ -189,7 +180,7 @@ describe.each(['http/protobuf', 'http/json'] as const)(
       expect(records('logs', name)).toHaveLength(before.logs);
       expect(records('traces', name)).toHaveLength(before.traces);
 
-      const resent = await sync(copyOfDb(`${name}-copy`), args());
+      const resent = await sync(sandbox.copyOfDb(`${name}-copy`), args());
       expect(resent.code).toBe(0);
       const spans = await waitForRecords('traces', name, 2 * rows.length);
       const ids = spans.map((s) => `${String(s.traceId)}/${String(s.spanId)}`);

@@ -42,6 +42,14 @@ export class TokfSandbox {
       fs.mkdirSync(dir, { recursive: true });
   }
 
+  /** A copy of tokf's database in a directory of its own: a case that starts with every row pending. */
+  copyOfDb(name: string): string {
+    const dir = fs.mkdtempSync(path.join(e2eTmpDir(), `${name}-`));
+    const db = path.join(dir, 'tracking.db');
+    fs.copyFileSync(this.db, db);
+    return db;
+  }
+
   /** tokf's environment; `extra` last (an undefined value removes a variable). */
   env(live?: LiveExport, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
     const home = path.join(this.dir, 'home');
