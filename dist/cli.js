@@ -11061,6 +11061,7 @@ function finish(result, durationMs) {
 
 
 ;// CONCATENATED MODULE: ./src/report/replay-summary.ts
+
 /** Problems listed in the summary; the rest are in the rejects file and the JSON result. */
 const LISTED = 20;
 /** The replay's result for a person, on stderr. */
@@ -11069,15 +11070,15 @@ function formatReplaySummary(r) {
     const where = Object.entries(r.endpoints)
         .map(([signal, url]) => (r.signals[signal] > 0 ? url : undefined))
         .filter((u) => u !== undefined);
-    const files = `${r.files.length} file${r.files.length === 1 ? '' : 's'}`;
+    const files = plural(r.files.length, 'file');
     const perSignal = Object.entries(r.signals)
         .filter(([, n]) => n > 0)
         .map(([s, n]) => `${n} ${s}`)
         .join(', ');
-    const sent = `${r.sentLines} line${r.sentLines === 1 ? '' : 's'}${perSignal === '' ? '' : ` (${perSignal})`}`;
+    const sent = `${plural(r.sentLines, 'line')}${perSignal === '' ? '' : ` (${perSignal})`}`;
     lines.push(r.dryRun
         ? `dry run: ${sent} of ${files} would be sent; nothing sent or recorded`
-        : `replayed ${files}: ${sent} delivered${where.length === 0 ? '' : ` to ${where.join(', ')}`} in ${r.requests} request${r.requests === 1 ? '' : 's'}`);
+        : `replayed ${files}: ${sent} delivered${where.length === 0 ? '' : ` to ${where.join(', ')}`} in ${plural(r.requests, 'request')}`);
     if (r.splitLines > 0)
         lines.push(`${r.splitLines} line(s) sent in pieces (over 1 MiB or cut by the window)`);
     if (r.filteredLines + r.filteredRecords > 0)

@@ -4,6 +4,7 @@ import type { GithubRun } from './github-env.js';
 import { GithubRest } from './github-rest.js';
 import type { ActionInputs } from './inputs.js';
 import { messageOf } from '../errors.js';
+import { plural } from '../words.js';
 import type { RestoreState } from './restore.js';
 
 /**
@@ -76,14 +77,14 @@ export async function claimLeftovers(
   }
   if (claim.taken.length > 0) {
     core.info(
-      `took charge of ${leftovers} event(s) earlier runs left pending: deleted ${claim.taken.length} cache entr${claim.taken.length === 1 ? 'y' : 'ies'} holding them`,
+      `took charge of ${leftovers} event(s) earlier runs left pending: deleted ${plural(claim.taken.length, 'cache entry', 'cache entries')} holding them`,
     );
   }
   if (elsewhere.length > 0) {
     // Without the mark of where this run's own events begin, none can be told apart: send none.
     claim.fromId = restore.ownFromId ?? Number.MAX_SAFE_INTEGER;
     claim.notes.push(
-      `the event(s) earlier runs left pending are left to another run, which took cache entr${elsewhere.length === 1 ? 'y' : 'ies'} ${elsewhere.join(', ')} first and sends them; this run sends only its own events and keeps the others pending in its entry in case that run fails`,
+      `the event(s) earlier runs left pending are left to another run, which took ${elsewhere.length === 1 ? 'cache entry' : 'cache entries'} ${elsewhere.join(', ')} first and sends them; this run sends only its own events and keeps the others pending in its entry in case that run fails`,
     );
   }
   return claim;
@@ -105,7 +106,7 @@ export async function removeMergedEntries(
   const out = { notes: [] as string[], advice: [] as string[], problems: [] as string[] };
   if (!saved && claim.taken.length > 0) {
     out.problems.push(
-      `this run took ${claim.taken.length} cache entr${claim.taken.length === 1 ? 'y' : 'ies'} to send the events they held, and its own database was not saved: events still pending are only in its OTLP/JSON artifact`,
+      `this run took ${plural(claim.taken.length, 'cache entry', 'cache entries')} to send the events they held, and its own database was not saved: events still pending are only in its OTLP/JSON artifact`,
     );
   }
   if (!saved || restore.sidePath !== undefined || restore.held === undefined || run.fromFork)
@@ -122,7 +123,7 @@ export async function removeMergedEntries(
     } catch (err) {
       if (isPermissionRefusal(err)) {
         out.advice.push(
-          `kept ${stale.length - deleted} older cache entr${stale.length - deleted === 1 ? 'y' : 'ies'} of this action that the saved database holds: deleting them needs "${DELETE_PERMISSION}" (${messageOf(err)}); they stay until GitHub evicts them, and later runs skip them`,
+          `kept ${plural(stale.length - deleted, 'older cache entry', 'older cache entries')} of this action that the saved database holds: deleting them needs "${DELETE_PERMISSION}" (${messageOf(err)}); they stay until GitHub evicts them, and later runs skip them`,
         );
         break;
       }
@@ -130,7 +131,7 @@ export async function removeMergedEntries(
     }
   }
   if (deleted > 0) {
-    const line = `deleted ${deleted} older cache entr${deleted === 1 ? 'y' : 'ies'} that the saved database holds`;
+    const line = `deleted ${plural(deleted, 'older cache entry', 'older cache entries')} that the saved database holds`;
     core.info(line);
     out.notes.push(line);
   }

@@ -10,6 +10,7 @@ import type { GithubRun } from './github-env.js';
 import type { ActionInputs } from './inputs.js';
 import type { Leg } from './leg.js';
 import { messageOf } from '../errors.js';
+import { plural } from '../words.js';
 
 /** What the main step restored, handed to the post step as state. */
 export interface RestoreState {
@@ -145,7 +146,7 @@ async function restoreFromCache(
     const others = g.held.filter((h) => h.key !== g.baseKey);
     if (others.length > 0) {
       state.notes.push(
-        `merged ${others.length} more cache entr${others.length === 1 ? 'y' : 'ies'} of overlapping runs or matrix legs into the one restored: ${g.added} event(s) added`,
+        `merged ${plural(others.length, 'more cache entry', 'more cache entries')} of overlapping runs or matrix legs into the one restored: ${g.added} event(s) added`,
       );
     }
     return;
