@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { bytes, count, duration, plural } from '../src/words.js';
 
 describe('words for numbers', () => {
@@ -7,6 +8,29 @@ describe('words for numbers', () => {
     expect(count(800407)).toBe('800,407');
     expect(count(1234567)).toBe('1,234,567');
     expect(count(-1)).toBe('-1');
+  });
+
+  it('writes counts as en-US number formatting does, without loading it until past 1e21', () => {
+    const values = [0.5, 1.5, 2.5, -2.5, 999.5, -999.5, 1234567.49, 2 ** 53 + 2, -1e15, 9.99e20];
+    for (let digits = 0; digits <= 20; digits++) {
+      values.push(7.3 * 10 ** digits, -4.1 * 10 ** digits, 10 ** digits - 1);
+    }
+    for (const n of values) {
+      expect(count(n)).toBe(n.toLocaleString('en-US', { maximumFractionDigits: 0 }));
+    }
+    expect(count(2e21)).toBe('2,000,000,000,000,000,000,000');
+    expect(count(-0.4)).toBe('0');
+  });
+
+  it('formats counts without Intl, whose first use costs a sync 7 MB mid-run', () => {
+    const intl = jest.spyOn(Number.prototype, 'toLocaleString');
+    try {
+      expect(plural(1234567, 'event')).toBe('1,234,567 events');
+      expect(bytes(3e15)).toBe('3,000 TB');
+      expect(intl).not.toHaveBeenCalled();
+    } finally {
+      intl.mockRestore();
+    }
   });
 
   it('says "1 event" and "2 events"', () => {

@@ -56,8 +56,14 @@ export async function listCacheEntries(
     }
     if (entries.length < PAGE_SIZE) break;
   }
-  // Newest first, by creation and then by id (ids grow), whatever order the pages came in.
-  return out.sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id - a.id);
+  // Newest first, by creation and then by id (ids grow), whatever order the pages came in. As
+  // instants, not strings: `…:05Z` and `…:05.5Z` are both ISO 8601.
+  return out.sort((a, b) => createdMs(b) - createdMs(a) || b.id - a.id);
+}
+
+function createdMs(entry: CacheEntry): number {
+  const ms = Date.parse(entry.createdAt);
+  return Number.isNaN(ms) ? 0 : ms;
 }
 
 /**
