@@ -6,15 +6,105 @@ if (Number(process.versions.node.split('.')[0]) < 24) {
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
+/***/ 899:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  lt: () => (/* binding */ restartWithBoundedHeap)
+});
+
+// UNUSED EXPORTS: MALLOC_ENV, V8_FLAGS, boundedCommand, hasBoundedHeap, rerunWithBoundedHeap
+
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: ./src/bounded-heap.ts
+
+/**
+ * V8 sizes its heap by how fast a process allocates, so a long sync's memory grows with the
+ * database although what it keeps does not (measured through `node dist/cli.js`: 184 MB at 50k
+ * events, 288 MB at 1M). These limits keep it flat: the young generation fixed at its cap from the
+ * start (a short run then peaks as a long one does, rather than growing into it), the old one well
+ * above what a sync keeps. src/cli.ts's shebang carries the same values.
+ */
+const V8_FLAGS = [
+    '--min-semi-space-size=8',
+    '--max-semi-space-size=8',
+    '--max-old-space-size=192',
+];
+/**
+ * With V8's heap bounded, what still grew was glibc's: one malloc arena per thread (gzip runs in
+ * the thread pool) and a dynamic mmap threshold that, once large request bodies have been freed,
+ * serves later ones from the heap, which fragments and is not given back. Fixed values keep the
+ * peak flat in the run's length (a user's own setting wins; other C libraries ignore these).
+ */
+const MALLOC_ENV = { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '65536' };
+/** Heap limits the user chose (on the command line or in NODE_OPTIONS) are theirs to keep. */
+const SIZE_FLAG = /--max-old-space-size|--max-semi-space-size|--max-heap-size/;
+/** Whether this process already runs under heap limits: ours, or its user's own. */
+function hasBoundedHeap(execArgv = process.execArgv, env = process.env) {
+    return execArgv.some((a) => SIZE_FLAG.test(a)) || SIZE_FLAG.test(env.NODE_OPTIONS ?? '');
+}
+/** The command line and environment this script runs again with. */
+function boundedCommand(script, args = process.argv.slice(2)) {
+    return {
+        argv: [...V8_FLAGS, ...process.execArgv, script, ...args],
+        env: { ...MALLOC_ENV, ...process.env },
+    };
+}
+/**
+ * Puts this process in place of itself under the limits above (same pid, same stdio, so signals,
+ * exit codes and a runner waiting on it see no difference) and does not return. Returns when it
+ * cannot: the process already has limits, or the platform has no execve (Windows). The runner and
+ * a user start `node dist/…` with no way to pass flags, hence this rather than a documented flag.
+ */
+function restartWithBoundedHeap() {
+    const script = process.argv[1];
+    if (hasBoundedHeap() || script === undefined)
+        return;
+    if (process.platform === 'win32' || typeof process.execve !== 'function')
+        return;
+    const { argv, env } = boundedCommand(script);
+    try {
+        process.execve(process.execPath, [process.execPath, ...argv], env);
+    }
+    catch {
+        // Not replaced (a worker thread, a refused exec): this process does the work, unbounded.
+    }
+}
+/**
+ * Where execve is missing: runs this script as a child under the limits and returns its exit
+ * code, or undefined when this process already has them or the child could not start (then this
+ * process does the work). A child waited on synchronously keeps the parent's loaded bundle in
+ * memory meanwhile, so this is only the fallback.
+ */
+function rerunWithBoundedHeap() {
+    const script = process.argv[1];
+    if (hasBoundedHeap() || script === undefined)
+        return undefined;
+    const { argv, env } = boundedCommand(script);
+    const child = spawnSync(process.execPath, argv, { stdio: 'inherit', env });
+    if (child.error !== undefined || child.status === null)
+        return undefined;
+    return child.status;
+}
+
+
+/***/ }),
+
 /***/ 581:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(37);
-// The limits above keep a long sync's memory flat; they apply when the bundle runs as the
-// telemetry-sync command and are the ones src/action/bounded-heap.ts gives the action (see there).
+/* harmony import */ var _bounded_heap_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(899);
+/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(37);
+// The limits above keep a long sync's memory flat (see src/bounded-heap.ts). They apply when the
+// bundle runs as the telemetry-sync command; run as `node dist/cli.js`, it becomes itself under them.
 
-process.exitCode = await (0,_cli_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)(process.argv.slice(2));
+
+(0,_bounded_heap_js__WEBPACK_IMPORTED_MODULE_0__/* .restartWithBoundedHeap */ .lt)();
+process.exitCode = await (0,_cli_main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i)(process.argv.slice(2));
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);

@@ -1,8 +1,8 @@
 import * as core from '@actions/core';
-import { rerunWithBoundedHeap } from './action/bounded-heap.js';
 import { State } from './action/constants.js';
 import { runMain } from './action/main.js';
 import { runPost } from './action/post.js';
+import { rerunWithBoundedHeap, restartWithBoundedHeap } from './bounded-heap.js';
 
 /**
  * The action's one bundle, run twice: as the main step and, with state from it, as the post step
@@ -23,6 +23,9 @@ async function run(): Promise<void> {
   }
 }
 
+// The runner starts `node dist/index.js` with no flags: the step becomes itself under the heap
+// limits (src/bounded-heap.ts), or runs as its child where the platform cannot exec.
+restartWithBoundedHeap();
 const exitCode = rerunWithBoundedHeap();
 if (exitCode === undefined) await run();
 else process.exitCode = exitCode;
