@@ -4,13 +4,15 @@
 //
 // Each sync is also run through the other entry points asked for, for their wall time and peak RSS:
 //   cli          the bundle as the telemetry-sync command (its shebang's V8 limits apply)
-//   cli-noflags  `node dist/cli.js`: the same bundle without those limits
+//   cli-noflags  `node dist/cli.js`: the same bundle started with no Node flags (it restarts itself
+//                under the same limits where the platform has execve)
 //   action       `node dist/index.js` as the Actions runner runs the post step (INPUT_* variables,
 //                STATE_isPost, command files, no Node flags): restore none, no cache, no artifact
 // The first entry point gives the table's detail columns; a last table sets peak RSS side by side
 // per size, with the spread from the smallest to the largest database. Peak RSS is GNU time's (the
 // largest single process); where the whole process tree held more (an entry point that runs itself
-// again, with its parent waiting), that sum is shown beside it and the spread is taken on it.
+// again as a child, with its parent waiting, where there is no execve), that sum is shown beside it
+// and the spread is taken on it.
 //
 //   npm run bench -- [--sizes 10000,100000] [--out bench-results.json] [--decode] [--runs 1]
 //                    [--configs http/protobuf+gzip,...] [--entries cli,cli-noflags,action]
