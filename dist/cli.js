@@ -98,7 +98,7 @@ function rerunWithBoundedHeap() {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _bounded_heap_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(899);
-/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(37);
+/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(650);
 // The limits above keep a long sync's memory flat (see src/bounded-heap.ts). They apply when the
 // bundle runs as the telemetry-sync command; run as `node dist/cli.js`, it becomes itself under them.
 
@@ -111,7 +111,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 37:
+/***/ 650:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -7928,51 +7928,67 @@ function toText(value) {
     return String(value);
 }
 
-;// CONCATENATED MODULE: ./src/engine/clock-check.ts
-/** How far ahead of this machine's clock an event may be before it counts as skewed. */
-const FUTURE_TOLERANCE_S = 300;
-/** Watches event times for the two signs of a wrong clock on the machine that ran tokf. */
-class ClockCheck {
-    nowSeconds;
-    latest;
-    report = {
-        future: 0,
-        backwards: 0,
-        firstFutureId: null,
-        firstBackwardsId: null,
-    };
-    constructor(nowSeconds) {
-        this.nowSeconds = nowSeconds;
+;// CONCATENATED MODULE: ./src/engine/age-limits.ts
+/**
+ * The run's rules for old events, applied to each batch before it is sent: `--max-age`, and the
+ * history a backend keeps without saying so (`--backend`'s silent horizon).
+ */
+class AgeLimits {
+    parts;
+    constructor(parts) {
+        this.parts = parts;
     }
-    observe(e) {
-        const t = e.epochSeconds;
-        if (t === undefined)
+    /**
+     * The events of `batch` to send. Events older than max-age go to the OTLP/JSON file only
+     * (`file`, the path it is written to): where there is one they are set aside, so later runs do
+     * not export them again; without a file they stay pending.
+     */
+    fresh(batch, file) {
+        const fresh = this.withinMaxAge(batch, file);
+        this.warnBeyondHistory(fresh);
+        return fresh;
+    }
+    withinMaxAge(batch, file) {
+        const { config, now, notices, observed, recording } = this.parts;
+        if (config.maxAgeMs === undefined)
+            return batch;
+        const oldest = (now() - config.maxAgeMs) / 1000;
+        const old = batch.filter((e) => e.epochSeconds < oldest);
+        if (old.length === 0)
+            return batch;
+        observed.tooOld += old.length;
+        notices.warning({
+            kind: 'too-old',
+            count: old.length,
+            firstId: old[0]?.id,
+            ...(file !== undefined && { file }),
+            setAside: file !== undefined && recording,
+        });
+        if (file !== undefined) {
+            this.parts.setAside(old.map((e) => e.id), `older than max-age; exported to ${file} only`);
+        }
+        const set = new Set(old);
+        return batch.filter((e) => !set.has(e));
+    }
+    /**
+     * A backend that drops points older than its history while answering success would count them
+     * delivered here and show nothing there: said once per run, with how many.
+     */
+    warnBeyondHistory(batch) {
+        const { config, now, notices, recording } = this.parts;
+        const horizon = config.silentHorizon;
+        if (horizon === undefined || !recording)
             return;
-        if (t > this.nowSeconds + FUTURE_TOLERANCE_S) {
-            this.report.future += 1;
-            this.report.firstFutureId ??= e.id;
-        }
-        if (this.latest !== undefined && t < this.latest) {
-            this.report.backwards += 1;
-            this.report.firstBackwardsId ??= e.id;
-        }
-        this.latest = Math.max(this.latest ?? t, t);
-    }
-    /** Clock-skew notices for the run's result, one per sign seen. */
-    notices() {
-        const r = this.report;
-        const out = [];
-        if (r.future > 0)
-            out.push({ kind: 'clock-future', count: r.future, firstId: r.firstFutureId, message: null });
-        if (r.backwards > 0) {
-            out.push({
-                kind: 'clock-backwards',
-                count: r.backwards,
-                firstId: r.firstBackwardsId,
-                message: null,
-            });
-        }
-        return out;
+        const oldest = (now() - horizon.ageMs) / 1000;
+        const old = batch.filter((e) => e.epochSeconds < oldest);
+        if (old.length === 0)
+            return;
+        notices.warning({
+            kind: 'beyond-backend-history',
+            count: old.length,
+            firstId: old[0]?.id,
+            message: horizon.backend,
+        });
     }
 }
 
@@ -8631,6 +8647,54 @@ function toNotice(n) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/engine/clock-check.ts
+/** How far ahead of this machine's clock an event may be before it counts as skewed. */
+const FUTURE_TOLERANCE_S = 300;
+/** Watches event times for the two signs of a wrong clock on the machine that ran tokf. */
+class ClockCheck {
+    nowSeconds;
+    latest;
+    report = {
+        future: 0,
+        backwards: 0,
+        firstFutureId: null,
+        firstBackwardsId: null,
+    };
+    constructor(nowSeconds) {
+        this.nowSeconds = nowSeconds;
+    }
+    observe(e) {
+        const t = e.epochSeconds;
+        if (t === undefined)
+            return;
+        if (t > this.nowSeconds + FUTURE_TOLERANCE_S) {
+            this.report.future += 1;
+            this.report.firstFutureId ??= e.id;
+        }
+        if (this.latest !== undefined && t < this.latest) {
+            this.report.backwards += 1;
+            this.report.firstBackwardsId ??= e.id;
+        }
+        this.latest = Math.max(this.latest ?? t, t);
+    }
+    /** Clock-skew notices for the run's result, one per sign seen. */
+    notices() {
+        const r = this.report;
+        const out = [];
+        if (r.future > 0)
+            out.push({ kind: 'clock-future', count: r.future, firstId: r.firstFutureId, message: null });
+        if (r.backwards > 0) {
+            out.push({
+                kind: 'clock-backwards',
+                count: r.backwards,
+                firstId: r.firstBackwardsId,
+                message: null,
+            });
+        }
+        return out;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/engine/savings.ts
 
 // tokf.command holds the whole argv, so distinct commands are unbounded; past this many the
@@ -8976,6 +9040,49 @@ function* batchEvents(events, size) {
         yield batch;
 }
 
+;// CONCATENATED MODULE: ./src/engine/unfinished-seconds.ts
+
+
+/**
+ * Seconds held back for a later run: the current one and the one before, since tokf stamps an
+ * event with the second it ended in and writes the row a moment later (measured with tokf 0.2.54:
+ * holding 2 s gave no second sent twice while tokf wrote 300 rows during back-to-back syncs).
+ */
+const UNFINISHED_SECONDS = 2;
+/**
+ * The seconds not over yet at `nowMs`, and those up to the clock-skew tolerance ahead: events
+ * stamped further ahead are a wrong clock (reported), not a second in progress, and are sent.
+ */
+function unfinishedSeconds(nowMs) {
+    const now = Math.floor(nowMs / 1000);
+    return { from: now - UNFINISHED_SECONDS + 1, to: now + FUTURE_TOLERANCE_S };
+}
+/**
+ * A sync often runs right after tokf: rather than hold its newest events for the next run, wait
+ * (at most UNFINISHED_SECONDS) for their second to be over. Only the newest row is looked at.
+ * Returns how long it waited, in ms.
+ */
+async function letNewestSecondEnd(db, now, sleep = (ms) => new Promise((r) => setTimeout(r, ms))) {
+    let newest;
+    try {
+        const row = db.prepare('SELECT timestamp FROM events ORDER BY id DESC LIMIT 1').get();
+        newest = parseEventTime(typeof row?.timestamp === 'string' ? row.timestamp : '');
+    }
+    catch {
+        return 0; // the scan reports what is wrong with the database
+    }
+    if (newest === undefined)
+        return 0;
+    const { from, to } = unfinishedSeconds(now());
+    if (newest < from || newest > to)
+        return 0;
+    const wait = (newest + UNFINISHED_SECONDS) * 1000 - now();
+    if (wait <= 0 || wait > UNFINISHED_SECONDS * 1000)
+        return 0;
+    await sleep(wait + 50);
+    return wait + 50;
+}
+
 ;// CONCATENATED MODULE: ./src/engine/replay.ts
 
 
@@ -8993,12 +9100,7 @@ function* batchEvents(events, size) {
 
 
 
-/**
- * Seconds held back for a later run: the current one and the one before, since tokf stamps an
- * event with the second it ended in and writes the row a moment later (measured with tokf 0.2.54:
- * holding 2 s gave no second sent twice while tokf wrote 300 rows during back-to-back syncs).
- */
-const UNFINISHED_SECONDS = 2;
+
 /** Skipped events recorded per write transaction. */
 const SKIPPED_PER_WRITE = 2000;
 /** Rows of the tokens-saved breakdown kept in the result. */
@@ -9024,6 +9126,7 @@ class Replay {
     /** Events left out by `builtins: skip`, waiting to be recorded as done. */
     skipped = [];
     encoder;
+    ageLimits;
     /** For the progress display: about how many events the run selects (see estimateTotal). */
     total;
     constructor(config, deps, stores, 
@@ -9040,6 +9143,14 @@ class Replay {
         // Cumulative totals continue from what the database records as acknowledged.
         const ledger = sending && config.temporality === 'cumulative' ? series.load() : undefined;
         this.encoder = new ReplayEncoder(config, signal, db, deps.now, ledger);
+        this.ageLimits = new AgeLimits({
+            config,
+            now: deps.now,
+            notices: this.notices,
+            observed: this.observed,
+            recording: this.recorder !== undefined,
+            setAside: (ids, reason) => this.setAside(ids, reason),
+        });
     }
     async run(started) {
         const files = this.openFiles();
@@ -9076,7 +9187,7 @@ class Replay {
         const pipeline = new OrderedPipeline();
         this.total = this.deps.progress === undefined ? undefined : this.estimateTotal();
         this.reportProgress(delivery);
-        await this.letNewestSecondEnd();
+        await letNewestSecondEnd(this.stores.db, this.deps.now, this.deps.sleep);
         try {
             for (const batch of batchEvents(this.selected(), this.config.batchSize)) {
                 // Interrupted: the batches read so far are settled; nothing more is read.
@@ -9085,7 +9196,7 @@ class Replay {
                 this.observed.batch(batch);
                 files?.all.write(batch);
                 backfill?.write(batch);
-                const fresh = this.freshOnly(batch, files);
+                const fresh = this.ageLimits.fresh(batch, files?.all.path);
                 // Without a sender, the requests are encoded only to report what would be sent.
                 if (delivery === undefined) {
                     this.observed.encoded(this.encoder.encode(fresh));
@@ -9205,7 +9316,7 @@ class Replay {
                 skip: isBuiltinCommand,
                 onSkipped: (e) => this.skip(e),
             }),
-            hold: this.unfinishedSeconds(),
+            hold: unfinishedSeconds(this.deps.now()),
         }, this.observed.selection);
     }
     /**
@@ -9235,90 +9346,6 @@ class Replay {
                 message: messageOf(err),
             });
         }
-    }
-    /**
-     * A sync often runs right after tokf: rather than hold its newest events for the next run, wait
-     * (at most UNFINISHED_SECONDS) for their second to be over. Only the newest row is looked at.
-     */
-    async letNewestSecondEnd() {
-        let newest;
-        try {
-            const row = this.stores.db
-                .prepare('SELECT timestamp FROM events ORDER BY id DESC LIMIT 1')
-                .get();
-            newest = parseEventTime(typeof row?.timestamp === 'string' ? row.timestamp : '');
-        }
-        catch {
-            return; // the scan reports what is wrong with the database
-        }
-        if (newest === undefined)
-            return;
-        const { from, to } = this.unfinishedSeconds();
-        if (newest < from || newest > to)
-            return;
-        const wait = (newest + UNFINISHED_SECONDS) * 1000 - this.deps.now();
-        if (wait <= 0 || wait > UNFINISHED_SECONDS * 1000)
-            return;
-        const sleep = this.deps.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
-        await sleep(wait + 50);
-    }
-    /**
-     * The seconds not over yet, and those up to the clock-skew tolerance ahead: events stamped
-     * further ahead are a wrong clock (reported), not a second in progress, and are sent.
-     */
-    unfinishedSeconds() {
-        const now = Math.floor(this.deps.now() / 1000);
-        return { from: now - UNFINISHED_SECONDS + 1, to: now + FUTURE_TOLERANCE_S };
-    }
-    /**
-     * Events older than max-age go to the OTLP/JSON file only. Where that file exists they are set
-     * aside, so later runs do not export them again; without a file they stay pending.
-     */
-    freshOnly(batch, files) {
-        const fresh = this.withinMaxAge(batch, files);
-        this.warnBeyondHistory(fresh);
-        return fresh;
-    }
-    /**
-     * A backend that drops points older than its history while answering success would count them
-     * delivered here and show nothing there: said once per run, with how many.
-     */
-    warnBeyondHistory(batch) {
-        const horizon = this.config.silentHorizon;
-        if (horizon === undefined || this.recorder === undefined)
-            return;
-        const oldest = (this.deps.now() - horizon.ageMs) / 1000;
-        const old = batch.filter((e) => e.epochSeconds < oldest);
-        if (old.length === 0)
-            return;
-        this.notices.warning({
-            kind: 'beyond-backend-history',
-            count: old.length,
-            firstId: old[0]?.id,
-            message: horizon.backend,
-        });
-    }
-    withinMaxAge(batch, files) {
-        const { maxAgeMs } = this.config;
-        if (maxAgeMs === undefined)
-            return batch;
-        const oldest = (this.deps.now() - maxAgeMs) / 1000;
-        const old = batch.filter((e) => e.epochSeconds < oldest);
-        if (old.length === 0)
-            return batch;
-        this.observed.tooOld += old.length;
-        this.notices.warning({
-            kind: 'too-old',
-            count: old.length,
-            firstId: old[0]?.id,
-            ...(files !== undefined && { file: files.all.path }),
-            setAside: files !== undefined && this.recorder !== undefined,
-        });
-        if (files !== undefined) {
-            this.setAside(old.map((e) => e.id), `older than max-age; exported to ${files.all.path} only`);
-        }
-        const set = new Set(old);
-        return batch.filter((e) => !set.has(e));
     }
     setAside(ids, reason) {
         if (this.recorder === undefined || ids.length === 0)

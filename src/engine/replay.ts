@@ -12,8 +12,8 @@ import { ProgressRecorder } from '../progress/recorder.js';
 import type { SyncLock } from '../progress/sync-lock.js';
 import { messageOf } from '../errors.js';
 import { scanPending } from '../source/pending-events.js';
-import { isBuiltinCommand, parseEventTime, type TokfEvent } from '../source/tokf-event.js';
-import { FUTURE_TOLERANCE_S } from './clock-check.js';
+import { isBuiltinCommand, type TokfEvent } from '../source/tokf-event.js';
+import { AgeLimits } from './age-limits.js';
 import { Delivery } from './delivery.js';
 import { ReplayEncoder } from './replay-encoder.js';
 import { Notices } from './notices.js';
@@ -23,13 +23,7 @@ import { runResult } from './run-result.js';
 import { batchEvents, selectEvents } from './selection.js';
 import type { SyncDeps } from './sync.js';
 import type { SyncResult } from './sync-result.js';
-
-/**
- * Seconds held back for a later run: the current one and the one before, since tokf stamps an
- * event with the second it ended in and writes the row a moment later (measured with tokf 0.2.54:
- * holding 2 s gave no second sent twice while tokf wrote 300 rows during back-to-back syncs).
- */
-const UNFINISHED_SECONDS = 2;
+import { letNewestSecondEnd, unfinishedSeconds } from './unfinished-seconds.js';
 
 /** Skipped events recorded per write transaction. */
 const SKIPPED_PER_WRITE = 2000;
@@ -73,6 +67,7 @@ export class Replay {
   /** Events left out by `builtins: skip`, waiting to be recorded as done. */
   private skipped: Pick<TokfEvent, 'id' | 'coverFrom'>[] = [];
   private readonly encoder: ReplayEncoder;
+  private readonly ageLimits: AgeLimits;
   /** For the progress display: about how many events the run selects (see estimateTotal). */
   private total: number | undefined;
 
@@ -90,6 +85,14 @@ export class Replay {
     // Cumulative totals continue from what the database records as acknowledged.
     const ledger = sending && config.temporality === 'cumulative' ? series.load() : undefined;
     this.encoder = new ReplayEncoder(config, signal, db, deps.now, ledger);
+    this.ageLimits = new AgeLimits({
+      config,
+      now: deps.now,
+      notices: this.notices,
+      observed: this.observed,
+      recording: this.recorder !== undefined,
+      setAside: (ids, reason) => this.setAside(ids, reason),
+    });
   }
 
   async run(started: number): Promise<SyncResult> {
@@ -129,7 +132,7 @@ export class Replay {
     const pipeline = new OrderedPipeline();
     this.total = this.deps.progress === undefined ? undefined : this.estimateTotal();
     this.reportProgress(delivery);
-    await this.letNewestSecondEnd();
+    await letNewestSecondEnd(this.stores.db, this.deps.now, this.deps.sleep);
     try {
       for (const batch of batchEvents(this.selected(), this.config.batchSize)) {
         // Interrupted: the batches read so far are settled; nothing more is read.
@@ -137,7 +140,7 @@ export class Replay {
         this.observed.batch(batch);
         files?.all.write(batch);
         backfill?.write(batch);
-        const fresh = this.freshOnly(batch, files);
+        const fresh = this.ageLimits.fresh(batch, files?.all.path);
         // Without a sender, the requests are encoded only to report what would be sent.
         if (delivery === undefined) {
           this.observed.encoded(this.encoder.encode(fresh));
@@ -264,7 +267,7 @@ export class Replay {
           skip: isBuiltinCommand,
           onSkipped: (e: TokfEvent) => this.skip(e),
         }),
-        hold: this.unfinishedSeconds(),
+        hold: unfinishedSeconds(this.deps.now()),
       },
       this.observed.selection,
     );
@@ -294,90 +297,6 @@ export class Replay {
         message: messageOf(err),
       });
     }
-  }
-
-  /**
-   * A sync often runs right after tokf: rather than hold its newest events for the next run, wait
-   * (at most UNFINISHED_SECONDS) for their second to be over. Only the newest row is looked at.
-   */
-  private async letNewestSecondEnd(): Promise<void> {
-    let newest: number | undefined;
-    try {
-      const row = this.stores.db
-        .prepare('SELECT timestamp FROM events ORDER BY id DESC LIMIT 1')
-        .get();
-      newest = parseEventTime(typeof row?.timestamp === 'string' ? row.timestamp : '');
-    } catch {
-      return; // the scan reports what is wrong with the database
-    }
-    if (newest === undefined) return;
-    const { from, to } = this.unfinishedSeconds();
-    if (newest < from || newest > to) return;
-    const wait = (newest + UNFINISHED_SECONDS) * 1000 - this.deps.now();
-    if (wait <= 0 || wait > UNFINISHED_SECONDS * 1000) return;
-    const sleep = this.deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-    await sleep(wait + 50);
-  }
-
-  /**
-   * The seconds not over yet, and those up to the clock-skew tolerance ahead: events stamped
-   * further ahead are a wrong clock (reported), not a second in progress, and are sent.
-   */
-  private unfinishedSeconds(): { from: number; to: number } {
-    const now = Math.floor(this.deps.now() / 1000);
-    return { from: now - UNFINISHED_SECONDS + 1, to: now + FUTURE_TOLERANCE_S };
-  }
-
-  /**
-   * Events older than max-age go to the OTLP/JSON file only. Where that file exists they are set
-   * aside, so later runs do not export them again; without a file they stay pending.
-   */
-  private freshOnly(batch: TokfEvent[], files: Files | undefined): TokfEvent[] {
-    const fresh = this.withinMaxAge(batch, files);
-    this.warnBeyondHistory(fresh);
-    return fresh;
-  }
-
-  /**
-   * A backend that drops points older than its history while answering success would count them
-   * delivered here and show nothing there: said once per run, with how many.
-   */
-  private warnBeyondHistory(batch: TokfEvent[]): void {
-    const horizon = this.config.silentHorizon;
-    if (horizon === undefined || this.recorder === undefined) return;
-    const oldest = (this.deps.now() - horizon.ageMs) / 1000;
-    const old = batch.filter((e) => (e.epochSeconds as number) < oldest);
-    if (old.length === 0) return;
-    this.notices.warning({
-      kind: 'beyond-backend-history',
-      count: old.length,
-      firstId: old[0]?.id,
-      message: horizon.backend,
-    });
-  }
-
-  private withinMaxAge(batch: TokfEvent[], files: Files | undefined): TokfEvent[] {
-    const { maxAgeMs } = this.config;
-    if (maxAgeMs === undefined) return batch;
-    const oldest = (this.deps.now() - maxAgeMs) / 1000;
-    const old = batch.filter((e) => (e.epochSeconds as number) < oldest);
-    if (old.length === 0) return batch;
-    this.observed.tooOld += old.length;
-    this.notices.warning({
-      kind: 'too-old',
-      count: old.length,
-      firstId: old[0]?.id,
-      ...(files !== undefined && { file: files.all.path }),
-      setAside: files !== undefined && this.recorder !== undefined,
-    });
-    if (files !== undefined) {
-      this.setAside(
-        old.map((e) => e.id),
-        `older than max-age; exported to ${files.all.path} only`,
-      );
-    }
-    const set = new Set(old);
-    return batch.filter((e) => !set.has(e));
   }
 
   private setAside(ids: number[], reason: string): void {
