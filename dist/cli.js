@@ -15,7 +15,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   lt: () => (/* binding */ restartWithBoundedHeap)
 });
 
-// UNUSED EXPORTS: MALLOC_ENV, V8_FLAGS, boundedCommand, hasBoundedHeap, rerunWithBoundedHeap
+// UNUSED EXPORTS: MALLOC_ENV, V8_FLAGS, rerunWithBoundedHeap
 
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");

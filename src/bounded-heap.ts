@@ -25,7 +25,7 @@ export const MALLOC_ENV = { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '6553
 const SIZE_FLAG = /--max-old-space-size|--max-semi-space-size|--max-heap-size/;
 
 /** Whether this process already runs under heap limits: ours, or its user's own. */
-export function hasBoundedHeap(
+function hasBoundedHeap(
   execArgv: readonly string[] = process.execArgv,
   env: NodeJS.ProcessEnv = process.env,
 ): boolean {
@@ -33,7 +33,7 @@ export function hasBoundedHeap(
 }
 
 /** The command line and environment this script runs again with. */
-export function boundedCommand(
+function boundedCommand(
   script: string,
   args: readonly string[] = process.argv.slice(2),
 ): { argv: string[]; env: NodeJS.ProcessEnv } {

@@ -2,12 +2,22 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { MALLOC_ENV, V8_FLAGS } from '../src/bounded-heap.js';
 
 // The module is run as the CLI and the action run it: a script started with plain `node` that
 // calls it first thing. Node 24 strips the types of the source itself, so the real module is what
 // runs.
 const MODULE = path.resolve('src/bounded-heap.ts');
 const LIMITS = ['--min-semi-space-size=8', '--max-semi-space-size=8', '--max-old-space-size=192'];
+
+describe('the limits', () => {
+  it("are the ones the command's shebang gives the telemetry-sync command", () => {
+    const shebang = fs.readFileSync('src/cli.ts', 'utf8').split('\n')[0];
+    const malloc = Object.entries(MALLOC_ENV).map(([k, v]) => `${k}=${v}`);
+    expect(shebang).toBe(`#!/usr/bin/env -S ${[...malloc, 'node', ...V8_FLAGS].join(' ')}`);
+    expect(V8_FLAGS).toEqual(LIMITS);
+  });
+});
 
 interface Report {
   execArgv: string[];
