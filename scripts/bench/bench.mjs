@@ -7,7 +7,8 @@
 //   cli-noflags  `node dist/cli.js`: the same bundle started with no Node flags (it restarts itself
 //                under the same limits where the platform has execve)
 //   action       `node dist/index.js` as the Actions runner runs the post step (INPUT_* variables,
-//                STATE_isPost, command files, no Node flags): restore none, no cache, no artifact
+//                STATE_isPost, command files, no Node flags): restore none, no cache, the
+//                OTLP/JSON file written but not uploaded
 // The first entry point gives the table's detail columns; a last table sets peak RSS side by side
 // per size, with the spread from the smallest to the largest database. Peak RSS is GNU time's (the
 // largest single process); where the whole process tree held more (an entry point that runs itself
@@ -165,7 +166,7 @@ async function runCli(cliArgs, entry = 'cli') {
  * Runs the action's bundle as the runner runs its post step: `node index.js` with no flags, the
  * inputs as INPUT_* variables, STATE_isPost from the main step, the command files, a workspace and
  * a temp directory of its own. Nothing restored, cached, uploaded or summarised, so that what is
- * measured is the sync (and the OTLP/JSON file the action always writes for its artifact).
+ * measured is the sync (and the OTLP/JSON file the action writes for its artifact by default).
  */
 async function runAction(db, cfg, sinkUrl) {
   const job = fs.mkdtempSync(path.join(work, 'job-'));
@@ -187,7 +188,9 @@ async function runAction(db, cfg, sinkUrl) {
     temporality: cfg.temporality,
     restore: 'none',
     'save-cache': 'false',
-    'otlp-artifact': 'never',
+    // The default: the OTLP/JSON file is written (with never it is not), and with every event
+    // delivered nothing is uploaded.
+    'otlp-artifact': 'on-failure',
     summary: 'false',
     'comment-on-pr': 'false',
     'ci-attributes': 'false',

@@ -66,6 +66,12 @@ export async function syncPhase(
     return report;
   }
   if (inputs.ciAttributes) config.resource = { ...ciResourceAttributes(run), ...config.resource };
+  // The OTLP/JSON file exists to be uploaded. With no artifact it would be a copy thrown away with
+  // the runner's temp directory, and the engine sets aside events older than max-age only where a
+  // file keeps them: without one they stay pending, as with the command. (With no endpoint the
+  // file is the run's only work, as before: it exports, and records nothing.)
+  if (inputs.otlpArtifact === 'never' && config.endpoint !== undefined) delete config.otlpJsonOut;
+  const keepsFile = config.otlpJsonOut !== undefined;
 
   // Before sending what earlier runs left pending, take charge of it (see cache-claims.ts).
   if (config.endpoint !== undefined && !config.dryRun) {
@@ -81,7 +87,7 @@ export async function syncPhase(
       {
         ...config,
         dbPath: restore.sidePath,
-        otlpJsonOut: join(otlpDir, 'restored-copy'),
+        ...(keepsFile && { otlpJsonOut: join(otlpDir, 'restored-copy') }),
         ...(config.openmetricsOut !== undefined && {
           openmetricsOut: join(otlpDir, 'restored-copy'),
         }),
@@ -91,7 +97,7 @@ export async function syncPhase(
     const left = report.restoredCopy?.pending ?? 0;
     if (left > 0) {
       report.notes.push(
-        `${left} event(s) of the restored copy are still pending and are not in the database that will be saved; they will be lost unless this run is retried (they are in the OTLP/JSON artifact)`,
+        `${left} event(s) of the restored copy are still pending and are not in the database that will be saved; they will be lost unless this run is retried${keepsFile ? ' (they are in the OTLP/JSON artifact)' : ''}`,
       );
     }
   }

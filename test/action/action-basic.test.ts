@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { OtlpReceiver } from '../helpers/otlp-receiver.js';
 import { createTokfDb, insertEvents, makeEvents, readEvents } from '../helpers/tokf-db.js';
@@ -215,6 +215,28 @@ describe('the action, main then post, as the runner runs it', () => {
     );
     expect(post.summary).toContain('forbidden tenant');
     expect(existsSync(job.tokfDbPath)).toBe(true);
+  });
+
+  it('with otlp-artifact never, writes no OTLP/JSON file and keeps events older than max-age pending', async () => {
+    const job = new ActionJob(RUN_ENV, { ...LOCAL, endpoint: receiver.url, 'max-age': '30d' });
+    await job.runMain();
+    tokfWrites(job.tokfDbPath, 'fresh');
+    const recent = new Date(Date.now() - 2 * 3_600_000).toISOString().slice(0, 19) + 'Z';
+    insertEvents(job.tokfDbPath, [
+      ...makeEvents(6),
+      ...makeEvents(4, { start: recent, maxGapSeconds: 60, seed: 2 }),
+    ]);
+    const post = await job.runPost();
+    expect(post.code).toBe(0);
+    // Nothing would keep the old ones: not set aside as "exported to the file only".
+    expect(post.outputs).toMatchObject({
+      delivered: '4',
+      'too-old': '6',
+      'set-aside': '0',
+      pending: '6',
+    });
+    const written = readdirSync(job.runnerTemp, { recursive: true }).map(String);
+    expect(written.filter((f) => f.endsWith('.jsonl'))).toEqual([]);
   });
 
   it('escapes what comes from the database in the summary', async () => {
