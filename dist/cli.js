@@ -98,7 +98,7 @@ function rerunWithBoundedHeap() {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _bounded_heap_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(899);
-/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(650);
+/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(571);
 // The limits above keep a long sync's memory flat (see src/bounded-heap.ts). They apply when the
 // bundle runs as the telemetry-sync command; run as `node dist/cli.js`, it becomes itself under them.
 
@@ -111,7 +111,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 650:
+/***/ 571:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1119,6 +1119,77 @@ function nonEmpty(value) {
     return value !== undefined && value !== '';
 }
 
+;// CONCATENATED MODULE: ./src/config/toml-scalars.ts
+/**
+ * TOML 1.1's non-string scalars, as tokf's `toml` crate accepts them: booleans aside, integers
+ * (decimal, hex, octal, binary, 64-bit), floats (with inf and nan) and dates and times whose fields
+ * are valid (February 29th only in leap years, a leap second, offsets within a day). The reader
+ * keeps none of their values, only whether they are well formed, as a file with a bad one is not
+ * TOML and tokf ignores it whole.
+ */
+/** Characters of numbers, booleans, dates and times. */
+const SCALAR_CHAR = /[A-Za-z0-9_+\-.:]/;
+const DEC_INT = /^[+-]?(?:0|[1-9](?:_?\d)*)$/;
+const PREFIXED_INT = /^(?:0x[0-9A-Fa-f](?:_?[0-9A-Fa-f])*|0o[0-7](?:_?[0-7])*|0b[01](?:_?[01])*)$/;
+const FLOAT = /^[+-]?(?:0|[1-9](?:_?\d)*)(?:\.\d(?:_?\d)*(?:[eE][+-]?\d(?:_?\d)*)?|[eE][+-]?\d(?:_?\d)*)$/;
+const SPECIAL_FLOAT = /^[+-]?(?:inf|nan)$/;
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const TIME = /^(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?$/;
+const OFFSET = /(?:[Zz]|[+-](\d{2}):(\d{2}))$/;
+/** Shaped as a local date (`2026-11-29`), whether or not its fields are valid. */
+function isDate(token) {
+    return DATE.test(token);
+}
+/** A well-formed integer, float, date, time or date-time. */
+function isNumberOrDateTime(token) {
+    return (((DEC_INT.test(token) || PREFIXED_INT.test(token)) && fitsInt64(token)) ||
+        (FLOAT.test(token) && Number.isFinite(Number(token.replaceAll('_', '')))) ||
+        SPECIAL_FLOAT.test(token) ||
+        isDateTime(token));
+}
+/** TOML integers are 64-bit signed. */
+function fitsInt64(token) {
+    const digits = token.replaceAll('_', '');
+    const value = /^0[xob]/.test(digits)
+        ? BigInt(digits)
+        : BigInt(digits.startsWith('+') ? digits.slice(1) : digits);
+    return value >= -(2n ** 63n) && value < 2n ** 63n;
+}
+/** An offset or local date-time, a local date, or a local time, with valid fields. */
+function isDateTime(token) {
+    const t = token.search(/[Tt]/);
+    if (t === -1)
+        return validDate(token) || validTime(token);
+    if (!validDate(token.slice(0, t)))
+        return false;
+    let time = token.slice(t + 1);
+    const offset = OFFSET.exec(time);
+    if (offset !== null) {
+        if (offset[1] !== undefined && (Number(offset[1]) > 23 || Number(offset[2]) > 59))
+            return false;
+        time = time.slice(0, offset.index);
+    }
+    return validTime(time);
+}
+function validDate(text) {
+    const m = DATE.exec(text);
+    if (m === null)
+        return false;
+    const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+    if (month < 1 || month > 12 || day < 1)
+        return false;
+    const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+    const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
+    return day <= days;
+}
+function validTime(text) {
+    const m = TIME.exec(text);
+    if (m === null)
+        return false;
+    // TOML allows a leap second.
+    return Number(m[1]) <= 23 && Number(m[2]) <= 59 && (m[3] === undefined || Number(m[3]) <= 60);
+}
+
 ;// CONCATENATED MODULE: ./src/config/tokf-toml.ts
 /**
  * A reader of TOML documents, written for tokf's `config.toml` (tokf reads it with the `toml`
@@ -1129,6 +1200,7 @@ function nonEmpty(value) {
  * tables, times without seconds, and for defining a key or a table once. What it leaves out:
  * recursion limits on deeply nested values.
  */
+
 class TomlTable {
     origin;
     entries = new Map();
@@ -1173,15 +1245,6 @@ function tomlLeaf(root, path) {
 class TomlSyntaxError extends Error {
 }
 const BARE_KEY = /[A-Za-z0-9_-]/;
-/** Characters of numbers, booleans, dates and times. */
-const SCALAR_CHAR = /[A-Za-z0-9_+\-.:]/;
-const DEC_INT = /^[+-]?(?:0|[1-9](?:_?\d)*)$/;
-const PREFIXED_INT = /^(?:0x[0-9A-Fa-f](?:_?[0-9A-Fa-f])*|0o[0-7](?:_?[0-7])*|0b[01](?:_?[01])*)$/;
-const FLOAT = /^[+-]?(?:0|[1-9](?:_?\d)*)(?:\.\d(?:_?\d)*(?:[eE][+-]?\d(?:_?\d)*)?|[eE][+-]?\d(?:_?\d)*)$/;
-const SPECIAL_FLOAT = /^[+-]?(?:inf|nan)$/;
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const TIME = /^(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?$/;
-const OFFSET = /(?:[Zz]|[+-](\d{2}):(\d{2}))$/;
 const LINE_ENDING_BACKSLASH = /\\[ \t]*\r?\n/y;
 class Parser {
     text;
@@ -1450,7 +1513,7 @@ class Parser {
             this.pos += 1;
         let token = this.text.slice(start, this.pos);
         // A date and a time may be separated by a space.
-        if (DATE.test(token) && this.peek() === ' ' && /^\d{2}:/.test(this.text.slice(this.pos + 1))) {
+        if (isDate(token) && this.peek() === ' ' && /^\d{2}:/.test(this.text.slice(this.pos + 1))) {
             this.pos += 1;
             while (SCALAR_CHAR.test(this.peek()))
                 this.pos += 1;
@@ -1458,12 +1521,8 @@ class Parser {
         }
         if (token === 'true' || token === 'false')
             return { type: 'boolean', value: token === 'true' };
-        if (((DEC_INT.test(token) || PREFIXED_INT.test(token)) && fitsInt64(token)) ||
-            (FLOAT.test(token) && Number.isFinite(Number(token.replaceAll('_', '')))) ||
-            SPECIAL_FLOAT.test(token) ||
-            isDateTime(token)) {
+        if (isNumberOrDateTime(token))
             return { type: 'other' };
-        }
         this.pos = start;
         return this.fail('expected a value');
     }
@@ -1625,48 +1684,6 @@ function tokf_toml_close(table) {
 function isControl(ch) {
     const code = ch.charCodeAt(0);
     return (code < 0x20 && code !== 0x09) || code === 0x7f;
-}
-/** TOML integers are 64-bit signed. */
-function fitsInt64(token) {
-    const digits = token.replaceAll('_', '');
-    const value = /^0[xob]/.test(digits)
-        ? BigInt(digits)
-        : BigInt(digits.startsWith('+') ? digits.slice(1) : digits);
-    return value >= -(2n ** 63n) && value < 2n ** 63n;
-}
-/** An offset or local date-time, a local date, or a local time, with valid fields. */
-function isDateTime(token) {
-    const t = token.search(/[Tt]/);
-    if (t === -1)
-        return validDate(token) || validTime(token);
-    if (!validDate(token.slice(0, t)))
-        return false;
-    let time = token.slice(t + 1);
-    const offset = OFFSET.exec(time);
-    if (offset !== null) {
-        if (offset[1] !== undefined && (Number(offset[1]) > 23 || Number(offset[2]) > 59))
-            return false;
-        time = time.slice(0, offset.index);
-    }
-    return validTime(time);
-}
-function validDate(text) {
-    const m = DATE.exec(text);
-    if (m === null)
-        return false;
-    const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
-    if (month < 1 || month > 12 || day < 1)
-        return false;
-    const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-    const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
-    return day <= days;
-}
-function validTime(text) {
-    const m = TIME.exec(text);
-    if (m === null)
-        return false;
-    // TOML allows a leap second.
-    return Number(m[1]) <= 23 && Number(m[2]) <= 59 && (m[3] === undefined || Number(m[3]) <= 60);
 }
 
 ;// CONCATENATED MODULE: ./src/config/tokf-config.ts
