@@ -42,12 +42,16 @@ const V8_FLAGS = [
 const MALLOC_ENV = { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '65536' };
 /** Heap limits the user chose (on the command line or in NODE_OPTIONS) are theirs to keep. */
 const SIZE_FLAG = /--max-old-space-size|--max-semi-space-size|--max-heap-size/;
-/** Whether this process already runs under heap limits: ours, or its user's own. */
-function hasBoundedHeap(execArgv = process.execArgv, env = process.env) {
-    return execArgv.some((a) => SIZE_FLAG.test(a)) || SIZE_FLAG.test(env.NODE_OPTIONS ?? '');
-}
-/** The command line and environment this script runs again with. */
-function boundedCommand(script, args = process.argv.slice(2)) {
+/**
+ * The command line and environment this script runs again with, or undefined when it need not:
+ * it already runs under heap limits, ours or its user's own.
+ */
+function boundedCommand() {
+    const [, script, ...args] = process.argv;
+    const limited = process.execArgv.some((a) => SIZE_FLAG.test(a)) ||
+        SIZE_FLAG.test(process.env.NODE_OPTIONS ?? '');
+    if (script === undefined || limited)
+        return undefined;
     return {
         argv: [...V8_FLAGS, ...process.execArgv, script, ...args],
         env: { ...MALLOC_ENV, ...process.env },
@@ -60,12 +64,12 @@ function boundedCommand(script, args = process.argv.slice(2)) {
  * a user start `node dist/…` with no way to pass flags, hence this rather than a documented flag.
  */
 function restartWithBoundedHeap() {
-    const script = process.argv[1];
-    if (hasBoundedHeap() || script === undefined)
-        return;
     if (process.platform === 'win32' || typeof process.execve !== 'function')
         return;
-    const { argv, env } = boundedCommand(script);
+    const command = boundedCommand();
+    if (command === undefined)
+        return;
+    const { argv, env } = command;
     try {
         process.execve(process.execPath, [process.execPath, ...argv], env);
     }
@@ -80,10 +84,10 @@ function restartWithBoundedHeap() {
  * memory meanwhile, so this is only the fallback.
  */
 function rerunWithBoundedHeap() {
-    const script = process.argv[1];
-    if (hasBoundedHeap() || script === undefined)
+    const command = boundedCommand();
+    if (command === undefined)
         return undefined;
-    const { argv, env } = boundedCommand(script);
+    const { argv, env } = command;
     const child = spawnSync(process.execPath, argv, { stdio: 'inherit', env });
     if (child.error !== undefined || child.status === null)
         return undefined;
@@ -11258,7 +11262,10 @@ const version_VERSION = '0.1.0';
 const USER_AGENT = `telemetry-sync/${version_VERSION}`;
 
 ;// CONCATENATED MODULE: ./src/cli/help-format.ts
-/** Where an option's text starts, and how wide the help is: `sync --help` and `replay --help`. */
+/**
+ * Where an option's text starts, and how wide the help is, for `sync --help` and `replay --help`:
+ * the layout of the hand-written help they replaced, which terminals of 100 columns show unbroken.
+ */
 const COLUMN = 30;
 const WIDTH = 100;
 /** A flag and its text; a flag too long for the column gets a line of its own. */
@@ -11406,8 +11413,6 @@ export); 1 some could not be delivered (they stay pending or were set aside as r
 another sync holds the database; 2 bad usage or unreadable database, nothing changed; 130
 interrupted (Ctrl-C): what was acknowledged is recorded, the rest stays pending.
 `;
-// Where descriptions start, and the width they wrap to: the layout of the hand-written help this
-// replaced, which terminals of 100 columns show unbroken.
 const SYNC_HELP = syncHelp();
 /** The options part is made from the settings table, so that it lists every flag as it is. */
 function syncHelp() {

@@ -24,19 +24,16 @@ export const MALLOC_ENV = { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '6553
 /** Heap limits the user chose (on the command line or in NODE_OPTIONS) are theirs to keep. */
 const SIZE_FLAG = /--max-old-space-size|--max-semi-space-size|--max-heap-size/;
 
-/** Whether this process already runs under heap limits: ours, or its user's own. */
-function hasBoundedHeap(
-  execArgv: readonly string[] = process.execArgv,
-  env: NodeJS.ProcessEnv = process.env,
-): boolean {
-  return execArgv.some((a) => SIZE_FLAG.test(a)) || SIZE_FLAG.test(env.NODE_OPTIONS ?? '');
-}
-
-/** The command line and environment this script runs again with. */
-function boundedCommand(
-  script: string,
-  args: readonly string[] = process.argv.slice(2),
-): { argv: string[]; env: NodeJS.ProcessEnv } {
+/**
+ * The command line and environment this script runs again with, or undefined when it need not:
+ * it already runs under heap limits, ours or its user's own.
+ */
+function boundedCommand(): { argv: string[]; env: NodeJS.ProcessEnv } | undefined {
+  const [, script, ...args] = process.argv;
+  const limited =
+    process.execArgv.some((a) => SIZE_FLAG.test(a)) ||
+    SIZE_FLAG.test(process.env.NODE_OPTIONS ?? '');
+  if (script === undefined || limited) return undefined;
   return {
     argv: [...V8_FLAGS, ...process.execArgv, script, ...args],
     env: { ...MALLOC_ENV, ...process.env },
@@ -50,10 +47,10 @@ function boundedCommand(
  * a user start `node dist/…` with no way to pass flags, hence this rather than a documented flag.
  */
 export function restartWithBoundedHeap(): void {
-  const script = process.argv[1];
-  if (hasBoundedHeap() || script === undefined) return;
   if (process.platform === 'win32' || typeof process.execve !== 'function') return;
-  const { argv, env } = boundedCommand(script);
+  const command = boundedCommand();
+  if (command === undefined) return;
+  const { argv, env } = command;
   try {
     process.execve(process.execPath, [process.execPath, ...argv], env);
   } catch {
@@ -68,9 +65,9 @@ export function restartWithBoundedHeap(): void {
  * memory meanwhile, so this is only the fallback.
  */
 export function rerunWithBoundedHeap(): number | undefined {
-  const script = process.argv[1];
-  if (hasBoundedHeap() || script === undefined) return undefined;
-  const { argv, env } = boundedCommand(script);
+  const command = boundedCommand();
+  if (command === undefined) return undefined;
+  const { argv, env } = command;
   const child = spawnSync(process.execPath, argv, { stdio: 'inherit', env });
   if (child.error !== undefined || child.status === null) return undefined;
   return child.status;
