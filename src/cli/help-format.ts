@@ -1,4 +1,7 @@
-/** Where an option's text starts, and how wide the help is: `sync --help` and `replay --help`. */
+/**
+ * Where an option's text starts, and how wide the help is, for `sync --help` and `replay --help`:
+ * the layout of the hand-written help they replaced, which terminals of 100 columns show unbroken.
+ */
 const COLUMN = 30;
 const WIDTH = 100;
 

@@ -65,9 +65,6 @@ another sync holds the database; 2 bad usage or unreadable database, nothing cha
 interrupted (Ctrl-C): what was acknowledged is recorded, the rest stays pending.
 `;
 
-// Where descriptions start, and the width they wrap to: the layout of the hand-written help this
-// replaced, which terminals of 100 columns show unbroken.
-
 export const SYNC_HELP = syncHelp();
 
 /** The options part is made from the settings table, so that it lists every flag as it is. */
