@@ -102,7 +102,7 @@ function rerunWithBoundedHeap() {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _bounded_heap_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(899);
-/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(571);
+/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(798);
 // The limits above keep a long sync's memory flat (see src/bounded-heap.ts). They apply when the
 // bundle runs as the telemetry-sync command; run as `node dist/cli.js`, it becomes itself under them.
 
@@ -115,7 +115,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 571:
+/***/ 798:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -2246,6 +2246,8 @@ function found(value) {
     return value === undefined ? undefined : { value: value.value, source: value.source };
 }
 
+;// CONCATENATED MODULE: external "node:timers/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 ;// CONCATENATED MODULE: ./src/output/directory.ts
 
 
@@ -5070,6 +5072,7 @@ function duration(ms) {
 ;// CONCATENATED MODULE: ./src/deliver/retrying-transport.ts
 
 
+
 /** Wait before the first retry; it doubles each time, up to MAX_BACKOFF_MS. */
 const INITIAL_BACKOFF_MS = 1000;
 const MAX_BACKOFF_MS = 30_000;
@@ -5109,7 +5112,7 @@ class RetryingTransport {
         this.options = options;
         this.policy = options.policy ?? DEFAULT_RETRY_POLICY;
         this.custom = options.sleep;
-        this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+        this.sleep = options.sleep ?? promises_namespaceObject.setTimeout;
         this.random = options.random ?? Math.random;
         this.now = options.now ?? Date.now;
     }
@@ -9064,6 +9067,7 @@ function* batchEvents(events, size) {
 ;// CONCATENATED MODULE: ./src/engine/unfinished-seconds.ts
 
 
+
 /**
  * Seconds held back for a later run: the current one and the one before, since tokf stamps an
  * event with the second it ended in and writes the row a moment later (measured with tokf 0.2.54:
@@ -9083,7 +9087,7 @@ function unfinishedSeconds(nowMs) {
  * (at most UNFINISHED_SECONDS) for their second to be over. Only the newest row is looked at.
  * Returns how long it waited, in ms.
  */
-async function letNewestSecondEnd(db, now, sleep = (ms) => new Promise((r) => setTimeout(r, ms))) {
+async function letNewestSecondEnd(db, now, sleep = promises_namespaceObject.setTimeout) {
     let newest;
     try {
         const row = db.prepare('SELECT timestamp FROM events ORDER BY id DESC LIMIT 1').get();
@@ -9491,6 +9495,7 @@ function mergeSignalResults(runs, durationMs) {
 
 
 
+
 /** How long a sync waits for another one on the same database before refusing. */
 const LOCK_WAIT_MS = 10_000;
 /**
@@ -9540,7 +9545,7 @@ async function runSync(config, deps) {
         }
         if (config.temporality === 'cumulative' && config.signals.includes('metrics'))
             series.prepareForWriting();
-        const sleep = deps.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+        const sleep = deps.sleep ?? promises_namespaceObject.setTimeout;
         await lock.acquire({ waitMs: deps.lockWaitMs ?? LOCK_WAIT_MS, now: deps.now, sleep });
         try {
             const result = await replayAll();
@@ -10689,7 +10694,7 @@ function openChunks(path, gzip, from = 0) {
 }
 
 ;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+const external_node_fs_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: ./src/jsonl/identity.ts
 
 
@@ -10701,7 +10706,7 @@ const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.ur
  * streams by, never held.
  */
 async function fileIdentity(path, gzip) {
-    const info = await (0,promises_namespaceObject.stat)(path, { bigint: true });
+    const info = await (0,external_node_fs_promises_namespaceObject.stat)(path, { bigint: true });
     const hash = (0,external_node_crypto_namespaceObject.createHash)('sha256');
     let seen = 0;
     let complete = false;
@@ -11061,6 +11066,7 @@ function describeStart(start, from, line) {
 
 
 
+
 /** How long a replay waits for another one on the same state database before refusing. */
 const jsonl_run_LOCK_WAIT_MS = 10_000;
 /** How often a long replay shows the lock it holds is alive. */
@@ -11080,7 +11086,7 @@ async function runReplayFiles(config, deps) {
     const exporters = new Map();
     const totals = emptyResult(config);
     try {
-        const sleep = deps.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+        const sleep = deps.sleep ?? promises_namespaceObject.setTimeout;
         await lock?.acquire({ waitMs: jsonl_run_LOCK_WAIT_MS, now: deps.now, sleep });
         let beat = deps.now();
         const exporter = (signal) => {

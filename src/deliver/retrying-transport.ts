@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { classifyRefusal, type DeliveryOutcome } from './outcome.js';
 import type { AttemptResult, Transport } from './http-transport.js';
 import { plural } from '../words.js';
@@ -68,7 +69,7 @@ export class RetryingTransport {
   ) {
     this.policy = options.policy ?? DEFAULT_RETRY_POLICY;
     this.custom = options.sleep;
-    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.sleep = options.sleep ?? delay;
     this.random = options.random ?? Math.random;
     this.now = options.now ?? Date.now;
   }

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { resolve } from 'node:path';
 import { SIGNALS, type ReplayConfig } from '../config/replay-config.js';
 import type { Signal } from '../config/endpoint.js';
@@ -49,7 +50,7 @@ export async function runReplayFiles(
   const exporters = new Map<Signal, OtlpExporter>();
   const totals = emptyResult(config);
   try {
-    const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+    const sleep = deps.sleep ?? delay;
     await lock?.acquire({ waitMs: LOCK_WAIT_MS, now: deps.now, sleep });
     let beat = deps.now();
     const exporter = (signal: Signal): OtlpExporter => {

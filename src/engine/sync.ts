@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type { DatabaseSync } from 'node:sqlite';
 import { accessSync, constants } from 'node:fs';
 import type { Signal } from '../config/endpoint.js';
@@ -119,7 +120,7 @@ export async function runSync(config: SyncConfig, deps: SyncDeps): Promise<SyncR
     }
     if (config.temporality === 'cumulative' && config.signals.includes('metrics'))
       series.prepareForWriting();
-    const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+    const sleep = deps.sleep ?? delay;
     await lock.acquire({ waitMs: deps.lockWaitMs ?? LOCK_WAIT_MS, now: deps.now, sleep });
     try {
       const result = await replayAll();

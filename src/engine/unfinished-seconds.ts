@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type { DatabaseSync } from 'node:sqlite';
 import { parseEventTime } from '../source/tokf-event.js';
 import { FUTURE_TOLERANCE_S } from './clock-check.js';
@@ -26,7 +27,7 @@ export function unfinishedSeconds(nowMs: number): { from: number; to: number } {
 export async function letNewestSecondEnd(
   db: DatabaseSync,
   now: () => number,
-  sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+  sleep: (ms: number) => Promise<void> = delay,
 ): Promise<number> {
   let newest: number | undefined;
   try {
