@@ -130,7 +130,8 @@ export class Replay {
     const interrupt = () => delivery?.stop();
     signal?.addEventListener('abort', interrupt, { once: true });
     const pipeline = new OrderedPipeline();
-    this.total = this.deps.progress === undefined ? undefined : this.estimateTotal();
+    const pendingAtStart = this.countPending();
+    this.total = this.deps.progress === undefined ? undefined : this.estimateTotal(pendingAtStart);
     this.reportProgress(delivery);
     await letNewestSecondEnd(this.stores.db, this.deps.now, this.deps.sleep);
     try {
@@ -174,6 +175,7 @@ export class Replay {
       progressMode: this.stores.progress.hasRecords() ? this.stores.progress.mode : 'none',
       observed: this.observed,
       counts: this.countAfter(),
+      pendingAtStart,
       delivery: delivery?.stats,
       recordMs: this.recorder?.recordMs ?? 0,
       notices: this.notices,
@@ -200,18 +202,20 @@ export class Replay {
     });
   }
 
-  /** For the progress display: about how many events the run will select, if that is cheap to know. */
-  private estimateTotal(): number | undefined {
+  /**
+   * For the progress display: about how many events the run will select, if that is cheap to know
+   * (from the count of pending events the run started with).
+   */
+  private estimateTotal(pendingAtStart: number): number | undefined {
     const { config, stores } = this;
     if (config.since !== undefined || config.until !== undefined || config.fromId !== undefined)
       return undefined;
+    if (pendingAtStart < 0) return undefined; // the scan reports what is wrong with the database
     try {
-      let n = stores.progress.countPending();
-      if (!config.retryRejected) n -= stores.deadLetters.count();
-      n = Math.max(0, n);
+      const n = pendingAtStart + (config.retryRejected ? stores.deadLetters.count() : 0);
       return config.limit === undefined ? n : Math.min(n, config.limit);
     } catch {
-      return undefined; // the scan reports what is wrong with the database
+      return undefined;
     }
   }
 
@@ -347,6 +351,16 @@ export class Replay {
   }
 
   /** Pending and set-aside events of the whole database after the run. */
+  /** Pending in the database now, as countAfter counts it; -1 if counting failed (said there). */
+  private countPending(): number {
+    const { progress, deadLetters } = this.stores;
+    try {
+      return Math.max(0, progress.countPending() - deadLetters.count());
+    } catch {
+      return -1;
+    }
+  }
+
   private countAfter(): { pending: number; setAside: number } {
     const { progress, deadLetters } = this.stores;
     try {

@@ -14,6 +14,8 @@ export interface RunFacts {
   observed: Observed;
   /** Of the whole database after the run; -1 when counting failed. */
   counts: { pending: number; setAside: number };
+  /** Pending in the whole database before the run read anything; -1 when counting failed. */
+  pendingAtStart: number;
   /** Undefined when nothing was to be sent (dry run, file export). */
   delivery: DeliveryStats | undefined;
   recordMs: number;
@@ -76,6 +78,7 @@ export function runResult(f: RunFacts): SyncResult {
     tooOld: observed.tooOld,
     tooOldForEndpoint: (stats?.tooOldForEndpoint ?? 0) + (stats?.tooOldUnsent ?? 0),
     pending: f.counts.pending,
+    pendingAtStart: f.pendingAtStart,
     setAside: f.counts.setAside,
     held: selection.held,
     skippedBuiltins: selection.skipped,

@@ -64,6 +64,11 @@ export interface SyncResult {
   setAside: number;
   /** Events in the database neither acknowledged nor set aside, after this run; -1 if unknown. */
   pending: number;
+  /**
+   * The same before this run read anything; -1 if unknown. With `delivered` and `pending`, what
+   * a person reads an interrupted run by: the selection then counts only what was read.
+   */
+  pendingAtStart: number;
   /** Pending events of the last seconds, which tokf may still be writing: left for a later run. */
   held: number;
   /**

@@ -5,21 +5,7 @@ import { describeNotice } from './notices.js';
 /** The human summary the CLI prints on stderr. */
 export function formatTextSummary(r: SyncResult): string {
   const lines = [`telemetry-sync: ${headline(r)}`];
-  lines.push(
-    `  events    ${count(r.selected)} selected, ${count(r.delivered)} delivered, ${count(r.pending)} still pending` +
-      (r.refusedEvents > 0 ? `, ${count(r.refusedEvents)} refused and set aside` : '') +
-      (r.tooOld > 0 ? `, ${count(r.tooOld)} older than max-age (file only)` : '') +
-      (r.tooOldForEndpoint > 0
-        ? `, ${count(r.tooOldForEndpoint)} older than the endpoint keeps`
-        : '') +
-      (r.rejectedPoints > 0
-        ? `, ${plural(r.rejectedPoints, 'point')} rejected by the endpoint`
-        : '') +
-      (r.held > 0 ? `, ${count(r.held)} of the last seconds held for the next run` : '') +
-      (r.skippedBuiltins > 0
-        ? `, ${count(r.skippedBuiltins)} of tokf's built-in commands skipped, as its live export does`
-        : ''),
-  );
+  lines.push(`  events    ${eventCounts(r)}${eventExtras(r)}`);
   const tokens = tokensLine(r);
   if (tokens !== undefined) lines.push(`  tokens    ${tokens}`);
   lines.push(`  service   ${r.service.name} (${r.service.from})`);
@@ -61,12 +47,56 @@ export function formatTextSummary(r: SyncResult): string {
   return `${lines.join('\n')}\n`;
 }
 
+/**
+ * What became of the events. An interrupted run is told in terms of the database (pending at the
+ * start, delivered now, still pending): its selection counts only what was read before the stop,
+ * which is nothing a person knows.
+ */
+function eventCounts(r: SyncResult): string {
+  if (stoppedSending(r) && r.pendingAtStart >= 0)
+    return `${count(r.pendingAtStart)} pending at the start, ${count(r.delivered)} delivered now, ${stillPending(r)} still pending`;
+  return `${count(r.selected)} selected, ${count(r.delivered)} delivered, ${stillPending(r)} still pending`;
+}
+
+function eventExtras(r: SyncResult): string {
+  return (
+    (r.refusedEvents > 0 ? `, ${count(r.refusedEvents)} refused and set aside` : '') +
+    (r.tooOld > 0 ? `, ${count(r.tooOld)} older than max-age (file only)` : '') +
+    (r.tooOldForEndpoint > 0
+      ? `, ${count(r.tooOldForEndpoint)} older than the endpoint keeps`
+      : '') +
+    (r.rejectedPoints > 0
+      ? `, ${plural(r.rejectedPoints, 'point')} rejected by the endpoint`
+      : '') +
+    (r.held > 0 ? `, ${count(r.held)} of the last seconds held for the next run` : '') +
+    (r.skippedBuiltins > 0
+      ? `, ${count(r.skippedBuiltins)} of tokf's built-in commands skipped, as its live export does`
+      : '')
+  );
+}
+
+const stillPending = (r: SyncResult): string => (r.pending < 0 ? 'unknown' : count(r.pending));
+
+/** A run that was sending when Ctrl-C stopped it (a dry run or file export has nothing to tell). */
+const stoppedSending = (r: SyncResult): boolean =>
+  r.interrupted && r.status !== 'dry-run' && r.status !== 'exported';
+
 function headline(r: SyncResult): string {
+  if (stoppedSending(r)) {
+    const left =
+      r.pending < 0
+        ? 'the rest stays pending for the next run'
+        : `${count(r.pending)} still pending for the next run`;
+    return `interrupted: delivered ${plural(r.delivered, 'event')} to ${r.endpoint} before stopping; ${left}`;
+  }
   switch (r.status) {
     case 'dry-run':
       return `dry run: ${plural(r.selected, 'event')} would be sent${r.endpoint ? ` to ${r.endpoint}` : ''}; nothing was sent or changed`;
     case 'exported':
-      return `wrote ${plural(r.exported, 'event')} to ${r.otlpJsonFile}; no endpoint, nothing marked delivered`;
+      // Nothing written leaves the previous file as it was (and no file to name).
+      return r.otlpJsonFile === null
+        ? 'nothing to write: no pending events selected; no endpoint, nothing marked delivered'
+        : `wrote ${plural(r.exported, 'event')} to ${r.otlpJsonFile}; no endpoint, nothing marked delivered`;
     case 'delivered':
       return r.selected === 0
         ? 'nothing to send: no pending events selected'
@@ -83,10 +113,15 @@ function headline(r: SyncResult): string {
  * input and output estimates they come from; and what the delivered ones saved, when that differs.
  */
 export function tokensLine(r: SyncResult): string | undefined {
+  const d = r.deliveredTokens;
+  // Interrupted, the selected events are those read before the stop: tell what was delivered.
+  if (stoppedSending(r))
+    return d.events === 0
+      ? undefined
+      : `${count(d.saved)} saved (${count(d.input)} in, ${count(d.output)} out) by the ${plural(d.events, 'event')} delivered`;
   const t = r.tokens;
   if (t.events === 0) return undefined;
   const line = `${count(t.saved)} saved (${count(t.input)} in, ${count(t.output)} out) by ${plural(t.events, 'event')}`;
-  const d = r.deliveredTokens;
   if (r.requests === 0 || d.events === 0 || d.events === t.events) return line;
   return `${line}; the ${count(d.events)} delivered saved ${count(d.saved)}`;
 }

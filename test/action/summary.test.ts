@@ -32,6 +32,7 @@ function result(overrides: Partial<SyncResult> = {}): SyncResult {
     selectedPending: 0,
     setAside: 0,
     pending: 0,
+    pendingAtStart: 0,
     held: 0,
     skippedBuiltins: 0,
     service: { name: 'tokf', from: "tokf's default" },

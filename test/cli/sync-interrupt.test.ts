@@ -49,9 +49,23 @@ describe('Ctrl-C during a sync', () => {
         const first = await cli.done;
         expect(first.code).toBe(130);
         expect(first.stderr).toContain('stopping; the request in flight may finish');
-        expect(first.stderr).toMatch(/telemetry-sync: delivered \d+ of \d+ selected events/);
         expect(first.stderr).toContain('interrupted: sending stopped');
         const result = JSON.parse(first.stdout);
+        // Told in terms of the database, not of the part of the selection read before the stop.
+        expect(result.pendingAtStart).toBe(EVENTS);
+        const left = (EVENTS - result.delivered).toLocaleString('en-US');
+        expect(first.stderr).toContain(
+          `telemetry-sync: interrupted: delivered ${result.delivered} events to ${result.endpoint} before stopping; ${left} still pending for the next run\n`,
+        );
+        expect(first.stderr).toContain(
+          `  events    ${EVENTS} pending at the start, ${result.delivered} delivered now, ${left} still pending\n`,
+        );
+        expect(first.stderr).toMatch(
+          new RegExp(
+            `  tokens    [\\d,]+ saved \\([\\d,]+ in, [\\d,]+ out\\) by the ${result.delivered} events delivered\n`,
+          ),
+        );
+        expect(first.stderr).not.toMatch(/selected/);
         expect(result.interrupted).toBe(true);
         expect(result.delivered).toBeGreaterThanOrEqual(3 * BATCH);
         expect(result.delivered).toBeLessThan(EVENTS);

@@ -83,6 +83,12 @@ describe('the text summary', () => {
     const before = readFileSync(file, 'utf8');
     const empty = await syncTo(undefined, db, { otlpJsonOut: out, since: '2027-01-01' });
     expect(empty).toMatchObject({ selected: 0, otlpJsonFile: null });
+    // Said as what happened, not as a file named null.
+    const said = formatTextSummary(empty);
+    expect(said).toMatch(
+      /^telemetry-sync: nothing to write: no pending events selected; no endpoint, nothing marked delivered\n/,
+    );
+    expect(said).not.toContain('null');
     expect(readFileSync(file, 'utf8')).toBe(before);
     // A run with events replaces it.
     writeFileSync(join(out, 'marker'), '');
