@@ -7,6 +7,7 @@ import { readStatus, SyncBusyError } from '../engine/index.js';
 import { DatabaseError, UsageError } from '../errors.js';
 import { formatStatusText } from '../report/status-text.js';
 import { VERSION } from '../version.js';
+import { databasePathOrigin, requireDatabase } from './database-path.js';
 import { syncCommand } from './sync-command.js';
 
 /**
@@ -30,12 +31,15 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (command.kind === 'status') {
       const now = Date.now();
-      const status = readStatus(command.db ?? defaultTokfDbPath(process.env), now);
+      const dbPath = command.db ?? defaultTokfDbPath(process.env);
+      requireDatabase(dbPath, databasePathOrigin(command.db, process.env));
+      const status = readStatus(dbPath, now);
       if (command.json) process.stdout.write(`${JSON.stringify(status)}\n`);
       else process.stdout.write(formatStatusText(status, now));
       return 0;
     }
     const config = buildSyncConfig(command.settings, process.env, Date.now());
+    requireDatabase(config.dbPath, databasePathOrigin(command.settings.db, process.env));
     return await syncCommand(config, { json: command.json, quiet: command.quiet });
   } catch (err) {
     // With --json, a script reads stdout: it gets an object there whatever went wrong.

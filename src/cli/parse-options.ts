@@ -1,13 +1,30 @@
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
-import { specOf } from '../config/settings.js';
 import { UsageError } from '../errors.js';
 
 /**
- * Durations back from now may be written with a minus (`--since -7d`, 7 days ago), as `date -d`
- * users write them: such a value is joined to its flag, which parseArgs would take for an option.
+ * A value that starts with a minus and a digit: a negative number (`--limit -5`), or a duration
+ * back from now (`--since -7d`, 7 days ago, as `date -d` users write it). No option of ours is a
+ * dash and a digit, so such a value is joined to its flag; parseArgs would take it for an option
+ * and say the flag's "argument is ambiguous", where the setting's parser says what is wrong.
  */
-const NEGATIVE_DURATION = /^-\d+[smhdw]$/;
-const TAKES_TIME = new Set([`--${specOf('since').flag}`, `--${specOf('until').flag}`]);
+const NEGATIVE_VALUE = /^-\d/;
+
+/** `--flag value` to `--flag=value` where the value is a negative one (see NEGATIVE_VALUE). */
+function joinNegativeValues(args: readonly string[], options: ParseArgsOptionsConfig): string[] {
+  const joined: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    const next = args[i + 1];
+    const takesValue = arg.startsWith('--') && options[arg.slice(2)]?.type === 'string';
+    if (takesValue && next !== undefined && NEGATIVE_VALUE.test(next)) {
+      joined.push(`${arg}=${next}`);
+      i++;
+    } else {
+      joined.push(arg);
+    }
+  }
+  return joined;
+}
 
 /**
  * A command's options, every mistake a UsageError in our words: an unknown option gets the nearest
@@ -21,17 +38,7 @@ export function parseOptions(
   values: Record<string, string | boolean | (string | boolean)[] | undefined>;
   positionals: string[];
 } {
-  const joined: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] as string;
-    const next = args[i + 1];
-    if (TAKES_TIME.has(arg) && next !== undefined && NEGATIVE_DURATION.test(next)) {
-      joined.push(`${arg}=${next}`);
-      i++;
-    } else {
-      joined.push(arg);
-    }
-  }
+  const joined = joinNegativeValues(args, options);
   try {
     const { values, positionals } = parseArgs({
       args: joined,

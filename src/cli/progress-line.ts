@@ -28,7 +28,7 @@ const CLEAR_LINE = '\r\x1b[2K';
  * Renders a run's progress on stderr, for a person watching: on a terminal one line updated in
  * place (events done of about how many, events per second, time left, or the wait before a retry
  * and why), elsewhere a plain line every few seconds, so that a CI log shows the run is alive
- * without filling up. Log lines of the run are written above the terminal's line.
+ * without filling up, and one line per retry (no periodic line until events move again). Log lines of the run are written above the terminal's line.
  */
 export class ProgressLine {
   private readonly now: () => number;
@@ -102,6 +102,9 @@ export class ProgressLine {
       if (this.events !== undefined || this.retry !== undefined) this.draw();
       return;
     }
+    // A retry's wait was announced in its own line, with its length: the periodic line would
+    // repeat that countdown ("retrying in 25 s", "in 20 s", ...) until events move again.
+    if (this.retry !== undefined) return;
     if (this.now() - this.lastPlain >= this.plainEveryMs) this.plain();
   }
 

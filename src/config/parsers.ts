@@ -29,14 +29,18 @@ export const parseCompression: Parser<Compression> = (text, source) => {
 };
 
 export function wholeNumber(min: number, max: number): Parser<number> {
+  const range = max === Number.MAX_SAFE_INTEGER ? `of ${min} or more` : `from ${min} to ${max}`;
   return (text, source) => {
     const trimmed = text.trim();
-    if (!/^\d+$/.test(trimmed)) {
+    // A negative whole number is a number out of range, not "not a number".
+    if (!/^-?\d+$/.test(trimmed)) {
       throw new UsageError(`${source}: "${text}" is not a whole number`);
     }
     const value = Number(trimmed);
     if (value < min || value > max) {
-      throw new UsageError(`${source}: ${value} is out of range (${min} to ${max})`);
+      throw new UsageError(
+        `${source}: ${trimmed} is out of range; it takes a whole number ${range}`,
+      );
     }
     return value;
   };
@@ -65,11 +69,9 @@ export const parseTemporality: Parser<Temporality> = (text, source) => {
 /** A duration, or `none` for no limit at all, which lifts the limit a backend preset sets. */
 export const durationOrNone: Parser<number | null> = (text, source) => {
   if (text.trim().toLowerCase() === 'none') return null;
-  try {
-    return parseDuration(text, source);
-  } catch {
-    throw new UsageError(`${source}: "${text}" is not a duration (such as 90m, 1h, 7d) or none`);
-  }
+  // A number and a unit is a duration: parseDuration says what is wrong with it (out of range).
+  if (/^-?\d+[smhdw]$/.test(text.trim())) return parseDuration(text, source);
+  throw new UsageError(`${source}: "${text}" is not a duration (such as 90m, 1h, 7d) or none`);
 };
 
 /** What to do with the rows of tokf's built-in commands: send them, or skip them as live export does. */

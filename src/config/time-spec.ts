@@ -9,6 +9,7 @@ const UNIT_MS: Record<string, number> = {
 };
 
 const RELATIVE = /^(\d+)([smhdw])$/;
+const NEGATIVE_OR_ZERO = /^(-\d+|-?0+)[smhdw]$/;
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 // Date-time with an optional zone; without one we read it as UTC, because tokf stores UTC.
 const DATE_TIME =
@@ -16,8 +17,15 @@ const DATE_TIME =
 
 /** A duration such as `90m`, `24h` or `7d` in milliseconds. */
 export function parseDuration(value: string, flag: string): number {
-  const m = RELATIVE.exec(value.trim());
-  if (m === null || Number(m[1]) === 0) {
+  const text = value.trim();
+  // A number with a unit is a duration, only not one that can be used: say so in range terms.
+  if (NEGATIVE_OR_ZERO.test(text)) {
+    throw new UsageError(
+      `${flag}: ${text} is out of range; it takes a duration longer than zero (such as 90m, 1h, 7d)`,
+    );
+  }
+  const m = RELATIVE.exec(text);
+  if (m === null) {
     throw new UsageError(`${flag}: "${value}" is not a duration (such as 90m, 1h, 7d)`);
   }
   return Number(m[1]) * (UNIT_MS[m[2] as string] as number);

@@ -78,6 +78,38 @@ describe('ProgressLine', () => {
     expect(out.text()).not.toContain('\r');
   });
 
+  it('elsewhere gives one line per retry, not one per period of its countdown', () => {
+    const out = stream(false);
+    const c = clock();
+    const line = new ProgressLine(out, { now: c.now, timers: false, plainEveryMs: 5000 });
+    c.advance(1000);
+    line.update({ kind: 'events', done: 200, delivered: 200, total: 1000, sending: true });
+    line.update({ kind: 'retry', waitMs: 30_000, attempts: 1, reason: 'HTTP 429: slow down' });
+    // Thirty seconds of waiting, then the retried request in flight for ten more.
+    for (let i = 0; i < 8; i++) {
+      c.advance(5000);
+      line.tick();
+    }
+    line.update({ kind: 'retry', waitMs: 60_000, attempts: 2, reason: 'HTTP 429: slow down' });
+    for (let i = 0; i < 12; i++) {
+      c.advance(5000);
+      line.tick();
+    }
+    expect(out.chunks).toEqual([
+      'telemetry-sync: 200 of 1,000 events sent (20%), 200 events/s, retrying in 30.0 s: HTTP 429: slow down\n',
+      expect.stringMatching(
+        /^telemetry-sync: 200 of 1,000 events sent \(20%\), [\d,]+ events\/s, retrying in 1 min 0 s: HTTP 429: slow down\n$/,
+      ),
+    ]);
+    // Events moving again end the wait: the periodic line is back, with no retry in it.
+    line.update({ kind: 'events', done: 400, delivered: 400, total: 1000, sending: true });
+    c.advance(5000);
+    line.tick();
+    expect(out.chunks).toHaveLength(3);
+    expect(out.chunks.at(-1)).toMatch(/^telemetry-sync: 400 of 1,000 events sent \(40%\)/);
+    expect(out.chunks.at(-1)).not.toContain('retrying');
+  });
+
   it('says "written" for a run that only writes files', () => {
     const out = stream(false);
     const c = clock();

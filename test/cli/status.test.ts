@@ -1,6 +1,6 @@
 /** `telemetry-sync status` as a user runs it: the bundle, on real tokf databases. */
-import { chmodSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { chmodSync, existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileHash, runCli } from '../helpers/run-cli.js';
 import { OtlpReceiver } from '../helpers/otlp-receiver.js';
 import {
@@ -83,12 +83,34 @@ describe('telemetry-sync status', () => {
   it('exits 2 on a missing database, with a JSON error under --json', async () => {
     const run = await runCli(['status', '--db', '/no/such/tracking.db', '--json']);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('no database at /no/such/tracking.db');
+    const message =
+      'no database at /no/such/tracking.db (given by --db): check the path given to --db, or run a command through tokf first (such as `tokf run git status`) so that it records one';
+    expect(run.stderr).toBe(`telemetry-sync: error: ${message}\n`);
     expect(JSON.parse(run.stdout)).toEqual({
       status: 'error',
       exitCode: 2,
-      error: { kind: 'database', message: 'no database at /no/such/tracking.db' },
+      error: { kind: 'database', message },
     });
+  });
+
+  it('without --db and before tokf ever ran, names the path it looked at and says what to do', async () => {
+    const home = dirname(tmpDbPath('no-tokf-yet-'));
+    const looked = join(home, '.local', 'share', 'tokf', 'tracking.db');
+    const run = await runCli(['status'], { HOME: home, XDG_DATA_HOME: '' });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(
+      `telemetry-sync: error: no database at ${looked} (tokf's default location): pass --db PATH to the tracking.db to read, or run a command through tokf first (such as \`tokf run git status\`) so that it records one there\n`,
+    );
+    expect(existsSync(looked)).toBe(false);
+    // Where a variable of tokf's chose the path, the message names it.
+    const fromEnv = await runCli(['status'], { TOKF_DB_PATH: join(home, 'elsewhere.db') });
+    expect(fromEnv.stderr).toContain(
+      `no database at ${join(home, 'elsewhere.db')} (from TOKF_DB_PATH): pass --db PATH`,
+    );
+    // sync says the same before anything is opened.
+    const sync = await runCli(['sync', '--dry-run'], { HOME: home, XDG_DATA_HOME: '' });
+    expect(sync.code).toBe(2);
+    expect(sync.stderr).toContain(`no database at ${looked} (tokf's default location): pass --db`);
   });
 
   it('has its own help, and refuses the flags of sync', async () => {

@@ -152,7 +152,24 @@ describe('buildSyncConfig: bad values are specific usage errors', () => {
     ['zero timeout', { timeout: '0' }, {}, /out of range/],
     ['env timeout', {}, { OTEL_EXPORTER_OTLP_TIMEOUT: 'soon' }, /^OTEL_EXPORTER_OTLP_TIMEOUT/],
     ['zero batch', { batchSize: '0' }, {}, /--batch-size: 0 is out of range/],
-    ['negative limit', { limit: '-5' }, {}, /--limit: "-5" is not a whole number/],
+    [
+      'negative limit',
+      { limit: '-5' },
+      {},
+      /^--limit: -5 is out of range; it takes a whole number of 1 or more$/,
+    ],
+    [
+      'negative timeout',
+      { timeout: '-1' },
+      {},
+      /^--timeout \(milliseconds\): -1 is out of range; it takes a whole number from 1 to 600000$/,
+    ],
+    [
+      'negative max-age',
+      { maxAge: '-2d' },
+      {},
+      /^--max-age: -2d is out of range; it takes a duration longer than zero/,
+    ],
     ['text limit', { limit: 'ten' }, {}, /--limit: "ten"/],
     ['since', { since: 'last tuesday' }, {}, /^--since: "last tuesday" is not a date/],
     [
@@ -218,7 +235,9 @@ describe('temporality and the retry budget', () => {
     expect(() => build({}, { OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE: 'x' })).toThrow(
       /^OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE: "x" is not a temporality/,
     );
-    expect(() => build({ retryBudget: '0s' })).toThrow(/--retry-budget: "0s" is not a duration/);
+    expect(() => build({ retryBudget: '0s' })).toThrow(
+      /--retry-budget: 0s is out of range; it takes a duration longer than zero/,
+    );
   });
 
   it('takes a retry budget as a duration', () => {

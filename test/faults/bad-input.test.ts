@@ -73,7 +73,26 @@ const CLI_CASES: Array<[string, () => string[], NodeJS.ProcessEnv, RegExp]> = [
     {},
     /--headers: the value of "k" is not valid percent-encoding/,
   ],
-  ['negative limit', () => [...ep(), '--limit=-3'], {}, /--limit: "-3" is not a whole number/],
+  ['negative limit', () => [...ep(), '--limit=-3'], {}, /--limit: -3 is out of range/],
+  // Apart from its flag, a negative number is not taken for an option ("argument is ambiguous").
+  [
+    'negative limit, apart',
+    () => [...ep(), '--limit', '-5'],
+    {},
+    /--limit: -5 is out of range; it takes a whole number of 1 or more/,
+  ],
+  [
+    'negative batch size, apart',
+    () => [...ep(), '--batch-size', '-3'],
+    {},
+    /--batch-size: -3 is out of range; it takes a whole number from 1 to 100000/,
+  ],
+  [
+    'negative max-age, apart',
+    () => [...ep(), '--max-age', '-2d'],
+    {},
+    /--max-age: -2d is out of range; it takes a duration longer than zero/,
+  ],
   [
     'non-numeric limit',
     () => [...ep(), '--limit', 'ten'],
@@ -146,7 +165,7 @@ const CLI_CASES: Array<[string, () => string[], NodeJS.ProcessEnv, RegExp]> = [
     'timeout variable',
     () => ep(),
     { OTEL_EXPORTER_OTLP_TIMEOUT: '-1' },
-    /OTEL_EXPORTER_OTLP_TIMEOUT \(milliseconds\): "-1"/,
+    /OTEL_EXPORTER_OTLP_TIMEOUT \(milliseconds\): -1 is out of range/,
   ],
   [
     'bad max-age',
@@ -199,7 +218,7 @@ describe.each(CLI_CASES)('CLI: %s', (_name, args, env, message) => {
 const ACTION_CASES: Array<[Record<string, string>, RegExp]> = [
   [{ restore: 'ftp' }, /input "restore": "ftp" is not one of/],
   [{ sync: 'sometime' }, /input "sync": "sometime" is not one of post, now/],
-  [{ limit: '-1' }, /input "limit": "-1" is not a whole number/],
+  [{ limit: '-1' }, /input "limit": -1 is out of range; it takes a whole number of 1 or more/],
   [{ since: 'soon' }, /input "since": "soon" is not a date/],
   [{ protocol: 'grpc' }, /input "protocol": gRPC is not supported/],
   [{ headers: 'token' }, /input "headers": item 1 has no "="/],
