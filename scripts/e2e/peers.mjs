@@ -5,7 +5,7 @@
  *
  * - ocb: the Collector Builder with `go install`, then a Collector from its manifest;
  * - go-build: a Go program of ours under test/e2e/ (its go.sum pins its modules);
- * - go-install: `go install module/package@version`;
+ * - go-install: `go install module/package@version` (package `.`: the module's root);
  * - cargo-install: `cargo install --locked` from the crate registry.
  *
  * Needs Go and cargo and their registries, nothing else. Go's module and build caches and cargo's
@@ -20,6 +20,8 @@
  *   node scripts/e2e/peers.mjs --force    rebuild every peer
  *   node scripts/e2e/peers.mjs --only a,b only these peers (names in peers.json)
  *   node scripts/e2e/peers.mjs --keep-work keep Go's and cargo's caches for the next rebuild
+ *   node scripts/e2e/peers.mjs --prune    also remove builds of pins no longer in peers.json (what
+ *                                         CI does before saving the cache, so it does not grow)
  *
  * A failed build exits 1 with the tool's last lines of output (a registry refusing a pinned
  * version says so there).
@@ -31,16 +33,17 @@ import { performance } from 'node:perf_hooks';
 
 import { E2E_DIR, cacheRoot, isBuilt, isExecutable, readPeers } from './peers-lib.mjs';
 
-const USAGE = 'use --check, --force, --only NAME[,NAME], --keep-work';
+const USAGE = 'use --check, --force, --only NAME[,NAME], --keep-work, --prune';
 const TAIL_LINES = 30;
 
 function parseArgs(argv) {
-  const options = { check: false, force: false, only: null, keepWork: false };
+  const options = { check: false, force: false, only: null, keepWork: false, prune: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--check') options.check = true;
     else if (arg === '--force') options.force = true;
     else if (arg === '--keep-work') options.keepWork = true;
+    else if (arg === '--prune') options.prune = true;
     else if (arg === '--only' && argv[i + 1]) options.only = argv[++i].split(',');
     else throw new UsageError(`unknown argument ${arg} (${USAGE})`);
   }
@@ -142,7 +145,9 @@ const BUILDERS = {
 
   async 'go-install'(peer, tmp, root) {
     const { module, version, packages } = peer.spec;
-    await run('go', ['install', ...packages.map((p) => `${module}/${p}@${version}`)], {
+    // "." is the module's root package (act's main is there).
+    const target = (p) => (p === '.' ? module : `${module}/${p}`);
+    await run('go', ['install', ...packages.map((p) => `${target(p)}@${version}`)], {
       env: goEnv(root, { GOBIN: path.join(tmp, 'bin') }),
     });
   },
@@ -197,6 +202,31 @@ function recordedSeconds(peer) {
     return JSON.parse(fs.readFileSync(path.join(peer.dir, 'build.json'), 'utf8')).seconds;
   } catch {
     return null;
+  }
+}
+
+function isRunning(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return error.code === 'EPERM';
+  }
+}
+
+/**
+ * Removes what is not a build of the current pins: older pins' directories, and temporary ones
+ * left by an interrupted build. Go's and cargo's caches (.work) are left to --keep-work.
+ */
+function prune(root, peers) {
+  if (!fs.existsSync(root)) return;
+  const current = new Set(peers.map((peer) => path.basename(peer.dir)));
+  for (const entry of fs.readdirSync(root)) {
+    if (entry === path.basename(workDir(root)) || current.has(entry)) continue;
+    const building = /\.tmp-(\d+)$/.exec(entry);
+    if (building && isRunning(Number(building[1]))) continue; // another run's build in progress
+    log(`pruning ${entry}: not a build of the pins in peers.json`);
+    fs.rmSync(path.join(root, entry), { recursive: true, force: true });
   }
 }
 
@@ -257,6 +287,8 @@ async function main() {
   if (toBuild.length > 0 && !options.keepWork) {
     fs.rmSync(workDir(root), { recursive: true, force: true });
   }
+
+  if (options.prune) prune(root, all);
 
   for (const b of builds) {
     const cold = b.coldSeconds === null ? '' : `   (built in ${b.coldSeconds} s)`;
