@@ -102,7 +102,7 @@ function rerunWithBoundedHeap() {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _bounded_heap_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(899);
-/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(200);
+/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(798);
 // The limits above keep a long sync's memory flat (see src/bounded-heap.ts). They apply when the
 // bundle runs as the telemetry-sync command; run as `node dist/cli.js`, it becomes itself under them.
 
@@ -115,7 +115,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 200:
+/***/ 798:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -227,19 +227,13 @@ const UNIT_MS = {
     w: 604_800_000,
 };
 const RELATIVE = /^(\d+)([smhdw])$/;
-const NEGATIVE_OR_ZERO = /^(-\d+|-?0+)[smhdw]$/;
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 // Date-time with an optional zone; without one we read it as UTC, because tokf stores UTC.
 const DATE_TIME = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)(Z|[+-]\d{2}:?\d{2})?$/i;
 /** A duration such as `90m`, `24h` or `7d` in milliseconds. */
 function parseDuration(value, flag) {
-    const text = value.trim();
-    // A number with a unit is a duration, only not one that can be used: say so in range terms.
-    if (NEGATIVE_OR_ZERO.test(text)) {
-        throw new UsageError(`${flag}: ${text} is out of range; it takes a duration longer than zero (such as 90m, 1h, 7d)`);
-    }
-    const m = RELATIVE.exec(text);
-    if (m === null) {
+    const m = RELATIVE.exec(value.trim());
+    if (m === null || Number(m[1]) === 0) {
         throw new UsageError(`${flag}: "${value}" is not a duration (such as 90m, 1h, 7d)`);
     }
     return Number(m[1]) * UNIT_MS[m[2]];
@@ -302,16 +296,14 @@ const parseCompression = (text, source) => {
     throw new UsageError(`${source}: "${value}" is not a compression (use gzip or none)`);
 };
 function wholeNumber(min, max) {
-    const range = max === Number.MAX_SAFE_INTEGER ? `of ${min} or more` : `from ${min} to ${max}`;
     return (text, source) => {
         const trimmed = text.trim();
-        // A negative whole number is a number out of range, not "not a number".
-        if (!/^-?\d+$/.test(trimmed)) {
+        if (!/^\d+$/.test(trimmed)) {
             throw new UsageError(`${source}: "${text}" is not a whole number`);
         }
         const value = Number(trimmed);
         if (value < min || value > max) {
-            throw new UsageError(`${source}: ${trimmed} is out of range; it takes a whole number ${range}`);
+            throw new UsageError(`${source}: ${value} is out of range (${min} to ${max})`);
         }
         return value;
     };
@@ -339,10 +331,12 @@ const parseTemporality = (text, source) => {
 const durationOrNone = (text, source) => {
     if (text.trim().toLowerCase() === 'none')
         return null;
-    // A number and a unit is a duration: parseDuration says what is wrong with it (out of range).
-    if (/^-?\d+[smhdw]$/.test(text.trim()))
+    try {
         return parseDuration(text, source);
-    throw new UsageError(`${source}: "${text}" is not a duration (such as 90m, 1h, 7d) or none`);
+    }
+    catch {
+        throw new UsageError(`${source}: "${text}" is not a duration (such as 90m, 1h, 7d) or none`);
+    }
 };
 /** What to do with the rows of tokf's built-in commands: send them, or skip them as live export does. */
 const parseBuiltins = (text, source) => {
@@ -794,21 +788,23 @@ const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(impo
 ;// CONCATENATED MODULE: ./src/cli/parse-options.ts
 
 
+
 /**
- * A value that starts with a minus and a digit: a negative number (`--limit -5`), or a duration
- * back from now (`--since -7d`, 7 days ago, as `date -d` users write it). No option of ours is a
- * dash and a digit, so such a value is joined to its flag; parseArgs would take it for an option
- * and say the flag's "argument is ambiguous", where the setting's parser says what is wrong.
+ * Durations back from now may be written with a minus (`--since -7d`, 7 days ago), as `date -d`
+ * users write them: such a value is joined to its flag, which parseArgs would take for an option.
  */
-const NEGATIVE_VALUE = /^-\d/;
-/** `--flag value` to `--flag=value` where the value is a negative one (see NEGATIVE_VALUE). */
-function joinNegativeValues(args, options) {
+const NEGATIVE_DURATION = /^-\d+[smhdw]$/;
+const TAKES_TIME = new Set([`--${specOf('since').flag}`, `--${specOf('until').flag}`]);
+/**
+ * A command's options, every mistake a UsageError in our words: an unknown option gets the nearest
+ * known one, and Node's advice about "--" is left out.
+ */
+function parseOptions(args, options, allowPositionals = false) {
     const joined = [];
     for (let i = 0; i < args.length; i++) {
         const arg = args[i];
         const next = args[i + 1];
-        const takesValue = arg.startsWith('--') && options[arg.slice(2)]?.type === 'string';
-        if (takesValue && next !== undefined && NEGATIVE_VALUE.test(next)) {
+        if (TAKES_TIME.has(arg) && next !== undefined && NEGATIVE_DURATION.test(next)) {
             joined.push(`${arg}=${next}`);
             i++;
         }
@@ -816,14 +812,6 @@ function joinNegativeValues(args, options) {
             joined.push(arg);
         }
     }
-    return joined;
-}
-/**
- * A command's options, every mistake a UsageError in our words: an unknown option gets the nearest
- * known one, and Node's advice about "--" is left out.
- */
-function parseOptions(args, options, allowPositionals = false) {
-    const joined = joinNegativeValues(args, options);
     try {
         const { values, positionals } = (0,external_node_util_namespaceObject.parseArgs)({
             args: joined,
@@ -8956,7 +8944,6 @@ function runResult(f) {
         tooOld: observed.tooOld,
         tooOldForEndpoint: (stats?.tooOldForEndpoint ?? 0) + (stats?.tooOldUnsent ?? 0),
         pending: f.counts.pending,
-        pendingAtStart: f.pendingAtStart,
         setAside: f.counts.setAside,
         held: selection.held,
         skippedBuiltins: selection.skipped,
@@ -9223,8 +9210,7 @@ class Replay {
         const interrupt = () => delivery?.stop();
         signal?.addEventListener('abort', interrupt, { once: true });
         const pipeline = new OrderedPipeline();
-        const pendingAtStart = this.countPending();
-        this.total = this.deps.progress === undefined ? undefined : this.estimateTotal(pendingAtStart);
+        this.total = this.deps.progress === undefined ? undefined : this.estimateTotal();
         this.reportProgress(delivery);
         await letNewestSecondEnd(this.stores.db, this.deps.now, this.deps.sleep);
         try {
@@ -9271,7 +9257,6 @@ class Replay {
             progressMode: this.stores.progress.hasRecords() ? this.stores.progress.mode : 'none',
             observed: this.observed,
             counts: this.countAfter(),
-            pendingAtStart,
             delivery: delivery?.stats,
             recordMs: this.recorder?.recordMs ?? 0,
             notices: this.notices,
@@ -9295,22 +9280,20 @@ class Replay {
             count: Math.max(0, this.observed.selection.selected - settled),
         });
     }
-    /**
-     * For the progress display: about how many events the run will select, if that is cheap to know
-     * (from the count of pending events the run started with).
-     */
-    estimateTotal(pendingAtStart) {
+    /** For the progress display: about how many events the run will select, if that is cheap to know. */
+    estimateTotal() {
         const { config, stores } = this;
         if (config.since !== undefined || config.until !== undefined || config.fromId !== undefined)
             return undefined;
-        if (pendingAtStart < 0)
-            return undefined; // the scan reports what is wrong with the database
         try {
-            const n = pendingAtStart + (config.retryRejected ? stores.deadLetters.count() : 0);
+            let n = stores.progress.countPending();
+            if (!config.retryRejected)
+                n -= stores.deadLetters.count();
+            n = Math.max(0, n);
             return config.limit === undefined ? n : Math.min(n, config.limit);
         }
         catch {
-            return undefined;
+            return undefined; // the scan reports what is wrong with the database
         }
     }
     reportProgress(delivery) {
@@ -9438,16 +9421,6 @@ class Replay {
         });
     }
     /** Pending and set-aside events of the whole database after the run. */
-    /** Pending in the database now, as countAfter counts it; -1 if counting failed (said there). */
-    countPending() {
-        const { progress, deadLetters } = this.stores;
-        try {
-            return Math.max(0, progress.countPending() - deadLetters.count());
-        }
-        catch {
-            return -1;
-        }
-    }
     countAfter() {
         const { progress, deadLetters } = this.stores;
         try {
@@ -11558,36 +11531,6 @@ function progressText(mode) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/cli/database-path.ts
-
-
-/**
- * Where the database path came from, in words: `--db`, one of tokf's variables, or tokf's own
- * default location. A person who finds no database there needs to know which of these to change.
- */
-function databasePathOrigin(given, env) {
-    if (given !== undefined && given !== '')
-        return 'given by --db';
-    if (env.TOKF_DB_PATH)
-        return 'from TOKF_DB_PATH';
-    if (env.TOKF_HOME)
-        return 'from TOKF_HOME';
-    return "tokf's default location";
-}
-/**
- * Refuses a database path with no file, saying what to do: a `status` or `sync` before tokf ever
- * ran (or with the wrong path) is the usual cause, and the engine's own "no database at" says only
- * the first half. Checked before the engine runs, so nothing is opened or created.
- */
-function requireDatabase(path, origin) {
-    if ((0,external_node_fs_namespaceObject.existsSync)(path))
-        return;
-    const todo = origin === 'given by --db'
-        ? 'check the path given to --db, or run a command through tokf first (such as `tokf run git status`) so that it records one'
-        : 'pass --db PATH to the tracking.db to read, or run a command through tokf first (such as `tokf run git status`) so that it records one there';
-    throw new DatabaseError(`no database at ${path} (${origin}): ${todo}`);
-}
-
 ;// CONCATENATED MODULE: ./src/report/notices.ts
 
 
@@ -11618,8 +11561,7 @@ function describe(n) {
         case 'skip-failed':
             return `could not record ${events} of tokf's built-in commands as skipped${from}${said}; they stay pending`;
         case 'interrupted':
-            // No count: the run read only part of the selection; the summary says what is still pending.
-            return 'interrupted: sending stopped and what was acknowledged is recorded; the events not delivered stay pending for the next run';
+            return `interrupted: sending stopped and what was acknowledged is recorded; ${n.count} selected ${one ? 'event stays' : 'events stay'} pending for the next run`;
         case 'too-old-unsent':
             return `${events}${from} ${were} refused as older than the endpoint keeps${said}; they stay pending: give --otlp-json-out DIR (the action always has one) to keep them in a file and set them aside, or --max-age to leave such events out`;
         case 'too-old-for-endpoint':
@@ -11655,7 +11597,19 @@ function describe(n) {
 /** The human summary the CLI prints on stderr. */
 function formatTextSummary(r) {
     const lines = [`telemetry-sync: ${headline(r)}`];
-    lines.push(`  events    ${eventCounts(r)}${eventExtras(r)}`);
+    lines.push(`  events    ${words_count(r.selected)} selected, ${words_count(r.delivered)} delivered, ${words_count(r.pending)} still pending` +
+        (r.refusedEvents > 0 ? `, ${words_count(r.refusedEvents)} refused and set aside` : '') +
+        (r.tooOld > 0 ? `, ${words_count(r.tooOld)} older than max-age (file only)` : '') +
+        (r.tooOldForEndpoint > 0
+            ? `, ${words_count(r.tooOldForEndpoint)} older than the endpoint keeps`
+            : '') +
+        (r.rejectedPoints > 0
+            ? `, ${plural(r.rejectedPoints, 'point')} rejected by the endpoint`
+            : '') +
+        (r.held > 0 ? `, ${words_count(r.held)} of the last seconds held for the next run` : '') +
+        (r.skippedBuiltins > 0
+            ? `, ${words_count(r.skippedBuiltins)} of tokf's built-in commands skipped, as its live export does`
+            : ''));
     const tokens = tokensLine(r);
     if (tokens !== undefined)
         lines.push(`  tokens    ${tokens}`);
@@ -11695,48 +11649,12 @@ function formatTextSummary(r) {
         lines.push(`  error: ${describeNotice(e)}`);
     return `${lines.join('\n')}\n`;
 }
-/**
- * What became of the events. An interrupted run is told in terms of the database (pending at the
- * start, delivered now, still pending): its selection counts only what was read before the stop,
- * which is nothing a person knows.
- */
-function eventCounts(r) {
-    if (stoppedSending(r) && r.pendingAtStart >= 0)
-        return `${words_count(r.pendingAtStart)} pending at the start, ${words_count(r.delivered)} delivered now, ${stillPending(r)} still pending`;
-    return `${words_count(r.selected)} selected, ${words_count(r.delivered)} delivered, ${stillPending(r)} still pending`;
-}
-function eventExtras(r) {
-    return ((r.refusedEvents > 0 ? `, ${words_count(r.refusedEvents)} refused and set aside` : '') +
-        (r.tooOld > 0 ? `, ${words_count(r.tooOld)} older than max-age (file only)` : '') +
-        (r.tooOldForEndpoint > 0
-            ? `, ${words_count(r.tooOldForEndpoint)} older than the endpoint keeps`
-            : '') +
-        (r.rejectedPoints > 0
-            ? `, ${plural(r.rejectedPoints, 'point')} rejected by the endpoint`
-            : '') +
-        (r.held > 0 ? `, ${words_count(r.held)} of the last seconds held for the next run` : '') +
-        (r.skippedBuiltins > 0
-            ? `, ${words_count(r.skippedBuiltins)} of tokf's built-in commands skipped, as its live export does`
-            : ''));
-}
-const stillPending = (r) => (r.pending < 0 ? 'unknown' : words_count(r.pending));
-/** A run that was sending when Ctrl-C stopped it (a dry run or file export has nothing to tell). */
-const stoppedSending = (r) => r.interrupted && r.status !== 'dry-run' && r.status !== 'exported';
 function headline(r) {
-    if (stoppedSending(r)) {
-        const left = r.pending < 0
-            ? 'the rest stays pending for the next run'
-            : `${words_count(r.pending)} still pending for the next run`;
-        return `interrupted: delivered ${plural(r.delivered, 'event')} to ${r.endpoint} before stopping; ${left}`;
-    }
     switch (r.status) {
         case 'dry-run':
             return `dry run: ${plural(r.selected, 'event')} would be sent${r.endpoint ? ` to ${r.endpoint}` : ''}; nothing was sent or changed`;
         case 'exported':
-            // Nothing written leaves the previous file as it was (and no file to name).
-            return r.otlpJsonFile === null
-                ? 'nothing to write: no pending events selected; no endpoint, nothing marked delivered'
-                : `wrote ${plural(r.exported, 'event')} to ${r.otlpJsonFile}; no endpoint, nothing marked delivered`;
+            return `wrote ${plural(r.exported, 'event')} to ${r.otlpJsonFile}; no endpoint, nothing marked delivered`;
         case 'delivered':
             return r.selected === 0
                 ? 'nothing to send: no pending events selected'
@@ -11752,16 +11670,11 @@ function headline(r) {
  * input and output estimates they come from; and what the delivered ones saved, when that differs.
  */
 function tokensLine(r) {
-    const d = r.deliveredTokens;
-    // Interrupted, the selected events are those read before the stop: tell what was delivered.
-    if (stoppedSending(r))
-        return d.events === 0
-            ? undefined
-            : `${words_count(d.saved)} saved (${words_count(d.input)} in, ${words_count(d.output)} out) by the ${plural(d.events, 'event')} delivered`;
     const t = r.tokens;
     if (t.events === 0)
         return undefined;
     const line = `${words_count(t.saved)} saved (${words_count(t.input)} in, ${words_count(t.output)} out) by ${plural(t.events, 'event')}`;
+    const d = r.deliveredTokens;
     if (r.requests === 0 || d.events === 0 || d.events === t.events)
         return line;
     return `${line}; the ${words_count(d.events)} delivered saved ${words_count(d.saved)}`;
@@ -11797,7 +11710,7 @@ const CLEAR_LINE = '\r\x1b[2K';
  * Renders a run's progress on stderr, for a person watching: on a terminal one line updated in
  * place (events done of about how many, events per second, time left, or the wait before a retry
  * and why), elsewhere a plain line every few seconds, so that a CI log shows the run is alive
- * without filling up, and one line per retry (no periodic line until events move again). Log lines of the run are written above the terminal's line.
+ * without filling up. Log lines of the run are written above the terminal's line.
  */
 class ProgressLine {
     stream;
@@ -11871,10 +11784,6 @@ class ProgressLine {
                 this.draw();
             return;
         }
-        // A retry's wait was announced in its own line, with its length: the periodic line would
-        // repeat that countdown ("retrying in 25 s", "in 20 s", ...) until events move again.
-        if (this.retry !== undefined)
-            return;
         if (this.now() - this.lastPlain >= this.plainEveryMs)
             this.plain();
     }
@@ -12002,7 +11911,6 @@ async function syncCommand(config, options) {
 
 
 
-
 /**
  * Exit codes: 0 all delivered, 1 something left pending, 2 bad usage or unreadable database, 130
  * interrupted (Ctrl-C).
@@ -12024,9 +11932,7 @@ async function main(argv) {
         }
         if (command.kind === 'status') {
             const now = Date.now();
-            const dbPath = command.db ?? defaultTokfDbPath(process.env);
-            requireDatabase(dbPath, databasePathOrigin(command.db, process.env));
-            const status = readStatus(dbPath, now);
+            const status = readStatus(command.db ?? defaultTokfDbPath(process.env), now);
             if (command.json)
                 process.stdout.write(`${JSON.stringify(status)}\n`);
             else
@@ -12034,7 +11940,6 @@ async function main(argv) {
             return 0;
         }
         const config = buildSyncConfig(command.settings, process.env, Date.now());
-        requireDatabase(config.dbPath, databasePathOrigin(command.settings.db, process.env));
         return await syncCommand(config, { json: command.json, quiet: command.quiet });
     }
     catch (err) {
