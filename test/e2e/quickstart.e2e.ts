@@ -101,12 +101,15 @@ describe("the README's Quick start under nektos/act", () => {
   let collector: Collector;
   let runner: ActRunner;
   let first: ActRun | undefined;
-  const secrets = () => ({ OTLP_ENDPOINT: collector.endpoint, OTLP_HEADERS: 'x-e2e=quickstart' });
+  const secrets = () => ({
+    OTLP_ENDPOINT: collector.endpoint,
+    OTLP_HEADERS: 'x-e2e=e2e-header-value',
+  });
   const tokfOnPath = () => [path.dirname(peerBin('tokf'))];
 
   beforeAll(async () => {
     collector = await Collector.start();
-    runner = new ActRunner('quickstart');
+    runner = new ActRunner('act');
     await runner.setWorkflow(actWorkflowOf(readmeQuickstart()));
   });
 
@@ -136,7 +139,11 @@ describe("the README's Quick start under nektos/act", () => {
     expect(run.stepLines).toEqual(
       expect.arrayContaining([expect.stringMatching(/^tokf 0\.2\.54/)]),
     );
-    expect(run.stepLines).toContain(`telemetry-sync: delivered ${FIRST_ROWS} events`);
+    expect(run.stepLines).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(new RegExp(`^telemetry-sync: delivered ${FIRST_ROWS} events, `)),
+      ]),
+    );
     expect(run.stepLines).toContain('Cache saved successfully');
     // The outputs: the main step's restore, then the post step's sync.
     expect(run.outputs).toMatchObject({
@@ -149,7 +156,8 @@ describe("the README's Quick start under nektos/act", () => {
     // The job summary.
     expect(run.summary).toMatch(new RegExp(`^### telemetry-sync: delivered ${FIRST_ROWS} events`));
     expect(run.summary).toContain('**Saved:** cache key telemetry-db-');
-    expect(run.summary).toMatch(/\| echo \|/);
+    expect(run.summary).toContain(`**Endpoint:** ${collector.endpoint.replace('http://', '')}`);
+    expect(run.summary).toContain('**Database:** none restored');
     // What the Collector received: each row of the run, once.
     await collector.waitForPoints((points) => points.length > 0);
     await collector.settle();
@@ -167,6 +175,12 @@ describe("the README's Quick start under nektos/act", () => {
     });
     expect({ code: run.code, tail: run.log.slice(-2000) }).toMatchObject({ code: 0 });
     // The cache round trip: the entry the first run saved is what the second restored.
+    expect(run.stepLines).toContain('Cache restored successfully');
+    expect(run.stepLines).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(new RegExp(`tracking\\.db: cache \\(${saved}\\)$`)),
+      ]),
+    );
     expect(run.outputs).toMatchObject({
       'cache-hit': 'true',
       'restored-from': 'cache',
