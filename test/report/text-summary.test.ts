@@ -42,6 +42,9 @@ describe('the text summary', () => {
       const text = formatTextSummary(r);
       expect(r.selected).toBe(r.delivered + r.selectedPending + r.selectedSetAside);
       expect(r.selectedSetAside).toBe(5);
+      // The database before and after: what was pending at the start is delivered, set aside or left.
+      expect(r.pendingAtStart).toBe(60);
+      expect(r.pendingAtStart).toBe(r.delivered + r.selectedSetAside + r.pending);
       expect(text).toContain(
         `delivered ${r.delivered} of 60 selected events to ${r.endpoint}; ${r.selectedPending} stay pending, 5 set aside`,
       );
