@@ -1,7 +1,7 @@
 /**
  * The end-to-end suite (`npm run test:e2e`): our CLI bundle against real peers, tokf 0.2.54, an
- * OpenTelemetry Collector, Prometheus with its promtool and VictoriaMetrics, built from their
- * registries by the global setup. Apart from the root
+ * OpenTelemetry Collector, Prometheus with its promtool and VictoriaMetrics, and the action's
+ * workflows under actionlint and nektos/act, built from their registries by the global setup. Apart from the root
  * config's projects because it needs those builds (minutes on a cold machine) and runs serially:
  * its concurrency scenario measures real timing, which other test files would disturb.
  */
