@@ -11,6 +11,14 @@ export class DatabaseError extends Error {
   override name = 'DatabaseError';
 }
 
+/**
+ * Another sync took over this run's lock (or it was removed): the run records nothing more and
+ * stops, since what it would record may now be sent and recorded by the other one.
+ */
+export class LockLostError extends Error {
+  override name = 'LockLostError';
+}
+
 /** An error's message; errors from another realm (a worker, a VM context) are not `instanceof Error`. */
 export function messageOf(err: unknown): string {
   const message = (err as { message?: unknown } | null)?.message;

@@ -1,5 +1,6 @@
 import { UsageError } from '../errors.js';
 import { parseKeyValueList } from './key-values.js';
+import { secretForms } from './redact.js';
 import { flagLabel, type SettingLabel, type SyncSettings } from './settings.js';
 import type { EndpointConfig } from './sync-config.js';
 
@@ -59,7 +60,51 @@ export function resolveEndpoint(
   }
   // A query string is where some vendors put API keys.
   for (const value of url.searchParams.values()) if (value !== '') secrets.push(value);
-  return { url: url.toString(), headers, secrets: [...new Set(secrets)] };
+  secrets.push(...proxySecrets(env));
+  // With the forms in which an endpoint may echo them back (base64, percent-encoded...).
+  return { url: url.toString(), headers, secrets: secretForms(secrets) };
+}
+
+/** Variables naming a proxy, whose URL may carry its credentials (as undici and curl read them). */
+const PROXY_VARIABLES = [
+  'HTTPS_PROXY',
+  'https_proxy',
+  'HTTP_PROXY',
+  'http_proxy',
+  'ALL_PROXY',
+  'all_proxy',
+];
+
+/**
+ * The credentials of a proxy URL: a proxy sends them as `Proxy-Authorization: Basic ...`, and an
+ * error through it may echo them, so they are secrets like the endpoint's own.
+ */
+export function proxySecrets(env: Env): string[] {
+  const out: string[] = [];
+  for (const name of PROXY_VARIABLES) {
+    const text = env[name]?.trim();
+    if (text === undefined || text === '') continue;
+    let url: URL;
+    try {
+      url = new URL(text.includes('://') ? text : `http://${text}`);
+    } catch {
+      continue;
+    }
+    if (url.username === '' && url.password === '') continue;
+    const user = safeDecode(url.username);
+    const password = safeDecode(url.password);
+    out.push(url.username, url.password, user, password);
+    out.push(`Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`);
+  }
+  return out.filter((s) => s !== '');
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 function resolveHeaders(

@@ -15,6 +15,7 @@ export type NoticeKind =
   | 'file-failed'
   | 'too-old-unsent'
   | 'interrupted'
+  | 'lock-lost'
   // warnings: the run did its job, with something a person should know
   | 'refused'
   | 'partial-success'

@@ -10,7 +10,7 @@ import type { ProgressStore } from '../progress/progress-store.js';
 import type { SeriesStore } from '../progress/series-store.js';
 import { ProgressRecorder } from '../progress/recorder.js';
 import type { SyncLock } from '../progress/sync-lock.js';
-import { messageOf } from '../errors.js';
+import { LockLostError, messageOf } from '../errors.js';
 import { scanPending } from '../source/pending-events.js';
 import { isBuiltinCommand, type TokfEvent } from '../source/tokf-event.js';
 import { AgeLimits } from './age-limits.js';
@@ -129,6 +129,8 @@ export class Replay {
     const { signal } = this.deps;
     const interrupt = () => delivery?.stop();
     signal?.addEventListener('abort', interrupt, { once: true });
+    // Taken over by another sync: send nothing more (what it would record is the other's now).
+    const unwatch = this.recorder === undefined ? undefined : this.stores.lock.onLost(interrupt);
     const pipeline = new OrderedPipeline();
     this.total = this.deps.progress === undefined ? undefined : this.estimateTotal();
     this.reportProgress(delivery);
@@ -136,7 +138,7 @@ export class Replay {
     try {
       for (const batch of batchEvents(this.selected(), this.config.batchSize)) {
         // Interrupted: the batches read so far are settled; nothing more is read.
-        if (signal?.aborted === true) break;
+        if (signal?.aborted === true || this.lockLost()) break;
         this.observed.batch(batch);
         files?.all.write(batch);
         backfill?.write(batch);
@@ -162,9 +164,11 @@ export class Replay {
       this.closeBackfill(backfill);
       exporter?.close();
       signal?.removeEventListener('abort', interrupt);
+      unwatch?.();
     }
     const interrupted = signal?.aborted === true;
-    if (interrupted) this.noteInterruption(delivery);
+    if (this.lockLost()) this.noteInterruption(delivery, 'lock-lost', this.stores.lock.lost);
+    else if (interrupted) this.noteInterruption(delivery, 'interrupted');
     this.setAside(
       this.unreadableIds,
       'the timestamp is not a time, so the event cannot be replayed',
@@ -187,16 +191,25 @@ export class Replay {
     });
   }
 
-  /** The selected events an interruption left pending, as one error. */
-  private noteInterruption(delivery: Delivery | undefined): void {
+  private lockLost(): boolean {
+    return this.recorder !== undefined && this.stores.lock.lost !== undefined;
+  }
+
+  /** The selected events an interruption (or a lock taken over) left pending, as one error. */
+  private noteInterruption(
+    delivery: Delivery | undefined,
+    kind: 'interrupted' | 'lock-lost',
+    message?: string,
+  ): void {
     const s = delivery?.stats;
     const settled =
       s === undefined
         ? 0
         : s.deliveredEvents + s.refusedEvents + s.tooOldForEndpoint + this.observed.tooOld;
     this.notices.error({
-      kind: 'interrupted',
+      kind,
       count: Math.max(0, this.observed.selection.selected - settled),
+      ...(message !== undefined && { message }),
     });
   }
 
@@ -290,6 +303,7 @@ export class Replay {
     try {
       this.recorder.leftOut(events);
     } catch (err) {
+      if (err instanceof LockLostError) return; // said once, as lock-lost
       this.notices.error({
         kind: 'skip-failed',
         count: events.length,
@@ -304,6 +318,7 @@ export class Replay {
     try {
       this.recorder.setAside(ids, { reason, status: null });
     } catch (err) {
+      if (err instanceof LockLostError) return; // said once, as lock-lost
       this.notices.error({
         kind: 'set-aside-failed',
         count: ids.length,
@@ -337,7 +352,10 @@ export class Replay {
       userAgent: deps.userAgent,
       now: deps.now,
       policy: { ...DEFAULT_RETRY_POLICY, budgetMs: config.retryBudgetMs, ...deps.retryPolicy },
-      ...(deps.signal !== undefined && { signal: deps.signal }),
+      signal:
+        deps.signal === undefined
+          ? this.stores.lock.lostSignal
+          : AbortSignal.any([deps.signal, this.stores.lock.lostSignal]),
       ...(deps.progress !== undefined && {
         onRetry: (wait) => deps.progress?.({ kind: 'retry', ...wait }),
       }),

@@ -3,7 +3,7 @@ import type { SyncConfig } from '../config/sync-config.js';
 import type { DeliveryStats } from './delivery.js';
 import type { Notice, Notices } from './notices.js';
 import type { Observed } from './observed.js';
-import { redact } from './redact.js';
+import { redact } from '../config/redact.js';
 import type { SavingsRow } from './savings.js';
 import type { SyncResult } from './sync-result.js';
 

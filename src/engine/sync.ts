@@ -106,7 +106,7 @@ export async function runSync(config: SyncConfig, deps: SyncDeps): Promise<SyncR
       const results: { signal: Signal; result: SyncResult }[] = [];
       for (const run of runs) {
         // Interrupted: the signals not begun stay pending.
-        if (results.length > 0 && deps.signal?.aborted === true) break;
+        if (results.length > 0 && (deps.signal?.aborted === true || lock.lost !== undefined)) break;
         const replay = new Replay(run.config, deps, run.stores, sending);
         results.push({ signal: run.signal, result: await replay.run(deps.now()) });
       }
@@ -114,9 +114,9 @@ export async function runSync(config: SyncConfig, deps: SyncDeps): Promise<SyncR
     };
     if (!sending) return await replayAll();
     // Before anything is sent: that progress can be recorded, and that no other sync is running.
-    for (const { stores } of runs) {
+    for (const { stores, config: c } of runs) {
       stores.progress.prepareForWriting();
-      stores.deadLetters.prepareForWriting();
+      stores.deadLetters.prepareForWriting(c.endpoint?.secrets);
     }
     if (config.temporality === 'cumulative' && config.signals.includes('metrics'))
       series.prepareForWriting();
@@ -124,7 +124,8 @@ export async function runSync(config: SyncConfig, deps: SyncDeps): Promise<SyncR
     await lock.acquire({ waitMs: deps.lockWaitMs ?? LOCK_WAIT_MS, now: deps.now, sleep });
     try {
       const result = await replayAll();
-      logRun(db, result, started, deps);
+      // Taken over: the run log is the other sync's to write now.
+      if (lock.lost === undefined) logRun(db, result, started, deps);
       return result;
     } finally {
       lock.release();

@@ -1,4 +1,5 @@
 import type { DatabaseSync } from 'node:sqlite';
+import { redact } from '../config/redact.js';
 import { tokfTimestamp } from './progress-store.js';
 import { inWriteTransaction } from './transaction.js';
 
@@ -40,10 +41,23 @@ export class DeadLetters {
     private readonly table: string = REJECTED_TABLE,
   ) {}
 
-  prepareForWriting(): void {
-    inWriteTransaction(this.db, 'create the rejected-events table', () =>
-      this.db.exec(createTable(this.table)),
-    );
+  /**
+   * Creates the table, and cleans reasons stored by earlier versions of what they may hold of
+   * these secrets (see redact): an endpoint's answer that echoed the request's credentials. With
+   * secure_delete, so that the old text is overwritten in the file, not only unlinked from it.
+   */
+  prepareForWriting(secrets: readonly string[] = []): void {
+    inWriteTransaction(this.db, 'create the rejected-events table', () => {
+      this.db.exec(createTable(this.table));
+      const reasons = this.db.prepare(`SELECT DISTINCT reason FROM ${this.table}`).all();
+      const update = this.db.prepare(`UPDATE ${this.table} SET reason = ? WHERE reason = ?`);
+      for (const { reason } of reasons) {
+        const clean = redact(String(reason), secrets);
+        if (clean === reason) continue;
+        this.db.exec('PRAGMA secure_delete = ON');
+        update.run(clean, String(reason));
+      }
+    });
     this.created = true;
   }
 

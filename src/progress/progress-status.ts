@@ -1,4 +1,5 @@
 import type { DatabaseSync } from 'node:sqlite';
+import { redactPatterns } from '../config/redact.js';
 import { SYNCED_COLUMN } from '../source/events-schema.js';
 import { gapsBetween } from '../source/id-ranges.js';
 import { REJECTED_TABLE } from './dead-letters.js';
@@ -135,7 +136,8 @@ export function setAsideGroups(
     )
     .all()
     .map((r) => ({
-      reason: String(r.reason),
+      // Rows an earlier version stored may hold an echoed credential: never shown.
+      reason: redactPatterns(String(r.reason)),
       status: r.status == null ? null : Number(r.status),
       count: Number(r.n),
       lastAt: String(r.last_at),

@@ -12,7 +12,7 @@ import { inWriteTransaction } from './transaction.js';
  * The one place a run writes what happened to its events, each call one short transaction, so
  * that tokf's writes wait at most that long and a crash loses at most the request in flight:
  * - acknowledged: the events are delivered, no longer set aside, their cumulative series have
- *   reached the totals sent, and the lock shows we live;
+ *   reached the totals sent, and the lock shows we live (or, taken over, nothing is written);
  * - set aside: the events are skipped by later runs, with why, until they are asked for again.
  */
 export class ProgressRecorder {
@@ -62,8 +62,9 @@ export class ProgressRecorder {
     const started = performance.now();
     try {
       inWriteTransaction(this.db, what, () => {
-        work(at);
+        // First: a run whose lock was taken over records nothing (LockLostError).
         this.lock.refresh(at.getTime());
+        work(at);
       });
     } finally {
       this.recordMs += performance.now() - started;

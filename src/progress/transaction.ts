@@ -1,6 +1,5 @@
 import type { DatabaseSync } from 'node:sqlite';
-import { DatabaseError } from '../errors.js';
-import { messageOf } from '../errors.js';
+import { DatabaseError, LockLostError, messageOf } from '../errors.js';
 
 /**
  * Runs `work` in an IMMEDIATE transaction: the write lock is taken up front (waiting up to the busy
@@ -22,6 +21,7 @@ export function inWriteTransaction(db: DatabaseSync, what: string, work: () => v
     db.exec('COMMIT');
   } catch (err) {
     if (db.isTransaction) db.exec('ROLLBACK');
+    if (err instanceof LockLostError) throw err;
     throw new DatabaseError(`cannot ${what}: ${messageOf(err)}`);
   }
 }

@@ -30,6 +30,8 @@ function describe(n: Notice): string {
       return `could not record ${events} of tokf's built-in commands as skipped${from}${said}; they stay pending`;
     case 'interrupted':
       return `interrupted: sending stopped and what was acknowledged is recorded; ${n.count} selected ${one ? 'event stays' : 'events stay'} pending for the next run`;
+    case 'lock-lost':
+      return `this run lost its sync lock${said}; it stopped and recorded nothing after that, so another sync does not record the same events twice; ${n.count} selected ${one ? 'event stays' : 'events stay'} pending`;
     case 'too-old-unsent':
       return `${events}${from} ${were} refused as older than the endpoint keeps${said}; they stay pending: give --otlp-json-out DIR (the action always has one) to keep them in a file and set them aside, or --max-age to leave such events out`;
     case 'too-old-for-endpoint':
