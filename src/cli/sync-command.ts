@@ -53,5 +53,7 @@ export async function syncCommand(
   }
   stderr.write(formatTextSummary(result));
   if (options.json) stdout.write(`${JSON.stringify(result)}\n`);
-  return result.interrupted ? INTERRUPTED_EXIT_CODE : result.exitCode;
+  if (result.interrupted) return INTERRUPTED_EXIT_CODE;
+  // A damaged database is exit 2 as an unreadable one is, also when found part way.
+  return result.errors.some((e) => e.kind === 'database-damaged') ? 2 : result.exitCode;
 }

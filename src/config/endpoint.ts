@@ -126,14 +126,33 @@ function resolveHeaders(
       if (!HEADER_NAME.test(name)) {
         throw new UsageError(`${source}: "${name}" is not a valid HTTP header name`);
       }
-      if (/[\r\n\0]/.test(value)) {
-        throw new UsageError(`${source}: the value of "${name}" contains a line break`);
-      }
+      checkHeaderValue(value, name, source);
       // Header names are case-insensitive: a later layer replaces an earlier one whatever its case.
       merged.set(name.toLowerCase(), [name, value]);
     }
   }
   return Object.fromEntries(merged.values());
+}
+
+/**
+ * A field value as HTTP allows it (RFC 9110 5.5: visible characters, space and tab, and bytes
+ * 0x80-0xFF), checked here so that a bad one fails at once with the header named, not every request
+ * later. The value itself is never echoed: it may be a secret.
+ */
+function checkHeaderValue(value: string, name: string, source: string): void {
+  const bad = /[^\t\x20-\x7e\x80-\xff]/.exec(value);
+  if (bad === null) return;
+  const code = bad[0].codePointAt(0)!;
+  const char = `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+  const what =
+    code === 0x0a || code === 0x0d
+      ? `a line break (${char})`
+      : code < 0x20 || code === 0x7f
+        ? `a control character (${char})`
+        : `a character HTTP headers cannot carry (${char}, outside Latin-1)`;
+  throw new UsageError(
+    `${source}: the value of "${name}" contains ${what} at position ${bad.index + 1}; HTTP header values may hold only visible characters, spaces and tabs`,
+  );
 }
 
 function hasHeader(headers: Record<string, string>, name: string): boolean {

@@ -9,7 +9,7 @@ import { LINE_LIMIT_BYTES, splitBySize } from '../jsonl/split.js';
 import { filterByTime, type TimeWindow } from '../jsonl/time-filter.js';
 import type { RejectsFile } from '../output/rejects-file.js';
 import type { ReplayState } from '../progress/replay-state.js';
-import { LockLostError, messageOf } from '../errors.js';
+import { FileWriteError, LockLostError, messageOf } from '../errors.js';
 import type { FileStart, ReplayFileReport, ReplayFilesResult } from './jsonl-result.js';
 
 /** A line longer than this is not read into memory: it is a bad line, "too large". */
@@ -146,6 +146,11 @@ async function readFrom(
     }
   } catch (err) {
     if (!commit()) return 'stop';
+    // The rejects file could not be written (a full disk): the line it was for, and the rest, wait.
+    if (err instanceof FileWriteError) {
+      stop(ctx, { file: file.path, line: lineNo }, err.message);
+      return 'stop';
+    }
     fail(ctx, report, err);
     return 'done';
   }

@@ -8,6 +8,7 @@ export type NoticeKind =
   | 'record-failed'
   | 'circuit-breaker'
   | 'read-failed'
+  | 'database-damaged'
   | 'count-failed'
   | 'set-aside-failed'
   | 'skip-failed'

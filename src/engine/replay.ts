@@ -10,7 +10,8 @@ import type { ProgressStore } from '../progress/progress-store.js';
 import type { SeriesStore } from '../progress/series-store.js';
 import { ProgressRecorder } from '../progress/recorder.js';
 import type { SyncLock } from '../progress/sync-lock.js';
-import { LockLostError, messageOf } from '../errors.js';
+import { DatabaseDamagedError, FileWriteError, LockLostError, messageOf } from '../errors.js';
+import { databaseFailure } from '../source/sqlite-failure.js';
 import { scanPending } from '../source/pending-events.js';
 import { isBuiltinCommand, type TokfEvent } from '../source/tokf-event.js';
 import { AgeLimits } from './age-limits.js';
@@ -150,17 +151,17 @@ export class Replay {
         } else await pipeline.push(delivery.prepare(fresh));
       }
     } catch (err) {
-      // A page that cannot be read (a damaged file) ends the run; what was recorded stands.
+      // A file that cannot be written, or a page that cannot be read (a damaged file), ends the
+      // run; what was recorded stands.
       delivery?.stop();
-      this.notices.error({ kind: 'read-failed', count: 0, message: messageOf(err) });
+      this.noteFailure(err);
     } finally {
       // Batches already handed to the sender finish (or stop) before anything is closed.
       const failure = await pipeline.drain();
       if (failure !== undefined)
         this.notices.error({ kind: 'unexpected', count: 0, message: messageOf(failure) });
       this.recordSkipped();
-      files?.all.close();
-      files?.refused.close();
+      for (const file of [files?.all, files?.refused]) this.closeFile(file);
       this.closeBackfill(backfill);
       exporter?.close();
       signal?.removeEventListener('abort', interrupt);
@@ -189,6 +190,27 @@ export class Replay {
       durationMs: this.deps.now() - started,
       interrupted,
     });
+  }
+
+  /** What ended the run early, in the words of its kind: an output file, or the database. */
+  private noteFailure(err: unknown): void {
+    if (err instanceof FileWriteError) {
+      this.notices.error({
+        kind: 'file-failed',
+        count: 0,
+        message: err.message,
+        ...(err.file !== undefined && { file: err.file }),
+      });
+      return;
+    }
+    const failure = databaseFailure(
+      err,
+      this.config.dbPath,
+      'read the pending events',
+      this.stores.db,
+    );
+    const kind = failure instanceof DatabaseDamagedError ? 'database-damaged' : 'read-failed';
+    this.notices.error({ kind, count: 0, message: messageOf(failure) });
   }
 
   private lockLost(): boolean {
@@ -249,11 +271,24 @@ export class Replay {
     });
   }
 
+  /** A file that cannot be finished is said once (a write that failed before said it already). */
+  private closeFile(file: OtlpJsonLinesWriter | undefined): void {
+    try {
+      file?.close();
+    } catch (err) {
+      if (this.notices.errors.some((e) => e.kind === 'file-failed' && e.file === file?.path))
+        return;
+      this.noteFailure(err);
+    }
+  }
+
   /** The backfill is written whole at the end; a failure there must not undo what was sent. */
   private closeBackfill(backfill: OpenMetricsWriter | undefined): void {
     try {
       backfill?.close();
     } catch (err) {
+      if (this.notices.errors.some((e) => e.kind === 'file-failed' && e.file === backfill?.path))
+        return;
       this.notices.error({
         kind: 'file-failed',
         count: backfill?.events ?? 0,
@@ -372,7 +407,13 @@ export class Replay {
       return { pending: Math.max(0, progress.countPending() - setAside), setAside };
     } catch (err) {
       // Counting reads the whole table; in a damaged file that may fail after the run did its work.
-      this.notices.error({ kind: 'count-failed', count: 0, message: messageOf(err) });
+      const failure = databaseFailure(
+        err,
+        this.config.dbPath,
+        'count the pending events',
+        this.stores.db,
+      );
+      this.notices.error({ kind: 'count-failed', count: 0, message: messageOf(failure) });
       return { pending: -1, setAside: -1 };
     }
   }

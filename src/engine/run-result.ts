@@ -57,7 +57,11 @@ export function runResult(f: RunFacts): SyncResult {
     n.message === null ? n : { ...n, message: redact(n.message, secrets) };
   return {
     status,
-    exitCode: status === 'partial' || status === 'failed' ? 1 : 0,
+    // A file-only export whose file could not be written did not do its job either.
+    exitCode:
+      status === 'partial' || status === 'failed' || (status === 'exported' && errors.length > 0)
+        ? 1
+        : 0,
     database: config.dbPath,
     progress: f.progressMode,
     endpoint: config.endpoint === undefined ? null : displayEndpoint(config.endpoint.url),

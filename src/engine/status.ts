@@ -12,6 +12,7 @@ import { RangesProgressStore, rangesTable } from '../progress/ranges-store.js';
 import { lastRun, tableExists, type RunRecord } from '../progress/run-log.js';
 import { readLockHolder, type LockHolder } from '../progress/sync-lock.js';
 import { openDatabase } from '../source/database.js';
+import { databaseFailure } from '../source/sqlite-failure.js';
 import { readEventsSchema } from '../source/events-schema.js';
 import { parseEventTime } from '../source/tokf-event.js';
 
@@ -75,51 +76,55 @@ const REASONS_SHOWN = 10;
 export function readStatus(dbPath: string, now: number): SyncStatus {
   const db = openDatabase(dbPath, true);
   try {
-    const schema = readEventsSchema(db, dbPath);
-    const store = schema.hasSyncedColumn
-      ? new ColumnProgressStore(db)
-      : new RangesProgressStore(db);
-    const counts = countProgress(db, store);
-    const lastSync = lastRun(db) ?? null;
-    const groups = setAsideGroups(db).map((g) => ({ kind: kindOf(g.reason), ...g }));
-    const total = (kind: SetAsideKind) =>
-      groups.filter((g) => g.kind === kind).reduce((sum, g) => sum + g.count, 0);
-    return {
-      database: dbPath,
-      progress: store.hasRecords() ? store.mode : 'none',
-      events: counts.events,
-      delivered: counts.delivered,
-      pending: {
-        count: counts.pending,
-        firstId: counts.firstPending?.id ?? null,
-        firstEventTime: timeOf(counts.firstPending),
-        lastId: counts.lastPending?.id ?? null,
-        lastEventTime: timeOf(counts.lastPending),
-      },
-      setAside: {
-        count: groups.reduce((sum, g) => sum + g.count, 0),
-        tooOld: total('too-old'),
-        refused: total('refused'),
-        unreadable: total('unreadable'),
-        byReason: groups.slice(0, REASONS_SHOWN),
-      },
-      lastSync,
-      // Read from the progress only where no run was recorded: in tokf's column it reads the table.
-      lastDeliveredAt: lastSync === null ? (lastDeliveredAt(db, store) ?? null) : null,
-      lock: readLockHolder(db, now) ?? null,
-      signals: [
-        {
-          signal: 'metrics',
-          delivered: counts.delivered,
-          pending: counts.pending,
-          setAside: groups.reduce((sum, g) => sum + g.count, 0),
-        },
-        ...otherSignals(db),
-      ],
-    };
+    return statusOf(db, dbPath, now);
+  } catch (err) {
+    throw databaseFailure(err, dbPath, 'read its status', db);
   } finally {
     db.close();
   }
+}
+
+function statusOf(db: DatabaseSync, dbPath: string, now: number): SyncStatus {
+  const schema = readEventsSchema(db, dbPath);
+  const store = schema.hasSyncedColumn ? new ColumnProgressStore(db) : new RangesProgressStore(db);
+  const counts = countProgress(db, store);
+  const lastSync = lastRun(db) ?? null;
+  const groups = setAsideGroups(db).map((g) => ({ kind: kindOf(g.reason), ...g }));
+  const total = (kind: SetAsideKind) =>
+    groups.filter((g) => g.kind === kind).reduce((sum, g) => sum + g.count, 0);
+  return {
+    database: dbPath,
+    progress: store.hasRecords() ? store.mode : 'none',
+    events: counts.events,
+    delivered: counts.delivered,
+    pending: {
+      count: counts.pending,
+      firstId: counts.firstPending?.id ?? null,
+      firstEventTime: timeOf(counts.firstPending),
+      lastId: counts.lastPending?.id ?? null,
+      lastEventTime: timeOf(counts.lastPending),
+    },
+    setAside: {
+      count: groups.reduce((sum, g) => sum + g.count, 0),
+      tooOld: total('too-old'),
+      refused: total('refused'),
+      unreadable: total('unreadable'),
+      byReason: groups.slice(0, REASONS_SHOWN),
+    },
+    lastSync,
+    // Read from the progress only where no run was recorded: in tokf's column it reads the table.
+    lastDeliveredAt: lastSync === null ? (lastDeliveredAt(db, store) ?? null) : null,
+    lock: readLockHolder(db, now) ?? null,
+    signals: [
+      {
+        signal: 'metrics',
+        delivered: counts.delivered,
+        pending: counts.pending,
+        setAside: groups.reduce((sum, g) => sum + g.count, 0),
+      },
+      ...otherSignals(db),
+    ],
+  };
 }
 
 /** Logs' and traces' progress, where a run has recorded any. */

@@ -22,6 +22,8 @@ function describe(n: Notice): string {
       return `circuit breaker: ${count(n.count)} events in a row were refused, so sending stopped; the events after them stay pending`;
     case 'read-failed':
       return `reading the database failed part way${said}; the events not yet read stay pending`;
+    case 'database-damaged':
+      return `${n.message ?? 'the database is damaged'}; the events not yet read stay pending`;
     case 'count-failed':
       return `counting pending events failed${said}`;
     case 'set-aside-failed':

@@ -6,7 +6,7 @@ import { describeNotice } from './notices.js';
 export function formatTextSummary(r: SyncResult): string {
   const lines = [`telemetry-sync: ${headline(r)}`];
   lines.push(
-    `  events    ${count(r.selected)} selected, ${count(r.delivered)} delivered, ${count(r.pending)} still pending` +
+    `  events    ${count(r.selected)} selected, ${count(r.delivered)} delivered, ${r.pending < 0 ? 'an unknown number' : count(r.pending)} still pending` +
       (r.refusedEvents > 0 ? `, ${count(r.refusedEvents)} refused and set aside` : '') +
       (r.tooOld > 0 ? `, ${count(r.tooOld)} older than max-age (file only)` : '') +
       (r.tooOldForEndpoint > 0
@@ -66,6 +66,8 @@ function headline(r: SyncResult): string {
     case 'dry-run':
       return `dry run: ${plural(r.selected, 'event')} would be sent${r.endpoint ? ` to ${r.endpoint}` : ''}; nothing was sent or changed`;
     case 'exported':
+      if (r.errors.some((e) => e.kind === 'file-failed'))
+        return `could not write ${r.otlpJsonFile ?? 'the OTLP/JSON file'}; no endpoint, nothing marked delivered`;
       return `wrote ${plural(r.exported, 'event')} to ${r.otlpJsonFile}; no endpoint, nothing marked delivered`;
     case 'delivered':
       return r.selected === 0
@@ -93,8 +95,10 @@ export function tokensLine(r: SyncResult): string | undefined {
 
 /** What became of the selected events that were not delivered, adding up to them. */
 export function rest(r: SyncResult): string {
+  // A read that failed part way selected only what it read: the rest stays pending too.
+  const unread = r.errors.some((e) => e.kind === 'read-failed' || e.kind === 'database-damaged');
   const parts = [
-    `${count(r.selectedPending)} ${r.selectedPending === 1 ? 'stays' : 'stay'} pending`,
+    `${count(r.selectedPending)} ${r.selectedPending === 1 ? 'stays' : 'stay'} pending${unread ? ', and every event not read' : ''}`,
   ];
   if (r.selectedSetAside > 0) parts.push(`${count(r.selectedSetAside)} set aside`);
   return parts.join(', ');
