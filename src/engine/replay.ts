@@ -172,7 +172,7 @@ export class Replay {
     else if (interrupted) this.noteInterruption(delivery, 'interrupted');
     this.setAside(
       this.unreadableIds,
-      'the timestamp is not a time, so the event cannot be replayed',
+      'the timestamp is not a time OTLP can carry (1970-01-01 to 2262-04-11, UTC), so the event cannot be replayed',
     );
     return runResult({
       config: this.config,

@@ -53,7 +53,7 @@ function describe(n: Notice): string {
         ? `${events} older than max-age ${were} not sent, only written to ${n.file}`
         : `${events} older than max-age ${were} not sent and stay pending; give an OTLP/JSON output directory to export them`;
     case 'unreadable-time':
-      return `${plural(n.count, 'pending event')} ${one ? 'has' : 'have'} a timestamp that is not a time and cannot be replayed${n.setAside ? `; ${one ? 'it was' : 'they were'} set aside as rejected` : ''}`;
+      return `${plural(n.count, 'pending event')} ${one ? 'has' : 'have'} a timestamp that is not a time OTLP can carry (1970-01-01 to 2262-04-11, UTC) and cannot be replayed${n.setAside ? `; ${one ? 'it was' : 'they were'} set aside as rejected` : ''}`;
     case 'skipped-rejected':
       return `${events} set aside as rejected by earlier runs ${were} skipped (--retry-rejected sends them again)`;
     case 'clock-future':

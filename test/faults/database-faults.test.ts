@@ -165,8 +165,8 @@ describe('database faults', () => {
       negative.find((p) => p.metric === 'tokf.filter.invocations')?.attributes['tokf.exit_code'],
     ).toBe(-1);
     expect([...rejectedCommands(path).values()]).toEqual([
-      'the timestamp is not a time, so the event cannot be replayed',
-      'the timestamp is not a time, so the event cannot be replayed',
+      'the timestamp is not a time OTLP can carry (1970-01-01 to 2262-04-11, UTC), so the event cannot be replayed',
+      'the timestamp is not a time OTLP can carry (1970-01-01 to 2262-04-11, UTC), so the event cannot be replayed',
     ]);
   });
 
