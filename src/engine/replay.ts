@@ -92,7 +92,7 @@ export class Replay {
       notices: this.notices,
       observed: this.observed,
       recording: this.recorder !== undefined,
-      setAside: (ids, reason) => this.setAside(ids, reason),
+      setAside: (ids, reason, file) => this.setAside(ids, reason, file),
     });
   }
 
@@ -162,6 +162,7 @@ export class Replay {
         this.notices.error({ kind: 'unexpected', count: 0, message: messageOf(failure) });
       this.recordSkipped();
       for (const file of [files?.all, files?.refused]) this.closeFile(file);
+      this.stampFile(files?.all);
       this.closeBackfill(backfill);
       exporter?.close();
       signal?.removeEventListener('abort', interrupt);
@@ -271,6 +272,20 @@ export class Replay {
     });
   }
 
+  /**
+   * Beside the events this run set aside into its file, the file as it was written, so that
+   * `status` can tell whether it still holds them. A file that could not be written is not stamped.
+   */
+  private stampFile(file: OtlpJsonLinesWriter | undefined): void {
+    if (this.recorder === undefined || file === undefined || file.lines === 0) return;
+    if (this.notices.errors.some((e) => e.kind === 'file-failed' && e.file === file.path)) return;
+    try {
+      this.recorder.fileWritten(file.path);
+    } catch {
+      // Without the stamp, status says it cannot tell whether the file still holds them.
+    }
+  }
+
   /** A file that cannot be finished is said once (a write that failed before said it already). */
   private closeFile(file: OtlpJsonLinesWriter | undefined): void {
     try {
@@ -348,10 +363,10 @@ export class Replay {
     }
   }
 
-  private setAside(ids: number[], reason: string): void {
+  private setAside(ids: number[], reason: string, file?: string): void {
     if (this.recorder === undefined || ids.length === 0) return;
     try {
-      this.recorder.setAside(ids, { reason, status: null });
+      this.recorder.setAside(ids, { reason, status: null, ...(file !== undefined && { file }) });
     } catch (err) {
       if (err instanceof LockLostError) return; // said once, as lock-lost
       this.notices.error({

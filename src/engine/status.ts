@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import type { DatabaseSync } from 'node:sqlite';
 import type { Signal } from '../config/endpoint.js';
 import { ColumnProgressStore } from '../progress/column-store.js';
@@ -40,6 +41,8 @@ export interface SyncStatus {
   setAside: {
     count: number;
     tooOld: number;
+    /** Of those, the ones whose file was rewritten or removed since: in no file any more. */
+    tooOldNotInFile: number;
     refused: number;
     unreadable: number;
     byReason: {
@@ -48,6 +51,13 @@ export interface SyncStatus {
       status: number | null;
       count: number;
       lastAt: string;
+      /**
+       * For events kept in a file (too old): the file, when the run that wrote it set them aside,
+       * and whether it still holds them as that run left it: `there` (same size and time),
+       * `changed` (rewritten since, by a later run or anyone: it may no longer hold them), `gone`,
+       * or `unknown` (written by an earlier version, which kept no record of the file).
+       */
+      file: { path: string; writtenAt: string; state: FileState } | null;
     }[];
   };
   /** The last run that sent (recorded since this version), or null. */
@@ -89,7 +99,12 @@ function statusOf(db: DatabaseSync, dbPath: string, now: number): SyncStatus {
   const store = schema.hasSyncedColumn ? new ColumnProgressStore(db) : new RangesProgressStore(db);
   const counts = countProgress(db, store);
   const lastSync = lastRun(db) ?? null;
-  const groups = setAsideGroups(db).map((g) => ({ kind: kindOf(g.reason), ...g }));
+  const groups = setAsideGroups(db).map((g) => ({
+    kind: kindOf(g.reason),
+    ...g,
+    file:
+      g.file === null ? null : { path: g.file.path, writtenAt: g.lastAt, state: fileState(g.file) },
+  }));
   const total = (kind: SetAsideKind) =>
     groups.filter((g) => g.kind === kind).reduce((sum, g) => sum + g.count, 0);
   return {
@@ -107,6 +122,9 @@ function statusOf(db: DatabaseSync, dbPath: string, now: number): SyncStatus {
     setAside: {
       count: groups.reduce((sum, g) => sum + g.count, 0),
       tooOld: total('too-old'),
+      tooOldNotInFile: groups
+        .filter((g) => g.file !== null && (g.file.state === 'changed' || g.file.state === 'gone'))
+        .reduce((sum, g) => sum + g.count, 0),
       refused: total('refused'),
       unreadable: total('unreadable'),
       byReason: groups.slice(0, REASONS_SHOWN),
@@ -145,6 +163,24 @@ function kindOf(reason: string): SetAsideKind {
   if (/^older than max-age|^too old for this endpoint/.test(reason)) return 'too-old';
   if (/^the timestamp is not a time/.test(reason)) return 'unreadable';
   return 'refused';
+}
+
+/** Whether a file still holds what a run wrote to it. */
+export type FileState = 'there' | 'changed' | 'gone' | 'unknown';
+
+/**
+ * A file as the run that wrote it left it (same size and modification time) still holds what it
+ * wrote; a later run replaces the whole file, so any other size or time means it may not.
+ */
+function fileState(file: { path: string; size: number | null; mtimeMs: number | null }): FileState {
+  let now: { size: number; mtimeMs: number };
+  try {
+    now = statSync(file.path);
+  } catch {
+    return 'gone';
+  }
+  if (file.size === null || file.mtimeMs === null) return 'unknown';
+  return now.size === file.size && Math.floor(now.mtimeMs) === file.mtimeMs ? 'there' : 'changed';
 }
 
 function timeOf(mark: EventMark | undefined): string | null {

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import type { DatabaseSync } from 'node:sqlite';
 import type { SeriesTotals } from '../encode/cumulative.js';
 import { coverage } from '../source/id-ranges.js';
@@ -55,6 +56,12 @@ export class ProgressRecorder {
   setAside(ids: readonly number[], rejection: Rejection): void {
     if (ids.length === 0) return;
     this.write('record set-aside events', (at) => this.deadLetters.record(ids, rejection, at));
+  }
+
+  /** The run finished writing `file`, which holds events it set aside (see DeadLetters). */
+  fileWritten(file: string): void {
+    const { size, mtimeMs } = statSync(file);
+    this.write('record the file written', () => this.deadLetters.fileWritten(file, size, mtimeMs));
   }
 
   private write(what: string, work: (at: Date) => void): void {
