@@ -129,6 +129,41 @@ describe('secrets never at rest', () => {
     }
   });
 
+  it('proxy credentials (HTTPS_PROXY) echoed back, as the Proxy-Authorization header and plain: nowhere', async () => {
+    const db = distinctEventsDb(30);
+    const proxyPassword = 'pr0xy/Pa55';
+    const basic = b64(`puser:${proxyPassword}`);
+    const receiver = new OtlpReceiver({
+      respond: () => ({
+        status: 400,
+        errorMessage: `via proxy: Proxy-Authorization: Basic ${basic}; pass=${proxyPassword}; b64=${basic}; enc=${encodeURIComponent(proxyPassword)}`,
+      }),
+    });
+    await receiver.start();
+    const proxy = `http://puser:${encodeURIComponent(proxyPassword)}@proxy.invalid:3128`;
+    try {
+      const run = await runCli(['sync', '--db', db, '--endpoint', receiver.url, '--json'], {
+        HTTPS_PROXY: proxy,
+        HTTP_PROXY: proxy,
+        // The receiver is on loopback: reached directly, the proxy's credentials known all the same.
+        NO_PROXY: '127.0.0.1,localhost',
+      });
+      expect(run.code).toBe(1);
+      const forms = [proxyPassword, basic, encodeURIComponent(proxyPassword)];
+      const status = await runCli(['status', '--db', db, '--json']);
+      for (const [where, text] of [
+        ['database file', readFileSync(db)],
+        ['status --json', Buffer.from(status.stdout)],
+        ['run output', Buffer.from(run.stdout + run.stderr)],
+      ] as const)
+        for (const f of forms)
+          expect(`${where}: ${text.includes(Buffer.from(f))}`).toBe(`${where}: false`);
+      expect(JSON.parse(status.stdout).setAside.byReason[0].reason).toContain('***');
+    } finally {
+      await receiver.close();
+    }
+  });
+
   it('rows an earlier version stored raw are cleaned by the next sync, in the file bytes too', async () => {
     const db = distinctEventsDb(5);
     const raw = new DatabaseSync(db);
