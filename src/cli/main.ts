@@ -4,7 +4,13 @@ import { MAIN_HELP, STATUS_HELP, SYNC_HELP } from './help.js';
 import { buildSyncConfig } from '../config/build-config.js';
 import { defaultTokfDbPath } from '../config/tokf-paths.js';
 import { readStatus, SyncBusyError } from '../engine/index.js';
-import { DatabaseError, UsageError } from '../errors.js';
+import {
+  DatabaseBusyError,
+  DatabaseDamagedError,
+  DatabaseError,
+  DiskFullError,
+  UsageError,
+} from '../errors.js';
 import { formatStatusText } from '../report/status-text.js';
 import { VERSION } from '../version.js';
 import { databasePathOrigin, requireDatabase } from './database-path.js';
@@ -51,9 +57,17 @@ export async function main(argv: string[]): Promise<number> {
       }
       return code;
     };
-    if (err instanceof SyncBusyError) {
+    if (err instanceof SyncBusyError || err instanceof DatabaseBusyError) {
       process.stderr.write(`telemetry-sync: ${err.message}\n`);
       return fail(1, 'busy', err.message);
+    }
+    if (err instanceof DiskFullError) {
+      process.stderr.write(`telemetry-sync: error: ${err.message}\n`);
+      return fail(1, 'disk-full', err.message);
+    }
+    if (err instanceof DatabaseDamagedError) {
+      process.stderr.write(`telemetry-sync: error: ${err.message}\n`);
+      return fail(2, 'damaged', err.message);
     }
     if (err instanceof UsageError || err instanceof DatabaseError) {
       process.stderr.write(`telemetry-sync: error: ${err.message}\n`);

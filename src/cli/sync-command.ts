@@ -2,12 +2,8 @@ import type { SyncConfig } from '../config/sync-config.js';
 import { runSync, type SyncResult } from '../engine/index.js';
 import { formatTextSummary } from '../report/text-summary.js';
 import { USER_AGENT } from '../version.js';
+import { INTERRUPTED_EXIT_CODE, interruptOnSignals } from './interrupt.js';
 import { ProgressLine, type ProgressStream } from './progress-line.js';
-
-/** The exit code of a sync interrupted by Ctrl-C (SIGINT) or SIGTERM, as shells give it: 128 + 2. */
-export const INTERRUPTED_EXIT_CODE = 130;
-
-const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 
 export interface SyncCommandOptions {
   json: boolean;
@@ -32,19 +28,14 @@ export async function syncCommand(
   const stderr = options.stderr ?? process.stderr;
   const stdout = options.stdout ?? process.stdout;
   const display = options.quiet ? undefined : new ProgressLine(stderr);
-  const controller = new AbortController();
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (controller.signal.aborted) {
-      display?.finish();
-      stderr.write(`\ntelemetry-sync: ${signal} again: exiting now\n`);
-      process.exit(INTERRUPTED_EXIT_CODE);
-    }
-    controller.abort();
-    const line = `${signal === 'SIGINT' ? 'Ctrl-C' : signal}: stopping; the request in flight may finish (within --timeout), then the summary (${signal === 'SIGINT' ? 'Ctrl-C' : signal} again to exit at once)`;
-    if (display !== undefined) display.note(line);
-    else stderr.write(`telemetry-sync: ${line}\n`);
-  };
-  for (const s of SIGNALS) process.on(s, onSignal);
+  const interrupt = interruptOnSignals({
+    note: (line) => {
+      if (display !== undefined) display.note(line);
+      else stderr.write(`telemetry-sync: ${line}\n`);
+    },
+    beforeExit: () => display?.finish(),
+    stderr,
+  });
   let result: SyncResult;
   try {
     result = await runSync(config, {
@@ -53,14 +44,16 @@ export async function syncCommand(
         if (display !== undefined) display.log(line);
       },
       userAgent: USER_AGENT,
-      signal: controller.signal,
+      signal: interrupt.signal,
       ...(display !== undefined && { progress: (p) => display.update(p) }),
     });
   } finally {
     display?.finish();
-    for (const s of SIGNALS) process.off(s, onSignal);
+    interrupt.dispose();
   }
   stderr.write(formatTextSummary(result));
   if (options.json) stdout.write(`${JSON.stringify(result)}\n`);
-  return result.interrupted ? INTERRUPTED_EXIT_CODE : result.exitCode;
+  if (result.interrupted) return INTERRUPTED_EXIT_CODE;
+  // A damaged database is exit 2 as an unreadable one is, also when found part way.
+  return result.errors.some((e) => e.kind === 'database-damaged') ? 2 : result.exitCode;
 }

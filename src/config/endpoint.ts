@@ -1,5 +1,6 @@
 import { UsageError } from '../errors.js';
 import { parseKeyValueList } from './key-values.js';
+import { secretForms } from './redact.js';
 import { flagLabel, type SettingLabel, type SyncSettings } from './settings.js';
 import type { EndpointConfig } from './sync-config.js';
 
@@ -59,7 +60,51 @@ export function resolveEndpoint(
   }
   // A query string is where some vendors put API keys.
   for (const value of url.searchParams.values()) if (value !== '') secrets.push(value);
-  return { url: url.toString(), headers, secrets: [...new Set(secrets)] };
+  secrets.push(...proxySecrets(env));
+  // With the forms in which an endpoint may echo them back (base64, percent-encoded...).
+  return { url: url.toString(), headers, secrets: secretForms(secrets) };
+}
+
+/** Variables naming a proxy, whose URL may carry its credentials (as undici and curl read them). */
+const PROXY_VARIABLES = [
+  'HTTPS_PROXY',
+  'https_proxy',
+  'HTTP_PROXY',
+  'http_proxy',
+  'ALL_PROXY',
+  'all_proxy',
+];
+
+/**
+ * The credentials of a proxy URL: a proxy sends them as `Proxy-Authorization: Basic ...`, and an
+ * error through it may echo them, so they are secrets like the endpoint's own.
+ */
+export function proxySecrets(env: Env): string[] {
+  const out: string[] = [];
+  for (const name of PROXY_VARIABLES) {
+    const text = env[name]?.trim();
+    if (text === undefined || text === '') continue;
+    let url: URL;
+    try {
+      url = new URL(text.includes('://') ? text : `http://${text}`);
+    } catch {
+      continue;
+    }
+    if (url.username === '' && url.password === '') continue;
+    const user = safeDecode(url.username);
+    const password = safeDecode(url.password);
+    out.push(url.username, url.password, user, password);
+    out.push(`Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`);
+  }
+  return out.filter((s) => s !== '');
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 function resolveHeaders(
@@ -81,14 +126,33 @@ function resolveHeaders(
       if (!HEADER_NAME.test(name)) {
         throw new UsageError(`${source}: "${name}" is not a valid HTTP header name`);
       }
-      if (/[\r\n\0]/.test(value)) {
-        throw new UsageError(`${source}: the value of "${name}" contains a line break`);
-      }
+      checkHeaderValue(value, name, source);
       // Header names are case-insensitive: a later layer replaces an earlier one whatever its case.
       merged.set(name.toLowerCase(), [name, value]);
     }
   }
   return Object.fromEntries(merged.values());
+}
+
+/**
+ * A field value as HTTP allows it (RFC 9110 5.5: visible characters, space and tab, and bytes
+ * 0x80-0xFF), checked here so that a bad one fails at once with the header named, not every request
+ * later. The value itself is never echoed: it may be a secret.
+ */
+function checkHeaderValue(value: string, name: string, source: string): void {
+  const bad = /[^\t\x20-\x7e\x80-\xff]/.exec(value);
+  if (bad === null) return;
+  const code = bad[0].codePointAt(0)!;
+  const char = `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+  const what =
+    code === 0x0a || code === 0x0d
+      ? `a line break (${char})`
+      : code < 0x20 || code === 0x7f
+        ? `a control character (${char})`
+        : `a character HTTP headers cannot carry (${char}, outside Latin-1)`;
+  throw new UsageError(
+    `${source}: the value of "${name}" contains ${what} at position ${bad.index + 1}; HTTP header values may hold only visible characters, spaces and tabs`,
+  );
 }
 
 function hasHeader(headers: Record<string, string>, name: string): boolean {

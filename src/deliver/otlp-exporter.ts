@@ -1,5 +1,6 @@
 import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
+import { redact } from '../config/redact.js';
 import type { Compression, EndpointConfig, Protocol } from '../config/sync-config.js';
 import { HttpTransport, type Transport } from './http-transport.js';
 import type { DeliveryOutcome } from './outcome.js';
@@ -51,7 +52,13 @@ export class OtlpExporter {
         },
         options.now,
       );
-    this.retrying = new RetryingTransport(transport, options);
+    const { onRetry } = options;
+    this.retrying = new RetryingTransport(transport, {
+      ...options,
+      ...(onRetry !== undefined && {
+        onRetry: (wait) => onRetry({ ...wait, reason: redact(wait.reason, endpoint.secrets) }),
+      }),
+    });
   }
 
   /**
@@ -63,9 +70,15 @@ export class OtlpExporter {
     return gzipAsync(payload, { level: GZIP_LEVEL });
   }
 
-  /** Sends `payload`; `wire` is its wire body when the caller started that already. */
+  /**
+   * Sends `payload`; `wire` is its wire body when the caller started that already. What the
+   * endpoint said comes back with the request's secrets masked, in whatever form it echoed them,
+   * so that no reason, note or record made of it holds one.
+   */
   async send(payload: Uint8Array, wire?: Promise<Uint8Array>): Promise<DeliveryOutcome> {
-    return this.retrying.send(await (wire ?? this.wireBody(payload)));
+    const outcome = await this.retrying.send(await (wire ?? this.wireBody(payload)));
+    if (outcome.message === undefined) return outcome;
+    return { ...outcome, message: redact(outcome.message, this.options.endpoint.secrets) };
   }
 
   close(): void {

@@ -87,7 +87,8 @@ export function cumulate(
         const state: SeriesTotals = before
           ? { ...before, histogram: copyHistogram(before.histogram) }
           : {
-              startSeconds: p.epochSeconds - 1,
+              // Never before 1970 (see times() in resource-metrics.ts).
+              startSeconds: Math.max(0, p.epochSeconds - 1),
               lastSeconds: p.epochSeconds - 1,
               sum: 0,
               histogram: undefined,

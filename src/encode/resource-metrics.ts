@@ -79,5 +79,7 @@ function toMetricData(
 }
 
 function times(p: AggregatedPoint): { startTime: HrTime; endTime: HrTime } {
-  return { startTime: [p.startSeconds ?? p.epochSeconds - 1, 0], endTime: [p.epochSeconds, 0] };
+  // Never before 1970: OTLP's times are unsigned (an event at the epoch starts there too).
+  const start = Math.max(0, p.startSeconds ?? p.epochSeconds - 1);
+  return { startTime: [start, 0], endTime: [p.epochSeconds, 0] };
 }

@@ -12,7 +12,7 @@ export interface AgeLimitsParts {
   /** Whether the run records progress (not a dry run or a file-only export). */
   recording: boolean;
   /** Sets events aside for good, with the reason recorded beside them. */
-  setAside: (ids: number[], reason: string) => void;
+  setAside: (ids: number[], reason: string, file?: string) => void;
 }
 
 /**
@@ -51,6 +51,7 @@ export class AgeLimits {
       this.parts.setAside(
         old.map((e) => e.id),
         `older than max-age; exported to ${file} only`,
+        file,
       );
     }
     const set = new Set(old);

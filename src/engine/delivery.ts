@@ -300,7 +300,11 @@ export class Delivery {
     try {
       this.parts.recorder.setAside(
         events.map((e) => e.id),
-        { reason: `too old for this endpoint (${said}); kept in ${file}`, status: refusal.status },
+        {
+          reason: `too old for this endpoint (${said}); kept in ${file}`,
+          status: refusal.status,
+          file,
+        },
       );
     } catch (err) {
       this.failed('record-failed', events, `${said}; recording that failed: ${messageOf(err)}`);

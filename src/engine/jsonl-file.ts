@@ -9,7 +9,7 @@ import { LINE_LIMIT_BYTES, splitBySize } from '../jsonl/split.js';
 import { filterByTime, type TimeWindow } from '../jsonl/time-filter.js';
 import type { RejectsFile } from '../output/rejects-file.js';
 import type { ReplayState } from '../progress/replay-state.js';
-import { messageOf } from '../errors.js';
+import { FileWriteError, LockLostError, messageOf } from '../errors.js';
 import type { FileStart, ReplayFileReport, ReplayFilesResult } from './jsonl-result.js';
 
 /** A line longer than this is not read into memory: it is a bad line, "too large". */
@@ -32,8 +32,13 @@ export interface ReplayContext {
   totals: ReplayFilesResult;
   now: () => number;
   log: (line: string) => void;
-  /** Called after each record of progress, so a long run shows it is alive. */
-  onProgress: () => void;
+  /**
+   * Run first inside each transaction that records progress: throws LockLostError (and so
+   * records nothing) once another replay has taken the lock. Undefined on a dry run.
+   */
+  guard: ((at: number) => void) | undefined;
+  /** Why the run must send nothing more (interrupted, lock lost), or undefined. */
+  halted: () => string | undefined;
   consecutiveRefusals: number;
   /** The files whose progress the state held, recorded as met at the end of the run. */
   met: { id: FileIdentity; path: string }[];
@@ -93,12 +98,23 @@ async function readFrom(
   ctx.log(`${file.path}: ${describeStart(start, from, firstLine)}`);
   let saved = { offset: from, line: firstLine };
   let done = { offset: from, line: firstLine };
-  const commit = (): void => {
-    if (ctx.send === undefined || done.offset === saved.offset) return;
-    ctx.state.save(id, done.offset, done.line, file.path, new Date(ctx.now()));
+  /** Records the lines done; false when the lock was lost, and with it the right to record. */
+  const commit = (): boolean => {
+    if (ctx.send === undefined || done.offset === saved.offset) return true;
+    try {
+      ctx.state.save(id, done.offset, done.line, file.path, new Date(ctx.now()), ctx.guard);
+    } catch (err) {
+      if (!(err instanceof LockLostError)) throw err;
+      ctx.totals.stopped ??= {
+        file: file.path,
+        line: saved.line + 1,
+        reason: `${err.message}; this run stopped and recorded nothing more`,
+      };
+      return false;
+    }
     saved = done;
     report.to = done.offset;
-    ctx.onProgress();
+    return true;
   };
   let lineNo = file.gzip ? 0 : firstLine;
   let reached = file.gzip ? 0 : from;
@@ -112,23 +128,34 @@ async function readFrom(
         report.heldBack = true;
         break;
       }
+      const halted = ctx.halted();
+      if (halted !== undefined) {
+        // The lines before this one were settled; this one and the rest wait.
+        stop(ctx, { file: file.path, line: lineNo }, halted);
+        commit();
+        return 'stop';
+      }
       report.lines++;
       ctx.totals.lines++;
       const { end, wrote } = await replayLine(ctx, file, raw, lineNo, report);
       // A line is done unless the run stopped on it before it was recorded anywhere.
       if (end === 'next' || wrote) done = { offset: raw.end, line: lineNo };
-      if (wrote || end === 'stop') commit();
+      if ((wrote || end === 'stop') && !commit()) return 'stop';
       if (end === 'stop') return 'stop';
       if (!ctx.send) report.to = done.offset;
     }
   } catch (err) {
-    commit();
+    if (!commit()) return 'stop';
+    // The rejects file could not be written (a full disk): the line it was for, and the rest, wait.
+    if (err instanceof FileWriteError) {
+      stop(ctx, { file: file.path, line: lineNo }, err.message);
+      return 'stop';
+    }
     fail(ctx, report, err);
     return 'done';
   }
   if (file.gzip && reached < from) return 'short';
-  commit();
-  return 'done';
+  return commit() ? 'done' : 'stop';
 }
 
 /** One line: read, filter, cut, send, and where it ends up. `wrote`: progress is worth a commit. */

@@ -72,5 +72,7 @@ export interface ReplayFilesResult {
   warnings: string[];
   /** Where and why the run stopped early; the progress stands at the last acknowledged line. */
   stopped: { file: string; line: number; reason: string } | null;
+  /** Interrupted (Ctrl-C, SIGTERM): nothing more was sent and what was acknowledged is recorded. */
+  interrupted: boolean;
   durationMs: number;
 }

@@ -17,8 +17,6 @@ import type { ReplayFilesResult } from './jsonl-result.js';
 
 /** How long a replay waits for another one on the same state database before refusing. */
 const LOCK_WAIT_MS = 10_000;
-/** How often a long replay shows the lock it holds is alive. */
-const HEARTBEAT_MS = 30_000;
 
 export interface ReplayFilesDeps {
   now: () => number;
@@ -28,6 +26,12 @@ export interface ReplayFilesDeps {
   sleep?: (ms: number) => Promise<void>;
   /** Stands in for the network, every signal's (tests). */
   transport?: Transport;
+  /**
+   * Aborted to interrupt the run (Ctrl-C, SIGTERM): no further line is sent, waits between
+   * retries end at once, a request in flight is let finish (within its timeout) and recorded if
+   * acknowledged; the result has `interrupted` set.
+   */
+  signal?: AbortSignal;
 }
 
 /**
@@ -52,7 +56,7 @@ export async function runReplayFiles(
   try {
     const sleep = deps.sleep ?? delay;
     await lock?.acquire({ waitMs: LOCK_WAIT_MS, now: deps.now, sleep });
-    let beat = deps.now();
+    const stops = [deps.signal, lock?.lostSignal].filter((s) => s !== undefined);
     const exporter = (signal: Signal): OtlpExporter => {
       let found = exporters.get(signal);
       if (found === undefined) {
@@ -64,6 +68,7 @@ export async function runReplayFiles(
           userAgent: deps.userAgent,
           policy: { ...DEFAULT_RETRY_POLICY, budgetMs: config.retryBudgetMs, ...deps.retryPolicy },
           now: deps.now,
+          ...(stops.length > 0 && { signal: AbortSignal.any(stops) }),
           ...(deps.sleep !== undefined && { sleep: deps.sleep }),
           ...(deps.transport !== undefined && { transport: deps.transport }),
         });
@@ -81,16 +86,22 @@ export async function runReplayFiles(
       totals,
       now: deps.now,
       log: deps.log,
-      onProgress: () => {
-        if (deps.now() - beat < HEARTBEAT_MS) return;
-        beat = deps.now();
-        lock?.refresh(beat);
+      // The lock's own timer shows it lives; each record checks it is still this run's.
+      guard: lock === undefined ? undefined : (at) => lock.refresh(at),
+      halted: () => {
+        if (lock?.lost !== undefined)
+          return `${lock.lost}; this run stopped and recorded nothing more`;
+        if (deps.signal?.aborted === true)
+          return 'interrupted: sending stopped and what was acknowledged is recorded';
+        return undefined;
       },
       consecutiveRefusals: 0,
       met: [],
     };
     for (const file of files) if (!(await replayFile(ctx, file))) break;
-    if (sending) {
+    totals.interrupted = deps.signal?.aborted === true;
+    // Taken over: the state is the other replay's to write now.
+    if (sending && lock?.lost === undefined) {
       const at = new Date(deps.now());
       state.seen(ctx.met, at);
       // After a stop, the files not reached were not met: their rows must not look abandoned.
@@ -141,6 +152,7 @@ function emptyResult(config: ReplayConfig): ReplayFilesResult {
     problemsOmitted: 0,
     warnings: [...config.warnings],
     stopped: null,
+    interrupted: false,
     durationMs: 0,
   };
 }

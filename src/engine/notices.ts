@@ -8,6 +8,7 @@ export type NoticeKind =
   | 'record-failed'
   | 'circuit-breaker'
   | 'read-failed'
+  | 'database-damaged'
   | 'count-failed'
   | 'set-aside-failed'
   | 'skip-failed'
@@ -15,6 +16,7 @@ export type NoticeKind =
   | 'file-failed'
   | 'too-old-unsent'
   | 'interrupted'
+  | 'lock-lost'
   // warnings: the run did its job, with something a person should know
   | 'refused'
   | 'partial-success'

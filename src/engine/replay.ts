@@ -10,7 +10,8 @@ import type { ProgressStore } from '../progress/progress-store.js';
 import type { SeriesStore } from '../progress/series-store.js';
 import { ProgressRecorder } from '../progress/recorder.js';
 import type { SyncLock } from '../progress/sync-lock.js';
-import { messageOf } from '../errors.js';
+import { DatabaseDamagedError, FileWriteError, LockLostError, messageOf } from '../errors.js';
+import { databaseFailure } from '../source/sqlite-failure.js';
 import { scanPending } from '../source/pending-events.js';
 import { isBuiltinCommand, type TokfEvent } from '../source/tokf-event.js';
 import { AgeLimits } from './age-limits.js';
@@ -91,7 +92,7 @@ export class Replay {
       notices: this.notices,
       observed: this.observed,
       recording: this.recorder !== undefined,
-      setAside: (ids, reason) => this.setAside(ids, reason),
+      setAside: (ids, reason, file) => this.setAside(ids, reason, file),
     });
   }
 
@@ -129,6 +130,8 @@ export class Replay {
     const { signal } = this.deps;
     const interrupt = () => delivery?.stop();
     signal?.addEventListener('abort', interrupt, { once: true });
+    // Taken over by another sync: send nothing more (what it would record is the other's now).
+    const unwatch = this.recorder === undefined ? undefined : this.stores.lock.onLost(interrupt);
     const pipeline = new OrderedPipeline();
     const pendingAtStart = this.countPending();
     this.total = this.deps.progress === undefined ? undefined : this.estimateTotal(pendingAtStart);
@@ -137,7 +140,7 @@ export class Replay {
     try {
       for (const batch of batchEvents(this.selected(), this.config.batchSize)) {
         // Interrupted: the batches read so far are settled; nothing more is read.
-        if (signal?.aborted === true) break;
+        if (signal?.aborted === true || this.lockLost()) break;
         this.observed.batch(batch);
         files?.all.write(batch);
         backfill?.write(batch);
@@ -149,26 +152,29 @@ export class Replay {
         } else await pipeline.push(delivery.prepare(fresh));
       }
     } catch (err) {
-      // A page that cannot be read (a damaged file) ends the run; what was recorded stands.
+      // A file that cannot be written, or a page that cannot be read (a damaged file), ends the
+      // run; what was recorded stands.
       delivery?.stop();
-      this.notices.error({ kind: 'read-failed', count: 0, message: messageOf(err) });
+      this.noteFailure(err);
     } finally {
       // Batches already handed to the sender finish (or stop) before anything is closed.
       const failure = await pipeline.drain();
       if (failure !== undefined)
         this.notices.error({ kind: 'unexpected', count: 0, message: messageOf(failure) });
       this.recordSkipped();
-      files?.all.close();
-      files?.refused.close();
+      for (const file of [files?.all, files?.refused]) this.closeFile(file);
+      this.stampFile(files?.all);
       this.closeBackfill(backfill);
       exporter?.close();
       signal?.removeEventListener('abort', interrupt);
+      unwatch?.();
     }
     const interrupted = signal?.aborted === true;
-    if (interrupted) this.noteInterruption(delivery);
+    if (this.lockLost()) this.noteInterruption(delivery, 'lock-lost', this.stores.lock.lost);
+    else if (interrupted) this.noteInterruption(delivery, 'interrupted');
     this.setAside(
       this.unreadableIds,
-      'the timestamp is not a time, so the event cannot be replayed',
+      'the timestamp is not a time OTLP can carry (1970-01-01 to 2262-04-11, UTC), so the event cannot be replayed',
     );
     return runResult({
       config: this.config,
@@ -189,16 +195,46 @@ export class Replay {
     });
   }
 
-  /** The selected events an interruption left pending, as one error. */
-  private noteInterruption(delivery: Delivery | undefined): void {
+  /** What ended the run early, in the words of its kind: an output file, or the database. */
+  private noteFailure(err: unknown): void {
+    if (err instanceof FileWriteError) {
+      this.notices.error({
+        kind: 'file-failed',
+        count: 0,
+        message: err.message,
+        ...(err.file !== undefined && { file: err.file }),
+      });
+      return;
+    }
+    const failure = databaseFailure(
+      err,
+      this.config.dbPath,
+      'read the pending events',
+      this.stores.db,
+    );
+    const kind = failure instanceof DatabaseDamagedError ? 'database-damaged' : 'read-failed';
+    this.notices.error({ kind, count: 0, message: messageOf(failure) });
+  }
+
+  private lockLost(): boolean {
+    return this.recorder !== undefined && this.stores.lock.lost !== undefined;
+  }
+
+  /** The selected events an interruption (or a lock taken over) left pending, as one error. */
+  private noteInterruption(
+    delivery: Delivery | undefined,
+    kind: 'interrupted' | 'lock-lost',
+    message?: string,
+  ): void {
     const s = delivery?.stats;
     const settled =
       s === undefined
         ? 0
         : s.deliveredEvents + s.refusedEvents + s.tooOldForEndpoint + this.observed.tooOld;
     this.notices.error({
-      kind: 'interrupted',
+      kind,
       count: Math.max(0, this.observed.selection.selected - settled),
+      ...(message !== undefined && { message }),
     });
   }
 
@@ -240,11 +276,38 @@ export class Replay {
     });
   }
 
+  /**
+   * Beside the events this run set aside into its file, the file as it was written, so that
+   * `status` can tell whether it still holds them. A file that could not be written is not stamped.
+   */
+  private stampFile(file: OtlpJsonLinesWriter | undefined): void {
+    if (this.recorder === undefined || file === undefined || file.lines === 0) return;
+    if (this.notices.errors.some((e) => e.kind === 'file-failed' && e.file === file.path)) return;
+    try {
+      this.recorder.fileWritten(file.path);
+    } catch {
+      // Without the stamp, status says it cannot tell whether the file still holds them.
+    }
+  }
+
+  /** A file that cannot be finished is said once (a write that failed before said it already). */
+  private closeFile(file: OtlpJsonLinesWriter | undefined): void {
+    try {
+      file?.close();
+    } catch (err) {
+      if (this.notices.errors.some((e) => e.kind === 'file-failed' && e.file === file?.path))
+        return;
+      this.noteFailure(err);
+    }
+  }
+
   /** The backfill is written whole at the end; a failure there must not undo what was sent. */
   private closeBackfill(backfill: OpenMetricsWriter | undefined): void {
     try {
       backfill?.close();
     } catch (err) {
+      if (this.notices.errors.some((e) => e.kind === 'file-failed' && e.file === backfill?.path))
+        return;
       this.notices.error({
         kind: 'file-failed',
         count: backfill?.events ?? 0,
@@ -294,6 +357,7 @@ export class Replay {
     try {
       this.recorder.leftOut(events);
     } catch (err) {
+      if (err instanceof LockLostError) return; // said once, as lock-lost
       this.notices.error({
         kind: 'skip-failed',
         count: events.length,
@@ -303,11 +367,12 @@ export class Replay {
     }
   }
 
-  private setAside(ids: number[], reason: string): void {
+  private setAside(ids: number[], reason: string, file?: string): void {
     if (this.recorder === undefined || ids.length === 0) return;
     try {
-      this.recorder.setAside(ids, { reason, status: null });
+      this.recorder.setAside(ids, { reason, status: null, ...(file !== undefined && { file }) });
     } catch (err) {
+      if (err instanceof LockLostError) return; // said once, as lock-lost
       this.notices.error({
         kind: 'set-aside-failed',
         count: ids.length,
@@ -341,7 +406,10 @@ export class Replay {
       userAgent: deps.userAgent,
       now: deps.now,
       policy: { ...DEFAULT_RETRY_POLICY, budgetMs: config.retryBudgetMs, ...deps.retryPolicy },
-      ...(deps.signal !== undefined && { signal: deps.signal }),
+      signal:
+        deps.signal === undefined
+          ? this.stores.lock.lostSignal
+          : AbortSignal.any([deps.signal, this.stores.lock.lostSignal]),
       ...(deps.progress !== undefined && {
         onRetry: (wait) => deps.progress?.({ kind: 'retry', ...wait }),
       }),
@@ -368,7 +436,13 @@ export class Replay {
       return { pending: Math.max(0, progress.countPending() - setAside), setAside };
     } catch (err) {
       // Counting reads the whole table; in a damaged file that may fail after the run did its work.
-      this.notices.error({ kind: 'count-failed', count: 0, message: messageOf(err) });
+      const failure = databaseFailure(
+        err,
+        this.config.dbPath,
+        'count the pending events',
+        this.stores.db,
+      );
+      this.notices.error({ kind: 'count-failed', count: 0, message: messageOf(failure) });
       return { pending: -1, setAside: -1 };
     }
   }

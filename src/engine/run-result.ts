@@ -3,7 +3,7 @@ import type { SyncConfig } from '../config/sync-config.js';
 import type { DeliveryStats } from './delivery.js';
 import type { Notice, Notices } from './notices.js';
 import type { Observed } from './observed.js';
-import { redact } from './redact.js';
+import { redact } from '../config/redact.js';
 import type { SavingsRow } from './savings.js';
 import type { SyncResult } from './sync-result.js';
 
@@ -59,7 +59,11 @@ export function runResult(f: RunFacts): SyncResult {
     n.message === null ? n : { ...n, message: redact(n.message, secrets) };
   return {
     status,
-    exitCode: status === 'partial' || status === 'failed' ? 1 : 0,
+    // A file-only export whose file could not be written did not do its job either.
+    exitCode:
+      status === 'partial' || status === 'failed' || (status === 'exported' && errors.length > 0)
+        ? 1
+        : 0,
     database: config.dbPath,
     progress: f.progressMode,
     endpoint: config.endpoint === undefined ? null : displayEndpoint(config.endpoint.url),

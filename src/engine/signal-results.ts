@@ -41,7 +41,10 @@ export function mergeSignalResults(
   return {
     ...first.result,
     status,
-    exitCode: status === 'failed' || status === 'partial' ? 1 : 0,
+    exitCode:
+      runs.some((r) => r.result.exitCode === 1) || status === 'failed' || status === 'partial'
+        ? 1
+        : 0,
     errors: runs.flatMap((r) => r.result.errors.map(mark(r.signal))),
     warnings: runs.flatMap((r) => r.result.warnings.map(mark(r.signal))),
     interrupted: runs.some((r) => r.result.interrupted),

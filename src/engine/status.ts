@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import type { DatabaseSync } from 'node:sqlite';
 import type { Signal } from '../config/endpoint.js';
 import { ColumnProgressStore } from '../progress/column-store.js';
@@ -12,6 +13,7 @@ import { RangesProgressStore, rangesTable } from '../progress/ranges-store.js';
 import { lastRun, tableExists, type RunRecord } from '../progress/run-log.js';
 import { readLockHolder, type LockHolder } from '../progress/sync-lock.js';
 import { openDatabase } from '../source/database.js';
+import { databaseFailure } from '../source/sqlite-failure.js';
 import { readEventsSchema } from '../source/events-schema.js';
 import { parseEventTime } from '../source/tokf-event.js';
 
@@ -39,6 +41,8 @@ export interface SyncStatus {
   setAside: {
     count: number;
     tooOld: number;
+    /** Of those, the ones whose file was rewritten or removed since: in no file any more. */
+    tooOldNotInFile: number;
     refused: number;
     unreadable: number;
     byReason: {
@@ -47,6 +51,13 @@ export interface SyncStatus {
       status: number | null;
       count: number;
       lastAt: string;
+      /**
+       * For events kept in a file (too old): the file, when the run that wrote it set them aside,
+       * and whether it still holds them as that run left it: `there` (same size and time),
+       * `changed` (rewritten since, by a later run or anyone: it may no longer hold them), `gone`,
+       * or `unknown` (written by an earlier version, which kept no record of the file).
+       */
+      file: { path: string; writtenAt: string; state: FileState } | null;
     }[];
   };
   /** The last run that sent (recorded since this version), or null. */
@@ -75,51 +86,63 @@ const REASONS_SHOWN = 10;
 export function readStatus(dbPath: string, now: number): SyncStatus {
   const db = openDatabase(dbPath, true);
   try {
-    const schema = readEventsSchema(db, dbPath);
-    const store = schema.hasSyncedColumn
-      ? new ColumnProgressStore(db)
-      : new RangesProgressStore(db);
-    const counts = countProgress(db, store);
-    const lastSync = lastRun(db) ?? null;
-    const groups = setAsideGroups(db).map((g) => ({ kind: kindOf(g.reason), ...g }));
-    const total = (kind: SetAsideKind) =>
-      groups.filter((g) => g.kind === kind).reduce((sum, g) => sum + g.count, 0);
-    return {
-      database: dbPath,
-      progress: store.hasRecords() ? store.mode : 'none',
-      events: counts.events,
-      delivered: counts.delivered,
-      pending: {
-        count: counts.pending,
-        firstId: counts.firstPending?.id ?? null,
-        firstEventTime: timeOf(counts.firstPending),
-        lastId: counts.lastPending?.id ?? null,
-        lastEventTime: timeOf(counts.lastPending),
-      },
-      setAside: {
-        count: groups.reduce((sum, g) => sum + g.count, 0),
-        tooOld: total('too-old'),
-        refused: total('refused'),
-        unreadable: total('unreadable'),
-        byReason: groups.slice(0, REASONS_SHOWN),
-      },
-      lastSync,
-      // Read from the progress only where no run was recorded: in tokf's column it reads the table.
-      lastDeliveredAt: lastSync === null ? (lastDeliveredAt(db, store) ?? null) : null,
-      lock: readLockHolder(db, now) ?? null,
-      signals: [
-        {
-          signal: 'metrics',
-          delivered: counts.delivered,
-          pending: counts.pending,
-          setAside: groups.reduce((sum, g) => sum + g.count, 0),
-        },
-        ...otherSignals(db),
-      ],
-    };
+    return statusOf(db, dbPath, now);
+  } catch (err) {
+    throw databaseFailure(err, dbPath, 'read its status', db);
   } finally {
     db.close();
   }
+}
+
+function statusOf(db: DatabaseSync, dbPath: string, now: number): SyncStatus {
+  const schema = readEventsSchema(db, dbPath);
+  const store = schema.hasSyncedColumn ? new ColumnProgressStore(db) : new RangesProgressStore(db);
+  const counts = countProgress(db, store);
+  const lastSync = lastRun(db) ?? null;
+  const groups = setAsideGroups(db).map((g) => ({
+    kind: kindOf(g.reason),
+    ...g,
+    file:
+      g.file === null ? null : { path: g.file.path, writtenAt: g.lastAt, state: fileState(g.file) },
+  }));
+  const total = (kind: SetAsideKind) =>
+    groups.filter((g) => g.kind === kind).reduce((sum, g) => sum + g.count, 0);
+  return {
+    database: dbPath,
+    progress: store.hasRecords() ? store.mode : 'none',
+    events: counts.events,
+    delivered: counts.delivered,
+    pending: {
+      count: counts.pending,
+      firstId: counts.firstPending?.id ?? null,
+      firstEventTime: timeOf(counts.firstPending),
+      lastId: counts.lastPending?.id ?? null,
+      lastEventTime: timeOf(counts.lastPending),
+    },
+    setAside: {
+      count: groups.reduce((sum, g) => sum + g.count, 0),
+      tooOld: total('too-old'),
+      tooOldNotInFile: groups
+        .filter((g) => g.file !== null && (g.file.state === 'changed' || g.file.state === 'gone'))
+        .reduce((sum, g) => sum + g.count, 0),
+      refused: total('refused'),
+      unreadable: total('unreadable'),
+      byReason: groups.slice(0, REASONS_SHOWN),
+    },
+    lastSync,
+    // Read from the progress only where no run was recorded: in tokf's column it reads the table.
+    lastDeliveredAt: lastSync === null ? (lastDeliveredAt(db, store) ?? null) : null,
+    lock: readLockHolder(db, now) ?? null,
+    signals: [
+      {
+        signal: 'metrics',
+        delivered: counts.delivered,
+        pending: counts.pending,
+        setAside: groups.reduce((sum, g) => sum + g.count, 0),
+      },
+      ...otherSignals(db),
+    ],
+  };
 }
 
 /** Logs' and traces' progress, where a run has recorded any. */
@@ -140,6 +163,24 @@ function kindOf(reason: string): SetAsideKind {
   if (/^older than max-age|^too old for this endpoint/.test(reason)) return 'too-old';
   if (/^the timestamp is not a time/.test(reason)) return 'unreadable';
   return 'refused';
+}
+
+/** Whether a file still holds what a run wrote to it. */
+export type FileState = 'there' | 'changed' | 'gone' | 'unknown';
+
+/**
+ * A file as the run that wrote it left it (same size and modification time) still holds what it
+ * wrote; a later run replaces the whole file, so any other size or time means it may not.
+ */
+function fileState(file: { path: string; size: number | null; mtimeMs: number | null }): FileState {
+  let now: { size: number; mtimeMs: number };
+  try {
+    now = statSync(file.path);
+  } catch {
+    return 'gone';
+  }
+  if (file.size === null || file.mtimeMs === null) return 'unknown';
+  return now.size === file.size && Math.floor(now.mtimeMs) === file.mtimeMs ? 'there' : 'changed';
 }
 
 function timeOf(mark: EventMark | undefined): string | null {

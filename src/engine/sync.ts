@@ -5,7 +5,7 @@ import type { Signal } from '../config/endpoint.js';
 import type { SyncConfig } from '../config/sync-config.js';
 import type { RetryPolicy } from '../deliver/retrying-transport.js';
 import type { Transport } from '../deliver/http-transport.js';
-import { UsageError } from '../errors.js';
+import { DatabaseDamagedError, UsageError } from '../errors.js';
 import { makeDirectory } from '../output/directory.js';
 import { ColumnProgressStore } from '../progress/column-store.js';
 import { DeadLetters, rejectedTable } from '../progress/dead-letters.js';
@@ -15,6 +15,7 @@ import { SyncLock } from '../progress/sync-lock.js';
 import { recordRun } from '../progress/run-log.js';
 import { messageOf } from '../errors.js';
 import { assertWritable, BUSY_TIMEOUT_MS, openDatabase } from '../source/database.js';
+import { databaseFailure } from '../source/sqlite-failure.js';
 import { readEventsSchema, type EventsSchema } from '../source/events-schema.js';
 import { Replay, type Stores } from './replay.js';
 import { mergeSignalResults } from './signal-results.js';
@@ -106,17 +107,17 @@ export async function runSync(config: SyncConfig, deps: SyncDeps): Promise<SyncR
       const results: { signal: Signal; result: SyncResult }[] = [];
       for (const run of runs) {
         // Interrupted: the signals not begun stay pending.
-        if (results.length > 0 && deps.signal?.aborted === true) break;
+        if (results.length > 0 && (deps.signal?.aborted === true || lock.lost !== undefined)) break;
         const replay = new Replay(run.config, deps, run.stores, sending);
         results.push({ signal: run.signal, result: await replay.run(deps.now()) });
       }
-      return mergeSignalResults(results, deps.now() - started);
+      return throwIfDamaged(mergeSignalResults(results, deps.now() - started));
     };
     if (!sending) return await replayAll();
     // Before anything is sent: that progress can be recorded, and that no other sync is running.
-    for (const { stores } of runs) {
+    for (const { stores, config: c } of runs) {
       stores.progress.prepareForWriting();
-      stores.deadLetters.prepareForWriting();
+      stores.deadLetters.prepareForWriting(c.endpoint?.secrets);
     }
     if (config.temporality === 'cumulative' && config.signals.includes('metrics'))
       series.prepareForWriting();
@@ -124,14 +125,28 @@ export async function runSync(config: SyncConfig, deps: SyncDeps): Promise<SyncR
     await lock.acquire({ waitMs: deps.lockWaitMs ?? LOCK_WAIT_MS, now: deps.now, sleep });
     try {
       const result = await replayAll();
-      logRun(db, result, started, deps);
+      // Taken over: the run log is the other sync's to write now.
+      if (lock.lost === undefined) logRun(db, result, started, deps);
       return result;
     } finally {
       lock.release();
     }
+  } catch (err) {
+    // Only before anything is sent: busy, damaged and a full disk each say so (see databaseFailure).
+    throw databaseFailure(err, config.dbPath, 'prepare it for recording', db);
   } finally {
     db.close();
   }
+}
+
+/**
+ * A database found damaged before anything was delivered or recorded is an error of the run (exit
+ * 2), as an unreadable one is; found part way, it is in the result with what was recorded before.
+ */
+function throwIfDamaged(result: SyncResult): SyncResult {
+  const damage = result.errors.find((e) => e.kind === 'database-damaged');
+  if (damage === undefined || result.delivered > 0 || result.selectedSetAside > 0) return result;
+  throw new DatabaseDamagedError(damage.message ?? 'the database is damaged');
 }
 
 /**

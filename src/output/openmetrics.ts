@@ -20,6 +20,7 @@ import {
 } from '../encode/instruments.js';
 import type { TokfEvent } from '../source/tokf-event.js';
 import { prometheusLabels, prometheusMetricName, type AttributeValue } from './prometheus-names.js';
+import { writing } from './write-failure.js';
 
 /** The file's name in the output directory. */
 export const OPENMETRICS_FILE = 'metrics.om';
@@ -129,6 +130,8 @@ interface Series {
  *
  * Memory holds one entry per series and a fixed buffer per family; the samples wait on disk.
  */
+const KIND = 'OpenMetrics file';
+
 export class OpenMetricsWriter {
   readonly path: string;
   /** Events written (those with a readable timestamp). */
@@ -174,7 +177,12 @@ export class OpenMetricsWriter {
     for (const f of this.families) this.byInstrument.set(f.instrument, f);
   }
 
+  /** Throws FileWriteError (DiskFullError when the disk is full) naming the file. */
   write(events: TokfEvent[]): void {
+    writing(KIND, this.path, () => this.writeEvents(events));
+  }
+
+  private writeEvents(events: TokfEvent[]): void {
     if (this.closed) throw new Error('OpenMetricsWriter: write after close');
     const timed = events.filter((e) => e.epochSeconds !== undefined);
     if (timed.length === 0) return;
@@ -192,6 +200,10 @@ export class OpenMetricsWriter {
    * no event leaves the directory as it was, an earlier run's file included.
    */
   close(): void {
+    writing(KIND, this.path, () => this.finish());
+  }
+
+  private finish(): void {
     if (this.closed) return;
     this.closed = true;
     if (this.events === 0) {

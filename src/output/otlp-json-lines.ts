@@ -3,6 +3,9 @@ import { join } from 'node:path';
 import type { Signal } from '../config/endpoint.js';
 import { encodeSignalRequests } from '../encode/signal-requests.js';
 import type { TokfEvent } from '../source/tokf-event.js';
+import { writing } from './write-failure.js';
+
+const KIND = 'OTLP/JSON Lines file';
 
 /**
  * The Collector's otlpjsonfile receiver truncates lines over 1 MiB by default; keep every line
@@ -36,8 +39,13 @@ export class OtlpJsonLinesWriter {
     this.path = join(dir, fileName);
   }
 
+  /** Throws FileWriteError (DiskFullError when the disk is full) naming the file. */
   write(events: TokfEvent[]): void {
     if (events.length === 0) return;
+    writing(KIND, this.path, () => this.writeLines(events));
+  }
+
+  private writeLines(events: TokfEvent[]): void {
     const fd = this.fd ?? this.open();
     for (const part of this.parts(events)) {
       const { signal, resource } = this;
@@ -79,15 +87,29 @@ export class OtlpJsonLinesWriter {
   }
 
   close(): void {
-    if (this.fd === undefined) return;
-    fsyncSync(this.fd);
-    closeSync(this.fd);
+    const fd = this.fd;
+    if (fd === undefined) return;
     this.fd = undefined;
+    try {
+      writing(KIND, this.path, () => flush(fd));
+    } finally {
+      closeSync(fd);
+    }
   }
 
   private open(): number {
     mkdirSync(this.dir, { recursive: true });
     this.fd = openSync(this.path, 'w');
     return this.fd;
+  }
+}
+
+/** fsync, where the file can be synced: a pipe or a device (`/dev/stdout`) cannot, and need not. */
+function flush(fd: number): void {
+  try {
+    fsyncSync(fd);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'EINVAL' && code !== 'ENOTSUP' && code !== 'EROFS') throw err;
   }
 }

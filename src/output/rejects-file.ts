@@ -1,5 +1,6 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { writing } from './write-failure.js';
 
 /** One line set aside by a replay of OTLP JSON Lines files, as the rejects file keeps it. */
 export interface RejectedLine {
@@ -24,11 +25,14 @@ export class RejectsFile {
 
   constructor(readonly path: string) {}
 
+  /** Throws FileWriteError (DiskFullError when the disk is full) naming the file. */
   append(rejected: RejectedLine): void {
-    if (!this.ready) {
-      mkdirSync(dirname(this.path), { recursive: true });
-      this.ready = true;
-    }
-    appendFileSync(this.path, `${JSON.stringify(rejected)}\n`);
+    writing('rejects file', this.path, () => {
+      if (!this.ready) {
+        mkdirSync(dirname(this.path), { recursive: true });
+        this.ready = true;
+      }
+      appendFileSync(this.path, `${JSON.stringify(rejected)}\n`);
+    });
   }
 }

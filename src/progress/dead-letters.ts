@@ -1,4 +1,5 @@
 import type { DatabaseSync } from 'node:sqlite';
+import { redact } from '../config/redact.js';
 import { tokfTimestamp } from './progress-store.js';
 import { inWriteTransaction } from './transaction.js';
 
@@ -14,13 +15,29 @@ const createTable = (table: string) => `CREATE TABLE IF NOT EXISTS ${table} (
   event_id INTEGER PRIMARY KEY,
   reason TEXT NOT NULL,
   status INTEGER,
-  rejected_at TEXT NOT NULL
+  rejected_at TEXT NOT NULL,
+  file TEXT,
+  file_size INTEGER,
+  file_mtime_ms INTEGER
 )`;
+
+/**
+ * Columns added after the first release: the file that holds events set aside as too old, and
+ * that file's size and modification time once the run finished writing it, by which `status`
+ * tells whether it still holds them.
+ */
+const FILE_COLUMNS = [
+  ['file', 'TEXT'],
+  ['file_size', 'INTEGER'],
+  ['file_mtime_ms', 'INTEGER'],
+] as const;
 
 export interface Rejection {
   reason: string;
   /** The HTTP status that refused it, when an endpoint did. */
   status: number | null;
+  /** The file that keeps the events (those set aside as too old), when one does. */
+  file?: string;
 }
 
 /**
@@ -40,10 +57,31 @@ export class DeadLetters {
     private readonly table: string = REJECTED_TABLE,
   ) {}
 
-  prepareForWriting(): void {
-    inWriteTransaction(this.db, 'create the rejected-events table', () =>
-      this.db.exec(createTable(this.table)),
-    );
+  /**
+   * Creates the table, and cleans reasons stored by earlier versions of what they may hold of
+   * these secrets (see redact): an endpoint's answer that echoed the request's credentials. With
+   * secure_delete, so that the old text is overwritten in the file, not only unlinked from it.
+   */
+  prepareForWriting(secrets: readonly string[] = []): void {
+    inWriteTransaction(this.db, 'create the rejected-events table', () => {
+      this.db.exec(createTable(this.table));
+      const have = new Set(
+        this.db
+          .prepare(`PRAGMA table_info(${this.table})`)
+          .all()
+          .map((c) => String(c.name)),
+      );
+      for (const [name, type] of FILE_COLUMNS)
+        if (!have.has(name)) this.db.exec(`ALTER TABLE ${this.table} ADD COLUMN ${name} ${type}`);
+      const reasons = this.db.prepare(`SELECT DISTINCT reason FROM ${this.table}`).all();
+      const update = this.db.prepare(`UPDATE ${this.table} SET reason = ? WHERE reason = ?`);
+      for (const { reason } of reasons) {
+        const clean = redact(String(reason), secrets);
+        if (clean === reason) continue;
+        this.db.exec('PRAGMA secure_delete = ON');
+        update.run(clean, String(reason));
+      }
+    });
     this.created = true;
   }
 
@@ -69,15 +107,31 @@ export class DeadLetters {
   record(ids: readonly number[], rejection: Rejection, at: Date): void {
     if (ids.length === 0) return;
     const upsert = this.db.prepare(
-      `INSERT INTO ${this.table} (event_id, reason, status, rejected_at) VALUES (?, ?, ?, ?)
-       ON CONFLICT(event_id) DO UPDATE SET reason = excluded.reason, status = excluded.status, rejected_at = excluded.rejected_at`,
+      `INSERT INTO ${this.table} (event_id, reason, status, rejected_at, file, file_size, file_mtime_ms)
+       VALUES (?, ?, ?, ?, ?, NULL, NULL)
+       ON CONFLICT(event_id) DO UPDATE SET reason = excluded.reason, status = excluded.status,
+         rejected_at = excluded.rejected_at, file = excluded.file, file_size = NULL, file_mtime_ms = NULL`,
     );
     const stamp = tokfTimestamp(at);
+    const file = rejection.file ?? null;
     inWriteTransaction(this.db, 'record rejected events', () => {
-      for (const id of ids) upsert.run(id, rejection.reason, rejection.status, stamp);
+      for (const id of ids) upsert.run(id, rejection.reason, rejection.status, stamp, file);
     });
     const known = this.knownIds();
     for (const id of ids) known.add(id);
+  }
+
+  /**
+   * The run finished writing `file`: its size and modification time now, beside the events this
+   * run set aside into it, so that `status` can tell when a later run (or anyone) replaced it.
+   */
+  fileWritten(file: string, size: number, mtimeMs: number): void {
+    if (!this.exists()) return;
+    this.db
+      .prepare(
+        `UPDATE ${this.table} SET file_size = ?, file_mtime_ms = ? WHERE file = ? AND file_size IS NULL`,
+      )
+      .run(size, Math.floor(mtimeMs), file);
   }
 
   /** Forgets rejections of events that have now been delivered (re-sent rejected ones). */

@@ -1,4 +1,5 @@
 import type { DatabaseSync } from 'node:sqlite';
+import { redactPatterns } from '../config/redact.js';
 import { SYNCED_COLUMN } from '../source/events-schema.js';
 import { gapsBetween } from '../source/id-ranges.js';
 import { REJECTED_TABLE } from './dead-letters.js';
@@ -31,6 +32,11 @@ export interface SetAsideGroup {
   count: number;
   /** When the newest of them was set aside. */
   lastAt: string;
+  /**
+   * The file a run wrote them to (too old), and that file as the run left it (size, mtime);
+   * the size is null when the run did not record it (an earlier version, or a failed write).
+   */
+  file: { path: string; size: number | null; mtimeMs: number | null } | null;
 }
 
 /**
@@ -128,14 +134,34 @@ export function setAsideGroups(
   rejectedTable: string = REJECTED_TABLE,
 ): SetAsideGroup[] {
   if (!tableExists(db, rejectedTable)) return [];
+  const columns = new Set(
+    db
+      .prepare(`PRAGMA table_info(${rejectedTable})`)
+      .all()
+      .map((c) => String(c.name)),
+  );
+  // Tables of an earlier version have no file columns: every group is then without a file.
+  const file = columns.has('file_mtime_ms')
+    ? 'file, file_size, file_mtime_ms'
+    : 'NULL AS file, NULL AS file_size, NULL AS file_mtime_ms';
   return db
     .prepare(
-      `SELECT reason, status, count(*) AS n, max(rejected_at) AS last_at FROM ${rejectedTable}
-        GROUP BY reason, status ORDER BY n DESC, reason`,
+      `SELECT reason, status, count(*) AS n, max(rejected_at) AS last_at, ${file}
+        FROM ${rejectedTable}
+        GROUP BY reason, status, 5, 6, 7 ORDER BY n DESC, reason`,
     )
     .all()
     .map((r) => ({
-      reason: String(r.reason),
+      file:
+        r.file == null
+          ? null
+          : {
+              path: String(r.file),
+              size: r.file_size == null ? null : Number(r.file_size),
+              mtimeMs: r.file_mtime_ms == null ? null : Number(r.file_mtime_ms),
+            },
+      // Rows an earlier version stored may hold an echoed credential: never shown.
+      reason: redactPatterns(String(r.reason)),
       status: r.status == null ? null : Number(r.status),
       count: Number(r.n),
       lastAt: String(r.last_at),

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import type { DatabaseSync } from 'node:sqlite';
 import type { SeriesTotals } from '../encode/cumulative.js';
 import { coverage } from '../source/id-ranges.js';
@@ -12,7 +13,7 @@ import { inWriteTransaction } from './transaction.js';
  * The one place a run writes what happened to its events, each call one short transaction, so
  * that tokf's writes wait at most that long and a crash loses at most the request in flight:
  * - acknowledged: the events are delivered, no longer set aside, their cumulative series have
- *   reached the totals sent, and the lock shows we live;
+ *   reached the totals sent, and the lock shows we live (or, taken over, nothing is written);
  * - set aside: the events are skipped by later runs, with why, until they are asked for again.
  */
 export class ProgressRecorder {
@@ -57,13 +58,20 @@ export class ProgressRecorder {
     this.write('record set-aside events', (at) => this.deadLetters.record(ids, rejection, at));
   }
 
+  /** The run finished writing `file`, which holds events it set aside (see DeadLetters). */
+  fileWritten(file: string): void {
+    const { size, mtimeMs } = statSync(file);
+    this.write('record the file written', () => this.deadLetters.fileWritten(file, size, mtimeMs));
+  }
+
   private write(what: string, work: (at: Date) => void): void {
     const at = new Date(this.now());
     const started = performance.now();
     try {
       inWriteTransaction(this.db, what, () => {
-        work(at);
+        // First: a run whose lock was taken over records nothing (LockLostError).
         this.lock.refresh(at.getTime());
+        work(at);
       });
     } finally {
       this.recordMs += performance.now() - started;

@@ -151,12 +151,21 @@ export class ReplayState {
 
   /**
    * Records that the file's lines up to `offset` are done, in one transaction: what the inode
-   * held before (another first line) is forgotten.
+   * held before (another first line) is forgotten. `guard` runs first in it (the sync lock's
+   * check), so that when it throws nothing is recorded.
    */
-  save(id: FileIdentity, offset: number, line: number, path: string, at: Date): void {
+  save(
+    id: FileIdentity,
+    offset: number,
+    line: number,
+    path: string,
+    at: Date,
+    guard?: (at: number) => void,
+  ): void {
     const db = this.db;
     if (db === undefined) throw new DatabaseError('the replay state is open read-only');
     inWriteTransaction(db, 'record replay progress', () => {
+      guard?.(at.getTime());
       db.prepare(`DELETE FROM ${TABLE} WHERE dev = ? AND ino = ? AND first_line_sha256 <> ?`).run(
         id.dev,
         id.ino,

@@ -22,6 +22,8 @@ function describe(n: Notice): string {
       return `circuit breaker: ${count(n.count)} events in a row were refused, so sending stopped; the events after them stay pending`;
     case 'read-failed':
       return `reading the database failed part way${said}; the events not yet read stay pending`;
+    case 'database-damaged':
+      return `${n.message ?? 'the database is damaged'}; the events not yet read stay pending`;
     case 'count-failed':
       return `counting pending events failed${said}`;
     case 'set-aside-failed':
@@ -31,6 +33,8 @@ function describe(n: Notice): string {
     case 'interrupted':
       // No count: the run read only part of the selection; the summary says what is still pending.
       return 'interrupted: sending stopped and what was acknowledged is recorded; the events not delivered stay pending for the next run';
+    case 'lock-lost':
+      return `this run lost its sync lock${said}; it stopped and recorded nothing after that, so another sync does not record the same events twice; ${n.count} selected ${one ? 'event stays' : 'events stay'} pending`;
     case 'too-old-unsent':
       return `${events}${from} ${were} refused as older than the endpoint keeps${said}; they stay pending: give --otlp-json-out DIR (the action always has one) to keep them in a file and set them aside, or --max-age to leave such events out`;
     case 'too-old-for-endpoint':
@@ -50,7 +54,7 @@ function describe(n: Notice): string {
         ? `${events} older than max-age ${were} not sent, only written to ${n.file}`
         : `${events} older than max-age ${were} not sent and stay pending; give an OTLP/JSON output directory to export them`;
     case 'unreadable-time':
-      return `${plural(n.count, 'pending event')} ${one ? 'has' : 'have'} a timestamp that is not a time and cannot be replayed${n.setAside ? `; ${one ? 'it was' : 'they were'} set aside as rejected` : ''}`;
+      return `${plural(n.count, 'pending event')} ${one ? 'has' : 'have'} a timestamp that is not a time OTLP can carry (1970-01-01 to 2262-04-11, UTC) and cannot be replayed${n.setAside ? `; ${one ? 'it was' : 'they were'} set aside as rejected` : ''}`;
     case 'skipped-rejected':
       return `${events} set aside as rejected by earlier runs ${were} skipped (--retry-rejected sends them again)`;
     case 'clock-future':

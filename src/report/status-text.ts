@@ -21,7 +21,9 @@ export function formatStatusText(s: SyncStatus, now: number): string {
   for (const g of s.setAside.byReason.slice(0, REASON_LINES)) {
     const status =
       g.status === null || g.reason.includes(`HTTP ${g.status}`) ? '' : `HTTP ${g.status}: `;
-    lines.push(`             ${count(g.count)}  ${status}${g.reason} (last ${g.lastAt})`);
+    lines.push(
+      `             ${count(g.count)}  ${status}${g.reason} (last ${g.lastAt})${fileNote(g.file)}`,
+    );
   }
   const shown = s.setAside.byReason.slice(0, REASON_LINES).reduce((n, g) => n + g.count, 0);
   if (shown < s.setAside.count) {
@@ -44,12 +46,35 @@ function setAsideLine(s: SyncStatus): string {
   const a = s.setAside;
   if (a.count === 0) return 'none';
   const parts = [
-    ...(a.tooOld > 0 ? [`${count(a.tooOld)} too old (in an OTLP/JSON file only)`] : []),
+    ...(a.tooOld - a.tooOldNotInFile > 0
+      ? [`${count(a.tooOld - a.tooOldNotInFile)} too old (in an OTLP/JSON file only)`]
+      : []),
+    ...(a.tooOldNotInFile > 0
+      ? [`${count(a.tooOldNotInFile)} too old, no longer in the file they were written to`]
+      : []),
     ...(a.refused > 0 ? [`${count(a.refused)} refused by the endpoint`] : []),
     ...(a.unreadable > 0 ? [`${count(a.unreadable)} with a timestamp that is not a time`] : []),
   ];
   const retry = a.refused + a.unreadable > 0 ? '; --retry-rejected sends them again' : '';
   return `${plural(a.count, 'event')}: ${parts.join(', ')}${retry}`;
+}
+
+type Group = SyncStatus['setAside']['byReason'][number];
+
+/** Whether the file a run wrote them to still holds them, checked now. */
+function fileNote(file: Group['file']): string {
+  if (file === null) return '';
+  const again = `; to export them again: telemetry-sync sync --retry-rejected --otlp-json-out DIR`;
+  switch (file.state) {
+    case 'there':
+      return `; ${file.path} is as the run of ${file.writtenAt} wrote it`;
+    case 'changed':
+      return `; but ${file.path} was rewritten since the run of ${file.writtenAt} wrote them there (a later run replaces it), so it may no longer hold them${again}`;
+    case 'gone':
+      return `; but ${file.path}, written by the run of ${file.writtenAt}, is no longer there${again}`;
+    case 'unknown':
+      return `; whether ${file.path} still holds them is not known (set aside by an earlier version)`;
+  }
 }
 
 function lastSyncLine(s: SyncStatus): string {

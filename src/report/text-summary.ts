@@ -93,6 +93,8 @@ function headline(r: SyncResult): string {
     case 'dry-run':
       return `dry run: ${plural(r.selected, 'event')} would be sent${r.endpoint ? ` to ${r.endpoint}` : ''}; nothing was sent or changed`;
     case 'exported':
+      if (r.errors.some((e) => e.kind === 'file-failed'))
+        return `could not write ${r.otlpJsonFile ?? 'the OTLP/JSON file'}; no endpoint, nothing marked delivered`;
       // Nothing written leaves the previous file as it was (and no file to name).
       return r.otlpJsonFile === null
         ? 'nothing to write: no pending events selected; no endpoint, nothing marked delivered'
@@ -128,8 +130,10 @@ export function tokensLine(r: SyncResult): string | undefined {
 
 /** What became of the selected events that were not delivered, adding up to them. */
 export function rest(r: SyncResult): string {
+  // A read that failed part way selected only what it read: the rest stays pending too.
+  const unread = r.errors.some((e) => e.kind === 'read-failed' || e.kind === 'database-damaged');
   const parts = [
-    `${count(r.selectedPending)} ${r.selectedPending === 1 ? 'stays' : 'stay'} pending`,
+    `${count(r.selectedPending)} ${r.selectedPending === 1 ? 'stays' : 'stay'} pending${unread ? ', and every event not read' : ''}`,
   ];
   if (r.selectedSetAside > 0) parts.push(`${count(r.selectedSetAside)} set aside`);
   return parts.join(', ');

@@ -2,6 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, backup } from 'node:sqlite';
 import { DatabaseError, messageOf } from '../errors.js';
+import { databaseFailure } from './sqlite-failure.js';
 
 /** How long a statement waits for tokf's write lock before giving up. */
 export const BUSY_TIMEOUT_MS = 5000;
@@ -34,7 +35,7 @@ export function openDatabase(
     if (/not a database|file is encrypted/i.test(msg)) {
       throw new DatabaseError(`${path} is not an SQLite database`);
     }
-    throw new DatabaseError(`cannot read ${path}: ${msg}`);
+    throw databaseFailure(err, path, 'open it');
   }
   return db;
 }

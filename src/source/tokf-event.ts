@@ -51,7 +51,18 @@ export function isBuiltinCommand(e: Pick<TokfEvent, 'filterName'>): boolean {
 // tokf writes `YYYY-MM-DDTHH:MM:SSZ`; we also take fractions and offsets, which other writers use.
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})?$/i;
 
-/** Epoch seconds of a stored timestamp (UTC when it has no zone), or undefined if unreadable. */
+/**
+ * The last second OTLP's times can carry everywhere: nanoseconds since 1970 as a signed 64-bit
+ * integer (what OTLP/JSON decoders and the SDK's HrTime arithmetic hold) end at 2262-04-11T23:47:16Z;
+ * one second is kept for the second's own nanoseconds.
+ */
+const LAST_OTLP_SECOND = 9_223_372_035;
+
+/**
+ * Epoch seconds of a stored timestamp (UTC when it has no zone), or undefined if unreadable: not a
+ * time, or one OTLP cannot carry (before 1970-01-01, after 2262-04-11), which would be sent as
+ * another time (a wrapped fixed64) or a negative one.
+ */
 export function parseEventTime(text: string): number | undefined {
   const trimmed = text.trim();
   if (!TIMESTAMP.test(trimmed)) return undefined;
@@ -60,7 +71,8 @@ export function parseEventTime(text: string): number | undefined {
   const ms = Date.parse(iso);
   if (Number.isNaN(ms)) return undefined;
   // Whole seconds: OTLP carries nanoseconds, but tokf's resolution is the second.
-  return Math.floor(ms / 1000);
+  const seconds = Math.floor(ms / 1000);
+  return seconds < 0 || seconds > LAST_OTLP_SECOND ? undefined : seconds;
 }
 
 /**

@@ -207,6 +207,33 @@ describe('buildSyncConfig: bad values are specific usage errors', () => {
     expect(run).toThrow(message);
   });
 
+  it.each([
+    [
+      'a control character',
+      'Authorization=Bearer%20s3cr%01et',
+      'Authorization',
+      /a control character \(U\+0001\) at position 12/,
+    ],
+    ['DEL', 'X-Key=s3cr%7Fet', 'X-Key', /a control character \(U\+007F\)/],
+    ['a line break', 'X-Key=s3cr%0Aet', 'X-Key', /a line break \(U\+000A\)/],
+    ['a character beyond Latin-1', 'X-Key=s3cr%E2%82%ACet', 'X-Key', /outside Latin-1/],
+  ])(
+    'a header value with %s is refused at once, the header named, its value never',
+    (_what, headers, name, why) => {
+      const run = () => build({ ...base, headers });
+      expect(run).toThrow(UsageError);
+      expect(run).toThrow(new RegExp(`^--headers: the value of "${name}" contains`));
+      expect(run).toThrow(why);
+      expect(run).toThrow(/^(?!.*s3cr).*$/s);
+    },
+  );
+
+  it('tabs, spaces and Latin-1 bytes are values HTTP allows', () => {
+    expect(build({ ...base, headers: 'X-Key=a%09b c%C3%A9' }).endpoint?.headers['X-Key']).toBe(
+      'a\tb cé',
+    );
+  });
+
   it('never echoes a malformed endpoint, which may carry a token', () => {
     expect(() => build({ ...base, endpoint: 'https://tok3n@@@ bad' })).toThrow(/^(?!.*tok3n).*$/);
   });

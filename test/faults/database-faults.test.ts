@@ -17,7 +17,7 @@ import {
 import { deliveriesByCommand, distinctEventsDb, rejectedCommands, syncTo } from './fault-kit.js';
 import { buildSyncConfig } from '../../src/config/build-config.js';
 import { runSync } from '../../src/engine/index.js';
-import { DatabaseError } from '../../src/errors.js';
+import { DatabaseBusyError } from '../../src/errors.js';
 
 let receiver: OtlpReceiver;
 beforeEach(async () => {
@@ -48,7 +48,7 @@ describe('database faults', () => {
     expect(r).toMatchObject({ status: 'delivered', delivered: 40 });
   });
 
-  it('a lock held past the busy timeout: a clear DatabaseError before anything is sent', async () => {
+  it('a lock held past the busy timeout: a DatabaseBusyError (try again later) before anything is sent', async () => {
     const db = distinctEventsDb(40);
     await holdLock(db, 1500);
     const config = buildSyncConfig({ db, endpoint: receiver.url }, {}, Date.now());
@@ -59,8 +59,8 @@ describe('database faults', () => {
       userAgent: 't',
       busyTimeoutMs: 200,
     });
-    await expect(run).rejects.toThrow(DatabaseError);
-    await expect(run).rejects.toThrow(/cannot .*: database is locked/);
+    await expect(run).rejects.toThrow(DatabaseBusyError);
+    await expect(run).rejects.toThrow(/database .*is locked .*try again later/);
     expect(receiver.requests).toHaveLength(0);
   });
 
@@ -165,8 +165,8 @@ describe('database faults', () => {
       negative.find((p) => p.metric === 'tokf.filter.invocations')?.attributes['tokf.exit_code'],
     ).toBe(-1);
     expect([...rejectedCommands(path).values()]).toEqual([
-      'the timestamp is not a time, so the event cannot be replayed',
-      'the timestamp is not a time, so the event cannot be replayed',
+      'the timestamp is not a time OTLP can carry (1970-01-01 to 2262-04-11, UTC), so the event cannot be replayed',
+      'the timestamp is not a time OTLP can carry (1970-01-01 to 2262-04-11, UTC), so the event cannot be replayed',
     ]);
   });
 
@@ -215,7 +215,8 @@ describe('one sync at a time', () => {
     const db = distinctEventsDb(30);
     receiver.enqueue({ delayMs: 2000 });
     const first = cli(['--db', db, '--endpoint', receiver.url, '--json']);
-    await new Promise((r) => setTimeout(r, 400));
+    // Until the first holds the lock: a loaded machine may take more than a moment to start it.
+    await receiver.waitForRequests(1, 20_000);
     const config = buildSyncConfig({ db, endpoint: receiver.url }, {}, Date.now());
     await expect(
       runSync(config, { now: Date.now, log: () => {}, userAgent: 't', lockWaitMs: 300 }),

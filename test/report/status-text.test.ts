@@ -17,7 +17,7 @@ function status(over: Partial<SyncStatus> = {}): SyncStatus {
       lastId: 1_000_000,
       lastEventTime: '2025-11-26T10:43:28Z',
     },
-    setAside: { count: 0, tooOld: 0, refused: 0, unreadable: 0, byReason: [] },
+    setAside: { count: 0, tooOld: 0, tooOldNotInFile: 0, refused: 0, unreadable: 0, byReason: [] },
     lastSync: null,
     lastDeliveredAt: null,
     lock: null,
@@ -64,6 +64,7 @@ describe('the status text', () => {
         setAside: {
           count: 5_012,
           tooOld: 5_000,
+          tooOldNotInFile: 0,
           refused: 12,
           unreadable: 0,
           byReason: [
@@ -73,6 +74,7 @@ describe('the status text', () => {
               status: null,
               count: 5_000,
               lastAt: '2026-03-09T08:00:00Z',
+              file: null,
             },
             {
               kind: 'refused',
@@ -80,6 +82,7 @@ describe('the status text', () => {
               status: 400,
               count: 12,
               lastAt: '2026-03-09T08:00:01Z',
+              file: null,
             },
           ],
         },
