@@ -4,6 +4,9 @@ import { describeNotice } from '../report/notices.js';
 import type { Claim } from './cache-claims.js';
 import type { SaveOutcome } from './database-cache.js';
 import type { UploadedArtifact } from './otlp-artifact.js';
+import { cell, text } from './markdown-text.js';
+
+export { cell, text };
 
 /** Everything the job summary and the pull-request comment show. */
 export interface ActionReport {
@@ -34,7 +37,6 @@ export interface ActionReport {
   artifactSkipped?: string;
 }
 
-const MAX_CELL = 80;
 const MAX_LIST = 20;
 
 /**
@@ -399,25 +401,4 @@ function hostOf(url: string): string {
 
 function isString(v: string | null): v is string {
   return v !== null;
-}
-
-/**
- * Markdown-safe text: HTML's special characters as entities, the Markdown punctuation that can
- * start emphasis, code, links or table cells backslash-escaped, line breaks folded. (Characters
- * that matter only at the start of a line never start one here: every value follows a label.)
- */
-export function text(value: string): string {
-  return value
-    .replace(/[\r\n]+/g, ' ')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/[\\`*_[\]|~]/g, (c) => `\\${c}`);
-}
-
-/** A table cell: escaped and shortened. */
-export function cell(value: string): string {
-  const short = value.length > MAX_CELL ? `${value.slice(0, MAX_CELL - 1)}…` : value;
-  return text(short);
 }

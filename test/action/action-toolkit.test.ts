@@ -281,6 +281,55 @@ describe('pull requests', () => {
     expect(comments[0]!.body).toContain('3 events selected in this run');
   }, 60_000);
 
+  it('shows recorded filter names and commands as literal text, mentioning and linking nothing', async () => {
+    const run = server.newRun({ eventName: 'pull_request' });
+    const eventPath = join(tmpDbPath('event-'), '..', 'event.json');
+    writeFileSync(eventPath, JSON.stringify({ pull_request: { number: 33 } }));
+    const j = new ActionJob(
+      { ...run.env, GITHUB_EVENT_PATH: eventPath },
+      {
+        'github-token': run.token,
+        'comment-on-pr': 'true',
+        'summary-commands': 'full',
+        'save-cache': 'false',
+        restore: 'none',
+        'otlp-artifact': 'never',
+      },
+    );
+    await j.runMain();
+    mkdirSync(dirname(j.tokfDbPath), { recursive: true });
+    createTokfDb(j.tokfDbPath, 'fresh');
+    const row = (command: string, filterName: string) => ({
+      timestamp: '2026-03-02T09:00:00Z',
+      command,
+      filterName,
+      inputBytes: 4000,
+      outputBytes: 400,
+      exitCode: 0,
+    });
+    insertEvents(j.tokfDbPath, [
+      row('git log', 'evil/@octocat'),
+      row('git status', '#42'),
+      row('git diff', '</details>'),
+      row('notify @someone about #123 :smile: see https://example.com/x', 'ping'),
+    ]);
+    const post = await j.runPost();
+    expect(post.code).toBe(0);
+    const [comment] = server.comments(33);
+    for (const body of [comment!.body, post.summary]) {
+      const table = body.slice(body.indexOf('Tokens saved by command and filter'));
+      // Each recorded value is there, as text.
+      expect(table).toContain('evil/@&#8203;octocat');
+      expect(table).toContain('#&#8203;42');
+      expect(table).toContain('&lt;/details&gt;');
+      expect(table).toContain(
+        'notify @&#8203;someone about #&#8203;123 :&#8203;smile: see https:&#8203;//example.com/x',
+      );
+      // And none of it is a mention, a reference, a link, an emoji or an element.
+      expect(table).not.toMatch(/@octocat|@someone|#42|#123|:smile:|https:\/\/|<\/details>/);
+    }
+  }, 60_000);
+
   it('names the permission a refused comment needs', async () => {
     const run = server.newRun({ eventName: 'pull_request' });
     const eventPath = join(tmpDbPath('event-'), '..', 'event.json');
