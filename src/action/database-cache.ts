@@ -3,8 +3,10 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GithubRun } from './github-env.js';
 import { moveFile } from './files.js';
+import { catchRestoreFailure } from './restore-failures.js';
 import type { Leg } from './leg.js';
 import { copyDatabase } from '../engine/index.js';
+import { describeServiceError } from './service-error.js';
 
 /**
  * The cache stores paths relative to GITHUB_WORKSPACE, and its version hashes the path patterns as
@@ -37,7 +39,10 @@ export function cacheAvailable(): boolean {
   return cache.isFeatureAvailable();
 }
 
-/** Restores the newest cached database to `target`; the key restored, or undefined on a miss. */
+/**
+ * Restores the newest cached database to `target`; the key restored, or undefined on a miss. A
+ * cache that fails throws, with the toolkit's reason.
+ */
 export async function restoreDatabaseFromCache(
   keys: CacheKeys,
   run: GithubRun,
@@ -64,7 +69,17 @@ async function restoreEntry(
   if (!cache.isFeatureAvailable()) return undefined;
   return inWorkspace(run, async () => {
     try {
-      const key = await cache.restoreCache([STAGING_PATTERN], primary, restoreKeys);
+      const { value: key, failure } = await catchRestoreFailure(() =>
+        cache.restoreCache([STAGING_PATTERN], primary, restoreKeys),
+      );
+      // A failing service is not "nothing there": the caller reports it as such.
+      if (key === undefined && failure !== undefined) {
+        throw new Error(
+          failure.trim() !== ''
+            ? failure
+            : `the cache service or its storage failed on key ${primary} and gave no reason`,
+        );
+      }
       if (key !== undefined) moveFile(join(run.workspace, STAGING_PATTERN), target);
       return key;
     } finally {
@@ -109,7 +124,7 @@ export async function saveDatabaseToCache(
     } catch (err) {
       return {
         saved: false,
-        reason: `saving the cache failed: ${err instanceof Error ? err.message : String(err)}`,
+        reason: `saving the cache failed: ${describeServiceError(err)}`,
         warn: true,
       };
     } finally {

@@ -14,6 +14,7 @@ import type { Leg } from './leg.js';
 import { otlpArtifactName, uploadOtlpArtifact } from './otlp-artifact.js';
 import { messageOf } from '../errors.js';
 import type { RestoreState } from './restore.js';
+import { describeServiceError } from './service-error.js';
 import { combine, statusOf, type ActionReport } from './summary.js';
 import { describeNotice } from '../report/notices.js';
 import { rest } from '../report/text-summary.js';
@@ -110,8 +111,9 @@ export async function syncPhase(
   const results = [report.result, report.restoredCopy].filter(
     (r): r is SyncResult => r !== undefined,
   );
-  setSyncOutputs(results);
+  // The upload first: what the outputs say (status exported) holds only once it has succeeded.
   await uploadArtifact(inputs, run, leg, results, otlpDir, report);
+  setSyncOutputs(results, report);
   return report;
 }
 
@@ -146,7 +148,7 @@ function notDelivered(r: SyncResult): string {
   return `events were not delivered: ${left.length === 0 ? 'see the log' : left.join(', ')}`;
 }
 
-function setSyncOutputs(results: SyncResult[]): void {
+function setSyncOutputs(results: SyncResult[], report: ActionReport): void {
   const total = combine(results);
   // Several signals: the counts add up each signal's, so that an event still owed as logs keeps
   // `pending` above zero although its metrics were delivered.
@@ -159,7 +161,7 @@ function setSyncOutputs(results: SyncResult[]): void {
   core.setOutput(Outputs.Rejected, total.rejectedPoints);
   core.setOutput(Outputs.Pending, several ? sum((s) => s.pending) : total.pending);
   core.setOutput(Outputs.TokensSaved, total.tokens.saved);
-  core.setOutput(Outputs.Status, statusOf(results));
+  core.setOutput(Outputs.Status, statusOf(results, report.artifactFailed));
   core.setOutput(
     Outputs.TooOld,
     several ? sum((s) => s.tooOld + s.tooOldForEndpoint) : total.tooOld + total.tooOldForEndpoint,
@@ -247,6 +249,9 @@ async function uploadArtifact(
       `uploaded ${files.map((f) => relative(otlpDir, f)).join(', ')} as artifact ${name} (${report.artifact.url})`,
     );
   } catch (err) {
-    report.problems.push(`uploading the OTLP/JSON artifact ${name} failed: ${messageOf(err)}`);
+    report.artifactFailed = describeServiceError(err);
+    report.problems.push(
+      `uploading the OTLP/JSON artifact ${name} failed: ${report.artifactFailed}`,
+    );
   }
 }
