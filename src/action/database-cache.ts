@@ -3,7 +3,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GithubRun } from './github-env.js';
 import { moveFile } from './files.js';
-import { catchRestoreFailure } from './restore-failures.js';
+import { catchCacheFailure } from './cache-failures.js';
 import type { Leg } from './leg.js';
 import { copyDatabase } from '../engine/index.js';
 import { describeServiceError } from './service-error.js';
@@ -69,7 +69,7 @@ async function restoreEntry(
   if (!cache.isFeatureAvailable()) return undefined;
   return inWorkspace(run, async () => {
     try {
-      const { value: key, failure } = await catchRestoreFailure(() =>
+      const { value: key, failure } = await catchCacheFailure(() =>
         cache.restoreCache([STAGING_PATTERN], primary, restoreKeys),
       );
       // A failing service is not "nothing there": the caller reports it as such.
@@ -112,11 +112,13 @@ export async function saveDatabaseToCache(
     try {
       mkdirSync(join(run.workspace, STAGING_DIR), { recursive: true });
       await copyDatabase(dbPath, staging);
-      const id = await cache.saveCache([STAGING_PATTERN], keys.primary);
+      const { value: id, failure } = await catchCacheFailure(() =>
+        cache.saveCache([STAGING_PATTERN], keys.primary),
+      );
       if (id === -1) {
         return {
           saved: false,
-          reason: `the cache did not save key ${keys.primary} (see the log above)`,
+          reason: `the cache did not save key ${keys.primary}: ${failure?.trim() || 'it gave no reason'}`,
           warn: true,
         };
       }

@@ -298,6 +298,8 @@ export function logLines(report: ActionReport): string[] {
   }
   if (report.artifact !== undefined)
     lines.push(`  artifact: ${report.artifact.name} (${report.artifact.url})`);
+  else if (report.artifactFailed !== undefined)
+    lines.push(`  artifact: the upload failed: ${report.artifactFailed}`);
   else if (report.artifactSkipped !== undefined)
     lines.push(`  artifact: ${report.artifactSkipped}`);
   if (report.save !== undefined)

@@ -95,12 +95,6 @@ export async function syncPhase(
       },
       report,
     );
-    const left = report.restoredCopy?.pending ?? 0;
-    if (left > 0) {
-      report.notes.push(
-        `${left} event(s) of the restored copy are still pending and are not in the database that will be saved; they will be lost unless this run is retried${keepsFile ? ' (they are in the OTLP/JSON artifact)' : ''}`,
-      );
-    }
   }
   if (existsSync(restore.dbPath)) {
     report.result = await syncOne(fromId === undefined ? config : { ...config, fromId }, report);
@@ -111,8 +105,14 @@ export async function syncPhase(
   const results = [report.result, report.restoredCopy].filter(
     (r): r is SyncResult => r !== undefined,
   );
-  // The upload first: what the outputs say (status exported) holds only once it has succeeded.
+  // The upload first: what the outputs and notes say of the artifact holds only once it is there.
   await uploadArtifact(inputs, run, leg, results, otlpDir, report);
+  const left = report.restoredCopy?.pending ?? 0;
+  if (left > 0) {
+    report.notes.push(
+      `${left} event(s) of the restored copy are still pending and are not in the database that will be saved; they will be lost unless this run is retried${report.artifact !== undefined ? ' (they are in the OTLP/JSON artifact)' : ''}`,
+    );
+  }
   setSyncOutputs(results, report);
   return report;
 }

@@ -1,5 +1,5 @@
 import { describeServiceError } from '../../src/action/service-error.js';
-import { catchRestoreFailure } from '../../src/action/restore-failures.js';
+import { catchCacheFailure } from '../../src/action/cache-failures.js';
 
 describe('describeServiceError', () => {
   it('keeps a message that says something', () => {
@@ -36,7 +36,7 @@ describe('describeServiceError', () => {
   });
 });
 
-describe('catchRestoreFailure', () => {
+describe('catchCacheFailure', () => {
   it("takes the cache toolkit's failure annotation for the caller, leaving other output alone", async () => {
     const written: string[] = [];
     const write = process.stdout.write;
@@ -46,7 +46,7 @@ describe('catchRestoreFailure', () => {
     }) as typeof process.stdout.write;
     let result: { value: string; failure: string | undefined };
     try {
-      result = await catchRestoreFailure(async () => {
+      result = await catchCacheFailure(async () => {
         process.stdout.write('::debug::Resolved Keys:\n');
         process.stdout.write(
           '::warning::Failed to restore: Cache service responded with 503%0Aretry later\n',
@@ -64,9 +64,36 @@ describe('catchRestoreFailure', () => {
     ]);
   });
 
+  it("takes a save's failure, an annotation or a plain line", async () => {
+    const written: string[] = [];
+    const write = process.stdout.write;
+    process.stdout.write = ((chunk: string) => {
+      written.push(chunk);
+      return true;
+    }) as typeof process.stdout.write;
+    try {
+      const denied = await catchCacheFailure(async () => {
+        process.stdout.write('::warning::Failed to save: cache write denied: read-only token\n');
+        return -1;
+      });
+      expect(denied.failure).toBe('cache write denied: read-only token');
+      const taken = await catchCacheFailure(async () => {
+        process.stdout.write('Failed to save: Unable to reserve cache with key k, 100%25 taken\n');
+        return -1;
+      });
+      expect(taken.failure).toBe('Unable to reserve cache with key k, 100%25 taken');
+    } finally {
+      process.stdout.write = write;
+    }
+    expect(written).toEqual([
+      'Failed to save: cache write denied: read-only token\n',
+      'Failed to save: Unable to reserve cache with key k, 100%25 taken\n',
+    ]);
+  });
+
   it('reports no failure when there was none, and puts stdout back', async () => {
     const before = process.stdout.write;
-    expect(await catchRestoreFailure(async () => 'key')).toEqual({
+    expect(await catchCacheFailure(async () => 'key')).toEqual({
       value: 'key',
       failure: undefined,
     });
