@@ -104,7 +104,7 @@ export async function restoreDatabase(
   }
 
   const restored = state.restoredFrom === 'cache' || state.restoredFrom === 'artifact';
-  const failed = state.problems.length - problemsBefore;
+  const failed = state.problems.length > problemsBefore;
   if (restored && existing) {
     state.sidePath = target;
     state.notes.push(
@@ -116,14 +116,14 @@ export async function restoreDatabase(
     } catch (err) {
       state.problems.push(`the restored database cannot be read: ${messageOf(err)}`);
     }
-  } else if (!restored && !existing && failed === 0) {
+  } else if (!restored && !existing && !failed) {
     state.notes.push(
       `no database was found to restore (${describeSources(inputs)}); tokf will start a new one`,
     );
   } else if (!restored && !existing) {
     // Not "none found": what a failing source holds is still there for a later run.
     state.notes.push(
-      `no database was restored: ${failed === 1 ? 'a source' : 'the sources'} failed (see the errors); tokf will start a new one, and what that source holds waits for a later run`,
+      `no database was restored: restoring it failed (see the errors); tokf will start a new one, and what the cache or the artifact holds waits for a later run`,
     );
   }
   markOwnRows(inputs, state, keys.primary);
