@@ -1,5 +1,6 @@
-// Bundles each entry point into one committed file under dist/ (the action runs dist/, not src/).
-// ncc's API gives the code and its assets, so the output names are ours: dist/<entry>.js.
+// Bundles each entry point into committed files under dist/ (the action runs dist/, not src/).
+// ncc's API gives the code and its assets, so the output names are ours: dist/<entry>.js, and for
+// the action the chunks (<n>.index.js) that src/index.ts imports once it has checked the Node.
 import ncc from '@vercel/ncc';
 import { mkdirSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import { dirname, join } from 'node:path';

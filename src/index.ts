@@ -1,31 +1,24 @@
 import * as core from '@actions/core';
 import { State } from './action/constants.js';
-import { runMain } from './action/main.js';
-import { runPost } from './action/post.js';
-import { rerunWithBoundedHeap, restartWithBoundedHeap } from './bounded-heap.js';
+import { nodeTooOld } from './node-version.js';
 
 /**
  * The action's one bundle, run twice: as the main step and, with state from it, as the post step
- * (as actions/checkout does), so both share one copy of the toolkit.
+ * (as actions/checkout does), so both share one copy of the toolkit. Both check the Node first: a
+ * runner may run a `node24` action on whatever `node` is on PATH (nektos/act does), and an older
+ * one would crash on loading node:sqlite. Static imports are evaluated before the module's own
+ * code, so everything that reaches node:sqlite is imported only after the check (the bundle keeps
+ * it in a chunk of its own).
  */
-async function run(): Promise<void> {
-  try {
-    if (core.getState(State.IsPost) === 'true') await runPost();
-    else await runMain();
-  } catch (err) {
-    // A bug of ours must not fail the user's job either.
-    core.warning(
-      `unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
-      {
-        title: 'telemetry-sync',
-      },
-    );
-  }
+const tooOld = nodeTooOld(process.versions.node);
+if (tooOld === undefined) {
+  const { runAction } = await import('./action/run-action.js');
+  await runAction();
+} else if (core.getState(State.IsPost) === 'true') {
+  core.info(`telemetry-sync did nothing: ${tooOld} (reported by the main step)`);
+} else {
+  // Like a bad input: every run on this runner would repeat it, and nothing can be sent. The post
+  // step, told it is one, then only notes it.
+  core.saveState(State.IsPost, 'true');
+  core.setFailed(`telemetry-sync: ${tooOld}`);
 }
-
-// The runner starts `node dist/index.js` with no flags: the step becomes itself under the heap
-// limits (src/bounded-heap.ts), or runs as its child where the platform cannot exec.
-restartWithBoundedHeap();
-const exitCode = rerunWithBoundedHeap();
-if (exitCode === undefined) await run();
-else process.exitCode = exitCode;

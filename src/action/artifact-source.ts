@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { moveFile } from './files.js';
 import type { GithubRun } from './github-env.js';
 import { GithubApiError, GithubRest } from './github-rest.js';
+import { describeServiceError } from './service-error.js';
 
 export interface ArtifactRestore {
   artifactId: number;
@@ -23,7 +24,8 @@ const READ_PERMISSION = 'actions: read';
 /**
  * Restores the database from a workflow artifact to `target`: from `runId` when given, else from
  * this run, else from the newest unexpired artifact of that name in the repository (found through
- * the REST API with the token). Undefined when there is none.
+ * the REST API with the token). Undefined when there is none; a service that fails throws, so that
+ * its failure is not taken for "none".
  */
 export async function restoreDatabaseFromArtifact(options: {
   name: string;
@@ -47,7 +49,13 @@ export async function restoreDatabaseFromArtifact(options: {
     if (artifact !== undefined)
       found = { id: artifact, runId: String(runId), findBy: findBy(runId) };
   } else {
-    const here = await getArtifact(client, name, {}).catch(() => undefined);
+    // "Not in this run" (undefined) goes on to the repository's newest; a failing artifact service
+    // does too, but is what the caller hears of when that finds nothing either, not "none found".
+    let failedHere: unknown;
+    const here = await getArtifact(client, name, {}).catch((err: unknown) => {
+      failedHere = err;
+      return undefined;
+    });
     if (here !== undefined) {
       found = { id: here, runId: run.runId };
     } else if (token !== '') {
@@ -56,6 +64,11 @@ export async function restoreDatabaseFromArtifact(options: {
       if (newest !== undefined && newestRun !== undefined) {
         found = { id: newest.id, runId: String(newestRun), findBy: findBy(newestRun) };
       }
+    }
+    if (found === undefined && failedHere !== undefined) {
+      throw new Error(
+        `looking for it in this run failed: ${describeServiceError(failedHere)}${token === '' ? '' : ', and the repository has no artifact of that name'}`,
+      );
     }
   }
   if (found === undefined) return undefined;

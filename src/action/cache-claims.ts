@@ -6,6 +6,7 @@ import type { ActionInputs } from './inputs.js';
 import { messageOf } from '../errors.js';
 import { plural } from '../words.js';
 import type { RestoreState } from './restore.js';
+import { describeServiceError } from './service-error.js';
 
 /**
  * Who sends what earlier runs left pending. Overlapping runs (and the legs of one matrix) restore
@@ -71,7 +72,7 @@ export async function claimLeftovers(
       }
       // Not known to be ours: leave it to a later run rather than risk sending twice.
       elsewhere.push(entry.key);
-      claim.notes.push(`could not take cache entry ${entry.key}: ${messageOf(err)}`);
+      claim.notes.push(`could not take cache entry ${entry.key}: ${describeServiceError(err)}`);
       break;
     }
   }
@@ -127,7 +128,7 @@ export async function removeMergedEntries(
         );
         break;
       }
-      out.problems.push(`deleting cache entry ${entry.key} failed: ${messageOf(err)}`);
+      out.problems.push(`deleting cache entry ${entry.key} failed: ${describeServiceError(err)}`);
     }
   }
   if (deleted > 0) {

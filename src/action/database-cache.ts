@@ -3,8 +3,10 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GithubRun } from './github-env.js';
 import { moveFile } from './files.js';
+import { catchCacheFailure } from './cache-failures.js';
 import type { Leg } from './leg.js';
 import { copyDatabase } from '../engine/index.js';
+import { describeServiceError } from './service-error.js';
 
 /**
  * The cache stores paths relative to GITHUB_WORKSPACE, and its version hashes the path patterns as
@@ -37,7 +39,10 @@ export function cacheAvailable(): boolean {
   return cache.isFeatureAvailable();
 }
 
-/** Restores the newest cached database to `target`; the key restored, or undefined on a miss. */
+/**
+ * Restores the newest cached database to `target`; the key restored, or undefined on a miss. A
+ * cache that fails throws, with the toolkit's reason.
+ */
 export async function restoreDatabaseFromCache(
   keys: CacheKeys,
   run: GithubRun,
@@ -64,7 +69,17 @@ async function restoreEntry(
   if (!cache.isFeatureAvailable()) return undefined;
   return inWorkspace(run, async () => {
     try {
-      const key = await cache.restoreCache([STAGING_PATTERN], primary, restoreKeys);
+      const { value: key, failure } = await catchCacheFailure(() =>
+        cache.restoreCache([STAGING_PATTERN], primary, restoreKeys),
+      );
+      // A failing service is not "nothing there": the caller reports it as such.
+      if (key === undefined && failure !== undefined) {
+        throw new Error(
+          failure.trim() !== ''
+            ? failure
+            : `the cache service or its storage failed on key ${primary} and gave no reason`,
+        );
+      }
       if (key !== undefined) moveFile(join(run.workspace, STAGING_PATTERN), target);
       return key;
     } finally {
@@ -97,11 +112,13 @@ export async function saveDatabaseToCache(
     try {
       mkdirSync(join(run.workspace, STAGING_DIR), { recursive: true });
       await copyDatabase(dbPath, staging);
-      const id = await cache.saveCache([STAGING_PATTERN], keys.primary);
+      const { value: id, failure } = await catchCacheFailure(() =>
+        cache.saveCache([STAGING_PATTERN], keys.primary),
+      );
       if (id === -1) {
         return {
           saved: false,
-          reason: `the cache did not save key ${keys.primary} (see the log above)`,
+          reason: `the cache did not save key ${keys.primary}: ${failure?.trim() || 'it gave no reason'}`,
           warn: true,
         };
       }
@@ -109,7 +126,7 @@ export async function saveDatabaseToCache(
     } catch (err) {
       return {
         saved: false,
-        reason: `saving the cache failed: ${err instanceof Error ? err.message : String(err)}`,
+        reason: `saving the cache failed: ${describeServiceError(err)}`,
         warn: true,
       };
     } finally {

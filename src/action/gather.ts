@@ -9,13 +9,13 @@ import {
   readLineage,
   writeLineage,
 } from '../engine/index.js';
-import { listCacheEntries, type CacheEntry } from './cache-entries.js';
+import { isPermissionRefusal, listCacheEntries, type CacheEntry } from './cache-entries.js';
 import { restoreCacheEntry, type CacheKeys } from './database-cache.js';
 import type { GithubRun } from './github-env.js';
 import { GithubRest } from './github-rest.js';
 import type { Signal } from '../config/endpoint.js';
-import { messageOf } from '../errors.js';
 import { readRuntimeToken } from './runtime-token.js';
+import { describeServiceError } from './service-error.js';
 
 /** A cache entry of this run's own ref whose events the restored database holds. */
 export interface HeldEntry {
@@ -45,8 +45,12 @@ export type GatherOutcome =
   | { kind: 'gathered'; gathered: Gathered }
   /** No entry of this action (that this run may read). */
   | { kind: 'miss' }
-  /** The entries could not be listed: the caller restores the newest by its prefix instead. */
-  | { kind: 'unlisted'; reason: string };
+  /**
+   * The entries could not be listed: the caller restores the newest by its prefix instead.
+   * `refused`: for want of a permission (the token's to fix), not a failure of the service or
+   * the network.
+   */
+  | { kind: 'unlisted'; reason: string; refused: boolean };
 
 /** More entries than this in one restore wait for the next run (each is a download). */
 const MAX_MERGED = 20;
@@ -66,12 +70,20 @@ export async function gatherFromCache(
   signals: readonly Signal[],
 ): Promise<GatherOutcome> {
   if (token === '')
-    return { kind: 'unlisted', reason: 'there is no github-token to list them with' };
+    return {
+      kind: 'unlisted',
+      reason: 'there is no github-token to list them with',
+      refused: true,
+    };
   let listed: CacheEntry[];
   try {
     listed = await listCacheEntries(new GithubRest(run, token), run, keys.restorePrefix);
   } catch (err) {
-    return { kind: 'unlisted', reason: messageOf(err) };
+    return {
+      kind: 'unlisted',
+      reason: describeServiceError(err),
+      refused: isPermissionRefusal(err),
+    };
   }
   const readable = readRuntimeToken(process.env.ACTIONS_RUNTIME_TOKEN).readableRefs;
   const candidates = listed.filter((e) => readable === undefined || readable.includes(e.ref));
@@ -88,13 +100,21 @@ export async function gatherFromCache(
     problems: [],
   };
 
+  // The newest entry that restores; one that fails leaves the next to try, and the failure is the
+  // outcome only when none restores (listed entries that cannot be had are not "none").
   let base: CacheEntry | undefined;
+  let failure: unknown;
   for (const entry of ordered) {
-    if ((await restoreCacheEntry(run, entry.key, target)) !== undefined) {
-      base = entry;
-      break;
+    try {
+      if ((await restoreCacheEntry(run, entry.key, target)) !== undefined) {
+        base = entry;
+        break;
+      }
+    } catch (err) {
+      failure ??= err;
     }
   }
+  if (base === undefined && failure !== undefined) throw failure;
   if (base === undefined) return { kind: 'miss' };
   result.baseKey = base.key;
   result.baseRef = base.ref;
@@ -137,7 +157,7 @@ export async function gatherFromCache(
       );
     } catch (err) {
       result.problems.push(
-        `could not merge cache entry ${entry.key} (kept for a later run): ${messageOf(err)}`,
+        `could not merge cache entry ${entry.key} (kept for a later run): ${describeServiceError(err)}`,
       );
     } finally {
       rmSync(copy, { force: true });

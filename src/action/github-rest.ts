@@ -1,6 +1,12 @@
 import type { GithubRun } from './github-env.js';
+import { describeServiceError } from './service-error.js';
 
-/** A REST call GitHub refused; its message names the permission the token most likely lacks. */
+const REQUEST_TIMEOUT_MS = 30_000;
+
+/**
+ * A REST call GitHub refused (its message names the permission the token most likely lacks), or
+ * one that got no answer (status 0).
+ */
 export class GithubApiError extends Error {
   override name = 'GithubApiError';
   constructor(
@@ -12,8 +18,9 @@ export class GithubApiError extends Error {
 }
 
 /**
- * The few REST calls the action makes itself, through fetch: no Octokit for three routes. Every
- * failure names the permission the token would need, since that is the usual cause.
+ * The few REST calls the action makes itself, through fetch: no Octokit for three routes. A
+ * refusal names the permission the token would need, since that is the usual cause; a call that
+ * got no answer says so, with fetch's reason.
  */
 export class GithubRest {
   constructor(
@@ -22,19 +29,29 @@ export class GithubRest {
   ) {}
 
   async request<T>(method: string, path: string, permission: string, body?: unknown): Promise<T> {
-    const response = await fetch(`${this.run.apiUrl}${path}`, {
-      method,
-      headers: {
-        Accept: 'application/vnd.github+json',
-        Authorization: `Bearer ${this.token}`,
-        'X-GitHub-Api-Version': '2022-11-28',
-        'User-Agent': 'telemetry-sync',
-        ...(body !== undefined && { 'Content-Type': 'application/json' }),
-      },
-      ...(body !== undefined && { body: JSON.stringify(body) }),
-      signal: AbortSignal.timeout(30_000),
-    });
-    const text = await response.text();
+    let response: Response;
+    let text: string;
+    try {
+      response = await fetch(`${this.run.apiUrl}${path}`, {
+        method,
+        headers: {
+          Accept: 'application/vnd.github+json',
+          Authorization: `Bearer ${this.token}`,
+          'X-GitHub-Api-Version': '2022-11-28',
+          'User-Agent': 'telemetry-sync',
+          ...(body !== undefined && { 'Content-Type': 'application/json' }),
+        },
+        ...(body !== undefined && { body: JSON.stringify(body) }),
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      });
+      text = await response.text();
+    } catch (err) {
+      // No answer at all: the network or the service, which no permission would mend (status 0).
+      throw new GithubApiError(
+        `GitHub API ${method} ${this.run.apiUrl}${path} could not be reached: ${describeServiceError(err)}`,
+        0,
+      );
+    }
     if (!response.ok) {
       const message = readMessage(text);
       const hint =

@@ -54,7 +54,13 @@ export async function runPost(): Promise<void> {
   report.problems.push(...cleanup.problems);
   (report.advice ??= []).push(...cleanup.advice);
   await publishReport(inputs, run, report, leg);
-  reportProblems(report.problems, inputs.failOnError, report.advice);
+  // The summary lists the restore's problems and advice too, but the main step has annotated them
+  // (and failed on them with fail-on-error) already.
+  reportProblems(
+    report.problems.filter((p) => !restore.problems.includes(p)),
+    inputs.failOnError,
+    report.advice?.filter((a) => !(restore.advice ?? []).includes(a)),
+  );
 }
 
 // The main step may not have run (or failed early): then nothing was restored.

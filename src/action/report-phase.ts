@@ -5,7 +5,8 @@ import type { ActionInputs } from './inputs.js';
 import type { Leg } from './leg.js';
 import { commentMarker, upsertPullRequestComment } from './pr-comment.js';
 import { messageOf } from '../errors.js';
-import { logLines, renderReport, type ActionReport } from './summary.js';
+import { logLines, once, renderReport, type ActionReport } from './summary.js';
+import { describeServiceError } from './service-error.js';
 
 /** Job summary and pull-request comment. Never throws: failures join the report's problems. */
 export async function publishReport(
@@ -34,7 +35,9 @@ export async function publishReport(
           `${created ? 'created' : 'updated'} the telemetry comment on pull request #${run.pullRequest}`,
         );
       } catch (err) {
-        report.problems.push(`updating the pull-request comment failed: ${messageOf(err)}`);
+        report.problems.push(
+          `updating the pull-request comment failed: ${describeServiceError(err)}`,
+        );
       }
     }
   }
@@ -57,8 +60,8 @@ export function reportProblems(
   advice: readonly string[] = [],
 ): void {
   // Missing permissions: a warning to act on, but telemetry that works around them is not a failure.
-  for (const a of advice) core.warning(a, { title: 'telemetry-sync' });
-  for (const p of problems) core.warning(p, { title: 'telemetry-sync' });
+  for (const a of once(advice)) core.warning(a, { title: 'telemetry-sync' });
+  for (const p of once(problems)) core.warning(p, { title: 'telemetry-sync' });
   if (failOnError && problems.length > 0) {
     core.setFailed(`telemetry-sync: ${problems.length} problem(s); the first: ${problems[0]}`);
   }

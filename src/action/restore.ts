@@ -11,6 +11,7 @@ import type { ActionInputs } from './inputs.js';
 import type { Leg } from './leg.js';
 import { messageOf } from '../errors.js';
 import { plural } from '../words.js';
+import { describeServiceError } from './service-error.js';
 
 /** What the main step restored, handed to the post step as state. */
 export interface RestoreState {
@@ -62,6 +63,7 @@ export async function restoreDatabase(
     problems: [],
   };
   const keys = cacheKeys(inputs.cacheKeyPrefix, run, leg);
+  const problemsBefore = state.problems.length;
   const target = existing
     ? join(run.runnerTemp, 'telemetry-sync', `restored-${run.runId}-${run.runAttempt}.db`)
     : dbPath;
@@ -73,7 +75,7 @@ export async function restoreDatabase(
     try {
       await restoreFromCache(inputs, run, leg, target, state);
     } catch (err) {
-      state.problems.push(`restoring from the cache failed: ${messageOf(err)}`);
+      state.problems.push(`restoring from the cache failed: ${describeServiceError(err)}`);
     }
   }
   if (
@@ -96,12 +98,13 @@ export async function restoreDatabase(
       }
     } catch (err) {
       state.problems.push(
-        `restoring from artifact "${inputs.artifactName}" failed: ${messageOf(err)}`,
+        `restoring from artifact "${inputs.artifactName}" failed: ${describeServiceError(err)}`,
       );
     }
   }
 
   const restored = state.restoredFrom === 'cache' || state.restoredFrom === 'artifact';
+  const failed = state.problems.length > problemsBefore;
   if (restored && existing) {
     state.sidePath = target;
     state.notes.push(
@@ -113,9 +116,14 @@ export async function restoreDatabase(
     } catch (err) {
       state.problems.push(`the restored database cannot be read: ${messageOf(err)}`);
     }
-  } else if (!restored && !existing) {
+  } else if (!restored && !existing && !failed) {
     state.notes.push(
       `no database was found to restore (${describeSources(inputs)}); tokf will start a new one`,
+    );
+  } else if (!restored && !existing) {
+    // Not "none found": what a failing source holds is still there for a later run.
+    state.notes.push(
+      `no database was restored: restoring it failed (see the errors); tokf will start a new one, and what the cache or the artifact holds waits for a later run`,
     );
   }
   markOwnRows(inputs, state, keys.primary);
@@ -154,9 +162,18 @@ async function restoreFromCache(
   if (outcome.kind === 'miss') return;
   // Without the listing, the cache alone gives the newest entry: entries that overlapping runs or
   // other legs saved beside it are not seen, so their pending events wait for a run that lists them.
-  (state.advice ??= []).push(
-    `this action's cache entries could not be listed (${outcome.reason}), so only the newest was restored; events that overlapping runs or matrix legs saved in other entries wait for a run whose token has "${LIST_PERMISSION}"`,
-  );
+  // Advice about the permission only when that was the cause: a network or service failure is a
+  // problem of its own, which a permission would not mend.
+  const unseen = `so only the newest was restored; events that overlapping runs or matrix legs saved in other entries wait for a run`;
+  if (outcome.refused) {
+    (state.advice ??= []).push(
+      `this action's cache entries could not be listed (${outcome.reason}), ${unseen} whose token has "${LIST_PERMISSION}"`,
+    );
+  } else {
+    state.problems.push(
+      `listing this action's cache entries failed: ${outcome.reason}; ${unseen} that lists them`,
+    );
+  }
   const key = await restoreDatabaseFromCache(keys, run, target);
   if (key !== undefined)
     Object.assign(state, { restoredFrom: 'cache', restoredKey: key, cacheHit: true });

@@ -4,6 +4,9 @@ import { describeNotice } from '../report/notices.js';
 import type { Claim } from './cache-claims.js';
 import type { SaveOutcome } from './database-cache.js';
 import type { UploadedArtifact } from './otlp-artifact.js';
+import { cell, text } from './markdown-text.js';
+
+export { cell, text };
 
 /** Everything the job summary and the pull-request comment show. */
 export interface ActionReport {
@@ -32,9 +35,10 @@ export interface ActionReport {
   claim?: Claim;
   /** Why no OTLP/JSON artifact was uploaded, when the run had files for one. */
   artifactSkipped?: string;
+  /** Why uploading the OTLP/JSON artifact failed: then nothing was exported to it. */
+  artifactFailed?: string;
 }
 
-const MAX_CELL = 80;
 const MAX_LIST = 20;
 
 /**
@@ -102,11 +106,14 @@ export function renderReport(report: ActionReport, marker = ''): string {
       '',
     );
   }
-  const warnings = [
+  const warnings = once([
     ...(report.advice ?? []),
     ...results.flatMap((r) => r.warnings.map(describeNotice)),
-  ];
-  const errors = [...report.problems, ...results.flatMap((r) => r.errors.map(describeNotice))];
+  ]);
+  const errors = once([
+    ...report.problems,
+    ...results.flatMap((r) => r.errors.map(describeNotice)),
+  ]);
   for (const [title, list] of [
     ['Notes', report.notes],
     ['Warnings', warnings],
@@ -120,6 +127,19 @@ export function renderReport(report: ActionReport, marker = ''): string {
   }
   lines.push(...commandTable(results, report.commands ?? 'program'));
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * Each item once: the same text twice, or an engine's error that a problem already quotes (a sync
+ * that did not deliver names its first error, see sync-phase.ts), is said once.
+ */
+export function once(items: readonly string[]): string[] {
+  const kept: string[] = [];
+  for (const item of items) {
+    if (kept.some((k) => k === item || k.endsWith(`: ${item}`))) continue;
+    kept.push(item);
+  }
+  return kept;
 }
 
 /** Rows of the tokens-saved table; the rest are summed into "others". */
@@ -278,6 +298,8 @@ export function logLines(report: ActionReport): string[] {
   }
   if (report.artifact !== undefined)
     lines.push(`  artifact: ${report.artifact.name} (${report.artifact.url})`);
+  else if (report.artifactFailed !== undefined)
+    lines.push(`  artifact: the upload failed: ${report.artifactFailed}`);
   else if (report.artifactSkipped !== undefined)
     lines.push(`  artifact: ${report.artifactSkipped}`);
   if (report.save !== undefined)
@@ -297,8 +319,15 @@ function headline(report: ActionReport): string {
   const saved = total.selected === 0 ? '' : `, ${count(total.tokens.saved)} tokens saved`;
   if (results.some((x) => x.status === 'dry-run'))
     return `dry run: ${count(total.selected)} events would be sent${saved}`;
-  if (results.every((x) => x.status === 'exported'))
+  if (results.every((x) => x.status === 'exported')) {
+    if (total.selected === 0) return 'nothing new to export (no endpoint)';
+    // The file is on the runner, which throws it away: only an uploaded artifact keeps it.
+    if (report.artifactFailed !== undefined)
+      return `${count(total.selected)} events were not exported: uploading the OTLP/JSON artifact failed (no endpoint)${saved}`;
+    if (report.artifact === undefined)
+      return `${count(total.selected)} events written to an OTLP/JSON file, not uploaded${report.artifactSkipped === undefined ? '' : ` (${report.artifactSkipped})`}${saved}`;
     return `${count(total.selected)} events written to the OTLP/JSON artifact (no endpoint)${saved}`;
+  }
   if (results.some((x) => x.status === 'failed' || x.status === 'partial')) {
     const setAside =
       total.selectedSetAside > 0 ? `, ${count(total.selectedSetAside)} set aside` : '';
@@ -311,12 +340,18 @@ function headline(report: ActionReport): string {
 
 /**
  * What the sync came to, over the database and a restored copy: none without a database, the
- * worst of the runs otherwise (a dry run or a file export being what was asked for).
+ * worst of the runs otherwise (a dry run or a file export being what was asked for; an export whose
+ * artifact could not be uploaded failed).
  */
-export function statusOf(results: readonly SyncResult[]): SyncResult['status'] | 'none' {
+export function statusOf(
+  results: readonly SyncResult[],
+  /** Why the OTLP/JSON artifact could not be uploaded: a file export then kept nothing. */
+  artifactFailed?: string,
+): SyncResult['status'] | 'none' {
   if (results.length === 0) return 'none';
   if (results.some((r) => r.status === 'dry-run')) return 'dry-run';
-  if (results.every((r) => r.status === 'exported')) return 'exported';
+  if (results.every((r) => r.status === 'exported'))
+    return artifactFailed === undefined ? 'exported' : 'failed';
   if (results.every((r) => r.status === 'failed')) return 'failed';
   if (results.some((r) => r.status === 'failed' || r.status === 'partial')) return 'partial';
   return 'delivered';
@@ -399,25 +434,4 @@ function hostOf(url: string): string {
 
 function isString(v: string | null): v is string {
   return v !== null;
-}
-
-/**
- * Markdown-safe text: HTML's special characters as entities, the Markdown punctuation that can
- * start emphasis, code, links or table cells backslash-escaped, line breaks folded. (Characters
- * that matter only at the start of a line never start one here: every value follows a label.)
- */
-export function text(value: string): string {
-  return value
-    .replace(/[\r\n]+/g, ' ')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/[\\`*_[\]|~]/g, (c) => `\\${c}`);
-}
-
-/** A table cell: escaped and shortened. */
-export function cell(value: string): string {
-  const short = value.length > MAX_CELL ? `${value.slice(0, MAX_CELL - 1)}…` : value;
-  return text(short);
 }

@@ -14,6 +14,7 @@ import type { Leg } from './leg.js';
 import { otlpArtifactName, uploadOtlpArtifact } from './otlp-artifact.js';
 import { messageOf } from '../errors.js';
 import type { RestoreState } from './restore.js';
+import { describeServiceError } from './service-error.js';
 import { combine, statusOf, type ActionReport } from './summary.js';
 import { describeNotice } from '../report/notices.js';
 import { rest } from '../report/text-summary.js';
@@ -94,12 +95,6 @@ export async function syncPhase(
       },
       report,
     );
-    const left = report.restoredCopy?.pending ?? 0;
-    if (left > 0) {
-      report.notes.push(
-        `${left} event(s) of the restored copy are still pending and are not in the database that will be saved; they will be lost unless this run is retried${keepsFile ? ' (they are in the OTLP/JSON artifact)' : ''}`,
-      );
-    }
   }
   if (existsSync(restore.dbPath)) {
     report.result = await syncOne(fromId === undefined ? config : { ...config, fromId }, report);
@@ -110,8 +105,15 @@ export async function syncPhase(
   const results = [report.result, report.restoredCopy].filter(
     (r): r is SyncResult => r !== undefined,
   );
-  setSyncOutputs(results);
+  // The upload first: what the outputs and notes say of the artifact holds only once it is there.
   await uploadArtifact(inputs, run, leg, results, otlpDir, report);
+  const left = report.restoredCopy?.pending ?? 0;
+  if (left > 0) {
+    report.notes.push(
+      `${left} event(s) of the restored copy are still pending and are not in the database that will be saved; they will be lost unless this run is retried${report.artifact !== undefined ? ' (they are in the OTLP/JSON artifact)' : ''}`,
+    );
+  }
+  setSyncOutputs(results, report);
   return report;
 }
 
@@ -146,7 +148,7 @@ function notDelivered(r: SyncResult): string {
   return `events were not delivered: ${left.length === 0 ? 'see the log' : left.join(', ')}`;
 }
 
-function setSyncOutputs(results: SyncResult[]): void {
+function setSyncOutputs(results: SyncResult[], report: ActionReport): void {
   const total = combine(results);
   // Several signals: the counts add up each signal's, so that an event still owed as logs keeps
   // `pending` above zero although its metrics were delivered.
@@ -159,7 +161,7 @@ function setSyncOutputs(results: SyncResult[]): void {
   core.setOutput(Outputs.Rejected, total.rejectedPoints);
   core.setOutput(Outputs.Pending, several ? sum((s) => s.pending) : total.pending);
   core.setOutput(Outputs.TokensSaved, total.tokens.saved);
-  core.setOutput(Outputs.Status, statusOf(results));
+  core.setOutput(Outputs.Status, statusOf(results, report.artifactFailed));
   core.setOutput(
     Outputs.TooOld,
     several ? sum((s) => s.tooOld + s.tooOldForEndpoint) : total.tooOld + total.tooOldForEndpoint,
@@ -247,6 +249,9 @@ async function uploadArtifact(
       `uploaded ${files.map((f) => relative(otlpDir, f)).join(', ')} as artifact ${name} (${report.artifact.url})`,
     );
   } catch (err) {
-    report.problems.push(`uploading the OTLP/JSON artifact ${name} failed: ${messageOf(err)}`);
+    report.artifactFailed = describeServiceError(err);
+    report.problems.push(
+      `uploading the OTLP/JSON artifact ${name} failed: ${report.artifactFailed}`,
+    );
   }
 }

@@ -7,7 +7,8 @@ import {
   type SyncSettings,
 } from '../config/settings.js';
 import { UsageError } from '../errors.js';
-import { closest, parseOptions } from './parse-options.js';
+import { closest } from '../closest.js';
+import { parseOptions } from './parse-options.js';
 import { parseReplayArgs, type ReplayCommand } from './replay-args.js';
 
 export type CliCommand =

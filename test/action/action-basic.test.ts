@@ -201,6 +201,27 @@ describe('the action, main then post, as the runner runs it', () => {
     );
   });
 
+  it('fails the step on an input action.yml does not declare, naming the one meant', async () => {
+    // A misspelled `endpiont:` must not run as if no endpoint were set.
+    const job = new ActionJob(RUN_ENV, { ...LOCAL, endpiont: receiver.url });
+    const main = await job.runMain();
+    expect(main.code).toBe(1);
+    expect(main.stdout).toMatch(
+      /::error::telemetry-sync: an input this action does not have: "endpiont" \(INPUT_ENDPIONT\): did you mean "endpoint"\?.*The inputs are: .*endpoint/,
+    );
+    tokfWrites(job.tokfDbPath, 'fresh');
+    insertEvents(job.tokfDbPath, makeEvents(3));
+    const post = await job.runPost();
+    expect(post.code).toBe(0);
+    expect(post.stdout).toContain('telemetry-sync did nothing: an input this action does not have');
+    expect(post.outputs).toEqual({});
+    expect(
+      readdirSync(job.runnerTemp, { recursive: true })
+        .map(String)
+        .filter((f) => f.endsWith('.jsonl')),
+    ).toEqual([]);
+  });
+
   it('reports events it could not deliver as a warning and keeps them pending', async () => {
     const job = new ActionJob(RUN_ENV, { ...LOCAL, endpoint: receiver.url });
     await job.runMain();

@@ -3,6 +3,7 @@
  * they call served on loopback (Azurite for blobs, ToolkitServer for the rest).
  */
 import { execFile } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -220,6 +221,105 @@ describe('restoring from artifacts', () => {
   }, 60_000);
 });
 
+describe('services that fail are not "nothing there"', () => {
+  it('a cache whose blob store refuses the download is a failure with its cause, not a miss', async () => {
+    const prefix = `cache-fails-${Date.now()}`;
+    const first = job(server.newRun(), { 'cache-key-prefix': prefix, 'otlp-artifact': 'never' });
+    await first.runMain();
+    tokfWrites(first.tokfDbPath, 3, '2026-03-02T09:00:00Z');
+    expect((await first.runPost()).outputs.delivered).toBe('3');
+
+    server.failBlobs({ status: 401 });
+    try {
+      const second = job(server.newRun(), {
+        'cache-key-prefix': prefix,
+        restore: 'cache',
+        'save-cache': 'false',
+        'otlp-artifact': 'never',
+      });
+      const main = await second.runMain();
+      expect(main.code).toBe(0);
+      expect(main.outputs['restored-from']).toBe('none');
+      const warnings = main.stdout.split('\n').filter((l) => l.startsWith('::warning'));
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatch(
+        /^::warning title=telemetry-sync::restoring from the cache failed: \S/,
+      );
+      expect(main.stdout).not.toContain('no database was found to restore');
+      expect(main.stdout).toContain(
+        'no database was restored: restoring it failed (see the errors)',
+      );
+      const post = await second.runPost();
+      expect(post.summary).not.toContain('no database was found to restore');
+      expect(post.summary.match(/restoring from the cache failed/g)).toHaveLength(1);
+    } finally {
+      server.failBlobs(undefined);
+    }
+  }, 120_000);
+
+  it('an artifact service that fails is named with its cause, not "no database was found"', async () => {
+    server.deny('ListArtifacts', { status: 401, message: 'runtime token refused' });
+    try {
+      const j = job(server.newRun(), {
+        restore: 'artifact',
+        'artifact-name': `nothing-${Date.now()}`,
+        'save-cache': 'false',
+      });
+      const main = await j.runMain();
+      expect(main.code).toBe(0);
+      expect(main.stdout).toMatch(
+        /::warning title=telemetry-sync::restoring from artifact "nothing-\d+" failed: looking for it in this run failed: .*401.*, and the repository has no artifact of that name/,
+      );
+      expect(main.stdout).not.toContain('no database was found to restore');
+    } finally {
+      server.allow();
+    }
+  }, 60_000);
+
+  it('a GitHub API that cannot be reached gets no advice about permissions', async () => {
+    const prefix = `api-down-${Date.now()}`;
+    const run = server.newRun();
+    const port = await closedPort();
+    const j = new ActionJob(
+      { ...run.env, GITHUB_API_URL: `http://127.0.0.1:${port}` },
+      {
+        'github-token': run.token,
+        'cache-key-prefix': prefix,
+        restore: 'cache',
+        'save-cache': 'false',
+      },
+    );
+    const main = await j.runMain();
+    expect(main.code).toBe(0);
+    expect(main.stdout).not.toContain('permission');
+    expect(main.stdout).not.toContain('actions: read');
+    expect(main.stdout).toMatch(
+      new RegExp(
+        `::warning title=telemetry-sync::listing this action's cache entries failed: GitHub API GET http://127\\.0\\.0\\.1:${port}/repos/.* could not be reached: fetch failed \\(.*ECONNREFUSED`,
+      ),
+    );
+  }, 60_000);
+
+  it('an endpoint that is down is one error in the summary, said once', async () => {
+    const j = job(server.newRun(), {
+      endpoint: `http://127.0.0.1:${await closedPort()}`,
+      restore: 'none',
+      'save-cache': 'false',
+      'otlp-artifact': 'never',
+      'max-consecutive-failures': '1',
+      'retry-budget': '1s',
+    });
+    await j.runMain();
+    tokfWrites(j.tokfDbPath, 5, '2026-03-02T09:00:00Z');
+    const post = await j.runPost();
+    expect(post.outputs.pending).toBe('5');
+    const errors = post.summary.split('**Errors**')[1]!.split('\n\n')[1]!.split('\n');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/^- 5 of 5 events were not delivered .*ECONNREFUSED/);
+    expect(post.stdout).not.toContain('permission');
+  }, 60_000);
+});
+
 describe('a database that already exists on the runner', () => {
   it('is not overwritten; the restored copy’s pending events are synced too', async () => {
     const prefix = `existing-${Date.now()}`;
@@ -281,6 +381,55 @@ describe('pull requests', () => {
     expect(comments[0]!.body).toContain('3 events selected in this run');
   }, 60_000);
 
+  it('shows recorded filter names and commands as literal text, mentioning and linking nothing', async () => {
+    const run = server.newRun({ eventName: 'pull_request' });
+    const eventPath = join(tmpDbPath('event-'), '..', 'event.json');
+    writeFileSync(eventPath, JSON.stringify({ pull_request: { number: 33 } }));
+    const j = new ActionJob(
+      { ...run.env, GITHUB_EVENT_PATH: eventPath },
+      {
+        'github-token': run.token,
+        'comment-on-pr': 'true',
+        'summary-commands': 'full',
+        'save-cache': 'false',
+        restore: 'none',
+        'otlp-artifact': 'never',
+      },
+    );
+    await j.runMain();
+    mkdirSync(dirname(j.tokfDbPath), { recursive: true });
+    createTokfDb(j.tokfDbPath, 'fresh');
+    const row = (command: string, filterName: string) => ({
+      timestamp: '2026-03-02T09:00:00Z',
+      command,
+      filterName,
+      inputBytes: 4000,
+      outputBytes: 400,
+      exitCode: 0,
+    });
+    insertEvents(j.tokfDbPath, [
+      row('git log', 'evil/@octocat'),
+      row('git status', '#42'),
+      row('git diff', '</details>'),
+      row('notify @someone about #123 :smile: see https://example.com/x', 'ping'),
+    ]);
+    const post = await j.runPost();
+    expect(post.code).toBe(0);
+    const [comment] = server.comments(33);
+    for (const body of [comment!.body, post.summary]) {
+      const table = body.slice(body.indexOf('Tokens saved by command and filter'));
+      // Each recorded value is there, as text.
+      expect(table).toContain('evil/@&#8203;octocat');
+      expect(table).toContain('#&#8203;42');
+      expect(table).toContain('&lt;/details&gt;');
+      expect(table).toContain(
+        'notify @&#8203;someone about #&#8203;123 :&#8203;smile: see https:&#8203;//example.com/x',
+      );
+      // And none of it is a mention, a reference, a link, an emoji or an element.
+      expect(table).not.toMatch(/@octocat|@someone|#42|#123|:smile:|https:\/\/|<\/details>/);
+    }
+  }, 60_000);
+
   it('names the permission a refused comment needs', async () => {
     const run = server.newRun({ eventName: 'pull_request' });
     const eventPath = join(tmpDbPath('event-'), '..', 'event.json');
@@ -328,6 +477,64 @@ describe('the OTLP/JSON artifact and the save', () => {
     expect(post.summary).toContain('25 events written to the OTLP/JSON artifact (no endpoint)');
   }, 60_000);
 
+  it('with no endpoint and an artifact service failing the upload (500), says nothing was exported', async () => {
+    server.deny('CreateArtifact', { status: 500, message: 'artifact service unavailable' });
+    try {
+      const run = server.newRun({ job: 'upload-500' });
+      const j = new ActionJob(run.env, {
+        'github-token': run.token,
+        restore: 'none',
+        'save-cache': 'false',
+      });
+      await j.runMain();
+      tokfWrites(j.tokfDbPath, 7, '2026-03-02T09:00:00Z');
+      const post = await j.runPost();
+      expect(post.code).toBe(0);
+      expect(server.artifacts({ runId: run.runId })).toHaveLength(0);
+      expect(post.outputs.status).toBe('failed');
+      expect(post.outputs['otlp-artifact-id']).toBeUndefined();
+      expect(post.summary).not.toContain('written to the OTLP/JSON artifact');
+      expect(post.summary).toMatch(
+        /### telemetry-sync: 7 events were not exported: uploading the OTLP\/JSON artifact failed/,
+      );
+      expect(post.summary).toMatch(
+        /- uploading the OTLP\/JSON artifact .* failed: .*500.*artifact service unavailable/,
+      );
+      expect(post.stdout).toMatch(
+        /::warning title=telemetry-sync::uploading the OTLP\/JSON artifact .* failed: .*500/,
+      );
+      // Nothing was recorded as done: every event waits for a run that can keep it.
+      expect(post.outputs.pending).toBe('7');
+    } finally {
+      server.allow();
+    }
+  }, 120_000);
+
+  it('names the cause of a blob store refusing the upload with a 401 and no body', async () => {
+    server.failBlobs({ status: 401 });
+    try {
+      const run = server.newRun({ job: 'upload-401' });
+      const j = new ActionJob(run.env, {
+        'github-token': run.token,
+        restore: 'none',
+        'save-cache': 'false',
+      });
+      await j.runMain();
+      tokfWrites(j.tokfDbPath, 4, '2026-03-02T09:00:00Z');
+      const post = await j.runPost();
+      expect(post.code).toBe(0);
+      expect(post.outputs.status).toBe('failed');
+      const line = /::warning title=telemetry-sync::(uploading the OTLP\/JSON artifact .*)$/m.exec(
+        post.stdout,
+      )?.[1];
+      expect(line).toBeDefined();
+      expect(line).not.toMatch(/failed: $/);
+      expect(line).toMatch(/failed: RestError: HTTP 401 .*PUT .*127\.0\.0\.1/);
+    } finally {
+      server.failBlobs(undefined);
+    }
+  }, 120_000);
+
   it('on-failure uploads only when something was not delivered', async () => {
     const inputs = { 'otlp-artifact': 'on-failure', restore: 'none', 'save-cache': 'false' };
     const fine = server.newRun({ job: 'fine' });
@@ -364,7 +571,11 @@ describe('the OTLP/JSON artifact and the save', () => {
         tokfWrites(j.tokfDbPath, 2, '2026-03-02T09:00:00Z');
         const post = await j.runPost();
         expect(post.outputs.delivered).toBe('2');
-        expect(post.stdout).toMatch(/::warning title=telemetry-sync::the cache did not save key/);
+        // With the cause the toolkit gave, and said once: not also as the toolkit's own warning.
+        expect(post.stdout).toMatch(
+          /::warning title=telemetry-sync::the cache did not save key \S+: .*cache write denied: the token for this run is read-only/,
+        );
+        expect(post.stdout).not.toMatch(/^::warning::Failed to save/m);
         expect(post.code).toBe(failOnError === 'true' ? 1 : 0);
       }
     } finally {
@@ -409,6 +620,15 @@ describe('secrets', () => {
     }
   }, 60_000);
 });
+
+/** A loopback port nothing listens on: one just given up by a server. */
+async function closedPort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((done) => probe.listen(0, '127.0.0.1', done));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((done) => probe.close(done));
+  return port;
+}
 
 function listFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>

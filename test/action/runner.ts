@@ -34,6 +34,8 @@ export class ActionJob {
   constructor(
     private readonly baseEnv: NodeJS.ProcessEnv,
     private readonly inputs: Record<string, string>,
+    /** The `node` the runner starts the action with (a runner may take the one on PATH). */
+    private readonly node = process.execPath,
   ) {
     this.root = mkdtempSync(join(tmpdir(), 'action-job-'));
     this.home = join(this.root, 'home');
@@ -98,7 +100,7 @@ export class ActionJob {
       stdout: string;
       stderr: string;
     }>((done, fail) => {
-      const child = spawn(process.execPath, [ACTION], {
+      const child = spawn(this.node, [ACTION], {
         cwd: this.workspace,
         env,
         stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,4 +1,4 @@
-import { cell, renderReport, text, type ActionReport } from '../../src/action/summary.js';
+import { cell, renderReport, statusOf, text, type ActionReport } from '../../src/action/summary.js';
 import path from 'node:path';
 import type { SyncResult } from '../../src/engine/index.js';
 import { syncTo } from '../helpers/sync-engine.js';
@@ -150,6 +150,67 @@ describe('renderReport', () => {
     expect(renderReport(report({ result: undefined, restoredFrom: 'none' }))).toContain(
       'no database found, nothing to sync',
     );
+  });
+});
+
+describe('a file export whose artifact', () => {
+  const exported = result({ status: 'exported', endpoint: null, delivered: 0, selected: 7 });
+  const artifact = {
+    name: 'telemetry-otlp-x',
+    id: 9,
+    url: 'https://github.com/o/r/actions/runs/1/artifacts/9',
+  };
+
+  it('was uploaded: exported', () => {
+    expect(statusOf([exported])).toBe('exported');
+    expect(renderReport(report({ result: exported, artifact }))).toContain(
+      '### telemetry-sync: 7 events written to the OTLP/JSON artifact (no endpoint)',
+    );
+  });
+
+  it('failed to upload: failed, and the headline says nothing was exported', () => {
+    expect(statusOf([exported], 'HTTP 500')).toBe('failed');
+    const md = renderReport(
+      report({
+        result: exported,
+        artifactFailed: 'HTTP 500',
+        problems: ['uploading the OTLP/JSON artifact telemetry-otlp-x failed: HTTP 500'],
+      }),
+    );
+    expect(md).toContain(
+      '### telemetry-sync: 7 events were not exported: uploading the OTLP/JSON artifact failed (no endpoint)',
+    );
+    expect(md).not.toContain('written to the OTLP/JSON artifact');
+  });
+
+  it('was not asked for: written to a file, not uploaded', () => {
+    expect(
+      renderReport(
+        report({
+          result: exported,
+          artifactSkipped: 'no OTLP/JSON artifact (otlp-artifact: never)',
+        }),
+      ),
+    ).toContain(
+      '7 events written to an OTLP/JSON file, not uploaded (no OTLP/JSON artifact (otlp-artifact: never))',
+    );
+  });
+});
+
+describe('the Errors list', () => {
+  it('says each error once, also when a problem quotes the engine’s', () => {
+    const failed = result({
+      status: 'failed',
+      delivered: 0,
+      errors: [
+        { kind: 'send-failed', count: 5, firstId: 1, message: 'connection failed (ECONNREFUSED)' },
+      ],
+    });
+    const quoted =
+      '5 of 5 events were not delivered (5 stay pending): a request of 5 events (first: id 1) failed: connection failed (ECONNREFUSED); it and all later events stay pending';
+    const md = renderReport(report({ result: failed, problems: ['the same', 'the same', quoted] }));
+    const errors = md.split('**Errors**')[1]!.split('\n\n')[1]!.split('\n');
+    expect(errors).toEqual(['- the same', `- ${text(quoted)}`]);
   });
 });
 

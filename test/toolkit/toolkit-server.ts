@@ -75,6 +75,15 @@ export interface DenyOptions {
   message?: string;
 }
 
+/**
+ * Blob storage failing: every signed URL handed out points at this server instead of Azurite, and
+ * each request to it gets `status` with an empty body (as a storage front end refusing a token
+ * does; the Azure SDK then throws a RestError whose message is empty). 5xx make the SDK retry.
+ */
+export interface BlobFault {
+  status: number;
+}
+
 export interface ToolkitServerOptions {
   /** `owner/name`. Default `octo-org/octo-repo`. */
   repository?: string;
@@ -184,7 +193,7 @@ export interface RecordedRequest {
   method: string;
   /** Path and query. */
   url: string;
-  /** `twirp:<Method>`, a RestRoute, or `unknown`. */
+  /** `twirp:<Method>`, a RestRoute, `blob-fault` (see failBlobs) or `unknown`. */
   route: string;
   status: number;
 }
@@ -327,6 +336,7 @@ export class ToolkitServer {
   private artifactList: ArtifactInfo[] = [];
   private commentList: IssueComment[] = [];
   private readonly denied = new Map<DeniableRoute, DenyOptions>();
+  private blobFault: BlobFault | undefined;
 
   constructor(options: ToolkitServerOptions = {}) {
     this.options = options;
@@ -486,6 +496,18 @@ export class ToolkitServer {
     this.denied.set(route, options);
   }
 
+  /** Makes blob storage fail (see {@link BlobFault}); undefined undoes it. */
+  failBlobs(fault: BlobFault | undefined): void {
+    this.blobFault = fault;
+  }
+
+  /** A signed blob URL, or the failing stand-in while failBlobs() is in force. */
+  private signed(url: string): string {
+    if (this.blobFault === undefined) return url;
+    const at = new URL(url);
+    return `${this.url}/blob-fault${at.pathname}${at.search}`;
+  }
+
   /** Undoes deny() for one route, or for all. */
   allow(route?: DeniableRoute): void {
     if (route) this.denied.delete(route);
@@ -567,6 +589,10 @@ export class ToolkitServer {
     try {
       const raw = await readBody(req);
       const url = new URL(req.url ?? '/', this.origin);
+      if (url.pathname.startsWith('/blob-fault/')) {
+        record.route = 'blob-fault';
+        throw new HttpError(this.blobFault?.status ?? 404, undefined);
+      }
       const twirp = /^\/twirp\/([^/]+)\/([^/]+)$/.exec(url.pathname);
       if (twirp?.[1] && twirp[2]) {
         record.route = `twirp:${twirp[2]}`;
@@ -703,7 +729,9 @@ export class ToolkitServer {
     });
     return {
       ok: true,
-      signed_upload_url: this.azurite.sasUrl(CACHE_CONTAINER, blobName, { access: 'readwrite' }),
+      signed_upload_url: this.signed(
+        this.azurite.sasUrl(CACHE_CONTAINER, blobName, { access: 'readwrite' }),
+      ),
     };
   }
 
@@ -744,7 +772,9 @@ export class ToolkitServer {
       if (match) {
         return {
           ok: true,
-          signed_download_url: this.azurite.readSasUrl(CACHE_CONTAINER, match.blobName),
+          signed_download_url: this.signed(
+            this.azurite.readSasUrl(CACHE_CONTAINER, match.blobName),
+          ),
           matched_key: match.key,
         };
       }
@@ -796,7 +826,9 @@ export class ToolkitServer {
     });
     return {
       ok: true,
-      signed_upload_url: this.azurite.sasUrl(ARTIFACT_CONTAINER, blobName, { access: 'readwrite' }),
+      signed_upload_url: this.signed(
+        this.azurite.sasUrl(ARTIFACT_CONTAINER, blobName, { access: 'readwrite' }),
+      ),
     };
   }
 
@@ -849,10 +881,12 @@ export class ToolkitServer {
 
   private downloadUrl(artifact: ArtifactInfo): string {
     const fileName = artifact.blobName.slice(artifact.blobName.lastIndexOf('/') + 1);
-    return this.azurite.readSasUrl(ARTIFACT_CONTAINER, artifact.blobName, {
-      contentDisposition: `attachment; filename="${fileName}"; filename*=UTF-8''${encodeURIComponent(fileName)}`,
-      expiresInMs: 10 * 60_000,
-    });
+    return this.signed(
+      this.azurite.readSasUrl(ARTIFACT_CONTAINER, artifact.blobName, {
+        contentDisposition: `attachment; filename="${fileName}"; filename*=UTF-8''${encodeURIComponent(fileName)}`,
+        expiresInMs: 10 * 60_000,
+      }),
+    );
   }
 
   private getSignedArtifactUrl(job: JobRecord, input: Record<string, unknown>): unknown {

@@ -1,0 +1,33 @@
+import * as core from '@actions/core';
+import { State } from './constants.js';
+import { runMain } from './main.js';
+import { runPost } from './post.js';
+import { rerunWithBoundedHeap, restartWithBoundedHeap } from '../bounded-heap.js';
+
+/** The main step or, with state from it, the post step. */
+async function run(): Promise<void> {
+  try {
+    if (core.getState(State.IsPost) === 'true') await runPost();
+    else await runMain();
+  } catch (err) {
+    // A bug of ours must not fail the user's job either.
+    core.warning(
+      `unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+      {
+        title: 'telemetry-sync',
+      },
+    );
+  }
+}
+
+/**
+ * The action, once src/index.ts has checked the Node. The runner starts `node dist/index.js` with
+ * no flags: the step becomes itself under the heap limits (src/bounded-heap.ts), or runs as its
+ * child where the platform cannot exec.
+ */
+export async function runAction(): Promise<void> {
+  restartWithBoundedHeap();
+  const exitCode = rerunWithBoundedHeap();
+  if (exitCode === undefined) await run();
+  else process.exitCode = exitCode;
+}
