@@ -15,9 +15,14 @@ export type NoticeKind =
   | 'file-failed'
   | 'too-old-unsent'
   | 'interrupted'
+  | 'out-of-order'
+  | 'refuses-everything'
+  // an error without a file to keep the events, a warning with one
+  | 'behind-endpoint'
   // warnings: the run did its job, with something a person should know
   | 'refused'
   | 'partial-success'
+  | 'already-held'
   | 'too-old'
   | 'too-old-for-endpoint'
   | 'beyond-backend-history'

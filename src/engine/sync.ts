@@ -9,6 +9,7 @@ import { UsageError } from '../errors.js';
 import { makeDirectory } from '../output/directory.js';
 import { ColumnProgressStore } from '../progress/column-store.js';
 import { DeadLetters, rejectedTable } from '../progress/dead-letters.js';
+import { InFlight } from '../progress/in-flight.js';
 import { RangesProgressStore, rangesTable } from '../progress/ranges-store.js';
 import { SeriesStore } from '../progress/series-store.js';
 import { SyncLock } from '../progress/sync-lock.js';
@@ -117,6 +118,7 @@ export async function runSync(config: SyncConfig, deps: SyncDeps): Promise<SyncR
     for (const { stores } of runs) {
       stores.progress.prepareForWriting();
       stores.deadLetters.prepareForWriting();
+      stores.inFlight.prepareForWriting();
     }
     if (config.temporality === 'cumulative' && config.signals.includes('metrics'))
       series.prepareForWriting();
@@ -150,7 +152,8 @@ function signalStores(
       ? new ColumnProgressStore(db)
       : new RangesProgressStore(db, rangesTable(signal));
   const deadLetters = new DeadLetters(db, rejectedTable(signal));
-  return { db, progress, deadLetters, lock, series, columns: schema.columns, signal };
+  const inFlight = new InFlight(db, signal);
+  return { db, progress, deadLetters, inFlight, lock, series, columns: schema.columns, signal };
 }
 
 /**

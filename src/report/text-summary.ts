@@ -7,6 +7,9 @@ export function formatTextSummary(r: SyncResult): string {
   const lines = [`telemetry-sync: ${headline(r)}`];
   lines.push(
     `  events    ${count(r.selected)} selected, ${count(r.delivered)} delivered, ${count(r.pending)} still pending` +
+      (r.alreadyHeld > 0
+        ? ` (${count(r.alreadyHeld)} of the delivered already in the backend from a resend)`
+        : '') +
       (r.refusedEvents > 0 ? `, ${count(r.refusedEvents)} refused and set aside` : '') +
       (r.tooOld > 0 ? `, ${count(r.tooOld)} older than max-age (file only)` : '') +
       (r.tooOldForEndpoint > 0

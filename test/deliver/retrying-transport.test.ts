@@ -125,9 +125,19 @@ describe('RetryingTransport', () => {
     [422, 'invalid', 'bad-data'],
     [400, 'out of bounds', 'too-old'],
     [400, 'too old sample', 'too-old'],
-    [400, 'out of order sample', 'too-old'],
     [400, 'err-mimir-sample-timestamp-too-old', 'too-old'],
-    [422, 'err-mimir-sample-out-of-order', 'too-old'],
+    // What a resend of stored data gets: never bad data, never too old.
+    [400, 'out of order sample', 'out-of-order'],
+    [400, 'out of order sample\nout of order sample', 'out-of-order'],
+    [400, 'duplicate sample for timestamp', 'out-of-order'],
+    [422, 'err-mimir-sample-out-of-order', 'out-of-order'],
+    [
+      400,
+      'the sample has been rejected because another sample with the same timestamp, but a different value, has already been ingested (err-mimir-sample-duplicate-timestamp)',
+      'out-of-order',
+    ],
+    [409, 'add 3 samples: out of order sample', 'out-of-order'],
+    [409, 'conflict', 'failed'],
     [500, 'out of bounds', 'failed'],
     [401, 'unauthorized', 'failed'],
   ] as const)('classifies a final HTTP %i "%s" as %s', async (status, message, kind) => {
