@@ -6,6 +6,7 @@
  * already there: recorded as delivered, never set aside, the breaker never trips, and the series'
  * totals go on from what the backend holds, so no counter is ever reset.
  */
+import { dirname, join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { IN_FLIGHT_TABLE } from '../../src/progress/in-flight.js';
 import { REJECTED_TABLE } from '../../src/progress/dead-letters.js';
@@ -223,5 +224,78 @@ describe('a request stored while its answer was lost', () => {
     expect(r.alreadyHeld).toBeGreaterThanOrEqual(16);
     expect(r.alreadyHeld).toBeLessThanOrEqual(30);
     expectExactTotals(store, db, saved);
+  });
+
+  describe('delta, where the backend keeps order (Prometheus with otlp-native-delta-ingestion)', () => {
+    const DELTA = { temporality: 'delta', batchSize: '30', compression: 'none' } as const;
+
+    it('a resend of a stored request is recorded as already there, counted once', async () => {
+      const { db, saved } = threeSeriesDb();
+      const store = new OrderedStore();
+      const receiver = await receiverFor(store, {}, { hangMs: 2000 });
+      const r = await syncTo(receiver.url, db, { ...DELTA, timeout: '400' });
+      expect(r).toMatchObject({ status: 'delivered', delivered: N, alreadyHeld: 30, setAside: 0 });
+      expect(store.sumAll(INVOCATIONS)).toBe(N);
+      expect(store.sumAll(SAVED)).toBe(saved);
+      expect(rejectedCommands(db).size).toBe(0);
+    });
+
+    it('an event never sent, behind what its series holds, is kept like a too-old one: never poison', async () => {
+      const { db } = threeSeriesDb();
+      const store = new OrderedStore();
+      const receiver = await receiverFor(store);
+      await syncTo(receiver.url, db, DELTA);
+      // Recorded later with an earlier time (the recording clock went back).
+      insertEvents(db, [
+        {
+          timestamp: '2026-03-02T09:00:30Z',
+          command: 'cmd-1',
+          filterName: 'cargo/test',
+          inputTokensEst: 5,
+          outputTokensEst: 1,
+          filterTimeMs: 1,
+          exitCode: 0,
+        },
+      ]);
+      const pending = await syncTo(receiver.url, db, { ...DELTA, maxConsecutiveFailures: '1' });
+      expect(pending).toMatchObject({ exitCode: 1, delivered: 0, setAside: 0, pending: 1 });
+      expect(pending.errors.map((e) => e.kind)).toEqual(['behind-endpoint']);
+      expect(describeNotice(pending.errors[0]!)).toMatch(/--otlp-json-out .* --openmetrics-out/);
+      const out = join(dirname(db), 'otlp');
+      const kept = await syncTo(receiver.url, db, { ...DELTA, otlpJsonOut: out });
+      expect(kept).toMatchObject({ exitCode: 0, delivered: 0, refusedEvents: 0, setAside: 1 });
+      expect(kept.warnings.map((w) => w.kind)).toContain('behind-endpoint');
+      expect(rejectedCommands(db).get('cmd-1')).toMatch(/^behind newer samples the endpoint holds/);
+      expect(store.sumAll(INVOCATIONS)).toBe(N);
+    });
+  });
+
+  it('logs: a resend a log backend refuses as out of order (Loki) is already there', async () => {
+    const { db } = threeSeriesDb();
+    const receiver: OtlpReceiver = new OtlpReceiver({
+      // Loki's answer to records at or before what a stream holds: here, a body it took before.
+      respond: (q): ScriptedResponse =>
+        receiver.requests.some((o) => o !== q && o.body.equals(q.body))
+          ? {
+              status: 400,
+              errorMessage:
+                "entry with timestamp 2026-03-02 09:00:00 ignored, reason: 'entry out of order'",
+              plainText: true,
+            }
+          : {},
+    });
+    await receiver.start();
+    receivers.push(receiver);
+    // The first request is taken, then its answer is lost.
+    receiver.enqueue({ reset: true });
+    const r = await syncTo(receiver.url, db, {
+      signals: 'logs',
+      batchSize: '30',
+      compression: 'none',
+      timeout: '400',
+    });
+    expect(r).toMatchObject({ status: 'delivered', exitCode: 0, delivered: N, setAside: 0 });
+    expect(r.warnings.map((w) => w.kind)).toContain('already-held');
+    expect(r.alreadyHeld).toBe(30);
   });
 });

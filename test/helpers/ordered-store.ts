@@ -62,6 +62,16 @@ export class OrderedStore {
     return total;
   }
 
+  /** Every sample of `metric` summed: what a delta series' points add up to. */
+  sumAll(metric: string): number {
+    let total = 0;
+    for (const [key, list] of this.series) {
+      if ((JSON.parse(key) as [unknown, string])[1] !== metric) continue;
+      for (const sample of list) total += Number(sample.v);
+    }
+    return total;
+  }
+
   /** How many times a series of `metric` went down (what PromQL's resets() counts). */
   resets(metric: string): number {
     let n = 0;
