@@ -75,8 +75,9 @@ export class Replay {
   /** For the progress display: about how many events the run selects (see estimateTotal). */
   private total: number | undefined;
   /**
-   * Events earlier versions set aside for an out-of-order or duplicate refusal, which is what a
-   * resend of a request the endpoint stored gets: selected again, as ones the endpoint may hold.
+   * Events earlier versions set aside for an out-of-order or duplicate refusal of cumulative
+   * series, which is what a resend of a request the endpoint stored gets: selected again, as ones
+   * the endpoint may hold.
    */
   private readonly reexamined: ReadonlySet<number>;
   /** The highest of them: the stored request they came from reached at least that far. */
@@ -101,13 +102,16 @@ export class Replay {
         series,
         stores.inFlight,
       );
-    const stuck = sending ? deadLetters.idsWhere(isOutOfOrderReason) : [];
-    this.reexamined = new Set(stuck);
-    this.reexaminedUpTo = stuck.length === 0 ? -Infinity : (stuck[stuck.length - 1] as number);
     if (sending) stores.inFlight.load();
     // Cumulative totals continue from what the database records as acknowledged.
     const ledger = sending && config.temporality === 'cumulative' ? series.load() : undefined;
     this.encoder = new ReplayEncoder(config, signal, db, deps.now, ledger);
+    // Cumulative series only: there the encoder never goes back in a series, so such a refusal of
+    // events never sent needs another sender of the same series; what earlier versions set aside
+    // for one was sent before, by a request whose answer was lost.
+    const stuck = this.encoder.cumulative ? deadLetters.idsWhere(isOutOfOrderReason) : [];
+    this.reexamined = new Set(stuck);
+    this.reexaminedUpTo = stuck.length === 0 ? -Infinity : (stuck[stuck.length - 1] as number);
     this.ageLimits = new AgeLimits({
       config,
       now: deps.now,
