@@ -6,6 +6,8 @@
  * already there: recorded as delivered, never set aside, the breaker never trips, and the series'
  * totals go on from what the backend holds, so no counter is ever reset.
  */
+import { execFileSync, spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { IN_FLIGHT_TABLE } from '../../src/progress/in-flight.js';
@@ -15,7 +17,13 @@ import { SERIES_TABLE } from '../../src/progress/series-store.js';
 import { describeNotice } from '../../src/report/notices.js';
 import { OrderedStore } from '../helpers/ordered-store.js';
 import { OtlpReceiver, type ScriptedResponse } from '../helpers/otlp-receiver.js';
-import { createTokfDb, insertEvents, removeTmpDirs, tmpDbPath } from '../helpers/tokf-db.js';
+import {
+  createTokfDb,
+  insertEvents,
+  makeEvents,
+  removeTmpDirs,
+  tmpDbPath,
+} from '../helpers/tokf-db.js';
 import { rejectedCommands, syncTo } from './fault-kit.js';
 
 const N = 90;
@@ -298,4 +306,84 @@ describe('a request stored while its answer was lost', () => {
     expect(r.warnings.map((w) => w.kind)).toContain('already-held');
     expect(r.alreadyHeld).toBe(30);
   });
+
+  it('a database stuck by the version before this fix (its own bundle) recovers on the next run', async () => {
+    const store = new OrderedStore();
+    const receiver = await receiverFor(store, { hangMs: 5000 });
+    const db = tmpDbPath('stuck-');
+    createTokfDb(db, 'fresh');
+    insertEvents(
+      db,
+      makeEvents(1500, { start: '2026-03-02T09:00:00Z', seed: 5, maxGapSeconds: 3 }),
+    );
+    const old = await runBundle(bundleBeforeFix(), [
+      'sync',
+      '--db',
+      db,
+      '--endpoint',
+      receiver.url,
+      '--temporality',
+      'cumulative',
+      '--timeout',
+      '1000',
+      '--json',
+    ]);
+    // As the issue measured: the stored request's resend bisected as poison, the breaker tripped.
+    expect(old.code).toBe(1);
+    const before = JSON.parse(old.stdout) as {
+      delivered: number;
+      setAside: number;
+      pending: number;
+    };
+    expect(before).toMatchObject({ delivered: 0, setAside: 5, pending: 1495 });
+    expect(store.lastTotal(INVOCATIONS)).toBe(1500);
+    const r = await syncTo(receiver.url, db, CUMULATIVE);
+    expect(r).toMatchObject({
+      status: 'delivered',
+      exitCode: 0,
+      delivered: 1500,
+      setAside: 0,
+      pending: 0,
+    });
+    expect(r.alreadyHeld).toBeGreaterThan(1400);
+    expect(store.lastTotal(INVOCATIONS)).toBe(1500);
+    expect(store.resets(INVOCATIONS)).toBe(0);
+    expect(store.resets(SAVED)).toBe(0);
+    expect(rejectedCommands(db).size).toBe(0);
+  }, 60_000);
 });
+
+/**
+ * The commit this fix was written on: its committed dist/cli.js is the version that set such
+ * resends aside as refused.
+ */
+const BEFORE_FIX = '90944f0';
+
+/** That version's CLI bundle, from git, in a temp directory of its own. */
+function bundleBeforeFix(): string {
+  const dir = dirname(tmpDbPath('before-fix-'));
+  for (const file of ['cli.js', 'package.json'])
+    writeFileSync(
+      join(dir, file),
+      execFileSync('git', ['show', `${BEFORE_FIX}:dist/${file}`], { maxBuffer: 64 << 20 }),
+    );
+  return join(dir, 'cli.js');
+}
+
+function runBundle(
+  file: string,
+  argv: string[],
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [file, ...argv], {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', fail);
+    child.on('close', (code) => done({ code, stdout, stderr }));
+  });
+}
