@@ -62,6 +62,9 @@ export function renderReport(report: ActionReport, marker = ''): string {
       '',
       `${count(total.selected)} events selected in this run: ${count(total.tokens.input)} tokens in, ` +
         `${count(total.tokens.output)} out, ${count(total.tokens.saved)} saved (${percent(total.tokens)}).` +
+        (total.alreadyHeld > 0
+          ? ` ${count(total.alreadyHeld)} of the delivered were already in the backend (a resend of a request stored while its answer was lost).`
+          : '') +
         ` Of them ${count(total.refusedEvents)} refused and set aside, ${count(total.tooOld)} older than max-age` +
         ` and ${count(total.tooOldForEndpoint)} older than the endpoint keeps (artifact only),` +
         ` ${count(total.rejectedPoints)} points rejected. Pending and set aside count the whole database after the run.`,
@@ -285,6 +288,7 @@ export function logLines(report: ActionReport): string[] {
       `${count(t.delivered)} delivered`,
       `${known(t.pending)} pending`,
     ];
+    if (t.alreadyHeld > 0) parts.push(`${t.alreadyHeld} of them already in the backend`);
     if (t.refusedEvents > 0) parts.push(`${t.refusedEvents} refused and set aside`);
     if (t.tooOld > 0) parts.push(`${t.tooOld} older than max-age`);
     if (t.tooOldForEndpoint > 0) parts.push(`${t.tooOldForEndpoint} older than the endpoint keeps`);
@@ -374,6 +378,7 @@ function restoreLine(report: ActionReport): string {
 export function combine(results: readonly SyncResult[]) {
   const total = {
     refusedEvents: 0,
+    alreadyHeld: 0,
     tooOld: 0,
     tooOldForEndpoint: 0,
     selectedSetAside: 0,
@@ -396,6 +401,7 @@ export function combine(results: readonly SyncResult[]) {
     total.delivered += r.delivered;
     total.rejectedPoints += r.rejectedPoints;
     total.refusedEvents += r.refusedEvents;
+    total.alreadyHeld += r.alreadyHeld;
     total.tooOld += r.tooOld;
     total.tooOldForEndpoint += r.tooOldForEndpoint;
     total.selectedSetAside += r.selectedSetAside;

@@ -12,7 +12,14 @@ import { readPartialSuccess, type PartialSuccess } from './response.js';
 /** What one attempt came to, by the OTLP rules; the retrying transport decides what follows. */
 export type AttemptResult =
   | { kind: 'acknowledged'; status: number; partial: PartialSuccess }
-  | { kind: 'retryable'; status?: number; message: string; retryAfterMs?: number }
+  | {
+      kind: 'retryable';
+      status?: number;
+      message: string;
+      retryAfterMs?: number;
+      /** The connection never opened, so the endpoint cannot hold the body (see mayHaveLanded). */
+      neverSent?: boolean;
+    }
   | { kind: 'permanent'; status?: number; message: string };
 
 /** Sends a request body once. A test can stand in for the network with its own. */
@@ -36,6 +43,9 @@ const TRANSIENT_CODES = new Set([
   'ENETUNREACH',
   'EAI_AGAIN',
 ]);
+
+/** Of those, the ones that come before a connection opens: no byte of the body went out. */
+const NEVER_CONNECTED_CODES = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
 
 /** Longest slice of an error response kept for the report. */
 const ERROR_BODY_LIMIT = 300;
@@ -113,7 +123,11 @@ function classifyFailure(err: unknown, timeoutMs: number, tls: TlsOptions): Atte
       (code === 'ECONNRESET' || code === 'EPIPE') && tls.cert !== undefined
         ? '; if it persists, the endpoint may be refusing the client certificate'
         : '';
-    return { kind: 'retryable', message: `connection failed (${detail})${hint}` };
+    return {
+      kind: 'retryable',
+      message: `connection failed (${detail})${hint}`,
+      ...(NEVER_CONNECTED_CODES.has(code) && { neverSent: true }),
+    };
   }
   const words = tlsFailure(e ?? {}, tls);
   if (words !== undefined) return { kind: 'permanent', message: `TLS: ${words} (${detail})` };

@@ -1,3 +1,5 @@
+import { readRefusal } from './refusal-text.js';
+
 /**
  * How one request ended, classified once, here: the engine acts on the kind and never looks at an
  * HTTP status. Every outcome also says what the exchange cost.
@@ -21,6 +23,17 @@ export type DeliveryOutcome = Exchange &
     | {
         /** Refused because points are older than the backend keeps or out of order. */
         kind: 'too-old';
+        status: number;
+        message: string;
+      }
+    | {
+        /**
+         * Refused because the backend holds newer samples of a series in the request (or another
+         * value at a point's time): what a resend of a request it already stored is answered.
+         * Never bad data: whether the events are already there depends on what was sent before
+         * (see Exchange.mayHaveLanded), which the engine knows.
+         */
+        kind: 'out-of-order';
         status: number;
         message: string;
       }
@@ -49,6 +62,12 @@ export interface Exchange {
   attempts: number;
   /** Bytes the endpoint received: every attempt it answered (not connections that failed). */
   bytesSent: number;
+  /**
+   * An attempt got no answer after its body may have reached the endpoint (a timeout, a
+   * connection dropped once open, a gateway's 502/504): the endpoint may hold the request although
+   * no acknowledgement was read.
+   */
+  mayHaveLanded?: boolean;
 }
 
 /** An outcome that refuses the request's content: splitting it may deliver the rest. */
@@ -62,25 +81,18 @@ export function isRefusal(outcome: DeliveryOutcome): outcome is Refusal {
 const BAD_DATA_STATUSES: ReadonlySet<number> = new Set([400, 413, 422]);
 
 /**
- * What backends answer when points are older than they accept or arrive out of order, as the
- * message of a bad-data status. Prometheus: "out of bounds", "too old", "out of order sample";
- * Mimir and Grafana Cloud: err-mimir-sample-timestamp-too-old, err-mimir-sample-out-of-order.
+ * The kind of a final non-2xx answer that was not to be retried. What the text says (see
+ * refusal-text.ts) tells data the backend already holds, or holds newer data for, from data older
+ * than it keeps and from bad data.
  */
-const TOO_OLD_MESSAGES = [
-  /out of bounds/i,
-  /too old/i,
-  /out[ -]of[ -]order/i,
-  /err-mimir-sample-timestamp-too-old/i,
-  /err-mimir-sample-out-of-order/i,
-];
-
-/** The kind of a final non-2xx answer that was not to be retried. */
 export function classifyRefusal(
   status: number,
   message: string,
-): 'bad-data' | 'too-old' | 'failed' {
+): 'bad-data' | 'too-old' | 'out-of-order' | 'failed' {
+  const reading = readRefusal(status, message);
+  if (reading === 'out-of-order') return 'out-of-order';
   if (!BAD_DATA_STATUSES.has(status)) return 'failed';
-  return TOO_OLD_MESSAGES.some((re) => re.test(message)) ? 'too-old' : 'bad-data';
+  return reading === 'too-old' ? 'too-old' : 'bad-data';
 }
 
 /** One line for a person: the status and what the endpoint said. */

@@ -25,10 +25,24 @@ export interface IsolationSteps<E, R extends Carrier<E>> {
    * event while an older one of its series is unresolved (see findHorizon).
    */
   seriesOf?(event: E): string;
+  /**
+   * Whether the backend may hold the event already, sent before in a request whose answer was
+   * not read: an out-of-order refusal of such events alone says they are there (see settle).
+   */
+  mayHold?(event: E): boolean;
+  /**
+   * Whether an out-of-order refusal of events none of which may be held is taken apart to find
+   * the refused ones (where events do not depend on each other's points), rather than settled
+   * whole.
+   */
+  bisectOutOfOrder?(): boolean;
   /** Records events older than the backend's horizon, which are not sent again one by one. */
   tooOld(events: E[], refusal: Refusal): Verdict;
   /** Told before a refused request is split or searched. */
-  splitting?(request: R, refusal: Refusal): void;
+  splitting?(
+    request: R,
+    refusal: Refusal | Extract<DeliveryOutcome, { kind: 'out-of-order' }>,
+  ): void;
 }
 
 /**
@@ -44,6 +58,7 @@ export async function sendIsolating<E, R extends Carrier<E>>(
   steps: IsolationSteps<E, R>,
 ): Promise<Verdict> {
   const outcome = await steps.send(request);
+  if (outcome.kind === 'out-of-order') return resolveOutOfOrder(request, outcome, steps);
   if (!isRefusal(outcome)) return steps.settle(request, outcome);
   if (outcome.kind === 'too-old') {
     if (request.events.length <= 1) return steps.tooOld([...request.events], outcome);
@@ -54,6 +69,32 @@ export async function sendIsolating<E, R extends Carrier<E>>(
   steps.splitting?.(request, outcome);
   const mid = Math.ceil(request.events.length / 2);
   return sendAll([request.events.slice(0, mid), request.events.slice(mid)], steps);
+}
+
+/**
+ * A refusal as out of order or duplicate is not bad data. The events the backend may hold already
+ * (a resend) are sent apart from the others, ahead of them: refused alone, they are there; the
+ * others follow as a request of their own. A request of only one kind is settled as it is, or,
+ * where `bisectOutOfOrder` says so, halved to find the events behind what their series hold.
+ */
+async function resolveOutOfOrder<E, R extends Carrier<E>>(
+  request: R,
+  outcome: Extract<DeliveryOutcome, { kind: 'out-of-order' }>,
+  steps: IsolationSteps<E, R>,
+): Promise<Verdict> {
+  const { events } = request;
+  if (events.length <= 1) return steps.settle(request, outcome);
+  const held = events.filter((e) => steps.mayHold?.(e) === true);
+  if (held.length === events.length) return steps.settle(request, outcome);
+  if (held.length > 0) {
+    steps.splitting?.(request, outcome);
+    const kept = new Set(held);
+    return sendAll([held, events.filter((e) => !kept.has(e))], steps);
+  }
+  if (steps.bisectOutOfOrder?.() !== true) return steps.settle(request, outcome);
+  steps.splitting?.(request, outcome);
+  const mid = Math.ceil(events.length / 2);
+  return sendAll([events.slice(0, mid), events.slice(mid)], steps);
 }
 
 async function sendAll<E, R extends Carrier<E>>(
@@ -135,8 +176,8 @@ async function findHorizon<E, R extends Carrier<E>>(
     }
     settled.add(probe);
     if ((await steps.settle(requests[0] as R, outcome)) === 'stop') return 'stop';
-    // Bad data, now set aside, tells nothing of the horizon.
-    if (outcome.kind === 'acknowledged') hi = at;
+    // Bad data, now set aside, tells nothing of the horizon; a point already held is within it.
+    if (outcome.kind === 'acknowledged' || outcome.kind === 'out-of-order') hi = at;
     else dropped.add(at);
   }
   const old = byTime

@@ -1,5 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { classifyRefusal, type DeliveryOutcome } from './outcome.js';
+import { condenseRepeats } from './refusal-text.js';
 import type { AttemptResult, Transport } from './http-transport.js';
 import { plural } from '../words.js';
 
@@ -12,6 +13,9 @@ const MAX_BACKOFF_MS = 30_000;
  * the same chance whether it fails fast or slowly.
  */
 const RETRY_BUDGET_MS = 120_000;
+
+/** Statuses a gateway answers when the backend behind it did not answer in time, or at all. */
+const GATEWAY_STATUSES: ReadonlySet<number> = new Set([502, 504]);
 
 export interface RetryPolicy {
   initialBackoffMs: number;
@@ -100,12 +104,16 @@ export class RetryingTransport {
     // Time spent: attempts as measured, waits as slept (a test's sleep may not pass real time).
     let spent = 0;
     let bytesSent = 0;
+    // Whether an earlier attempt may have been stored without our reading the answer.
+    let mayHaveLanded = false;
     for (let attempts = 1; ; attempts++) {
+      const landed = mayHaveLanded ? { mayHaveLanded } : {};
       if (this.options.signal?.aborted === true) {
         return {
           kind: 'interrupted',
           attempts: attempts - 1,
           bytesSent,
+          ...landed,
           message:
             attempts === 1 ? 'interrupted before it was sent' : 'interrupted between retries',
         };
@@ -116,7 +124,7 @@ export class RetryingTransport {
       // Counted once the endpoint answered: a connection that never opened carried nothing.
       if (result.kind === 'acknowledged' || result.status !== undefined)
         bytesSent += body.byteLength;
-      const exchange = { attempts, bytesSent };
+      const exchange = { attempts, bytesSent, ...landed };
       if (result.kind === 'acknowledged') {
         const { rejectedPoints, message } = result.partial;
         return {
@@ -131,10 +139,13 @@ export class RetryingTransport {
         const kind =
           result.status === undefined ? 'failed' : classifyRefusal(result.status, result.message);
         if (kind === 'failed') return { ...exchange, ...status, kind, message: result.message };
-        return { ...exchange, kind, status: result.status as number, message: result.message };
+        const message = condenseRepeats(result.message);
+        return { ...exchange, kind, status: result.status as number, message };
       }
+      if (attemptMayHaveLanded(result)) mayHaveLanded = true;
       const gaveUp = (why: string): DeliveryOutcome => ({
         ...exchange,
+        ...(mayHaveLanded && { mayHaveLanded }),
         ...status,
         kind: 'retries-exhausted',
         message: result.message === '' ? why : `${result.message}; ${why}`,
@@ -162,6 +173,17 @@ export class RetryingTransport {
   close(): void {
     this.transport.close();
   }
+}
+
+/**
+ * Whether a failed attempt may have been stored all the same: no answer came after the body may
+ * have gone out (a timeout, a connection dropped once open), or a gateway gave up on the backend
+ * (502, 504) after passing the request on. A connection that never opened, a 429 or a 503 (the
+ * backend turning the request away) carried nothing into the backend.
+ */
+function attemptMayHaveLanded(result: Extract<AttemptResult, { kind: 'retryable' }>): boolean {
+  if (result.status === undefined) return result.neverSent !== true;
+  return GATEWAY_STATUSES.has(result.status);
 }
 
 function describeStatus(result: { status?: number; message: string }): string {

@@ -9,6 +9,9 @@ import { messageOf } from '../errors.js';
 import type { TokfEvent } from '../source/tokf-event.js';
 import type { Notices } from './notices.js';
 
+/** Shortest value of an event's data a refusal must quote to count as naming it. */
+const MIN_NAMED_LENGTH = 4;
+
 /** What an encoded body becomes once its compressed form is ready (see compress). */
 const RELEASED = new Uint8Array(0);
 
@@ -23,6 +26,16 @@ export interface DeliveryStats {
   tooOldForEndpoint: number;
   /** The same, with no file to hold them: they stay pending. */
   tooOldUnsent: number;
+  /**
+   * Of the delivered events, those the endpoint refused as out of order or duplicate because it
+   * already held them: a resend of a request it stored while its answer was lost.
+   */
+  alreadyHeld: number;
+  /**
+   * Events never sent before that the endpoint refused because it holds newer samples of their
+   * series (delta, logs, spans), set aside with the file holding them, or left pending.
+   */
+  behindEndpoint: number;
   requests: number;
   failedRequests: number;
   retries: number;
@@ -66,6 +79,18 @@ export interface DeliveryParts {
   notices: Notices;
   /** Refused single events in a row after which sending stops (circuit breaker). */
   maxConsecutiveRefusals: number;
+  /**
+   * Whether the endpoint may hold the event although its delivery was never recorded: it was in
+   * a request whose answer was not read, in this run or one that did not end cleanly.
+   */
+  mayHold: (event: TokfEvent) => boolean;
+  /**
+   * Whether this run looks again at events earlier versions set aside for an out-of-order
+   * refusal of a resend (see Replay): the stored request they came from may reach past them.
+   */
+  reexamining: boolean;
+  /** Whether points carry running totals, so that a refusal of one series stops the others. */
+  cumulative: boolean;
   log: (line: string) => void;
   /** Told after each request (or part of a split one) is settled, for a progress display. */
   progressed?: () => void;
@@ -86,6 +111,8 @@ export class Delivery {
     rejectedPoints: 0,
     tooOldForEndpoint: 0,
     tooOldUnsent: 0,
+    alreadyHeld: 0,
+    behindEndpoint: 0,
     requests: 0,
     failedRequests: 0,
     retries: 0,
@@ -100,6 +127,14 @@ export class Delivery {
   /** Whether the request being delivered was acknowledged as encoded, not split or refused. */
   private wholeAck = false;
   private current: EncodedRequest | undefined;
+  /** Whether the endpoint acknowledged anything in this run: a refusal then is the data's. */
+  private accepted = false;
+  /**
+   * Single events refused as bad data before the endpoint accepted anything in this run: an
+   * endpoint that refuses everything must not turn events into dead letters, so they are set
+   * aside only once something else is accepted (see refused).
+   */
+  private unconfirmed: { events: readonly TokfEvent[]; refusal: Refusal }[] = [];
 
   constructor(private readonly parts: DeliveryParts) {}
 
@@ -175,6 +210,10 @@ export class Delivery {
       settle: (r, outcome) => this.settled(this.settle(r, outcome)),
       timeOf: (e) => e.epochSeconds ?? 0,
       seriesOf: seriesOfEvent,
+      mayHold: (e) => this.parts.mayHold(e),
+      // Re-examining, the stored request may reach past the events set aside from it: a refused
+      // request is taken apart, and each event refused alone is the rest of it (see outOfOrder).
+      bisectOutOfOrder: () => !this.parts.cumulative || this.parts.reexamining,
       tooOld: (events, refusal) => this.settled(this.tooOld(events, refusal)),
       splitting: (r, refusal) =>
         this.parts.log(
@@ -191,7 +230,27 @@ export class Delivery {
   }
 
   private async send(request: EncodedRequest): Promise<DeliveryOutcome> {
+    const { recorder } = this.parts;
+    try {
+      // Noted first: if the run ends before the answer is recorded, the next one knows.
+      recorder.sending(request.events);
+    } catch (err) {
+      return {
+        kind: 'failed',
+        attempts: 0,
+        bytesSent: 0,
+        message: `not sent: recording the request in flight failed: ${messageOf(err)}`,
+      };
+    }
     const outcome = await this.parts.exporter.send(request.body, this.wires.get(request));
+    if (outcome.kind !== 'acknowledged') {
+      try {
+        recorder.unacknowledged(request.events, outcome.mayHaveLanded !== true);
+      } catch (err) {
+        this.failed('record-failed', request.events, messageOf(err));
+        this.stopped = true;
+      }
+    }
     // Interrupted before its first attempt: nothing went out.
     if (outcome.attempts === 0) return outcome;
     this.stats.requests += 1;
@@ -209,6 +268,8 @@ export class Delivery {
         return this.refused(request.events, outcome);
       case 'too-old':
         return this.tooOld(request.events, outcome);
+      case 'out-of-order':
+        return this.outOfOrder(request, outcome);
       case 'interrupted':
         // The run reports the interruption once, with every event it leaves pending.
         if (outcome.attempts > 0) this.stats.failedRequests += 1;
@@ -234,6 +295,10 @@ export class Delivery {
     this.parts.acknowledged(request);
     this.consecutiveRefusals = 0;
     this.stats.deliveredEvents += request.events.length;
+    if (!this.accepted) {
+      this.accepted = true;
+      if (this.confirmRefusals() === 'stop') return 'stop';
+    }
     if (outcome.rejectedPoints > 0) {
       this.stats.rejectedPoints += outcome.rejectedPoints;
       this.parts.notices.warning({
@@ -246,7 +311,57 @@ export class Delivery {
     return 'continue';
   }
 
+  /**
+   * A single event refused as bad data. It is set aside (a dead letter) only when the refusal is
+   * about it: the endpoint accepted something else in this run, or the refusal names the event's
+   * own data. Until then it stays pending, so that an endpoint refusing every request (a proxy's
+   * body limit below one event, a tenant misconfigured) leaves every event pending.
+   */
   private refused(events: readonly TokfEvent[], refusal: Refusal): Verdict {
+    if (!this.accepted && !namesEventData(refusal.message, events)) {
+      this.unconfirmed.push({ events, refusal });
+      this.stats.failedRequests += 1;
+      return this.countRefusal(events);
+    }
+    return this.setAsideRefused(events, refusal);
+  }
+
+  /** Refusals held back until the endpoint accepted something: now they are the data's. */
+  private confirmRefusals(): Verdict {
+    const held = this.unconfirmed;
+    this.unconfirmed = [];
+    for (const { events, refusal } of held) {
+      // Counted as failed requests when they were refused.
+      this.stats.failedRequests -= 1;
+      if (this.setAside(events, refusal) === 'stop') return 'stop';
+    }
+    return 'continue';
+  }
+
+  /**
+   * Told when sending ended: refusals never confirmed mean the endpoint took nothing in this run,
+   * so every event stays pending and the run says why.
+   */
+  finish(): void {
+    if (this.unconfirmed.length === 0) return;
+    const first = this.unconfirmed[0];
+    const count = this.unconfirmed.reduce((n, u) => n + u.events.length, 0);
+    this.unconfirmed = [];
+    this.parts.notices.error({
+      kind: 'refuses-everything',
+      count,
+      firstId: first?.events[0]?.id ?? null,
+      message: first === undefined ? null : describeOutcome(first.refusal),
+    });
+  }
+
+  private setAsideRefused(events: readonly TokfEvent[], refusal: Refusal): Verdict {
+    if (this.setAside(events, refusal) === 'stop') return 'stop';
+    return this.countRefusal(events);
+  }
+
+  /** Records refused events as dead letters, with the reason. */
+  private setAside(events: readonly TokfEvent[], refusal: Refusal): Verdict {
     const reason = describeOutcome(refusal);
     try {
       this.parts.refusedFile?.write([...events]);
@@ -270,11 +385,117 @@ export class Delivery {
       firstId: events[0]?.id ?? null,
       message: reason,
     });
+    return 'continue';
+  }
+
+  /** The circuit breaker: too many refused events in a row stop the run. */
+  private countRefusal(events: readonly TokfEvent[]): Verdict {
     this.consecutiveRefusals += 1;
     const max = this.parts.maxConsecutiveRefusals;
     if (this.consecutiveRefusals < max) return 'continue';
+    // Refused by an endpoint that took nothing: finish() says so, with every event pending.
+    if (!this.accepted && this.unconfirmed.length > 0) return 'stop';
     this.parts.notices.error({ kind: 'circuit-breaker', count: max, firstId: events[0]?.id });
     return 'stop';
+  }
+
+  /**
+   * Refused as out of order or duplicate: the endpoint holds newer samples of a series in the
+   * request, or another value at a point's time.
+   * - Events it may hold unrecorded (a resend of a request whose answer was lost, see mayHold)
+   *   are there: recorded as delivered ("already in the backend"), their series' totals advanced
+   *   as the request had them, which are the totals the endpoint took the first time. While
+   *   re-examining events earlier versions set aside (see DeliveryParts.reexamining), so is any
+   *   single event refused so: the stored request they came from reached past them, and is
+   *   taken apart in order, so the totals recorded reach what the endpoint took.
+   * - Others were never sent: with running totals (cumulative) the endpoint holds a series this
+   *   database does not know of (another sender, a stale copy of the database), so nothing more
+   *   is sent and the events stay pending, sending more would count a series down; otherwise
+   *   (delta, logs, spans) the event is behind what its series holds and is kept as a too-old
+   *   one is. Never bad data, never counted by the circuit breaker.
+   */
+  private outOfOrder(
+    request: EncodedRequest,
+    outcome: Extract<DeliveryOutcome, { kind: 'out-of-order' }>,
+  ): Verdict {
+    const { events } = request;
+    const held =
+      events.every((e) => this.parts.mayHold(e)) || (this.parts.reexamining && events.length === 1);
+    if (held) return this.alreadyHeld(request, outcome);
+    const said = describeOutcome(outcome);
+    this.stats.failedRequests += 1;
+    if (this.parts.cumulative) {
+      this.parts.notices.error({
+        kind: 'out-of-order',
+        count: events.length,
+        firstId: events[0]?.id,
+        message: said,
+      });
+      return 'stop';
+    }
+    return this.behind(events, said);
+  }
+
+  private alreadyHeld(
+    request: EncodedRequest,
+    outcome: Extract<DeliveryOutcome, { kind: 'out-of-order' }>,
+  ): Verdict {
+    try {
+      this.parts.recorder.acknowledged(request.events, request.totals);
+    } catch (err) {
+      this.failed('record-failed', request.events, messageOf(err));
+      return 'stop';
+    }
+    if (request === this.current) this.wholeAck = true;
+    this.parts.acknowledged(request);
+    this.consecutiveRefusals = 0;
+    this.stats.deliveredEvents += request.events.length;
+    this.stats.alreadyHeld += request.events.length;
+    this.parts.notices.warning({
+      kind: 'already-held',
+      count: request.events.length,
+      firstId: request.events[0]?.id ?? null,
+      message: describeOutcome(outcome),
+    });
+    return 'continue';
+  }
+
+  /** An event behind what its series holds at the endpoint: kept as a too-old one is. */
+  private behind(events: readonly TokfEvent[], said: string): Verdict {
+    const file = this.parts.allFile;
+    const firstId = events[0]?.id;
+    if (file === undefined) {
+      this.stats.tooOldUnsent += events.length;
+      this.parts.notices.error({
+        kind: 'behind-endpoint',
+        count: events.length,
+        firstId,
+        message: said,
+      });
+      return 'continue';
+    }
+    try {
+      this.parts.recorder.setAside(
+        events.map((e) => e.id),
+        {
+          reason: `behind newer samples the endpoint holds (${said}); kept in ${file}`,
+          status: null,
+        },
+      );
+    } catch (err) {
+      this.failed('record-failed', events, `${said}; recording that failed: ${messageOf(err)}`);
+      return 'stop';
+    }
+    this.stats.behindEndpoint += events.length;
+    this.parts.notices.warning({
+      kind: 'behind-endpoint',
+      count: events.length,
+      firstId,
+      message: said,
+      file,
+      setAside: true,
+    });
+    return 'continue';
   }
 
   /**
@@ -329,4 +550,21 @@ export class Delivery {
   ): void {
     this.parts.notices.error({ kind, count: events.length, firstId: events[0]?.id, message });
   }
+}
+
+/**
+ * Whether a refusal names the event's own data (its command, filter or project), so that it is
+ * about that event whatever else the endpoint does. Short values are not looked for: "go" or
+ * "ls" appear in any text.
+ */
+function namesEventData(message: string, events: readonly TokfEvent[]): boolean {
+  if (events.length !== 1) return false;
+  const e = events[0] as TokfEvent;
+  return [e.command, e.filterName, e.project].some(
+    (v) =>
+      v !== undefined &&
+      v !== null &&
+      v.trim().length >= MIN_NAMED_LENGTH &&
+      message.includes(v.trim()),
+  );
 }

@@ -221,7 +221,11 @@ async function replayLine(
       ctx.consecutiveRefusals = 0;
       continue;
     }
-    if (outcome.kind === 'bad-data' || outcome.kind === 'too-old') {
+    if (
+      outcome.kind === 'bad-data' ||
+      outcome.kind === 'too-old' ||
+      outcome.kind === 'out-of-order'
+    ) {
       refused = true;
       ctx.rejects?.append({
         ...where,

@@ -17,9 +17,14 @@ export type NoticeKind =
   | 'too-old-unsent'
   | 'interrupted'
   | 'lock-lost'
+  | 'out-of-order'
+  | 'refuses-everything'
+  // an error without a file to keep the events, a warning with one
+  | 'behind-endpoint'
   // warnings: the run did its job, with something a person should know
   | 'refused'
   | 'partial-success'
+  | 'already-held'
   | 'too-old'
   | 'too-old-for-endpoint'
   | 'beyond-backend-history'

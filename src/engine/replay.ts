@@ -6,6 +6,8 @@ import { DEFAULT_RETRY_POLICY } from '../deliver/retrying-transport.js';
 import { OpenMetricsWriter } from '../output/openmetrics.js';
 import { OtlpJsonLinesWriter } from '../output/otlp-json-lines.js';
 import type { DeadLetters } from '../progress/dead-letters.js';
+import type { InFlight } from '../progress/in-flight.js';
+import { isOutOfOrderReason } from '../deliver/refusal-text.js';
 import type { ProgressStore } from '../progress/progress-store.js';
 import type { SeriesStore } from '../progress/series-store.js';
 import { ProgressRecorder } from '../progress/recorder.js';
@@ -37,6 +39,8 @@ export interface Stores {
   db: DatabaseSync;
   progress: ProgressStore;
   deadLetters: DeadLetters;
+  /** Events sent without their answer recorded, by this run or one that did not end cleanly. */
+  inFlight: InFlight;
   lock: SyncLock;
   series: SeriesStore;
   /** The columns of tokf's events table (they vary by release). */
@@ -71,6 +75,14 @@ export class Replay {
   private readonly ageLimits: AgeLimits;
   /** For the progress display: about how many events the run selects (see estimateTotal). */
   private total: number | undefined;
+  /**
+   * Events earlier versions set aside for an out-of-order or duplicate refusal of cumulative
+   * series, which is what a resend of a request the endpoint stored gets: selected again, as ones
+   * the endpoint may hold.
+   */
+  private readonly reexamined: ReadonlySet<number>;
+  /** The highest of them: the stored request they came from reached at least that far. */
+  private readonly reexaminedUpTo: number;
 
   constructor(
     private readonly config: SyncConfig,
@@ -82,10 +94,25 @@ export class Replay {
     this.observed = new Observed(Math.floor(deps.now() / 1000));
     const { db, progress, deadLetters, lock, series, signal } = stores;
     if (sending)
-      this.recorder = new ProgressRecorder(db, progress, deadLetters, lock, deps.now, series);
+      this.recorder = new ProgressRecorder(
+        db,
+        progress,
+        deadLetters,
+        lock,
+        deps.now,
+        series,
+        stores.inFlight,
+      );
+    if (sending) stores.inFlight.load();
     // Cumulative totals continue from what the database records as acknowledged.
     const ledger = sending && config.temporality === 'cumulative' ? series.load() : undefined;
     this.encoder = new ReplayEncoder(config, signal, db, deps.now, ledger);
+    // Cumulative series only: there the encoder never goes back in a series, so such a refusal of
+    // events never sent needs another sender of the same series; what earlier versions set aside
+    // for one was sent before, by a request whose answer was lost.
+    const stuck = this.encoder.cumulative ? deadLetters.idsWhere(isOutOfOrderReason) : [];
+    this.reexamined = new Set(stuck);
+    this.reexaminedUpTo = stuck.length === 0 ? -Infinity : (stuck[stuck.length - 1] as number);
     this.ageLimits = new AgeLimits({
       config,
       now: deps.now,
@@ -124,6 +151,9 @@ export class Replay {
             allFile: files?.all.path,
             notices: this.notices,
             maxConsecutiveRefusals: this.config.maxConsecutiveFailures,
+            mayHold: (e) => this.mayHold(e),
+            reexamining: this.reexamined.size > 0,
+            cumulative: this.encoder.cumulative,
             log: this.deps.log,
             progressed: () => this.reportProgress(delivery),
           });
@@ -161,6 +191,7 @@ export class Replay {
       const failure = await pipeline.drain();
       if (failure !== undefined)
         this.notices.error({ kind: 'unexpected', count: 0, message: messageOf(failure) });
+      delivery?.finish();
       this.recordSkipped();
       for (const file of [files?.all, files?.refused]) this.closeFile(file);
       this.stampFile(files?.all);
@@ -328,7 +359,7 @@ export class Replay {
       pending,
       {
         ...config,
-        ...(!config.retryRejected && { rejected: stores.deadLetters.ids() }),
+        ...(!config.retryRejected && { rejected: this.stillRejected() }),
         ...(this.sending && { onUnreadable: (e: TokfEvent) => this.unreadableIds.push(e.id) }),
         ...(config.builtins === 'skip' && {
           skip: isBuiltinCommand,
@@ -338,6 +369,23 @@ export class Replay {
       },
       this.observed.selection,
     );
+  }
+
+  /** Dead letters later runs skip: all but those looked at again (see reexamined). */
+  private stillRejected(): ReadonlySet<number> {
+    const all = this.stores.deadLetters.ids();
+    if (this.reexamined.size === 0) return all;
+    return new Set([...all].filter((id) => !this.reexamined.has(id)));
+  }
+
+  /**
+   * Whether the endpoint may hold the event unrecorded: in a request whose answer was not read
+   * (see InFlight), or looked at again after an earlier version set it aside for an out-of-order
+   * refusal, as may every pending event up to the last of those, which the stored request they
+   * came from covered.
+   */
+  private mayHold(e: TokfEvent): boolean {
+    return this.stores.inFlight.mayHold(e.id) || e.id <= this.reexaminedUpTo;
   }
 
   /**

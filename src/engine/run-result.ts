@@ -38,7 +38,11 @@ export function runResult(f: RunFacts): SyncResult {
   const errors = f.notices.errors;
   const warnings = [...f.notices.warnings, ...observed.clock.notices(), ...selectionNotices(f)];
   const allSent =
-    delivered === selection.selected - observed.tooOld - (stats?.tooOldForEndpoint ?? 0) &&
+    delivered ===
+      selection.selected -
+        observed.tooOld -
+        (stats?.tooOldForEndpoint ?? 0) -
+        (stats?.behindEndpoint ?? 0) &&
     errors.length === 0 &&
     (stats?.refusedEvents ?? 0) === 0;
   const status: SyncResult['status'] = config.dryRun
@@ -53,7 +57,10 @@ export function runResult(f: RunFacts): SyncResult {
   // Too-old events are set aside only where a run records and a file holds them.
   const maxAgeSetAside = stats !== undefined && f.file !== undefined ? observed.tooOld : 0;
   const selectedSetAside =
-    (stats?.refusedEvents ?? 0) + (stats?.tooOldForEndpoint ?? 0) + maxAgeSetAside;
+    (stats?.refusedEvents ?? 0) +
+    (stats?.tooOldForEndpoint ?? 0) +
+    (stats?.behindEndpoint ?? 0) +
+    maxAgeSetAside;
   const secrets = config.endpoint?.secrets ?? [];
   const clean = (n: Notice): Notice =>
     n.message === null ? n : { ...n, message: redact(n.message, secrets) };
@@ -73,6 +80,7 @@ export function runResult(f: RunFacts): SyncResult {
     selected: selection.selected,
     delivered,
     refusedEvents: stats?.refusedEvents ?? 0,
+    alreadyHeld: stats?.alreadyHeld ?? 0,
     rejectedPoints: stats?.rejectedPoints ?? 0,
     selectedSetAside,
     selectedPending:
@@ -80,7 +88,8 @@ export function runResult(f: RunFacts): SyncResult {
         ? selection.selected
         : selection.selected - delivered - selectedSetAside,
     tooOld: observed.tooOld,
-    tooOldForEndpoint: (stats?.tooOldForEndpoint ?? 0) + (stats?.tooOldUnsent ?? 0),
+    tooOldForEndpoint:
+      (stats?.tooOldForEndpoint ?? 0) + (stats?.tooOldUnsent ?? 0) + (stats?.behindEndpoint ?? 0),
     pending: f.counts.pending,
     pendingAtStart: f.pendingAtStart,
     setAside: f.counts.setAside,

@@ -160,7 +160,8 @@ function otherSignals(db: DatabaseSync): SyncStatus['signals'] {
 
 /** The reasons the engine writes (replay.ts, delivery.ts), sorted into what a person asks about. */
 function kindOf(reason: string): SetAsideKind {
-  if (/^older than max-age|^too old for this endpoint/.test(reason)) return 'too-old';
+  if (/^older than max-age|^too old for this endpoint|^behind newer samples/.test(reason))
+    return 'too-old';
   if (/^the timestamp is not a time/.test(reason)) return 'unreadable';
   return 'refused';
 }

@@ -47,6 +47,11 @@ export interface SyncResult {
   delivered: number;
   /** Selected events refused for good in this run and set aside (dead letters). */
   refusedEvents: number;
+  /**
+   * Of the delivered events, those found already in the backend: a resend of a request it stored
+   * while the answer was lost, refused as out of order or duplicate.
+   */
+  alreadyHeld: number;
   /** Data points the endpoint acknowledged but reported rejected (partial_success). */
   rejectedPoints: number;
   /** Selected events older than max-age: not sent, only written to the OTLP/JSON file. */

@@ -9,6 +9,7 @@ import { DatabaseDamagedError, UsageError } from '../errors.js';
 import { makeDirectory } from '../output/directory.js';
 import { ColumnProgressStore } from '../progress/column-store.js';
 import { DeadLetters, rejectedTable } from '../progress/dead-letters.js';
+import { InFlight } from '../progress/in-flight.js';
 import { RangesProgressStore, rangesTable } from '../progress/ranges-store.js';
 import { SeriesStore } from '../progress/series-store.js';
 import { SyncLock } from '../progress/sync-lock.js';
@@ -118,6 +119,7 @@ export async function runSync(config: SyncConfig, deps: SyncDeps): Promise<SyncR
     for (const { stores, config: c } of runs) {
       stores.progress.prepareForWriting();
       stores.deadLetters.prepareForWriting(c.endpoint?.secrets);
+      stores.inFlight.prepareForWriting();
     }
     if (config.temporality === 'cumulative' && config.signals.includes('metrics'))
       series.prepareForWriting();
@@ -165,7 +167,8 @@ function signalStores(
       ? new ColumnProgressStore(db)
       : new RangesProgressStore(db, rangesTable(signal));
   const deadLetters = new DeadLetters(db, rejectedTable(signal));
-  return { db, progress, deadLetters, lock, series, columns: schema.columns, signal };
+  const inFlight = new InFlight(db, signal);
+  return { db, progress, deadLetters, inFlight, lock, series, columns: schema.columns, signal };
 }
 
 /**

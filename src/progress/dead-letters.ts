@@ -100,6 +100,15 @@ export class DeadLetters {
     return this.known;
   }
 
+  /** Ids of rejected events whose recorded reason passes `test`, in id order. */
+  idsWhere(test: (reason: string) => boolean): number[] {
+    if (!this.exists()) return [];
+    const rows = this.db
+      .prepare(`SELECT event_id AS id, reason FROM ${this.table} ORDER BY event_id`)
+      .all();
+    return rows.filter((r) => test(String(r.reason))).map((r) => Number(r.id));
+  }
+
   count(): number {
     return this.ids().size;
   }

@@ -4,6 +4,7 @@ import type { SeriesTotals } from '../encode/cumulative.js';
 import { coverage } from '../source/id-ranges.js';
 import type { TokfEvent } from '../source/tokf-event.js';
 import type { DeadLetters, Rejection } from './dead-letters.js';
+import type { InFlight } from './in-flight.js';
 import type { ProgressStore } from './progress-store.js';
 import type { SeriesStore } from './series-store.js';
 import type { SyncLock } from './sync-lock.js';
@@ -27,13 +28,17 @@ export class ProgressRecorder {
     private readonly lock: SyncLock,
     private readonly now: () => number,
     private readonly series?: SeriesStore,
+    /** Where the events of the request being sent are noted until its answer is recorded. */
+    private readonly inFlight?: InFlight,
   ) {}
 
   /** Throws when the database refuses the write: the events then stay pending. */
   acknowledged(events: readonly TokfEvent[], totals?: ReadonlyMap<string, SeriesTotals>): void {
     this.write('record delivered events', (at) => {
       this.store.markDelivered(coverage(events), at);
-      this.deadLetters.forget(events.map((e) => e.id));
+      const ids = events.map((e) => e.id);
+      this.deadLetters.forget(ids);
+      this.inFlight?.delivered(ids, at);
       if (totals === undefined) return;
       if (this.series === undefined) throw new Error('cumulative totals but no series table');
       this.series.save(totals);
@@ -62,6 +67,27 @@ export class ProgressRecorder {
   fileWritten(file: string): void {
     const { size, mtimeMs } = statSync(file);
     this.write('record the file written', () => this.deadLetters.fileWritten(file, size, mtimeMs));
+  }
+
+  /** Before a request goes out (see InFlight); throws when the database refuses the write. */
+  sending(events: readonly TokfEvent[]): void {
+    if (this.inFlight === undefined) return;
+    const ids = events.map((e) => e.id);
+    const inFlight = this.inFlight;
+    this.write('record the request in flight', (at) => inFlight.sending(ids, at));
+  }
+
+  /**
+   * How a request's answer went, when not acknowledged: read (nothing of it is held unrecorded)
+   * or not (it may be). Throws when the database refuses the write.
+   */
+  unacknowledged(events: readonly TokfEvent[], answerRead: boolean): void {
+    if (this.inFlight === undefined) return;
+    const ids = events.map((e) => e.id);
+    const inFlight = this.inFlight;
+    this.write('record the request in flight', (at) =>
+      answerRead ? inFlight.notTaken(at) : inFlight.unread(ids, at),
+    );
   }
 
   private write(what: string, work: (at: Date) => void): void {

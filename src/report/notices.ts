@@ -45,6 +45,16 @@ function describe(n: Notice): string {
       return `writing ${n.file ?? 'a file'} failed${said}; what was sent is recorded`;
     case 'unexpected':
       return `sending failed unexpectedly${said}`;
+    case 'already-held':
+      return `${events}${from} ${were} already in the backend: the request carrying them was stored although its answer was lost (a timeout, a dropped connection, a run that did not end), and its resend was refused as out of order or duplicate${said}; recorded as delivered`;
+    case 'out-of-order':
+      return `the endpoint holds newer samples of a series in a request of ${events}${from} than this database recorded delivering${said}; sending stopped so that no series is counted down, and these and all later events stay pending. Another sender or another copy of this database writes the same series (give each its own service.instance.id), or this copy is older than the one synced last. To load these events anyway, write them with --openmetrics-out DIR and backfill them (promtool tsdb create-blocks-from openmetrics), or let the backend take older samples (Prometheus: storage.tsdb.out_of_order_time_window)`;
+    case 'behind-endpoint':
+      return n.file !== undefined
+        ? `${events}${from} ${were} refused as behind newer samples their series hold at the endpoint${said}; not sent again, kept in ${n.file} and set aside (backfill them from there, e.g. promtool tsdb create-blocks-from openmetrics with --openmetrics-out)`
+        : `${events}${from} ${were} refused as behind newer samples their series hold at the endpoint${said}; they stay pending: give --otlp-json-out DIR (the action always has one) to keep them in a file and set them aside, write them with --openmetrics-out DIR to backfill them, or let the backend take older samples (Prometheus: storage.tsdb.out_of_order_time_window)`;
+    case 'refuses-everything':
+      return `the endpoint refused every request of this run${said}, so nothing was set aside: ${events}${from} and all later ones stay pending; check the endpoint's address, its headers and any proxy's body limit (a 413 for a single event), then run again`;
     case 'refused':
       return `${events} ${were} refused and set aside as rejected (${n.message ?? 'refused'}); --retry-rejected sends them again`;
     case 'partial-success':

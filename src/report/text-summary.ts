@@ -60,6 +60,9 @@ function eventCounts(r: SyncResult): string {
 
 function eventExtras(r: SyncResult): string {
   return (
+    (r.alreadyHeld > 0
+      ? ` (${count(r.alreadyHeld)} of the delivered already in the backend from a resend)`
+      : '') +
     (r.refusedEvents > 0 ? `, ${count(r.refusedEvents)} refused and set aside` : '') +
     (r.tooOld > 0 ? `, ${count(r.tooOld)} older than max-age (file only)` : '') +
     (r.tooOldForEndpoint > 0

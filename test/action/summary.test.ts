@@ -25,6 +25,7 @@ function result(overrides: Partial<SyncResult> = {}): SyncResult {
     selected: 10,
     delivered: 10,
     refusedEvents: 0,
+    alreadyHeld: 0,
     rejectedPoints: 0,
     tooOld: 0,
     tooOldForEndpoint: 0,

@@ -229,4 +229,66 @@ describe('the history horizon, with events sharing series', () => {
     expect(landed).toEqual([]);
     expect(requests()).toBeLessThanOrEqual(1 + 3 * Math.ceil(Math.log2(501)));
   });
+
+  describe('out-of-order refusals', () => {
+    const ooo: DeliveryOutcome = {
+      ...EXCHANGE,
+      kind: 'out-of-order',
+      status: 400,
+      message: 'out of order sample',
+    };
+    /** An endpoint holding `stored` already: any request with one of them is refused. */
+    function holding(stored: number[], mayHold: number[], bisect = false) {
+      const sent: number[][] = [];
+      const settled: [number[], DeliveryOutcome['kind']][] = [];
+      const steps = {
+        send: async (r: Req): Promise<DeliveryOutcome> => {
+          sent.push(r.events);
+          return r.events.some((e) => stored.includes(e)) ? ooo : ack;
+        },
+        encode: (events: number[]): Req[] => [{ events }],
+        settle: (r: Req, o: DeliveryOutcome): Verdict => {
+          settled.push([r.events, o.kind]);
+          return 'continue';
+        },
+        timeOf: (e: number) => e,
+        tooOld: (): Verdict => 'continue',
+        mayHold: (e: number) => mayHold.includes(e),
+        bisectOutOfOrder: () => bisect,
+      };
+      return { sent, settled, steps };
+    }
+
+    it('a request of events that may be held is settled whole, never split', async () => {
+      const { sent, settled, steps } = holding(range(1, 8), range(1, 8));
+      await expect(sendIsolating({ events: range(1, 8) }, steps)).resolves.toBe('continue');
+      expect(sent).toEqual([range(1, 8)]);
+      expect(settled).toEqual([[range(1, 8), 'out-of-order']]);
+    });
+
+    it('sends the events that may be held apart from the others, ahead of them', async () => {
+      const { sent, settled, steps } = holding(range(1, 5), [1, 2, 3, 4, 5]);
+      await sendIsolating({ events: range(1, 12) }, steps);
+      expect(sent).toEqual([range(1, 12), range(1, 5), range(6, 12)]);
+      expect(settled).toEqual([
+        [range(1, 5), 'out-of-order'],
+        [range(6, 12), 'acknowledged'],
+      ]);
+    });
+
+    it('events never sent are settled whole (cumulative), or taken apart where asked', async () => {
+      const whole = holding([6], []);
+      await sendIsolating({ events: range(1, 8) }, whole.steps);
+      expect(whole.sent).toEqual([range(1, 8)]);
+      expect(whole.settled).toEqual([[range(1, 8), 'out-of-order']]);
+      const apart = holding([6], [], true);
+      await sendIsolating({ events: range(1, 8) }, apart.steps);
+      expect(apart.settled).toEqual([
+        [range(1, 4), 'acknowledged'],
+        [[5], 'acknowledged'],
+        [[6], 'out-of-order'],
+        [[7, 8], 'acknowledged'],
+      ]);
+    });
+  });
 });

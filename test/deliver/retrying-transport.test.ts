@@ -125,9 +125,19 @@ describe('RetryingTransport', () => {
     [422, 'invalid', 'bad-data'],
     [400, 'out of bounds', 'too-old'],
     [400, 'too old sample', 'too-old'],
-    [400, 'out of order sample', 'too-old'],
     [400, 'err-mimir-sample-timestamp-too-old', 'too-old'],
-    [422, 'err-mimir-sample-out-of-order', 'too-old'],
+    // What a resend of stored data gets: never bad data, never too old.
+    [400, 'out of order sample', 'out-of-order'],
+    [400, 'out of order sample\nout of order sample', 'out-of-order'],
+    [400, 'duplicate sample for timestamp', 'out-of-order'],
+    [422, 'err-mimir-sample-out-of-order', 'out-of-order'],
+    [
+      400,
+      'the sample has been rejected because another sample with the same timestamp, but a different value, has already been ingested (err-mimir-sample-duplicate-timestamp)',
+      'out-of-order',
+    ],
+    [409, 'add 3 samples: out of order sample', 'out-of-order'],
+    [409, 'conflict', 'failed'],
     [500, 'out of bounds', 'failed'],
     [401, 'unauthorized', 'failed'],
   ] as const)('classifies a final HTTP %i "%s" as %s', async (status, message, kind) => {
@@ -217,5 +227,59 @@ describe('RetryingTransport interrupted', () => {
     expect(
       await new RetryingTransport(inFlight, { signal: later.signal }).send(BODY),
     ).toMatchObject({ kind: 'acknowledged', attempts: 1 });
+  });
+
+  describe('whether an unanswered attempt may have landed', () => {
+    const OOO: AttemptResult = { kind: 'permanent', status: 400, message: 'out of order sample' };
+    it.each([
+      ['a timeout', { kind: 'retryable', message: 'no answer within 3000 ms' }, true],
+      [
+        'a dropped connection',
+        { kind: 'retryable', message: 'connection failed (ECONNRESET)' },
+        true,
+      ],
+      ['a gateway timeout', { kind: 'retryable', status: 504, message: '' }, true],
+      ['a bad gateway', { kind: 'retryable', status: 502, message: '' }, true],
+      [
+        'a refused connection',
+        { kind: 'retryable', message: 'connection failed (ECONNREFUSED)', neverSent: true },
+        false,
+      ],
+      ['throttling', { kind: 'retryable', status: 429, message: '' }, false],
+      ['unavailable', { kind: 'retryable', status: 503, message: '' }, false],
+    ] as const)(
+      'after %s, the resend refused as out of order says so: %s',
+      async (_, first, landed) => {
+        const { r } = retrying([first as AttemptResult, OOO]);
+        const outcome = await r.send(BODY);
+        expect(outcome).toMatchObject({ kind: 'out-of-order', status: 400, attempts: 2 });
+        expect(outcome.mayHaveLanded === true).toBe(landed);
+      },
+    );
+
+    it('an acknowledgement after a timeout carries it too, and a first answer never does', async () => {
+      const timeout: AttemptResult = { kind: 'retryable', message: 'no answer within 10 ms' };
+      expect(await retrying([timeout, ACK]).r.send(BODY)).toMatchObject({
+        kind: 'acknowledged',
+        mayHaveLanded: true,
+      });
+      expect(await retrying([ACK]).r.send(BODY)).not.toHaveProperty('mayHaveLanded');
+      expect(await retrying([OOO]).r.send(BODY)).not.toHaveProperty('mayHaveLanded');
+    });
+
+    it('retries that run out after a timeout say the request may be there', async () => {
+      const timeout: AttemptResult = { kind: 'retryable', message: 'no answer within 10 ms' };
+      const { r } = retrying([timeout, { kind: 'retryable', status: 503, message: '' }], {
+        ...DEFAULT_RETRY_POLICY,
+        budgetMs: 1500,
+      });
+      expect(await r.send(BODY)).toMatchObject({ kind: 'retries-exhausted', mayHaveLanded: true });
+    });
+
+    it('says a repeated error once, with its count', async () => {
+      const joined = Array.from({ length: 30 }, () => 'out of order sample').join(' ');
+      const { r } = retrying([{ kind: 'permanent', status: 400, message: joined }]);
+      expect(await r.send(BODY)).toMatchObject({ message: 'out of order sample (×30)' });
+    });
   });
 });

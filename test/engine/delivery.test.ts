@@ -129,10 +129,53 @@ describe('settling outcomes', () => {
 
   it('the circuit breaker stops after N refused events in a row; the rest stay pending', async () => {
     const db = distinctEventsDb(40);
-    const stub = new StubTransport(refuseIf(() => true, 'nope', 422));
+    // The first batch is taken: what is refused after it is the data's, and set aside.
+    const stub = new StubTransport(refuseIf((c) => Number(c.slice(4)) > 10, 'nope', 422));
     const r = await syncWith(db, stub, { maxConsecutiveFailures: '3' });
-    expect(r).toMatchObject({ delivered: 0, refusedEvents: 3, pending: 37 });
+    expect(r).toMatchObject({ delivered: 10, refusedEvents: 3, pending: 27 });
     expect(r.errors.map((e) => e.kind)).toEqual(['circuit-breaker']);
+    expect([...rejectedCommands(db).keys()]).toEqual(['cmd-11', 'cmd-12', 'cmd-13']);
+  });
+
+  it('an endpoint refusing every request sets nothing aside: all events stay pending, run after run', async () => {
+    const db = distinctEventsDb(40);
+    for (const status of [400, 413, 400]) {
+      const stub = new StubTransport(refuseIf(() => true, 'request refused', status));
+      const r = await syncWith(db, stub, { maxConsecutiveFailures: '3' });
+      expect(r).toMatchObject({
+        status: 'failed',
+        exitCode: 1,
+        delivered: 0,
+        refusedEvents: 0,
+        setAside: 0,
+        pending: 40,
+      });
+      expect(r.errors.map((e) => e.kind)).toEqual(['refuses-everything']);
+      expect(r.errors[0]?.message).toBe(`HTTP ${status}: request refused`);
+      expect(rejectedCommands(db).size).toBe(0);
+    }
+  });
+
+  it('refusals before the first acceptance are set aside once something else is accepted', async () => {
+    const db = distinctEventsDb(20);
+    // cmd-2 is bad; it is found (and held back) before any request was accepted.
+    const stub = new StubTransport(refuseIf((c) => c === 'cmd-2', 'bad point'));
+    const r = await syncWith(db, stub);
+    expect(r).toMatchObject({ delivered: 19, refusedEvents: 1, setAside: 1, pending: 0 });
+    expect(r.errors).toEqual([]);
+    expect(rejectedCommands(db)).toEqual(new Map([['cmd-2', 'HTTP 400: bad point']]));
+  });
+
+  it("a refusal naming the event's own data sets it aside even when nothing was accepted", async () => {
+    const db = distinctEventsDb(3);
+    const stub = new StubTransport((commands) => ({
+      kind: 'permanent',
+      status: 400,
+      message:
+        commands.length === 1 ? `invalid label value "${commands[0]}"` : 'invalid label value',
+    }));
+    const r = await syncWith(db, stub, { maxConsecutiveFailures: '10' });
+    expect(r).toMatchObject({ delivered: 0, refusedEvents: 3, setAside: 3, pending: 0 });
     expect([...rejectedCommands(db).keys()]).toEqual(['cmd-1', 'cmd-2', 'cmd-3']);
   });
 

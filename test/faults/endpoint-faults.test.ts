@@ -185,22 +185,31 @@ describe('endpoint faults: nothing is lost', () => {
     await expectNothingLost(db);
   });
 
-  it('opens the circuit breaker when everything is refused, leaving the rest pending', async () => {
-    await start(() => ({ status: 400, errorMessage: 'invalid sample' }));
+  it('an endpoint refusing everything (400, then 413) sets nothing aside, run after run', async () => {
     const db = distinctEventsDb(N);
-    const r = await syncTo(receiver.url, db, { batchSize: '20', maxConsecutiveFailures: '3' });
-    expect(r).toMatchObject({
-      status: 'failed',
-      exitCode: 1,
-      delivered: 0,
-      refusedEvents: 3,
-      setAside: 3,
-      pending: N - 3,
-    });
-    expect(r.errors.map(describeNotice).join('\n')).toMatch(
-      /circuit breaker: 3 events in a row were refused/,
-    );
-    await expectNothingLost(db, ['cmd-1', 'cmd-2', 'cmd-3']);
+    for (const [status, text] of [
+      [400, 'invalid sample'],
+      [413, 'request entity too large'],
+      [400, 'invalid sample'],
+    ] as const) {
+      await start(() => ({ status, errorMessage: text }));
+      const r = await syncTo(receiver.url, db, { batchSize: '20', maxConsecutiveFailures: '3' });
+      expect(r).toMatchObject({
+        status: 'failed',
+        exitCode: 1,
+        delivered: 0,
+        refusedEvents: 0,
+        setAside: 0,
+        pending: N,
+      });
+      const said = r.errors.map(describeNotice).join('\n');
+      expect(said).toMatch(/the endpoint refused every request of this run: HTTP \d+/);
+      expect(said).toContain(text);
+      expect(said).toMatch(/nothing was set aside/);
+      expect(rejectedCommands(db).size).toBe(0);
+      await receiver.close();
+    }
+    await expectNothingLost(db);
   });
 
   it('max-age: older events are not sent, only exported and set aside; newer ones are sent', async () => {

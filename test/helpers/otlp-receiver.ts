@@ -39,6 +39,8 @@ export interface ScriptedResponse {
   retryAfter?: string;
   /** Message of the google.rpc.Status body sent with an error status. */
   errorMessage?: string;
+  /** Send errorMessage as a text/plain body, as Prometheus's http.Error does, not as a Status. */
+  plainText?: boolean;
   /** Destroy the connection after reading the request, without any response. */
   reset?: boolean;
   /** Answer after this many ms. */
@@ -96,6 +98,13 @@ export interface OtlpReceiverOptions {
    * request that carries a poison point, as a backend validating each point would.
    */
   respond?: (request: ReceivedRequest) => ScriptedResponse | undefined;
+  /**
+   * A store that keeps series in order, as Prometheus does (see ordered-store.ts): a metrics
+   * request whose scripted answer is a success, a reset or a hang is appended to it first (so a
+   * lost reply still leaves the data stored), and refused with its plain-text 400 when it may not
+   * (after the scripted delay or hang, which a reset still ends without an answer).
+   */
+  store?: { append(request: DecodedMetricsRequest): string | undefined };
 }
 
 // google.rpc.Status, the body OTLP/HTTP servers send with error statuses. Built by reflection so
@@ -253,7 +262,13 @@ export class OtlpReceiver {
       this.send(record, res, refusal, { errorMessage: record.decodeError ?? '' });
       return;
     }
-    const response = this.queue.shift() ?? this.options.respond?.(record) ?? {};
+    let response = this.queue.shift() ?? this.options.respond?.(record) ?? {};
+    const { store } = this.options;
+    if (store !== undefined && record.decoded !== undefined && (response.status ?? 200) < 300) {
+      const refused = store.append(record.decoded);
+      if (refused !== undefined)
+        response = { ...response, status: 400, errorMessage: `${refused}\n`, plainText: true };
+    }
     record.response = response;
     const delay = response.hangMs ?? response.delayMs ?? 0;
     const answer = (): void => {
@@ -343,6 +358,8 @@ export class OtlpReceiver {
       body = json
         ? JSON.stringify(type.toObject(message, { ...TO_OBJECT_OPTIONS, defaults: false }))
         : type.encode(message).finish();
+    } else if (response.plainText === true) {
+      body = response.errorMessage ?? '';
     } else {
       const message = STATUS_TYPE.fromObject({
         code: GRPC_CODES[status] ?? 2, // UNKNOWN
@@ -352,8 +369,9 @@ export class OtlpReceiver {
         ? JSON.stringify(STATUS_TYPE.toObject(message))
         : STATUS_TYPE.encode(message).finish();
     }
+    const plain = status >= 300 && response.plainText === true;
     const headers: http.OutgoingHttpHeaders = {
-      'content-type': json ? JSON_TYPE : PROTOBUF,
+      'content-type': plain ? 'text/plain; charset=utf-8' : json ? JSON_TYPE : PROTOBUF,
       'content-length': Buffer.byteLength(body),
     };
     if (response.retryAfter !== undefined) headers['retry-after'] = response.retryAfter;
