@@ -1,5 +1,7 @@
 import { UsageError } from '../errors.js';
+import { endpointAdvice } from './endpoint-advice.js';
 import { parseKeyValueList } from './key-values.js';
+import { proxySecrets, readProxySettings } from './proxy.js';
 import { flagLabel, type SettingLabel, type SyncSettings } from './settings.js';
 import type { EndpointConfig } from './sync-config.js';
 
@@ -15,7 +17,8 @@ const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
  * on top: a base URL that already ends in `/v1/metrics` is taken for the metrics URL it plainly
  * is, since appending would only make a path that answers 404. Headers merge general, then
  * per-signal, then flag values. For `signal` logs or traces (a replay of OTLP JSON Lines files),
- * the same rules with that signal's path and OTEL_EXPORTER_OTLP_<SIGNAL>_* variables.
+ * the same rules with that signal's path and OTEL_EXPORTER_OTLP_<SIGNAL>_* variables. `command`
+ * says whose settings the advice for a wrong endpoint may name (replay has no --backend).
  */
 export function resolveEndpoint(
   settings: SyncSettings,
@@ -23,6 +26,7 @@ export function resolveEndpoint(
   label: SettingLabel = flagLabel,
   backendPath = '',
   signal: Signal = 'metrics',
+  command: 'sync' | 'replay' = 'sync',
 ): EndpointConfig | undefined {
   const signalVariable = `OTEL_EXPORTER_OTLP_${signal.toUpperCase()}_ENDPOINT`;
   let url: URL | undefined;
@@ -59,7 +63,21 @@ export function resolveEndpoint(
   }
   // A query string is where some vendors put API keys.
   for (const value of url.searchParams.values()) if (value !== '') secrets.push(value);
-  return { url: url.toString(), headers, secrets: [...new Set(secrets)] };
+  const proxies = readProxySettings(env);
+  secrets.push(...proxySecrets(proxies));
+  const advice = endpointAdvice(url, signal, {
+    ...(command === 'sync' && { backend: label('backend') }),
+    signalEndpoint:
+      command === 'sync' && signal === 'metrics' ? label('metricsEndpoint') : signalVariable,
+    endpoint: label('endpoint'),
+  });
+  return {
+    url: url.toString(),
+    headers,
+    secrets: [...new Set(secrets)],
+    advice,
+    ...(proxies !== undefined && { proxies }),
+  };
 }
 
 function resolveHeaders(

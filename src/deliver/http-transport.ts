@@ -1,19 +1,16 @@
-import type http from 'node:http';
-import type https from 'node:https';
-import {
-  keepAliveAgents,
-  post,
-  TimeoutError,
-  type PostResponse,
-  type TlsOptions,
-} from './http-post.js';
-import { readPartialSuccess, type PartialSuccess } from './response.js';
+import type { EndpointAdvice } from '../config/endpoint-advice.js';
+import type { Signal } from '../config/endpoint.js';
+import { proxyFor, type ProxyServer, type ProxySettings } from '../config/proxy.js';
+import { Agents, post, TimeoutError, type PostResponse, type TlsOptions } from './http-post.js';
+import { readExportResponse, type PartialSuccess } from './response.js';
 
 /** What one attempt came to, by the OTLP rules; the retrying transport decides what follows. */
 export type AttemptResult =
   | { kind: 'acknowledged'; status: number; partial: PartialSuccess }
   | { kind: 'retryable'; status?: number; message: string; retryAfterMs?: number }
-  | { kind: 'permanent'; status?: number; message: string };
+  | { kind: 'permanent'; status?: number; message: string }
+  /** A 2xx whose body is no OTLP export response: the endpoint is not what it should be. */
+  | { kind: 'not-otlp'; status: number; message: string };
 
 /** Sends a request body once. A test can stand in for the network with its own. */
 export interface Transport {
@@ -23,6 +20,13 @@ export interface Transport {
 
 /** Statuses the OTLP specification calls retryable; every other failure status is permanent. */
 const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([429, 502, 503, 504]);
+
+/** Redirects followed with method and body kept (RFC 9110 15.4.8, 15.4.9). */
+const FOLLOWED_REDIRECTS: ReadonlySet<number> = new Set([307, 308]);
+/** Redirects after which most clients turn a POST into a GET: not followed, the URL shown. */
+const UNFOLLOWED_REDIRECTS: ReadonlySet<number> = new Set([301, 302, 303]);
+/** Redirects followed in one attempt; a load balancer needs one or two, more is a loop. */
+const MAX_REDIRECTS = 5;
 
 // Connection failures worth another try: the peer dropped us, refused us while starting, or the
 // network blinked. A host that does not exist or a bad certificate will not heal by retrying.
@@ -39,73 +43,283 @@ const TRANSIENT_CODES = new Set([
 
 /** Longest slice of an error response kept for the report. */
 const ERROR_BODY_LIMIT = 300;
+/** Of a reply that is not OTLP, the first bytes shown: enough to recognise a login page. */
+const NOT_OTLP_BODY_LIMIT = 200;
 
 export interface HttpTarget {
   url: string;
   /** Every header of the request, content type and encoding included. */
   headers: Record<string, string>;
+  /**
+   * The headers the user configured (credentials among them), by name: never sent on to another
+   * origin by a redirect, as browsers and undici drop Authorization.
+   */
+  endpointHeaders?: readonly string[];
   timeoutMs: number;
   /** For an https endpoint: a CA to trust besides the usual ones, a client certificate and key. */
   tls?: TlsOptions;
+  /** The environment's proxies; each hop of a redirect gets its own by NO_PROXY. */
+  proxies?: ProxySettings;
+  /** What the endpoint takes: the export response a 2xx must carry is this signal's. */
+  signal?: Signal;
+  /** Values never to show, such as tokens an error page may echo. */
+  secrets?: readonly string[];
+  /** Words for a 404 and for a reply that is not OTLP, from the config of the running command. */
+  advice?: EndpointAdvice;
+  /** Told of each redirect followed, in words. */
+  onRedirect?: (line: string) => void;
 }
 
 /** One POST per send over a kept-alive connection, classified by the OTLP rules. Never throws. */
 export class HttpTransport implements Transport {
   private readonly url: URL;
-  private readonly agents: { http: http.Agent; https: https.Agent };
+  private readonly agents: Agents;
 
   constructor(
     private readonly target: HttpTarget,
     private readonly now: () => number = Date.now,
   ) {
     this.url = new URL(target.url);
-    this.agents = keepAliveAgents(target.tls);
+    this.agents = new Agents(target.tls);
   }
 
   async send(body: Uint8Array): Promise<AttemptResult> {
-    const { headers, timeoutMs } = this.target;
-    let response: PostResponse;
+    const { timeoutMs } = this.target;
+    const deadline = Date.now() + timeoutMs;
+    let url = this.url;
+    let headers = this.target.headers;
+    const hops: string[] = [];
+    for (;;) {
+      const proxy = proxyFor(url, this.target.proxies);
+      let response: PostResponse;
+      try {
+        const left = Math.max(1, deadline - Date.now());
+        response = await post(url, headers, body, left, this.agents.for(url, proxy));
+      } catch (err) {
+        return withHops(
+          classifyFailure(err, { timeoutMs, tls: this.target.tls ?? {}, url, proxy }),
+          hops,
+        );
+      }
+      const { status } = response;
+      if (FOLLOWED_REDIRECTS.has(status) || UNFOLLOWED_REDIRECTS.has(status)) {
+        const next = this.redirect(url, response, hops);
+        if (next.kind === 'stop') return withHops(next.result, hops);
+        // Once on another origin, the credentials stay behind, even on the way back.
+        if (next.url.origin !== url.origin) headers = this.withoutEndpointHeaders();
+        url = next.url;
+        continue;
+      }
+      return withHops(this.classify(response, url, proxy), hops);
+    }
+  }
+
+  /** The request's headers less the configured ones, for another origin. */
+  private stripped: Record<string, string> | undefined;
+  private withoutEndpointHeaders(): Record<string, string> {
+    if (this.stripped !== undefined) return this.stripped;
+    const drop = new Set(
+      [...(this.target.endpointHeaders ?? []), 'authorization'].map((n) => n.toLowerCase()),
+    );
+    this.stripped = Object.fromEntries(
+      Object.entries(this.target.headers).filter(([name]) => !drop.has(name.toLowerCase())),
+    );
+    return this.stripped;
+  }
+
+  /** Where a redirect leads, or why it is not followed. */
+  private redirect(
+    from: URL,
+    response: PostResponse,
+    hops: string[],
+  ): { kind: 'go'; url: URL } | { kind: 'stop'; result: AttemptResult } {
+    const { status, location } = response;
+    const stop = (message: string): { kind: 'stop'; result: AttemptResult } => ({
+      kind: 'stop',
+      result: { kind: 'permanent', status, message },
+    });
+    let to: URL | undefined;
     try {
-      response = await post(this.url, headers, body, timeoutMs, this.agents);
-    } catch (err) {
-      return classifyFailure(err, timeoutMs, this.target.tls ?? {});
+      if (location !== null && location.trim() !== '') to = new URL(location.trim(), from);
+    } catch {
+      to = undefined;
     }
+    if (to === undefined) {
+      return stop(
+        `a redirect from ${shown(from)} with no usable Location; give the endpoint's own URL`,
+      );
+    }
+    const where = this.show(to);
+    if (UNFOLLOWED_REDIRECTS.has(status)) {
+      return stop(
+        `the endpoint redirects to ${where} (Location); a POST is not followed through ${status} (it would turn into a GET): give ${where} as the endpoint`,
+      );
+    }
+    if (to.protocol !== 'https:' && to.protocol !== 'http:') {
+      return stop(`a redirect to ${where}, which is not http or https; not followed`);
+    }
+    if (from.protocol === 'https:' && to.protocol === 'http:') {
+      return stop(
+        `a redirect from ${shown(from)} to ${where} would leave TLS, so it is not followed; check the endpoint's configuration, or give the https URL it should have`,
+      );
+    }
+    if (hops.length >= MAX_REDIRECTS) {
+      return stop(
+        `more than ${MAX_REDIRECTS} redirects (last to ${where}); give the endpoint's final URL`,
+      );
+    }
+    const crossOrigin = to.origin !== from.origin;
+    const dropped = [...(this.target.endpointHeaders ?? [])];
+    const note =
+      crossOrigin && dropped.length > 0
+        ? `; ${dropped.join(', ')} not sent to the other origin`
+        : '';
+    const line = `HTTP ${status}: redirected from ${shown(from)} to ${where}${note}`;
+    hops.push(line);
+    this.target.onRedirect?.(line);
+    return { kind: 'go', url: to };
+  }
+
+  private show(url: URL): string {
+    return this.redact(shown(url));
+  }
+
+  private redact(text: string): string {
+    let out = text;
+    for (const s of [...(this.target.secrets ?? [])].sort((a, b) => b.length - a.length)) {
+      if (s.length > 0) out = out.split(s).join('***');
+    }
+    return out;
+  }
+
+  /** A final answer (no redirect) by the OTLP rules. */
+  private classify(
+    response: PostResponse,
+    url: URL,
+    proxy: ProxyServer | undefined,
+  ): AttemptResult {
     const { status } = response;
+    const signal = this.target.signal ?? 'metrics';
     if (status >= 200 && status < 300) {
-      return {
-        kind: 'acknowledged',
-        status,
-        partial: readPartialSuccess(response.body, response.contentType),
-      };
+      const reading = readExportResponse(response.body, signal, response.truncated);
+      if (reading.otlp) return { kind: 'acknowledged', status, partial: reading.partial };
+      return { kind: 'not-otlp', status, message: this.notOtlp(response, reading.why, url) };
     }
-    const message = describeBody(response.body);
+    const message = this.redact(describeBody(response.body));
+    if (status === 407 && proxy !== undefined) {
+      return { kind: 'permanent', status, message: proxyRefused(proxy, url, status) };
+    }
     if (RETRYABLE_STATUSES.has(status)) {
       const retryAfterMs = parseRetryAfter(response.retryAfter, this.now());
       return {
         kind: 'retryable',
         status,
-        message,
+        message:
+          proxy === undefined
+            ? message
+            : `${message}${message === '' ? '' : ' '}${through(proxy)}`.trim(),
         ...(retryAfterMs !== undefined && { retryAfterMs }),
       };
     }
-    if (status === 404) return { kind: 'permanent', status, message: notFound(this.url, message) };
+    if (status === 404) {
+      const advice = this.target.advice?.notFound ?? `nothing at ${shown(url)}`;
+      const said = message === '' ? '' : `; the endpoint said: ${message}`;
+      return { kind: 'permanent', status, message: `${advice}${said}` };
+    }
     return { kind: 'permanent', status, message };
   }
 
-  /** Closes the kept-alive connection, so that the process can exit at once. */
+  /** A 2xx that is no export response, in words: what came back and what to check. */
+  private notOtlp(response: PostResponse, why: string, url: URL): string {
+    const type = response.contentType ?? 'none';
+    const begins = this.redact(
+      printable(response.body.subarray(0, NOT_OTLP_BODY_LIMIT)) +
+        (response.body.byteLength > NOT_OTLP_BODY_LIMIT || response.truncated ? '…' : ''),
+    );
+    const body = response.body.byteLength === 0 ? '' : `; it begins "${begins}"`;
+    const advice =
+      this.target.advice?.notOtlp ??
+      `check that ${shown(url)} is the OTLP/HTTP receiver, not a login page or a proxy's page`;
+    return `not an OTLP endpoint: ${shown(url)} answered with Content-Type ${type}, ${why}${body}; nothing was counted delivered and nothing more is sent to it; ${advice}`;
+  }
+
+  /** Closes the kept-alive connections, so that the process can exit at once. */
   close(): void {
-    this.agents.http.destroy();
-    this.agents.https.destroy();
+    this.agents.destroy();
   }
 }
 
-function classifyFailure(err: unknown, timeoutMs: number, tls: TlsOptions): AttemptResult {
+/** A result with the redirects that led to it, so that a failure says where it happened. */
+function withHops(result: AttemptResult, hops: readonly string[]): AttemptResult {
+  if (hops.length === 0 || result.kind === 'acknowledged') return result;
+  return { ...result, message: `${result.message} (after ${hops.join('; then ')})` };
+}
+
+/** scheme, host and path: never credentials or a query, which may hold a key. */
+function shown(url: URL): string {
+  return `${url.protocol}//${url.host}${url.pathname}`;
+}
+
+function through(proxy: ProxyServer): string {
+  return `(through the proxy ${proxy.url} from ${proxy.source})`;
+}
+
+/** A proxy that refused a request or a tunnel, with what to check. */
+function proxyRefused(proxy: ProxyServer, url: URL, status: number | undefined): string {
+  const at = `the proxy ${proxy.url} (from ${proxy.source})`;
+  if (status === 407) {
+    return proxy.credentials === undefined
+      ? `${at} wants credentials (407): give them in the proxy URL, http://user:password@host:port`
+      : `${at} refused the credentials in ${proxy.source} (407)`;
+  }
+  return `${at} would not connect to ${url.host} (HTTP ${status ?? 'error'}); if ${url.hostname} is to be reached directly, add it to NO_PROXY`;
+}
+
+interface FailureContext {
+  timeoutMs: number;
+  tls: TlsOptions;
+  /** Where the request went. */
+  url: URL;
+  /** The proxy it went through, if any. */
+  proxy: ProxyServer | undefined;
+}
+
+/** A request that got no answer, in words that name the host tried and the proxy, if any. */
+function classifyFailure(err: unknown, ctx: FailureContext): AttemptResult {
+  const { url, proxy, tls } = ctx;
+  const via = proxy === undefined ? '' : ` ${through(proxy)}`;
   if (err instanceof TimeoutError) {
-    return { kind: 'retryable', message: `no answer within ${timeoutMs} ms` };
+    return {
+      kind: 'retryable',
+      message: `no answer from ${url.host} within ${ctx.timeoutMs} ms${via}`,
+    };
   }
   const e = err as ConnectionError;
   const code = e?.code;
   const detail = code ?? e?.message ?? String(err);
+  if (code === 'ERR_PROXY_TUNNEL' && proxy !== undefined) {
+    // Node could not open the CONNECT tunnel: the proxy answered with a status.
+    const status = e.statusCode;
+    const message = proxyRefused(proxy, url, status);
+    return status !== undefined && RETRYABLE_STATUSES.has(status)
+      ? { kind: 'retryable', message }
+      : { kind: 'permanent', message };
+  }
+  // Through a proxy, Node connects to the proxy: an error of the connection is the proxy's.
+  const host =
+    proxy === undefined
+      ? url.host
+      : `the proxy ${proxy.url} (from ${proxy.source}) for ${url.host}`;
+  if (code === 'ENOTFOUND') {
+    const name = proxy === undefined ? url.hostname : new URL(proxy.url).hostname;
+    return {
+      kind: 'permanent',
+      message:
+        proxy === undefined
+          ? `cannot resolve the host name ${name} (ENOTFOUND): check the endpoint's host; if this machine reaches the network only through a proxy, set HTTPS_PROXY (or HTTP_PROXY)`
+          : `cannot resolve the proxy's host name ${name} (ENOTFOUND, from ${proxy.source}): check ${proxy.source}`,
+    };
+  }
   if (code !== undefined && TRANSIENT_CODES.has(code)) {
     // Over TLS 1.3 a server that refuses the client certificate just drops the connection after
     // the handshake; it still may be a passing reset, so it is retried, but with the likely cause.
@@ -113,16 +327,20 @@ function classifyFailure(err: unknown, timeoutMs: number, tls: TlsOptions): Atte
       (code === 'ECONNRESET' || code === 'EPIPE') && tls.cert !== undefined
         ? '; if it persists, the endpoint may be refusing the client certificate'
         : '';
-    return { kind: 'retryable', message: `connection failed (${detail})${hint}` };
+    return { kind: 'retryable', message: `connection to ${host} failed (${detail})${hint}` };
   }
   const words = tlsFailure(e ?? {}, tls);
-  if (words !== undefined) return { kind: 'permanent', message: `TLS: ${words} (${detail})` };
-  return { kind: 'permanent', message: `request failed (${detail})` };
+  if (words !== undefined) {
+    return { kind: 'permanent', message: `TLS with ${url.host}: ${words} (${detail})${via}` };
+  }
+  return { kind: 'permanent', message: `request to ${host} failed (${detail})` };
 }
 
 /** What node:https and node:tls put on a failed request's error. */
 interface ConnectionError {
   code?: string;
+  /** For ERR_PROXY_TUNNEL: the proxy's answer to CONNECT. */
+  statusCode?: number;
   message?: string;
   /** For ERR_TLS_CERT_ALTNAME_INVALID: which name is missing. */
   reason?: string;
@@ -210,45 +428,16 @@ function tlsFailure(e: ConnectionError, tls: TlsOptions): string | undefined {
   }
 }
 
-/** Paths by which backends take OTLP metrics, so that a 404 can say where to look instead. */
-const KNOWN_PREFIXES = ['/api/v1/otlp', '/otlp', '/opentelemetry'];
-
-/**
- * A 404 in words: the URL asked (scheme, host and path; credentials left the URL before it got
- * here, and a query may hold a key, so it is left out) and where OTLP metrics usually are.
- */
-function notFound(url: URL, said: string): string {
-  let path = url.pathname.replace(/\/+$/, '');
-  // What remains once the paths we know are taken off is the user's own prefix, if any.
-  for (let before = ''; before !== path;) {
-    before = path;
-    path = path.replace(/\/v1\/metrics$/, '');
-    for (const prefix of KNOWN_PREFIXES)
-      if (path.endsWith(prefix)) path = path.slice(0, -prefix.length);
-  }
-  const base = `${url.protocol}//${url.host}${path}`;
-  const twice = /\/v1\/metrics\/(.*\/)?v1\/metrics/.test(url.pathname)
-    ? ' (v1/metrics twice: give the base URL, or the whole URL with --metrics-endpoint)'
-    : '';
-  return [
-    `nothing at ${url.protocol}//${url.host}${url.pathname}${twice}`,
-    `OTLP/HTTP metrics are usually at ${base}/v1/metrics (Collector, Datadog, New Relic, Honeycomb, Elastic)`,
-    `Prometheus: ${base}/api/v1/otlp/v1/metrics (started with --web.enable-otlp-receiver)`,
-    `Mimir and Grafana Cloud: ${base}/otlp/v1/metrics`,
-    `VictoriaMetrics: ${base}/opentelemetry/v1/metrics`,
-    '--backend sets the path',
-    ...(said === '' ? [] : [`the endpoint said: ${said}`]),
-  ].join('; ');
-}
-
 function describeBody(body: Uint8Array): string {
   if (body.byteLength === 0) return '';
-  const text = new TextDecoder('utf-8', { fatal: false }).decode(
-    body.subarray(0, ERROR_BODY_LIMIT),
-  );
-  // Only printable text helps a reader; a protobuf Status does not.
-  const printable = text.replace(/[^\x20-\x7e]+/g, ' ').trim();
-  return printable === '' ? '' : `${printable}${body.byteLength > ERROR_BODY_LIMIT ? '…' : ''}`;
+  const text = printable(body.subarray(0, ERROR_BODY_LIMIT));
+  return text === '' ? '' : `${text}${body.byteLength > ERROR_BODY_LIMIT ? '…' : ''}`;
+}
+
+/** The printable text of some bytes: only that helps a reader, a protobuf Status does not. */
+function printable(bytes: Uint8Array): string {
+  const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
+  return text.replace(/[^\x20-\x7e]+/g, ' ').trim();
 }
 
 /** Retry-After in milliseconds: delta-seconds or an HTTP date; undefined if absent or unreadable. */
