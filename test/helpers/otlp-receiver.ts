@@ -20,6 +20,7 @@ import type { DecodedMetricsRequest, FlatPoint } from './otlp-proto.js';
 import {
   decodeSignalRequest,
   otherSignalOfPath,
+  signalResponseType,
   type DecodedSignalRequest,
 } from './otlp-signals.js';
 
@@ -33,8 +34,16 @@ const JSON_TYPE = 'application/json';
 export interface ScriptedResponse {
   /** HTTP status. Default 200. */
   status?: number;
-  /** On a 2xx: send an ExportMetricsServiceResponse with this partial_success. */
-  partialSuccess?: { rejectedDataPoints: number; errorMessage?: string };
+  /**
+   * On a 2xx: send the path's signal's Export*ServiceResponse with this partial_success (the
+   * count under the signal's own name: rejectedDataPoints, rejectedLogRecords, rejectedSpans).
+   */
+  partialSuccess?: {
+    rejectedDataPoints?: number;
+    rejectedLogRecords?: number;
+    rejectedSpans?: number;
+    errorMessage?: string;
+  };
   /** Value of a Retry-After header (seconds or an HTTP date). */
   retryAfter?: string;
   /** Message of the google.rpc.Status body sent with an error status. */
@@ -336,7 +345,8 @@ export class OtlpReceiver {
     const json = record.contentType === JSON_TYPE;
     let body: Uint8Array | string;
     if (status >= 200 && status < 300) {
-      const type = exportResponseType();
+      const other = otherSignalOfPath(record.path);
+      const type = other === undefined ? exportResponseType() : signalResponseType(other);
       const message = type.fromObject(
         response.partialSuccess ? { partialSuccess: response.partialSuccess } : {},
       );
