@@ -56,8 +56,15 @@ export function post(
       () => req.destroy(new TimeoutError(`no answer within ${timeoutMs} ms`)),
       timeoutMs,
     );
-    req.on('error', (err) => finish(() => reject(err)));
+    let answered = false;
+    // Once a response has begun, the request's own error (a server that answered and reset the
+    // connection without reading our body, as a refusing proxy does) is the response's to judge:
+    // it ends, or it closes short.
+    req.on('error', (err) => {
+      if (!answered) finish(() => reject(err));
+    });
     req.on('response', (res) => {
+      answered = true;
       const chunks: Buffer[] = [];
       let size = 0;
       const answer = (truncated: boolean) => ({
@@ -85,6 +92,14 @@ export function post(
       });
       res.on('error', (err) => finish(() => reject(err)));
       res.on('end', () => finish(() => resolve(answer(false))));
+      res.on('close', () => {
+        if (!res.complete)
+          finish(() =>
+            reject(
+              Object.assign(new Error('connection closed mid-response'), { code: 'ECONNRESET' }),
+            ),
+          );
+      });
     });
     req.end(body);
   });

@@ -224,9 +224,11 @@ export class HttpTransport implements Transport {
     if (status === 404) {
       const advice = this.target.advice?.notFound ?? `nothing at ${shown(url)}`;
       const said = message === '' ? '' : `; the endpoint said: ${message}`;
-      return { kind: 'permanent', status, message: `${advice}${said}` };
+      return { kind: 'permanent', status, message: `${advice}${said}${viaNote(proxy)}` };
     }
-    return { kind: 'permanent', status, message };
+    // Through a proxy, the answer may be the proxy's own (tinyproxy answers 401 to credentials it
+    // refuses): the message says which proxy it went through.
+    return { kind: 'permanent', status, message: `${message}${viaNote(proxy)}` };
   }
 
   /** A 2xx that is no export response, in words: what came back and what to check. */
@@ -258,6 +260,11 @@ function withHops(result: AttemptResult, hops: readonly string[]): AttemptResult
 /** scheme, host and path: never credentials or a query, which may hold a key. */
 function shown(url: URL): string {
   return `${url.protocol}//${url.host}${url.pathname}`;
+}
+
+/** " (through the proxy ...)" after a message, or nothing without a proxy. */
+function viaNote(proxy: ProxyServer | undefined): string {
+  return proxy === undefined ? '' : ` ${through(proxy)}`;
 }
 
 function through(proxy: ProxyServer): string {

@@ -4,6 +4,7 @@
  * success, throttling, errors, dropped connections, slow or hanging responses).
  */
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import zlib from 'node:zlib';
 
@@ -105,6 +106,8 @@ export interface OtlpReceiverOptions {
    * request that carries a poison point, as a backend validating each point would.
    */
   respond?: (request: ReceivedRequest) => ScriptedResponse | undefined;
+  /** Key and certificate: the receiver speaks https. */
+  tls?: https.ServerOptions;
 }
 
 // google.rpc.Status, the body OTLP/HTTP servers send with error statuses. Built by reflection so
@@ -144,17 +147,21 @@ export class OtlpReceiver {
   private readonly queue: ScriptedResponse[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly waiters: Array<{ count: number; resolve: () => void }> = [];
-  private readonly server: http.Server;
+  private readonly server: http.Server | https.Server;
   private baseUrl: string | undefined;
   /** Requests whose body has been read and decoded (or refused). */
   private settled = 0;
 
   constructor(private readonly options: OtlpReceiverOptions = {}) {
-    this.server = http.createServer((req, res) => {
+    const listener: http.RequestListener = (req, res) => {
       this.handle(req, res).catch((error: unknown) => {
         if (!res.headersSent) res.writeHead(500).end(String(error));
       });
-    });
+    };
+    this.server =
+      options.tls === undefined
+        ? http.createServer(listener)
+        : https.createServer(options.tls, listener);
   }
 
   /** Listen on 127.0.0.1 on a free port. */
@@ -164,7 +171,7 @@ export class OtlpReceiver {
       this.server.listen(0, '127.0.0.1', () => resolve());
     });
     const { port } = this.server.address() as AddressInfo;
-    this.baseUrl = `http://127.0.0.1:${port}`;
+    this.baseUrl = `${this.options.tls === undefined ? 'http' : 'https'}://127.0.0.1:${port}`;
     return { url: this.baseUrl, metricsUrl: `${this.baseUrl}/v1/metrics` };
   }
 
