@@ -52,10 +52,12 @@ export function post(
       agent,
       headers: { ...headers, 'Content-Length': String(body.byteLength) },
     });
-    const timer = setTimeout(
-      () => req.destroy(new TimeoutError(`no answer within ${timeoutMs} ms`)),
-      timeoutMs,
-    );
+    // The timeout is the verdict even mid-body, whatever the destroyed socket then reports.
+    const timer = setTimeout(() => {
+      const err = new TimeoutError(`no answer within ${timeoutMs} ms`);
+      finish(() => reject(err));
+      req.destroy(err);
+    }, timeoutMs);
     let answered = false;
     // Once a response has begun, the request's own error (a server that answered and reset the
     // connection without reading our body, as a refusing proxy does) is the response's to judge:

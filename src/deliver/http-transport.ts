@@ -2,6 +2,7 @@ import type { EndpointAdvice } from '../config/endpoint-advice.js';
 import type { Signal } from '../config/endpoint.js';
 import { proxyFor, type ProxyServer, type ProxySettings } from '../config/proxy.js';
 import { Agents, post, TimeoutError, type PostResponse, type TlsOptions } from './http-post.js';
+import { headersForOtherOrigin, isRedirect, nextHop } from './redirects.js';
 import { readExportResponse, type PartialSuccess } from './response.js';
 
 /** What one attempt came to, by the OTLP rules; the retrying transport decides what follows. */
@@ -20,13 +21,6 @@ export interface Transport {
 
 /** Statuses the OTLP specification calls retryable; every other failure status is permanent. */
 const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([429, 502, 503, 504]);
-
-/** Redirects followed with method and body kept (RFC 9110 15.4.8, 15.4.9). */
-const FOLLOWED_REDIRECTS: ReadonlySet<number> = new Set([307, 308]);
-/** Redirects after which most clients turn a POST into a GET: not followed, the URL shown. */
-const UNFOLLOWED_REDIRECTS: ReadonlySet<number> = new Set([301, 302, 303]);
-/** Redirects followed in one attempt; a load balancer needs one or two, more is a loop. */
-const MAX_REDIRECTS = 5;
 
 // Connection failures worth another try: the peer dropped us, refused us while starting, or the
 // network blinked. A host that does not exist or a bad certificate will not heal by retrying.
@@ -88,6 +82,7 @@ export class HttpTransport implements Transport {
     const deadline = Date.now() + timeoutMs;
     let url = this.url;
     let headers = this.target.headers;
+    const endpointHeaders = this.target.endpointHeaders ?? [];
     const hops: string[] = [];
     for (;;) {
       const proxy = proxyFor(url, this.target.proxies);
@@ -102,82 +97,23 @@ export class HttpTransport implements Transport {
         );
       }
       const { status } = response;
-      if (FOLLOWED_REDIRECTS.has(status) || UNFOLLOWED_REDIRECTS.has(status)) {
-        const next = this.redirect(url, response, hops);
-        if (next.kind === 'stop') return withHops(next.result, hops);
+      if (isRedirect(status)) {
+        const next = nextHop(url, status, response.location, hops.length, endpointHeaders, (u) =>
+          this.show(u),
+        );
+        if (next.kind === 'stop') {
+          return withHops({ kind: 'permanent', status, message: next.message }, hops);
+        }
+        hops.push(next.line);
+        this.target.onRedirect?.(next.line);
         // Once on another origin, the credentials stay behind, even on the way back.
-        if (next.url.origin !== url.origin) headers = this.withoutEndpointHeaders();
+        if (next.url.origin !== url.origin)
+          headers = headersForOtherOrigin(headers, endpointHeaders);
         url = next.url;
         continue;
       }
       return withHops(this.classify(response, url, proxy), hops);
     }
-  }
-
-  /** The request's headers less the configured ones, for another origin. */
-  private stripped: Record<string, string> | undefined;
-  private withoutEndpointHeaders(): Record<string, string> {
-    if (this.stripped !== undefined) return this.stripped;
-    const drop = new Set(
-      [...(this.target.endpointHeaders ?? []), 'authorization'].map((n) => n.toLowerCase()),
-    );
-    this.stripped = Object.fromEntries(
-      Object.entries(this.target.headers).filter(([name]) => !drop.has(name.toLowerCase())),
-    );
-    return this.stripped;
-  }
-
-  /** Where a redirect leads, or why it is not followed. */
-  private redirect(
-    from: URL,
-    response: PostResponse,
-    hops: string[],
-  ): { kind: 'go'; url: URL } | { kind: 'stop'; result: AttemptResult } {
-    const { status, location } = response;
-    const stop = (message: string): { kind: 'stop'; result: AttemptResult } => ({
-      kind: 'stop',
-      result: { kind: 'permanent', status, message },
-    });
-    let to: URL | undefined;
-    try {
-      if (location !== null && location.trim() !== '') to = new URL(location.trim(), from);
-    } catch {
-      to = undefined;
-    }
-    if (to === undefined) {
-      return stop(
-        `a redirect from ${shown(from)} with no usable Location; give the endpoint's own URL`,
-      );
-    }
-    const where = this.show(to);
-    if (UNFOLLOWED_REDIRECTS.has(status)) {
-      return stop(
-        `the endpoint redirects to ${where} (Location); a POST is not followed through ${status} (it would turn into a GET): give ${where} as the endpoint`,
-      );
-    }
-    if (to.protocol !== 'https:' && to.protocol !== 'http:') {
-      return stop(`a redirect to ${where}, which is not http or https; not followed`);
-    }
-    if (from.protocol === 'https:' && to.protocol === 'http:') {
-      return stop(
-        `a redirect from ${shown(from)} to ${where} would leave TLS, so it is not followed; check the endpoint's configuration, or give the https URL it should have`,
-      );
-    }
-    if (hops.length >= MAX_REDIRECTS) {
-      return stop(
-        `more than ${MAX_REDIRECTS} redirects (last to ${where}); give the endpoint's final URL`,
-      );
-    }
-    const crossOrigin = to.origin !== from.origin;
-    const dropped = [...(this.target.endpointHeaders ?? [])];
-    const note =
-      crossOrigin && dropped.length > 0
-        ? `; ${dropped.join(', ')} not sent to the other origin`
-        : '';
-    const line = `HTTP ${status}: redirected from ${shown(from)} to ${where}${note}`;
-    hops.push(line);
-    this.target.onRedirect?.(line);
-    return { kind: 'go', url: to };
   }
 
   private show(url: URL): string {
@@ -214,10 +150,7 @@ export class HttpTransport implements Transport {
       return {
         kind: 'retryable',
         status,
-        message:
-          proxy === undefined
-            ? message
-            : `${message}${message === '' ? '' : ' '}${through(proxy)}`.trim(),
+        message: `${message}${viaNote(proxy)}`,
         ...(retryAfterMs !== undefined && { retryAfterMs }),
       };
     }

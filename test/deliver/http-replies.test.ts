@@ -1,9 +1,12 @@
 import http from 'node:http';
+import https from 'node:https';
+import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { OtlpExporter } from '../../src/deliver/otlp-exporter.js';
 import { describeOutcome } from '../../src/deliver/outcome.js';
 import { HttpTransport } from '../../src/deliver/http-transport.js';
 import { resolveEndpoint } from '../../src/config/endpoint.js';
+import { makeTestCa } from '../helpers/test-ca.js';
 
 /** What a loopback server saw of one request. */
 interface Seen {
@@ -219,6 +222,37 @@ describe('redirects', () => {
       expect(a.seen).toHaveLength(1);
     },
   );
+
+  it('never follows https to http', async () => {
+    const plain = await serve((_req, res) => res.writeHead(200).end());
+    const ca = makeTestCa();
+    const secure = https.createServer(ca.server, (req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(308, { Location: `${plain.origin}/v1/metrics` }).end());
+    });
+    await new Promise<void>((resolve) => secure.listen(0, '127.0.0.1', resolve));
+    servers.push({
+      close: () =>
+        new Promise<void>((resolve) => {
+          secure.closeAllConnections();
+          secure.close(() => resolve());
+        }),
+    });
+    const url = `https://127.0.0.1:${(secure.address() as AddressInfo).port}`;
+    const transport = new HttpTransport({
+      url: `${url}/v1/metrics`,
+      headers: { Authorization: 'Bearer t0ken' },
+      timeoutMs: 2000,
+      tls: { ca: readFileSync(ca.caFile, 'utf8') },
+    });
+    const result = await transport.send(BODY);
+    transport.close();
+    expect(result).toMatchObject({ kind: 'permanent', status: 308 });
+    expect(result.kind === 'permanent' && result.message).toBe(
+      `a redirect from ${url}/v1/metrics to ${plain.origin}/v1/metrics would leave TLS, so it is not followed; check the endpoint's configuration, or give the https URL it should have`,
+    );
+    expect(plain.seen).toHaveLength(0);
+  });
 
   it('stops after 5 hops', async () => {
     const a = await serve((req, res) =>
