@@ -270,6 +270,49 @@ describe('replies that are not OTLP leave every event pending', () => {
   });
 });
 
+describe('advice for the command and signal running', () => {
+  it('replay against a 404: the logs path and variable, no --backend (replay has none)', async () => {
+    const server = await page((res) => res.writeHead(404).end('404 page not found'));
+    try {
+      const dir = mkdtempSync(join(tmpdir(), 'net-replay-'));
+      const file = join(dir, 'app.jsonl');
+      writeFileSync(file, `${logsLine('a')}\n`);
+      const run = await runCli([
+        'replay',
+        file,
+        '--endpoint',
+        `${server.url}/api`,
+        '--state',
+        join(dir, 's.db'),
+      ]);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain(`nothing at ${server.url}/api/v1/logs`);
+      expect(run.stderr).toContain(`OTLP/HTTP logs are usually at ${server.url}/api/v1/logs`);
+      expect(run.stderr).toContain('OTEL_EXPORTER_OTLP_LOGS_ENDPOINT takes the whole URL');
+      expect(run.stderr).not.toContain('--backend');
+      expect(run.stderr).not.toContain('metrics');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('sync of logs against a 404: the logs path, nothing about metrics backends', async () => {
+    const server = await page((res) => res.writeHead(404).end());
+    try {
+      const db = distinctEventsDb(3);
+      const run = await runCli(
+        ['sync', '--db', db, '--signals', 'logs', '--endpoint', server.url],
+        {},
+      );
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain(`OTLP/HTTP logs are usually at ${server.url}/v1/logs`);
+      expect(run.stderr).not.toContain('Prometheus');
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 /** Peak resident memory of a command in kB, from GNU time, or by watching /proc on Linux. */
 function peakRssKb(
   args: string[],
