@@ -270,6 +270,28 @@ describe('replies that are not OTLP leave every event pending', () => {
   });
 });
 
+describe('Retry-After: 0 from an endpoint that is always busy', () => {
+  it('a handful of requests spaced by the backoff, and the run ends within its budget', async () => {
+    const server = await page((res) => res.writeHead(503, { 'Retry-After': '0' }).end('busy'));
+    try {
+      const db = distinctEventsDb(3);
+      const started = Date.now();
+      const run = await sync(db, server.url, {}, '--retry-budget', '5s', '--timeout', '1000');
+      const elapsed = Date.now() - started;
+      expect(run.code).toBe(1);
+      // Waits of 0.5-1 s, 1-2 s, 2-4 s: at most 4 attempts fit with a 1 s timeout each.
+      expect(server.requests()).toBeGreaterThanOrEqual(2);
+      expect(server.requests()).toBeLessThanOrEqual(4);
+      // The budget and the process's start and summary: nothing near a budget plus a timeout.
+      expect(elapsed).toBeLessThan(5000 + 2000);
+      expect(run.stderr).toMatch(/HTTP 503: busy; gave up after \d attempts/);
+      expect(pendingOf(db)).toEqual({ pending: 3, delivered: 0 });
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe('advice for the command and signal running', () => {
   it('replay against a 404: the logs path and variable, no --backend (replay has none)', async () => {
     const server = await page((res) => res.writeHead(404).end('404 page not found'));
