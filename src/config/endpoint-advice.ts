@@ -10,6 +10,8 @@ export interface EndpointAdvice {
   notFound: string;
   /** After "the reply is not OTLP": what to check. */
   notOtlp: string;
+  /** The TLS settings a failed handshake points at: a CA file, a client certificate and key. */
+  tls: { ca: string; client: string };
 }
 
 /** How the running command names the settings the advice points at. */
@@ -20,6 +22,13 @@ export interface AdviceLabels {
   signalEndpoint: string;
   /** The base URL setting (--endpoint, the endpoint input). */
   endpoint: string;
+  /**
+   * The command's own names for the CA file, client certificate and client key, where it has
+   * them besides the variables (the action has none).
+   */
+  certificate?: string;
+  clientCertificate?: string;
+  clientKey?: string;
 }
 
 /** Paths by which backends take OTLP metrics, so that a 404 can say where to look instead. */
@@ -29,6 +38,14 @@ const KNOWN_PREFIXES = ['/api/v1/otlp', '/otlp', '/opentelemetry'];
 export function endpointAdvice(url: URL, signal: Signal, labels: AdviceLabels): EndpointAdvice {
   return {
     notFound: notFound(url, signal, labels),
+    tls: {
+      ca: `OTEL_EXPORTER_OTLP_CERTIFICATE${labels.certificate === undefined ? '' : ` (or ${labels.certificate})`}`,
+      client: `OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE and OTEL_EXPORTER_OTLP_CLIENT_KEY${
+        labels.clientCertificate === undefined || labels.clientKey === undefined
+          ? ''
+          : ` (or ${labels.clientCertificate} and ${labels.clientKey})`
+      }`,
+    },
     notOtlp: `check that ${labels.endpoint} is the OTLP/HTTP receiver itself (${url.protocol}//${url.host}${url.pathname}), not a login page, a captive portal or a proxy's block page; that the token in its headers is valid; and, behind a proxy, that HTTPS_PROXY, HTTP_PROXY and NO_PROXY are right`,
   };
 }

@@ -2,7 +2,13 @@ import { UsageError } from '../errors.js';
 import { endpointAdvice } from './endpoint-advice.js';
 import { parseKeyValueList } from './key-values.js';
 import { proxySecrets, readProxySettings } from './proxy.js';
-import { flagLabel, type SettingLabel, type SyncSettings } from './settings.js';
+import {
+  flagLabel,
+  specOf,
+  type SettingKey,
+  type SettingLabel,
+  type SyncSettings,
+} from './settings.js';
 import type { EndpointConfig } from './sync-config.js';
 
 type Env = NodeJS.ProcessEnv;
@@ -65,11 +71,16 @@ export function resolveEndpoint(
   for (const value of url.searchParams.values()) if (value !== '') secrets.push(value);
   const proxies = readProxySettings(env);
   secrets.push(...proxySecrets(proxies));
+  const hasOwnSetting = settingOf(label);
   const advice = endpointAdvice(url, signal, {
     ...(command === 'sync' && { backend: label('backend') }),
     signalEndpoint:
       command === 'sync' && signal === 'metrics' ? label('metricsEndpoint') : signalVariable,
     endpoint: label('endpoint'),
+    // The action has no inputs for the TLS files, only the variables.
+    ...(hasOwnSetting('certificate') && { certificate: label('certificate') }),
+    ...(hasOwnSetting('clientCertificate') && { clientCertificate: label('clientCertificate') }),
+    ...(hasOwnSetting('clientKey') && { clientKey: label('clientKey') }),
   });
   return {
     url: url.toString(),
@@ -107,6 +118,14 @@ function resolveHeaders(
     }
   }
   return Object.fromEntries(merged.values());
+}
+
+/**
+ * Whether the running command has a setting of its own for `key` besides the variables: every
+ * flag is one, an action input only where the table names one.
+ */
+function settingOf(label: SettingLabel): (key: SettingKey) => boolean {
+  return (key) => label === flagLabel || specOf(key).input !== undefined;
 }
 
 function hasHeader(headers: Record<string, string>, name: string): boolean {

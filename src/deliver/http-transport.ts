@@ -80,7 +80,13 @@ export class HttpTransport implements Transport {
         response = await post(url, headers, body, left, this.agents.for(url, proxy));
       } catch (err) {
         return withHops(
-          classifyFailure(err, { timeoutMs, tls: this.target.tls ?? {}, url, proxy }),
+          classifyFailure(err, {
+            timeoutMs,
+            tls: this.target.tls ?? {},
+            url,
+            proxy,
+            ...(this.target.advice !== undefined && { tlsSettings: this.target.advice.tls }),
+          }),
           hops,
         );
       }

@@ -52,6 +52,8 @@ export interface FailureContext {
   url: URL;
   /** The proxy it went through, if any. */
   proxy: ProxyServer | undefined;
+  /** The TLS settings as the running command names them (see EndpointAdvice). */
+  tlsSettings?: { ca: string; client: string };
 }
 
 /** A request that got no answer, in words that name the host tried and the proxy, if any. */
@@ -99,7 +101,7 @@ export function classifyFailure(err: unknown, ctx: FailureContext): AttemptResul
         : '';
     return { kind: 'retryable', message: `connection to ${host} failed (${detail})${hint}` };
   }
-  const words = tlsFailure(e ?? {}, tls);
+  const words = tlsFailure(e ?? {}, tls, ctx.tlsSettings ?? TLS_SETTINGS);
   if (words !== undefined) {
     return { kind: 'permanent', message: `TLS with ${url.host}: ${words} (${detail})${via}` };
   }
@@ -118,9 +120,12 @@ interface ConnectionError {
   cert?: { subjectaltname?: string };
 }
 
-const CA_SETTING = 'OTEL_EXPORTER_OTLP_CERTIFICATE (or --certificate)';
-const CLIENT_SETTINGS =
-  'OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE and OTEL_EXPORTER_OTLP_CLIENT_KEY (or --client-certificate and --client-key)';
+/** The TLS settings in words when the config gave none: the command line's. */
+const TLS_SETTINGS = {
+  ca: 'OTEL_EXPORTER_OTLP_CERTIFICATE (or --certificate)',
+  client:
+    'OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE and OTEL_EXPORTER_OTLP_CLIENT_KEY (or --client-certificate and --client-key)',
+};
 
 /**
  * TLS alerts the server may send, by number (RFC 8446 6.2). OpenSSL reports them as a code for
@@ -141,7 +146,13 @@ const ALERTS: Record<string, string> = {
  * A failed handshake in words, with what to set: OpenSSL's codes name the symptom, not the cure.
  * Undefined for a failure that is not about TLS.
  */
-function tlsFailure(e: ConnectionError, tls: TlsOptions): string | undefined {
+function tlsFailure(
+  e: ConnectionError,
+  tls: TlsOptions,
+  settings: { ca: string; client: string },
+): string | undefined {
+  const CA_SETTING = settings.ca;
+  const CLIENT_SETTINGS = settings.client;
   // With a CA file given, the advice is about that file rather than to give one.
   const trust = (what: string) =>
     tls.ca === undefined

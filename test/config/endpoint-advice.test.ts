@@ -1,6 +1,7 @@
 import { resolveEndpoint } from '../../src/config/endpoint.js';
 import { flagLabel } from '../../src/config/settings.js';
 import { buildReplayConfig } from '../../src/config/replay-config.js';
+import { inputLabel } from '../../src/action/inputs.js';
 
 describe('endpoint advice: built for the signal and the command running', () => {
   it('sync, metrics: the usual paths, --backend and --metrics-endpoint', () => {
@@ -33,5 +34,23 @@ describe('endpoint advice: built for the signal and the command running', () => 
     expect(config.endpoints.traces?.advice?.notFound).toContain(
       'OTLP/HTTP traces are usually at http://h:4318/v1/traces',
     );
+  });
+
+  it("the action: its inputs' names, and only the variables for TLS, which has no inputs", () => {
+    const e = resolveEndpoint({ endpoint: 'http://h:4318' }, {}, inputLabel);
+    expect(e?.advice?.notFound).toContain(
+      'input "backend" sets the path, input "metrics-endpoint" takes the whole URL',
+    );
+    expect(e?.advice?.notOtlp).toMatch(/^check that input "endpoint" is the OTLP\/HTTP receiver/);
+    expect(e?.advice?.tls).toEqual({
+      ca: 'OTEL_EXPORTER_OTLP_CERTIFICATE',
+      client: 'OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE and OTEL_EXPORTER_OTLP_CLIENT_KEY',
+    });
+    const cli = resolveEndpoint({ endpoint: 'http://h:4318' }, {});
+    expect(cli?.advice?.tls).toEqual({
+      ca: 'OTEL_EXPORTER_OTLP_CERTIFICATE (or --certificate)',
+      client:
+        'OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE and OTEL_EXPORTER_OTLP_CLIENT_KEY (or --client-certificate and --client-key)',
+    });
   });
 });
