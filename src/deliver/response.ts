@@ -21,12 +21,14 @@ const REJECTED_FIELD: Record<Signal, string> = {
 };
 
 /**
- * Each signal's Export*ServiceResponse as protobufjs types, from the official field numbers and
+ * Each signal's Export*ServiceResponse as a protobufjs type, from the official field numbers and
  * types, so that protobufjs decodes (and checks) the body and the JSON form is held to the same
- * field names.
+ * field names. Made on first use: a run that never gets an answer need not build them.
  */
-const RESPONSE_TYPES = Object.fromEntries(
-  (Object.keys(REJECTED_FIELD) as Signal[]).map((signal) => {
+const responseTypes = new Map<Signal, protobuf.Type>();
+function responseType(signal: Signal): protobuf.Type {
+  let type = responseTypes.get(signal);
+  if (type === undefined) {
     const root = protobuf.Root.fromJSON({
       nested: {
         PartialSuccess: {
@@ -38,9 +40,11 @@ const RESPONSE_TYPES = Object.fromEntries(
         ExportResponse: { fields: { partialSuccess: { type: 'PartialSuccess', id: 1 } } },
       },
     });
-    return [signal, root.lookupType('ExportResponse')];
-  }),
-) as Record<Signal, protobuf.Type>;
+    type = root.lookupType('ExportResponse');
+    responseTypes.set(signal, type);
+  }
+  return type;
+}
 
 /**
  * Reads a 2xx body for what it says. It is an acknowledgement only when it is empty or is the
@@ -57,7 +61,7 @@ export function readExportResponse(
 ): ReplyReading {
   if (truncated) return { otlp: false, why: 'the body is far longer than any OTLP response' };
   if (body.byteLength === 0 || isBlank(body)) return { otlp: true, partial: NONE };
-  const type = RESPONSE_TYPES[signal];
+  const type = responseType(signal);
   const json = readJson(body, type);
   if (json !== undefined) return json;
   const proto = readProtobuf(body, type, signal);
