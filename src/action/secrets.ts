@@ -1,9 +1,10 @@
+import { proxySecrets, readProxySettings } from '../config/proxy.js';
 import type { SyncSettings } from '../config/sync-config.js';
 
 /**
  * Every value that must be masked in the log: header values (from the input and the OTEL
- * variables) and any credential or query value in the endpoint URL. Parsed leniently, so that a
- * malformed input is masked before the error about it is printed.
+ * variables), any credential or query value in the endpoint URL and the proxy URLs' credentials.
+ * Parsed leniently, so that a malformed input is masked before the error about it is printed.
  */
 export function secretValues(settings: SyncSettings, env: NodeJS.ProcessEnv): string[] {
   const out = new Set<string>();
@@ -50,7 +51,20 @@ export function secretValues(settings: SyncSettings, env: NodeJS.ProcessEnv): st
     }
     for (const value of url.searchParams.values()) add(out, value);
   }
+  for (const value of proxyValues(env)) add(out, value);
   return [...out];
+}
+
+/** The proxies' credentials; a proxy URL too broken to read is masked whole. */
+function proxyValues(env: NodeJS.ProcessEnv): string[] {
+  try {
+    return proxySecrets(readProxySettings(env));
+  } catch {
+    return ['http_proxy', 'HTTP_PROXY', 'https_proxy', 'HTTPS_PROXY'].flatMap((name) => {
+      const value = env[name]?.trim();
+      return value === undefined || value === '' ? [] : [value];
+    });
+  }
 }
 
 // Masking a very short value would blank out ordinary words all over the log.

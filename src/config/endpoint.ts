@@ -1,7 +1,15 @@
 import { UsageError } from '../errors.js';
+import { endpointAdvice } from './endpoint-advice.js';
 import { parseKeyValueList } from './key-values.js';
+import { proxySecrets, readProxySettings } from './proxy.js';
 import { secretForms } from './redact.js';
-import { flagLabel, type SettingLabel, type SyncSettings } from './settings.js';
+import {
+  flagLabel,
+  specOf,
+  type SettingKey,
+  type SettingLabel,
+  type SyncSettings,
+} from './settings.js';
 import type { EndpointConfig } from './sync-config.js';
 
 type Env = NodeJS.ProcessEnv;
@@ -16,7 +24,8 @@ const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
  * on top: a base URL that already ends in `/v1/metrics` is taken for the metrics URL it plainly
  * is, since appending would only make a path that answers 404. Headers merge general, then
  * per-signal, then flag values. For `signal` logs or traces (a replay of OTLP JSON Lines files),
- * the same rules with that signal's path and OTEL_EXPORTER_OTLP_<SIGNAL>_* variables.
+ * the same rules with that signal's path and OTEL_EXPORTER_OTLP_<SIGNAL>_* variables. `command`
+ * says whose settings the advice for a wrong endpoint may name (replay has no --backend).
  */
 export function resolveEndpoint(
   settings: SyncSettings,
@@ -24,6 +33,7 @@ export function resolveEndpoint(
   label: SettingLabel = flagLabel,
   backendPath = '',
   signal: Signal = 'metrics',
+  command: 'sync' | 'replay' = 'sync',
 ): EndpointConfig | undefined {
   const signalVariable = `OTEL_EXPORTER_OTLP_${signal.toUpperCase()}_ENDPOINT`;
   let url: URL | undefined;
@@ -60,51 +70,27 @@ export function resolveEndpoint(
   }
   // A query string is where some vendors put API keys.
   for (const value of url.searchParams.values()) if (value !== '') secrets.push(value);
-  secrets.push(...proxySecrets(env));
-  // With the forms in which an endpoint may echo them back (base64, percent-encoded...).
-  return { url: url.toString(), headers, secrets: secretForms(secrets) };
-}
-
-/** Variables naming a proxy, whose URL may carry its credentials (as undici and curl read them). */
-const PROXY_VARIABLES = [
-  'HTTPS_PROXY',
-  'https_proxy',
-  'HTTP_PROXY',
-  'http_proxy',
-  'ALL_PROXY',
-  'all_proxy',
-];
-
-/**
- * The credentials of a proxy URL: a proxy sends them as `Proxy-Authorization: Basic ...`, and an
- * error through it may echo them, so they are secrets like the endpoint's own.
- */
-export function proxySecrets(env: Env): string[] {
-  const out: string[] = [];
-  for (const name of PROXY_VARIABLES) {
-    const text = env[name]?.trim();
-    if (text === undefined || text === '') continue;
-    let url: URL;
-    try {
-      url = new URL(text.includes('://') ? text : `http://${text}`);
-    } catch {
-      continue;
-    }
-    if (url.username === '' && url.password === '') continue;
-    const user = safeDecode(url.username);
-    const password = safeDecode(url.password);
-    out.push(url.username, url.password, user, password);
-    out.push(`Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`);
-  }
-  return out.filter((s) => s !== '');
-}
-
-function safeDecode(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
+  const proxies = readProxySettings(env);
+  secrets.push(...proxySecrets(proxies));
+  const hasOwnSetting = settingOf(label);
+  const advice = endpointAdvice(url, signal, {
+    ...(command === 'sync' && { backend: label('backend') }),
+    signalEndpoint:
+      command === 'sync' && signal === 'metrics' ? label('metricsEndpoint') : signalVariable,
+    endpoint: label('endpoint'),
+    // The action has no inputs for the TLS files, only the variables.
+    ...(hasOwnSetting('certificate') && { certificate: label('certificate') }),
+    ...(hasOwnSetting('clientCertificate') && { clientCertificate: label('clientCertificate') }),
+    ...(hasOwnSetting('clientKey') && { clientKey: label('clientKey') }),
+  });
+  return {
+    url: url.toString(),
+    headers,
+    // With the forms in which an endpoint may echo them back (base64, percent-encoded...).
+    secrets: secretForms(secrets),
+    advice,
+    ...(proxies !== undefined && { proxies }),
+  };
 }
 
 function resolveHeaders(
@@ -153,6 +139,14 @@ function checkHeaderValue(value: string, name: string, source: string): void {
   throw new UsageError(
     `${source}: the value of "${name}" contains ${what} at position ${bad.index + 1}; HTTP header values may hold only visible characters, spaces and tabs`,
   );
+}
+
+/**
+ * Whether the running command has a setting of its own for `key` besides the variables: every
+ * flag is one, an action input only where the table names one.
+ */
+function settingOf(label: SettingLabel): (key: SettingKey) => boolean {
+  return (key) => label === flagLabel || specOf(key).input !== undefined;
 }
 
 function hasHeader(headers: Record<string, string>, name: string): boolean {

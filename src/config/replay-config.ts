@@ -75,7 +75,7 @@ export function buildReplayConfig(
     key: found(lookUp('clientKey')),
   });
   for (const signal of SIGNALS) {
-    const resolved = resolveEndpoint(shared, env, flagLabel, '', signal);
+    const resolved = resolveEndpoint(shared, env, flagLabel, '', signal, 'replay');
     const endpoint = withTls(resolved, () => (files ??= tlsFiles()), flagLabel);
     if (endpoint !== undefined) endpoints[signal] = endpoint;
   }

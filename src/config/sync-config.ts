@@ -1,4 +1,6 @@
 import type { Signal } from './endpoint.js';
+import type { EndpointAdvice } from './endpoint-advice.js';
+import type { ProxySettings } from './proxy.js';
 import type { TlsFiles } from './tls.js';
 
 /** Everything one sync run needs, validated. Built only by `buildSyncConfig`. */
@@ -72,6 +74,10 @@ export interface EndpointConfig {
   secrets: string[];
   /** PEM contents for an https endpoint: a CA to trust, a client certificate and its key. */
   tls?: TlsFiles;
+  /** What to tell a person when the endpoint turns out to be the wrong place (404, not OTLP). */
+  advice?: EndpointAdvice;
+  /** HTTP_PROXY, HTTPS_PROXY and NO_PROXY as the environment gave them, when any proxy is set. */
+  proxies?: ProxySettings;
 }
 
 export type Protocol = 'http/protobuf' | 'http/json';

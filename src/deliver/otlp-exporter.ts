@@ -1,6 +1,7 @@
 import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
 import { redact } from '../config/redact.js';
+import type { Signal } from '../config/endpoint.js';
 import type { Compression, EndpointConfig, Protocol } from '../config/sync-config.js';
 import { HttpTransport, type Transport } from './http-transport.js';
 import type { DeliveryOutcome } from './outcome.js';
@@ -25,6 +26,10 @@ export interface ExporterOptions extends RetryOptions {
   /** Per attempt. */
   timeoutMs: number;
   userAgent: string;
+  /** What is sent: a 2xx must carry this signal's export response. Metrics if not given. */
+  otlpSignal?: Signal;
+  /** Told of each redirect followed, in words. */
+  onRedirect?: (line: string) => void;
   now?: () => number;
   /** Stands in for the network (tests); an HTTP transport to the endpoint otherwise. */
   transport?: Transport;
@@ -47,13 +52,20 @@ export class OtlpExporter {
             'User-Agent': userAgent,
             ...(compression === 'gzip' && { 'Content-Encoding': 'gzip' }),
           },
+          endpointHeaders: Object.keys(endpoint.headers),
           timeoutMs,
+          secrets: endpoint.secrets,
+          ...(options.otlpSignal !== undefined && { signal: options.otlpSignal }),
           ...(endpoint.tls !== undefined && { tls: endpoint.tls }),
+          ...(endpoint.proxies !== undefined && { proxies: endpoint.proxies }),
+          ...(endpoint.advice !== undefined && { advice: endpoint.advice }),
+          ...(options.onRedirect !== undefined && { onRedirect: options.onRedirect }),
         },
         options.now,
       );
     const { onRetry } = options;
     this.retrying = new RetryingTransport(transport, {
+      attemptTimeoutMs: timeoutMs,
       ...options,
       ...(onRetry !== undefined && {
         onRetry: (wait) => onRetry({ ...wait, reason: redact(wait.reason, endpoint.secrets) }),

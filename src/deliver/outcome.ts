@@ -50,6 +50,15 @@ export type DeliveryOutcome = Exchange &
         message: string;
       }
     | {
+        /**
+         * A 2xx whose body is no OTLP export response (a login page, a proxy's page, another
+         * service's JSON): nothing is delivered, and nothing more is sent to that endpoint.
+         */
+        kind: 'not-otlp';
+        status: number;
+        message: string;
+      }
+    | {
         /** Anything else (401, 404, 500, an unknown host, a bad certificate): retrying won't help. */
         kind: 'failed';
         status?: number;

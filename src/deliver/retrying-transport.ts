@@ -37,6 +37,11 @@ export interface RetryOptions {
   random?: () => number;
   /** Measures the attempts; waits are counted as slept. */
   now?: () => number;
+  /**
+   * How long one attempt may take (its timeout): no attempt is started that could end past the
+   * budget. 0 when unknown.
+   */
+  attemptTimeoutMs?: number;
   /** Told before each wait between attempts, with what the last attempt came to. */
   onRetry?: (wait: { waitMs: number; attempts: number; reason: string }) => void;
   /**
@@ -134,6 +139,11 @@ export class RetryingTransport {
           ...(message !== undefined && { message }),
         };
       }
+      if (result.kind === 'not-otlp') {
+        // Not a failure to retry or split: the endpoint is not one, and every request would
+        // meet the same page.
+        return { ...exchange, kind: 'not-otlp', status: result.status, message: result.message };
+      }
       const status = result.status === undefined ? {} : { status: result.status };
       if (result.kind === 'permanent') {
         const kind =
@@ -150,13 +160,19 @@ export class RetryingTransport {
         kind: 'retries-exhausted',
         message: result.message === '' ? why : `${result.message}; ${why}`,
       });
-      const wait = result.retryAfterMs ?? backoffMs(this.policy, attempts, this.random());
-      if (spent + wait > this.policy.budgetMs) {
+      // Retry-After is honoured, but never below the usual step: "0" from a struggling server
+      // would otherwise turn the budget into back-to-back requests.
+      const backoff = backoffMs(this.policy, attempts, this.random());
+      const wait = Math.max(result.retryAfterMs ?? 0, backoff);
+      const attemptMs = this.options.attemptTimeoutMs ?? 0;
+      if (spent + wait + attemptMs > this.policy.budgetMs) {
         const budget = `the ${seconds(this.policy.budgetMs)} retry budget`;
+        const attempt =
+          attemptMs === 0 ? '' : ` with another attempt's ${seconds(attemptMs)} timeout`;
         return gaveUp(
-          result.retryAfterMs !== undefined
-            ? `gave up after ${plural(attempts, 'attempt')}: the endpoint asked to wait ${seconds(wait)}, past ${budget}`
-            : `gave up after ${plural(attempts, 'attempt')} over ${seconds(spent)}: the next wait would pass ${budget}`,
+          result.retryAfterMs !== undefined && result.retryAfterMs >= backoff
+            ? `gave up after ${plural(attempts, 'attempt')}: the endpoint asked to wait ${seconds(wait)}, past ${budget}${attempt}`
+            : `gave up after ${plural(attempts, 'attempt')} over ${seconds(spent)}: the next wait${attempt} would pass ${budget}`,
         );
       }
       spent += wait;

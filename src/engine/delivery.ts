@@ -275,6 +275,7 @@ export class Delivery {
         if (outcome.attempts > 0) this.stats.failedRequests += 1;
         return 'stop';
       case 'retries-exhausted':
+      case 'not-otlp':
       case 'failed':
         this.stats.failedRequests += 1;
         this.failed('send-failed', request.events, describeOutcome(outcome));

@@ -66,6 +66,8 @@ export async function runReplayFiles(
           compression: config.compression,
           timeoutMs: config.timeoutMs,
           userAgent: deps.userAgent,
+          otlpSignal: signal,
+          onRedirect: deps.log,
           policy: { ...DEFAULT_RETRY_POLICY, budgetMs: config.retryBudgetMs, ...deps.retryPolicy },
           now: deps.now,
           ...(stops.length > 0 && { signal: AbortSignal.any(stops) }),

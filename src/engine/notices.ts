@@ -31,7 +31,8 @@ export type NoticeKind =
   | 'unreadable-time'
   | 'skipped-rejected'
   | 'clock-future'
-  | 'clock-backwards';
+  | 'clock-backwards'
+  | 'redirected';
 
 export interface Notice {
   kind: NoticeKind;

@@ -415,6 +415,12 @@ export class Replay {
     }
   }
 
+  /** A redirect followed: a note of the run, so that every hop can be seen. */
+  private redirected(line: string): void {
+    this.notices.warning({ kind: 'redirected', count: 1, message: line });
+    this.deps.log(line);
+  }
+
   private setAside(ids: number[], reason: string, file?: string): void {
     if (this.recorder === undefined || ids.length === 0) return;
     try {
@@ -452,6 +458,8 @@ export class Replay {
       compression: config.compression,
       timeoutMs: config.timeoutMs,
       userAgent: deps.userAgent,
+      otlpSignal: this.stores.signal,
+      onRedirect: (line) => this.redirected(line),
       now: deps.now,
       policy: { ...DEFAULT_RETRY_POLICY, budgetMs: config.retryBudgetMs, ...deps.retryPolicy },
       signal:

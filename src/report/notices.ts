@@ -58,7 +58,7 @@ function describe(n: Notice): string {
     case 'refused':
       return `${events} ${were} refused and set aside as rejected (${n.message ?? 'refused'}); --retry-rejected sends them again`;
     case 'partial-success':
-      return `the endpoint accepted a request but rejected ${plural(n.count, 'data point')} of it${said}`;
+      return `the endpoint accepted a request but rejected ${plural(n.count, rejectedThing(n.signal))} of it${said}`;
     case 'too-old':
       return n.file !== undefined
         ? `${events} older than max-age ${were} not sent, only written to ${n.file}`
@@ -69,7 +69,14 @@ function describe(n: Notice): string {
       return `${events} set aside as rejected by earlier runs ${were} skipped (--retry-rejected sends them again)`;
     case 'clock-future':
       return `${events} ${are} stamped more than ${FUTURE_TOLERANCE_S / 60} minutes in the future${from}; the clock of the machine that recorded them may be wrong`;
+    case 'redirected':
+      return `${plural(n.count, 'request')} followed a redirect${said}; give the final URL as the endpoint to save the extra round trip`;
     case 'clock-backwards':
       return `${events} ${are} stamped earlier than an event recorded before them${from}; the recording clock went backwards`;
   }
+}
+
+/** What partial_success counts for each signal. */
+function rejectedThing(signal: Notice['signal']): string {
+  return signal === 'logs' ? 'log record' : signal === 'traces' ? 'span' : 'data point';
 }

@@ -1,6 +1,28 @@
 import { secretValues } from '../../src/action/secrets.js';
 
 describe('secretValues', () => {
+  it("masks the proxies' credentials, a proxy URL without a scheme included", () => {
+    const secrets = secretValues(
+      {},
+      { https_proxy: 'ci-user:pr%3Axy-pw@proxy.corp:3128', HTTP_PROXY: 'http://u2:plain-pw@p:80' },
+    );
+    expect(secrets).toEqual(
+      expect.arrayContaining([
+        'ci-user',
+        'pr:xy-pw',
+        'pr%3Axy-pw',
+        `Basic ${Buffer.from('ci-user:pr:xy-pw').toString('base64')}`,
+        'plain-pw',
+      ]),
+    );
+  });
+
+  it('masks a proxy variable too broken to read whole', () => {
+    expect(secretValues({}, { HTTPS_PROXY: 'socks5://u:sockpw@h:1080' })).toContain(
+      'socks5://u:sockpw@h:1080',
+    );
+  });
+
   it('finds header values raw and decoded, URL credentials and query values', () => {
     const secrets = secretValues(
       {

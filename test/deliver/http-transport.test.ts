@@ -6,7 +6,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSyncConfig } from '../../src/config/build-config.js';
-import { keepAliveAgents } from '../../src/deliver/http-post.js';
+import { resolveEndpoint } from '../../src/config/endpoint.js';
+import { Agents } from '../../src/deliver/http-post.js';
 import { OtlpExporter } from '../../src/deliver/otlp-exporter.js';
 import {
   HttpTransport,
@@ -116,12 +117,19 @@ async function against(
   }
 }
 
+/** The target as the sync command's config makes it for `url`, advice included. */
+function configured(url: string): Omit<HttpTarget, 'headers' | 'timeoutMs'> {
+  const endpoint = resolveEndpoint({ endpoint: url }, {});
+  if (endpoint === undefined) throw new Error('no endpoint');
+  return { url: endpoint.url, ...(endpoint.advice !== undefined && { advice: endpoint.advice }) };
+}
+
 describe('HttpTransport: a 404', () => {
   it('names the URL asked and where OTLP metrics usually are, without query or credentials', async () => {
     const endpoint = await serve({ status: 404, body: '404 page not found' });
     const base = endpoint.url.replace(/\/v1\/metrics$/, '');
     try {
-      const result = await sendOnce({ url: `${base}/v1/metrics/v1/metrics?api_key=qs3cret` });
+      const result = await sendOnce(configured(`${base}/v1/metrics/v1/metrics?api_key=qs3cret`));
       expect(result).toMatchObject({ kind: 'permanent', status: 404 });
       const message = result.kind === 'permanent' ? result.message : '';
       expect(message).toContain(`nothing at ${base}/v1/metrics/v1/metrics (v1/metrics twice`);
@@ -141,7 +149,7 @@ describe('HttpTransport: a 404', () => {
     const endpoint = await serve({ status: 404 });
     const origin = new URL(endpoint.url).origin;
     try {
-      const result = await sendOnce({ url: `${origin}/tenant/api/v1/otlp/v1/metrics` });
+      const result = await sendOnce(configured(`${origin}/tenant/api/v1/otlp/v1/metrics`));
       const message = result.kind === 'permanent' ? result.message : '';
       expect(message).toContain(`nothing at ${origin}/tenant/api/v1/otlp/v1/metrics; `);
       expect(message).toContain(`usually at ${origin}/tenant/v1/metrics`);
@@ -154,7 +162,7 @@ describe('HttpTransport: a 404', () => {
 
   it('leaves other statuses as they were', async () => {
     for (const [status, kind] of [
-      [200, 'acknowledged'],
+      [204, 'acknowledged'],
       [401, 'permanent'],
       [503, 'retryable'],
     ] as const) {
@@ -178,7 +186,8 @@ describe('HttpTransport: TLS', () => {
       kind: 'acknowledged',
       status: 200,
     });
-    const ca = keepAliveAgents({ ca: pem('ca.crt') }).https.options.ca as string[];
+    const agent = new Agents({ ca: pem('ca.crt') }).for(new URL('https://127.0.0.1/'), undefined);
+    const ca = (agent as https.Agent).options.ca as string[];
     expect(ca).toContain(pem('ca.crt'));
     // The system's roots stay: a public endpoint still verifies with the variable set.
     expect(ca.length).toBeGreaterThan(1);
@@ -189,43 +198,43 @@ describe('HttpTransport: TLS', () => {
       'a self-signed certificate',
       { key: pem('self.key'), cert: pem('self.crt') },
       {},
-      /^TLS: the endpoint's certificate is self-signed: set OTEL_EXPORTER_OTLP_CERTIFICATE \(or --certificate\) to its PEM file \(DEPTH_ZERO_SELF_SIGNED_CERT\)$/,
+      /^TLS with 127\.0\.0\.1:\d+: the endpoint's certificate is self-signed: set OTEL_EXPORTER_OTLP_CERTIFICATE \(or --certificate\) to its PEM file \(DEPTH_ZERO_SELF_SIGNED_CERT\)$/,
     ],
     [
       'a private CA the server sends along',
       { key: pem('server.key'), cert: pem('server.crt') + pem('ca.crt') },
       {},
-      /^TLS: the endpoint's certificate is issued by a private CA: set OTEL_EXPORTER_OTLP_CERTIFICATE .* to that CA's PEM file \(SELF_SIGNED_CERT_IN_CHAIN\)$/,
+      /^TLS with 127\.0\.0\.1:\d+: the endpoint's certificate is issued by a private CA: set OTEL_EXPORTER_OTLP_CERTIFICATE .* to that CA's PEM file \(SELF_SIGNED_CERT_IN_CHAIN\)$/,
     ],
     [
       'a private CA the server does not send',
       server,
       {},
-      /^TLS: the endpoint's certificate is issued by a CA this machine does not trust .*: set OTEL_EXPORTER_OTLP_CERTIFICATE .* \(UNABLE_TO_VERIFY_LEAF_SIGNATURE\)$/,
+      /^TLS with 127\.0\.0\.1:\d+: the endpoint's certificate is issued by a CA this machine does not trust .*: set OTEL_EXPORTER_OTLP_CERTIFICATE .* \(UNABLE_TO_VERIFY_LEAF_SIGNATURE\)$/,
     ],
     [
       'a CA file that is not the issuer',
       server,
       { ca: pem('stranger.crt') },
-      /^TLS: .*: the file in OTEL_EXPORTER_OTLP_CERTIFICATE \(or --certificate\) is not the issuing CA's PEM file; give that one/,
+      /^TLS with 127\.0\.0\.1:\d+: .*: the file in OTEL_EXPORTER_OTLP_CERTIFICATE \(or --certificate\) is not the issuing CA's PEM file; give that one/,
     ],
     [
       'an expired certificate',
       { key: pem('expired.key'), cert: pem('expired.crt') },
       { ca: pem('ca.crt') },
-      /^TLS: the endpoint's certificate has expired: renew it on the server .*\(CERT_HAS_EXPIRED\)$/,
+      /^TLS with 127\.0\.0\.1:\d+: the endpoint's certificate has expired: renew it on the server .*\(CERT_HAS_EXPIRED\)$/,
     ],
     [
       'a certificate for another name',
       { key: pem('elsewhere.key'), cert: pem('elsewhere.crt') },
       { ca: pem('ca.crt') },
-      /^TLS: the endpoint's certificate is for another host name \(IP: 127\.0\.0\.1 is not in the cert's list; it names DNS:example\.test\): .*\(ERR_TLS_CERT_ALTNAME_INVALID\)$/,
+      /^TLS with 127\.0\.0\.1:\d+: the endpoint's certificate is for another host name \(IP: 127\.0\.0\.1 is not in the cert's list; it names DNS:example\.test\): .*\(ERR_TLS_CERT_ALTNAME_INVALID\)$/,
     ],
     [
       'a server that wants a client certificate (TLS 1.3)',
       { ...server, requestCert: true, rejectUnauthorized: true, ca: pem('ca.crt') },
       { ca: pem('ca.crt') },
-      /^TLS: the endpoint wants a client certificate: set OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE and OTEL_EXPORTER_OTLP_CLIENT_KEY/,
+      /^TLS with 127\.0\.0\.1:\d+: the endpoint wants a client certificate: set OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE and OTEL_EXPORTER_OTLP_CLIENT_KEY/,
     ],
     [
       'a server that wants a client certificate (TLS 1.2)',
@@ -237,7 +246,7 @@ describe('HttpTransport: TLS', () => {
         maxVersion: 'TLSv1.2',
       },
       { ca: pem('ca.crt') },
-      /^TLS: the endpoint ended the handshake; it may want a client certificate: set OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE .*\(EPROTO\)$/,
+      /^TLS with 127\.0\.0\.1:\d+: the endpoint ended the handshake; it may want a client certificate: set OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE .*\(EPROTO\)$/,
     ],
   ])(
     'explains %s with what to set, and does not retry',
@@ -260,7 +269,7 @@ describe('HttpTransport: TLS', () => {
     const result = await against(mutual, client);
     expect(result.kind).toBe('retryable');
     expect(result.kind === 'retryable' && result.message).toMatch(
-      /^connection failed \((ECONNRESET|EPIPE)\); if it persists, the endpoint may be refusing the client certificate$/,
+      /^connection to 127\.0\.0\.1:\d+ failed \((ECONNRESET|EPIPE)\); if it persists, the endpoint may be refusing the client certificate$/,
     );
   });
 
@@ -270,7 +279,7 @@ describe('HttpTransport: TLS', () => {
       const result = await sendOnce({ url: endpoint.url.replace(/^http:/, 'https:') });
       expect(result).toMatchObject({ kind: 'permanent' });
       expect(result.kind === 'permanent' && result.message).toMatch(
-        /^TLS: the endpoint does not speak TLS on this port: use http:\/\/ for it/,
+        /^TLS with 127\.0\.0\.1:\d+: the endpoint does not speak TLS on this port: use http:\/\/ for it/,
       );
     } finally {
       await endpoint.close();

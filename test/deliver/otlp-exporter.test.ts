@@ -5,10 +5,11 @@ import { encodeRequests } from '../../src/encode/requests.js';
 import { tokfEvent } from '../helpers/events.js';
 import { OtlpReceiver } from '../helpers/otlp-receiver.js';
 
+// Room for a 3 s Retry-After and another attempt's 2 s timeout.
 const FAST: RetryPolicy = {
   initialBackoffMs: 5,
   maxBackoffMs: 20,
-  budgetMs: 5000,
+  budgetMs: 10_000,
 };
 const [REQUEST] = encodeRequests(
   [tokfEvent(1, '2026-03-05T10:22:13Z')],
@@ -71,7 +72,7 @@ describe('OtlpExporter over HTTP on loopback', () => {
 
   it('gives up when the retry budget is spent, with the last status and reason', async () => {
     receiver.enqueue(...Array.from({ length: 20 }, () => ({ status: 504 })));
-    const { c } = exporter({ policy: { ...FAST, budgetMs: 200 } });
+    const { c } = exporter({ policy: { ...FAST, budgetMs: 200 }, timeoutMs: 50 });
     const outcome = await c.send(BODY);
     c.close();
     expect(outcome).toMatchObject({ kind: 'retries-exhausted', status: 504 });
@@ -130,6 +131,7 @@ describe('OtlpExporter over HTTP on loopback', () => {
     const { c } = exporter({
       endpoint: { url, headers: {}, secrets: [] },
       policy: { ...FAST, budgetMs: 50 },
+      timeoutMs: 10,
     });
     const outcome = await c.send(BODY);
     c.close();

@@ -283,3 +283,66 @@ describe('RetryingTransport interrupted', () => {
     });
   });
 });
+
+describe('RetryingTransport: timing under Retry-After and the budget', () => {
+  function timed(script: AttemptResult[], attemptTimeoutMs: number, budgetMs: number) {
+    const transport = new ScriptedTransport(script);
+    const waits: number[] = [];
+    const r = new RetryingTransport(transport, {
+      policy: { ...DEFAULT_RETRY_POLICY, budgetMs },
+      attemptTimeoutMs,
+      random: () => 0.5,
+      now: () => 0,
+      sleep: async (ms) => {
+        waits.push(ms);
+      },
+    });
+    return { r, transport, waits };
+  }
+
+  it('never waits less than the backoff step, whatever Retry-After says', async () => {
+    const zero: AttemptResult = { kind: 'retryable', status: 503, message: '', retryAfterMs: 0 };
+    const { r, waits } = timed([zero, zero, zero, ACK], 0, 120_000);
+    await expect(r.send(BODY)).resolves.toMatchObject({ kind: 'acknowledged', attempts: 4 });
+    // The jittered steps (random 0.5): 750, 1500, 3000 ms, not 0.
+    expect(waits).toEqual([750, 1500, 3000]);
+  });
+
+  it('Retry-After: 0 for ever ends within the budget, with a handful of attempts', async () => {
+    const zero: AttemptResult = { kind: 'retryable', status: 503, message: '', retryAfterMs: 0 };
+    const { r, transport, waits } = timed(Array(50).fill(zero), 1000, 10_000);
+    const outcome = await r.send(BODY);
+    expect(outcome).toMatchObject({ kind: 'retries-exhausted', status: 503 });
+    // 750 + 1500 + 3000 = 5250 ms of waits; a 6000 ms wait plus a 1 s attempt would pass 10 s.
+    expect(transport.sent).toHaveLength(4);
+    expect(waits.reduce((a, b) => a + b, 0) + 1000).toBeLessThanOrEqual(10_000);
+    expect(outcome.message).toContain("with another attempt's 1 s timeout would pass the 10 s");
+  });
+
+  it('starts no attempt whose timeout would end past the budget', async () => {
+    const slow: AttemptResult = { kind: 'retryable', message: 'no answer within 10000 ms' };
+    // 120 s budget, 10 s timeout: the wait before the next attempt must leave its 10 s.
+    const { r, waits } = timed(Array(20).fill(slow), 10_000, 12_000);
+    await r.send(BODY);
+    // (Attempts take no time by this clock.) 750 ms and a 10 s attempt fit in 12 s; another
+    // 1500 ms wait and 10 s attempt (12.25 s) would not, so that attempt is not started.
+    expect(waits).toEqual([750]);
+  });
+
+  it('a reply that is not OTLP is final at once: no retry, no wait', async () => {
+    const { r, transport, waits } = timed(
+      [{ kind: 'not-otlp', status: 200, message: 'not an OTLP endpoint: …' }, ACK],
+      1000,
+      120_000,
+    );
+    await expect(r.send(BODY)).resolves.toEqual({
+      kind: 'not-otlp',
+      status: 200,
+      message: 'not an OTLP endpoint: …',
+      attempts: 1,
+      bytesSent: 10,
+    });
+    expect(transport.sent).toHaveLength(1);
+    expect(waits).toEqual([]);
+  });
+});

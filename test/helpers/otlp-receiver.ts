@@ -4,6 +4,7 @@
  * success, throttling, errors, dropped connections, slow or hanging responses).
  */
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import zlib from 'node:zlib';
 
@@ -20,6 +21,7 @@ import type { DecodedMetricsRequest, FlatPoint } from './otlp-proto.js';
 import {
   decodeSignalRequest,
   otherSignalOfPath,
+  signalResponseType,
   type DecodedSignalRequest,
 } from './otlp-signals.js';
 
@@ -33,8 +35,16 @@ const JSON_TYPE = 'application/json';
 export interface ScriptedResponse {
   /** HTTP status. Default 200. */
   status?: number;
-  /** On a 2xx: send an ExportMetricsServiceResponse with this partial_success. */
-  partialSuccess?: { rejectedDataPoints: number; errorMessage?: string };
+  /**
+   * On a 2xx: send the path's signal's Export*ServiceResponse with this partial_success (the
+   * count under the signal's own name: rejectedDataPoints, rejectedLogRecords, rejectedSpans).
+   */
+  partialSuccess?: {
+    rejectedDataPoints?: number;
+    rejectedLogRecords?: number;
+    rejectedSpans?: number;
+    errorMessage?: string;
+  };
   /** Value of a Retry-After header (seconds or an HTTP date). */
   retryAfter?: string;
   /** Message of the google.rpc.Status body sent with an error status. */
@@ -105,6 +115,8 @@ export interface OtlpReceiverOptions {
    * (after the scripted delay or hang, which a reset still ends without an answer).
    */
   store?: { append(request: DecodedMetricsRequest): string | undefined };
+  /** Key and certificate: the receiver speaks https. */
+  tls?: https.ServerOptions;
 }
 
 // google.rpc.Status, the body OTLP/HTTP servers send with error statuses. Built by reflection so
@@ -144,17 +156,21 @@ export class OtlpReceiver {
   private readonly queue: ScriptedResponse[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly waiters: Array<{ count: number; resolve: () => void }> = [];
-  private readonly server: http.Server;
+  private readonly server: http.Server | https.Server;
   private baseUrl: string | undefined;
   /** Requests whose body has been read and decoded (or refused). */
   private settled = 0;
 
   constructor(private readonly options: OtlpReceiverOptions = {}) {
-    this.server = http.createServer((req, res) => {
+    const listener: http.RequestListener = (req, res) => {
       this.handle(req, res).catch((error: unknown) => {
         if (!res.headersSent) res.writeHead(500).end(String(error));
       });
-    });
+    };
+    this.server =
+      options.tls === undefined
+        ? http.createServer(listener)
+        : https.createServer(options.tls, listener);
   }
 
   /** Listen on 127.0.0.1 on a free port. */
@@ -164,7 +180,7 @@ export class OtlpReceiver {
       this.server.listen(0, '127.0.0.1', () => resolve());
     });
     const { port } = this.server.address() as AddressInfo;
-    this.baseUrl = `http://127.0.0.1:${port}`;
+    this.baseUrl = `${this.options.tls === undefined ? 'http' : 'https'}://127.0.0.1:${port}`;
     return { url: this.baseUrl, metricsUrl: `${this.baseUrl}/v1/metrics` };
   }
 
@@ -351,7 +367,8 @@ export class OtlpReceiver {
     const json = record.contentType === JSON_TYPE;
     let body: Uint8Array | string;
     if (status >= 200 && status < 300) {
-      const type = exportResponseType();
+      const other = otherSignalOfPath(record.path);
+      const type = other === undefined ? exportResponseType() : signalResponseType(other);
       const message = type.fromObject(
         response.partialSuccess ? { partialSuccess: response.partialSuccess } : {},
       );

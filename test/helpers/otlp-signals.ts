@@ -21,7 +21,7 @@ export interface DecodedSignalRequest {
 
 let root: protobuf.Root | undefined;
 
-function requestType(signal: OtherSignal): Type {
+function signalRoot(): protobuf.Root {
   if (root === undefined) {
     root = new protobuf.Root();
     root.resolvePath = (_origin: string, target: string): string =>
@@ -32,9 +32,20 @@ function requestType(signal: OtherSignal): Type {
     ]);
     root.resolveAll();
   }
+  return root;
+}
+
+function requestType(signal: OtherSignal): Type {
   return signal === 'logs'
-    ? root.lookupType('opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest')
-    : root.lookupType('opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest');
+    ? signalRoot().lookupType('opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest')
+    : signalRoot().lookupType('opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest');
+}
+
+/** ExportLogsServiceResponse or ExportTraceServiceResponse, from the official schema. */
+export function signalResponseType(signal: OtherSignal): Type {
+  return signal === 'logs'
+    ? signalRoot().lookupType('opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse')
+    : signalRoot().lookupType('opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse');
 }
 
 /** The signal a request path is for, other than metrics. */

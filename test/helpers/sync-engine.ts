@@ -3,10 +3,14 @@ import { buildSyncConfig } from '../../src/config/build-config.js';
 import type { SyncSettings } from '../../src/config/sync-config.js';
 import { runSync, type SyncResult } from '../../src/engine/index.js';
 
+/**
+ * Waits are short and capped; the budget leaves room for 2 s of waits plus one attempt's default
+ * 10 s timeout, since no attempt starts whose timeout could end past the budget.
+ */
 export const FAST_RETRY = {
   initialBackoffMs: 5,
   maxBackoffMs: 20,
-  budgetMs: 2000,
+  budgetMs: 12_000,
 };
 
 /** Syncs `db` to `url` (none: a file export or dry run) with `settings` over `env`. */
