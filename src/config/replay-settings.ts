@@ -19,7 +19,17 @@ export const REPLAY_SHARED_KEYS = [
   'retryBudget',
   'maxConsecutiveFailures',
   'dryRun',
+  'signals',
+  'backend',
+  'temporality',
 ] as const satisfies readonly SettingKey[];
+
+/** The shared settings that only mean something for a gridctl directory (`--gridctl`). */
+export const GRIDCTL_ONLY_KEYS = [
+  'signals',
+  'backend',
+  'temporality',
+] as const satisfies readonly ReplaySharedKey[];
 
 export type ReplaySharedKey = (typeof REPLAY_SHARED_KEYS)[number];
 
@@ -36,6 +46,12 @@ export const REPLAY_HELP: Partial<Record<ReplaySharedKey, string>> = {
   maxConsecutiveFailures:
     'circuit breaker: stop sending after N lines in a row were refused; the rest stay for the next run',
   dryRun: 'report what would be sent; send nothing and record nothing in the state database',
+  signals:
+    'with --gridctl: which of its files to send, comma-separated: metrics, logs, traces (default all three)',
+  backend:
+    "with --gridctl: what the metrics endpoint is, for the path put before v1/metrics, the temporality of gridctl's metrics and, for prometheus, mimir and victoriametrics (metrics only), that logs and traces need OTEL_EXPORTER_OTLP_LOGS_ENDPOINT, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT or --signals metrics",
+  temporality:
+    "with --gridctl: gridctl's metrics as cumulative sums (the totals its lines carry, from the last reset; what Prometheus, Mimir and VictoriaMetrics take) or delta (each line's gain since the server's line before); lowmemory means delta; --backend may change the default",
 };
 
 /**
@@ -75,6 +91,13 @@ export const REPLAY_OWN_SETTINGS = {
     section: 'Output',
     help: 'where bad and refused lines are appended, one JSON object each with file, line number, offset, reason and the line itself',
   },
+  gridctl: {
+    flag: 'gridctl',
+    type: 'boolean',
+    env: [],
+    section: 'Source',
+    help: "the PATHs are gridctl telemetry directories (default ~/.gridctl/telemetry; a stack's or one server's directory also): every server's logs.jsonl (slog JSON, sent as log records), metrics.jsonl (snapshot lines, sent as sums) and traces.jsonl (OTLP), rotated siblings first",
+  },
   protocol: {
     flag: 'protocol',
     value: 'P',
@@ -91,4 +114,4 @@ export const REPLAY_OWN_SETTINGS = {
 /** Replay's settings as given, before validation. */
 export type ReplaySettings = {
   [K in ReplaySharedKey]?: K extends 'dryRun' ? boolean : string;
-} & { state?: string; rejects?: string; protocol?: string };
+} & { state?: string; rejects?: string; protocol?: string; gridctl?: boolean };

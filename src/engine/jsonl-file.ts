@@ -4,7 +4,7 @@ import type { JsonlFile } from '../jsonl/discover.js';
 import { openChunks } from '../jsonl/file-stream.js';
 import { fileIdentity, type FileIdentity } from '../jsonl/identity.js';
 import { readLines, type RawLine } from '../jsonl/line-reader.js';
-import { parseLine } from '../jsonl/otlp-line.js';
+import { OTLP_LINES, type LineSource } from '../jsonl/line-source.js';
 import { LINE_LIMIT_BYTES, splitBySize } from '../jsonl/split.js';
 import { filterByTime, type TimeWindow } from '../jsonl/time-filter.js';
 import type { RejectsFile } from '../output/rejects-file.js';
@@ -41,8 +41,11 @@ export interface ReplayContext {
 
 type LineEnd = 'next' | 'stop';
 
+/** A file and what reads its lines: OTLP JSON Lines unless said otherwise. */
+export type SourceFile = JsonlFile & { source?: LineSource };
+
 /** Replays one file from where the state says it stopped; returns whether the run goes on. */
-export async function replayFile(ctx: ReplayContext, file: JsonlFile): Promise<boolean> {
+export async function replayFile(ctx: ReplayContext, file: SourceFile): Promise<boolean> {
   const report: ReplayFileReport = {
     path: file.path,
     gzip: file.gzip,
@@ -82,7 +85,7 @@ export async function replayFile(ctx: ReplayContext, file: JsonlFile): Promise<b
 
 async function readFrom(
   ctx: ReplayContext,
-  file: JsonlFile,
+  file: SourceFile,
   id: FileIdentity,
   report: ReplayFileReport,
   start: FileStart,
@@ -95,7 +98,8 @@ async function readFrom(
   let done = { offset: from, line: firstLine };
   const commit = (): void => {
     if (ctx.send === undefined || done.offset === saved.offset) return;
-    ctx.state.save(id, done.offset, done.line, file.path, new Date(ctx.now()));
+    const source = file.source?.settled?.();
+    ctx.state.save(id, done.offset, done.line, file.path, new Date(ctx.now()), source);
     saved = done;
     report.to = done.offset;
     ctx.onProgress();
@@ -116,7 +120,10 @@ async function readFrom(
       ctx.totals.lines++;
       const { end, wrote } = await replayLine(ctx, file, raw, lineNo, report);
       // A line is done unless the run stopped on it before it was recorded anywhere.
-      if (end === 'next' || wrote) done = { offset: raw.end, line: lineNo };
+      if (end === 'next' || wrote) {
+        done = { offset: raw.end, line: lineNo };
+        file.source?.settle?.();
+      }
       if (wrote || end === 'stop') commit();
       if (end === 'stop') return 'stop';
       if (!ctx.send) report.to = done.offset;
@@ -134,7 +141,7 @@ async function readFrom(
 /** One line: read, filter, cut, send, and where it ends up. `wrote`: progress is worth a commit. */
 async function replayLine(
   ctx: ReplayContext,
-  file: JsonlFile,
+  file: SourceFile,
   raw: RawLine,
   lineNo: number,
   report: ReplayFileReport,
@@ -149,7 +156,7 @@ async function replayLine(
     );
     return { end: 'next', wrote: true };
   }
-  const parsed = parseLine(raw.bytes);
+  const parsed = (file.source ?? OTLP_LINES).parse(raw.bytes);
   if (parsed.kind === 'blank') return { end: 'next', wrote: false };
   if (parsed.kind === 'bad') {
     bad(ctx, report, where, parsed.reason, raw.bytes.toString('utf8'));
@@ -171,10 +178,11 @@ async function replayLine(
     );
     return { end: 'stop', wrote: false };
   }
-  // Sent as it is unless the window cut it or it is over the line limit.
+  // Sent as it is (or as made into OTLP) unless the window cut it or it is over the line limit.
+  const body = parsed.body ?? raw.bytes;
   const pieces =
-    filtered.dropped === 0 && raw.length <= LINE_LIMIT_BYTES
-      ? [raw.bytes]
+    filtered.dropped === 0 && body.byteLength <= LINE_LIMIT_BYTES
+      ? [body]
       : splitBySize(signal, filtered.data).map((text) => Buffer.from(text));
   if (pieces.length > 1) ctx.totals.splitLines++;
   if (ctx.send === undefined) {

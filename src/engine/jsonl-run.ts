@@ -7,12 +7,14 @@ import type { Transport } from '../deliver/http-transport.js';
 import { OtlpExporter } from '../deliver/otlp-exporter.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../deliver/retrying-transport.js';
 import { discoverFiles } from '../jsonl/discover.js';
+import { walkGridctl } from '../gridctl/layout.js';
+import { withSources } from '../gridctl/sources.js';
 import { windowOf } from '../jsonl/time-filter.js';
 import { RejectsFile } from '../output/rejects-file.js';
 import { FORGET_AFTER_DAYS, ReplayState } from '../progress/replay-state.js';
 import { SyncLock } from '../progress/sync-lock.js';
 import { plural } from '../words.js';
-import { replayFile, type ReplayContext } from './jsonl-file.js';
+import { replayFile, type ReplayContext, type SourceFile } from './jsonl-file.js';
 import type { ReplayFilesResult } from './jsonl-result.js';
 
 /** How long a replay waits for another one on the same state database before refusing. */
@@ -40,12 +42,15 @@ export async function runReplayFiles(
   deps: ReplayFilesDeps,
 ): Promise<ReplayFilesResult> {
   const started = deps.now();
-  // The run's own rejects file is never a source, even in a directory it reads.
-  const files = discoverFiles(config.paths).filter(
-    (file) => resolve(file.path) !== resolve(config.rejectsPath),
-  );
   const sending = !config.dryRun;
   const state = ReplayState.open(config.statePath, !sending);
+  let files: SourceFile[];
+  try {
+    files = sourceFiles(config, state);
+  } catch (err) {
+    state.close();
+    throw err;
+  }
   const lock = sending && state.db !== undefined ? new SyncLock(state.db) : undefined;
   const exporters = new Map<Signal, OtlpExporter>();
   const totals = emptyResult(config);
@@ -108,6 +113,23 @@ export async function runReplayFiles(
     state.close();
   }
   return finish(totals, deps.now() - started);
+}
+
+/**
+ * The files in replay order: OTLP JSON Lines as given, or a gridctl directory's files with what
+ * reads each. The run's own rejects file is never a source, even in a directory it reads.
+ */
+function sourceFiles(config: ReplayConfig, state: ReplayState): SourceFile[] {
+  const { gridctl } = config;
+  const found: SourceFile[] =
+    gridctl === undefined
+      ? discoverFiles(config.paths)
+      : withSources(
+          config.paths.flatMap((dir) => walkGridctl(dir, gridctl.signals)),
+          gridctl.temporality,
+          (key) => state.sourceState(key),
+        );
+  return found.filter((file) => resolve(file.path) !== resolve(config.rejectsPath));
 }
 
 function emptyResult(config: ReplayConfig): ReplayFilesResult {

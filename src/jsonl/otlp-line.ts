@@ -15,7 +15,8 @@ const SIGNAL_OF_KEY = new Map(
 );
 
 export type ParsedLine =
-  | { kind: 'otlp'; signal: Signal; data: Json }
+  /** `body`: the OTLP/JSON to send when the line was something else made into OTLP (else the line). */
+  | { kind: 'otlp'; signal: Signal; data: Json; body?: Buffer }
   /** A line of only whitespace: passed over, not counted as bad. */
   | { kind: 'blank' }
   | { kind: 'bad'; reason: string };
