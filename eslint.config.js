@@ -10,7 +10,7 @@ const LAYERS = {
   config: [],
   source: ['config'],
   jsonl: ['config'],
-  gridctl: ['config', 'jsonl', 'encode'],
+  gridctl: ['config', 'jsonl', 'encode', 'output'],
   encode: ['config', 'source'],
   output: ['config', 'source', 'encode'],
   deliver: ['config'],

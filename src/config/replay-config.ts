@@ -12,6 +12,7 @@ import {
 } from './replay-settings.js';
 import { flagLabel, SETTINGS, specOf, type ParsedKey, type SyncSettings } from './settings.js';
 import type { Compression, EndpointConfig, Temporality } from './sync-config.js';
+import { parseDuration } from './time-spec.js';
 
 type Env = NodeJS.ProcessEnv;
 
@@ -46,6 +47,10 @@ export interface GridctlReplay {
   signals: Signal[];
   /** What its metrics lines become: running totals or per-line gains. */
   temporality: Temporality;
+  /** Metric points older than this (ms before the run) are not sent. */
+  maxAgeMs?: number;
+  /** Where metrics.om, the OpenMetrics backfill of the metrics lines read, is written. */
+  openmetricsOut?: string;
 }
 
 /**
@@ -107,8 +112,19 @@ export function buildReplayConfig(
   const shared = pick(settings);
   const backend: Backend = gridctlGiven ? read<Backend>('backend') : 'otlp';
   const preset = PRESETS[backend];
+  // `none` (null) lifts a preset's limit as well.
+  const maxAgeGiven = gridctlGiven ? lookUp('maxAge') : undefined;
+  const maxAgeMs =
+    maxAgeGiven === undefined
+      ? preset.maxAge === undefined
+        ? undefined
+        : parseDuration(preset.maxAge, flagLabel('backend'))
+      : ((maxAgeGiven.value as number | null) ?? undefined);
+  const openmetricsOut = gridctlGiven ? lookUp('openmetricsOut')?.value : undefined;
   const gridctl: GridctlReplay | undefined = gridctlGiven
     ? {
+        ...(maxAgeMs !== undefined && { maxAgeMs }),
+        ...(typeof openmetricsOut === 'string' && { openmetricsOut }),
         signals: given(settings.signals)
           ? (specOf('signals').parse?.(settings.signals, flagLabel('signals'), now) as Signal[])
           : [...SIGNALS],

@@ -22,6 +22,8 @@ export const REPLAY_SHARED_KEYS = [
   'signals',
   'backend',
   'temporality',
+  'maxAge',
+  'openmetricsOut',
 ] as const satisfies readonly SettingKey[];
 
 /** The shared settings that only mean something for a gridctl directory (`--gridctl`). */
@@ -29,6 +31,8 @@ export const GRIDCTL_ONLY_KEYS = [
   'signals',
   'backend',
   'temporality',
+  'maxAge',
+  'openmetricsOut',
 ] as const satisfies readonly ReplaySharedKey[];
 
 export type ReplaySharedKey = (typeof REPLAY_SHARED_KEYS)[number];
@@ -52,6 +56,10 @@ export const REPLAY_HELP: Partial<Record<ReplaySharedKey, string>> = {
     "with --gridctl: what the metrics endpoint is, for the path put before v1/metrics, the temporality of gridctl's metrics and, for prometheus, mimir and victoriametrics (metrics only), that logs and traces need OTEL_EXPORTER_OTLP_LOGS_ENDPOINT, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT or --signals metrics",
   temporality:
     "with --gridctl: gridctl's metrics as cumulative sums (the totals its lines carry, from the last reset; what Prometheus, Mimir and VictoriaMetrics take) or delta (each line's gain since the server's line before); lowmemory means delta; --backend may change the default",
+  maxAge:
+    "with --gridctl: do not send gridctl's metric points older than D (90m, 1h, 7d), which the backend would refuse or drop; they are counted as too old (and go to the --openmetrics-out file); --backend may set it, none lifts it",
+  openmetricsOut:
+    'with --gridctl: also write DIR/metrics.om, the cumulative points of the gridctl metrics lines read, as OpenMetrics named as Prometheus names them over OTLP, for promtool tsdb create-blocks-from openmetrics',
 };
 
 /**

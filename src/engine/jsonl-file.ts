@@ -6,7 +6,7 @@ import { fileIdentity, type FileIdentity } from '../jsonl/identity.js';
 import { readLines, type RawLine } from '../jsonl/line-reader.js';
 import { OTLP_LINES, type LineSource } from '../jsonl/line-source.js';
 import { LINE_LIMIT_BYTES, splitBySize } from '../jsonl/split.js';
-import { filterByTime, type TimeWindow } from '../jsonl/time-filter.js';
+import { filterByTime, type Filtered, type TimeWindow } from '../jsonl/time-filter.js';
 import type { RejectsFile } from '../output/rejects-file.js';
 import type { ReplayState } from '../progress/replay-state.js';
 import { messageOf } from '../errors.js';
@@ -24,6 +24,8 @@ export interface ReplayContext {
   /** Undefined on a dry run: nothing is written. */
   rejects: RejectsFile | undefined;
   window: TimeWindow;
+  /** Metric points before this time (ns) are too old for the backend: not sent (--max-age). */
+  horizonNs?: bigint;
   /** Sends one body to its signal's endpoint; undefined on a dry run. */
   send: ((signal: Signal, body: Buffer) => Promise<DeliveryOutcome>) | undefined;
   /** Whether a signal has an endpoint (on a dry run: every one). */
@@ -170,6 +172,8 @@ async function replayLine(
     ctx.totals.filteredLines++;
     return { end: 'next', wrote: false };
   }
+  const fresh = withinHorizon(ctx, signal, filtered);
+  if (fresh === undefined) return { end: 'next', wrote: false };
   if (!ctx.canSend(signal)) {
     stop(
       ctx,
@@ -181,9 +185,9 @@ async function replayLine(
   // Sent as it is (or as made into OTLP) unless the window cut it or it is over the line limit.
   const body = parsed.body ?? raw.bytes;
   const pieces =
-    filtered.dropped === 0 && body.byteLength <= LINE_LIMIT_BYTES
+    fresh.dropped === 0 && body.byteLength <= LINE_LIMIT_BYTES
       ? [body]
-      : splitBySize(signal, filtered.data).map((text) => Buffer.from(text));
+      : splitBySize(signal, fresh.data).map((text) => Buffer.from(text));
   if (pieces.length > 1) ctx.totals.splitLines++;
   if (ctx.send === undefined) {
     report.sent++;
@@ -237,6 +241,21 @@ async function replayLine(
   ctx.totals.sentLines++;
   ctx.totals.signals[signal]++;
   return { end: 'next', wrote: true };
+}
+
+/**
+ * The line without its metric points older than the horizon, counted as too old; undefined when
+ * nothing is left to send (the line is then done).
+ */
+function withinHorizon(ctx: ReplayContext, signal: Signal, line: Filtered): Filtered | undefined {
+  if (ctx.horizonNs === undefined || signal !== 'metrics') return line;
+  const fresh = filterByTime(signal, line.data, { sinceNs: ctx.horizonNs });
+  ctx.totals.tooOldRecords += fresh.dropped;
+  if (fresh.empty) {
+    ctx.totals.tooOldLines++;
+    return undefined;
+  }
+  return { ...fresh, dropped: line.dropped + fresh.dropped };
 }
 
 function bad(

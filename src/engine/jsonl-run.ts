@@ -8,12 +8,14 @@ import { OtlpExporter } from '../deliver/otlp-exporter.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../deliver/retrying-transport.js';
 import { discoverFiles } from '../jsonl/discover.js';
 import { walkGridctl } from '../gridctl/layout.js';
+import { GridctlOpenMetrics } from '../gridctl/openmetrics.js';
 import { withSources } from '../gridctl/sources.js';
 import { windowOf } from '../jsonl/time-filter.js';
 import { RejectsFile } from '../output/rejects-file.js';
 import { FORGET_AFTER_DAYS, ReplayState } from '../progress/replay-state.js';
 import { SyncLock } from '../progress/sync-lock.js';
 import { plural } from '../words.js';
+import { messageOf } from '../errors.js';
 import { replayFile, type ReplayContext, type SourceFile } from './jsonl-file.js';
 import type { ReplayFilesResult } from './jsonl-result.js';
 
@@ -44,9 +46,12 @@ export async function runReplayFiles(
   const started = deps.now();
   const sending = !config.dryRun;
   const state = ReplayState.open(config.statePath, !sending);
+  const openmetricsOut = config.gridctl?.openmetricsOut;
+  const backfill =
+    openmetricsOut === undefined ? undefined : new GridctlOpenMetrics(openmetricsOut);
   let files: SourceFile[];
   try {
-    files = sourceFiles(config, state);
+    files = sourceFiles(config, state, backfill);
   } catch (err) {
     state.close();
     throw err;
@@ -80,6 +85,9 @@ export async function runReplayFiles(
       state,
       rejects: sending ? new RejectsFile(config.rejectsPath) : undefined,
       window: windowOf(config.since, config.until),
+      ...(config.gridctl?.maxAgeMs !== undefined && {
+        horizonNs: BigInt(deps.now() - config.gridctl.maxAgeMs) * 1_000_000n,
+      }),
       send: sending ? (signal, body) => exporter(signal).send(body) : undefined,
       canSend: (signal) => !sending || config.endpoints[signal] !== undefined,
       maxConsecutiveFailures: config.maxConsecutiveFailures,
@@ -108,6 +116,7 @@ export async function runReplayFiles(
       }
     }
   } finally {
+    closeBackfill(backfill, totals);
     for (const e of exporters.values()) e.close();
     lock?.release();
     state.close();
@@ -119,7 +128,11 @@ export async function runReplayFiles(
  * The files in replay order: OTLP JSON Lines as given, or a gridctl directory's files with what
  * reads each. The run's own rejects file is never a source, even in a directory it reads.
  */
-function sourceFiles(config: ReplayConfig, state: ReplayState): SourceFile[] {
+function sourceFiles(
+  config: ReplayConfig,
+  state: ReplayState,
+  backfill: GridctlOpenMetrics | undefined,
+): SourceFile[] {
   const { gridctl } = config;
   const found: SourceFile[] =
     gridctl === undefined
@@ -128,8 +141,22 @@ function sourceFiles(config: ReplayConfig, state: ReplayState): SourceFile[] {
           config.paths.flatMap((dir) => walkGridctl(dir, gridctl.signals)),
           gridctl.temporality,
           (key) => state.sourceState(key),
+          backfill,
         );
   return found.filter((file) => resolve(file.path) !== resolve(config.rejectsPath));
+}
+
+/** The backfill is written whole at the end; a failure there must not undo what was sent. */
+function closeBackfill(backfill: GridctlOpenMetrics | undefined, totals: ReplayFilesResult): void {
+  if (backfill === undefined) return;
+  try {
+    backfill.close();
+    if (backfill.samples > 0) totals.backfill = { path: backfill.path, samples: backfill.samples };
+  } catch (err) {
+    totals.warnings.push(
+      `could not write the OpenMetrics backfill ${backfill.path}: ${messageOf(err)}`,
+    );
+  }
 }
 
 function emptyResult(config: ReplayConfig): ReplayFilesResult {
@@ -158,6 +185,8 @@ function emptyResult(config: ReplayConfig): ReplayFilesResult {
     refusedLines: 0,
     filteredRecords: 0,
     filteredLines: 0,
+    tooOldRecords: 0,
+    tooOldLines: 0,
     rejectedRecords: 0,
     problems: [],
     problemsOmitted: 0,

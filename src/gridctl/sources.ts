@@ -4,6 +4,7 @@ import { OTLP_LINES } from '../jsonl/line-source.js';
 import type { Json, ParsedLine } from '../jsonl/otlp-line.js';
 import type { GridctlFile } from './layout.js';
 import { encodeSeriesPoints } from './metrics-encode.js';
+import type { GridctlOpenMetrics } from './openmetrics.js';
 import type { Place } from './resource.js';
 import { advanceSeries, emptySeries, type ServerSeries } from './series.js';
 import { decodeSlogLine } from './slog-line.js';
@@ -15,12 +16,14 @@ export type SourcedFile = GridctlFile & { source: LineSource };
 /**
  * Each file with its line source: traces as OTLP JSON Lines, logs through the slog decoder,
  * metrics through one stateful decoder per server, shared by its rotated siblings and its
- * active file (read in that order), its state loaded by `load` (the key's recorded JSON).
+ * active file (read in that order), its state loaded by `load` (the key's recorded JSON). The
+ * metrics lines read also go to `backfill`, as cumulative points, where there is one.
  */
 export function withSources(
   files: readonly GridctlFile[],
   temporality: Temporality,
   load: (key: string) => string | undefined,
+  backfill?: GridctlOpenMetrics,
 ): SourcedFile[] {
   const metrics = new Map<string, MetricsLineSource>();
   return files.map((file) => {
@@ -31,7 +34,7 @@ export function withSources(
     const key = seriesStateKey(place);
     let source = metrics.get(key);
     if (source === undefined) {
-      source = new MetricsLineSource(place, temporality, key, load(key));
+      source = new MetricsLineSource(place, temporality, key, load(key), backfill);
       metrics.set(key, source);
     }
     return { ...file, source };
@@ -53,6 +56,7 @@ export class MetricsLineSource implements LineSource {
     private readonly temporality: Temporality,
     private readonly key: string,
     recorded: string | undefined,
+    private readonly backfill?: GridctlOpenMetrics,
   ) {
     this.settledState = recorded === undefined ? emptySeries() : readState(recorded);
     this.current = this.settledState;
@@ -75,6 +79,13 @@ export class MetricsLineSource implements LineSource {
     if (read.kind === 'bad') return read;
     const { points, after } = advanceSeries(this.settledState, read.line, this.temporality);
     this.current = after;
+    if (this.backfill !== undefined)
+      this.backfill.add(
+        this.temporality === 'cumulative'
+          ? points
+          : advanceSeries(this.settledState, read.line, 'cumulative').points,
+        this.place,
+      );
     if (points.length === 0) return { kind: 'blank' };
     const body = encodeSeriesPoints(points, this.place, this.temporality);
     return {

@@ -331,6 +331,52 @@ describe('replay --gridctl', () => {
     expect(rejects[2].reason).toMatch(/diff.input_tokens is not a whole number/);
   });
 
+  it('--max-age leaves out the metric points older than the horizon and counts them', async () => {
+    // The horizon falls between minutes 5 and 6 of the fixture.
+    const horizonMs = Number((START + 5n * MIN + 30_000_000_000n) / 1_000_000n);
+    const minutes = Math.ceil((Date.now() - horizonMs) / 60_000);
+    const { result, requests } = await replay({
+      temporality: 'cumulative',
+      signals: 'metrics',
+      maxAge: `${minutes}m`,
+    });
+    const sent = points(requests);
+    const horizonNs = BigInt(Date.now() - minutes * 60_000) * 1_000_000n;
+    expect(sent.length).toBeGreaterThan(0);
+    expect(sent.every((p) => BigInt(p.timeUnixNano) >= horizonNs - 60_000_000_000n)).toBe(true);
+    expect(sent.some((p) => BigInt(p.timeUnixNano) < START + 5n * MIN)).toBe(false);
+    expect(result.tooOldRecords).toBeGreaterThan(0);
+    expect(result.tooOldLines).toBeGreaterThan(0);
+    expect(result.exitCode).toBe(0);
+    // Done: a second run does not send them.
+    const again = await replay({ temporality: 'cumulative', signals: 'metrics' });
+    expect(again.requests).toHaveLength(0);
+  });
+
+  it('--openmetrics-out writes the cumulative series of the lines read, as Prometheus names them', async () => {
+    const out = join(dir, 'om');
+    const { result } = await replay({
+      temporality: 'delta',
+      signals: 'metrics',
+      openmetricsOut: out,
+    });
+    const text = readFileSync(join(out, 'metrics.om'), 'utf8');
+    expect(result.backfill).toEqual({ path: join(out, 'metrics.om'), samples: expect.any(Number) });
+    expect(text.endsWith('# EOF\n')).toBe(true);
+    expect(text).toContain('# TYPE gridctl_token_usage counter\n');
+    const lines = fixture.metricsLines
+      .github!.filter((l) => !isMarker(l))
+      .map((l) => JSON.parse(l));
+    const last = lines.at(-1);
+    const seconds = Number(BigInt(nanosOf(last.ts)) / 1_000_000_000n);
+    expect(text).toContain(
+      `gridctl_token_usage_total{gen_ai_token_type="input",gridctl_stack="dev",job="gridctl",server_name="github"} ${last.total.input_tokens} ${seconds}\n`,
+    );
+    expect(text).toMatch(
+      /gridctl_cost_USD_total\{gridctl_cost_type="input",gridctl_stack="dev",job="gridctl",server_name="github"\} 0\.00048 /,
+    );
+  });
+
   it("takes a stack directory or one server's directory, and refuses what is not gridctl's", async () => {
     const one = await replay({ signals: 'metrics', dryRun: true }, [
       join(fixture.root, 'dev', 'filesystem'),
