@@ -5,12 +5,18 @@ import { option } from './help-format.js';
 import { REPLAY_SPECS } from './replay-args.js';
 
 const INTRO = `Usage: telemetry-sync replay PATH... [options]
+       telemetry-sync replay --gridctl [DIR...] [options]
 
 Sends files of OTLP JSON Lines (one MetricsData, LogsData or TracesData object per line, plain or
 .gz) to an OTLP/HTTP endpoint, each line as it is (application/json) to its signal's path
 (v1/metrics, v1/logs, v1/traces), and records per file the byte offset up to which lines were
 acknowledged, so that the next run sends only what was appended since. A directory takes its
 *.jsonl and *.jsonl.gz files, rotated siblings (name-<time>.jsonl) oldest first, name.jsonl last.
+
+With --gridctl, each DIR (~/.gridctl/telemetry when none is given, or one stack's or one server's directory)
+is gridctl's telemetry: per <stack>/<server>/, logs.jsonl (slog JSON lines, sent as log records),
+metrics.jsonl (snapshot lines, sent as sums: --temporality, --backend, --max-age and
+--openmetrics-out apply) and traces.jsonl (OTLP, sent as they are), with the same progress.
 `;
 
 const OUTRO = `Bad lines (not JSON, not OTLP, over 16 MiB) and lines the endpoint refuses (400, 413, 422) go

@@ -51,7 +51,7 @@ export const REPLAY_HELP: Partial<Record<ReplaySharedKey, string>> = {
     'circuit breaker: stop sending after N lines in a row were refused; the rest stay for the next run',
   dryRun: 'report what would be sent; send nothing and record nothing in the state database',
   signals:
-    'with --gridctl: which of its files to send, comma-separated: metrics, logs, traces (default all three)',
+    'with --gridctl: which of its files to send, comma-separated: metrics, logs, traces; all three when not given',
   backend:
     "with --gridctl: what the metrics endpoint is, for the path put before v1/metrics, the temporality of gridctl's metrics and, for prometheus, mimir and victoriametrics (metrics only), that logs and traces need OTEL_EXPORTER_OTLP_LOGS_ENDPOINT, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT or --signals metrics",
   temporality:
@@ -104,7 +104,7 @@ export const REPLAY_OWN_SETTINGS = {
     type: 'boolean',
     env: [],
     section: 'Source',
-    help: "the PATHs are gridctl telemetry directories (default ~/.gridctl/telemetry; a stack's or one server's directory also): every server's logs.jsonl (slog JSON, sent as log records), metrics.jsonl (snapshot lines, sent as sums) and traces.jsonl (OTLP), rotated siblings first",
+    help: "the PATHs are gridctl telemetry directories (~/.gridctl/telemetry when none is given; a stack's or one server's directory also): every server's logs.jsonl (slog JSON, sent as log records), metrics.jsonl (snapshot lines, sent as sums) and traces.jsonl (OTLP), rotated siblings first",
   },
   protocol: {
     flag: 'protocol',
