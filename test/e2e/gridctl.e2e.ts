@@ -25,6 +25,7 @@ import {
   writeGridctlFixture,
   type GridctlFixture,
 } from '../helpers/gridctl-fixture.js';
+import { decodeMetricsDataJson, flattenPoints } from '../helpers/otlp-proto.js';
 import { runCli } from '../helpers/run-cli.js';
 import { Collector } from './helpers/collector.js';
 import { e2eTmpDir, removeE2eTmpDir } from './helpers/peers.js';
@@ -153,7 +154,14 @@ describe('into the Collector v0.161.0', () => {
     expect(spans().map((s) => s.name)).toEqual(fixture.spanNames);
 
     // Metrics: the Collector's points (decoded with the official schema) against the lines.
-    const points = collector.points();
+    const points = collector
+      .lines()
+      .filter((l) => l.startsWith('{"resourceMetrics"'))
+      .flatMap((line) => {
+        const { decoded, issues } = decodeMetricsDataJson(line);
+        expect(issues).toEqual([]);
+        return flattenPoints(decoded);
+      });
     for (const server of ['github', 'filesystem', 'legacy']) {
       const input = points.filter(
         (p) =>
@@ -177,6 +185,9 @@ describe('into the Collector v0.161.0', () => {
     ).toEqual({
       input: last.cost_total.input_micro_usd / 1e6,
       output: last.cost_total.output_micro_usd / 1e6,
+      // Left out of cost_total as zero (omitempty): zero.
+      cache_read: 0,
+      cache_write: 0,
     });
     const skills = points.filter((p) => p.metric === 'gridctl.prompt.calls');
     expect(skills.map((p) => [p.attributes['gen_ai.prompt.name'], p.value])).toEqual([
