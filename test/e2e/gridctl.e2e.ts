@@ -13,6 +13,7 @@
  * - into VictoriaMetrics: `increase()` (which does not extrapolate there) over a window is the sum
  *   of that window's diffs, for tokens and for cost.
  */
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
@@ -28,7 +29,8 @@ import {
 import { decodeMetricsDataJson, flattenPoints } from '../helpers/otlp-proto.js';
 import { runCli } from '../helpers/run-cli.js';
 import { Collector } from './helpers/collector.js';
-import { e2eTmpDir, removeE2eTmpDir } from './helpers/peers.js';
+import { OtlpReceiver } from '../helpers/otlp-receiver.js';
+import { e2eTmpDir, peerBin, removeE2eTmpDir } from './helpers/peers.js';
 import { Prometheus } from './helpers/prometheus.js';
 import { VictoriaMetrics } from './helpers/victoriametrics.js';
 
@@ -246,6 +248,68 @@ describe('into the Collector v0.161.0', () => {
     ]);
   });
 });
+
+describe("pdata's own parser (otlpcheck) on the metrics requests", () => {
+  it('reads every field of every metrics body as written, both temporalities', async () => {
+    const receiver = new OtlpReceiver();
+    await receiver.start();
+    try {
+      for (const temporality of ['cumulative', 'delta']) {
+        const fixture = fixtureIn(`otlpcheck-${temporality}`);
+        const run = await replay([
+          fixture.root,
+          '--signals',
+          'metrics',
+          '--temporality',
+          temporality,
+          '--endpoint',
+          receiver.url,
+          '--state',
+          path.join(path.dirname(fixture.root), 'state.db'),
+        ]);
+        expect(run.code).toBe(0);
+        const bodies = receiver.requests.map((r) => r.body.toString('utf8'));
+        receiver.clear();
+        const file = path.join(path.dirname(fixture.root), 'metrics.jsonl');
+        fs.writeFileSync(file, bodies.map((b) => `${b}\n`).join(''));
+        const check = spawnSync(peerBin('otlpcheck'), [file], { encoding: 'utf8' });
+        expect(check.stderr).toBe('');
+        expect(check.status).toBe(0);
+        const reports = check.stdout
+          .split('\n')
+          .filter((line) => line !== '')
+          .map((line) => JSON.parse(line) as { dataPoints: number; parsed: unknown });
+        expect(reports).toHaveLength(bodies.length);
+        // pdata skips keys it does not know: a misspelt field would parse "fine" and vanish.
+        reports.forEach((report, i) => {
+          expect(report.dataPoints).toBeGreaterThan(0);
+          expect(withoutDefaults(report.parsed)).toEqual(withoutDefaults(JSON.parse(bodies[i]!)));
+        });
+      }
+    } finally {
+      await receiver.close();
+    }
+  });
+});
+
+/** Proto3 JSON leaves zero values out; pdata and the transformer differ in which they write. */
+function withoutDefaults(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutDefaults);
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, raw] of Object.entries(value)) {
+    const v = withoutDefaults(raw);
+    const empty =
+      v === null ||
+      v === 0 ||
+      v === '' ||
+      v === false ||
+      (Array.isArray(v) && v.length === 0) ||
+      (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 0);
+    if (!empty) out[key] = v;
+  }
+  return out;
+}
 
 describe('into Prometheus v0.316.0 (cumulative, --backend prometheus)', () => {
   let prometheus: Prometheus;
