@@ -143,7 +143,14 @@ function sourceFiles(
           (key) => state.sourceState(key),
           backfill,
         );
-  return found.filter((file) => resolve(file.path) !== resolve(config.rejectsPath));
+  // A directory named twice (the root and one of its stacks) gives its files once.
+  const seen = new Set<string>([resolve(config.rejectsPath)]);
+  return found.filter((file) => {
+    const path = resolve(file.path);
+    if (seen.has(path)) return false;
+    seen.add(path);
+    return true;
+  });
 }
 
 /** The backfill is written whole at the end; a failure there must not undo what was sent. */

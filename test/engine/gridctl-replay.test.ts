@@ -386,6 +386,10 @@ describe('replay --gridctl', () => {
     ]);
     const stack = await replay({ signals: 'traces', dryRun: true }, [join(fixture.root, 'dev')]);
     expect(stack.result.files).toHaveLength(1);
+    // The root and one of its stacks: each file once.
+    const twice = await replay({ dryRun: true }, [fixture.root, join(fixture.root, 'dev')]);
+    const once = await replay({ dryRun: true }, [fixture.root]);
+    expect(twice.result.files.map((f) => f.path)).toEqual(once.result.files.map((f) => f.path));
     expect(() =>
       buildReplayConfig({ temporality: 'delta', endpoint: receiver.url }, [dir], {}, Date.now()),
     ).toThrow(UsageError);
