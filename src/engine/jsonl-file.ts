@@ -196,6 +196,8 @@ async function replayLine(
     return { end: 'next', wrote: false };
   }
   let refused = false;
+  // Too old for this backend is no sign that it refuses everything: the breaker does not count it.
+  let poisoned = false;
   for (const piece of pieces) {
     const outcome = await ctx.send(signal, piece);
     ctx.totals.bytesSent += outcome.bytesSent;
@@ -208,6 +210,7 @@ async function replayLine(
     }
     if (outcome.kind === 'bad-data' || outcome.kind === 'too-old') {
       refused = true;
+      if (outcome.kind === 'bad-data') poisoned = true;
       ctx.rejects?.append({
         ...where,
         reason: `refused: ${describeOutcome(outcome)}`,
@@ -228,8 +231,8 @@ async function replayLine(
       kind: 'refused',
       reason: 'refused by the endpoint',
     });
-    ctx.consecutiveRefusals++;
-    if (ctx.consecutiveRefusals >= ctx.maxConsecutiveFailures) {
+    if (poisoned) ctx.consecutiveRefusals++;
+    if (poisoned && ctx.consecutiveRefusals >= ctx.maxConsecutiveFailures) {
       // This line is set aside (in the rejects file) like the ones before it; the rest wait.
       const reason = `${ctx.consecutiveRefusals} lines in a row were refused; stopping (--max-consecutive-failures)`;
       ctx.totals.stopped = { file: file.path, line: lineNo, reason };

@@ -304,6 +304,26 @@ describe('replay --gridctl', () => {
     expect(github.at(-1)!.startTimeUnixNano).toBe(nanosOf(lines.filter((l) => l.reset).at(-1).ts));
   });
 
+  it('lines refused as too old are set aside without tripping the breaker', async () => {
+    // Prometheus's answer to points before its head's window, for the first eight metrics lines.
+    receiver.enqueue(
+      ...Array.from({ length: 8 }, () => ({
+        status: 400,
+        errorMessage: 'too old sample: out of bounds',
+      })),
+    );
+    const { result } = await replay({ temporality: 'cumulative', signals: 'metrics' });
+    expect(result.stopped).toBeNull();
+    expect(result.refusedLines).toBe(8);
+    const lines = Object.values(fixture.metricsLines)
+      .flat()
+      .filter((l) => !isMarker(l));
+    expect(result.sentLines).toBe(lines.length - 8);
+    const rejects = readFileSync(join(dir, 'state.rejects.jsonl'), 'utf8').trim().split('\n');
+    expect(rejects).toHaveLength(8);
+    expect(JSON.parse(rejects[0]!).reason).toMatch(/too old/);
+  });
+
   it('sets bad lines aside with file and line, and goes on', async () => {
     const server = join(fixture.root, 'dev', 'legacy');
     writeFileSync(
