@@ -8,6 +8,7 @@ import { DatabaseError, UsageError } from '../errors.js';
 import { formatStatusText } from '../report/status-text.js';
 import { VERSION } from '../version.js';
 import { syncCommand } from './sync-command.js';
+import { gridctlStatusCommand } from './gridctl-status.js';
 
 /**
  * Exit codes: 0 all delivered, 1 something left pending, 2 bad usage or unreadable database, 130
@@ -28,6 +29,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(`${VERSION}\n`);
       return 0;
     }
+    if (command.kind === 'gridctl-status') return await gridctlStatusCommand(command);
     if (command.kind === 'status') {
       const now = Date.now();
       const status = readStatus(command.db ?? defaultTokfDbPath(process.env), now);

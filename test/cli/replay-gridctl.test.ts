@@ -62,6 +62,41 @@ describe('telemetry-sync replay --gridctl (CLI)', () => {
     expect(fixture.root).toContain('.gridctl');
   });
 
+  it('status --gridctl says what is pending per server and signal, and sends nothing', async () => {
+    const status = (json = true) =>
+      runCli(
+        ['status', '--gridctl', '--state', join(dir, 'state.db'), ...(json ? ['--json'] : [])],
+        {
+          HOME: join(dir, 'home'),
+        },
+      );
+    const before = await status();
+    expect(before.code).toBe(0);
+    const s = JSON.parse(before.stdout);
+    expect(s).toMatchObject({
+      source: 'gridctl',
+      pending: { lines: 26, signals: { metrics: 19, logs: 5, traces: 2 } },
+      bad: 0,
+      heldBack: [expect.stringMatching(/dev\/legacy\/metrics\.jsonl$/)],
+    });
+    expect(s.servers).toContainEqual({
+      stack: 'dev',
+      server: 'github',
+      pending: { logs: 4, metrics: 9, traces: 2 },
+    });
+    expect(receiver.requests).toHaveLength(0);
+    const text = await status(false);
+    expect(text.stdout).toMatch(/pending +26 lines: 5 logs, 19 metrics, 2 traces/);
+    expect(text.stdout).toMatch(/dev\/__skills__ +3 metrics/);
+
+    await replay(['--endpoint', receiver.url]);
+    const after = JSON.parse((await status()).stdout);
+    expect(after.pending.lines).toBe(0);
+    const wrong = await runCli(['status', join(dir, 'home')]);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toMatch(/status takes no path .* without --gridctl/);
+  });
+
   it('--dry-run says what is pending; a metrics-only backend wants the other signals placed', async () => {
     const pending = await replay(['--dry-run', '--signals', 'logs']);
     expect(pending.code).toBe(0);
