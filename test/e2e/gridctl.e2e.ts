@@ -31,7 +31,7 @@ import { runCli } from '../helpers/run-cli.js';
 import { Collector } from './helpers/collector.js';
 import { OtlpReceiver } from '../helpers/otlp-receiver.js';
 import { e2eTmpDir, peerBin, removeE2eTmpDir } from './helpers/peers.js';
-import { Prometheus } from './helpers/prometheus.js';
+import { Prometheus, createBlocksFromOpenMetrics } from './helpers/prometheus.js';
 import { VictoriaMetrics } from './helpers/victoriametrics.js';
 
 type Loose = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -398,6 +398,49 @@ describe('into Prometheus v0.316.0 (cumulative, --backend prometheus)', () => {
       ),
     ).toBe(1);
   });
+});
+
+describe('history older than Prometheus takes: --openmetrics-out and promtool', () => {
+  it("a Prometheus started on the blocks of metrics.om answers every line's total at its time", async () => {
+    // Three days back: far out of any live head's window.
+    const old = START - 3n * 24n * 60n * MIN;
+    const dir = fs.mkdtempSync(path.join(e2eTmpDir(), 'backfill-'));
+    const fixture = writeGridctlFixture(path.join(dir, 'telemetry'), old);
+    const out = path.join(dir, 'om');
+    const run = await replay([
+      fixture.root,
+      '--signals',
+      'metrics',
+      '--dry-run',
+      '--openmetrics-out',
+      out,
+      '--state',
+      path.join(dir, 'state.db'),
+    ]);
+    expect(run.code).toBe(0);
+    expect(run.result.backfill?.path).toBe(path.join(out, 'metrics.om'));
+    const blocks = path.join(dir, 'blocks', 'data');
+    await createBlocksFromOpenMetrics(path.join(out, 'metrics.om'), blocks);
+    const restored = await Prometheus.start({ storage: blocks, scrapeItself: false });
+    try {
+      const lines = linesOf(fixture, 'github');
+      const end = ms(lines.at(-1)!.ts) / 1000;
+      const series = await restored.promql.query(
+        `gridctl_token_usage_total{server_name="github",gen_ai_token_type="input"}[1h]`,
+        end,
+      );
+      expect(series).toHaveLength(1);
+      expect(series[0]!.samples).toEqual(lines.map((l) => [ms(l.ts) / 1000, l.total.input_tokens]));
+      expect(
+        await restored.promql.scalar(
+          `last_over_time(gridctl_cost_USD_total{server_name="github",gridctl_cost_type="input"}[1h])`,
+          end,
+        ),
+      ).toBe(lines.at(-1)!.cost_total.input_micro_usd / 1e6);
+    } finally {
+      await restored.stop();
+    }
+  }, 120_000);
 });
 
 describe('into VictoriaMetrics v1.151.0 (cumulative, --backend victoriametrics)', () => {
