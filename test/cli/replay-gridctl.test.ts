@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -95,6 +96,48 @@ describe('telemetry-sync replay --gridctl (CLI)', () => {
     const wrong = await runCli(['status', join(dir, 'home')]);
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toMatch(/status takes no path .* without --gridctl/);
+  });
+
+  it('Ctrl-C mid-run: the next run sends the rest, each metrics line once (the one in flight at most twice)', async () => {
+    const slow = new OtlpReceiver({ respond: () => ({ delayMs: 100 }) });
+    await slow.start();
+    try {
+      const args = [
+        CLI,
+        'replay',
+        '--gridctl',
+        '--signals',
+        'metrics',
+        '--temporality',
+        'cumulative',
+      ];
+      const common = ['--endpoint', slow.url, '--state', join(dir, 'state.db')];
+      const child = spawn(process.execPath, [...args, ...common], {
+        env: { PATH: process.env.PATH, HOME: join(dir, 'home') },
+        stdio: 'ignore',
+      });
+      const exited = new Promise((done) => child.on('close', done));
+      await slow.waitForRequests(5, 15_000);
+      child.kill('SIGINT');
+      await exited;
+      const firstCount = slow.requests.length;
+      expect(firstCount).toBeLessThan(19);
+      const rest = await runCli([...args.slice(1), ...common, '--json'], {
+        HOME: join(dir, 'home'),
+      });
+      expect(rest.code).toBe(0);
+      const keys = slow.requests
+        .filter((r) => r.decoded !== undefined)
+        .map((r) => {
+          const p = flattenPoints(r.decoded!)[0]!;
+          return `${p.attributes['server.name']}@${p.timeUnixNano}`;
+        });
+      const distinct = new Set(keys);
+      expect(distinct.size).toBe(19);
+      expect(keys.length - distinct.size).toBeLessThanOrEqual(1);
+    } finally {
+      await slow.close();
+    }
   });
 
   it('--dry-run says what is pending; a metrics-only backend wants the other signals placed', async () => {
