@@ -50,8 +50,7 @@ export const REPLAY_HELP: Partial<Record<ReplaySharedKey, string>> = {
   maxConsecutiveFailures:
     'circuit breaker: stop sending after N lines in a row were refused; the rest stay for the next run',
   dryRun: 'report what would be sent; send nothing and record nothing in the state database',
-  signals:
-    'with --gridctl: which of its files to send, comma-separated: metrics, logs, traces; all three when not given',
+  signals: 'with --gridctl: which of its files to send, comma-separated: metrics, logs, traces',
   backend:
     "with --gridctl: what the metrics endpoint is, for the path put before v1/metrics, the temporality of gridctl's metrics and, for prometheus, mimir and victoriametrics (metrics only), that logs and traces need OTEL_EXPORTER_OTLP_LOGS_ENDPOINT, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT or --signals metrics",
   temporality:
@@ -60,6 +59,11 @@ export const REPLAY_HELP: Partial<Record<ReplaySharedKey, string>> = {
     "with --gridctl: do not send gridctl's metric points older than D (90m, 1h, 7d), which the backend would refuse or drop; they are counted as too old (and go to the --openmetrics-out file); --backend may set it, none lifts it",
   openmetricsOut:
     'with --gridctl: also write DIR/metrics.om, the cumulative points of the gridctl metrics lines read, as OpenMetrics named as Prometheus names them over OTLP, for promtool tsdb create-blocks-from openmetrics',
+};
+
+/** Where replay's default differs from sync's, as its help shows it. */
+export const REPLAY_DEFAULTS: Partial<Record<ReplaySharedKey, string>> = {
+  signals: 'all three',
 };
 
 /**
