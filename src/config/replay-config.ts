@@ -11,7 +11,7 @@ import {
   type ReplaySettings,
 } from './replay-settings.js';
 import { flagLabel, SETTINGS, specOf, type ParsedKey, type SyncSettings } from './settings.js';
-import type { Compression, EndpointConfig, Temporality } from './sync-config.js';
+import type { Compression, EndpointConfig, Protocol, Temporality } from './sync-config.js';
 import { parseDuration } from './time-spec.js';
 
 type Env = NodeJS.ProcessEnv;
@@ -51,6 +51,8 @@ export interface GridctlReplay {
   maxAgeMs?: number;
   /** Where metrics.om, the OpenMetrics backfill of the metrics lines read, is written. */
   openmetricsOut?: string;
+  /** How the logs and metrics made of its lines are sent (its traces go as they are, JSON). */
+  protocol: Protocol;
 }
 
 /**
@@ -85,7 +87,7 @@ export function buildReplayConfig(
     if (paths.length === 0) throw new UsageError('replay needs at least one file or directory');
   }
   const protocol = settings.protocol;
-  if (given(protocol)) parseReplayProtocol(protocol, '--protocol', now);
+  if (given(protocol) && !gridctlGiven) parseReplayProtocol(protocol, '--protocol', now);
   const lookUp = (key: ParsedKey): { value: unknown; source: string } | undefined => {
     const spec = specOf(key);
     const text = (settings as Record<string, unknown>)[key];
@@ -123,6 +125,7 @@ export function buildReplayConfig(
   const openmetricsOut = gridctlGiven ? lookUp('openmetricsOut')?.value : undefined;
   const gridctl: GridctlReplay | undefined = gridctlGiven
     ? {
+        protocol: gridctlProtocol(protocol, env, now),
         ...(maxAgeMs !== undefined && { maxAgeMs }),
         ...(typeof openmetricsOut === 'string' && { openmetricsOut }),
         signals: given(settings.signals)
@@ -188,9 +191,21 @@ export function buildReplayConfig(
     statePath,
     rejectsPath: given(settings.rejects) ? settings.rejects : defaultRejectsPath(statePath),
     // A protocol given on the command line is the user's choice: nothing there to surprise them.
-    warnings: given(protocol) ? [] : protocolWarnings(env),
+    warnings: given(protocol) || gridctlGiven ? [] : protocolWarnings(env),
     ...(gridctl !== undefined && { gridctl }),
   };
+}
+
+/**
+ * gridctl's logs and metrics are made into OTLP here, so either encoding can be sent: --protocol,
+ * else OTEL_EXPORTER_OTLP_PROTOCOL, else protobuf, as for sync (VictoriaMetrics takes only that).
+ */
+function gridctlProtocol(flag: string | undefined, env: Env, now: number): Protocol {
+  const parse = specOf('protocol').parse!;
+  if (given(flag)) return parse(flag, '--protocol', now) as Protocol;
+  const variable = env.OTEL_EXPORTER_OTLP_PROTOCOL;
+  if (given(variable)) return parse(variable, 'OTEL_EXPORTER_OTLP_PROTOCOL', now) as Protocol;
+  return 'http/protobuf';
 }
 
 /**

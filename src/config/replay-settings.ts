@@ -119,7 +119,7 @@ export const REPLAY_OWN_SETTINGS = {
     parse: parseReplayProtocol,
     default: 'http/json',
     section: 'Endpoint',
-    help: 'http/json only: each line is sent as it is, in OTLP/JSON; http/protobuf and grpc are refused. OTEL_EXPORTER_OTLP_PROTOCOL and OTEL_EXPORTER_OTLP_<SIGNAL>_PROTOCOL are not applied; set to another protocol, they are noted in the warnings',
+    help: "http/json only: each line is sent as it is, in OTLP/JSON; http/protobuf and grpc are refused. OTEL_EXPORTER_OTLP_PROTOCOL and OTEL_EXPORTER_OTLP_<SIGNAL>_PROTOCOL are not applied; set to another protocol, they are noted in the warnings. With --gridctl: how the logs and metrics made of gridctl's lines are sent, http/protobuf (else OTEL_EXPORTER_OTLP_PROTOCOL, else http/protobuf: VictoriaMetrics takes only that) or http/json; its traces lines go as they are",
   },
 } as const satisfies Record<string, SettingSpec>;
 

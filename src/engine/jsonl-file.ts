@@ -1,4 +1,5 @@
 import type { Signal } from '../config/endpoint.js';
+import type { Protocol } from '../config/sync-config.js';
 import { describeOutcome, type DeliveryOutcome } from '../deliver/outcome.js';
 import type { JsonlFile } from '../jsonl/discover.js';
 import { openChunks } from '../jsonl/file-stream.js';
@@ -27,7 +28,11 @@ export interface ReplayContext {
   /** Metric points before this time (ns) are too old for the backend: not sent (--max-age). */
   horizonNs?: bigint;
   /** Sends one body to its signal's endpoint; undefined on a dry run. */
-  send: ((signal: Signal, body: Buffer) => Promise<DeliveryOutcome>) | undefined;
+  send:
+    | ((signal: Signal, body: Uint8Array, protocol: Protocol) => Promise<DeliveryOutcome>)
+    | undefined;
+  /** How lines made into OTLP here (gridctl's logs and metrics) are sent; others go as JSON. */
+  madeProtocol: Protocol;
   /** Whether a signal has an endpoint (on a dry run: every one). */
   canSend: (signal: Signal) => boolean;
   maxConsecutiveFailures: number;
@@ -183,11 +188,19 @@ async function replayLine(
     return { end: 'stop', wrote: false };
   }
   // Sent as it is (or as made into OTLP) unless the window cut it or it is over the line limit.
+  // A line made into OTLP here holds one time (its records share the line's), so the window
+  // takes all of it or nothing, and in protobuf it goes whole: the 1 MiB limit is a JSON line's.
+  const protocol: Protocol =
+    parsed.protobuf !== undefined && ctx.madeProtocol === 'http/protobuf'
+      ? 'http/protobuf'
+      : 'http/json';
   const body = parsed.body ?? raw.bytes;
-  const pieces =
-    fresh.dropped === 0 && body.byteLength <= LINE_LIMIT_BYTES
-      ? [body]
-      : splitBySize(signal, fresh.data).map((text) => Buffer.from(text));
+  const pieces: Uint8Array[] =
+    protocol === 'http/protobuf' && parsed.protobuf !== undefined
+      ? [parsed.protobuf()]
+      : fresh.dropped === 0 && body.byteLength <= LINE_LIMIT_BYTES
+        ? [body]
+        : splitBySize(signal, fresh.data).map((text) => Buffer.from(text));
   if (pieces.length > 1) ctx.totals.splitLines++;
   if (ctx.send === undefined) {
     report.sent++;
@@ -199,7 +212,7 @@ async function replayLine(
   // Too old for this backend is no sign that it refuses everything: the breaker does not count it.
   let poisoned = false;
   for (const piece of pieces) {
-    const outcome = await ctx.send(signal, piece);
+    const outcome = await ctx.send(signal, piece, protocol);
     ctx.totals.bytesSent += outcome.bytesSent;
     ctx.totals.retries += outcome.attempts - 1;
     if (outcome.attempts > 0) ctx.totals.requests++;
@@ -215,7 +228,9 @@ async function replayLine(
         ...where,
         reason: `refused: ${describeOutcome(outcome)}`,
         status: outcome.status,
-        text: piece.toString('utf8'),
+        // The line's OTLP/JSON, readable, whichever encoding was sent.
+        text:
+          protocol === 'http/json' ? Buffer.from(piece).toString('utf8') : body.toString('utf8'),
       });
       continue;
     }

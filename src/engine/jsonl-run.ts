@@ -2,6 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { resolve } from 'node:path';
 import { SIGNALS, type ReplayConfig } from '../config/replay-config.js';
 import type { Signal } from '../config/endpoint.js';
+import type { Protocol } from '../config/sync-config.js';
 import { displayEndpoint } from '../config/endpoint.js';
 import type { Transport } from '../deliver/http-transport.js';
 import { OtlpExporter } from '../deliver/otlp-exporter.js';
@@ -57,18 +58,19 @@ export async function runReplayFiles(
     throw err;
   }
   const lock = sending && state.db !== undefined ? new SyncLock(state.db) : undefined;
-  const exporters = new Map<Signal, OtlpExporter>();
+  const exporters = new Map<string, OtlpExporter>();
   const totals = emptyResult(config);
   try {
     const sleep = deps.sleep ?? delay;
     await lock?.acquire({ waitMs: LOCK_WAIT_MS, now: deps.now, sleep });
     let beat = deps.now();
-    const exporter = (signal: Signal): OtlpExporter => {
-      let found = exporters.get(signal);
+    const exporter = (signal: Signal, protocol: Protocol): OtlpExporter => {
+      const key = `${signal} ${protocol}`;
+      let found = exporters.get(key);
       if (found === undefined) {
         found = new OtlpExporter({
           endpoint: config.endpoints[signal]!,
-          protocol: 'http/json',
+          protocol,
           compression: config.compression,
           timeoutMs: config.timeoutMs,
           userAgent: deps.userAgent,
@@ -77,7 +79,7 @@ export async function runReplayFiles(
           ...(deps.sleep !== undefined && { sleep: deps.sleep }),
           ...(deps.transport !== undefined && { transport: deps.transport }),
         });
-        exporters.set(signal, found);
+        exporters.set(key, found);
       }
       return found;
     };
@@ -88,7 +90,8 @@ export async function runReplayFiles(
       ...(config.gridctl?.maxAgeMs !== undefined && {
         horizonNs: BigInt(deps.now() - config.gridctl.maxAgeMs) * 1_000_000n,
       }),
-      send: sending ? (signal, body) => exporter(signal).send(body) : undefined,
+      send: sending ? (signal, body, protocol) => exporter(signal, protocol).send(body) : undefined,
+      madeProtocol: config.gridctl?.protocol ?? 'http/json',
       canSend: (signal) => !sending || config.endpoints[signal] !== undefined,
       maxConsecutiveFailures: config.maxConsecutiveFailures,
       totals,

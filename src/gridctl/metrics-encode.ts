@@ -1,4 +1,4 @@
-import { JsonMetricsSerializer } from '@opentelemetry/otlp-transformer';
+import { JsonMetricsSerializer, ProtobufMetricsSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
   AggregationTemporality,
@@ -26,7 +26,7 @@ export function encodeSeriesPoints(
   points: readonly SeriesPoint[],
   place: Place,
   temporality: Temporality,
-): Buffer {
+): { json: Buffer; protobuf: () => Uint8Array } {
   const byInstrument = new Map<GridctlInstrument, SeriesPoint[]>();
   for (const p of points) {
     const list = byInstrument.get(p.instrument);
@@ -57,5 +57,8 @@ export function encodeSeriesPoints(
     resource: resourceFromAttributes(gridctlResource(place)),
     scopeMetrics: [{ scope: GRIDCTL_SCOPE, metrics }],
   };
-  return Buffer.from(int64AsStrings(required(JsonMetricsSerializer.serializeRequest(request))));
+  return {
+    json: Buffer.from(int64AsStrings(required(JsonMetricsSerializer.serializeRequest(request)))),
+    protobuf: () => required(ProtobufMetricsSerializer.serializeRequest(request)),
+  };
 }

@@ -1,4 +1,4 @@
-import { JsonLogsSerializer } from '@opentelemetry/otlp-transformer';
+import { JsonLogsSerializer, ProtobufLogsSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { int64AsStrings, required } from '../encode/serialize.js';
 import type { Json, ParsedLine } from '../jsonl/otlp-line.js';
@@ -102,7 +102,13 @@ export function decodeSlogLine(bytes: Buffer, place: Place): ParsedLine {
     }),
   };
   const body = Buffer.from(int64AsStrings(required(JsonLogsSerializer.serializeRequest([record]))));
-  return { kind: 'otlp', signal: 'logs', data: JSON.parse(body.toString('utf8')) as Json, body };
+  return {
+    kind: 'otlp',
+    signal: 'logs',
+    data: JSON.parse(body.toString('utf8')) as Json,
+    body,
+    protobuf: () => required(ProtobufLogsSerializer.serializeRequest([record])),
+  };
 }
 
 function isId(value: unknown, shape: RegExp, zero: string): value is string {

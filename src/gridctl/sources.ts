@@ -87,12 +87,13 @@ export class MetricsLineSource implements LineSource {
         this.place,
       );
     if (points.length === 0) return { kind: 'blank' };
-    const body = encodeSeriesPoints(points, this.place, this.temporality);
+    const encoded = encodeSeriesPoints(points, this.place, this.temporality);
     return {
       kind: 'otlp',
       signal: 'metrics',
-      data: JSON.parse(body.toString('utf8')) as Json,
-      body,
+      data: JSON.parse(encoded.json.toString('utf8')) as Json,
+      body: encoded.json,
+      protobuf: encoded.protobuf,
     };
   }
 

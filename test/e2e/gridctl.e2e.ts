@@ -262,6 +262,8 @@ describe("pdata's own parser (otlpcheck) on the metrics requests", () => {
           'metrics',
           '--temporality',
           temporality,
+          '--protocol',
+          'http/json',
           '--endpoint',
           receiver.url,
           '--state',

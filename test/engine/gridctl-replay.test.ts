@@ -198,6 +198,28 @@ describe('replay --gridctl', () => {
     expect(points(requests).every((p: Loose) => p.temporality === 1)).toBe(true);
   });
 
+  it('sends the logs and metrics it makes in protobuf by default, http/json on request; traces as they are', async () => {
+    const proto = await replay({ temporality: 'cumulative' });
+    const types = (reqs: Loose[], path: string) =>
+      new Set(reqs.filter((r) => r.path === path).map((r) => r.contentType));
+    expect(types(proto.requests, '/v1/metrics')).toEqual(new Set(['application/x-protobuf']));
+    expect(types(proto.requests, '/v1/logs')).toEqual(new Set(['application/x-protobuf']));
+    expect(types(proto.requests, '/v1/traces')).toEqual(new Set(['application/json']));
+    rmSync(join(dir, 'state.db'));
+    const json = await replay({ temporality: 'cumulative', protocol: 'http/json' });
+    expect(types(json.requests, '/v1/metrics')).toEqual(new Set(['application/json']));
+    // The same points either way.
+    expect(points(json.requests)).toEqual(points(proto.requests));
+    expect(() =>
+      buildReplayConfig(
+        { gridctl: true, protocol: 'grpc', endpoint: receiver.url },
+        [dir],
+        {},
+        Date.now(),
+      ),
+    ).toThrow(UsageError);
+  });
+
   it('logs: slog lines as log records with time, severity, body, flattened attributes and trace ids', async () => {
     const { requests } = await replay({ signals: 'logs' });
     const records = logRecords(requests);
@@ -443,6 +465,7 @@ describe('replay --gridctl', () => {
     expect(config.gridctl).toEqual({
       signals: ['metrics', 'logs', 'traces'],
       temporality: 'cumulative',
+      protocol: 'http/protobuf',
     });
     expect(config.endpoints.metrics?.url).toBe(`${receiver.url}/api/v1/otlp/v1/metrics`);
     expect(config.endpoints.logs?.url).toBe(`${receiver.url}/v1/logs`);
