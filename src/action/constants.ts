@@ -22,6 +22,7 @@ export const Inputs = {
   FailOnError: 'fail-on-error',
   Leg: 'leg',
   TokfLiveExport: 'tokf-live-export',
+  Gridctl: 'gridctl',
 } as const;
 
 /** The action's outputs. */

@@ -51,6 +51,8 @@ export interface ActionInputs {
   /** What tells the legs of a matrix apart, as given (see leg.ts); by default toJSON(matrix). */
   leg: string;
   tokfLiveExport: TokfLiveExport;
+  /** A gridctl telemetry directory the post step also replays ('' for ~/.gridctl/telemetry). */
+  gridctl: string | undefined;
 }
 
 /** Engine errors name action inputs the way a workflow author wrote them. */
@@ -105,6 +107,7 @@ export function readActionInputs(getInput: GetInput, env: NodeJS.ProcessEnv): Ac
       'keep',
       'off',
     ]),
+    gridctl: gridctlDir(get(Inputs.Gridctl)),
   };
 }
 
@@ -117,6 +120,12 @@ function engineSettings(get: GetInput): SyncSettings {
     if (spec.input === undefined) return undefined;
     return spec.type === 'boolean' ? bool(get(spec.input), spec.input, false) : get(spec.input);
   });
+}
+
+/** `true`: gridctl's default directory; `false` or blank: none; else the directory. */
+function gridctlDir(value: string): string | undefined {
+  if (value === '' || ['false', 'False', 'FALSE'].includes(value)) return undefined;
+  return ['true', 'True', 'TRUE'].includes(value) ? '' : value;
 }
 
 function oneOf<T extends string>(value: string, input: string, allowed: readonly T[]): T {

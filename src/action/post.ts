@@ -12,6 +12,7 @@ import { readInputsOrReport } from './read-inputs.js';
 import { publishReport, reportProblems } from './report-phase.js';
 import type { RestoreState } from './restore.js';
 import { syncPhase } from './sync-phase.js';
+import { gridctlPhase } from './gridctl-phase.js';
 
 /** The post step: after tokf's steps, even in failed jobs. Sync, report, save, clean up. */
 export async function runPost(): Promise<void> {
@@ -32,6 +33,7 @@ export async function runPost(): Promise<void> {
       [
         ...(save !== undefined && !save.saved && save.warn ? [save.reason] : []),
         ...cleanup.problems,
+        ...(await gridctlPhase(inputs)),
       ],
       inputs.failOnError,
       cleanup.advice,
@@ -51,7 +53,7 @@ export async function runPost(): Promise<void> {
     report.save?.saved === true,
   );
   report.notes.push(...cleanup.notes);
-  report.problems.push(...cleanup.problems);
+  report.problems.push(...cleanup.problems, ...(await gridctlPhase(inputs)));
   (report.advice ??= []).push(...cleanup.advice);
   await publishReport(inputs, run, report, leg);
   // The summary lists the restore's problems and advice too, but the main step has annotated them

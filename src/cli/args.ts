@@ -16,6 +16,8 @@ export type CliCommand =
   | { kind: 'version' }
   | { kind: 'sync'; settings: SyncSettings; json: boolean; quiet: boolean }
   | { kind: 'status'; db: string | undefined; json: boolean }
+  /** `status --gridctl [DIR...]`: what a replay of those directories would send. */
+  | { kind: 'gridctl-status'; dirs: string[]; state: string | undefined; json: boolean }
   | ReplayCommand;
 
 /** The commands, for the usage line and "did you mean". */
@@ -51,6 +53,8 @@ const SYNC_OPTIONS: ParseArgsOptionsConfig = Object.fromEntries([
 /** `status` reads the database only: where it is, and how to print. */
 const STATUS_OPTIONS: ParseArgsOptionsConfig = {
   [specOf('db').flag]: { type: 'string' },
+  gridctl: { type: 'boolean' },
+  state: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 };
@@ -66,8 +70,23 @@ export function parseCli(argv: readonly string[]): CliCommand {
   }
   if (command === 'replay') return parseReplayArgs(rest);
   if (command === 'status') {
-    const v = parseOptions(rest, STATUS_OPTIONS).values;
+    const parsed = parseOptions(rest, STATUS_OPTIONS, true);
+    const v = parsed.values;
     if (v.help === true) return { kind: 'help', text: 'status' };
+    if (v.gridctl === true) {
+      if (typeof v.state === 'string' && v.state.trim() === '')
+        throw new UsageError('--state needs a value');
+      return {
+        kind: 'gridctl-status',
+        dirs: parsed.positionals,
+        state: typeof v.state === 'string' ? v.state : undefined,
+        json: v.json === true,
+      };
+    }
+    if (parsed.positionals.length > 0 || v.state !== undefined)
+      throw new UsageError(
+        `status takes ${parsed.positionals.length > 0 ? `no path (${parsed.positionals[0]})` : 'no --state'} without --gridctl`,
+      );
     const db = v[specOf('db').flag];
     if (typeof db === 'string' && db.trim() === '') throw new UsageError('--db needs a value');
     return { kind: 'status', db: typeof db === 'string' ? db : undefined, json: v.json === true };

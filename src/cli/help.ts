@@ -17,6 +17,8 @@ Usage:
   telemetry-sync status [--db PATH] [--json]
                                     what is pending, delivered and set aside, the last sync, and
                                     whether one is running; reads the database only, sends nothing
+  telemetry-sync status --gridctl [DIR...] [--state FILE] [--json]
+                                    what a replay of gridctl's telemetry would send, per server
   telemetry-sync replay PATH... [options]
                                     send files of OTLP JSON Lines, each line once (see:
                                     telemetry-sync replay --help)
@@ -28,6 +30,7 @@ delivered (they stay pending or were set aside as rejected), or another sync hol
 `;
 
 export const STATUS_HELP = `Usage: telemetry-sync status [--db PATH] [--json]
+       telemetry-sync status --gridctl [DIR...] [--state FILE] [--json]
 
 Where a tokf tracking database stands: the pending events (how many, the first and last), the
 delivered ones, those set aside (too old, refused by an endpoint) by reason, the last sync (when,
@@ -35,6 +38,9 @@ what it did) and whether a sync holds the database now. The database is opened r
 read-only file will do, nothing is sent or changed.
 
   --db PATH                   tracking database (default: tokf's own rules, as for sync)
+  --gridctl                   instead: what \`replay --gridctl DIR...\` would send (DIR as there,
+                              default ~/.gridctl/telemetry), per server and signal, from the
+                              replay state (--state, as for replay); sends and changes nothing
   --json                      print the status as one JSON object on stdout
   -h, --help                  this help
 

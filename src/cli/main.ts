@@ -15,6 +15,7 @@ import { formatStatusText } from '../report/status-text.js';
 import { VERSION } from '../version.js';
 import { databasePathOrigin, requireDatabase } from './database-path.js';
 import { syncCommand } from './sync-command.js';
+import { gridctlStatusCommand } from './gridctl-status.js';
 
 /**
  * Exit codes: 0 all delivered, 1 something left pending, 2 bad usage or unreadable database, 130
@@ -35,6 +36,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(`${VERSION}\n`);
       return 0;
     }
+    if (command.kind === 'gridctl-status') return await gridctlStatusCommand(command);
     if (command.kind === 'status') {
       const now = Date.now();
       const dbPath = command.db ?? defaultTokfDbPath(process.env);

@@ -1,11 +1,18 @@
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
 import { UsageError } from '../errors.js';
+import { PRESETS, type Backend } from './backends.js';
 import { withTls } from './build-config.js';
 import { given, resolveEndpoint, type Signal } from './endpoint.js';
-import { parseReplayProtocol, REPLAY_SHARED_KEYS, type ReplaySettings } from './replay-settings.js';
-import { flagLabel, specOf, type ParsedKey, type SyncSettings } from './settings.js';
-import type { Compression, EndpointConfig } from './sync-config.js';
+import {
+  GRIDCTL_ONLY_KEYS,
+  parseReplayProtocol,
+  REPLAY_SHARED_KEYS,
+  type ReplaySettings,
+} from './replay-settings.js';
+import { flagLabel, SETTINGS, specOf, type ParsedKey, type SyncSettings } from './settings.js';
+import type { Compression, EndpointConfig, Protocol, Temporality } from './sync-config.js';
+import { parseDuration } from './time-spec.js';
 
 type Env = NodeJS.ProcessEnv;
 
@@ -30,6 +37,33 @@ export interface ReplayConfig {
   rejectsPath: string;
   /** What the user should know before reading the result, such as settings not applied. */
   warnings: string[];
+  /** Set for `--gridctl`: the paths are gridctl telemetry directories. */
+  gridctl?: GridctlReplay;
+}
+
+/** How a gridctl telemetry directory is replayed. */
+export interface GridctlReplay {
+  /** The signals whose files are sent; the others are not read. */
+  signals: Signal[];
+  /** What its metrics lines become: running totals or per-line gains. */
+  temporality: Temporality;
+  /** Metric points older than this (ms before the run) are not sent. */
+  maxAgeMs?: number;
+  /** Where metrics.om, the OpenMetrics backfill of the metrics lines read, is written. */
+  openmetricsOut?: string;
+  /** How the logs and metrics made of its lines are sent (its traces go as they are, JSON). */
+  protocol: Protocol;
+}
+
+/**
+ * Backends that take metrics only: their preset's path is for metrics, and a gridctl replay's
+ * logs and traces need an endpoint of their own there.
+ */
+const METRICS_ONLY: ReadonlySet<Backend> = new Set(['prometheus', 'mimir', 'victoriametrics']);
+
+/** `~/.gridctl/telemetry`, where gridctl keeps `<stack>/<server>/<signal>.jsonl`. */
+export function defaultGridctlDir(home: string = homedir()): string {
+  return join(home, '.gridctl', 'telemetry');
 }
 
 /**
@@ -43,15 +77,25 @@ export function buildReplayConfig(
   env: Env,
   now: number,
 ): ReplayConfig {
-  if (paths.length === 0) throw new UsageError('replay needs at least one file or directory');
+  const gridctlGiven = settings.gridctl === true;
+  if (!gridctlGiven) {
+    const key = GRIDCTL_ONLY_KEYS.find((k) => given(settings[k]));
+    if (key !== undefined)
+      throw new UsageError(
+        `${flagLabel(key)} applies to a gridctl directory (--gridctl); OTLP JSON Lines are sent as they are`,
+      );
+    if (paths.length === 0) throw new UsageError('replay needs at least one file or directory');
+  }
   const protocol = settings.protocol;
-  if (given(protocol)) parseReplayProtocol(protocol, '--protocol', now);
+  if (given(protocol) && !gridctlGiven) parseReplayProtocol(protocol, '--protocol', now);
   const lookUp = (key: ParsedKey): { value: unknown; source: string } | undefined => {
     const spec = specOf(key);
     const text = (settings as Record<string, unknown>)[key];
     if (typeof text === 'string' && given(text))
       return { value: spec.parse?.(text, flagLabel(key), now), source: flagLabel(key) };
-    for (const variable of spec.env.filter((v) => !v.includes('_METRICS_'))) {
+    // The METRICS endpoint variables are sync's; its temporality preference is gridctl's too.
+    const own = (v: string) => !v.includes('_METRICS_') || v.endsWith('_TEMPORALITY_PREFERENCE');
+    for (const variable of spec.env.filter(own)) {
       const value = env[variable];
       if (given(value)) return { value: spec.parse?.(value, variable, now), source: variable };
     }
@@ -68,6 +112,31 @@ export function buildReplayConfig(
   const dryRun = settings.dryRun === true;
   const endpoints: Partial<Record<Signal, EndpointConfig>> = {};
   const shared = pick(settings);
+  const backend: Backend = gridctlGiven ? read<Backend>('backend') : 'otlp';
+  const preset = PRESETS[backend];
+  // `none` (null) lifts a preset's limit as well.
+  const maxAgeGiven = gridctlGiven ? lookUp('maxAge') : undefined;
+  const maxAgeMs =
+    maxAgeGiven === undefined
+      ? preset.maxAge === undefined
+        ? undefined
+        : parseDuration(preset.maxAge, flagLabel('backend'))
+      : ((maxAgeGiven.value as number | null) ?? undefined);
+  const openmetricsOut = gridctlGiven ? lookUp('openmetricsOut')?.value : undefined;
+  const gridctl: GridctlReplay | undefined = gridctlGiven
+    ? {
+        protocol: gridctlProtocol(protocol, env, now),
+        ...(maxAgeMs !== undefined && { maxAgeMs }),
+        ...(typeof openmetricsOut === 'string' && { openmetricsOut }),
+        signals: given(settings.signals)
+          ? (specOf('signals').parse?.(settings.signals, flagLabel('signals'), now) as Signal[])
+          : [...SIGNALS],
+        temporality:
+          (lookUp('temporality')?.value as Temporality | undefined) ??
+          preset.temporality ??
+          SETTINGS.temporality.default,
+      }
+    : undefined;
   let files: ReturnType<typeof tlsFiles> | undefined;
   const tlsFiles = () => ({
     ca: found(lookUp('certificate')),
@@ -75,7 +144,21 @@ export function buildReplayConfig(
     key: found(lookUp('clientKey')),
   });
   for (const signal of SIGNALS) {
-    const resolved = resolveEndpoint(shared, env, flagLabel, '', signal, 'replay');
+    if (gridctl !== undefined && !gridctl.signals.includes(signal)) continue;
+    // A metrics-only backend's URL is no place for logs and traces: only their own variables are.
+    const otherPlace =
+      METRICS_ONLY.has(backend) && signal !== 'metrics'
+        ? given(env[`OTEL_EXPORTER_OTLP_${signal.toUpperCase()}_ENDPOINT`])
+        : true;
+    if (!otherPlace) continue;
+    const resolved = resolveEndpoint(
+      shared,
+      env,
+      flagLabel,
+      signal === 'metrics' ? preset.path : '',
+      signal,
+      'replay',
+    );
     const endpoint = withTls(resolved, () => (files ??= tlsFiles()), flagLabel);
     if (endpoint !== undefined) endpoints[signal] = endpoint;
   }
@@ -84,9 +167,20 @@ export function buildReplayConfig(
       'nothing to do: give --endpoint (or OTEL_EXPORTER_OTLP_ENDPOINT), or --dry-run',
     );
   }
+  if (gridctl !== undefined && !dryRun) {
+    const missing = gridctl.signals.find((s) => endpoints[s] === undefined);
+    if (missing !== undefined) {
+      const variable = `OTEL_EXPORTER_OTLP_${missing.toUpperCase()}_ENDPOINT`;
+      throw new UsageError(
+        METRICS_ONLY.has(backend)
+          ? `--backend ${backend} takes metrics only: give ${variable} for gridctl's ${missing}, or leave them out with --signals`
+          : `no endpoint for gridctl's ${missing}: give --endpoint, OTEL_EXPORTER_OTLP_ENDPOINT or ${variable}, or leave them out with --signals`,
+      );
+    }
+  }
   const statePath = given(settings.state) ? settings.state : defaultStatePath(env);
   return {
-    paths: [...paths],
+    paths: gridctlGiven && paths.length === 0 ? [defaultGridctlDir()] : [...paths],
     endpoints: dryRun ? {} : endpoints,
     compression: read<Compression>('compression'),
     timeoutMs: read<number>('timeout'),
@@ -98,8 +192,21 @@ export function buildReplayConfig(
     statePath,
     rejectsPath: given(settings.rejects) ? settings.rejects : defaultRejectsPath(statePath),
     // A protocol given on the command line is the user's choice: nothing there to surprise them.
-    warnings: given(protocol) ? [] : protocolWarnings(env),
+    warnings: given(protocol) || gridctlGiven ? [] : protocolWarnings(env),
+    ...(gridctl !== undefined && { gridctl }),
   };
+}
+
+/**
+ * gridctl's logs and metrics are made into OTLP here, so either encoding can be sent: --protocol,
+ * else OTEL_EXPORTER_OTLP_PROTOCOL, else protobuf, as for sync (VictoriaMetrics takes only that).
+ */
+function gridctlProtocol(flag: string | undefined, env: Env, now: number): Protocol {
+  const parse = specOf('protocol').parse!;
+  if (given(flag)) return parse(flag, '--protocol', now) as Protocol;
+  const variable = env.OTEL_EXPORTER_OTLP_PROTOCOL;
+  if (given(variable)) return parse(variable, 'OTEL_EXPORTER_OTLP_PROTOCOL', now) as Protocol;
+  return 'http/protobuf';
 }
 
 /**

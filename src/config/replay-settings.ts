@@ -19,7 +19,21 @@ export const REPLAY_SHARED_KEYS = [
   'retryBudget',
   'maxConsecutiveFailures',
   'dryRun',
+  'signals',
+  'backend',
+  'temporality',
+  'maxAge',
+  'openmetricsOut',
 ] as const satisfies readonly SettingKey[];
+
+/** The shared settings that only mean something for a gridctl directory (`--gridctl`). */
+export const GRIDCTL_ONLY_KEYS = [
+  'signals',
+  'backend',
+  'temporality',
+  'maxAge',
+  'openmetricsOut',
+] as const satisfies readonly ReplaySharedKey[];
 
 export type ReplaySharedKey = (typeof REPLAY_SHARED_KEYS)[number];
 
@@ -36,6 +50,20 @@ export const REPLAY_HELP: Partial<Record<ReplaySharedKey, string>> = {
   maxConsecutiveFailures:
     'circuit breaker: stop sending after N lines in a row were refused; the rest stay for the next run',
   dryRun: 'report what would be sent; send nothing and record nothing in the state database',
+  signals: 'with --gridctl: which of its files to send, comma-separated: metrics, logs, traces',
+  backend:
+    "with --gridctl: what the metrics endpoint is, for the path put before v1/metrics, the temporality of gridctl's metrics and, for prometheus, mimir and victoriametrics (metrics only), that logs and traces need OTEL_EXPORTER_OTLP_LOGS_ENDPOINT, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT or --signals metrics",
+  temporality:
+    "with --gridctl: gridctl's metrics as cumulative sums (the totals its lines carry, from the last reset; what Prometheus, Mimir and VictoriaMetrics take) or delta (each line's gain since the server's line before); lowmemory means delta; --backend may change the default",
+  maxAge:
+    "with --gridctl: do not send gridctl's metric points older than D (90m, 1h, 7d), which the backend would refuse or drop; they are counted as too old (and go to the --openmetrics-out file); --backend may set it, none lifts it",
+  openmetricsOut:
+    'with --gridctl: also write DIR/metrics.om, the cumulative points of the gridctl metrics lines read, as OpenMetrics named as Prometheus names them over OTLP, for promtool tsdb create-blocks-from openmetrics',
+};
+
+/** Where replay's default differs from sync's, as its help shows it. */
+export const REPLAY_DEFAULTS: Partial<Record<ReplaySharedKey, string>> = {
+  signals: 'all three',
 };
 
 /**
@@ -75,6 +103,13 @@ export const REPLAY_OWN_SETTINGS = {
     section: 'Output',
     help: 'where bad and refused lines are appended, one JSON object each with file, line number, offset, reason and the line itself',
   },
+  gridctl: {
+    flag: 'gridctl',
+    type: 'boolean',
+    env: [],
+    section: 'Source',
+    help: "the PATHs are gridctl telemetry directories (~/.gridctl/telemetry when none is given; a stack's or one server's directory also): every server's logs.jsonl (slog JSON, sent as log records), metrics.jsonl (snapshot lines, sent as sums) and traces.jsonl (OTLP), rotated siblings first",
+  },
   protocol: {
     flag: 'protocol',
     value: 'P',
@@ -84,11 +119,11 @@ export const REPLAY_OWN_SETTINGS = {
     parse: parseReplayProtocol,
     default: 'http/json',
     section: 'Endpoint',
-    help: 'http/json only: each line is sent as it is, in OTLP/JSON; http/protobuf and grpc are refused. OTEL_EXPORTER_OTLP_PROTOCOL and OTEL_EXPORTER_OTLP_<SIGNAL>_PROTOCOL are not applied; set to another protocol, they are noted in the warnings',
+    help: "http/json only: each line is sent as it is, in OTLP/JSON; http/protobuf and grpc are refused. OTEL_EXPORTER_OTLP_PROTOCOL and OTEL_EXPORTER_OTLP_<SIGNAL>_PROTOCOL are not applied; set to another protocol, they are noted in the warnings. With --gridctl: how the logs and metrics made of gridctl's lines are sent, http/protobuf (else OTEL_EXPORTER_OTLP_PROTOCOL, else http/protobuf: VictoriaMetrics takes only that) or http/json; its traces lines go as they are",
   },
 } as const satisfies Record<string, SettingSpec>;
 
 /** Replay's settings as given, before validation. */
 export type ReplaySettings = {
   [K in ReplaySharedKey]?: K extends 'dryRun' ? boolean : string;
-} & { state?: string; rejects?: string; protocol?: string };
+} & { state?: string; rejects?: string; protocol?: string; gridctl?: boolean };

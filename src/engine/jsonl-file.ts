@@ -1,12 +1,13 @@
 import type { Signal } from '../config/endpoint.js';
+import type { Protocol } from '../config/sync-config.js';
 import { describeOutcome, type DeliveryOutcome } from '../deliver/outcome.js';
 import type { JsonlFile } from '../jsonl/discover.js';
 import { openChunks } from '../jsonl/file-stream.js';
 import { fileIdentity, type FileIdentity } from '../jsonl/identity.js';
 import { readLines, type RawLine } from '../jsonl/line-reader.js';
-import { parseLine } from '../jsonl/otlp-line.js';
+import { OTLP_LINES, type LineSource } from '../jsonl/line-source.js';
 import { LINE_LIMIT_BYTES, splitBySize } from '../jsonl/split.js';
-import { filterByTime, type TimeWindow } from '../jsonl/time-filter.js';
+import { filterByTime, type Filtered, type TimeWindow } from '../jsonl/time-filter.js';
 import type { RejectsFile } from '../output/rejects-file.js';
 import type { ReplayState } from '../progress/replay-state.js';
 import { FileWriteError, LockLostError, messageOf } from '../errors.js';
@@ -24,8 +25,14 @@ export interface ReplayContext {
   /** Undefined on a dry run: nothing is written. */
   rejects: RejectsFile | undefined;
   window: TimeWindow;
+  /** Metric points before this time (ns) are too old for the backend: not sent (--max-age). */
+  horizonNs?: bigint;
   /** Sends one body to its signal's endpoint; undefined on a dry run. */
-  send: ((signal: Signal, body: Buffer) => Promise<DeliveryOutcome>) | undefined;
+  send:
+    | ((signal: Signal, body: Uint8Array, protocol: Protocol) => Promise<DeliveryOutcome>)
+    | undefined;
+  /** How lines made into OTLP here (gridctl's logs and metrics) are sent; others go as JSON. */
+  madeProtocol: Protocol;
   /** Whether a signal has an endpoint (on a dry run: every one). */
   canSend: (signal: Signal) => boolean;
   maxConsecutiveFailures: number;
@@ -46,8 +53,11 @@ export interface ReplayContext {
 
 type LineEnd = 'next' | 'stop';
 
+/** A file and what reads its lines: OTLP JSON Lines unless said otherwise. */
+export type SourceFile = JsonlFile & { source?: LineSource };
+
 /** Replays one file from where the state says it stopped; returns whether the run goes on. */
-export async function replayFile(ctx: ReplayContext, file: JsonlFile): Promise<boolean> {
+export async function replayFile(ctx: ReplayContext, file: SourceFile): Promise<boolean> {
   const report: ReplayFileReport = {
     path: file.path,
     gzip: file.gzip,
@@ -87,7 +97,7 @@ export async function replayFile(ctx: ReplayContext, file: JsonlFile): Promise<b
 
 async function readFrom(
   ctx: ReplayContext,
-  file: JsonlFile,
+  file: SourceFile,
   id: FileIdentity,
   report: ReplayFileReport,
   start: FileStart,
@@ -101,8 +111,9 @@ async function readFrom(
   /** Records the lines done; false when the lock was lost, and with it the right to record. */
   const commit = (): boolean => {
     if (ctx.send === undefined || done.offset === saved.offset) return true;
+    const source = file.source?.settled?.();
     try {
-      ctx.state.save(id, done.offset, done.line, file.path, new Date(ctx.now()), ctx.guard);
+      ctx.state.save(id, done.offset, done.line, file.path, new Date(ctx.now()), ctx.guard, source);
     } catch (err) {
       if (!(err instanceof LockLostError)) throw err;
       ctx.totals.stopped ??= {
@@ -139,7 +150,10 @@ async function readFrom(
       ctx.totals.lines++;
       const { end, wrote } = await replayLine(ctx, file, raw, lineNo, report);
       // A line is done unless the run stopped on it before it was recorded anywhere.
-      if (end === 'next' || wrote) done = { offset: raw.end, line: lineNo };
+      if (end === 'next' || wrote) {
+        done = { offset: raw.end, line: lineNo };
+        file.source?.settle?.();
+      }
       if ((wrote || end === 'stop') && !commit()) return 'stop';
       if (end === 'stop') return 'stop';
       if (!ctx.send) report.to = done.offset;
@@ -161,7 +175,7 @@ async function readFrom(
 /** One line: read, filter, cut, send, and where it ends up. `wrote`: progress is worth a commit. */
 async function replayLine(
   ctx: ReplayContext,
-  file: JsonlFile,
+  file: SourceFile,
   raw: RawLine,
   lineNo: number,
   report: ReplayFileReport,
@@ -176,7 +190,7 @@ async function replayLine(
     );
     return { end: 'next', wrote: true };
   }
-  const parsed = parseLine(raw.bytes);
+  const parsed = (file.source ?? OTLP_LINES).parse(raw.bytes);
   if (parsed.kind === 'blank') return { end: 'next', wrote: false };
   if (parsed.kind === 'bad') {
     bad(ctx, report, where, parsed.reason, raw.bytes.toString('utf8'));
@@ -190,6 +204,8 @@ async function replayLine(
     ctx.totals.filteredLines++;
     return { end: 'next', wrote: false };
   }
+  const fresh = withinHorizon(ctx, signal, filtered);
+  if (fresh === undefined) return { end: 'next', wrote: false };
   if (!ctx.canSend(signal)) {
     stop(
       ctx,
@@ -198,11 +214,20 @@ async function replayLine(
     );
     return { end: 'stop', wrote: false };
   }
-  // Sent as it is unless the window cut it or it is over the line limit.
-  const pieces =
-    filtered.dropped === 0 && raw.length <= LINE_LIMIT_BYTES
-      ? [raw.bytes]
-      : splitBySize(signal, filtered.data).map((text) => Buffer.from(text));
+  // Sent as it is (or as made into OTLP) unless the window cut it or it is over the line limit.
+  // A line made into OTLP here holds one time (its records share the line's), so the window
+  // takes all of it or nothing, and in protobuf it goes whole: the 1 MiB limit is a JSON line's.
+  const protocol: Protocol =
+    parsed.protobuf !== undefined && ctx.madeProtocol === 'http/protobuf'
+      ? 'http/protobuf'
+      : 'http/json';
+  const body = parsed.body ?? raw.bytes;
+  const pieces: Uint8Array[] =
+    protocol === 'http/protobuf' && parsed.protobuf !== undefined
+      ? [parsed.protobuf()]
+      : fresh.dropped === 0 && body.byteLength <= LINE_LIMIT_BYTES
+        ? [body]
+        : splitBySize(signal, fresh.data).map((text) => Buffer.from(text));
   if (pieces.length > 1) ctx.totals.splitLines++;
   if (ctx.send === undefined) {
     report.sent++;
@@ -211,8 +236,10 @@ async function replayLine(
     return { end: 'next', wrote: false };
   }
   let refused = false;
+  // Too old for this backend is no sign that it refuses everything: the breaker does not count it.
+  let poisoned = false;
   for (const piece of pieces) {
-    const outcome = await ctx.send(signal, piece);
+    const outcome = await ctx.send(signal, piece, protocol);
     ctx.totals.bytesSent += outcome.bytesSent;
     ctx.totals.retries += outcome.attempts - 1;
     if (outcome.attempts > 0) ctx.totals.requests++;
@@ -227,11 +254,14 @@ async function replayLine(
       outcome.kind === 'out-of-order'
     ) {
       refused = true;
+      if (outcome.kind === 'bad-data') poisoned = true;
       ctx.rejects?.append({
         ...where,
         reason: `refused: ${describeOutcome(outcome)}`,
         status: outcome.status,
-        text: piece.toString('utf8'),
+        // The line's OTLP/JSON, readable, whichever encoding was sent.
+        text:
+          protocol === 'http/json' ? Buffer.from(piece).toString('utf8') : body.toString('utf8'),
       });
       continue;
     }
@@ -247,8 +277,8 @@ async function replayLine(
       kind: 'refused',
       reason: 'refused by the endpoint',
     });
-    ctx.consecutiveRefusals++;
-    if (ctx.consecutiveRefusals >= ctx.maxConsecutiveFailures) {
+    if (poisoned) ctx.consecutiveRefusals++;
+    if (poisoned && ctx.consecutiveRefusals >= ctx.maxConsecutiveFailures) {
       // This line is set aside (in the rejects file) like the ones before it; the rest wait.
       const reason = `${ctx.consecutiveRefusals} lines in a row were refused; stopping (--max-consecutive-failures)`;
       ctx.totals.stopped = { file: file.path, line: lineNo, reason };
@@ -260,6 +290,21 @@ async function replayLine(
   ctx.totals.sentLines++;
   ctx.totals.signals[signal]++;
   return { end: 'next', wrote: true };
+}
+
+/**
+ * The line without its metric points older than the horizon, counted as too old; undefined when
+ * nothing is left to send (the line is then done).
+ */
+function withinHorizon(ctx: ReplayContext, signal: Signal, line: Filtered): Filtered | undefined {
+  if (ctx.horizonNs === undefined || signal !== 'metrics') return line;
+  const fresh = filterByTime(signal, line.data, { sinceNs: ctx.horizonNs });
+  ctx.totals.tooOldRecords += fresh.dropped;
+  if (fresh.empty) {
+    ctx.totals.tooOldLines++;
+    return undefined;
+  }
+  return { ...fresh, dropped: line.dropped + fresh.dropped };
 }
 
 function bad(

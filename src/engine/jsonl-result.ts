@@ -63,6 +63,14 @@ export interface ReplayFilesResult {
   /** Records (data points for metrics) the window left out. */
   filteredRecords: number;
   filteredLines: number;
+  /**
+   * gridctl's metric points older than --max-age (or the backend's horizon), not sent, and the
+   * lines that had nothing newer; both count as done.
+   */
+  tooOldRecords: number;
+  tooOldLines: number;
+  /** The OpenMetrics backfill written (--gridctl --openmetrics-out), if any. */
+  backfill?: { path: string; samples: number };
   /** Records the endpoint reported rejected in a partial success (not retried). */
   rejectedRecords: number;
   /** The first problems; `problemsOmitted` more were counted and written to the rejects file. */

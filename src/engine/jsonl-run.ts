@@ -2,17 +2,22 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { resolve } from 'node:path';
 import { SIGNALS, type ReplayConfig } from '../config/replay-config.js';
 import type { Signal } from '../config/endpoint.js';
+import type { Protocol } from '../config/sync-config.js';
 import { displayEndpoint } from '../config/endpoint.js';
 import type { Transport } from '../deliver/http-transport.js';
 import { OtlpExporter } from '../deliver/otlp-exporter.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../deliver/retrying-transport.js';
 import { discoverFiles } from '../jsonl/discover.js';
+import { walkGridctl } from '../gridctl/layout.js';
+import { GridctlOpenMetrics } from '../gridctl/openmetrics.js';
+import { withSources } from '../gridctl/sources.js';
 import { windowOf } from '../jsonl/time-filter.js';
 import { RejectsFile } from '../output/rejects-file.js';
 import { FORGET_AFTER_DAYS, ReplayState } from '../progress/replay-state.js';
 import { SyncLock } from '../progress/sync-lock.js';
 import { plural } from '../words.js';
-import { replayFile, type ReplayContext } from './jsonl-file.js';
+import { messageOf } from '../errors.js';
+import { replayFile, type ReplayContext, type SourceFile } from './jsonl-file.js';
 import type { ReplayFilesResult } from './jsonl-result.js';
 
 /** How long a replay waits for another one on the same state database before refusing. */
@@ -44,25 +49,32 @@ export async function runReplayFiles(
   deps: ReplayFilesDeps,
 ): Promise<ReplayFilesResult> {
   const started = deps.now();
-  // The run's own rejects file is never a source, even in a directory it reads.
-  const files = discoverFiles(config.paths).filter(
-    (file) => resolve(file.path) !== resolve(config.rejectsPath),
-  );
   const sending = !config.dryRun;
   const state = ReplayState.open(config.statePath, !sending);
+  const openmetricsOut = config.gridctl?.openmetricsOut;
+  const backfill =
+    openmetricsOut === undefined ? undefined : new GridctlOpenMetrics(openmetricsOut);
+  let files: SourceFile[];
+  try {
+    files = sourceFiles(config, state, backfill);
+  } catch (err) {
+    state.close();
+    throw err;
+  }
   const lock = sending && state.db !== undefined ? new SyncLock(state.db) : undefined;
-  const exporters = new Map<Signal, OtlpExporter>();
+  const exporters = new Map<string, OtlpExporter>();
   const totals = emptyResult(config);
   try {
     const sleep = deps.sleep ?? delay;
     await lock?.acquire({ waitMs: LOCK_WAIT_MS, now: deps.now, sleep });
     const stops = [deps.signal, lock?.lostSignal].filter((s) => s !== undefined);
-    const exporter = (signal: Signal): OtlpExporter => {
-      let found = exporters.get(signal);
+    const exporter = (signal: Signal, protocol: Protocol): OtlpExporter => {
+      const key = `${signal} ${protocol}`;
+      let found = exporters.get(key);
       if (found === undefined) {
         found = new OtlpExporter({
           endpoint: config.endpoints[signal]!,
-          protocol: 'http/json',
+          protocol,
           compression: config.compression,
           timeoutMs: config.timeoutMs,
           userAgent: deps.userAgent,
@@ -74,7 +86,7 @@ export async function runReplayFiles(
           ...(deps.sleep !== undefined && { sleep: deps.sleep }),
           ...(deps.transport !== undefined && { transport: deps.transport }),
         });
-        exporters.set(signal, found);
+        exporters.set(key, found);
       }
       return found;
     };
@@ -82,7 +94,11 @@ export async function runReplayFiles(
       state,
       rejects: sending ? new RejectsFile(config.rejectsPath) : undefined,
       window: windowOf(config.since, config.until),
-      send: sending ? (signal, body) => exporter(signal).send(body) : undefined,
+      ...(config.gridctl?.maxAgeMs !== undefined && {
+        horizonNs: BigInt(deps.now() - config.gridctl.maxAgeMs) * 1_000_000n,
+      }),
+      send: sending ? (signal, body, protocol) => exporter(signal, protocol).send(body) : undefined,
+      madeProtocol: config.gridctl?.protocol ?? 'http/json',
       canSend: (signal) => !sending || config.endpoints[signal] !== undefined,
       maxConsecutiveFailures: config.maxConsecutiveFailures,
       totals,
@@ -116,11 +132,54 @@ export async function runReplayFiles(
       }
     }
   } finally {
+    closeBackfill(backfill, totals);
     for (const e of exporters.values()) e.close();
     lock?.release();
     state.close();
   }
   return finish(totals, deps.now() - started);
+}
+
+/**
+ * The files in replay order: OTLP JSON Lines as given, or a gridctl directory's files with what
+ * reads each. The run's own rejects file is never a source, even in a directory it reads.
+ */
+function sourceFiles(
+  config: ReplayConfig,
+  state: ReplayState,
+  backfill: GridctlOpenMetrics | undefined,
+): SourceFile[] {
+  const { gridctl } = config;
+  const found: SourceFile[] =
+    gridctl === undefined
+      ? discoverFiles(config.paths)
+      : withSources(
+          config.paths.flatMap((dir) => walkGridctl(dir, gridctl.signals)),
+          gridctl.temporality,
+          (key) => state.sourceState(key),
+          backfill,
+        );
+  // A directory named twice (the root and one of its stacks) gives its files once.
+  const seen = new Set<string>([resolve(config.rejectsPath)]);
+  return found.filter((file) => {
+    const path = resolve(file.path);
+    if (seen.has(path)) return false;
+    seen.add(path);
+    return true;
+  });
+}
+
+/** The backfill is written whole at the end; a failure there must not undo what was sent. */
+function closeBackfill(backfill: GridctlOpenMetrics | undefined, totals: ReplayFilesResult): void {
+  if (backfill === undefined) return;
+  try {
+    backfill.close();
+    if (backfill.samples > 0) totals.backfill = { path: backfill.path, samples: backfill.samples };
+  } catch (err) {
+    totals.warnings.push(
+      `could not write the OpenMetrics backfill ${backfill.path}: ${messageOf(err)}`,
+    );
+  }
 }
 
 function emptyResult(config: ReplayConfig): ReplayFilesResult {
@@ -149,6 +208,8 @@ function emptyResult(config: ReplayConfig): ReplayFilesResult {
     refusedLines: 0,
     filteredRecords: 0,
     filteredLines: 0,
+    tooOldRecords: 0,
+    tooOldLines: 0,
     rejectedRecords: 0,
     problems: [],
     problemsOmitted: 0,

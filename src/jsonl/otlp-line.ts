@@ -15,7 +15,11 @@ const SIGNAL_OF_KEY = new Map(
 );
 
 export type ParsedLine =
-  | { kind: 'otlp'; signal: Signal; data: Json }
+  /**
+   * `body`: the OTLP/JSON to send when the line was something else made into OTLP (else the
+   * line); `protobuf`: the same request in protobuf, where the line was made into OTLP here.
+   */
+  | { kind: 'otlp'; signal: Signal; data: Json; body?: Buffer; protobuf?: () => Uint8Array }
   /** A line of only whitespace: passed over, not counted as bad. */
   | { kind: 'blank' }
   | { kind: 'bad'; reason: string };

@@ -29,6 +29,16 @@ const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS ${TABLE} (
   seen_at TEXT,
   UNIQUE (dev, ino, first_line_sha256)
 )`;
+/**
+ * State a line source builds from the lines before (gridctl's metrics: each series' start and last
+ * value), by a key of the source's, as JSON. Written in the transaction that records the progress
+ * of the file whose lines built it, so that the two never disagree.
+ */
+const CREATE_SOURCE_TABLE = `CREATE TABLE IF NOT EXISTS replay_source_state (
+  key TEXT PRIMARY KEY,
+  state TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+)`;
 // seen_at may be NULL: in rows from before it existed, and in rows an older telemetry-sync writes
 // into this database. Such a row counts as seen at the first pruning that meets it.
 
@@ -71,6 +81,7 @@ export class ReplayState {
         db.exec('PRAGMA journal_mode = WAL');
         db.exec('PRAGMA synchronous = FULL');
         db.exec(CREATE_TABLE);
+        db.exec(CREATE_SOURCE_TABLE);
         const columns = db.prepare(`PRAGMA table_info(${TABLE})`).all() as { name: string }[];
         if (!columns.some((c) => c.name === 'seen_at'))
           db.exec(`ALTER TABLE ${TABLE} ADD COLUMN seen_at TEXT`);
@@ -149,10 +160,23 @@ export class ReplayState {
     return forgotten;
   }
 
+  /** A line source's state as last recorded (see CREATE_SOURCE_TABLE); undefined if none. */
+  sourceState(key: string): string | undefined {
+    if (this.db === undefined) return undefined;
+    const table = this.db
+      .prepare(`SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'replay_source_state'`)
+      .get();
+    if (table === undefined) return undefined;
+    const row = this.db.prepare('SELECT state FROM replay_source_state WHERE key = ?').get(key) as
+      { state: string } | undefined;
+    return row?.state;
+  }
+
   /**
    * Records that the file's lines up to `offset` are done, in one transaction: what the inode
-   * held before (another first line) is forgotten. `guard` runs first in it (the sync lock's
-   * check), so that when it throws nothing is recorded.
+   * held before (another first line) is forgotten; `source`, the state its line source built up
+   * to there, is recorded with it. `guard` runs first in it (the sync lock's check), so that when
+   * it throws nothing is recorded.
    */
   save(
     id: FileIdentity,
@@ -161,11 +185,17 @@ export class ReplayState {
     path: string,
     at: Date,
     guard?: (at: number) => void,
+    source?: { key: string; state: string },
   ): void {
     const db = this.db;
     if (db === undefined) throw new DatabaseError('the replay state is open read-only');
     inWriteTransaction(db, 'record replay progress', () => {
       guard?.(at.getTime());
+      if (source !== undefined)
+        db.prepare(
+          `INSERT INTO replay_source_state (key, state, updated_at) VALUES (?, ?, ?)
+           ON CONFLICT (key) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`,
+        ).run(source.key, source.state, tokfTimestamp(at));
       db.prepare(`DELETE FROM ${TABLE} WHERE dev = ? AND ino = ? AND first_line_sha256 <> ?`).run(
         id.dev,
         id.ino,

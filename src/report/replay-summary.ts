@@ -27,6 +27,12 @@ export function formatReplaySummary(r: ReplayFilesResult): string {
     lines.push(
       `outside --since/--until: ${r.filteredRecords} record(s), ${r.filteredLines} whole line(s)`,
     );
+  if (r.tooOldLines + r.tooOldRecords > 0)
+    lines.push(
+      `older than --max-age, not sent: ${r.tooOldRecords} metric point(s), ${r.tooOldLines} whole line(s)`,
+    );
+  if (r.backfill !== undefined)
+    lines.push(`OpenMetrics backfill: ${r.backfill.samples} sample(s) in ${r.backfill.path}`);
   if (r.rejectedRecords > 0)
     lines.push(`the endpoint rejected ${r.rejectedRecords} record(s) in partial successes`);
   if (r.badLines + r.refusedLines > 0) {

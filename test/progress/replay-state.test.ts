@@ -34,6 +34,44 @@ describe('ReplayState', () => {
     again.close();
   });
 
+  it("keeps a line source's state with the file's progress, and nothing of it read-only where there is none", () => {
+    const path = join(dir, 'state.db');
+    const none = ReplayState.open(path, true);
+    expect(none.sourceState('k')).toBeUndefined();
+    none.close();
+    const state = ReplayState.open(path, false);
+    state.save(id('7', 'h1'), 10, 1, '/f.jsonl', new Date(), undefined, {
+      key: 'k',
+      state: '{"a":1}',
+    });
+    state.save(id('7', 'h1'), 20, 2, '/f.jsonl', new Date(), undefined, {
+      key: 'k',
+      state: '{"a":2}',
+    });
+    state.save(id('7', 'h1'), 30, 3, '/f.jsonl', new Date());
+    state.close();
+    const again = ReplayState.open(path, true);
+    expect(again.sourceState('k')).toBe('{"a":2}');
+    expect(again.sourceState('other')).toBeUndefined();
+    again.close();
+    // The same transaction: a save that fails records neither the offset nor the state.
+    const db = new DatabaseSync(path);
+    db.exec(
+      `CREATE TRIGGER no_more BEFORE UPDATE ON replay_files BEGIN SELECT RAISE(ABORT, 'refused'); END`,
+    );
+    db.close();
+    const failing = ReplayState.open(path, false);
+    expect(() =>
+      failing.save(id('7', 'h1'), 40, 4, '/f.jsonl', new Date(), undefined, {
+        key: 'k',
+        state: '{"a":3}',
+      }),
+    ).toThrow();
+    expect(failing.sourceState('k')).toBe('{"a":2}');
+    expect(failing.find(id('7', 'h1')).offset).toBe(30);
+    failing.close();
+  });
+
   it('opened read-only where there is none, creates nothing and knows nothing', () => {
     const path = join(dir, 'none.db');
     const state = ReplayState.open(path, true);

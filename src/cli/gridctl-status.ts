@@ -1,0 +1,30 @@
+import { buildReplayConfig } from '../config/replay-config.js';
+import { runReplayFiles } from '../engine/index.js';
+import { formatGridctlStatus, gridctlStatus } from '../report/gridctl-status.js';
+import { USER_AGENT } from '../version.js';
+
+/**
+ * `telemetry-sync status --gridctl [DIR...]`: a dry replay of the directories (the state opened
+ * read-only, nothing sent or written) told as what is pending per server and signal. Exit 0.
+ */
+export async function gridctlStatusCommand(command: {
+  dirs: string[];
+  state: string | undefined;
+  json: boolean;
+}): Promise<number> {
+  const config = buildReplayConfig(
+    { gridctl: true, dryRun: true, ...(command.state !== undefined && { state: command.state }) },
+    command.dirs,
+    process.env,
+    Date.now(),
+  );
+  const result = await runReplayFiles(config, {
+    now: Date.now,
+    log: () => {},
+    userAgent: USER_AGENT,
+  });
+  const status = gridctlStatus(result);
+  if (command.json) process.stdout.write(`${JSON.stringify(status)}\n`);
+  else process.stdout.write(formatGridctlStatus(status));
+  return 0;
+}
