@@ -463,40 +463,13 @@ export class Delivery {
 
   /** An event behind what its series holds at the endpoint: kept as a too-old one is. */
   private behind(events: readonly TokfEvent[], said: string): Verdict {
-    const file = this.parts.allFile;
-    const firstId = events[0]?.id;
-    if (file === undefined) {
-      this.stats.tooOldUnsent += events.length;
-      this.parts.notices.error({
-        kind: 'behind-endpoint',
-        count: events.length,
-        firstId,
-        message: said,
-      });
-      return 'continue';
-    }
-    try {
-      this.parts.recorder.setAside(
-        events.map((e) => e.id),
-        {
-          reason: `behind newer samples the endpoint holds (${said}); kept in ${file}`,
-          status: null,
-        },
-      );
-    } catch (err) {
-      this.failed('record-failed', events, `${said}; recording that failed: ${messageOf(err)}`);
-      return 'stop';
-    }
-    this.stats.behindEndpoint += events.length;
-    this.parts.notices.warning({
-      kind: 'behind-endpoint',
-      count: events.length,
-      firstId,
-      message: said,
-      file,
-      setAside: true,
+    return this.keepInFile(events, said, {
+      kept: 'behind-endpoint',
+      unsent: 'behind-endpoint',
+      reason: `behind newer samples the endpoint holds (${said})`,
+      status: null,
+      stat: 'behindEndpoint',
     });
-    return 'continue';
   }
 
   /**
@@ -507,34 +480,50 @@ export class Delivery {
    */
   private tooOld(events: readonly TokfEvent[], refusal: Refusal): Verdict {
     const said = describeOutcome(refusal);
+    return this.keepInFile(events, said, {
+      kept: 'too-old-for-endpoint',
+      unsent: 'too-old-unsent',
+      reason: `too old for this endpoint (${said})`,
+      status: refusal.status,
+      stat: 'tooOldForEndpoint',
+    });
+  }
+
+  /**
+   * Events the endpoint will not take for their time, not their data: set aside as kept in the
+   * run's file (named in the row, so that status can check it still holds them), or, without a
+   * file, left pending with an error saying so.
+   */
+  private keepInFile(
+    events: readonly TokfEvent[],
+    said: string,
+    how: {
+      kept: 'too-old-for-endpoint' | 'behind-endpoint';
+      unsent: 'too-old-unsent' | 'behind-endpoint';
+      reason: string;
+      status: number | null;
+      stat: 'tooOldForEndpoint' | 'behindEndpoint';
+    },
+  ): Verdict {
     const file = this.parts.allFile;
     const firstId = events[0]?.id;
     if (file === undefined) {
       this.stats.tooOldUnsent += events.length;
-      this.parts.notices.error({
-        kind: 'too-old-unsent',
-        count: events.length,
-        firstId,
-        message: said,
-      });
+      this.parts.notices.error({ kind: how.unsent, count: events.length, firstId, message: said });
       return 'continue';
     }
     try {
       this.parts.recorder.setAside(
         events.map((e) => e.id),
-        {
-          reason: `too old for this endpoint (${said}); kept in ${file}`,
-          status: refusal.status,
-          file,
-        },
+        { reason: `${how.reason}; kept in ${file}`, status: how.status, file },
       );
     } catch (err) {
       this.failed('record-failed', events, `${said}; recording that failed: ${messageOf(err)}`);
       return 'stop';
     }
-    this.stats.tooOldForEndpoint += events.length;
+    this.stats[how.stat] += events.length;
     this.parts.notices.warning({
-      kind: 'too-old-for-endpoint',
+      kind: how.kept,
       count: events.length,
       firstId,
       message: said,

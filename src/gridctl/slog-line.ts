@@ -1,6 +1,7 @@
 import { JsonLogsSerializer, ProtobufLogsSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { int64AsStrings, required } from '../encode/serialize.js';
+import { readJsonObject } from '../jsonl/json-object.js';
 import type { Json, ParsedLine } from '../jsonl/otlp-line.js';
 import { hrTimeOf, parseRfc3339Nanos } from './rfc3339.js';
 import { GRIDCTL_SCOPE, gridctlResource, type Place } from './resource.js';
@@ -50,17 +51,9 @@ export function slogSeverity(level: string): number | undefined {
  * flattened with dots. The resource names gridctl, the stack and the server of the file's path.
  */
 export function decodeSlogLine(bytes: Buffer, place: Place): ParsedLine {
-  const text = bytes.toString('utf8');
-  if (text.trim() === '') return { kind: 'blank' };
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (err) {
-    return { kind: 'bad', reason: `not JSON (${(err as Error).message})` };
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value))
-    return { kind: 'bad', reason: 'not a gridctl log line: not a JSON object' };
-  const line = value as Json;
+  const read = readJsonObject(bytes, 'a gridctl log line');
+  if (read.kind !== 'object') return read;
+  const line = read.value as Json;
   const nanos = parseRfc3339Nanos(line.ts);
   if (nanos === undefined || nanos <= 0n)
     return {

@@ -1,6 +1,7 @@
 import type { Temporality } from '../config/sync-config.js';
 import type { LineSource } from '../jsonl/line-source.js';
 import { OTLP_LINES } from '../jsonl/line-source.js';
+import { readJsonObject } from '../jsonl/json-object.js';
 import type { Json, ParsedLine } from '../jsonl/otlp-line.js';
 import type { GridctlFile } from './layout.js';
 import { encodeSeriesPoints } from './metrics-encode.js';
@@ -65,17 +66,9 @@ export class MetricsLineSource implements LineSource {
   parse(bytes: Buffer): ParsedLine {
     // What a line before left unsettled (the run stopped on it) does not carry over.
     this.current = this.settledState;
-    const text = bytes.toString('utf8');
-    if (text.trim() === '') return { kind: 'blank' };
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (err) {
-      return { kind: 'bad', reason: `not JSON (${(err as Error).message})` };
-    }
-    if (typeof value !== 'object' || value === null || Array.isArray(value))
-      return { kind: 'bad', reason: 'not a gridctl metrics line: not a JSON object' };
-    const read = readSnapshot(value as Json);
+    const object = readJsonObject(bytes, 'a gridctl metrics line');
+    if (object.kind !== 'object') return object;
+    const read = readSnapshot(object.value as Json);
     if (read.kind === 'bad') return read;
     const { points, after } = advanceSeries(this.settledState, read.line, this.temporality);
     this.current = after;

@@ -1,4 +1,5 @@
 import type { Signal } from '../config/endpoint.js';
+import { readJsonObject } from './json-object.js';
 
 /** The parts of OTLP/JSON a replay looks into; everything else is passed on untouched. */
 export type Json = Record<string, unknown>;
@@ -31,18 +32,9 @@ export type ParsedLine =
  * as bad data goes to the rejects file with its answer.
  */
 export function parseLine(bytes: Buffer): ParsedLine {
-  const text = bytes.toString('utf8');
-  if (text.trim() === '') return { kind: 'blank' };
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (err) {
-    return { kind: 'bad', reason: `not JSON (${(err as Error).message})` };
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return { kind: 'bad', reason: 'not OTLP: not a JSON object' };
-  }
-  const data = value as Json;
+  const read = readJsonObject(bytes, 'OTLP');
+  if (read.kind !== 'object') return read;
+  const data = read.value;
   const keys = Object.keys(data).filter((k) => SIGNAL_OF_KEY.has(k));
   if (keys.length !== 1) {
     return {

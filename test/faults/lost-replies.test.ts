@@ -63,6 +63,13 @@ async function receiverFor(store: OrderedStore, ...script: ScriptedResponse[]) {
   return receiver;
 }
 
+/**
+ * More hanging answers than a run's attempts: 200 ms timeouts over the test engine's 12 s retry
+ * budget (FAST_RETRY) make about 55; past the script the receiver would answer, and a resend
+ * refused out of order would be taken as already held within the first run.
+ */
+const HANGING_ATTEMPTS = 100;
+
 const CUMULATIVE = { temporality: 'cumulative', batchSize: '30', compression: 'none' } as const;
 
 function tableRows(db: string, table: string): number {
@@ -131,7 +138,7 @@ describe('a request stored while its answer was lost', () => {
     const { db, saved } = threeSeriesDb();
     const store = new OrderedStore();
     // Stored at once, never answered: every attempt times out (the resends are refused, unread).
-    const hang = Array.from({ length: 40 }, () => ({ hangMs: Infinity }));
+    const hang = Array.from({ length: HANGING_ATTEMPTS }, () => ({ hangMs: Infinity }));
     const slow = await receiverFor(store, ...hang);
     const first = await syncTo(slow.url, db, { ...CUMULATIVE, timeout: '200' });
     expect(first).toMatchObject({ status: 'failed', exitCode: 1, delivered: 0, pending: N });
@@ -153,7 +160,7 @@ describe('a request stored while its answer was lost', () => {
   it('the noted request is found within a larger first request of the next run', async () => {
     const { db, saved } = threeSeriesDb();
     const store = new OrderedStore();
-    const hang = Array.from({ length: 40 }, () => ({ hangMs: Infinity }));
+    const hang = Array.from({ length: HANGING_ATTEMPTS }, () => ({ hangMs: Infinity }));
     const slow = await receiverFor(store, ...hang);
     await syncTo(slow.url, db, { ...CUMULATIVE, batchSize: '20', timeout: '200' });
     expect(store.lastTotal(INVOCATIONS)).toBe(20);

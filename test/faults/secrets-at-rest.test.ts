@@ -11,7 +11,12 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { REJECTED_TABLE } from '../../src/progress/dead-letters.js';
 import { logsLine } from '../helpers/jsonl-files.js';
-import { OtlpReceiver } from '../helpers/otlp-receiver.js';
+import { flattenPoints } from '../helpers/otlp-proto.js';
+import {
+  OtlpReceiver,
+  type ReceivedRequest,
+  type ScriptedResponse,
+} from '../helpers/otlp-receiver.js';
 import { runCli } from '../helpers/run-cli.js';
 import { removeTmpDirs } from '../helpers/tokf-db.js';
 import { distinctEventsDb } from './fault-kit.js';
@@ -72,13 +77,24 @@ async function everything(db: string, runs: { stdout: string; stderr: string }[]
   ];
 }
 
+/**
+ * Refuses, echoing `echoed`, only the requests that carry the points of `cmd` and accepts the
+ * rest: an event is set aside only where the endpoint took something else in the run (an endpoint
+ * refusing everything sets nothing aside), so the reason is written and can be checked for leaks.
+ */
+const refusingOne =
+  (cmd: string, echoed: string) =>
+  (r: ReceivedRequest): ScriptedResponse | undefined =>
+    r.decoded !== undefined &&
+    flattenPoints(r.decoded).some((p) => p.attributes['tokf.command'] === cmd)
+      ? { status: 400, errorMessage: echoed }
+      : undefined;
+
 describe('secrets never at rest', () => {
   it('a 400 echoing a Bearer header (plain, base64, url-encoded): nowhere in what is kept', async () => {
     const db = distinctEventsDb(30);
     const authorization = `Bearer ${TOKEN}`;
-    const receiver = new OtlpReceiver({
-      respond: () => ({ status: 400, errorMessage: echo(authorization) }),
-    });
+    const receiver = new OtlpReceiver({ respond: refusingOne('cmd-7', echo(authorization)) });
     await receiver.start();
     try {
       const run = await runCli([
@@ -134,10 +150,10 @@ describe('secrets never at rest', () => {
     const proxyPassword = 'pr0xy/Pa55';
     const basic = b64(`puser:${proxyPassword}`);
     const receiver = new OtlpReceiver({
-      respond: () => ({
-        status: 400,
-        errorMessage: `via proxy: Proxy-Authorization: Basic ${basic}; pass=${proxyPassword}; b64=${basic}; enc=${encodeURIComponent(proxyPassword)}`,
-      }),
+      respond: refusingOne(
+        'cmd-7',
+        `via proxy: Proxy-Authorization: Basic ${basic}; pass=${proxyPassword}; b64=${basic}; enc=${encodeURIComponent(proxyPassword)}`,
+      ),
     });
     await receiver.start();
     const proxy = `http://puser:${encodeURIComponent(proxyPassword)}@proxy.invalid:3128`;
