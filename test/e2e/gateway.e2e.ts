@@ -187,7 +187,9 @@ describe('the Collector gateway example', () => {
     expect(used).toEqual(['file_storage', 'otlp', 'otlphttp']);
     const components = spawnSync(peerBin('otelcol-e2e'), ['components'], { encoding: 'utf8' });
     expect(components.status).toBe(0);
-    for (const type of used) expect(components.stdout).toMatch(new RegExp(`- name: ${type}\\n`));
+    // v0.161.0 lists the exporter as otlp_http and still takes the older name the file uses.
+    const listed = used.map((type) => (type === 'otlphttp' ? 'otlp_http' : type));
+    for (const type of listed) expect(components.stdout).toMatch(new RegExp(`- name: ${type}\\n`));
 
     const validate = spawnSync(peerBin('otelcol-e2e'), ['validate', '--config', EXAMPLE], {
       encoding: 'utf8',
