@@ -1,8 +1,8 @@
-export const id = 816;
-export const ids = [816];
+export const id = 30;
+export const ids = [30];
 export const modules = {
 
-/***/ 29816:
+/***/ 40030:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -5663,38 +5663,13 @@ class Delivery {
     }
     /** An event behind what its series holds at the endpoint: kept as a too-old one is. */
     behind(events, said) {
-        const file = this.parts.allFile;
-        const firstId = events[0]?.id;
-        if (file === undefined) {
-            this.stats.tooOldUnsent += events.length;
-            this.parts.notices.error({
-                kind: 'behind-endpoint',
-                count: events.length,
-                firstId,
-                message: said,
-            });
-            return 'continue';
-        }
-        try {
-            this.parts.recorder.setAside(events.map((e) => e.id), {
-                reason: `behind newer samples the endpoint holds (${said}); kept in ${file}`,
-                status: null,
-            });
-        }
-        catch (err) {
-            this.failed('record-failed', events, `${said}; recording that failed: ${messageOf(err)}`);
-            return 'stop';
-        }
-        this.stats.behindEndpoint += events.length;
-        this.parts.notices.warning({
-            kind: 'behind-endpoint',
-            count: events.length,
-            firstId,
-            message: said,
-            file,
-            setAside: true,
+        return this.keepInFile(events, said, {
+            kept: 'behind-endpoint',
+            unsent: 'behind-endpoint',
+            reason: `behind newer samples the endpoint holds (${said})`,
+            status: null,
+            stat: 'behindEndpoint',
         });
-        return 'continue';
     }
     /**
      * Events older than the endpoint's horizon are not refused data: they are not counted by the
@@ -5704,32 +5679,37 @@ class Delivery {
      */
     tooOld(events, refusal) {
         const said = describeOutcome(refusal);
+        return this.keepInFile(events, said, {
+            kept: 'too-old-for-endpoint',
+            unsent: 'too-old-unsent',
+            reason: `too old for this endpoint (${said})`,
+            status: refusal.status,
+            stat: 'tooOldForEndpoint',
+        });
+    }
+    /**
+     * Events the endpoint will not take for their time, not their data: set aside as kept in the
+     * run's file (named in the row, so that status can check it still holds them), or, without a
+     * file, left pending with an error saying so.
+     */
+    keepInFile(events, said, how) {
         const file = this.parts.allFile;
         const firstId = events[0]?.id;
         if (file === undefined) {
             this.stats.tooOldUnsent += events.length;
-            this.parts.notices.error({
-                kind: 'too-old-unsent',
-                count: events.length,
-                firstId,
-                message: said,
-            });
+            this.parts.notices.error({ kind: how.unsent, count: events.length, firstId, message: said });
             return 'continue';
         }
         try {
-            this.parts.recorder.setAside(events.map((e) => e.id), {
-                reason: `too old for this endpoint (${said}); kept in ${file}`,
-                status: refusal.status,
-                file,
-            });
+            this.parts.recorder.setAside(events.map((e) => e.id), { reason: `${how.reason}; kept in ${file}`, status: how.status, file });
         }
         catch (err) {
             this.failed('record-failed', events, `${said}; recording that failed: ${messageOf(err)}`);
             return 'stop';
         }
-        this.stats.tooOldForEndpoint += events.length;
+        this.stats[how.stat] += events.length;
         this.parts.notices.warning({
-            kind: 'too-old-for-endpoint',
+            kind: how.kept,
             count: events.length,
             firstId,
             message: said,
@@ -9526,7 +9506,25 @@ function openmetrics_seconds(ns) {
     return frac === 0n ? `${whole}` : `${whole}.${frac.toString().padStart(3, '0')}`;
 }
 
+;// CONCATENATED MODULE: ./src/jsonl/json-object.ts
+function readJsonObject(bytes, what) {
+    const text = bytes.toString('utf8');
+    if (text.trim() === '')
+        return { kind: 'blank' };
+    let value;
+    try {
+        value = JSON.parse(text);
+    }
+    catch (err) {
+        return { kind: 'bad', reason: `not JSON (${err.message})` };
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+        return { kind: 'bad', reason: `not ${what}: not a JSON object` };
+    return { kind: 'object', value: value };
+}
+
 ;// CONCATENATED MODULE: ./src/jsonl/otlp-line.ts
+
 /** How each signal nests its records: resources, scopes, records. */
 const SHAPES = {
     metrics: { resources: 'resourceMetrics', scopes: 'scopeMetrics', records: 'metrics' },
@@ -9541,20 +9539,10 @@ const SIGNAL_OF_KEY = new Map(Object.entries(SHAPES).map(([s, v]) => [v.resource
  * as bad data goes to the rejects file with its answer.
  */
 function parseLine(bytes) {
-    const text = bytes.toString('utf8');
-    if (text.trim() === '')
-        return { kind: 'blank' };
-    let value;
-    try {
-        value = JSON.parse(text);
-    }
-    catch (err) {
-        return { kind: 'bad', reason: `not JSON (${err.message})` };
-    }
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-        return { kind: 'bad', reason: 'not OTLP: not a JSON object' };
-    }
-    const data = value;
+    const read = readJsonObject(bytes, 'OTLP');
+    if (read.kind !== 'object')
+        return read;
+    const data = read.value;
     const keys = Object.keys(data).filter((k) => SIGNAL_OF_KEY.has(k));
     if (keys.length !== 1) {
         return {
@@ -9912,6 +9900,7 @@ function instrumentOfKey(key) {
 
 
 
+
 /**
  * The keys gridctl's JSON handler writes for the record itself (pkg/logging/file.go: slog's
  * `time` renamed `ts` and written with RFC3339Nano; `level`; `msg`), and the trace context that
@@ -9951,19 +9940,10 @@ function slogSeverity(level) {
  * flattened with dots. The resource names gridctl, the stack and the server of the file's path.
  */
 function decodeSlogLine(bytes, place) {
-    const text = bytes.toString('utf8');
-    if (text.trim() === '')
-        return { kind: 'blank' };
-    let value;
-    try {
-        value = JSON.parse(text);
-    }
-    catch (err) {
-        return { kind: 'bad', reason: `not JSON (${err.message})` };
-    }
-    if (typeof value !== 'object' || value === null || Array.isArray(value))
-        return { kind: 'bad', reason: 'not a gridctl log line: not a JSON object' };
-    const line = value;
+    const read = readJsonObject(bytes, 'a gridctl log line');
+    if (read.kind !== 'object')
+        return read;
+    const line = read.value;
     const nanos = parseRfc3339Nanos(line.ts);
     if (nanos === undefined || nanos <= 0n)
         return {
@@ -10049,6 +10029,7 @@ function toAnyValue(value) {
 
 
 
+
 /**
  * Each file with its line source: traces as OTLP JSON Lines, logs through the slog decoder,
  * metrics through one stateful decoder per server, shared by its rotated siblings and its
@@ -10095,19 +10076,10 @@ class MetricsLineSource {
     parse(bytes) {
         // What a line before left unsettled (the run stopped on it) does not carry over.
         this.current = this.settledState;
-        const text = bytes.toString('utf8');
-        if (text.trim() === '')
-            return { kind: 'blank' };
-        let value;
-        try {
-            value = JSON.parse(text);
-        }
-        catch (err) {
-            return { kind: 'bad', reason: `not JSON (${err.message})` };
-        }
-        if (typeof value !== 'object' || value === null || Array.isArray(value))
-            return { kind: 'bad', reason: 'not a gridctl metrics line: not a JSON object' };
-        const read = readSnapshot(value);
+        const object = readJsonObject(bytes, 'a gridctl metrics line');
+        if (object.kind !== 'object')
+            return object;
+        const read = readSnapshot(object.value);
         if (read.kind === 'bad')
             return read;
         const { points, after } = advanceSeries(this.settledState, read.line, this.temporality);
