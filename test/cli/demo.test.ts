@@ -2,10 +2,9 @@
  * `npm run demo` (scripts/demo.mjs) as a user runs it: the real bundle on a copy of the sample
  * database, never the tracked fixture, whatever the environment says.
  */
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { fileHash, type CliRun } from '../helpers/run-cli.js';
+import { fileHash, runNode, type CliRun } from '../helpers/run-cli.js';
 import { OtlpReceiver } from '../helpers/otlp-receiver.js';
 import { removeTmpDirs, tmpDbPath } from '../helpers/tokf-db.js';
 
@@ -17,18 +16,7 @@ const SAMPLE_EVENTS = 201;
 afterAll(removeTmpDirs);
 
 function runDemo(out: string, env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [DEMO, out], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
+  return runNode(DEMO, [out], env);
 }
 
 /** A fresh output directory (removed after the file's tests). */

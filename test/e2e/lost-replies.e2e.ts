@@ -11,13 +11,13 @@
  * - a relay that drops the connection after forwarding;
  * - a database left stuck by the version before this fix (its own bundle, from git), recovering.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 
 import { prometheusMetricName } from '../../src/output/prometheus-names.js';
-import { CLI, runCli } from '../helpers/run-cli.js';
+import { CLI, cliBundleAt, runCli, runNode } from '../helpers/run-cli.js';
 import { createTokfDb, insertEvents, makeEvents, readEvents } from '../helpers/tokf-db.js';
 import type { TokfEventRow } from '../helpers/tokf-db.js';
 import { sleep } from './helpers/backend-process.js';
@@ -131,7 +131,7 @@ describe('Prometheus v0.316.0: a lost answer stalls nothing', () => {
     batch = BATCH,
   ): Promise<{ code: number | null; result: Result; stderr: string }> {
     const argv = ['sync', '--db', db, '--json', ...args(url, instance, batch)];
-    const out = cli === CLI ? await runCli(argv) : await runFile(cli, argv);
+    const out = cli === CLI ? await runCli(argv) : await runNode(cli, argv);
     let result: Result;
     try {
       result = JSON.parse(out.stdout) as Result;
@@ -235,7 +235,7 @@ describe('Prometheus v0.316.0: a lost answer stalls nothing', () => {
   it('a database stuck by the version before this fix recovers on the next run', async () => {
     const instance = 'stuck';
     const { db, rows } = recentDb(instance, 5);
-    const old = oldCli();
+    const old = cliBundleAt(BEFORE_FIX, fs.mkdtempSync(path.join(e2eTmpDir(), 'before-fix-')));
     const relay = await relayTo((n) =>
       n === 1 ? { kind: 'hold', ms: HOLD_MS } : { kind: 'pass' },
     );
@@ -254,37 +254,6 @@ describe('Prometheus v0.316.0: a lost answer stalls nothing', () => {
     expect(plain.result.alreadyHeld).toBeGreaterThan(0);
   }, 180_000);
 });
-
-/** The CLI bundle as committed before this fix, written to a temp directory of its own. */
-function oldCli(): string {
-  const dir = fs.mkdtempSync(path.join(e2eTmpDir(), 'before-fix-'));
-  for (const file of ['cli.js', 'package.json']) {
-    const text = execFileSync('git', ['show', `${BEFORE_FIX}:dist/${file}`], {
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    fs.writeFileSync(path.join(dir, file), text);
-  }
-  return path.join(dir, 'cli.js');
-}
-
-/** Runs a CLI bundle file as runCli runs ours. */
-function runFile(
-  file: string,
-  argv: string[],
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [file, ...argv], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
 
 /** Starts a sync and SIGKILLs it after `ms` (or lets it end, if it ends first). */
 async function runKilled(argv: string[], db: string, ms: number): Promise<void> {

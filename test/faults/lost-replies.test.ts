@@ -6,8 +6,6 @@
  * already there: recorded as delivered, never set aside, the breaker never trips, and the series'
  * totals go on from what the backend holds, so no counter is ever reset.
  */
-import { execFileSync, spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { IN_FLIGHT_TABLE } from '../../src/progress/in-flight.js';
@@ -16,6 +14,7 @@ import { RANGES_TABLE } from '../../src/progress/ranges-store.js';
 import { SERIES_TABLE } from '../../src/progress/series-store.js';
 import { describeNotice } from '../../src/report/notices.js';
 import { OrderedStore } from '../helpers/ordered-store.js';
+import { cliBundleAt, runNode } from '../helpers/run-cli.js';
 import { OtlpReceiver, type ScriptedResponse } from '../helpers/otlp-receiver.js';
 import {
   createTokfDb,
@@ -323,7 +322,7 @@ describe('a request stored while its answer was lost', () => {
       db,
       makeEvents(1500, { start: '2026-03-02T09:00:00Z', seed: 5, maxGapSeconds: 3 }),
     );
-    const old = await runBundle(bundleBeforeFix(), [
+    const old = await runNode(cliBundleAt(BEFORE_FIX, dirname(tmpDbPath('before-fix-'))), [
       'sync',
       '--db',
       db,
@@ -365,32 +364,3 @@ describe('a request stored while its answer was lost', () => {
  * resends aside as refused.
  */
 const BEFORE_FIX = '90944f0';
-
-/** That version's CLI bundle, from git, in a temp directory of its own. */
-function bundleBeforeFix(): string {
-  const dir = dirname(tmpDbPath('before-fix-'));
-  for (const file of ['cli.js', 'package.json'])
-    writeFileSync(
-      join(dir, file),
-      execFileSync('git', ['show', `${BEFORE_FIX}:dist/${file}`], { maxBuffer: 64 << 20 }),
-    );
-  return join(dir, 'cli.js');
-}
-
-function runBundle(
-  file: string,
-  argv: string[],
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [file, ...argv], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}

@@ -1,7 +1,7 @@
 /** The committed CLI bundle run as users run it, and a file's fingerprint for "nothing changed". */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -21,14 +21,18 @@ const NO_TOKF_CONFIG = join(tmpdir(), 'telemetry-sync-tests-no-config');
 
 /** Runs `node dist/cli.js ...args` with a minimal environment plus `env`. */
 export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
+  return runNode(CLI, args, { XDG_CONFIG_HOME: NO_TOKF_CONFIG, ...env });
+}
+
+/** Runs `node file ...args` with PATH and HOME plus `env`, its output gathered. */
+export function runNode(
+  file: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<CliRun> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        XDG_CONFIG_HOME: NO_TOKF_CONFIG,
-        ...env,
-      },
+    const child = spawn(process.execPath, [file, ...args], {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -38,6 +42,19 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Cli
     child.on('error', fail);
     child.on('close', (code) => done({ code, stdout, stderr }));
   });
+}
+
+/**
+ * The CLI bundle as committed at `commit` (read from git), written to `dir` with its package.json
+ * marker; the path of its cli.js. For tests that make a database the way an older version did.
+ */
+export function cliBundleAt(commit: string, dir: string): string {
+  for (const file of ['cli.js', 'package.json'])
+    writeFileSync(
+      join(dir, file),
+      execFileSync('git', ['show', `${commit}:dist/${file}`], { maxBuffer: 64 << 20 }),
+    );
+  return join(dir, 'cli.js');
 }
 
 export function fileHash(path: string): string {
