@@ -9908,17 +9908,23 @@ class Delivery {
                 return 'stop';
         }
     }
-    acknowledged(request, outcome) {
+    /** Records `request` as delivered; false, having said why, when the database refused that. */
+    recordDelivered(request) {
         try {
             this.parts.recorder.acknowledged(request.events, request.totals);
         }
         catch (err) {
             this.failed('record-failed', request.events, messageOf(err));
-            return 'stop';
+            return false;
         }
         this.parts.acknowledged(request);
         this.consecutiveRefusals = 0;
         this.stats.deliveredEvents += request.events.length;
+        return true;
+    }
+    acknowledged(request, outcome) {
+        if (!this.recordDelivered(request))
+            return 'stop';
         if (!this.accepted) {
             this.accepted = true;
             if (this.confirmRefusals() === 'stop')
@@ -10050,18 +10056,10 @@ class Delivery {
         return this.behind(events, said);
     }
     alreadyHeld(request, outcome) {
-        try {
-            this.parts.recorder.acknowledged(request.events, request.totals);
-        }
-        catch (err) {
-            this.failed('record-failed', request.events, messageOf(err));
+        if (!this.recordDelivered(request))
             return 'stop';
-        }
         if (request === this.current)
             this.wholeAck = true;
-        this.parts.acknowledged(request);
-        this.consecutiveRefusals = 0;
-        this.stats.deliveredEvents += request.events.length;
         this.stats.alreadyHeld += request.events.length;
         this.parts.notices.warning({
             kind: 'already-held',

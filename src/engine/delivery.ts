@@ -283,19 +283,25 @@ export class Delivery {
     }
   }
 
-  private acknowledged(
-    request: EncodedRequest,
-    outcome: Extract<DeliveryOutcome, { kind: 'acknowledged' }>,
-  ): Verdict {
+  /** Records `request` as delivered; false, having said why, when the database refused that. */
+  private recordDelivered(request: EncodedRequest): boolean {
     try {
       this.parts.recorder.acknowledged(request.events, request.totals);
     } catch (err) {
       this.failed('record-failed', request.events, messageOf(err));
-      return 'stop';
+      return false;
     }
     this.parts.acknowledged(request);
     this.consecutiveRefusals = 0;
     this.stats.deliveredEvents += request.events.length;
+    return true;
+  }
+
+  private acknowledged(
+    request: EncodedRequest,
+    outcome: Extract<DeliveryOutcome, { kind: 'acknowledged' }>,
+  ): Verdict {
+    if (!this.recordDelivered(request)) return 'stop';
     if (!this.accepted) {
       this.accepted = true;
       if (this.confirmRefusals() === 'stop') return 'stop';
@@ -441,16 +447,8 @@ export class Delivery {
     request: EncodedRequest,
     outcome: Extract<DeliveryOutcome, { kind: 'out-of-order' }>,
   ): Verdict {
-    try {
-      this.parts.recorder.acknowledged(request.events, request.totals);
-    } catch (err) {
-      this.failed('record-failed', request.events, messageOf(err));
-      return 'stop';
-    }
+    if (!this.recordDelivered(request)) return 'stop';
     if (request === this.current) this.wholeAck = true;
-    this.parts.acknowledged(request);
-    this.consecutiveRefusals = 0;
-    this.stats.deliveredEvents += request.events.length;
     this.stats.alreadyHeld += request.events.length;
     this.parts.notices.warning({
       kind: 'already-held',
