@@ -61,4 +61,19 @@ export default tseslint.config(
     },
   },
   ...Object.entries(LAYERS).map(([folder, allowed]) => layerRules(folder, allowed)),
+  // What the main step hands the post step is typed and checked in one place.
+  {
+    files: ['src/**'],
+    ignores: ['src/action/state.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        ...['saveState', 'getState'].map((property) => ({
+          object: 'core',
+          property,
+          message: 'the action state is read and written only in src/action/state.ts',
+        })),
+      ],
+    },
+  },
 );
