@@ -1,6 +1,5 @@
-import type { EndpointAdvice } from '../config/endpoint-advice.js';
-import type { Signal } from '../config/endpoint.js';
-import { proxyFor, type ProxyServer, type ProxySettings } from '../config/proxy.js';
+import type { EndpointAdvice, ProxyServer, ProxySettings, Signal } from '../config/vocabulary.js';
+import { proxyFor } from '../config/proxy.js';
 import { Agents, post, type PostResponse, type TlsOptions } from './http-post.js';
 import { classifyFailure, proxyRefused, viaNote } from './request-errors.js';
 import { headersForOtherOrigin, isRedirect, nextHop } from './redirects.js';

@@ -1,4 +1,4 @@
-import type { ProxyServer } from '../config/proxy.js';
+import type { ProxyServer } from '../config/vocabulary.js';
 import type { TlsOptions } from './http-post.js';
 import { TimeoutError } from './http-post.js';
 import type { AttemptResult } from './http-transport.js';

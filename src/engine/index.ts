@@ -6,6 +6,7 @@
 export { runSync, type SyncDeps, type SyncProgress } from './sync.js';
 export { readStatus, type SetAsideKind, type SyncStatus } from './status.js';
 export type { Notice, NoticeKind, SignalResult, SyncResult } from './sync-result.js';
+export type { Signal } from '../config/vocabulary.js';
 export type { DayTotals, SavingsRow, TokenTotals } from './savings.js';
 export { FUTURE_TOLERANCE_S } from './clock-check.js';
 export { copyDatabase } from '../source/database.js';

@@ -1,8 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { resolve } from 'node:path';
-import { SIGNALS, type ReplayConfig } from '../config/replay-config.js';
-import type { Signal } from '../config/endpoint.js';
-import type { Protocol } from '../config/sync-config.js';
+import type { ReplayConfig } from '../config/replay-config.js';
+import { SIGNALS, type Protocol, type Signal } from '../config/vocabulary.js';
 import { displayEndpoint } from '../config/endpoint.js';
 import type { Transport } from '../deliver/http-transport.js';
 import { OtlpExporter } from '../deliver/otlp-exporter.js';

@@ -1,7 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { DatabaseSync } from 'node:sqlite';
 import { accessSync, constants } from 'node:fs';
-import type { Signal } from '../config/endpoint.js';
+import type { Signal } from '../config/vocabulary.js';
 import type { SyncConfig } from '../config/sync-config.js';
 import type { RetryPolicy } from '../deliver/retrying-transport.js';
 import type { Transport } from '../deliver/http-transport.js';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Signal } from '../config/endpoint.js';
+import type { Signal } from '../config/vocabulary.js';
 import type { DatabaseSync } from 'node:sqlite';
 import { openDatabase } from '../source/database.js';
 import { SYNCED_COLUMN, readEventsSchema } from '../source/events-schema.js';
