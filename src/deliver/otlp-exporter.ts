@@ -2,7 +2,8 @@ import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
 import { redact } from '../config/redact.js';
 import type { Compression, EndpointConfig, Protocol, Signal } from '../config/vocabulary.js';
-import { HttpTransport, type Transport } from './http-transport.js';
+import { HttpTransport } from './http-transport.js';
+import type { Transport } from './transport.js';
 import type { DeliveryOutcome } from './outcome.js';
 import { RetryingTransport, type RetryOptions } from './retrying-transport.js';
 

@@ -4,7 +4,7 @@ import { accessSync, constants } from 'node:fs';
 import type { Signal } from '../config/vocabulary.js';
 import type { SyncConfig } from '../config/sync-config.js';
 import type { RetryPolicy } from '../deliver/retrying-transport.js';
-import type { Transport } from '../deliver/http-transport.js';
+import type { Transport } from '../deliver/transport.js';
 import { DatabaseDamagedError, UsageError } from '../errors.js';
 import { makeDirectory } from '../output/directory.js';
 import { ColumnProgressStore } from '../progress/column-store.js';
