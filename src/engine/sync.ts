@@ -7,11 +7,10 @@ import type { RetryPolicy } from '../deliver/retrying-transport.js';
 import type { Transport } from '../deliver/transport.js';
 import { DatabaseDamagedError, UsageError } from '../errors.js';
 import { makeDirectory } from '../output/directory.js';
-import { ColumnProgressStore } from '../progress/column-store.js';
 import { DeadLetters, rejectedTable } from '../progress/dead-letters.js';
 import { InFlight } from '../progress/in-flight.js';
-import { RangesProgressStore, rangesTable } from '../progress/ranges-store.js';
 import { SeriesStore } from '../progress/series-store.js';
+import { progressStoreFor } from '../progress/signal-store.js';
 import { SyncLock } from '../progress/sync-lock.js';
 import { recordRun } from '../progress/run-log.js';
 import { messageOf } from '../errors.js';
@@ -162,10 +161,7 @@ function signalStores(
   lock: SyncLock,
   series: SeriesStore,
 ): Stores {
-  const progress =
-    signal === 'metrics' && schema.hasSyncedColumn
-      ? new ColumnProgressStore(db)
-      : new RangesProgressStore(db, rangesTable(signal));
+  const progress = progressStoreFor(db, signal, schema.hasSyncedColumn);
   const deadLetters = new DeadLetters(db, rejectedTable(signal));
   const inFlight = new InFlight(db, signal);
   return { db, progress, deadLetters, inFlight, lock, series, columns: schema.columns, signal };
