@@ -3,7 +3,7 @@ import { dirname, isAbsolute, join } from 'node:path';
 import { UsageError } from '../errors.js';
 import { PRESETS, type Backend } from './backends.js';
 import { withTls } from './build-config.js';
-import { given, resolveEndpoint, type Signal } from './endpoint.js';
+import { given, resolveEndpoint } from './endpoint.js';
 import {
   GRIDCTL_ONLY_KEYS,
   parseReplayProtocol,
@@ -11,12 +11,17 @@ import {
   type ReplaySettings,
 } from './replay-settings.js';
 import { flagLabel, SETTINGS, specOf, type ParsedKey, type SyncSettings } from './settings.js';
-import type { Compression, EndpointConfig, Protocol, Temporality } from './sync-config.js';
 import { parseDuration } from './time-spec.js';
+import {
+  SIGNALS,
+  type Compression,
+  type EndpointConfig,
+  type Protocol,
+  type Signal,
+  type Temporality,
+} from './vocabulary.js';
 
 type Env = NodeJS.ProcessEnv;
-
-export const SIGNALS: readonly Signal[] = ['metrics', 'logs', 'traces'];
 
 /** Everything one replay of OTLP JSON Lines files needs, validated. */
 export interface ReplayConfig {

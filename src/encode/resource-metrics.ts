@@ -7,7 +7,7 @@ import {
   type ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
 import type { AggregatedPoint, PointsByInstrument } from './aggregate.js';
-import type { Temporality } from '../config/sync-config.js';
+import type { Temporality } from '../config/vocabulary.js';
 import { DEFAULT_BOUNDARIES, SCOPE_NAME, type Instrument } from './instruments.js';
 
 /**

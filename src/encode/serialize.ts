@@ -1,6 +1,6 @@
 import { JsonMetricsSerializer, ProtobufMetricsSerializer } from '@opentelemetry/otlp-transformer';
 import type { ResourceMetrics } from '@opentelemetry/sdk-metrics';
-import type { Protocol } from '../config/sync-config.js';
+import type { Protocol } from '../config/vocabulary.js';
 
 export const CONTENT_TYPES: Record<Protocol, string> = {
   'http/protobuf': 'application/x-protobuf',

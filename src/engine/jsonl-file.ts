@@ -1,5 +1,4 @@
-import type { Signal } from '../config/endpoint.js';
-import type { Protocol } from '../config/sync-config.js';
+import type { Protocol, Signal } from '../config/vocabulary.js';
 import { describeOutcome, type DeliveryOutcome } from '../deliver/outcome.js';
 import type { JsonlFile } from '../jsonl/discover.js';
 import { openChunks } from '../jsonl/file-stream.js';

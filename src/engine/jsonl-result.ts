@@ -1,4 +1,4 @@
-import type { Signal } from '../config/endpoint.js';
+import type { Signal } from '../config/vocabulary.js';
 import type { Recognition } from '../progress/replay-state.js';
 
 /** How a file's replay started: as the state recognised it, or from its start after truncation. */

@@ -1,10 +1,9 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { resolve } from 'node:path';
-import { SIGNALS, type ReplayConfig } from '../config/replay-config.js';
-import type { Signal } from '../config/endpoint.js';
-import type { Protocol } from '../config/sync-config.js';
+import type { ReplayConfig } from '../config/replay-config.js';
+import { SIGNALS, type Protocol, type Signal } from '../config/vocabulary.js';
 import { displayEndpoint } from '../config/endpoint.js';
-import type { Transport } from '../deliver/http-transport.js';
+import type { Transport } from '../deliver/transport.js';
 import { OtlpExporter } from '../deliver/otlp-exporter.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../deliver/retrying-transport.js';
 import { discoverFiles } from '../jsonl/discover.js';

@@ -1,5 +1,5 @@
 import type { DatabaseSync } from 'node:sqlite';
-import type { Signal } from '../config/endpoint.js';
+import type { Signal } from '../config/vocabulary.js';
 import type { SyncConfig } from '../config/sync-config.js';
 import { overlay, type SeriesLedger, type SeriesTotals } from '../encode/cumulative.js';
 import { encodeRequests, type EncodedRequest } from '../encode/requests.js';

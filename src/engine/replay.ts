@@ -1,5 +1,5 @@
 import type { DatabaseSync } from 'node:sqlite';
-import type { Signal } from '../config/endpoint.js';
+import type { Signal } from '../config/vocabulary.js';
 import type { SyncConfig } from '../config/sync-config.js';
 import { OtlpExporter } from '../deliver/otlp-exporter.js';
 import { DEFAULT_RETRY_POLICY } from '../deliver/retrying-transport.js';

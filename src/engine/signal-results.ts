@@ -1,4 +1,4 @@
-import type { Signal } from '../config/endpoint.js';
+import type { Signal } from '../config/vocabulary.js';
 import { combinedStatus } from './combined-status.js';
 import type { SignalResult, SyncResult } from './sync-result.js';
 

@@ -1,17 +1,16 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { DatabaseSync } from 'node:sqlite';
 import { accessSync, constants } from 'node:fs';
-import type { Signal } from '../config/endpoint.js';
+import type { Signal } from '../config/vocabulary.js';
 import type { SyncConfig } from '../config/sync-config.js';
 import type { RetryPolicy } from '../deliver/retrying-transport.js';
-import type { Transport } from '../deliver/http-transport.js';
+import type { Transport } from '../deliver/transport.js';
 import { DatabaseDamagedError, UsageError } from '../errors.js';
 import { makeDirectory } from '../output/directory.js';
-import { ColumnProgressStore } from '../progress/column-store.js';
 import { DeadLetters, rejectedTable } from '../progress/dead-letters.js';
 import { InFlight } from '../progress/in-flight.js';
-import { RangesProgressStore, rangesTable } from '../progress/ranges-store.js';
 import { SeriesStore } from '../progress/series-store.js';
+import { progressStoreFor } from '../progress/signal-store.js';
 import { SyncLock } from '../progress/sync-lock.js';
 import { recordRun } from '../progress/run-log.js';
 import { messageOf } from '../errors.js';
@@ -162,10 +161,7 @@ function signalStores(
   lock: SyncLock,
   series: SeriesStore,
 ): Stores {
-  const progress =
-    signal === 'metrics' && schema.hasSyncedColumn
-      ? new ColumnProgressStore(db)
-      : new RangesProgressStore(db, rangesTable(signal));
+  const progress = progressStoreFor(db, signal, schema.hasSyncedColumn);
   const deadLetters = new DeadLetters(db, rejectedTable(signal));
   const inFlight = new InFlight(db, signal);
   return { db, progress, deadLetters, inFlight, lock, series, columns: schema.columns, signal };

@@ -9,11 +9,8 @@ import { buildSyncConfig } from '../../src/config/build-config.js';
 import { resolveEndpoint } from '../../src/config/endpoint.js';
 import { Agents } from '../../src/deliver/http-post.js';
 import { OtlpExporter } from '../../src/deliver/otlp-exporter.js';
-import {
-  HttpTransport,
-  type AttemptResult,
-  type HttpTarget,
-} from '../../src/deliver/http-transport.js';
+import { HttpTransport, type HttpTarget } from '../../src/deliver/http-transport.js';
+import type { AttemptResult } from '../../src/deliver/transport.js';
 
 /**
  * Certificates made at test time with openssl: a private CA, server certificates it issues (good,
