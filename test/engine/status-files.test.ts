@@ -18,6 +18,7 @@ import {
   removeTmpDirs,
   tmpDbPath,
 } from '../helpers/tokf-db.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 afterAll(removeTmpDirs);
 
@@ -48,8 +49,11 @@ describe('status and the files set-aside events were written to', () => {
     expect(text).toContain('1,000 too old (in an OTLP/JSON file only)');
     expect(text).toContain(`${file} is as the run of ${group.lastAt} wrote it`);
 
-    // A later run, with 5 new events only, rewrites the file.
-    await new Promise((r) => setTimeout(r, 20));
+    // A later run, with 5 new events only, rewrites the file: once the clock has left the first
+    // run's millisecond, so that the two runs' records and the file's times tell them apart.
+    await waitFor(() => Date.now() > Date.parse(group.lastAt), {
+      what: `the clock to pass the first run's ${group.lastAt}`,
+    });
     insertEvents(
       db,
       makeEvents(5, { start: new Date(Date.now() - 10 * DAY).toISOString(), seed: 7 }),

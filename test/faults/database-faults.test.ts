@@ -200,7 +200,8 @@ describe('one sync at a time', () => {
     const db = distinctEventsDb(90);
     receiver.enqueue(...Array.from({ length: 9 }, () => ({ delayMs: 150 })));
     const first = cli(['--db', db, '--endpoint', receiver.url, '--batch-size', '10', '--json']);
-    await new Promise((r) => setTimeout(r, 400));
+    // The first holds the sync lock once its first request is out: only then is the second started.
+    await receiver.waitForRequests(1, 20_000);
     const second = await cli(['--db', db, '--endpoint', receiver.url, '--json']);
     const firstRun = await first;
     expect(firstRun.code).toBe(0);

@@ -7,6 +7,7 @@ import {
   exportResponseType,
 } from '../helpers/otlp-proto.js';
 import { OtlpReceiver, flattenPoints } from '../helpers/otlp-receiver.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 const START = '1772445600000000000'; // 2026-03-02T10:00:00Z
 const TIME = '1772445613000000001'; // beyond 2^53: only exact if nothing goes through a double
@@ -426,7 +427,10 @@ describe('scripted responses', () => {
   it('hangs until the client gives up', async () => {
     receiver.enqueue({ hangMs: 10_000 });
     await expect(postProtobuf(body(), {}, AbortSignal.timeout(150))).rejects.toThrow();
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // The server learns of the closed connection after the client has given up.
+    await waitFor(() => receiver.requests[0]?.outcome !== 'pending', {
+      what: 'the receiver to see the client go',
+    });
     expect(receiver.requests[0]).toMatchObject({ outcome: 'abandoned' });
     expect(receiver.accepted()).toEqual([]);
   });
