@@ -4,7 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import { CLI, runCli } from '../helpers/run-cli.js';
-import { OtlpReceiver } from '../helpers/otlp-receiver.js';
+import { startOtlpReceiver } from '../helpers/otlp-receiver.js';
 import { removeTmpDirs } from '../helpers/tokf-db.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { deliveriesByCommand, distinctEventsDb } from '../faults/fault-kit.js';
@@ -50,8 +50,7 @@ describe('Ctrl-C during a sync', () => {
     '%s: records what was acknowledged, prints the summary, exits 130; the next sync sends exactly the rest',
     async (signal) => {
       const db = distinctEventsDb(EVENTS);
-      const receiver = new OtlpReceiver({ respond: () => ({ delayMs: 300 }) });
-      await receiver.start();
+      const receiver = await startOtlpReceiver({ respond: () => ({ delayMs: 300 }) });
       try {
         const cli = startCli(db, receiver.url, signal, 1);
         await receiver.waitForRequests(3, 20_000);
@@ -104,8 +103,7 @@ describe('Ctrl-C during a sync', () => {
 
   it('a second Ctrl-C exits at once, losing nothing that was recorded', async () => {
     const db = distinctEventsDb(EVENTS);
-    const receiver = new OtlpReceiver({ respond: () => ({ delayMs: 2000 }) });
-    await receiver.start();
+    const receiver = await startOtlpReceiver({ respond: () => ({ delayMs: 2000 }) });
     try {
       const cli = startCli(db, receiver.url, 'SIGINT', 1);
       await receiver.waitForRequests(2, 20_000);

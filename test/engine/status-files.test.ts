@@ -9,7 +9,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { readStatus } from '../../src/engine/index.js';
 import { REJECTED_TABLE } from '../../src/progress/dead-letters.js';
 import { formatStatusText } from '../../src/report/status-text.js';
-import { OtlpReceiver } from '../helpers/otlp-receiver.js';
+import { otlpReceiverForEachTest } from '../helpers/otlp-receiver.js';
 import { syncTo } from '../helpers/sync-engine.js';
 import {
   createTokfDb,
@@ -22,12 +22,7 @@ import { waitFor } from '../helpers/wait-for.js';
 
 afterAll(removeTmpDirs);
 
-let receiver: OtlpReceiver;
-beforeEach(async () => {
-  receiver = new OtlpReceiver();
-  await receiver.start();
-});
-afterEach(() => receiver.close());
+const receiver = otlpReceiverForEachTest();
 
 const DAY = 86_400_000;
 

@@ -6,7 +6,7 @@ import { fileHash, runCli } from '../helpers/run-cli.js';
 import { DatabaseSync } from 'node:sqlite';
 import { MAX_ATTRIBUTE_LENGTH } from '../../src/encode/aggregate.js';
 import { SyncBusyError } from '../../src/progress/sync-lock.js';
-import { OtlpReceiver } from '../helpers/otlp-receiver.js';
+import { otlpReceiverForEachTest } from '../helpers/otlp-receiver.js';
 import {
   createTokfDb,
   insertEvents,
@@ -19,12 +19,7 @@ import { buildSyncConfig } from '../../src/config/build-config.js';
 import { runSync } from '../../src/engine/index.js';
 import { DatabaseBusyError } from '../../src/errors.js';
 
-let receiver: OtlpReceiver;
-beforeEach(async () => {
-  receiver = new OtlpReceiver();
-  await receiver.start();
-});
-afterEach(() => receiver.close());
+const receiver = otlpReceiverForEachTest();
 afterAll(removeTmpDirs);
 
 const hash = fileHash;
