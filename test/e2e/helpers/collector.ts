@@ -40,6 +40,8 @@ export type OtlpSignal = 'metrics' | 'logs' | 'traces';
 
 /** The exporter's live file, in outputDir. */
 const LIVE_FILE = 'received.jsonl';
+/** The resource attribute of a barrier's request (see barrier()); lines() leaves its line out. */
+const BARRIER_KEY = 'telemetry-sync.e2e.barrier';
 
 export class Collector {
   /** OTLP/HTTP base URL, e.g. `http://127.0.0.1:43123` (what `--endpoint` takes). */
@@ -53,6 +55,7 @@ export class Collector {
   /** The Collector's own stdout and stderr. */
   readonly logFile: string;
   private readonly child: ChildProcess;
+  private barriers = 0;
 
   private constructor(child: ChildProcess, port: number, dir: string) {
     this.child = child;
@@ -168,6 +171,36 @@ export class Collector {
 
   /** Every complete line written so far, over all files in replay order (`.gz` ones gunzipped). */
   lines(): string[] {
+    return this.fileLines().filter((line) => !line.includes(BARRIER_KEY));
+  }
+
+  /**
+   * Resolves once everything the Collector answered before the call is in the file: a logs request
+   * sent now goes through the same file exporter after them (no batching, no queue, written in
+   * order), so its line in the file says they are there. For "nothing more came" checks, instead
+   * of a sleep. Needs a logs pipeline; lines() leaves the marker's line out.
+   */
+  async barrier(timeoutMs = 15_000): Promise<void> {
+    const id = `${BARRIER_KEY}=${process.pid}-${++this.barriers}`;
+    const attributes = [{ key: BARRIER_KEY, value: { stringValue: id } }];
+    const record = {
+      timeUnixNano: String(BigInt(Date.now()) * 1_000_000n),
+      body: { stringValue: id },
+    };
+    await this.post('logs', {
+      resourceLogs: [{ resource: { attributes }, scopeLogs: [{ logRecords: [record] }] }],
+    });
+    const deadline = Date.now() + timeoutMs;
+    while (!this.fileLines().some((line) => line.includes(id))) {
+      if (Date.now() > deadline)
+        throw new Error(
+          `waited ${timeoutMs} ms for the barrier ${id} to reach the exporter's file`,
+        );
+      await sleep(POLL_MS);
+    }
+  }
+
+  private fileLines(): string[] {
     return this.files().flatMap((file) => {
       const bytes = fs.readFileSync(file);
       const text = (file.endsWith('.gz') ? zlib.gunzipSync(bytes) : bytes).toString('utf8');
