@@ -57,7 +57,13 @@ export class Collector {
   private readonly child: ChildProcess;
   private barriers = 0;
 
-  private constructor(child: ChildProcess, port: number, dir: string) {
+  private constructor(
+    child: ChildProcess,
+    port: number,
+    dir: string,
+    /** A signal the Collector has a pipeline for, for barrier(). */
+    private readonly barrierSignal: OtlpSignal,
+  ) {
     this.child = child;
     this.endpoint = `http://127.0.0.1:${port}`;
     this.metricsUrl = `${this.endpoint}/v1/metrics`;
@@ -156,7 +162,7 @@ export class Collector {
         reject(error);
       });
     });
-    return new Collector(child, port, dir);
+    return new Collector(child, port, dir, options.signals?.[0] ?? 'metrics');
   }
 
   /** The exporter's files, rotated ones (oldest first, by timberjack's time stamp) then live. */
@@ -175,21 +181,58 @@ export class Collector {
   }
 
   /**
-   * Resolves once everything the Collector answered before the call is in the file: a logs request
-   * sent now goes through the same file exporter after them (no batching, no queue, written in
-   * order), so its line in the file says they are there. For "nothing more came" checks, instead
-   * of a sleep. Needs a logs pipeline; lines() leaves the marker's line out.
+   * Resolves once everything the Collector answered before the call is in the file: a request sent
+   * now goes through the same file exporter after them (no batching, no queue, written in order),
+   * so its line in the file says they are there. For "nothing more came" checks after a sender we
+   * waited for (our CLI, tokf), instead of a sleep; lines() leaves the marker's line out.
    */
   async barrier(timeoutMs = 15_000): Promise<void> {
     const id = `${BARRIER_KEY}=${process.pid}-${++this.barriers}`;
-    const attributes = [{ key: BARRIER_KEY, value: { stringValue: id } }];
-    const record = {
-      timeUnixNano: String(BigInt(Date.now()) * 1_000_000n),
-      body: { stringValue: id },
+    const resource = { attributes: [{ key: BARRIER_KEY, value: { stringValue: id } }] };
+    const timeUnixNano = String(BigInt(Date.now()) * 1_000_000n);
+    const bodies: Record<OtlpSignal, unknown> = {
+      metrics: {
+        resourceMetrics: [
+          {
+            resource,
+            scopeMetrics: [
+              {
+                metrics: [
+                  { name: 'e2e.barrier', gauge: { dataPoints: [{ timeUnixNano, asInt: '1' }] } },
+                ],
+              },
+            ],
+          },
+        ],
+      },
+      logs: {
+        resourceLogs: [
+          { resource, scopeLogs: [{ logRecords: [{ timeUnixNano, body: { stringValue: id } }] }] },
+        ],
+      },
+      traces: {
+        resourceSpans: [
+          {
+            resource,
+            scopeSpans: [
+              {
+                spans: [
+                  {
+                    traceId: '0af7651916cd43dd8448eb211c80319c',
+                    spanId: 'b7ad6b7169203331',
+                    name: id,
+                    kind: 1,
+                    startTimeUnixNano: timeUnixNano,
+                    endTimeUnixNano: timeUnixNano,
+                  },
+                ],
+              },
+            ],
+          },
+        ],
+      },
     };
-    await this.post('logs', {
-      resourceLogs: [{ resource: { attributes }, scopeLogs: [{ logRecords: [record] }] }],
-    });
+    await this.post(this.barrierSignal, bodies[this.barrierSignal]);
     const deadline = Date.now() + timeoutMs;
     while (!this.fileLines().some((line) => line.includes(id))) {
       if (Date.now() > deadline)
@@ -264,7 +307,11 @@ export class Collector {
     }
   }
 
-  /** Wait long enough for anything received to have reached the file. */
+  /**
+   * Wait long enough for anything received to have reached the file, and for a sender whose end we
+   * cannot see (a gateway's queue redelivering) to have sent stragglers. After our own CLI or tokf,
+   * use barrier().
+   */
   settle(): Promise<void> {
     return sleep(1000);
   }
