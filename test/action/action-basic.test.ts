@@ -1,16 +1,11 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { OtlpReceiver } from '../helpers/otlp-receiver.js';
+import { otlpReceiverForEachTest } from '../helpers/otlp-receiver.js';
 import { createTokfDb, insertEvents, makeEvents, readEvents } from '../helpers/tokf-db.js';
 import { expectedSums, sumsByPoint } from '../helpers/expectations.js';
 import { ActionJob, withoutMaskCommands } from './runner.js';
 
-let receiver: OtlpReceiver;
-beforeEach(async () => {
-  receiver = new OtlpReceiver();
-  await receiver.start();
-});
-afterEach(() => receiver.close());
+const receiver = otlpReceiverForEachTest();
 
 /** tokf creates its directory and database on first use. */
 function tokfWrites(path: string, layout: 'fresh' | 'upgraded'): void {

@@ -23,7 +23,7 @@ import {
   writeGridctlFixture,
   type GridctlFixture,
 } from '../helpers/gridctl-fixture.js';
-import { flattenPoints, OtlpReceiver } from '../helpers/otlp-receiver.js';
+import { flattenPoints, OtlpReceiver, startOtlpReceiver } from '../helpers/otlp-receiver.js';
 
 let receiver: OtlpReceiver;
 let dir: string;
@@ -32,8 +32,7 @@ const START = 1_777_550_400_000_000_000n; // 2026-04-30T12:00:00Z
 const MIN = 60_000_000_000n;
 
 beforeEach(async () => {
-  receiver = new OtlpReceiver();
-  await receiver.start();
+  receiver = await startOtlpReceiver();
   dir = mkdtempSync(join(tmpdir(), 'gridctl-replay-'));
   fixture = writeGridctlFixture(join(dir, 'telemetry'), START);
 });

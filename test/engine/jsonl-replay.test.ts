@@ -16,13 +16,12 @@ import type { ReplaySettings } from '../../src/config/replay-settings.js';
 import { runReplayFiles } from '../../src/engine/index.js';
 import { UsageError } from '../../src/errors.js';
 import { logsLine, markersOf, metricsLine, tracesLine } from '../helpers/jsonl-files.js';
-import { OtlpReceiver } from '../helpers/otlp-receiver.js';
+import { OtlpReceiver, startOtlpReceiver } from '../helpers/otlp-receiver.js';
 
 let receiver: OtlpReceiver;
 let dir: string;
 beforeEach(async () => {
-  receiver = new OtlpReceiver();
-  await receiver.start();
+  receiver = await startOtlpReceiver();
   dir = mkdtempSync(join(tmpdir(), 'jsonl-replay-'));
 });
 afterEach(async () => {
