@@ -1,4 +1,4 @@
-import { buildReplayConfig } from '../config/replay-config.js';
+import { buildJsonlConfig } from '../config/jsonl-config.js';
 import { runReplayFiles } from '../engine/index.js';
 import { formatReplaySummary } from '../report/replay-summary.js';
 import { USER_AGENT } from '../version.js';
@@ -18,7 +18,7 @@ export async function runReplayCommand(command: ReplayCommand): Promise<number> 
     process.stdout.write(replayHelp());
     return 0;
   }
-  const config = buildReplayConfig(command.settings, command.paths, process.env, Date.now());
+  const config = buildJsonlConfig(command.settings, command.paths, process.env, Date.now());
   const say = (line: string) => process.stderr.write(`telemetry-sync: ${line}\n`);
   const interrupt = interruptOnSignals({ note: say, beforeExit: () => {}, stderr: process.stderr });
   let result;

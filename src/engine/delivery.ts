@@ -86,7 +86,7 @@ export interface DeliveryParts {
   mayHold: (event: TokfEvent) => boolean;
   /**
    * Whether this run looks again at events earlier versions set aside for an out-of-order
-   * refusal of a resend (see Replay): the stored request they came from may reach past them.
+   * refusal of a resend (see TokfPass): the stored request they came from may reach past them.
    */
   reexamining: boolean;
   /** Whether points carry running totals, so that a refusal of one series stops the others. */

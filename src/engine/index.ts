@@ -18,6 +18,6 @@ export {
   type MergeOutcome,
 } from '../progress/merge.js';
 export { nextEventId, readLineage, stampOwnRows, writeLineage } from '../progress/lineage.js';
-export { runReplayFiles, type ReplayFilesDeps } from './jsonl-run.js';
-export { FORGET_AFTER_DAYS } from '../progress/replay-state.js';
+export { runReplayFiles, type ReplayFilesDeps } from './jsonl-pass.js';
+export { FORGET_AFTER_DAYS } from '../progress/jsonl-state.js';
 export type { ReplayFileReport, ReplayFilesResult, ReplayProblem } from './jsonl-result.js';

@@ -9,7 +9,7 @@ import { OTLP_LINES, type LineSource } from '../jsonl/line-source.js';
 import { LINE_LIMIT_BYTES, splitBySize } from '../jsonl/split.js';
 import { filterByTime, type Filtered, type TimeWindow } from '../jsonl/time-filter.js';
 import type { RejectsFile } from '../output/rejects-file.js';
-import type { ReplayState } from '../progress/replay-state.js';
+import type { JsonlState } from '../progress/jsonl-state.js';
 import { FileWriteError, LockLostError, messageOf } from '../errors.js';
 import type { FileStart, ReplayFileReport, ReplayFilesResult } from './jsonl-result.js';
 
@@ -20,8 +20,8 @@ export const MAX_LINE_BYTES = 16 * 1024 * 1024;
 const PROBLEMS_KEPT = 100;
 
 /** What the per-file loop works with; `totals` is the run's result, filled in as it goes. */
-export interface ReplayContext {
-  state: ReplayState;
+export interface JsonlContext {
+  state: JsonlState;
   /** Undefined on a dry run: nothing is written. */
   rejects: RejectsFile | undefined;
   window: TimeWindow;
@@ -57,7 +57,7 @@ type LineEnd = 'next' | 'stop';
 export type SourceFile = JsonlFile & { source?: LineSource };
 
 /** Replays one file from where the state says it stopped; returns whether the run goes on. */
-export async function replayFile(ctx: ReplayContext, file: SourceFile): Promise<boolean> {
+export async function sendFile(ctx: JsonlContext, file: SourceFile): Promise<boolean> {
   const report: ReplayFileReport = {
     path: file.path,
     gzip: file.gzip,
@@ -96,7 +96,7 @@ export async function replayFile(ctx: ReplayContext, file: SourceFile): Promise<
 }
 
 async function readFrom(
-  ctx: ReplayContext,
+  ctx: JsonlContext,
   file: SourceFile,
   id: FileIdentity,
   report: ReplayFileReport,
@@ -174,7 +174,7 @@ async function readFrom(
 
 /** One line: read, filter, cut, send, and where it ends up. `wrote`: progress is worth a commit. */
 async function replayLine(
-  ctx: ReplayContext,
+  ctx: JsonlContext,
   file: SourceFile,
   raw: RawLine,
   lineNo: number,
@@ -296,7 +296,7 @@ async function replayLine(
  * The line without its metric points older than the horizon, counted as too old; undefined when
  * nothing is left to send (the line is then done).
  */
-function withinHorizon(ctx: ReplayContext, signal: Signal, line: Filtered): Filtered | undefined {
+function withinHorizon(ctx: JsonlContext, signal: Signal, line: Filtered): Filtered | undefined {
   if (ctx.horizonNs === undefined || signal !== 'metrics') return line;
   const fresh = filterByTime(signal, line.data, { sinceNs: ctx.horizonNs });
   ctx.totals.tooOldRecords += fresh.dropped;
@@ -308,7 +308,7 @@ function withinHorizon(ctx: ReplayContext, signal: Signal, line: Filtered): Filt
 }
 
 function bad(
-  ctx: ReplayContext,
+  ctx: JsonlContext,
   report: ReplayFileReport,
   where: { file: string; line: number; offset: number },
   reason: string,
@@ -320,16 +320,16 @@ function bad(
   problem(ctx, { file: where.file, line: where.line, kind: 'bad', reason });
 }
 
-function problem(ctx: ReplayContext, p: ReplayFilesResult['problems'][number]): void {
+function problem(ctx: JsonlContext, p: ReplayFilesResult['problems'][number]): void {
   if (ctx.totals.problems.length < PROBLEMS_KEPT) ctx.totals.problems.push(p);
   else ctx.totals.problemsOmitted++;
 }
 
-function stop(ctx: ReplayContext, where: { file: string; line: number }, reason: string): void {
+function stop(ctx: JsonlContext, where: { file: string; line: number }, reason: string): void {
   ctx.totals.stopped = { file: where.file, line: where.line, reason };
 }
 
-function fail(ctx: ReplayContext, report: ReplayFileReport, err: unknown): boolean {
+function fail(ctx: JsonlContext, report: ReplayFileReport, err: unknown): boolean {
   report.error = messageOf(err);
   ctx.log(`${report.path}: cannot read: ${report.error}`);
   return true;

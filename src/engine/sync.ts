@@ -18,7 +18,7 @@ import { messageOf } from '../errors.js';
 import { assertWritable, BUSY_TIMEOUT_MS, openDatabase } from '../source/database.js';
 import { databaseFailure } from '../source/sqlite-failure.js';
 import { readEventsSchema, type EventsSchema } from '../source/events-schema.js';
-import { Replay, type Stores } from './replay.js';
+import { TokfPass, type Stores } from './tokf-pass.js';
 import { mergeSignalResults } from './signal-results.js';
 import type { SyncResult } from './sync-result.js';
 
@@ -81,7 +81,7 @@ export type SyncProgress =
 
 /**
  * One replay of a database: opens it, takes the sync lock when anything will be recorded, and
- * runs the replay (see Replay). Throws UsageError, DatabaseError or SyncBusyError only before
+ * runs the replay (see TokfPass). Throws UsageError, DatabaseError or SyncBusyError only before
  * anything is sent; everything after that is in the result.
  */
 export async function runSync(config: SyncConfig, deps: SyncDeps): Promise<SyncResult> {
@@ -109,7 +109,7 @@ export async function runSync(config: SyncConfig, deps: SyncDeps): Promise<SyncR
       for (const run of runs) {
         // Interrupted: the signals not begun stay pending.
         if (results.length > 0 && (deps.signal?.aborted === true || lock.lost !== undefined)) break;
-        const replay = new Replay(run.config, deps, run.stores, sending);
+        const replay = new TokfPass(run.config, deps, run.stores, sending);
         results.push({ signal: run.signal, result: await replay.run(deps.now()) });
       }
       return throwIfDamaged(mergeSignalResults(results, deps.now() - started));

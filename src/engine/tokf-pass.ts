@@ -18,7 +18,7 @@ import { scanPending } from '../source/pending-events.js';
 import { isBuiltinCommand, type TokfEvent } from '../source/tokf-event.js';
 import { AgeLimits } from './age-limits.js';
 import { Delivery } from './delivery.js';
-import { ReplayEncoder } from './replay-encoder.js';
+import { TokfEncoder } from './tokf-encoder.js';
 import { Notices } from './notices.js';
 import { Observed } from './observed.js';
 import { OrderedPipeline } from './pipeline.js';
@@ -63,7 +63,7 @@ interface Files {
  * batches are read, encoded and compressed. The whole selection also goes to the OTLP/JSON file,
  * including what was not sent.
  */
-export class Replay {
+export class TokfPass {
   private readonly notices = new Notices();
   private readonly observed: Observed;
   private readonly recorder: ProgressRecorder | undefined;
@@ -71,7 +71,7 @@ export class Replay {
   private readonly unreadableIds: number[] = [];
   /** Events left out by `builtins: skip`, waiting to be recorded as done. */
   private skipped: Pick<TokfEvent, 'id' | 'coverFrom'>[] = [];
-  private readonly encoder: ReplayEncoder;
+  private readonly encoder: TokfEncoder;
   private readonly ageLimits: AgeLimits;
   /** For the progress display: about how many events the run selects (see estimateTotal). */
   private total: number | undefined;
@@ -106,7 +106,7 @@ export class Replay {
     if (sending) stores.inFlight.load();
     // Cumulative totals continue from what the database records as acknowledged.
     const ledger = sending && config.temporality === 'cumulative' ? series.load() : undefined;
-    this.encoder = new ReplayEncoder(config, signal, db, deps.now, ledger);
+    this.encoder = new TokfEncoder(config, signal, db, deps.now, ledger);
     // Cumulative series only: there the encoder never goes back in a series, so such a refusal of
     // events never sent needs another sender of the same series; what earlier versions set aside
     // for one was sent before, by a request whose answer was lost.

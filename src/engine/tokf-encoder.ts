@@ -13,7 +13,7 @@ import type { TokfEvent } from '../source/tokf-event.js';
  * acknowledgement (`encodeAhead`), which Delivery throws away (`speculationLost`) when a request
  * is not acknowledged whole.
  */
-export class ReplayEncoder {
+export class TokfEncoder {
   /** Cumulative: the totals of requests encoded ahead of their acknowledgement. */
   private readonly projected = new Map<string, SeriesTotals>();
   /** Traces: where each row was first recorded, read when the first span is encoded. */

@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { resolve } from 'node:path';
-import { SIGNALS, type ReplayConfig } from '../config/replay-config.js';
+import { SIGNALS, type JsonlConfig } from '../config/jsonl-config.js';
 import type { Signal } from '../config/endpoint.js';
 import type { Protocol } from '../config/sync-config.js';
 import { displayEndpoint } from '../config/endpoint.js';
@@ -13,11 +13,11 @@ import { GridctlOpenMetrics } from '../gridctl/openmetrics.js';
 import { withSources } from '../gridctl/sources.js';
 import { windowOf } from '../jsonl/time-filter.js';
 import { RejectsFile } from '../output/rejects-file.js';
-import { FORGET_AFTER_DAYS, ReplayState } from '../progress/replay-state.js';
+import { FORGET_AFTER_DAYS, JsonlState } from '../progress/jsonl-state.js';
 import { SyncLock } from '../progress/sync-lock.js';
 import { plural } from '../words.js';
 import { messageOf } from '../errors.js';
-import { replayFile, type ReplayContext, type SourceFile } from './jsonl-file.js';
+import { sendFile, type JsonlContext, type SourceFile } from './jsonl-file.js';
 import type { ReplayFilesResult } from './jsonl-result.js';
 
 /** How long a replay waits for another one on the same state database before refusing. */
@@ -45,12 +45,12 @@ export interface ReplayFilesDeps {
  * UsageError, DatabaseError or SyncBusyError only before anything is sent.
  */
 export async function runReplayFiles(
-  config: ReplayConfig,
+  config: JsonlConfig,
   deps: ReplayFilesDeps,
 ): Promise<ReplayFilesResult> {
   const started = deps.now();
   const sending = !config.dryRun;
-  const state = ReplayState.open(config.statePath, !sending);
+  const state = JsonlState.open(config.statePath, !sending);
   const openmetricsOut = config.gridctl?.openmetricsOut;
   const backfill =
     openmetricsOut === undefined ? undefined : new GridctlOpenMetrics(openmetricsOut);
@@ -90,7 +90,7 @@ export async function runReplayFiles(
       }
       return found;
     };
-    const ctx: ReplayContext = {
+    const ctx: JsonlContext = {
       state,
       rejects: sending ? new RejectsFile(config.rejectsPath) : undefined,
       window: windowOf(config.since, config.until),
@@ -116,7 +116,7 @@ export async function runReplayFiles(
       consecutiveRefusals: 0,
       met: [],
     };
-    for (const file of files) if (!(await replayFile(ctx, file))) break;
+    for (const file of files) if (!(await sendFile(ctx, file))) break;
     totals.interrupted = deps.signal?.aborted === true;
     // Taken over: the state is the other replay's to write now.
     if (sending && lock?.lost === undefined) {
@@ -145,8 +145,8 @@ export async function runReplayFiles(
  * reads each. The run's own rejects file is never a source, even in a directory it reads.
  */
 function sourceFiles(
-  config: ReplayConfig,
-  state: ReplayState,
+  config: JsonlConfig,
+  state: JsonlState,
   backfill: GridctlOpenMetrics | undefined,
 ): SourceFile[] {
   const { gridctl } = config;
@@ -182,7 +182,7 @@ function closeBackfill(backfill: GridctlOpenMetrics | undefined, totals: ReplayF
   }
 }
 
-function emptyResult(config: ReplayConfig): ReplayFilesResult {
+function emptyResult(config: JsonlConfig): ReplayFilesResult {
   const endpoints: ReplayFilesResult['endpoints'] = {};
   for (const signal of SIGNALS) {
     const endpoint = config.endpoints[signal];
