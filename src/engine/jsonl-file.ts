@@ -11,6 +11,7 @@ import { filterByTime, type Filtered, type TimeWindow } from '../jsonl/time-filt
 import type { RejectsFile } from '../output/rejects-file.js';
 import type { JsonlState } from '../progress/jsonl-state.js';
 import { FileWriteError, LockLostError, messageOf } from '../errors.js';
+import type { CircuitBreaker, RefusalKind } from './circuit-breaker.js';
 import type { FileStart, ReplayFileReport, ReplayFilesResult } from './jsonl-result.js';
 
 /** A line longer than this is not read into memory: it is a bad line, "too large". */
@@ -35,7 +36,8 @@ export interface JsonlContext {
   madeProtocol: Protocol;
   /** Whether a signal has an endpoint (on a dry run: every one). */
   canSend: (signal: Signal) => boolean;
-  maxConsecutiveFailures: number;
+  /** Counts refused lines in a row (the run harness's one rule). */
+  breaker: CircuitBreaker;
   totals: ReplayFilesResult;
   now: () => number;
   log: (line: string) => void;
@@ -46,7 +48,6 @@ export interface JsonlContext {
   guard: ((at: number) => void) | undefined;
   /** Why the run must send nothing more (interrupted, lock lost), or undefined. */
   halted: () => string | undefined;
-  consecutiveRefusals: number;
   /** The files whose progress the state held, recorded as met at the end of the run. */
   met: { id: FileIdentity; path: string }[];
 }
@@ -235,9 +236,8 @@ async function replayLine(
     ctx.totals.signals[signal]++;
     return { end: 'next', wrote: false };
   }
-  let refused = false;
-  // Too old for this backend is no sign that it refuses everything: the breaker does not count it.
-  let poisoned = false;
+  // The refusal the breaker is told of: bad data if any piece was refused so (see CircuitBreaker).
+  let refused: RefusalKind | undefined;
   for (const piece of pieces) {
     const outcome = await ctx.send(signal, piece, protocol);
     ctx.totals.bytesSent += outcome.bytesSent;
@@ -245,7 +245,7 @@ async function replayLine(
     if (outcome.attempts > 0) ctx.totals.requests++;
     if (outcome.kind === 'acknowledged') {
       ctx.totals.rejectedRecords += outcome.rejectedPoints;
-      ctx.consecutiveRefusals = 0;
+      ctx.breaker.accepted();
       continue;
     }
     if (
@@ -253,8 +253,7 @@ async function replayLine(
       outcome.kind === 'too-old' ||
       outcome.kind === 'out-of-order'
     ) {
-      refused = true;
-      if (outcome.kind === 'bad-data') poisoned = true;
+      if (refused !== 'bad-data') refused = outcome.kind;
       ctx.rejects?.append({
         ...where,
         reason: `refused: ${describeOutcome(outcome)}`,
@@ -268,7 +267,7 @@ async function replayLine(
     stop(ctx, where, describeOutcome(outcome));
     return { end: 'stop', wrote: false };
   }
-  if (refused) {
+  if (refused !== undefined) {
     report.refused++;
     ctx.totals.refusedLines++;
     problem(ctx, {
@@ -277,10 +276,9 @@ async function replayLine(
       kind: 'refused',
       reason: 'refused by the endpoint',
     });
-    if (poisoned) ctx.consecutiveRefusals++;
-    if (poisoned && ctx.consecutiveRefusals >= ctx.maxConsecutiveFailures) {
+    if (ctx.breaker.refused(refused)) {
       // This line is set aside (in the rejects file) like the ones before it; the rest wait.
-      const reason = `${ctx.consecutiveRefusals} lines in a row were refused; stopping (--max-consecutive-failures)`;
+      const reason = `${ctx.breaker.count} lines in a row were refused; stopping (--max-consecutive-failures)`;
       ctx.totals.stopped = { file: file.path, line: lineNo, reason };
       return { end: 'stop', wrote: true };
     }

@@ -1,8 +1,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { Signal } from '../config/endpoint.js';
 import type { SyncConfig } from '../config/sync-config.js';
-import { OtlpExporter } from '../deliver/otlp-exporter.js';
-import { DEFAULT_RETRY_POLICY } from '../deliver/retrying-transport.js';
+import type { OtlpExporter } from '../deliver/otlp-exporter.js';
 import { OpenMetricsWriter } from '../output/openmetrics.js';
 import { OtlpJsonLinesWriter } from '../output/otlp-json-lines.js';
 import type { DeadLetters } from '../progress/dead-letters.js';
@@ -24,7 +23,8 @@ import { Observed } from './observed.js';
 import { OrderedPipeline } from './pipeline.js';
 import { runResult } from './run-result.js';
 import { batchEvents, selectEvents } from './selection.js';
-import type { SyncDeps } from './sync.js';
+import type { RunDeps } from './run-deps.js';
+import type { RunHarness } from './run-harness.js';
 import type { SyncResult } from './sync-result.js';
 import { letNewestSecondEnd, unfinishedSeconds } from './unfinished-seconds.js';
 
@@ -86,11 +86,12 @@ export class TokfPass {
 
   constructor(
     private readonly config: SyncConfig,
-    private readonly deps: SyncDeps,
+    private readonly harness: RunHarness,
     private readonly stores: Stores,
     /** Whether this run sends and records (not a dry run, not a file-only export). */
     private readonly sending: boolean,
   ) {
+    const { deps } = harness;
     this.observed = new Observed(Math.floor(deps.now() / 1000));
     const { db, progress, deadLetters, lock, series, signal } = stores;
     if (sending)
@@ -157,20 +158,19 @@ export class TokfPass {
             log: this.deps.log,
             progressed: () => this.reportProgress(delivery),
           });
-    const { signal } = this.deps;
-    const interrupt = () => delivery?.stop();
-    signal?.addEventListener('abort', interrupt, { once: true });
-    // Taken over by another sync: send nothing more (what it would record is the other's now).
-    const unwatch = this.recorder === undefined ? undefined : this.stores.lock.onLost(interrupt);
+    const { harness } = this;
+    // Interrupted, or taken over by another sync: send nothing more (what it would record is the
+    // other's now).
+    const unwatch = harness.onStop(() => delivery?.stop());
     const pipeline = new OrderedPipeline();
     const pendingAtStart = this.countPending();
-    this.total = this.deps.progress === undefined ? undefined : this.estimateTotal(pendingAtStart);
+    this.total = harness.reportsProgress ? this.estimateTotal(pendingAtStart) : undefined;
     this.reportProgress(delivery);
     await letNewestSecondEnd(this.stores.db, this.deps.now, this.deps.sleep);
     try {
       for (const batch of batchEvents(this.selected(), this.config.batchSize)) {
         // Interrupted: the batches read so far are settled; nothing more is read.
-        if (signal?.aborted === true || this.lockLost()) break;
+        if (harness.interrupted || this.lockLost()) break;
         this.observed.batch(batch);
         files?.all.write(batch);
         backfill?.write(batch);
@@ -197,11 +197,10 @@ export class TokfPass {
       this.stampFile(files?.all);
       this.closeBackfill(backfill);
       exporter?.close();
-      signal?.removeEventListener('abort', interrupt);
-      unwatch?.();
+      unwatch();
     }
-    const interrupted = signal?.aborted === true;
-    if (this.lockLost()) this.noteInterruption(delivery, 'lock-lost', this.stores.lock.lost);
+    const { interrupted } = harness;
+    if (this.lockLost()) this.noteInterruption(delivery, 'lock-lost', harness.lockLost);
     else if (interrupted) this.noteInterruption(delivery, 'interrupted');
     this.setAside(
       this.unreadableIds,
@@ -226,6 +225,10 @@ export class TokfPass {
     });
   }
 
+  private get deps(): RunDeps {
+    return this.harness.deps;
+  }
+
   /** What ended the run early, in the words of its kind: an output file, or the database. */
   private noteFailure(err: unknown): void {
     if (err instanceof FileWriteError) {
@@ -248,7 +251,7 @@ export class TokfPass {
   }
 
   private lockLost(): boolean {
-    return this.recorder !== undefined && this.stores.lock.lost !== undefined;
+    return this.harness.lockLost !== undefined;
   }
 
   /** The selected events an interruption (or a lock taken over) left pending, as one error. */
@@ -287,8 +290,7 @@ export class TokfPass {
   }
 
   private reportProgress(delivery: Delivery | undefined): void {
-    const { progress } = this.deps;
-    if (progress === undefined) return;
+    if (!this.harness.reportsProgress) return;
     const s = delivery?.stats;
     const done =
       s === undefined
@@ -298,7 +300,7 @@ export class TokfPass {
           s.tooOldForEndpoint +
           s.tooOldUnsent +
           this.observed.tooOld;
-    progress({
+    this.harness.progress({
       kind: 'events',
       done,
       delivered: s?.deliveredEvents ?? 0,
@@ -441,7 +443,7 @@ export class TokfPass {
     if (dir === undefined) return undefined;
     const { resource } = this.config;
     const { signal } = this.stores;
-    const { now } = this.deps;
+    const { now } = this.harness.deps;
     return {
       // Replaced by the first batch written: a run with nothing to send leaves an earlier run's file.
       all: new OtlpJsonLinesWriter(dir, resource, `${signal}.jsonl`, signal, now),
@@ -450,27 +452,16 @@ export class TokfPass {
   }
 
   private exporter(): OtlpExporter | undefined {
-    const { config, deps } = this;
+    const { config } = this;
     if (config.endpoint === undefined) return undefined;
-    return new OtlpExporter({
+    return this.harness.exporter({
       endpoint: config.endpoint,
       protocol: config.protocol,
       compression: config.compression,
       timeoutMs: config.timeoutMs,
-      userAgent: deps.userAgent,
+      retryBudgetMs: config.retryBudgetMs,
       otlpSignal: this.stores.signal,
       onRedirect: (line) => this.redirected(line),
-      now: deps.now,
-      policy: { ...DEFAULT_RETRY_POLICY, budgetMs: config.retryBudgetMs, ...deps.retryPolicy },
-      signal:
-        deps.signal === undefined
-          ? this.stores.lock.lostSignal
-          : AbortSignal.any([deps.signal, this.stores.lock.lostSignal]),
-      ...(deps.progress !== undefined && {
-        onRetry: (wait) => deps.progress?.({ kind: 'retry', ...wait }),
-      }),
-      ...(deps.sleep !== undefined && { sleep: deps.sleep }),
-      ...(deps.transport !== undefined && { transport: deps.transport }),
     });
   }
 
