@@ -6,7 +6,6 @@ import { OpenMetricsWriter } from '../output/openmetrics.js';
 import { OtlpJsonLinesWriter } from '../output/otlp-json-lines.js';
 import type { DeadLetters } from '../progress/dead-letters.js';
 import type { InFlight } from '../progress/in-flight.js';
-import { isOutOfOrderReason } from '../deliver/refusal-text.js';
 import type { ProgressStore } from '../progress/progress-store.js';
 import type { SeriesStore } from '../progress/series-store.js';
 import { ProgressRecorder } from '../progress/recorder.js';
@@ -17,6 +16,8 @@ import { scanPending } from '../source/pending-events.js';
 import { isBuiltinCommand, type TokfEvent } from '../source/tokf-event.js';
 import { AgeLimits } from './age-limits.js';
 import { Delivery } from './delivery.js';
+import { HeldEvents } from './held-events.js';
+import { Speculation } from './speculation.js';
 import { TokfEncoder } from './tokf-encoder.js';
 import { Notices } from './notices.js';
 import { Observed } from './observed.js';
@@ -75,14 +76,8 @@ export class TokfPass {
   private readonly ageLimits: AgeLimits;
   /** For the progress display: about how many events the run selects (see estimateTotal). */
   private total: number | undefined;
-  /**
-   * Events earlier versions set aside for an out-of-order or duplicate refusal of cumulative
-   * series, which is what a resend of a request the endpoint stored gets: selected again, as ones
-   * the endpoint may hold.
-   */
-  private readonly reexamined: ReadonlySet<number>;
-  /** The highest of them: the stored request they came from reached at least that far. */
-  private readonly reexaminedUpTo: number;
+  /** Events the endpoint may hold unrecorded, and set-aside ones looked at again. */
+  private readonly held: HeldEvents;
 
   constructor(
     private readonly config: SyncConfig,
@@ -108,12 +103,7 @@ export class TokfPass {
     // Cumulative totals continue from what the database records as acknowledged.
     const ledger = sending && config.temporality === 'cumulative' ? series.load() : undefined;
     this.encoder = new TokfEncoder(config, signal, db, deps.now, ledger);
-    // Cumulative series only: there the encoder never goes back in a series, so such a refusal of
-    // events never sent needs another sender of the same series; what earlier versions set aside
-    // for one was sent before, by a request whose answer was lost.
-    const stuck = this.encoder.cumulative ? deadLetters.idsWhere(isOutOfOrderReason) : [];
-    this.reexamined = new Set(stuck);
-    this.reexaminedUpTo = stuck.length === 0 ? -Infinity : (stuck[stuck.length - 1] as number);
+    this.held = new HeldEvents(stores.inFlight, deadLetters, this.encoder.cumulative);
     this.ageLimits = new AgeLimits({
       config,
       now: deps.now,
@@ -138,23 +128,17 @@ export class TokfPass {
         : new Delivery({
             exporter,
             recorder: this.recorder,
-            encode: (events) => this.encoder.encode(events),
-            encodeAhead: (events) => this.encoder.encodeAhead(events),
-            speculationLost: this.encoder.cumulative
-              ? () => this.encoder.speculationLost()
-              : undefined,
-            encoded: (requests) => this.observed.encoded(requests),
-            acknowledged: (request) => {
-              this.observed.acknowledged(request.events);
-              this.encoder.acknowledged(request);
-            },
+            speculation: new Speculation({
+              encoder: this.encoder,
+              wireBody: (body) => exporter.wireBody(body),
+              encoded: (requests) => this.observed.encoded(requests),
+            }),
+            observed: this.observed,
+            held: this.held,
             refusedFile: files?.refused,
             allFile: files?.all.path,
             notices: this.notices,
-            maxConsecutiveRefusals: this.config.maxConsecutiveFailures,
-            mayHold: (e) => this.mayHold(e),
-            reexamining: this.reexamined.size > 0,
-            cumulative: this.encoder.cumulative,
+            breaker: this.harness.breaker(this.config.maxConsecutiveFailures),
             log: this.deps.log,
             progressed: () => this.reportProgress(delivery),
           });
@@ -315,7 +299,7 @@ export class TokfPass {
    */
   private stampFile(file: OtlpJsonLinesWriter | undefined): void {
     if (this.recorder === undefined || file === undefined || file.lines === 0) return;
-    if (this.notices.errors.some((e) => e.kind === 'file-failed' && e.file === file.path)) return;
+    if (this.saidFailed(file.path)) return;
     try {
       this.recorder.fileWritten(file.path);
     } catch {
@@ -323,13 +307,17 @@ export class TokfPass {
     }
   }
 
+  /** Whether a failure to write the file was said already. */
+  private saidFailed(path: string | undefined): boolean {
+    return this.notices.errors.some((e) => e.kind === 'file-failed' && e.file === path);
+  }
+
   /** A file that cannot be finished is said once (a write that failed before said it already). */
   private closeFile(file: OtlpJsonLinesWriter | undefined): void {
     try {
       file?.close();
     } catch (err) {
-      if (this.notices.errors.some((e) => e.kind === 'file-failed' && e.file === file?.path))
-        return;
+      if (this.saidFailed(file?.path)) return;
       this.noteFailure(err);
     }
   }
@@ -339,8 +327,7 @@ export class TokfPass {
     try {
       backfill?.close();
     } catch (err) {
-      if (this.notices.errors.some((e) => e.kind === 'file-failed' && e.file === backfill?.path))
-        return;
+      if (this.saidFailed(backfill?.path)) return;
       this.notices.error({
         kind: 'file-failed',
         count: backfill?.events ?? 0,
@@ -361,7 +348,7 @@ export class TokfPass {
       pending,
       {
         ...config,
-        ...(!config.retryRejected && { rejected: this.stillRejected() }),
+        ...(!config.retryRejected && { rejected: this.held.stillRejected() }),
         ...(this.sending && { onUnreadable: (e: TokfEvent) => this.unreadableIds.push(e.id) }),
         ...(config.builtins === 'skip' && {
           skip: isBuiltinCommand,
@@ -371,23 +358,6 @@ export class TokfPass {
       },
       this.observed.selection,
     );
-  }
-
-  /** Dead letters later runs skip: all but those looked at again (see reexamined). */
-  private stillRejected(): ReadonlySet<number> {
-    const all = this.stores.deadLetters.ids();
-    if (this.reexamined.size === 0) return all;
-    return new Set([...all].filter((id) => !this.reexamined.has(id)));
-  }
-
-  /**
-   * Whether the endpoint may hold the event unrecorded: in a request whose answer was not read
-   * (see InFlight), or looked at again after an earlier version set it aside for an out-of-order
-   * refusal, as may every pending event up to the last of those, which the stored request they
-   * came from covered.
-   */
-  private mayHold(e: TokfEvent): boolean {
-    return this.stores.inFlight.mayHold(e.id) || e.id <= this.reexaminedUpTo;
   }
 
   /**
