@@ -22,9 +22,10 @@ import { mergeSignalResults } from './signal-results.js';
 import type { SyncResult } from './sync-result.js';
 
 /**
- * One replay of a database: opens it, takes the sync lock when anything will be recorded, and
- * runs the replay (see TokfPass). Throws UsageError, DatabaseError or SyncBusyError only before
- * anything is sent; everything after that is in the result.
+ * One sync of a tokf database: opens it, takes the sync lock (through the run harness) when
+ * anything will be recorded, and runs a pass per signal (see TokfPass). Throws UsageError,
+ * DatabaseError or SyncBusyError only before anything is sent; everything after that is in the
+ * result.
  */
 export async function runSync(config: SyncConfig, deps: SyncDeps): Promise<SyncResult> {
   const started = deps.now();
@@ -47,17 +48,17 @@ export async function runSync(config: SyncConfig, deps: SyncDeps): Promise<SyncR
       stores: signalStores(db, schema, s.signal, lock, series),
     }));
     const harness = new RunHarness(deps, sending ? lock : undefined);
-    const replayAll = async (): Promise<SyncResult> => {
+    const passAll = async (): Promise<SyncResult> => {
       const results: { signal: Signal; result: SyncResult }[] = [];
       for (const run of runs) {
         // Interrupted: the signals not begun stay pending.
-        if (results.length > 0 && (harness.interrupted || lock.lost !== undefined)) break;
+        if (results.length > 0 && (harness.interrupted || harness.lockLost !== undefined)) break;
         const pass = new TokfPass(run.config, harness, run.stores, sending);
         results.push({ signal: run.signal, result: await pass.run(deps.now()) });
       }
       return throwIfDamaged(mergeSignalResults(results, deps.now() - started));
     };
-    if (!sending) return await replayAll();
+    if (!sending) return await passAll();
     // Before anything is sent: that progress can be recorded, and that no other sync is running.
     for (const { stores, config: c } of runs) {
       stores.progress.prepareForWriting();
@@ -66,7 +67,7 @@ export async function runSync(config: SyncConfig, deps: SyncDeps): Promise<SyncR
     }
     if (config.temporality === 'cumulative' && config.signals.includes('metrics'))
       series.prepareForWriting();
-    return await harness.hold(replayAll, (result) => logRun(db, result, started, deps));
+    return await harness.hold(passAll, (result) => logRun(db, result, started, deps));
   } catch (err) {
     // Only before anything is sent: busy, damaged and a full disk each say so (see databaseFailure).
     throw databaseFailure(err, config.dbPath, 'prepare it for recording', db);
