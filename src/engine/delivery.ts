@@ -9,39 +9,14 @@ import { messageOf } from '../errors.js';
 import type { TokfEvent } from '../source/tokf-event.js';
 import type { CircuitBreaker } from './circuit-breaker.js';
 import type { HeldEvents } from './held-events.js';
+import type { DeliveryStats } from './delivery-stats.js';
 import type { Notices } from './notices.js';
 import type { Observed } from './observed.js';
 import type { Speculation } from './speculation.js';
+import { behindEndpoint, keepInFile, tooOldForEndpoint, type KeepHow } from './time-refusals.js';
 
 /** Shortest value of an event's data a refusal must quote to count as naming it. */
 const MIN_NAMED_LENGTH = 4;
-
-export interface DeliveryStats {
-  /** Events the endpoint acknowledged. */
-  deliveredEvents: number;
-  /** Events refused for good in this run and set aside (dead letters). */
-  refusedEvents: number;
-  /** Points acknowledged but reported rejected through partial_success. */
-  rejectedPoints: number;
-  /** Events the endpoint refused as older than it keeps, set aside with the file holding them. */
-  tooOldForEndpoint: number;
-  /** The same, with no file to hold them: they stay pending. */
-  tooOldUnsent: number;
-  /**
-   * Of the delivered events, those the endpoint refused as out of order or duplicate because it
-   * already held them: a resend of a request it stored while its answer was lost.
-   */
-  alreadyHeld: number;
-  /**
-   * Events never sent before that the endpoint refused because it holds newer samples of their
-   * series (delta, logs, spans), set aside with the file holding them, or left pending.
-   */
-  behindEndpoint: number;
-  requests: number;
-  failedRequests: number;
-  retries: number;
-  bytesSent: number;
-}
 
 /**
  * What a tokf pass hands its delivery: objects told of what happens (acknowledgements flow down
@@ -400,13 +375,7 @@ export class Delivery {
 
   /** An event behind what its series holds at the endpoint: kept as a too-old one is. */
   private behind(events: readonly TokfEvent[], said: string): Verdict {
-    return this.keepInFile(events, said, {
-      kept: 'behind-endpoint',
-      unsent: 'behind-endpoint',
-      reason: `behind newer samples the endpoint holds (${said})`,
-      status: null,
-      stat: 'behindEndpoint',
-    });
+    return this.keepInFile(events, said, behindEndpoint(said));
   }
 
   /**
@@ -417,57 +386,20 @@ export class Delivery {
    */
   private tooOld(events: readonly TokfEvent[], refusal: Refusal): Verdict {
     const said = describeOutcome(refusal);
-    return this.keepInFile(events, said, {
-      kept: 'too-old-for-endpoint',
-      unsent: 'too-old-unsent',
-      reason: `too old for this endpoint (${said})`,
-      status: refusal.status,
-      stat: 'tooOldForEndpoint',
-    });
+    return this.keepInFile(events, said, tooOldForEndpoint(said, refusal.status));
   }
 
-  /**
-   * Events the endpoint will not take for their time, not their data: set aside as kept in the
-   * run's file (named in the row, so that status can check it still holds them), or, without a
-   * file, left pending with an error saying so.
-   */
-  private keepInFile(
-    events: readonly TokfEvent[],
-    said: string,
-    how: {
-      kept: 'too-old-for-endpoint' | 'behind-endpoint';
-      unsent: 'too-old-unsent' | 'behind-endpoint';
-      reason: string;
-      status: number | null;
-      stat: 'tooOldForEndpoint' | 'behindEndpoint';
-    },
-  ): Verdict {
-    const file = this.parts.allFile;
-    const firstId = events[0]?.id;
-    if (file === undefined) {
-      this.stats.tooOldUnsent += events.length;
-      this.parts.notices.error({ kind: how.unsent, count: events.length, firstId, message: said });
-      return 'continue';
-    }
-    try {
-      this.parts.recorder.setAside(
-        events.map((e) => e.id),
-        { reason: `${how.reason}; kept in ${file}`, status: how.status, file },
-      );
-    } catch (err) {
-      this.failed('record-failed', events, `${said}; recording that failed: ${messageOf(err)}`);
-      return 'stop';
-    }
-    this.stats[how.stat] += events.length;
-    this.parts.notices.warning({
-      kind: how.kept,
-      count: events.length,
-      firstId,
-      message: said,
-      file,
-      setAside: true,
-    });
-    return 'continue';
+  private keepInFile(events: readonly TokfEvent[], said: string, how: KeepHow): Verdict {
+    const { recorder, notices, allFile } = this.parts;
+    const failure = keepInFile(
+      { recorder, notices, allFile, stats: this.stats },
+      events,
+      said,
+      how,
+    );
+    if (failure === undefined) return 'continue';
+    this.failed('record-failed', events, failure);
+    return 'stop';
   }
 
   private failed(
