@@ -5,18 +5,12 @@ import { cyclesWithinFolders, layerViolations, readImportGraph } from './helpers
 const SRC = fileURLToPath(new URL('../src', import.meta.url));
 const FIXTURE = fileURLToPath(new URL('./fixtures/import-graph/src', import.meta.url));
 
-/**
- * Circles known and being taken apart on another branch (issue 24: SyncDeps leaves sync.ts). The
- * test fails once one is gone, so that the entry is removed with it rather than left as a pass.
- */
-const BEING_REMOVED = [['engine/replay.ts', 'engine/sync.ts']];
-
 describe('the import graph of src', () => {
   const graph = readImportGraph(SRC);
 
   it('has no circle of imports inside any folder', () => {
     expect(graph.size).toBeGreaterThan(100);
-    expect(cyclesWithinFolders(graph)).toEqual(BEING_REMOVED);
+    expect(cyclesWithinFolders(graph)).toEqual([]);
   });
 
   it('has no import between folders that the LAYERS of eslint.config.js do not allow', () => {

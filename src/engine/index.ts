@@ -3,7 +3,15 @@
  * else below the config, so that how a replay reads, encodes, sends and records stays free to
  * change behind it.
  */
-export { runSync, type SyncDeps, type SyncProgress } from './sync.js';
+export { runSync } from './sync.js';
+export type {
+  ReplayFilesDeps,
+  RunDeps,
+  RunOutcome,
+  RunProgress,
+  SyncDeps,
+  SyncProgress,
+} from './run-deps.js';
 export { readStatus, type SetAsideKind, type SyncStatus } from './status.js';
 export type { Notice, NoticeKind, SignalResult, SyncResult } from './sync-result.js';
 export { combinedStatus } from './combined-status.js';
@@ -16,6 +24,6 @@ export { SyncBusyError } from '../progress/sync-lock.js';
 export { mergeDatabase, type MergeOutcome } from '../progress/merge.js';
 export { countPendingUpTo, markPendingDone } from '../progress/pending-queries.js';
 export { nextEventId, readLineage, stampOwnRows, writeLineage } from '../progress/lineage.js';
-export { runReplayFiles, type ReplayFilesDeps } from './jsonl-run.js';
-export { FORGET_AFTER_DAYS } from '../progress/replay-state.js';
+export { runReplayFiles } from './jsonl-pass.js';
+export { FORGET_AFTER_DAYS } from '../progress/jsonl-state.js';
 export type { ReplayFileReport, ReplayFilesResult, ReplayProblem } from './jsonl-result.js';

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { buildReplayConfig } from '../../src/config/replay-config.js';
+import { buildJsonlConfig } from '../../src/config/jsonl-config.js';
 import { runReplayFiles } from '../../src/engine/index.js';
 import { LOCK_TABLE } from '../../src/progress/sync-lock.js';
 import { logsLine, markersOf } from '../helpers/jsonl-files.js';
@@ -36,7 +36,7 @@ it('a replay whose lock was taken records nothing more, stops and says so', asyn
   });
   try {
     const run = () =>
-      runReplayFiles(buildReplayConfig({ endpoint: receiver.url, state }, [file], {}, Date.now()), {
+      runReplayFiles(buildJsonlConfig({ endpoint: receiver.url, state }, [file], {}, Date.now()), {
         now: Date.now,
         log: () => {},
         userAgent: 'test',

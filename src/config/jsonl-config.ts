@@ -24,7 +24,7 @@ import {
 type Env = NodeJS.ProcessEnv;
 
 /** Everything one replay of OTLP JSON Lines files needs, validated. */
-export interface ReplayConfig {
+export interface JsonlConfig {
   /** The files and directories as given, in order. */
   paths: string[];
   /** Where each signal is sent; empty on a dry run. */
@@ -76,12 +76,12 @@ export function defaultGridctlDir(home: string = homedir()): string {
  * tried are the general OTEL_EXPORTER_OTLP_* ones (the table's METRICS ones are for `sync`); the
  * endpoint and headers follow the per-signal rules of resolveEndpoint.
  */
-export function buildReplayConfig(
+export function buildJsonlConfig(
   settings: ReplaySettings,
   paths: readonly string[],
   env: Env,
   now: number,
-): ReplayConfig {
+): JsonlConfig {
   const gridctlGiven = settings.gridctl === true;
   if (!gridctlGiven) {
     const key = GRIDCTL_ONLY_KEYS.find((k) => given(settings[k]));
