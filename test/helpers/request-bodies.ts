@@ -3,8 +3,7 @@ import { createHash } from 'node:crypto';
 import type { SeriesTotals } from '../../src/encode/cumulative.js';
 import { encodeRequests, type Encoding } from '../../src/encode/requests.js';
 import { encodeSignalRequests } from '../../src/encode/signal-requests.js';
-import type { Signal } from '../../src/config/endpoint.js';
-import type { Protocol } from '../../src/config/sync-config.js';
+import type { Protocol, Signal } from '../../src/config/vocabulary.js';
 import type { TokfEvent } from '../../src/source/tokf-event.js';
 import { tokfEvent } from './events.js';
 
