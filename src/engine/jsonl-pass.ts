@@ -1,8 +1,7 @@
 import { resolve } from 'node:path';
 import { type JsonlConfig } from '../config/jsonl-config.js';
-import { SIGNALS, type Signal, type Protocol } from '../config/vocabulary.js';
+import { SIGNALS } from '../config/vocabulary.js';
 import { displayEndpoint } from '../config/endpoint.js';
-import type { OtlpExporter } from '../deliver/otlp-exporter.js';
 import { discoverFiles } from '../jsonl/discover.js';
 import { walkGridctl } from '../gridctl/layout.js';
 import { GridctlOpenMetrics } from '../gridctl/openmetrics.js';
@@ -17,6 +16,7 @@ import { sendFile, type JsonlContext, type SourceFile } from './jsonl-file.js';
 import type { ReplayFilesResult } from './jsonl-result.js';
 import type { ReplayFilesDeps } from './run-deps.js';
 import { RunHarness } from './run-harness.js';
+import type { RunEnd, RunSource } from './run-source.js';
 
 /**
  * One replay of OTLP JSON Lines files: each line, in file order, to its signal's endpoint as it
@@ -41,80 +41,134 @@ export async function runReplayFiles(
     throw err;
   }
   const lock = sending && state.db !== undefined ? new SyncLock(state.db) : undefined;
-  const exporters = new Map<string, OtlpExporter>();
-  const totals = emptyResult(config);
-  const harness = new RunHarness(deps, lock);
-  try {
-    await harness.hold(async () => {
-      const exporter = (signal: Signal, protocol: Protocol): OtlpExporter => {
-        const key = `${signal} ${protocol}`;
-        let found = exporters.get(key);
-        if (found === undefined) {
-          found = harness.exporter({
-            endpoint: config.endpoints[signal]!,
-            protocol,
-            compression: config.compression,
-            timeoutMs: config.timeoutMs,
-            retryBudgetMs: config.retryBudgetMs,
-            otlpSignal: signal,
-            onRedirect: deps.log,
-          });
-          exporters.set(key, found);
-        }
-        return found;
-      };
-      const ctx: JsonlContext = {
-        state,
-        rejects: sending ? new RejectsFile(config.rejectsPath) : undefined,
-        window: windowOf(config.since, config.until),
-        ...(config.gridctl?.maxAgeMs !== undefined && {
-          horizonNs: BigInt(deps.now() - config.gridctl.maxAgeMs) * 1_000_000n,
-        }),
-        send: sending
-          ? (signal, body, protocol) => exporter(signal, protocol).send(body)
-          : undefined,
-        madeProtocol: config.gridctl?.protocol ?? 'http/json',
-        canSend: (signal) => !sending || config.endpoints[signal] !== undefined,
-        breaker: harness.breaker(config.maxConsecutiveFailures),
-        totals,
-        now: deps.now,
-        log: deps.log,
-        // The lock's own timer shows it lives; each record checks it is still this run's.
-        guard: lock === undefined ? undefined : (at) => lock.refresh(at),
-        halted: () => harness.halted(),
-        met: [],
-      };
-      await sendFiles(ctx, files, sending, harness);
-    });
-  } finally {
-    closeBackfill(backfill, totals);
-    for (const e of exporters.values()) e.close();
-    state.close();
-  }
-  return finish(totals, deps.now() - started);
+  return await RunHarness.run(
+    deps,
+    new JsonlSource({ config, deps, state, backfill, files, lock, started }),
+  );
 }
 
-/** Every file in order, then (unless the lock was taken over) which files were met. */
-async function sendFiles(
-  ctx: JsonlContext,
-  files: readonly SourceFile[],
-  sending: boolean,
-  harness: RunHarness,
-): Promise<void> {
-  const { totals, state } = ctx;
-  for (const file of files) if (!(await sendFile(ctx, file))) break;
-  totals.interrupted = harness.interrupted;
-  // Taken over: the state is the other replay's to write now.
-  if (!sending || harness.lockLost !== undefined) return;
-  const at = new Date(ctx.now());
-  state.seen(ctx.met, at);
-  // After a stop, the files not reached were not met: their rows must not look abandoned.
-  if (totals.stopped === null) {
-    const forgotten = state.prune(at);
-    if (forgotten > 0)
-      ctx.log(
-        `forgot ${plural(forgotten, 'file')} no run has met for ${FORGET_AFTER_DAYS} days, no longer at the path recorded`,
+/**
+ * JSON Lines files (OTLP, or gridctl's directory read as lines) as a source of the run harness: a
+ * file at a time, each line to its signal's endpoint (see sendFile), the offset acknowledged
+ * recorded per file; at the end, which files were met, and the OpenMetrics backfill written.
+ */
+class JsonlSource implements RunSource<SourceFile, ReplayFilesResult> {
+  readonly lock: SyncLock | undefined;
+  readonly started: number;
+  private readonly totals: ReplayFilesResult;
+  private readonly sending: boolean;
+  private ctx: JsonlContext | undefined;
+  /** The files whose progress the state held (see JsonlContext.met). */
+  private readonly met: JsonlContext['met'] = [];
+  private backfillClosed = false;
+
+  constructor(
+    private readonly run: {
+      config: JsonlConfig;
+      deps: ReplayFilesDeps;
+      state: JsonlState;
+      backfill: GridctlOpenMetrics | undefined;
+      files: readonly SourceFile[];
+      lock: SyncLock | undefined;
+      started: number;
+    },
+  ) {
+    this.lock = run.lock;
+    this.started = run.started;
+    this.sending = !run.config.dryRun;
+    this.totals = emptyResult(run.config);
+  }
+
+  units(): Iterable<SourceFile> {
+    return this.run.files;
+  }
+
+  async send(file: SourceFile, harness: RunHarness): Promise<boolean> {
+    return await sendFile(this.context(harness), file);
+  }
+
+  /** Which files were met (unless the lock was taken over), the backfill, and the totals. */
+  result(end: RunEnd): ReplayFilesResult {
+    const { totals, sending } = this;
+    const { state, deps } = this.run;
+    totals.interrupted = end.interrupted;
+    // Taken over: the state is the other replay's to write now.
+    if (sending && end.lockLost === undefined) {
+      const at = new Date(deps.now());
+      state.seen(this.met, at);
+      // After a stop, the files not reached were not met: their rows must not look abandoned.
+      if (totals.stopped === null) {
+        const forgotten = state.prune(at);
+        if (forgotten > 0)
+          deps.log(
+            `forgot ${plural(forgotten, 'file')} no run has met for ${FORGET_AFTER_DAYS} days, no longer at the path recorded`,
+          );
+      }
+    }
+    this.closeBackfill();
+    return finish(totals, deps.now() - this.started);
+  }
+
+  close(): void {
+    this.closeBackfill();
+    this.run.state.close();
+  }
+
+  /** The per-file loop's context, made when the first file is sent (the lock held by then). */
+  private context(harness: RunHarness): JsonlContext {
+    if (this.ctx !== undefined) return this.ctx;
+    const { config, deps, state, lock } = this.run;
+    const { sending } = this;
+    this.ctx = {
+      state,
+      rejects: sending ? new RejectsFile(config.rejectsPath) : undefined,
+      window: windowOf(config.since, config.until),
+      ...(config.gridctl?.maxAgeMs !== undefined && {
+        horizonNs: BigInt(deps.now() - config.gridctl.maxAgeMs) * 1_000_000n,
+      }),
+      send: sending
+        ? (signal, body, protocol) =>
+            harness
+              .exporter({
+                endpoint: config.endpoints[signal]!,
+                protocol,
+                compression: config.compression,
+                timeoutMs: config.timeoutMs,
+                retryBudgetMs: config.retryBudgetMs,
+                otlpSignal: signal,
+                onRedirect: deps.log,
+              })
+              .send(body)
+        : undefined,
+      madeProtocol: config.gridctl?.protocol ?? 'http/json',
+      canSend: (signal) => !sending || config.endpoints[signal] !== undefined,
+      breaker: harness.breaker(config.maxConsecutiveFailures),
+      totals: this.totals,
+      now: deps.now,
+      log: deps.log,
+      // The lock's own timer shows it lives; each record checks it is still this run's.
+      guard: lock === undefined ? undefined : (at) => lock.refresh(at),
+      halted: () => harness.halted(),
+      met: this.met,
+    };
+    return this.ctx;
+  }
+
+  /** The backfill is written whole at the end; a failure there must not undo what was sent. */
+  private closeBackfill(): void {
+    const { backfill } = this.run;
+    if (backfill === undefined || this.backfillClosed) return;
+    this.backfillClosed = true;
+    const { totals } = this;
+    try {
+      backfill.close();
+      if (backfill.samples > 0)
+        totals.backfill = { path: backfill.path, samples: backfill.samples };
+    } catch (err) {
+      totals.warnings.push(
+        `could not write the OpenMetrics backfill ${backfill.path}: ${messageOf(err)}`,
       );
+    }
   }
 }
 
@@ -145,19 +199,6 @@ function sourceFiles(
     seen.add(path);
     return true;
   });
-}
-
-/** The backfill is written whole at the end; a failure there must not undo what was sent. */
-function closeBackfill(backfill: GridctlOpenMetrics | undefined, totals: ReplayFilesResult): void {
-  if (backfill === undefined) return;
-  try {
-    backfill.close();
-    if (backfill.samples > 0) totals.backfill = { path: backfill.path, samples: backfill.samples };
-  } catch (err) {
-    totals.warnings.push(
-      `could not write the OpenMetrics backfill ${backfill.path}: ${messageOf(err)}`,
-    );
-  }
 }
 
 function emptyResult(config: JsonlConfig): ReplayFilesResult {

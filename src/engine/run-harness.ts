@@ -4,7 +4,8 @@ import { OtlpExporter } from '../deliver/otlp-exporter.js';
 import { DEFAULT_RETRY_POLICY } from '../deliver/retrying-transport.js';
 import type { SyncLock } from '../progress/sync-lock.js';
 import { CircuitBreaker } from './circuit-breaker.js';
-import type { RunDeps, RunProgress } from './run-deps.js';
+import type { RunDeps, RunOutcome, RunProgress } from './run-deps.js';
+import type { RunSource } from './run-source.js';
 
 /** How long a run waits for another one holding the same lock (database or state) before refusing. */
 export const LOCK_WAIT_MS = 10_000;
@@ -22,34 +23,64 @@ export interface ExporterTarget {
 }
 
 /**
- * What every command that sends shares, whatever its source reads (a tokf database, JSON Lines
- * files): the lock held while progress is recorded, the exporters (retries, their progress, the
- * stop), the circuit breaker, Ctrl-C and SIGTERM (through `deps.signal`), a lock taken over, and
- * the run log written only while the lock is the run's. A source says what is pending, how it is
- * encoded and how an acknowledgement is recorded; it asks the harness for the rest.
+ * Runs every command that sends, whatever its source reads (a tokf database, JSON Lines files,
+ * gridctl's directory): `RunHarness.run(deps, source)` takes the lock while progress is recorded,
+ * sends the source's units in order with exporters made here (retries, their progress, the stop)
+ * and the circuit breaker's one rule, stops between units on Ctrl-C or SIGTERM (through
+ * `deps.signal`) or a lock taken over, writes the run log only while the lock is the run's, and
+ * closes what the run opened. A source says what is pending, how it is encoded and sent and how an
+ * acknowledgement is recorded (see RunSource); the harness does the rest.
  */
 export class RunHarness {
   private stops: AbortSignal | undefined;
+  private readonly exporters = new Map<string, OtlpExporter>();
 
-  constructor(
+  private constructor(
     readonly deps: RunDeps,
     /** The lock of the store progress is recorded in; undefined when nothing is recorded. */
     readonly lock: SyncLock | undefined,
   ) {}
 
   /**
-   * Runs `body` holding the lock (when there is one), then leaves the run's line in the run log
-   * unless the lock was taken over (the log is the other run's to write then). Throws
-   * SyncBusyError before `body` when another run holds the lock past LOCK_WAIT_MS.
+   * One run of `source`: its units in order, holding its lock, until one says the run goes no
+   * further (a unit stopped by `halted()` says so: the source tells where it stopped); then its
+   * result. Throws SyncBusyError before anything is sent
+   * when another run holds the lock past LOCK_WAIT_MS. The exporters are closed and the source
+   * closed after the run, whatever it came to.
    */
-  async hold<R>(body: () => Promise<R>, logRun?: (result: R) => void): Promise<R> {
+  static async run<U, R extends RunOutcome>(deps: RunDeps, source: RunSource<U, R>): Promise<R> {
+    const harness = new RunHarness(deps, source.lock);
+    const started = source.started ?? deps.now();
+    try {
+      return await harness.hold(
+        async () => {
+          for (const unit of source.units()) if (!(await source.send(unit, harness))) break;
+          return source.result({
+            interrupted: harness.interrupted,
+            lockLost: harness.lockLost,
+            durationMs: deps.now() - started,
+          });
+        },
+        (result) => source.logRun?.(result),
+      );
+    } finally {
+      for (const exporter of harness.exporters.values()) exporter.close();
+      source.close?.();
+    }
+  }
+
+  /**
+   * Runs `body` holding the lock (when there is one), then leaves the run's line in the run log
+   * unless the lock was taken over (the log is the other run's to write then).
+   */
+  private async hold<R>(body: () => Promise<R>, logRun: (result: R) => void): Promise<R> {
     const { lock, deps } = this;
     if (lock === undefined) return await body();
     const sleep = deps.sleep ?? delay;
     await lock.acquire({ waitMs: deps.lockWaitMs ?? LOCK_WAIT_MS, now: deps.now, sleep });
     try {
       const result = await body();
-      if (lock.lost === undefined) logRun?.(result);
+      if (lock.lost === undefined) logRun(result);
       return result;
     } finally {
       lock.release();
@@ -101,10 +132,21 @@ export class RunHarness {
   }
 
   /**
-   * An exporter with the run's edges: retry policy and budget, retry progress, the user agent,
-   * and the stop (no attempt is started once the run is interrupted or its lock taken over).
+   * The run's exporter for a signal and protocol, made on first use with the run's edges: retry
+   * policy and budget, retry progress, the user agent, and the stop (no attempt is started once
+   * the run is interrupted or its lock taken over). Closed by the harness when the run ends.
    */
   exporter(target: ExporterTarget): OtlpExporter {
+    const key = `${target.otlpSignal} ${target.protocol}`;
+    let found = this.exporters.get(key);
+    if (found === undefined) {
+      found = this.makeExporter(target);
+      this.exporters.set(key, found);
+    }
+    return found;
+  }
+
+  private makeExporter(target: ExporterTarget): OtlpExporter {
     const { deps } = this;
     const signal = this.stopSignal();
     return new OtlpExporter({

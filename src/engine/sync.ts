@@ -16,6 +16,7 @@ import { assertWritable, BUSY_TIMEOUT_MS, openDatabase } from '../source/databas
 import { databaseFailure } from '../source/sqlite-failure.js';
 import { readEventsSchema, type EventsSchema } from '../source/events-schema.js';
 import { RunHarness } from './run-harness.js';
+import type { RunEnd, RunSource } from './run-source.js';
 import type { SyncDeps } from './run-deps.js';
 import { TokfPass, type Stores } from './tokf-pass.js';
 import { mergeSignalResults } from './signal-results.js';
@@ -47,32 +48,70 @@ export async function runSync(config: SyncConfig, deps: SyncDeps): Promise<SyncR
       ...s,
       stores: signalStores(db, schema, s.signal, lock, series),
     }));
-    const harness = new RunHarness(deps, sending ? lock : undefined);
-    const passAll = async (): Promise<SyncResult> => {
-      const results: { signal: Signal; result: SyncResult }[] = [];
-      for (const run of runs) {
-        // Interrupted: the signals not begun stay pending.
-        if (results.length > 0 && (harness.interrupted || harness.lockLost !== undefined)) break;
-        const pass = new TokfPass(run.config, harness, run.stores, sending);
-        results.push({ signal: run.signal, result: await pass.run(deps.now()) });
+    if (sending) {
+      // Before anything is sent: that progress can be recorded (the lock, that no other sync is
+      // running, is the harness's).
+      for (const { stores, config: c } of runs) {
+        stores.progress.prepareForWriting();
+        stores.deadLetters.prepareForWriting(c.endpoint?.secrets);
+        stores.inFlight.prepareForWriting();
       }
-      return throwIfDamaged(mergeSignalResults(results, deps.now() - started));
-    };
-    if (!sending) return await passAll();
-    // Before anything is sent: that progress can be recorded, and that no other sync is running.
-    for (const { stores, config: c } of runs) {
-      stores.progress.prepareForWriting();
-      stores.deadLetters.prepareForWriting(c.endpoint?.secrets);
-      stores.inFlight.prepareForWriting();
+      if (config.temporality === 'cumulative' && config.signals.includes('metrics'))
+        series.prepareForWriting();
     }
-    if (config.temporality === 'cumulative' && config.signals.includes('metrics'))
-      series.prepareForWriting();
-    return await harness.hold(passAll, (result) => logRun(db, result, started, deps));
+    return await RunHarness.run(
+      deps,
+      new TokfSource(db, runs, sending ? lock : undefined, deps, started),
+    );
   } catch (err) {
     // Only before anything is sent: busy, damaged and a full disk each say so (see databaseFailure).
     throw databaseFailure(err, config.dbPath, 'prepare it for recording', db);
   } finally {
     db.close();
+  }
+}
+
+/** A signal of the database, with its config and stores: a unit of the tokf database's run. */
+interface SignalRun {
+  signal: Signal;
+  config: SyncConfig;
+  stores: Stores;
+}
+
+/**
+ * The tokf database as a source of the run harness: a pass per signal (see TokfPass: its ordered
+ * pipeline, speculation and poison isolation stay inside it), the signals' results merged into
+ * one, and the run's line in the run log.
+ */
+class TokfSource implements RunSource<SignalRun, SyncResult> {
+  private readonly results: { signal: Signal; result: SyncResult }[] = [];
+
+  constructor(
+    private readonly db: DatabaseSync,
+    private readonly runs: readonly SignalRun[],
+    readonly lock: SyncLock | undefined,
+    private readonly deps: SyncDeps,
+    /** When the sync began: before the database was opened. */
+    readonly started: number,
+  ) {}
+
+  units(): Iterable<SignalRun> {
+    return this.runs;
+  }
+
+  async send(run: SignalRun, harness: RunHarness): Promise<boolean> {
+    const pass = new TokfPass(run.config, harness, run.stores, this.lock !== undefined);
+    this.results.push({ signal: run.signal, result: await pass.run(this.deps.now()) });
+    // Interrupted, or taken over by another sync: the signals not begun stay pending.
+    return !harness.interrupted && harness.lockLost === undefined;
+  }
+
+  result(end: RunEnd): SyncResult {
+    return throwIfDamaged(mergeSignalResults(this.results, end.durationMs));
+  }
+
+  logRun(result: SyncResult): void {
+    logRun(this.db, result, this.started, this.deps);
   }
 }
 

@@ -180,7 +180,6 @@ export class TokfPass {
       for (const file of [files?.all, files?.refused]) this.closeFile(file);
       this.stampFile(files?.all);
       this.closeBackfill(backfill);
-      exporter?.close();
       unwatch();
     }
     const { interrupted } = harness;

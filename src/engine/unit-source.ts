@@ -1,0 +1,149 @@
+import type { Signal } from '../config/vocabulary.js';
+import { describeOutcome, type DeliveryOutcome } from '../deliver/outcome.js';
+import type { SyncLock } from '../progress/sync-lock.js';
+import type { CircuitBreaker } from './circuit-breaker.js';
+import type { RunOutcome } from './run-deps.js';
+import type { ExporterTarget, RunHarness } from './run-harness.js';
+import type { RunEnd, RunSource } from './run-source.js';
+
+/** One request's worth of a source, encoded: its body, for its signal's endpoint. */
+export interface EncodedUnit {
+  signal: Signal;
+  body: Uint8Array;
+  /** Events (records, points, spans) it carries: what the result and progress count. */
+  events: number;
+}
+
+/** A refusal of a unit for what it holds or its time: the unit is set aside, never sent again. */
+export type UnitRefusal = Extract<
+  DeliveryOutcome,
+  { kind: 'bad-data' | 'too-old' | 'out-of-order' }
+>;
+
+/**
+ * The least a source writes to be run by the harness, when each unit is one request sent on its
+ * own (no ordered pipeline, no splitting): what is pending, how a unit is encoded, where its
+ * signal goes, and how an acknowledgement and a refusal are recorded. Everything else (lock,
+ * exporters and their retries, the breaker's one rule, the stop, progress, the result) is
+ * `sendUnits`'s and the harness's.
+ */
+export interface UnitSource<U> {
+  /** The lock of the store progress is recorded in; undefined when nothing is recorded. */
+  readonly lock: SyncLock | undefined;
+  /** Refusals of the data in a row that stop the run (the breaker's one rule). */
+  readonly maxConsecutiveFailures: number;
+  pending(): Iterable<U>;
+  encode(unit: U): EncodedUnit;
+  /** Where a signal is sent (without the signal and redirect notes, which the run adds). */
+  target(signal: Signal): Omit<ExporterTarget, 'otlpSignal' | 'onRedirect'>;
+  /** Records that the endpoint acknowledged the unit. */
+  acknowledged(unit: U): void;
+  /** Records the unit as set aside: the endpoint refused it for what it holds or its time. */
+  setAside(unit: U, refusal: UnitRefusal): void;
+  close?(): void;
+}
+
+/** What a run of a UnitSource came to, in the run's one shape. */
+export interface UnitsResult extends RunOutcome {
+  status: 'delivered' | 'partial' | 'failed';
+  /** Events acknowledged, and set aside. */
+  delivered: number;
+  setAside: number;
+  requests: number;
+  retries: number;
+  /** Why the run stopped before the last unit (an outcome, the breaker, Ctrl-C, the lock), or null. */
+  stopped: string | null;
+}
+
+/** A UnitSource as the harness runs it: `RunHarness.run(deps, sendUnits(source))`. */
+export function sendUnits<U>(source: UnitSource<U>): RunSource<U, UnitsResult> {
+  return new UnitRun(source);
+}
+
+class UnitRun<U> implements RunSource<U, UnitsResult> {
+  readonly lock: SyncLock | undefined;
+  private readonly tally = { delivered: 0, setAside: 0, requests: 0, retries: 0 };
+  private stopped: string | null = null;
+  private madeBreaker: CircuitBreaker | undefined;
+
+  constructor(private readonly source: UnitSource<U>) {
+    this.lock = source.lock;
+  }
+
+  units(): Iterable<U> {
+    return this.source.pending();
+  }
+
+  async send(unit: U, harness: RunHarness): Promise<boolean> {
+    const halted = harness.halted();
+    if (halted !== undefined) return this.stop(halted);
+    const { source, tally } = this;
+    const encoded = source.encode(unit);
+    const exporter = harness.exporter({
+      ...source.target(encoded.signal),
+      otlpSignal: encoded.signal,
+      onRedirect: harness.deps.log,
+    });
+    const outcome = await exporter.send(encoded.body);
+    tally.retries += Math.max(0, outcome.attempts - 1);
+    if (outcome.attempts > 0) tally.requests++;
+    const breaker = this.breaker(harness);
+    switch (outcome.kind) {
+      case 'acknowledged':
+        source.acknowledged(unit);
+        breaker.accepted();
+        tally.delivered += encoded.events;
+        break;
+      case 'bad-data':
+      case 'too-old':
+      case 'out-of-order':
+        source.setAside(unit, outcome);
+        tally.setAside += encoded.events;
+        if (breaker.refused(outcome.kind))
+          return this.stop(
+            `${breaker.count} requests in a row were refused; stopping (--max-consecutive-failures)`,
+          );
+        break;
+      default:
+        // Interrupted in flight, retries spent, not an OTLP endpoint, a failure: the unit waits.
+        return this.stop(harness.halted() ?? describeOutcome(outcome));
+    }
+    harness.progress({
+      kind: 'events',
+      done: tally.delivered + tally.setAside,
+      delivered: tally.delivered,
+      total: undefined,
+      sending: true,
+    });
+    return true;
+  }
+
+  result(end: RunEnd): UnitsResult {
+    const { tally, stopped } = this;
+    const trouble = stopped !== null || tally.setAside > 0;
+    return {
+      status:
+        stopped !== null && tally.delivered === 0 ? 'failed' : trouble ? 'partial' : 'delivered',
+      exitCode: trouble ? 1 : 0,
+      interrupted: end.interrupted,
+      durationMs: end.durationMs,
+      ...tally,
+      stopped,
+    };
+  }
+
+  close(): void {
+    this.source.close?.();
+  }
+
+  /** The run's one breaker, made on the first unit sent. */
+  private breaker(harness: RunHarness): CircuitBreaker {
+    this.madeBreaker ??= harness.breaker(this.source.maxConsecutiveFailures);
+    return this.madeBreaker;
+  }
+
+  private stop(reason: string): false {
+    this.stopped = reason;
+    return false;
+  }
+}
