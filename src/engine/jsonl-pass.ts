@@ -15,8 +15,7 @@ import { messageOf } from '../errors.js';
 import { sendFile, type JsonlContext, type SourceFile } from './jsonl-file.js';
 import type { ReplayFilesResult } from './jsonl-result.js';
 import type { ReplayFilesDeps } from './run-deps.js';
-import { RunHarness } from './run-harness.js';
-import type { RunEnd, RunSource } from './run-source.js';
+import { RunHarness, type RunEnd, type RunSource } from './run-harness.js';
 
 /**
  * One replay of OTLP JSON Lines files: each line, in file order, to its signal's endpoint as it

@@ -3,8 +3,7 @@ import { describeOutcome, type DeliveryOutcome } from '../deliver/outcome.js';
 import type { SyncLock } from '../progress/sync-lock.js';
 import type { CircuitBreaker } from './circuit-breaker.js';
 import type { RunOutcome } from './run-deps.js';
-import type { ExporterTarget, RunHarness } from './run-harness.js';
-import type { RunEnd, RunSource } from './run-source.js';
+import type { ExporterTarget, RunEnd, RunHarness, RunSource } from './run-harness.js';
 
 /** One request's worth of a source, encoded: its body, for its signal's endpoint. */
 export interface EncodedUnit {
