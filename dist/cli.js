@@ -5033,16 +5033,19 @@ class CircuitBreaker {
 /** How long a run waits for another one holding the same lock (database or state) before refusing. */
 const LOCK_WAIT_MS = 10_000;
 /**
- * What every command that sends shares, whatever its source reads (a tokf database, JSON Lines
- * files): the lock held while progress is recorded, the exporters (retries, their progress, the
- * stop), the circuit breaker, Ctrl-C and SIGTERM (through `deps.signal`), a lock taken over, and
- * the run log written only while the lock is the run's. A source says what is pending, how it is
- * encoded and how an acknowledgement is recorded; it asks the harness for the rest.
+ * Runs every command that sends, whatever its source reads (a tokf database, JSON Lines files,
+ * gridctl's directory): `RunHarness.run(deps, source)` takes the lock while progress is recorded,
+ * sends the source's units in order with exporters made here (retries, their progress, the stop)
+ * and the circuit breaker's one rule, stops between units on Ctrl-C or SIGTERM (through
+ * `deps.signal`) or a lock taken over, writes the run log only while the lock is the run's, and
+ * closes what the run opened. A source says what is pending, how it is encoded and sent and how an
+ * acknowledgement is recorded (see RunSource below); the harness does the rest.
  */
 class RunHarness {
     deps;
     lock;
     stops;
+    exporters = new Map();
     constructor(deps, 
     /** The lock of the store progress is recorded in; undefined when nothing is recorded. */
     lock) {
@@ -5050,9 +5053,36 @@ class RunHarness {
         this.lock = lock;
     }
     /**
+     * One run of `source`: its units in order, holding its lock, until one says the run goes no
+     * further (a unit stopped by `halted()` says so: the source tells where it stopped); then its
+     * result. Throws SyncBusyError before anything is sent
+     * when another run holds the lock past LOCK_WAIT_MS. The exporters are closed and the source
+     * closed after the run, whatever it came to.
+     */
+    static async run(deps, source) {
+        const harness = new RunHarness(deps, source.lock);
+        const started = source.started ?? deps.now();
+        try {
+            return await harness.hold(async () => {
+                for (const unit of source.units())
+                    if (!(await source.send(unit, harness)))
+                        break;
+                return source.result({
+                    interrupted: harness.interrupted,
+                    lockLost: harness.lockLost,
+                    durationMs: deps.now() - started,
+                });
+            }, (result) => source.logRun?.(result));
+        }
+        finally {
+            for (const exporter of harness.exporters.values())
+                exporter.close();
+            source.close?.();
+        }
+    }
+    /**
      * Runs `body` holding the lock (when there is one), then leaves the run's line in the run log
-     * unless the lock was taken over (the log is the other run's to write then). Throws
-     * SyncBusyError before `body` when another run holds the lock past LOCK_WAIT_MS.
+     * unless the lock was taken over (the log is the other run's to write then).
      */
     async hold(body, logRun) {
         const { lock, deps } = this;
@@ -5063,7 +5093,7 @@ class RunHarness {
         try {
             const result = await body();
             if (lock.lost === undefined)
-                logRun?.(result);
+                logRun(result);
             return result;
         }
         finally {
@@ -5109,10 +5139,20 @@ class RunHarness {
         return new CircuitBreaker(maxConsecutiveFailures);
     }
     /**
-     * An exporter with the run's edges: retry policy and budget, retry progress, the user agent,
-     * and the stop (no attempt is started once the run is interrupted or its lock taken over).
+     * The run's exporter for a signal and protocol, made on first use with the run's edges: retry
+     * policy and budget, retry progress, the user agent, and the stop (no attempt is started once
+     * the run is interrupted or its lock taken over). Closed by the harness when the run ends.
      */
     exporter(target) {
+        const key = `${target.otlpSignal} ${target.protocol}`;
+        let found = this.exporters.get(key);
+        if (found === undefined) {
+            found = this.makeExporter(target);
+            this.exporters.set(key, found);
+        }
+        return found;
+    }
+    makeExporter(target) {
         const { deps } = this;
         const signal = this.stopSignal();
         return new OtlpExporter({
@@ -11363,7 +11403,6 @@ class TokfPass {
                 this.closeFile(file);
             this.stampFile(files?.all);
             this.closeBackfill(backfill);
-            exporter?.close();
             unwatch();
         }
         const { interrupted } = harness;
@@ -11735,29 +11774,18 @@ async function runSync(config, deps) {
             ...s,
             stores: signalStores(db, schema, s.signal, lock, series),
         }));
-        const harness = new RunHarness(deps, sending ? lock : undefined);
-        const passAll = async () => {
-            const results = [];
-            for (const run of runs) {
-                // Interrupted: the signals not begun stay pending.
-                if (results.length > 0 && (harness.interrupted || harness.lockLost !== undefined))
-                    break;
-                const pass = new TokfPass(run.config, harness, run.stores, sending);
-                results.push({ signal: run.signal, result: await pass.run(deps.now()) });
+        if (sending) {
+            // Before anything is sent: that progress can be recorded (the lock, that no other sync is
+            // running, is the harness's).
+            for (const { stores, config: c } of runs) {
+                stores.progress.prepareForWriting();
+                stores.deadLetters.prepareForWriting(c.endpoint?.secrets);
+                stores.inFlight.prepareForWriting();
             }
-            return throwIfDamaged(mergeSignalResults(results, deps.now() - started));
-        };
-        if (!sending)
-            return await passAll();
-        // Before anything is sent: that progress can be recorded, and that no other sync is running.
-        for (const { stores, config: c } of runs) {
-            stores.progress.prepareForWriting();
-            stores.deadLetters.prepareForWriting(c.endpoint?.secrets);
-            stores.inFlight.prepareForWriting();
+            if (config.temporality === 'cumulative' && config.signals.includes('metrics'))
+                series.prepareForWriting();
         }
-        if (config.temporality === 'cumulative' && config.signals.includes('metrics'))
-            series.prepareForWriting();
-        return await harness.hold(passAll, (result) => logRun(db, result, started, deps));
+        return await RunHarness.run(deps, new TokfSource(db, runs, sending ? lock : undefined, deps, started));
     }
     catch (err) {
         // Only before anything is sent: busy, damaged and a full disk each say so (see databaseFailure).
@@ -11765,6 +11793,43 @@ async function runSync(config, deps) {
     }
     finally {
         db.close();
+    }
+}
+/**
+ * The tokf database as a source of the run harness: a pass per signal (see TokfPass: its ordered
+ * pipeline, speculation and poison isolation stay inside it), the signals' results merged into
+ * one, and the run's line in the run log.
+ */
+class TokfSource {
+    db;
+    runs;
+    lock;
+    deps;
+    started;
+    results = [];
+    constructor(db, runs, lock, deps, 
+    /** When the sync began: before the database was opened. */
+    started) {
+        this.db = db;
+        this.runs = runs;
+        this.lock = lock;
+        this.deps = deps;
+        this.started = started;
+    }
+    units() {
+        return this.runs;
+    }
+    async send(run, harness) {
+        const pass = new TokfPass(run.config, harness, run.stores, this.lock !== undefined);
+        this.results.push({ signal: run.signal, result: await pass.run(this.deps.now()) });
+        // Interrupted, or taken over by another sync: the signals not begun stay pending.
+        return !harness.interrupted && harness.lockLost === undefined;
+    }
+    result(end) {
+        return throwIfDamaged(mergeSignalResults(this.results, end.durationMs));
+    }
+    logRun(result) {
+        logRun(this.db, result, this.started, this.deps);
     }
 }
 /**
@@ -14284,77 +14349,113 @@ async function runReplayFiles(config, deps) {
         throw err;
     }
     const lock = sending && state.db !== undefined ? new SyncLock(state.db) : undefined;
-    const exporters = new Map();
-    const totals = emptyResult(config);
-    const harness = new RunHarness(deps, lock);
-    try {
-        await harness.hold(async () => {
-            const exporter = (signal, protocol) => {
-                const key = `${signal} ${protocol}`;
-                let found = exporters.get(key);
-                if (found === undefined) {
-                    found = harness.exporter({
-                        endpoint: config.endpoints[signal],
-                        protocol,
-                        compression: config.compression,
-                        timeoutMs: config.timeoutMs,
-                        retryBudgetMs: config.retryBudgetMs,
-                        otlpSignal: signal,
-                        onRedirect: deps.log,
-                    });
-                    exporters.set(key, found);
-                }
-                return found;
-            };
-            const ctx = {
-                state,
-                rejects: sending ? new RejectsFile(config.rejectsPath) : undefined,
-                window: windowOf(config.since, config.until),
-                ...(config.gridctl?.maxAgeMs !== undefined && {
-                    horizonNs: BigInt(deps.now() - config.gridctl.maxAgeMs) * 1000000n,
-                }),
-                send: sending
-                    ? (signal, body, protocol) => exporter(signal, protocol).send(body)
-                    : undefined,
-                madeProtocol: config.gridctl?.protocol ?? 'http/json',
-                canSend: (signal) => !sending || config.endpoints[signal] !== undefined,
-                breaker: harness.breaker(config.maxConsecutiveFailures),
-                totals,
-                now: deps.now,
-                log: deps.log,
-                // The lock's own timer shows it lives; each record checks it is still this run's.
-                guard: lock === undefined ? undefined : (at) => lock.refresh(at),
-                halted: () => harness.halted(),
-                met: [],
-            };
-            await sendFiles(ctx, files, sending, harness);
-        });
-    }
-    finally {
-        closeBackfill(backfill, totals);
-        for (const e of exporters.values())
-            e.close();
-        state.close();
-    }
-    return finish(totals, deps.now() - started);
+    return await RunHarness.run(deps, new JsonlSource({ config, deps, state, backfill, files, lock, started }));
 }
-/** Every file in order, then (unless the lock was taken over) which files were met. */
-async function sendFiles(ctx, files, sending, harness) {
-    const { totals, state } = ctx;
-    for (const file of files)
-        if (!(await sendFile(ctx, file)))
-            break;
-    totals.interrupted = harness.interrupted;
-    // Taken over: the state is the other replay's to write now.
-    if (!sending || harness.lockLost !== undefined)
-        return;
-    const at = new Date(ctx.now());
-    state.seen(ctx.met, at);
-    // After a stop, the files not reached were not met: their rows must not look abandoned.
-    if (totals.stopped === null) {
-        const forgotten = state.prune(at);
-        if (forgotten > 0)
-            ctx.log(`forgot ${plural(forgotten, 'file')} no run has met for ${FORGET_AFTER_DAYS} days, no longer at the path recorded`);
+/**
+ * JSON Lines files (OTLP, or gridctl's directory read as lines) as a source of the run harness: a
+ * file at a time, each line to its signal's endpoint (see sendFile), the offset acknowledged
+ * recorded per file; at the end, which files were met, and the OpenMetrics backfill written.
+ */
+class JsonlSource {
+    run;
+    lock;
+    started;
+    totals;
+    sending;
+    ctx;
+    /** The files whose progress the state held (see JsonlContext.met). */
+    met = [];
+    backfillClosed = false;
+    constructor(run) {
+        this.run = run;
+        this.lock = run.lock;
+        this.started = run.started;
+        this.sending = !run.config.dryRun;
+        this.totals = emptyResult(run.config);
+    }
+    units() {
+        return this.run.files;
+    }
+    async send(file, harness) {
+        return await sendFile(this.context(harness), file);
+    }
+    /** Which files were met (unless the lock was taken over), the backfill, and the totals. */
+    result(end) {
+        const { totals, sending } = this;
+        const { state, deps } = this.run;
+        totals.interrupted = end.interrupted;
+        // Taken over: the state is the other replay's to write now.
+        if (sending && end.lockLost === undefined) {
+            const at = new Date(deps.now());
+            state.seen(this.met, at);
+            // After a stop, the files not reached were not met: their rows must not look abandoned.
+            if (totals.stopped === null) {
+                const forgotten = state.prune(at);
+                if (forgotten > 0)
+                    deps.log(`forgot ${plural(forgotten, 'file')} no run has met for ${FORGET_AFTER_DAYS} days, no longer at the path recorded`);
+            }
+        }
+        this.closeBackfill();
+        return finish(totals, deps.now() - this.started);
+    }
+    close() {
+        this.closeBackfill();
+        this.run.state.close();
+    }
+    /** The per-file loop's context, made when the first file is sent (the lock held by then). */
+    context(harness) {
+        if (this.ctx !== undefined)
+            return this.ctx;
+        const { config, deps, state, lock } = this.run;
+        const { sending } = this;
+        this.ctx = {
+            state,
+            rejects: sending ? new RejectsFile(config.rejectsPath) : undefined,
+            window: windowOf(config.since, config.until),
+            ...(config.gridctl?.maxAgeMs !== undefined && {
+                horizonNs: BigInt(deps.now() - config.gridctl.maxAgeMs) * 1000000n,
+            }),
+            send: sending
+                ? (signal, body, protocol) => harness
+                    .exporter({
+                    endpoint: config.endpoints[signal],
+                    protocol,
+                    compression: config.compression,
+                    timeoutMs: config.timeoutMs,
+                    retryBudgetMs: config.retryBudgetMs,
+                    otlpSignal: signal,
+                    onRedirect: deps.log,
+                })
+                    .send(body)
+                : undefined,
+            madeProtocol: config.gridctl?.protocol ?? 'http/json',
+            canSend: (signal) => !sending || config.endpoints[signal] !== undefined,
+            breaker: harness.breaker(config.maxConsecutiveFailures),
+            totals: this.totals,
+            now: deps.now,
+            log: deps.log,
+            // The lock's own timer shows it lives; each record checks it is still this run's.
+            guard: lock === undefined ? undefined : (at) => lock.refresh(at),
+            halted: () => harness.halted(),
+            met: this.met,
+        };
+        return this.ctx;
+    }
+    /** The backfill is written whole at the end; a failure there must not undo what was sent. */
+    closeBackfill() {
+        const { backfill } = this.run;
+        if (backfill === undefined || this.backfillClosed)
+            return;
+        this.backfillClosed = true;
+        const { totals } = this;
+        try {
+            backfill.close();
+            if (backfill.samples > 0)
+                totals.backfill = { path: backfill.path, samples: backfill.samples };
+        }
+        catch (err) {
+            totals.warnings.push(`could not write the OpenMetrics backfill ${backfill.path}: ${messageOf(err)}`);
+        }
     }
 }
 /**
@@ -14375,19 +14476,6 @@ function sourceFiles(config, state, backfill) {
         seen.add(path);
         return true;
     });
-}
-/** The backfill is written whole at the end; a failure there must not undo what was sent. */
-function closeBackfill(backfill, totals) {
-    if (backfill === undefined)
-        return;
-    try {
-        backfill.close();
-        if (backfill.samples > 0)
-            totals.backfill = { path: backfill.path, samples: backfill.samples };
-    }
-    catch (err) {
-        totals.warnings.push(`could not write the OpenMetrics backfill ${backfill.path}: ${messageOf(err)}`);
-    }
 }
 function emptyResult(config) {
     const endpoints = {};
