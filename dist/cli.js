@@ -5213,6 +5213,9 @@ const LAST_OTLP_SECOND = 9_223_372_035;
  * another time (a wrapped fixed64) or a negative one.
  */
 function parseEventTime(text) {
+    const fast = tokfTime(text);
+    if (fast !== undefined)
+        return fast;
     const trimmed = text.trim();
     if (!TIMESTAMP.test(trimmed))
         return undefined;
@@ -5225,6 +5228,50 @@ function parseEventTime(text) {
     // Whole seconds: OTLP carries nanoseconds, but tokf's resolution is the second.
     const seconds = Math.floor(ms / 1000);
     return seconds < 0 || seconds > LAST_OTLP_SECOND ? undefined : seconds;
+}
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+/**
+ * tokf's own form, `YYYY-MM-DDTHH:MM:SSZ`, read from its digits: nearly every row is in it, and a
+ * scan reads hundreds of thousands. Undefined for anything else, and for any field outside its
+ * everyday range (a year before 1970 or past OTLP's last, hour 24, second 60), which
+ * parseEventTime's general path reads as it always has; within those ranges Date.UTC and
+ * Date.parse agree.
+ */
+function tokfTime(t) {
+    if (t.length !== 20 ||
+        t.charCodeAt(4) !== 45 || // -
+        t.charCodeAt(7) !== 45 ||
+        t.charCodeAt(10) !== 84 || // T
+        t.charCodeAt(13) !== 58 || // :
+        t.charCodeAt(16) !== 58 ||
+        t.charCodeAt(19) !== 90 // Z
+    )
+        return undefined;
+    const year = digitsAt(t, 0, 4);
+    const month = digitsAt(t, 5, 2);
+    const day = digitsAt(t, 8, 2);
+    const hour = digitsAt(t, 11, 2);
+    const minute = digitsAt(t, 14, 2);
+    const second = digitsAt(t, 17, 2);
+    if (year < 1970 || year > 2261 || month < 1 || month > 12 || day < 1)
+        return undefined;
+    const leap = month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+    if (day > DAYS_IN_MONTH[month - 1] + (leap ? 1 : 0))
+        return undefined;
+    if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59)
+        return undefined;
+    return Date.UTC(year, month - 1, day, hour, minute, second) / 1000;
+}
+/** The decimal number of `length` digits at `from`, or -1 when one of them is not a digit. */
+function digitsAt(t, from, length) {
+    let n = 0;
+    for (let i = from; i < from + length; i++) {
+        const d = t.charCodeAt(i) - 48;
+        if (d < 0 || d > 9)
+            return -1;
+        n = n * 10 + d;
+    }
+    return n;
 }
 /**
  * A command line cut to its program and subcommand (`git status`, `cargo test`), for reports that
@@ -9659,11 +9706,16 @@ function scanPending(db, plan, columns) {
       WHERE id >= ? AND id <= ?${condition === undefined ? '' : ` AND ${condition}`}
       ORDER BY id
       LIMIT ${PAGE_SIZE}`;
+    // Rows as arrays, not objects: node:sqlite builds them about a third faster, and the scan reads
+    // hundreds of thousands of them. Positions are looked up by name once.
     const page = db.prepare(sql);
+    page.setReturnArrays(true);
+    const at = positionsOf(page.columns().map((c) => c.name));
     // SQLite integers can exceed what a JS number holds, and node:sqlite then refuses the whole
     // page. Such a page is read again as BigInt and clamped, so an odd row cannot stop the scan;
     // ordinary pages keep the faster number path.
     const bigPage = db.prepare(sql);
+    bigPage.setReturnArrays(true);
     bigPage.setReadBigInts(true);
     const readPage = (from, to) => {
         try {
@@ -9681,7 +9733,7 @@ function scanPending(db, plan, columns) {
             while (from <= gap.last) {
                 const rows = readPage(from, gap.last);
                 for (const row of rows) {
-                    const event = toEvent(row, from);
+                    const event = toEvent(row, at, from);
                     from = event.id + 1;
                     yield event;
                 }
@@ -9714,26 +9766,49 @@ function optionalColumns(columns) {
         sql += ', CASE WHEN head_exit_code IS NULL THEN NULL ELSE exit_code END AS pipeline_exit_code';
     return sql;
 }
-function toEvent(row, coverFrom) {
-    const timestamp = typeof row.timestamp === 'string' ? row.timestamp : '';
-    const project = toText(row.project);
+function positionsOf(names) {
+    const at = (name) => names.indexOf(name);
     return {
-        ...(project !== null && project !== '' && { project }),
-        ...(row.pipe_override != null && { pipeOverride: toInteger(row.pipe_override) === 1 }),
-        ...(row.pipeline_exit_code != null && {
-            pipelineExitCode: toInteger(row.pipeline_exit_code),
-        }),
-        id: Number(row.id),
+        id: at('id'),
+        timestamp: at('timestamp'),
+        command: at('command'),
+        filterName: at('filter_name'),
+        inputTokens: at('input_tokens_est'),
+        outputTokens: at('output_tokens_est'),
+        filterTimeMs: at('filter_time_ms'),
+        exitCode: at('exit_code'),
+        project: at('project'),
+        pipeOverride: at('pipe_override'),
+        pipelineExitCode: at('pipeline_exit_code'),
+    };
+}
+function toEvent(row, at, coverFrom) {
+    const stamp = row[at.timestamp];
+    const timestamp = typeof stamp === 'string' ? stamp : '';
+    const exitCode = row[at.exitCode];
+    const event = {
+        id: Number(row[at.id]),
         timestamp,
         epochSeconds: parseEventTime(timestamp),
-        command: toText(row.command) ?? '',
-        filterName: toText(row.filter_name),
-        inputTokens: toCount(row.input_tokens_est),
-        outputTokens: toCount(row.output_tokens_est),
-        filterTimeMs: toCount(row.filter_time_ms),
-        exitCode: row.exit_code == null ? null : toInteger(row.exit_code),
+        command: toText(row[at.command]) ?? '',
+        filterName: toText(row[at.filterName]),
+        inputTokens: toCount(row[at.inputTokens]),
+        outputTokens: toCount(row[at.outputTokens]),
+        filterTimeMs: toCount(row[at.filterTimeMs]),
+        exitCode: exitCode == null ? null : toInteger(exitCode),
         coverFrom,
     };
+    // Optional columns only where the row has a value: absent, not undefined, as before.
+    const project = at.project < 0 ? null : toText(row[at.project]);
+    if (project !== null && project !== '')
+        event.project = project;
+    const pipeOverride = at.pipeOverride < 0 ? null : row[at.pipeOverride];
+    if (pipeOverride != null)
+        event.pipeOverride = toInteger(pipeOverride) === 1;
+    const pipelineExitCode = at.pipelineExitCode < 0 ? null : row[at.pipelineExitCode];
+    if (pipelineExitCode != null)
+        event.pipelineExitCode = toInteger(pipelineExitCode);
+    return event;
 }
 // tokf declares these INTEGER NOT NULL, but SQLite stores whatever it is given: NULL, text,
 // negative or huge numbers. Counts and durations are clamped to [0, 2^53), which is what a

@@ -37,18 +37,23 @@ export function scanPending(
       WHERE id >= ? AND id <= ?${condition === undefined ? '' : ` AND ${condition}`}
       ORDER BY id
       LIMIT ${PAGE_SIZE}`;
+  // Rows as arrays, not objects: node:sqlite builds them about a third faster, and the scan reads
+  // hundreds of thousands of them. Positions are looked up by name once.
   const page = db.prepare(sql);
+  page.setReturnArrays(true);
+  const at = positionsOf(page.columns().map((c) => c.name));
   // SQLite integers can exceed what a JS number holds, and node:sqlite then refuses the whole
   // page. Such a page is read again as BigInt and clamped, so an odd row cannot stop the scan;
   // ordinary pages keep the faster number path.
   const bigPage = db.prepare(sql);
+  bigPage.setReturnArrays(true);
   bigPage.setReadBigInts(true);
-  const readPage = (from: number, to: number): Record<string, unknown>[] => {
+  const readPage = (from: number, to: number): unknown[][] => {
     try {
-      return page.all(from, to);
+      return page.all(from, to) as unknown as unknown[][];
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ERR_OUT_OF_RANGE') throw err;
-      return bigPage.all(from, to);
+      return bigPage.all(from, to) as unknown as unknown[][];
     }
   };
   function* events(): Generator<TokfEvent> {
@@ -57,7 +62,7 @@ export function scanPending(
       while (from <= gap.last) {
         const rows = readPage(from, gap.last);
         for (const row of rows) {
-          const event = toEvent(row, from);
+          const event = toEvent(row, at, from);
           from = event.id + 1;
           yield event;
         }
@@ -90,26 +95,62 @@ function optionalColumns(columns: ReadonlySet<string>): string {
   return sql;
 }
 
-function toEvent(row: Record<string, unknown>, coverFrom: number): TokfEvent {
-  const timestamp = typeof row.timestamp === 'string' ? row.timestamp : '';
-  const project = toText(row.project);
+/** Where each column the scan selects sits in a row; -1 for an optional one tokf's table lacks. */
+interface Positions {
+  id: number;
+  timestamp: number;
+  command: number;
+  filterName: number;
+  inputTokens: number;
+  outputTokens: number;
+  filterTimeMs: number;
+  exitCode: number;
+  project: number;
+  pipeOverride: number;
+  pipelineExitCode: number;
+}
+
+function positionsOf(names: readonly string[]): Positions {
+  const at = (name: string) => names.indexOf(name);
   return {
-    ...(project !== null && project !== '' && { project }),
-    ...(row.pipe_override != null && { pipeOverride: toInteger(row.pipe_override) === 1 }),
-    ...(row.pipeline_exit_code != null && {
-      pipelineExitCode: toInteger(row.pipeline_exit_code),
-    }),
-    id: Number(row.id),
+    id: at('id'),
+    timestamp: at('timestamp'),
+    command: at('command'),
+    filterName: at('filter_name'),
+    inputTokens: at('input_tokens_est'),
+    outputTokens: at('output_tokens_est'),
+    filterTimeMs: at('filter_time_ms'),
+    exitCode: at('exit_code'),
+    project: at('project'),
+    pipeOverride: at('pipe_override'),
+    pipelineExitCode: at('pipeline_exit_code'),
+  };
+}
+
+function toEvent(row: readonly unknown[], at: Positions, coverFrom: number): TokfEvent {
+  const stamp = row[at.timestamp];
+  const timestamp = typeof stamp === 'string' ? stamp : '';
+  const exitCode = row[at.exitCode];
+  const event: TokfEvent = {
+    id: Number(row[at.id]),
     timestamp,
     epochSeconds: parseEventTime(timestamp),
-    command: toText(row.command) ?? '',
-    filterName: toText(row.filter_name),
-    inputTokens: toCount(row.input_tokens_est),
-    outputTokens: toCount(row.output_tokens_est),
-    filterTimeMs: toCount(row.filter_time_ms),
-    exitCode: row.exit_code == null ? null : toInteger(row.exit_code),
+    command: toText(row[at.command]) ?? '',
+    filterName: toText(row[at.filterName]),
+    inputTokens: toCount(row[at.inputTokens]),
+    outputTokens: toCount(row[at.outputTokens]),
+    filterTimeMs: toCount(row[at.filterTimeMs]),
+    exitCode: exitCode == null ? null : toInteger(exitCode),
     coverFrom,
   };
+  // Optional columns only where the row has a value: absent, not undefined, as before.
+  const project = at.project < 0 ? null : toText(row[at.project]);
+  if (project !== null && project !== '') event.project = project;
+  const pipeOverride = at.pipeOverride < 0 ? null : row[at.pipeOverride];
+  if (pipeOverride != null) event.pipeOverride = toInteger(pipeOverride) === 1;
+  const pipelineExitCode = at.pipelineExitCode < 0 ? null : row[at.pipelineExitCode];
+  if (pipelineExitCode != null) event.pipelineExitCode = toInteger(pipelineExitCode);
+  return event;
 }
 
 // tokf declares these INTEGER NOT NULL, but SQLite stores whatever it is given: NULL, text,
