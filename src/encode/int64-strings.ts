@@ -58,7 +58,9 @@ function quotePositions(body: Uint8Array): number[] {
   while ((match = keys.exec(text)) !== null) {
     const start = keys.lastIndex;
     const end =
-      match[0].length === LIST_KEY_LENGTH ? quoteList(body, start, at) : quoteNumber(body, start, at);
+      match[0].length === LIST_KEY_LENGTH
+        ? quoteList(body, start, at)
+        : quoteNumber(body, start, at);
     keys.lastIndex = end;
   }
   return at;
