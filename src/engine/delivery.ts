@@ -4,6 +4,7 @@ import { sendIsolating, type Verdict } from '../deliver/poison-isolation.js';
 import { seriesOfEvent } from '../encode/aggregate.js';
 import type { EncodedRequest } from '../encode/requests.js';
 import type { OtlpJsonLinesWriter } from '../output/otlp-json-lines.js';
+import type { Rejection } from '../progress/dead-letters.js';
 import type { ProgressRecorder } from '../progress/recorder.js';
 import { messageOf } from '../errors.js';
 import type { TokfEvent } from '../source/tokf-event.js';
@@ -76,6 +77,11 @@ export interface DeliveryParts {
   refusedFile: OtlpJsonLinesWriter | undefined;
   /** The file that holds every selected event, where too-old events can be taken from. */
   allFile: string | undefined;
+  /**
+   * Where events kept in that file go instead of being set aside at once, where the file is kept
+   * only later (see FilesForLater): set aside once it is.
+   */
+  holdInFile?: (ids: number[], rejection: Rejection) => void;
   notices: Notices;
   /** Refused single events in a row after which sending stops (circuit breaker). */
   maxConsecutiveRefusals: number;
@@ -511,10 +517,10 @@ export class Delivery {
       return 'continue';
     }
     try {
-      this.parts.recorder.setAside(
-        events.map((e) => e.id),
-        { reason: `${how.reason}; kept in ${file}`, status: how.status, file },
-      );
+      const rejection = { reason: `${how.reason}; kept in ${file}`, status: how.status, file };
+      const ids = events.map((e) => e.id);
+      if (this.parts.holdInFile !== undefined) this.parts.holdInFile(ids, rejection);
+      else this.parts.recorder.setAside(ids, rejection);
     } catch (err) {
       this.failed('record-failed', events, `${said}; recording that failed: ${messageOf(err)}`);
       return 'stop';

@@ -4,6 +4,7 @@
  * change behind it.
  */
 export { runSync, type SyncDeps, type SyncProgress } from './sync.js';
+export { FilesForLater } from './files-for-later.js';
 export { readStatus, type SetAsideKind, type SyncStatus } from './status.js';
 export type { Notice, NoticeKind, SignalResult, SyncResult } from './sync-result.js';
 export type { DayTotals, SavingsRow, TokenTotals } from './savings.js';

@@ -5,7 +5,8 @@ import { OtlpExporter } from '../deliver/otlp-exporter.js';
 import { DEFAULT_RETRY_POLICY } from '../deliver/retrying-transport.js';
 import { OpenMetricsWriter } from '../output/openmetrics.js';
 import { OtlpJsonLinesWriter } from '../output/otlp-json-lines.js';
-import type { DeadLetters } from '../progress/dead-letters.js';
+import type { SpooledJsonLines } from '../output/spooled-json-lines.js';
+import type { DeadLetters, Rejection } from '../progress/dead-letters.js';
 import type { InFlight } from '../progress/in-flight.js';
 import { isOutOfOrderReason } from '../deliver/refusal-text.js';
 import type { ProgressStore } from '../progress/progress-store.js';
@@ -51,7 +52,8 @@ export interface Stores {
 
 /** Where a run writes OTLP/JSON Lines: every selected event, and the points of refused ones. */
 interface Files {
-  all: OtlpJsonLinesWriter;
+  /** Written as the run goes, or spooled to be written if wanted (see FilesForLater). */
+  all: OtlpJsonLinesWriter | SpooledJsonLines;
   refused: OtlpJsonLinesWriter;
 }
 
@@ -149,6 +151,9 @@ export class Replay {
             },
             refusedFile: files?.refused,
             allFile: files?.all.path,
+            ...(this.deps.filesForLater !== undefined && {
+              holdInFile: (ids, rejection) => this.hold(ids, rejection),
+            }),
             notices: this.notices,
             maxConsecutiveRefusals: this.config.maxConsecutiveFailures,
             mayHold: (e) => this.mayHold(e),
@@ -311,8 +316,10 @@ export class Replay {
    * Beside the events this run set aside into its file, the file as it was written, so that
    * `status` can tell whether it still holds them. A file that could not be written is not stamped.
    */
-  private stampFile(file: OtlpJsonLinesWriter | undefined): void {
+  private stampFile(file: Files['all'] | undefined): void {
     if (this.recorder === undefined || file === undefined || file.lines === 0) return;
+    // Kept later: stamped when the events held for it are set aside (see FilesForLater).
+    if (this.deps.filesForLater !== undefined) return;
     if (this.notices.errors.some((e) => e.kind === 'file-failed' && e.file === file.path)) return;
     try {
       this.recorder.fileWritten(file.path);
@@ -322,7 +329,7 @@ export class Replay {
   }
 
   /** A file that cannot be finished is said once (a write that failed before said it already). */
-  private closeFile(file: OtlpJsonLinesWriter | undefined): void {
+  private closeFile(file: Files['all'] | undefined): void {
     try {
       file?.close();
     } catch (err) {
@@ -423,6 +430,10 @@ export class Replay {
 
   private setAside(ids: number[], reason: string, file?: string): void {
     if (this.recorder === undefined || ids.length === 0) return;
+    if (file !== undefined && this.deps.filesForLater !== undefined) {
+      this.hold(ids, { reason, status: null, file });
+      return;
+    }
     try {
       this.recorder.setAside(ids, { reason, status: null, ...(file !== undefined && { file }) });
     } catch (err) {
@@ -436,15 +447,24 @@ export class Replay {
     }
   }
 
+  /** Events kept in the run's file, set aside only once the caller keeps it (see FilesForLater). */
+  private hold(ids: number[], rejection: Rejection): void {
+    this.deps.filesForLater?.hold(this.config.dbPath, this.stores.signal, ids, rejection);
+  }
+
   private openFiles(): Files | undefined {
     const dir = this.config.otlpJsonOut;
     if (dir === undefined) return undefined;
     const { resource } = this.config;
     const { signal } = this.stores;
     const { now } = this.deps;
+    const later = this.sending ? this.deps.filesForLater : undefined;
     return {
       // Replaced by the first batch written: a run with nothing to send leaves an earlier run's file.
-      all: new OtlpJsonLinesWriter(dir, resource, `${signal}.jsonl`, signal, now),
+      all:
+        later?.spool === true
+          ? later.spoolFor(dir, resource, `${signal}.jsonl`, signal, now)
+          : new OtlpJsonLinesWriter(dir, resource, `${signal}.jsonl`, signal, now),
       refused: new OtlpJsonLinesWriter(dir, resource, `rejected-${signal}.jsonl`, signal, now),
     };
   }

@@ -18,6 +18,7 @@ import { messageOf } from '../errors.js';
 import { assertWritable, BUSY_TIMEOUT_MS, openDatabase } from '../source/database.js';
 import { databaseFailure } from '../source/sqlite-failure.js';
 import { readEventsSchema, type EventsSchema } from '../source/events-schema.js';
+import type { FilesForLater } from './files-for-later.js';
 import { Replay, type Stores } from './replay.js';
 import { mergeSignalResults } from './signal-results.js';
 import type { SyncResult } from './sync-result.js';
@@ -51,6 +52,8 @@ export interface SyncDeps {
    * recorded, the rest stays pending, and the result has `interrupted` set.
    */
   signal?: AbortSignal;
+  /** Where the OTLP/JSON files are kept later, by the caller (see FilesForLater). */
+  filesForLater?: FilesForLater;
 }
 
 /** How far a run is (see SyncDeps.progress). */
