@@ -102,7 +102,7 @@ function rerunWithBoundedHeap() {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _bounded_heap_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(899);
-/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(676);
+/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(641);
 // The limits above keep a long sync's memory flat (see src/bounded-heap.ts). They apply when the
 // bundle runs as the telemetry-sync command; run as `node dist/cli.js`, it becomes itself under them.
 
@@ -115,7 +115,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 676:
+/***/ 641:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -317,7 +317,18 @@ function sameCalendarDate(text, ms, iso) {
     return new Date(ms).toISOString().slice(0, 10) === text.slice(0, 10);
 }
 
+;// CONCATENATED MODULE: ./src/config/vocabulary.ts
+/**
+ * The words the configuration is written in: what is sent, how, and where to. Only names and
+ * shapes live here, no logic, and this file imports nothing, so that every config module (and
+ * every folder after it) can share them without importing a module that also holds logic, which
+ * is how circles between the config files came about.
+ */
+/** Every signal, in the order a run sends them and lists them: metrics, logs, traces. */
+const vocabulary_SIGNALS = ['metrics', 'logs', 'traces'];
+
 ;// CONCATENATED MODULE: ./src/config/parsers.ts
+
 
 
 const parseProtocol = (text, source) => {
@@ -388,7 +399,6 @@ const parseBuiltins = (text, source) => {
         return lower;
     throw new UsageError(`${source}: "${value}" is not send or skip`);
 };
-const SIGNAL_ORDER = ['metrics', 'logs', 'traces'];
 /**
  * The signals to send each event as, a comma-separated list of metrics, logs and traces; always
  * in that order, whatever the order given, each once.
@@ -398,17 +408,13 @@ const parseSignals = (text, source) => {
         .split(',')
         .map((w) => w.trim().toLowerCase())
         .filter((w) => w !== '');
-    const unknown = given.filter((w) => !SIGNAL_ORDER.includes(w));
+    const unknown = given.filter((w) => !vocabulary_SIGNALS.includes(w));
     if (unknown.length > 0)
         throw new UsageError(`${source}: "${unknown[0]}" is not a signal (use metrics, logs, traces)`);
     if (given.length === 0)
         throw new UsageError(`${source}: name at least one signal`);
-    return SIGNAL_ORDER.filter((s) => given.includes(s));
+    return vocabulary_SIGNALS.filter((s) => given.includes(s));
 };
-
-;// CONCATENATED MODULE: ./src/config/sync-config.ts
-// Collectors accept 20 MiB by default and most vendors 4-5 MiB; stay under the smaller figure.
-const DEFAULT_MAX_REQUEST_BYTES = 3 * 1024 * 1024;
 
 ;// CONCATENATED MODULE: external "node:crypto"
 const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
@@ -484,9 +490,10 @@ function readPem(path, source) {
 
 
 
-
 /** The groups of `sync --help`, in the order it shows them. */
 const SECTIONS = ['Source', 'Endpoint', 'Resource', 'Output'];
+// Collectors accept 20 MiB by default and most vendors 4-5 MiB; stay under the smaller figure.
+const DEFAULT_MAX_REQUEST_BYTES = 3 * 1024 * 1024;
 const MAX_BATCH_SIZE = 100_000;
 const MAX_REQUEST_MIB = DEFAULT_MAX_REQUEST_BYTES / (1024 * 1024);
 /** The engine's settings: the one place their names, defaults and docs are written. */
@@ -2310,6 +2317,7 @@ function parseUrl(text, source) {
     }
     return url;
 }
+/** The OTLP signals, each with its own path (`v1/metrics`, `v1/logs`, `v1/traces`). */
 const SIGNAL_PATH = /\/v1\/(metrics|logs|traces)\/?$/;
 /**
  * The base URL with the backend's path (unless the base ends in it already) and `/v1/<signal>`;
@@ -2340,7 +2348,6 @@ function displayEndpoint(url) {
 }
 
 ;// CONCATENATED MODULE: ./src/config/build-config.ts
-
 
 
 
@@ -2529,7 +2536,7 @@ const NOT_FROM_ENV = [
     'service.version',
 ];
 
-;// CONCATENATED MODULE: ./src/config/replay-config.ts
+;// CONCATENATED MODULE: ./src/config/jsonl-config.ts
 
 
 
@@ -2539,7 +2546,7 @@ const NOT_FROM_ENV = [
 
 
 
-const SIGNALS = ['metrics', 'logs', 'traces'];
+
 /**
  * Backends that take metrics only: their preset's path is for metrics, and a gridctl replay's
  * logs and traces need an endpoint of their own there.
@@ -2554,7 +2561,7 @@ function defaultGridctlDir(home = (0,external_node_os_namespaceObject.homedir)()
  * tried are the general OTEL_EXPORTER_OTLP_* ones (the table's METRICS ones are for `sync`); the
  * endpoint and headers follow the per-signal rules of resolveEndpoint.
  */
-function buildReplayConfig(settings, paths, env, now) {
+function buildJsonlConfig(settings, paths, env, now) {
     const gridctlGiven = settings.gridctl === true;
     if (!gridctlGiven) {
         const key = GRIDCTL_ONLY_KEYS.find((k) => given(settings[k]));
@@ -2606,7 +2613,7 @@ function buildReplayConfig(settings, paths, env, now) {
             ...(typeof openmetricsOut === 'string' && { openmetricsOut }),
             signals: given(settings.signals)
                 ? specOf('signals').parse?.(settings.signals, flagLabel('signals'), now)
-                : [...SIGNALS],
+                : [...vocabulary_SIGNALS],
             temporality: lookUp('temporality')?.value ??
                 preset.temporality ??
                 SETTINGS.temporality.default,
@@ -2618,7 +2625,7 @@ function buildReplayConfig(settings, paths, env, now) {
         cert: found(lookUp('clientCertificate')),
         key: found(lookUp('clientKey')),
     });
-    for (const signal of SIGNALS) {
+    for (const signal of vocabulary_SIGNALS) {
         if (gridctl !== undefined && !gridctl.signals.includes(signal))
             continue;
         // A metrics-only backend's URL is no place for logs and traces: only their own variables are.
@@ -2682,7 +2689,7 @@ function gridctlProtocol(flag, env, now) {
 function protocolWarnings(env) {
     const variables = [
         'OTEL_EXPORTER_OTLP_PROTOCOL',
-        ...SIGNALS.map((s) => `OTEL_EXPORTER_OTLP_${s.toUpperCase()}_PROTOCOL`),
+        ...vocabulary_SIGNALS.map((s) => `OTEL_EXPORTER_OTLP_${s.toUpperCase()}_PROTOCOL`),
     ];
     const other = variables.filter((v) => {
         const value = env[v];
@@ -2718,8 +2725,6 @@ function found(value) {
     return value === undefined ? undefined : { value: value.value, source: value.source };
 }
 
-;// CONCATENATED MODULE: external "node:timers/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 ;// CONCATENATED MODULE: ./src/output/directory.ts
 
 
@@ -2937,7 +2942,7 @@ function typed(err, what) {
 
 
 /** Progress kept in `events.synced_to_otel_at`: NULL means pending, a time means delivered. */
-class column_store_ColumnProgressStore {
+class ColumnProgressStore {
     db;
     mode = 'column';
     constructor(db) {
@@ -3264,7 +3269,7 @@ function parseRanges(text) {
 
 ;// CONCATENATED MODULE: ./src/source/id-ranges.ts
 /** Sorts and merges ranges that overlap or touch, so [1,3] and [4,9] become [1,9]. */
-function id_ranges_coalesce(ranges) {
+function coalesce(ranges) {
     const sorted = [...ranges].sort((a, b) => a.first - b.first);
     const out = [];
     for (const r of sorted) {
@@ -3278,11 +3283,15 @@ function id_ranges_coalesce(ranges) {
     }
     return out;
 }
+/** The fewest ranges that hold exactly these ids. */
+function id_ranges_rangesOfIds(ids) {
+    return coalesce(ids.map((id) => ({ first: id, last: id })));
+}
 /** The parts of [lo, hi] that no range covers, in order. */
 function gapsBetween(covered, lo, hi) {
     const gaps = [];
     let next = lo;
-    for (const r of id_ranges_coalesce(covered)) {
+    for (const r of coalesce(covered)) {
         if (r.last < next)
             continue;
         if (r.first > hi)
@@ -3317,10 +3326,10 @@ function coverage(events) {
  * `last_synced_id`. Ranges rather than a "last id" cursor, because `--since`, `--until` and
  * `--limit` leave gaps that a later run must still send.
  */
-const ranges_store_RANGES_TABLE = 'telemetry_sync_delivered';
+const RANGES_TABLE = 'telemetry_sync_delivered';
 /** The ranges table of a signal: metrics keep the original name, so earlier progress stands. */
 function ranges_store_rangesTable(signal) {
-    return signal === 'metrics' ? ranges_store_RANGES_TABLE : `${ranges_store_RANGES_TABLE}_${signal}`;
+    return signal === 'metrics' ? RANGES_TABLE : `${RANGES_TABLE}_${signal}`;
 }
 const ranges_store_createTable = (table) => `CREATE TABLE IF NOT EXISTS ${table} (
   first_id INTEGER PRIMARY KEY,
@@ -3328,13 +3337,13 @@ const ranges_store_createTable = (table) => `CREATE TABLE IF NOT EXISTS ${table}
   delivered_at TEXT NOT NULL
 )`;
 /** Progress kept as acknowledged id ranges in a table of ours, merged as they grow. */
-class ranges_store_RangesProgressStore {
+class RangesProgressStore {
     db;
     table;
     mode = 'ranges';
     constructor(db, 
     /** Our table of acknowledged ranges: one per signal (see rangesTable). */
-    table = ranges_store_RANGES_TABLE) {
+    table = RANGES_TABLE) {
         this.db = db;
         this.table = table;
     }
@@ -3354,10 +3363,10 @@ class ranges_store_RangesProgressStore {
         const remove = this.db.prepare(`DELETE FROM ${this.table} WHERE first_id = ?`);
         const insert = this.db.prepare(`INSERT INTO ${this.table} (first_id, last_id, delivered_at) VALUES (?, ?, ?)`);
         transaction_inWriteTransaction(this.db, 'record delivered events', () => {
-            for (const r of id_ranges_coalesce(ranges)) {
+            for (const r of coalesce(ranges)) {
                 // Ranges that overlap or touch this one are folded into it, so the table stays small.
                 const neighbours = touching.all(r.last + 1, r.first - 1).map(toRange);
-                const merged = id_ranges_coalesce([r, ...neighbours]);
+                const merged = coalesce([r, ...neighbours]);
                 for (const n of neighbours)
                     remove.run(n.first);
                 for (const m of merged)
@@ -3873,6 +3882,8 @@ async function copyDatabase(from, to) {
     }
 }
 
+;// CONCATENATED MODULE: external "node:timers/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 ;// CONCATENATED MODULE: external "node:zlib"
 const external_node_zlib_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 ;// CONCATENATED MODULE: external "node:http"
@@ -4985,6 +4996,154 @@ class OtlpExporter {
     }
 }
 
+;// CONCATENATED MODULE: ./src/engine/circuit-breaker.ts
+/**
+ * The circuit breaker of every sending run, with one rule: only refusals of the data (bad data)
+ * count, `max` of them in a row stop the run, and an acknowledgement starts the count again. A
+ * refusal for the data's time (too old for the endpoint, out of order or already held) is no sign
+ * that the endpoint refuses everything: it neither counts nor starts the count again.
+ */
+class CircuitBreaker {
+    max;
+    inARow = 0;
+    constructor(max) {
+        this.max = max;
+    }
+    /** Refused units (events, lines) counted in a row so far. */
+    get count() {
+        return this.inARow;
+    }
+    accepted() {
+        this.inARow = 0;
+    }
+    /** Counts a refusal by the rule above; true when the breaker trips (the run must stop). */
+    refused(kind) {
+        if (kind !== 'bad-data')
+            return false;
+        this.inARow += 1;
+        return this.inARow >= this.max;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/engine/run-harness.ts
+
+
+
+
+/** How long a run waits for another one holding the same lock (database or state) before refusing. */
+const LOCK_WAIT_MS = 10_000;
+/**
+ * What every command that sends shares, whatever its source reads (a tokf database, JSON Lines
+ * files): the lock held while progress is recorded, the exporters (retries, their progress, the
+ * stop), the circuit breaker, Ctrl-C and SIGTERM (through `deps.signal`), a lock taken over, and
+ * the run log written only while the lock is the run's. A source says what is pending, how it is
+ * encoded and how an acknowledgement is recorded; it asks the harness for the rest.
+ */
+class RunHarness {
+    deps;
+    lock;
+    stops;
+    constructor(deps, 
+    /** The lock of the store progress is recorded in; undefined when nothing is recorded. */
+    lock) {
+        this.deps = deps;
+        this.lock = lock;
+    }
+    /**
+     * Runs `body` holding the lock (when there is one), then leaves the run's line in the run log
+     * unless the lock was taken over (the log is the other run's to write then). Throws
+     * SyncBusyError before `body` when another run holds the lock past LOCK_WAIT_MS.
+     */
+    async hold(body, logRun) {
+        const { lock, deps } = this;
+        if (lock === undefined)
+            return await body();
+        const sleep = deps.sleep ?? promises_namespaceObject.setTimeout;
+        await lock.acquire({ waitMs: deps.lockWaitMs ?? LOCK_WAIT_MS, now: deps.now, sleep });
+        try {
+            const result = await body();
+            if (lock.lost === undefined)
+                logRun?.(result);
+            return result;
+        }
+        finally {
+            lock.release();
+        }
+    }
+    /** Interrupted by Ctrl-C or SIGTERM. */
+    get interrupted() {
+        return this.deps.signal?.aborted === true;
+    }
+    /** Why the lock is no longer this run's, once another run took it over. */
+    get lockLost() {
+        return this.lock?.lost;
+    }
+    /** Why the run must send nothing more (interrupted, lock taken over), in words, or undefined. */
+    halted() {
+        const lost = this.lockLost;
+        if (lost !== undefined)
+            return `${lost}; this run stopped and recorded nothing more`;
+        if (this.interrupted)
+            return 'interrupted: sending stopped and what was acknowledged is recorded';
+        return undefined;
+    }
+    /** Calls `stop` when the run is interrupted or its lock taken over; returns the unwatching. */
+    onStop(stop) {
+        const { signal } = this.deps;
+        signal?.addEventListener('abort', stop, { once: true });
+        const unwatch = this.lock?.onLost(stop);
+        return () => {
+            signal?.removeEventListener('abort', stop);
+            unwatch?.();
+        };
+    }
+    /** Told how far the run is (see RunDeps.progress). */
+    progress(p) {
+        this.deps.progress?.(p);
+    }
+    get reportsProgress() {
+        return this.deps.progress !== undefined;
+    }
+    /** The circuit breaker of a run or a signal's pass (one rule, see CircuitBreaker). */
+    breaker(maxConsecutiveFailures) {
+        return new CircuitBreaker(maxConsecutiveFailures);
+    }
+    /**
+     * An exporter with the run's edges: retry policy and budget, retry progress, the user agent,
+     * and the stop (no attempt is started once the run is interrupted or its lock taken over).
+     */
+    exporter(target) {
+        const { deps } = this;
+        const signal = this.stopSignal();
+        return new OtlpExporter({
+            endpoint: target.endpoint,
+            protocol: target.protocol,
+            compression: target.compression,
+            timeoutMs: target.timeoutMs,
+            userAgent: deps.userAgent,
+            otlpSignal: target.otlpSignal,
+            onRedirect: target.onRedirect,
+            now: deps.now,
+            policy: { ...DEFAULT_RETRY_POLICY, budgetMs: target.retryBudgetMs, ...deps.retryPolicy },
+            ...(signal !== undefined && { signal }),
+            ...(deps.progress !== undefined && {
+                onRetry: (wait) => deps.progress?.({ kind: 'retry', ...wait }),
+            }),
+            ...(deps.sleep !== undefined && { sleep: deps.sleep }),
+            ...(deps.transport !== undefined && { transport: deps.transport }),
+        });
+    }
+    stopSignal() {
+        if (this.stops !== undefined)
+            return this.stops;
+        const stops = [this.deps.signal, this.lock?.lostSignal].filter((s) => s !== undefined);
+        if (stops.length === 0)
+            return undefined;
+        this.stops = stops.length === 1 ? stops[0] : AbortSignal.any(stops);
+        return this.stops;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/source/tokf-event.ts
 /**
  * Text longer than this is cut: tokf.command is the whole argv, and backends refuse (or choke on)
@@ -5224,6 +5383,116 @@ function bucketIndex(value) {
     return i === -1 ? DEFAULT_BOUNDARIES.length : i;
 }
 
+;// CONCATENATED MODULE: ./src/output/family-spool.ts
+
+/** Text buffered per family before it goes to that family's part file. */
+const FLUSH_CHARS = 256 * 1024;
+/** Bytes copied at a time when the parts are joined into the file. */
+const COPY_BYTES = 1024 * 1024;
+/**
+ * One family's lines, gathered in a part file of its own while a run streams, in memory only up
+ * to FLUSH_CHARS at a time.
+ */
+class FamilyPart {
+    header;
+    partPath;
+    fd;
+    chunks = [];
+    chars = 0;
+    constructor(header, partPath) {
+        this.header = header;
+        this.partPath = partPath;
+    }
+    append(lines) {
+        this.chunks.push(lines);
+        this.chars += lines.length;
+        if (this.chars >= FLUSH_CHARS)
+            this.flush();
+    }
+    flush() {
+        if (this.chunks.length === 0)
+            return;
+        this.fd ??= (0,external_node_fs_namespaceObject.openSync)(this.partPath, 'w');
+        (0,external_node_fs_namespaceObject.writeSync)(this.fd, this.chunks.join(''));
+        this.chunks = [];
+        this.chars = 0;
+    }
+    /** Copies the family (header, then lines) to `out` and removes its part file. */
+    copyTo(out, buffer) {
+        (0,external_node_fs_namespaceObject.writeSync)(out, this.header);
+        this.flush();
+        if (this.fd === undefined)
+            return;
+        (0,external_node_fs_namespaceObject.closeSync)(this.fd);
+        this.fd = undefined;
+        const input = (0,external_node_fs_namespaceObject.openSync)(this.partPath, 'r');
+        try {
+            for (;;) {
+                const n = (0,external_node_fs_namespaceObject.readSync)(input, buffer, 0, buffer.length, null);
+                if (n === 0)
+                    break;
+                (0,external_node_fs_namespaceObject.writeSync)(out, buffer, 0, n);
+            }
+        }
+        finally {
+            (0,external_node_fs_namespaceObject.closeSync)(input);
+        }
+        (0,external_node_fs_namespaceObject.rmSync)(this.partPath, { force: true });
+    }
+    discard() {
+        if (this.fd !== undefined)
+            (0,external_node_fs_namespaceObject.closeSync)(this.fd);
+        this.fd = undefined;
+        this.chunks = [];
+        (0,external_node_fs_namespaceObject.rmSync)(this.partPath, { force: true });
+    }
+}
+/**
+ * A file written as families whose lines arrive interleaved but must end up together (as
+ * OpenMetrics wants a family's samples): each family spools to `<path>.partN` beside the file,
+ * and commit() joins them, in the order they were opened, into the file, which appears whole
+ * (through a rename) or not at all. The directory must exist before the first line is flushed.
+ */
+class FamilySpool {
+    path;
+    parts = [];
+    constructor(path) {
+        this.path = path;
+    }
+    /** A new family under `header`, joined after the families opened before it. */
+    family(header) {
+        const part = new FamilyPart(header, `${this.path}.part${this.parts.length}`);
+        this.parts.push(part);
+        return part;
+    }
+    /** Removes every part; the file, if an earlier run left one, stays as it was. */
+    discard() {
+        for (const part of this.parts)
+            part.discard();
+    }
+    /** Joins the families, then `trailer`, into the file; on failure removes the parts and the copy. */
+    commit(trailer) {
+        const tmp = `${this.path}.tmp`;
+        const out = (0,external_node_fs_namespaceObject.openSync)(tmp, 'w');
+        try {
+            const buffer = Buffer.allocUnsafe(COPY_BYTES);
+            for (const part of this.parts)
+                part.copyTo(out, buffer);
+            (0,external_node_fs_namespaceObject.writeSync)(out, trailer);
+            (0,external_node_fs_namespaceObject.fsyncSync)(out);
+        }
+        catch (err) {
+            this.discard();
+            (0,external_node_fs_namespaceObject.closeSync)(out);
+            (0,external_node_fs_namespaceObject.rmSync)(tmp, { force: true });
+            throw err;
+        }
+        (0,external_node_fs_namespaceObject.closeSync)(out);
+        // Renamed whole, so that no one backfills half a file.
+        (0,external_node_fs_namespaceObject.renameSync)(tmp, this.path);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/output/prometheus-names.ts
 /**
  * How Prometheus's OTLP receiver names what it receives, under its default translation strategy
@@ -5381,6 +5650,74 @@ function jobAndInstance(resource) {
     return out;
 }
 
+;// CONCATENATED MODULE: ./src/output/openmetrics-text.ts
+
+
+/** The line that ends every OpenMetrics file. */
+const OPENMETRICS_EOF = '# EOF\n';
+/** The `le` of each finite bucket, spelled once: every histogram sample writes them all. */
+const BOUND_LABELS = DEFAULT_BOUNDARIES.map((b) => formatBound(b));
+/** A family's metadata, which precedes its samples: its type and its help text. */
+function familyHeader(name, type, help) {
+    return `# TYPE ${name} ${type}\n# HELP ${name} ${escapeLabelValue(help)}\n`;
+}
+/**
+ * A series' labels, named as Prometheus's OTLP receiver names them, rendered and escaped, without
+ * braces (a histogram bucket adds its `le`).
+ */
+function labelSet(attributes, resource) {
+    return prometheusLabels(attributes, resource)
+        .map(([name, value]) => `${name}="${escapeLabelValue(value)}"`)
+        .join(',');
+}
+/** One sample line; `seconds` is a number or already written as OpenMetrics seconds. */
+function sampleLine(name, labels, value, seconds) {
+    return `${name}{${labels}} ${formatValue(value)} ${seconds}\n`;
+}
+/**
+ * A histogram's bucket samples at one second, cumulative as OpenMetrics counts them, from counts
+ * per bucket (the last above the highest boundary) and the total count for `+Inf`.
+ */
+function bucketLines(name, labels, perBucket, count, seconds) {
+    const at = ` ${seconds}\n`;
+    const prefix = `${name}_bucket{${labels}${labels === '' ? '' : ','}le="`;
+    let cumulative = 0;
+    let lines = '';
+    BOUND_LABELS.forEach((le, i) => {
+        cumulative += perBucket[i] ?? 0;
+        lines += `${prefix}${le}"} ${cumulative}${at}`;
+    });
+    return `${lines}${prefix}+Inf"} ${count}${at}`;
+}
+/** OpenMetrics label value escaping: backslash, double quote and line feed. */
+function escapeLabelValue(value) {
+    return value.replace(/[\\"\n]/g, (c) => (c === '\n' ? '\\n' : `\\${c}`));
+}
+/** A sample value: integers without a point, as OpenMetrics asks; others in shortest form. */
+function formatValue(v) {
+    return String(v);
+}
+/**
+ * A bucket bound as the OTLP receiver writes it (Go's FormatFloat 'f', -1): the shortest digits
+ * that give the number back, never in exponent form.
+ */
+function formatBound(bound) {
+    if (bound === Infinity)
+        return '+Inf';
+    const text = String(bound);
+    const match = /^(-?)(\d)(?:\.(\d+))?e([+-]\d+)$/.exec(text);
+    if (match === null)
+        return text;
+    const [, sign, lead, rest = '', exp] = match;
+    const digits = `${lead}${rest}`;
+    const point = 1 + Number(exp);
+    if (point <= 0)
+        return `${sign}0.${'0'.repeat(-point)}${digits}`;
+    if (point >= digits.length)
+        return `${sign}${digits}${'0'.repeat(point - digits.length)}`;
+    return `${sign}${digits.slice(0, point)}.${digits.slice(point)}`;
+}
+
 ;// CONCATENATED MODULE: ./src/output/write-failure.ts
 
 /** Errors of the file system that mean "no room": the disk, or the user's quota. */
@@ -5414,73 +5751,11 @@ function writing(kind, path, work) {
 
 
 
+
+
 /** The file's name in the output directory. */
 const OPENMETRICS_FILE = 'metrics.om';
-/** Text buffered per family before it goes to that family's part file. */
-const FLUSH_CHARS = 256 * 1024;
-/** Bytes copied at a time when the parts are joined into the file. */
-const COPY_BYTES = 1024 * 1024;
-/** The `le` of each finite bucket, spelled once: every histogram sample writes them all. */
-const BOUND_LABELS = DEFAULT_BOUNDARIES.map((b) => formatBound(b));
-/**
- * One metric family of the file. OpenMetrics wants a family's lines together, while events bring
- * lines for every family at once: each family collects its samples in a part file of its own
- * while the run streams, and close() joins the parts under their metadata.
- */
-class FamilyPart {
-    header;
-    partPath;
-    fd;
-    chunks = [];
-    chars = 0;
-    constructor(header, partPath) {
-        this.header = header;
-        this.partPath = partPath;
-    }
-    append(line) {
-        this.chunks.push(line);
-        this.chars += line.length;
-        if (this.chars >= FLUSH_CHARS)
-            this.flush();
-    }
-    flush() {
-        if (this.chunks.length === 0)
-            return;
-        this.fd ??= (0,external_node_fs_namespaceObject.openSync)(this.partPath, 'w');
-        (0,external_node_fs_namespaceObject.writeSync)(this.fd, this.chunks.join(''));
-        this.chunks = [];
-        this.chars = 0;
-    }
-    /** Copies the family (metadata, then samples) to `out` and removes its part file. */
-    copyTo(out, buffer) {
-        (0,external_node_fs_namespaceObject.writeSync)(out, this.header);
-        this.flush();
-        if (this.fd === undefined)
-            return;
-        (0,external_node_fs_namespaceObject.closeSync)(this.fd);
-        this.fd = undefined;
-        const input = (0,external_node_fs_namespaceObject.openSync)(this.partPath, 'r');
-        try {
-            for (;;) {
-                const n = (0,external_node_fs_namespaceObject.readSync)(input, buffer, 0, buffer.length, null);
-                if (n === 0)
-                    break;
-                (0,external_node_fs_namespaceObject.writeSync)(out, buffer, 0, n);
-            }
-        }
-        finally {
-            (0,external_node_fs_namespaceObject.closeSync)(input);
-        }
-        (0,external_node_fs_namespaceObject.rmSync)(this.partPath, { force: true });
-    }
-    discard() {
-        if (this.fd !== undefined)
-            (0,external_node_fs_namespaceObject.closeSync)(this.fd);
-        this.fd = undefined;
-        this.chunks = [];
-        (0,external_node_fs_namespaceObject.rmSync)(this.partPath, { force: true });
-    }
-}
+const KIND = 'OpenMetrics file';
 /**
  * Writes the events as OpenMetrics text for `promtool tsdb create-blocks-from openmetrics`, which
  * backfills Prometheus (and, through its blocks, Thanos or Mimir). Series are named and labelled
@@ -5494,9 +5769,9 @@ class FamilyPart {
  * increasing time order, which the TSDB requires; totals stay exact. Each series ends with its
  * total at the file's last second.
  *
- * Memory holds one entry per series and a fixed buffer per family; the samples wait on disk.
+ * Memory holds one entry per series and a fixed buffer per family; the samples wait on disk
+ * (family-spool.ts) until close() joins them. The lines themselves are openmetrics-text.ts's.
  */
-const KIND = 'OpenMetrics file';
 class OpenMetricsWriter {
     dir;
     resource;
@@ -5504,6 +5779,7 @@ class OpenMetricsWriter {
     /** Events written (those with a readable timestamp). */
     events = 0;
     families;
+    spool;
     byInstrument = new Map();
     series = new Map();
     labelCache = new Map();
@@ -5513,8 +5789,8 @@ class OpenMetricsWriter {
         this.dir = dir;
         this.resource = resource;
         this.path = (0,external_node_path_namespaceObject.join)(dir, OPENMETRICS_FILE);
-        let part = 0;
-        const family = (name, type, help) => new FamilyPart(`# TYPE ${name} ${type}\n# HELP ${name} ${escapeHelp(help)}\n`, `${this.path}.part${part++}`);
+        this.spool = new FamilySpool(this.path);
+        const family = (name, type, help) => this.spool.family(familyHeader(name, type, help));
         this.families = [INVOCATIONS, TOKENS_SAVED, TOKEN_USAGE, FILTER_DURATION].map((instrument) => {
             if (instrument.kind === 'sum') {
                 const name = prometheusMetricName(instrument.name, instrument.unit, 'monotonic-sum');
@@ -5570,9 +5846,7 @@ class OpenMetricsWriter {
             return;
         this.closed = true;
         if (this.events === 0) {
-            for (const f of this.families)
-                for (const part of [f.total, f.bucket, f.sum, f.count])
-                    part?.discard();
+            this.spool.discard();
             return;
         }
         this.prepareDir();
@@ -5589,26 +5863,7 @@ class OpenMetricsWriter {
         }
         this.series.clear();
         this.labelCache.clear();
-        const parts = this.families.flatMap((f) => [f.total, f.bucket, f.sum, f.count].filter((p) => p !== undefined));
-        const tmp = `${this.path}.tmp`;
-        const out = (0,external_node_fs_namespaceObject.openSync)(tmp, 'w');
-        try {
-            const buffer = Buffer.allocUnsafe(COPY_BYTES);
-            for (const part of parts)
-                part.copyTo(out, buffer);
-            (0,external_node_fs_namespaceObject.writeSync)(out, '# EOF\n');
-            (0,external_node_fs_namespaceObject.fsyncSync)(out);
-        }
-        catch (err) {
-            for (const part of parts)
-                part.discard();
-            (0,external_node_fs_namespaceObject.closeSync)(out);
-            (0,external_node_fs_namespaceObject.rmSync)(tmp, { force: true });
-            throw err;
-        }
-        (0,external_node_fs_namespaceObject.closeSync)(out);
-        // Renamed whole, so that no one backfills half a file.
-        (0,external_node_fs_namespaceObject.renameSync)(tmp, this.path);
+        this.spool.commit(OPENMETRICS_EOF);
     }
     prepareDir() {
         if (this.dirReady)
@@ -5653,62 +5908,21 @@ class OpenMetricsWriter {
     renderLabels(attrsKey, attributes) {
         let labels = this.labelCache.get(attrsKey);
         if (labels === undefined) {
-            labels = prometheusLabels(attributes, this.resource)
-                .map(([name, value]) => `${name}="${escapeLabelValue(value)}"`)
-                .join(',');
+            labels = labelSet(attributes, this.resource);
             this.labelCache.set(attrsKey, labels);
         }
         return labels;
     }
     emit(s, seconds) {
         const f = s.families;
-        const at = ` ${seconds}\n`;
         if (f.total !== undefined) {
-            f.total.append(`${f.name}{${s.labels}} ${formatValue(s.sum)}${at}`);
+            f.total.append(sampleLine(f.name, s.labels, s.sum, seconds));
             return;
         }
-        const buckets = s.buckets;
-        const prefix = `${f.name}_bucket{${s.labels}${s.labels === '' ? '' : ','}le="`;
-        let cumulative = 0;
-        BOUND_LABELS.forEach((le, i) => {
-            cumulative += buckets[i] ?? 0;
-            f.bucket.append(`${prefix}${le}"} ${cumulative}${at}`);
-        });
-        f.bucket.append(`${prefix}+Inf"} ${s.count}${at}`);
-        f.sum.append(`${f.name}_sum{${s.labels}} ${formatValue(s.sum)}${at}`);
-        f.count.append(`${f.name}_count{${s.labels}} ${s.count}${at}`);
+        f.bucket.append(bucketLines(f.name, s.labels, s.buckets, s.count, seconds));
+        f.sum.append(sampleLine(`${f.name}_sum`, s.labels, s.sum, seconds));
+        f.count.append(sampleLine(`${f.name}_count`, s.labels, s.count, seconds));
     }
-}
-/** OpenMetrics label value escaping: backslash, double quote and line feed. */
-function escapeLabelValue(value) {
-    return value.replace(/[\\"\n]/g, (c) => (c === '\n' ? '\\n' : `\\${c}`));
-}
-function escapeHelp(text) {
-    return escapeLabelValue(text);
-}
-/** A sample value: integers without a point, as OpenMetrics asks; others in shortest form. */
-function formatValue(v) {
-    return String(v);
-}
-/**
- * A bucket bound as the OTLP receiver writes it (Go's FormatFloat 'f', -1): the shortest digits
- * that give the number back, never in exponent form.
- */
-function formatBound(bound) {
-    if (bound === Infinity)
-        return '+Inf';
-    const text = String(bound);
-    const match = /^(-?)(\d)(?:\.(\d+))?e([+-]\d+)$/.exec(text);
-    if (match === null)
-        return text;
-    const [, sign, lead, rest = '', exp] = match;
-    const digits = `${lead}${rest}`;
-    const point = 1 + Number(exp);
-    if (point <= 0)
-        return `${sign}0.${'0'.repeat(-point)}${digits}`;
-    if (point >= digits.length)
-        return `${sign}${digits}${'0'.repeat(point - digits.length)}`;
-    return `${sign}${digits.slice(0, point)}.${digits.slice(point)}`;
 }
 
 ;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/common/protobuf/utils.mjs
@@ -8329,7 +8543,7 @@ function cumulate(deltas, ledger, resource) {
                 const state = before
                     ? { ...before, histogram: copyHistogram(before.histogram) }
                     : {
-                        // Never before 1970 (see times() in resource-metrics.ts).
+                        // Never before 1970 (see startOf() in resource-metrics.ts).
                         startSeconds: Math.max(0, p.epochSeconds - 1),
                         lastSeconds: p.epochSeconds - 1,
                         sum: 0,
@@ -8428,6 +8642,11 @@ function copyHistogram(h) {
 
 
 /**
+ * One list of boundaries for every histogram point: the transformer only reads it, and a copy per
+ * point (sixteen numbers, for three of a second's five points) was a large share of the garbage.
+ */
+const BOUNDARIES = [...DEFAULT_BOUNDARIES];
+/**
  * Builds the SDK's ResourceMetrics, which the OTLP transformer serializes.
  *
  * Time rule: a point's `time_unix_nano` is the events' timestamp exactly. A delta point's
@@ -8462,7 +8681,12 @@ function toMetricData(instrument, points, aggregationTemporality) {
             aggregationTemporality,
             dataPointType: DataPointType.SUM,
             isMonotonic: true,
-            dataPoints: sorted.map((p) => ({ ...times(p), attributes: p.attributes, value: p.sum })),
+            dataPoints: sorted.map((p) => ({
+                startTime: startOf(p),
+                endTime: [p.epochSeconds, 0],
+                attributes: p.attributes,
+                value: p.sum,
+            })),
         };
     }
     return {
@@ -8472,10 +8696,11 @@ function toMetricData(instrument, points, aggregationTemporality) {
         dataPoints: sorted.map((p) => {
             const h = p.histogram;
             return {
-                ...times(p),
+                startTime: startOf(p),
+                endTime: [p.epochSeconds, 0],
                 attributes: p.attributes,
                 value: {
-                    buckets: { boundaries: [...DEFAULT_BOUNDARIES], counts: h.bucketCounts },
+                    buckets: { boundaries: BOUNDARIES, counts: h.bucketCounts },
                     count: h.count,
                     sum: h.sum,
                     min: h.min,
@@ -8485,10 +8710,9 @@ function toMetricData(instrument, points, aggregationTemporality) {
         }),
     };
 }
-function times(p) {
+function startOf(p) {
     // Never before 1970: OTLP's times are unsigned (an event at the epoch starts there too).
-    const start = Math.max(0, p.startSeconds ?? p.epochSeconds - 1);
-    return { startTime: [start, 0], endTime: [p.epochSeconds, 0] };
+    return [Math.max(0, p.startSeconds ?? p.epochSeconds - 1), 0];
 }
 
 ;// CONCATENATED MODULE: ./src/encode/requests.ts
@@ -9712,15 +9936,68 @@ async function findHorizon(events, refusal, steps) {
     return sendAll([rest], steps);
 }
 
+;// CONCATENATED MODULE: ./src/engine/time-refusals.ts
+
+/** Older than the endpoint keeps (`said`: the refusal in words). */
+function tooOldForEndpoint(said, status) {
+    return {
+        kept: 'too-old-for-endpoint',
+        unsent: 'too-old-unsent',
+        reason: `too old for this endpoint (${said})`,
+        status,
+        stat: 'tooOldForEndpoint',
+    };
+}
+/** Behind newer samples of its series the endpoint holds (delta, logs, spans). */
+function behindEndpoint(said) {
+    return {
+        kept: 'behind-endpoint',
+        unsent: 'behind-endpoint',
+        reason: `behind newer samples the endpoint holds (${said})`,
+        status: null,
+        stat: 'behindEndpoint',
+    };
+}
+/**
+ * Events the endpoint will not take for their time, not their data: set aside as kept in the
+ * run's file (named in the row, so that status can check it still holds them), or, without a
+ * file, left pending with an error saying so. Returns what to report when recording that failed
+ * (the delivery then stops), else undefined.
+ */
+function keepInFile(parts, events, said, how) {
+    const { recorder, notices, allFile: file, stats } = parts;
+    const firstId = events[0]?.id;
+    if (file === undefined) {
+        stats.tooOldUnsent += events.length;
+        notices.error({ kind: how.unsent, count: events.length, firstId, message: said });
+        return undefined;
+    }
+    try {
+        recorder.setAside(events.map((e) => e.id), { reason: `${how.reason}; kept in ${file}`, status: how.status, file });
+    }
+    catch (err) {
+        return `${said}; recording that failed: ${messageOf(err)}`;
+    }
+    stats[how.stat] += events.length;
+    notices.warning({
+        kind: how.kept,
+        count: events.length,
+        firstId,
+        message: said,
+        file,
+        setAside: true,
+    });
+    return undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/engine/delivery.ts
+
 
 
 
 
 /** Shortest value of an event's data a refusal must quote to count as naming it. */
 const MIN_NAMED_LENGTH = 4;
-/** What an encoded body becomes once its compressed form is ready (see compress). */
-const RELEASED = new Uint8Array(0);
 /**
  * Sends a run's requests in order, each through poison isolation, and settles every outcome:
  * acknowledged events are recorded as delivered, refused single events are set aside with the
@@ -9745,11 +10022,6 @@ class Delivery {
         bytesSent: 0,
     };
     stopped = false;
-    consecutiveRefusals = 0;
-    /** Wire bodies started ahead of their turn, by request. */
-    wires = new WeakMap();
-    /** Batches prepared and not yet started, in order. */
-    queued = [];
     /** Whether the request being delivered was acknowledged as encoded, not split or refused. */
     wholeAck = false;
     current;
@@ -9766,13 +10038,13 @@ class Delivery {
     }
     /**
      * The job that sends a batch, for the pipeline. The batch is encoded and its compression started
-     * now, while earlier batches are still being sent.
+     * now, while earlier batches are still being sent (see Speculation).
      */
     prepare(batch) {
-        const job = { batch, requests: this.encodeBatch(batch, this.parts.encodeAhead) };
-        this.queued.push(job);
+        const { speculation } = this.parts;
+        const job = speculation.ahead(batch);
         return async () => {
-            this.queued.shift();
+            speculation.started();
             const requests = job.requests;
             for (let i = 0; i < requests.length; i += 1) {
                 if (this.stopped)
@@ -9781,50 +10053,16 @@ class Delivery {
                 this.wholeAck = false;
                 if ((await this.deliver(request)) === 'stop')
                     return;
-                if (this.wholeAck || this.parts.speculationLost === undefined)
-                    continue;
-                // What follows assumed this request's totals: encode it again from what was recorded.
-                this.parts.speculationLost();
-                const rest = requests.slice(i + 1).flatMap((r) => r.events);
-                if (rest.length > 0)
-                    requests.splice(i + 1, Infinity, ...this.reencode(rest));
-                for (const later of this.queued)
-                    later.requests = this.reencode(later.batch);
+                // What follows assumed this request's totals: encoded again from what was recorded.
+                if (!this.wholeAck)
+                    speculation.lost(requests, i);
             }
         };
-    }
-    /** Encodes a batch and starts compressing it. A request never sent leaves no rejection behind. */
-    encodeBatch(batch, encode) {
-        const requests = encode(batch);
-        this.parts.encoded(requests);
-        this.compress(requests);
-        return requests;
-    }
-    /** Encoded again after a speculation was lost: counted once already, as first encoded. */
-    reencode(events) {
-        const requests = this.parts.encodeAhead(events);
-        this.compress(requests);
-        return requests;
-    }
-    compress(requests) {
-        // Once sending stopped, no job waits on these: compressing them would only hold their bodies.
-        if (this.stopped)
-            return;
-        for (const r of requests) {
-            const wire = this.parts.exporter.wireBody(r.body).then((body) => {
-                // Only the wire body is sent from here on (a split re-encodes from the events): the
-                // encoded one, ten times larger, need not wait in the queue with it.
-                if (body !== r.body)
-                    r.body = RELEASED;
-                return body;
-            });
-            wire.catch(() => { });
-            this.wires.set(r, wire);
-        }
     }
     /** Sends nothing more in this run. */
     stop() {
         this.stopped = true;
+        this.parts.speculation.stop();
     }
     async deliver(request) {
         if (this.stopped)
@@ -9832,19 +10070,19 @@ class Delivery {
         this.current = request;
         const verdict = await sendIsolating(request, {
             send: (r) => this.send(r),
-            encode: this.parts.encode,
+            encode: (events) => this.parts.speculation.encode(events),
             settle: (r, outcome) => this.settled(this.settle(r, outcome)),
             timeOf: (e) => e.epochSeconds ?? 0,
             seriesOf: seriesOfEvent,
-            mayHold: (e) => this.parts.mayHold(e),
+            mayHold: (e) => this.parts.held.mayHold(e),
             // Re-examining, the stored request may reach past the events set aside from it: a refused
             // request is taken apart, and each event refused alone is the rest of it (see outOfOrder).
-            bisectOutOfOrder: () => !this.parts.cumulative || this.parts.reexamining,
+            bisectOutOfOrder: () => !this.parts.speculation.cumulative || this.parts.held.reexamining,
             tooOld: (events, refusal) => this.settled(this.tooOld(events, refusal)),
             splitting: (r, refusal) => this.parts.log(`${describeOutcome(refusal)} for ${r.events.length} events; splitting the request to find the refused ones`),
         });
         if (verdict === 'stop')
-            this.stopped = true;
+            this.stop();
         return verdict;
     }
     settled(verdict) {
@@ -9865,14 +10103,14 @@ class Delivery {
                 message: `not sent: recording the request in flight failed: ${messageOf(err)}`,
             };
         }
-        const outcome = await this.parts.exporter.send(request.body, this.wires.get(request));
+        const outcome = await this.parts.exporter.send(request.body, this.parts.speculation.wire(request));
         if (outcome.kind !== 'acknowledged') {
             try {
                 recorder.unacknowledged(request.events, outcome.mayHaveLanded !== true);
             }
             catch (err) {
                 this.failed('record-failed', request.events, messageOf(err));
-                this.stopped = true;
+                this.stop();
             }
         }
         // Interrupted before its first attempt: nothing went out.
@@ -9917,8 +10155,9 @@ class Delivery {
             this.failed('record-failed', request.events, messageOf(err));
             return false;
         }
-        this.parts.acknowledged(request);
-        this.consecutiveRefusals = 0;
+        this.parts.observed.acknowledged(request.events);
+        this.parts.speculation.acknowledged(request);
+        this.parts.breaker.accepted();
         this.stats.deliveredEvents += request.events.length;
         return true;
     }
@@ -10012,14 +10251,17 @@ class Delivery {
     }
     /** The circuit breaker: too many refused events in a row stop the run. */
     countRefusal(events) {
-        this.consecutiveRefusals += 1;
-        const max = this.parts.maxConsecutiveRefusals;
-        if (this.consecutiveRefusals < max)
+        const { breaker } = this.parts;
+        if (!breaker.refused('bad-data'))
             return 'continue';
         // Refused by an endpoint that took nothing: finish() says so, with every event pending.
         if (!this.accepted && this.unconfirmed.length > 0)
             return 'stop';
-        this.parts.notices.error({ kind: 'circuit-breaker', count: max, firstId: events[0]?.id });
+        this.parts.notices.error({
+            kind: 'circuit-breaker',
+            count: breaker.max,
+            firstId: events[0]?.id,
+        });
         return 'stop';
     }
     /**
@@ -10028,7 +10270,7 @@ class Delivery {
      * - Events it may hold unrecorded (a resend of a request whose answer was lost, see mayHold)
      *   are there: recorded as delivered ("already in the backend"), their series' totals advanced
      *   as the request had them, which are the totals the endpoint took the first time. While
-     *   re-examining events earlier versions set aside (see DeliveryParts.reexamining), so is any
+     *   re-examining events earlier versions set aside (see HeldEvents), so is any
      *   single event refused so: the stored request they came from reached past them, and is
      *   taken apart in order, so the totals recorded reach what the endpoint took.
      * - Others were never sent: with running totals (cumulative) the endpoint holds a series this
@@ -10039,12 +10281,13 @@ class Delivery {
      */
     outOfOrder(request, outcome) {
         const { events } = request;
-        const held = events.every((e) => this.parts.mayHold(e)) || (this.parts.reexamining && events.length === 1);
+        const held = events.every((e) => this.parts.held.mayHold(e)) ||
+            (this.parts.held.reexamining && events.length === 1);
         if (held)
             return this.alreadyHeld(request, outcome);
         const said = describeOutcome(outcome);
         this.stats.failedRequests += 1;
-        if (this.parts.cumulative) {
+        if (this.parts.speculation.cumulative) {
             this.parts.notices.error({
                 kind: 'out-of-order',
                 count: events.length,
@@ -10071,13 +10314,7 @@ class Delivery {
     }
     /** An event behind what its series holds at the endpoint: kept as a too-old one is. */
     behind(events, said) {
-        return this.keepInFile(events, said, {
-            kept: 'behind-endpoint',
-            unsent: 'behind-endpoint',
-            reason: `behind newer samples the endpoint holds (${said})`,
-            status: null,
-            stat: 'behindEndpoint',
-        });
+        return this.keepInFile(events, said, behindEndpoint(said));
     }
     /**
      * Events older than the endpoint's horizon are not refused data: they are not counted by the
@@ -10087,44 +10324,15 @@ class Delivery {
      */
     tooOld(events, refusal) {
         const said = describeOutcome(refusal);
-        return this.keepInFile(events, said, {
-            kept: 'too-old-for-endpoint',
-            unsent: 'too-old-unsent',
-            reason: `too old for this endpoint (${said})`,
-            status: refusal.status,
-            stat: 'tooOldForEndpoint',
-        });
+        return this.keepInFile(events, said, tooOldForEndpoint(said, refusal.status));
     }
-    /**
-     * Events the endpoint will not take for their time, not their data: set aside as kept in the
-     * run's file (named in the row, so that status can check it still holds them), or, without a
-     * file, left pending with an error saying so.
-     */
     keepInFile(events, said, how) {
-        const file = this.parts.allFile;
-        const firstId = events[0]?.id;
-        if (file === undefined) {
-            this.stats.tooOldUnsent += events.length;
-            this.parts.notices.error({ kind: how.unsent, count: events.length, firstId, message: said });
+        const { recorder, notices, allFile } = this.parts;
+        const failure = keepInFile({ recorder, notices, allFile, stats: this.stats }, events, said, how);
+        if (failure === undefined)
             return 'continue';
-        }
-        try {
-            this.parts.recorder.setAside(events.map((e) => e.id), { reason: `${how.reason}; kept in ${file}`, status: how.status, file });
-        }
-        catch (err) {
-            this.failed('record-failed', events, `${said}; recording that failed: ${messageOf(err)}`);
-            return 'stop';
-        }
-        this.stats[how.stat] += events.length;
-        this.parts.notices.warning({
-            kind: how.kept,
-            count: events.length,
-            firstId,
-            message: said,
-            file,
-            setAside: true,
-        });
-        return 'continue';
+        this.failed('record-failed', events, failure);
+        return 'stop';
     }
     failed(kind, events, message) {
         this.parts.notices.error({ kind, count: events.length, firstId: events[0]?.id, message });
@@ -10143,6 +10351,169 @@ function namesEventData(message, events) {
         v !== null &&
         v.trim().length >= MIN_NAMED_LENGTH &&
         message.includes(v.trim()));
+}
+
+;// CONCATENATED MODULE: ./src/engine/held-events.ts
+
+/**
+ * Which events the endpoint may hold although their delivery was never recorded: those of a
+ * request whose answer was not read (see InFlight), in this run or one that did not end cleanly,
+ * and, for cumulative series, those earlier versions set aside for an out-of-order or duplicate
+ * refusal, which is what a resend of a request the endpoint stored gets. Those are selected
+ * again (re-examined), as ones the endpoint may hold.
+ */
+class HeldEvents {
+    inFlight;
+    deadLetters;
+    /** The set-aside events looked at again. */
+    reexamined;
+    /** The highest of them: the stored request they came from reached at least that far. */
+    reexaminedUpTo;
+    constructor(inFlight, deadLetters, cumulative) {
+        this.inFlight = inFlight;
+        this.deadLetters = deadLetters;
+        // Cumulative series only: there the encoder never goes back in a series, so such a refusal of
+        // events never sent needs another sender of the same series; what earlier versions set aside
+        // for one was sent before, by a request whose answer was lost.
+        const stuck = cumulative ? deadLetters.idsWhere(isOutOfOrderReason) : [];
+        this.reexamined = new Set(stuck);
+        this.reexaminedUpTo = stuck.length === 0 ? -Infinity : stuck[stuck.length - 1];
+    }
+    /**
+     * Whether this run looks again at events earlier versions set aside for an out-of-order refusal
+     * of a resend: the stored request they came from may reach past them.
+     */
+    get reexamining() {
+        return this.reexamined.size > 0;
+    }
+    /**
+     * Whether the endpoint may hold the event unrecorded: in a request whose answer was not read,
+     * or looked at again (see reexamined), as may every pending event up to the last of those,
+     * which the stored request they came from covered.
+     */
+    mayHold(e) {
+        return this.inFlight.mayHold(e.id) || e.id <= this.reexaminedUpTo;
+    }
+    /** Dead letters later runs skip: all but those looked at again. */
+    stillRejected() {
+        const all = this.deadLetters.ids();
+        if (this.reexamined.size === 0)
+            return all;
+        return new Set([...all].filter((id) => !this.reexamined.has(id)));
+    }
+}
+
+;// CONCATENATED MODULE: ./src/engine/speculation.ts
+
+/** What an encoded body becomes once its compressed form is ready (see compress). */
+const RELEASED = new Uint8Array(0);
+/**
+ * The work done ahead of sending, in one place: each batch is encoded (and its compression
+ * started) as soon as it is read, while earlier ones are still being sent. Cumulative points then
+ * continue the totals of the requests encoded before them, as if those will all be acknowledged
+ * whole; when one is not (split, refused, too old), what was encoded after it is encoded again
+ * from the totals acknowledged (`lost`). Acknowledgements come down here (`acknowledged`) and go
+ * on to the encoder's ledger; nothing here climbs back into the pass.
+ */
+class Speculation {
+    parts;
+    /** Cumulative: the totals of requests encoded ahead of their acknowledgement. */
+    projected = new Map();
+    /** Wire bodies started ahead of their turn, by request. */
+    wires = new WeakMap();
+    /** Batches prepared and not yet started, in order. */
+    queued = [];
+    stopped = false;
+    constructor(parts) {
+        this.parts = parts;
+    }
+    /** Whether points carry running totals, so that a refusal of one series stops the others. */
+    get cumulative() {
+        return this.parts.encoder.cumulative;
+    }
+    /** Encodes a batch ahead of its turn and starts compressing it; queued until `started`. */
+    ahead(batch) {
+        const requests = this.encodeAhead(batch);
+        this.parts.encoded(requests);
+        this.compress(requests);
+        const job = { batch, requests };
+        this.queued.push(job);
+        return job;
+    }
+    /** The oldest queued batch is being sent: it is no longer encoded again after a loss. */
+    started() {
+        this.queued.shift();
+    }
+    /**
+     * Encodes events at their turn from the totals acknowledged so far: part of a refused request
+     * being split, which is never encoded ahead.
+     */
+    encode(events) {
+        return this.parts.encoder.encode(events);
+    }
+    /** The wire body started for `request`, if it was compressed ahead. */
+    wire(request) {
+        return this.wires.get(request);
+    }
+    /** Told of each request once its acknowledgement is recorded: its totals are the series' now. */
+    acknowledged(request) {
+        this.parts.encoder.acknowledged(request);
+    }
+    /**
+     * `requests[index]` was not acknowledged as encoded: the requests encoded after it assumed it
+     * was, so they (the rest of its batch, and every batch queued) are encoded again. Nothing to do
+     * where encodings never depend on earlier requests (delta).
+     */
+    lost(requests, index) {
+        if (!this.parts.encoder.cumulative)
+            return;
+        this.projected.clear();
+        const rest = requests.slice(index + 1).flatMap((r) => r.events);
+        if (rest.length > 0)
+            requests.splice(index + 1, Infinity, ...this.reencode(rest));
+        for (const later of this.queued)
+            later.requests = this.reencode(later.batch);
+    }
+    /** Nothing more is sent: nothing more is compressed. */
+    stop() {
+        this.stopped = true;
+    }
+    /**
+     * Cumulative points continue from the totals of the requests encoded before, acknowledged or
+     * not; `lost` encodes again what follows a request that was not acknowledged whole.
+     */
+    encodeAhead(events) {
+        const { encoder } = this.parts;
+        if (encoder.ledger === undefined)
+            return encoder.encode(events);
+        const requests = encoder.encodeOver(events, overlay(encoder.ledger, this.projected));
+        for (const r of requests)
+            for (const [key, totals] of r.totals ?? [])
+                this.projected.set(key, totals);
+        return requests;
+    }
+    /** Encoded again after a speculation was lost: counted once already, as first encoded. */
+    reencode(events) {
+        const requests = this.encodeAhead(events);
+        this.compress(requests);
+        return requests;
+    }
+    compress(requests) {
+        // Once sending stopped, no job waits on these: compressing them would only hold their bodies.
+        if (this.stopped)
+            return;
+        for (const r of requests) {
+            const wire = this.parts.wireBody(r.body).then((body) => {
+                // Only the wire body is sent from here on (a split re-encodes from the events): the
+                // encoded one, ten times larger, need not wait in the queue with it.
+                if (body !== r.body)
+                    r.body = RELEASED;
+                return body;
+            });
+            wire.catch(() => { });
+            this.wires.set(r, wire);
+        }
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/progress/sql.ts
@@ -10307,25 +10678,21 @@ function writeLineage(path, keys) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/engine/replay-encoder.ts
-
+;// CONCATENATED MODULE: ./src/engine/tokf-encoder.ts
 
 
 
 /**
- * Turns a replay's batches into requests for its signal. Cumulative metrics continue each series
- * from its totals: those acknowledged (`encode`), or those of the requests encoded ahead of their
- * acknowledgement (`encodeAhead`), which Delivery throws away (`speculationLost`) when a request
- * is not acknowledged whole.
+ * Turns a tokf database's events into requests for their signal. Cumulative metrics continue each
+ * series from its totals: those acknowledged (`encode`), or any ledger given (`encodeOver`, which
+ * Speculation uses to encode ahead of acknowledgements).
  */
-class ReplayEncoder {
+class TokfEncoder {
     config;
     signal;
     db;
     now;
     ledger;
-    /** Cumulative: the totals of requests encoded ahead of their acknowledgement. */
-    projected = new Map();
     /** Traces: where each row was first recorded, read when the first span is encoded. */
     origins;
     constructor(config, signal, db, now, 
@@ -10340,33 +10707,18 @@ class ReplayEncoder {
     get cumulative() {
         return this.ledger !== undefined;
     }
-    /** Cumulative points continue from the totals acknowledged so far (see Delivery). */
+    /** Cumulative points continue from the totals acknowledged so far. */
     encode(events) {
         return this.encodeOver(events, this.ledger);
     }
-    /**
-     * Cumulative points continue from the totals of the requests encoded before, acknowledged or
-     * not; Delivery encodes again what follows a request that was not acknowledged whole.
-     */
-    encodeAhead(events) {
-        if (this.ledger === undefined)
-            return this.encode(events);
-        const requests = this.encodeOver(events, overlay(this.ledger, this.projected));
-        for (const r of requests)
-            for (const [key, totals] of r.totals ?? [])
-                this.projected.set(key, totals);
-        return requests;
-    }
-    /** The requests encoded ahead will be encoded again from the acknowledged totals. */
-    speculationLost() {
-        this.projected.clear();
-    }
+    /** An acknowledged request's totals are its series' from now on. */
     acknowledged(request) {
         if (this.ledger === undefined || request.totals === undefined)
             return;
         for (const [key, totals] of request.totals)
             this.ledger.set(key, totals);
     }
+    /** Cumulative points continue from `ledger` (undefined: delta). */
     encodeOver(events, ledger) {
         const { resource, protocol, maxRequestBytes } = this.config;
         if (this.signal !== 'metrics') {
@@ -10865,8 +11217,7 @@ async function letNewestSecondEnd(db, now, sleep = promises_namespaceObject.setT
     return wait + 50;
 }
 
-;// CONCATENATED MODULE: ./src/engine/replay.ts
-
+;// CONCATENATED MODULE: ./src/engine/tokf-pass.ts
 
 
 
@@ -10897,9 +11248,9 @@ const SAVINGS_ROWS = 20;
  * batches are read, encoded and compressed. The whole selection also goes to the OTLP/JSON file,
  * including what was not sent.
  */
-class Replay {
+class TokfPass {
     config;
-    deps;
+    harness;
     stores;
     sending;
     notices = new Notices();
@@ -10913,21 +11264,16 @@ class Replay {
     ageLimits;
     /** For the progress display: about how many events the run selects (see estimateTotal). */
     total;
-    /**
-     * Events earlier versions set aside for an out-of-order or duplicate refusal of cumulative
-     * series, which is what a resend of a request the endpoint stored gets: selected again, as ones
-     * the endpoint may hold.
-     */
-    reexamined;
-    /** The highest of them: the stored request they came from reached at least that far. */
-    reexaminedUpTo;
-    constructor(config, deps, stores, 
+    /** Events the endpoint may hold unrecorded, and set-aside ones looked at again. */
+    held;
+    constructor(config, harness, stores, 
     /** Whether this run sends and records (not a dry run, not a file-only export). */
     sending) {
         this.config = config;
-        this.deps = deps;
+        this.harness = harness;
         this.stores = stores;
         this.sending = sending;
+        const { deps } = harness;
         this.observed = new Observed(Math.floor(deps.now() / 1000));
         const { db, progress, deadLetters, lock, series, signal } = stores;
         if (sending)
@@ -10936,13 +11282,8 @@ class Replay {
             stores.inFlight.load();
         // Cumulative totals continue from what the database records as acknowledged.
         const ledger = sending && config.temporality === 'cumulative' ? series.load() : undefined;
-        this.encoder = new ReplayEncoder(config, signal, db, deps.now, ledger);
-        // Cumulative series only: there the encoder never goes back in a series, so such a refusal of
-        // events never sent needs another sender of the same series; what earlier versions set aside
-        // for one was sent before, by a request whose answer was lost.
-        const stuck = this.encoder.cumulative ? deadLetters.idsWhere(isOutOfOrderReason) : [];
-        this.reexamined = new Set(stuck);
-        this.reexaminedUpTo = stuck.length === 0 ? -Infinity : stuck[stuck.length - 1];
+        this.encoder = new TokfEncoder(config, signal, db, deps.now, ledger);
+        this.held = new HeldEvents(stores.inFlight, deadLetters, this.encoder.cumulative);
         this.ageLimits = new AgeLimits({
             config,
             now: deps.now,
@@ -10964,40 +11305,33 @@ class Replay {
             : new Delivery({
                 exporter,
                 recorder: this.recorder,
-                encode: (events) => this.encoder.encode(events),
-                encodeAhead: (events) => this.encoder.encodeAhead(events),
-                speculationLost: this.encoder.cumulative
-                    ? () => this.encoder.speculationLost()
-                    : undefined,
-                encoded: (requests) => this.observed.encoded(requests),
-                acknowledged: (request) => {
-                    this.observed.acknowledged(request.events);
-                    this.encoder.acknowledged(request);
-                },
+                speculation: new Speculation({
+                    encoder: this.encoder,
+                    wireBody: (body) => exporter.wireBody(body),
+                    encoded: (requests) => this.observed.encoded(requests),
+                }),
+                observed: this.observed,
+                held: this.held,
                 refusedFile: files?.refused,
                 allFile: files?.all.path,
                 notices: this.notices,
-                maxConsecutiveRefusals: this.config.maxConsecutiveFailures,
-                mayHold: (e) => this.mayHold(e),
-                reexamining: this.reexamined.size > 0,
-                cumulative: this.encoder.cumulative,
+                breaker: this.harness.breaker(this.config.maxConsecutiveFailures),
                 log: this.deps.log,
                 progressed: () => this.reportProgress(delivery),
             });
-        const { signal } = this.deps;
-        const interrupt = () => delivery?.stop();
-        signal?.addEventListener('abort', interrupt, { once: true });
-        // Taken over by another sync: send nothing more (what it would record is the other's now).
-        const unwatch = this.recorder === undefined ? undefined : this.stores.lock.onLost(interrupt);
+        const { harness } = this;
+        // Interrupted, or taken over by another sync: send nothing more (what it would record is the
+        // other's now).
+        const unwatch = harness.onStop(() => delivery?.stop());
         const pipeline = new OrderedPipeline();
         const pendingAtStart = this.countPending();
-        this.total = this.deps.progress === undefined ? undefined : this.estimateTotal(pendingAtStart);
+        this.total = harness.reportsProgress ? this.estimateTotal(pendingAtStart) : undefined;
         this.reportProgress(delivery);
         await letNewestSecondEnd(this.stores.db, this.deps.now, this.deps.sleep);
         try {
             for (const batch of batchEvents(this.selected(), this.config.batchSize)) {
                 // Interrupted: the batches read so far are settled; nothing more is read.
-                if (signal?.aborted === true || this.lockLost())
+                if (harness.interrupted || this.lockLost())
                     break;
                 this.observed.batch(batch);
                 files?.all.write(batch);
@@ -11030,12 +11364,11 @@ class Replay {
             this.stampFile(files?.all);
             this.closeBackfill(backfill);
             exporter?.close();
-            signal?.removeEventListener('abort', interrupt);
-            unwatch?.();
+            unwatch();
         }
-        const interrupted = signal?.aborted === true;
+        const { interrupted } = harness;
         if (this.lockLost())
-            this.noteInterruption(delivery, 'lock-lost', this.stores.lock.lost);
+            this.noteInterruption(delivery, 'lock-lost', harness.lockLost);
         else if (interrupted)
             this.noteInterruption(delivery, 'interrupted');
         this.setAside(this.unreadableIds, 'the timestamp is not a time OTLP can carry (1970-01-01 to 2262-04-11, UTC), so the event cannot be replayed');
@@ -11057,6 +11390,9 @@ class Replay {
             interrupted,
         });
     }
+    get deps() {
+        return this.harness.deps;
+    }
     /** What ended the run early, in the words of its kind: an output file, or the database. */
     noteFailure(err) {
         if (err instanceof FileWriteError) {
@@ -11073,7 +11409,7 @@ class Replay {
         this.notices.error({ kind, count: 0, message: messageOf(failure) });
     }
     lockLost() {
-        return this.recorder !== undefined && this.stores.lock.lost !== undefined;
+        return this.harness.lockLost !== undefined;
     }
     /** The selected events an interruption (or a lock taken over) left pending, as one error. */
     noteInterruption(delivery, kind, message) {
@@ -11106,8 +11442,7 @@ class Replay {
         }
     }
     reportProgress(delivery) {
-        const { progress } = this.deps;
-        if (progress === undefined)
+        if (!this.harness.reportsProgress)
             return;
         const s = delivery?.stats;
         const done = s === undefined
@@ -11117,7 +11452,7 @@ class Replay {
                 s.tooOldForEndpoint +
                 s.tooOldUnsent +
                 this.observed.tooOld;
-        progress({
+        this.harness.progress({
             kind: 'events',
             done,
             delivered: s?.deliveredEvents ?? 0,
@@ -11132,7 +11467,7 @@ class Replay {
     stampFile(file) {
         if (this.recorder === undefined || file === undefined || file.lines === 0)
             return;
-        if (this.notices.errors.some((e) => e.kind === 'file-failed' && e.file === file.path))
+        if (this.saidFailed(file.path))
             return;
         try {
             this.recorder.fileWritten(file.path);
@@ -11141,13 +11476,17 @@ class Replay {
             // Without the stamp, status says it cannot tell whether the file still holds them.
         }
     }
+    /** Whether a failure to write the file was said already. */
+    saidFailed(path) {
+        return this.notices.errors.some((e) => e.kind === 'file-failed' && e.file === path);
+    }
     /** A file that cannot be finished is said once (a write that failed before said it already). */
     closeFile(file) {
         try {
             file?.close();
         }
         catch (err) {
-            if (this.notices.errors.some((e) => e.kind === 'file-failed' && e.file === file?.path))
+            if (this.saidFailed(file?.path))
                 return;
             this.noteFailure(err);
         }
@@ -11158,7 +11497,7 @@ class Replay {
             backfill?.close();
         }
         catch (err) {
-            if (this.notices.errors.some((e) => e.kind === 'file-failed' && e.file === backfill?.path))
+            if (this.saidFailed(backfill?.path))
                 return;
             this.notices.error({
                 kind: 'file-failed',
@@ -11173,7 +11512,7 @@ class Replay {
         const pending = scanPending(stores.db, (lo, hi) => stores.progress.pendingScan(Math.max(lo, config.fromId ?? lo), hi), stores.columns);
         return selectEvents(pending, {
             ...config,
-            ...(!config.retryRejected && { rejected: this.stillRejected() }),
+            ...(!config.retryRejected && { rejected: this.held.stillRejected() }),
             ...(this.sending && { onUnreadable: (e) => this.unreadableIds.push(e.id) }),
             ...(config.builtins === 'skip' && {
                 skip: isBuiltinCommand,
@@ -11181,22 +11520,6 @@ class Replay {
             }),
             hold: unfinishedSeconds(this.deps.now()),
         }, this.observed.selection);
-    }
-    /** Dead letters later runs skip: all but those looked at again (see reexamined). */
-    stillRejected() {
-        const all = this.stores.deadLetters.ids();
-        if (this.reexamined.size === 0)
-            return all;
-        return new Set([...all].filter((id) => !this.reexamined.has(id)));
-    }
-    /**
-     * Whether the endpoint may hold the event unrecorded: in a request whose answer was not read
-     * (see InFlight), or looked at again after an earlier version set it aside for an out-of-order
-     * refusal, as may every pending event up to the last of those, which the stored request they
-     * came from covered.
-     */
-    mayHold(e) {
-        return this.stores.inFlight.mayHold(e.id) || e.id <= this.reexaminedUpTo;
     }
     /**
      * A skipped event is recorded as done where the run records (not a dry run or a file export),
@@ -11256,7 +11579,7 @@ class Replay {
             return undefined;
         const { resource } = this.config;
         const { signal } = this.stores;
-        const { now } = this.deps;
+        const { now } = this.harness.deps;
         return {
             // Replaced by the first batch written: a run with nothing to send leaves an earlier run's file.
             all: new OtlpJsonLinesWriter(dir, resource, `${signal}.jsonl`, signal, now),
@@ -11264,27 +11587,17 @@ class Replay {
         };
     }
     exporter() {
-        const { config, deps } = this;
+        const { config } = this;
         if (config.endpoint === undefined)
             return undefined;
-        return new OtlpExporter({
+        return this.harness.exporter({
             endpoint: config.endpoint,
             protocol: config.protocol,
             compression: config.compression,
             timeoutMs: config.timeoutMs,
-            userAgent: deps.userAgent,
+            retryBudgetMs: config.retryBudgetMs,
             otlpSignal: this.stores.signal,
             onRedirect: (line) => this.redirected(line),
-            now: deps.now,
-            policy: { ...DEFAULT_RETRY_POLICY, budgetMs: config.retryBudgetMs, ...deps.retryPolicy },
-            signal: deps.signal === undefined
-                ? this.stores.lock.lostSignal
-                : AbortSignal.any([deps.signal, this.stores.lock.lostSignal]),
-            ...(deps.progress !== undefined && {
-                onRetry: (wait) => deps.progress?.({ kind: 'retry', ...wait }),
-            }),
-            ...(deps.sleep !== undefined && { sleep: deps.sleep }),
-            ...(deps.transport !== undefined && { transport: deps.transport }),
         });
     }
     /** Pending and set-aside events of the whole database after the run. */
@@ -11313,7 +11626,29 @@ class Replay {
     }
 }
 
+;// CONCATENATED MODULE: ./src/engine/combined-status.ts
+/**
+ * The status of several runs taken as one (the signals of a sync; the action's database and a
+ * restored copy beside it), whatever their order: a dry run if any was one (it sent nothing),
+ * exported if every run only wrote its file, failed if every run failed, partial if any failed
+ * or was partial, delivered otherwise.
+ */
+function combinedStatus(statuses) {
+    if (statuses.length === 0)
+        throw new Error('a status combines at least one run');
+    if (statuses.includes('dry-run'))
+        return 'dry-run';
+    if (statuses.every((s) => s === 'exported'))
+        return 'exported';
+    if (statuses.every((s) => s === 'failed'))
+        return 'failed';
+    if (statuses.some((s) => s === 'failed' || s === 'partial'))
+        return 'partial';
+    return 'delivered';
+}
+
 ;// CONCATENATED MODULE: ./src/engine/signal-results.ts
+
 /** A signal's own figures, from the result of its replay. */
 function summary(signal, r) {
     return {
@@ -11332,20 +11667,14 @@ function summary(signal, r) {
 }
 /**
  * One result of the replays of every signal: the first signal's figures, each signal's own in
- * `signals`, and the run's status (the worst), errors and warnings (each marked with its signal).
+ * `signals`, and the run's status (all signals' taken as one, see combinedStatus), errors and warnings (each marked with its signal).
  */
 function mergeSignalResults(runs, durationMs) {
     const first = runs[0];
     if (first === undefined)
         throw new Error('a sync runs at least one signal');
     const mark = (signal) => (n) => signal === 'metrics' ? n : { ...n, signal };
-    const statuses = runs.map((r) => r.result.status);
-    const bad = statuses.filter((s) => s === 'failed' || s === 'partial');
-    const status = bad.length === 0
-        ? first.result.status
-        : bad.length === statuses.length && bad.every((s) => s === 'failed')
-            ? 'failed'
-            : 'partial';
+    const status = combinedStatus(runs.map((r) => r.result.status));
     return {
         ...first.result,
         status,
@@ -11378,12 +11707,11 @@ function mergeSignalResults(runs, durationMs) {
 
 
 
-/** How long a sync waits for another one on the same database before refusing. */
-const LOCK_WAIT_MS = 10_000;
 /**
- * One replay of a database: opens it, takes the sync lock when anything will be recorded, and
- * runs the replay (see Replay). Throws UsageError, DatabaseError or SyncBusyError only before
- * anything is sent; everything after that is in the result.
+ * One sync of a tokf database: opens it, takes the sync lock (through the run harness) when
+ * anything will be recorded, and runs a pass per signal (see TokfPass). Throws UsageError,
+ * DatabaseError or SyncBusyError only before anything is sent; everything after that is in the
+ * result.
  */
 async function runSync(config, deps) {
     const started = deps.now();
@@ -11407,19 +11735,20 @@ async function runSync(config, deps) {
             ...s,
             stores: signalStores(db, schema, s.signal, lock, series),
         }));
-        const replayAll = async () => {
+        const harness = new RunHarness(deps, sending ? lock : undefined);
+        const passAll = async () => {
             const results = [];
             for (const run of runs) {
                 // Interrupted: the signals not begun stay pending.
-                if (results.length > 0 && (deps.signal?.aborted === true || lock.lost !== undefined))
+                if (results.length > 0 && (harness.interrupted || harness.lockLost !== undefined))
                     break;
-                const replay = new Replay(run.config, deps, run.stores, sending);
-                results.push({ signal: run.signal, result: await replay.run(deps.now()) });
+                const pass = new TokfPass(run.config, harness, run.stores, sending);
+                results.push({ signal: run.signal, result: await pass.run(deps.now()) });
             }
             return throwIfDamaged(mergeSignalResults(results, deps.now() - started));
         };
         if (!sending)
-            return await replayAll();
+            return await passAll();
         // Before anything is sent: that progress can be recorded, and that no other sync is running.
         for (const { stores, config: c } of runs) {
             stores.progress.prepareForWriting();
@@ -11428,18 +11757,7 @@ async function runSync(config, deps) {
         }
         if (config.temporality === 'cumulative' && config.signals.includes('metrics'))
             series.prepareForWriting();
-        const sleep = deps.sleep ?? promises_namespaceObject.setTimeout;
-        await lock.acquire({ waitMs: deps.lockWaitMs ?? LOCK_WAIT_MS, now: deps.now, sleep });
-        try {
-            const result = await replayAll();
-            // Taken over: the run log is the other sync's to write now.
-            if (lock.lost === undefined)
-                logRun(db, result, started, deps);
-            return result;
-        }
-        finally {
-            lock.release();
-        }
+        return await harness.hold(passAll, (result) => logRun(db, result, started, deps));
     }
     catch (err) {
         // Only before anything is sent: busy, damaged and a full disk each say so (see databaseFailure).
@@ -11465,8 +11783,8 @@ function throwIfDamaged(result) {
  */
 function signalStores(db, schema, signal, lock, series) {
     const progress = signal === 'metrics' && schema.hasSyncedColumn
-        ? new column_store_ColumnProgressStore(db)
-        : new ranges_store_RangesProgressStore(db, ranges_store_rangesTable(signal));
+        ? new ColumnProgressStore(db)
+        : new RangesProgressStore(db, ranges_store_rangesTable(signal));
     const deadLetters = new dead_letters_DeadLetters(db, dead_letters_rejectedTable(signal));
     const inFlight = new InFlight(db, signal);
     return { db, progress, deadLetters, inFlight, lock, series, columns: schema.columns, signal };
@@ -11646,13 +11964,32 @@ function lastDeliveredAt(db, store) {
     if (!store.hasRecords())
         return undefined;
     const sql = store.mode === 'ranges'
-        ? `SELECT max(delivered_at) AS at FROM ${ranges_store_RANGES_TABLE}`
+        ? `SELECT max(delivered_at) AS at FROM ${RANGES_TABLE}`
         : `SELECT max(${events_schema_SYNCED_COLUMN}) AS at FROM events`;
     const at = db.prepare(sql).get()?.at;
     return at == null ? undefined : String(at);
 }
 
+;// CONCATENATED MODULE: ./src/progress/signal-store.ts
+
+
+/**
+ * Whether a signal's progress lives in tokf's `events.synced_to_otel_at` column: metrics, in a
+ * database that has the column. Every other signal, and metrics in every released tokf's
+ * database, keep acknowledged ranges in a table of their own (rangesTable).
+ */
+function signal_store_progressInColumn(signal, hasSyncedColumn) {
+    return signal === 'metrics' && hasSyncedColumn;
+}
+/** The store of a signal's progress in a database, by the rule of progressInColumn. */
+function signal_store_progressStoreFor(db, signal, hasSyncedColumn) {
+    return signal_store_progressInColumn(signal, hasSyncedColumn)
+        ? new ColumnProgressStore(db)
+        : new RangesProgressStore(db, ranges_store_rangesTable(signal));
+}
+
 ;// CONCATENATED MODULE: ./src/engine/status.ts
+
 
 
 
@@ -11684,7 +12021,7 @@ function readStatus(dbPath, now) {
 }
 function statusOf(db, dbPath, now) {
     const schema = events_schema_readEventsSchema(db, dbPath);
-    const store = schema.hasSyncedColumn ? new column_store_ColumnProgressStore(db) : new ranges_store_RangesProgressStore(db);
+    const store = signal_store_progressStoreFor(db, 'metrics', schema.hasSyncedColumn);
     const counts = countProgress(db, store);
     const lastSync = lastRun(db) ?? null;
     const groups = setAsideGroups(db).map((g) => ({
@@ -11726,15 +12063,15 @@ function statusOf(db, dbPath, now) {
                 pending: counts.pending,
                 setAside: groups.reduce((sum, g) => sum + g.count, 0),
             },
-            ...otherSignals(db),
+            ...otherSignals(db, schema.hasSyncedColumn),
         ],
     };
 }
 /** Logs' and traces' progress, where a run has recorded any. */
-function otherSignals(db) {
-    const signals = ['logs', 'traces'].filter((s) => run_log_tableExists(db, ranges_store_rangesTable(s)) || run_log_tableExists(db, dead_letters_rejectedTable(s)));
+function otherSignals(db, hasSyncedColumn) {
+    const signals = vocabulary_SIGNALS.filter((s) => s !== 'metrics' && (run_log_tableExists(db, ranges_store_rangesTable(s)) || run_log_tableExists(db, dead_letters_rejectedTable(s))));
     return signals.map((signal) => {
-        const store = new ranges_store_RangesProgressStore(db, ranges_store_rangesTable(signal));
+        const store = signal_store_progressStoreFor(db, signal, hasSyncedColumn);
         const counts = countProgress(db, store, dead_letters_rejectedTable(signal));
         const setAside = setAsideGroups(db, dead_letters_rejectedTable(signal)).reduce((n, g) => n + g.count, 0);
         return { signal, delivered: counts.delivered, pending: counts.pending, setAside };
@@ -11780,8 +12117,7 @@ function timeOf(mark) {
 
 
 
-/** Every signal's progress counts: a sync of logs alone changes the database too. */
-const fingerprint_SIGNALS = (/* unused pure expression or super */ null && (['metrics', 'logs', 'traces']));
+
 /**
  * What the database holds, as far as a replay is concerned: the events (count and highest id; tokf
  * only appends) and our progress (delivered ranges or the synced column, and the rejected events).
@@ -11804,7 +12140,8 @@ function databaseFingerprint(path) {
             .prepare("SELECT name FROM sqlite_schema WHERE type = 'table'")
             .all()
             .map((r) => String(r.name)));
-        for (const signal of fingerprint_SIGNALS) {
+        // Every signal's progress counts: a sync of logs alone changes the database too.
+        for (const signal of SIGNALS) {
             const ranges = rangesTable(signal);
             if (tables.has(ranges))
                 add(`SELECT first_id, last_id FROM ${ranges} ORDER BY first_id`);
@@ -11821,7 +12158,48 @@ function databaseFingerprint(path) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/progress/progress-conditions.ts
+
+
+
+
+
+/**
+ * An SQL condition: the event `idExpr` of `schema` was acknowledged as `signal`, in the synced
+ * column where `hasSyncedColumn` puts it (see progressInColumn), else in the signal's ranges.
+ */
+function progress_conditions_deliveredAs(db, schema, signal, hasSyncedColumn, idExpr) {
+    if (progressInColumn(signal, hasSyncedColumn)) {
+        return `coalesce((SELECT x.${SYNCED_COLUMN} IS NOT NULL FROM ${schema}.events x WHERE x.id = ${idExpr}), 0)`;
+    }
+    const ranges = rangesTable(signal);
+    return tableExists(db, schema, ranges) ? progress_conditions_inRanges(schema, ranges, idExpr) : '0';
+}
+/** An SQL condition: `idExpr` lies in one of the acknowledged ranges of `schema.table`. */
+function progress_conditions_inRanges(schema, table, idExpr) {
+    return `coalesce((SELECT d.last_id >= ${idExpr} FROM ${schema}.${table} d
+                     WHERE d.first_id <= ${idExpr} ORDER BY d.first_id DESC LIMIT 1), 0)`;
+}
+/**
+ * An SQL condition: event `idExpr` of `schema` is pending as `signal`, neither acknowledged nor
+ * set aside as that signal.
+ */
+function progress_conditions_pendingAs(db, schema, signal, synced, idExpr) {
+    const delivered = progress_conditions_deliveredAs(db, schema, signal, synced, idExpr);
+    const table = rejectedTable(signal);
+    const setAside = tableExists(db, schema, table)
+        ? `OR EXISTS (SELECT 1 FROM ${schema}.${table} r WHERE r.event_id = ${idExpr})`
+        : '';
+    return `NOT (${delivered} ${setAside})`;
+}
+/** An SQL condition: event `idExpr` is pending as at least one of `signals`. */
+function progress_conditions_pendingAsAny(db, schema, signals, synced, idExpr) {
+    return `(${signals.map((s) => progress_conditions_pendingAs(db, schema, s, synced, idExpr)).join(' OR ')})`;
+}
+
 ;// CONCATENATED MODULE: ./src/progress/merge.ts
+
+
 
 
 
@@ -11894,9 +12272,7 @@ function mergeInto(db, plan) {
     db.exec(`INSERT OR IGNORE INTO temp.ts_map (source_id, target_id)
            SELECT s.id, t.id FROM temp.ts_source s JOIN temp.ts_target t ON t.ident = s.ident`);
     const alreadyHeld = count(db, 'SELECT count(*) AS n FROM temp.ts_map');
-    const store = plan.targetSynced
-        ? new ColumnProgressStore(db)
-        : new RangesProgressStore(db);
+    const store = progressStoreFor(db, 'metrics', plan.targetSynced);
     store.prepareForWriting();
     const at = new Date(Date.parse(plan.stamp));
     // Held by both, acknowledged only by the source.
@@ -11908,10 +12284,11 @@ function mergeInto(db, plan) {
         .all()
         .map((r) => Number(r.id));
     const added = appendMissing(db, plan, store, at);
-    store.markDelivered(singleRanges(nowDelivered), at);
+    store.markDelivered(rangesOfIds(nowDelivered), at);
     const setAside = mergeRejected(db, 'metrics');
-    for (const signal of OTHER_SIGNALS)
-        mergeSignal(db, signal, at);
+    for (const signal of SIGNALS)
+        if (signal !== 'metrics')
+            mergeSignal(db, signal, plan.targetSynced, at);
     const seriesTaken = mergeSeries(db);
     mergeLineage(db, plan.sourceKey);
     // Left pending by the source as a signal this run sends, and still pending as that signal.
@@ -11977,7 +12354,7 @@ function appendMissing(db, plan, store, at) {
     }
     // Rows appended later (tokf's, before a copy stamps its own) are identified by content.
     segment.run(next, null, null);
-    store.markDelivered(singleRanges(delivered), at);
+    store.markDelivered(rangesOfIds(delivered), at);
     return missing.length;
 }
 /**
@@ -11994,18 +12371,17 @@ function mergeRejected(db, signal) {
            SELECT m.target_id, r.reason, r.status, r.rejected_at
              FROM src.${table} r JOIN temp.ts_map m ON m.source_id = r.event_id`);
     // A copy that delivered an event (a run with --retry-rejected) wins over one that set it aside.
-    const synced = signal === 'metrics' && columnExists(db, 'main', SYNCED_COLUMN);
-    const delivered = deliveredExpr('main', synced, 'event_id', db, rangesTable(signal));
+    const synced = columnExists(db, 'main', SYNCED_COLUMN);
+    const delivered = deliveredAs(db, 'main', signal, synced, 'event_id');
     db.exec(`DELETE FROM main.${table} WHERE ${delivered}`);
     return Math.max(0, count(db, `SELECT count(*) AS n FROM main.${table}`) - before);
 }
-/** The signals besides metrics, whose progress is always in ranges tables of their own. */
-const OTHER_SIGNALS = (/* unused pure expression or super */ null && (['logs', 'traces']));
 /**
- * A signal's progress after metrics': delivered if either copy acknowledged the event as that
- * signal, set aside if either set it aside and neither delivered it.
+ * The progress of a signal besides metrics (always in ranges tables of its own): delivered if
+ * either copy acknowledged the event as that signal, set aside if either set it aside and neither
+ * delivered it.
  */
-function mergeSignal(db, signal, at) {
+function mergeSignal(db, signal, targetSynced, at) {
     const ranges = rangesTable(signal);
     if (tableExists(db, 'src', ranges)) {
         const ids = db
@@ -12013,9 +12389,9 @@ function mergeSignal(db, signal, at) {
           WHERE ${inRanges('src', ranges, 'm.source_id')} ORDER BY m.target_id`)
             .all()
             .map((r) => Number(r.id));
-        const store = new RangesProgressStore(db, ranges);
+        const store = progressStoreFor(db, signal, targetSynced);
         store.prepareForWriting();
-        store.markDelivered(singleRanges(ids), at);
+        store.markDelivered(rangesOfIds(ids), at);
     }
     mergeRejected(db, signal);
 }
@@ -12072,21 +12448,9 @@ function buildIdentities(db, schema, table, shared, synced) {
            END,
            delivered
       FROM (SELECT e.id AS id, ${origin} AS origin, ${local} AS local, ${content} AS content,
-                   ${synced ? `e.${SYNCED_COLUMN} IS NOT NULL` : deliveredExpr(schema, false, 'e.id', db)} AS delivered
+                   ${synced ? `e.${SYNCED_COLUMN} IS NOT NULL` : deliveredAs(db, schema, 'metrics', false, 'e.id')} AS delivered
               FROM ${schema}.events e ${segment})`);
     db.exec(`CREATE INDEX temp.${table}_ident ON ${table}(ident)`);
-}
-/** An SQL condition: the event `idExpr` of `schema` was acknowledged (as metrics by default). */
-function deliveredExpr(schema, synced, idExpr, db, ranges = RANGES_TABLE) {
-    if (synced) {
-        return `coalesce((SELECT x.${SYNCED_COLUMN} IS NOT NULL FROM ${schema}.events x WHERE x.id = ${idExpr}), 0)`;
-    }
-    return tableExists(db, schema, ranges) ? inRanges(schema, ranges, idExpr) : '0';
-}
-/** An SQL condition: `idExpr` lies in one of the acknowledged ranges of `schema.table`. */
-function inRanges(schema, table, idExpr) {
-    return `coalesce((SELECT d.last_id >= ${idExpr} FROM ${schema}.${table} d
-                     WHERE d.first_id <= ${idExpr} ORDER BY d.first_id DESC LIMIT 1), 0)`;
 }
 function registerDigest(db) {
     db.function('ts_digest', { deterministic: true }, (text) => createHash('sha256')
@@ -12098,22 +12462,17 @@ function dropTemp(db) {
     for (const t of ['ts_target', 'ts_source', 'ts_map'])
         db.exec(`DROP TABLE IF EXISTS temp.${t}`);
 }
-/**
- * An SQL condition: event `idExpr` of `schema` is pending as `signal`, neither acknowledged nor
- * set aside as that signal.
- */
-function pendingAs(db, schema, signal, synced, idExpr) {
-    const delivered = deliveredExpr(schema, signal === 'metrics' && synced, idExpr, db, rangesTable(signal));
-    const table = rejectedTable(signal);
-    const setAside = tableExists(db, schema, table)
-        ? `OR EXISTS (SELECT 1 FROM ${schema}.${table} r WHERE r.event_id = ${idExpr})`
-        : '';
-    return `NOT (${delivered} ${setAside})`;
-}
-/** An SQL condition: event `idExpr` is pending as at least one of `signals`. */
-function pendingAsAny(db, schema, signals, synced, idExpr) {
-    return `(${signals.map((s) => pendingAs(db, schema, s, synced, idExpr)).join(' OR ')})`;
-}
+
+;// CONCATENATED MODULE: ./src/progress/pending-queries.ts
+
+
+
+
+
+
+
+// What a copy of the database still owes, asked of the copy alone: the action asks it of a restored
+// cache before and after merging (action/gather.ts); the merge itself is merge.ts's.
 /**
  * Events pending as any of `signals` (metrics by default), among ids up to `lastId` (all when
  * omitted): what the copy's runs left for later ones.
@@ -12147,9 +12506,7 @@ function markPendingDone(path, signals = ['metrics'], now = new Date()) {
                 .map((r) => Number(r.id));
             for (const id of ids)
                 marked.add(id);
-            const store = signal === 'metrics' && schema.hasSyncedColumn
-                ? new ColumnProgressStore(db)
-                : new RangesProgressStore(db, rangesTable(signal));
+            const store = progressStoreFor(db, signal, schema.hasSyncedColumn);
             return { store, ids };
         });
         if (marked.size === 0)
@@ -12159,7 +12516,7 @@ function markPendingDone(path, signals = ['metrics'], now = new Date()) {
                 if (ids.length === 0)
                     continue;
                 store.prepareForWriting();
-                store.markDelivered(singleRanges(ids), now);
+                store.markDelivered(rangesOfIds(ids), now);
             }
         });
         return marked.size;
@@ -12167,9 +12524,6 @@ function markPendingDone(path, signals = ['metrics'], now = new Date()) {
     finally {
         db.close();
     }
-}
-function singleRanges(ids) {
-    return coalesce(ids.map((id) => ({ first: id, last: id })));
 }
 
 ;// CONCATENATED MODULE: ./src/jsonl/discover.ts
@@ -12435,6 +12789,7 @@ const GRIDCTL_SCOPE = { name: 'gridctl' };
 
 
 
+
 /**
  * `DIR/metrics.om`: the cumulative points of the gridctl metrics lines a run read, as OpenMetrics
  * counters named and labelled as Prometheus's OTLP receiver names the same points, for
@@ -12460,9 +12815,7 @@ class GridctlOpenMetrics {
         const resource = gridctlResource(place);
         for (const p of points) {
             const attributes = { [STACK_KEY]: place.stack, [SERVER_KEY]: place.server, ...p.attributes };
-            const labels = prometheusLabels(attributes, resource)
-                .map(([name, value]) => `${name}="${escapeLabelValue(value)}"`)
-                .join(',');
+            const labels = labelSet(attributes, resource);
             let family = this.families.get(p.instrument);
             if (family === undefined)
                 this.families.set(p.instrument, (family = new Map()));
@@ -12470,7 +12823,7 @@ class GridctlOpenMetrics {
             if (series === undefined)
                 family.set(labels, (series = []));
             const value = p.instrument.cost ? p.value / 1_000_000 : p.value;
-            series.push(`${nameOf(p.instrument)}{${labels}} ${value} ${openmetrics_seconds(p.timeNs)}\n`);
+            series.push(sampleLine(nameOf(p.instrument), labels, value, openmetrics_seconds(p.timeNs)));
             this.samples++;
         }
     }
@@ -12488,11 +12841,11 @@ class GridctlOpenMetrics {
                 continue;
             // An OpenMetrics counter family is named without `_total`; its samples carry it.
             const name = nameOf(instrument).replace(/_total$/, '');
-            parts.push(`# TYPE ${name} counter\n# HELP ${name} ${escapeLabelValue(instrument.description)}\n`);
+            parts.push(familyHeader(name, 'counter', instrument.description));
             for (const lines of family.values())
                 parts.push(...lines);
         }
-        parts.push('# EOF\n');
+        parts.push(OPENMETRICS_EOF);
         (0,external_node_fs_namespaceObject.mkdirSync)(this.dir, { recursive: true });
         const tmp = `${this.path}.tmp`;
         (0,external_node_fs_namespaceObject.writeFileSync)(tmp, parts.join(''));
@@ -13256,7 +13609,7 @@ class RejectsFile {
     }
 }
 
-;// CONCATENATED MODULE: ./src/progress/replay-state.ts
+;// CONCATENATED MODULE: ./src/progress/jsonl-state.ts
 
 
 
@@ -13272,7 +13625,7 @@ class RejectsFile {
 const FORGET_AFTER_DAYS = 30;
 const FORGET_AFTER_MS = FORGET_AFTER_DAYS * 24 * 60 * 60 * 1000;
 const TABLE = 'replay_files';
-const replay_state_CREATE_TABLE = `CREATE TABLE IF NOT EXISTS ${TABLE} (
+const jsonl_state_CREATE_TABLE = `CREATE TABLE IF NOT EXISTS ${TABLE} (
   id INTEGER PRIMARY KEY,
   dev TEXT NOT NULL,
   ino TEXT NOT NULL,
@@ -13299,7 +13652,7 @@ const CREATE_SOURCE_TABLE = `CREATE TABLE IF NOT EXISTS replay_source_state (
  * file, what identifies it and the offset up to which its lines were acknowledged. Each record is
  * one short transaction, committed before the next line is sent.
  */
-class ReplayState {
+class JsonlState {
     db;
     constructor(db) {
         this.db = db;
@@ -13307,7 +13660,7 @@ class ReplayState {
     /** Opens (and creates, unless read-only) the state database. Read-only and absent: empty. */
     static open(path, readOnly) {
         if (readOnly && !(0,external_node_fs_namespaceObject.existsSync)(path))
-            return new ReplayState(undefined);
+            return new JsonlState(undefined);
         try {
             if (!readOnly)
                 (0,external_node_fs_namespaceObject.mkdirSync)((0,external_node_path_namespaceObject.dirname)(path), { recursive: true });
@@ -13316,13 +13669,13 @@ class ReplayState {
             if (!readOnly) {
                 db.exec('PRAGMA journal_mode = WAL');
                 db.exec('PRAGMA synchronous = FULL');
-                db.exec(replay_state_CREATE_TABLE);
+                db.exec(jsonl_state_CREATE_TABLE);
                 db.exec(CREATE_SOURCE_TABLE);
                 const columns = db.prepare(`PRAGMA table_info(${TABLE})`).all();
                 if (!columns.some((c) => c.name === 'seen_at'))
                     db.exec(`ALTER TABLE ${TABLE} ADD COLUMN seen_at TEXT`);
             }
-            return new ReplayState(db);
+            return new JsonlState(db);
         }
         catch (err) {
             throw new DatabaseError(`cannot open the replay state ${path}: ${messageOf(err)}`);
@@ -13624,7 +13977,7 @@ const jsonl_file_MAX_LINE_BYTES = 16 * 1024 * 1024;
 /** Problems kept in the result; the rest are counted (and all are in the rejects file). */
 const PROBLEMS_KEPT = 100;
 /** Replays one file from where the state says it stopped; returns whether the run goes on. */
-async function replayFile(ctx, file) {
+async function sendFile(ctx, file) {
     const report = {
         path: file.path,
         gzip: file.gzip,
@@ -13791,9 +14144,8 @@ async function replayLine(ctx, file, raw, lineNo, report) {
         ctx.totals.signals[signal]++;
         return { end: 'next', wrote: false };
     }
-    let refused = false;
-    // Too old for this backend is no sign that it refuses everything: the breaker does not count it.
-    let poisoned = false;
+    // The refusal the breaker is told of: bad data if any piece was refused so (see CircuitBreaker).
+    let refused;
     for (const piece of pieces) {
         const outcome = await ctx.send(signal, piece, protocol);
         ctx.totals.bytesSent += outcome.bytesSent;
@@ -13802,15 +14154,14 @@ async function replayLine(ctx, file, raw, lineNo, report) {
             ctx.totals.requests++;
         if (outcome.kind === 'acknowledged') {
             ctx.totals.rejectedRecords += outcome.rejectedPoints;
-            ctx.consecutiveRefusals = 0;
+            ctx.breaker.accepted();
             continue;
         }
         if (outcome.kind === 'bad-data' ||
             outcome.kind === 'too-old' ||
             outcome.kind === 'out-of-order') {
-            refused = true;
-            if (outcome.kind === 'bad-data')
-                poisoned = true;
+            if (refused !== 'bad-data')
+                refused = outcome.kind;
             ctx.rejects?.append({
                 ...where,
                 reason: `refused: ${describeOutcome(outcome)}`,
@@ -13823,7 +14174,7 @@ async function replayLine(ctx, file, raw, lineNo, report) {
         stop(ctx, where, describeOutcome(outcome));
         return { end: 'stop', wrote: false };
     }
-    if (refused) {
+    if (refused !== undefined) {
         report.refused++;
         ctx.totals.refusedLines++;
         problem(ctx, {
@@ -13832,11 +14183,9 @@ async function replayLine(ctx, file, raw, lineNo, report) {
             kind: 'refused',
             reason: 'refused by the endpoint',
         });
-        if (poisoned)
-            ctx.consecutiveRefusals++;
-        if (poisoned && ctx.consecutiveRefusals >= ctx.maxConsecutiveFailures) {
+        if (ctx.breaker.refused(refused)) {
             // This line is set aside (in the rejects file) like the ones before it; the rest wait.
-            const reason = `${ctx.consecutiveRefusals} lines in a row were refused; stopping (--max-consecutive-failures)`;
+            const reason = `${ctx.breaker.count} lines in a row were refused; stopping (--max-consecutive-failures)`;
             ctx.totals.stopped = { file: file.path, line: lineNo, reason };
             return { end: 'stop', wrote: true };
         }
@@ -13898,7 +14247,7 @@ function describeStart(start, from, line) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/engine/jsonl-run.ts
+;// CONCATENATED MODULE: ./src/engine/jsonl-pass.ts
 
 
 
@@ -13915,9 +14264,6 @@ function describeStart(start, from, line) {
 
 
 
-
-/** How long a replay waits for another one on the same state database before refusing. */
-const jsonl_run_LOCK_WAIT_MS = 10_000;
 /**
  * One replay of OTLP JSON Lines files: each line, in file order, to its signal's endpoint as it
  * is, the offset up to which lines were acknowledged recorded per file after each line. Throws
@@ -13926,7 +14272,7 @@ const jsonl_run_LOCK_WAIT_MS = 10_000;
 async function runReplayFiles(config, deps) {
     const started = deps.now();
     const sending = !config.dryRun;
-    const state = ReplayState.open(config.statePath, !sending);
+    const state = JsonlState.open(config.statePath, !sending);
     const openmetricsOut = config.gridctl?.openmetricsOut;
     const backfill = openmetricsOut === undefined ? undefined : new GridctlOpenMetrics(openmetricsOut);
     let files;
@@ -13940,82 +14286,76 @@ async function runReplayFiles(config, deps) {
     const lock = sending && state.db !== undefined ? new SyncLock(state.db) : undefined;
     const exporters = new Map();
     const totals = emptyResult(config);
+    const harness = new RunHarness(deps, lock);
     try {
-        const sleep = deps.sleep ?? promises_namespaceObject.setTimeout;
-        await lock?.acquire({ waitMs: jsonl_run_LOCK_WAIT_MS, now: deps.now, sleep });
-        const stops = [deps.signal, lock?.lostSignal].filter((s) => s !== undefined);
-        const exporter = (signal, protocol) => {
-            const key = `${signal} ${protocol}`;
-            let found = exporters.get(key);
-            if (found === undefined) {
-                found = new OtlpExporter({
-                    endpoint: config.endpoints[signal],
-                    protocol,
-                    compression: config.compression,
-                    timeoutMs: config.timeoutMs,
-                    userAgent: deps.userAgent,
-                    otlpSignal: signal,
-                    onRedirect: deps.log,
-                    policy: { ...DEFAULT_RETRY_POLICY, budgetMs: config.retryBudgetMs, ...deps.retryPolicy },
-                    now: deps.now,
-                    ...(stops.length > 0 && { signal: AbortSignal.any(stops) }),
-                    ...(deps.sleep !== undefined && { sleep: deps.sleep }),
-                    ...(deps.transport !== undefined && { transport: deps.transport }),
-                });
-                exporters.set(key, found);
-            }
-            return found;
-        };
-        const ctx = {
-            state,
-            rejects: sending ? new RejectsFile(config.rejectsPath) : undefined,
-            window: windowOf(config.since, config.until),
-            ...(config.gridctl?.maxAgeMs !== undefined && {
-                horizonNs: BigInt(deps.now() - config.gridctl.maxAgeMs) * 1000000n,
-            }),
-            send: sending ? (signal, body, protocol) => exporter(signal, protocol).send(body) : undefined,
-            madeProtocol: config.gridctl?.protocol ?? 'http/json',
-            canSend: (signal) => !sending || config.endpoints[signal] !== undefined,
-            maxConsecutiveFailures: config.maxConsecutiveFailures,
-            totals,
-            now: deps.now,
-            log: deps.log,
-            // The lock's own timer shows it lives; each record checks it is still this run's.
-            guard: lock === undefined ? undefined : (at) => lock.refresh(at),
-            halted: () => {
-                if (lock?.lost !== undefined)
-                    return `${lock.lost}; this run stopped and recorded nothing more`;
-                if (deps.signal?.aborted === true)
-                    return 'interrupted: sending stopped and what was acknowledged is recorded';
-                return undefined;
-            },
-            consecutiveRefusals: 0,
-            met: [],
-        };
-        for (const file of files)
-            if (!(await replayFile(ctx, file)))
-                break;
-        totals.interrupted = deps.signal?.aborted === true;
-        // Taken over: the state is the other replay's to write now.
-        if (sending && lock?.lost === undefined) {
-            const at = new Date(deps.now());
-            state.seen(ctx.met, at);
-            // After a stop, the files not reached were not met: their rows must not look abandoned.
-            if (totals.stopped === null) {
-                const forgotten = state.prune(at);
-                if (forgotten > 0)
-                    deps.log(`forgot ${plural(forgotten, 'file')} no run has met for ${FORGET_AFTER_DAYS} days, no longer at the path recorded`);
-            }
-        }
+        await harness.hold(async () => {
+            const exporter = (signal, protocol) => {
+                const key = `${signal} ${protocol}`;
+                let found = exporters.get(key);
+                if (found === undefined) {
+                    found = harness.exporter({
+                        endpoint: config.endpoints[signal],
+                        protocol,
+                        compression: config.compression,
+                        timeoutMs: config.timeoutMs,
+                        retryBudgetMs: config.retryBudgetMs,
+                        otlpSignal: signal,
+                        onRedirect: deps.log,
+                    });
+                    exporters.set(key, found);
+                }
+                return found;
+            };
+            const ctx = {
+                state,
+                rejects: sending ? new RejectsFile(config.rejectsPath) : undefined,
+                window: windowOf(config.since, config.until),
+                ...(config.gridctl?.maxAgeMs !== undefined && {
+                    horizonNs: BigInt(deps.now() - config.gridctl.maxAgeMs) * 1000000n,
+                }),
+                send: sending
+                    ? (signal, body, protocol) => exporter(signal, protocol).send(body)
+                    : undefined,
+                madeProtocol: config.gridctl?.protocol ?? 'http/json',
+                canSend: (signal) => !sending || config.endpoints[signal] !== undefined,
+                breaker: harness.breaker(config.maxConsecutiveFailures),
+                totals,
+                now: deps.now,
+                log: deps.log,
+                // The lock's own timer shows it lives; each record checks it is still this run's.
+                guard: lock === undefined ? undefined : (at) => lock.refresh(at),
+                halted: () => harness.halted(),
+                met: [],
+            };
+            await sendFiles(ctx, files, sending, harness);
+        });
     }
     finally {
         closeBackfill(backfill, totals);
         for (const e of exporters.values())
             e.close();
-        lock?.release();
         state.close();
     }
     return finish(totals, deps.now() - started);
+}
+/** Every file in order, then (unless the lock was taken over) which files were met. */
+async function sendFiles(ctx, files, sending, harness) {
+    const { totals, state } = ctx;
+    for (const file of files)
+        if (!(await sendFile(ctx, file)))
+            break;
+    totals.interrupted = harness.interrupted;
+    // Taken over: the state is the other replay's to write now.
+    if (!sending || harness.lockLost !== undefined)
+        return;
+    const at = new Date(ctx.now());
+    state.seen(ctx.met, at);
+    // After a stop, the files not reached were not met: their rows must not look abandoned.
+    if (totals.stopped === null) {
+        const forgotten = state.prune(at);
+        if (forgotten > 0)
+            ctx.log(`forgot ${plural(forgotten, 'file')} no run has met for ${FORGET_AFTER_DAYS} days, no longer at the path recorded`);
+    }
 }
 /**
  * The files in replay order: OTLP JSON Lines as given, or a gridctl directory's files with what
@@ -14051,7 +14391,7 @@ function closeBackfill(backfill, totals) {
 }
 function emptyResult(config) {
     const endpoints = {};
-    for (const signal of SIGNALS) {
+    for (const signal of vocabulary_SIGNALS) {
         const endpoint = config.endpoints[signal];
         if (endpoint !== undefined)
             endpoints[signal] = displayEndpoint(endpoint.url);
@@ -14118,6 +14458,8 @@ function finish(result, durationMs) {
 
 
 
+
+
 ;// CONCATENATED MODULE: ./src/report/replay-summary.ts
 
 /** Problems listed in the summary; the rest are in the rejects file and the JSON result. */
@@ -14168,44 +14510,6 @@ function formatReplaySummary(r) {
     if (!r.dryRun)
         lines.push(`progress: ${r.statePath}`);
     return lines.map((l) => `telemetry-sync: ${l}\n`).join('');
-}
-
-;// CONCATENATED MODULE: ./src/version.ts
-/** Kept equal to package.json's version by a test. */
-const version_VERSION = '0.1.0';
-const USER_AGENT = `telemetry-sync/${version_VERSION}`;
-
-;// CONCATENATED MODULE: ./src/cli/interrupt.ts
-/** The exit code of a run interrupted by Ctrl-C (SIGINT) or SIGTERM, as shells give it: 128 + 2. */
-const INTERRUPTED_EXIT_CODE = 130;
-const interrupt_SIGNALS = ['SIGINT', 'SIGTERM'];
-/**
- * Ctrl-C and SIGTERM for a run that records as it goes: the first aborts the returned signal (the
- * engine sends nothing more, lets the request in flight finish within its timeout, records what
- * was acknowledged and returns its result); a second exits at once, which loses nothing recorded
- * since each acknowledgement is recorded in its own transaction. `dispose` removes the handlers.
- */
-function interruptOnSignals(options) {
-    const controller = new AbortController();
-    const onSignal = (signal) => {
-        const name = signal === 'SIGINT' ? 'Ctrl-C' : signal;
-        if (controller.signal.aborted) {
-            options.beforeExit();
-            options.stderr.write(`\ntelemetry-sync: ${signal} again: exiting now\n`);
-            process.exit(INTERRUPTED_EXIT_CODE);
-        }
-        controller.abort();
-        options.note(`${name}: stopping; the request in flight may finish (within --timeout), then the summary (${name} again to exit at once)`);
-    };
-    for (const s of interrupt_SIGNALS)
-        process.on(s, onSignal);
-    return {
-        signal: controller.signal,
-        dispose: () => {
-            for (const s of interrupt_SIGNALS)
-                process.off(s, onSignal);
-        },
-    };
 }
 
 ;// CONCATENATED MODULE: ./src/cli/help-format.ts
@@ -14284,8 +14588,245 @@ function replayHelp() {
     return `${INTRO}\nOptions\n${lines.join('\n')}\n\n${OUTRO}`;
 }
 
-;// CONCATENATED MODULE: ./src/cli/replay-main.ts
+;// CONCATENATED MODULE: ./src/version.ts
+/** Kept equal to package.json's version by a test. */
+const version_VERSION = '0.1.0';
+const USER_AGENT = `telemetry-sync/${version_VERSION}`;
 
+;// CONCATENATED MODULE: ./src/cli/interrupt.ts
+/** The exit code of a run interrupted by Ctrl-C (SIGINT) or SIGTERM, as shells give it: 128 + 2. */
+const INTERRUPTED_EXIT_CODE = 130;
+const interrupt_SIGNALS = ['SIGINT', 'SIGTERM'];
+/**
+ * Ctrl-C and SIGTERM for a run that records as it goes: the first aborts the returned signal (the
+ * engine sends nothing more, lets the request in flight finish within its timeout, records what
+ * was acknowledged and returns its result); a second exits at once, which loses nothing recorded
+ * since each acknowledgement is recorded in its own transaction. `dispose` removes the handlers.
+ */
+function interruptOnSignals(options) {
+    const controller = new AbortController();
+    const onSignal = (signal) => {
+        const name = signal === 'SIGINT' ? 'Ctrl-C' : signal;
+        if (controller.signal.aborted) {
+            options.beforeExit();
+            options.stderr.write(`\ntelemetry-sync: ${signal} again: exiting now\n`);
+            process.exit(INTERRUPTED_EXIT_CODE);
+        }
+        controller.abort();
+        options.note(`${name}: stopping; the request in flight may finish (within --timeout), then the summary (${name} again to exit at once)`);
+    };
+    for (const s of interrupt_SIGNALS)
+        process.on(s, onSignal);
+    return {
+        signal: controller.signal,
+        dispose: () => {
+            for (const s of interrupt_SIGNALS)
+                process.off(s, onSignal);
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/cli/progress-line.ts
+
+const PREFIX = 'telemetry-sync: ';
+/** Below this many events done, a rate and an ETA would mostly be noise. */
+const MIN_EVENTS_FOR_RATE = 1;
+/** Erase the line the cursor is on and go back to its start. */
+const CLEAR_LINE = '\r\x1b[2K';
+/**
+ * Renders a run's progress on stderr, for a person watching: on a terminal one line updated in
+ * place (events done of about how many, events per second, time left, or the wait before a retry
+ * and why), elsewhere a plain line every few seconds, so that a CI log shows the run is alive
+ * without filling up, and one line per retry (no periodic line until events move again). Log lines of the run are written above the terminal's line.
+ */
+class ProgressLine {
+    stream;
+    now;
+    redrawMs;
+    plainEveryMs;
+    started;
+    events;
+    /** The wait before a retry, until the next events progress. */
+    retry;
+    shown = '';
+    lastDraw = 0;
+    lastPlain;
+    timer;
+    done = false;
+    periodic;
+    constructor(stream, options = {}) {
+        this.stream = stream;
+        this.now = options.now ?? Date.now;
+        this.redrawMs = options.redrawMs ?? 200;
+        this.plainEveryMs = options.plainEveryMs ?? 5000;
+        this.started = this.now();
+        this.lastPlain = this.started;
+        this.periodic = options.periodic ?? true;
+        if (options.timers !== false && (this.periodic || this.tty)) {
+            this.timer = setInterval(() => this.tick(), this.tty ? 1000 : this.plainEveryMs);
+            // The display never keeps the process alive.
+            this.timer.unref();
+        }
+    }
+    get tty() {
+        return this.stream.isTTY === true;
+    }
+    /** The engine's progress callback. */
+    update(p) {
+        if (this.done)
+            return;
+        if (p.kind === 'events') {
+            if (this.events !== undefined && p.done > this.events.done)
+                this.retry = undefined;
+            this.events = p;
+            if (this.tty && this.now() - this.lastDraw >= this.redrawMs)
+                this.draw();
+            return;
+        }
+        this.retry = { until: this.now() + p.waitMs, reason: p.reason, attempts: p.attempts };
+        // A wait is news: shown at once, also in a log, since it may be long.
+        if (this.tty)
+            this.draw();
+        else
+            this.plain();
+    }
+    /** A line of the run's log, written above the progress line. */
+    log(line) {
+        if (this.tty && this.shown !== '') {
+            this.stream.write(`${CLEAR_LINE}${PREFIX}${line}\n`);
+            this.shown = '';
+            this.draw();
+            return;
+        }
+        this.stream.write(`${PREFIX}${line}\n`);
+    }
+    /** A line that is not the run's progress (Ctrl-C's notice), written the same way. */
+    note(line) {
+        this.log(line);
+    }
+    /** Called by the timer: a terminal's countdown moves on; elsewhere, the periodic line. */
+    tick() {
+        if (this.done)
+            return;
+        if (this.tty) {
+            if (this.events !== undefined || this.retry !== undefined)
+                this.draw();
+            return;
+        }
+        // A retry's wait was announced in its own line, with its length: the periodic line would
+        // repeat that countdown ("retrying in 25 s", "in 20 s", ...) until events move again.
+        if (this.retry !== undefined || !this.periodic)
+            return;
+        if (this.now() - this.lastPlain >= this.plainEveryMs)
+            this.plain();
+    }
+    /** Clears the terminal's line before the summary; nothing more is drawn. */
+    finish() {
+        if (this.timer !== undefined)
+            clearInterval(this.timer);
+        if (this.done)
+            return;
+        this.done = true;
+        if (this.tty && this.shown !== '')
+            this.stream.write(CLEAR_LINE);
+        this.shown = '';
+    }
+    /** The progress in words, without the prefix. */
+    describe() {
+        const now = this.now();
+        const parts = [];
+        const e = this.events;
+        if (e === undefined) {
+            if (this.periodic || this.retry === undefined)
+                parts.push('starting');
+        }
+        else {
+            const verb = e.sending ? 'sent' : 'written';
+            parts.push(e.total === undefined || e.total === 0
+                ? `${words_count(e.done)} events ${verb}`
+                : `${words_count(e.done)} of ${words_count(e.total)} events ${verb} (${Math.floor((100 * e.done) / e.total)}%)`);
+            const seconds = (now - this.started) / 1000;
+            if (e.done >= MIN_EVENTS_FOR_RATE && seconds > 0) {
+                const rate = e.done / seconds;
+                parts.push(`${words_count(Math.round(rate))} events/s`);
+                if (e.total !== undefined && e.total > e.done && rate > 0 && this.retry === undefined)
+                    parts.push(`about ${duration(((e.total - e.done) / rate) * 1000)} left`);
+            }
+        }
+        if (this.retry !== undefined) {
+            const left = Math.max(0, this.retry.until - now);
+            parts.push(left > 0
+                ? `retrying in ${duration(Math.ceil(left / 1000) * 1000)}: ${this.retry.reason}`
+                : `retrying: ${this.retry.reason}`);
+        }
+        return parts.join(', ');
+    }
+    draw() {
+        const text = `${PREFIX}${this.describe()}`;
+        this.lastDraw = this.now();
+        if (text === this.shown)
+            return;
+        this.stream.write(`${CLEAR_LINE}${text}`);
+        this.shown = text;
+    }
+    plain() {
+        this.lastPlain = this.now();
+        this.stream.write(`${PREFIX}${this.describe()}\n`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/cli/run-command.ts
+
+
+
+/**
+ * A command that sends, as every one runs (`sync`, `replay`): a progress line on stderr (unless
+ * quiet) with the waits between retries, the run's log lines above it, Ctrl-C and SIGTERM (the
+ * first stops the run: no new request, the one in flight finishes within its timeout, what was
+ * acknowledged is recorded, the summary is printed and the exit code is 130; a second exits at
+ * once, losing nothing recorded, since each acknowledgement is recorded in its own transaction),
+ * then the summary (and the JSON result). Returns the exit code.
+ */
+async function runCommand(options, run, report) {
+    const stderr = options.stderr ?? process.stderr;
+    const stdout = options.stdout ?? process.stdout;
+    const display = options.quiet
+        ? undefined
+        : new ProgressLine(stderr, { periodic: options.periodic });
+    const interrupt = interruptOnSignals({
+        note: (line) => {
+            if (display !== undefined)
+                display.note(line);
+            else
+                stderr.write(`telemetry-sync: ${line}\n`);
+        },
+        beforeExit: () => display?.finish(),
+        stderr,
+    });
+    let result;
+    try {
+        result = await run({
+            now: Date.now,
+            log: (line) => {
+                if (display !== undefined)
+                    display.log(line);
+            },
+            userAgent: USER_AGENT,
+            signal: interrupt.signal,
+            ...(display !== undefined && { progress: (p) => display.update(p) }),
+        });
+    }
+    finally {
+        display?.finish();
+        interrupt.dispose();
+    }
+    stderr.write(report.summary(result));
+    if (options.json)
+        stdout.write(`${JSON.stringify(result)}\n`);
+    return result.interrupted ? INTERRUPTED_EXIT_CODE : report.exitCode(result);
+}
+
+;// CONCATENATED MODULE: ./src/cli/replay-main.ts
 
 
 
@@ -14294,34 +14835,16 @@ function replayHelp() {
 /**
  * `telemetry-sync replay`: exit 0 all delivered, 1 something set aside or unsent, 130 interrupted.
  * Usage, database and busy errors are thrown to main, so that they are reported (with --json, on
- * stdout too) and exit as those of `sync` do. Ctrl-C and SIGTERM stop it as they stop `sync`: the
- * line in flight finishes (or its retries are abandoned), what was acknowledged is recorded, the
- * summary is printed.
+ * stdout too) and exit as those of `sync` do. It runs as `sync` runs (see runCommand): Ctrl-C and
+ * SIGTERM stop it the same way, and a wait before a retry is shown as `sync` shows it.
  */
 async function runReplayCommand(command) {
     if (command.kind === 'replay-help') {
         process.stdout.write(replayHelp());
         return 0;
     }
-    const config = buildReplayConfig(command.settings, command.paths, process.env, Date.now());
-    const say = (line) => process.stderr.write(`telemetry-sync: ${line}\n`);
-    const interrupt = interruptOnSignals({ note: say, beforeExit: () => { }, stderr: process.stderr });
-    let result;
-    try {
-        result = await runReplayFiles(config, {
-            now: Date.now,
-            log: say,
-            userAgent: USER_AGENT,
-            signal: interrupt.signal,
-        });
-    }
-    finally {
-        interrupt.dispose();
-    }
-    process.stderr.write(formatReplaySummary(result));
-    if (command.json)
-        process.stdout.write(`${JSON.stringify(result)}\n`);
-    return result.interrupted ? INTERRUPTED_EXIT_CODE : result.exitCode;
+    const config = buildJsonlConfig(command.settings, command.paths, process.env, Date.now());
+    return await runCommand({ json: command.json, quiet: false, periodic: false }, (deps) => runReplayFiles(config, deps), { summary: formatReplaySummary, exitCode: (result) => result.exitCode });
 }
 
 ;// CONCATENATED MODULE: ./src/cli/help.ts
@@ -14773,203 +15296,20 @@ function text_summary_progressText(r) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/cli/progress-line.ts
-
-const PREFIX = 'telemetry-sync: ';
-/** Below this many events done, a rate and an ETA would mostly be noise. */
-const MIN_EVENTS_FOR_RATE = 1;
-/** Erase the line the cursor is on and go back to its start. */
-const CLEAR_LINE = '\r\x1b[2K';
-/**
- * Renders a run's progress on stderr, for a person watching: on a terminal one line updated in
- * place (events done of about how many, events per second, time left, or the wait before a retry
- * and why), elsewhere a plain line every few seconds, so that a CI log shows the run is alive
- * without filling up, and one line per retry (no periodic line until events move again). Log lines of the run are written above the terminal's line.
- */
-class ProgressLine {
-    stream;
-    now;
-    redrawMs;
-    plainEveryMs;
-    started;
-    events;
-    /** The wait before a retry, until the next events progress. */
-    retry;
-    shown = '';
-    lastDraw = 0;
-    lastPlain;
-    timer;
-    done = false;
-    constructor(stream, options = {}) {
-        this.stream = stream;
-        this.now = options.now ?? Date.now;
-        this.redrawMs = options.redrawMs ?? 200;
-        this.plainEveryMs = options.plainEveryMs ?? 5000;
-        this.started = this.now();
-        this.lastPlain = this.started;
-        if (options.timers !== false) {
-            this.timer = setInterval(() => this.tick(), this.tty ? 1000 : this.plainEveryMs);
-            // The display never keeps the process alive.
-            this.timer.unref();
-        }
-    }
-    get tty() {
-        return this.stream.isTTY === true;
-    }
-    /** The engine's progress callback. */
-    update(p) {
-        if (this.done)
-            return;
-        if (p.kind === 'events') {
-            if (this.events !== undefined && p.done > this.events.done)
-                this.retry = undefined;
-            this.events = p;
-            if (this.tty && this.now() - this.lastDraw >= this.redrawMs)
-                this.draw();
-            return;
-        }
-        this.retry = { until: this.now() + p.waitMs, reason: p.reason, attempts: p.attempts };
-        // A wait is news: shown at once, also in a log, since it may be long.
-        if (this.tty)
-            this.draw();
-        else
-            this.plain();
-    }
-    /** A line of the run's log, written above the progress line. */
-    log(line) {
-        if (this.tty && this.shown !== '') {
-            this.stream.write(`${CLEAR_LINE}${PREFIX}${line}\n`);
-            this.shown = '';
-            this.draw();
-            return;
-        }
-        this.stream.write(`${PREFIX}${line}\n`);
-    }
-    /** A line that is not the run's progress (Ctrl-C's notice), written the same way. */
-    note(line) {
-        this.log(line);
-    }
-    /** Called by the timer: a terminal's countdown moves on; elsewhere, the periodic line. */
-    tick() {
-        if (this.done)
-            return;
-        if (this.tty) {
-            if (this.events !== undefined || this.retry !== undefined)
-                this.draw();
-            return;
-        }
-        // A retry's wait was announced in its own line, with its length: the periodic line would
-        // repeat that countdown ("retrying in 25 s", "in 20 s", ...) until events move again.
-        if (this.retry !== undefined)
-            return;
-        if (this.now() - this.lastPlain >= this.plainEveryMs)
-            this.plain();
-    }
-    /** Clears the terminal's line before the summary; nothing more is drawn. */
-    finish() {
-        if (this.timer !== undefined)
-            clearInterval(this.timer);
-        if (this.done)
-            return;
-        this.done = true;
-        if (this.tty && this.shown !== '')
-            this.stream.write(CLEAR_LINE);
-        this.shown = '';
-    }
-    /** The progress in words, without the prefix. */
-    describe() {
-        const now = this.now();
-        const parts = [];
-        const e = this.events;
-        if (e === undefined)
-            parts.push('starting');
-        else {
-            const verb = e.sending ? 'sent' : 'written';
-            parts.push(e.total === undefined || e.total === 0
-                ? `${words_count(e.done)} events ${verb}`
-                : `${words_count(e.done)} of ${words_count(e.total)} events ${verb} (${Math.floor((100 * e.done) / e.total)}%)`);
-            const seconds = (now - this.started) / 1000;
-            if (e.done >= MIN_EVENTS_FOR_RATE && seconds > 0) {
-                const rate = e.done / seconds;
-                parts.push(`${words_count(Math.round(rate))} events/s`);
-                if (e.total !== undefined && e.total > e.done && rate > 0 && this.retry === undefined)
-                    parts.push(`about ${duration(((e.total - e.done) / rate) * 1000)} left`);
-            }
-        }
-        if (this.retry !== undefined) {
-            const left = Math.max(0, this.retry.until - now);
-            parts.push(left > 0
-                ? `retrying in ${duration(Math.ceil(left / 1000) * 1000)}: ${this.retry.reason}`
-                : `retrying: ${this.retry.reason}`);
-        }
-        return parts.join(', ');
-    }
-    draw() {
-        const text = `${PREFIX}${this.describe()}`;
-        this.lastDraw = this.now();
-        if (text === this.shown)
-            return;
-        this.stream.write(`${CLEAR_LINE}${text}`);
-        this.shown = text;
-    }
-    plain() {
-        this.lastPlain = this.now();
-        this.stream.write(`${PREFIX}${this.describe()}\n`);
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/cli/sync-command.ts
 
 
 
-
-
 /**
- * `telemetry-sync sync`: runs the engine with a progress line on stderr (unless quiet) and
- * Ctrl-C handling, then prints the summary (and the JSON result). The first Ctrl-C (or SIGTERM)
- * stops the run: no new request, the one in flight finishes within its timeout, what was
- * acknowledged is recorded, the summary is printed and the exit code is 130. A second one exits
- * at once: every acknowledgement already recorded was recorded in its own transaction, so nothing
- * recorded is lost, and what was not recorded is still pending.
+ * `telemetry-sync sync`: runs the engine over the tokf database as every sending command runs
+ * (see runCommand: progress line, Ctrl-C, summary, exit 130 when interrupted).
  */
 async function syncCommand(config, options) {
-    const stderr = options.stderr ?? process.stderr;
-    const stdout = options.stdout ?? process.stdout;
-    const display = options.quiet ? undefined : new ProgressLine(stderr);
-    const interrupt = interruptOnSignals({
-        note: (line) => {
-            if (display !== undefined)
-                display.note(line);
-            else
-                stderr.write(`telemetry-sync: ${line}\n`);
-        },
-        beforeExit: () => display?.finish(),
-        stderr,
+    return await runCommand({ ...options, periodic: true }, (deps) => runSync(config, deps), {
+        summary: formatTextSummary,
+        // A damaged database is exit 2 as an unreadable one is, also when found part way.
+        exitCode: (result) => result.errors.some((e) => e.kind === 'database-damaged') ? 2 : result.exitCode,
     });
-    let result;
-    try {
-        result = await runSync(config, {
-            now: Date.now,
-            log: (line) => {
-                if (display !== undefined)
-                    display.log(line);
-            },
-            userAgent: USER_AGENT,
-            signal: interrupt.signal,
-            ...(display !== undefined && { progress: (p) => display.update(p) }),
-        });
-    }
-    finally {
-        display?.finish();
-        interrupt.dispose();
-    }
-    stderr.write(formatTextSummary(result));
-    if (options.json)
-        stdout.write(`${JSON.stringify(result)}\n`);
-    if (result.interrupted)
-        return INTERRUPTED_EXIT_CODE;
-    // A damaged database is exit 2 as an unreadable one is, also when found part way.
-    return result.errors.some((e) => e.kind === 'database-damaged') ? 2 : result.exitCode;
 }
 
 ;// CONCATENATED MODULE: ./src/report/gridctl-status.ts
@@ -15037,7 +15377,7 @@ function formatGridctlStatus(s) {
  * read-only, nothing sent or written) told as what is pending per server and signal. Exit 0.
  */
 async function gridctlStatusCommand(command) {
-    const config = buildReplayConfig({ gridctl: true, dryRun: true, ...(command.state !== undefined && { state: command.state }) }, command.dirs, process.env, Date.now());
+    const config = buildJsonlConfig({ gridctl: true, dryRun: true, ...(command.state !== undefined && { state: command.state }) }, command.dirs, process.env, Date.now());
     const result = await runReplayFiles(config, {
         now: Date.now,
         log: () => { },

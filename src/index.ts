@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import { State } from './action/constants.js';
+import { isPost, markPost } from './action/state.js';
 import { nodeTooOld } from './node-version.js';
 
 /**
@@ -14,11 +14,11 @@ const tooOld = nodeTooOld(process.versions.node);
 if (tooOld === undefined) {
   const { runAction } = await import('./action/run-action.js');
   await runAction();
-} else if (core.getState(State.IsPost) === 'true') {
+} else if (isPost()) {
   core.info(`telemetry-sync did nothing: ${tooOld} (reported by the main step)`);
 } else {
   // Like a bad input: every run on this runner would repeat it, and nothing can be sent. The post
   // step, told it is one, then only notes it.
-  core.saveState(State.IsPost, 'true');
+  markPost();
   core.setFailed(`telemetry-sync: ${tooOld}`);
 }

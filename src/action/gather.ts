@@ -13,7 +13,7 @@ import { isPermissionRefusal, listCacheEntries, type CacheEntry } from './cache-
 import { restoreCacheEntry, type CacheKeys } from './database-cache.js';
 import type { GithubRun } from './github-env.js';
 import { GithubRest } from './github-rest.js';
-import type { Signal } from '../config/endpoint.js';
+import type { Signal } from '../config/vocabulary.js';
 import { readRuntimeToken } from './runtime-token.js';
 import { describeServiceError } from './service-error.js';
 

@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import { buildReplayConfig } from '../config/replay-config.js';
+import { buildJsonlConfig } from '../config/jsonl-config.js';
 import { REPLAY_SHARED_KEYS, type ReplaySettings } from '../config/replay-settings.js';
 import { runReplayFiles } from '../engine/index.js';
 import { messageOf } from '../errors.js';
@@ -23,7 +23,7 @@ export async function gridctlPhase(inputs: ActionInputs): Promise<string[]> {
     if (value !== undefined && value !== '') settings[key] = value;
   }
   try {
-    const config = buildReplayConfig(
+    const config = buildJsonlConfig(
       settings as ReplaySettings,
       inputs.gridctl === '' ? [] : [inputs.gridctl],
       process.env,

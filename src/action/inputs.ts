@@ -7,7 +7,7 @@ import {
 } from '../config/settings.js';
 import { UsageError } from '../errors.js';
 import { DEFAULT_SIGNALS, lookUpSetting } from '../config/build-config.js';
-import type { Signal } from '../config/endpoint.js';
+import type { Signal } from '../config/vocabulary.js';
 import { defaultTokfDbPath } from '../config/tokf-paths.js';
 import {
   DEFAULT_ARTIFACT_NAME,

@@ -1,24 +1,25 @@
 import * as core from '@actions/core';
 import { TOKF_TELEMETRY_ENABLED } from '../config/tokf-config.js';
 import { defaultTokfDbPath } from '../config/tokf-paths.js';
-import { Outputs, State } from './constants.js';
+import { Outputs } from './constants.js';
 import { readGithubRun } from './github-env.js';
 import { readLeg } from './leg.js';
 import { publishReport, reportProblems } from './report-phase.js';
 import { readInputsOrReport } from './read-inputs.js';
 import { restoreDatabase } from './restore.js';
+import { markPost, saveRestore, saveSyncDone } from './state.js';
 import { syncPhase } from './sync-phase.js';
 
 /** The main step: early in the job, before tokf writes. Restore, and sync now if asked. */
 export async function runMain(): Promise<void> {
-  core.saveState(State.IsPost, 'true');
+  markPost();
   const inputs = readInputsOrReport();
   if (inputs === undefined) return;
   const run = readGithubRun(process.env);
   const leg = readLeg(process.env, inputs.leg);
 
   const restore = await restoreDatabase(inputs, run, leg);
-  core.saveState(State.Restore, JSON.stringify(restore));
+  saveRestore(restore);
   core.setOutput(Outputs.CacheHit, restore.cacheHit);
   core.setOutput(Outputs.RestoredFrom, restore.restoredFrom);
   core.setOutput(
@@ -43,8 +44,7 @@ export async function runMain(): Promise<void> {
 
   if (inputs.sync === 'now') {
     const report = await syncPhase(inputs, run, restore, leg);
-    core.saveState(State.SyncDone, 'true');
-    core.saveState(State.Claim, JSON.stringify(report.claim));
+    saveSyncDone(report.claim);
     await publishReport(inputs, run, report, leg);
     reportProblems(report.problems, inputs.failOnError, report.advice);
   } else {

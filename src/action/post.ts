@@ -2,7 +2,6 @@ import * as core from '@actions/core';
 import { existsSync } from 'node:fs';
 import { noClaim, removeMergedEntries, type Claim } from './cache-claims.js';
 import { cacheKeys, saveDatabaseToCache, type SaveOutcome } from './database-cache.js';
-import { State } from './constants.js';
 import { databaseFingerprint, stampOwnRows } from '../engine/index.js';
 import { readGithubRun, type GithubRun } from './github-env.js';
 import type { ActionInputs } from './inputs.js';
@@ -11,6 +10,7 @@ import { messageOf } from '../errors.js';
 import { readInputsOrReport } from './read-inputs.js';
 import { publishReport, reportProblems } from './report-phase.js';
 import type { RestoreState } from './restore.js';
+import { readClaim, readRestore, syncDone } from './state.js';
 import { syncPhase } from './sync-phase.js';
 import { gridctlPhase } from './gridctl-phase.js';
 
@@ -20,11 +20,11 @@ export async function runPost(): Promise<void> {
   if (inputs === undefined) return;
   const run = readGithubRun(process.env);
   const leg = readLeg(process.env, inputs.leg);
-  const restore = readRestoreState(inputs);
+  const restore = readRestore() ?? nothingRestored(inputs);
 
-  if (core.getState(State.SyncDone) === 'true') {
+  if (syncDone()) {
     // sync: now already reported in the main step; only the save is left.
-    const claim = readClaim();
+    const claim = readClaim() ?? noClaim();
     const save = await saveDatabase(inputs, run, leg, restore, claim);
     if (save !== undefined)
       core.info(save.saved ? `saved the database as ${save.key}` : save.reason);
@@ -66,9 +66,7 @@ export async function runPost(): Promise<void> {
 }
 
 // The main step may not have run (or failed early): then nothing was restored.
-function readRestoreState(inputs: ActionInputs): RestoreState {
-  const saved = core.getState(State.Restore);
-  if (saved !== '') return JSON.parse(saved) as RestoreState;
+function nothingRestored(inputs: ActionInputs): RestoreState {
   return {
     dbPath: inputs.databasePath,
     restoredFrom: existsSync(inputs.databasePath) ? 'existing' : 'none',
@@ -76,11 +74,6 @@ function readRestoreState(inputs: ActionInputs): RestoreState {
     notes: [],
     problems: [],
   };
-}
-
-function readClaim(): Claim {
-  const saved = core.getState(State.Claim);
-  return saved === '' ? noClaim() : (JSON.parse(saved) as Claim);
 }
 
 async function saveDatabase(

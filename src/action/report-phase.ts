@@ -1,12 +1,15 @@
 import * as core from '@actions/core';
+import type { ActionReport } from './action-report.js';
 import type { GithubRun } from './github-env.js';
 import { GithubRest } from './github-rest.js';
 import type { ActionInputs } from './inputs.js';
 import type { Leg } from './leg.js';
+import { logLines } from './log-lines.js';
+import { once } from './once.js';
 import { commentMarker, upsertPullRequestComment } from './pr-comment.js';
 import { messageOf } from '../errors.js';
-import { logLines, once, renderReport, type ActionReport } from './summary.js';
 import { describeServiceError } from './service-error.js';
+import { renderReport } from './summary-markdown.js';
 
 /** Job summary and pull-request comment. Never throws: failures join the report's problems. */
 export async function publishReport(

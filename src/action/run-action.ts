@@ -1,15 +1,20 @@
 import * as core from '@actions/core';
-import { State } from './constants.js';
 import { runMain } from './main.js';
 import { runPost } from './post.js';
+import { ActionStateError, isPost } from './state.js';
 import { rerunWithBoundedHeap, restartWithBoundedHeap } from '../bounded-heap.js';
 
 /** The main step or, with state from it, the post step. */
 async function run(): Promise<void> {
   try {
-    if (core.getState(State.IsPost) === 'true') await runPost();
+    if (isPost()) await runPost();
     else await runMain();
   } catch (err) {
+    // Not a bug of ours, but no reason to fail the user's job either.
+    if (err instanceof ActionStateError) {
+      core.warning(err.message, { title: 'telemetry-sync' });
+      return;
+    }
     // A bug of ours must not fail the user's job either.
     core.warning(
       `unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,

@@ -15,7 +15,9 @@ import { otlpArtifactName, uploadOtlpArtifact } from './otlp-artifact.js';
 import { messageOf } from '../errors.js';
 import type { RestoreState } from './restore.js';
 import { describeServiceError } from './service-error.js';
-import { combine, statusOf, type ActionReport } from './summary.js';
+import type { ActionReport } from './action-report.js';
+import { statusOf } from './report-status.js';
+import { combine } from './report-totals.js';
 import { describeNotice } from '../report/notices.js';
 import { rest } from '../report/text-summary.js';
 

@@ -1,4 +1,4 @@
-import { buildReplayConfig } from '../config/replay-config.js';
+import { buildJsonlConfig } from '../config/jsonl-config.js';
 import { runReplayFiles } from '../engine/index.js';
 import { formatGridctlStatus, gridctlStatus } from '../report/gridctl-status.js';
 import { USER_AGENT } from '../version.js';
@@ -12,7 +12,7 @@ export async function gridctlStatusCommand(command: {
   state: string | undefined;
   json: boolean;
 }): Promise<number> {
-  const config = buildReplayConfig(
+  const config = buildJsonlConfig(
     { gridctl: true, dryRun: true, ...(command.state !== undefined && { state: command.state }) },
     command.dirs,
     process.env,

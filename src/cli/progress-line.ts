@@ -16,6 +16,11 @@ export interface ProgressOptions {
   plainEveryMs?: number;
   /** Starts the timers; tests drive `tick` themselves instead. */
   timers?: boolean;
+  /**
+   * Whether the run reports events done (sync, the default). A run that does not (replay) gets no
+   * periodic line off a terminal and no "starting": only its waits before a retry are shown.
+   */
+  periodic?: boolean;
 }
 
 const PREFIX = 'telemetry-sync: ';
@@ -43,6 +48,7 @@ export class ProgressLine {
   private lastPlain: number;
   private timer: NodeJS.Timeout | undefined;
   private done = false;
+  private readonly periodic: boolean;
 
   constructor(
     private readonly stream: ProgressStream,
@@ -53,7 +59,8 @@ export class ProgressLine {
     this.plainEveryMs = options.plainEveryMs ?? 5000;
     this.started = this.now();
     this.lastPlain = this.started;
-    if (options.timers !== false) {
+    this.periodic = options.periodic ?? true;
+    if (options.timers !== false && (this.periodic || this.tty)) {
       this.timer = setInterval(() => this.tick(), this.tty ? 1000 : this.plainEveryMs);
       // The display never keeps the process alive.
       this.timer.unref();
@@ -104,7 +111,7 @@ export class ProgressLine {
     }
     // A retry's wait was announced in its own line, with its length: the periodic line would
     // repeat that countdown ("retrying in 25 s", "in 20 s", ...) until events move again.
-    if (this.retry !== undefined) return;
+    if (this.retry !== undefined || !this.periodic) return;
     if (this.now() - this.lastPlain >= this.plainEveryMs) this.plain();
   }
 
@@ -122,8 +129,9 @@ export class ProgressLine {
     const now = this.now();
     const parts: string[] = [];
     const e = this.events;
-    if (e === undefined) parts.push('starting');
-    else {
+    if (e === undefined) {
+      if (this.periodic || this.retry === undefined) parts.push('starting');
+    } else {
       const verb = e.sending ? 'sent' : 'written';
       parts.push(
         e.total === undefined || e.total === 0

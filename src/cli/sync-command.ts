@@ -1,9 +1,8 @@
 import type { SyncConfig } from '../config/sync-config.js';
-import { runSync, type SyncResult } from '../engine/index.js';
+import { runSync } from '../engine/index.js';
 import { formatTextSummary } from '../report/text-summary.js';
-import { USER_AGENT } from '../version.js';
-import { INTERRUPTED_EXIT_CODE, interruptOnSignals } from './interrupt.js';
-import { ProgressLine, type ProgressStream } from './progress-line.js';
+import type { ProgressStream } from './progress-line.js';
+import { runCommand } from './run-command.js';
 
 export interface SyncCommandOptions {
   json: boolean;
@@ -14,46 +13,17 @@ export interface SyncCommandOptions {
 }
 
 /**
- * `telemetry-sync sync`: runs the engine with a progress line on stderr (unless quiet) and
- * Ctrl-C handling, then prints the summary (and the JSON result). The first Ctrl-C (or SIGTERM)
- * stops the run: no new request, the one in flight finishes within its timeout, what was
- * acknowledged is recorded, the summary is printed and the exit code is 130. A second one exits
- * at once: every acknowledgement already recorded was recorded in its own transaction, so nothing
- * recorded is lost, and what was not recorded is still pending.
+ * `telemetry-sync sync`: runs the engine over the tokf database as every sending command runs
+ * (see runCommand: progress line, Ctrl-C, summary, exit 130 when interrupted).
  */
 export async function syncCommand(
   config: SyncConfig,
   options: SyncCommandOptions,
 ): Promise<number> {
-  const stderr = options.stderr ?? process.stderr;
-  const stdout = options.stdout ?? process.stdout;
-  const display = options.quiet ? undefined : new ProgressLine(stderr);
-  const interrupt = interruptOnSignals({
-    note: (line) => {
-      if (display !== undefined) display.note(line);
-      else stderr.write(`telemetry-sync: ${line}\n`);
-    },
-    beforeExit: () => display?.finish(),
-    stderr,
+  return await runCommand({ ...options, periodic: true }, (deps) => runSync(config, deps), {
+    summary: formatTextSummary,
+    // A damaged database is exit 2 as an unreadable one is, also when found part way.
+    exitCode: (result) =>
+      result.errors.some((e) => e.kind === 'database-damaged') ? 2 : result.exitCode,
   });
-  let result: SyncResult;
-  try {
-    result = await runSync(config, {
-      now: Date.now,
-      log: (line) => {
-        if (display !== undefined) display.log(line);
-      },
-      userAgent: USER_AGENT,
-      signal: interrupt.signal,
-      ...(display !== undefined && { progress: (p) => display.update(p) }),
-    });
-  } finally {
-    display?.finish();
-    interrupt.dispose();
-  }
-  stderr.write(formatTextSummary(result));
-  if (options.json) stdout.write(`${JSON.stringify(result)}\n`);
-  if (result.interrupted) return INTERRUPTED_EXIT_CODE;
-  // A damaged database is exit 2 as an unreadable one is, also when found part way.
-  return result.errors.some((e) => e.kind === 'database-damaged') ? 2 : result.exitCode;
 }

@@ -1,6 +1,5 @@
 import { UsageError } from '../errors.js';
-import type { Parser } from './parsers.js';
-import type { Temporality } from './sync-config.js';
+import type { Parser, Temporality } from './vocabulary.js';
 
 /** The backends `--backend` knows; `otlp` is a plain OTLP/HTTP receiver, such as a Collector. */
 export const BACKENDS = [

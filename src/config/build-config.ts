@@ -2,9 +2,11 @@ import { UsageError } from '../errors.js';
 import { PRESETS } from './backends.js';
 import { tokfServiceName, type NamedSource } from './tokf-config.js';
 import { defaultTokfDbPath } from './tokf-paths.js';
-import { given, resolveEndpoint, type Signal } from './endpoint.js';
+import { given, resolveEndpoint } from './endpoint.js';
+import type { EndpointConfig, Signal, TlsFiles } from './vocabulary.js';
 import { parseKeyValueList } from './key-values.js';
 import {
+  DEFAULT_MAX_REQUEST_BYTES,
   flagLabel,
   SETTINGS,
   specOf,
@@ -14,9 +16,9 @@ import {
   type SettingLabel,
   type SyncSettings,
 } from './settings.js';
-import { DEFAULT_MAX_REQUEST_BYTES, type EndpointConfig, type SyncConfig } from './sync-config.js';
+import type { SyncConfig } from './sync-config.js';
 import { parseDuration } from './time-spec.js';
-import { holdsPrivateKey, keyFits, type TlsFiles } from './tls.js';
+import { holdsPrivateKey, keyFits } from './tls.js';
 
 type Env = NodeJS.ProcessEnv;
 

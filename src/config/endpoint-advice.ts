@@ -1,18 +1,4 @@
-import type { Signal } from './endpoint.js';
-
-/**
- * What to tell a person whose endpoint answered in a way that says it is the wrong place, made
- * here where the signal and the command's own setting names are known: the delivery layer only
- * knows it got a 404 or a page that is not OTLP.
- */
-export interface EndpointAdvice {
-  /** For a 404: nothing at the URL, where this signal usually is, which setting changes it. */
-  notFound: string;
-  /** After "the reply is not OTLP": what to check. */
-  notOtlp: string;
-  /** The TLS settings a failed handshake points at: a CA file, a client certificate and key. */
-  tls: { ca: string; client: string };
-}
+import type { EndpointAdvice, Signal } from './vocabulary.js';
 
 /** How the running command names the settings the advice points at. */
 export interface AdviceLabels {

@@ -10,7 +10,7 @@ import {
   type SettingLabel,
   type SyncSettings,
 } from './settings.js';
-import type { EndpointConfig } from './sync-config.js';
+import type { EndpointConfig, Signal } from './vocabulary.js';
 
 type Env = NodeJS.ProcessEnv;
 
@@ -188,8 +188,6 @@ function parseUrl(text: string, source: string): URL {
 }
 
 /** The OTLP signals, each with its own path (`v1/metrics`, `v1/logs`, `v1/traces`). */
-export type Signal = 'metrics' | 'logs' | 'traces';
-
 const SIGNAL_PATH = /\/v1\/(metrics|logs|traces)\/?$/;
 
 /**

@@ -1,13 +1,14 @@
 import { UsageError } from '../errors.js';
-import type { Signal } from './endpoint.js';
-import type { Builtins, Compression, Protocol, Temporality } from './sync-config.js';
 import { parseDuration } from './time-spec.js';
-
-/**
- * A setting's text to its value. `source` is how the user named it (a flag, an action input or an
- * environment variable) so that the error points at what to fix.
- */
-export type Parser<T> = (text: string, source: string, now: number) => T;
+import {
+  SIGNALS,
+  type Builtins,
+  type Compression,
+  type Parser,
+  type Protocol,
+  type Signal,
+  type Temporality,
+} from './vocabulary.js';
 
 export const parseProtocol: Parser<Protocol> = (text, source) => {
   const value = text.trim();
@@ -82,8 +83,6 @@ export const parseBuiltins: Parser<Builtins> = (text, source) => {
   throw new UsageError(`${source}: "${value}" is not send or skip`);
 };
 
-const SIGNAL_ORDER = ['metrics', 'logs', 'traces'] as const;
-
 /**
  * The signals to send each event as, a comma-separated list of metrics, logs and traces; always
  * in that order, whatever the order given, each once.
@@ -93,9 +92,9 @@ export const parseSignals: Parser<Signal[]> = (text, source) => {
     .split(',')
     .map((w) => w.trim().toLowerCase())
     .filter((w) => w !== '');
-  const unknown = given.filter((w) => !(SIGNAL_ORDER as readonly string[]).includes(w));
+  const unknown = given.filter((w) => !(SIGNALS as readonly string[]).includes(w));
   if (unknown.length > 0)
     throw new UsageError(`${source}: "${unknown[0]}" is not a signal (use metrics, logs, traces)`);
   if (given.length === 0) throw new UsageError(`${source}: name at least one signal`);
-  return SIGNAL_ORDER.filter((s) => given.includes(s));
+  return SIGNALS.filter((s) => given.includes(s));
 };

@@ -1,25 +1,8 @@
 import { isIP } from 'node:net';
 import { UsageError } from '../errors.js';
+import type { ProxyServer, ProxySettings } from './vocabulary.js';
 
 type Env = NodeJS.ProcessEnv;
-
-/** A proxy server as the environment gives it, credentials apart so that it can be shown. */
-export interface ProxyServer {
-  /** scheme://host:port/ with no credentials: safe to print. */
-  url: string;
-  /** The variable it came from, as the user set it (`https_proxy`, `HTTPS_PROXY`, ...). */
-  source: string;
-  /** user:password from the URL, percent-decoded; never printed. */
-  credentials?: { user: string; password: string };
-}
-
-/** The proxies of the environment, read once: which one for http, which for https, and who not. */
-export interface ProxySettings {
-  http?: ProxyServer;
-  https?: ProxyServer;
-  /** NO_PROXY entries, lower case, trimmed, empty ones left out. */
-  noProxy: string[];
-}
 
 /**
  * HTTP_PROXY, HTTPS_PROXY and NO_PROXY as curl, `@actions/http-client` and Node read them: the

@@ -1,5 +1,5 @@
 import { UsageError } from '../errors.js';
-import type { Parser } from './parsers.js';
+import type { Parser } from './vocabulary.js';
 import type { SettingKey, SettingSpec } from './settings.js';
 
 /**

@@ -9,9 +9,8 @@ import {
   parseTemporality,
   wholeNumber,
   withUnit,
-  type Parser,
 } from './parsers.js';
-import { DEFAULT_MAX_REQUEST_BYTES } from './sync-config.js';
+import type { Parser } from './vocabulary.js';
 import { parseDuration, parseTimeSpec } from './time-spec.js';
 import { readCertificateFile, readKeyFile } from './tls.js';
 
@@ -49,6 +48,9 @@ export interface SettingSpec extends FlagDoc {
   /** For a default that is worked out rather than a value: how the docs describe it. */
   defaultText?: string;
 }
+
+// Collectors accept 20 MiB by default and most vendors 4-5 MiB; stay under the smaller figure.
+export const DEFAULT_MAX_REQUEST_BYTES = 3 * 1024 * 1024;
 
 const MAX_BATCH_SIZE = 100_000;
 const MAX_REQUEST_MIB = DEFAULT_MAX_REQUEST_BYTES / (1024 * 1024);

@@ -1,7 +1,11 @@
-import type { Signal } from './endpoint.js';
-import type { EndpointAdvice } from './endpoint-advice.js';
-import type { ProxySettings } from './proxy.js';
-import type { TlsFiles } from './tls.js';
+import type {
+  Builtins,
+  Compression,
+  EndpointConfig,
+  Protocol,
+  Signal,
+  Temporality,
+} from './vocabulary.js';
 
 /** Everything one sync run needs, validated. Built only by `buildSyncConfig`. */
 export interface SyncConfig {
@@ -65,28 +69,6 @@ export interface SyncConfig {
   /** Directory that receives metrics.om, the OpenMetrics backfill. */
   openmetricsOut?: string;
 }
-
-export interface EndpointConfig {
-  /** The full metrics URL, credentials removed (they moved into headers). */
-  url: string;
-  headers: Record<string, string>;
-  /** Every value that must never be printed: header values and URL credentials. */
-  secrets: string[];
-  /** PEM contents for an https endpoint: a CA to trust, a client certificate and its key. */
-  tls?: TlsFiles;
-  /** What to tell a person when the endpoint turns out to be the wrong place (404, not OTLP). */
-  advice?: EndpointAdvice;
-  /** HTTP_PROXY, HTTPS_PROXY and NO_PROXY as the environment gave them, when any proxy is set. */
-  proxies?: ProxySettings;
-}
-
-export type Protocol = 'http/protobuf' | 'http/json';
-export type Compression = 'gzip' | 'none';
-export type Temporality = 'delta' | 'cumulative';
-export type Builtins = 'send' | 'skip';
-
-// Collectors accept 20 MiB by default and most vendors 4-5 MiB; stay under the smaller figure.
-export const DEFAULT_MAX_REQUEST_BYTES = 3 * 1024 * 1024;
 
 // The settings as given are defined by their table; modules elsewhere import them from here.
 export type { SettingLabel, SyncSettings } from './settings.js';

@@ -1,17 +1,7 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { UsageError } from '../errors.js';
-import type { Parser } from './parsers.js';
-
-/** PEM contents for the HTTPS connection, as OTEL_EXPORTER_OTLP_*CERTIFICATE and *_KEY name them. */
-export interface TlsFiles {
-  /** CA certificates trusted for the endpoint, on top of the usual ones. */
-  ca?: string;
-  /** The client certificate (chain) for mutual TLS. */
-  cert?: string;
-  /** The client certificate's private key. */
-  key?: string;
-}
+import type { Parser } from './vocabulary.js';
 
 const CERTIFICATE = /-----BEGIN CERTIFICATE-----/;
 const PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----/;

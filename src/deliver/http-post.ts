@@ -1,7 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import tls from 'node:tls';
-import type { ProxyServer } from '../config/proxy.js';
+import type { ProxyServer } from '../config/vocabulary.js';
 
 /**
  * The most of a response body that is read, what the OpenTelemetry JS exporters allow: an export

@@ -1,31 +1,10 @@
-import type { EndpointAdvice } from '../config/endpoint-advice.js';
-import type { Signal } from '../config/endpoint.js';
-import { proxyFor, type ProxyServer, type ProxySettings } from '../config/proxy.js';
+import type { EndpointAdvice, ProxyServer, ProxySettings, Signal } from '../config/vocabulary.js';
+import { proxyFor } from '../config/proxy.js';
 import { Agents, post, type PostResponse, type TlsOptions } from './http-post.js';
 import { classifyFailure, proxyRefused, viaNote } from './request-errors.js';
 import { headersForOtherOrigin, isRedirect, nextHop } from './redirects.js';
-import { readExportResponse, type PartialSuccess } from './response.js';
-
-/** What one attempt came to, by the OTLP rules; the retrying transport decides what follows. */
-export type AttemptResult =
-  | { kind: 'acknowledged'; status: number; partial: PartialSuccess }
-  | {
-      kind: 'retryable';
-      status?: number;
-      message: string;
-      retryAfterMs?: number;
-      /** The connection never opened, so the endpoint cannot hold the body (see mayHaveLanded). */
-      neverSent?: boolean;
-    }
-  | { kind: 'permanent'; status?: number; message: string }
-  /** A 2xx whose body is no OTLP export response: the endpoint is not what it should be. */
-  | { kind: 'not-otlp'; status: number; message: string };
-
-/** Sends a request body once. A test can stand in for the network with its own. */
-export interface Transport {
-  send(body: Uint8Array): Promise<AttemptResult>;
-  close(): void;
-}
+import { readExportResponse } from './response.js';
+import type { AttemptResult, Transport } from './transport.js';
 
 /** Statuses the OTLP specification calls retryable; every other failure status is permanent. */
 const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([429, 502, 503, 504]);

@@ -1,9 +1,9 @@
 import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
 import { redact } from '../config/redact.js';
-import type { Signal } from '../config/endpoint.js';
-import type { Compression, EndpointConfig, Protocol } from '../config/sync-config.js';
-import { HttpTransport, type Transport } from './http-transport.js';
+import type { Compression, EndpointConfig, Protocol, Signal } from '../config/vocabulary.js';
+import { HttpTransport } from './http-transport.js';
+import type { Transport } from './transport.js';
 import type { DeliveryOutcome } from './outcome.js';
 import { RetryingTransport, type RetryOptions } from './retrying-transport.js';
 

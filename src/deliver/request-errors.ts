@@ -1,7 +1,7 @@
-import type { ProxyServer } from '../config/proxy.js';
+import type { ProxyServer } from '../config/vocabulary.js';
 import type { TlsOptions } from './http-post.js';
 import { TimeoutError } from './http-post.js';
-import type { AttemptResult } from './http-transport.js';
+import type { AttemptResult } from './transport.js';
 
 /**
  * A request that got no answer, in words: which host it tried, through which proxy, and what to

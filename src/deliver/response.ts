@@ -1,5 +1,5 @@
 import protobuf from 'protobufjs/light.js';
-import type { Signal } from '../config/endpoint.js';
+import type { Signal } from '../config/vocabulary.js';
 
 export interface PartialSuccess {
   /** Data points, log records or spans the endpoint rejected, by the signal sent. */

@@ -1,7 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { classifyRefusal, type DeliveryOutcome } from './outcome.js';
 import { condenseRepeats } from './refusal-text.js';
-import type { AttemptResult, Transport } from './http-transport.js';
+import type { AttemptResult, Transport } from './transport.js';
 import { plural } from '../words.js';
 
 /** Wait before the first retry; it doubles each time, up to MAX_BACKOFF_MS. */

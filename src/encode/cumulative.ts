@@ -87,7 +87,7 @@ export function cumulate(
         const state: SeriesTotals = before
           ? { ...before, histogram: copyHistogram(before.histogram) }
           : {
-              // Never before 1970 (see times() in resource-metrics.ts).
+              // Never before 1970 (see startOf() in resource-metrics.ts).
               startSeconds: Math.max(0, p.epochSeconds - 1),
               lastSeconds: p.epochSeconds - 1,
               sum: 0,

@@ -1,6 +1,6 @@
 import { JsonLogsSerializer, ProtobufLogsSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import type { Protocol } from '../config/sync-config.js';
+import type { Protocol } from '../config/vocabulary.js';
 import type { TokfEvent } from '../source/tokf-event.js';
 import { eventAttributes, eventTime } from './event-attributes.js';
 import { encodeFitting } from './fit.js';

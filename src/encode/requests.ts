@@ -1,4 +1,4 @@
-import type { Protocol } from '../config/sync-config.js';
+import type { Protocol } from '../config/vocabulary.js';
 import type { TokfEvent } from '../source/tokf-event.js';
 import { aggregate, type AggregatedPoint } from './aggregate.js';
 import { cumulate, overlay, type SeriesLedger, type SeriesTotals } from './cumulative.js';

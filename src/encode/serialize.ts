@@ -1,6 +1,6 @@
 import { JsonMetricsSerializer, ProtobufMetricsSerializer } from '@opentelemetry/otlp-transformer';
 import type { ResourceMetrics } from '@opentelemetry/sdk-metrics';
-import type { Protocol } from '../config/sync-config.js';
+import type { Protocol } from '../config/vocabulary.js';
 import { int64AsStrings } from './int64-strings.js';
 
 export const CONTENT_TYPES: Record<Protocol, string> = {

@@ -1,5 +1,4 @@
-import type { Signal } from '../config/endpoint.js';
-import type { Protocol } from '../config/sync-config.js';
+import type { Protocol, Signal } from '../config/vocabulary.js';
 import type { TokfEvent } from '../source/tokf-event.js';
 import { encodeLogRequests } from './logs.js';
 import { encodeRequests, type EncodedRequest } from './requests.js';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { SpanKind, SpanStatusCode, TraceFlags } from '@opentelemetry/api';
 import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import type { Protocol } from '../config/sync-config.js';
+import type { Protocol } from '../config/vocabulary.js';
 import { programOf, type TokfEvent } from '../source/tokf-event.js';
 import { eventAttributes, eventTime } from './event-attributes.js';
 import { encodeFitting } from './fit.js';

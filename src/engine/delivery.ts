@@ -8,71 +8,30 @@ import type { Rejection } from '../progress/dead-letters.js';
 import type { ProgressRecorder } from '../progress/recorder.js';
 import { messageOf } from '../errors.js';
 import type { TokfEvent } from '../source/tokf-event.js';
+import type { CircuitBreaker } from './circuit-breaker.js';
+import type { HeldEvents } from './held-events.js';
+import type { DeliveryStats } from './delivery-stats.js';
 import type { Notices } from './notices.js';
+import type { Observed } from './observed.js';
+import type { Speculation } from './speculation.js';
+import { behindEndpoint, keepInFile, tooOldForEndpoint, type KeepHow } from './time-refusals.js';
 
 /** Shortest value of an event's data a refusal must quote to count as naming it. */
 const MIN_NAMED_LENGTH = 4;
 
-/** What an encoded body becomes once its compressed form is ready (see compress). */
-const RELEASED = new Uint8Array(0);
-
-export interface DeliveryStats {
-  /** Events the endpoint acknowledged. */
-  deliveredEvents: number;
-  /** Events refused for good in this run and set aside (dead letters). */
-  refusedEvents: number;
-  /** Points acknowledged but reported rejected through partial_success. */
-  rejectedPoints: number;
-  /** Events the endpoint refused as older than it keeps, set aside with the file holding them. */
-  tooOldForEndpoint: number;
-  /** The same, with no file to hold them: they stay pending. */
-  tooOldUnsent: number;
-  /**
-   * Of the delivered events, those the endpoint refused as out of order or duplicate because it
-   * already held them: a resend of a request it stored while its answer was lost.
-   */
-  alreadyHeld: number;
-  /**
-   * Events never sent before that the endpoint refused because it holds newer samples of their
-   * series (delta, logs, spans), set aside with the file holding them, or left pending.
-   */
-  behindEndpoint: number;
-  requests: number;
-  failedRequests: number;
-  retries: number;
-  bytesSent: number;
-}
-
-/** A batch handed to the pipeline, with its requests as encoded (again, if a speculation was lost). */
-interface Prepared {
-  batch: TokfEvent[];
-  requests: EncodedRequest[];
-}
-
+/**
+ * What a tokf pass hands its delivery: objects told of what happens (acknowledgements flow down
+ * into them), no callbacks back up into the pass.
+ */
 export interface DeliveryParts {
   exporter: OtlpExporter;
   recorder: ProgressRecorder;
-  /**
-   * Encodes events into requests at their turn, continuing the totals acknowledged so far: a batch
-   * whose early encoding was given up, or part of a refused request being split.
-   */
-  encode: (events: TokfEvent[]) => EncodedRequest[];
-  /**
-   * Encodes a batch as soon as it is read, while earlier ones are still being sent. Cumulative
-   * points then continue the totals of the batches encoded before it, as if those will all be
-   * acknowledged whole; `speculationLost` says when one was not.
-   */
-  encodeAhead: (events: TokfEvent[]) => EncodedRequest[];
-  /**
-   * Told when a request was not acknowledged as encoded (split, refused, too old): the requests
-   * encoded ahead of it assumed it was, so they are encoded again. Absent where encodings never
-   * depend on earlier requests (delta).
-   */
-  speculationLost: (() => void) | undefined;
-  /** Told of each batch's requests as encoded (not of the parts of a split). */
-  encoded: (requests: readonly EncodedRequest[]) => void;
-  /** Told of each request once its acknowledgement is recorded. */
-  acknowledged: (request: EncodedRequest) => void;
+  /** Encodes at a request's turn and ahead of it, and is told of each acknowledgement. */
+  speculation: Speculation;
+  /** The run's tally: told of the events of each request acknowledged. */
+  observed: Pick<Observed, 'acknowledged'>;
+  /** Which events the endpoint may hold unrecorded (see HeldEvents). */
+  held: Pick<HeldEvents, 'mayHold' | 'reexamining'>;
   /** Receives the points of refused events, for a person or another backend. */
   refusedFile: OtlpJsonLinesWriter | undefined;
   /** The file that holds every selected event, where too-old events can be taken from. */
@@ -83,20 +42,8 @@ export interface DeliveryParts {
    */
   holdInFile?: (ids: number[], rejection: Rejection) => void;
   notices: Notices;
-  /** Refused single events in a row after which sending stops (circuit breaker). */
-  maxConsecutiveRefusals: number;
-  /**
-   * Whether the endpoint may hold the event although its delivery was never recorded: it was in
-   * a request whose answer was not read, in this run or one that did not end cleanly.
-   */
-  mayHold: (event: TokfEvent) => boolean;
-  /**
-   * Whether this run looks again at events earlier versions set aside for an out-of-order
-   * refusal of a resend (see Replay): the stored request they came from may reach past them.
-   */
-  reexamining: boolean;
-  /** Whether points carry running totals, so that a refusal of one series stops the others. */
-  cumulative: boolean;
+  /** Stops sending after too many refused events in a row (the run harness's one rule). */
+  breaker: CircuitBreaker;
   log: (line: string) => void;
   /** Told after each request (or part of a split one) is settled, for a progress display. */
   progressed?: () => void;
@@ -125,11 +72,6 @@ export class Delivery {
     bytesSent: 0,
   };
   private stopped = false;
-  private consecutiveRefusals = 0;
-  /** Wire bodies started ahead of their turn, by request. */
-  private readonly wires = new WeakMap<EncodedRequest, Promise<Uint8Array>>();
-  /** Batches prepared and not yet started, in order. */
-  private readonly queued: Prepared[] = [];
   /** Whether the request being delivered was acknowledged as encoded, not split or refused. */
   private wholeAck = false;
   private current: EncodedRequest | undefined;
@@ -146,65 +88,29 @@ export class Delivery {
 
   /**
    * The job that sends a batch, for the pipeline. The batch is encoded and its compression started
-   * now, while earlier batches are still being sent.
+   * now, while earlier batches are still being sent (see Speculation).
    */
   prepare(batch: TokfEvent[]): () => Promise<void> {
-    const job: Prepared = { batch, requests: this.encodeBatch(batch, this.parts.encodeAhead) };
-    this.queued.push(job);
+    const { speculation } = this.parts;
+    const job = speculation.ahead(batch);
     return async () => {
-      this.queued.shift();
+      speculation.started();
       const requests = job.requests;
       for (let i = 0; i < requests.length; i += 1) {
         if (this.stopped) return;
         const request = requests[i] as EncodedRequest;
         this.wholeAck = false;
         if ((await this.deliver(request)) === 'stop') return;
-        if (this.wholeAck || this.parts.speculationLost === undefined) continue;
-        // What follows assumed this request's totals: encode it again from what was recorded.
-        this.parts.speculationLost();
-        const rest = requests.slice(i + 1).flatMap((r) => r.events);
-        if (rest.length > 0) requests.splice(i + 1, Infinity, ...this.reencode(rest));
-        for (const later of this.queued) later.requests = this.reencode(later.batch);
+        // What follows assumed this request's totals: encoded again from what was recorded.
+        if (!this.wholeAck) speculation.lost(requests, i);
       }
     };
-  }
-
-  /** Encodes a batch and starts compressing it. A request never sent leaves no rejection behind. */
-  private encodeBatch(
-    batch: TokfEvent[],
-    encode: (events: TokfEvent[]) => EncodedRequest[],
-  ): EncodedRequest[] {
-    const requests = encode(batch);
-    this.parts.encoded(requests);
-    this.compress(requests);
-    return requests;
-  }
-
-  /** Encoded again after a speculation was lost: counted once already, as first encoded. */
-  private reencode(events: TokfEvent[]): EncodedRequest[] {
-    const requests = this.parts.encodeAhead(events);
-    this.compress(requests);
-    return requests;
-  }
-
-  private compress(requests: readonly EncodedRequest[]): void {
-    // Once sending stopped, no job waits on these: compressing them would only hold their bodies.
-    if (this.stopped) return;
-    for (const r of requests) {
-      const wire = this.parts.exporter.wireBody(r.body).then((body) => {
-        // Only the wire body is sent from here on (a split re-encodes from the events): the
-        // encoded one, ten times larger, need not wait in the queue with it.
-        if (body !== r.body) r.body = RELEASED;
-        return body;
-      });
-      wire.catch(() => {});
-      this.wires.set(r, wire);
-    }
   }
 
   /** Sends nothing more in this run. */
   stop(): void {
     this.stopped = true;
+    this.parts.speculation.stop();
   }
 
   private async deliver(request: EncodedRequest): Promise<Verdict> {
@@ -212,21 +118,21 @@ export class Delivery {
     this.current = request;
     const verdict = await sendIsolating<TokfEvent, EncodedRequest>(request, {
       send: (r) => this.send(r),
-      encode: this.parts.encode,
+      encode: (events) => this.parts.speculation.encode(events),
       settle: (r, outcome) => this.settled(this.settle(r, outcome)),
       timeOf: (e) => e.epochSeconds ?? 0,
       seriesOf: seriesOfEvent,
-      mayHold: (e) => this.parts.mayHold(e),
+      mayHold: (e) => this.parts.held.mayHold(e),
       // Re-examining, the stored request may reach past the events set aside from it: a refused
       // request is taken apart, and each event refused alone is the rest of it (see outOfOrder).
-      bisectOutOfOrder: () => !this.parts.cumulative || this.parts.reexamining,
+      bisectOutOfOrder: () => !this.parts.speculation.cumulative || this.parts.held.reexamining,
       tooOld: (events, refusal) => this.settled(this.tooOld(events, refusal)),
       splitting: (r, refusal) =>
         this.parts.log(
           `${describeOutcome(refusal)} for ${r.events.length} events; splitting the request to find the refused ones`,
         ),
     });
-    if (verdict === 'stop') this.stopped = true;
+    if (verdict === 'stop') this.stop();
     return verdict;
   }
 
@@ -248,13 +154,16 @@ export class Delivery {
         message: `not sent: recording the request in flight failed: ${messageOf(err)}`,
       };
     }
-    const outcome = await this.parts.exporter.send(request.body, this.wires.get(request));
+    const outcome = await this.parts.exporter.send(
+      request.body,
+      this.parts.speculation.wire(request),
+    );
     if (outcome.kind !== 'acknowledged') {
       try {
         recorder.unacknowledged(request.events, outcome.mayHaveLanded !== true);
       } catch (err) {
         this.failed('record-failed', request.events, messageOf(err));
-        this.stopped = true;
+        this.stop();
       }
     }
     // Interrupted before its first attempt: nothing went out.
@@ -297,8 +206,9 @@ export class Delivery {
       this.failed('record-failed', request.events, messageOf(err));
       return false;
     }
-    this.parts.acknowledged(request);
-    this.consecutiveRefusals = 0;
+    this.parts.observed.acknowledged(request.events);
+    this.parts.speculation.acknowledged(request);
+    this.parts.breaker.accepted();
     this.stats.deliveredEvents += request.events.length;
     return true;
   }
@@ -403,12 +313,15 @@ export class Delivery {
 
   /** The circuit breaker: too many refused events in a row stop the run. */
   private countRefusal(events: readonly TokfEvent[]): Verdict {
-    this.consecutiveRefusals += 1;
-    const max = this.parts.maxConsecutiveRefusals;
-    if (this.consecutiveRefusals < max) return 'continue';
+    const { breaker } = this.parts;
+    if (!breaker.refused('bad-data')) return 'continue';
     // Refused by an endpoint that took nothing: finish() says so, with every event pending.
     if (!this.accepted && this.unconfirmed.length > 0) return 'stop';
-    this.parts.notices.error({ kind: 'circuit-breaker', count: max, firstId: events[0]?.id });
+    this.parts.notices.error({
+      kind: 'circuit-breaker',
+      count: breaker.max,
+      firstId: events[0]?.id,
+    });
     return 'stop';
   }
 
@@ -418,7 +331,7 @@ export class Delivery {
    * - Events it may hold unrecorded (a resend of a request whose answer was lost, see mayHold)
    *   are there: recorded as delivered ("already in the backend"), their series' totals advanced
    *   as the request had them, which are the totals the endpoint took the first time. While
-   *   re-examining events earlier versions set aside (see DeliveryParts.reexamining), so is any
+   *   re-examining events earlier versions set aside (see HeldEvents), so is any
    *   single event refused so: the stored request they came from reached past them, and is
    *   taken apart in order, so the totals recorded reach what the endpoint took.
    * - Others were never sent: with running totals (cumulative) the endpoint holds a series this
@@ -433,11 +346,12 @@ export class Delivery {
   ): Verdict {
     const { events } = request;
     const held =
-      events.every((e) => this.parts.mayHold(e)) || (this.parts.reexamining && events.length === 1);
+      events.every((e) => this.parts.held.mayHold(e)) ||
+      (this.parts.held.reexamining && events.length === 1);
     if (held) return this.alreadyHeld(request, outcome);
     const said = describeOutcome(outcome);
     this.stats.failedRequests += 1;
-    if (this.parts.cumulative) {
+    if (this.parts.speculation.cumulative) {
       this.parts.notices.error({
         kind: 'out-of-order',
         count: events.length,
@@ -467,13 +381,7 @@ export class Delivery {
 
   /** An event behind what its series holds at the endpoint: kept as a too-old one is. */
   private behind(events: readonly TokfEvent[], said: string): Verdict {
-    return this.keepInFile(events, said, {
-      kept: 'behind-endpoint',
-      unsent: 'behind-endpoint',
-      reason: `behind newer samples the endpoint holds (${said})`,
-      status: null,
-      stat: 'behindEndpoint',
-    });
+    return this.keepInFile(events, said, behindEndpoint(said));
   }
 
   /**
@@ -484,57 +392,20 @@ export class Delivery {
    */
   private tooOld(events: readonly TokfEvent[], refusal: Refusal): Verdict {
     const said = describeOutcome(refusal);
-    return this.keepInFile(events, said, {
-      kept: 'too-old-for-endpoint',
-      unsent: 'too-old-unsent',
-      reason: `too old for this endpoint (${said})`,
-      status: refusal.status,
-      stat: 'tooOldForEndpoint',
-    });
+    return this.keepInFile(events, said, tooOldForEndpoint(said, refusal.status));
   }
 
-  /**
-   * Events the endpoint will not take for their time, not their data: set aside as kept in the
-   * run's file (named in the row, so that status can check it still holds them), or, without a
-   * file, left pending with an error saying so.
-   */
-  private keepInFile(
-    events: readonly TokfEvent[],
-    said: string,
-    how: {
-      kept: 'too-old-for-endpoint' | 'behind-endpoint';
-      unsent: 'too-old-unsent' | 'behind-endpoint';
-      reason: string;
-      status: number | null;
-      stat: 'tooOldForEndpoint' | 'behindEndpoint';
-    },
-  ): Verdict {
-    const file = this.parts.allFile;
-    const firstId = events[0]?.id;
-    if (file === undefined) {
-      this.stats.tooOldUnsent += events.length;
-      this.parts.notices.error({ kind: how.unsent, count: events.length, firstId, message: said });
-      return 'continue';
-    }
-    try {
-      const rejection = { reason: `${how.reason}; kept in ${file}`, status: how.status, file };
-      const ids = events.map((e) => e.id);
-      if (this.parts.holdInFile !== undefined) this.parts.holdInFile(ids, rejection);
-      else this.parts.recorder.setAside(ids, rejection);
-    } catch (err) {
-      this.failed('record-failed', events, `${said}; recording that failed: ${messageOf(err)}`);
-      return 'stop';
-    }
-    this.stats[how.stat] += events.length;
-    this.parts.notices.warning({
-      kind: how.kept,
-      count: events.length,
-      firstId,
-      message: said,
-      file,
-      setAside: true,
-    });
-    return 'continue';
+  private keepInFile(events: readonly TokfEvent[], said: string, how: KeepHow): Verdict {
+    const { recorder, notices, allFile, holdInFile } = this.parts;
+    const failure = keepInFile(
+      { recorder, notices, allFile, holdInFile, stats: this.stats },
+      events,
+      said,
+      how,
+    );
+    if (failure === undefined) return 'continue';
+    this.failed('record-failed', events, failure);
+    return 'stop';
   }
 
   private failed(

@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { Signal } from '../config/endpoint.js';
+import type { Signal } from '../config/vocabulary.js';
 import { messageOf } from '../errors.js';
 import { SpooledJsonLines } from '../output/spooled-json-lines.js';
 import { DeadLetters, rejectedTable, type Rejection } from '../progress/dead-letters.js';

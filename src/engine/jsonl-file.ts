@@ -1,5 +1,4 @@
-import type { Signal } from '../config/endpoint.js';
-import type { Protocol } from '../config/sync-config.js';
+import type { Protocol, Signal } from '../config/vocabulary.js';
 import { describeOutcome, type DeliveryOutcome } from '../deliver/outcome.js';
 import type { JsonlFile } from '../jsonl/discover.js';
 import { openChunks } from '../jsonl/file-stream.js';
@@ -9,8 +8,9 @@ import { OTLP_LINES, type LineSource } from '../jsonl/line-source.js';
 import { LINE_LIMIT_BYTES, splitBySize } from '../jsonl/split.js';
 import { filterByTime, type Filtered, type TimeWindow } from '../jsonl/time-filter.js';
 import type { RejectsFile } from '../output/rejects-file.js';
-import type { ReplayState } from '../progress/replay-state.js';
+import type { JsonlState } from '../progress/jsonl-state.js';
 import { FileWriteError, LockLostError, messageOf } from '../errors.js';
+import type { CircuitBreaker, RefusalKind } from './circuit-breaker.js';
 import type { FileStart, ReplayFileReport, ReplayFilesResult } from './jsonl-result.js';
 
 /** A line longer than this is not read into memory: it is a bad line, "too large". */
@@ -20,8 +20,8 @@ export const MAX_LINE_BYTES = 16 * 1024 * 1024;
 const PROBLEMS_KEPT = 100;
 
 /** What the per-file loop works with; `totals` is the run's result, filled in as it goes. */
-export interface ReplayContext {
-  state: ReplayState;
+export interface JsonlContext {
+  state: JsonlState;
   /** Undefined on a dry run: nothing is written. */
   rejects: RejectsFile | undefined;
   window: TimeWindow;
@@ -35,7 +35,8 @@ export interface ReplayContext {
   madeProtocol: Protocol;
   /** Whether a signal has an endpoint (on a dry run: every one). */
   canSend: (signal: Signal) => boolean;
-  maxConsecutiveFailures: number;
+  /** Counts refused lines in a row (the run harness's one rule). */
+  breaker: CircuitBreaker;
   totals: ReplayFilesResult;
   now: () => number;
   log: (line: string) => void;
@@ -46,7 +47,6 @@ export interface ReplayContext {
   guard: ((at: number) => void) | undefined;
   /** Why the run must send nothing more (interrupted, lock lost), or undefined. */
   halted: () => string | undefined;
-  consecutiveRefusals: number;
   /** The files whose progress the state held, recorded as met at the end of the run. */
   met: { id: FileIdentity; path: string }[];
 }
@@ -57,7 +57,7 @@ type LineEnd = 'next' | 'stop';
 export type SourceFile = JsonlFile & { source?: LineSource };
 
 /** Replays one file from where the state says it stopped; returns whether the run goes on. */
-export async function replayFile(ctx: ReplayContext, file: SourceFile): Promise<boolean> {
+export async function sendFile(ctx: JsonlContext, file: SourceFile): Promise<boolean> {
   const report: ReplayFileReport = {
     path: file.path,
     gzip: file.gzip,
@@ -96,7 +96,7 @@ export async function replayFile(ctx: ReplayContext, file: SourceFile): Promise<
 }
 
 async function readFrom(
-  ctx: ReplayContext,
+  ctx: JsonlContext,
   file: SourceFile,
   id: FileIdentity,
   report: ReplayFileReport,
@@ -174,7 +174,7 @@ async function readFrom(
 
 /** One line: read, filter, cut, send, and where it ends up. `wrote`: progress is worth a commit. */
 async function replayLine(
-  ctx: ReplayContext,
+  ctx: JsonlContext,
   file: SourceFile,
   raw: RawLine,
   lineNo: number,
@@ -235,9 +235,8 @@ async function replayLine(
     ctx.totals.signals[signal]++;
     return { end: 'next', wrote: false };
   }
-  let refused = false;
-  // Too old for this backend is no sign that it refuses everything: the breaker does not count it.
-  let poisoned = false;
+  // The refusal the breaker is told of: bad data if any piece was refused so (see CircuitBreaker).
+  let refused: RefusalKind | undefined;
   for (const piece of pieces) {
     const outcome = await ctx.send(signal, piece, protocol);
     ctx.totals.bytesSent += outcome.bytesSent;
@@ -245,7 +244,7 @@ async function replayLine(
     if (outcome.attempts > 0) ctx.totals.requests++;
     if (outcome.kind === 'acknowledged') {
       ctx.totals.rejectedRecords += outcome.rejectedPoints;
-      ctx.consecutiveRefusals = 0;
+      ctx.breaker.accepted();
       continue;
     }
     if (
@@ -253,8 +252,7 @@ async function replayLine(
       outcome.kind === 'too-old' ||
       outcome.kind === 'out-of-order'
     ) {
-      refused = true;
-      if (outcome.kind === 'bad-data') poisoned = true;
+      if (refused !== 'bad-data') refused = outcome.kind;
       ctx.rejects?.append({
         ...where,
         reason: `refused: ${describeOutcome(outcome)}`,
@@ -268,7 +266,7 @@ async function replayLine(
     stop(ctx, where, describeOutcome(outcome));
     return { end: 'stop', wrote: false };
   }
-  if (refused) {
+  if (refused !== undefined) {
     report.refused++;
     ctx.totals.refusedLines++;
     problem(ctx, {
@@ -277,10 +275,9 @@ async function replayLine(
       kind: 'refused',
       reason: 'refused by the endpoint',
     });
-    if (poisoned) ctx.consecutiveRefusals++;
-    if (poisoned && ctx.consecutiveRefusals >= ctx.maxConsecutiveFailures) {
+    if (ctx.breaker.refused(refused)) {
       // This line is set aside (in the rejects file) like the ones before it; the rest wait.
-      const reason = `${ctx.consecutiveRefusals} lines in a row were refused; stopping (--max-consecutive-failures)`;
+      const reason = `${ctx.breaker.count} lines in a row were refused; stopping (--max-consecutive-failures)`;
       ctx.totals.stopped = { file: file.path, line: lineNo, reason };
       return { end: 'stop', wrote: true };
     }
@@ -296,7 +293,7 @@ async function replayLine(
  * The line without its metric points older than the horizon, counted as too old; undefined when
  * nothing is left to send (the line is then done).
  */
-function withinHorizon(ctx: ReplayContext, signal: Signal, line: Filtered): Filtered | undefined {
+function withinHorizon(ctx: JsonlContext, signal: Signal, line: Filtered): Filtered | undefined {
   if (ctx.horizonNs === undefined || signal !== 'metrics') return line;
   const fresh = filterByTime(signal, line.data, { sinceNs: ctx.horizonNs });
   ctx.totals.tooOldRecords += fresh.dropped;
@@ -308,7 +305,7 @@ function withinHorizon(ctx: ReplayContext, signal: Signal, line: Filtered): Filt
 }
 
 function bad(
-  ctx: ReplayContext,
+  ctx: JsonlContext,
   report: ReplayFileReport,
   where: { file: string; line: number; offset: number },
   reason: string,
@@ -320,16 +317,16 @@ function bad(
   problem(ctx, { file: where.file, line: where.line, kind: 'bad', reason });
 }
 
-function problem(ctx: ReplayContext, p: ReplayFilesResult['problems'][number]): void {
+function problem(ctx: JsonlContext, p: ReplayFilesResult['problems'][number]): void {
   if (ctx.totals.problems.length < PROBLEMS_KEPT) ctx.totals.problems.push(p);
   else ctx.totals.problemsOmitted++;
 }
 
-function stop(ctx: ReplayContext, where: { file: string; line: number }, reason: string): void {
+function stop(ctx: JsonlContext, where: { file: string; line: number }, reason: string): void {
   ctx.totals.stopped = { file: where.file, line: where.line, reason };
 }
 
-function fail(ctx: ReplayContext, report: ReplayFileReport, err: unknown): boolean {
+function fail(ctx: JsonlContext, report: ReplayFileReport, err: unknown): boolean {
   report.error = messageOf(err);
   ctx.log(`${report.path}: cannot read: ${report.error}`);
   return true;

@@ -1,5 +1,5 @@
-import type { Signal } from '../config/endpoint.js';
-import type { Recognition } from '../progress/replay-state.js';
+import type { Signal } from '../config/vocabulary.js';
+import type { Recognition } from '../progress/jsonl-state.js';
 
 /** How a file's replay started: as the state recognised it, or from its start after truncation. */
 export type FileStart = Recognition | 'truncated';

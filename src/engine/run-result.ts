@@ -1,6 +1,6 @@
 import { displayEndpoint } from '../config/endpoint.js';
 import type { SyncConfig } from '../config/sync-config.js';
-import type { DeliveryStats } from './delivery.js';
+import type { DeliveryStats } from './delivery-stats.js';
 import type { Notice, Notices } from './notices.js';
 import type { Observed } from './observed.js';
 import { redact } from '../config/redact.js';

@@ -1,4 +1,5 @@
-import type { Signal } from '../config/endpoint.js';
+import type { Signal } from '../config/vocabulary.js';
+import { combinedStatus } from './combined-status.js';
 import type { SignalResult, SyncResult } from './sync-result.js';
 
 /** A signal's own figures, from the result of its replay. */
@@ -20,7 +21,7 @@ function summary(signal: Signal, r: SyncResult): SignalResult {
 
 /**
  * One result of the replays of every signal: the first signal's figures, each signal's own in
- * `signals`, and the run's status (the worst), errors and warnings (each marked with its signal).
+ * `signals`, and the run's status (all signals' taken as one, see combinedStatus), errors and warnings (each marked with its signal).
  */
 export function mergeSignalResults(
   runs: readonly { signal: Signal; result: SyncResult }[],
@@ -30,14 +31,7 @@ export function mergeSignalResults(
   if (first === undefined) throw new Error('a sync runs at least one signal');
   const mark = (signal: Signal) => (n: SyncResult['errors'][number]) =>
     signal === 'metrics' ? n : { ...n, signal };
-  const statuses = runs.map((r) => r.result.status);
-  const bad = statuses.filter((s) => s === 'failed' || s === 'partial');
-  const status: SyncResult['status'] =
-    bad.length === 0
-      ? first.result.status
-      : bad.length === statuses.length && bad.every((s) => s === 'failed')
-        ? 'failed'
-        : 'partial';
+  const status = combinedStatus(runs.map((r) => r.result.status));
   return {
     ...first.result,
     status,

@@ -1,7 +1,6 @@
 import { statSync } from 'node:fs';
 import type { DatabaseSync } from 'node:sqlite';
-import type { Signal } from '../config/endpoint.js';
-import { ColumnProgressStore } from '../progress/column-store.js';
+import { SIGNALS, type Signal } from '../config/vocabulary.js';
 import {
   countProgress,
   lastDeliveredAt,
@@ -9,8 +8,9 @@ import {
   type EventMark,
 } from '../progress/progress-status.js';
 import { rejectedTable } from '../progress/dead-letters.js';
-import { RangesProgressStore, rangesTable } from '../progress/ranges-store.js';
+import { rangesTable } from '../progress/ranges-store.js';
 import { lastRun, tableExists, type RunRecord } from '../progress/run-log.js';
+import { progressStoreFor } from '../progress/signal-store.js';
 import { readLockHolder, type LockHolder } from '../progress/sync-lock.js';
 import { openDatabase } from '../source/database.js';
 import { databaseFailure } from '../source/sqlite-failure.js';
@@ -96,7 +96,7 @@ export function readStatus(dbPath: string, now: number): SyncStatus {
 
 function statusOf(db: DatabaseSync, dbPath: string, now: number): SyncStatus {
   const schema = readEventsSchema(db, dbPath);
-  const store = schema.hasSyncedColumn ? new ColumnProgressStore(db) : new RangesProgressStore(db);
+  const store = progressStoreFor(db, 'metrics', schema.hasSyncedColumn);
   const counts = countProgress(db, store);
   const lastSync = lastRun(db) ?? null;
   const groups = setAsideGroups(db).map((g) => ({
@@ -140,18 +140,19 @@ function statusOf(db: DatabaseSync, dbPath: string, now: number): SyncStatus {
         pending: counts.pending,
         setAside: groups.reduce((sum, g) => sum + g.count, 0),
       },
-      ...otherSignals(db),
+      ...otherSignals(db, schema.hasSyncedColumn),
     ],
   };
 }
 
 /** Logs' and traces' progress, where a run has recorded any. */
-function otherSignals(db: DatabaseSync): SyncStatus['signals'] {
-  const signals = (['logs', 'traces'] as const).filter(
-    (s) => tableExists(db, rangesTable(s)) || tableExists(db, rejectedTable(s)),
+function otherSignals(db: DatabaseSync, hasSyncedColumn: boolean): SyncStatus['signals'] {
+  const signals = SIGNALS.filter(
+    (s) =>
+      s !== 'metrics' && (tableExists(db, rangesTable(s)) || tableExists(db, rejectedTable(s))),
   );
   return signals.map((signal) => {
-    const store = new RangesProgressStore(db, rangesTable(signal));
+    const store = progressStoreFor(db, signal, hasSyncedColumn);
     const counts = countProgress(db, store, rejectedTable(signal));
     const setAside = setAsideGroups(db, rejectedTable(signal)).reduce((n, g) => n + g.count, 0);
     return { signal, delivered: counts.delivered, pending: counts.pending, setAside };

@@ -1,3 +1,4 @@
+import type { Signal } from '../config/vocabulary.js';
 import type { ClockReport } from './clock-check.js';
 import type { Notice } from './notices.js';
 import type { DayTotals, SavingsRow, TokenTotals } from './savings.js';
@@ -6,7 +7,7 @@ export type { Notice, NoticeKind } from './notices.js';
 
 /** What one signal's replay did, of a run that sends more than one (see --signals). */
 export interface SignalResult {
-  signal: 'metrics' | 'logs' | 'traces';
+  signal: Signal;
   status: SyncResult['status'];
   /** Scheme, host and path of this signal's URL; never credentials. */
   endpoint: string | null;

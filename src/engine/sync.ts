@@ -1,10 +1,7 @@
-import { setTimeout as delay } from 'node:timers/promises';
 import type { DatabaseSync } from 'node:sqlite';
 import { accessSync, constants } from 'node:fs';
-import type { Signal } from '../config/endpoint.js';
+import type { Signal } from '../config/vocabulary.js';
 import type { SyncConfig } from '../config/sync-config.js';
-import type { RetryPolicy } from '../deliver/retrying-transport.js';
-import type { Transport } from '../deliver/http-transport.js';
 import { DatabaseDamagedError, UsageError } from '../errors.js';
 import { makeDirectory } from '../output/directory.js';
 import { ColumnProgressStore } from '../progress/column-store.js';
@@ -18,74 +15,17 @@ import { messageOf } from '../errors.js';
 import { assertWritable, BUSY_TIMEOUT_MS, openDatabase } from '../source/database.js';
 import { databaseFailure } from '../source/sqlite-failure.js';
 import { readEventsSchema, type EventsSchema } from '../source/events-schema.js';
-import type { FilesForLater } from './files-for-later.js';
-import { Replay, type Stores } from './replay.js';
+import { RunHarness } from './run-harness.js';
+import type { SyncDeps } from './run-deps.js';
+import { TokfPass, type Stores } from './tokf-pass.js';
 import { mergeSignalResults } from './signal-results.js';
 import type { SyncResult } from './sync-result.js';
 
-/** How long a sync waits for another one on the same database before refusing. */
-const LOCK_WAIT_MS = 10_000;
-
-export interface SyncDeps {
-  now: () => number;
-  /** Progress lines for a person watching; the result carries everything that matters. */
-  log: (line: string) => void;
-  userAgent: string;
-  /** Backoff and budget for tests; the budget is the config's otherwise. */
-  retryPolicy?: Partial<RetryPolicy>;
-  sleep?: (ms: number) => Promise<void>;
-  lockWaitMs?: number;
-  /** How long a statement waits for tokf's write lock. */
-  busyTimeoutMs?: number;
-  /** Stands in for the network (tests). */
-  transport?: Transport;
-  /**
-   * Told how far the run is, for a person watching: after each request is settled (or, when
-   * nothing is sent, each batch written), and before each wait between retries. No terminal here:
-   * the entry point renders it, or not.
-   */
-  progress?: (p: SyncProgress) => void;
-  /**
-   * Aborted to interrupt the run (Ctrl-C): no further request or attempt is started and waits
-   * between retries end at once; a request in flight is let finish (within its timeout), so that
-   * one the endpoint may have taken is recorded rather than sent again. What was acknowledged is
-   * recorded, the rest stays pending, and the result has `interrupted` set.
-   */
-  signal?: AbortSignal;
-  /** Where the OTLP/JSON files are kept later, by the caller (see FilesForLater). */
-  filesForLater?: FilesForLater;
-}
-
-/** How far a run is (see SyncDeps.progress). */
-export type SyncProgress =
-  | {
-      kind: 'events';
-      /** Selected events settled so far: acknowledged, set aside, too old; or written, when not sending. */
-      done: number;
-      /** Of which the endpoint acknowledged. */
-      delivered: number;
-      /**
-       * About how many events the run will select, from a count of the pending events before it
-       * starts; undefined where that count would not be near (since, until).
-       */
-      total: number | undefined;
-      /** Whether the run sends (else it only writes files or is a dry run). */
-      sending: boolean;
-    }
-  | {
-      kind: 'retry';
-      /** The wait before the next attempt. */
-      waitMs: number;
-      /** Attempts made so far for this request. */
-      attempts: number;
-      /** What the last attempt came to. */
-      reason: string;
-    };
-
 /**
- * One replay of a database: opens it, takes the sync lock when anything will be recorded, and
- * runs the replay (see Replay). Throws UsageError, DatabaseError or SyncBusyError only before
- * anything is sent; everything after that is in the result.
+ * One sync of a tokf database: opens it, takes the sync lock (through the run harness) when
+ * anything will be recorded, and runs a pass per signal (see TokfPass). Throws UsageError,
+ * DatabaseError or SyncBusyError only before anything is sent; everything after that is in the
+ * result.
  */
 export async function runSync(config: SyncConfig, deps: SyncDeps): Promise<SyncResult> {
   const started = deps.now();
@@ -107,17 +47,18 @@ export async function runSync(config: SyncConfig, deps: SyncDeps): Promise<SyncR
       ...s,
       stores: signalStores(db, schema, s.signal, lock, series),
     }));
-    const replayAll = async (): Promise<SyncResult> => {
+    const harness = new RunHarness(deps, sending ? lock : undefined);
+    const passAll = async (): Promise<SyncResult> => {
       const results: { signal: Signal; result: SyncResult }[] = [];
       for (const run of runs) {
         // Interrupted: the signals not begun stay pending.
-        if (results.length > 0 && (deps.signal?.aborted === true || lock.lost !== undefined)) break;
-        const replay = new Replay(run.config, deps, run.stores, sending);
-        results.push({ signal: run.signal, result: await replay.run(deps.now()) });
+        if (results.length > 0 && (harness.interrupted || harness.lockLost !== undefined)) break;
+        const pass = new TokfPass(run.config, harness, run.stores, sending, deps.filesForLater);
+        results.push({ signal: run.signal, result: await pass.run(deps.now()) });
       }
       return throwIfDamaged(mergeSignalResults(results, deps.now() - started));
     };
-    if (!sending) return await replayAll();
+    if (!sending) return await passAll();
     // Before anything is sent: that progress can be recorded, and that no other sync is running.
     for (const { stores, config: c } of runs) {
       stores.progress.prepareForWriting();
@@ -126,16 +67,7 @@ export async function runSync(config: SyncConfig, deps: SyncDeps): Promise<SyncR
     }
     if (config.temporality === 'cumulative' && config.signals.includes('metrics'))
       series.prepareForWriting();
-    const sleep = deps.sleep ?? delay;
-    await lock.acquire({ waitMs: deps.lockWaitMs ?? LOCK_WAIT_MS, now: deps.now, sleep });
-    try {
-      const result = await replayAll();
-      // Taken over: the run log is the other sync's to write now.
-      if (lock.lost === undefined) logRun(db, result, started, deps);
-      return result;
-    } finally {
-      lock.release();
-    }
+    return await harness.hold(passAll, (result) => logRun(db, result, started, deps));
   } catch (err) {
     // Only before anything is sent: busy, damaged and a full disk each say so (see databaseFailure).
     throw databaseFailure(err, config.dbPath, 'prepare it for recording', db);

@@ -1,6 +1,6 @@
 import { readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import type { Signal } from '../config/endpoint.js';
+import type { Signal } from '../config/vocabulary.js';
 import { orderRotated, type JsonlFile } from '../jsonl/discover.js';
 import { UsageError } from '../errors.js';
 

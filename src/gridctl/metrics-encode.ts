@@ -6,7 +6,7 @@ import {
   type MetricData,
   type ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
-import type { Temporality } from '../config/sync-config.js';
+import type { Temporality } from '../config/vocabulary.js';
 import { int64AsStrings, required } from '../encode/serialize.js';
 import { valueTypeOf, type GridctlInstrument } from './instruments.js';
 import { hrTimeOf } from './rfc3339.js';

@@ -1,7 +1,8 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { escapeLabelValue, OPENMETRICS_FILE } from '../output/openmetrics.js';
-import { prometheusLabels, prometheusMetricName } from '../output/prometheus-names.js';
+import { OPENMETRICS_FILE } from '../output/openmetrics.js';
+import { familyHeader, labelSet, OPENMETRICS_EOF, sampleLine } from '../output/openmetrics-text.js';
+import { prometheusMetricName } from '../output/prometheus-names.js';
 import { GRIDCTL_INSTRUMENTS, type GridctlInstrument } from './instruments.js';
 import { gridctlResource, SERVER_KEY, STACK_KEY, type Place } from './resource.js';
 import type { SeriesPoint } from './series.js';
@@ -30,15 +31,13 @@ export class GridctlOpenMetrics {
     const resource = gridctlResource(place);
     for (const p of points) {
       const attributes = { [STACK_KEY]: place.stack, [SERVER_KEY]: place.server, ...p.attributes };
-      const labels = prometheusLabels(attributes, resource)
-        .map(([name, value]) => `${name}="${escapeLabelValue(value)}"`)
-        .join(',');
+      const labels = labelSet(attributes, resource);
       let family = this.families.get(p.instrument);
       if (family === undefined) this.families.set(p.instrument, (family = new Map()));
       let series = family.get(labels);
       if (series === undefined) family.set(labels, (series = []));
       const value = p.instrument.cost ? p.value / 1_000_000 : p.value;
-      series.push(`${nameOf(p.instrument)}{${labels}} ${value} ${seconds(p.timeNs)}\n`);
+      series.push(sampleLine(nameOf(p.instrument), labels, value, seconds(p.timeNs)));
       this.samples++;
     }
   }
@@ -54,12 +53,10 @@ export class GridctlOpenMetrics {
       if (family === undefined) continue;
       // An OpenMetrics counter family is named without `_total`; its samples carry it.
       const name = nameOf(instrument).replace(/_total$/, '');
-      parts.push(
-        `# TYPE ${name} counter\n# HELP ${name} ${escapeLabelValue(instrument.description)}\n`,
-      );
+      parts.push(familyHeader(name, 'counter', instrument.description));
       for (const lines of family.values()) parts.push(...lines);
     }
-    parts.push('# EOF\n');
+    parts.push(OPENMETRICS_EOF);
     mkdirSync(this.dir, { recursive: true });
     const tmp = `${this.path}.tmp`;
     writeFileSync(tmp, parts.join(''));

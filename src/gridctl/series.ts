@@ -1,4 +1,4 @@
-import type { Temporality } from '../config/sync-config.js';
+import type { Temporality } from '../config/vocabulary.js';
 import {
   COST,
   COST_TYPE,

@@ -1,4 +1,4 @@
-import type { Temporality } from '../config/sync-config.js';
+import type { Temporality } from '../config/vocabulary.js';
 import type { LineSource } from '../jsonl/line-source.js';
 import { OTLP_LINES } from '../jsonl/line-source.js';
 import { readJsonObject } from '../jsonl/json-object.js';

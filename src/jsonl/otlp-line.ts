@@ -1,4 +1,4 @@
-import type { Signal } from '../config/endpoint.js';
+import type { Signal } from '../config/vocabulary.js';
 import { readJsonObject } from './json-object.js';
 
 /** The parts of OTLP/JSON a replay looks into; everything else is passed on untouched. */

@@ -1,4 +1,4 @@
-import type { Signal } from '../config/endpoint.js';
+import type { Signal } from '../config/vocabulary.js';
 import { recordsOf, resourcesOf, scopesOf, SHAPES, type Json } from './otlp-line.js';
 
 /** The Collector's limit on one line of OTLP JSON (its otlpjsonfile receiver's buffer): 1 MiB. */

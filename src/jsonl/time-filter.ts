@@ -1,4 +1,4 @@
-import type { Signal } from '../config/endpoint.js';
+import type { Signal } from '../config/vocabulary.js';
 import { recordsOf, resourcesOf, scopesOf, SHAPES, type Json } from './otlp-line.js';
 
 /** The time window of a run, in nanoseconds: since inclusive, until exclusive. */

@@ -1,13 +1,4 @@
-import {
-  closeSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readSync,
-  renameSync,
-  rmSync,
-  writeSync,
-} from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { aggregate, type AggregatedPoint } from '../encode/aggregate.js';
 import {
@@ -19,77 +10,19 @@ import {
   type Instrument,
 } from '../encode/instruments.js';
 import type { TokfEvent } from '../source/tokf-event.js';
-import { prometheusLabels, prometheusMetricName, type AttributeValue } from './prometheus-names.js';
+import { FamilySpool, type FamilyPart } from './family-spool.js';
+import {
+  bucketLines,
+  familyHeader,
+  labelSet,
+  OPENMETRICS_EOF,
+  sampleLine,
+} from './openmetrics-text.js';
+import { prometheusMetricName, type AttributeValue } from './prometheus-names.js';
 import { writing } from './write-failure.js';
 
 /** The file's name in the output directory. */
 export const OPENMETRICS_FILE = 'metrics.om';
-
-/** Text buffered per family before it goes to that family's part file. */
-const FLUSH_CHARS = 256 * 1024;
-
-/** Bytes copied at a time when the parts are joined into the file. */
-const COPY_BYTES = 1024 * 1024;
-
-/** The `le` of each finite bucket, spelled once: every histogram sample writes them all. */
-const BOUND_LABELS = DEFAULT_BOUNDARIES.map((b) => formatBound(b));
-
-/**
- * One metric family of the file. OpenMetrics wants a family's lines together, while events bring
- * lines for every family at once: each family collects its samples in a part file of its own
- * while the run streams, and close() joins the parts under their metadata.
- */
-class FamilyPart {
-  private fd: number | undefined;
-  private chunks: string[] = [];
-  private chars = 0;
-
-  constructor(
-    readonly header: string,
-    readonly partPath: string,
-  ) {}
-
-  append(line: string): void {
-    this.chunks.push(line);
-    this.chars += line.length;
-    if (this.chars >= FLUSH_CHARS) this.flush();
-  }
-
-  flush(): void {
-    if (this.chunks.length === 0) return;
-    this.fd ??= openSync(this.partPath, 'w');
-    writeSync(this.fd, this.chunks.join(''));
-    this.chunks = [];
-    this.chars = 0;
-  }
-
-  /** Copies the family (metadata, then samples) to `out` and removes its part file. */
-  copyTo(out: number, buffer: Buffer): void {
-    writeSync(out, this.header);
-    this.flush();
-    if (this.fd === undefined) return;
-    closeSync(this.fd);
-    this.fd = undefined;
-    const input = openSync(this.partPath, 'r');
-    try {
-      for (;;) {
-        const n = readSync(input, buffer, 0, buffer.length, null);
-        if (n === 0) break;
-        writeSync(out, buffer, 0, n);
-      }
-    } finally {
-      closeSync(input);
-    }
-    rmSync(this.partPath, { force: true });
-  }
-
-  discard(): void {
-    if (this.fd !== undefined) closeSync(this.fd);
-    this.fd = undefined;
-    this.chunks = [];
-    rmSync(this.partPath, { force: true });
-  }
-}
 
 /** Where an instrument's samples go: one family for a sum, three for a histogram. */
 interface InstrumentFamilies {
@@ -115,6 +48,8 @@ interface Series {
   buckets: number[] | undefined;
 }
 
+const KIND = 'OpenMetrics file';
+
 /**
  * Writes the events as OpenMetrics text for `promtool tsdb create-blocks-from openmetrics`, which
  * backfills Prometheus (and, through its blocks, Thanos or Mimir). Series are named and labelled
@@ -128,15 +63,15 @@ interface Series {
  * increasing time order, which the TSDB requires; totals stay exact. Each series ends with its
  * total at the file's last second.
  *
- * Memory holds one entry per series and a fixed buffer per family; the samples wait on disk.
+ * Memory holds one entry per series and a fixed buffer per family; the samples wait on disk
+ * (family-spool.ts) until close() joins them. The lines themselves are openmetrics-text.ts's.
  */
-const KIND = 'OpenMetrics file';
-
 export class OpenMetricsWriter {
   readonly path: string;
   /** Events written (those with a readable timestamp). */
   events = 0;
   private readonly families: InstrumentFamilies[];
+  private readonly spool: FamilySpool;
   private readonly byInstrument = new Map<Instrument, InstrumentFamilies>();
   private readonly series = new Map<string, Series>();
   private readonly labelCache = new Map<string, string>();
@@ -148,12 +83,9 @@ export class OpenMetricsWriter {
     private readonly resource: Record<string, string>,
   ) {
     this.path = join(dir, OPENMETRICS_FILE);
-    let part = 0;
+    this.spool = new FamilySpool(this.path);
     const family = (name: string, type: string, help: string): FamilyPart =>
-      new FamilyPart(
-        `# TYPE ${name} ${type}\n# HELP ${name} ${escapeHelp(help)}\n`,
-        `${this.path}.part${part++}`,
-      );
+      this.spool.family(familyHeader(name, type, help));
     this.families = [INVOCATIONS, TOKENS_SAVED, TOKEN_USAGE, FILTER_DURATION].map((instrument) => {
       if (instrument.kind === 'sum') {
         const name = prometheusMetricName(instrument.name, instrument.unit, 'monotonic-sum');
@@ -207,8 +139,7 @@ export class OpenMetricsWriter {
     if (this.closed) return;
     this.closed = true;
     if (this.events === 0) {
-      for (const f of this.families)
-        for (const part of [f.total, f.bucket, f.sum, f.count]) part?.discard();
+      this.spool.discard();
       return;
     }
     this.prepareDir();
@@ -223,25 +154,7 @@ export class OpenMetricsWriter {
     }
     this.series.clear();
     this.labelCache.clear();
-    const parts = this.families.flatMap((f) =>
-      [f.total, f.bucket, f.sum, f.count].filter((p): p is FamilyPart => p !== undefined),
-    );
-    const tmp = `${this.path}.tmp`;
-    const out = openSync(tmp, 'w');
-    try {
-      const buffer = Buffer.allocUnsafe(COPY_BYTES);
-      for (const part of parts) part.copyTo(out, buffer);
-      writeSync(out, '# EOF\n');
-      fsyncSync(out);
-    } catch (err) {
-      for (const part of parts) part.discard();
-      closeSync(out);
-      rmSync(tmp, { force: true });
-      throw err;
-    }
-    closeSync(out);
-    // Renamed whole, so that no one backfills half a file.
-    renameSync(tmp, this.path);
+    this.spool.commit(OPENMETRICS_EOF);
   }
 
   private prepareDir(): void {
@@ -287,9 +200,7 @@ export class OpenMetricsWriter {
   private renderLabels(attrsKey: string, attributes: Record<string, AttributeValue>): string {
     let labels = this.labelCache.get(attrsKey);
     if (labels === undefined) {
-      labels = prometheusLabels(attributes, this.resource)
-        .map(([name, value]) => `${name}="${escapeLabelValue(value)}"`)
-        .join(',');
+      labels = labelSet(attributes, this.resource);
       this.labelCache.set(attrsKey, labels);
     }
     return labels;
@@ -297,51 +208,12 @@ export class OpenMetricsWriter {
 
   private emit(s: Series, seconds: number): void {
     const f = s.families;
-    const at = ` ${seconds}\n`;
     if (f.total !== undefined) {
-      f.total.append(`${f.name}{${s.labels}} ${formatValue(s.sum)}${at}`);
+      f.total.append(sampleLine(f.name, s.labels, s.sum, seconds));
       return;
     }
-    const buckets = s.buckets as number[];
-    const prefix = `${f.name}_bucket{${s.labels}${s.labels === '' ? '' : ','}le="`;
-    let cumulative = 0;
-    BOUND_LABELS.forEach((le, i) => {
-      cumulative += buckets[i] ?? 0;
-      f.bucket!.append(`${prefix}${le}"} ${cumulative}${at}`);
-    });
-    f.bucket!.append(`${prefix}+Inf"} ${s.count}${at}`);
-    f.sum!.append(`${f.name}_sum{${s.labels}} ${formatValue(s.sum)}${at}`);
-    f.count!.append(`${f.name}_count{${s.labels}} ${s.count}${at}`);
+    f.bucket!.append(bucketLines(f.name, s.labels, s.buckets!, s.count, seconds));
+    f.sum!.append(sampleLine(`${f.name}_sum`, s.labels, s.sum, seconds));
+    f.count!.append(sampleLine(`${f.name}_count`, s.labels, s.count, seconds));
   }
-}
-
-/** OpenMetrics label value escaping: backslash, double quote and line feed. */
-export function escapeLabelValue(value: string): string {
-  return value.replace(/[\\"\n]/g, (c) => (c === '\n' ? '\\n' : `\\${c}`));
-}
-
-function escapeHelp(text: string): string {
-  return escapeLabelValue(text);
-}
-
-/** A sample value: integers without a point, as OpenMetrics asks; others in shortest form. */
-function formatValue(v: number): string {
-  return String(v);
-}
-
-/**
- * A bucket bound as the OTLP receiver writes it (Go's FormatFloat 'f', -1): the shortest digits
- * that give the number back, never in exponent form.
- */
-export function formatBound(bound: number): string {
-  if (bound === Infinity) return '+Inf';
-  const text = String(bound);
-  const match = /^(-?)(\d)(?:\.(\d+))?e([+-]\d+)$/.exec(text);
-  if (match === null) return text;
-  const [, sign, lead, rest = '', exp] = match;
-  const digits = `${lead}${rest}`;
-  const point = 1 + Number(exp);
-  if (point <= 0) return `${sign}0.${'0'.repeat(-point)}${digits}`;
-  if (point >= digits.length) return `${sign}${digits}${'0'.repeat(point - digits.length)}`;
-  return `${sign}${digits.slice(0, point)}.${digits.slice(point)}`;
 }

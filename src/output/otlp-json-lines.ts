@@ -1,6 +1,6 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Signal } from '../config/endpoint.js';
+import type { Signal } from '../config/vocabulary.js';
 import { encodeSignalRequests } from '../encode/signal-requests.js';
 import type { TokfEvent } from '../source/tokf-event.js';
 import { writing } from './write-failure.js';

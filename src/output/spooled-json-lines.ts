@@ -1,7 +1,7 @@
 import { closeSync, mkdirSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
-import type { Signal } from '../config/endpoint.js';
+import type { Signal } from '../config/vocabulary.js';
 import type { TokfEvent } from '../source/tokf-event.js';
 import { OtlpJsonLinesWriter } from './otlp-json-lines.js';
 import { writing } from './write-failure.js';

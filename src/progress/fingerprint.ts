@@ -1,12 +1,10 @@
 import { createHash } from 'node:crypto';
+import { SIGNALS } from '../config/vocabulary.js';
 import { rejectedTable } from './dead-letters.js';
 import { rangesTable } from './ranges-store.js';
 import { SERIES_TABLE } from './series-store.js';
 import { openDatabase } from '../source/database.js';
 import { SYNCED_COLUMN, readEventsSchema } from '../source/events-schema.js';
-
-/** Every signal's progress counts: a sync of logs alone changes the database too. */
-const SIGNALS = ['metrics', 'logs', 'traces'] as const;
 
 /**
  * What the database holds, as far as a replay is concerned: the events (count and highest id; tokf
@@ -31,6 +29,7 @@ export function databaseFingerprint(path: string): string {
         .all()
         .map((r) => String(r.name)),
     );
+    // Every signal's progress counts: a sync of logs alone changes the database too.
     for (const signal of SIGNALS) {
       const ranges = rangesTable(signal);
       if (tables.has(ranges)) add(`SELECT first_id, last_id FROM ${ranges} ORDER BY first_id`);

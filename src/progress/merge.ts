@@ -1,17 +1,18 @@
 import { createHash } from 'node:crypto';
-import type { Signal } from '../config/endpoint.js';
 import type { DatabaseSync } from 'node:sqlite';
+import { SIGNALS, type Signal } from '../config/vocabulary.js';
 import { openDatabase } from '../source/database.js';
 import { SYNCED_COLUMN, readEventsSchema } from '../source/events-schema.js';
-import { coalesce, type IdRange } from '../source/id-ranges.js';
-import { ColumnProgressStore } from './column-store.js';
+import { rangesOfIds } from '../source/id-ranges.js';
 import { DeadLetters, rejectedTable } from './dead-letters.js';
-import { tokfTimestamp, type ProgressStore } from './progress-store.js';
-import { RANGES_TABLE, RangesProgressStore, rangesTable } from './ranges-store.js';
-import { SERIES_TABLE, SeriesStore } from './series-store.js';
-import { inWriteTransaction } from './transaction.js';
 import { CREATE_LINEAGE, CREATE_ORIGINS, LINEAGE_TABLE, ORIGINS_TABLE } from './lineage.js';
+import { deliveredAs, inRanges, pendingAs, type PendingSignals } from './progress-conditions.js';
+import { tokfTimestamp, type ProgressStore } from './progress-store.js';
+import { rangesTable } from './ranges-store.js';
+import { SERIES_TABLE, SeriesStore } from './series-store.js';
+import { progressStoreFor } from './signal-store.js';
 import { columnExists, count, nextId, quoteName, sqlText, tableExists } from './sql.js';
+import { inWriteTransaction } from './transaction.js';
 
 /** What merging one copy into another did. */
 export interface MergeOutcome {
@@ -107,9 +108,7 @@ function mergeInto(db: DatabaseSync, plan: MergePlan): MergeOutcome {
            SELECT s.id, t.id FROM temp.ts_source s JOIN temp.ts_target t ON t.ident = s.ident`);
   const alreadyHeld = count(db, 'SELECT count(*) AS n FROM temp.ts_map');
 
-  const store: ProgressStore = plan.targetSynced
-    ? new ColumnProgressStore(db)
-    : new RangesProgressStore(db);
+  const store = progressStoreFor(db, 'metrics', plan.targetSynced);
   store.prepareForWriting();
   const at = new Date(Date.parse(plan.stamp));
 
@@ -126,9 +125,10 @@ function mergeInto(db: DatabaseSync, plan: MergePlan): MergeOutcome {
 
   const added = appendMissing(db, plan, store, at);
 
-  store.markDelivered(singleRanges(nowDelivered), at);
+  store.markDelivered(rangesOfIds(nowDelivered), at);
   const setAside = mergeRejected(db, 'metrics');
-  for (const signal of OTHER_SIGNALS) mergeSignal(db, signal, at);
+  for (const signal of SIGNALS)
+    if (signal !== 'metrics') mergeSignal(db, signal, plan.targetSynced, at);
   const seriesTaken = mergeSeries(db);
   mergeLineage(db, plan.sourceKey);
 
@@ -202,7 +202,7 @@ function appendMissing(db: DatabaseSync, plan: MergePlan, store: ProgressStore, 
   }
   // Rows appended later (tokf's, before a copy stamps its own) are identified by content.
   segment.run(next, null, null);
-  store.markDelivered(singleRanges(delivered), at);
+  store.markDelivered(rangesOfIds(delivered), at);
   return missing.length;
 }
 
@@ -219,20 +219,23 @@ function mergeRejected(db: DatabaseSync, signal: Signal): number {
            SELECT m.target_id, r.reason, r.status, r.rejected_at
              FROM src.${table} r JOIN temp.ts_map m ON m.source_id = r.event_id`);
   // A copy that delivered an event (a run with --retry-rejected) wins over one that set it aside.
-  const synced = signal === 'metrics' && columnExists(db, 'main', SYNCED_COLUMN);
-  const delivered = deliveredExpr('main', synced, 'event_id', db, rangesTable(signal));
+  const synced = columnExists(db, 'main', SYNCED_COLUMN);
+  const delivered = deliveredAs(db, 'main', signal, synced, 'event_id');
   db.exec(`DELETE FROM main.${table} WHERE ${delivered}`);
   return Math.max(0, count(db, `SELECT count(*) AS n FROM main.${table}`) - before);
 }
 
-/** The signals besides metrics, whose progress is always in ranges tables of their own. */
-const OTHER_SIGNALS = ['logs', 'traces'] as const;
-
 /**
- * A signal's progress after metrics': delivered if either copy acknowledged the event as that
- * signal, set aside if either set it aside and neither delivered it.
+ * The progress of a signal besides metrics (always in ranges tables of its own): delivered if
+ * either copy acknowledged the event as that signal, set aside if either set it aside and neither
+ * delivered it.
  */
-function mergeSignal(db: DatabaseSync, signal: (typeof OTHER_SIGNALS)[number], at: Date): void {
+function mergeSignal(
+  db: DatabaseSync,
+  signal: Exclude<Signal, 'metrics'>,
+  targetSynced: boolean,
+  at: Date,
+): void {
   const ranges = rangesTable(signal);
   if (tableExists(db, 'src', ranges)) {
     const ids = db
@@ -242,9 +245,9 @@ function mergeSignal(db: DatabaseSync, signal: (typeof OTHER_SIGNALS)[number], a
       )
       .all()
       .map((r) => Number(r.id));
-    const store = new RangesProgressStore(db, ranges);
+    const store = progressStoreFor(db, signal, targetSynced);
     store.prepareForWriting();
-    store.markDelivered(singleRanges(ids), at);
+    store.markDelivered(rangesOfIds(ids), at);
   }
   mergeRejected(db, signal);
 }
@@ -309,29 +312,9 @@ function buildIdentities(
            END,
            delivered
       FROM (SELECT e.id AS id, ${origin} AS origin, ${local} AS local, ${content} AS content,
-                   ${synced ? `e.${SYNCED_COLUMN} IS NOT NULL` : deliveredExpr(schema, false, 'e.id', db)} AS delivered
+                   ${synced ? `e.${SYNCED_COLUMN} IS NOT NULL` : deliveredAs(db, schema, 'metrics', false, 'e.id')} AS delivered
               FROM ${schema}.events e ${segment})`);
   db.exec(`CREATE INDEX temp.${table}_ident ON ${table}(ident)`);
-}
-
-/** An SQL condition: the event `idExpr` of `schema` was acknowledged (as metrics by default). */
-function deliveredExpr(
-  schema: 'main' | 'src',
-  synced: boolean,
-  idExpr: string,
-  db: DatabaseSync,
-  ranges: string = RANGES_TABLE,
-): string {
-  if (synced) {
-    return `coalesce((SELECT x.${SYNCED_COLUMN} IS NOT NULL FROM ${schema}.events x WHERE x.id = ${idExpr}), 0)`;
-  }
-  return tableExists(db, schema, ranges) ? inRanges(schema, ranges, idExpr) : '0';
-}
-
-/** An SQL condition: `idExpr` lies in one of the acknowledged ranges of `schema.table`. */
-function inRanges(schema: 'main' | 'src', table: string, idExpr: string): string {
-  return `coalesce((SELECT d.last_id >= ${idExpr} FROM ${schema}.${table} d
-                     WHERE d.first_id <= ${idExpr} ORDER BY d.first_id DESC LIMIT 1), 0)`;
 }
 
 function registerDigest(db: DatabaseSync): void {
@@ -345,112 +328,4 @@ function registerDigest(db: DatabaseSync): void {
 
 function dropTemp(db: DatabaseSync): void {
   for (const t of ['ts_target', 'ts_source', 'ts_map']) db.exec(`DROP TABLE IF EXISTS temp.${t}`);
-}
-
-/** The signals a pending count is about: an event is pending while any of them still owes it. */
-export type PendingSignals = readonly Signal[];
-
-/**
- * An SQL condition: event `idExpr` of `schema` is pending as `signal`, neither acknowledged nor
- * set aside as that signal.
- */
-function pendingAs(
-  db: DatabaseSync,
-  schema: 'main' | 'src',
-  signal: Signal,
-  synced: boolean,
-  idExpr: string,
-): string {
-  const delivered = deliveredExpr(
-    schema,
-    signal === 'metrics' && synced,
-    idExpr,
-    db,
-    rangesTable(signal),
-  );
-  const table = rejectedTable(signal);
-  const setAside = tableExists(db, schema, table)
-    ? `OR EXISTS (SELECT 1 FROM ${schema}.${table} r WHERE r.event_id = ${idExpr})`
-    : '';
-  return `NOT (${delivered} ${setAside})`;
-}
-
-/** An SQL condition: event `idExpr` is pending as at least one of `signals`. */
-function pendingAsAny(
-  db: DatabaseSync,
-  schema: 'main' | 'src',
-  signals: PendingSignals,
-  synced: boolean,
-  idExpr: string,
-): string {
-  return `(${signals.map((s) => pendingAs(db, schema, s, synced, idExpr)).join(' OR ')})`;
-}
-
-/**
- * Events pending as any of `signals` (metrics by default), among ids up to `lastId` (all when
- * omitted): what the copy's runs left for later ones.
- */
-export function countPendingUpTo(
-  path: string,
-  lastId = Number.MAX_SAFE_INTEGER,
-  signals: PendingSignals = ['metrics'],
-): number {
-  const db = openDatabase(path, true);
-  try {
-    const schema = readEventsSchema(db, path);
-    return count(
-      db,
-      `SELECT count(*) AS n FROM events e WHERE e.id <= ${Math.floor(lastId)}
-         AND ${pendingAsAny(db, 'main', signals, schema.hasSyncedColumn, 'e.id')}`,
-    );
-  } finally {
-    db.close();
-  }
-}
-
-/**
- * Marks every event pending as one of `signals` as done for that signal without sending it, and
- * says how many events that was: for a copy restored from another branch's cache, whose runs
- * still hold those events and send them themselves.
- */
-export function markPendingDone(
-  path: string,
-  signals: PendingSignals = ['metrics'],
-  now: Date = new Date(),
-): number {
-  const db = openDatabase(path, false);
-  try {
-    const schema = readEventsSchema(db, path);
-    const marked = new Set<number>();
-    const plan = signals.map((signal) => {
-      const ids = db
-        .prepare(
-          `SELECT e.id AS id FROM events e
-            WHERE ${pendingAs(db, 'main', signal, schema.hasSyncedColumn, 'e.id')} ORDER BY e.id`,
-        )
-        .all()
-        .map((r) => Number(r.id));
-      for (const id of ids) marked.add(id);
-      const store: ProgressStore =
-        signal === 'metrics' && schema.hasSyncedColumn
-          ? new ColumnProgressStore(db)
-          : new RangesProgressStore(db, rangesTable(signal));
-      return { store, ids };
-    });
-    if (marked.size === 0) return 0;
-    inWriteTransaction(db, 'leave pending events to their own branch', () => {
-      for (const { store, ids } of plan) {
-        if (ids.length === 0) continue;
-        store.prepareForWriting();
-        store.markDelivered(singleRanges(ids), now);
-      }
-    });
-    return marked.size;
-  } finally {
-    db.close();
-  }
-}
-
-function singleRanges(ids: readonly number[]): IdRange[] {
-  return coalesce(ids.map((id) => ({ first: id, last: id })));
 }

@@ -1,7 +1,5 @@
-import type { ReplayFilesResult } from '../engine/index.js';
+import type { ReplayFilesResult, Signal } from '../engine/index.js';
 import { plural } from '../words.js';
-
-type Signal = 'metrics' | 'logs' | 'traces';
 
 /** What `status --gridctl` prints with --json: a dry replay's result, by server and signal. */
 export interface GridctlStatus {

@@ -21,6 +21,11 @@ export function coalesce(ranges: readonly IdRange[]): IdRange[] {
   return out;
 }
 
+/** The fewest ranges that hold exactly these ids. */
+export function rangesOfIds(ids: readonly number[]): IdRange[] {
+  return coalesce(ids.map((id) => ({ first: id, last: id })));
+}
+
 /** The parts of [lo, hi] that no range covers, in order. */
 export function gapsBetween(covered: readonly IdRange[], lo: number, hi: number): IdRange[] {
   const gaps: IdRange[] = [];

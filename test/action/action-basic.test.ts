@@ -1,16 +1,11 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { OtlpReceiver } from '../helpers/otlp-receiver.js';
+import { otlpReceiverForEachTest } from '../helpers/otlp-receiver.js';
 import { createTokfDb, insertEvents, makeEvents, readEvents } from '../helpers/tokf-db.js';
 import { expectedSums, sumsByPoint } from '../helpers/expectations.js';
 import { ActionJob, withoutMaskCommands } from './runner.js';
 
-let receiver: OtlpReceiver;
-beforeEach(async () => {
-  receiver = new OtlpReceiver();
-  await receiver.start();
-});
-afterEach(() => receiver.close());
+const receiver = otlpReceiverForEachTest();
 
 /** tokf creates its directory and database on first use. */
 function tokfWrites(path: string, layout: 'fresh' | 'upgraded'): void {
@@ -179,6 +174,23 @@ describe('the action, main then post, as the runner runs it', () => {
     expect(post.code).toBe(0);
     expect(post.summary).toContain('no database found');
     expect(post.outputs).toMatchObject({ selected: '0', delivered: '0' });
+  });
+
+  it('does nothing in post, with a warning naming the key, when the state from main is malformed', async () => {
+    const job = new ActionJob(RUN_ENV, { ...LOCAL, endpoint: receiver.url });
+    const main = await job.runMain();
+    expect(JSON.parse(main.state.restore!)).toMatchObject({ restoredFrom: 'none' });
+    tokfWrites(job.tokfDbPath, 'fresh');
+    insertEvents(job.tokfDbPath, makeEvents(5));
+    const post = await job.runPost({ restore: JSON.stringify({ dbPath: 7 }) });
+    expect(post.code).toBe(0);
+    expect(post.stdout).toContain(
+      '::warning title=telemetry-sync::the state the main step saved as "restore" cannot be read: dbPath is not a string.',
+    );
+    expect(post.stdout).not.toContain('unexpected error');
+    expect(post.summary).toBe('');
+    expect(receiver.requests).toHaveLength(0);
+    expect(readEvents(job.tokfDbPath)).toHaveLength(5);
   });
 
   it('fails the step on a bad input, whatever fail-on-error says', async () => {

@@ -3,12 +3,10 @@
  * started and stopped here; skipped, saying so, where it is not installed), and against an
  * endpoint that answers with a login page.
  */
-import http from 'node:http';
 import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
 import { readStatus } from '../../src/engine/index.js';
-import { OtlpReceiver } from '../helpers/otlp-receiver.js';
+import { OtlpReceiver, startOtlpReceiver } from '../helpers/otlp-receiver.js';
 import { makeTestCa } from '../helpers/test-ca.js';
 import { NO_TINYPROXY, startTinyproxy, TINYPROXY, type Tinyproxy } from '../helpers/tinyproxy.js';
 import { createTokfDb, insertEvents, makeEvents } from '../helpers/tokf-db.js';
@@ -51,8 +49,7 @@ withProxy('the action through a real proxy (tinyproxy)', () => {
   const ca = makeTestCa();
   beforeAll(async () => {
     proxy = await startTinyproxy({ user: 'ci', password: PASSWORD });
-    tlsReceiver = new OtlpReceiver({ tls: ca.server });
-    await tlsReceiver.start();
+    tlsReceiver = await startOtlpReceiver({ tls: ca.server });
   });
   afterAll(async () => {
     await proxy?.stop();
@@ -93,34 +90,24 @@ withProxy('the action through a real proxy (tinyproxy)', () => {
 });
 
 describe('the action against a login page', () => {
-  let server: http.Server;
-  let url: string;
-  let requests = 0;
+  let server: OtlpReceiver;
   beforeAll(async () => {
-    server = http.createServer((req, res) => {
-      requests++;
-      req.resume();
-      req.on('end', () =>
-        res
-          .writeHead(200, { 'Content-Type': 'text/html' })
-          .end('<html><title>Sign in to Example SSO</title></html>'),
-      );
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  });
-  afterAll(
-    () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
+    server = await startOtlpReceiver({
+      respond: () => ({
+        body: '<html><title>Sign in to Example SSO</title></html>',
+        contentType: 'text/html',
       }),
-  );
+    });
+  });
+  afterAll(() => server.close());
 
   it('marks nothing delivered, says what came back, and fails the step with fail-on-error', async () => {
-    const { post, pending, delivered } = await job({ endpoint: url, 'fail-on-error': 'true' });
+    const { post, pending, delivered } = await job({
+      endpoint: server.url,
+      'fail-on-error': 'true',
+    });
     expect({ pending, delivered }).toEqual({ pending: N, delivered: 0 });
-    expect(requests).toBe(1);
+    expect(server.requests).toHaveLength(1);
     expect(post.code).toBe(1);
     const said = `${post.stdout}\n${post.summary}`;
     expect(said).toContain('not an OTLP endpoint');

@@ -6,7 +6,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { nodeTooOld } from '../../src/node-version.js';
-import { OtlpReceiver } from '../helpers/otlp-receiver.js';
+import { otlpReceiverForEachTest } from '../helpers/otlp-receiver.js';
 import { ActionJob } from './runner.js';
 
 /** A Node older than 24 on this machine: on PATH, or the system's own. */
@@ -27,12 +27,7 @@ if (old === undefined) console.warn('no Node older than 24 here: the old-Node ch
 const withOldNode = old === undefined ? describe.skip : describe;
 
 withOldNode(`on Node ${old?.version}`, () => {
-  let receiver: OtlpReceiver;
-  beforeEach(async () => {
-    receiver = new OtlpReceiver();
-    await receiver.start();
-  });
-  afterEach(() => receiver.close());
+  const receiver = otlpReceiverForEachTest();
 
   it('the main step fails with the command’s message and the post step only notes it', async () => {
     const message = nodeTooOld(old!.version)!;

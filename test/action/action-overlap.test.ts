@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
-import { OtlpReceiver } from '../helpers/otlp-receiver.js';
+import { otlpReceiverForEachTest } from '../helpers/otlp-receiver.js';
 import { expectedSums, sumsByPoint } from '../helpers/expectations.js';
 import {
   createTokfDb,
@@ -23,7 +23,6 @@ import { ToolkitServer, type ToolkitRun } from '../toolkit/toolkit-server.js';
 import { ActionJob, type StepRun } from './runner.js';
 
 let server: ToolkitServer;
-let receiver: OtlpReceiver;
 /** An endpoint that is down: nothing listens there. */
 let downUrl: string;
 
@@ -39,11 +38,7 @@ afterAll(async () => {
   await server.close();
   removeTmpDirs();
 });
-beforeEach(async () => {
-  receiver = new OtlpReceiver();
-  await receiver.start();
-});
-afterEach(() => receiver.close());
+const receiver = otlpReceiverForEachTest();
 
 /** The leg's part of cache keys and artifact names: the start of the job's backend id. */
 const legId = (run: ToolkitRun) => run.jobBackendId.replace(/-/g, '').slice(0, 8);

@@ -7,7 +7,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { OtlpReceiver } from '../helpers/otlp-receiver.js';
+import { otlpReceiverForEachTest } from '../helpers/otlp-receiver.js';
 import { expectedSums, sumsByPoint } from '../helpers/expectations.js';
 import {
   createTokfDb,
@@ -21,7 +21,6 @@ import { ToolkitServer, type ToolkitRun } from '../toolkit/toolkit-server.js';
 import { ActionJob, withoutMaskCommands } from './runner.js';
 
 let server: ToolkitServer;
-let receiver: OtlpReceiver;
 
 beforeAll(async () => {
   server = new ToolkitServer();
@@ -31,11 +30,7 @@ afterAll(async () => {
   await server.close();
   removeTmpDirs();
 });
-beforeEach(async () => {
-  receiver = new OtlpReceiver();
-  await receiver.start();
-});
-afterEach(() => receiver.close());
+const receiver = otlpReceiverForEachTest();
 
 /** The leg's part of cache keys and artifact names: the start of the job's backend id. */
 function legId(run: ToolkitRun): string {

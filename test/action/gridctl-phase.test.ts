@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { gridctlPhase } from '../../src/action/gridctl-phase.js';
 import { readActionInputs } from '../../src/action/inputs.js';
 import { writeGridctlFixture } from '../helpers/gridctl-fixture.js';
-import { OtlpReceiver } from '../helpers/otlp-receiver.js';
+import { OtlpReceiver, startOtlpReceiver } from '../helpers/otlp-receiver.js';
 
 const read = (inputs: Record<string, string>) =>
   readActionInputs((name) => inputs[name] ?? '', { HOME: '/home/r' });
@@ -13,8 +13,7 @@ let receiver: OtlpReceiver;
 let dir: string;
 const saved = process.env.XDG_STATE_HOME;
 beforeEach(async () => {
-  receiver = new OtlpReceiver();
-  await receiver.start();
+  receiver = await startOtlpReceiver();
   dir = mkdtempSync(join(tmpdir(), 'action-gridctl-'));
   process.env.XDG_STATE_HOME = join(dir, 'state');
 });

@@ -9,7 +9,7 @@ const read = (inputs: Record<string, string>, env: NodeJS.ProcessEnv = { HOME: '
   readActionInputs((name) => inputs[name] ?? '', env);
 
 describe('action inputs', () => {
-  it('has the documented defaults', () => {
+  it('gives blank inputs these defaults (that action.yml says the same: below)', () => {
     const inputs = read({}, { TOKF_HOME: '/t', GITHUB_TOKEN: 'gh' });
     expect(inputs).toMatchObject({
       databasePath: '/t/tracking.db',

@@ -51,6 +51,12 @@ describe('recorded text in the summary and the comment', () => {
     expect(text('cargo test --release')).toBe('cargo test --release');
   });
 
+  it('escapes HTML as entities and Markdown punctuation with backslashes', () => {
+    expect(text('<script>&"x"</script> *a* [l](u) `c` | _b_ ~s~')).toBe(
+      '&lt;script&gt;&amp;&quot;x&quot;&lt;/script&gt; \\*a\\* \\[l\\](u) \\`c\\` \\| \\_b\\_ \\~s\\~',
+    );
+  });
+
   it('folds line breaks and shortens table cells before escaping', () => {
     expect(text('two\nlines')).toBe('two lines');
     expect(cell('y'.repeat(200))).toHaveLength(80);

@@ -59,9 +59,10 @@ export class ActionJob {
     return this.runStep({});
   }
 
-  runPost(): Promise<StepRun> {
+  /** The post step, with the state the main step saved (`state` replaces some of it). */
+  runPost(state: Record<string, string> = {}): Promise<StepRun> {
     const stateEnv = Object.fromEntries(
-      Object.entries(this.state).map(([k, v]) => [`STATE_${k}`, v]),
+      Object.entries({ ...this.state, ...state }).map(([k, v]) => [`STATE_${k}`, v]),
     );
     return this.runStep(stateEnv);
   }

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { CLI, runCli } from '../helpers/run-cli.js';
-import { OtlpReceiver } from '../helpers/otlp-receiver.js';
+import { otlpReceiverForEachTest } from '../helpers/otlp-receiver.js';
 import {
   createTokfDb,
   insertEvents,
@@ -18,17 +18,12 @@ function tokfDb(n: number): string {
   return path;
 }
 
-let receiver: OtlpReceiver;
 beforeAll(() => expect(existsSync(CLI)).toBe(true));
-beforeEach(async () => {
-  receiver = new OtlpReceiver();
-  await receiver.start();
-});
-afterEach(() => receiver.close());
+const receiver = otlpReceiverForEachTest();
 afterAll(removeTmpDirs);
 
 describe('telemetry-sync CLI', () => {
-  it('documents every flag in sync --help', async () => {
+  it('sync --help prints the help text, the main flags among them', async () => {
     const run = await runCli(['sync', '--help']);
     expect(run.code).toBe(0);
     expect(run.stdout).toBe(SYNC_HELP);

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileHash, runNode, type CliRun } from '../helpers/run-cli.js';
-import { OtlpReceiver } from '../helpers/otlp-receiver.js';
+import { startOtlpReceiver } from '../helpers/otlp-receiver.js';
 import { removeTmpDirs, tmpDbPath } from '../helpers/tokf-db.js';
 
 const DEMO = resolve('scripts/demo.mjs');
@@ -40,8 +40,7 @@ describe('npm run demo', () => {
 
   it('with OTEL_EXPORTER_OTLP_ENDPOINT set, sends the whole sample on every run and never records into the fixture', async () => {
     const before = fileHash(SAMPLE);
-    const receiver = new OtlpReceiver();
-    await receiver.start();
+    const receiver = await startOtlpReceiver();
     try {
       const out = makeOutDir();
       const env = { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url };

@@ -1,6 +1,6 @@
 /** What a person reads from the CLI: mistakes explained once, numbers people read, JSON always. */
 import { runCli } from '../helpers/run-cli.js';
-import { OtlpReceiver } from '../helpers/otlp-receiver.js';
+import { otlpReceiverForEachTest } from '../helpers/otlp-receiver.js';
 import {
   createTokfDb,
   insertEvents,
@@ -9,12 +9,7 @@ import {
   tmpDbPath,
 } from '../helpers/tokf-db.js';
 
-let receiver: OtlpReceiver;
-beforeEach(async () => {
-  receiver = new OtlpReceiver();
-  await receiver.start();
-});
-afterEach(() => receiver.close());
+const receiver = otlpReceiverForEachTest();
 afterAll(removeTmpDirs);
 
 function tokfDb(n: number, start?: string): string {

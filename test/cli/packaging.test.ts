@@ -7,6 +7,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { CLI, runCli } from '../helpers/run-cli.js';
+import { itWhere } from '../helpers/needs.js';
 import { VERSION } from '../../src/version.js';
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
@@ -62,7 +63,10 @@ describe('the npm package', () => {
 
   const old = oldNodes();
   if (old.length === 0) {
-    it.skip('on a Node older than 24, says Node 24 is needed (no such node on this machine)', () => {});
+    itWhere(false, 'no Node older than 24 on this machine: the old-Node message is not checked')(
+      'on a Node older than 24, says Node 24 is needed',
+      () => {},
+    );
   }
   it.each(old)(
     'on Node $version ($path), says Node 24 is needed instead of failing on node:sqlite',

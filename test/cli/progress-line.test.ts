@@ -110,6 +110,22 @@ describe('ProgressLine', () => {
     expect(out.chunks.at(-1)).not.toContain('retrying');
   });
 
+  it('without periodic lines (replay): nothing but the waits before a retry, and the log', () => {
+    const out = stream(false);
+    const c = clock();
+    const line = new ProgressLine(out, { now: c.now, timers: false, periodic: false });
+    c.advance(60_000);
+    line.tick();
+    expect(out.text()).toBe('');
+    line.log('app.jsonl: new, from its start');
+    line.update({ kind: 'retry', waitMs: 2000, attempts: 1, reason: 'HTTP 503: busy' });
+    c.advance(60_000);
+    line.tick();
+    expect(out.text()).toBe(
+      'telemetry-sync: app.jsonl: new, from its start\ntelemetry-sync: retrying in 2.0 s: HTTP 503: busy\n',
+    );
+  });
+
   it('says "written" for a run that only writes files', () => {
     const out = stream(false);
     const c = clock();

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Loose } from '../helpers/jsonl-files.js';
 import { writeGridctlFixture, type GridctlFixture } from '../helpers/gridctl-fixture.js';
 import { flattenPoints } from '../helpers/otlp-proto.js';
-import { OtlpReceiver } from '../helpers/otlp-receiver.js';
+import { OtlpReceiver, startOtlpReceiver } from '../helpers/otlp-receiver.js';
 import { CLI, runCli } from '../helpers/run-cli.js';
 
 let receiver: OtlpReceiver;
@@ -15,8 +15,7 @@ const START = 1_777_550_400_000_000_000n;
 
 beforeAll(() => expect(existsSync(CLI)).toBe(true));
 beforeEach(async () => {
-  receiver = new OtlpReceiver();
-  await receiver.start();
+  receiver = await startOtlpReceiver();
   dir = mkdtempSync(join(tmpdir(), 'cli-gridctl-'));
   fixture = writeGridctlFixture(join(dir, 'home', '.gridctl', 'telemetry'), START);
 });
@@ -99,8 +98,7 @@ describe('telemetry-sync replay --gridctl (CLI)', () => {
   });
 
   it('Ctrl-C mid-run: the next run sends the rest, each metrics line once (the one in flight at most twice)', async () => {
-    const slow = new OtlpReceiver({ respond: () => ({ delayMs: 100 }) });
-    await slow.start();
+    const slow = await startOtlpReceiver({ respond: () => ({ delayMs: 100 }) });
     try {
       const args = [
         CLI,

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { logsLine, markersOf } from '../helpers/jsonl-files.js';
-import { OtlpReceiver } from '../helpers/otlp-receiver.js';
+import { startOtlpReceiver } from '../helpers/otlp-receiver.js';
 import { CLI, runCli } from '../helpers/run-cli.js';
 
 const LINES = 60;
@@ -41,8 +41,7 @@ describe('Ctrl-C during a replay', () => {
         file,
         Array.from({ length: LINES }, (_, i) => `${logsLine(String(i + 1))}\n`).join(''),
       );
-      const receiver = new OtlpReceiver({ respond: () => ({ delayMs: 300 }) });
-      await receiver.start();
+      const receiver = await startOtlpReceiver({ respond: () => ({ delayMs: 300 }) });
       const args = [file, '--endpoint', receiver.url, '--state', join(dir, 'state.db')];
       try {
         const run = startReplay(args);

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { logsLine, markersOf, tracesLine, type Loose } from '../helpers/jsonl-files.js';
 import { flattenPoints } from '../helpers/otlp-proto.js';
-import { OtlpReceiver } from '../helpers/otlp-receiver.js';
+import { OtlpReceiver, startOtlpReceiver } from '../helpers/otlp-receiver.js';
 import { CLI, runCli } from '../helpers/run-cli.js';
 import { REPLAY_SPECS } from '../../src/cli/replay-args.js';
 import { shownDefault } from '../../src/config/settings.js';
@@ -22,8 +22,7 @@ let receiver: OtlpReceiver;
 let dir: string;
 beforeAll(() => expect(existsSync(CLI)).toBe(true));
 beforeEach(async () => {
-  receiver = new OtlpReceiver();
-  await receiver.start();
+  receiver = await startOtlpReceiver();
   dir = mkdtempSync(join(tmpdir(), 'cli-replay-'));
 });
 afterEach(async () => {

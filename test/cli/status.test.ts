@@ -2,7 +2,7 @@
 import { chmodSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileHash, runCli } from '../helpers/run-cli.js';
-import { OtlpReceiver } from '../helpers/otlp-receiver.js';
+import { otlpReceiverForEachTest } from '../helpers/otlp-receiver.js';
 import {
   createTokfDb,
   insertEvents,
@@ -12,12 +12,7 @@ import {
 } from '../helpers/tokf-db.js';
 import { STATUS_HELP } from '../../src/cli/help.js';
 
-let receiver: OtlpReceiver;
-beforeEach(async () => {
-  receiver = new OtlpReceiver();
-  await receiver.start();
-});
-afterEach(() => receiver.close());
+const receiver = otlpReceiverForEachTest();
 afterAll(removeTmpDirs);
 
 function tokfDb(n: number): string {

@@ -4,8 +4,9 @@
  */
 import { spawn } from 'node:child_process';
 import { CLI, runCli } from '../helpers/run-cli.js';
-import { OtlpReceiver } from '../helpers/otlp-receiver.js';
+import { startOtlpReceiver } from '../helpers/otlp-receiver.js';
 import { removeTmpDirs } from '../helpers/tokf-db.js';
+import { waitFor } from '../helpers/wait-for.js';
 import { deliveriesByCommand, distinctEventsDb } from '../faults/fault-kit.js';
 
 const EVENTS = 300;
@@ -26,10 +27,19 @@ function startCli(db: string, url: string, signal: NodeJS.Signals, times: number
   const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
     child.on('close', (code) => resolve({ code, stdout, stderr })),
   );
+  // Each signal waits until the CLI says it took it (or exited): two signals sent at once may
+  // reach it as one.
+  let sent = 0;
   const interrupt = async () => {
     for (let i = 0; i < times; i++) {
       child.kill(signal);
-      await new Promise((r) => setTimeout(r, 30));
+      sent += 1;
+      const answer =
+        sent === 1 ? 'stopping; the request in flight may finish' : 'again: exiting now';
+      await waitFor(() => stderr.includes(answer) || child.exitCode !== null, {
+        what: `the CLI to answer ${signal} number ${sent} with "${answer}"`,
+        seen: () => stderr,
+      });
     }
   };
   return { done, interrupt };
@@ -40,8 +50,7 @@ describe('Ctrl-C during a sync', () => {
     '%s: records what was acknowledged, prints the summary, exits 130; the next sync sends exactly the rest',
     async (signal) => {
       const db = distinctEventsDb(EVENTS);
-      const receiver = new OtlpReceiver({ respond: () => ({ delayMs: 300 }) });
-      await receiver.start();
+      const receiver = await startOtlpReceiver({ respond: () => ({ delayMs: 300 }) });
       try {
         const cli = startCli(db, receiver.url, signal, 1);
         await receiver.waitForRequests(3, 20_000);
@@ -94,8 +103,7 @@ describe('Ctrl-C during a sync', () => {
 
   it('a second Ctrl-C exits at once, losing nothing that was recorded', async () => {
     const db = distinctEventsDb(EVENTS);
-    const receiver = new OtlpReceiver({ respond: () => ({ delayMs: 2000 }) });
-    await receiver.start();
+    const receiver = await startOtlpReceiver({ respond: () => ({ delayMs: 2000 }) });
     try {
       const cli = startCli(db, receiver.url, 'SIGINT', 1);
       await receiver.waitForRequests(2, 20_000);

@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { CLI, runCli } from '../helpers/run-cli.js';
-import { OtlpReceiver } from '../helpers/otlp-receiver.js';
+import { OtlpReceiver, startOtlpReceiver } from '../helpers/otlp-receiver.js';
 import {
   createTokfDb,
   insertEvents,
@@ -45,8 +45,7 @@ function onTerminal(args: string[]): Promise<{ code: number | null; output: stri
 
 describe('progress on stderr', () => {
   it('on a terminal: one line updated in place, cleared before the summary', async () => {
-    receiver = new OtlpReceiver({ respond: () => ({ delayMs: 250 }) });
-    await receiver.start();
+    receiver = await startOtlpReceiver({ respond: () => ({ delayMs: 250 }) });
     const db = tokfDb();
     const run = await onTerminal([
       'sync',
@@ -69,8 +68,7 @@ describe('progress on stderr', () => {
   }, 60_000);
 
   it('through a pipe: a plain line every 5 s, and nothing with --quiet', async () => {
-    receiver = new OtlpReceiver({ respond: () => ({ delayMs: 400 }) });
-    await receiver.start();
+    receiver = await startOtlpReceiver({ respond: () => ({ delayMs: 400 }) });
     const args = ['--endpoint', receiver.url, '--batch-size', '20'];
     const run = await runCli(['sync', '--db', tokfDb(), ...args]);
     expect(run.code).toBe(0);
@@ -85,8 +83,7 @@ describe('progress on stderr', () => {
   }, 60_000);
 
   it('shows the wait before each retry and why', async () => {
-    receiver = new OtlpReceiver();
-    await receiver.start();
+    receiver = await startOtlpReceiver();
     receiver.enqueue({ status: 503, errorMessage: 'busy' }, { status: 503, errorMessage: 'busy' });
     const run = await runCli(['sync', '--db', tokfDb(), '--endpoint', receiver.url]);
     expect(run.code).toBe(0);

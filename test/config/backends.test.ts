@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BACKENDS, PRESETS } from '../../src/config/backends.js';
+import { BACKENDS, PRESETS, parseBackend } from '../../src/config/backends.js';
 import { buildSyncConfig } from '../../src/config/build-config.js';
 import type { SyncSettings } from '../../src/config/sync-config.js';
 import { UsageError } from '../../src/errors.js';
@@ -103,8 +103,29 @@ describe('a URL without a scheme', () => {
 });
 
 describe('--backend', () => {
-  it('knows every backend the README documents', () => {
-    for (const backend of BACKENDS) expect(() => build({ backend, dryRun: true })).not.toThrow();
+  it("knows exactly the backends the README's Backends section documents, aliases included", () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const start = readme.indexOf('\n## Backends\n');
+    expect(start).toBeGreaterThan(-1);
+    const end = readme.indexOf('\n## ', start + 1);
+    const section = readme.slice(start, end === -1 ? undefined : end);
+    // Each backend's table is headed `| | \`--backend name\` (also \`alias\`) |`.
+    const documented: string[] = [];
+    const aliases: [alias: string, backend: string][] = [];
+    for (const m of section.matchAll(
+      /^\|\s*\|\s*`--backend ([a-z-]+)`(?: \(also `([a-z-]+)`\))?/gm,
+    )) {
+      documented.push(m[1]!);
+      if (m[2] !== undefined) aliases.push([m[2], m[1]!]);
+    }
+    // The default has no table: the prose names it.
+    if (section.includes('`--backend otlp`, the default')) documented.push('otlp');
+    expect(documented.sort()).toEqual([...BACKENDS].sort());
+    for (const backend of documented) expect(() => build({ backend, dryRun: true })).not.toThrow();
+    // An alias in a table's head is that table's backend.
+    expect(aliases).not.toEqual([]);
+    for (const [alias, backend] of aliases)
+      expect(parseBackend(alias, '--backend', Date.now())).toBe(backend);
   });
 
   it.each<[string, string, string]>([

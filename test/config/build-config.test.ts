@@ -69,7 +69,7 @@ describe('buildSyncConfig: endpoint rules', () => {
 });
 
 describe('buildSyncConfig: defaults and precedence', () => {
-  it('has documented defaults', () => {
+  it('defaults to http/protobuf, gzip, a 10 s timeout, batches of 2000 and service.name tokf', () => {
     const cfg = build(base);
     expect(cfg).toMatchObject({
       protocol: 'http/protobuf',

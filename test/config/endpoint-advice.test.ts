@@ -1,6 +1,6 @@
 import { resolveEndpoint } from '../../src/config/endpoint.js';
 import { flagLabel } from '../../src/config/settings.js';
-import { buildReplayConfig } from '../../src/config/replay-config.js';
+import { buildJsonlConfig } from '../../src/config/jsonl-config.js';
 import { inputLabel } from '../../src/action/inputs.js';
 
 describe('endpoint advice: built for the signal and the command running', () => {
@@ -24,7 +24,7 @@ describe('endpoint advice: built for the signal and the command running', () => 
   });
 
   it('replay: no --backend, which it does not have', () => {
-    const config = buildReplayConfig({ endpoint: 'http://h:4318/v1/logs' }, ['x'], {}, Date.now());
+    const config = buildJsonlConfig({ endpoint: 'http://h:4318/v1/logs' }, ['x'], {}, Date.now());
     for (const signal of ['metrics', 'logs', 'traces'] as const) {
       const advice = config.endpoints[signal]?.advice?.notFound ?? '';
       expect(advice).toContain(`usually at http://h:4318`);

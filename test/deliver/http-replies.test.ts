@@ -1,11 +1,10 @@
 import http from 'node:http';
-import https from 'node:https';
 import { readFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { OtlpExporter } from '../../src/deliver/otlp-exporter.js';
 import { describeOutcome } from '../../src/deliver/outcome.js';
 import { HttpTransport } from '../../src/deliver/http-transport.js';
 import { resolveEndpoint } from '../../src/config/endpoint.js';
+import { startOtlpReceiver, type ReceivedRequest } from '../helpers/otlp-receiver.js';
 import { makeTestCa } from '../helpers/test-ca.js';
 
 /** What a loopback server saw of one request. */
@@ -18,33 +17,26 @@ interface Seen {
 
 type Handler = (req: Seen, res: http.ServerResponse) => void;
 
-/** A loopback server that records each request and answers it with `handler`. */
+/** What the loopback receiver saw of one request, its body as text. */
+const seenOf = (r: ReceivedRequest): Seen => ({
+  method: r.method,
+  path: r.path,
+  headers: r.headers,
+  body: r.body.toString('utf8'),
+});
+
+/** The loopback receiver, recording each request as it came and answering it with `handler`. */
 async function server(handler: Handler) {
-  const seen: Seen[] = [];
-  const s = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const r = {
-        method: req.method ?? '',
-        path: req.url ?? '',
-        headers: req.headers,
-        body: Buffer.concat(chunks).toString('utf8'),
-      };
-      seen.push(r);
-      handler(r, res);
-    });
+  const receiver = await startOtlpReceiver({
+    decode: false,
+    reply: (request, res) => handler(seenOf(request), res),
   });
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  const origin = `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
   return {
-    origin,
-    seen,
-    close: () =>
-      new Promise<void>((resolve) => {
-        s.closeAllConnections();
-        s.close(() => resolve());
-      }),
+    origin: receiver.url,
+    get seen(): Seen[] {
+      return receiver.requests.map(seenOf);
+    },
+    close: () => receiver.close(),
   };
 }
 
@@ -226,19 +218,13 @@ describe('redirects', () => {
   it('never follows https to http', async () => {
     const plain = await serve((_req, res) => res.writeHead(200).end());
     const ca = makeTestCa();
-    const secure = https.createServer(ca.server, (req, res) => {
-      req.resume();
-      req.on('end', () => res.writeHead(308, { Location: `${plain.origin}/v1/metrics` }).end());
+    const secure = await startOtlpReceiver({
+      tls: ca.server,
+      decode: false,
+      respond: () => ({ status: 308, headers: { location: `${plain.origin}/v1/metrics` } }),
     });
-    await new Promise<void>((resolve) => secure.listen(0, '127.0.0.1', resolve));
-    servers.push({
-      close: () =>
-        new Promise<void>((resolve) => {
-          secure.closeAllConnections();
-          secure.close(() => resolve());
-        }),
-    });
-    const url = `https://127.0.0.1:${(secure.address() as AddressInfo).port}`;
+    servers.push(secure);
+    const url = secure.url;
     const transport = new HttpTransport({
       url: `${url}/v1/metrics`,
       headers: { Authorization: 'Bearer t0ken' },

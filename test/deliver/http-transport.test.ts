@@ -1,19 +1,15 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
 import https from 'node:https';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSyncConfig } from '../../src/config/build-config.js';
 import { resolveEndpoint } from '../../src/config/endpoint.js';
 import { Agents } from '../../src/deliver/http-post.js';
 import { OtlpExporter } from '../../src/deliver/otlp-exporter.js';
-import {
-  HttpTransport,
-  type AttemptResult,
-  type HttpTarget,
-} from '../../src/deliver/http-transport.js';
+import { HttpTransport, type HttpTarget } from '../../src/deliver/http-transport.js';
+import type { AttemptResult } from '../../src/deliver/transport.js';
+import { startOtlpReceiver } from '../helpers/otlp-receiver.js';
 
 /**
  * Certificates made at test time with openssl: a private CA, server certificates it issues (good,
@@ -69,31 +65,22 @@ selfSigned('stranger');
 
 type Answer = { status: number; body?: string; contentType?: string };
 
-/** A loopback server (https with `tls`, else plain http) answering every POST with `answer`. */
+/** The loopback receiver (https with `tls`, else plain http) answering every POST with `answer`. */
 async function serve(
   answer: Answer,
   tls?: https.ServerOptions,
 ): Promise<{ url: string; close: () => Promise<void> }> {
-  const handler: http.RequestListener = (req, res) => {
-    req.resume();
-    req.on('end', () => {
-      res.writeHead(answer.status, { 'Content-Type': answer.contentType ?? 'text/plain' });
-      res.end(answer.body ?? '');
-    });
-  };
-  const server = tls === undefined ? http.createServer(handler) : https.createServer(tls, handler);
-  // A refused handshake is the client's to report; the server has nothing to add.
-  server.on('tlsClientError', () => {});
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `${tls === undefined ? 'http' : 'https'}://127.0.0.1:${port}/v1/metrics`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  // The transport is sent bytes that are not OTLP: taken as they come, never refused for that.
+  const receiver = await startOtlpReceiver({
+    decode: false,
+    ...(tls !== undefined && { tls }),
+    respond: () => ({
+      status: answer.status,
+      body: answer.body ?? '',
+      contentType: answer.contentType ?? 'text/plain',
+    }),
+  });
+  return { url: receiver.metricsUrl, close: () => receiver.close() };
 }
 
 async function sendOnce(target: Omit<HttpTarget, 'headers' | 'timeoutMs'>): Promise<AttemptResult> {

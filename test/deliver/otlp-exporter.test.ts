@@ -3,7 +3,7 @@ import { describeOutcome } from '../../src/deliver/outcome.js';
 import type { RetryPolicy } from '../../src/deliver/retrying-transport.js';
 import { encodeRequests } from '../../src/encode/requests.js';
 import { tokfEvent } from '../helpers/events.js';
-import { OtlpReceiver } from '../helpers/otlp-receiver.js';
+import { otlpReceiverForEachTest } from '../helpers/otlp-receiver.js';
 
 // Room for a 3 s Retry-After and another attempt's 2 s timeout.
 const FAST: RetryPolicy = {
@@ -19,12 +19,7 @@ const [REQUEST] = encodeRequests(
 );
 const BODY = REQUEST!.body;
 
-let receiver: OtlpReceiver;
-beforeEach(async () => {
-  receiver = new OtlpReceiver();
-  await receiver.start();
-});
-afterEach(() => receiver.close());
+const receiver = otlpReceiverForEachTest();
 
 function exporter(overrides: Partial<ExporterOptions> = {}) {
   const waits: number[] = [];
@@ -138,8 +133,6 @@ describe('OtlpExporter over HTTP on loopback', () => {
     expect(outcome.kind).toBe('retries-exhausted');
     expect(outcome.attempts).toBeGreaterThan(1);
     expect(outcome.message).toMatch(/ECONNREFUSED/);
-    receiver = new OtlpReceiver();
-    await receiver.start();
   });
 
   it('fails at once, without retries, for a host that does not resolve', async () => {

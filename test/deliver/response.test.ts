@@ -1,5 +1,5 @@
 import type { Type } from 'protobufjs';
-import type { Signal } from '../../src/config/endpoint.js';
+import type { Signal } from '../../src/config/vocabulary.js';
 import { readExportResponse } from '../../src/deliver/response.js';
 import { exportResponseType } from '../helpers/otlp-proto.js';
 import { signalResponseType } from '../helpers/otlp-signals.js';

@@ -1,4 +1,4 @@
-import type { AttemptResult, Transport } from '../../src/deliver/http-transport.js';
+import type { AttemptResult, Transport } from '../../src/deliver/transport.js';
 import { parseRetryAfter } from '../../src/deliver/http-transport.js';
 import {
   backoffMs,

@@ -89,7 +89,7 @@ describe('concurrency with the real writer', () => {
             .reduce((n, p) => n + (p.value ?? 0), 0) >= rows.length,
       ),
     );
-    await collector.settle();
+    await collector.barrier();
     const { merged, collisions } = mergeByPoint(comparable(collector.points()));
     // Every row's contribution, once: lost or repeated rows would change these totals.
     expect(merged).toEqual(expected);

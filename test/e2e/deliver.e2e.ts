@@ -122,7 +122,7 @@ describe('tokf writes, we deliver', () => {
       const run = await sync(db, args());
       expect(run.code).toBe(0);
       expect(run.result).toMatchObject({ selected: 0, delivered: 0, requests: 0, pending: 0 });
-      await collector.settle();
+      await collector.barrier();
       expect(ofCase(collector.points(), name)).toHaveLength(before);
     });
   });

@@ -29,7 +29,7 @@ import {
 import { decodeMetricsDataJson, flattenPoints } from '../helpers/otlp-proto.js';
 import { runCli } from '../helpers/run-cli.js';
 import { Collector } from './helpers/collector.js';
-import { OtlpReceiver } from '../helpers/otlp-receiver.js';
+import { startOtlpReceiver } from '../helpers/otlp-receiver.js';
 import { e2eTmpDir, peerBin, removeE2eTmpDir } from './helpers/peers.js';
 import { Prometheus, createBlocksFromOpenMetrics } from './helpers/prometheus.js';
 import { VictoriaMetrics } from './helpers/victoriametrics.js';
@@ -251,8 +251,7 @@ describe('into the Collector v0.161.0', () => {
 
 describe("pdata's own parser (otlpcheck) on the metrics requests", () => {
   it('reads every field of every metrics body as written, both temporalities', async () => {
-    const receiver = new OtlpReceiver();
-    await receiver.start();
+    const receiver = await startOtlpReceiver();
     try {
       for (const temporality of ['cumulative', 'delta']) {
         const fixture = fixtureIn(`otlpcheck-${temporality}`);

@@ -104,7 +104,7 @@ beforeAll(async () => {
   expect(run.result.delivered).toBe(rows.length);
   const replayCount = expectedPoints(rows).length;
   replay = await replayCollector.waitForPoints((points) => points.length >= replayCount);
-  await liveCollector.settle();
+  await liveCollector.barrier();
   live = liveCollector.points();
 }, 120_000);
 
@@ -282,7 +282,7 @@ describe('side by side with tokf live export', () => {
       });
       const count = expectedPoints(exportedRows).length;
       const points = await skipping.waitForPoints((p) => p.length >= count);
-      await skipping.settle();
+      await skipping.barrier();
       expect(skipping.points()).toHaveLength(points.length);
       expect(points.filter((p) => isBuiltin(p.attributes['tokf.filter.name']))).toEqual([]);
       expectLiveValues(points);
@@ -567,7 +567,7 @@ describe("the action's tokf-live-export input, with real tokf in a later step", 
       });
       expect(readEvents(own.db)).toHaveLength(1);
       if (requests > 0) await collector.waitForPoints((points) => points.length > 0);
-      await collector.settle();
+      await collector.barrier();
       expect(collector.lines()).toHaveLength(requests);
       measured[`tokfLiveExport_${mode}`] = { exported: main.exported, liveRequests: requests };
     } finally {

@@ -8,7 +8,7 @@
  */
 import { spawn } from 'node:child_process';
 import { CLI, runCli } from '../helpers/run-cli.js';
-import { OtlpReceiver } from '../helpers/otlp-receiver.js';
+import { startOtlpReceiver } from '../helpers/otlp-receiver.js';
 import { removeTmpDirs } from '../helpers/tokf-db.js';
 import { deliveriesByCommand, distinctEventsDb } from '../faults/fault-kit.js';
 
@@ -41,10 +41,9 @@ describe('the sync lock through a 130 s outage', () => {
   it('a second sync at 125 s does not take the lock; every event is delivered once', async () => {
     const db = distinctEventsDb(EVENTS);
     const t0 = Date.now();
-    const receiver = new OtlpReceiver({
+    const receiver = await startOtlpReceiver({
       respond: () => (Date.now() - t0 < OUTAGE_MS ? { status: 503 } : {}),
     });
-    await receiver.start();
     try {
       const first = startSync(db, receiver.url);
       await sleep(SECOND_AT_MS - (Date.now() - t0));

@@ -160,7 +160,7 @@ describe("the README's Quick start under nektos/act", () => {
     expect(run.summary).toContain('**Database:** none restored');
     // What the Collector received: each row of the run, once.
     await collector.waitForPoints((points) => points.length > 0);
-    await collector.settle();
+    await collector.barrier();
     expect(commandsAt(collector).sort()).toEqual(rowsOf(1, FIRST_ROWS));
   }, 180_000);
 
@@ -201,7 +201,7 @@ describe("the README's Quick start under nektos/act", () => {
         points.filter((p) => p.metric === 'tokf.filter.invocations').length >=
         FIRST_ROWS + SECOND_ROWS,
     );
-    await collector.settle();
+    await collector.barrier();
     expect(commandsAt(collector).sort()).toEqual(
       [...rowsOf(1, FIRST_ROWS), ...rowsOf(2, SECOND_ROWS)].sort(),
     );

@@ -29,7 +29,7 @@ import {
   tmpDbPath,
 } from '../helpers/tokf-db.js';
 import { comparable, expectedPoints } from './helpers/expected.js';
-import { Collector, sleep } from './helpers/collector.js';
+import { Collector } from './helpers/collector.js';
 import { e2eTmpDir, removeE2eTmpDir } from './helpers/peers.js';
 import { sync } from './helpers/sync.js';
 
@@ -340,7 +340,7 @@ describe("the Collector's file exporter output replays into another Collector", 
     expect(run.code).toBe(0);
     expect(run.result).toMatchObject({ status: 'delivered', sentLines: 0, requests: 0 });
     expect(run.result.files[0]).toMatchObject({ start: 'same', lines: 0, sent: 0 });
-    await sleep(1000);
+    await sink.barrier();
     expect(sink.lines()).toEqual(before);
   });
 
@@ -363,7 +363,7 @@ describe("the Collector's file exporter output replays into another Collector", 
     });
     expect(again.result.files[0]!.from).toBeGreaterThan(0);
     expect(await sink.waitForLines(lines.length)).toEqual(lines);
-    await sleep(500);
+    await sink.barrier();
     expect(sink.lines()).toHaveLength(lines.length);
   });
 });
@@ -430,7 +430,7 @@ describe('our --otlp-json-out artifact replays into the Collector', () => {
     expect(sorted(comparable(pointsOf(fresh)))).toEqual(
       sorted(expectedPoints(readEvents(laterDb))),
     );
-    await sleep(500);
+    await sink.barrier();
     expect(sink.lines()).toHaveLength(before.length + appendedLines.length);
   });
 });
@@ -507,7 +507,7 @@ describe("the file exporter's rotation replays in order, compressed or not", () 
     for (const file of run.result.files.filter((f) => f.start === 'new' || f.start === 'replaced'))
       expect(file.from).toBe(0);
     expect(digests(await sink.waitForLines(posted))).toEqual(digests(lines));
-    await sleep(500);
+    await sink.barrier();
     expect(sink.lines()).toHaveLength(posted);
 
     // A fresh state reads it all, .gz files included, as it would send it.
@@ -564,7 +564,7 @@ describe('lines the replay cuts still arrive whole in content', () => {
     expect(run.result).toMatchObject({ status: 'delivered', splitLines: 1, filteredLines: 1 });
     expect(run.result.requests).toBeGreaterThan(2);
     await sink.waitForLines(run.result.requests);
-    await sleep(500);
+    await sink.barrier();
     const received = sink.lines();
     expect(received).toHaveLength(run.result.requests);
     for (const line of received) expect(Buffer.byteLength(line)).toBeLessThanOrEqual(1024 * 1024);
@@ -593,7 +593,7 @@ describe('lines the replay cuts still arrive whole in content', () => {
       filteredLines: 1,
     });
     const received = await sink.waitForLines(1);
-    await sleep(500);
+    await sink.barrier();
     expect(sink.lines()).toHaveLength(1);
     expect(records(received)).toEqual(records([window]).slice(5));
   });

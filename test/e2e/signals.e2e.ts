@@ -66,10 +66,15 @@ function records(signal: 'logs' | 'traces', name: string): Loose[] {
 }
 
 async function waitForRecords(signal: 'logs' | 'traces', name: string, n: number) {
-  const deadline = Date.now() + 15_000;
+  const timeoutMs = 15_000;
+  const deadline = Date.now() + timeoutMs;
   for (;;) {
     const found = records(signal, name);
-    if (found.length >= n || Date.now() > deadline) return found;
+    if (found.length >= n) return found;
+    if (Date.now() > deadline)
+      throw new Error(
+        `waited ${timeoutMs} ms for ${n} ${signal} records of case ${name} in the Collector's file; ${found.length} came`,
+      );
     await new Promise((r) => setTimeout(r, 100));
   }
 }

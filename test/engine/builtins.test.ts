@@ -7,7 +7,7 @@ import { DatabaseSync } from 'node:sqlite';
 import type { SyncSettings } from '../../src/config/sync-config.js';
 import { RANGES_TABLE } from '../../src/progress/ranges-store.js';
 import { formatTextSummary } from '../../src/report/text-summary.js';
-import { OtlpReceiver } from '../helpers/otlp-receiver.js';
+import { otlpReceiverForEachTest } from '../helpers/otlp-receiver.js';
 import { syncTo } from '../helpers/sync-engine.js';
 import {
   createTokfDb,
@@ -20,12 +20,7 @@ import {
   type TokfLayout,
 } from '../helpers/tokf-db.js';
 
-let receiver: OtlpReceiver;
-beforeEach(async () => {
-  receiver = new OtlpReceiver();
-  await receiver.start();
-});
-afterEach(() => receiver.close());
+const receiver = otlpReceiverForEachTest();
 afterAll(removeTmpDirs);
 
 const isBuiltin = (name: unknown) => typeof name === 'string' && name.startsWith('_builtin/');

@@ -5,7 +5,7 @@
 import { DatabaseSync } from 'node:sqlite';
 import { SERIES_TABLE } from '../../src/progress/series-store.js';
 import type { FlatPoint } from '../helpers/otlp-proto.js';
-import { flattenPoints, OtlpReceiver } from '../helpers/otlp-receiver.js';
+import { flattenPoints, otlpReceiverForEachTest } from '../helpers/otlp-receiver.js';
 import { syncTo } from '../helpers/sync-engine.js';
 import {
   createTokfDb,
@@ -16,12 +16,7 @@ import {
   tmpDbPath,
 } from '../helpers/tokf-db.js';
 
-let receiver: OtlpReceiver;
-beforeEach(async () => {
-  receiver = new OtlpReceiver();
-  await receiver.start();
-});
-afterEach(() => receiver.close());
+const receiver = otlpReceiverForEachTest();
 afterAll(removeTmpDirs);
 
 const key = (p: FlatPoint) => `${p.metric} ${JSON.stringify(Object.entries(p.attributes).sort())}`;
@@ -133,8 +128,7 @@ describe('cumulative temporality', () => {
       })),
     );
     let failures = 0;
-    receiver.close();
-    receiver = new OtlpReceiver({
+    await receiver.reopen({
       respond: (req) => {
         const commands = req.decoded
           ? flattenPoints(req.decoded).map((p) => String(p.attributes['tokf.command']))
@@ -148,7 +142,6 @@ describe('cumulative temporality', () => {
         return { status: 200 };
       },
     });
-    await receiver.start();
     const first = await syncTo(receiver.url, db, { temporality: 'cumulative', batchSize: '4' });
     expect(first.status).toBe('partial');
     expect(first.errors.map((e) => e.kind)).toEqual(['send-failed']);
@@ -181,8 +174,7 @@ describe('cumulative temporality', () => {
       })),
     );
     const refusedNano = String(BigInt(Date.parse(at(6))) * 1_000_000n);
-    receiver.close();
-    receiver = new OtlpReceiver({
+    await receiver.reopen({
       respond: (req) => {
         const times = req.decoded ? flattenPoints(req.decoded).map((p) => p.timeUnixNano) : [];
         return times.includes(refusedNano)
@@ -190,7 +182,6 @@ describe('cumulative temporality', () => {
           : { status: 200 };
       },
     });
-    await receiver.start();
     const run = await syncTo(receiver.url, db, { temporality: 'cumulative', batchSize: '4' });
     expect(run).toMatchObject({ status: 'partial', refusedEvents: 1, pending: 0 });
     const points = receiver.acceptedPoints();

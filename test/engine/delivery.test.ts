@@ -3,7 +3,7 @@
  * recorded as delivered, which are set aside and why, and that nothing is sent after a failure.
  */
 import { buildSyncConfig } from '../../src/config/build-config.js';
-import type { AttemptResult, Transport } from '../../src/deliver/http-transport.js';
+import type { AttemptResult, Transport } from '../../src/deliver/transport.js';
 import { runSync } from '../../src/engine/index.js';
 import { distinctEventsDb, rejectedCommands } from '../faults/fault-kit.js';
 import { decodeMetricsRequestProtobuf, flattenPoints } from '../helpers/otlp-proto.js';

@@ -2,7 +2,7 @@ import { buildSyncConfig } from '../../src/config/build-config.js';
 import { runSync } from '../../src/engine/index.js';
 import { expectedSums, sumsByPoint } from '../helpers/expectations.js';
 import { FAST_RETRY, syncTo } from '../helpers/sync-engine.js';
-import { OtlpReceiver } from '../helpers/otlp-receiver.js';
+import { otlpReceiverForEachTest } from '../helpers/otlp-receiver.js';
 import {
   createTokfDb,
   insertEvents,
@@ -12,12 +12,7 @@ import {
   tmpDbPath,
 } from '../helpers/tokf-db.js';
 
-let receiver: OtlpReceiver;
-beforeEach(async () => {
-  receiver = new OtlpReceiver();
-  await receiver.start();
-});
-afterEach(() => receiver.close());
+const receiver = otlpReceiverForEachTest();
 afterAll(removeTmpDirs);
 
 describe('fromId (set by the action for events another run took charge of)', () => {

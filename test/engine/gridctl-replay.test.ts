@@ -9,7 +9,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { buildReplayConfig } from '../../src/config/replay-config.js';
+import { buildJsonlConfig } from '../../src/config/jsonl-config.js';
 import type { ReplaySettings } from '../../src/config/replay-settings.js';
 import { runReplayFiles } from '../../src/engine/index.js';
 import { UsageError } from '../../src/errors.js';
@@ -23,7 +23,7 @@ import {
   writeGridctlFixture,
   type GridctlFixture,
 } from '../helpers/gridctl-fixture.js';
-import { flattenPoints, OtlpReceiver } from '../helpers/otlp-receiver.js';
+import { flattenPoints, OtlpReceiver, startOtlpReceiver } from '../helpers/otlp-receiver.js';
 
 let receiver: OtlpReceiver;
 let dir: string;
@@ -32,8 +32,7 @@ const START = 1_777_550_400_000_000_000n; // 2026-04-30T12:00:00Z
 const MIN = 60_000_000_000n;
 
 beforeEach(async () => {
-  receiver = new OtlpReceiver();
-  await receiver.start();
+  receiver = await startOtlpReceiver();
   dir = mkdtempSync(join(tmpdir(), 'gridctl-replay-'));
   fixture = writeGridctlFixture(join(dir, 'telemetry'), START);
 });
@@ -43,7 +42,7 @@ afterEach(async () => {
 });
 
 async function replay(settings: ReplaySettings = {}, paths = [fixture.root]) {
-  const config = buildReplayConfig(
+  const config = buildJsonlConfig(
     { endpoint: receiver.url, state: join(dir, 'state.db'), gridctl: true, ...settings },
     paths,
     {},
@@ -211,7 +210,7 @@ describe('replay --gridctl', () => {
     // The same points either way.
     expect(points(json.requests)).toEqual(points(proto.requests));
     expect(() =>
-      buildReplayConfig(
+      buildJsonlConfig(
         { gridctl: true, protocol: 'grpc', endpoint: receiver.url },
         [dir],
         {},
@@ -433,12 +432,12 @@ describe('replay --gridctl', () => {
     const once = await replay({ dryRun: true }, [fixture.root]);
     expect(twice.result.files.map((f) => f.path)).toEqual(once.result.files.map((f) => f.path));
     expect(() =>
-      buildReplayConfig({ temporality: 'delta', endpoint: receiver.url }, [dir], {}, Date.now()),
+      buildJsonlConfig({ temporality: 'delta', endpoint: receiver.url }, [dir], {}, Date.now()),
     ).toThrow(UsageError);
     const empty = mkdtempSync(join(dir, 'empty-'));
     await expect(replay({}, [empty])).rejects.toThrow(/no gridctl telemetry files/);
     expect(() =>
-      buildReplayConfig(
+      buildJsonlConfig(
         { gridctl: true, backend: 'prometheus', endpoint: receiver.url },
         [dir],
         {},
@@ -448,7 +447,7 @@ describe('replay --gridctl', () => {
   });
 
   it('--backend prometheus: metrics under its OTLP path as cumulative sums, logs and traces to their own endpoints', async () => {
-    const config = buildReplayConfig(
+    const config = buildJsonlConfig(
       {
         gridctl: true,
         backend: 'prometheus',

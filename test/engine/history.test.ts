@@ -4,7 +4,7 @@
  */
 import { join, dirname } from 'node:path';
 import { describeNotice } from '../../src/report/notices.js';
-import { flattenPoints, OtlpReceiver } from '../helpers/otlp-receiver.js';
+import { flattenPoints, OtlpReceiver, startOtlpReceiver } from '../helpers/otlp-receiver.js';
 import { syncTo } from '../helpers/sync-engine.js';
 import { distinctEventsDb } from '../faults/fault-kit.js';
 import { insertEvents, removeTmpDirs } from '../helpers/tokf-db.js';
@@ -17,14 +17,13 @@ const timeOf = (n: number) => START + Math.floor((n - 1) / 3) * 1000;
 
 let receiver: OtlpReceiver;
 async function prometheusLike(cutoffMs: number): Promise<void> {
-  receiver = new OtlpReceiver({
+  receiver = await startOtlpReceiver({
     respond: (req) => {
       const points = req.decoded ? flattenPoints(req.decoded) : [];
       const old = points.some((p) => BigInt(p.timeUnixNano) < BigInt(cutoffMs) * 1_000_000n);
       return old ? { status: 400, errorMessage: 'out of bounds' } : { status: 200 };
     },
   });
-  await receiver.start();
 }
 afterEach(() => receiver.close());
 
@@ -110,8 +109,7 @@ describe('events older than the endpoint keeps', () => {
 describe('a backend that answers success to points older than it keeps', () => {
   const DAY = 86_400_000;
   async function acceptsAll(): Promise<void> {
-    receiver = new OtlpReceiver({ respond: () => ({ status: 200 }) });
-    await receiver.start();
+    receiver = await startOtlpReceiver({ respond: () => ({ status: 200 }) });
   }
   // 60 events 40 days old, then 30 from an hour ago.
   function agedDb(): string {

@@ -7,11 +7,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { buildReplayConfig } from '../../src/config/replay-config.js';
+import { buildJsonlConfig } from '../../src/config/jsonl-config.js';
 import { runReplayFiles } from '../../src/engine/index.js';
 import { LOCK_TABLE } from '../../src/progress/sync-lock.js';
 import { logsLine, markersOf } from '../helpers/jsonl-files.js';
-import { OtlpReceiver } from '../helpers/otlp-receiver.js';
+import { startOtlpReceiver } from '../helpers/otlp-receiver.js';
 
 let dir: string;
 beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'jsonl-lock-'))));
@@ -22,7 +22,7 @@ it('a replay whose lock was taken records nothing more, stops and says so', asyn
   writeFileSync(file, Array.from({ length: 6 }, (_, i) => `${logsLine(String(i + 1))}\n`).join(''));
   const state = join(dir, 'state.db');
   let seen = 0;
-  const receiver = new OtlpReceiver({
+  const receiver = await startOtlpReceiver({
     respond: () => {
       seen++;
       // While line 3 is in flight, another replay takes the state's lock.
@@ -34,10 +34,9 @@ it('a replay whose lock was taken records nothing more, stops and says so', asyn
       return {};
     },
   });
-  await receiver.start();
   try {
     const run = () =>
-      runReplayFiles(buildReplayConfig({ endpoint: receiver.url, state }, [file], {}, Date.now()), {
+      runReplayFiles(buildJsonlConfig({ endpoint: receiver.url, state }, [file], {}, Date.now()), {
         now: Date.now,
         log: () => {},
         userAgent: 'test',

@@ -6,7 +6,7 @@
 import { DatabaseSync } from 'node:sqlite';
 import { LOCK_TABLE } from '../../src/progress/sync-lock.js';
 import { RUNS_TABLE } from '../../src/progress/run-log.js';
-import { flattenPoints, OtlpReceiver } from '../helpers/otlp-receiver.js';
+import { flattenPoints, startOtlpReceiver } from '../helpers/otlp-receiver.js';
 import { removeTmpDirs } from '../helpers/tokf-db.js';
 import { deliveriesByCommand, distinctEventsDb, syncTo } from '../faults/fault-kit.js';
 import { describeNotice } from '../../src/report/notices.js';
@@ -18,7 +18,7 @@ describe('a sync whose lock is taken over', () => {
     const db = distinctEventsDb(100);
     const other = new DatabaseSync(db);
     let seen = 0;
-    const receiver = new OtlpReceiver({
+    const receiver = await startOtlpReceiver({
       respond: () => {
         seen++;
         // While the second request is in flight, another sync takes the lock.
@@ -27,7 +27,6 @@ describe('a sync whose lock is taken over', () => {
         return {};
       },
     });
-    await receiver.start();
     try {
       const r = await syncTo(receiver.url, db, { batchSize: '10' });
       expect(r.exitCode).toBe(1);

@@ -4,7 +4,7 @@
  * under the signal's own name, and the run counts it for that signal.
  */
 import { describeNotice } from '../../src/report/notices.js';
-import { OtlpReceiver, type ReceivedRequest } from '../helpers/otlp-receiver.js';
+import { OtlpReceiver, startOtlpReceiver, type ReceivedRequest } from '../helpers/otlp-receiver.js';
 import { syncTo } from '../helpers/sync-engine.js';
 import {
   createTokfDb,
@@ -28,8 +28,7 @@ function answer(r: ReceivedRequest) {
 
 describe.each(['http/protobuf', 'http/json'])('partial success per signal over %s', (protocol) => {
   it('counts rejected data points, log records and spans, each for its signal', async () => {
-    receiver = new OtlpReceiver({ respond: answer });
-    await receiver.start();
+    receiver = await startOtlpReceiver({ respond: answer });
     const db = tmpDbPath('partial-');
     createTokfDb(db, 'fresh');
     insertEvents(db, makeEvents(5));

@@ -1,8 +1,6 @@
 /** A sync through a 307: delivered, and the hop is a note of the run that a person sees. */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { describeNotice } from '../../src/report/notices.js';
-import { OtlpReceiver } from '../helpers/otlp-receiver.js';
+import { startOtlpReceiver } from '../helpers/otlp-receiver.js';
 import { syncTo } from '../helpers/sync-engine.js';
 import {
   createTokfDb,
@@ -15,14 +13,11 @@ import {
 afterAll(removeTmpDirs);
 
 it('a sync through a 307 to another origin delivers, names the hop and the headers left behind', async () => {
-  const receiver = new OtlpReceiver();
-  await receiver.start();
-  const balancer = http.createServer((req, res) => {
-    req.resume();
-    req.on('end', () => res.writeHead(307, { Location: `${receiver.url}${req.url}` }).end());
+  const receiver = await startOtlpReceiver();
+  const balancer = await startOtlpReceiver({
+    respond: (req) => ({ status: 307, headers: { location: `${receiver.url}${req.path}` } }),
   });
-  await new Promise<void>((resolve) => balancer.listen(0, '127.0.0.1', resolve));
-  const origin = `http://127.0.0.1:${(balancer.address() as AddressInfo).port}`;
+  const origin = balancer.url;
   try {
     const db = tmpDbPath('redirect-');
     createTokfDb(db, 'fresh');
@@ -38,8 +33,7 @@ it('a sync through a 307 to another origin delivers, names the hop and the heade
     );
     expect(notes[0]!.count).toBeGreaterThanOrEqual(1);
   } finally {
-    balancer.closeAllConnections();
-    balancer.close();
+    await balancer.close();
     await receiver.close();
   }
 });

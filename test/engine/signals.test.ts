@@ -10,7 +10,7 @@ import type { SyncSettings } from '../../src/config/sync-config.js';
 import { spanIdsOf } from '../../src/encode/spans.js';
 import { programOf } from '../../src/source/tokf-event.js';
 import { attributesOf, type DecodedKeyValue } from '../helpers/otlp-proto.js';
-import { OtlpReceiver } from '../helpers/otlp-receiver.js';
+import { otlpReceiverForEachTest } from '../helpers/otlp-receiver.js';
 import { syncTo } from '../helpers/sync-engine.js';
 import {
   createTokfDb,
@@ -22,12 +22,7 @@ import {
   type TokfEventRow,
 } from '../helpers/tokf-db.js';
 
-let receiver: OtlpReceiver;
-beforeEach(async () => {
-  receiver = new OtlpReceiver();
-  await receiver.start();
-});
-afterEach(() => receiver.close());
+const receiver = otlpReceiverForEachTest();
 afterAll(removeTmpDirs);
 
 const sync = (db: string, settings: SyncSettings = {}) => syncTo(receiver.url, db, settings);

@@ -9,7 +9,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { readStatus } from '../../src/engine/index.js';
 import { REJECTED_TABLE } from '../../src/progress/dead-letters.js';
 import { formatStatusText } from '../../src/report/status-text.js';
-import { OtlpReceiver } from '../helpers/otlp-receiver.js';
+import { otlpReceiverForEachTest } from '../helpers/otlp-receiver.js';
 import { syncTo } from '../helpers/sync-engine.js';
 import {
   createTokfDb,
@@ -18,15 +18,11 @@ import {
   removeTmpDirs,
   tmpDbPath,
 } from '../helpers/tokf-db.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 afterAll(removeTmpDirs);
 
-let receiver: OtlpReceiver;
-beforeEach(async () => {
-  receiver = new OtlpReceiver();
-  await receiver.start();
-});
-afterEach(() => receiver.close());
+const receiver = otlpReceiverForEachTest();
 
 const DAY = 86_400_000;
 
@@ -48,8 +44,11 @@ describe('status and the files set-aside events were written to', () => {
     expect(text).toContain('1,000 too old (in an OTLP/JSON file only)');
     expect(text).toContain(`${file} is as the run of ${group.lastAt} wrote it`);
 
-    // A later run, with 5 new events only, rewrites the file.
-    await new Promise((r) => setTimeout(r, 20));
+    // A later run, with 5 new events only, rewrites the file: once the clock has left the first
+    // run's millisecond, so that the two runs' records and the file's times tell them apart.
+    await waitFor(() => Date.now() > Date.parse(group.lastAt), {
+      what: `the clock to pass the first run's ${group.lastAt}`,
+    });
     insertEvents(
       db,
       makeEvents(5, { start: new Date(Date.now() - 10 * DAY).toISOString(), seed: 7 }),

@@ -13,7 +13,7 @@ import { LOCK_TABLE, SyncLock } from '../../src/progress/sync-lock.js';
 import { RUNS_TABLE } from '../../src/progress/run-log.js';
 import { fileHash } from '../helpers/run-cli.js';
 import { syncTo } from '../helpers/sync-engine.js';
-import { flattenPoints, OtlpReceiver } from '../helpers/otlp-receiver.js';
+import { flattenPoints, otlpReceiverForEachTest } from '../helpers/otlp-receiver.js';
 import {
   createTokfDb,
   insertEvents,
@@ -24,12 +24,7 @@ import {
   type TokfLayout,
 } from '../helpers/tokf-db.js';
 
-let receiver: OtlpReceiver;
-beforeEach(async () => {
-  receiver = new OtlpReceiver();
-  await receiver.start();
-});
-afterEach(() => receiver.close());
+const receiver = otlpReceiverForEachTest();
 afterAll(removeTmpDirs);
 
 function dbWith(n: number, layout: TokfLayout = 'fresh'): string {
@@ -141,15 +136,13 @@ describe('readStatus', () => {
     async (layout) => {
       const db = dbWith(30, layout);
       // The endpoint refuses event 1's points for good; the rest are delivered.
-      receiver.close();
-      receiver = new OtlpReceiver({
+      await receiver.reopen({
         respond: (req) =>
           req.decoded !== undefined &&
           flattenPoints(req.decoded).some((p) => p.attributes['tokf.command'] === 'cmd-1')
             ? { status: 400, errorMessage: 'bad point' }
             : { status: 200 },
       });
-      await receiver.start();
       const refused = await syncTo(receiver.url, db, { limit: '5' });
       expect(refused.refusedEvents).toBeGreaterThan(0);
       // Then the next 10, older than max-age, are set aside as too old (kept in the file); 5 new

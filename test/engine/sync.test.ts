@@ -8,7 +8,7 @@ import { expectedSums, nanosOf, sumsByPoint } from '../helpers/expectations.js';
 import { fileHash } from '../helpers/run-cli.js';
 import { syncTo } from '../helpers/sync-engine.js';
 import { decodeMetricsDataJson, flattenPoints } from '../helpers/otlp-proto.js';
-import { OtlpReceiver } from '../helpers/otlp-receiver.js';
+import { otlpReceiverForEachTest } from '../helpers/otlp-receiver.js';
 import {
   createTokfDb,
   insertEvents,
@@ -22,12 +22,7 @@ import {
   type TokfLayout,
 } from '../helpers/tokf-db.js';
 
-let receiver: OtlpReceiver;
-beforeEach(async () => {
-  receiver = new OtlpReceiver();
-  await receiver.start();
-});
-afterEach(() => receiver.close());
+const receiver = otlpReceiverForEachTest();
 afterAll(removeTmpDirs);
 
 function sync(db: string, settings: SyncSettings = {}, env: NodeJS.ProcessEnv = {}) {
@@ -221,14 +216,10 @@ describe('delivery outcomes', () => {
     await receiver.close();
     const result = await sync(path, { endpoint: url });
     expect(result).toMatchObject({ status: 'failed', exitCode: 1, delivered: 0, pending: 10 });
-    receiver = new OtlpReceiver();
-    await receiver.start();
   });
 
   it('splits a request the endpoint finds too large (413) and loses nothing', async () => {
-    await receiver.close();
-    receiver = new OtlpReceiver({ maxBodyBytes: 3000 });
-    await receiver.start();
+    await receiver.reopen({ maxBodyBytes: 3000 });
     const path = dbWith('fresh', 200);
     const result = await sync(path, { compression: 'none', batchSize: '200' });
     expect(result).toMatchObject({ status: 'delivered', delivered: 200, pending: 0 });

@@ -5,7 +5,7 @@
  * before 1970.
  */
 import { parseEventTime } from '../../src/source/tokf-event.js';
-import { OtlpReceiver } from '../helpers/otlp-receiver.js';
+import { startOtlpReceiver } from '../helpers/otlp-receiver.js';
 import { createTokfDb, insertEvents, removeTmpDirs, tmpDbPath } from '../helpers/tokf-db.js';
 import { rejectedCommands, syncTo } from '../faults/fault-kit.js';
 
@@ -51,8 +51,7 @@ describe('times outside what OTLP can carry', () => {
     '%s: rows at year 0, 1969 and 2300 are set aside as unreadable; the epoch row starts at 0',
     async (protocol) => {
       const path = database();
-      const receiver = new OtlpReceiver();
-      await receiver.start();
+      const receiver = await startOtlpReceiver();
       try {
         const r = await syncTo(receiver.url, path, { protocol });
         expect(r).toMatchObject({ selected: 2, delivered: 2, unreadable: 3, pending: 0 });
@@ -87,8 +86,7 @@ describe('times outside what OTLP can carry', () => {
 
   it('cumulative: the epoch row starts at 0 too', async () => {
     const path = database();
-    const receiver = new OtlpReceiver();
-    await receiver.start();
+    const receiver = await startOtlpReceiver();
     try {
       const r = await syncTo(receiver.url, path, { temporality: 'cumulative' });
       expect(r).toMatchObject({ delivered: 2, unreadable: 3 });

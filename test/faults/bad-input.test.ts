@@ -3,7 +3,7 @@
  * message, the CLI exits 2, and nothing changes (no request, the database byte for byte the same).
  */
 import { fileHash, runCli } from '../helpers/run-cli.js';
-import { OtlpReceiver } from '../helpers/otlp-receiver.js';
+import { OtlpReceiver, startOtlpReceiver } from '../helpers/otlp-receiver.js';
 import { removeTmpDirs } from '../helpers/tokf-db.js';
 import { ActionJob } from '../action/runner.js';
 import { distinctEventsDb } from './fault-kit.js';
@@ -14,8 +14,7 @@ let before: string;
 const hash = fileHash;
 
 beforeAll(async () => {
-  receiver = new OtlpReceiver();
-  await receiver.start();
+  receiver = await startOtlpReceiver();
   db = distinctEventsDb(20);
   before = hash(db);
 });

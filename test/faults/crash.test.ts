@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import { OtlpReceiver } from '../helpers/otlp-receiver.js';
+import { startOtlpReceiver } from '../helpers/otlp-receiver.js';
 import { removeTmpDirs, seededRandom } from '../helpers/tokf-db.js';
 import { deliveriesByCommand, distinctEventsDb } from './fault-kit.js';
 
@@ -30,10 +30,9 @@ function startCli(db: string, url: string) {
 it(`survives ${CRASHES} SIGKILLs with every event delivered and duplicates bounded`, async () => {
   const random = seededRandom(20261121);
   // Each request takes 20-60 ms to answer, so kills land before, during and after requests.
-  const receiver = new OtlpReceiver({
+  const receiver = await startOtlpReceiver({
     respond: () => ({ status: 200, delayMs: 20 + Math.floor(random() * 40) }),
   });
-  await receiver.start();
   const db = distinctEventsDb(EVENTS);
   let killedMidRun = 0;
   try {

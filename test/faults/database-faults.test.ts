@@ -6,7 +6,7 @@ import { fileHash, runCli } from '../helpers/run-cli.js';
 import { DatabaseSync } from 'node:sqlite';
 import { MAX_ATTRIBUTE_LENGTH } from '../../src/encode/aggregate.js';
 import { SyncBusyError } from '../../src/progress/sync-lock.js';
-import { OtlpReceiver } from '../helpers/otlp-receiver.js';
+import { otlpReceiverForEachTest } from '../helpers/otlp-receiver.js';
 import {
   createTokfDb,
   insertEvents,
@@ -19,12 +19,7 @@ import { buildSyncConfig } from '../../src/config/build-config.js';
 import { runSync } from '../../src/engine/index.js';
 import { DatabaseBusyError } from '../../src/errors.js';
 
-let receiver: OtlpReceiver;
-beforeEach(async () => {
-  receiver = new OtlpReceiver();
-  await receiver.start();
-});
-afterEach(() => receiver.close());
+const receiver = otlpReceiverForEachTest();
 afterAll(removeTmpDirs);
 
 const hash = fileHash;
@@ -200,7 +195,8 @@ describe('one sync at a time', () => {
     const db = distinctEventsDb(90);
     receiver.enqueue(...Array.from({ length: 9 }, () => ({ delayMs: 150 })));
     const first = cli(['--db', db, '--endpoint', receiver.url, '--batch-size', '10', '--json']);
-    await new Promise((r) => setTimeout(r, 400));
+    // The first holds the sync lock once its first request is out: only then is the second started.
+    await receiver.waitForRequests(1, 20_000);
     const second = await cli(['--db', db, '--endpoint', receiver.url, '--json']);
     const firstRun = await first;
     expect(firstRun.code).toBe(0);

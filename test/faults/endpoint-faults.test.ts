@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { decodeMetricsDataJson, flattenPoints } from '../helpers/otlp-proto.js';
-import { OtlpReceiver, type ReceivedRequest } from '../helpers/otlp-receiver.js';
+import { OtlpReceiver, startOtlpReceiver, type ReceivedRequest } from '../helpers/otlp-receiver.js';
 import { removeTmpDirs } from '../helpers/tokf-db.js';
 import { deliveriesByCommand, distinctEventsDb, rejectedCommands, syncTo } from './fault-kit.js';
 import { describeNotice } from '../../src/report/notices.js';
@@ -19,8 +19,7 @@ afterAll(removeTmpDirs);
 async function start(
   respond?: (r: ReceivedRequest) => { status: number; errorMessage?: string } | undefined,
 ) {
-  receiver = new OtlpReceiver(respond === undefined ? {} : { respond });
-  await receiver.start();
+  receiver = await startOtlpReceiver(respond === undefined ? {} : { respond });
 }
 
 /** Runs against a healthy receiver until nothing is pending, then checks nothing was lost. */
@@ -28,8 +27,7 @@ async function expectNothingLost(
   db: string,
   expectRejected: string[] = [],
 ): Promise<Map<string, number>> {
-  const healthy = new OtlpReceiver();
-  await healthy.start();
+  const healthy = await startOtlpReceiver();
   try {
     const rest = await syncTo(healthy.url, db);
     expect(rest.pending).toBe(0);
@@ -128,8 +126,7 @@ describe('endpoint faults: nothing is lost', () => {
     // A later run does not try it again, unless asked to; then, accepted, it leaves the rejected list.
     const again = await syncTo(receiver.url, db);
     expect(again).toMatchObject({ selected: 0, requests: 0, setAside: 1 });
-    const healthy = new OtlpReceiver();
-    await healthy.start();
+    const healthy = await startOtlpReceiver();
     const retried = await syncTo(healthy.url, db, { retryRejected: true });
     expect(retried).toMatchObject({ selected: 1, delivered: 1, setAside: 0, status: 'delivered' });
     expect(deliveriesByCommand(healthy.acceptedPoints()).get('cmd-37')).toBe(1);
@@ -137,8 +134,7 @@ describe('endpoint faults: nothing is lost', () => {
   });
 
   it('413 splits the request until it fits', async () => {
-    receiver = new OtlpReceiver({ maxBodyBytes: 2500 });
-    await receiver.start();
+    receiver = await startOtlpReceiver({ maxBodyBytes: 2500 });
     const db = distinctEventsDb(N);
     const r = await syncTo(receiver.url, db, { batchSize: '60', compression: 'none' });
     expect(r).toMatchObject({ status: 'delivered', delivered: N, refusedEvents: 0 });

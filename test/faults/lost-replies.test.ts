@@ -15,7 +15,11 @@ import { SERIES_TABLE } from '../../src/progress/series-store.js';
 import { describeNotice } from '../../src/report/notices.js';
 import { OrderedStore } from '../helpers/ordered-store.js';
 import { cliBundleAt, runNode } from '../helpers/run-cli.js';
-import { OtlpReceiver, type ScriptedResponse } from '../helpers/otlp-receiver.js';
+import {
+  OtlpReceiver,
+  startOtlpReceiver,
+  type ScriptedResponse,
+} from '../helpers/otlp-receiver.js';
 import {
   createTokfDb,
   insertEvents,
@@ -55,9 +59,8 @@ function threeSeriesDb(): { db: string; saved: number } {
 }
 
 async function receiverFor(store: OrderedStore, ...script: ScriptedResponse[]) {
-  const receiver = new OtlpReceiver({ store });
+  const receiver = await startOtlpReceiver({ store });
   receiver.enqueue(...script);
-  await receiver.start();
   receivers.push(receiver);
   return receiver;
 }
@@ -286,7 +289,7 @@ describe('a request stored while its answer was lost', () => {
 
   it('logs: a resend a log backend refuses as out of order (Loki) is already there', async () => {
     const { db } = threeSeriesDb();
-    const receiver: OtlpReceiver = new OtlpReceiver({
+    const receiver = await startOtlpReceiver({
       // Loki's answer to records at or before what a stream holds: here, a body it took before.
       respond: (q): ScriptedResponse =>
         receiver.requests.some((o) => o !== q && o.body.equals(q.body))
@@ -298,7 +301,6 @@ describe('a request stored while its answer was lost', () => {
             }
           : {},
     });
-    await receiver.start();
     receivers.push(receiver);
     // The first request is taken, then its answer is lost.
     receiver.enqueue({ reset: true });

@@ -7,12 +7,11 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readStatus } from '../../src/engine/index.js';
 import { logsLine, markersOf } from '../helpers/jsonl-files.js';
-import { OtlpReceiver } from '../helpers/otlp-receiver.js';
+import { OtlpReceiver, startOtlpReceiver } from '../helpers/otlp-receiver.js';
 import { CLI, runCli } from '../helpers/run-cli.js';
 import { makeTestCa } from '../helpers/test-ca.js';
 import { NO_TINYPROXY, startTinyproxy, TINYPROXY, type Tinyproxy } from '../helpers/tinyproxy.js';
@@ -53,10 +52,8 @@ withProxy('through a real proxy (tinyproxy, Basic credentials)', () => {
 
   beforeAll(async () => {
     proxy = await startTinyproxy({ user: USER, password: PASSWORD });
-    receiver = new OtlpReceiver();
-    await receiver.start();
-    tlsReceiver = new OtlpReceiver({ tls: ca.server });
-    await tlsReceiver.start();
+    receiver = await startOtlpReceiver();
+    tlsReceiver = await startOtlpReceiver({ tls: ca.server });
   });
   afterAll(async () => {
     await proxy?.stop();
@@ -159,8 +156,7 @@ withProxy('through a real proxy (tinyproxy, Basic credentials)', () => {
 
 describe('network errors name the host tried and the proxy', () => {
   it('a proxy that is down: the proxy, the variable and the endpoint host', async () => {
-    const down = new OtlpReceiver();
-    await down.start();
+    const down = await startOtlpReceiver();
     const proxyPort = new URL(down.url).port;
     await down.close();
     const db = distinctEventsDb(3);
@@ -190,25 +186,9 @@ describe('network errors name the host tried and the proxy', () => {
   });
 });
 
-/** A loopback server answering every POST with `answer`. */
-async function page(answer: (res: http.ServerResponse) => void) {
-  let requests = 0;
-  const server = http.createServer((req, res) => {
-    requests++;
-    req.resume();
-    req.on('end', () => answer(res));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    requests: () => requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
+/** The loopback receiver, writing every reply itself with `answer` (a page, not OTLP). */
+const page = (answer: (res: http.ServerResponse) => void) =>
+  startOtlpReceiver({ reply: (_request, res) => answer(res) });
 
 describe('replies that are not OTLP leave every event pending', () => {
   it.each([
@@ -219,14 +199,14 @@ describe('replies that are not OTLP leave every event pending', () => {
     ],
     ['another JSON shape (200 application/json)', 'application/json', '{"ok":true,"id":"abc"}'],
   ])('%s: one request, exit 1, nothing delivered', async (_name, type, body) => {
-    const server = await page((res) => res.writeHead(200, { 'Content-Type': type }).end(body));
+    const server = await startOtlpReceiver({ respond: () => ({ body, contentType: type }) });
     try {
       const db = distinctEventsDb(30);
       const run = await sync(db, server.url, {}, '--batch-size', '10');
       expect(run.code).toBe(1);
       expect(pendingOf(db)).toEqual({ pending: 30, delivered: 0 });
       // Stopped at once: no retry, no bisection, no later batch.
-      expect(server.requests()).toBe(1);
+      expect(server.requests.length).toBe(1);
       expect(run.stderr).toContain('HTTP 200: not an OTLP endpoint');
       expect(run.stderr).toContain(`Content-Type ${type}`);
       expect(run.stderr).toContain(body.slice(0, 30));
@@ -237,9 +217,9 @@ describe('replies that are not OTLP leave every event pending', () => {
   });
 
   it('replay: the same page stops the replay with the line pending', async () => {
-    const server = await page((res) =>
-      res.writeHead(200, { 'Content-Type': 'text/html' }).end('<html>Please sign in</html>'),
-    );
+    const server = await startOtlpReceiver({
+      respond: () => ({ body: '<html>Please sign in</html>', contentType: 'text/html' }),
+    });
     try {
       const dir = mkdtempSync(join(tmpdir(), 'net-replay-'));
       const file = join(dir, 'app.jsonl');
@@ -248,10 +228,9 @@ describe('replies that are not OTLP leave every event pending', () => {
       const run = await runCli(args);
       expect(run.code).toBe(1);
       expect(run.stderr).toContain('not an OTLP endpoint');
-      expect(server.requests()).toBe(1);
+      expect(server.requests.length).toBe(1);
       // Nothing was recorded as acknowledged: a healthy endpoint gets both lines.
-      const healthy = new OtlpReceiver();
-      await healthy.start();
+      const healthy = await startOtlpReceiver();
       try {
         const again = await runCli([
           ...args.slice(0, 2),
@@ -280,8 +259,8 @@ describe('Retry-After: 0 from an endpoint that is always busy', () => {
       const elapsed = Date.now() - started;
       expect(run.code).toBe(1);
       // Waits of 0.5-1 s, 1-2 s, 2-4 s: at most 4 attempts fit with a 1 s timeout each.
-      expect(server.requests()).toBeGreaterThanOrEqual(2);
-      expect(server.requests()).toBeLessThanOrEqual(4);
+      expect(server.requests.length).toBeGreaterThanOrEqual(2);
+      expect(server.requests.length).toBeLessThanOrEqual(4);
       // The budget and the process's start and summary: nothing near a budget plus a timeout.
       expect(elapsed).toBeLessThan(5000 + 2000);
       expect(run.stderr).toMatch(/HTTP 503: busy; gave up after \d attempts/);

@@ -13,7 +13,7 @@ import { REJECTED_TABLE } from '../../src/progress/dead-letters.js';
 import { logsLine } from '../helpers/jsonl-files.js';
 import { flattenPoints } from '../helpers/otlp-proto.js';
 import {
-  OtlpReceiver,
+  startOtlpReceiver,
   type ReceivedRequest,
   type ScriptedResponse,
 } from '../helpers/otlp-receiver.js';
@@ -94,8 +94,9 @@ describe('secrets never at rest', () => {
   it('a 400 echoing a Bearer header (plain, base64, url-encoded): nowhere in what is kept', async () => {
     const db = distinctEventsDb(30);
     const authorization = `Bearer ${TOKEN}`;
-    const receiver = new OtlpReceiver({ respond: refusingOne('cmd-7', echo(authorization)) });
-    await receiver.start();
+    const receiver = await startOtlpReceiver({
+      respond: refusingOne('cmd-7', echo(authorization)),
+    });
     try {
       const run = await runCli([
         'sync',
@@ -125,13 +126,12 @@ describe('secrets never at rest', () => {
   it('credentials in the endpoint URL, echoed as the Basic header and decoded: nowhere either', async () => {
     const db = distinctEventsDb(30);
     const authorization = `Basic ${b64(`${USER}:${PASSWORD}`)}`;
-    const receiver = new OtlpReceiver({
+    const receiver = await startOtlpReceiver({
       respond: () => ({
         status: 400,
         errorMessage: `${echo(authorization)}\nuser:password ${USER}:${PASSWORD}`,
       }),
     });
-    await receiver.start();
     try {
       const url = new URL(receiver.url);
       url.username = USER;
@@ -149,13 +149,12 @@ describe('secrets never at rest', () => {
     const db = distinctEventsDb(30);
     const proxyPassword = 'pr0xy/Pa55';
     const basic = b64(`puser:${proxyPassword}`);
-    const receiver = new OtlpReceiver({
+    const receiver = await startOtlpReceiver({
       respond: refusingOne(
         'cmd-7',
         `via proxy: Proxy-Authorization: Basic ${basic}; pass=${proxyPassword}; b64=${basic}; enc=${encodeURIComponent(proxyPassword)}`,
       ),
     });
-    await receiver.start();
     const proxy = `http://puser:${encodeURIComponent(proxyPassword)}@proxy.invalid:3128`;
     try {
       const run = await runCli(['sync', '--db', db, '--endpoint', receiver.url, '--json'], {
@@ -194,8 +193,7 @@ describe('secrets never at rest', () => {
     const before = await runCli(['status', '--db', db, '--json']);
     expect(before.stdout).not.toContain(`Authorization: Bearer ${TOKEN}`);
 
-    const receiver = new OtlpReceiver();
-    await receiver.start();
+    const receiver = await startOtlpReceiver();
     try {
       const run = await runCli([
         'sync',
@@ -218,10 +216,9 @@ describe('secrets never at rest', () => {
 
   it('replay: the rejects file and the summary hold no echoed credential', async () => {
     const authorization = `Bearer ${TOKEN}`;
-    const receiver = new OtlpReceiver({
+    const receiver = await startOtlpReceiver({
       respond: () => ({ status: 400, errorMessage: echo(authorization) }),
     });
-    await receiver.start();
     try {
       const file = join(dir, 'app.jsonl');
       writeFileSync(file, `${logsLine('1')}\n${logsLine('2')}\n`);

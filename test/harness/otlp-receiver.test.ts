@@ -6,7 +6,13 @@ import {
   encodeMetricsRequest,
   exportResponseType,
 } from '../helpers/otlp-proto.js';
-import { OtlpReceiver, flattenPoints } from '../helpers/otlp-receiver.js';
+import {
+  OtlpReceiver,
+  flattenPoints,
+  otlpReceiverForEachTest,
+  startOtlpReceiver,
+} from '../helpers/otlp-receiver.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 const START = '1772445600000000000'; // 2026-03-02T10:00:00Z
 const TIME = '1772445613000000001'; // beyond 2^53: only exact if nothing goes through a double
@@ -426,7 +432,10 @@ describe('scripted responses', () => {
   it('hangs until the client gives up', async () => {
     receiver.enqueue({ hangMs: 10_000 });
     await expect(postProtobuf(body(), {}, AbortSignal.timeout(150))).rejects.toThrow();
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // The server learns of the closed connection after the client has given up.
+    await waitFor(() => receiver.requests[0]?.outcome !== 'pending', {
+      what: 'the receiver to see the client go',
+    });
     expect(receiver.requests[0]).toMatchObject({ outcome: 'abandoned' });
     expect(receiver.accepted()).toEqual([]);
   });
@@ -448,5 +457,103 @@ describe('scripted responses', () => {
     await postJson(sampleRequest());
     expect(await waiting).toHaveLength(2);
     await expect(receiver.waitForRequests(3, 50)).rejects.toThrow(/2 of 3/);
+  });
+});
+
+describe('replies that are not OTLP', () => {
+  const body = () => encodeMetricsRequest(sampleRequest());
+
+  it("sends a body of the test's own with its Content-Type and more headers", async () => {
+    receiver.enqueue(
+      { body: '<html>Please sign in</html>', contentType: 'text/html' },
+      { status: 307, headers: { location: 'http://127.0.0.1:9/v1/metrics' } },
+    );
+    const page = await postProtobuf(body());
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toBe('text/html');
+    expect(await page.text()).toBe('<html>Please sign in</html>');
+    const moved = await fetch(metricsUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-protobuf' },
+      body: body(),
+      redirect: 'manual',
+    });
+    expect(moved.status).toBe(307);
+    expect(moved.headers.get('location')).toBe('http://127.0.0.1:9/v1/metrics');
+    // Scripted replies are answers all the same: the page was a 200, so it counts as accepted.
+    expect(receiver.requests.map((r) => r.answeredStatus)).toEqual([200, 307]);
+  });
+
+  it('with decode: false, records bytes that are not OTLP and refuses none of them', async () => {
+    const raw = await startOtlpReceiver({ decode: false });
+    try {
+      const answer = await fetch(raw.metricsUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain' },
+        body: 'not otlp',
+      });
+      expect(answer.status).toBe(200);
+      expect(raw.requests[0]).toMatchObject({ outcome: 'answered', answeredStatus: 200 });
+      expect(raw.requests[0]!.decoded).toBeUndefined();
+      expect(raw.requests[0]!.body.toString('utf8')).toBe('not otlp');
+      expect(raw.requests[0]!.decodeError).toBeUndefined();
+    } finally {
+      await raw.close();
+    }
+  });
+
+  it('lets the test write the reply itself, recording the request first and the status sent', async () => {
+    const seenBefore: number[] = [];
+    const own = await startOtlpReceiver({
+      reply: (request, res) => {
+        seenBefore.push(own.requests.indexOf(request));
+        res.writeHead(202, { 'content-type': 'text/plain' }).end('taken');
+      },
+    });
+    try {
+      const answer = await fetch(own.metricsUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-protobuf' },
+        body: body(),
+      });
+      expect(answer.status).toBe(202);
+      expect(await answer.text()).toBe('taken');
+      expect(seenBefore).toEqual([0]);
+      await waitFor(() => own.requests[0]?.outcome === 'answered', { what: 'the reply to end' });
+      expect(own.requests[0]).toMatchObject({ answeredStatus: 202 });
+      expect(own.requests[0]!.decoded).toBeDefined();
+    } finally {
+      await own.close();
+    }
+  });
+});
+
+describe('otlpReceiverForEachTest', () => {
+  const each = otlpReceiverForEachTest({ respond: () => ({ status: 503 }) });
+  const urls: string[] = [];
+
+  it('gives a test a started receiver with the options given', async () => {
+    urls.push(each.url);
+    const answer = await fetch(each.metricsUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-protobuf' },
+      body: encodeMetricsRequest(sampleRequest()),
+    });
+    expect(answer.status).toBe(503);
+    expect(each.requests).toHaveLength(1);
+  });
+
+  it('gives the next test a fresh one, the last closed; reopen swaps in other options', async () => {
+    urls.push(each.url);
+    expect(each.requests).toEqual([]);
+    await expect(fetch(`${urls[0]}/v1/metrics`, { method: 'POST' })).rejects.toThrow();
+    await each.reopen({ maxBodyBytes: 1 });
+    expect(each.url).not.toBe(urls[1]);
+    const answer = await fetch(each.metricsUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-protobuf' },
+      body: encodeMetricsRequest(sampleRequest()),
+    });
+    expect(answer.status).toBe(413);
   });
 });

@@ -1,7 +1,10 @@
 /**
- * A real OTLP/HTTP metrics receiver on 127.0.0.1 for tests: decodes every request with the official
- * schema (see otlp-proto.ts), records it, and answers from a script of responses (success, partial
- * success, throttling, errors, dropped connections, slow or hanging responses).
+ * The one loopback receiver of the tests: a real OTLP/HTTP server on 127.0.0.1 that decodes every
+ * request with the official schema (see otlp-proto.ts), records it, and answers from a script of
+ * responses (success, partial success, throttling, errors, redirects, pages that are not OTLP,
+ * dropped connections, slow or hanging responses), or lets the test write a reply of its own
+ * (bodies that stream or stall). `otlpReceiverForEachTest` gives each test a fresh one;
+ * `startOtlpReceiver` one the test closes itself.
  */
 import http from 'node:http';
 import https from 'node:https';
@@ -51,6 +54,15 @@ export interface ScriptedResponse {
   errorMessage?: string;
   /** Send errorMessage as a text/plain body, as Prometheus's http.Error does, not as a Status. */
   plainText?: boolean;
+  /**
+   * A body of the test's own instead of the OTLP one (an HTML page, a proxy's error), sent with
+   * `contentType` (default text/plain) whatever the status.
+   */
+  body?: string | Uint8Array;
+  /** Content-Type of `body`. */
+  contentType?: string;
+  /** More response headers, e.g. a redirect's Location. */
+  headers?: http.OutgoingHttpHeaders;
   /** Destroy the connection after reading the request, without any response. */
   reset?: boolean;
   /** Answer after this many ms. */
@@ -117,6 +129,16 @@ export interface OtlpReceiverOptions {
   store?: { append(request: DecodedMetricsRequest): string | undefined };
   /** Key and certificate: the receiver speaks https. */
   tls?: https.ServerOptions;
+  /**
+   * false: record the body as it came (gunzipped) without decoding it, and never refuse a request
+   * of its own accord, for tests of a transport that sends bytes that are not OTLP.
+   */
+  decode?: boolean;
+  /**
+   * The test writes the reply itself (a body that streams or stalls), instead of the script; the
+   * request is recorded first, and its status once the reply is sent.
+   */
+  reply?: (request: ReceivedRequest, res: http.ServerResponse) => void;
 }
 
 // google.rpc.Status, the body OTLP/HTTP servers send with error statuses. Built by reflection so
@@ -171,6 +193,8 @@ export class OtlpReceiver {
       options.tls === undefined
         ? http.createServer(listener)
         : https.createServer(options.tls, listener);
+    // A refused handshake is the client's to report; the receiver has nothing to add.
+    this.server.on('tlsClientError', () => {});
   }
 
   /** Listen on 127.0.0.1 on a free port. */
@@ -278,6 +302,18 @@ export class OtlpReceiver {
       this.send(record, res, refusal, { errorMessage: record.decodeError ?? '' });
       return;
     }
+    const { reply } = this.options;
+    if (reply !== undefined) {
+      res.once('finish', () => {
+        record.answeredStatus = res.statusCode;
+        record.outcome = 'answered';
+      });
+      res.once('close', () => {
+        if (record.outcome === 'pending') record.outcome = 'abandoned';
+      });
+      reply(record, res);
+      return;
+    }
     let response = this.queue.shift() ?? this.options.respond?.(record) ?? {};
     const { store } = this.options;
     if (store !== undefined && record.decoded !== undefined && (response.status ?? 200) < 300) {
@@ -330,6 +366,7 @@ export class OtlpReceiver {
         record.decodeError = `unsupported Content-Encoding ${record.contentEncoding}`;
         return 415;
       }
+      if (this.options.decode === false) return undefined;
       const other = otherSignalOfPath(record.path);
       if (
         other !== undefined &&
@@ -366,7 +403,9 @@ export class OtlpReceiver {
   ): void {
     const json = record.contentType === JSON_TYPE;
     let body: Uint8Array | string;
-    if (status >= 200 && status < 300) {
+    if (response.body !== undefined) {
+      body = response.body;
+    } else if (status >= 200 && status < 300) {
       const other = otherSignalOfPath(record.path);
       const type = other === undefined ? exportResponseType() : signalResponseType(other);
       const message = type.fromObject(
@@ -388,7 +427,15 @@ export class OtlpReceiver {
     }
     const plain = status >= 300 && response.plainText === true;
     const headers: http.OutgoingHttpHeaders = {
-      'content-type': plain ? 'text/plain; charset=utf-8' : json ? JSON_TYPE : PROTOBUF,
+      ...response.headers,
+      'content-type':
+        response.body !== undefined
+          ? (response.contentType ?? 'text/plain')
+          : plain
+            ? 'text/plain; charset=utf-8'
+            : json
+              ? JSON_TYPE
+              : PROTOBUF,
       'content-length': Buffer.byteLength(body),
     };
     if (response.retryAfter !== undefined) headers['retry-after'] = response.retryAfter;
@@ -406,4 +453,49 @@ export class OtlpReceiver {
       }
     }
   }
+}
+
+/** A receiver listening on 127.0.0.1 on a free port; the caller closes it. */
+export async function startOtlpReceiver(options: OtlpReceiverOptions = {}): Promise<OtlpReceiver> {
+  const receiver = new OtlpReceiver(options);
+  await receiver.start();
+  return receiver;
+}
+
+/** The receiver of the running test, and a way to swap it for one with other options. */
+export type ReceiverForEachTest = OtlpReceiver & {
+  /** Closes the running test's receiver and starts one with `options` in its place. */
+  reopen(options?: OtlpReceiverOptions): Promise<void>;
+};
+
+/**
+ * A fresh receiver for each test of the enclosing file or describe: started before each test and
+ * closed after it, so that no test sees another's requests or script. The object returned stands
+ * for the running test's receiver.
+ */
+export function otlpReceiverForEachTest(options: OtlpReceiverOptions = {}): ReceiverForEachTest {
+  let current: OtlpReceiver | undefined;
+  const running = (): OtlpReceiver => {
+    if (current === undefined) throw new Error('otlpReceiverForEachTest: used outside a test');
+    return current;
+  };
+  const reopen = async (other: OtlpReceiverOptions = {}): Promise<void> => {
+    await running().close();
+    current = await startOtlpReceiver(other);
+  };
+  beforeEach(async () => {
+    current = await startOtlpReceiver(options);
+  });
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  return new Proxy({} as ReceiverForEachTest, {
+    get(_target, key) {
+      if (key === 'reopen') return reopen;
+      const receiver = running();
+      const value: unknown = Reflect.get(receiver, key, receiver);
+      return typeof value === 'function' ? value.bind(receiver) : value;
+    },
+  });
 }

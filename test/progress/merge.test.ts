@@ -1,12 +1,7 @@
 import { copyFileSync } from 'node:fs';
-import { DatabaseSync } from 'node:sqlite';
-import {
-  nextEventId,
-  readLineage,
-  stampOwnRows,
-  writeLineage,
-} from '../../src/progress/lineage.js';
-import { countPendingUpTo, markPendingDone, mergeDatabase } from '../../src/progress/merge.js';
+import { nextEventId, readLineage, stampOwnRows } from '../../src/progress/lineage.js';
+import { mergeDatabase } from '../../src/progress/merge.js';
+import { countPendingUpTo } from '../../src/progress/pending-queries.js';
 import { DeadLetters, rejectedTable } from '../../src/progress/dead-letters.js';
 import { RangesProgressStore, rangesTable } from '../../src/progress/ranges-store.js';
 import { SeriesStore } from '../../src/progress/series-store.js';
@@ -19,35 +14,9 @@ import {
   tmpDbPath,
   type TokfEventInput,
 } from '../helpers/tokf-db.js';
+import { AT, base, deliver, setAside, withDb } from '../helpers/progress-db.js';
 
 afterAll(removeTmpDirs);
-
-const AT = new Date('2026-03-06T00:00:00Z');
-
-function withDb<T>(path: string, work: (db: DatabaseSync) => T): T {
-  const db = new DatabaseSync(path);
-  try {
-    return work(db);
-  } finally {
-    db.close();
-  }
-}
-
-function deliver(path: string, first: number, last: number, signal = 'metrics'): void {
-  withDb(path, (db) => {
-    const store = new RangesProgressStore(db, rangesTable(signal));
-    store.prepareForWriting();
-    store.markDelivered([{ first, last }], AT);
-  });
-}
-
-function setAside(path: string, ids: number[], reason = 'HTTP 400: bad', signal = 'metrics'): void {
-  withDb(path, (db) => {
-    const dead = new DeadLetters(db, rejectedTable(signal));
-    dead.prepareForWriting();
-    dead.record(ids, { reason, status: 400 }, AT);
-  });
-}
 
 function delivered(path: string): number {
   return withDb(path, (db) => {
@@ -85,14 +54,6 @@ const same = (n: number, start = '2026-03-05T10:00:00Z'): TokfEventInput[] =>
     filterName: 'git/status',
     exitCode: 0,
   }));
-
-function base(n = 10, deliveredUpTo = 6): string {
-  const path = tmpDbPath('base-');
-  createTokfDb(path, 'fresh');
-  insertEvents(path, makeEvents(n, { start: '2026-03-05T08:00:00Z' }));
-  if (deliveredUpTo > 0) deliver(path, 1, deliveredUpTo);
-  return path;
-}
 
 describe('mergeDatabase', () => {
   it('joins two forks of one database: the shared rows once, both sides’ new rows, delivered by either', () => {
@@ -277,37 +238,5 @@ describe('mergeDatabase', () => {
     expect(countPendingUpTo(c)).toBe(0);
     expect(countPendingUpTo(c, undefined, ['metrics', 'logs'])).toBe(4);
     expect(countPendingUpTo(c, undefined, ['logs', 'traces'])).toBe(7);
-  });
-});
-
-describe('the helpers around a merge', () => {
-  it('marks pending events done without sending them, leaving set-aside ones alone', () => {
-    const path = base(6, 2);
-    setAside(path, [3]);
-    expect(markPendingDone(path, ['metrics'], AT)).toBe(3);
-    expect(countPendingUpTo(path)).toBe(0);
-    expect(withDb(path, (db) => [...new DeadLetters(db).ids()])).toEqual([3]);
-  });
-
-  it('marks each signal’s pending events done in that signal’s own progress', () => {
-    const path = base(6, 6);
-    deliver(path, 1, 2, 'logs');
-    setAside(path, [4], 'HTTP 400: bad', 'logs');
-    // Metrics owe nothing; logs owe 3, 5 and 6; traces owe all six.
-    expect(markPendingDone(path, ['metrics', 'logs'], AT)).toBe(3);
-    expect(countPendingUpTo(path, undefined, ['metrics', 'logs'])).toBe(0);
-    expect(countPendingUpTo(path, undefined, ['traces'])).toBe(6);
-    expect(withDb(path, (db) => [...new DeadLetters(db, rejectedTable('logs')).ids()])).toEqual([
-      4,
-    ]);
-    expect(markPendingDone(path, ['traces'], AT)).toBe(6);
-    expect(countPendingUpTo(path, undefined, ['metrics', 'logs', 'traces'])).toBe(0);
-  });
-
-  it('replaces the lineage', () => {
-    const path = base(1, 0);
-    writeLineage(path, ['k1', 'k2']);
-    writeLineage(path, ['k2', 'k3']);
-    expect(readLineage(path)).toEqual(['k2', 'k3']);
   });
 });

@@ -18,6 +18,7 @@ import {
   SyncLock,
 } from '../../src/progress/sync-lock.js';
 import { tokfEvent } from '../helpers/events.js';
+import { waitFor } from '../helpers/wait-for.js';
 import {
   createTokfDb,
   insertEvents,
@@ -141,7 +142,11 @@ describe('SyncLock', () => {
       sleep: noSleep,
     });
     now = T0 + 5000;
-    await new Promise((r) => setTimeout(r, 60));
+    // Nothing but the lock's own timer writes the row from here on.
+    await waitFor(() => Number(row(db).heartbeat_ms) === T0 + 5000, {
+      what: 'the heartbeat timer to write the new time',
+      seen: () => JSON.stringify(row(db)),
+    });
     expect(Number(row(db).heartbeat_ms)).toBe(T0 + 5000);
   });
 
@@ -156,7 +161,7 @@ describe('SyncLock', () => {
     const lost: string[] = [];
     held.onLost((reason) => lost.push(reason));
     db.prepare(`UPDATE ${LOCK_TABLE} SET owner = 'thief', pid = 4242, host = 'h2'`).run();
-    await new Promise((r) => setTimeout(r, 60));
+    await waitFor(() => lost.length > 0, { what: 'the heartbeat timer to notice the takeover' });
     expect(lost).toEqual([
       expect.stringMatching(/another telemetry-sync \(pid 4242 on h2, since .*\) took over/),
     ]);

@@ -38,22 +38,37 @@ describe('describeNotice', () => {
   });
 
   it('renders every kind without throwing and without "undefined"', () => {
-    const kinds: Notice['kind'][] = [
-      'send-failed',
-      'record-failed',
-      'circuit-breaker',
-      'read-failed',
-      'count-failed',
-      'set-aside-failed',
-      'unexpected',
-      'refused',
-      'partial-success',
-      'too-old',
-      'unreadable-time',
-      'skipped-rejected',
-      'clock-future',
-      'clock-backwards',
-    ];
+    // Keyed by kind, so that a kind added to NoticeKind and missing here fails the typecheck.
+    const every: Record<Notice['kind'], true> = {
+      'send-failed': true,
+      'record-failed': true,
+      'circuit-breaker': true,
+      'read-failed': true,
+      'database-damaged': true,
+      'count-failed': true,
+      'set-aside-failed': true,
+      'skip-failed': true,
+      unexpected: true,
+      'file-failed': true,
+      'too-old-unsent': true,
+      interrupted: true,
+      'lock-lost': true,
+      'out-of-order': true,
+      'refuses-everything': true,
+      'behind-endpoint': true,
+      refused: true,
+      'partial-success': true,
+      'already-held': true,
+      'too-old': true,
+      'too-old-for-endpoint': true,
+      'beyond-backend-history': true,
+      'unreadable-time': true,
+      'skipped-rejected': true,
+      'clock-future': true,
+      'clock-backwards': true,
+      redirected: true,
+    };
+    const kinds = Object.keys(every) as Notice['kind'][];
     for (const kind of kinds) {
       const text = describeNotice(notice({ kind, count: 2, firstId: 9, message: 'why' }));
       expect(text).not.toMatch(/undefined|null/);

@@ -3,7 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { formatTextSummary } from '../../src/report/text-summary.js';
 import { distinctEventsDb } from '../faults/fault-kit.js';
-import { flattenPoints, OtlpReceiver } from '../helpers/otlp-receiver.js';
+import { flattenPoints, startOtlpReceiver } from '../helpers/otlp-receiver.js';
 import { syncTo } from '../helpers/sync-engine.js';
 import { removeTmpDirs } from '../helpers/tokf-db.js';
 
@@ -25,7 +25,7 @@ describe('the text summary', () => {
     // 5 events refused one by one, then the endpoint fails for good.
     const bad = new Set(['cmd-3', 'cmd-9', 'cmd-14', 'cmd-15', 'cmd-16']);
     let fail = false;
-    const receiver = new OtlpReceiver({
+    const receiver = await startOtlpReceiver({
       respond: (req) => {
         const cmds = req.decoded
           ? flattenPoints(req.decoded).map((p) => p.attributes['tokf.command'])
@@ -35,7 +35,6 @@ describe('the text summary', () => {
         return fail ? { status: 500, errorMessage: 'down' } : { status: 200 };
       },
     });
-    await receiver.start();
     try {
       const db = distinctEventsDb(60);
       const r = await syncTo(receiver.url, db, { batchSize: '20', maxConsecutiveFailures: '9' });
@@ -58,8 +57,7 @@ describe('the text summary', () => {
   });
 
   it('shows no bytes on the wire when nothing ever connected', async () => {
-    const receiver = new OtlpReceiver();
-    await receiver.start();
+    const receiver = await startOtlpReceiver();
     const url = receiver.url;
     await receiver.close();
     const db = distinctEventsDb(30);

@@ -40,6 +40,8 @@ export type OtlpSignal = 'metrics' | 'logs' | 'traces';
 
 /** The exporter's live file, in outputDir. */
 const LIVE_FILE = 'received.jsonl';
+/** The resource attribute of a barrier's request (see barrier()); lines() leaves its line out. */
+const BARRIER_KEY = 'telemetry-sync.e2e.barrier';
 
 export class Collector {
   /** OTLP/HTTP base URL, e.g. `http://127.0.0.1:43123` (what `--endpoint` takes). */
@@ -53,8 +55,15 @@ export class Collector {
   /** The Collector's own stdout and stderr. */
   readonly logFile: string;
   private readonly child: ChildProcess;
+  private barriers = 0;
 
-  private constructor(child: ChildProcess, port: number, dir: string) {
+  private constructor(
+    child: ChildProcess,
+    port: number,
+    dir: string,
+    /** A signal the Collector has a pipeline for, for barrier(). */
+    private readonly barrierSignal: OtlpSignal,
+  ) {
     this.child = child;
     this.endpoint = `http://127.0.0.1:${port}`;
     this.metricsUrl = `${this.endpoint}/v1/metrics`;
@@ -153,7 +162,7 @@ export class Collector {
         reject(error);
       });
     });
-    return new Collector(child, port, dir);
+    return new Collector(child, port, dir, options.signals?.[0] ?? 'metrics');
   }
 
   /** The exporter's files, rotated ones (oldest first, by timberjack's time stamp) then live. */
@@ -168,6 +177,73 @@ export class Collector {
 
   /** Every complete line written so far, over all files in replay order (`.gz` ones gunzipped). */
   lines(): string[] {
+    return this.fileLines().filter((line) => !line.includes(BARRIER_KEY));
+  }
+
+  /**
+   * Resolves once everything the Collector answered before the call is in the file: a request sent
+   * now goes through the same file exporter after them (no batching, no queue, written in order),
+   * so its line in the file says they are there. For "nothing more came" checks after a sender we
+   * waited for (our CLI, tokf), instead of a sleep; lines() leaves the marker's line out.
+   */
+  async barrier(timeoutMs = 15_000): Promise<void> {
+    const id = `${BARRIER_KEY}=${process.pid}-${++this.barriers}`;
+    const resource = { attributes: [{ key: BARRIER_KEY, value: { stringValue: id } }] };
+    const timeUnixNano = String(BigInt(Date.now()) * 1_000_000n);
+    const bodies: Record<OtlpSignal, unknown> = {
+      metrics: {
+        resourceMetrics: [
+          {
+            resource,
+            scopeMetrics: [
+              {
+                metrics: [
+                  { name: 'e2e.barrier', gauge: { dataPoints: [{ timeUnixNano, asInt: '1' }] } },
+                ],
+              },
+            ],
+          },
+        ],
+      },
+      logs: {
+        resourceLogs: [
+          { resource, scopeLogs: [{ logRecords: [{ timeUnixNano, body: { stringValue: id } }] }] },
+        ],
+      },
+      traces: {
+        resourceSpans: [
+          {
+            resource,
+            scopeSpans: [
+              {
+                spans: [
+                  {
+                    traceId: '0af7651916cd43dd8448eb211c80319c',
+                    spanId: 'b7ad6b7169203331',
+                    name: id,
+                    kind: 1,
+                    startTimeUnixNano: timeUnixNano,
+                    endTimeUnixNano: timeUnixNano,
+                  },
+                ],
+              },
+            ],
+          },
+        ],
+      },
+    };
+    await this.post(this.barrierSignal, bodies[this.barrierSignal]);
+    const deadline = Date.now() + timeoutMs;
+    while (!this.fileLines().some((line) => line.includes(id))) {
+      if (Date.now() > deadline)
+        throw new Error(
+          `waited ${timeoutMs} ms for the barrier ${id} to reach the exporter's file`,
+        );
+      await sleep(POLL_MS);
+    }
+  }
+
+  private fileLines(): string[] {
     return this.files().flatMap((file) => {
       const bytes = fs.readFileSync(file);
       const text = (file.endsWith('.gz') ? zlib.gunzipSync(bytes) : bytes).toString('utf8');
@@ -231,7 +307,11 @@ export class Collector {
     }
   }
 
-  /** Wait long enough for anything received to have reached the file. */
+  /**
+   * Wait long enough for anything received to have reached the file, and for a sender whose end we
+   * cannot see (a gateway's queue redelivering) to have sent stragglers. After our own CLI or tokf,
+   * use barrier().
+   */
   settle(): Promise<void> {
     return sleep(1000);
   }

@@ -11,18 +11,17 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { buildReplayConfig } from '../../src/config/replay-config.js';
+import { buildJsonlConfig } from '../../src/config/jsonl-config.js';
 import type { ReplaySettings } from '../../src/config/replay-settings.js';
 import { runReplayFiles } from '../../src/engine/index.js';
 import { UsageError } from '../../src/errors.js';
 import { logsLine, markersOf, metricsLine, tracesLine } from '../helpers/jsonl-files.js';
-import { OtlpReceiver } from '../helpers/otlp-receiver.js';
+import { OtlpReceiver, startOtlpReceiver } from '../helpers/otlp-receiver.js';
 
 let receiver: OtlpReceiver;
 let dir: string;
 beforeEach(async () => {
-  receiver = new OtlpReceiver();
-  await receiver.start();
+  receiver = await startOtlpReceiver();
   dir = mkdtempSync(join(tmpdir(), 'jsonl-replay-'));
 });
 afterEach(async () => {
@@ -41,7 +40,7 @@ async function replay(
   { day = 0, env = {} }: { day?: number; env?: NodeJS.ProcessEnv } = {},
 ) {
   const now = () => Date.now() + day * DAY;
-  const config = buildReplayConfig(
+  const config = buildJsonlConfig(
     { endpoint: receiver.url, state: join(dir, 'state.db'), ...settings },
     paths,
     env,
@@ -90,7 +89,7 @@ describe('replay of OTLP JSON Lines files', () => {
     // (cleared by replay(): look again with a fresh run on a new file)
     const again = join(dir, 'two.jsonl');
     writeFileSync(again, `${line}\n`.replace('"z"', '"w"'));
-    const config = buildReplayConfig(
+    const config = buildJsonlConfig(
       { endpoint: receiver.url, state: join(dir, 'state.db'), compression: 'none' },
       [again],
       {},
@@ -325,7 +324,7 @@ describe('replay of OTLP JSON Lines files', () => {
     writeFileSync(file, lines(logsLine('a')));
     for (const protocol of ['http/protobuf', 'grpc']) {
       expect(() =>
-        buildReplayConfig({ endpoint: receiver.url, protocol }, [file], {}, Date.now()),
+        buildJsonlConfig({ endpoint: receiver.url, protocol }, [file], {}, Date.now()),
       ).toThrow(
         new UsageError(
           `--protocol ${protocol}: replay sends each line as it is, in OTLP/JSON (application/json), so only http/json applies; converting the lines to protobuf or sending them over gRPC is not offered`,

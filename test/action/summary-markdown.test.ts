@@ -1,6 +1,7 @@
-import { cell, renderReport, statusOf, text, type ActionReport } from '../../src/action/summary.js';
 import path from 'node:path';
-import type { SyncResult } from '../../src/engine/index.js';
+import { renderReport } from '../../src/action/summary-markdown.js';
+import { text } from '../../src/action/markdown-text.js';
+import { report, result } from '../helpers/action-report.js';
 import { syncTo } from '../helpers/sync-engine.js';
 import {
   createTokfDb,
@@ -10,75 +11,6 @@ import {
   removeTmpDirs,
   tmpDbPath,
 } from '../helpers/tokf-db.js';
-
-function result(overrides: Partial<SyncResult> = {}): SyncResult {
-  return {
-    status: 'delivered',
-    exitCode: 0,
-    database: '/db',
-    signals: [],
-    progress: 'ranges',
-    endpoint: 'https://otlp.example.com:4318/v1/metrics',
-    protocol: 'http/protobuf',
-    compression: 'gzip',
-    dryRun: false,
-    selected: 10,
-    delivered: 10,
-    refusedEvents: 0,
-    alreadyHeld: 0,
-    rejectedPoints: 0,
-    tooOld: 0,
-    tooOldForEndpoint: 0,
-    selectedSetAside: 0,
-    selectedPending: 0,
-    setAside: 0,
-    pending: 0,
-    pendingAtStart: 0,
-    held: 0,
-    skippedBuiltins: 0,
-    service: { name: 'tokf', from: "tokf's default" },
-    unreadable: 0,
-    exported: 10,
-    points: { 'tokf.filter.invocations': 9 },
-    firstEventTime: '2026-03-02T09:00:00Z',
-    lastEventTime: '2026-03-02T10:00:00Z',
-    requests: 1,
-    failedRequests: 0,
-    retries: 0,
-    bytesSent: 100,
-    bytesEncoded: 300,
-    durationMs: 5,
-    recordMs: 1,
-    otlpJsonFile: null,
-    rejectedFile: null,
-    openmetricsFile: null,
-    savedBy: [],
-    savedByProgram: [],
-    tokens: { events: 10, input: 5000, output: 1200, saved: 3900 },
-    deliveredTokens: { events: 10, input: 5000, output: 1200, saved: 3900 },
-    daily: [{ day: '2026-03-02', events: 10, tokensSaved: 3900 }],
-    interrupted: false,
-    clock: { future: 0, backwards: 0, firstFutureId: null, firstBackwardsId: null },
-    errors: [],
-    warnings: [],
-    ...overrides,
-  };
-}
-
-function report(overrides: Partial<ActionReport> = {}): ActionReport {
-  return {
-    result: result(),
-    restoredCopy: undefined,
-    restoredFrom: 'cache',
-    restoredKey: 'telemetry-db-v1-linux-1-1',
-    artifact: undefined,
-    save: undefined,
-    pullRequest: undefined,
-    notes: [],
-    problems: [],
-    ...overrides,
-  };
-}
 
 describe('renderReport', () => {
   it('shows counts, time range, points, the endpoint host only, and where the database came from', () => {
@@ -154,50 +86,6 @@ describe('renderReport', () => {
   });
 });
 
-describe('a file export whose artifact', () => {
-  const exported = result({ status: 'exported', endpoint: null, delivered: 0, selected: 7 });
-  const artifact = {
-    name: 'telemetry-otlp-x',
-    id: 9,
-    url: 'https://github.com/o/r/actions/runs/1/artifacts/9',
-  };
-
-  it('was uploaded: exported', () => {
-    expect(statusOf([exported])).toBe('exported');
-    expect(renderReport(report({ result: exported, artifact }))).toContain(
-      '### telemetry-sync: 7 events written to the OTLP/JSON artifact (no endpoint)',
-    );
-  });
-
-  it('failed to upload: failed, and the headline says nothing was exported', () => {
-    expect(statusOf([exported], 'HTTP 500')).toBe('failed');
-    const md = renderReport(
-      report({
-        result: exported,
-        artifactFailed: 'HTTP 500',
-        problems: ['uploading the OTLP/JSON artifact telemetry-otlp-x failed: HTTP 500'],
-      }),
-    );
-    expect(md).toContain(
-      '### telemetry-sync: 7 events were not exported: uploading the OTLP/JSON artifact failed (no endpoint)',
-    );
-    expect(md).not.toContain('written to the OTLP/JSON artifact');
-  });
-
-  it('was not asked for: written to a file, not uploaded', () => {
-    expect(
-      renderReport(
-        report({
-          result: exported,
-          artifactSkipped: 'no OTLP/JSON artifact (otlp-artifact: never)',
-        }),
-      ),
-    ).toContain(
-      '7 events written to an OTLP/JSON file, not uploaded (no OTLP/JSON artifact (otlp-artifact: never))',
-    );
-  });
-});
-
 describe('the Errors list', () => {
   it('says each error once, also when a problem quotes the engine’s', () => {
     const failed = result({
@@ -212,16 +100,6 @@ describe('the Errors list', () => {
     const md = renderReport(report({ result: failed, problems: ['the same', 'the same', quoted] }));
     const errors = md.split('**Errors**')[1]!.split('\n\n')[1]!.split('\n');
     expect(errors).toEqual(['- the same', `- ${text(quoted)}`]);
-  });
-});
-
-describe('escaping', () => {
-  it('neutralises HTML and Markdown', () => {
-    expect(text('<script>&"x"</script> *a* [l](u) `c` | _b_ ~s~')).toBe(
-      '&lt;script&gt;&amp;&quot;x&quot;&lt;/script&gt; \\*a\\* \\[l\\](u) \\`c\\` \\| \\_b\\_ \\~s\\~',
-    );
-    expect(text('two\nlines')).toBe('two lines');
-    expect(cell('y'.repeat(200))).toHaveLength(80);
   });
 });
 

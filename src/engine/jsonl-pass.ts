@@ -1,43 +1,22 @@
-import { setTimeout as delay } from 'node:timers/promises';
 import { resolve } from 'node:path';
-import { SIGNALS, type ReplayConfig } from '../config/replay-config.js';
-import type { Signal } from '../config/endpoint.js';
-import type { Protocol } from '../config/sync-config.js';
+import { type JsonlConfig } from '../config/jsonl-config.js';
+import { SIGNALS, type Signal, type Protocol } from '../config/vocabulary.js';
 import { displayEndpoint } from '../config/endpoint.js';
-import type { Transport } from '../deliver/http-transport.js';
-import { OtlpExporter } from '../deliver/otlp-exporter.js';
-import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../deliver/retrying-transport.js';
+import type { OtlpExporter } from '../deliver/otlp-exporter.js';
 import { discoverFiles } from '../jsonl/discover.js';
 import { walkGridctl } from '../gridctl/layout.js';
 import { GridctlOpenMetrics } from '../gridctl/openmetrics.js';
 import { withSources } from '../gridctl/sources.js';
 import { windowOf } from '../jsonl/time-filter.js';
 import { RejectsFile } from '../output/rejects-file.js';
-import { FORGET_AFTER_DAYS, ReplayState } from '../progress/replay-state.js';
+import { FORGET_AFTER_DAYS, JsonlState } from '../progress/jsonl-state.js';
 import { SyncLock } from '../progress/sync-lock.js';
 import { plural } from '../words.js';
 import { messageOf } from '../errors.js';
-import { replayFile, type ReplayContext, type SourceFile } from './jsonl-file.js';
+import { sendFile, type JsonlContext, type SourceFile } from './jsonl-file.js';
 import type { ReplayFilesResult } from './jsonl-result.js';
-
-/** How long a replay waits for another one on the same state database before refusing. */
-const LOCK_WAIT_MS = 10_000;
-
-export interface ReplayFilesDeps {
-  now: () => number;
-  log: (line: string) => void;
-  userAgent: string;
-  retryPolicy?: Partial<RetryPolicy>;
-  sleep?: (ms: number) => Promise<void>;
-  /** Stands in for the network, every signal's (tests). */
-  transport?: Transport;
-  /**
-   * Aborted to interrupt the run (Ctrl-C, SIGTERM): no further line is sent, waits between
-   * retries end at once, a request in flight is let finish (within its timeout) and recorded if
-   * acknowledged; the result has `interrupted` set.
-   */
-  signal?: AbortSignal;
-}
+import type { ReplayFilesDeps } from './run-deps.js';
+import { RunHarness } from './run-harness.js';
 
 /**
  * One replay of OTLP JSON Lines files: each line, in file order, to its signal's endpoint as it
@@ -45,12 +24,12 @@ export interface ReplayFilesDeps {
  * UsageError, DatabaseError or SyncBusyError only before anything is sent.
  */
 export async function runReplayFiles(
-  config: ReplayConfig,
+  config: JsonlConfig,
   deps: ReplayFilesDeps,
 ): Promise<ReplayFilesResult> {
   const started = deps.now();
   const sending = !config.dryRun;
-  const state = ReplayState.open(config.statePath, !sending);
+  const state = JsonlState.open(config.statePath, !sending);
   const openmetricsOut = config.gridctl?.openmetricsOut;
   const backfill =
     openmetricsOut === undefined ? undefined : new GridctlOpenMetrics(openmetricsOut);
@@ -64,80 +43,79 @@ export async function runReplayFiles(
   const lock = sending && state.db !== undefined ? new SyncLock(state.db) : undefined;
   const exporters = new Map<string, OtlpExporter>();
   const totals = emptyResult(config);
+  const harness = new RunHarness(deps, lock);
   try {
-    const sleep = deps.sleep ?? delay;
-    await lock?.acquire({ waitMs: LOCK_WAIT_MS, now: deps.now, sleep });
-    const stops = [deps.signal, lock?.lostSignal].filter((s) => s !== undefined);
-    const exporter = (signal: Signal, protocol: Protocol): OtlpExporter => {
-      const key = `${signal} ${protocol}`;
-      let found = exporters.get(key);
-      if (found === undefined) {
-        found = new OtlpExporter({
-          endpoint: config.endpoints[signal]!,
-          protocol,
-          compression: config.compression,
-          timeoutMs: config.timeoutMs,
-          userAgent: deps.userAgent,
-          otlpSignal: signal,
-          onRedirect: deps.log,
-          policy: { ...DEFAULT_RETRY_POLICY, budgetMs: config.retryBudgetMs, ...deps.retryPolicy },
-          now: deps.now,
-          ...(stops.length > 0 && { signal: AbortSignal.any(stops) }),
-          ...(deps.sleep !== undefined && { sleep: deps.sleep }),
-          ...(deps.transport !== undefined && { transport: deps.transport }),
-        });
-        exporters.set(key, found);
-      }
-      return found;
-    };
-    const ctx: ReplayContext = {
-      state,
-      rejects: sending ? new RejectsFile(config.rejectsPath) : undefined,
-      window: windowOf(config.since, config.until),
-      ...(config.gridctl?.maxAgeMs !== undefined && {
-        horizonNs: BigInt(deps.now() - config.gridctl.maxAgeMs) * 1_000_000n,
-      }),
-      send: sending ? (signal, body, protocol) => exporter(signal, protocol).send(body) : undefined,
-      madeProtocol: config.gridctl?.protocol ?? 'http/json',
-      canSend: (signal) => !sending || config.endpoints[signal] !== undefined,
-      maxConsecutiveFailures: config.maxConsecutiveFailures,
-      totals,
-      now: deps.now,
-      log: deps.log,
-      // The lock's own timer shows it lives; each record checks it is still this run's.
-      guard: lock === undefined ? undefined : (at) => lock.refresh(at),
-      halted: () => {
-        if (lock?.lost !== undefined)
-          return `${lock.lost}; this run stopped and recorded nothing more`;
-        if (deps.signal?.aborted === true)
-          return 'interrupted: sending stopped and what was acknowledged is recorded';
-        return undefined;
-      },
-      consecutiveRefusals: 0,
-      met: [],
-    };
-    for (const file of files) if (!(await replayFile(ctx, file))) break;
-    totals.interrupted = deps.signal?.aborted === true;
-    // Taken over: the state is the other replay's to write now.
-    if (sending && lock?.lost === undefined) {
-      const at = new Date(deps.now());
-      state.seen(ctx.met, at);
-      // After a stop, the files not reached were not met: their rows must not look abandoned.
-      if (totals.stopped === null) {
-        const forgotten = state.prune(at);
-        if (forgotten > 0)
-          deps.log(
-            `forgot ${plural(forgotten, 'file')} no run has met for ${FORGET_AFTER_DAYS} days, no longer at the path recorded`,
-          );
-      }
-    }
+    await harness.hold(async () => {
+      const exporter = (signal: Signal, protocol: Protocol): OtlpExporter => {
+        const key = `${signal} ${protocol}`;
+        let found = exporters.get(key);
+        if (found === undefined) {
+          found = harness.exporter({
+            endpoint: config.endpoints[signal]!,
+            protocol,
+            compression: config.compression,
+            timeoutMs: config.timeoutMs,
+            retryBudgetMs: config.retryBudgetMs,
+            otlpSignal: signal,
+            onRedirect: deps.log,
+          });
+          exporters.set(key, found);
+        }
+        return found;
+      };
+      const ctx: JsonlContext = {
+        state,
+        rejects: sending ? new RejectsFile(config.rejectsPath) : undefined,
+        window: windowOf(config.since, config.until),
+        ...(config.gridctl?.maxAgeMs !== undefined && {
+          horizonNs: BigInt(deps.now() - config.gridctl.maxAgeMs) * 1_000_000n,
+        }),
+        send: sending
+          ? (signal, body, protocol) => exporter(signal, protocol).send(body)
+          : undefined,
+        madeProtocol: config.gridctl?.protocol ?? 'http/json',
+        canSend: (signal) => !sending || config.endpoints[signal] !== undefined,
+        breaker: harness.breaker(config.maxConsecutiveFailures),
+        totals,
+        now: deps.now,
+        log: deps.log,
+        // The lock's own timer shows it lives; each record checks it is still this run's.
+        guard: lock === undefined ? undefined : (at) => lock.refresh(at),
+        halted: () => harness.halted(),
+        met: [],
+      };
+      await sendFiles(ctx, files, sending, harness);
+    });
   } finally {
     closeBackfill(backfill, totals);
     for (const e of exporters.values()) e.close();
-    lock?.release();
     state.close();
   }
   return finish(totals, deps.now() - started);
+}
+
+/** Every file in order, then (unless the lock was taken over) which files were met. */
+async function sendFiles(
+  ctx: JsonlContext,
+  files: readonly SourceFile[],
+  sending: boolean,
+  harness: RunHarness,
+): Promise<void> {
+  const { totals, state } = ctx;
+  for (const file of files) if (!(await sendFile(ctx, file))) break;
+  totals.interrupted = harness.interrupted;
+  // Taken over: the state is the other replay's to write now.
+  if (!sending || harness.lockLost !== undefined) return;
+  const at = new Date(ctx.now());
+  state.seen(ctx.met, at);
+  // After a stop, the files not reached were not met: their rows must not look abandoned.
+  if (totals.stopped === null) {
+    const forgotten = state.prune(at);
+    if (forgotten > 0)
+      ctx.log(
+        `forgot ${plural(forgotten, 'file')} no run has met for ${FORGET_AFTER_DAYS} days, no longer at the path recorded`,
+      );
+  }
 }
 
 /**
@@ -145,8 +123,8 @@ export async function runReplayFiles(
  * reads each. The run's own rejects file is never a source, even in a directory it reads.
  */
 function sourceFiles(
-  config: ReplayConfig,
-  state: ReplayState,
+  config: JsonlConfig,
+  state: JsonlState,
   backfill: GridctlOpenMetrics | undefined,
 ): SourceFile[] {
   const { gridctl } = config;
@@ -182,7 +160,7 @@ function closeBackfill(backfill: GridctlOpenMetrics | undefined, totals: ReplayF
   }
 }
 
-function emptyResult(config: ReplayConfig): ReplayFilesResult {
+function emptyResult(config: JsonlConfig): ReplayFilesResult {
   const endpoints: ReplayFilesResult['endpoints'] = {};
   for (const signal of SIGNALS) {
     const endpoint = config.endpoints[signal];

@@ -1,14 +1,12 @@
 import type { DatabaseSync } from 'node:sqlite';
-import type { Signal } from '../config/endpoint.js';
+import type { Signal } from '../config/vocabulary.js';
 import type { SyncConfig } from '../config/sync-config.js';
-import { OtlpExporter } from '../deliver/otlp-exporter.js';
-import { DEFAULT_RETRY_POLICY } from '../deliver/retrying-transport.js';
+import type { OtlpExporter } from '../deliver/otlp-exporter.js';
 import { OpenMetricsWriter } from '../output/openmetrics.js';
 import { OtlpJsonLinesWriter } from '../output/otlp-json-lines.js';
 import type { SpooledJsonLines } from '../output/spooled-json-lines.js';
 import type { DeadLetters, Rejection } from '../progress/dead-letters.js';
 import type { InFlight } from '../progress/in-flight.js';
-import { isOutOfOrderReason } from '../deliver/refusal-text.js';
 import type { ProgressStore } from '../progress/progress-store.js';
 import type { SeriesStore } from '../progress/series-store.js';
 import { ProgressRecorder } from '../progress/recorder.js';
@@ -19,13 +17,17 @@ import { scanPending } from '../source/pending-events.js';
 import { isBuiltinCommand, type TokfEvent } from '../source/tokf-event.js';
 import { AgeLimits } from './age-limits.js';
 import { Delivery } from './delivery.js';
-import { ReplayEncoder } from './replay-encoder.js';
+import { HeldEvents } from './held-events.js';
+import { Speculation } from './speculation.js';
+import { TokfEncoder } from './tokf-encoder.js';
 import { Notices } from './notices.js';
 import { Observed } from './observed.js';
 import { OrderedPipeline } from './pipeline.js';
 import { runResult } from './run-result.js';
 import { batchEvents, selectEvents } from './selection.js';
-import type { SyncDeps } from './sync.js';
+import type { RunDeps } from './run-deps.js';
+import type { RunHarness } from './run-harness.js';
+import type { FilesForLater } from './files-for-later.js';
 import type { SyncResult } from './sync-result.js';
 import { letNewestSecondEnd, unfinishedSeconds } from './unfinished-seconds.js';
 
@@ -65,7 +67,7 @@ interface Files {
  * batches are read, encoded and compressed. The whole selection also goes to the OTLP/JSON file,
  * including what was not sent.
  */
-export class Replay {
+export class TokfPass {
   private readonly notices = new Notices();
   private readonly observed: Observed;
   private readonly recorder: ProgressRecorder | undefined;
@@ -73,26 +75,23 @@ export class Replay {
   private readonly unreadableIds: number[] = [];
   /** Events left out by `builtins: skip`, waiting to be recorded as done. */
   private skipped: Pick<TokfEvent, 'id' | 'coverFrom'>[] = [];
-  private readonly encoder: ReplayEncoder;
+  private readonly encoder: TokfEncoder;
   private readonly ageLimits: AgeLimits;
   /** For the progress display: about how many events the run selects (see estimateTotal). */
   private total: number | undefined;
-  /**
-   * Events earlier versions set aside for an out-of-order or duplicate refusal of cumulative
-   * series, which is what a resend of a request the endpoint stored gets: selected again, as ones
-   * the endpoint may hold.
-   */
-  private readonly reexamined: ReadonlySet<number>;
-  /** The highest of them: the stored request they came from reached at least that far. */
-  private readonly reexaminedUpTo: number;
+  /** Events the endpoint may hold unrecorded, and set-aside ones looked at again. */
+  private readonly held: HeldEvents;
 
   constructor(
     private readonly config: SyncConfig,
-    private readonly deps: SyncDeps,
+    private readonly harness: RunHarness,
     private readonly stores: Stores,
     /** Whether this run sends and records (not a dry run, not a file-only export). */
     private readonly sending: boolean,
+    /** Where the caller keeps the OTLP/JSON files only later, if it does (see FilesForLater). */
+    private readonly filesForLater?: FilesForLater,
   ) {
+    const { deps } = harness;
     this.observed = new Observed(Math.floor(deps.now() / 1000));
     const { db, progress, deadLetters, lock, series, signal } = stores;
     if (sending)
@@ -108,13 +107,8 @@ export class Replay {
     if (sending) stores.inFlight.load();
     // Cumulative totals continue from what the database records as acknowledged.
     const ledger = sending && config.temporality === 'cumulative' ? series.load() : undefined;
-    this.encoder = new ReplayEncoder(config, signal, db, deps.now, ledger);
-    // Cumulative series only: there the encoder never goes back in a series, so such a refusal of
-    // events never sent needs another sender of the same series; what earlier versions set aside
-    // for one was sent before, by a request whose answer was lost.
-    const stuck = this.encoder.cumulative ? deadLetters.idsWhere(isOutOfOrderReason) : [];
-    this.reexamined = new Set(stuck);
-    this.reexaminedUpTo = stuck.length === 0 ? -Infinity : (stuck[stuck.length - 1] as number);
+    this.encoder = new TokfEncoder(config, signal, db, deps.now, ledger);
+    this.held = new HeldEvents(stores.inFlight, deadLetters, this.encoder.cumulative);
     this.ageLimits = new AgeLimits({
       config,
       now: deps.now,
@@ -139,43 +133,36 @@ export class Replay {
         : new Delivery({
             exporter,
             recorder: this.recorder,
-            encode: (events) => this.encoder.encode(events),
-            encodeAhead: (events) => this.encoder.encodeAhead(events),
-            speculationLost: this.encoder.cumulative
-              ? () => this.encoder.speculationLost()
-              : undefined,
-            encoded: (requests) => this.observed.encoded(requests),
-            acknowledged: (request) => {
-              this.observed.acknowledged(request.events);
-              this.encoder.acknowledged(request);
-            },
+            speculation: new Speculation({
+              encoder: this.encoder,
+              wireBody: (body) => exporter.wireBody(body),
+              encoded: (requests) => this.observed.encoded(requests),
+            }),
+            observed: this.observed,
+            held: this.held,
             refusedFile: files?.refused,
             allFile: files?.all.path,
-            ...(this.deps.filesForLater !== undefined && {
+            ...(this.filesForLater !== undefined && {
               holdInFile: (ids, rejection) => this.hold(ids, rejection),
             }),
             notices: this.notices,
-            maxConsecutiveRefusals: this.config.maxConsecutiveFailures,
-            mayHold: (e) => this.mayHold(e),
-            reexamining: this.reexamined.size > 0,
-            cumulative: this.encoder.cumulative,
+            breaker: this.harness.breaker(this.config.maxConsecutiveFailures),
             log: this.deps.log,
             progressed: () => this.reportProgress(delivery),
           });
-    const { signal } = this.deps;
-    const interrupt = () => delivery?.stop();
-    signal?.addEventListener('abort', interrupt, { once: true });
-    // Taken over by another sync: send nothing more (what it would record is the other's now).
-    const unwatch = this.recorder === undefined ? undefined : this.stores.lock.onLost(interrupt);
+    const { harness } = this;
+    // Interrupted, or taken over by another sync: send nothing more (what it would record is the
+    // other's now).
+    const unwatch = harness.onStop(() => delivery?.stop());
     const pipeline = new OrderedPipeline();
     const pendingAtStart = this.countPending();
-    this.total = this.deps.progress === undefined ? undefined : this.estimateTotal(pendingAtStart);
+    this.total = harness.reportsProgress ? this.estimateTotal(pendingAtStart) : undefined;
     this.reportProgress(delivery);
     await letNewestSecondEnd(this.stores.db, this.deps.now, this.deps.sleep);
     try {
       for (const batch of batchEvents(this.selected(), this.config.batchSize)) {
         // Interrupted: the batches read so far are settled; nothing more is read.
-        if (signal?.aborted === true || this.lockLost()) break;
+        if (harness.interrupted || this.lockLost()) break;
         this.observed.batch(batch);
         files?.all.write(batch);
         backfill?.write(batch);
@@ -202,11 +189,10 @@ export class Replay {
       this.stampFile(files?.all);
       this.closeBackfill(backfill);
       exporter?.close();
-      signal?.removeEventListener('abort', interrupt);
-      unwatch?.();
+      unwatch();
     }
-    const interrupted = signal?.aborted === true;
-    if (this.lockLost()) this.noteInterruption(delivery, 'lock-lost', this.stores.lock.lost);
+    const { interrupted } = harness;
+    if (this.lockLost()) this.noteInterruption(delivery, 'lock-lost', harness.lockLost);
     else if (interrupted) this.noteInterruption(delivery, 'interrupted');
     this.setAside(
       this.unreadableIds,
@@ -231,6 +217,10 @@ export class Replay {
     });
   }
 
+  private get deps(): RunDeps {
+    return this.harness.deps;
+  }
+
   /** What ended the run early, in the words of its kind: an output file, or the database. */
   private noteFailure(err: unknown): void {
     if (err instanceof FileWriteError) {
@@ -253,7 +243,7 @@ export class Replay {
   }
 
   private lockLost(): boolean {
-    return this.recorder !== undefined && this.stores.lock.lost !== undefined;
+    return this.harness.lockLost !== undefined;
   }
 
   /** The selected events an interruption (or a lock taken over) left pending, as one error. */
@@ -292,8 +282,7 @@ export class Replay {
   }
 
   private reportProgress(delivery: Delivery | undefined): void {
-    const { progress } = this.deps;
-    if (progress === undefined) return;
+    if (!this.harness.reportsProgress) return;
     const s = delivery?.stats;
     const done =
       s === undefined
@@ -303,7 +292,7 @@ export class Replay {
           s.tooOldForEndpoint +
           s.tooOldUnsent +
           this.observed.tooOld;
-    progress({
+    this.harness.progress({
       kind: 'events',
       done,
       delivered: s?.deliveredEvents ?? 0,
@@ -319,8 +308,8 @@ export class Replay {
   private stampFile(file: Files['all'] | undefined): void {
     if (this.recorder === undefined || file === undefined || file.lines === 0) return;
     // Kept later: stamped when the events held for it are set aside (see FilesForLater).
-    if (this.deps.filesForLater !== undefined) return;
-    if (this.notices.errors.some((e) => e.kind === 'file-failed' && e.file === file.path)) return;
+    if (this.filesForLater !== undefined) return;
+    if (this.saidFailed(file.path)) return;
     try {
       this.recorder.fileWritten(file.path);
     } catch {
@@ -328,13 +317,17 @@ export class Replay {
     }
   }
 
+  /** Whether a failure to write the file was said already. */
+  private saidFailed(path: string | undefined): boolean {
+    return this.notices.errors.some((e) => e.kind === 'file-failed' && e.file === path);
+  }
+
   /** A file that cannot be finished is said once (a write that failed before said it already). */
   private closeFile(file: Files['all'] | undefined): void {
     try {
       file?.close();
     } catch (err) {
-      if (this.notices.errors.some((e) => e.kind === 'file-failed' && e.file === file?.path))
-        return;
+      if (this.saidFailed(file?.path)) return;
       this.noteFailure(err);
     }
   }
@@ -344,8 +337,7 @@ export class Replay {
     try {
       backfill?.close();
     } catch (err) {
-      if (this.notices.errors.some((e) => e.kind === 'file-failed' && e.file === backfill?.path))
-        return;
+      if (this.saidFailed(backfill?.path)) return;
       this.notices.error({
         kind: 'file-failed',
         count: backfill?.events ?? 0,
@@ -366,7 +358,7 @@ export class Replay {
       pending,
       {
         ...config,
-        ...(!config.retryRejected && { rejected: this.stillRejected() }),
+        ...(!config.retryRejected && { rejected: this.held.stillRejected() }),
         ...(this.sending && { onUnreadable: (e: TokfEvent) => this.unreadableIds.push(e.id) }),
         ...(config.builtins === 'skip' && {
           skip: isBuiltinCommand,
@@ -376,23 +368,6 @@ export class Replay {
       },
       this.observed.selection,
     );
-  }
-
-  /** Dead letters later runs skip: all but those looked at again (see reexamined). */
-  private stillRejected(): ReadonlySet<number> {
-    const all = this.stores.deadLetters.ids();
-    if (this.reexamined.size === 0) return all;
-    return new Set([...all].filter((id) => !this.reexamined.has(id)));
-  }
-
-  /**
-   * Whether the endpoint may hold the event unrecorded: in a request whose answer was not read
-   * (see InFlight), or looked at again after an earlier version set it aside for an out-of-order
-   * refusal, as may every pending event up to the last of those, which the stored request they
-   * came from covered.
-   */
-  private mayHold(e: TokfEvent): boolean {
-    return this.stores.inFlight.mayHold(e.id) || e.id <= this.reexaminedUpTo;
   }
 
   /**
@@ -430,7 +405,7 @@ export class Replay {
 
   private setAside(ids: number[], reason: string, file?: string): void {
     if (this.recorder === undefined || ids.length === 0) return;
-    if (file !== undefined && this.deps.filesForLater !== undefined) {
+    if (file !== undefined && this.filesForLater !== undefined) {
       this.hold(ids, { reason, status: null, file });
       return;
     }
@@ -449,7 +424,7 @@ export class Replay {
 
   /** Events kept in the run's file, set aside only once the caller keeps it (see FilesForLater). */
   private hold(ids: number[], rejection: Rejection): void {
-    this.deps.filesForLater?.hold(this.config.dbPath, this.stores.signal, ids, rejection);
+    this.filesForLater?.hold(this.config.dbPath, this.stores.signal, ids, rejection);
   }
 
   private openFiles(): Files | undefined {
@@ -457,8 +432,8 @@ export class Replay {
     if (dir === undefined) return undefined;
     const { resource } = this.config;
     const { signal } = this.stores;
-    const { now } = this.deps;
-    const later = this.sending ? this.deps.filesForLater : undefined;
+    const { now } = this.harness.deps;
+    const later = this.sending ? this.filesForLater : undefined;
     return {
       // Replaced by the first batch written: a run with nothing to send leaves an earlier run's file.
       all:
@@ -470,27 +445,16 @@ export class Replay {
   }
 
   private exporter(): OtlpExporter | undefined {
-    const { config, deps } = this;
+    const { config } = this;
     if (config.endpoint === undefined) return undefined;
-    return new OtlpExporter({
+    return this.harness.exporter({
       endpoint: config.endpoint,
       protocol: config.protocol,
       compression: config.compression,
       timeoutMs: config.timeoutMs,
-      userAgent: deps.userAgent,
+      retryBudgetMs: config.retryBudgetMs,
       otlpSignal: this.stores.signal,
       onRedirect: (line) => this.redirected(line),
-      now: deps.now,
-      policy: { ...DEFAULT_RETRY_POLICY, budgetMs: config.retryBudgetMs, ...deps.retryPolicy },
-      signal:
-        deps.signal === undefined
-          ? this.stores.lock.lostSignal
-          : AbortSignal.any([deps.signal, this.stores.lock.lostSignal]),
-      ...(deps.progress !== undefined && {
-        onRetry: (wait) => deps.progress?.({ kind: 'retry', ...wait }),
-      }),
-      ...(deps.sleep !== undefined && { sleep: deps.sleep }),
-      ...(deps.transport !== undefined && { transport: deps.transport }),
     });
   }
 

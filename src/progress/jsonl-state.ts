@@ -67,12 +67,12 @@ interface Row {
  * file, what identifies it and the offset up to which its lines were acknowledged. Each record is
  * one short transaction, committed before the next line is sent.
  */
-export class ReplayState {
+export class JsonlState {
   private constructor(readonly db: DatabaseSync | undefined) {}
 
   /** Opens (and creates, unless read-only) the state database. Read-only and absent: empty. */
-  static open(path: string, readOnly: boolean): ReplayState {
-    if (readOnly && !existsSync(path)) return new ReplayState(undefined);
+  static open(path: string, readOnly: boolean): JsonlState {
+    if (readOnly && !existsSync(path)) return new JsonlState(undefined);
     try {
       if (!readOnly) mkdirSync(dirname(path), { recursive: true });
       const db = new DatabaseSync(path, { readOnly });
@@ -86,7 +86,7 @@ export class ReplayState {
         if (!columns.some((c) => c.name === 'seen_at'))
           db.exec(`ALTER TABLE ${TABLE} ADD COLUMN seen_at TEXT`);
       }
-      return new ReplayState(db);
+      return new JsonlState(db);
     } catch (err) {
       throw new DatabaseError(`cannot open the replay state ${path}: ${messageOf(err)}`);
     }

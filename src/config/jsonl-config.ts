@@ -3,7 +3,7 @@ import { dirname, isAbsolute, join } from 'node:path';
 import { UsageError } from '../errors.js';
 import { PRESETS, type Backend } from './backends.js';
 import { withTls } from './build-config.js';
-import { given, resolveEndpoint, type Signal } from './endpoint.js';
+import { given, resolveEndpoint } from './endpoint.js';
 import {
   GRIDCTL_ONLY_KEYS,
   parseReplayProtocol,
@@ -11,15 +11,20 @@ import {
   type ReplaySettings,
 } from './replay-settings.js';
 import { flagLabel, SETTINGS, specOf, type ParsedKey, type SyncSettings } from './settings.js';
-import type { Compression, EndpointConfig, Protocol, Temporality } from './sync-config.js';
 import { parseDuration } from './time-spec.js';
+import {
+  SIGNALS,
+  type Compression,
+  type EndpointConfig,
+  type Protocol,
+  type Signal,
+  type Temporality,
+} from './vocabulary.js';
 
 type Env = NodeJS.ProcessEnv;
 
-export const SIGNALS: readonly Signal[] = ['metrics', 'logs', 'traces'];
-
 /** Everything one replay of OTLP JSON Lines files needs, validated. */
-export interface ReplayConfig {
+export interface JsonlConfig {
   /** The files and directories as given, in order. */
   paths: string[];
   /** Where each signal is sent; empty on a dry run. */
@@ -71,12 +76,12 @@ export function defaultGridctlDir(home: string = homedir()): string {
  * tried are the general OTEL_EXPORTER_OTLP_* ones (the table's METRICS ones are for `sync`); the
  * endpoint and headers follow the per-signal rules of resolveEndpoint.
  */
-export function buildReplayConfig(
+export function buildJsonlConfig(
   settings: ReplaySettings,
   paths: readonly string[],
   env: Env,
   now: number,
-): ReplayConfig {
+): JsonlConfig {
   const gridctlGiven = settings.gridctl === true;
   if (!gridctlGiven) {
     const key = GRIDCTL_ONLY_KEYS.find((k) => given(settings[k]));

@@ -1,8 +1,8 @@
-export const id = 30;
-export const ids = [30];
+export const id = 151;
+export const ids = [151];
 export const modules = {
 
-/***/ 40030:
+/***/ 89151:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -13,8 +13,6 @@ __webpack_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 7 modules
 var core = __webpack_require__(33838);
-// EXTERNAL MODULE: ./src/action/constants.ts
-var constants = __webpack_require__(90915);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __webpack_require__(73024);
 // EXTERNAL MODULE: external "node:path"
@@ -709,6 +707,8 @@ function trimWhitespace(text) {
     return text.replace(/^\p{White_Space}+|\p{White_Space}+$/gu, '');
 }
 
+// EXTERNAL MODULE: ./src/action/constants.ts
+var constants = __webpack_require__(90915);
 ;// CONCATENATED MODULE: ./src/action/github-env.ts
 
 function readGithubRun(env) {
@@ -1035,35 +1035,6 @@ function readMessage(text) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/action/pr-comment.ts
-const WRITE_PERMISSION = 'pull-requests: write';
-const PAGE_SIZE = 100;
-const MAX_PAGES = 20;
-/**
- * The hidden first line that marks our comment: one per workflow, job and matrix leg, found again
- * by later runs (the leg's label is its matrix values, the same from run to run).
- */
-function commentMarker(run, leg) {
-    const parts = [run.workflow, run.job, leg.label].filter((p) => p !== '');
-    return `<!-- telemetry-sync: ${parts.map((p) => p.replace(/--/g, '')).join('/')} -->`;
-}
-/** Keeps one comment on the pull request: edits ours if it exists, else creates it. */
-async function upsertPullRequestComment(rest, run, pullRequest, body, marker) {
-    const base = `/repos/${run.owner}/${run.repo}/issues`;
-    for (let page = 1; page <= MAX_PAGES; page++) {
-        const comments = await rest.request('GET', `${base}/${pullRequest}/comments?per_page=${PAGE_SIZE}&page=${page}`, WRITE_PERMISSION);
-        const ours = comments.find((c) => c.body?.startsWith(marker));
-        if (ours !== undefined) {
-            await rest.request('PATCH', `${base}/comments/${ours.id}`, WRITE_PERMISSION, { body });
-            return { id: ours.id, created: false };
-        }
-        if (comments.length < PAGE_SIZE)
-            break;
-    }
-    const created = await rest.request('POST', `${base}/${pullRequest}/comments`, WRITE_PERMISSION, { body });
-    return { id: created.id, created: true };
-}
-
 ;// CONCATENATED MODULE: ./src/words.ts
 /**
  * How numbers read in messages a person reads (the CLI's summary, status, notices, errors): every
@@ -1118,8 +1089,44 @@ function duration(ms) {
     return `${words_count(Math.floor(hours / 24))} days`;
 }
 
-// EXTERNAL MODULE: external "node:timers/promises"
-var promises_ = __webpack_require__(58500);
+;// CONCATENATED MODULE: ./src/action/action-report.ts
+/** The syncs the report tells of: the database's, then a restored copy's. */
+function resultsOf(report) {
+    return [report.result, report.restoredCopy].filter((r) => r !== undefined);
+}
+
+;// CONCATENATED MODULE: ./src/action/report-phrases.ts
+
+/*
+ * The phrases the job summary and the step log share; the Markdown escapes them where it shows them.
+ */
+/** A count that may be unknown (-1: counting failed). */
+function known(n) {
+    return n < 0 ? '?' : words_count(n);
+}
+/** Where the database came from. */
+function restoreLine(report) {
+    switch (report.restoredFrom) {
+        case 'cache':
+            return `restored from the cache (key ${report.restoredKey ?? '?'})`;
+        case 'artifact':
+            return `restored from an artifact (${report.restoredKey ?? '?'})`;
+        case 'existing':
+            return 'already present on the runner';
+        default:
+            return 'none restored';
+    }
+}
+/** The endpoint's host and port: its path and query may say more than a summary should. */
+function hostOf(url) {
+    try {
+        return new URL(url).host;
+    }
+    catch {
+        return '?';
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/output/directory.ts
 
 
@@ -1337,7 +1344,7 @@ function typed(err, what) {
 
 
 /** Progress kept in `events.synced_to_otel_at`: NULL means pending, a time means delivered. */
-class column_store_ColumnProgressStore {
+class ColumnProgressStore {
     db;
     mode = 'column';
     constructor(db) {
@@ -1756,6 +1763,10 @@ function coalesce(ranges) {
     }
     return out;
 }
+/** The fewest ranges that hold exactly these ids. */
+function rangesOfIds(ids) {
+    return coalesce(ids.map((id) => ({ first: id, last: id })));
+}
 /** The parts of [lo, hi] that no range covers, in order. */
 function id_ranges_gapsBetween(covered, lo, hi) {
     const gaps = [];
@@ -1806,7 +1817,7 @@ const ranges_store_createTable = (table) => `CREATE TABLE IF NOT EXISTS ${table}
   delivered_at TEXT NOT NULL
 )`;
 /** Progress kept as acknowledged id ranges in a table of ours, merged as they grow. */
-class ranges_store_RangesProgressStore {
+class RangesProgressStore {
     db;
     table;
     mode = 'ranges';
@@ -2351,6 +2362,8 @@ async function copyDatabase(from, to) {
     }
 }
 
+// EXTERNAL MODULE: external "node:timers/promises"
+var promises_ = __webpack_require__(58500);
 // EXTERNAL MODULE: external "node:util"
 var external_node_util_ = __webpack_require__(57975);
 // EXTERNAL MODULE: external "node:zlib"
@@ -3537,6 +3550,154 @@ class OtlpExporter {
     }
 }
 
+;// CONCATENATED MODULE: ./src/engine/circuit-breaker.ts
+/**
+ * The circuit breaker of every sending run, with one rule: only refusals of the data (bad data)
+ * count, `max` of them in a row stop the run, and an acknowledgement starts the count again. A
+ * refusal for the data's time (too old for the endpoint, out of order or already held) is no sign
+ * that the endpoint refuses everything: it neither counts nor starts the count again.
+ */
+class CircuitBreaker {
+    max;
+    inARow = 0;
+    constructor(max) {
+        this.max = max;
+    }
+    /** Refused units (events, lines) counted in a row so far. */
+    get count() {
+        return this.inARow;
+    }
+    accepted() {
+        this.inARow = 0;
+    }
+    /** Counts a refusal by the rule above; true when the breaker trips (the run must stop). */
+    refused(kind) {
+        if (kind !== 'bad-data')
+            return false;
+        this.inARow += 1;
+        return this.inARow >= this.max;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/engine/run-harness.ts
+
+
+
+
+/** How long a run waits for another one holding the same lock (database or state) before refusing. */
+const LOCK_WAIT_MS = 10_000;
+/**
+ * What every command that sends shares, whatever its source reads (a tokf database, JSON Lines
+ * files): the lock held while progress is recorded, the exporters (retries, their progress, the
+ * stop), the circuit breaker, Ctrl-C and SIGTERM (through `deps.signal`), a lock taken over, and
+ * the run log written only while the lock is the run's. A source says what is pending, how it is
+ * encoded and how an acknowledgement is recorded; it asks the harness for the rest.
+ */
+class RunHarness {
+    deps;
+    lock;
+    stops;
+    constructor(deps, 
+    /** The lock of the store progress is recorded in; undefined when nothing is recorded. */
+    lock) {
+        this.deps = deps;
+        this.lock = lock;
+    }
+    /**
+     * Runs `body` holding the lock (when there is one), then leaves the run's line in the run log
+     * unless the lock was taken over (the log is the other run's to write then). Throws
+     * SyncBusyError before `body` when another run holds the lock past LOCK_WAIT_MS.
+     */
+    async hold(body, logRun) {
+        const { lock, deps } = this;
+        if (lock === undefined)
+            return await body();
+        const sleep = deps.sleep ?? promises_.setTimeout;
+        await lock.acquire({ waitMs: deps.lockWaitMs ?? LOCK_WAIT_MS, now: deps.now, sleep });
+        try {
+            const result = await body();
+            if (lock.lost === undefined)
+                logRun?.(result);
+            return result;
+        }
+        finally {
+            lock.release();
+        }
+    }
+    /** Interrupted by Ctrl-C or SIGTERM. */
+    get interrupted() {
+        return this.deps.signal?.aborted === true;
+    }
+    /** Why the lock is no longer this run's, once another run took it over. */
+    get lockLost() {
+        return this.lock?.lost;
+    }
+    /** Why the run must send nothing more (interrupted, lock taken over), in words, or undefined. */
+    halted() {
+        const lost = this.lockLost;
+        if (lost !== undefined)
+            return `${lost}; this run stopped and recorded nothing more`;
+        if (this.interrupted)
+            return 'interrupted: sending stopped and what was acknowledged is recorded';
+        return undefined;
+    }
+    /** Calls `stop` when the run is interrupted or its lock taken over; returns the unwatching. */
+    onStop(stop) {
+        const { signal } = this.deps;
+        signal?.addEventListener('abort', stop, { once: true });
+        const unwatch = this.lock?.onLost(stop);
+        return () => {
+            signal?.removeEventListener('abort', stop);
+            unwatch?.();
+        };
+    }
+    /** Told how far the run is (see RunDeps.progress). */
+    progress(p) {
+        this.deps.progress?.(p);
+    }
+    get reportsProgress() {
+        return this.deps.progress !== undefined;
+    }
+    /** The circuit breaker of a run or a signal's pass (one rule, see CircuitBreaker). */
+    breaker(maxConsecutiveFailures) {
+        return new CircuitBreaker(maxConsecutiveFailures);
+    }
+    /**
+     * An exporter with the run's edges: retry policy and budget, retry progress, the user agent,
+     * and the stop (no attempt is started once the run is interrupted or its lock taken over).
+     */
+    exporter(target) {
+        const { deps } = this;
+        const signal = this.stopSignal();
+        return new OtlpExporter({
+            endpoint: target.endpoint,
+            protocol: target.protocol,
+            compression: target.compression,
+            timeoutMs: target.timeoutMs,
+            userAgent: deps.userAgent,
+            otlpSignal: target.otlpSignal,
+            onRedirect: target.onRedirect,
+            now: deps.now,
+            policy: { ...DEFAULT_RETRY_POLICY, budgetMs: target.retryBudgetMs, ...deps.retryPolicy },
+            ...(signal !== undefined && { signal }),
+            ...(deps.progress !== undefined && {
+                onRetry: (wait) => deps.progress?.({ kind: 'retry', ...wait }),
+            }),
+            ...(deps.sleep !== undefined && { sleep: deps.sleep }),
+            ...(deps.transport !== undefined && { transport: deps.transport }),
+        });
+    }
+    stopSignal() {
+        if (this.stops !== undefined)
+            return this.stops;
+        const stops = [this.deps.signal, this.lock?.lostSignal].filter((s) => s !== undefined);
+        if (stops.length === 0)
+            return undefined;
+        this.stops = stops.length === 1 ? stops[0] : AbortSignal.any(stops);
+        return this.stops;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/source/tokf-event.ts
 /**
  * Text longer than this is cut: tokf.command is the whole argv, and backends refuse (or choke on)
@@ -3762,6 +3923,116 @@ function bucketIndex(value) {
     return i === -1 ? DEFAULT_BOUNDARIES.length : i;
 }
 
+;// CONCATENATED MODULE: ./src/output/family-spool.ts
+
+/** Text buffered per family before it goes to that family's part file. */
+const FLUSH_CHARS = 256 * 1024;
+/** Bytes copied at a time when the parts are joined into the file. */
+const COPY_BYTES = 1024 * 1024;
+/**
+ * One family's lines, gathered in a part file of its own while a run streams, in memory only up
+ * to FLUSH_CHARS at a time.
+ */
+class FamilyPart {
+    header;
+    partPath;
+    fd;
+    chunks = [];
+    chars = 0;
+    constructor(header, partPath) {
+        this.header = header;
+        this.partPath = partPath;
+    }
+    append(lines) {
+        this.chunks.push(lines);
+        this.chars += lines.length;
+        if (this.chars >= FLUSH_CHARS)
+            this.flush();
+    }
+    flush() {
+        if (this.chunks.length === 0)
+            return;
+        this.fd ??= (0,external_node_fs_.openSync)(this.partPath, 'w');
+        (0,external_node_fs_.writeSync)(this.fd, this.chunks.join(''));
+        this.chunks = [];
+        this.chars = 0;
+    }
+    /** Copies the family (header, then lines) to `out` and removes its part file. */
+    copyTo(out, buffer) {
+        (0,external_node_fs_.writeSync)(out, this.header);
+        this.flush();
+        if (this.fd === undefined)
+            return;
+        (0,external_node_fs_.closeSync)(this.fd);
+        this.fd = undefined;
+        const input = (0,external_node_fs_.openSync)(this.partPath, 'r');
+        try {
+            for (;;) {
+                const n = (0,external_node_fs_.readSync)(input, buffer, 0, buffer.length, null);
+                if (n === 0)
+                    break;
+                (0,external_node_fs_.writeSync)(out, buffer, 0, n);
+            }
+        }
+        finally {
+            (0,external_node_fs_.closeSync)(input);
+        }
+        (0,external_node_fs_.rmSync)(this.partPath, { force: true });
+    }
+    discard() {
+        if (this.fd !== undefined)
+            (0,external_node_fs_.closeSync)(this.fd);
+        this.fd = undefined;
+        this.chunks = [];
+        (0,external_node_fs_.rmSync)(this.partPath, { force: true });
+    }
+}
+/**
+ * A file written as families whose lines arrive interleaved but must end up together (as
+ * OpenMetrics wants a family's samples): each family spools to `<path>.partN` beside the file,
+ * and commit() joins them, in the order they were opened, into the file, which appears whole
+ * (through a rename) or not at all. The directory must exist before the first line is flushed.
+ */
+class FamilySpool {
+    path;
+    parts = [];
+    constructor(path) {
+        this.path = path;
+    }
+    /** A new family under `header`, joined after the families opened before it. */
+    family(header) {
+        const part = new FamilyPart(header, `${this.path}.part${this.parts.length}`);
+        this.parts.push(part);
+        return part;
+    }
+    /** Removes every part; the file, if an earlier run left one, stays as it was. */
+    discard() {
+        for (const part of this.parts)
+            part.discard();
+    }
+    /** Joins the families, then `trailer`, into the file; on failure removes the parts and the copy. */
+    commit(trailer) {
+        const tmp = `${this.path}.tmp`;
+        const out = (0,external_node_fs_.openSync)(tmp, 'w');
+        try {
+            const buffer = Buffer.allocUnsafe(COPY_BYTES);
+            for (const part of this.parts)
+                part.copyTo(out, buffer);
+            (0,external_node_fs_.writeSync)(out, trailer);
+            (0,external_node_fs_.fsyncSync)(out);
+        }
+        catch (err) {
+            this.discard();
+            (0,external_node_fs_.closeSync)(out);
+            (0,external_node_fs_.rmSync)(tmp, { force: true });
+            throw err;
+        }
+        (0,external_node_fs_.closeSync)(out);
+        // Renamed whole, so that no one backfills half a file.
+        (0,external_node_fs_.renameSync)(tmp, this.path);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/output/prometheus-names.ts
 /**
  * How Prometheus's OTLP receiver names what it receives, under its default translation strategy
@@ -3919,6 +4190,74 @@ function jobAndInstance(resource) {
     return out;
 }
 
+;// CONCATENATED MODULE: ./src/output/openmetrics-text.ts
+
+
+/** The line that ends every OpenMetrics file. */
+const OPENMETRICS_EOF = '# EOF\n';
+/** The `le` of each finite bucket, spelled once: every histogram sample writes them all. */
+const BOUND_LABELS = DEFAULT_BOUNDARIES.map((b) => formatBound(b));
+/** A family's metadata, which precedes its samples: its type and its help text. */
+function familyHeader(name, type, help) {
+    return `# TYPE ${name} ${type}\n# HELP ${name} ${escapeLabelValue(help)}\n`;
+}
+/**
+ * A series' labels, named as Prometheus's OTLP receiver names them, rendered and escaped, without
+ * braces (a histogram bucket adds its `le`).
+ */
+function labelSet(attributes, resource) {
+    return prometheusLabels(attributes, resource)
+        .map(([name, value]) => `${name}="${escapeLabelValue(value)}"`)
+        .join(',');
+}
+/** One sample line; `seconds` is a number or already written as OpenMetrics seconds. */
+function sampleLine(name, labels, value, seconds) {
+    return `${name}{${labels}} ${formatValue(value)} ${seconds}\n`;
+}
+/**
+ * A histogram's bucket samples at one second, cumulative as OpenMetrics counts them, from counts
+ * per bucket (the last above the highest boundary) and the total count for `+Inf`.
+ */
+function bucketLines(name, labels, perBucket, count, seconds) {
+    const at = ` ${seconds}\n`;
+    const prefix = `${name}_bucket{${labels}${labels === '' ? '' : ','}le="`;
+    let cumulative = 0;
+    let lines = '';
+    BOUND_LABELS.forEach((le, i) => {
+        cumulative += perBucket[i] ?? 0;
+        lines += `${prefix}${le}"} ${cumulative}${at}`;
+    });
+    return `${lines}${prefix}+Inf"} ${count}${at}`;
+}
+/** OpenMetrics label value escaping: backslash, double quote and line feed. */
+function escapeLabelValue(value) {
+    return value.replace(/[\\"\n]/g, (c) => (c === '\n' ? '\\n' : `\\${c}`));
+}
+/** A sample value: integers without a point, as OpenMetrics asks; others in shortest form. */
+function formatValue(v) {
+    return String(v);
+}
+/**
+ * A bucket bound as the OTLP receiver writes it (Go's FormatFloat 'f', -1): the shortest digits
+ * that give the number back, never in exponent form.
+ */
+function formatBound(bound) {
+    if (bound === Infinity)
+        return '+Inf';
+    const text = String(bound);
+    const match = /^(-?)(\d)(?:\.(\d+))?e([+-]\d+)$/.exec(text);
+    if (match === null)
+        return text;
+    const [, sign, lead, rest = '', exp] = match;
+    const digits = `${lead}${rest}`;
+    const point = 1 + Number(exp);
+    if (point <= 0)
+        return `${sign}0.${'0'.repeat(-point)}${digits}`;
+    if (point >= digits.length)
+        return `${sign}${digits}${'0'.repeat(point - digits.length)}`;
+    return `${sign}${digits.slice(0, point)}.${digits.slice(point)}`;
+}
+
 ;// CONCATENATED MODULE: ./src/output/write-failure.ts
 
 /** Errors of the file system that mean "no room": the disk, or the user's quota. */
@@ -3952,73 +4291,11 @@ function writing(kind, path, work) {
 
 
 
+
+
 /** The file's name in the output directory. */
 const OPENMETRICS_FILE = 'metrics.om';
-/** Text buffered per family before it goes to that family's part file. */
-const FLUSH_CHARS = 256 * 1024;
-/** Bytes copied at a time when the parts are joined into the file. */
-const COPY_BYTES = 1024 * 1024;
-/** The `le` of each finite bucket, spelled once: every histogram sample writes them all. */
-const BOUND_LABELS = DEFAULT_BOUNDARIES.map((b) => formatBound(b));
-/**
- * One metric family of the file. OpenMetrics wants a family's lines together, while events bring
- * lines for every family at once: each family collects its samples in a part file of its own
- * while the run streams, and close() joins the parts under their metadata.
- */
-class FamilyPart {
-    header;
-    partPath;
-    fd;
-    chunks = [];
-    chars = 0;
-    constructor(header, partPath) {
-        this.header = header;
-        this.partPath = partPath;
-    }
-    append(line) {
-        this.chunks.push(line);
-        this.chars += line.length;
-        if (this.chars >= FLUSH_CHARS)
-            this.flush();
-    }
-    flush() {
-        if (this.chunks.length === 0)
-            return;
-        this.fd ??= (0,external_node_fs_.openSync)(this.partPath, 'w');
-        (0,external_node_fs_.writeSync)(this.fd, this.chunks.join(''));
-        this.chunks = [];
-        this.chars = 0;
-    }
-    /** Copies the family (metadata, then samples) to `out` and removes its part file. */
-    copyTo(out, buffer) {
-        (0,external_node_fs_.writeSync)(out, this.header);
-        this.flush();
-        if (this.fd === undefined)
-            return;
-        (0,external_node_fs_.closeSync)(this.fd);
-        this.fd = undefined;
-        const input = (0,external_node_fs_.openSync)(this.partPath, 'r');
-        try {
-            for (;;) {
-                const n = (0,external_node_fs_.readSync)(input, buffer, 0, buffer.length, null);
-                if (n === 0)
-                    break;
-                (0,external_node_fs_.writeSync)(out, buffer, 0, n);
-            }
-        }
-        finally {
-            (0,external_node_fs_.closeSync)(input);
-        }
-        (0,external_node_fs_.rmSync)(this.partPath, { force: true });
-    }
-    discard() {
-        if (this.fd !== undefined)
-            (0,external_node_fs_.closeSync)(this.fd);
-        this.fd = undefined;
-        this.chunks = [];
-        (0,external_node_fs_.rmSync)(this.partPath, { force: true });
-    }
-}
+const KIND = 'OpenMetrics file';
 /**
  * Writes the events as OpenMetrics text for `promtool tsdb create-blocks-from openmetrics`, which
  * backfills Prometheus (and, through its blocks, Thanos or Mimir). Series are named and labelled
@@ -4032,9 +4309,9 @@ class FamilyPart {
  * increasing time order, which the TSDB requires; totals stay exact. Each series ends with its
  * total at the file's last second.
  *
- * Memory holds one entry per series and a fixed buffer per family; the samples wait on disk.
+ * Memory holds one entry per series and a fixed buffer per family; the samples wait on disk
+ * (family-spool.ts) until close() joins them. The lines themselves are openmetrics-text.ts's.
  */
-const KIND = 'OpenMetrics file';
 class OpenMetricsWriter {
     dir;
     resource;
@@ -4042,6 +4319,7 @@ class OpenMetricsWriter {
     /** Events written (those with a readable timestamp). */
     events = 0;
     families;
+    spool;
     byInstrument = new Map();
     series = new Map();
     labelCache = new Map();
@@ -4051,8 +4329,8 @@ class OpenMetricsWriter {
         this.dir = dir;
         this.resource = resource;
         this.path = (0,external_node_path_.join)(dir, OPENMETRICS_FILE);
-        let part = 0;
-        const family = (name, type, help) => new FamilyPart(`# TYPE ${name} ${type}\n# HELP ${name} ${escapeHelp(help)}\n`, `${this.path}.part${part++}`);
+        this.spool = new FamilySpool(this.path);
+        const family = (name, type, help) => this.spool.family(familyHeader(name, type, help));
         this.families = [INVOCATIONS, TOKENS_SAVED, TOKEN_USAGE, FILTER_DURATION].map((instrument) => {
             if (instrument.kind === 'sum') {
                 const name = prometheusMetricName(instrument.name, instrument.unit, 'monotonic-sum');
@@ -4108,9 +4386,7 @@ class OpenMetricsWriter {
             return;
         this.closed = true;
         if (this.events === 0) {
-            for (const f of this.families)
-                for (const part of [f.total, f.bucket, f.sum, f.count])
-                    part?.discard();
+            this.spool.discard();
             return;
         }
         this.prepareDir();
@@ -4127,26 +4403,7 @@ class OpenMetricsWriter {
         }
         this.series.clear();
         this.labelCache.clear();
-        const parts = this.families.flatMap((f) => [f.total, f.bucket, f.sum, f.count].filter((p) => p !== undefined));
-        const tmp = `${this.path}.tmp`;
-        const out = (0,external_node_fs_.openSync)(tmp, 'w');
-        try {
-            const buffer = Buffer.allocUnsafe(COPY_BYTES);
-            for (const part of parts)
-                part.copyTo(out, buffer);
-            (0,external_node_fs_.writeSync)(out, '# EOF\n');
-            (0,external_node_fs_.fsyncSync)(out);
-        }
-        catch (err) {
-            for (const part of parts)
-                part.discard();
-            (0,external_node_fs_.closeSync)(out);
-            (0,external_node_fs_.rmSync)(tmp, { force: true });
-            throw err;
-        }
-        (0,external_node_fs_.closeSync)(out);
-        // Renamed whole, so that no one backfills half a file.
-        (0,external_node_fs_.renameSync)(tmp, this.path);
+        this.spool.commit(OPENMETRICS_EOF);
     }
     prepareDir() {
         if (this.dirReady)
@@ -4191,62 +4448,21 @@ class OpenMetricsWriter {
     renderLabels(attrsKey, attributes) {
         let labels = this.labelCache.get(attrsKey);
         if (labels === undefined) {
-            labels = prometheusLabels(attributes, this.resource)
-                .map(([name, value]) => `${name}="${escapeLabelValue(value)}"`)
-                .join(',');
+            labels = labelSet(attributes, this.resource);
             this.labelCache.set(attrsKey, labels);
         }
         return labels;
     }
     emit(s, seconds) {
         const f = s.families;
-        const at = ` ${seconds}\n`;
         if (f.total !== undefined) {
-            f.total.append(`${f.name}{${s.labels}} ${formatValue(s.sum)}${at}`);
+            f.total.append(sampleLine(f.name, s.labels, s.sum, seconds));
             return;
         }
-        const buckets = s.buckets;
-        const prefix = `${f.name}_bucket{${s.labels}${s.labels === '' ? '' : ','}le="`;
-        let cumulative = 0;
-        BOUND_LABELS.forEach((le, i) => {
-            cumulative += buckets[i] ?? 0;
-            f.bucket.append(`${prefix}${le}"} ${cumulative}${at}`);
-        });
-        f.bucket.append(`${prefix}+Inf"} ${s.count}${at}`);
-        f.sum.append(`${f.name}_sum{${s.labels}} ${formatValue(s.sum)}${at}`);
-        f.count.append(`${f.name}_count{${s.labels}} ${s.count}${at}`);
+        f.bucket.append(bucketLines(f.name, s.labels, s.buckets, s.count, seconds));
+        f.sum.append(sampleLine(`${f.name}_sum`, s.labels, s.sum, seconds));
+        f.count.append(sampleLine(`${f.name}_count`, s.labels, s.count, seconds));
     }
-}
-/** OpenMetrics label value escaping: backslash, double quote and line feed. */
-function escapeLabelValue(value) {
-    return value.replace(/[\\"\n]/g, (c) => (c === '\n' ? '\\n' : `\\${c}`));
-}
-function escapeHelp(text) {
-    return escapeLabelValue(text);
-}
-/** A sample value: integers without a point, as OpenMetrics asks; others in shortest form. */
-function formatValue(v) {
-    return String(v);
-}
-/**
- * A bucket bound as the OTLP receiver writes it (Go's FormatFloat 'f', -1): the shortest digits
- * that give the number back, never in exponent form.
- */
-function formatBound(bound) {
-    if (bound === Infinity)
-        return '+Inf';
-    const text = String(bound);
-    const match = /^(-?)(\d)(?:\.(\d+))?e([+-]\d+)$/.exec(text);
-    if (match === null)
-        return text;
-    const [, sign, lead, rest = '', exp] = match;
-    const digits = `${lead}${rest}`;
-    const point = 1 + Number(exp);
-    if (point <= 0)
-        return `${sign}0.${'0'.repeat(-point)}${digits}`;
-    if (point >= digits.length)
-        return `${sign}${digits}${'0'.repeat(point - digits.length)}`;
-    return `${sign}${digits.slice(0, point)}.${digits.slice(point)}`;
 }
 
 // EXTERNAL MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/logs/protobuf/logs.mjs + 3 modules
@@ -4433,7 +4649,7 @@ function cumulate(deltas, ledger, resource) {
                 const state = before
                     ? { ...before, histogram: copyHistogram(before.histogram) }
                     : {
-                        // Never before 1970 (see times() in resource-metrics.ts).
+                        // Never before 1970 (see startOf() in resource-metrics.ts).
                         startSeconds: Math.max(0, p.epochSeconds - 1),
                         lastSeconds: p.epochSeconds - 1,
                         sum: 0,
@@ -4536,6 +4752,11 @@ var MetricData = __webpack_require__(63938);
 
 
 /**
+ * One list of boundaries for every histogram point: the transformer only reads it, and a copy per
+ * point (sixteen numbers, for three of a second's five points) was a large share of the garbage.
+ */
+const BOUNDARIES = [...DEFAULT_BOUNDARIES];
+/**
  * Builds the SDK's ResourceMetrics, which the OTLP transformer serializes.
  *
  * Time rule: a point's `time_unix_nano` is the events' timestamp exactly. A delta point's
@@ -4570,7 +4791,12 @@ function toMetricData(instrument, points, aggregationTemporality) {
             aggregationTemporality,
             dataPointType: MetricData/* DataPointType */.n.SUM,
             isMonotonic: true,
-            dataPoints: sorted.map((p) => ({ ...times(p), attributes: p.attributes, value: p.sum })),
+            dataPoints: sorted.map((p) => ({
+                startTime: startOf(p),
+                endTime: [p.epochSeconds, 0],
+                attributes: p.attributes,
+                value: p.sum,
+            })),
         };
     }
     return {
@@ -4580,10 +4806,11 @@ function toMetricData(instrument, points, aggregationTemporality) {
         dataPoints: sorted.map((p) => {
             const h = p.histogram;
             return {
-                ...times(p),
+                startTime: startOf(p),
+                endTime: [p.epochSeconds, 0],
                 attributes: p.attributes,
                 value: {
-                    buckets: { boundaries: [...DEFAULT_BOUNDARIES], counts: h.bucketCounts },
+                    buckets: { boundaries: BOUNDARIES, counts: h.bucketCounts },
                     count: h.count,
                     sum: h.sum,
                     min: h.min,
@@ -4593,10 +4820,9 @@ function toMetricData(instrument, points, aggregationTemporality) {
         }),
     };
 }
-function times(p) {
+function startOf(p) {
     // Never before 1970: OTLP's times are unsigned (an event at the epoch starts there too).
-    const start = Math.max(0, p.startSeconds ?? p.epochSeconds - 1);
-    return { startTime: [start, 0], endTime: [p.epochSeconds, 0] };
+    return [Math.max(0, p.startSeconds ?? p.epochSeconds - 1), 0];
 }
 
 ;// CONCATENATED MODULE: ./src/encode/requests.ts
@@ -4965,7 +5191,7 @@ class ProgressRecorder {
 /** One more than attribute values keep, so that a cut value is still seen as too long. */
 const TEXT_LIMIT = MAX_TEXT_LENGTH + 1;
 /** Rows fetched per query. Each query ends before the next, so tokf's writes wait at most one. */
-const pending_events_PAGE_SIZE = 2000;
+const PAGE_SIZE = 2000;
 /**
  * Pending events in id order, read a page at a time so that memory is bounded by the page and no
  * read lock is held between pages. Columns are selected by name: tokf's column order varies. Rows
@@ -4984,7 +5210,7 @@ function scanPending(db, plan, columns) {
        FROM events
       WHERE id >= ? AND id <= ?${condition === undefined ? '' : ` AND ${condition}`}
       ORDER BY id
-      LIMIT ${pending_events_PAGE_SIZE}`;
+      LIMIT ${PAGE_SIZE}`;
     const page = db.prepare(sql);
     // SQLite integers can exceed what a JS number holds, and node:sqlite then refuses the whole
     // page. Such a page is read again as BigInt and clamped, so an odd row cannot stop the scan;
@@ -5011,7 +5237,7 @@ function scanPending(db, plan, columns) {
                     from = event.id + 1;
                     yield event;
                 }
-                if (rows.length < pending_events_PAGE_SIZE)
+                if (rows.length < PAGE_SIZE)
                     break;
             }
         }
@@ -5302,15 +5528,68 @@ async function findHorizon(events, refusal, steps) {
     return sendAll([rest], steps);
 }
 
+;// CONCATENATED MODULE: ./src/engine/time-refusals.ts
+
+/** Older than the endpoint keeps (`said`: the refusal in words). */
+function tooOldForEndpoint(said, status) {
+    return {
+        kept: 'too-old-for-endpoint',
+        unsent: 'too-old-unsent',
+        reason: `too old for this endpoint (${said})`,
+        status,
+        stat: 'tooOldForEndpoint',
+    };
+}
+/** Behind newer samples of its series the endpoint holds (delta, logs, spans). */
+function behindEndpoint(said) {
+    return {
+        kept: 'behind-endpoint',
+        unsent: 'behind-endpoint',
+        reason: `behind newer samples the endpoint holds (${said})`,
+        status: null,
+        stat: 'behindEndpoint',
+    };
+}
+/**
+ * Events the endpoint will not take for their time, not their data: set aside as kept in the
+ * run's file (named in the row, so that status can check it still holds them), or, without a
+ * file, left pending with an error saying so. Returns what to report when recording that failed
+ * (the delivery then stops), else undefined.
+ */
+function keepInFile(parts, events, said, how) {
+    const { recorder, notices, allFile: file, stats } = parts;
+    const firstId = events[0]?.id;
+    if (file === undefined) {
+        stats.tooOldUnsent += events.length;
+        notices.error({ kind: how.unsent, count: events.length, firstId, message: said });
+        return undefined;
+    }
+    try {
+        recorder.setAside(events.map((e) => e.id), { reason: `${how.reason}; kept in ${file}`, status: how.status, file });
+    }
+    catch (err) {
+        return `${said}; recording that failed: ${messageOf(err)}`;
+    }
+    stats[how.stat] += events.length;
+    notices.warning({
+        kind: how.kept,
+        count: events.length,
+        firstId,
+        message: said,
+        file,
+        setAside: true,
+    });
+    return undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/engine/delivery.ts
+
 
 
 
 
 /** Shortest value of an event's data a refusal must quote to count as naming it. */
 const MIN_NAMED_LENGTH = 4;
-/** What an encoded body becomes once its compressed form is ready (see compress). */
-const RELEASED = new Uint8Array(0);
 /**
  * Sends a run's requests in order, each through poison isolation, and settles every outcome:
  * acknowledged events are recorded as delivered, refused single events are set aside with the
@@ -5335,11 +5614,6 @@ class Delivery {
         bytesSent: 0,
     };
     stopped = false;
-    consecutiveRefusals = 0;
-    /** Wire bodies started ahead of their turn, by request. */
-    wires = new WeakMap();
-    /** Batches prepared and not yet started, in order. */
-    queued = [];
     /** Whether the request being delivered was acknowledged as encoded, not split or refused. */
     wholeAck = false;
     current;
@@ -5356,13 +5630,13 @@ class Delivery {
     }
     /**
      * The job that sends a batch, for the pipeline. The batch is encoded and its compression started
-     * now, while earlier batches are still being sent.
+     * now, while earlier batches are still being sent (see Speculation).
      */
     prepare(batch) {
-        const job = { batch, requests: this.encodeBatch(batch, this.parts.encodeAhead) };
-        this.queued.push(job);
+        const { speculation } = this.parts;
+        const job = speculation.ahead(batch);
         return async () => {
-            this.queued.shift();
+            speculation.started();
             const requests = job.requests;
             for (let i = 0; i < requests.length; i += 1) {
                 if (this.stopped)
@@ -5371,50 +5645,16 @@ class Delivery {
                 this.wholeAck = false;
                 if ((await this.deliver(request)) === 'stop')
                     return;
-                if (this.wholeAck || this.parts.speculationLost === undefined)
-                    continue;
-                // What follows assumed this request's totals: encode it again from what was recorded.
-                this.parts.speculationLost();
-                const rest = requests.slice(i + 1).flatMap((r) => r.events);
-                if (rest.length > 0)
-                    requests.splice(i + 1, Infinity, ...this.reencode(rest));
-                for (const later of this.queued)
-                    later.requests = this.reencode(later.batch);
+                // What follows assumed this request's totals: encoded again from what was recorded.
+                if (!this.wholeAck)
+                    speculation.lost(requests, i);
             }
         };
-    }
-    /** Encodes a batch and starts compressing it. A request never sent leaves no rejection behind. */
-    encodeBatch(batch, encode) {
-        const requests = encode(batch);
-        this.parts.encoded(requests);
-        this.compress(requests);
-        return requests;
-    }
-    /** Encoded again after a speculation was lost: counted once already, as first encoded. */
-    reencode(events) {
-        const requests = this.parts.encodeAhead(events);
-        this.compress(requests);
-        return requests;
-    }
-    compress(requests) {
-        // Once sending stopped, no job waits on these: compressing them would only hold their bodies.
-        if (this.stopped)
-            return;
-        for (const r of requests) {
-            const wire = this.parts.exporter.wireBody(r.body).then((body) => {
-                // Only the wire body is sent from here on (a split re-encodes from the events): the
-                // encoded one, ten times larger, need not wait in the queue with it.
-                if (body !== r.body)
-                    r.body = RELEASED;
-                return body;
-            });
-            wire.catch(() => { });
-            this.wires.set(r, wire);
-        }
     }
     /** Sends nothing more in this run. */
     stop() {
         this.stopped = true;
+        this.parts.speculation.stop();
     }
     async deliver(request) {
         if (this.stopped)
@@ -5422,19 +5662,19 @@ class Delivery {
         this.current = request;
         const verdict = await sendIsolating(request, {
             send: (r) => this.send(r),
-            encode: this.parts.encode,
+            encode: (events) => this.parts.speculation.encode(events),
             settle: (r, outcome) => this.settled(this.settle(r, outcome)),
             timeOf: (e) => e.epochSeconds ?? 0,
             seriesOf: seriesOfEvent,
-            mayHold: (e) => this.parts.mayHold(e),
+            mayHold: (e) => this.parts.held.mayHold(e),
             // Re-examining, the stored request may reach past the events set aside from it: a refused
             // request is taken apart, and each event refused alone is the rest of it (see outOfOrder).
-            bisectOutOfOrder: () => !this.parts.cumulative || this.parts.reexamining,
+            bisectOutOfOrder: () => !this.parts.speculation.cumulative || this.parts.held.reexamining,
             tooOld: (events, refusal) => this.settled(this.tooOld(events, refusal)),
             splitting: (r, refusal) => this.parts.log(`${describeOutcome(refusal)} for ${r.events.length} events; splitting the request to find the refused ones`),
         });
         if (verdict === 'stop')
-            this.stopped = true;
+            this.stop();
         return verdict;
     }
     settled(verdict) {
@@ -5455,14 +5695,14 @@ class Delivery {
                 message: `not sent: recording the request in flight failed: ${messageOf(err)}`,
             };
         }
-        const outcome = await this.parts.exporter.send(request.body, this.wires.get(request));
+        const outcome = await this.parts.exporter.send(request.body, this.parts.speculation.wire(request));
         if (outcome.kind !== 'acknowledged') {
             try {
                 recorder.unacknowledged(request.events, outcome.mayHaveLanded !== true);
             }
             catch (err) {
                 this.failed('record-failed', request.events, messageOf(err));
-                this.stopped = true;
+                this.stop();
             }
         }
         // Interrupted before its first attempt: nothing went out.
@@ -5507,8 +5747,9 @@ class Delivery {
             this.failed('record-failed', request.events, messageOf(err));
             return false;
         }
-        this.parts.acknowledged(request);
-        this.consecutiveRefusals = 0;
+        this.parts.observed.acknowledged(request.events);
+        this.parts.speculation.acknowledged(request);
+        this.parts.breaker.accepted();
         this.stats.deliveredEvents += request.events.length;
         return true;
     }
@@ -5602,14 +5843,17 @@ class Delivery {
     }
     /** The circuit breaker: too many refused events in a row stop the run. */
     countRefusal(events) {
-        this.consecutiveRefusals += 1;
-        const max = this.parts.maxConsecutiveRefusals;
-        if (this.consecutiveRefusals < max)
+        const { breaker } = this.parts;
+        if (!breaker.refused('bad-data'))
             return 'continue';
         // Refused by an endpoint that took nothing: finish() says so, with every event pending.
         if (!this.accepted && this.unconfirmed.length > 0)
             return 'stop';
-        this.parts.notices.error({ kind: 'circuit-breaker', count: max, firstId: events[0]?.id });
+        this.parts.notices.error({
+            kind: 'circuit-breaker',
+            count: breaker.max,
+            firstId: events[0]?.id,
+        });
         return 'stop';
     }
     /**
@@ -5618,7 +5862,7 @@ class Delivery {
      * - Events it may hold unrecorded (a resend of a request whose answer was lost, see mayHold)
      *   are there: recorded as delivered ("already in the backend"), their series' totals advanced
      *   as the request had them, which are the totals the endpoint took the first time. While
-     *   re-examining events earlier versions set aside (see DeliveryParts.reexamining), so is any
+     *   re-examining events earlier versions set aside (see HeldEvents), so is any
      *   single event refused so: the stored request they came from reached past them, and is
      *   taken apart in order, so the totals recorded reach what the endpoint took.
      * - Others were never sent: with running totals (cumulative) the endpoint holds a series this
@@ -5629,12 +5873,13 @@ class Delivery {
      */
     outOfOrder(request, outcome) {
         const { events } = request;
-        const held = events.every((e) => this.parts.mayHold(e)) || (this.parts.reexamining && events.length === 1);
+        const held = events.every((e) => this.parts.held.mayHold(e)) ||
+            (this.parts.held.reexamining && events.length === 1);
         if (held)
             return this.alreadyHeld(request, outcome);
         const said = describeOutcome(outcome);
         this.stats.failedRequests += 1;
-        if (this.parts.cumulative) {
+        if (this.parts.speculation.cumulative) {
             this.parts.notices.error({
                 kind: 'out-of-order',
                 count: events.length,
@@ -5661,13 +5906,7 @@ class Delivery {
     }
     /** An event behind what its series holds at the endpoint: kept as a too-old one is. */
     behind(events, said) {
-        return this.keepInFile(events, said, {
-            kept: 'behind-endpoint',
-            unsent: 'behind-endpoint',
-            reason: `behind newer samples the endpoint holds (${said})`,
-            status: null,
-            stat: 'behindEndpoint',
-        });
+        return this.keepInFile(events, said, behindEndpoint(said));
     }
     /**
      * Events older than the endpoint's horizon are not refused data: they are not counted by the
@@ -5677,44 +5916,15 @@ class Delivery {
      */
     tooOld(events, refusal) {
         const said = describeOutcome(refusal);
-        return this.keepInFile(events, said, {
-            kept: 'too-old-for-endpoint',
-            unsent: 'too-old-unsent',
-            reason: `too old for this endpoint (${said})`,
-            status: refusal.status,
-            stat: 'tooOldForEndpoint',
-        });
+        return this.keepInFile(events, said, tooOldForEndpoint(said, refusal.status));
     }
-    /**
-     * Events the endpoint will not take for their time, not their data: set aside as kept in the
-     * run's file (named in the row, so that status can check it still holds them), or, without a
-     * file, left pending with an error saying so.
-     */
     keepInFile(events, said, how) {
-        const file = this.parts.allFile;
-        const firstId = events[0]?.id;
-        if (file === undefined) {
-            this.stats.tooOldUnsent += events.length;
-            this.parts.notices.error({ kind: how.unsent, count: events.length, firstId, message: said });
+        const { recorder, notices, allFile } = this.parts;
+        const failure = keepInFile({ recorder, notices, allFile, stats: this.stats }, events, said, how);
+        if (failure === undefined)
             return 'continue';
-        }
-        try {
-            this.parts.recorder.setAside(events.map((e) => e.id), { reason: `${how.reason}; kept in ${file}`, status: how.status, file });
-        }
-        catch (err) {
-            this.failed('record-failed', events, `${said}; recording that failed: ${messageOf(err)}`);
-            return 'stop';
-        }
-        this.stats[how.stat] += events.length;
-        this.parts.notices.warning({
-            kind: how.kept,
-            count: events.length,
-            firstId,
-            message: said,
-            file,
-            setAside: true,
-        });
-        return 'continue';
+        this.failed('record-failed', events, failure);
+        return 'stop';
     }
     failed(kind, events, message) {
         this.parts.notices.error({ kind, count: events.length, firstId: events[0]?.id, message });
@@ -5733,6 +5943,169 @@ function namesEventData(message, events) {
         v !== null &&
         v.trim().length >= MIN_NAMED_LENGTH &&
         message.includes(v.trim()));
+}
+
+;// CONCATENATED MODULE: ./src/engine/held-events.ts
+
+/**
+ * Which events the endpoint may hold although their delivery was never recorded: those of a
+ * request whose answer was not read (see InFlight), in this run or one that did not end cleanly,
+ * and, for cumulative series, those earlier versions set aside for an out-of-order or duplicate
+ * refusal, which is what a resend of a request the endpoint stored gets. Those are selected
+ * again (re-examined), as ones the endpoint may hold.
+ */
+class HeldEvents {
+    inFlight;
+    deadLetters;
+    /** The set-aside events looked at again. */
+    reexamined;
+    /** The highest of them: the stored request they came from reached at least that far. */
+    reexaminedUpTo;
+    constructor(inFlight, deadLetters, cumulative) {
+        this.inFlight = inFlight;
+        this.deadLetters = deadLetters;
+        // Cumulative series only: there the encoder never goes back in a series, so such a refusal of
+        // events never sent needs another sender of the same series; what earlier versions set aside
+        // for one was sent before, by a request whose answer was lost.
+        const stuck = cumulative ? deadLetters.idsWhere(isOutOfOrderReason) : [];
+        this.reexamined = new Set(stuck);
+        this.reexaminedUpTo = stuck.length === 0 ? -Infinity : stuck[stuck.length - 1];
+    }
+    /**
+     * Whether this run looks again at events earlier versions set aside for an out-of-order refusal
+     * of a resend: the stored request they came from may reach past them.
+     */
+    get reexamining() {
+        return this.reexamined.size > 0;
+    }
+    /**
+     * Whether the endpoint may hold the event unrecorded: in a request whose answer was not read,
+     * or looked at again (see reexamined), as may every pending event up to the last of those,
+     * which the stored request they came from covered.
+     */
+    mayHold(e) {
+        return this.inFlight.mayHold(e.id) || e.id <= this.reexaminedUpTo;
+    }
+    /** Dead letters later runs skip: all but those looked at again. */
+    stillRejected() {
+        const all = this.deadLetters.ids();
+        if (this.reexamined.size === 0)
+            return all;
+        return new Set([...all].filter((id) => !this.reexamined.has(id)));
+    }
+}
+
+;// CONCATENATED MODULE: ./src/engine/speculation.ts
+
+/** What an encoded body becomes once its compressed form is ready (see compress). */
+const RELEASED = new Uint8Array(0);
+/**
+ * The work done ahead of sending, in one place: each batch is encoded (and its compression
+ * started) as soon as it is read, while earlier ones are still being sent. Cumulative points then
+ * continue the totals of the requests encoded before them, as if those will all be acknowledged
+ * whole; when one is not (split, refused, too old), what was encoded after it is encoded again
+ * from the totals acknowledged (`lost`). Acknowledgements come down here (`acknowledged`) and go
+ * on to the encoder's ledger; nothing here climbs back into the pass.
+ */
+class Speculation {
+    parts;
+    /** Cumulative: the totals of requests encoded ahead of their acknowledgement. */
+    projected = new Map();
+    /** Wire bodies started ahead of their turn, by request. */
+    wires = new WeakMap();
+    /** Batches prepared and not yet started, in order. */
+    queued = [];
+    stopped = false;
+    constructor(parts) {
+        this.parts = parts;
+    }
+    /** Whether points carry running totals, so that a refusal of one series stops the others. */
+    get cumulative() {
+        return this.parts.encoder.cumulative;
+    }
+    /** Encodes a batch ahead of its turn and starts compressing it; queued until `started`. */
+    ahead(batch) {
+        const requests = this.encodeAhead(batch);
+        this.parts.encoded(requests);
+        this.compress(requests);
+        const job = { batch, requests };
+        this.queued.push(job);
+        return job;
+    }
+    /** The oldest queued batch is being sent: it is no longer encoded again after a loss. */
+    started() {
+        this.queued.shift();
+    }
+    /**
+     * Encodes events at their turn from the totals acknowledged so far: part of a refused request
+     * being split, which is never encoded ahead.
+     */
+    encode(events) {
+        return this.parts.encoder.encode(events);
+    }
+    /** The wire body started for `request`, if it was compressed ahead. */
+    wire(request) {
+        return this.wires.get(request);
+    }
+    /** Told of each request once its acknowledgement is recorded: its totals are the series' now. */
+    acknowledged(request) {
+        this.parts.encoder.acknowledged(request);
+    }
+    /**
+     * `requests[index]` was not acknowledged as encoded: the requests encoded after it assumed it
+     * was, so they (the rest of its batch, and every batch queued) are encoded again. Nothing to do
+     * where encodings never depend on earlier requests (delta).
+     */
+    lost(requests, index) {
+        if (!this.parts.encoder.cumulative)
+            return;
+        this.projected.clear();
+        const rest = requests.slice(index + 1).flatMap((r) => r.events);
+        if (rest.length > 0)
+            requests.splice(index + 1, Infinity, ...this.reencode(rest));
+        for (const later of this.queued)
+            later.requests = this.reencode(later.batch);
+    }
+    /** Nothing more is sent: nothing more is compressed. */
+    stop() {
+        this.stopped = true;
+    }
+    /**
+     * Cumulative points continue from the totals of the requests encoded before, acknowledged or
+     * not; `lost` encodes again what follows a request that was not acknowledged whole.
+     */
+    encodeAhead(events) {
+        const { encoder } = this.parts;
+        if (encoder.ledger === undefined)
+            return encoder.encode(events);
+        const requests = encoder.encodeOver(events, overlay(encoder.ledger, this.projected));
+        for (const r of requests)
+            for (const [key, totals] of r.totals ?? [])
+                this.projected.set(key, totals);
+        return requests;
+    }
+    /** Encoded again after a speculation was lost: counted once already, as first encoded. */
+    reencode(events) {
+        const requests = this.encodeAhead(events);
+        this.compress(requests);
+        return requests;
+    }
+    compress(requests) {
+        // Once sending stopped, no job waits on these: compressing them would only hold their bodies.
+        if (this.stopped)
+            return;
+        for (const r of requests) {
+            const wire = this.parts.wireBody(r.body).then((body) => {
+                // Only the wire body is sent from here on (a split re-encodes from the events): the
+                // encoded one, ten times larger, need not wait in the queue with it.
+                if (body !== r.body)
+                    r.body = RELEASED;
+                return body;
+            });
+            wire.catch(() => { });
+            this.wires.set(r, wire);
+        }
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/progress/sql.ts
@@ -5897,25 +6270,21 @@ function writeLineage(path, keys) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/engine/replay-encoder.ts
-
+;// CONCATENATED MODULE: ./src/engine/tokf-encoder.ts
 
 
 
 /**
- * Turns a replay's batches into requests for its signal. Cumulative metrics continue each series
- * from its totals: those acknowledged (`encode`), or those of the requests encoded ahead of their
- * acknowledgement (`encodeAhead`), which Delivery throws away (`speculationLost`) when a request
- * is not acknowledged whole.
+ * Turns a tokf database's events into requests for their signal. Cumulative metrics continue each
+ * series from its totals: those acknowledged (`encode`), or any ledger given (`encodeOver`, which
+ * Speculation uses to encode ahead of acknowledgements).
  */
-class ReplayEncoder {
+class TokfEncoder {
     config;
     signal;
     db;
     now;
     ledger;
-    /** Cumulative: the totals of requests encoded ahead of their acknowledgement. */
-    projected = new Map();
     /** Traces: where each row was first recorded, read when the first span is encoded. */
     origins;
     constructor(config, signal, db, now, 
@@ -5930,33 +6299,18 @@ class ReplayEncoder {
     get cumulative() {
         return this.ledger !== undefined;
     }
-    /** Cumulative points continue from the totals acknowledged so far (see Delivery). */
+    /** Cumulative points continue from the totals acknowledged so far. */
     encode(events) {
         return this.encodeOver(events, this.ledger);
     }
-    /**
-     * Cumulative points continue from the totals of the requests encoded before, acknowledged or
-     * not; Delivery encodes again what follows a request that was not acknowledged whole.
-     */
-    encodeAhead(events) {
-        if (this.ledger === undefined)
-            return this.encode(events);
-        const requests = this.encodeOver(events, overlay(this.ledger, this.projected));
-        for (const r of requests)
-            for (const [key, totals] of r.totals ?? [])
-                this.projected.set(key, totals);
-        return requests;
-    }
-    /** The requests encoded ahead will be encoded again from the acknowledged totals. */
-    speculationLost() {
-        this.projected.clear();
-    }
+    /** An acknowledged request's totals are its series' from now on. */
     acknowledged(request) {
         if (this.ledger === undefined || request.totals === undefined)
             return;
         for (const [key, totals] of request.totals)
             this.ledger.set(key, totals);
     }
+    /** Cumulative points continue from `ledger` (undefined: delta). */
     encodeOver(events, ledger) {
         const { resource, protocol, maxRequestBytes } = this.config;
         if (this.signal !== 'metrics') {
@@ -6459,7 +6813,18 @@ function sameCalendarDate(text, ms, iso) {
     return new Date(ms).toISOString().slice(0, 10) === text.slice(0, 10);
 }
 
+;// CONCATENATED MODULE: ./src/config/vocabulary.ts
+/**
+ * The words the configuration is written in: what is sent, how, and where to. Only names and
+ * shapes live here, no logic, and this file imports nothing, so that every config module (and
+ * every folder after it) can share them without importing a module that also holds logic, which
+ * is how circles between the config files came about.
+ */
+/** Every signal, in the order a run sends them and lists them: metrics, logs, traces. */
+const vocabulary_SIGNALS = ['metrics', 'logs', 'traces'];
+
 ;// CONCATENATED MODULE: ./src/config/parsers.ts
+
 
 
 const parseProtocol = (text, source) => {
@@ -6530,7 +6895,6 @@ const parseBuiltins = (text, source) => {
         return lower;
     throw new UsageError(`${source}: "${value}" is not send or skip`);
 };
-const SIGNAL_ORDER = ['metrics', 'logs', 'traces'];
 /**
  * The signals to send each event as, a comma-separated list of metrics, logs and traces; always
  * in that order, whatever the order given, each once.
@@ -6540,17 +6904,13 @@ const parseSignals = (text, source) => {
         .split(',')
         .map((w) => w.trim().toLowerCase())
         .filter((w) => w !== '');
-    const unknown = given.filter((w) => !SIGNAL_ORDER.includes(w));
+    const unknown = given.filter((w) => !vocabulary_SIGNALS.includes(w));
     if (unknown.length > 0)
         throw new UsageError(`${source}: "${unknown[0]}" is not a signal (use metrics, logs, traces)`);
     if (given.length === 0)
         throw new UsageError(`${source}: name at least one signal`);
-    return SIGNAL_ORDER.filter((s) => given.includes(s));
+    return vocabulary_SIGNALS.filter((s) => given.includes(s));
 };
-
-;// CONCATENATED MODULE: ./src/config/sync-config.ts
-// Collectors accept 20 MiB by default and most vendors 4-5 MiB; stay under the smaller figure.
-const DEFAULT_MAX_REQUEST_BYTES = 3 * 1024 * 1024;
 
 ;// CONCATENATED MODULE: ./src/config/tls.ts
 
@@ -6622,9 +6982,10 @@ function readPem(path, source) {
 
 
 
-
 /** The groups of `sync --help`, in the order it shows them. */
 const SECTIONS = (/* unused pure expression or super */ null && (['Source', 'Endpoint', 'Resource', 'Output']));
+// Collectors accept 20 MiB by default and most vendors 4-5 MiB; stay under the smaller figure.
+const DEFAULT_MAX_REQUEST_BYTES = 3 * 1024 * 1024;
 const MAX_BATCH_SIZE = 100_000;
 const MAX_REQUEST_MIB = DEFAULT_MAX_REQUEST_BYTES / (1024 * 1024);
 /** The engine's settings: the one place their names, defaults and docs are written. */
@@ -7119,6 +7480,7 @@ function parseUrl(text, source) {
     }
     return url;
 }
+/** The OTLP signals, each with its own path (`v1/metrics`, `v1/logs`, `v1/traces`). */
 const SIGNAL_PATH = /\/v1\/(metrics|logs|traces)\/?$/;
 /**
  * The base URL with the backend's path (unless the base ends in it already) and `/v1/<signal>`;
@@ -7372,8 +7734,7 @@ async function letNewestSecondEnd(db, now, sleep = promises_.setTimeout) {
     return wait + 50;
 }
 
-;// CONCATENATED MODULE: ./src/engine/replay.ts
-
+;// CONCATENATED MODULE: ./src/engine/tokf-pass.ts
 
 
 
@@ -7404,9 +7765,9 @@ const SAVINGS_ROWS = 20;
  * batches are read, encoded and compressed. The whole selection also goes to the OTLP/JSON file,
  * including what was not sent.
  */
-class Replay {
+class TokfPass {
     config;
-    deps;
+    harness;
     stores;
     sending;
     notices = new Notices();
@@ -7420,21 +7781,16 @@ class Replay {
     ageLimits;
     /** For the progress display: about how many events the run selects (see estimateTotal). */
     total;
-    /**
-     * Events earlier versions set aside for an out-of-order or duplicate refusal of cumulative
-     * series, which is what a resend of a request the endpoint stored gets: selected again, as ones
-     * the endpoint may hold.
-     */
-    reexamined;
-    /** The highest of them: the stored request they came from reached at least that far. */
-    reexaminedUpTo;
-    constructor(config, deps, stores, 
+    /** Events the endpoint may hold unrecorded, and set-aside ones looked at again. */
+    held;
+    constructor(config, harness, stores, 
     /** Whether this run sends and records (not a dry run, not a file-only export). */
     sending) {
         this.config = config;
-        this.deps = deps;
+        this.harness = harness;
         this.stores = stores;
         this.sending = sending;
+        const { deps } = harness;
         this.observed = new Observed(Math.floor(deps.now() / 1000));
         const { db, progress, deadLetters, lock, series, signal } = stores;
         if (sending)
@@ -7443,13 +7799,8 @@ class Replay {
             stores.inFlight.load();
         // Cumulative totals continue from what the database records as acknowledged.
         const ledger = sending && config.temporality === 'cumulative' ? series.load() : undefined;
-        this.encoder = new ReplayEncoder(config, signal, db, deps.now, ledger);
-        // Cumulative series only: there the encoder never goes back in a series, so such a refusal of
-        // events never sent needs another sender of the same series; what earlier versions set aside
-        // for one was sent before, by a request whose answer was lost.
-        const stuck = this.encoder.cumulative ? deadLetters.idsWhere(isOutOfOrderReason) : [];
-        this.reexamined = new Set(stuck);
-        this.reexaminedUpTo = stuck.length === 0 ? -Infinity : stuck[stuck.length - 1];
+        this.encoder = new TokfEncoder(config, signal, db, deps.now, ledger);
+        this.held = new HeldEvents(stores.inFlight, deadLetters, this.encoder.cumulative);
         this.ageLimits = new AgeLimits({
             config,
             now: deps.now,
@@ -7471,40 +7822,33 @@ class Replay {
             : new Delivery({
                 exporter,
                 recorder: this.recorder,
-                encode: (events) => this.encoder.encode(events),
-                encodeAhead: (events) => this.encoder.encodeAhead(events),
-                speculationLost: this.encoder.cumulative
-                    ? () => this.encoder.speculationLost()
-                    : undefined,
-                encoded: (requests) => this.observed.encoded(requests),
-                acknowledged: (request) => {
-                    this.observed.acknowledged(request.events);
-                    this.encoder.acknowledged(request);
-                },
+                speculation: new Speculation({
+                    encoder: this.encoder,
+                    wireBody: (body) => exporter.wireBody(body),
+                    encoded: (requests) => this.observed.encoded(requests),
+                }),
+                observed: this.observed,
+                held: this.held,
                 refusedFile: files?.refused,
                 allFile: files?.all.path,
                 notices: this.notices,
-                maxConsecutiveRefusals: this.config.maxConsecutiveFailures,
-                mayHold: (e) => this.mayHold(e),
-                reexamining: this.reexamined.size > 0,
-                cumulative: this.encoder.cumulative,
+                breaker: this.harness.breaker(this.config.maxConsecutiveFailures),
                 log: this.deps.log,
                 progressed: () => this.reportProgress(delivery),
             });
-        const { signal } = this.deps;
-        const interrupt = () => delivery?.stop();
-        signal?.addEventListener('abort', interrupt, { once: true });
-        // Taken over by another sync: send nothing more (what it would record is the other's now).
-        const unwatch = this.recorder === undefined ? undefined : this.stores.lock.onLost(interrupt);
+        const { harness } = this;
+        // Interrupted, or taken over by another sync: send nothing more (what it would record is the
+        // other's now).
+        const unwatch = harness.onStop(() => delivery?.stop());
         const pipeline = new OrderedPipeline();
         const pendingAtStart = this.countPending();
-        this.total = this.deps.progress === undefined ? undefined : this.estimateTotal(pendingAtStart);
+        this.total = harness.reportsProgress ? this.estimateTotal(pendingAtStart) : undefined;
         this.reportProgress(delivery);
         await letNewestSecondEnd(this.stores.db, this.deps.now, this.deps.sleep);
         try {
             for (const batch of batchEvents(this.selected(), this.config.batchSize)) {
                 // Interrupted: the batches read so far are settled; nothing more is read.
-                if (signal?.aborted === true || this.lockLost())
+                if (harness.interrupted || this.lockLost())
                     break;
                 this.observed.batch(batch);
                 files?.all.write(batch);
@@ -7537,12 +7881,11 @@ class Replay {
             this.stampFile(files?.all);
             this.closeBackfill(backfill);
             exporter?.close();
-            signal?.removeEventListener('abort', interrupt);
-            unwatch?.();
+            unwatch();
         }
-        const interrupted = signal?.aborted === true;
+        const { interrupted } = harness;
         if (this.lockLost())
-            this.noteInterruption(delivery, 'lock-lost', this.stores.lock.lost);
+            this.noteInterruption(delivery, 'lock-lost', harness.lockLost);
         else if (interrupted)
             this.noteInterruption(delivery, 'interrupted');
         this.setAside(this.unreadableIds, 'the timestamp is not a time OTLP can carry (1970-01-01 to 2262-04-11, UTC), so the event cannot be replayed');
@@ -7564,6 +7907,9 @@ class Replay {
             interrupted,
         });
     }
+    get deps() {
+        return this.harness.deps;
+    }
     /** What ended the run early, in the words of its kind: an output file, or the database. */
     noteFailure(err) {
         if (err instanceof FileWriteError) {
@@ -7580,7 +7926,7 @@ class Replay {
         this.notices.error({ kind, count: 0, message: messageOf(failure) });
     }
     lockLost() {
-        return this.recorder !== undefined && this.stores.lock.lost !== undefined;
+        return this.harness.lockLost !== undefined;
     }
     /** The selected events an interruption (or a lock taken over) left pending, as one error. */
     noteInterruption(delivery, kind, message) {
@@ -7613,8 +7959,7 @@ class Replay {
         }
     }
     reportProgress(delivery) {
-        const { progress } = this.deps;
-        if (progress === undefined)
+        if (!this.harness.reportsProgress)
             return;
         const s = delivery?.stats;
         const done = s === undefined
@@ -7624,7 +7969,7 @@ class Replay {
                 s.tooOldForEndpoint +
                 s.tooOldUnsent +
                 this.observed.tooOld;
-        progress({
+        this.harness.progress({
             kind: 'events',
             done,
             delivered: s?.deliveredEvents ?? 0,
@@ -7639,7 +7984,7 @@ class Replay {
     stampFile(file) {
         if (this.recorder === undefined || file === undefined || file.lines === 0)
             return;
-        if (this.notices.errors.some((e) => e.kind === 'file-failed' && e.file === file.path))
+        if (this.saidFailed(file.path))
             return;
         try {
             this.recorder.fileWritten(file.path);
@@ -7648,13 +7993,17 @@ class Replay {
             // Without the stamp, status says it cannot tell whether the file still holds them.
         }
     }
+    /** Whether a failure to write the file was said already. */
+    saidFailed(path) {
+        return this.notices.errors.some((e) => e.kind === 'file-failed' && e.file === path);
+    }
     /** A file that cannot be finished is said once (a write that failed before said it already). */
     closeFile(file) {
         try {
             file?.close();
         }
         catch (err) {
-            if (this.notices.errors.some((e) => e.kind === 'file-failed' && e.file === file?.path))
+            if (this.saidFailed(file?.path))
                 return;
             this.noteFailure(err);
         }
@@ -7665,7 +8014,7 @@ class Replay {
             backfill?.close();
         }
         catch (err) {
-            if (this.notices.errors.some((e) => e.kind === 'file-failed' && e.file === backfill?.path))
+            if (this.saidFailed(backfill?.path))
                 return;
             this.notices.error({
                 kind: 'file-failed',
@@ -7680,7 +8029,7 @@ class Replay {
         const pending = scanPending(stores.db, (lo, hi) => stores.progress.pendingScan(Math.max(lo, config.fromId ?? lo), hi), stores.columns);
         return selectEvents(pending, {
             ...config,
-            ...(!config.retryRejected && { rejected: this.stillRejected() }),
+            ...(!config.retryRejected && { rejected: this.held.stillRejected() }),
             ...(this.sending && { onUnreadable: (e) => this.unreadableIds.push(e.id) }),
             ...(config.builtins === 'skip' && {
                 skip: isBuiltinCommand,
@@ -7688,22 +8037,6 @@ class Replay {
             }),
             hold: unfinishedSeconds(this.deps.now()),
         }, this.observed.selection);
-    }
-    /** Dead letters later runs skip: all but those looked at again (see reexamined). */
-    stillRejected() {
-        const all = this.stores.deadLetters.ids();
-        if (this.reexamined.size === 0)
-            return all;
-        return new Set([...all].filter((id) => !this.reexamined.has(id)));
-    }
-    /**
-     * Whether the endpoint may hold the event unrecorded: in a request whose answer was not read
-     * (see InFlight), or looked at again after an earlier version set it aside for an out-of-order
-     * refusal, as may every pending event up to the last of those, which the stored request they
-     * came from covered.
-     */
-    mayHold(e) {
-        return this.stores.inFlight.mayHold(e.id) || e.id <= this.reexaminedUpTo;
     }
     /**
      * A skipped event is recorded as done where the run records (not a dry run or a file export),
@@ -7763,7 +8096,7 @@ class Replay {
             return undefined;
         const { resource } = this.config;
         const { signal } = this.stores;
-        const { now } = this.deps;
+        const { now } = this.harness.deps;
         return {
             // Replaced by the first batch written: a run with nothing to send leaves an earlier run's file.
             all: new OtlpJsonLinesWriter(dir, resource, `${signal}.jsonl`, signal, now),
@@ -7771,27 +8104,17 @@ class Replay {
         };
     }
     exporter() {
-        const { config, deps } = this;
+        const { config } = this;
         if (config.endpoint === undefined)
             return undefined;
-        return new OtlpExporter({
+        return this.harness.exporter({
             endpoint: config.endpoint,
             protocol: config.protocol,
             compression: config.compression,
             timeoutMs: config.timeoutMs,
-            userAgent: deps.userAgent,
+            retryBudgetMs: config.retryBudgetMs,
             otlpSignal: this.stores.signal,
             onRedirect: (line) => this.redirected(line),
-            now: deps.now,
-            policy: { ...DEFAULT_RETRY_POLICY, budgetMs: config.retryBudgetMs, ...deps.retryPolicy },
-            signal: deps.signal === undefined
-                ? this.stores.lock.lostSignal
-                : AbortSignal.any([deps.signal, this.stores.lock.lostSignal]),
-            ...(deps.progress !== undefined && {
-                onRetry: (wait) => deps.progress?.({ kind: 'retry', ...wait }),
-            }),
-            ...(deps.sleep !== undefined && { sleep: deps.sleep }),
-            ...(deps.transport !== undefined && { transport: deps.transport }),
         });
     }
     /** Pending and set-aside events of the whole database after the run. */
@@ -7820,7 +8143,29 @@ class Replay {
     }
 }
 
+;// CONCATENATED MODULE: ./src/engine/combined-status.ts
+/**
+ * The status of several runs taken as one (the signals of a sync; the action's database and a
+ * restored copy beside it), whatever their order: a dry run if any was one (it sent nothing),
+ * exported if every run only wrote its file, failed if every run failed, partial if any failed
+ * or was partial, delivered otherwise.
+ */
+function combinedStatus(statuses) {
+    if (statuses.length === 0)
+        throw new Error('a status combines at least one run');
+    if (statuses.includes('dry-run'))
+        return 'dry-run';
+    if (statuses.every((s) => s === 'exported'))
+        return 'exported';
+    if (statuses.every((s) => s === 'failed'))
+        return 'failed';
+    if (statuses.some((s) => s === 'failed' || s === 'partial'))
+        return 'partial';
+    return 'delivered';
+}
+
 ;// CONCATENATED MODULE: ./src/engine/signal-results.ts
+
 /** A signal's own figures, from the result of its replay. */
 function summary(signal, r) {
     return {
@@ -7839,20 +8184,14 @@ function summary(signal, r) {
 }
 /**
  * One result of the replays of every signal: the first signal's figures, each signal's own in
- * `signals`, and the run's status (the worst), errors and warnings (each marked with its signal).
+ * `signals`, and the run's status (all signals' taken as one, see combinedStatus), errors and warnings (each marked with its signal).
  */
 function mergeSignalResults(runs, durationMs) {
     const first = runs[0];
     if (first === undefined)
         throw new Error('a sync runs at least one signal');
     const mark = (signal) => (n) => signal === 'metrics' ? n : { ...n, signal };
-    const statuses = runs.map((r) => r.result.status);
-    const bad = statuses.filter((s) => s === 'failed' || s === 'partial');
-    const status = bad.length === 0
-        ? first.result.status
-        : bad.length === statuses.length && bad.every((s) => s === 'failed')
-            ? 'failed'
-            : 'partial';
+    const status = combinedStatus(runs.map((r) => r.result.status));
     return {
         ...first.result,
         status,
@@ -7885,12 +8224,11 @@ function mergeSignalResults(runs, durationMs) {
 
 
 
-/** How long a sync waits for another one on the same database before refusing. */
-const LOCK_WAIT_MS = 10_000;
 /**
- * One replay of a database: opens it, takes the sync lock when anything will be recorded, and
- * runs the replay (see Replay). Throws UsageError, DatabaseError or SyncBusyError only before
- * anything is sent; everything after that is in the result.
+ * One sync of a tokf database: opens it, takes the sync lock (through the run harness) when
+ * anything will be recorded, and runs a pass per signal (see TokfPass). Throws UsageError,
+ * DatabaseError or SyncBusyError only before anything is sent; everything after that is in the
+ * result.
  */
 async function runSync(config, deps) {
     const started = deps.now();
@@ -7914,19 +8252,20 @@ async function runSync(config, deps) {
             ...s,
             stores: signalStores(db, schema, s.signal, lock, series),
         }));
-        const replayAll = async () => {
+        const harness = new RunHarness(deps, sending ? lock : undefined);
+        const passAll = async () => {
             const results = [];
             for (const run of runs) {
                 // Interrupted: the signals not begun stay pending.
-                if (results.length > 0 && (deps.signal?.aborted === true || lock.lost !== undefined))
+                if (results.length > 0 && (harness.interrupted || harness.lockLost !== undefined))
                     break;
-                const replay = new Replay(run.config, deps, run.stores, sending);
-                results.push({ signal: run.signal, result: await replay.run(deps.now()) });
+                const pass = new TokfPass(run.config, harness, run.stores, sending);
+                results.push({ signal: run.signal, result: await pass.run(deps.now()) });
             }
             return throwIfDamaged(mergeSignalResults(results, deps.now() - started));
         };
         if (!sending)
-            return await replayAll();
+            return await passAll();
         // Before anything is sent: that progress can be recorded, and that no other sync is running.
         for (const { stores, config: c } of runs) {
             stores.progress.prepareForWriting();
@@ -7935,18 +8274,7 @@ async function runSync(config, deps) {
         }
         if (config.temporality === 'cumulative' && config.signals.includes('metrics'))
             series.prepareForWriting();
-        const sleep = deps.sleep ?? promises_.setTimeout;
-        await lock.acquire({ waitMs: deps.lockWaitMs ?? LOCK_WAIT_MS, now: deps.now, sleep });
-        try {
-            const result = await replayAll();
-            // Taken over: the run log is the other sync's to write now.
-            if (lock.lost === undefined)
-                logRun(db, result, started, deps);
-            return result;
-        }
-        finally {
-            lock.release();
-        }
+        return await harness.hold(passAll, (result) => logRun(db, result, started, deps));
     }
     catch (err) {
         // Only before anything is sent: busy, damaged and a full disk each say so (see databaseFailure).
@@ -7972,8 +8300,8 @@ function throwIfDamaged(result) {
  */
 function signalStores(db, schema, signal, lock, series) {
     const progress = signal === 'metrics' && schema.hasSyncedColumn
-        ? new column_store_ColumnProgressStore(db)
-        : new ranges_store_RangesProgressStore(db, ranges_store_rangesTable(signal));
+        ? new ColumnProgressStore(db)
+        : new RangesProgressStore(db, ranges_store_rangesTable(signal));
     const deadLetters = new DeadLetters(db, dead_letters_rejectedTable(signal));
     const inFlight = new InFlight(db, signal);
     return { db, progress, deadLetters, inFlight, lock, series, columns: schema.columns, signal };
@@ -8159,7 +8487,26 @@ function progress_status_lastDeliveredAt(db, store) {
     return at == null ? undefined : String(at);
 }
 
+;// CONCATENATED MODULE: ./src/progress/signal-store.ts
+
+
+/**
+ * Whether a signal's progress lives in tokf's `events.synced_to_otel_at` column: metrics, in a
+ * database that has the column. Every other signal, and metrics in every released tokf's
+ * database, keep acknowledged ranges in a table of their own (rangesTable).
+ */
+function progressInColumn(signal, hasSyncedColumn) {
+    return signal === 'metrics' && hasSyncedColumn;
+}
+/** The store of a signal's progress in a database, by the rule of progressInColumn. */
+function signal_store_progressStoreFor(db, signal, hasSyncedColumn) {
+    return progressInColumn(signal, hasSyncedColumn)
+        ? new ColumnProgressStore(db)
+        : new RangesProgressStore(db, ranges_store_rangesTable(signal));
+}
+
 ;// CONCATENATED MODULE: ./src/engine/status.ts
+
 
 
 
@@ -8191,7 +8538,7 @@ function readStatus(dbPath, now) {
 }
 function statusOf(db, dbPath, now) {
     const schema = readEventsSchema(db, dbPath);
-    const store = schema.hasSyncedColumn ? new ColumnProgressStore(db) : new RangesProgressStore(db);
+    const store = progressStoreFor(db, 'metrics', schema.hasSyncedColumn);
     const counts = countProgress(db, store);
     const lastSync = lastRun(db) ?? null;
     const groups = setAsideGroups(db).map((g) => ({
@@ -8233,15 +8580,15 @@ function statusOf(db, dbPath, now) {
                 pending: counts.pending,
                 setAside: groups.reduce((sum, g) => sum + g.count, 0),
             },
-            ...otherSignals(db),
+            ...otherSignals(db, schema.hasSyncedColumn),
         ],
     };
 }
 /** Logs' and traces' progress, where a run has recorded any. */
-function otherSignals(db) {
-    const signals = ['logs', 'traces'].filter((s) => tableExists(db, rangesTable(s)) || tableExists(db, rejectedTable(s)));
+function otherSignals(db, hasSyncedColumn) {
+    const signals = SIGNALS.filter((s) => s !== 'metrics' && (tableExists(db, rangesTable(s)) || tableExists(db, rejectedTable(s))));
     return signals.map((signal) => {
-        const store = new RangesProgressStore(db, rangesTable(signal));
+        const store = progressStoreFor(db, signal, hasSyncedColumn);
         const counts = countProgress(db, store, rejectedTable(signal));
         const setAside = setAsideGroups(db, rejectedTable(signal)).reduce((n, g) => n + g.count, 0);
         return { signal, delivered: counts.delivered, pending: counts.pending, setAside };
@@ -8287,8 +8634,7 @@ function timeOf(mark) {
 
 
 
-/** Every signal's progress counts: a sync of logs alone changes the database too. */
-const SIGNALS = ['metrics', 'logs', 'traces'];
+
 /**
  * What the database holds, as far as a replay is concerned: the events (count and highest id; tokf
  * only appends) and our progress (delivered ranges or the synced column, and the rejected events).
@@ -8311,7 +8657,8 @@ function databaseFingerprint(path) {
             .prepare("SELECT name FROM sqlite_schema WHERE type = 'table'")
             .all()
             .map((r) => String(r.name)));
-        for (const signal of SIGNALS) {
+        // Every signal's progress counts: a sync of logs alone changes the database too.
+        for (const signal of vocabulary_SIGNALS) {
             const ranges = ranges_store_rangesTable(signal);
             if (tables.has(ranges))
                 add(`SELECT first_id, last_id FROM ${ranges} ORDER BY first_id`);
@@ -8328,7 +8675,48 @@ function databaseFingerprint(path) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/progress/progress-conditions.ts
+
+
+
+
+
+/**
+ * An SQL condition: the event `idExpr` of `schema` was acknowledged as `signal`, in the synced
+ * column where `hasSyncedColumn` puts it (see progressInColumn), else in the signal's ranges.
+ */
+function deliveredAs(db, schema, signal, hasSyncedColumn, idExpr) {
+    if (progressInColumn(signal, hasSyncedColumn)) {
+        return `coalesce((SELECT x.${events_schema_SYNCED_COLUMN} IS NOT NULL FROM ${schema}.events x WHERE x.id = ${idExpr}), 0)`;
+    }
+    const ranges = ranges_store_rangesTable(signal);
+    return sql_tableExists(db, schema, ranges) ? inRanges(schema, ranges, idExpr) : '0';
+}
+/** An SQL condition: `idExpr` lies in one of the acknowledged ranges of `schema.table`. */
+function inRanges(schema, table, idExpr) {
+    return `coalesce((SELECT d.last_id >= ${idExpr} FROM ${schema}.${table} d
+                     WHERE d.first_id <= ${idExpr} ORDER BY d.first_id DESC LIMIT 1), 0)`;
+}
+/**
+ * An SQL condition: event `idExpr` of `schema` is pending as `signal`, neither acknowledged nor
+ * set aside as that signal.
+ */
+function pendingAs(db, schema, signal, synced, idExpr) {
+    const delivered = deliveredAs(db, schema, signal, synced, idExpr);
+    const table = dead_letters_rejectedTable(signal);
+    const setAside = sql_tableExists(db, schema, table)
+        ? `OR EXISTS (SELECT 1 FROM ${schema}.${table} r WHERE r.event_id = ${idExpr})`
+        : '';
+    return `NOT (${delivered} ${setAside})`;
+}
+/** An SQL condition: event `idExpr` is pending as at least one of `signals`. */
+function pendingAsAny(db, schema, signals, synced, idExpr) {
+    return `(${signals.map((s) => pendingAs(db, schema, s, synced, idExpr)).join(' OR ')})`;
+}
+
 ;// CONCATENATED MODULE: ./src/progress/merge.ts
+
+
 
 
 
@@ -8401,9 +8789,7 @@ function mergeInto(db, plan) {
     db.exec(`INSERT OR IGNORE INTO temp.ts_map (source_id, target_id)
            SELECT s.id, t.id FROM temp.ts_source s JOIN temp.ts_target t ON t.ident = s.ident`);
     const alreadyHeld = sql_count(db, 'SELECT count(*) AS n FROM temp.ts_map');
-    const store = plan.targetSynced
-        ? new column_store_ColumnProgressStore(db)
-        : new ranges_store_RangesProgressStore(db);
+    const store = signal_store_progressStoreFor(db, 'metrics', plan.targetSynced);
     store.prepareForWriting();
     const at = new Date(Date.parse(plan.stamp));
     // Held by both, acknowledged only by the source.
@@ -8415,10 +8801,11 @@ function mergeInto(db, plan) {
         .all()
         .map((r) => Number(r.id));
     const added = appendMissing(db, plan, store, at);
-    store.markDelivered(singleRanges(nowDelivered), at);
+    store.markDelivered(rangesOfIds(nowDelivered), at);
     const setAside = mergeRejected(db, 'metrics');
-    for (const signal of OTHER_SIGNALS)
-        mergeSignal(db, signal, at);
+    for (const signal of vocabulary_SIGNALS)
+        if (signal !== 'metrics')
+            mergeSignal(db, signal, plan.targetSynced, at);
     const seriesTaken = mergeSeries(db);
     mergeLineage(db, plan.sourceKey);
     // Left pending by the source as a signal this run sends, and still pending as that signal.
@@ -8484,7 +8871,7 @@ function appendMissing(db, plan, store, at) {
     }
     // Rows appended later (tokf's, before a copy stamps its own) are identified by content.
     segment.run(next, null, null);
-    store.markDelivered(singleRanges(delivered), at);
+    store.markDelivered(rangesOfIds(delivered), at);
     return missing.length;
 }
 /**
@@ -8501,18 +8888,17 @@ function mergeRejected(db, signal) {
            SELECT m.target_id, r.reason, r.status, r.rejected_at
              FROM src.${table} r JOIN temp.ts_map m ON m.source_id = r.event_id`);
     // A copy that delivered an event (a run with --retry-rejected) wins over one that set it aside.
-    const synced = signal === 'metrics' && columnExists(db, 'main', events_schema_SYNCED_COLUMN);
-    const delivered = deliveredExpr('main', synced, 'event_id', db, ranges_store_rangesTable(signal));
+    const synced = columnExists(db, 'main', events_schema_SYNCED_COLUMN);
+    const delivered = deliveredAs(db, 'main', signal, synced, 'event_id');
     db.exec(`DELETE FROM main.${table} WHERE ${delivered}`);
     return Math.max(0, sql_count(db, `SELECT count(*) AS n FROM main.${table}`) - before);
 }
-/** The signals besides metrics, whose progress is always in ranges tables of their own. */
-const OTHER_SIGNALS = ['logs', 'traces'];
 /**
- * A signal's progress after metrics': delivered if either copy acknowledged the event as that
- * signal, set aside if either set it aside and neither delivered it.
+ * The progress of a signal besides metrics (always in ranges tables of its own): delivered if
+ * either copy acknowledged the event as that signal, set aside if either set it aside and neither
+ * delivered it.
  */
-function mergeSignal(db, signal, at) {
+function mergeSignal(db, signal, targetSynced, at) {
     const ranges = ranges_store_rangesTable(signal);
     if (sql_tableExists(db, 'src', ranges)) {
         const ids = db
@@ -8520,9 +8906,9 @@ function mergeSignal(db, signal, at) {
           WHERE ${inRanges('src', ranges, 'm.source_id')} ORDER BY m.target_id`)
             .all()
             .map((r) => Number(r.id));
-        const store = new ranges_store_RangesProgressStore(db, ranges);
+        const store = signal_store_progressStoreFor(db, signal, targetSynced);
         store.prepareForWriting();
-        store.markDelivered(singleRanges(ids), at);
+        store.markDelivered(rangesOfIds(ids), at);
     }
     mergeRejected(db, signal);
 }
@@ -8579,21 +8965,9 @@ function buildIdentities(db, schema, table, shared, synced) {
            END,
            delivered
       FROM (SELECT e.id AS id, ${origin} AS origin, ${local} AS local, ${content} AS content,
-                   ${synced ? `e.${events_schema_SYNCED_COLUMN} IS NOT NULL` : deliveredExpr(schema, false, 'e.id', db)} AS delivered
+                   ${synced ? `e.${events_schema_SYNCED_COLUMN} IS NOT NULL` : deliveredAs(db, schema, 'metrics', false, 'e.id')} AS delivered
               FROM ${schema}.events e ${segment})`);
     db.exec(`CREATE INDEX temp.${table}_ident ON ${table}(ident)`);
-}
-/** An SQL condition: the event `idExpr` of `schema` was acknowledged (as metrics by default). */
-function deliveredExpr(schema, synced, idExpr, db, ranges = ranges_store_RANGES_TABLE) {
-    if (synced) {
-        return `coalesce((SELECT x.${events_schema_SYNCED_COLUMN} IS NOT NULL FROM ${schema}.events x WHERE x.id = ${idExpr}), 0)`;
-    }
-    return sql_tableExists(db, schema, ranges) ? inRanges(schema, ranges, idExpr) : '0';
-}
-/** An SQL condition: `idExpr` lies in one of the acknowledged ranges of `schema.table`. */
-function inRanges(schema, table, idExpr) {
-    return `coalesce((SELECT d.last_id >= ${idExpr} FROM ${schema}.${table} d
-                     WHERE d.first_id <= ${idExpr} ORDER BY d.first_id DESC LIMIT 1), 0)`;
 }
 function registerDigest(db) {
     db.function('ts_digest', { deterministic: true }, (text) => (0,external_node_crypto_.createHash)('sha256')
@@ -8605,22 +8979,17 @@ function dropTemp(db) {
     for (const t of ['ts_target', 'ts_source', 'ts_map'])
         db.exec(`DROP TABLE IF EXISTS temp.${t}`);
 }
-/**
- * An SQL condition: event `idExpr` of `schema` is pending as `signal`, neither acknowledged nor
- * set aside as that signal.
- */
-function pendingAs(db, schema, signal, synced, idExpr) {
-    const delivered = deliveredExpr(schema, signal === 'metrics' && synced, idExpr, db, ranges_store_rangesTable(signal));
-    const table = dead_letters_rejectedTable(signal);
-    const setAside = sql_tableExists(db, schema, table)
-        ? `OR EXISTS (SELECT 1 FROM ${schema}.${table} r WHERE r.event_id = ${idExpr})`
-        : '';
-    return `NOT (${delivered} ${setAside})`;
-}
-/** An SQL condition: event `idExpr` is pending as at least one of `signals`. */
-function pendingAsAny(db, schema, signals, synced, idExpr) {
-    return `(${signals.map((s) => pendingAs(db, schema, s, synced, idExpr)).join(' OR ')})`;
-}
+
+;// CONCATENATED MODULE: ./src/progress/pending-queries.ts
+
+
+
+
+
+
+
+// What a copy of the database still owes, asked of the copy alone: the action asks it of a restored
+// cache before and after merging (action/gather.ts); the merge itself is merge.ts's.
 /**
  * Events pending as any of `signals` (metrics by default), among ids up to `lastId` (all when
  * omitted): what the copy's runs left for later ones.
@@ -8654,9 +9023,7 @@ function markPendingDone(path, signals = ['metrics'], now = new Date()) {
                 .map((r) => Number(r.id));
             for (const id of ids)
                 marked.add(id);
-            const store = signal === 'metrics' && schema.hasSyncedColumn
-                ? new column_store_ColumnProgressStore(db)
-                : new ranges_store_RangesProgressStore(db, ranges_store_rangesTable(signal));
+            const store = signal_store_progressStoreFor(db, signal, schema.hasSyncedColumn);
             return { store, ids };
         });
         if (marked.size === 0)
@@ -8666,7 +9033,7 @@ function markPendingDone(path, signals = ['metrics'], now = new Date()) {
                 if (ids.length === 0)
                     continue;
                 store.prepareForWriting();
-                store.markDelivered(singleRanges(ids), now);
+                store.markDelivered(rangesOfIds(ids), now);
             }
         });
         return marked.size;
@@ -8675,12 +9042,8 @@ function markPendingDone(path, signals = ['metrics'], now = new Date()) {
         db.close();
     }
 }
-function singleRanges(ids) {
-    return coalesce(ids.map((id) => ({ first: id, last: id })));
-}
 
 ;// CONCATENATED MODULE: ./src/config/build-config.ts
-
 
 
 
@@ -8976,7 +9339,7 @@ const REPLAY_OWN_SETTINGS = {
     },
 };
 
-;// CONCATENATED MODULE: ./src/config/replay-config.ts
+;// CONCATENATED MODULE: ./src/config/jsonl-config.ts
 
 
 
@@ -8986,7 +9349,7 @@ const REPLAY_OWN_SETTINGS = {
 
 
 
-const replay_config_SIGNALS = ['metrics', 'logs', 'traces'];
+
 /**
  * Backends that take metrics only: their preset's path is for metrics, and a gridctl replay's
  * logs and traces need an endpoint of their own there.
@@ -9001,7 +9364,7 @@ function defaultGridctlDir(home = (0,external_node_os_.homedir)()) {
  * tried are the general OTEL_EXPORTER_OTLP_* ones (the table's METRICS ones are for `sync`); the
  * endpoint and headers follow the per-signal rules of resolveEndpoint.
  */
-function buildReplayConfig(settings, paths, env, now) {
+function buildJsonlConfig(settings, paths, env, now) {
     const gridctlGiven = settings.gridctl === true;
     if (!gridctlGiven) {
         const key = GRIDCTL_ONLY_KEYS.find((k) => given(settings[k]));
@@ -9053,7 +9416,7 @@ function buildReplayConfig(settings, paths, env, now) {
             ...(typeof openmetricsOut === 'string' && { openmetricsOut }),
             signals: given(settings.signals)
                 ? specOf('signals').parse?.(settings.signals, flagLabel('signals'), now)
-                : [...replay_config_SIGNALS],
+                : [...vocabulary_SIGNALS],
             temporality: lookUp('temporality')?.value ??
                 preset.temporality ??
                 SETTINGS.temporality.default,
@@ -9065,7 +9428,7 @@ function buildReplayConfig(settings, paths, env, now) {
         cert: found(lookUp('clientCertificate')),
         key: found(lookUp('clientKey')),
     });
-    for (const signal of replay_config_SIGNALS) {
+    for (const signal of vocabulary_SIGNALS) {
         if (gridctl !== undefined && !gridctl.signals.includes(signal))
             continue;
         // A metrics-only backend's URL is no place for logs and traces: only their own variables are.
@@ -9129,7 +9492,7 @@ function gridctlProtocol(flag, env, now) {
 function protocolWarnings(env) {
     const variables = [
         'OTEL_EXPORTER_OTLP_PROTOCOL',
-        ...replay_config_SIGNALS.map((s) => `OTEL_EXPORTER_OTLP_${s.toUpperCase()}_PROTOCOL`),
+        ...vocabulary_SIGNALS.map((s) => `OTEL_EXPORTER_OTLP_${s.toUpperCase()}_PROTOCOL`),
     ];
     const other = variables.filter((v) => {
         const value = env[v];
@@ -9428,6 +9791,7 @@ const GRIDCTL_SCOPE = { name: 'gridctl' };
 
 
 
+
 /**
  * `DIR/metrics.om`: the cumulative points of the gridctl metrics lines a run read, as OpenMetrics
  * counters named and labelled as Prometheus's OTLP receiver names the same points, for
@@ -9453,9 +9817,7 @@ class GridctlOpenMetrics {
         const resource = gridctlResource(place);
         for (const p of points) {
             const attributes = { [STACK_KEY]: place.stack, [SERVER_KEY]: place.server, ...p.attributes };
-            const labels = prometheusLabels(attributes, resource)
-                .map(([name, value]) => `${name}="${escapeLabelValue(value)}"`)
-                .join(',');
+            const labels = labelSet(attributes, resource);
             let family = this.families.get(p.instrument);
             if (family === undefined)
                 this.families.set(p.instrument, (family = new Map()));
@@ -9463,7 +9825,7 @@ class GridctlOpenMetrics {
             if (series === undefined)
                 family.set(labels, (series = []));
             const value = p.instrument.cost ? p.value / 1_000_000 : p.value;
-            series.push(`${nameOf(p.instrument)}{${labels}} ${value} ${openmetrics_seconds(p.timeNs)}\n`);
+            series.push(sampleLine(nameOf(p.instrument), labels, value, openmetrics_seconds(p.timeNs)));
             this.samples++;
         }
     }
@@ -9481,11 +9843,11 @@ class GridctlOpenMetrics {
                 continue;
             // An OpenMetrics counter family is named without `_total`; its samples carry it.
             const name = nameOf(instrument).replace(/_total$/, '');
-            parts.push(`# TYPE ${name} counter\n# HELP ${name} ${escapeLabelValue(instrument.description)}\n`);
+            parts.push(familyHeader(name, 'counter', instrument.description));
             for (const lines of family.values())
                 parts.push(...lines);
         }
-        parts.push('# EOF\n');
+        parts.push(OPENMETRICS_EOF);
         (0,external_node_fs_.mkdirSync)(this.dir, { recursive: true });
         const tmp = `${this.path}.tmp`;
         (0,external_node_fs_.writeFileSync)(tmp, parts.join(''));
@@ -10249,7 +10611,7 @@ class RejectsFile {
     }
 }
 
-;// CONCATENATED MODULE: ./src/progress/replay-state.ts
+;// CONCATENATED MODULE: ./src/progress/jsonl-state.ts
 
 
 
@@ -10265,7 +10627,7 @@ class RejectsFile {
 const FORGET_AFTER_DAYS = 30;
 const FORGET_AFTER_MS = FORGET_AFTER_DAYS * 24 * 60 * 60 * 1000;
 const TABLE = 'replay_files';
-const replay_state_CREATE_TABLE = `CREATE TABLE IF NOT EXISTS ${TABLE} (
+const jsonl_state_CREATE_TABLE = `CREATE TABLE IF NOT EXISTS ${TABLE} (
   id INTEGER PRIMARY KEY,
   dev TEXT NOT NULL,
   ino TEXT NOT NULL,
@@ -10292,7 +10654,7 @@ const CREATE_SOURCE_TABLE = `CREATE TABLE IF NOT EXISTS replay_source_state (
  * file, what identifies it and the offset up to which its lines were acknowledged. Each record is
  * one short transaction, committed before the next line is sent.
  */
-class ReplayState {
+class JsonlState {
     db;
     constructor(db) {
         this.db = db;
@@ -10300,7 +10662,7 @@ class ReplayState {
     /** Opens (and creates, unless read-only) the state database. Read-only and absent: empty. */
     static open(path, readOnly) {
         if (readOnly && !(0,external_node_fs_.existsSync)(path))
-            return new ReplayState(undefined);
+            return new JsonlState(undefined);
         try {
             if (!readOnly)
                 (0,external_node_fs_.mkdirSync)((0,external_node_path_.dirname)(path), { recursive: true });
@@ -10309,13 +10671,13 @@ class ReplayState {
             if (!readOnly) {
                 db.exec('PRAGMA journal_mode = WAL');
                 db.exec('PRAGMA synchronous = FULL');
-                db.exec(replay_state_CREATE_TABLE);
+                db.exec(jsonl_state_CREATE_TABLE);
                 db.exec(CREATE_SOURCE_TABLE);
                 const columns = db.prepare(`PRAGMA table_info(${TABLE})`).all();
                 if (!columns.some((c) => c.name === 'seen_at'))
                     db.exec(`ALTER TABLE ${TABLE} ADD COLUMN seen_at TEXT`);
             }
-            return new ReplayState(db);
+            return new JsonlState(db);
         }
         catch (err) {
             throw new DatabaseError(`cannot open the replay state ${path}: ${messageOf(err)}`);
@@ -10617,7 +10979,7 @@ const jsonl_file_MAX_LINE_BYTES = 16 * 1024 * 1024;
 /** Problems kept in the result; the rest are counted (and all are in the rejects file). */
 const PROBLEMS_KEPT = 100;
 /** Replays one file from where the state says it stopped; returns whether the run goes on. */
-async function replayFile(ctx, file) {
+async function sendFile(ctx, file) {
     const report = {
         path: file.path,
         gzip: file.gzip,
@@ -10784,9 +11146,8 @@ async function replayLine(ctx, file, raw, lineNo, report) {
         ctx.totals.signals[signal]++;
         return { end: 'next', wrote: false };
     }
-    let refused = false;
-    // Too old for this backend is no sign that it refuses everything: the breaker does not count it.
-    let poisoned = false;
+    // The refusal the breaker is told of: bad data if any piece was refused so (see CircuitBreaker).
+    let refused;
     for (const piece of pieces) {
         const outcome = await ctx.send(signal, piece, protocol);
         ctx.totals.bytesSent += outcome.bytesSent;
@@ -10795,15 +11156,14 @@ async function replayLine(ctx, file, raw, lineNo, report) {
             ctx.totals.requests++;
         if (outcome.kind === 'acknowledged') {
             ctx.totals.rejectedRecords += outcome.rejectedPoints;
-            ctx.consecutiveRefusals = 0;
+            ctx.breaker.accepted();
             continue;
         }
         if (outcome.kind === 'bad-data' ||
             outcome.kind === 'too-old' ||
             outcome.kind === 'out-of-order') {
-            refused = true;
-            if (outcome.kind === 'bad-data')
-                poisoned = true;
+            if (refused !== 'bad-data')
+                refused = outcome.kind;
             ctx.rejects?.append({
                 ...where,
                 reason: `refused: ${describeOutcome(outcome)}`,
@@ -10816,7 +11176,7 @@ async function replayLine(ctx, file, raw, lineNo, report) {
         stop(ctx, where, describeOutcome(outcome));
         return { end: 'stop', wrote: false };
     }
-    if (refused) {
+    if (refused !== undefined) {
         report.refused++;
         ctx.totals.refusedLines++;
         problem(ctx, {
@@ -10825,11 +11185,9 @@ async function replayLine(ctx, file, raw, lineNo, report) {
             kind: 'refused',
             reason: 'refused by the endpoint',
         });
-        if (poisoned)
-            ctx.consecutiveRefusals++;
-        if (poisoned && ctx.consecutiveRefusals >= ctx.maxConsecutiveFailures) {
+        if (ctx.breaker.refused(refused)) {
             // This line is set aside (in the rejects file) like the ones before it; the rest wait.
-            const reason = `${ctx.consecutiveRefusals} lines in a row were refused; stopping (--max-consecutive-failures)`;
+            const reason = `${ctx.breaker.count} lines in a row were refused; stopping (--max-consecutive-failures)`;
             ctx.totals.stopped = { file: file.path, line: lineNo, reason };
             return { end: 'stop', wrote: true };
         }
@@ -10891,7 +11249,7 @@ function describeStart(start, from, line) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/engine/jsonl-run.ts
+;// CONCATENATED MODULE: ./src/engine/jsonl-pass.ts
 
 
 
@@ -10908,9 +11266,6 @@ function describeStart(start, from, line) {
 
 
 
-
-/** How long a replay waits for another one on the same state database before refusing. */
-const jsonl_run_LOCK_WAIT_MS = 10_000;
 /**
  * One replay of OTLP JSON Lines files: each line, in file order, to its signal's endpoint as it
  * is, the offset up to which lines were acknowledged recorded per file after each line. Throws
@@ -10919,7 +11274,7 @@ const jsonl_run_LOCK_WAIT_MS = 10_000;
 async function runReplayFiles(config, deps) {
     const started = deps.now();
     const sending = !config.dryRun;
-    const state = ReplayState.open(config.statePath, !sending);
+    const state = JsonlState.open(config.statePath, !sending);
     const openmetricsOut = config.gridctl?.openmetricsOut;
     const backfill = openmetricsOut === undefined ? undefined : new GridctlOpenMetrics(openmetricsOut);
     let files;
@@ -10933,82 +11288,76 @@ async function runReplayFiles(config, deps) {
     const lock = sending && state.db !== undefined ? new SyncLock(state.db) : undefined;
     const exporters = new Map();
     const totals = emptyResult(config);
+    const harness = new RunHarness(deps, lock);
     try {
-        const sleep = deps.sleep ?? promises_.setTimeout;
-        await lock?.acquire({ waitMs: jsonl_run_LOCK_WAIT_MS, now: deps.now, sleep });
-        const stops = [deps.signal, lock?.lostSignal].filter((s) => s !== undefined);
-        const exporter = (signal, protocol) => {
-            const key = `${signal} ${protocol}`;
-            let found = exporters.get(key);
-            if (found === undefined) {
-                found = new OtlpExporter({
-                    endpoint: config.endpoints[signal],
-                    protocol,
-                    compression: config.compression,
-                    timeoutMs: config.timeoutMs,
-                    userAgent: deps.userAgent,
-                    otlpSignal: signal,
-                    onRedirect: deps.log,
-                    policy: { ...DEFAULT_RETRY_POLICY, budgetMs: config.retryBudgetMs, ...deps.retryPolicy },
-                    now: deps.now,
-                    ...(stops.length > 0 && { signal: AbortSignal.any(stops) }),
-                    ...(deps.sleep !== undefined && { sleep: deps.sleep }),
-                    ...(deps.transport !== undefined && { transport: deps.transport }),
-                });
-                exporters.set(key, found);
-            }
-            return found;
-        };
-        const ctx = {
-            state,
-            rejects: sending ? new RejectsFile(config.rejectsPath) : undefined,
-            window: windowOf(config.since, config.until),
-            ...(config.gridctl?.maxAgeMs !== undefined && {
-                horizonNs: BigInt(deps.now() - config.gridctl.maxAgeMs) * 1000000n,
-            }),
-            send: sending ? (signal, body, protocol) => exporter(signal, protocol).send(body) : undefined,
-            madeProtocol: config.gridctl?.protocol ?? 'http/json',
-            canSend: (signal) => !sending || config.endpoints[signal] !== undefined,
-            maxConsecutiveFailures: config.maxConsecutiveFailures,
-            totals,
-            now: deps.now,
-            log: deps.log,
-            // The lock's own timer shows it lives; each record checks it is still this run's.
-            guard: lock === undefined ? undefined : (at) => lock.refresh(at),
-            halted: () => {
-                if (lock?.lost !== undefined)
-                    return `${lock.lost}; this run stopped and recorded nothing more`;
-                if (deps.signal?.aborted === true)
-                    return 'interrupted: sending stopped and what was acknowledged is recorded';
-                return undefined;
-            },
-            consecutiveRefusals: 0,
-            met: [],
-        };
-        for (const file of files)
-            if (!(await replayFile(ctx, file)))
-                break;
-        totals.interrupted = deps.signal?.aborted === true;
-        // Taken over: the state is the other replay's to write now.
-        if (sending && lock?.lost === undefined) {
-            const at = new Date(deps.now());
-            state.seen(ctx.met, at);
-            // After a stop, the files not reached were not met: their rows must not look abandoned.
-            if (totals.stopped === null) {
-                const forgotten = state.prune(at);
-                if (forgotten > 0)
-                    deps.log(`forgot ${words_plural(forgotten, 'file')} no run has met for ${FORGET_AFTER_DAYS} days, no longer at the path recorded`);
-            }
-        }
+        await harness.hold(async () => {
+            const exporter = (signal, protocol) => {
+                const key = `${signal} ${protocol}`;
+                let found = exporters.get(key);
+                if (found === undefined) {
+                    found = harness.exporter({
+                        endpoint: config.endpoints[signal],
+                        protocol,
+                        compression: config.compression,
+                        timeoutMs: config.timeoutMs,
+                        retryBudgetMs: config.retryBudgetMs,
+                        otlpSignal: signal,
+                        onRedirect: deps.log,
+                    });
+                    exporters.set(key, found);
+                }
+                return found;
+            };
+            const ctx = {
+                state,
+                rejects: sending ? new RejectsFile(config.rejectsPath) : undefined,
+                window: windowOf(config.since, config.until),
+                ...(config.gridctl?.maxAgeMs !== undefined && {
+                    horizonNs: BigInt(deps.now() - config.gridctl.maxAgeMs) * 1000000n,
+                }),
+                send: sending
+                    ? (signal, body, protocol) => exporter(signal, protocol).send(body)
+                    : undefined,
+                madeProtocol: config.gridctl?.protocol ?? 'http/json',
+                canSend: (signal) => !sending || config.endpoints[signal] !== undefined,
+                breaker: harness.breaker(config.maxConsecutiveFailures),
+                totals,
+                now: deps.now,
+                log: deps.log,
+                // The lock's own timer shows it lives; each record checks it is still this run's.
+                guard: lock === undefined ? undefined : (at) => lock.refresh(at),
+                halted: () => harness.halted(),
+                met: [],
+            };
+            await sendFiles(ctx, files, sending, harness);
+        });
     }
     finally {
         closeBackfill(backfill, totals);
         for (const e of exporters.values())
             e.close();
-        lock?.release();
         state.close();
     }
     return finish(totals, deps.now() - started);
+}
+/** Every file in order, then (unless the lock was taken over) which files were met. */
+async function sendFiles(ctx, files, sending, harness) {
+    const { totals, state } = ctx;
+    for (const file of files)
+        if (!(await sendFile(ctx, file)))
+            break;
+    totals.interrupted = harness.interrupted;
+    // Taken over: the state is the other replay's to write now.
+    if (!sending || harness.lockLost !== undefined)
+        return;
+    const at = new Date(ctx.now());
+    state.seen(ctx.met, at);
+    // After a stop, the files not reached were not met: their rows must not look abandoned.
+    if (totals.stopped === null) {
+        const forgotten = state.prune(at);
+        if (forgotten > 0)
+            ctx.log(`forgot ${words_plural(forgotten, 'file')} no run has met for ${FORGET_AFTER_DAYS} days, no longer at the path recorded`);
+    }
 }
 /**
  * The files in replay order: OTLP JSON Lines as given, or a gridctl directory's files with what
@@ -11044,7 +11393,7 @@ function closeBackfill(backfill, totals) {
 }
 function emptyResult(config) {
     const endpoints = {};
-    for (const signal of replay_config_SIGNALS) {
+    for (const signal of vocabulary_SIGNALS) {
         const endpoint = config.endpoints[signal];
         if (endpoint !== undefined)
             endpoints[signal] = displayEndpoint(endpoint.url);
@@ -11110,6 +11459,208 @@ function finish(result, durationMs) {
 
 
 
+
+
+
+;// CONCATENATED MODULE: ./src/action/report-totals.ts
+/** Totals over several results. */
+function combine(results) {
+    const total = {
+        refusedEvents: 0,
+        alreadyHeld: 0,
+        tooOld: 0,
+        tooOldForEndpoint: 0,
+        selectedSetAside: 0,
+        selectedPending: 0,
+        selected: 0,
+        delivered: 0,
+        rejectedPoints: 0,
+        pending: 0,
+        requests: 0,
+        retries: 0,
+        failedRequests: 0,
+        setAside: 0,
+        points: {},
+        tokens: { events: 0, input: 0, output: 0, saved: 0 },
+        daily: [],
+    };
+    const days = new Map();
+    for (const r of results) {
+        total.selected += r.selected;
+        total.delivered += r.delivered;
+        total.rejectedPoints += r.rejectedPoints;
+        total.refusedEvents += r.refusedEvents;
+        total.alreadyHeld += r.alreadyHeld;
+        total.tooOld += r.tooOld;
+        total.tooOldForEndpoint += r.tooOldForEndpoint;
+        total.selectedSetAside += r.selectedSetAside;
+        total.selectedPending += r.selectedPending;
+        total.pending = total.pending < 0 || r.pending < 0 ? -1 : total.pending + r.pending;
+        total.requests += r.requests;
+        total.retries += r.retries;
+        total.failedRequests += r.failedRequests;
+        // -1: a run could not count; the total is unknown then.
+        total.setAside = total.setAside < 0 || r.setAside < 0 ? -1 : total.setAside + r.setAside;
+        for (const [k, v] of Object.entries(r.points))
+            total.points[k] = (total.points[k] ?? 0) + v;
+        total.tokens.events += r.tokens.events;
+        total.tokens.input += r.tokens.input;
+        total.tokens.output += r.tokens.output;
+        total.tokens.saved += r.tokens.saved;
+        for (const d of r.daily) {
+            const same = days.get(d.day);
+            if (same === undefined)
+                days.set(d.day, { ...d });
+            else {
+                same.events += d.events;
+                same.tokensSaved += d.tokensSaved;
+            }
+        }
+    }
+    total.daily = [...days.values()].sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
+    return total;
+}
+
+;// CONCATENATED MODULE: ./src/action/report-status.ts
+
+
+
+
+/**
+ * What the sync came to, over the database and a restored copy: none without a database, else the
+ * engine's status of the runs taken as one (see combinedStatus), but failed for a file export
+ * whose artifact could not be uploaded: the runner throws the file away.
+ */
+function report_status_statusOf(results, 
+/** Why the OTLP/JSON artifact could not be uploaded: a file export then kept nothing. */
+artifactFailed) {
+    if (results.length === 0)
+        return 'none';
+    const status = combinedStatus(results.map((r) => r.status));
+    return status === 'exported' && artifactFailed !== undefined ? 'failed' : status;
+}
+/** That status in words, with the counts: the summary's title and the log's first line. */
+function headline(report) {
+    const results = resultsOf(report);
+    if (results.length === 0)
+        return 'no database found, nothing to sync';
+    const total = combine(results);
+    const saved = total.selected === 0 ? '' : `, ${words_count(total.tokens.saved)} tokens saved`;
+    switch (combinedStatus(results.map((r) => r.status))) {
+        case 'dry-run':
+            return `dry run: ${words_count(total.selected)} events would be sent${saved}`;
+        case 'exported':
+            if (total.selected === 0)
+                return 'nothing new to export (no endpoint)';
+            // The file is on the runner, which throws it away: only an uploaded artifact keeps it.
+            if (report.artifactFailed !== undefined)
+                return `${words_count(total.selected)} events were not exported: uploading the OTLP/JSON artifact failed (no endpoint)${saved}`;
+            if (report.artifact === undefined)
+                return `${words_count(total.selected)} events written to an OTLP/JSON file, not uploaded${report.artifactSkipped === undefined ? '' : ` (${report.artifactSkipped})`}${saved}`;
+            return `${words_count(total.selected)} events written to the OTLP/JSON artifact (no endpoint)${saved}`;
+        case 'failed':
+        case 'partial': {
+            const setAside = total.selectedSetAside > 0 ? `, ${words_count(total.selectedSetAside)} set aside` : '';
+            return `delivered ${words_count(total.delivered)} of ${words_count(total.selected)} events; ${words_count(total.selectedPending)} stay pending${setAside}${saved}`;
+        }
+        case 'delivered':
+            return total.selected === 0
+                ? 'nothing new to deliver'
+                : `delivered ${words_count(total.delivered)} events${saved}`;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/action/log-lines.ts
+
+
+
+
+
+/**
+ * What happened, in a few plain lines for the step log: where the database came from, what became
+ * of the events, where the artifact went and what was saved.
+ */
+function logLines(report) {
+    const lines = [`telemetry-sync: ${headline(report)}`, `  database: ${restoreLine(report)}`];
+    const results = resultsOf(report);
+    if (results.length > 0) {
+        const t = combine(results);
+        const parts = [
+            `${words_count(t.selected)} selected`,
+            `${words_count(t.delivered)} delivered`,
+            `${known(t.pending)} pending`,
+        ];
+        if (t.alreadyHeld > 0)
+            parts.push(`${t.alreadyHeld} of them already in the backend`);
+        if (t.refusedEvents > 0)
+            parts.push(`${t.refusedEvents} refused and set aside`);
+        if (t.tooOld > 0)
+            parts.push(`${t.tooOld} older than max-age`);
+        if (t.tooOldForEndpoint > 0)
+            parts.push(`${t.tooOldForEndpoint} older than the endpoint keeps`);
+        if (t.rejectedPoints > 0)
+            parts.push(`${t.rejectedPoints} points rejected`);
+        lines.push(`  events: ${parts.join(', ')}`);
+        lines.push(`  tokens: ${words_count(t.tokens.saved)} saved (${words_count(t.tokens.input)} in, ${words_count(t.tokens.output)} out)`);
+        const endpoint = results.find((r) => r.endpoint !== null)?.endpoint;
+        lines.push(`  endpoint: ${endpoint ? hostOf(endpoint) : 'none (OTLP/JSON file only)'}`);
+    }
+    if (report.artifact !== undefined)
+        lines.push(`  artifact: ${report.artifact.name} (${report.artifact.url})`);
+    else if (report.artifactFailed !== undefined)
+        lines.push(`  artifact: the upload failed: ${report.artifactFailed}`);
+    else if (report.artifactSkipped !== undefined)
+        lines.push(`  artifact: ${report.artifactSkipped}`);
+    if (report.save !== undefined)
+        lines.push(`  saved: ${report.save.saved ? `cache key ${report.save.key}` : report.save.reason}`);
+    for (const note of report.notes)
+        lines.push(`  note: ${note}`);
+    return lines;
+}
+
+;// CONCATENATED MODULE: ./src/action/once.ts
+/**
+ * Each item once: the same text twice, or an engine's error that a problem already quotes (a sync
+ * that did not deliver names its first error, see sync-phase.ts), is said once.
+ */
+function once(items) {
+    const kept = [];
+    for (const item of items) {
+        if (kept.some((k) => k === item || k.endsWith(`: ${item}`)))
+            continue;
+        kept.push(item);
+    }
+    return kept;
+}
+
+;// CONCATENATED MODULE: ./src/action/pr-comment.ts
+const WRITE_PERMISSION = 'pull-requests: write';
+const pr_comment_PAGE_SIZE = 100;
+const MAX_PAGES = 20;
+/**
+ * The hidden first line that marks our comment: one per workflow, job and matrix leg, found again
+ * by later runs (the leg's label is its matrix values, the same from run to run).
+ */
+function commentMarker(run, leg) {
+    const parts = [run.workflow, run.job, leg.label].filter((p) => p !== '');
+    return `<!-- telemetry-sync: ${parts.map((p) => p.replace(/--/g, '')).join('/')} -->`;
+}
+/** Keeps one comment on the pull request: edits ours if it exists, else creates it. */
+async function upsertPullRequestComment(rest, run, pullRequest, body, marker) {
+    const base = `/repos/${run.owner}/${run.repo}/issues`;
+    for (let page = 1; page <= MAX_PAGES; page++) {
+        const comments = await rest.request('GET', `${base}/${pullRequest}/comments?per_page=${pr_comment_PAGE_SIZE}&page=${page}`, WRITE_PERMISSION);
+        const ours = comments.find((c) => c.body?.startsWith(marker));
+        if (ours !== undefined) {
+            await rest.request('PATCH', `${base}/comments/${ours.id}`, WRITE_PERMISSION, { body });
+            return { id: ours.id, created: false };
+        }
+        if (comments.length < pr_comment_PAGE_SIZE)
+            break;
+    }
+    const created = await rest.request('POST', `${base}/${pullRequest}/comments`, WRITE_PERMISSION, { body });
+    return { id: created.id, created: true };
+}
 
 ;// CONCATENATED MODULE: ./src/report/notices.ts
 
@@ -11249,12 +11800,62 @@ function cell(value) {
     return markdown_text_text(short);
 }
 
-;// CONCATENATED MODULE: ./src/action/summary.ts
+;// CONCATENATED MODULE: ./src/action/summary-charts.ts
+/** Days (or months, over a long run) a chart shows at most. */
+const MAX_BARS = 62;
+/**
+ * Tokens saved and invocations per day of the selected events, as mermaid `xychart-beta` blocks
+ * (GitHub renders them in job summaries and comments): per month when the run spans more days
+ * than a chart can show, and then the latest MAX_BARS months.
+ */
+function dailyCharts(days) {
+    if (days.length === 0)
+        return [];
+    let buckets = days.map((d) => ({ label: d.day, events: d.events, saved: d.tokensSaved }));
+    let unit = 'day';
+    if (buckets.length > MAX_BARS) {
+        unit = 'month';
+        const months = new Map();
+        for (const b of buckets) {
+            const label = b.label.slice(0, 7);
+            const m = months.get(label) ?? { label, events: 0, saved: 0 };
+            m.events += b.events;
+            m.saved += b.saved;
+            months.set(label, m);
+        }
+        buckets = [...months.values()].slice(-MAX_BARS);
+    }
+    const axis = `x-axis [${buckets.map((b) => `"${b.label}"`).join(', ')}]`;
+    const chart = (title, yAxis, kind, values) => [
+        '```mermaid',
+        'xychart-beta',
+        `  title "${title}"`,
+        `  ${axis}`,
+        `  y-axis "${yAxis}"`,
+        `  ${kind} [${values.join(', ')}]`,
+        '```',
+        '',
+    ];
+    return [
+        ...chart(`Tokens saved per ${unit}`, 'tokens saved', 'bar', buckets.map((b) => b.saved)),
+        ...chart(`Invocations per ${unit}`, 'invocations', 'line', buckets.map((b) => b.events)),
+    ];
+}
+
+;// CONCATENATED MODULE: ./src/action/summary-markdown.ts
 
 
 
 
+
+
+
+
+
+/** Items a list (notes, warnings, errors) shows at most. */
 const MAX_LIST = 20;
+/** Rows of the tokens-saved table; the rest are summed into "others". */
+const COMMAND_ROWS = 10;
 /**
  * The report as GitHub-flavoured Markdown. Everything that comes from the database or the
  * endpoint goes through `cell`/`text`: core.summary does not escape HTML, and a command line can
@@ -11265,7 +11866,7 @@ function renderReport(report, marker = '') {
     if (marker !== '')
         lines.push(marker);
     lines.push(`### telemetry-sync: ${markdown_text_text(headline(report))}`, '');
-    const results = [report.result, report.restoredCopy].filter((r) => r !== undefined);
+    const results = resultsOf(report);
     if (results.length > 0) {
         const total = combine(results);
         lines.push('| delivered | pending | set aside | too old | tokens saved |', '| ---: | ---: | ---: | ---: | ---: |', `| ${words_count(total.delivered)} | ${known(total.pending)} | ${known(total.setAside)} | ${words_count(total.tooOld + total.tooOldForEndpoint)} | **${words_count(total.tokens.saved)}** |`, '', `${words_count(total.selected)} events selected in this run: ${words_count(total.tokens.input)} tokens in, ` +
@@ -11333,26 +11934,6 @@ function renderReport(report, marker = '') {
     return `${lines.join('\n')}\n`;
 }
 /**
- * Each item once: the same text twice, or an engine's error that a problem already quotes (a sync
- * that did not deliver names its first error, see sync-phase.ts), is said once.
- */
-function once(items) {
-    const kept = [];
-    for (const item of items) {
-        if (kept.some((k) => k === item || k.endsWith(`: ${item}`)))
-            continue;
-        kept.push(item);
-    }
-    return kept;
-}
-/** Rows of the tokens-saved table; the rest are summed into "others". */
-const COMMAND_ROWS = 10;
-/**
- * Tokens saved by command and filter, largest first, the top COMMAND_ROWS and the rest as
- * "others", with the total of the selected events. Commands are named by program and subcommand
- * unless whole command lines are asked for (they may hold secrets).
- */
-/**
  * Where a run sent more than metrics (input signals), each signal's own figures: an event
  * delivered as metrics may still be pending as logs. The table above is the first signal's.
  */
@@ -11367,6 +11948,11 @@ function signalTable(results) {
         '',
     ];
 }
+/**
+ * Tokens saved by command and filter, largest first, the top COMMAND_ROWS and the rest as
+ * "others", with the total of the selected events. Commands are named by program and subcommand
+ * unless whole command lines are asked for (they may hold secrets).
+ */
 function commandTable(results, commands) {
     const byKey = new Map();
     for (const r of results) {
@@ -11402,226 +11988,19 @@ function commandTable(results, commands) {
     lines.push(`| **total** | | **${words_count(total.events)}** | **${words_count(total.saved)}** |`, '');
     return lines;
 }
-/** Days (or months, over a long run) a chart shows at most. */
-const MAX_BARS = 62;
-/**
- * Tokens saved and invocations per day of the selected events, as mermaid `xychart-beta` blocks
- * (GitHub renders them in job summaries and comments): per month when the run spans more days
- * than a chart can show, and then the latest MAX_BARS months.
- */
-function dailyCharts(days) {
-    if (days.length === 0)
-        return [];
-    let buckets = days.map((d) => ({ label: d.day, events: d.events, saved: d.tokensSaved }));
-    let unit = 'day';
-    if (buckets.length > MAX_BARS) {
-        unit = 'month';
-        const months = new Map();
-        for (const b of buckets) {
-            const label = b.label.slice(0, 7);
-            const m = months.get(label) ?? { label, events: 0, saved: 0 };
-            m.events += b.events;
-            m.saved += b.saved;
-            months.set(label, m);
-        }
-        buckets = [...months.values()].slice(-MAX_BARS);
-    }
-    const axis = `x-axis [${buckets.map((b) => `"${b.label}"`).join(', ')}]`;
-    const chart = (title, yAxis, kind, values) => [
-        '```mermaid',
-        'xychart-beta',
-        `  title "${title}"`,
-        `  ${axis}`,
-        `  y-axis "${yAxis}"`,
-        `  ${kind} [${values.join(', ')}]`,
-        '```',
-        '',
-    ];
-    return [
-        ...chart(`Tokens saved per ${unit}`, 'tokens saved', 'bar', buckets.map((b) => b.saved)),
-        ...chart(`Invocations per ${unit}`, 'invocations', 'line', buckets.map((b) => b.events)),
-    ];
-}
 function sum(items, of) {
     return items.reduce((n, item) => n + of(item), 0);
 }
-/** A count that may be unknown (-1: counting failed). */
-function known(n) {
-    return n < 0 ? '?' : words_count(n);
-}
 function percent(t) {
     return t.input === 0 ? '0%' : `${((100 * t.saved) / t.input).toFixed(1)}% of the input`;
-}
-/**
- * What happened, in a few plain lines for the step log: where the database came from, what became
- * of the events, where the artifact went and what was saved.
- */
-function logLines(report) {
-    const lines = [`telemetry-sync: ${headline(report)}`, `  database: ${restoreLine(report)}`];
-    const results = [report.result, report.restoredCopy].filter((r) => r !== undefined);
-    if (results.length > 0) {
-        const t = combine(results);
-        const parts = [
-            `${words_count(t.selected)} selected`,
-            `${words_count(t.delivered)} delivered`,
-            `${known(t.pending)} pending`,
-        ];
-        if (t.alreadyHeld > 0)
-            parts.push(`${t.alreadyHeld} of them already in the backend`);
-        if (t.refusedEvents > 0)
-            parts.push(`${t.refusedEvents} refused and set aside`);
-        if (t.tooOld > 0)
-            parts.push(`${t.tooOld} older than max-age`);
-        if (t.tooOldForEndpoint > 0)
-            parts.push(`${t.tooOldForEndpoint} older than the endpoint keeps`);
-        if (t.rejectedPoints > 0)
-            parts.push(`${t.rejectedPoints} points rejected`);
-        lines.push(`  events: ${parts.join(', ')}`);
-        lines.push(`  tokens: ${words_count(t.tokens.saved)} saved (${words_count(t.tokens.input)} in, ${words_count(t.tokens.output)} out)`);
-        const endpoint = results.find((r) => r.endpoint !== null)?.endpoint;
-        lines.push(`  endpoint: ${endpoint ? hostOf(endpoint) : 'none (OTLP/JSON file only)'}`);
-    }
-    if (report.artifact !== undefined)
-        lines.push(`  artifact: ${report.artifact.name} (${report.artifact.url})`);
-    else if (report.artifactFailed !== undefined)
-        lines.push(`  artifact: the upload failed: ${report.artifactFailed}`);
-    else if (report.artifactSkipped !== undefined)
-        lines.push(`  artifact: ${report.artifactSkipped}`);
-    if (report.save !== undefined)
-        lines.push(`  saved: ${report.save.saved ? `cache key ${report.save.key}` : report.save.reason}`);
-    for (const note of report.notes)
-        lines.push(`  note: ${note}`);
-    return lines;
-}
-function headline(report) {
-    const r = report.result;
-    if (r === undefined && report.restoredCopy === undefined)
-        return 'no database found, nothing to sync';
-    const results = [r, report.restoredCopy].filter((x) => x !== undefined);
-    const total = combine(results);
-    const saved = total.selected === 0 ? '' : `, ${words_count(total.tokens.saved)} tokens saved`;
-    if (results.some((x) => x.status === 'dry-run'))
-        return `dry run: ${words_count(total.selected)} events would be sent${saved}`;
-    if (results.every((x) => x.status === 'exported')) {
-        if (total.selected === 0)
-            return 'nothing new to export (no endpoint)';
-        // The file is on the runner, which throws it away: only an uploaded artifact keeps it.
-        if (report.artifactFailed !== undefined)
-            return `${words_count(total.selected)} events were not exported: uploading the OTLP/JSON artifact failed (no endpoint)${saved}`;
-        if (report.artifact === undefined)
-            return `${words_count(total.selected)} events written to an OTLP/JSON file, not uploaded${report.artifactSkipped === undefined ? '' : ` (${report.artifactSkipped})`}${saved}`;
-        return `${words_count(total.selected)} events written to the OTLP/JSON artifact (no endpoint)${saved}`;
-    }
-    if (results.some((x) => x.status === 'failed' || x.status === 'partial')) {
-        const setAside = total.selectedSetAside > 0 ? `, ${words_count(total.selectedSetAside)} set aside` : '';
-        return `delivered ${words_count(total.delivered)} of ${words_count(total.selected)} events; ${words_count(total.selectedPending)} stay pending${setAside}${saved}`;
-    }
-    return total.selected === 0
-        ? 'nothing new to deliver'
-        : `delivered ${words_count(total.delivered)} events${saved}`;
-}
-/**
- * What the sync came to, over the database and a restored copy: none without a database, the
- * worst of the runs otherwise (a dry run or a file export being what was asked for; an export whose
- * artifact could not be uploaded failed).
- */
-function summary_statusOf(results, 
-/** Why the OTLP/JSON artifact could not be uploaded: a file export then kept nothing. */
-artifactFailed) {
-    if (results.length === 0)
-        return 'none';
-    if (results.some((r) => r.status === 'dry-run'))
-        return 'dry-run';
-    if (results.every((r) => r.status === 'exported'))
-        return artifactFailed === undefined ? 'exported' : 'failed';
-    if (results.every((r) => r.status === 'failed'))
-        return 'failed';
-    if (results.some((r) => r.status === 'failed' || r.status === 'partial'))
-        return 'partial';
-    return 'delivered';
-}
-function restoreLine(report) {
-    switch (report.restoredFrom) {
-        case 'cache':
-            return `restored from the cache (key ${report.restoredKey ?? '?'})`;
-        case 'artifact':
-            return `restored from an artifact (${report.restoredKey ?? '?'})`;
-        case 'existing':
-            return 'already present on the runner';
-        default:
-            return 'none restored';
-    }
-}
-/** Totals over several results. */
-function combine(results) {
-    const total = {
-        refusedEvents: 0,
-        alreadyHeld: 0,
-        tooOld: 0,
-        tooOldForEndpoint: 0,
-        selectedSetAside: 0,
-        selectedPending: 0,
-        selected: 0,
-        delivered: 0,
-        rejectedPoints: 0,
-        pending: 0,
-        requests: 0,
-        retries: 0,
-        failedRequests: 0,
-        setAside: 0,
-        points: {},
-        tokens: { events: 0, input: 0, output: 0, saved: 0 },
-        daily: [],
-    };
-    const days = new Map();
-    for (const r of results) {
-        total.selected += r.selected;
-        total.delivered += r.delivered;
-        total.rejectedPoints += r.rejectedPoints;
-        total.refusedEvents += r.refusedEvents;
-        total.alreadyHeld += r.alreadyHeld;
-        total.tooOld += r.tooOld;
-        total.tooOldForEndpoint += r.tooOldForEndpoint;
-        total.selectedSetAside += r.selectedSetAside;
-        total.selectedPending += r.selectedPending;
-        total.pending = total.pending < 0 || r.pending < 0 ? -1 : total.pending + r.pending;
-        total.requests += r.requests;
-        total.retries += r.retries;
-        total.failedRequests += r.failedRequests;
-        // -1: a run could not count; the total is unknown then.
-        total.setAside = total.setAside < 0 || r.setAside < 0 ? -1 : total.setAside + r.setAside;
-        for (const [k, v] of Object.entries(r.points))
-            total.points[k] = (total.points[k] ?? 0) + v;
-        total.tokens.events += r.tokens.events;
-        total.tokens.input += r.tokens.input;
-        total.tokens.output += r.tokens.output;
-        total.tokens.saved += r.tokens.saved;
-        for (const d of r.daily) {
-            const same = days.get(d.day);
-            if (same === undefined)
-                days.set(d.day, { ...d });
-            else {
-                same.events += d.events;
-                same.tokensSaved += d.tokensSaved;
-            }
-        }
-    }
-    total.daily = [...days.values()].sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
-    return total;
-}
-function hostOf(url) {
-    try {
-        return new URL(url).host;
-    }
-    catch {
-        return '?';
-    }
 }
 function isString(v) {
     return v !== null;
 }
 
 ;// CONCATENATED MODULE: ./src/action/report-phase.ts
+
+
 
 
 
@@ -12626,6 +13005,8 @@ function describeSources(inputs) {
     return `cache, then artifact "${inputs.artifactName}"`;
 }
 
+// EXTERNAL MODULE: ./src/action/state.ts
+var state = __webpack_require__(33175);
 ;// CONCATENATED MODULE: ./src/version.ts
 /** Kept equal to package.json's version by a test. */
 const VERSION = '0.1.0';
@@ -12951,6 +13332,7 @@ function progressText(r) {
 
 
 
+
 const FORK_NOTE = 'this pull request comes from a fork, whose workflows get no secrets and a read-only token: telemetry-sync writes the summary and the OTLP/JSON artifact, posts no comment and leaves older cache entries alone';
 /**
  * Syncs the database (and a restored copy kept beside it), sets the outputs and uploads the
@@ -13071,7 +13453,7 @@ function setSyncOutputs(results, report) {
     core/* setOutput */.uH(constants/* Outputs */.tY.Rejected, total.rejectedPoints);
     core/* setOutput */.uH(constants/* Outputs */.tY.Pending, several ? sum((s) => s.pending) : total.pending);
     core/* setOutput */.uH(constants/* Outputs */.tY.TokensSaved, total.tokens.saved);
-    core/* setOutput */.uH(constants/* Outputs */.tY.Status, summary_statusOf(results, report.artifactFailed));
+    core/* setOutput */.uH(constants/* Outputs */.tY.Status, report_status_statusOf(results, report.artifactFailed));
     core/* setOutput */.uH(constants/* Outputs */.tY.TooOld, several ? sum((s) => s.tooOld + s.tooOldForEndpoint) : total.tooOld + total.tooOldForEndpoint);
     core/* setOutput */.uH(constants/* Outputs */.tY.SetAside, several ? sum((s) => s.setAside) : total.setAside);
     core/* setOutput */.uH(constants/* Outputs */.tY.Signals, JSON.stringify(signalOutputs(perSignal)));
@@ -13144,16 +13526,17 @@ async function uploadArtifact(inputs, run, leg, results, otlpDir, report) {
 
 
 
+
 /** The main step: early in the job, before tokf writes. Restore, and sync now if asked. */
 async function runMain() {
-    core/* saveState */.LZ(constants/* State */.Uw.IsPost, 'true');
+    (0,state/* markPost */.OP)();
     const inputs = readInputsOrReport();
     if (inputs === undefined)
         return;
     const run = readGithubRun(process.env);
     const leg = readLeg(process.env, inputs.leg);
     const restore = await restoreDatabase(inputs, run, leg);
-    core/* saveState */.LZ(constants/* State */.Uw.Restore, JSON.stringify(restore));
+    (0,state/* saveRestore */.Oz)(restore);
     core/* setOutput */.uH(constants/* Outputs */.tY.CacheHit, restore.cacheHit);
     core/* setOutput */.uH(constants/* Outputs */.tY.RestoredFrom, restore.restoredFrom);
     core/* setOutput */.uH(constants/* Outputs */.tY.CacheKey, restore.restoredKey && restore.cacheHit ? restore.restoredKey : '');
@@ -13171,8 +13554,7 @@ async function runMain() {
     }
     if (inputs.sync === 'now') {
         const report = await syncPhase(inputs, run, restore, leg);
-        core/* saveState */.LZ(constants/* State */.Uw.SyncDone, 'true');
-        core/* saveState */.LZ(constants/* State */.Uw.Claim, JSON.stringify(report.claim));
+        (0,state/* saveSyncDone */.tN)(report.claim);
         await publishReport(inputs, run, report, leg);
         reportProblems(report.problems, inputs.failOnError, report.advice);
     }
@@ -13258,7 +13640,7 @@ async function gridctlPhase(inputs) {
             settings[key] = value;
     }
     try {
-        const config = buildReplayConfig(settings, inputs.gridctl === '' ? [] : [inputs.gridctl], process.env, Date.now());
+        const config = buildJsonlConfig(settings, inputs.gridctl === '' ? [] : [inputs.gridctl], process.env, Date.now());
         const result = await runReplayFiles(config, {
             now: Date.now,
             log: (line) => core/* debug */.Yz(line),
@@ -13296,10 +13678,10 @@ async function runPost() {
         return;
     const run = readGithubRun(process.env);
     const leg = readLeg(process.env, inputs.leg);
-    const restore = readRestoreState(inputs);
-    if (core/* getState */.Gu(constants/* State */.Uw.SyncDone) === 'true') {
+    const restore = (0,state/* readRestore */.x6)() ?? nothingRestored(inputs);
+    if ((0,state/* syncDone */.ut)()) {
         // sync: now already reported in the main step; only the save is left.
-        const claim = readClaim();
+        const claim = (0,state/* readClaim */.jw)() ?? noClaim();
         const save = await saveDatabase(inputs, run, leg, restore, claim);
         if (save !== undefined)
             core/* info */.pq(save.saved ? `saved the database as ${save.key}` : save.reason);
@@ -13326,10 +13708,7 @@ async function runPost() {
     reportProblems(report.problems.filter((p) => !restore.problems.includes(p)), inputs.failOnError, report.advice?.filter((a) => !(restore.advice ?? []).includes(a)));
 }
 // The main step may not have run (or failed early): then nothing was restored.
-function readRestoreState(inputs) {
-    const saved = core/* getState */.Gu(constants/* State */.Uw.Restore);
-    if (saved !== '')
-        return JSON.parse(saved);
+function nothingRestored(inputs) {
     return {
         dbPath: inputs.databasePath,
         restoredFrom: (0,external_node_fs_.existsSync)(inputs.databasePath) ? 'existing' : 'none',
@@ -13337,10 +13716,6 @@ function readRestoreState(inputs) {
         notes: [],
         problems: [],
     };
-}
-function readClaim() {
-    const saved = core/* getState */.Gu(constants/* State */.Uw.Claim);
-    return saved === '' ? noClaim() : JSON.parse(saved);
 }
 async function saveDatabase(inputs, run, leg, restore, claim) {
     if (!inputs.saveCache)
@@ -13469,12 +13844,17 @@ function rerunWithBoundedHeap() {
 /** The main step or, with state from it, the post step. */
 async function run() {
     try {
-        if (core/* getState */.Gu(constants/* State */.Uw.IsPost) === 'true')
+        if ((0,state/* isPost */.tl)())
             await runPost();
         else
             await runMain();
     }
     catch (err) {
+        // Not a bug of ours, but no reason to fail the user's job either.
+        if (err instanceof state/* ActionStateError */.MY) {
+            core/* warning */.$e(err.message, { title: 'telemetry-sync' });
+            return;
+        }
         // A bug of ours must not fail the user's job either.
         core/* warning */.$e(`unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`, {
             title: 'telemetry-sync',

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { fileIdentity } from '../../src/jsonl/identity.js';
-import { FORGET_AFTER_DAYS, ReplayState } from '../../src/progress/replay-state.js';
+import { FORGET_AFTER_DAYS, JsonlState } from '../../src/progress/jsonl-state.js';
 
 let dir: string;
 beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'replay-state-'))));
@@ -14,10 +14,10 @@ const DAY = 24 * 60 * 60 * 1000;
 const T0 = Date.parse('2026-03-01T00:00:00Z');
 const day = (n: number) => new Date(T0 + n * DAY);
 
-describe('ReplayState', () => {
+describe('JsonlState', () => {
   it('recognises a file by inode and first line, a copy by its first line, a reused inode as replaced', () => {
     const path = join(dir, 'sub', 'state.db');
-    const state = ReplayState.open(path, false);
+    const state = JsonlState.open(path, false);
     expect(state.find(id('7', 'h1'))).toEqual({ recognition: 'new', offset: 0, line: 0 });
     state.save(id('7', 'h1'), 120, 3, '/f.jsonl', new Date());
     state.save(id('7', 'h1'), 160, 4, '/f-1.jsonl', new Date());
@@ -29,17 +29,17 @@ describe('ReplayState', () => {
     expect(state.find(id('9', 'h1')).recognition).toBe('new');
     state.close();
     // Durable: a new connection sees it.
-    const again = ReplayState.open(path, true);
+    const again = JsonlState.open(path, true);
     expect(again.find(id('7', 'h2'))).toMatchObject({ recognition: 'same', offset: 10 });
     again.close();
   });
 
   it("keeps a line source's state with the file's progress, and nothing of it read-only where there is none", () => {
     const path = join(dir, 'state.db');
-    const none = ReplayState.open(path, true);
+    const none = JsonlState.open(path, true);
     expect(none.sourceState('k')).toBeUndefined();
     none.close();
-    const state = ReplayState.open(path, false);
+    const state = JsonlState.open(path, false);
     state.save(id('7', 'h1'), 10, 1, '/f.jsonl', new Date(), undefined, {
       key: 'k',
       state: '{"a":1}',
@@ -50,7 +50,7 @@ describe('ReplayState', () => {
     });
     state.save(id('7', 'h1'), 30, 3, '/f.jsonl', new Date());
     state.close();
-    const again = ReplayState.open(path, true);
+    const again = JsonlState.open(path, true);
     expect(again.sourceState('k')).toBe('{"a":2}');
     expect(again.sourceState('other')).toBeUndefined();
     again.close();
@@ -60,7 +60,7 @@ describe('ReplayState', () => {
       `CREATE TRIGGER no_more BEFORE UPDATE ON replay_files BEGIN SELECT RAISE(ABORT, 'refused'); END`,
     );
     db.close();
-    const failing = ReplayState.open(path, false);
+    const failing = JsonlState.open(path, false);
     expect(() =>
       failing.save(id('7', 'h1'), 40, 4, '/f.jsonl', new Date(), undefined, {
         key: 'k',
@@ -74,14 +74,14 @@ describe('ReplayState', () => {
 
   it('opened read-only where there is none, creates nothing and knows nothing', () => {
     const path = join(dir, 'none.db');
-    const state = ReplayState.open(path, true);
+    const state = JsonlState.open(path, true);
     expect(state.find(id('1', 'h')).recognition).toBe('new');
     state.close();
     expect(existsSync(path)).toBe(false);
   });
 
   it(`forgets a row no run has met for ${FORGET_AFTER_DAYS} days unless its file is still at its path`, async () => {
-    const state = ReplayState.open(join(dir, 'state.db'), false);
+    const state = JsonlState.open(join(dir, 'state.db'), false);
     const kept = join(dir, 'kept.jsonl');
     writeFileSync(kept, 'line\n');
     const keptId = (await fileIdentity(kept, false))!;
@@ -111,7 +111,7 @@ describe('ReplayState', () => {
   });
 
   it('follows a renamed file to its new path when a run meets it', async () => {
-    const state = ReplayState.open(join(dir, 'state.db'), false);
+    const state = JsonlState.open(join(dir, 'state.db'), false);
     const file = join(dir, 'a.jsonl');
     writeFileSync(file, 'line\n');
     const fileId = (await fileIdentity(file, false))!;
@@ -136,7 +136,7 @@ describe('ReplayState', () => {
       )
       .run();
     old.close();
-    const state = ReplayState.open(path, false);
+    const state = JsonlState.open(path, false);
     expect(state.prune(day(0))).toBe(0);
     expect(state.find(id('7', 'h'))).toMatchObject({ recognition: 'same', offset: 42 });
     expect(state.prune(day(31))).toBe(1);
