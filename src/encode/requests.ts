@@ -71,12 +71,13 @@ let jsonBytesPerEvent = 0;
 /**
  * The requests a batch that does not fit is split into, made without encoding it whole, where that
  * is certain not to change them; undefined where it is not (the batch is then encoded whole, as
- * always). Split at a change of second, the whole body would hold both halves' points unchanged
- * (no point of a series and second is in both; cumulative totals continue across the cut either
- * way), one envelope and one wrapper per metric: it is at least as long as a half, and at least
- * as long as both halves less one envelope and the wrappers of the metrics in the first, which a
- * body of one point per metric of the first half outweighs. Over the cap by that bound, the whole
- * would have been split at the same cut, into these same requests.
+ * always). Split where every event after the cut is in a later second than every one before it,
+ * the whole body would hold both halves' points unchanged (no point of a series and second is in
+ * both; cumulative totals continue across the cut either way), one envelope and one wrapper per
+ * metric: it is at least as long as a half, and at least as long as both halves less one envelope
+ * and the wrappers of the metrics in the first, which a body of one point per metric of the first
+ * half outweighs. Over the cap by that bound, the whole would have been split at the same cut,
+ * into these same requests.
  */
 function splitIfSurelyOver(
   events: TokfEvent[],
@@ -85,7 +86,9 @@ function splitIfSurelyOver(
   encoding: Encoding,
 ): EncodedRequest[] | undefined {
   const cut = splitPoint(events);
-  if (events[cut]!.epochSeconds === events[cut - 1]!.epochSeconds) return undefined;
+  // Ids are not always in time order (tokf stamps a run as it ends, and runs overlap): a series'
+  // second on both sides of the cut is one point in the whole body, two in the halves.
+  if (!laterAfter(events, cut)) return undefined;
   const parts = split(events, resource, 'http/json', maxBytes, encoding);
   // A half that was split is itself over the cap; so is the whole.
   if (parts.length > 2) return parts;
@@ -98,6 +101,17 @@ function splitIfSurelyOver(
   ).byteLength;
   const bodies = parts.reduce((n, r) => n + r.body.byteLength, 0);
   return bodies - shared > maxBytes ? parts : undefined;
+}
+
+/** Whether every event from `cut` on is in a later second than every event before it. */
+function laterAfter(events: readonly TokfEvent[], cut: number): boolean {
+  let last = -Infinity;
+  for (const [i, { epochSeconds: s }] of events.entries()) {
+    if (s === undefined) return false;
+    if (i < cut) last = Math.max(last, s);
+    else if (s <= last) return false;
+  }
+  return true;
 }
 
 /** Two halves, the second continuing the first's totals when cumulative. */

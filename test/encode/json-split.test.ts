@@ -119,6 +119,39 @@ describe('OTLP/JSON batches over the cap', () => {
   });
 
   it.each([
+    ['delta', 'delta'],
+    ['cumulative', 'cumulative'],
+  ] as const)(
+    'are encoded whole where ids are out of time order across the cut, and fit (%s)',
+    (_, temporality) => {
+      const encoding: Encoding =
+        temporality === 'delta'
+          ? { temporality }
+          : { temporality, ledger: new Map<string, SeriesTotals>() };
+      // Runs overlapping: tokf stamps each as it ends, so ids alternate between two seconds,
+      // and each series has a point in both seconds on either side of any cut.
+      const at = (s: number) =>
+        new Date(Date.UTC(2026, 2, 5, 10) + s * 1000).toISOString().replace('.000Z', 'Z');
+      const batch = Array.from({ length: 32 }, (_, i) =>
+        tokfEvent(1000 + i, at(i % 2), { command: `cargo build -p crate-${i % 8}` }),
+      );
+      const whole = reference(batch, Number.MAX_SAFE_INTEGER, encoding);
+      const maxBytes = Buffer.from(whole[0]!.body, 'hex').byteLength + 100;
+      const want = reference(batch, maxBytes, encoding);
+      expect(want).toHaveLength(1);
+      // Learned from events one a second: this batch is foreseen far over the cap.
+      encodeRequests(events(40, 1), RESOURCE, 'http/json', 1 << 30, { temporality: 'delta' });
+      const perEvent =
+        serialize(toResourceMetrics(aggregate(events(40, 1)), RESOURCE), 'http/json').byteLength /
+        40;
+      expect(batch.length * perEvent).toBeGreaterThan(2 * maxBytes);
+      expect(asSent(encodeRequests(batch, RESOURCE, 'http/json', maxBytes, encoding))).toEqual(
+        want,
+      );
+    },
+  );
+
+  it.each([
     ['delta, one event a second', 1, 'delta'],
     ['delta, many events a second', 7, 'delta'],
     ['cumulative, many events a second', 5, 'cumulative'],
