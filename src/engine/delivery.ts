@@ -4,13 +4,13 @@ import { sendIsolating, type Verdict } from '../deliver/poison-isolation.js';
 import { seriesOfEvent } from '../encode/aggregate.js';
 import type { EncodedRequest } from '../encode/requests.js';
 import type { OtlpJsonLinesWriter } from '../output/otlp-json-lines.js';
-import type { Rejection } from '../progress/dead-letters.js';
 import type { ProgressRecorder } from '../progress/recorder.js';
 import { messageOf } from '../errors.js';
 import type { TokfEvent } from '../source/tokf-event.js';
 import type { CircuitBreaker } from './circuit-breaker.js';
 import type { HeldEvents } from './held-events.js';
 import type { DeliveryStats } from './delivery-stats.js';
+import type { HeldForFile } from './files-for-later.js';
 import type { Notices } from './notices.js';
 import type { Observed } from './observed.js';
 import type { Speculation } from './speculation.js';
@@ -40,7 +40,7 @@ export interface DeliveryParts {
    * Where events kept in that file go instead of being set aside at once, where the file is kept
    * only later (see FilesForLater): set aside once it is.
    */
-  holdInFile?: (ids: number[], rejection: Rejection) => void;
+  heldForFile?: HeldForFile | undefined;
   notices: Notices;
   /** Stops sending after too many refused events in a row (the run harness's one rule). */
   breaker: CircuitBreaker;
@@ -396,9 +396,9 @@ export class Delivery {
   }
 
   private keepInFile(events: readonly TokfEvent[], said: string, how: KeepHow): Verdict {
-    const { recorder, notices, allFile, holdInFile } = this.parts;
+    const { recorder, notices, allFile, heldForFile } = this.parts;
     const failure = keepInFile(
-      { recorder, notices, allFile, holdInFile, stats: this.stats },
+      { recorder, notices, allFile, heldForFile, stats: this.stats },
       events,
       said,
       how,

@@ -28,6 +28,11 @@ interface Held {
   rejection: Rejection;
 }
 
+/** Where one pass over a database and signal holds the events it keeps in its file. */
+export interface HeldForFile {
+  hold(ids: number[], rejection: Rejection): void;
+}
+
 /**
  * For a caller that keeps the run's OTLP/JSON Lines files elsewhere (the action uploads them as an
  * artifact), what the runs leave to do once it knows whether it does:
@@ -58,6 +63,11 @@ export class FilesForLater {
 
   hold(dbPath: string, signal: Signal, ids: number[], rejection: Rejection): void {
     if (ids.length > 0) this.held.push({ dbPath, signal, ids, rejection });
+  }
+
+  /** Holding for one pass, handed down to what settles its events (see DeliveryParts). */
+  heldFor(dbPath: string, signal: Signal): HeldForFile {
+    return { hold: (ids, rejection) => this.hold(dbPath, signal, ids, rejection) };
   }
 
   /** Events held, by database. */

@@ -1,8 +1,8 @@
-import type { Rejection } from '../progress/dead-letters.js';
 import type { ProgressRecorder } from '../progress/recorder.js';
 import { messageOf } from '../errors.js';
 import type { TokfEvent } from '../source/tokf-event.js';
 import type { DeliveryStats } from './delivery-stats.js';
+import type { HeldForFile } from './files-for-later.js';
 import type { Notices } from './notices.js';
 
 /** How events refused for their time are kept, and said (see keepInFile). */
@@ -48,14 +48,14 @@ export function keepInFile(
     notices: Notices;
     allFile: string | undefined;
     /** Instead of setting aside at once, where the file is kept only later (see DeliveryParts). */
-    holdInFile?: ((ids: number[], rejection: Rejection) => void) | undefined;
+    heldForFile?: HeldForFile | undefined;
     stats: DeliveryStats;
   },
   events: readonly TokfEvent[],
   said: string,
   how: KeepHow,
 ): string | undefined {
-  const { recorder, notices, allFile: file, holdInFile, stats } = parts;
+  const { recorder, notices, allFile: file, heldForFile, stats } = parts;
   const firstId = events[0]?.id;
   if (file === undefined) {
     stats.tooOldUnsent += events.length;
@@ -65,7 +65,7 @@ export function keepInFile(
   try {
     const rejection = { reason: `${how.reason}; kept in ${file}`, status: how.status, file };
     const ids = events.map((e) => e.id);
-    if (holdInFile !== undefined) holdInFile(ids, rejection);
+    if (heldForFile !== undefined) heldForFile.hold(ids, rejection);
     else recorder.setAside(ids, rejection);
   } catch (err) {
     return `${said}; recording that failed: ${messageOf(err)}`;

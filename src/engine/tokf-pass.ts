@@ -5,7 +5,7 @@ import type { OtlpExporter } from '../deliver/otlp-exporter.js';
 import { OpenMetricsWriter } from '../output/openmetrics.js';
 import { OtlpJsonLinesWriter } from '../output/otlp-json-lines.js';
 import type { SpooledJsonLines } from '../output/spooled-json-lines.js';
-import type { DeadLetters, Rejection } from '../progress/dead-letters.js';
+import type { DeadLetters } from '../progress/dead-letters.js';
 import type { InFlight } from '../progress/in-flight.js';
 import type { ProgressStore } from '../progress/progress-store.js';
 import type { SeriesStore } from '../progress/series-store.js';
@@ -27,7 +27,7 @@ import { runResult } from './run-result.js';
 import { batchEvents, selectEvents } from './selection.js';
 import type { RunDeps } from './run-deps.js';
 import type { RunHarness } from './run-harness.js';
-import type { FilesForLater } from './files-for-later.js';
+import type { FilesForLater, HeldForFile } from './files-for-later.js';
 import type { SyncResult } from './sync-result.js';
 import { letNewestSecondEnd, unfinishedSeconds } from './unfinished-seconds.js';
 
@@ -81,6 +81,8 @@ export class TokfPass {
   private total: number | undefined;
   /** Events the endpoint may hold unrecorded, and set-aside ones looked at again. */
   private readonly held: HeldEvents;
+  /** Events kept in the file, held until the caller keeps it (see FilesForLater). */
+  private readonly heldForFile: HeldForFile | undefined;
 
   constructor(
     private readonly config: SyncConfig,
@@ -109,6 +111,7 @@ export class TokfPass {
     const ledger = sending && config.temporality === 'cumulative' ? series.load() : undefined;
     this.encoder = new TokfEncoder(config, signal, db, deps.now, ledger);
     this.held = new HeldEvents(stores.inFlight, deadLetters, this.encoder.cumulative);
+    this.heldForFile = filesForLater?.heldFor(config.dbPath, signal);
     this.ageLimits = new AgeLimits({
       config,
       now: deps.now,
@@ -142,9 +145,7 @@ export class TokfPass {
             held: this.held,
             refusedFile: files?.refused,
             allFile: files?.all.path,
-            ...(this.filesForLater !== undefined && {
-              holdInFile: (ids, rejection) => this.hold(ids, rejection),
-            }),
+            heldForFile: this.heldForFile,
             notices: this.notices,
             breaker: this.harness.breaker(this.config.maxConsecutiveFailures),
             log: this.deps.log,
@@ -405,8 +406,8 @@ export class TokfPass {
 
   private setAside(ids: number[], reason: string, file?: string): void {
     if (this.recorder === undefined || ids.length === 0) return;
-    if (file !== undefined && this.filesForLater !== undefined) {
-      this.hold(ids, { reason, status: null, file });
+    if (file !== undefined && this.heldForFile !== undefined) {
+      this.heldForFile.hold(ids, { reason, status: null, file });
       return;
     }
     try {
@@ -420,11 +421,6 @@ export class TokfPass {
         message: messageOf(err),
       });
     }
-  }
-
-  /** Events kept in the run's file, set aside only once the caller keeps it (see FilesForLater). */
-  private hold(ids: number[], rejection: Rejection): void {
-    this.filesForLater?.hold(this.config.dbPath, this.stores.signal, ids, rejection);
   }
 
   private openFiles(): Files | undefined {
