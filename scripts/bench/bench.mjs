@@ -7,9 +7,12 @@
 //   cli-noflags  `node dist/cli.js`: the same bundle started with no Node flags (it restarts itself
 //                under the same limits where the platform has execve)
 //   action       `node dist/index.js` as the Actions runner runs the post step (INPUT_* variables,
-//                STATE_isPost, command files, no Node flags): restore none, no cache, the
-//                OTLP/JSON file written but not uploaded
-// The first entry point gives the table's detail columns; a last table sets peak RSS side by side
+//                STATE_isPost, command files, no Node flags): restore none, no cache, and
+//                otlp-artifact on-failure, a user's default (every event delivered: no OTLP/JSON
+//                file is written, and nothing is uploaded)
+// The first entry point gives the table's detail columns; beside them, each other entry point's
+// wall time, events/s, end-to-end / floor, peak RSS and its wall time against the first's (from
+// the same runs, interleaved). A last table sets peak RSS side by side
 // per size, with the spread from the smallest to the largest database. Peak RSS is GNU time's (the
 // largest single process); where the whole process tree held more (an entry point that runs itself
 // again as a child, with its parent waiting, where there is no execve), that sum is shown beside it
@@ -328,11 +331,15 @@ async function measure(size, sink) {
         peakRssMb: +(median(all.map((x) => x.rssKb)) / 1024).toFixed(1),
         peakTreeRssMb: +(median(all.map((x) => x.treeKb)) / 1024).toFixed(1),
         eventsPerSec: Math.round(mid.delivered / (mid.wallMs / 1000)),
+        // End-to-end against the floor (the dry run), as the first entry point's ratio.
+        ratio: +(mid.wallMs / floor.wallMs).toFixed(2),
         wallMsAll: all.map((x) => x.wallMs),
         peakRssMbAll: all.map((x) => +(x.rssKb / 1024).toFixed(1)),
       };
     }
     const first = entries[ENTRIES[0]];
+    // Each entry point's median wall time against the first's (the action against the command).
+    for (const e of ENTRIES) entries[e].vsFirst = +(entries[e].wallMs / first.wallMs).toFixed(2);
     const e2e = first.run;
     // The detail columns come from the CLI's --json result; the action reports only its outputs.
     const r = e2e.result;
@@ -409,8 +416,14 @@ function printTable(rows) {
     '1st req ms',
     'record %',
     'floor s',
-    'ratio',
-    ...others.flatMap((e) => [`${e} s`, `${e} RSS`]),
+    'e2e / floor',
+    ...others.flatMap((e) => [
+      `${e} s`,
+      `${e} events/s`,
+      `${e} / floor`,
+      `${e} RSS`,
+      `${e} / ${ENTRIES[0]}`,
+    ]),
   ];
   const lines = rows.map((r) =>
     [
@@ -428,7 +441,10 @@ function printTable(rows) {
       dash(r.recordShare, (x) => (x * 100).toFixed(1)),
       (r.floorMs / 1000).toFixed(2),
       r.ratio,
-      ...others.flatMap((e) => [(r.entries[e].wallMs / 1000).toFixed(2), r.entries[e].peakRssMb]),
+      ...others.flatMap((e) => {
+        const x = r.entries[e];
+        return [(x.wallMs / 1000).toFixed(2), x.eventsPerSec, x.ratio, x.peakRssMb, x.vsFirst];
+      }),
     ].map(String),
   );
   console.log(`\n${rows[0].size} events (${ENTRIES[0]}${others.map((e) => `, ${e}`).join('')})`);

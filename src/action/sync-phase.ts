@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { buildSyncConfig } from '../config/build-config.js';
 import type { SyncConfig } from '../config/sync-config.js';
-import { runSync, type SignalResult, type SyncResult } from '../engine/index.js';
+import { FilesForLater, runSync, type SignalResult, type SyncResult } from '../engine/index.js';
 import { USER_AGENT } from '../version.js';
 import { claimLeftovers, noClaim } from './cache-claims.js';
 import { ciResourceAttributes } from './ci-attributes.js';
@@ -75,6 +75,12 @@ export async function syncPhase(
   // file is the run's only work, as before: it exports, and records nothing.)
   if (inputs.otlpArtifact === 'never' && config.endpoint !== undefined) delete config.otlpJsonOut;
   const keepsFile = config.otlpJsonOut !== undefined;
+  // The file is written only if it is to be uploaded (on-failure: spooled until the outcome is
+  // known), and events kept in it are set aside only once it is uploaded (see FilesForLater).
+  const later =
+    keepsFile && config.endpoint !== undefined && !config.dryRun
+      ? new FilesForLater(inputs.otlpArtifact === 'on-failure')
+      : undefined;
 
   // Before sending what earlier runs left pending, take charge of it (see cache-claims.ts).
   if (config.endpoint !== undefined && !config.dryRun) {
@@ -96,10 +102,15 @@ export async function syncPhase(
         }),
       },
       report,
+      later,
     );
   }
   if (existsSync(restore.dbPath)) {
-    report.result = await syncOne(fromId === undefined ? config : { ...config, fromId }, report);
+    report.result = await syncOne(
+      fromId === undefined ? config : { ...config, fromId },
+      report,
+      later,
+    );
   } else {
     report.notes.push(`no database at ${restore.dbPath}: nothing to sync`);
   }
@@ -108,7 +119,7 @@ export async function syncPhase(
     (r): r is SyncResult => r !== undefined,
   );
   // The upload first: what the outputs and notes say of the artifact holds only once it is there.
-  await uploadArtifact(inputs, run, leg, results, otlpDir, report);
+  await uploadArtifact(inputs, run, leg, results, otlpDir, report, later);
   const left = report.restoredCopy?.pending ?? 0;
   if (left > 0) {
     report.notes.push(
@@ -119,12 +130,17 @@ export async function syncPhase(
   return report;
 }
 
-async function syncOne(config: SyncConfig, report: ActionReport): Promise<SyncResult | undefined> {
+async function syncOne(
+  config: SyncConfig,
+  report: ActionReport,
+  later: FilesForLater | undefined,
+): Promise<SyncResult | undefined> {
   try {
     const result = await runSync(config, {
       now: Date.now,
       log: (line) => core.info(line),
       userAgent: USER_AGENT,
+      ...(later !== undefined && { filesForLater: later }),
     });
     const first = result.errors[0];
     if (result.exitCode !== 0) {
@@ -215,9 +231,10 @@ async function uploadArtifact(
   results: SyncResult[],
   otlpDir: string,
   report: ActionReport,
+  later: FilesForLater | undefined,
 ): Promise<void> {
   // One OTLP/JSON file per signal sent (metrics.jsonl, logs.jsonl, traces.jsonl).
-  const files = [
+  const listed = [
     ...new Set(
       results.flatMap((r) =>
         [r.otlpJsonFile, ...r.signals.map((s) => s.otlpJsonFile), r.openmetricsFile].filter(
@@ -234,12 +251,21 @@ async function uploadArtifact(
   const wanted =
     inputs.otlpArtifact === 'always' ||
     (inputs.otlpArtifact === 'on-failure' && (somethingLeft || noEndpoint));
-  if (files.length === 0) return;
-  if (!wanted) {
+  if (listed.length === 0 || !wanted) {
+    later?.discard();
+    keptNowhere(later, results, report);
+    if (listed.length === 0) return;
     report.artifactSkipped =
       inputs.otlpArtifact === 'never'
         ? 'no OTLP/JSON artifact (otlp-artifact: never)'
         : 'no OTLP/JSON artifact: every selected event was delivered (otlp-artifact: on-failure)';
+    return;
+  }
+  // Spooled files are written now; one that could not be written is left out (the problem says so).
+  report.problems.push(...(later?.writeFiles() ?? []));
+  const files = listed.filter((f) => existsSync(f));
+  if (files.length === 0) {
+    keptNowhere(later, results, report);
     return;
   }
   const name = otlpArtifactName(inputs.otlpArtifactName, run, leg);
@@ -255,5 +281,30 @@ async function uploadArtifact(
     report.problems.push(
       `uploading the OTLP/JSON artifact ${name} failed: ${report.artifactFailed}`,
     );
+    keptNowhere(later, results, report);
+    return;
   }
+  try {
+    await later?.setAsideHeld(results, { now: Date.now });
+  } catch (err) {
+    const held = later?.heldCount() ?? 0;
+    later?.leavePending(results);
+    report.problems.push(
+      `${held} event(s) kept in the uploaded artifact ${name} could not be set aside, so they stay pending: ${messageOf(err)}`,
+    );
+  }
+}
+
+/** No file uploaded: events held to be kept in it stay pending, and the notes say why. */
+function keptNowhere(
+  later: FilesForLater | undefined,
+  results: readonly SyncResult[],
+  report: ActionReport,
+): void {
+  const held = later?.heldCount() ?? 0;
+  if (held === 0) return;
+  later?.leavePending(results);
+  report.notes.push(
+    `${held} event(s) too old for the endpoint stay pending: they are set aside only once the OTLP/JSON artifact that keeps them is uploaded, and it was not`,
+  );
 }

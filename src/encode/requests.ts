@@ -1,7 +1,8 @@
 import type { Protocol } from '../config/vocabulary.js';
 import type { TokfEvent } from '../source/tokf-event.js';
-import { aggregate } from './aggregate.js';
+import { aggregate, type AggregatedPoint } from './aggregate.js';
 import { cumulate, overlay, type SeriesLedger, type SeriesTotals } from './cumulative.js';
+import type { Instrument } from './instruments.js';
 import { toResourceMetrics } from './resource-metrics.js';
 import { serialize } from './serialize.js';
 
@@ -39,11 +40,22 @@ export function encodeRequests(
   if (events.length > 1 && estimatedBytes(events) > 2 * maxBytes) {
     return split(events, resource, protocol, maxBytes, encoding);
   }
+  // OTLP/JSON is several times larger than protobuf: a batch that will not fit is split before
+  // its whole body is encoded only to be thrown away (see splitIfSurelyOver).
+  if (
+    protocol === 'http/json' &&
+    events.length > 1 &&
+    events.length * jsonBytesPerEvent > maxBytes
+  ) {
+    const parts = splitIfSurelyOver(events, resource, maxBytes, encoding);
+    if (parts !== undefined) return parts;
+  }
   const deltas = aggregate(events);
   const cumulated =
     encoding.temporality === 'cumulative' ? cumulate(deltas, encoding.ledger, resource) : undefined;
   const points = cumulated?.points ?? deltas;
   const body = serialize(toResourceMetrics(points, resource, encoding.temporality), protocol);
+  if (protocol === 'http/json') jsonBytesPerEvent = body.byteLength / events.length;
   if (body.byteLength <= maxBytes || events.length <= 1) {
     const counts: Record<string, number> = {};
     for (const [instrument, list] of points)
@@ -51,6 +63,55 @@ export function encodeRequests(
     return [{ body, events, points: counts, ...(cumulated && { totals: cumulated.totals }) }];
   }
   return split(events, resource, protocol, maxBytes, encoding);
+}
+
+/** OTLP/JSON bytes per event of the last body encoded whole, to foresee one over the cap. */
+let jsonBytesPerEvent = 0;
+
+/**
+ * The requests a batch that does not fit is split into, made without encoding it whole, where that
+ * is certain not to change them; undefined where it is not (the batch is then encoded whole, as
+ * always). Split where every event after the cut is in a later second than every one before it,
+ * the whole body would hold both halves' points unchanged (no point of a series and second is in
+ * both; cumulative totals continue across the cut either way), one envelope and one wrapper per
+ * metric: it is at least as long as a half, and at least as long as both halves less one envelope
+ * and the wrappers of the metrics in the first, which a body of one point per metric of the first
+ * half outweighs. Over the cap by that bound, the whole would have been split at the same cut,
+ * into these same requests.
+ */
+function splitIfSurelyOver(
+  events: TokfEvent[],
+  resource: Record<string, string>,
+  maxBytes: number,
+  encoding: Encoding,
+): EncodedRequest[] | undefined {
+  const cut = splitPoint(events);
+  // Ids are not always in time order (tokf stamps a run as it ends, and runs overlap): a series'
+  // second on both sides of the cut is one point in the whole body, two in the halves.
+  if (!laterAfter(events, cut)) return undefined;
+  const parts = split(events, resource, 'http/json', maxBytes, encoding);
+  // A half that was split is itself over the cap; so is the whole.
+  if (parts.length > 2) return parts;
+  const probe = new Map<Instrument, AggregatedPoint[]>();
+  for (const [instrument, list] of aggregate(events.slice(0, cut)))
+    if (list.length > 0) probe.set(instrument, list.slice(0, 1));
+  const shared = serialize(
+    toResourceMetrics(probe, resource, encoding.temporality),
+    'http/json',
+  ).byteLength;
+  const bodies = parts.reduce((n, r) => n + r.body.byteLength, 0);
+  return bodies - shared > maxBytes ? parts : undefined;
+}
+
+/** Whether every event from `cut` on is in a later second than every event before it. */
+function laterAfter(events: readonly TokfEvent[], cut: number): boolean {
+  let last = -Infinity;
+  for (const [i, { epochSeconds: s }] of events.entries()) {
+    if (s === undefined) return false;
+    if (i < cut) last = Math.max(last, s);
+    else if (s <= last) return false;
+  }
+  return true;
 }
 
 /** Two halves, the second continuing the first's totals when cumulative. */

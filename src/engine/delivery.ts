@@ -10,6 +10,7 @@ import type { TokfEvent } from '../source/tokf-event.js';
 import type { CircuitBreaker } from './circuit-breaker.js';
 import type { HeldEvents } from './held-events.js';
 import type { DeliveryStats } from './delivery-stats.js';
+import type { HeldForFile } from './files-for-later.js';
 import type { Notices } from './notices.js';
 import type { Observed } from './observed.js';
 import type { Speculation } from './speculation.js';
@@ -35,6 +36,11 @@ export interface DeliveryParts {
   refusedFile: OtlpJsonLinesWriter | undefined;
   /** The file that holds every selected event, where too-old events can be taken from. */
   allFile: string | undefined;
+  /**
+   * Where events kept in that file go instead of being set aside at once, where the file is kept
+   * only later (see FilesForLater): set aside once it is.
+   */
+  heldForFile?: HeldForFile | undefined;
   notices: Notices;
   /** Stops sending after too many refused events in a row (the run harness's one rule). */
   breaker: CircuitBreaker;
@@ -390,9 +396,9 @@ export class Delivery {
   }
 
   private keepInFile(events: readonly TokfEvent[], said: string, how: KeepHow): Verdict {
-    const { recorder, notices, allFile } = this.parts;
+    const { recorder, notices, allFile, heldForFile } = this.parts;
     const failure = keepInFile(
-      { recorder, notices, allFile, stats: this.stats },
+      { recorder, notices, allFile, heldForFile, stats: this.stats },
       events,
       said,
       how,

@@ -12,6 +12,7 @@ export type {
   SyncDeps,
   SyncProgress,
 } from './run-deps.js';
+export { FilesForLater } from './files-for-later.js';
 export { readStatus, type SetAsideKind, type SyncStatus } from './status.js';
 export type { Notice, NoticeKind, SignalResult, SyncResult } from './sync-result.js';
 export { combinedStatus } from './combined-status.js';

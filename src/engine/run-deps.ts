@@ -1,5 +1,6 @@
 import type { Transport } from '../deliver/transport.js';
 import type { RetryPolicy } from '../deliver/retrying-transport.js';
+import type { FilesForLater } from './files-for-later.js';
 
 /**
  * What every sending command hands the engine (`sync` over a tokf database, `replay` over JSON
@@ -32,9 +33,14 @@ export interface RunDeps {
   signal?: AbortSignal;
 }
 
-/** The tokf database's run: the shared edges, and how long a statement waits for tokf's lock. */
+/**
+ * The tokf database's run: the shared edges, how long a statement waits for tokf's lock, and
+ * where its OTLP/JSON files go when the caller keeps them only later.
+ */
 export interface SyncDeps extends RunDeps {
   busyTimeoutMs?: number;
+  /** Where the OTLP/JSON files are kept later, by the caller (see FilesForLater). */
+  filesForLater?: FilesForLater;
 }
 
 /** The JSON Lines run (`replay`): the shared edges only. */

@@ -99,7 +99,13 @@ class TokfSource implements RunSource<SignalRun, SyncResult> {
   }
 
   async send(run: SignalRun, harness: RunHarness): Promise<boolean> {
-    const pass = new TokfPass(run.config, harness, run.stores, this.lock !== undefined);
+    const pass = new TokfPass(
+      run.config,
+      harness,
+      run.stores,
+      this.lock !== undefined,
+      this.deps.filesForLater,
+    );
     this.results.push({ signal: run.signal, result: await pass.run(this.deps.now()) });
     // Interrupted, or taken over by another sync: the signals not begun stay pending.
     return !harness.interrupted && harness.lockLost === undefined;

@@ -2,6 +2,7 @@ import type { ProgressRecorder } from '../progress/recorder.js';
 import { messageOf } from '../errors.js';
 import type { TokfEvent } from '../source/tokf-event.js';
 import type { DeliveryStats } from './delivery-stats.js';
+import type { HeldForFile } from './files-for-later.js';
 import type { Notices } from './notices.js';
 
 /** How events refused for their time are kept, and said (see keepInFile). */
@@ -46,13 +47,15 @@ export function keepInFile(
     recorder: ProgressRecorder;
     notices: Notices;
     allFile: string | undefined;
+    /** Instead of setting aside at once, where the file is kept only later (see DeliveryParts). */
+    heldForFile?: HeldForFile | undefined;
     stats: DeliveryStats;
   },
   events: readonly TokfEvent[],
   said: string,
   how: KeepHow,
 ): string | undefined {
-  const { recorder, notices, allFile: file, stats } = parts;
+  const { recorder, notices, allFile: file, heldForFile, stats } = parts;
   const firstId = events[0]?.id;
   if (file === undefined) {
     stats.tooOldUnsent += events.length;
@@ -60,10 +63,10 @@ export function keepInFile(
     return undefined;
   }
   try {
-    recorder.setAside(
-      events.map((e) => e.id),
-      { reason: `${how.reason}; kept in ${file}`, status: how.status, file },
-    );
+    const rejection = { reason: `${how.reason}; kept in ${file}`, status: how.status, file };
+    const ids = events.map((e) => e.id);
+    if (heldForFile !== undefined) heldForFile.hold(ids, rejection);
+    else recorder.setAside(ids, rejection);
   } catch (err) {
     return `${said}; recording that failed: ${messageOf(err)}`;
   }

@@ -4,6 +4,7 @@ import type { SyncConfig } from '../config/sync-config.js';
 import type { OtlpExporter } from '../deliver/otlp-exporter.js';
 import { OpenMetricsWriter } from '../output/openmetrics.js';
 import { OtlpJsonLinesWriter } from '../output/otlp-json-lines.js';
+import type { SpooledJsonLines } from '../output/spooled-json-lines.js';
 import type { DeadLetters } from '../progress/dead-letters.js';
 import type { InFlight } from '../progress/in-flight.js';
 import type { ProgressStore } from '../progress/progress-store.js';
@@ -26,6 +27,7 @@ import { runResult } from './run-result.js';
 import { batchEvents, selectEvents } from './selection.js';
 import type { RunDeps } from './run-deps.js';
 import type { RunHarness } from './run-harness.js';
+import type { FilesForLater, HeldForFile } from './files-for-later.js';
 import type { SyncResult } from './sync-result.js';
 import { letNewestSecondEnd, unfinishedSeconds } from './unfinished-seconds.js';
 
@@ -52,7 +54,8 @@ export interface Stores {
 
 /** Where a run writes OTLP/JSON Lines: every selected event, and the points of refused ones. */
 interface Files {
-  all: OtlpJsonLinesWriter;
+  /** Written as the run goes, or spooled to be written if wanted (see FilesForLater). */
+  all: OtlpJsonLinesWriter | SpooledJsonLines;
   refused: OtlpJsonLinesWriter;
 }
 
@@ -78,6 +81,8 @@ export class TokfPass {
   private total: number | undefined;
   /** Events the endpoint may hold unrecorded, and set-aside ones looked at again. */
   private readonly held: HeldEvents;
+  /** Events kept in the file, held until the caller keeps it (see FilesForLater). */
+  private readonly heldForFile: HeldForFile | undefined;
 
   constructor(
     private readonly config: SyncConfig,
@@ -85,6 +90,8 @@ export class TokfPass {
     private readonly stores: Stores,
     /** Whether this run sends and records (not a dry run, not a file-only export). */
     private readonly sending: boolean,
+    /** Where the caller keeps the OTLP/JSON files only later, if it does (see FilesForLater). */
+    private readonly filesForLater?: FilesForLater,
   ) {
     const { deps } = harness;
     this.observed = new Observed(Math.floor(deps.now() / 1000));
@@ -104,6 +111,7 @@ export class TokfPass {
     const ledger = sending && config.temporality === 'cumulative' ? series.load() : undefined;
     this.encoder = new TokfEncoder(config, signal, db, deps.now, ledger);
     this.held = new HeldEvents(stores.inFlight, deadLetters, this.encoder.cumulative);
+    this.heldForFile = filesForLater?.heldFor(config.dbPath, signal);
     this.ageLimits = new AgeLimits({
       config,
       now: deps.now,
@@ -137,6 +145,7 @@ export class TokfPass {
             held: this.held,
             refusedFile: files?.refused,
             allFile: files?.all.path,
+            heldForFile: this.heldForFile,
             notices: this.notices,
             breaker: this.harness.breaker(this.config.maxConsecutiveFailures),
             log: this.deps.log,
@@ -296,8 +305,10 @@ export class TokfPass {
    * Beside the events this run set aside into its file, the file as it was written, so that
    * `status` can tell whether it still holds them. A file that could not be written is not stamped.
    */
-  private stampFile(file: OtlpJsonLinesWriter | undefined): void {
+  private stampFile(file: Files['all'] | undefined): void {
     if (this.recorder === undefined || file === undefined || file.lines === 0) return;
+    // Kept later: stamped when the events held for it are set aside (see FilesForLater).
+    if (this.filesForLater !== undefined) return;
     if (this.saidFailed(file.path)) return;
     try {
       this.recorder.fileWritten(file.path);
@@ -312,7 +323,7 @@ export class TokfPass {
   }
 
   /** A file that cannot be finished is said once (a write that failed before said it already). */
-  private closeFile(file: OtlpJsonLinesWriter | undefined): void {
+  private closeFile(file: Files['all'] | undefined): void {
     try {
       file?.close();
     } catch (err) {
@@ -394,6 +405,10 @@ export class TokfPass {
 
   private setAside(ids: number[], reason: string, file?: string): void {
     if (this.recorder === undefined || ids.length === 0) return;
+    if (file !== undefined && this.heldForFile !== undefined) {
+      this.heldForFile.hold(ids, { reason, status: null, file });
+      return;
+    }
     try {
       this.recorder.setAside(ids, { reason, status: null, ...(file !== undefined && { file }) });
     } catch (err) {
@@ -413,9 +428,13 @@ export class TokfPass {
     const { resource } = this.config;
     const { signal } = this.stores;
     const { now } = this.harness.deps;
+    const later = this.sending ? this.filesForLater : undefined;
     return {
       // Replaced by the first batch written: a run with nothing to send leaves an earlier run's file.
-      all: new OtlpJsonLinesWriter(dir, resource, `${signal}.jsonl`, signal, now),
+      all:
+        later?.spool === true
+          ? later.spoolFor(dir, resource, `${signal}.jsonl`, signal, now)
+          : new OtlpJsonLinesWriter(dir, resource, `${signal}.jsonl`, signal, now),
       refused: new OtlpJsonLinesWriter(dir, resource, `rejected-${signal}.jsonl`, signal, now),
     };
   }

@@ -4,7 +4,7 @@
  */
 import { execFile } from 'node:child_process';
 import { createServer, type AddressInfo } from 'node:net';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { otlpReceiverForEachTest } from '../helpers/otlp-receiver.js';
@@ -39,6 +39,19 @@ function legId(run: ToolkitRun): string {
 
 function job(run: ToolkitRun, inputs: Record<string, string> = {}): ActionJob {
   return new ActionJob(run.env, { 'github-token': run.token, endpoint: receiver.url, ...inputs });
+}
+
+/** Where the action writes its OTLP/JSON files on this runner. */
+function otlpDir(j: ActionJob): string {
+  const dir = join(j.runnerTemp, 'telemetry-sync');
+  const [otlp] = readdirSync(dir).filter((d) => d.startsWith('otlp-'));
+  return join(dir, otlp ?? 'no-otlp-dir');
+}
+
+/** The files in it, spools included. */
+function otlpFiles(j: ActionJob): string[] {
+  const dir = otlpDir(j);
+  return existsSync(dir) ? readdirSync(dir).sort() : [];
 }
 
 /** tokf writing events into its default database during a job. */
@@ -540,6 +553,8 @@ describe('the OTLP/JSON artifact and the save', () => {
     expect(okPost.outputs.delivered).toBe('5');
     expect(okPost.outputs['otlp-artifact-id']).toBeUndefined();
     expect(server.artifacts({ runId: fine.runId })).toHaveLength(0);
+    // Nothing not wanted is written: no OTLP/JSON file, and no spool of one left behind.
+    expect(otlpFiles(ok)).toEqual([]);
 
     const broken = server.newRun({ job: 'broken' });
     const bad = job(broken, inputs);
@@ -551,7 +566,63 @@ describe('the OTLP/JSON artifact and the save', () => {
     expect(server.artifacts({ runId: broken.runId }).map((a) => a.name)).toEqual([
       `telemetry-otlp-broken-${broken.attempt}-${legId(broken)}`,
     ]);
+    // The file uploaded holds every selected event, one MetricsData per line.
+    expect(otlpFiles(bad)).toEqual(['metrics.jsonl']);
+    const lines = readFileSync(join(otlpDir(bad), 'metrics.jsonl'), 'utf8')
+      .trim()
+      .split('\n');
+    const invocationsInFile = lines
+      .flatMap((l) => JSON.parse(l).resourceMetrics[0].scopeMetrics[0].metrics)
+      .filter((m: { name: string }) => m.name === 'tokf.filter.invocations')
+      .flatMap((m: { sum: { dataPoints: { asInt: string }[] } }) => m.sum.dataPoints)
+      .reduce((n: number, p: { asInt: string }) => n + Number(p.asInt), 0);
+    expect(invocationsInFile).toBe(5);
   }, 60_000);
+
+  it('with max-age, sets events too old for the endpoint aside only once the artifact keeping them is uploaded', async () => {
+    const inputs = { restore: 'none', 'save-cache': 'false', 'max-age': '7d' };
+    const run = server.newRun({ job: 'too-old' });
+    const j = job(run, inputs);
+    await j.runMain();
+    const old = new Date(Date.now() - 30 * 86_400_000).toISOString().slice(0, 19) + 'Z';
+    const recent = new Date(Date.now() - 2 * 3_600_000).toISOString().slice(0, 19) + 'Z';
+    tokfWrites(j.tokfDbPath, 6, old);
+    insertEvents(j.tokfDbPath, makeEvents(4, { start: recent, maxGapSeconds: 60, seed: 2 }));
+
+    // The upload fails: the file that would keep the old events is gone with the runner, so
+    // they must not be set aside as kept in it.
+    server.deny('CreateArtifact', { status: 500, message: 'artifact service unavailable' });
+    let post;
+    try {
+      post = await j.runPost();
+    } finally {
+      server.allow();
+    }
+    expect(post.code).toBe(0);
+    expect(server.artifacts({ runId: run.runId })).toHaveLength(0);
+    expect(post.outputs).toMatchObject({
+      delivered: '4',
+      'too-old': '6',
+      'set-aside': '0',
+      pending: '6',
+    });
+    expect(post.summary).toMatch(/uploading the OTLP\/JSON artifact .* failed: .*500/);
+    expect(post.stdout).toMatch(
+      /6 event\(s\) too old for the endpoint stay pending: they are set aside only once the OTLP\/JSON artifact that keeps them is uploaded/,
+    );
+
+    // The step again (a re-run), the upload working: now they are set aside, as in the artifact.
+    const again = await j.runPost();
+    expect(again.code).toBe(0);
+    expect(server.artifacts({ runId: run.runId })).toHaveLength(1);
+    expect(again.outputs).toMatchObject({
+      selected: '6',
+      delivered: '0',
+      'too-old': '6',
+      'set-aside': '6',
+      pending: '0',
+    });
+  }, 120_000);
 
   it('turns a refused cache save into a warning, and fails the step only with fail-on-error', async () => {
     server.deny('CreateCacheEntry');
@@ -589,6 +660,8 @@ describe('secrets', () => {
       endpoint: receiver.url.replace('http://', `http://bot:${urlToken}@`),
       headers: `authorization=Bearer%20${secret}`,
       'cache-key-prefix': `secrets-${Date.now()}`,
+      // Every event is delivered: on-failure would write no OTLP/JSON file to look into.
+      'otlp-artifact': 'always',
     });
     const main = await j.runMain();
     tokfWrites(j.tokfDbPath, 15, '2026-03-02T09:00:00Z');
