@@ -102,7 +102,7 @@ function rerunWithBoundedHeap() {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _bounded_heap_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(899);
-/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(641);
+/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(972);
 // The limits above keep a long sync's memory flat (see src/bounded-heap.ts). They apply when the
 // bundle runs as the telemetry-sync command; run as `node dist/cli.js`, it becomes itself under them.
 
@@ -115,7 +115,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 641:
+/***/ 972:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -173,7 +173,7 @@ class LockLostError extends Error {
     name = 'LockLostError';
 }
 /** An error's message; errors from another realm (a worker, a VM context) are not `instanceof Error`. */
-function messageOf(err) {
+function errors_messageOf(err) {
     const message = err?.message;
     return typeof message === 'string' ? message : String(err);
 }
@@ -2861,7 +2861,7 @@ function damageFound(db, err) {
         return found === 'ok' ? undefined : found;
     }
     catch (checkErr) {
-        return sqliteFailure(checkErr) === 'damaged' ? messageOf(checkErr) : undefined;
+        return sqliteFailure(checkErr) === 'damaged' ? errors_messageOf(checkErr) : undefined;
     }
 }
 /**
@@ -2873,7 +2873,7 @@ function databaseFailure(err, path, what, db) {
     // Only SQLite's own errors are told apart here: typed ones and others pass through.
     if (typeof err?.errcode !== 'number')
         return err instanceof Error ? err : new Error(String(err));
-    const said = messageOf(err);
+    const said = errors_messageOf(err);
     const kind = sqliteFailure(err);
     const damage = kind === 'damaged' ? said : damageFound(db, err);
     if (damage !== undefined)
@@ -2924,7 +2924,7 @@ function transaction_inWriteTransaction(db, what, work) {
  * so that the entry points say "try again later" or "free some space", not "bad usage".
  */
 function typed(err, what) {
-    const said = `cannot ${what}: ${messageOf(err)}`;
+    const said = `cannot ${what}: ${errors_messageOf(err)}`;
     switch (sqliteFailure(err)) {
         case 'busy':
             return new DatabaseBusyError(`${said} (another program, tokf writing to it, held it past the busy timeout); nothing is wrong with it: try again later`);
@@ -3572,7 +3572,7 @@ const DEFAULT_TIMING = { heartbeatMs: HEARTBEAT_MS, staleAfterMs: STALE_AFTER_MS
  * finds its row gone or someone else's has lost the lock: it records nothing more (refresh
  * throws LockLostError) and tells whoever listens, so that the run stops.
  */
-class SyncLock {
+class sync_lock_SyncLock {
     db;
     timing;
     owner = `${(0,external_node_os_namespaceObject.hostname)()}:${process.pid}:${Math.random().toString(36).slice(2)}`;
@@ -3817,12 +3817,12 @@ const external_node_sqlite_namespaceObject = __WEBPACK_EXTERNAL_createRequire(im
 
 
 /** How long a statement waits for tokf's write lock before giving up. */
-const BUSY_TIMEOUT_MS = 5000;
+const database_BUSY_TIMEOUT_MS = 5000;
 /**
  * Opens the tracking database without ever creating it. Read-only where the run records nothing
  * (dry runs, file-only exports), so such runs leave the file byte for byte as it was.
  */
-function database_openDatabase(path, readOnly, busyTimeoutMs = BUSY_TIMEOUT_MS) {
+function database_openDatabase(path, readOnly, busyTimeoutMs = database_BUSY_TIMEOUT_MS) {
     if (!(0,external_node_fs_namespaceObject.existsSync)(path))
         throw new DatabaseError(`no database at ${path}`);
     if ((0,external_node_fs_namespaceObject.statSync)(path).isDirectory())
@@ -3832,7 +3832,7 @@ function database_openDatabase(path, readOnly, busyTimeoutMs = BUSY_TIMEOUT_MS) 
         db = new external_node_sqlite_namespaceObject.DatabaseSync(path, { readOnly });
     }
     catch (err) {
-        throw new DatabaseError(`cannot open ${path}: ${messageOf(err)}`);
+        throw new DatabaseError(`cannot open ${path}: ${errors_messageOf(err)}`);
     }
     try {
         db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
@@ -3841,7 +3841,7 @@ function database_openDatabase(path, readOnly, busyTimeoutMs = BUSY_TIMEOUT_MS) 
     }
     catch (err) {
         db.close();
-        const msg = messageOf(err);
+        const msg = errors_messageOf(err);
         if (/not a database|file is encrypted/i.test(msg)) {
             throw new DatabaseError(`${path} is not an SQLite database`);
         }
@@ -5819,10 +5819,10 @@ function writeFailure(err, kind, path) {
     const code = err?.code;
     if (code !== undefined && NO_SPACE.has(code))
         return new DiskFullError(`no space left on the device while writing the ${kind} ${path} (${code}); free some space and run again`, path);
-    return new FileWriteError(`cannot write the ${kind} ${path}: ${messageOf(err)}`, path);
+    return new FileWriteError(`cannot write the ${kind} ${path}: ${errors_messageOf(err)}`, path);
 }
 /** Runs `work`, turning a failure into writeFailure's error for this file. */
-function writing(kind, path, work) {
+function write_failure_writing(kind, path, work) {
     try {
         return work();
     }
@@ -5903,7 +5903,7 @@ class OpenMetricsWriter {
     }
     /** Throws FileWriteError (DiskFullError when the disk is full) naming the file. */
     write(events) {
-        writing(KIND, this.path, () => this.writeEvents(events));
+        write_failure_writing(KIND, this.path, () => this.writeEvents(events));
     }
     writeEvents(events) {
         if (this.closed)
@@ -5926,7 +5926,7 @@ class OpenMetricsWriter {
      * no event leaves the directory as it was, an earlier run's file included.
      */
     close() {
-        writing(KIND, this.path, () => this.finish());
+        write_failure_writing(KIND, this.path, () => this.finish());
     }
     finish() {
         if (this.closed)
@@ -8506,14 +8506,132 @@ const JsonMetricsSerializer = {
 
 
 //# sourceMappingURL=metrics.mjs.map
+;// CONCATENATED MODULE: ./src/encode/int64-strings.ts
+/**
+ * The transformer writes the schema's 64-bit integers (asInt, intValue, count, bucketCounts) as
+ * JSON numbers; OTLP/JSON, and the Collector's file format, write them as decimal strings
+ * (timestamps it already writes as strings). The fix-up puts quotes around those numbers in the
+ * encoded bytes: decoding a request of megabytes as UTF-8, rewriting the text and encoding it again
+ * cost more than the transformer's own JSON encoding.
+ *
+ * These names only ever appear as keys, since inside a string value a quote is escaped
+ * (`\"asInt\":` cannot match). What is quoted is exactly what `/"(asInt|intValue|count)":(-?\d+)/g`
+ * and `/"bucketCounts":\[([\d,]*)\]/g` match, the rewrite earlier versions made on the text: a
+ * number's leading minus and digits (of `1e+21`, the `1`), and every element of a list of digits
+ * and commas closed by `]`.
+ */
+/**
+ * The keys, found in a Latin-1 view of the bytes (one character per byte, so that a position in
+ * the text is the same in the bytes, and a UTF-8 sequence never looks like ASCII).
+ */
+const KEYS = /"(?:asInt":|intValue":|count":|bucketCounts":\[)/g;
+const LIST_KEY_LENGTH = '"bucketCounts":['.length;
+const QUOTE = 0x22;
+const MINUS = 0x2d;
+const COMMA = 0x2c;
+const CLOSE = 0x5d;
+/** Below this, a segment is copied byte by byte: a native copy costs more to call than to run. */
+const SHORT_COPY = 24;
+const isDigit = (b) => b !== undefined && b >= 0x30 && b <= 0x39;
+/**
+ * What to quote, three numbers each: start, end and whether it is a list (1) or a number (0).
+ * Reused between calls, grown as needed: a request holds hundreds of thousands.
+ */
+let spans = new Int32Array(3 * 4096);
+/** The body with its 64-bit integers as strings: a new array, or `body` where there are none. */
+function int64AsStrings(body) {
+    const { count, extra } = findSpans(body);
+    if (count === 0)
+        return body;
+    const out = new Uint8Array(body.byteLength + extra);
+    let from = 0;
+    let o = 0;
+    for (let k = 0; k < 3 * count; k += 3) {
+        const start = spans[k];
+        const end = spans[k + 1];
+        if (start - from < SHORT_COPY)
+            for (let i = from; i < start; i++)
+                out[o++] = body[i];
+        else {
+            out.set(body.subarray(from, start), o);
+            o += start - from;
+        }
+        out[o++] = QUOTE;
+        if (spans[k + 2] === 1) {
+            // A list: every comma becomes `","`.
+            for (let i = start; i < end; i++) {
+                const b = body[i];
+                if (b === COMMA) {
+                    out[o++] = QUOTE;
+                    out[o++] = COMMA;
+                    out[o++] = QUOTE;
+                }
+                else
+                    out[o++] = b;
+            }
+        }
+        else
+            for (let i = start; i < end; i++)
+                out[o++] = body[i];
+        out[o++] = QUOTE;
+        from = end;
+    }
+    out.set(body.subarray(from), o);
+    return out;
+}
+/** The spans to quote, in order, and how many quotes they add. */
+function findSpans(body) {
+    const text = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('latin1');
+    const keys = new RegExp(KEYS);
+    let count = 0;
+    let extra = 0;
+    let match;
+    while ((match = keys.exec(text)) !== null) {
+        const start = keys.lastIndex;
+        const list = match[0].length === LIST_KEY_LENGTH;
+        let end = start;
+        let commas = 0;
+        if (list) {
+            // `[\d,]*\]` after the list's `[`; an empty list stays as it is.
+            for (let b = body[end]; isDigit(b) || b === COMMA; b = body[++end])
+                if (b === COMMA)
+                    commas++;
+            if (body[end] !== CLOSE || end === start)
+                continue;
+        }
+        else {
+            // `-?\d+`
+            if (body[end] === MINUS)
+                end++;
+            if (!isDigit(body[end]))
+                continue;
+            while (isDigit(body[end]))
+                end++;
+        }
+        if (3 * count + 3 > spans.length) {
+            const grown = new Int32Array(2 * spans.length);
+            grown.set(spans);
+            spans = grown;
+        }
+        spans[3 * count] = start;
+        spans[3 * count + 1] = end;
+        spans[3 * count + 2] = list ? 1 : 0;
+        count++;
+        extra += 2 + 2 * commas;
+        keys.lastIndex = end;
+    }
+    return { count, extra };
+}
+
 ;// CONCATENATED MODULE: ./src/encode/serialize.ts
+
 
 const serialize_CONTENT_TYPES = {
     'http/protobuf': 'application/x-protobuf',
     'http/json': 'application/json',
 };
 /** An ExportMetricsServiceRequest in the wire encoding of `protocol`. */
-function serialize(metrics, protocol) {
+function serialize_serialize(metrics, protocol) {
     if (protocol === 'http/protobuf')
         return required(ProtobufMetricsSerializer.serializeRequest(metrics));
     return int64AsStrings(required(JsonMetricsSerializer.serializeRequest(metrics)));
@@ -8523,22 +8641,7 @@ function required(body) {
         throw new Error('the OTLP transformer could not serialize the request');
     return body;
 }
-/**
- * The transformer writes the schema's 64-bit integers (asInt, intValue, count, bucketCounts) as
- * JSON numbers; OTLP/JSON, and the Collector's file format, write them as decimal strings
- * (timestamps it already writes as strings). Rewritten on the text: these names only ever appear
- * there as keys, since inside a string value a quote is escaped (`\"asInt\":` cannot match), and
- * a rewrite of the text is several times cheaper than parsing and printing the request again.
- */
-const INT64_FIELD = /"(asInt|intValue|count)":(-?\d+)/g;
-const INT64_LIST = /"bucketCounts":\[([\d,]*)\]/g;
-function int64AsStrings(body) {
-    const text = new TextDecoder().decode(body);
-    const fixed = text
-        .replace(INT64_FIELD, '"$1":"$2"')
-        .replace(INT64_LIST, (_, list) => `"bucketCounts":[${list === '' ? '' : `"${list.split(',').join('","')}"`}]`);
-    return new TextEncoder().encode(fixed);
-}
+
 
 ;// CONCATENATED MODULE: ./src/encode/logs.ts
 
@@ -8821,10 +8924,21 @@ function encodeRequests(events, resource, protocol, maxBytes, encoding = DELTA) 
     if (events.length > 1 && estimatedBytes(events) > 2 * maxBytes) {
         return split(events, resource, protocol, maxBytes, encoding);
     }
+    // OTLP/JSON is several times larger than protobuf: a batch that will not fit is split before
+    // its whole body is encoded only to be thrown away (see splitIfSurelyOver).
+    if (protocol === 'http/json' &&
+        events.length > 1 &&
+        events.length * jsonBytesPerEvent > maxBytes) {
+        const parts = splitIfSurelyOver(events, resource, maxBytes, encoding);
+        if (parts !== undefined)
+            return parts;
+    }
     const deltas = aggregate(events);
     const cumulated = encoding.temporality === 'cumulative' ? cumulate(deltas, encoding.ledger, resource) : undefined;
     const points = cumulated?.points ?? deltas;
-    const body = serialize(resource_metrics_toResourceMetrics(points, resource, encoding.temporality), protocol);
+    const body = serialize_serialize(resource_metrics_toResourceMetrics(points, resource, encoding.temporality), protocol);
+    if (protocol === 'http/json')
+        jsonBytesPerEvent = body.byteLength / events.length;
     if (body.byteLength <= maxBytes || events.length <= 1) {
         const counts = {};
         for (const [instrument, list] of points)
@@ -8833,6 +8947,50 @@ function encodeRequests(events, resource, protocol, maxBytes, encoding = DELTA) 
         return [{ body, events, points: counts, ...(cumulated && { totals: cumulated.totals }) }];
     }
     return split(events, resource, protocol, maxBytes, encoding);
+}
+/** OTLP/JSON bytes per event of the last body encoded whole, to foresee one over the cap. */
+let jsonBytesPerEvent = 0;
+/**
+ * The requests a batch that does not fit is split into, made without encoding it whole, where that
+ * is certain not to change them; undefined where it is not (the batch is then encoded whole, as
+ * always). Split where every event after the cut is in a later second than every one before it,
+ * the whole body would hold both halves' points unchanged (no point of a series and second is in
+ * both; cumulative totals continue across the cut either way), one envelope and one wrapper per
+ * metric: it is at least as long as a half, and at least as long as both halves less one envelope
+ * and the wrappers of the metrics in the first, which a body of one point per metric of the first
+ * half outweighs. Over the cap by that bound, the whole would have been split at the same cut,
+ * into these same requests.
+ */
+function splitIfSurelyOver(events, resource, maxBytes, encoding) {
+    const cut = splitPoint(events);
+    // Ids are not always in time order (tokf stamps a run as it ends, and runs overlap): a series'
+    // second on both sides of the cut is one point in the whole body, two in the halves.
+    if (!laterAfter(events, cut))
+        return undefined;
+    const parts = split(events, resource, 'http/json', maxBytes, encoding);
+    // A half that was split is itself over the cap; so is the whole.
+    if (parts.length > 2)
+        return parts;
+    const probe = new Map();
+    for (const [instrument, list] of aggregate(events.slice(0, cut)))
+        if (list.length > 0)
+            probe.set(instrument, list.slice(0, 1));
+    const shared = serialize_serialize(resource_metrics_toResourceMetrics(probe, resource, encoding.temporality), 'http/json').byteLength;
+    const bodies = parts.reduce((n, r) => n + r.body.byteLength, 0);
+    return bodies - shared > maxBytes ? parts : undefined;
+}
+/** Whether every event from `cut` on is in a later second than every event before it. */
+function laterAfter(events, cut) {
+    let last = -Infinity;
+    for (const [i, { epochSeconds: s }] of events.entries()) {
+        if (s === undefined)
+            return false;
+        if (i < cut)
+            last = Math.max(last, s);
+        else if (s <= last)
+            return false;
+    }
+    return true;
 }
 /** Two halves, the second continuing the first's totals when cumulative. */
 function split(events, resource, protocol, maxBytes, encoding) {
@@ -9489,7 +9647,7 @@ const NEWLINE = new Uint8Array([0x0a]);
  * object per line, of one signal. The file is replaced by the first write of a run; a run that writes nothing leaves it as
  * an earlier run wrote it.
  */
-class OtlpJsonLinesWriter {
+class otlp_json_lines_OtlpJsonLinesWriter {
     dir;
     resource;
     signal;
@@ -9513,7 +9671,7 @@ class OtlpJsonLinesWriter {
     write(events) {
         if (events.length === 0)
             return;
-        writing(otlp_json_lines_KIND, this.path, () => this.writeLines(events));
+        write_failure_writing(otlp_json_lines_KIND, this.path, () => this.writeLines(events));
     }
     writeLines(events) {
         const fd = this.fd ?? this.open();
@@ -9553,7 +9711,7 @@ class OtlpJsonLinesWriter {
             return;
         this.fd = undefined;
         try {
-            writing(otlp_json_lines_KIND, this.path, () => flush(fd));
+            write_failure_writing(otlp_json_lines_KIND, this.path, () => flush(fd));
         }
         finally {
             (0,external_node_fs_namespaceObject.closeSync)(fd);
@@ -10080,7 +10238,7 @@ function behindEndpoint(said) {
  * (the delivery then stops), else undefined.
  */
 function keepInFile(parts, events, said, how) {
-    const { recorder, notices, allFile: file, stats } = parts;
+    const { recorder, notices, allFile: file, heldForFile, stats } = parts;
     const firstId = events[0]?.id;
     if (file === undefined) {
         stats.tooOldUnsent += events.length;
@@ -10088,10 +10246,15 @@ function keepInFile(parts, events, said, how) {
         return undefined;
     }
     try {
-        recorder.setAside(events.map((e) => e.id), { reason: `${how.reason}; kept in ${file}`, status: how.status, file });
+        const rejection = { reason: `${how.reason}; kept in ${file}`, status: how.status, file };
+        const ids = events.map((e) => e.id);
+        if (heldForFile !== undefined)
+            heldForFile.hold(ids, rejection);
+        else
+            recorder.setAside(ids, rejection);
     }
     catch (err) {
-        return `${said}; recording that failed: ${messageOf(err)}`;
+        return `${said}; recording that failed: ${errors_messageOf(err)}`;
     }
     stats[how.stat] += events.length;
     notices.warning({
@@ -10215,7 +10378,7 @@ class Delivery {
                 kind: 'failed',
                 attempts: 0,
                 bytesSent: 0,
-                message: `not sent: recording the request in flight failed: ${messageOf(err)}`,
+                message: `not sent: recording the request in flight failed: ${errors_messageOf(err)}`,
             };
         }
         const outcome = await this.parts.exporter.send(request.body, this.parts.speculation.wire(request));
@@ -10224,7 +10387,7 @@ class Delivery {
                 recorder.unacknowledged(request.events, outcome.mayHaveLanded !== true);
             }
             catch (err) {
-                this.failed('record-failed', request.events, messageOf(err));
+                this.failed('record-failed', request.events, errors_messageOf(err));
                 this.stop();
             }
         }
@@ -10267,7 +10430,7 @@ class Delivery {
             this.parts.recorder.acknowledged(request.events, request.totals);
         }
         catch (err) {
-            this.failed('record-failed', request.events, messageOf(err));
+            this.failed('record-failed', request.events, errors_messageOf(err));
             return false;
         }
         this.parts.observed.acknowledged(request.events);
@@ -10351,7 +10514,7 @@ class Delivery {
             this.parts.recorder.setAside(events.map((e) => e.id), { reason, status: refusal.status });
         }
         catch (err) {
-            this.failed('record-failed', events, `${reason}; recording the refusal failed: ${messageOf(err)}`);
+            this.failed('record-failed', events, `${reason}; recording the refusal failed: ${errors_messageOf(err)}`);
             return 'stop';
         }
         this.stats.refusedEvents += events.length;
@@ -10442,8 +10605,8 @@ class Delivery {
         return this.keepInFile(events, said, tooOldForEndpoint(said, refusal.status));
     }
     keepInFile(events, said, how) {
-        const { recorder, notices, allFile } = this.parts;
-        const failure = keepInFile({ recorder, notices, allFile, stats: this.stats }, events, said, how);
+        const { recorder, notices, allFile, heldForFile } = this.parts;
+        const failure = keepInFile({ recorder, notices, allFile, heldForFile, stats: this.stats }, events, said, how);
         if (failure === undefined)
             return 'continue';
         this.failed('record-failed', events, failure);
@@ -11368,6 +11531,7 @@ class TokfPass {
     harness;
     stores;
     sending;
+    filesForLater;
     notices = new Notices();
     observed;
     recorder;
@@ -11381,13 +11545,18 @@ class TokfPass {
     total;
     /** Events the endpoint may hold unrecorded, and set-aside ones looked at again. */
     held;
+    /** Events kept in the file, held until the caller keeps it (see FilesForLater). */
+    heldForFile;
     constructor(config, harness, stores, 
     /** Whether this run sends and records (not a dry run, not a file-only export). */
-    sending) {
+    sending, 
+    /** Where the caller keeps the OTLP/JSON files only later, if it does (see FilesForLater). */
+    filesForLater) {
         this.config = config;
         this.harness = harness;
         this.stores = stores;
         this.sending = sending;
+        this.filesForLater = filesForLater;
         const { deps } = harness;
         this.observed = new Observed(Math.floor(deps.now() / 1000));
         const { db, progress, deadLetters, lock, series, signal } = stores;
@@ -11399,6 +11568,7 @@ class TokfPass {
         const ledger = sending && config.temporality === 'cumulative' ? series.load() : undefined;
         this.encoder = new TokfEncoder(config, signal, db, deps.now, ledger);
         this.held = new HeldEvents(stores.inFlight, deadLetters, this.encoder.cumulative);
+        this.heldForFile = filesForLater?.heldFor(config.dbPath, signal);
         this.ageLimits = new AgeLimits({
             config,
             now: deps.now,
@@ -11429,6 +11599,7 @@ class TokfPass {
                 held: this.held,
                 refusedFile: files?.refused,
                 allFile: files?.all.path,
+                heldForFile: this.heldForFile,
                 notices: this.notices,
                 breaker: this.harness.breaker(this.config.maxConsecutiveFailures),
                 log: this.deps.log,
@@ -11471,7 +11642,7 @@ class TokfPass {
             // Batches already handed to the sender finish (or stop) before anything is closed.
             const failure = await pipeline.drain();
             if (failure !== undefined)
-                this.notices.error({ kind: 'unexpected', count: 0, message: messageOf(failure) });
+                this.notices.error({ kind: 'unexpected', count: 0, message: errors_messageOf(failure) });
             delivery?.finish();
             this.recordSkipped();
             for (const file of [files?.all, files?.refused])
@@ -11520,7 +11691,7 @@ class TokfPass {
         }
         const failure = databaseFailure(err, this.config.dbPath, 'read the pending events', this.stores.db);
         const kind = failure instanceof DatabaseDamagedError ? 'database-damaged' : 'read-failed';
-        this.notices.error({ kind, count: 0, message: messageOf(failure) });
+        this.notices.error({ kind, count: 0, message: errors_messageOf(failure) });
     }
     lockLost() {
         return this.harness.lockLost !== undefined;
@@ -11581,6 +11752,9 @@ class TokfPass {
     stampFile(file) {
         if (this.recorder === undefined || file === undefined || file.lines === 0)
             return;
+        // Kept later: stamped when the events held for it are set aside (see FilesForLater).
+        if (this.filesForLater !== undefined)
+            return;
         if (this.saidFailed(file.path))
             return;
         try {
@@ -11616,7 +11790,7 @@ class TokfPass {
             this.notices.error({
                 kind: 'file-failed',
                 count: backfill?.events ?? 0,
-                message: messageOf(err),
+                message: errors_messageOf(err),
                 ...(backfill && { file: backfill.path }),
             });
         }
@@ -11661,7 +11835,7 @@ class TokfPass {
                 kind: 'skip-failed',
                 count: events.length,
                 firstId: events[0]?.id,
-                message: messageOf(err),
+                message: errors_messageOf(err),
             });
         }
     }
@@ -11673,6 +11847,10 @@ class TokfPass {
     setAside(ids, reason, file) {
         if (this.recorder === undefined || ids.length === 0)
             return;
+        if (file !== undefined && this.heldForFile !== undefined) {
+            this.heldForFile.hold(ids, { reason, status: null, file });
+            return;
+        }
         try {
             this.recorder.setAside(ids, { reason, status: null, ...(file !== undefined && { file }) });
         }
@@ -11683,7 +11861,7 @@ class TokfPass {
                 kind: 'set-aside-failed',
                 count: ids.length,
                 firstId: ids[0],
-                message: messageOf(err),
+                message: errors_messageOf(err),
             });
         }
     }
@@ -11694,10 +11872,13 @@ class TokfPass {
         const { resource } = this.config;
         const { signal } = this.stores;
         const { now } = this.harness.deps;
+        const later = this.sending ? this.filesForLater : undefined;
         return {
             // Replaced by the first batch written: a run with nothing to send leaves an earlier run's file.
-            all: new OtlpJsonLinesWriter(dir, resource, `${signal}.jsonl`, signal, now),
-            refused: new OtlpJsonLinesWriter(dir, resource, `rejected-${signal}.jsonl`, signal, now),
+            all: later?.spool === true
+                ? later.spoolFor(dir, resource, `${signal}.jsonl`, signal, now)
+                : new otlp_json_lines_OtlpJsonLinesWriter(dir, resource, `${signal}.jsonl`, signal, now),
+            refused: new otlp_json_lines_OtlpJsonLinesWriter(dir, resource, `rejected-${signal}.jsonl`, signal, now),
         };
     }
     exporter() {
@@ -11734,7 +11915,7 @@ class TokfPass {
         catch (err) {
             // Counting reads the whole table; in a damaged file that may fail after the run did its work.
             const failure = databaseFailure(err, this.config.dbPath, 'count the pending events', this.stores.db);
-            this.notices.error({ kind: 'count-failed', count: 0, message: messageOf(failure) });
+            this.notices.error({ kind: 'count-failed', count: 0, message: errors_messageOf(failure) });
             return { pending: -1, setAside: -1 };
         }
     }
@@ -11840,10 +12021,10 @@ async function runSync(config, deps) {
         prepareOutputDir(config.openmetricsOut, '--openmetrics-out');
     if (sending)
         assertWritable(config.dbPath);
-    const db = database_openDatabase(config.dbPath, !sending, deps.busyTimeoutMs ?? BUSY_TIMEOUT_MS);
+    const db = database_openDatabase(config.dbPath, !sending, deps.busyTimeoutMs ?? database_BUSY_TIMEOUT_MS);
     try {
         const schema = events_schema_readEventsSchema(db, config.dbPath);
-        const lock = new SyncLock(db);
+        const lock = new sync_lock_SyncLock(db);
         const series = new series_store_SeriesStore(db);
         const runs = signals.map((s) => ({
             ...s,
@@ -11895,7 +12076,7 @@ class TokfSource {
         return this.runs;
     }
     async send(run, harness) {
-        const pass = new TokfPass(run.config, harness, run.stores, this.lock !== undefined);
+        const pass = new TokfPass(run.config, harness, run.stores, this.lock !== undefined, this.deps.filesForLater);
         this.results.push({ signal: run.signal, result: await pass.run(this.deps.now()) });
         // Interrupted, or taken over by another sync: the signals not begun stay pending.
         return !harness.interrupted && harness.lockLost === undefined;
@@ -11962,7 +12143,7 @@ function logRun(db, result, started, deps) {
         });
     }
     catch (err) {
-        deps.log(`could not record the run for telemetry-sync status: ${messageOf(err)}`);
+        deps.log(`could not record the run for telemetry-sync status: ${errors_messageOf(err)}`);
     }
 }
 /** An output directory must be usable before the database is touched or anything sent. */
@@ -11972,7 +12153,265 @@ function prepareOutputDir(dir, flag) {
         (0,external_node_fs_namespaceObject.accessSync)(dir, external_node_fs_namespaceObject.constants.W_OK);
     }
     catch (err) {
-        throw new UsageError(`${flag}: cannot write to ${dir} (${messageOf(err)})`);
+        throw new UsageError(`${flag}: cannot write to ${dir} (${errors_messageOf(err)})`);
+    }
+}
+
+;// CONCATENATED MODULE: external "node:v8"
+const external_node_v8_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:v8");
+;// CONCATENATED MODULE: ./src/output/spooled-json-lines.ts
+
+
+
+
+
+const spooled_json_lines_KIND = 'spool of the OTLP/JSON Lines file';
+/** Bytes of the length before each spooled batch. */
+const HEADER_BYTES = 4;
+/**
+ * An OTLP/JSON Lines file written only if it turns out to be wanted: each batch is kept as it
+ * comes, in a spool beside the file (V8's serialization of the events, far cheaper than OTLP/JSON),
+ * and `writeFile` writes the file from it, batch by batch as OtlpJsonLinesWriter would have
+ * written them during the run, so that the file is the same byte for byte; `discard` removes the
+ * spool. Read back a batch at a time: memory is bounded by a batch, as when writing.
+ */
+class spooled_json_lines_SpooledJsonLines {
+    dir;
+    resource;
+    fileName;
+    signal;
+    now;
+    /** The file this spool becomes (see writeFile). */
+    path;
+    spoolPath;
+    fd;
+    /** Batches spooled; events spooled. */
+    lines = 0;
+    events = 0;
+    constructor(dir, resource, fileName, signal, now) {
+        this.dir = dir;
+        this.resource = resource;
+        this.fileName = fileName;
+        this.signal = signal;
+        this.now = now;
+        this.path = join(dir, fileName);
+        this.spoolPath = `${this.path}.spool`;
+    }
+    /** Throws FileWriteError (DiskFullError when the disk is full) naming the spool. */
+    write(events) {
+        if (events.length === 0)
+            return;
+        writing(spooled_json_lines_KIND, this.spoolPath, () => {
+            if (this.fd === undefined) {
+                mkdirSync(this.dir, { recursive: true });
+                this.fd = openSync(this.spoolPath, 'w');
+            }
+            const body = serialize({ nowMs: this.now(), events });
+            const header = Buffer.alloc(HEADER_BYTES);
+            header.writeUInt32LE(body.byteLength);
+            writeSync(this.fd, header);
+            writeSync(this.fd, body);
+        });
+        this.lines += 1;
+        this.events += events.length;
+    }
+    close() {
+        const fd = this.fd;
+        if (fd === undefined)
+            return;
+        this.fd = undefined;
+        closeSync(fd);
+    }
+    /**
+     * Writes the OTLP/JSON Lines file from the spool, then removes the spool. Returns the lines
+     * written; throws FileWriteError naming the file (or the spool) that failed.
+     */
+    writeFile() {
+        this.close();
+        if (this.lines === 0)
+            return 0;
+        let batch;
+        const file = new OtlpJsonLinesWriter(this.dir, this.resource, this.fileName, this.signal, () => batch?.nowMs ?? this.now());
+        const fd = writing(spooled_json_lines_KIND, this.spoolPath, () => openSync(this.spoolPath, 'r'));
+        try {
+            const header = Buffer.alloc(HEADER_BYTES);
+            for (;;) {
+                const read = writing(spooled_json_lines_KIND, this.spoolPath, () => readSync(fd, header, 0, HEADER_BYTES, null));
+                if (read === 0)
+                    break;
+                const body = Buffer.alloc(header.readUInt32LE());
+                writing(spooled_json_lines_KIND, this.spoolPath, () => readExactly(fd, body));
+                batch = deserialize(body);
+                file.write(batch.events);
+            }
+            file.close();
+        }
+        finally {
+            closeSync(fd);
+        }
+        this.discard();
+        return file.lines;
+    }
+    /** Removes the spool: the file is not wanted, or was written. */
+    discard() {
+        this.close();
+        rmSync(this.spoolPath, { force: true });
+    }
+}
+function readExactly(fd, into) {
+    let at = 0;
+    while (at < into.byteLength) {
+        const n = readSync(fd, into, at, into.byteLength - at, null);
+        if (n === 0)
+            throw new Error(`the spool ends ${into.byteLength - at} bytes short`);
+        at += n;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/engine/files-for-later.ts
+
+
+
+
+
+
+
+
+/** How long recording the held events waits for another sync of the same database. */
+const files_for_later_LOCK_WAIT_MS = 10_000;
+/** Notices of events kept in the run's file, which say whether they were set aside. */
+const KEPT_KINDS = new Set([
+    'too-old',
+    'too-old-for-endpoint',
+    'behind-endpoint',
+]);
+/**
+ * For a caller that keeps the run's OTLP/JSON Lines files elsewhere (the action uploads them as an
+ * artifact), what the runs leave to do once it knows whether it does:
+ * - with `spool`, each file is spooled as the run goes and written only if `writeFiles` is called
+ *   (the same bytes as written during the run), else `discard`ed: a run whose events were all
+ *   delivered never encodes them as OTLP/JSON;
+ * - events too old for the endpoint (max-age, or its refusal) are set aside as kept in the file
+ *   only by `setAsideHeld`, once the file is kept: if it never is, they stay pending.
+ */
+class FilesForLater {
+    spool;
+    spools = [];
+    held = [];
+    constructor(spool) {
+        this.spool = spool;
+    }
+    /** A spool standing for the file `fileName` in `dir` (see SpooledJsonLines). */
+    spoolFor(dir, resource, fileName, signal, now) {
+        const spool = new SpooledJsonLines(dir, resource, fileName, signal, now);
+        this.spools.push(spool);
+        return spool;
+    }
+    hold(dbPath, signal, ids, rejection) {
+        if (ids.length > 0)
+            this.held.push({ dbPath, signal, ids, rejection });
+    }
+    /** Holding for one pass, handed down to what settles its events (see DeliveryParts). */
+    heldFor(dbPath, signal) {
+        return { hold: (ids, rejection) => this.hold(dbPath, signal, ids, rejection) };
+    }
+    /** Events held, by database. */
+    heldCount(dbPath) {
+        return this.held
+            .filter((h) => dbPath === undefined || h.dbPath === dbPath)
+            .reduce((n, h) => n + h.ids.length, 0);
+    }
+    /**
+     * Writes every spooled file; a file that cannot be written is said in the returned errors (its
+     * spool removed), the others are written.
+     */
+    writeFiles() {
+        const errors = [];
+        for (const spool of this.spools) {
+            try {
+                spool.writeFile();
+            }
+            catch (err) {
+                spool.discard();
+                errors.push(messageOf(err));
+            }
+        }
+        return errors;
+    }
+    discard() {
+        for (const spool of this.spools)
+            spool.discard();
+    }
+    /**
+     * The file is kept (uploaded): the held events are set aside as kept in it, with its size and
+     * time beside them for `status`, and the results say so. Throws if the database cannot record
+     * them; they stay pending then.
+     */
+    async setAsideHeld(results, deps) {
+        for (const dbPath of new Set(this.held.map((h) => h.dbPath))) {
+            const held = this.held.filter((h) => h.dbPath === dbPath);
+            const db = openDatabase(dbPath, false, deps.busyTimeoutMs ?? BUSY_TIMEOUT_MS);
+            try {
+                const lock = new SyncLock(db);
+                await lock.acquire({ waitMs: files_for_later_LOCK_WAIT_MS, now: deps.now, sleep: deps.sleep ?? delay });
+                try {
+                    const at = new Date(deps.now());
+                    inWriteTransaction(db, 'record set-aside events', () => {
+                        for (const h of held) {
+                            const letters = new DeadLetters(db, rejectedTable(h.signal));
+                            letters.record(h.ids, h.rejection, at);
+                            if (h.rejection.file !== undefined) {
+                                const { size, mtimeMs } = statSync(h.rejection.file);
+                                letters.fileWritten(h.rejection.file, size, mtimeMs);
+                            }
+                        }
+                    });
+                }
+                finally {
+                    lock.release();
+                }
+            }
+            finally {
+                db.close();
+            }
+            for (const h of held)
+                settle(results, h, true);
+            this.held.splice(0, this.held.length, ...this.held.filter((h) => h.dbPath !== dbPath));
+        }
+    }
+    /** The file was not kept: the held events stay pending, and the results say so. */
+    leavePending(results) {
+        for (const h of this.held)
+            settle(results, h, false);
+        this.held.length = 0;
+    }
+}
+/** A result's counts after held events were set aside (`setAside`) or left pending. */
+function settle(results, h, setAside) {
+    const n = h.ids.length;
+    for (const r of results) {
+        if (r.database !== h.dbPath)
+            continue;
+        const s = r.signals.find((x) => x.signal === h.signal);
+        if (setAside) {
+            // Counted pending at the end of the run, as the database then held them.
+            if (r.pending >= 0)
+                r.pending = Math.max(0, r.pending - n);
+            r.setAside += r.setAside >= 0 ? n : 0;
+            if (s !== undefined) {
+                if (s.pending >= 0)
+                    s.pending = Math.max(0, s.pending - n);
+                s.setAside += s.setAside >= 0 ? n : 0;
+            }
+        }
+        else {
+            // Counted set aside among the selected, as the run expected to keep them.
+            r.selectedSetAside = Math.max(0, r.selectedSetAside - n);
+            r.selectedPending += n;
+            for (const w of r.warnings)
+                if (KEPT_KINDS.has(w.kind) && w.setAside === true)
+                    w.setAside = false;
+        }
     }
 }
 
@@ -13739,7 +14178,7 @@ class RejectsFile {
     }
     /** Throws FileWriteError (DiskFullError when the disk is full) naming the file. */
     append(rejected) {
-        writing('rejects file', this.path, () => {
+        write_failure_writing('rejects file', this.path, () => {
             if (!this.ready) {
                 (0,external_node_fs_namespaceObject.mkdirSync)((0,external_node_path_namespaceObject.dirname)(this.path), { recursive: true });
                 this.ready = true;
@@ -13818,7 +14257,7 @@ class JsonlState {
             return new JsonlState(db);
         }
         catch (err) {
-            throw new DatabaseError(`cannot open the replay state ${path}: ${messageOf(err)}`);
+            throw new DatabaseError(`cannot open the replay state ${path}: ${errors_messageOf(err)}`);
         }
     }
     /** Where to resume a file: by inode and first line, else by first line alone, else from 0. */
@@ -14367,7 +14806,7 @@ function stop(ctx, where, reason) {
     ctx.totals.stopped = { file: where.file, line: where.line, reason };
 }
 function fail(ctx, report, err) {
-    report.error = messageOf(err);
+    report.error = errors_messageOf(err);
     ctx.log(`${report.path}: cannot read: ${report.error}`);
     return true;
 }
@@ -14423,7 +14862,7 @@ async function runReplayFiles(config, deps) {
         state.close();
         throw err;
     }
-    const lock = sending && state.db !== undefined ? new SyncLock(state.db) : undefined;
+    const lock = sending && state.db !== undefined ? new sync_lock_SyncLock(state.db) : undefined;
     return await RunHarness.run(deps, new JsonlSource({ config, deps, state, backfill, files, lock, started }));
 }
 /**
@@ -14529,7 +14968,7 @@ class JsonlSource {
                 totals.backfill = { path: backfill.path, samples: backfill.samples };
         }
         catch (err) {
-            totals.warnings.push(`could not write the OpenMetrics backfill ${backfill.path}: ${messageOf(err)}`);
+            totals.warnings.push(`could not write the OpenMetrics backfill ${backfill.path}: ${errors_messageOf(err)}`);
         }
     }
 }
@@ -14610,6 +15049,7 @@ function finish(result, durationMs) {
  * else below the config, so that how a replay reads, encodes, sends and records stays free to
  * change behind it.
  */
+
 
 
 

@@ -1,8 +1,8 @@
-export const id = 151;
-export const ids = [151];
+export const id = 29;
+export const ids = [29];
 export const modules = {
 
-/***/ 89151:
+/***/ 46029:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -4612,7 +4612,125 @@ function encodeFitting(events, maxBytes, unit, build) {
 var protobuf_metrics = __webpack_require__(95902);
 // EXTERNAL MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/metrics/json/metrics.mjs + 1 modules
 var json_metrics = __webpack_require__(81597);
+;// CONCATENATED MODULE: ./src/encode/int64-strings.ts
+/**
+ * The transformer writes the schema's 64-bit integers (asInt, intValue, count, bucketCounts) as
+ * JSON numbers; OTLP/JSON, and the Collector's file format, write them as decimal strings
+ * (timestamps it already writes as strings). The fix-up puts quotes around those numbers in the
+ * encoded bytes: decoding a request of megabytes as UTF-8, rewriting the text and encoding it again
+ * cost more than the transformer's own JSON encoding.
+ *
+ * These names only ever appear as keys, since inside a string value a quote is escaped
+ * (`\"asInt\":` cannot match). What is quoted is exactly what `/"(asInt|intValue|count)":(-?\d+)/g`
+ * and `/"bucketCounts":\[([\d,]*)\]/g` match, the rewrite earlier versions made on the text: a
+ * number's leading minus and digits (of `1e+21`, the `1`), and every element of a list of digits
+ * and commas closed by `]`.
+ */
+/**
+ * The keys, found in a Latin-1 view of the bytes (one character per byte, so that a position in
+ * the text is the same in the bytes, and a UTF-8 sequence never looks like ASCII).
+ */
+const KEYS = /"(?:asInt":|intValue":|count":|bucketCounts":\[)/g;
+const LIST_KEY_LENGTH = '"bucketCounts":['.length;
+const QUOTE = 0x22;
+const MINUS = 0x2d;
+const COMMA = 0x2c;
+const CLOSE = 0x5d;
+/** Below this, a segment is copied byte by byte: a native copy costs more to call than to run. */
+const SHORT_COPY = 24;
+const isDigit = (b) => b !== undefined && b >= 0x30 && b <= 0x39;
+/**
+ * What to quote, three numbers each: start, end and whether it is a list (1) or a number (0).
+ * Reused between calls, grown as needed: a request holds hundreds of thousands.
+ */
+let spans = new Int32Array(3 * 4096);
+/** The body with its 64-bit integers as strings: a new array, or `body` where there are none. */
+function int64AsStrings(body) {
+    const { count, extra } = findSpans(body);
+    if (count === 0)
+        return body;
+    const out = new Uint8Array(body.byteLength + extra);
+    let from = 0;
+    let o = 0;
+    for (let k = 0; k < 3 * count; k += 3) {
+        const start = spans[k];
+        const end = spans[k + 1];
+        if (start - from < SHORT_COPY)
+            for (let i = from; i < start; i++)
+                out[o++] = body[i];
+        else {
+            out.set(body.subarray(from, start), o);
+            o += start - from;
+        }
+        out[o++] = QUOTE;
+        if (spans[k + 2] === 1) {
+            // A list: every comma becomes `","`.
+            for (let i = start; i < end; i++) {
+                const b = body[i];
+                if (b === COMMA) {
+                    out[o++] = QUOTE;
+                    out[o++] = COMMA;
+                    out[o++] = QUOTE;
+                }
+                else
+                    out[o++] = b;
+            }
+        }
+        else
+            for (let i = start; i < end; i++)
+                out[o++] = body[i];
+        out[o++] = QUOTE;
+        from = end;
+    }
+    out.set(body.subarray(from), o);
+    return out;
+}
+/** The spans to quote, in order, and how many quotes they add. */
+function findSpans(body) {
+    const text = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('latin1');
+    const keys = new RegExp(KEYS);
+    let count = 0;
+    let extra = 0;
+    let match;
+    while ((match = keys.exec(text)) !== null) {
+        const start = keys.lastIndex;
+        const list = match[0].length === LIST_KEY_LENGTH;
+        let end = start;
+        let commas = 0;
+        if (list) {
+            // `[\d,]*\]` after the list's `[`; an empty list stays as it is.
+            for (let b = body[end]; isDigit(b) || b === COMMA; b = body[++end])
+                if (b === COMMA)
+                    commas++;
+            if (body[end] !== CLOSE || end === start)
+                continue;
+        }
+        else {
+            // `-?\d+`
+            if (body[end] === MINUS)
+                end++;
+            if (!isDigit(body[end]))
+                continue;
+            while (isDigit(body[end]))
+                end++;
+        }
+        if (3 * count + 3 > spans.length) {
+            const grown = new Int32Array(2 * spans.length);
+            grown.set(spans);
+            spans = grown;
+        }
+        spans[3 * count] = start;
+        spans[3 * count + 1] = end;
+        spans[3 * count + 2] = list ? 1 : 0;
+        count++;
+        extra += 2 + 2 * commas;
+        keys.lastIndex = end;
+    }
+    return { count, extra };
+}
+
 ;// CONCATENATED MODULE: ./src/encode/serialize.ts
+
 
 const serialize_CONTENT_TYPES = {
     'http/protobuf': 'application/x-protobuf',
@@ -4629,22 +4747,7 @@ function required(body) {
         throw new Error('the OTLP transformer could not serialize the request');
     return body;
 }
-/**
- * The transformer writes the schema's 64-bit integers (asInt, intValue, count, bucketCounts) as
- * JSON numbers; OTLP/JSON, and the Collector's file format, write them as decimal strings
- * (timestamps it already writes as strings). Rewritten on the text: these names only ever appear
- * there as keys, since inside a string value a quote is escaped (`\"asInt\":` cannot match), and
- * a rewrite of the text is several times cheaper than parsing and printing the request again.
- */
-const INT64_FIELD = /"(asInt|intValue|count)":(-?\d+)/g;
-const INT64_LIST = /"bucketCounts":\[([\d,]*)\]/g;
-function int64AsStrings(body) {
-    const text = new TextDecoder().decode(body);
-    const fixed = text
-        .replace(INT64_FIELD, '"$1":"$2"')
-        .replace(INT64_LIST, (_, list) => `"bucketCounts":[${list === '' ? '' : `"${list.split(',').join('","')}"`}]`);
-    return new TextEncoder().encode(fixed);
-}
+
 
 ;// CONCATENATED MODULE: ./src/encode/logs.ts
 
@@ -4931,10 +5034,21 @@ function encodeRequests(events, resource, protocol, maxBytes, encoding = DELTA) 
     if (events.length > 1 && estimatedBytes(events) > 2 * maxBytes) {
         return split(events, resource, protocol, maxBytes, encoding);
     }
+    // OTLP/JSON is several times larger than protobuf: a batch that will not fit is split before
+    // its whole body is encoded only to be thrown away (see splitIfSurelyOver).
+    if (protocol === 'http/json' &&
+        events.length > 1 &&
+        events.length * jsonBytesPerEvent > maxBytes) {
+        const parts = splitIfSurelyOver(events, resource, maxBytes, encoding);
+        if (parts !== undefined)
+            return parts;
+    }
     const deltas = aggregate(events);
     const cumulated = encoding.temporality === 'cumulative' ? cumulate(deltas, encoding.ledger, resource) : undefined;
     const points = cumulated?.points ?? deltas;
     const body = serialize(toResourceMetrics(points, resource, encoding.temporality), protocol);
+    if (protocol === 'http/json')
+        jsonBytesPerEvent = body.byteLength / events.length;
     if (body.byteLength <= maxBytes || events.length <= 1) {
         const counts = {};
         for (const [instrument, list] of points)
@@ -4943,6 +5057,50 @@ function encodeRequests(events, resource, protocol, maxBytes, encoding = DELTA) 
         return [{ body, events, points: counts, ...(cumulated && { totals: cumulated.totals }) }];
     }
     return split(events, resource, protocol, maxBytes, encoding);
+}
+/** OTLP/JSON bytes per event of the last body encoded whole, to foresee one over the cap. */
+let jsonBytesPerEvent = 0;
+/**
+ * The requests a batch that does not fit is split into, made without encoding it whole, where that
+ * is certain not to change them; undefined where it is not (the batch is then encoded whole, as
+ * always). Split where every event after the cut is in a later second than every one before it,
+ * the whole body would hold both halves' points unchanged (no point of a series and second is in
+ * both; cumulative totals continue across the cut either way), one envelope and one wrapper per
+ * metric: it is at least as long as a half, and at least as long as both halves less one envelope
+ * and the wrappers of the metrics in the first, which a body of one point per metric of the first
+ * half outweighs. Over the cap by that bound, the whole would have been split at the same cut,
+ * into these same requests.
+ */
+function splitIfSurelyOver(events, resource, maxBytes, encoding) {
+    const cut = splitPoint(events);
+    // Ids are not always in time order (tokf stamps a run as it ends, and runs overlap): a series'
+    // second on both sides of the cut is one point in the whole body, two in the halves.
+    if (!laterAfter(events, cut))
+        return undefined;
+    const parts = split(events, resource, 'http/json', maxBytes, encoding);
+    // A half that was split is itself over the cap; so is the whole.
+    if (parts.length > 2)
+        return parts;
+    const probe = new Map();
+    for (const [instrument, list] of aggregate(events.slice(0, cut)))
+        if (list.length > 0)
+            probe.set(instrument, list.slice(0, 1));
+    const shared = serialize(toResourceMetrics(probe, resource, encoding.temporality), 'http/json').byteLength;
+    const bodies = parts.reduce((n, r) => n + r.body.byteLength, 0);
+    return bodies - shared > maxBytes ? parts : undefined;
+}
+/** Whether every event from `cut` on is in a later second than every event before it. */
+function laterAfter(events, cut) {
+    let last = -Infinity;
+    for (const [i, { epochSeconds: s }] of events.entries()) {
+        if (s === undefined)
+            return false;
+        if (i < cut)
+            last = Math.max(last, s);
+        else if (s <= last)
+            return false;
+    }
+    return true;
 }
 /** Two halves, the second continuing the first's totals when cumulative. */
 function split(events, resource, protocol, maxBytes, encoding) {
@@ -5672,7 +5830,7 @@ function behindEndpoint(said) {
  * (the delivery then stops), else undefined.
  */
 function keepInFile(parts, events, said, how) {
-    const { recorder, notices, allFile: file, stats } = parts;
+    const { recorder, notices, allFile: file, heldForFile, stats } = parts;
     const firstId = events[0]?.id;
     if (file === undefined) {
         stats.tooOldUnsent += events.length;
@@ -5680,7 +5838,12 @@ function keepInFile(parts, events, said, how) {
         return undefined;
     }
     try {
-        recorder.setAside(events.map((e) => e.id), { reason: `${how.reason}; kept in ${file}`, status: how.status, file });
+        const rejection = { reason: `${how.reason}; kept in ${file}`, status: how.status, file };
+        const ids = events.map((e) => e.id);
+        if (heldForFile !== undefined)
+            heldForFile.hold(ids, rejection);
+        else
+            recorder.setAside(ids, rejection);
     }
     catch (err) {
         return `${said}; recording that failed: ${messageOf(err)}`;
@@ -6034,8 +6197,8 @@ class Delivery {
         return this.keepInFile(events, said, tooOldForEndpoint(said, refusal.status));
     }
     keepInFile(events, said, how) {
-        const { recorder, notices, allFile } = this.parts;
-        const failure = keepInFile({ recorder, notices, allFile, stats: this.stats }, events, said, how);
+        const { recorder, notices, allFile, heldForFile } = this.parts;
+        const failure = keepInFile({ recorder, notices, allFile, heldForFile, stats: this.stats }, events, said, how);
         if (failure === undefined)
             return 'continue';
         this.failed('record-failed', events, failure);
@@ -7885,6 +8048,7 @@ class TokfPass {
     harness;
     stores;
     sending;
+    filesForLater;
     notices = new Notices();
     observed;
     recorder;
@@ -7898,13 +8062,18 @@ class TokfPass {
     total;
     /** Events the endpoint may hold unrecorded, and set-aside ones looked at again. */
     held;
+    /** Events kept in the file, held until the caller keeps it (see FilesForLater). */
+    heldForFile;
     constructor(config, harness, stores, 
     /** Whether this run sends and records (not a dry run, not a file-only export). */
-    sending) {
+    sending, 
+    /** Where the caller keeps the OTLP/JSON files only later, if it does (see FilesForLater). */
+    filesForLater) {
         this.config = config;
         this.harness = harness;
         this.stores = stores;
         this.sending = sending;
+        this.filesForLater = filesForLater;
         const { deps } = harness;
         this.observed = new Observed(Math.floor(deps.now() / 1000));
         const { db, progress, deadLetters, lock, series, signal } = stores;
@@ -7916,6 +8085,7 @@ class TokfPass {
         const ledger = sending && config.temporality === 'cumulative' ? series.load() : undefined;
         this.encoder = new TokfEncoder(config, signal, db, deps.now, ledger);
         this.held = new HeldEvents(stores.inFlight, deadLetters, this.encoder.cumulative);
+        this.heldForFile = filesForLater?.heldFor(config.dbPath, signal);
         this.ageLimits = new AgeLimits({
             config,
             now: deps.now,
@@ -7946,6 +8116,7 @@ class TokfPass {
                 held: this.held,
                 refusedFile: files?.refused,
                 allFile: files?.all.path,
+                heldForFile: this.heldForFile,
                 notices: this.notices,
                 breaker: this.harness.breaker(this.config.maxConsecutiveFailures),
                 log: this.deps.log,
@@ -8098,6 +8269,9 @@ class TokfPass {
     stampFile(file) {
         if (this.recorder === undefined || file === undefined || file.lines === 0)
             return;
+        // Kept later: stamped when the events held for it are set aside (see FilesForLater).
+        if (this.filesForLater !== undefined)
+            return;
         if (this.saidFailed(file.path))
             return;
         try {
@@ -8190,6 +8364,10 @@ class TokfPass {
     setAside(ids, reason, file) {
         if (this.recorder === undefined || ids.length === 0)
             return;
+        if (file !== undefined && this.heldForFile !== undefined) {
+            this.heldForFile.hold(ids, { reason, status: null, file });
+            return;
+        }
         try {
             this.recorder.setAside(ids, { reason, status: null, ...(file !== undefined && { file }) });
         }
@@ -8211,9 +8389,12 @@ class TokfPass {
         const { resource } = this.config;
         const { signal } = this.stores;
         const { now } = this.harness.deps;
+        const later = this.sending ? this.filesForLater : undefined;
         return {
             // Replaced by the first batch written: a run with nothing to send leaves an earlier run's file.
-            all: new OtlpJsonLinesWriter(dir, resource, `${signal}.jsonl`, signal, now),
+            all: later?.spool === true
+                ? later.spoolFor(dir, resource, `${signal}.jsonl`, signal, now)
+                : new OtlpJsonLinesWriter(dir, resource, `${signal}.jsonl`, signal, now),
             refused: new OtlpJsonLinesWriter(dir, resource, `rejected-${signal}.jsonl`, signal, now),
         };
     }
@@ -8412,7 +8593,7 @@ class TokfSource {
         return this.runs;
     }
     async send(run, harness) {
-        const pass = new TokfPass(run.config, harness, run.stores, this.lock !== undefined);
+        const pass = new TokfPass(run.config, harness, run.stores, this.lock !== undefined, this.deps.filesForLater);
         this.results.push({ signal: run.signal, result: await pass.run(this.deps.now()) });
         // Interrupted, or taken over by another sync: the signals not begun stay pending.
         return !harness.interrupted && harness.lockLost === undefined;
@@ -8490,6 +8671,264 @@ function prepareOutputDir(dir, flag) {
     }
     catch (err) {
         throw new UsageError(`${flag}: cannot write to ${dir} (${messageOf(err)})`);
+    }
+}
+
+// EXTERNAL MODULE: external "node:v8"
+var external_node_v8_ = __webpack_require__(78877);
+;// CONCATENATED MODULE: ./src/output/spooled-json-lines.ts
+
+
+
+
+
+const spooled_json_lines_KIND = 'spool of the OTLP/JSON Lines file';
+/** Bytes of the length before each spooled batch. */
+const HEADER_BYTES = 4;
+/**
+ * An OTLP/JSON Lines file written only if it turns out to be wanted: each batch is kept as it
+ * comes, in a spool beside the file (V8's serialization of the events, far cheaper than OTLP/JSON),
+ * and `writeFile` writes the file from it, batch by batch as OtlpJsonLinesWriter would have
+ * written them during the run, so that the file is the same byte for byte; `discard` removes the
+ * spool. Read back a batch at a time: memory is bounded by a batch, as when writing.
+ */
+class SpooledJsonLines {
+    dir;
+    resource;
+    fileName;
+    signal;
+    now;
+    /** The file this spool becomes (see writeFile). */
+    path;
+    spoolPath;
+    fd;
+    /** Batches spooled; events spooled. */
+    lines = 0;
+    events = 0;
+    constructor(dir, resource, fileName, signal, now) {
+        this.dir = dir;
+        this.resource = resource;
+        this.fileName = fileName;
+        this.signal = signal;
+        this.now = now;
+        this.path = (0,external_node_path_.join)(dir, fileName);
+        this.spoolPath = `${this.path}.spool`;
+    }
+    /** Throws FileWriteError (DiskFullError when the disk is full) naming the spool. */
+    write(events) {
+        if (events.length === 0)
+            return;
+        writing(spooled_json_lines_KIND, this.spoolPath, () => {
+            if (this.fd === undefined) {
+                (0,external_node_fs_.mkdirSync)(this.dir, { recursive: true });
+                this.fd = (0,external_node_fs_.openSync)(this.spoolPath, 'w');
+            }
+            const body = (0,external_node_v8_.serialize)({ nowMs: this.now(), events });
+            const header = Buffer.alloc(HEADER_BYTES);
+            header.writeUInt32LE(body.byteLength);
+            (0,external_node_fs_.writeSync)(this.fd, header);
+            (0,external_node_fs_.writeSync)(this.fd, body);
+        });
+        this.lines += 1;
+        this.events += events.length;
+    }
+    close() {
+        const fd = this.fd;
+        if (fd === undefined)
+            return;
+        this.fd = undefined;
+        (0,external_node_fs_.closeSync)(fd);
+    }
+    /**
+     * Writes the OTLP/JSON Lines file from the spool, then removes the spool. Returns the lines
+     * written; throws FileWriteError naming the file (or the spool) that failed.
+     */
+    writeFile() {
+        this.close();
+        if (this.lines === 0)
+            return 0;
+        let batch;
+        const file = new OtlpJsonLinesWriter(this.dir, this.resource, this.fileName, this.signal, () => batch?.nowMs ?? this.now());
+        const fd = writing(spooled_json_lines_KIND, this.spoolPath, () => (0,external_node_fs_.openSync)(this.spoolPath, 'r'));
+        try {
+            const header = Buffer.alloc(HEADER_BYTES);
+            for (;;) {
+                const read = writing(spooled_json_lines_KIND, this.spoolPath, () => (0,external_node_fs_.readSync)(fd, header, 0, HEADER_BYTES, null));
+                if (read === 0)
+                    break;
+                const body = Buffer.alloc(header.readUInt32LE());
+                writing(spooled_json_lines_KIND, this.spoolPath, () => readExactly(fd, body));
+                batch = (0,external_node_v8_.deserialize)(body);
+                file.write(batch.events);
+            }
+            file.close();
+        }
+        finally {
+            (0,external_node_fs_.closeSync)(fd);
+        }
+        this.discard();
+        return file.lines;
+    }
+    /** Removes the spool: the file is not wanted, or was written. */
+    discard() {
+        this.close();
+        (0,external_node_fs_.rmSync)(this.spoolPath, { force: true });
+    }
+}
+function readExactly(fd, into) {
+    let at = 0;
+    while (at < into.byteLength) {
+        const n = (0,external_node_fs_.readSync)(fd, into, at, into.byteLength - at, null);
+        if (n === 0)
+            throw new Error(`the spool ends ${into.byteLength - at} bytes short`);
+        at += n;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/engine/files-for-later.ts
+
+
+
+
+
+
+
+
+/** How long recording the held events waits for another sync of the same database. */
+const files_for_later_LOCK_WAIT_MS = 10_000;
+/** Notices of events kept in the run's file, which say whether they were set aside. */
+const KEPT_KINDS = new Set([
+    'too-old',
+    'too-old-for-endpoint',
+    'behind-endpoint',
+]);
+/**
+ * For a caller that keeps the run's OTLP/JSON Lines files elsewhere (the action uploads them as an
+ * artifact), what the runs leave to do once it knows whether it does:
+ * - with `spool`, each file is spooled as the run goes and written only if `writeFiles` is called
+ *   (the same bytes as written during the run), else `discard`ed: a run whose events were all
+ *   delivered never encodes them as OTLP/JSON;
+ * - events too old for the endpoint (max-age, or its refusal) are set aside as kept in the file
+ *   only by `setAsideHeld`, once the file is kept: if it never is, they stay pending.
+ */
+class FilesForLater {
+    spool;
+    spools = [];
+    held = [];
+    constructor(spool) {
+        this.spool = spool;
+    }
+    /** A spool standing for the file `fileName` in `dir` (see SpooledJsonLines). */
+    spoolFor(dir, resource, fileName, signal, now) {
+        const spool = new SpooledJsonLines(dir, resource, fileName, signal, now);
+        this.spools.push(spool);
+        return spool;
+    }
+    hold(dbPath, signal, ids, rejection) {
+        if (ids.length > 0)
+            this.held.push({ dbPath, signal, ids, rejection });
+    }
+    /** Holding for one pass, handed down to what settles its events (see DeliveryParts). */
+    heldFor(dbPath, signal) {
+        return { hold: (ids, rejection) => this.hold(dbPath, signal, ids, rejection) };
+    }
+    /** Events held, by database. */
+    heldCount(dbPath) {
+        return this.held
+            .filter((h) => dbPath === undefined || h.dbPath === dbPath)
+            .reduce((n, h) => n + h.ids.length, 0);
+    }
+    /**
+     * Writes every spooled file; a file that cannot be written is said in the returned errors (its
+     * spool removed), the others are written.
+     */
+    writeFiles() {
+        const errors = [];
+        for (const spool of this.spools) {
+            try {
+                spool.writeFile();
+            }
+            catch (err) {
+                spool.discard();
+                errors.push(messageOf(err));
+            }
+        }
+        return errors;
+    }
+    discard() {
+        for (const spool of this.spools)
+            spool.discard();
+    }
+    /**
+     * The file is kept (uploaded): the held events are set aside as kept in it, with its size and
+     * time beside them for `status`, and the results say so. Throws if the database cannot record
+     * them; they stay pending then.
+     */
+    async setAsideHeld(results, deps) {
+        for (const dbPath of new Set(this.held.map((h) => h.dbPath))) {
+            const held = this.held.filter((h) => h.dbPath === dbPath);
+            const db = database_openDatabase(dbPath, false, deps.busyTimeoutMs ?? BUSY_TIMEOUT_MS);
+            try {
+                const lock = new SyncLock(db);
+                await lock.acquire({ waitMs: files_for_later_LOCK_WAIT_MS, now: deps.now, sleep: deps.sleep ?? promises_.setTimeout });
+                try {
+                    const at = new Date(deps.now());
+                    inWriteTransaction(db, 'record set-aside events', () => {
+                        for (const h of held) {
+                            const letters = new DeadLetters(db, dead_letters_rejectedTable(h.signal));
+                            letters.record(h.ids, h.rejection, at);
+                            if (h.rejection.file !== undefined) {
+                                const { size, mtimeMs } = (0,external_node_fs_.statSync)(h.rejection.file);
+                                letters.fileWritten(h.rejection.file, size, mtimeMs);
+                            }
+                        }
+                    });
+                }
+                finally {
+                    lock.release();
+                }
+            }
+            finally {
+                db.close();
+            }
+            for (const h of held)
+                settle(results, h, true);
+            this.held.splice(0, this.held.length, ...this.held.filter((h) => h.dbPath !== dbPath));
+        }
+    }
+    /** The file was not kept: the held events stay pending, and the results say so. */
+    leavePending(results) {
+        for (const h of this.held)
+            settle(results, h, false);
+        this.held.length = 0;
+    }
+}
+/** A result's counts after held events were set aside (`setAside`) or left pending. */
+function settle(results, h, setAside) {
+    const n = h.ids.length;
+    for (const r of results) {
+        if (r.database !== h.dbPath)
+            continue;
+        const s = r.signals.find((x) => x.signal === h.signal);
+        if (setAside) {
+            // Counted pending at the end of the run, as the database then held them.
+            if (r.pending >= 0)
+                r.pending = Math.max(0, r.pending - n);
+            r.setAside += r.setAside >= 0 ? n : 0;
+            if (s !== undefined) {
+                if (s.pending >= 0)
+                    s.pending = Math.max(0, s.pending - n);
+                s.setAside += s.setAside >= 0 ? n : 0;
+            }
+        }
+        else {
+            // Counted set aside among the selected, as the run expected to keep them.
+            r.selectedSetAside = Math.max(0, r.selectedSetAside - n);
+            r.selectedPending += n;
+            for (const w of r.warnings)
+                if (KEPT_KINDS.has(w.kind) && w.setAside === true)
+                    w.setAside = false;
+        }
     }
 }
 
@@ -11625,6 +12064,7 @@ function finish(result, durationMs) {
 
 
 
+
 ;// CONCATENATED MODULE: ./src/action/report-totals.ts
 /** Totals over several results. */
 function combine(results) {
@@ -13542,6 +13982,11 @@ async function syncPhase(inputs, run, restore, leg) {
     if (inputs.otlpArtifact === 'never' && config.endpoint !== undefined)
         delete config.otlpJsonOut;
     const keepsFile = config.otlpJsonOut !== undefined;
+    // The file is written only if it is to be uploaded (on-failure: spooled until the outcome is
+    // known), and events kept in it are set aside only once it is uploaded (see FilesForLater).
+    const later = keepsFile && config.endpoint !== undefined && !config.dryRun
+        ? new FilesForLater(inputs.otlpArtifact === 'on-failure')
+        : undefined;
     // Before sending what earlier runs left pending, take charge of it (see cache-claims.ts).
     if (config.endpoint !== undefined && !config.dryRun) {
         report.claim = await claimLeftovers(inputs, run, restore);
@@ -13558,17 +14003,17 @@ async function syncPhase(inputs, run, restore, leg) {
             ...(config.openmetricsOut !== undefined && {
                 openmetricsOut: (0,external_node_path_.join)(otlpDir, 'restored-copy'),
             }),
-        }, report);
+        }, report, later);
     }
     if ((0,external_node_fs_.existsSync)(restore.dbPath)) {
-        report.result = await syncOne(fromId === undefined ? config : { ...config, fromId }, report);
+        report.result = await syncOne(fromId === undefined ? config : { ...config, fromId }, report, later);
     }
     else {
         report.notes.push(`no database at ${restore.dbPath}: nothing to sync`);
     }
     const results = [report.result, report.restoredCopy].filter((r) => r !== undefined);
     // The upload first: what the outputs and notes say of the artifact holds only once it is there.
-    await uploadArtifact(inputs, run, leg, results, otlpDir, report);
+    await uploadArtifact(inputs, run, leg, results, otlpDir, report, later);
     const left = report.restoredCopy?.pending ?? 0;
     if (left > 0) {
         report.notes.push(`${left} event(s) of the restored copy are still pending and are not in the database that will be saved; they will be lost unless this run is retried${report.artifact !== undefined ? ' (they are in the OTLP/JSON artifact)' : ''}`);
@@ -13576,12 +14021,13 @@ async function syncPhase(inputs, run, restore, leg) {
     setSyncOutputs(results, report);
     return report;
 }
-async function syncOne(config, report) {
+async function syncOne(config, report, later) {
     try {
         const result = await runSync(config, {
             now: Date.now,
             log: (line) => core/* info */.pq(line),
             userAgent: USER_AGENT,
+            ...(later !== undefined && { filesForLater: later }),
         });
         const first = result.errors[0];
         if (result.exitCode !== 0) {
@@ -13647,22 +14093,31 @@ function signalOutputs(perSignal) {
     }
     return out;
 }
-async function uploadArtifact(inputs, run, leg, results, otlpDir, report) {
+async function uploadArtifact(inputs, run, leg, results, otlpDir, report, later) {
     // One OTLP/JSON file per signal sent (metrics.jsonl, logs.jsonl, traces.jsonl).
-    const files = [
+    const listed = [
         ...new Set(results.flatMap((r) => [r.otlpJsonFile, ...r.signals.map((s) => s.otlpJsonFile), r.openmetricsFile].filter((f) => f !== null))),
     ];
     const noEndpoint = results.every((r) => r.endpoint === null);
     const somethingLeft = results.some((r) => r.delivered < r.selected || r.signals.some((s) => s.delivered < s.selected)) || report.problems.length > 0;
     const wanted = inputs.otlpArtifact === 'always' ||
         (inputs.otlpArtifact === 'on-failure' && (somethingLeft || noEndpoint));
-    if (files.length === 0)
-        return;
-    if (!wanted) {
+    if (listed.length === 0 || !wanted) {
+        later?.discard();
+        keptNowhere(later, results, report);
+        if (listed.length === 0)
+            return;
         report.artifactSkipped =
             inputs.otlpArtifact === 'never'
                 ? 'no OTLP/JSON artifact (otlp-artifact: never)'
                 : 'no OTLP/JSON artifact: every selected event was delivered (otlp-artifact: on-failure)';
+        return;
+    }
+    // Spooled files are written now; one that could not be written is left out (the problem says so).
+    report.problems.push(...(later?.writeFiles() ?? []));
+    const files = listed.filter((f) => (0,external_node_fs_.existsSync)(f));
+    if (files.length === 0) {
+        keptNowhere(later, results, report);
         return;
     }
     const name = otlpArtifactName(inputs.otlpArtifactName, run, leg);
@@ -13675,7 +14130,25 @@ async function uploadArtifact(inputs, run, leg, results, otlpDir, report) {
     catch (err) {
         report.artifactFailed = describeServiceError(err);
         report.problems.push(`uploading the OTLP/JSON artifact ${name} failed: ${report.artifactFailed}`);
+        keptNowhere(later, results, report);
+        return;
     }
+    try {
+        await later?.setAsideHeld(results, { now: Date.now });
+    }
+    catch (err) {
+        const held = later?.heldCount() ?? 0;
+        later?.leavePending(results);
+        report.problems.push(`${held} event(s) kept in the uploaded artifact ${name} could not be set aside, so they stay pending: ${messageOf(err)}`);
+    }
+}
+/** No file uploaded: events held to be kept in it stay pending, and the notes say why. */
+function keptNowhere(later, results, report) {
+    const held = later?.heldCount() ?? 0;
+    if (held === 0)
+        return;
+    later?.leavePending(results);
+    report.notes.push(`${held} event(s) too old for the endpoint stay pending: they are set aside only once the OTLP/JSON artifact that keeps them is uploaded, and it was not`);
 }
 
 ;// CONCATENATED MODULE: ./src/action/main.ts
