@@ -30,12 +30,13 @@ export class DatabaseBusyError extends Error {
 /** A file of ours (an export, the rejects file) could not be written; the message names it. */
 export class FileWriteError extends Error {
   override name = 'FileWriteError';
-  constructor(
-    message: string,
-    /** The file, when it is one of the run's outputs. */
-    readonly file?: string,
-  ) {
+  /** The file, when it is one of the run's outputs. */
+  readonly file?: string;
+  // A field assigned here rather than a parameter property: `npm run docs` runs the sources
+  // through Node's type stripping, which has no parameter properties.
+  constructor(message: string, file?: string) {
     super(message);
+    if (file !== undefined) this.file = file;
   }
 }
 
