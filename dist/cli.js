@@ -152,13 +152,15 @@ class DatabaseBusyError extends Error {
 }
 /** A file of ours (an export, the rejects file) could not be written; the message names it. */
 class FileWriteError extends Error {
-    file;
     name = 'FileWriteError';
-    constructor(message, 
     /** The file, when it is one of the run's outputs. */
-    file) {
+    file;
+    // A field assigned here rather than a parameter property: `npm run docs` runs the sources
+    // through Node's type stripping, which has no parameter properties.
+    constructor(message, file) {
         super(message);
-        this.file = file;
+        if (file !== undefined)
+            this.file = file;
     }
 }
 /** A file could not be written for lack of space (ENOSPC, SQLITE_FULL); names the file and its kind. */
