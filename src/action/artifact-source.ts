@@ -1,10 +1,11 @@
-import { DefaultArtifactClient, type FindOptions } from '@actions/artifact';
+import type { DefaultArtifactClient, FindOptions } from '@actions/artifact';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { moveFile } from './files.js';
 import type { GithubRun } from './github-env.js';
 import { GithubApiError, GithubRest } from './github-rest.js';
 import { describeServiceError } from './service-error.js';
+import { artifactClient } from './toolkit-clients.js';
 
 export interface ArtifactRestore {
   artifactId: number;
@@ -35,7 +36,7 @@ export async function restoreDatabaseFromArtifact(options: {
   target: string;
 }): Promise<ArtifactRestore | undefined> {
   const { name, runId, token, run, target } = options;
-  const client = new DefaultArtifactClient();
+  const client = await artifactClient();
   const findBy = (id: number): FindOptions['findBy'] => ({
     token,
     workflowRunId: id,

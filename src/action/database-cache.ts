@@ -1,4 +1,3 @@
-import * as cache from '@actions/cache';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GithubRun } from './github-env.js';
@@ -7,6 +6,7 @@ import { catchCacheFailure } from './cache-failures.js';
 import type { Leg } from './leg.js';
 import { copyDatabase } from '../engine/index.js';
 import { describeServiceError } from './service-error.js';
+import { cacheToolkit } from './toolkit-clients.js';
 
 /**
  * The cache stores paths relative to GITHUB_WORKSPACE, and its version hashes the path patterns as
@@ -35,8 +35,8 @@ export function cacheKeys(prefix: string, run: GithubRun, leg: Leg): CacheKeys {
   };
 }
 
-export function cacheAvailable(): boolean {
-  return cache.isFeatureAvailable();
+export async function cacheAvailable(): Promise<boolean> {
+  return (await cacheToolkit()).isFeatureAvailable();
 }
 
 /**
@@ -66,6 +66,7 @@ async function restoreEntry(
   restoreKeys: string[],
   target: string,
 ): Promise<string | undefined> {
+  const cache = await cacheToolkit();
   if (!cache.isFeatureAvailable()) return undefined;
   return inWorkspace(run, async () => {
     try {
@@ -100,6 +101,7 @@ export async function saveDatabaseToCache(
   run: GithubRun,
   dbPath: string,
 ): Promise<SaveOutcome> {
+  const cache = await cacheToolkit();
   if (!cache.isFeatureAvailable()) {
     return {
       saved: false,

@@ -1,7 +1,7 @@
-import { DefaultArtifactClient } from '@actions/artifact';
 import { basename } from 'node:path';
 import type { GithubRun } from './github-env.js';
 import type { Leg } from './leg.js';
+import { artifactClient } from './toolkit-clients.js';
 
 export interface UploadedArtifact {
   name: string;
@@ -26,7 +26,7 @@ export async function uploadOtlpArtifact(
   retentionDays: number | undefined,
   run: GithubRun,
 ): Promise<UploadedArtifact> {
-  const client = new DefaultArtifactClient();
+  const client = await artifactClient();
   const { id } = await client.uploadArtifact(name, files, root, {
     ...(retentionDays !== undefined && { retentionDays }),
   });

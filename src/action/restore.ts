@@ -70,7 +70,7 @@ export async function restoreDatabase(
 
   if (
     (inputs.restore === 'cache' || inputs.restore === 'cache-then-artifact') &&
-    cacheAvailable()
+    (await cacheAvailable())
   ) {
     try {
       await restoreFromCache(inputs, run, leg, target, state);

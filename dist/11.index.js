@@ -1,8 +1,8 @@
-export const id = 29;
-export const ids = [29];
+export const id = 11;
+export const ids = [11];
 export const modules = {
 
-/***/ 46029:
+/***/ 7011:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -12981,8 +12981,6 @@ function readInputsOrReport(step = 'main') {
     }
 }
 
-// EXTERNAL MODULE: ./node_modules/@actions/artifact/lib/artifact.js + 107 modules
-var artifact = __webpack_require__(67458);
 ;// CONCATENATED MODULE: ./src/action/files.ts
 
 
@@ -12998,6 +12996,22 @@ function moveFile(from, to) {
         (0,external_node_fs_.copyFileSync)(from, to);
         (0,external_node_fs_.rmSync)(from, { force: true });
     }
+}
+
+;// CONCATENATED MODULE: ./src/action/toolkit-clients.ts
+/**
+ * The toolkit's cache and artifact packages, loaded when first used rather than with the action:
+ * together they bring tens of MB of modules (storage SDKs, HTTP clients, protobuf runtimes) that a
+ * post step which neither restores, saves nor uploads never needs, and which would otherwise sit
+ * under the sync's peak memory and lengthen every start.
+ */
+async function cacheToolkit() {
+    return await Promise.all(/* import() */[__webpack_require__.e(110), __webpack_require__.e(612)]).then(__webpack_require__.bind(__webpack_require__, 50612));
+}
+/** A client of the artifact service (see cacheToolkit for why it is loaded late). */
+async function artifactClient() {
+    const { DefaultArtifactClient: Client } = await Promise.all(/* import() */[__webpack_require__.e(110), __webpack_require__.e(458)]).then(__webpack_require__.bind(__webpack_require__, 67458));
+    return new Client();
 }
 
 ;// CONCATENATED MODULE: ./src/action/artifact-source.ts
@@ -13016,7 +13030,7 @@ const READ_PERMISSION = 'actions: read';
  */
 async function restoreDatabaseFromArtifact(options) {
     const { name, runId, token, run, target } = options;
-    const client = new artifact/* DefaultArtifactClient */.t9();
+    const client = await artifactClient();
     const findBy = (id) => ({
         token,
         workflowRunId: id,
@@ -13172,8 +13186,6 @@ function isPermissionRefusal(err) {
     return err instanceof GithubApiError && (err.status === 401 || err.status === 403);
 }
 
-// EXTERNAL MODULE: ./node_modules/@actions/cache/lib/cache.js + 91 modules
-var cache = __webpack_require__(50612);
 ;// CONCATENATED MODULE: ./src/action/cache-failures.ts
 /**
  * @actions/cache's restoreCache reports every failure (a service that fails, a refused read, a
@@ -13241,8 +13253,8 @@ function cacheKeys(prefix, run, leg) {
         restorePrefix,
     };
 }
-function cacheAvailable() {
-    return cache/* isFeatureAvailable */.w3();
+async function cacheAvailable() {
+    return (await cacheToolkit()).isFeatureAvailable();
 }
 /**
  * Restores the newest cached database to `target`; the key restored, or undefined on a miss. A
@@ -13256,11 +13268,12 @@ async function restoreCacheEntry(run, key, target) {
     return restoreEntry(run, key, [], target);
 }
 async function restoreEntry(run, primary, restoreKeys, target) {
-    if (!cache/* isFeatureAvailable */.w3())
+    const cache = await cacheToolkit();
+    if (!cache.isFeatureAvailable())
         return undefined;
     return inWorkspace(run, async () => {
         try {
-            const { value: key, failure } = await catchCacheFailure(() => cache/* restoreCache */.P3([STAGING_PATTERN], primary, restoreKeys));
+            const { value: key, failure } = await catchCacheFailure(() => cache.restoreCache([STAGING_PATTERN], primary, restoreKeys));
             // A failing service is not "nothing there": the caller reports it as such.
             if (key === undefined && failure !== undefined) {
                 throw new Error(failure.trim() !== ''
@@ -13281,7 +13294,8 @@ async function restoreEntry(run, primary, restoreKeys, target) {
  * cannot tear it) under this run's key.
  */
 async function saveDatabaseToCache(keys, run, dbPath) {
-    if (!cache/* isFeatureAvailable */.w3()) {
+    const cache = await cacheToolkit();
+    if (!cache.isFeatureAvailable()) {
         return {
             saved: false,
             reason: 'the Actions cache service is not available on this runner',
@@ -13293,7 +13307,7 @@ async function saveDatabaseToCache(keys, run, dbPath) {
         try {
             (0,external_node_fs_.mkdirSync)((0,external_node_path_.join)(run.workspace, STAGING_DIR), { recursive: true });
             await copyDatabase(dbPath, staging);
-            const { value: id, failure } = await catchCacheFailure(() => cache/* saveCache */.Io([STAGING_PATTERN], keys.primary));
+            const { value: id, failure } = await catchCacheFailure(() => cache.saveCache([STAGING_PATTERN], keys.primary));
             if (id === -1) {
                 return {
                     saved: false,
@@ -13489,7 +13503,7 @@ async function restoreDatabase(inputs, run, leg) {
         ? (0,external_node_path_.join)(run.runnerTemp, 'telemetry-sync', `restored-${run.runId}-${run.runAttempt}.db`)
         : dbPath;
     if ((inputs.restore === 'cache' || inputs.restore === 'cache-then-artifact') &&
-        cacheAvailable()) {
+        (await cacheAvailable())) {
         try {
             await restoreFromCache(inputs, run, leg, target, state);
         }
@@ -13763,7 +13777,7 @@ function otlpArtifactName(base, run, leg) {
 }
 /** Uploads OTLP JSON Lines files, kept at their paths below `root`, as one artifact. */
 async function uploadOtlpArtifact(name, files, root, retentionDays, run) {
-    const client = new artifact/* DefaultArtifactClient */.t9();
+    const client = await artifactClient();
     const { id } = await client.uploadArtifact(name, files, root, {
         ...(retentionDays !== undefined && { retentionDays }),
     });
