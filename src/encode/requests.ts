@@ -1,14 +1,14 @@
 import type { Protocol } from '../config/vocabulary.js';
 import type { TokfEvent } from '../source/tokf-event.js';
-import { aggregate } from './aggregate.js';
+import { aggregate, type MetricEvent } from './aggregate.js';
 import { cumulate, overlay, type SeriesLedger, type SeriesTotals } from './cumulative.js';
 import { toResourceMetrics } from './resource-metrics.js';
 import { serialize } from './serialize.js';
 
 /** One encoded request and the events it carries. */
-export interface EncodedRequest {
+export interface EncodedRequest<E = TokfEvent> {
   body: Uint8Array;
-  events: TokfEvent[];
+  events: E[];
   /** Points per metric name in this request. */
   points: Record<string, number>;
   /** Cumulative only: the totals its series reach, to record when it is acknowledged. */
@@ -26,13 +26,13 @@ const DELTA: Encoding = { temporality: 'delta' };
  * change of second where one is near the middle, so a second's points stay together) until each
  * part fits. A single event larger than the cap is sent alone: there is nothing left to split.
  */
-export function encodeRequests(
-  events: TokfEvent[],
+export function encodeRequests<E extends MetricEvent = TokfEvent>(
+  events: E[],
   resource: Record<string, string>,
   protocol: Protocol,
   maxBytes: number,
   encoding: Encoding = DELTA,
-): EncodedRequest[] {
+): EncodedRequest<E>[] {
   if (events.length === 0) return [];
   // Long commands make big points; when the text alone would be far over the cap, split before
   // encoding, so that no body many times the cap is ever built.
@@ -54,13 +54,13 @@ export function encodeRequests(
 }
 
 /** Two halves, the second continuing the first's totals when cumulative. */
-function split(
-  events: TokfEvent[],
+function split<E extends MetricEvent>(
+  events: E[],
   resource: Record<string, string>,
   protocol: Protocol,
   maxBytes: number,
   encoding: Encoding,
-): EncodedRequest[] {
+): EncodedRequest<E>[] {
   const cut = splitPoint(events);
   const first = encodeRequests(events.slice(0, cut), resource, protocol, maxBytes, encoding);
   let next = encoding;
@@ -73,13 +73,13 @@ function split(
 }
 
 /** A lower bound of a request's size: five points per event, each repeating the attributes. */
-function estimatedBytes(events: readonly TokfEvent[]): number {
+function estimatedBytes(events: readonly MetricEvent[]): number {
   let bytes = 0;
   for (const e of events) bytes += 5 * (e.command.length + (e.filterName?.length ?? 0));
   return bytes;
 }
 
-function splitPoint(events: TokfEvent[]): number {
+function splitPoint(events: readonly MetricEvent[]): number {
   const mid = Math.floor(events.length / 2);
   const reach = Math.floor(events.length / 4);
   for (let d = 0; d <= reach; d++) {

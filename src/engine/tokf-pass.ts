@@ -159,10 +159,19 @@ export class TokfPass {
         files?.all.write(batch);
         backfill?.write(batch);
         const fresh = this.ageLimits.fresh(batch, files?.all.path);
-        // Without a sender, the requests are encoded only to report what would be sent.
+        // Without a sender, the requests are encoded only to report what would be sent (on the
+        // encoding thread too, once a run has one, while the next batch is read). Cumulative
+        // points (a signal without an endpoint in a run that sends) continue what was acknowledged.
         if (delivery === undefined) {
-          this.observed.encoded(this.encoder.encode(fresh));
-          this.reportProgress(undefined);
+          const { encoder } = this;
+          const encoding = Promise.resolve(
+            encoder.cumulative ? encoder.encode(fresh) : encoder.encodeAhead(fresh),
+          );
+          encoding.catch(() => {});
+          await pipeline.push(async () => {
+            this.observed.encoded(await encoding);
+            this.reportProgress(undefined);
+          });
         } else await pipeline.push(delivery.prepare(fresh));
       }
     } catch (err) {
@@ -180,6 +189,7 @@ export class TokfPass {
       for (const file of [files?.all, files?.refused]) this.closeFile(file);
       this.stampFile(files?.all);
       this.closeBackfill(backfill);
+      this.encoder.close();
       unwatch();
     }
     const { interrupted } = harness;
