@@ -9,11 +9,12 @@ import { toColumns } from './event-columns.js';
 import type { EncodedRequest } from './requests.js';
 
 /**
- * The encoding thread's heap. Its young generation as the command's own (three semi-spaces of 8 MB,
- * see bounded-heap.ts): fixed, so that a long run peaks as a short one does. What it keeps is a
- * batch's points and the series' totals; bodies live outside the heap and move to the sender.
+ * The encoding thread's heap. Its young generation is the process's (bounded-heap.ts): V8's
+ * --min/--max-semi-space-size are process-wide and win over a worker's maxYoungGenerationSizeMb,
+ * so only the old generation is bounded here. What it keeps is the series' totals and the code of
+ * the encoder; bodies live outside the heap and move to the sender.
  */
-const RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 48 };
+const RESOURCE_LIMITS = { maxOldGenerationSizeMb: 48 };
 
 /**
  * The thread's script, beside the bundle that starts it (dist/encode-worker.js, next to dist/cli.js
@@ -53,8 +54,11 @@ export class EncodeThread {
    * one core a second thread only adds its start-up, its own copy of the compiled encoder and its
    * heap (about 35 MB) to the same CPU time.
    */
-  static worthStarting(): boolean {
-    return availableParallelism() >= 2 && EncodeThread.available();
+  static worthStarting(
+    cores: number = availableParallelism(),
+    script: string | undefined = scriptPath(),
+  ): boolean {
+    return cores >= 2 && script !== undefined;
   }
 
   /** `script`: the bundled entry point (encode-worker.ts), found beside this module unless given. */
@@ -65,10 +69,15 @@ export class EncodeThread {
     // Idle, it must not keep the process alive; a call waiting on it does (see encodeAhead).
     this.worker.unref();
     this.worker.on('message', (reply: EncodeReply) => this.answered(reply));
-    this.worker.on('error', (err) => this.fail(err));
-    this.worker.on('exit', (code) =>
-      this.fail(new Error(`the encoding thread ended (exit code ${code}) before answering`)),
-    );
+    // Said as what was tried and what is left: nothing it had not answered was sent or recorded.
+    const failed = (what: string) =>
+      this.fail(
+        new Error(
+          `the encoding thread (${script}) ${what}; the events it had not encoded were not sent and stay pending: run the sync again`,
+        ),
+      );
+    this.worker.on('error', (err) => failed(`failed: ${err.message}`));
+    this.worker.on('exit', (code) => failed(`ended (exit code ${code}) before answering`));
   }
 
   /** The requests of `events`, continuing from those encoded before (see MetricsEncoder). */

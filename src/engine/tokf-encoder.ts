@@ -2,6 +2,7 @@ import type { DatabaseSync } from 'node:sqlite';
 import type { Signal } from '../config/vocabulary.js';
 import type { SyncConfig } from '../config/sync-config.js';
 import type { SeriesTotals } from '../encode/cumulative.js';
+import type { EncodeThreadStart } from '../encode/encode-service.js';
 import { EncodeThread } from '../encode/encode-thread.js';
 import { MetricsEncoder } from '../encode/metrics-encoder.js';
 import type { EncodedRequest } from '../encode/requests.js';
@@ -15,6 +16,13 @@ import type { TokfEvent } from '../source/tokf-event.js';
  * for starting it, and no batch waits on it while it starts.
  */
 const BATCHES_BEFORE_THREAD = 5;
+
+/** Starts an encoding thread, or none where it is not worth it. */
+export type ThreadStarter = (start: EncodeThreadStart) => EncodeThread | undefined;
+
+/** Where there is a second core and the thread's script (see EncodeThread.worthStarting). */
+const startWhereWorth: ThreadStarter = (start) =>
+  EncodeThread.worthStarting() ? new EncodeThread(start) : undefined;
 
 /**
  * Turns a tokf database's events into requests for their signal. Cumulative metrics continue each
@@ -40,6 +48,7 @@ export class TokfEncoder {
     private readonly now: () => number,
     /** Cumulative: the series' totals acknowledged so far; undefined for delta. */
     ledger: Map<string, SeriesTotals> | undefined,
+    private readonly startThread: ThreadStarter = startWhereWorth,
   ) {
     if (signal === 'metrics') {
       const { resource, protocol, maxRequestBytes } = config;
@@ -67,9 +76,9 @@ export class TokfEncoder {
     if (this.thread !== undefined) return this.thread.encodeAhead(events);
     const requests = this.metrics.encodeAhead(events);
     this.batchesAhead += 1;
-    if (this.batchesAhead === BATCHES_BEFORE_THREAD + 1 && EncodeThread.worthStarting()) {
+    if (this.batchesAhead === BATCHES_BEFORE_THREAD + 1) {
       const { resource, protocol, maxRequestBytes } = this.config;
-      this.thread = new EncodeThread({
+      this.thread = this.startThread({
         settings: { resource, protocol, maxRequestBytes },
         ...this.metrics.state(),
       });

@@ -1,27 +1,18 @@
-import ncc from '@vercel/ncc';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EncodeThread } from '../../src/encode/encode-thread.js';
 import { MetricsEncoder } from '../../src/encode/metrics-encoder.js';
 import type { SeriesTotals } from '../../src/encode/cumulative.js';
+import { bundleEncodeWorker } from '../helpers/encode-worker-bundle.js';
 import { RESOURCE, sampleEvents } from '../helpers/request-bodies.js';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
-/** The thread's entry point bundled as scripts/bundle.mjs bundles it, in a directory of its own. */
 let dir: string;
 let script: string;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'encode-thread-'));
-  const { code } = await ncc(join(process.cwd(), 'src/encode/encode-worker.ts'), {
-    quiet: true,
-    sourceMap: false,
-  });
-  writeFileSync(join(dir, 'package.json'), '{"type":"module"}');
-  script = join(dir, 'encode-worker.js');
-  writeFileSync(script, code);
+  ({ dir, script } = await bundleEncodeWorker());
 }, 120_000);
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -83,5 +74,12 @@ describe('EncodeThread', () => {
 
   it('is not available where its bundled script is not beside it (the sources, as tests run them)', () => {
     expect(EncodeThread.available()).toBe(false);
+    expect(EncodeThread.worthStarting(2)).toBe(false);
+  });
+
+  it('is worth starting only where there is a second core for it', () => {
+    expect(EncodeThread.worthStarting(1, script)).toBe(false);
+    expect(EncodeThread.worthStarting(2, script)).toBe(true);
+    expect(EncodeThread.worthStarting(2, undefined)).toBe(false);
   });
 });
