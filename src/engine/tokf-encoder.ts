@@ -20,6 +20,9 @@ const BATCHES_BEFORE_THREAD = 5;
 /** Starts an encoding thread, or none where it is not worth it. */
 export type ThreadStarter = (start: EncodeThreadStart) => EncodeThread | undefined;
 
+/** For a run whose main thread is bound by other work (see TokfPass). */
+export const noEncodingThread: ThreadStarter = () => undefined;
+
 /** Where there is a second core and the thread's script (see EncodeThread.worthStarting). */
 const startWhereWorth: ThreadStarter = (start) =>
   EncodeThread.worthStarting() ? new EncodeThread(start) : undefined;
