@@ -7,7 +7,12 @@ import { dirname, join } from 'node:path';
 import { writeStamp } from './bundle-stamp.mjs';
 
 // The action (main and post steps) and the CLI; each bundle lists the licences of what it holds.
-const ENTRIES = { index: 'src/index.ts', cli: 'src/cli.ts' };
+// Both start the metrics encoding thread from the script beside them (src/encode/encode-thread.ts).
+const ENTRIES = {
+  index: 'src/index.ts',
+  cli: 'src/cli.ts',
+  'encode-worker': 'src/encode/encode-worker.ts',
+};
 
 // The CLI needs node:sqlite, which Node 24 has: an older Node would die on loading it with
 // ERR_UNKNOWN_BUILTIN_MODULE before any code of ours runs. The bundle loads it at module scope,

@@ -6,8 +6,25 @@ import { spawnSync } from 'node:child_process';
  * events, 288 MB at 1M). These limits keep it flat: the young generation fixed at its cap from the
  * start (a short run then peaks as a long one does, rather than growing into it), the old one well
  * above what a sync keeps. src/cli.ts's shebang carries the same values.
+ *
+ * Semi-spaces of 4 MB, not 8: V8's flags are the process's, so a long run's encoding thread (see
+ * src/encode/encode-thread.ts) has a young generation of the same size beside the main thread's.
+ * At 8 MB the two put a 200k-event sync at 160-173 MB of peak RSS, at 4 MB 140-147 MB; a run of
+ * 10k events (no thread) took the same time at either (0.60-0.65 s, alternating, same machine).
  */
 export const V8_FLAGS = [
+  '--min-semi-space-size=4',
+  '--max-semi-space-size=4',
+  '--max-old-space-size=192',
+] as const;
+
+/**
+ * The action's step: semi-spaces of 8 MB, as the command had before its encoding thread. The step
+ * writes every event to the artifact's OTLP/JSON file as it goes, which allocates fast enough that
+ * at 4 MB its post step took 13 to 40 % longer for 1M events (80.9 and 101.4 s against 71.4 and
+ * 72.4 s, alternating), and it does not start the encoding thread (see TokfPass).
+ */
+export const ACTION_V8_FLAGS = [
   '--min-semi-space-size=8',
   '--max-semi-space-size=8',
   '--max-old-space-size=192',
@@ -28,14 +45,16 @@ const SIZE_FLAG = /--max-old-space-size|--max-semi-space-size|--max-heap-size/;
  * The command line and environment this script runs again with, or undefined when it need not:
  * it already runs under heap limits, ours or its user's own.
  */
-function boundedCommand(): { argv: string[]; env: NodeJS.ProcessEnv } | undefined {
+function boundedCommand(
+  flags: readonly string[],
+): { argv: string[]; env: NodeJS.ProcessEnv } | undefined {
   const [, script, ...args] = process.argv;
   const limited =
     process.execArgv.some((a) => SIZE_FLAG.test(a)) ||
     SIZE_FLAG.test(process.env.NODE_OPTIONS ?? '');
   if (script === undefined || limited) return undefined;
   return {
-    argv: [...V8_FLAGS, ...process.execArgv, script, ...args],
+    argv: [...flags, ...process.execArgv, script, ...args],
     env: { ...MALLOC_ENV, ...process.env },
   };
 }
@@ -46,9 +65,9 @@ function boundedCommand(): { argv: string[]; env: NodeJS.ProcessEnv } | undefine
  * cannot: the process already has limits, or the platform has no execve (Windows). The runner and
  * a user start `node dist/…` with no way to pass flags, hence this rather than a documented flag.
  */
-export function restartWithBoundedHeap(): void {
+export function restartWithBoundedHeap(flags: readonly string[] = V8_FLAGS): void {
   if (process.platform === 'win32' || typeof process.execve !== 'function') return;
-  const command = boundedCommand();
+  const command = boundedCommand(flags);
   if (command === undefined) return;
   const { argv, env } = command;
   try {
@@ -64,8 +83,8 @@ export function restartWithBoundedHeap(): void {
  * process does the work). A child waited on synchronously keeps the parent's loaded bundle in
  * memory meanwhile, so this is only the fallback.
  */
-export function rerunWithBoundedHeap(): number | undefined {
-  const command = boundedCommand();
+export function rerunWithBoundedHeap(flags: readonly string[] = V8_FLAGS): number | undefined {
+  const command = boundedCommand(flags);
   if (command === undefined) return undefined;
   const { argv, env } = command;
   const child = spawnSync(process.execPath, argv, { stdio: 'inherit', env });

@@ -2,13 +2,13 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { MALLOC_ENV, V8_FLAGS } from '../src/bounded-heap.js';
+import { ACTION_V8_FLAGS, MALLOC_ENV, V8_FLAGS } from '../src/bounded-heap.js';
 
 // The module is run as the CLI and the action run it: a script started with plain `node` that
 // calls it first thing. Node 24 strips the types of the source itself, so the real module is what
 // runs.
 const MODULE = path.resolve('src/bounded-heap.ts');
-const LIMITS = ['--min-semi-space-size=8', '--max-semi-space-size=8', '--max-old-space-size=192'];
+const LIMITS = ['--min-semi-space-size=4', '--max-semi-space-size=4', '--max-old-space-size=192'];
 
 describe('the limits', () => {
   it("are the ones the command's shebang gives the telemetry-sync command", () => {
@@ -31,14 +31,16 @@ function runScript(
   call: 'restartWithBoundedHeap' | 'rerunWithBoundedHeap',
   env: NodeJS.ProcessEnv,
   nodeFlags: string[] = [],
+  /** The limits asked for, as the action asks: its own flags; the command's by default. */
+  flags: 'ACTION_V8_FLAGS' | '' = '',
 ): { status: number | null; pid: number | undefined; report: Report } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bounded-heap-'));
   const script = path.join(dir, 'step.mjs');
   fs.writeFileSync(
     script,
     [
-      `import { ${call} } from ${JSON.stringify(MODULE)};`,
-      `const code = ${call}();`,
+      `import { ${call}, ACTION_V8_FLAGS } from ${JSON.stringify(MODULE)};`,
+      `const code = ${call}(${flags});`,
       'if (code !== undefined) process.exit(code);',
       'console.log(JSON.stringify({ execArgv: process.execArgv, args: process.argv.slice(2),',
       '  arena: process.env.MALLOC_ARENA_MAX, mmap: process.env.MALLOC_MMAP_THRESHOLD_,',
@@ -66,6 +68,24 @@ describe('restartWithBoundedHeap', () => {
     expect(report.args).toEqual(['sync', '--db', 'a b.db']);
     expect(report.arena).toBe('2');
     expect(report.mmap).toBe('65536');
+  });
+
+  it("gives the action's step its own limits: semi-spaces of 8 MB, as it writes every event to its file", () => {
+    const { status, pid, report } = runScript(
+      'restartWithBoundedHeap',
+      base,
+      [],
+      'ACTION_V8_FLAGS',
+    );
+    expect(status).toBe(7);
+    expect(report.pid).toBe(pid);
+    expect(report.execArgv).toEqual([...ACTION_V8_FLAGS]);
+    expect(report.execArgv).toEqual([
+      '--min-semi-space-size=8',
+      '--max-semi-space-size=8',
+      '--max-old-space-size=192',
+    ]);
+    expect(report.arena).toBe('2');
   });
 
   it("keeps the user's own malloc settings and Node flags", () => {

@@ -2,7 +2,7 @@ import * as core from '@actions/core';
 import { runMain } from './main.js';
 import { runPost } from './post.js';
 import { ActionStateError, isPost } from './state.js';
-import { rerunWithBoundedHeap, restartWithBoundedHeap } from '../bounded-heap.js';
+import { ACTION_V8_FLAGS, rerunWithBoundedHeap, restartWithBoundedHeap } from '../bounded-heap.js';
 
 /** The main step or, with state from it, the post step. */
 async function run(): Promise<void> {
@@ -27,12 +27,12 @@ async function run(): Promise<void> {
 
 /**
  * The action, once src/index.ts has checked the Node. The runner starts `node dist/index.js` with
- * no flags: the step becomes itself under the heap limits (src/bounded-heap.ts), or runs as its
- * child where the platform cannot exec.
+ * no flags: the step becomes itself under the heap limits (src/bounded-heap.ts, the action's own
+ * young generation), or runs as its child where the platform cannot exec.
  */
 export async function runAction(): Promise<void> {
-  restartWithBoundedHeap();
-  const exitCode = rerunWithBoundedHeap();
+  restartWithBoundedHeap(ACTION_V8_FLAGS);
+  const exitCode = rerunWithBoundedHeap(ACTION_V8_FLAGS);
   if (exitCode === undefined) await run();
   else process.exitCode = exitCode;
 }

@@ -29,6 +29,18 @@ export interface AggregatedPoint {
   histogram: HistogramValue | undefined;
 }
 
+/** What of an event its points are made of (all an encoding thread is handed; see event-columns). */
+export type MetricEvent = Pick<
+  TokfEvent,
+  | 'epochSeconds'
+  | 'command'
+  | 'filterName'
+  | 'exitCode'
+  | 'inputTokens'
+  | 'outputTokens'
+  | 'filterTimeMs'
+>;
+
 /** Points per instrument, in first-seen order. */
 export type PointsByInstrument = Map<Instrument, AggregatedPoint[]>;
 
@@ -39,7 +51,7 @@ export type PointsByInstrument = Map<Instrument, AggregatedPoint[]>;
  *
  * Events without a readable timestamp must be left out by the caller.
  */
-export function aggregate(events: Iterable<TokfEvent>): PointsByInstrument {
+export function aggregate(events: Iterable<MetricEvent>): PointsByInstrument {
   const invocations: AggregatedPoint[] = [];
   const saved: AggregatedPoint[] = [];
   const usage: AggregatedPoint[] = [];
@@ -98,7 +110,7 @@ interface SeriesAttributes {
   output: Attributes;
 }
 
-function attributesOf(e: TokfEvent): SeriesAttributes {
+function attributesOf(e: MetricEvent): SeriesAttributes {
   const point = pointAttributes(e);
   return {
     point,
@@ -122,7 +134,7 @@ export const MAX_ATTRIBUTE_LENGTH = MAX_TEXT_LENGTH;
  * The series an event's points belong to, as one key: events share all their series (one per
  * instrument and token type) when their point attributes are equal, and none otherwise.
  */
-export function seriesOfEvent(e: TokfEvent): string {
+export function seriesOfEvent(e: MetricEvent): string {
   return JSON.stringify([
     truncate(e.command),
     e.exitCode,
@@ -131,7 +143,7 @@ export function seriesOfEvent(e: TokfEvent): string {
 }
 
 /** tokf's point attributes, in its order; the filter name only when a filter matched. */
-function pointAttributes(e: TokfEvent): Attributes {
+function pointAttributes(e: MetricEvent): Attributes {
   const attrs: Attributes = { 'tokf.command': truncate(e.command) };
   if (e.exitCode !== null) attrs['tokf.exit_code'] = e.exitCode;
   if (e.filterName !== null) attrs['tokf.filter.name'] = truncate(e.filterName);

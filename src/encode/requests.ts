@@ -1,15 +1,15 @@
 import type { Protocol } from '../config/vocabulary.js';
 import type { TokfEvent } from '../source/tokf-event.js';
-import { aggregate, type AggregatedPoint } from './aggregate.js';
+import { aggregate, type AggregatedPoint, type MetricEvent } from './aggregate.js';
 import { cumulate, overlay, type SeriesLedger, type SeriesTotals } from './cumulative.js';
 import type { Instrument } from './instruments.js';
 import { toResourceMetrics } from './resource-metrics.js';
 import { serialize } from './serialize.js';
 
 /** One encoded request and the events it carries. */
-export interface EncodedRequest {
+export interface EncodedRequest<E = TokfEvent> {
   body: Uint8Array;
-  events: TokfEvent[];
+  events: E[];
   /** Points per metric name in this request. */
   points: Record<string, number>;
   /** Cumulative only: the totals its series reach, to record when it is acknowledged. */
@@ -27,13 +27,13 @@ const DELTA: Encoding = { temporality: 'delta' };
  * change of second where one is near the middle, so a second's points stay together) until each
  * part fits. A single event larger than the cap is sent alone: there is nothing left to split.
  */
-export function encodeRequests(
-  events: TokfEvent[],
+export function encodeRequests<E extends MetricEvent = TokfEvent>(
+  events: E[],
   resource: Record<string, string>,
   protocol: Protocol,
   maxBytes: number,
   encoding: Encoding = DELTA,
-): EncodedRequest[] {
+): EncodedRequest<E>[] {
   if (events.length === 0) return [];
   // Long commands make big points; when the text alone would be far over the cap, split before
   // encoding, so that no body many times the cap is ever built.
@@ -79,12 +79,12 @@ let jsonBytesPerEvent = 0;
  * half outweighs. Over the cap by that bound, the whole would have been split at the same cut,
  * into these same requests.
  */
-function splitIfSurelyOver(
-  events: TokfEvent[],
+function splitIfSurelyOver<E extends MetricEvent>(
+  events: E[],
   resource: Record<string, string>,
   maxBytes: number,
   encoding: Encoding,
-): EncodedRequest[] | undefined {
+): EncodedRequest<E>[] | undefined {
   const cut = splitPoint(events);
   // Ids are not always in time order (tokf stamps a run as it ends, and runs overlap): a series'
   // second on both sides of the cut is one point in the whole body, two in the halves.
@@ -104,7 +104,7 @@ function splitIfSurelyOver(
 }
 
 /** Whether every event from `cut` on is in a later second than every event before it. */
-function laterAfter(events: readonly TokfEvent[], cut: number): boolean {
+function laterAfter(events: readonly MetricEvent[], cut: number): boolean {
   let last = -Infinity;
   for (const [i, { epochSeconds: s }] of events.entries()) {
     if (s === undefined) return false;
@@ -115,13 +115,13 @@ function laterAfter(events: readonly TokfEvent[], cut: number): boolean {
 }
 
 /** Two halves, the second continuing the first's totals when cumulative. */
-function split(
-  events: TokfEvent[],
+function split<E extends MetricEvent>(
+  events: E[],
   resource: Record<string, string>,
   protocol: Protocol,
   maxBytes: number,
   encoding: Encoding,
-): EncodedRequest[] {
+): EncodedRequest<E>[] {
   const cut = splitPoint(events);
   const first = encodeRequests(events.slice(0, cut), resource, protocol, maxBytes, encoding);
   let next = encoding;
@@ -134,13 +134,13 @@ function split(
 }
 
 /** A lower bound of a request's size: five points per event, each repeating the attributes. */
-function estimatedBytes(events: readonly TokfEvent[]): number {
+function estimatedBytes(events: readonly MetricEvent[]): number {
   let bytes = 0;
   for (const e of events) bytes += 5 * (e.command.length + (e.filterName?.length ?? 0));
   return bytes;
 }
 
-function splitPoint(events: TokfEvent[]): number {
+function splitPoint(events: readonly MetricEvent[]): number {
   const mid = Math.floor(events.length / 2);
   const reach = Math.floor(events.length / 4);
   for (let d = 0; d <= reach; d++) {

@@ -95,14 +95,14 @@ export class Delivery {
     const job = speculation.ahead(batch);
     return async () => {
       speculation.started();
-      const requests = job.requests;
+      const requests = await job.requests;
       for (let i = 0; i < requests.length; i += 1) {
         if (this.stopped) return;
         const request = requests[i] as EncodedRequest;
         this.wholeAck = false;
         if ((await this.deliver(request)) === 'stop') return;
         // What follows assumed this request's totals: encoded again from what was recorded.
-        if (!this.wholeAck) speculation.lost(requests, i);
+        if (!this.wholeAck) await speculation.lost(requests, i);
       }
     };
   }

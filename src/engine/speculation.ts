@@ -1,4 +1,3 @@
-import { overlay, type SeriesTotals } from '../encode/cumulative.js';
 import type { EncodedRequest } from '../encode/requests.js';
 import type { TokfEvent } from '../source/tokf-event.js';
 import type { TokfEncoder } from './tokf-encoder.js';
@@ -6,10 +5,13 @@ import type { TokfEncoder } from './tokf-encoder.js';
 /** What an encoded body becomes once its compressed form is ready (see compress). */
 const RELEASED = new Uint8Array(0);
 
-/** A batch handed to the pipeline, with its requests as encoded (again, if a speculation was lost). */
+/**
+ * A batch handed to the pipeline, with its requests as encoded (again, if a speculation was lost):
+ * here, or on the encoding thread (see TokfEncoder), hence a promise.
+ */
 export interface Prepared {
   batch: TokfEvent[];
-  requests: EncodedRequest[];
+  requests: Promise<EncodedRequest[]>;
 }
 
 /** Where the requests encoded ahead go: their wire form, and the run's tally of what was encoded. */
@@ -27,11 +29,10 @@ export interface SpeculationParts {
  * continue the totals of the requests encoded before them, as if those will all be acknowledged
  * whole; when one is not (split, refused, too old), what was encoded after it is encoded again
  * from the totals acknowledged (`lost`). Acknowledgements come down here (`acknowledged`) and go
- * on to the encoder's ledger; nothing here climbs back into the pass.
+ * on to the encoder's ledger; nothing here climbs back into the pass. The encoder keeps the totals
+ * projected ahead, on the encoding thread once a long run has one.
  */
 export class Speculation {
-  /** Cumulative: the totals of requests encoded ahead of their acknowledgement. */
-  private readonly projected = new Map<string, SeriesTotals>();
   /** Wire bodies started ahead of their turn, by request. */
   private readonly wires = new WeakMap<EncodedRequest, Promise<Uint8Array>>();
   /** Batches prepared and not yet started, in order. */
@@ -45,11 +46,17 @@ export class Speculation {
     return this.parts.encoder.cumulative;
   }
 
-  /** Encodes a batch ahead of its turn and starts compressing it; queued until `started`. */
+  /**
+   * Encodes a batch ahead of its turn and starts compressing it; queued until `started`. A request
+   * never sent leaves no rejection behind; a failed encoding is the job's to report.
+   */
   ahead(batch: TokfEvent[]): Prepared {
-    const requests = this.encodeAhead(batch);
-    this.parts.encoded(requests);
-    this.compress(requests);
+    const requests = Promise.resolve(this.parts.encoder.encodeAhead(batch)).then((encoded) => {
+      this.parts.encoded(encoded);
+      this.compress(encoded);
+      return encoded;
+    });
+    requests.catch(() => {});
     const job: Prepared = { batch, requests };
     this.queued.push(job);
     return job;
@@ -83,12 +90,15 @@ export class Speculation {
    * was, so they (the rest of its batch, and every batch queued) are encoded again. Nothing to do
    * where encodings never depend on earlier requests (delta).
    */
-  lost(requests: EncodedRequest[], index: number): void {
+  async lost(requests: EncodedRequest[], index: number): Promise<void> {
     if (!this.parts.encoder.cumulative) return;
-    this.projected.clear();
+    this.parts.encoder.speculationLost();
     const rest = requests.slice(index + 1).flatMap((r) => r.events);
-    if (rest.length > 0) requests.splice(index + 1, Infinity, ...this.reencode(rest));
+    // Every encoding asked for before waiting on one, in the order of sending: a batch read
+    // meanwhile comes after them on the encoding thread, as it would here.
+    const restEncoded = rest.length > 0 ? this.reencode(rest) : undefined;
     for (const later of this.queued) later.requests = this.reencode(later.batch);
+    if (restEncoded !== undefined) requests.splice(index + 1, Infinity, ...(await restEncoded));
   }
 
   /** Nothing more is sent: nothing more is compressed. */
@@ -96,23 +106,13 @@ export class Speculation {
     this.stopped = true;
   }
 
-  /**
-   * Cumulative points continue from the totals of the requests encoded before, acknowledged or
-   * not; `lost` encodes again what follows a request that was not acknowledged whole.
-   */
-  private encodeAhead(events: TokfEvent[]): EncodedRequest[] {
-    const { encoder } = this.parts;
-    if (encoder.ledger === undefined) return encoder.encode(events);
-    const requests = encoder.encodeOver(events, overlay(encoder.ledger, this.projected));
-    for (const r of requests)
-      for (const [key, totals] of r.totals ?? []) this.projected.set(key, totals);
-    return requests;
-  }
-
   /** Encoded again after a speculation was lost: counted once already, as first encoded. */
-  private reencode(events: TokfEvent[]): EncodedRequest[] {
-    const requests = this.encodeAhead(events);
-    this.compress(requests);
+  private reencode(events: TokfEvent[]): Promise<EncodedRequest[]> {
+    const requests = Promise.resolve(this.parts.encoder.encodeAhead(events)).then((encoded) => {
+      this.compress(encoded);
+      return encoded;
+    });
+    requests.catch(() => {});
     return requests;
   }
 

@@ -28,7 +28,7 @@ function oldNodes(): { path: string; version: string }[] {
 }
 
 describe('the npm package', () => {
-  it('can be published, and ships the CLI bundle, README and LICENSE only', () => {
+  it('can be published, and ships the CLI bundle (with the script of its encoding thread), README and LICENSE only', () => {
     expect(pkg.private).toBeUndefined();
     // The bundle carries what it uses: an install fetches nothing else.
     expect(pkg.dependencies).toBeUndefined();
@@ -48,6 +48,9 @@ describe('the npm package', () => {
       'README.md',
       'dist/cli.js',
       'dist/cli.licenses.txt',
+      // The metrics encoding thread's script, which the command starts beside it.
+      'dist/encode-worker.js',
+      'dist/encode-worker.licenses.txt',
       'package.json',
     ]);
   });
