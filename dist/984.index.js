@@ -11,6 +11,8 @@ __webpack_require__.d(__webpack_exports__, {
   runAction: () => (/* binding */ runAction)
 });
 
+// UNUSED EXPORTS: stepHeapFlags
+
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 7 modules
 var core = __webpack_require__(33838);
 // EXTERNAL MODULE: external "node:fs"
@@ -8346,10 +8348,12 @@ class TokfPass {
             stores.inFlight.load();
         // Cumulative totals continue from what the database records as acknowledged.
         const ledger = sending && config.temporality === 'cumulative' ? series.load() : undefined;
-        // A run that writes every event to an OTLP/JSON file (the action's artifact) is bound by that
-        // writing on this thread: an encoding thread cost it 15-20 MB of peak RSS and no time
-        // (measured through the action's post step at 50k and 1M events).
-        const threads = config.otlpJsonOut === undefined ? undefined : noEncodingThread;
+        // A run that writes every event to an OTLP/JSON file (the action's artifact with `always`,
+        // --otlp-json-out) is bound by that writing on this thread: an encoding thread cost it 15-20
+        // MB of peak RSS and no time (the action's post step at 50k and 1M events). A spooled file
+        // (`on-failure`) costs the thread little, and the thread is then worth its start.
+        const writesEveryEvent = config.otlpJsonOut !== undefined && !(sending && filesForLater?.spool === true);
+        const threads = writesEveryEvent ? noEncodingThread : undefined;
         this.encoder = new TokfEncoder(config, signal, db, deps.now, ledger, threads);
         this.held = new HeldEvents(stores.inFlight, deadLetters, this.encoder.cumulative);
         this.heldForFile = filesForLater?.heldFor(config.dbPath, signal);
@@ -14705,10 +14709,11 @@ const V8_FLAGS = [
     '--max-old-space-size=192',
 ];
 /**
- * The action's step: semi-spaces of 8 MB, as the command had before its encoding thread. The step
- * writes every event to the artifact's OTLP/JSON file as it goes, which allocates fast enough that
- * at 4 MB its post step took 13 to 40 % longer for 1M events (80.9 and 101.4 s against 71.4 and
- * 72.4 s, alternating), and it does not start the encoding thread (see TokfPass).
+ * A step that writes every event to an OTLP/JSON file as it goes (the action with `otlp-artifact:
+ * always`): semi-spaces of 8 MB, as the command had before its encoding thread. That writing
+ * allocates fast enough that at 4 MB the post step took 13 to 40 % longer for 1M events (80.9 and
+ * 101.4 s against 71.4 and 72.4 s, alternating), and such a run starts no encoding thread (see
+ * TokfPass), whose young generation the smaller size is for.
  */
 const ACTION_V8_FLAGS = [
     '--min-semi-space-size=8',
@@ -14782,6 +14787,7 @@ function rerunWithBoundedHeap(flags = V8_FLAGS) {
 
 
 
+
 /** The main step or, with state from it, the post step. */
 async function run() {
     try {
@@ -14803,13 +14809,25 @@ async function run() {
     }
 }
 /**
+ * The step's heap limits: the command's, under which a long sync encodes on a second thread,
+ * unless the step writes every event to the artifact's OTLP/JSON file as it goes
+ * (`otlp-artifact: always`), which starts no such thread and runs faster with a larger young
+ * generation (see ACTION_V8_FLAGS). With `on-failure` (the default) the file is spooled cheaply
+ * and written only when it is uploaded, so the step is the command's sync. Read before the inputs
+ * are checked: a misspelled value gets the command's limits, then its error.
+ */
+function stepHeapFlags() {
+    return core/* getInput */.V4(constants/* Inputs */.G0.OtlpArtifact) === 'always' ? ACTION_V8_FLAGS : V8_FLAGS;
+}
+/**
  * The action, once src/index.ts has checked the Node. The runner starts `node dist/index.js` with
- * no flags: the step becomes itself under the heap limits (src/bounded-heap.ts, the action's own
- * young generation), or runs as its child where the platform cannot exec.
+ * no flags: the step becomes itself under the heap limits (src/bounded-heap.ts, see
+ * stepHeapFlags), or runs as its child where the platform cannot exec.
  */
 async function runAction() {
-    restartWithBoundedHeap(ACTION_V8_FLAGS);
-    const exitCode = rerunWithBoundedHeap(ACTION_V8_FLAGS);
+    const flags = stepHeapFlags();
+    restartWithBoundedHeap(flags);
+    const exitCode = rerunWithBoundedHeap(flags);
     if (exitCode === undefined)
         await run();
     else

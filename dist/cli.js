@@ -39,10 +39,11 @@ const V8_FLAGS = [
     '--max-old-space-size=192',
 ];
 /**
- * The action's step: semi-spaces of 8 MB, as the command had before its encoding thread. The step
- * writes every event to the artifact's OTLP/JSON file as it goes, which allocates fast enough that
- * at 4 MB its post step took 13 to 40 % longer for 1M events (80.9 and 101.4 s against 71.4 and
- * 72.4 s, alternating), and it does not start the encoding thread (see TokfPass).
+ * A step that writes every event to an OTLP/JSON file as it goes (the action with `otlp-artifact:
+ * always`): semi-spaces of 8 MB, as the command had before its encoding thread. That writing
+ * allocates fast enough that at 4 MB the post step took 13 to 40 % longer for 1M events (80.9 and
+ * 101.4 s against 71.4 and 72.4 s, alternating), and such a run starts no encoding thread (see
+ * TokfPass), whose young generation the smaller size is for.
  */
 const ACTION_V8_FLAGS = (/* unused pure expression or super */ null && ([
     '--min-semi-space-size=8',
@@ -11845,10 +11846,12 @@ class TokfPass {
             stores.inFlight.load();
         // Cumulative totals continue from what the database records as acknowledged.
         const ledger = sending && config.temporality === 'cumulative' ? series.load() : undefined;
-        // A run that writes every event to an OTLP/JSON file (the action's artifact) is bound by that
-        // writing on this thread: an encoding thread cost it 15-20 MB of peak RSS and no time
-        // (measured through the action's post step at 50k and 1M events).
-        const threads = config.otlpJsonOut === undefined ? undefined : noEncodingThread;
+        // A run that writes every event to an OTLP/JSON file (the action's artifact with `always`,
+        // --otlp-json-out) is bound by that writing on this thread: an encoding thread cost it 15-20
+        // MB of peak RSS and no time (the action's post step at 50k and 1M events). A spooled file
+        // (`on-failure`) costs the thread little, and the thread is then worth its start.
+        const writesEveryEvent = config.otlpJsonOut !== undefined && !(sending && filesForLater?.spool === true);
+        const threads = writesEveryEvent ? noEncodingThread : undefined;
         this.encoder = new TokfEncoder(config, signal, db, deps.now, ledger, threads);
         this.held = new HeldEvents(stores.inFlight, deadLetters, this.encoder.cumulative);
         this.heldForFile = filesForLater?.heldFor(config.dbPath, signal);

@@ -109,10 +109,13 @@ export class TokfPass {
     if (sending) stores.inFlight.load();
     // Cumulative totals continue from what the database records as acknowledged.
     const ledger = sending && config.temporality === 'cumulative' ? series.load() : undefined;
-    // A run that writes every event to an OTLP/JSON file (the action's artifact) is bound by that
-    // writing on this thread: an encoding thread cost it 15-20 MB of peak RSS and no time
-    // (measured through the action's post step at 50k and 1M events).
-    const threads = config.otlpJsonOut === undefined ? undefined : noEncodingThread;
+    // A run that writes every event to an OTLP/JSON file (the action's artifact with `always`,
+    // --otlp-json-out) is bound by that writing on this thread: an encoding thread cost it 15-20
+    // MB of peak RSS and no time (the action's post step at 50k and 1M events). A spooled file
+    // (`on-failure`) costs the thread little, and the thread is then worth its start.
+    const writesEveryEvent =
+      config.otlpJsonOut !== undefined && !(sending && filesForLater?.spool === true);
+    const threads = writesEveryEvent ? noEncodingThread : undefined;
     this.encoder = new TokfEncoder(config, signal, db, deps.now, ledger, threads);
     this.held = new HeldEvents(stores.inFlight, deadLetters, this.encoder.cumulative);
     this.heldForFile = filesForLater?.heldFor(config.dbPath, signal);
