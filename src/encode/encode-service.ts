@@ -27,7 +27,7 @@ export type EncodeReply = { parts: EncodedPart[] } | { error: string };
 
 /**
  * The encoding thread's side: a MetricsEncoder fed the calls of the sending thread in their
- * order, so that it holds what the sending thread's own would (see ReplayEncoder). Kept apart from
+ * order, so that it holds what the sending thread's own would (see TokfEncoder). Kept apart from
  * the thread's entry point so that it runs, and is tested, in this thread too.
  */
 export class EncodeService {

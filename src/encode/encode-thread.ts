@@ -33,7 +33,7 @@ function scriptPath(): string | undefined {
  * records: the encoding thread holds a MetricsEncoder (see EncodeService) and is told of every
  * acknowledgement and lost speculation in the order this thread saw them, so that it encodes what
  * this thread would have; its answers come back in the order asked. Only a run with several
- * batches starts one (see ReplayEncoder); without the bundled script (tests running the sources)
+ * batches starts one (see TokfEncoder); without the bundled script (tests running the sources)
  * there is none and encoding stays in this thread.
  */
 export class EncodeThread {
