@@ -12,9 +12,11 @@ import type { EncodedRequest } from './requests.js';
  * The encoding thread's heap. Its young generation is the process's (bounded-heap.ts): V8's
  * --min/--max-semi-space-size are process-wide and win over a worker's maxYoungGenerationSizeMb,
  * so only the old generation is bounded here. What it keeps is the series' totals and the code of
- * the encoder; bodies live outside the heap and move to the sender.
+ * the encoder (bodies live outside the heap and move to the sender), a few MB in a usual run; the
+ * cap is the main thread's (--max-old-space-size=192), a ceiling rather than a reservation, so that
+ * a database of very many cumulative series never fails on the thread where one thread would not.
  */
-const RESOURCE_LIMITS = { maxOldGenerationSizeMb: 48 };
+const RESOURCE_LIMITS = { maxOldGenerationSizeMb: 192 };
 
 /**
  * The thread's script, beside the bundle that starts it (dist/encode-worker.js, next to dist/cli.js
