@@ -2047,6 +2047,8 @@ const STALE_AFTER_MS = 120_000;
 class SyncBusyError extends Error {
     name = 'SyncBusyError';
 }
+/** How long a run waits for another one holding the same lock (database or state) before refusing. */
+const LOCK_WAIT_MS = 10_000;
 const DEFAULT_TIMING = { heartbeatMs: HEARTBEAT_MS, staleAfterMs: STALE_AFTER_MS };
 /**
  * One sync at a time per database, so two runs never send the same events. The lock is a row in a
@@ -3588,8 +3590,7 @@ class CircuitBreaker {
 
 
 
-/** How long a run waits for another one holding the same lock (database or state) before refusing. */
-const LOCK_WAIT_MS = 10_000;
+
 /**
  * Runs every command that sends, whatever its source reads (a tokf database, JSON Lines files,
  * gridctl's directory): `RunHarness.run(deps, source)` takes the lock while progress is recorded,
@@ -9075,8 +9076,6 @@ function readExactly(fd, into) {
 
 
 
-/** How long recording the held events waits for another sync of the same database. */
-const files_for_later_LOCK_WAIT_MS = 10_000;
 /** Notices of events kept in the run's file, which say whether they were set aside. */
 const KEPT_KINDS = new Set([
     'too-old',
@@ -9151,7 +9150,7 @@ class FilesForLater {
             const db = database_openDatabase(dbPath, false, deps.busyTimeoutMs ?? BUSY_TIMEOUT_MS);
             try {
                 const lock = new SyncLock(db);
-                await lock.acquire({ waitMs: files_for_later_LOCK_WAIT_MS, now: deps.now, sleep: deps.sleep ?? promises_.setTimeout });
+                await lock.acquire({ waitMs: LOCK_WAIT_MS, now: deps.now, sleep: deps.sleep ?? promises_.setTimeout });
                 try {
                     const at = new Date(deps.now());
                     inWriteTransaction(db, 'record set-aside events', () => {

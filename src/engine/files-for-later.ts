@@ -4,14 +4,11 @@ import type { Signal } from '../config/vocabulary.js';
 import { messageOf } from '../errors.js';
 import { SpooledJsonLines } from '../output/spooled-json-lines.js';
 import { DeadLetters, rejectedTable, type Rejection } from '../progress/dead-letters.js';
-import { SyncLock } from '../progress/sync-lock.js';
+import { LOCK_WAIT_MS, SyncLock } from '../progress/sync-lock.js';
 import { inWriteTransaction } from '../progress/transaction.js';
 import { BUSY_TIMEOUT_MS, openDatabase } from '../source/database.js';
 import type { Notice } from './notices.js';
 import type { SyncResult } from './sync-result.js';
-
-/** How long recording the held events waits for another sync of the same database. */
-const LOCK_WAIT_MS = 10_000;
 
 /** Notices of events kept in the run's file, which say whether they were set aside. */
 const KEPT_KINDS: ReadonlySet<Notice['kind']> = new Set([

@@ -2,12 +2,9 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { Compression, EndpointConfig, Protocol, Signal } from '../config/vocabulary.js';
 import { OtlpExporter } from '../deliver/otlp-exporter.js';
 import { DEFAULT_RETRY_POLICY } from '../deliver/retrying-transport.js';
-import type { SyncLock } from '../progress/sync-lock.js';
+import { LOCK_WAIT_MS, type SyncLock } from '../progress/sync-lock.js';
 import { CircuitBreaker } from './circuit-breaker.js';
 import type { RunDeps, RunOutcome, RunProgress } from './run-deps.js';
-
-/** How long a run waits for another one holding the same lock (database or state) before refusing. */
-export const LOCK_WAIT_MS = 10_000;
 
 /** Where and how one exporter of a run sends; the harness adds the run's edges. */
 export interface ExporterTarget {

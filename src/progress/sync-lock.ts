@@ -34,6 +34,9 @@ export class SyncBusyError extends Error {
   override name = 'SyncBusyError';
 }
 
+/** How long a run waits for another one holding the same lock (database or state) before refusing. */
+export const LOCK_WAIT_MS = 10_000;
+
 export interface LockOptions {
   /** How long to wait for another sync to finish before refusing. */
   waitMs: number;
