@@ -119,7 +119,7 @@ function rerunWithBoundedHeap(flags = V8_FLAGS) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _bounded_heap_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(899);
-/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(869);
+/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(897);
 // The limits above keep a long sync's memory flat (see src/bounded-heap.ts). They apply when the
 // bundle runs as the telemetry-sync command; run as `node dist/cli.js`, it becomes itself under them.
 
@@ -132,7 +132,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 869:
+/***/ 897:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1136,6 +1136,7 @@ const SYNC_OPTIONS = Object.fromEntries([
 const STATUS_OPTIONS = {
     [specOf('db').flag]: { type: 'string' },
     gridctl: { type: 'boolean' },
+    replay: { type: 'boolean' },
     state: { type: 'string' },
     json: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
@@ -1156,9 +1157,23 @@ function parseCli(argv) {
         const v = parsed.values;
         if (v.help === true)
             return { kind: 'help', text: 'status' };
+        if (typeof v.state === 'string' && v.state.trim() === '')
+            throw new UsageError('--state needs a value');
+        const db = v[specOf('db').flag];
+        if ((v.gridctl === true || v.replay === true) && db !== undefined)
+            throw new UsageError(`status --${v.gridctl === true ? 'gridctl' : 'replay'} reads a replay state (--state), not a tokf database (--db)`);
+        if (v.replay === true) {
+            if (v.gridctl === true)
+                throw new UsageError('status takes --replay or --gridctl, not both (--gridctl also tells the last replay)');
+            if (parsed.positionals.length > 0)
+                throw new UsageError(`status --replay takes no path (${parsed.positionals[0]}); name the state with --state FILE`);
+            return {
+                kind: 'replay-status',
+                state: typeof v.state === 'string' ? v.state : undefined,
+                json: v.json === true,
+            };
+        }
         if (v.gridctl === true) {
-            if (typeof v.state === 'string' && v.state.trim() === '')
-                throw new UsageError('--state needs a value');
             return {
                 kind: 'gridctl-status',
                 dirs: parsed.positionals,
@@ -1167,8 +1182,7 @@ function parseCli(argv) {
             };
         }
         if (parsed.positionals.length > 0 || v.state !== undefined)
-            throw new UsageError(`status takes ${parsed.positionals.length > 0 ? `no path (${parsed.positionals[0]})` : 'no --state'} without --gridctl`);
-        const db = v[specOf('db').flag];
+            throw new UsageError(`status takes ${parsed.positionals.length > 0 ? `no path (${parsed.positionals[0]})` : 'no --state'} without --gridctl or --replay`);
         if (typeof db === 'string' && db.trim() === '')
             throw new UsageError('--db needs a value');
         return { kind: 'status', db: typeof db === 'string' ? db : undefined, json: v.json === true };
@@ -3772,63 +3786,6 @@ function readLockHolder(db, now, staleAfterMs = STALE_AFTER_MS) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/progress/run-log.ts
-
-
-/**
- * Our table of the last sending runs, so that `telemetry-sync status` can say when the last sync
- * was and what it did. Deliberately small: one row per run that sent (dry runs and file exports
- * open the database read-only and leave none), the newest RUNS_KEPT kept. It is bookkeeping, not
- * progress: the database's fingerprint and a merge of copies leave it out.
- */
-const RUNS_TABLE = 'telemetry_sync_runs';
-const RUNS_KEPT = 20;
-const run_log_CREATE_TABLE = `CREATE TABLE IF NOT EXISTS ${RUNS_TABLE} (
-  id INTEGER PRIMARY KEY,
-  started_at TEXT NOT NULL,
-  finished_at TEXT NOT NULL,
-  status TEXT NOT NULL,
-  endpoint TEXT,
-  selected INTEGER NOT NULL,
-  delivered INTEGER NOT NULL,
-  set_aside INTEGER NOT NULL,
-  pending INTEGER NOT NULL
-)`;
-/** Appends a run and drops the oldest beyond RUNS_KEPT, in one short write transaction. */
-function recordRun(db, run) {
-    transaction_inWriteTransaction(db, 'record the run', () => {
-        db.exec(run_log_CREATE_TABLE);
-        db.prepare(`INSERT INTO ${RUNS_TABLE} (started_at, finished_at, status, endpoint, selected, delivered, set_aside, pending)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`).run(progress_store_tokfTimestamp(new Date(run.startedMs)), progress_store_tokfTimestamp(new Date(run.finishedMs)), run.status, run.endpoint, run.selected, run.delivered, run.setAside, run.pending);
-        db.prepare(`DELETE FROM ${RUNS_TABLE} WHERE id <= (SELECT max(id) FROM ${RUNS_TABLE}) - ${RUNS_KEPT}`).run();
-    });
-}
-/** The newest recorded run, or undefined when none was (or the table is not there). */
-function lastRun(db) {
-    if (!run_log_tableExists(db, RUNS_TABLE))
-        return undefined;
-    const row = db
-        .prepare(`SELECT started_at, finished_at, status, endpoint, selected, delivered, set_aside, pending
-         FROM ${RUNS_TABLE} ORDER BY id DESC LIMIT 1`)
-        .get();
-    if (row === undefined)
-        return undefined;
-    return {
-        startedAt: String(row.started_at),
-        finishedAt: String(row.finished_at),
-        status: String(row.status),
-        endpoint: row.endpoint == null ? null : String(row.endpoint),
-        selected: Number(row.selected),
-        delivered: Number(row.delivered),
-        setAside: Number(row.set_aside),
-        pending: Number(row.pending),
-    };
-}
-function run_log_tableExists(db, name) {
-    return (db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?").get(name) !==
-        undefined);
-}
-
 ;// CONCATENATED MODULE: external "node:sqlite"
 const external_node_sqlite_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:sqlite");
 ;// CONCATENATED MODULE: ./src/source/database.ts
@@ -5017,6 +4974,63 @@ class OtlpExporter {
     }
 }
 
+;// CONCATENATED MODULE: ./src/progress/run-log.ts
+
+
+/**
+ * Our table of the last sending runs, so that `telemetry-sync status` can say when the last sync
+ * was and what it did. Deliberately small: one row per run that sent (dry runs and file exports
+ * open the database read-only and leave none), the newest RUNS_KEPT kept. It is bookkeeping, not
+ * progress: the database's fingerprint and a merge of copies leave it out.
+ */
+const RUNS_TABLE = 'telemetry_sync_runs';
+const RUNS_KEPT = 20;
+const run_log_CREATE_TABLE = `CREATE TABLE IF NOT EXISTS ${RUNS_TABLE} (
+  id INTEGER PRIMARY KEY,
+  started_at TEXT NOT NULL,
+  finished_at TEXT NOT NULL,
+  status TEXT NOT NULL,
+  endpoint TEXT,
+  selected INTEGER NOT NULL,
+  delivered INTEGER NOT NULL,
+  set_aside INTEGER NOT NULL,
+  pending INTEGER NOT NULL
+)`;
+/** Appends a run and drops the oldest beyond RUNS_KEPT, in one short write transaction. */
+function recordRun(db, run) {
+    transaction_inWriteTransaction(db, 'record the run', () => {
+        db.exec(run_log_CREATE_TABLE);
+        db.prepare(`INSERT INTO ${RUNS_TABLE} (started_at, finished_at, status, endpoint, selected, delivered, set_aside, pending)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`).run(progress_store_tokfTimestamp(new Date(run.startedMs)), progress_store_tokfTimestamp(new Date(run.finishedMs)), run.status, run.endpoint, run.selected, run.delivered, run.setAside, run.pending);
+        db.prepare(`DELETE FROM ${RUNS_TABLE} WHERE id <= (SELECT max(id) FROM ${RUNS_TABLE}) - ${RUNS_KEPT}`).run();
+    });
+}
+/** The newest recorded run, or undefined when none was (or the table is not there). */
+function lastRun(db) {
+    if (!run_log_tableExists(db, RUNS_TABLE))
+        return undefined;
+    const row = db
+        .prepare(`SELECT started_at, finished_at, status, endpoint, selected, delivered, set_aside, pending
+         FROM ${RUNS_TABLE} ORDER BY id DESC LIMIT 1`)
+        .get();
+    if (row === undefined)
+        return undefined;
+    return {
+        startedAt: String(row.started_at),
+        finishedAt: String(row.finished_at),
+        status: String(row.status),
+        endpoint: row.endpoint == null ? null : String(row.endpoint),
+        selected: Number(row.selected),
+        delivered: Number(row.delivered),
+        setAside: Number(row.set_aside),
+        pending: Number(row.pending),
+    };
+}
+function run_log_tableExists(db, name) {
+    return (db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?").get(name) !==
+        undefined);
+}
+
 ;// CONCATENATED MODULE: ./src/engine/circuit-breaker.ts
 /**
  * The circuit breaker of every sending run, with one rule: only refusals of the data (bad data)
@@ -5052,13 +5066,15 @@ class CircuitBreaker {
 
 
 
+
+
 /**
  * Runs every command that sends, whatever its source reads (a tokf database, JSON Lines files,
  * gridctl's directory): `RunHarness.run(deps, source)` takes the lock while progress is recorded,
  * sends the source's units in order with exporters made here (retries, their progress, the stop)
  * and the circuit breaker's one rule, stops between units on Ctrl-C or SIGTERM (through
- * `deps.signal`) or a lock taken over, writes the run log only while the lock is the run's, and
- * closes what the run opened. A source says what is pending, how it is encoded and sent and how an
+ * `deps.signal`) or a lock taken over, writes the run's summary (its result's `run`, one shape for
+ * every source) to the run log only while the lock is the run's, and closes what the run opened. A source says what is pending, how it is encoded and sent and how an
  * acknowledgement is recorded (see RunSource below); the harness does the rest.
  */
 class RunHarness {
@@ -5092,7 +5108,10 @@ class RunHarness {
                     lockLost: harness.lockLost,
                     durationMs: deps.now() - started,
                 });
-            }, (result) => source.logRun?.(result));
+            }, (result) => {
+                if (source.runLog !== undefined)
+                    harness.logRun(source.runLog, result, started);
+            });
         }
         finally {
             for (const exporter of harness.exporters.values())
@@ -5118,6 +5137,28 @@ class RunHarness {
         }
         finally {
             lock.release();
+        }
+    }
+    /**
+     * Leaves the run's line (its RunSummary) in the run log that `status` reads. A run log that
+     * cannot be written costs the line, never the run: what was sent is recorded already.
+     */
+    logRun(db, result, started) {
+        const { run } = result;
+        try {
+            recordRun(db, {
+                startedMs: started,
+                finishedMs: this.deps.now(),
+                status: run.status,
+                endpoint: run.endpoint,
+                selected: run.selected,
+                delivered: run.delivered,
+                setAside: run.setAside,
+                pending: run.pending,
+            });
+        }
+        catch (err) {
+            this.deps.log(`could not record the run for telemetry-sync status: ${errors_messageOf(err)}`);
         }
     }
     /** Interrupted by Ctrl-C or SIGTERM. */
@@ -11589,7 +11630,7 @@ function runResult(f) {
         maxAgeSetAside;
     const secrets = config.endpoint?.secrets ?? [];
     const clean = (n) => n.message === null ? n : { ...n, message: redact(n.message, secrets) };
-    return {
+    const result = {
         status,
         // A file-only export whose file could not be written did not do its job either.
         exitCode: status === 'partial' || status === 'failed' || (status === 'exported' && errors.length > 0)
@@ -11644,6 +11685,7 @@ function runResult(f) {
         errors: errors.map(clean),
         warnings: warnings.map(clean),
     };
+    return { ...result, run: syncRunSummary(result) };
 }
 function selectionNotices(f) {
     const { selection } = f.observed;
@@ -11671,6 +11713,28 @@ function isoOf(seconds) {
     return seconds === undefined
         ? null
         : new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
+}
+/**
+ * A sync's run: the figures of its result's top level (the first signal's, metrics unless
+ * --signals says otherwise), as the run log has always recorded them.
+ */
+function syncRunSummary(r) {
+    return {
+        command: 'sync',
+        status: r.status,
+        exitCode: r.exitCode,
+        interrupted: r.interrupted,
+        durationMs: r.durationMs,
+        unit: 'event',
+        endpoint: r.endpoint,
+        selected: r.selected,
+        delivered: r.delivered,
+        setAside: r.selectedSetAside,
+        pending: r.pending,
+        requests: r.requests,
+        retries: r.retries,
+        bytesSent: r.bytesSent,
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/engine/selection.ts
@@ -12241,6 +12305,7 @@ function combinedStatus(statuses) {
 
 ;// CONCATENATED MODULE: ./src/engine/signal-results.ts
 
+
 /** A signal's own figures, from the result of its replay. */
 function summary(signal, r) {
     return {
@@ -12267,7 +12332,7 @@ function mergeSignalResults(runs, durationMs) {
         throw new Error('a sync runs at least one signal');
     const mark = (signal) => (n) => signal === 'metrics' ? n : { ...n, signal };
     const status = combinedStatus(runs.map((r) => r.result.status));
-    return {
+    const merged = {
         ...first.result,
         status,
         exitCode: runs.some((r) => r.result.exitCode === 1) || status === 'failed' || status === 'partial'
@@ -12279,10 +12344,10 @@ function mergeSignalResults(runs, durationMs) {
         durationMs,
         signals: runs.map((r) => summary(r.signal, r.result)),
     };
+    return { ...merged, run: syncRunSummary(merged) };
 }
 
 ;// CONCATENATED MODULE: ./src/engine/sync.ts
-
 
 
 
@@ -12351,19 +12416,21 @@ async function runSync(config, deps) {
 /**
  * The tokf database as a source of the run harness: a pass per signal (see TokfPass: its ordered
  * pipeline, speculation and poison isolation stay inside it), the signals' results merged into
- * one, and the run's line in the run log.
+ * one; the database holds the run log.
  */
 class TokfSource {
-    db;
+    runLog;
     runs;
     lock;
     deps;
     started;
     results = [];
-    constructor(db, runs, lock, deps, 
+    constructor(
+    /** The database, whose run log the harness writes. */
+    runLog, runs, lock, deps, 
     /** When the sync began: before the database was opened. */
     started) {
-        this.db = db;
+        this.runLog = runLog;
         this.runs = runs;
         this.lock = lock;
         this.deps = deps;
@@ -12380,9 +12447,6 @@ class TokfSource {
     }
     result(end) {
         return throwIfDamaged(mergeSignalResults(this.results, end.durationMs));
-    }
-    logRun(result) {
-        logRun(this.db, result, this.started, this.deps);
     }
 }
 /**
@@ -12424,24 +12488,6 @@ function signalConfig(config, signal) {
         temporality: 'delta',
         openmetricsOut: undefined,
     };
-}
-/** Leaves a line in the run log for `telemetry-sync status`; the run's outcome stands if it fails. */
-function logRun(db, result, started, deps) {
-    try {
-        recordRun(db, {
-            startedMs: started,
-            finishedMs: deps.now(),
-            status: result.status,
-            endpoint: result.endpoint,
-            selected: result.selected,
-            delivered: result.delivered,
-            setAside: result.selectedSetAside,
-            pending: result.pending,
-        });
-    }
-    catch (err) {
-        deps.log(`could not record the run for telemetry-sync status: ${errors_messageOf(err)}`);
-    }
 }
 /** An output directory must be usable before the database is touched or anything sent. */
 function prepareOutputDir(dir, flag) {
@@ -12982,6 +13028,253 @@ function timeOf(mark) {
     return seconds === undefined
         ? mark.timestamp
         : new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+;// CONCATENATED MODULE: ./src/progress/jsonl-state.ts
+
+
+
+
+
+
+
+/**
+ * How long a file's row is kept after a run last matched it to a file (by inode and first line,
+ * or by first line alone), unless the file is still where the row says. Long enough for a file
+ * rotated away for a while, or left out of the PATH arguments of some runs, to keep its progress.
+ */
+const FORGET_AFTER_DAYS = 30;
+const FORGET_AFTER_MS = FORGET_AFTER_DAYS * 24 * 60 * 60 * 1000;
+const TABLE = 'replay_files';
+const jsonl_state_CREATE_TABLE = `CREATE TABLE IF NOT EXISTS ${TABLE} (
+  id INTEGER PRIMARY KEY,
+  dev TEXT NOT NULL,
+  ino TEXT NOT NULL,
+  first_line_sha256 TEXT NOT NULL,
+  offset INTEGER NOT NULL,
+  line INTEGER NOT NULL,
+  path TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  seen_at TEXT,
+  UNIQUE (dev, ino, first_line_sha256)
+)`;
+/**
+ * State a line source builds from the lines before (gridctl's metrics: each series' start and last
+ * value), by a key of the source's, as JSON. Written in the transaction that records the progress
+ * of the file whose lines built it, so that the two never disagree.
+ */
+const CREATE_SOURCE_TABLE = `CREATE TABLE IF NOT EXISTS replay_source_state (
+  key TEXT PRIMARY KEY,
+  state TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+)`;
+/**
+ * The progress of replays of OTLP JSON Lines files, in a small SQLite database of its own: per
+ * file, what identifies it and the offset up to which its lines were acknowledged. Each record is
+ * one short transaction, committed before the next line is sent.
+ */
+class JsonlState {
+    db;
+    constructor(db) {
+        this.db = db;
+    }
+    /** Opens (and creates, unless read-only) the state database. Read-only and absent: empty. */
+    static open(path, readOnly) {
+        if (readOnly && !(0,external_node_fs_namespaceObject.existsSync)(path))
+            return new JsonlState(undefined);
+        try {
+            if (!readOnly)
+                (0,external_node_fs_namespaceObject.mkdirSync)((0,external_node_path_namespaceObject.dirname)(path), { recursive: true });
+            const db = new external_node_sqlite_namespaceObject.DatabaseSync(path, { readOnly });
+            db.exec('PRAGMA busy_timeout = 5000');
+            if (!readOnly) {
+                db.exec('PRAGMA journal_mode = WAL');
+                db.exec('PRAGMA synchronous = FULL');
+                db.exec(jsonl_state_CREATE_TABLE);
+                db.exec(CREATE_SOURCE_TABLE);
+                const columns = db.prepare(`PRAGMA table_info(${TABLE})`).all();
+                if (!columns.some((c) => c.name === 'seen_at'))
+                    db.exec(`ALTER TABLE ${TABLE} ADD COLUMN seen_at TEXT`);
+            }
+            return new JsonlState(db);
+        }
+        catch (err) {
+            throw new DatabaseError(`cannot open the replay state ${path}: ${errors_messageOf(err)}`);
+        }
+    }
+    /** Where to resume a file: by inode and first line, else by first line alone, else from 0. */
+    find(id) {
+        if (this.db === undefined || !this.hasTable())
+            return { recognition: 'new', offset: 0, line: 0 };
+        const same = this.db
+            .prepare(`SELECT offset, line FROM ${TABLE} WHERE dev = ? AND ino = ? AND first_line_sha256 = ?`)
+            .get(id.dev, id.ino, id.firstLine);
+        if (same !== undefined)
+            return { recognition: 'same', offset: same.offset, line: same.line };
+        const copy = this.db
+            .prepare(`SELECT offset, line FROM ${TABLE} WHERE first_line_sha256 = ? ORDER BY offset DESC LIMIT 1`)
+            .get(id.firstLine);
+        if (copy !== undefined)
+            return { recognition: 'copy', offset: copy.offset, line: copy.line };
+        const replaced = this.db
+            .prepare(`SELECT 1 FROM ${TABLE} WHERE dev = ? AND ino = ?`)
+            .get(id.dev, id.ino);
+        return { recognition: replaced === undefined ? 'new' : 'replaced', offset: 0, line: 0 };
+    }
+    /**
+     * Records that a run met these files, so that the rows their progress comes from are kept: each
+     * one's own, and those of files with its first line, from which a copy takes its offset (a copy
+     * read to its end never gets a row of its own). The path follows a file renamed by a rotation.
+     */
+    seen(files, at) {
+        const db = this.db;
+        if (db === undefined)
+            throw new DatabaseError('the replay state is open read-only');
+        if (files.length === 0)
+            return;
+        const when = progress_store_tokfTimestamp(at);
+        transaction_inWriteTransaction(db, 'record the files met', () => {
+            const mark = db.prepare(`UPDATE ${TABLE} SET seen_at = ?,
+           path = CASE WHEN dev = ? AND ino = ? THEN ? ELSE path END
+         WHERE first_line_sha256 = ?`);
+            for (const { id, path } of files)
+                mark.run(when, id.dev, id.ino, (0,external_node_path_namespaceObject.resolve)(path), id.firstLine);
+        });
+    }
+    /**
+     * Forgets the files no run has met for FORGET_AFTER_DAYS, and returns how many. A row whose file
+     * is still at its path (same device and inode) is kept whatever its age, and counts as seen:
+     * only a file that is gone, or has left its path, can lose its progress.
+     */
+    prune(at) {
+        const db = this.db;
+        if (db === undefined)
+            throw new DatabaseError('the replay state is open read-only');
+        const now = progress_store_tokfTimestamp(at);
+        const cutoff = progress_store_tokfTimestamp(new Date(at.getTime() - FORGET_AFTER_MS));
+        let forgotten = 0;
+        transaction_inWriteTransaction(db, 'prune the replay state', () => {
+            db.prepare(`UPDATE ${TABLE} SET seen_at = ? WHERE seen_at IS NULL`).run(now);
+            const stale = db
+                .prepare(`SELECT id, dev, ino, path FROM ${TABLE} WHERE seen_at < ?`)
+                .all(cutoff);
+            const keep = db.prepare(`UPDATE ${TABLE} SET seen_at = ? WHERE id = ?`);
+            const forget = db.prepare(`DELETE FROM ${TABLE} WHERE id = ?`);
+            for (const row of stale) {
+                if (stillAt(row.path, row.dev, row.ino))
+                    keep.run(now, row.id);
+                else
+                    forgotten += Number(forget.run(row.id).changes);
+            }
+        });
+        return forgotten;
+    }
+    /** The files whose progress is recorded, most recently recorded first. */
+    files() {
+        if (this.db === undefined || !this.hasTable())
+            return [];
+        const rows = this.db
+            .prepare(`SELECT path, line, offset, updated_at, seen_at FROM ${TABLE} ORDER BY updated_at DESC, id DESC`)
+            .all();
+        return rows.map((r) => ({
+            path: r.path,
+            line: Number(r.line),
+            offset: Number(r.offset),
+            updatedAt: r.updated_at,
+            seenAt: r.seen_at,
+        }));
+    }
+    /** A line source's state as last recorded (see CREATE_SOURCE_TABLE); undefined if none. */
+    sourceState(key) {
+        if (this.db === undefined)
+            return undefined;
+        const table = this.db
+            .prepare(`SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'replay_source_state'`)
+            .get();
+        if (table === undefined)
+            return undefined;
+        const row = this.db.prepare('SELECT state FROM replay_source_state WHERE key = ?').get(key);
+        return row?.state;
+    }
+    /**
+     * Records that the file's lines up to `offset` are done, in one transaction: what the inode
+     * held before (another first line) is forgotten; `source`, the state its line source built up
+     * to there, is recorded with it. `guard` runs first in it (the sync lock's check), so that when
+     * it throws nothing is recorded.
+     */
+    save(id, offset, line, path, at, guard, source) {
+        const db = this.db;
+        if (db === undefined)
+            throw new DatabaseError('the replay state is open read-only');
+        transaction_inWriteTransaction(db, 'record replay progress', () => {
+            guard?.(at.getTime());
+            if (source !== undefined)
+                db.prepare(`INSERT INTO replay_source_state (key, state, updated_at) VALUES (?, ?, ?)
+           ON CONFLICT (key) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`).run(source.key, source.state, progress_store_tokfTimestamp(at));
+            db.prepare(`DELETE FROM ${TABLE} WHERE dev = ? AND ino = ? AND first_line_sha256 <> ?`).run(id.dev, id.ino, id.firstLine);
+            db.prepare(`INSERT INTO ${TABLE} (dev, ino, first_line_sha256, offset, line, path, updated_at, seen_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (dev, ino, first_line_sha256)
+         DO UPDATE SET offset = excluded.offset, line = excluded.line, path = excluded.path,
+           updated_at = excluded.updated_at, seen_at = excluded.seen_at`).run(id.dev, id.ino, id.firstLine, offset, line, 
+            // Absolute, so that pruning, from whatever directory it runs, finds the file.
+            (0,external_node_path_namespaceObject.resolve)(path), progress_store_tokfTimestamp(at), progress_store_tokfTimestamp(at));
+        });
+    }
+    close() {
+        this.db?.close();
+    }
+    hasTable() {
+        return (this.db
+            ?.prepare(`SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?`)
+            .get(TABLE) !== undefined);
+    }
+}
+/**
+ * Whether the file at `path` is still the one of the row. Only an answer that it is not there
+ * (or is another file) lets the row go: an unreadable directory keeps it.
+ */
+function stillAt(path, dev, ino) {
+    try {
+        const info = (0,external_node_fs_namespaceObject.statSync)(path, { bigint: true });
+        return info.dev.toString() === dev && info.ino.toString() === ino;
+    }
+    catch (err) {
+        const code = err.code;
+        return code !== 'ENOENT' && code !== 'ENOTDIR';
+    }
+}
+
+;// CONCATENATED MODULE: ./src/engine/jsonl-status.ts
+
+
+
+
+
+/**
+ * The replay state at `statePath`, opened read-only (nothing changes, a read-only file will do);
+ * throws DatabaseError when it is there but cannot be read.
+ */
+function readJsonlStatus(statePath, now) {
+    if (!(0,external_node_fs_namespaceObject.existsSync)(statePath))
+        return { statePath, exists: false, files: [], lastRun: null, lock: null };
+    const state = JsonlState.open(statePath, true);
+    try {
+        const db = state.db;
+        return {
+            statePath,
+            exists: true,
+            files: state.files(),
+            lastRun: (db === undefined ? undefined : lastRun(db)) ?? null,
+            lock: (db === undefined ? undefined : readLockHolder(db, now)) ?? null,
+        };
+    }
+    catch (err) {
+        throw new DatabaseError(`cannot read the replay state ${statePath}: ${errors_messageOf(err)}; is it a replay state (--state)?`);
+    }
+    finally {
+        state.close();
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/progress/fingerprint.ts
@@ -14483,206 +14776,6 @@ class RejectsFile {
     }
 }
 
-;// CONCATENATED MODULE: ./src/progress/jsonl-state.ts
-
-
-
-
-
-
-
-/**
- * How long a file's row is kept after a run last matched it to a file (by inode and first line,
- * or by first line alone), unless the file is still where the row says. Long enough for a file
- * rotated away for a while, or left out of the PATH arguments of some runs, to keep its progress.
- */
-const FORGET_AFTER_DAYS = 30;
-const FORGET_AFTER_MS = FORGET_AFTER_DAYS * 24 * 60 * 60 * 1000;
-const TABLE = 'replay_files';
-const jsonl_state_CREATE_TABLE = `CREATE TABLE IF NOT EXISTS ${TABLE} (
-  id INTEGER PRIMARY KEY,
-  dev TEXT NOT NULL,
-  ino TEXT NOT NULL,
-  first_line_sha256 TEXT NOT NULL,
-  offset INTEGER NOT NULL,
-  line INTEGER NOT NULL,
-  path TEXT NOT NULL,
-  updated_at TEXT NOT NULL,
-  seen_at TEXT,
-  UNIQUE (dev, ino, first_line_sha256)
-)`;
-/**
- * State a line source builds from the lines before (gridctl's metrics: each series' start and last
- * value), by a key of the source's, as JSON. Written in the transaction that records the progress
- * of the file whose lines built it, so that the two never disagree.
- */
-const CREATE_SOURCE_TABLE = `CREATE TABLE IF NOT EXISTS replay_source_state (
-  key TEXT PRIMARY KEY,
-  state TEXT NOT NULL,
-  updated_at TEXT NOT NULL
-)`;
-/**
- * The progress of replays of OTLP JSON Lines files, in a small SQLite database of its own: per
- * file, what identifies it and the offset up to which its lines were acknowledged. Each record is
- * one short transaction, committed before the next line is sent.
- */
-class JsonlState {
-    db;
-    constructor(db) {
-        this.db = db;
-    }
-    /** Opens (and creates, unless read-only) the state database. Read-only and absent: empty. */
-    static open(path, readOnly) {
-        if (readOnly && !(0,external_node_fs_namespaceObject.existsSync)(path))
-            return new JsonlState(undefined);
-        try {
-            if (!readOnly)
-                (0,external_node_fs_namespaceObject.mkdirSync)((0,external_node_path_namespaceObject.dirname)(path), { recursive: true });
-            const db = new external_node_sqlite_namespaceObject.DatabaseSync(path, { readOnly });
-            db.exec('PRAGMA busy_timeout = 5000');
-            if (!readOnly) {
-                db.exec('PRAGMA journal_mode = WAL');
-                db.exec('PRAGMA synchronous = FULL');
-                db.exec(jsonl_state_CREATE_TABLE);
-                db.exec(CREATE_SOURCE_TABLE);
-                const columns = db.prepare(`PRAGMA table_info(${TABLE})`).all();
-                if (!columns.some((c) => c.name === 'seen_at'))
-                    db.exec(`ALTER TABLE ${TABLE} ADD COLUMN seen_at TEXT`);
-            }
-            return new JsonlState(db);
-        }
-        catch (err) {
-            throw new DatabaseError(`cannot open the replay state ${path}: ${errors_messageOf(err)}`);
-        }
-    }
-    /** Where to resume a file: by inode and first line, else by first line alone, else from 0. */
-    find(id) {
-        if (this.db === undefined || !this.hasTable())
-            return { recognition: 'new', offset: 0, line: 0 };
-        const same = this.db
-            .prepare(`SELECT offset, line FROM ${TABLE} WHERE dev = ? AND ino = ? AND first_line_sha256 = ?`)
-            .get(id.dev, id.ino, id.firstLine);
-        if (same !== undefined)
-            return { recognition: 'same', offset: same.offset, line: same.line };
-        const copy = this.db
-            .prepare(`SELECT offset, line FROM ${TABLE} WHERE first_line_sha256 = ? ORDER BY offset DESC LIMIT 1`)
-            .get(id.firstLine);
-        if (copy !== undefined)
-            return { recognition: 'copy', offset: copy.offset, line: copy.line };
-        const replaced = this.db
-            .prepare(`SELECT 1 FROM ${TABLE} WHERE dev = ? AND ino = ?`)
-            .get(id.dev, id.ino);
-        return { recognition: replaced === undefined ? 'new' : 'replaced', offset: 0, line: 0 };
-    }
-    /**
-     * Records that a run met these files, so that the rows their progress comes from are kept: each
-     * one's own, and those of files with its first line, from which a copy takes its offset (a copy
-     * read to its end never gets a row of its own). The path follows a file renamed by a rotation.
-     */
-    seen(files, at) {
-        const db = this.db;
-        if (db === undefined)
-            throw new DatabaseError('the replay state is open read-only');
-        if (files.length === 0)
-            return;
-        const when = progress_store_tokfTimestamp(at);
-        transaction_inWriteTransaction(db, 'record the files met', () => {
-            const mark = db.prepare(`UPDATE ${TABLE} SET seen_at = ?,
-           path = CASE WHEN dev = ? AND ino = ? THEN ? ELSE path END
-         WHERE first_line_sha256 = ?`);
-            for (const { id, path } of files)
-                mark.run(when, id.dev, id.ino, (0,external_node_path_namespaceObject.resolve)(path), id.firstLine);
-        });
-    }
-    /**
-     * Forgets the files no run has met for FORGET_AFTER_DAYS, and returns how many. A row whose file
-     * is still at its path (same device and inode) is kept whatever its age, and counts as seen:
-     * only a file that is gone, or has left its path, can lose its progress.
-     */
-    prune(at) {
-        const db = this.db;
-        if (db === undefined)
-            throw new DatabaseError('the replay state is open read-only');
-        const now = progress_store_tokfTimestamp(at);
-        const cutoff = progress_store_tokfTimestamp(new Date(at.getTime() - FORGET_AFTER_MS));
-        let forgotten = 0;
-        transaction_inWriteTransaction(db, 'prune the replay state', () => {
-            db.prepare(`UPDATE ${TABLE} SET seen_at = ? WHERE seen_at IS NULL`).run(now);
-            const stale = db
-                .prepare(`SELECT id, dev, ino, path FROM ${TABLE} WHERE seen_at < ?`)
-                .all(cutoff);
-            const keep = db.prepare(`UPDATE ${TABLE} SET seen_at = ? WHERE id = ?`);
-            const forget = db.prepare(`DELETE FROM ${TABLE} WHERE id = ?`);
-            for (const row of stale) {
-                if (stillAt(row.path, row.dev, row.ino))
-                    keep.run(now, row.id);
-                else
-                    forgotten += Number(forget.run(row.id).changes);
-            }
-        });
-        return forgotten;
-    }
-    /** A line source's state as last recorded (see CREATE_SOURCE_TABLE); undefined if none. */
-    sourceState(key) {
-        if (this.db === undefined)
-            return undefined;
-        const table = this.db
-            .prepare(`SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'replay_source_state'`)
-            .get();
-        if (table === undefined)
-            return undefined;
-        const row = this.db.prepare('SELECT state FROM replay_source_state WHERE key = ?').get(key);
-        return row?.state;
-    }
-    /**
-     * Records that the file's lines up to `offset` are done, in one transaction: what the inode
-     * held before (another first line) is forgotten; `source`, the state its line source built up
-     * to there, is recorded with it. `guard` runs first in it (the sync lock's check), so that when
-     * it throws nothing is recorded.
-     */
-    save(id, offset, line, path, at, guard, source) {
-        const db = this.db;
-        if (db === undefined)
-            throw new DatabaseError('the replay state is open read-only');
-        transaction_inWriteTransaction(db, 'record replay progress', () => {
-            guard?.(at.getTime());
-            if (source !== undefined)
-                db.prepare(`INSERT INTO replay_source_state (key, state, updated_at) VALUES (?, ?, ?)
-           ON CONFLICT (key) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`).run(source.key, source.state, progress_store_tokfTimestamp(at));
-            db.prepare(`DELETE FROM ${TABLE} WHERE dev = ? AND ino = ? AND first_line_sha256 <> ?`).run(id.dev, id.ino, id.firstLine);
-            db.prepare(`INSERT INTO ${TABLE} (dev, ino, first_line_sha256, offset, line, path, updated_at, seen_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (dev, ino, first_line_sha256)
-         DO UPDATE SET offset = excluded.offset, line = excluded.line, path = excluded.path,
-           updated_at = excluded.updated_at, seen_at = excluded.seen_at`).run(id.dev, id.ino, id.firstLine, offset, line, 
-            // Absolute, so that pruning, from whatever directory it runs, finds the file.
-            (0,external_node_path_namespaceObject.resolve)(path), progress_store_tokfTimestamp(at), progress_store_tokfTimestamp(at));
-        });
-    }
-    close() {
-        this.db?.close();
-    }
-    hasTable() {
-        return (this.db
-            ?.prepare(`SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?`)
-            .get(TABLE) !== undefined);
-    }
-}
-/**
- * Whether the file at `path` is still the one of the row. Only an answer that it is not there
- * (or is another file) lets the row go: an unreadable directory keeps it.
- */
-function stillAt(path, dev, ino) {
-    try {
-        const info = (0,external_node_fs_namespaceObject.statSync)(path, { bigint: true });
-        return info.dev.toString() === dev && info.ino.toString() === ino;
-    }
-    catch (err) {
-        const code = err.code;
-        return code !== 'ENOENT' && code !== 'ENOTDIR';
-    }
-}
-
 ;// CONCATENATED MODULE: external "node:stream"
 const external_node_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
 ;// CONCATENATED MODULE: ./src/jsonl/file-stream.ts
@@ -15169,6 +15262,8 @@ class JsonlSource {
     run;
     lock;
     started;
+    /** The state database, whose run log the harness writes (a sending run's only). */
+    runLog;
     totals;
     sending;
     ctx;
@@ -15179,6 +15274,7 @@ class JsonlSource {
         this.run = run;
         this.lock = run.lock;
         this.started = run.started;
+        this.runLog = run.state.db;
         this.sending = !run.config.dryRun;
         this.totals = emptyResult(run.config);
     }
@@ -15335,7 +15431,40 @@ function finish(result, durationMs) {
         status = 'failed';
     else if (trouble)
         status = 'partial';
-    return { ...result, status, exitCode: trouble && !result.dryRun ? 1 : 0, durationMs };
+    const done = {
+        ...result,
+        status,
+        exitCode: trouble && !result.dryRun ? 1 : 0,
+        durationMs,
+    };
+    return { ...done, run: replayRunSummary(done) };
+}
+/**
+ * A replay's run, in lines. What is pending after it is known only when it read every file to its
+ * end: then only the torn last lines held back remain (one per file); after a stop, or a file it
+ * could not read, the rest is not counted. A dry run's pending are the lines it would send.
+ */
+function replayRunSummary(r) {
+    const heldBack = r.files.filter((f) => f.heldBack).length;
+    const complete = r.stopped === null && r.files.every((f) => f.error === undefined);
+    const used = Object.keys(r.endpoints).filter((signal) => r.signals[signal] > 0);
+    const endpoints = [...new Set(used.map((signal) => r.endpoints[signal]))];
+    return {
+        command: 'replay',
+        status: r.status,
+        exitCode: r.exitCode,
+        interrupted: r.interrupted,
+        durationMs: r.durationMs,
+        unit: 'line',
+        endpoint: endpoints.length === 0 ? null : endpoints.join(', '),
+        selected: r.lines,
+        delivered: r.dryRun ? 0 : r.sentLines,
+        setAside: r.dryRun ? 0 : r.badLines + r.refusedLines,
+        pending: r.dryRun ? r.sentLines + heldBack : complete ? heldBack : -1,
+        requests: r.requests,
+        retries: r.retries,
+        bytesSent: r.bytesSent,
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/engine/index.ts
@@ -15344,6 +15473,7 @@ function finish(result, durationMs) {
  * else below the config, so that how a replay reads, encodes, sends and records stays free to
  * change behind it.
  */
+
 
 
 
@@ -15768,6 +15898,7 @@ delivered (they stay pending or were set aside as rejected), or another sync hol
 2 bad usage or unreadable database, nothing changed.
 `;
 const STATUS_HELP = `Usage: telemetry-sync status [--db PATH] [--json]
+       telemetry-sync status --replay [--state FILE] [--json]
        telemetry-sync status --gridctl [DIR...] [--state FILE] [--json]
 
 Where a tokf tracking database stands: the pending events (how many, the first and last), the
@@ -15778,7 +15909,10 @@ read-only file will do, nothing is sent or changed.
   --db PATH                   tracking database (default: tokf's own rules, as for sync)
   --gridctl                   instead: what \`replay --gridctl DIR...\` would send (DIR as there,
                               default ~/.gridctl/telemetry), per server and signal, from the
-                              replay state (--state, as for replay); sends and changes nothing
+                              replay state (--state, as for replay), and the last replay;
+                              sends and changes nothing
+  --replay                    instead: where a replay state stands (--state, as for replay):
+                              the files it holds progress for, the last replay, the lock
   --json                      print the status as one JSON object on stdout
   -h, --help                  this help
 
@@ -15837,7 +15971,35 @@ function notes(spec) {
     return parts.length === 0 ? '' : ` (${parts.join('; ')})`;
 }
 
+;// CONCATENATED MODULE: ./src/report/run-lines.ts
+
+/**
+ * The last run, from the run log, as `status` says it whatever the source: a sync's in events, a
+ * replay's in lines.
+ */
+function lastRunText(run, unit) {
+    if (run === null)
+        return 'none recorded';
+    const to = run.endpoint === null ? '' : ` to ${run.endpoint}`;
+    const aside = run.setAside > 0 ? `, ${words_count(run.setAside)} set aside` : '';
+    const left = run.pending < 0 ? '' : `, ${words_count(run.pending)} left pending`;
+    const taken = unit === 'event' ? 'selected' : 'read';
+    return (`${run.finishedAt} (${run.status}): ${plural(run.delivered, unit)} of ` +
+        `${words_count(run.selected)} ${taken} delivered${to}${aside}${left}`);
+}
+/** Who holds the lock of a database or replay state, and whether it still lives. */
+function lockText(lock, now, run) {
+    if (lock === null)
+        return `free: no ${run} is running`;
+    const who = `pid ${lock.pid} on ${lock.host}, since ${lock.since}`;
+    if (!lock.alive)
+        return `left by a ${run} that is gone (${who}); the next ${run} takes it over`;
+    const heartbeat = Math.max(0, Math.round((now - Date.parse(lock.heartbeatAt)) / 1000));
+    return `held by a running ${run} (${who}, last sign of life ${plural(heartbeat, 'second')} ago)`;
+}
+
 ;// CONCATENATED MODULE: ./src/report/status-text.ts
+
 
 /** Set-aside reasons shown one per line; the rest are summed up. */
 const REASON_LINES = 5;
@@ -15867,7 +16029,7 @@ function formatStatusText(s, now) {
         lines.push(`  ${g.signal.padEnd(9)}  ${words_count(g.delivered)} delivered, ${words_count(g.pending)} pending${aside}`);
     }
     lines.push(`  last sync  ${lastSyncLine(s)}`);
-    lines.push(`  lock       ${lockLine(s, now)}`);
+    lines.push(`  lock       ${lockText(s.lock, now, 'sync')}`);
     lines.push(`  progress   ${progressText(s.progress)}`);
     return `${lines.join('\n')}\n`;
 }
@@ -15905,28 +16067,9 @@ function fileNote(file) {
     }
 }
 function lastSyncLine(s) {
-    const run = s.lastSync;
-    if (run === null) {
-        return s.lastDeliveredAt === null
-            ? 'none recorded'
-            : `none recorded; events last marked delivered at ${s.lastDeliveredAt}`;
-    }
-    const to = run.endpoint === null ? '' : ` to ${run.endpoint}`;
-    const aside = run.setAside > 0 ? `, ${words_count(run.setAside)} set aside` : '';
-    const left = run.pending < 0 ? '' : `, ${words_count(run.pending)} left pending`;
-    return (`${run.finishedAt} (${run.status}): ${plural(run.delivered, 'event')} of ` +
-        `${words_count(run.selected)} selected delivered${to}${aside}${left}`);
-}
-function lockLine(s, now) {
-    const l = s.lock;
-    if (l === null)
-        return 'free: no sync is running';
-    const who = `pid ${l.pid} on ${l.host}, since ${l.since}`;
-    if (!l.alive) {
-        return `left by a sync that is gone (${who}); the next sync takes it over`;
-    }
-    const heartbeat = Math.max(0, Math.round((now - Date.parse(l.heartbeatAt)) / 1000));
-    return `held by a running sync (${who}, last sign of life ${plural(heartbeat, 'second')} ago)`;
+    if (s.lastSync === null && s.lastDeliveredAt !== null)
+        return `none recorded; events last marked delivered at ${s.lastDeliveredAt}`;
+    return lastRunText(s.lastSync, 'event');
 }
 function progressText(mode) {
     switch (mode) {
@@ -16212,9 +16355,10 @@ async function syncCommand(config, options) {
 
 ;// CONCATENATED MODULE: ./src/report/gridctl-status.ts
 
+
 const SIGNAL_OF_NAME = /^(logs|metrics|traces)[-.]/;
-/** A dry replay's result as the status of the gridctl directories it read. */
-function gridctlStatus(r) {
+/** A dry replay's result as the status of the gridctl directories it read, with its state's. */
+function gridctlStatus(r, state) {
     const servers = new Map();
     for (const f of r.files) {
         const parts = f.path.split(/[\\/]/);
@@ -16239,10 +16383,12 @@ function gridctlStatus(r) {
             .filter((f) => f.error !== undefined)
             .map((f) => ({ path: f.path, error: f.error })),
         files: r.files.length,
+        lastRun: state.lastRun,
+        lock: state.lock,
     };
 }
 /** The status for a person. */
-function formatGridctlStatus(s) {
+function formatGridctlStatus(s, now) {
     const perSignal = (counts) => ['logs', 'metrics', 'traces']
         .filter((k) => (counts[k] ?? 0) > 0)
         .map((k) => `${counts[k]} ${k}`)
@@ -16262,6 +16408,8 @@ function formatGridctlStatus(s) {
         lines.push(`  held back  ${path}: its last line has no newline yet`);
     for (const u of s.unreadable)
         lines.push(`  unreadable ${u.path}: ${u.error}`);
+    lines.push(`  last run   ${lastRunText(s.lastRun, 'line')}`);
+    lines.push(`  lock       ${lockText(s.lock, now, 'replay')}`);
     return `${lines.join('\n')}\n`;
 }
 
@@ -16272,7 +16420,8 @@ function formatGridctlStatus(s) {
 
 /**
  * `telemetry-sync status --gridctl [DIR...]`: a dry replay of the directories (the state opened
- * read-only, nothing sent or written) told as what is pending per server and signal. Exit 0.
+ * read-only, nothing sent or written) told as what is pending per server and signal, with the
+ * last replay and the lock from the state. Exit 0.
  */
 async function gridctlStatusCommand(command) {
     const config = buildJsonlConfig({ gridctl: true, dryRun: true, ...(command.state !== undefined && { state: command.state }) }, command.dirs, process.env, Date.now());
@@ -16281,15 +16430,56 @@ async function gridctlStatusCommand(command) {
         log: () => { },
         userAgent: USER_AGENT,
     });
-    const status = gridctlStatus(result);
+    const now = Date.now();
+    const status = gridctlStatus(result, readJsonlStatus(config.statePath, now));
     if (command.json)
         process.stdout.write(`${JSON.stringify(status)}\n`);
     else
-        process.stdout.write(formatGridctlStatus(status));
+        process.stdout.write(formatGridctlStatus(status, now));
+    return 0;
+}
+
+;// CONCATENATED MODULE: ./src/report/replay-status.ts
+
+
+/** Files listed one per line; the rest are counted (all of them are in --json). */
+const FILES_LISTED = 20;
+/** `telemetry-sync status --replay` for a person: the files recorded, the last replay, the lock. */
+function formatReplayStatus(s, now) {
+    if (!s.exists)
+        return (`telemetry-sync status of the replay state ${s.statePath}: not there; no replay has ` +
+            `recorded progress at this path (a replay with --state ${s.statePath} would create it)\n`);
+    const lines = [`telemetry-sync status of the replay state ${s.statePath}`];
+    lines.push(`  files      ${s.files.length === 0 ? 'none recorded' : plural(s.files.length, 'file')}`);
+    for (const f of s.files.slice(0, FILES_LISTED))
+        lines.push(`    ${f.path}: ${plural(f.line, 'line')} done (${words_count(f.offset)} bytes), recorded ${f.updatedAt}`);
+    if (s.files.length > FILES_LISTED)
+        lines.push(`    and ${words_count(s.files.length - FILES_LISTED)} more (see --json)`);
+    lines.push(`  last run   ${lastRunText(s.lastRun, 'line')}`);
+    lines.push(`  lock       ${lockText(s.lock, now, 'replay')}`);
+    return `${lines.join('\n')}\n`;
+}
+
+;// CONCATENATED MODULE: ./src/cli/replay-status.ts
+
+
+
+/**
+ * `telemetry-sync status --replay [--state FILE]`: where a replay state stands, read without
+ * changing it. Exit 0; 2 when the state is there but cannot be read (a DatabaseError).
+ */
+function replayStatusCommand(command) {
+    const now = Date.now();
+    const status = readJsonlStatus(command.state ?? defaultStatePath(process.env), now);
+    if (command.json)
+        process.stdout.write(`${JSON.stringify(status)}\n`);
+    else
+        process.stdout.write(formatReplayStatus(status, now));
     return 0;
 }
 
 ;// CONCATENATED MODULE: ./src/cli/main.ts
+
 
 
 
@@ -16323,6 +16513,8 @@ async function main(argv) {
         }
         if (command.kind === 'gridctl-status')
             return await gridctlStatusCommand(command);
+        if (command.kind === 'replay-status')
+            return replayStatusCommand(command);
         if (command.kind === 'status') {
             const now = Date.now();
             const dbPath = command.db ?? defaultTokfDbPath(process.env);

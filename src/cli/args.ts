@@ -18,6 +18,8 @@ export type CliCommand =
   | { kind: 'status'; db: string | undefined; json: boolean }
   /** `status --gridctl [DIR...]`: what a replay of those directories would send. */
   | { kind: 'gridctl-status'; dirs: string[]; state: string | undefined; json: boolean }
+  /** `status --replay`: where a replay state stands (its files, the last replay, the lock). */
+  | { kind: 'replay-status'; state: string | undefined; json: boolean }
   | ReplayCommand;
 
 /** The commands, for the usage line and "did you mean". */
@@ -54,6 +56,7 @@ const SYNC_OPTIONS: ParseArgsOptionsConfig = Object.fromEntries([
 const STATUS_OPTIONS: ParseArgsOptionsConfig = {
   [specOf('db').flag]: { type: 'string' },
   gridctl: { type: 'boolean' },
+  replay: { type: 'boolean' },
   state: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -73,9 +76,29 @@ export function parseCli(argv: readonly string[]): CliCommand {
     const parsed = parseOptions(rest, STATUS_OPTIONS, true);
     const v = parsed.values;
     if (v.help === true) return { kind: 'help', text: 'status' };
+    if (typeof v.state === 'string' && v.state.trim() === '')
+      throw new UsageError('--state needs a value');
+    const db = v[specOf('db').flag];
+    if ((v.gridctl === true || v.replay === true) && db !== undefined)
+      throw new UsageError(
+        `status --${v.gridctl === true ? 'gridctl' : 'replay'} reads a replay state (--state), not a tokf database (--db)`,
+      );
+    if (v.replay === true) {
+      if (v.gridctl === true)
+        throw new UsageError(
+          'status takes --replay or --gridctl, not both (--gridctl also tells the last replay)',
+        );
+      if (parsed.positionals.length > 0)
+        throw new UsageError(
+          `status --replay takes no path (${parsed.positionals[0]}); name the state with --state FILE`,
+        );
+      return {
+        kind: 'replay-status',
+        state: typeof v.state === 'string' ? v.state : undefined,
+        json: v.json === true,
+      };
+    }
     if (v.gridctl === true) {
-      if (typeof v.state === 'string' && v.state.trim() === '')
-        throw new UsageError('--state needs a value');
       return {
         kind: 'gridctl-status',
         dirs: parsed.positionals,
@@ -85,9 +108,8 @@ export function parseCli(argv: readonly string[]): CliCommand {
     }
     if (parsed.positionals.length > 0 || v.state !== undefined)
       throw new UsageError(
-        `status takes ${parsed.positionals.length > 0 ? `no path (${parsed.positionals[0]})` : 'no --state'} without --gridctl`,
+        `status takes ${parsed.positionals.length > 0 ? `no path (${parsed.positionals[0]})` : 'no --state'} without --gridctl or --replay`,
       );
-    const db = v[specOf('db').flag];
     if (typeof db === 'string' && db.trim() === '') throw new UsageError('--db needs a value');
     return { kind: 'status', db: typeof db === 'string' ? db : undefined, json: v.json === true };
   }

@@ -1,11 +1,12 @@
 import { buildJsonlConfig } from '../config/jsonl-config.js';
-import { runReplayFiles } from '../engine/index.js';
+import { readJsonlStatus, runReplayFiles } from '../engine/index.js';
 import { formatGridctlStatus, gridctlStatus } from '../report/gridctl-status.js';
 import { USER_AGENT } from '../version.js';
 
 /**
  * `telemetry-sync status --gridctl [DIR...]`: a dry replay of the directories (the state opened
- * read-only, nothing sent or written) told as what is pending per server and signal. Exit 0.
+ * read-only, nothing sent or written) told as what is pending per server and signal, with the
+ * last replay and the lock from the state. Exit 0.
  */
 export async function gridctlStatusCommand(command: {
   dirs: string[];
@@ -23,8 +24,9 @@ export async function gridctlStatusCommand(command: {
     log: () => {},
     userAgent: USER_AGENT,
   });
-  const status = gridctlStatus(result);
+  const now = Date.now();
+  const status = gridctlStatus(result, readJsonlStatus(config.statePath, now));
   if (command.json) process.stdout.write(`${JSON.stringify(status)}\n`);
-  else process.stdout.write(formatGridctlStatus(status));
+  else process.stdout.write(formatGridctlStatus(status, now));
   return 0;
 }

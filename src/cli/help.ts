@@ -30,6 +30,7 @@ delivered (they stay pending or were set aside as rejected), or another sync hol
 `;
 
 export const STATUS_HELP = `Usage: telemetry-sync status [--db PATH] [--json]
+       telemetry-sync status --replay [--state FILE] [--json]
        telemetry-sync status --gridctl [DIR...] [--state FILE] [--json]
 
 Where a tokf tracking database stands: the pending events (how many, the first and last), the
@@ -40,7 +41,10 @@ read-only file will do, nothing is sent or changed.
   --db PATH                   tracking database (default: tokf's own rules, as for sync)
   --gridctl                   instead: what \`replay --gridctl DIR...\` would send (DIR as there,
                               default ~/.gridctl/telemetry), per server and signal, from the
-                              replay state (--state, as for replay); sends and changes nothing
+                              replay state (--state, as for replay), and the last replay;
+                              sends and changes nothing
+  --replay                    instead: where a replay state stands (--state, as for replay):
+                              the files it holds progress for, the last replay, the lock
   --json                      print the status as one JSON object on stdout
   -h, --help                  this help
 

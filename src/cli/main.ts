@@ -16,6 +16,7 @@ import { VERSION } from '../version.js';
 import { databasePathOrigin, requireDatabase } from './database-path.js';
 import { syncCommand } from './sync-command.js';
 import { gridctlStatusCommand } from './gridctl-status.js';
+import { replayStatusCommand } from './replay-status.js';
 
 /**
  * Exit codes: 0 all delivered, 1 something left pending, 2 bad usage or unreadable database, 130
@@ -37,6 +38,7 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     if (command.kind === 'gridctl-status') return await gridctlStatusCommand(command);
+    if (command.kind === 'replay-status') return replayStatusCommand(command);
     if (command.kind === 'status') {
       const now = Date.now();
       const dbPath = command.db ?? defaultTokfDbPath(process.env);

@@ -14,6 +14,10 @@ export type {
 } from './run-deps.js';
 export { FilesForLater } from './files-for-later.js';
 export { readStatus, type SetAsideKind, type SyncStatus } from './status.js';
+export { readJsonlStatus, type JsonlStatus } from './jsonl-status.js';
+export type { RunSummary } from './run-summary.js';
+export type { RunRecord } from '../progress/run-log.js';
+export type { LockHolder } from '../progress/sync-lock.js';
 export type { Notice, NoticeKind, SignalResult, SyncResult } from './sync-result.js';
 export { combinedStatus } from './combined-status.js';
 export type { Signal } from '../config/vocabulary.js';

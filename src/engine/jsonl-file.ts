@@ -11,7 +11,7 @@ import type { RejectsFile } from '../output/rejects-file.js';
 import type { JsonlState } from '../progress/jsonl-state.js';
 import { FileWriteError, LockLostError, messageOf } from '../errors.js';
 import type { CircuitBreaker, RefusalKind } from './circuit-breaker.js';
-import type { FileStart, ReplayFileReport, ReplayFilesResult } from './jsonl-result.js';
+import type { FileStart, ReplayFileReport, ReplayTotals } from './jsonl-result.js';
 
 /** A line longer than this is not read into memory: it is a bad line, "too large". */
 export const MAX_LINE_BYTES = 16 * 1024 * 1024;
@@ -37,7 +37,7 @@ export interface JsonlContext {
   canSend: (signal: Signal) => boolean;
   /** Counts refused lines in a row (the run harness's one rule). */
   breaker: CircuitBreaker;
-  totals: ReplayFilesResult;
+  totals: ReplayTotals;
   now: () => number;
   log: (line: string) => void;
   /**
@@ -317,7 +317,7 @@ function bad(
   problem(ctx, { file: where.file, line: where.line, kind: 'bad', reason });
 }
 
-function problem(ctx: JsonlContext, p: ReplayFilesResult['problems'][number]): void {
+function problem(ctx: JsonlContext, p: ReplayTotals['problems'][number]): void {
   if (ctx.totals.problems.length < PROBLEMS_KEPT) ctx.totals.problems.push(p);
   else ctx.totals.problemsOmitted++;
 }

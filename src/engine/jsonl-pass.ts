@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import type { DatabaseSync } from 'node:sqlite';
 import { type JsonlConfig } from '../config/jsonl-config.js';
 import { SIGNALS } from '../config/vocabulary.js';
 import { displayEndpoint } from '../config/endpoint.js';
@@ -13,7 +14,8 @@ import { SyncLock } from '../progress/sync-lock.js';
 import { plural } from '../words.js';
 import { messageOf } from '../errors.js';
 import { sendFile, type JsonlContext, type SourceFile } from './jsonl-file.js';
-import type { ReplayFilesResult } from './jsonl-result.js';
+import type { ReplayFilesResult, ReplayTotals } from './jsonl-result.js';
+import type { RunSummary } from './run-summary.js';
 import type { ReplayFilesDeps } from './run-deps.js';
 import { RunHarness, type RunEnd, type RunSource } from './run-harness.js';
 
@@ -54,7 +56,9 @@ export async function runReplayFiles(
 class JsonlSource implements RunSource<SourceFile, ReplayFilesResult> {
   readonly lock: SyncLock | undefined;
   readonly started: number;
-  private readonly totals: ReplayFilesResult;
+  /** The state database, whose run log the harness writes (a sending run's only). */
+  readonly runLog: DatabaseSync | undefined;
+  private readonly totals: ReplayTotals;
   private readonly sending: boolean;
   private ctx: JsonlContext | undefined;
   /** The files whose progress the state held (see JsonlContext.met). */
@@ -74,6 +78,7 @@ class JsonlSource implements RunSource<SourceFile, ReplayFilesResult> {
   ) {
     this.lock = run.lock;
     this.started = run.started;
+    this.runLog = run.state.db;
     this.sending = !run.config.dryRun;
     this.totals = emptyResult(run.config);
   }
@@ -200,7 +205,7 @@ function sourceFiles(
   });
 }
 
-function emptyResult(config: JsonlConfig): ReplayFilesResult {
+function emptyResult(config: JsonlConfig): ReplayTotals {
   const endpoints: ReplayFilesResult['endpoints'] = {};
   for (const signal of SIGNALS) {
     const endpoint = config.endpoints[signal];
@@ -238,7 +243,7 @@ function emptyResult(config: JsonlConfig): ReplayFilesResult {
   };
 }
 
-function finish(result: ReplayFilesResult, durationMs: number): ReplayFilesResult {
+function finish(result: ReplayTotals, durationMs: number): ReplayFilesResult {
   const unread = result.files.some((f) => f.error !== undefined);
   const setAside = result.badLines + result.refusedLines > 0;
   const trouble = result.stopped !== null || unread || setAside;
@@ -246,5 +251,41 @@ function finish(result: ReplayFilesResult, durationMs: number): ReplayFilesResul
   if (result.dryRun) status = 'dry-run';
   else if (result.stopped !== null && result.sentLines === 0) status = 'failed';
   else if (trouble) status = 'partial';
-  return { ...result, status, exitCode: trouble && !result.dryRun ? 1 : 0, durationMs };
+  const done: ReplayTotals = {
+    ...result,
+    status,
+    exitCode: trouble && !result.dryRun ? 1 : 0,
+    durationMs,
+  };
+  return { ...done, run: replayRunSummary(done) };
+}
+
+/**
+ * A replay's run, in lines. What is pending after it is known only when it read every file to its
+ * end: then only the torn last lines held back remain (one per file); after a stop, or a file it
+ * could not read, the rest is not counted. A dry run's pending are the lines it would send.
+ */
+export function replayRunSummary(r: Omit<ReplayFilesResult, 'run'>): RunSummary {
+  const heldBack = r.files.filter((f) => f.heldBack).length;
+  const complete = r.stopped === null && r.files.every((f) => f.error === undefined);
+  const used = (Object.keys(r.endpoints) as (keyof typeof r.endpoints)[]).filter(
+    (signal) => r.signals[signal] > 0,
+  );
+  const endpoints = [...new Set(used.map((signal) => r.endpoints[signal]!))];
+  return {
+    command: 'replay',
+    status: r.status,
+    exitCode: r.exitCode,
+    interrupted: r.interrupted,
+    durationMs: r.durationMs,
+    unit: 'line',
+    endpoint: endpoints.length === 0 ? null : endpoints.join(', '),
+    selected: r.lines,
+    delivered: r.dryRun ? 0 : r.sentLines,
+    setAside: r.dryRun ? 0 : r.badLines + r.refusedLines,
+    pending: r.dryRun ? r.sentLines + heldBack : complete ? heldBack : -1,
+    requests: r.requests,
+    retries: r.retries,
+    bytesSent: r.bytesSent,
+  };
 }

@@ -1,5 +1,6 @@
 import type { Signal } from '../config/vocabulary.js';
 import type { Recognition } from '../progress/jsonl-state.js';
+import type { RunSummary } from './run-summary.js';
 
 /** How a file's replay started: as the state recognised it, or from its start after truncation. */
 export type FileStart = Recognition | 'truncated';
@@ -83,4 +84,9 @@ export interface ReplayFilesResult {
   /** Interrupted (Ctrl-C, SIGTERM): nothing more was sent and what was acknowledged is recorded. */
   interrupted: boolean;
   durationMs: number;
+  /** The run in the shape every sending command shares (see RunSummary). */
+  run: RunSummary;
 }
+
+/** A replay's result as it is added up, before the run is told (see replayRunSummary). */
+export type ReplayTotals = Omit<ReplayFilesResult, 'run'>;

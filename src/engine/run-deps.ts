@@ -1,6 +1,7 @@
 import type { Transport } from '../deliver/transport.js';
 import type { RetryPolicy } from '../deliver/retrying-transport.js';
 import type { FilesForLater } from './files-for-later.js';
+import type { RunSummary } from './run-summary.js';
 
 /**
  * What every sending command hands the engine (`sync` over a tokf database, `replay` over JSON
@@ -75,11 +76,15 @@ export type RunProgress =
 /** The name `sync` has always exported. */
 export type SyncProgress = RunProgress;
 
-/** What every sending command's result says, whatever it read: the entry points rely on these. */
+/**
+ * What every sending command's result says, whatever it read: the entry points rely on these, and
+ * `run` tells the run in the one shape every command shares (see RunSummary).
+ */
 export interface RunOutcome {
   status: string;
   exitCode: 0 | 1;
   /** Interrupted (Ctrl-C, SIGTERM): nothing more was sent and what was acknowledged is recorded. */
   interrupted: boolean;
   durationMs: number;
+  run: RunSummary;
 }

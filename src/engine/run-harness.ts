@@ -1,8 +1,11 @@
+import type { DatabaseSync } from 'node:sqlite';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Compression, EndpointConfig, Protocol, Signal } from '../config/vocabulary.js';
 import { OtlpExporter } from '../deliver/otlp-exporter.js';
 import { DEFAULT_RETRY_POLICY } from '../deliver/retrying-transport.js';
+import { recordRun } from '../progress/run-log.js';
 import { LOCK_WAIT_MS, type SyncLock } from '../progress/sync-lock.js';
+import { messageOf } from '../errors.js';
 import { CircuitBreaker } from './circuit-breaker.js';
 import type { RunDeps, RunOutcome, RunProgress } from './run-deps.js';
 
@@ -23,8 +26,8 @@ export interface ExporterTarget {
  * gridctl's directory): `RunHarness.run(deps, source)` takes the lock while progress is recorded,
  * sends the source's units in order with exporters made here (retries, their progress, the stop)
  * and the circuit breaker's one rule, stops between units on Ctrl-C or SIGTERM (through
- * `deps.signal`) or a lock taken over, writes the run log only while the lock is the run's, and
- * closes what the run opened. A source says what is pending, how it is encoded and sent and how an
+ * `deps.signal`) or a lock taken over, writes the run's summary (its result's `run`, one shape for
+ * every source) to the run log only while the lock is the run's, and closes what the run opened. A source says what is pending, how it is encoded and sent and how an
  * acknowledgement is recorded (see RunSource below); the harness does the rest.
  */
 export class RunHarness {
@@ -57,7 +60,9 @@ export class RunHarness {
             durationMs: deps.now() - started,
           });
         },
-        (result) => source.logRun?.(result),
+        (result) => {
+          if (source.runLog !== undefined) harness.logRun(source.runLog, result, started);
+        },
       );
     } finally {
       for (const exporter of harness.exporters.values()) exporter.close();
@@ -80,6 +85,28 @@ export class RunHarness {
       return result;
     } finally {
       lock.release();
+    }
+  }
+
+  /**
+   * Leaves the run's line (its RunSummary) in the run log that `status` reads. A run log that
+   * cannot be written costs the line, never the run: what was sent is recorded already.
+   */
+  private logRun(db: DatabaseSync, result: RunOutcome, started: number): void {
+    const { run } = result;
+    try {
+      recordRun(db, {
+        startedMs: started,
+        finishedMs: this.deps.now(),
+        status: run.status,
+        endpoint: run.endpoint,
+        selected: run.selected,
+        delivered: run.delivered,
+        setAside: run.setAside,
+        pending: run.pending,
+      });
+    } catch (err) {
+      this.deps.log(`could not record the run for telemetry-sync status: ${messageOf(err)}`);
     }
   }
 
@@ -201,8 +228,11 @@ export interface RunSource<Unit, Result extends RunOutcome> {
   send(unit: Unit, run: RunHarness): Promise<boolean>;
   /** The run's result, still holding the lock, once the units are sent or the run stopped. */
   result(end: RunEnd): Result;
-  /** Leaves the run's line in the run log; called only while the lock is still the run's. */
-  logRun?(result: Result): void;
+  /**
+   * Where the run's line (its result's `run`) is logged for `status`, by the harness, only while
+   * the lock is still the run's; undefined when runs of this source are not logged.
+   */
+  readonly runLog?: DatabaseSync;
   /** Gives back what the source opened, after the run (also when it failed or never started). */
   close?(): void;
 }

@@ -5,6 +5,7 @@ import type { Notice, Notices } from './notices.js';
 import type { Observed } from './observed.js';
 import { redact } from '../config/redact.js';
 import type { SavingsRow } from './savings.js';
+import type { RunSummary } from './run-summary.js';
 import type { SyncResult } from './sync-result.js';
 
 /** What a run knows at its end, gathered for the result. */
@@ -64,7 +65,7 @@ export function runResult(f: RunFacts): SyncResult {
   const secrets = config.endpoint?.secrets ?? [];
   const clean = (n: Notice): Notice =>
     n.message === null ? n : { ...n, message: redact(n.message, secrets) };
-  return {
+  const result: Omit<SyncResult, 'run'> = {
     status,
     // A file-only export whose file could not be written did not do its job either.
     exitCode:
@@ -124,6 +125,7 @@ export function runResult(f: RunFacts): SyncResult {
     errors: errors.map(clean),
     warnings: warnings.map(clean),
   };
+  return { ...result, run: syncRunSummary(result) };
 }
 
 function selectionNotices(f: RunFacts): Notice[] {
@@ -153,4 +155,27 @@ function isoOf(seconds: number | undefined): string | null {
   return seconds === undefined
     ? null
     : new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+/**
+ * A sync's run: the figures of its result's top level (the first signal's, metrics unless
+ * --signals says otherwise), as the run log has always recorded them.
+ */
+export function syncRunSummary(r: Omit<SyncResult, 'run'>): RunSummary {
+  return {
+    command: 'sync',
+    status: r.status,
+    exitCode: r.exitCode,
+    interrupted: r.interrupted,
+    durationMs: r.durationMs,
+    unit: 'event',
+    endpoint: r.endpoint,
+    selected: r.selected,
+    delivered: r.delivered,
+    setAside: r.selectedSetAside,
+    pending: r.pending,
+    requests: r.requests,
+    retries: r.retries,
+    bytesSent: r.bytesSent,
+  };
 }

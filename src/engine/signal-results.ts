@@ -1,5 +1,6 @@
 import type { Signal } from '../config/vocabulary.js';
 import { combinedStatus } from './combined-status.js';
+import { syncRunSummary } from './run-result.js';
 import type { SignalResult, SyncResult } from './sync-result.js';
 
 /** A signal's own figures, from the result of its replay. */
@@ -32,7 +33,7 @@ export function mergeSignalResults(
   const mark = (signal: Signal) => (n: SyncResult['errors'][number]) =>
     signal === 'metrics' ? n : { ...n, signal };
   const status = combinedStatus(runs.map((r) => r.result.status));
-  return {
+  const merged: Omit<SyncResult, 'run'> = {
     ...first.result,
     status,
     exitCode:
@@ -45,4 +46,5 @@ export function mergeSignalResults(
     durationMs,
     signals: runs.map((r) => summary(r.signal, r.result)),
   };
+  return { ...merged, run: syncRunSummary(merged) };
 }

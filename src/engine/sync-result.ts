@@ -1,6 +1,7 @@
 import type { Signal } from '../config/vocabulary.js';
 import type { ClockReport } from './clock-check.js';
 import type { Notice } from './notices.js';
+import type { RunSummary } from './run-summary.js';
 import type { DayTotals, SavingsRow, TokenTotals } from './savings.js';
 
 export type { Notice, NoticeKind } from './notices.js';
@@ -137,4 +138,6 @@ export interface SyncResult {
   errors: Notice[];
   /** What a person should know about a run that did its job. */
   warnings: Notice[];
+  /** The run in the shape every sending command shares (see RunSummary). */
+  run: RunSummary;
 }

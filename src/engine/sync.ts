@@ -10,7 +10,6 @@ import { InFlight } from '../progress/in-flight.js';
 import { RangesProgressStore, rangesTable } from '../progress/ranges-store.js';
 import { SeriesStore } from '../progress/series-store.js';
 import { SyncLock } from '../progress/sync-lock.js';
-import { recordRun } from '../progress/run-log.js';
 import { messageOf } from '../errors.js';
 import { assertWritable, BUSY_TIMEOUT_MS, openDatabase } from '../source/database.js';
 import { databaseFailure } from '../source/sqlite-failure.js';
@@ -80,13 +79,14 @@ interface SignalRun {
 /**
  * The tokf database as a source of the run harness: a pass per signal (see TokfPass: its ordered
  * pipeline, speculation and poison isolation stay inside it), the signals' results merged into
- * one, and the run's line in the run log.
+ * one; the database holds the run log.
  */
 class TokfSource implements RunSource<SignalRun, SyncResult> {
   private readonly results: { signal: Signal; result: SyncResult }[] = [];
 
   constructor(
-    private readonly db: DatabaseSync,
+    /** The database, whose run log the harness writes. */
+    readonly runLog: DatabaseSync,
     private readonly runs: readonly SignalRun[],
     readonly lock: SyncLock | undefined,
     private readonly deps: SyncDeps,
@@ -113,10 +113,6 @@ class TokfSource implements RunSource<SignalRun, SyncResult> {
 
   result(end: RunEnd): SyncResult {
     return throwIfDamaged(mergeSignalResults(this.results, end.durationMs));
-  }
-
-  logRun(result: SyncResult): void {
-    logRun(this.db, result, this.started, this.deps);
   }
 }
 
@@ -166,24 +162,6 @@ function signalConfig(config: SyncConfig, signal: Signal): SyncConfig {
     temporality: 'delta',
     openmetricsOut: undefined,
   };
-}
-
-/** Leaves a line in the run log for `telemetry-sync status`; the run's outcome stands if it fails. */
-function logRun(db: DatabaseSync, result: SyncResult, started: number, deps: SyncDeps): void {
-  try {
-    recordRun(db, {
-      startedMs: started,
-      finishedMs: deps.now(),
-      status: result.status,
-      endpoint: result.endpoint,
-      selected: result.selected,
-      delivered: result.delivered,
-      setAside: result.selectedSetAside,
-      pending: result.pending,
-    });
-  } catch (err) {
-    deps.log(`could not record the run for telemetry-sync status: ${messageOf(err)}`);
-  }
 }
 
 /** An output directory must be usable before the database is touched or anything sent. */

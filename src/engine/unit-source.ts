@@ -1,3 +1,5 @@
+import type { DatabaseSync } from 'node:sqlite';
+import { displayEndpoint } from '../config/endpoint.js';
 import type { Signal } from '../config/vocabulary.js';
 import { describeOutcome, type DeliveryOutcome } from '../deliver/outcome.js';
 import type { SyncLock } from '../progress/sync-lock.js';
@@ -27,8 +29,12 @@ export type UnitRefusal = Extract<
  * `sendUnits`'s and the harness's.
  */
 export interface UnitSource<U> {
+  /** The command its runs are told as (see RunSummary). */
+  readonly command: string;
   /** The lock of the store progress is recorded in; undefined when nothing is recorded. */
   readonly lock: SyncLock | undefined;
+  /** Where the harness logs each run for `status` (see RunSource.runLog); none if undefined. */
+  readonly runLog?: DatabaseSync;
   /** Refusals of the data in a row that stop the run (the breaker's one rule). */
   readonly maxConsecutiveFailures: number;
   pending(): Iterable<U>;
@@ -50,6 +56,7 @@ export interface UnitsResult extends RunOutcome {
   setAside: number;
   requests: number;
   retries: number;
+  bytesSent: number;
   /** Why the run stopped before the last unit (an outcome, the breaker, Ctrl-C, the lock), or null. */
   stopped: string | null;
 }
@@ -61,12 +68,16 @@ export function sendUnits<U>(source: UnitSource<U>): RunSource<U, UnitsResult> {
 
 class UnitRun<U> implements RunSource<U, UnitsResult> {
   readonly lock: SyncLock | undefined;
-  private readonly tally = { delivered: 0, setAside: 0, requests: 0, retries: 0 };
+  readonly runLog: DatabaseSync | undefined;
+  /** The endpoints units were sent to, as they may be shown. */
+  private readonly endpoints = new Set<string>();
+  private readonly tally = { delivered: 0, setAside: 0, requests: 0, retries: 0, bytesSent: 0 };
   private stopped: string | null = null;
   private madeBreaker: CircuitBreaker | undefined;
 
   constructor(private readonly source: UnitSource<U>) {
     this.lock = source.lock;
+    this.runLog = source.runLog;
   }
 
   units(): Iterable<U> {
@@ -78,14 +89,17 @@ class UnitRun<U> implements RunSource<U, UnitsResult> {
     if (halted !== undefined) return this.stop(halted);
     const { source, tally } = this;
     const encoded = source.encode(unit);
+    const target = source.target(encoded.signal);
+    this.endpoints.add(displayEndpoint(target.endpoint.url));
     const exporter = harness.exporter({
-      ...source.target(encoded.signal),
+      ...target,
       otlpSignal: encoded.signal,
       onRedirect: harness.deps.log,
     });
     const outcome = await exporter.send(encoded.body);
     tally.retries += Math.max(0, outcome.attempts - 1);
     if (outcome.attempts > 0) tally.requests++;
+    tally.bytesSent += outcome.bytesSent;
     const breaker = this.breaker(harness);
     switch (outcome.kind) {
       case 'acknowledged':
@@ -120,14 +134,33 @@ class UnitRun<U> implements RunSource<U, UnitsResult> {
   result(end: RunEnd): UnitsResult {
     const { tally, stopped } = this;
     const trouble = stopped !== null || tally.setAside > 0;
+    const status =
+      stopped !== null && tally.delivered === 0 ? 'failed' : trouble ? 'partial' : 'delivered';
+    const exitCode = trouble ? 1 : 0;
     return {
-      status:
-        stopped !== null && tally.delivered === 0 ? 'failed' : trouble ? 'partial' : 'delivered',
-      exitCode: trouble ? 1 : 0,
+      status,
+      exitCode,
       interrupted: end.interrupted,
       durationMs: end.durationMs,
       ...tally,
       stopped,
+      run: {
+        command: this.source.command,
+        status,
+        exitCode,
+        interrupted: end.interrupted,
+        durationMs: end.durationMs,
+        unit: 'event',
+        endpoint: this.endpoints.size === 0 ? null : [...this.endpoints].join(', '),
+        selected: tally.delivered + tally.setAside,
+        delivered: tally.delivered,
+        setAside: tally.setAside,
+        // What the source still holds is its own to count.
+        pending: -1,
+        requests: tally.requests,
+        retries: tally.retries,
+        bytesSent: tally.bytesSent,
+      },
     };
   }
 

@@ -62,6 +62,18 @@ interface Row {
   line: number;
 }
 
+/** A file whose progress the state holds, as `status --replay` lists it. */
+export interface RecordedFile {
+  /** Where the file was when a run last met it (absolute). */
+  path: string;
+  /** Lines acknowledged (or set aside), and the byte offset (uncompressed) they end at. */
+  line: number;
+  offset: number;
+  /** When its progress was last recorded, and when a run last met it (null: before that was kept). */
+  updatedAt: string;
+  seenAt: string | null;
+}
+
 /**
  * The progress of replays of OTLP JSON Lines files, in a small SQLite database of its own: per
  * file, what identifies it and the offset up to which its lines were acknowledged. Each record is
@@ -158,6 +170,29 @@ export class JsonlState {
       }
     });
     return forgotten;
+  }
+
+  /** The files whose progress is recorded, most recently recorded first. */
+  files(): RecordedFile[] {
+    if (this.db === undefined || !this.hasTable()) return [];
+    const rows = this.db
+      .prepare(
+        `SELECT path, line, offset, updated_at, seen_at FROM ${TABLE} ORDER BY updated_at DESC, id DESC`,
+      )
+      .all() as {
+      path: string;
+      line: number;
+      offset: number;
+      updated_at: string;
+      seen_at: string | null;
+    }[];
+    return rows.map((r) => ({
+      path: r.path,
+      line: Number(r.line),
+      offset: Number(r.offset),
+      updatedAt: r.updated_at,
+      seenAt: r.seen_at,
+    }));
   }
 
   /** A line source's state as last recorded (see CREATE_SOURCE_TABLE); undefined if none. */

@@ -1,5 +1,12 @@
-import type { ReplayFilesResult, Signal } from '../engine/index.js';
+import type {
+  JsonlStatus,
+  LockHolder,
+  ReplayFilesResult,
+  RunRecord,
+  Signal,
+} from '../engine/index.js';
 import { plural } from '../words.js';
+import { lastRunText, lockText } from './run-lines.js';
 
 /** What `status --gridctl` prints with --json: a dry replay's result, by server and signal. */
 export interface GridctlStatus {
@@ -17,12 +24,16 @@ export interface GridctlStatus {
   /** Files that could not be read, with why. */
   unreadable: { path: string; error: string }[];
   files: number;
+  /** The last replay that sent with this state (its run log, in lines), or null. */
+  lastRun: RunRecord | null;
+  /** The replay holding the state now, if any (alive false: left by a run that died). */
+  lock: LockHolder | null;
 }
 
 const SIGNAL_OF_NAME = /^(logs|metrics|traces)[-.]/;
 
-/** A dry replay's result as the status of the gridctl directories it read. */
-export function gridctlStatus(r: ReplayFilesResult): GridctlStatus {
+/** A dry replay's result as the status of the gridctl directories it read, with its state's. */
+export function gridctlStatus(r: ReplayFilesResult, state: JsonlStatus): GridctlStatus {
   const servers = new Map<string, GridctlStatus['servers'][number]>();
   for (const f of r.files) {
     const parts = f.path.split(/[\\/]/);
@@ -46,11 +57,13 @@ export function gridctlStatus(r: ReplayFilesResult): GridctlStatus {
       .filter((f) => f.error !== undefined)
       .map((f) => ({ path: f.path, error: f.error as string })),
     files: r.files.length,
+    lastRun: state.lastRun,
+    lock: state.lock,
   };
 }
 
 /** The status for a person. */
-export function formatGridctlStatus(s: GridctlStatus): string {
+export function formatGridctlStatus(s: GridctlStatus, now: number): string {
   const perSignal = (counts: Partial<Record<Signal, number>>) =>
     (['logs', 'metrics', 'traces'] as const)
       .filter((k) => (counts[k] ?? 0) > 0)
@@ -71,5 +84,7 @@ export function formatGridctlStatus(s: GridctlStatus): string {
   for (const path of s.heldBack)
     lines.push(`  held back  ${path}: its last line has no newline yet`);
   for (const u of s.unreadable) lines.push(`  unreadable ${u.path}: ${u.error}`);
+  lines.push(`  last run   ${lastRunText(s.lastRun, 'line')}`);
+  lines.push(`  lock       ${lockText(s.lock, now, 'replay')}`);
   return `${lines.join('\n')}\n`;
 }

@@ -1,5 +1,6 @@
 import type { SyncStatus } from '../engine/index.js';
 import { count, plural } from '../words.js';
+import { lastRunText, lockText } from './run-lines.js';
 
 /** Set-aside reasons shown one per line; the rest are summed up. */
 const REASON_LINES = 5;
@@ -37,7 +38,7 @@ export function formatStatusText(s: SyncStatus, now: number): string {
     );
   }
   lines.push(`  last sync  ${lastSyncLine(s)}`);
-  lines.push(`  lock       ${lockLine(s, now)}`);
+  lines.push(`  lock       ${lockText(s.lock, now, 'sync')}`);
   lines.push(`  progress   ${progressText(s.progress)}`);
   return `${lines.join('\n')}\n`;
 }
@@ -78,30 +79,9 @@ function fileNote(file: Group['file']): string {
 }
 
 function lastSyncLine(s: SyncStatus): string {
-  const run = s.lastSync;
-  if (run === null) {
-    return s.lastDeliveredAt === null
-      ? 'none recorded'
-      : `none recorded; events last marked delivered at ${s.lastDeliveredAt}`;
-  }
-  const to = run.endpoint === null ? '' : ` to ${run.endpoint}`;
-  const aside = run.setAside > 0 ? `, ${count(run.setAside)} set aside` : '';
-  const left = run.pending < 0 ? '' : `, ${count(run.pending)} left pending`;
-  return (
-    `${run.finishedAt} (${run.status}): ${plural(run.delivered, 'event')} of ` +
-    `${count(run.selected)} selected delivered${to}${aside}${left}`
-  );
-}
-
-function lockLine(s: SyncStatus, now: number): string {
-  const l = s.lock;
-  if (l === null) return 'free: no sync is running';
-  const who = `pid ${l.pid} on ${l.host}, since ${l.since}`;
-  if (!l.alive) {
-    return `left by a sync that is gone (${who}); the next sync takes it over`;
-  }
-  const heartbeat = Math.max(0, Math.round((now - Date.parse(l.heartbeatAt)) / 1000));
-  return `held by a running sync (${who}, last sign of life ${plural(heartbeat, 'second')} ago)`;
+  if (s.lastSync === null && s.lastDeliveredAt !== null)
+    return `none recorded; events last marked delivered at ${s.lastDeliveredAt}`;
+  return lastRunText(s.lastSync, 'event');
 }
 
 function progressText(mode: SyncStatus['progress']): string {

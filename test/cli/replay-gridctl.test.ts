@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Loose } from '../helpers/jsonl-files.js';
@@ -89,12 +89,76 @@ describe('telemetry-sync replay --gridctl (CLI)', () => {
     expect(text.stdout).toMatch(/pending +26 lines: 5 logs, 19 metrics, 2 traces/);
     expect(text.stdout).toMatch(/dev\/__skills__ +3 metrics/);
 
+    expect(s).toMatchObject({ lastRun: null, lock: null });
+    expect(text.stdout).toMatch(/last run +none recorded\n +lock +free: no replay is running/);
+
     await replay(['--endpoint', receiver.url]);
     const after = JSON.parse((await status()).stdout);
     expect(after.pending.lines).toBe(0);
+    // The replay's run log: every line sent delivered, the torn last line still pending.
+    expect(after.lastRun).toMatchObject({
+      status: 'delivered',
+      delivered: 26,
+      setAside: 0,
+      pending: 1,
+      endpoint: expect.stringContaining('127.0.0.1'),
+    });
+    expect((await status(false)).stdout).toMatch(
+      /last run +\S+ \(delivered\): 26 lines of \d+ read delivered to http:\/\/127\.0\.0\.1:\d+\/v1\/\w+.*, 1 left pending\n/,
+    );
     const wrong = await runCli(['status', join(dir, 'home')]);
     expect(wrong.code).toBe(2);
-    expect(wrong.stderr).toMatch(/status takes no path .* without --gridctl/);
+    expect(wrong.stderr).toMatch(/status takes no path .* without --gridctl or --replay/);
+  });
+
+  it('status --replay says which files the state holds and what the last replay did', async () => {
+    const state = join(dir, 'state.db');
+    const status = (...args: string[]) =>
+      runCli(['status', '--replay', '--state', state, ...args], { HOME: join(dir, 'home') });
+    const none = await status();
+    expect(none.code).toBe(0);
+    expect(none.stdout).toMatch(/replay state .*state\.db: not there; no replay has recorded/);
+    expect(JSON.parse((await status('--json')).stdout)).toEqual({
+      statePath: state,
+      exists: false,
+      files: [],
+      lastRun: null,
+      lock: null,
+    });
+
+    const run = await replay(['--endpoint', receiver.url]);
+    const json = JSON.parse((await status('--json')).stdout);
+    expect(json.files.length).toBeGreaterThan(0);
+    for (const f of json.files) expect(f.path.startsWith(join(dir, 'home'))).toBe(true);
+    const lines = json.files.reduce((n: number, f: { line: number }) => n + f.line, 0);
+    expect(lines).toBeGreaterThanOrEqual(26);
+    expect(json.lastRun).toMatchObject({
+      status: run.result.run.status,
+      delivered: run.result.run.delivered,
+      selected: run.result.run.selected,
+    });
+    const text = (await status()).stdout;
+    expect(text).toMatch(/files +\d+ files\n/);
+    expect(text).toMatch(/\/metrics\.jsonl: \d+ lines? done \([\d,]+ bytes\), recorded /);
+    expect(text).toMatch(/last run +\S+ \(delivered\): 26 lines of/);
+
+    for (const [args, message] of [
+      [['status', '--replay', '--gridctl'], /--replay or --gridctl, not both/],
+      [['status', '--replay', 'some/dir'], /status --replay takes no path \(some\/dir\)/],
+      [
+        ['status', '--replay', '--db', state],
+        /reads a replay state \(--state\), not a tokf database/,
+      ],
+    ] as const) {
+      const wrong = await runCli([...args]);
+      expect(wrong.code).toBe(2);
+      expect(wrong.stderr).toMatch(message);
+    }
+    const notState = join(dir, 'not-a-state.db');
+    writeFileSync(notState, 'not sqlite at all, but long enough to be read as a header'.repeat(10));
+    const bad = await runCli(['status', '--replay', '--state', notState]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain(notState);
   });
 
   it('Ctrl-C mid-run: the next run sends the rest, each metrics line once (the one in flight at most twice)', async () => {

@@ -13,7 +13,7 @@ import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { buildJsonlConfig } from '../../src/config/jsonl-config.js';
 import type { ReplaySettings } from '../../src/config/replay-settings.js';
-import { runReplayFiles } from '../../src/engine/index.js';
+import { readJsonlStatus, runReplayFiles } from '../../src/engine/index.js';
 import { UsageError } from '../../src/errors.js';
 import { logsLine, markersOf, metricsLine, tracesLine } from '../helpers/jsonl-files.js';
 import { OtlpReceiver, startOtlpReceiver } from '../helpers/otlp-receiver.js';
@@ -138,6 +138,13 @@ describe('replay of OTLP JSON Lines files', () => {
     const first = await replay([file]);
     expect(first.got).toEqual(['a#0']);
     expect(first.result).toMatchObject({ exitCode: 1, stopped: { line: 2 } });
+    // What is left after a stop is not counted: the run log says so rather than guess.
+    expect(first.result.run).toMatchObject({ status: 'partial', delivered: 1, pending: -1 });
+    expect(readJsonlStatus(join(dir, 'state.db'), Date.now()).lastRun).toMatchObject({
+      status: 'partial',
+      delivered: 1,
+      pending: -1,
+    });
     const second = await replay([file]);
     expect(second.got).toEqual(['b#0', 'c#0']);
     expect(second.result.exitCode).toBe(0);

@@ -11,6 +11,8 @@ import { join } from 'node:path';
 import { buildJsonlConfig } from '../../src/config/jsonl-config.js';
 import { buildSyncConfig } from '../../src/config/build-config.js';
 import {
+  readJsonlStatus,
+  readStatus,
   runReplayFiles,
   runSync,
   SyncBusyError,
@@ -221,7 +223,74 @@ describe('the run harness, the same for sync (tokf database) and replay (JSON Li
     },
     30_000,
   );
+
+  it.each(COMMANDS)(
+    '%s tells its run in the one shape every command shares, and leaves it where status reads it',
+    async (command) => {
+      await startReceiver();
+      receiver.enqueue({}, {}, { status: 400, errorMessage: 'bad' });
+      const source = sourceOf(command);
+      const { raw } = await run(command, source, depsWith().deps);
+      expect(raw.run).toEqual({
+        command,
+        status: 'partial',
+        exitCode: 1,
+        interrupted: false,
+        durationMs: raw.durationMs,
+        unit: command === 'sync' ? 'event' : 'line',
+        endpoint: `${receiver.url}/v1/${command === 'sync' ? 'metrics' : 'logs'}`,
+        selected: UNITS,
+        delivered: UNITS - 1,
+        setAside: 1,
+        pending: 0,
+        // A line a request; sync's figure is its result's own (checked below).
+        requests: command === 'replay' ? UNITS : expect.any(Number),
+        retries: 0,
+        bytesSent: expect.any(Number),
+      });
+      if ('requests' in raw) expect(raw.run.requests).toBe(raw.requests);
+      expect(raw.run.bytesSent).toBeGreaterThan(0);
+      const logged = () =>
+        'db' in source
+          ? readStatus(source.db, Date.now()).lastSync
+          : readJsonlStatus(source.state, Date.now()).lastRun;
+      const { run: summary } = raw;
+      expect(logged()).toMatchObject({
+        status: summary.status,
+        endpoint: summary.endpoint,
+        selected: summary.selected,
+        delivered: summary.delivered,
+        setAside: summary.setAside,
+        pending: summary.pending,
+      });
+      const first = logged();
+
+      // A dry run sends and records nothing: it leaves no line either.
+      const dry = await runDry(command, source);
+      expect(dry.run).toMatchObject({ command, status: 'dry-run', delivered: 0 });
+      expect(logged()).toEqual(first);
+    },
+  );
 });
+
+/** A dry run of `command` over `source`. */
+async function runDry(command: Command, source: ReturnType<typeof sourceOf>) {
+  const deps = depsWith().deps;
+  if ('db' in source)
+    return await runSync(
+      buildSyncConfig({ db: source.db, endpoint: receiver.url, dryRun: true }, {}, Date.now()),
+      deps,
+    );
+  return await runReplayFiles(
+    buildJsonlConfig(
+      { endpoint: receiver.url, state: source.state, dryRun: true },
+      [source.file],
+      {},
+      Date.now(),
+    ),
+    deps,
+  );
+}
 
 describe('CircuitBreaker', () => {
   it('counts refusals of the data in a row, starts again on an acknowledgement, ignores time refusals', () => {

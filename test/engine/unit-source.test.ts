@@ -12,6 +12,7 @@ import type { Signal } from '../../src/config/vocabulary.js';
 import type { RunDeps, RunProgress } from '../../src/engine/run-deps.js';
 import { RunHarness } from '../../src/engine/run-harness.js';
 import { sendUnits, type UnitRefusal, type UnitSource } from '../../src/engine/unit-source.js';
+import { lastRun } from '../../src/progress/run-log.js';
 import { SyncBusyError, SyncLock } from '../../src/progress/sync-lock.js';
 import { logsLine } from '../helpers/jsonl-files.js';
 import { otlpReceiverForEachTest } from '../helpers/otlp-receiver.js';
@@ -30,6 +31,8 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
  * set aside (a real source records it durably, as JSON Lines offsets or tokf's ranges).
  */
 class LinesSource implements UnitSource<number> {
+  readonly command = 'lines';
+  runLog: DatabaseSync | undefined;
   readonly acknowledgedUnits: number[] = [];
   readonly setAsideUnits: { unit: number; refusal: UnitRefusal['kind'] }[] = [];
   closed = 0;
@@ -213,6 +216,48 @@ describe('the harness rules a unit source gets without writing them', () => {
     // Once the other run is done, the lock is the source's.
     const result = await RunHarness.run(depsWith().deps, sendUnits(source));
     expect(result.delivered).toBe(UNITS);
+    db.close();
+  });
+
+  it("logs each run in the run's one shape, for status: the next source gets the run log too", async () => {
+    const db = new DatabaseSync(join(dir, 'progress.db'));
+    receiver.enqueue({}, { status: 400, errorMessage: 'bad' });
+    const source = new LinesSource(lines(), new SyncLock(db));
+    source.runLog = db;
+    const result = await RunHarness.run(depsWith().deps, sendUnits(source));
+    expect(result.run).toMatchObject({
+      command: 'lines',
+      status: 'partial',
+      exitCode: 1,
+      unit: 'event',
+      endpoint: `${receiver.url}/v1/logs`,
+      selected: UNITS,
+      delivered: UNITS - 1,
+      setAside: 1,
+      requests: UNITS,
+      retries: 0,
+    });
+    expect(result.run.bytesSent).toBeGreaterThan(0);
+    expect(lastRun(db)).toMatchObject({
+      status: 'partial',
+      endpoint: `${receiver.url}/v1/logs`,
+      selected: UNITS,
+      delivered: UNITS - 1,
+      setAside: 1,
+      pending: -1,
+    });
+    db.close();
+  });
+
+  it('logs nothing where the source keeps no run log, nor where nothing is recorded (no lock)', async () => {
+    const db = new DatabaseSync(join(dir, 'progress.db'));
+    const unlogged = new LinesSource(lines(), new SyncLock(db));
+    await RunHarness.run(depsWith().deps, sendUnits(unlogged));
+    const unlocked = new LinesSource(lines());
+    unlocked.runLog = db;
+    await RunHarness.run(depsWith().deps, sendUnits(unlocked));
+    expect(receiver.requests).toHaveLength(2 * UNITS);
+    expect(lastRun(db)).toBeUndefined();
     db.close();
   });
 });

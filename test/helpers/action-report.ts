@@ -4,9 +4,10 @@
  */
 import type { ActionReport } from '../../src/action/action-report.js';
 import type { SyncResult } from '../../src/engine/index.js';
+import { syncRunSummary } from '../../src/engine/run-result.js';
 
 export function result(overrides: Partial<SyncResult> = {}): SyncResult {
-  return {
+  const r: Omit<SyncResult, 'run'> = {
     status: 'delivered',
     exitCode: 0,
     database: '/db',
@@ -57,6 +58,7 @@ export function result(overrides: Partial<SyncResult> = {}): SyncResult {
     warnings: [],
     ...overrides,
   };
+  return { ...r, run: overrides.run ?? syncRunSummary(r) };
 }
 
 export function report(overrides: Partial<ActionReport> = {}): ActionReport {

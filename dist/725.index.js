@@ -1,8 +1,8 @@
-export const id = 984;
-export const ids = [984];
+export const id = 725;
+export const ids = [725];
 export const modules = {
 
-/***/ 984:
+/***/ 82725:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -881,14 +881,14 @@ class UsageError extends Error {
     name = 'UsageError';
 }
 /** The database cannot be opened or is not a tokf tracking database. */
-class DatabaseError extends Error {
+class errors_DatabaseError extends Error {
     name = 'DatabaseError';
 }
 /**
  * The database file is damaged (SQLite finds it malformed): exit 2, as an unreadable database is;
  * the message says what SQLite found and how to recover.
  */
-class DatabaseDamagedError extends DatabaseError {
+class DatabaseDamagedError extends errors_DatabaseError {
     name = 'DatabaseDamagedError';
 }
 /**
@@ -923,7 +923,7 @@ class LockLostError extends Error {
     name = 'LockLostError';
 }
 /** An error's message; errors from another realm (a worker, a VM context) are not `instanceof Error`. */
-function messageOf(err) {
+function errors_messageOf(err) {
     const message = err?.message;
     return typeof message === 'string' ? message : String(err);
 }
@@ -939,8 +939,8 @@ function messageOf(err) {
  */
 function describeServiceError(err) {
     const e = (typeof err === 'object' && err !== null ? err : {});
-    const message = messageOf(err).trim();
-    const cause = e.cause === undefined ? '' : messageOf(e.cause).trim();
+    const message = errors_messageOf(err).trim();
+    const cause = e.cause === undefined ? '' : errors_messageOf(e.cause).trim();
     if (message !== '')
         return cause !== '' && !message.includes(cause) ? `${message} (${cause})` : message;
     const name = typeof e.name === 'string' && e.name !== '' ? e.name : 'an error with no message';
@@ -1200,7 +1200,7 @@ function events_schema_readEventsSchema(db, path) {
         .map((row) => String(row.name));
     if (!tables.includes('events')) {
         const found = tables.length === 0 ? 'it has no tables' : `tables found: ${tables.join(', ')}`;
-        throw new DatabaseError(`${path} is not a tokf tracking database: no "events" table (${found})`);
+        throw new errors_DatabaseError(`${path} is not a tokf tracking database: no "events" table (${found})`);
     }
     const columns = new Set(db
         .prepare("SELECT name FROM pragma_table_info('events')")
@@ -1208,7 +1208,7 @@ function events_schema_readEventsSchema(db, path) {
         .map((row) => String(row.name)));
     const missing = REQUIRED_COLUMNS.filter((c) => !columns.has(c));
     if (missing.length > 0) {
-        throw new DatabaseError(`${path}: the "events" table lacks column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}, so it is not tokf's`);
+        throw new errors_DatabaseError(`${path}: the "events" table lacks column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}, so it is not tokf's`);
     }
     return { columns, hasSyncedColumn: columns.has(events_schema_SYNCED_COLUMN) };
 }
@@ -1267,7 +1267,7 @@ function damageFound(db, err) {
         return found === 'ok' ? undefined : found;
     }
     catch (checkErr) {
-        return sqliteFailure(checkErr) === 'damaged' ? messageOf(checkErr) : undefined;
+        return sqliteFailure(checkErr) === 'damaged' ? errors_messageOf(checkErr) : undefined;
     }
 }
 /**
@@ -1279,7 +1279,7 @@ function sqlite_failure_databaseFailure(err, path, what, db) {
     // Only SQLite's own errors are told apart here: typed ones and others pass through.
     if (typeof err?.errcode !== 'number')
         return err instanceof Error ? err : new Error(String(err));
-    const said = messageOf(err);
+    const said = errors_messageOf(err);
     const kind = sqliteFailure(err);
     const damage = kind === 'damaged' ? said : damageFound(db, err);
     if (damage !== undefined)
@@ -1288,7 +1288,7 @@ function sqlite_failure_databaseFailure(err, path, what, db) {
         return new DatabaseBusyError(`the database ${path} is locked by another program (tokf writing to it?) and stayed locked past the busy timeout, so telemetry-sync could not ${what}; nothing is wrong with it: try again later`);
     if (kind === 'full')
         return new DiskFullError(`the disk holding the database ${path} is full (${said}), so telemetry-sync could not ${what}; free some space and run again`);
-    return new DatabaseError(`cannot ${what} in ${path}: ${said}`);
+    return new errors_DatabaseError(`cannot ${what} in ${path}: ${said}`);
 }
 function damaged(path, found) {
     return new DatabaseDamagedError(`the database is damaged: ${path}: ${found}. Restore it from a backup or the Actions cache, or recover what is readable with \`sqlite3 ${path} .recover | sqlite3 recovered.db\``);
@@ -1330,7 +1330,7 @@ function inWriteTransaction(db, what, work) {
  * so that the entry points say "try again later" or "free some space", not "bad usage".
  */
 function typed(err, what) {
-    const said = `cannot ${what}: ${messageOf(err)}`;
+    const said = `cannot ${what}: ${errors_messageOf(err)}`;
     switch (sqliteFailure(err)) {
         case 'busy':
             return new DatabaseBusyError(`${said} (another program, tokf writing to it, held it past the busy timeout); nothing is wrong with it: try again later`);
@@ -1339,7 +1339,7 @@ function typed(err, what) {
         case 'damaged':
             return new DatabaseDamagedError(`the database is damaged: ${said}`);
         default:
-            return new DatabaseError(said);
+            return new errors_DatabaseError(said);
     }
 }
 
@@ -2237,63 +2237,6 @@ function sync_lock_readLockHolder(db, now, staleAfterMs = STALE_AFTER_MS) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/progress/run-log.ts
-
-
-/**
- * Our table of the last sending runs, so that `telemetry-sync status` can say when the last sync
- * was and what it did. Deliberately small: one row per run that sent (dry runs and file exports
- * open the database read-only and leave none), the newest RUNS_KEPT kept. It is bookkeeping, not
- * progress: the database's fingerprint and a merge of copies leave it out.
- */
-const RUNS_TABLE = 'telemetry_sync_runs';
-const RUNS_KEPT = 20;
-const run_log_CREATE_TABLE = `CREATE TABLE IF NOT EXISTS ${RUNS_TABLE} (
-  id INTEGER PRIMARY KEY,
-  started_at TEXT NOT NULL,
-  finished_at TEXT NOT NULL,
-  status TEXT NOT NULL,
-  endpoint TEXT,
-  selected INTEGER NOT NULL,
-  delivered INTEGER NOT NULL,
-  set_aside INTEGER NOT NULL,
-  pending INTEGER NOT NULL
-)`;
-/** Appends a run and drops the oldest beyond RUNS_KEPT, in one short write transaction. */
-function recordRun(db, run) {
-    inWriteTransaction(db, 'record the run', () => {
-        db.exec(run_log_CREATE_TABLE);
-        db.prepare(`INSERT INTO ${RUNS_TABLE} (started_at, finished_at, status, endpoint, selected, delivered, set_aside, pending)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`).run(progress_store_tokfTimestamp(new Date(run.startedMs)), progress_store_tokfTimestamp(new Date(run.finishedMs)), run.status, run.endpoint, run.selected, run.delivered, run.setAside, run.pending);
-        db.prepare(`DELETE FROM ${RUNS_TABLE} WHERE id <= (SELECT max(id) FROM ${RUNS_TABLE}) - ${RUNS_KEPT}`).run();
-    });
-}
-/** The newest recorded run, or undefined when none was (or the table is not there). */
-function run_log_lastRun(db) {
-    if (!run_log_tableExists(db, RUNS_TABLE))
-        return undefined;
-    const row = db
-        .prepare(`SELECT started_at, finished_at, status, endpoint, selected, delivered, set_aside, pending
-         FROM ${RUNS_TABLE} ORDER BY id DESC LIMIT 1`)
-        .get();
-    if (row === undefined)
-        return undefined;
-    return {
-        startedAt: String(row.started_at),
-        finishedAt: String(row.finished_at),
-        status: String(row.status),
-        endpoint: row.endpoint == null ? null : String(row.endpoint),
-        selected: Number(row.selected),
-        delivered: Number(row.delivered),
-        setAside: Number(row.set_aside),
-        pending: Number(row.pending),
-    };
-}
-function run_log_tableExists(db, name) {
-    return (db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?").get(name) !==
-        undefined);
-}
-
 // EXTERNAL MODULE: external "node:sqlite"
 var external_node_sqlite_ = __webpack_require__(80099);
 ;// CONCATENATED MODULE: ./src/source/database.ts
@@ -2310,15 +2253,15 @@ const BUSY_TIMEOUT_MS = 5000;
  */
 function database_openDatabase(path, readOnly, busyTimeoutMs = BUSY_TIMEOUT_MS) {
     if (!(0,external_node_fs_.existsSync)(path))
-        throw new DatabaseError(`no database at ${path}`);
+        throw new errors_DatabaseError(`no database at ${path}`);
     if ((0,external_node_fs_.statSync)(path).isDirectory())
-        throw new DatabaseError(`${path} is a directory, not a database`);
+        throw new errors_DatabaseError(`${path} is a directory, not a database`);
     let db;
     try {
         db = new external_node_sqlite_.DatabaseSync(path, { readOnly });
     }
     catch (err) {
-        throw new DatabaseError(`cannot open ${path}: ${messageOf(err)}`);
+        throw new errors_DatabaseError(`cannot open ${path}: ${errors_messageOf(err)}`);
     }
     try {
         db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
@@ -2327,9 +2270,9 @@ function database_openDatabase(path, readOnly, busyTimeoutMs = BUSY_TIMEOUT_MS) 
     }
     catch (err) {
         db.close();
-        const msg = messageOf(err);
+        const msg = errors_messageOf(err);
         if (/not a database|file is encrypted/i.test(msg)) {
-            throw new DatabaseError(`${path} is not an SQLite database`);
+            throw new errors_DatabaseError(`${path} is not an SQLite database`);
         }
         throw sqlite_failure_databaseFailure(err, path, 'open it');
     }
@@ -2350,7 +2293,7 @@ function assertWritable(path) {
     ]) {
         const mode = (0,external_node_fs_.statSync)(target).mode;
         if ((mode & 0o222) === 0) {
-            throw new DatabaseError(`the ${what} ${target} is read-only (mode ${(mode & 0o777).toString(8)}), so delivered events could not be recorded; nothing was sent (use --dry-run or --otlp-json-out to read it)`);
+            throw new errors_DatabaseError(`the ${what} ${target} is read-only (mode ${(mode & 0o777).toString(8)}), so delivered events could not be recorded; nothing was sent (use --dry-run or --otlp-json-out to read it)`);
         }
     }
 }
@@ -3556,6 +3499,63 @@ class OtlpExporter {
     }
 }
 
+;// CONCATENATED MODULE: ./src/progress/run-log.ts
+
+
+/**
+ * Our table of the last sending runs, so that `telemetry-sync status` can say when the last sync
+ * was and what it did. Deliberately small: one row per run that sent (dry runs and file exports
+ * open the database read-only and leave none), the newest RUNS_KEPT kept. It is bookkeeping, not
+ * progress: the database's fingerprint and a merge of copies leave it out.
+ */
+const RUNS_TABLE = 'telemetry_sync_runs';
+const RUNS_KEPT = 20;
+const run_log_CREATE_TABLE = `CREATE TABLE IF NOT EXISTS ${RUNS_TABLE} (
+  id INTEGER PRIMARY KEY,
+  started_at TEXT NOT NULL,
+  finished_at TEXT NOT NULL,
+  status TEXT NOT NULL,
+  endpoint TEXT,
+  selected INTEGER NOT NULL,
+  delivered INTEGER NOT NULL,
+  set_aside INTEGER NOT NULL,
+  pending INTEGER NOT NULL
+)`;
+/** Appends a run and drops the oldest beyond RUNS_KEPT, in one short write transaction. */
+function recordRun(db, run) {
+    inWriteTransaction(db, 'record the run', () => {
+        db.exec(run_log_CREATE_TABLE);
+        db.prepare(`INSERT INTO ${RUNS_TABLE} (started_at, finished_at, status, endpoint, selected, delivered, set_aside, pending)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`).run(progress_store_tokfTimestamp(new Date(run.startedMs)), progress_store_tokfTimestamp(new Date(run.finishedMs)), run.status, run.endpoint, run.selected, run.delivered, run.setAside, run.pending);
+        db.prepare(`DELETE FROM ${RUNS_TABLE} WHERE id <= (SELECT max(id) FROM ${RUNS_TABLE}) - ${RUNS_KEPT}`).run();
+    });
+}
+/** The newest recorded run, or undefined when none was (or the table is not there). */
+function run_log_lastRun(db) {
+    if (!run_log_tableExists(db, RUNS_TABLE))
+        return undefined;
+    const row = db
+        .prepare(`SELECT started_at, finished_at, status, endpoint, selected, delivered, set_aside, pending
+         FROM ${RUNS_TABLE} ORDER BY id DESC LIMIT 1`)
+        .get();
+    if (row === undefined)
+        return undefined;
+    return {
+        startedAt: String(row.started_at),
+        finishedAt: String(row.finished_at),
+        status: String(row.status),
+        endpoint: row.endpoint == null ? null : String(row.endpoint),
+        selected: Number(row.selected),
+        delivered: Number(row.delivered),
+        setAside: Number(row.set_aside),
+        pending: Number(row.pending),
+    };
+}
+function run_log_tableExists(db, name) {
+    return (db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?").get(name) !==
+        undefined);
+}
+
 ;// CONCATENATED MODULE: ./src/engine/circuit-breaker.ts
 /**
  * The circuit breaker of every sending run, with one rule: only refusals of the data (bad data)
@@ -3591,13 +3591,15 @@ class CircuitBreaker {
 
 
 
+
+
 /**
  * Runs every command that sends, whatever its source reads (a tokf database, JSON Lines files,
  * gridctl's directory): `RunHarness.run(deps, source)` takes the lock while progress is recorded,
  * sends the source's units in order with exporters made here (retries, their progress, the stop)
  * and the circuit breaker's one rule, stops between units on Ctrl-C or SIGTERM (through
- * `deps.signal`) or a lock taken over, writes the run log only while the lock is the run's, and
- * closes what the run opened. A source says what is pending, how it is encoded and sent and how an
+ * `deps.signal`) or a lock taken over, writes the run's summary (its result's `run`, one shape for
+ * every source) to the run log only while the lock is the run's, and closes what the run opened. A source says what is pending, how it is encoded and sent and how an
  * acknowledgement is recorded (see RunSource below); the harness does the rest.
  */
 class RunHarness {
@@ -3631,7 +3633,10 @@ class RunHarness {
                     lockLost: harness.lockLost,
                     durationMs: deps.now() - started,
                 });
-            }, (result) => source.logRun?.(result));
+            }, (result) => {
+                if (source.runLog !== undefined)
+                    harness.logRun(source.runLog, result, started);
+            });
         }
         finally {
             for (const exporter of harness.exporters.values())
@@ -3657,6 +3662,28 @@ class RunHarness {
         }
         finally {
             lock.release();
+        }
+    }
+    /**
+     * Leaves the run's line (its RunSummary) in the run log that `status` reads. A run log that
+     * cannot be written costs the line, never the run: what was sent is recorded already.
+     */
+    logRun(db, result, started) {
+        const { run } = result;
+        try {
+            recordRun(db, {
+                startedMs: started,
+                finishedMs: this.deps.now(),
+                status: run.status,
+                endpoint: run.endpoint,
+                selected: run.selected,
+                delivered: run.delivered,
+                setAside: run.setAside,
+                pending: run.pending,
+            });
+        }
+        catch (err) {
+            this.deps.log(`could not record the run for telemetry-sync status: ${errors_messageOf(err)}`);
         }
     }
     /** Interrupted by Ctrl-C or SIGTERM. */
@@ -4364,7 +4391,7 @@ function writeFailure(err, kind, path) {
     const code = err?.code;
     if (code !== undefined && NO_SPACE.has(code))
         return new DiskFullError(`no space left on the device while writing the ${kind} ${path} (${code}); free some space and run again`, path);
-    return new FileWriteError(`cannot write the ${kind} ${path}: ${messageOf(err)}`, path);
+    return new FileWriteError(`cannot write the ${kind} ${path}: ${errors_messageOf(err)}`, path);
 }
 /** Runs `work`, turning a failure into writeFailure's error for this file. */
 function writing(kind, path, work) {
@@ -5851,7 +5878,7 @@ function keepInFile(parts, events, said, how) {
             recorder.setAside(ids, rejection);
     }
     catch (err) {
-        return `${said}; recording that failed: ${messageOf(err)}`;
+        return `${said}; recording that failed: ${errors_messageOf(err)}`;
     }
     stats[how.stat] += events.length;
     notices.warning({
@@ -5975,7 +6002,7 @@ class Delivery {
                 kind: 'failed',
                 attempts: 0,
                 bytesSent: 0,
-                message: `not sent: recording the request in flight failed: ${messageOf(err)}`,
+                message: `not sent: recording the request in flight failed: ${errors_messageOf(err)}`,
             };
         }
         const outcome = await this.parts.exporter.send(request.body, this.parts.speculation.wire(request));
@@ -5984,7 +6011,7 @@ class Delivery {
                 recorder.unacknowledged(request.events, outcome.mayHaveLanded !== true);
             }
             catch (err) {
-                this.failed('record-failed', request.events, messageOf(err));
+                this.failed('record-failed', request.events, errors_messageOf(err));
                 this.stop();
             }
         }
@@ -6027,7 +6054,7 @@ class Delivery {
             this.parts.recorder.acknowledged(request.events, request.totals);
         }
         catch (err) {
-            this.failed('record-failed', request.events, messageOf(err));
+            this.failed('record-failed', request.events, errors_messageOf(err));
             return false;
         }
         this.parts.observed.acknowledged(request.events);
@@ -6111,7 +6138,7 @@ class Delivery {
             this.parts.recorder.setAside(events.map((e) => e.id), { reason, status: refusal.status });
         }
         catch (err) {
-            this.failed('record-failed', events, `${reason}; recording the refusal failed: ${messageOf(err)}`);
+            this.failed('record-failed', events, `${reason}; recording the refusal failed: ${errors_messageOf(err)}`);
             return 'stop';
         }
         this.stats.refusedEvents += events.length;
@@ -8091,7 +8118,7 @@ function runResult(f) {
         maxAgeSetAside;
     const secrets = config.endpoint?.secrets ?? [];
     const clean = (n) => n.message === null ? n : { ...n, message: redact(n.message, secrets) };
-    return {
+    const result = {
         status,
         // A file-only export whose file could not be written did not do its job either.
         exitCode: status === 'partial' || status === 'failed' || (status === 'exported' && errors.length > 0)
@@ -8146,6 +8173,7 @@ function runResult(f) {
         errors: errors.map(clean),
         warnings: warnings.map(clean),
     };
+    return { ...result, run: syncRunSummary(result) };
 }
 function selectionNotices(f) {
     const { selection } = f.observed;
@@ -8173,6 +8201,28 @@ function isoOf(seconds) {
     return seconds === undefined
         ? null
         : new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
+}
+/**
+ * A sync's run: the figures of its result's top level (the first signal's, metrics unless
+ * --signals says otherwise), as the run log has always recorded them.
+ */
+function syncRunSummary(r) {
+    return {
+        command: 'sync',
+        status: r.status,
+        exitCode: r.exitCode,
+        interrupted: r.interrupted,
+        durationMs: r.durationMs,
+        unit: 'event',
+        endpoint: r.endpoint,
+        selected: r.selected,
+        delivered: r.delivered,
+        setAside: r.selectedSetAside,
+        pending: r.pending,
+        requests: r.requests,
+        retries: r.retries,
+        bytesSent: r.bytesSent,
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/engine/selection.ts
@@ -8440,7 +8490,7 @@ class TokfPass {
             // Batches already handed to the sender finish (or stop) before anything is closed.
             const failure = await pipeline.drain();
             if (failure !== undefined)
-                this.notices.error({ kind: 'unexpected', count: 0, message: messageOf(failure) });
+                this.notices.error({ kind: 'unexpected', count: 0, message: errors_messageOf(failure) });
             delivery?.finish();
             this.recordSkipped();
             for (const file of [files?.all, files?.refused])
@@ -8490,7 +8540,7 @@ class TokfPass {
         }
         const failure = sqlite_failure_databaseFailure(err, this.config.dbPath, 'read the pending events', this.stores.db);
         const kind = failure instanceof DatabaseDamagedError ? 'database-damaged' : 'read-failed';
-        this.notices.error({ kind, count: 0, message: messageOf(failure) });
+        this.notices.error({ kind, count: 0, message: errors_messageOf(failure) });
     }
     lockLost() {
         return this.harness.lockLost !== undefined;
@@ -8589,7 +8639,7 @@ class TokfPass {
             this.notices.error({
                 kind: 'file-failed',
                 count: backfill?.events ?? 0,
-                message: messageOf(err),
+                message: errors_messageOf(err),
                 ...(backfill && { file: backfill.path }),
             });
         }
@@ -8634,7 +8684,7 @@ class TokfPass {
                 kind: 'skip-failed',
                 count: events.length,
                 firstId: events[0]?.id,
-                message: messageOf(err),
+                message: errors_messageOf(err),
             });
         }
     }
@@ -8660,7 +8710,7 @@ class TokfPass {
                 kind: 'set-aside-failed',
                 count: ids.length,
                 firstId: ids[0],
-                message: messageOf(err),
+                message: errors_messageOf(err),
             });
         }
     }
@@ -8714,7 +8764,7 @@ class TokfPass {
         catch (err) {
             // Counting reads the whole table; in a damaged file that may fail after the run did its work.
             const failure = sqlite_failure_databaseFailure(err, this.config.dbPath, 'count the pending events', this.stores.db);
-            this.notices.error({ kind: 'count-failed', count: 0, message: messageOf(failure) });
+            this.notices.error({ kind: 'count-failed', count: 0, message: errors_messageOf(failure) });
             return { pending: -1, setAside: -1 };
         }
     }
@@ -8743,6 +8793,7 @@ function combinedStatus(statuses) {
 
 ;// CONCATENATED MODULE: ./src/engine/signal-results.ts
 
+
 /** A signal's own figures, from the result of its replay. */
 function summary(signal, r) {
     return {
@@ -8769,7 +8820,7 @@ function mergeSignalResults(runs, durationMs) {
         throw new Error('a sync runs at least one signal');
     const mark = (signal) => (n) => signal === 'metrics' ? n : { ...n, signal };
     const status = combinedStatus(runs.map((r) => r.result.status));
-    return {
+    const merged = {
         ...first.result,
         status,
         exitCode: runs.some((r) => r.result.exitCode === 1) || status === 'failed' || status === 'partial'
@@ -8781,10 +8832,10 @@ function mergeSignalResults(runs, durationMs) {
         durationMs,
         signals: runs.map((r) => summary(r.signal, r.result)),
     };
+    return { ...merged, run: syncRunSummary(merged) };
 }
 
 ;// CONCATENATED MODULE: ./src/engine/sync.ts
-
 
 
 
@@ -8853,19 +8904,21 @@ async function runSync(config, deps) {
 /**
  * The tokf database as a source of the run harness: a pass per signal (see TokfPass: its ordered
  * pipeline, speculation and poison isolation stay inside it), the signals' results merged into
- * one, and the run's line in the run log.
+ * one; the database holds the run log.
  */
 class TokfSource {
-    db;
+    runLog;
     runs;
     lock;
     deps;
     started;
     results = [];
-    constructor(db, runs, lock, deps, 
+    constructor(
+    /** The database, whose run log the harness writes. */
+    runLog, runs, lock, deps, 
     /** When the sync began: before the database was opened. */
     started) {
-        this.db = db;
+        this.runLog = runLog;
         this.runs = runs;
         this.lock = lock;
         this.deps = deps;
@@ -8882,9 +8935,6 @@ class TokfSource {
     }
     result(end) {
         return throwIfDamaged(mergeSignalResults(this.results, end.durationMs));
-    }
-    logRun(result) {
-        logRun(this.db, result, this.started, this.deps);
     }
 }
 /**
@@ -8927,24 +8977,6 @@ function signalConfig(config, signal) {
         openmetricsOut: undefined,
     };
 }
-/** Leaves a line in the run log for `telemetry-sync status`; the run's outcome stands if it fails. */
-function logRun(db, result, started, deps) {
-    try {
-        recordRun(db, {
-            startedMs: started,
-            finishedMs: deps.now(),
-            status: result.status,
-            endpoint: result.endpoint,
-            selected: result.selected,
-            delivered: result.delivered,
-            setAside: result.selectedSetAside,
-            pending: result.pending,
-        });
-    }
-    catch (err) {
-        deps.log(`could not record the run for telemetry-sync status: ${messageOf(err)}`);
-    }
-}
 /** An output directory must be usable before the database is touched or anything sent. */
 function prepareOutputDir(dir, flag) {
     try {
@@ -8952,7 +8984,7 @@ function prepareOutputDir(dir, flag) {
         (0,external_node_fs_.accessSync)(dir, external_node_fs_.constants.W_OK);
     }
     catch (err) {
-        throw new UsageError(`${flag}: cannot write to ${dir} (${messageOf(err)})`);
+        throw new UsageError(`${flag}: cannot write to ${dir} (${errors_messageOf(err)})`);
     }
 }
 
@@ -9130,7 +9162,7 @@ class FilesForLater {
             }
             catch (err) {
                 spool.discard();
-                errors.push(messageOf(err));
+                errors.push(errors_messageOf(err));
             }
         }
         return errors;
@@ -9484,6 +9516,253 @@ function timeOf(mark) {
     return seconds === undefined
         ? mark.timestamp
         : new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+;// CONCATENATED MODULE: ./src/progress/jsonl-state.ts
+
+
+
+
+
+
+
+/**
+ * How long a file's row is kept after a run last matched it to a file (by inode and first line,
+ * or by first line alone), unless the file is still where the row says. Long enough for a file
+ * rotated away for a while, or left out of the PATH arguments of some runs, to keep its progress.
+ */
+const FORGET_AFTER_DAYS = 30;
+const FORGET_AFTER_MS = FORGET_AFTER_DAYS * 24 * 60 * 60 * 1000;
+const TABLE = 'replay_files';
+const jsonl_state_CREATE_TABLE = `CREATE TABLE IF NOT EXISTS ${TABLE} (
+  id INTEGER PRIMARY KEY,
+  dev TEXT NOT NULL,
+  ino TEXT NOT NULL,
+  first_line_sha256 TEXT NOT NULL,
+  offset INTEGER NOT NULL,
+  line INTEGER NOT NULL,
+  path TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  seen_at TEXT,
+  UNIQUE (dev, ino, first_line_sha256)
+)`;
+/**
+ * State a line source builds from the lines before (gridctl's metrics: each series' start and last
+ * value), by a key of the source's, as JSON. Written in the transaction that records the progress
+ * of the file whose lines built it, so that the two never disagree.
+ */
+const CREATE_SOURCE_TABLE = `CREATE TABLE IF NOT EXISTS replay_source_state (
+  key TEXT PRIMARY KEY,
+  state TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+)`;
+/**
+ * The progress of replays of OTLP JSON Lines files, in a small SQLite database of its own: per
+ * file, what identifies it and the offset up to which its lines were acknowledged. Each record is
+ * one short transaction, committed before the next line is sent.
+ */
+class jsonl_state_JsonlState {
+    db;
+    constructor(db) {
+        this.db = db;
+    }
+    /** Opens (and creates, unless read-only) the state database. Read-only and absent: empty. */
+    static open(path, readOnly) {
+        if (readOnly && !(0,external_node_fs_.existsSync)(path))
+            return new jsonl_state_JsonlState(undefined);
+        try {
+            if (!readOnly)
+                (0,external_node_fs_.mkdirSync)((0,external_node_path_.dirname)(path), { recursive: true });
+            const db = new external_node_sqlite_.DatabaseSync(path, { readOnly });
+            db.exec('PRAGMA busy_timeout = 5000');
+            if (!readOnly) {
+                db.exec('PRAGMA journal_mode = WAL');
+                db.exec('PRAGMA synchronous = FULL');
+                db.exec(jsonl_state_CREATE_TABLE);
+                db.exec(CREATE_SOURCE_TABLE);
+                const columns = db.prepare(`PRAGMA table_info(${TABLE})`).all();
+                if (!columns.some((c) => c.name === 'seen_at'))
+                    db.exec(`ALTER TABLE ${TABLE} ADD COLUMN seen_at TEXT`);
+            }
+            return new jsonl_state_JsonlState(db);
+        }
+        catch (err) {
+            throw new errors_DatabaseError(`cannot open the replay state ${path}: ${errors_messageOf(err)}`);
+        }
+    }
+    /** Where to resume a file: by inode and first line, else by first line alone, else from 0. */
+    find(id) {
+        if (this.db === undefined || !this.hasTable())
+            return { recognition: 'new', offset: 0, line: 0 };
+        const same = this.db
+            .prepare(`SELECT offset, line FROM ${TABLE} WHERE dev = ? AND ino = ? AND first_line_sha256 = ?`)
+            .get(id.dev, id.ino, id.firstLine);
+        if (same !== undefined)
+            return { recognition: 'same', offset: same.offset, line: same.line };
+        const copy = this.db
+            .prepare(`SELECT offset, line FROM ${TABLE} WHERE first_line_sha256 = ? ORDER BY offset DESC LIMIT 1`)
+            .get(id.firstLine);
+        if (copy !== undefined)
+            return { recognition: 'copy', offset: copy.offset, line: copy.line };
+        const replaced = this.db
+            .prepare(`SELECT 1 FROM ${TABLE} WHERE dev = ? AND ino = ?`)
+            .get(id.dev, id.ino);
+        return { recognition: replaced === undefined ? 'new' : 'replaced', offset: 0, line: 0 };
+    }
+    /**
+     * Records that a run met these files, so that the rows their progress comes from are kept: each
+     * one's own, and those of files with its first line, from which a copy takes its offset (a copy
+     * read to its end never gets a row of its own). The path follows a file renamed by a rotation.
+     */
+    seen(files, at) {
+        const db = this.db;
+        if (db === undefined)
+            throw new errors_DatabaseError('the replay state is open read-only');
+        if (files.length === 0)
+            return;
+        const when = progress_store_tokfTimestamp(at);
+        inWriteTransaction(db, 'record the files met', () => {
+            const mark = db.prepare(`UPDATE ${TABLE} SET seen_at = ?,
+           path = CASE WHEN dev = ? AND ino = ? THEN ? ELSE path END
+         WHERE first_line_sha256 = ?`);
+            for (const { id, path } of files)
+                mark.run(when, id.dev, id.ino, (0,external_node_path_.resolve)(path), id.firstLine);
+        });
+    }
+    /**
+     * Forgets the files no run has met for FORGET_AFTER_DAYS, and returns how many. A row whose file
+     * is still at its path (same device and inode) is kept whatever its age, and counts as seen:
+     * only a file that is gone, or has left its path, can lose its progress.
+     */
+    prune(at) {
+        const db = this.db;
+        if (db === undefined)
+            throw new errors_DatabaseError('the replay state is open read-only');
+        const now = progress_store_tokfTimestamp(at);
+        const cutoff = progress_store_tokfTimestamp(new Date(at.getTime() - FORGET_AFTER_MS));
+        let forgotten = 0;
+        inWriteTransaction(db, 'prune the replay state', () => {
+            db.prepare(`UPDATE ${TABLE} SET seen_at = ? WHERE seen_at IS NULL`).run(now);
+            const stale = db
+                .prepare(`SELECT id, dev, ino, path FROM ${TABLE} WHERE seen_at < ?`)
+                .all(cutoff);
+            const keep = db.prepare(`UPDATE ${TABLE} SET seen_at = ? WHERE id = ?`);
+            const forget = db.prepare(`DELETE FROM ${TABLE} WHERE id = ?`);
+            for (const row of stale) {
+                if (stillAt(row.path, row.dev, row.ino))
+                    keep.run(now, row.id);
+                else
+                    forgotten += Number(forget.run(row.id).changes);
+            }
+        });
+        return forgotten;
+    }
+    /** The files whose progress is recorded, most recently recorded first. */
+    files() {
+        if (this.db === undefined || !this.hasTable())
+            return [];
+        const rows = this.db
+            .prepare(`SELECT path, line, offset, updated_at, seen_at FROM ${TABLE} ORDER BY updated_at DESC, id DESC`)
+            .all();
+        return rows.map((r) => ({
+            path: r.path,
+            line: Number(r.line),
+            offset: Number(r.offset),
+            updatedAt: r.updated_at,
+            seenAt: r.seen_at,
+        }));
+    }
+    /** A line source's state as last recorded (see CREATE_SOURCE_TABLE); undefined if none. */
+    sourceState(key) {
+        if (this.db === undefined)
+            return undefined;
+        const table = this.db
+            .prepare(`SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'replay_source_state'`)
+            .get();
+        if (table === undefined)
+            return undefined;
+        const row = this.db.prepare('SELECT state FROM replay_source_state WHERE key = ?').get(key);
+        return row?.state;
+    }
+    /**
+     * Records that the file's lines up to `offset` are done, in one transaction: what the inode
+     * held before (another first line) is forgotten; `source`, the state its line source built up
+     * to there, is recorded with it. `guard` runs first in it (the sync lock's check), so that when
+     * it throws nothing is recorded.
+     */
+    save(id, offset, line, path, at, guard, source) {
+        const db = this.db;
+        if (db === undefined)
+            throw new errors_DatabaseError('the replay state is open read-only');
+        inWriteTransaction(db, 'record replay progress', () => {
+            guard?.(at.getTime());
+            if (source !== undefined)
+                db.prepare(`INSERT INTO replay_source_state (key, state, updated_at) VALUES (?, ?, ?)
+           ON CONFLICT (key) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`).run(source.key, source.state, progress_store_tokfTimestamp(at));
+            db.prepare(`DELETE FROM ${TABLE} WHERE dev = ? AND ino = ? AND first_line_sha256 <> ?`).run(id.dev, id.ino, id.firstLine);
+            db.prepare(`INSERT INTO ${TABLE} (dev, ino, first_line_sha256, offset, line, path, updated_at, seen_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (dev, ino, first_line_sha256)
+         DO UPDATE SET offset = excluded.offset, line = excluded.line, path = excluded.path,
+           updated_at = excluded.updated_at, seen_at = excluded.seen_at`).run(id.dev, id.ino, id.firstLine, offset, line, 
+            // Absolute, so that pruning, from whatever directory it runs, finds the file.
+            (0,external_node_path_.resolve)(path), progress_store_tokfTimestamp(at), progress_store_tokfTimestamp(at));
+        });
+    }
+    close() {
+        this.db?.close();
+    }
+    hasTable() {
+        return (this.db
+            ?.prepare(`SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?`)
+            .get(TABLE) !== undefined);
+    }
+}
+/**
+ * Whether the file at `path` is still the one of the row. Only an answer that it is not there
+ * (or is another file) lets the row go: an unreadable directory keeps it.
+ */
+function stillAt(path, dev, ino) {
+    try {
+        const info = (0,external_node_fs_.statSync)(path, { bigint: true });
+        return info.dev.toString() === dev && info.ino.toString() === ino;
+    }
+    catch (err) {
+        const code = err.code;
+        return code !== 'ENOENT' && code !== 'ENOTDIR';
+    }
+}
+
+;// CONCATENATED MODULE: ./src/engine/jsonl-status.ts
+
+
+
+
+
+/**
+ * The replay state at `statePath`, opened read-only (nothing changes, a read-only file will do);
+ * throws DatabaseError when it is there but cannot be read.
+ */
+function readJsonlStatus(statePath, now) {
+    if (!existsSync(statePath))
+        return { statePath, exists: false, files: [], lastRun: null, lock: null };
+    const state = JsonlState.open(statePath, true);
+    try {
+        const db = state.db;
+        return {
+            statePath,
+            exists: true,
+            files: state.files(),
+            lastRun: (db === undefined ? undefined : lastRun(db)) ?? null,
+            lock: (db === undefined ? undefined : readLockHolder(db, now)) ?? null,
+        };
+    }
+    catch (err) {
+        throw new DatabaseError(`cannot read the replay state ${statePath}: ${messageOf(err)}; is it a replay state (--state)?`);
+    }
+    finally {
+        state.close();
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/progress/fingerprint.ts
@@ -11470,206 +11749,6 @@ class RejectsFile {
     }
 }
 
-;// CONCATENATED MODULE: ./src/progress/jsonl-state.ts
-
-
-
-
-
-
-
-/**
- * How long a file's row is kept after a run last matched it to a file (by inode and first line,
- * or by first line alone), unless the file is still where the row says. Long enough for a file
- * rotated away for a while, or left out of the PATH arguments of some runs, to keep its progress.
- */
-const FORGET_AFTER_DAYS = 30;
-const FORGET_AFTER_MS = FORGET_AFTER_DAYS * 24 * 60 * 60 * 1000;
-const TABLE = 'replay_files';
-const jsonl_state_CREATE_TABLE = `CREATE TABLE IF NOT EXISTS ${TABLE} (
-  id INTEGER PRIMARY KEY,
-  dev TEXT NOT NULL,
-  ino TEXT NOT NULL,
-  first_line_sha256 TEXT NOT NULL,
-  offset INTEGER NOT NULL,
-  line INTEGER NOT NULL,
-  path TEXT NOT NULL,
-  updated_at TEXT NOT NULL,
-  seen_at TEXT,
-  UNIQUE (dev, ino, first_line_sha256)
-)`;
-/**
- * State a line source builds from the lines before (gridctl's metrics: each series' start and last
- * value), by a key of the source's, as JSON. Written in the transaction that records the progress
- * of the file whose lines built it, so that the two never disagree.
- */
-const CREATE_SOURCE_TABLE = `CREATE TABLE IF NOT EXISTS replay_source_state (
-  key TEXT PRIMARY KEY,
-  state TEXT NOT NULL,
-  updated_at TEXT NOT NULL
-)`;
-/**
- * The progress of replays of OTLP JSON Lines files, in a small SQLite database of its own: per
- * file, what identifies it and the offset up to which its lines were acknowledged. Each record is
- * one short transaction, committed before the next line is sent.
- */
-class JsonlState {
-    db;
-    constructor(db) {
-        this.db = db;
-    }
-    /** Opens (and creates, unless read-only) the state database. Read-only and absent: empty. */
-    static open(path, readOnly) {
-        if (readOnly && !(0,external_node_fs_.existsSync)(path))
-            return new JsonlState(undefined);
-        try {
-            if (!readOnly)
-                (0,external_node_fs_.mkdirSync)((0,external_node_path_.dirname)(path), { recursive: true });
-            const db = new external_node_sqlite_.DatabaseSync(path, { readOnly });
-            db.exec('PRAGMA busy_timeout = 5000');
-            if (!readOnly) {
-                db.exec('PRAGMA journal_mode = WAL');
-                db.exec('PRAGMA synchronous = FULL');
-                db.exec(jsonl_state_CREATE_TABLE);
-                db.exec(CREATE_SOURCE_TABLE);
-                const columns = db.prepare(`PRAGMA table_info(${TABLE})`).all();
-                if (!columns.some((c) => c.name === 'seen_at'))
-                    db.exec(`ALTER TABLE ${TABLE} ADD COLUMN seen_at TEXT`);
-            }
-            return new JsonlState(db);
-        }
-        catch (err) {
-            throw new DatabaseError(`cannot open the replay state ${path}: ${messageOf(err)}`);
-        }
-    }
-    /** Where to resume a file: by inode and first line, else by first line alone, else from 0. */
-    find(id) {
-        if (this.db === undefined || !this.hasTable())
-            return { recognition: 'new', offset: 0, line: 0 };
-        const same = this.db
-            .prepare(`SELECT offset, line FROM ${TABLE} WHERE dev = ? AND ino = ? AND first_line_sha256 = ?`)
-            .get(id.dev, id.ino, id.firstLine);
-        if (same !== undefined)
-            return { recognition: 'same', offset: same.offset, line: same.line };
-        const copy = this.db
-            .prepare(`SELECT offset, line FROM ${TABLE} WHERE first_line_sha256 = ? ORDER BY offset DESC LIMIT 1`)
-            .get(id.firstLine);
-        if (copy !== undefined)
-            return { recognition: 'copy', offset: copy.offset, line: copy.line };
-        const replaced = this.db
-            .prepare(`SELECT 1 FROM ${TABLE} WHERE dev = ? AND ino = ?`)
-            .get(id.dev, id.ino);
-        return { recognition: replaced === undefined ? 'new' : 'replaced', offset: 0, line: 0 };
-    }
-    /**
-     * Records that a run met these files, so that the rows their progress comes from are kept: each
-     * one's own, and those of files with its first line, from which a copy takes its offset (a copy
-     * read to its end never gets a row of its own). The path follows a file renamed by a rotation.
-     */
-    seen(files, at) {
-        const db = this.db;
-        if (db === undefined)
-            throw new DatabaseError('the replay state is open read-only');
-        if (files.length === 0)
-            return;
-        const when = progress_store_tokfTimestamp(at);
-        inWriteTransaction(db, 'record the files met', () => {
-            const mark = db.prepare(`UPDATE ${TABLE} SET seen_at = ?,
-           path = CASE WHEN dev = ? AND ino = ? THEN ? ELSE path END
-         WHERE first_line_sha256 = ?`);
-            for (const { id, path } of files)
-                mark.run(when, id.dev, id.ino, (0,external_node_path_.resolve)(path), id.firstLine);
-        });
-    }
-    /**
-     * Forgets the files no run has met for FORGET_AFTER_DAYS, and returns how many. A row whose file
-     * is still at its path (same device and inode) is kept whatever its age, and counts as seen:
-     * only a file that is gone, or has left its path, can lose its progress.
-     */
-    prune(at) {
-        const db = this.db;
-        if (db === undefined)
-            throw new DatabaseError('the replay state is open read-only');
-        const now = progress_store_tokfTimestamp(at);
-        const cutoff = progress_store_tokfTimestamp(new Date(at.getTime() - FORGET_AFTER_MS));
-        let forgotten = 0;
-        inWriteTransaction(db, 'prune the replay state', () => {
-            db.prepare(`UPDATE ${TABLE} SET seen_at = ? WHERE seen_at IS NULL`).run(now);
-            const stale = db
-                .prepare(`SELECT id, dev, ino, path FROM ${TABLE} WHERE seen_at < ?`)
-                .all(cutoff);
-            const keep = db.prepare(`UPDATE ${TABLE} SET seen_at = ? WHERE id = ?`);
-            const forget = db.prepare(`DELETE FROM ${TABLE} WHERE id = ?`);
-            for (const row of stale) {
-                if (stillAt(row.path, row.dev, row.ino))
-                    keep.run(now, row.id);
-                else
-                    forgotten += Number(forget.run(row.id).changes);
-            }
-        });
-        return forgotten;
-    }
-    /** A line source's state as last recorded (see CREATE_SOURCE_TABLE); undefined if none. */
-    sourceState(key) {
-        if (this.db === undefined)
-            return undefined;
-        const table = this.db
-            .prepare(`SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'replay_source_state'`)
-            .get();
-        if (table === undefined)
-            return undefined;
-        const row = this.db.prepare('SELECT state FROM replay_source_state WHERE key = ?').get(key);
-        return row?.state;
-    }
-    /**
-     * Records that the file's lines up to `offset` are done, in one transaction: what the inode
-     * held before (another first line) is forgotten; `source`, the state its line source built up
-     * to there, is recorded with it. `guard` runs first in it (the sync lock's check), so that when
-     * it throws nothing is recorded.
-     */
-    save(id, offset, line, path, at, guard, source) {
-        const db = this.db;
-        if (db === undefined)
-            throw new DatabaseError('the replay state is open read-only');
-        inWriteTransaction(db, 'record replay progress', () => {
-            guard?.(at.getTime());
-            if (source !== undefined)
-                db.prepare(`INSERT INTO replay_source_state (key, state, updated_at) VALUES (?, ?, ?)
-           ON CONFLICT (key) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`).run(source.key, source.state, progress_store_tokfTimestamp(at));
-            db.prepare(`DELETE FROM ${TABLE} WHERE dev = ? AND ino = ? AND first_line_sha256 <> ?`).run(id.dev, id.ino, id.firstLine);
-            db.prepare(`INSERT INTO ${TABLE} (dev, ino, first_line_sha256, offset, line, path, updated_at, seen_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (dev, ino, first_line_sha256)
-         DO UPDATE SET offset = excluded.offset, line = excluded.line, path = excluded.path,
-           updated_at = excluded.updated_at, seen_at = excluded.seen_at`).run(id.dev, id.ino, id.firstLine, offset, line, 
-            // Absolute, so that pruning, from whatever directory it runs, finds the file.
-            (0,external_node_path_.resolve)(path), progress_store_tokfTimestamp(at), progress_store_tokfTimestamp(at));
-        });
-    }
-    close() {
-        this.db?.close();
-    }
-    hasTable() {
-        return (this.db
-            ?.prepare(`SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?`)
-            .get(TABLE) !== undefined);
-    }
-}
-/**
- * Whether the file at `path` is still the one of the row. Only an answer that it is not there
- * (or is another file) lets the row go: an unreadable directory keeps it.
- */
-function stillAt(path, dev, ino) {
-    try {
-        const info = (0,external_node_fs_.statSync)(path, { bigint: true });
-        return info.dev.toString() === dev && info.ino.toString() === ino;
-    }
-    catch (err) {
-        const code = err.code;
-        return code !== 'ENOENT' && code !== 'ENOTDIR';
-    }
-}
-
 // EXTERNAL MODULE: external "node:stream"
 var external_node_stream_ = __webpack_require__(57075);
 ;// CONCATENATED MODULE: ./src/jsonl/file-stream.ts
@@ -12088,7 +12167,7 @@ function stop(ctx, where, reason) {
     ctx.totals.stopped = { file: where.file, line: where.line, reason };
 }
 function fail(ctx, report, err) {
-    report.error = messageOf(err);
+    report.error = errors_messageOf(err);
     ctx.log(`${report.path}: cannot read: ${report.error}`);
     return true;
 }
@@ -12133,7 +12212,7 @@ function describeStart(start, from, line) {
 async function runReplayFiles(config, deps) {
     const started = deps.now();
     const sending = !config.dryRun;
-    const state = JsonlState.open(config.statePath, !sending);
+    const state = jsonl_state_JsonlState.open(config.statePath, !sending);
     const openmetricsOut = config.gridctl?.openmetricsOut;
     const backfill = openmetricsOut === undefined ? undefined : new GridctlOpenMetrics(openmetricsOut);
     let files;
@@ -12156,6 +12235,8 @@ class JsonlSource {
     run;
     lock;
     started;
+    /** The state database, whose run log the harness writes (a sending run's only). */
+    runLog;
     totals;
     sending;
     ctx;
@@ -12166,6 +12247,7 @@ class JsonlSource {
         this.run = run;
         this.lock = run.lock;
         this.started = run.started;
+        this.runLog = run.state.db;
         this.sending = !run.config.dryRun;
         this.totals = emptyResult(run.config);
     }
@@ -12250,7 +12332,7 @@ class JsonlSource {
                 totals.backfill = { path: backfill.path, samples: backfill.samples };
         }
         catch (err) {
-            totals.warnings.push(`could not write the OpenMetrics backfill ${backfill.path}: ${messageOf(err)}`);
+            totals.warnings.push(`could not write the OpenMetrics backfill ${backfill.path}: ${errors_messageOf(err)}`);
         }
     }
 }
@@ -12322,7 +12404,40 @@ function finish(result, durationMs) {
         status = 'failed';
     else if (trouble)
         status = 'partial';
-    return { ...result, status, exitCode: trouble && !result.dryRun ? 1 : 0, durationMs };
+    const done = {
+        ...result,
+        status,
+        exitCode: trouble && !result.dryRun ? 1 : 0,
+        durationMs,
+    };
+    return { ...done, run: replayRunSummary(done) };
+}
+/**
+ * A replay's run, in lines. What is pending after it is known only when it read every file to its
+ * end: then only the torn last lines held back remain (one per file); after a stop, or a file it
+ * could not read, the rest is not counted. A dry run's pending are the lines it would send.
+ */
+function replayRunSummary(r) {
+    const heldBack = r.files.filter((f) => f.heldBack).length;
+    const complete = r.stopped === null && r.files.every((f) => f.error === undefined);
+    const used = Object.keys(r.endpoints).filter((signal) => r.signals[signal] > 0);
+    const endpoints = [...new Set(used.map((signal) => r.endpoints[signal]))];
+    return {
+        command: 'replay',
+        status: r.status,
+        exitCode: r.exitCode,
+        interrupted: r.interrupted,
+        durationMs: r.durationMs,
+        unit: 'line',
+        endpoint: endpoints.length === 0 ? null : endpoints.join(', '),
+        selected: r.lines,
+        delivered: r.dryRun ? 0 : r.sentLines,
+        setAside: r.dryRun ? 0 : r.badLines + r.refusedLines,
+        pending: r.dryRun ? r.sentLines + heldBack : complete ? heldBack : -1,
+        requests: r.requests,
+        retries: r.retries,
+        bytesSent: r.bytesSent,
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/engine/index.ts
@@ -12331,6 +12446,7 @@ function finish(result, durationMs) {
  * else below the config, so that how a replay reads, encodes, sends and records stays free to
  * change behind it.
  */
+
 
 
 
@@ -12916,7 +13032,7 @@ async function publishReport(inputs, run, report, leg) {
             await core/* summary */.z.addRaw(renderReport(report)).write();
         }
         catch (err) {
-            report.problems.push(`writing the job summary failed: ${messageOf(err)}`);
+            report.problems.push(`writing the job summary failed: ${errors_messageOf(err)}`);
         }
     }
 }
@@ -13252,9 +13368,9 @@ function readInputsOrReport(step = 'main') {
     }
     catch (err) {
         if (step === 'main')
-            core/* setFailed */.C1(`telemetry-sync: ${messageOf(err)}`);
+            core/* setFailed */.C1(`telemetry-sync: ${errors_messageOf(err)}`);
         else
-            core/* info */.pq(`telemetry-sync did nothing: ${messageOf(err)} (reported by the main step)`);
+            core/* info */.pq(`telemetry-sync did nothing: ${errors_messageOf(err)} (reported by the main step)`);
         return undefined;
     }
 }
@@ -13821,7 +13937,7 @@ async function restoreDatabase(inputs, run, leg) {
             state.restoredFingerprint = databaseFingerprint(dbPath);
         }
         catch (err) {
-            state.problems.push(`the restored database cannot be read: ${messageOf(err)}`);
+            state.problems.push(`the restored database cannot be read: ${errors_messageOf(err)}`);
         }
     }
     else if (!restored && !existing && !failed) {
@@ -13890,7 +14006,7 @@ function markOwnRows(inputs, state, origin) {
         stampOwnRows(state.dbPath, origin, state.ownFromId);
     }
     catch (err) {
-        core/* debug */.Yz(`could not stamp the database's own rows: ${messageOf(err)}`);
+        core/* debug */.Yz(`could not stamp the database's own rows: ${errors_messageOf(err)}`);
         state.ownFromId = undefined;
     }
 }
@@ -13953,7 +14069,7 @@ async function claimLeftovers(inputs, run, restore) {
         }
         catch (err) {
             if (isPermissionRefusal(err)) {
-                claim.advice.push(`${leftovers} event(s) that earlier runs left pending are sent without taking their cache entries, which needs "${DELETE_PERMISSION}" (${messageOf(err)}): a run overlapping this one may send them too`);
+                claim.advice.push(`${leftovers} event(s) that earlier runs left pending are sent without taking their cache entries, which needs "${DELETE_PERMISSION}" (${errors_messageOf(err)}): a run overlapping this one may send them too`);
                 return claim;
             }
             // Not known to be ours: leave it to a later run rather than risk sending twice.
@@ -14000,7 +14116,7 @@ async function removeMergedEntries(inputs, run, restore, claim, saved) {
         }
         catch (err) {
             if (isPermissionRefusal(err)) {
-                out.advice.push(`kept ${words_plural(stale.length - deleted, 'older cache entry', 'older cache entries')} of this action that the saved database holds: deleting them needs "${DELETE_PERMISSION}" (${messageOf(err)}); they stay until GitHub evicts them, and later runs skip them`);
+                out.advice.push(`kept ${words_plural(stale.length - deleted, 'older cache entry', 'older cache entries')} of this action that the saved database holds: deleting them needs "${DELETE_PERMISSION}" (${errors_messageOf(err)}); they stay until GitHub evicts them, and later runs skip them`);
                 break;
             }
             out.problems.push(`deleting cache entry ${entry.key} failed: ${describeServiceError(err)}`);
@@ -14264,7 +14380,7 @@ async function syncPhase(inputs, run, restore, leg) {
         }, process.env, Date.now(), inputLabel);
     }
     catch (err) {
-        report.problems.push(messageOf(err));
+        report.problems.push(errors_messageOf(err));
         return report;
     }
     if (inputs.ciAttributes)
@@ -14330,7 +14446,7 @@ async function syncOne(config, report, later) {
         return result;
     }
     catch (err) {
-        report.problems.push(`${config.dbPath}: ${messageOf(err)}`);
+        report.problems.push(`${config.dbPath}: ${errors_messageOf(err)}`);
         return undefined;
     }
 }
@@ -14433,7 +14549,7 @@ async function uploadArtifact(inputs, run, leg, results, otlpDir, report, later)
     catch (err) {
         const held = later?.heldCount() ?? 0;
         later?.leavePending(results);
-        report.problems.push(`${held} event(s) kept in the uploaded artifact ${name} could not be set aside, so they stay pending: ${messageOf(err)}`);
+        report.problems.push(`${held} event(s) kept in the uploaded artifact ${name} could not be set aside, so they stay pending: ${errors_messageOf(err)}`);
     }
 }
 /** No file uploaded: events held to be kept in it stay pending, and the notes say why. */
@@ -14583,7 +14699,7 @@ async function gridctlPhase(inputs) {
             : [`gridctl replay ${result.status}: see the log above and ${result.rejectsPath}`];
     }
     catch (err) {
-        return [`gridctl replay: ${messageOf(err)}`];
+        return [`gridctl replay: ${errors_messageOf(err)}`];
     }
 }
 
@@ -14664,7 +14780,7 @@ async function saveDatabase(inputs, run, leg, restore, claim) {
             stampOwnRows(restore.dbPath, keys.primary, 1);
         }
         catch (err) {
-            core/* debug */.Yz(`could not stamp the database's own rows: ${messageOf(err)}`);
+            core/* debug */.Yz(`could not stamp the database's own rows: ${errors_messageOf(err)}`);
         }
     }
     // An entry this run took must be replaced, whatever changed.
