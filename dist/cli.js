@@ -119,7 +119,7 @@ function rerunWithBoundedHeap(flags = V8_FLAGS) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _bounded_heap_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(899);
-/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(897);
+/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(308);
 // The limits above keep a long sync's memory flat (see src/bounded-heap.ts). They apply when the
 // bundle runs as the telemetry-sync command; run as `node dist/cli.js`, it becomes itself under them.
 
@@ -132,7 +132,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 897:
+/***/ 308:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -5245,6 +5245,110 @@ class RunHarness {
     }
 }
 
+;// CONCATENATED MODULE: ./src/progress/recorder.ts
+
+
+
+/**
+ * The one place a run writes what happened to its events, each call one short transaction, so
+ * that tokf's writes wait at most that long and a crash loses at most the request in flight:
+ * - acknowledged: the events are delivered, no longer set aside, their cumulative series have
+ *   reached the totals sent, and the lock shows we live (or, taken over, nothing is written);
+ * - set aside: the events are skipped by later runs, with why, until they are asked for again.
+ */
+class ProgressRecorder {
+    db;
+    store;
+    deadLetters;
+    lock;
+    now;
+    series;
+    inFlight;
+    /** Time spent in the write transactions, in ms. */
+    recordMs = 0;
+    constructor(db, store, deadLetters, lock, now, series, 
+    /** Where the events of the request being sent are noted until its answer is recorded. */
+    inFlight) {
+        this.db = db;
+        this.store = store;
+        this.deadLetters = deadLetters;
+        this.lock = lock;
+        this.now = now;
+        this.series = series;
+        this.inFlight = inFlight;
+    }
+    /** Throws when the database refuses the write: the events then stay pending. */
+    acknowledged(events, totals) {
+        this.write('record delivered events', (at) => {
+            this.store.markDelivered(coverage(events), at);
+            const ids = events.map((e) => e.id);
+            this.deadLetters.forget(ids);
+            this.inFlight?.delivered(ids, at);
+            if (totals === undefined)
+                return;
+            if (this.series === undefined)
+                throw new Error('cumulative totals but no series table');
+            this.series.save(totals);
+        });
+    }
+    /**
+     * Events left out for good by the run's choice (tokf's built-in commands with `builtins: skip`):
+     * done, as delivered ones are, but never sent. Throws when the database refuses the write.
+     */
+    leftOut(events) {
+        if (events.length === 0)
+            return;
+        this.write('record skipped events', (at) => {
+            this.store.markDelivered(coverage(events), at);
+            this.deadLetters.forget(events.map((e) => e.id));
+        });
+    }
+    /** Throws when the database refuses the write: the events then stay pending. */
+    setAside(ids, rejection) {
+        if (ids.length === 0)
+            return;
+        this.write('record set-aside events', (at) => this.deadLetters.record(ids, rejection, at));
+    }
+    /** The run finished writing `file`, which holds events it set aside (see DeadLetters). */
+    fileWritten(file) {
+        const { size, mtimeMs } = (0,external_node_fs_namespaceObject.statSync)(file);
+        this.write('record the file written', () => this.deadLetters.fileWritten(file, size, mtimeMs));
+    }
+    /** Before a request goes out (see InFlight); throws when the database refuses the write. */
+    sending(events) {
+        if (this.inFlight === undefined)
+            return;
+        const ids = events.map((e) => e.id);
+        const inFlight = this.inFlight;
+        this.write('record the request in flight', (at) => inFlight.sending(ids, at));
+    }
+    /**
+     * How a request's answer went, when not acknowledged: read (nothing of it is held unrecorded)
+     * or not (it may be). Throws when the database refuses the write.
+     */
+    unacknowledged(events, answerRead) {
+        if (this.inFlight === undefined)
+            return;
+        const ids = events.map((e) => e.id);
+        const inFlight = this.inFlight;
+        this.write('record the request in flight', (at) => answerRead ? inFlight.notTaken(at) : inFlight.unread(ids, at));
+    }
+    write(what, work) {
+        const at = new Date(this.now());
+        const started = performance.now();
+        try {
+            transaction_inWriteTransaction(this.db, what, () => {
+                // First: a run whose lock was taken over records nothing (LockLostError).
+                this.lock.refresh(at.getTime());
+                work(at);
+            });
+        }
+        finally {
+            this.recordMs += performance.now() - started;
+        }
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/source/tokf-event.ts
 /**
  * Text longer than this is cut: tokf.command is the whole argv, and backends refuse (or choke on)
@@ -5354,4550 +5458,6 @@ function programOf(command) {
         return '(other program)';
     const next = words[i + 1];
     return next !== undefined && /^[a-z][a-z-]{0,23}$/.test(next) ? `${program} ${next}` : program;
-}
-
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/api/dist/metrics/Metric.mjs
-//#region src/metrics/Metric.ts
-/**
-* The Type of value. It describes how the data is reported.
-*
-* @since 1.3.0
-*/
-let ValueType = /* @__PURE__ */ function(ValueType) {
-	ValueType[ValueType["INT"] = 0] = "INT";
-	ValueType[ValueType["DOUBLE"] = 1] = "DOUBLE";
-	return ValueType;
-}({});
-//#endregion
-
-
-//# sourceMappingURL=Metric.mjs.map
-;// CONCATENATED MODULE: ./src/encode/instruments.ts
-
-/** The OpenTelemetry SDK's default explicit bucket boundaries, which tokf's live exporter uses. */
-const DEFAULT_BOUNDARIES = [
-    0, 5, 10, 25, 50, 75, 100, 250, 500, 750, 1000, 2500, 5000, 7500, 10000,
-];
-/**
- * The instruments of tokf's live exporter that a stored row can rebuild, with its names, units
- * and descriptions, so that replayed series continue the live ones. Line counts, the compression
- * ratio and `tokf.pipeline` are not stored, so they are not here.
- */
-const INVOCATIONS = {
-    name: 'tokf.filter.invocations',
-    unit: '{invocation}',
-    description: 'Number of filter invocations',
-    kind: 'sum',
-    valueType: ValueType.INT,
-};
-const TOKENS_SAVED = {
-    name: 'tokf.tokens.saved',
-    unit: '{token}',
-    description: 'Estimated tokens saved by filtering',
-    kind: 'sum',
-    valueType: ValueType.INT,
-};
-const TOKEN_USAGE = {
-    name: 'gen_ai.client.token.usage',
-    unit: '{token}',
-    description: 'Token usage per invocation',
-    kind: 'histogram',
-    valueType: ValueType.INT,
-};
-const FILTER_DURATION = {
-    name: 'tokf.filter.duration',
-    unit: 's',
-    description: 'Time spent applying the filter',
-    kind: 'histogram',
-    valueType: ValueType.DOUBLE,
-};
-/** tokf's meter name, which becomes the instrumentation scope. */
-const SCOPE_NAME = 'tokf';
-
-;// CONCATENATED MODULE: ./src/encode/aggregate.ts
-
-
-/**
- * Folds events into points the way tokf's live exporter records them. Events of one series in
- * the same second become one point (sums added, histograms merged): backends keep one sample per
- * series and timestamp, and the totals must survive exactly.
- *
- * Events without a readable timestamp must be left out by the caller.
- */
-function aggregate(events) {
-    const invocations = [];
-    const saved = [];
-    const usage = [];
-    const duration = [];
-    // One entry per series and second, holding that second's five points: the key is built once
-    // per event rather than once per point, which matters at a million events.
-    const index = new Map();
-    // The attributes of each series, shared by its points of every second: one object per series
-    // and instrument, which lets the cumulative step name a series once per batch, not per point.
-    const seriesAttributes = new Map();
-    for (const e of events) {
-        const seconds = e.epochSeconds;
-        const series = seriesOfEvent(e);
-        const key = `${seconds}\u0000${series}`;
-        let p = index.get(key);
-        if (p === undefined) {
-            let attrs = seriesAttributes.get(series);
-            if (attrs === undefined)
-                seriesAttributes.set(series, (attrs = attributesOf(e)));
-            const at = (attributes) => ({
-                attributes,
-                epochSeconds: seconds,
-                sum: 0,
-                histogram: undefined,
-            });
-            p = {
-                invocations: at(attrs.point),
-                saved: at(attrs.point),
-                input: at(attrs.input),
-                output: at(attrs.output),
-                duration: at(attrs.point),
-            };
-            index.set(key, p);
-            invocations.push(p.invocations);
-            saved.push(p.saved);
-            usage.push(p.input, p.output);
-            duration.push(p.duration);
-        }
-        p.invocations.sum += 1;
-        p.saved.sum += Math.max(0, e.inputTokens - e.outputTokens);
-        record(p.input, e.inputTokens);
-        record(p.output, e.outputTokens);
-        record(p.duration, e.filterTimeMs / 1000);
-    }
-    return new Map([
-        [INVOCATIONS, invocations],
-        [TOKENS_SAVED, saved],
-        [TOKEN_USAGE, usage],
-        [FILTER_DURATION, duration],
-    ]);
-}
-function attributesOf(e) {
-    const point = pointAttributes(e);
-    return {
-        point,
-        input: { ...point, 'gen_ai.token.type': 'input' },
-        output: { ...point, 'gen_ai.token.type': 'output' },
-    };
-}
-/** Attribute values are cut at the source's text limit, with an ellipsis to show it. */
-const MAX_ATTRIBUTE_LENGTH = MAX_TEXT_LENGTH;
-/**
- * The series an event's points belong to, as one key: events share all their series (one per
- * instrument and token type) when their point attributes are equal, and none otherwise.
- */
-function seriesOfEvent(e) {
-    return JSON.stringify([
-        truncate(e.command),
-        e.exitCode,
-        e.filterName === null ? null : truncate(e.filterName),
-    ]);
-}
-/** tokf's point attributes, in its order; the filter name only when a filter matched. */
-function pointAttributes(e) {
-    const attrs = { 'tokf.command': truncate(e.command) };
-    if (e.exitCode !== null)
-        attrs['tokf.exit_code'] = e.exitCode;
-    if (e.filterName !== null)
-        attrs['tokf.filter.name'] = truncate(e.filterName);
-    return attrs;
-}
-function truncate(value) {
-    return value.length <= MAX_ATTRIBUTE_LENGTH
-        ? value
-        : `${value.slice(0, MAX_ATTRIBUTE_LENGTH - 1)}…`;
-}
-function record(p, value) {
-    const h = (p.histogram ??= {
-        count: 0,
-        sum: 0,
-        min: value,
-        max: value,
-        bucketCounts: new Array(DEFAULT_BOUNDARIES.length + 1).fill(0),
-    });
-    h.count += 1;
-    h.sum += value;
-    h.min = Math.min(h.min, value);
-    h.max = Math.max(h.max, value);
-    h.bucketCounts[bucketIndex(value)] += 1;
-}
-// Buckets are (previous boundary, boundary]: a value equal to a boundary falls in that bucket.
-function bucketIndex(value) {
-    const i = DEFAULT_BOUNDARIES.findIndex((b) => value <= b);
-    return i === -1 ? DEFAULT_BOUNDARIES.length : i;
-}
-
-;// CONCATENATED MODULE: ./src/output/family-spool.ts
-
-/** Text buffered per family before it goes to that family's part file. */
-const FLUSH_CHARS = 256 * 1024;
-/** Bytes copied at a time when the parts are joined into the file. */
-const COPY_BYTES = 1024 * 1024;
-/**
- * One family's lines, gathered in a part file of its own while a run streams, in memory only up
- * to FLUSH_CHARS at a time.
- */
-class FamilyPart {
-    header;
-    partPath;
-    fd;
-    chunks = [];
-    chars = 0;
-    constructor(header, partPath) {
-        this.header = header;
-        this.partPath = partPath;
-    }
-    append(lines) {
-        this.chunks.push(lines);
-        this.chars += lines.length;
-        if (this.chars >= FLUSH_CHARS)
-            this.flush();
-    }
-    flush() {
-        if (this.chunks.length === 0)
-            return;
-        this.fd ??= (0,external_node_fs_namespaceObject.openSync)(this.partPath, 'w');
-        (0,external_node_fs_namespaceObject.writeSync)(this.fd, this.chunks.join(''));
-        this.chunks = [];
-        this.chars = 0;
-    }
-    /** Copies the family (header, then lines) to `out` and removes its part file. */
-    copyTo(out, buffer) {
-        (0,external_node_fs_namespaceObject.writeSync)(out, this.header);
-        this.flush();
-        if (this.fd === undefined)
-            return;
-        (0,external_node_fs_namespaceObject.closeSync)(this.fd);
-        this.fd = undefined;
-        const input = (0,external_node_fs_namespaceObject.openSync)(this.partPath, 'r');
-        try {
-            for (;;) {
-                const n = (0,external_node_fs_namespaceObject.readSync)(input, buffer, 0, buffer.length, null);
-                if (n === 0)
-                    break;
-                (0,external_node_fs_namespaceObject.writeSync)(out, buffer, 0, n);
-            }
-        }
-        finally {
-            (0,external_node_fs_namespaceObject.closeSync)(input);
-        }
-        (0,external_node_fs_namespaceObject.rmSync)(this.partPath, { force: true });
-    }
-    discard() {
-        if (this.fd !== undefined)
-            (0,external_node_fs_namespaceObject.closeSync)(this.fd);
-        this.fd = undefined;
-        this.chunks = [];
-        (0,external_node_fs_namespaceObject.rmSync)(this.partPath, { force: true });
-    }
-}
-/**
- * A file written as families whose lines arrive interleaved but must end up together (as
- * OpenMetrics wants a family's samples): each family spools to `<path>.partN` beside the file,
- * and commit() joins them, in the order they were opened, into the file, which appears whole
- * (through a rename) or not at all. The directory must exist before the first line is flushed.
- */
-class FamilySpool {
-    path;
-    parts = [];
-    constructor(path) {
-        this.path = path;
-    }
-    /** A new family under `header`, joined after the families opened before it. */
-    family(header) {
-        const part = new FamilyPart(header, `${this.path}.part${this.parts.length}`);
-        this.parts.push(part);
-        return part;
-    }
-    /** Removes every part; the file, if an earlier run left one, stays as it was. */
-    discard() {
-        for (const part of this.parts)
-            part.discard();
-    }
-    /** Joins the families, then `trailer`, into the file; on failure removes the parts and the copy. */
-    commit(trailer) {
-        const tmp = `${this.path}.tmp`;
-        const out = (0,external_node_fs_namespaceObject.openSync)(tmp, 'w');
-        try {
-            const buffer = Buffer.allocUnsafe(COPY_BYTES);
-            for (const part of this.parts)
-                part.copyTo(out, buffer);
-            (0,external_node_fs_namespaceObject.writeSync)(out, trailer);
-            (0,external_node_fs_namespaceObject.fsyncSync)(out);
-        }
-        catch (err) {
-            this.discard();
-            (0,external_node_fs_namespaceObject.closeSync)(out);
-            (0,external_node_fs_namespaceObject.rmSync)(tmp, { force: true });
-            throw err;
-        }
-        (0,external_node_fs_namespaceObject.closeSync)(out);
-        // Renamed whole, so that no one backfills half a file.
-        (0,external_node_fs_namespaceObject.renameSync)(tmp, this.path);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/output/prometheus-names.ts
-/**
- * How Prometheus's OTLP receiver names what it receives, under its default translation strategy
- * (`UnderscoreEscapingWithSuffixes`, with the default label options of Prometheus 3.16:
- * underscore sanitization on, multiple underscores kept). A file backfilled with these names
- * holds the very series that the same metrics sent over OTLP would make, so the two join up.
- * The rules follow prometheus/otlptranslator v1.0.0 (metric_namer.go, unit_namer.go,
- * label_namer.go) and Prometheus's prometheusremotewrite (job and instance from the resource).
- */
-// OTLP (UCUM) units Prometheus spells out as a suffix; a unit not here is used as written.
-const UNIT_WORDS = {
-    d: 'days',
-    h: 'hours',
-    min: 'minutes',
-    s: 'seconds',
-    ms: 'milliseconds',
-    us: 'microseconds',
-    ns: 'nanoseconds',
-    By: 'bytes',
-    KiBy: 'kibibytes',
-    MiBy: 'mebibytes',
-    GiBy: 'gibibytes',
-    TiBy: 'tibibytes',
-    KBy: 'kilobytes',
-    MBy: 'megabytes',
-    GBy: 'gigabytes',
-    TBy: 'terabytes',
-    m: 'meters',
-    V: 'volts',
-    A: 'amperes',
-    J: 'joules',
-    W: 'watts',
-    g: 'grams',
-    Cel: 'celsius',
-    Hz: 'hertz',
-    '1': '',
-    '%': 'percent',
-};
-// The denominators of rates (`By/s`), spelled in the singular after `per_`.
-const PER_UNIT_WORDS = {
-    s: 'second',
-    m: 'minute',
-    h: 'hour',
-    d: 'day',
-    w: 'week',
-    mo: 'month',
-    y: 'year',
-};
-/**
- * The Prometheus metric name of an OTLP metric: its name cut into words at every character other
- * than a letter, digit or colon, then the unit's word (annotations in braces such as `{token}`
- * name no unit and are dropped), `_total` for a monotonic sum and `_ratio` for a gauge of unit 1.
- * `tokf.filter.duration` in `s` becomes `tokf_filter_duration_seconds`; a histogram's samples
- * then add `_bucket`, `_sum` and `_count` to it.
- */
-function prometheusMetricName(name, unit, kind) {
-    let words = name.split(/[^A-Za-z0-9:]+/u).filter((w) => w !== '');
-    const [main, per] = unitSuffixes(unit);
-    words = addUnitWords(words, cleanUnit(main), cleanUnit(per));
-    if (kind === 'monotonic-sum')
-        words = [...words.filter((w) => w !== 'total'), 'total'];
-    if (unit === '1' && kind === 'gauge')
-        words = [...words.filter((w) => w !== 'ratio'), 'ratio'];
-    const joined = words.join('_');
-    if (/^_*$/.test(joined))
-        throw new Error(`metric ${JSON.stringify(name)} has no Prometheus name`);
-    return /^[0-9]/.test(joined) ? `_${joined}` : joined;
-}
-function unitSuffixes(unit) {
-    const slash = unit.indexOf('/');
-    const mainPart = (slash === -1 ? unit : unit.slice(0, slash)).trim();
-    const perPart = slash === -1 ? '' : unit.slice(slash + 1).trim();
-    const main = mainPart !== '' && !/[{}]/.test(mainPart) ? (UNIT_WORDS[mainPart] ?? mainPart) : '';
-    const perWord = perPart !== '' && !/[{}]/.test(perPart) ? (PER_UNIT_WORDS[perPart] ?? perPart) : '';
-    return [main, perWord === '' ? '' : `per_${perWord}`];
-}
-// A unit word joins the name only when the name does not already say it (`..._seconds`).
-function addUnitWords(words, main, per) {
-    let mainWord = words.includes(main) ? '' : main;
-    let perWord = per === 'per_' ? '' : per.replace(/_$/, '');
-    if (words.includes(perWord))
-        perWord = '';
-    if (perWord !== '')
-        mainWord = mainWord.replace(/_$/, '');
-    const out = [...words];
-    if (mainWord !== '')
-        out.push(mainWord);
-    if (perWord !== '')
-        out.push(perWord);
-    return out;
-}
-function cleanUnit(unit) {
-    return unit
-        .replace(/[^A-Za-z0-9:]/gu, '_')
-        .replace(/_+/g, '_')
-        .replace(/^_/, '');
-}
-/**
- * The Prometheus label name of an attribute key: every character other than an ASCII letter or
- * digit becomes `_`, one per character (Prometheus keeps runs of underscores by default), then a
- * leading digit gets `key_` and a single leading underscore `key`.
- */
-function prometheusLabelName(key) {
-    let label = key.replace(/[^A-Za-z0-9]/gu, '_');
-    if (/^[0-9]/.test(label))
-        label = `key_${label}`;
-    else if (label.startsWith('_') && !label.startsWith('__'))
-        label = `key${label}`;
-    if (/^_*$/.test(label))
-        throw new Error(`attribute key ${JSON.stringify(key)} has no label name`);
-    return label;
-}
-/**
- * The labels a data point gets: its attributes, keys sorted and renamed, values as text; keys
- * that rename alike are joined with `;` in key order, as Prometheus does; empty values are left
- * out, which Prometheus also treats as no label. Then `job` and `instance` from the resource,
- * which win over attributes of those names. Sorted by label name.
- */
-function prometheusLabels(attributes, resource) {
-    const labels = new Map();
-    for (const key of Object.keys(attributes).sort()) {
-        const value = String(attributes[key]);
-        const name = prometheusLabelName(key);
-        const existing = labels.get(name);
-        if (existing !== undefined && existing !== '')
-            labels.set(name, `${existing};${value}`);
-        else
-            labels.set(name, value);
-    }
-    const { job, instance } = jobAndInstance(resource);
-    if (job !== undefined)
-        labels.set('job', job);
-    if (instance !== undefined)
-        labels.set('instance', instance);
-    return [...labels]
-        .filter(([, value]) => value !== '')
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-}
-/**
- * `job` is `service.name`, prefixed `namespace/` when `service.namespace` is set; `instance` is
- * `service.instance.id`. Either is absent when its attribute is (or when it comes out empty).
- */
-function jobAndInstance(resource) {
-    const name = resource['service.name'];
-    const namespace = resource['service.namespace'];
-    const instance = resource['service.instance.id'];
-    const out = {};
-    // Prometheus prefixes whenever the namespace attribute exists, even empty, and sets `job` when
-    // the result is not empty.
-    const job = name === undefined ? '' : namespace !== undefined ? `${namespace}/${name}` : name;
-    if (job !== '')
-        out.job = job;
-    if (instance !== undefined && instance !== '')
-        out.instance = instance;
-    return out;
-}
-
-;// CONCATENATED MODULE: ./src/output/openmetrics-text.ts
-
-
-/** The line that ends every OpenMetrics file. */
-const OPENMETRICS_EOF = '# EOF\n';
-/** The `le` of each finite bucket, spelled once: every histogram sample writes them all. */
-const BOUND_LABELS = DEFAULT_BOUNDARIES.map((b) => formatBound(b));
-/** A family's metadata, which precedes its samples: its type and its help text. */
-function familyHeader(name, type, help) {
-    return `# TYPE ${name} ${type}\n# HELP ${name} ${escapeLabelValue(help)}\n`;
-}
-/**
- * A series' labels, named as Prometheus's OTLP receiver names them, rendered and escaped, without
- * braces (a histogram bucket adds its `le`).
- */
-function labelSet(attributes, resource) {
-    return prometheusLabels(attributes, resource)
-        .map(([name, value]) => `${name}="${escapeLabelValue(value)}"`)
-        .join(',');
-}
-/** One sample line; `seconds` is a number or already written as OpenMetrics seconds. */
-function sampleLine(name, labels, value, seconds) {
-    return `${name}{${labels}} ${formatValue(value)} ${seconds}\n`;
-}
-/**
- * A histogram's bucket samples at one second, cumulative as OpenMetrics counts them, from counts
- * per bucket (the last above the highest boundary) and the total count for `+Inf`.
- */
-function bucketLines(name, labels, perBucket, count, seconds) {
-    const at = ` ${seconds}\n`;
-    const prefix = `${name}_bucket{${labels}${labels === '' ? '' : ','}le="`;
-    let cumulative = 0;
-    let lines = '';
-    BOUND_LABELS.forEach((le, i) => {
-        cumulative += perBucket[i] ?? 0;
-        lines += `${prefix}${le}"} ${cumulative}${at}`;
-    });
-    return `${lines}${prefix}+Inf"} ${count}${at}`;
-}
-/** OpenMetrics label value escaping: backslash, double quote and line feed. */
-function escapeLabelValue(value) {
-    return value.replace(/[\\"\n]/g, (c) => (c === '\n' ? '\\n' : `\\${c}`));
-}
-/** A sample value: integers without a point, as OpenMetrics asks; others in shortest form. */
-function formatValue(v) {
-    return String(v);
-}
-/**
- * A bucket bound as the OTLP receiver writes it (Go's FormatFloat 'f', -1): the shortest digits
- * that give the number back, never in exponent form.
- */
-function formatBound(bound) {
-    if (bound === Infinity)
-        return '+Inf';
-    const text = String(bound);
-    const match = /^(-?)(\d)(?:\.(\d+))?e([+-]\d+)$/.exec(text);
-    if (match === null)
-        return text;
-    const [, sign, lead, rest = '', exp] = match;
-    const digits = `${lead}${rest}`;
-    const point = 1 + Number(exp);
-    if (point <= 0)
-        return `${sign}0.${'0'.repeat(-point)}${digits}`;
-    if (point >= digits.length)
-        return `${sign}${digits}${'0'.repeat(point - digits.length)}`;
-    return `${sign}${digits.slice(0, point)}.${digits.slice(point)}`;
-}
-
-;// CONCATENATED MODULE: ./src/output/write-failure.ts
-
-/** Errors of the file system that mean "no room": the disk, or the user's quota. */
-const NO_SPACE = new Set(['ENOSPC', 'EDQUOT']);
-/**
- * The typed error for a failed write of one of the run's files, named by its kind ("OTLP/JSON
- * Lines file") and path, so that a full disk reads as that and not as a database failure.
- */
-function writeFailure(err, kind, path) {
-    if (err instanceof FileWriteError)
-        return err;
-    const code = err?.code;
-    if (code !== undefined && NO_SPACE.has(code))
-        return new DiskFullError(`no space left on the device while writing the ${kind} ${path} (${code}); free some space and run again`, path);
-    return new FileWriteError(`cannot write the ${kind} ${path}: ${errors_messageOf(err)}`, path);
-}
-/** Runs `work`, turning a failure into writeFailure's error for this file. */
-function write_failure_writing(kind, path, work) {
-    try {
-        return work();
-    }
-    catch (err) {
-        throw writeFailure(err, kind, path);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/output/openmetrics.ts
-
-
-
-
-
-
-
-
-/** The file's name in the output directory. */
-const OPENMETRICS_FILE = 'metrics.om';
-const KIND = 'OpenMetrics file';
-/**
- * Writes the events as OpenMetrics text for `promtool tsdb create-blocks-from openmetrics`, which
- * backfills Prometheus (and, through its blocks, Thanos or Mimir). Series are named and labelled
- * as Prometheus's OTLP receiver names the live metrics (see prometheus-names.ts), so backfilled
- * history and series that arrive over OTLP are the same series.
- *
- * Every sample is cumulative from 0, which the series is given one second before its first event
- * in the file (where the cumulative OTLP series of this project start), so `increase()` counts the first events. Events
- * of a series in one second make one sample at that second. An event older than its series' held
- * sample (tokf's clock went back) is counted into that sample, so a series' samples are always in
- * increasing time order, which the TSDB requires; totals stay exact. Each series ends with its
- * total at the file's last second.
- *
- * Memory holds one entry per series and a fixed buffer per family; the samples wait on disk
- * (family-spool.ts) until close() joins them. The lines themselves are openmetrics-text.ts's.
- */
-class OpenMetricsWriter {
-    dir;
-    resource;
-    path;
-    /** Events written (those with a readable timestamp). */
-    events = 0;
-    families;
-    spool;
-    byInstrument = new Map();
-    series = new Map();
-    labelCache = new Map();
-    closed = false;
-    dirReady = false;
-    constructor(dir, resource) {
-        this.dir = dir;
-        this.resource = resource;
-        this.path = (0,external_node_path_namespaceObject.join)(dir, OPENMETRICS_FILE);
-        this.spool = new FamilySpool(this.path);
-        const family = (name, type, help) => this.spool.family(familyHeader(name, type, help));
-        this.families = [INVOCATIONS, TOKENS_SAVED, TOKEN_USAGE, FILTER_DURATION].map((instrument) => {
-            if (instrument.kind === 'sum') {
-                const name = prometheusMetricName(instrument.name, instrument.unit, 'monotonic-sum');
-                // An OpenMetrics counter family is named without `_total`; its samples carry it.
-                const total = family(name.replace(/_total$/, ''), 'counter', instrument.description);
-                return { instrument, name, total };
-            }
-            const name = prometheusMetricName(instrument.name, instrument.unit, 'histogram');
-            // Declared as three untyped families rather than one histogram: promtool rewrites the
-            // `le` of a histogram family to OpenMetrics' canonical form (`5` becomes `5.0`), while
-            // the OTLP receiver writes `5`; untyped, the buckets keep the receiver's labels and stay
-            // the same series. Prometheus keeps no type in the blocks either way.
-            return {
-                instrument,
-                name,
-                bucket: family(`${name}_bucket`, 'unknown', `${instrument.description} (buckets)`),
-                sum: family(`${name}_sum`, 'unknown', `${instrument.description} (sum)`),
-                count: family(`${name}_count`, 'unknown', `${instrument.description} (count)`),
-            };
-        });
-        for (const f of this.families)
-            this.byInstrument.set(f.instrument, f);
-    }
-    /** Throws FileWriteError (DiskFullError when the disk is full) naming the file. */
-    write(events) {
-        write_failure_writing(KIND, this.path, () => this.writeEvents(events));
-    }
-    writeEvents(events) {
-        if (this.closed)
-            throw new Error('OpenMetricsWriter: write after close');
-        const timed = events.filter((e) => e.epochSeconds !== undefined);
-        if (timed.length === 0)
-            return;
-        this.prepareDir();
-        for (const [instrument, points] of aggregate(timed)) {
-            const families = this.byInstrument.get(instrument);
-            if (families === undefined)
-                continue;
-            for (const p of points)
-                this.add(families, p);
-        }
-        this.events += timed.length;
-    }
-    /**
-     * Writes the held samples and the file; removes the parts. Safe to call twice. A run that wrote
-     * no event leaves the directory as it was, an earlier run's file included.
-     */
-    close() {
-        write_failure_writing(KIND, this.path, () => this.finish());
-    }
-    finish() {
-        if (this.closed)
-            return;
-        this.closed = true;
-        if (this.events === 0) {
-            this.spool.discard();
-            return;
-        }
-        this.prepareDir();
-        let last = -Infinity;
-        for (const s of this.series.values())
-            last = Math.max(last, s.heldSeconds);
-        for (const s of this.series.values()) {
-            this.emit(s, s.heldSeconds);
-            // Every series once more at the file's last second, with the same total: an instant query
-            // sees a series only within its lookback (5 minutes) of a sample, and at the end of the
-            // history `sum(...)` should give the database's totals, not only the recent series'.
-            if (s.heldSeconds < last)
-                this.emit(s, last);
-        }
-        this.series.clear();
-        this.labelCache.clear();
-        this.spool.commit(OPENMETRICS_EOF);
-    }
-    prepareDir() {
-        if (this.dirReady)
-            return;
-        (0,external_node_fs_namespaceObject.mkdirSync)(this.dir, { recursive: true });
-        this.dirReady = true;
-    }
-    add(families, p) {
-        const attrs = JSON.stringify(p.attributes);
-        const key = `${families.instrument.name}\u0000${attrs}`;
-        let s = this.series.get(key);
-        if (s === undefined) {
-            s = {
-                families,
-                labels: this.renderLabels(attrs, p.attributes),
-                heldSeconds: p.epochSeconds,
-                sum: 0,
-                count: 0,
-                buckets: families.bucket
-                    ? new Array(DEFAULT_BOUNDARIES.length + 1).fill(0)
-                    : undefined,
-            };
-            this.series.set(key, s);
-            // The series starts from 0 a second before its first event, as its OTLP twin does.
-            this.emit(s, p.epochSeconds - 1);
-        }
-        else if (p.epochSeconds > s.heldSeconds) {
-            this.emit(s, s.heldSeconds);
-            s.heldSeconds = p.epochSeconds;
-        }
-        // At or before the held second: counted into the held sample.
-        s.sum += p.histogram === undefined ? p.sum : p.histogram.sum;
-        if (p.histogram !== undefined && s.buckets !== undefined) {
-            s.count += p.histogram.count;
-            p.histogram.bucketCounts.forEach((n, i) => (s.buckets[i] += n));
-        }
-    }
-    /**
-     * Labels by attribute set, rendered once: the invocations, tokens-saved and duration series of
-     * a command share theirs, and rendering means renaming, sorting and escaping up to 4 KiB.
-     */
-    renderLabels(attrsKey, attributes) {
-        let labels = this.labelCache.get(attrsKey);
-        if (labels === undefined) {
-            labels = labelSet(attributes, this.resource);
-            this.labelCache.set(attrsKey, labels);
-        }
-        return labels;
-    }
-    emit(s, seconds) {
-        const f = s.families;
-        if (f.total !== undefined) {
-            f.total.append(sampleLine(f.name, s.labels, s.sum, seconds));
-            return;
-        }
-        f.bucket.append(bucketLines(f.name, s.labels, s.buckets, s.count, seconds));
-        f.sum.append(sampleLine(`${f.name}_sum`, s.labels, s.sum, seconds));
-        f.count.append(sampleLine(`${f.name}_count`, s.labels, s.count, seconds));
-    }
-}
-
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/common/protobuf/utils.mjs
-//#region src/common/protobuf/utils.ts
-/**
-* Estimate size of a number encoded as varint.
-* @param v value to calculate size for
-* @returns size in bytes of the varint encoding of the value
-*/
-function estimateVarintSize(v) {
-	if (v < 0) return 10;
-	if (v < 128) return 1;
-	if (v < 16384) return 2;
-	if (v < 2097152) return 3;
-	if (v < 268435456) return 4;
-	if (v < 34359738368) return 5;
-	if (v < 4398046511104) return 6;
-	if (v < 562949953421312) return 7;
-	if (v < 72057594037927940) return 8;
-	return 9;
-}
-//#endregion
-
-
-//# sourceMappingURL=utils.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/api/dist/version.mjs
-//#region src/version.ts
-const VERSION = "1.10.0";
-//#endregion
-
-
-//# sourceMappingURL=version.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/api/dist/internal/semver.mjs
-
-//#region src/internal/semver.ts
-const re = /^(\d+)\.(\d+)\.(\d+)(-(.+))?$/;
-/**
-* Create a function to test an API version to see if it is compatible with the provided ownVersion.
-*
-* The returned function has the following semantics:
-* - Exact match is always compatible
-* - Major versions must match exactly
-*    - 1.x package cannot use global 2.x package
-*    - 2.x package cannot use global 1.x package
-* - The minor version of the API module requesting access to the global API must be less than or equal to the minor version of this API
-*    - 1.3 package may use 1.4 global because the later global contains all functions 1.3 expects
-*    - 1.4 package may NOT use 1.3 global because it may try to call functions which don't exist on 1.3
-* - If the major version is 0, the minor version is treated as the major and the patch is treated as the minor
-* - Patch and build tag differences are not considered at this time
-*
-* @param ownVersion version which should be checked against
-*/
-function _makeCompatibilityCheck(ownVersion) {
-	const acceptedVersions = /* @__PURE__ */ new Set([ownVersion]);
-	const rejectedVersions = /* @__PURE__ */ new Set();
-	const myVersionMatch = ownVersion.match(re);
-	if (!myVersionMatch) return () => false;
-	const ownVersionParsed = {
-		major: +myVersionMatch[1],
-		minor: +myVersionMatch[2],
-		patch: +myVersionMatch[3],
-		prerelease: myVersionMatch[4]
-	};
-	if (ownVersionParsed.prerelease != null) return function isExactmatch(globalVersion) {
-		return globalVersion === ownVersion;
-	};
-	function _reject(v) {
-		rejectedVersions.add(v);
-		return false;
-	}
-	function _accept(v) {
-		acceptedVersions.add(v);
-		return true;
-	}
-	return function isCompatible(globalVersion) {
-		if (acceptedVersions.has(globalVersion)) return true;
-		if (rejectedVersions.has(globalVersion)) return false;
-		const globalVersionMatch = globalVersion.match(re);
-		if (!globalVersionMatch) return _reject(globalVersion);
-		const globalVersionParsed = {
-			major: +globalVersionMatch[1],
-			minor: +globalVersionMatch[2],
-			patch: +globalVersionMatch[3],
-			prerelease: globalVersionMatch[4]
-		};
-		if (globalVersionParsed.prerelease != null) return _reject(globalVersion);
-		if (ownVersionParsed.major !== globalVersionParsed.major) return _reject(globalVersion);
-		if (ownVersionParsed.major === 0) {
-			if (ownVersionParsed.minor === globalVersionParsed.minor && ownVersionParsed.patch <= globalVersionParsed.patch) return _accept(globalVersion);
-			return _reject(globalVersion);
-		}
-		if (ownVersionParsed.minor <= globalVersionParsed.minor) return _accept(globalVersion);
-		return _reject(globalVersion);
-	};
-}
-/**
-* Test an API version to see if it is compatible with this API.
-*
-* - Exact match is always compatible
-* - Major versions must match exactly
-*    - 1.x package cannot use global 2.x package
-*    - 2.x package cannot use global 1.x package
-* - The minor version of the API module requesting access to the global API must be less than or equal to the minor version of this API
-*    - 1.3 package may use 1.4 global because the later global contains all functions 1.3 expects
-*    - 1.4 package may NOT use 1.3 global because it may try to call functions which don't exist on 1.3
-* - If the major version is 0, the minor version is treated as the major and the patch is treated as the minor
-* - Patch and build tag differences are not considered at this time
-*
-* @param version version of the API requesting an instance of the global API
-*/
-const isCompatible = _makeCompatibilityCheck(VERSION);
-//#endregion
-
-
-//# sourceMappingURL=semver.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/api/dist/internal/global-utils.mjs
-
-
-//#region src/internal/global-utils.ts
-const major = VERSION.split(".")[0];
-const GLOBAL_OPENTELEMETRY_API_KEY = Symbol.for(`opentelemetry.js.api.${major}`);
-const _global = typeof globalThis === "object" ? globalThis : typeof self === "object" ? self : typeof window === "object" ? window : typeof global === "object" ? global : {};
-function _makeGlobalApi() {
-	return Object.defineProperty({}, "version", {
-		value: VERSION,
-		enumerable: true,
-		writable: false,
-		configurable: false
-	});
-}
-function registerGlobal(type, instance, diag, allowOverride = false) {
-	var _global$GLOBAL_OPENTE;
-	const api = _global[GLOBAL_OPENTELEMETRY_API_KEY] = (_global$GLOBAL_OPENTE = _global[GLOBAL_OPENTELEMETRY_API_KEY]) !== null && _global$GLOBAL_OPENTE !== void 0 ? _global$GLOBAL_OPENTE : _makeGlobalApi();
-	if (!allowOverride && api[type]) {
-		const err = /* @__PURE__ */ new Error(`@opentelemetry/api: Attempted duplicate registration of API: ${type}`);
-		diag.error(err.stack || err.message);
-		return false;
-	}
-	if (api.version !== "1.10.0") {
-		const err = /* @__PURE__ */ new Error(`@opentelemetry/api: Registration of version v${api.version} for ${type} does not match previously registered API v${VERSION}`);
-		diag.error(err.stack || err.message);
-		return false;
-	}
-	api[type] = instance;
-	diag.debug(`@opentelemetry/api: Registered a global for ${type} v${VERSION}.`);
-	return true;
-}
-let _compatibleGlobalApi;
-function getGlobal(type) {
-	const api = _global[GLOBAL_OPENTELEMETRY_API_KEY];
-	if (api == null) return;
-	if (api !== _compatibleGlobalApi) {
-		if (!api.version || !isCompatible(api.version)) return;
-		_compatibleGlobalApi = api;
-	}
-	return api[type];
-}
-function unregisterGlobal(type, diag) {
-	diag.debug(`@opentelemetry/api: Unregistering a global for ${type} v${VERSION}.`);
-	const api = _global[GLOBAL_OPENTELEMETRY_API_KEY];
-	if (api) delete api[type];
-}
-//#endregion
-
-
-//# sourceMappingURL=global-utils.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/api/dist/diag/ComponentLogger.mjs
-
-//#region src/diag/ComponentLogger.ts
-/**
-* Component Logger which is meant to be used as part of any component which
-* will add automatically additional namespace in front of the log message.
-* It will then forward all message to global diag logger
-* @example
-* const cLogger = diag.createComponentLogger({ namespace: '@opentelemetry/instrumentation-http' });
-* cLogger.debug('test');
-* // @opentelemetry/instrumentation-http test
-*/
-var DiagComponentLogger = class {
-	constructor(props) {
-		this._namespace = props.namespace || "DiagComponentLogger";
-	}
-	debug(...args) {
-		return logProxy("debug", this._namespace, args);
-	}
-	error(...args) {
-		return logProxy("error", this._namespace, args);
-	}
-	info(...args) {
-		return logProxy("info", this._namespace, args);
-	}
-	warn(...args) {
-		return logProxy("warn", this._namespace, args);
-	}
-	verbose(...args) {
-		return logProxy("verbose", this._namespace, args);
-	}
-};
-function logProxy(funcName, namespace, args) {
-	const logger = getGlobal("diag");
-	if (!logger) return;
-	return logger[funcName](namespace, ...args);
-}
-//#endregion
-
-
-//# sourceMappingURL=ComponentLogger.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/api/dist/diag/internal/logLevelLogger.mjs
-
-//#region src/diag/internal/logLevelLogger.ts
-function createLogLevelDiagLogger(maxLevel, logger) {
-	if (maxLevel < 0) maxLevel = 0;
-	else if (maxLevel > 9999) maxLevel = 9999;
-	logger = logger || {};
-	function _filterFunc(funcName, theLevel) {
-		const theFunc = logger[funcName];
-		if (typeof theFunc === "function" && maxLevel >= theLevel) return theFunc.bind(logger);
-		return function() {};
-	}
-	return {
-		error: _filterFunc("error", 30),
-		warn: _filterFunc("warn", 50),
-		info: _filterFunc("info", 60),
-		debug: _filterFunc("debug", 70),
-		verbose: _filterFunc("verbose", 80)
-	};
-}
-//#endregion
-
-
-//# sourceMappingURL=logLevelLogger.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/api/dist/api/diag.mjs
-
-
-
-
-//#region src/api/diag.ts
-const API_NAME = "diag";
-/**
-* Singleton object which represents the entry point to the OpenTelemetry internal
-* diagnostic API
-*
-* @since 1.0.0
-*/
-var DiagAPI = class DiagAPI {
-	/** Get the singleton instance of the DiagAPI API */
-	static instance() {
-		if (!this._instance) this._instance = new DiagAPI();
-		return this._instance;
-	}
-	/**
-	* Private internal constructor
-	* @private
-	*/
-	constructor() {
-		function _logProxy(funcName) {
-			return function(...args) {
-				const logger = getGlobal("diag");
-				if (!logger) return;
-				return logger[funcName](...args);
-			};
-		}
-		const self = this;
-		const setLogger = (logger, optionsOrLogLevel = { logLevel: 60 }) => {
-			var _optionsOrLogLevel$lo;
-			if (logger === self) {
-				var _err$stack;
-				const err = /* @__PURE__ */ new Error("Cannot use diag as the logger for itself. Please use a DiagLogger implementation like ConsoleDiagLogger or a custom implementation");
-				self.error((_err$stack = err.stack) !== null && _err$stack !== void 0 ? _err$stack : err.message);
-				return false;
-			}
-			if (typeof optionsOrLogLevel === "number") optionsOrLogLevel = { logLevel: optionsOrLogLevel };
-			const oldLogger = getGlobal("diag");
-			const newLogger = createLogLevelDiagLogger((_optionsOrLogLevel$lo = optionsOrLogLevel.logLevel) !== null && _optionsOrLogLevel$lo !== void 0 ? _optionsOrLogLevel$lo : 60, logger);
-			if (oldLogger && !optionsOrLogLevel.suppressOverrideMessage) {
-				var _Error$stack;
-				const stack = (_Error$stack = (/* @__PURE__ */ new Error()).stack) !== null && _Error$stack !== void 0 ? _Error$stack : "<failed to generate stacktrace>";
-				oldLogger.warn(`Current logger will be overwritten from ${stack}`);
-				newLogger.warn(`Current logger will overwrite one already registered from ${stack}`);
-			}
-			return registerGlobal("diag", newLogger, self, true);
-		};
-		self.setLogger = setLogger;
-		self.disable = () => {
-			unregisterGlobal(API_NAME, self);
-		};
-		self.createComponentLogger = (options) => {
-			return new DiagComponentLogger(options);
-		};
-		self.verbose = _logProxy("verbose");
-		self.debug = _logProxy("debug");
-		self.info = _logProxy("info");
-		self.warn = _logProxy("warn");
-		self.error = _logProxy("error");
-	}
-};
-//#endregion
-
-
-//# sourceMappingURL=diag.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/api/dist/diag-api.mjs
-
-//#region src/diag-api.ts
-/**
-* Entrypoint for Diag API.
-* Defines Diagnostic handler used for internal diagnostic logging operations.
-* The default provides a Noop DiagLogger implementation which may be changed via the
-* diag.setLogger(logger: DiagLogger) function.
-*
-* @since 1.0.0
-*/
-const diag_api_diag = DiagAPI.instance();
-//#endregion
-
-
-//# sourceMappingURL=diag-api.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/common/protobuf/protobuf-writer.mjs
-
-
-//#region src/common/protobuf/protobuf-writer.ts
-const GROWING_BUFFER_DEBUG_MESSAGE = "ProtobufWriter: estimated size was too small, growing buffer.";
-/**
-* bytes reserved for length in length-delimited fields
-* using 1 to assume most length-delimited fields are small
-*/
-const RESERVED_LENGTH_BYTES = 1;
-/**
-* Primitive protobuf writer, optimized to avoid small object allocations.
-* Grows buffer dynamically if initial size is exceeded.
-*/
-var ProtobufWriter = class {
-	_buffer;
-	_textEncoder;
-	_dataView;
-	pos = 0;
-	constructor(estimatedSize = 65536) {
-		this._buffer = new Uint8Array(estimatedSize);
-		this._textEncoder = new TextEncoder();
-		this._dataView = new DataView(this._buffer.buffer, this._buffer.byteOffset);
-	}
-	/**
-	* Ensure buffer has capacity for at least size more bytes
-	*/
-	_ensureCapacity(size) {
-		const needed = this.pos + size;
-		if (needed <= this._buffer.length) return;
-		diag_api_diag.debug(GROWING_BUFFER_DEBUG_MESSAGE);
-		let newSize = this._buffer.length * 2;
-		while (newSize < needed) newSize *= 2;
-		const newBuffer = new Uint8Array(newSize);
-		newBuffer.set(this._buffer);
-		this._buffer = newBuffer;
-		this._dataView = new DataView(this._buffer.buffer, this._buffer.byteOffset);
-	}
-	/**
-	* Get the written bytes as a Uint8Array
-	*/
-	finish() {
-		return this._buffer.subarray(0, this.pos);
-	}
-	/**
-	* Insert placeholder for length. Update later with {@link finishLengthDelimited}
-	* Returns the position where to write the length.
-	*/
-	startLengthDelimited() {
-		const lengthPos = this.pos;
-		this._ensureCapacity(RESERVED_LENGTH_BYTES);
-		this.pos += RESERVED_LENGTH_BYTES;
-		return lengthPos;
-	}
-	/**
-	* Write length varint at placeholder position and shift content forward if needed.
-	* Most messages are small (< 128 bytes), so we reserve 1 byte and only shift
-	* when the length needs more bytes.
-	*/
-	finishLengthDelimited(pos, length) {
-		const v = length >>> 0;
-		const varintSize = estimateVarintSize(v);
-		if (varintSize > RESERVED_LENGTH_BYTES) {
-			const additionalBytes = varintSize - RESERVED_LENGTH_BYTES;
-			this._ensureCapacity(additionalBytes);
-			this._buffer.copyWithin(pos + varintSize, pos + RESERVED_LENGTH_BYTES, this.pos);
-			this.pos += additionalBytes;
-		}
-		let writePos = pos;
-		if (v < 128) this._buffer[writePos] = v;
-		else if (v < 16384) {
-			this._buffer[writePos++] = v & 127 | 128;
-			this._buffer[writePos] = v >>> 7;
-		} else if (v < 2097152) {
-			this._buffer[writePos++] = v & 127 | 128;
-			this._buffer[writePos++] = v >>> 7 & 127 | 128;
-			this._buffer[writePos] = v >>> 14;
-		} else if (v < 268435456) {
-			this._buffer[writePos++] = v & 127 | 128;
-			this._buffer[writePos++] = v >>> 7 & 127 | 128;
-			this._buffer[writePos++] = v >>> 14 & 127 | 128;
-			this._buffer[writePos] = v >>> 21;
-		} else {
-			this._buffer[writePos++] = v & 127 | 128;
-			this._buffer[writePos++] = v >>> 7 & 127 | 128;
-			this._buffer[writePos++] = v >>> 14 & 127 | 128;
-			this._buffer[writePos++] = v >>> 21 & 127 | 128;
-			this._buffer[writePos] = v >>> 28;
-		}
-	}
-	/**
-	* Write a sint32 value using zigzag encoding
-	*/
-	writeSint32(value) {
-		this.writeVarint((value << 1 ^ value >> 31) >>> 0);
-	}
-	/**
-	* Write a signed 64-bit fixed integer (sfixed64) from a JS number.
-	* Handles negative values via two's complement.
-	*/
-	writeSfixed64(value) {
-		let low;
-		let high;
-		if (value >= 0) {
-			low = value >>> 0;
-			high = value / 4294967296 >>> 0;
-		} else {
-			const abs = Math.abs(value);
-			low = abs >>> 0;
-			high = abs / 4294967296 >>> 0;
-			low = ~low >>> 0;
-			high = ~high >>> 0;
-			low = low + 1 >>> 0;
-			if (low === 0) high = high + 1 >>> 0;
-		}
-		this.writeFixed64(low, high);
-	}
-	/**
-	* Write a varint (variable-length integer)
-	*/
-	writeVarint(value) {
-		this._ensureCapacity(estimateVarintSize(value));
-		if (value >= 0 && value <= 4294967295) {
-			let v = value >>> 0;
-			while (v > 127) {
-				this._buffer[this.pos++] = v & 127 | 128;
-				v >>>= 7;
-			}
-			this._buffer[this.pos++] = v;
-		} else {
-			let low;
-			let high;
-			if (value >= 0) {
-				low = value >>> 0;
-				high = value / 4294967296 >>> 0;
-			} else {
-				const abs = Math.abs(value);
-				low = abs >>> 0;
-				high = abs / 4294967296 >>> 0;
-				low = ~low >>> 0;
-				high = ~high >>> 0;
-				low = low + 1 >>> 0;
-				if (low === 0) high = high + 1 >>> 0;
-			}
-			while (high > 0 || low > 127) {
-				this._buffer[this.pos++] = low & 127 | 128;
-				low = (low >>> 7 | high << 25) >>> 0;
-				high >>>= 7;
-			}
-			this._buffer[this.pos++] = low & 127;
-		}
-	}
-	/**
-	* Write a 32-bit fixed integer (little-endian)
-	*/
-	writeFixed32(value) {
-		this._ensureCapacity(4);
-		const v = value >>> 0;
-		this._buffer[this.pos++] = v & 255;
-		this._buffer[this.pos++] = v >>> 8 & 255;
-		this._buffer[this.pos++] = v >>> 16 & 255;
-		this._buffer[this.pos++] = v >>> 24 & 255;
-	}
-	/**
-	* Write a 64-bit fixed integer (little-endian)
-	* @param low - Low 32 bits
-	* @param high - High 32 bits
-	*/
-	writeFixed64(low, high) {
-		this._ensureCapacity(8);
-		const l = low >>> 0;
-		const h = high >>> 0;
-		this._buffer[this.pos++] = l & 255;
-		this._buffer[this.pos++] = l >>> 8 & 255;
-		this._buffer[this.pos++] = l >>> 16 & 255;
-		this._buffer[this.pos++] = l >>> 24 & 255;
-		this._buffer[this.pos++] = h & 255;
-		this._buffer[this.pos++] = h >>> 8 & 255;
-		this._buffer[this.pos++] = h >>> 16 & 255;
-		this._buffer[this.pos++] = h >>> 24 & 255;
-	}
-	/**
-	* Write length-delimited data (varint length + bytes)
-	*/
-	writeBytes(bytes) {
-		this.writeVarint(bytes.length);
-		this._ensureCapacity(bytes.length);
-		this._buffer.set(bytes, this.pos);
-		this.pos += bytes.length;
-	}
-	/**
-	* Write a field key (field number + wire type)
-	*/
-	writeTag(fieldNumber, wireType) {
-		this.writeVarint(fieldNumber << 3 | wireType);
-	}
-	/**
-	* Write a double (64-bit IEEE 754)
-	*/
-	writeDouble(value) {
-		this._ensureCapacity(8);
-		this._dataView.setFloat64(this.pos, value, true);
-		this.pos += 8;
-	}
-	/**
-	* Write a string as UTF-8 bytes (length-delimited)
-	*/
-	writeString(str) {
-		let isAscii = true;
-		const len = str.length;
-		for (let i = 0; i < len; i++) if (str.charCodeAt(i) > 127) {
-			isAscii = false;
-			break;
-		}
-		if (isAscii) {
-			this.writeVarint(len);
-			this._ensureCapacity(len);
-			for (let i = 0; i < len; i++) this._buffer[this.pos++] = str.charCodeAt(i);
-		} else {
-			const bytes = this._textEncoder.encode(str);
-			this.writeBytes(bytes);
-		}
-	}
-};
-//#endregion
-
-
-//# sourceMappingURL=protobuf-writer.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/common/hex-to-binary.mjs
-//#region src/common/hex-to-binary.ts
-function intValue(charCode) {
-	if (charCode >= 48 && charCode <= 57) return charCode - 48;
-	if (charCode >= 97 && charCode <= 102) return charCode - 87;
-	return charCode - 55;
-}
-function hexToBinary(hexStr) {
-	const buf = new Uint8Array(hexStr.length / 2);
-	let offset = 0;
-	for (let i = 0; i < hexStr.length; i += 2) {
-		const hi = intValue(hexStr.charCodeAt(i));
-		const lo = intValue(hexStr.charCodeAt(i + 1));
-		buf[offset++] = hi << 4 | lo;
-	}
-	return buf;
-}
-//#endregion
-
-
-//# sourceMappingURL=hex-to-binary.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/common/protobuf/common-serializer.mjs
-//#region src/common/protobuf/common-serializer.ts
-/**
-* Write HrTime [seconds, nanoseconds] directly as fixed64 to the serializer.
-* Converts to nanoseconds and writes as 64-bit little-endian integer without allocations.
-*
-* HrTime represents: total_nanos = seconds * 1_000_000_000 + nanoseconds
-* We need to split this into low (bits 0-31) and high (bits 32-63).
-*
-* @param serializer - The protobuf writer
-* @param hrTime - HrTime tuple [seconds, nanoseconds]
-*/
-function writeHrTimeAsFixed64(serializer, hrTime) {
-	const seconds = hrTime[0];
-	const nanos = hrTime[1];
-	const nanosPerSecond = 1e9;
-	const secondsLower16Bits = seconds & 65535;
-	const secondsUpperBits = seconds / 65536 >>> 0;
-	const nanosFromLower16Bits = secondsLower16Bits * nanosPerSecond;
-	const nanosFromUpperBits = secondsUpperBits * nanosPerSecond;
-	const lower16ContributionLow32 = nanosFromLower16Bits >>> 0;
-	const lower16ContributionHigh32 = Math.floor(nanosFromLower16Bits / 4294967296);
-	const upperBitsContributionLow32 = (nanosFromUpperBits & 65535) * 65536 >>> 0;
-	const upperBitsContributionHigh32 = nanosFromUpperBits / 65536 >>> 0;
-	const low32WithCarry = lower16ContributionLow32 + upperBitsContributionLow32 + nanos;
-	const totalLow = low32WithCarry >>> 0;
-	const carry = Math.floor(low32WithCarry / 4294967296);
-	const totalHigh = lower16ContributionHigh32 + upperBitsContributionHigh32 + carry >>> 0;
-	serializer.writeFixed64(totalLow, totalHigh);
-}
-/**
-* Write Attributes directly to protobuf as repeated KeyValue
-*/
-function writeAttributes(writer, attributes, fieldNumber) {
-	for (const key in attributes) {
-		if (!Object.prototype.hasOwnProperty.call(attributes, key)) continue;
-		const value = attributes[key];
-		writer.writeTag(fieldNumber, 2);
-		const kvStart = writer.startLengthDelimited();
-		const startPos = writer.pos;
-		writeKeyValue(writer, key, value);
-		writer.finishLengthDelimited(kvStart, writer.pos - startPos);
-	}
-}
-/**
-* Write a KeyValue pair directly to protobuf
-*/
-function writeKeyValue(writer, key, value) {
-	writer.writeTag(1, 2);
-	writer.writeString(key);
-	writer.writeTag(2, 2);
-	const valueStart = writer.startLengthDelimited();
-	const startPos = writer.pos;
-	writeAnyValue(writer, value);
-	writer.finishLengthDelimited(valueStart, writer.pos - startPos);
-}
-const MIN_64_BIT_INT = -(2 ** 63);
-const MAX_64_BIT_INT = 2 ** 63;
-/**
-* Write an AnyValue directly from raw attribute value to protobuf
-*/
-function writeAnyValue(writer, value) {
-	const t = typeof value;
-	if (t === "string") {
-		writer.writeTag(1, 2);
-		writer.writeString(value);
-	} else if (t === "boolean") {
-		writer.writeTag(2, 0);
-		writer.writeVarint(value ? 1 : 0);
-	} else if (t === "number") {
-		const numValue = value;
-		if (Number.isInteger(numValue) && numValue >= MIN_64_BIT_INT && numValue < MAX_64_BIT_INT) {
-			writer.writeTag(3, 0);
-			writer.writeVarint(numValue);
-		} else {
-			writer.writeTag(4, 1);
-			writer.writeDouble(numValue);
-		}
-	} else if (value instanceof Uint8Array) {
-		writer.writeTag(7, 2);
-		writer.writeBytes(value);
-	} else if (Array.isArray(value)) {
-		writer.writeTag(5, 2);
-		const arrayStart = writer.startLengthDelimited();
-		const arrayStartPos = writer.pos;
-		for (const item of value) {
-			writer.writeTag(1, 2);
-			const itemStart = writer.startLengthDelimited();
-			const itemStartPos = writer.pos;
-			writeAnyValue(writer, item);
-			writer.finishLengthDelimited(itemStart, writer.pos - itemStartPos);
-		}
-		writer.finishLengthDelimited(arrayStart, writer.pos - arrayStartPos);
-	} else if (t === "object" && value != null) {
-		writer.writeTag(6, 2);
-		const kvlistStart = writer.startLengthDelimited();
-		const kvlistStartPos = writer.pos;
-		const obj = value;
-		for (const k in obj) {
-			if (!Object.prototype.hasOwnProperty.call(obj, k)) continue;
-			const v = obj[k];
-			writer.writeTag(1, 2);
-			const kvStart = writer.startLengthDelimited();
-			const kvStartPos = writer.pos;
-			writer.writeTag(1, 2);
-			writer.writeString(k);
-			writer.writeTag(2, 2);
-			const valueStart = writer.startLengthDelimited();
-			const valueStartPos = writer.pos;
-			writeAnyValue(writer, v);
-			writer.finishLengthDelimited(valueStart, writer.pos - valueStartPos);
-			writer.finishLengthDelimited(kvStart, writer.pos - kvStartPos);
-		}
-		writer.finishLengthDelimited(kvlistStart, writer.pos - kvlistStartPos);
-	}
-}
-/**
-* Write an InstrumentationScope message.
-*
-* Proto fields (InstrumentationScope):
-*   1  name     string  (wire type 2)
-*   2  version  string  (wire type 2)
-*/
-function writeInstrumentationScope(writer, scope, fieldNumber) {
-	writer.writeTag(fieldNumber, 2);
-	const start = writer.startLengthDelimited();
-	const startPos = writer.pos;
-	writer.writeTag(1, 2);
-	writer.writeString(scope.name);
-	if (scope.version) {
-		writer.writeTag(2, 2);
-		writer.writeString(scope.version);
-	}
-	if (scope.attributes) writeAttributes(writer, scope.attributes, 3);
-	if (scope.droppedAttributesCount) {
-		writer.writeTag(4, 0);
-		writer.writeVarint(scope.droppedAttributesCount);
-	}
-	writer.finishLengthDelimited(start, writer.pos - startPos);
-}
-/**
-* Write a Resource message and its enclosing tag.
-*
-* Proto fields (Resource):
-*   1  attributes                repeated KeyValue  (wire type 2)
-*   2  dropped_attributes_count  uint32             (wire type 0)
-*/
-function writeResource(writer, resource, fieldNumber) {
-	writer.writeTag(fieldNumber, 2);
-	const resourceStart = writer.startLengthDelimited();
-	const resourceStartPos = writer.pos;
-	if (resource.attributes) writeAttributes(writer, resource.attributes, 1);
-	writer.writeTag(2, 0);
-	writer.writeVarint(0);
-	writer.finishLengthDelimited(resourceStart, writer.pos - resourceStartPos);
-}
-//#endregion
-
-
-//# sourceMappingURL=common-serializer.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/common/protobuf/protobuf-size-estimator.mjs
-
-//#region src/common/protobuf/protobuf-size-estimator.ts
-/**
-* Calculate UTF-8 byte length without encoding
-* @param str valid UTF-16 string
-*/
-function utf8ByteLength(str) {
-	const len = str.length;
-	let byteLen = 0;
-	for (let i = 0; i < len; i++) {
-		const code = str.charCodeAt(i);
-		if (code < 128) byteLen += 1;
-		else if (code < 2048) byteLen += 2;
-		else if (code < 55296 || code >= 57344) byteLen += 3;
-		else {
-			i++;
-			byteLen += 4;
-		}
-	}
-	return byteLen;
-}
-/**
-* Size estimator for protobuf messages.
-* Implements the same interface as ProtobufWriter but only counts bytes without allocating a buffer.
-* @internal
-*/
-var ProtobufSizeEstimator = class {
-	pos = 0;
-	startLengthDelimited() {
-		return this.pos;
-	}
-	finishLengthDelimited(_, length) {
-		this.pos += estimateVarintSize(length);
-	}
-	writeVarint(value) {
-		this.pos += estimateVarintSize(value);
-	}
-	writeSint32(value) {
-		this.pos += estimateVarintSize((value << 1 ^ value >> 31) >>> 0);
-	}
-	writeSfixed64(_value) {
-		this.pos += 8;
-	}
-	writeFixed32(_value) {
-		this.pos += 4;
-	}
-	writeFixed64(_low, _high) {
-		this.pos += 8;
-	}
-	writeBytes(bytes) {
-		this.pos += estimateVarintSize(bytes.length);
-		this.pos += bytes.length;
-	}
-	writeTag(fieldNumber, wireType) {
-		this.writeVarint(fieldNumber << 3 | wireType);
-	}
-	writeDouble(_value) {
-		this.pos += 8;
-	}
-	writeString(str) {
-		const byteLen = utf8ByteLength(str);
-		this.pos += estimateVarintSize(byteLen);
-		this.pos += byteLen;
-	}
-};
-//#endregion
-
-
-//# sourceMappingURL=protobuf-size-estimator.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/api/dist/logs/LogRecord.mjs
-//#region src/logs/LogRecord.ts
-let SeverityNumber = /* @__PURE__ */ function(SeverityNumber) {
-	SeverityNumber[SeverityNumber["UNSPECIFIED"] = 0] = "UNSPECIFIED";
-	SeverityNumber[SeverityNumber["TRACE"] = 1] = "TRACE";
-	SeverityNumber[SeverityNumber["TRACE2"] = 2] = "TRACE2";
-	SeverityNumber[SeverityNumber["TRACE3"] = 3] = "TRACE3";
-	SeverityNumber[SeverityNumber["TRACE4"] = 4] = "TRACE4";
-	SeverityNumber[SeverityNumber["DEBUG"] = 5] = "DEBUG";
-	SeverityNumber[SeverityNumber["DEBUG2"] = 6] = "DEBUG2";
-	SeverityNumber[SeverityNumber["DEBUG3"] = 7] = "DEBUG3";
-	SeverityNumber[SeverityNumber["DEBUG4"] = 8] = "DEBUG4";
-	SeverityNumber[SeverityNumber["INFO"] = 9] = "INFO";
-	SeverityNumber[SeverityNumber["INFO2"] = 10] = "INFO2";
-	SeverityNumber[SeverityNumber["INFO3"] = 11] = "INFO3";
-	SeverityNumber[SeverityNumber["INFO4"] = 12] = "INFO4";
-	SeverityNumber[SeverityNumber["WARN"] = 13] = "WARN";
-	SeverityNumber[SeverityNumber["WARN2"] = 14] = "WARN2";
-	SeverityNumber[SeverityNumber["WARN3"] = 15] = "WARN3";
-	SeverityNumber[SeverityNumber["WARN4"] = 16] = "WARN4";
-	SeverityNumber[SeverityNumber["ERROR"] = 17] = "ERROR";
-	SeverityNumber[SeverityNumber["ERROR2"] = 18] = "ERROR2";
-	SeverityNumber[SeverityNumber["ERROR3"] = 19] = "ERROR3";
-	SeverityNumber[SeverityNumber["ERROR4"] = 20] = "ERROR4";
-	SeverityNumber[SeverityNumber["FATAL"] = 21] = "FATAL";
-	SeverityNumber[SeverityNumber["FATAL2"] = 22] = "FATAL2";
-	SeverityNumber[SeverityNumber["FATAL3"] = 23] = "FATAL3";
-	SeverityNumber[SeverityNumber["FATAL4"] = 24] = "FATAL4";
-	return SeverityNumber;
-}({});
-//#endregion
-
-
-//# sourceMappingURL=LogRecord.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/logs/protobuf/logs-serializer.mjs
-
-
-
-
-
-//#region src/logs/protobuf/logs-serializer.ts
-/**
-* Serialize a single LogRecord directly from ReadableLogRecord
-*/
-function serializeLogRecord(writer, logRecord) {
-	const logStart = writer.startLengthDelimited();
-	const logStartPos = writer.pos;
-	writer.writeTag(1, 1);
-	writeHrTimeAsFixed64(writer, logRecord.hrTime);
-	if (logRecord.severityNumber !== void 0 && logRecord.severityNumber !== SeverityNumber.UNSPECIFIED) {
-		writer.writeTag(2, 0);
-		writer.writeVarint(logRecord.severityNumber);
-	}
-	if (logRecord.severityText) {
-		writer.writeTag(3, 2);
-		writer.writeString(logRecord.severityText);
-	}
-	if (logRecord.body !== void 0) {
-		writer.writeTag(5, 2);
-		const bodyStart = writer.startLengthDelimited();
-		const bodyStartPos = writer.pos;
-		writeAnyValue(writer, logRecord.body);
-		writer.finishLengthDelimited(bodyStart, writer.pos - bodyStartPos);
-	}
-	if (logRecord.attributes) writeAttributes(writer, logRecord.attributes, 6);
-	writer.writeTag(7, 0);
-	writer.writeVarint(logRecord.droppedAttributesCount);
-	if (logRecord.spanContext?.traceFlags) {
-		writer.writeTag(8, 5);
-		writer.writeFixed32(logRecord.spanContext.traceFlags);
-	}
-	if (logRecord.spanContext?.traceId) {
-		writer.writeTag(9, 2);
-		writer.writeBytes(hexToBinary(logRecord.spanContext.traceId));
-	}
-	if (logRecord.spanContext?.spanId) {
-		writer.writeTag(10, 2);
-		writer.writeBytes(hexToBinary(logRecord.spanContext.spanId));
-	}
-	writer.writeTag(11, 1);
-	writeHrTimeAsFixed64(writer, logRecord.hrTimeObserved);
-	if (logRecord.eventName) {
-		writer.writeTag(12, 2);
-		writer.writeString(logRecord.eventName);
-	}
-	writer.finishLengthDelimited(logStart, writer.pos - logStartPos);
-}
-/**
-* Serialize ScopeLogs directly from SDK types
-*/
-function serializeScopeLogs(writer, scope, logRecords) {
-	const scopeLogsStart = writer.startLengthDelimited();
-	const scopeLogsStartPos = writer.pos;
-	writeInstrumentationScope(writer, scope, 1);
-	for (const logRecord of logRecords) {
-		writer.writeTag(2, 2);
-		serializeLogRecord(writer, logRecord);
-	}
-	if (scope.schemaUrl) {
-		writer.writeTag(3, 2);
-		writer.writeString(scope.schemaUrl);
-	}
-	writer.finishLengthDelimited(scopeLogsStart, writer.pos - scopeLogsStartPos);
-}
-/**
-* Serialize ResourceLogs directly from SDK Resource type
-*/
-function serializeResourceLogs(writer, resource, scopeMap) {
-	const resourceLogsStart = writer.startLengthDelimited();
-	const resourceLogsStartPos = writer.pos;
-	writeResource(writer, resource, 1);
-	for (const scopeLogs of scopeMap.values()) {
-		writer.writeTag(2, 2);
-		const scope = scopeLogs[0].instrumentationScope;
-		serializeScopeLogs(writer, scope, scopeLogs);
-	}
-	if (resource.schemaUrl) {
-		writer.writeTag(3, 2);
-		writer.writeString(resource.schemaUrl);
-	}
-	writer.finishLengthDelimited(resourceLogsStart, writer.pos - resourceLogsStartPos);
-}
-/**
-* Group log records by resource and instrumentation scope
-*/
-function createResourceMap(logRecords) {
-	const resourceMap = /* @__PURE__ */ new Map();
-	for (const record of logRecords) {
-		const resource = record.resource;
-		const scope = record.instrumentationScope;
-		let ismMap = resourceMap.get(resource);
-		if (!ismMap) {
-			ismMap = /* @__PURE__ */ new Map();
-			resourceMap.set(resource, ismMap);
-		}
-		let records = ismMap.get(scope);
-		if (!records) {
-			records = [];
-			ismMap.set(scope, records);
-		}
-		records.push(record);
-	}
-	return resourceMap;
-}
-/**
-* Serialize ExportLogsServiceRequest directly from ReadableLogRecord[]
-*/
-function serializeLogsExportRequest(logRecords) {
-	const resourceMap = createResourceMap(logRecords);
-	const estimator = new ProtobufSizeEstimator();
-	for (const [resource, scopeMap] of resourceMap) {
-		estimator.writeTag(1, 2);
-		serializeResourceLogs(estimator, resource, scopeMap);
-	}
-	const writer = new ProtobufWriter(estimator.pos);
-	for (const [resource, scopeMap] of resourceMap) {
-		writer.writeTag(1, 2);
-		serializeResourceLogs(writer, resource, scopeMap);
-	}
-	return writer.finish();
-}
-//#endregion
-
-
-//# sourceMappingURL=logs-serializer.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/common/protobuf/protobuf-reader.mjs
-//#region src/common/protobuf/protobuf-reader.ts
-/**
-* Minimal binary protobuf reader.
-* Only implements the wire-types that we currently need; this is not intended
-* to be a general-purpose protobuf reader.
-*
-* Since the values we parse are generally small and not very nested, it's public
-* interface does not enforce the same low-allocation philosophy that ProtobufWriter does.
-* If this is needed in the future, we should refactor this to fit the use-case.
-*/
-var ProtobufReader = class {
-	pos = 0;
-	_buf;
-	_textDecoder;
-	constructor(buf) {
-		this._buf = buf;
-		this._textDecoder = new TextDecoder();
-	}
-	isAtEnd() {
-		return this.pos >= this._buf.length;
-	}
-	/** Read a varint and decode it as a tag, returning field number and wire type. */
-	readTag() {
-		const raw = this.readVarint();
-		return {
-			fieldNumber: raw >>> 3,
-			wireType: raw & 7
-		};
-	}
-	/**
-	* Read a base-128 varint.
-	* Returns a JS `number`; precision above 2^53 is silently lost.
-	* Throws if the buffer is truncated mid-varint.
-	*/
-	readVarint() {
-		let result = 0;
-		let shift = 0;
-		let terminated = false;
-		while (this.pos < this._buf.length) {
-			const b = this._buf[this.pos++];
-			result += (b & 127) * Math.pow(2, shift);
-			shift += 7;
-			if ((b & 128) === 0) {
-				terminated = true;
-				break;
-			}
-		}
-		if (!terminated) throw new Error("Truncated buffer: unexpected end of data while reading varint");
-		return result;
-	}
-	/** Read a length-delimited byte sequence (bytes field or embedded message). */
-	readBytes() {
-		const len = this.readVarint();
-		if (this.pos + len > this._buf.length) throw new Error(`Truncated buffer: expected ${len} bytes at position ${this.pos}, but only ${this._buf.length - this.pos} available`);
-		const slice = this._buf.subarray(this.pos, this.pos + len);
-		this.pos += len;
-		return slice;
-	}
-	/** Read a length-delimited UTF-8 string. */
-	readString() {
-		return this._textDecoder.decode(this.readBytes());
-	}
-	/**
-	* Skip an unknown field.
-	* Handles wire types 0 (varint), 1 (64-bit), 2 (length-delimited),
-	* and 5 (32-bit).
-	*
-	* Wire types 3 and 4 (start-group / end-group) are deprecated in proto3
-	* and are not used by any OpenTelemetry proto definition. Encountering
-	* them is treated as an error.
-	*/
-	skip(wireType) {
-		switch (wireType) {
-			case 0:
-				this.readVarint();
-				break;
-			case 1:
-				this.pos += 8;
-				break;
-			case 2:
-				this.readBytes();
-				break;
-			case 5:
-				this.pos += 4;
-				break;
-			default: throw new Error(`Unknown wire type ${wireType}, cannot safely skip`);
-		}
-	}
-};
-//#endregion
-
-
-//# sourceMappingURL=protobuf-reader.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/logs/protobuf/response-deserializer.mjs
-
-//#region src/logs/protobuf/response-deserializer.ts
-/**
-* Parse an ExportLogsPartialSuccess embedded message from raw bytes.
-*
-* Field map (opentelemetry/proto/collector/logs/v1/logs_service.proto):
-*   1  rejected_log_records  int64   (varint)
-*   2  error_message         string  (length-delimited)
-*/
-function deserializePartialSuccess(data) {
-	const reader = new ProtobufReader(data);
-	const result = {};
-	while (!reader.isAtEnd()) {
-		const { fieldNumber, wireType } = reader.readTag();
-		switch (fieldNumber) {
-			case 1:
-				if (wireType === 0) result.rejectedLogRecords = reader.readVarint();
-				else reader.skip(wireType);
-				break;
-			case 2:
-				if (wireType === 2) result.errorMessage = reader.readString();
-				else reader.skip(wireType);
-				break;
-			default: reader.skip(wireType);
-		}
-	}
-	return result;
-}
-/**
-* Parse an ExportLogsServiceResponse protobuf message from raw bytes.
-*
-* Field map (opentelemetry/proto/collector/logs/v1/logs_service.proto):
-*   1  partial_success  ExportLogsPartialSuccess  (length-delimited)
-*/
-function deserializeExportLogsServiceResponse(data) {
-	const reader = new ProtobufReader(data);
-	const result = {};
-	while (!reader.isAtEnd()) {
-		const { fieldNumber, wireType } = reader.readTag();
-		switch (fieldNumber) {
-			case 1:
-				if (wireType === 2) result.partialSuccess = deserializePartialSuccess(reader.readBytes());
-				else reader.skip(wireType);
-				break;
-			default: reader.skip(wireType);
-		}
-	}
-	return result;
-}
-//#endregion
-
-
-//# sourceMappingURL=response-deserializer.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/logs/protobuf/logs.mjs
-
-
-//#region src/logs/protobuf/logs.ts
-/**
-* @experimental this serializer may receive breaking changes in minor versions, pin this package's version when using this constant
-*/
-const ProtobufLogsSerializer = {
-	serializeRequest: (arg) => {
-		return serializeLogsExportRequest(arg);
-	},
-	deserializeResponse: (arg) => {
-		return deserializeExportLogsServiceResponse(arg);
-	}
-};
-//#endregion
-
-
-//# sourceMappingURL=logs.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/common/internal.mjs
-//#region src/common/internal.ts
-function createResource(resource, encoder) {
-	const result = {
-		attributes: toAttributes(resource.attributes, encoder),
-		droppedAttributesCount: 0
-	};
-	const schemaUrl = resource.schemaUrl;
-	if (schemaUrl && schemaUrl !== "") result.schemaUrl = schemaUrl;
-	return result;
-}
-function createInstrumentationScope(scope, encoder) {
-	const result = {
-		name: scope.name,
-		version: scope.version
-	};
-	if (scope.attributes && Object.keys(scope.attributes).length > 0) {
-		result.attributes = toAttributes(scope.attributes, encoder);
-		result.droppedAttributesCount = scope.droppedAttributesCount ?? 0;
-	}
-	return result;
-}
-function toAttributes(attributes, encoder) {
-	return Object.keys(attributes).map((key) => toKeyValue(key, attributes[key], encoder));
-}
-function toKeyValue(key, value, encoder) {
-	return {
-		key,
-		value: toAnyValue(value, encoder)
-	};
-}
-function toAnyValue(value, encoder) {
-	const t = typeof value;
-	if (t === "string") return { stringValue: value };
-	if (t === "number") {
-		if (!Number.isInteger(value)) return { doubleValue: value };
-		return { intValue: value };
-	}
-	if (t === "boolean") return { boolValue: value };
-	if (value instanceof Uint8Array) return { bytesValue: encoder.encodeUint8Array(value) };
-	if (Array.isArray(value)) {
-		const values = new Array(value.length);
-		for (let i = 0; i < value.length; i++) values[i] = toAnyValue(value[i], encoder);
-		return { arrayValue: { values } };
-	}
-	if (t === "object" && value != null) {
-		const keys = Object.keys(value);
-		const values = new Array(keys.length);
-		for (let i = 0; i < keys.length; i++) values[i] = {
-			key: keys[i],
-			value: toAnyValue(value[keys[i]], encoder)
-		};
-		return { kvlistValue: { values } };
-	}
-	return {};
-}
-//#endregion
-
-
-//# sourceMappingURL=internal.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/logs/internal.mjs
-
-//#region src/logs/internal.ts
-function createExportLogsServiceRequest(logRecords, encoder) {
-	return { resourceLogs: logRecordsToResourceLogs(logRecords, encoder) };
-}
-function internal_createResourceMap(logRecords) {
-	const resourceMap = /* @__PURE__ */ new Map();
-	for (const record of logRecords) {
-		const { resource, instrumentationScope } = record;
-		let ismMap = resourceMap.get(resource);
-		if (!ismMap) {
-			ismMap = /* @__PURE__ */ new Map();
-			resourceMap.set(resource, ismMap);
-		}
-		let records = ismMap.get(instrumentationScope);
-		if (!records) {
-			records = [];
-			ismMap.set(instrumentationScope, records);
-		}
-		records.push(record);
-	}
-	return resourceMap;
-}
-function logRecordsToResourceLogs(logRecords, encoder) {
-	const resourceMap = internal_createResourceMap(logRecords);
-	return Array.from(resourceMap, ([resource, ismMap]) => {
-		const processedResource = createResource(resource, encoder);
-		return {
-			resource: processedResource,
-			scopeLogs: Array.from(ismMap, ([, scopeLogs]) => {
-				return {
-					scope: createInstrumentationScope(scopeLogs[0].instrumentationScope, encoder),
-					logRecords: scopeLogs.map((log) => toLogRecord(log, encoder)),
-					schemaUrl: scopeLogs[0].instrumentationScope.schemaUrl
-				};
-			}),
-			schemaUrl: processedResource.schemaUrl
-		};
-	});
-}
-function toLogRecord(log, encoder) {
-	return {
-		timeUnixNano: encoder.encodeHrTime(log.hrTime),
-		observedTimeUnixNano: encoder.encodeHrTime(log.hrTimeObserved),
-		severityNumber: toSeverityNumber(log.severityNumber),
-		severityText: log.severityText,
-		body: toAnyValue(log.body, encoder),
-		eventName: log.eventName,
-		attributes: toAttributes(log.attributes, encoder),
-		droppedAttributesCount: log.droppedAttributesCount,
-		flags: log.spanContext?.traceFlags,
-		traceId: encoder.encodeOptionalSpanContext(log.spanContext?.traceId),
-		spanId: encoder.encodeOptionalSpanContext(log.spanContext?.spanId)
-	};
-}
-function toSeverityNumber(severityNumber) {
-	return severityNumber;
-}
-//#endregion
-
-
-//# sourceMappingURL=internal.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/core/dist/common/time.mjs
-//#region src/common/time.ts
-const NANOSECOND_DIGITS = 9;
-const MILLISECONDS_TO_NANOSECONDS = Math.pow(10, 6);
-const SECOND_TO_NANOSECONDS = Math.pow(10, NANOSECOND_DIGITS);
-/**
-* Converts a number of milliseconds from epoch to HrTime([seconds, remainder in nanoseconds]).
-* @param epochMillis
-*/
-function millisToHrTime(epochMillis) {
-	const epochSeconds = epochMillis / 1e3;
-	return [Math.trunc(epochSeconds), Math.round(epochMillis % 1e3 * MILLISECONDS_TO_NANOSECONDS)];
-}
-/**
-* Returns an hrtime calculated via performance component.
-* @param performanceNow
-*/
-function hrTime(performanceNow) {
-	return addHrTimes(millisToHrTime(performance.timeOrigin), millisToHrTime(typeof performanceNow === "number" ? performanceNow : performance.now()));
-}
-/**
-*
-* Converts a TimeInput to an HrTime, defaults to _hrtime().
-* @param time
-*/
-function timeInputToHrTime(time) {
-	if (isTimeInputHrTime(time)) return time;
-	else if (typeof time === "number") {
-		if (time < performance.timeOrigin / 2) return hrTime(time);
-		else return millisToHrTime(time);
-	} else if (time instanceof Date) return millisToHrTime(time.getTime());
-	else throw TypeError("Invalid input type");
-}
-/**
-* Returns a duration of two hrTime.
-* @param startTime
-* @param endTime
-*/
-function hrTimeDuration(startTime, endTime) {
-	let seconds = endTime[0] - startTime[0];
-	let nanos = endTime[1] - startTime[1];
-	if (nanos < 0) {
-		seconds -= 1;
-		nanos += SECOND_TO_NANOSECONDS;
-	}
-	return [seconds, nanos];
-}
-/**
-* Convert hrTime to timestamp, for example "2019-05-14T17:00:00.000123456Z"
-* @param time
-*/
-function hrTimeToTimeStamp(time) {
-	const precision = NANOSECOND_DIGITS;
-	const tmp = `${"0".repeat(precision)}${time[1]}Z`;
-	const nanoString = tmp.substring(tmp.length - precision - 1);
-	return (/* @__PURE__ */ new Date(time[0] * 1e3)).toISOString().replace("000Z", nanoString);
-}
-/**
-* Convert hrTime to nanoseconds.
-* @param time
-*/
-function hrTimeToNanoseconds(time) {
-	return time[0] * SECOND_TO_NANOSECONDS + time[1];
-}
-/**
-* Convert hrTime to microseconds.
-* @param time
-*/
-function hrTimeToMicroseconds(time) {
-	return time[0] * 1e6 + time[1] / 1e3;
-}
-/**
-* Convert hrTime to milliseconds.
-* @param time
-*/
-function hrTimeToMilliseconds(time) {
-	return time[0] * 1e3 + time[1] / 1e6;
-}
-/**
-* Convert hrTime to seconds.
-* @param time
-*/
-function hrTimeToSeconds(time) {
-	return time[0] + time[1] / SECOND_TO_NANOSECONDS;
-}
-/**
-* check if time is HrTime
-* @param value
-*/
-function isTimeInputHrTime(value) {
-	return Array.isArray(value) && value.length === 2 && typeof value[0] === "number" && typeof value[1] === "number";
-}
-/**
-* check if input value is a correct types.TimeInput
-* @param value
-*/
-function isTimeInput(value) {
-	return isTimeInputHrTime(value) || typeof value === "number" || value instanceof Date;
-}
-/**
-* Given 2 HrTime formatted times, return their sum as an HrTime.
-*/
-function addHrTimes(time1, time2) {
-	const out = [time1[0] + time2[0], time1[1] + time2[1]];
-	if (out[1] >= SECOND_TO_NANOSECONDS) {
-		out[1] -= SECOND_TO_NANOSECONDS;
-		out[0] += 1;
-	}
-	return out;
-}
-//#endregion
-
-
-//# sourceMappingURL=time.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/platform/node/base64.mjs
-//#region src/platform/node/base64.ts
-function encodeBase64(bytes) {
-	return Buffer.from(bytes).toString("base64");
-}
-//#endregion
-
-
-//# sourceMappingURL=base64.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/common/utils.mjs
-
-
-//#region src/common/utils.ts
-function hrTimeToNanos(hrTime) {
-	const NANOSECONDS = BigInt(1e9);
-	return BigInt(Math.trunc(hrTime[0])) * NANOSECONDS + BigInt(Math.trunc(hrTime[1]));
-}
-function encodeAsString(hrTime) {
-	return hrTimeToNanos(hrTime).toString();
-}
-const encodeTimestamp = typeof BigInt !== "undefined" ? encodeAsString : hrTimeToNanoseconds;
-function identity(value) {
-	return value;
-}
-/**
-* Encoder for JSON format.
-* Uses string timestamps, hex for span/trace IDs, and base64 for Uint8Array.
-*/
-const JSON_ENCODER = {
-	encodeHrTime: encodeTimestamp,
-	encodeSpanContext: identity,
-	encodeOptionalSpanContext: identity,
-	encodeUint8Array: encodeBase64
-};
-//#endregion
-
-
-//# sourceMappingURL=utils.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/logs/json/logs.mjs
-
-
-
-//#region src/logs/json/logs.ts
-/**
-* @experimental this serializer may receive breaking changes in minor versions, pin this package's version when using this constant
-*/
-const JsonLogsSerializer = {
-	serializeRequest: (arg) => {
-		const request = createExportLogsServiceRequest(arg, JSON_ENCODER);
-		return new TextEncoder().encode(JSON.stringify(request));
-	},
-	deserializeResponse: (arg) => {
-		if (arg.length === 0) return {};
-		const decoder = new TextDecoder();
-		try {
-			return JSON.parse(decoder.decode(arg));
-		} catch (err) {
-			diag_api_diag.warn(`Failed to parse logs export response: ${err.message}. Returning empty response`);
-			return {};
-		}
-	}
-};
-//#endregion
-
-
-//# sourceMappingURL=logs.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/resources/dist/utils.mjs
-//#region src/utils.ts
-const isPromiseLike = (val) => {
-	return val !== null && typeof val === "object" && typeof val.then === "function";
-};
-//#endregion
-
-
-//# sourceMappingURL=utils.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/core/dist/common/attributes.mjs
-
-//#region src/common/attributes.ts
-let AddAttributeDecision = /* @__PURE__ */ function(AddAttributeDecision) {
-	AddAttributeDecision[AddAttributeDecision["DROP_UNDEFINED"] = 0] = "DROP_UNDEFINED";
-	AddAttributeDecision[AddAttributeDecision["DROP_INVALID"] = 1] = "DROP_INVALID";
-	AddAttributeDecision[AddAttributeDecision["DROP_LIMIT_REACHED"] = 2] = "DROP_LIMIT_REACHED";
-	AddAttributeDecision[AddAttributeDecision["ADD_NEW"] = 3] = "ADD_NEW";
-	AddAttributeDecision[AddAttributeDecision["ADD_OVERWRITE_EXISTING"] = 4] = "ADD_OVERWRITE_EXISTING";
-	return AddAttributeDecision;
-}({});
-const DEFAULT_ATTRIBUTE_LIMITS = {
-	attributeCountLimit: 128,
-	attributeValueLengthLimit: Infinity
-};
-/**
-* Maybe add the `key`/`val` attribute to the given `attributes`.
-* - "Maybe" because this ensures the `key` is valid (the string is not empty),
-*   the `val` is an accepted spec AnyValue type (see `isAnyValue` below),
-*   and the attribute does not need to be dropped because of a count limit.
-*   Note that the TypeScript `AnyValue` type is *looser* than the spec
-*   `AnyValue`.
-* - This also applies attribute count and value length limits.
-* - This returns an `AddAttributeDecision` enum value indicating whether,
-*   why, and how the attribute was added. This can be relevant for the
-*   caller updating metrics (e.g. `droppedAttributesCount`).
-*/
-function maybeAddAttribute(opts) {
-	return maybeAddAttributeInternal(opts, isAnyValue);
-}
-/**
-* A version of `maybeAddAttribute` that limits allowed attribute value
-* types to "simple" types (`SimpleAttributeValue`).
-*/
-function maybeAddSimpleAttribute(opts) {
-	return maybeAddAttributeInternal(opts, isSimpleAttributeValue);
-}
-function maybeAddAttributeInternal(opts, isValidValue) {
-	if (opts.value === void 0) return 0;
-	if (opts.key.length === 0) {
-		diag.warn(`Invalid attribute key: ${opts.key}`);
-		return 1;
-	}
-	const isNewKey = !Object.hasOwn(opts.attributes, opts.key);
-	if (isNewKey && opts.currentAttributesCount >= opts.limits.attributeCountLimit) return 2;
-	if (!isValidValue(opts.value)) {
-		diag.warn(`Invalid attribute value set for key: ${opts.key}`);
-		return 1;
-	}
-	let attributeValueLengthLimit = opts.limits.attributeValueLengthLimit;
-	if (attributeValueLengthLimit <= 0) {
-		diag.warn(`Invalid attributeValueLengthLimit: must be positive, got ${attributeValueLengthLimit} (ignoring)`);
-		attributeValueLengthLimit = Infinity;
-	}
-	opts.attributes[opts.key] = copyAndTruncAnyValue(opts.value, attributeValueLengthLimit);
-	if (isNewKey) return 3;
-	return 4;
-}
-/**
-* Clean a given set of attributes.
-* - `undefined` values, at the top-level and properties of nested objects,
-*   are silently dropped
-* - invalid attribute value types are removed, with a warning
-* - attribute count and value length *limits* are applied
-*
-* The call signature is meant to make it ergonomic for creating SDK things
-* that take `attributes` and `droppedAttributesCount` arguments, e.g.:
-*    this.links({
-*      context: opts.context,
-*      ...cleanAttributes(opts.attributes, attributeLimits)
-*    });
-*
-* If the given `inAttributes` is undefined, then the properties in the
-* return value will be undefined.
-*/
-function cleanAttributes(inAttributes, limits) {
-	return cleanAttributesInternal(inAttributes, limits, isAnyValue);
-}
-/**
-* A version of `cleanAttributes` that limits allowed attribute value types to
-* "simple" types (`SimpleAttributeValue`).
-*/
-function cleanSimpleAttributes(inAttributes, limits) {
-	return cleanAttributesInternal(inAttributes, limits, isSimpleAttributeValue);
-}
-function cleanAttributesInternal(inAttributes, limits, isValidValue) {
-	if (typeof inAttributes !== "object" || inAttributes == null) return {};
-	const attributes = {};
-	let droppedAttributesCount = 0;
-	let attributeValueLengthLimit = limits.attributeValueLengthLimit;
-	if (attributeValueLengthLimit <= 0) {
-		diag.warn(`Invalid attributeValueLengthLimit: must be positive, got ${attributeValueLengthLimit} (ignoring)`);
-		attributeValueLengthLimit = Infinity;
-	}
-	let count = 0;
-	for (const [key, val] of Object.entries(inAttributes)) {
-		if (val === void 0) continue;
-		if (count >= limits.attributeCountLimit) {
-			droppedAttributesCount++;
-			continue;
-		}
-		if (key.length === 0) {
-			diag.warn(`Invalid attribute key: ${key}`);
-			droppedAttributesCount++;
-			continue;
-		}
-		if (!isValidValue(val)) {
-			diag.warn(`Invalid attribute value set for key: ${key}`);
-			droppedAttributesCount++;
-			continue;
-		}
-		attributes[key] = copyAndTruncAnyValue(val, attributeValueLengthLimit);
-		count++;
-	}
-	return {
-		attributes,
-		droppedAttributesCount
-	};
-}
-/**
-* Returns true iff the given value is a supported AnyValue per
-* https://opentelemetry.io/docs/specs/otel/common/#anyvalue
-*
-* - Primitives/scalars: string, boolean, number
-*   (Note that this *excludes* BigInt and Symbol)
-* - Byte arrays (Uint8Array, Buffer)
-* - Arrays of AnyValue (heterogeneous arrays allowed)
-* - Maps from string to AnyValue (nested objects)
-* - Empty values (null)
-*
-* Notes:
-* - `undefined` is *not* considered an AnyValue.
-*
-* @param val
-* @returns true if the value is a valid AnyValue, false otherwise
-*/
-function isAnyValue(val) {
-	return isAnyValueInternal(val, /* @__PURE__ */ new WeakSet());
-}
-function isAnyValueInternal(val, visited) {
-	switch (typeof val) {
-		case "undefined":
-		case "bigint":
-		case "symbol":
-		case "function": return false;
-		case "string":
-		case "number":
-		case "boolean": return true;
-		case "object": break;
-		default: return false;
-	}
-	if (val === null) return true;
-	if (val instanceof Uint8Array) return true;
-	if (visited.has(val)) return false;
-	visited.add(val);
-	const isValid = isAnyValueObject(val, visited);
-	visited.delete(val);
-	return isValid;
-}
-function isAnyValueObject(val, visited) {
-	if (Array.isArray(val)) {
-		for (const item of val) if (item !== void 0 && !isAnyValueInternal(item, visited)) return false;
-		return true;
-	}
-	const obj = val;
-	if (obj.constructor !== Object && obj.constructor !== void 0) return false;
-	for (const k of Object.keys(obj)) {
-		const v = obj[k];
-		if (v !== void 0 && !isAnyValueInternal(v, visited)) return false;
-	}
-	return true;
-}
-/**
-* Attribute value length limiting/truncation per:
-* https://opentelemetry.io/docs/specs/otel/common/#attribute-limits
-*
-* For arrays and objects, this also returns a deep copy to avoid mutating data
-* passed in by calling code.
-*
-* @param {AnyValue} val - The attribute value. We are assuming this has
-*    already been guarded by `isAnyValue`. This filters out non-plain objects,
-*    like RegExp & Date, and circular references.
-*/
-function copyAndTruncAnyValue(val, limit) {
-	switch (typeof val) {
-		case "number":
-		case "boolean":
-		case "undefined":
-		case "bigint":
-		case "symbol":
-		case "function": return val;
-		case "string": if (val.length <= limit) return val;
-		else return val.substring(0, limit);
-		case "object": break;
-		default: return val;
-	}
-	if (val === null) return val;
-	if (val instanceof Uint8Array) {
-		if (val.length <= limit) return val;
-		else return val.slice(0, limit);
-	}
-	if (Array.isArray(val)) return val.map((elem) => copyAndTruncAnyValue(elem, limit));
-	const truncObj = {};
-	const obj = val;
-	for (const k of Object.keys(obj)) if (obj[k] !== void 0) truncObj[k] = copyAndTruncAnyValue(obj[k], limit);
-	return truncObj;
-}
-/**
-* Clean the given attributes to just those with "simple" attribute types.
-* This remains for backwards compatibility with 2.x.
-*
-* Changes to previous behavior:
-* - a default attribute count limit of 128 is applied
-* - nullish values (except in arrays) are removed
-*
-* @deprecated Use `cleanAttributes` or `cleanSimpleAttributes`.
-*/
-function sanitizeAttributes(inAttributes) {
-	const { attributes } = cleanSimpleAttributes(inAttributes, DEFAULT_ATTRIBUTE_LIMITS);
-	return attributes ?? {};
-}
-/**
-* Return true if the given attribute value is a "simple" attribute value type.
-*
-* Changes to previous behavior: nullish values now return *false*.
-*
-* @deprecated use `isAnyValue`, or `isSimpleAttributeValue`.
-*/
-const isAttributeValue = (/* unused pure expression or super */ null && (isSimpleAttributeValue));
-function isSimpleAttributeValue(val) {
-	if (Array.isArray(val)) return isHomogeneousAttributeValueArray(val);
-	return isValidPrimitiveAttributeValueType(typeof val);
-}
-function isHomogeneousAttributeValueArray(arr) {
-	let type;
-	for (const element of arr) {
-		if (element == null) continue;
-		const elementType = typeof element;
-		if (elementType === type) continue;
-		if (!type) {
-			if (isValidPrimitiveAttributeValueType(elementType)) {
-				type = elementType;
-				continue;
-			}
-			return false;
-		}
-		return false;
-	}
-	return true;
-}
-function isValidPrimitiveAttributeValueType(valType) {
-	switch (valType) {
-		case "number":
-		case "boolean":
-		case "string": return true;
-	}
-	return false;
-}
-//#endregion
-
-
-//# sourceMappingURL=attributes.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/resources/dist/ResourceImpl.mjs
-
-
-
-
-
-//#region src/ResourceImpl.ts
-var ResourceImpl = class ResourceImpl {
-	_rawAttributes;
-	_asyncAttributesPending = false;
-	_schemaUrl;
-	_memoizedAttributes;
-	static FromAttributeList(attributes, options) {
-		const res = new ResourceImpl({}, options);
-		res._rawAttributes = guardedRawAttributes(attributes);
-		res._asyncAttributesPending = attributes.filter(([_, val]) => isPromiseLike(val)).length > 0;
-		return res;
-	}
-	constructor(resource, options) {
-		const attributes = resource.attributes ?? {};
-		this._rawAttributes = Object.entries(attributes).map(([k, v]) => {
-			if (isPromiseLike(v)) this._asyncAttributesPending = true;
-			return [k, v];
-		});
-		this._rawAttributes = guardedRawAttributes(this._rawAttributes);
-		this._schemaUrl = validateSchemaUrl(options?.schemaUrl);
-	}
-	get asyncAttributesPending() {
-		return this._asyncAttributesPending;
-	}
-	async waitForAsyncAttributes() {
-		if (!this.asyncAttributesPending) return;
-		for (let i = 0; i < this._rawAttributes.length; i++) {
-			const [k, v] = this._rawAttributes[i];
-			this._rawAttributes[i] = [k, isPromiseLike(v) ? await v : v];
-		}
-		this._asyncAttributesPending = false;
-	}
-	get attributes() {
-		if (this.asyncAttributesPending) diag_api_diag.error("Accessing resource attributes before async attributes settled");
-		if (this._memoizedAttributes) return this._memoizedAttributes;
-		const attrs = {};
-		for (const [k, v] of this._rawAttributes) {
-			if (isPromiseLike(v)) {
-				diag_api_diag.debug(`Unsettled resource attribute ${k} skipped`);
-				continue;
-			}
-			if (Object.hasOwn(attrs, k)) {} else if (k.length === 0) diag_api_diag.warn("dropping invalid resource attribute key: <empty string>");
-			else if (!isSimpleAttributeValue(v)) diag_api_diag.warn(`dropping invalid resource attribute value for key "${k}"`);
-			else attrs[k] = v;
-		}
-		if (!this._asyncAttributesPending) this._memoizedAttributes = attrs;
-		return attrs;
-	}
-	getRawAttributes() {
-		return this._rawAttributes;
-	}
-	get schemaUrl() {
-		return this._schemaUrl;
-	}
-	merge(resource) {
-		if (resource == null) return this;
-		const mergedSchemaUrl = mergeSchemaUrl(this, resource);
-		const mergedOptions = mergedSchemaUrl ? { schemaUrl: mergedSchemaUrl } : void 0;
-		return ResourceImpl.FromAttributeList([...resource.getRawAttributes(), ...this.getRawAttributes()], mergedOptions);
-	}
-};
-/**
-* Create a `Resource` from the given attributes object.
-*
-* Only *simple* attributes are supported: string, bool, number, and homogeneous
-* arrays of these three scalar types. Complex attribute values will be
-* dropped with a warning. (See OTEP 4485.)
-*/
-function resourceFromAttributes(attributes, options) {
-	return ResourceImpl.FromAttributeList(Object.entries(attributes), options);
-}
-function resourceFromDetectedResource(detectedResource, options) {
-	return new ResourceImpl(detectedResource, options);
-}
-function emptyResource() {
-	return resourceFromAttributes({});
-}
-function defaultResource() {
-	return resourceFromAttributes({
-		[ATTR_SERVICE_NAME]: defaultServiceName(),
-		[ATTR_TELEMETRY_SDK_LANGUAGE]: SDK_INFO[ATTR_TELEMETRY_SDK_LANGUAGE],
-		[ATTR_TELEMETRY_SDK_NAME]: SDK_INFO[ATTR_TELEMETRY_SDK_NAME],
-		[ATTR_TELEMETRY_SDK_VERSION]: SDK_INFO[ATTR_TELEMETRY_SDK_VERSION]
-	});
-}
-function guardedRawAttributes(attributes) {
-	return attributes.map(([k, v]) => {
-		if (isPromiseLike(v)) return [k, v.then((val) => val, (err) => {
-			diag_api_diag.debug("promise rejection for resource attribute: %s - %s", k, err);
-		})];
-		return [k, v];
-	});
-}
-function validateSchemaUrl(schemaUrl) {
-	if (typeof schemaUrl === "string" || schemaUrl === void 0) return schemaUrl;
-	diag_api_diag.warn("Schema URL must be string or undefined, got %s. Schema URL will be ignored.", schemaUrl);
-}
-function mergeSchemaUrl(old, updating) {
-	const oldSchemaUrl = old?.schemaUrl;
-	const updatingSchemaUrl = updating?.schemaUrl;
-	const isOldEmpty = oldSchemaUrl === void 0 || oldSchemaUrl === "";
-	const isUpdatingEmpty = updatingSchemaUrl === void 0 || updatingSchemaUrl === "";
-	if (isOldEmpty) return updatingSchemaUrl;
-	if (isUpdatingEmpty) return oldSchemaUrl;
-	if (oldSchemaUrl === updatingSchemaUrl) return oldSchemaUrl;
-	diag_api_diag.warn("Schema URL merge conflict: old resource has \"%s\", updating resource has \"%s\". Resulting resource will have undefined Schema URL.", oldSchemaUrl, updatingSchemaUrl);
-}
-//#endregion
-
-
-//# sourceMappingURL=ResourceImpl.mjs.map
-;// CONCATENATED MODULE: ./src/encode/event-attributes.ts
-
-/** What a log record and a span say about one invocation: the row's fields under tokf's names. */
-function eventAttributes(e) {
-    const attrs = { 'tokf.command': cut(e.command) };
-    if (e.exitCode !== null)
-        attrs['tokf.exit_code'] = e.exitCode;
-    if (e.filterName !== null)
-        attrs['tokf.filter.name'] = cut(e.filterName);
-    attrs['tokf.tokens.input'] = e.inputTokens;
-    attrs['tokf.tokens.output'] = e.outputTokens;
-    // As the tokf.tokens.saved metric counts them: input minus output, floored at zero.
-    attrs['tokf.tokens.saved'] = Math.max(0, e.inputTokens - e.outputTokens);
-    attrs['tokf.filter.time_ms'] = e.filterTimeMs;
-    if (e.project !== undefined)
-        attrs['tokf.project'] = cut(e.project);
-    if (e.pipeOverride !== undefined)
-        attrs['tokf.pipe_override'] = e.pipeOverride;
-    if (e.pipelineExitCode !== undefined && e.pipelineExitCode !== null)
-        attrs['tokf.pipeline.exit_code'] = e.pipelineExitCode;
-    attrs['tokf.event.id'] = e.id;
-    return attrs;
-}
-/** The event's time as OTLP's [seconds, nanoseconds], plus `ms` milliseconds. */
-function eventTime(e, ms = 0) {
-    const seconds = (e.epochSeconds ?? 0) + Math.floor(ms / 1000);
-    return [seconds, (ms % 1000) * 1_000_000];
-}
-function cut(value) {
-    return value.length <= MAX_TEXT_LENGTH ? value : `${value.slice(0, MAX_TEXT_LENGTH - 1)}…`;
-}
-
-;// CONCATENATED MODULE: ./src/encode/fit.ts
-/**
- * Requests of one record per event (logs, spans), as few as fit `maxBytes` each: the list is
- * halved until each part fits; a single event larger than the cap is sent alone.
- */
-function encodeFitting(events, maxBytes, unit, build) {
-    if (events.length === 0)
-        return [];
-    const body = build(events);
-    if (body.byteLength <= maxBytes || events.length === 1)
-        return [{ body, events, points: { [unit]: events.length } }];
-    const mid = Math.floor(events.length / 2);
-    return [
-        ...encodeFitting(events.slice(0, mid), maxBytes, unit, build),
-        ...encodeFitting(events.slice(mid), maxBytes, unit, build),
-    ];
-}
-
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/sdk-metrics/dist/export/MetricData.mjs
-//#region src/export/MetricData.ts
-/**
-* Supported types of metric instruments.
-*/
-let InstrumentType = /* @__PURE__ */ function(InstrumentType) {
-	InstrumentType["COUNTER"] = "COUNTER";
-	InstrumentType["GAUGE"] = "GAUGE";
-	InstrumentType["HISTOGRAM"] = "HISTOGRAM";
-	InstrumentType["UP_DOWN_COUNTER"] = "UP_DOWN_COUNTER";
-	InstrumentType["OBSERVABLE_COUNTER"] = "OBSERVABLE_COUNTER";
-	InstrumentType["OBSERVABLE_GAUGE"] = "OBSERVABLE_GAUGE";
-	InstrumentType["OBSERVABLE_UP_DOWN_COUNTER"] = "OBSERVABLE_UP_DOWN_COUNTER";
-	return InstrumentType;
-}({});
-/**
-* The aggregated point data type.
-*/
-let DataPointType = /* @__PURE__ */ function(DataPointType) {
-	/**
-	* A histogram data point contains a histogram statistics of collected
-	* values with a list of explicit bucket boundaries and statistics such
-	* as min, max, count, and sum of all collected values.
-	*/
-	DataPointType[DataPointType["HISTOGRAM"] = 0] = "HISTOGRAM";
-	/**
-	* An exponential histogram data point contains a histogram statistics of
-	* collected values where bucket boundaries are automatically calculated
-	* using an exponential function, and statistics such as min, max, count,
-	* and sum of all collected values.
-	*/
-	DataPointType[DataPointType["EXPONENTIAL_HISTOGRAM"] = 1] = "EXPONENTIAL_HISTOGRAM";
-	/**
-	* A gauge metric data point has only a single numeric value.
-	*/
-	DataPointType[DataPointType["GAUGE"] = 2] = "GAUGE";
-	/**
-	* A sum metric data point has a single numeric value and a
-	* monotonicity-indicator.
-	*/
-	DataPointType[DataPointType["SUM"] = 3] = "SUM";
-	return DataPointType;
-}({});
-//#endregion
-
-
-//# sourceMappingURL=MetricData.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/sdk-metrics/dist/export/AggregationTemporality.mjs
-//#region src/export/AggregationTemporality.ts
-/**
-* AggregationTemporality indicates the way additive quantities are expressed.
-*/
-let AggregationTemporality = /* @__PURE__ */ function(AggregationTemporality) {
-	AggregationTemporality[AggregationTemporality["DELTA"] = 0] = "DELTA";
-	AggregationTemporality[AggregationTemporality["CUMULATIVE"] = 1] = "CUMULATIVE";
-	return AggregationTemporality;
-}({});
-//#endregion
-
-
-//# sourceMappingURL=AggregationTemporality.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/metrics/protobuf/metrics-serializer.mjs
-
-
-
-
-
-//#region src/metrics/protobuf/metrics-serializer.ts
-/**
-* Serialize a NumberDataPoint directly from SDK DataPoint<number>
-*
-* Proto fields (NumberDataPoint):
-*   7  attributes               repeated KeyValue  (wire type 2)
-*   2  start_time_unix_nano     fixed64            (wire type 1)
-*   3  time_unix_nano           fixed64            (wire type 1)
-*   4  as_double                double             (wire type 1)
-*   6  as_int                   sfixed64           (wire type 1)
-*   5  exemplars                repeated Exemplar  (wire type 2)
-*   8  flags                    uint32             (wire type 0)
-*/
-function serializeNumberDataPoint(writer, dataPoint, valueType) {
-	const start = writer.startLengthDelimited();
-	const startPos = writer.pos;
-	writer.writeTag(2, 1);
-	writeHrTimeAsFixed64(writer, dataPoint.startTime);
-	writer.writeTag(3, 1);
-	writeHrTimeAsFixed64(writer, dataPoint.endTime);
-	if (valueType === ValueType.INT) {
-		writer.writeTag(6, 1);
-		writer.writeSfixed64(dataPoint.value);
-	} else {
-		writer.writeTag(4, 1);
-		writer.writeDouble(dataPoint.value);
-	}
-	if (dataPoint.attributes) writeAttributes(writer, dataPoint.attributes, 7);
-	writer.finishLengthDelimited(start, writer.pos - startPos);
-}
-/**
-* Serialize a HistogramDataPoint directly from SDK DataPoint<Histogram>
-*
-* Proto fields (HistogramDataPoint):
-*   9  attributes               repeated KeyValue  (wire type 2)
-*   2  start_time_unix_nano     fixed64            (wire type 1)
-*   3  time_unix_nano           fixed64            (wire type 1)
-*   4  count                    fixed64            (wire type 1)
-*   5  sum                      optional double    (wire type 1)
-*   6  bucket_counts            repeated fixed64   (packed, wire type 2)
-*   7  explicit_bounds          repeated double    (packed, wire type 2)
-*   8  exemplars                repeated Exemplar  (wire type 2)
-*  10  flags                    uint32             (wire type 0)
-*  11  min                      optional double    (wire type 1)
-*  12  max                      optional double    (wire type 1)
-*/
-function serializeHistogramDataPoint(writer, dataPoint) {
-	const start = writer.startLengthDelimited();
-	const startPos = writer.pos;
-	const histogram = dataPoint.value;
-	writer.writeTag(2, 1);
-	writeHrTimeAsFixed64(writer, dataPoint.startTime);
-	writer.writeTag(3, 1);
-	writeHrTimeAsFixed64(writer, dataPoint.endTime);
-	writer.writeTag(4, 1);
-	writer.writeFixed64(histogram.count >>> 0, histogram.count / 4294967296 >>> 0);
-	if (histogram.sum !== void 0) {
-		writer.writeTag(5, 1);
-		writer.writeDouble(histogram.sum);
-	}
-	if (histogram.buckets.counts.length > 0) {
-		writer.writeTag(6, 2);
-		const countsStart = writer.startLengthDelimited();
-		const countsStartPos = writer.pos;
-		for (const count of histogram.buckets.counts) writer.writeFixed64(count >>> 0, count / 4294967296 >>> 0);
-		writer.finishLengthDelimited(countsStart, writer.pos - countsStartPos);
-	}
-	if (histogram.buckets.boundaries.length > 0) {
-		writer.writeTag(7, 2);
-		const boundsStart = writer.startLengthDelimited();
-		const boundsStartPos = writer.pos;
-		for (const bound of histogram.buckets.boundaries) writer.writeDouble(bound);
-		writer.finishLengthDelimited(boundsStart, writer.pos - boundsStartPos);
-	}
-	if (dataPoint.attributes) writeAttributes(writer, dataPoint.attributes, 9);
-	if (histogram.min !== void 0) {
-		writer.writeTag(11, 1);
-		writer.writeDouble(histogram.min);
-	}
-	if (histogram.max !== void 0) {
-		writer.writeTag(12, 1);
-		writer.writeDouble(histogram.max);
-	}
-	writer.finishLengthDelimited(start, writer.pos - startPos);
-}
-/**
-* Serialize ExponentialHistogramDataPoint.Buckets
-*
-* Proto fields (Buckets):
-*   1  offset         sint32           (wire type 0, zigzag)
-*   2  bucket_counts  repeated uint64  (packed, wire type 2)
-*/
-function serializeExponentialBuckets(writer, offset, bucketCounts) {
-	const start = writer.startLengthDelimited();
-	const startPos = writer.pos;
-	if (offset !== 0) {
-		writer.writeTag(1, 0);
-		writer.writeSint32(offset);
-	}
-	if (bucketCounts.length > 0) {
-		writer.writeTag(2, 2);
-		const bcStart = writer.startLengthDelimited();
-		const bcStartPos = writer.pos;
-		for (const count of bucketCounts) writer.writeVarint(count);
-		writer.finishLengthDelimited(bcStart, writer.pos - bcStartPos);
-	}
-	writer.finishLengthDelimited(start, writer.pos - startPos);
-}
-/**
-* Serialize an ExponentialHistogramDataPoint directly from SDK DataPoint<ExponentialHistogram>
-*
-* Proto fields (ExponentialHistogramDataPoint):
-*   1  attributes               repeated KeyValue  (wire type 2)
-*   2  start_time_unix_nano     fixed64            (wire type 1)
-*   3  time_unix_nano           fixed64            (wire type 1)
-*   4  count                    fixed64            (wire type 1)
-*   5  sum                      optional double    (wire type 1)
-*   6  scale                    sint32             (wire type 0, zigzag)
-*   7  zero_count               fixed64            (wire type 1)
-*   8  positive                 Buckets            (wire type 2)
-*   9  negative                 Buckets            (wire type 2)
-*  10  flags                    uint32             (wire type 0)
-*  11  exemplars                repeated Exemplar  (wire type 2)
-*  12  min                      optional double    (wire type 1)
-*  13  max                      optional double    (wire type 1)
-*/
-function serializeExponentialHistogramDataPoint(writer, dataPoint) {
-	const start = writer.startLengthDelimited();
-	const startPos = writer.pos;
-	const histogram = dataPoint.value;
-	if (dataPoint.attributes) writeAttributes(writer, dataPoint.attributes, 1);
-	writer.writeTag(2, 1);
-	writeHrTimeAsFixed64(writer, dataPoint.startTime);
-	writer.writeTag(3, 1);
-	writeHrTimeAsFixed64(writer, dataPoint.endTime);
-	writer.writeTag(4, 1);
-	writer.writeFixed64(histogram.count >>> 0, histogram.count / 4294967296 >>> 0);
-	if (histogram.sum !== void 0) {
-		writer.writeTag(5, 1);
-		writer.writeDouble(histogram.sum);
-	}
-	if (histogram.scale !== 0) {
-		writer.writeTag(6, 0);
-		writer.writeSint32(histogram.scale);
-	}
-	writer.writeTag(7, 1);
-	writer.writeFixed64(histogram.zeroCount >>> 0, histogram.zeroCount / 4294967296 >>> 0);
-	writer.writeTag(8, 2);
-	serializeExponentialBuckets(writer, histogram.positive.offset, histogram.positive.bucketCounts);
-	writer.writeTag(9, 2);
-	serializeExponentialBuckets(writer, histogram.negative.offset, histogram.negative.bucketCounts);
-	if (histogram.min !== void 0) {
-		writer.writeTag(12, 1);
-		writer.writeDouble(histogram.min);
-	}
-	if (histogram.max !== void 0) {
-		writer.writeTag(13, 1);
-		writer.writeDouble(histogram.max);
-	}
-	writer.finishLengthDelimited(start, writer.pos - startPos);
-}
-/**
-* Serialize a Metric message with its data type
-*
-* Proto fields (Metric):
-*   1  name                     string             (wire type 2)
-*   2  description              string             (wire type 2)
-*   3  unit                     string             (wire type 2)
-*   5  gauge                    Gauge              (wire type 2)
-*   7  sum                      Sum                (wire type 2)
-*   9  histogram                Histogram          (wire type 2)
-*  10  exponential_histogram    ExponentialHist    (wire type 2)
-*  11  summary                  Summary            (wire type 2)
-*/
-function serializeMetric(writer, metricData) {
-	const metricStart = writer.startLengthDelimited();
-	const metricStartPos = writer.pos;
-	writer.writeTag(1, 2);
-	writer.writeString(metricData.descriptor.name);
-	if (metricData.descriptor.description) {
-		writer.writeTag(2, 2);
-		writer.writeString(metricData.descriptor.description);
-	}
-	if (metricData.descriptor.unit) {
-		writer.writeTag(3, 2);
-		writer.writeString(metricData.descriptor.unit);
-	}
-	switch (metricData.dataPointType) {
-		case DataPointType.GAUGE:
-			writer.writeTag(5, 2);
-			serializeGauge(writer, metricData);
-			break;
-		case DataPointType.SUM:
-			writer.writeTag(7, 2);
-			serializeSum(writer, metricData);
-			break;
-		case DataPointType.HISTOGRAM:
-			writer.writeTag(9, 2);
-			serializeHistogramMetric(writer, metricData);
-			break;
-		case DataPointType.EXPONENTIAL_HISTOGRAM:
-			writer.writeTag(10, 2);
-			serializeExponentialHistogramMetric(writer, metricData);
-	}
-	writer.finishLengthDelimited(metricStart, writer.pos - metricStartPos);
-}
-/**
-* Proto fields (Gauge):
-*   1  data_points  repeated NumberDataPoint  (wire type 2)
-*/
-function serializeGauge(writer, metricData) {
-	const start = writer.startLengthDelimited();
-	const startPos = writer.pos;
-	for (const dataPoint of metricData.dataPoints) {
-		writer.writeTag(1, 2);
-		serializeNumberDataPoint(writer, dataPoint, metricData.descriptor.valueType);
-	}
-	writer.finishLengthDelimited(start, writer.pos - startPos);
-}
-/**
-* Proto fields (Sum):
-*   1  data_points               repeated NumberDataPoint  (wire type 2)
-*   2  aggregation_temporality   AggregationTemporality    (wire type 0)
-*   3  is_monotonic              bool                      (wire type 0)
-*/
-function serializeSum(writer, metricData) {
-	const start = writer.startLengthDelimited();
-	const startPos = writer.pos;
-	for (const dataPoint of metricData.dataPoints) {
-		writer.writeTag(1, 2);
-		serializeNumberDataPoint(writer, dataPoint, metricData.descriptor.valueType);
-	}
-	const temporality = toProtoAggregationTemporality(metricData.aggregationTemporality);
-	if (temporality !== 0) {
-		writer.writeTag(2, 0);
-		writer.writeVarint(temporality);
-	}
-	if (metricData.isMonotonic) {
-		writer.writeTag(3, 0);
-		writer.writeVarint(1);
-	}
-	writer.finishLengthDelimited(start, writer.pos - startPos);
-}
-/**
-* Proto fields (Histogram):
-*   1  data_points               repeated HistogramDataPoint  (wire type 2)
-*   2  aggregation_temporality   AggregationTemporality       (wire type 0)
-*/
-function serializeHistogramMetric(writer, metricData) {
-	const start = writer.startLengthDelimited();
-	const startPos = writer.pos;
-	for (const dataPoint of metricData.dataPoints) {
-		writer.writeTag(1, 2);
-		serializeHistogramDataPoint(writer, dataPoint);
-	}
-	const temporality = toProtoAggregationTemporality(metricData.aggregationTemporality);
-	if (temporality !== 0) {
-		writer.writeTag(2, 0);
-		writer.writeVarint(temporality);
-	}
-	writer.finishLengthDelimited(start, writer.pos - startPos);
-}
-/**
-* Proto fields (ExponentialHistogram):
-*   1  data_points               repeated ExponentialHistogramDataPoint  (wire type 2)
-*   2  aggregation_temporality   AggregationTemporality                 (wire type 0)
-*/
-function serializeExponentialHistogramMetric(writer, metricData) {
-	const start = writer.startLengthDelimited();
-	const startPos = writer.pos;
-	for (const dataPoint of metricData.dataPoints) {
-		writer.writeTag(1, 2);
-		serializeExponentialHistogramDataPoint(writer, dataPoint);
-	}
-	const temporality = toProtoAggregationTemporality(metricData.aggregationTemporality);
-	if (temporality !== 0) {
-		writer.writeTag(2, 0);
-		writer.writeVarint(temporality);
-	}
-	writer.finishLengthDelimited(start, writer.pos - startPos);
-}
-/**
-* Serialize ScopeMetrics directly from SDK types
-*/
-function serializeScopeMetrics(writer, scopeMetrics) {
-	const scopeStart = writer.startLengthDelimited();
-	const scopeStartPos = writer.pos;
-	writeInstrumentationScope(writer, scopeMetrics.scope, 1);
-	for (const metric of scopeMetrics.metrics) {
-		writer.writeTag(2, 2);
-		serializeMetric(writer, metric);
-	}
-	if (scopeMetrics.scope.schemaUrl) {
-		writer.writeTag(3, 2);
-		writer.writeString(scopeMetrics.scope.schemaUrl);
-	}
-	writer.finishLengthDelimited(scopeStart, writer.pos - scopeStartPos);
-}
-/**
-* Serialize ResourceMetrics directly from SDK types
-*
-* Proto fields (ResourceMetrics):
-*   1  resource       Resource           (wire type 2)
-*   2  scope_metrics  repeated ScopeMetrics  (wire type 2)
-*   3  schema_url     string             (wire type 2)
-*/
-function serializeResourceMetrics(writer, resourceMetrics) {
-	const start = writer.startLengthDelimited();
-	const startPos = writer.pos;
-	writeResource(writer, resourceMetrics.resource, 1);
-	for (const scopeMetrics of resourceMetrics.scopeMetrics) {
-		writer.writeTag(2, 2);
-		serializeScopeMetrics(writer, scopeMetrics);
-	}
-	if (resourceMetrics.resource.schemaUrl) {
-		writer.writeTag(3, 2);
-		writer.writeString(resourceMetrics.resource.schemaUrl);
-	}
-	writer.finishLengthDelimited(start, writer.pos - startPos);
-}
-function toProtoAggregationTemporality(temporality) {
-	switch (temporality) {
-		case AggregationTemporality.DELTA: return 1;
-		case AggregationTemporality.CUMULATIVE: return 2;
-		default: return 0;
-	}
-}
-/**
-* Serialize ExportMetricsServiceRequest directly from ResourceMetrics
-*/
-function serializeMetricsExportRequest(resourceMetrics) {
-	const estimator = new ProtobufSizeEstimator();
-	estimator.writeTag(1, 2);
-	serializeResourceMetrics(estimator, resourceMetrics);
-	const writer = new ProtobufWriter(estimator.pos);
-	writer.writeTag(1, 2);
-	serializeResourceMetrics(writer, resourceMetrics);
-	return writer.finish();
-}
-//#endregion
-
-
-//# sourceMappingURL=metrics-serializer.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/metrics/protobuf/response-deserializer.mjs
-
-//#region src/metrics/protobuf/response-deserializer.ts
-/**
-* Parse an ExportMetricsPartialSuccess embedded message from raw bytes.
-*
-* Field map (opentelemetry/proto/collector/metrics/v1/metrics_service.proto):
-*   1  rejected_data_points  int64   (varint)
-*   2  error_message         string  (length-delimited)
-*/
-function response_deserializer_deserializePartialSuccess(data) {
-	const reader = new ProtobufReader(data);
-	const result = {};
-	while (!reader.isAtEnd()) {
-		const { fieldNumber, wireType } = reader.readTag();
-		switch (fieldNumber) {
-			case 1:
-				if (wireType === 0) result.rejectedDataPoints = reader.readVarint();
-				else reader.skip(wireType);
-				break;
-			case 2:
-				if (wireType === 2) result.errorMessage = reader.readString();
-				else reader.skip(wireType);
-				break;
-			default: reader.skip(wireType);
-		}
-	}
-	return result;
-}
-/**
-* Parse an ExportMetricsServiceResponse protobuf message from raw bytes.
-*
-* Field map (opentelemetry/proto/collector/metrics/v1/metrics_service.proto):
-*   1  partial_success  ExportMetricsPartialSuccess  (length-delimited)
-*/
-function deserializeExportMetricsServiceResponse(data) {
-	const reader = new ProtobufReader(data);
-	const result = {};
-	while (!reader.isAtEnd()) {
-		const { fieldNumber, wireType } = reader.readTag();
-		switch (fieldNumber) {
-			case 1:
-				if (wireType === 2) result.partialSuccess = response_deserializer_deserializePartialSuccess(reader.readBytes());
-				else reader.skip(wireType);
-				break;
-			default: reader.skip(wireType);
-		}
-	}
-	return result;
-}
-//#endregion
-
-
-//# sourceMappingURL=response-deserializer.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/metrics/protobuf/metrics.mjs
-
-
-//#region src/metrics/protobuf/metrics.ts
-const ProtobufMetricsSerializer = {
-	serializeRequest: (arg) => {
-		return serializeMetricsExportRequest(arg);
-	},
-	deserializeResponse: (arg) => {
-		return deserializeExportMetricsServiceResponse(arg);
-	}
-};
-//#endregion
-
-
-//# sourceMappingURL=metrics.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/metrics/internal.mjs
-
-
-
-//#region src/metrics/internal.ts
-function toResourceMetrics(resourceMetrics, encoder) {
-	const processedResource = createResource(resourceMetrics.resource, encoder);
-	return {
-		resource: processedResource,
-		schemaUrl: processedResource.schemaUrl,
-		scopeMetrics: toScopeMetrics(resourceMetrics.scopeMetrics, encoder)
-	};
-}
-function toScopeMetrics(scopeMetrics, encoder) {
-	return Array.from(scopeMetrics.map((metrics) => ({
-		scope: createInstrumentationScope(metrics.scope, encoder),
-		metrics: metrics.metrics.map((metricData) => toMetric(metricData, encoder)),
-		schemaUrl: metrics.scope.schemaUrl
-	})));
-}
-function toMetric(metricData, encoder) {
-	const out = {
-		name: metricData.descriptor.name,
-		description: metricData.descriptor.description,
-		unit: metricData.descriptor.unit
-	};
-	const aggregationTemporality = toAggregationTemporality(metricData.aggregationTemporality);
-	switch (metricData.dataPointType) {
-		case DataPointType.SUM:
-			out.sum = {
-				aggregationTemporality,
-				isMonotonic: metricData.isMonotonic,
-				dataPoints: toSingularDataPoints(metricData, encoder)
-			};
-			break;
-		case DataPointType.GAUGE:
-			out.gauge = { dataPoints: toSingularDataPoints(metricData, encoder) };
-			break;
-		case DataPointType.HISTOGRAM:
-			out.histogram = {
-				aggregationTemporality,
-				dataPoints: toHistogramDataPoints(metricData, encoder)
-			};
-			break;
-		case DataPointType.EXPONENTIAL_HISTOGRAM: out.exponentialHistogram = {
-			aggregationTemporality,
-			dataPoints: toExponentialHistogramDataPoints(metricData, encoder)
-		};
-	}
-	return out;
-}
-function toSingularDataPoint(dataPoint, valueType, encoder) {
-	const out = {
-		attributes: toAttributes(dataPoint.attributes, encoder),
-		startTimeUnixNano: encoder.encodeHrTime(dataPoint.startTime),
-		timeUnixNano: encoder.encodeHrTime(dataPoint.endTime)
-	};
-	switch (valueType) {
-		case ValueType.INT:
-			out.asInt = dataPoint.value;
-			break;
-		case ValueType.DOUBLE: out.asDouble = dataPoint.value;
-	}
-	return out;
-}
-function toSingularDataPoints(metricData, encoder) {
-	return metricData.dataPoints.map((dataPoint) => {
-		return toSingularDataPoint(dataPoint, metricData.descriptor.valueType, encoder);
-	});
-}
-function toHistogramDataPoints(metricData, encoder) {
-	return metricData.dataPoints.map((dataPoint) => {
-		const histogram = dataPoint.value;
-		return {
-			attributes: toAttributes(dataPoint.attributes, encoder),
-			bucketCounts: histogram.buckets.counts,
-			explicitBounds: histogram.buckets.boundaries,
-			count: histogram.count,
-			sum: histogram.sum,
-			min: histogram.min,
-			max: histogram.max,
-			startTimeUnixNano: encoder.encodeHrTime(dataPoint.startTime),
-			timeUnixNano: encoder.encodeHrTime(dataPoint.endTime)
-		};
-	});
-}
-function toExponentialHistogramDataPoints(metricData, encoder) {
-	return metricData.dataPoints.map((dataPoint) => {
-		const histogram = dataPoint.value;
-		return {
-			attributes: toAttributes(dataPoint.attributes, encoder),
-			count: histogram.count,
-			min: histogram.min,
-			max: histogram.max,
-			sum: histogram.sum,
-			positive: {
-				offset: histogram.positive.offset,
-				bucketCounts: histogram.positive.bucketCounts
-			},
-			negative: {
-				offset: histogram.negative.offset,
-				bucketCounts: histogram.negative.bucketCounts
-			},
-			scale: histogram.scale,
-			zeroCount: histogram.zeroCount,
-			startTimeUnixNano: encoder.encodeHrTime(dataPoint.startTime),
-			timeUnixNano: encoder.encodeHrTime(dataPoint.endTime)
-		};
-	});
-}
-function toAggregationTemporality(temporality) {
-	switch (temporality) {
-		case AggregationTemporality.DELTA: return 1;
-		case AggregationTemporality.CUMULATIVE: return 2;
-	}
-}
-function createExportMetricsServiceRequest(resourceMetrics, encoder) {
-	return { resourceMetrics: resourceMetrics.map((metrics) => toResourceMetrics(metrics, encoder)) };
-}
-//#endregion
-
-
-//# sourceMappingURL=internal.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/metrics/json/metrics.mjs
-
-
-
-//#region src/metrics/json/metrics.ts
-const JsonMetricsSerializer = {
-	serializeRequest: (arg) => {
-		const request = createExportMetricsServiceRequest([arg], JSON_ENCODER);
-		return new TextEncoder().encode(JSON.stringify(request));
-	},
-	deserializeResponse: (arg) => {
-		if (arg.length === 0) return {};
-		const decoder = new TextDecoder();
-		try {
-			return JSON.parse(decoder.decode(arg));
-		} catch (err) {
-			diag_api_diag.warn(`Failed to parse metrics export response: ${err.message}. Returning empty response`);
-			return {};
-		}
-	}
-};
-//#endregion
-
-
-//# sourceMappingURL=metrics.mjs.map
-;// CONCATENATED MODULE: ./src/encode/int64-strings.ts
-/**
- * The transformer writes the schema's 64-bit integers (asInt, intValue, count, bucketCounts) as
- * JSON numbers; OTLP/JSON, and the Collector's file format, write them as decimal strings
- * (timestamps it already writes as strings). The fix-up puts quotes around those numbers in the
- * encoded bytes: decoding a request of megabytes as UTF-8, rewriting the text and encoding it again
- * cost more than the transformer's own JSON encoding.
- *
- * These names only ever appear as keys, since inside a string value a quote is escaped
- * (`\"asInt\":` cannot match). What is quoted is exactly what `/"(asInt|intValue|count)":(-?\d+)/g`
- * and `/"bucketCounts":\[([\d,]*)\]/g` match, the rewrite earlier versions made on the text: a
- * number's leading minus and digits (of `1e+21`, the `1`), and every element of a list of digits
- * and commas closed by `]`.
- */
-/**
- * The keys, found in a Latin-1 view of the bytes (one character per byte, so that a position in
- * the text is the same in the bytes, and a UTF-8 sequence never looks like ASCII).
- */
-const KEYS = /"(?:asInt":|intValue":|count":|bucketCounts":\[)/g;
-const LIST_KEY_LENGTH = '"bucketCounts":['.length;
-const QUOTE = 0x22;
-const MINUS = 0x2d;
-const COMMA = 0x2c;
-const CLOSE = 0x5d;
-/** Below this, a segment is copied byte by byte: a native copy costs more to call than to run. */
-const SHORT_COPY = 24;
-const isDigit = (b) => b !== undefined && b >= 0x30 && b <= 0x39;
-/**
- * What to quote, three numbers each: start, end and whether it is a list (1) or a number (0).
- * Reused between calls, grown as needed: a request holds hundreds of thousands.
- */
-let spans = new Int32Array(3 * 4096);
-/** The body with its 64-bit integers as strings: a new array, or `body` where there are none. */
-function int64AsStrings(body) {
-    const { count, extra } = findSpans(body);
-    if (count === 0)
-        return body;
-    const out = new Uint8Array(body.byteLength + extra);
-    let from = 0;
-    let o = 0;
-    for (let k = 0; k < 3 * count; k += 3) {
-        const start = spans[k];
-        const end = spans[k + 1];
-        if (start - from < SHORT_COPY)
-            for (let i = from; i < start; i++)
-                out[o++] = body[i];
-        else {
-            out.set(body.subarray(from, start), o);
-            o += start - from;
-        }
-        out[o++] = QUOTE;
-        if (spans[k + 2] === 1) {
-            // A list: every comma becomes `","`.
-            for (let i = start; i < end; i++) {
-                const b = body[i];
-                if (b === COMMA) {
-                    out[o++] = QUOTE;
-                    out[o++] = COMMA;
-                    out[o++] = QUOTE;
-                }
-                else
-                    out[o++] = b;
-            }
-        }
-        else
-            for (let i = start; i < end; i++)
-                out[o++] = body[i];
-        out[o++] = QUOTE;
-        from = end;
-    }
-    out.set(body.subarray(from), o);
-    return out;
-}
-/** The spans to quote, in order, and how many quotes they add. */
-function findSpans(body) {
-    const text = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('latin1');
-    const keys = new RegExp(KEYS);
-    let count = 0;
-    let extra = 0;
-    let match;
-    while ((match = keys.exec(text)) !== null) {
-        const start = keys.lastIndex;
-        const list = match[0].length === LIST_KEY_LENGTH;
-        let end = start;
-        let commas = 0;
-        if (list) {
-            // `[\d,]*\]` after the list's `[`; an empty list stays as it is.
-            for (let b = body[end]; isDigit(b) || b === COMMA; b = body[++end])
-                if (b === COMMA)
-                    commas++;
-            if (body[end] !== CLOSE || end === start)
-                continue;
-        }
-        else {
-            // `-?\d+`
-            if (body[end] === MINUS)
-                end++;
-            if (!isDigit(body[end]))
-                continue;
-            while (isDigit(body[end]))
-                end++;
-        }
-        if (3 * count + 3 > spans.length) {
-            const grown = new Int32Array(2 * spans.length);
-            grown.set(spans);
-            spans = grown;
-        }
-        spans[3 * count] = start;
-        spans[3 * count + 1] = end;
-        spans[3 * count + 2] = list ? 1 : 0;
-        count++;
-        extra += 2 + 2 * commas;
-        keys.lastIndex = end;
-    }
-    return { count, extra };
-}
-
-;// CONCATENATED MODULE: ./src/encode/serialize.ts
-
-
-const serialize_CONTENT_TYPES = {
-    'http/protobuf': 'application/x-protobuf',
-    'http/json': 'application/json',
-};
-/** An ExportMetricsServiceRequest in the wire encoding of `protocol`. */
-function serialize_serialize(metrics, protocol) {
-    if (protocol === 'http/protobuf')
-        return required(ProtobufMetricsSerializer.serializeRequest(metrics));
-    return int64AsStrings(required(JsonMetricsSerializer.serializeRequest(metrics)));
-}
-function required(body) {
-    if (body === undefined)
-        throw new Error('the OTLP transformer could not serialize the request');
-    return body;
-}
-
-
-;// CONCATENATED MODULE: ./src/encode/logs.ts
-
-
-
-
-
-
-/** The event name of every record: one tokf invocation. */
-const LOG_EVENT_NAME = 'tokf.invocation';
-// OpenTelemetry's SeverityNumber: INFO and ERROR.
-const INFO = 9;
-const ERROR = 17;
-/**
- * One log record per event, at the event's own time; observed now (when it is sent). A non-zero
- * exit code is an ERROR, anything else INFO; the body is the command.
- */
-function encodeLogRequests(events, resource, protocol, maxBytes, nowMs) {
-    const res = resourceFromAttributes(resource);
-    const observed = [Math.floor(nowMs / 1000), (nowMs % 1000) * 1_000_000];
-    return encodeFitting(events, maxBytes, 'logs', (part) => {
-        const records = part.map((e) => logs_toLogRecord(e, res, observed));
-        if (protocol === 'http/protobuf')
-            return required(ProtobufLogsSerializer.serializeRequest(records));
-        return int64AsStrings(required(JsonLogsSerializer.serializeRequest(records)));
-    });
-}
-function logs_toLogRecord(e, resource, observed) {
-    const failed = e.exitCode !== null && e.exitCode !== 0;
-    const attributes = eventAttributes(e);
-    return {
-        hrTime: eventTime(e),
-        hrTimeObserved: observed,
-        severityNumber: failed ? ERROR : INFO,
-        severityText: failed ? 'ERROR' : 'INFO',
-        body: attributes['tokf.command'],
-        eventName: LOG_EVENT_NAME,
-        attributes,
-        droppedAttributesCount: 0,
-        resource,
-        instrumentationScope: { name: SCOPE_NAME },
-    };
-}
-
-;// CONCATENATED MODULE: ./src/encode/cumulative.ts
-/** `top` over `base`: the totals a later request continues from, before either is recorded. */
-function overlay(base, top) {
-    return { get: (key) => top.get(key) ?? base.get(key) };
-}
-/**
- * Resource attributes that name a series in a backend (Prometheus makes `job` and `instance` of
- * them; the rest go to `target_info`). Only these enter the key, so that a run whose other
- * resource attributes differ (a CI run id) continues the same series rather than restarting it.
- */
-const IDENTIFYING_RESOURCE = ['service.namespace', 'service.name', 'service.instance.id'];
-/** What identifies a series across runs: its naming resource attributes, metric and attributes. */
-function seriesKey(resource, instrument, attributes) {
-    const named = IDENTIFYING_RESOURCE.map((k) => resource[k] ?? null);
-    const attrs = Object.keys(attributes)
-        .sort()
-        .map((k) => [k, attributes[k]]);
-    return JSON.stringify([named, instrument.name, attrs]);
-}
-/**
- * Turns per-second delta points into cumulative ones, continuing each series from `ledger`. A
- * point carries its series' total up to and including its second, and the series' start time.
- * The deltas are consumed: the points returned are the same objects, rewritten.
- *
- * A backend refuses a point at or before the series' last one as out of order, so events older
- * than a series' last point are counted into its next point; where none follows, into a point one
- * second after the last. Totals stay exact; only such late events move in time.
- *
- * Points are taken in time order and come out in it (the encoder sorts them; in order that is
- * one pass), and a series' running state is updated in place: at a million events, per-series
- * grouping and a copy per step were a fifth of the run.
- */
-function cumulate(deltas, ledger, resource) {
-    const totals = new Map();
-    const points = new Map();
-    for (const [instrument, list] of deltas) {
-        // Points of one series share their attributes object (see aggregate): named once per batch.
-        const running = new Map();
-        const out = [];
-        for (const p of inTimeOrder(list)) {
-            let series = running.get(p.attributes);
-            if (series === undefined) {
-                const key = seriesKey(resource, instrument, p.attributes);
-                const before = ledger.get(key);
-                const state = before
-                    ? { ...before, histogram: copyHistogram(before.histogram) }
-                    : {
-                        // Never before 1970 (see startOf() in resource-metrics.ts).
-                        startSeconds: Math.max(0, p.epochSeconds - 1),
-                        lastSeconds: p.epochSeconds - 1,
-                        sum: 0,
-                        histogram: undefined,
-                    };
-                running.set(p.attributes, (series = { state, late: undefined }));
-                totals.set(key, state);
-            }
-            if (p.epochSeconds <= series.state.lastSeconds) {
-                series.late = addInto(series.late, p);
-                continue;
-            }
-            out.push(advance(series.state, p, series.late));
-            series.late = undefined;
-        }
-        for (const { state, late } of running.values())
-            if (late !== undefined)
-                out.push(advance(state, late, undefined, state.lastSeconds + 1));
-        points.set(instrument, out);
-    }
-    return { points, totals };
-}
-/** The points sorted by time, stably; a list already in order (the usual case) is not copied. */
-function inTimeOrder(list) {
-    for (let i = 1; i < list.length; i += 1) {
-        if (list[i].epochSeconds < list[i - 1].epochSeconds)
-            return [...list].sort((a, b) => a.epochSeconds - b.epochSeconds);
-    }
-    return list;
-}
-/**
- * Adds a point's delta (and the late events before it) to the series, and turns the point into
- * the cumulative one at `at` (its own second unless given), in place: the deltas are this call's
- * own, and a copy per point was most of what cumulative encoding added to a run's garbage.
- */
-function advance(state, delta, late, at = delta.epochSeconds) {
-    if (late !== undefined)
-        add(state, late);
-    add(state, delta);
-    state.lastSeconds = at;
-    delta.epochSeconds = at;
-    delta.startSeconds = state.startSeconds;
-    delta.sum = state.sum;
-    const total = state.histogram;
-    if (total === undefined)
-        return delta;
-    if (delta.histogram === undefined)
-        delta.histogram = copyHistogram(total);
-    else {
-        const h = delta.histogram;
-        h.count = total.count;
-        h.sum = total.sum;
-        h.min = total.min;
-        h.max = total.max;
-        for (let i = 0; i < total.bucketCounts.length; i += 1)
-            h.bucketCounts[i] = total.bucketCounts[i];
-    }
-    return delta;
-}
-function add(state, d) {
-    state.sum += d.sum;
-    if (d.histogram === undefined)
-        return;
-    if (state.histogram === undefined)
-        state.histogram = copyHistogram(d.histogram);
-    else
-        addHistogram(state.histogram, d.histogram);
-}
-/** Late events gathered for a series' next point: a copy, so that the deltas stay as they are. */
-function addInto(late, p) {
-    if (late === undefined)
-        return { ...p, histogram: copyHistogram(p.histogram) };
-    late.sum += p.sum;
-    if (p.histogram !== undefined) {
-        if (late.histogram === undefined)
-            late.histogram = copyHistogram(p.histogram);
-        else
-            addHistogram(late.histogram, p.histogram);
-    }
-    return late;
-}
-function addHistogram(into, h) {
-    into.count += h.count;
-    into.sum += h.sum;
-    into.min = Math.min(into.min, h.min);
-    into.max = Math.max(into.max, h.max);
-    for (let i = 0; i < into.bucketCounts.length; i += 1)
-        into.bucketCounts[i] = into.bucketCounts[i] + (h.bucketCounts[i] ?? 0);
-}
-function copyHistogram(h) {
-    return h === undefined ? undefined : { ...h, bucketCounts: [...h.bucketCounts] };
-}
-
-;// CONCATENATED MODULE: ./src/encode/resource-metrics.ts
-
-
-
-/**
- * One list of boundaries for every histogram point: the transformer only reads it, and a copy per
- * point (sixteen numbers, for three of a second's five points) was a large share of the garbage.
- */
-const BOUNDARIES = [...DEFAULT_BOUNDARIES];
-/**
- * Builds the SDK's ResourceMetrics, which the OTLP transformer serializes.
- *
- * Time rule: a point's `time_unix_nano` is the events' timestamp exactly. A delta point's
- * `start_time_unix_nano` is one second earlier, so each point is the delta of the one-second
- * interval (t-1s, t]: tokf timestamps are whole seconds and a series has at most one point per
- * second, so a series' intervals never overlap, and replaying the same events gives the same
- * points. A cumulative point starts where its series started.
- */
-function resource_metrics_toResourceMetrics(points, resource, temporality = 'delta') {
-    const metrics = [];
-    const aggregation = temporality === 'cumulative' ? AggregationTemporality.CUMULATIVE : AggregationTemporality.DELTA;
-    for (const [instrument, list] of points) {
-        if (list.length > 0)
-            metrics.push(toMetricData(instrument, list, aggregation));
-    }
-    return {
-        resource: resourceFromAttributes(resource),
-        scopeMetrics: [{ scope: { name: SCOPE_NAME }, metrics }],
-    };
-}
-function toMetricData(instrument, points, aggregationTemporality) {
-    const descriptor = {
-        name: instrument.name,
-        description: instrument.description,
-        unit: instrument.unit,
-        valueType: instrument.valueType,
-    };
-    const sorted = [...points].sort((a, b) => a.epochSeconds - b.epochSeconds);
-    if (instrument.kind === 'sum') {
-        return {
-            descriptor,
-            aggregationTemporality,
-            dataPointType: DataPointType.SUM,
-            isMonotonic: true,
-            dataPoints: sorted.map((p) => ({
-                startTime: startOf(p),
-                endTime: [p.epochSeconds, 0],
-                attributes: p.attributes,
-                value: p.sum,
-            })),
-        };
-    }
-    return {
-        descriptor,
-        aggregationTemporality,
-        dataPointType: DataPointType.HISTOGRAM,
-        dataPoints: sorted.map((p) => {
-            const h = p.histogram;
-            return {
-                startTime: startOf(p),
-                endTime: [p.epochSeconds, 0],
-                attributes: p.attributes,
-                value: {
-                    buckets: { boundaries: BOUNDARIES, counts: h.bucketCounts },
-                    count: h.count,
-                    sum: h.sum,
-                    min: h.min,
-                    max: h.max,
-                },
-            };
-        }),
-    };
-}
-function startOf(p) {
-    // Never before 1970: OTLP's times are unsigned (an event at the epoch starts there too).
-    return [Math.max(0, p.startSeconds ?? p.epochSeconds - 1), 0];
-}
-
-;// CONCATENATED MODULE: ./src/encode/requests.ts
-
-
-
-
-const DELTA = { temporality: 'delta' };
-/**
- * Encodes events into as few requests as fit `maxBytes` each, splitting the list in two (at a
- * change of second where one is near the middle, so a second's points stay together) until each
- * part fits. A single event larger than the cap is sent alone: there is nothing left to split.
- */
-function encodeRequests(events, resource, protocol, maxBytes, encoding = DELTA) {
-    if (events.length === 0)
-        return [];
-    // Long commands make big points; when the text alone would be far over the cap, split before
-    // encoding, so that no body many times the cap is ever built.
-    if (events.length > 1 && estimatedBytes(events) > 2 * maxBytes) {
-        return split(events, resource, protocol, maxBytes, encoding);
-    }
-    // OTLP/JSON is several times larger than protobuf: a batch that will not fit is split before
-    // its whole body is encoded only to be thrown away (see splitIfSurelyOver).
-    if (protocol === 'http/json' &&
-        events.length > 1 &&
-        events.length * jsonBytesPerEvent > maxBytes) {
-        const parts = splitIfSurelyOver(events, resource, maxBytes, encoding);
-        if (parts !== undefined)
-            return parts;
-    }
-    const deltas = aggregate(events);
-    const cumulated = encoding.temporality === 'cumulative' ? cumulate(deltas, encoding.ledger, resource) : undefined;
-    const points = cumulated?.points ?? deltas;
-    const body = serialize_serialize(resource_metrics_toResourceMetrics(points, resource, encoding.temporality), protocol);
-    if (protocol === 'http/json')
-        jsonBytesPerEvent = body.byteLength / events.length;
-    if (body.byteLength <= maxBytes || events.length <= 1) {
-        const counts = {};
-        for (const [instrument, list] of points)
-            if (list.length > 0)
-                counts[instrument.name] = list.length;
-        return [{ body, events, points: counts, ...(cumulated && { totals: cumulated.totals }) }];
-    }
-    return split(events, resource, protocol, maxBytes, encoding);
-}
-/** OTLP/JSON bytes per event of the last body encoded whole, to foresee one over the cap. */
-let jsonBytesPerEvent = 0;
-/**
- * The requests a batch that does not fit is split into, made without encoding it whole, where that
- * is certain not to change them; undefined where it is not (the batch is then encoded whole, as
- * always). Split where every event after the cut is in a later second than every one before it,
- * the whole body would hold both halves' points unchanged (no point of a series and second is in
- * both; cumulative totals continue across the cut either way), one envelope and one wrapper per
- * metric: it is at least as long as a half, and at least as long as both halves less one envelope
- * and the wrappers of the metrics in the first, which a body of one point per metric of the first
- * half outweighs. Over the cap by that bound, the whole would have been split at the same cut,
- * into these same requests.
- */
-function splitIfSurelyOver(events, resource, maxBytes, encoding) {
-    const cut = splitPoint(events);
-    // Ids are not always in time order (tokf stamps a run as it ends, and runs overlap): a series'
-    // second on both sides of the cut is one point in the whole body, two in the halves.
-    if (!laterAfter(events, cut))
-        return undefined;
-    const parts = split(events, resource, 'http/json', maxBytes, encoding);
-    // A half that was split is itself over the cap; so is the whole.
-    if (parts.length > 2)
-        return parts;
-    const probe = new Map();
-    for (const [instrument, list] of aggregate(events.slice(0, cut)))
-        if (list.length > 0)
-            probe.set(instrument, list.slice(0, 1));
-    const shared = serialize_serialize(resource_metrics_toResourceMetrics(probe, resource, encoding.temporality), 'http/json').byteLength;
-    const bodies = parts.reduce((n, r) => n + r.body.byteLength, 0);
-    return bodies - shared > maxBytes ? parts : undefined;
-}
-/** Whether every event from `cut` on is in a later second than every event before it. */
-function laterAfter(events, cut) {
-    let last = -Infinity;
-    for (const [i, { epochSeconds: s }] of events.entries()) {
-        if (s === undefined)
-            return false;
-        if (i < cut)
-            last = Math.max(last, s);
-        else if (s <= last)
-            return false;
-    }
-    return true;
-}
-/** Two halves, the second continuing the first's totals when cumulative. */
-function split(events, resource, protocol, maxBytes, encoding) {
-    const cut = splitPoint(events);
-    const first = encodeRequests(events.slice(0, cut), resource, protocol, maxBytes, encoding);
-    let next = encoding;
-    if (encoding.temporality === 'cumulative') {
-        let ledger = encoding.ledger;
-        for (const r of first)
-            if (r.totals !== undefined)
-                ledger = overlay(ledger, r.totals);
-        next = { temporality: 'cumulative', ledger };
-    }
-    return [...first, ...encodeRequests(events.slice(cut), resource, protocol, maxBytes, next)];
-}
-/** A lower bound of a request's size: five points per event, each repeating the attributes. */
-function estimatedBytes(events) {
-    let bytes = 0;
-    for (const e of events)
-        bytes += 5 * (e.command.length + (e.filterName?.length ?? 0));
-    return bytes;
-}
-function splitPoint(events) {
-    const mid = Math.floor(events.length / 2);
-    const reach = Math.floor(events.length / 4);
-    for (let d = 0; d <= reach; d++) {
-        for (const i of [mid - d, mid + d]) {
-            if (i > 0 && i < events.length && events[i].epochSeconds !== events[i - 1].epochSeconds)
-                return i;
-        }
-    }
-    return mid;
-}
-
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/api/dist/trace/span_kind.mjs
-//#region src/trace/span_kind.ts
-/**
-* @since 1.0.0
-*/
-let SpanKind = /* @__PURE__ */ function(SpanKind) {
-	/** Default value. Indicates that the span is used internally. */
-	SpanKind[SpanKind["INTERNAL"] = 0] = "INTERNAL";
-	/**
-	* Indicates that the span covers server-side handling of an RPC or other
-	* remote request.
-	*/
-	SpanKind[SpanKind["SERVER"] = 1] = "SERVER";
-	/**
-	* Indicates that the span covers the client-side wrapper around an RPC or
-	* other remote request.
-	*/
-	SpanKind[SpanKind["CLIENT"] = 2] = "CLIENT";
-	/**
-	* Indicates that the span describes producer sending a message to a
-	* broker. Unlike client and server, there is no direct critical path latency
-	* relationship between producer and consumer spans.
-	*/
-	SpanKind[SpanKind["PRODUCER"] = 3] = "PRODUCER";
-	/**
-	* Indicates that the span describes consumer receiving a message from a
-	* broker. Unlike client and server, there is no direct critical path latency
-	* relationship between producer and consumer spans.
-	*/
-	SpanKind[SpanKind["CONSUMER"] = 4] = "CONSUMER";
-	return SpanKind;
-}({});
-//#endregion
-
-
-//# sourceMappingURL=span_kind.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/api/dist/trace/trace_flags.mjs
-//#region src/trace/trace_flags.ts
-/**
-* @since 1.0.0
-*/
-let TraceFlags = /* @__PURE__ */ function(TraceFlags) {
-	/** Represents no flag set. */
-	TraceFlags[TraceFlags["NONE"] = 0] = "NONE";
-	/** Bit to represent whether trace is sampled in trace flags. */
-	TraceFlags[TraceFlags["SAMPLED"] = 1] = "SAMPLED";
-	return TraceFlags;
-}({});
-//#endregion
-
-
-//# sourceMappingURL=trace_flags.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/api/dist/trace/status.mjs
-//#region src/trace/status.ts
-/**
-* An enumeration of status codes.
-*
-* @since 1.0.0
-*/
-let SpanStatusCode = /* @__PURE__ */ function(SpanStatusCode) {
-	/**
-	* The default status.
-	*/
-	SpanStatusCode[SpanStatusCode["UNSET"] = 0] = "UNSET";
-	/**
-	* The operation has been validated by an Application developer or
-	* Operator to have completed successfully.
-	*/
-	SpanStatusCode[SpanStatusCode["OK"] = 1] = "OK";
-	/**
-	* The operation contains an error.
-	*/
-	SpanStatusCode[SpanStatusCode["ERROR"] = 2] = "ERROR";
-	return SpanStatusCode;
-}({});
-//#endregion
-
-
-//# sourceMappingURL=status.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/trace/protobuf/trace-serializer.mjs
-
-
-
-
-//#region src/trace/protobuf/trace-serializer.ts
-const SPAN_FLAGS_CONTEXT_HAS_IS_REMOTE_MASK = 256;
-const SPAN_FLAGS_CONTEXT_IS_REMOTE_MASK = 512;
-function buildSpanFlags(traceFlags, isRemote) {
-	let flags = traceFlags & 255 | SPAN_FLAGS_CONTEXT_HAS_IS_REMOTE_MASK;
-	if (isRemote) flags |= SPAN_FLAGS_CONTEXT_IS_REMOTE_MASK;
-	return flags;
-}
-/**
-* Serialize a Span.Status message
-*
-* Proto fields (Status):
-*   1  (reserved)
-*   2  message   string         (length-delimited)
-*   3  code      StatusCode     (varint)
-*/
-function serializeStatus(writer, status) {
-	const statusStart = writer.startLengthDelimited();
-	const statusStartPos = writer.pos;
-	if (status.message) {
-		writer.writeTag(2, 2);
-		writer.writeString(status.message);
-	}
-	writer.writeTag(3, 0);
-	writer.writeVarint(status.code);
-	writer.finishLengthDelimited(statusStart, writer.pos - statusStartPos);
-}
-/**
-* Serialize a Span.Event message
-*
-* Proto fields (Span.Event):
-*   1  time_unix_nano           fixed64            (wire type 1)
-*   2  name                     string             (wire type 2)
-*   3  attributes               repeated KeyValue  (wire type 2)
-*   4  dropped_attributes_count uint32             (wire type 0)
-*/
-function serializeEvent(writer, event) {
-	const eventStart = writer.startLengthDelimited();
-	const eventStartPos = writer.pos;
-	writer.writeTag(1, 1);
-	writeHrTimeAsFixed64(writer, event.time);
-	writer.writeTag(2, 2);
-	writer.writeString(event.name);
-	if (event.attributes) writeAttributes(writer, event.attributes, 3);
-	writer.writeTag(4, 0);
-	writer.writeVarint(event.droppedAttributesCount || 0);
-	writer.finishLengthDelimited(eventStart, writer.pos - eventStartPos);
-}
-/**
-* Serialize a Span.Link message
-*
-* Proto fields (Span.Link):
-*   1  trace_id                 bytes              (wire type 2)
-*   2  span_id                  bytes              (wire type 2)
-*   3  trace_state              string             (wire type 2)
-*   4  attributes               repeated KeyValue  (wire type 2)
-*   5  dropped_attributes_count uint32             (wire type 0)
-*   6  flags                    fixed32            (wire type 5)
-*/
-function serializeLink(writer, link) {
-	const linkStart = writer.startLengthDelimited();
-	const linkStartPos = writer.pos;
-	const context = link.context;
-	writer.writeTag(1, 2);
-	writer.writeBytes(hexToBinary(context.traceId));
-	writer.writeTag(2, 2);
-	writer.writeBytes(hexToBinary(context.spanId));
-	const linkTraceState = context.traceState?.serialize();
-	if (linkTraceState) {
-		writer.writeTag(3, 2);
-		writer.writeString(linkTraceState);
-	}
-	if (link.attributes) writeAttributes(writer, link.attributes, 4);
-	writer.writeTag(5, 0);
-	writer.writeVarint(link.droppedAttributesCount || 0);
-	const linkFlags = buildSpanFlags(context.traceFlags, context.isRemote);
-	if (linkFlags) {
-		writer.writeTag(6, 5);
-		writer.writeFixed32(linkFlags);
-	}
-	writer.finishLengthDelimited(linkStart, writer.pos - linkStartPos);
-}
-/**
-* Serialize a single Span message directly from ReadableSpan
-*
-* Proto fields (Span):
-*   1  trace_id                 bytes              (wire type 2)
-*   2  span_id                  bytes              (wire type 2)
-*   3  trace_state              string             (wire type 2)
-*   4  parent_span_id           bytes              (wire type 2)
-*   5  name                     string             (wire type 2)
-*   6  kind                     SpanKind           (wire type 0)
-*   7  start_time_unix_nano     fixed64            (wire type 1)
-*   8  end_time_unix_nano       fixed64            (wire type 1)
-*   9  attributes               repeated KeyValue  (wire type 2)
-*  10  dropped_attributes_count uint32             (wire type 0)
-*  11  events                   repeated Event     (wire type 2)
-*  12  dropped_events_count     uint32             (wire type 0)
-*  13  links                    repeated Link      (wire type 2)
-*  14  dropped_links_count      uint32             (wire type 0)
-*  15  status                   Status             (wire type 2)
-*  16  flags                    fixed32            (wire type 5)
-*/
-function serializeSpan(writer, span) {
-	const spanStart = writer.startLengthDelimited();
-	const spanStartPos = writer.pos;
-	const ctx = span.spanContext();
-	writer.writeTag(1, 2);
-	writer.writeBytes(hexToBinary(ctx.traceId));
-	writer.writeTag(2, 2);
-	writer.writeBytes(hexToBinary(ctx.spanId));
-	const traceState = ctx.traceState?.serialize();
-	if (traceState) {
-		writer.writeTag(3, 2);
-		writer.writeString(traceState);
-	}
-	if (span.parentSpanContext?.spanId) {
-		writer.writeTag(4, 2);
-		writer.writeBytes(hexToBinary(span.parentSpanContext.spanId));
-	}
-	writer.writeTag(5, 2);
-	writer.writeString(span.name);
-	const kind = span.kind == null ? 0 : span.kind + 1;
-	if (kind !== 0) {
-		writer.writeTag(6, 0);
-		writer.writeVarint(kind);
-	}
-	writer.writeTag(7, 1);
-	writeHrTimeAsFixed64(writer, span.startTime);
-	writer.writeTag(8, 1);
-	writeHrTimeAsFixed64(writer, span.endTime);
-	if (span.attributes) writeAttributes(writer, span.attributes, 9);
-	writer.writeTag(10, 0);
-	writer.writeVarint(span.droppedAttributesCount);
-	for (const event of span.events) {
-		writer.writeTag(11, 2);
-		serializeEvent(writer, event);
-	}
-	writer.writeTag(12, 0);
-	writer.writeVarint(span.droppedEventsCount);
-	for (const link of span.links) {
-		writer.writeTag(13, 2);
-		serializeLink(writer, link);
-	}
-	writer.writeTag(14, 0);
-	writer.writeVarint(span.droppedLinksCount);
-	writer.writeTag(15, 2);
-	serializeStatus(writer, span.status);
-	const flags = buildSpanFlags(ctx.traceFlags, span.parentSpanContext?.isRemote);
-	if (flags) {
-		writer.writeTag(16, 5);
-		writer.writeFixed32(flags);
-	}
-	writer.finishLengthDelimited(spanStart, writer.pos - spanStartPos);
-}
-/**
-* Serialize ScopeSpans directly from SDK types
-*/
-function serializeScopeSpans(writer, scope, spans) {
-	const scopeSpansStart = writer.startLengthDelimited();
-	const scopeSpansStartPos = writer.pos;
-	writeInstrumentationScope(writer, scope, 1);
-	for (const span of spans) {
-		writer.writeTag(2, 2);
-		serializeSpan(writer, span);
-	}
-	if (scope.schemaUrl) {
-		writer.writeTag(3, 2);
-		writer.writeString(scope.schemaUrl);
-	}
-	writer.finishLengthDelimited(scopeSpansStart, writer.pos - scopeSpansStartPos);
-}
-/**
-* Serialize ResourceSpans directly from SDK Resource type
-*/
-function serializeResourceSpans(writer, resource, scopeMap) {
-	const resourceSpansStart = writer.startLengthDelimited();
-	const resourceSpansStartPos = writer.pos;
-	writeResource(writer, resource, 1);
-	for (const scopeSpans of scopeMap.values()) {
-		writer.writeTag(2, 2);
-		const scope = scopeSpans[0].instrumentationScope;
-		serializeScopeSpans(writer, scope, scopeSpans);
-	}
-	if (resource.schemaUrl) {
-		writer.writeTag(3, 2);
-		writer.writeString(resource.schemaUrl);
-	}
-	writer.finishLengthDelimited(resourceSpansStart, writer.pos - resourceSpansStartPos);
-}
-/**
-* Group spans by resource and instrumentation scope using identity comparison
-*/
-function trace_serializer_createResourceMap(spans) {
-	const resourceMap = /* @__PURE__ */ new Map();
-	for (const span of spans) {
-		const resource = span.resource;
-		const scope = span.instrumentationScope;
-		let scopeMap = resourceMap.get(resource);
-		if (!scopeMap) {
-			scopeMap = /* @__PURE__ */ new Map();
-			resourceMap.set(resource, scopeMap);
-		}
-		let records = scopeMap.get(scope);
-		if (!records) {
-			records = [];
-			scopeMap.set(scope, records);
-		}
-		records.push(span);
-	}
-	return resourceMap;
-}
-/**
-* Serialize ExportTraceServiceRequest directly from ReadableSpan[]
-*/
-function serializeTraceExportRequest(spans) {
-	const resourceMap = trace_serializer_createResourceMap(spans);
-	const estimator = new ProtobufSizeEstimator();
-	for (const [resource, scopeMap] of resourceMap) {
-		estimator.writeTag(1, 2);
-		serializeResourceSpans(estimator, resource, scopeMap);
-	}
-	const writer = new ProtobufWriter(estimator.pos);
-	for (const [resource, scopeMap] of resourceMap) {
-		writer.writeTag(1, 2);
-		serializeResourceSpans(writer, resource, scopeMap);
-	}
-	return writer.finish();
-}
-//#endregion
-
-
-//# sourceMappingURL=trace-serializer.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/trace/protobuf/response-deserializer.mjs
-
-//#region src/trace/protobuf/response-deserializer.ts
-/**
-* Parse an ExportTracePartialSuccess embedded message from raw bytes.
-*
-* Field map (opentelemetry/proto/collector/trace/v1/trace_service.proto):
-*   1  rejected_spans   int64   (varint)
-*   2  error_message    string  (length-delimited)
-*/
-function protobuf_response_deserializer_deserializePartialSuccess(data) {
-	const reader = new ProtobufReader(data);
-	const result = {};
-	while (!reader.isAtEnd()) {
-		const { fieldNumber, wireType } = reader.readTag();
-		switch (fieldNumber) {
-			case 1:
-				if (wireType === 0) result.rejectedSpans = reader.readVarint();
-				else reader.skip(wireType);
-				break;
-			case 2:
-				if (wireType === 2) result.errorMessage = reader.readString();
-				else reader.skip(wireType);
-				break;
-			default: reader.skip(wireType);
-		}
-	}
-	return result;
-}
-/**
-* Parse an ExportTraceServiceResponse protobuf message from raw bytes.
-*
-* Field map (opentelemetry/proto/collector/trace/v1/trace_service.proto):
-*   1  partial_success  ExportTracePartialSuccess  (length-delimited)
-*/
-function deserializeExportTraceServiceResponse(data) {
-	const reader = new ProtobufReader(data);
-	const result = {};
-	while (!reader.isAtEnd()) {
-		const { fieldNumber, wireType } = reader.readTag();
-		switch (fieldNumber) {
-			case 1:
-				if (wireType === 2) result.partialSuccess = protobuf_response_deserializer_deserializePartialSuccess(reader.readBytes());
-				else reader.skip(wireType);
-				break;
-			default: reader.skip(wireType);
-		}
-	}
-	return result;
-}
-//#endregion
-
-
-//# sourceMappingURL=response-deserializer.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/trace/protobuf/trace.mjs
-
-
-//#region src/trace/protobuf/trace.ts
-const ProtobufTraceSerializer = {
-	serializeRequest: (arg) => {
-		return serializeTraceExportRequest(arg);
-	},
-	deserializeResponse: (arg) => {
-		return deserializeExportTraceServiceResponse(arg);
-	}
-};
-//#endregion
-
-
-//# sourceMappingURL=trace.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/trace/internal.mjs
-
-//#region src/trace/internal.ts
-const internal_SPAN_FLAGS_CONTEXT_HAS_IS_REMOTE_MASK = 256;
-const internal_SPAN_FLAGS_CONTEXT_IS_REMOTE_MASK = 512;
-/**
-* Builds the 32-bit span flags value combining the low 8-bit W3C TraceFlags
-* with the HAS_IS_REMOTE and IS_REMOTE bits according to the OTLP spec.
-*/
-function buildSpanFlagsFrom(traceFlags, isRemote) {
-	let flags = traceFlags & 255 | internal_SPAN_FLAGS_CONTEXT_HAS_IS_REMOTE_MASK;
-	if (isRemote) flags |= internal_SPAN_FLAGS_CONTEXT_IS_REMOTE_MASK;
-	return flags;
-}
-function sdkSpanToOtlpSpan(span, encoder) {
-	const ctx = span.spanContext();
-	const status = span.status;
-	const parentSpanId = span.parentSpanContext?.spanId ? encoder.encodeSpanContext(span.parentSpanContext?.spanId) : void 0;
-	return {
-		traceId: encoder.encodeSpanContext(ctx.traceId),
-		spanId: encoder.encodeSpanContext(ctx.spanId),
-		parentSpanId,
-		traceState: ctx.traceState?.serialize(),
-		name: span.name,
-		kind: span.kind == null ? 0 : span.kind + 1,
-		startTimeUnixNano: encoder.encodeHrTime(span.startTime),
-		endTimeUnixNano: encoder.encodeHrTime(span.endTime),
-		attributes: toAttributes(span.attributes, encoder),
-		droppedAttributesCount: span.droppedAttributesCount,
-		events: span.events.map((event) => toOtlpSpanEvent(event, encoder)),
-		droppedEventsCount: span.droppedEventsCount,
-		status: {
-			code: status.code,
-			message: status.message
-		},
-		links: span.links.map((link) => toOtlpLink(link, encoder)),
-		droppedLinksCount: span.droppedLinksCount,
-		flags: buildSpanFlagsFrom(ctx.traceFlags, span.parentSpanContext?.isRemote)
-	};
-}
-function toOtlpLink(link, encoder) {
-	return {
-		attributes: link.attributes ? toAttributes(link.attributes, encoder) : [],
-		spanId: encoder.encodeSpanContext(link.context.spanId),
-		traceId: encoder.encodeSpanContext(link.context.traceId),
-		traceState: link.context.traceState?.serialize(),
-		droppedAttributesCount: link.droppedAttributesCount || 0,
-		flags: buildSpanFlagsFrom(link.context.traceFlags, link.context.isRemote)
-	};
-}
-function toOtlpSpanEvent(timedEvent, encoder) {
-	return {
-		attributes: timedEvent.attributes ? toAttributes(timedEvent.attributes, encoder) : [],
-		name: timedEvent.name,
-		timeUnixNano: encoder.encodeHrTime(timedEvent.time),
-		droppedAttributesCount: timedEvent.droppedAttributesCount || 0
-	};
-}
-function createExportTraceServiceRequest(spans, encoder) {
-	return { resourceSpans: spanRecordsToResourceSpans(spans, encoder) };
-}
-function trace_internal_createResourceMap(readableSpans) {
-	const resourceMap = /* @__PURE__ */ new Map();
-	for (const record of readableSpans) {
-		let ilsMap = resourceMap.get(record.resource);
-		if (!ilsMap) {
-			ilsMap = /* @__PURE__ */ new Map();
-			resourceMap.set(record.resource, ilsMap);
-		}
-		const instrumentationScopeKey = `${record.instrumentationScope.name}@${record.instrumentationScope.version || ""}:${record.instrumentationScope.schemaUrl || ""}`;
-		let records = ilsMap.get(instrumentationScopeKey);
-		if (!records) {
-			records = [];
-			ilsMap.set(instrumentationScopeKey, records);
-		}
-		records.push(record);
-	}
-	return resourceMap;
-}
-function spanRecordsToResourceSpans(readableSpans, encoder) {
-	const resourceMap = trace_internal_createResourceMap(readableSpans);
-	const out = [];
-	const entryIterator = resourceMap.entries();
-	let entry = entryIterator.next();
-	while (!entry.done) {
-		const [resource, ilmMap] = entry.value;
-		const scopeResourceSpans = [];
-		const ilmIterator = ilmMap.values();
-		let ilmEntry = ilmIterator.next();
-		while (!ilmEntry.done) {
-			const scopeSpans = ilmEntry.value;
-			if (scopeSpans.length > 0) {
-				const spans = scopeSpans.map((readableSpan) => sdkSpanToOtlpSpan(readableSpan, encoder));
-				scopeResourceSpans.push({
-					scope: createInstrumentationScope(scopeSpans[0].instrumentationScope, encoder),
-					spans,
-					schemaUrl: scopeSpans[0].instrumentationScope.schemaUrl
-				});
-			}
-			ilmEntry = ilmIterator.next();
-		}
-		const processedResource = createResource(resource, encoder);
-		const transformedSpans = {
-			resource: processedResource,
-			scopeSpans: scopeResourceSpans,
-			schemaUrl: processedResource.schemaUrl
-		};
-		out.push(transformedSpans);
-		entry = entryIterator.next();
-	}
-	return out;
-}
-//#endregion
-
-
-//# sourceMappingURL=internal.mjs.map
-;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/trace/json/trace.mjs
-
-
-
-//#region src/trace/json/trace.ts
-const JsonTraceSerializer = {
-	serializeRequest: (arg) => {
-		const request = createExportTraceServiceRequest(arg, JSON_ENCODER);
-		return new TextEncoder().encode(JSON.stringify(request));
-	},
-	deserializeResponse: (arg) => {
-		if (arg.length === 0) return {};
-		const decoder = new TextDecoder();
-		try {
-			return JSON.parse(decoder.decode(arg));
-		} catch (err) {
-			diag_api_diag.warn(`Failed to parse trace export response: ${err.message}. Returning empty response`);
-			return {};
-		}
-	}
-};
-//#endregion
-
-
-//# sourceMappingURL=trace.mjs.map
-;// CONCATENATED MODULE: ./src/encode/spans.ts
-
-
-
-
-
-
-
-
-
-/**
- * One span per event, a trace of its own: named for the program and subcommand that ran (`git
- * status`; see programOf), starting at the event's time and lasting its recorded filter time,
- * which is the only duration tokf stores. A non-zero exit code is status ERROR.
- */
-function encodeSpanRequests(events, resource, protocol, maxBytes) {
-    const res = resourceFromAttributes(resource);
-    return encodeFitting(events, maxBytes, 'spans', (part) => {
-        const spans = part.map((e) => toSpan(e, res));
-        if (protocol === 'http/protobuf')
-            return required(ProtobufTraceSerializer.serializeRequest(spans));
-        return int64AsStrings(required(JsonTraceSerializer.serializeRequest(spans)));
-    });
-}
-/**
- * Trace and span id of an event, from what the row holds (its origin, else its id; time, command,
- * filter) and nothing of where the database lies: the same row sent again is the same span, from a
- * merged copy too.
- */
-function spanIdsOf(e) {
-    const identity = JSON.stringify([e.origin ?? e.id, e.timestamp, e.command, e.filterName]);
-    const hash = (0,external_node_crypto_namespaceObject.createHash)('sha256').update(`tokf.invocation\n${identity}`).digest('hex');
-    return { traceId: hash.slice(0, 32), spanId: hash.slice(32, 48) };
-}
-function toSpan(e, resource) {
-    const { traceId, spanId } = spanIdsOf(e);
-    const failed = e.exitCode !== null && e.exitCode !== 0;
-    const startTime = eventTime(e);
-    const endTime = eventTime(e, e.filterTimeMs);
-    return {
-        name: programOf(e.command),
-        kind: SpanKind.INTERNAL,
-        spanContext: () => ({ traceId, spanId, traceFlags: TraceFlags.SAMPLED }),
-        startTime,
-        endTime,
-        duration: [Math.floor(e.filterTimeMs / 1000), (e.filterTimeMs % 1000) * 1_000_000],
-        status: failed
-            ? { code: SpanStatusCode.ERROR, message: `exit code ${e.exitCode}` }
-            : { code: SpanStatusCode.UNSET },
-        attributes: eventAttributes(e),
-        links: [],
-        events: [],
-        ended: true,
-        resource,
-        instrumentationScope: { name: SCOPE_NAME },
-        droppedAttributesCount: 0,
-        droppedEventsCount: 0,
-        droppedLinksCount: 0,
-    };
-}
-
-;// CONCATENATED MODULE: ./src/encode/signal-requests.ts
-
-
-
-/** Requests of one signal for these events (metrics as delta points; see encodeRequests). */
-function encodeSignalRequests(signal, events, resource, protocol, maxBytes, nowMs) {
-    switch (signal) {
-        case 'metrics':
-            return encodeRequests(events, resource, protocol, maxBytes);
-        case 'logs':
-            return encodeLogRequests(events, resource, protocol, maxBytes, nowMs);
-        case 'traces':
-            return encodeSpanRequests(events, resource, protocol, maxBytes);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/output/otlp-json-lines.ts
-
-
-
-
-const otlp_json_lines_KIND = 'OTLP/JSON Lines file';
-/**
- * The Collector's otlpjsonfile receiver truncates lines over 1 MiB by default; keep every line
- * well under that.
- */
-const MAX_LINE_BYTES = 512 * 1024;
-const NEWLINE = new Uint8Array([0x0a]);
-/**
- * Writes OTLP/JSON Lines in the file exporter's format: one MetricsData, LogsData or TracesData
- * object per line, of one signal. The file is replaced by the first write of a run; a run that writes nothing leaves it as
- * an earlier run wrote it.
- */
-class otlp_json_lines_OtlpJsonLinesWriter {
-    dir;
-    resource;
-    signal;
-    now;
-    path;
-    fd;
-    lines = 0;
-    events = 0;
-    /** Bytes of the lines written, for the size of the next parts. */
-    bytes = 0;
-    constructor(dir, resource, fileName, signal = 'metrics', 
-    /** The clock, for the observed time of log records. */
-    now = Date.now) {
-        this.dir = dir;
-        this.resource = resource;
-        this.signal = signal;
-        this.now = now;
-        this.path = (0,external_node_path_namespaceObject.join)(dir, fileName);
-    }
-    /** Throws FileWriteError (DiskFullError when the disk is full) naming the file. */
-    write(events) {
-        if (events.length === 0)
-            return;
-        write_failure_writing(otlp_json_lines_KIND, this.path, () => this.writeLines(events));
-    }
-    writeLines(events) {
-        const fd = this.fd ?? this.open();
-        for (const part of this.parts(events)) {
-            const { signal, resource } = this;
-            const lines = encodeSignalRequests(signal, part, resource, 'http/json', MAX_LINE_BYTES, this.now());
-            for (const line of lines) {
-                (0,external_node_fs_namespaceObject.writeSync)(fd, line.body);
-                (0,external_node_fs_namespaceObject.writeSync)(fd, NEWLINE);
-                this.lines += 1;
-                this.bytes += line.body.byteLength;
-            }
-            this.events += part.length;
-        }
-    }
-    /**
-     * A batch cut into parts that should fit a line, by the bytes per event seen so far: encoding a
-     * whole batch only to halve it until it fits costs several JSON encodings and their garbage.
-     * Parts end at a change of second, so that a second's points stay on one line where they fit.
-     */
-    *parts(events) {
-        const perEvent = this.events === 0 ? 0 : this.bytes / this.events;
-        const size = perEvent === 0 ? events.length : Math.max(1, Math.floor((0.75 * MAX_LINE_BYTES) / perEvent));
-        let start = 0;
-        while (start < events.length) {
-            let end = Math.min(events.length, start + size);
-            const limit = Math.min(events.length, start + 4 * size);
-            while (end < limit && events[end].epochSeconds === events[end - 1].epochSeconds)
-                end += 1;
-            yield events.slice(start, end);
-            start = end;
-        }
-    }
-    close() {
-        const fd = this.fd;
-        if (fd === undefined)
-            return;
-        this.fd = undefined;
-        try {
-            write_failure_writing(otlp_json_lines_KIND, this.path, () => flush(fd));
-        }
-        finally {
-            (0,external_node_fs_namespaceObject.closeSync)(fd);
-        }
-    }
-    open() {
-        (0,external_node_fs_namespaceObject.mkdirSync)(this.dir, { recursive: true });
-        this.fd = (0,external_node_fs_namespaceObject.openSync)(this.path, 'w');
-        return this.fd;
-    }
-}
-/** fsync, where the file can be synced: a pipe or a device (`/dev/stdout`) cannot, and need not. */
-function flush(fd) {
-    try {
-        (0,external_node_fs_namespaceObject.fsyncSync)(fd);
-    }
-    catch (err) {
-        const code = err.code;
-        if (code !== 'EINVAL' && code !== 'ENOTSUP' && code !== 'EROFS')
-            throw err;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/progress/recorder.ts
-
-
-
-/**
- * The one place a run writes what happened to its events, each call one short transaction, so
- * that tokf's writes wait at most that long and a crash loses at most the request in flight:
- * - acknowledged: the events are delivered, no longer set aside, their cumulative series have
- *   reached the totals sent, and the lock shows we live (or, taken over, nothing is written);
- * - set aside: the events are skipped by later runs, with why, until they are asked for again.
- */
-class ProgressRecorder {
-    db;
-    store;
-    deadLetters;
-    lock;
-    now;
-    series;
-    inFlight;
-    /** Time spent in the write transactions, in ms. */
-    recordMs = 0;
-    constructor(db, store, deadLetters, lock, now, series, 
-    /** Where the events of the request being sent are noted until its answer is recorded. */
-    inFlight) {
-        this.db = db;
-        this.store = store;
-        this.deadLetters = deadLetters;
-        this.lock = lock;
-        this.now = now;
-        this.series = series;
-        this.inFlight = inFlight;
-    }
-    /** Throws when the database refuses the write: the events then stay pending. */
-    acknowledged(events, totals) {
-        this.write('record delivered events', (at) => {
-            this.store.markDelivered(coverage(events), at);
-            const ids = events.map((e) => e.id);
-            this.deadLetters.forget(ids);
-            this.inFlight?.delivered(ids, at);
-            if (totals === undefined)
-                return;
-            if (this.series === undefined)
-                throw new Error('cumulative totals but no series table');
-            this.series.save(totals);
-        });
-    }
-    /**
-     * Events left out for good by the run's choice (tokf's built-in commands with `builtins: skip`):
-     * done, as delivered ones are, but never sent. Throws when the database refuses the write.
-     */
-    leftOut(events) {
-        if (events.length === 0)
-            return;
-        this.write('record skipped events', (at) => {
-            this.store.markDelivered(coverage(events), at);
-            this.deadLetters.forget(events.map((e) => e.id));
-        });
-    }
-    /** Throws when the database refuses the write: the events then stay pending. */
-    setAside(ids, rejection) {
-        if (ids.length === 0)
-            return;
-        this.write('record set-aside events', (at) => this.deadLetters.record(ids, rejection, at));
-    }
-    /** The run finished writing `file`, which holds events it set aside (see DeadLetters). */
-    fileWritten(file) {
-        const { size, mtimeMs } = (0,external_node_fs_namespaceObject.statSync)(file);
-        this.write('record the file written', () => this.deadLetters.fileWritten(file, size, mtimeMs));
-    }
-    /** Before a request goes out (see InFlight); throws when the database refuses the write. */
-    sending(events) {
-        if (this.inFlight === undefined)
-            return;
-        const ids = events.map((e) => e.id);
-        const inFlight = this.inFlight;
-        this.write('record the request in flight', (at) => inFlight.sending(ids, at));
-    }
-    /**
-     * How a request's answer went, when not acknowledged: read (nothing of it is held unrecorded)
-     * or not (it may be). Throws when the database refuses the write.
-     */
-    unacknowledged(events, answerRead) {
-        if (this.inFlight === undefined)
-            return;
-        const ids = events.map((e) => e.id);
-        const inFlight = this.inFlight;
-        this.write('record the request in flight', (at) => answerRead ? inFlight.notTaken(at) : inFlight.unread(ids, at));
-    }
-    write(what, work) {
-        const at = new Date(this.now());
-        const started = performance.now();
-        try {
-            transaction_inWriteTransaction(this.db, what, () => {
-                // First: a run whose lock was taken over records nothing (LockLostError).
-                this.lock.refresh(at.getTime());
-                work(at);
-            });
-        }
-        finally {
-            this.recordMs += performance.now() - started;
-        }
-    }
 }
 
 ;// CONCATENATED MODULE: ./src/source/pending-events.ts
@@ -10268,6 +5828,181 @@ async function findHorizon(events, refusal, steps) {
         .sort((a, b) => a.order - b.order)
         .map((x) => x.e);
     return sendAll([rest], steps);
+}
+
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/api/dist/metrics/Metric.mjs
+//#region src/metrics/Metric.ts
+/**
+* The Type of value. It describes how the data is reported.
+*
+* @since 1.3.0
+*/
+let ValueType = /* @__PURE__ */ function(ValueType) {
+	ValueType[ValueType["INT"] = 0] = "INT";
+	ValueType[ValueType["DOUBLE"] = 1] = "DOUBLE";
+	return ValueType;
+}({});
+//#endregion
+
+
+//# sourceMappingURL=Metric.mjs.map
+;// CONCATENATED MODULE: ./src/encode/instruments.ts
+
+/** The OpenTelemetry SDK's default explicit bucket boundaries, which tokf's live exporter uses. */
+const DEFAULT_BOUNDARIES = [
+    0, 5, 10, 25, 50, 75, 100, 250, 500, 750, 1000, 2500, 5000, 7500, 10000,
+];
+/**
+ * The instruments of tokf's live exporter that a stored row can rebuild, with its names, units
+ * and descriptions, so that replayed series continue the live ones. Line counts, the compression
+ * ratio and `tokf.pipeline` are not stored, so they are not here.
+ */
+const INVOCATIONS = {
+    name: 'tokf.filter.invocations',
+    unit: '{invocation}',
+    description: 'Number of filter invocations',
+    kind: 'sum',
+    valueType: ValueType.INT,
+};
+const TOKENS_SAVED = {
+    name: 'tokf.tokens.saved',
+    unit: '{token}',
+    description: 'Estimated tokens saved by filtering',
+    kind: 'sum',
+    valueType: ValueType.INT,
+};
+const TOKEN_USAGE = {
+    name: 'gen_ai.client.token.usage',
+    unit: '{token}',
+    description: 'Token usage per invocation',
+    kind: 'histogram',
+    valueType: ValueType.INT,
+};
+const FILTER_DURATION = {
+    name: 'tokf.filter.duration',
+    unit: 's',
+    description: 'Time spent applying the filter',
+    kind: 'histogram',
+    valueType: ValueType.DOUBLE,
+};
+/** tokf's meter name, which becomes the instrumentation scope. */
+const SCOPE_NAME = 'tokf';
+
+;// CONCATENATED MODULE: ./src/encode/aggregate.ts
+
+
+/**
+ * Folds events into points the way tokf's live exporter records them. Events of one series in
+ * the same second become one point (sums added, histograms merged): backends keep one sample per
+ * series and timestamp, and the totals must survive exactly.
+ *
+ * Events without a readable timestamp must be left out by the caller.
+ */
+function aggregate(events) {
+    const invocations = [];
+    const saved = [];
+    const usage = [];
+    const duration = [];
+    // One entry per series and second, holding that second's five points: the key is built once
+    // per event rather than once per point, which matters at a million events.
+    const index = new Map();
+    // The attributes of each series, shared by its points of every second: one object per series
+    // and instrument, which lets the cumulative step name a series once per batch, not per point.
+    const seriesAttributes = new Map();
+    for (const e of events) {
+        const seconds = e.epochSeconds;
+        const series = seriesOfEvent(e);
+        const key = `${seconds}\u0000${series}`;
+        let p = index.get(key);
+        if (p === undefined) {
+            let attrs = seriesAttributes.get(series);
+            if (attrs === undefined)
+                seriesAttributes.set(series, (attrs = attributesOf(e)));
+            const at = (attributes) => ({
+                attributes,
+                epochSeconds: seconds,
+                sum: 0,
+                histogram: undefined,
+            });
+            p = {
+                invocations: at(attrs.point),
+                saved: at(attrs.point),
+                input: at(attrs.input),
+                output: at(attrs.output),
+                duration: at(attrs.point),
+            };
+            index.set(key, p);
+            invocations.push(p.invocations);
+            saved.push(p.saved);
+            usage.push(p.input, p.output);
+            duration.push(p.duration);
+        }
+        p.invocations.sum += 1;
+        p.saved.sum += Math.max(0, e.inputTokens - e.outputTokens);
+        record(p.input, e.inputTokens);
+        record(p.output, e.outputTokens);
+        record(p.duration, e.filterTimeMs / 1000);
+    }
+    return new Map([
+        [INVOCATIONS, invocations],
+        [TOKENS_SAVED, saved],
+        [TOKEN_USAGE, usage],
+        [FILTER_DURATION, duration],
+    ]);
+}
+function attributesOf(e) {
+    const point = pointAttributes(e);
+    return {
+        point,
+        input: { ...point, 'gen_ai.token.type': 'input' },
+        output: { ...point, 'gen_ai.token.type': 'output' },
+    };
+}
+/** Attribute values are cut at the source's text limit, with an ellipsis to show it. */
+const MAX_ATTRIBUTE_LENGTH = MAX_TEXT_LENGTH;
+/**
+ * The series an event's points belong to, as one key: events share all their series (one per
+ * instrument and token type) when their point attributes are equal, and none otherwise.
+ */
+function seriesOfEvent(e) {
+    return JSON.stringify([
+        truncate(e.command),
+        e.exitCode,
+        e.filterName === null ? null : truncate(e.filterName),
+    ]);
+}
+/** tokf's point attributes, in its order; the filter name only when a filter matched. */
+function pointAttributes(e) {
+    const attrs = { 'tokf.command': truncate(e.command) };
+    if (e.exitCode !== null)
+        attrs['tokf.exit_code'] = e.exitCode;
+    if (e.filterName !== null)
+        attrs['tokf.filter.name'] = truncate(e.filterName);
+    return attrs;
+}
+function truncate(value) {
+    return value.length <= MAX_ATTRIBUTE_LENGTH
+        ? value
+        : `${value.slice(0, MAX_ATTRIBUTE_LENGTH - 1)}…`;
+}
+function record(p, value) {
+    const h = (p.histogram ??= {
+        count: 0,
+        sum: 0,
+        min: value,
+        max: value,
+        bucketCounts: new Array(DEFAULT_BOUNDARIES.length + 1).fill(0),
+    });
+    h.count += 1;
+    h.sum += value;
+    h.min = Math.min(h.min, value);
+    h.max = Math.max(h.max, value);
+    h.bucketCounts[bucketIndex(value)] += 1;
+}
+// Buckets are (previous boundary, boundary]: a value equal to a boundary falls in that bucket.
+function bucketIndex(value) {
+    const i = DEFAULT_BOUNDARIES.findIndex((b) => value <= b);
+    return i === -1 ? DEFAULT_BOUNDARIES.length : i;
 }
 
 ;// CONCATENATED MODULE: ./src/engine/time-refusals.ts
@@ -11005,6 +6740,2576 @@ class EncodeThread {
     }
 }
 
+;// CONCATENATED MODULE: ./src/encode/cumulative.ts
+/** `top` over `base`: the totals a later request continues from, before either is recorded. */
+function overlay(base, top) {
+    return { get: (key) => top.get(key) ?? base.get(key) };
+}
+/**
+ * Resource attributes that name a series in a backend (Prometheus makes `job` and `instance` of
+ * them; the rest go to `target_info`). Only these enter the key, so that a run whose other
+ * resource attributes differ (a CI run id) continues the same series rather than restarting it.
+ */
+const IDENTIFYING_RESOURCE = ['service.namespace', 'service.name', 'service.instance.id'];
+/** What identifies a series across runs: its naming resource attributes, metric and attributes. */
+function seriesKey(resource, instrument, attributes) {
+    const named = IDENTIFYING_RESOURCE.map((k) => resource[k] ?? null);
+    const attrs = Object.keys(attributes)
+        .sort()
+        .map((k) => [k, attributes[k]]);
+    return JSON.stringify([named, instrument.name, attrs]);
+}
+/**
+ * Turns per-second delta points into cumulative ones, continuing each series from `ledger`. A
+ * point carries its series' total up to and including its second, and the series' start time.
+ * The deltas are consumed: the points returned are the same objects, rewritten.
+ *
+ * A backend refuses a point at or before the series' last one as out of order, so events older
+ * than a series' last point are counted into its next point; where none follows, into a point one
+ * second after the last. Totals stay exact; only such late events move in time.
+ *
+ * Points are taken in time order and come out in it (the encoder sorts them; in order that is
+ * one pass), and a series' running state is updated in place: at a million events, per-series
+ * grouping and a copy per step were a fifth of the run.
+ */
+function cumulate(deltas, ledger, resource) {
+    const totals = new Map();
+    const points = new Map();
+    for (const [instrument, list] of deltas) {
+        // Points of one series share their attributes object (see aggregate): named once per batch.
+        const running = new Map();
+        const out = [];
+        for (const p of inTimeOrder(list)) {
+            let series = running.get(p.attributes);
+            if (series === undefined) {
+                const key = seriesKey(resource, instrument, p.attributes);
+                const before = ledger.get(key);
+                const state = before
+                    ? { ...before, histogram: copyHistogram(before.histogram) }
+                    : {
+                        // Never before 1970 (see startOf() in resource-metrics.ts).
+                        startSeconds: Math.max(0, p.epochSeconds - 1),
+                        lastSeconds: p.epochSeconds - 1,
+                        sum: 0,
+                        histogram: undefined,
+                    };
+                running.set(p.attributes, (series = { state, late: undefined }));
+                totals.set(key, state);
+            }
+            if (p.epochSeconds <= series.state.lastSeconds) {
+                series.late = addInto(series.late, p);
+                continue;
+            }
+            out.push(advance(series.state, p, series.late));
+            series.late = undefined;
+        }
+        for (const { state, late } of running.values())
+            if (late !== undefined)
+                out.push(advance(state, late, undefined, state.lastSeconds + 1));
+        points.set(instrument, out);
+    }
+    return { points, totals };
+}
+/** The points sorted by time, stably; a list already in order (the usual case) is not copied. */
+function inTimeOrder(list) {
+    for (let i = 1; i < list.length; i += 1) {
+        if (list[i].epochSeconds < list[i - 1].epochSeconds)
+            return [...list].sort((a, b) => a.epochSeconds - b.epochSeconds);
+    }
+    return list;
+}
+/**
+ * Adds a point's delta (and the late events before it) to the series, and turns the point into
+ * the cumulative one at `at` (its own second unless given), in place: the deltas are this call's
+ * own, and a copy per point was most of what cumulative encoding added to a run's garbage.
+ */
+function advance(state, delta, late, at = delta.epochSeconds) {
+    if (late !== undefined)
+        add(state, late);
+    add(state, delta);
+    state.lastSeconds = at;
+    delta.epochSeconds = at;
+    delta.startSeconds = state.startSeconds;
+    delta.sum = state.sum;
+    const total = state.histogram;
+    if (total === undefined)
+        return delta;
+    if (delta.histogram === undefined)
+        delta.histogram = copyHistogram(total);
+    else {
+        const h = delta.histogram;
+        h.count = total.count;
+        h.sum = total.sum;
+        h.min = total.min;
+        h.max = total.max;
+        for (let i = 0; i < total.bucketCounts.length; i += 1)
+            h.bucketCounts[i] = total.bucketCounts[i];
+    }
+    return delta;
+}
+function add(state, d) {
+    state.sum += d.sum;
+    if (d.histogram === undefined)
+        return;
+    if (state.histogram === undefined)
+        state.histogram = copyHistogram(d.histogram);
+    else
+        addHistogram(state.histogram, d.histogram);
+}
+/** Late events gathered for a series' next point: a copy, so that the deltas stay as they are. */
+function addInto(late, p) {
+    if (late === undefined)
+        return { ...p, histogram: copyHistogram(p.histogram) };
+    late.sum += p.sum;
+    if (p.histogram !== undefined) {
+        if (late.histogram === undefined)
+            late.histogram = copyHistogram(p.histogram);
+        else
+            addHistogram(late.histogram, p.histogram);
+    }
+    return late;
+}
+function addHistogram(into, h) {
+    into.count += h.count;
+    into.sum += h.sum;
+    into.min = Math.min(into.min, h.min);
+    into.max = Math.max(into.max, h.max);
+    for (let i = 0; i < into.bucketCounts.length; i += 1)
+        into.bucketCounts[i] = into.bucketCounts[i] + (h.bucketCounts[i] ?? 0);
+}
+function copyHistogram(h) {
+    return h === undefined ? undefined : { ...h, bucketCounts: [...h.bucketCounts] };
+}
+
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/resources/dist/utils.mjs
+//#region src/utils.ts
+const isPromiseLike = (val) => {
+	return val !== null && typeof val === "object" && typeof val.then === "function";
+};
+//#endregion
+
+
+//# sourceMappingURL=utils.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/api/dist/version.mjs
+//#region src/version.ts
+const VERSION = "1.10.0";
+//#endregion
+
+
+//# sourceMappingURL=version.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/api/dist/internal/semver.mjs
+
+//#region src/internal/semver.ts
+const re = /^(\d+)\.(\d+)\.(\d+)(-(.+))?$/;
+/**
+* Create a function to test an API version to see if it is compatible with the provided ownVersion.
+*
+* The returned function has the following semantics:
+* - Exact match is always compatible
+* - Major versions must match exactly
+*    - 1.x package cannot use global 2.x package
+*    - 2.x package cannot use global 1.x package
+* - The minor version of the API module requesting access to the global API must be less than or equal to the minor version of this API
+*    - 1.3 package may use 1.4 global because the later global contains all functions 1.3 expects
+*    - 1.4 package may NOT use 1.3 global because it may try to call functions which don't exist on 1.3
+* - If the major version is 0, the minor version is treated as the major and the patch is treated as the minor
+* - Patch and build tag differences are not considered at this time
+*
+* @param ownVersion version which should be checked against
+*/
+function _makeCompatibilityCheck(ownVersion) {
+	const acceptedVersions = /* @__PURE__ */ new Set([ownVersion]);
+	const rejectedVersions = /* @__PURE__ */ new Set();
+	const myVersionMatch = ownVersion.match(re);
+	if (!myVersionMatch) return () => false;
+	const ownVersionParsed = {
+		major: +myVersionMatch[1],
+		minor: +myVersionMatch[2],
+		patch: +myVersionMatch[3],
+		prerelease: myVersionMatch[4]
+	};
+	if (ownVersionParsed.prerelease != null) return function isExactmatch(globalVersion) {
+		return globalVersion === ownVersion;
+	};
+	function _reject(v) {
+		rejectedVersions.add(v);
+		return false;
+	}
+	function _accept(v) {
+		acceptedVersions.add(v);
+		return true;
+	}
+	return function isCompatible(globalVersion) {
+		if (acceptedVersions.has(globalVersion)) return true;
+		if (rejectedVersions.has(globalVersion)) return false;
+		const globalVersionMatch = globalVersion.match(re);
+		if (!globalVersionMatch) return _reject(globalVersion);
+		const globalVersionParsed = {
+			major: +globalVersionMatch[1],
+			minor: +globalVersionMatch[2],
+			patch: +globalVersionMatch[3],
+			prerelease: globalVersionMatch[4]
+		};
+		if (globalVersionParsed.prerelease != null) return _reject(globalVersion);
+		if (ownVersionParsed.major !== globalVersionParsed.major) return _reject(globalVersion);
+		if (ownVersionParsed.major === 0) {
+			if (ownVersionParsed.minor === globalVersionParsed.minor && ownVersionParsed.patch <= globalVersionParsed.patch) return _accept(globalVersion);
+			return _reject(globalVersion);
+		}
+		if (ownVersionParsed.minor <= globalVersionParsed.minor) return _accept(globalVersion);
+		return _reject(globalVersion);
+	};
+}
+/**
+* Test an API version to see if it is compatible with this API.
+*
+* - Exact match is always compatible
+* - Major versions must match exactly
+*    - 1.x package cannot use global 2.x package
+*    - 2.x package cannot use global 1.x package
+* - The minor version of the API module requesting access to the global API must be less than or equal to the minor version of this API
+*    - 1.3 package may use 1.4 global because the later global contains all functions 1.3 expects
+*    - 1.4 package may NOT use 1.3 global because it may try to call functions which don't exist on 1.3
+* - If the major version is 0, the minor version is treated as the major and the patch is treated as the minor
+* - Patch and build tag differences are not considered at this time
+*
+* @param version version of the API requesting an instance of the global API
+*/
+const isCompatible = _makeCompatibilityCheck(VERSION);
+//#endregion
+
+
+//# sourceMappingURL=semver.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/api/dist/internal/global-utils.mjs
+
+
+//#region src/internal/global-utils.ts
+const major = VERSION.split(".")[0];
+const GLOBAL_OPENTELEMETRY_API_KEY = Symbol.for(`opentelemetry.js.api.${major}`);
+const _global = typeof globalThis === "object" ? globalThis : typeof self === "object" ? self : typeof window === "object" ? window : typeof global === "object" ? global : {};
+function _makeGlobalApi() {
+	return Object.defineProperty({}, "version", {
+		value: VERSION,
+		enumerable: true,
+		writable: false,
+		configurable: false
+	});
+}
+function registerGlobal(type, instance, diag, allowOverride = false) {
+	var _global$GLOBAL_OPENTE;
+	const api = _global[GLOBAL_OPENTELEMETRY_API_KEY] = (_global$GLOBAL_OPENTE = _global[GLOBAL_OPENTELEMETRY_API_KEY]) !== null && _global$GLOBAL_OPENTE !== void 0 ? _global$GLOBAL_OPENTE : _makeGlobalApi();
+	if (!allowOverride && api[type]) {
+		const err = /* @__PURE__ */ new Error(`@opentelemetry/api: Attempted duplicate registration of API: ${type}`);
+		diag.error(err.stack || err.message);
+		return false;
+	}
+	if (api.version !== "1.10.0") {
+		const err = /* @__PURE__ */ new Error(`@opentelemetry/api: Registration of version v${api.version} for ${type} does not match previously registered API v${VERSION}`);
+		diag.error(err.stack || err.message);
+		return false;
+	}
+	api[type] = instance;
+	diag.debug(`@opentelemetry/api: Registered a global for ${type} v${VERSION}.`);
+	return true;
+}
+let _compatibleGlobalApi;
+function getGlobal(type) {
+	const api = _global[GLOBAL_OPENTELEMETRY_API_KEY];
+	if (api == null) return;
+	if (api !== _compatibleGlobalApi) {
+		if (!api.version || !isCompatible(api.version)) return;
+		_compatibleGlobalApi = api;
+	}
+	return api[type];
+}
+function unregisterGlobal(type, diag) {
+	diag.debug(`@opentelemetry/api: Unregistering a global for ${type} v${VERSION}.`);
+	const api = _global[GLOBAL_OPENTELEMETRY_API_KEY];
+	if (api) delete api[type];
+}
+//#endregion
+
+
+//# sourceMappingURL=global-utils.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/api/dist/diag/ComponentLogger.mjs
+
+//#region src/diag/ComponentLogger.ts
+/**
+* Component Logger which is meant to be used as part of any component which
+* will add automatically additional namespace in front of the log message.
+* It will then forward all message to global diag logger
+* @example
+* const cLogger = diag.createComponentLogger({ namespace: '@opentelemetry/instrumentation-http' });
+* cLogger.debug('test');
+* // @opentelemetry/instrumentation-http test
+*/
+var DiagComponentLogger = class {
+	constructor(props) {
+		this._namespace = props.namespace || "DiagComponentLogger";
+	}
+	debug(...args) {
+		return logProxy("debug", this._namespace, args);
+	}
+	error(...args) {
+		return logProxy("error", this._namespace, args);
+	}
+	info(...args) {
+		return logProxy("info", this._namespace, args);
+	}
+	warn(...args) {
+		return logProxy("warn", this._namespace, args);
+	}
+	verbose(...args) {
+		return logProxy("verbose", this._namespace, args);
+	}
+};
+function logProxy(funcName, namespace, args) {
+	const logger = getGlobal("diag");
+	if (!logger) return;
+	return logger[funcName](namespace, ...args);
+}
+//#endregion
+
+
+//# sourceMappingURL=ComponentLogger.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/api/dist/diag/internal/logLevelLogger.mjs
+
+//#region src/diag/internal/logLevelLogger.ts
+function createLogLevelDiagLogger(maxLevel, logger) {
+	if (maxLevel < 0) maxLevel = 0;
+	else if (maxLevel > 9999) maxLevel = 9999;
+	logger = logger || {};
+	function _filterFunc(funcName, theLevel) {
+		const theFunc = logger[funcName];
+		if (typeof theFunc === "function" && maxLevel >= theLevel) return theFunc.bind(logger);
+		return function() {};
+	}
+	return {
+		error: _filterFunc("error", 30),
+		warn: _filterFunc("warn", 50),
+		info: _filterFunc("info", 60),
+		debug: _filterFunc("debug", 70),
+		verbose: _filterFunc("verbose", 80)
+	};
+}
+//#endregion
+
+
+//# sourceMappingURL=logLevelLogger.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/api/dist/api/diag.mjs
+
+
+
+
+//#region src/api/diag.ts
+const API_NAME = "diag";
+/**
+* Singleton object which represents the entry point to the OpenTelemetry internal
+* diagnostic API
+*
+* @since 1.0.0
+*/
+var DiagAPI = class DiagAPI {
+	/** Get the singleton instance of the DiagAPI API */
+	static instance() {
+		if (!this._instance) this._instance = new DiagAPI();
+		return this._instance;
+	}
+	/**
+	* Private internal constructor
+	* @private
+	*/
+	constructor() {
+		function _logProxy(funcName) {
+			return function(...args) {
+				const logger = getGlobal("diag");
+				if (!logger) return;
+				return logger[funcName](...args);
+			};
+		}
+		const self = this;
+		const setLogger = (logger, optionsOrLogLevel = { logLevel: 60 }) => {
+			var _optionsOrLogLevel$lo;
+			if (logger === self) {
+				var _err$stack;
+				const err = /* @__PURE__ */ new Error("Cannot use diag as the logger for itself. Please use a DiagLogger implementation like ConsoleDiagLogger or a custom implementation");
+				self.error((_err$stack = err.stack) !== null && _err$stack !== void 0 ? _err$stack : err.message);
+				return false;
+			}
+			if (typeof optionsOrLogLevel === "number") optionsOrLogLevel = { logLevel: optionsOrLogLevel };
+			const oldLogger = getGlobal("diag");
+			const newLogger = createLogLevelDiagLogger((_optionsOrLogLevel$lo = optionsOrLogLevel.logLevel) !== null && _optionsOrLogLevel$lo !== void 0 ? _optionsOrLogLevel$lo : 60, logger);
+			if (oldLogger && !optionsOrLogLevel.suppressOverrideMessage) {
+				var _Error$stack;
+				const stack = (_Error$stack = (/* @__PURE__ */ new Error()).stack) !== null && _Error$stack !== void 0 ? _Error$stack : "<failed to generate stacktrace>";
+				oldLogger.warn(`Current logger will be overwritten from ${stack}`);
+				newLogger.warn(`Current logger will overwrite one already registered from ${stack}`);
+			}
+			return registerGlobal("diag", newLogger, self, true);
+		};
+		self.setLogger = setLogger;
+		self.disable = () => {
+			unregisterGlobal(API_NAME, self);
+		};
+		self.createComponentLogger = (options) => {
+			return new DiagComponentLogger(options);
+		};
+		self.verbose = _logProxy("verbose");
+		self.debug = _logProxy("debug");
+		self.info = _logProxy("info");
+		self.warn = _logProxy("warn");
+		self.error = _logProxy("error");
+	}
+};
+//#endregion
+
+
+//# sourceMappingURL=diag.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/api/dist/diag-api.mjs
+
+//#region src/diag-api.ts
+/**
+* Entrypoint for Diag API.
+* Defines Diagnostic handler used for internal diagnostic logging operations.
+* The default provides a Noop DiagLogger implementation which may be changed via the
+* diag.setLogger(logger: DiagLogger) function.
+*
+* @since 1.0.0
+*/
+const diag_api_diag = DiagAPI.instance();
+//#endregion
+
+
+//# sourceMappingURL=diag-api.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/core/dist/common/attributes.mjs
+
+//#region src/common/attributes.ts
+let AddAttributeDecision = /* @__PURE__ */ function(AddAttributeDecision) {
+	AddAttributeDecision[AddAttributeDecision["DROP_UNDEFINED"] = 0] = "DROP_UNDEFINED";
+	AddAttributeDecision[AddAttributeDecision["DROP_INVALID"] = 1] = "DROP_INVALID";
+	AddAttributeDecision[AddAttributeDecision["DROP_LIMIT_REACHED"] = 2] = "DROP_LIMIT_REACHED";
+	AddAttributeDecision[AddAttributeDecision["ADD_NEW"] = 3] = "ADD_NEW";
+	AddAttributeDecision[AddAttributeDecision["ADD_OVERWRITE_EXISTING"] = 4] = "ADD_OVERWRITE_EXISTING";
+	return AddAttributeDecision;
+}({});
+const DEFAULT_ATTRIBUTE_LIMITS = {
+	attributeCountLimit: 128,
+	attributeValueLengthLimit: Infinity
+};
+/**
+* Maybe add the `key`/`val` attribute to the given `attributes`.
+* - "Maybe" because this ensures the `key` is valid (the string is not empty),
+*   the `val` is an accepted spec AnyValue type (see `isAnyValue` below),
+*   and the attribute does not need to be dropped because of a count limit.
+*   Note that the TypeScript `AnyValue` type is *looser* than the spec
+*   `AnyValue`.
+* - This also applies attribute count and value length limits.
+* - This returns an `AddAttributeDecision` enum value indicating whether,
+*   why, and how the attribute was added. This can be relevant for the
+*   caller updating metrics (e.g. `droppedAttributesCount`).
+*/
+function maybeAddAttribute(opts) {
+	return maybeAddAttributeInternal(opts, isAnyValue);
+}
+/**
+* A version of `maybeAddAttribute` that limits allowed attribute value
+* types to "simple" types (`SimpleAttributeValue`).
+*/
+function maybeAddSimpleAttribute(opts) {
+	return maybeAddAttributeInternal(opts, isSimpleAttributeValue);
+}
+function maybeAddAttributeInternal(opts, isValidValue) {
+	if (opts.value === void 0) return 0;
+	if (opts.key.length === 0) {
+		diag.warn(`Invalid attribute key: ${opts.key}`);
+		return 1;
+	}
+	const isNewKey = !Object.hasOwn(opts.attributes, opts.key);
+	if (isNewKey && opts.currentAttributesCount >= opts.limits.attributeCountLimit) return 2;
+	if (!isValidValue(opts.value)) {
+		diag.warn(`Invalid attribute value set for key: ${opts.key}`);
+		return 1;
+	}
+	let attributeValueLengthLimit = opts.limits.attributeValueLengthLimit;
+	if (attributeValueLengthLimit <= 0) {
+		diag.warn(`Invalid attributeValueLengthLimit: must be positive, got ${attributeValueLengthLimit} (ignoring)`);
+		attributeValueLengthLimit = Infinity;
+	}
+	opts.attributes[opts.key] = copyAndTruncAnyValue(opts.value, attributeValueLengthLimit);
+	if (isNewKey) return 3;
+	return 4;
+}
+/**
+* Clean a given set of attributes.
+* - `undefined` values, at the top-level and properties of nested objects,
+*   are silently dropped
+* - invalid attribute value types are removed, with a warning
+* - attribute count and value length *limits* are applied
+*
+* The call signature is meant to make it ergonomic for creating SDK things
+* that take `attributes` and `droppedAttributesCount` arguments, e.g.:
+*    this.links({
+*      context: opts.context,
+*      ...cleanAttributes(opts.attributes, attributeLimits)
+*    });
+*
+* If the given `inAttributes` is undefined, then the properties in the
+* return value will be undefined.
+*/
+function cleanAttributes(inAttributes, limits) {
+	return cleanAttributesInternal(inAttributes, limits, isAnyValue);
+}
+/**
+* A version of `cleanAttributes` that limits allowed attribute value types to
+* "simple" types (`SimpleAttributeValue`).
+*/
+function cleanSimpleAttributes(inAttributes, limits) {
+	return cleanAttributesInternal(inAttributes, limits, isSimpleAttributeValue);
+}
+function cleanAttributesInternal(inAttributes, limits, isValidValue) {
+	if (typeof inAttributes !== "object" || inAttributes == null) return {};
+	const attributes = {};
+	let droppedAttributesCount = 0;
+	let attributeValueLengthLimit = limits.attributeValueLengthLimit;
+	if (attributeValueLengthLimit <= 0) {
+		diag.warn(`Invalid attributeValueLengthLimit: must be positive, got ${attributeValueLengthLimit} (ignoring)`);
+		attributeValueLengthLimit = Infinity;
+	}
+	let count = 0;
+	for (const [key, val] of Object.entries(inAttributes)) {
+		if (val === void 0) continue;
+		if (count >= limits.attributeCountLimit) {
+			droppedAttributesCount++;
+			continue;
+		}
+		if (key.length === 0) {
+			diag.warn(`Invalid attribute key: ${key}`);
+			droppedAttributesCount++;
+			continue;
+		}
+		if (!isValidValue(val)) {
+			diag.warn(`Invalid attribute value set for key: ${key}`);
+			droppedAttributesCount++;
+			continue;
+		}
+		attributes[key] = copyAndTruncAnyValue(val, attributeValueLengthLimit);
+		count++;
+	}
+	return {
+		attributes,
+		droppedAttributesCount
+	};
+}
+/**
+* Returns true iff the given value is a supported AnyValue per
+* https://opentelemetry.io/docs/specs/otel/common/#anyvalue
+*
+* - Primitives/scalars: string, boolean, number
+*   (Note that this *excludes* BigInt and Symbol)
+* - Byte arrays (Uint8Array, Buffer)
+* - Arrays of AnyValue (heterogeneous arrays allowed)
+* - Maps from string to AnyValue (nested objects)
+* - Empty values (null)
+*
+* Notes:
+* - `undefined` is *not* considered an AnyValue.
+*
+* @param val
+* @returns true if the value is a valid AnyValue, false otherwise
+*/
+function isAnyValue(val) {
+	return isAnyValueInternal(val, /* @__PURE__ */ new WeakSet());
+}
+function isAnyValueInternal(val, visited) {
+	switch (typeof val) {
+		case "undefined":
+		case "bigint":
+		case "symbol":
+		case "function": return false;
+		case "string":
+		case "number":
+		case "boolean": return true;
+		case "object": break;
+		default: return false;
+	}
+	if (val === null) return true;
+	if (val instanceof Uint8Array) return true;
+	if (visited.has(val)) return false;
+	visited.add(val);
+	const isValid = isAnyValueObject(val, visited);
+	visited.delete(val);
+	return isValid;
+}
+function isAnyValueObject(val, visited) {
+	if (Array.isArray(val)) {
+		for (const item of val) if (item !== void 0 && !isAnyValueInternal(item, visited)) return false;
+		return true;
+	}
+	const obj = val;
+	if (obj.constructor !== Object && obj.constructor !== void 0) return false;
+	for (const k of Object.keys(obj)) {
+		const v = obj[k];
+		if (v !== void 0 && !isAnyValueInternal(v, visited)) return false;
+	}
+	return true;
+}
+/**
+* Attribute value length limiting/truncation per:
+* https://opentelemetry.io/docs/specs/otel/common/#attribute-limits
+*
+* For arrays and objects, this also returns a deep copy to avoid mutating data
+* passed in by calling code.
+*
+* @param {AnyValue} val - The attribute value. We are assuming this has
+*    already been guarded by `isAnyValue`. This filters out non-plain objects,
+*    like RegExp & Date, and circular references.
+*/
+function copyAndTruncAnyValue(val, limit) {
+	switch (typeof val) {
+		case "number":
+		case "boolean":
+		case "undefined":
+		case "bigint":
+		case "symbol":
+		case "function": return val;
+		case "string": if (val.length <= limit) return val;
+		else return val.substring(0, limit);
+		case "object": break;
+		default: return val;
+	}
+	if (val === null) return val;
+	if (val instanceof Uint8Array) {
+		if (val.length <= limit) return val;
+		else return val.slice(0, limit);
+	}
+	if (Array.isArray(val)) return val.map((elem) => copyAndTruncAnyValue(elem, limit));
+	const truncObj = {};
+	const obj = val;
+	for (const k of Object.keys(obj)) if (obj[k] !== void 0) truncObj[k] = copyAndTruncAnyValue(obj[k], limit);
+	return truncObj;
+}
+/**
+* Clean the given attributes to just those with "simple" attribute types.
+* This remains for backwards compatibility with 2.x.
+*
+* Changes to previous behavior:
+* - a default attribute count limit of 128 is applied
+* - nullish values (except in arrays) are removed
+*
+* @deprecated Use `cleanAttributes` or `cleanSimpleAttributes`.
+*/
+function sanitizeAttributes(inAttributes) {
+	const { attributes } = cleanSimpleAttributes(inAttributes, DEFAULT_ATTRIBUTE_LIMITS);
+	return attributes ?? {};
+}
+/**
+* Return true if the given attribute value is a "simple" attribute value type.
+*
+* Changes to previous behavior: nullish values now return *false*.
+*
+* @deprecated use `isAnyValue`, or `isSimpleAttributeValue`.
+*/
+const isAttributeValue = (/* unused pure expression or super */ null && (isSimpleAttributeValue));
+function isSimpleAttributeValue(val) {
+	if (Array.isArray(val)) return isHomogeneousAttributeValueArray(val);
+	return isValidPrimitiveAttributeValueType(typeof val);
+}
+function isHomogeneousAttributeValueArray(arr) {
+	let type;
+	for (const element of arr) {
+		if (element == null) continue;
+		const elementType = typeof element;
+		if (elementType === type) continue;
+		if (!type) {
+			if (isValidPrimitiveAttributeValueType(elementType)) {
+				type = elementType;
+				continue;
+			}
+			return false;
+		}
+		return false;
+	}
+	return true;
+}
+function isValidPrimitiveAttributeValueType(valType) {
+	switch (valType) {
+		case "number":
+		case "boolean":
+		case "string": return true;
+	}
+	return false;
+}
+//#endregion
+
+
+//# sourceMappingURL=attributes.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/resources/dist/ResourceImpl.mjs
+
+
+
+
+
+//#region src/ResourceImpl.ts
+var ResourceImpl = class ResourceImpl {
+	_rawAttributes;
+	_asyncAttributesPending = false;
+	_schemaUrl;
+	_memoizedAttributes;
+	static FromAttributeList(attributes, options) {
+		const res = new ResourceImpl({}, options);
+		res._rawAttributes = guardedRawAttributes(attributes);
+		res._asyncAttributesPending = attributes.filter(([_, val]) => isPromiseLike(val)).length > 0;
+		return res;
+	}
+	constructor(resource, options) {
+		const attributes = resource.attributes ?? {};
+		this._rawAttributes = Object.entries(attributes).map(([k, v]) => {
+			if (isPromiseLike(v)) this._asyncAttributesPending = true;
+			return [k, v];
+		});
+		this._rawAttributes = guardedRawAttributes(this._rawAttributes);
+		this._schemaUrl = validateSchemaUrl(options?.schemaUrl);
+	}
+	get asyncAttributesPending() {
+		return this._asyncAttributesPending;
+	}
+	async waitForAsyncAttributes() {
+		if (!this.asyncAttributesPending) return;
+		for (let i = 0; i < this._rawAttributes.length; i++) {
+			const [k, v] = this._rawAttributes[i];
+			this._rawAttributes[i] = [k, isPromiseLike(v) ? await v : v];
+		}
+		this._asyncAttributesPending = false;
+	}
+	get attributes() {
+		if (this.asyncAttributesPending) diag_api_diag.error("Accessing resource attributes before async attributes settled");
+		if (this._memoizedAttributes) return this._memoizedAttributes;
+		const attrs = {};
+		for (const [k, v] of this._rawAttributes) {
+			if (isPromiseLike(v)) {
+				diag_api_diag.debug(`Unsettled resource attribute ${k} skipped`);
+				continue;
+			}
+			if (Object.hasOwn(attrs, k)) {} else if (k.length === 0) diag_api_diag.warn("dropping invalid resource attribute key: <empty string>");
+			else if (!isSimpleAttributeValue(v)) diag_api_diag.warn(`dropping invalid resource attribute value for key "${k}"`);
+			else attrs[k] = v;
+		}
+		if (!this._asyncAttributesPending) this._memoizedAttributes = attrs;
+		return attrs;
+	}
+	getRawAttributes() {
+		return this._rawAttributes;
+	}
+	get schemaUrl() {
+		return this._schemaUrl;
+	}
+	merge(resource) {
+		if (resource == null) return this;
+		const mergedSchemaUrl = mergeSchemaUrl(this, resource);
+		const mergedOptions = mergedSchemaUrl ? { schemaUrl: mergedSchemaUrl } : void 0;
+		return ResourceImpl.FromAttributeList([...resource.getRawAttributes(), ...this.getRawAttributes()], mergedOptions);
+	}
+};
+/**
+* Create a `Resource` from the given attributes object.
+*
+* Only *simple* attributes are supported: string, bool, number, and homogeneous
+* arrays of these three scalar types. Complex attribute values will be
+* dropped with a warning. (See OTEP 4485.)
+*/
+function resourceFromAttributes(attributes, options) {
+	return ResourceImpl.FromAttributeList(Object.entries(attributes), options);
+}
+function resourceFromDetectedResource(detectedResource, options) {
+	return new ResourceImpl(detectedResource, options);
+}
+function emptyResource() {
+	return resourceFromAttributes({});
+}
+function defaultResource() {
+	return resourceFromAttributes({
+		[ATTR_SERVICE_NAME]: defaultServiceName(),
+		[ATTR_TELEMETRY_SDK_LANGUAGE]: SDK_INFO[ATTR_TELEMETRY_SDK_LANGUAGE],
+		[ATTR_TELEMETRY_SDK_NAME]: SDK_INFO[ATTR_TELEMETRY_SDK_NAME],
+		[ATTR_TELEMETRY_SDK_VERSION]: SDK_INFO[ATTR_TELEMETRY_SDK_VERSION]
+	});
+}
+function guardedRawAttributes(attributes) {
+	return attributes.map(([k, v]) => {
+		if (isPromiseLike(v)) return [k, v.then((val) => val, (err) => {
+			diag_api_diag.debug("promise rejection for resource attribute: %s - %s", k, err);
+		})];
+		return [k, v];
+	});
+}
+function validateSchemaUrl(schemaUrl) {
+	if (typeof schemaUrl === "string" || schemaUrl === void 0) return schemaUrl;
+	diag_api_diag.warn("Schema URL must be string or undefined, got %s. Schema URL will be ignored.", schemaUrl);
+}
+function mergeSchemaUrl(old, updating) {
+	const oldSchemaUrl = old?.schemaUrl;
+	const updatingSchemaUrl = updating?.schemaUrl;
+	const isOldEmpty = oldSchemaUrl === void 0 || oldSchemaUrl === "";
+	const isUpdatingEmpty = updatingSchemaUrl === void 0 || updatingSchemaUrl === "";
+	if (isOldEmpty) return updatingSchemaUrl;
+	if (isUpdatingEmpty) return oldSchemaUrl;
+	if (oldSchemaUrl === updatingSchemaUrl) return oldSchemaUrl;
+	diag_api_diag.warn("Schema URL merge conflict: old resource has \"%s\", updating resource has \"%s\". Resulting resource will have undefined Schema URL.", oldSchemaUrl, updatingSchemaUrl);
+}
+//#endregion
+
+
+//# sourceMappingURL=ResourceImpl.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/sdk-metrics/dist/export/AggregationTemporality.mjs
+//#region src/export/AggregationTemporality.ts
+/**
+* AggregationTemporality indicates the way additive quantities are expressed.
+*/
+let AggregationTemporality = /* @__PURE__ */ function(AggregationTemporality) {
+	AggregationTemporality[AggregationTemporality["DELTA"] = 0] = "DELTA";
+	AggregationTemporality[AggregationTemporality["CUMULATIVE"] = 1] = "CUMULATIVE";
+	return AggregationTemporality;
+}({});
+//#endregion
+
+
+//# sourceMappingURL=AggregationTemporality.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/sdk-metrics/dist/export/MetricData.mjs
+//#region src/export/MetricData.ts
+/**
+* Supported types of metric instruments.
+*/
+let InstrumentType = /* @__PURE__ */ function(InstrumentType) {
+	InstrumentType["COUNTER"] = "COUNTER";
+	InstrumentType["GAUGE"] = "GAUGE";
+	InstrumentType["HISTOGRAM"] = "HISTOGRAM";
+	InstrumentType["UP_DOWN_COUNTER"] = "UP_DOWN_COUNTER";
+	InstrumentType["OBSERVABLE_COUNTER"] = "OBSERVABLE_COUNTER";
+	InstrumentType["OBSERVABLE_GAUGE"] = "OBSERVABLE_GAUGE";
+	InstrumentType["OBSERVABLE_UP_DOWN_COUNTER"] = "OBSERVABLE_UP_DOWN_COUNTER";
+	return InstrumentType;
+}({});
+/**
+* The aggregated point data type.
+*/
+let DataPointType = /* @__PURE__ */ function(DataPointType) {
+	/**
+	* A histogram data point contains a histogram statistics of collected
+	* values with a list of explicit bucket boundaries and statistics such
+	* as min, max, count, and sum of all collected values.
+	*/
+	DataPointType[DataPointType["HISTOGRAM"] = 0] = "HISTOGRAM";
+	/**
+	* An exponential histogram data point contains a histogram statistics of
+	* collected values where bucket boundaries are automatically calculated
+	* using an exponential function, and statistics such as min, max, count,
+	* and sum of all collected values.
+	*/
+	DataPointType[DataPointType["EXPONENTIAL_HISTOGRAM"] = 1] = "EXPONENTIAL_HISTOGRAM";
+	/**
+	* A gauge metric data point has only a single numeric value.
+	*/
+	DataPointType[DataPointType["GAUGE"] = 2] = "GAUGE";
+	/**
+	* A sum metric data point has a single numeric value and a
+	* monotonicity-indicator.
+	*/
+	DataPointType[DataPointType["SUM"] = 3] = "SUM";
+	return DataPointType;
+}({});
+//#endregion
+
+
+//# sourceMappingURL=MetricData.mjs.map
+;// CONCATENATED MODULE: ./src/encode/resource-metrics.ts
+
+
+
+/**
+ * One list of boundaries for every histogram point: the transformer only reads it, and a copy per
+ * point (sixteen numbers, for three of a second's five points) was a large share of the garbage.
+ */
+const BOUNDARIES = [...DEFAULT_BOUNDARIES];
+/**
+ * Builds the SDK's ResourceMetrics, which the OTLP transformer serializes.
+ *
+ * Time rule: a point's `time_unix_nano` is the events' timestamp exactly. A delta point's
+ * `start_time_unix_nano` is one second earlier, so each point is the delta of the one-second
+ * interval (t-1s, t]: tokf timestamps are whole seconds and a series has at most one point per
+ * second, so a series' intervals never overlap, and replaying the same events gives the same
+ * points. A cumulative point starts where its series started.
+ */
+function toResourceMetrics(points, resource, temporality = 'delta') {
+    const metrics = [];
+    const aggregation = temporality === 'cumulative' ? AggregationTemporality.CUMULATIVE : AggregationTemporality.DELTA;
+    for (const [instrument, list] of points) {
+        if (list.length > 0)
+            metrics.push(toMetricData(instrument, list, aggregation));
+    }
+    return {
+        resource: resourceFromAttributes(resource),
+        scopeMetrics: [{ scope: { name: SCOPE_NAME }, metrics }],
+    };
+}
+function toMetricData(instrument, points, aggregationTemporality) {
+    const descriptor = {
+        name: instrument.name,
+        description: instrument.description,
+        unit: instrument.unit,
+        valueType: instrument.valueType,
+    };
+    const sorted = [...points].sort((a, b) => a.epochSeconds - b.epochSeconds);
+    if (instrument.kind === 'sum') {
+        return {
+            descriptor,
+            aggregationTemporality,
+            dataPointType: DataPointType.SUM,
+            isMonotonic: true,
+            dataPoints: sorted.map((p) => ({
+                startTime: startOf(p),
+                endTime: [p.epochSeconds, 0],
+                attributes: p.attributes,
+                value: p.sum,
+            })),
+        };
+    }
+    return {
+        descriptor,
+        aggregationTemporality,
+        dataPointType: DataPointType.HISTOGRAM,
+        dataPoints: sorted.map((p) => {
+            const h = p.histogram;
+            return {
+                startTime: startOf(p),
+                endTime: [p.epochSeconds, 0],
+                attributes: p.attributes,
+                value: {
+                    buckets: { boundaries: BOUNDARIES, counts: h.bucketCounts },
+                    count: h.count,
+                    sum: h.sum,
+                    min: h.min,
+                    max: h.max,
+                },
+            };
+        }),
+    };
+}
+function startOf(p) {
+    // Never before 1970: OTLP's times are unsigned (an event at the epoch starts there too).
+    return [Math.max(0, p.startSeconds ?? p.epochSeconds - 1), 0];
+}
+
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/common/protobuf/utils.mjs
+//#region src/common/protobuf/utils.ts
+/**
+* Estimate size of a number encoded as varint.
+* @param v value to calculate size for
+* @returns size in bytes of the varint encoding of the value
+*/
+function estimateVarintSize(v) {
+	if (v < 0) return 10;
+	if (v < 128) return 1;
+	if (v < 16384) return 2;
+	if (v < 2097152) return 3;
+	if (v < 268435456) return 4;
+	if (v < 34359738368) return 5;
+	if (v < 4398046511104) return 6;
+	if (v < 562949953421312) return 7;
+	if (v < 72057594037927940) return 8;
+	return 9;
+}
+//#endregion
+
+
+//# sourceMappingURL=utils.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/common/protobuf/protobuf-writer.mjs
+
+
+//#region src/common/protobuf/protobuf-writer.ts
+const GROWING_BUFFER_DEBUG_MESSAGE = "ProtobufWriter: estimated size was too small, growing buffer.";
+/**
+* bytes reserved for length in length-delimited fields
+* using 1 to assume most length-delimited fields are small
+*/
+const RESERVED_LENGTH_BYTES = 1;
+/**
+* Primitive protobuf writer, optimized to avoid small object allocations.
+* Grows buffer dynamically if initial size is exceeded.
+*/
+var ProtobufWriter = class {
+	_buffer;
+	_textEncoder;
+	_dataView;
+	pos = 0;
+	constructor(estimatedSize = 65536) {
+		this._buffer = new Uint8Array(estimatedSize);
+		this._textEncoder = new TextEncoder();
+		this._dataView = new DataView(this._buffer.buffer, this._buffer.byteOffset);
+	}
+	/**
+	* Ensure buffer has capacity for at least size more bytes
+	*/
+	_ensureCapacity(size) {
+		const needed = this.pos + size;
+		if (needed <= this._buffer.length) return;
+		diag_api_diag.debug(GROWING_BUFFER_DEBUG_MESSAGE);
+		let newSize = this._buffer.length * 2;
+		while (newSize < needed) newSize *= 2;
+		const newBuffer = new Uint8Array(newSize);
+		newBuffer.set(this._buffer);
+		this._buffer = newBuffer;
+		this._dataView = new DataView(this._buffer.buffer, this._buffer.byteOffset);
+	}
+	/**
+	* Get the written bytes as a Uint8Array
+	*/
+	finish() {
+		return this._buffer.subarray(0, this.pos);
+	}
+	/**
+	* Insert placeholder for length. Update later with {@link finishLengthDelimited}
+	* Returns the position where to write the length.
+	*/
+	startLengthDelimited() {
+		const lengthPos = this.pos;
+		this._ensureCapacity(RESERVED_LENGTH_BYTES);
+		this.pos += RESERVED_LENGTH_BYTES;
+		return lengthPos;
+	}
+	/**
+	* Write length varint at placeholder position and shift content forward if needed.
+	* Most messages are small (< 128 bytes), so we reserve 1 byte and only shift
+	* when the length needs more bytes.
+	*/
+	finishLengthDelimited(pos, length) {
+		const v = length >>> 0;
+		const varintSize = estimateVarintSize(v);
+		if (varintSize > RESERVED_LENGTH_BYTES) {
+			const additionalBytes = varintSize - RESERVED_LENGTH_BYTES;
+			this._ensureCapacity(additionalBytes);
+			this._buffer.copyWithin(pos + varintSize, pos + RESERVED_LENGTH_BYTES, this.pos);
+			this.pos += additionalBytes;
+		}
+		let writePos = pos;
+		if (v < 128) this._buffer[writePos] = v;
+		else if (v < 16384) {
+			this._buffer[writePos++] = v & 127 | 128;
+			this._buffer[writePos] = v >>> 7;
+		} else if (v < 2097152) {
+			this._buffer[writePos++] = v & 127 | 128;
+			this._buffer[writePos++] = v >>> 7 & 127 | 128;
+			this._buffer[writePos] = v >>> 14;
+		} else if (v < 268435456) {
+			this._buffer[writePos++] = v & 127 | 128;
+			this._buffer[writePos++] = v >>> 7 & 127 | 128;
+			this._buffer[writePos++] = v >>> 14 & 127 | 128;
+			this._buffer[writePos] = v >>> 21;
+		} else {
+			this._buffer[writePos++] = v & 127 | 128;
+			this._buffer[writePos++] = v >>> 7 & 127 | 128;
+			this._buffer[writePos++] = v >>> 14 & 127 | 128;
+			this._buffer[writePos++] = v >>> 21 & 127 | 128;
+			this._buffer[writePos] = v >>> 28;
+		}
+	}
+	/**
+	* Write a sint32 value using zigzag encoding
+	*/
+	writeSint32(value) {
+		this.writeVarint((value << 1 ^ value >> 31) >>> 0);
+	}
+	/**
+	* Write a signed 64-bit fixed integer (sfixed64) from a JS number.
+	* Handles negative values via two's complement.
+	*/
+	writeSfixed64(value) {
+		let low;
+		let high;
+		if (value >= 0) {
+			low = value >>> 0;
+			high = value / 4294967296 >>> 0;
+		} else {
+			const abs = Math.abs(value);
+			low = abs >>> 0;
+			high = abs / 4294967296 >>> 0;
+			low = ~low >>> 0;
+			high = ~high >>> 0;
+			low = low + 1 >>> 0;
+			if (low === 0) high = high + 1 >>> 0;
+		}
+		this.writeFixed64(low, high);
+	}
+	/**
+	* Write a varint (variable-length integer)
+	*/
+	writeVarint(value) {
+		this._ensureCapacity(estimateVarintSize(value));
+		if (value >= 0 && value <= 4294967295) {
+			let v = value >>> 0;
+			while (v > 127) {
+				this._buffer[this.pos++] = v & 127 | 128;
+				v >>>= 7;
+			}
+			this._buffer[this.pos++] = v;
+		} else {
+			let low;
+			let high;
+			if (value >= 0) {
+				low = value >>> 0;
+				high = value / 4294967296 >>> 0;
+			} else {
+				const abs = Math.abs(value);
+				low = abs >>> 0;
+				high = abs / 4294967296 >>> 0;
+				low = ~low >>> 0;
+				high = ~high >>> 0;
+				low = low + 1 >>> 0;
+				if (low === 0) high = high + 1 >>> 0;
+			}
+			while (high > 0 || low > 127) {
+				this._buffer[this.pos++] = low & 127 | 128;
+				low = (low >>> 7 | high << 25) >>> 0;
+				high >>>= 7;
+			}
+			this._buffer[this.pos++] = low & 127;
+		}
+	}
+	/**
+	* Write a 32-bit fixed integer (little-endian)
+	*/
+	writeFixed32(value) {
+		this._ensureCapacity(4);
+		const v = value >>> 0;
+		this._buffer[this.pos++] = v & 255;
+		this._buffer[this.pos++] = v >>> 8 & 255;
+		this._buffer[this.pos++] = v >>> 16 & 255;
+		this._buffer[this.pos++] = v >>> 24 & 255;
+	}
+	/**
+	* Write a 64-bit fixed integer (little-endian)
+	* @param low - Low 32 bits
+	* @param high - High 32 bits
+	*/
+	writeFixed64(low, high) {
+		this._ensureCapacity(8);
+		const l = low >>> 0;
+		const h = high >>> 0;
+		this._buffer[this.pos++] = l & 255;
+		this._buffer[this.pos++] = l >>> 8 & 255;
+		this._buffer[this.pos++] = l >>> 16 & 255;
+		this._buffer[this.pos++] = l >>> 24 & 255;
+		this._buffer[this.pos++] = h & 255;
+		this._buffer[this.pos++] = h >>> 8 & 255;
+		this._buffer[this.pos++] = h >>> 16 & 255;
+		this._buffer[this.pos++] = h >>> 24 & 255;
+	}
+	/**
+	* Write length-delimited data (varint length + bytes)
+	*/
+	writeBytes(bytes) {
+		this.writeVarint(bytes.length);
+		this._ensureCapacity(bytes.length);
+		this._buffer.set(bytes, this.pos);
+		this.pos += bytes.length;
+	}
+	/**
+	* Write a field key (field number + wire type)
+	*/
+	writeTag(fieldNumber, wireType) {
+		this.writeVarint(fieldNumber << 3 | wireType);
+	}
+	/**
+	* Write a double (64-bit IEEE 754)
+	*/
+	writeDouble(value) {
+		this._ensureCapacity(8);
+		this._dataView.setFloat64(this.pos, value, true);
+		this.pos += 8;
+	}
+	/**
+	* Write a string as UTF-8 bytes (length-delimited)
+	*/
+	writeString(str) {
+		let isAscii = true;
+		const len = str.length;
+		for (let i = 0; i < len; i++) if (str.charCodeAt(i) > 127) {
+			isAscii = false;
+			break;
+		}
+		if (isAscii) {
+			this.writeVarint(len);
+			this._ensureCapacity(len);
+			for (let i = 0; i < len; i++) this._buffer[this.pos++] = str.charCodeAt(i);
+		} else {
+			const bytes = this._textEncoder.encode(str);
+			this.writeBytes(bytes);
+		}
+	}
+};
+//#endregion
+
+
+//# sourceMappingURL=protobuf-writer.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/common/protobuf/common-serializer.mjs
+//#region src/common/protobuf/common-serializer.ts
+/**
+* Write HrTime [seconds, nanoseconds] directly as fixed64 to the serializer.
+* Converts to nanoseconds and writes as 64-bit little-endian integer without allocations.
+*
+* HrTime represents: total_nanos = seconds * 1_000_000_000 + nanoseconds
+* We need to split this into low (bits 0-31) and high (bits 32-63).
+*
+* @param serializer - The protobuf writer
+* @param hrTime - HrTime tuple [seconds, nanoseconds]
+*/
+function writeHrTimeAsFixed64(serializer, hrTime) {
+	const seconds = hrTime[0];
+	const nanos = hrTime[1];
+	const nanosPerSecond = 1e9;
+	const secondsLower16Bits = seconds & 65535;
+	const secondsUpperBits = seconds / 65536 >>> 0;
+	const nanosFromLower16Bits = secondsLower16Bits * nanosPerSecond;
+	const nanosFromUpperBits = secondsUpperBits * nanosPerSecond;
+	const lower16ContributionLow32 = nanosFromLower16Bits >>> 0;
+	const lower16ContributionHigh32 = Math.floor(nanosFromLower16Bits / 4294967296);
+	const upperBitsContributionLow32 = (nanosFromUpperBits & 65535) * 65536 >>> 0;
+	const upperBitsContributionHigh32 = nanosFromUpperBits / 65536 >>> 0;
+	const low32WithCarry = lower16ContributionLow32 + upperBitsContributionLow32 + nanos;
+	const totalLow = low32WithCarry >>> 0;
+	const carry = Math.floor(low32WithCarry / 4294967296);
+	const totalHigh = lower16ContributionHigh32 + upperBitsContributionHigh32 + carry >>> 0;
+	serializer.writeFixed64(totalLow, totalHigh);
+}
+/**
+* Write Attributes directly to protobuf as repeated KeyValue
+*/
+function writeAttributes(writer, attributes, fieldNumber) {
+	for (const key in attributes) {
+		if (!Object.prototype.hasOwnProperty.call(attributes, key)) continue;
+		const value = attributes[key];
+		writer.writeTag(fieldNumber, 2);
+		const kvStart = writer.startLengthDelimited();
+		const startPos = writer.pos;
+		writeKeyValue(writer, key, value);
+		writer.finishLengthDelimited(kvStart, writer.pos - startPos);
+	}
+}
+/**
+* Write a KeyValue pair directly to protobuf
+*/
+function writeKeyValue(writer, key, value) {
+	writer.writeTag(1, 2);
+	writer.writeString(key);
+	writer.writeTag(2, 2);
+	const valueStart = writer.startLengthDelimited();
+	const startPos = writer.pos;
+	writeAnyValue(writer, value);
+	writer.finishLengthDelimited(valueStart, writer.pos - startPos);
+}
+const MIN_64_BIT_INT = -(2 ** 63);
+const MAX_64_BIT_INT = 2 ** 63;
+/**
+* Write an AnyValue directly from raw attribute value to protobuf
+*/
+function writeAnyValue(writer, value) {
+	const t = typeof value;
+	if (t === "string") {
+		writer.writeTag(1, 2);
+		writer.writeString(value);
+	} else if (t === "boolean") {
+		writer.writeTag(2, 0);
+		writer.writeVarint(value ? 1 : 0);
+	} else if (t === "number") {
+		const numValue = value;
+		if (Number.isInteger(numValue) && numValue >= MIN_64_BIT_INT && numValue < MAX_64_BIT_INT) {
+			writer.writeTag(3, 0);
+			writer.writeVarint(numValue);
+		} else {
+			writer.writeTag(4, 1);
+			writer.writeDouble(numValue);
+		}
+	} else if (value instanceof Uint8Array) {
+		writer.writeTag(7, 2);
+		writer.writeBytes(value);
+	} else if (Array.isArray(value)) {
+		writer.writeTag(5, 2);
+		const arrayStart = writer.startLengthDelimited();
+		const arrayStartPos = writer.pos;
+		for (const item of value) {
+			writer.writeTag(1, 2);
+			const itemStart = writer.startLengthDelimited();
+			const itemStartPos = writer.pos;
+			writeAnyValue(writer, item);
+			writer.finishLengthDelimited(itemStart, writer.pos - itemStartPos);
+		}
+		writer.finishLengthDelimited(arrayStart, writer.pos - arrayStartPos);
+	} else if (t === "object" && value != null) {
+		writer.writeTag(6, 2);
+		const kvlistStart = writer.startLengthDelimited();
+		const kvlistStartPos = writer.pos;
+		const obj = value;
+		for (const k in obj) {
+			if (!Object.prototype.hasOwnProperty.call(obj, k)) continue;
+			const v = obj[k];
+			writer.writeTag(1, 2);
+			const kvStart = writer.startLengthDelimited();
+			const kvStartPos = writer.pos;
+			writer.writeTag(1, 2);
+			writer.writeString(k);
+			writer.writeTag(2, 2);
+			const valueStart = writer.startLengthDelimited();
+			const valueStartPos = writer.pos;
+			writeAnyValue(writer, v);
+			writer.finishLengthDelimited(valueStart, writer.pos - valueStartPos);
+			writer.finishLengthDelimited(kvStart, writer.pos - kvStartPos);
+		}
+		writer.finishLengthDelimited(kvlistStart, writer.pos - kvlistStartPos);
+	}
+}
+/**
+* Write an InstrumentationScope message.
+*
+* Proto fields (InstrumentationScope):
+*   1  name     string  (wire type 2)
+*   2  version  string  (wire type 2)
+*/
+function writeInstrumentationScope(writer, scope, fieldNumber) {
+	writer.writeTag(fieldNumber, 2);
+	const start = writer.startLengthDelimited();
+	const startPos = writer.pos;
+	writer.writeTag(1, 2);
+	writer.writeString(scope.name);
+	if (scope.version) {
+		writer.writeTag(2, 2);
+		writer.writeString(scope.version);
+	}
+	if (scope.attributes) writeAttributes(writer, scope.attributes, 3);
+	if (scope.droppedAttributesCount) {
+		writer.writeTag(4, 0);
+		writer.writeVarint(scope.droppedAttributesCount);
+	}
+	writer.finishLengthDelimited(start, writer.pos - startPos);
+}
+/**
+* Write a Resource message and its enclosing tag.
+*
+* Proto fields (Resource):
+*   1  attributes                repeated KeyValue  (wire type 2)
+*   2  dropped_attributes_count  uint32             (wire type 0)
+*/
+function writeResource(writer, resource, fieldNumber) {
+	writer.writeTag(fieldNumber, 2);
+	const resourceStart = writer.startLengthDelimited();
+	const resourceStartPos = writer.pos;
+	if (resource.attributes) writeAttributes(writer, resource.attributes, 1);
+	writer.writeTag(2, 0);
+	writer.writeVarint(0);
+	writer.finishLengthDelimited(resourceStart, writer.pos - resourceStartPos);
+}
+//#endregion
+
+
+//# sourceMappingURL=common-serializer.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/common/protobuf/protobuf-size-estimator.mjs
+
+//#region src/common/protobuf/protobuf-size-estimator.ts
+/**
+* Calculate UTF-8 byte length without encoding
+* @param str valid UTF-16 string
+*/
+function utf8ByteLength(str) {
+	const len = str.length;
+	let byteLen = 0;
+	for (let i = 0; i < len; i++) {
+		const code = str.charCodeAt(i);
+		if (code < 128) byteLen += 1;
+		else if (code < 2048) byteLen += 2;
+		else if (code < 55296 || code >= 57344) byteLen += 3;
+		else {
+			i++;
+			byteLen += 4;
+		}
+	}
+	return byteLen;
+}
+/**
+* Size estimator for protobuf messages.
+* Implements the same interface as ProtobufWriter but only counts bytes without allocating a buffer.
+* @internal
+*/
+var ProtobufSizeEstimator = class {
+	pos = 0;
+	startLengthDelimited() {
+		return this.pos;
+	}
+	finishLengthDelimited(_, length) {
+		this.pos += estimateVarintSize(length);
+	}
+	writeVarint(value) {
+		this.pos += estimateVarintSize(value);
+	}
+	writeSint32(value) {
+		this.pos += estimateVarintSize((value << 1 ^ value >> 31) >>> 0);
+	}
+	writeSfixed64(_value) {
+		this.pos += 8;
+	}
+	writeFixed32(_value) {
+		this.pos += 4;
+	}
+	writeFixed64(_low, _high) {
+		this.pos += 8;
+	}
+	writeBytes(bytes) {
+		this.pos += estimateVarintSize(bytes.length);
+		this.pos += bytes.length;
+	}
+	writeTag(fieldNumber, wireType) {
+		this.writeVarint(fieldNumber << 3 | wireType);
+	}
+	writeDouble(_value) {
+		this.pos += 8;
+	}
+	writeString(str) {
+		const byteLen = utf8ByteLength(str);
+		this.pos += estimateVarintSize(byteLen);
+		this.pos += byteLen;
+	}
+};
+//#endregion
+
+
+//# sourceMappingURL=protobuf-size-estimator.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/metrics/protobuf/metrics-serializer.mjs
+
+
+
+
+
+//#region src/metrics/protobuf/metrics-serializer.ts
+/**
+* Serialize a NumberDataPoint directly from SDK DataPoint<number>
+*
+* Proto fields (NumberDataPoint):
+*   7  attributes               repeated KeyValue  (wire type 2)
+*   2  start_time_unix_nano     fixed64            (wire type 1)
+*   3  time_unix_nano           fixed64            (wire type 1)
+*   4  as_double                double             (wire type 1)
+*   6  as_int                   sfixed64           (wire type 1)
+*   5  exemplars                repeated Exemplar  (wire type 2)
+*   8  flags                    uint32             (wire type 0)
+*/
+function serializeNumberDataPoint(writer, dataPoint, valueType) {
+	const start = writer.startLengthDelimited();
+	const startPos = writer.pos;
+	writer.writeTag(2, 1);
+	writeHrTimeAsFixed64(writer, dataPoint.startTime);
+	writer.writeTag(3, 1);
+	writeHrTimeAsFixed64(writer, dataPoint.endTime);
+	if (valueType === ValueType.INT) {
+		writer.writeTag(6, 1);
+		writer.writeSfixed64(dataPoint.value);
+	} else {
+		writer.writeTag(4, 1);
+		writer.writeDouble(dataPoint.value);
+	}
+	if (dataPoint.attributes) writeAttributes(writer, dataPoint.attributes, 7);
+	writer.finishLengthDelimited(start, writer.pos - startPos);
+}
+/**
+* Serialize a HistogramDataPoint directly from SDK DataPoint<Histogram>
+*
+* Proto fields (HistogramDataPoint):
+*   9  attributes               repeated KeyValue  (wire type 2)
+*   2  start_time_unix_nano     fixed64            (wire type 1)
+*   3  time_unix_nano           fixed64            (wire type 1)
+*   4  count                    fixed64            (wire type 1)
+*   5  sum                      optional double    (wire type 1)
+*   6  bucket_counts            repeated fixed64   (packed, wire type 2)
+*   7  explicit_bounds          repeated double    (packed, wire type 2)
+*   8  exemplars                repeated Exemplar  (wire type 2)
+*  10  flags                    uint32             (wire type 0)
+*  11  min                      optional double    (wire type 1)
+*  12  max                      optional double    (wire type 1)
+*/
+function serializeHistogramDataPoint(writer, dataPoint) {
+	const start = writer.startLengthDelimited();
+	const startPos = writer.pos;
+	const histogram = dataPoint.value;
+	writer.writeTag(2, 1);
+	writeHrTimeAsFixed64(writer, dataPoint.startTime);
+	writer.writeTag(3, 1);
+	writeHrTimeAsFixed64(writer, dataPoint.endTime);
+	writer.writeTag(4, 1);
+	writer.writeFixed64(histogram.count >>> 0, histogram.count / 4294967296 >>> 0);
+	if (histogram.sum !== void 0) {
+		writer.writeTag(5, 1);
+		writer.writeDouble(histogram.sum);
+	}
+	if (histogram.buckets.counts.length > 0) {
+		writer.writeTag(6, 2);
+		const countsStart = writer.startLengthDelimited();
+		const countsStartPos = writer.pos;
+		for (const count of histogram.buckets.counts) writer.writeFixed64(count >>> 0, count / 4294967296 >>> 0);
+		writer.finishLengthDelimited(countsStart, writer.pos - countsStartPos);
+	}
+	if (histogram.buckets.boundaries.length > 0) {
+		writer.writeTag(7, 2);
+		const boundsStart = writer.startLengthDelimited();
+		const boundsStartPos = writer.pos;
+		for (const bound of histogram.buckets.boundaries) writer.writeDouble(bound);
+		writer.finishLengthDelimited(boundsStart, writer.pos - boundsStartPos);
+	}
+	if (dataPoint.attributes) writeAttributes(writer, dataPoint.attributes, 9);
+	if (histogram.min !== void 0) {
+		writer.writeTag(11, 1);
+		writer.writeDouble(histogram.min);
+	}
+	if (histogram.max !== void 0) {
+		writer.writeTag(12, 1);
+		writer.writeDouble(histogram.max);
+	}
+	writer.finishLengthDelimited(start, writer.pos - startPos);
+}
+/**
+* Serialize ExponentialHistogramDataPoint.Buckets
+*
+* Proto fields (Buckets):
+*   1  offset         sint32           (wire type 0, zigzag)
+*   2  bucket_counts  repeated uint64  (packed, wire type 2)
+*/
+function serializeExponentialBuckets(writer, offset, bucketCounts) {
+	const start = writer.startLengthDelimited();
+	const startPos = writer.pos;
+	if (offset !== 0) {
+		writer.writeTag(1, 0);
+		writer.writeSint32(offset);
+	}
+	if (bucketCounts.length > 0) {
+		writer.writeTag(2, 2);
+		const bcStart = writer.startLengthDelimited();
+		const bcStartPos = writer.pos;
+		for (const count of bucketCounts) writer.writeVarint(count);
+		writer.finishLengthDelimited(bcStart, writer.pos - bcStartPos);
+	}
+	writer.finishLengthDelimited(start, writer.pos - startPos);
+}
+/**
+* Serialize an ExponentialHistogramDataPoint directly from SDK DataPoint<ExponentialHistogram>
+*
+* Proto fields (ExponentialHistogramDataPoint):
+*   1  attributes               repeated KeyValue  (wire type 2)
+*   2  start_time_unix_nano     fixed64            (wire type 1)
+*   3  time_unix_nano           fixed64            (wire type 1)
+*   4  count                    fixed64            (wire type 1)
+*   5  sum                      optional double    (wire type 1)
+*   6  scale                    sint32             (wire type 0, zigzag)
+*   7  zero_count               fixed64            (wire type 1)
+*   8  positive                 Buckets            (wire type 2)
+*   9  negative                 Buckets            (wire type 2)
+*  10  flags                    uint32             (wire type 0)
+*  11  exemplars                repeated Exemplar  (wire type 2)
+*  12  min                      optional double    (wire type 1)
+*  13  max                      optional double    (wire type 1)
+*/
+function serializeExponentialHistogramDataPoint(writer, dataPoint) {
+	const start = writer.startLengthDelimited();
+	const startPos = writer.pos;
+	const histogram = dataPoint.value;
+	if (dataPoint.attributes) writeAttributes(writer, dataPoint.attributes, 1);
+	writer.writeTag(2, 1);
+	writeHrTimeAsFixed64(writer, dataPoint.startTime);
+	writer.writeTag(3, 1);
+	writeHrTimeAsFixed64(writer, dataPoint.endTime);
+	writer.writeTag(4, 1);
+	writer.writeFixed64(histogram.count >>> 0, histogram.count / 4294967296 >>> 0);
+	if (histogram.sum !== void 0) {
+		writer.writeTag(5, 1);
+		writer.writeDouble(histogram.sum);
+	}
+	if (histogram.scale !== 0) {
+		writer.writeTag(6, 0);
+		writer.writeSint32(histogram.scale);
+	}
+	writer.writeTag(7, 1);
+	writer.writeFixed64(histogram.zeroCount >>> 0, histogram.zeroCount / 4294967296 >>> 0);
+	writer.writeTag(8, 2);
+	serializeExponentialBuckets(writer, histogram.positive.offset, histogram.positive.bucketCounts);
+	writer.writeTag(9, 2);
+	serializeExponentialBuckets(writer, histogram.negative.offset, histogram.negative.bucketCounts);
+	if (histogram.min !== void 0) {
+		writer.writeTag(12, 1);
+		writer.writeDouble(histogram.min);
+	}
+	if (histogram.max !== void 0) {
+		writer.writeTag(13, 1);
+		writer.writeDouble(histogram.max);
+	}
+	writer.finishLengthDelimited(start, writer.pos - startPos);
+}
+/**
+* Serialize a Metric message with its data type
+*
+* Proto fields (Metric):
+*   1  name                     string             (wire type 2)
+*   2  description              string             (wire type 2)
+*   3  unit                     string             (wire type 2)
+*   5  gauge                    Gauge              (wire type 2)
+*   7  sum                      Sum                (wire type 2)
+*   9  histogram                Histogram          (wire type 2)
+*  10  exponential_histogram    ExponentialHist    (wire type 2)
+*  11  summary                  Summary            (wire type 2)
+*/
+function serializeMetric(writer, metricData) {
+	const metricStart = writer.startLengthDelimited();
+	const metricStartPos = writer.pos;
+	writer.writeTag(1, 2);
+	writer.writeString(metricData.descriptor.name);
+	if (metricData.descriptor.description) {
+		writer.writeTag(2, 2);
+		writer.writeString(metricData.descriptor.description);
+	}
+	if (metricData.descriptor.unit) {
+		writer.writeTag(3, 2);
+		writer.writeString(metricData.descriptor.unit);
+	}
+	switch (metricData.dataPointType) {
+		case DataPointType.GAUGE:
+			writer.writeTag(5, 2);
+			serializeGauge(writer, metricData);
+			break;
+		case DataPointType.SUM:
+			writer.writeTag(7, 2);
+			serializeSum(writer, metricData);
+			break;
+		case DataPointType.HISTOGRAM:
+			writer.writeTag(9, 2);
+			serializeHistogramMetric(writer, metricData);
+			break;
+		case DataPointType.EXPONENTIAL_HISTOGRAM:
+			writer.writeTag(10, 2);
+			serializeExponentialHistogramMetric(writer, metricData);
+	}
+	writer.finishLengthDelimited(metricStart, writer.pos - metricStartPos);
+}
+/**
+* Proto fields (Gauge):
+*   1  data_points  repeated NumberDataPoint  (wire type 2)
+*/
+function serializeGauge(writer, metricData) {
+	const start = writer.startLengthDelimited();
+	const startPos = writer.pos;
+	for (const dataPoint of metricData.dataPoints) {
+		writer.writeTag(1, 2);
+		serializeNumberDataPoint(writer, dataPoint, metricData.descriptor.valueType);
+	}
+	writer.finishLengthDelimited(start, writer.pos - startPos);
+}
+/**
+* Proto fields (Sum):
+*   1  data_points               repeated NumberDataPoint  (wire type 2)
+*   2  aggregation_temporality   AggregationTemporality    (wire type 0)
+*   3  is_monotonic              bool                      (wire type 0)
+*/
+function serializeSum(writer, metricData) {
+	const start = writer.startLengthDelimited();
+	const startPos = writer.pos;
+	for (const dataPoint of metricData.dataPoints) {
+		writer.writeTag(1, 2);
+		serializeNumberDataPoint(writer, dataPoint, metricData.descriptor.valueType);
+	}
+	const temporality = toProtoAggregationTemporality(metricData.aggregationTemporality);
+	if (temporality !== 0) {
+		writer.writeTag(2, 0);
+		writer.writeVarint(temporality);
+	}
+	if (metricData.isMonotonic) {
+		writer.writeTag(3, 0);
+		writer.writeVarint(1);
+	}
+	writer.finishLengthDelimited(start, writer.pos - startPos);
+}
+/**
+* Proto fields (Histogram):
+*   1  data_points               repeated HistogramDataPoint  (wire type 2)
+*   2  aggregation_temporality   AggregationTemporality       (wire type 0)
+*/
+function serializeHistogramMetric(writer, metricData) {
+	const start = writer.startLengthDelimited();
+	const startPos = writer.pos;
+	for (const dataPoint of metricData.dataPoints) {
+		writer.writeTag(1, 2);
+		serializeHistogramDataPoint(writer, dataPoint);
+	}
+	const temporality = toProtoAggregationTemporality(metricData.aggregationTemporality);
+	if (temporality !== 0) {
+		writer.writeTag(2, 0);
+		writer.writeVarint(temporality);
+	}
+	writer.finishLengthDelimited(start, writer.pos - startPos);
+}
+/**
+* Proto fields (ExponentialHistogram):
+*   1  data_points               repeated ExponentialHistogramDataPoint  (wire type 2)
+*   2  aggregation_temporality   AggregationTemporality                 (wire type 0)
+*/
+function serializeExponentialHistogramMetric(writer, metricData) {
+	const start = writer.startLengthDelimited();
+	const startPos = writer.pos;
+	for (const dataPoint of metricData.dataPoints) {
+		writer.writeTag(1, 2);
+		serializeExponentialHistogramDataPoint(writer, dataPoint);
+	}
+	const temporality = toProtoAggregationTemporality(metricData.aggregationTemporality);
+	if (temporality !== 0) {
+		writer.writeTag(2, 0);
+		writer.writeVarint(temporality);
+	}
+	writer.finishLengthDelimited(start, writer.pos - startPos);
+}
+/**
+* Serialize ScopeMetrics directly from SDK types
+*/
+function serializeScopeMetrics(writer, scopeMetrics) {
+	const scopeStart = writer.startLengthDelimited();
+	const scopeStartPos = writer.pos;
+	writeInstrumentationScope(writer, scopeMetrics.scope, 1);
+	for (const metric of scopeMetrics.metrics) {
+		writer.writeTag(2, 2);
+		serializeMetric(writer, metric);
+	}
+	if (scopeMetrics.scope.schemaUrl) {
+		writer.writeTag(3, 2);
+		writer.writeString(scopeMetrics.scope.schemaUrl);
+	}
+	writer.finishLengthDelimited(scopeStart, writer.pos - scopeStartPos);
+}
+/**
+* Serialize ResourceMetrics directly from SDK types
+*
+* Proto fields (ResourceMetrics):
+*   1  resource       Resource           (wire type 2)
+*   2  scope_metrics  repeated ScopeMetrics  (wire type 2)
+*   3  schema_url     string             (wire type 2)
+*/
+function serializeResourceMetrics(writer, resourceMetrics) {
+	const start = writer.startLengthDelimited();
+	const startPos = writer.pos;
+	writeResource(writer, resourceMetrics.resource, 1);
+	for (const scopeMetrics of resourceMetrics.scopeMetrics) {
+		writer.writeTag(2, 2);
+		serializeScopeMetrics(writer, scopeMetrics);
+	}
+	if (resourceMetrics.resource.schemaUrl) {
+		writer.writeTag(3, 2);
+		writer.writeString(resourceMetrics.resource.schemaUrl);
+	}
+	writer.finishLengthDelimited(start, writer.pos - startPos);
+}
+function toProtoAggregationTemporality(temporality) {
+	switch (temporality) {
+		case AggregationTemporality.DELTA: return 1;
+		case AggregationTemporality.CUMULATIVE: return 2;
+		default: return 0;
+	}
+}
+/**
+* Serialize ExportMetricsServiceRequest directly from ResourceMetrics
+*/
+function serializeMetricsExportRequest(resourceMetrics) {
+	const estimator = new ProtobufSizeEstimator();
+	estimator.writeTag(1, 2);
+	serializeResourceMetrics(estimator, resourceMetrics);
+	const writer = new ProtobufWriter(estimator.pos);
+	writer.writeTag(1, 2);
+	serializeResourceMetrics(writer, resourceMetrics);
+	return writer.finish();
+}
+//#endregion
+
+
+//# sourceMappingURL=metrics-serializer.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/common/protobuf/protobuf-reader.mjs
+//#region src/common/protobuf/protobuf-reader.ts
+/**
+* Minimal binary protobuf reader.
+* Only implements the wire-types that we currently need; this is not intended
+* to be a general-purpose protobuf reader.
+*
+* Since the values we parse are generally small and not very nested, it's public
+* interface does not enforce the same low-allocation philosophy that ProtobufWriter does.
+* If this is needed in the future, we should refactor this to fit the use-case.
+*/
+var ProtobufReader = class {
+	pos = 0;
+	_buf;
+	_textDecoder;
+	constructor(buf) {
+		this._buf = buf;
+		this._textDecoder = new TextDecoder();
+	}
+	isAtEnd() {
+		return this.pos >= this._buf.length;
+	}
+	/** Read a varint and decode it as a tag, returning field number and wire type. */
+	readTag() {
+		const raw = this.readVarint();
+		return {
+			fieldNumber: raw >>> 3,
+			wireType: raw & 7
+		};
+	}
+	/**
+	* Read a base-128 varint.
+	* Returns a JS `number`; precision above 2^53 is silently lost.
+	* Throws if the buffer is truncated mid-varint.
+	*/
+	readVarint() {
+		let result = 0;
+		let shift = 0;
+		let terminated = false;
+		while (this.pos < this._buf.length) {
+			const b = this._buf[this.pos++];
+			result += (b & 127) * Math.pow(2, shift);
+			shift += 7;
+			if ((b & 128) === 0) {
+				terminated = true;
+				break;
+			}
+		}
+		if (!terminated) throw new Error("Truncated buffer: unexpected end of data while reading varint");
+		return result;
+	}
+	/** Read a length-delimited byte sequence (bytes field or embedded message). */
+	readBytes() {
+		const len = this.readVarint();
+		if (this.pos + len > this._buf.length) throw new Error(`Truncated buffer: expected ${len} bytes at position ${this.pos}, but only ${this._buf.length - this.pos} available`);
+		const slice = this._buf.subarray(this.pos, this.pos + len);
+		this.pos += len;
+		return slice;
+	}
+	/** Read a length-delimited UTF-8 string. */
+	readString() {
+		return this._textDecoder.decode(this.readBytes());
+	}
+	/**
+	* Skip an unknown field.
+	* Handles wire types 0 (varint), 1 (64-bit), 2 (length-delimited),
+	* and 5 (32-bit).
+	*
+	* Wire types 3 and 4 (start-group / end-group) are deprecated in proto3
+	* and are not used by any OpenTelemetry proto definition. Encountering
+	* them is treated as an error.
+	*/
+	skip(wireType) {
+		switch (wireType) {
+			case 0:
+				this.readVarint();
+				break;
+			case 1:
+				this.pos += 8;
+				break;
+			case 2:
+				this.readBytes();
+				break;
+			case 5:
+				this.pos += 4;
+				break;
+			default: throw new Error(`Unknown wire type ${wireType}, cannot safely skip`);
+		}
+	}
+};
+//#endregion
+
+
+//# sourceMappingURL=protobuf-reader.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/metrics/protobuf/response-deserializer.mjs
+
+//#region src/metrics/protobuf/response-deserializer.ts
+/**
+* Parse an ExportMetricsPartialSuccess embedded message from raw bytes.
+*
+* Field map (opentelemetry/proto/collector/metrics/v1/metrics_service.proto):
+*   1  rejected_data_points  int64   (varint)
+*   2  error_message         string  (length-delimited)
+*/
+function deserializePartialSuccess(data) {
+	const reader = new ProtobufReader(data);
+	const result = {};
+	while (!reader.isAtEnd()) {
+		const { fieldNumber, wireType } = reader.readTag();
+		switch (fieldNumber) {
+			case 1:
+				if (wireType === 0) result.rejectedDataPoints = reader.readVarint();
+				else reader.skip(wireType);
+				break;
+			case 2:
+				if (wireType === 2) result.errorMessage = reader.readString();
+				else reader.skip(wireType);
+				break;
+			default: reader.skip(wireType);
+		}
+	}
+	return result;
+}
+/**
+* Parse an ExportMetricsServiceResponse protobuf message from raw bytes.
+*
+* Field map (opentelemetry/proto/collector/metrics/v1/metrics_service.proto):
+*   1  partial_success  ExportMetricsPartialSuccess  (length-delimited)
+*/
+function deserializeExportMetricsServiceResponse(data) {
+	const reader = new ProtobufReader(data);
+	const result = {};
+	while (!reader.isAtEnd()) {
+		const { fieldNumber, wireType } = reader.readTag();
+		switch (fieldNumber) {
+			case 1:
+				if (wireType === 2) result.partialSuccess = deserializePartialSuccess(reader.readBytes());
+				else reader.skip(wireType);
+				break;
+			default: reader.skip(wireType);
+		}
+	}
+	return result;
+}
+//#endregion
+
+
+//# sourceMappingURL=response-deserializer.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/metrics/protobuf/metrics.mjs
+
+
+//#region src/metrics/protobuf/metrics.ts
+const ProtobufMetricsSerializer = {
+	serializeRequest: (arg) => {
+		return serializeMetricsExportRequest(arg);
+	},
+	deserializeResponse: (arg) => {
+		return deserializeExportMetricsServiceResponse(arg);
+	}
+};
+//#endregion
+
+
+//# sourceMappingURL=metrics.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/core/dist/common/time.mjs
+//#region src/common/time.ts
+const NANOSECOND_DIGITS = 9;
+const MILLISECONDS_TO_NANOSECONDS = Math.pow(10, 6);
+const SECOND_TO_NANOSECONDS = Math.pow(10, NANOSECOND_DIGITS);
+/**
+* Converts a number of milliseconds from epoch to HrTime([seconds, remainder in nanoseconds]).
+* @param epochMillis
+*/
+function millisToHrTime(epochMillis) {
+	const epochSeconds = epochMillis / 1e3;
+	return [Math.trunc(epochSeconds), Math.round(epochMillis % 1e3 * MILLISECONDS_TO_NANOSECONDS)];
+}
+/**
+* Returns an hrtime calculated via performance component.
+* @param performanceNow
+*/
+function hrTime(performanceNow) {
+	return addHrTimes(millisToHrTime(performance.timeOrigin), millisToHrTime(typeof performanceNow === "number" ? performanceNow : performance.now()));
+}
+/**
+*
+* Converts a TimeInput to an HrTime, defaults to _hrtime().
+* @param time
+*/
+function timeInputToHrTime(time) {
+	if (isTimeInputHrTime(time)) return time;
+	else if (typeof time === "number") {
+		if (time < performance.timeOrigin / 2) return hrTime(time);
+		else return millisToHrTime(time);
+	} else if (time instanceof Date) return millisToHrTime(time.getTime());
+	else throw TypeError("Invalid input type");
+}
+/**
+* Returns a duration of two hrTime.
+* @param startTime
+* @param endTime
+*/
+function hrTimeDuration(startTime, endTime) {
+	let seconds = endTime[0] - startTime[0];
+	let nanos = endTime[1] - startTime[1];
+	if (nanos < 0) {
+		seconds -= 1;
+		nanos += SECOND_TO_NANOSECONDS;
+	}
+	return [seconds, nanos];
+}
+/**
+* Convert hrTime to timestamp, for example "2019-05-14T17:00:00.000123456Z"
+* @param time
+*/
+function hrTimeToTimeStamp(time) {
+	const precision = NANOSECOND_DIGITS;
+	const tmp = `${"0".repeat(precision)}${time[1]}Z`;
+	const nanoString = tmp.substring(tmp.length - precision - 1);
+	return (/* @__PURE__ */ new Date(time[0] * 1e3)).toISOString().replace("000Z", nanoString);
+}
+/**
+* Convert hrTime to nanoseconds.
+* @param time
+*/
+function hrTimeToNanoseconds(time) {
+	return time[0] * SECOND_TO_NANOSECONDS + time[1];
+}
+/**
+* Convert hrTime to microseconds.
+* @param time
+*/
+function hrTimeToMicroseconds(time) {
+	return time[0] * 1e6 + time[1] / 1e3;
+}
+/**
+* Convert hrTime to milliseconds.
+* @param time
+*/
+function hrTimeToMilliseconds(time) {
+	return time[0] * 1e3 + time[1] / 1e6;
+}
+/**
+* Convert hrTime to seconds.
+* @param time
+*/
+function hrTimeToSeconds(time) {
+	return time[0] + time[1] / SECOND_TO_NANOSECONDS;
+}
+/**
+* check if time is HrTime
+* @param value
+*/
+function isTimeInputHrTime(value) {
+	return Array.isArray(value) && value.length === 2 && typeof value[0] === "number" && typeof value[1] === "number";
+}
+/**
+* check if input value is a correct types.TimeInput
+* @param value
+*/
+function isTimeInput(value) {
+	return isTimeInputHrTime(value) || typeof value === "number" || value instanceof Date;
+}
+/**
+* Given 2 HrTime formatted times, return their sum as an HrTime.
+*/
+function addHrTimes(time1, time2) {
+	const out = [time1[0] + time2[0], time1[1] + time2[1]];
+	if (out[1] >= SECOND_TO_NANOSECONDS) {
+		out[1] -= SECOND_TO_NANOSECONDS;
+		out[0] += 1;
+	}
+	return out;
+}
+//#endregion
+
+
+//# sourceMappingURL=time.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/platform/node/base64.mjs
+//#region src/platform/node/base64.ts
+function encodeBase64(bytes) {
+	return Buffer.from(bytes).toString("base64");
+}
+//#endregion
+
+
+//# sourceMappingURL=base64.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/common/utils.mjs
+
+
+//#region src/common/utils.ts
+function hrTimeToNanos(hrTime) {
+	const NANOSECONDS = BigInt(1e9);
+	return BigInt(Math.trunc(hrTime[0])) * NANOSECONDS + BigInt(Math.trunc(hrTime[1]));
+}
+function encodeAsString(hrTime) {
+	return hrTimeToNanos(hrTime).toString();
+}
+const encodeTimestamp = typeof BigInt !== "undefined" ? encodeAsString : hrTimeToNanoseconds;
+function identity(value) {
+	return value;
+}
+/**
+* Encoder for JSON format.
+* Uses string timestamps, hex for span/trace IDs, and base64 for Uint8Array.
+*/
+const JSON_ENCODER = {
+	encodeHrTime: encodeTimestamp,
+	encodeSpanContext: identity,
+	encodeOptionalSpanContext: identity,
+	encodeUint8Array: encodeBase64
+};
+//#endregion
+
+
+//# sourceMappingURL=utils.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/common/internal.mjs
+//#region src/common/internal.ts
+function createResource(resource, encoder) {
+	const result = {
+		attributes: toAttributes(resource.attributes, encoder),
+		droppedAttributesCount: 0
+	};
+	const schemaUrl = resource.schemaUrl;
+	if (schemaUrl && schemaUrl !== "") result.schemaUrl = schemaUrl;
+	return result;
+}
+function createInstrumentationScope(scope, encoder) {
+	const result = {
+		name: scope.name,
+		version: scope.version
+	};
+	if (scope.attributes && Object.keys(scope.attributes).length > 0) {
+		result.attributes = toAttributes(scope.attributes, encoder);
+		result.droppedAttributesCount = scope.droppedAttributesCount ?? 0;
+	}
+	return result;
+}
+function toAttributes(attributes, encoder) {
+	return Object.keys(attributes).map((key) => toKeyValue(key, attributes[key], encoder));
+}
+function toKeyValue(key, value, encoder) {
+	return {
+		key,
+		value: toAnyValue(value, encoder)
+	};
+}
+function toAnyValue(value, encoder) {
+	const t = typeof value;
+	if (t === "string") return { stringValue: value };
+	if (t === "number") {
+		if (!Number.isInteger(value)) return { doubleValue: value };
+		return { intValue: value };
+	}
+	if (t === "boolean") return { boolValue: value };
+	if (value instanceof Uint8Array) return { bytesValue: encoder.encodeUint8Array(value) };
+	if (Array.isArray(value)) {
+		const values = new Array(value.length);
+		for (let i = 0; i < value.length; i++) values[i] = toAnyValue(value[i], encoder);
+		return { arrayValue: { values } };
+	}
+	if (t === "object" && value != null) {
+		const keys = Object.keys(value);
+		const values = new Array(keys.length);
+		for (let i = 0; i < keys.length; i++) values[i] = {
+			key: keys[i],
+			value: toAnyValue(value[keys[i]], encoder)
+		};
+		return { kvlistValue: { values } };
+	}
+	return {};
+}
+//#endregion
+
+
+//# sourceMappingURL=internal.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/metrics/internal.mjs
+
+
+
+//#region src/metrics/internal.ts
+function internal_toResourceMetrics(resourceMetrics, encoder) {
+	const processedResource = createResource(resourceMetrics.resource, encoder);
+	return {
+		resource: processedResource,
+		schemaUrl: processedResource.schemaUrl,
+		scopeMetrics: toScopeMetrics(resourceMetrics.scopeMetrics, encoder)
+	};
+}
+function toScopeMetrics(scopeMetrics, encoder) {
+	return Array.from(scopeMetrics.map((metrics) => ({
+		scope: createInstrumentationScope(metrics.scope, encoder),
+		metrics: metrics.metrics.map((metricData) => toMetric(metricData, encoder)),
+		schemaUrl: metrics.scope.schemaUrl
+	})));
+}
+function toMetric(metricData, encoder) {
+	const out = {
+		name: metricData.descriptor.name,
+		description: metricData.descriptor.description,
+		unit: metricData.descriptor.unit
+	};
+	const aggregationTemporality = toAggregationTemporality(metricData.aggregationTemporality);
+	switch (metricData.dataPointType) {
+		case DataPointType.SUM:
+			out.sum = {
+				aggregationTemporality,
+				isMonotonic: metricData.isMonotonic,
+				dataPoints: toSingularDataPoints(metricData, encoder)
+			};
+			break;
+		case DataPointType.GAUGE:
+			out.gauge = { dataPoints: toSingularDataPoints(metricData, encoder) };
+			break;
+		case DataPointType.HISTOGRAM:
+			out.histogram = {
+				aggregationTemporality,
+				dataPoints: toHistogramDataPoints(metricData, encoder)
+			};
+			break;
+		case DataPointType.EXPONENTIAL_HISTOGRAM: out.exponentialHistogram = {
+			aggregationTemporality,
+			dataPoints: toExponentialHistogramDataPoints(metricData, encoder)
+		};
+	}
+	return out;
+}
+function toSingularDataPoint(dataPoint, valueType, encoder) {
+	const out = {
+		attributes: toAttributes(dataPoint.attributes, encoder),
+		startTimeUnixNano: encoder.encodeHrTime(dataPoint.startTime),
+		timeUnixNano: encoder.encodeHrTime(dataPoint.endTime)
+	};
+	switch (valueType) {
+		case ValueType.INT:
+			out.asInt = dataPoint.value;
+			break;
+		case ValueType.DOUBLE: out.asDouble = dataPoint.value;
+	}
+	return out;
+}
+function toSingularDataPoints(metricData, encoder) {
+	return metricData.dataPoints.map((dataPoint) => {
+		return toSingularDataPoint(dataPoint, metricData.descriptor.valueType, encoder);
+	});
+}
+function toHistogramDataPoints(metricData, encoder) {
+	return metricData.dataPoints.map((dataPoint) => {
+		const histogram = dataPoint.value;
+		return {
+			attributes: toAttributes(dataPoint.attributes, encoder),
+			bucketCounts: histogram.buckets.counts,
+			explicitBounds: histogram.buckets.boundaries,
+			count: histogram.count,
+			sum: histogram.sum,
+			min: histogram.min,
+			max: histogram.max,
+			startTimeUnixNano: encoder.encodeHrTime(dataPoint.startTime),
+			timeUnixNano: encoder.encodeHrTime(dataPoint.endTime)
+		};
+	});
+}
+function toExponentialHistogramDataPoints(metricData, encoder) {
+	return metricData.dataPoints.map((dataPoint) => {
+		const histogram = dataPoint.value;
+		return {
+			attributes: toAttributes(dataPoint.attributes, encoder),
+			count: histogram.count,
+			min: histogram.min,
+			max: histogram.max,
+			sum: histogram.sum,
+			positive: {
+				offset: histogram.positive.offset,
+				bucketCounts: histogram.positive.bucketCounts
+			},
+			negative: {
+				offset: histogram.negative.offset,
+				bucketCounts: histogram.negative.bucketCounts
+			},
+			scale: histogram.scale,
+			zeroCount: histogram.zeroCount,
+			startTimeUnixNano: encoder.encodeHrTime(dataPoint.startTime),
+			timeUnixNano: encoder.encodeHrTime(dataPoint.endTime)
+		};
+	});
+}
+function toAggregationTemporality(temporality) {
+	switch (temporality) {
+		case AggregationTemporality.DELTA: return 1;
+		case AggregationTemporality.CUMULATIVE: return 2;
+	}
+}
+function createExportMetricsServiceRequest(resourceMetrics, encoder) {
+	return { resourceMetrics: resourceMetrics.map((metrics) => internal_toResourceMetrics(metrics, encoder)) };
+}
+//#endregion
+
+
+//# sourceMappingURL=internal.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/metrics/json/metrics.mjs
+
+
+
+//#region src/metrics/json/metrics.ts
+const JsonMetricsSerializer = {
+	serializeRequest: (arg) => {
+		const request = createExportMetricsServiceRequest([arg], JSON_ENCODER);
+		return new TextEncoder().encode(JSON.stringify(request));
+	},
+	deserializeResponse: (arg) => {
+		if (arg.length === 0) return {};
+		const decoder = new TextDecoder();
+		try {
+			return JSON.parse(decoder.decode(arg));
+		} catch (err) {
+			diag_api_diag.warn(`Failed to parse metrics export response: ${err.message}. Returning empty response`);
+			return {};
+		}
+	}
+};
+//#endregion
+
+
+//# sourceMappingURL=metrics.mjs.map
+;// CONCATENATED MODULE: ./src/encode/int64-strings.ts
+/**
+ * The transformer writes the schema's 64-bit integers (asInt, intValue, count, bucketCounts) as
+ * JSON numbers; OTLP/JSON, and the Collector's file format, write them as decimal strings
+ * (timestamps it already writes as strings). The fix-up puts quotes around those numbers in the
+ * encoded bytes: decoding a request of megabytes as UTF-8, rewriting the text and encoding it again
+ * cost more than the transformer's own JSON encoding.
+ *
+ * These names only ever appear as keys, since inside a string value a quote is escaped
+ * (`\"asInt\":` cannot match). What is quoted is exactly what `/"(asInt|intValue|count)":(-?\d+)/g`
+ * and `/"bucketCounts":\[([\d,]*)\]/g` match, the rewrite earlier versions made on the text: a
+ * number's leading minus and digits (of `1e+21`, the `1`), and every element of a list of digits
+ * and commas closed by `]`.
+ */
+/**
+ * The keys, found in a Latin-1 view of the bytes (one character per byte, so that a position in
+ * the text is the same in the bytes, and a UTF-8 sequence never looks like ASCII).
+ */
+const KEYS = /"(?:asInt":|intValue":|count":|bucketCounts":\[)/g;
+const LIST_KEY_LENGTH = '"bucketCounts":['.length;
+const QUOTE = 0x22;
+const MINUS = 0x2d;
+const COMMA = 0x2c;
+const CLOSE = 0x5d;
+/** Below this, a segment is copied byte by byte: a native copy costs more to call than to run. */
+const SHORT_COPY = 24;
+const isDigit = (b) => b !== undefined && b >= 0x30 && b <= 0x39;
+/**
+ * What to quote, three numbers each: start, end and whether it is a list (1) or a number (0).
+ * Reused between calls, grown as needed: a request holds hundreds of thousands.
+ */
+let spans = new Int32Array(3 * 4096);
+/** The body with its 64-bit integers as strings: a new array, or `body` where there are none. */
+function int64AsStrings(body) {
+    const { count, extra } = findSpans(body);
+    if (count === 0)
+        return body;
+    const out = new Uint8Array(body.byteLength + extra);
+    let from = 0;
+    let o = 0;
+    for (let k = 0; k < 3 * count; k += 3) {
+        const start = spans[k];
+        const end = spans[k + 1];
+        if (start - from < SHORT_COPY)
+            for (let i = from; i < start; i++)
+                out[o++] = body[i];
+        else {
+            out.set(body.subarray(from, start), o);
+            o += start - from;
+        }
+        out[o++] = QUOTE;
+        if (spans[k + 2] === 1) {
+            // A list: every comma becomes `","`.
+            for (let i = start; i < end; i++) {
+                const b = body[i];
+                if (b === COMMA) {
+                    out[o++] = QUOTE;
+                    out[o++] = COMMA;
+                    out[o++] = QUOTE;
+                }
+                else
+                    out[o++] = b;
+            }
+        }
+        else
+            for (let i = start; i < end; i++)
+                out[o++] = body[i];
+        out[o++] = QUOTE;
+        from = end;
+    }
+    out.set(body.subarray(from), o);
+    return out;
+}
+/** The spans to quote, in order, and how many quotes they add. */
+function findSpans(body) {
+    const text = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('latin1');
+    const keys = new RegExp(KEYS);
+    let count = 0;
+    let extra = 0;
+    let match;
+    while ((match = keys.exec(text)) !== null) {
+        const start = keys.lastIndex;
+        const list = match[0].length === LIST_KEY_LENGTH;
+        let end = start;
+        let commas = 0;
+        if (list) {
+            // `[\d,]*\]` after the list's `[`; an empty list stays as it is.
+            for (let b = body[end]; isDigit(b) || b === COMMA; b = body[++end])
+                if (b === COMMA)
+                    commas++;
+            if (body[end] !== CLOSE || end === start)
+                continue;
+        }
+        else {
+            // `-?\d+`
+            if (body[end] === MINUS)
+                end++;
+            if (!isDigit(body[end]))
+                continue;
+            while (isDigit(body[end]))
+                end++;
+        }
+        if (3 * count + 3 > spans.length) {
+            const grown = new Int32Array(2 * spans.length);
+            grown.set(spans);
+            spans = grown;
+        }
+        spans[3 * count] = start;
+        spans[3 * count + 1] = end;
+        spans[3 * count + 2] = list ? 1 : 0;
+        count++;
+        extra += 2 + 2 * commas;
+        keys.lastIndex = end;
+    }
+    return { count, extra };
+}
+
+;// CONCATENATED MODULE: ./src/encode/serialize.ts
+
+
+const serialize_CONTENT_TYPES = {
+    'http/protobuf': 'application/x-protobuf',
+    'http/json': 'application/json',
+};
+/** An ExportMetricsServiceRequest in the wire encoding of `protocol`. */
+function serialize_serialize(metrics, protocol) {
+    if (protocol === 'http/protobuf')
+        return required(ProtobufMetricsSerializer.serializeRequest(metrics));
+    return int64AsStrings(required(JsonMetricsSerializer.serializeRequest(metrics)));
+}
+function required(body) {
+    if (body === undefined)
+        throw new Error('the OTLP transformer could not serialize the request');
+    return body;
+}
+
+
+;// CONCATENATED MODULE: ./src/encode/requests.ts
+
+
+
+
+const DELTA = { temporality: 'delta' };
+/**
+ * Encodes events into as few requests as fit `maxBytes` each, splitting the list in two (at a
+ * change of second where one is near the middle, so a second's points stay together) until each
+ * part fits. A single event larger than the cap is sent alone: there is nothing left to split.
+ */
+function encodeRequests(events, resource, protocol, maxBytes, encoding = DELTA) {
+    if (events.length === 0)
+        return [];
+    // Long commands make big points; when the text alone would be far over the cap, split before
+    // encoding, so that no body many times the cap is ever built.
+    if (events.length > 1 && estimatedBytes(events) > 2 * maxBytes) {
+        return split(events, resource, protocol, maxBytes, encoding);
+    }
+    // OTLP/JSON is several times larger than protobuf: a batch that will not fit is split before
+    // its whole body is encoded only to be thrown away (see splitIfSurelyOver).
+    if (protocol === 'http/json' &&
+        events.length > 1 &&
+        events.length * jsonBytesPerEvent > maxBytes) {
+        const parts = splitIfSurelyOver(events, resource, maxBytes, encoding);
+        if (parts !== undefined)
+            return parts;
+    }
+    const deltas = aggregate(events);
+    const cumulated = encoding.temporality === 'cumulative' ? cumulate(deltas, encoding.ledger, resource) : undefined;
+    const points = cumulated?.points ?? deltas;
+    const body = serialize_serialize(toResourceMetrics(points, resource, encoding.temporality), protocol);
+    if (protocol === 'http/json')
+        jsonBytesPerEvent = body.byteLength / events.length;
+    if (body.byteLength <= maxBytes || events.length <= 1) {
+        const counts = {};
+        for (const [instrument, list] of points)
+            if (list.length > 0)
+                counts[instrument.name] = list.length;
+        return [{ body, events, points: counts, ...(cumulated && { totals: cumulated.totals }) }];
+    }
+    return split(events, resource, protocol, maxBytes, encoding);
+}
+/** OTLP/JSON bytes per event of the last body encoded whole, to foresee one over the cap. */
+let jsonBytesPerEvent = 0;
+/**
+ * The requests a batch that does not fit is split into, made without encoding it whole, where that
+ * is certain not to change them; undefined where it is not (the batch is then encoded whole, as
+ * always). Split where every event after the cut is in a later second than every one before it,
+ * the whole body would hold both halves' points unchanged (no point of a series and second is in
+ * both; cumulative totals continue across the cut either way), one envelope and one wrapper per
+ * metric: it is at least as long as a half, and at least as long as both halves less one envelope
+ * and the wrappers of the metrics in the first, which a body of one point per metric of the first
+ * half outweighs. Over the cap by that bound, the whole would have been split at the same cut,
+ * into these same requests.
+ */
+function splitIfSurelyOver(events, resource, maxBytes, encoding) {
+    const cut = splitPoint(events);
+    // Ids are not always in time order (tokf stamps a run as it ends, and runs overlap): a series'
+    // second on both sides of the cut is one point in the whole body, two in the halves.
+    if (!laterAfter(events, cut))
+        return undefined;
+    const parts = split(events, resource, 'http/json', maxBytes, encoding);
+    // A half that was split is itself over the cap; so is the whole.
+    if (parts.length > 2)
+        return parts;
+    const probe = new Map();
+    for (const [instrument, list] of aggregate(events.slice(0, cut)))
+        if (list.length > 0)
+            probe.set(instrument, list.slice(0, 1));
+    const shared = serialize_serialize(toResourceMetrics(probe, resource, encoding.temporality), 'http/json').byteLength;
+    const bodies = parts.reduce((n, r) => n + r.body.byteLength, 0);
+    return bodies - shared > maxBytes ? parts : undefined;
+}
+/** Whether every event from `cut` on is in a later second than every event before it. */
+function laterAfter(events, cut) {
+    let last = -Infinity;
+    for (const [i, { epochSeconds: s }] of events.entries()) {
+        if (s === undefined)
+            return false;
+        if (i < cut)
+            last = Math.max(last, s);
+        else if (s <= last)
+            return false;
+    }
+    return true;
+}
+/** Two halves, the second continuing the first's totals when cumulative. */
+function split(events, resource, protocol, maxBytes, encoding) {
+    const cut = splitPoint(events);
+    const first = encodeRequests(events.slice(0, cut), resource, protocol, maxBytes, encoding);
+    let next = encoding;
+    if (encoding.temporality === 'cumulative') {
+        let ledger = encoding.ledger;
+        for (const r of first)
+            if (r.totals !== undefined)
+                ledger = overlay(ledger, r.totals);
+        next = { temporality: 'cumulative', ledger };
+    }
+    return [...first, ...encodeRequests(events.slice(cut), resource, protocol, maxBytes, next)];
+}
+/** A lower bound of a request's size: five points per event, each repeating the attributes. */
+function estimatedBytes(events) {
+    let bytes = 0;
+    for (const e of events)
+        bytes += 5 * (e.command.length + (e.filterName?.length ?? 0));
+    return bytes;
+}
+function splitPoint(events) {
+    const mid = Math.floor(events.length / 2);
+    const reach = Math.floor(events.length / 4);
+    for (let d = 0; d <= reach; d++) {
+        for (const i of [mid - d, mid + d]) {
+            if (i > 0 && i < events.length && events[i].epochSeconds !== events[i - 1].epochSeconds)
+                return i;
+        }
+    }
+    return mid;
+}
+
 ;// CONCATENATED MODULE: ./src/encode/metrics-encoder.ts
 
 
@@ -11067,6 +9372,1054 @@ class MetricsEncoder {
     encodeOver(events, encoding) {
         const { resource, protocol, maxRequestBytes } = this.settings;
         return encodeRequests(events, resource, protocol, maxRequestBytes, encoding);
+    }
+}
+
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/common/hex-to-binary.mjs
+//#region src/common/hex-to-binary.ts
+function intValue(charCode) {
+	if (charCode >= 48 && charCode <= 57) return charCode - 48;
+	if (charCode >= 97 && charCode <= 102) return charCode - 87;
+	return charCode - 55;
+}
+function hexToBinary(hexStr) {
+	const buf = new Uint8Array(hexStr.length / 2);
+	let offset = 0;
+	for (let i = 0; i < hexStr.length; i += 2) {
+		const hi = intValue(hexStr.charCodeAt(i));
+		const lo = intValue(hexStr.charCodeAt(i + 1));
+		buf[offset++] = hi << 4 | lo;
+	}
+	return buf;
+}
+//#endregion
+
+
+//# sourceMappingURL=hex-to-binary.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/api/dist/logs/LogRecord.mjs
+//#region src/logs/LogRecord.ts
+let SeverityNumber = /* @__PURE__ */ function(SeverityNumber) {
+	SeverityNumber[SeverityNumber["UNSPECIFIED"] = 0] = "UNSPECIFIED";
+	SeverityNumber[SeverityNumber["TRACE"] = 1] = "TRACE";
+	SeverityNumber[SeverityNumber["TRACE2"] = 2] = "TRACE2";
+	SeverityNumber[SeverityNumber["TRACE3"] = 3] = "TRACE3";
+	SeverityNumber[SeverityNumber["TRACE4"] = 4] = "TRACE4";
+	SeverityNumber[SeverityNumber["DEBUG"] = 5] = "DEBUG";
+	SeverityNumber[SeverityNumber["DEBUG2"] = 6] = "DEBUG2";
+	SeverityNumber[SeverityNumber["DEBUG3"] = 7] = "DEBUG3";
+	SeverityNumber[SeverityNumber["DEBUG4"] = 8] = "DEBUG4";
+	SeverityNumber[SeverityNumber["INFO"] = 9] = "INFO";
+	SeverityNumber[SeverityNumber["INFO2"] = 10] = "INFO2";
+	SeverityNumber[SeverityNumber["INFO3"] = 11] = "INFO3";
+	SeverityNumber[SeverityNumber["INFO4"] = 12] = "INFO4";
+	SeverityNumber[SeverityNumber["WARN"] = 13] = "WARN";
+	SeverityNumber[SeverityNumber["WARN2"] = 14] = "WARN2";
+	SeverityNumber[SeverityNumber["WARN3"] = 15] = "WARN3";
+	SeverityNumber[SeverityNumber["WARN4"] = 16] = "WARN4";
+	SeverityNumber[SeverityNumber["ERROR"] = 17] = "ERROR";
+	SeverityNumber[SeverityNumber["ERROR2"] = 18] = "ERROR2";
+	SeverityNumber[SeverityNumber["ERROR3"] = 19] = "ERROR3";
+	SeverityNumber[SeverityNumber["ERROR4"] = 20] = "ERROR4";
+	SeverityNumber[SeverityNumber["FATAL"] = 21] = "FATAL";
+	SeverityNumber[SeverityNumber["FATAL2"] = 22] = "FATAL2";
+	SeverityNumber[SeverityNumber["FATAL3"] = 23] = "FATAL3";
+	SeverityNumber[SeverityNumber["FATAL4"] = 24] = "FATAL4";
+	return SeverityNumber;
+}({});
+//#endregion
+
+
+//# sourceMappingURL=LogRecord.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/logs/protobuf/logs-serializer.mjs
+
+
+
+
+
+//#region src/logs/protobuf/logs-serializer.ts
+/**
+* Serialize a single LogRecord directly from ReadableLogRecord
+*/
+function serializeLogRecord(writer, logRecord) {
+	const logStart = writer.startLengthDelimited();
+	const logStartPos = writer.pos;
+	writer.writeTag(1, 1);
+	writeHrTimeAsFixed64(writer, logRecord.hrTime);
+	if (logRecord.severityNumber !== void 0 && logRecord.severityNumber !== SeverityNumber.UNSPECIFIED) {
+		writer.writeTag(2, 0);
+		writer.writeVarint(logRecord.severityNumber);
+	}
+	if (logRecord.severityText) {
+		writer.writeTag(3, 2);
+		writer.writeString(logRecord.severityText);
+	}
+	if (logRecord.body !== void 0) {
+		writer.writeTag(5, 2);
+		const bodyStart = writer.startLengthDelimited();
+		const bodyStartPos = writer.pos;
+		writeAnyValue(writer, logRecord.body);
+		writer.finishLengthDelimited(bodyStart, writer.pos - bodyStartPos);
+	}
+	if (logRecord.attributes) writeAttributes(writer, logRecord.attributes, 6);
+	writer.writeTag(7, 0);
+	writer.writeVarint(logRecord.droppedAttributesCount);
+	if (logRecord.spanContext?.traceFlags) {
+		writer.writeTag(8, 5);
+		writer.writeFixed32(logRecord.spanContext.traceFlags);
+	}
+	if (logRecord.spanContext?.traceId) {
+		writer.writeTag(9, 2);
+		writer.writeBytes(hexToBinary(logRecord.spanContext.traceId));
+	}
+	if (logRecord.spanContext?.spanId) {
+		writer.writeTag(10, 2);
+		writer.writeBytes(hexToBinary(logRecord.spanContext.spanId));
+	}
+	writer.writeTag(11, 1);
+	writeHrTimeAsFixed64(writer, logRecord.hrTimeObserved);
+	if (logRecord.eventName) {
+		writer.writeTag(12, 2);
+		writer.writeString(logRecord.eventName);
+	}
+	writer.finishLengthDelimited(logStart, writer.pos - logStartPos);
+}
+/**
+* Serialize ScopeLogs directly from SDK types
+*/
+function serializeScopeLogs(writer, scope, logRecords) {
+	const scopeLogsStart = writer.startLengthDelimited();
+	const scopeLogsStartPos = writer.pos;
+	writeInstrumentationScope(writer, scope, 1);
+	for (const logRecord of logRecords) {
+		writer.writeTag(2, 2);
+		serializeLogRecord(writer, logRecord);
+	}
+	if (scope.schemaUrl) {
+		writer.writeTag(3, 2);
+		writer.writeString(scope.schemaUrl);
+	}
+	writer.finishLengthDelimited(scopeLogsStart, writer.pos - scopeLogsStartPos);
+}
+/**
+* Serialize ResourceLogs directly from SDK Resource type
+*/
+function serializeResourceLogs(writer, resource, scopeMap) {
+	const resourceLogsStart = writer.startLengthDelimited();
+	const resourceLogsStartPos = writer.pos;
+	writeResource(writer, resource, 1);
+	for (const scopeLogs of scopeMap.values()) {
+		writer.writeTag(2, 2);
+		const scope = scopeLogs[0].instrumentationScope;
+		serializeScopeLogs(writer, scope, scopeLogs);
+	}
+	if (resource.schemaUrl) {
+		writer.writeTag(3, 2);
+		writer.writeString(resource.schemaUrl);
+	}
+	writer.finishLengthDelimited(resourceLogsStart, writer.pos - resourceLogsStartPos);
+}
+/**
+* Group log records by resource and instrumentation scope
+*/
+function createResourceMap(logRecords) {
+	const resourceMap = /* @__PURE__ */ new Map();
+	for (const record of logRecords) {
+		const resource = record.resource;
+		const scope = record.instrumentationScope;
+		let ismMap = resourceMap.get(resource);
+		if (!ismMap) {
+			ismMap = /* @__PURE__ */ new Map();
+			resourceMap.set(resource, ismMap);
+		}
+		let records = ismMap.get(scope);
+		if (!records) {
+			records = [];
+			ismMap.set(scope, records);
+		}
+		records.push(record);
+	}
+	return resourceMap;
+}
+/**
+* Serialize ExportLogsServiceRequest directly from ReadableLogRecord[]
+*/
+function serializeLogsExportRequest(logRecords) {
+	const resourceMap = createResourceMap(logRecords);
+	const estimator = new ProtobufSizeEstimator();
+	for (const [resource, scopeMap] of resourceMap) {
+		estimator.writeTag(1, 2);
+		serializeResourceLogs(estimator, resource, scopeMap);
+	}
+	const writer = new ProtobufWriter(estimator.pos);
+	for (const [resource, scopeMap] of resourceMap) {
+		writer.writeTag(1, 2);
+		serializeResourceLogs(writer, resource, scopeMap);
+	}
+	return writer.finish();
+}
+//#endregion
+
+
+//# sourceMappingURL=logs-serializer.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/logs/protobuf/response-deserializer.mjs
+
+//#region src/logs/protobuf/response-deserializer.ts
+/**
+* Parse an ExportLogsPartialSuccess embedded message from raw bytes.
+*
+* Field map (opentelemetry/proto/collector/logs/v1/logs_service.proto):
+*   1  rejected_log_records  int64   (varint)
+*   2  error_message         string  (length-delimited)
+*/
+function response_deserializer_deserializePartialSuccess(data) {
+	const reader = new ProtobufReader(data);
+	const result = {};
+	while (!reader.isAtEnd()) {
+		const { fieldNumber, wireType } = reader.readTag();
+		switch (fieldNumber) {
+			case 1:
+				if (wireType === 0) result.rejectedLogRecords = reader.readVarint();
+				else reader.skip(wireType);
+				break;
+			case 2:
+				if (wireType === 2) result.errorMessage = reader.readString();
+				else reader.skip(wireType);
+				break;
+			default: reader.skip(wireType);
+		}
+	}
+	return result;
+}
+/**
+* Parse an ExportLogsServiceResponse protobuf message from raw bytes.
+*
+* Field map (opentelemetry/proto/collector/logs/v1/logs_service.proto):
+*   1  partial_success  ExportLogsPartialSuccess  (length-delimited)
+*/
+function deserializeExportLogsServiceResponse(data) {
+	const reader = new ProtobufReader(data);
+	const result = {};
+	while (!reader.isAtEnd()) {
+		const { fieldNumber, wireType } = reader.readTag();
+		switch (fieldNumber) {
+			case 1:
+				if (wireType === 2) result.partialSuccess = response_deserializer_deserializePartialSuccess(reader.readBytes());
+				else reader.skip(wireType);
+				break;
+			default: reader.skip(wireType);
+		}
+	}
+	return result;
+}
+//#endregion
+
+
+//# sourceMappingURL=response-deserializer.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/logs/protobuf/logs.mjs
+
+
+//#region src/logs/protobuf/logs.ts
+/**
+* @experimental this serializer may receive breaking changes in minor versions, pin this package's version when using this constant
+*/
+const ProtobufLogsSerializer = {
+	serializeRequest: (arg) => {
+		return serializeLogsExportRequest(arg);
+	},
+	deserializeResponse: (arg) => {
+		return deserializeExportLogsServiceResponse(arg);
+	}
+};
+//#endregion
+
+
+//# sourceMappingURL=logs.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/logs/internal.mjs
+
+//#region src/logs/internal.ts
+function createExportLogsServiceRequest(logRecords, encoder) {
+	return { resourceLogs: logRecordsToResourceLogs(logRecords, encoder) };
+}
+function internal_createResourceMap(logRecords) {
+	const resourceMap = /* @__PURE__ */ new Map();
+	for (const record of logRecords) {
+		const { resource, instrumentationScope } = record;
+		let ismMap = resourceMap.get(resource);
+		if (!ismMap) {
+			ismMap = /* @__PURE__ */ new Map();
+			resourceMap.set(resource, ismMap);
+		}
+		let records = ismMap.get(instrumentationScope);
+		if (!records) {
+			records = [];
+			ismMap.set(instrumentationScope, records);
+		}
+		records.push(record);
+	}
+	return resourceMap;
+}
+function logRecordsToResourceLogs(logRecords, encoder) {
+	const resourceMap = internal_createResourceMap(logRecords);
+	return Array.from(resourceMap, ([resource, ismMap]) => {
+		const processedResource = createResource(resource, encoder);
+		return {
+			resource: processedResource,
+			scopeLogs: Array.from(ismMap, ([, scopeLogs]) => {
+				return {
+					scope: createInstrumentationScope(scopeLogs[0].instrumentationScope, encoder),
+					logRecords: scopeLogs.map((log) => toLogRecord(log, encoder)),
+					schemaUrl: scopeLogs[0].instrumentationScope.schemaUrl
+				};
+			}),
+			schemaUrl: processedResource.schemaUrl
+		};
+	});
+}
+function toLogRecord(log, encoder) {
+	return {
+		timeUnixNano: encoder.encodeHrTime(log.hrTime),
+		observedTimeUnixNano: encoder.encodeHrTime(log.hrTimeObserved),
+		severityNumber: toSeverityNumber(log.severityNumber),
+		severityText: log.severityText,
+		body: toAnyValue(log.body, encoder),
+		eventName: log.eventName,
+		attributes: toAttributes(log.attributes, encoder),
+		droppedAttributesCount: log.droppedAttributesCount,
+		flags: log.spanContext?.traceFlags,
+		traceId: encoder.encodeOptionalSpanContext(log.spanContext?.traceId),
+		spanId: encoder.encodeOptionalSpanContext(log.spanContext?.spanId)
+	};
+}
+function toSeverityNumber(severityNumber) {
+	return severityNumber;
+}
+//#endregion
+
+
+//# sourceMappingURL=internal.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/logs/json/logs.mjs
+
+
+
+//#region src/logs/json/logs.ts
+/**
+* @experimental this serializer may receive breaking changes in minor versions, pin this package's version when using this constant
+*/
+const JsonLogsSerializer = {
+	serializeRequest: (arg) => {
+		const request = createExportLogsServiceRequest(arg, JSON_ENCODER);
+		return new TextEncoder().encode(JSON.stringify(request));
+	},
+	deserializeResponse: (arg) => {
+		if (arg.length === 0) return {};
+		const decoder = new TextDecoder();
+		try {
+			return JSON.parse(decoder.decode(arg));
+		} catch (err) {
+			diag_api_diag.warn(`Failed to parse logs export response: ${err.message}. Returning empty response`);
+			return {};
+		}
+	}
+};
+//#endregion
+
+
+//# sourceMappingURL=logs.mjs.map
+;// CONCATENATED MODULE: ./src/encode/event-attributes.ts
+
+/** What a log record and a span say about one invocation: the row's fields under tokf's names. */
+function eventAttributes(e) {
+    const attrs = { 'tokf.command': cut(e.command) };
+    if (e.exitCode !== null)
+        attrs['tokf.exit_code'] = e.exitCode;
+    if (e.filterName !== null)
+        attrs['tokf.filter.name'] = cut(e.filterName);
+    attrs['tokf.tokens.input'] = e.inputTokens;
+    attrs['tokf.tokens.output'] = e.outputTokens;
+    // As the tokf.tokens.saved metric counts them: input minus output, floored at zero.
+    attrs['tokf.tokens.saved'] = Math.max(0, e.inputTokens - e.outputTokens);
+    attrs['tokf.filter.time_ms'] = e.filterTimeMs;
+    if (e.project !== undefined)
+        attrs['tokf.project'] = cut(e.project);
+    if (e.pipeOverride !== undefined)
+        attrs['tokf.pipe_override'] = e.pipeOverride;
+    if (e.pipelineExitCode !== undefined && e.pipelineExitCode !== null)
+        attrs['tokf.pipeline.exit_code'] = e.pipelineExitCode;
+    attrs['tokf.event.id'] = e.id;
+    return attrs;
+}
+/** The event's time as OTLP's [seconds, nanoseconds], plus `ms` milliseconds. */
+function eventTime(e, ms = 0) {
+    const seconds = (e.epochSeconds ?? 0) + Math.floor(ms / 1000);
+    return [seconds, (ms % 1000) * 1_000_000];
+}
+function cut(value) {
+    return value.length <= MAX_TEXT_LENGTH ? value : `${value.slice(0, MAX_TEXT_LENGTH - 1)}…`;
+}
+
+;// CONCATENATED MODULE: ./src/encode/fit.ts
+/**
+ * Requests of one record per event (logs, spans), as few as fit `maxBytes` each: the list is
+ * halved until each part fits; a single event larger than the cap is sent alone.
+ */
+function encodeFitting(events, maxBytes, unit, build) {
+    if (events.length === 0)
+        return [];
+    const body = build(events);
+    if (body.byteLength <= maxBytes || events.length === 1)
+        return [{ body, events, points: { [unit]: events.length } }];
+    const mid = Math.floor(events.length / 2);
+    return [
+        ...encodeFitting(events.slice(0, mid), maxBytes, unit, build),
+        ...encodeFitting(events.slice(mid), maxBytes, unit, build),
+    ];
+}
+
+;// CONCATENATED MODULE: ./src/encode/logs.ts
+
+
+
+
+
+
+/** The event name of every record: one tokf invocation. */
+const LOG_EVENT_NAME = 'tokf.invocation';
+// OpenTelemetry's SeverityNumber: INFO and ERROR.
+const INFO = 9;
+const ERROR = 17;
+/**
+ * One log record per event, at the event's own time; observed now (when it is sent). A non-zero
+ * exit code is an ERROR, anything else INFO; the body is the command.
+ */
+function encodeLogRequests(events, resource, protocol, maxBytes, nowMs) {
+    const res = resourceFromAttributes(resource);
+    const observed = [Math.floor(nowMs / 1000), (nowMs % 1000) * 1_000_000];
+    return encodeFitting(events, maxBytes, 'logs', (part) => {
+        const records = part.map((e) => logs_toLogRecord(e, res, observed));
+        if (protocol === 'http/protobuf')
+            return required(ProtobufLogsSerializer.serializeRequest(records));
+        return int64AsStrings(required(JsonLogsSerializer.serializeRequest(records)));
+    });
+}
+function logs_toLogRecord(e, resource, observed) {
+    const failed = e.exitCode !== null && e.exitCode !== 0;
+    const attributes = eventAttributes(e);
+    return {
+        hrTime: eventTime(e),
+        hrTimeObserved: observed,
+        severityNumber: failed ? ERROR : INFO,
+        severityText: failed ? 'ERROR' : 'INFO',
+        body: attributes['tokf.command'],
+        eventName: LOG_EVENT_NAME,
+        attributes,
+        droppedAttributesCount: 0,
+        resource,
+        instrumentationScope: { name: SCOPE_NAME },
+    };
+}
+
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/api/dist/trace/span_kind.mjs
+//#region src/trace/span_kind.ts
+/**
+* @since 1.0.0
+*/
+let SpanKind = /* @__PURE__ */ function(SpanKind) {
+	/** Default value. Indicates that the span is used internally. */
+	SpanKind[SpanKind["INTERNAL"] = 0] = "INTERNAL";
+	/**
+	* Indicates that the span covers server-side handling of an RPC or other
+	* remote request.
+	*/
+	SpanKind[SpanKind["SERVER"] = 1] = "SERVER";
+	/**
+	* Indicates that the span covers the client-side wrapper around an RPC or
+	* other remote request.
+	*/
+	SpanKind[SpanKind["CLIENT"] = 2] = "CLIENT";
+	/**
+	* Indicates that the span describes producer sending a message to a
+	* broker. Unlike client and server, there is no direct critical path latency
+	* relationship between producer and consumer spans.
+	*/
+	SpanKind[SpanKind["PRODUCER"] = 3] = "PRODUCER";
+	/**
+	* Indicates that the span describes consumer receiving a message from a
+	* broker. Unlike client and server, there is no direct critical path latency
+	* relationship between producer and consumer spans.
+	*/
+	SpanKind[SpanKind["CONSUMER"] = 4] = "CONSUMER";
+	return SpanKind;
+}({});
+//#endregion
+
+
+//# sourceMappingURL=span_kind.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/api/dist/trace/trace_flags.mjs
+//#region src/trace/trace_flags.ts
+/**
+* @since 1.0.0
+*/
+let TraceFlags = /* @__PURE__ */ function(TraceFlags) {
+	/** Represents no flag set. */
+	TraceFlags[TraceFlags["NONE"] = 0] = "NONE";
+	/** Bit to represent whether trace is sampled in trace flags. */
+	TraceFlags[TraceFlags["SAMPLED"] = 1] = "SAMPLED";
+	return TraceFlags;
+}({});
+//#endregion
+
+
+//# sourceMappingURL=trace_flags.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/api/dist/trace/status.mjs
+//#region src/trace/status.ts
+/**
+* An enumeration of status codes.
+*
+* @since 1.0.0
+*/
+let SpanStatusCode = /* @__PURE__ */ function(SpanStatusCode) {
+	/**
+	* The default status.
+	*/
+	SpanStatusCode[SpanStatusCode["UNSET"] = 0] = "UNSET";
+	/**
+	* The operation has been validated by an Application developer or
+	* Operator to have completed successfully.
+	*/
+	SpanStatusCode[SpanStatusCode["OK"] = 1] = "OK";
+	/**
+	* The operation contains an error.
+	*/
+	SpanStatusCode[SpanStatusCode["ERROR"] = 2] = "ERROR";
+	return SpanStatusCode;
+}({});
+//#endregion
+
+
+//# sourceMappingURL=status.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/trace/protobuf/trace-serializer.mjs
+
+
+
+
+//#region src/trace/protobuf/trace-serializer.ts
+const SPAN_FLAGS_CONTEXT_HAS_IS_REMOTE_MASK = 256;
+const SPAN_FLAGS_CONTEXT_IS_REMOTE_MASK = 512;
+function buildSpanFlags(traceFlags, isRemote) {
+	let flags = traceFlags & 255 | SPAN_FLAGS_CONTEXT_HAS_IS_REMOTE_MASK;
+	if (isRemote) flags |= SPAN_FLAGS_CONTEXT_IS_REMOTE_MASK;
+	return flags;
+}
+/**
+* Serialize a Span.Status message
+*
+* Proto fields (Status):
+*   1  (reserved)
+*   2  message   string         (length-delimited)
+*   3  code      StatusCode     (varint)
+*/
+function serializeStatus(writer, status) {
+	const statusStart = writer.startLengthDelimited();
+	const statusStartPos = writer.pos;
+	if (status.message) {
+		writer.writeTag(2, 2);
+		writer.writeString(status.message);
+	}
+	writer.writeTag(3, 0);
+	writer.writeVarint(status.code);
+	writer.finishLengthDelimited(statusStart, writer.pos - statusStartPos);
+}
+/**
+* Serialize a Span.Event message
+*
+* Proto fields (Span.Event):
+*   1  time_unix_nano           fixed64            (wire type 1)
+*   2  name                     string             (wire type 2)
+*   3  attributes               repeated KeyValue  (wire type 2)
+*   4  dropped_attributes_count uint32             (wire type 0)
+*/
+function serializeEvent(writer, event) {
+	const eventStart = writer.startLengthDelimited();
+	const eventStartPos = writer.pos;
+	writer.writeTag(1, 1);
+	writeHrTimeAsFixed64(writer, event.time);
+	writer.writeTag(2, 2);
+	writer.writeString(event.name);
+	if (event.attributes) writeAttributes(writer, event.attributes, 3);
+	writer.writeTag(4, 0);
+	writer.writeVarint(event.droppedAttributesCount || 0);
+	writer.finishLengthDelimited(eventStart, writer.pos - eventStartPos);
+}
+/**
+* Serialize a Span.Link message
+*
+* Proto fields (Span.Link):
+*   1  trace_id                 bytes              (wire type 2)
+*   2  span_id                  bytes              (wire type 2)
+*   3  trace_state              string             (wire type 2)
+*   4  attributes               repeated KeyValue  (wire type 2)
+*   5  dropped_attributes_count uint32             (wire type 0)
+*   6  flags                    fixed32            (wire type 5)
+*/
+function serializeLink(writer, link) {
+	const linkStart = writer.startLengthDelimited();
+	const linkStartPos = writer.pos;
+	const context = link.context;
+	writer.writeTag(1, 2);
+	writer.writeBytes(hexToBinary(context.traceId));
+	writer.writeTag(2, 2);
+	writer.writeBytes(hexToBinary(context.spanId));
+	const linkTraceState = context.traceState?.serialize();
+	if (linkTraceState) {
+		writer.writeTag(3, 2);
+		writer.writeString(linkTraceState);
+	}
+	if (link.attributes) writeAttributes(writer, link.attributes, 4);
+	writer.writeTag(5, 0);
+	writer.writeVarint(link.droppedAttributesCount || 0);
+	const linkFlags = buildSpanFlags(context.traceFlags, context.isRemote);
+	if (linkFlags) {
+		writer.writeTag(6, 5);
+		writer.writeFixed32(linkFlags);
+	}
+	writer.finishLengthDelimited(linkStart, writer.pos - linkStartPos);
+}
+/**
+* Serialize a single Span message directly from ReadableSpan
+*
+* Proto fields (Span):
+*   1  trace_id                 bytes              (wire type 2)
+*   2  span_id                  bytes              (wire type 2)
+*   3  trace_state              string             (wire type 2)
+*   4  parent_span_id           bytes              (wire type 2)
+*   5  name                     string             (wire type 2)
+*   6  kind                     SpanKind           (wire type 0)
+*   7  start_time_unix_nano     fixed64            (wire type 1)
+*   8  end_time_unix_nano       fixed64            (wire type 1)
+*   9  attributes               repeated KeyValue  (wire type 2)
+*  10  dropped_attributes_count uint32             (wire type 0)
+*  11  events                   repeated Event     (wire type 2)
+*  12  dropped_events_count     uint32             (wire type 0)
+*  13  links                    repeated Link      (wire type 2)
+*  14  dropped_links_count      uint32             (wire type 0)
+*  15  status                   Status             (wire type 2)
+*  16  flags                    fixed32            (wire type 5)
+*/
+function serializeSpan(writer, span) {
+	const spanStart = writer.startLengthDelimited();
+	const spanStartPos = writer.pos;
+	const ctx = span.spanContext();
+	writer.writeTag(1, 2);
+	writer.writeBytes(hexToBinary(ctx.traceId));
+	writer.writeTag(2, 2);
+	writer.writeBytes(hexToBinary(ctx.spanId));
+	const traceState = ctx.traceState?.serialize();
+	if (traceState) {
+		writer.writeTag(3, 2);
+		writer.writeString(traceState);
+	}
+	if (span.parentSpanContext?.spanId) {
+		writer.writeTag(4, 2);
+		writer.writeBytes(hexToBinary(span.parentSpanContext.spanId));
+	}
+	writer.writeTag(5, 2);
+	writer.writeString(span.name);
+	const kind = span.kind == null ? 0 : span.kind + 1;
+	if (kind !== 0) {
+		writer.writeTag(6, 0);
+		writer.writeVarint(kind);
+	}
+	writer.writeTag(7, 1);
+	writeHrTimeAsFixed64(writer, span.startTime);
+	writer.writeTag(8, 1);
+	writeHrTimeAsFixed64(writer, span.endTime);
+	if (span.attributes) writeAttributes(writer, span.attributes, 9);
+	writer.writeTag(10, 0);
+	writer.writeVarint(span.droppedAttributesCount);
+	for (const event of span.events) {
+		writer.writeTag(11, 2);
+		serializeEvent(writer, event);
+	}
+	writer.writeTag(12, 0);
+	writer.writeVarint(span.droppedEventsCount);
+	for (const link of span.links) {
+		writer.writeTag(13, 2);
+		serializeLink(writer, link);
+	}
+	writer.writeTag(14, 0);
+	writer.writeVarint(span.droppedLinksCount);
+	writer.writeTag(15, 2);
+	serializeStatus(writer, span.status);
+	const flags = buildSpanFlags(ctx.traceFlags, span.parentSpanContext?.isRemote);
+	if (flags) {
+		writer.writeTag(16, 5);
+		writer.writeFixed32(flags);
+	}
+	writer.finishLengthDelimited(spanStart, writer.pos - spanStartPos);
+}
+/**
+* Serialize ScopeSpans directly from SDK types
+*/
+function serializeScopeSpans(writer, scope, spans) {
+	const scopeSpansStart = writer.startLengthDelimited();
+	const scopeSpansStartPos = writer.pos;
+	writeInstrumentationScope(writer, scope, 1);
+	for (const span of spans) {
+		writer.writeTag(2, 2);
+		serializeSpan(writer, span);
+	}
+	if (scope.schemaUrl) {
+		writer.writeTag(3, 2);
+		writer.writeString(scope.schemaUrl);
+	}
+	writer.finishLengthDelimited(scopeSpansStart, writer.pos - scopeSpansStartPos);
+}
+/**
+* Serialize ResourceSpans directly from SDK Resource type
+*/
+function serializeResourceSpans(writer, resource, scopeMap) {
+	const resourceSpansStart = writer.startLengthDelimited();
+	const resourceSpansStartPos = writer.pos;
+	writeResource(writer, resource, 1);
+	for (const scopeSpans of scopeMap.values()) {
+		writer.writeTag(2, 2);
+		const scope = scopeSpans[0].instrumentationScope;
+		serializeScopeSpans(writer, scope, scopeSpans);
+	}
+	if (resource.schemaUrl) {
+		writer.writeTag(3, 2);
+		writer.writeString(resource.schemaUrl);
+	}
+	writer.finishLengthDelimited(resourceSpansStart, writer.pos - resourceSpansStartPos);
+}
+/**
+* Group spans by resource and instrumentation scope using identity comparison
+*/
+function trace_serializer_createResourceMap(spans) {
+	const resourceMap = /* @__PURE__ */ new Map();
+	for (const span of spans) {
+		const resource = span.resource;
+		const scope = span.instrumentationScope;
+		let scopeMap = resourceMap.get(resource);
+		if (!scopeMap) {
+			scopeMap = /* @__PURE__ */ new Map();
+			resourceMap.set(resource, scopeMap);
+		}
+		let records = scopeMap.get(scope);
+		if (!records) {
+			records = [];
+			scopeMap.set(scope, records);
+		}
+		records.push(span);
+	}
+	return resourceMap;
+}
+/**
+* Serialize ExportTraceServiceRequest directly from ReadableSpan[]
+*/
+function serializeTraceExportRequest(spans) {
+	const resourceMap = trace_serializer_createResourceMap(spans);
+	const estimator = new ProtobufSizeEstimator();
+	for (const [resource, scopeMap] of resourceMap) {
+		estimator.writeTag(1, 2);
+		serializeResourceSpans(estimator, resource, scopeMap);
+	}
+	const writer = new ProtobufWriter(estimator.pos);
+	for (const [resource, scopeMap] of resourceMap) {
+		writer.writeTag(1, 2);
+		serializeResourceSpans(writer, resource, scopeMap);
+	}
+	return writer.finish();
+}
+//#endregion
+
+
+//# sourceMappingURL=trace-serializer.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/trace/protobuf/response-deserializer.mjs
+
+//#region src/trace/protobuf/response-deserializer.ts
+/**
+* Parse an ExportTracePartialSuccess embedded message from raw bytes.
+*
+* Field map (opentelemetry/proto/collector/trace/v1/trace_service.proto):
+*   1  rejected_spans   int64   (varint)
+*   2  error_message    string  (length-delimited)
+*/
+function protobuf_response_deserializer_deserializePartialSuccess(data) {
+	const reader = new ProtobufReader(data);
+	const result = {};
+	while (!reader.isAtEnd()) {
+		const { fieldNumber, wireType } = reader.readTag();
+		switch (fieldNumber) {
+			case 1:
+				if (wireType === 0) result.rejectedSpans = reader.readVarint();
+				else reader.skip(wireType);
+				break;
+			case 2:
+				if (wireType === 2) result.errorMessage = reader.readString();
+				else reader.skip(wireType);
+				break;
+			default: reader.skip(wireType);
+		}
+	}
+	return result;
+}
+/**
+* Parse an ExportTraceServiceResponse protobuf message from raw bytes.
+*
+* Field map (opentelemetry/proto/collector/trace/v1/trace_service.proto):
+*   1  partial_success  ExportTracePartialSuccess  (length-delimited)
+*/
+function deserializeExportTraceServiceResponse(data) {
+	const reader = new ProtobufReader(data);
+	const result = {};
+	while (!reader.isAtEnd()) {
+		const { fieldNumber, wireType } = reader.readTag();
+		switch (fieldNumber) {
+			case 1:
+				if (wireType === 2) result.partialSuccess = protobuf_response_deserializer_deserializePartialSuccess(reader.readBytes());
+				else reader.skip(wireType);
+				break;
+			default: reader.skip(wireType);
+		}
+	}
+	return result;
+}
+//#endregion
+
+
+//# sourceMappingURL=response-deserializer.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/trace/protobuf/trace.mjs
+
+
+//#region src/trace/protobuf/trace.ts
+const ProtobufTraceSerializer = {
+	serializeRequest: (arg) => {
+		return serializeTraceExportRequest(arg);
+	},
+	deserializeResponse: (arg) => {
+		return deserializeExportTraceServiceResponse(arg);
+	}
+};
+//#endregion
+
+
+//# sourceMappingURL=trace.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/trace/internal.mjs
+
+//#region src/trace/internal.ts
+const internal_SPAN_FLAGS_CONTEXT_HAS_IS_REMOTE_MASK = 256;
+const internal_SPAN_FLAGS_CONTEXT_IS_REMOTE_MASK = 512;
+/**
+* Builds the 32-bit span flags value combining the low 8-bit W3C TraceFlags
+* with the HAS_IS_REMOTE and IS_REMOTE bits according to the OTLP spec.
+*/
+function buildSpanFlagsFrom(traceFlags, isRemote) {
+	let flags = traceFlags & 255 | internal_SPAN_FLAGS_CONTEXT_HAS_IS_REMOTE_MASK;
+	if (isRemote) flags |= internal_SPAN_FLAGS_CONTEXT_IS_REMOTE_MASK;
+	return flags;
+}
+function sdkSpanToOtlpSpan(span, encoder) {
+	const ctx = span.spanContext();
+	const status = span.status;
+	const parentSpanId = span.parentSpanContext?.spanId ? encoder.encodeSpanContext(span.parentSpanContext?.spanId) : void 0;
+	return {
+		traceId: encoder.encodeSpanContext(ctx.traceId),
+		spanId: encoder.encodeSpanContext(ctx.spanId),
+		parentSpanId,
+		traceState: ctx.traceState?.serialize(),
+		name: span.name,
+		kind: span.kind == null ? 0 : span.kind + 1,
+		startTimeUnixNano: encoder.encodeHrTime(span.startTime),
+		endTimeUnixNano: encoder.encodeHrTime(span.endTime),
+		attributes: toAttributes(span.attributes, encoder),
+		droppedAttributesCount: span.droppedAttributesCount,
+		events: span.events.map((event) => toOtlpSpanEvent(event, encoder)),
+		droppedEventsCount: span.droppedEventsCount,
+		status: {
+			code: status.code,
+			message: status.message
+		},
+		links: span.links.map((link) => toOtlpLink(link, encoder)),
+		droppedLinksCount: span.droppedLinksCount,
+		flags: buildSpanFlagsFrom(ctx.traceFlags, span.parentSpanContext?.isRemote)
+	};
+}
+function toOtlpLink(link, encoder) {
+	return {
+		attributes: link.attributes ? toAttributes(link.attributes, encoder) : [],
+		spanId: encoder.encodeSpanContext(link.context.spanId),
+		traceId: encoder.encodeSpanContext(link.context.traceId),
+		traceState: link.context.traceState?.serialize(),
+		droppedAttributesCount: link.droppedAttributesCount || 0,
+		flags: buildSpanFlagsFrom(link.context.traceFlags, link.context.isRemote)
+	};
+}
+function toOtlpSpanEvent(timedEvent, encoder) {
+	return {
+		attributes: timedEvent.attributes ? toAttributes(timedEvent.attributes, encoder) : [],
+		name: timedEvent.name,
+		timeUnixNano: encoder.encodeHrTime(timedEvent.time),
+		droppedAttributesCount: timedEvent.droppedAttributesCount || 0
+	};
+}
+function createExportTraceServiceRequest(spans, encoder) {
+	return { resourceSpans: spanRecordsToResourceSpans(spans, encoder) };
+}
+function trace_internal_createResourceMap(readableSpans) {
+	const resourceMap = /* @__PURE__ */ new Map();
+	for (const record of readableSpans) {
+		let ilsMap = resourceMap.get(record.resource);
+		if (!ilsMap) {
+			ilsMap = /* @__PURE__ */ new Map();
+			resourceMap.set(record.resource, ilsMap);
+		}
+		const instrumentationScopeKey = `${record.instrumentationScope.name}@${record.instrumentationScope.version || ""}:${record.instrumentationScope.schemaUrl || ""}`;
+		let records = ilsMap.get(instrumentationScopeKey);
+		if (!records) {
+			records = [];
+			ilsMap.set(instrumentationScopeKey, records);
+		}
+		records.push(record);
+	}
+	return resourceMap;
+}
+function spanRecordsToResourceSpans(readableSpans, encoder) {
+	const resourceMap = trace_internal_createResourceMap(readableSpans);
+	const out = [];
+	const entryIterator = resourceMap.entries();
+	let entry = entryIterator.next();
+	while (!entry.done) {
+		const [resource, ilmMap] = entry.value;
+		const scopeResourceSpans = [];
+		const ilmIterator = ilmMap.values();
+		let ilmEntry = ilmIterator.next();
+		while (!ilmEntry.done) {
+			const scopeSpans = ilmEntry.value;
+			if (scopeSpans.length > 0) {
+				const spans = scopeSpans.map((readableSpan) => sdkSpanToOtlpSpan(readableSpan, encoder));
+				scopeResourceSpans.push({
+					scope: createInstrumentationScope(scopeSpans[0].instrumentationScope, encoder),
+					spans,
+					schemaUrl: scopeSpans[0].instrumentationScope.schemaUrl
+				});
+			}
+			ilmEntry = ilmIterator.next();
+		}
+		const processedResource = createResource(resource, encoder);
+		const transformedSpans = {
+			resource: processedResource,
+			scopeSpans: scopeResourceSpans,
+			schemaUrl: processedResource.schemaUrl
+		};
+		out.push(transformedSpans);
+		entry = entryIterator.next();
+	}
+	return out;
+}
+//#endregion
+
+
+//# sourceMappingURL=internal.mjs.map
+;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/trace/json/trace.mjs
+
+
+
+//#region src/trace/json/trace.ts
+const JsonTraceSerializer = {
+	serializeRequest: (arg) => {
+		const request = createExportTraceServiceRequest(arg, JSON_ENCODER);
+		return new TextEncoder().encode(JSON.stringify(request));
+	},
+	deserializeResponse: (arg) => {
+		if (arg.length === 0) return {};
+		const decoder = new TextDecoder();
+		try {
+			return JSON.parse(decoder.decode(arg));
+		} catch (err) {
+			diag_api_diag.warn(`Failed to parse trace export response: ${err.message}. Returning empty response`);
+			return {};
+		}
+	}
+};
+//#endregion
+
+
+//# sourceMappingURL=trace.mjs.map
+;// CONCATENATED MODULE: ./src/encode/spans.ts
+
+
+
+
+
+
+
+
+
+/**
+ * One span per event, a trace of its own: named for the program and subcommand that ran (`git
+ * status`; see programOf), starting at the event's time and lasting its recorded filter time,
+ * which is the only duration tokf stores. A non-zero exit code is status ERROR.
+ */
+function encodeSpanRequests(events, resource, protocol, maxBytes) {
+    const res = resourceFromAttributes(resource);
+    return encodeFitting(events, maxBytes, 'spans', (part) => {
+        const spans = part.map((e) => toSpan(e, res));
+        if (protocol === 'http/protobuf')
+            return required(ProtobufTraceSerializer.serializeRequest(spans));
+        return int64AsStrings(required(JsonTraceSerializer.serializeRequest(spans)));
+    });
+}
+/**
+ * Trace and span id of an event, from what the row holds (its origin, else its id; time, command,
+ * filter) and nothing of where the database lies: the same row sent again is the same span, from a
+ * merged copy too.
+ */
+function spanIdsOf(e) {
+    const identity = JSON.stringify([e.origin ?? e.id, e.timestamp, e.command, e.filterName]);
+    const hash = (0,external_node_crypto_namespaceObject.createHash)('sha256').update(`tokf.invocation\n${identity}`).digest('hex');
+    return { traceId: hash.slice(0, 32), spanId: hash.slice(32, 48) };
+}
+function toSpan(e, resource) {
+    const { traceId, spanId } = spanIdsOf(e);
+    const failed = e.exitCode !== null && e.exitCode !== 0;
+    const startTime = eventTime(e);
+    const endTime = eventTime(e, e.filterTimeMs);
+    return {
+        name: programOf(e.command),
+        kind: SpanKind.INTERNAL,
+        spanContext: () => ({ traceId, spanId, traceFlags: TraceFlags.SAMPLED }),
+        startTime,
+        endTime,
+        duration: [Math.floor(e.filterTimeMs / 1000), (e.filterTimeMs % 1000) * 1_000_000],
+        status: failed
+            ? { code: SpanStatusCode.ERROR, message: `exit code ${e.exitCode}` }
+            : { code: SpanStatusCode.UNSET },
+        attributes: eventAttributes(e),
+        links: [],
+        events: [],
+        ended: true,
+        resource,
+        instrumentationScope: { name: SCOPE_NAME },
+        droppedAttributesCount: 0,
+        droppedEventsCount: 0,
+        droppedLinksCount: 0,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/encode/signal-requests.ts
+
+
+
+/** Requests of one signal for these events (metrics as delta points; see encodeRequests). */
+function encodeSignalRequests(signal, events, resource, protocol, maxBytes, nowMs) {
+    switch (signal) {
+        case 'metrics':
+            return encodeRequests(events, resource, protocol, maxBytes);
+        case 'logs':
+            return encodeLogRequests(events, resource, protocol, maxBytes, nowMs);
+        case 'traces':
+            return encodeSpanRequests(events, resource, protocol, maxBytes);
     }
 }
 
@@ -11555,6 +10908,800 @@ class Observed {
     }
 }
 
+;// CONCATENATED MODULE: ./src/output/family-spool.ts
+
+/** Text buffered per family before it goes to that family's part file. */
+const FLUSH_CHARS = 256 * 1024;
+/** Bytes copied at a time when the parts are joined into the file. */
+const COPY_BYTES = 1024 * 1024;
+/**
+ * One family's lines, gathered in a part file of its own while a run streams, in memory only up
+ * to FLUSH_CHARS at a time.
+ */
+class FamilyPart {
+    header;
+    partPath;
+    fd;
+    chunks = [];
+    chars = 0;
+    constructor(header, partPath) {
+        this.header = header;
+        this.partPath = partPath;
+    }
+    append(lines) {
+        this.chunks.push(lines);
+        this.chars += lines.length;
+        if (this.chars >= FLUSH_CHARS)
+            this.flush();
+    }
+    flush() {
+        if (this.chunks.length === 0)
+            return;
+        this.fd ??= (0,external_node_fs_namespaceObject.openSync)(this.partPath, 'w');
+        (0,external_node_fs_namespaceObject.writeSync)(this.fd, this.chunks.join(''));
+        this.chunks = [];
+        this.chars = 0;
+    }
+    /** Copies the family (header, then lines) to `out` and removes its part file. */
+    copyTo(out, buffer) {
+        (0,external_node_fs_namespaceObject.writeSync)(out, this.header);
+        this.flush();
+        if (this.fd === undefined)
+            return;
+        (0,external_node_fs_namespaceObject.closeSync)(this.fd);
+        this.fd = undefined;
+        const input = (0,external_node_fs_namespaceObject.openSync)(this.partPath, 'r');
+        try {
+            for (;;) {
+                const n = (0,external_node_fs_namespaceObject.readSync)(input, buffer, 0, buffer.length, null);
+                if (n === 0)
+                    break;
+                (0,external_node_fs_namespaceObject.writeSync)(out, buffer, 0, n);
+            }
+        }
+        finally {
+            (0,external_node_fs_namespaceObject.closeSync)(input);
+        }
+        (0,external_node_fs_namespaceObject.rmSync)(this.partPath, { force: true });
+    }
+    discard() {
+        if (this.fd !== undefined)
+            (0,external_node_fs_namespaceObject.closeSync)(this.fd);
+        this.fd = undefined;
+        this.chunks = [];
+        (0,external_node_fs_namespaceObject.rmSync)(this.partPath, { force: true });
+    }
+}
+/**
+ * A file written as families whose lines arrive interleaved but must end up together (as
+ * OpenMetrics wants a family's samples): each family spools to `<path>.partN` beside the file,
+ * and commit() joins them, in the order they were opened, into the file, which appears whole
+ * (through a rename) or not at all. The directory must exist before the first line is flushed.
+ */
+class FamilySpool {
+    path;
+    parts = [];
+    constructor(path) {
+        this.path = path;
+    }
+    /** A new family under `header`, joined after the families opened before it. */
+    family(header) {
+        const part = new FamilyPart(header, `${this.path}.part${this.parts.length}`);
+        this.parts.push(part);
+        return part;
+    }
+    /** Removes every part; the file, if an earlier run left one, stays as it was. */
+    discard() {
+        for (const part of this.parts)
+            part.discard();
+    }
+    /** Joins the families, then `trailer`, into the file; on failure removes the parts and the copy. */
+    commit(trailer) {
+        const tmp = `${this.path}.tmp`;
+        const out = (0,external_node_fs_namespaceObject.openSync)(tmp, 'w');
+        try {
+            const buffer = Buffer.allocUnsafe(COPY_BYTES);
+            for (const part of this.parts)
+                part.copyTo(out, buffer);
+            (0,external_node_fs_namespaceObject.writeSync)(out, trailer);
+            (0,external_node_fs_namespaceObject.fsyncSync)(out);
+        }
+        catch (err) {
+            this.discard();
+            (0,external_node_fs_namespaceObject.closeSync)(out);
+            (0,external_node_fs_namespaceObject.rmSync)(tmp, { force: true });
+            throw err;
+        }
+        (0,external_node_fs_namespaceObject.closeSync)(out);
+        // Renamed whole, so that no one backfills half a file.
+        (0,external_node_fs_namespaceObject.renameSync)(tmp, this.path);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/output/prometheus-names.ts
+/**
+ * How Prometheus's OTLP receiver names what it receives, under its default translation strategy
+ * (`UnderscoreEscapingWithSuffixes`, with the default label options of Prometheus 3.16:
+ * underscore sanitization on, multiple underscores kept). A file backfilled with these names
+ * holds the very series that the same metrics sent over OTLP would make, so the two join up.
+ * The rules follow prometheus/otlptranslator v1.0.0 (metric_namer.go, unit_namer.go,
+ * label_namer.go) and Prometheus's prometheusremotewrite (job and instance from the resource).
+ */
+// OTLP (UCUM) units Prometheus spells out as a suffix; a unit not here is used as written.
+const UNIT_WORDS = {
+    d: 'days',
+    h: 'hours',
+    min: 'minutes',
+    s: 'seconds',
+    ms: 'milliseconds',
+    us: 'microseconds',
+    ns: 'nanoseconds',
+    By: 'bytes',
+    KiBy: 'kibibytes',
+    MiBy: 'mebibytes',
+    GiBy: 'gibibytes',
+    TiBy: 'tibibytes',
+    KBy: 'kilobytes',
+    MBy: 'megabytes',
+    GBy: 'gigabytes',
+    TBy: 'terabytes',
+    m: 'meters',
+    V: 'volts',
+    A: 'amperes',
+    J: 'joules',
+    W: 'watts',
+    g: 'grams',
+    Cel: 'celsius',
+    Hz: 'hertz',
+    '1': '',
+    '%': 'percent',
+};
+// The denominators of rates (`By/s`), spelled in the singular after `per_`.
+const PER_UNIT_WORDS = {
+    s: 'second',
+    m: 'minute',
+    h: 'hour',
+    d: 'day',
+    w: 'week',
+    mo: 'month',
+    y: 'year',
+};
+/**
+ * The Prometheus metric name of an OTLP metric: its name cut into words at every character other
+ * than a letter, digit or colon, then the unit's word (annotations in braces such as `{token}`
+ * name no unit and are dropped), `_total` for a monotonic sum and `_ratio` for a gauge of unit 1.
+ * `tokf.filter.duration` in `s` becomes `tokf_filter_duration_seconds`; a histogram's samples
+ * then add `_bucket`, `_sum` and `_count` to it.
+ */
+function prometheusMetricName(name, unit, kind) {
+    let words = name.split(/[^A-Za-z0-9:]+/u).filter((w) => w !== '');
+    const [main, per] = unitSuffixes(unit);
+    words = addUnitWords(words, cleanUnit(main), cleanUnit(per));
+    if (kind === 'monotonic-sum')
+        words = [...words.filter((w) => w !== 'total'), 'total'];
+    if (unit === '1' && kind === 'gauge')
+        words = [...words.filter((w) => w !== 'ratio'), 'ratio'];
+    const joined = words.join('_');
+    if (/^_*$/.test(joined))
+        throw new Error(`metric ${JSON.stringify(name)} has no Prometheus name`);
+    return /^[0-9]/.test(joined) ? `_${joined}` : joined;
+}
+function unitSuffixes(unit) {
+    const slash = unit.indexOf('/');
+    const mainPart = (slash === -1 ? unit : unit.slice(0, slash)).trim();
+    const perPart = slash === -1 ? '' : unit.slice(slash + 1).trim();
+    const main = mainPart !== '' && !/[{}]/.test(mainPart) ? (UNIT_WORDS[mainPart] ?? mainPart) : '';
+    const perWord = perPart !== '' && !/[{}]/.test(perPart) ? (PER_UNIT_WORDS[perPart] ?? perPart) : '';
+    return [main, perWord === '' ? '' : `per_${perWord}`];
+}
+// A unit word joins the name only when the name does not already say it (`..._seconds`).
+function addUnitWords(words, main, per) {
+    let mainWord = words.includes(main) ? '' : main;
+    let perWord = per === 'per_' ? '' : per.replace(/_$/, '');
+    if (words.includes(perWord))
+        perWord = '';
+    if (perWord !== '')
+        mainWord = mainWord.replace(/_$/, '');
+    const out = [...words];
+    if (mainWord !== '')
+        out.push(mainWord);
+    if (perWord !== '')
+        out.push(perWord);
+    return out;
+}
+function cleanUnit(unit) {
+    return unit
+        .replace(/[^A-Za-z0-9:]/gu, '_')
+        .replace(/_+/g, '_')
+        .replace(/^_/, '');
+}
+/**
+ * The Prometheus label name of an attribute key: every character other than an ASCII letter or
+ * digit becomes `_`, one per character (Prometheus keeps runs of underscores by default), then a
+ * leading digit gets `key_` and a single leading underscore `key`.
+ */
+function prometheusLabelName(key) {
+    let label = key.replace(/[^A-Za-z0-9]/gu, '_');
+    if (/^[0-9]/.test(label))
+        label = `key_${label}`;
+    else if (label.startsWith('_') && !label.startsWith('__'))
+        label = `key${label}`;
+    if (/^_*$/.test(label))
+        throw new Error(`attribute key ${JSON.stringify(key)} has no label name`);
+    return label;
+}
+/**
+ * The labels a data point gets: its attributes, keys sorted and renamed, values as text; keys
+ * that rename alike are joined with `;` in key order, as Prometheus does; empty values are left
+ * out, which Prometheus also treats as no label. Then `job` and `instance` from the resource,
+ * which win over attributes of those names. Sorted by label name.
+ */
+function prometheusLabels(attributes, resource) {
+    const labels = new Map();
+    for (const key of Object.keys(attributes).sort()) {
+        const value = String(attributes[key]);
+        const name = prometheusLabelName(key);
+        const existing = labels.get(name);
+        if (existing !== undefined && existing !== '')
+            labels.set(name, `${existing};${value}`);
+        else
+            labels.set(name, value);
+    }
+    const { job, instance } = jobAndInstance(resource);
+    if (job !== undefined)
+        labels.set('job', job);
+    if (instance !== undefined)
+        labels.set('instance', instance);
+    return [...labels]
+        .filter(([, value]) => value !== '')
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+/**
+ * `job` is `service.name`, prefixed `namespace/` when `service.namespace` is set; `instance` is
+ * `service.instance.id`. Either is absent when its attribute is (or when it comes out empty).
+ */
+function jobAndInstance(resource) {
+    const name = resource['service.name'];
+    const namespace = resource['service.namespace'];
+    const instance = resource['service.instance.id'];
+    const out = {};
+    // Prometheus prefixes whenever the namespace attribute exists, even empty, and sets `job` when
+    // the result is not empty.
+    const job = name === undefined ? '' : namespace !== undefined ? `${namespace}/${name}` : name;
+    if (job !== '')
+        out.job = job;
+    if (instance !== undefined && instance !== '')
+        out.instance = instance;
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/output/openmetrics-text.ts
+
+
+/** The line that ends every OpenMetrics file. */
+const OPENMETRICS_EOF = '# EOF\n';
+/** The `le` of each finite bucket, spelled once: every histogram sample writes them all. */
+const BOUND_LABELS = DEFAULT_BOUNDARIES.map((b) => formatBound(b));
+/** A family's metadata, which precedes its samples: its type and its help text. */
+function familyHeader(name, type, help) {
+    return `# TYPE ${name} ${type}\n# HELP ${name} ${escapeLabelValue(help)}\n`;
+}
+/**
+ * A series' labels, named as Prometheus's OTLP receiver names them, rendered and escaped, without
+ * braces (a histogram bucket adds its `le`).
+ */
+function labelSet(attributes, resource) {
+    return prometheusLabels(attributes, resource)
+        .map(([name, value]) => `${name}="${escapeLabelValue(value)}"`)
+        .join(',');
+}
+/** One sample line; `seconds` is a number or already written as OpenMetrics seconds. */
+function sampleLine(name, labels, value, seconds) {
+    return `${name}{${labels}} ${formatValue(value)} ${seconds}\n`;
+}
+/**
+ * A histogram's bucket samples at one second, cumulative as OpenMetrics counts them, from counts
+ * per bucket (the last above the highest boundary) and the total count for `+Inf`.
+ */
+function bucketLines(name, labels, perBucket, count, seconds) {
+    const at = ` ${seconds}\n`;
+    const prefix = `${name}_bucket{${labels}${labels === '' ? '' : ','}le="`;
+    let cumulative = 0;
+    let lines = '';
+    BOUND_LABELS.forEach((le, i) => {
+        cumulative += perBucket[i] ?? 0;
+        lines += `${prefix}${le}"} ${cumulative}${at}`;
+    });
+    return `${lines}${prefix}+Inf"} ${count}${at}`;
+}
+/** OpenMetrics label value escaping: backslash, double quote and line feed. */
+function escapeLabelValue(value) {
+    return value.replace(/[\\"\n]/g, (c) => (c === '\n' ? '\\n' : `\\${c}`));
+}
+/** A sample value: integers without a point, as OpenMetrics asks; others in shortest form. */
+function formatValue(v) {
+    return String(v);
+}
+/**
+ * A bucket bound as the OTLP receiver writes it (Go's FormatFloat 'f', -1): the shortest digits
+ * that give the number back, never in exponent form.
+ */
+function formatBound(bound) {
+    if (bound === Infinity)
+        return '+Inf';
+    const text = String(bound);
+    const match = /^(-?)(\d)(?:\.(\d+))?e([+-]\d+)$/.exec(text);
+    if (match === null)
+        return text;
+    const [, sign, lead, rest = '', exp] = match;
+    const digits = `${lead}${rest}`;
+    const point = 1 + Number(exp);
+    if (point <= 0)
+        return `${sign}0.${'0'.repeat(-point)}${digits}`;
+    if (point >= digits.length)
+        return `${sign}${digits}${'0'.repeat(point - digits.length)}`;
+    return `${sign}${digits.slice(0, point)}.${digits.slice(point)}`;
+}
+
+;// CONCATENATED MODULE: ./src/output/write-failure.ts
+
+/** Errors of the file system that mean "no room": the disk, or the user's quota. */
+const NO_SPACE = new Set(['ENOSPC', 'EDQUOT']);
+/**
+ * The typed error for a failed write of one of the run's files, named by its kind ("OTLP/JSON
+ * Lines file") and path, so that a full disk reads as that and not as a database failure.
+ */
+function writeFailure(err, kind, path) {
+    if (err instanceof FileWriteError)
+        return err;
+    const code = err?.code;
+    if (code !== undefined && NO_SPACE.has(code))
+        return new DiskFullError(`no space left on the device while writing the ${kind} ${path} (${code}); free some space and run again`, path);
+    return new FileWriteError(`cannot write the ${kind} ${path}: ${errors_messageOf(err)}`, path);
+}
+/** Runs `work`, turning a failure into writeFailure's error for this file. */
+function write_failure_writing(kind, path, work) {
+    try {
+        return work();
+    }
+    catch (err) {
+        throw writeFailure(err, kind, path);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/output/openmetrics.ts
+
+
+
+
+
+
+
+
+/** The file's name in the output directory. */
+const OPENMETRICS_FILE = 'metrics.om';
+const KIND = 'OpenMetrics file';
+/**
+ * Writes the events as OpenMetrics text for `promtool tsdb create-blocks-from openmetrics`, which
+ * backfills Prometheus (and, through its blocks, Thanos or Mimir). Series are named and labelled
+ * as Prometheus's OTLP receiver names the live metrics (see prometheus-names.ts), so backfilled
+ * history and series that arrive over OTLP are the same series.
+ *
+ * Every sample is cumulative from 0, which the series is given one second before its first event
+ * in the file (where the cumulative OTLP series of this project start), so `increase()` counts the first events. Events
+ * of a series in one second make one sample at that second. An event older than its series' held
+ * sample (tokf's clock went back) is counted into that sample, so a series' samples are always in
+ * increasing time order, which the TSDB requires; totals stay exact. Each series ends with its
+ * total at the file's last second.
+ *
+ * Memory holds one entry per series and a fixed buffer per family; the samples wait on disk
+ * (family-spool.ts) until close() joins them. The lines themselves are openmetrics-text.ts's.
+ */
+class OpenMetricsWriter {
+    dir;
+    resource;
+    path;
+    /** Events written (those with a readable timestamp). */
+    events = 0;
+    families;
+    spool;
+    byInstrument = new Map();
+    series = new Map();
+    labelCache = new Map();
+    closed = false;
+    dirReady = false;
+    constructor(dir, resource) {
+        this.dir = dir;
+        this.resource = resource;
+        this.path = (0,external_node_path_namespaceObject.join)(dir, OPENMETRICS_FILE);
+        this.spool = new FamilySpool(this.path);
+        const family = (name, type, help) => this.spool.family(familyHeader(name, type, help));
+        this.families = [INVOCATIONS, TOKENS_SAVED, TOKEN_USAGE, FILTER_DURATION].map((instrument) => {
+            if (instrument.kind === 'sum') {
+                const name = prometheusMetricName(instrument.name, instrument.unit, 'monotonic-sum');
+                // An OpenMetrics counter family is named without `_total`; its samples carry it.
+                const total = family(name.replace(/_total$/, ''), 'counter', instrument.description);
+                return { instrument, name, total };
+            }
+            const name = prometheusMetricName(instrument.name, instrument.unit, 'histogram');
+            // Declared as three untyped families rather than one histogram: promtool rewrites the
+            // `le` of a histogram family to OpenMetrics' canonical form (`5` becomes `5.0`), while
+            // the OTLP receiver writes `5`; untyped, the buckets keep the receiver's labels and stay
+            // the same series. Prometheus keeps no type in the blocks either way.
+            return {
+                instrument,
+                name,
+                bucket: family(`${name}_bucket`, 'unknown', `${instrument.description} (buckets)`),
+                sum: family(`${name}_sum`, 'unknown', `${instrument.description} (sum)`),
+                count: family(`${name}_count`, 'unknown', `${instrument.description} (count)`),
+            };
+        });
+        for (const f of this.families)
+            this.byInstrument.set(f.instrument, f);
+    }
+    /** Throws FileWriteError (DiskFullError when the disk is full) naming the file. */
+    write(events) {
+        write_failure_writing(KIND, this.path, () => this.writeEvents(events));
+    }
+    writeEvents(events) {
+        if (this.closed)
+            throw new Error('OpenMetricsWriter: write after close');
+        const timed = events.filter((e) => e.epochSeconds !== undefined);
+        if (timed.length === 0)
+            return;
+        this.prepareDir();
+        for (const [instrument, points] of aggregate(timed)) {
+            const families = this.byInstrument.get(instrument);
+            if (families === undefined)
+                continue;
+            for (const p of points)
+                this.add(families, p);
+        }
+        this.events += timed.length;
+    }
+    /**
+     * Writes the held samples and the file; removes the parts. Safe to call twice. A run that wrote
+     * no event leaves the directory as it was, an earlier run's file included.
+     */
+    close() {
+        write_failure_writing(KIND, this.path, () => this.finish());
+    }
+    finish() {
+        if (this.closed)
+            return;
+        this.closed = true;
+        if (this.events === 0) {
+            this.spool.discard();
+            return;
+        }
+        this.prepareDir();
+        let last = -Infinity;
+        for (const s of this.series.values())
+            last = Math.max(last, s.heldSeconds);
+        for (const s of this.series.values()) {
+            this.emit(s, s.heldSeconds);
+            // Every series once more at the file's last second, with the same total: an instant query
+            // sees a series only within its lookback (5 minutes) of a sample, and at the end of the
+            // history `sum(...)` should give the database's totals, not only the recent series'.
+            if (s.heldSeconds < last)
+                this.emit(s, last);
+        }
+        this.series.clear();
+        this.labelCache.clear();
+        this.spool.commit(OPENMETRICS_EOF);
+    }
+    prepareDir() {
+        if (this.dirReady)
+            return;
+        (0,external_node_fs_namespaceObject.mkdirSync)(this.dir, { recursive: true });
+        this.dirReady = true;
+    }
+    add(families, p) {
+        const attrs = JSON.stringify(p.attributes);
+        const key = `${families.instrument.name}\u0000${attrs}`;
+        let s = this.series.get(key);
+        if (s === undefined) {
+            s = {
+                families,
+                labels: this.renderLabels(attrs, p.attributes),
+                heldSeconds: p.epochSeconds,
+                sum: 0,
+                count: 0,
+                buckets: families.bucket
+                    ? new Array(DEFAULT_BOUNDARIES.length + 1).fill(0)
+                    : undefined,
+            };
+            this.series.set(key, s);
+            // The series starts from 0 a second before its first event, as its OTLP twin does.
+            this.emit(s, p.epochSeconds - 1);
+        }
+        else if (p.epochSeconds > s.heldSeconds) {
+            this.emit(s, s.heldSeconds);
+            s.heldSeconds = p.epochSeconds;
+        }
+        // At or before the held second: counted into the held sample.
+        s.sum += p.histogram === undefined ? p.sum : p.histogram.sum;
+        if (p.histogram !== undefined && s.buckets !== undefined) {
+            s.count += p.histogram.count;
+            p.histogram.bucketCounts.forEach((n, i) => (s.buckets[i] += n));
+        }
+    }
+    /**
+     * Labels by attribute set, rendered once: the invocations, tokens-saved and duration series of
+     * a command share theirs, and rendering means renaming, sorting and escaping up to 4 KiB.
+     */
+    renderLabels(attrsKey, attributes) {
+        let labels = this.labelCache.get(attrsKey);
+        if (labels === undefined) {
+            labels = labelSet(attributes, this.resource);
+            this.labelCache.set(attrsKey, labels);
+        }
+        return labels;
+    }
+    emit(s, seconds) {
+        const f = s.families;
+        if (f.total !== undefined) {
+            f.total.append(sampleLine(f.name, s.labels, s.sum, seconds));
+            return;
+        }
+        f.bucket.append(bucketLines(f.name, s.labels, s.buckets, s.count, seconds));
+        f.sum.append(sampleLine(`${f.name}_sum`, s.labels, s.sum, seconds));
+        f.count.append(sampleLine(`${f.name}_count`, s.labels, s.count, seconds));
+    }
+}
+
+;// CONCATENATED MODULE: ./src/output/otlp-json-lines.ts
+
+
+
+
+const otlp_json_lines_KIND = 'OTLP/JSON Lines file';
+/**
+ * The Collector's otlpjsonfile receiver truncates lines over 1 MiB by default; keep every line
+ * well under that.
+ */
+const MAX_LINE_BYTES = 512 * 1024;
+const NEWLINE = new Uint8Array([0x0a]);
+/**
+ * Writes OTLP/JSON Lines in the file exporter's format: one MetricsData, LogsData or TracesData
+ * object per line, of one signal. The file is replaced by the first write of a run; a run that writes nothing leaves it as
+ * an earlier run wrote it.
+ */
+class otlp_json_lines_OtlpJsonLinesWriter {
+    dir;
+    resource;
+    signal;
+    now;
+    path;
+    fd;
+    lines = 0;
+    events = 0;
+    /** Bytes of the lines written, for the size of the next parts. */
+    bytes = 0;
+    constructor(dir, resource, fileName, signal = 'metrics', 
+    /** The clock, for the observed time of log records. */
+    now = Date.now) {
+        this.dir = dir;
+        this.resource = resource;
+        this.signal = signal;
+        this.now = now;
+        this.path = (0,external_node_path_namespaceObject.join)(dir, fileName);
+    }
+    /** Throws FileWriteError (DiskFullError when the disk is full) naming the file. */
+    write(events) {
+        if (events.length === 0)
+            return;
+        write_failure_writing(otlp_json_lines_KIND, this.path, () => this.writeLines(events));
+    }
+    writeLines(events) {
+        const fd = this.fd ?? this.open();
+        for (const part of this.parts(events)) {
+            const { signal, resource } = this;
+            const lines = encodeSignalRequests(signal, part, resource, 'http/json', MAX_LINE_BYTES, this.now());
+            for (const line of lines) {
+                (0,external_node_fs_namespaceObject.writeSync)(fd, line.body);
+                (0,external_node_fs_namespaceObject.writeSync)(fd, NEWLINE);
+                this.lines += 1;
+                this.bytes += line.body.byteLength;
+            }
+            this.events += part.length;
+        }
+    }
+    /**
+     * A batch cut into parts that should fit a line, by the bytes per event seen so far: encoding a
+     * whole batch only to halve it until it fits costs several JSON encodings and their garbage.
+     * Parts end at a change of second, so that a second's points stay on one line where they fit.
+     */
+    *parts(events) {
+        const perEvent = this.events === 0 ? 0 : this.bytes / this.events;
+        const size = perEvent === 0 ? events.length : Math.max(1, Math.floor((0.75 * MAX_LINE_BYTES) / perEvent));
+        let start = 0;
+        while (start < events.length) {
+            let end = Math.min(events.length, start + size);
+            const limit = Math.min(events.length, start + 4 * size);
+            while (end < limit && events[end].epochSeconds === events[end - 1].epochSeconds)
+                end += 1;
+            yield events.slice(start, end);
+            start = end;
+        }
+    }
+    close() {
+        const fd = this.fd;
+        if (fd === undefined)
+            return;
+        this.fd = undefined;
+        try {
+            write_failure_writing(otlp_json_lines_KIND, this.path, () => flush(fd));
+        }
+        finally {
+            (0,external_node_fs_namespaceObject.closeSync)(fd);
+        }
+    }
+    open() {
+        (0,external_node_fs_namespaceObject.mkdirSync)(this.dir, { recursive: true });
+        this.fd = (0,external_node_fs_namespaceObject.openSync)(this.path, 'w');
+        return this.fd;
+    }
+}
+/** fsync, where the file can be synced: a pipe or a device (`/dev/stdout`) cannot, and need not. */
+function flush(fd) {
+    try {
+        (0,external_node_fs_namespaceObject.fsyncSync)(fd);
+    }
+    catch (err) {
+        const code = err.code;
+        if (code !== 'EINVAL' && code !== 'ENOTSUP' && code !== 'EROFS')
+            throw err;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/engine/pass-outputs.ts
+
+
+
+/**
+ * The files a pass of a tokf database writes beside sending (the OTLP/JSON Lines files of
+ * --otlp-json-out, the OpenMetrics backfill of --openmetrics-out): opened before the first batch,
+ * written batch by batch, closed at the end, where a failure to finish one is said once as the
+ * run's error and never undoes what was sent.
+ */
+class PassOutputs {
+    later;
+    notices;
+    files;
+    backfill;
+    constructor(config, signal, now, 
+    /** The caller's, when it keeps the files only later (see FilesForLater). */
+    later, 
+    /** Whether the pass sends and records: only then is the file of every event spooled. */
+    sending, notices) {
+        this.later = later;
+        this.notices = notices;
+        const dir = config.otlpJsonOut;
+        const { resource } = config;
+        const spool = sending && later?.spool === true;
+        if (dir !== undefined)
+            this.files = {
+                // Replaced by the first batch written: a run with nothing to send leaves an earlier run's file.
+                all: spool && later !== undefined
+                    ? later.spoolFor(dir, resource, `${signal}.jsonl`, signal, now)
+                    : new otlp_json_lines_OtlpJsonLinesWriter(dir, resource, `${signal}.jsonl`, signal, now),
+                refused: new otlp_json_lines_OtlpJsonLinesWriter(dir, resource, `rejected-${signal}.jsonl`, signal, now),
+            };
+        if (config.openmetricsOut !== undefined)
+            this.backfill = new OpenMetricsWriter(config.openmetricsOut, resource);
+    }
+    /** A batch read: into the file of every event and the backfill (throws FileWriteError). */
+    write(batch) {
+        this.files?.all.write(batch);
+        this.backfill?.write(batch);
+    }
+    /**
+     * Closes every file; beside the events the run set aside into its file, the file as it was
+     * written (`recorder`), so that `status` can tell whether it still holds them.
+     */
+    close(recorder, noteFailure) {
+        const { files } = this;
+        for (const file of [files?.all, files?.refused])
+            this.closeFile(file, noteFailure);
+        this.stamp(files?.all, recorder);
+        this.closeBackfill();
+    }
+    stamp(file, recorder) {
+        if (recorder === undefined || file === undefined || file.lines === 0)
+            return;
+        // Kept later: stamped when the events held for it are set aside (see FilesForLater).
+        if (this.later !== undefined)
+            return;
+        if (this.saidFailed(file.path))
+            return;
+        try {
+            recorder.fileWritten(file.path);
+        }
+        catch {
+            // Without the stamp, status says it cannot tell whether the file still holds them.
+        }
+    }
+    /** Whether a failure to write the file was said already. */
+    saidFailed(path) {
+        return this.notices.errors.some((e) => e.kind === 'file-failed' && e.file === path);
+    }
+    /** A file that cannot be finished is said once (a write that failed before said it already). */
+    closeFile(file, noteFailure) {
+        try {
+            file?.close();
+        }
+        catch (err) {
+            if (this.saidFailed(file?.path))
+                return;
+            noteFailure(err);
+        }
+    }
+    /** The backfill is written whole at the end; a failure there must not undo what was sent. */
+    closeBackfill() {
+        const { backfill } = this;
+        try {
+            backfill?.close();
+        }
+        catch (err) {
+            if (this.saidFailed(backfill?.path))
+                return;
+            this.notices.error({
+                kind: 'file-failed',
+                count: backfill?.events ?? 0,
+                message: errors_messageOf(err),
+                ...(backfill && { file: backfill.path }),
+            });
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/engine/skipped-events.ts
+
+/** Skipped events recorded per write transaction. */
+const SKIPPED_PER_WRITE = 2000;
+/**
+ * The events `builtins: skip` leaves out, recorded as done where the run records (not a dry run or
+ * a file export) so that they are not pending: in writes of SKIPPED_PER_WRITE, whatever lies
+ * between them. A write that fails is the run's `skip-failed` error; the events stay pending.
+ */
+class SkippedEvents {
+    recorder;
+    notices;
+    waiting = [];
+    constructor(recorder, notices) {
+        this.recorder = recorder;
+        this.notices = notices;
+    }
+    skip(e) {
+        if (this.recorder === undefined)
+            return;
+        this.waiting.push({ id: e.id, coverFrom: e.coverFrom });
+        if (this.waiting.length >= SKIPPED_PER_WRITE)
+            this.record();
+    }
+    /** Records those waiting; at the end of the run, and every SKIPPED_PER_WRITE. */
+    record() {
+        const events = this.waiting;
+        if (this.recorder === undefined || events.length === 0)
+            return;
+        this.waiting = [];
+        try {
+            this.recorder.leftOut(events);
+        }
+        catch (err) {
+            if (err instanceof LockLostError)
+                return; // said once, as lock-lost
+            this.notices.error({
+                kind: 'skip-failed',
+                count: events.length,
+                firstId: events[0]?.id,
+                message: errors_messageOf(err),
+            });
+        }
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/engine/pipeline.ts
 /**
  * Batches encoded (and compressing) ahead of the one being sent. Enough to keep the sender busy
@@ -11861,8 +12008,6 @@ async function letNewestSecondEnd(db, now, sleep = promises_namespaceObject.setT
 
 
 
-/** Skipped events recorded per write transaction. */
-const SKIPPED_PER_WRITE = 2000;
 /** Rows of the tokens-saved breakdown kept in the result. */
 const SAVINGS_ROWS = 20;
 /**
@@ -11884,8 +12029,8 @@ class TokfPass {
     recorder;
     /** Unreadable rows met while sending: set aside, as they can never be replayed. */
     unreadableIds = [];
-    /** Events left out by `builtins: skip`, waiting to be recorded as done. */
-    skipped = [];
+    /** Events left out by `builtins: skip`, recorded as done. */
+    skipped;
     encoder;
     ageLimits;
     /** For the progress display: about how many events the run selects (see estimateTotal). */
@@ -11911,6 +12056,7 @@ class TokfPass {
             this.recorder = new ProgressRecorder(db, progress, deadLetters, lock, deps.now, series, stores.inFlight);
         if (sending)
             stores.inFlight.load();
+        this.skipped = new SkippedEvents(this.recorder, this.notices);
         // Cumulative totals continue from what the database records as acknowledged.
         const ledger = sending && config.temporality === 'cumulative' ? series.load() : undefined;
         // A run that writes every event to an OTLP/JSON file (the action's artifact with `always`,
@@ -11932,11 +12078,8 @@ class TokfPass {
         });
     }
     async run(started) {
-        const files = this.openFiles();
-        const { openmetricsOut } = this.config;
-        const backfill = openmetricsOut === undefined
-            ? undefined
-            : new OpenMetricsWriter(openmetricsOut, this.config.resource);
+        const outputs = new PassOutputs(this.config, this.stores.signal, this.deps.now, this.filesForLater, this.sending, this.notices);
+        const { files, backfill } = outputs;
         const exporter = this.recorder === undefined ? undefined : this.exporter();
         const delivery = exporter === undefined || this.recorder === undefined
             ? undefined
@@ -11973,8 +12116,7 @@ class TokfPass {
                 if (harness.interrupted || this.lockLost())
                     break;
                 this.observed.batch(batch);
-                files?.all.write(batch);
-                backfill?.write(batch);
+                outputs.write(batch);
                 const fresh = this.ageLimits.fresh(batch, files?.all.path);
                 // Without a sender, the requests are encoded only to report what would be sent (on the
                 // encoding thread too, once a run has one, while the next batch is read). Cumulative
@@ -12004,11 +12146,8 @@ class TokfPass {
             if (failure !== undefined)
                 this.notices.error({ kind: 'unexpected', count: 0, message: errors_messageOf(failure) });
             delivery?.finish();
-            this.recordSkipped();
-            for (const file of [files?.all, files?.refused])
-                this.closeFile(file);
-            this.stampFile(files?.all);
-            this.closeBackfill(backfill);
+            this.skipped.record();
+            outputs.close(this.recorder, (err) => this.noteFailure(err));
             this.encoder.close();
             unwatch();
         }
@@ -12106,56 +12245,6 @@ class TokfPass {
             sending: s !== undefined,
         });
     }
-    /**
-     * Beside the events this run set aside into its file, the file as it was written, so that
-     * `status` can tell whether it still holds them. A file that could not be written is not stamped.
-     */
-    stampFile(file) {
-        if (this.recorder === undefined || file === undefined || file.lines === 0)
-            return;
-        // Kept later: stamped when the events held for it are set aside (see FilesForLater).
-        if (this.filesForLater !== undefined)
-            return;
-        if (this.saidFailed(file.path))
-            return;
-        try {
-            this.recorder.fileWritten(file.path);
-        }
-        catch {
-            // Without the stamp, status says it cannot tell whether the file still holds them.
-        }
-    }
-    /** Whether a failure to write the file was said already. */
-    saidFailed(path) {
-        return this.notices.errors.some((e) => e.kind === 'file-failed' && e.file === path);
-    }
-    /** A file that cannot be finished is said once (a write that failed before said it already). */
-    closeFile(file) {
-        try {
-            file?.close();
-        }
-        catch (err) {
-            if (this.saidFailed(file?.path))
-                return;
-            this.noteFailure(err);
-        }
-    }
-    /** The backfill is written whole at the end; a failure there must not undo what was sent. */
-    closeBackfill(backfill) {
-        try {
-            backfill?.close();
-        }
-        catch (err) {
-            if (this.saidFailed(backfill?.path))
-                return;
-            this.notices.error({
-                kind: 'file-failed',
-                count: backfill?.events ?? 0,
-                message: errors_messageOf(err),
-                ...(backfill && { file: backfill.path }),
-            });
-        }
-    }
     selected() {
         const { stores, config } = this;
         const pending = scanPending(stores.db, (lo, hi) => stores.progress.pendingScan(Math.max(lo, config.fromId ?? lo), hi), stores.columns);
@@ -12165,40 +12254,10 @@ class TokfPass {
             ...(this.sending && { onUnreadable: (e) => this.unreadableIds.push(e.id) }),
             ...(config.builtins === 'skip' && {
                 skip: isBuiltinCommand,
-                onSkipped: (e) => this.skip(e),
+                onSkipped: (e) => this.skipped.skip(e),
             }),
             hold: unfinishedSeconds(this.deps.now()),
         }, this.observed.selection);
-    }
-    /**
-     * A skipped event is recorded as done where the run records (not a dry run or a file export),
-     * so that it is not pending: in writes of SKIPPED_PER_WRITE, whatever lies between them.
-     */
-    skip(e) {
-        if (this.recorder === undefined)
-            return;
-        this.skipped.push({ id: e.id, coverFrom: e.coverFrom });
-        if (this.skipped.length >= SKIPPED_PER_WRITE)
-            this.recordSkipped();
-    }
-    recordSkipped() {
-        const events = this.skipped;
-        if (this.recorder === undefined || events.length === 0)
-            return;
-        this.skipped = [];
-        try {
-            this.recorder.leftOut(events);
-        }
-        catch (err) {
-            if (err instanceof LockLostError)
-                return; // said once, as lock-lost
-            this.notices.error({
-                kind: 'skip-failed',
-                count: events.length,
-                firstId: events[0]?.id,
-                message: errors_messageOf(err),
-            });
-        }
     }
     /** A redirect followed: a note of the run, so that every hop can be seen. */
     redirected(line) {
@@ -12226,22 +12285,6 @@ class TokfPass {
             });
         }
     }
-    openFiles() {
-        const dir = this.config.otlpJsonOut;
-        if (dir === undefined)
-            return undefined;
-        const { resource } = this.config;
-        const { signal } = this.stores;
-        const { now } = this.harness.deps;
-        const later = this.sending ? this.filesForLater : undefined;
-        return {
-            // Replaced by the first batch written: a run with nothing to send leaves an earlier run's file.
-            all: later?.spool === true
-                ? later.spoolFor(dir, resource, `${signal}.jsonl`, signal, now)
-                : new otlp_json_lines_OtlpJsonLinesWriter(dir, resource, `${signal}.jsonl`, signal, now),
-            refused: new otlp_json_lines_OtlpJsonLinesWriter(dir, resource, `rejected-${signal}.jsonl`, signal, now),
-        };
-    }
     exporter() {
         const { config } = this;
         if (config.endpoint === undefined)
@@ -12256,7 +12299,6 @@ class TokfPass {
             onRedirect: (line) => this.redirected(line),
         });
     }
-    /** Pending and set-aside events of the whole database after the run. */
     /** Pending in the database now, as countAfter counts it; -1 if counting failed (said there). */
     countPending() {
         const { progress, deadLetters } = this.stores;
@@ -12267,6 +12309,7 @@ class TokfPass {
             return -1;
         }
     }
+    /** Pending and set-aside events of the whole database after the run. */
     countAfter() {
         const { progress, deadLetters } = this.stores;
         try {
@@ -12694,7 +12737,11 @@ class FilesForLater {
             const db = openDatabase(dbPath, false, deps.busyTimeoutMs ?? BUSY_TIMEOUT_MS);
             try {
                 const lock = new SyncLock(db);
-                await lock.acquire({ waitMs: LOCK_WAIT_MS, now: deps.now, sleep: deps.sleep ?? delay });
+                await lock.acquire({
+                    waitMs: deps.lockWaitMs ?? LOCK_WAIT_MS,
+                    now: deps.now,
+                    sleep: deps.sleep ?? delay,
+                });
                 try {
                     const at = new Date(deps.now());
                     inWriteTransaction(db, 'record set-aside events', () => {

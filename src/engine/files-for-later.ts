@@ -102,14 +102,24 @@ export class FilesForLater {
    */
   async setAsideHeld(
     results: readonly SyncResult[],
-    deps: { now: () => number; sleep?: (ms: number) => Promise<void>; busyTimeoutMs?: number },
+    deps: {
+      now: () => number;
+      sleep?: (ms: number) => Promise<void>;
+      busyTimeoutMs?: number;
+      /** As the run harness waits for another run's lock (see RunDeps.lockWaitMs). */
+      lockWaitMs?: number;
+    },
   ): Promise<void> {
     for (const dbPath of new Set(this.held.map((h) => h.dbPath))) {
       const held = this.held.filter((h) => h.dbPath === dbPath);
       const db = openDatabase(dbPath, false, deps.busyTimeoutMs ?? BUSY_TIMEOUT_MS);
       try {
         const lock = new SyncLock(db);
-        await lock.acquire({ waitMs: LOCK_WAIT_MS, now: deps.now, sleep: deps.sleep ?? delay });
+        await lock.acquire({
+          waitMs: deps.lockWaitMs ?? LOCK_WAIT_MS,
+          now: deps.now,
+          sleep: deps.sleep ?? delay,
+        });
         try {
           const at = new Date(deps.now());
           inWriteTransaction(db, 'record set-aside events', () => {

@@ -2,9 +2,6 @@ import type { DatabaseSync } from 'node:sqlite';
 import type { Signal } from '../config/vocabulary.js';
 import type { SyncConfig } from '../config/sync-config.js';
 import type { OtlpExporter } from '../deliver/otlp-exporter.js';
-import { OpenMetricsWriter } from '../output/openmetrics.js';
-import { OtlpJsonLinesWriter } from '../output/otlp-json-lines.js';
-import type { SpooledJsonLines } from '../output/spooled-json-lines.js';
 import type { DeadLetters } from '../progress/dead-letters.js';
 import type { InFlight } from '../progress/in-flight.js';
 import type { ProgressStore } from '../progress/progress-store.js';
@@ -22,6 +19,8 @@ import { Speculation } from './speculation.js';
 import { noEncodingThread, TokfEncoder } from './tokf-encoder.js';
 import { Notices } from './notices.js';
 import { Observed } from './observed.js';
+import { PassOutputs } from './pass-outputs.js';
+import { SkippedEvents } from './skipped-events.js';
 import { OrderedPipeline } from './pipeline.js';
 import { runResult } from './run-result.js';
 import { batchEvents, selectEvents } from './selection.js';
@@ -30,9 +29,6 @@ import type { RunHarness } from './run-harness.js';
 import type { FilesForLater, HeldForFile } from './files-for-later.js';
 import type { SyncResult } from './sync-result.js';
 import { letNewestSecondEnd, unfinishedSeconds } from './unfinished-seconds.js';
-
-/** Skipped events recorded per write transaction. */
-const SKIPPED_PER_WRITE = 2000;
 
 /** Rows of the tokens-saved breakdown kept in the result. */
 const SAVINGS_ROWS = 20;
@@ -52,13 +48,6 @@ export interface Stores {
   signal: Signal;
 }
 
-/** Where a run writes OTLP/JSON Lines: every selected event, and the points of refused ones. */
-interface Files {
-  /** Written as the run goes, or spooled to be written if wanted (see FilesForLater). */
-  all: OtlpJsonLinesWriter | SpooledJsonLines;
-  refused: OtlpJsonLinesWriter;
-}
-
 /**
  * One pass over the pending events, in one direction:
  *   rows (source) -> selection -> batches -> requests (encode) -> pipeline -> Delivery
@@ -73,8 +62,8 @@ export class TokfPass {
   private readonly recorder: ProgressRecorder | undefined;
   /** Unreadable rows met while sending: set aside, as they can never be replayed. */
   private readonly unreadableIds: number[] = [];
-  /** Events left out by `builtins: skip`, waiting to be recorded as done. */
-  private skipped: Pick<TokfEvent, 'id' | 'coverFrom'>[] = [];
+  /** Events left out by `builtins: skip`, recorded as done. */
+  private readonly skipped: SkippedEvents;
   private readonly encoder: TokfEncoder;
   private readonly ageLimits: AgeLimits;
   /** For the progress display: about how many events the run selects (see estimateTotal). */
@@ -107,6 +96,7 @@ export class TokfPass {
         stores.inFlight,
       );
     if (sending) stores.inFlight.load();
+    this.skipped = new SkippedEvents(this.recorder, this.notices);
     // Cumulative totals continue from what the database records as acknowledged.
     const ledger = sending && config.temporality === 'cumulative' ? series.load() : undefined;
     // A run that writes every event to an OTLP/JSON file (the action's artifact with `always`,
@@ -130,12 +120,15 @@ export class TokfPass {
   }
 
   async run(started: number): Promise<SyncResult> {
-    const files = this.openFiles();
-    const { openmetricsOut } = this.config;
-    const backfill =
-      openmetricsOut === undefined
-        ? undefined
-        : new OpenMetricsWriter(openmetricsOut, this.config.resource);
+    const outputs = new PassOutputs(
+      this.config,
+      this.stores.signal,
+      this.deps.now,
+      this.filesForLater,
+      this.sending,
+      this.notices,
+    );
+    const { files, backfill } = outputs;
     const exporter = this.recorder === undefined ? undefined : this.exporter();
     const delivery =
       exporter === undefined || this.recorder === undefined
@@ -172,8 +165,7 @@ export class TokfPass {
         // Interrupted: the batches read so far are settled; nothing more is read.
         if (harness.interrupted || this.lockLost()) break;
         this.observed.batch(batch);
-        files?.all.write(batch);
-        backfill?.write(batch);
+        outputs.write(batch);
         const fresh = this.ageLimits.fresh(batch, files?.all.path);
         // Without a sender, the requests are encoded only to report what would be sent (on the
         // encoding thread too, once a run has one, while the next batch is read). Cumulative
@@ -201,10 +193,8 @@ export class TokfPass {
       if (failure !== undefined)
         this.notices.error({ kind: 'unexpected', count: 0, message: messageOf(failure) });
       delivery?.finish();
-      this.recordSkipped();
-      for (const file of [files?.all, files?.refused]) this.closeFile(file);
-      this.stampFile(files?.all);
-      this.closeBackfill(backfill);
+      this.skipped.record();
+      outputs.close(this.recorder, (err) => this.noteFailure(err));
       this.encoder.close();
       unwatch();
     }
@@ -318,52 +308,6 @@ export class TokfPass {
     });
   }
 
-  /**
-   * Beside the events this run set aside into its file, the file as it was written, so that
-   * `status` can tell whether it still holds them. A file that could not be written is not stamped.
-   */
-  private stampFile(file: Files['all'] | undefined): void {
-    if (this.recorder === undefined || file === undefined || file.lines === 0) return;
-    // Kept later: stamped when the events held for it are set aside (see FilesForLater).
-    if (this.filesForLater !== undefined) return;
-    if (this.saidFailed(file.path)) return;
-    try {
-      this.recorder.fileWritten(file.path);
-    } catch {
-      // Without the stamp, status says it cannot tell whether the file still holds them.
-    }
-  }
-
-  /** Whether a failure to write the file was said already. */
-  private saidFailed(path: string | undefined): boolean {
-    return this.notices.errors.some((e) => e.kind === 'file-failed' && e.file === path);
-  }
-
-  /** A file that cannot be finished is said once (a write that failed before said it already). */
-  private closeFile(file: Files['all'] | undefined): void {
-    try {
-      file?.close();
-    } catch (err) {
-      if (this.saidFailed(file?.path)) return;
-      this.noteFailure(err);
-    }
-  }
-
-  /** The backfill is written whole at the end; a failure there must not undo what was sent. */
-  private closeBackfill(backfill: OpenMetricsWriter | undefined): void {
-    try {
-      backfill?.close();
-    } catch (err) {
-      if (this.saidFailed(backfill?.path)) return;
-      this.notices.error({
-        kind: 'file-failed',
-        count: backfill?.events ?? 0,
-        message: messageOf(err),
-        ...(backfill && { file: backfill.path }),
-      });
-    }
-  }
-
   private selected(): Iterable<TokfEvent> {
     const { stores, config } = this;
     const pending = scanPending(
@@ -379,39 +323,12 @@ export class TokfPass {
         ...(this.sending && { onUnreadable: (e: TokfEvent) => this.unreadableIds.push(e.id) }),
         ...(config.builtins === 'skip' && {
           skip: isBuiltinCommand,
-          onSkipped: (e: TokfEvent) => this.skip(e),
+          onSkipped: (e: TokfEvent) => this.skipped.skip(e),
         }),
         hold: unfinishedSeconds(this.deps.now()),
       },
       this.observed.selection,
     );
-  }
-
-  /**
-   * A skipped event is recorded as done where the run records (not a dry run or a file export),
-   * so that it is not pending: in writes of SKIPPED_PER_WRITE, whatever lies between them.
-   */
-  private skip(e: TokfEvent): void {
-    if (this.recorder === undefined) return;
-    this.skipped.push({ id: e.id, coverFrom: e.coverFrom });
-    if (this.skipped.length >= SKIPPED_PER_WRITE) this.recordSkipped();
-  }
-
-  private recordSkipped(): void {
-    const events = this.skipped;
-    if (this.recorder === undefined || events.length === 0) return;
-    this.skipped = [];
-    try {
-      this.recorder.leftOut(events);
-    } catch (err) {
-      if (err instanceof LockLostError) return; // said once, as lock-lost
-      this.notices.error({
-        kind: 'skip-failed',
-        count: events.length,
-        firstId: events[0]?.id,
-        message: messageOf(err),
-      });
-    }
   }
 
   /** A redirect followed: a note of the run, so that every hop can be seen. */
@@ -439,23 +356,6 @@ export class TokfPass {
     }
   }
 
-  private openFiles(): Files | undefined {
-    const dir = this.config.otlpJsonOut;
-    if (dir === undefined) return undefined;
-    const { resource } = this.config;
-    const { signal } = this.stores;
-    const { now } = this.harness.deps;
-    const later = this.sending ? this.filesForLater : undefined;
-    return {
-      // Replaced by the first batch written: a run with nothing to send leaves an earlier run's file.
-      all:
-        later?.spool === true
-          ? later.spoolFor(dir, resource, `${signal}.jsonl`, signal, now)
-          : new OtlpJsonLinesWriter(dir, resource, `${signal}.jsonl`, signal, now),
-      refused: new OtlpJsonLinesWriter(dir, resource, `rejected-${signal}.jsonl`, signal, now),
-    };
-  }
-
   private exporter(): OtlpExporter | undefined {
     const { config } = this;
     if (config.endpoint === undefined) return undefined;
@@ -470,7 +370,6 @@ export class TokfPass {
     });
   }
 
-  /** Pending and set-aside events of the whole database after the run. */
   /** Pending in the database now, as countAfter counts it; -1 if counting failed (said there). */
   private countPending(): number {
     const { progress, deadLetters } = this.stores;
@@ -481,6 +380,7 @@ export class TokfPass {
     }
   }
 
+  /** Pending and set-aside events of the whole database after the run. */
   private countAfter(): { pending: number; setAside: number } {
     const { progress, deadLetters } = this.stores;
     try {

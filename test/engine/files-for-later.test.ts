@@ -7,7 +7,15 @@ import { copyFileSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildSyncConfig } from '../../src/config/build-config.js';
 import type { SyncSettings } from '../../src/config/sync-config.js';
-import { FilesForLater, readStatus, runSync, type SyncResult } from '../../src/engine/index.js';
+import { DatabaseSync } from 'node:sqlite';
+import {
+  FilesForLater,
+  readStatus,
+  runSync,
+  SyncBusyError,
+  type SyncResult,
+} from '../../src/engine/index.js';
+import { SyncLock } from '../../src/progress/sync-lock.js';
 import { OtlpReceiver, type ScriptedResponse } from '../helpers/otlp-receiver.js';
 import { FAST_RETRY } from '../helpers/sync-engine.js';
 import {
@@ -195,6 +203,32 @@ describe('events too old for the endpoint, kept in a file kept later', () => {
       file: { path: join(outB, 'metrics.jsonl'), state: 'there' },
     });
     expect(later.heldCount()).toBe(0);
+  });
+
+  it('stay pending while another run holds the lock past lockWaitMs (SyncBusyError)', async () => {
+    const { spooled, later, dbB } = await bothWays(
+      { maxAge: '7d' },
+      [],
+      20,
+      new Date(NOW - 30 * DAY).toISOString(),
+    );
+    later.writeFiles();
+    const db = new DatabaseSync(dbB);
+    const other = new SyncLock(db);
+    await other.acquire({ waitMs: 0, now: Date.now, sleep: async () => {} });
+    try {
+      const started = Date.now();
+      await expect(
+        later.setAsideHeld([spooled], { now: Date.now, lockWaitMs: 200 }),
+      ).rejects.toThrow(SyncBusyError);
+      // The wait asked for, not the default ten seconds.
+      expect(Date.now() - started).toBeLessThan(5_000);
+    } finally {
+      other.release();
+      db.close();
+    }
+    expect(readStatus(dbB, NOW).setAside.byReason).toEqual([]);
+    expect(later.heldCount()).toBe(20);
   });
 
   it('stay pending, and the result says so, when the file is not kept', async () => {

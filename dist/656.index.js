@@ -1,8 +1,8 @@
-export const id = 725;
-export const ids = [725];
+export const id = 656;
+export const ids = [656];
 export const modules = {
 
-/***/ 82725:
+/***/ 80656:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -3770,6 +3770,110 @@ class RunHarness {
     }
 }
 
+;// CONCATENATED MODULE: ./src/progress/recorder.ts
+
+
+
+/**
+ * The one place a run writes what happened to its events, each call one short transaction, so
+ * that tokf's writes wait at most that long and a crash loses at most the request in flight:
+ * - acknowledged: the events are delivered, no longer set aside, their cumulative series have
+ *   reached the totals sent, and the lock shows we live (or, taken over, nothing is written);
+ * - set aside: the events are skipped by later runs, with why, until they are asked for again.
+ */
+class ProgressRecorder {
+    db;
+    store;
+    deadLetters;
+    lock;
+    now;
+    series;
+    inFlight;
+    /** Time spent in the write transactions, in ms. */
+    recordMs = 0;
+    constructor(db, store, deadLetters, lock, now, series, 
+    /** Where the events of the request being sent are noted until its answer is recorded. */
+    inFlight) {
+        this.db = db;
+        this.store = store;
+        this.deadLetters = deadLetters;
+        this.lock = lock;
+        this.now = now;
+        this.series = series;
+        this.inFlight = inFlight;
+    }
+    /** Throws when the database refuses the write: the events then stay pending. */
+    acknowledged(events, totals) {
+        this.write('record delivered events', (at) => {
+            this.store.markDelivered(coverage(events), at);
+            const ids = events.map((e) => e.id);
+            this.deadLetters.forget(ids);
+            this.inFlight?.delivered(ids, at);
+            if (totals === undefined)
+                return;
+            if (this.series === undefined)
+                throw new Error('cumulative totals but no series table');
+            this.series.save(totals);
+        });
+    }
+    /**
+     * Events left out for good by the run's choice (tokf's built-in commands with `builtins: skip`):
+     * done, as delivered ones are, but never sent. Throws when the database refuses the write.
+     */
+    leftOut(events) {
+        if (events.length === 0)
+            return;
+        this.write('record skipped events', (at) => {
+            this.store.markDelivered(coverage(events), at);
+            this.deadLetters.forget(events.map((e) => e.id));
+        });
+    }
+    /** Throws when the database refuses the write: the events then stay pending. */
+    setAside(ids, rejection) {
+        if (ids.length === 0)
+            return;
+        this.write('record set-aside events', (at) => this.deadLetters.record(ids, rejection, at));
+    }
+    /** The run finished writing `file`, which holds events it set aside (see DeadLetters). */
+    fileWritten(file) {
+        const { size, mtimeMs } = (0,external_node_fs_.statSync)(file);
+        this.write('record the file written', () => this.deadLetters.fileWritten(file, size, mtimeMs));
+    }
+    /** Before a request goes out (see InFlight); throws when the database refuses the write. */
+    sending(events) {
+        if (this.inFlight === undefined)
+            return;
+        const ids = events.map((e) => e.id);
+        const inFlight = this.inFlight;
+        this.write('record the request in flight', (at) => inFlight.sending(ids, at));
+    }
+    /**
+     * How a request's answer went, when not acknowledged: read (nothing of it is held unrecorded)
+     * or not (it may be). Throws when the database refuses the write.
+     */
+    unacknowledged(events, answerRead) {
+        if (this.inFlight === undefined)
+            return;
+        const ids = events.map((e) => e.id);
+        const inFlight = this.inFlight;
+        this.write('record the request in flight', (at) => answerRead ? inFlight.notTaken(at) : inFlight.unread(ids, at));
+    }
+    write(what, work) {
+        const at = new Date(this.now());
+        const started = performance.now();
+        try {
+            inWriteTransaction(this.db, what, () => {
+                // First: a run whose lock was taken over records nothing (LockLostError).
+                this.lock.refresh(at.getTime());
+                work(at);
+            });
+        }
+        finally {
+            this.recordMs += performance.now() - started;
+        }
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/source/tokf-event.ts
 /**
  * Text longer than this is cut: tokf.command is the whole argv, and backends refuse (or choke on)
@@ -3879,1588 +3983,6 @@ function programOf(command) {
         return '(other program)';
     const next = words[i + 1];
     return next !== undefined && /^[a-z][a-z-]{0,23}$/.test(next) ? `${program} ${next}` : program;
-}
-
-// EXTERNAL MODULE: ./node_modules/@opentelemetry/api/dist/metrics/Metric.mjs
-var Metric = __webpack_require__(18007);
-;// CONCATENATED MODULE: ./src/encode/instruments.ts
-
-/** The OpenTelemetry SDK's default explicit bucket boundaries, which tokf's live exporter uses. */
-const DEFAULT_BOUNDARIES = [
-    0, 5, 10, 25, 50, 75, 100, 250, 500, 750, 1000, 2500, 5000, 7500, 10000,
-];
-/**
- * The instruments of tokf's live exporter that a stored row can rebuild, with its names, units
- * and descriptions, so that replayed series continue the live ones. Line counts, the compression
- * ratio and `tokf.pipeline` are not stored, so they are not here.
- */
-const INVOCATIONS = {
-    name: 'tokf.filter.invocations',
-    unit: '{invocation}',
-    description: 'Number of filter invocations',
-    kind: 'sum',
-    valueType: Metric/* ValueType */.e.INT,
-};
-const TOKENS_SAVED = {
-    name: 'tokf.tokens.saved',
-    unit: '{token}',
-    description: 'Estimated tokens saved by filtering',
-    kind: 'sum',
-    valueType: Metric/* ValueType */.e.INT,
-};
-const TOKEN_USAGE = {
-    name: 'gen_ai.client.token.usage',
-    unit: '{token}',
-    description: 'Token usage per invocation',
-    kind: 'histogram',
-    valueType: Metric/* ValueType */.e.INT,
-};
-const FILTER_DURATION = {
-    name: 'tokf.filter.duration',
-    unit: 's',
-    description: 'Time spent applying the filter',
-    kind: 'histogram',
-    valueType: Metric/* ValueType */.e.DOUBLE,
-};
-/** tokf's meter name, which becomes the instrumentation scope. */
-const SCOPE_NAME = 'tokf';
-
-;// CONCATENATED MODULE: ./src/encode/aggregate.ts
-
-
-/**
- * Folds events into points the way tokf's live exporter records them. Events of one series in
- * the same second become one point (sums added, histograms merged): backends keep one sample per
- * series and timestamp, and the totals must survive exactly.
- *
- * Events without a readable timestamp must be left out by the caller.
- */
-function aggregate(events) {
-    const invocations = [];
-    const saved = [];
-    const usage = [];
-    const duration = [];
-    // One entry per series and second, holding that second's five points: the key is built once
-    // per event rather than once per point, which matters at a million events.
-    const index = new Map();
-    // The attributes of each series, shared by its points of every second: one object per series
-    // and instrument, which lets the cumulative step name a series once per batch, not per point.
-    const seriesAttributes = new Map();
-    for (const e of events) {
-        const seconds = e.epochSeconds;
-        const series = seriesOfEvent(e);
-        const key = `${seconds}\u0000${series}`;
-        let p = index.get(key);
-        if (p === undefined) {
-            let attrs = seriesAttributes.get(series);
-            if (attrs === undefined)
-                seriesAttributes.set(series, (attrs = attributesOf(e)));
-            const at = (attributes) => ({
-                attributes,
-                epochSeconds: seconds,
-                sum: 0,
-                histogram: undefined,
-            });
-            p = {
-                invocations: at(attrs.point),
-                saved: at(attrs.point),
-                input: at(attrs.input),
-                output: at(attrs.output),
-                duration: at(attrs.point),
-            };
-            index.set(key, p);
-            invocations.push(p.invocations);
-            saved.push(p.saved);
-            usage.push(p.input, p.output);
-            duration.push(p.duration);
-        }
-        p.invocations.sum += 1;
-        p.saved.sum += Math.max(0, e.inputTokens - e.outputTokens);
-        record(p.input, e.inputTokens);
-        record(p.output, e.outputTokens);
-        record(p.duration, e.filterTimeMs / 1000);
-    }
-    return new Map([
-        [INVOCATIONS, invocations],
-        [TOKENS_SAVED, saved],
-        [TOKEN_USAGE, usage],
-        [FILTER_DURATION, duration],
-    ]);
-}
-function attributesOf(e) {
-    const point = pointAttributes(e);
-    return {
-        point,
-        input: { ...point, 'gen_ai.token.type': 'input' },
-        output: { ...point, 'gen_ai.token.type': 'output' },
-    };
-}
-/** Attribute values are cut at the source's text limit, with an ellipsis to show it. */
-const MAX_ATTRIBUTE_LENGTH = MAX_TEXT_LENGTH;
-/**
- * The series an event's points belong to, as one key: events share all their series (one per
- * instrument and token type) when their point attributes are equal, and none otherwise.
- */
-function seriesOfEvent(e) {
-    return JSON.stringify([
-        truncate(e.command),
-        e.exitCode,
-        e.filterName === null ? null : truncate(e.filterName),
-    ]);
-}
-/** tokf's point attributes, in its order; the filter name only when a filter matched. */
-function pointAttributes(e) {
-    const attrs = { 'tokf.command': truncate(e.command) };
-    if (e.exitCode !== null)
-        attrs['tokf.exit_code'] = e.exitCode;
-    if (e.filterName !== null)
-        attrs['tokf.filter.name'] = truncate(e.filterName);
-    return attrs;
-}
-function truncate(value) {
-    return value.length <= MAX_ATTRIBUTE_LENGTH
-        ? value
-        : `${value.slice(0, MAX_ATTRIBUTE_LENGTH - 1)}…`;
-}
-function record(p, value) {
-    const h = (p.histogram ??= {
-        count: 0,
-        sum: 0,
-        min: value,
-        max: value,
-        bucketCounts: new Array(DEFAULT_BOUNDARIES.length + 1).fill(0),
-    });
-    h.count += 1;
-    h.sum += value;
-    h.min = Math.min(h.min, value);
-    h.max = Math.max(h.max, value);
-    h.bucketCounts[bucketIndex(value)] += 1;
-}
-// Buckets are (previous boundary, boundary]: a value equal to a boundary falls in that bucket.
-function bucketIndex(value) {
-    const i = DEFAULT_BOUNDARIES.findIndex((b) => value <= b);
-    return i === -1 ? DEFAULT_BOUNDARIES.length : i;
-}
-
-;// CONCATENATED MODULE: ./src/output/family-spool.ts
-
-/** Text buffered per family before it goes to that family's part file. */
-const FLUSH_CHARS = 256 * 1024;
-/** Bytes copied at a time when the parts are joined into the file. */
-const COPY_BYTES = 1024 * 1024;
-/**
- * One family's lines, gathered in a part file of its own while a run streams, in memory only up
- * to FLUSH_CHARS at a time.
- */
-class FamilyPart {
-    header;
-    partPath;
-    fd;
-    chunks = [];
-    chars = 0;
-    constructor(header, partPath) {
-        this.header = header;
-        this.partPath = partPath;
-    }
-    append(lines) {
-        this.chunks.push(lines);
-        this.chars += lines.length;
-        if (this.chars >= FLUSH_CHARS)
-            this.flush();
-    }
-    flush() {
-        if (this.chunks.length === 0)
-            return;
-        this.fd ??= (0,external_node_fs_.openSync)(this.partPath, 'w');
-        (0,external_node_fs_.writeSync)(this.fd, this.chunks.join(''));
-        this.chunks = [];
-        this.chars = 0;
-    }
-    /** Copies the family (header, then lines) to `out` and removes its part file. */
-    copyTo(out, buffer) {
-        (0,external_node_fs_.writeSync)(out, this.header);
-        this.flush();
-        if (this.fd === undefined)
-            return;
-        (0,external_node_fs_.closeSync)(this.fd);
-        this.fd = undefined;
-        const input = (0,external_node_fs_.openSync)(this.partPath, 'r');
-        try {
-            for (;;) {
-                const n = (0,external_node_fs_.readSync)(input, buffer, 0, buffer.length, null);
-                if (n === 0)
-                    break;
-                (0,external_node_fs_.writeSync)(out, buffer, 0, n);
-            }
-        }
-        finally {
-            (0,external_node_fs_.closeSync)(input);
-        }
-        (0,external_node_fs_.rmSync)(this.partPath, { force: true });
-    }
-    discard() {
-        if (this.fd !== undefined)
-            (0,external_node_fs_.closeSync)(this.fd);
-        this.fd = undefined;
-        this.chunks = [];
-        (0,external_node_fs_.rmSync)(this.partPath, { force: true });
-    }
-}
-/**
- * A file written as families whose lines arrive interleaved but must end up together (as
- * OpenMetrics wants a family's samples): each family spools to `<path>.partN` beside the file,
- * and commit() joins them, in the order they were opened, into the file, which appears whole
- * (through a rename) or not at all. The directory must exist before the first line is flushed.
- */
-class FamilySpool {
-    path;
-    parts = [];
-    constructor(path) {
-        this.path = path;
-    }
-    /** A new family under `header`, joined after the families opened before it. */
-    family(header) {
-        const part = new FamilyPart(header, `${this.path}.part${this.parts.length}`);
-        this.parts.push(part);
-        return part;
-    }
-    /** Removes every part; the file, if an earlier run left one, stays as it was. */
-    discard() {
-        for (const part of this.parts)
-            part.discard();
-    }
-    /** Joins the families, then `trailer`, into the file; on failure removes the parts and the copy. */
-    commit(trailer) {
-        const tmp = `${this.path}.tmp`;
-        const out = (0,external_node_fs_.openSync)(tmp, 'w');
-        try {
-            const buffer = Buffer.allocUnsafe(COPY_BYTES);
-            for (const part of this.parts)
-                part.copyTo(out, buffer);
-            (0,external_node_fs_.writeSync)(out, trailer);
-            (0,external_node_fs_.fsyncSync)(out);
-        }
-        catch (err) {
-            this.discard();
-            (0,external_node_fs_.closeSync)(out);
-            (0,external_node_fs_.rmSync)(tmp, { force: true });
-            throw err;
-        }
-        (0,external_node_fs_.closeSync)(out);
-        // Renamed whole, so that no one backfills half a file.
-        (0,external_node_fs_.renameSync)(tmp, this.path);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/output/prometheus-names.ts
-/**
- * How Prometheus's OTLP receiver names what it receives, under its default translation strategy
- * (`UnderscoreEscapingWithSuffixes`, with the default label options of Prometheus 3.16:
- * underscore sanitization on, multiple underscores kept). A file backfilled with these names
- * holds the very series that the same metrics sent over OTLP would make, so the two join up.
- * The rules follow prometheus/otlptranslator v1.0.0 (metric_namer.go, unit_namer.go,
- * label_namer.go) and Prometheus's prometheusremotewrite (job and instance from the resource).
- */
-// OTLP (UCUM) units Prometheus spells out as a suffix; a unit not here is used as written.
-const UNIT_WORDS = {
-    d: 'days',
-    h: 'hours',
-    min: 'minutes',
-    s: 'seconds',
-    ms: 'milliseconds',
-    us: 'microseconds',
-    ns: 'nanoseconds',
-    By: 'bytes',
-    KiBy: 'kibibytes',
-    MiBy: 'mebibytes',
-    GiBy: 'gibibytes',
-    TiBy: 'tibibytes',
-    KBy: 'kilobytes',
-    MBy: 'megabytes',
-    GBy: 'gigabytes',
-    TBy: 'terabytes',
-    m: 'meters',
-    V: 'volts',
-    A: 'amperes',
-    J: 'joules',
-    W: 'watts',
-    g: 'grams',
-    Cel: 'celsius',
-    Hz: 'hertz',
-    '1': '',
-    '%': 'percent',
-};
-// The denominators of rates (`By/s`), spelled in the singular after `per_`.
-const PER_UNIT_WORDS = {
-    s: 'second',
-    m: 'minute',
-    h: 'hour',
-    d: 'day',
-    w: 'week',
-    mo: 'month',
-    y: 'year',
-};
-/**
- * The Prometheus metric name of an OTLP metric: its name cut into words at every character other
- * than a letter, digit or colon, then the unit's word (annotations in braces such as `{token}`
- * name no unit and are dropped), `_total` for a monotonic sum and `_ratio` for a gauge of unit 1.
- * `tokf.filter.duration` in `s` becomes `tokf_filter_duration_seconds`; a histogram's samples
- * then add `_bucket`, `_sum` and `_count` to it.
- */
-function prometheusMetricName(name, unit, kind) {
-    let words = name.split(/[^A-Za-z0-9:]+/u).filter((w) => w !== '');
-    const [main, per] = unitSuffixes(unit);
-    words = addUnitWords(words, cleanUnit(main), cleanUnit(per));
-    if (kind === 'monotonic-sum')
-        words = [...words.filter((w) => w !== 'total'), 'total'];
-    if (unit === '1' && kind === 'gauge')
-        words = [...words.filter((w) => w !== 'ratio'), 'ratio'];
-    const joined = words.join('_');
-    if (/^_*$/.test(joined))
-        throw new Error(`metric ${JSON.stringify(name)} has no Prometheus name`);
-    return /^[0-9]/.test(joined) ? `_${joined}` : joined;
-}
-function unitSuffixes(unit) {
-    const slash = unit.indexOf('/');
-    const mainPart = (slash === -1 ? unit : unit.slice(0, slash)).trim();
-    const perPart = slash === -1 ? '' : unit.slice(slash + 1).trim();
-    const main = mainPart !== '' && !/[{}]/.test(mainPart) ? (UNIT_WORDS[mainPart] ?? mainPart) : '';
-    const perWord = perPart !== '' && !/[{}]/.test(perPart) ? (PER_UNIT_WORDS[perPart] ?? perPart) : '';
-    return [main, perWord === '' ? '' : `per_${perWord}`];
-}
-// A unit word joins the name only when the name does not already say it (`..._seconds`).
-function addUnitWords(words, main, per) {
-    let mainWord = words.includes(main) ? '' : main;
-    let perWord = per === 'per_' ? '' : per.replace(/_$/, '');
-    if (words.includes(perWord))
-        perWord = '';
-    if (perWord !== '')
-        mainWord = mainWord.replace(/_$/, '');
-    const out = [...words];
-    if (mainWord !== '')
-        out.push(mainWord);
-    if (perWord !== '')
-        out.push(perWord);
-    return out;
-}
-function cleanUnit(unit) {
-    return unit
-        .replace(/[^A-Za-z0-9:]/gu, '_')
-        .replace(/_+/g, '_')
-        .replace(/^_/, '');
-}
-/**
- * The Prometheus label name of an attribute key: every character other than an ASCII letter or
- * digit becomes `_`, one per character (Prometheus keeps runs of underscores by default), then a
- * leading digit gets `key_` and a single leading underscore `key`.
- */
-function prometheusLabelName(key) {
-    let label = key.replace(/[^A-Za-z0-9]/gu, '_');
-    if (/^[0-9]/.test(label))
-        label = `key_${label}`;
-    else if (label.startsWith('_') && !label.startsWith('__'))
-        label = `key${label}`;
-    if (/^_*$/.test(label))
-        throw new Error(`attribute key ${JSON.stringify(key)} has no label name`);
-    return label;
-}
-/**
- * The labels a data point gets: its attributes, keys sorted and renamed, values as text; keys
- * that rename alike are joined with `;` in key order, as Prometheus does; empty values are left
- * out, which Prometheus also treats as no label. Then `job` and `instance` from the resource,
- * which win over attributes of those names. Sorted by label name.
- */
-function prometheusLabels(attributes, resource) {
-    const labels = new Map();
-    for (const key of Object.keys(attributes).sort()) {
-        const value = String(attributes[key]);
-        const name = prometheusLabelName(key);
-        const existing = labels.get(name);
-        if (existing !== undefined && existing !== '')
-            labels.set(name, `${existing};${value}`);
-        else
-            labels.set(name, value);
-    }
-    const { job, instance } = jobAndInstance(resource);
-    if (job !== undefined)
-        labels.set('job', job);
-    if (instance !== undefined)
-        labels.set('instance', instance);
-    return [...labels]
-        .filter(([, value]) => value !== '')
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-}
-/**
- * `job` is `service.name`, prefixed `namespace/` when `service.namespace` is set; `instance` is
- * `service.instance.id`. Either is absent when its attribute is (or when it comes out empty).
- */
-function jobAndInstance(resource) {
-    const name = resource['service.name'];
-    const namespace = resource['service.namespace'];
-    const instance = resource['service.instance.id'];
-    const out = {};
-    // Prometheus prefixes whenever the namespace attribute exists, even empty, and sets `job` when
-    // the result is not empty.
-    const job = name === undefined ? '' : namespace !== undefined ? `${namespace}/${name}` : name;
-    if (job !== '')
-        out.job = job;
-    if (instance !== undefined && instance !== '')
-        out.instance = instance;
-    return out;
-}
-
-;// CONCATENATED MODULE: ./src/output/openmetrics-text.ts
-
-
-/** The line that ends every OpenMetrics file. */
-const OPENMETRICS_EOF = '# EOF\n';
-/** The `le` of each finite bucket, spelled once: every histogram sample writes them all. */
-const BOUND_LABELS = DEFAULT_BOUNDARIES.map((b) => formatBound(b));
-/** A family's metadata, which precedes its samples: its type and its help text. */
-function familyHeader(name, type, help) {
-    return `# TYPE ${name} ${type}\n# HELP ${name} ${escapeLabelValue(help)}\n`;
-}
-/**
- * A series' labels, named as Prometheus's OTLP receiver names them, rendered and escaped, without
- * braces (a histogram bucket adds its `le`).
- */
-function labelSet(attributes, resource) {
-    return prometheusLabels(attributes, resource)
-        .map(([name, value]) => `${name}="${escapeLabelValue(value)}"`)
-        .join(',');
-}
-/** One sample line; `seconds` is a number or already written as OpenMetrics seconds. */
-function sampleLine(name, labels, value, seconds) {
-    return `${name}{${labels}} ${formatValue(value)} ${seconds}\n`;
-}
-/**
- * A histogram's bucket samples at one second, cumulative as OpenMetrics counts them, from counts
- * per bucket (the last above the highest boundary) and the total count for `+Inf`.
- */
-function bucketLines(name, labels, perBucket, count, seconds) {
-    const at = ` ${seconds}\n`;
-    const prefix = `${name}_bucket{${labels}${labels === '' ? '' : ','}le="`;
-    let cumulative = 0;
-    let lines = '';
-    BOUND_LABELS.forEach((le, i) => {
-        cumulative += perBucket[i] ?? 0;
-        lines += `${prefix}${le}"} ${cumulative}${at}`;
-    });
-    return `${lines}${prefix}+Inf"} ${count}${at}`;
-}
-/** OpenMetrics label value escaping: backslash, double quote and line feed. */
-function escapeLabelValue(value) {
-    return value.replace(/[\\"\n]/g, (c) => (c === '\n' ? '\\n' : `\\${c}`));
-}
-/** A sample value: integers without a point, as OpenMetrics asks; others in shortest form. */
-function formatValue(v) {
-    return String(v);
-}
-/**
- * A bucket bound as the OTLP receiver writes it (Go's FormatFloat 'f', -1): the shortest digits
- * that give the number back, never in exponent form.
- */
-function formatBound(bound) {
-    if (bound === Infinity)
-        return '+Inf';
-    const text = String(bound);
-    const match = /^(-?)(\d)(?:\.(\d+))?e([+-]\d+)$/.exec(text);
-    if (match === null)
-        return text;
-    const [, sign, lead, rest = '', exp] = match;
-    const digits = `${lead}${rest}`;
-    const point = 1 + Number(exp);
-    if (point <= 0)
-        return `${sign}0.${'0'.repeat(-point)}${digits}`;
-    if (point >= digits.length)
-        return `${sign}${digits}${'0'.repeat(point - digits.length)}`;
-    return `${sign}${digits.slice(0, point)}.${digits.slice(point)}`;
-}
-
-;// CONCATENATED MODULE: ./src/output/write-failure.ts
-
-/** Errors of the file system that mean "no room": the disk, or the user's quota. */
-const NO_SPACE = new Set(['ENOSPC', 'EDQUOT']);
-/**
- * The typed error for a failed write of one of the run's files, named by its kind ("OTLP/JSON
- * Lines file") and path, so that a full disk reads as that and not as a database failure.
- */
-function writeFailure(err, kind, path) {
-    if (err instanceof FileWriteError)
-        return err;
-    const code = err?.code;
-    if (code !== undefined && NO_SPACE.has(code))
-        return new DiskFullError(`no space left on the device while writing the ${kind} ${path} (${code}); free some space and run again`, path);
-    return new FileWriteError(`cannot write the ${kind} ${path}: ${errors_messageOf(err)}`, path);
-}
-/** Runs `work`, turning a failure into writeFailure's error for this file. */
-function writing(kind, path, work) {
-    try {
-        return work();
-    }
-    catch (err) {
-        throw writeFailure(err, kind, path);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/output/openmetrics.ts
-
-
-
-
-
-
-
-
-/** The file's name in the output directory. */
-const OPENMETRICS_FILE = 'metrics.om';
-const KIND = 'OpenMetrics file';
-/**
- * Writes the events as OpenMetrics text for `promtool tsdb create-blocks-from openmetrics`, which
- * backfills Prometheus (and, through its blocks, Thanos or Mimir). Series are named and labelled
- * as Prometheus's OTLP receiver names the live metrics (see prometheus-names.ts), so backfilled
- * history and series that arrive over OTLP are the same series.
- *
- * Every sample is cumulative from 0, which the series is given one second before its first event
- * in the file (where the cumulative OTLP series of this project start), so `increase()` counts the first events. Events
- * of a series in one second make one sample at that second. An event older than its series' held
- * sample (tokf's clock went back) is counted into that sample, so a series' samples are always in
- * increasing time order, which the TSDB requires; totals stay exact. Each series ends with its
- * total at the file's last second.
- *
- * Memory holds one entry per series and a fixed buffer per family; the samples wait on disk
- * (family-spool.ts) until close() joins them. The lines themselves are openmetrics-text.ts's.
- */
-class OpenMetricsWriter {
-    dir;
-    resource;
-    path;
-    /** Events written (those with a readable timestamp). */
-    events = 0;
-    families;
-    spool;
-    byInstrument = new Map();
-    series = new Map();
-    labelCache = new Map();
-    closed = false;
-    dirReady = false;
-    constructor(dir, resource) {
-        this.dir = dir;
-        this.resource = resource;
-        this.path = (0,external_node_path_.join)(dir, OPENMETRICS_FILE);
-        this.spool = new FamilySpool(this.path);
-        const family = (name, type, help) => this.spool.family(familyHeader(name, type, help));
-        this.families = [INVOCATIONS, TOKENS_SAVED, TOKEN_USAGE, FILTER_DURATION].map((instrument) => {
-            if (instrument.kind === 'sum') {
-                const name = prometheusMetricName(instrument.name, instrument.unit, 'monotonic-sum');
-                // An OpenMetrics counter family is named without `_total`; its samples carry it.
-                const total = family(name.replace(/_total$/, ''), 'counter', instrument.description);
-                return { instrument, name, total };
-            }
-            const name = prometheusMetricName(instrument.name, instrument.unit, 'histogram');
-            // Declared as three untyped families rather than one histogram: promtool rewrites the
-            // `le` of a histogram family to OpenMetrics' canonical form (`5` becomes `5.0`), while
-            // the OTLP receiver writes `5`; untyped, the buckets keep the receiver's labels and stay
-            // the same series. Prometheus keeps no type in the blocks either way.
-            return {
-                instrument,
-                name,
-                bucket: family(`${name}_bucket`, 'unknown', `${instrument.description} (buckets)`),
-                sum: family(`${name}_sum`, 'unknown', `${instrument.description} (sum)`),
-                count: family(`${name}_count`, 'unknown', `${instrument.description} (count)`),
-            };
-        });
-        for (const f of this.families)
-            this.byInstrument.set(f.instrument, f);
-    }
-    /** Throws FileWriteError (DiskFullError when the disk is full) naming the file. */
-    write(events) {
-        writing(KIND, this.path, () => this.writeEvents(events));
-    }
-    writeEvents(events) {
-        if (this.closed)
-            throw new Error('OpenMetricsWriter: write after close');
-        const timed = events.filter((e) => e.epochSeconds !== undefined);
-        if (timed.length === 0)
-            return;
-        this.prepareDir();
-        for (const [instrument, points] of aggregate(timed)) {
-            const families = this.byInstrument.get(instrument);
-            if (families === undefined)
-                continue;
-            for (const p of points)
-                this.add(families, p);
-        }
-        this.events += timed.length;
-    }
-    /**
-     * Writes the held samples and the file; removes the parts. Safe to call twice. A run that wrote
-     * no event leaves the directory as it was, an earlier run's file included.
-     */
-    close() {
-        writing(KIND, this.path, () => this.finish());
-    }
-    finish() {
-        if (this.closed)
-            return;
-        this.closed = true;
-        if (this.events === 0) {
-            this.spool.discard();
-            return;
-        }
-        this.prepareDir();
-        let last = -Infinity;
-        for (const s of this.series.values())
-            last = Math.max(last, s.heldSeconds);
-        for (const s of this.series.values()) {
-            this.emit(s, s.heldSeconds);
-            // Every series once more at the file's last second, with the same total: an instant query
-            // sees a series only within its lookback (5 minutes) of a sample, and at the end of the
-            // history `sum(...)` should give the database's totals, not only the recent series'.
-            if (s.heldSeconds < last)
-                this.emit(s, last);
-        }
-        this.series.clear();
-        this.labelCache.clear();
-        this.spool.commit(OPENMETRICS_EOF);
-    }
-    prepareDir() {
-        if (this.dirReady)
-            return;
-        (0,external_node_fs_.mkdirSync)(this.dir, { recursive: true });
-        this.dirReady = true;
-    }
-    add(families, p) {
-        const attrs = JSON.stringify(p.attributes);
-        const key = `${families.instrument.name}\u0000${attrs}`;
-        let s = this.series.get(key);
-        if (s === undefined) {
-            s = {
-                families,
-                labels: this.renderLabels(attrs, p.attributes),
-                heldSeconds: p.epochSeconds,
-                sum: 0,
-                count: 0,
-                buckets: families.bucket
-                    ? new Array(DEFAULT_BOUNDARIES.length + 1).fill(0)
-                    : undefined,
-            };
-            this.series.set(key, s);
-            // The series starts from 0 a second before its first event, as its OTLP twin does.
-            this.emit(s, p.epochSeconds - 1);
-        }
-        else if (p.epochSeconds > s.heldSeconds) {
-            this.emit(s, s.heldSeconds);
-            s.heldSeconds = p.epochSeconds;
-        }
-        // At or before the held second: counted into the held sample.
-        s.sum += p.histogram === undefined ? p.sum : p.histogram.sum;
-        if (p.histogram !== undefined && s.buckets !== undefined) {
-            s.count += p.histogram.count;
-            p.histogram.bucketCounts.forEach((n, i) => (s.buckets[i] += n));
-        }
-    }
-    /**
-     * Labels by attribute set, rendered once: the invocations, tokens-saved and duration series of
-     * a command share theirs, and rendering means renaming, sorting and escaping up to 4 KiB.
-     */
-    renderLabels(attrsKey, attributes) {
-        let labels = this.labelCache.get(attrsKey);
-        if (labels === undefined) {
-            labels = labelSet(attributes, this.resource);
-            this.labelCache.set(attrsKey, labels);
-        }
-        return labels;
-    }
-    emit(s, seconds) {
-        const f = s.families;
-        if (f.total !== undefined) {
-            f.total.append(sampleLine(f.name, s.labels, s.sum, seconds));
-            return;
-        }
-        f.bucket.append(bucketLines(f.name, s.labels, s.buckets, s.count, seconds));
-        f.sum.append(sampleLine(`${f.name}_sum`, s.labels, s.sum, seconds));
-        f.count.append(sampleLine(`${f.name}_count`, s.labels, s.count, seconds));
-    }
-}
-
-// EXTERNAL MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/logs/protobuf/logs.mjs + 3 modules
-var logs = __webpack_require__(6213);
-// EXTERNAL MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/logs/json/logs.mjs + 1 modules
-var json_logs = __webpack_require__(16685);
-// EXTERNAL MODULE: ./node_modules/@opentelemetry/resources/dist/ResourceImpl.mjs + 2 modules
-var ResourceImpl = __webpack_require__(67874);
-;// CONCATENATED MODULE: ./src/encode/event-attributes.ts
-
-/** What a log record and a span say about one invocation: the row's fields under tokf's names. */
-function eventAttributes(e) {
-    const attrs = { 'tokf.command': cut(e.command) };
-    if (e.exitCode !== null)
-        attrs['tokf.exit_code'] = e.exitCode;
-    if (e.filterName !== null)
-        attrs['tokf.filter.name'] = cut(e.filterName);
-    attrs['tokf.tokens.input'] = e.inputTokens;
-    attrs['tokf.tokens.output'] = e.outputTokens;
-    // As the tokf.tokens.saved metric counts them: input minus output, floored at zero.
-    attrs['tokf.tokens.saved'] = Math.max(0, e.inputTokens - e.outputTokens);
-    attrs['tokf.filter.time_ms'] = e.filterTimeMs;
-    if (e.project !== undefined)
-        attrs['tokf.project'] = cut(e.project);
-    if (e.pipeOverride !== undefined)
-        attrs['tokf.pipe_override'] = e.pipeOverride;
-    if (e.pipelineExitCode !== undefined && e.pipelineExitCode !== null)
-        attrs['tokf.pipeline.exit_code'] = e.pipelineExitCode;
-    attrs['tokf.event.id'] = e.id;
-    return attrs;
-}
-/** The event's time as OTLP's [seconds, nanoseconds], plus `ms` milliseconds. */
-function eventTime(e, ms = 0) {
-    const seconds = (e.epochSeconds ?? 0) + Math.floor(ms / 1000);
-    return [seconds, (ms % 1000) * 1_000_000];
-}
-function cut(value) {
-    return value.length <= MAX_TEXT_LENGTH ? value : `${value.slice(0, MAX_TEXT_LENGTH - 1)}…`;
-}
-
-;// CONCATENATED MODULE: ./src/encode/fit.ts
-/**
- * Requests of one record per event (logs, spans), as few as fit `maxBytes` each: the list is
- * halved until each part fits; a single event larger than the cap is sent alone.
- */
-function encodeFitting(events, maxBytes, unit, build) {
-    if (events.length === 0)
-        return [];
-    const body = build(events);
-    if (body.byteLength <= maxBytes || events.length === 1)
-        return [{ body, events, points: { [unit]: events.length } }];
-    const mid = Math.floor(events.length / 2);
-    return [
-        ...encodeFitting(events.slice(0, mid), maxBytes, unit, build),
-        ...encodeFitting(events.slice(mid), maxBytes, unit, build),
-    ];
-}
-
-// EXTERNAL MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/metrics/protobuf/metrics.mjs + 2 modules
-var protobuf_metrics = __webpack_require__(95902);
-// EXTERNAL MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/metrics/json/metrics.mjs + 1 modules
-var json_metrics = __webpack_require__(81597);
-;// CONCATENATED MODULE: ./src/encode/int64-strings.ts
-/**
- * The transformer writes the schema's 64-bit integers (asInt, intValue, count, bucketCounts) as
- * JSON numbers; OTLP/JSON, and the Collector's file format, write them as decimal strings
- * (timestamps it already writes as strings). The fix-up puts quotes around those numbers in the
- * encoded bytes: decoding a request of megabytes as UTF-8, rewriting the text and encoding it again
- * cost more than the transformer's own JSON encoding.
- *
- * These names only ever appear as keys, since inside a string value a quote is escaped
- * (`\"asInt\":` cannot match). What is quoted is exactly what `/"(asInt|intValue|count)":(-?\d+)/g`
- * and `/"bucketCounts":\[([\d,]*)\]/g` match, the rewrite earlier versions made on the text: a
- * number's leading minus and digits (of `1e+21`, the `1`), and every element of a list of digits
- * and commas closed by `]`.
- */
-/**
- * The keys, found in a Latin-1 view of the bytes (one character per byte, so that a position in
- * the text is the same in the bytes, and a UTF-8 sequence never looks like ASCII).
- */
-const KEYS = /"(?:asInt":|intValue":|count":|bucketCounts":\[)/g;
-const LIST_KEY_LENGTH = '"bucketCounts":['.length;
-const QUOTE = 0x22;
-const MINUS = 0x2d;
-const COMMA = 0x2c;
-const CLOSE = 0x5d;
-/** Below this, a segment is copied byte by byte: a native copy costs more to call than to run. */
-const SHORT_COPY = 24;
-const isDigit = (b) => b !== undefined && b >= 0x30 && b <= 0x39;
-/**
- * What to quote, three numbers each: start, end and whether it is a list (1) or a number (0).
- * Reused between calls, grown as needed: a request holds hundreds of thousands.
- */
-let spans = new Int32Array(3 * 4096);
-/** The body with its 64-bit integers as strings: a new array, or `body` where there are none. */
-function int64AsStrings(body) {
-    const { count, extra } = findSpans(body);
-    if (count === 0)
-        return body;
-    const out = new Uint8Array(body.byteLength + extra);
-    let from = 0;
-    let o = 0;
-    for (let k = 0; k < 3 * count; k += 3) {
-        const start = spans[k];
-        const end = spans[k + 1];
-        if (start - from < SHORT_COPY)
-            for (let i = from; i < start; i++)
-                out[o++] = body[i];
-        else {
-            out.set(body.subarray(from, start), o);
-            o += start - from;
-        }
-        out[o++] = QUOTE;
-        if (spans[k + 2] === 1) {
-            // A list: every comma becomes `","`.
-            for (let i = start; i < end; i++) {
-                const b = body[i];
-                if (b === COMMA) {
-                    out[o++] = QUOTE;
-                    out[o++] = COMMA;
-                    out[o++] = QUOTE;
-                }
-                else
-                    out[o++] = b;
-            }
-        }
-        else
-            for (let i = start; i < end; i++)
-                out[o++] = body[i];
-        out[o++] = QUOTE;
-        from = end;
-    }
-    out.set(body.subarray(from), o);
-    return out;
-}
-/** The spans to quote, in order, and how many quotes they add. */
-function findSpans(body) {
-    const text = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('latin1');
-    const keys = new RegExp(KEYS);
-    let count = 0;
-    let extra = 0;
-    let match;
-    while ((match = keys.exec(text)) !== null) {
-        const start = keys.lastIndex;
-        const list = match[0].length === LIST_KEY_LENGTH;
-        let end = start;
-        let commas = 0;
-        if (list) {
-            // `[\d,]*\]` after the list's `[`; an empty list stays as it is.
-            for (let b = body[end]; isDigit(b) || b === COMMA; b = body[++end])
-                if (b === COMMA)
-                    commas++;
-            if (body[end] !== CLOSE || end === start)
-                continue;
-        }
-        else {
-            // `-?\d+`
-            if (body[end] === MINUS)
-                end++;
-            if (!isDigit(body[end]))
-                continue;
-            while (isDigit(body[end]))
-                end++;
-        }
-        if (3 * count + 3 > spans.length) {
-            const grown = new Int32Array(2 * spans.length);
-            grown.set(spans);
-            spans = grown;
-        }
-        spans[3 * count] = start;
-        spans[3 * count + 1] = end;
-        spans[3 * count + 2] = list ? 1 : 0;
-        count++;
-        extra += 2 + 2 * commas;
-        keys.lastIndex = end;
-    }
-    return { count, extra };
-}
-
-;// CONCATENATED MODULE: ./src/encode/serialize.ts
-
-
-const serialize_CONTENT_TYPES = {
-    'http/protobuf': 'application/x-protobuf',
-    'http/json': 'application/json',
-};
-/** An ExportMetricsServiceRequest in the wire encoding of `protocol`. */
-function serialize(metrics, protocol) {
-    if (protocol === 'http/protobuf')
-        return required(protobuf_metrics/* ProtobufMetricsSerializer */.D.serializeRequest(metrics));
-    return int64AsStrings(required(json_metrics/* JsonMetricsSerializer */.K.serializeRequest(metrics)));
-}
-function required(body) {
-    if (body === undefined)
-        throw new Error('the OTLP transformer could not serialize the request');
-    return body;
-}
-
-
-;// CONCATENATED MODULE: ./src/encode/logs.ts
-
-
-
-
-
-
-/** The event name of every record: one tokf invocation. */
-const LOG_EVENT_NAME = 'tokf.invocation';
-// OpenTelemetry's SeverityNumber: INFO and ERROR.
-const INFO = 9;
-const ERROR = 17;
-/**
- * One log record per event, at the event's own time; observed now (when it is sent). A non-zero
- * exit code is an ERROR, anything else INFO; the body is the command.
- */
-function encodeLogRequests(events, resource, protocol, maxBytes, nowMs) {
-    const res = (0,ResourceImpl/* resourceFromAttributes */.QZ)(resource);
-    const observed = [Math.floor(nowMs / 1000), (nowMs % 1000) * 1_000_000];
-    return encodeFitting(events, maxBytes, 'logs', (part) => {
-        const records = part.map((e) => toLogRecord(e, res, observed));
-        if (protocol === 'http/protobuf')
-            return required(logs/* ProtobufLogsSerializer */.x.serializeRequest(records));
-        return int64AsStrings(required(json_logs/* JsonLogsSerializer */.G.serializeRequest(records)));
-    });
-}
-function toLogRecord(e, resource, observed) {
-    const failed = e.exitCode !== null && e.exitCode !== 0;
-    const attributes = eventAttributes(e);
-    return {
-        hrTime: eventTime(e),
-        hrTimeObserved: observed,
-        severityNumber: failed ? ERROR : INFO,
-        severityText: failed ? 'ERROR' : 'INFO',
-        body: attributes['tokf.command'],
-        eventName: LOG_EVENT_NAME,
-        attributes,
-        droppedAttributesCount: 0,
-        resource,
-        instrumentationScope: { name: SCOPE_NAME },
-    };
-}
-
-;// CONCATENATED MODULE: ./src/encode/cumulative.ts
-/** `top` over `base`: the totals a later request continues from, before either is recorded. */
-function overlay(base, top) {
-    return { get: (key) => top.get(key) ?? base.get(key) };
-}
-/**
- * Resource attributes that name a series in a backend (Prometheus makes `job` and `instance` of
- * them; the rest go to `target_info`). Only these enter the key, so that a run whose other
- * resource attributes differ (a CI run id) continues the same series rather than restarting it.
- */
-const IDENTIFYING_RESOURCE = ['service.namespace', 'service.name', 'service.instance.id'];
-/** What identifies a series across runs: its naming resource attributes, metric and attributes. */
-function seriesKey(resource, instrument, attributes) {
-    const named = IDENTIFYING_RESOURCE.map((k) => resource[k] ?? null);
-    const attrs = Object.keys(attributes)
-        .sort()
-        .map((k) => [k, attributes[k]]);
-    return JSON.stringify([named, instrument.name, attrs]);
-}
-/**
- * Turns per-second delta points into cumulative ones, continuing each series from `ledger`. A
- * point carries its series' total up to and including its second, and the series' start time.
- * The deltas are consumed: the points returned are the same objects, rewritten.
- *
- * A backend refuses a point at or before the series' last one as out of order, so events older
- * than a series' last point are counted into its next point; where none follows, into a point one
- * second after the last. Totals stay exact; only such late events move in time.
- *
- * Points are taken in time order and come out in it (the encoder sorts them; in order that is
- * one pass), and a series' running state is updated in place: at a million events, per-series
- * grouping and a copy per step were a fifth of the run.
- */
-function cumulate(deltas, ledger, resource) {
-    const totals = new Map();
-    const points = new Map();
-    for (const [instrument, list] of deltas) {
-        // Points of one series share their attributes object (see aggregate): named once per batch.
-        const running = new Map();
-        const out = [];
-        for (const p of inTimeOrder(list)) {
-            let series = running.get(p.attributes);
-            if (series === undefined) {
-                const key = seriesKey(resource, instrument, p.attributes);
-                const before = ledger.get(key);
-                const state = before
-                    ? { ...before, histogram: copyHistogram(before.histogram) }
-                    : {
-                        // Never before 1970 (see startOf() in resource-metrics.ts).
-                        startSeconds: Math.max(0, p.epochSeconds - 1),
-                        lastSeconds: p.epochSeconds - 1,
-                        sum: 0,
-                        histogram: undefined,
-                    };
-                running.set(p.attributes, (series = { state, late: undefined }));
-                totals.set(key, state);
-            }
-            if (p.epochSeconds <= series.state.lastSeconds) {
-                series.late = addInto(series.late, p);
-                continue;
-            }
-            out.push(advance(series.state, p, series.late));
-            series.late = undefined;
-        }
-        for (const { state, late } of running.values())
-            if (late !== undefined)
-                out.push(advance(state, late, undefined, state.lastSeconds + 1));
-        points.set(instrument, out);
-    }
-    return { points, totals };
-}
-/** The points sorted by time, stably; a list already in order (the usual case) is not copied. */
-function inTimeOrder(list) {
-    for (let i = 1; i < list.length; i += 1) {
-        if (list[i].epochSeconds < list[i - 1].epochSeconds)
-            return [...list].sort((a, b) => a.epochSeconds - b.epochSeconds);
-    }
-    return list;
-}
-/**
- * Adds a point's delta (and the late events before it) to the series, and turns the point into
- * the cumulative one at `at` (its own second unless given), in place: the deltas are this call's
- * own, and a copy per point was most of what cumulative encoding added to a run's garbage.
- */
-function advance(state, delta, late, at = delta.epochSeconds) {
-    if (late !== undefined)
-        add(state, late);
-    add(state, delta);
-    state.lastSeconds = at;
-    delta.epochSeconds = at;
-    delta.startSeconds = state.startSeconds;
-    delta.sum = state.sum;
-    const total = state.histogram;
-    if (total === undefined)
-        return delta;
-    if (delta.histogram === undefined)
-        delta.histogram = copyHistogram(total);
-    else {
-        const h = delta.histogram;
-        h.count = total.count;
-        h.sum = total.sum;
-        h.min = total.min;
-        h.max = total.max;
-        for (let i = 0; i < total.bucketCounts.length; i += 1)
-            h.bucketCounts[i] = total.bucketCounts[i];
-    }
-    return delta;
-}
-function add(state, d) {
-    state.sum += d.sum;
-    if (d.histogram === undefined)
-        return;
-    if (state.histogram === undefined)
-        state.histogram = copyHistogram(d.histogram);
-    else
-        addHistogram(state.histogram, d.histogram);
-}
-/** Late events gathered for a series' next point: a copy, so that the deltas stay as they are. */
-function addInto(late, p) {
-    if (late === undefined)
-        return { ...p, histogram: copyHistogram(p.histogram) };
-    late.sum += p.sum;
-    if (p.histogram !== undefined) {
-        if (late.histogram === undefined)
-            late.histogram = copyHistogram(p.histogram);
-        else
-            addHistogram(late.histogram, p.histogram);
-    }
-    return late;
-}
-function addHistogram(into, h) {
-    into.count += h.count;
-    into.sum += h.sum;
-    into.min = Math.min(into.min, h.min);
-    into.max = Math.max(into.max, h.max);
-    for (let i = 0; i < into.bucketCounts.length; i += 1)
-        into.bucketCounts[i] = into.bucketCounts[i] + (h.bucketCounts[i] ?? 0);
-}
-function copyHistogram(h) {
-    return h === undefined ? undefined : { ...h, bucketCounts: [...h.bucketCounts] };
-}
-
-// EXTERNAL MODULE: ./node_modules/@opentelemetry/sdk-metrics/dist/export/AggregationTemporality.mjs
-var AggregationTemporality = __webpack_require__(69778);
-// EXTERNAL MODULE: ./node_modules/@opentelemetry/sdk-metrics/dist/export/MetricData.mjs
-var MetricData = __webpack_require__(63938);
-;// CONCATENATED MODULE: ./src/encode/resource-metrics.ts
-
-
-
-/**
- * One list of boundaries for every histogram point: the transformer only reads it, and a copy per
- * point (sixteen numbers, for three of a second's five points) was a large share of the garbage.
- */
-const BOUNDARIES = [...DEFAULT_BOUNDARIES];
-/**
- * Builds the SDK's ResourceMetrics, which the OTLP transformer serializes.
- *
- * Time rule: a point's `time_unix_nano` is the events' timestamp exactly. A delta point's
- * `start_time_unix_nano` is one second earlier, so each point is the delta of the one-second
- * interval (t-1s, t]: tokf timestamps are whole seconds and a series has at most one point per
- * second, so a series' intervals never overlap, and replaying the same events gives the same
- * points. A cumulative point starts where its series started.
- */
-function toResourceMetrics(points, resource, temporality = 'delta') {
-    const metrics = [];
-    const aggregation = temporality === 'cumulative' ? AggregationTemporality/* AggregationTemporality */.h.CUMULATIVE : AggregationTemporality/* AggregationTemporality */.h.DELTA;
-    for (const [instrument, list] of points) {
-        if (list.length > 0)
-            metrics.push(toMetricData(instrument, list, aggregation));
-    }
-    return {
-        resource: (0,ResourceImpl/* resourceFromAttributes */.QZ)(resource),
-        scopeMetrics: [{ scope: { name: SCOPE_NAME }, metrics }],
-    };
-}
-function toMetricData(instrument, points, aggregationTemporality) {
-    const descriptor = {
-        name: instrument.name,
-        description: instrument.description,
-        unit: instrument.unit,
-        valueType: instrument.valueType,
-    };
-    const sorted = [...points].sort((a, b) => a.epochSeconds - b.epochSeconds);
-    if (instrument.kind === 'sum') {
-        return {
-            descriptor,
-            aggregationTemporality,
-            dataPointType: MetricData/* DataPointType */.n.SUM,
-            isMonotonic: true,
-            dataPoints: sorted.map((p) => ({
-                startTime: startOf(p),
-                endTime: [p.epochSeconds, 0],
-                attributes: p.attributes,
-                value: p.sum,
-            })),
-        };
-    }
-    return {
-        descriptor,
-        aggregationTemporality,
-        dataPointType: MetricData/* DataPointType */.n.HISTOGRAM,
-        dataPoints: sorted.map((p) => {
-            const h = p.histogram;
-            return {
-                startTime: startOf(p),
-                endTime: [p.epochSeconds, 0],
-                attributes: p.attributes,
-                value: {
-                    buckets: { boundaries: BOUNDARIES, counts: h.bucketCounts },
-                    count: h.count,
-                    sum: h.sum,
-                    min: h.min,
-                    max: h.max,
-                },
-            };
-        }),
-    };
-}
-function startOf(p) {
-    // Never before 1970: OTLP's times are unsigned (an event at the epoch starts there too).
-    return [Math.max(0, p.startSeconds ?? p.epochSeconds - 1), 0];
-}
-
-;// CONCATENATED MODULE: ./src/encode/requests.ts
-
-
-
-
-const DELTA = { temporality: 'delta' };
-/**
- * Encodes events into as few requests as fit `maxBytes` each, splitting the list in two (at a
- * change of second where one is near the middle, so a second's points stay together) until each
- * part fits. A single event larger than the cap is sent alone: there is nothing left to split.
- */
-function encodeRequests(events, resource, protocol, maxBytes, encoding = DELTA) {
-    if (events.length === 0)
-        return [];
-    // Long commands make big points; when the text alone would be far over the cap, split before
-    // encoding, so that no body many times the cap is ever built.
-    if (events.length > 1 && estimatedBytes(events) > 2 * maxBytes) {
-        return split(events, resource, protocol, maxBytes, encoding);
-    }
-    // OTLP/JSON is several times larger than protobuf: a batch that will not fit is split before
-    // its whole body is encoded only to be thrown away (see splitIfSurelyOver).
-    if (protocol === 'http/json' &&
-        events.length > 1 &&
-        events.length * jsonBytesPerEvent > maxBytes) {
-        const parts = splitIfSurelyOver(events, resource, maxBytes, encoding);
-        if (parts !== undefined)
-            return parts;
-    }
-    const deltas = aggregate(events);
-    const cumulated = encoding.temporality === 'cumulative' ? cumulate(deltas, encoding.ledger, resource) : undefined;
-    const points = cumulated?.points ?? deltas;
-    const body = serialize(toResourceMetrics(points, resource, encoding.temporality), protocol);
-    if (protocol === 'http/json')
-        jsonBytesPerEvent = body.byteLength / events.length;
-    if (body.byteLength <= maxBytes || events.length <= 1) {
-        const counts = {};
-        for (const [instrument, list] of points)
-            if (list.length > 0)
-                counts[instrument.name] = list.length;
-        return [{ body, events, points: counts, ...(cumulated && { totals: cumulated.totals }) }];
-    }
-    return split(events, resource, protocol, maxBytes, encoding);
-}
-/** OTLP/JSON bytes per event of the last body encoded whole, to foresee one over the cap. */
-let jsonBytesPerEvent = 0;
-/**
- * The requests a batch that does not fit is split into, made without encoding it whole, where that
- * is certain not to change them; undefined where it is not (the batch is then encoded whole, as
- * always). Split where every event after the cut is in a later second than every one before it,
- * the whole body would hold both halves' points unchanged (no point of a series and second is in
- * both; cumulative totals continue across the cut either way), one envelope and one wrapper per
- * metric: it is at least as long as a half, and at least as long as both halves less one envelope
- * and the wrappers of the metrics in the first, which a body of one point per metric of the first
- * half outweighs. Over the cap by that bound, the whole would have been split at the same cut,
- * into these same requests.
- */
-function splitIfSurelyOver(events, resource, maxBytes, encoding) {
-    const cut = splitPoint(events);
-    // Ids are not always in time order (tokf stamps a run as it ends, and runs overlap): a series'
-    // second on both sides of the cut is one point in the whole body, two in the halves.
-    if (!laterAfter(events, cut))
-        return undefined;
-    const parts = split(events, resource, 'http/json', maxBytes, encoding);
-    // A half that was split is itself over the cap; so is the whole.
-    if (parts.length > 2)
-        return parts;
-    const probe = new Map();
-    for (const [instrument, list] of aggregate(events.slice(0, cut)))
-        if (list.length > 0)
-            probe.set(instrument, list.slice(0, 1));
-    const shared = serialize(toResourceMetrics(probe, resource, encoding.temporality), 'http/json').byteLength;
-    const bodies = parts.reduce((n, r) => n + r.body.byteLength, 0);
-    return bodies - shared > maxBytes ? parts : undefined;
-}
-/** Whether every event from `cut` on is in a later second than every event before it. */
-function laterAfter(events, cut) {
-    let last = -Infinity;
-    for (const [i, { epochSeconds: s }] of events.entries()) {
-        if (s === undefined)
-            return false;
-        if (i < cut)
-            last = Math.max(last, s);
-        else if (s <= last)
-            return false;
-    }
-    return true;
-}
-/** Two halves, the second continuing the first's totals when cumulative. */
-function split(events, resource, protocol, maxBytes, encoding) {
-    const cut = splitPoint(events);
-    const first = encodeRequests(events.slice(0, cut), resource, protocol, maxBytes, encoding);
-    let next = encoding;
-    if (encoding.temporality === 'cumulative') {
-        let ledger = encoding.ledger;
-        for (const r of first)
-            if (r.totals !== undefined)
-                ledger = overlay(ledger, r.totals);
-        next = { temporality: 'cumulative', ledger };
-    }
-    return [...first, ...encodeRequests(events.slice(cut), resource, protocol, maxBytes, next)];
-}
-/** A lower bound of a request's size: five points per event, each repeating the attributes. */
-function estimatedBytes(events) {
-    let bytes = 0;
-    for (const e of events)
-        bytes += 5 * (e.command.length + (e.filterName?.length ?? 0));
-    return bytes;
-}
-function splitPoint(events) {
-    const mid = Math.floor(events.length / 2);
-    const reach = Math.floor(events.length / 4);
-    for (let d = 0; d <= reach; d++) {
-        for (const i of [mid - d, mid + d]) {
-            if (i > 0 && i < events.length && events[i].epochSeconds !== events[i - 1].epochSeconds)
-                return i;
-        }
-    }
-    return mid;
-}
-
-// EXTERNAL MODULE: ./node_modules/@opentelemetry/api/dist/trace/span_kind.mjs
-var span_kind = __webpack_require__(3428);
-// EXTERNAL MODULE: ./node_modules/@opentelemetry/api/dist/trace/trace_flags.mjs
-var trace_flags = __webpack_require__(38574);
-// EXTERNAL MODULE: ./node_modules/@opentelemetry/api/dist/trace/status.mjs
-var trace_status = __webpack_require__(91213);
-// EXTERNAL MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/trace/protobuf/trace.mjs + 2 modules
-var trace = __webpack_require__(91617);
-// EXTERNAL MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/trace/json/trace.mjs + 1 modules
-var json_trace = __webpack_require__(57931);
-;// CONCATENATED MODULE: ./src/encode/spans.ts
-
-
-
-
-
-
-
-
-
-/**
- * One span per event, a trace of its own: named for the program and subcommand that ran (`git
- * status`; see programOf), starting at the event's time and lasting its recorded filter time,
- * which is the only duration tokf stores. A non-zero exit code is status ERROR.
- */
-function encodeSpanRequests(events, resource, protocol, maxBytes) {
-    const res = (0,ResourceImpl/* resourceFromAttributes */.QZ)(resource);
-    return encodeFitting(events, maxBytes, 'spans', (part) => {
-        const spans = part.map((e) => toSpan(e, res));
-        if (protocol === 'http/protobuf')
-            return required(trace/* ProtobufTraceSerializer */.n.serializeRequest(spans));
-        return int64AsStrings(required(json_trace/* JsonTraceSerializer */.U.serializeRequest(spans)));
-    });
-}
-/**
- * Trace and span id of an event, from what the row holds (its origin, else its id; time, command,
- * filter) and nothing of where the database lies: the same row sent again is the same span, from a
- * merged copy too.
- */
-function spanIdsOf(e) {
-    const identity = JSON.stringify([e.origin ?? e.id, e.timestamp, e.command, e.filterName]);
-    const hash = (0,external_node_crypto_.createHash)('sha256').update(`tokf.invocation\n${identity}`).digest('hex');
-    return { traceId: hash.slice(0, 32), spanId: hash.slice(32, 48) };
-}
-function toSpan(e, resource) {
-    const { traceId, spanId } = spanIdsOf(e);
-    const failed = e.exitCode !== null && e.exitCode !== 0;
-    const startTime = eventTime(e);
-    const endTime = eventTime(e, e.filterTimeMs);
-    return {
-        name: programOf(e.command),
-        kind: span_kind/* SpanKind */.v.INTERNAL,
-        spanContext: () => ({ traceId, spanId, traceFlags: trace_flags/* TraceFlags */.X.SAMPLED }),
-        startTime,
-        endTime,
-        duration: [Math.floor(e.filterTimeMs / 1000), (e.filterTimeMs % 1000) * 1_000_000],
-        status: failed
-            ? { code: trace_status/* SpanStatusCode */.s.ERROR, message: `exit code ${e.exitCode}` }
-            : { code: trace_status/* SpanStatusCode */.s.UNSET },
-        attributes: eventAttributes(e),
-        links: [],
-        events: [],
-        ended: true,
-        resource,
-        instrumentationScope: { name: SCOPE_NAME },
-        droppedAttributesCount: 0,
-        droppedEventsCount: 0,
-        droppedLinksCount: 0,
-    };
-}
-
-;// CONCATENATED MODULE: ./src/encode/signal-requests.ts
-
-
-
-/** Requests of one signal for these events (metrics as delta points; see encodeRequests). */
-function encodeSignalRequests(signal, events, resource, protocol, maxBytes, nowMs) {
-    switch (signal) {
-        case 'metrics':
-            return encodeRequests(events, resource, protocol, maxBytes);
-        case 'logs':
-            return encodeLogRequests(events, resource, protocol, maxBytes, nowMs);
-        case 'traces':
-            return encodeSpanRequests(events, resource, protocol, maxBytes);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/output/otlp-json-lines.ts
-
-
-
-
-const otlp_json_lines_KIND = 'OTLP/JSON Lines file';
-/**
- * The Collector's otlpjsonfile receiver truncates lines over 1 MiB by default; keep every line
- * well under that.
- */
-const MAX_LINE_BYTES = 512 * 1024;
-const NEWLINE = new Uint8Array([0x0a]);
-/**
- * Writes OTLP/JSON Lines in the file exporter's format: one MetricsData, LogsData or TracesData
- * object per line, of one signal. The file is replaced by the first write of a run; a run that writes nothing leaves it as
- * an earlier run wrote it.
- */
-class OtlpJsonLinesWriter {
-    dir;
-    resource;
-    signal;
-    now;
-    path;
-    fd;
-    lines = 0;
-    events = 0;
-    /** Bytes of the lines written, for the size of the next parts. */
-    bytes = 0;
-    constructor(dir, resource, fileName, signal = 'metrics', 
-    /** The clock, for the observed time of log records. */
-    now = Date.now) {
-        this.dir = dir;
-        this.resource = resource;
-        this.signal = signal;
-        this.now = now;
-        this.path = (0,external_node_path_.join)(dir, fileName);
-    }
-    /** Throws FileWriteError (DiskFullError when the disk is full) naming the file. */
-    write(events) {
-        if (events.length === 0)
-            return;
-        writing(otlp_json_lines_KIND, this.path, () => this.writeLines(events));
-    }
-    writeLines(events) {
-        const fd = this.fd ?? this.open();
-        for (const part of this.parts(events)) {
-            const { signal, resource } = this;
-            const lines = encodeSignalRequests(signal, part, resource, 'http/json', MAX_LINE_BYTES, this.now());
-            for (const line of lines) {
-                (0,external_node_fs_.writeSync)(fd, line.body);
-                (0,external_node_fs_.writeSync)(fd, NEWLINE);
-                this.lines += 1;
-                this.bytes += line.body.byteLength;
-            }
-            this.events += part.length;
-        }
-    }
-    /**
-     * A batch cut into parts that should fit a line, by the bytes per event seen so far: encoding a
-     * whole batch only to halve it until it fits costs several JSON encodings and their garbage.
-     * Parts end at a change of second, so that a second's points stay on one line where they fit.
-     */
-    *parts(events) {
-        const perEvent = this.events === 0 ? 0 : this.bytes / this.events;
-        const size = perEvent === 0 ? events.length : Math.max(1, Math.floor((0.75 * MAX_LINE_BYTES) / perEvent));
-        let start = 0;
-        while (start < events.length) {
-            let end = Math.min(events.length, start + size);
-            const limit = Math.min(events.length, start + 4 * size);
-            while (end < limit && events[end].epochSeconds === events[end - 1].epochSeconds)
-                end += 1;
-            yield events.slice(start, end);
-            start = end;
-        }
-    }
-    close() {
-        const fd = this.fd;
-        if (fd === undefined)
-            return;
-        this.fd = undefined;
-        try {
-            writing(otlp_json_lines_KIND, this.path, () => flush(fd));
-        }
-        finally {
-            (0,external_node_fs_.closeSync)(fd);
-        }
-    }
-    open() {
-        (0,external_node_fs_.mkdirSync)(this.dir, { recursive: true });
-        this.fd = (0,external_node_fs_.openSync)(this.path, 'w');
-        return this.fd;
-    }
-}
-/** fsync, where the file can be synced: a pipe or a device (`/dev/stdout`) cannot, and need not. */
-function flush(fd) {
-    try {
-        (0,external_node_fs_.fsyncSync)(fd);
-    }
-    catch (err) {
-        const code = err.code;
-        if (code !== 'EINVAL' && code !== 'ENOTSUP' && code !== 'EROFS')
-            throw err;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/progress/recorder.ts
-
-
-
-/**
- * The one place a run writes what happened to its events, each call one short transaction, so
- * that tokf's writes wait at most that long and a crash loses at most the request in flight:
- * - acknowledged: the events are delivered, no longer set aside, their cumulative series have
- *   reached the totals sent, and the lock shows we live (or, taken over, nothing is written);
- * - set aside: the events are skipped by later runs, with why, until they are asked for again.
- */
-class ProgressRecorder {
-    db;
-    store;
-    deadLetters;
-    lock;
-    now;
-    series;
-    inFlight;
-    /** Time spent in the write transactions, in ms. */
-    recordMs = 0;
-    constructor(db, store, deadLetters, lock, now, series, 
-    /** Where the events of the request being sent are noted until its answer is recorded. */
-    inFlight) {
-        this.db = db;
-        this.store = store;
-        this.deadLetters = deadLetters;
-        this.lock = lock;
-        this.now = now;
-        this.series = series;
-        this.inFlight = inFlight;
-    }
-    /** Throws when the database refuses the write: the events then stay pending. */
-    acknowledged(events, totals) {
-        this.write('record delivered events', (at) => {
-            this.store.markDelivered(coverage(events), at);
-            const ids = events.map((e) => e.id);
-            this.deadLetters.forget(ids);
-            this.inFlight?.delivered(ids, at);
-            if (totals === undefined)
-                return;
-            if (this.series === undefined)
-                throw new Error('cumulative totals but no series table');
-            this.series.save(totals);
-        });
-    }
-    /**
-     * Events left out for good by the run's choice (tokf's built-in commands with `builtins: skip`):
-     * done, as delivered ones are, but never sent. Throws when the database refuses the write.
-     */
-    leftOut(events) {
-        if (events.length === 0)
-            return;
-        this.write('record skipped events', (at) => {
-            this.store.markDelivered(coverage(events), at);
-            this.deadLetters.forget(events.map((e) => e.id));
-        });
-    }
-    /** Throws when the database refuses the write: the events then stay pending. */
-    setAside(ids, rejection) {
-        if (ids.length === 0)
-            return;
-        this.write('record set-aside events', (at) => this.deadLetters.record(ids, rejection, at));
-    }
-    /** The run finished writing `file`, which holds events it set aside (see DeadLetters). */
-    fileWritten(file) {
-        const { size, mtimeMs } = (0,external_node_fs_.statSync)(file);
-        this.write('record the file written', () => this.deadLetters.fileWritten(file, size, mtimeMs));
-    }
-    /** Before a request goes out (see InFlight); throws when the database refuses the write. */
-    sending(events) {
-        if (this.inFlight === undefined)
-            return;
-        const ids = events.map((e) => e.id);
-        const inFlight = this.inFlight;
-        this.write('record the request in flight', (at) => inFlight.sending(ids, at));
-    }
-    /**
-     * How a request's answer went, when not acknowledged: read (nothing of it is held unrecorded)
-     * or not (it may be). Throws when the database refuses the write.
-     */
-    unacknowledged(events, answerRead) {
-        if (this.inFlight === undefined)
-            return;
-        const ids = events.map((e) => e.id);
-        const inFlight = this.inFlight;
-        this.write('record the request in flight', (at) => answerRead ? inFlight.notTaken(at) : inFlight.unread(ids, at));
-    }
-    write(what, work) {
-        const at = new Date(this.now());
-        const started = performance.now();
-        try {
-            inWriteTransaction(this.db, what, () => {
-                // First: a run whose lock was taken over records nothing (LockLostError).
-                this.lock.refresh(at.getTime());
-                work(at);
-            });
-        }
-        finally {
-            this.recordMs += performance.now() - started;
-        }
-    }
 }
 
 ;// CONCATENATED MODULE: ./src/source/pending-events.ts
@@ -5831,6 +4353,167 @@ async function findHorizon(events, refusal, steps) {
         .sort((a, b) => a.order - b.order)
         .map((x) => x.e);
     return sendAll([rest], steps);
+}
+
+// EXTERNAL MODULE: ./node_modules/@opentelemetry/api/dist/metrics/Metric.mjs
+var Metric = __webpack_require__(18007);
+;// CONCATENATED MODULE: ./src/encode/instruments.ts
+
+/** The OpenTelemetry SDK's default explicit bucket boundaries, which tokf's live exporter uses. */
+const DEFAULT_BOUNDARIES = [
+    0, 5, 10, 25, 50, 75, 100, 250, 500, 750, 1000, 2500, 5000, 7500, 10000,
+];
+/**
+ * The instruments of tokf's live exporter that a stored row can rebuild, with its names, units
+ * and descriptions, so that replayed series continue the live ones. Line counts, the compression
+ * ratio and `tokf.pipeline` are not stored, so they are not here.
+ */
+const INVOCATIONS = {
+    name: 'tokf.filter.invocations',
+    unit: '{invocation}',
+    description: 'Number of filter invocations',
+    kind: 'sum',
+    valueType: Metric/* ValueType */.e.INT,
+};
+const TOKENS_SAVED = {
+    name: 'tokf.tokens.saved',
+    unit: '{token}',
+    description: 'Estimated tokens saved by filtering',
+    kind: 'sum',
+    valueType: Metric/* ValueType */.e.INT,
+};
+const TOKEN_USAGE = {
+    name: 'gen_ai.client.token.usage',
+    unit: '{token}',
+    description: 'Token usage per invocation',
+    kind: 'histogram',
+    valueType: Metric/* ValueType */.e.INT,
+};
+const FILTER_DURATION = {
+    name: 'tokf.filter.duration',
+    unit: 's',
+    description: 'Time spent applying the filter',
+    kind: 'histogram',
+    valueType: Metric/* ValueType */.e.DOUBLE,
+};
+/** tokf's meter name, which becomes the instrumentation scope. */
+const SCOPE_NAME = 'tokf';
+
+;// CONCATENATED MODULE: ./src/encode/aggregate.ts
+
+
+/**
+ * Folds events into points the way tokf's live exporter records them. Events of one series in
+ * the same second become one point (sums added, histograms merged): backends keep one sample per
+ * series and timestamp, and the totals must survive exactly.
+ *
+ * Events without a readable timestamp must be left out by the caller.
+ */
+function aggregate(events) {
+    const invocations = [];
+    const saved = [];
+    const usage = [];
+    const duration = [];
+    // One entry per series and second, holding that second's five points: the key is built once
+    // per event rather than once per point, which matters at a million events.
+    const index = new Map();
+    // The attributes of each series, shared by its points of every second: one object per series
+    // and instrument, which lets the cumulative step name a series once per batch, not per point.
+    const seriesAttributes = new Map();
+    for (const e of events) {
+        const seconds = e.epochSeconds;
+        const series = seriesOfEvent(e);
+        const key = `${seconds}\u0000${series}`;
+        let p = index.get(key);
+        if (p === undefined) {
+            let attrs = seriesAttributes.get(series);
+            if (attrs === undefined)
+                seriesAttributes.set(series, (attrs = attributesOf(e)));
+            const at = (attributes) => ({
+                attributes,
+                epochSeconds: seconds,
+                sum: 0,
+                histogram: undefined,
+            });
+            p = {
+                invocations: at(attrs.point),
+                saved: at(attrs.point),
+                input: at(attrs.input),
+                output: at(attrs.output),
+                duration: at(attrs.point),
+            };
+            index.set(key, p);
+            invocations.push(p.invocations);
+            saved.push(p.saved);
+            usage.push(p.input, p.output);
+            duration.push(p.duration);
+        }
+        p.invocations.sum += 1;
+        p.saved.sum += Math.max(0, e.inputTokens - e.outputTokens);
+        record(p.input, e.inputTokens);
+        record(p.output, e.outputTokens);
+        record(p.duration, e.filterTimeMs / 1000);
+    }
+    return new Map([
+        [INVOCATIONS, invocations],
+        [TOKENS_SAVED, saved],
+        [TOKEN_USAGE, usage],
+        [FILTER_DURATION, duration],
+    ]);
+}
+function attributesOf(e) {
+    const point = pointAttributes(e);
+    return {
+        point,
+        input: { ...point, 'gen_ai.token.type': 'input' },
+        output: { ...point, 'gen_ai.token.type': 'output' },
+    };
+}
+/** Attribute values are cut at the source's text limit, with an ellipsis to show it. */
+const MAX_ATTRIBUTE_LENGTH = MAX_TEXT_LENGTH;
+/**
+ * The series an event's points belong to, as one key: events share all their series (one per
+ * instrument and token type) when their point attributes are equal, and none otherwise.
+ */
+function seriesOfEvent(e) {
+    return JSON.stringify([
+        truncate(e.command),
+        e.exitCode,
+        e.filterName === null ? null : truncate(e.filterName),
+    ]);
+}
+/** tokf's point attributes, in its order; the filter name only when a filter matched. */
+function pointAttributes(e) {
+    const attrs = { 'tokf.command': truncate(e.command) };
+    if (e.exitCode !== null)
+        attrs['tokf.exit_code'] = e.exitCode;
+    if (e.filterName !== null)
+        attrs['tokf.filter.name'] = truncate(e.filterName);
+    return attrs;
+}
+function truncate(value) {
+    return value.length <= MAX_ATTRIBUTE_LENGTH
+        ? value
+        : `${value.slice(0, MAX_ATTRIBUTE_LENGTH - 1)}…`;
+}
+function record(p, value) {
+    const h = (p.histogram ??= {
+        count: 0,
+        sum: 0,
+        min: value,
+        max: value,
+        bucketCounts: new Array(DEFAULT_BOUNDARIES.length + 1).fill(0),
+    });
+    h.count += 1;
+    h.sum += value;
+    h.min = Math.min(h.min, value);
+    h.max = Math.max(h.max, value);
+    h.bucketCounts[bucketIndex(value)] += 1;
+}
+// Buckets are (previous boundary, boundary]: a value equal to a boundary falls in that bucket.
+function bucketIndex(value) {
+    const i = DEFAULT_BOUNDARIES.findIndex((b) => value <= b);
+    return i === -1 ? DEFAULT_BOUNDARIES.length : i;
 }
 
 ;// CONCATENATED MODULE: ./src/engine/time-refusals.ts
@@ -6568,6 +5251,492 @@ class EncodeThread {
     }
 }
 
+;// CONCATENATED MODULE: ./src/encode/cumulative.ts
+/** `top` over `base`: the totals a later request continues from, before either is recorded. */
+function overlay(base, top) {
+    return { get: (key) => top.get(key) ?? base.get(key) };
+}
+/**
+ * Resource attributes that name a series in a backend (Prometheus makes `job` and `instance` of
+ * them; the rest go to `target_info`). Only these enter the key, so that a run whose other
+ * resource attributes differ (a CI run id) continues the same series rather than restarting it.
+ */
+const IDENTIFYING_RESOURCE = ['service.namespace', 'service.name', 'service.instance.id'];
+/** What identifies a series across runs: its naming resource attributes, metric and attributes. */
+function seriesKey(resource, instrument, attributes) {
+    const named = IDENTIFYING_RESOURCE.map((k) => resource[k] ?? null);
+    const attrs = Object.keys(attributes)
+        .sort()
+        .map((k) => [k, attributes[k]]);
+    return JSON.stringify([named, instrument.name, attrs]);
+}
+/**
+ * Turns per-second delta points into cumulative ones, continuing each series from `ledger`. A
+ * point carries its series' total up to and including its second, and the series' start time.
+ * The deltas are consumed: the points returned are the same objects, rewritten.
+ *
+ * A backend refuses a point at or before the series' last one as out of order, so events older
+ * than a series' last point are counted into its next point; where none follows, into a point one
+ * second after the last. Totals stay exact; only such late events move in time.
+ *
+ * Points are taken in time order and come out in it (the encoder sorts them; in order that is
+ * one pass), and a series' running state is updated in place: at a million events, per-series
+ * grouping and a copy per step were a fifth of the run.
+ */
+function cumulate(deltas, ledger, resource) {
+    const totals = new Map();
+    const points = new Map();
+    for (const [instrument, list] of deltas) {
+        // Points of one series share their attributes object (see aggregate): named once per batch.
+        const running = new Map();
+        const out = [];
+        for (const p of inTimeOrder(list)) {
+            let series = running.get(p.attributes);
+            if (series === undefined) {
+                const key = seriesKey(resource, instrument, p.attributes);
+                const before = ledger.get(key);
+                const state = before
+                    ? { ...before, histogram: copyHistogram(before.histogram) }
+                    : {
+                        // Never before 1970 (see startOf() in resource-metrics.ts).
+                        startSeconds: Math.max(0, p.epochSeconds - 1),
+                        lastSeconds: p.epochSeconds - 1,
+                        sum: 0,
+                        histogram: undefined,
+                    };
+                running.set(p.attributes, (series = { state, late: undefined }));
+                totals.set(key, state);
+            }
+            if (p.epochSeconds <= series.state.lastSeconds) {
+                series.late = addInto(series.late, p);
+                continue;
+            }
+            out.push(advance(series.state, p, series.late));
+            series.late = undefined;
+        }
+        for (const { state, late } of running.values())
+            if (late !== undefined)
+                out.push(advance(state, late, undefined, state.lastSeconds + 1));
+        points.set(instrument, out);
+    }
+    return { points, totals };
+}
+/** The points sorted by time, stably; a list already in order (the usual case) is not copied. */
+function inTimeOrder(list) {
+    for (let i = 1; i < list.length; i += 1) {
+        if (list[i].epochSeconds < list[i - 1].epochSeconds)
+            return [...list].sort((a, b) => a.epochSeconds - b.epochSeconds);
+    }
+    return list;
+}
+/**
+ * Adds a point's delta (and the late events before it) to the series, and turns the point into
+ * the cumulative one at `at` (its own second unless given), in place: the deltas are this call's
+ * own, and a copy per point was most of what cumulative encoding added to a run's garbage.
+ */
+function advance(state, delta, late, at = delta.epochSeconds) {
+    if (late !== undefined)
+        add(state, late);
+    add(state, delta);
+    state.lastSeconds = at;
+    delta.epochSeconds = at;
+    delta.startSeconds = state.startSeconds;
+    delta.sum = state.sum;
+    const total = state.histogram;
+    if (total === undefined)
+        return delta;
+    if (delta.histogram === undefined)
+        delta.histogram = copyHistogram(total);
+    else {
+        const h = delta.histogram;
+        h.count = total.count;
+        h.sum = total.sum;
+        h.min = total.min;
+        h.max = total.max;
+        for (let i = 0; i < total.bucketCounts.length; i += 1)
+            h.bucketCounts[i] = total.bucketCounts[i];
+    }
+    return delta;
+}
+function add(state, d) {
+    state.sum += d.sum;
+    if (d.histogram === undefined)
+        return;
+    if (state.histogram === undefined)
+        state.histogram = copyHistogram(d.histogram);
+    else
+        addHistogram(state.histogram, d.histogram);
+}
+/** Late events gathered for a series' next point: a copy, so that the deltas stay as they are. */
+function addInto(late, p) {
+    if (late === undefined)
+        return { ...p, histogram: copyHistogram(p.histogram) };
+    late.sum += p.sum;
+    if (p.histogram !== undefined) {
+        if (late.histogram === undefined)
+            late.histogram = copyHistogram(p.histogram);
+        else
+            addHistogram(late.histogram, p.histogram);
+    }
+    return late;
+}
+function addHistogram(into, h) {
+    into.count += h.count;
+    into.sum += h.sum;
+    into.min = Math.min(into.min, h.min);
+    into.max = Math.max(into.max, h.max);
+    for (let i = 0; i < into.bucketCounts.length; i += 1)
+        into.bucketCounts[i] = into.bucketCounts[i] + (h.bucketCounts[i] ?? 0);
+}
+function copyHistogram(h) {
+    return h === undefined ? undefined : { ...h, bucketCounts: [...h.bucketCounts] };
+}
+
+// EXTERNAL MODULE: ./node_modules/@opentelemetry/resources/dist/ResourceImpl.mjs + 2 modules
+var ResourceImpl = __webpack_require__(67874);
+// EXTERNAL MODULE: ./node_modules/@opentelemetry/sdk-metrics/dist/export/AggregationTemporality.mjs
+var AggregationTemporality = __webpack_require__(69778);
+// EXTERNAL MODULE: ./node_modules/@opentelemetry/sdk-metrics/dist/export/MetricData.mjs
+var MetricData = __webpack_require__(63938);
+;// CONCATENATED MODULE: ./src/encode/resource-metrics.ts
+
+
+
+/**
+ * One list of boundaries for every histogram point: the transformer only reads it, and a copy per
+ * point (sixteen numbers, for three of a second's five points) was a large share of the garbage.
+ */
+const BOUNDARIES = [...DEFAULT_BOUNDARIES];
+/**
+ * Builds the SDK's ResourceMetrics, which the OTLP transformer serializes.
+ *
+ * Time rule: a point's `time_unix_nano` is the events' timestamp exactly. A delta point's
+ * `start_time_unix_nano` is one second earlier, so each point is the delta of the one-second
+ * interval (t-1s, t]: tokf timestamps are whole seconds and a series has at most one point per
+ * second, so a series' intervals never overlap, and replaying the same events gives the same
+ * points. A cumulative point starts where its series started.
+ */
+function toResourceMetrics(points, resource, temporality = 'delta') {
+    const metrics = [];
+    const aggregation = temporality === 'cumulative' ? AggregationTemporality/* AggregationTemporality */.h.CUMULATIVE : AggregationTemporality/* AggregationTemporality */.h.DELTA;
+    for (const [instrument, list] of points) {
+        if (list.length > 0)
+            metrics.push(toMetricData(instrument, list, aggregation));
+    }
+    return {
+        resource: (0,ResourceImpl/* resourceFromAttributes */.QZ)(resource),
+        scopeMetrics: [{ scope: { name: SCOPE_NAME }, metrics }],
+    };
+}
+function toMetricData(instrument, points, aggregationTemporality) {
+    const descriptor = {
+        name: instrument.name,
+        description: instrument.description,
+        unit: instrument.unit,
+        valueType: instrument.valueType,
+    };
+    const sorted = [...points].sort((a, b) => a.epochSeconds - b.epochSeconds);
+    if (instrument.kind === 'sum') {
+        return {
+            descriptor,
+            aggregationTemporality,
+            dataPointType: MetricData/* DataPointType */.n.SUM,
+            isMonotonic: true,
+            dataPoints: sorted.map((p) => ({
+                startTime: startOf(p),
+                endTime: [p.epochSeconds, 0],
+                attributes: p.attributes,
+                value: p.sum,
+            })),
+        };
+    }
+    return {
+        descriptor,
+        aggregationTemporality,
+        dataPointType: MetricData/* DataPointType */.n.HISTOGRAM,
+        dataPoints: sorted.map((p) => {
+            const h = p.histogram;
+            return {
+                startTime: startOf(p),
+                endTime: [p.epochSeconds, 0],
+                attributes: p.attributes,
+                value: {
+                    buckets: { boundaries: BOUNDARIES, counts: h.bucketCounts },
+                    count: h.count,
+                    sum: h.sum,
+                    min: h.min,
+                    max: h.max,
+                },
+            };
+        }),
+    };
+}
+function startOf(p) {
+    // Never before 1970: OTLP's times are unsigned (an event at the epoch starts there too).
+    return [Math.max(0, p.startSeconds ?? p.epochSeconds - 1), 0];
+}
+
+// EXTERNAL MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/metrics/protobuf/metrics.mjs + 2 modules
+var protobuf_metrics = __webpack_require__(95902);
+// EXTERNAL MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/metrics/json/metrics.mjs + 1 modules
+var json_metrics = __webpack_require__(81597);
+;// CONCATENATED MODULE: ./src/encode/int64-strings.ts
+/**
+ * The transformer writes the schema's 64-bit integers (asInt, intValue, count, bucketCounts) as
+ * JSON numbers; OTLP/JSON, and the Collector's file format, write them as decimal strings
+ * (timestamps it already writes as strings). The fix-up puts quotes around those numbers in the
+ * encoded bytes: decoding a request of megabytes as UTF-8, rewriting the text and encoding it again
+ * cost more than the transformer's own JSON encoding.
+ *
+ * These names only ever appear as keys, since inside a string value a quote is escaped
+ * (`\"asInt\":` cannot match). What is quoted is exactly what `/"(asInt|intValue|count)":(-?\d+)/g`
+ * and `/"bucketCounts":\[([\d,]*)\]/g` match, the rewrite earlier versions made on the text: a
+ * number's leading minus and digits (of `1e+21`, the `1`), and every element of a list of digits
+ * and commas closed by `]`.
+ */
+/**
+ * The keys, found in a Latin-1 view of the bytes (one character per byte, so that a position in
+ * the text is the same in the bytes, and a UTF-8 sequence never looks like ASCII).
+ */
+const KEYS = /"(?:asInt":|intValue":|count":|bucketCounts":\[)/g;
+const LIST_KEY_LENGTH = '"bucketCounts":['.length;
+const QUOTE = 0x22;
+const MINUS = 0x2d;
+const COMMA = 0x2c;
+const CLOSE = 0x5d;
+/** Below this, a segment is copied byte by byte: a native copy costs more to call than to run. */
+const SHORT_COPY = 24;
+const isDigit = (b) => b !== undefined && b >= 0x30 && b <= 0x39;
+/**
+ * What to quote, three numbers each: start, end and whether it is a list (1) or a number (0).
+ * Reused between calls, grown as needed: a request holds hundreds of thousands.
+ */
+let spans = new Int32Array(3 * 4096);
+/** The body with its 64-bit integers as strings: a new array, or `body` where there are none. */
+function int64AsStrings(body) {
+    const { count, extra } = findSpans(body);
+    if (count === 0)
+        return body;
+    const out = new Uint8Array(body.byteLength + extra);
+    let from = 0;
+    let o = 0;
+    for (let k = 0; k < 3 * count; k += 3) {
+        const start = spans[k];
+        const end = spans[k + 1];
+        if (start - from < SHORT_COPY)
+            for (let i = from; i < start; i++)
+                out[o++] = body[i];
+        else {
+            out.set(body.subarray(from, start), o);
+            o += start - from;
+        }
+        out[o++] = QUOTE;
+        if (spans[k + 2] === 1) {
+            // A list: every comma becomes `","`.
+            for (let i = start; i < end; i++) {
+                const b = body[i];
+                if (b === COMMA) {
+                    out[o++] = QUOTE;
+                    out[o++] = COMMA;
+                    out[o++] = QUOTE;
+                }
+                else
+                    out[o++] = b;
+            }
+        }
+        else
+            for (let i = start; i < end; i++)
+                out[o++] = body[i];
+        out[o++] = QUOTE;
+        from = end;
+    }
+    out.set(body.subarray(from), o);
+    return out;
+}
+/** The spans to quote, in order, and how many quotes they add. */
+function findSpans(body) {
+    const text = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('latin1');
+    const keys = new RegExp(KEYS);
+    let count = 0;
+    let extra = 0;
+    let match;
+    while ((match = keys.exec(text)) !== null) {
+        const start = keys.lastIndex;
+        const list = match[0].length === LIST_KEY_LENGTH;
+        let end = start;
+        let commas = 0;
+        if (list) {
+            // `[\d,]*\]` after the list's `[`; an empty list stays as it is.
+            for (let b = body[end]; isDigit(b) || b === COMMA; b = body[++end])
+                if (b === COMMA)
+                    commas++;
+            if (body[end] !== CLOSE || end === start)
+                continue;
+        }
+        else {
+            // `-?\d+`
+            if (body[end] === MINUS)
+                end++;
+            if (!isDigit(body[end]))
+                continue;
+            while (isDigit(body[end]))
+                end++;
+        }
+        if (3 * count + 3 > spans.length) {
+            const grown = new Int32Array(2 * spans.length);
+            grown.set(spans);
+            spans = grown;
+        }
+        spans[3 * count] = start;
+        spans[3 * count + 1] = end;
+        spans[3 * count + 2] = list ? 1 : 0;
+        count++;
+        extra += 2 + 2 * commas;
+        keys.lastIndex = end;
+    }
+    return { count, extra };
+}
+
+;// CONCATENATED MODULE: ./src/encode/serialize.ts
+
+
+const serialize_CONTENT_TYPES = {
+    'http/protobuf': 'application/x-protobuf',
+    'http/json': 'application/json',
+};
+/** An ExportMetricsServiceRequest in the wire encoding of `protocol`. */
+function serialize(metrics, protocol) {
+    if (protocol === 'http/protobuf')
+        return required(protobuf_metrics/* ProtobufMetricsSerializer */.D.serializeRequest(metrics));
+    return int64AsStrings(required(json_metrics/* JsonMetricsSerializer */.K.serializeRequest(metrics)));
+}
+function required(body) {
+    if (body === undefined)
+        throw new Error('the OTLP transformer could not serialize the request');
+    return body;
+}
+
+
+;// CONCATENATED MODULE: ./src/encode/requests.ts
+
+
+
+
+const DELTA = { temporality: 'delta' };
+/**
+ * Encodes events into as few requests as fit `maxBytes` each, splitting the list in two (at a
+ * change of second where one is near the middle, so a second's points stay together) until each
+ * part fits. A single event larger than the cap is sent alone: there is nothing left to split.
+ */
+function encodeRequests(events, resource, protocol, maxBytes, encoding = DELTA) {
+    if (events.length === 0)
+        return [];
+    // Long commands make big points; when the text alone would be far over the cap, split before
+    // encoding, so that no body many times the cap is ever built.
+    if (events.length > 1 && estimatedBytes(events) > 2 * maxBytes) {
+        return split(events, resource, protocol, maxBytes, encoding);
+    }
+    // OTLP/JSON is several times larger than protobuf: a batch that will not fit is split before
+    // its whole body is encoded only to be thrown away (see splitIfSurelyOver).
+    if (protocol === 'http/json' &&
+        events.length > 1 &&
+        events.length * jsonBytesPerEvent > maxBytes) {
+        const parts = splitIfSurelyOver(events, resource, maxBytes, encoding);
+        if (parts !== undefined)
+            return parts;
+    }
+    const deltas = aggregate(events);
+    const cumulated = encoding.temporality === 'cumulative' ? cumulate(deltas, encoding.ledger, resource) : undefined;
+    const points = cumulated?.points ?? deltas;
+    const body = serialize(toResourceMetrics(points, resource, encoding.temporality), protocol);
+    if (protocol === 'http/json')
+        jsonBytesPerEvent = body.byteLength / events.length;
+    if (body.byteLength <= maxBytes || events.length <= 1) {
+        const counts = {};
+        for (const [instrument, list] of points)
+            if (list.length > 0)
+                counts[instrument.name] = list.length;
+        return [{ body, events, points: counts, ...(cumulated && { totals: cumulated.totals }) }];
+    }
+    return split(events, resource, protocol, maxBytes, encoding);
+}
+/** OTLP/JSON bytes per event of the last body encoded whole, to foresee one over the cap. */
+let jsonBytesPerEvent = 0;
+/**
+ * The requests a batch that does not fit is split into, made without encoding it whole, where that
+ * is certain not to change them; undefined where it is not (the batch is then encoded whole, as
+ * always). Split where every event after the cut is in a later second than every one before it,
+ * the whole body would hold both halves' points unchanged (no point of a series and second is in
+ * both; cumulative totals continue across the cut either way), one envelope and one wrapper per
+ * metric: it is at least as long as a half, and at least as long as both halves less one envelope
+ * and the wrappers of the metrics in the first, which a body of one point per metric of the first
+ * half outweighs. Over the cap by that bound, the whole would have been split at the same cut,
+ * into these same requests.
+ */
+function splitIfSurelyOver(events, resource, maxBytes, encoding) {
+    const cut = splitPoint(events);
+    // Ids are not always in time order (tokf stamps a run as it ends, and runs overlap): a series'
+    // second on both sides of the cut is one point in the whole body, two in the halves.
+    if (!laterAfter(events, cut))
+        return undefined;
+    const parts = split(events, resource, 'http/json', maxBytes, encoding);
+    // A half that was split is itself over the cap; so is the whole.
+    if (parts.length > 2)
+        return parts;
+    const probe = new Map();
+    for (const [instrument, list] of aggregate(events.slice(0, cut)))
+        if (list.length > 0)
+            probe.set(instrument, list.slice(0, 1));
+    const shared = serialize(toResourceMetrics(probe, resource, encoding.temporality), 'http/json').byteLength;
+    const bodies = parts.reduce((n, r) => n + r.body.byteLength, 0);
+    return bodies - shared > maxBytes ? parts : undefined;
+}
+/** Whether every event from `cut` on is in a later second than every event before it. */
+function laterAfter(events, cut) {
+    let last = -Infinity;
+    for (const [i, { epochSeconds: s }] of events.entries()) {
+        if (s === undefined)
+            return false;
+        if (i < cut)
+            last = Math.max(last, s);
+        else if (s <= last)
+            return false;
+    }
+    return true;
+}
+/** Two halves, the second continuing the first's totals when cumulative. */
+function split(events, resource, protocol, maxBytes, encoding) {
+    const cut = splitPoint(events);
+    const first = encodeRequests(events.slice(0, cut), resource, protocol, maxBytes, encoding);
+    let next = encoding;
+    if (encoding.temporality === 'cumulative') {
+        let ledger = encoding.ledger;
+        for (const r of first)
+            if (r.totals !== undefined)
+                ledger = overlay(ledger, r.totals);
+        next = { temporality: 'cumulative', ledger };
+    }
+    return [...first, ...encodeRequests(events.slice(cut), resource, protocol, maxBytes, next)];
+}
+/** A lower bound of a request's size: five points per event, each repeating the attributes. */
+function estimatedBytes(events) {
+    let bytes = 0;
+    for (const e of events)
+        bytes += 5 * (e.command.length + (e.filterName?.length ?? 0));
+    return bytes;
+}
+function splitPoint(events) {
+    const mid = Math.floor(events.length / 2);
+    const reach = Math.floor(events.length / 4);
+    for (let d = 0; d <= reach; d++) {
+        for (const i of [mid - d, mid + d]) {
+            if (i > 0 && i < events.length && events[i].epochSeconds !== events[i - 1].epochSeconds)
+                return i;
+        }
+    }
+    return mid;
+}
+
 ;// CONCATENATED MODULE: ./src/encode/metrics-encoder.ts
 
 
@@ -6630,6 +5799,190 @@ class MetricsEncoder {
     encodeOver(events, encoding) {
         const { resource, protocol, maxRequestBytes } = this.settings;
         return encodeRequests(events, resource, protocol, maxRequestBytes, encoding);
+    }
+}
+
+// EXTERNAL MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/logs/protobuf/logs.mjs + 3 modules
+var logs = __webpack_require__(6213);
+// EXTERNAL MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/logs/json/logs.mjs + 1 modules
+var json_logs = __webpack_require__(16685);
+;// CONCATENATED MODULE: ./src/encode/event-attributes.ts
+
+/** What a log record and a span say about one invocation: the row's fields under tokf's names. */
+function eventAttributes(e) {
+    const attrs = { 'tokf.command': cut(e.command) };
+    if (e.exitCode !== null)
+        attrs['tokf.exit_code'] = e.exitCode;
+    if (e.filterName !== null)
+        attrs['tokf.filter.name'] = cut(e.filterName);
+    attrs['tokf.tokens.input'] = e.inputTokens;
+    attrs['tokf.tokens.output'] = e.outputTokens;
+    // As the tokf.tokens.saved metric counts them: input minus output, floored at zero.
+    attrs['tokf.tokens.saved'] = Math.max(0, e.inputTokens - e.outputTokens);
+    attrs['tokf.filter.time_ms'] = e.filterTimeMs;
+    if (e.project !== undefined)
+        attrs['tokf.project'] = cut(e.project);
+    if (e.pipeOverride !== undefined)
+        attrs['tokf.pipe_override'] = e.pipeOverride;
+    if (e.pipelineExitCode !== undefined && e.pipelineExitCode !== null)
+        attrs['tokf.pipeline.exit_code'] = e.pipelineExitCode;
+    attrs['tokf.event.id'] = e.id;
+    return attrs;
+}
+/** The event's time as OTLP's [seconds, nanoseconds], plus `ms` milliseconds. */
+function eventTime(e, ms = 0) {
+    const seconds = (e.epochSeconds ?? 0) + Math.floor(ms / 1000);
+    return [seconds, (ms % 1000) * 1_000_000];
+}
+function cut(value) {
+    return value.length <= MAX_TEXT_LENGTH ? value : `${value.slice(0, MAX_TEXT_LENGTH - 1)}…`;
+}
+
+;// CONCATENATED MODULE: ./src/encode/fit.ts
+/**
+ * Requests of one record per event (logs, spans), as few as fit `maxBytes` each: the list is
+ * halved until each part fits; a single event larger than the cap is sent alone.
+ */
+function encodeFitting(events, maxBytes, unit, build) {
+    if (events.length === 0)
+        return [];
+    const body = build(events);
+    if (body.byteLength <= maxBytes || events.length === 1)
+        return [{ body, events, points: { [unit]: events.length } }];
+    const mid = Math.floor(events.length / 2);
+    return [
+        ...encodeFitting(events.slice(0, mid), maxBytes, unit, build),
+        ...encodeFitting(events.slice(mid), maxBytes, unit, build),
+    ];
+}
+
+;// CONCATENATED MODULE: ./src/encode/logs.ts
+
+
+
+
+
+
+/** The event name of every record: one tokf invocation. */
+const LOG_EVENT_NAME = 'tokf.invocation';
+// OpenTelemetry's SeverityNumber: INFO and ERROR.
+const INFO = 9;
+const ERROR = 17;
+/**
+ * One log record per event, at the event's own time; observed now (when it is sent). A non-zero
+ * exit code is an ERROR, anything else INFO; the body is the command.
+ */
+function encodeLogRequests(events, resource, protocol, maxBytes, nowMs) {
+    const res = (0,ResourceImpl/* resourceFromAttributes */.QZ)(resource);
+    const observed = [Math.floor(nowMs / 1000), (nowMs % 1000) * 1_000_000];
+    return encodeFitting(events, maxBytes, 'logs', (part) => {
+        const records = part.map((e) => toLogRecord(e, res, observed));
+        if (protocol === 'http/protobuf')
+            return required(logs/* ProtobufLogsSerializer */.x.serializeRequest(records));
+        return int64AsStrings(required(json_logs/* JsonLogsSerializer */.G.serializeRequest(records)));
+    });
+}
+function toLogRecord(e, resource, observed) {
+    const failed = e.exitCode !== null && e.exitCode !== 0;
+    const attributes = eventAttributes(e);
+    return {
+        hrTime: eventTime(e),
+        hrTimeObserved: observed,
+        severityNumber: failed ? ERROR : INFO,
+        severityText: failed ? 'ERROR' : 'INFO',
+        body: attributes['tokf.command'],
+        eventName: LOG_EVENT_NAME,
+        attributes,
+        droppedAttributesCount: 0,
+        resource,
+        instrumentationScope: { name: SCOPE_NAME },
+    };
+}
+
+// EXTERNAL MODULE: ./node_modules/@opentelemetry/api/dist/trace/span_kind.mjs
+var span_kind = __webpack_require__(3428);
+// EXTERNAL MODULE: ./node_modules/@opentelemetry/api/dist/trace/trace_flags.mjs
+var trace_flags = __webpack_require__(38574);
+// EXTERNAL MODULE: ./node_modules/@opentelemetry/api/dist/trace/status.mjs
+var trace_status = __webpack_require__(91213);
+// EXTERNAL MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/trace/protobuf/trace.mjs + 2 modules
+var trace = __webpack_require__(91617);
+// EXTERNAL MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/trace/json/trace.mjs + 1 modules
+var json_trace = __webpack_require__(57931);
+;// CONCATENATED MODULE: ./src/encode/spans.ts
+
+
+
+
+
+
+
+
+
+/**
+ * One span per event, a trace of its own: named for the program and subcommand that ran (`git
+ * status`; see programOf), starting at the event's time and lasting its recorded filter time,
+ * which is the only duration tokf stores. A non-zero exit code is status ERROR.
+ */
+function encodeSpanRequests(events, resource, protocol, maxBytes) {
+    const res = (0,ResourceImpl/* resourceFromAttributes */.QZ)(resource);
+    return encodeFitting(events, maxBytes, 'spans', (part) => {
+        const spans = part.map((e) => toSpan(e, res));
+        if (protocol === 'http/protobuf')
+            return required(trace/* ProtobufTraceSerializer */.n.serializeRequest(spans));
+        return int64AsStrings(required(json_trace/* JsonTraceSerializer */.U.serializeRequest(spans)));
+    });
+}
+/**
+ * Trace and span id of an event, from what the row holds (its origin, else its id; time, command,
+ * filter) and nothing of where the database lies: the same row sent again is the same span, from a
+ * merged copy too.
+ */
+function spanIdsOf(e) {
+    const identity = JSON.stringify([e.origin ?? e.id, e.timestamp, e.command, e.filterName]);
+    const hash = (0,external_node_crypto_.createHash)('sha256').update(`tokf.invocation\n${identity}`).digest('hex');
+    return { traceId: hash.slice(0, 32), spanId: hash.slice(32, 48) };
+}
+function toSpan(e, resource) {
+    const { traceId, spanId } = spanIdsOf(e);
+    const failed = e.exitCode !== null && e.exitCode !== 0;
+    const startTime = eventTime(e);
+    const endTime = eventTime(e, e.filterTimeMs);
+    return {
+        name: programOf(e.command),
+        kind: span_kind/* SpanKind */.v.INTERNAL,
+        spanContext: () => ({ traceId, spanId, traceFlags: trace_flags/* TraceFlags */.X.SAMPLED }),
+        startTime,
+        endTime,
+        duration: [Math.floor(e.filterTimeMs / 1000), (e.filterTimeMs % 1000) * 1_000_000],
+        status: failed
+            ? { code: trace_status/* SpanStatusCode */.s.ERROR, message: `exit code ${e.exitCode}` }
+            : { code: trace_status/* SpanStatusCode */.s.UNSET },
+        attributes: eventAttributes(e),
+        links: [],
+        events: [],
+        ended: true,
+        resource,
+        instrumentationScope: { name: SCOPE_NAME },
+        droppedAttributesCount: 0,
+        droppedEventsCount: 0,
+        droppedLinksCount: 0,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/encode/signal-requests.ts
+
+
+
+/** Requests of one signal for these events (metrics as delta points; see encodeRequests). */
+function encodeSignalRequests(signal, events, resource, protocol, maxBytes, nowMs) {
+    switch (signal) {
+        case 'metrics':
+            return encodeRequests(events, resource, protocol, maxBytes);
+        case 'logs':
+            return encodeLogRequests(events, resource, protocol, maxBytes, nowMs);
+        case 'traces':
+            return encodeSpanRequests(events, resource, protocol, maxBytes);
     }
 }
 
@@ -7114,6 +6467,800 @@ class Observed {
             this.bytesEncoded += r.body.byteLength;
             for (const [name, n] of Object.entries(r.points))
                 this.points[name] = (this.points[name] ?? 0) + n;
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/output/family-spool.ts
+
+/** Text buffered per family before it goes to that family's part file. */
+const FLUSH_CHARS = 256 * 1024;
+/** Bytes copied at a time when the parts are joined into the file. */
+const COPY_BYTES = 1024 * 1024;
+/**
+ * One family's lines, gathered in a part file of its own while a run streams, in memory only up
+ * to FLUSH_CHARS at a time.
+ */
+class FamilyPart {
+    header;
+    partPath;
+    fd;
+    chunks = [];
+    chars = 0;
+    constructor(header, partPath) {
+        this.header = header;
+        this.partPath = partPath;
+    }
+    append(lines) {
+        this.chunks.push(lines);
+        this.chars += lines.length;
+        if (this.chars >= FLUSH_CHARS)
+            this.flush();
+    }
+    flush() {
+        if (this.chunks.length === 0)
+            return;
+        this.fd ??= (0,external_node_fs_.openSync)(this.partPath, 'w');
+        (0,external_node_fs_.writeSync)(this.fd, this.chunks.join(''));
+        this.chunks = [];
+        this.chars = 0;
+    }
+    /** Copies the family (header, then lines) to `out` and removes its part file. */
+    copyTo(out, buffer) {
+        (0,external_node_fs_.writeSync)(out, this.header);
+        this.flush();
+        if (this.fd === undefined)
+            return;
+        (0,external_node_fs_.closeSync)(this.fd);
+        this.fd = undefined;
+        const input = (0,external_node_fs_.openSync)(this.partPath, 'r');
+        try {
+            for (;;) {
+                const n = (0,external_node_fs_.readSync)(input, buffer, 0, buffer.length, null);
+                if (n === 0)
+                    break;
+                (0,external_node_fs_.writeSync)(out, buffer, 0, n);
+            }
+        }
+        finally {
+            (0,external_node_fs_.closeSync)(input);
+        }
+        (0,external_node_fs_.rmSync)(this.partPath, { force: true });
+    }
+    discard() {
+        if (this.fd !== undefined)
+            (0,external_node_fs_.closeSync)(this.fd);
+        this.fd = undefined;
+        this.chunks = [];
+        (0,external_node_fs_.rmSync)(this.partPath, { force: true });
+    }
+}
+/**
+ * A file written as families whose lines arrive interleaved but must end up together (as
+ * OpenMetrics wants a family's samples): each family spools to `<path>.partN` beside the file,
+ * and commit() joins them, in the order they were opened, into the file, which appears whole
+ * (through a rename) or not at all. The directory must exist before the first line is flushed.
+ */
+class FamilySpool {
+    path;
+    parts = [];
+    constructor(path) {
+        this.path = path;
+    }
+    /** A new family under `header`, joined after the families opened before it. */
+    family(header) {
+        const part = new FamilyPart(header, `${this.path}.part${this.parts.length}`);
+        this.parts.push(part);
+        return part;
+    }
+    /** Removes every part; the file, if an earlier run left one, stays as it was. */
+    discard() {
+        for (const part of this.parts)
+            part.discard();
+    }
+    /** Joins the families, then `trailer`, into the file; on failure removes the parts and the copy. */
+    commit(trailer) {
+        const tmp = `${this.path}.tmp`;
+        const out = (0,external_node_fs_.openSync)(tmp, 'w');
+        try {
+            const buffer = Buffer.allocUnsafe(COPY_BYTES);
+            for (const part of this.parts)
+                part.copyTo(out, buffer);
+            (0,external_node_fs_.writeSync)(out, trailer);
+            (0,external_node_fs_.fsyncSync)(out);
+        }
+        catch (err) {
+            this.discard();
+            (0,external_node_fs_.closeSync)(out);
+            (0,external_node_fs_.rmSync)(tmp, { force: true });
+            throw err;
+        }
+        (0,external_node_fs_.closeSync)(out);
+        // Renamed whole, so that no one backfills half a file.
+        (0,external_node_fs_.renameSync)(tmp, this.path);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/output/prometheus-names.ts
+/**
+ * How Prometheus's OTLP receiver names what it receives, under its default translation strategy
+ * (`UnderscoreEscapingWithSuffixes`, with the default label options of Prometheus 3.16:
+ * underscore sanitization on, multiple underscores kept). A file backfilled with these names
+ * holds the very series that the same metrics sent over OTLP would make, so the two join up.
+ * The rules follow prometheus/otlptranslator v1.0.0 (metric_namer.go, unit_namer.go,
+ * label_namer.go) and Prometheus's prometheusremotewrite (job and instance from the resource).
+ */
+// OTLP (UCUM) units Prometheus spells out as a suffix; a unit not here is used as written.
+const UNIT_WORDS = {
+    d: 'days',
+    h: 'hours',
+    min: 'minutes',
+    s: 'seconds',
+    ms: 'milliseconds',
+    us: 'microseconds',
+    ns: 'nanoseconds',
+    By: 'bytes',
+    KiBy: 'kibibytes',
+    MiBy: 'mebibytes',
+    GiBy: 'gibibytes',
+    TiBy: 'tibibytes',
+    KBy: 'kilobytes',
+    MBy: 'megabytes',
+    GBy: 'gigabytes',
+    TBy: 'terabytes',
+    m: 'meters',
+    V: 'volts',
+    A: 'amperes',
+    J: 'joules',
+    W: 'watts',
+    g: 'grams',
+    Cel: 'celsius',
+    Hz: 'hertz',
+    '1': '',
+    '%': 'percent',
+};
+// The denominators of rates (`By/s`), spelled in the singular after `per_`.
+const PER_UNIT_WORDS = {
+    s: 'second',
+    m: 'minute',
+    h: 'hour',
+    d: 'day',
+    w: 'week',
+    mo: 'month',
+    y: 'year',
+};
+/**
+ * The Prometheus metric name of an OTLP metric: its name cut into words at every character other
+ * than a letter, digit or colon, then the unit's word (annotations in braces such as `{token}`
+ * name no unit and are dropped), `_total` for a monotonic sum and `_ratio` for a gauge of unit 1.
+ * `tokf.filter.duration` in `s` becomes `tokf_filter_duration_seconds`; a histogram's samples
+ * then add `_bucket`, `_sum` and `_count` to it.
+ */
+function prometheusMetricName(name, unit, kind) {
+    let words = name.split(/[^A-Za-z0-9:]+/u).filter((w) => w !== '');
+    const [main, per] = unitSuffixes(unit);
+    words = addUnitWords(words, cleanUnit(main), cleanUnit(per));
+    if (kind === 'monotonic-sum')
+        words = [...words.filter((w) => w !== 'total'), 'total'];
+    if (unit === '1' && kind === 'gauge')
+        words = [...words.filter((w) => w !== 'ratio'), 'ratio'];
+    const joined = words.join('_');
+    if (/^_*$/.test(joined))
+        throw new Error(`metric ${JSON.stringify(name)} has no Prometheus name`);
+    return /^[0-9]/.test(joined) ? `_${joined}` : joined;
+}
+function unitSuffixes(unit) {
+    const slash = unit.indexOf('/');
+    const mainPart = (slash === -1 ? unit : unit.slice(0, slash)).trim();
+    const perPart = slash === -1 ? '' : unit.slice(slash + 1).trim();
+    const main = mainPart !== '' && !/[{}]/.test(mainPart) ? (UNIT_WORDS[mainPart] ?? mainPart) : '';
+    const perWord = perPart !== '' && !/[{}]/.test(perPart) ? (PER_UNIT_WORDS[perPart] ?? perPart) : '';
+    return [main, perWord === '' ? '' : `per_${perWord}`];
+}
+// A unit word joins the name only when the name does not already say it (`..._seconds`).
+function addUnitWords(words, main, per) {
+    let mainWord = words.includes(main) ? '' : main;
+    let perWord = per === 'per_' ? '' : per.replace(/_$/, '');
+    if (words.includes(perWord))
+        perWord = '';
+    if (perWord !== '')
+        mainWord = mainWord.replace(/_$/, '');
+    const out = [...words];
+    if (mainWord !== '')
+        out.push(mainWord);
+    if (perWord !== '')
+        out.push(perWord);
+    return out;
+}
+function cleanUnit(unit) {
+    return unit
+        .replace(/[^A-Za-z0-9:]/gu, '_')
+        .replace(/_+/g, '_')
+        .replace(/^_/, '');
+}
+/**
+ * The Prometheus label name of an attribute key: every character other than an ASCII letter or
+ * digit becomes `_`, one per character (Prometheus keeps runs of underscores by default), then a
+ * leading digit gets `key_` and a single leading underscore `key`.
+ */
+function prometheusLabelName(key) {
+    let label = key.replace(/[^A-Za-z0-9]/gu, '_');
+    if (/^[0-9]/.test(label))
+        label = `key_${label}`;
+    else if (label.startsWith('_') && !label.startsWith('__'))
+        label = `key${label}`;
+    if (/^_*$/.test(label))
+        throw new Error(`attribute key ${JSON.stringify(key)} has no label name`);
+    return label;
+}
+/**
+ * The labels a data point gets: its attributes, keys sorted and renamed, values as text; keys
+ * that rename alike are joined with `;` in key order, as Prometheus does; empty values are left
+ * out, which Prometheus also treats as no label. Then `job` and `instance` from the resource,
+ * which win over attributes of those names. Sorted by label name.
+ */
+function prometheusLabels(attributes, resource) {
+    const labels = new Map();
+    for (const key of Object.keys(attributes).sort()) {
+        const value = String(attributes[key]);
+        const name = prometheusLabelName(key);
+        const existing = labels.get(name);
+        if (existing !== undefined && existing !== '')
+            labels.set(name, `${existing};${value}`);
+        else
+            labels.set(name, value);
+    }
+    const { job, instance } = jobAndInstance(resource);
+    if (job !== undefined)
+        labels.set('job', job);
+    if (instance !== undefined)
+        labels.set('instance', instance);
+    return [...labels]
+        .filter(([, value]) => value !== '')
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+/**
+ * `job` is `service.name`, prefixed `namespace/` when `service.namespace` is set; `instance` is
+ * `service.instance.id`. Either is absent when its attribute is (or when it comes out empty).
+ */
+function jobAndInstance(resource) {
+    const name = resource['service.name'];
+    const namespace = resource['service.namespace'];
+    const instance = resource['service.instance.id'];
+    const out = {};
+    // Prometheus prefixes whenever the namespace attribute exists, even empty, and sets `job` when
+    // the result is not empty.
+    const job = name === undefined ? '' : namespace !== undefined ? `${namespace}/${name}` : name;
+    if (job !== '')
+        out.job = job;
+    if (instance !== undefined && instance !== '')
+        out.instance = instance;
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/output/openmetrics-text.ts
+
+
+/** The line that ends every OpenMetrics file. */
+const OPENMETRICS_EOF = '# EOF\n';
+/** The `le` of each finite bucket, spelled once: every histogram sample writes them all. */
+const BOUND_LABELS = DEFAULT_BOUNDARIES.map((b) => formatBound(b));
+/** A family's metadata, which precedes its samples: its type and its help text. */
+function familyHeader(name, type, help) {
+    return `# TYPE ${name} ${type}\n# HELP ${name} ${escapeLabelValue(help)}\n`;
+}
+/**
+ * A series' labels, named as Prometheus's OTLP receiver names them, rendered and escaped, without
+ * braces (a histogram bucket adds its `le`).
+ */
+function labelSet(attributes, resource) {
+    return prometheusLabels(attributes, resource)
+        .map(([name, value]) => `${name}="${escapeLabelValue(value)}"`)
+        .join(',');
+}
+/** One sample line; `seconds` is a number or already written as OpenMetrics seconds. */
+function sampleLine(name, labels, value, seconds) {
+    return `${name}{${labels}} ${formatValue(value)} ${seconds}\n`;
+}
+/**
+ * A histogram's bucket samples at one second, cumulative as OpenMetrics counts them, from counts
+ * per bucket (the last above the highest boundary) and the total count for `+Inf`.
+ */
+function bucketLines(name, labels, perBucket, count, seconds) {
+    const at = ` ${seconds}\n`;
+    const prefix = `${name}_bucket{${labels}${labels === '' ? '' : ','}le="`;
+    let cumulative = 0;
+    let lines = '';
+    BOUND_LABELS.forEach((le, i) => {
+        cumulative += perBucket[i] ?? 0;
+        lines += `${prefix}${le}"} ${cumulative}${at}`;
+    });
+    return `${lines}${prefix}+Inf"} ${count}${at}`;
+}
+/** OpenMetrics label value escaping: backslash, double quote and line feed. */
+function escapeLabelValue(value) {
+    return value.replace(/[\\"\n]/g, (c) => (c === '\n' ? '\\n' : `\\${c}`));
+}
+/** A sample value: integers without a point, as OpenMetrics asks; others in shortest form. */
+function formatValue(v) {
+    return String(v);
+}
+/**
+ * A bucket bound as the OTLP receiver writes it (Go's FormatFloat 'f', -1): the shortest digits
+ * that give the number back, never in exponent form.
+ */
+function formatBound(bound) {
+    if (bound === Infinity)
+        return '+Inf';
+    const text = String(bound);
+    const match = /^(-?)(\d)(?:\.(\d+))?e([+-]\d+)$/.exec(text);
+    if (match === null)
+        return text;
+    const [, sign, lead, rest = '', exp] = match;
+    const digits = `${lead}${rest}`;
+    const point = 1 + Number(exp);
+    if (point <= 0)
+        return `${sign}0.${'0'.repeat(-point)}${digits}`;
+    if (point >= digits.length)
+        return `${sign}${digits}${'0'.repeat(point - digits.length)}`;
+    return `${sign}${digits.slice(0, point)}.${digits.slice(point)}`;
+}
+
+;// CONCATENATED MODULE: ./src/output/write-failure.ts
+
+/** Errors of the file system that mean "no room": the disk, or the user's quota. */
+const NO_SPACE = new Set(['ENOSPC', 'EDQUOT']);
+/**
+ * The typed error for a failed write of one of the run's files, named by its kind ("OTLP/JSON
+ * Lines file") and path, so that a full disk reads as that and not as a database failure.
+ */
+function writeFailure(err, kind, path) {
+    if (err instanceof FileWriteError)
+        return err;
+    const code = err?.code;
+    if (code !== undefined && NO_SPACE.has(code))
+        return new DiskFullError(`no space left on the device while writing the ${kind} ${path} (${code}); free some space and run again`, path);
+    return new FileWriteError(`cannot write the ${kind} ${path}: ${errors_messageOf(err)}`, path);
+}
+/** Runs `work`, turning a failure into writeFailure's error for this file. */
+function writing(kind, path, work) {
+    try {
+        return work();
+    }
+    catch (err) {
+        throw writeFailure(err, kind, path);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/output/openmetrics.ts
+
+
+
+
+
+
+
+
+/** The file's name in the output directory. */
+const OPENMETRICS_FILE = 'metrics.om';
+const KIND = 'OpenMetrics file';
+/**
+ * Writes the events as OpenMetrics text for `promtool tsdb create-blocks-from openmetrics`, which
+ * backfills Prometheus (and, through its blocks, Thanos or Mimir). Series are named and labelled
+ * as Prometheus's OTLP receiver names the live metrics (see prometheus-names.ts), so backfilled
+ * history and series that arrive over OTLP are the same series.
+ *
+ * Every sample is cumulative from 0, which the series is given one second before its first event
+ * in the file (where the cumulative OTLP series of this project start), so `increase()` counts the first events. Events
+ * of a series in one second make one sample at that second. An event older than its series' held
+ * sample (tokf's clock went back) is counted into that sample, so a series' samples are always in
+ * increasing time order, which the TSDB requires; totals stay exact. Each series ends with its
+ * total at the file's last second.
+ *
+ * Memory holds one entry per series and a fixed buffer per family; the samples wait on disk
+ * (family-spool.ts) until close() joins them. The lines themselves are openmetrics-text.ts's.
+ */
+class OpenMetricsWriter {
+    dir;
+    resource;
+    path;
+    /** Events written (those with a readable timestamp). */
+    events = 0;
+    families;
+    spool;
+    byInstrument = new Map();
+    series = new Map();
+    labelCache = new Map();
+    closed = false;
+    dirReady = false;
+    constructor(dir, resource) {
+        this.dir = dir;
+        this.resource = resource;
+        this.path = (0,external_node_path_.join)(dir, OPENMETRICS_FILE);
+        this.spool = new FamilySpool(this.path);
+        const family = (name, type, help) => this.spool.family(familyHeader(name, type, help));
+        this.families = [INVOCATIONS, TOKENS_SAVED, TOKEN_USAGE, FILTER_DURATION].map((instrument) => {
+            if (instrument.kind === 'sum') {
+                const name = prometheusMetricName(instrument.name, instrument.unit, 'monotonic-sum');
+                // An OpenMetrics counter family is named without `_total`; its samples carry it.
+                const total = family(name.replace(/_total$/, ''), 'counter', instrument.description);
+                return { instrument, name, total };
+            }
+            const name = prometheusMetricName(instrument.name, instrument.unit, 'histogram');
+            // Declared as three untyped families rather than one histogram: promtool rewrites the
+            // `le` of a histogram family to OpenMetrics' canonical form (`5` becomes `5.0`), while
+            // the OTLP receiver writes `5`; untyped, the buckets keep the receiver's labels and stay
+            // the same series. Prometheus keeps no type in the blocks either way.
+            return {
+                instrument,
+                name,
+                bucket: family(`${name}_bucket`, 'unknown', `${instrument.description} (buckets)`),
+                sum: family(`${name}_sum`, 'unknown', `${instrument.description} (sum)`),
+                count: family(`${name}_count`, 'unknown', `${instrument.description} (count)`),
+            };
+        });
+        for (const f of this.families)
+            this.byInstrument.set(f.instrument, f);
+    }
+    /** Throws FileWriteError (DiskFullError when the disk is full) naming the file. */
+    write(events) {
+        writing(KIND, this.path, () => this.writeEvents(events));
+    }
+    writeEvents(events) {
+        if (this.closed)
+            throw new Error('OpenMetricsWriter: write after close');
+        const timed = events.filter((e) => e.epochSeconds !== undefined);
+        if (timed.length === 0)
+            return;
+        this.prepareDir();
+        for (const [instrument, points] of aggregate(timed)) {
+            const families = this.byInstrument.get(instrument);
+            if (families === undefined)
+                continue;
+            for (const p of points)
+                this.add(families, p);
+        }
+        this.events += timed.length;
+    }
+    /**
+     * Writes the held samples and the file; removes the parts. Safe to call twice. A run that wrote
+     * no event leaves the directory as it was, an earlier run's file included.
+     */
+    close() {
+        writing(KIND, this.path, () => this.finish());
+    }
+    finish() {
+        if (this.closed)
+            return;
+        this.closed = true;
+        if (this.events === 0) {
+            this.spool.discard();
+            return;
+        }
+        this.prepareDir();
+        let last = -Infinity;
+        for (const s of this.series.values())
+            last = Math.max(last, s.heldSeconds);
+        for (const s of this.series.values()) {
+            this.emit(s, s.heldSeconds);
+            // Every series once more at the file's last second, with the same total: an instant query
+            // sees a series only within its lookback (5 minutes) of a sample, and at the end of the
+            // history `sum(...)` should give the database's totals, not only the recent series'.
+            if (s.heldSeconds < last)
+                this.emit(s, last);
+        }
+        this.series.clear();
+        this.labelCache.clear();
+        this.spool.commit(OPENMETRICS_EOF);
+    }
+    prepareDir() {
+        if (this.dirReady)
+            return;
+        (0,external_node_fs_.mkdirSync)(this.dir, { recursive: true });
+        this.dirReady = true;
+    }
+    add(families, p) {
+        const attrs = JSON.stringify(p.attributes);
+        const key = `${families.instrument.name}\u0000${attrs}`;
+        let s = this.series.get(key);
+        if (s === undefined) {
+            s = {
+                families,
+                labels: this.renderLabels(attrs, p.attributes),
+                heldSeconds: p.epochSeconds,
+                sum: 0,
+                count: 0,
+                buckets: families.bucket
+                    ? new Array(DEFAULT_BOUNDARIES.length + 1).fill(0)
+                    : undefined,
+            };
+            this.series.set(key, s);
+            // The series starts from 0 a second before its first event, as its OTLP twin does.
+            this.emit(s, p.epochSeconds - 1);
+        }
+        else if (p.epochSeconds > s.heldSeconds) {
+            this.emit(s, s.heldSeconds);
+            s.heldSeconds = p.epochSeconds;
+        }
+        // At or before the held second: counted into the held sample.
+        s.sum += p.histogram === undefined ? p.sum : p.histogram.sum;
+        if (p.histogram !== undefined && s.buckets !== undefined) {
+            s.count += p.histogram.count;
+            p.histogram.bucketCounts.forEach((n, i) => (s.buckets[i] += n));
+        }
+    }
+    /**
+     * Labels by attribute set, rendered once: the invocations, tokens-saved and duration series of
+     * a command share theirs, and rendering means renaming, sorting and escaping up to 4 KiB.
+     */
+    renderLabels(attrsKey, attributes) {
+        let labels = this.labelCache.get(attrsKey);
+        if (labels === undefined) {
+            labels = labelSet(attributes, this.resource);
+            this.labelCache.set(attrsKey, labels);
+        }
+        return labels;
+    }
+    emit(s, seconds) {
+        const f = s.families;
+        if (f.total !== undefined) {
+            f.total.append(sampleLine(f.name, s.labels, s.sum, seconds));
+            return;
+        }
+        f.bucket.append(bucketLines(f.name, s.labels, s.buckets, s.count, seconds));
+        f.sum.append(sampleLine(`${f.name}_sum`, s.labels, s.sum, seconds));
+        f.count.append(sampleLine(`${f.name}_count`, s.labels, s.count, seconds));
+    }
+}
+
+;// CONCATENATED MODULE: ./src/output/otlp-json-lines.ts
+
+
+
+
+const otlp_json_lines_KIND = 'OTLP/JSON Lines file';
+/**
+ * The Collector's otlpjsonfile receiver truncates lines over 1 MiB by default; keep every line
+ * well under that.
+ */
+const MAX_LINE_BYTES = 512 * 1024;
+const NEWLINE = new Uint8Array([0x0a]);
+/**
+ * Writes OTLP/JSON Lines in the file exporter's format: one MetricsData, LogsData or TracesData
+ * object per line, of one signal. The file is replaced by the first write of a run; a run that writes nothing leaves it as
+ * an earlier run wrote it.
+ */
+class OtlpJsonLinesWriter {
+    dir;
+    resource;
+    signal;
+    now;
+    path;
+    fd;
+    lines = 0;
+    events = 0;
+    /** Bytes of the lines written, for the size of the next parts. */
+    bytes = 0;
+    constructor(dir, resource, fileName, signal = 'metrics', 
+    /** The clock, for the observed time of log records. */
+    now = Date.now) {
+        this.dir = dir;
+        this.resource = resource;
+        this.signal = signal;
+        this.now = now;
+        this.path = (0,external_node_path_.join)(dir, fileName);
+    }
+    /** Throws FileWriteError (DiskFullError when the disk is full) naming the file. */
+    write(events) {
+        if (events.length === 0)
+            return;
+        writing(otlp_json_lines_KIND, this.path, () => this.writeLines(events));
+    }
+    writeLines(events) {
+        const fd = this.fd ?? this.open();
+        for (const part of this.parts(events)) {
+            const { signal, resource } = this;
+            const lines = encodeSignalRequests(signal, part, resource, 'http/json', MAX_LINE_BYTES, this.now());
+            for (const line of lines) {
+                (0,external_node_fs_.writeSync)(fd, line.body);
+                (0,external_node_fs_.writeSync)(fd, NEWLINE);
+                this.lines += 1;
+                this.bytes += line.body.byteLength;
+            }
+            this.events += part.length;
+        }
+    }
+    /**
+     * A batch cut into parts that should fit a line, by the bytes per event seen so far: encoding a
+     * whole batch only to halve it until it fits costs several JSON encodings and their garbage.
+     * Parts end at a change of second, so that a second's points stay on one line where they fit.
+     */
+    *parts(events) {
+        const perEvent = this.events === 0 ? 0 : this.bytes / this.events;
+        const size = perEvent === 0 ? events.length : Math.max(1, Math.floor((0.75 * MAX_LINE_BYTES) / perEvent));
+        let start = 0;
+        while (start < events.length) {
+            let end = Math.min(events.length, start + size);
+            const limit = Math.min(events.length, start + 4 * size);
+            while (end < limit && events[end].epochSeconds === events[end - 1].epochSeconds)
+                end += 1;
+            yield events.slice(start, end);
+            start = end;
+        }
+    }
+    close() {
+        const fd = this.fd;
+        if (fd === undefined)
+            return;
+        this.fd = undefined;
+        try {
+            writing(otlp_json_lines_KIND, this.path, () => flush(fd));
+        }
+        finally {
+            (0,external_node_fs_.closeSync)(fd);
+        }
+    }
+    open() {
+        (0,external_node_fs_.mkdirSync)(this.dir, { recursive: true });
+        this.fd = (0,external_node_fs_.openSync)(this.path, 'w');
+        return this.fd;
+    }
+}
+/** fsync, where the file can be synced: a pipe or a device (`/dev/stdout`) cannot, and need not. */
+function flush(fd) {
+    try {
+        (0,external_node_fs_.fsyncSync)(fd);
+    }
+    catch (err) {
+        const code = err.code;
+        if (code !== 'EINVAL' && code !== 'ENOTSUP' && code !== 'EROFS')
+            throw err;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/engine/pass-outputs.ts
+
+
+
+/**
+ * The files a pass of a tokf database writes beside sending (the OTLP/JSON Lines files of
+ * --otlp-json-out, the OpenMetrics backfill of --openmetrics-out): opened before the first batch,
+ * written batch by batch, closed at the end, where a failure to finish one is said once as the
+ * run's error and never undoes what was sent.
+ */
+class PassOutputs {
+    later;
+    notices;
+    files;
+    backfill;
+    constructor(config, signal, now, 
+    /** The caller's, when it keeps the files only later (see FilesForLater). */
+    later, 
+    /** Whether the pass sends and records: only then is the file of every event spooled. */
+    sending, notices) {
+        this.later = later;
+        this.notices = notices;
+        const dir = config.otlpJsonOut;
+        const { resource } = config;
+        const spool = sending && later?.spool === true;
+        if (dir !== undefined)
+            this.files = {
+                // Replaced by the first batch written: a run with nothing to send leaves an earlier run's file.
+                all: spool && later !== undefined
+                    ? later.spoolFor(dir, resource, `${signal}.jsonl`, signal, now)
+                    : new OtlpJsonLinesWriter(dir, resource, `${signal}.jsonl`, signal, now),
+                refused: new OtlpJsonLinesWriter(dir, resource, `rejected-${signal}.jsonl`, signal, now),
+            };
+        if (config.openmetricsOut !== undefined)
+            this.backfill = new OpenMetricsWriter(config.openmetricsOut, resource);
+    }
+    /** A batch read: into the file of every event and the backfill (throws FileWriteError). */
+    write(batch) {
+        this.files?.all.write(batch);
+        this.backfill?.write(batch);
+    }
+    /**
+     * Closes every file; beside the events the run set aside into its file, the file as it was
+     * written (`recorder`), so that `status` can tell whether it still holds them.
+     */
+    close(recorder, noteFailure) {
+        const { files } = this;
+        for (const file of [files?.all, files?.refused])
+            this.closeFile(file, noteFailure);
+        this.stamp(files?.all, recorder);
+        this.closeBackfill();
+    }
+    stamp(file, recorder) {
+        if (recorder === undefined || file === undefined || file.lines === 0)
+            return;
+        // Kept later: stamped when the events held for it are set aside (see FilesForLater).
+        if (this.later !== undefined)
+            return;
+        if (this.saidFailed(file.path))
+            return;
+        try {
+            recorder.fileWritten(file.path);
+        }
+        catch {
+            // Without the stamp, status says it cannot tell whether the file still holds them.
+        }
+    }
+    /** Whether a failure to write the file was said already. */
+    saidFailed(path) {
+        return this.notices.errors.some((e) => e.kind === 'file-failed' && e.file === path);
+    }
+    /** A file that cannot be finished is said once (a write that failed before said it already). */
+    closeFile(file, noteFailure) {
+        try {
+            file?.close();
+        }
+        catch (err) {
+            if (this.saidFailed(file?.path))
+                return;
+            noteFailure(err);
+        }
+    }
+    /** The backfill is written whole at the end; a failure there must not undo what was sent. */
+    closeBackfill() {
+        const { backfill } = this;
+        try {
+            backfill?.close();
+        }
+        catch (err) {
+            if (this.saidFailed(backfill?.path))
+                return;
+            this.notices.error({
+                kind: 'file-failed',
+                count: backfill?.events ?? 0,
+                message: errors_messageOf(err),
+                ...(backfill && { file: backfill.path }),
+            });
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/engine/skipped-events.ts
+
+/** Skipped events recorded per write transaction. */
+const SKIPPED_PER_WRITE = 2000;
+/**
+ * The events `builtins: skip` leaves out, recorded as done where the run records (not a dry run or
+ * a file export) so that they are not pending: in writes of SKIPPED_PER_WRITE, whatever lies
+ * between them. A write that fails is the run's `skip-failed` error; the events stay pending.
+ */
+class SkippedEvents {
+    recorder;
+    notices;
+    waiting = [];
+    constructor(recorder, notices) {
+        this.recorder = recorder;
+        this.notices = notices;
+    }
+    skip(e) {
+        if (this.recorder === undefined)
+            return;
+        this.waiting.push({ id: e.id, coverFrom: e.coverFrom });
+        if (this.waiting.length >= SKIPPED_PER_WRITE)
+            this.record();
+    }
+    /** Records those waiting; at the end of the run, and every SKIPPED_PER_WRITE. */
+    record() {
+        const events = this.waiting;
+        if (this.recorder === undefined || events.length === 0)
+            return;
+        this.waiting = [];
+        try {
+            this.recorder.leftOut(events);
+        }
+        catch (err) {
+            if (err instanceof LockLostError)
+                return; // said once, as lock-lost
+            this.notices.error({
+                kind: 'skip-failed',
+                count: events.length,
+                firstId: events[0]?.id,
+                message: errors_messageOf(err),
+            });
         }
     }
 }
@@ -8349,8 +8496,6 @@ async function letNewestSecondEnd(db, now, sleep = promises_.setTimeout) {
 
 
 
-/** Skipped events recorded per write transaction. */
-const SKIPPED_PER_WRITE = 2000;
 /** Rows of the tokens-saved breakdown kept in the result. */
 const SAVINGS_ROWS = 20;
 /**
@@ -8372,8 +8517,8 @@ class TokfPass {
     recorder;
     /** Unreadable rows met while sending: set aside, as they can never be replayed. */
     unreadableIds = [];
-    /** Events left out by `builtins: skip`, waiting to be recorded as done. */
-    skipped = [];
+    /** Events left out by `builtins: skip`, recorded as done. */
+    skipped;
     encoder;
     ageLimits;
     /** For the progress display: about how many events the run selects (see estimateTotal). */
@@ -8399,6 +8544,7 @@ class TokfPass {
             this.recorder = new ProgressRecorder(db, progress, deadLetters, lock, deps.now, series, stores.inFlight);
         if (sending)
             stores.inFlight.load();
+        this.skipped = new SkippedEvents(this.recorder, this.notices);
         // Cumulative totals continue from what the database records as acknowledged.
         const ledger = sending && config.temporality === 'cumulative' ? series.load() : undefined;
         // A run that writes every event to an OTLP/JSON file (the action's artifact with `always`,
@@ -8420,11 +8566,8 @@ class TokfPass {
         });
     }
     async run(started) {
-        const files = this.openFiles();
-        const { openmetricsOut } = this.config;
-        const backfill = openmetricsOut === undefined
-            ? undefined
-            : new OpenMetricsWriter(openmetricsOut, this.config.resource);
+        const outputs = new PassOutputs(this.config, this.stores.signal, this.deps.now, this.filesForLater, this.sending, this.notices);
+        const { files, backfill } = outputs;
         const exporter = this.recorder === undefined ? undefined : this.exporter();
         const delivery = exporter === undefined || this.recorder === undefined
             ? undefined
@@ -8461,8 +8604,7 @@ class TokfPass {
                 if (harness.interrupted || this.lockLost())
                     break;
                 this.observed.batch(batch);
-                files?.all.write(batch);
-                backfill?.write(batch);
+                outputs.write(batch);
                 const fresh = this.ageLimits.fresh(batch, files?.all.path);
                 // Without a sender, the requests are encoded only to report what would be sent (on the
                 // encoding thread too, once a run has one, while the next batch is read). Cumulative
@@ -8492,11 +8634,8 @@ class TokfPass {
             if (failure !== undefined)
                 this.notices.error({ kind: 'unexpected', count: 0, message: errors_messageOf(failure) });
             delivery?.finish();
-            this.recordSkipped();
-            for (const file of [files?.all, files?.refused])
-                this.closeFile(file);
-            this.stampFile(files?.all);
-            this.closeBackfill(backfill);
+            this.skipped.record();
+            outputs.close(this.recorder, (err) => this.noteFailure(err));
             this.encoder.close();
             unwatch();
         }
@@ -8594,56 +8733,6 @@ class TokfPass {
             sending: s !== undefined,
         });
     }
-    /**
-     * Beside the events this run set aside into its file, the file as it was written, so that
-     * `status` can tell whether it still holds them. A file that could not be written is not stamped.
-     */
-    stampFile(file) {
-        if (this.recorder === undefined || file === undefined || file.lines === 0)
-            return;
-        // Kept later: stamped when the events held for it are set aside (see FilesForLater).
-        if (this.filesForLater !== undefined)
-            return;
-        if (this.saidFailed(file.path))
-            return;
-        try {
-            this.recorder.fileWritten(file.path);
-        }
-        catch {
-            // Without the stamp, status says it cannot tell whether the file still holds them.
-        }
-    }
-    /** Whether a failure to write the file was said already. */
-    saidFailed(path) {
-        return this.notices.errors.some((e) => e.kind === 'file-failed' && e.file === path);
-    }
-    /** A file that cannot be finished is said once (a write that failed before said it already). */
-    closeFile(file) {
-        try {
-            file?.close();
-        }
-        catch (err) {
-            if (this.saidFailed(file?.path))
-                return;
-            this.noteFailure(err);
-        }
-    }
-    /** The backfill is written whole at the end; a failure there must not undo what was sent. */
-    closeBackfill(backfill) {
-        try {
-            backfill?.close();
-        }
-        catch (err) {
-            if (this.saidFailed(backfill?.path))
-                return;
-            this.notices.error({
-                kind: 'file-failed',
-                count: backfill?.events ?? 0,
-                message: errors_messageOf(err),
-                ...(backfill && { file: backfill.path }),
-            });
-        }
-    }
     selected() {
         const { stores, config } = this;
         const pending = scanPending(stores.db, (lo, hi) => stores.progress.pendingScan(Math.max(lo, config.fromId ?? lo), hi), stores.columns);
@@ -8653,40 +8742,10 @@ class TokfPass {
             ...(this.sending && { onUnreadable: (e) => this.unreadableIds.push(e.id) }),
             ...(config.builtins === 'skip' && {
                 skip: isBuiltinCommand,
-                onSkipped: (e) => this.skip(e),
+                onSkipped: (e) => this.skipped.skip(e),
             }),
             hold: unfinishedSeconds(this.deps.now()),
         }, this.observed.selection);
-    }
-    /**
-     * A skipped event is recorded as done where the run records (not a dry run or a file export),
-     * so that it is not pending: in writes of SKIPPED_PER_WRITE, whatever lies between them.
-     */
-    skip(e) {
-        if (this.recorder === undefined)
-            return;
-        this.skipped.push({ id: e.id, coverFrom: e.coverFrom });
-        if (this.skipped.length >= SKIPPED_PER_WRITE)
-            this.recordSkipped();
-    }
-    recordSkipped() {
-        const events = this.skipped;
-        if (this.recorder === undefined || events.length === 0)
-            return;
-        this.skipped = [];
-        try {
-            this.recorder.leftOut(events);
-        }
-        catch (err) {
-            if (err instanceof LockLostError)
-                return; // said once, as lock-lost
-            this.notices.error({
-                kind: 'skip-failed',
-                count: events.length,
-                firstId: events[0]?.id,
-                message: errors_messageOf(err),
-            });
-        }
     }
     /** A redirect followed: a note of the run, so that every hop can be seen. */
     redirected(line) {
@@ -8714,22 +8773,6 @@ class TokfPass {
             });
         }
     }
-    openFiles() {
-        const dir = this.config.otlpJsonOut;
-        if (dir === undefined)
-            return undefined;
-        const { resource } = this.config;
-        const { signal } = this.stores;
-        const { now } = this.harness.deps;
-        const later = this.sending ? this.filesForLater : undefined;
-        return {
-            // Replaced by the first batch written: a run with nothing to send leaves an earlier run's file.
-            all: later?.spool === true
-                ? later.spoolFor(dir, resource, `${signal}.jsonl`, signal, now)
-                : new OtlpJsonLinesWriter(dir, resource, `${signal}.jsonl`, signal, now),
-            refused: new OtlpJsonLinesWriter(dir, resource, `rejected-${signal}.jsonl`, signal, now),
-        };
-    }
     exporter() {
         const { config } = this;
         if (config.endpoint === undefined)
@@ -8744,7 +8787,6 @@ class TokfPass {
             onRedirect: (line) => this.redirected(line),
         });
     }
-    /** Pending and set-aside events of the whole database after the run. */
     /** Pending in the database now, as countAfter counts it; -1 if counting failed (said there). */
     countPending() {
         const { progress, deadLetters } = this.stores;
@@ -8755,6 +8797,7 @@ class TokfPass {
             return -1;
         }
     }
+    /** Pending and set-aside events of the whole database after the run. */
     countAfter() {
         const { progress, deadLetters } = this.stores;
         try {
@@ -9182,7 +9225,11 @@ class FilesForLater {
             const db = database_openDatabase(dbPath, false, deps.busyTimeoutMs ?? BUSY_TIMEOUT_MS);
             try {
                 const lock = new SyncLock(db);
-                await lock.acquire({ waitMs: LOCK_WAIT_MS, now: deps.now, sleep: deps.sleep ?? promises_.setTimeout });
+                await lock.acquire({
+                    waitMs: deps.lockWaitMs ?? LOCK_WAIT_MS,
+                    now: deps.now,
+                    sleep: deps.sleep ?? promises_.setTimeout,
+                });
                 try {
                     const at = new Date(deps.now());
                     inWriteTransaction(db, 'record set-aside events', () => {
