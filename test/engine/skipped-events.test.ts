@@ -5,37 +5,16 @@
 import { DatabaseSync } from 'node:sqlite';
 import { Notices } from '../../src/engine/notices.js';
 import { SkippedEvents } from '../../src/engine/skipped-events.js';
-import { DeadLetters } from '../../src/progress/dead-letters.js';
-import { RangesProgressStore } from '../../src/progress/ranges-store.js';
-import { ProgressRecorder } from '../../src/progress/recorder.js';
-import { SyncLock } from '../../src/progress/sync-lock.js';
 import { tokfEvent } from '../helpers/events.js';
-import {
-  createTokfDb,
-  insertEvents,
-  makeEvents,
-  removeTmpDirs,
-  tmpDbPath,
-} from '../helpers/tokf-db.js';
+import { recordingDb } from '../helpers/progress-db.js';
+import { removeTmpDirs } from '../helpers/tokf-db.js';
 
 afterAll(removeTmpDirs);
 
 const NOW = Date.parse('2026-03-05T12:00:00Z');
 const AT = '2026-03-05T10:00:00Z';
 
-async function setUp(n: number) {
-  const path = tmpDbPath();
-  createTokfDb(path);
-  insertEvents(path, makeEvents(n));
-  const db = new DatabaseSync(path);
-  const store = new RangesProgressStore(db);
-  const dead = new DeadLetters(db);
-  const lock = new SyncLock(db);
-  store.prepareForWriting();
-  dead.prepareForWriting();
-  await lock.acquire({ waitMs: 0, now: () => NOW, sleep: async () => {} });
-  return { db, store, recorder: new ProgressRecorder(db, store, dead, lock, () => NOW) };
-}
+const setUp = (n: number) => recordingDb(n, NOW);
 
 describe('SkippedEvents', () => {
   it('records nothing until asked, then every skipped event as done', async () => {

@@ -1,36 +1,16 @@
 import { DatabaseSync } from 'node:sqlite';
-import { DeadLetters, REJECTED_TABLE } from '../../src/progress/dead-letters.js';
-import { RangesProgressStore, RANGES_TABLE } from '../../src/progress/ranges-store.js';
-import { ProgressRecorder } from '../../src/progress/recorder.js';
-import { LOCK_TABLE, SyncLock } from '../../src/progress/sync-lock.js';
+import { REJECTED_TABLE } from '../../src/progress/dead-letters.js';
+import { RANGES_TABLE } from '../../src/progress/ranges-store.js';
+import { LOCK_TABLE } from '../../src/progress/sync-lock.js';
 import { tokfEvent } from '../helpers/events.js';
-import {
-  createTokfDb,
-  insertEvents,
-  makeEvents,
-  removeTmpDirs,
-  tmpDbPath,
-} from '../helpers/tokf-db.js';
+import { recordingDb } from '../helpers/progress-db.js';
+import { removeTmpDirs } from '../helpers/tokf-db.js';
 
 afterAll(removeTmpDirs);
 
 const NOW = Date.parse('2026-03-05T12:00:00Z');
 
-async function setUp(n = 10) {
-  const path = tmpDbPath();
-  createTokfDb(path);
-  insertEvents(path, makeEvents(n));
-  const db = new DatabaseSync(path);
-  const store = new RangesProgressStore(db);
-  const dead = new DeadLetters(db);
-  const lock = new SyncLock(db);
-  store.prepareForWriting();
-  dead.prepareForWriting();
-  await lock.acquire({ waitMs: 0, now: () => NOW, sleep: async () => {} });
-  let now = NOW;
-  const recorder = new ProgressRecorder(db, store, dead, lock, () => now);
-  return { db, store, dead, recorder, advance: (ms: number) => (now += ms) };
-}
+const setUp = (n = 10) => recordingDb(n, NOW);
 
 const heartbeat = (db: DatabaseSync) =>
   Number(db.prepare(`SELECT heartbeat_ms AS h FROM ${LOCK_TABLE}`).get()?.h);
