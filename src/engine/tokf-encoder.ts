@@ -83,7 +83,8 @@ export class TokfEncoder {
   /**
    * Cumulative points continue from the totals of the requests encoded before, acknowledged or
    * not. From the seventh batch on, where there is a second core, on the encoding thread, which
-   * continues from the totals this one reached.
+   * continues from the totals this one reached; a share of delta batches stays here while the
+   * thread is busy (see shareHere).
    */
   encodeAhead(events: TokfEvent[]): EncodedRequest[] | Promise<EncodedRequest[]> {
     if (this.metrics === undefined) return this.encodeRecords(events);
