@@ -56,21 +56,15 @@ export function aggregate(events: Iterable<MetricEvent>): PointsByInstrument {
   const saved: AggregatedPoint[] = [];
   const usage: AggregatedPoint[] = [];
   const duration: AggregatedPoint[] = [];
-  // One entry per series and second, holding that second's five points: the key is built once
-  // per event rather than once per point, which matters at a million events.
-  const index = new Map<string, SecondPoints>();
-  // The attributes of each series, shared by its points of every second: one object per series
-  // and instrument, which lets the cumulative step name a series once per batch, not per point.
-  const seriesAttributes = new Map<string, SeriesAttributes>();
+  const index = new SeriesIndex();
 
   for (const e of events) {
     const seconds = e.epochSeconds as number;
-    const series = seriesOfEvent(e);
-    const key = `${seconds}\u0000${series}`;
-    let p = index.get(key);
+    const series = index.of(e);
+    // One entry per series and second, holding that second's five points.
+    let p = series.seconds.get(seconds);
     if (p === undefined) {
-      let attrs = seriesAttributes.get(series);
-      if (attrs === undefined) seriesAttributes.set(series, (attrs = attributesOf(e)));
+      const attrs = series.attributes;
       const at = (attributes: Attributes): AggregatedPoint => ({
         attributes,
         epochSeconds: seconds,
@@ -84,7 +78,7 @@ export function aggregate(events: Iterable<MetricEvent>): PointsByInstrument {
         output: at(attrs.output),
         duration: at(attrs.point),
       };
-      index.set(key, p);
+      series.seconds.set(seconds, p);
       invocations.push(p.invocations);
       saved.push(p.saved);
       usage.push(p.input, p.output);
@@ -102,6 +96,40 @@ export function aggregate(events: Iterable<MetricEvent>): PointsByInstrument {
     [TOKEN_USAGE, usage],
     [FILTER_DURATION, duration],
   ]);
+}
+
+/** A series of one aggregation: its attributes and its points by second. */
+interface Series {
+  /** Shared by its points of every second, one object per instrument and token type: the
+   * cumulative step names a series once per batch, not per point. */
+  attributes: SeriesAttributes;
+  seconds: Map<number, SecondPoints>;
+}
+
+/**
+ * The series of an aggregation by the values that name them, as seriesOfEvent tells them apart
+ * (command and filter name as cut, exit code), looked up value by value: a key string put
+ * together per event was much of the encoding thread's garbage at a million events.
+ */
+class SeriesIndex {
+  private readonly byCommand = new Map<string, Map<number | null, Map<string | null, Series>>>();
+
+  of(e: MetricEvent): Series {
+    const command = truncate(e.command);
+    // As JSON.stringify in seriesOfEvent: a number that is not finite is null.
+    const exitCode = e.exitCode !== null && Number.isFinite(e.exitCode) ? e.exitCode : null;
+    const filterName = e.filterName === null ? null : truncate(e.filterName);
+    let byExit = this.byCommand.get(command);
+    if (byExit === undefined) this.byCommand.set(command, (byExit = new Map()));
+    let byFilter = byExit.get(exitCode);
+    if (byFilter === undefined) byExit.set(exitCode, (byFilter = new Map()));
+    let series = byFilter.get(filterName);
+    if (series === undefined) {
+      series = { attributes: attributesOf(e), seconds: new Map() };
+      byFilter.set(filterName, series);
+    }
+    return series;
+  }
 }
 
 interface SeriesAttributes {

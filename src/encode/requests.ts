@@ -54,7 +54,11 @@ export function encodeRequests<E extends MetricEvent = TokfEvent>(
   const cumulated =
     encoding.temporality === 'cumulative' ? cumulate(deltas, encoding.ledger, resource) : undefined;
   const points = cumulated?.points ?? deltas;
-  const body = serialize(toResourceMetrics(points, resource, encoding.temporality), protocol);
+  const forProtobuf = protocol === 'http/protobuf';
+  const body = serialize(
+    toResourceMetrics(points, resource, encoding.temporality, forProtobuf),
+    protocol,
+  );
   if (protocol === 'http/json') jsonBytesPerEvent = body.byteLength / events.length;
   if (body.byteLength <= maxBytes || events.length <= 1) {
     const counts: Record<string, number> = {};

@@ -16,34 +16,62 @@ export interface SavingsRow {
 const MAX_KEYS = 5000;
 export const OTHER_COMMANDS = '(other commands)';
 
+/** Commands whose label is kept once worked out: a run repeats few commands many times. */
+const MAX_LABELS = 5000;
+
 /** Tallies tokens saved per command and filter, for the report. */
 export class SavingsTally {
-  private readonly rows = new Map<string, SavingsRow>();
+  /**
+   * Rows by filter name ('' for passthrough, as for an empty name) and command label: looked up
+   * twice per event rather than by a key put together per event, for every event of a run.
+   */
+  private readonly rows = new Map<string, Map<string, SavingsRow>>();
+  /** Every row, in the order first seen (which orders rows that saved alike). */
+  private readonly seen: SavingsRow[] = [];
+  private other: SavingsRow | undefined;
+  /** Labels of commands seen (where the label is not the command itself). */
+  private readonly labels = new Map<string, string>();
 
   /** `label` names a command in the rows: the whole command line by default. */
-  constructor(private readonly label: (command: string) => string = (c) => c) {}
+  constructor(private readonly label?: (command: string) => string) {}
 
   add(e: TokfEvent): void {
-    let command = this.label(e.command);
-    let key = `${e.filterName ?? ''}\u0000${command}`;
-    let filter = e.filterName;
-    if (!this.rows.has(key) && this.rows.size >= MAX_KEYS) {
-      key = '\u0001other';
-      command = OTHER_COMMANDS;
-      filter = null;
-    }
-    let row = this.rows.get(key);
+    const command = this.labelOf(e.command);
+    const filterKey = e.filterName ?? '';
+    let byCommand = this.rows.get(filterKey);
+    let row = byCommand?.get(command);
     if (row === undefined) {
-      row = { command, filter, events: 0, tokensSaved: 0 };
-      this.rows.set(key, row);
+      if (this.seen.length >= MAX_KEYS) {
+        row = this.other ??= this.added({ command: OTHER_COMMANDS, filter: null });
+      } else {
+        if (byCommand === undefined) this.rows.set(filterKey, (byCommand = new Map()));
+        row = this.added({ command, filter: e.filterName });
+        byCommand.set(command, row);
+      }
     }
     row.events += 1;
     row.tokensSaved += Math.max(0, e.inputTokens - e.outputTokens);
   }
 
+  private added(of: Pick<SavingsRow, 'command' | 'filter'>): SavingsRow {
+    const row = { ...of, events: 0, tokensSaved: 0 };
+    this.seen.push(row);
+    return row;
+  }
+
+  private labelOf(command: string): string {
+    if (this.label === undefined) return command;
+    let label = this.labels.get(command);
+    if (label === undefined) {
+      label = this.label(command);
+      if (this.labels.size < MAX_LABELS) this.labels.set(command, label);
+    }
+    return label;
+  }
+
   /** The rows that saved most, largest first. */
   top(n: number): SavingsRow[] {
-    return [...this.rows.values()]
+    return [...this.seen]
       .sort((a, b) => b.tokensSaved - a.tokensSaved || b.events - a.events)
       .slice(0, n);
   }

@@ -73,6 +73,27 @@ describe('aggregate', () => {
     expect(total(INVOCATIONS)).toBe(events.length);
   });
 
+  it('tells series apart as seriesOfEvent does: by command and filter as cut, and exit code', () => {
+    const long = 'x'.repeat(5000);
+    const events = [
+      tokfEvent(1, T, { command: `${long}a` }),
+      tokfEvent(2, T, { command: `${long}b` }), // the same once cut
+      tokfEvent(3, T, { filterName: null }),
+      tokfEvent(4, T, { filterName: 'null' }), // a name, not passthrough
+      tokfEvent(5, T, { exitCode: null }),
+      tokfEvent(6, T, { exitCode: 0 }),
+      tokfEvent(7, T, { filterName: null }), // as the third
+    ];
+    const inv = aggregate(events).get(INVOCATIONS)!;
+    const distinct = new Set(events.map(seriesOfEvent));
+    expect(inv).toHaveLength(distinct.size);
+    expect(inv.map((p) => p.sum)).toEqual([2, 2, 1, 1, 1]);
+    // Points of one series share one attributes object across seconds.
+    const later = aggregate([tokfEvent(1, T), tokfEvent(2, '2026-03-05T10:22:14Z')]);
+    const [a, b] = later.get(INVOCATIONS)!;
+    expect(a!.attributes).toBe(b!.attributes);
+  });
+
   it('puts values above the last boundary in the overflow bucket', () => {
     const points = aggregate([tokfEvent(1, T, { inputTokens: 10001 })]);
     const input = points.get(TOKEN_USAGE)![0]!.histogram!;

@@ -44,6 +44,30 @@ describe('SavingsTally', () => {
     expect(t.top(10)).toContainEqual({ command: 'ls', filter: null, events: 1, tokensSaved: 0 });
   });
 
+  it('orders rows that saved alike as first seen, across filters, and works out each label once', () => {
+    const labelled: string[] = [];
+    const t = new SavingsTally((c) => {
+      labelled.push(c);
+      return c.split(' ')[0]!;
+    });
+    const at = '2026-03-05T10:22:13Z';
+    const add = (id: number, command: string, filterName: string | null) =>
+      t.add(tokfEvent(id, at, { command, filterName, inputTokens: 20, outputTokens: 10 }));
+    add(1, 'git log', 'git/log');
+    add(2, 'ls -la', null);
+    add(3, 'git status', 'git/log');
+    add(4, 'cargo build', 'cargo/build');
+    add(5, 'ls -la', null);
+    add(6, 'cargo build', 'cargo/build');
+    add(7, 'git log', 'git/log');
+    expect(t.top(10)).toEqual([
+      { command: 'git', filter: 'git/log', events: 3, tokensSaved: 30 },
+      { command: 'ls', filter: null, events: 2, tokensSaved: 20 },
+      { command: 'cargo', filter: 'cargo/build', events: 2, tokensSaved: 20 },
+    ]);
+    expect(labelled).toEqual(['git log', 'ls -la', 'git status', 'cargo build']);
+  });
+
   it('pools commands beyond its bound instead of growing without end', () => {
     const t = new SavingsTally();
     for (let i = 0; i < 6000; i++)
