@@ -367,21 +367,14 @@ function aggregate(events) {
     const saved = [];
     const usage = [];
     const duration = [];
-    // One entry per series and second, holding that second's five points: the key is built once
-    // per event rather than once per point, which matters at a million events.
-    const index = new Map();
-    // The attributes of each series, shared by its points of every second: one object per series
-    // and instrument, which lets the cumulative step name a series once per batch, not per point.
-    const seriesAttributes = new Map();
+    const index = new SeriesIndex();
     for (const e of events) {
         const seconds = e.epochSeconds;
-        const series = seriesOfEvent(e);
-        const key = `${seconds}\u0000${series}`;
-        let p = index.get(key);
+        const series = index.of(e);
+        // One entry per series and second, holding that second's five points.
+        let p = series.seconds.get(seconds);
         if (p === undefined) {
-            let attrs = seriesAttributes.get(series);
-            if (attrs === undefined)
-                seriesAttributes.set(series, (attrs = attributesOf(e)));
+            const attrs = series.attributes;
             const at = (attributes) => ({
                 attributes,
                 epochSeconds: seconds,
@@ -395,7 +388,7 @@ function aggregate(events) {
                 output: at(attrs.output),
                 duration: at(attrs.point),
             };
-            index.set(key, p);
+            series.seconds.set(seconds, p);
             invocations.push(p.invocations);
             saved.push(p.saved);
             usage.push(p.input, p.output);
@@ -413,6 +406,32 @@ function aggregate(events) {
         [TOKEN_USAGE, usage],
         [FILTER_DURATION, duration],
     ]);
+}
+/**
+ * The series of an aggregation by the values that name them, as seriesOfEvent tells them apart
+ * (command and filter name as cut, exit code), looked up value by value: a key string put
+ * together per event was much of the encoding thread's garbage at a million events.
+ */
+class SeriesIndex {
+    byCommand = new Map();
+    of(e) {
+        const command = truncate(e.command);
+        // As JSON.stringify in seriesOfEvent: a number that is not finite is null.
+        const exitCode = e.exitCode !== null && Number.isFinite(e.exitCode) ? e.exitCode : null;
+        const filterName = e.filterName === null ? null : truncate(e.filterName);
+        let byExit = this.byCommand.get(command);
+        if (byExit === undefined)
+            this.byCommand.set(command, (byExit = new Map()));
+        let byFilter = byExit.get(exitCode);
+        if (byFilter === undefined)
+            byExit.set(exitCode, (byFilter = new Map()));
+        let series = byFilter.get(filterName);
+        if (series === undefined) {
+            series = { attributes: attributesOf(e), seconds: new Map() };
+            byFilter.set(filterName, series);
+        }
+        return series;
+    }
 }
 function attributesOf(e) {
     const point = pointAttributes(e);
@@ -1209,7 +1228,50 @@ let DataPointType = /* @__PURE__ */ function(DataPointType) {
 
 
 //# sourceMappingURL=MetricData.mjs.map
+;// CONCATENATED MODULE: ./src/encode/reused-points.ts
+/**
+ * A metric's points as the transformer's protobuf writer reads them, without an object per point:
+ * one data point object per metric, filled again for each point as the writer reaches it. The
+ * writer goes through `dataPoints` with for...of, twice (it sizes the body, then writes it), and
+ * is done with each point before it takes the next, so one object serves them all; a million
+ * events made some twenty million short-lived objects here (points, their times, histogram values
+ * and buckets), much of the encoding thread's garbage. Only for that writer: the JSON path maps
+ * the points into arrays of its own, and test/encode/body-identity.test.ts holds the bodies equal
+ * to those written from one object per point.
+ */
+class ReusedPoints {
+    sources;
+    make;
+    fill;
+    constructor(sources, 
+    /** A fresh object to refill, one per pass. */
+    make, 
+    /** Writes `source`'s values into `into`. */
+    fill) {
+        this.sources = sources;
+        this.make = make;
+        this.fill = fill;
+    }
+    [Symbol.iterator]() {
+        const { sources, fill } = this;
+        const point = this.make();
+        const step = { value: point, done: false };
+        const end = { value: undefined, done: true };
+        let i = 0;
+        return {
+            next() {
+                if (i >= sources.length)
+                    return end;
+                fill(point, sources[i]);
+                i += 1;
+                return step;
+            },
+        };
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/encode/resource-metrics.ts
+
 
 
 
@@ -1226,20 +1288,24 @@ const BOUNDARIES = [...DEFAULT_BOUNDARIES];
  * interval (t-1s, t]: tokf timestamps are whole seconds and a series has at most one point per
  * second, so a series' intervals never overlap, and replaying the same events gives the same
  * points. A cumulative point starts where its series started.
+ *
+ * `forProtobuf`: read only by the transformer's protobuf writer, which takes each metric's points
+ * one at a time, so that they are one reused object per metric (see ReusedPoints); else arrays of
+ * their own, as any reader may keep them.
  */
-function toResourceMetrics(points, resource, temporality = 'delta') {
+function toResourceMetrics(points, resource, temporality = 'delta', forProtobuf = false) {
     const metrics = [];
     const aggregation = temporality === 'cumulative' ? AggregationTemporality.CUMULATIVE : AggregationTemporality.DELTA;
     for (const [instrument, list] of points) {
         if (list.length > 0)
-            metrics.push(toMetricData(instrument, list, aggregation));
+            metrics.push(toMetricData(instrument, list, aggregation, forProtobuf));
     }
     return {
         resource: resourceFromAttributes(resource),
         scopeMetrics: [{ scope: { name: SCOPE_NAME }, metrics }],
     };
 }
-function toMetricData(instrument, points, aggregationTemporality) {
+function toMetricData(instrument, points, aggregationTemporality, reused) {
     const descriptor = {
         name: instrument.name,
         description: instrument.description,
@@ -1253,38 +1319,58 @@ function toMetricData(instrument, points, aggregationTemporality) {
             aggregationTemporality,
             dataPointType: DataPointType.SUM,
             isMonotonic: true,
-            dataPoints: sorted.map((p) => ({
-                startTime: startOf(p),
-                endTime: [p.epochSeconds, 0],
-                attributes: p.attributes,
-                value: p.sum,
-            })),
+            // The writer only iterates them (see ReusedPoints); typed as the array it is elsewhere.
+            dataPoints: reused
+                ? new ReusedPoints(sorted, sumPoint, fillSum)
+                : sorted.map((p) => fillSum(sumPoint(), p)),
         };
     }
     return {
         descriptor,
         aggregationTemporality,
         dataPointType: DataPointType.HISTOGRAM,
-        dataPoints: sorted.map((p) => {
-            const h = p.histogram;
-            return {
-                startTime: startOf(p),
-                endTime: [p.epochSeconds, 0],
-                attributes: p.attributes,
-                value: {
-                    buckets: { boundaries: BOUNDARIES, counts: h.bucketCounts },
-                    count: h.count,
-                    sum: h.sum,
-                    min: h.min,
-                    max: h.max,
-                },
-            };
-        }),
+        dataPoints: reused
+            ? new ReusedPoints(sorted, histogramPoint, fillHistogram)
+            : sorted.map((p) => fillHistogram(histogramPoint(), p)),
     };
+}
+function sumPoint() {
+    return { startTime: [0, 0], endTime: [0, 0], attributes: {}, value: 0 };
+}
+function fillSum(into, p) {
+    fillTimes(into, p);
+    into.attributes = p.attributes;
+    into.value = p.sum;
+    return into;
+}
+function histogramPoint() {
+    return {
+        startTime: [0, 0],
+        endTime: [0, 0],
+        attributes: {},
+        value: { buckets: { boundaries: BOUNDARIES, counts: [] }, count: 0, sum: 0, min: 0, max: 0 },
+    };
+}
+function fillHistogram(into, p) {
+    const h = p.histogram;
+    const v = into.value;
+    fillTimes(into, p);
+    into.attributes = p.attributes;
+    v.buckets.counts = h.bucketCounts;
+    v.count = h.count;
+    v.sum = h.sum;
+    v.min = h.min;
+    v.max = h.max;
+    return into;
+}
+/** A point's [seconds, nanoseconds] times, written into its own (the writer copies them out). */
+function fillTimes(into, p) {
+    into.startTime[0] = startOf(p);
+    into.endTime[0] = p.epochSeconds;
 }
 function startOf(p) {
     // Never before 1970: OTLP's times are unsigned (an event at the epoch starts there too).
-    return [Math.max(0, p.startSeconds ?? p.epochSeconds - 1), 0];
+    return Math.max(0, p.startSeconds ?? p.epochSeconds - 1);
 }
 
 ;// CONCATENATED MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/common/protobuf/utils.mjs
@@ -2809,7 +2895,8 @@ function encodeRequests(events, resource, protocol, maxBytes, encoding = DELTA) 
     const deltas = aggregate(events);
     const cumulated = encoding.temporality === 'cumulative' ? cumulate(deltas, encoding.ledger, resource) : undefined;
     const points = cumulated?.points ?? deltas;
-    const body = serialize(toResourceMetrics(points, resource, encoding.temporality), protocol);
+    const forProtobuf = protocol === 'http/protobuf';
+    const body = serialize(toResourceMetrics(points, resource, encoding.temporality, forProtobuf), protocol);
     if (protocol === 'http/json')
         jsonBytesPerEvent = body.byteLength / events.length;
     if (body.byteLength <= maxBytes || events.length <= 1) {

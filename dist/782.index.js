@@ -1,8 +1,8 @@
-export const id = 656;
-export const ids = [656];
+export const id = 782;
+export const ids = [782];
 export const modules = {
 
-/***/ 80656:
+/***/ 95782:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -4414,21 +4414,14 @@ function aggregate(events) {
     const saved = [];
     const usage = [];
     const duration = [];
-    // One entry per series and second, holding that second's five points: the key is built once
-    // per event rather than once per point, which matters at a million events.
-    const index = new Map();
-    // The attributes of each series, shared by its points of every second: one object per series
-    // and instrument, which lets the cumulative step name a series once per batch, not per point.
-    const seriesAttributes = new Map();
+    const index = new SeriesIndex();
     for (const e of events) {
         const seconds = e.epochSeconds;
-        const series = seriesOfEvent(e);
-        const key = `${seconds}\u0000${series}`;
-        let p = index.get(key);
+        const series = index.of(e);
+        // One entry per series and second, holding that second's five points.
+        let p = series.seconds.get(seconds);
         if (p === undefined) {
-            let attrs = seriesAttributes.get(series);
-            if (attrs === undefined)
-                seriesAttributes.set(series, (attrs = attributesOf(e)));
+            const attrs = series.attributes;
             const at = (attributes) => ({
                 attributes,
                 epochSeconds: seconds,
@@ -4442,7 +4435,7 @@ function aggregate(events) {
                 output: at(attrs.output),
                 duration: at(attrs.point),
             };
-            index.set(key, p);
+            series.seconds.set(seconds, p);
             invocations.push(p.invocations);
             saved.push(p.saved);
             usage.push(p.input, p.output);
@@ -4460,6 +4453,32 @@ function aggregate(events) {
         [TOKEN_USAGE, usage],
         [FILTER_DURATION, duration],
     ]);
+}
+/**
+ * The series of an aggregation by the values that name them, as seriesOfEvent tells them apart
+ * (command and filter name as cut, exit code), looked up value by value: a key string put
+ * together per event was much of the encoding thread's garbage at a million events.
+ */
+class SeriesIndex {
+    byCommand = new Map();
+    of(e) {
+        const command = truncate(e.command);
+        // As JSON.stringify in seriesOfEvent: a number that is not finite is null.
+        const exitCode = e.exitCode !== null && Number.isFinite(e.exitCode) ? e.exitCode : null;
+        const filterName = e.filterName === null ? null : truncate(e.filterName);
+        let byExit = this.byCommand.get(command);
+        if (byExit === undefined)
+            this.byCommand.set(command, (byExit = new Map()));
+        let byFilter = byExit.get(exitCode);
+        if (byFilter === undefined)
+            byExit.set(exitCode, (byFilter = new Map()));
+        let series = byFilter.get(filterName);
+        if (series === undefined) {
+            series = { attributes: attributesOf(e), seconds: new Map() };
+            byFilter.set(filterName, series);
+        }
+        return series;
+    }
 }
 function attributesOf(e) {
     const point = pointAttributes(e);
@@ -5201,6 +5220,10 @@ class EncodeThread {
         this.worker.on('error', (err) => failed(`failed: ${err.message}`));
         this.worker.on('exit', (code) => failed(`ended (exit code ${code}) before answering`));
     }
+    /** Encodings asked for and not yet answered (none once it failed: it answers nothing more). */
+    get backlog() {
+        return this.failure === undefined ? this.waiting.length : 0;
+    }
     /** The requests of `events`, continuing from those encoded before (see MetricsEncoder). */
     encodeAhead(events) {
         if (this.failure !== undefined)
@@ -5398,7 +5421,50 @@ var ResourceImpl = __webpack_require__(67874);
 var AggregationTemporality = __webpack_require__(69778);
 // EXTERNAL MODULE: ./node_modules/@opentelemetry/sdk-metrics/dist/export/MetricData.mjs
 var MetricData = __webpack_require__(63938);
+;// CONCATENATED MODULE: ./src/encode/reused-points.ts
+/**
+ * A metric's points as the transformer's protobuf writer reads them, without an object per point:
+ * one data point object per metric, filled again for each point as the writer reaches it. The
+ * writer goes through `dataPoints` with for...of, twice (it sizes the body, then writes it), and
+ * is done with each point before it takes the next, so one object serves them all; a million
+ * events made some twenty million short-lived objects here (points, their times, histogram values
+ * and buckets), much of the encoding thread's garbage. Only for that writer: the JSON path maps
+ * the points into arrays of its own, and test/encode/body-identity.test.ts holds the bodies equal
+ * to those written from one object per point.
+ */
+class ReusedPoints {
+    sources;
+    make;
+    fill;
+    constructor(sources, 
+    /** A fresh object to refill, one per pass. */
+    make, 
+    /** Writes `source`'s values into `into`. */
+    fill) {
+        this.sources = sources;
+        this.make = make;
+        this.fill = fill;
+    }
+    [Symbol.iterator]() {
+        const { sources, fill } = this;
+        const point = this.make();
+        const step = { value: point, done: false };
+        const end = { value: undefined, done: true };
+        let i = 0;
+        return {
+            next() {
+                if (i >= sources.length)
+                    return end;
+                fill(point, sources[i]);
+                i += 1;
+                return step;
+            },
+        };
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/encode/resource-metrics.ts
+
 
 
 
@@ -5415,20 +5481,24 @@ const BOUNDARIES = [...DEFAULT_BOUNDARIES];
  * interval (t-1s, t]: tokf timestamps are whole seconds and a series has at most one point per
  * second, so a series' intervals never overlap, and replaying the same events gives the same
  * points. A cumulative point starts where its series started.
+ *
+ * `forProtobuf`: read only by the transformer's protobuf writer, which takes each metric's points
+ * one at a time, so that they are one reused object per metric (see ReusedPoints); else arrays of
+ * their own, as any reader may keep them.
  */
-function toResourceMetrics(points, resource, temporality = 'delta') {
+function toResourceMetrics(points, resource, temporality = 'delta', forProtobuf = false) {
     const metrics = [];
     const aggregation = temporality === 'cumulative' ? AggregationTemporality/* AggregationTemporality */.h.CUMULATIVE : AggregationTemporality/* AggregationTemporality */.h.DELTA;
     for (const [instrument, list] of points) {
         if (list.length > 0)
-            metrics.push(toMetricData(instrument, list, aggregation));
+            metrics.push(toMetricData(instrument, list, aggregation, forProtobuf));
     }
     return {
         resource: (0,ResourceImpl/* resourceFromAttributes */.QZ)(resource),
         scopeMetrics: [{ scope: { name: SCOPE_NAME }, metrics }],
     };
 }
-function toMetricData(instrument, points, aggregationTemporality) {
+function toMetricData(instrument, points, aggregationTemporality, reused) {
     const descriptor = {
         name: instrument.name,
         description: instrument.description,
@@ -5442,38 +5512,58 @@ function toMetricData(instrument, points, aggregationTemporality) {
             aggregationTemporality,
             dataPointType: MetricData/* DataPointType */.n.SUM,
             isMonotonic: true,
-            dataPoints: sorted.map((p) => ({
-                startTime: startOf(p),
-                endTime: [p.epochSeconds, 0],
-                attributes: p.attributes,
-                value: p.sum,
-            })),
+            // The writer only iterates them (see ReusedPoints); typed as the array it is elsewhere.
+            dataPoints: reused
+                ? new ReusedPoints(sorted, sumPoint, fillSum)
+                : sorted.map((p) => fillSum(sumPoint(), p)),
         };
     }
     return {
         descriptor,
         aggregationTemporality,
         dataPointType: MetricData/* DataPointType */.n.HISTOGRAM,
-        dataPoints: sorted.map((p) => {
-            const h = p.histogram;
-            return {
-                startTime: startOf(p),
-                endTime: [p.epochSeconds, 0],
-                attributes: p.attributes,
-                value: {
-                    buckets: { boundaries: BOUNDARIES, counts: h.bucketCounts },
-                    count: h.count,
-                    sum: h.sum,
-                    min: h.min,
-                    max: h.max,
-                },
-            };
-        }),
+        dataPoints: reused
+            ? new ReusedPoints(sorted, histogramPoint, fillHistogram)
+            : sorted.map((p) => fillHistogram(histogramPoint(), p)),
     };
+}
+function sumPoint() {
+    return { startTime: [0, 0], endTime: [0, 0], attributes: {}, value: 0 };
+}
+function fillSum(into, p) {
+    fillTimes(into, p);
+    into.attributes = p.attributes;
+    into.value = p.sum;
+    return into;
+}
+function histogramPoint() {
+    return {
+        startTime: [0, 0],
+        endTime: [0, 0],
+        attributes: {},
+        value: { buckets: { boundaries: BOUNDARIES, counts: [] }, count: 0, sum: 0, min: 0, max: 0 },
+    };
+}
+function fillHistogram(into, p) {
+    const h = p.histogram;
+    const v = into.value;
+    fillTimes(into, p);
+    into.attributes = p.attributes;
+    v.buckets.counts = h.bucketCounts;
+    v.count = h.count;
+    v.sum = h.sum;
+    v.min = h.min;
+    v.max = h.max;
+    return into;
+}
+/** A point's [seconds, nanoseconds] times, written into its own (the writer copies them out). */
+function fillTimes(into, p) {
+    into.startTime[0] = startOf(p);
+    into.endTime[0] = p.epochSeconds;
 }
 function startOf(p) {
     // Never before 1970: OTLP's times are unsigned (an event at the epoch starts there too).
-    return [Math.max(0, p.startSeconds ?? p.epochSeconds - 1), 0];
+    return Math.max(0, p.startSeconds ?? p.epochSeconds - 1);
 }
 
 // EXTERNAL MODULE: ./node_modules/@opentelemetry/otlp-transformer/dist/metrics/protobuf/metrics.mjs + 2 modules
@@ -5648,7 +5738,8 @@ function encodeRequests(events, resource, protocol, maxBytes, encoding = DELTA) 
     const deltas = aggregate(events);
     const cumulated = encoding.temporality === 'cumulative' ? cumulate(deltas, encoding.ledger, resource) : undefined;
     const points = cumulated?.points ?? deltas;
-    const body = serialize(toResourceMetrics(points, resource, encoding.temporality), protocol);
+    const forProtobuf = protocol === 'http/protobuf';
+    const body = serialize(toResourceMetrics(points, resource, encoding.temporality, forProtobuf), protocol);
     if (protocol === 'http/json')
         jsonBytesPerEvent = body.byteLength / events.length;
     if (body.byteLength <= maxBytes || events.length <= 1) {
@@ -6159,6 +6250,14 @@ function writeLineage(path, keys) {
  * for starting it, and no batch waits on it while it starts.
  */
 const BATCHES_BEFORE_THREAD = 5;
+/**
+ * Delta batches read while the encoding thread is still busy with an earlier one: one in this
+ * many is encoded in this thread instead. The thread is the slower side of a long run (reading a
+ * batch costs this thread about half of what encoding it costs the other), so this thread, idle
+ * while it waits, takes a share; at most one in LOCAL_SHARE, so that it does not become the
+ * slower side itself (it also records, and hands bodies to gzip and the socket).
+ */
+const LOCAL_SHARE = 4;
 /** For a run whose main thread is bound by other work (see TokfPass). */
 const noEncodingThread = () => undefined;
 /** Where there is a second core and the thread's script (see EncodeThread.worthStarting). */
@@ -6182,6 +6281,8 @@ class TokfEncoder {
     /** Metrics of a run of several batches: where batches encoded ahead are encoded. */
     thread;
     batchesAhead = 0;
+    /** Delta batches read while the thread was busy, since the last one encoded here. */
+    busyReads = 0;
     /** Traces: where each row was first recorded, read when the first span is encoded. */
     origins;
     constructor(config, signal, db, now, 
@@ -6209,13 +6310,17 @@ class TokfEncoder {
     /**
      * Cumulative points continue from the totals of the requests encoded before, acknowledged or
      * not. From the seventh batch on, where there is a second core, on the encoding thread, which
-     * continues from the totals this one reached.
+     * continues from the totals this one reached; a share of delta batches stays here while the
+     * thread is busy (see shareHere).
      */
     encodeAhead(events) {
         if (this.metrics === undefined)
             return this.encodeRecords(events);
-        if (this.thread !== undefined)
+        if (this.thread !== undefined) {
+            if (this.shareHere(this.thread))
+                return this.metrics.encodeAhead(events);
             return this.thread.encodeAhead(events);
+        }
         const requests = this.metrics.encodeAhead(events);
         this.batchesAhead += 1;
         if (this.batchesAhead === BATCHES_BEFORE_THREAD + 1) {
@@ -6226,6 +6331,19 @@ class TokfEncoder {
             });
         }
         return requests;
+    }
+    /**
+     * Whether this batch is encoded here rather than on the busy thread: only delta batches, which
+     * depend on no earlier one, so that the order in which they are encoded does not matter.
+     */
+    shareHere(thread) {
+        if (this.cumulative || thread.backlog === 0)
+            return false;
+        this.busyReads += 1;
+        if (this.busyReads < LOCAL_SHARE)
+            return false;
+        this.busyReads = 0;
+        return true;
     }
     /** The requests encoded ahead will be encoded again from the acknowledged totals. */
     speculationLost() {
@@ -6351,34 +6469,63 @@ class ClockCheck {
 // rest are pooled, keeping memory bounded by a constant rather than by the database.
 const MAX_KEYS = 5000;
 const OTHER_COMMANDS = '(other commands)';
+/** Commands whose label is kept once worked out: a run repeats few commands many times. */
+const MAX_LABELS = 5000;
 /** Tallies tokens saved per command and filter, for the report. */
 class SavingsTally {
     label;
+    /**
+     * Rows by filter name ('' for passthrough, as for an empty name) and command label: looked up
+     * twice per event rather than by a key put together per event, for every event of a run.
+     */
     rows = new Map();
+    /** Every row, in the order first seen (which orders rows that saved alike). */
+    seen = [];
+    other;
+    /** Labels of commands seen (where the label is not the command itself). */
+    labels = new Map();
     /** `label` names a command in the rows: the whole command line by default. */
-    constructor(label = (c) => c) {
+    constructor(label) {
         this.label = label;
     }
     add(e) {
-        let command = this.label(e.command);
-        let key = `${e.filterName ?? ''}\u0000${command}`;
-        let filter = e.filterName;
-        if (!this.rows.has(key) && this.rows.size >= MAX_KEYS) {
-            key = '\u0001other';
-            command = OTHER_COMMANDS;
-            filter = null;
-        }
-        let row = this.rows.get(key);
+        const command = this.labelOf(e.command);
+        const filterKey = e.filterName ?? '';
+        let byCommand = this.rows.get(filterKey);
+        let row = byCommand?.get(command);
         if (row === undefined) {
-            row = { command, filter, events: 0, tokensSaved: 0 };
-            this.rows.set(key, row);
+            if (this.seen.length >= MAX_KEYS) {
+                row = this.other ??= this.added({ command: OTHER_COMMANDS, filter: null });
+            }
+            else {
+                if (byCommand === undefined)
+                    this.rows.set(filterKey, (byCommand = new Map()));
+                row = this.added({ command, filter: e.filterName });
+                byCommand.set(command, row);
+            }
         }
         row.events += 1;
         row.tokensSaved += Math.max(0, e.inputTokens - e.outputTokens);
     }
+    added(of) {
+        const row = { ...of, events: 0, tokensSaved: 0 };
+        this.seen.push(row);
+        return row;
+    }
+    labelOf(command) {
+        if (this.label === undefined)
+            return command;
+        let label = this.labels.get(command);
+        if (label === undefined) {
+            label = this.label(command);
+            if (this.labels.size < MAX_LABELS)
+                this.labels.set(command, label);
+        }
+        return label;
+    }
     /** The rows that saved most, largest first. */
     top(n) {
-        return [...this.rows.values()]
+        return [...this.seen]
             .sort((a, b) => b.tokensSaved - a.tokensSaved || b.events - a.events)
             .slice(0, n);
     }
