@@ -3,7 +3,9 @@ import { dirname, join } from 'node:path';
 import { otlpReceiverForEachTest } from '../helpers/otlp-receiver.js';
 import { createTokfDb, insertEvents, makeEvents, readEvents } from '../helpers/tokf-db.js';
 import { expectedSums, sumsByPoint } from '../helpers/expectations.js';
-import { ActionJob, withoutMaskCommands } from './runner.js';
+import { ActionJob, withoutMaskCommands, removeActionJobs } from './runner.js';
+
+afterAll(removeActionJobs);
 
 const receiver = otlpReceiverForEachTest();
 

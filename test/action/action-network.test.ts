@@ -10,7 +10,9 @@ import { OtlpReceiver, startOtlpReceiver } from '../helpers/otlp-receiver.js';
 import { makeTestCa } from '../helpers/test-ca.js';
 import { NO_TINYPROXY, startTinyproxy, TINYPROXY, type Tinyproxy } from '../helpers/tinyproxy.js';
 import { createTokfDb, insertEvents, makeEvents } from '../helpers/tokf-db.js';
-import { ActionJob, withoutMaskCommands } from './runner.js';
+import { ActionJob, withoutMaskCommands, removeActionJobs } from './runner.js';
+
+afterAll(removeActionJobs);
 
 const RUN_ENV = {
   GITHUB_REPOSITORY: 'acme/widgets',

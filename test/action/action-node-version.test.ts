@@ -7,7 +7,9 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { nodeTooOld } from '../../src/node-version.js';
 import { otlpReceiverForEachTest } from '../helpers/otlp-receiver.js';
-import { ActionJob } from './runner.js';
+import { ActionJob, removeActionJobs } from './runner.js';
+
+afterAll(removeActionJobs);
 
 /** A Node older than 24 on this machine: on PATH, or the system's own. */
 function olderNode(): { path: string; version: string } | undefined {

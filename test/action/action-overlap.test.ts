@@ -20,7 +20,9 @@ import {
   type TokfEventRow,
 } from '../helpers/tokf-db.js';
 import { ToolkitServer, type ToolkitRun } from '../toolkit/toolkit-server.js';
-import { ActionJob, type StepRun } from './runner.js';
+import { ActionJob, type StepRun, removeActionJobs } from './runner.js';
+
+afterAll(removeActionJobs);
 
 let server: ToolkitServer;
 /** An endpoint that is down: nothing listens there. */

@@ -7,7 +7,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { otlpReceiverForEachTest } from '../helpers/otlp-receiver.js';
 import { createTokfDb, insertEvents, makeEvents, readEvents } from '../helpers/tokf-db.js';
-import { ActionJob } from './runner.js';
+import { ActionJob, removeActionJobs } from './runner.js';
+
+afterAll(removeActionJobs);
 
 const receiver = otlpReceiverForEachTest();
 

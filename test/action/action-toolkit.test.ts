@@ -18,7 +18,9 @@ import {
   removeTmpDirs,
 } from '../helpers/tokf-db.js';
 import { ToolkitServer, type ToolkitRun } from '../toolkit/toolkit-server.js';
-import { ActionJob, withoutMaskCommands } from './runner.js';
+import { ActionJob, withoutMaskCommands, removeActionJobs } from './runner.js';
+
+afterAll(removeActionJobs);
 
 let server: ToolkitServer;
 

@@ -4,7 +4,7 @@
  * state handed to the post step as STATE_*, exported variables to later steps.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { inputEnv, readCommandFile } from '../toolkit/job-env.js';
@@ -19,6 +19,14 @@ export interface StepRun {
   state: Record<string, string>;
   exported: Record<string, string>;
   summary: string;
+}
+
+/** The jobs made by this test file, whose directories removeActionJobs removes. */
+const made: ActionJob[] = [];
+
+/** Removes the directories of every job this test file made: `afterAll(removeActionJobs)`. */
+export function removeActionJobs(): void {
+  for (const job of made.splice(0)) rmSync(job.root, { recursive: true, force: true });
 }
 
 /** One job on a fresh runner: its own home, workspace and temp directory. */
@@ -38,6 +46,7 @@ export class ActionJob {
     private readonly node = process.execPath,
   ) {
     this.root = mkdtempSync(join(tmpdir(), 'action-job-'));
+    made.push(this);
     this.home = join(this.root, 'home');
     this.workspace = join(this.root, 'work', 'repo', 'repo');
     this.runnerTemp = join(this.root, 'work', '_temp');

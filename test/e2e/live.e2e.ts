@@ -29,7 +29,7 @@ import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 
 import { serviceNameAsTokfReads, tokfServiceName } from '../../src/config/tokf-config.js';
-import { ActionJob } from '../action/runner.js';
+import { ActionJob, removeActionJobs } from '../action/runner.js';
 import { CONFIG_CASES } from '../helpers/tokf-config-cases.js';
 
 import type { FlatPoint } from '../helpers/otlp-proto.js';
@@ -54,6 +54,8 @@ import type { ComparablePoint, InstrumentName, SeriesTotal } from './helpers/exp
 import { removeE2eTmpDir } from './helpers/peers.js';
 import { sync } from './helpers/sync.js';
 import { TokfSandbox } from './helpers/tokf.js';
+
+afterAll(removeActionJobs);
 
 const TOKF_VERSION = '0.2.54';
 const MEASUREMENTS_FILE = path.join(os.tmpdir(), 'telemetry-sync-e2e-side-by-side.json');

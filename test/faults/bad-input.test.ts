@@ -5,8 +5,10 @@
 import { fileHash, runCli } from '../helpers/run-cli.js';
 import { OtlpReceiver, startOtlpReceiver } from '../helpers/otlp-receiver.js';
 import { removeTmpDirs } from '../helpers/tokf-db.js';
-import { ActionJob } from '../action/runner.js';
+import { ActionJob, removeActionJobs } from '../action/runner.js';
 import { distinctEventsDb } from './fault-kit.js';
+
+afterAll(removeActionJobs);
 
 let receiver: OtlpReceiver;
 let db: string;
