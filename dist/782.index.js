@@ -3599,8 +3599,9 @@ class CircuitBreaker {
  * sends the source's units in order with exporters made here (retries, their progress, the stop)
  * and the circuit breaker's one rule, stops between units on Ctrl-C or SIGTERM (through
  * `deps.signal`) or a lock taken over, writes the run's summary (its result's `run`, one shape for
- * every source) to the run log only while the lock is the run's, and closes what the run opened. A source says what is pending, how it is encoded and sent and how an
- * acknowledgement is recorded (see RunSource below); the harness does the rest.
+ * every source) to the run log only while the lock is the run's, and closes what the run opened.
+ * A source says what is pending, how it is encoded and sent and how an acknowledgement is
+ * recorded (see RunSource below); the harness does the rest.
  */
 class RunHarness {
     deps;
