@@ -1465,7 +1465,41 @@ function redact_redactPatterns(text) {
         .replace(URL_CREDENTIALS, (_m, scheme) => `${scheme}${MASK}@`);
 }
 
+;// CONCATENATED MODULE: ./src/progress/sql.ts
+// Small SQL helpers of the progress stores, over a database that may have others attached
+// (`schema`: main, or the name a merge attached a copy under).
+function sql_count(db, sql) {
+    return Number(db.prepare(sql).get()?.n ?? 0);
+}
+function sql_tableExists(db, schema, name) {
+    return (db
+        .prepare(`SELECT 1 FROM ${schema}.sqlite_schema WHERE type = 'table' AND name = ?`)
+        .get(name) !== undefined);
+}
+function columnExists(db, schema, column) {
+    return (db
+        .prepare(`SELECT 1 FROM pragma_table_info('events', '${schema}') WHERE name = ?`)
+        .get(column) !== undefined);
+}
+function quoteName(name) {
+    return `"${name.replace(/"/g, '""')}"`;
+}
+function sqlText(value) {
+    return `'${value.replace(/'/g, "''")}'`;
+}
+/** The first id after every id the table has used (AUTOINCREMENT never reuses one). */
+function nextId(db) {
+    const max = Number(db.prepare('SELECT coalesce(max(id), 0) AS n FROM main.events').get()?.n ?? 0);
+    const seq = sql_tableExists(db, 'main', 'sqlite_sequence')
+        ? Number(db
+            .prepare("SELECT coalesce(max(seq), 0) AS n FROM main.sqlite_sequence WHERE name = 'events'")
+            .get()?.n ?? 0)
+        : 0;
+    return Math.max(max, seq) + 1;
+}
+
 ;// CONCATENATED MODULE: ./src/progress/dead-letters.ts
+
 
 
 
@@ -1609,13 +1643,12 @@ class DeadLetters {
     exists() {
         if (this.created)
             return true;
-        return (this.db
-            .prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?")
-            .get(this.table) !== undefined);
+        return sql_tableExists(this.db, 'main', this.table);
     }
 }
 
 ;// CONCATENATED MODULE: ./src/progress/in-flight.ts
+
 
 
 /**
@@ -1717,9 +1750,7 @@ class InFlight {
         this.stored = text;
     }
     exists() {
-        return (this.db
-            .prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?")
-            .get(IN_FLIGHT_TABLE) !== undefined);
+        return sql_tableExists(this.db, 'main', IN_FLIGHT_TABLE);
     }
 }
 /** Ids as runs of consecutive ones, "1-500,502,504-510": a request is mostly one run. */
@@ -1805,6 +1836,7 @@ function coverage(events) {
 
 
 
+
 /**
  * Our own table in tokf's database. It never touches tokf's tables or its `sync_state` key
  * `last_synced_id`. Ranges rather than a "last id" cursor, because `--since`, `--until` and
@@ -1867,9 +1899,7 @@ class RangesProgressStore {
         return total - delivered;
     }
     hasRecords() {
-        return (this.db
-            .prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?")
-            .get(this.table) !== undefined);
+        return sql_tableExists(this.db, 'main', this.table);
     }
     /** Acknowledged ranges; none when a read-only run finds no table of ours yet. */
     delivered() {
@@ -1886,6 +1916,7 @@ function toRange(row) {
 }
 
 ;// CONCATENATED MODULE: ./src/progress/series-store.ts
+
 
 /** Our table of cumulative series: each series' start and running totals, as acknowledged. */
 const SERIES_TABLE = 'telemetry_sync_series';
@@ -1942,9 +1973,7 @@ class SeriesStore {
         });
     }
     exists() {
-        return (this.db
-            .prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?")
-            .get(SERIES_TABLE) !== undefined);
+        return sql_tableExists(this.db, 'main', SERIES_TABLE);
     }
 }
 
@@ -2017,6 +2046,7 @@ function bootId() {
 }
 
 ;// CONCATENATED MODULE: ./src/progress/sync-lock.ts
+
 
 
 
@@ -2220,10 +2250,7 @@ function isAlive(row, now, staleAfterMs) {
 }
 /** Reads the lock without taking it (a read-only database is fine); undefined when none is held. */
 function sync_lock_readLockHolder(db, now, staleAfterMs = STALE_AFTER_MS) {
-    const exists = db
-        .prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?")
-        .get(LOCK_TABLE);
-    if (exists === undefined)
+    if (!tableExists(db, 'main', LOCK_TABLE))
         return undefined;
     const row = readRow(db);
     if (row === undefined)
@@ -3502,6 +3529,7 @@ class OtlpExporter {
 ;// CONCATENATED MODULE: ./src/progress/run-log.ts
 
 
+
 /**
  * Our table of the last sending runs, so that `telemetry-sync status` can say when the last sync
  * was and what it did. Deliberately small: one row per run that sent (dry runs and file exports
@@ -3532,7 +3560,7 @@ function recordRun(db, run) {
 }
 /** The newest recorded run, or undefined when none was (or the table is not there). */
 function run_log_lastRun(db) {
-    if (!run_log_tableExists(db, RUNS_TABLE))
+    if (!tableExists(db, 'main', RUNS_TABLE))
         return undefined;
     const row = db
         .prepare(`SELECT started_at, finished_at, status, endpoint, selected, delivered, set_aside, pending
@@ -3550,10 +3578,6 @@ function run_log_lastRun(db) {
         setAside: Number(row.set_aside),
         pending: Number(row.pending),
     };
-}
-function run_log_tableExists(db, name) {
-    return (db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?").get(name) !==
-        undefined);
 }
 
 ;// CONCATENATED MODULE: ./src/engine/circuit-breaker.ts
@@ -6076,38 +6100,6 @@ function encodeSignalRequests(signal, events, resource, protocol, maxBytes, nowM
         case 'traces':
             return encodeSpanRequests(events, resource, protocol, maxBytes);
     }
-}
-
-;// CONCATENATED MODULE: ./src/progress/sql.ts
-// Small SQL helpers of the merge and lineage code, over a database that may have others attached.
-function sql_count(db, sql) {
-    return Number(db.prepare(sql).get()?.n ?? 0);
-}
-function sql_tableExists(db, schema, name) {
-    return (db
-        .prepare(`SELECT 1 FROM ${schema}.sqlite_schema WHERE type = 'table' AND name = ?`)
-        .get(name) !== undefined);
-}
-function columnExists(db, schema, column) {
-    return (db
-        .prepare(`SELECT 1 FROM pragma_table_info('events', '${schema}') WHERE name = ?`)
-        .get(column) !== undefined);
-}
-function quoteName(name) {
-    return `"${name.replace(/"/g, '""')}"`;
-}
-function sqlText(value) {
-    return `'${value.replace(/'/g, "''")}'`;
-}
-/** The first id after every id the table has used (AUTOINCREMENT never reuses one). */
-function nextId(db) {
-    const max = Number(db.prepare('SELECT coalesce(max(id), 0) AS n FROM main.events').get()?.n ?? 0);
-    const seq = sql_tableExists(db, 'main', 'sqlite_sequence')
-        ? Number(db
-            .prepare("SELECT coalesce(max(seq), 0) AS n FROM main.sqlite_sequence WHERE name = 'events'")
-            .get()?.n ?? 0)
-        : 0;
-    return Math.max(max, seq) + 1;
 }
 
 ;// CONCATENATED MODULE: ./src/progress/lineage.ts
@@ -9467,7 +9459,7 @@ rejectedTable = REJECTED_TABLE) {
     const hi = Number(bounds.hi);
     const { gaps, condition } = store.pendingScan(lo, hi);
     const where = condition === undefined ? '' : ` AND ${condition}`;
-    const hasRejected = tableExists(db, rejectedTable);
+    const hasRejected = tableExists(db, 'main', rejectedTable);
     const undeliveredId = condition === undefined ? 'id' : `CASE WHEN ${condition} THEN id END`;
     const inGap = db.prepare(`SELECT count(*) AS n, count(${undeliveredId}) AS u, min(${undeliveredId}) AS first,
             max(${undeliveredId}) AS last
@@ -9532,7 +9524,7 @@ rejectedTable = REJECTED_TABLE) {
 }
 /** Set-aside events grouped by reason and status, the largest groups first. */
 function progress_status_setAsideGroups(db, rejectedTable = REJECTED_TABLE) {
-    if (!tableExists(db, rejectedTable))
+    if (!tableExists(db, 'main', rejectedTable))
         return [];
     const columns = new Set(db
         .prepare(`PRAGMA table_info(${rejectedTable})`)
@@ -9592,6 +9584,7 @@ function signal_store_progressStoreFor(db, signal, hasSyncedColumn) {
 }
 
 ;// CONCATENATED MODULE: ./src/engine/status.ts
+
 
 
 
@@ -9672,7 +9665,8 @@ function statusOf(db, dbPath, now) {
 }
 /** Logs' and traces' progress, where a run has recorded any. */
 function otherSignals(db, hasSyncedColumn) {
-    const signals = SIGNALS.filter((s) => s !== 'metrics' && (tableExists(db, rangesTable(s)) || tableExists(db, rejectedTable(s))));
+    const signals = SIGNALS.filter((s) => s !== 'metrics' &&
+        (tableExists(db, 'main', rangesTable(s)) || tableExists(db, 'main', rejectedTable(s))));
     return signals.map((signal) => {
         const store = progressStoreFor(db, signal, hasSyncedColumn);
         const counts = countProgress(db, store, rejectedTable(signal));
@@ -9714,6 +9708,7 @@ function timeOf(mark) {
 }
 
 ;// CONCATENATED MODULE: ./src/progress/jsonl-state.ts
+
 
 
 
@@ -9871,10 +9866,7 @@ class jsonl_state_JsonlState {
     sourceState(key) {
         if (this.db === undefined)
             return undefined;
-        const table = this.db
-            .prepare(`SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'replay_source_state'`)
-            .get();
-        if (table === undefined)
+        if (!sql_tableExists(this.db, 'main', 'replay_source_state'))
             return undefined;
         const row = this.db.prepare('SELECT state FROM replay_source_state WHERE key = ?').get(key);
         return row?.state;
@@ -9908,9 +9900,7 @@ class jsonl_state_JsonlState {
         this.db?.close();
     }
     hasTable() {
-        return (this.db
-            ?.prepare(`SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?`)
-            .get(TABLE) !== undefined);
+        return this.db !== undefined && sql_tableExists(this.db, 'main', TABLE);
     }
 }
 /**

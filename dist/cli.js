@@ -3014,7 +3014,41 @@ class ColumnProgressStore {
     }
 }
 
+;// CONCATENATED MODULE: ./src/progress/sql.ts
+// Small SQL helpers of the progress stores, over a database that may have others attached
+// (`schema`: main, or the name a merge attached a copy under).
+function sql_count(db, sql) {
+    return Number(db.prepare(sql).get()?.n ?? 0);
+}
+function sql_tableExists(db, schema, name) {
+    return (db
+        .prepare(`SELECT 1 FROM ${schema}.sqlite_schema WHERE type = 'table' AND name = ?`)
+        .get(name) !== undefined);
+}
+function sql_columnExists(db, schema, column) {
+    return (db
+        .prepare(`SELECT 1 FROM pragma_table_info('events', '${schema}') WHERE name = ?`)
+        .get(column) !== undefined);
+}
+function sql_quoteName(name) {
+    return `"${name.replace(/"/g, '""')}"`;
+}
+function sql_sqlText(value) {
+    return `'${value.replace(/'/g, "''")}'`;
+}
+/** The first id after every id the table has used (AUTOINCREMENT never reuses one). */
+function sql_nextId(db) {
+    const max = Number(db.prepare('SELECT coalesce(max(id), 0) AS n FROM main.events').get()?.n ?? 0);
+    const seq = sql_tableExists(db, 'main', 'sqlite_sequence')
+        ? Number(db
+            .prepare("SELECT coalesce(max(seq), 0) AS n FROM main.sqlite_sequence WHERE name = 'events'")
+            .get()?.n ?? 0)
+        : 0;
+    return Math.max(max, seq) + 1;
+}
+
 ;// CONCATENATED MODULE: ./src/progress/dead-letters.ts
+
 
 
 
@@ -3158,13 +3192,12 @@ class dead_letters_DeadLetters {
     exists() {
         if (this.created)
             return true;
-        return (this.db
-            .prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?")
-            .get(this.table) !== undefined);
+        return sql_tableExists(this.db, 'main', this.table);
     }
 }
 
 ;// CONCATENATED MODULE: ./src/progress/in-flight.ts
+
 
 
 /**
@@ -3266,9 +3299,7 @@ class InFlight {
         this.stored = text;
     }
     exists() {
-        return (this.db
-            .prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?")
-            .get(IN_FLIGHT_TABLE) !== undefined);
+        return sql_tableExists(this.db, 'main', IN_FLIGHT_TABLE);
     }
 }
 /** Ids as runs of consecutive ones, "1-500,502,504-510": a request is mostly one run. */
@@ -3354,6 +3385,7 @@ function coverage(events) {
 
 
 
+
 /**
  * Our own table in tokf's database. It never touches tokf's tables or its `sync_state` key
  * `last_synced_id`. Ranges rather than a "last id" cursor, because `--since`, `--until` and
@@ -3416,9 +3448,7 @@ class RangesProgressStore {
         return total - delivered;
     }
     hasRecords() {
-        return (this.db
-            .prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?")
-            .get(this.table) !== undefined);
+        return sql_tableExists(this.db, 'main', this.table);
     }
     /** Acknowledged ranges; none when a read-only run finds no table of ours yet. */
     delivered() {
@@ -3435,6 +3465,7 @@ function toRange(row) {
 }
 
 ;// CONCATENATED MODULE: ./src/progress/series-store.ts
+
 
 /** Our table of cumulative series: each series' start and running totals, as acknowledged. */
 const series_store_SERIES_TABLE = 'telemetry_sync_series';
@@ -3491,9 +3522,7 @@ class series_store_SeriesStore {
         });
     }
     exists() {
-        return (this.db
-            .prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?")
-            .get(series_store_SERIES_TABLE) !== undefined);
+        return sql_tableExists(this.db, 'main', series_store_SERIES_TABLE);
     }
 }
 
@@ -3566,6 +3595,7 @@ function bootId() {
 }
 
 ;// CONCATENATED MODULE: ./src/progress/sync-lock.ts
+
 
 
 
@@ -3769,10 +3799,7 @@ function isAlive(row, now, staleAfterMs) {
 }
 /** Reads the lock without taking it (a read-only database is fine); undefined when none is held. */
 function readLockHolder(db, now, staleAfterMs = STALE_AFTER_MS) {
-    const exists = db
-        .prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?")
-        .get(LOCK_TABLE);
-    if (exists === undefined)
+    if (!sql_tableExists(db, 'main', LOCK_TABLE))
         return undefined;
     const row = readRow(db);
     if (row === undefined)
@@ -4977,6 +5004,7 @@ class OtlpExporter {
 ;// CONCATENATED MODULE: ./src/progress/run-log.ts
 
 
+
 /**
  * Our table of the last sending runs, so that `telemetry-sync status` can say when the last sync
  * was and what it did. Deliberately small: one row per run that sent (dry runs and file exports
@@ -5007,7 +5035,7 @@ function recordRun(db, run) {
 }
 /** The newest recorded run, or undefined when none was (or the table is not there). */
 function lastRun(db) {
-    if (!run_log_tableExists(db, RUNS_TABLE))
+    if (!sql_tableExists(db, 'main', RUNS_TABLE))
         return undefined;
     const row = db
         .prepare(`SELECT started_at, finished_at, status, endpoint, selected, delivered, set_aside, pending
@@ -5025,10 +5053,6 @@ function lastRun(db) {
         setAside: Number(row.set_aside),
         pending: Number(row.pending),
     };
-}
-function run_log_tableExists(db, name) {
-    return (db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?").get(name) !==
-        undefined);
 }
 
 ;// CONCATENATED MODULE: ./src/engine/circuit-breaker.ts
@@ -10515,38 +10539,6 @@ function encodeSignalRequests(signal, events, resource, protocol, maxBytes, nowM
     }
 }
 
-;// CONCATENATED MODULE: ./src/progress/sql.ts
-// Small SQL helpers of the merge and lineage code, over a database that may have others attached.
-function sql_count(db, sql) {
-    return Number(db.prepare(sql).get()?.n ?? 0);
-}
-function sql_tableExists(db, schema, name) {
-    return (db
-        .prepare(`SELECT 1 FROM ${schema}.sqlite_schema WHERE type = 'table' AND name = ?`)
-        .get(name) !== undefined);
-}
-function sql_columnExists(db, schema, column) {
-    return (db
-        .prepare(`SELECT 1 FROM pragma_table_info('events', '${schema}') WHERE name = ?`)
-        .get(column) !== undefined);
-}
-function sql_quoteName(name) {
-    return `"${name.replace(/"/g, '""')}"`;
-}
-function sql_sqlText(value) {
-    return `'${value.replace(/'/g, "''")}'`;
-}
-/** The first id after every id the table has used (AUTOINCREMENT never reuses one). */
-function sql_nextId(db) {
-    const max = Number(db.prepare('SELECT coalesce(max(id), 0) AS n FROM main.events').get()?.n ?? 0);
-    const seq = sql_tableExists(db, 'main', 'sqlite_sequence')
-        ? Number(db
-            .prepare("SELECT coalesce(max(seq), 0) AS n FROM main.sqlite_sequence WHERE name = 'events'")
-            .get()?.n ?? 0)
-        : 0;
-    return Math.max(max, seq) + 1;
-}
-
 ;// CONCATENATED MODULE: ./src/progress/lineage.ts
 
 
@@ -12979,7 +12971,7 @@ rejectedTable = REJECTED_TABLE) {
     const hi = Number(bounds.hi);
     const { gaps, condition } = store.pendingScan(lo, hi);
     const where = condition === undefined ? '' : ` AND ${condition}`;
-    const hasRejected = run_log_tableExists(db, rejectedTable);
+    const hasRejected = sql_tableExists(db, 'main', rejectedTable);
     const undeliveredId = condition === undefined ? 'id' : `CASE WHEN ${condition} THEN id END`;
     const inGap = db.prepare(`SELECT count(*) AS n, count(${undeliveredId}) AS u, min(${undeliveredId}) AS first,
             max(${undeliveredId}) AS last
@@ -13044,7 +13036,7 @@ rejectedTable = REJECTED_TABLE) {
 }
 /** Set-aside events grouped by reason and status, the largest groups first. */
 function setAsideGroups(db, rejectedTable = REJECTED_TABLE) {
-    if (!run_log_tableExists(db, rejectedTable))
+    if (!sql_tableExists(db, 'main', rejectedTable))
         return [];
     const columns = new Set(db
         .prepare(`PRAGMA table_info(${rejectedTable})`)
@@ -13104,6 +13096,7 @@ function signal_store_progressStoreFor(db, signal, hasSyncedColumn) {
 }
 
 ;// CONCATENATED MODULE: ./src/engine/status.ts
+
 
 
 
@@ -13184,7 +13177,8 @@ function statusOf(db, dbPath, now) {
 }
 /** Logs' and traces' progress, where a run has recorded any. */
 function otherSignals(db, hasSyncedColumn) {
-    const signals = vocabulary_SIGNALS.filter((s) => s !== 'metrics' && (run_log_tableExists(db, ranges_store_rangesTable(s)) || run_log_tableExists(db, dead_letters_rejectedTable(s))));
+    const signals = vocabulary_SIGNALS.filter((s) => s !== 'metrics' &&
+        (sql_tableExists(db, 'main', ranges_store_rangesTable(s)) || sql_tableExists(db, 'main', dead_letters_rejectedTable(s))));
     return signals.map((signal) => {
         const store = signal_store_progressStoreFor(db, signal, hasSyncedColumn);
         const counts = countProgress(db, store, dead_letters_rejectedTable(signal));
@@ -13226,6 +13220,7 @@ function timeOf(mark) {
 }
 
 ;// CONCATENATED MODULE: ./src/progress/jsonl-state.ts
+
 
 
 
@@ -13383,10 +13378,7 @@ class JsonlState {
     sourceState(key) {
         if (this.db === undefined)
             return undefined;
-        const table = this.db
-            .prepare(`SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'replay_source_state'`)
-            .get();
-        if (table === undefined)
+        if (!sql_tableExists(this.db, 'main', 'replay_source_state'))
             return undefined;
         const row = this.db.prepare('SELECT state FROM replay_source_state WHERE key = ?').get(key);
         return row?.state;
@@ -13420,9 +13412,7 @@ class JsonlState {
         this.db?.close();
     }
     hasTable() {
-        return (this.db
-            ?.prepare(`SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?`)
-            .get(TABLE) !== undefined);
+        return this.db !== undefined && sql_tableExists(this.db, 'main', TABLE);
     }
 }
 /**

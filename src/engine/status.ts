@@ -9,7 +9,8 @@ import {
 } from '../progress/progress-status.js';
 import { rejectedTable } from '../progress/dead-letters.js';
 import { rangesTable } from '../progress/ranges-store.js';
-import { lastRun, tableExists, type RunRecord } from '../progress/run-log.js';
+import { lastRun, type RunRecord } from '../progress/run-log.js';
+import { tableExists } from '../progress/sql.js';
 import { progressStoreFor } from '../progress/signal-store.js';
 import { readLockHolder, type LockHolder } from '../progress/sync-lock.js';
 import { openDatabase } from '../source/database.js';
@@ -149,7 +150,8 @@ function statusOf(db: DatabaseSync, dbPath: string, now: number): SyncStatus {
 function otherSignals(db: DatabaseSync, hasSyncedColumn: boolean): SyncStatus['signals'] {
   const signals = SIGNALS.filter(
     (s) =>
-      s !== 'metrics' && (tableExists(db, rangesTable(s)) || tableExists(db, rejectedTable(s))),
+      s !== 'metrics' &&
+      (tableExists(db, 'main', rangesTable(s)) || tableExists(db, 'main', rejectedTable(s))),
   );
   return signals.map((signal) => {
     const store = progressStoreFor(db, signal, hasSyncedColumn);

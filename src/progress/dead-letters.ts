@@ -2,6 +2,7 @@ import type { DatabaseSync } from 'node:sqlite';
 import { redact } from '../config/redact.js';
 import { tokfTimestamp } from './progress-store.js';
 import { inWriteTransaction } from './transaction.js';
+import { tableExists } from './sql.js';
 
 /** Our table of events refused for good, with why; never tokf's tables. */
 export const REJECTED_TABLE = 'telemetry_sync_rejected';
@@ -157,10 +158,6 @@ export class DeadLetters {
 
   private exists(): boolean {
     if (this.created) return true;
-    return (
-      this.db
-        .prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?")
-        .get(this.table) !== undefined
-    );
+    return tableExists(this.db, 'main', this.table);
   }
 }

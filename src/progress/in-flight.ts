@@ -1,6 +1,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { tokfTimestamp } from './progress-store.js';
 import { inWriteTransaction } from './transaction.js';
+import { tableExists } from './sql.js';
 
 /**
  * Our table of events a sync sent without reading the endpoint's answer: written before each
@@ -106,11 +107,7 @@ export class InFlight {
   }
 
   private exists(): boolean {
-    return (
-      this.db
-        .prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?")
-        .get(IN_FLIGHT_TABLE) !== undefined
-    );
+    return tableExists(this.db, 'main', IN_FLIGHT_TABLE);
   }
 }
 

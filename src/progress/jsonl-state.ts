@@ -6,6 +6,7 @@ import type { FileIdentity } from '../jsonl/identity.js';
 import { messageOf } from '../errors.js';
 import { tokfTimestamp } from './progress-store.js';
 import { inWriteTransaction } from './transaction.js';
+import { tableExists } from './sql.js';
 
 /**
  * How long a file's row is kept after a run last matched it to a file (by inode and first line,
@@ -198,10 +199,7 @@ export class JsonlState {
   /** A line source's state as last recorded (see CREATE_SOURCE_TABLE); undefined if none. */
   sourceState(key: string): string | undefined {
     if (this.db === undefined) return undefined;
-    const table = this.db
-      .prepare(`SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'replay_source_state'`)
-      .get();
-    if (table === undefined) return undefined;
+    if (!tableExists(this.db, 'main', 'replay_source_state')) return undefined;
     const row = this.db.prepare('SELECT state FROM replay_source_state WHERE key = ?').get(key) as
       { state: string } | undefined;
     return row?.state;
@@ -261,11 +259,7 @@ export class JsonlState {
   }
 
   private hasTable(): boolean {
-    return (
-      this.db
-        ?.prepare(`SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?`)
-        .get(TABLE) !== undefined
-    );
+    return this.db !== undefined && tableExists(this.db, 'main', TABLE);
   }
 }
 

@@ -5,7 +5,7 @@ import { gapsBetween } from '../source/id-ranges.js';
 import { REJECTED_TABLE } from './dead-letters.js';
 import type { ProgressStore } from './progress-store.js';
 import { RANGES_TABLE } from './ranges-store.js';
-import { tableExists } from './run-log.js';
+import { tableExists } from './sql.js';
 
 /** An event as status names it: its id and tokf's timestamp text. */
 export interface EventMark {
@@ -63,7 +63,7 @@ export function countProgress(
   const hi = Number(bounds.hi);
   const { gaps, condition } = store.pendingScan(lo, hi);
   const where = condition === undefined ? '' : ` AND ${condition}`;
-  const hasRejected = tableExists(db, rejectedTable);
+  const hasRejected = tableExists(db, 'main', rejectedTable);
   const undeliveredId = condition === undefined ? 'id' : `CASE WHEN ${condition} THEN id END`;
   const inGap = db.prepare(
     `SELECT count(*) AS n, count(${undeliveredId}) AS u, min(${undeliveredId}) AS first,
@@ -133,7 +133,7 @@ export function setAsideGroups(
   db: DatabaseSync,
   rejectedTable: string = REJECTED_TABLE,
 ): SetAsideGroup[] {
-  if (!tableExists(db, rejectedTable)) return [];
+  if (!tableExists(db, 'main', rejectedTable)) return [];
   const columns = new Set(
     db
       .prepare(`PRAGMA table_info(${rejectedTable})`)

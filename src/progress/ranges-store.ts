@@ -2,6 +2,7 @@ import type { DatabaseSync } from 'node:sqlite';
 import { coalesce, gapsBetween, type IdRange } from '../source/id-ranges.js';
 import { tokfTimestamp, type ProgressStore } from './progress-store.js';
 import { inWriteTransaction } from './transaction.js';
+import { tableExists } from './sql.js';
 
 /**
  * Our own table in tokf's database. It never touches tokf's tables or its `sync_state` key
@@ -71,11 +72,7 @@ export class RangesProgressStore implements ProgressStore {
   }
 
   hasRecords(): boolean {
-    return (
-      this.db
-        .prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?")
-        .get(this.table) !== undefined
-    );
+    return tableExists(this.db, 'main', this.table);
   }
 
   /** Acknowledged ranges; none when a read-only run finds no table of ours yet. */

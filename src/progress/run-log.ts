@@ -1,6 +1,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { tokfTimestamp } from './progress-store.js';
 import { inWriteTransaction } from './transaction.js';
+import { tableExists } from './sql.js';
 
 /**
  * Our table of the last sending runs, so that `telemetry-sync status` can say when the last sync
@@ -71,7 +72,7 @@ export function recordRun(
 
 /** The newest recorded run, or undefined when none was (or the table is not there). */
 export function lastRun(db: DatabaseSync): RunRecord | undefined {
-  if (!tableExists(db, RUNS_TABLE)) return undefined;
+  if (!tableExists(db, 'main', RUNS_TABLE)) return undefined;
   const row = db
     .prepare(
       `SELECT started_at, finished_at, status, endpoint, selected, delivered, set_aside, pending
@@ -89,11 +90,4 @@ export function lastRun(db: DatabaseSync): RunRecord | undefined {
     setAside: Number(row.set_aside),
     pending: Number(row.pending),
   };
-}
-
-export function tableExists(db: DatabaseSync, name: string): boolean {
-  return (
-    db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?").get(name) !==
-    undefined
-  );
 }

@@ -1,6 +1,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { SeriesTotals } from '../encode/cumulative.js';
 import { inWriteTransaction } from './transaction.js';
+import { tableExists } from './sql.js';
 
 /** Our table of cumulative series: each series' start and running totals, as acknowledged. */
 export const SERIES_TABLE = 'telemetry_sync_series';
@@ -67,10 +68,6 @@ export class SeriesStore {
   }
 
   private exists(): boolean {
-    return (
-      this.db
-        .prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?")
-        .get(SERIES_TABLE) !== undefined
-    );
+    return tableExists(this.db, 'main', SERIES_TABLE);
   }
 }

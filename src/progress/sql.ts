@@ -1,6 +1,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 
-// Small SQL helpers of the merge and lineage code, over a database that may have others attached.
+// Small SQL helpers of the progress stores, over a database that may have others attached
+// (`schema`: main, or the name a merge attached a copy under).
 
 export function count(db: DatabaseSync, sql: string): number {
   return Number(db.prepare(sql).get()?.n ?? 0);

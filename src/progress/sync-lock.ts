@@ -4,6 +4,7 @@ import { LockLostError } from '../errors.js';
 import { processStart } from './process-start.js';
 import { tokfTimestamp } from './progress-store.js';
 import { inWriteTransaction } from './transaction.js';
+import { tableExists } from './sql.js';
 
 export const LOCK_TABLE = 'telemetry_sync_lock';
 
@@ -253,10 +254,7 @@ export function readLockHolder(
   now: number,
   staleAfterMs = STALE_AFTER_MS,
 ): LockHolder | undefined {
-  const exists = db
-    .prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?")
-    .get(LOCK_TABLE);
-  if (exists === undefined) return undefined;
+  if (!tableExists(db, 'main', LOCK_TABLE)) return undefined;
   const row = readRow(db);
   if (row === undefined) return undefined;
   return {
