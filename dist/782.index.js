@@ -9929,17 +9929,18 @@ function stillAt(path, dev, ino) {
  * throws DatabaseError when it is there but cannot be read.
  */
 function readJsonlStatus(statePath, now) {
-    if (!existsSync(statePath))
+    const state = existsSync(statePath) ? JsonlState.open(statePath, true) : undefined;
+    // Opened read-only, a state is left without a database only where there is no file.
+    const db = state?.db;
+    if (state === undefined || db === undefined)
         return { statePath, exists: false, files: [], lastRun: null, lock: null };
-    const state = JsonlState.open(statePath, true);
     try {
-        const db = state.db;
         return {
             statePath,
             exists: true,
             files: state.files(),
-            lastRun: (db === undefined ? undefined : lastRun(db)) ?? null,
-            lock: (db === undefined ? undefined : readLockHolder(db, now)) ?? null,
+            lastRun: lastRun(db) ?? null,
+            lock: readLockHolder(db, now) ?? null,
         };
     }
     catch (err) {
