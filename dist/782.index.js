@@ -15001,14 +15001,18 @@ var external_node_child_process_ = __webpack_require__(31421);
  * start (a short run then peaks as a long one does, rather than growing into it), the old one well
  * above what a sync keeps. src/cli.ts's shebang carries the same values.
  *
- * Semi-spaces of 4 MB, not 8: V8's flags are the process's, so a long run's encoding thread (see
+ * Semi-spaces of 2 MB: V8's flags are the process's, so a long run's encoding thread (see
  * src/encode/encode-thread.ts) has a young generation of the same size beside the main thread's.
- * At 8 MB the two put a 200k-event sync at 160-173 MB of peak RSS, at 4 MB 140-147 MB; a run of
- * 10k events (no thread) took the same time at either (0.60-0.65 s, alternating, same machine).
+ * At 8 MB the two put a 200k-event sync at 160-173 MB of peak RSS, at 4 MB 140-147 MB. At 4 MB a
+ * 1M-event sync then reached 147-156 MB on the same machine (the action's step 151-156 MB), over
+ * the 150 MB it is held to; at 2 MB 134-140 MB (the step 142-144 MB), alternating, with wall times
+ * within the runs' spread (1M: 17.0-21.7 s against 17.2-18.9 s; 200k: 4.1-4.4 s against
+ * 3.9-4.4 s). The encoding thread allocates little (see ReusedPoints), so a smaller young
+ * generation costs it few more scavenges.
  */
 const V8_FLAGS = [
-    '--min-semi-space-size=4',
-    '--max-semi-space-size=4',
+    '--min-semi-space-size=2',
+    '--max-semi-space-size=2',
     '--max-old-space-size=192',
 ];
 /**

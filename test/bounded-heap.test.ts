@@ -8,7 +8,7 @@ import { ACTION_V8_FLAGS, MALLOC_ENV, V8_FLAGS } from '../src/bounded-heap.js';
 // calls it first thing. Node 24 strips the types of the source itself, so the real module is what
 // runs.
 const MODULE = path.resolve('src/bounded-heap.ts');
-const LIMITS = ['--min-semi-space-size=4', '--max-semi-space-size=4', '--max-old-space-size=192'];
+const LIMITS = ['--min-semi-space-size=2', '--max-semi-space-size=2', '--max-old-space-size=192'];
 
 describe('the limits', () => {
   it("are the ones the command's shebang gives the telemetry-sync command", () => {

@@ -12,7 +12,7 @@ const gzipAsync = promisify(gzipCallback);
  * Fastest zlib level: OTLP bodies repeat the same attributes and bucket bounds point after point,
  * so level 1 already shrinks them about fifteen times, at a quarter of the default level's cost.
  */
-const GZIP_LEVEL = 1;
+export const GZIP_LEVEL = 1;
 
 const CONTENT_TYPES: Record<Protocol, string> = {
   'http/protobuf': 'application/x-protobuf',

@@ -23,8 +23,8 @@ describe('stepHeapFlags', () => {
     expect(stepHeapFlags()).toEqual([...expected]);
   });
 
-  it('the two differ only in the young generation: 4 MB for the command, 8 MB for always', () => {
-    expect(V8_FLAGS).toContain('--max-semi-space-size=4');
+  it('the two differ only in the young generation: 2 MB for the command, 8 MB for always', () => {
+    expect(V8_FLAGS).toContain('--max-semi-space-size=2');
     expect(ACTION_V8_FLAGS).toContain('--max-semi-space-size=8');
     expect(V8_FLAGS.filter((f) => !f.includes('semi-space'))).toEqual(
       ACTION_V8_FLAGS.filter((f) => !f.includes('semi-space')),
