@@ -14,6 +14,14 @@ const gzipAsync = promisify(gzipCallback);
  */
 export const GZIP_LEVEL = 1;
 
+/**
+ * zlib's output chunk: a request of the default batch (2000 events, about 2.8 MB encoded)
+ * compresses to about 240 KB, one chunk of this size where zlib's default of 16 KB took fifteen
+ * round trips to the thread pool, each handled on the main thread (0.78 s of it in a 1M-event sync,
+ * in `node --cpu-prof`). The compressed bytes are the same either way.
+ */
+export const GZIP_CHUNK_BYTES = 256 * 1024;
+
 const CONTENT_TYPES: Record<Protocol, string> = {
   'http/protobuf': 'application/x-protobuf',
   'http/json': 'application/json',
@@ -79,7 +87,7 @@ export class OtlpExporter {
    */
   wireBody(payload: Uint8Array): Promise<Uint8Array> {
     if (this.options.compression !== 'gzip') return Promise.resolve(payload);
-    return gzipAsync(payload, { level: GZIP_LEVEL });
+    return gzipAsync(payload, { level: GZIP_LEVEL, chunkSize: GZIP_CHUNK_BYTES });
   }
 
   /**

@@ -82,11 +82,6 @@ export class EncodeThread {
     this.worker.on('exit', (code) => failed(`ended (exit code ${code}) before answering`));
   }
 
-  /** Encodings asked for and not yet answered (none once it failed: it answers nothing more). */
-  get backlog(): number {
-    return this.failure === undefined ? this.waiting.length : 0;
-  }
-
   /** The requests of `events`, continuing from those encoded before (see MetricsEncoder). */
   encodeAhead(events: TokfEvent[]): Promise<EncodedRequest[]> {
     if (this.failure !== undefined) return Promise.reject(this.failure);

@@ -17,15 +17,6 @@ import type { TokfEvent } from '../source/tokf-event.js';
  */
 const BATCHES_BEFORE_THREAD = 5;
 
-/**
- * Delta batches read while the encoding thread is still busy with an earlier one: one in this
- * many is encoded in this thread instead. The thread is the slower side of a long run (reading a
- * batch costs this thread about half of what encoding it costs the other), so this thread, idle
- * while it waits, takes a share; at most one in LOCAL_SHARE, so that it does not become the
- * slower side itself (it also records, and hands bodies to gzip and the socket).
- */
-const LOCAL_SHARE = 4;
-
 /** Starts an encoding thread, or none where it is not worth it. */
 export type ThreadStarter = (start: EncodeThreadStart) => EncodeThread | undefined;
 
@@ -50,8 +41,6 @@ export class TokfEncoder {
   /** Metrics of a run of several batches: where batches encoded ahead are encoded. */
   private thread: EncodeThread | undefined;
   private batchesAhead = 0;
-  /** Delta batches read while the thread was busy, since the last one encoded here. */
-  private busyReads = 0;
   /** Traces: where each row was first recorded, read when the first span is encoded. */
   private origins: RowOrigins | undefined;
 
@@ -83,15 +72,14 @@ export class TokfEncoder {
   /**
    * Cumulative points continue from the totals of the requests encoded before, acknowledged or
    * not. From the seventh batch on, where there is a second core, on the encoding thread, which
-   * continues from the totals this one reached; a share of delta batches stays here while the
-   * thread is busy (see shareHere).
+   * continues from the totals this one reached. Every later batch goes there, delta ones too: this
+   * thread taking one in four while the other was busy (as it did) made 1M-event syncs slower, not
+   * faster (a median of 19.8 s against 17.8 s over five alternating pairs), since this thread then
+   * held up the reads that keep the other one fed, and it cost 5 MB of peak RSS.
    */
   encodeAhead(events: TokfEvent[]): EncodedRequest[] | Promise<EncodedRequest[]> {
     if (this.metrics === undefined) return this.encodeRecords(events);
-    if (this.thread !== undefined) {
-      if (this.shareHere(this.thread)) return this.metrics.encodeAhead(events);
-      return this.thread.encodeAhead(events);
-    }
+    if (this.thread !== undefined) return this.thread.encodeAhead(events);
     const requests = this.metrics.encodeAhead(events);
     this.batchesAhead += 1;
     if (this.batchesAhead === BATCHES_BEFORE_THREAD + 1) {
@@ -102,18 +90,6 @@ export class TokfEncoder {
       });
     }
     return requests;
-  }
-
-  /**
-   * Whether this batch is encoded here rather than on the busy thread: only delta batches, which
-   * depend on no earlier one, so that the order in which they are encoded does not matter.
-   */
-  private shareHere(thread: EncodeThread): boolean {
-    if (this.cumulative || thread.backlog === 0) return false;
-    this.busyReads += 1;
-    if (this.busyReads < LOCAL_SHARE) return false;
-    this.busyReads = 0;
-    return true;
   }
 
   /** The requests encoded ahead will be encoded again from the acknowledged totals. */

@@ -1,4 +1,10 @@
-import { OtlpExporter, type ExporterOptions } from '../../src/deliver/otlp-exporter.js';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import {
+  GZIP_CHUNK_BYTES,
+  GZIP_LEVEL,
+  OtlpExporter,
+  type ExporterOptions,
+} from '../../src/deliver/otlp-exporter.js';
 import { describeOutcome } from '../../src/deliver/outcome.js';
 import type { RetryPolicy } from '../../src/deliver/retrying-transport.js';
 import { encodeRequests } from '../../src/encode/requests.js';
@@ -53,6 +59,34 @@ describe('OtlpExporter over HTTP on loopback', () => {
     expect(req!.headers['x-api-key']).toBe('k3y');
     expect(req!.headers['user-agent']).toBe('telemetry-sync/test');
     expect(outcome.bytesSent).toBe(req!.bodyBytes);
+  });
+
+  it('sends a full batch as one gzip stream, the same bytes as zlib writes in its own chunks', async () => {
+    // 2000 events in as many seconds, commands varied: a body of the default batch's size, whose
+    // compressed form is larger than zlib's default output chunk (16 KB), as real requests are.
+    const events = Array.from({ length: 2000 }, (_, i) =>
+      tokfEvent(i + 1, new Date(Date.UTC(2026, 2, 5, 10) + i * 1000).toISOString(), {
+        command: `cargo test --package crate-${i % 97} -- --test-threads ${i % 13}`,
+        inputTokens: 1000 + ((i * 7919) % 50_000),
+        outputTokens: 200 + ((i * 104_729) % 9000),
+        filterTimeMs: i % 300,
+      }),
+    );
+    const [big] = encodeRequests(events, { 'service.name': 'tokf' }, 'http/protobuf', 64 << 20);
+    const { c } = exporter();
+    const wire = await c.wireBody(big!.body);
+    const outcome = await c.send(big!.body, Promise.resolve(wire));
+    c.close();
+    expect(outcome).toMatchObject({ kind: 'acknowledged', attempts: 1 });
+    const ownChunks = gzipSync(big!.body, { level: GZIP_LEVEL });
+    expect(ownChunks.byteLength).toBeGreaterThan(16 * 1024);
+    expect(Buffer.from(wire).equals(ownChunks)).toBe(true);
+    expect(wire.byteLength).toBeLessThan(GZIP_CHUNK_BYTES);
+    expect(gunzipSync(wire).equals(Buffer.from(big!.body))).toBe(true);
+    // What arrived: those bytes (the receiver keeps the body as it decompressed it).
+    const [got] = receiver.requests;
+    expect(got).toMatchObject({ contentEncoding: 'gzip', bodyBytes: ownChunks.byteLength });
+    expect(got!.body.equals(Buffer.from(big!.body))).toBe(true);
   });
 
   it('retries 429 honouring Retry-After, then 503/502 with backoff', async () => {

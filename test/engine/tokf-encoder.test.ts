@@ -131,42 +131,36 @@ describe('TokfEncoder', () => {
     }, 60_000);
   }
 
-  it('encodes a share of delta batches here while its thread is busy, each as the thread alone would', async () => {
-    const threads: EncodeThread[] = [];
-    const shared = encoder('http/protobuf', undefined, (start) => {
-      const thread = new EncodeThread(start, script);
-      threads.push(thread);
-      return thread;
-    });
-    const alone = encoder('http/protobuf', undefined, () => undefined);
-    try {
-      const batches = batchesOf(sampleEvents(4800), 200);
-      // Read ahead as a run reads: the thread has every later batch waiting, so it is busy.
-      const there = batches.map((b) => shared.encodeAhead(b));
-      const want = await Promise.all(batches.map((b) => alone.encodeAhead(b)));
-      expect(threads).toHaveLength(1);
-      // The first six here, before the thread; the seventh on it, idle; from then on it is busy,
-      // and every fourth batch read is encoded here.
-      const here = there.flatMap((r, i) => (i >= 6 && !(r instanceof Promise) ? [i] : []));
-      expect(here).toEqual([10, 14, 18, 22]);
-      const got = await Promise.all(there);
-      expect(got.map((rs) => rs.map(hex))).toEqual(want.map((rs) => rs.map(hex)));
-      expect(got.flat().flatMap((r) => r.events)).toEqual(batches.flat());
-    } finally {
-      shared.close();
-    }
-  }, 60_000);
-
-  it('encodes every cumulative batch on its thread, busy or not: each continues the one before', async () => {
-    const enc = encoder('http/protobuf', new Map(), (start) => new EncodeThread(start, script));
-    try {
-      const there = batchesOf(sampleEvents(4800), 200).map((b) => enc.encodeAhead(b));
-      expect(there.slice(6).every((r) => r instanceof Promise)).toBe(true);
-      await Promise.all(there);
-    } finally {
-      enc.close();
-    }
-  }, 60_000);
+  it.each([
+    ['delta', undefined],
+    ['cumulative', new Map<string, SeriesTotals>()],
+  ])(
+    'encodes every %s batch after the sixth on its thread, busy or not, each as this thread alone would',
+    async (_, ledger) => {
+      const threads: EncodeThread[] = [];
+      const enc = encoder('http/protobuf', ledger, (start) => {
+        const thread = new EncodeThread(start, script);
+        threads.push(thread);
+        return thread;
+      });
+      const alone = encoder('http/protobuf', ledger && new Map(), () => undefined);
+      try {
+        const batches = batchesOf(sampleEvents(4800), 200);
+        // Read ahead as a run reads: the thread has every later batch waiting, so it is busy.
+        const there = batches.map((b) => enc.encodeAhead(b));
+        const want = await Promise.all(batches.map((b) => alone.encodeAhead(b)));
+        expect(threads).toHaveLength(1);
+        expect(there.slice(0, 6).some((r) => r instanceof Promise)).toBe(false);
+        expect(there.slice(6).every((r) => r instanceof Promise)).toBe(true);
+        const got = await Promise.all(there);
+        expect(got.map((rs) => rs.map(hex))).toEqual(want.map((rs) => rs.map(hex)));
+        expect(got.flat().flatMap((r) => r.events)).toEqual(batches.flat());
+      } finally {
+        enc.close();
+      }
+    },
+    60_000,
+  );
 
   it('refuses encodings once its thread died, so that nothing after is sent or recorded', async () => {
     const broken = join(dir, 'broken-worker.js');
