@@ -6299,7 +6299,7 @@ class TokfEncoder {
      * continues from the totals this one reached. Every later batch goes there, delta ones too: this
      * thread taking one in four while the other was busy (as it did) made 1M-event syncs slower, not
      * faster (a median of 19.8 s against 17.8 s over five alternating pairs), since this thread then
-     * held up the reads that keep the other one fed, and it cost 5 MB of peak RSS.
+     * held up the reads that keep the other one fed, and it cost about 4 MB of peak RSS.
      */
     encodeAhead(events) {
         if (this.metrics === undefined)
