@@ -10,9 +10,9 @@ import { spawnSync } from 'node:child_process';
  * Semi-spaces of 2 MB: V8's flags are the process's, so a long run's encoding thread (see
  * src/encode/encode-thread.ts) has a young generation of the same size beside the main thread's.
  * At 8 MB the two put a 200k-event sync at 160-173 MB of peak RSS, at 4 MB 140-147 MB. At 4 MB a
- * 1M-event sync then reached 147-156 MB on the same machine (the action's step 151-156 MB), over
- * the 150 MB it is held to; at 2 MB 134-140 MB (the step 142-144 MB), alternating, with wall times
- * within the runs' spread (1M: 17.0-21.7 s against 17.2-18.9 s; 200k: 4.1-4.4 s against
+ * 1M-event sync later reached 141-156 MB on the same machine (the action's step 148-156 MB), over
+ * the 150 MB it is held to; at 2 MB 130-137 MB (the step 132-143 MB), with wall times within the
+ * runs' spread (alternating, 1M: 17.0-21.7 s against 17.2-18.9 s; 200k: 4.1-4.4 s against
  * 3.9-4.4 s). The encoding thread allocates little (see ReusedPoints), so a smaller young
  * generation costs it few more scavenges.
  */

@@ -20,14 +20,9 @@ import { DatabaseSync } from 'node:sqlite';
 import { benchDatabase } from './bench-db.mjs';
 
 // The sources use parameter properties, which Node strips only with this flag; and the same heap
-// limits as the command (src/bounded-heap.ts), so that the collector works as it does in a run.
-const FLAGS = [
-  '--experimental-transform-types',
-  '--no-warnings=ExperimentalWarning',
-  '--min-semi-space-size=2',
-  '--max-semi-space-size=2',
-  '--max-old-space-size=192',
-];
+// limits as the command, so that the collector works as it does in a run.
+const { V8_FLAGS } = await import('../../src/bounded-heap.ts');
+const FLAGS = ['--experimental-transform-types', '--no-warnings=ExperimentalWarning', ...V8_FLAGS];
 if (!process.execArgv.includes('--experimental-transform-types')) {
   const run = spawnSync(process.execPath, [...FLAGS, ...process.argv.slice(1)], {
     stdio: 'inherit',

@@ -72,10 +72,10 @@ export class TokfEncoder {
   /**
    * Cumulative points continue from the totals of the requests encoded before, acknowledged or
    * not. From the seventh batch on, where there is a second core, on the encoding thread, which
-   * continues from the totals this one reached. Every later batch goes there, delta ones too: this
-   * thread taking one in four while the other was busy (as it did) made 1M-event syncs slower, not
-   * faster (a median of 19.8 s against 17.8 s over five alternating pairs), since this thread then
-   * held up the reads that keep the other one fed, and it cost about 4 MB of peak RSS.
+   * continues from the totals this one reached. Every later batch goes there, delta ones too: with
+   * this thread taking one in four while the other was busy, 1M-event syncs were slower, not faster
+   * (a median of 19.8 s against 17.8 s over five alternating pairs), since the reads that keep the
+   * other thread fed waited on it, and peak RSS was about 4 MB higher.
    */
   encodeAhead(events: TokfEvent[]): EncodedRequest[] | Promise<EncodedRequest[]> {
     if (this.metrics === undefined) return this.encodeRecords(events);
