@@ -9,14 +9,12 @@
 //
 //   npm run bench:stages -- [--size 1000000] [--batch-size 2000] [--protocol http/protobuf]
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { registerHooks } from 'node:module';
 import os from 'node:os';
 import { performance, PerformanceObserver } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { DatabaseSync } from 'node:sqlite';
+import { resolveTsSources } from '../ts-sources.mjs';
 import { benchDatabase } from './bench-db.mjs';
 
 // The sources use parameter properties, which Node strips only with this flag; and the same heap
@@ -30,16 +28,7 @@ if (!process.execArgv.includes('--experimental-transform-types')) {
   process.exit(run.status ?? 1);
 }
 
-// The sources import each other as `.js` (the names tsc and the bundler expect).
-registerHooks({
-  resolve(specifier, context, next) {
-    if (/^\.{1,2}\/.*\.js$/.test(specifier) && context.parentURL?.endsWith('.ts')) {
-      const ts = new URL(specifier.replace(/\.js$/, '.ts'), context.parentURL);
-      if (existsSync(fileURLToPath(ts))) return next(ts.href, context);
-    }
-    return next(specifier, context);
-  },
-});
+resolveTsSources();
 
 const { values: args } = parseArgs({
   options: {

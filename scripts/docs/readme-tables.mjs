@@ -1,20 +1,9 @@
 // Regenerates the README's tables of flags, action inputs and outputs (npm run docs) from the
 // settings table and action.yml. With --check it changes nothing and exits 1 when they are stale.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { registerHooks } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { resolveTsSources } from '../ts-sources.mjs';
 
-// Node runs the TypeScript sources as they are, but they import each other as `.js` (the names
-// tsc and the bundler expect): point those imports at the `.ts` files that exist instead.
-registerHooks({
-  resolve(specifier, context, next) {
-    if (/^\.{1,2}\/.*\.js$/.test(specifier) && context.parentURL?.endsWith('.ts')) {
-      const ts = new URL(specifier.replace(/\.js$/, '.ts'), context.parentURL);
-      if (existsSync(fileURLToPath(ts))) return next(ts.href, context);
-    }
-    return next(specifier, context);
-  },
-});
+resolveTsSources();
 
 const { renderReadme } = await import('./tables.ts');
 
