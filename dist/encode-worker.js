@@ -42,147 +42,6 @@ function fromColumns({ numbers, commands, filterNames }) {
     return events;
 }
 
-;// CONCATENATED MODULE: ./src/encode/cumulative.ts
-/** `top` over `base`: the totals a later request continues from, before either is recorded. */
-function overlay(base, top) {
-    return { get: (key) => top.get(key) ?? base.get(key) };
-}
-/**
- * Resource attributes that name a series in a backend (Prometheus makes `job` and `instance` of
- * them; the rest go to `target_info`). Only these enter the key, so that a run whose other
- * resource attributes differ (a CI run id) continues the same series rather than restarting it.
- */
-const IDENTIFYING_RESOURCE = ['service.namespace', 'service.name', 'service.instance.id'];
-/** What identifies a series across runs: its naming resource attributes, metric and attributes. */
-function seriesKey(resource, instrument, attributes) {
-    const named = IDENTIFYING_RESOURCE.map((k) => resource[k] ?? null);
-    const attrs = Object.keys(attributes)
-        .sort()
-        .map((k) => [k, attributes[k]]);
-    return JSON.stringify([named, instrument.name, attrs]);
-}
-/**
- * Turns per-second delta points into cumulative ones, continuing each series from `ledger`. A
- * point carries its series' total up to and including its second, and the series' start time.
- * The deltas are consumed: the points returned are the same objects, rewritten.
- *
- * A backend refuses a point at or before the series' last one as out of order, so events older
- * than a series' last point are counted into its next point; where none follows, into a point one
- * second after the last. Totals stay exact; only such late events move in time.
- *
- * Points are taken in time order and come out in it (the encoder sorts them; in order that is
- * one pass), and a series' running state is updated in place: at a million events, per-series
- * grouping and a copy per step were a fifth of the run.
- */
-function cumulate(deltas, ledger, resource) {
-    const totals = new Map();
-    const points = new Map();
-    for (const [instrument, list] of deltas) {
-        // Points of one series share their attributes object (see aggregate): named once per batch.
-        const running = new Map();
-        const out = [];
-        for (const p of inTimeOrder(list)) {
-            let series = running.get(p.attributes);
-            if (series === undefined) {
-                const key = seriesKey(resource, instrument, p.attributes);
-                const before = ledger.get(key);
-                const state = before
-                    ? { ...before, histogram: copyHistogram(before.histogram) }
-                    : {
-                        // Never before 1970 (see startOf() in resource-metrics.ts).
-                        startSeconds: Math.max(0, p.epochSeconds - 1),
-                        lastSeconds: p.epochSeconds - 1,
-                        sum: 0,
-                        histogram: undefined,
-                    };
-                running.set(p.attributes, (series = { state, late: undefined }));
-                totals.set(key, state);
-            }
-            if (p.epochSeconds <= series.state.lastSeconds) {
-                series.late = addInto(series.late, p);
-                continue;
-            }
-            out.push(advance(series.state, p, series.late));
-            series.late = undefined;
-        }
-        for (const { state, late } of running.values())
-            if (late !== undefined)
-                out.push(advance(state, late, undefined, state.lastSeconds + 1));
-        points.set(instrument, out);
-    }
-    return { points, totals };
-}
-/** The points sorted by time, stably; a list already in order (the usual case) is not copied. */
-function inTimeOrder(list) {
-    for (let i = 1; i < list.length; i += 1) {
-        if (list[i].epochSeconds < list[i - 1].epochSeconds)
-            return [...list].sort((a, b) => a.epochSeconds - b.epochSeconds);
-    }
-    return list;
-}
-/**
- * Adds a point's delta (and the late events before it) to the series, and turns the point into
- * the cumulative one at `at` (its own second unless given), in place: the deltas are this call's
- * own, and a copy per point was most of what cumulative encoding added to a run's garbage.
- */
-function advance(state, delta, late, at = delta.epochSeconds) {
-    if (late !== undefined)
-        add(state, late);
-    add(state, delta);
-    state.lastSeconds = at;
-    delta.epochSeconds = at;
-    delta.startSeconds = state.startSeconds;
-    delta.sum = state.sum;
-    const total = state.histogram;
-    if (total === undefined)
-        return delta;
-    if (delta.histogram === undefined)
-        delta.histogram = copyHistogram(total);
-    else {
-        const h = delta.histogram;
-        h.count = total.count;
-        h.sum = total.sum;
-        h.min = total.min;
-        h.max = total.max;
-        for (let i = 0; i < total.bucketCounts.length; i += 1)
-            h.bucketCounts[i] = total.bucketCounts[i];
-    }
-    return delta;
-}
-function add(state, d) {
-    state.sum += d.sum;
-    if (d.histogram === undefined)
-        return;
-    if (state.histogram === undefined)
-        state.histogram = copyHistogram(d.histogram);
-    else
-        addHistogram(state.histogram, d.histogram);
-}
-/** Late events gathered for a series' next point: a copy, so that the deltas stay as they are. */
-function addInto(late, p) {
-    if (late === undefined)
-        return { ...p, histogram: copyHistogram(p.histogram) };
-    late.sum += p.sum;
-    if (p.histogram !== undefined) {
-        if (late.histogram === undefined)
-            late.histogram = copyHistogram(p.histogram);
-        else
-            addHistogram(late.histogram, p.histogram);
-    }
-    return late;
-}
-function addHistogram(into, h) {
-    into.count += h.count;
-    into.sum += h.sum;
-    into.min = Math.min(into.min, h.min);
-    into.max = Math.max(into.max, h.max);
-    for (let i = 0; i < into.bucketCounts.length; i += 1)
-        into.bucketCounts[i] = into.bucketCounts[i] + (h.bucketCounts[i] ?? 0);
-}
-function copyHistogram(h) {
-    return h === undefined ? undefined : { ...h, bucketCounts: [...h.bucketCounts] };
-}
-
 ;// CONCATENATED MODULE: ./src/source/tokf-event.ts
 /**
  * Text longer than this is cut: tokf.command is the whole argv, and backends refuse (or choke on)
@@ -468,24 +327,183 @@ function truncate(value) {
         ? value
         : `${value.slice(0, MAX_ATTRIBUTE_LENGTH - 1)}…`;
 }
+/**
+ * The bucket counts of a histogram of one observation, by its bucket: most points are of one
+ * event (a series seldom has two in a second), and an array of counts for each was about half of
+ * what an encoding thread allocated, all of it kept until its batch was encoded, so promoted and
+ * left to the old generation's collector. Not frozen: the transformer's writer went through
+ * frozen counts some 30 % slower (npm run bench:stages, serialize). HistogramValue's type keeps
+ * them read only; ownBuckets gives a point counts of its own before they are added to.
+ */
+const ONE_OBSERVATION = Array.from({ length: DEFAULT_BOUNDARIES.length + 1 }, (_, bucket) => Array.from({ length: DEFAULT_BOUNDARIES.length + 1 }, (_, i) => +(i === bucket)));
+/** `h`'s bucket counts, to add to: its own, copied first where they are shared. */
+function ownBuckets(h) {
+    if (ONE_OBSERVATION.includes(h.bucketCounts))
+        h.bucketCounts = [...h.bucketCounts];
+    return h.bucketCounts;
+}
 function record(p, value) {
-    const h = (p.histogram ??= {
-        count: 0,
-        sum: 0,
-        min: value,
-        max: value,
-        bucketCounts: new Array(DEFAULT_BOUNDARIES.length + 1).fill(0),
-    });
+    const bucket = bucketIndex(value);
+    const h = p.histogram;
+    if (h === undefined) {
+        const bucketCounts = ONE_OBSERVATION[bucket];
+        p.histogram = { count: 1, sum: value, min: value, max: value, bucketCounts };
+        return;
+    }
     h.count += 1;
     h.sum += value;
     h.min = Math.min(h.min, value);
     h.max = Math.max(h.max, value);
-    h.bucketCounts[bucketIndex(value)] += 1;
+    ownBuckets(h)[bucket] += 1;
 }
 // Buckets are (previous boundary, boundary]: a value equal to a boundary falls in that bucket.
 function bucketIndex(value) {
     const i = DEFAULT_BOUNDARIES.findIndex((b) => value <= b);
     return i === -1 ? DEFAULT_BOUNDARIES.length : i;
+}
+
+;// CONCATENATED MODULE: ./src/encode/cumulative.ts
+
+/** `top` over `base`: the totals a later request continues from, before either is recorded. */
+function overlay(base, top) {
+    return { get: (key) => top.get(key) ?? base.get(key) };
+}
+/**
+ * Resource attributes that name a series in a backend (Prometheus makes `job` and `instance` of
+ * them; the rest go to `target_info`). Only these enter the key, so that a run whose other
+ * resource attributes differ (a CI run id) continues the same series rather than restarting it.
+ */
+const IDENTIFYING_RESOURCE = ['service.namespace', 'service.name', 'service.instance.id'];
+/** What identifies a series across runs: its naming resource attributes, metric and attributes. */
+function seriesKey(resource, instrument, attributes) {
+    const named = IDENTIFYING_RESOURCE.map((k) => resource[k] ?? null);
+    const attrs = Object.keys(attributes)
+        .sort()
+        .map((k) => [k, attributes[k]]);
+    return JSON.stringify([named, instrument.name, attrs]);
+}
+/**
+ * Turns per-second delta points into cumulative ones, continuing each series from `ledger`. A
+ * point carries its series' total up to and including its second, and the series' start time.
+ * The deltas are consumed: the points returned are the same objects, rewritten.
+ *
+ * A backend refuses a point at or before the series' last one as out of order, so events older
+ * than a series' last point are counted into its next point; where none follows, into a point one
+ * second after the last. Totals stay exact; only such late events move in time.
+ *
+ * Points are taken in time order and come out in it (the encoder sorts them; in order that is
+ * one pass), and a series' running state is updated in place: at a million events, per-series
+ * grouping and a copy per step were a fifth of the run.
+ */
+function cumulate(deltas, ledger, resource) {
+    const totals = new Map();
+    const points = new Map();
+    for (const [instrument, list] of deltas) {
+        // Points of one series share their attributes object (see aggregate): named once per batch.
+        const running = new Map();
+        const out = [];
+        for (const p of inTimeOrder(list)) {
+            let series = running.get(p.attributes);
+            if (series === undefined) {
+                const key = seriesKey(resource, instrument, p.attributes);
+                const before = ledger.get(key);
+                const state = before
+                    ? { ...before, histogram: copyHistogram(before.histogram) }
+                    : {
+                        // Never before 1970 (see startOf() in resource-metrics.ts).
+                        startSeconds: Math.max(0, p.epochSeconds - 1),
+                        lastSeconds: p.epochSeconds - 1,
+                        sum: 0,
+                        histogram: undefined,
+                    };
+                running.set(p.attributes, (series = { state, late: undefined }));
+                totals.set(key, state);
+            }
+            if (p.epochSeconds <= series.state.lastSeconds) {
+                series.late = addInto(series.late, p);
+                continue;
+            }
+            out.push(advance(series.state, p, series.late));
+            series.late = undefined;
+        }
+        for (const { state, late } of running.values())
+            if (late !== undefined)
+                out.push(advance(state, late, undefined, state.lastSeconds + 1));
+        points.set(instrument, out);
+    }
+    return { points, totals };
+}
+/** The points sorted by time, stably; a list already in order (the usual case) is not copied. */
+function inTimeOrder(list) {
+    for (let i = 1; i < list.length; i += 1) {
+        if (list[i].epochSeconds < list[i - 1].epochSeconds)
+            return [...list].sort((a, b) => a.epochSeconds - b.epochSeconds);
+    }
+    return list;
+}
+/**
+ * Adds a point's delta (and the late events before it) to the series, and turns the point into
+ * the cumulative one at `at` (its own second unless given), in place: the deltas are this call's
+ * own, and a copy per point was most of what cumulative encoding added to a run's garbage.
+ */
+function advance(state, delta, late, at = delta.epochSeconds) {
+    if (late !== undefined)
+        add(state, late);
+    add(state, delta);
+    state.lastSeconds = at;
+    delta.epochSeconds = at;
+    delta.startSeconds = state.startSeconds;
+    delta.sum = state.sum;
+    const total = state.histogram;
+    if (total === undefined)
+        return delta;
+    if (delta.histogram === undefined)
+        delta.histogram = copyHistogram(total);
+    else {
+        const h = delta.histogram;
+        h.count = total.count;
+        h.sum = total.sum;
+        h.min = total.min;
+        h.max = total.max;
+        const counts = ownBuckets(h);
+        for (let i = 0; i < total.bucketCounts.length; i += 1)
+            counts[i] = total.bucketCounts[i];
+    }
+    return delta;
+}
+function add(state, d) {
+    state.sum += d.sum;
+    if (d.histogram === undefined)
+        return;
+    if (state.histogram === undefined)
+        state.histogram = copyHistogram(d.histogram);
+    else
+        addHistogram(state.histogram, d.histogram);
+}
+/** Late events gathered for a series' next point: a copy, so that the deltas stay as they are. */
+function addInto(late, p) {
+    if (late === undefined)
+        return { ...p, histogram: copyHistogram(p.histogram) };
+    late.sum += p.sum;
+    if (p.histogram !== undefined) {
+        if (late.histogram === undefined)
+            late.histogram = copyHistogram(p.histogram);
+        else
+            addHistogram(late.histogram, p.histogram);
+    }
+    return late;
+}
+function addHistogram(into, h) {
+    into.count += h.count;
+    into.sum += h.sum;
+    into.min = Math.min(into.min, h.min);
+    into.max = Math.max(into.max, h.max);
+    const counts = ownBuckets(into);
+    for (let i = 0; i < counts.length; i += 1)
+        counts[i] = counts[i] + (h.bucketCounts[i] ?? 0);
+}
+function copyHistogram(h) {
+    return h === undefined ? undefined : { ...h, bucketCounts: [...h.bucketCounts] };
 }
 
 ;// CONCATENATED MODULE: ./node_modules/@opentelemetry/resources/dist/utils.mjs
@@ -1356,6 +1374,7 @@ function fillHistogram(into, p) {
     const v = into.value;
     fillTimes(into, p);
     into.attributes = p.attributes;
+    // The SDK's type is writable; the transformer only reads the counts (see HistogramValue).
     v.buckets.counts = h.bucketCounts;
     v.count = h.count;
     v.sum = h.sum;

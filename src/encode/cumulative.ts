@@ -1,5 +1,10 @@
 import type { Attributes } from '@opentelemetry/api';
-import type { AggregatedPoint, HistogramValue, PointsByInstrument } from './aggregate.js';
+import {
+  ownBuckets,
+  type AggregatedPoint,
+  type HistogramValue,
+  type PointsByInstrument,
+} from './aggregate.js';
 import type { Instrument } from './instruments.js';
 
 /** A series' running totals since its start: what its next cumulative point adds to. */
@@ -145,8 +150,9 @@ function advance(
     h.sum = total.sum;
     h.min = total.min;
     h.max = total.max;
+    const counts = ownBuckets(h);
     for (let i = 0; i < total.bucketCounts.length; i += 1)
-      h.bucketCounts[i] = total.bucketCounts[i] as number;
+      counts[i] = total.bucketCounts[i] as number;
   }
   return delta;
 }
@@ -174,8 +180,9 @@ function addHistogram(into: HistogramValue, h: HistogramValue): void {
   into.sum += h.sum;
   into.min = Math.min(into.min, h.min);
   into.max = Math.max(into.max, h.max);
-  for (let i = 0; i < into.bucketCounts.length; i += 1)
-    into.bucketCounts[i] = (into.bucketCounts[i] as number) + (h.bucketCounts[i] ?? 0);
+  const counts = ownBuckets(into);
+  for (let i = 0; i < counts.length; i += 1)
+    counts[i] = (counts[i] as number) + (h.bucketCounts[i] ?? 0);
 }
 
 function copyHistogram(h: HistogramValue | undefined): HistogramValue | undefined {

@@ -116,7 +116,8 @@ function fillHistogram(into: Filled<Histogram>, p: AggregatedPoint): Filled<Hist
   const v = into.value;
   fillTimes(into, p);
   into.attributes = p.attributes;
-  v.buckets.counts = h.bucketCounts;
+  // The SDK's type is writable; the transformer only reads the counts (see HistogramValue).
+  v.buckets.counts = h.bucketCounts as number[];
   v.count = h.count;
   v.sum = h.sum;
   v.min = h.min;

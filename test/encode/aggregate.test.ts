@@ -94,6 +94,31 @@ describe('aggregate', () => {
     expect(a!.attributes).toBe(b!.attributes);
   });
 
+  it('shares the counts of one-observation histograms, and copies them to add to', () => {
+    const next = '2026-03-05T10:22:14Z';
+    const events = [
+      tokfEvent(1, T, { inputTokens: 100 }),
+      tokfEvent(2, next, { inputTokens: 90 }), // the same series and bucket, another second
+      tokfEvent(3, T, { inputTokens: 80, command: 'git status' }), // another series, same bucket
+    ];
+    const input = () =>
+      aggregate(events)
+        .get(TOKEN_USAGE)!
+        .filter((p) => p.attributes['gen_ai.token.type'] === 'input')
+        .map((p) => p.histogram!);
+    const [first, second, other] = input();
+    expect(first!.bucketCounts).toBe(second!.bucketCounts);
+    expect(first!.bucketCounts).toBe(other!.bucketCounts);
+
+    // A second event in the first's second: that point takes counts of its own.
+    events.push(tokfEvent(4, T, { inputTokens: 70 }));
+    const [merged, alone] = input();
+    expect(merged!.bucketCounts).toEqual([0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    expect(merged!.bucketCounts).not.toBe(second!.bucketCounts);
+    expect(alone!.bucketCounts).toEqual([0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    expect(alone!.bucketCounts).toBe(second!.bucketCounts);
+  });
+
   it('puts values above the last boundary in the overflow bucket', () => {
     const points = aggregate([tokfEvent(1, T, { inputTokens: 10001 })]);
     const input = points.get(TOKEN_USAGE)![0]!.histogram!;

@@ -35,6 +35,17 @@ describe('cumulate', () => {
     expect(input[1]!.histogram!.bucketCounts.reduce((a, b) => a + b, 0)).toBe(2);
   });
 
+  it('turns one-observation points into totals without touching the counts they share', () => {
+    const events = [at(1, '01', 'x', 100), at(2, '02', 'x', 100), at(3, '03', 'y', 100)];
+    const { usage } = run(events);
+    const input = usage.filter((p) => p.attributes['gen_ai.token.type'] === 'input');
+    const x = input.filter((p) => p.attributes['tokf.command'] === 'x');
+    expect(x.map((p) => p.histogram!.bucketCounts[6])).toEqual([1, 2]);
+    // Points aggregated afresh still hold one observation each.
+    const fresh = aggregate(events).get(TOKEN_USAGE)!;
+    for (const p of fresh) expect(p.histogram!.bucketCounts.reduce((a, b) => a + b, 0)).toBe(1);
+  });
+
   it('continues a series from the ledger: same start, totals on top', () => {
     const first = run([at(1, '01'), at(2, '02')]);
     const ledger = new Map(first.totals);
