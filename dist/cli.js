@@ -5947,18 +5947,12 @@ function aggregate(events) {
         let p = series.seconds.get(seconds);
         if (p === undefined) {
             const attrs = series.attributes;
-            const at = (attributes) => ({
-                attributes,
-                epochSeconds: seconds,
-                sum: 0,
-                histogram: undefined,
-            });
             p = {
-                invocations: at(attrs.point),
-                saved: at(attrs.point),
-                input: at(attrs.input),
-                output: at(attrs.output),
-                duration: at(attrs.point),
+                invocations: pointAt(attrs.point, seconds),
+                saved: pointAt(attrs.point, seconds),
+                input: pointAt(attrs.input, seconds),
+                output: pointAt(attrs.output, seconds),
+                duration: pointAt(attrs.point, seconds),
             };
             series.seconds.set(seconds, p);
             invocations.push(p.invocations);
@@ -5978,6 +5972,17 @@ function aggregate(events) {
         [TOKEN_USAGE, usage],
         [FILTER_DURATION, duration],
     ]);
+}
+function pointAt(attributes, epochSeconds) {
+    return { attributes, epochSeconds, sum: 0, histogram: undefined };
+}
+/** The points sorted by time, stably; a list already in order (the usual case) is not copied. */
+function inTimeOrder(list) {
+    for (let i = 1; i < list.length; i += 1) {
+        if (list[i].epochSeconds < list[i - 1].epochSeconds)
+            return [...list].sort((a, b) => a.epochSeconds - b.epochSeconds);
+    }
+    return list;
 }
 /**
  * The series of an aggregation by the values that name them, as seriesOfEvent tells them apart
@@ -6881,14 +6886,6 @@ function cumulate(deltas, ledger, resource) {
     }
     return { points, totals };
 }
-/** The points sorted by time, stably; a list already in order (the usual case) is not copied. */
-function inTimeOrder(list) {
-    for (let i = 1; i < list.length; i += 1) {
-        if (list[i].epochSeconds < list[i - 1].epochSeconds)
-            return [...list].sort((a, b) => a.epochSeconds - b.epochSeconds);
-    }
-    return list;
-}
 /**
  * Adds a point's delta (and the late events before it) to the series, and turns the point into
  * the cumulative one at `at` (its own second unless given), in place: the deltas are this call's
@@ -7741,6 +7738,7 @@ class ReusedPoints {
 
 
 
+
 /**
  * One list of boundaries for every histogram point: the transformer only reads it, and a copy per
  * point (sixteen numbers, for three of a second's five points) was a large share of the garbage.
@@ -7778,7 +7776,7 @@ function toMetricData(instrument, points, aggregationTemporality, reused) {
         unit: instrument.unit,
         valueType: instrument.valueType,
     };
-    const sorted = [...points].sort((a, b) => a.epochSeconds - b.epochSeconds);
+    const sorted = inTimeOrder(points);
     if (instrument.kind === 'sum') {
         return {
             descriptor,

@@ -234,18 +234,12 @@ function aggregate(events) {
         let p = series.seconds.get(seconds);
         if (p === undefined) {
             const attrs = series.attributes;
-            const at = (attributes) => ({
-                attributes,
-                epochSeconds: seconds,
-                sum: 0,
-                histogram: undefined,
-            });
             p = {
-                invocations: at(attrs.point),
-                saved: at(attrs.point),
-                input: at(attrs.input),
-                output: at(attrs.output),
-                duration: at(attrs.point),
+                invocations: pointAt(attrs.point, seconds),
+                saved: pointAt(attrs.point, seconds),
+                input: pointAt(attrs.input, seconds),
+                output: pointAt(attrs.output, seconds),
+                duration: pointAt(attrs.point, seconds),
             };
             series.seconds.set(seconds, p);
             invocations.push(p.invocations);
@@ -265,6 +259,17 @@ function aggregate(events) {
         [TOKEN_USAGE, usage],
         [FILTER_DURATION, duration],
     ]);
+}
+function pointAt(attributes, epochSeconds) {
+    return { attributes, epochSeconds, sum: 0, histogram: undefined };
+}
+/** The points sorted by time, stably; a list already in order (the usual case) is not copied. */
+function inTimeOrder(list) {
+    for (let i = 1; i < list.length; i += 1) {
+        if (list[i].epochSeconds < list[i - 1].epochSeconds)
+            return [...list].sort((a, b) => a.epochSeconds - b.epochSeconds);
+    }
+    return list;
 }
 /**
  * The series of an aggregation by the values that name them, as seriesOfEvent tells them apart
@@ -432,14 +437,6 @@ function cumulate(deltas, ledger, resource) {
         points.set(instrument, out);
     }
     return { points, totals };
-}
-/** The points sorted by time, stably; a list already in order (the usual case) is not copied. */
-function inTimeOrder(list) {
-    for (let i = 1; i < list.length; i += 1) {
-        if (list[i].epochSeconds < list[i - 1].epochSeconds)
-            return [...list].sort((a, b) => a.epochSeconds - b.epochSeconds);
-    }
-    return list;
 }
 /**
  * Adds a point's delta (and the late events before it) to the series, and turns the point into
@@ -1293,6 +1290,7 @@ class ReusedPoints {
 
 
 
+
 /**
  * One list of boundaries for every histogram point: the transformer only reads it, and a copy per
  * point (sixteen numbers, for three of a second's five points) was a large share of the garbage.
@@ -1330,7 +1328,7 @@ function toMetricData(instrument, points, aggregationTemporality, reused) {
         unit: instrument.unit,
         valueType: instrument.valueType,
     };
-    const sorted = [...points].sort((a, b) => a.epochSeconds - b.epochSeconds);
+    const sorted = inTimeOrder(points);
     if (instrument.kind === 'sum') {
         return {
             descriptor,

@@ -69,18 +69,12 @@ export function aggregate(events: Iterable<MetricEvent>): PointsByInstrument {
     let p = series.seconds.get(seconds);
     if (p === undefined) {
       const attrs = series.attributes;
-      const at = (attributes: Attributes): AggregatedPoint => ({
-        attributes,
-        epochSeconds: seconds,
-        sum: 0,
-        histogram: undefined,
-      });
       p = {
-        invocations: at(attrs.point),
-        saved: at(attrs.point),
-        input: at(attrs.input),
-        output: at(attrs.output),
-        duration: at(attrs.point),
+        invocations: pointAt(attrs.point, seconds),
+        saved: pointAt(attrs.point, seconds),
+        input: pointAt(attrs.input, seconds),
+        output: pointAt(attrs.output, seconds),
+        duration: pointAt(attrs.point, seconds),
       };
       series.seconds.set(seconds, p);
       invocations.push(p.invocations);
@@ -100,6 +94,19 @@ export function aggregate(events: Iterable<MetricEvent>): PointsByInstrument {
     [TOKEN_USAGE, usage],
     [FILTER_DURATION, duration],
   ]);
+}
+
+function pointAt(attributes: Attributes, epochSeconds: number): AggregatedPoint {
+  return { attributes, epochSeconds, sum: 0, histogram: undefined };
+}
+
+/** The points sorted by time, stably; a list already in order (the usual case) is not copied. */
+export function inTimeOrder(list: AggregatedPoint[]): readonly AggregatedPoint[] {
+  for (let i = 1; i < list.length; i += 1) {
+    if ((list[i] as AggregatedPoint).epochSeconds < (list[i - 1] as AggregatedPoint).epochSeconds)
+      return [...list].sort((a, b) => a.epochSeconds - b.epochSeconds);
+  }
+  return list;
 }
 
 /** A series of one aggregation: its attributes and its points by second. */

@@ -1,5 +1,6 @@
 import type { Attributes } from '@opentelemetry/api';
 import {
+  inTimeOrder,
   ownBuckets,
   type AggregatedPoint,
   type HistogramValue,
@@ -113,15 +114,6 @@ export function cumulate(
     points.set(instrument, out);
   }
   return { points, totals };
-}
-
-/** The points sorted by time, stably; a list already in order (the usual case) is not copied. */
-function inTimeOrder(list: AggregatedPoint[]): readonly AggregatedPoint[] {
-  for (let i = 1; i < list.length; i += 1) {
-    if ((list[i] as AggregatedPoint).epochSeconds < (list[i - 1] as AggregatedPoint).epochSeconds)
-      return [...list].sort((a, b) => a.epochSeconds - b.epochSeconds);
-  }
-  return list;
 }
 
 /**

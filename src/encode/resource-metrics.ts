@@ -7,7 +7,7 @@ import {
   type MetricData,
   type ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
-import type { AggregatedPoint, PointsByInstrument } from './aggregate.js';
+import { inTimeOrder, type AggregatedPoint, type PointsByInstrument } from './aggregate.js';
 import type { Temporality } from '../config/vocabulary.js';
 import { DEFAULT_BOUNDARIES, SCOPE_NAME, type Instrument } from './instruments.js';
 import { ReusedPoints } from './reused-points.js';
@@ -61,7 +61,7 @@ function toMetricData(
     unit: instrument.unit,
     valueType: instrument.valueType,
   };
-  const sorted = [...points].sort((a, b) => a.epochSeconds - b.epochSeconds);
+  const sorted = inTimeOrder(points);
   if (instrument.kind === 'sum') {
     return {
       descriptor,
