@@ -4582,9 +4582,13 @@ function record(p, value) {
     ownBuckets(h)[bucket] += 1;
 }
 // Buckets are (previous boundary, boundary]: a value equal to a boundary falls in that bucket.
+// A loop, not findIndex: its callback closed over the value, a closure and a context for each of
+// three values an event records.
 function bucketIndex(value) {
-    const i = DEFAULT_BOUNDARIES.findIndex((b) => value <= b);
-    return i === -1 ? DEFAULT_BOUNDARIES.length : i;
+    let i = 0;
+    while (i < DEFAULT_BOUNDARIES.length && !(value <= DEFAULT_BOUNDARIES[i]))
+        i += 1;
+    return i;
 }
 
 ;// CONCATENATED MODULE: ./src/engine/time-refusals.ts

@@ -230,7 +230,10 @@ function record(p: AggregatedPoint, value: number): void {
 }
 
 // Buckets are (previous boundary, boundary]: a value equal to a boundary falls in that bucket.
+// A loop, not findIndex: its callback closed over the value, a closure and a context for each of
+// three values an event records.
 function bucketIndex(value: number): number {
-  const i = DEFAULT_BOUNDARIES.findIndex((b) => value <= b);
-  return i === -1 ? DEFAULT_BOUNDARIES.length : i;
+  let i = 0;
+  while (i < DEFAULT_BOUNDARIES.length && !(value <= (DEFAULT_BOUNDARIES[i] as number))) i += 1;
+  return i;
 }

@@ -1,0 +1,95 @@
+// Bytes allocated per event, by the function that allocated them, for what a sync's two threads
+// do with the bench's tokf database: the main thread's scan of the rows and hand-over of each
+// batch's columns, the encoding thread's EncodeService (aggregation, the SDK's ResourceMetrics,
+// the transformer's protobuf writer). All of it runs here on one thread, from the sources, under
+// V8's sampling heap profiler counting objects the collector has already freed too: what the
+// young generation churns through, and what, kept until its batch is encoded, reaches the old one.
+//
+//   npm run bench:alloc -- [--size 200000] [--top 25]
+import { spawnSync } from 'node:child_process';
+import inspector from 'node:inspector/promises';
+import { DatabaseSync } from 'node:sqlite';
+import { parseArgs } from 'node:util';
+import v8 from 'node:v8';
+import { resolveTsSources } from '../ts-sources.mjs';
+import { benchDatabase } from './bench-db.mjs';
+
+// The sources use parameter properties, which Node strips only with this flag.
+if (!process.execArgv.includes('--experimental-transform-types')) {
+  const flags = ['--experimental-transform-types', '--no-warnings=ExperimentalWarning'];
+  const run = spawnSync(process.execPath, [...flags, ...process.argv.slice(1)], {
+    stdio: 'inherit',
+  });
+  process.exit(run.status ?? 1);
+}
+resolveTsSources();
+
+const { values: args } = parseArgs({
+  options: {
+    size: { type: 'string', default: '200000' },
+    top: { type: 'string', default: '25' },
+  },
+});
+const SIZE = Number(args.size);
+
+const { scanPending } = await import('../../src/source/pending-events.ts');
+const { readEventsSchema } = await import('../../src/source/events-schema.ts');
+const { toColumns } = await import('../../src/encode/event-columns.ts');
+const { EncodeService } = await import('../../src/encode/encode-service.ts');
+const { DEFAULT_MAX_REQUEST_BYTES } = await import('../../src/config/settings.ts');
+
+const { file } = benchDatabase(SIZE);
+const db = new DatabaseSync(file, { readOnly: true });
+const { columns } = readEventsSchema(db, file);
+const service = new EncodeService({
+  settings: {
+    resource: { 'service.name': 'tokf' },
+    protocol: 'http/protobuf',
+    maxRequestBytes: DEFAULT_MAX_REQUEST_BYTES,
+  },
+  ledger: undefined,
+  projected: new Map(),
+});
+
+const session = new inspector.Session();
+session.connect();
+await session.post('HeapProfiler.startSampling', {
+  samplingInterval: 4096,
+  includeObjectsCollectedByMajorGC: true,
+  includeObjectsCollectedByMinorGC: true,
+});
+// Every row is pending, as in a first sync; batches of the tool's default size.
+const rows = scanPending(db, (first, last) => ({ gaps: [{ first, last }] }), columns);
+let events = 0;
+let batch = [];
+const encode = () => {
+  // The columns cross to the encoding thread as a structured copy; v8.serialize is the same one.
+  const copied = v8.deserialize(v8.serialize(toColumns(batch)));
+  service.handle({ kind: 'encode', columns: copied });
+  events += batch.length;
+  batch = [];
+};
+for (const row of rows) {
+  batch.push(row);
+  if (batch.length === 2000) encode();
+}
+if (batch.length > 0) encode();
+const { profile } = await session.post('HeapProfiler.stopSampling');
+db.close();
+
+const bytes = new Map();
+let total = 0;
+const walk = (node) => {
+  const { functionName, url, lineNumber } = node.callFrame;
+  const where = `${functionName || '(anonymous)'} ${url.split('/').slice(-2).join('/')}:${lineNumber + 1}`;
+  bytes.set(where, (bytes.get(where) ?? 0) + node.selfSize);
+  total += node.selfSize;
+  for (const child of node.children) walk(child);
+};
+walk(profile.head);
+console.log(
+  `${events} events: ${(total / 1e6).toFixed(0)} MB allocated, ${(total / events).toFixed(0)} bytes per event\n`,
+);
+console.log('| bytes per event | where |\n|---:|---|');
+for (const [where, n] of [...bytes].sort((a, b) => b[1] - a[1]).slice(0, Number(args.top)))
+  console.log(`| ${(n / events).toFixed(0)} | ${where} |`);
