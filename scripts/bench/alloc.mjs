@@ -6,22 +6,14 @@
 // young generation churns through, and what, kept until its batch is encoded, reaches the old one.
 //
 //   npm run bench:alloc -- [--size 200000] [--top 25]
-import { spawnSync } from 'node:child_process';
 import inspector from 'node:inspector/promises';
 import { DatabaseSync } from 'node:sqlite';
 import { parseArgs } from 'node:util';
 import v8 from 'node:v8';
-import { resolveTsSources } from '../ts-sources.mjs';
+import { rerunWithTransformTypes, resolveTsSources } from '../ts-sources.mjs';
 import { benchDatabase } from './bench-db.mjs';
 
-// The sources use parameter properties, which Node strips only with this flag.
-if (!process.execArgv.includes('--experimental-transform-types')) {
-  const flags = ['--experimental-transform-types', '--no-warnings=ExperimentalWarning'];
-  const run = spawnSync(process.execPath, [...flags, ...process.argv.slice(1)], {
-    stdio: 'inherit',
-  });
-  process.exit(run.status ?? 1);
-}
+rerunWithTransformTypes();
 resolveTsSources();
 
 const { values: args } = parseArgs({

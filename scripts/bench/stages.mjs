@@ -8,26 +8,17 @@
 // before anything is sent or recorded: the floor under the bench's end-to-end figures.
 //
 //   npm run bench:stages -- [--size 1000000] [--batch-size 2000] [--protocol http/protobuf]
-import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import { performance, PerformanceObserver } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { DatabaseSync } from 'node:sqlite';
-import { resolveTsSources } from '../ts-sources.mjs';
+import { rerunWithTransformTypes, resolveTsSources } from '../ts-sources.mjs';
 import { benchDatabase } from './bench-db.mjs';
 
-// The sources use parameter properties, which Node strips only with this flag; and the same heap
-// limits as the command, so that the collector works as it does in a run.
+// The same heap limits as the command, so that the collector works as it does in a run.
 const { V8_FLAGS } = await import('../../src/bounded-heap.ts');
-const FLAGS = ['--experimental-transform-types', '--no-warnings=ExperimentalWarning', ...V8_FLAGS];
-if (!process.execArgv.includes('--experimental-transform-types')) {
-  const run = spawnSync(process.execPath, [...FLAGS, ...process.argv.slice(1)], {
-    stdio: 'inherit',
-  });
-  process.exit(run.status ?? 1);
-}
-
+rerunWithTransformTypes(V8_FLAGS);
 resolveTsSources();
 
 const { values: args } = parseArgs({
