@@ -7,11 +7,10 @@
 //
 //   npm run bench:alloc -- [--size 200000] [--top 25]
 import inspector from 'node:inspector/promises';
-import { DatabaseSync } from 'node:sqlite';
 import { parseArgs } from 'node:util';
 import v8 from 'node:v8';
 import { rerunWithTransformTypes, resolveTsSources } from '../ts-sources.mjs';
-import { benchDatabase } from './bench-db.mjs';
+import { pendingBenchRows } from './bench-db.mjs';
 
 rerunWithTransformTypes();
 resolveTsSources();
@@ -24,15 +23,11 @@ const { values: args } = parseArgs({
 });
 const SIZE = Number(args.size);
 
-const { scanPending } = await import('../../src/source/pending-events.ts');
-const { readEventsSchema } = await import('../../src/source/events-schema.ts');
 const { toColumns } = await import('../../src/encode/event-columns.ts');
 const { EncodeService } = await import('../../src/encode/encode-service.ts');
-const { DEFAULT_MAX_REQUEST_BYTES } = await import('../../src/config/settings.ts');
+const { DEFAULT_MAX_REQUEST_BYTES, SETTINGS } = await import('../../src/config/settings.ts');
 
-const { file } = benchDatabase(SIZE);
-const db = new DatabaseSync(file, { readOnly: true });
-const { columns } = readEventsSchema(db, file);
+const BATCH = SETTINGS.batchSize.default;
 const service = new EncodeService({
   settings: {
     resource: { 'service.name': 'tokf' },
@@ -51,7 +46,7 @@ await session.post('HeapProfiler.startSampling', {
   includeObjectsCollectedByMinorGC: true,
 });
 // Every row is pending, as in a first sync; batches of the tool's default size.
-const rows = scanPending(db, (first, last) => ({ gaps: [{ first, last }] }), columns);
+const { rows, close } = await pendingBenchRows(SIZE);
 let events = 0;
 let batch = [];
 const encode = () => {
@@ -63,11 +58,11 @@ const encode = () => {
 };
 for (const row of rows) {
   batch.push(row);
-  if (batch.length === 2000) encode();
+  if (batch.length === BATCH) encode();
 }
 if (batch.length > 0) encode();
 const { profile } = await session.post('HeapProfiler.stopSampling');
-db.close();
+close();
 
 const bytes = new Map();
 let total = 0;

@@ -44,3 +44,17 @@ export function benchDatabase(size) {
   fs.renameSync(tmp, file);
   return { file, built: true, ms: Date.now() - started };
 }
+
+/**
+ * The cached database of `size` events as a first sync reads it, every row pending, through the
+ * source's own scan; for scripts that run the sources (after resolveTsSources).
+ */
+export async function pendingBenchRows(size) {
+  const { scanPending } = await import('../../src/source/pending-events.ts');
+  const { readEventsSchema } = await import('../../src/source/events-schema.ts');
+  const { file } = benchDatabase(size);
+  const db = new DatabaseSync(file, { readOnly: true });
+  const { columns } = readEventsSchema(db, file);
+  const rows = scanPending(db, (first, last) => ({ gaps: [{ first, last }] }), columns);
+  return { rows, close: () => db.close() };
+}

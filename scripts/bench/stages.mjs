@@ -12,9 +12,8 @@ import os from 'node:os';
 import { performance, PerformanceObserver } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
-import { DatabaseSync } from 'node:sqlite';
 import { rerunWithTransformTypes, resolveTsSources } from '../ts-sources.mjs';
-import { benchDatabase } from './bench-db.mjs';
+import { pendingBenchRows } from './bench-db.mjs';
 
 // The same heap limits as the command, so that the collector works as it does in a run.
 const { V8_FLAGS } = await import('../../src/bounded-heap.ts');
@@ -34,18 +33,12 @@ const PROTOCOL = args.protocol;
 if (!['http/protobuf', 'http/json'].includes(PROTOCOL))
   throw new Error(`--protocol: ${PROTOCOL} is not http/protobuf or http/json`);
 
-const { scanPending } = await import('../../src/source/pending-events.ts');
-const { readEventsSchema } = await import('../../src/source/events-schema.ts');
 const { aggregate } = await import('../../src/encode/aggregate.ts');
 const { toResourceMetrics } = await import('../../src/encode/resource-metrics.ts');
 const { serialize } = await import('../../src/encode/serialize.ts');
 const { GZIP_LEVEL } = await import('../../src/deliver/otlp-exporter.ts');
 
-const { file } = benchDatabase(SIZE);
-const db = new DatabaseSync(file, { readOnly: true });
-const { columns } = readEventsSchema(db, file);
-// Every row is pending, as in a first sync of the database.
-const rows = scanPending(db, (first, last) => ({ gaps: [{ first, last }] }), columns);
+const { rows, close } = await pendingBenchRows(SIZE);
 const resource = { 'service.name': 'tokf' };
 
 let gcMs = 0;
@@ -92,7 +85,7 @@ for (;;) {
 const wallMs = performance.now() - started;
 await new Promise((resolve) => setTimeout(resolve, 50));
 gc.disconnect();
-db.close();
+close();
 
 const total = Object.values(ms).reduce((a, b) => a + b, 0);
 const perMillion = (x) => ((x / 1000) * (1_000_000 / events)).toFixed(2);
