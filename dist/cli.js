@@ -6914,9 +6914,9 @@ function advance(state, delta, late, at = delta.epochSeconds) {
         h.sum = total.sum;
         h.min = total.min;
         h.max = total.max;
-        const counts = ownBuckets(h);
-        for (let i = 0; i < total.bucketCounts.length; i += 1)
-            counts[i] = total.bucketCounts[i];
+        // The point's counts become the totals': a copy of them, rather than counts of its own
+        // (copied first where they are shared, see ownBuckets) that are then written over.
+        h.bucketCounts = [...total.bucketCounts];
     }
     return delta;
 }
