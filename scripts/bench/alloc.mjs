@@ -5,7 +5,10 @@
 // V8's sampling heap profiler counting objects the collector has already freed too: what the
 // young generation churns through, and what, kept until its batch is encoded, reaches the old one.
 //
-//   npm run bench:alloc -- [--size 200000] [--top 25]
+// Cumulative temporality encodes ahead from an empty ledger, each batch continuing the totals of
+// the ones before it, as a first cumulative sync's encoding thread does.
+//
+//   npm run bench:alloc -- [--size 200000] [--top 25] [--temporality delta|cumulative]
 import inspector from 'node:inspector/promises';
 import { parseArgs } from 'node:util';
 import v8 from 'node:v8';
@@ -19,9 +22,12 @@ const { values: args } = parseArgs({
   options: {
     size: { type: 'string', default: '200000' },
     top: { type: 'string', default: '25' },
+    temporality: { type: 'string', default: 'delta' },
   },
 });
 const SIZE = Number(args.size);
+if (!['delta', 'cumulative'].includes(args.temporality))
+  throw new Error(`--temporality: ${args.temporality} is not delta or cumulative`);
 
 const { toColumns } = await import('../../src/encode/event-columns.ts');
 const { EncodeService } = await import('../../src/encode/encode-service.ts');
@@ -34,7 +40,7 @@ const service = new EncodeService({
     protocol: 'http/protobuf',
     maxRequestBytes: DEFAULT_MAX_REQUEST_BYTES,
   },
-  ledger: undefined,
+  ledger: args.temporality === 'cumulative' ? new Map() : undefined,
   projected: new Map(),
 });
 
@@ -75,7 +81,7 @@ const walk = (node) => {
 };
 walk(profile.head);
 console.log(
-  `${events} events: ${(total / 1e6).toFixed(0)} MB allocated, ${(total / events).toFixed(0)} bytes per event\n`,
+  `${events} events, ${args.temporality}: ${(total / 1e6).toFixed(0)} MB allocated, ${(total / events).toFixed(0)} bytes per event\n`,
 );
 console.log('| bytes per event | where |\n|---:|---|');
 for (const [where, n] of [...bytes].sort((a, b) => b[1] - a[1]).slice(0, Number(args.top)))
