@@ -16,7 +16,8 @@
 // per size, with the spread from the smallest to the largest database. Peak RSS is GNU time's (the
 // largest single process); where the whole process tree held more (an entry point that runs itself
 // again as a child, with its parent waiting, where there is no execve), that sum is shown beside it
-// and the spread is taken on it.
+// and the spread is taken on it. Then wall and CPU time side by side, and the CPU time of each
+// run's threads by what they do (main, encoding, the collector's helpers, libuv's pool).
 //
 //   npm run bench -- [--sizes 10000,100000] [--out bench-results.json] [--decode] [--runs 1]
 //                    [--configs http/protobuf+gzip,...] [--entries cli,cli-noflags,action]
@@ -28,6 +29,7 @@ import path from 'node:path';
 import { clearInterval, setInterval } from 'node:timers';
 import { parseArgs } from 'node:util';
 import { benchDatabase } from './bench-db.mjs';
+import { processTreeSampler, THREAD_ROLES } from './proc-sample.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -69,47 +71,10 @@ const CONFIGS = (
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'telemetry-sync-bench-'));
 
 /**
- * The resident memory of `pid`'s descendants together, in KB, from /proc (0 where there is none).
- * GNU time's %M is the largest single process of the tree, so a program that runs itself again
- * (or spawns any helper) would hide the parent that waits; this sum does not.
- */
-function treeRssKb(pid) {
-  let entries;
-  try {
-    entries = fs.readdirSync('/proc');
-  } catch {
-    return 0;
-  }
-  const children = new Map();
-  for (const p of entries) {
-    if (!/^\d+$/.test(p)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${p}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(p)]);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  let kb = 0;
-  const todo = [...(children.get(pid) ?? [])];
-  while (todo.length > 0) {
-    const p = todo.pop();
-    try {
-      kb += Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${p}/status`, 'utf8'))?.[1] ?? 0);
-    } catch {
-      // gone meanwhile
-    }
-    todo.push(...(children.get(p) ?? []));
-  }
-  return kb;
-}
-
-/**
  * Runs `command` under GNU time for its peak RSS (the maximum resident set size of the process,
  * in KB) and CPU time (user + system, which other load on the machine disturbs less than wall
- * time); returns those, the peak of the whole process tree's RSS (sampled every 100 ms), wall
- * time, exit code and output.
+ * time); returns those, the peak of the whole process tree's RSS and its threads' CPU time by
+ * role (both sampled every 100 ms, see proc-sample.mjs), wall time, exit code and output.
  */
 function runTimed(command, { env, cwd } = {}) {
   const timeFile = path.join(work, 'time.txt');
@@ -126,8 +91,10 @@ function runTimed(command, { env, cwd } = {}) {
     });
     let stdout = '';
     let stderr = '';
-    let treeKb = 0;
-    const sampler = setInterval(() => (treeKb = Math.max(treeKb, treeRssKb(child.pid))), 100);
+    // GNU time's %M is the largest single process of the tree, so a program that runs itself
+    // again (or spawns any helper) would hide the parent that waits; the tree's sum does not.
+    const tree = processTreeSampler(child.pid);
+    const sampler = setInterval(() => tree.sample(), 100);
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
     child.on('error', (err) => {
@@ -146,8 +113,19 @@ function runTimed(command, { env, cwd } = {}) {
         .split(' ');
       const cpuMs = Math.round((Number(user) + Number(sys)) * 1000);
       // A sample may miss the very peak; never report less than the largest process's.
-      const tree = Math.max(treeKb, Number(rssKb));
-      resolve({ started, wallMs, cpuMs, code, stdout, stderr, rssKb: Number(rssKb), treeKb: tree });
+      const treeKb = Math.max(tree.peakRssKb, Number(rssKb));
+      const threadCpuMs = tree.cpuMsByRole();
+      resolve({
+        started,
+        wallMs,
+        cpuMs,
+        code,
+        stdout,
+        stderr,
+        rssKb: Number(rssKb),
+        treeKb,
+        threadCpuMs,
+      });
     });
   });
 }
@@ -328,6 +306,8 @@ async function measure(size, sink) {
         run: mid,
         wallMs: mid.wallMs,
         cpuMs: mid.cpuMs,
+        // The run of median wall time's threads: which of them the time went to.
+        threadCpuMs: mid.threadCpuMs,
         peakRssMb: +(median(all.map((x) => x.rssKb)) / 1024).toFixed(1),
         peakTreeRssMb: +(median(all.map((x) => x.treeKb)) / 1024).toFixed(1),
         eventsPerSec: Math.round(mid.delivered / (mid.wallMs / 1000)),
@@ -478,6 +458,46 @@ function printRssTable(all) {
   table(['entry', 'config', ...sizeHeads, 'largest/smallest'], rssLines);
   console.log('\nwall s (CPU s) by entry point');
   table(['entry', 'config', ...sizeHeads], timeLines);
+  printThreadTable(all, sizes);
+}
+
+/**
+ * CPU s by thread of the runs of median wall time: whether the encoding thread is what the others
+ * wait on (its CPU near the wall time), and what the collector's helpers and the pool add.
+ */
+function printThreadTable(all, sizes) {
+  const lines = [];
+  for (const size of sizes) {
+    for (const cfg of CONFIGS) {
+      const row = all.find((r) => r.size === size && r.config === cfg.label);
+      for (const entry of ENTRIES) {
+        const e = row.entries[entry];
+        const secs = (ms) => (ms / 1000).toFixed(2);
+        lines.push([
+          String(size),
+          entry,
+          cfg.label,
+          secs(e.wallMs),
+          ...THREAD_ROLES.map((r) => secs(e.threadCpuMs[r])),
+        ]);
+      }
+    }
+  }
+  console.log('\nCPU s by thread (the run of median wall time; sampled, so a little short)');
+  table(
+    [
+      'events',
+      'entry',
+      'config',
+      'wall s',
+      'main',
+      'encoding',
+      'GC helpers',
+      'thread pool',
+      'other',
+    ],
+    lines,
+  );
 }
 
 const sink = await startSink();
