@@ -102,13 +102,17 @@ describe('OtlpExporter over HTTP on loopback', () => {
 
   it('gives up when the retry budget is spent, with the last status and reason', async () => {
     receiver.enqueue(...Array.from({ length: 20 }, () => ({ status: 504 })));
-    const { c } = exporter({ policy: { ...FAST, budgetMs: 200 }, timeoutMs: 50 });
+    // Attempts with room to answer under CI's load (a 50 ms timeout once ran out before the 504
+    // came, and the last outcome had no status); the waits, counted but not slept, spend the
+    // budget in about eight attempts, fewer than the answers queued.
+    const policy = { initialBackoffMs: 50, maxBackoffMs: 200, budgetMs: 2000 };
+    const { c } = exporter({ policy, timeoutMs: 500 });
     const outcome = await c.send(BODY);
     c.close();
     expect(outcome).toMatchObject({ kind: 'retries-exhausted', status: 504 });
     expect(outcome.attempts).toBeGreaterThan(1);
     expect(describeOutcome(outcome)).toMatch(
-      /^HTTP 504: Gateway Timeout; gave up after \d+ attempts over .* the 0.2 s retry budget$/,
+      /^HTTP 504: Gateway Timeout; gave up after \d+ attempts over .* the 2 s retry budget$/,
     );
   });
 
