@@ -152,8 +152,9 @@ describe('OtlpExporter over HTTP on loopback', () => {
   });
 
   it('retries a reset connection and a response slower than the timeout', async () => {
-    receiver.enqueue({ reset: true }, { hangMs: 1000 }, {});
-    const { c } = exporter({ timeoutMs: 200 });
+    receiver.enqueue({ reset: true }, { hangMs: 1500 }, {});
+    // Time for the third attempt's answer under CI's load, and still well short of the hang.
+    const { c } = exporter({ timeoutMs: 500 });
     const outcome = await c.send(BODY);
     c.close();
     expect(outcome).toMatchObject({ kind: 'acknowledged', attempts: 3 });
@@ -164,8 +165,9 @@ describe('OtlpExporter over HTTP on loopback', () => {
     await receiver.close();
     const { c } = exporter({
       endpoint: { url, headers: {}, secrets: [] },
-      policy: { ...FAST, budgetMs: 50 },
-      timeoutMs: 10,
+      // A refusal comes back at once; the timeout is only room for it under CI's load.
+      policy: { ...FAST, budgetMs: 1500 },
+      timeoutMs: 500,
     });
     const outcome = await c.send(BODY);
     c.close();
