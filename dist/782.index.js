@@ -7422,15 +7422,26 @@ class OrderedPipeline {
     depth;
     tail = Promise.resolve();
     waiting = [];
+    failure = false;
     constructor(depth = PIPELINE_DEPTH) {
         this.depth = depth;
     }
     async push(job) {
         this.tail = this.tail.then(job);
         // Errors are drain's to report; here a failed job only frees its place.
-        this.waiting.push(this.tail.catch(() => { }));
+        this.waiting.push(this.tail.catch(() => {
+            this.failure = true;
+        }));
         if (this.waiting.length >= this.depth)
             await this.waiting.shift();
+    }
+    /**
+     * Whether a job threw. Every job pushed after it is skipped at once, so `push` no longer holds
+     * the caller back: a caller that went on preparing jobs would hold all it read (a whole
+     * database, when the encoding thread dies early in a long run) until it ran out of memory.
+     */
+    get failed() {
+        return this.failure;
     }
     /** Waits for every job; the first error of a job, if one threw. */
     async drain() {
@@ -8740,8 +8751,9 @@ class TokfPass {
         await letNewestSecondEnd(this.stores.db, this.deps.now, this.deps.sleep);
         try {
             for (const batch of batchEvents(this.selected(), this.config.batchSize)) {
-                // Interrupted: the batches read so far are settled; nothing more is read.
-                if (harness.interrupted || this.lockLost())
+                // Interrupted: the batches read so far are settled; nothing more is read. Nor once a
+                // batch's job failed (the encoding thread died): none after it would be sent.
+                if (harness.interrupted || this.lockLost() || pipeline.failed)
                     break;
                 this.observed.batch(batch);
                 outputs.write(batch);

@@ -14,14 +14,28 @@ const PIPELINE_DEPTH = 2;
 export class OrderedPipeline {
   private tail: Promise<void> = Promise.resolve();
   private readonly waiting: Promise<void>[] = [];
+  private failure = false;
 
   constructor(private readonly depth: number = PIPELINE_DEPTH) {}
 
   async push(job: () => Promise<void>): Promise<void> {
     this.tail = this.tail.then(job);
     // Errors are drain's to report; here a failed job only frees its place.
-    this.waiting.push(this.tail.catch(() => {}));
+    this.waiting.push(
+      this.tail.catch(() => {
+        this.failure = true;
+      }),
+    );
     if (this.waiting.length >= this.depth) await this.waiting.shift();
+  }
+
+  /**
+   * Whether a job threw. Every job pushed after it is skipped at once, so `push` no longer holds
+   * the caller back: a caller that went on preparing jobs would hold all it read (a whole
+   * database, when the encoding thread dies early in a long run) until it ran out of memory.
+   */
+  get failed(): boolean {
+    return this.failure;
   }
 
   /** Waits for every job; the first error of a job, if one threw. */

@@ -162,8 +162,9 @@ export class TokfPass {
     await letNewestSecondEnd(this.stores.db, this.deps.now, this.deps.sleep);
     try {
       for (const batch of batchEvents(this.selected(), this.config.batchSize)) {
-        // Interrupted: the batches read so far are settled; nothing more is read.
-        if (harness.interrupted || this.lockLost()) break;
+        // Interrupted: the batches read so far are settled; nothing more is read. Nor once a
+        // batch's job failed (the encoding thread died): none after it would be sent.
+        if (harness.interrupted || this.lockLost() || pipeline.failed) break;
         this.observed.batch(batch);
         outputs.write(batch);
         const fresh = this.ageLimits.fresh(batch, files?.all.path);

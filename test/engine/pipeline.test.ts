@@ -70,4 +70,15 @@ describe('OrderedPipeline', () => {
     ).resolves.toBeUndefined();
     expect(await p.drain()).toBeInstanceOf(Error);
   });
+
+  it('says it failed once a job threw, so that the caller stops preparing jobs that would never run', async () => {
+    const p = new OrderedPipeline(2);
+    let fail!: (err: Error) => void;
+    await p.push(() => new Promise<void>((_, reject) => (fail = reject)));
+    expect(p.failed).toBe(false);
+    fail(new Error('the encoding thread died'));
+    await p.push(async () => {});
+    expect(p.failed).toBe(true);
+    expect(((await p.drain()) as Error).message).toBe('the encoding thread died');
+  });
 });
