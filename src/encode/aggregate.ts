@@ -8,6 +8,7 @@ import {
   TOKENS_SAVED,
   type Instrument,
 } from './instruments.js';
+import { Recycler } from './point-pool.js';
 
 export interface HistogramValue {
   count: number;
@@ -55,7 +56,8 @@ export type PointsByInstrument = Map<Instrument, AggregatedPoint[]>;
  *
  * Events without a readable timestamp must be left out by the caller.
  */
-export function aggregate(events: Iterable<MetricEvent>): PointsByInstrument {
+export function aggregate(events: Iterable<MetricEvent>, pool?: PointPool): PointsByInstrument {
+  pool?.reset();
   const invocations: AggregatedPoint[] = [];
   const saved: AggregatedPoint[] = [];
   const usage: AggregatedPoint[] = [];
@@ -68,14 +70,10 @@ export function aggregate(events: Iterable<MetricEvent>): PointsByInstrument {
     // One entry per series and second, holding that second's five points.
     let p = series.seconds.get(seconds);
     if (p === undefined) {
-      const attrs = series.attributes;
-      p = {
-        invocations: pointAt(attrs.point, seconds),
-        saved: pointAt(attrs.point, seconds),
-        input: pointAt(attrs.input, seconds),
-        output: pointAt(attrs.output, seconds),
-        duration: pointAt(attrs.point, seconds),
-      };
+      p =
+        pool === undefined
+          ? secondAt(series.attributes, seconds)
+          : pool.second(series.attributes, seconds);
       series.seconds.set(seconds, p);
       invocations.push(p.invocations);
       saved.push(p.saved);
@@ -84,9 +82,9 @@ export function aggregate(events: Iterable<MetricEvent>): PointsByInstrument {
     }
     p.invocations.sum += 1;
     p.saved.sum += Math.max(0, e.inputTokens - e.outputTokens);
-    record(p.input, e.inputTokens);
-    record(p.output, e.outputTokens);
-    record(p.duration, e.filterTimeMs / 1000);
+    record(p.input, e.inputTokens, pool);
+    record(p.output, e.outputTokens, pool);
+    record(p.duration, e.filterTimeMs / 1000, pool);
   }
   return new Map([
     [INVOCATIONS, invocations],
@@ -98,6 +96,79 @@ export function aggregate(events: Iterable<MetricEvent>): PointsByInstrument {
 
 function pointAt(attributes: Attributes, epochSeconds: number): AggregatedPoint {
   return { attributes, epochSeconds, sum: 0, histogram: undefined };
+}
+
+/** A series' five points at one second, made afresh. */
+function secondAt(attrs: SeriesAttributes, seconds: number): SecondPoints {
+  return {
+    invocations: pointAt(attrs.point, seconds),
+    saved: pointAt(attrs.point, seconds),
+    input: pointAt(attrs.input, seconds),
+    output: pointAt(attrs.output, seconds),
+    duration: pointAt(attrs.point, seconds),
+  };
+}
+
+/** A recycled point made the fresh one pointAt would make. */
+function refill(p: AggregatedPoint, attributes: Attributes, epochSeconds: number): void {
+  p.attributes = attributes;
+  p.epochSeconds = epochSeconds;
+  p.sum = 0;
+  p.histogram = undefined;
+  // A cumulative point was given its series' start (see cumulate): not a delta one's.
+  if (p.startSeconds !== undefined) p.startSeconds = undefined;
+}
+
+/** What a pool's points name until they are first handed out. */
+const NO_ATTRIBUTES: Attributes = {};
+const NO_SERIES: SeriesAttributes = {
+  point: NO_ATTRIBUTES,
+  input: NO_ATTRIBUTES,
+  output: NO_ATTRIBUTES,
+};
+
+/**
+ * Where an encoder's aggregations take their points and histograms from, made once and used again
+ * by every later aggregation (see Recycler). The points of one aggregation are then only good until
+ * the next one with the same pool: the encoder's use of them (aggregated, turned cumulative,
+ * written, dropped) never outlives that. The totals a cumulative encoding keeps are copies.
+ */
+export class PointPool {
+  private readonly seconds = new Recycler<SecondPoints>(() => secondAt(NO_SERIES, 0));
+  private readonly histograms = new Recycler<HistogramValue>(() => ({
+    count: 0,
+    sum: 0,
+    min: 0,
+    max: 0,
+    bucketCounts: ONE_OBSERVATION[0]!,
+  }));
+
+  /** Every point and histogram handed out is free again. */
+  reset(): void {
+    this.seconds.reset();
+    this.histograms.reset();
+  }
+
+  second(attrs: SeriesAttributes, seconds: number): SecondPoints {
+    const p = this.seconds.next();
+    refill(p.invocations, attrs.point, seconds);
+    refill(p.saved, attrs.point, seconds);
+    refill(p.input, attrs.input, seconds);
+    refill(p.output, attrs.output, seconds);
+    refill(p.duration, attrs.point, seconds);
+    return p;
+  }
+
+  /** A histogram of one observation in `bucketCounts` (shared, see ONE_OBSERVATION). */
+  histogram(value: number, bucketCounts: readonly number[]): HistogramValue {
+    const h = this.histograms.next();
+    h.count = 1;
+    h.sum = value;
+    h.min = value;
+    h.max = value;
+    h.bucketCounts = bucketCounts;
+    return h;
+  }
 }
 
 /** The points sorted by time, stably; a list already in order (the usual case) is not copied. */
@@ -214,12 +285,15 @@ export function ownBuckets(h: HistogramValue): number[] {
   return h.bucketCounts as number[];
 }
 
-function record(p: AggregatedPoint, value: number): void {
+function record(p: AggregatedPoint, value: number, pool: PointPool | undefined): void {
   const bucket = bucketIndex(value);
   const h = p.histogram;
   if (h === undefined) {
     const bucketCounts = ONE_OBSERVATION[bucket]!;
-    p.histogram = { count: 1, sum: value, min: value, max: value, bucketCounts };
+    p.histogram =
+      pool === undefined
+        ? { count: 1, sum: value, min: value, max: value, bucketCounts }
+        : pool.histogram(value, bucketCounts);
     return;
   }
   h.count += 1;

@@ -1,6 +1,6 @@
 import type { Protocol } from '../config/vocabulary.js';
 import type { TokfEvent } from '../source/tokf-event.js';
-import type { MetricEvent } from './aggregate.js';
+import { PointPool, type MetricEvent } from './aggregate.js';
 import { overlay, type SeriesTotals } from './cumulative.js';
 import { encodeRequests, type EncodedRequest, type Encoding } from './requests.js';
 
@@ -19,6 +19,9 @@ export interface MetricsSettings {
  * encode-thread.ts), fed the same calls in the same order.
  */
 export class MetricsEncoder {
+  /** The points of each encoding, made once (see PointPool): one encoding at a time uses them. */
+  private readonly pool = new PointPool();
+
   constructor(
     private readonly settings: MetricsSettings,
     /** Cumulative: the series' totals acknowledged so far; undefined for delta. */
@@ -73,6 +76,6 @@ export class MetricsEncoder {
     encoding: Encoding | undefined,
   ): EncodedRequest<E>[] {
     const { resource, protocol, maxRequestBytes } = this.settings;
-    return encodeRequests(events, resource, protocol, maxRequestBytes, encoding);
+    return encodeRequests(events, resource, protocol, maxRequestBytes, encoding, this.pool);
   }
 }

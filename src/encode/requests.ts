@@ -1,6 +1,6 @@
 import type { Protocol } from '../config/vocabulary.js';
 import type { TokfEvent } from '../source/tokf-event.js';
-import { aggregate, type AggregatedPoint, type MetricEvent } from './aggregate.js';
+import { aggregate, type AggregatedPoint, type MetricEvent, type PointPool } from './aggregate.js';
 import { cumulate, overlay, type SeriesLedger, type SeriesTotals } from './cumulative.js';
 import type { Instrument } from './instruments.js';
 import { toResourceMetrics } from './resource-metrics.js';
@@ -26,6 +26,7 @@ const DELTA: Encoding = { temporality: 'delta' };
  * Encodes events into as few requests as fit `maxBytes` each, splitting the list in two (at a
  * change of second where one is near the middle, so a second's points stay together) until each
  * part fits. A single event larger than the cap is sent alone: there is nothing left to split.
+ * `pool`: where the points come from (an encoder's own, see PointPool), or fresh ones.
  */
 export function encodeRequests<E extends MetricEvent = TokfEvent>(
   events: E[],
@@ -33,12 +34,13 @@ export function encodeRequests<E extends MetricEvent = TokfEvent>(
   protocol: Protocol,
   maxBytes: number,
   encoding: Encoding = DELTA,
+  pool?: PointPool,
 ): EncodedRequest<E>[] {
   if (events.length === 0) return [];
   // Long commands make big points; when the text alone would be far over the cap, split before
   // encoding, so that no body many times the cap is ever built.
   if (events.length > 1 && estimatedBytes(events) > 2 * maxBytes) {
-    return split(events, resource, protocol, maxBytes, encoding);
+    return split(events, resource, protocol, maxBytes, encoding, pool);
   }
   // OTLP/JSON is several times larger than protobuf: a batch that will not fit is split before
   // its whole body is encoded only to be thrown away (see splitIfSurelyOver).
@@ -47,10 +49,10 @@ export function encodeRequests<E extends MetricEvent = TokfEvent>(
     events.length > 1 &&
     events.length * jsonBytesPerEvent > maxBytes
   ) {
-    const parts = splitIfSurelyOver(events, resource, maxBytes, encoding);
+    const parts = splitIfSurelyOver(events, resource, maxBytes, encoding, pool);
     if (parts !== undefined) return parts;
   }
-  const deltas = aggregate(events);
+  const deltas = aggregate(events, pool);
   const cumulated =
     encoding.temporality === 'cumulative' ? cumulate(deltas, encoding.ledger, resource) : undefined;
   const points = cumulated?.points ?? deltas;
@@ -66,7 +68,7 @@ export function encodeRequests<E extends MetricEvent = TokfEvent>(
       if (list.length > 0) counts[instrument.name] = list.length;
     return [{ body, events, points: counts, ...(cumulated && { totals: cumulated.totals }) }];
   }
-  return split(events, resource, protocol, maxBytes, encoding);
+  return split(events, resource, protocol, maxBytes, encoding, pool);
 }
 
 /** OTLP/JSON bytes per event of the last body encoded whole, to foresee one over the cap. */
@@ -88,16 +90,17 @@ function splitIfSurelyOver<E extends MetricEvent>(
   resource: Record<string, string>,
   maxBytes: number,
   encoding: Encoding,
+  pool: PointPool | undefined,
 ): EncodedRequest<E>[] | undefined {
   const cut = splitPoint(events);
   // Ids are not always in time order (tokf stamps a run as it ends, and runs overlap): a series'
   // second on both sides of the cut is one point in the whole body, two in the halves.
   if (!laterAfter(events, cut)) return undefined;
-  const parts = split(events, resource, 'http/json', maxBytes, encoding);
+  const parts = split(events, resource, 'http/json', maxBytes, encoding, pool);
   // A half that was split is itself over the cap; so is the whole.
   if (parts.length > 2) return parts;
   const probe = new Map<Instrument, AggregatedPoint[]>();
-  for (const [instrument, list] of aggregate(events.slice(0, cut)))
+  for (const [instrument, list] of aggregate(events.slice(0, cut), pool))
     if (list.length > 0) probe.set(instrument, list.slice(0, 1));
   const shared = serialize(
     toResourceMetrics(probe, resource, encoding.temporality),
@@ -125,16 +128,17 @@ function split<E extends MetricEvent>(
   protocol: Protocol,
   maxBytes: number,
   encoding: Encoding,
+  pool: PointPool | undefined,
 ): EncodedRequest<E>[] {
   const cut = splitPoint(events);
-  const first = encodeRequests(events.slice(0, cut), resource, protocol, maxBytes, encoding);
+  const first = encodeRequests(events.slice(0, cut), resource, protocol, maxBytes, encoding, pool);
   let next = encoding;
   if (encoding.temporality === 'cumulative') {
     let ledger = encoding.ledger;
     for (const r of first) if (r.totals !== undefined) ledger = overlay(ledger, r.totals);
     next = { temporality: 'cumulative', ledger };
   }
-  return [...first, ...encodeRequests(events.slice(cut), resource, protocol, maxBytes, next)];
+  return [...first, ...encodeRequests(events.slice(cut), resource, protocol, maxBytes, next, pool)];
 }
 
 /** A lower bound of a request's size: five points per event, each repeating the attributes. */

@@ -1,4 +1,5 @@
-import { aggregate, seriesOfEvent } from '../../src/encode/aggregate.js';
+import { aggregate, PointPool, seriesOfEvent } from '../../src/encode/aggregate.js';
+import { cumulate } from '../../src/encode/cumulative.js';
 import {
   FILTER_DURATION,
   INVOCATIONS,
@@ -11,6 +12,29 @@ const T = '2026-03-05T10:22:13Z';
 const SECONDS = Date.parse(T) / 1000;
 
 describe('aggregate', () => {
+  it('takes its points from a pool: the same objects again for the next batch, holding what fresh ones would', () => {
+    const pool = new PointPool();
+    const first = [
+      tokfEvent(1, T, { inputTokens: 300, outputTokens: 120, filterTimeMs: 5 }),
+      tokfEvent(2, T, { inputTokens: 30, outputTokens: 20, filterTimeMs: 7000 }),
+      tokfEvent(3, '2026-03-05T10:22:14Z', { command: 'git status', exitCode: null }),
+    ];
+    const pooled = aggregate(first, pool);
+    expect(pooled).toEqual(aggregate(first));
+    const invocation = pooled.get(INVOCATIONS)![0]!;
+    const histogram = pooled.get(FILTER_DURATION)![0]!.histogram;
+    // A cumulative encoding rewrites its points (a start, totals): none of it carries over.
+    cumulate(pooled, new Map(), { 'service.name': 'tokf' });
+    const second = [
+      tokfEvent(4, '2026-03-05T10:23:00Z', { command: 'npm test', inputTokens: 9, exitCode: 1 }),
+    ];
+    const again = aggregate(second, pool);
+    expect(again.get(INVOCATIONS)![0]).toBe(invocation);
+    expect(again.get(FILTER_DURATION)![0]!.histogram).toBe(histogram);
+    expect(again).toEqual(aggregate(second));
+    expect(again.get(INVOCATIONS)![0]!.startSeconds).toBeUndefined();
+  });
+
   it('rebuilds the live exporter points of one event', () => {
     const points = aggregate([
       tokfEvent(1, T, { inputTokens: 300, outputTokens: 120, filterTimeMs: 5, exitCode: 101 }),

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import type { SeriesTotals } from '../../src/encode/cumulative.js';
 import { encodeRequests, type Encoding } from '../../src/encode/requests.js';
+import type { PointPool } from '../../src/encode/aggregate.js';
 import { encodeSignalRequests } from '../../src/encode/signal-requests.js';
 import type { Protocol, Signal } from '../../src/config/vocabulary.js';
 import type { TokfEvent } from '../../src/source/tokf-event.js';
@@ -84,6 +85,17 @@ export function bodiesByCase(
     }
   }
   return out;
+}
+
+/**
+ * The encoders called directly, with every metrics encoding taking its points from `pool` (one
+ * pool across every case, as an encoder's across its batches).
+ */
+export function pooledEncode(pool: PointPool): typeof directEncode {
+  return (signal, events, protocol, maxBytes, encoding) =>
+    signal === 'metrics'
+      ? encodeRequests(events, RESOURCE, protocol, maxBytes, encoding, pool)
+      : directEncode(signal, events, protocol, maxBytes, encoding);
 }
 
 /** Today's path: the encoders called directly, in this thread. */
