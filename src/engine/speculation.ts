@@ -1,9 +1,10 @@
 import type { EncodedRequest } from '../encode/requests.js';
 import type { TokfEvent } from '../source/tokf-event.js';
+import { freeNow } from './free-now.js';
 import type { TokfEncoder } from './tokf-encoder.js';
 
 /** What an encoded body becomes once its compressed form is ready (see compress). */
-const RELEASED = new Uint8Array(0);
+export const RELEASED = new Uint8Array(0);
 
 /**
  * A batch handed to the pipeline, with its requests as encoded (again, if a speculation was lost):
@@ -120,10 +121,15 @@ export class Speculation {
     // Once sending stopped, no job waits on these: compressing them would only hold their bodies.
     if (this.stopped) return;
     for (const r of requests) {
-      const wire = this.parts.wireBody(r.body).then((body) => {
+      const encoded = r.body;
+      const wire = this.parts.wireBody(encoded).then((body) => {
         // Only the wire body is sent from here on (a split re-encodes from the events): the
-        // encoded one, ten times larger, need not wait in the queue with it.
-        if (body !== r.body) r.body = RELEASED;
+        // encoded one, ten times larger, need not wait in the queue with it, nor for the
+        // collector. Nothing else holds it: the exporter is handed this wire body instead.
+        if (body !== encoded) {
+          r.body = RELEASED;
+          freeNow(encoded);
+        }
         return body;
       });
       wire.catch(() => {});

@@ -1,8 +1,8 @@
-export const id = 897;
-export const ids = [897];
+export const id = 506;
+export const ids = [506];
 export const modules = {
 
-/***/ 96897:
+/***/ 63506:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -5163,7 +5163,26 @@ class HeldEvents {
     }
 }
 
+;// CONCATENATED MODULE: ./src/engine/free-now.ts
+/**
+ * Frees an encoded body's memory at once, rather than when the collector finds it unreachable:
+ * V8 counts such buffers towards starting a mark-compact, and a 1M-event sync's main thread, with
+ * a 2.8 MB body arriving from the encoding thread for every request, ran 165 of them (one every
+ * three requests), 79 with each body freed as soon as it was compressed; the run was 6 to 7 %
+ * faster and peaked about 10 MB lower. The caller vouches that nothing reads the buffer again.
+ * Only a body that is all of its buffer is freed: a smaller view may share it with others (Node's
+ * pool of small Buffers), and a shared buffer is another thread's too.
+ */
+function freeNow(body) {
+    const buffer = body.buffer;
+    if (!(buffer instanceof ArrayBuffer) || buffer.detached)
+        return;
+    if (body.byteOffset === 0 && body.byteLength === buffer.byteLength)
+        buffer.transfer(0);
+}
+
 ;// CONCATENATED MODULE: ./src/engine/speculation.ts
+
 /** What an encoded body becomes once its compressed form is ready (see compress). */
 const RELEASED = new Uint8Array(0);
 /**
@@ -5259,11 +5278,15 @@ class Speculation {
         if (this.stopped)
             return;
         for (const r of requests) {
-            const wire = this.parts.wireBody(r.body).then((body) => {
+            const encoded = r.body;
+            const wire = this.parts.wireBody(encoded).then((body) => {
                 // Only the wire body is sent from here on (a split re-encodes from the events): the
-                // encoded one, ten times larger, need not wait in the queue with it.
-                if (body !== r.body)
+                // encoded one, ten times larger, need not wait in the queue with it, nor for the
+                // collector. Nothing else holds it: the exporter is handed this wire body instead.
+                if (body !== encoded) {
                     r.body = RELEASED;
+                    freeNow(encoded);
+                }
                 return body;
             });
             wire.catch(() => { });

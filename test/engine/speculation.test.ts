@@ -1,0 +1,57 @@
+/**
+ * Speculation's compression ahead of sending: once a request's wire body is ready, the encoded
+ * body it was made from is let go of and its memory freed at once, and only then; a body that
+ * shares its buffer, or is itself the wire body, is left alone.
+ */
+import { DatabaseSync } from 'node:sqlite';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { RELEASED, Speculation } from '../../src/engine/speculation.js';
+import { noEncodingThread, TokfEncoder } from '../../src/engine/tokf-encoder.js';
+import { RESOURCE, sampleEvents } from '../helpers/request-bodies.js';
+
+const db = new DatabaseSync(':memory:');
+afterAll(() => db.close());
+
+function speculation(wireBody: (body: Uint8Array) => Promise<Uint8Array>): Speculation {
+  const config = {
+    resource: RESOURCE,
+    protocol: 'http/protobuf' as const,
+    maxRequestBytes: 1 << 22,
+  };
+  const encoder = new TokfEncoder(config, 'metrics', db, () => 0, undefined, noEncodingThread);
+  return new Speculation({ encoder, wireBody, encoded: () => {} });
+}
+
+describe('Speculation', () => {
+  it('frees an encoded body once its compressed form is ready, and sends that, the same bytes', async () => {
+    let release!: () => void;
+    const compressing = new Promise<void>((r) => (release = r));
+    const spec = speculation(async (body) => {
+      const wire = gzipSync(body);
+      await compressing;
+      return wire;
+    });
+    const [request] = await spec.ahead(sampleEvents(300)).requests;
+    const encoded = request!.body;
+    const bytes = Buffer.from(encoded);
+    expect(encoded.byteLength).toBeGreaterThan(1000);
+    // Still being compressed: the body is whole.
+    expect(encoded.buffer.byteLength).toBe(bytes.byteLength);
+    release();
+    const wire = await spec.wire(request!)!;
+    expect(request!.body).toBe(RELEASED);
+    expect(encoded.byteLength).toBe(0);
+    expect((encoded.buffer as ArrayBuffer & { detached: boolean }).detached).toBe(true);
+    expect(gunzipSync(wire).equals(bytes)).toBe(true);
+  });
+
+  it('leaves a body that is sent as it is (no compression)', async () => {
+    const plain = speculation(async (body) => body);
+    const [request] = await plain.ahead(sampleEvents(5)).requests;
+    const body = request!.body;
+    const wire = await plain.wire(request!)!;
+    expect(wire).toBe(body);
+    expect(request!.body).toBe(body);
+    expect(body.byteLength).toBeGreaterThan(0);
+  });
+});
