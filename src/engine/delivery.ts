@@ -154,10 +154,9 @@ export class Delivery {
         message: `not sent: recording the request in flight failed: ${messageOf(err)}`,
       };
     }
-    const outcome = await this.parts.exporter.send(
-      request.body,
-      this.parts.speculation.wire(request),
-    );
+    const { speculation } = this.parts;
+    const outcome = await this.parts.exporter.send(request.body, speculation.wire(request));
+    if (outcome.kind === 'acknowledged') await speculation.sent(request);
     if (outcome.kind !== 'acknowledged') {
       try {
         recorder.unacknowledged(request.events, outcome.mayHaveLanded !== true);

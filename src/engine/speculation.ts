@@ -81,6 +81,19 @@ export class Speculation {
     return this.wires.get(request);
   }
 
+  /**
+   * `request` was acknowledged: it is never sent again (what follows a refusal is encoded anew),
+   * so its wire body, gzip's output or the encoded body itself, is freed now (see freeNow): the
+   * main thread of a 1M-event sync ran 63 mark-compacts instead of 79, and the sync took 2 to 3 %
+   * less time (the median of seven alternating pairs, 11.75 s against 12.05 s).
+   */
+  async sent(request: EncodedRequest): Promise<void> {
+    const wire = this.wires.get(request);
+    if (wire === undefined) return;
+    this.wires.delete(request);
+    freeNow(await wire);
+  }
+
   /** Told of each request once its acknowledgement is recorded: its totals are the series' now. */
   acknowledged(request: EncodedRequest): void {
     this.parts.encoder.acknowledged(request);

@@ -4,11 +4,13 @@
  * shares its buffer, or is itself the wire body, is left alone.
  */
 import { DatabaseSync } from 'node:sqlite';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { gunzipSync, gzip, gzipSync } from 'node:zlib';
 import { RELEASED, Speculation } from '../../src/engine/speculation.js';
 import { noEncodingThread, TokfEncoder } from '../../src/engine/tokf-encoder.js';
 import { RESOURCE, sampleEvents } from '../helpers/request-bodies.js';
 
+const gzipAsync = promisify(gzip);
 const db = new DatabaseSync(':memory:');
 afterAll(() => db.close());
 
@@ -43,6 +45,25 @@ describe('Speculation', () => {
     expect(encoded.byteLength).toBe(0);
     expect((encoded.buffer as ArrayBuffer & { detached: boolean }).detached).toBe(true);
     expect(gunzipSync(wire).equals(bytes)).toBe(true);
+  });
+
+  it('frees the wire body of a request once it is acknowledged, and only then', async () => {
+    // As the exporter compresses (one output chunk of 256 KB), whose output is a buffer of its own.
+    const spec = speculation((body) => gzipAsync(body, { level: 1, chunkSize: 256 * 1024 }));
+    const [request] = await spec.ahead(sampleEvents(300)).requests;
+    const wire = await spec.wire(request!)!;
+    expect(wire.byteLength).toBeGreaterThan(100);
+    await spec.sent(request!);
+    expect(wire.byteLength).toBe(0);
+    expect(spec.wire(request!)).toBeUndefined();
+
+    // Sent as it is (no compression): the encoded body is the wire body.
+    const plain = speculation(async (body) => body);
+    const [same] = await plain.ahead(sampleEvents(300)).requests;
+    const body = same!.body;
+    expect(await plain.wire(same!)).toBe(body);
+    await plain.sent(same!);
+    expect(body.byteLength).toBe(0);
   });
 
   it('leaves a body that is sent as it is (no compression)', async () => {
