@@ -4548,6 +4548,7 @@ const NO_SERIES = {
  */
 class PointPool {
     seconds = new Recycler(() => secondAt(NO_SERIES, 0));
+    counts = new Recycler(() => []);
     histograms = new Recycler(() => ({
         count: 0,
         sum: 0,
@@ -4555,10 +4556,20 @@ class PointPool {
         max: 0,
         bucketCounts: ONE_OBSERVATION[0],
     }));
-    /** Every point and histogram handed out is free again. */
+    /** Every point, histogram and list of counts handed out is free again. */
     reset() {
         this.seconds.reset();
         this.histograms.reset();
+        this.counts.reset();
+    }
+    /** A copy of `counts` (a cumulative point's snapshot of its series' totals, see cumulate). */
+    copyOf(counts) {
+        const copy = this.counts.next();
+        // Written over in place, not emptied first: emptied, V8 would drop its storage.
+        for (let i = 0; i < counts.length; i += 1)
+            copy[i] = counts[i];
+        copy.length = counts.length;
+        return copy;
     }
     second(attrs, seconds) {
         const p = this.seconds.next();
@@ -5498,7 +5509,9 @@ function seriesKey(resource, instrument, attributes) {
  * one pass), and a series' running state is updated in place: at a million events, per-series
  * grouping and a copy per step were a fifth of the run.
  */
-function cumulate(deltas, ledger, resource) {
+function cumulate(deltas, ledger, resource, 
+/** The deltas' pool, if they came from one: the points' counts are then taken from it too. */
+pool) {
     const totals = new Map();
     const points = new Map();
     for (const [instrument, list] of deltas) {
@@ -5526,12 +5539,12 @@ function cumulate(deltas, ledger, resource) {
                 series.late = addInto(series.late, p);
                 continue;
             }
-            out.push(advance(series.state, p, series.late));
+            out.push(advance(series.state, p, series.late, p.epochSeconds, pool));
             series.late = undefined;
         }
         for (const { state, late } of running.values())
             if (late !== undefined)
-                out.push(advance(state, late, undefined, state.lastSeconds + 1));
+                out.push(advance(state, late, undefined, state.lastSeconds + 1, pool));
         points.set(instrument, out);
     }
     return { points, totals };
@@ -5541,7 +5554,7 @@ function cumulate(deltas, ledger, resource) {
  * the cumulative one at `at` (its own second unless given), in place: the deltas are this call's
  * own, and a copy per point was most of what cumulative encoding added to a run's garbage.
  */
-function advance(state, delta, late, at = delta.epochSeconds) {
+function advance(state, delta, late, at, pool) {
     if (late !== undefined)
         add(state, late);
     add(state, delta);
@@ -5561,8 +5574,10 @@ function advance(state, delta, late, at = delta.epochSeconds) {
         h.min = total.min;
         h.max = total.max;
         // The point's counts become the totals': a copy of them, rather than counts of its own
-        // (copied first where they are shared, see ownBuckets) that are then written over.
-        h.bucketCounts = [...total.bucketCounts];
+        // (copied first where they are shared, see ownBuckets) that are then written over. From the
+        // pool where the point came from one: a list per histogram point was most of what a
+        // cumulative encoding allocates beyond a delta one.
+        h.bucketCounts = pool === undefined ? [...total.bucketCounts] : pool.copyOf(total.bucketCounts);
     }
     return delta;
 }
@@ -5925,7 +5940,9 @@ function encodeRequests(events, resource, protocol, maxBytes, encoding = DELTA, 
             return parts;
     }
     const deltas = aggregate(events, pool);
-    const cumulated = encoding.temporality === 'cumulative' ? cumulate(deltas, encoding.ledger, resource) : undefined;
+    const cumulated = encoding.temporality === 'cumulative'
+        ? cumulate(deltas, encoding.ledger, resource, pool)
+        : undefined;
     const points = cumulated?.points ?? deltas;
     const forProtobuf = protocol === 'http/protobuf';
     const body = serialize(toResourceMetrics(points, resource, encoding.temporality, forProtobuf), protocol);

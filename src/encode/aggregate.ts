@@ -135,6 +135,7 @@ const NO_SERIES: SeriesAttributes = {
  */
 export class PointPool {
   private readonly seconds = new Recycler<SecondPoints>(() => secondAt(NO_SERIES, 0));
+  private readonly counts = new Recycler<number[]>(() => []);
   private readonly histograms = new Recycler<HistogramValue>(() => ({
     count: 0,
     sum: 0,
@@ -143,10 +144,20 @@ export class PointPool {
     bucketCounts: ONE_OBSERVATION[0]!,
   }));
 
-  /** Every point and histogram handed out is free again. */
+  /** Every point, histogram and list of counts handed out is free again. */
   reset(): void {
     this.seconds.reset();
     this.histograms.reset();
+    this.counts.reset();
+  }
+
+  /** A copy of `counts` (a cumulative point's snapshot of its series' totals, see cumulate). */
+  copyOf(counts: readonly number[]): number[] {
+    const copy = this.counts.next();
+    // Written over in place, not emptied first: emptied, V8 would drop its storage.
+    for (let i = 0; i < counts.length; i += 1) copy[i] = counts[i]!;
+    copy.length = counts.length;
+    return copy;
   }
 
   second(attrs: SeriesAttributes, seconds: number): SecondPoints {

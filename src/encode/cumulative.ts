@@ -4,6 +4,7 @@ import {
   ownBuckets,
   type AggregatedPoint,
   type HistogramValue,
+  type PointPool,
   type PointsByInstrument,
 } from './aggregate.js';
 import type { Instrument } from './instruments.js';
@@ -78,6 +79,8 @@ export function cumulate(
   deltas: PointsByInstrument,
   ledger: SeriesLedger,
   resource: Record<string, string>,
+  /** The deltas' pool, if they came from one: the points' counts are then taken from it too. */
+  pool?: PointPool,
 ): Cumulated {
   const totals = new Map<string, SeriesTotals>();
   const points: PointsByInstrument = new Map();
@@ -106,11 +109,12 @@ export function cumulate(
         series.late = addInto(series.late, p);
         continue;
       }
-      out.push(advance(series.state, p, series.late));
+      out.push(advance(series.state, p, series.late, p.epochSeconds, pool));
       series.late = undefined;
     }
     for (const { state, late } of running.values())
-      if (late !== undefined) out.push(advance(state, late, undefined, state.lastSeconds + 1));
+      if (late !== undefined)
+        out.push(advance(state, late, undefined, state.lastSeconds + 1, pool));
     points.set(instrument, out);
   }
   return { points, totals };
@@ -125,7 +129,8 @@ function advance(
   state: SeriesTotals,
   delta: AggregatedPoint,
   late: AggregatedPoint | undefined,
-  at: number = delta.epochSeconds,
+  at: number,
+  pool: PointPool | undefined,
 ): AggregatedPoint {
   if (late !== undefined) add(state, late);
   add(state, delta);
@@ -143,8 +148,10 @@ function advance(
     h.min = total.min;
     h.max = total.max;
     // The point's counts become the totals': a copy of them, rather than counts of its own
-    // (copied first where they are shared, see ownBuckets) that are then written over.
-    h.bucketCounts = [...total.bucketCounts];
+    // (copied first where they are shared, see ownBuckets) that are then written over. From the
+    // pool where the point came from one: a list per histogram point was most of what a
+    // cumulative encoding allocates beyond a delta one.
+    h.bucketCounts = pool === undefined ? [...total.bucketCounts] : pool.copyOf(total.bucketCounts);
   }
   return delta;
 }

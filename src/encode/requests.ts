@@ -54,7 +54,9 @@ export function encodeRequests<E extends MetricEvent = TokfEvent>(
   }
   const deltas = aggregate(events, pool);
   const cumulated =
-    encoding.temporality === 'cumulative' ? cumulate(deltas, encoding.ledger, resource) : undefined;
+    encoding.temporality === 'cumulative'
+      ? cumulate(deltas, encoding.ledger, resource, pool)
+      : undefined;
   const points = cumulated?.points ?? deltas;
   const forProtobuf = protocol === 'http/protobuf';
   const body = serialize(
