@@ -1,7 +1,8 @@
 /**
  * Speculation's compression ahead of sending: once a request's wire body is ready, the encoded
- * body it was made from is let go of and its memory freed at once, and only then; a body that
- * shares its buffer, or is itself the wire body, is left alone.
+ * body it was made from is let go of and its memory freed at once; the wire body is freed once the
+ * request is acknowledged, and an encoded body sent as it is stays until then. Which buffers may
+ * be freed at all: test/engine/free-now.test.ts.
  */
 import { DatabaseSync } from 'node:sqlite';
 import { promisify } from 'node:util';
@@ -66,7 +67,7 @@ describe('Speculation', () => {
     expect(body.byteLength).toBe(0);
   });
 
-  it('leaves a body that is sent as it is (no compression)', async () => {
+  it('keeps a body that is sent as it is (no compression) until the request is acknowledged', async () => {
     const plain = speculation(async (body) => body);
     const [request] = await plain.ahead(sampleEvents(5)).requests;
     const body = request!.body;
