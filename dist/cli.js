@@ -123,7 +123,7 @@ function rerunWithBoundedHeap(flags = V8_FLAGS) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _bounded_heap_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(899);
-/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(797);
+/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(967);
 // The limits above keep a long sync's memory flat (see src/bounded-heap.ts). They apply when the
 // bundle runs as the telemetry-sync command; run as `node dist/cli.js`, it becomes itself under them.
 
@@ -136,7 +136,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 797:
+/***/ 967:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -6670,7 +6670,11 @@ class HeldEvents {
     }
 }
 
-;// CONCATENATED MODULE: ./src/engine/free-now.ts
+;// CONCATENATED MODULE: ./src/encode/body-buffer.ts
+/** Whether `body` spans all of its buffer, which it then alone may move or free. */
+function isWholeBuffer(body) {
+    return body.byteOffset === 0 && body.byteLength === body.buffer.byteLength;
+}
 /**
  * Frees an encoded body's memory at once, rather than when the collector finds it unreachable:
  * V8 counts such buffers towards starting a mark-compact, and a 1M-event sync's main thread, with
@@ -6684,7 +6688,7 @@ function freeNow(body) {
     const buffer = body.buffer;
     if (!(buffer instanceof ArrayBuffer) || buffer.detached)
         return;
-    if (body.byteOffset === 0 && body.byteLength === buffer.byteLength)
+    if (isWholeBuffer(body))
         buffer.transfer(0);
 }
 

@@ -1,3 +1,4 @@
+import { isWholeBuffer } from './body-buffer.js';
 import type { SeriesTotals } from './cumulative.js';
 import { fromColumns, type EventColumns } from './event-columns.js';
 import { MetricsEncoder, type MetricsSettings } from './metrics-encoder.js';
@@ -64,10 +65,7 @@ export class EncodeService {
     const transfer: ArrayBuffer[] = [];
     for (const r of this.encoder.encodeAhead(events)) {
       // A body is its own buffer only when the writer's estimate was exact; else it is copied.
-      const body =
-        r.body.byteOffset === 0 && r.body.byteLength === r.body.buffer.byteLength
-          ? r.body
-          : r.body.slice();
+      const body = isWholeBuffer(r.body) ? r.body : r.body.slice();
       transfer.push(body.buffer as ArrayBuffer);
       parts.push({
         count: r.events.length,

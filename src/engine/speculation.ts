@@ -1,6 +1,6 @@
+import { freeNow } from '../encode/body-buffer.js';
 import type { EncodedRequest } from '../encode/requests.js';
 import type { TokfEvent } from '../source/tokf-event.js';
-import { freeNow } from './free-now.js';
 import type { TokfEncoder } from './tokf-encoder.js';
 
 /** What an encoded body becomes once its compressed form is ready (see compress). */

@@ -2,7 +2,7 @@
  * Speculation's compression ahead of sending: once a request's wire body is ready, the encoded
  * body it was made from is let go of and its memory freed at once; the wire body is freed once the
  * request is acknowledged, and an encoded body sent as it is stays until then. Which buffers may
- * be freed at all: test/engine/free-now.test.ts.
+ * be freed at all: test/encode/body-buffer.test.ts.
  */
 import { DatabaseSync } from 'node:sqlite';
 import { promisify } from 'node:util';

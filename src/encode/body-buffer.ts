@@ -1,3 +1,8 @@
+/** Whether `body` spans all of its buffer, which it then alone may move or free. */
+export function isWholeBuffer(body: Uint8Array): boolean {
+  return body.byteOffset === 0 && body.byteLength === body.buffer.byteLength;
+}
+
 /** ES2024's ArrayBuffer, which this project's ES2023 library types do not describe yet. */
 type DetachableBuffer = ArrayBuffer & {
   readonly detached: boolean;
@@ -16,5 +21,5 @@ type DetachableBuffer = ArrayBuffer & {
 export function freeNow(body: Uint8Array): void {
   const buffer = body.buffer as DetachableBuffer;
   if (!(buffer instanceof ArrayBuffer) || buffer.detached) return;
-  if (body.byteOffset === 0 && body.byteLength === buffer.byteLength) buffer.transfer(0);
+  if (isWholeBuffer(body)) buffer.transfer(0);
 }

@@ -1,8 +1,8 @@
-export const id = 506;
-export const ids = [506];
+export const id = 943;
+export const ids = [943];
 export const modules = {
 
-/***/ 63506:
+/***/ 10943:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -5177,7 +5177,11 @@ class HeldEvents {
     }
 }
 
-;// CONCATENATED MODULE: ./src/engine/free-now.ts
+;// CONCATENATED MODULE: ./src/encode/body-buffer.ts
+/** Whether `body` spans all of its buffer, which it then alone may move or free. */
+function isWholeBuffer(body) {
+    return body.byteOffset === 0 && body.byteLength === body.buffer.byteLength;
+}
 /**
  * Frees an encoded body's memory at once, rather than when the collector finds it unreachable:
  * V8 counts such buffers towards starting a mark-compact, and a 1M-event sync's main thread, with
@@ -5191,7 +5195,7 @@ function freeNow(body) {
     const buffer = body.buffer;
     if (!(buffer instanceof ArrayBuffer) || buffer.detached)
         return;
-    if (body.byteOffset === 0 && body.byteLength === buffer.byteLength)
+    if (isWholeBuffer(body))
         buffer.transfer(0);
 }
 

@@ -1,4 +1,4 @@
-import { freeNow } from '../../src/engine/free-now.js';
+import { freeNow, isWholeBuffer } from '../../src/encode/body-buffer.js';
 
 const detached = (b: ArrayBufferLike) => (b as ArrayBuffer & { detached: boolean }).detached;
 
@@ -31,5 +31,12 @@ describe('freeNow', () => {
     const shared = new Uint8Array(new SharedArrayBuffer(32));
     freeNow(shared);
     expect(shared.byteLength).toBe(32);
+  });
+
+  it('tells a body that spans its buffer from a view into a larger one', () => {
+    const whole = new Uint8Array(32);
+    expect(isWholeBuffer(whole)).toBe(true);
+    expect(isWholeBuffer(whole.subarray(0, 16))).toBe(false);
+    expect(isWholeBuffer(whole.subarray(8))).toBe(false);
   });
 });
